@@ -1,0 +1,201 @@
+/* backend.h - the backend layer: the transformer model, its executor and
+ * KV caches, the model file format; (later) gate graph -> schedule ->
+ * slots -> weights.
+ *
+ * Ownership: a model owns every array it points to (model_free).  An exec
+ * owns its caches and buffers but only borrows its model, which must
+ * outlive it.  A kv_cache owns copies of the keys and values inserted.
+ */
+#ifndef TVL_BACKEND_H
+#define TVL_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/base.h"
+
+/* =====================================================================
+ * The model
+ *
+ * A decoder-only transformer without layer norm, float64 throughout.
+ *
+ * Residual stream x has d_model slots.  Position p (0-based) starts as
+ *   x = E[token] + P_pos . posfeat(p)
+ * where posfeat(p) = (p, p^2) (POS_P, POS_P2).
+ *
+ * Vocabulary: token ids are grouped in ranges; each range has a role
+ * (a name such as "VAL" or "JUMP"), a first id, a count and value0, and
+ * token t of range r has value(t) = value0 + (t - first).  The embedding
+ * matrix is E[t] = P_in[:, 2r] + value(t) * P_in[:, 2r+1], i.e. E = F P_in^T
+ * with the analytic token features F[t, 2r] = 1, F[t, 2r+1] = value(t).
+ *
+ * Each layer: attention (all heads read the same x, their outputs are
+ * added together), then a ReGLU FFN:
+ *   h = relu(W_gate x) * (W_up x);  x += W_down h.
+ *
+ * A head has 2-D queries and keys:  q = W_q x,  k = W_k x (2 x d each),
+ * value v = W_v x (dv x d), output x += W_o v_winner (d x dv).  Attention
+ * is hard-max (the beta -> infinity limit of softmax): the score of key
+ * position j for the query at position i (j <= i, the key of i itself is
+ * inserted before i queries) is q_i . k_j.  Tie rules:
+ *   TIE_LATEST   among the best scores, the latest position wins;
+ *   TIE_AVERAGE  the mean of the values of every best-scoring position.
+ * mask_slot >= 0: a position whose layer-input residual has
+ * x[mask_slot] != 0 is never a candidate for this head (its key is not
+ * inserted).  A query with no candidate reads a zero value vector.
+ *
+ * Keys and queries must be integers (checked: a non-integral or out of
+ * range key or query is an error, never a silent wrong winner):
+ *   |k.x| <= KEY_MAX_X, |k.y| <= KEY_MAX_Y, |q.x|, |q.y| <= QUERY_MAX,
+ * and every score a query can produce must stay below 2^53 in magnitude,
+ * so that float64 scores (brute cache, numpy) are exact and agree with
+ * the hull's exact integer geometry.
+ *
+ * Output: logits = F_out . (P_out x) with analytic output features
+ * F_out[t, 3r] = 1, F_out[t, 3r+1] = value(t), F_out[t, 3r+2] = value(t)^2,
+ * so within a range the logit is a quadratic in the token's value.  The
+ * next token is the argmax; ties go to the lowest token id.
+ * ===================================================================== */
+
+enum { POS_P, POS_P2, POS_NFEAT };
+
+#define KEY_MAX_X ((int64_t)1 << 31)
+#define KEY_MAX_Y ((int64_t)1 << 62)
+#define QUERY_MAX ((int64_t)1 << 31)
+#define SCORE_EXACT_MAX 9007199254740992.0 /* 2^53 */
+/* An AVERAGE head's values must be integers with |v| <= AVG_VALUE_MAX, so
+ * that the sums behind its means are exact in any order (scan, tree,
+ * numpy); its output, the mean, may be fractional. */
+#define AVG_VALUE_MAX ((int64_t)1 << 31)
+
+typedef enum { TIE_LATEST, TIE_AVERAGE } tie_rule;
+
+typedef struct {
+  char role[16];      /* "VAL", "HI", "JUMP", "HALT", ... */
+  int first, count;   /* token ids [first, first + count) */
+  int64_t value0;     /* value of token `first` */
+  bool stop;          /* decoding ends after emitting one of these */
+} vocab_range;
+
+typedef struct {
+  char name[48];      /* for people: "mem read 0", "prev token" */
+  tie_rule tie;
+  int mask_slot;      /* -1: no mask */
+  int dv;             /* value dimensions */
+  double *wq;         /* 2 x d, row-major */
+  double *wk;         /* 2 x d */
+  double *wv;         /* dv x d */
+  double *wo;         /* d x dv */
+} model_head;
+
+typedef struct {
+  int n_heads;
+  model_head *heads;
+  int n_ffn;
+  double *w_gate;     /* n_ffn x d */
+  double *w_up;       /* n_ffn x d */
+  double *w_down;     /* d x n_ffn */
+} model_layer;
+
+typedef struct model {
+  int d_model;
+  int n_layers;
+  int vocab_size;     /* sum of the range counts; ranges tile [0, size) */
+  int n_ranges;
+  vocab_range *ranges;
+  double *p_in;       /* d x (2 n_ranges) */
+  double *p_pos;      /* d x POS_NFEAT */
+  double *p_out;      /* (3 n_ranges) x d */
+  model_layer *layers;
+  char **slot_names;  /* d strings or NULL; names for inspection/export */
+  char *meta_json;    /* free-form JSON object kept in the file, or NULL */
+} model;
+
+/* An empty model with zeroed matrices of the given shape; heads and FFN
+ * sizes are set per layer with model_layer_alloc. */
+model *model_new(int d_model, int n_layers, const vocab_range *ranges,
+                 int n_ranges);
+void model_layer_alloc(model *m, int layer, int n_heads, const int *dv,
+                       int n_ffn);
+void model_free(model *m);
+/* Shape and sanity checks (ranges tile the vocabulary, slots in range...);
+ * false with a message in err. */
+bool model_validate(const model *m, char *err, size_t errlen);
+/* Token id <-> (range, value). */
+int model_token(const model *m, int range, int64_t value); /* -1 if none */
+int model_token_range(const model *m, int token);          /* -1 if none */
+int64_t model_token_value(const model *m, int token);
+int model_find_range(const model *m, const char *role);    /* -1 if none */
+
+/* safetensors files (format in docs/model-format.md). */
+bool model_save(const model *m, const char *path, char *err, size_t errlen);
+model *model_load(const char *path, char *err, size_t errlen);
+
+/* =====================================================================
+ * KV caches: brute (a linear scan, the reference) and hull (upper and
+ * lower convex hulls of the integer keys, O(log t) amortised insert and
+ * O(log t) query).  Both give identical answers.
+ * ===================================================================== */
+
+typedef enum { KV_BRUTE, KV_HULL } kv_kind;
+
+typedef struct kv_cache kv_cache;
+
+typedef struct {
+  bool found;         /* false: no key inserted yet */
+  int64_t pos;        /* winner (LATEST), or latest of the tied (AVERAGE) */
+  int64_t kx, ky;     /* its key */
+  int64_t count;      /* positions tied at the best score */
+  double margin;      /* best minus second-best distinct score; +inf when
+                         there is none; NAN when the cache cannot tell */
+} kv_result;
+
+kv_cache *kv_new(kv_kind kind, tie_rule tie, int dv);
+void kv_free(kv_cache *c);
+/* Positions must be inserted in increasing order.  Returns false (and
+ * inserts nothing) when the key is out of bounds, the position is not
+ * after the last one, or a value is not finite (for TIE_AVERAGE: not an
+ * integer within AVG_VALUE_MAX). */
+bool kv_insert(kv_cache *c, int64_t kx, int64_t ky, int64_t pos,
+               const double *value);
+/* Fills r and value[dv] (zeros when nothing is found).  Returns false when
+ * the query is out of bounds or a score could exceed 2^53. */
+bool kv_query(kv_cache *c, int64_t qx, int64_t qy, kv_result *r,
+              double *value);
+int64_t kv_count(const kv_cache *c);   /* keys inserted */
+
+/* =====================================================================
+ * The executor: the forward pass for one new position, and greedy
+ * decoding.  An exec may use sparse forms of the weights and other
+ * structure of the model, but its results are those of the dense forward
+ * pass defined above, token for token.
+ * ===================================================================== */
+
+typedef struct exec exec;
+
+/* What a forward pass did, for :trace.  Called once per head per position
+ * and once per layer (after the FFN) when set. */
+typedef struct {
+  void *ctx;
+  void (*on_head)(void *ctx, int64_t pos, int layer, int head,
+                  const double q[2], const kv_result *r, const double *value);
+  void (*on_layer)(void *ctx, int64_t pos, int layer, const double *resid);
+} exec_observer;
+
+exec *exec_new(const model *m, kv_kind kind);
+void exec_free(exec *e);
+void exec_set_observer(exec *e, const exec_observer *o);
+/* Appends `token` at the next position and runs the forward pass; *next
+ * receives the argmax token.  Returns false on an error (exec_error). */
+bool exec_push(exec *e, int token, int *next);
+/* Pushes the prompt, then appends argmax tokens until a stop token (which
+ * is included) or max_new tokens.  Generated tokens go to out (grown as
+ * needed).  Returns false on an error.  *interrupt, if set, is polled. */
+bool exec_decode(exec *e, const int *prompt, int n_prompt, int64_t max_new,
+                 int_vec *out, volatile int *interrupt);
+const char *exec_error(const exec *e);
+int64_t exec_position(const exec *e);          /* tokens pushed so far */
+const double *exec_residual(const exec *e);    /* final x of the last push */
+
+#endif

@@ -1,0 +1,669 @@
+/* exec.c - the executor: one forward pass per position, greedy decoding.
+ *
+ * Its results are those of the dense float64 forward pass of backend.h,
+ * bit for bit, with every matrix-vector product summed in increasing
+ * column order (the order docs/model-format.md fixes).  What makes it fast
+ * does not change a single rounding:
+ *  - matrices are kept column-sparse and zero inputs are skipped: a row's
+ *    sum still runs over its columns in increasing order, and the terms
+ *    left out are exact zeros (weights and inputs are finite);
+ *  - heads of a layer with identical W_k, W_v, mask and tie rule share
+ *    one KV cache: the same keys and values would be inserted into each;
+ *  - the output argmax is found per vocabulary range by branch and bound
+ *    on the quadratic logit (see argmax below) instead of a scan over
+ *    every token; tests/test-exec.c compares it with the full scan.
+ *
+ * Ownership: an exec owns its caches and buffers and borrows its model,
+ * which must outlive it.  After an error the exec is spent: every later
+ * push fails with the same message, since its caches may hold half a
+ * position.
+ */
+#include "config.h"
+
+#include "backend/backend.h"
+
+#include <float.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+/* A matrix by columns, zeros left out: y = M x visits only the columns
+ * where x is non-zero. */
+typedef struct {
+  int rows, cols;
+  int *start;     /* cols + 1 */
+  int *row;
+  double *w;
+  int nused;      /* rows with a non-zero weight, and which */
+  int *used;
+} csc;
+
+/* Heads that share a KV cache: same W_k, W_v, mask and tie rule. */
+typedef struct {
+  kv_cache *kv;
+  int head;        /* the first head using it, for messages */
+  int mask_slot;
+  int dv;
+  tie_rule tie;
+  int krow, vrow;  /* rows of its key and value in the layer's projection */
+} cache_slot;
+
+typedef struct {
+  int n_heads, n_caches, n_ffn;
+  int *head_cache;  /* head -> cache */
+  int *qrow;        /* head -> row of its query in the projection */
+  int *vcol;        /* head -> first column of its value in vcat */
+  cache_slot *caches;
+  csc proj;         /* x -> [queries; keys; values] */
+  csc wo;           /* vcat -> attention output (d) */
+  csc ffn_in;       /* x -> [gate; up] */
+  csc ffn_down;     /* h -> d */
+} layer_exec;
+
+struct exec {
+  const model *m;
+  kv_kind kind;
+  layer_exec *layers;
+  csc out;          /* x -> the 3 output features of every range */
+  double *x, *proj, *vcat, *attn, *gu, *h, *z, *val;
+  int max_proj, max_vcat, max_ffn;
+  int64_t pos;
+  bool failed;
+  exec_observer obs;
+  bool has_obs;
+  char err[512];
+};
+
+/* ---- sparse matrices ---------------------------------------------------- */
+
+/* Appends the rows of a row-major dense block as rows [row0, row0 + rows)
+ * of a column-sparse matrix being assembled in triplet lists. */
+typedef struct {
+  VEC(int) r;
+  VEC(int) c;
+  VEC(double) w;
+} triplets;
+
+static void trip_add(triplets *t, const double *dense, int rows, int cols,
+                     int row0) {
+  for (int i = 0; i < rows; i++)
+    for (int j = 0; j < cols; j++) {
+      double w = dense[(size_t)i * cols + j];
+      if (w == 0.0) continue;
+      VEC_PUSH(t->r, row0 + i);
+      VEC_PUSH(t->c, j);
+      VEC_PUSH(t->w, w);
+    }
+}
+
+/* Like trip_add, with the block's columns shifted to col0. */
+static void trip_add_cols(triplets *t, const double *dense, int rows,
+                          int cols, int col0) {
+  for (int i = 0; i < rows; i++)
+    for (int j = 0; j < cols; j++) {
+      double w = dense[(size_t)i * cols + j];
+      if (w == 0.0) continue;
+      VEC_PUSH(t->r, i);
+      VEC_PUSH(t->c, col0 + j);
+      VEC_PUSH(t->w, w);
+    }
+}
+
+/* Row-major, and within a row by column (a counting sort by column, then
+ * a stable one by row): each row is summed in increasing column order, as
+ * the dense product does, and the cost is the number of non-zeros. */
+static void csc_build(csc *m, triplets *t, int rows, int cols) {
+  m->rows = rows;
+  m->cols = cols;
+  int n = t->w.n;
+  int *bycol = xmalloc(((size_t)n + 1) * sizeof *bycol);
+  int *cstart = xcalloc((size_t)cols + 2, sizeof *cstart);
+  for (int k = 0; k < n; k++) cstart[t->c.v[k] + 1]++;
+  for (int j = 0; j < cols; j++) cstart[j + 1] += cstart[j];
+  for (int k = 0; k < n; k++) bycol[cstart[t->c.v[k]]++] = k;
+  free(cstart);
+  m->start = xcalloc((size_t)rows + 1, sizeof *m->start);
+  m->row = xmalloc(((size_t)n + 1) * sizeof *m->row);   /* column of each */
+  m->w = xmalloc(((size_t)n + 1) * sizeof *m->w);
+  for (int k = 0; k < n; k++) m->start[t->r.v[k] + 1]++;
+  for (int i = 0; i < rows; i++) m->start[i + 1] += m->start[i];
+  int *fill = xmalloc(((size_t)rows + 1) * sizeof *fill);
+  memcpy(fill, m->start, ((size_t)rows + 1) * sizeof *fill);
+  for (int q = 0; q < n; q++) {
+    int k = bycol[q];
+    int at = fill[t->r.v[k]]++;
+    m->row[at] = t->c.v[k];
+    m->w[at] = t->w.v[k];
+  }
+  free(fill);
+  free(bycol);
+  m->used = xmalloc(((size_t)rows + 1) * sizeof *m->used);
+  m->nused = 0;
+  for (int i = 0; i < rows; i++)
+    if (m->start[i + 1] > m->start[i]) m->used[m->nused++] = i;
+  VEC_FREE(t->r);
+  VEC_FREE(t->c);
+  VEC_FREE(t->w);
+}
+
+static void csc_free(csc *m) {
+  free(m->start);
+  free(m->row);
+  free(m->w);
+  free(m->used);
+}
+
+/* y = M x: each y[i] sums its terms in increasing column order, as the
+ * dense product does (the skipped terms are exact zeros). */
+static void csc_mv(const csc *m, const double *x, double *y) {
+  for (int i = 0; i < m->rows; i++) {
+    double acc = 0;
+    for (int k = m->start[i]; k < m->start[i + 1]; k++) acc += m->w[k] * x[m->row[k]];
+    y[i] = acc;
+  }
+}
+
+/* The same, when the caller reads only the used rows of y (the residual
+ * updates). */
+static void csc_mv_used(const csc *m, const double *x, double *y) {
+  for (int u = 0; u < m->nused; u++) {
+    int i = m->used[u];
+    double acc = 0;
+    for (int k = m->start[i]; k < m->start[i + 1]; k++) acc += m->w[k] * x[m->row[k]];
+    y[i] = acc;
+  }
+}
+
+/* ---- building ------------------------------------------------------------ */
+
+static bool same_matrix(const double *a, const double *b, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
+static bool shares_cache(const model_head *a, const model_head *b, int d) {
+  return a->tie == b->tie && a->mask_slot == b->mask_slot && a->dv == b->dv &&
+         same_matrix(a->wk, b->wk, 2 * (size_t)d) &&
+         same_matrix(a->wv, b->wv, (size_t)a->dv * d);
+}
+
+static void layer_build(exec *e, layer_exec *le, const model_layer *ml) {
+  int d = e->m->d_model, nh = ml->n_heads;
+  le->n_heads = nh;
+  le->n_ffn = ml->n_ffn;
+  le->head_cache = xcalloc((size_t)nh + 1, sizeof *le->head_cache);
+  le->qrow = xcalloc((size_t)nh + 1, sizeof *le->qrow);
+  le->vcol = xcalloc((size_t)nh + 1, sizeof *le->vcol);
+  le->caches = xcalloc((size_t)nh + 1, sizeof *le->caches);
+  for (int h = 0; h < nh; h++) {
+    int c = 0;
+    while (c < le->n_caches &&
+           !shares_cache(&ml->heads[le->caches[c].head], &ml->heads[h], d))
+      c++;
+    if (c == le->n_caches) {
+      cache_slot *cs = &le->caches[le->n_caches++];
+      cs->head = h;
+      cs->mask_slot = ml->heads[h].mask_slot;
+      cs->dv = ml->heads[h].dv;
+      cs->tie = ml->heads[h].tie;
+      cs->kv = kv_new(e->kind, cs->tie, cs->dv);
+    }
+    le->head_cache[h] = c;
+  }
+  /* projection rows: queries, then each cache's key, then its value */
+  triplets t = {0};
+  int row = 0, vc = 0;
+  for (int h = 0; h < nh; h++) {
+    le->qrow[h] = row;
+    trip_add(&t, ml->heads[h].wq, 2, d, row);
+    row += 2;
+  }
+  for (int c = 0; c < le->n_caches; c++) {
+    cache_slot *cs = &le->caches[c];
+    cs->krow = row;
+    trip_add(&t, ml->heads[cs->head].wk, 2, d, row);
+    row += 2;
+    cs->vrow = row;
+    trip_add(&t, ml->heads[cs->head].wv, cs->dv, d, row);
+    row += cs->dv;
+  }
+  csc_build(&le->proj, &t, row, d);
+  if (row > e->max_proj) e->max_proj = row;
+  for (int h = 0; h < nh; h++) {
+    le->vcol[h] = vc;
+    trip_add_cols(&t, ml->heads[h].wo, d, ml->heads[h].dv, vc);
+    vc += ml->heads[h].dv;
+  }
+  csc_build(&le->wo, &t, d, vc);
+  if (vc > e->max_vcat) e->max_vcat = vc;
+  int n = ml->n_ffn;
+  trip_add(&t, ml->w_gate, n, d, 0);
+  trip_add(&t, ml->w_up, n, d, n);
+  csc_build(&le->ffn_in, &t, 2 * n, d);
+  trip_add(&t, ml->w_down, d, n, 0);
+  csc_build(&le->ffn_down, &t, d, n);
+  if (n > e->max_ffn) e->max_ffn = n;
+}
+
+exec *exec_new(const model *m, kv_kind kind) {
+  exec *e = xcalloc(1, sizeof *e);
+  e->m = m;
+  e->kind = kind;
+  char verr[256];
+  if (!model_validate(m, verr, sizeof verr)) {
+    snprintf(e->err, sizeof e->err, "invalid model: %s", verr);
+    e->failed = true;
+    return e;
+  }
+  int d = m->d_model;
+  e->layers = xcalloc((size_t)m->n_layers + 1, sizeof *e->layers);
+  for (int l = 0; l < m->n_layers; l++)
+    layer_build(e, &e->layers[l], &m->layers[l]);
+  triplets t = {0};
+  trip_add(&t, m->p_out, 3 * m->n_ranges, d, 0);
+  csc_build(&e->out, &t, 3 * m->n_ranges, d);
+  e->x = xcalloc((size_t)d, sizeof *e->x);
+  e->attn = xcalloc((size_t)d, sizeof *e->attn);
+  e->proj = xcalloc((size_t)e->max_proj + 1, sizeof *e->proj);
+  e->vcat = xcalloc((size_t)e->max_vcat + 1, sizeof *e->vcat);
+  e->gu = xcalloc(2 * (size_t)e->max_ffn + 1, sizeof *e->gu);
+  e->h = xcalloc((size_t)e->max_ffn + 1, sizeof *e->h);
+  e->z = xcalloc(3 * (size_t)m->n_ranges, sizeof *e->z);
+  return e;
+}
+
+void exec_free(exec *e) {
+  if (!e) return;
+  for (int l = 0; e->layers && l < e->m->n_layers; l++) {
+    layer_exec *le = &e->layers[l];
+    for (int c = 0; c < le->n_caches; c++) kv_free(le->caches[c].kv);
+    free(le->caches);
+    free(le->head_cache);
+    free(le->qrow);
+    free(le->vcol);
+    csc_free(&le->proj);
+    csc_free(&le->wo);
+    csc_free(&le->ffn_in);
+    csc_free(&le->ffn_down);
+  }
+  free(e->layers);
+  csc_free(&e->out);
+  free(e->x);
+  free(e->attn);
+  free(e->proj);
+  free(e->vcat);
+  free(e->gu);
+  free(e->h);
+  free(e->z);
+  free(e);
+}
+
+void exec_set_observer(exec *e, const exec_observer *o) {
+  e->has_obs = o != NULL;
+  if (o) e->obs = *o;
+}
+
+const char *exec_error(const exec *e) { return e->err; }
+int64_t exec_position(const exec *e) { return e->pos; }
+const double *exec_residual(const exec *e) { return e->x; }
+
+/* ---- errors ---------------------------------------------------------------- */
+
+static bool fail(exec *e, const char *fmt, ...) TVL_PRINTF(2, 3);
+static bool fail(exec *e, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(e->err, sizeof e->err, fmt, ap);
+  va_end(ap);
+  e->failed = true;
+  return false;
+}
+
+/* "layer 2 head 1 (mem read 0)" */
+static const char *head_label(const exec *e, int l, int h, char *buf,
+                              size_t n) {
+  const char *name = e->m->layers[l].heads[h].name;
+  if (name[0]) snprintf(buf, n, "layer %d head %d (%s)", l, h, name);
+  else snprintf(buf, n, "layer %d head %d", l, h);
+  return buf;
+}
+
+/* A float key or query component must be an integer within lim; *why
+ * says what is wrong otherwise. */
+static bool to_int(double v, int64_t lim, int64_t *out, const char **why) {
+  if (!isfinite(v)) {
+    *why = "is not finite";
+    return false;
+  }
+  if (v != floor(v)) {
+    *why = "is not integral";
+    return false;
+  }
+  if (fabs(v) > (double)lim) {
+    *why = "is out of bounds";
+    return false;
+  }
+  *out = (int64_t)v;
+  return true;
+}
+
+static bool check_pair(exec *e, int l, int h, const char *what,
+                       const double *v, int64_t limx, int64_t limy,
+                       int64_t *ox, int64_t *oy) {
+  const char *why = NULL;
+  if (to_int(v[0], limx, ox, &why) && to_int(v[1], limy, oy, &why))
+    return true;
+  char lab[96];
+  return fail(e, "%s: %s (%.17g, %.17g) %s at position %" PRId64,
+              head_label(e, l, h, lab, sizeof lab), what, v[0], v[1], why,
+              e->pos);
+}
+
+static bool check_finite(exec *e, const double *v, int n, const char *what,
+                         int l) {
+  for (int i = 0; i < n; i++)
+    if (!isfinite(v[i]))
+      return fail(e, "layer %d: %s slot %d is not finite (%g) at position "
+                  "%" PRId64, l, what, i, v[i], e->pos);
+  return true;
+}
+
+/* ---- the forward pass ------------------------------------------------------ */
+
+/* x = E[token] + P_pos (p, p^2), each sum in feature order. */
+static void embed(exec *e, int token) {
+  const model *m = e->m;
+  int r = model_token_range(m, token), nf = 2 * m->n_ranges;
+  double v = (double)model_token_value(m, token);
+  double p = (double)e->pos, p2 = (double)e->pos * (double)e->pos;
+  for (int i = 0; i < m->d_model; i++) {
+    const double *in = m->p_in + (size_t)i * nf;
+    const double *ps = m->p_pos + (size_t)i * POS_NFEAT;
+    double tok = in[2 * r] + v * in[2 * r + 1];
+    double pos = ps[POS_P] * p + ps[POS_P2] * p2;
+    e->x[i] = tok + pos;
+  }
+}
+
+static bool insert_keys(exec *e, int l, layer_exec *le) {
+  for (int c = 0; c < le->n_caches; c++) {
+    cache_slot *cs = &le->caches[c];
+    if (cs->mask_slot >= 0 && e->x[cs->mask_slot] != 0.0) continue;
+    int64_t kx, ky;
+    if (!check_pair(e, l, cs->head, "key", e->proj + cs->krow, KEY_MAX_X,
+                    KEY_MAX_Y, &kx, &ky))
+      return false;
+    const double *v = e->proj + cs->vrow;
+    char lab[96];
+    for (int k = 0; k < cs->dv; k++) {
+      bool ok = isfinite(v[k]) &&
+                (cs->tie == TIE_LATEST ||
+                 (v[k] == floor(v[k]) && fabs(v[k]) <= (double)AVG_VALUE_MAX));
+      if (!ok)
+        return fail(e, "%s: value component %d (%.17g) is not %s at position "
+                    "%" PRId64, head_label(e, l, cs->head, lab, sizeof lab), k,
+                    v[k], cs->tie == TIE_LATEST ? "finite"
+                    : "an integer within 2^31 (AVERAGE)", e->pos);
+    }
+    if (!kv_insert(cs->kv, kx, ky, e->pos, v))
+      return fail(e, "%s: the cache refused key (%" PRId64 ", %" PRId64
+                  ") at position %" PRId64,
+                  head_label(e, l, cs->head, lab, sizeof lab), kx, ky, e->pos);
+  }
+  return true;
+}
+
+static bool run_heads(exec *e, int l, layer_exec *le) {
+  for (int h = 0; h < le->n_heads; h++) {
+    cache_slot *cs = &le->caches[le->head_cache[h]];
+    const double *q = e->proj + le->qrow[h];
+    int64_t qx, qy;
+    if (!check_pair(e, l, h, "query", q, QUERY_MAX, QUERY_MAX, &qx, &qy))
+      return false;
+    kv_result r;
+    double *val = e->vcat + le->vcol[h];
+    if (!kv_query(cs->kv, qx, qy, &r, val)) {
+      char lab[96];
+      return fail(e, "%s: query (%" PRId64 ", %" PRId64 ") could score beyond "
+                  "2^53 against the keys so far at position %" PRId64,
+                  head_label(e, l, h, lab, sizeof lab), qx, qy, e->pos);
+    }
+    if (e->has_obs && e->obs.on_head)
+      e->obs.on_head(e->obs.ctx, e->pos, l, h, q, &r, val);
+  }
+  return true;
+}
+
+/* x += y on the rows the product can change; only those can turn
+ * non-finite. */
+static bool add_rows(exec *e, const csc *m, const char *what, int l) {
+  for (int k = 0; k < m->nused; k++) {
+    int i = m->used[k];
+    e->x[i] += e->attn[i];
+    if (!isfinite(e->x[i]))
+      return fail(e, "layer %d: %s slot %d is not finite (%g) at position "
+                  "%" PRId64, l, what, i, e->x[i], e->pos);
+  }
+  return true;
+}
+
+static bool run_layer(exec *e, int l) {
+  layer_exec *le = &e->layers[l];
+  if (le->n_heads) {
+    csc_mv(&le->proj, e->x, e->proj);
+    if (!insert_keys(e, l, le) || !run_heads(e, l, le)) return false;
+    csc_mv_used(&le->wo, e->vcat, e->attn);
+    if (!add_rows(e, &le->wo, "after attention, residual", l)) return false;
+  }
+  if (le->n_ffn) {
+    int n = le->n_ffn;
+    /* h = relu(gate) * up: an up row is computed only where its gate is
+     * positive, since h is exactly 0 elsewhere (every value is finite) */
+    const csc *fi = &le->ffn_in;
+    for (int j = 0; j < n; j++) {
+      double g = 0;
+      for (int k = fi->start[j]; k < fi->start[j + 1]; k++) g += fi->w[k] * e->x[fi->row[k]];
+      if (g > 0.0) {
+        double u = 0;
+        for (int k = fi->start[n + j]; k < fi->start[n + j + 1]; k++)
+          u += fi->w[k] * e->x[fi->row[k]];
+        e->h[j] = g * u;
+      } else {
+        e->h[j] = 0.0;
+      }
+    }
+    if (!check_finite(e, e->h, n, "FFN hidden", l)) return false;
+    csc_mv_used(&le->ffn_down, e->h, e->attn);
+    if (!add_rows(e, &le->ffn_down, "after the FFN, residual", l)) return false;
+  }
+  if (e->has_obs && e->obs.on_layer) e->obs.on_layer(e->obs.ctx, e->pos, l, e->x);
+  return true;
+}
+
+/* ---- the output argmax ----------------------------------------------------- */
+
+/* The logit of a token of value v in a range whose output features are
+ * (a, b, c) is, as the dense product F_out z computes it in feature order,
+ * (a + v*b) + (v*v)*c: a quadratic in v, up to rounding.  Rounding can
+ * make it non-unimodal, so the search is a branch and bound over the
+ * range's ids with a rigorous bound: a computed logit, and the computed
+ * maximum of the exact quadratic over an interval (ends and vertex), are
+ * each within 4u*M of the exact value, M = |a| + V|b| + V^2|c| (V the
+ * largest |v| in the interval, u = 2^-53); an interval is dropped only
+ * when that maximum plus 16u*M stays below the best computed logit.  The answer is the
+ * full scan's: the largest logit, the lowest id among equals. */
+
+typedef struct {
+  double val;
+  int id;
+} best_t;
+
+static double logit(const double *abc, double v) {
+  double s = abc[0] + v * abc[1];
+  return s + (v * v) * abc[2];
+}
+
+static void consider(best_t *b, double val, int id) {
+  if (val > b->val || (val == b->val && id < b->id)) {
+    b->val = val;
+    b->id = id;
+  }
+}
+
+typedef struct {
+  const double *abc;
+  double v0;       /* value of the range's first token */
+  int first;
+  best_t *best;
+} range_search;
+
+static double slack(const double *abc, double vl, double vh) {
+  double V = fmax(fabs(vl), fabs(vh));
+  double M = fabs(abc[0]) + V * fabs(abc[1]) + V * V * fabs(abc[2]);
+  return M * 0x1p-49 + DBL_MIN; /* 16u M, plus room for underflow */
+}
+
+/* An upper bound of every computed logit in ids [lo, hi] of the range. */
+static double upper_bound(const range_search *s, int lo, int hi) {
+  const double *abc = s->abc;
+  double vl = s->v0 + lo, vh = s->v0 + hi;
+  double m = fmax(logit(abc, vl), logit(abc, vh));
+  if (abc[2] < 0) {
+    double vs = -abc[1] / (2 * abc[2]);
+    if (vs > vl && vs < vh) m = fmax(m, abc[0] + abc[1] * vs + abc[2] * vs * vs);
+  }
+  return m + slack(abc, vl, vh);
+}
+
+static void search(const range_search *s, int lo, int hi) {
+  if (hi - lo < 8) {
+    for (int i = lo; i <= hi; i++)
+      consider(s->best, logit(s->abc, s->v0 + i), s->first + i);
+    return;
+  }
+  if (upper_bound(s, lo, hi) < s->best->val) return;
+  int mid = lo + (hi - lo) / 2;
+  search(s, lo, mid);
+  search(s, mid + 1, hi);
+}
+
+/* Seeds: both ends and the vertex, so that the bound prunes early. */
+static void seed_range(const range_search *s, int count) {
+  const double *abc = s->abc;
+  consider(s->best, logit(abc, s->v0), s->first);
+  consider(s->best, logit(abc, s->v0 + (count - 1)), s->first + count - 1);
+  if (abc[2] < 0) {
+    double at = floor(-abc[1] / (2 * abc[2]) - s->v0) - 1;
+    for (int k = 0; k < 3; k++) {
+      double i = at + k;
+      if (i > 0 && i < count - 1)
+        consider(s->best, logit(abc, s->v0 + i), s->first + (int)i);
+    }
+  }
+}
+
+/* With integral features and every term below 2^52, every logit of the
+ * range is computed exactly, so the quadratic's maximum over the range is
+ * at an end or next to the vertex: the seeds hold it (and both ids of a
+ * tie), and no search is needed. */
+static bool range_exact(const double *abc, const vocab_range *r) {
+  for (int k = 0; k < 3; k++)
+    if (abc[k] != floor(abc[k])) return false;
+  double vl = (double)r->value0, vh = (double)(r->value0 + r->count - 1);
+  double V = fmax(fabs(vl), fabs(vh));
+  return fabs(abc[0]) + V * fabs(abc[1]) + V * V * fabs(abc[2]) < 0x1p52;
+}
+
+/* Every logit is finite when the magnitude bound is; otherwise the range
+ * is scanned, and a non-finite logit is an error (as it is for numpy). */
+static bool range_tame(const double *abc, const vocab_range *r) {
+  double vl = (double)r->value0, vh = (double)(r->value0 + r->count - 1);
+  return slack(abc, vl, vh) < 1e280;
+}
+
+static bool argmax(exec *e, int *next) {
+  const model *m = e->m;
+  csc_mv(&e->out, e->x, e->z);
+  if (!check_finite(e, e->z, 3 * m->n_ranges, "output feature", m->n_layers))
+    return false;
+  best_t best = {-INFINITY, INT32_MAX};
+  for (int r = 0; r < m->n_ranges; r++) {
+    const vocab_range *vr = &m->ranges[r];
+    range_search s = {e->z + 3 * r, (double)vr->value0, vr->first, &best};
+    if (range_tame(s.abc, vr)) {
+      seed_range(&s, vr->count);
+      continue;
+    }
+    for (int i = 0; i < vr->count; i++) {
+      double L = logit(s.abc, s.v0 + i);
+      if (!isfinite(L))
+        return fail(e, "the logit of token %d is not finite at position %"
+                    PRId64, vr->first + i, e->pos);
+      consider(&best, L, vr->first + i);
+    }
+  }
+  for (int r = 0; r < m->n_ranges; r++) {
+    const vocab_range *vr = &m->ranges[r];
+    const double *abc = e->z + 3 * r;
+    if (!range_tame(abc, vr)) continue;
+    if (abc[1] == 0.0 && abc[2] == 0.0) continue; /* constant: seeded */
+    if (range_exact(abc, vr)) continue;             /* seeds are exact */
+    range_search s = {abc, (double)vr->value0, vr->first, &best};
+    search(&s, 0, vr->count - 1);
+  }
+  *next = best.id;
+  return true;
+}
+
+/* ---- pushing and decoding -------------------------------------------------- */
+
+bool exec_push(exec *e, int token, int *next) {
+  if (e->failed) return false;
+  const model *m = e->m;
+  if (token < 0 || token >= m->vocab_size)
+    return fail(e, "token %d is not in the vocabulary (0..%d) at position %"
+                PRId64, token, m->vocab_size - 1, e->pos);
+  embed(e, token);
+  if (!check_finite(e, e->x, m->d_model, "embedding, residual", 0))
+    return false;
+  for (int l = 0; l < m->n_layers; l++)
+    if (!run_layer(e, l)) return false;
+  int nx = -1;
+  if (!argmax(e, &nx)) return false;
+  e->pos++;
+  if (next) *next = nx;
+  return true;
+}
+
+/* Between two pushes the caches are whole, so an interrupted exec may go
+ * on decoding later. */
+static bool interrupted(exec *e) {
+  snprintf(e->err, sizeof e->err, "interrupted at position %" PRId64, e->pos);
+  return false;
+}
+
+static bool is_stop(const model *m, int token) {
+  int r = model_token_range(m, token);
+  return r >= 0 && m->ranges[r].stop;
+}
+
+bool exec_decode(exec *e, const int *prompt, int n_prompt, int64_t max_new,
+                 int_vec *out, volatile int *interrupt) {
+  if (e->failed) return false;
+  if (n_prompt < 1) return fail(e, "decoding needs a prompt of at least one "
+                                "token");
+  int next = -1;
+  for (int i = 0; i < n_prompt; i++) {
+    if (interrupt && *interrupt) return interrupted(e);
+    if (!exec_push(e, prompt[i], &next)) return false;
+  }
+  for (int64_t k = 0; k < max_new && out->n < INT32_MAX; k++) {
+    if (interrupt && *interrupt) return interrupted(e);
+    VEC_PUSH(*out, next);
+    if (is_stop(e->m, next) || k + 1 == max_new) break;
+    if (!exec_push(e, next, &next)) return false;
+  }
+  return true;
+}

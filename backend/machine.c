@@ -1,0 +1,1623 @@
+/* machine.c - IR program -> steps -> gates -> model.
+ *
+ * Every PC is one step that emits one token (a long value: HI, VAL, then a
+ * resync JUMP).  All steps are computed in parallel at every position;
+ * the PC one-hot selects what is emitted.  State is never carried from
+ * position to position: the PC comes from the latest JUMP token plus the
+ * tokens since it, variables from the latest write to their address,
+ * found by attention with parabolic keys.  docs/trace-format.md has the
+ * whole design.
+ */
+#include "config.h"
+
+#include "mbuild.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *const role_names[R_NROLES] = {
+  "VAL", "HI", "JUMP", "SYM", "STR", "NL", "PRINT", "RESULT", "HALT",
+  "ERR", "BOS", "SETR", "SETM", "CALL"};
+
+void mb_fail(mb *b, const char *fmt, ...) {
+  if (b->failed) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(b->err, b->errlen, fmt, ap);
+  va_end(ap);
+  b->failed = true;
+}
+
+int mb_site(mb *b, const char *kind, srcloc loc, const char *fmt, ...) {
+  strbuf s;
+  sb_init(&s);
+  va_list ap;
+  va_start(ap, fmt);
+  sb_vprintf(&s, fmt, ap);
+  va_end(ap);
+  for (int i = 0; i < b->p->sites.n; i++) {
+    err_site *e = &b->p->sites.v[i];
+    if (!strcmp(e->kind, kind) && !strcmp(e->msg, s.s) && e->loc.file == loc.file &&
+        e->loc.line == loc.line && e->loc.col == loc.col) {
+      sb_free(&s);
+      return i;
+    }
+  }
+  err_site e = {kind, sb_detach(&s), loc};
+  VEC_PUSH(b->p->sites, e);
+  return b->p->sites.n - 1;
+}
+
+/* ---- layout --------------------------------------------------------- */
+
+static int prog_sym(mb *b, int world_sym) {
+  int n = b->p->w->syms.names.n;
+  if (world_sym < 0 || world_sym >= n) return 0;
+  if (n > b->sym_rev_n) {
+    b->sym_rev = xrealloc(b->sym_rev, (size_t)n * sizeof(int));
+    memset(b->sym_rev + b->sym_rev_n, 0, (size_t)(n - b->sym_rev_n) * sizeof(int));
+    b->sym_rev_n = n;
+  }
+  if (!b->sym_rev[world_sym]) {
+    VEC_PUSH(b->p->syms, world_sym);
+    b->sym_rev[world_sym] = b->p->syms.n + 1;
+  }
+  return b->sym_rev[world_sym];
+}
+
+static int prog_str(mb *b, int world_str) {
+  for (int i = 0; i < b->p->strs.n; i++)
+    if (b->p->strs.v[i] == world_str) return i;
+  VEC_PUSH(b->p->strs, world_str);
+  return b->p->strs.n - 1;
+}
+
+static int str_const(mb *b, const char *s) {
+  return prog_str(b, world_intern_string(b->p->w, s, strlen(s)));
+}
+
+static void collect_value_syms(mb *b, value v, int depth) {
+  if (v.kind == VK_SYM) prog_sym(b, v.i);
+  if (v.kind == VK_STR) prog_str(b, v.i);
+  if (v.kind == VK_VEC && depth < 16)
+    for (int32_t i = 0; i < v.vec->n; i++)
+      collect_value_syms(b, v.vec->items[i], depth + 1);
+}
+
+/* Expressions are DAGs: a shared constant must be renumbered once, so
+ * visited nodes are remembered in an open-addressing pointer set. */
+typedef struct {
+  const void **v;
+  size_t cap, n;
+} ptrset;
+
+static bool ptrset_add(ptrset *s, const void *p) {
+  if (2 * (s->n + 1) > s->cap) {
+    ptrset t = {xcalloc(s->cap ? 2 * s->cap : 256, sizeof(void *)), s->cap ? 2 * s->cap : 256, 0};
+    for (size_t i = 0; i < s->cap; i++)
+      if (s->v[i]) ptrset_add(&t, s->v[i]);
+    free(s->v);
+    *s = t;
+  }
+  size_t h = ((uintptr_t)p >> 4) * 0x9E3779B97F4A7C15ull % s->cap;
+  while (s->v[h]) {
+    if (s->v[h] == p) return false;
+    h = (h + 1) % s->cap;
+  }
+  s->v[h] = p;
+  s->n++;
+  return true;
+}
+
+static void collect_expr(mb *b, ptrset *seen, ir_expr *e) {
+  if (!e || !ptrset_add(seen, e)) return;
+  if (e->k == X_CONST && ir_kind(b->ir, e->type) == T_SYM)
+    e->ival = prog_sym(b, e->ival);
+  if (e->k == X_CONST && ir_kind(b->ir, e->type) == T_STR)
+    e->ival = prog_str(b, e->ival);
+  for (int i = 0; i < e->n; i++) collect_expr(b, seen, e->a[i]);
+}
+
+/* Symbols and strings get small dense ids: the vocabulary holds them. */
+static void collect_constants(mb *b) {
+  ir_prog *ir = b->ir;
+  ptrset seen = {0};
+  for (int f = 0; f < ir->fns.n; f++)
+    for (int s = 0; s < ir->fns.v[f].body.n; s++) {
+      ir_stmt *st = &ir->fns.v[f].body.v[s];
+      for (int k = 0; k < 3; k++) collect_expr(b, &seen, st->a[k]);
+      for (int k = 0; k < st->nargs; k++) collect_expr(b, &seen, st->args[k]);
+    }
+  free(seen.v);
+  for (int t = 0; t < ir->tables.n; t++) {
+    const table_def *td = ir->tables.v[t]->table;
+    for (int i = 0; i < td->n; i++) {
+      collect_value_syms(b, td->keys[i], 0);
+      collect_value_syms(b, td->vals[i], 0);
+    }
+    if (td->has_default) collect_value_syms(b, td->dflt, 0);
+  }
+  for (int g = 0; g < ir->globals.n; g++)
+    if (ir->globals.v[g]->kind == G_VAR) collect_value_syms(b, ir->globals.v[g]->val, 0);
+  /* then every other symbol of the world: arguments and later values of
+   * globals may hold any of them (the program's own come first) */
+  for (int i = 0; i < b->p->w->syms.names.n; i++) prog_sym(b, i);
+}
+
+static int32_t new_cell(mb *b, const char *name, int var, gcell *global,
+                        int type) {
+  static_cell c = {xstrdup(name), var, global, type};
+  if (b->p->cells.n == 0) {
+    static_cell zero = {xstrdup("(unused)"), -1, NULL, -1};
+    VEC_PUSH(b->p->cells, zero);
+  }
+  VEC_PUSH(b->p->cells, c);
+  return b->p->cells.n - 1;
+}
+
+static const char *var_name(mb *b, int v, char *buf, size_t n) {
+  const ir_var *x = &b->ir->vars.v[v];
+  if (x->name >= 0)
+    snprintf(buf, n, "%s", sym_name(&b->p->w->syms, x->name));
+  else
+    snprintf(buf, n, "t%d", v);
+  return buf;
+}
+
+static void layout_vars(mb *b) {
+  ir_prog *ir = b->ir;
+  new_cell(b, "SP", -1, NULL, -1);
+  new_cell(b, "HP", -1, NULL, -1);
+  new_cell(b, "WADDR", -1, NULL, -1);
+  new_cell(b, "RV", -1, NULL, -1);
+  b->home = xcalloc((size_t)ir->vars.n + 64, sizeof(var_home));
+  b->fn_frame = xcalloc((size_t)ir->fns.n, sizeof(int));
+  b->fn_ret_cell = xcalloc((size_t)ir->fns.n, sizeof(int));
+  /* frames: return address at 0, parameters, then the other variables */
+  for (int f = 0; f < ir->fns.n; f++) {
+    ir_fn *F = &ir->fns.v[f];
+    if (!F->recursive) continue;
+    int size = 1 + F->nparams;
+    for (int v = 0; v < ir->vars.n; v++)
+      if (ir->vars.v[v].cls != VAR_GLOBAL && ir->vars.v[v].fn == f) {
+        bool param = false;
+        for (int i = 0; i < F->nparams; i++) param |= F->params[i] == v;
+        if (!param) size++;
+      }
+    b->fn_frame[f] = size;
+  }
+  /* every frame has the size of the largest, so that the stack's depth in
+   * frames is the depth of recursion the limit is about */
+  int largest = 0;
+  for (int f = 0; f < ir->fns.n; f++)
+    if (b->fn_frame[f] > largest) largest = b->fn_frame[f];
+  for (int f = 0; f < ir->fns.n; f++)
+    if (ir->fns.v[f].recursive) b->fn_frame[f] = largest;
+  b->frame_cells = largest;
+  char buf[96];
+  for (int v = 0; v < ir->vars.n; v++) {
+    ir_var *x = &ir->vars.v[v];
+    if (x->cls == VAR_GLOBAL) {
+      b->home[v].addr = new_cell(b, var_name(b, v, buf, sizeof buf), v, x->cell, x->type);
+      continue;
+    }
+    int f = x->fn;
+    if (f < 0 || !ir->fns.v[f].recursive) {
+      b->home[v].addr = new_cell(b, var_name(b, v, buf, sizeof buf), v, NULL, x->type);
+      continue;
+    }
+    ir_fn *F = &ir->fns.v[f];
+    int off = -1;
+    for (int i = 0; i < F->nparams; i++)
+      if (F->params[i] == v) off = 1 + i;
+    if (off < 0) {
+      /* count earlier non-parameter variables of f */
+      off = 1 + F->nparams;
+      for (int u = 0; u < v; u++) {
+        if (ir->vars.v[u].cls == VAR_GLOBAL || ir->vars.v[u].fn != f) continue;
+        bool param = false;
+        for (int i = 0; i < F->nparams; i++) param |= F->params[i] == u;
+        if (!param) off++;
+      }
+    }
+    b->home[v].frame = true;
+    b->home[v].off = off - b->fn_frame[f];
+  }
+  for (int f = 0; f < ir->fns.n; f++) {
+    if (f == ir->main_fn || ir->fns.v[f].recursive) continue;
+    snprintf(buf, sizeof buf, "ret:%s", sym_name(&b->p->w->syms, ir->fns.v[f].name));
+    b->fn_ret_cell[f] = new_cell(b, buf, -1, NULL, -1);
+  }
+}
+
+static void layout_memory(mb *b) {
+  int32_t next = b->p->cells.n + 1;
+  for (int t = 0; t < b->ir->tables.n && !b->failed; t++) {
+    gcell *g = b->ir->tables.v[t];
+    const table_def *td = g->table;
+    table_layout tl = {g, next, 0, 0};
+    for (int i = 0; i < td->n; i++) {
+      int32_t k = td->keys[i].kind == VK_SYM ? prog_sym(b, td->keys[i].i) : td->keys[i].i;
+      if (i == 0 || k < tl.kmin) tl.kmin = k;
+      if (i == 0 || k > tl.kmax) tl.kmax = k;
+    }
+    if ((int64_t)tl.kmax - tl.kmin > (1 << 20)) {
+      mb_fail(b, "the keys of table %s span more than 2^20: the compiled "
+                 "lookup needs them closer together",
+              sym_name(&b->p->w->syms, g->name));
+      return;
+    }
+    next += tl.kmax - tl.kmin + 1;
+    VEC_PUSH(b->p->tables, tl);
+  }
+  /* room for max_depth frames: pushing one more raises the depth error */
+  int64_t depth = b->p->w->lim.max_depth;
+  b->p->max_depth = (int)depth;
+  int64_t stack = b->frame_cells ? (depth + 1) * b->frame_cells : 0;
+  if (stack > ADDR_MAX / 4) {
+    mb_fail(b, "the depth limit (%lld) needs more stack than compiled code "
+               "has: lower it with --max-depth or :limit depth", (long long)depth);
+    return;
+  }
+  b->p->stack_base = next;
+  b->p->stack_end = next + (int32_t)stack;
+  b->p->heap_base = b->p->stack_end;
+  b->p->heap_end = ADDR_MAX - 1;
+  if (b->p->heap_base >= b->p->heap_end) mb_fail(b, "program too large");
+}
+
+/* ---- steps ---------------------------------------------------------- */
+
+static mstmt *step(mb *b, mkind k, int fn, srcloc loc) {
+  mstmt m;
+  memset(&m, 0, sizeof m);
+  m.k = k;
+  m.fn = fn;
+  m.loc = loc;
+  m.l1 = m.l2 = -1;
+  VEC_PUSH(b->ms, m);
+  return &b->ms.v[b->ms.n - 1];
+}
+
+static void set_target(mb *b, mstmt *m, int var) {
+  if (b->home[var].frame) {
+    m->tgt = TGT_FRAME;
+    m->off = b->home[var].off;
+  } else {
+    m->tgt = TGT_STATIC;
+    m->addr = b->home[var].addr;
+  }
+}
+
+static ir_expr *mkx(mb *b, x_kind k, int type, int n) {
+  ir_expr *e = arena_alloc(&b->ir->mem, sizeof *e);
+  e->k = k;
+  e->type = type;
+  e->n = n;
+  e->a = n ? arena_alloc(&b->ir->mem, (size_t)n * sizeof(ir_expr *)) : NULL;
+  return e;
+}
+
+static int int_type(mb *b) {
+  ir_type t = {b->ir->types.n, T_INT, -1, {-1, 0, 0}};
+  VEC_PUSH(b->ir->types, t);
+  return b->ir->types.n - 1;
+}
+
+static int new_temp(mb *b, int type, const char *name) {
+  ir_var v = {-1, VAR_TEMP, -1, NULL, type, true, {-1, 0, 0}};
+  VEC_PUSH(b->ir->vars, v);
+  int id = b->ir->vars.n - 1;
+  b->home = xrealloc(b->home, (size_t)(id + 1) * sizeof(var_home));
+  b->home[id].frame = false;
+  b->home[id].addr = new_cell(b, name, id, NULL, type);
+  return id;
+}
+
+static ir_expr *var_ref(mb *b, int var) {
+  ir_expr *e = mkx(b, X_VAR, b->ir->vars.v[var].type, 0);
+  e->var = var;
+  return e;
+}
+
+static ir_expr *int_const(mb *b, int32_t k) {
+  ir_expr *e = mkx(b, X_CONST, int_type(b), 0);
+  e->ival = k;
+  return e;
+}
+
+static ir_expr *binop(mb *b, const char *op, ir_expr *x, ir_expr *y) {
+  ir_expr *e = mkx(b, X_PRIM, int_type(b), 2);
+  e->op = builtin_find(op);
+  e->a[0] = x;
+  e->a[1] = y;
+  if (e->op->result == VK_BOOL) {
+    ir_type t = {b->ir->types.n, T_BOOL, -1, {-1, 0, 0}};
+    VEC_PUSH(b->ir->types, t);
+    e->type = b->ir->types.n - 1;
+  }
+  return e;
+}
+
+static char *describe(mb *b, const char *fmt, ...) TVL_PRINTF(2, 3);
+static char *describe(mb *b, const char *fmt, ...) {
+  (void)b;
+  strbuf s;
+  sb_init(&s);
+  va_list ap;
+  va_start(ap, fmt);
+  sb_vprintf(&s, fmt, ap);
+  va_end(ap);
+  return sb_detach(&s);
+}
+
+static void display_value(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
+                          int depth);
+
+static void display_vector(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
+                           int depth) {
+  if (depth > 4) {
+    mb_fail(b, "vectors nested more than 4 deep cannot be displayed");
+    return;
+  }
+  int vt = e->type;
+  int v = new_temp(b, vt, "display:v");
+  int i = new_temp(b, int_type(b), "display:i");
+  mstmt *m = step(b, M_WRITE, fn, loc);
+  set_target(b, m, v);
+  m->val = e;
+  m->what = describe(b, "display: take the vector");
+  m = step(b, M_WRITE, fn, loc);
+  set_target(b, m, i);
+  m->val = int_const(b, 0);
+  m->what = describe(b, "display: i := 0");
+  m = step(b, M_OUTSTR, fn, loc);
+  m->konst = str_const(b, "#(");
+  int head = b->ms.n;
+  ir_expr *len = mkx(b, X_VLEN, int_type(b), 1);
+  len->a[0] = var_ref(b, v);
+  m = step(b, M_BRANCH, fn, loc);
+  m->val = binop(b, "<", var_ref(b, i), len);
+  m->what = describe(b, "display: more elements?");
+  int branch = b->ms.n - 1;
+  b->ms.v[branch].l1 = b->ms.n;
+  b->ms.v[branch].l1_is_pc = true;
+  /* a space before every element but the first */
+  m = step(b, M_BRANCH, fn, loc);
+  m->val = binop(b, ">", var_ref(b, i), int_const(b, 0));
+  int sp_branch = b->ms.n - 1;
+  b->ms.v[sp_branch].l1 = b->ms.n;
+  b->ms.v[sp_branch].l1_is_pc = true;
+  m = step(b, M_OUTSTR, fn, loc);
+  m->konst = str_const(b, " ");
+  b->ms.v[sp_branch].l2 = b->ms.n;
+  b->ms.v[sp_branch].l2_is_pc = true;
+  ir_expr *elem = mkx(b, X_VREF, ir_elem_type(b->ir, vt), 2);
+  elem->a[0] = var_ref(b, v);
+  elem->a[1] = var_ref(b, i);
+  display_value(b, elem, write, fn, loc, depth + 1);
+  m = step(b, M_WRITE, fn, loc);
+  set_target(b, m, i);
+  m->val = binop(b, "+", var_ref(b, i), int_const(b, 1));
+  m->what = describe(b, "display: i := i + 1");
+  m = step(b, M_JUMP, fn, loc);
+  m->l1 = head;
+  m->l1_is_pc = true;
+  b->ms.v[branch].l2 = b->ms.n;
+  b->ms.v[branch].l2_is_pc = true;
+  m = step(b, M_OUTSTR, fn, loc);
+  m->konst = str_const(b, ")");
+}
+
+static void display_value(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
+                          int depth) {
+  tkind k = ir_kind(b->ir, e->type);
+  mstmt *m;
+  switch (k) {
+  case T_INT:
+    m = step(b, M_MARK, fn, loc);
+    m->mark = R_PRINT;
+    m = step(b, M_OUTINT, fn, loc);
+    m->val = e;
+    m->what = describe(b, "print an integer");
+    return;
+  case T_BOOL:
+  case T_SYM:
+    m = step(b, M_OUTSYM, fn, loc);
+    m->val = e;
+    m->out_kind = k;
+    m->what = describe(b, "print %s", k == T_BOOL ? "a boolean" : "a symbol");
+    return;
+  case T_STR:
+    /* `write` quotes and escapes it when the host decodes the token */
+    m = step(b, M_OUTSTR, fn, loc);
+    m->val = e;
+    m->write = write;
+    m->what = describe(b, write ? "write a string" : "print a string");
+    return;
+  case T_VEC:
+    display_vector(b, e, write, fn, loc, depth);
+    return;
+  case T_VOID:
+    m = step(b, M_OUTSTR, fn, loc);
+    m->konst = str_const(b, "#<unspecified>");
+    return;
+  default:
+    mb_fail(b, "cannot print a value whose kind is not known when "
+               "compiling");
+  }
+}
+
+static void expand_call(mb *b, const ir_stmt *s, int f) {
+  ir_prog *ir = b->ir;
+  const ir_fn *G = &ir->fns.v[s->fn];
+  const char *gname = sym_name(&b->p->w->syms, G->name);
+  char buf[96];
+  if (!G->recursive) {
+    for (int i = 0; i < s->nargs; i++) {
+      mstmt *m = step(b, M_WRITE, f, s->loc);
+      set_target(b, m, G->params[i]);
+      m->val = s->args[i];
+      m->what = describe(b, "call %s: argument %s", gname,
+                         var_name(b, G->params[i], buf, sizeof buf));
+    }
+    mstmt *m = step(b, M_WRITE, f, s->loc);
+    m->tgt = TGT_STATIC;
+    m->addr = b->fn_ret_cell[s->fn];
+    m->konst = b->ms.n + 1;   /* the step after the jump */
+    m->l1 = b->ms.n + 1;      /* resolved like a PC constant */
+    m->l1_is_pc = true;
+    m->what = describe(b, "call %s: return address", gname);
+  } else {
+    for (int i = 0; i < s->nargs; i++) {
+      mstmt *m = step(b, M_WRITE, f, s->loc);
+      m->tgt = TGT_FRAME;
+      m->off = 1 + i;
+      m->val = s->args[i];
+      m->what = describe(b, "call %s: argument %s", gname,
+                         var_name(b, G->params[i], buf, sizeof buf));
+    }
+    mstmt *m = step(b, M_WRITE, f, s->loc);
+    m->tgt = TGT_FRAME;
+    m->off = 0;
+    m->l1 = b->ms.n + 2;      /* after SP += and the jump */
+    m->l1_is_pc = true;
+    m->what = describe(b, "call %s: return address", gname);
+    m = step(b, M_WRITE, f, s->loc);
+    m->tgt = TGT_STATIC;
+    m->addr = REG_SP;
+    m->sp = SP_SP_ADD;
+    m->konst = b->fn_frame[s->fn];
+    m->what = describe(b, "call %s: push its frame", gname);
+  }
+  mstmt *m = step(b, M_JUMP, f, s->loc);
+  m->l1 = -(s->fn + 1);       /* function entry, resolved later */
+  m->what = describe(b, "call %s", gname);
+  if (G->recursive) {
+    m = step(b, M_WRITE, f, s->loc);
+    m->tgt = TGT_STATIC;
+    m->addr = REG_SP;
+    m->sp = SP_SP_ADD;
+    m->konst = -b->fn_frame[s->fn];
+    m->what = describe(b, "return from %s: pop its frame", gname);
+  }
+  if (s->var >= 0 && (b->var_reads[s->var] || ir->vars.v[s->var].cls != VAR_TEMP)) {
+    m = step(b, M_WRITE, f, s->loc);
+    set_target(b, m, s->var);
+    ir_expr *rv = mkx(b, X_VAR, ir->vars.v[s->var].type, 0);
+    rv->var = -REG_RV;   /* the RV register */
+    m->val = rv;
+    m->what = describe(b, "%s := value of %s",
+                       var_name(b, s->var, buf, sizeof buf), gname);
+  }
+}
+
+/* A tool call: CALL k, one write per argument (the argument tokens),
+ * then the result's write, whose tokens the host supplies after calling
+ * the C function (docs/trace-format.md, "Tool calls"). */
+static void expand_extcall(mb *b, const ir_stmt *s, int f) {
+  mprog *p = b->p;
+  int k = 0;
+  while (k < p->externs.n && p->externs.v[k] != s->ext) k++;
+  if (k == p->externs.n) VEC_PUSH(p->externs, s->ext);
+  const char *name = sym_name(&p->w->syms, s->ext->ext->name);
+  mstmt *m = step(b, M_CALL, f, s->loc);
+  m->konst = k;
+  m->tool = k + 1;
+  m->what = describe(b, "tool call %s", name);
+  for (int i = 0; i < s->nargs; i++) {
+    int a = new_temp(b, s->args[i]->type, "tool:arg");
+    m = step(b, M_WRITE, f, s->loc);
+    set_target(b, m, a);
+    m->val = s->args[i];
+    m->tool = k + 1;
+    m->tool_arg = i;
+    m->what = describe(b, "tool call %s: argument %d", name, i + 1);
+  }
+  int site = mb_site(b, "extern", s->loc, "the call of %s failed", name);
+  m = step(b, M_WRITE, f, s->loc);
+  set_target(b, m, s->var);
+  m->val = int_const(b, 0);   /* never emitted: the host supplies it */
+  m->tool = k + 1;
+  m->tool_arg = -1;
+  m->tool_site = site;
+  m->what = describe(b, "tool call %s: result (from the host)", name);
+}
+
+static void expand_stmt(mb *b, const ir_stmt *s, int f) {
+  ir_prog *ir = b->ir;
+  const ir_fn *F = &ir->fns.v[f];
+  char buf[96];
+  mstmt *m;
+  switch (s->k) {
+  case S_LABEL:
+    b->fn_labels[f][s->l1] = b->ms.n;
+    return;
+  case S_ASSIGN:
+    m = step(b, M_WRITE, f, s->loc);
+    set_target(b, m, s->var);
+    m->val = s->a[0];
+    m->what = describe(b, "%s := ...", var_name(b, s->var, buf, sizeof buf));
+    return;
+  case S_EVAL:
+    m = step(b, M_EVAL, f, s->loc);
+    m->val = s->a[0];
+    m->what = describe(b, "evaluate for errors");
+    return;
+  case S_VSET:
+    m = step(b, M_WRITE, f, s->loc);
+    m->tgt = TGT_STATIC;
+    m->addr = REG_WADDR;
+    m->sp = SP_VSET_ADDR;
+    m->val = s->a[0];
+    m->x1 = s->a[1];
+    m->x2 = s->a[2];
+    m->what = describe(b, "vector-set!: element address");
+    m = step(b, M_WRITE, f, s->loc);
+    m->tgt = TGT_WADDR;
+    m->off = 0;
+    m->val = s->a[2];
+    m->what = describe(b, "vector-set!: store");
+    return;
+  case S_MAKEVEC: {
+    /* header (length, fill), then every element written, so that a read
+     * never meets an unwritten cell: reads then need no fill value */
+    int vt = ir->vars.v[s->var].type;
+    int ft = new_temp(b, s->a[1]->type, "make-vector:fill");
+    int it = new_temp(b, int_type(b), "make-vector:i");
+    m = step(b, M_WRITE, f, s->loc);
+    m->tgt = TGT_HP;
+    m->off = 0;
+    m->sp = SP_MAKEVEC_HDR;
+    m->val = s->a[0];
+    m->x1 = s->a[1];
+    m->what = describe(b, "make-vector: length");
+    m = step(b, M_WRITE, f, s->loc);
+    set_target(b, m, ft);
+    m->val = s->a[1];
+    m->what = describe(b, "make-vector: fill value");
+    m = step(b, M_WRITE, f, s->loc);
+    m->tgt = TGT_HP;
+    m->off = 1;
+    m->val = var_ref(b, ft);
+    m->what = describe(b, "make-vector: fill");
+    m = step(b, M_WRITE, f, s->loc);
+    set_target(b, m, s->var);
+    {
+      ir_expr *hp = mkx(b, X_VAR, vt, 0);
+      hp->var = -REG_HP;
+      m->val = hp;
+    }
+    m->what = describe(b, "%s := new vector", var_name(b, s->var, buf, sizeof buf));
+    m = step(b, M_WRITE, f, s->loc);
+    m->tgt = TGT_STATIC;
+    m->addr = REG_HP;
+    m->sp = SP_HP_BUMP;
+    m->val = s->a[0];
+    m->what = describe(b, "make-vector: allocate");
+    m = step(b, M_WRITE, f, s->loc);
+    set_target(b, m, it);
+    m->val = int_const(b, 0);
+    m->what = describe(b, "make-vector: i := 0");
+    int head = b->ms.n;
+    ir_expr *len = mkx(b, X_VLEN, int_type(b), 1);
+    len->a[0] = var_ref(b, s->var);
+    m = step(b, M_BRANCH, f, s->loc);
+    m->val = binop(b, "<", var_ref(b, it), len);
+    m->what = describe(b, "make-vector: more elements?");
+    int br = b->ms.n - 1;
+    b->ms.v[br].l1 = b->ms.n;
+    b->ms.v[br].l1_is_pc = true;
+    m = step(b, M_WRITE, f, s->loc);
+    m->tgt = TGT_STATIC;
+    m->addr = REG_WADDR;
+    m->val = binop(b, "+", var_ref(b, s->var), binop(b, "+", var_ref(b, it), int_const(b, 2)));
+    m->what = describe(b, "make-vector: element address");
+    m = step(b, M_WRITE, f, s->loc);
+    m->tgt = TGT_WADDR;
+    m->off = 0;
+    m->val = var_ref(b, ft);
+    m->what = describe(b, "make-vector: store");
+    m = step(b, M_WRITE, f, s->loc);
+    set_target(b, m, it);
+    m->val = binop(b, "+", var_ref(b, it), int_const(b, 1));
+    m->what = describe(b, "make-vector: i := i + 1");
+    m = step(b, M_JUMP, f, s->loc);
+    m->l1 = head;
+    m->l1_is_pc = true;
+    b->ms.v[br].l2 = b->ms.n;
+    b->ms.v[br].l2_is_pc = true;
+    return;
+  }
+  case S_CALL:
+    expand_call(b, s, f);
+    return;
+  case S_EXTCALL:
+    expand_extcall(b, s, f);
+    return;
+  case S_RETURN:
+    if (F->is_main) {
+      int rc = new_temp(b, s->a[0]->type, "result");
+      b->p->result_cell = b->home[rc].addr;
+      m = step(b, M_WRITE, f, s->loc);
+      set_target(b, m, rc);
+      m->val = s->a[0];
+      m->what = describe(b, "result := ...");
+      m = step(b, M_MARK, f, s->loc);
+      m->mark = R_RESULT;
+      display_value(b, var_ref(b, rc), true, f, s->loc, 0);
+      m = step(b, M_MARK, f, s->loc);
+      m->mark = R_HALT;
+      return;
+    }
+    m = step(b, M_WRITE, f, s->loc);
+    m->tgt = TGT_STATIC;
+    m->addr = REG_RV;
+    m->val = s->a[0];
+    m->what = describe(b, "return value");
+    m = step(b, M_JUMPDYN, f, s->loc);
+    if (F->recursive) {
+      ir_expr *ret = mkx(b, X_VAR, int_type(b), 0);
+      ret->var = -1000000 - f;   /* frame slot 0 of f */
+      m->val = ret;
+    } else {
+      ir_expr *ret = mkx(b, X_VAR, int_type(b), 0);
+      ret->var = -b->fn_ret_cell[f];
+      m->val = ret;
+    }
+    m->what = describe(b, "return");
+    return;
+  case S_DISPLAY:
+    display_value(b, s->a[0], s->write, f, s->loc, 0);
+    return;
+  case S_NEWLINE:
+    m = step(b, M_MARK, f, s->loc);
+    m->mark = R_NL;
+    return;
+  case S_BRANCH:
+    if (ir_kind(ir, s->a[0]->type) != T_BOOL) {
+      m = step(b, M_JUMP, f, s->loc);
+      m->l1 = s->l1;
+      return;
+    }
+    m = step(b, M_BRANCH, f, s->loc);
+    m->val = s->a[0];
+    m->l1 = s->l1;
+    m->l2 = s->l2;
+    m->what = describe(b, "branch");
+    return;
+  case S_JUMP:
+    m = step(b, M_JUMP, f, s->loc);
+    m->l1 = s->l1;
+    return;
+  }
+}
+
+/* Turns label references into PCs. */
+static int32_t resolve(mb *b, const mstmt *m, int label, bool is_pc) {
+  if (is_pc) return label;
+  if (label < 0) return b->fn_entry_label[-label - 1];
+  return b->fn_labels[m->fn][label];
+}
+
+static void count_reads(mb *b, const ir_expr *e) {
+  if (!e) return;
+  if (e->k == X_VAR && e->var >= 0) b->var_reads[e->var]++;
+  for (int i = 0; i < e->n; i++) count_reads(b, e->a[i]);
+}
+
+static void optimize_steps(mb *b);
+
+static void expand_program(mb *b) {
+  ir_prog *ir = b->ir;
+  b->var_reads = xcalloc((size_t)ir->vars.n + 1, sizeof(int));
+  for (int f = 0; f < ir->fns.n; f++)
+    for (int i = 0; i < ir->fns.v[f].body.n; i++) {
+      const ir_stmt *st = &ir->fns.v[f].body.v[i];
+      for (int k = 0; k < 3; k++) count_reads(b, st->a[k]);
+      for (int k = 0; k < st->nargs; k++) count_reads(b, st->args[k]);
+    }
+  b->fn_entry_label = xcalloc((size_t)ir->fns.n, sizeof(int));
+  b->fn_labels = xcalloc((size_t)ir->fns.n, sizeof(int *));
+  for (int f = 0; f < ir->fns.n; f++)
+    b->fn_labels[f] = xcalloc((size_t)ir->fns.v[f].nlabels + 1, sizeof(int));
+  /* main first: its entry is PC 0 */
+  for (int pass = 0; pass < ir->fns.n; pass++) {
+    int f = pass == 0 ? ir->main_fn : (pass <= ir->main_fn ? pass - 1 : pass);
+    b->fn_entry_label[f] = b->ms.n;
+    const ir_fn *F = &ir->fns.v[f];
+    for (int i = 0; i < F->body.n && !b->failed; i++) expand_stmt(b, &F->body.v[i], f);
+  }
+  for (int i = 0; i < b->ms.n; i++) {
+    mstmt *m = &b->ms.v[i];
+    if (m->l1 != -1 || m->l1_is_pc) {
+      m->konst = resolve(b, m, m->l1, m->l1_is_pc);
+      m->konst_pc = true;
+    }
+    if (m->k == M_BRANCH) {
+      m->konst = resolve(b, m, m->l1, m->l1_is_pc);
+      m->l2 = resolve(b, m, m->l2, m->l2_is_pc);
+      m->konst_pc = true;
+    }
+  }
+  optimize_steps(b);
+  b->p->npc = b->ms.n;
+  b->p->entry_pc = 0;
+}
+
+/* ---- step optimisation ---------------------------------------------- */
+
+/* A step that only decides where to go next, from a pure expression. */
+static bool pure_jump(const mstmt *m) {
+  return m->k == M_JUMP || m->k == M_BRANCH ||
+         (m->k == M_JUMPDYN && m->sp == SP_NONE && m->val && m->val->k == X_SELECT);
+}
+
+static int expr_size(const ir_expr *e) {
+  int n = 1;
+  for (int i = 0; i < e->n; i++) n += expr_size(e->a[i]);
+  return n;
+}
+
+static ir_expr *target_const(mb *b, int32_t pc) {
+  ir_expr *e = int_const(b, pc);
+  e->ival = pc;
+  return e;
+}
+
+/* A private copy of a target tree: its constants are renumbered in place
+ * later, so no two steps may share them (conditions stay shared). */
+static ir_expr *copy_targets(mb *b, const ir_expr *e) {
+  if (e->k == X_CONST) return target_const(b, e->ival);
+  if (e->k != X_SELECT) return (ir_expr *)e;
+  ir_expr *c = mkx(b, X_SELECT, e->type, 3);
+  c->loc = e->loc;
+  c->a[0] = e->a[0];
+  c->a[1] = copy_targets(b, e->a[1]);
+  c->a[2] = copy_targets(b, e->a[2]);
+  return c;
+}
+
+/* Where step t sends control, as an expression over the same state;
+ * follows pure jumps `depth` more levels. */
+static ir_expr *target_expr(mb *b, int32_t t, int depth) {
+  if (depth <= 0 || t < 0 || t >= b->ms.n || !pure_jump(&b->ms.v[t]))
+    return target_const(b, t);
+  const mstmt *m = &b->ms.v[t];
+  if (m->k == M_JUMP) return target_expr(b, m->konst, depth - 1);
+  if (m->k == M_JUMPDYN) return copy_targets(b, m->val);
+  ir_expr *sel = mkx(b, X_SELECT, int_type(b), 3);
+  sel->a[0] = m->val;
+  sel->a[1] = target_expr(b, m->konst, depth - 1);
+  sel->a[2] = target_expr(b, m->l2, depth - 1);
+  sel->loc = m->loc;
+  return sel;
+}
+
+static void collect_targets(const ir_expr *e, char *live, int n, int_vec *work) {
+  if (e->k == X_CONST) {
+    if (e->ival >= 0 && e->ival < n && !live[e->ival]) {
+      live[e->ival] = 1;
+      VEC_PUSH(*work, e->ival);
+    }
+    return;
+  }
+  if (e->k == X_SELECT) {
+    collect_targets(e->a[1], live, n, work);
+    collect_targets(e->a[2], live, n, work);
+  }
+}
+
+static void reach(mb *b, int s, char *live, int_vec *work) {
+  if (s >= 0 && s < b->ms.n && !live[s]) {
+    live[s] = 1;
+    VEC_PUSH(*work, s);
+  }
+}
+
+/* Steps reachable from the entry, from jumps and return addresses. */
+static char *reachable(mb *b) {
+  int n = b->ms.n;
+  char *live = xcalloc((size_t)n + 1, 1);
+  int_vec work = {0};
+  reach(b, 0, live, &work);
+  for (int i = 0; i < n; i++)
+    if (b->ms.v[i].k == M_WRITE && b->ms.v[i].konst_pc) reach(b, b->ms.v[i].konst, live, &work);
+  while (work.n) {
+    int s = work.v[--work.n];
+    const mstmt *m = &b->ms.v[s];
+    switch (m->k) {
+    case M_JUMP: reach(b, m->konst, live, &work); break;
+    case M_BRANCH: reach(b, m->konst, live, &work); reach(b, m->l2, live, &work); break;
+    case M_JUMPDYN: if (m->val) collect_targets(m->val, live, n, &work); break;
+    case M_MARK: if (m->mark != R_HALT) reach(b, s + 1, live, &work); break;
+    default: reach(b, s + 1, live, &work); break;
+    }
+    if (m->k == M_WRITE && m->konst_pc) reach(b, m->konst, live, &work);
+  }
+  VEC_FREE(work);
+  return live;
+}
+
+static void remap_expr(ir_expr *e, const int *map) {
+  if (e->k == X_CONST) {
+    e->ival = map[e->ival];
+    return;
+  }
+  if (e->k == X_SELECT) {
+    remap_expr(e->a[1], map);
+    remap_expr(e->a[2], map);
+  }
+}
+
+/* Drops unreachable steps and jumps to the next step; renumbers. */
+static void compact(mb *b) {
+  int n = b->ms.n;
+  char *live = reachable(b);
+  int *map = xmalloc(((size_t)n + 1) * sizeof(int));
+  /* a jump to the following live step is dropped: it goes where that
+   * step goes */
+  int next_live = n;
+  char *drop = xcalloc((size_t)n + 1, 1);
+  for (int i = n - 1; i >= 0; i--) {
+    if (!live[i]) continue;
+    const mstmt *m = &b->ms.v[i];
+    if (m->k == M_JUMP && m->konst == next_live && next_live < n) drop[i] = 1;
+    else next_live = i;
+  }
+  int k = 0;
+  for (int i = 0; i < n; i++)
+    if (live[i] && !drop[i]) map[i] = k++;
+  map[n] = k;
+  for (int i = n - 1; i >= 0; i--)
+    if (!live[i] || drop[i]) map[i] = i + 1 <= n ? map[i + 1 < n ? i + 1 : n] : k;
+  /* jumps that were dropped map to their target's new number; a chain of
+   * them resolves from the end because targets come later */
+  for (int i = n - 1; i >= 0; i--)
+    if (drop[i]) map[i] = map[b->ms.v[i].konst];
+  /* the dropped jump's fall-through PC: map[i] above */
+  int w = 0;
+  for (int i = 0; i < n; i++) {
+    if (!live[i] || drop[i]) {
+      free(b->ms.v[i].what);
+      continue;
+    }
+    mstmt m = b->ms.v[i];
+    if (m.konst_pc) m.konst = map[m.konst];
+    if (m.k == M_BRANCH) m.l2 = map[m.l2];
+    if (m.k == M_JUMPDYN && m.val && m.val->k == X_SELECT) remap_expr(m.val, map);
+    b->ms.v[w++] = m;
+  }
+  b->ms.n = w;
+  free(map);
+  free(drop);
+  free(live);
+}
+
+static void optimize_steps(mb *b) {
+  int n = b->ms.n;
+  /* jump threading */
+  for (int i = 0; i < n; i++) {
+    mstmt *m = &b->ms.v[i];
+    if (m->k != M_JUMP) continue;
+    for (int hops = 0; hops < 16 && m->konst >= 0 && m->konst < n &&
+                       b->ms.v[m->konst].k == M_JUMP && m->konst != i;
+         hops++)
+      m->konst = b->ms.v[m->konst].konst;
+  }
+  /* a jump to a decision makes the decision itself; consecutive decisions
+   * merge into one jump whose target is a select chain */
+  for (int i = 0; i < n; i++) {
+    mstmt *m = &b->ms.v[i];
+    if (m->k != M_JUMP && m->k != M_BRANCH) continue;
+    if (m->k == M_JUMP) {
+      int t = m->konst;
+      if (t < 0 || t >= n || t == i || !pure_jump(&b->ms.v[t])) continue;
+      if (b->ms.v[t].val && expr_size(b->ms.v[t].val) > 64) continue;
+    }
+    ir_expr *e = target_expr(b, i, 4);
+    if (e->k != X_SELECT || expr_size(e) > 256) continue;
+    m->k = M_JUMPDYN;
+    m->val = e;
+    m->konst_pc = false;
+    if (!m->what) m->what = describe(b, "branch");
+  }
+  compact(b);
+}
+
+/* ---- infrastructure gates ------------------------------------------- */
+
+static int token_input(mb *b, const char *name, role r, bool is_value, double lo,
+                       double hi) {
+  double ind[R_NROLES] = {0}, val[R_NROLES] = {0};
+  if (is_value) val[r] = 1;
+  else ind[r] = 1;
+  return gg_token_input(b->gg, name, ind, val, lo, hi);
+}
+
+gform mb_onehot(mb *b, int s) {
+  gate_graph *gg = b->gg;
+  return gf_axpy(gg, gf_gate(gg, b->cstep[s]), -1, gf_gate(gg, b->cstep[s + 1]));
+}
+
+static gform ostep_onehot(mb *b, int s) {
+  gate_graph *gg = b->gg;
+  return gf_axpy(gg, gf_gate(gg, b->ostep[s]), -1, gf_gate(gg, b->ostep[s + 1]));
+}
+
+/* Steps [x >= k] for k = 0..npc, as one gate each. */
+static int *step_family(mb *b, const char *prefix, gform x) {
+  int n = b->p->npc;
+  int *g = xcalloc((size_t)n + 2, sizeof(int));
+  char name[64];
+  for (int k = 0; k <= n; k++) {
+    snprintf(name, sizeof name, "%s>=%d", prefix, k);
+    g[k] = gg_step(b->gg, name, gf_addk(b->gg, x, -k + 1));
+  }
+  return g;
+}
+
+/* Positional heads: the latest JUMP, and the tokens one and two back. */
+static void build_pc(mb *b) {
+  gate_graph *gg = b->gg;
+  int one = gg->one;
+  b->g_pos = gg_input(gg, IN_POS, "p", 0, 67108864.0);
+  b->g_pos2 = gg_input(gg, IN_POS2, "p^2", 0, 4503599627370496.0);
+  b->g_hi = token_input(b, "tok is HI", R_HI, false, 0, 1);
+  b->g_hival = token_input(b, "HI value", R_HI, true, SHORT_MIN, SHORT_MAX);
+  b->g_valv = token_input(b, "VAL value", R_VAL, true, SHORT_MIN, SHORT_MAX);
+  b->g_val_ind = token_input(b, "tok is VAL", R_VAL, false, 0, 1);
+  int jval = token_input(b, "JUMP target", R_JUMP, true, 0, b->p->npc);
+  double notj[R_NROLES];
+  for (int r = 0; r < R_NROLES; r++) notj[r] = r == R_JUMP ? 0 : 1;
+  int notjump = gg_token_input(gg, "tok is not JUMP", notj, NULL, 0, 1);
+  int setr_ind = token_input(b, "tok is SETR", R_SETR, false, 0, 1);
+  int setr_val = token_input(b, "SETR cell", R_SETR, true, 0, ADDR_MAX);
+  int setm_ind = token_input(b, "tok is SETM", R_SETM, false, 0, 1);
+
+  /* latest JUMP: all keys equal, the latest wins */
+  gform v3[3] = {gf_gate(gg, jval), gf_gate(gg, b->g_pos), gf_gate(gg, one)};
+  double lo3[3] = {0, 0, 0}, hi3[3] = {b->p->npc, 67108864.0, 1};
+  int anchor = gg_head(gg, "last jump", gf_const(gg, 0), gf_const(gg, 0),
+                       gf_const(gg, 0), gf_const(gg, 0), notjump, TIE_LATEST,
+                       v3, 3, lo3, hi3);
+  /* previous tokens: key (2p, -p^2), query (p - d, 1) */
+  gform kx = gf_scale(gg, gf_gate(gg, b->g_pos), 2);
+  gform ky = gf_scale(gg, gf_gate(gg, b->g_pos2), -1);
+  gform pv[2] = {gf_gate(gg, b->g_hi), gf_gate(gg, b->g_hival)};
+  double plo[2] = {0, SHORT_MIN}, phi[2] = {1, SHORT_MAX};
+  int prev = gg_head(gg, "prev token", gf_addk(gg, gf_gate(gg, b->g_pos), -1),
+                     gf_const(gg, 1), kx, ky, -1, TIE_LATEST, pv, 2, plo, phi);
+  gform p2v[3] = {gf_gate(gg, setr_ind), gf_gate(gg, setr_val), gf_gate(gg, setm_ind)};
+  double p2lo[3] = {0, 0, 0}, p2hi[3] = {1, ADDR_MAX, 1};
+  int prev2 = gg_head(gg, "token 2 back", gf_addk(gg, gf_gate(gg, b->g_pos), -2),
+                      gf_const(gg, 1), kx, ky, -1, TIE_LATEST, p2v, 3, p2lo, p2hi);
+
+  gform jtarget = gf_gate(gg, gg_hout(gg, anchor, 0));
+  gform jpos = gf_gate(gg, gg_hout(gg, anchor, 1));
+  b->found = gf_gate(gg, gg_hout(gg, anchor, 2));
+  b->lo = gf_gate(gg, gg_hout(gg, prev, 0));
+  b->prev_hi_val = gf_gate(gg, gg_hout(gg, prev, 1));
+  gform hi = gf_gate(gg, b->g_hi);
+  /* cur = P + (t - a) - hi - lo ; own = cur - 1 + hi */
+  gform cur = gf_add(gg, jtarget, gf_axpy(gg, gf_gate(gg, b->g_pos), -1, jpos));
+  cur = gf_axpy(gg, gf_axpy(gg, cur, -1, hi), -1, b->lo);
+  b->cur = cur;
+  b->own = gf_addk(gg, gf_add(gg, cur, hi), -1);
+  b->nrm = gf_axpy(gg, gf_axpy(gg, gf_const(gg, 1), -1, hi), -1, b->lo);
+  /* the value a VAL token completes: short, or 65536 h + lo + 32768 */
+  b->value_in = gf_add(gg, gf_gate(gg, b->g_valv),
+                       gf_add(gg, gf_scale(gg, b->lo, 32768),
+                              gf_scale(gg, b->prev_hi_val, 65536)));
+  /* PCs pushed out of range where they mean nothing */
+  gform cur_all = gf_add(gg, cur, gf_scale(gg, gf_axpy(gg, gf_const(gg, 1), -1, b->found), BIG_SHIFT));
+  gform own_v = gf_add(gg, b->own,
+                       gf_scale(gg, gf_axpy(gg, gf_axpy(gg, gf_const(gg, 2), -1, b->found),
+                                            -1, gf_gate(gg, b->g_val_ind)),
+                                BIG_SHIFT));
+  b->cstep = step_family(b, "pc", cur_all);
+  b->ostep = step_family(b, "own", own_v);
+
+  /* register tier: static writes and prompt SETR cells */
+  gate_graph *G = gg;
+  gform addr = gf_gate(G, gg_hout(G, prev2, 1));
+  gform addr2 = gf_const(G, 0);
+  int sq_setr = gg_mul(G, "SETR cell^2", addr, addr);
+  addr2 = gf_gate(G, sq_setr);
+  gform wsum = gf_gate(G, gg_hout(G, prev2, 0));
+  /* mask: 1 - (static write here) - (SETR value here), as its own gate */
+  VEC(gunit) mu = {0};
+  for (int s = 0; s < b->p->npc; s++) {
+    const mstmt *m = &b->ms.v[s];
+    if (m->k != M_WRITE || m->tgt != TGT_STATIC) continue;
+    gform o = ostep_onehot(b, s);
+    addr = gf_axpy(G, addr, m->addr, o);
+    addr2 = gf_axpy(G, addr2, (double)m->addr * m->addr, o);
+    wsum = gf_add(G, wsum, o);
+    /* units of this PC's one-hot, for the mask gate */
+    gform x = gf_add(G, b->own, gf_scale(G, gf_axpy(G, gf_axpy(G, gf_const(G, 2), -1, b->found),
+                                                      -1, gf_gate(G, b->g_val_ind)), BIG_SHIFT));
+    gform d = gf_addk(G, x, -s);
+    gunit u1 = {-1, gf_addk(G, d, 1), gf_const(G, 1)};
+    gunit u2 = {2, d, gf_const(G, 1)};
+    gunit u3 = {-1, gf_addk(G, d, -1), gf_const(G, 1)};
+    VEC_PUSH(mu, u1);
+    VEC_PUSH(mu, u2);
+    VEC_PUSH(mu, u3);
+  }
+  gunit pass = {1, gf_const(G, 1), gf_axpy(G, gf_const(G, 1), -1, gf_gate(G, gg_hout(G, prev2, 0)))};
+  VEC_PUSH(mu, pass);
+  b->reg_mask = gg_ffn(G, "not a static write", mu.v, mu.n, 0, 1);
+  VEC_FREE(mu);
+  b->reg_addr = addr;
+  b->reg_key_x = gf_scale(G, addr, 2);
+  b->reg_key_y = gf_scale(G, addr2, -1);
+  b->reg_val = b->value_in;
+
+  /* SETM: the prompt's heap cells, addressed by WADDR */
+  b->mem_val = b->value_in;
+  b->mem_addr = gf_gate(G, gg_hout(G, prev2, 2));   /* placeholder use below */
+  (void)setm_ind;
+}
+
+/* Register reads every position needs: SP, HP, WADDR. */
+static gform reg_head(mb *b, int32_t addr, const char *name, double hi) {
+  gate_graph *gg = b->gg;
+  gform v[1] = {b->reg_val};
+  double lo[1] = {0}, hh[1] = {hi};
+  int h = gg_head(gg, name, gf_const(gg, addr), gf_const(gg, 1), b->reg_key_x,
+                  b->reg_key_y, b->reg_mask, TIE_LATEST, v, 1, lo, hh);
+  b->reg_time = gg->g.v[h].earliest;
+  return gf_gate(gg, gg_hout(gg, h, 0));
+}
+
+/* Memory tier keys: frame cells (SP + off), heap cells via WADDR or HP,
+ * and the prompt's SETM cells (via WADDR). */
+static void build_memory_keys(mb *b, int setm_comp_gate) {
+  gate_graph *G = b->gg;
+  b->sp = reg_head(b, REG_SP, "read SP", ADDR_MAX);
+  b->hp = reg_head(b, REG_HP, "read HP", ADDR_MAX);
+  b->waddr = reg_head(b, REG_WADDR, "read WADDR", ADDR_MAX);
+  gform use[3] = {gf_const(G, 0), gf_const(G, 0), gf_const(G, 0)};
+  gform off[3] = {gf_const(G, 0), gf_const(G, 0), gf_const(G, 0)};
+  gform off2 = gf_const(G, 0);
+  use[1] = gf_gate(G, setm_comp_gate);   /* SETM is a WADDR write */
+  for (int s = 0; s < b->p->npc; s++) {
+    const mstmt *m = &b->ms.v[s];
+    if (m->k != M_WRITE) continue;
+    int k = m->tgt == TGT_FRAME ? 0 : m->tgt == TGT_WADDR ? 1 : m->tgt == TGT_HP ? 2 : -1;
+    if (k < 0) continue;
+    gform o = ostep_onehot(b, s);
+    use[k] = gf_add(G, use[k], o);
+    off[k] = gf_axpy(G, off[k], m->off, o);
+    off2 = gf_axpy(G, off2, (double)m->off * m->off, o);
+  }
+  gform regs[3] = {b->sp, b->waddr, b->hp};
+  const double K = 2.0 * ADDR_MAX;
+  VEC(gunit) au = {0}, su = {0}, mu = {0};
+  for (int k = 0; k < 3; k++) {
+    /* addr += use_k * reg_k ; addr^2 += use_k * reg_k^2 + 2 off_k reg_k */
+    gunit a = {1, use[k], regs[k]};
+    VEC_PUSH(au, a);
+    gunit sq = {1, gf_axpy(G, regs[k], K, gf_addk(G, use[k], -1)), regs[k]};
+    VEC_PUSH(su, sq);
+    gunit cross = {1, regs[k], gf_scale(G, off[k], 2)};
+    VEC_PUSH(su, cross);
+    gunit m = {-1, gf_const(G, 1), use[k]};
+    VEC_PUSH(mu, m);
+  }
+  gunit m1 = {1, gf_const(G, 1), gf_const(G, 1)};
+  VEC_PUSH(mu, m1);
+  /* use_k is a sum of one-hots of different PCs: 0 or 1, so each product
+   * is at most a register (< 2^24) squared */
+  int ga = gg_ffn_proven(G, "mem write address", au.v, au.n, -(double)ADDR_MAX, ADDR_MAX);
+  int gs = gg_ffn_proven(G, "mem write address^2", su.v, su.n, -4.0 * ADDR_MAX * ADDR_MAX,
+                         4.0 * ADDR_MAX * ADDR_MAX);
+  b->mem_mask = gg_ffn(G, "not a memory write", mu.v, mu.n, 0, 1);
+  VEC_FREE(au);
+  VEC_FREE(su);
+  VEC_FREE(mu);
+  gform addr = gf_add(G, gf_gate(G, ga), gf_add(G, off[0], gf_add(G, off[1], off[2])));
+  gform addr2 = gf_add(G, gf_gate(G, gs), off2);
+  b->mem_addr = addr;
+  b->mem_key_x = gf_scale(G, addr, 2);
+  b->mem_key_y = gf_scale(G, addr2, -1);
+  b->mem_ready = G->g.v[b->mem_mask].earliest + 1;
+  if (G->g.v[ga].earliest + 1 > b->mem_ready) b->mem_ready = G->g.v[ga].earliest + 1;
+}
+
+/* ---- per-step code -------------------------------------------------- */
+
+static cval step_value(mb *b, const mstmt *m, int s) {
+  gate_graph *gg = b->gg;
+  switch (m->sp) {
+  case SP_VSET_ADDR: {
+    cval v = mx_expr(b, m->val);
+    cval i = mx_expr(b, m->x1);
+    (void)mx_expr(b, m->x2);   /* its errors come before the bounds check */
+    gform waddr;
+    cval len = mx_read_dyn(b, v, &waddr, 0, ADDR_MAX, "vector length");
+    int site = mb_site(b, "bounds", m->loc, "vector-set!: the index is out of range");
+    gform bad = gf_add(gg, gf_gate(gg, gg_step(gg, "index < 0", gf_scale(gg, i.f, -1))),
+                       gf_gate(gg, gg_step(gg, "index >= length",
+                                           gf_addk(gg, gf_axpy(gg, i.f, -1, len.f), 1))));
+    mx_flag(b, bad, site);
+    cval a = {gf_addk(gg, gf_add(gg, v.f, i.f), 2), v.lo + i.lo + 2, v.hi + i.hi + 2, false};
+    if (a.lo < 0) a.lo = 0;
+    if (a.hi > ADDR_MAX) a.hi = ADDR_MAX;
+    return a;
+  }
+  case SP_MAKEVEC_HDR: {
+    cval n = mx_expr(b, m->val);
+    (void)mx_expr(b, m->x1);
+    int neg = mb_site(b, "bounds", m->loc, "make-vector: the length must not be negative");
+    mx_flag(b, gf_gate(gg, gg_step(gg, "length < 0", gf_scale(gg, n.f, -1))), neg);
+    int mem = mb_site(b, "memory", m->loc, "out of memory: the vector heap is full");
+    gform room = gf_addk(gg, gf_axpy(gg, gf_add(gg, b->hp, n.f), 1, gf_const(gg, 0)),
+                         2 - (double)b->p->heap_end);
+    mx_flag(b, gf_gate(gg, gg_step(gg, "heap full", room)), mem);
+    return n;
+  }
+  case SP_HP_BUMP: {
+    cval n = mx_expr(b, m->val);
+    cval r = {gf_addk(gg, gf_add(gg, b->hp, n.f), 2), 0, ADDR_MAX, false};
+    return r;
+  }
+  case SP_SP_ADD: {
+    cval r = {gf_addk(gg, b->sp, m->konst), 0, ADDR_MAX, false};
+    if (m->konst > 0) {
+      int site = mb_site(b, "depth", m->loc,
+                         "recursion too deep: more than %d nested calls (raise "
+                         "the limit with --max-depth or :limit depth)",
+                         b->p->max_depth);
+      mx_flag(b, gf_gate(gg, gg_step(gg, "stack full",
+                                     gf_addk(gg, b->sp, m->konst - (double)b->p->stack_end + 1))),
+              site);
+    }
+    return r;
+  }
+  default:
+    break;
+  }
+  if (m->val) return mx_expr(b, m->val);
+  (void)s;
+  return mx_const(b, m->konst);
+}
+
+static void gen_step(mb *b, int s) {
+  gate_graph *gg = b->gg;
+  mstmt *m = &b->ms.v[s];
+  b->cur_step = s;
+  mx_step_begin(b);
+  b->flags.n = 0;
+  b->guard = gf_const(gg, 0);
+  b->nguard = 0;
+  gform v = gf_const(gg, 0);
+  double lo = 0, hi = 0;
+  switch (m->k) {
+  case M_WRITE:
+  case M_OUTINT:
+  case M_JUMPDYN:
+  case M_OUTSYM:
+  case M_OUTSTR:
+  case M_CALL: {
+    if ((m->k == M_OUTSTR || m->k == M_CALL) && !m->val) {
+      v = gf_const(gg, m->konst);
+      lo = hi = m->konst;
+      break;
+    }
+    cval c = step_value(b, m, s);
+    v = c.f;
+    lo = c.lo;
+    hi = c.hi;
+    if (m->k == M_OUTSYM) v = gf_addk(gg, v, m->sym_offset);
+    break;
+  }
+  case M_EVAL:
+    (void)mx_expr(b, m->val);
+    v = gf_const(gg, s + 1);
+    lo = hi = s + 1;
+    break;
+  case M_JUMP:
+    v = gf_const(gg, m->konst);
+    lo = hi = m->konst;
+    break;
+  case M_BRANCH: {
+    cval c = mx_expr(b, m->val);
+    v = gf_add(gg, gf_const(gg, m->l2), gf_scale(gg, c.f, (double)m->konst - m->l2));
+    lo = fmin(m->konst, m->l2);
+    hi = fmax(m->konst, m->l2);
+    break;
+  }
+  case M_MARK:
+    break;
+  }
+  b->step_val[s] = v;
+  /* [value fits one token] for steps that may emit HI */
+  if (m->k == M_WRITE || m->k == M_OUTINT) {
+    if (lo >= SHORT_MIN && hi <= SHORT_MAX) {
+      b->step_short[s] = gf_const(gg, 1);
+    } else {
+      cval c = {v, lo, hi, false};
+      b->step_short[s] = mx_in_range(b, c, SHORT_MIN, SHORT_MAX);
+    }
+    /* a written value must be a 32-bit integer of its kind: it is */
+  }
+  for (int i = 0; i < b->flags.n; i++) VEC_PUSH(b->step_flags[s], b->flags.v[i]);
+}
+
+/* ---- output --------------------------------------------------------- */
+
+/* A flag that counts: raised, all its guards hold, and its step is the
+ * running one.  Only the running step computes on the values it meant to
+ * read; any other step sees whatever the shared heads returned, so its
+ * "booleans" may be any 32-bit integer.  One unit, with the step gate
+ * weighted by GARBAGE_GATE (more than any such value can add), turns all
+ * of that into an exact 0 and keeps the running step's flag exact. */
+#define GARBAGE_GATE 17592186044416.0   /* 2^44 */
+
+static gform guarded(mb *b, const eflag *f, gform C, const char *name) {
+  gate_graph *gg = b->gg;
+  /* a flag is at most 2 (two exclusive steps that garbage made both
+   * true); a missing guard takes away 4 */
+  gform arg = gf_add(gg, f->flag, gf_scale(gg, gf_addk(gg, f->guard, -(double)f->nguard), 4));
+  arg = gf_add(gg, arg, gf_scale(gg, gf_addk(gg, C, -1), GARBAGE_GATE));
+  gunit u = {1, arg, gf_const(gg, 1)};
+  return gf_gate(gg, gg_ffn(gg, name, &u, 1, 0, 1));
+}
+
+static void build_output(mb *b) {
+  gate_graph *gg = b->gg;
+  int npc = b->p->npc;
+  VEC(gunit) rv = {0}, sel[R_NROLES], eu = {0}, ev = {0};
+  memset(sel, 0, sizeof sel);
+  gform hi = gf_gate(gg, b->g_hi);
+  for (int s = 0; s < npc && !gg->failed; s++) {
+    const mstmt *m = &b->ms.v[s];
+    gform C = mb_onehot(b, s);
+    /* guarded flags of this step, and their sum */
+    gform gflag[64];
+    int nf = b->step_flags[s].n;
+    if (nf > 64) nf = 64;
+    gform any = gf_const(gg, 0);
+    for (int i = 0; i < nf; i++) {
+      gflag[i] = guarded(b, &b->step_flags[s].v[i], C, "guarded error");
+      any = gf_add(gg, any, gflag[i]);
+    }
+    /* first error in order wins; guarded flags are exact 0/1 */
+    gform prior = gf_const(gg, 0);
+    for (int i = 0; i < nf; i++) {
+      gform arg = gf_addk(gg, gf_add(gg, gf_axpy(gg, gflag[i], -1, prior),
+                                     gf_add(gg, C, b->nrm)), -2);
+      gunit u = {1, arg, gf_const(gg, 1)};
+      VEC_PUSH(eu, u);
+      gunit w = {(double)b->step_flags[s].v[i].site, arg, gf_const(gg, 1)};
+      VEC_PUSH(ev, w);
+      prior = gf_add(gg, prior, gflag[i]);
+    }
+    /* the emitted value, when this step runs, is not a LO and no error */
+    double vlo, vhi;
+    gf_range(gg, b->step_val[s], &vlo, &vhi);
+    if (vlo != 0 || vhi != 0) {
+      gunit u = {1, gf_axpy(gg, gf_axpy(gg, C, -1, b->lo), -1, any), b->step_val[s]};
+      VEC_PUSH(rv, u);
+    }
+    gform base = gf_addk(gg, gf_axpy(gg, gf_add(gg, C, b->nrm), -1, any), -1);
+    switch (m->k) {
+    case M_WRITE:
+    case M_OUTINT: {
+      gunit us = {1, gf_addk(gg, gf_add(gg, base, b->step_short[s]), -1), gf_const(gg, 1)};
+      VEC_PUSH(sel[R_VAL], us);
+      gunit uh = {1, gf_axpy(gg, base, -1, b->step_short[s]), gf_const(gg, 1)};
+      VEC_PUSH(sel[R_HI], uh);
+      break;
+    }
+    case M_EVAL:
+    case M_JUMP:
+    case M_BRANCH:
+    case M_JUMPDYN: {
+      gunit u = {1, base, gf_const(gg, 1)};
+      VEC_PUSH(sel[R_JUMP], u);
+      break;
+    }
+    case M_OUTSYM: {
+      gunit u = {1, base, gf_const(gg, 1)};
+      VEC_PUSH(sel[R_SYM], u);
+      break;
+    }
+    case M_OUTSTR:
+    case M_CALL: {
+      gunit u = {1, base, gf_const(gg, 1)};
+      VEC_PUSH(sel[m->k == M_CALL ? R_CALL : R_STR], u);
+      break;
+    }
+    case M_MARK: {
+      gunit u = {1, base, gf_const(gg, 1)};
+      VEC_PUSH(sel[m->mark], u);
+      break;
+    }
+    }
+  }
+  /* LO positions emit the resync JUMP(cur); HI positions the low chunk */
+  gunit lo_cur = {1, b->lo, b->cur};
+  VEC_PUSH(rv, lo_cur);
+  int rgate = gg_ffn(gg, "emitted value", rv.v, rv.n, -4294967296.0, 4294967296.0);
+  gform r = gf_add(gg, gf_gate(gg, rgate),
+                   gf_axpy(gg, gf_scale(gg, gf_gate(gg, b->g_hival), -65536), -32768, hi));
+  int selg[R_NROLES];
+  for (int k = 0; k < R_NROLES; k++) selg[k] = -1;
+  for (int k = 0; k < R_NROLES; k++) {
+    if (!sel[k].n) continue;
+    char name[32];
+    snprintf(name, sizeof name, "emit %s", role_names[k]);
+    selg[k] = gg_ffn(gg, name, sel[k].v, sel[k].n, 0, 1);
+  }
+  int errg = eu.n ? gg_ffn(gg, "emit ERR", eu.v, eu.n, 0, 1) : -1;
+  int errv = ev.n ? gg_ffn(gg, "error site", ev.v, ev.n, 0, b->p->sites.n + 1) : -1;
+  for (int k = 0; k < R_NROLES; k++) VEC_FREE(sel[k]);
+  VEC_FREE(rv);
+  VEC_FREE(eu);
+  VEC_FREE(ev);
+  /* output columns: bonus, linear, quadratic per role */
+  gform one = gf_const(gg, 1);
+  for (int k = 0; k < R_NROLES; k++) {
+    gform bonus = gf_const(gg, 0);
+    if (selg[k] >= 0) bonus = gf_scale(gg, gf_gate(gg, selg[k]), BONUS);
+    if (k == R_VAL) bonus = gf_axpy(gg, bonus, BONUS, hi);
+    if (k == R_JUMP) bonus = gf_axpy(gg, bonus, BONUS, b->lo);
+    if (k == R_ERR && errg >= 0) bonus = gf_scale(gg, gf_gate(gg, errg), BONUS);
+    gform lin = gf_const(gg, 0), quad = gf_const(gg, 0);
+    switch (k) {
+    case R_VAL: case R_SYM: case R_STR: case R_JUMP: case R_CALL:
+      lin = gf_scale(gg, r, 2);
+      quad = gf_scale(gg, one, -1);
+      break;
+    case R_HI:
+      lin = gf_addk(gg, gf_scale(gg, r, 2), -65535);
+      quad = gf_scale(gg, one, -65536);
+      break;
+    case R_ERR:
+      if (errv >= 0) {
+        lin = gf_scale(gg, gf_gate(gg, errv), 2);
+        quad = gf_scale(gg, one, -1);
+      }
+      break;
+    default:
+      break;
+    }
+    gg->out[3 * k] = bonus;
+    gg->out[3 * k + 1] = lin;
+    gg->out[3 * k + 2] = quad;
+  }
+}
+
+/* ---- vocabulary ----------------------------------------------------- */
+
+static void make_vocab(mprog *p) {
+  struct { role r; int count; int64_t v0; bool stop; } spec[R_NROLES] = {
+    {R_VAL, 65536, SHORT_MIN, false}, {R_HI, 65536, SHORT_MIN, false},
+    {R_JUMP, p->npc + 1, 0, false},   {R_SYM, p->syms.n + 2, 0, false},
+    {R_STR, p->strs.n ? p->strs.n : 1, 0, false},
+    {R_NL, 1, 0, false},              {R_PRINT, 1, 0, false},
+    {R_RESULT, 1, 0, false},          {R_HALT, 1, 0, true},
+    {R_ERR, p->sites.n ? p->sites.n : 1, 0, true},
+    {R_BOS, 1, 0, false},             {R_SETR, p->cells.n + 1, 0, false},
+    {R_SETM, 1, 0, false},
+    {R_CALL, p->externs.n ? p->externs.n : 1, 0, false}};
+  int first = 0;
+  for (int k = 0; k < R_NROLES; k++) {
+    vocab_range *v = &p->ranges[k];
+    memset(v, 0, sizeof *v);
+    snprintf(v->role, sizeof v->role, "%s", role_names[k]);
+    v->first = first;
+    v->count = spec[k].count;
+    v->value0 = spec[k].v0;
+    v->stop = spec[k].stop;
+    first += v->count;
+  }
+}
+
+/* ---- driver --------------------------------------------------------- */
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void fill_step_info(mb *b) {
+  mprog *p = b->p;
+  p->steps = xcalloc((size_t)p->npc + 1, sizeof(mstep_info));
+  for (int s = 0; s < p->npc; s++) {
+    const mstmt *m = &b->ms.v[s];
+    mstep_info *i = &p->steps[s];
+    i->k = m->k;
+    i->mark = m->mark;
+    i->tgt = m->tgt;
+    i->addr = m->addr;
+    i->off = m->off;
+    i->target = m->konst;
+    i->target2 = m->l2;
+    i->out_kind = m->out_kind;
+    i->what = m->what ? m->what : NULL;
+    i->loc = m->loc;
+    if (m->k == M_OUTSYM && m->val) i->out_kind = ir_kind(b->ir, m->val->type);
+    i->write = m->write;
+    i->tool = m->tool;
+    i->tool_arg = m->tool_arg;
+    i->tool_site = m->tool_site;
+  }
+}
+
+/* The residual slots where read values appear, named by what they read. */
+static void build_slotmap(mb *b) {
+  mprog *p = b->p;
+  for (int i = 0; i < b->heads.n; i++) {
+    const phys_head *h = &b->heads.v[i];
+    int out = gg_hout(b->gg, h->head, 0);
+    int slot = p->pl.slot[out];
+    if (slot < 0) continue;
+    for (int u = 0; u < h->users.n; u++) {
+      const char *label = h->users.v[u].label;
+      if (!label[0] || !strncmp(label, "display:", 8) || !strcmp(label, "result") ||
+          !strncmp(label, "ret:", 4))
+        continue;
+      bool seen = false;
+      for (int k = 0; k < p->slotmap.n; k++)
+        seen |= !strcmp(p->slotmap.v[k].label, label) && p->slotmap.v[k].slot == slot;
+      if (seen) continue;
+      struct slotref r = {xstrdup(label), slot, p->pl.time[h->head] / 2};
+      VEC_PUSH(p->slotmap, r);
+    }
+  }
+}
+
+static void mb_free(mb *b) {
+  free(b->sym_rev);
+  for (int i = 0; i < b->ms.n; i++)
+    if (b->p && b->p->steps == NULL) free(b->ms.v[i].what);
+  VEC_FREE(b->ms);
+  free(b->home);
+  free(b->fn_frame);
+  free(b->fn_entry_label);
+  free(b->fn_ret_cell);
+  free(b->var_reads);
+  if (b->fn_labels)
+    for (int f = 0; f < b->ir->fns.n; f++) free(b->fn_labels[f]);
+  free(b->fn_labels);
+  free(b->cstep);
+  free(b->ostep);
+  for (int i = 0; i < b->heads.n; i++) VEC_FREE(b->heads.v[i].users);
+  VEC_FREE(b->heads);
+  VEC_FREE(b->flags);
+  mx_step_begin(b);
+  VEC_FREE(b->memo);
+  VEC_FREE(b->divs);
+  if (b->step_flags)
+    for (int s = 0; s < b->p->npc; s++) VEC_FREE(b->step_flags[s]);
+  free(b->step_flags);
+  free(b->step_val);
+  free(b->step_short);
+}
+
+mprog *machine_compile(ir_prog *ir, const sched_opts *opts, char *err,
+                       size_t errlen) {
+  double t0 = now_ms();
+  mprog *p = xcalloc(1, sizeof *p);
+  p->w = ir->w;
+  p->ir = ir;
+  mb b;
+  memset(&b, 0, sizeof b);
+  b.p = p;
+  b.ir = ir;
+  b.err = err;
+  b.errlen = errlen;
+  b.gg = &p->gg;
+  collect_constants(&b);
+  layout_vars(&b);
+  if (!b.failed) expand_program(&b);
+  /* after the steps, which add temporaries */
+  if (!b.failed) layout_memory(&b);
+  tkind mk = ir_kind(ir, ir->main_type);
+  p->main_type_kind = mk;
+  p->main_elem_kind = mk == T_VEC ? ir_kind(ir, ir_elem_type(ir, ir->main_type)) : T_ANY;
+  for (int i = 0; i < ir->fns.v[ir->main_fn].nparams; i++)
+    VEC_PUSH(p->main_params, b.home[ir->fns.v[ir->main_fn].params[i]].addr);
+  if (b.failed) goto fail;
+  gg_init(b.gg, R_NROLES);
+  build_pc(&b);
+  /* the SETM indicator of the token two back, for memory keys */
+  int setm_gate = -1;
+  for (int g = 0; g < b.gg->g.n; g++)
+    if (b.gg->g.v[g].type == GT_HOUT && !strcmp(b.gg->g.v[g].name, "token 2 back.2"))
+      setm_gate = g;
+  build_memory_keys(&b, setm_gate);
+  b.step_val = xcalloc((size_t)p->npc + 1, sizeof(gform));
+  b.step_short = xcalloc((size_t)p->npc + 1, sizeof(gform));
+  b.step_flags = xcalloc((size_t)p->npc + 1, sizeof(*b.step_flags));
+  for (int s = 0; s < p->npc && !b.failed && !b.gg->failed; s++) gen_step(&b, s);
+  if (!b.failed && !b.gg->failed) mx_finish_heads(&b);
+  if (!b.failed && !b.gg->failed) build_output(&b);
+  if (b.gg->failed) mb_fail(&b, "%s", b.gg->err);
+  if (b.failed) goto fail;
+  make_vocab(p);
+  sched_opts so;
+  if (opts) so = *opts;
+  bool ok = opts && opts->time_limit > 0 ? sched_milp(b.gg, &p->pl, &so)
+                                         : sched_list(b.gg, &p->pl);
+  if (opts && opts->time_limit > 0) snprintf(p->sched_note, sizeof p->sched_note, "%s", so.note);
+  if (!ok) {
+    mb_fail(&b, "%s", b.gg->err[0] ? b.gg->err : "scheduling failed");
+    goto fail;
+  }
+  p->m = weights_build(b.gg, &p->pl, p->ranges, R_NROLES, err, errlen);
+  if (!p->m) {
+    b.failed = true;
+    goto fail;
+  }
+  fill_step_info(&b);
+  build_slotmap(&b);
+  for (int l = 0; l < p->pl.n_layers; l++) {
+    p->n_heads += p->pl.heads_per_layer[l];
+    p->n_units += p->pl.ffn_units[l];
+  }
+  strbuf s;
+  sb_init(&s);
+  ir_dump(ir, &s);
+  p->ir_text = sb_detach(&s);
+  mb_free(&b);
+  p->compile_ms = now_ms() - t0;
+  return p;
+fail:
+  mb_free(&b);
+  p->ir = NULL;
+  mprog_free(p);
+  return NULL;
+}
+
+void mprog_free(mprog *p) {
+  if (!p) return;
+  model_free(p->m);
+  placement_free(&p->pl);
+  gg_free(&p->gg);
+  if (p->steps)
+    for (int s = 0; s < p->npc; s++) free(p->steps[s].what);
+  free(p->steps);
+  for (int i = 0; i < p->sites.n; i++) free(p->sites.v[i].msg);
+  VEC_FREE(p->sites);
+  VEC_FREE(p->syms);
+  VEC_FREE(p->strs);
+  VEC_FREE(p->externs);
+  for (int i = 0; i < p->cells.n; i++) free(p->cells.v[i].name);
+  VEC_FREE(p->cells);
+  VEC_FREE(p->tables);
+  VEC_FREE(p->main_params);
+  for (int i = 0; i < p->slotmap.n; i++) free(p->slotmap.v[i].label);
+  VEC_FREE(p->slotmap);
+  free(p->ir_text);
+  ir_free(p->ir);
+  free(p);
+}

@@ -1,0 +1,218 @@
+/* machine.h - compiling an IR program into the autoregressive machine:
+ * the trace format (docs/trace-format.md), the memory layout, the steps a
+ * program executes, the gates that execute them, and the decoding of a
+ * trace back into what happened.
+ *
+ * Ownership: an mprog owns its model, its tables and its copy of the
+ * program's layout; it keeps no pointer into the IR it was built from
+ * except the world (for symbol and string names), which must outlive it.
+ */
+#ifndef TVL_MACHINE_H
+#define TVL_MACHINE_H
+
+#include "gates.h"
+#include "lang/ir.h"
+
+/* Vocabulary roles, in the order of the model's ranges. */
+typedef enum {
+  R_VAL,     /* a value -32768..32767, or the low chunk of a long value */
+  R_HI,      /* high chunk of a long value: v = 65536 h + lo + 32768 */
+  R_JUMP,    /* the next step is at this PC (a branch, or a resync) */
+  R_SYM,     /* output: #f, #t, then the program's symbols */
+  R_STR,     /* output: a string constant */
+  R_NL,      /* output: newline */
+  R_PRINT,   /* output marker: the next value is printed as an integer */
+  R_RESULT,  /* marker: what follows is the value of the expression */
+  R_HALT,    /* end of the program */
+  R_ERR,     /* runtime error at this site; ends the program */
+  R_BOS,     /* start of the prompt */
+  R_SETR,    /* prompt: the next value goes to this static cell */
+  R_SETM,    /* prompt: the next value goes to MEM[WADDR] */
+  R_CALL,    /* a tool call of extern k begins; its arguments follow, then
+                the host appends the result (or ERR) */
+  R_NROLES
+} role;
+
+extern const char *const role_names[R_NROLES];
+
+#define SHORT_MIN (-32768)
+#define SHORT_MAX 32767
+
+/* Machine registers (static cells 1..). */
+enum { REG_SP = 1, REG_HP, REG_WADDR, REG_RV, REG_FIRST_FREE };
+
+typedef enum {
+  M_WRITE,    /* write the value to the target */
+  M_EVAL,     /* evaluate for errors only; emits JUMP(pc+1) */
+  M_OUTINT,   /* emits the value (after a PRINT marker), writes nothing */
+  M_OUTSYM,   /* emits SYM(value + offset) */
+  M_OUTSTR,   /* emits STR(value) */
+  M_MARK,     /* emits a fixed single token: PRINT, NL, RESULT or HALT */
+  M_JUMP,     /* emits JUMP(target) */
+  M_BRANCH,   /* emits JUMP(cond ? target : target2) */
+  M_JUMPDYN,  /* emits JUMP(value) */
+  M_CALL,     /* emits CALL(k): a tool call of extern k begins */
+} mkind;
+
+typedef enum {
+  TGT_NONE,
+  TGT_STATIC,   /* static cell `addr` */
+  TGT_FRAME,    /* MEM[SP + off] */
+  TGT_WADDR,    /* MEM[WADDR + off] */
+  TGT_HP,       /* MEM[HP + off] */
+} target_kind;
+
+/* An error site: one place in the source that can fail at run time. */
+typedef struct {
+  const char *kind;     /* "overflow", "division", "bounds", ... */
+  char *msg;
+  srcloc loc;
+} err_site;
+
+/* What one step (one PC) is, for decoding and for people. */
+typedef struct {
+  mkind k;
+  role mark;            /* M_MARK */
+  target_kind tgt;
+  int32_t addr;         /* TGT_STATIC */
+  int32_t off;          /* TGT_FRAME / TGT_WADDR / TGT_HP */
+  int32_t target, target2;
+  int out_kind;         /* tkind of a printed value */
+  char *what;           /* "i := (+ i 1)", "if (< i n)", ... */
+  srcloc loc;
+  /* tool calls: M_CALL, then one write per argument (tool_arg = its
+   * index), then the write of the result (tool_arg = -1), whose tokens the
+   * host supplies instead of the model */
+  bool write;           /* M_OUTSTR: the string is written, not displayed */
+  int tool;             /* extern index + 1; 0 when not part of a call */
+  int tool_arg;
+  int tool_site;        /* the result step: error site of a failed call */
+} mstep_info;
+
+/* A static cell and what it holds. */
+typedef struct {
+  char *name;
+  int var;              /* IR variable or -1 */
+  gcell *global;        /* a global variable's cell, or NULL */
+  int type;             /* IR type of its value, -1 for registers */
+} static_cell;
+
+typedef struct {
+  gcell *table;
+  int32_t base;         /* address of key kmin */
+  int32_t kmin, kmax;
+} table_layout;
+
+typedef struct mprog {
+  world *w;
+  model *m;
+  placement pl;         /* schedule and slots, kept for :slots/:schedule */
+  gate_graph gg;        /* kept for :schedule and :weights labels */
+  vocab_range ranges[R_NROLES];
+  int npc;
+  mstep_info *steps;
+  int nsteps_alloc;
+  VEC(err_site) sites;
+  VEC(int) syms;        /* program symbol id (from 2) -> world symbol */
+  VEC(int) strs;        /* program string id -> world string */
+  VEC(gcell *) externs; /* CALL k calls externs.v[k] */
+  VEC(static_cell) cells;   /* index = address; 0 unused */
+  VEC(table_layout) tables;
+  int32_t stack_base, stack_end, heap_base, heap_end;
+  int max_depth;        /* the depth limit the stack was sized for */
+  int entry_pc;
+  int32_t result_cell;  /* static cell holding main's value */
+  int main_type_kind;   /* tkind of the value of main */
+  int main_elem_kind;   /* for vectors */
+  VEC(int) main_params; /* static cells of main's parameters */
+  int n_heads, n_units; /* totals, for the summary */
+  double compile_ms;
+  char sched_note[256];  /* the scheduler's warning, if any */
+  char *ir_text;        /* listing of the IR, for :ir */
+  /* where the values a program reads appear in the residual stream */
+  VEC(struct slotref { char *label; int slot; int layer; }) slotmap;
+  ir_prog *ir;          /* kept for kinds of globals when writing back */
+} mprog;
+
+/* Compiles a lowered program; returns NULL with err set on failure. */
+mprog *machine_compile(ir_prog *ir, const sched_opts *opts, char *err,
+                       size_t errlen);
+void mprog_free(mprog *p);
+
+/* ---- running -------------------------------------------------------- */
+
+/* What a trace says happened. */
+typedef struct {
+  bool halted, failed;
+  int err_site;             /* when failed */
+  strbuf output;            /* everything displayed */
+  strbuf result;            /* the text of the value after RESULT */
+  bool has_result;
+  int64_t steps;            /* statements executed */
+  int64_t tokens;           /* tokens generated */
+  int64_t tool_calls;       /* CALL tokens */
+  /* final memory: static cells and heap cells written */
+  int32_t *cells;           /* by static address */
+  bool *cell_written;
+  VEC(struct mcell { int32_t addr, val; }) mem;   /* last write per address */
+  int32_t result_value;     /* the result as a machine value */
+} mtrace;
+
+void mtrace_init(mtrace *t);
+void mtrace_free(mtrace *t);
+/* Decoding one token at a time, as they are generated; output text can
+ * be streamed to a callback as soon as its token is decoded. */
+typedef struct {
+  const mprog *p;
+  mtrace *t;
+  int pc;
+  int64_t pending_hi;
+  bool have_hi, after_lo, in_result;
+  int tool;                 /* extern index of the call under way, or -1 */
+  int32_t tool_args[16];
+  void (*stream)(void *ctx, const char *s, size_t n);
+  void *stream_ctx;
+} mdecoder;
+
+void mdecoder_init(mdecoder *d, const mprog *p, const int *prompt,
+                   int nprompt, mtrace *t);
+bool mdecoder_push(mdecoder *d, int token, char *err, size_t errlen);
+/* When the next token is a tool call's result, the extern index (its
+ * arguments in *args); otherwise -1.  The host then pushes the result
+ * (machine_value_tokens) or an error (machine_error_token) itself. */
+int mdecoder_tool_pending(const mdecoder *d, const int32_t **args);
+/* The tokens of a value written by a step: [VAL v] or [HI h][VAL l]; the
+ * count, or 0 when v is not a 32-bit integer. */
+int machine_value_tokens(const mprog *p, int64_t v, int toks[2]);
+/* The ERR token of the running step's tool call. */
+int machine_tool_error_token(const mprog *p, const mdecoder *d);
+/* Decodes generated tokens (after the prompt). */
+bool machine_decode(const mprog *p, const int *prompt, int nprompt,
+                    const int *gen, int ngen, mtrace *t, char *err,
+                    size_t errlen);
+/* The meaning of one token of a trace, for :trace. */
+void machine_token_text(const mprog *p, int token, strbuf *out);
+
+/* Where the prompt put each vector of the world, and the heap top. */
+typedef struct {
+  VEC(struct vplace { tvec *v; int32_t addr; }) placed;
+  int32_t heap_top;
+} mload;
+
+void mload_free(mload *l);
+/* Builds the prompt: current values of the globals the program reads, the
+ * tables, the arguments of main (NULL if none), and the jump to entry. */
+bool machine_prompt(mprog *p, const value *args, int nargs, int_vec *prompt,
+                    mload *load, char *err, size_t errlen);
+/* The world value of a machine value of IR type `type` at the end of a
+ * run: vectors are read back from the decoded memory (existing ones are
+ * updated in place, journaled; new ones are made). */
+bool machine_world_value(const mprog *p, const mtrace *t, mload *load,
+                         int type, int32_t v, value *out, char *err,
+                         size_t errlen);
+/* Writes back the globals and vectors a successful run changed. */
+bool machine_write_back(const mprog *p, const mtrace *t, mload *load,
+                        char *err, size_t errlen);
+
+
+#endif

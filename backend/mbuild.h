@@ -1,0 +1,153 @@
+/* mbuild.h - private to the machine compiler (machine.c, mexpr.c,
+ * mtrace.c): the builder state while a program becomes gates. */
+#ifndef TVL_MBUILD_H
+#define TVL_MBUILD_H
+
+#include "machine.h"
+
+/* Address space.  Keys are (2a, -a^2), so addresses stay below 2^24 to
+ * keep every attention score exact in float64. */
+#define ADDR_MAX ((int32_t)1 << 24)
+#define BIG_SHIFT 1073741824.0     /* 2^30: pushes a PC out of range */
+#define BONUS 1125899906842624.0   /* 2^50: output bonus of the chosen role */
+
+typedef enum {
+  SP_NONE,
+  SP_VSET_ADDR,    /* value: address of element (a) of vector (b); checks */
+  SP_MAKEVEC_HDR,  /* value: length (a), checks length and heap; fill (b) */
+  SP_HP_BUMP,      /* value: HP + length (a) + 2 */
+  SP_SP_ADD,       /* value: SP + k; checks the stack limit when k > 0 */
+} special;
+
+/* One step while building. */
+typedef struct {
+  mkind k;
+  role mark;
+  target_kind tgt;
+  int32_t addr, off;
+  ir_expr *val;       /* value, condition, or NULL */
+  ir_expr *x1, *x2;   /* operands of specials */
+  special sp;
+  int32_t konst;      /* constant value (jumps, strings, SP_SP_ADD) */
+  int l1, l2;         /* label targets, resolved into target/target2 */
+  bool l1_is_pc, l2_is_pc;
+  bool konst_pc;      /* konst holds a PC (jump target, return address) */
+  int fn;             /* IR function the step belongs to */
+  int out_kind;
+  int sym_offset;     /* M_OUTSYM: added to the value */
+  int tool, tool_arg, tool_site;   /* see mstep_info */
+  bool write;         /* M_OUTSTR: written (quoted, escaped), not displayed */
+  srcloc loc;
+  char *what;
+} mstmt;
+
+/* Where an IR variable lives. */
+typedef struct {
+  bool frame;         /* in the frame of a recursive function */
+  int32_t addr;       /* static cell */
+  int32_t off;        /* frame: offset from SP (negative) */
+} var_home;
+
+/* Read modes, each with its own pool of shared physical heads. */
+typedef enum { RD_STATIC, RD_FRAME, RD_DYN, RD_NMODES } read_mode;
+
+typedef struct {
+  int head;           /* gate id */
+  int time;
+  read_mode mode;
+  VEC(struct hslot { int step; int32_t addr; gform form; const char *label; }) users;
+} phys_head;
+
+/* A computed value with what it is known to be. */
+typedef struct {
+  gform f;
+  double lo, hi;      /* range when no error happened before */
+  bool clean;         /* exactly 0 or 1 even when computed on garbage (a
+                         step's output); a boolean read from memory is not:
+                         an untaken arm may read the wrong cell */
+} cval;
+
+/* An error flag: 0/1, raised at a site, valid when all its guards are 1. */
+typedef struct {
+  gform flag;
+  int site;
+  gform guard;        /* product of guards as a sum: valid when == nguard */
+  int nguard;
+} eflag;
+
+typedef struct {
+  mprog *p;
+  ir_prog *ir;
+  gate_graph *gg;
+  char *err;
+  size_t errlen;
+  bool failed;
+
+  VEC(mstmt) ms;
+  var_home *home;     /* per IR variable */
+  int *fn_frame;      /* per IR function: frame size, 0 if static */
+  int *fn_entry_label, *fn_ret_cell;
+  int *label_pc;      /* per (fn, label) */
+  int *var_reads;     /* per IR variable: how many expressions read it */
+  int **fn_labels;
+  int next_temp_cell;
+  int frame_cells;
+  int *sym_rev;       /* world symbol -> program symbol id (0: none yet) */
+  int sym_rev_n;    /* size of every frame of a recursive function */
+
+  /* infrastructure gates */
+  int g_hi, g_hival, g_valv, g_val_ind, g_jump_ind, g_pos, g_pos2;
+  gform lo, prev_hi_val, found, cur, own, nrm, value_in;
+  int *cstep;         /* [npc+1]: [cur_all >= x] gates */
+  int *ostep;         /* [npc+1]: [own_v >= x] gates */
+  gform sp, hp, waddr;      /* register values read at every position */
+  int reg_time;             /* when register reads are available */
+  gform mem_key_x, mem_key_y, mem_addr, mem_val;
+  int mem_mask;
+  gform reg_key_x, reg_key_y, reg_addr, reg_val;
+  int reg_mask;
+  int mem_ready;            /* earliest time memory heads can run */
+
+  VEC(phys_head) heads;
+
+  /* the step being generated */
+  int cur_step;
+  VEC(eflag) flags;
+  gform guard;
+  int nguard;
+  /* values already computed in this step, by the shape of their
+   * expression, so that a shared subexpression is computed once */
+  VEC(struct memo { char *key; cval v; int nguard; gform guard; }) memo;
+  VEC(struct divmemo { char *key; cval aa, ad, uq, ur; gform na, nd; }) divs;
+
+  /* final per-step results */
+  gform *step_val;          /* emitted value */
+  gform *step_short;        /* [value fits one token] */
+  VEC(eflag) *step_flags;
+} mb;
+
+/* machine.c */
+void mb_fail(mb *b, const char *fmt, ...) TVL_PRINTF(2, 3);
+gform mb_onehot(mb *b, int step);            /* [cur == step] */
+int mb_site(mb *b, const char *kind, srcloc loc, const char *fmt, ...)
+    TVL_PRINTF(4, 5);
+
+/* mexpr.c */
+cval mx_expr(mb *b, const ir_expr *e);
+void mx_step_begin(mb *b);   /* forget the previous step's values */
+cval mx_const(mb *b, double k);
+cval mx_read_static(mb *b, int32_t addr, int type);
+cval mx_read_var(mb *b, int var);
+/* Reads MEM[addr]; *waddr receives the winner's address (for checks). */
+cval mx_read_dyn(mb *b, cval addr, gform *waddr, double vlo, double vhi,
+                 const char *label);
+void mx_flag(mb *b, gform flag, int site);
+/* [lo <= x <= hi] as a 0/1 gform; x integral. */
+gform mx_in_range(mb *b, cval x, double lo, double hi);
+cval mx_add(mb *b, cval a, cval c, srcloc loc, const char *op);
+double mx_kind_lo(mb *b, int type);
+double mx_kind_hi(mb *b, int type);
+/* Builds the shared heads once every step has asked for its reads. */
+void mx_finish_heads(mb *b);
+
+#endif

@@ -1,0 +1,967 @@
+/* mexpr.c - expression trees of one step -> gates.
+ *
+ * Values are linear forms with a range.  Integers are 32-bit: an operation
+ * whose range can leave 32 bits raises an overflow flag (an exact test on
+ * an exact value, because every form stays below 2^53).  Flags raised in
+ * an arm of a select carry the arm's condition as a guard.  Memory reads
+ * ask for a slot in a shared head; heads are built once every step has
+ * asked (mx_finish_heads).
+ */
+#include "config.h"
+
+#include "mbuild.h"
+
+#include <math.h>
+#include <string.h>
+
+#define I32_MIN (-2147483648.0)
+#define I32_MAX 2147483647.0
+
+static gate_graph *G(mb *b) { return b->gg; }
+
+cval mx_const(mb *b, double k) {
+  cval c = {gf_const(G(b), k), k, k, k == 0 || k == 1};
+  return c;
+}
+
+static cval cv(gform f, double lo, double hi) {
+  cval c = {f, lo, hi, false};
+  return c;
+}
+
+/* A 0/1 value from step functions: exact whatever its inputs were. */
+static cval cv01(gform f) {
+  cval c = {f, 0, 1, true};
+  return c;
+}
+
+/* A condition used to select or to guard errors must be exactly 0 or 1;
+ * a boolean that may be garbage becomes [x >= 1] (reads are integers). */
+static cval clean01(mb *b, cval c) {
+  if (c.clean) return c;
+  return cv01(gf_gate(G(b), gg_step(G(b), "is true", c.f)));
+}
+
+static cval cv_gate(mb *b, int g) {
+  const gate *x = &G(b)->g.v[g];
+  return cv(gf_gate(G(b), g), x->lo, x->hi);
+}
+
+static bool is_const(cval c, double *k) { return gf_is_const(c.f, k); }
+
+void mx_flag(mb *b, gform flag, int site) {
+  double k;
+  if (gf_is_const(flag, &k) && k == 0) return;
+  eflag e = {flag, site, b->guard, b->nguard};
+  VEC_PUSH(b->flags, e);
+}
+
+double mx_kind_lo(mb *b, int type) {
+  switch (ir_kind(b->ir, type)) {
+  case T_INT: return I32_MIN;
+  case T_VEC: return 0;
+  default: return 0;
+  }
+}
+
+double mx_kind_hi(mb *b, int type) {
+  switch (ir_kind(b->ir, type)) {
+  case T_INT: return I32_MAX;
+  case T_BOOL: return 1;
+  case T_SYM: return b->p->syms.n + 2;
+  case T_STR: return b->p->strs.n + 1;
+  case T_VEC: return ADDR_MAX;
+  case T_VOID: return 0;
+  default: return I32_MAX;
+  }
+}
+
+/* ---- small pieces ---------------------------------------------------- */
+
+static gform step_of(mb *b, const char *name, gform x) {
+  return gf_gate(G(b), gg_step(G(b), name, x));
+}
+
+gform mx_in_range(mb *b, cval x, double lo, double hi) {
+  gate_graph *gg = G(b);
+  if (x.lo >= lo && x.hi <= hi) return gf_const(gg, 1);
+  if (x.hi < lo || x.lo > hi) return gf_const(gg, 0);
+  gform r = gf_const(gg, 1);
+  if (x.lo < lo) r = step_of(b, ">= lo", gf_addk(gg, x.f, -lo + 1));
+  if (x.hi > hi)
+    r = gf_axpy(gg, r, -1, step_of(b, "> hi", gf_addk(gg, x.f, -hi)));
+  return r;
+}
+
+static void check_int(mb *b, cval x, srcloc loc, const char *op) {
+  if (x.lo >= I32_MIN && x.hi <= I32_MAX) return;
+  int site = mb_site(b, "overflow", loc, "integer overflow: the result of %s "
+                                         "does not fit in 32 bits", op);
+  mx_flag(b, gf_axpy(G(b), gf_const(G(b), 1), -1, mx_in_range(b, x, I32_MIN, I32_MAX)),
+          site);
+}
+
+/* Clamps to 32 bits: exact for in-range values, bounded otherwise. */
+static cval clamp_int(mb *b, cval x) {
+  gate_graph *gg = G(b);
+  if (x.lo >= I32_MIN && x.hi <= I32_MAX) return x;
+  /* one gate holding the clamped value itself, so that later forms only
+   * see its 32-bit range */
+  gunit u[3] = {{1, gf_const(gg, 1), x.f},
+                {-1, gf_addk(gg, x.f, -I32_MAX), gf_const(gg, 1)},
+                {1, gf_addk(gg, gf_scale(gg, x.f, -1), I32_MIN), gf_const(gg, 1)}};
+  int g = gg_ffn(gg, "clamp to 32 bits", u, 3, fmax(x.lo, I32_MIN), fmin(x.hi, I32_MAX));
+  return cv_gate(b, g);
+}
+
+/* A form can range wider than its values do (a sum of division digits
+ * bounded digit by digit): one gate clamps it to the values' range, so
+ * that a product with it is provably exact. */
+static cval tighten(mb *b, cval x) {
+  gate_graph *gg = G(b);
+  double l, h;
+  gf_range(gg, x.f, &l, &h);
+  if (l >= x.lo && h <= x.hi) return x;
+  gunit u[3] = {{1, gf_addk(gg, x.f, -x.lo), gf_const(gg, 1)},
+                {-1, gf_addk(gg, x.f, -x.hi), gf_const(gg, 1)},
+                {x.lo, gf_const(gg, 1), gf_const(gg, 1)}};
+  int g = gg_ffn(gg, "tighten", u, x.lo != 0 ? 3 : 2, x.lo, x.hi);
+  cval r = cv_gate(b, g);
+  r.clean = x.clean;
+  return r;
+}
+
+/* Whether a product of two forms is exact whatever their inputs. */
+static bool product_exact(mb *b, gform a, gform c) {
+  double al, ah, cl, ch;
+  gf_range(G(b), a, &al, &ah);
+  gf_range(G(b), c, &cl, &ch);
+  return fmax(fabs(al), fabs(ah)) * fmax(fabs(cl), fabs(ch)) < 4.0e15;
+}
+
+static gform tight01(mb *b, gform f);
+
+static cval select_val(mb *b, gform c, cval t, cval e) {
+  gate_graph *gg = G(b);
+  double k;
+  if (gf_is_const(c, &k)) return k ? t : e;
+  cval d = cv(gf_axpy(gg, t.f, -1, e.f), t.lo - e.hi, t.hi - e.lo);
+  if (!product_exact(b, c, d.f)) {
+    c = tight01(b, c);
+    if (!product_exact(b, c, d.f)) d = tighten(b, d);
+  }
+  gunit u = {1, c, d.f};
+  int g = gg_ffn(gg, "select", &u, 1, fmin(0, d.lo), fmax(0, d.hi));
+  return cv(gf_add(gg, e.f, gf_gate(gg, g)), fmin(t.lo, e.lo), fmax(t.hi, e.hi));
+}
+
+static gform and2(mb *b, gform x, gform y) {
+  gate_graph *gg = G(b);
+  double k;
+  if (gf_is_const(x, &k)) return k ? y : gf_const(gg, 0);
+  if (gf_is_const(y, &k)) return k ? x : gf_const(gg, 0);
+  return gf_gate(gg, gg_relu(gg, "and", gf_addk(gg, gf_add(gg, x, y), -1)));
+}
+
+static gform not1(mb *b, gform x) {
+  return gf_axpy(G(b), gf_const(G(b), 1), -1, x);
+}
+
+/* ---- reads ---------------------------------------------------------- */
+
+static int next_even_after(int t) { return t < 0 ? 0 : (t % 2 ? t + 1 : t + 2); }
+
+static int form_time(mb *b, gform f) {
+  int t = -1;
+  for (int i = 0; i < f.n; i++) {
+    const gate *g = &G(b)->g.v[f.t[i].g];
+    int u = g->type == GT_INPUT ? -1 : g->earliest;
+    if (u > t) t = u;
+  }
+  return t;
+}
+
+/* A slot in a shared head of `mode` running at `time` for this step. */
+static int claim_head(mb *b, read_mode mode, int time) {
+  gate_graph *gg = G(b);
+  for (int i = 0; i < b->heads.n; i++) {
+    phys_head *h = &b->heads.v[i];
+    if (h->mode != mode || h->time != time) continue;
+    bool used = false;
+    for (int u = 0; u < h->users.n; u++) used |= h->users.v[u].step == b->cur_step;
+    if (!used) return i;
+  }
+  phys_head h;
+  memset(&h, 0, sizeof h);
+  h.mode = mode;
+  h.time = time;
+  char name[48];
+  static const char *const mode_name[] = {"read", "frame read", "mem read"};
+  int n = 0;
+  for (int i = 0; i < b->heads.n; i++) n += b->heads.v[i].mode == mode;
+  snprintf(name, sizeof name, "%s %d", mode_name[mode], n);
+  if (mode == RD_STATIC) {
+    gform v[1] = {b->reg_val};
+    double lo[1] = {I32_MIN}, hi[1] = {I32_MAX};
+    h.head = gg_head(gg, name, gf_const(gg, 0), gf_const(gg, 1), b->reg_key_x,
+                     b->reg_key_y, b->reg_mask, TIE_LATEST, v, 1, lo, hi);
+  } else {
+    gform v[2] = {b->mem_val, b->mem_addr};
+    double lo[2] = {I32_MIN, 0}, hi[2] = {I32_MAX, ADDR_MAX};
+    h.head = gg_head(gg, name, gf_const(gg, 0), gf_const(gg, 1), b->mem_key_x,
+                     b->mem_key_y, b->mem_mask, TIE_LATEST, v, 2, lo, hi);
+  }
+  gate *hg = &gg->g.v[h.head];
+  if (hg->earliest > time) {
+    mb_fail(b, "internal error: a read head cannot run at time %d", time);
+  } else {
+    hg->earliest = time;
+    for (int c = 0; c < hg->dv; c++) gg->g.v[hg->outs[c]].earliest = time;
+  }
+  VEC_PUSH(b->heads, h);
+  return b->heads.n - 1;
+}
+
+static const char *label_of(mb *b, const char *label) {
+  return arena_strdup(&G(b)->mem, label ? label : "");
+}
+
+static void add_user(mb *b, int hi, int32_t addr, gform form, const char *label) {
+  struct hslot s = {b->cur_step, addr, form, label_of(b, label)};
+  VEC_PUSH(b->heads.v[hi].users, s);
+}
+
+cval mx_read_static(mb *b, int32_t addr, int type) {
+  if (addr == REG_SP) return cv(b->sp, 0, ADDR_MAX);
+  if (addr == REG_HP) return cv(b->hp, 0, ADDR_MAX);
+  if (addr == REG_WADDR) return cv(b->waddr, 0, ADDR_MAX);
+  int h = claim_head(b, RD_STATIC, b->reg_time);
+  add_user(b, h, addr, gf_const(G(b), 0), addr < b->p->cells.n ? b->p->cells.v[addr].name : "?");
+  int out = gg_hout(G(b), b->heads.v[h].head, 0);
+  double lo = type >= 0 ? mx_kind_lo(b, type) : I32_MIN;
+  double hi = type >= 0 ? mx_kind_hi(b, type) : I32_MAX;
+  return cv(gf_gate(G(b), out), lo, hi);
+}
+
+static cval read_frame(mb *b, int32_t off, double lo, double hi,
+                       const char *label) {
+  int t = b->mem_ready;
+  int h = claim_head(b, RD_FRAME, t);
+  add_user(b, h, off, gf_const(G(b), 0), label);
+  return cv(gf_gate(G(b), gg_hout(G(b), b->heads.v[h].head, 0)), lo, hi);
+}
+
+cval mx_read_dyn(mb *b, cval addr, gform *waddr, double vlo, double vhi,
+                 const char *label) {
+  int ready = form_time(b, addr.f);
+  int mux = ready < 1 ? 1 : (ready % 2 ? ready + 2 : ready + 1);
+  int t = next_even_after(mux - 1);
+  if (t < b->mem_ready) t = b->mem_ready;
+  int h = claim_head(b, RD_DYN, t);
+  add_user(b, h, 0, addr.f, label);
+  int head = b->heads.v[h].head;
+  *waddr = gf_gate(G(b), gg_hout(G(b), head, 1));
+  return cv(gf_gate(G(b), gg_hout(G(b), head, 0)), vlo, vhi);
+}
+
+cval mx_read_var(mb *b, int var) {
+  if (var >= 0) {
+    const var_home *h = &b->home[var];
+    int type = b->ir->vars.v[var].type;
+    if (h->frame) {
+      const ir_var *x = &b->ir->vars.v[var];
+      char name[64];
+      snprintf(name, sizeof name, "%s", x->name >= 0 ? sym_name(&b->p->w->syms, x->name) : "tmp");
+      return read_frame(b, h->off, mx_kind_lo(b, type), mx_kind_hi(b, type), name);
+    }
+    return mx_read_static(b, h->addr, type);
+  }
+  if (var <= -1000000) {
+    int f = -1000000 - var;
+    return read_frame(b, -b->fn_frame[f], 0, b->p->npc, "return address");
+  }
+  return mx_read_static(b, -var, -1);
+}
+
+/* Every step has asked for its reads: now the queries can be written. */
+void mx_finish_heads(mb *b) {
+  gate_graph *gg = G(b);
+  const double K = 8589934592.0;   /* 2^33 > any address form */
+  for (int i = 0; i < b->heads.n && !b->failed; i++) {
+    phys_head *h = &b->heads.v[i];
+    gate *hg = &gg->g.v[h->head];
+    gform qx = gf_const(gg, 0);
+    if (h->mode == RD_STATIC) {
+      for (int u = 0; u < h->users.n; u++)
+        qx = gf_axpy(gg, qx, h->users.v[u].addr, mb_onehot(b, h->users.v[u].step));
+    } else if (h->mode == RD_FRAME) {
+      qx = b->sp;
+      for (int u = 0; u < h->users.n; u++)
+        qx = gf_axpy(gg, qx, h->users.v[u].addr, mb_onehot(b, h->users.v[u].step));
+    } else {
+      /* clamp each step's address into [0, ADDR_MAX] and keep only the
+       * running step's: three units per step */
+      VEC(gunit) us = {0};
+      for (int u = 0; u < h->users.n; u++) {
+        gform C = mb_onehot(b, h->users.v[u].step);
+        gform a = h->users.v[u].form;
+        gform off = gf_scale(gg, gf_addk(gg, C, -1), K);   /* 0 or -K */
+        gunit u1 = {1, C, a};
+        gunit u2 = {-1, gf_add(gg, gf_addk(gg, a, -(double)ADDR_MAX), off), gf_const(gg, 1)};
+        gunit u3 = {1, gf_add(gg, gf_scale(gg, a, -1), off), gf_const(gg, 1)};
+        VEC_PUSH(us, u1);
+        VEC_PUSH(us, u2);
+        VEC_PUSH(us, u3);
+      }
+      char name[64];
+      snprintf(name, sizeof name, "%s address", hg->name);
+      int q = gg_ffn(gg, name, us.v, us.n, 0, ADDR_MAX);
+      VEC_FREE(us);
+      hg = &gg->g.v[h->head];
+      qx = gf_gate(gg, q);
+    }
+    hg = &gg->g.v[h->head];
+    hg->q[0] = qx;
+    hg->q[1] = gf_const(gg, 1);
+    if (form_time(b, qx) >= h->time)
+      mb_fail(b, "internal error: the query of %s is not ready in time", hg->name);
+  }
+}
+
+/* ---- arithmetic ----------------------------------------------------- */
+
+cval mx_add(mb *b, cval a, cval c, srcloc loc, const char *op) {
+  cval r = cv(gf_add(G(b), a.f, c.f), a.lo + c.lo, a.hi + c.hi);
+  check_int(b, r, loc, op);
+  return r;
+}
+
+static cval sub(mb *b, cval a, cval c, srcloc loc) {
+  cval r = cv(gf_axpy(G(b), a.f, -1, c.f), a.lo - c.hi, a.hi - c.lo);
+  check_int(b, r, loc, "-");
+  return r;
+}
+
+static void range_mul(double alo, double ahi, double blo, double bhi,
+                      double *lo, double *hi) {
+  double p[4] = {alo * blo, alo * bhi, ahi * blo, ahi * bhi};
+  *lo = *hi = p[0];
+  for (int i = 1; i < 4; i++) {
+    *lo = fmin(*lo, p[i]);
+    *hi = fmax(*hi, p[i]);
+  }
+}
+
+static cval mul(mb *b, cval a, cval c, srcloc loc) {
+  gate_graph *gg = G(b);
+  double k;
+  if (is_const(c, &k) || is_const(a, &k)) {
+    cval x = is_const(c, &k) ? a : c;
+    double lo, hi;
+    range_mul(x.lo, x.hi, k, k, &lo, &hi);
+    cval r = cv(gf_scale(gg, x.f, k), lo, hi);
+    check_int(b, r, loc, "*");
+    return k == 0 ? mx_const(b, 0) : r;
+  }
+  a = clamp_int(b, a);
+  c = clamp_int(b, c);
+  double lo, hi;
+  range_mul(a.lo, a.hi, c.lo, c.hi, &lo, &hi);
+  if (fmax(fabs(lo), fabs(hi)) < 4.0e15) {
+    if (!product_exact(b, a.f, c.f)) {
+      a = tighten(b, a);
+      c = tighten(b, c);
+    }
+    cval r = cv_gate(b, gg_mul(gg, "*", a.f, c.f));
+    check_int(b, r, loc, "*");
+    return clamp_int(b, r);
+  }
+  /* Both operands may be large: multiply by a clamped copy of whichever
+   * is small (exact), and flag when both are large (certain overflow). */
+  const double C = 2097152.0, K = 4294967296.0;
+  gform sa = mx_in_range(b, a, -C, C), sc = mx_in_range(b, c, -C, C);
+  /* the clamped copies are gates of their own, so that their small range
+   * is known to whatever multiplies them */
+  gunit ca[3] = {{1, gf_const(gg, 1), a.f},
+                 {-1, gf_addk(gg, a.f, -C), gf_const(gg, 1)},
+                 {1, gf_addk(gg, gf_scale(gg, a.f, -1), -C), gf_const(gg, 1)}};
+  gunit cc[3] = {{1, gf_const(gg, 1), c.f},
+                 {-1, gf_addk(gg, c.f, -C), gf_const(gg, 1)},
+                 {1, gf_addk(gg, gf_scale(gg, c.f, -1), -C), gf_const(gg, 1)}};
+  gform a_c = gf_gate(gg, gg_ffn(gg, "clamp", ca, 3, -C, C));
+  gform c_c = gf_gate(gg, gg_ffn(gg, "clamp", cc, 3, -C, C));
+  gform off_c = gf_scale(gg, gf_axpy(gg, gf_const(gg, 1), -1, sc), K);
+  gform off_a = gf_scale(gg, sc, K);
+  gunit u[4] = {{1, gf_axpy(gg, a.f, -1, off_c), c_c},
+                {-1, gf_axpy(gg, gf_scale(gg, a.f, -1), -1, off_c), c_c},
+                {1, gf_axpy(gg, a_c, -1, off_a), c.f},
+                {-1, gf_axpy(gg, gf_scale(gg, a_c, -1), -1, off_a), c.f}};
+  /* sa, sc are in_range indicators, exactly 0 or 1 (a difference of two
+   * steps of the same value), so each unit multiplies a value of at most
+   * 2^31 by one of at most C = 2^21: below 2^53.  Range analysis sees the
+   * difference as -1..1 and cannot show it. */
+  int p = gg_ffn_proven(gg, "*", u, 4, -4.6e15, 4.6e15);
+  int site = mb_site(b, "overflow", loc, "integer overflow: the result of * "
+                                         "does not fit in 32 bits");
+  mx_flag(b, gf_gate(gg, gg_relu(gg, "both large", gf_axpy(gg, gf_axpy(gg, gf_const(gg, 1), -1, sa), -1, sc))),
+          site);
+  cval r = cv(gf_gate(gg, p), -4.6e15, 4.6e15);
+  check_int(b, r, loc, "*");
+  return clamp_int(b, r);
+}
+
+/* |x| and [x < 0]. */
+static void abs_sign(mb *b, cval x, cval *ax, gform *neg) {
+  gate_graph *gg = G(b);
+  if (x.lo >= 0) {
+    *ax = x;
+    *neg = gf_const(gg, 0);
+    return;
+  }
+  if (x.hi <= 0) {
+    *ax = cv(gf_scale(gg, x.f, -1), -x.hi, -x.lo);
+    *neg = x.hi < 0 ? gf_const(gg, 1) : step_of(b, "< 0", gf_scale(gg, x.f, -1));
+    return;
+  }
+  gunit u[2] = {{1, x.f, gf_const(gg, 1)}, {1, gf_scale(gg, x.f, -1), gf_const(gg, 1)}};
+  *ax = cv(gf_gate(gg, gg_ffn(gg, "abs", u, 2, 0, fmax(-x.lo, x.hi))), 0, fmax(-x.lo, x.hi));
+  *neg = step_of(b, "< 0", gf_scale(gg, x.f, -1));
+}
+
+/* floor(x / d) and x mod d for x in [0, X], d >= 1 (d == 0 gives garbage
+ * that stays bounded): radix-4 long division, one FFN layer per digit.
+ * With a constant divisor a digit is one gate (two units per threshold)
+ * and the remainder is linear in it; a variable divisor needs the product
+ * digit * d, made by units that gate d with each threshold's step. */
+#define DIV_RADIX_BITS 2
+
+static void udiv(mb *b, cval x, cval d, cval *q, cval *r) {
+  gate_graph *gg = G(b);
+  const int R = 1 << DIV_RADIX_BITS;
+  double X = fmax(x.hi, 0), kd;
+  bool constd = is_const(d, &kd);
+  double dmin = constd ? kd : fmax(1, d.lo);
+  if (dmin < 1) dmin = 1;
+  int digits = 0;
+  for (double m = floor(X / dmin); m >= 1; m = floor(m / R)) digits++;
+  if (digits == 0) {
+    *q = mx_const(b, 0);
+    *r = x;
+    return;
+  }
+  gform rem = x.f, qf = gf_const(gg, 0);
+  for (int j = digits - 1; j >= 0; j--) {
+    double pj = ldexp(1, DIV_RADIX_BITS * j);
+    VEC(gunit) du = {0}, ru = {0};
+    gform dj = d.f;
+    if (!constd) {
+      /* thresholds beyond X never fire: clamp d so forms stay small */
+      double M = ceil((X + 1) / pj) + 1;
+      /* a gate holding min(d, M) itself, so that its range is small */
+      gunit cu[2] = {{1, gf_const(gg, 1), d.f}, {-1, gf_addk(gg, d.f, -M), gf_const(gg, 1)}};
+      dj = gf_gate(gg, gg_ffn(gg, "clamp divisor", cu, 2, fmin(d.lo, M), fmin(d.hi, M)));
+    }
+    for (int delta = 1; delta < R; delta++) {
+      double c = delta * pj;
+      if (constd && c * kd > X) break;
+      /* [rem >= c d] = relu(y + 1) - relu(y), y = rem - c d */
+      gform y = gf_axpy(gg, rem, -c, constd ? gf_const(gg, kd) : dj);
+      gunit a1 = {1, gf_addk(gg, y, 1), gf_const(gg, 1)}, a2 = {-1, y, gf_const(gg, 1)};
+      VEC_PUSH(du, a1);
+      VEC_PUSH(du, a2);
+    }
+    if (du.n) {
+      int gd = gg_ffn(gg, "division: digit", du.v, du.n, 0, R - 1);
+      qf = gf_axpy(gg, qf, pj, gf_gate(gg, gd));
+      if (constd) {
+        rem = gf_axpy(gg, rem, -pj * kd, gf_gate(gg, gd));
+      } else {
+        /* digit * d, exact: the digit is 0..R-1, so the unit's gate
+         * input is small (a step times a 32-bit d would not be) */
+        gunit pu = {-pj, gf_gate(gg, gd), dj};
+        int gr = gg_ffn(gg, "division: remainder", &pu, 1, -X, 0);
+        rem = gf_add(gg, rem, gf_gate(gg, gr));
+      }
+    }
+    VEC_FREE(du);
+    VEC_FREE(ru);
+  }
+  *q = cv(qf, 0, floor(X / dmin));
+  *r = cv(rem, 0, constd ? fmin(X, kd - 1) : fmin(X, fmax(d.hi - 1, 0)));
+}
+
+typedef enum { DIV_QUOTIENT, DIV_REMAINDER, DIV_MODULO } div_kind;
+
+static cval divide(mb *b, cval a, cval d, div_kind kind, srcloc loc,
+                   const char *op, const char *key) {
+  gate_graph *gg = G(b);
+  a = clamp_int(b, a);
+  d = clamp_int(b, d);
+  double kd;
+  if (is_const(d, &kd) && kd == 0) {
+    int site = mb_site(b, "division", loc, "division by zero: (%s x 0)", op);
+    mx_flag(b, gf_const(gg, 1), site);
+    return mx_const(b, 0);
+  }
+  if (!is_const(d, &kd) && d.lo <= 0 && d.hi >= 0) {
+    int site = mb_site(b, "division", loc, "division by zero in %s", op);
+    mx_flag(b, gf_gate(gg, gg_eqk(gg, "divisor is 0", d.f, 0)), site);
+  }
+  cval aa, ad, uq, ur;
+  gform na, nd;
+  struct divmemo *dm = NULL;
+  for (int i = 0; key && i < b->divs.n; i++)
+    if (!strcmp(b->divs.v[i].key, key)) dm = &b->divs.v[i];
+  if (dm) {
+    aa = dm->aa; ad = dm->ad; uq = dm->uq; ur = dm->ur; na = dm->na; nd = dm->nd;
+  } else {
+    abs_sign(b, a, &aa, &na);
+    abs_sign(b, d, &ad, &nd);
+    udiv(b, aa, ad, &uq, &ur);
+    if (key) {
+      struct divmemo m = {xstrdup(key), aa, ad, uq, ur, na, nd};
+      VEC_PUSH(b->divs, m);
+    }
+  }
+  double k;
+  if (kind == DIV_QUOTIENT) {
+    /* negative when exactly one of a, d is */
+    gform neg = gf_axpy(gg, gf_add(gg, na, nd), -2, and2(b, na, nd));
+    cval q = uq;
+    if (!gf_is_const(neg, &k) || k != 0) {
+      cval nq = cv(gf_scale(gg, uq.f, -1), -uq.hi, -uq.lo);
+      q = select_val(b, neg, nq, uq);
+    }
+    check_int(b, q, loc, op);
+    return q;
+  }
+  cval r = ur;
+  if (!gf_is_const(na, &k) || k != 0)
+    r = select_val(b, na, cv(gf_scale(gg, ur.f, -1), -ur.hi, -ur.lo), ur);
+  if (kind == DIV_REMAINDER) return r;
+  /* modulo: add d when r is not 0 and its sign differs from d's */
+  gform nz = not1(b, gf_gate(gg, gg_eqk(gg, "remainder is 0", ur.f, 0)));
+  gform differ = gf_axpy(gg, gf_add(gg, na, nd), -2, and2(b, na, nd));
+  gform fix = and2(b, nz, differ);
+  if (gf_is_const(fix, &k) && k == 0) return r;
+  cval rd = cv(gf_add(gg, r.f, d.f), r.lo + d.lo, r.hi + d.hi);
+  return select_val(b, fix, rd, r);
+}
+
+/* ---- comparisons ---------------------------------------------------- */
+
+static gform compare(mb *b, const char *op, cval x, cval y) {
+  gate_graph *gg = G(b);
+  gform d = gf_axpy(gg, y.f, -1, x.f);   /* y - x */
+  if (!strcmp(op, "<")) return step_of(b, "<", d);
+  if (!strcmp(op, ">")) return step_of(b, ">", gf_scale(gg, d, -1));
+  if (!strcmp(op, "<=")) return step_of(b, "<=", gf_addk(gg, d, 1));
+  if (!strcmp(op, ">=")) return step_of(b, ">=", gf_addk(gg, gf_scale(gg, d, -1), 1));
+  return gf_gate(gg, gg_eqk(gg, "=", d, 0));
+}
+
+static gform all_of(mb *b, gform *f, int n) {
+  gate_graph *gg = G(b);
+  if (n == 1) return f[0];
+  gform s = gf_const(gg, -(double)(n - 1));
+  for (int i = 0; i < n; i++) s = gf_add(gg, s, f[i]);
+  return gf_gate(gg, gg_relu(gg, "all", s));
+}
+
+static void shape(const ir_expr *e, strbuf *out);
+
+/* ---- builtins ------------------------------------------------------- */
+
+static cval bool_val(gform f) { return cv01(f); }
+
+/* A 0/1 value whose form's bounds are looser than 0..1 (a linear form
+ * over digits): clamped by one gate, so that products with it stay
+ * provably small. */
+static gform tight01(mb *b, gform f) {
+  gate_graph *gg = G(b);
+  double lo, hi;
+  gf_range(gg, f, &lo, &hi);
+  if (lo >= 0 && hi <= 1) return f;
+  gunit u[2] = {{1, f, gf_const(gg, 1)}, {-1, gf_addk(gg, f, -1), gf_const(gg, 1)}};
+  return gf_gate(gg, gg_ffn(gg, "0/1", u, 2, 0, 1));
+}
+
+/* The 32 bits of a 32-bit integer, bit 31 being the sign: x = sum over
+ * j < 31 of 2^j bit_j - 2^31 bit_31.  One step per bit, from the top; the
+ * remainder is a linear form (powers of two: exact). */
+static void bits_of(mb *b, cval x, gform bits[32]) {
+  gate_graph *gg = G(b);
+  x = clamp_int(b, x);
+  bits[31] = step_of(b, "sign bit", gf_scale(gg, x.f, -1));
+  gform rem = gf_axpy(gg, x.f, 2147483648.0, bits[31]);   /* in [0, 2^31) */
+  for (int j = 30; j >= 0; j--) {
+    double p = ldexp(1, j);
+    bits[j] = step_of(b, "bit", gf_addk(gg, rem, 1 - p));
+    rem = gf_axpy(gg, rem, -p, bits[j]);
+  }
+}
+
+/* logand ('a'), logior ('o'), logxor ('x') of two integers. */
+static cval bitwise(mb *b, char kind, cval x, cval y) {
+  gate_graph *gg = G(b);
+  gform bx[32], by[32];
+  bits_of(b, x, bx);
+  bits_of(b, y, by);
+  gform r = gf_const(gg, 0);
+  for (int j = 0; j < 32; j++) {
+    gform both = gf_gate(gg, gg_relu(gg, "bit and", gf_addk(gg, gf_add(gg, bx[j], by[j]), -1)));
+    gform bit = kind == 'a' ? both
+              : kind == 'o' ? gf_axpy(gg, gf_add(gg, bx[j], by[j]), -1, both)
+                            : gf_axpy(gg, gf_add(gg, bx[j], by[j]), -2, both);
+    r = gf_axpy(gg, r, j == 31 ? -2147483648.0 : ldexp(1, j), bit);
+  }
+  return cv(r, I32_MIN, I32_MAX);
+}
+
+/* Arithmetic on constants, done now; false when an argument is not
+ * constant or the operation would fail (the circuit then raises the
+ * error at run time, where the evaluator does). */
+static bool fold_const(const char *op, const cval *a, int n, int64_t *out) {
+  int64_t k[64];
+  for (int i = 0; i < n; i++) {
+    double d;
+    if (!is_const(a[i], &d)) return false;
+    k[i] = (int64_t)d;
+  }
+  int64_t r;
+  if (!strcmp(op, "+") || !strcmp(op, "*")) {
+    r = op[0] == '*';
+    for (int i = 0; i < n; i++) {
+      r = op[0] == '+' ? r + k[i] : r * k[i];
+      if (r > INT32_MAX * 4LL || r < INT32_MIN * 4LL) return false;
+    }
+  } else if (!strcmp(op, "-") && n >= 1) {
+    r = n == 1 ? -k[0] : k[0];
+    for (int i = 1; i < n; i++) r -= k[i];
+  } else if ((!strcmp(op, "quotient") || !strcmp(op, "remainder") ||
+              !strcmp(op, "modulo")) && n == 2) {
+    if (k[1] == 0) return false;
+    if (op[0] == 'q') r = k[0] / k[1];
+    else if (op[0] == 'r') r = k[0] % k[1];
+    else r = ((k[0] % k[1]) + k[1]) % k[1];
+  } else if (!strcmp(op, "abs") && n == 1) {
+    r = k[0] < 0 ? -k[0] : k[0];
+  } else {
+    return false;
+  }
+  if (r < INT32_MIN || r > INT32_MAX) return false;
+  *out = r;
+  return true;
+}
+
+static cval prim(mb *b, const ir_expr *e) {
+  gate_graph *gg = G(b);
+  const char *op = e->op->name;
+  int n = e->n;
+  cval a[64];
+  if (n > 64) {
+    mb_fail(b, "too many arguments for %s", op);
+    return mx_const(b, 0);
+  }
+  for (int i = 0; i < n; i++) a[i] = mx_expr(b, e->a[i]);
+  int64_t folded;
+  if (fold_const(op, a, n, &folded)) return mx_const(b, (double)folded);
+  /* as in the evaluator, only the final sum must fit in 32 bits */
+  if (!strcmp(op, "+") || (!strcmp(op, "-") && n > 1)) {
+    if (n == 0) return mx_const(b, 0);
+    cval r = a[0];
+    double s = op[0] == '+' ? 1 : -1;
+    for (int i = 1; i < n; i++)
+      r = cv(gf_axpy(gg, r.f, s, a[i].f), s > 0 ? r.lo + a[i].lo : r.lo - a[i].hi,
+             s > 0 ? r.hi + a[i].hi : r.hi - a[i].lo);
+    check_int(b, r, e->loc, op);
+    return r;
+  }
+  if (!strcmp(op, "-")) return sub(b, mx_const(b, 0), a[0], e->loc);
+  if (!strcmp(op, "*")) {
+    if (n == 0) return mx_const(b, 1);
+    cval r = a[0];
+    for (int i = 1; i < n; i++) r = mul(b, r, a[i], e->loc);
+    return r;
+  }
+  if (!strcmp(op, "quotient") || !strcmp(op, "remainder") || !strcmp(op, "modulo")) {
+    strbuf key;
+    sb_init(&key);
+    shape(e->a[0], &key);
+    sb_putc(&key, '/');
+    shape(e->a[1], &key);
+    div_kind k = op[0] == 'q' ? DIV_QUOTIENT : op[0] == 'r' ? DIV_REMAINDER : DIV_MODULO;
+    cval v = divide(b, a[0], a[1], k, e->loc, op, key.s);
+    sb_free(&key);
+    return v;
+  }
+  if (!strcmp(op, "abs")) {
+    cval ax;
+    gform ng;
+    abs_sign(b, a[0], &ax, &ng);
+    check_int(b, ax, e->loc, "abs");
+    return ax;
+  }
+  if (!strcmp(op, "min") || !strcmp(op, "max")) {
+    cval r = a[0];
+    for (int i = 1; i < n; i++) {
+      cval x = r, y = a[i];
+      double kx, ky;
+      if (is_const(x, &kx) && is_const(y, &ky)) {
+        r = mx_const(b, !strcmp(op, "min") ? fmin(kx, ky) : fmax(kx, ky));
+        continue;
+      }
+      gform d = !strcmp(op, "min") ? gf_axpy(gg, x.f, -1, y.f) : gf_axpy(gg, y.f, -1, x.f);
+      gunit u = {!strcmp(op, "min") ? -1.0 : 1.0, d, gf_const(gg, 1)};
+      int g = gg_ffn(gg, op, &u, 1, 1, 0);   /* range derived from d's */
+      r = cv(gf_add(gg, x.f, gf_gate(gg, g)),
+             !strcmp(op, "min") ? fmin(x.lo, y.lo) : fmax(x.lo, y.lo),
+             !strcmp(op, "min") ? fmin(x.hi, y.hi) : fmax(x.hi, y.hi));
+    }
+    return r;
+  }
+  if (!strcmp(op, "expt")) {
+    double k;
+    if (!is_const(a[1], &k) || k < 0 || k > 64) {
+      mb_fail(b, "expt needs a constant exponent from 0 to 64 in compiled code");
+      return mx_const(b, 0);
+    }
+    cval r = mx_const(b, 1);
+    for (int i = 0; i < (int)k; i++) r = mul(b, r, a[0], e->loc);
+    return r;
+  }
+  if (!strcmp(op, "=") || !strcmp(op, "<") || !strcmp(op, ">") ||
+      !strcmp(op, "<=") || !strcmp(op, ">=")) {
+    if (n == 1) return mx_const(b, 1);
+    gform f[64];
+    for (int i = 0; i + 1 < n; i++) f[i] = compare(b, op, a[i], a[i + 1]);
+    return bool_val(all_of(b, f, n - 1));
+  }
+  if (!strcmp(op, "zero?")) return bool_val(gf_gate(gg, gg_eqk(gg, "zero?", a[0].f, 0)));
+  if (!strcmp(op, "positive?")) return bool_val(step_of(b, "positive?", a[0].f));
+  if (!strcmp(op, "negative?")) return bool_val(step_of(b, "negative?", gf_scale(gg, a[0].f, -1)));
+  if (!strcmp(op, "even?") || !strcmp(op, "odd?")) {
+    strbuf key;
+    sb_init(&key);
+    shape(e->a[0], &key);
+    sb_puts(&key, "/c2");
+    cval r = divide(b, a[0], mx_const(b, 2), DIV_REMAINDER, e->loc, "remainder", key.s);
+    sb_free(&key);
+    cval ar;
+    gform ng;
+    abs_sign(b, r, &ar, &ng);
+    gform odd = tight01(b, ar.f);
+    return bool_val(op[0] == 'o' ? odd : not1(b, odd));
+  }
+  if (!strcmp(op, "eq?") || !strcmp(op, "eqv?") || !strcmp(op, "equal?")) {
+    tkind k = ir_kind(b->ir, e->a[0]->type);
+    if (k == T_VEC && op[1] == 'q' && op[2] == 'u') {
+      mb_fail(b, "equal? on vectors is not supported in compiled code yet");
+      return mx_const(b, 0);
+    }
+    return bool_val(gf_gate(gg, gg_eqk(gg, op, gf_axpy(gg, a[0].f, -1, a[1].f), 0)));
+  }
+  if (!strcmp(op, "integer?") || !strcmp(op, "number?") ||
+      !strcmp(op, "boolean?") || !strcmp(op, "symbol?") ||
+      !strcmp(op, "vector?") || !strcmp(op, "string?")) {
+    tkind k = ir_kind(b->ir, e->a[0]->type);
+    tkind want = op[0] == 'i' || op[0] == 'n' ? T_INT : op[0] == 'b' ? T_BOOL
+               : op[1] == 'y' ? T_SYM : op[0] == 'v' ? T_VEC : T_STR;
+    return mx_const(b, k == want);
+  }
+  if (!strcmp(op, "logand") || !strcmp(op, "logior") || !strcmp(op, "logxor")) {
+    if (n == 0) return mx_const(b, op[3] == 'a' ? -1 : 0);
+    cval r = a[0];
+    for (int i = 1; i < n; i++) r = bitwise(b, op[3], r, a[i]);
+    return r;
+  }
+  if (!strcmp(op, "lognot")) {
+    return cv(gf_addk(gg, gf_scale(gg, a[0].f, -1), -1), -a[0].hi - 1, -a[0].lo - 1);
+  }
+  if (!strcmp(op, "ash")) {
+    double k;
+    if (!is_const(a[1], &k) || fabs(k) > 31) {
+      mb_fail(b, "ash needs a constant shift from -31 to 31 in compiled code");
+      return mx_const(b, 0);
+    }
+    if (k >= 0) return mul(b, a[0], mx_const(b, ldexp(1, (int)k)), e->loc);
+    /* floor division by 2^-k: shift |x| + (2^-k - 1) for negatives */
+    double p = ldexp(1, (int)-k);
+    cval ax, uq, ur;
+    gform ng;
+    abs_sign(b, clamp_int(b, a[0]), &ax, &ng);
+    cval y = cv(gf_axpy(gg, ax.f, p - 1, ng), ax.lo, ax.hi + p - 1);
+    udiv(b, y, mx_const(b, p), &uq, &ur);
+    return select_val(b, ng, cv(gf_scale(gg, uq.f, -1), -uq.hi, -uq.lo), uq);
+  }
+  mb_fail(b, "%s is not supported in compiled code yet (run it with "
+             "--reference)", op);
+  return mx_const(b, 0);
+}
+
+/* ---- vectors and tables --------------------------------------------- */
+
+/* Every element of a vector has been written (make-vector fills them, the
+ * prompt writes them all), so a read is its length, for the bounds
+ * check, and the element itself. */
+static cval vref(mb *b, const ir_expr *e) {
+  gate_graph *gg = G(b);
+  cval v = mx_expr(b, e->a[0]);
+  cval i = clamp_int(b, mx_expr(b, e->a[1]));
+  gform w0, w2;
+  cval len = mx_read_dyn(b, v, &w0, 0, ADDR_MAX, "vector length");
+  double lo = mx_kind_lo(b, e->type), hi = mx_kind_hi(b, e->type);
+  cval at = cv(gf_addk(gg, gf_add(gg, v.f, i.f), 2), v.lo + i.lo + 2, v.hi + i.hi + 2);
+  cval elem = mx_read_dyn(b, at, &w2, lo, hi, "vector element");
+  int site = mb_site(b, "bounds", e->loc, "vector-ref: the index is out of range");
+  gform bad = gf_add(gg, step_of(b, "index < 0", gf_scale(gg, i.f, -1)),
+                     step_of(b, "index >= length", gf_addk(gg, gf_axpy(gg, i.f, -1, len.f), 1)));
+  mx_flag(b, bad, site);
+  return elem;
+}
+
+static cval table(mb *b, const ir_expr *e) {
+  gate_graph *gg = G(b);
+  const table_layout *tl = NULL;
+  for (int t = 0; t < b->p->tables.n; t++)
+    if (b->p->tables.v[t].table == e->table) tl = &b->p->tables.v[t];
+  if (!tl) {
+    mb_fail(b, "internal error: table without a layout");
+    return mx_const(b, 0);
+  }
+  const table_def *td = e->table->table;
+  cval key = mx_expr(b, e->a[0]);
+  gform inr = mx_in_range(b, key, tl->kmin, tl->kmax);
+  cval at = cv(gf_addk(gg, key.f, tl->base - (double)tl->kmin),
+               key.lo + tl->base - tl->kmin, key.hi + tl->base - tl->kmin);
+  gform w;
+  double lo = mx_kind_lo(b, e->type), hi = mx_kind_hi(b, e->type);
+  char label[80];
+  snprintf(label, sizeof label, "%s[key]", sym_name(&b->p->w->syms, e->table->name));
+  cval v = mx_read_dyn(b, at, &w, lo, hi, label);
+  gform hit = gf_gate(gg, gg_eqk(gg, "key present", gf_axpy(gg, w, -1, at.f), 0));
+  gform found = and2(b, inr, hit);
+  if (td->has_default) {
+    value d = td->dflt;
+    double dv = d.kind == VK_SYM ? 0 : d.i;
+    if (d.kind == VK_SYM)
+      for (int s = 0; s < b->p->syms.n; s++)
+        if (b->p->syms.v[s] == d.i) dv = s + 2;
+    return select_val(b, found, v, mx_const(b, dv));
+  }
+  int site = mb_site(b, "table", e->loc, "table %s has no entry for this key",
+                     sym_name(&b->p->w->syms, e->table->name));
+  mx_flag(b, not1(b, found), site);
+  return v;
+}
+
+/* ---- dispatch ------------------------------------------------------- */
+
+/* The shape of an expression: equal shapes compute equal values within a
+ * step (expressions have no side effects). */
+static void shape(const ir_expr *e, strbuf *out) {
+  switch (e->k) {
+  case X_CONST: sb_printf(out, "c%d", (int)e->ival); return;
+  case X_VAR: sb_printf(out, "v%d", e->var); return;
+  case X_PRIM: sb_printf(out, "(%s", e->op->name); break;
+  case X_TABLE: sb_printf(out, "(T%p", (void *)e->table); break;
+  default: sb_printf(out, "(%d", (int)e->k); break;
+  }
+  for (int i = 0; i < e->n; i++) {
+    sb_putc(out, ' ');
+    shape(e->a[i], out);
+  }
+  sb_putc(out, ')');
+}
+
+static bool same_form(gform a, gform c) {
+  if (a.n != c.n || a.k != c.k) return false;
+  for (int i = 0; i < a.n; i++)
+    if (a.t[i].g != c.t[i].g || a.t[i].c != c.t[i].c) return false;
+  return true;
+}
+
+static cval mx_expr_raw(mb *b, const ir_expr *e);
+
+/* A value computed unconditionally, or under the same guards, can be
+ * reused: its error flags already count where they must. */
+cval mx_expr(mb *b, const ir_expr *e) {
+  if (e->k == X_CONST) return mx_const(b, e->ival);
+  strbuf key;
+  sb_init(&key);
+  shape(e, &key);
+  for (int i = 0; i < b->memo.n; i++) {
+    struct memo *m = &b->memo.v[i];
+    if (strcmp(m->key, key.s)) continue;
+    if (m->nguard == 0 || (m->nguard == b->nguard && same_form(m->guard, b->guard))) {
+      sb_free(&key);
+      return m->v;
+    }
+  }
+  cval v = mx_expr_raw(b, e);
+  struct memo m = {sb_detach(&key), v, b->nguard, b->guard};
+  VEC_PUSH(b->memo, m);
+  return v;
+}
+
+void mx_step_begin(mb *b) {
+  for (int i = 0; i < b->memo.n; i++) free(b->memo.v[i].key);
+  b->memo.n = 0;
+  for (int i = 0; i < b->divs.n; i++) free(b->divs.v[i].key);
+  b->divs.n = 0;
+}
+
+static cval mx_expr_raw(mb *b, const ir_expr *e) {
+  gate_graph *gg = G(b);
+  if (b->failed || gg->failed) return mx_const(b, 0);
+  switch (e->k) {
+  case X_CONST:
+    return mx_const(b, e->ival);
+  case X_VAR:
+    return mx_read_var(b, e->var);
+  case X_NOT: {
+    if (ir_kind(b->ir, e->a[0]->type) != T_BOOL) {
+      (void)mx_expr(b, e->a[0]);
+      return mx_const(b, 0);
+    }
+    cval x = mx_expr(b, e->a[0]);
+    cval r = cv(not1(b, x.f), 0, 1);
+    r.clean = x.clean;
+    return r;
+  }
+  case X_SELECT: {
+    if (ir_kind(b->ir, e->a[0]->type) != T_BOOL) {
+      (void)mx_expr(b, e->a[0]);
+      return mx_expr(b, e->a[1]);
+    }
+    cval c = clean01(b, mx_expr(b, e->a[0]));
+    gform save = b->guard;
+    int nsave = b->nguard;
+    b->guard = gf_add(gg, save, c.f);
+    b->nguard = nsave + 1;
+    cval t = mx_expr(b, e->a[1]);
+    b->guard = gf_add(gg, save, not1(b, c.f));
+    cval f = mx_expr(b, e->a[2]);
+    b->guard = save;
+    b->nguard = nsave;
+    cval r = select_val(b, c.f, t, f);
+    r.clean = t.clean && f.clean;
+    return r;
+  }
+  case X_PRIM:
+    return prim(b, e);
+  case X_VREF:
+    return vref(b, e);
+  case X_VLEN: {
+    cval v = mx_expr(b, e->a[0]);
+    gform w;
+    return mx_read_dyn(b, v, &w, 0, ADDR_MAX, "vector length");
+  }
+  case X_TABLE:
+    return table(b, e);
+  case X_SEQ:
+    for (int i = 0; i + 1 < e->n; i++) (void)mx_expr(b, e->a[i]);
+    return mx_expr(b, e->a[e->n - 1]);
+  }
+  return mx_const(b, 0);
+}

@@ -1,0 +1,580 @@
+/* mtrace.c - the prompt a program starts from, and what a trace says.
+ *
+ * The prompt sets every static cell ([SETR a][HI][VAL]), loads tables and
+ * vectors into the heap ([SETR WADDR][HI][VAL] [SETM][HI][VAL] per cell),
+ * and jumps to the entry.  Decoding replays the generated tokens the way
+ * the model reads them: a step is complete at its last token, and a write
+ * lands where its statement says.
+ */
+#include "config.h"
+
+#include "mbuild.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int tok(const mprog *p, role r, int64_t v) {
+  const vocab_range *x = &p->ranges[r];
+  int64_t i = v - x->value0;
+  if (i < 0 || i >= x->count) return -1;
+  return x->first + (int)i;
+}
+
+static bool push_value(const mprog *p, int_vec *out, int64_t v) {
+  int64_t h = (int64_t)floor((double)v / 65536.0);
+  int64_t l = v - 65536 * h - 32768;
+  int th = tok(p, R_HI, h), tl = tok(p, R_VAL, l);
+  if (th < 0 || tl < 0) return false;
+  VEC_PUSH(*out, th);
+  VEC_PUSH(*out, tl);
+  return true;
+}
+
+int machine_value_tokens(const mprog *p, int64_t v, int toks[2]) {
+  if (v < INT32_MIN || v > INT32_MAX) return 0;
+  if (v >= SHORT_MIN && v <= SHORT_MAX) {
+    toks[0] = tok(p, R_VAL, v);
+    return toks[0] < 0 ? 0 : 1;
+  }
+  int64_t h = (int64_t)floor((double)v / 65536.0);
+  toks[0] = tok(p, R_HI, h);
+  toks[1] = tok(p, R_VAL, v - 65536 * h - 32768);
+  return toks[0] < 0 || toks[1] < 0 ? 0 : 2;
+}
+
+/* ---- machine values of world values --------------------------------- */
+
+typedef struct {
+  const mprog *p;
+  mload *placed_out;
+  int32_t hp;
+  int_vec heap_writes;   /* pairs addr, value */
+  char *err;
+  size_t errlen;
+  bool failed;
+} loader;
+
+static int32_t sym_id(const mprog *p, int world_sym) {
+  for (int i = 0; i < p->syms.n; i++)
+    if (p->syms.v[i] == world_sym) return i + 2;
+  return -1;
+}
+
+static bool machine_value(loader *L, value v, int32_t *out);
+
+static int32_t place_vec(loader *L, tvec *t) {
+  mload *P = L->placed_out;
+  for (int i = 0; i < P->placed.n; i++)
+    if (P->placed.v[i].v == t) return P->placed.v[i].addr;
+  int32_t a = L->hp;
+  if ((int64_t)a + t->n + 2 >= L->p->heap_end) {
+    snprintf(L->err, L->errlen, "the vectors do not fit in the heap");
+    L->failed = true;
+    return 0;
+  }
+  L->hp += t->n + 2;
+  struct vplace pl = {t, a};
+  VEC_PUSH(P->placed, pl);
+  VEC_PUSH(L->heap_writes, a);
+  VEC_PUSH(L->heap_writes, t->n);
+  VEC_PUSH(L->heap_writes, a + 1);
+  VEC_PUSH(L->heap_writes, 0);
+  for (int32_t i = 0; i < t->n && !L->failed; i++) {
+    int32_t x;
+    if (!machine_value(L, t->items[i], &x)) return 0;
+    VEC_PUSH(L->heap_writes, a + 2 + i);
+    VEC_PUSH(L->heap_writes, x);
+  }
+  return a;
+}
+
+static bool machine_value(loader *L, value v, int32_t *out) {
+  switch ((vkind)v.kind) {
+  case VK_INT: *out = v.i; return true;
+  case VK_BOOL: *out = v.i ? 1 : 0; return true;
+  case VK_VOID: *out = 0; return true;
+  case VK_SYM:
+    *out = sym_id(L->p, v.i);
+    if (*out < 0) {
+      snprintf(L->err, L->errlen, "symbol %s is not in the program's vocabulary",
+               sym_name(&L->p->w->syms, v.i));
+      L->failed = true;
+      return false;
+    }
+    return true;
+  case VK_STR:
+    for (int i = 0; i < L->p->strs.n; i++)
+      if (L->p->strs.v[i] == v.i) {
+        *out = i;
+        return true;
+      }
+    snprintf(L->err, L->errlen, "a string is not in the program's vocabulary");
+    L->failed = true;
+    return false;
+  case VK_VEC:
+    *out = place_vec(L, v.vec);
+    return !L->failed;
+  }
+  return false;
+}
+
+void mload_free(mload *l) { VEC_FREE(l->placed); }
+
+bool machine_prompt(mprog *p, const value *args, int nargs, int_vec *prompt,
+                    mload *load, char *err, size_t errlen) {
+  loader L;
+  memset(&L, 0, sizeof L);
+  L.p = p;
+  L.placed_out = load;
+  load->placed.n = 0;
+  L.hp = p->heap_base;
+  L.err = err;
+  L.errlen = errlen;
+  prompt->n = 0;
+  VEC_PUSH(*prompt, tok(p, R_BOS, 0));
+  int ncells = p->cells.n;
+  int32_t *init = xcalloc((size_t)(ncells ? ncells : 1), sizeof(int32_t));
+  init[REG_SP] = p->stack_base;
+  for (int a = 1; a < ncells && !L.failed; a++) {
+    const static_cell *c = &p->cells.v[a];
+    if (c->global && c->global->kind == G_VAR) machine_value(&L, c->global->val, &init[a]);
+  }
+  if (nargs != p->main_params.n && !L.failed) {
+    snprintf(err, errlen, "%d arguments for %d parameters", nargs, p->main_params.n);
+    L.failed = true;
+  }
+  for (int i = 0; i < nargs && !L.failed; i++)
+    machine_value(&L, args[i], &init[p->main_params.v[i]]);
+  /* tables: one cell per key */
+  for (int t = 0; t < p->tables.n && !L.failed; t++) {
+    const table_layout *tl = &p->tables.v[t];
+    const table_def *td = tl->table->table;
+    for (int i = 0; i < td->n && !L.failed; i++) {
+      int32_t k, v;
+      if (!machine_value(&L, td->keys[i], &k) || !machine_value(&L, td->vals[i], &v)) break;
+      VEC_PUSH(L.heap_writes, tl->base + k - tl->kmin);
+      VEC_PUSH(L.heap_writes, v);
+    }
+  }
+  init[REG_HP] = L.hp;
+  load->heap_top = L.hp;
+  bool ok = !L.failed;
+  for (int a = 1; a < ncells && ok; a++) {
+    VEC_PUSH(*prompt, tok(p, R_SETR, a));
+    ok = push_value(p, prompt, init[a]);
+  }
+  for (int i = 0; i + 1 < L.heap_writes.n && ok; i += 2) {
+    VEC_PUSH(*prompt, tok(p, R_SETR, REG_WADDR));
+    ok = push_value(p, prompt, L.heap_writes.v[i]);
+    VEC_PUSH(*prompt, tok(p, R_SETM, 0));
+    ok = ok && push_value(p, prompt, L.heap_writes.v[i + 1]);
+  }
+  VEC_PUSH(*prompt, tok(p, R_JUMP, p->entry_pc));
+  if (ok && !L.failed) {
+    /* a later WADDR write must not be confused with the loader's */
+  }
+  free(init);
+  VEC_FREE(L.heap_writes);
+  if (!ok && !L.failed) snprintf(err, errlen, "a value does not fit the vocabulary");
+  return ok && !L.failed;
+}
+
+/* ---- decoding ------------------------------------------------------- */
+
+void mtrace_init(mtrace *t) {
+  memset(t, 0, sizeof *t);
+  sb_init(&t->output);
+  sb_init(&t->result);
+  t->err_site = -1;
+}
+
+void mtrace_free(mtrace *t) {
+  sb_free(&t->output);
+  sb_free(&t->result);
+  free(t->cells);
+  free(t->cell_written);
+  VEC_FREE(t->mem);
+}
+
+static void mem_write(mtrace *t, int32_t addr, int32_t v) {
+  for (int i = t->mem.n - 1; i >= 0; i--)
+    if (t->mem.v[i].addr == addr) {
+      t->mem.v[i].val = v;
+      return;
+    }
+  struct mcell c = {addr, v};
+  VEC_PUSH(t->mem, c);
+}
+
+/* Text goes to the result while inside RESULT .. HALT; otherwise it is
+ * output, handed on at once when the caller asked to stream it. */
+static void emit_text(mdecoder *d, const char *s, size_t n) {
+  if (d->in_result) {
+    sb_putn(&d->t->result, s, n);
+    return;
+  }
+  sb_putn(&d->t->output, s, n);
+  if (d->stream && n) d->stream(d->stream_ctx, s, n);
+}
+
+static void sym_text(const mprog *p, int32_t v, int kind, strbuf *out) {
+  if (kind == T_BOOL || v < 2) {
+    sb_puts(out, v ? "#t" : "#f");
+    return;
+  }
+  if (v - 2 < p->syms.n) sb_puts(out, sym_name(&p->w->syms, p->syms.v[v - 2]));
+  else sb_printf(out, "?sym%d", (int)v);
+}
+
+static int32_t target_addr(mdecoder *d, const mstep_info *s) {
+  int32_t *cells = d->t->cells;
+  switch (s->tgt) {
+  case TGT_STATIC: return s->addr;
+  case TGT_FRAME: return cells[REG_SP] + s->off;
+  case TGT_WADDR: return cells[REG_WADDR] + s->off;
+  case TGT_HP: return cells[REG_HP] + s->off;
+  default: return -1;
+  }
+}
+
+/* Statement `pc` completed with value v. */
+static void complete(mdecoder *d, int pc, int64_t v) {
+  const mstep_info *s = &d->p->steps[pc];
+  mtrace *t = d->t;
+  t->steps++;
+  char buf[32];
+  switch (s->k) {
+  case M_WRITE: {
+    if (s->tool && s->tool_arg >= 0 && s->tool_arg < 16) d->tool_args[s->tool_arg] = (int32_t)v;
+    int32_t a = target_addr(d, s);
+    if (s->tgt == TGT_STATIC && a > 0 && a < d->p->cells.n) {
+      t->cells[a] = (int32_t)v;
+      t->cell_written[a] = true;
+    } else {
+      mem_write(t, a, (int32_t)v);
+    }
+    break;
+  }
+  case M_OUTINT: {
+    int n = snprintf(buf, sizeof buf, "%lld", (long long)v);
+    emit_text(d, buf, (size_t)n);
+    break;
+  }
+  default:
+    break;
+  }
+}
+
+void mdecoder_init(mdecoder *d, const mprog *p, const int *prompt,
+                   int nprompt, mtrace *t) {
+  memset(d, 0, sizeof *d);
+  d->p = p;
+  d->t = t;
+  int ncells = p->cells.n;
+  t->cells = xcalloc((size_t)(ncells ? ncells : 1), sizeof(int32_t));
+  t->cell_written = xcalloc((size_t)(ncells ? ncells : 1), sizeof(bool));
+  /* replay the prompt's static cells, so frame and heap writes land right */
+  for (int i = 0; i + 2 < nprompt; i++) {
+    if (model_token_range(p->m, prompt[i]) != R_SETR) continue;
+    int32_t a = (int32_t)model_token_value(p->m, prompt[i]);
+    int64_t h = model_token_value(p->m, prompt[i + 1]);
+    int64_t l = model_token_value(p->m, prompt[i + 2]);
+    if (a > 0 && a < ncells) t->cells[a] = (int32_t)(65536 * h + l + 32768);
+  }
+  d->pc = p->entry_pc;
+  d->tool = -1;
+}
+
+int mdecoder_tool_pending(const mdecoder *d, const int32_t **args) {
+  if (d->have_hi || d->after_lo || d->t->halted || d->t->failed) return -1;
+  if (d->pc < 0 || d->pc >= d->p->npc) return -1;
+  const mstep_info *s = &d->p->steps[d->pc];
+  if (!s->tool || s->tool_arg != -1) return -1;
+  if (args) *args = d->tool_args;
+  return s->tool - 1;
+}
+
+int machine_tool_error_token(const mprog *p, const mdecoder *d) {
+  if (d->pc < 0 || d->pc >= p->npc) return -1;
+  return tok(p, R_ERR, p->steps[d->pc].tool_site);
+}
+
+static bool bad(mdecoder *d, char *err, size_t errlen, const char *what) {
+  snprintf(err, errlen, "malformed trace at generated token %lld: %s",
+           (long long)d->t->tokens - 1, what);
+  return false;
+}
+
+bool mdecoder_push(mdecoder *d, int token, char *err, size_t errlen) {
+  const mprog *p = d->p;
+  mtrace *t = d->t;
+  t->tokens++;
+  int r = model_token_range(p->m, token);
+  int64_t v = model_token_value(p->m, token);
+  if (r < 0 || d->pc < 0 || d->pc > p->npc) return bad(d, err, errlen, "no such step");
+  if (d->have_hi) {
+    if (r != R_VAL) return bad(d, err, errlen, "HI not followed by VAL");
+    complete(d, d->pc, 65536 * d->pending_hi + v + 32768);
+    d->have_hi = false;
+    d->after_lo = true;
+    return true;
+  }
+  if (d->after_lo) {
+    if (r != R_JUMP) return bad(d, err, errlen, "no resync after a long value");
+    d->pc = (int)v;
+    d->after_lo = false;
+    return true;
+  }
+  switch ((role)r) {
+  case R_HI:
+    d->pending_hi = v;
+    d->have_hi = true;
+    return true;
+  case R_VAL:
+    complete(d, d->pc, v);
+    d->pc++;
+    return true;
+  case R_JUMP:
+    t->steps++;
+    d->pc = (int)v;
+    return true;
+  case R_SYM: {
+    strbuf sb;
+    sb_init(&sb);
+    sym_text(p, (int32_t)v, p->steps[d->pc].out_kind, &sb);
+    emit_text(d, sb.s, sb.n);
+    sb_free(&sb);
+    break;
+  }
+  case R_STR: {
+    if (v < 0 || v >= p->strs.n) return bad(d, err, errlen, "no such string");
+    if (p->steps[d->pc].write) {
+      strbuf sb;
+      sb_init(&sb);
+      value_print(p->w, v_str(p->strs.v[v]), &sb, true);
+      emit_text(d, sb.s, sb.n);
+      sb_free(&sb);
+      break;
+    }
+    const char *str = world_string(p->w, p->strs.v[v]);
+    emit_text(d, str, strlen(str));
+    break;
+  }
+  case R_NL:
+    emit_text(d, "\n", 1);
+    break;
+  case R_PRINT:
+    break;
+  case R_CALL:
+    if (v < 0 || v >= p->externs.n) return bad(d, err, errlen, "no such extern");
+    d->tool = (int)v;
+    t->tool_calls++;
+    break;
+  case R_RESULT:
+    d->in_result = true;
+    t->has_result = true;
+    break;
+  case R_HALT:
+    t->halted = true;
+    t->steps++;
+    if (p->result_cell > 0) t->result_value = t->cells[p->result_cell];
+    return true;
+  case R_ERR:
+    t->failed = true;
+    t->err_site = (int)v;
+    return true;
+  default:
+    return bad(d, err, errlen, "a prompt token was generated");
+  }
+  t->steps++;
+  d->pc++;
+  return true;
+}
+
+bool machine_decode(const mprog *p, const int *prompt, int nprompt,
+                    const int *gen, int ngen, mtrace *t, char *err,
+                    size_t errlen) {
+  mdecoder d;
+  mdecoder_init(&d, p, prompt, nprompt, t);
+  for (int i = 0; i < ngen && !t->halted && !t->failed; i++)
+    if (!mdecoder_push(&d, gen[i], err, errlen)) return false;
+  return true;
+}
+
+void machine_token_text(const mprog *p, int token, strbuf *out) {
+  int r = model_token_range(p->m, token);
+  if (r < 0) {
+    sb_printf(out, "?%d", token);
+    return;
+  }
+  int64_t v = model_token_value(p->m, token);
+  if (r == R_CALL && v >= 0 && v < p->externs.n) {
+    sb_printf(out, "CALL %s", sym_name(&p->w->syms, p->externs.v[v]->ext->name));
+    return;
+  }
+  if (p->ranges[r].count == 1) sb_printf(out, "%s", p->ranges[r].role);
+  else sb_printf(out, "%s %lld", p->ranges[r].role, (long long)v);
+}
+
+/* ---- writing back --------------------------------------------------- */
+
+static bool mem_read(const mtrace *t, int32_t addr, int32_t *v) {
+  for (int i = t->mem.n - 1; i >= 0; i--)
+    if (t->mem.v[i].addr == addr) {
+      *v = t->mem.v[i].val;
+      return true;
+    }
+  return false;
+}
+
+typedef struct {
+  const mprog *p;
+  const mtrace *t;
+  mload *load;
+  char *err;
+  size_t errlen;
+  int depth;
+  VEC(struct vdone { int32_t addr; tvec *v; }) done;
+} backer;
+
+static bool to_world(backer *k, int type, int32_t v, value *out);
+
+static tvec *vector_at(backer *k, int type, int32_t addr) {
+  for (int i = 0; i < k->done.n; i++)
+    if (k->done.v[i].addr == addr) return k->done.v[i].v;
+  world *w = k->p->w;
+  tvec *vec = NULL;
+  for (int i = 0; i < k->load->placed.n; i++)
+    if (k->load->placed.v[i].addr == addr) vec = k->load->placed.v[i].v;
+  int32_t len = 0, fill = 0;
+  if (!mem_read(k->t, addr, &len)) {
+    if (!vec) {
+      snprintf(k->err, k->errlen, "a vector at %d has no length in the trace", (int)addr);
+      return NULL;
+    }
+    len = vec->n;   /* loaded by the prompt, unchanged */
+  }
+  mem_read(k->t, addr + 1, &fill);
+  if (!vec) {
+    vec = world_new_vec(w, len, v_int(0));
+    if (!vec) {
+      snprintf(k->err, k->errlen, "out of memory for the vectors of the result");
+      return NULL;
+    }
+  } else {
+    world_save_vec(w, vec);
+  }
+  struct vdone d = {addr, vec};
+  VEC_PUSH(k->done, d);
+  int et = ir_elem_type(k->p->ir, type);
+  for (int32_t i = 0; i < len; i++) {
+    int32_t x;
+    bool written = mem_read(k->t, addr + 2 + i, &x);
+    if (!written) {
+      if (vec->items && i < vec->n && k->load->placed.n) {
+        /* a loaded vector keeps elements nobody wrote */
+        bool loaded = false;
+        for (int j = 0; j < k->load->placed.n; j++) loaded |= k->load->placed.v[j].addr == addr;
+        if (loaded) continue;
+      }
+      x = fill;
+    }
+    value ev;
+    if (!to_world(k, et, x, &ev)) return NULL;
+    vec->items[i] = ev;
+  }
+  return vec;
+}
+
+static bool to_world(backer *k, int type, int32_t v, value *out) {
+  tkind kind = ir_kind(k->p->ir, type);
+  switch (kind) {
+  case T_INT: *out = v_int(v); return true;
+  case T_BOOL: *out = v_bool(v != 0); return true;
+  case T_VOID: *out = v_void(); return true;
+  case T_SYM:
+    if (v < 2 || v - 2 >= k->p->syms.n) {
+      snprintf(k->err, k->errlen, "symbol %d is not in the vocabulary", (int)v);
+      return false;
+    }
+    *out = v_sym(k->p->syms.v[v - 2]);
+    return true;
+  case T_STR:
+    if (v < 0 || v >= k->p->strs.n) return false;
+    *out = v_str(k->p->strs.v[v]);
+    return true;
+  case T_VEC: {
+    if (++k->depth > 16) {
+      snprintf(k->err, k->errlen, "vectors nested too deeply to read back");
+      return false;
+    }
+    tvec *vec = vector_at(k, type, v);
+    k->depth--;
+    if (!vec) return false;
+    *out = v_vec(vec);
+    return true;
+  }
+  default:
+    snprintf(k->err, k->errlen, "a value of unknown kind");
+    return false;
+  }
+}
+
+bool machine_world_value(const mprog *p, const mtrace *t, mload *load,
+                         int type, int32_t v, value *out, char *err,
+                         size_t errlen) {
+  backer k = {p, t, load, err, errlen, 0, {0}};
+  bool ok = to_world(&k, type, v, out);
+  VEC_FREE(k.done);
+  return ok;
+}
+
+bool machine_write_back(const mprog *p, const mtrace *t, mload *load,
+                        char *err, size_t errlen) {
+  backer k = {p, t, load, err, errlen, 0, {0}};
+  bool ok = true;
+  /* vectors the prompt loaded: elements the run wrote */
+  for (int i = 0; i < load->placed.n && ok; i++) {
+    tvec *vec = load->placed.v[i].v;
+    int32_t addr = load->placed.v[i].addr;
+    for (int32_t j = 0; j < vec->n && ok; j++) {
+      int32_t x;
+      if (!mem_read(t, addr + 2 + j, &x)) continue;
+      /* the element keeps the kind it had (vectors are homogeneous in
+       * compiled code) */
+      value old = vec->items[j], nv;
+      switch ((vkind)old.kind) {
+      case VK_INT: nv = v_int(x); break;
+      case VK_BOOL: nv = v_bool(x != 0); break;
+      case VK_SYM:
+        if (x < 2 || x - 2 >= p->syms.n) { ok = false; continue; }
+        nv = v_sym(p->syms.v[x - 2]);
+        break;
+      default:
+        nv = old;
+        if (old.kind == VK_VEC && old.vec) {
+          for (int q = 0; q < load->placed.n; q++)
+            if (load->placed.v[q].addr == x) nv = v_vec(load->placed.v[q].v);
+        }
+        break;
+      }
+      world_save_vec(p->w, vec);
+      vec->items[j] = nv;
+    }
+  }
+  /* globals the run assigned */
+  for (int a = 1; a < p->cells.n && ok; a++) {
+    const static_cell *c = &p->cells.v[a];
+    if (!c->global || !t->cell_written[a]) continue;
+    value v;
+    if (!to_world(&k, c->type, t->cells[a], &v)) {
+      ok = false;
+      break;
+    }
+    world_save_cell(p->w, c->global);
+    c->global->val = v;
+  }
+  VEC_FREE(k.done);
+  return ok;
+}

@@ -1,0 +1,534 @@
+/* checker.c - resolves every name, lays out frames, marks tail calls and
+ * rejects what is wrong before anything runs: unbound names, wrong arity,
+ * procedures used as values, and argument kinds known statically.
+ *
+ * Frames: every function (and the top-level form itself) gets one frame;
+ * parameters take the first slots, every let-bound variable of the body
+ * (outside nested functions) a further slot, reused once its let ends.
+ */
+#include "config.h"
+
+#include "lang.h"
+
+#include <string.h>
+
+typedef struct scope_entry {
+  int name;
+  bool is_fn;
+  int slot;        /* variable */
+  fn_def *fn;      /* function */
+  int nest;        /* nesting level of the function whose frame holds it */
+} scope_entry;
+
+typedef struct {
+  world *w;
+  lang_error *err;
+  bool failed;
+  VEC(scope_entry) scope;
+  int nest;          /* current function nesting level */
+  int next_slot;     /* first free slot of the current frame */
+  int max_slot;      /* frame size so far */
+  fn_def *fn;        /* current function, NULL at top level */
+  const int *later;
+  int nlater;
+  int defining;      /* symbol of the function being defined, or -1 */
+  fn_def *defining_fn;
+  warn_fn warn;
+  void *warn_ctx;
+} ck;
+
+static void check(ck *c, ast *a, bool tail);
+
+static const char *nm(ck *c, int sym) { return sym_name(&c->w->syms, sym); }
+
+static void fail(ck *c, srcloc loc, const char *fmt, ...) TVL_PRINTF(3, 4);
+static void fail(ck *c, srcloc loc, const char *fmt, ...) {
+  if (c->failed) return;
+  strbuf b;
+  sb_init(&b);
+  va_list ap;
+  va_start(ap, fmt);
+  sb_vprintf(&b, fmt, ap);
+  va_end(ap);
+  lang_error_set(c->err, loc, "check", "%s", b.s);
+  sb_free(&b);
+  c->failed = true;
+}
+
+static const scope_entry *find_local(ck *c, int name) {
+  for (int i = c->scope.n - 1; i >= 0; i--)
+    if (c->scope.v[i].name == name) return &c->scope.v[i];
+  return NULL;
+}
+
+static bool later_defined(ck *c, int name) {
+  if (name == c->defining) return true;
+  for (int i = 0; i < c->nlater; i++)
+    if (c->later[i] == name) return true;
+  return false;
+}
+
+static void push_var(ck *c, int name, int slot) {
+  scope_entry e = {name, false, slot, NULL, c->nest};
+  VEC_PUSH(c->scope, e);
+}
+
+static void push_fn(ck *c, int name, fn_def *fn) {
+  scope_entry e = {name, true, 0, fn, c->nest};
+  VEC_PUSH(c->scope, e);
+}
+
+static int alloc_slot(ck *c) {
+  int s = c->next_slot++;
+  if (c->next_slot > c->max_slot) c->max_slot = c->next_slot;
+  return s;
+}
+
+/* What a name means here. */
+static ref_info resolve(ck *c, int name) {
+  ref_info r = {0};
+  const scope_entry *e = find_local(c, name);
+  if (e) {
+    r.depth = c->nest - e->nest;
+    if (e->is_fn) {
+      r.kind = REF_LOCALFN;
+      r.fn = e->fn;
+    } else {
+      r.kind = REF_LOCAL;
+      r.slot = e->slot;
+    }
+    return r;
+  }
+  gcell *g = world_find(c->w, name);
+  if ((g && g->kind != G_UNDEFINED) || later_defined(c, name)) {
+    r.kind = REF_GLOBAL;
+    r.cell = world_cell(c->w, name);
+    return r;
+  }
+  const builtin *b = builtin_find(nm(c, name));
+  if (b) {
+    r.kind = REF_BUILTIN;
+    r.bi = b;
+    return r;
+  }
+  r.kind = REF_UNRESOLVED;
+  return r;
+}
+
+/* Why a name a Scheme programmer expects is missing, or "". */
+static const char *missing_hint(const char *name) {
+  static const char *const lists[] = {
+    "car", "cdr", "cons", "list", "null?", "pair?", "list?", "append",
+    "length", "reverse", "list-ref", "memq", "memv", "member", "assq",
+    "assv", "assoc", "map", "for-each", "apply", "cadr", "cddr", "caar",
+    "set-car!", "set-cdr!", "list->vector", "vector->list", NULL};
+  for (int i = 0; lists[i]; i++)
+    if (!strcmp(name, lists[i]))
+      return " (pairs and lists are not part of tvl yet)";
+  if (!strcmp(name, "/"))
+    return " (tvl has only integers: quotient divides them)";
+  if (!strncmp(name, "string", 6) || strstr(name, "->string") ||
+      !strcmp(name, "substring"))
+    return " (tvl strings are constants, for display and write only)";
+  return "";
+}
+
+/* An unknown global: an error where it would run now, a warning inside a
+ * function body (it may be defined before the function is called). */
+static ref_info unknown_global(ck *c, int name, srcloc loc) {
+  ref_info r = {0};
+  if (!c->fn) {
+    fail(c, loc, "unbound variable %s%s", nm(c, name),
+         missing_hint(nm(c, name)));
+    return r;
+  }
+  if (c->warn) {
+    strbuf b;
+    sb_init(&b);
+    const char *hint = missing_hint(nm(c, name));
+    sb_printf(&b, "%s is not defined%s", nm(c, name), *hint ? hint : " (yet)");
+    c->warn(c->warn_ctx, loc, b.s);
+    sb_free(&b);
+  }
+  r.kind = REF_GLOBAL;
+  r.cell = world_cell(c->w, name);
+  return r;
+}
+
+/* The kind of an expression when it is known without running it; -1 if
+ * not.  Used only to reject calls that could never succeed.  Follows the
+ * else branches and bodies in a loop: cond and let* chains can be long. */
+static int static_kind(const ast *a) {
+  int seen = -2;   /* the kind every branch so far agrees on; -2: none yet */
+  for (;;) {
+    int k;
+    switch (a->kind) {
+    case E_IF: {
+      int t = static_kind(a->u.iff.t);
+      if (t < 0 || (seen != -2 && t != seen)) return -1;
+      seen = t;
+      a = a->u.iff.e;
+      continue;
+    }
+    case E_BEGIN: a = a->u.seq.v[a->u.seq.n - 1]; continue;
+    case E_LET: case E_LETREC: a = a->u.let.body; continue;
+    case E_CONST: k = a->u.k.kind; break;
+    case E_VECLIT: k = VK_VEC; break;
+    case E_SET: k = VK_VOID; break;
+    case E_CALL:
+      k = a->u.call.r.kind == REF_BUILTIN ? a->u.call.r.bi->result : -1;
+      break;
+    default: k = -1; break;
+    }
+    return seen == -2 || k == seen ? k : -1;
+  }
+}
+
+static bool kind_ok(arg_kind want, int have) {
+  if (have < 0 || want == AK_ANY) return true;
+  switch (want) {
+  case AK_INT: return have == VK_INT;
+  case AK_VEC: return have == VK_VEC;
+  case AK_BOOL: return have == VK_BOOL;
+  default: return true;
+  }
+}
+
+static const char *arg_kind_name(arg_kind k) {
+  switch (k) {
+  case AK_INT: return "an integer";
+  case AK_VEC: return "a vector";
+  case AK_BOOL: return "a boolean";
+  default: return "a value";
+  }
+}
+
+static void check_arity(ck *c, const ast *call, const char *what, int min,
+                        int max) {
+  int n = call->u.call.n;
+  if (n >= min && (max < 0 || n <= max)) return;
+  const char *name = nm(c, call->u.call.name);
+  if (min == max)
+    fail(c, call->loc, "%s %s takes %d argument%s, but %d %s given", what,
+         name, min, min == 1 ? "" : "s", n, n == 1 ? "was" : "were");
+  else if (max < 0)
+    fail(c, call->loc, "%s %s takes at least %d argument%s, but %d %s given",
+         what, name, min, min == 1 ? "" : "s", n, n == 1 ? "was" : "were");
+  else
+    fail(c, call->loc, "%s %s takes %d to %d arguments, but %d %s given",
+         what, name, min, max, n, n == 1 ? "was" : "were");
+}
+
+static void check_builtin_args(ck *c, const ast *call, const builtin *b) {
+  for (int i = 0; i < call->u.call.n && !c->failed; i++) {
+    arg_kind want = b->per_arg ? b->per_arg[i] : b->arg;
+    int have = static_kind(call->u.call.args[i]);
+    if (!kind_ok(want, have))
+      fail(c, call->u.call.args[i]->loc, "%s: argument %d must be %s, not %s",
+           b->name, i + 1, arg_kind_name(want), vkind_name((vkind)have));
+  }
+}
+
+/* The tvl kind a C argument type takes. */
+static int xtype_kind(xtype t) { return t == XT_STRING ? VK_STR : VK_INT; }
+
+static void check_extern_args(ck *c, const ast *call, const extern_def *x) {
+  for (int i = 0; i < call->u.call.n && !c->failed; i++) {
+    int want = xtype_kind(x->args[i]);
+    int have = static_kind(call->u.call.args[i]);
+    if (have >= 0 && have != want)
+      fail(c, call->u.call.args[i]->loc, "%s: argument %d must be %s (%s), "
+           "not %s", nm(c, call->u.call.name), i + 1, vkind_name((vkind)want),
+           xtype_name(x->args[i]), vkind_name((vkind)have));
+  }
+}
+
+static void check_fn_body(ck *c, fn_def *f);
+
+static void check_call(ck *c, ast *a, bool tail) {
+  a->u.call.tail = tail;
+  /* The operator first, as an unknown one is the more useful error.  The
+   * expander binds the calls it makes itself (case's eqv?). */
+  ref_info r = a->u.call.r.kind == REF_BUILTIN ? a->u.call.r
+                                                : resolve(c, a->u.call.name);
+  if (r.kind == REF_UNRESOLVED)
+    r = unknown_global(c, a->u.call.name, a->u.call.name_loc);
+  if (c->failed) return;
+  for (int i = 0; i < a->u.call.n; i++) check(c, a->u.call.args[i], false);
+  if (c->failed) return;
+  a->u.call.r = r;
+  switch (r.kind) {
+  case REF_LOCAL:
+    fail(c, a->u.call.name_loc, "%s is a variable, not a procedure",
+         nm(c, a->u.call.name));
+    return;
+  case REF_LOCALFN:
+    check_arity(c, a, "procedure", r.fn->nparams, r.fn->nparams);
+    return;
+  case REF_BUILTIN:
+    check_arity(c, a, "builtin", r.bi->min_args, r.bi->max_args);
+    if (!c->failed) check_builtin_args(c, a, r.bi);
+    return;
+  case REF_GLOBAL:
+    if (a->u.call.name == c->defining) {
+      check_arity(c, a, "procedure", c->defining_fn->nparams,
+                  c->defining_fn->nparams);
+      return;
+    }
+    if (later_defined(c, a->u.call.name)) return; /* checked when called */
+    switch (r.cell->kind) {
+    case G_FUNC:
+      check_arity(c, a, "procedure", r.cell->fn->nparams, r.cell->fn->nparams);
+      return;
+    case G_TABLE:
+      check_arity(c, a, "table", 1, 1);
+      return;
+    case G_EXTERN:
+      check_arity(c, a, "C function", r.cell->ext->nargs, r.cell->ext->nargs);
+      if (!c->failed) check_extern_args(c, a, r.cell->ext);
+      return;
+    case G_VAR:
+      fail(c, a->u.call.name_loc, "%s is a variable, not a procedure",
+           nm(c, a->u.call.name));
+      return;
+    default:
+      return;
+    }
+  default:
+    return;
+  }
+}
+
+/* "procedure", "builtin" or "table" when a name means one (and so is not
+ * a value), NULL for a variable. */
+static const char *ref_what(const ref_info *r) {
+  if (r->kind == REF_LOCALFN) return "procedure";
+  if (r->kind == REF_BUILTIN) return "builtin";
+  if (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC) return "procedure";
+  if (r->kind == REF_GLOBAL && r->cell->kind == G_TABLE) return "table";
+  if (r->kind == REF_GLOBAL && r->cell->kind == G_EXTERN) return "C function";
+  return NULL;
+}
+
+static void check_ref(ck *c, ast *a) {
+  ref_info r = resolve(c, a->u.ref.name);
+  if (r.kind == REF_UNRESOLVED) r = unknown_global(c, a->u.ref.name, a->loc);
+  if (c->failed) return;
+  a->u.ref.r = r;
+  const char *what = ref_what(&r);
+  if (what)
+    fail(c, a->loc, "%s is a %s, and tvl procedures are first-order: call "
+                    "it, do not pass it as a value", nm(c, a->u.ref.name), what);
+}
+
+static void check_set(ck *c, ast *a) {
+  check(c, a->u.set.val, false);
+  if (c->failed) return;
+  ref_info r = resolve(c, a->u.set.name);
+  if (r.kind == REF_UNRESOLVED) {
+    if (c->fn) {
+      r = unknown_global(c, a->u.set.name, a->loc);
+    } else {
+      fail(c, a->loc, "cannot set! %s: it is not defined",
+           nm(c, a->u.set.name));
+      return;
+    }
+  }
+  a->u.set.r = r;
+  const char *what = ref_what(&r);
+  if (what)
+    fail(c, a->loc, "cannot set! %s: it is a %s; use define to replace it",
+         nm(c, a->u.set.name), what);
+}
+
+/* let: inits see the outer scope; slots are reserved first so that
+ * temporaries of the inits cannot land on them.  A let whose body is
+ * another let (let* expands to such chains) is handled in the same loop,
+ * so a long chain does not recurse. */
+static void check_let(ck *c, ast *a, bool tail) {
+  int save_slot = c->next_slot, save_scope = c->scope.n;
+  for (;;) {
+    for (int i = 0; i < a->u.let.n; i++) {
+      let_binding *b = &a->u.let.v[i];
+      if (!b->fn) b->slot = alloc_slot(c);
+    }
+    for (int i = 0; i < a->u.let.n && !c->failed; i++) {
+      let_binding *b = &a->u.let.v[i];
+      if (b->fn) {
+        b->fn->nest = c->nest + 1;
+        b->fn->parent = c->fn;
+        check_fn_body(c, b->fn);
+      } else {
+        check(c, b->init, false);
+      }
+    }
+    for (int i = 0; i < a->u.let.n; i++) {
+      let_binding *b = &a->u.let.v[i];
+      if (b->fn) push_fn(c, b->name, b->fn);
+      else push_var(c, b->name, b->slot);
+    }
+    if (c->failed || a->u.let.body->kind != E_LET) break;
+    a = a->u.let.body;
+  }
+  check(c, a->u.let.body, tail);
+  c->scope.n = save_scope;
+  c->next_slot = save_slot;
+}
+
+/* letrec: every name is visible in every init and function body. */
+static void check_letrec(ck *c, ast *a, bool tail) {
+  int save_slot = c->next_slot, save_scope = c->scope.n;
+  for (int i = 0; i < a->u.let.n; i++) {
+    let_binding *b = &a->u.let.v[i];
+    if (b->fn) {
+      b->fn->nest = c->nest + 1;
+      b->fn->parent = c->fn;
+      push_fn(c, b->name, b->fn);
+    } else {
+      b->slot = alloc_slot(c);
+      push_var(c, b->name, b->slot);
+    }
+  }
+  for (int i = 0; i < a->u.let.n && !c->failed; i++) {
+    let_binding *b = &a->u.let.v[i];
+    if (b->fn) check_fn_body(c, b->fn);
+    else check(c, b->init, false);
+  }
+  check(c, a->u.let.body, tail);
+  c->scope.n = save_scope;
+  c->next_slot = save_slot;
+}
+
+/* A function body gets a frame of its own. */
+static void check_fn_body(ck *c, fn_def *f) {
+  int save_nest = c->nest, save_next = c->next_slot, save_max = c->max_slot;
+  fn_def *save_fn = c->fn;
+  c->nest = f->nest;
+  c->fn = f;
+  c->next_slot = 0;
+  c->max_slot = 0;
+  int save_scope = c->scope.n;
+  for (int i = 0; i < f->nparams; i++) push_var(c, f->params[i], alloc_slot(c));
+  check(c, f->body, true);
+  f->frame_size = c->max_slot;
+  c->scope.n = save_scope;
+  c->nest = save_nest;
+  c->fn = save_fn;
+  c->next_slot = save_next;
+  c->max_slot = save_max;
+}
+
+/* The last part of an if, begin, and or or is checked by looping, not
+ * recursing: cond chains can be thousands of clauses long. */
+static void check(ck *c, ast *a, bool tail) {
+  for (;;) {
+    if (c->failed) return;
+    switch (a->kind) {
+    case E_CONST:
+      return;
+    case E_REF:
+      check_ref(c, a);
+      return;
+    case E_SET:
+      check_set(c, a);
+      return;
+    case E_IF:
+      check(c, a->u.iff.c, false);
+      check(c, a->u.iff.t, tail);
+      a = a->u.iff.e;
+      continue;
+    case E_BEGIN:
+    case E_AND:
+    case E_OR:
+      for (int i = 0; i + 1 < a->u.seq.n; i++) check(c, a->u.seq.v[i], false);
+      a = a->u.seq.v[a->u.seq.n - 1];
+      continue;
+    case E_VECLIT:
+      for (int i = 0; i < a->u.seq.n; i++) check(c, a->u.seq.v[i], false);
+      return;
+    case E_LET:
+      check_let(c, a, tail);
+      return;
+    case E_LETREC:
+      check_letrec(c, a, tail);
+      return;
+    case E_CALL:
+      check_call(c, a, tail);
+      return;
+    case E_DEFINE:
+    case E_DEFTABLE:
+    case E_EXTERN:
+      fail(c, a->loc, "definitions are only allowed at top level or at the "
+                      "start of a body");
+      return;
+    }
+  }
+}
+
+static void warn_hiding(ck *c, int name, srcloc loc) {
+  if (builtin_find(nm(c, name)) && c->warn)
+    c->warn(c->warn_ctx, loc,
+            "this definition hides the builtin of the same name");
+}
+
+static void check_define(ck *c, ast *a) {
+  int name = a->u.def.name;
+  warn_hiding(c, name, a->u.def.name_loc);
+  if (a->u.def.fn) {
+    fn_def *f = a->u.def.fn;
+    f->nest = 1;
+    f->parent = NULL;
+    /* The function's own name resolves to its global cell even on its
+     * first definition, so that recursion works. */
+    int save = c->defining;
+    fn_def *save_fn = c->defining_fn;
+    c->defining = name;
+    c->defining_fn = f;
+    check_fn_body(c, f);
+    c->defining = save;
+    c->defining_fn = save_fn;
+  } else {
+    check(c, a->u.def.val, false);
+  }
+}
+
+bool ck_check_toplevel(world *w, ast *form, int *toplevel_frame,
+                       const int *later, int nlater, warn_fn warn,
+                       void *warn_ctx, lang_error *err) {
+  ck c = {0};
+  c.w = w;
+  c.err = err;
+  c.defining = -1;
+  c.warn = warn;
+  c.warn_ctx = warn_ctx;
+  /* Names defined by a top-level begin are known to the rest of it. */
+  int_vec names = {0};
+  for (int i = 0; i < nlater; i++) VEC_PUSH(names, later[i]);
+  if (form->kind == E_BEGIN)
+    for (int i = 0; i < form->u.seq.n; i++) {
+      ast *a = form->u.seq.v[i];
+      if (a->kind == E_DEFINE) VEC_PUSH(names, a->u.def.name);
+      if (a->kind == E_DEFTABLE) VEC_PUSH(names, a->u.table.name);
+      if (a->kind == E_EXTERN) VEC_PUSH(names, a->u.ext.name);
+    }
+  c.later = names.v;
+  c.nlater = names.n;
+  if (form->kind == E_BEGIN) {
+    for (int i = 0; i < form->u.seq.n && !c.failed; i++) {
+      ast *a = form->u.seq.v[i];
+      if (a->kind == E_DEFINE) check_define(&c, a);
+      else if (a->kind == E_EXTERN) warn_hiding(&c, a->u.ext.name, a->u.ext.name_loc);
+      else if (a->kind != E_DEFTABLE) check(&c, a, false);
+    }
+  } else if (form->kind == E_DEFINE) {
+    check_define(&c, form);
+  } else if (form->kind == E_EXTERN) {
+    warn_hiding(&c, form->u.ext.name, form->u.ext.name_loc);
+  } else if (form->kind != E_DEFTABLE) {
+    check(&c, form, false);
+  }
+  VEC_FREE(c.scope);
+  VEC_FREE(names);
+  *toplevel_frame = c.max_slot;
+  return !c.failed;
+}

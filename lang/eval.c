@@ -1,0 +1,533 @@
+/* eval.c - the reference evaluator: a plain tree-walking interpreter that
+ * defines what every program means.  It is the oracle for the compiled
+ * transformer, so it stays simple and obviously right.
+ *
+ * Frames live on an explicit stack of value slots.  Calls in tail position
+ * reuse the C frame (loops run in constant C stack) and pop the caller's
+ * frame when the callee does not need it as its static link.  Non-tail
+ * calls recurse in C, counted against max_depth; evaluation runs on a
+ * thread with a large stack so that the depth limit, not the C stack, is
+ * what stops deep recursion.
+ */
+#include "config.h"
+
+#include "lang.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  int parent;   /* static link: frame index, -1 for none */
+  int base;     /* first slot in vs */
+} frame_rec;
+
+struct ev_ctx {
+  world *w;
+  VEC(value) vs;
+  VEC(frame_rec) frames;
+  int depth;
+  int64_t steps;
+  jmp_buf jb;
+  lang_error *err;
+  defblock *blk;   /* arena of the form, for definitions */
+};
+
+world *ev_world(ev_ctx *c) { return c->w; }
+
+void ev_output(ev_ctx *c, const char *s, size_t n) {
+  if (c->w->out) c->w->out(c->w->out_ctx, s, n);
+}
+
+void ev_fail(ev_ctx *c, srcloc loc, const char *kind, const char *fmt, ...) {
+  strbuf b;
+  sb_init(&b);
+  va_list ap;
+  va_start(ap, fmt);
+  sb_vprintf(&b, fmt, ap);
+  va_end(ap);
+  lang_error_set(c->err, loc, kind, "%s", b.s);
+  sb_free(&b);
+  longjmp(c->jb, 1);
+}
+
+static value eval(ev_ctx *c, const ast *a, int f);
+static bool stack_low(void);
+
+void ev_heap_full(ev_ctx *c, srcloc loc) {
+  ev_fail(c, loc, "memory",
+          "out of memory: vectors would need more than %lld cells (raise "
+          "the limit with --max-heap or :limit heap)",
+          (long long)c->w->lim.max_heap);
+}
+
+static int push_frame(ev_ctx *c, int parent, int size) {
+  frame_rec fr = {parent, c->vs.n};
+  VEC_RESERVE(c->vs, c->vs.n + size);
+  for (int i = 0; i < size; i++) c->vs.v[c->vs.n + i] = v_void();
+  c->vs.n += size;
+  VEC_PUSH(c->frames, fr);
+  return c->frames.n - 1;
+}
+
+static int up(ev_ctx *c, int f, int depth) {
+  while (depth-- > 0) f = c->frames.v[f].parent;
+  return f;
+}
+
+static value *slot(ev_ctx *c, int f, int depth, int s) {
+  return &c->vs.v[c->frames.v[up(c, f, depth)].base + s];
+}
+
+static const char *name_of(ev_ctx *c, int sym) {
+  return sym_name(&c->w->syms, sym);
+}
+
+/* What a global that is not a variable is, for messages. */
+static const char *gkind_text(gkind k) {
+  switch (k) {
+  case G_FUNC: return "procedure";
+  case G_TABLE: return "table";
+  case G_EXTERN: return "C function";
+  default: return "variable";
+  }
+}
+
+static value load(ev_ctx *c, const ast *a, int f) {
+  const ref_info *r = &a->u.ref.r;
+  if (r->kind == REF_LOCAL) return *slot(c, f, r->depth, r->slot);
+  gcell *g = r->cell;
+  if (g->kind == G_VAR) return g->val;
+  if (g->kind == G_UNDEFINED)
+    ev_fail(c, a->loc, "unbound", "unbound variable %s", name_of(c, a->u.ref.name));
+  ev_fail(c, a->loc, "type", "%s is a %s, not a value", name_of(c, a->u.ref.name),
+          gkind_text(g->kind));
+}
+
+static void store(ev_ctx *c, const ast *a, int f, value v) {
+  const ref_info *r = &a->u.set.r;
+  if (r->kind == REF_LOCAL) {
+    *slot(c, f, r->depth, r->slot) = v;
+    return;
+  }
+  gcell *g = r->cell;
+  if (g->kind == G_UNDEFINED)
+    ev_fail(c, a->loc, "unbound", "cannot set! %s: it is not defined",
+            name_of(c, a->u.set.name));
+  if (g->kind != G_VAR)
+    ev_fail(c, a->loc, "type", "cannot set! %s: it is a %s; use define to "
+            "replace it", name_of(c, a->u.set.name), gkind_text(g->kind));
+  world_save_cell(c->w, g);
+  g->val = v;
+}
+
+static void kind_error(ev_ctx *c, const ast *where, const char *fn, int i,
+                       const char *want, value got) {
+  strbuf b;
+  sb_init(&b);
+  value_print(c->w, got, &b, true);
+  if (b.n > 60) {
+    b.n = 57;
+    sb_puts(&b, "...");
+  }
+  char text[128];
+  snprintf(text, sizeof text, "%s", b.s);
+  sb_free(&b);
+  ev_fail(c, where->loc, "type", "%s: argument %d must be %s, not %s (%s)",
+          fn, i + 1, want, vkind_name((vkind)got.kind), text);
+}
+
+static void check_arg_kinds(ev_ctx *c, const ast *call, const builtin *b,
+                            value *args, int n) {
+  for (int i = 0; i < n; i++) {
+    arg_kind k = b->per_arg ? b->per_arg[i] : b->arg;
+    const ast *where = call->u.call.args[i];
+    if (k == AK_INT && args[i].kind != VK_INT)
+      kind_error(c, where, b->name, i, "an integer", args[i]);
+    if (k == AK_VEC && args[i].kind != VK_VEC)
+      kind_error(c, where, b->name, i, "a vector", args[i]);
+    if (k == AK_BOOL && args[i].kind != VK_BOOL)
+      kind_error(c, where, b->name, i, "a boolean", args[i]);
+  }
+}
+
+static value call_builtin(ev_ctx *c, const ast *a, int f) {
+  const builtin *b = a->u.call.r.bi;
+  int n = a->u.call.n, base = c->vs.n;
+  for (int i = 0; i < n; i++) {
+    value v = eval(c, a->u.call.args[i], f);
+    VEC_PUSH(c->vs, v);
+  }
+  check_arg_kinds(c, a, b, c->vs.v + base, n);
+  value r = b->fn(c, a, c->vs.v + base, n);
+  c->vs.n = base;
+  return r;
+}
+
+static void arity_error(ev_ctx *c, const ast *a, const char *what, int want) {
+  ev_fail(c, a->loc, "arity", "%s %s takes %d argument%s, but %d %s given",
+          what, name_of(c, a->u.call.name), want, want == 1 ? "" : "s",
+          a->u.call.n, a->u.call.n == 1 ? "was" : "were");
+}
+
+/* The checker knows the arity only of what is defined when it runs; a
+ * call to a name defined later is checked here. */
+static value table_lookup(ev_ctx *c, const ast *a, int f, gcell *g) {
+  if (a->u.call.n != 1) arity_error(c, a, "table", 1);
+  value k = eval(c, a->u.call.args[0], f);
+  const table_def *t = g->table;
+  for (int i = 0; i < t->n; i++)
+    if (t->keys[i].kind == k.kind && t->keys[i].i == k.i) return t->vals[i];
+  if (t->has_default) return t->dflt;
+  strbuf b;
+  sb_init(&b);
+  value_print(c->w, k, &b, true);
+  char text[128];
+  snprintf(text, sizeof text, "%s", b.s);
+  sb_free(&b);
+  ev_fail(c, a->loc, "table", "table %s has no entry for %s",
+          name_of(c, a->u.call.name), text);
+}
+
+/* A call of a C function: kinds checked here, as for builtins, so that a
+ * wrong one is a type error at the argument. */
+static value extern_call(ev_ctx *c, const ast *a, int f, const extern_def *x) {
+  if (x->nargs != a->u.call.n) arity_error(c, a, "C function", x->nargs);
+  int base = c->vs.n;
+  for (int i = 0; i < a->u.call.n; i++) {
+    value v = eval(c, a->u.call.args[i], f);
+    VEC_PUSH(c->vs, v);
+  }
+  for (int i = 0; i < a->u.call.n; i++) {
+    bool str = x->args[i] == XT_STRING;
+    value v = c->vs.v[base + i];
+    if (v.kind != (str ? VK_STR : VK_INT)) {
+      char want[32];
+      snprintf(want, sizeof want, "%s (%s)", str ? "a string" : "an integer",
+               xtype_name(x->args[i]));
+      kind_error(c, a->u.call.args[i], name_of(c, a->u.call.name), i, want, v);
+    }
+  }
+  value r;
+  char err[512];
+  bool ok = ffi_invoke(c->w, x, c->vs.v + base, a->u.call.n, &r, err, sizeof err);
+  c->vs.n = base;
+  if (!ok) ev_fail(c, a->loc, "ffi", "%s", err);
+  return r;
+}
+
+static void tick(ev_ctx *c, const ast *a) {
+  if (++c->steps > c->w->lim.max_steps)
+    ev_fail(c, a->loc, "steps",
+            "step limit reached: more than %lld calls and loop iterations "
+            "(raise it with --max-steps or :limit steps)",
+            (long long)c->w->lim.max_steps);
+  if (c->w->interrupt && *c->w->interrupt)
+    ev_fail(c, a->loc, "interrupt", "interrupted (Ctrl-C)");
+}
+
+/* Evaluates the arguments of a call into the value stack; returns where
+ * they start. */
+static int eval_args(ev_ctx *c, const ast *a, int f) {
+  int base = c->vs.n;
+  for (int i = 0; i < a->u.call.n; i++) {
+    value v = eval(c, a->u.call.args[i], f);
+    VEC_PUSH(c->vs, v);
+  }
+  return base;
+}
+
+/* Makes the callee's frame from arguments sitting at vs[base..]. */
+static int enter(ev_ctx *c, const fn_def *fn, int parent, int base) {
+  int nf = push_frame(c, parent, fn->frame_size);
+  if (fn->nparams)   /* with none, vs may still be unallocated (NULL) */
+    memcpy(&c->vs.v[c->frames.v[nf].base], &c->vs.v[base],
+           (size_t)fn->nparams * sizeof(value));
+  return nf;
+}
+
+static value eval(ev_ctx *c, const ast *a, int f) {
+  for (;;) {
+    switch (a->kind) {
+    case E_CONST:
+      return a->u.k;
+    case E_REF:
+      return load(c, a, f);
+    case E_SET:
+      store(c, a, f, eval(c, a->u.set.val, f));
+      return v_void();
+    case E_IF:
+      a = v_truthy(eval(c, a->u.iff.c, f)) ? a->u.iff.t : a->u.iff.e;
+      continue;
+    case E_BEGIN:
+      for (int i = 0; i + 1 < a->u.seq.n; i++) eval(c, a->u.seq.v[i], f);
+      a = a->u.seq.v[a->u.seq.n - 1];
+      continue;
+    case E_AND:
+    case E_OR: {
+      int i = 0;
+      for (; i + 1 < a->u.seq.n; i++) {
+        value v = eval(c, a->u.seq.v[i], f);
+        if (v_truthy(v) != (a->kind == E_AND)) return v;
+      }
+      a = a->u.seq.v[i];
+      continue;
+    }
+    case E_VECLIT: {
+      int base = c->vs.n;
+      for (int i = 0; i < a->u.seq.n; i++) {
+        value v = eval(c, a->u.seq.v[i], f);
+        VEC_PUSH(c->vs, v);
+      }
+      tvec *t = world_new_vec(c->w, a->u.seq.n, v_int(0));
+      if (!t) ev_heap_full(c, a->loc);
+      if (a->u.seq.n)
+        memcpy(t->items, c->vs.v + base, (size_t)a->u.seq.n * sizeof(value));
+      c->vs.n = base;
+      return v_vec(t);
+    }
+    case E_LET:
+    case E_LETREC:
+      for (int i = 0; i < a->u.let.n; i++) {
+        const let_binding *b = &a->u.let.v[i];
+        if (b->init) {
+          value v = eval(c, b->init, f);
+          *slot(c, f, 0, b->slot) = v;
+        }
+      }
+      a = a->u.let.body;
+      continue;
+    case E_CALL: {
+      const ref_info *r = &a->u.call.r;
+      const fn_def *fn = NULL;
+      int parent = -1;
+      if (r->kind == REF_BUILTIN) return call_builtin(c, a, f);
+      if (r->kind == REF_LOCALFN) {
+        fn = r->fn;
+        parent = up(c, f, r->depth);
+      } else {
+        gcell *g = r->cell;
+        if (g->kind == G_TABLE) return table_lookup(c, a, f, g);
+        if (g->kind == G_EXTERN) return extern_call(c, a, f, g->ext);
+        if (g->kind != G_FUNC)
+          ev_fail(c, a->u.call.name_loc, g->kind == G_UNDEFINED ? "unbound" : "type",
+                  g->kind == G_UNDEFINED ? "unbound variable %s"
+                                         : "%s is a variable, not a procedure",
+                  name_of(c, a->u.call.name));
+        fn = g->fn;
+        if (fn->nparams != a->u.call.n) arity_error(c, a, "procedure", fn->nparams);
+      }
+      tick(c, a);
+      int base = eval_args(c, a, f);
+      /* A tail call may drop the caller's frame unless the callee is
+       * defined inside it (then the caller's frame is its static link). */
+      if (a->u.call.tail && parent != f && f == c->frames.n - 1) {
+        /* Rebuild frame f in place: arguments first, then the locals. */
+        int keep = c->frames.v[f].base;
+        VEC_RESERVE(c->vs, keep + fn->frame_size + fn->nparams);
+        if (fn->nparams)
+          memmove(&c->vs.v[keep], &c->vs.v[base],
+                  (size_t)fn->nparams * sizeof(value));
+        for (int i = fn->nparams; i < fn->frame_size; i++)
+          c->vs.v[keep + i] = v_void();
+        c->vs.n = keep + fn->frame_size;
+        c->frames.v[f].parent = parent;
+        a = fn->body;
+        continue;
+      }
+      if (++c->depth > c->w->lim.max_depth)
+        ev_fail(c, a->loc, "depth",
+                "recursion too deep: more than %d nested calls (raise the "
+                "limit with --max-depth or :limit depth)",
+                c->w->lim.max_depth);
+      if (stack_low())
+        ev_fail(c, a->loc, "depth",
+                "recursion too deep: the evaluator's stack is used up after "
+                "%d nested calls (the depth limit is %d)", c->depth,
+                c->w->lim.max_depth);
+      int save_frames = c->frames.n;
+      int nf = enter(c, fn, parent, base);
+      value v = eval(c, fn->body, nf);
+      c->frames.n = save_frames;
+      c->vs.n = base;
+      c->depth--;
+      return v;
+    }
+    case E_DEFINE:
+    case E_DEFTABLE:
+    case E_EXTERN:
+      ev_fail(c, a->loc, "check", "definition in an expression");
+    }
+  }
+}
+
+/* ---- top level ------------------------------------------------------ */
+
+static void define_form(ev_ctx *c, const ast *a, int f) {
+  world *w = c->w;
+  if (a->kind == E_DEFINE) {
+    gcell *g = world_cell(w, a->u.def.name);
+    if (a->u.def.fn) {
+      world_define(w, g, G_FUNC, v_void(), a->u.def.fn, NULL, c->blk, a->loc);
+    } else {
+      value v = eval(c, a->u.def.val, f);
+      world_define(w, g, G_VAR, v, NULL, NULL, NULL, a->loc);
+    }
+    return;
+  }
+  if (a->kind == E_EXTERN) {
+    world_define_extern(w, world_cell(w, a->u.ext.name), a->u.ext.x, c->blk,
+                        a->loc);
+    return;
+  }
+  table_def *t = arena_alloc(&c->blk->mem, sizeof *t);
+  t->n = a->u.table.n;
+  t->keys = a->u.table.keys;
+  t->vals = a->u.table.vals;
+  t->has_default = a->u.table.has_default;
+  t->dflt = a->u.table.dflt;
+  world_define(w, world_cell(w, a->u.table.name), G_TABLE, v_void(), NULL, t,
+               c->blk, a->loc);
+}
+
+static bool is_definition(const ast *a) {
+  return a->kind == E_DEFINE || a->kind == E_DEFTABLE || a->kind == E_EXTERN;
+}
+
+static int defined_name(const ast *a) {
+  if (a->kind == E_DEFINE) return a->u.def.name;
+  if (a->kind == E_EXTERN) return a->u.ext.name;
+  return a->u.table.name;
+}
+
+typedef struct {
+  ev_ctx *c;
+  ast *form;
+  int frame_size;
+  ev_outcome *out;
+  bool ok;
+} run_args;
+
+static void run(void *p) {
+  run_args *r = p;
+  ev_ctx *c = r->c;
+  if (setjmp(c->jb)) {
+    r->ok = false;
+    return;
+  }
+  int f = push_frame(c, -1, r->frame_size);
+  ast *a = r->form;
+  r->out->result = v_void();
+  if (a->kind == E_BEGIN) {
+    for (int i = 0; i < a->u.seq.n; i++) {
+      ast *x = a->u.seq.v[i];
+      if (is_definition(x)) {
+        define_form(c, x, f);
+        r->out->defined = true;
+        r->out->def_name = defined_name(x);
+        r->out->result = v_void();
+      } else {
+        r->out->result = eval(c, x, f);
+      }
+    }
+  } else if (is_definition(a)) {
+    define_form(c, a, f);
+    r->out->defined = true;
+    r->out->def_name = defined_name(a);
+  } else {
+    r->out->result = eval(c, a, f);
+  }
+  r->ok = true;
+}
+
+/* ---- a stack deep enough for the depth limits ----------------------- */
+
+enum {
+  DEEP_STACK_BYTES = 1 << 30,
+  /* What evaluation may use of the deep stack: the rest is for the C
+   * library, signal handlers and the sanitizers' redzones. */
+  DEEP_STACK_BUDGET = DEEP_STACK_BYTES - (64 << 20),
+  /* Without a thread of our own the stack size is unknown: stay small. */
+  FALLBACK_STACK_BUDGET = 1 << 20,
+};
+
+/* The stack a form runs on: where it starts, and how much of it may be
+ * used.  Set by lang_run_deep for the code it runs. */
+static _Thread_local char *stack_base;
+static _Thread_local size_t stack_budget;
+
+typedef struct {
+  void (*fn)(void *);
+  void *arg;
+} deep_call;
+
+static void *deep_trampoline(void *p) {
+  deep_call *d = p;
+  stack_base = __builtin_frame_address(0);
+  stack_budget = DEEP_STACK_BUDGET;
+  d->fn(d->arg);
+  return NULL;
+}
+
+void lang_run_deep(void (*fn)(void *), void *arg) {
+  if (stack_base) {   /* already on a stack that lang_run_deep set up */
+    fn(arg);
+    return;
+  }
+  deep_call d = {fn, arg};
+  pthread_attr_t attr;
+  pthread_t th;
+  bool started = false;
+  if (pthread_attr_init(&attr) == 0) {
+    started = pthread_attr_setstacksize(&attr, DEEP_STACK_BYTES) == 0 &&
+              pthread_create(&th, &attr, deep_trampoline, &d) == 0;
+    pthread_attr_destroy(&attr);
+  }
+  if (started) {
+    pthread_join(th, NULL);
+    return;
+  }
+  stack_base = __builtin_frame_address(0);
+  stack_budget = FALLBACK_STACK_BUDGET;
+  fn(arg);
+  stack_base = NULL;
+}
+
+/* Whether the stack is nearly used up.  The call-depth limit normally
+ * stops a recursion first, but a deep limit combined with a deeply nested
+ * body could exhaust the stack before it. */
+static bool stack_low(void) {
+  if (!stack_base) return false;
+  char *here = __builtin_frame_address(0);
+  size_t used = here < stack_base ? (size_t)(stack_base - here)
+                                  : (size_t)(here - stack_base);
+  return used > stack_budget;
+}
+
+ev_status ev_toplevel_in(world *w, ast *form, int frame_size, defblock *blk,
+                         ev_outcome *out, lang_error *err) {
+  ev_ctx c;
+  memset(&c, 0, sizeof c);
+  c.w = w;
+  c.err = err;
+  c.blk = blk;
+  memset(out, 0, sizeof *out);
+  world_txn_begin(w);
+  run_args r = {&c, form, frame_size, out, false};
+  lang_run_deep(run, &r);
+  out->steps = c.steps;
+  VEC_FREE(c.vs);
+  VEC_FREE(c.frames);
+  if (r.ok) world_txn_commit(w);
+  else world_txn_rollback(w);
+  return r.ok ? EV_OK : EV_ERROR;
+}
+
+ev_status ev_toplevel(world *w, ast *form, int frame_size, arena *form_mem,
+                      ev_outcome *out, lang_error *err) {
+  defblock *blk = world_adopt(form_mem);
+  blk->refs = 1;
+  ev_status st = ev_toplevel_in(w, form, frame_size, blk, out, err);
+  defblock_release(blk);
+  return st;
+}

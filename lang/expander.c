@@ -1,0 +1,952 @@
+/* expander.c - special forms to core AST.
+ *
+ * Derived forms are rewritten into the small core of lang.h: let* nests
+ * lets, cond/case/when/unless become ifs, named let, do and while become a
+ * local loop function called in tail position.  Every error names the
+ * offending piece of syntax and says what shape was expected.
+ */
+#include "config.h"
+
+#include "lang.h"
+
+#include <string.h>
+
+typedef struct {
+  world *w;
+  arena *mem;
+  lang_error *err;
+  bool failed;
+  int depth;          /* function nesting while expanding */
+} ex;
+
+/* Names the user cannot type (they contain spaces), for expansions. */
+#define HIDDEN_DO "do loop"
+#define HIDDEN_WHILE "while loop"
+#define HIDDEN_CASE "case key"
+
+static ast *expand(ex *e, const sx *s);
+static ast *expand_body(ex *e, const sx *const *forms, int n, srcloc loc);
+
+static int sym(ex *e, const char *name) {
+  return sym_intern(&e->w->syms, name, strlen(name));
+}
+
+static bool is_sym(ex *e, const sx *s, const char *name) {
+  return s->kind == SX_SYM && !strcmp(sym_name(&e->w->syms, s->u.sym), name);
+}
+
+static const char *head_name(ex *e, const sx *s) {
+  if (s->kind == SX_LIST && s->u.list.n > 0 && s->u.list.v[0]->kind == SX_SYM)
+    return sym_name(&e->w->syms, s->u.list.v[0]->u.sym);
+  return NULL;
+}
+
+static ast *bad(ex *e, srcloc loc, const char *fmt, ...) TVL_PRINTF(3, 4);
+static ast *bad(ex *e, srcloc loc, const char *fmt, ...) {
+  if (!e->failed) {
+    strbuf b;
+    sb_init(&b);
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(&b, fmt, ap);
+    va_end(ap);
+    lang_error_set(e->err, loc, "syntax", "%s", b.s);
+    sb_free(&b);
+    e->failed = true;
+  }
+  return NULL;
+}
+
+static ast *node(ex *e, ast_kind k, srcloc loc) {
+  ast *a = arena_alloc(e->mem, sizeof *a);
+  a->kind = k;
+  a->loc = loc;
+  return a;
+}
+
+static ast *constant(ex *e, value v, srcloc loc) {
+  ast *a = node(e, E_CONST, loc);
+  a->u.k = v;
+  return a;
+}
+
+static ast **alloc_asts(ex *e, int n) {
+  return arena_alloc(e->mem, (size_t)(n ? n : 1) * sizeof(ast *));
+}
+
+static bool is_special(const char *n) {
+  static const char *const names[] = {
+    "quote", "define", "deftable", "lambda", "let", "let*", "letrec",
+    "letrec*", "if", "cond", "case", "when", "unless", "and", "or", "begin",
+    "set!", "do", "while", "else", "=>", "extern", NULL};
+  for (int i = 0; names[i]; i++)
+    if (!strcmp(n, names[i])) return true;
+  return false;
+}
+
+static const char *sx_kind_text(const sx *s) {
+  switch (s->kind) {
+  case SX_INT: return "an integer";
+  case SX_SYM: return "a symbol";
+  case SX_STR: return "a string";
+  case SX_BOOL: return "a boolean";
+  case SX_LIST: return s->u.list.n ? "a list" : "()";
+  case SX_VEC: return "a vector";
+  }
+  return "something else";
+}
+
+static bool check_name(ex *e, const sx *s, const char *what) {
+  if (s->kind != SX_SYM) {
+    bad(e, s->loc, "%s must be a symbol, not %s", what, sx_kind_text(s));
+    return false;
+  }
+  if (is_special(sym_name(&e->w->syms, s->u.sym))) {
+    bad(e, s->loc, "'%s' is a special form and cannot be used as %s",
+        sym_name(&e->w->syms, s->u.sym), what);
+    return false;
+  }
+  return true;
+}
+
+/* ---- quote ---------------------------------------------------------- */
+
+static ast *quoted(ex *e, const sx *d) {
+  switch (d->kind) {
+  case SX_INT: return constant(e, v_int((int32_t)d->u.i), d->loc);
+  case SX_BOOL: return constant(e, v_bool(d->u.b), d->loc);
+  case SX_SYM: return constant(e, v_sym(d->u.sym), d->loc);
+  case SX_STR:
+    return constant(e, v_str(world_intern_string(e->w, d->u.str.s, d->u.str.n)),
+                    d->loc);
+  case SX_VEC: {
+    ast *a = node(e, E_VECLIT, d->loc);
+    a->u.seq.n = d->u.list.n;
+    a->u.seq.v = alloc_asts(e, d->u.list.n);
+    for (int i = 0; i < d->u.list.n; i++)
+      if (!(a->u.seq.v[i] = quoted(e, d->u.list.v[i]))) return NULL;
+    return a;
+  }
+  case SX_LIST:
+    if (d->u.list.n == 0)
+      return bad(e, d->loc, "the empty list is not supported (pairs and "
+                            "lists are not part of tvl yet)");
+    return bad(e, d->loc, "quoted lists are not supported (pairs and lists "
+                          "are not part of tvl yet)");
+  }
+  return NULL;
+}
+
+/* ---- functions ------------------------------------------------------ */
+
+static fn_def *make_fn(ex *e, int name, srcloc loc, const sx *params,
+                       const sx *const *body, int nbody, srcloc body_loc) {
+  if (params->kind != SX_LIST)
+    return bad(e, params->loc, "the parameters must be a list of names "
+                               "(variable arguments are not supported)"),
+           NULL;
+  fn_def *f = arena_alloc(e->mem, sizeof *f);
+  f->name = name;
+  f->loc = loc;
+  f->nparams = params->u.list.n;
+  f->params = arena_alloc(e->mem, (size_t)(f->nparams + 1) * sizeof(int));
+  f->param_locs = arena_alloc(e->mem, (size_t)(f->nparams + 1) * sizeof(srcloc));
+  for (int i = 0; i < f->nparams; i++) {
+    const sx *p = params->u.list.v[i];
+    if (!check_name(e, p, "a parameter")) return NULL;
+    for (int j = 0; j < i; j++)
+      if (f->params[j] == p->u.sym)
+        return bad(e, p->loc, "parameter '%s' appears twice",
+                   sym_name(&e->w->syms, p->u.sym)),
+               NULL;
+    f->params[i] = p->u.sym;
+    f->param_locs[i] = p->loc;
+  }
+  if (nbody == 0)
+    return bad(e, body_loc, "the body of '%s' is empty",
+               sym_name(&e->w->syms, name)),
+           NULL;
+  e->depth++;
+  f->body = expand_body(e, body, nbody, body_loc);
+  e->depth--;
+  return f->body ? f : NULL;
+}
+
+/* (lambda (params) body...) bound to `name`. */
+static fn_def *lambda_fn(ex *e, int name, const sx *lam) {
+  const sx *const *v = (const sx *const *)lam->u.list.v;
+  if (lam->u.list.n < 3)
+    return bad(e, lam->loc, "malformed lambda: expected (lambda (name ...) "
+                            "body ...)"),
+           NULL;
+  return make_fn(e, name, lam->loc, v[1], v + 2, lam->u.list.n - 2, lam->loc);
+}
+
+static bool is_lambda(ex *e, const sx *s) {
+  const char *h = head_name(e, s);
+  return h && !strcmp(h, "lambda");
+}
+
+/* ---- bodies with internal definitions -------------------------------- */
+
+static bool is_define(ex *e, const sx *s) {
+  const char *h = head_name(e, s);
+  return h && !strcmp(h, "define");
+}
+
+/* (define name e) or (define (name params) body...) inside a body. */
+static bool internal_define(ex *e, const sx *s, let_binding *b) {
+  const sx *const *v = (const sx *const *)s->u.list.v;
+  int n = s->u.list.n;
+  if (n < 2)
+    return bad(e, s->loc, "malformed define: expected (define name value) or "
+                          "(define (name param ...) body ...)"),
+           false;
+  b->loc = v[1]->loc;
+  if (v[1]->kind == SX_LIST) {
+    if (v[1]->u.list.n == 0 || !check_name(e, v[1]->u.list.v[0], "the procedure name"))
+      return bad(e, v[1]->loc, "malformed define: expected (define (name "
+                               "param ...) body ...)"),
+             false;
+    sx params = *v[1];
+    params.u.list.v++;
+    params.u.list.n--;
+    b->name = v[1]->u.list.v[0]->u.sym;
+    b->fn = make_fn(e, b->name, s->loc, &params, v + 2, n - 2, s->loc);
+    return b->fn != NULL;
+  }
+  if (!check_name(e, v[1], "the defined name")) return false;
+  b->name = v[1]->u.sym;
+  if (n != 3)
+    return bad(e, s->loc, "malformed define: expected (define name value)"),
+           false;
+  if (is_lambda(e, v[2])) {
+    b->fn = lambda_fn(e, b->name, v[2]);
+    return b->fn != NULL;
+  }
+  b->init = expand(e, v[2]);
+  return b->init != NULL;
+}
+
+static ast *expand_body(ex *e, const sx *const *forms, int n, srcloc loc) {
+  int ndef = 0;
+  while (ndef < n && is_define(e, forms[ndef])) ndef++;
+  for (int i = ndef; i < n; i++)
+    if (is_define(e, forms[i]))
+      return bad(e, forms[i]->loc, "definitions must come before the "
+                                   "expressions of a body");
+  if (ndef == n)
+    return bad(e, n ? forms[n - 1]->loc : loc,
+               "a body needs an expression after its definitions");
+  ast *seq;
+  if (n - ndef == 1) {
+    seq = expand(e, forms[ndef]);
+  } else {
+    seq = node(e, E_BEGIN, forms[ndef]->loc);
+    seq->u.seq.n = n - ndef;
+    seq->u.seq.v = alloc_asts(e, n - ndef);
+    for (int i = ndef; i < n; i++)
+      if (!(seq->u.seq.v[i - ndef] = expand(e, forms[i]))) return NULL;
+  }
+  if (!seq || ndef == 0) return seq;
+  ast *a = node(e, E_LETREC, forms[0]->loc);
+  a->u.let.n = ndef;
+  a->u.let.v = arena_alloc(e->mem, (size_t)ndef * sizeof(let_binding));
+  for (int i = 0; i < ndef; i++) {
+    if (!internal_define(e, forms[i], &a->u.let.v[i])) return NULL;
+    for (int j = 0; j < i; j++)
+      if (a->u.let.v[j].name == a->u.let.v[i].name)
+        return bad(e, a->u.let.v[i].loc, "'%s' is defined twice in this body",
+                   sym_name(&e->w->syms, a->u.let.v[i].name));
+  }
+  a->u.let.body = seq;
+  return a;
+}
+
+/* ---- let forms ------------------------------------------------------ */
+
+static bool parse_bindings(ex *e, const sx *list, const char *form,
+                           let_binding **out, int *nout, bool allow_dups) {
+  if (list->kind != SX_LIST)
+    return bad(e, list->loc, "malformed %s: expected a list of (name value) "
+                             "bindings", form),
+           false;
+  int n = list->u.list.n;
+  let_binding *b = arena_alloc(e->mem, (size_t)(n ? n : 1) * sizeof *b);
+  for (int i = 0; i < n; i++) {
+    const sx *p = list->u.list.v[i];
+    if (p->kind != SX_LIST || p->u.list.n != 2)
+      return bad(e, p->loc, "malformed %s binding: expected (name value)",
+                 form),
+             false;
+    if (!check_name(e, p->u.list.v[0], "a bound name")) return false;
+    b[i].name = p->u.list.v[0]->u.sym;
+    b[i].loc = p->u.list.v[0]->loc;
+    for (int j = 0; j < i && !allow_dups; j++)
+      if (b[j].name == b[i].name)
+        return bad(e, b[i].loc, "'%s' is bound twice in this %s",
+                   sym_name(&e->w->syms, b[i].name), form),
+               false;
+    if (is_lambda(e, p->u.list.v[1])) {
+      if (!(b[i].fn = lambda_fn(e, b[i].name, p->u.list.v[1]))) return false;
+    } else if (!(b[i].init = expand(e, p->u.list.v[1]))) {
+      return false;
+    }
+  }
+  *out = b;
+  *nout = n;
+  return true;
+}
+
+static ast *make_call(ex *e, int name, srcloc loc, ast **args, int n) {
+  ast *c = node(e, E_CALL, loc);
+  c->u.call.name = name;
+  c->u.call.name_loc = loc;
+  c->u.call.args = args;
+  c->u.call.n = n;
+  return c;
+}
+
+/* A loop: (letrec ((name (lambda params body))) (name inits...)). */
+static ast *loop_form(ex *e, int name, srcloc loc, fn_def *fn, ast **inits,
+                      int n) {
+  fn->is_loop = true;
+  ast *a = node(e, E_LETREC, loc);
+  a->u.let.n = 1;
+  a->u.let.v = arena_alloc(e->mem, sizeof(let_binding));
+  a->u.let.v[0].name = name;
+  a->u.let.v[0].loc = loc;
+  a->u.let.v[0].fn = fn;
+  a->u.let.body = make_call(e, name, loc, inits, n);
+  return a;
+}
+
+static fn_def *bare_fn(ex *e, int name, srcloc loc, int nparams) {
+  fn_def *f = arena_alloc(e->mem, sizeof *f);
+  f->name = name;
+  f->loc = loc;
+  f->nparams = nparams;
+  f->params = arena_alloc(e->mem, (size_t)(nparams + 1) * sizeof(int));
+  f->param_locs = arena_alloc(e->mem, (size_t)(nparams + 1) * sizeof(srcloc));
+  return f;
+}
+
+static ast *named_let(ex *e, const sx *s) {
+  const sx *const *v = (const sx *const *)s->u.list.v;
+  int n = s->u.list.n;
+  if (n < 4)
+    return bad(e, s->loc, "malformed named let: expected (let name ((var "
+                          "init) ...) body ...)");
+  if (!check_name(e, v[1], "a loop name")) return NULL;
+  const sx *bl = v[2];
+  if (bl->kind != SX_LIST)
+    return bad(e, bl->loc, "malformed named let: expected a list of (var "
+                           "init) bindings");
+  int nb = bl->u.list.n;
+  fn_def *fn = bare_fn(e, v[1]->u.sym, s->loc, nb);
+  ast **inits = alloc_asts(e, nb);
+  for (int i = 0; i < nb; i++) {
+    const sx *p = bl->u.list.v[i];
+    if (p->kind != SX_LIST || p->u.list.n != 2 ||
+        !check_name(e, p->u.list.v[0], "a loop variable"))
+      return bad(e, p->loc, "malformed named let binding: expected (name "
+                            "value)");
+    fn->params[i] = p->u.list.v[0]->u.sym;
+    fn->param_locs[i] = p->u.list.v[0]->loc;
+    for (int j = 0; j < i; j++)
+      if (fn->params[j] == fn->params[i])
+        return bad(e, p->loc, "'%s' is bound twice in this let",
+                   sym_name(&e->w->syms, fn->params[i]));
+    if (!(inits[i] = expand(e, p->u.list.v[1]))) return NULL;
+  }
+  e->depth++;
+  fn->body = expand_body(e, v + 3, n - 3, s->loc);
+  e->depth--;
+  if (!fn->body) return NULL;
+  return loop_form(e, v[1]->u.sym, s->loc, fn, inits, nb);
+}
+
+static ast *let_form(ex *e, const sx *s, const char *form) {
+  const sx *const *v = (const sx *const *)s->u.list.v;
+  int n = s->u.list.n;
+  if (!strcmp(form, "let") && n >= 2 && v[1]->kind == SX_SYM)
+    return named_let(e, s);
+  if (n < 3)
+    return bad(e, s->loc, "malformed %s: expected (%s ((name value) ...) "
+                          "body ...)", form, form);
+  bool star = !strcmp(form, "let*");
+  bool rec = !strncmp(form, "letrec", 6);
+  let_binding *b;
+  int nb;
+  if (!parse_bindings(e, v[1], form, &b, &nb, star)) return NULL;
+  ast *body = expand_body(e, v + 2, n - 2, s->loc);
+  if (!body) return NULL;
+  if (!star || nb <= 1) {
+    ast *a = node(e, rec ? E_LETREC : E_LET, s->loc);
+    a->u.let.v = b;
+    a->u.let.n = nb;
+    a->u.let.body = body;
+    return a;
+  }
+  for (int i = nb - 1; i >= 0; i--) {
+    ast *a = node(e, E_LET, b[i].loc);
+    a->u.let.v = &b[i];
+    a->u.let.n = 1;
+    a->u.let.body = body;
+    body = a;
+  }
+  return body;
+}
+
+/* ---- conditionals --------------------------------------------------- */
+
+static ast *seq_of(ex *e, const sx *const *v, int n, srcloc loc) {
+  if (n == 1) return expand(e, v[0]);
+  ast *a = node(e, E_BEGIN, loc);
+  a->u.seq.n = n;
+  a->u.seq.v = alloc_asts(e, n);
+  for (int i = 0; i < n; i++)
+    if (!(a->u.seq.v[i] = expand(e, v[i]))) return NULL;
+  return a;
+}
+
+static ast *make_if(ex *e, srcloc loc, ast *c, ast *t, ast *f) {
+  ast *a = node(e, E_IF, loc);
+  a->u.iff.c = c;
+  a->u.iff.t = t;
+  a->u.iff.e = f ? f : constant(e, v_void(), loc);
+  return a;
+}
+
+/* One cond clause, expanded; `rest` is filled in when the chain is linked. */
+typedef struct {
+  ast *test, *body;   /* body NULL: a test-only clause */
+  srcloc loc;
+} cond_part;
+
+static bool cond_clause(ex *e, const sx *c, bool last, cond_part *out,
+                        ast **else_body) {
+  if (c->kind != SX_LIST || c->u.list.n == 0)
+    return bad(e, c->loc, "malformed cond clause: expected (test expr ...)"),
+           false;
+  const sx *const *v = (const sx *const *)c->u.list.v;
+  out->loc = c->loc;
+  if (is_sym(e, v[0], "else")) {
+    if (!last) return bad(e, c->loc, "else must be the last cond clause"), false;
+    if (c->u.list.n < 2)
+      return bad(e, c->loc, "else clause without a body"), false;
+    *else_body = seq_of(e, v + 1, c->u.list.n - 1, c->loc);
+    return *else_body != NULL;
+  }
+  if (c->u.list.n >= 2 && is_sym(e, v[1], "=>"))
+    return bad(e, v[1]->loc, "cond clauses with => are not supported"), false;
+  if (!(out->test = expand(e, v[0]))) return false;
+  if (c->u.list.n == 1) return true;
+  out->body = seq_of(e, v + 1, c->u.list.n - 1, c->loc);
+  return out->body != NULL;
+}
+
+/* Clauses are expanded in order (so that the first error is the one
+ * reported), then linked from the last one back: a cond of thousands of
+ * clauses must not recurse once per clause. */
+static ast *cond_clauses(ex *e, const sx *const *cl, int n, srcloc loc) {
+  cond_part *parts = arena_alloc(e->mem, (size_t)n * sizeof *parts);
+  ast *chain = NULL;
+  int nparts = 0;
+  for (int i = 0; i < n; i++) {
+    if (!cond_clause(e, cl[i], i == n - 1, &parts[nparts], &chain))
+      return NULL;
+    if (!chain) nparts++;
+  }
+  if (!chain) chain = constant(e, v_void(), loc);
+  for (int i = nparts - 1; i >= 0; i--) {
+    cond_part *p = &parts[i];
+    if (p->body) {
+      chain = make_if(e, p->loc, p->test, p->body, chain);
+      continue;
+    }
+    ast *o = node(e, E_OR, p->loc);
+    o->u.seq.n = 2;
+    o->u.seq.v = alloc_asts(e, 2);
+    o->u.seq.v[0] = p->test;
+    o->u.seq.v[1] = chain;
+    chain = o;
+  }
+  return chain;
+}
+
+/* (eqv? key datum), bound to the builtin itself so that a user's own eqv?
+ * (global or local) cannot change what case means. */
+static ast *case_test(ex *e, int key, const sx *d) {
+  ast *datum = quoted(e, d);
+  if (!datum) return NULL;
+  ast **args = alloc_asts(e, 2);
+  args[0] = node(e, E_REF, d->loc);
+  args[0]->u.ref.name = key;
+  args[1] = datum;
+  ast *call = make_call(e, sym(e, "eqv?"), d->loc, args, 2);
+  call->u.call.r.kind = REF_BUILTIN;
+  call->u.call.r.bi = builtin_find("eqv?");
+  return call;
+}
+
+/* The test of one clause: whether the key is one of its data. */
+static ast *case_data(ex *e, int key, const sx *data) {
+  if (data->kind != SX_LIST)
+    return bad(e, data->loc, "case data must be a list: ((datum ...) "
+                             "expr ...)");
+  int nd = data->u.list.n;
+  if (nd == 0) return constant(e, v_bool(false), data->loc);
+  ast *test = node(e, E_OR, data->loc);
+  test->u.seq.n = nd;
+  test->u.seq.v = alloc_asts(e, nd);
+  for (int j = 0; j < nd; j++)
+    if (!(test->u.seq.v[j] = case_test(e, key, data->u.list.v[j]))) return NULL;
+  return test;
+}
+
+/* Clauses are expanded in order, so that the first error is reported,
+ * then linked into a chain of ifs from the last one back. */
+static ast *case_form(ex *e, const sx *s) {
+  const sx *const *v = (const sx *const *)s->u.list.v;
+  int n = s->u.list.n;
+  if (n < 2) return bad(e, s->loc, "malformed case: expected (case key "
+                                   "((datum ...) expr ...) ...)");
+  int key = sym(e, HIDDEN_CASE);
+  ast *key_init = expand(e, v[1]);
+  if (!key_init) return NULL;
+  ast **tests = alloc_asts(e, n), **bodies = alloc_asts(e, n);
+  ast *chain = NULL;
+  for (int i = 2; i < n; i++) {
+    const sx *c = v[i];
+    if (c->kind != SX_LIST || c->u.list.n < 2)
+      return bad(e, c->loc, "malformed case clause: expected ((datum ...) "
+                            "expr ...)");
+    const sx *const *cv = (const sx *const *)c->u.list.v;
+    if (is_sym(e, cv[0], "else")) {
+      if (i != n - 1) return bad(e, c->loc, "else must be the last case clause");
+      if (!(chain = seq_of(e, cv + 1, c->u.list.n - 1, c->loc))) return NULL;
+      continue;
+    }
+    if (!(tests[i] = case_data(e, key, cv[0]))) return NULL;
+    if (!(bodies[i] = seq_of(e, cv + 1, c->u.list.n - 1, c->loc))) return NULL;
+  }
+  if (!chain) chain = constant(e, v_void(), s->loc);
+  for (int i = n - 1; i >= 2; i--)
+    if (tests[i]) chain = make_if(e, v[i]->loc, tests[i], bodies[i], chain);
+  ast *a = node(e, E_LET, s->loc);
+  a->u.let.n = 1;
+  a->u.let.v = arena_alloc(e->mem, sizeof(let_binding));
+  a->u.let.v[0].name = key;
+  a->u.let.v[0].loc = v[1]->loc;
+  a->u.let.v[0].init = key_init;
+  a->u.let.body = chain;
+  return a;
+}
+
+/* ---- loops ---------------------------------------------------------- */
+
+static ast *do_form(ex *e, const sx *s) {
+  const sx *const *v = (const sx *const *)s->u.list.v;
+  int n = s->u.list.n;
+  if (n < 3 || v[1]->kind != SX_LIST || v[2]->kind != SX_LIST ||
+      v[2]->u.list.n < 1)
+    return bad(e, s->loc, "malformed do: expected (do ((var init step) ...) "
+                          "(test result ...) body ...)");
+  int nv = v[1]->u.list.n;
+  int name = sym(e, HIDDEN_DO);
+  fn_def *fn = bare_fn(e, name, s->loc, nv);
+  ast **inits = alloc_asts(e, nv);
+  ast **steps = alloc_asts(e, nv);
+  for (int i = 0; i < nv; i++) {
+    const sx *b = v[1]->u.list.v[i];
+    if (b->kind != SX_LIST || b->u.list.n < 2 || b->u.list.n > 3 ||
+        !check_name(e, b->u.list.v[0], "a do variable"))
+      return bad(e, b->loc, "malformed do binding: expected (var init step) "
+                            "or (var init)");
+    fn->params[i] = b->u.list.v[0]->u.sym;
+    fn->param_locs[i] = b->u.list.v[0]->loc;
+    for (int j = 0; j < i; j++)
+      if (fn->params[j] == fn->params[i])
+        return bad(e, b->loc, "'%s' is bound twice in this do",
+                   sym_name(&e->w->syms, fn->params[i]));
+    if (!(inits[i] = expand(e, b->u.list.v[1]))) return NULL;
+  }
+  e->depth++;
+  for (int i = 0; i < nv; i++) {
+    const sx *b = v[1]->u.list.v[i];
+    if (b->u.list.n == 3) {
+      if (!(steps[i] = expand(e, b->u.list.v[2]))) return NULL;
+    } else {
+      steps[i] = node(e, E_REF, b->loc);
+      steps[i]->u.ref.name = fn->params[i];
+    }
+  }
+  const sx *const *tv = (const sx *const *)v[2]->u.list.v;
+  ast *test = expand(e, tv[0]);
+  if (!test) return NULL;
+  ast *result = v[2]->u.list.n > 1
+                    ? seq_of(e, tv + 1, v[2]->u.list.n - 1, v[2]->loc)
+                    : constant(e, v_void(), v[2]->loc);
+  if (!result) return NULL;
+  int nbody = n - 3;
+  ast *again = make_call(e, name, s->loc, steps, nv);
+  ast *loop_body = node(e, E_BEGIN, s->loc);
+  loop_body->u.seq.n = nbody + 1;
+  loop_body->u.seq.v = alloc_asts(e, nbody + 1);
+  for (int i = 0; i < nbody; i++)
+    if (!(loop_body->u.seq.v[i] = expand(e, v[3 + i]))) return NULL;
+  loop_body->u.seq.v[nbody] = again;
+  fn->body = make_if(e, s->loc, test, result, loop_body);
+  e->depth--;
+  return loop_form(e, name, s->loc, fn, inits, nv);
+}
+
+static ast *while_form(ex *e, const sx *s) {
+  const sx *const *v = (const sx *const *)s->u.list.v;
+  int n = s->u.list.n;
+  if (n < 2) return bad(e, s->loc, "malformed while: expected (while test "
+                                   "body ...)");
+  int name = sym(e, HIDDEN_WHILE);
+  fn_def *fn = bare_fn(e, name, s->loc, 0);
+  e->depth++;
+  ast *test = expand(e, v[1]);
+  if (!test) return NULL;
+  ast *body = node(e, E_BEGIN, s->loc);
+  body->u.seq.n = n - 1;
+  body->u.seq.v = alloc_asts(e, n - 1);
+  for (int i = 2; i < n; i++)
+    if (!(body->u.seq.v[i - 2] = expand(e, v[i]))) return NULL;
+  body->u.seq.v[n - 2] = make_call(e, name, s->loc, NULL, 0);
+  fn->body = make_if(e, s->loc, test, body, NULL);
+  e->depth--;
+  return loop_form(e, name, s->loc, fn, NULL, 0);
+}
+
+/* ---- top-level definitions ------------------------------------------ */
+
+static ast *define_form(ex *e, const sx *s) {
+  if (e->depth > 0)
+    return bad(e, s->loc, "definitions must come before the expressions of "
+                          "a body");
+  let_binding b = {0};
+  if (!internal_define(e, s, &b)) return NULL;
+  ast *a = node(e, E_DEFINE, s->loc);
+  a->u.def.name = b.name;
+  a->u.def.name_loc = b.loc;
+  a->u.def.val = b.init;
+  a->u.def.fn = b.fn;
+  return a;
+}
+
+static bool table_datum(ex *e, const sx *d, value *out, bool key) {
+  switch (d->kind) {
+  case SX_INT: *out = v_int((int32_t)d->u.i); return true;
+  case SX_SYM: *out = v_sym(d->u.sym); return true;
+  case SX_BOOL:
+    if (!key) { *out = v_bool(d->u.b); return true; }
+    break;
+  case SX_LIST:
+    if (d->u.list.n == 2 && is_sym(e, d->u.list.v[0], "quote") &&
+        d->u.list.v[1]->kind == SX_SYM) {
+      *out = v_sym(d->u.list.v[1]->u.sym);
+      return true;
+    }
+    break;
+  default:
+    break;
+  }
+  bad(e, d->loc, key ? "a table key must be a symbol or an integer"
+                     : "a table value must be an integer, a symbol or a "
+                       "boolean");
+  return false;
+}
+
+static ast *deftable_form(ex *e, const sx *s) {
+  const sx *const *v = (const sx *const *)s->u.list.v;
+  int n = s->u.list.n;
+  if (e->depth > 0) return bad(e, s->loc, "deftable is only allowed at top level");
+  if (n < 2 || !check_name(e, v[1], "a table name"))
+    return bad(e, s->loc, "malformed deftable: expected (deftable name (key "
+                          "value) ... [(else default)])");
+  ast *a = node(e, E_DEFTABLE, s->loc);
+  a->u.table.name = v[1]->u.sym;
+  a->u.table.keys = arena_alloc(e->mem, (size_t)n * sizeof(value));
+  a->u.table.vals = arena_alloc(e->mem, (size_t)n * sizeof(value));
+  a->u.table.locs = arena_alloc(e->mem, (size_t)n * sizeof(srcloc));
+  for (int i = 2; i < n; i++) {
+    const sx *p = v[i];
+    if (p->kind != SX_LIST || p->u.list.n != 2)
+      return bad(e, p->loc, "malformed table entry: expected (key value)");
+    if (is_sym(e, p->u.list.v[0], "else")) {
+      if (i != n - 1) return bad(e, p->loc, "else must be the last table entry");
+      if (!table_datum(e, p->u.list.v[1], &a->u.table.dflt, false)) return NULL;
+      a->u.table.has_default = true;
+      continue;
+    }
+    int k = a->u.table.n;
+    if (!table_datum(e, p->u.list.v[0], &a->u.table.keys[k], true) ||
+        !table_datum(e, p->u.list.v[1], &a->u.table.vals[k], false))
+      return NULL;
+    a->u.table.locs[k] = p->loc;
+    for (int j = 0; j < k; j++) {
+      value x = a->u.table.keys[j], y = a->u.table.keys[k];
+      if (x.kind != y.kind)
+        return bad(e, p->u.list.v[0]->loc, "table keys must all be symbols "
+                                           "or all be integers");
+      if (x.i == y.i)
+        return bad(e, p->u.list.v[0]->loc, "duplicate table key (first at "
+                                           "%d:%d)", a->u.table.locs[j].line,
+                   a->u.table.locs[j].col);
+    }
+    a->u.table.n++;
+  }
+  if (a->u.table.n == 0) return bad(e, s->loc, "a table needs at least one entry");
+  return a;
+}
+
+/* ---- extern: a C function ------------------------------------------- */
+
+static bool c_type(ex *e, const sx *s, bool result, xtype *out) {
+  static const struct { const char *name; xtype t; } types[] = {
+    {"int32", XT_INT32}, {"int64", XT_INT64}, {"double", XT_DOUBLE},
+    {"string", XT_STRING}, {"void", XT_VOID}};
+  for (size_t i = 0; s->kind == SX_SYM && i < sizeof types / sizeof *types; i++)
+    if (is_sym(e, s, types[i].name)) {
+      if (types[i].t == XT_VOID && !result)
+        return bad(e, s->loc, "void is only a result type (a C function "
+                              "without arguments is declared with ())"),
+               false;
+      *out = types[i].t;
+      return true;
+    }
+  const char *known = result ? "int32, int64, double, string or void"
+                             : "int32, int64, double or string";
+  if (s->kind == SX_SYM)
+    bad(e, s->loc, "unknown C type '%s': expected %s",
+        sym_name(&e->w->syms, s->u.sym), known);
+  else
+    bad(e, s->loc, "a C type must be a name (%s), not %s", known,
+        sx_kind_text(s));
+  return false;
+}
+
+static char *c_string(ex *e, const sx *s, const char *what) {
+  if (s->kind != SX_STR)
+    return bad(e, s->loc, "%s must be a string, not %s", what, sx_kind_text(s)),
+           NULL;
+  if (memchr(s->u.str.s, 0, s->u.str.n))
+    return bad(e, s->loc, "%s cannot contain a NUL character", what), NULL;
+  return arena_strndup(e->mem, s->u.str.s, s->u.str.n);
+}
+
+static bool extern_types(ex *e, const sx *list, extern_def *x) {
+  if (list->kind != SX_LIST)
+    return bad(e, list->loc, "the argument types must be a list, such as "
+                             "(int32 double) or ()"),
+           false;
+  x->nargs = list->u.list.n;
+  x->args = arena_alloc(e->mem, (size_t)(x->nargs + 1) * sizeof(xtype));
+  for (int i = 0; i < x->nargs; i++)
+    if (!c_type(e, list->u.list.v[i], false, &x->args[i])) return false;
+  return true;
+}
+
+/* (extern name "library" "symbol" (type ...) type): the C function is
+ * resolved now, so that a missing library or symbol is an error of the
+ * declaration, which then defines nothing. */
+static ast *extern_form(ex *e, const sx *s) {
+  const sx *const *v = (const sx *const *)s->u.list.v;
+  if (e->depth > 0) return bad(e, s->loc, "extern is only allowed at top level");
+  if (s->u.list.n != 6)
+    return bad(e, s->loc, "malformed extern: expected (extern name "
+                          "\"library\" \"symbol\" (argument-type ...) "
+                          "result-type)");
+  if (!check_name(e, v[1], "the name of a C function")) return NULL;
+  extern_def *x = arena_alloc(e->mem, sizeof *x);
+  x->name = v[1]->u.sym;
+  if (!(x->library = c_string(e, v[2], "the library (\"\" for the process, "
+                                       "\"libc\", \"libm\" or a file name)")) ||
+      !(x->symbol = c_string(e, v[3], "the C symbol")) ||
+      !extern_types(e, v[4], x) || !c_type(e, v[5], true, &x->ret))
+    return NULL;
+  char why[512];
+  if (!ffi_prepare(x, e->mem, why, sizeof why)) {
+    lang_error_set(e->err, s->loc, "ffi", "extern %s: %s",
+                   sym_name(&e->w->syms, x->name), why);
+    e->failed = true;
+    return NULL;
+  }
+  ast *a = node(e, E_EXTERN, s->loc);
+  a->u.ext.name = x->name;
+  a->u.ext.name_loc = v[1]->loc;
+  a->u.ext.x = x;
+  return a;
+}
+
+/* ---- dispatch ------------------------------------------------------- */
+
+/* A top-level begin may hold definitions, also inside nested begins: it
+ * is kept as one flat sequence, which the checker and evaluator treat as
+ * top-level forms. */
+static ast *toplevel_begin(ex *e, const sx *s) {
+  VEC(ast *) items = {0};
+  for (int i = 1; i < s->u.list.n && !e->failed; i++) {
+    ast *x = expand(e, s->u.list.v[i]);
+    if (!x) break;
+    const char *h = head_name(e, s->u.list.v[i]);
+    if (x->kind == E_BEGIN && h && !strcmp(h, "begin")) {
+      for (int j = 0; j < x->u.seq.n; j++) VEC_PUSH(items, x->u.seq.v[j]);
+    } else {
+      VEC_PUSH(items, x);
+    }
+  }
+  ast *a = NULL;
+  if (!e->failed) {
+    a = node(e, E_BEGIN, s->loc);
+    a->u.seq.n = items.n;
+    a->u.seq.v = alloc_asts(e, items.n);
+    if (items.n) memcpy(a->u.seq.v, items.v, (size_t)items.n * sizeof(ast *));
+  }
+  VEC_FREE(items);
+  return a;
+}
+
+static ast *list_form(ex *e, const sx *s) {
+  const sx *const *v = (const sx *const *)s->u.list.v;
+  int n = s->u.list.n;
+  if (n == 0)
+    return bad(e, s->loc, "empty combination (); pairs and lists are not "
+                          "part of tvl yet");
+  const char *h = head_name(e, s);
+  if (!h) {
+    if (is_lambda(e, v[0])) {
+      /* ((lambda (x ...) body ...) args ...) is a let. */
+      const sx *lam = v[0];
+      if (lam->u.list.n < 3)
+        return bad(e, lam->loc, "malformed lambda: expected (lambda (name ...) "
+                                "body ...)");
+      const sx *ps = lam->u.list.v[1];
+      if (ps->kind != SX_LIST)
+        return bad(e, ps->loc, "the parameters must be a list of names "
+                               "(variable arguments are not supported)");
+      if (ps->u.list.n != n - 1)
+        return bad(e, s->loc, "this lambda takes %d argument%s but is given %d",
+                   ps->u.list.n, ps->u.list.n == 1 ? "" : "s", n - 1);
+      ast *a = node(e, E_LET, s->loc);
+      a->u.let.n = n - 1;
+      a->u.let.v = arena_alloc(e->mem, (size_t)n * sizeof(let_binding));
+      for (int i = 0; i < n - 1; i++) {
+        if (!check_name(e, ps->u.list.v[i], "a parameter")) return NULL;
+        for (int j = 0; j < i; j++)
+          if (a->u.let.v[j].name == ps->u.list.v[i]->u.sym)
+            return bad(e, ps->u.list.v[i]->loc, "parameter '%s' appears twice",
+                       sym_name(&e->w->syms, ps->u.list.v[i]->u.sym));
+        a->u.let.v[i].name = ps->u.list.v[i]->u.sym;
+        a->u.let.v[i].loc = ps->u.list.v[i]->loc;
+        if (!(a->u.let.v[i].init = expand(e, v[i + 1]))) return NULL;
+      }
+      a->u.let.body = expand_body(e, (const sx *const *)lam->u.list.v + 2,
+                                  lam->u.list.n - 2, lam->loc);
+      return a->u.let.body ? a : NULL;
+    }
+    return bad(e, v[0]->loc, "the operator must be a name, not %s: tvl "
+                             "procedures are first-order", sx_kind_text(v[0]));
+  }
+  if (!strcmp(h, "quote")) {
+    if (n != 2) return bad(e, s->loc, "malformed quote: expected (quote datum)");
+    return quoted(e, v[1]);
+  }
+  if (!strcmp(h, "define")) return define_form(e, s);
+  if (!strcmp(h, "deftable")) return deftable_form(e, s);
+  if (!strcmp(h, "extern")) return extern_form(e, s);
+  if (!strcmp(h, "lambda"))
+    return bad(e, s->loc, "a lambda can only be bound to a name (define, "
+                          "let) or applied directly: tvl procedures are "
+                          "first-order");
+  if (!strcmp(h, "let") || !strcmp(h, "let*") || !strcmp(h, "letrec") ||
+      !strcmp(h, "letrec*"))
+    return let_form(e, s, h);
+  if (!strcmp(h, "if")) {
+    if (n != 3 && n != 4)
+      return bad(e, s->loc, "malformed if: expected (if test then [else])");
+    ast *c = expand(e, v[1]), *t = c ? expand(e, v[2]) : NULL;
+    ast *f = t && n == 4 ? expand(e, v[3]) : NULL;
+    if (!t || (n == 4 && !f)) return NULL;
+    return make_if(e, s->loc, c, t, f);
+  }
+  if (!strcmp(h, "cond")) {
+    if (n < 2) return bad(e, s->loc, "cond needs at least one clause");
+    return cond_clauses(e, v + 1, n - 1, s->loc);
+  }
+  if (!strcmp(h, "case")) return case_form(e, s);
+  if (!strcmp(h, "when") || !strcmp(h, "unless")) {
+    if (n < 3) return bad(e, s->loc, "malformed %s: expected (%s test body ...)", h, h);
+    ast *c = expand(e, v[1]);
+    ast *body = c ? seq_of(e, v + 2, n - 2, s->loc) : NULL;
+    if (!body) return NULL;
+    if (h[0] == 'w') return make_if(e, s->loc, c, body, NULL);
+    return make_if(e, s->loc, c, constant(e, v_void(), s->loc), body);
+  }
+  if (!strcmp(h, "and") || !strcmp(h, "or")) {
+    if (n == 1) return constant(e, v_bool(h[0] == 'a'), s->loc);
+    if (n == 2) return expand(e, v[1]);
+    ast *a = node(e, h[0] == 'a' ? E_AND : E_OR, s->loc);
+    a->u.seq.n = n - 1;
+    a->u.seq.v = alloc_asts(e, n - 1);
+    for (int i = 1; i < n; i++)
+      if (!(a->u.seq.v[i - 1] = expand(e, v[i]))) return NULL;
+    return a;
+  }
+  if (!strcmp(h, "begin")) {
+    if (n == 1) return constant(e, v_void(), s->loc);
+    if (e->depth == 0) return toplevel_begin(e, s);
+    return seq_of(e, v + 1, n - 1, s->loc);
+  }
+  if (!strcmp(h, "set!")) {
+    if (n != 3 || !check_name(e, v[1], "the target of set!"))
+      return bad(e, s->loc, "malformed set!: expected (set! name value)");
+    ast *a = node(e, E_SET, s->loc);
+    a->u.set.name = v[1]->u.sym;
+    a->u.set.val = expand(e, v[2]);
+    return a->u.set.val ? a : NULL;
+  }
+  if (!strcmp(h, "do")) return do_form(e, s);
+  if (!strcmp(h, "while")) return while_form(e, s);
+  if (!strcmp(h, "else") || !strcmp(h, "=>"))
+    return bad(e, s->loc, "'%s' is only meaningful inside cond or case", h);
+  ast **args = alloc_asts(e, n - 1);
+  for (int i = 1; i < n; i++)
+    if (!(args[i - 1] = expand(e, v[i]))) return NULL;
+  ast *c = make_call(e, v[0]->u.sym, s->loc, args, n - 1);
+  c->u.call.name_loc = v[0]->loc;
+  return c;
+}
+
+static ast *expand(ex *e, const sx *s) {
+  if (e->failed) return NULL;
+  switch (s->kind) {
+  case SX_INT: return constant(e, v_int((int32_t)s->u.i), s->loc);
+  case SX_BOOL: return constant(e, v_bool(s->u.b), s->loc);
+  case SX_STR:
+    return constant(e, v_str(world_intern_string(e->w, s->u.str.s, s->u.str.n)),
+                    s->loc);
+  case SX_VEC: return quoted(e, s);
+  case SX_SYM: {
+    const char *n = sym_name(&e->w->syms, s->u.sym);
+    if (is_special(n))
+      return bad(e, s->loc, "'%s' is a special form, not a value", n);
+    ast *a = node(e, E_REF, s->loc);
+    a->u.ref.name = s->u.sym;
+    return a;
+  }
+  case SX_LIST: return list_form(e, s);
+  }
+  return NULL;
+}
+
+ast *ex_expand_toplevel(world *w, const sx *form, arena *mem, lang_error *err) {
+  ex e = {w, mem, err, false, 0};
+  ast *a = expand(&e, form);
+  return e.failed ? NULL : a;
+}

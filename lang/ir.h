@@ -1,0 +1,153 @@
+/* ir.h - the lowering's output: a program as functions made of a linear
+ * list of statements (labels, jumps, branches) whose expressions are pure
+ * trees: no side effects, no calls that are not inlined.  The backend turns
+ * each statement into one or more machine steps.
+ *
+ * Ownership: an ir_prog owns everything in it (ir_free); expressions are
+ * allocated in the program's arena and may be shared (a DAG).
+ */
+#ifndef TVL_IR_H
+#define TVL_IR_H
+
+#include "lang.h"
+
+/* ---- kinds (static types) ------------------------------------------- */
+
+/* Compiled code needs one kind per variable and expression.  Kinds are
+ * inferred by unification; a vector kind carries its element kind. */
+typedef enum { T_ANY = -1, T_VOID, T_INT, T_BOOL, T_SYM, T_STR, T_VEC } tkind;
+
+typedef struct {
+  int parent;       /* union-find */
+  tkind k;          /* T_ANY while unknown */
+  int elem;         /* T_VEC: kind of the elements */
+  srcloc why;       /* where this kind was first fixed */
+} ir_type;
+
+/* ---- expressions ---------------------------------------------------- */
+
+typedef enum {
+  X_CONST,   /* ival: integer, 0/1, symbol id (world), string id */
+  X_VAR,     /* var */
+  X_PRIM,    /* op(args): a pure builtin */
+  X_SELECT,  /* a[0] ? a[1] : a[2], both arms computed, errors gated */
+  X_VREF,    /* vector a[0] at index a[1] */
+  X_VLEN,    /* length of vector a[0] */
+  X_TABLE,   /* table lookup of key a[0] */
+  X_NOT,     /* Scheme not: #t only for #f */
+  X_SEQ,     /* a[0..n-2] evaluated for their errors only (ungated, in
+                order), then the value of a[n-1]: the arguments of an
+                inlined call fail even when its body does not use them */
+} x_kind;
+
+typedef struct ir_expr ir_expr;
+struct ir_expr {
+  x_kind k;
+  srcloc loc;
+  int type;             /* index into ir_prog.types */
+  int32_t ival;
+  int var;
+  const builtin *op;
+  gcell *table;
+  ir_expr **a;
+  int n;
+};
+
+/* ---- statements ----------------------------------------------------- */
+
+typedef enum {
+  S_ASSIGN,   /* var := a[0] */
+  S_EVAL,     /* evaluate a[0] only for its errors */
+  S_VSET,     /* vector a[0], index a[1] := a[2] */
+  S_MAKEVEC,  /* var := new vector of length a[0] filled with a[1] */
+  S_CALL,     /* var (or -1) := fn(args) */
+  S_EXTCALL,  /* var := ext(args): a C function, called by the host (a tool
+                 call in the trace) */
+  S_RETURN,   /* return a[0] from the current function */
+  S_DISPLAY,  /* display (or write) a[0] */
+  S_NEWLINE,
+  S_BRANCH,   /* if a[0] goto l1 else goto l2 */
+  S_JUMP,     /* goto l1 */
+  S_LABEL,    /* l1: */
+} s_kind;
+
+typedef struct {
+  s_kind k;
+  srcloc loc;
+  int var;
+  int l1, l2;
+  int fn;
+  gcell *ext;           /* S_EXTCALL: the extern's cell */
+  bool write;
+  ir_expr *a[3];
+  ir_expr **args;
+  int nargs;
+} ir_stmt;
+
+/* ---- variables and functions ---------------------------------------- */
+
+typedef enum {
+  VAR_GLOBAL,   /* a global variable of the world */
+  VAR_LOCAL,    /* parameter or local of one function */
+  VAR_TEMP,     /* made by the lowering */
+} var_class;
+
+typedef struct {
+  int name;         /* symbol, -1 for temporaries */
+  var_class cls;
+  int fn;           /* owning function (locals, temps) */
+  gcell *cell;      /* VAR_GLOBAL */
+  int type;
+  bool assigned;    /* set! or assignment after its initialisation */
+  srcloc loc;
+} ir_var;
+
+typedef struct {
+  int name;             /* symbol */
+  srcloc loc;
+  gcell *cell;          /* global procedures; NULL for lifted/local ones */
+  int nparams;
+  int *params;          /* var ids */
+  int ret_type;
+  VEC(ir_stmt) body;
+  int nlabels;
+  bool recursive;       /* part of a call cycle: locals live in frames */
+  bool is_main;
+} ir_fn;
+
+typedef struct ir_prog {
+  world *w;
+  arena mem;
+  VEC(ir_type) types;
+  VEC(ir_var) vars;
+  VEC(ir_fn) fns;
+  int main_fn;
+  int main_type;        /* kind of the main expression's value */
+  VEC(gcell *) tables;  /* tables the program reads */
+  VEC(gcell *) globals; /* global variables the program reads or sets */
+  VEC(gcell *) deps;    /* every definition the program was built from */
+} ir_prog;
+
+/* Lowers a checked expression (the top-level form, or the body of a
+ * definition's value) into a program whose main function computes its
+ * value.  Returns NULL with err set when the program uses something the
+ * compiler cannot express (the message says what and where). */
+ir_prog *ir_lower_main(world *w, const ast *expr, int frame_size,
+                       lang_error *err);
+/* Lowers a call of a global procedure with its parameters as the inputs
+ * the prompt supplies (for a definition's own model). */
+ir_prog *ir_lower_function(world *w, gcell *fn, lang_error *err);
+void ir_free(ir_prog *p);
+
+/* The kind after unification. */
+tkind ir_kind(const ir_prog *p, int type);
+int ir_elem_type(const ir_prog *p, int type);
+const char *tkind_name(tkind k);
+/* A readable listing of the program, for tests and :ir. */
+void ir_dump(const ir_prog *p, strbuf *out);
+
+/* Whether a global procedure is pure (no side effects, no loops, no
+ * recursion): such procedures are inlined into their callers. */
+bool ir_fn_is_pure(world *w, const fn_def *f);
+
+#endif

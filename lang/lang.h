@@ -1,0 +1,420 @@
+/* lang.h - the language layer: reader -> expander -> checker -> reference
+ * evaluator (and, later, lowering).  Data flows one way through it.
+ *
+ * Ownership:
+ *  - A world owns its symbols, interned strings, global cells, vectors and
+ *    source registry; world_free() releases all of it.
+ *  - The reader allocates each top-level form in a fresh arena and hands
+ *    that arena to the caller with the form (rd_form).
+ *  - The expander allocates the AST in an arena the caller supplies.  When a
+ *    top-level definition is committed, its arena moves into the global
+ *    cell, which frees it when the name is redefined or the world is reset.
+ *  - Values never own memory: vectors live in the world's heap until the
+ *    world is reset.
+ */
+#ifndef TVL_LANG_H
+#define TVL_LANG_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/base.h"
+
+#define TVL_INT_MIN INT32_MIN
+#define TVL_INT_MAX INT32_MAX
+
+/* ---- symbols and strings ------------------------------------------- */
+
+typedef struct {
+  VEC(char *) names;
+  int *hash;     /* open addressing, -1 = empty */
+  int hash_cap;
+} symtab;
+
+void symtab_init(symtab *t);
+void symtab_free(symtab *t);
+int sym_intern(symtab *t, const char *s, size_t n);
+int sym_lookup(const symtab *t, const char *s, size_t n); /* -1 if absent */
+const char *sym_name(const symtab *t, int id);
+
+/* ---- syntax objects (reader output) --------------------------------- */
+
+typedef enum { SX_INT, SX_SYM, SX_STR, SX_BOOL, SX_LIST, SX_VEC } sx_kind;
+
+typedef struct sx sx;
+struct sx {
+  sx_kind kind;
+  srcloc loc;
+  union {
+    int64_t i;
+    int sym;
+    bool b;
+    struct { const char *s; size_t n; } str;
+    struct { sx **v; int n; } list;   /* SX_LIST and SX_VEC */
+  } u;
+};
+
+/* ---- reader --------------------------------------------------------- */
+
+/* Bytes go in, in pieces of any size; complete top-level forms come out.
+ * ROOT: not inside any form.  PENDING: inside an unfinished form or token
+ * (the REPL shows its continuation prompt).  ERROR: a syntax error; read it
+ * with rd_error() and call rd_recover() to go on. */
+typedef enum { RD_ROOT, RD_PENDING, RD_ERROR } rd_status;
+
+typedef struct reader reader;
+typedef struct {
+  sx *form;
+  arena mem;   /* owns form; caller must arena_free() it */
+} rd_form;
+
+reader *rd_new(symtab *syms, src_registry *src, int file);
+void rd_free(reader *r);
+/* Feeds bytes; the reader records them in the source registry itself. */
+void rd_feed(reader *r, const char *bytes, size_t n);
+/* A line the caller consumed itself (a REPL command): recorded in the
+ * source registry, so that positions of later forms stay right. */
+void rd_skip_line(reader *r, const char *bytes, size_t n);
+/* No more input: an unfinished form becomes an error. */
+void rd_eof(reader *r);
+rd_status rd_status_of(const reader *r);
+int rd_depth(const reader *r);     /* open parentheses of the pending form */
+bool rd_has_form(const reader *r);
+rd_form rd_take(reader *r);
+/* The current error: message and where it is. */
+const char *rd_error(const reader *r, srcloc *loc);
+/* Forget the unfinished form and skip the rest of the current line. */
+void rd_recover(reader *r);
+
+/* ---- values --------------------------------------------------------- */
+
+typedef enum {
+  VK_VOID, VK_INT, VK_BOOL, VK_SYM, VK_STR, VK_VEC
+} vkind;
+
+typedef struct tvec tvec;
+typedef struct {
+  uint8_t kind;   /* vkind */
+  int32_t i;      /* VK_INT value, VK_BOOL 0/1, VK_SYM id, VK_STR id */
+  tvec *vec;      /* VK_VEC */
+} value;
+
+struct tvec {
+  int32_t n;
+  uint32_t txn;    /* transaction that last snapshot it, see world */
+  int64_t id;      /* allocation order, for printing and for the machine */
+  value *items;
+};
+
+static inline value v_void(void) { value v = {VK_VOID, 0, NULL}; return v; }
+static inline value v_int(int32_t i) { value v = {VK_INT, i, NULL}; return v; }
+static inline value v_bool(bool b) { value v = {VK_BOOL, b, NULL}; return v; }
+static inline value v_sym(int s) { value v = {VK_SYM, s, NULL}; return v; }
+static inline value v_str(int s) { value v = {VK_STR, s, NULL}; return v; }
+static inline value v_vec(tvec *t) { value v = {VK_VEC, 0, t}; return v; }
+static inline bool v_truthy(value v) { return !(v.kind == VK_BOOL && v.i == 0); }
+
+const char *vkind_name(vkind k);   /* "an integer", "a boolean", ... */
+
+/* ---- core AST (expander output, checker annotates) ------------------- */
+
+typedef enum {
+  E_CONST,    /* literal value */
+  E_REF,      /* variable reference */
+  E_SET,      /* (set! name e) */
+  E_IF,       /* (if c t e); a missing else is a void constant */
+  E_BEGIN,    /* sequence, value of the last */
+  E_AND,      /* short-circuit, value of the last or #f */
+  E_OR,       /* short-circuit, first true value or #f */
+  E_LET,      /* parallel bindings then body */
+  E_LETREC,   /* internal defines / named let: functions and variables,
+                 initialised in order, visible in each other */
+  E_CALL,     /* (name args...): function, local function, table, builtin */
+  E_VECLIT,   /* #(...) literal: a fresh vector each evaluation */
+  E_DEFINE,   /* top level only: (define name e) or a function */
+  E_DEFTABLE, /* top level only */
+  E_EXTERN,   /* top level only: (extern name "lib" "symbol" (types) type) */
+} ast_kind;
+
+typedef struct ast ast;
+typedef struct fn_def fn_def;
+typedef struct gcell gcell;
+typedef struct builtin builtin;
+typedef struct extern_def extern_def;
+
+/* Where a name was found by the checker. */
+typedef enum {
+  REF_UNRESOLVED,
+  REF_GLOBAL,     /* gcell: variable, function or table, late bound */
+  REF_LOCAL,      /* slot in a frame `depth` static links up */
+  REF_LOCALFN,    /* local function defined `depth` static links up */
+  REF_BUILTIN,
+} ref_kind;
+
+typedef struct {
+  ref_kind kind;
+  int depth;          /* REF_LOCAL / REF_LOCALFN */
+  int slot;           /* REF_LOCAL */
+  gcell *cell;        /* REF_GLOBAL */
+  fn_def *fn;         /* REF_LOCALFN */
+  const builtin *bi;  /* REF_BUILTIN */
+} ref_info;
+
+/* A function: global, local (internal define / named let) or a lambda
+ * bound by define. */
+struct fn_def {
+  int name;          /* symbol */
+  srcloc loc;
+  int nparams;
+  int *params;       /* symbols */
+  srcloc *param_locs;
+  ast *body;
+  int frame_size;    /* slots: params first, then locals (checker) */
+  int nest;          /* static nesting level: 0 for global functions */
+  fn_def *parent;    /* enclosing function, NULL for global ones */
+  bool is_loop;      /* named let / do / while loop (for the compiler) */
+};
+
+typedef struct {
+  int name;          /* symbol */
+  srcloc loc;
+  ast *init;         /* NULL for a function binding */
+  fn_def *fn;        /* function binding */
+  int slot;          /* checker: frame slot for a variable binding */
+} let_binding;
+
+struct ast {
+  ast_kind kind;
+  srcloc loc;
+  union {
+    value k;                                          /* E_CONST */
+    struct { int name; ref_info r; } ref;             /* E_REF */
+    struct { int name; ref_info r; ast *val; } set;   /* E_SET */
+    struct { ast *c, *t, *e; } iff;                   /* E_IF */
+    struct { ast **v; int n; } seq;                   /* BEGIN AND OR VECLIT */
+    struct { let_binding *v; int n; ast *body; } let; /* E_LET E_LETREC */
+    struct {
+      int name; srcloc name_loc; ref_info r; ast **args; int n;
+      bool tail;                                      /* checker */
+    } call;
+    struct { int name; srcloc name_loc; ast *val; fn_def *fn; } def;
+    struct {
+      int name; int n;
+      value *keys, *vals; srcloc *locs;
+      bool has_default; value dflt;
+    } table;                                          /* E_DEFTABLE */
+    struct { int name; srcloc name_loc; extern_def *x; } ext; /* E_EXTERN */
+  } u;
+};
+
+/* ---- builtins ------------------------------------------------------- */
+
+/* The kind an argument must have, checked statically where the argument's
+ * kind is known and always at run time. */
+typedef enum { AK_ANY, AK_INT, AK_VEC, AK_BOOL } arg_kind;
+
+typedef struct world world;
+typedef struct ev_ctx ev_ctx;
+
+/* Evaluator entry for a builtin: args already evaluated (strict builtins). */
+typedef value (*builtin_fn)(ev_ctx *c, const ast *call, value *args, int n);
+
+struct builtin {
+  const char *name;
+  int min_args, max_args;   /* max -1: variadic */
+  arg_kind arg;             /* every argument, unless per_arg says */
+  const arg_kind *per_arg;  /* NULL, or one kind per position (fixed arity) */
+  int result;               /* a vkind, or -1 when it depends */
+  builtin_fn fn;
+  const char *doc;          /* one-line description for :help / man */
+};
+
+const builtin *builtin_find(const char *name);
+const builtin *builtin_at(int i);   /* NULL past the end */
+
+/* ---- globals and the world ----------------------------------------- */
+
+typedef enum { G_UNDEFINED, G_VAR, G_FUNC, G_TABLE, G_EXTERN } gkind;
+
+/* A C function declared with (extern NAME "LIBRARY" "SYMBOL" (ARG-TYPES ...)
+ * RET-TYPE), resolved with dlopen/dlsym and called through libffi (ffi.c).
+ * Types: int32, int64, double, and the others ffi.c documents.  In the
+ * reference evaluator a call is an ordinary call; in compiled code it is a
+ * tool call in the trace (docs/trace-format.md). */
+typedef enum { XT_VOID, XT_INT32, XT_INT64, XT_DOUBLE, XT_STRING } xtype;
+
+struct extern_def {
+  int name;                  /* symbol */
+  char *library, *symbol;    /* as declared (in the definition's arena) */
+  int nargs;
+  xtype *args;
+  xtype ret;
+  void *fn;                  /* resolved address */
+  void *cif;                 /* prepared libffi call interface (ffi.c) */
+};
+
+/* Resolves and prepares an extern (dlopen, dlsym, ffi_prep_cif), with the
+ * call interface allocated in `mem` (the definition's arena); false with
+ * a message naming what is missing. */
+bool ffi_prepare(extern_def *x, arena *mem, char *err, size_t errlen);
+/* Calls it with tvl values (kinds checked against the declared types;
+ * string arguments and results go through w's interned strings); the
+ * result converted back (an int64 or double result that does not fit a
+ * 32-bit integer is an error, never a wrapped value).  Errors of a call
+ * have the kind "ffi". */
+bool ffi_invoke(world *w, const extern_def *x, const value *args, int nargs,
+                value *out, char *err, size_t errlen);
+/* "int32", "int64", "double", "string", "void". */
+const char *xtype_name(xtype t);
+
+typedef struct {
+  int n;
+  value *keys, *vals;
+  bool has_default;
+  value dflt;
+} table_def;
+
+struct gcell {
+  int name;
+  gkind kind;
+  value val;           /* G_VAR */
+  fn_def *fn;          /* G_FUNC */
+  table_def *table;    /* G_TABLE */
+  extern_def *ext;     /* G_EXTERN */
+  struct defblock *blk;/* owns fn / table / AST of the definition */
+  srcloc loc;          /* where it was defined */
+  uint32_t txn;        /* see world_txn_* */
+  uint64_t version;    /* bumped at every redefinition */
+};
+
+typedef struct {
+  int64_t max_steps;   /* calls + loop iterations in the evaluator */
+  int max_depth;       /* nested non-tail calls */
+  int64_t max_heap;    /* vector cells, all vectors together */
+} limits;
+
+typedef void (*out_fn)(void *ctx, const char *s, size_t n);
+
+struct world {
+  symtab syms;
+  VEC(char *) strings;         /* interned string literals */
+  src_registry src;
+  VEC(gcell *) globals;        /* indexed by symbol id, may hold NULL */
+  VEC(tvec *) heap;
+  int64_t heap_cells;
+  limits lim;
+  out_fn out;
+  void *out_ctx;
+  volatile int *interrupt;     /* set asynchronously by Ctrl-C */
+  /* transaction journal: a failed top-level form restores what it changed */
+  uint32_t txn;
+  VEC(struct gsave { gcell *cell; gcell old; bool redefine; }) gjournal;
+  VEC(struct vsave { tvec *v; int32_t n; value *items; }) vjournal;
+  int64_t heap_mark;           /* heap.n when the transaction began */
+};
+
+world *world_new(void);
+void world_free(world *w);
+/* Forget every definition and vector; keeps the source registry. */
+void world_reset(world *w);
+int world_intern_string(world *w, const char *s, size_t n);
+const char *world_string(const world *w, int id);
+gcell *world_cell(world *w, int sym);          /* created on demand */
+gcell *world_find(const world *w, int sym);    /* NULL if never seen */
+
+/* A transaction around each top-level form. */
+void world_txn_begin(world *w);
+void world_txn_commit(world *w);
+void world_txn_rollback(world *w);
+/* Called before a change: snapshots the cell / vector once per txn. */
+void world_save_cell(world *w, gcell *c);
+void world_save_vec(world *w, tvec *v);
+
+/* The arena of a top-level form that defines something is shared by every
+ * name the form defines: it is freed when the last of them is redefined. */
+typedef struct defblock {
+  arena mem;
+  int refs;
+} defblock;
+defblock *world_adopt(arena *mem);          /* takes the arena's contents */
+void defblock_release(defblock *b);
+/* Installs a definition in a cell, journaled so that rollback undoes it. */
+void world_define(world *w, gcell *c, gkind kind, value val, fn_def *fn,
+                  table_def *table, defblock *blk, srcloc loc);
+/* The same for an extern (x lives in blk). */
+void world_define_extern(world *w, gcell *c, extern_def *x, defblock *blk,
+                         srcloc loc);
+
+tvec *world_new_vec(world *w, int32_t n, value fill); /* NULL: heap limit */
+
+/* ---- errors --------------------------------------------------------- */
+
+typedef struct {
+  srcloc loc;
+  char *msg;          /* owned */
+  const char *kind;   /* "syntax", "check", "overflow", "bounds", ... */
+} lang_error;
+
+void lang_error_free(lang_error *e);
+void lang_error_set(lang_error *e, srcloc loc, const char *kind,
+                    const char *fmt, ...) TVL_PRINTF(4, 5);
+
+/* ---- expander ------------------------------------------------------- */
+
+/* Turns one top-level form into an AST allocated in `mem`.  Returns NULL
+ * and fills err on a malformed form. */
+ast *ex_expand_toplevel(world *w, const sx *form, arena *mem, lang_error *err);
+
+/* ---- checker -------------------------------------------------------- */
+
+/* Resolves names, lays out frames, marks tail calls, checks arity and the
+ * kinds that are known statically.  `later` lists names a script will
+ * define further down (may be NULL); other unknown globals are errors at
+ * top level and warnings inside function bodies (reported through warn). */
+typedef void (*warn_fn)(void *ctx, srcloc loc, const char *msg);
+bool ck_check_toplevel(world *w, ast *form, int *toplevel_frame,
+                       const int *later, int nlater,
+                       warn_fn warn, void *warn_ctx, lang_error *err);
+
+/* ---- reference evaluator ------------------------------------------- */
+
+typedef enum {
+  EV_OK, EV_ERROR
+} ev_status;
+
+typedef struct {
+  value result;
+  int64_t steps;
+  bool defined;          /* the form was a definition */
+  int def_name;          /* symbol defined */
+} ev_outcome;
+
+/* Evaluates a checked top-level form.  Definitions are committed to the
+ * world; on error the world is left exactly as it was before the form. */
+ev_status ev_toplevel(world *w, ast *form, int frame_size, arena *form_mem,
+                      ev_outcome *out, lang_error *err);
+/* The same, with definitions keeping `blk` (the caller's reference stays
+ * the caller's). */
+ev_status ev_toplevel_in(world *w, ast *form, int frame_size, defblock *blk,
+                         ev_outcome *out, lang_error *err);
+
+/* Runs fn(arg) on a thread whose stack is deep enough for the recursion
+ * limits (in place when already on one).  Every pass over a form runs
+ * there, so that no input can exhaust the C stack. */
+void lang_run_deep(void (*fn)(void *), void *arg);
+
+/* Printing in Scheme's `display` and `write` styles (circular vectors
+ * with datum labels), and Scheme's eqv? and equal?. */
+void value_print(const world *w, value v, strbuf *out, bool write);
+bool value_eqv(value x, value y);
+bool value_equal(value x, value y);
+
+/* Used by builtins. */
+TVL_NORETURN void ev_fail(ev_ctx *c, srcloc loc, const char *kind,
+                          const char *fmt, ...) TVL_PRINTF(4, 5);
+TVL_NORETURN void ev_heap_full(ev_ctx *c, srcloc loc);
+world *ev_world(ev_ctx *c);
+void ev_output(ev_ctx *c, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,556 @@
+/* world.c - symbols, interned strings, global cells, the vector heap, the
+ * per-form transaction journal, errors and value printing. */
+#include "config.h"
+
+#include "lang.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- symbols -------------------------------------------------------- */
+
+static uint32_t hash_bytes(const char *s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+void symtab_init(symtab *t) {
+  memset(t, 0, sizeof *t);
+  t->hash_cap = 256;
+  t->hash = xmalloc((size_t)t->hash_cap * sizeof(int));
+  for (int i = 0; i < t->hash_cap; i++) t->hash[i] = -1;
+}
+
+void symtab_free(symtab *t) {
+  for (int i = 0; i < t->names.n; i++) free(t->names.v[i]);
+  VEC_FREE(t->names);
+  free(t->hash);
+  t->hash = NULL;
+}
+
+static int probe(const symtab *t, const char *s, size_t n) {
+  uint32_t mask = (uint32_t)t->hash_cap - 1;
+  uint32_t i = hash_bytes(s, n) & mask;
+  for (;;) {
+    int id = t->hash[i];
+    if (id < 0) return -(int)i - 1;
+    const char *name = t->names.v[id];
+    if (strlen(name) == n && !memcmp(name, s, n)) return id;
+    i = (i + 1) & mask;
+  }
+}
+
+int sym_lookup(const symtab *t, const char *s, size_t n) {
+  int p = probe(t, s, n);
+  return p >= 0 ? p : -1;
+}
+
+int sym_intern(symtab *t, const char *s, size_t n) {
+  int p = probe(t, s, n);
+  if (p >= 0) return p;
+  if ((t->names.n + 1) * 2 > t->hash_cap) {
+    int cap = t->hash_cap * 2;
+    free(t->hash);
+    t->hash = xmalloc((size_t)cap * sizeof(int));
+    t->hash_cap = cap;
+    for (int i = 0; i < cap; i++) t->hash[i] = -1;
+    for (int id = 0; id < t->names.n; id++) {
+      const char *nm = t->names.v[id];
+      int q = probe(t, nm, strlen(nm));
+      t->hash[-q - 1] = id;
+    }
+    p = probe(t, s, n);
+  }
+  char *copy = xmalloc(n + 1);
+  memcpy(copy, s, n);
+  copy[n] = 0;
+  VEC_PUSH(t->names, copy);
+  t->hash[-p - 1] = t->names.n - 1;
+  return t->names.n - 1;
+}
+
+const char *sym_name(const symtab *t, int id) {
+  if (id < 0 || id >= t->names.n) return "?";
+  return t->names.v[id];
+}
+
+const char *vkind_name(vkind k) {
+  switch (k) {
+  case VK_VOID: return "the unspecified value";
+  case VK_INT: return "an integer";
+  case VK_BOOL: return "a boolean";
+  case VK_SYM: return "a symbol";
+  case VK_STR: return "a string";
+  case VK_VEC: return "a vector";
+  }
+  return "a value";
+}
+
+/* ---- the world ------------------------------------------------------ */
+
+world *world_new(void) {
+  world *w = xcalloc(1, sizeof *w);
+  symtab_init(&w->syms);
+  src_init(&w->src);
+  w->lim.max_steps = 100000000;
+  w->lim.max_depth = 10000;
+  w->lim.max_heap = (int64_t)1 << 22;
+  return w;
+}
+
+static void free_definitions(world *w) {
+  for (int i = 0; i < w->globals.n; i++) {
+    gcell *c = w->globals.v[i];
+    if (!c) continue;
+    defblock_release(c->blk);
+    free(c);
+  }
+  VEC_FREE(w->globals);
+  for (int i = 0; i < w->heap.n; i++) {
+    free(w->heap.v[i]->items);
+    free(w->heap.v[i]);
+  }
+  VEC_FREE(w->heap);
+  w->heap_cells = 0;
+}
+
+void world_free(world *w) {
+  if (!w) return;
+  free_definitions(w);
+  for (int i = 0; i < w->strings.n; i++) free(w->strings.v[i]);
+  VEC_FREE(w->strings);
+  VEC_FREE(w->gjournal);
+  VEC_FREE(w->vjournal);
+  symtab_free(&w->syms);
+  src_free(&w->src);
+  free(w);
+}
+
+void world_reset(world *w) {
+  free_definitions(w);
+  w->gjournal.n = 0;
+  w->vjournal.n = 0;
+}
+
+int world_intern_string(world *w, const char *s, size_t n) {
+  for (int i = 0; i < w->strings.n; i++)
+    if (strlen(w->strings.v[i]) == n && !memcmp(w->strings.v[i], s, n))
+      return i;
+  char *c = xmalloc(n + 1);
+  memcpy(c, s, n);
+  c[n] = 0;
+  VEC_PUSH(w->strings, c);
+  return w->strings.n - 1;
+}
+
+const char *world_string(const world *w, int id) {
+  return id >= 0 && id < w->strings.n ? w->strings.v[id] : "";
+}
+
+gcell *world_find(const world *w, int sym) {
+  return sym >= 0 && sym < w->globals.n ? w->globals.v[sym] : NULL;
+}
+
+gcell *world_cell(world *w, int sym) {
+  while (w->globals.n <= sym) VEC_PUSH(w->globals, (gcell *)NULL);
+  if (!w->globals.v[sym]) {
+    gcell *c = xcalloc(1, sizeof *c);
+    c->name = sym;
+    c->kind = G_UNDEFINED;
+    w->globals.v[sym] = c;
+  }
+  return w->globals.v[sym];
+}
+
+tvec *world_new_vec(world *w, int32_t n, value fill) {
+  if (n < 0 || w->heap_cells + n + 2 > w->lim.max_heap) return NULL;
+  tvec *t = xcalloc(1, sizeof *t);
+  t->n = n;
+  t->txn = w->txn;
+  t->id = w->heap.n;
+  t->items = xmalloc((size_t)(n ? n : 1) * sizeof(value));
+  for (int32_t i = 0; i < n; i++) t->items[i] = fill;
+  VEC_PUSH(w->heap, t);
+  w->heap_cells += n + 2;
+  return t;
+}
+
+/* ---- transactions --------------------------------------------------- */
+
+/* Every change a top-level form makes to a global cell or to a vector that
+ * existed before the form is journaled on first touch; vectors made by the
+ * form itself are simply dropped on rollback. */
+void world_txn_begin(world *w) {
+  w->txn++;
+  w->gjournal.n = 0;
+  w->vjournal.n = 0;
+  w->heap_mark = w->heap.n;
+}
+
+void world_save_cell(world *w, gcell *c) {
+  if (c->txn == w->txn) return;
+  struct gsave s = {c, *c, false};
+  VEC_PUSH(w->gjournal, s);
+  c->txn = w->txn;
+}
+
+defblock *world_adopt(arena *mem) {
+  defblock *b = xcalloc(1, sizeof *b);
+  b->mem = *mem;
+  arena_init(mem);
+  return b;
+}
+
+void defblock_release(defblock *b) {
+  if (b && --b->refs <= 0) {
+    arena_free(&b->mem);
+    free(b);
+  }
+}
+
+void world_define(world *w, gcell *c, gkind kind, value val, fn_def *fn,
+                  table_def *table, defblock *blk, srcloc loc) {
+  struct gsave s = {c, *c, true};
+  VEC_PUSH(w->gjournal, s);
+  c->txn = w->txn;
+  if (blk) blk->refs++;
+  c->kind = kind;
+  c->val = val;
+  c->fn = fn;
+  c->table = table;
+  c->ext = NULL;
+  c->blk = blk;
+  c->loc = loc;
+  /* versions are never reused, even after a rollback: a compiled program
+   * built from a definition that was undone must not look current */
+  static uint64_t next_version;
+  c->version = ++next_version;
+}
+
+void world_define_extern(world *w, gcell *c, extern_def *x, defblock *blk,
+                         srcloc loc) {
+  world_define(w, c, G_EXTERN, v_void(), NULL, NULL, blk, loc);
+  c->ext = x;
+}
+
+void world_save_vec(world *w, tvec *v) {
+  if (v->txn == w->txn) return;
+  struct vsave s = {v, v->n, xmalloc((size_t)(v->n ? v->n : 1) * sizeof(value))};
+  memcpy(s.items, v->items, (size_t)v->n * sizeof(value));
+  VEC_PUSH(w->vjournal, s);
+  v->txn = w->txn;
+}
+
+void world_txn_commit(world *w) {
+  /* Definitions replaced by this form give up their arenas now. */
+  for (int i = 0; i < w->gjournal.n; i++) {
+    struct gsave *s = &w->gjournal.v[i];
+    if (s->redefine) defblock_release(s->old.blk);
+  }
+  for (int i = 0; i < w->vjournal.n; i++) free(w->vjournal.v[i].items);
+  w->gjournal.n = 0;
+  w->vjournal.n = 0;
+}
+
+void world_txn_rollback(world *w) {
+  for (int i = w->gjournal.n - 1; i >= 0; i--) {
+    struct gsave *s = &w->gjournal.v[i];
+    if (s->redefine) defblock_release(s->cell->blk);
+    uint32_t txn = s->cell->txn;
+    *s->cell = s->old;
+    s->cell->txn = txn;
+  }
+  for (int i = w->vjournal.n - 1; i >= 0; i--) {
+    struct vsave *s = &w->vjournal.v[i];
+    memcpy(s->v->items, s->items, (size_t)s->n * sizeof(value));
+    free(s->items);
+  }
+  for (int i = (int)w->heap_mark; i < w->heap.n; i++) {
+    w->heap_cells -= w->heap.v[i]->n + 2;
+    free(w->heap.v[i]->items);
+    free(w->heap.v[i]);
+  }
+  w->heap.n = (int)w->heap_mark;
+  w->gjournal.n = 0;
+  w->vjournal.n = 0;
+}
+
+/* ---- errors --------------------------------------------------------- */
+
+void lang_error_free(lang_error *e) {
+  free(e->msg);
+  e->msg = NULL;
+}
+
+void lang_error_set(lang_error *e, srcloc loc, const char *kind,
+                    const char *fmt, ...) {
+  strbuf b;
+  sb_init(&b);
+  va_list ap;
+  va_start(ap, fmt);
+  sb_vprintf(&b, fmt, ap);
+  va_end(ap);
+  free(e->msg);
+  e->msg = sb_detach(&b);
+  e->loc = loc;
+  e->kind = kind;
+}
+
+/* ---- maps keyed by vector ------------------------------------------- */
+
+/* Printing and equal? walk vector graphs that may share structure or be
+ * circular; they remember what they saw here (open addressing on the
+ * address, sized to what the walk touches, not to the whole heap). */
+typedef struct {
+  const tvec **keys;
+  int *vals;
+  int cap, n;
+} vec_map;
+
+static void vmap_free(vec_map *m) {
+  free(m->keys);
+  free(m->vals);
+  memset(m, 0, sizeof *m);
+}
+
+static size_t vmap_hash(const tvec *k, int cap) {
+  uintptr_t h = (uintptr_t)k;
+  h ^= h >> 17;
+  h *= (uintptr_t)0x9E3779B97F4A7C15u;
+  return (size_t)(h >> 7) & (size_t)(cap - 1);
+}
+
+static void vmap_grow(vec_map *m) {
+  vec_map bigger = {0};
+  bigger.cap = m->cap ? m->cap * 2 : 64;
+  bigger.keys = xcalloc((size_t)bigger.cap, sizeof *bigger.keys);
+  bigger.vals = xmalloc((size_t)bigger.cap * sizeof *bigger.vals);
+  for (int i = 0; i < m->cap; i++) {
+    if (!m->keys[i]) continue;
+    size_t j = vmap_hash(m->keys[i], bigger.cap);
+    while (bigger.keys[j]) j = (j + 1) & (size_t)(bigger.cap - 1);
+    bigger.keys[j] = m->keys[i];
+    bigger.vals[j] = m->vals[i];
+  }
+  bigger.n = m->n;
+  vmap_free(m);
+  *m = bigger;
+}
+
+/* The value stored for k, inserted as `init` when k is new. */
+static int *vmap_at(vec_map *m, const tvec *k, int init) {
+  if ((m->n + 1) * 2 > m->cap) vmap_grow(m);
+  size_t j = vmap_hash(k, m->cap);
+  while (m->keys[j] && m->keys[j] != k) j = (j + 1) & (size_t)(m->cap - 1);
+  if (!m->keys[j]) {
+    m->keys[j] = k;
+    m->vals[j] = init;
+    m->n++;
+  }
+  return &m->vals[j];
+}
+
+/* ---- equivalence ---------------------------------------------------- */
+
+bool value_eqv(value x, value y) {
+  if (x.kind != y.kind) return false;
+  if (x.kind == VK_VEC) return x.vec == y.vec;
+  if (x.kind == VK_VOID) return true;
+  return x.i == y.i;
+}
+
+typedef VEC(int) uf_parents;
+
+static int uf_find(uf_parents *p, int i) {
+  while (p->v[i] != i) {
+    p->v[i] = p->v[p->v[i]];   /* path halving */
+    i = p->v[i];
+  }
+  return i;
+}
+
+static int uf_index(vec_map *m, uf_parents *p, const tvec *t) {
+  int fresh = p->n;
+  int *slot = vmap_at(m, t, fresh);
+  if (*slot == fresh) VEC_PUSH(*p, fresh);
+  return *slot;
+}
+
+/* Element-wise equality that terminates on circular vectors: two vectors
+ * under comparison are assumed equal (their classes are merged) while
+ * their elements are compared, which is sound because any difference
+ * found anywhere makes the whole answer #f.  Iterative: vectors may nest
+ * millions deep. */
+typedef struct {
+  value a, b;
+} value_pair;
+
+bool value_equal(value x, value y) {
+  VEC(value_pair) todo = {0};
+  vec_map seen = {0};
+  uf_parents parent = {0};
+  bool same = true;
+  value_pair first = {x, y};
+  VEC_PUSH(todo, first);
+  while (same && todo.n > 0) {
+    value_pair p = todo.v[--todo.n];
+    if (p.a.kind != VK_VEC || p.b.kind != VK_VEC) {
+      same = value_eqv(p.a, p.b);
+      continue;
+    }
+    if (p.a.vec == p.b.vec) continue;
+    int ra = uf_find(&parent, uf_index(&seen, &parent, p.a.vec));
+    int rb = uf_find(&parent, uf_index(&seen, &parent, p.b.vec));
+    if (ra == rb) continue;
+    if (p.a.vec->n != p.b.vec->n) {
+      same = false;
+      continue;
+    }
+    parent.v[ra] = rb;
+    for (int32_t i = p.a.vec->n - 1; i >= 0; i--) {
+      value_pair q = {p.a.vec->items[i], p.b.vec->items[i]};
+      VEC_PUSH(todo, q);
+    }
+  }
+  VEC_FREE(todo);
+  VEC_FREE(parent);
+  vmap_free(&seen);
+  return same;
+}
+
+/* ---- printing ------------------------------------------------------- */
+
+static void print_scalar(const world *w, value v, strbuf *out, bool write) {
+  switch ((vkind)v.kind) {
+  case VK_VOID:
+    sb_puts(out, "#<unspecified>");
+    return;
+  case VK_INT:
+    sb_printf(out, "%d", (int)v.i);
+    return;
+  case VK_BOOL:
+    sb_puts(out, v.i ? "#t" : "#f");
+    return;
+  case VK_SYM:
+    sb_puts(out, sym_name(&w->syms, v.i));
+    return;
+  case VK_STR: {
+    const char *s = world_string(w, v.i);
+    if (!write) {
+      sb_puts(out, s);
+      return;
+    }
+    sb_putc(out, '"');
+    for (; *s; s++) {
+      if (*s == '"' || *s == '\\') sb_putc(out, '\\');
+      if (*s == '\n') sb_puts(out, "\\n");
+      else if (*s == '\t') sb_puts(out, "\\t");
+      else if (*s == '\r') sb_puts(out, "\\r");
+      else sb_putc(out, *s);
+    }
+    sb_putc(out, '"');
+    return;
+  }
+  case VK_VEC:
+    return;
+  }
+}
+
+enum { PV_ON_PATH = 1, PV_DONE = 2, PV_TARGET = 4 };
+
+typedef struct walk {
+  const tvec *t;
+  int32_t next;
+} walk;
+typedef VEC(walk) walk_stack;
+
+/* Depth-first over the vectors reachable from t; marks PV_TARGET on every
+ * vector reached again while it is still being walked.  Every cycle
+ * contains such a vector, so labelling those cuts every cycle.  Returns
+ * whether there was one. */
+static bool find_cycles(const tvec *t, vec_map *m) {
+  walk_stack st = {0};
+  bool cyclic = false;
+  walk w0 = {t, 0};
+  VEC_PUSH(st, w0);
+  *vmap_at(m, t, 0) = PV_ON_PATH;
+  while (st.n > 0) {
+    walk *top = &st.v[st.n - 1];
+    if (top->next == top->t->n) {
+      *vmap_at(m, top->t, 0) = (*vmap_at(m, top->t, 0) & PV_TARGET) | PV_DONE;
+      st.n--;
+      continue;
+    }
+    value item = top->t->items[top->next++];
+    if (item.kind != VK_VEC) continue;
+    int *state = vmap_at(m, item.vec, 0);
+    if (*state & PV_ON_PATH) {
+      *state |= PV_TARGET;
+      cyclic = true;
+    } else if (!*state) {
+      *state = PV_ON_PATH;
+      walk w = {item.vec, 0};
+      VEC_PUSH(st, w);
+    }
+  }
+  VEC_FREE(st);
+  return cyclic;
+}
+
+/* Opens a vector, or refers back to it; false when it must not be walked
+ * into (a label printed before).  Labels are numbered in print order as
+ * in R7RS: #0=#(1 #0#). */
+static bool open_vector(const tvec *t, vec_map *labels, const vec_map *cyc,
+                        int *nlabels, strbuf *out) {
+  if (cyc) {
+    int *state = vmap_at((vec_map *)cyc, t, 0);
+    if (*state & PV_TARGET) {
+      int *label = vmap_at(labels, t, -1);
+      if (*label >= 0) {
+        sb_printf(out, "#%d#", *label);
+        return false;
+      }
+      *label = (*nlabels)++;
+      sb_printf(out, "#%d=", *label);
+    }
+  }
+  sb_puts(out, "#(");
+  return true;
+}
+
+/* Iterative, so that deeply nested vectors print in full. */
+void value_print(const world *w, value v, strbuf *out, bool write) {
+  if (v.kind != VK_VEC) {
+    print_scalar(w, v, out, write);
+    return;
+  }
+  vec_map cyc = {0}, labels = {0};
+  bool cyclic = find_cycles(v.vec, &cyc);
+  int nlabels = 0;
+  walk_stack st = {0};
+  if (open_vector(v.vec, &labels, cyclic ? &cyc : NULL, &nlabels, out)) {
+    walk w0 = {v.vec, 0};
+    VEC_PUSH(st, w0);
+  }
+  while (st.n > 0) {
+    walk *top = &st.v[st.n - 1];
+    if (top->next == top->t->n) {
+      sb_putc(out, ')');
+      st.n--;
+      continue;
+    }
+    if (top->next > 0) sb_putc(out, ' ');
+    value item = top->t->items[top->next++];
+    if (item.kind != VK_VEC) {
+      print_scalar(w, item, out, write);
+    } else if (open_vector(item.vec, &labels, cyclic ? &cyc : NULL, &nlabels,
+                           out)) {
+      walk wi = {item.vec, 0};
+      VEC_PUSH(st, wi);
+    }
+  }
+  VEC_FREE(st);
+  vmap_free(&cyc);
+  vmap_free(&labels);
+}

@@ -1,0 +1,476 @@
+/* runner.c - the compile cache and transformer runs. */
+#include "config.h"
+
+#include "runner.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct {
+  gcell *cell;
+  uint64_t version;
+  int kind;             /* value kind of a global variable */
+} dep;
+
+typedef struct {
+  gcell *fn;
+  mprog *prog;
+  VEC(dep) deps;
+} entry;
+
+struct runner {
+  world *w;
+  VEC(entry) cache;
+  mprog *scratch;       /* the last expression's program */
+  kv_kind kv;
+  int64_t max_tokens;
+  volatile int *interrupt;
+  bool progress;
+  double milp;
+  const runner_hooks *hooks;   /* set during runner_trace* only */
+};
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+void run_out_init(run_out *r) {
+  memset(r, 0, sizeof *r);
+  sb_init(&r->output);
+  sb_init(&r->result);
+}
+
+void run_out_free(run_out *r) {
+  sb_free(&r->output);
+  sb_free(&r->result);
+  lang_error_free(&r->err);
+}
+
+runner *runner_new(world *w) {
+  runner *r = xcalloc(1, sizeof *r);
+  r->w = w;
+  r->kv = KV_HULL;
+  r->max_tokens = w->lim.max_steps;
+  return r;
+}
+
+static void entry_free(entry *e) {
+  mprog_free(e->prog);
+  VEC_FREE(e->deps);
+}
+
+void runner_free(runner *r) {
+  if (!r) return;
+  for (int i = 0; i < r->cache.n; i++) entry_free(&r->cache.v[i]);
+  VEC_FREE(r->cache);
+  mprog_free(r->scratch);
+  free(r);
+}
+
+void runner_set_kv(runner *r, kv_kind kind) { r->kv = kind; }
+
+void runner_set_limits(runner *r, int64_t max_tokens, volatile int *interrupt) {
+  r->max_tokens = max_tokens;
+  r->interrupt = interrupt;
+}
+
+void runner_set_progress(runner *r, bool on) { r->progress = on; }
+
+void runner_set_milp(runner *r, double seconds) { r->milp = seconds; }
+
+/* ---- compiling ------------------------------------------------------ */
+
+static int value_kind(const gcell *g) {
+  return g->kind == G_VAR ? g->val.kind : -1;
+}
+
+static void record_deps(const ir_prog *ir, entry *e) {
+  for (int i = 0; i < ir->deps.n; i++) {
+    gcell *g = ir->deps.v[i];
+    bool seen = false;
+    for (int j = 0; j < e->deps.n; j++) seen |= e->deps.v[j].cell == g;
+    if (seen) continue;
+    dep d = {g, g->version, value_kind(g)};
+    VEC_PUSH(e->deps, d);
+  }
+}
+
+static bool deps_valid(const entry *e) {
+  /* the stack is sized for the depth limit when compiled */
+  if (e->prog && e->prog->max_depth != e->prog->w->lim.max_depth) return false;
+  for (int i = 0; i < e->deps.n; i++) {
+    const dep *d = &e->deps.v[i];
+    if (d->cell->version != d->version || value_kind(d->cell) != d->kind) return false;
+  }
+  return true;
+}
+
+static mprog *compile_ir(ir_prog *ir, double milp, lang_error *err,
+                         srcloc loc) {
+  char msg[512] = "";
+  sched_opts o;
+  memset(&o, 0, sizeof o);
+  o.time_limit = milp;
+  mprog *p = machine_compile(ir, milp > 0 ? &o : NULL, msg, sizeof msg);
+  if (!p) {
+    /* a value whose kind only a caller decides is not an error of the
+     * definition itself */
+    bool incomplete = strstr(msg, "kind is not known") != NULL;
+    lang_error_set(err, loc, incomplete ? "incomplete" : "compile",
+                   "cannot compile this into a transformer: %s", msg);
+    return NULL;
+  }
+  return p;
+}
+
+static entry *find_entry(runner *r, gcell *fn) {
+  for (int i = 0; i < r->cache.n; i++)
+    if (r->cache.v[i].fn == fn) return &r->cache.v[i];
+  return NULL;
+}
+
+static const mprog *build_program(runner *r, gcell *fn, double milp,
+                                  lang_error *err);
+
+const mprog *runner_program(runner *r, gcell *fn, lang_error *err) {
+  entry *e = find_entry(r, fn);
+  if (e && e->prog && deps_valid(e)) return e->prog;
+  return build_program(r, fn, r->milp, err);
+}
+
+const mprog *runner_optimize(runner *r, gcell *fn, double seconds,
+                             lang_error *err) {
+  return build_program(r, fn, seconds, err);
+}
+
+static const mprog *build_program(runner *r, gcell *fn, double milp,
+                                  lang_error *err) {
+  entry *e = find_entry(r, fn);
+  ir_prog *ir = ir_lower_function(r->w, fn, err);
+  if (!ir) return NULL;
+  entry ne;
+  memset(&ne, 0, sizeof ne);
+  ne.fn = fn;
+  dep self = {fn, fn->version, -1};
+  VEC_PUSH(ne.deps, self);
+  record_deps(ir, &ne);
+  ne.prog = compile_ir(ir, milp, err, fn->loc);
+  if (!ne.prog) {
+    ir_free(ir);
+    VEC_FREE(ne.deps);
+    return NULL;
+  }
+  if (e) {
+    entry_free(e);
+    *e = ne;
+  } else {
+    VEC_PUSH(r->cache, ne);
+    e = &r->cache.v[r->cache.n - 1];
+  }
+  return e->prog;
+}
+
+/* ---- running -------------------------------------------------------- */
+
+static void progress_line(runner *r, int64_t tokens, double t0, bool done) {
+  if (!r->progress) return;
+  double s = (now_ms() - t0) / 1e3;
+  if (done) {
+    fprintf(stderr, "\r\033[K");
+    return;
+  }
+  fprintf(stderr, "\r\033[K%lld tokens \xc2\xb7 %.0f tokens/s \xc2\xb7 %.1f s",
+          (long long)tokens, s > 0 ? tokens / s : 0.0, s);
+  fflush(stderr);
+}
+
+/* exec_push, reporting the position to the trace hooks, if any. */
+static bool push(runner *r, exec *ex, int token, int *next) {
+  int64_t pos = exec_position(ex);
+  if (!exec_push(ex, token, next)) return false;
+  if (r->hooks && r->hooks->on_token) r->hooks->on_token(r->hooks->ctx, pos, token, *next);
+  return true;
+}
+
+/* A tool call the trace is waiting on: calls the C function through
+ * libffi and gives the tokens that the host appends in the model's place
+ * (the result's value, or the call's ERR); their count. */
+static int tool_call(runner *r, const mprog *p, const mdecoder *d, int k,
+                     const int32_t *a, int toks[2], char *err, size_t errlen) {
+  const extern_def *x = p->externs.v[k]->ext;
+  value args[16];
+  value res = v_void();
+  bool ok = x->nargs <= 16;
+  for (int i = 0; i < x->nargs && ok; i++) {
+    if (x->args[i] != XT_STRING) {
+      args[i] = v_int(a[i]);
+      continue;
+    }
+    ok = a[i] >= 0 && a[i] < p->strs.n;
+    if (ok) args[i] = v_str(p->strs.v[a[i]]);
+    else snprintf(err, errlen, "argument %d of %s is not a string", i + 1,
+                  sym_name(&r->w->syms, x->name));
+  }
+  if (ok) ok = ffi_invoke(r->w, x, args, x->nargs, &res, err, errlen);
+  if (ok) {
+    int64_t v = res.kind == VK_INT || res.kind == VK_BOOL ? res.i : 0;
+    int n = machine_value_tokens(p, v, toks);
+    if (n) return n;
+    snprintf(err, errlen, "the result of %s does not fit the vocabulary",
+             sym_name(&r->w->syms, x->name));
+  }
+  toks[0] = machine_tool_error_token(p, d);
+  return 1;
+}
+
+/* Runs a program from its prompt; fills out, and decodes the trace. */
+static bool execute(runner *r, mprog *p, const value *args, int nargs,
+                    bool write_back, srcloc loc, run_out *out) {
+  char msg[512] = "";
+  int_vec prompt = {0}, gen = {0};
+  mload load = {{0}, 0};
+  bool ok = false;
+  exec *ex = NULL;
+  mtrace t;
+  mtrace_init(&t);
+  if (!machine_prompt(p, args, nargs, &prompt, &load, msg, sizeof msg)) {
+    lang_error_set(&out->err, loc, "compile", "cannot build the prompt: %s", msg);
+    goto done;
+  }
+  out->prompt_tokens = prompt.n;
+  double t0 = now_ms();
+  ex = exec_new(p->m, r->kv);
+  mdecoder dec;
+  mdecoder_init(&dec, p, prompt.v, prompt.n, &t);
+  /* displayed text appears as its tokens are generated */
+  dec.stream = r->w->out;
+  dec.stream_ctx = r->w->out_ctx;
+  if (r->hooks) {
+    exec_set_observer(ex, &r->hooks->obs);
+    if (r->hooks->on_start) r->hooks->on_start(r->hooks->ctx, p, prompt.v, prompt.n);
+  }
+  int next = -1;
+  for (int i = 0; i < prompt.n; i++)
+    if (!push(r, ex, prompt.v[i], &next)) {
+      lang_error_set(&out->err, loc, "executor", "%s", exec_error(ex));
+      goto done;
+    }
+  double last_report = t0;
+  bool shown = false;
+  int forced[2], nforced = 0, iforced = 0;
+  char tool_err[512] = "";
+  for (;;) {
+    /* a tool call's result comes from the host, not the argmax */
+    const int32_t *targs;
+    int k;
+    if (iforced == nforced && (k = mdecoder_tool_pending(&dec, &targs)) >= 0) {
+      nforced = tool_call(r, p, &dec, k, targs, forced, tool_err, sizeof tool_err);
+      iforced = 0;
+    }
+    if (iforced < nforced) next = forced[iforced++];
+    VEC_PUSH(gen, next);
+    if (!mdecoder_push(&dec, next, msg, sizeof msg)) {
+      lang_error_set(&out->err, loc, "executor", "%s", msg);
+      goto done;
+    }
+    if (t.halted || t.failed) break;
+    if (gen.n >= r->max_tokens) {
+      lang_error_set(&out->err, loc, "steps",
+                     "step limit reached: %lld tokens (raise it with "
+                     "--max-steps or :limit steps N)", (long long)r->max_tokens);
+      goto done;
+    }
+    if (r->interrupt && *r->interrupt) {
+      lang_error_set(&out->err, loc, "interrupt", "interrupted (Ctrl-C)");
+      goto done;
+    }
+    if ((gen.n & 4095) == 0 && r->progress) {
+      double now = now_ms();
+      if (now - t0 > 1000 && now - last_report > 200) {
+        progress_line(r, gen.n, t0, false);
+        last_report = now;
+        shown = true;
+      }
+    }
+    if (!push(r, ex, next, &next)) {
+      lang_error_set(&out->err, loc, "executor", "%s", exec_error(ex));
+      goto done;
+    }
+  }
+  if (shown) progress_line(r, gen.n, t0, true);
+  out->run_ms = now_ms() - t0;
+  out->tokens = gen.n;
+  out->steps = t.steps;
+  out->tool_calls = t.tool_calls;
+  sb_putn(&out->output, t.output.s ? t.output.s : "", t.output.n);
+  if (t.failed) {
+    const err_site *e = &p->sites.v[t.err_site];
+    if (!strcmp(e->kind, "extern") && tool_err[0])
+      lang_error_set(&out->err, e->loc, "ffi", "%s", tool_err);
+    else
+      lang_error_set(&out->err, e->loc, e->kind, "%s", e->msg);
+    goto done;
+  }
+  if (!t.halted) {
+    lang_error_set(&out->err, loc, "executor", "the program did not halt");
+    goto done;
+  }
+  sb_putn(&out->result, t.result.s ? t.result.s : "", t.result.n);
+  out->has_result = p->main_type_kind != T_VOID;
+  if (!machine_world_value(p, &t, &load, p->ir->main_type, t.result_value,
+                           &out->value, msg, sizeof msg)) {
+    lang_error_set(&out->err, loc, "executor", "%s", msg);
+    goto done;
+  }
+  if (write_back && !machine_write_back(p, &t, &load, msg, sizeof msg)) {
+    lang_error_set(&out->err, loc, "executor", "%s", msg);
+    goto done;
+  }
+  ok = true;
+done:
+  out->prog = p;
+  out->ok = ok;
+  exec_free(ex);
+  mtrace_free(&t);
+  mload_free(&load);
+  VEC_FREE(prompt);
+  VEC_FREE(gen);
+  return ok;
+}
+
+bool runner_eval(runner *r, const ast *expr, int frame, bool write_back,
+                 run_out *out) {
+  double t0 = now_ms();
+  ir_prog *ir = ir_lower_main(r->w, expr, frame, &out->err);
+  if (!ir) return false;
+  mprog *p = compile_ir(ir, 0, &out->err, expr->loc);
+  if (!p) {
+    ir_free(ir);
+    return false;
+  }
+  out->compile_ms = now_ms() - t0;
+  mprog_free(r->scratch);
+  r->scratch = p;
+  return execute(r, p, NULL, 0, write_back, expr->loc, out);
+}
+
+bool runner_compile_fn(runner *r, gcell *fn, run_out *out) {
+  double t0 = now_ms();
+  entry *e = find_entry(r, fn);
+  out->reused = e && e->prog && deps_valid(e);
+  const mprog *p = runner_program(r, fn, &out->err);
+  out->compile_ms = now_ms() - t0;
+  out->prog = p;
+  return p != NULL;
+}
+
+bool runner_call(runner *r, gcell *fn, const value *args, int nargs,
+                 bool write_back, run_out *out) {
+  double t0 = now_ms();
+  entry *e = find_entry(r, fn);
+  out->reused = e && e->prog && deps_valid(e);
+  mprog *p = (mprog *)runner_program(r, fn, &out->err);
+  out->compile_ms = now_ms() - t0;
+  if (!p) return false;
+  if (execute(r, p, args, nargs, write_back, fn->loc, out)) return true;
+  /* a global may hold a symbol the cached vocabulary lacks: rebuild once */
+  if (out->err.kind && !strcmp(out->err.kind, "compile") && e) {
+    e = find_entry(r, fn);
+    if (e) {
+      mprog_free(e->prog);
+      e->prog = NULL;
+    }
+    lang_error_free(&out->err);
+    p = (mprog *)runner_program(r, fn, &out->err);
+    if (!p) return false;
+    sb_clear(&out->output);
+    return execute(r, p, args, nargs, write_back, fn->loc, out);
+  }
+  return false;
+}
+
+void runner_recompile_dependents(runner *r, gcell *changed, strbuf *recompiled,
+                                 strbuf *reused) {
+  for (int i = 0; i < r->cache.n; i++) {
+    entry *e = &r->cache.v[i];
+    if (e->fn == changed || e->fn->kind != G_FUNC) continue;
+    bool depends = false;
+    for (int j = 0; j < e->deps.n; j++) depends |= e->deps.v[j].cell == changed;
+    const char *name = sym_name(&r->w->syms, e->fn->name);
+    if (depends || !deps_valid(e)) {
+      lang_error err = {0};
+      mprog_free(e->prog);
+      e->prog = NULL;
+      VEC_FREE(e->deps);
+      if (runner_program(r, e->fn, &err)) {
+        sb_printf(recompiled, "%s%s", recompiled->n ? " " : "", name);
+      } else {
+        sb_printf(recompiled, "%s%s (fails: %s)", recompiled->n ? " " : "", name,
+                  err.msg ? err.msg : "?");
+      }
+      lang_error_free(&err);
+    } else {
+      sb_printf(reused, "%s%s", reused->n ? " " : "", name);
+    }
+  }
+}
+
+void runner_summary(const mprog *p, const char *name, strbuf *out) {
+  sb_printf(out, "%s: %d layer%s \xc2\xb7 d_model %d \xc2\xb7 %d head%s \xc2\xb7 "
+                 "%d FFN units \xc2\xb7 %d step%s \xc2\xb7 %.1f ms",
+            name, p->pl.n_layers, p->pl.n_layers == 1 ? "" : "s", p->pl.d_model,
+            p->n_heads, p->n_heads == 1 ? "" : "s", p->n_units, p->npc,
+            p->npc == 1 ? "" : "s", p->compile_ms);
+  if (p->sched_note[0]) sb_printf(out, "\n  schedule: %s", p->sched_note);
+  if (p->slotmap.n) {
+    sb_puts(out, "\n  slots ");
+    for (int i = 0; i < p->slotmap.n; i++)
+      sb_printf(out, " %s\xe2\x86\x92%d", p->slotmap.v[i].label, p->slotmap.v[i].slot);
+  }
+}
+
+/* ---- traced runs ----------------------------------------------------- */
+
+/* The brute cache, the hooks, and no write-back, for one run. */
+static bool traced(runner *r, const runner_hooks *h, const ast *expr,
+                   int frame, gcell *fn, const value *args, int nargs,
+                   run_out *out) {
+  kv_kind kv = r->kv;
+  r->kv = KV_BRUTE;
+  r->hooks = h;
+  bool ok = fn ? runner_call(r, fn, args, nargs, false, out)
+               : runner_eval(r, expr, frame, false, out);
+  r->hooks = NULL;
+  r->kv = kv;
+  return ok;
+}
+
+bool runner_trace(runner *r, const ast *expr, int frame, const runner_hooks *h,
+                  run_out *out) {
+  return traced(r, h, expr, frame, NULL, NULL, 0, out);
+}
+
+bool runner_trace_call(runner *r, gcell *fn, const value *args, int nargs,
+                       const runner_hooks *h, run_out *out) {
+  return traced(r, h, NULL, 0, fn, args, nargs, out);
+}
+
+const mprog *runner_compile_expr(runner *r, const ast *expr, int frame,
+                                 lang_error *err) {
+  ir_prog *ir = ir_lower_main(r->w, expr, frame, err);
+  if (!ir) return NULL;
+  mprog *p = compile_ir(ir, 0, err, expr->loc);
+  if (!p) {
+    ir_free(ir);
+    return NULL;
+  }
+  mprog_free(r->scratch);
+  r->scratch = p;
+  return p;
+}

@@ -1,0 +1,67 @@
+/* session.h - one tvl session: the world of definitions plus the way forms
+ * are run (reference evaluator now; the compiled transformer later).  The
+ * REPL, the script runner and the public libtvl API all drive a session.
+ *
+ * Ownership: a session owns its world.  A form_result owns its strings and
+ * error until form_result_free(); values in it point into the world.
+ */
+#ifndef TVL_SESSION_H
+#define TVL_SESSION_H
+
+#include "lang/lang.h"
+
+typedef enum { MODE_REFERENCE, MODE_TRANSFORMER, MODE_CHECK } run_mode;
+
+typedef struct {
+  bool ok;
+  bool is_definition;
+  bool has_value;        /* an expression whose value is not unspecified */
+  value result;
+  strbuf text;           /* the value, printed as `write` does */
+  strbuf summary;        /* definition summary: "x = 5", "f: procedure ..." */
+  int64_t steps;         /* evaluator steps */
+  int64_t tokens;        /* transformer tokens (compiled mode) */
+  int64_t tool_calls;    /* externs the host called for the transformer */
+  double ms;             /* wall time of the run */
+  lang_error err;
+} form_result;
+
+void form_result_init(form_result *r);
+void form_result_free(form_result *r);
+
+struct runner;
+
+typedef struct session {
+  world *w;
+  run_mode mode;
+  warn_fn warn;
+  void *warn_ctx;
+  struct runner *run;    /* compiled programs (transformer and check modes) */
+  bool brute;            /* use the brute-force KV cache instead of the hull */
+  bool progress;         /* a progress line on stderr during long runs */
+  double milp_limit;     /* seconds of MILP scheduling per procedure
+                            definition; 0: the list schedule only */
+} session;
+
+session *session_new(void);
+void session_free(session *s);
+/* Expands, checks and runs one top-level form; takes the form's arena.
+ * On failure the session's definitions are exactly as before. */
+bool session_eval(session *s, rd_form *f, const int *later, int nlater,
+                  form_result *r);
+/* One line describing a global: "x = 5", "f: procedure (f x)", ...; a
+ * value printed longer than max_value bytes is cut short with " ..."
+ * (0: never). */
+enum { SUMMARY_VALUE_MAX = 200 };
+bool session_describe(session *s, int sym, size_t max_value, strbuf *out);
+/* Formats an error or warning with file:line:col and a caret. */
+void session_diag(session *s, srcloc loc, const char *severity,
+                  const char *msg, strbuf *out);
+/* Transformer and check modes (compiled.c): runs a checked form. */
+void session_eval_compiled(session *s, ast *a, int frame, rd_form *f,
+                           form_result *r);
+const char *run_mode_name(run_mode m);
+/* The names a run of forms will define, for forward references. */
+void session_collect_defines(session *s, const sx *form, int_vec *names);
+
+#endif

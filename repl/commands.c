@@ -1,0 +1,536 @@
+/* commands.c - the colon commands and the command-line options.  One table
+ * each; dispatch, abbreviations, :help and the man-page test all read
+ * these tables, so a command cannot exist without being documented. */
+#include "config.h"
+
+#include "inspect.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void cmd_help(shell *sh, const char *args);
+static void cmd_quit(shell *sh, const char *args);
+static void cmd_load(shell *sh, const char *args);
+static void cmd_reset(shell *sh, const char *args);
+static void cmd_env(shell *sh, const char *args);
+static void cmd_limit(shell *sh, const char *args);
+static void cmd_mode(shell *sh, const char *args);
+static void cmd_slots(shell *sh, const char *args);
+static void cmd_schedule(shell *sh, const char *args);
+static void cmd_optimize(shell *sh, const char *args);
+static void cmd_ir(shell *sh, const char *args);
+
+static const shell_command commands[] = {
+  {"help", "[NAME]", "list the commands, or explain a command, form or builtin", cmd_help},
+  {"quit", "", "leave tvl (Ctrl-D does the same)", cmd_quit},
+  {"load", "FILE", "run the forms of a file in this session", cmd_load},
+  {"reset", "", "forget every definition", cmd_reset},
+  {"env", "[NAME]", "list the definitions, or show one", cmd_env},
+  {"limit", "[steps|depth|heap N]", "show or set the limits that stop runaway programs", cmd_limit},
+  {"mode", "[reference|transformer|check]", "show or set how forms run", cmd_mode},
+  {"slots", "NAME [--svg FILE]", "the residual slots of a procedure's model: what each holds, and when", cmd_slots},
+  {"schedule", "NAME", "per layer, the heads and FFN units of a procedure's model", cmd_schedule},
+  {"optimize", "NAME [SECONDS]", "reschedule a procedure's model with the MILP (default 10 s)", cmd_optimize},
+  {"ir", "NAME", "the lowered program (statements) of a procedure", cmd_ir},
+  {"trace", "[--json] [--resid] [--steps N] EXPR [> FILE]", "run EXPR and show every generated token, what it means and what each head read", cmd_trace},
+  {"weights", "NAME [LAYER] [> FILE] | NAME --svg FILE", "the matrices of a procedure's model, by head and FFN unit, or a heat map", cmd_weights},
+  {"margins", "NAME [ARG ...] | (EXPR)", "how far a run of the model is from miscomputing: score gaps and FFN slack", cmd_margins},
+  {"export", "NAME FILE [ARG ...] | (EXPR) FILE", "save a model, its prompt and its decoding tables as safetensors", cmd_export},
+};
+enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+
+const shell_command *command_at(int i) {
+  return i >= 0 && i < NCOMMANDS ? &commands[i] : NULL;
+}
+
+static const shell_option options[] = {
+  {"-e", "EXPR", "evaluate EXPR and print its value; may be repeated"},
+  {"-i", NULL, "enter the REPL after running the files and expressions"},
+  {"-q", NULL, "no banner when the REPL starts"},
+  {"--max-steps", "N", "stop a program after N calls and loop iterations (default 100000000)"},
+  {"--max-depth", "N", "stop a recursion nested deeper than N calls (default 10000)"},
+  {"--max-heap", "N", "limit all vectors together to N cells (default 4194304)"},
+  {"--reference", NULL, "run everything with the reference evaluator instead of the transformer"},
+  {"--transformer", NULL, "compile every form and run it in the transformer (the default)"},
+  {"--check", NULL, "run every form in both and report the first difference"},
+  {"--kv", "hull|brute", "the attention KV cache: the O(log t) hull (default) or a linear scan"},
+  {"--milp", "SECONDS", "MILP scheduling time per procedure definition (default 1; 0: list schedule)"},
+  {"--stats", NULL, "follow each result with its token or step count and time"},
+  {"--no-stats", NULL, "do not show step counts and times (the default when not interactive)"},
+  {"--help", NULL, "show the options and exit (also -h)"},
+  {"--version", NULL, "show the version and exit (also -V)"},
+};
+
+const shell_option *option_at(int i) {
+  return i >= 0 && (size_t)i < sizeof options / sizeof options[0] ? &options[i] : NULL;
+}
+
+/* ---- the language, for :help NAME ---------------------------------- */
+
+static const struct { const char *name, *syntax, *brief; } forms[] = {
+  {"define", "(define NAME EXPR) | (define (NAME PARAM ...) BODY ...)", "define a variable or a procedure"},
+  {"deftable", "(deftable NAME (KEY VALUE) ... [(else DEFAULT)])", "define a lookup table; (NAME KEY) looks up"},
+  {"lambda", "(lambda (PARAM ...) BODY ...)", "a procedure, bound by define or let, or applied at once"},
+  {"let", "(let ((NAME EXPR) ...) BODY ...) | (let LOOP ((NAME EXPR) ...) BODY ...)", "local variables; the named form is a loop"},
+  {"let*", "(let* ((NAME EXPR) ...) BODY ...)", "local variables, each seeing the previous ones"},
+  {"letrec", "(letrec ((NAME EXPR) ...) BODY ...)", "local definitions that see each other"},
+  {"letrec*", "(letrec* ((NAME EXPR) ...) BODY ...)", "like letrec, the values computed in order"},
+  {"if", "(if TEST THEN [ELSE])", "choose by TEST (only #f is false)"},
+  {"cond", "(cond (TEST EXPR ...) ... [(else EXPR ...)])", "the first clause whose test is true"},
+  {"case", "(case KEY ((DATUM ...) EXPR ...) ... [(else EXPR ...)])", "the clause listing KEY"},
+  {"when", "(when TEST EXPR ...)", "run the body if TEST is true"},
+  {"unless", "(unless TEST EXPR ...)", "run the body if TEST is false"},
+  {"and", "(and EXPR ...)", "#f at the first false value, else the last value"},
+  {"or", "(or EXPR ...)", "the first true value, else #f"},
+  {"begin", "(begin EXPR ...)", "run in order; the value of the last"},
+  {"set!", "(set! NAME EXPR)", "assign a variable"},
+  {"do", "(do ((NAME INIT STEP) ...) (TEST RESULT ...) BODY ...)", "loop until TEST is true"},
+  {"while", "(while TEST BODY ...)", "loop while TEST is true"},
+  {"quote", "(quote DATUM) | 'DATUM", "a symbol, integer, boolean, string or vector as written"},
+};
+
+static const char *kind_word(arg_kind k) {
+  switch (k) {
+  case AK_INT: return "INT";
+  case AK_VEC: return "VECTOR";
+  case AK_BOOL: return "BOOL";
+  default: return "VALUE";
+  }
+}
+
+/* "(vector-ref VECTOR INT)", "(- INT [INT ...])", from the builtin table,
+ * so that :help cannot disagree with what the checker enforces. */
+static void builtin_synopsis(const builtin *b, strbuf *out) {
+  sb_printf(out, "(%s", b->name);
+  int shown = b->max_args < 0 ? b->min_args : b->max_args;
+  for (int i = 0; i < shown; i++) {
+    arg_kind k = b->per_arg ? b->per_arg[i] : b->arg;
+    sb_printf(out, i < b->min_args ? " %s" : " [%s]", kind_word(k));
+  }
+  if (b->max_args < 0) sb_printf(out, " [%s ...]", kind_word(b->arg));
+  sb_putc(out, ')');
+}
+
+static void help_on(shell *sh, const char *name) {
+  const char *n = name[0] == ':' ? name + 1 : name;
+  for (int i = 0; i < NCOMMANDS; i++)
+    if (!strcmp(commands[i].name, n)) {
+      shell_printf(sh, ":%s %s\n  %s\n", commands[i].name, commands[i].args,
+                   commands[i].brief);
+      return;
+    }
+  for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+    if (!strcmp(forms[i].name, name)) {
+      shell_printf(sh, "%s\n  %s\n", forms[i].syntax, forms[i].brief);
+      return;
+    }
+  const builtin *b = builtin_find(name);
+  if (b) {
+    strbuf syn;
+    sb_init(&syn);
+    builtin_synopsis(b, &syn);
+    shell_printf(sh, "%s\n  %s\n", syn.s, b->doc);
+    sb_free(&syn);
+    return;
+  }
+  shell_message(sh, "no help on '%s': it is not a command, special form or "
+                    "builtin", name);
+  sh->nerrors++;
+}
+
+/* Prints a word of a list wrapped at 78 columns; col -1 starts a new
+ * list with its title.  Returns the new column. */
+static int wrap_word(shell *sh, int col, const char *w) {
+  int len = (int)strlen(w);
+  if (col < 0) {
+    shell_printf(sh, "%s%s", col == -1 && sh->at_bol ? "" : "\n", w);
+    return len;
+  }
+  if (col + 1 + len > 78) {
+    shell_printf(sh, "\n ");
+    col = 1;
+  }
+  shell_printf(sh, " %s", w);
+  return col + 1 + len;
+}
+
+static void cmd_help(shell *sh, const char *args) {
+  if (args[0]) {
+    help_on(sh, args);
+    return;
+  }
+  shell_printf(sh, "Commands (a unique prefix is enough, e.g. :q):\n");
+  for (int i = 0; i < NCOMMANDS; i++) {
+    char head[64];
+    snprintf(head, sizeof head, ":%s %s", commands[i].name, commands[i].args);
+    shell_printf(sh, "  %-28s %s\n", head, commands[i].brief);
+  }
+  int col = wrap_word(sh, -1, "Special forms:");
+  for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+    col = wrap_word(sh, col, forms[i].name);
+  col = wrap_word(sh, -1, "Builtins:");
+  for (int i = 0; builtin_at(i); i++)
+    col = wrap_word(sh, col, builtin_at(i)->name);
+  shell_printf(sh, "\n:help NAME explains one of them; man tvl has the whole "
+                   "language.\n");
+}
+
+static void cmd_quit(shell *sh, const char *args) {
+  (void)args;
+  sh->quit = true;
+}
+
+static void cmd_load(shell *sh, const char *args) {
+  if (!args[0]) {
+    shell_message(sh, ":load needs a file name");
+    sh->nerrors++;
+    return;
+  }
+  sh->load_depth++;
+  shell_run_file(sh, args);
+  sh->load_depth--;
+}
+
+static void cmd_reset(shell *sh, const char *args) {
+  (void)args;
+  world_reset(sh->s->w);
+  shell_printf(sh, "every definition is forgotten\n");
+}
+
+static void cmd_env(shell *sh, const char *args) {
+  world *w = sh->s->w;
+  strbuf b;
+  sb_init(&b);
+  if (args[0]) {
+    int sym = sym_lookup(&w->syms, args, strlen(args));
+    if (sym < 0 || !session_describe(sh->s, sym, 0, &b)) {
+      if (builtin_find(args))
+        shell_message(sh, "%s is a builtin, not a definition (:help %s "
+                          "describes it)", args, args);
+      else
+        shell_message(sh, "%s is not defined", args);
+      sh->nerrors++;
+    } else {
+      shell_printf(sh, "%s\n", b.s);
+    }
+    sb_free(&b);
+    return;
+  }
+  int shown = 0;
+  for (int i = 0; i < w->globals.n; i++) {
+    sb_clear(&b);
+    if (w->globals.v[i] &&
+        session_describe(sh->s, i, SUMMARY_VALUE_MAX, &b)) {
+      shell_printf(sh, "%s\n", b.s);
+      shown++;
+    }
+  }
+  if (!shown) shell_printf(sh, "nothing is defined\n");
+  sb_free(&b);
+}
+
+static bool parse_count(const char *s, int64_t lo, int64_t hi, int64_t *out) {
+  char *end;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (errno || end == s || *end || v < lo || v > hi) return false;
+  *out = v;
+  return true;
+}
+
+static void cmd_limit(shell *sh, const char *args) {
+  limits *l = &sh->s->w->lim;
+  if (!args[0]) {
+    shell_printf(sh, "steps %lld\ndepth %d\nheap %lld\n",
+                 (long long)l->max_steps, l->max_depth, (long long)l->max_heap);
+    return;
+  }
+  char what[16];
+  int64_t v;
+  const char *sp = strchr(args, ' ');
+  size_t wl = sp ? (size_t)(sp - args) : strlen(args);
+  if (!sp || wl >= sizeof what) goto usage;
+  memcpy(what, args, wl);
+  what[wl] = 0;
+  while (*sp == ' ') sp++;
+  if (!strcmp(what, "steps") && parse_count(sp, 1, INT64_MAX / 2, &v)) l->max_steps = v;
+  else if (!strcmp(what, "depth") && parse_count(sp, 1, 1000000, &v)) l->max_depth = (int)v;
+  else if (!strcmp(what, "heap") && parse_count(sp, 0, (int64_t)1 << 24, &v)) l->max_heap = v;
+  else goto usage;
+  return;
+usage:
+  shell_message(sh, "usage: :limit [steps N | depth N | heap N] (steps at "
+                    "least 1, depth 1 to 1000000, heap 0 to 16777216)");
+  sh->nerrors++;
+}
+
+/* ---- dispatch ------------------------------------------------------- */
+
+void shell_command_line(shell *sh, const char *line) {
+  while (isspace((unsigned char)*line)) line++;
+  line++;   /* the colon */
+  while (isspace((unsigned char)*line)) line++;
+  const char *end = line;
+  while (*end && !isspace((unsigned char)*end)) end++;
+  size_t n = (size_t)(end - line);
+  const char *args = end;
+  while (isspace((unsigned char)*args)) args++;
+  char *a = xstrdup(args);
+  for (size_t k = strlen(a); k > 0 && isspace((unsigned char)a[k - 1]); k--)
+    a[k - 1] = 0;
+  const shell_command *found = NULL;
+  int matches = 0;
+  for (int i = 0; i < NCOMMANDS; i++) {
+    if (strlen(commands[i].name) == n && !strncmp(commands[i].name, line, n)) {
+      found = &commands[i];
+      matches = 1;
+      break;
+    }
+    if (n && !strncmp(commands[i].name, line, n)) {
+      found = &commands[i];
+      matches++;
+    }
+  }
+  if (matches == 1) {
+    found->run(sh, a);
+  } else if (matches == 0) {
+    shell_message(sh, "unknown command :%.*s (:help lists the commands)",
+                  (int)n, line);
+    sh->nerrors++;
+  } else {
+    strbuf b;
+    sb_init(&b);
+    for (int i = 0; i < NCOMMANDS; i++)
+      if (!strncmp(commands[i].name, line, n))
+        sb_printf(&b, "%s:%s", b.n ? ", " : "", commands[i].name);
+    shell_message(sh, "ambiguous command :%.*s could be %s", (int)n, line, b.s);
+    sb_free(&b);
+    sh->nerrors++;
+  }
+  free(a);
+}
+
+/* ---- the compiled model ------------------------------------------- */
+
+static void cmd_mode(shell *sh, const char *args) {
+  session *s = sh->s;
+  if (!args[0]) {
+    shell_printf(sh, "%s\n", run_mode_name(s->mode));
+    return;
+  }
+  if (!strcmp(args, "reference")) s->mode = MODE_REFERENCE;
+  else if (!strcmp(args, "transformer")) s->mode = MODE_TRANSFORMER;
+  else if (!strcmp(args, "check")) s->mode = MODE_CHECK;
+  else {
+    shell_message(sh, "usage: :mode [reference|transformer|check]");
+    sh->nerrors++;
+  }
+}
+
+/* The compiled program of the procedure NAME, or NULL (reported). */
+const mprog *program_of(shell *sh, const char *name) {
+  world *w = sh->s->w;
+  if (!name[0]) {
+    shell_message(sh, "this command needs the name of a procedure");
+    sh->nerrors++;
+    return NULL;
+  }
+  int sym = sym_lookup(&w->syms, name, strlen(name));
+  gcell *g = sym >= 0 ? world_find(w, sym) : NULL;
+  if (!g || g->kind != G_FUNC) {
+    shell_message(sh, "%s is not a procedure", name);
+    sh->nerrors++;
+    return NULL;
+  }
+  if (!sh->s->run) sh->s->run = runner_new(w);
+  lang_error err = {0};
+  const mprog *p = runner_program(sh->s->run, g, &err);
+  if (!p) {
+    shell_message(sh, "%s", err.msg ? err.msg : "cannot compile it");
+    sh->nerrors++;
+  }
+  lang_error_free(&err);
+  return p;
+}
+
+static void half_layer(int t, strbuf *out) {
+  if (t < 0) sb_puts(out, "in");
+  else if (t >= 1 << 20) sb_puts(out, "out");
+  else sb_printf(out, "L%d%s", t / 2, t % 2 ? "f" : "a");
+}
+
+/* "NAME --svg FILE": the name, and the file (NULL without --svg). */
+static bool svg_args(shell *sh, const char *args, const char *usage, char **name,
+                     char **path) {
+  iwords ws;
+  iwords_split(&ws, args);
+  *name = *path = NULL;
+  bool ok = ws.w.n == 1 || (ws.w.n == 3 && !strcmp(ws.w.v[1], "--svg"));
+  if (ok) {
+    *name = xstrdup(ws.w.v[0]);
+    if (ws.w.n == 3) *path = xstrdup(ws.w.v[2]);
+  } else {
+    shell_message(sh, "usage: %s", usage);
+    sh->nerrors++;
+  }
+  iwords_free(&ws);
+  return ok;
+}
+
+static void cmd_slots(shell *sh, const char *args) {
+  char *name, *path;
+  if (strstr(args, "--svg")) {
+    if (!svg_args(sh, args, ":slots NAME [--svg FILE]", &name, &path)) return;
+    const mprog *p = program_of(sh, name);
+    if (p && path) slots_svg(sh, p, name, path);
+    free(name);
+    free(path);
+    return;
+  }
+  const mprog *p = program_of(sh, args);
+  if (!p) return;
+  const gate_graph *gg = &p->gg;
+  const placement *pl = &p->pl;
+  shell_printf(sh, "%s: d_model %d, %d layers (a = attention, f = FFN half)\n",
+               args, pl->d_model, pl->n_layers);
+  strbuf b;
+  sb_init(&b);
+  for (int s = 0; s < pl->d_model; s++) {
+    sb_clear(&b);
+    sb_printf(&b, "%4d ", s);
+    int shown = 0;
+    for (int g = 0; g < gg->g.n; g++) {
+      if (pl->slot[g] != s || pl->time[g] == -3) continue;
+      if (shown++) sb_puts(&b, ", ");
+      sb_printf(&b, "%s [", gg->g.v[g].name);
+      half_layer(pl->live_from[g], &b);
+      sb_puts(&b, "..");
+      half_layer(pl->live_to[g] >= 2 * pl->n_layers ? 1 << 20 : pl->live_to[g], &b);
+      sb_putc(&b, ']');
+    }
+    shell_printf(sh, "%s\n", b.s);
+  }
+  sb_free(&b);
+}
+
+static void cmd_schedule(shell *sh, const char *args) {
+  const mprog *p = program_of(sh, args);
+  if (!p) return;
+  const gate_graph *gg = &p->gg;
+  const placement *pl = &p->pl;
+  for (int l = 0; l < pl->n_layers; l++) {
+    shell_printf(sh, "layer %d: %d head%s, %d FFN unit%s\n", l, pl->heads_per_layer[l],
+                 pl->heads_per_layer[l] == 1 ? "" : "s", pl->ffn_units[l],
+                 pl->ffn_units[l] == 1 ? "" : "s");
+    for (int g = 0; g < gg->g.n; g++)
+      if (gg->g.v[g].type == GT_HEAD && pl->time[g] == 2 * l)
+        shell_printf(sh, "  head %d  %s (%s, %d value%s)\n", pl->phys_head[g], gg->g.v[g].name,
+                     gg->g.v[g].tie == TIE_LATEST ? "latest" : "average", gg->g.v[g].dv,
+                     gg->g.v[g].dv == 1 ? "" : "s");
+    /* FFN gates, grouped by name */
+    VEC(struct grp { const char *name; int gates, units; }) grp = {0};
+    for (int g = 0; g < gg->g.n; g++) {
+      const gate *x = &gg->g.v[g];
+      if (x->type != GT_FFN || pl->time[g] != 2 * l + 1) continue;
+      int k = 0;
+      while (k < grp.n && strcmp(grp.v[k].name, x->name)) k++;
+      if (k == grp.n) {
+        struct grp e = {x->name, 0, 0};
+        VEC_PUSH(grp, e);
+      }
+      grp.v[k].gates++;
+      grp.v[k].units += x->nunits;
+    }
+    for (int k = 0; k < grp.n; k++)
+      shell_printf(sh, "  ffn   %-28s %3d gate%s %4d unit%s\n", grp.v[k].name, grp.v[k].gates,
+                   grp.v[k].gates == 1 ? " " : "s", grp.v[k].units, grp.v[k].units == 1 ? "" : "s");
+    int clears = 0;
+    for (int c = 0; c < pl->clears.n; c++) clears += pl->clears.v[c].layer == l;
+    if (clears) shell_printf(sh, "  ffn   %-28s     %4d unit%s\n", "slot clears", clears, clears == 1 ? "" : "s");
+    VEC_FREE(grp);
+  }
+}
+
+static void cmd_optimize(shell *sh, const char *args) {
+  char name[256];
+  double secs = 10;
+  const char *sp = strchr(args, ' ');
+  size_t n = sp ? (size_t)(sp - args) : strlen(args);
+  if (n >= sizeof name) n = sizeof name - 1;
+  memcpy(name, args, n);
+  name[n] = 0;
+  if (sp) {
+    char *end;
+    secs = strtod(sp + 1, &end);
+    if (end == sp + 1 || secs <= 0 || secs > 3600) {
+      shell_message(sh, "usage: :optimize NAME [SECONDS] (0 < SECONDS <= 3600)");
+      sh->nerrors++;
+      return;
+    }
+  }
+  const mprog *before = program_of(sh, name);
+  if (!before) return;
+  int l0 = before->pl.n_layers, d0 = before->pl.d_model;
+  world *w = sh->s->w;
+  gcell *g = world_find(w, sym_lookup(&w->syms, name, strlen(name)));
+  lang_error err = {0};
+  const mprog *p = runner_optimize(sh->s->run, g, secs, &err);
+  if (!p) {
+    shell_message(sh, "%s", err.msg ? err.msg : "cannot compile it");
+    sh->nerrors++;
+    lang_error_free(&err);
+    return;
+  }
+  shell_printf(sh, "%s: %d layers, d_model %d -> %d layers, d_model %d%s%s\n", name, l0,
+               d0, p->pl.n_layers, p->pl.d_model, p->sched_note[0] ? "; " : "",
+               p->sched_note);
+}
+
+static void cmd_ir(shell *sh, const char *args) {
+  const mprog *p = program_of(sh, args);
+  if (p) shell_printf(sh, "%s", p->ir_text);
+}
+
+void cmd_weights(shell *sh, const char *args) {
+  char *name = NULL, *path = NULL;
+  if (strstr(args, "--svg")) {
+    if (svg_args(sh, args, ":weights NAME --svg FILE", &name, &path) && path) {
+      const mprog *p = program_of(sh, name);
+      if (p) weights_svg(sh, p, name, path);
+    }
+    free(name);
+    free(path);
+    return;
+  }
+  iwords ws;
+  iwords_split(&ws, args);
+  long layer = -1;
+  const mprog *p = NULL;
+  if (!iwords_redirect(sh, &ws, &path)) goto done;
+  if (ws.w.n < 1 || ws.w.n > 2) {
+    shell_message(sh, "usage: :weights NAME [LAYER] [> FILE] | :weights NAME --svg FILE");
+    sh->nerrors++;
+    goto done;
+  }
+  p = program_of(sh, ws.w.v[0]);
+  if (!p) goto done;
+  if (ws.w.n == 2) {
+    char *end;
+    layer = strtol(ws.w.v[1], &end, 10);
+    if (end == ws.w.v[1] || *end || layer < 0 || layer >= p->m->n_layers) {
+      shell_message(sh, "%s has layers 0 to %d", ws.w.v[0], p->m->n_layers - 1);
+      sh->nerrors++;
+      goto done;
+    }
+  }
+  isink o;
+  if (isink_open(&o, sh, path)) {
+    weights_listing(&o, p, ws.w.v[0], (int)layer);
+    isink_close(&o, path);
+  }
+done:
+  free(path);
+  iwords_free(&ws);
+}

@@ -1,0 +1,85 @@
+/* inspect.h - the colon commands that look inside a compiled program:
+ * :trace, :weights, :margins, :export, and the pictures of :slots --svg
+ * (repl/inspect.c, repl/inspect-weights.c).
+ *
+ * Every command writes through an `isink`: the REPL's standard output, or
+ * a file when the command ends in "> FILE".
+ */
+#ifndef TVL_INSPECT_H
+#define TVL_INSPECT_H
+
+#include <stdio.h>
+
+#include "shell.h"
+
+#include "runner.h"
+
+void cmd_trace(shell *sh, const char *args);
+void cmd_weights(shell *sh, const char *args);
+void cmd_margins(shell *sh, const char *args);
+void cmd_export(shell *sh, const char *args);
+
+/* commands.c: the compiled program of the procedure NAME, or NULL
+ * (reported). */
+const mprog *program_of(shell *sh, const char *name);
+
+/* ---- shared by the inspect files ------------------------------------ */
+
+/* Where a command's output goes: stdout through the shell, or a file. */
+typedef struct {
+  shell *sh;
+  FILE *f;
+  strbuf buf;
+  bool failed;
+} isink;
+
+void isink_printf(isink *o, const char *fmt, ...) TVL_PRINTF(2, 3);
+void isink_puts(isink *o, const char *s);
+/* Writes what is buffered; a file sink is closed by isink_close. */
+void isink_flush(isink *o);
+/* Opens a sink on a file (NULL: stdout).  False, reported, on failure. */
+bool isink_open(isink *o, shell *sh, const char *path);
+/* Flushes and closes; false (reported) when writing failed. */
+bool isink_close(isink *o, const char *path);
+
+/* The words of a command's arguments: runs of non-blank bytes, where a
+ * parenthesised datum or a string counts as part of one word. */
+typedef struct {
+  VEC(char *) w;
+} iwords;
+
+void iwords_split(iwords *ws, const char *args);
+void iwords_free(iwords *ws);
+/* Takes a trailing "> FILE" off the words; *path is NULL when absent. */
+bool iwords_redirect(shell *sh, iwords *ws, char **path);
+
+/* Numbers the way the listings print them: integers exactly, others in
+ * the shortest form that reads back the same. */
+void fmt_num(strbuf *b, double x);
+/* "L0a", "L2f", "in", "out" for a time of the placement. */
+void fmt_time(strbuf *b, int t, int n_layers);
+/* A JSON string literal. */
+void json_str(strbuf *b, const char *s);
+
+/* :slots NAME --svg FILE (inspect-weights.c). */
+bool slots_svg(shell *sh, const mprog *p, const char *name, const char *path);
+/* :weights NAME [LAYER] and :weights NAME --svg FILE. */
+void weights_listing(isink *o, const mprog *p, const char *name, int layer);
+bool weights_svg(shell *sh, const mprog *p, const char *name, const char *path);
+
+/* The gate (or slot clear) behind each FFN unit and head of a model, from
+ * the placement, in the order weights_build lays them out. */
+typedef struct {
+  int gate;      /* gate id, or -1 for a slot clear */
+  int unit;      /* unit index within the gate */
+  int cleared;   /* slot clear: the gate whose slot it zeroes */
+} unit_origin;
+
+/* Per layer, one origin per FFN unit; false when the placement does not
+ * account for the model's units (the labels would be wrong). */
+bool unit_origins(const mprog *p, unit_origin ***out);
+void unit_origins_free(const mprog *p, unit_origin **u);
+/* The head gate of physical head h of layer l, or -1. */
+int head_gate(const mprog *p, int layer, int h);
+
+#endif

@@ -1,0 +1,204 @@
+/* lineread.c - where lines come from: libedit when stdin is a terminal and
+ * libedit was built in, plain reads otherwise (pipes, files, tests).  Both
+ * paths hand the same lines to the same REPL code.
+ *
+ * Ctrl-C: the SIGINT handler calls lr_wake(), which writes a byte to a
+ * pipe.  Every wait for input polls that pipe together with stdin, so a
+ * Ctrl-C is never lost, whenever it comes: before the read starts (libedit
+ * prints the prompt before it switches the terminal to raw mode), during
+ * it, or while a form runs.  libedit's own signal handling is off.  After
+ * an interruption the half-typed line is thrown away and the cursor is at
+ * the start of a fresh line (libedit echoes the newline it is handed; the
+ * plain path prints one after the terminal's ^C).
+ */
+#include "config.h"
+
+#include "shell.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef HAVE_LIBEDIT
+#include <editline/readline.h>
+#endif
+
+struct lineread {
+  bool edit;
+  char *histfile;
+  bool interrupted;
+  /* the plain path's own buffer: stdio's would hide bytes from poll() */
+  char buf[4096];
+  size_t pos, len;
+};
+
+static int wake_pipe[2] = {-1, -1};
+
+void lr_wake(void) {
+  if (wake_pipe[1] >= 0) {
+    char c = 1;
+    ssize_t r = write(wake_pipe[1], &c, 1);   /* full pipe: already woken */
+    (void)r;
+  }
+}
+
+void lr_forget_interrupts(lineread *lr) {
+  (void)lr;
+  char drain[64];
+  if (wake_pipe[0] >= 0)
+    while (read(wake_pipe[0], drain, sizeof drain) > 0) {}
+}
+
+static void open_wake_pipe(void) {
+  if (wake_pipe[0] >= 0 || pipe(wake_pipe) != 0) return;
+  for (int i = 0; i < 2; i++) {
+    fcntl(wake_pipe[i], F_SETFL, fcntl(wake_pipe[i], F_GETFL) | O_NONBLOCK);
+    fcntl(wake_pipe[i], F_SETFD, FD_CLOEXEC);
+  }
+}
+
+/* Waits until stdin has something to read (or hit its end); false when a
+ * Ctrl-C came first. */
+static bool wait_input(void) {
+  struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {wake_pipe[0], POLLIN, 0}};
+  int n = wake_pipe[0] >= 0 ? 2 : 1;
+  for (;;) {
+    int r = poll(p, (nfds_t)n, -1);
+    if (r < 0 && errno == EINTR) continue;   /* the pipe says what it was */
+    if (r < 0) return true;                  /* let the read report it */
+    if (n == 2 && (p[1].revents & POLLIN)) return false;
+    if (p[0].revents) return true;
+  }
+}
+
+/* One byte of stdin: the byte, EOF, or -2 for a Ctrl-C. */
+static int next_byte(lineread *lr) {
+  if (lr->pos < lr->len) return (unsigned char)lr->buf[lr->pos++];
+  for (;;) {
+    if (!wait_input()) return -2;
+    ssize_t n = read(STDIN_FILENO, lr->buf, sizeof lr->buf);
+    if (n > 0) {
+      lr->pos = 1;
+      lr->len = (size_t)n;
+      return (unsigned char)lr->buf[0];
+    }
+    if (n == 0 || errno != EINTR) return EOF;
+  }
+}
+
+#ifdef HAVE_LIBEDIT
+static lineread *active;
+
+/* libedit reads its characters through this. */
+static int edit_getc(FILE *f) {
+  (void)f;
+  for (;;) {
+    if (!wait_input()) {
+      active->interrupted = true;
+      return '\n';
+    }
+    unsigned char c;
+    ssize_t n = read(STDIN_FILENO, &c, 1);
+    if (n == 1) return c;
+    if (n == 0 || errno != EINTR) return EOF;
+  }
+}
+#endif
+
+lineread *lr_new(bool interactive, const char *histfile) {
+  lineread *lr = xcalloc(1, sizeof *lr);
+  open_wake_pipe();
+#ifdef HAVE_LIBEDIT
+  if (interactive) {
+    lr->edit = true;
+    rl_catch_signals = 0;
+    rl_getc_function = edit_getc;
+    using_history();
+    if (histfile) {
+      lr->histfile = xstrdup(histfile);
+      read_history(histfile);
+    }
+  }
+#else
+  (void)interactive;
+  (void)histfile;
+#endif
+  return lr;
+}
+
+void lr_free(lineread *lr) {
+  if (!lr) return;
+#ifdef HAVE_LIBEDIT
+  if (lr->edit && lr->histfile) write_history(lr->histfile);
+#endif
+  free(lr->histfile);
+  free(lr);
+}
+
+void lr_history_add(lineread *lr, const char *line) {
+#ifdef HAVE_LIBEDIT
+  if (lr->edit && line[0]) add_history(line);
+#else
+  (void)lr;
+  (void)line;
+#endif
+}
+
+static char *plain_read(lineread *lr, const char *prompt, bool *interrupted,
+                        size_t *len) {
+  if (prompt) {
+    fputs(prompt, stdout);
+    fflush(stdout);
+  }
+  strbuf b;
+  sb_init(&b);
+  for (;;) {
+    int c = next_byte(lr);
+    if (c == -2) {
+      *interrupted = true;
+      sb_free(&b);
+      if (prompt) {   /* the terminal echoed ^C, not a newline */
+        fputs("\n", stdout);
+        fflush(stdout);
+      }
+      return NULL;
+    }
+    if (c == EOF) {
+      if (b.n == 0) {
+        sb_free(&b);
+        return NULL;
+      }
+      break;
+    }
+    if (c == '\n') break;
+    sb_putc(&b, (char)c);
+  }
+  *len = b.n;
+  return sb_detach(&b);
+}
+
+char *lr_read(lineread *lr, const char *prompt, bool *interrupted,
+              size_t *len) {
+  *interrupted = false;
+  *len = 0;
+#ifdef HAVE_LIBEDIT
+  if (lr->edit) {
+    active = lr;
+    lr->interrupted = false;
+    char *line = readline(prompt);
+    active = NULL;
+    if (lr->interrupted) {
+      free(line);
+      *interrupted = true;
+      return NULL;
+    }
+    if (line) *len = strlen(line);
+    return line;
+  }
+#endif
+  return plain_read(lr, lr->edit ? NULL : prompt, interrupted, len);
+}

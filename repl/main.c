@@ -1,0 +1,151 @@
+/* main.c - the tvl command: options, then scripts and expressions in the
+ * order given, then the REPL if nothing else was asked for (or -i). */
+#include "config.h"
+
+#include "shell.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void usage(FILE *to) {
+  fprintf(to, "usage: tvl [OPTION]... [FILE]...\n"
+              "Run tvl programs: FILEs as scripts, -e expressions, or the "
+              "REPL.\n\n");
+  for (int i = 0; option_at(i); i++) {
+    const shell_option *o = option_at(i);
+    char head[40];
+    snprintf(head, sizeof head, "%s%s%s", o->name, o->arg ? " " : "",
+             o->arg ? o->arg : "");
+    fprintf(to, "  %-18s %s\n", head, o->brief);
+  }
+  fprintf(to, "\nWith no FILE and no -e, tvl starts the REPL (:help inside "
+              "it).  See tvl(1).\n");
+}
+
+static bool number_arg(const char *opt, const char *s, int64_t lo, int64_t hi,
+                       int64_t *out) {
+  char *end;
+  errno = 0;
+  long long v = s ? strtoll(s, &end, 10) : 0;
+  if (!s || errno || end == s || *end || v < lo || v > hi) {
+    fprintf(stderr, "tvl: %s needs a number from %lld to %lld\n", opt,
+            (long long)lo, (long long)hi);
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+typedef struct { bool is_expr; const char *text; } action;
+
+int main(int argc, char **argv) {
+  shell sh;
+  shell_init(&sh);
+  limits *lim = &sh.s->w->lim;
+  VEC(action) actions = {0};
+  bool force_repl = false, quiet = false;
+  int stats = -1;
+  int status = 0;
+  bool options_done = false;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    int64_t v;
+    if (options_done || a[0] != '-' || !strcmp(a, "-")) {
+      action act = {false, a};
+      VEC_PUSH(actions, act);
+    } else if (!strcmp(a, "--")) {
+      options_done = true;
+    } else if (!strcmp(a, "-e")) {
+      if (i + 1 >= argc) {
+        fprintf(stderr, "tvl: -e needs an expression\n");
+        status = 2;
+        goto done;
+      }
+      action act = {true, argv[++i]};
+      VEC_PUSH(actions, act);
+    } else if (!strcmp(a, "-i")) {
+      force_repl = true;
+    } else if (!strcmp(a, "-q")) {
+      quiet = true;
+    } else if (!strcmp(a, "--max-steps")) {
+      if (!number_arg(a, i + 1 < argc ? argv[++i] : NULL, 1, INT64_MAX / 2, &v)) { status = 2; goto done; }
+      lim->max_steps = v;
+    } else if (!strcmp(a, "--max-depth")) {
+      if (!number_arg(a, i + 1 < argc ? argv[++i] : NULL, 1, 1000000, &v)) { status = 2; goto done; }
+      lim->max_depth = (int)v;
+    } else if (!strcmp(a, "--max-heap")) {
+      if (!number_arg(a, i + 1 < argc ? argv[++i] : NULL, 0, (int64_t)1 << 24, &v)) { status = 2; goto done; }
+      lim->max_heap = v;
+    } else if (!strcmp(a, "--reference")) {
+      sh.s->mode = MODE_REFERENCE;
+    } else if (!strcmp(a, "--transformer")) {
+      sh.s->mode = MODE_TRANSFORMER;
+    } else if (!strcmp(a, "--check")) {
+      sh.s->mode = MODE_CHECK;
+    } else if (!strcmp(a, "--kv")) {
+      const char *k = i + 1 < argc ? argv[++i] : "";
+      if (strcmp(k, "hull") && strcmp(k, "brute")) {
+        fprintf(stderr, "tvl: --kv takes hull or brute\n");
+        status = 2;
+        goto done;
+      }
+      sh.s->brute = !strcmp(k, "brute");
+    } else if (!strcmp(a, "--milp")) {
+      if (!number_arg(a, i + 1 < argc ? argv[++i] : NULL, 0, 3600, &v)) { status = 2; goto done; }
+      sh.s->milp_limit = (double)v;
+    } else if (!strcmp(a, "--stats")) {
+      stats = 1;
+    } else if (!strcmp(a, "--no-stats")) {
+      stats = 0;
+    } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+      usage(stdout);
+      goto done;
+    } else if (!strcmp(a, "--version") || !strcmp(a, "-V")) {
+      printf("tvl %s\n", PACKAGE_VERSION);
+      goto done;
+    } else {
+      fprintf(stderr, "tvl: unknown option %s (tvl --help lists them)\n", a);
+      status = 2;
+      goto done;
+    }
+  }
+  sh.interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+  sh.stats = stats >= 0 ? stats : sh.interactive;
+  sh.s->progress = isatty(STDERR_FILENO);
+  for (int i = 0; i < actions.n && status == 0; i++) {
+    bool ok;
+    if (actions.v[i].is_expr) {
+      sh.print_results = true;
+      ok = shell_run_string(&sh, "<expr>", actions.v[i].text);
+    } else {
+      sh.print_results = false;
+      ok = shell_run_file(&sh, actions.v[i].text);
+    }
+    if (!ok) status = 1;
+  }
+  if (actions.n == 0 || force_repl) {
+    sh.print_results = true;
+    const char *hist = getenv("TVL_HISTFILE");
+    const char *home = getenv("HOME");
+    if (hist && hist[0]) {
+      sh.histfile = xstrdup(hist);
+    } else if (home) {
+      strbuf b;
+      sb_init(&b);
+      sb_printf(&b, "%s/.tvl_history", home);
+      sh.histfile = sb_detach(&b);
+    }
+    sh.banner = !quiet;
+    int before = sh.nerrors;
+    shell_repl(&sh);
+    if (!sh.interactive && sh.nerrors > before) status = 1;
+    if (sh.quit) status = sh.quit_status ? sh.quit_status : status;
+  }
+done:
+  fflush(stdout);
+  VEC_FREE(actions);
+  shell_free(&sh);
+  return status;
+}

@@ -1,0 +1,85 @@
+/* shell.h - the tvl program: one state struct shared by the REPL, the
+ * script runner and the colon commands (one table drives their dispatch,
+ * abbreviations and :help).
+ *
+ * Ownership: the shell owns its session, its reader and its line reader.
+ */
+#ifndef TVL_SHELL_H
+#define TVL_SHELL_H
+
+#include <signal.h>
+
+#include "lib/session.h"
+
+typedef struct lineread lineread;
+
+typedef struct shell {
+  session *s;
+  bool interactive;      /* stdin is a terminal: prompts, line editing */
+  bool print_results;    /* REPL and -e: show values and definitions */
+  bool stats;            /* append "; steps, time" to results */
+  bool banner;           /* greet when the interactive REPL starts */
+  bool at_bol;           /* the last byte written to stdout was a newline */
+  int nerrors;
+  bool quit;
+  int quit_status;
+  int input_file;        /* source registry index of the REPL's input */
+  reader *rd;            /* reader of the REPL input */
+  lineread *lr;
+  volatile int interrupt;
+  char *histfile;
+  int load_depth;
+} shell;
+
+void shell_init(shell *sh);
+void shell_free(shell *sh);
+
+/* Runs a script: every form in order, stopping at the first error. */
+bool shell_run_file(shell *sh, const char *path);
+/* Evaluates source text given on the command line, printing results. */
+bool shell_run_string(shell *sh, const char *name, const char *text);
+/* The REPL over stdin, interactive or not; returns at EOF or :quit. */
+void shell_repl(shell *sh);
+
+/* Output helpers that keep stdout and stderr ordered. */
+void shell_out(shell *sh, const char *s, size_t n);
+void shell_printf(shell *sh, const char *fmt, ...) TVL_PRINTF(2, 3);
+void shell_error(shell *sh, srcloc loc, const char *msg);
+void shell_message(shell *sh, const char *fmt, ...) TVL_PRINTF(2, 3);
+
+/* ---- colon commands ------------------------------------------------- */
+
+typedef struct {
+  const char *name;
+  const char *args;    /* synopsis of the arguments, "" if none */
+  const char *brief;   /* one line for :help */
+  void (*run)(shell *sh, const char *args);
+} shell_command;
+
+const shell_command *command_at(int i);
+/* Runs ":name args"; an unknown or ambiguous name is reported. */
+void shell_command_line(shell *sh, const char *line);
+/* Option table, for --help and the man page test. */
+typedef struct {
+  const char *name;    /* "--max-steps" */
+  const char *arg;     /* "N" or NULL */
+  const char *brief;
+} shell_option;
+const shell_option *option_at(int i);
+
+/* ---- line input ----------------------------------------------------- */
+
+lineread *lr_new(bool interactive, const char *histfile);
+/* A line without its newline (caller frees), or NULL at end of input.
+ * *interrupted is set when Ctrl-C was pressed (lr_wake was called) since
+ * the last lr_forget_interrupts. */
+char *lr_read(lineread *lr, const char *prompt, bool *interrupted,
+              size_t *len);
+/* Called by the SIGINT handler: async-signal-safe. */
+void lr_wake(void);
+/* Forgets the Ctrl-Cs pressed so far (they were dealt with). */
+void lr_forget_interrupts(lineread *lr);
+void lr_history_add(lineread *lr, const char *line);
+void lr_free(lineread *lr);
+
+#endif

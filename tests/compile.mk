@@ -1,0 +1,37 @@
+## Compiler tests (included by Makefile.am).
+
+## Differential test: random programs, transformer against the reference
+## evaluator, brute against hull KV cache (tests/gen.c makes the programs).
+check_PROGRAMS += tests/test-differential
+TESTS += tests/test-differential
+tests_test_differential_SOURCES = tests/test-differential.c tests/gen.c \
+	tests/gen.h tests/tap.h
+tests_test_differential_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
+tests_test_differential_LDADD = libtvlcore.la $(FFI_LIBS) -lglpk -lm -lpthread
+
+## `make soak`: 10,000 structured programs from TVL_SEED (a time-based
+## seed when it is unset; the seed is printed).
+soak: tests/test-differential$(EXEEXT)
+	./tests/test-differential$(EXEEXT) --soak 10000
+.PHONY: soak
+
+## Long run: one run of more than five million tokens, transformer (hull)
+## against the reference evaluator (about 25 s); also `make check-long`.
+check_PROGRAMS += tests/test-long
+TESTS += tests/test-long
+tests_test_long_SOURCES = tests/test-long.c tests/tap.h
+tests_test_long_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
+tests_test_long_LDADD = libtvlcore.la $(FFI_LIBS) -lglpk -lm -lpthread
+check-long: tests/test-long$(EXEEXT)
+	./tests/test-long$(EXEEXT)
+.PHONY: check-long
+
+## `make bench-compile`: 200 definitions in a row, the compile time of the
+## first and the last ones (BENCHMARKS.md, "Incremental compilation").
+noinst_PROGRAMS = bench/bench-compile
+bench_bench_compile_SOURCES = bench/bench-compile.c
+bench_bench_compile_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
+bench_bench_compile_LDADD = libtvlcore.la $(FFI_LIBS) -lglpk -lm -lpthread
+bench-compile: bench/bench-compile$(EXEEXT)
+	./bench/bench-compile$(EXEEXT)
+.PHONY: bench-compile

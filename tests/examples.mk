@@ -1,0 +1,27 @@
+## The example programs of stdlib/examples (included by Makefile.am, after
+## tests/compile.mk, which sets noinst_PROGRAMS).
+
+## Each example in the transformer and with --reference against its
+## NAME.expected; the long ones (sudoku) only in `make check-examples-long`.
+TESTS += tests/examples.sh
+EXTRA_DIST += tests/examples.sh
+
+## `make check-examples-long`: the long examples (the Sudoku, about 45 s in
+## the transformer); fails when one of them does.
+check-examples-long: tvl$(EXEEXT)
+	@$(AM_TESTS_ENVIRONMENT) \
+	$(SHELL) $(top_srcdir)/tests/examples.sh --long > examples-long.log; \
+	status=$$?; cat examples-long.log; \
+	test $$status -eq 0 && ! grep '^not ok' examples-long.log >/dev/null
+.PHONY: check-examples-long
+CLEANFILES += examples-long.log
+
+## `make bench-examples`: every example in the transformer; statements,
+## tokens, tokens per statement, time (BENCHMARKS.md, "Examples").
+noinst_PROGRAMS += bench/bench-examples
+bench_bench_examples_SOURCES = bench/bench-examples.c
+bench_bench_examples_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
+bench_bench_examples_LDADD = libtvlcore.la $(FFI_LIBS) -lglpk -lm -lpthread
+bench-examples: bench/bench-examples$(EXEEXT)
+	./bench/bench-examples$(EXEEXT) -d $(top_srcdir)/stdlib/examples
+.PHONY: bench-examples

@@ -1,0 +1,228 @@
+#!/bin/sh
+# repl-pty.sh - the interactive REPL, driven through a pseudo-terminal:
+# prompts, the continuation prompt's depth, values with their statistics,
+# Ctrl-C during an evaluation, on a half-typed form and at an empty
+# prompt, Ctrl-D, and the history file.  Skips when there is no Python 3
+# or no pseudo-terminal.
+set -u
+: "${TVL:?TVL must name the tvl program}"
+py=
+for p in "${PYTHON:-}" python3; do
+  if [ -n "$p" ] && "$p" -c 'import pty, select' >/dev/null 2>&1; then
+    py=$p
+    break
+  fi
+done
+if [ -z "$py" ]; then
+  echo "1..0 # SKIP no python3 with the pty module"
+  exit 0
+fi
+# Line editing (and so the history file) exists only with libedit.
+edit=0
+if [ -n "${top_builddir:-}" ] && grep -q '^#define HAVE_LIBEDIT 1' "$top_builddir/config.h" 2>/dev/null; then
+  edit=1
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tvl-pty.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+TVL_EDIT=$edit TVL_TMP=$tmp exec "$py" - <<'EOF'
+import os, re, select, signal, sys, termios, time
+
+tvl = os.environ["TVL"]
+tmp = os.environ["TVL_TMP"]
+edit = os.environ["TVL_EDIT"] == "1"
+TIMEOUT = 20.0
+results = []
+
+def report(name, good, detail=""):
+    results.append(good)
+    print("%sok %d - %s" % ("" if good else "not ", len(results), name))
+    if not good and detail:
+        for line in detail.splitlines():
+            print("#   " + line)
+    sys.stdout.flush()
+
+class Session:
+    """tvl on a pseudo-terminal; everything it writes is kept in self.out."""
+    def __init__(self, *args, hist="history"):
+        import pty
+        env = dict(os.environ, TERM="dumb", HOME=tmp,
+                   TVL_HISTFILE=os.path.join(tmp, hist))
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            try:
+                os.execve(tvl, [tvl] + list(args), env)
+            finally:
+                os._exit(127)
+        self.out = ""
+        self.mark = 0
+        self.status = None
+
+    def pump(self, timeout):
+        r, _, _ = select.select([self.fd], [], [], timeout)
+        if not r:
+            return False
+        try:
+            data = os.read(self.fd, 65536)
+        except OSError:
+            data = b""
+        if not data:
+            raise EOFError
+        self.out += data.decode("utf-8", "replace").replace("\r\n", "\n")
+        return True
+
+    def expect(self, pattern):
+        """Waits until pattern (a regex) appears after the last match."""
+        rx = re.compile(pattern)
+        end = time.time() + TIMEOUT
+        while True:
+            m = rx.search(self.out, self.mark)
+            if m:
+                self.mark = m.end()
+                return True
+            left = end - time.time()
+            if left <= 0:
+                return False
+            try:
+                self.pump(left)
+            except EOFError:
+                m = rx.search(self.out, self.mark)
+                if m:
+                    self.mark = m.end()
+                return bool(m)
+
+    def send(self, text):
+        """Types text once tvl reads the terminal.  libedit prints its
+        prompt before it switches the terminal to raw mode, and what is
+        typed in between is echoed twice (a real user is never that
+        quick), so with libedit wait for raw mode first."""
+        if edit:
+            end = time.time() + TIMEOUT
+            while time.time() < end:
+                try:
+                    if not termios.tcgetattr(self.fd)[3] & termios.ICANON:
+                        break
+                except termios.error:
+                    break
+                time.sleep(0.002)
+        os.write(self.fd, text.encode())
+
+    def interrupt(self):
+        """Ctrl-C at once, also while tvl is busy."""
+        os.write(self.fd, b"\x03")
+
+    def wait(self):
+        end = time.time() + TIMEOUT
+        while self.status is None and time.time() < end:
+            pid, st = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = st
+                break
+            try:
+                self.pump(0.05)
+            except EOFError:
+                pass
+        if self.status is None:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            return None
+        return os.waitstatus_to_exitcode(self.status)
+
+    def tail(self):
+        return "output so far:\n" + self.out[-1500:]
+
+def check(s, name, pattern):
+    report(name, s.expect(pattern), "wanted /%s/\n%s" % (pattern, s.tail()))
+
+try:
+    s = Session()
+except OSError as e:
+    print("1..0 # SKIP no pseudo-terminal: %s" % e)
+    sys.exit(0)
+
+check(s, "banner, then the prompt", r"tvl 0\.[0-9.]+ .*:help for help.*\ntvl> $")
+s.send("(define x 41)\n")
+check(s, "a definition is shown", r"x = 41\ntvl> ")
+s.send("(+ x\n")
+check(s, "continuation prompt shows depth 1", r"\n\.\.1> $")
+s.send("(* 2\n")
+check(s, "continuation prompt shows depth 2", r"\n\.\.2> $")
+s.send("1))\n")
+check(s, "the value, with steps and time", r"\n43   ; \d+ (steps?|tokens?) \S+ [0-9.]+ ms\ntvl> ")
+s.send("(display 5)\n")
+check(s, "output without a newline: the prompt starts a line of its own",
+      r"\n5\n; \d+ (steps?|tokens?) \S+ [0-9.]+ ms\ntvl> ")
+s.send('(begin (display "spinning") (newline) (let loop ((i 0)) (loop (+ i 1))))\n')
+running = s.expect(r"spinning\n")
+time.sleep(0.2)
+s.interrupt()
+report("Ctrl-C stops a running evaluation",
+       running and s.expect(r"\n<repl>:\d+:\d+: error: interrupted \(Ctrl-C\)\n.*\n *\^\ntvl> "),
+       s.tail())
+s.send("x\n")
+check(s, "definitions survive the interrupt", r"\n41   ; .*\ntvl> ")
+s.send("(define y\n")
+check(s, "a half-typed form", r"\.\.1> $")
+s.send("\x03")
+check(s, "Ctrl-C throws the half-typed form away", r"\ntvl> $")
+s.send("y\n")
+check(s, "the thrown-away form defined nothing",
+      r"error: unbound variable y\n.*\n *\^\ntvl> $")
+s.send("(define z\n")
+s.expect(r"\.\.1> $")
+s.interrupt()             # at once: before libedit has even set raw mode
+check(s, "a Ctrl-C typed the instant the prompt appears is not lost",
+      r"\ntvl> $")
+s.send("\x03")
+check(s, "Ctrl-C at an empty prompt prints a hint", r"\(Ctrl-C again to quit\)\ntvl> $")
+s.send("(+ 1 1)\n")
+check(s, "the hint disarms after a line", r"\n2   ; [^\n]*\ntvl> $")
+s.send("\x03")
+check(s, "a first Ctrl-C again", r"\(Ctrl-C again to quit\)\ntvl> $")
+s.send("\x03")
+status = s.wait()
+report("a second Ctrl-C leaves, with status 0", status == 0,
+       "status %s\n%s" % (status, s.tail()))
+
+if edit:
+    hist = os.path.join(tmp, "history")
+    text = open(hist, errors="replace").read() if os.path.exists(hist) else ""
+    report("the history is written to TVL_HISTFILE",
+           "(define\\040x\\04041)" in text or "(define x 41)" in text,
+           "history file:\n" + text[-500:])
+    s = Session("-q")
+    check(s, "-q: no banner, just the prompt", r"^tvl> $")
+    s.send("\x1b[A")          # up arrow: the last line of the last session
+    s.send("\n")
+    check(s, "the history is read back: up arrow recalls the last line",
+          r"\n2   ; [^\n]*\ntvl> $")
+    s.send("\x04")
+    status = s.wait()
+    report("Ctrl-D leaves, with status 0", status == 0,
+           "status %s\n%s" % (status, s.tail()))
+else:
+    print("# built without libedit: no history to check")
+    s = Session("-q")
+    check(s, "-q: no banner, just the prompt", r"^tvl> $")
+    s.send("\x04")
+    status = s.wait()
+    report("Ctrl-D leaves, with status 0", status == 0,
+           "status %s\n%s" % (status, s.tail()))
+
+s = Session("-q", "--no-stats", hist="history2")
+check(s, "--no-stats: the prompt", r"^tvl> $")
+s.send("(display 7)\n")
+check(s, "--no-stats: display output, then the prompt on its own line",
+      r"\n7\ntvl> $")
+s.send("(car 1)\n")
+check(s, "an error, then the prompt", r"error: unbound variable car .*\n.*\n *\^\ntvl> $")
+s.send("(quit-is-not-a-form\n")
+check(s, "an unfinished form at Ctrl-D", r"\.\.1> $")
+s.send("\x04")
+check(s, "is reported when input ends",
+      r"<repl>:\d+:1: error: this '\(' is never closed \(input ended\)")
+status = s.wait()
+report("an interactive session exits 0 even after errors", status == 0,
+       "status %s" % status)
+
+print("1..%d" % len(results))
+EOF

@@ -1,0 +1,13 @@
+;; display and write agree on everything but strings.
+(display "plain") (newline)
+(write "quoted") (newline)
+(write "with \"quotes\" and \\ backslash") (newline)
+(write "tab\tand\nnewline") (newline)
+(display "tab\tand\nnewline") (newline)
+(display 'sym) (write 'sym) (newline)
+(display 123) (write -456) (newline)
+(display #t) (write #f) (newline)
+(display (vector 1 "two" 'three #t)) (newline)
+(write (vector 1 "two" 'three #t)) (newline)
+(display "") (write "") (newline)
+(display (vector)) (write (vector (vector))) (newline)

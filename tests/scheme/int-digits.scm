@@ -1,0 +1,23 @@
+;; digits: palindromes, base conversion printed digit by digit, Armstrong
+;; numbers.
+(define (palindrome? n)
+  (let loop ((m n) (r 0))
+    (if (= m 0) (= r n) (loop (quotient m 10) (+ (* r 10) (remainder m 10))))))
+(define (show-base n b)
+  (if (< n b)
+      (display n)
+      (begin (show-base (quotient n b) b) (display (remainder n b)))))
+(display (palindrome? 12321)) (display (palindrome? 12345)) (display (palindrome? 7)) (newline)
+(show-base 255 2) (newline)
+(show-base 255 8) (newline)
+(show-base 2147483647 2) (newline)
+(show-base 1000000 7) (newline)
+
+(define (digits n) (if (< n 10) 1 (+ 1 (digits (quotient n 10)))))
+(define (armstrong? n)
+  (let ((k (digits n)))
+    (let loop ((m n) (s 0))
+      (if (= m 0) (= s n) (loop (quotient m 10) (+ s (expt (remainder m 10) k)))))))
+(do ((n 1 (+ n 1))) ((> n 10000))
+  (when (armstrong? n) (display n) (display " ")))
+(newline)

@@ -1,0 +1,25 @@
+;; nested loops: a multiplication table and a triangle of stars.
+(do ((i 1 (+ i 1))) ((> i 6))
+  (do ((j 1 (+ j 1))) ((> j 6))
+    (let ((p (* i j)))
+      (when (< p 10) (display " "))
+      (display p)
+      (display " ")))
+  (newline))
+
+(let rows ((r 1))
+  (when (<= r 5)
+    (let cols ((c 0))
+      (when (< c r)
+        (display "*")
+        (cols (+ c 1))))
+    (newline)
+    (rows (+ r 1))))
+
+;; count lattice points inside a circle of radius 10
+(define count 0)
+(do ((x -10 (+ x 1))) ((> x 10))
+  (do ((y -10 (+ y 1))) ((> y 10))
+    (when (<= (+ (* x x) (* y y)) 100)
+      (set! count (+ count 1)))))
+(display count) (newline)

@@ -1,0 +1,16 @@
+;; binomial coefficients: plain recursion, and memoised in a flat vector.
+(define (choose n k)
+  (if (or (= k 0) (= k n)) 1 (+ (choose (- n 1) (- k 1)) (choose (- n 1) k))))
+(display (choose 10 5)) (display " ") (display (choose 16 8)) (newline)
+(define size 34)
+(define memo (make-vector (* size size) 0))
+(define (choose-memo n k)
+  (cond ((or (= k 0) (= k n)) 1)
+        ((> (vector-ref memo (+ (* n size) k)) 0) (vector-ref memo (+ (* n size) k)))
+        (else
+         (let ((v (+ (choose-memo (- n 1) (- k 1)) (choose-memo (- n 1) k))))
+           (vector-set! memo (+ (* n size) k) v)
+           v))))
+(display (choose-memo 30 15)) (newline)
+(display (choose-memo 33 16)) (newline)
+(display (= (choose 16 8) (choose-memo 16 8))) (newline)

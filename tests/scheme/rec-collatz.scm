@@ -1,0 +1,16 @@
+;; Collatz chains: the longest below 3000, found by recursion with a
+;; vector cache of chain lengths.
+(define limit 3000)
+(define cache (make-vector limit 0))
+(vector-set! cache 1 1)
+(define (chain n)
+  (if (and (< n limit) (> (vector-ref cache n) 0))
+      (vector-ref cache n)
+      (let ((len (+ 1 (chain (if (even? n) (quotient n 2) (+ (* 3 n) 1))))))
+        (when (< n limit) (vector-set! cache n len))
+        len)))
+(define best 1)
+(do ((i 1 (+ i 1))) ((= i limit))
+  (when (> (chain i) (chain best)) (set! best i)))
+(display best) (display " ") (display (chain best)) (newline)
+(display (chain 27)) (newline)

@@ -1,0 +1,10 @@
+;; tree recursion: naive Fibonacci and a count of the calls it makes.
+(define calls 0)
+(define (fib n)
+  (set! calls (+ calls 1))
+  (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2)))))
+(display (fib 20)) (newline)
+(display calls) (newline)
+(define (fib-calls n) (if (< n 2) 1 (+ 1 (fib-calls (- n 1)) (fib-calls (- n 2)))))
+(display (fib-calls 20)) (newline)
+(display (= calls (fib-calls 20))) (newline)

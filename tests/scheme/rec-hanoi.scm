@@ -1,0 +1,16 @@
+;; towers of Hanoi: the moves for 3 discs, the count for more.
+(define moves 0)
+(define (hanoi n from to via show?)
+  (unless (= n 0)
+    (hanoi (- n 1) from via to show?)
+    (set! moves (+ moves 1))
+    (when show?
+      (display "move ") (display n) (display " ")
+      (display from) (display "->") (display to) (newline))
+    (hanoi (- n 1) via to from show?)))
+(hanoi 3 'a 'c 'b #t)
+(display moves) (newline)
+(set! moves 0)
+(hanoi 16 'a 'c 'b #f)
+(display moves) (newline)
+(display (= moves (- (expt 2 16) 1))) (newline)

@@ -1,0 +1,17 @@
+;; fast exponentiation, exact and modular (kept inside 32 bits).
+(define (power b e)
+  (cond ((= e 0) 1)
+        ((even? e) (let ((h (power b (quotient e 2)))) (* h h)))
+        (else (* b (power b (- e 1))))))
+(define (power-mod b e m)
+  (cond ((= e 0) 1)
+        ((even? e) (let ((h (power-mod b (quotient e 2) m))) (modulo (* h h) m)))
+        (else (modulo (* b (power-mod b (- e 1) m)) m))))
+(display (power 2 30)) (newline)
+(display (power -3 19)) (newline)
+(display (power 7 11)) (newline)
+(display (= (power 3 19) (expt 3 19))) (newline)
+(display (power-mod 2 1000 10007)) (newline)
+(display (power-mod 12345 6789 40000)) (newline)
+;; Fermat's little theorem for the prime 46337
+(display (power-mod 5 46336 46337)) (newline)

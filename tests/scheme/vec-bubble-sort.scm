@@ -1,0 +1,27 @@
+;; bubble sort in place, with an early exit when a pass swaps nothing.
+(define (print-vector v)
+  (do ((i 0 (+ i 1))) ((= i (vector-length v)))
+    (display (vector-ref v i))
+    (display (if (= i (- (vector-length v) 1)) "" " ")))
+  (newline))
+
+(define (bubble-sort! v)
+  (let ((n (vector-length v)) (swapped #t) (passes 0))
+    (while swapped
+      (set! swapped #f)
+      (set! passes (+ passes 1))
+      (do ((i 0 (+ i 1))) ((>= i (- n 1)))
+        (when (> (vector-ref v i) (vector-ref v (+ i 1)))
+          (let ((t (vector-ref v i)))
+            (vector-set! v i (vector-ref v (+ i 1)))
+            (vector-set! v (+ i 1) t)
+            (set! swapped #t)))))
+    passes))
+
+(define v (vector 5 -3 9 0 12 -7 3 3 8 1))
+(display (bubble-sort! v)) (newline)
+(print-vector v)
+(define sorted (vector 1 2 3 4))
+(display (bubble-sort! sorted)) (newline)
+(print-vector sorted)
+(display v) (newline)

@@ -1,0 +1,32 @@
+;; insertion sort, then a check that the result is ordered.
+(define (insertion-sort! v)
+  (do ((i 1 (+ i 1))) ((>= i (vector-length v)) v)
+    (let ((key (vector-ref v i)))
+      (let shift ((j (- i 1)))
+        (if (and (>= j 0) (> (vector-ref v j) key))
+            (begin (vector-set! v (+ j 1) (vector-ref v j))
+                   (shift (- j 1)))
+            (vector-set! v (+ j 1) key))))))
+
+(define (sorted? v)
+  (let loop ((i 1))
+    (cond ((>= i (vector-length v)) #t)
+          ((> (vector-ref v (- i 1)) (vector-ref v i)) #f)
+          (else (loop (+ i 1))))))
+
+(define data (vector 31 41 59 26 53 58 97 93 23 84 62 64 33 83 27 95))
+(display (sorted? data)) (newline)
+(insertion-sort! data)
+(display data) (newline)
+(display (sorted? data)) (newline)
+
+;; a pseudo-random vector of 200 elements, sorted and summarised
+(define big (make-vector 200 0))
+(let fill ((i 0) (x 12345))
+  (when (< i 200)
+    (vector-set! big i (modulo x 1000))
+    (fill (+ i 1) (modulo (+ (* x 1103) 12345) 65536))))
+(insertion-sort! big)
+(display (sorted? big)) (newline)
+(display (vector-ref big 0)) (display " ")
+(display (vector-ref big 199)) (newline)

@@ -1,0 +1,27 @@
+;; merge sort with a scratch vector.
+(define (merge! v tmp lo mid hi)
+  (let loop ((i lo) (j mid) (k lo))
+    (cond ((and (< i mid) (or (>= j hi) (<= (vector-ref v i) (vector-ref v j))))
+           (vector-set! tmp k (vector-ref v i))
+           (loop (+ i 1) j (+ k 1)))
+          ((< j hi)
+           (vector-set! tmp k (vector-ref v j))
+           (loop i (+ j 1) (+ k 1)))))
+  (do ((k lo (+ k 1))) ((= k hi))
+    (vector-set! v k (vector-ref tmp k))))
+
+(define (sort-range! v tmp lo hi)
+  (when (> (- hi lo) 1)
+    (let ((mid (quotient (+ lo hi) 2)))
+      (sort-range! v tmp lo mid)
+      (sort-range! v tmp mid hi)
+      (merge! v tmp lo mid hi))))
+
+(define (merge-sort! v)
+  (sort-range! v (make-vector (vector-length v) 0) 0 (vector-length v))
+  v)
+
+(display (merge-sort! (vector 5 2 4 6 1 3))) (newline)
+(display (merge-sort! (vector 9 8 7 6 5 4 3 2 1 0 -1 -2))) (newline)
+(display (merge-sort! (vector 1))) (newline)
+(display (merge-sort! (vector 2 2 1 1 3 3))) (newline)

@@ -1,0 +1,32 @@
+;; quicksort in place (Lomuto partition), recursive.
+(define (swap! v i j)
+  (let ((t (vector-ref v i)))
+    (vector-set! v i (vector-ref v j))
+    (vector-set! v j t)))
+
+(define (partition! v lo hi)
+  (let ((pivot (vector-ref v hi)) (i lo))
+    (do ((j lo (+ j 1))) ((= j hi))
+      (when (< (vector-ref v j) pivot)
+        (swap! v i j)
+        (set! i (+ i 1))))
+    (swap! v i hi)
+    i))
+
+(define (quicksort! v lo hi)
+  (when (< lo hi)
+    (let ((p (partition! v lo hi)))
+      (quicksort! v lo (- p 1))
+      (quicksort! v (+ p 1) hi))))
+
+(define v (vector 38 27 43 3 9 82 10 3 -5 0 100 -100 7))
+(quicksort! v 0 (- (vector-length v) 1))
+(display v) (newline)
+
+(define w (make-vector 500 0))
+(do ((i 0 (+ i 1))) ((= i 500))
+  (vector-set! w i (modulo (* i 7919) 503)))
+(quicksort! w 0 499)
+(display (vector-ref w 0)) (display " ")
+(display (vector-ref w 250)) (display " ")
+(display (vector-ref w 499)) (newline)

@@ -1,0 +1,20 @@
+;; rotating a vector by k places with three reversals.
+(define (reverse-range! v i j)
+  (when (< i j)
+    (let ((t (vector-ref v i)))
+      (vector-set! v i (vector-ref v j))
+      (vector-set! v j t))
+    (reverse-range! v (+ i 1) (- j 1))))
+
+(define (rotate-left! v k)
+  (let* ((n (vector-length v)) (k (if (= n 0) 0 (modulo k n))))
+    (reverse-range! v 0 (- k 1))
+    (reverse-range! v k (- n 1))
+    (reverse-range! v 0 (- n 1))
+    v))
+
+(display (rotate-left! (vector 1 2 3 4 5 6 7) 2)) (newline)
+(display (rotate-left! (vector 1 2 3 4 5 6 7) 9)) (newline)
+(display (rotate-left! (vector 1 2 3 4 5 6 7) -1)) (newline)
+(display (rotate-left! (vector 1 2 3) 0)) (newline)
+(display (rotate-left! (vector) 3)) (newline)

@@ -1,0 +1,21 @@
+;; selection sort, descending, counting swaps.
+(define swaps 0)
+(define (index-of-max v from)
+  (let loop ((i from) (best from))
+    (cond ((= i (vector-length v)) best)
+          ((> (vector-ref v i) (vector-ref v best)) (loop (+ i 1) i))
+          (else (loop (+ i 1) best)))))
+
+(define (selection-sort-desc! v)
+  (do ((i 0 (+ i 1))) ((= i (vector-length v)) v)
+    (let ((m (index-of-max v i)))
+      (unless (= m i)
+        (let ((t (vector-ref v i)))
+          (vector-set! v i (vector-ref v m))
+          (vector-set! v m t)
+          (set! swaps (+ swaps 1)))))))
+
+(display (selection-sort-desc! (vector 3 1 4 1 5 9 2 6 5 3 5))) (newline)
+(display swaps) (newline)
+(display (selection-sort-desc! (vector))) (newline)
+(display (selection-sort-desc! (vector -2147483648 2147483647 0))) (newline)

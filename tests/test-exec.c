@@ -1,0 +1,792 @@
+/* test-exec.c - the executor, the model and its file format.
+ *
+ *  - the hand-built lookup model decodes the program's answers, with both
+ *    caches;
+ *  - a plain dense forward pass written here (no sparsity, a cache per
+ *    head, a scan of every key and of every vocabulary token) agrees with
+ *    the executor bit for bit on random models, residual and token;
+ *  - the analytic output argmax equals the dense one on many random
+ *    residuals, with ties (lowest id wins), wide ranges and rounding
+ *    plateaus;
+ *  - errors name the layer and head; bad models and bad files are refused.
+ */
+#include "config.h"
+
+#define MKMODEL_LIBRARY
+#include "tests/mkmodel.c"
+#include "tests/tap.h"
+
+#include <math.h>
+#include <unistd.h>
+
+/* ---- the dense reference ---------------------------------------------------- */
+
+/* y[i] = sum_j W[i, j] x[j], summed from 0 in column order, zeros and all. */
+static void dense_mv(const double *w, int rows, int cols, const double *x,
+                     double *y) {
+  for (int i = 0; i < rows; i++) {
+    double s = 0.0;
+    for (int j = 0; j < cols; j++) s += w[(size_t)i * cols + j] * x[j];
+    y[i] = s;
+  }
+}
+
+typedef struct {
+  double *k, *v;   /* 2 and dv per stored position */
+  int n, cap;
+} dense_cache;
+
+typedef struct {
+  const model *m;
+  dense_cache *c;  /* one per head, layer-major */
+  int64_t pos;
+  double x[256];
+} dense_run;
+
+static double feature(const model *m, int t, int f) { /* F_out[t, f] */
+  int r = model_token_range(m, t);
+  double v = (double)model_token_value(m, t);
+  if (f / 3 != r) return 0.0;
+  return f % 3 == 0 ? 1.0 : f % 3 == 1 ? v : v * v;
+}
+
+static int dense_argmax(const model *m, const double *x, double *logit_out) {
+  int nf = 3 * m->n_ranges;
+  double z[64];
+  dense_mv(m->p_out, nf, m->d_model, x, z);
+  int best = 0;
+  double bv = -INFINITY;
+  for (int t = 0; t < m->vocab_size; t++) {
+    double s = 0.0;
+    for (int f = 0; f < nf; f++) s += feature(m, t, f) * z[f];
+    if (s > bv) { /* strictly: the lowest id wins a tie */
+      bv = s;
+      best = t;
+    }
+  }
+  if (logit_out) *logit_out = bv;
+  return best;
+}
+
+static void dense_embed(dense_run *d, int token) {
+  const model *m = d->m;
+  int nf = 2 * m->n_ranges, r = model_token_range(m, token);
+  double v = (double)model_token_value(m, token);
+  double p = (double)d->pos, p2 = p * p;
+  for (int i = 0; i < m->d_model; i++) {
+    double s = 0.0;
+    for (int f = 0; f < nf; f++) {
+      double F = f / 2 != r ? 0.0 : f % 2 ? v : 1.0;
+      s += F * m->p_in[i * nf + f];
+    }
+    double ps = 0.0;
+    ps += m->p_pos[i * POS_NFEAT + POS_P] * p;
+    ps += m->p_pos[i * POS_NFEAT + POS_P2] * p2;
+    d->x[i] = s + ps;
+  }
+}
+
+static void dense_head(dense_run *d, const model_head *h, dense_cache *c,
+                       const double *xin, double *vout) {
+  int dm = d->m->d_model;
+  double q[2], k[2], v[8];
+  dense_mv(h->wq, 2, dm, xin, q);
+  dense_mv(h->wk, 2, dm, xin, k);
+  dense_mv(h->wv, h->dv, dm, xin, v);
+  if (h->mask_slot < 0 || xin[h->mask_slot] == 0.0) {
+    if (c->n == c->cap) {
+      c->cap = c->cap ? 2 * c->cap : 64;
+      c->k = xrealloc(c->k, (size_t)c->cap * 2 * sizeof *c->k);
+      c->v = xrealloc(c->v, (size_t)c->cap * 8 * sizeof *c->v);
+    }
+    memcpy(c->k + 2 * c->n, k, sizeof k);
+    memcpy(c->v + 8 * c->n, v, sizeof v);
+    c->n++;
+  }
+  double best = -INFINITY;
+  int win = -1, cnt = 0;
+  for (int j = 0; j < c->n; j++) {
+    double s = q[0] * c->k[2 * j] + q[1] * c->k[2 * j + 1];
+    if (s > best) {
+      best = s;
+      cnt = 0;
+    }
+    if (s == best) {
+      win = j;
+      cnt++;
+    }
+  }
+  for (int e = 0; e < h->dv; e++) {
+    if (win < 0) {
+      vout[e] = 0.0;
+    } else if (h->tie == TIE_LATEST) {
+      vout[e] = c->v[8 * win + e];
+    } else {
+      double s = 0.0;
+      for (int j = 0; j < c->n; j++)
+        if (q[0] * c->k[2 * j] + q[1] * c->k[2 * j + 1] == best)
+          s += c->v[8 * j + e];
+      vout[e] = s / cnt;
+    }
+  }
+}
+
+static int dense_push(dense_run *d, int token) {
+  const model *m = d->m;
+  int dm = m->d_model, ci = 0;
+  dense_embed(d, token);
+  for (int l = 0; l < m->n_layers; l++) {
+    const model_layer *ly = &m->layers[l];
+    double xin[256], vcat[256], wocat[256 * 64], attn[256];
+    memcpy(xin, d->x, (size_t)dm * sizeof *xin);
+    int nv = 0;
+    for (int h = 0; h < ly->n_heads; h++) {
+      dense_head(d, &ly->heads[h], &d->c[ci++], xin, vcat + nv);
+      nv += ly->heads[h].dv;
+    }
+    /* the concatenated W_o, so that each row sums over (head, k) in order */
+    for (int i = 0; i < dm; i++) {
+      int col = 0;
+      for (int h = 0; h < ly->n_heads; h++)
+        for (int e = 0; e < ly->heads[h].dv; e++)
+          wocat[i * nv + col++] = ly->heads[h].wo[i * ly->heads[h].dv + e];
+    }
+    dense_mv(wocat, dm, nv, vcat, attn);
+    for (int i = 0; ly->n_heads && i < dm; i++) d->x[i] += attn[i];
+    double g[64], u[64], hh[64];
+    dense_mv(ly->w_gate, ly->n_ffn, dm, d->x, g);
+    dense_mv(ly->w_up, ly->n_ffn, dm, d->x, u);
+    for (int j = 0; j < ly->n_ffn; j++) hh[j] = (g[j] > 0 ? g[j] : 0.0) * u[j];
+    dense_mv(ly->w_down, dm, ly->n_ffn, hh, attn);
+    for (int i = 0; ly->n_ffn && i < dm; i++) d->x[i] += attn[i];
+  }
+  d->pos++;
+  return dense_argmax(m, d->x, NULL);
+}
+
+static dense_run *dense_new(const model *m) {
+  dense_run *d = xcalloc(1, sizeof *d);
+  d->m = m;
+  int nh = 0;
+  for (int l = 0; l < m->n_layers; l++) nh += m->layers[l].n_heads;
+  d->c = xcalloc((size_t)nh + 1, sizeof *d->c);
+  return d;
+}
+
+static void dense_free(dense_run *d) {
+  int nh = 0;
+  for (int l = 0; l < d->m->n_layers; l++) nh += d->m->layers[l].n_heads;
+  for (int i = 0; i < nh; i++) {
+    free(d->c[i].k);
+    free(d->c[i].v);
+  }
+  free(d->c);
+  free(d);
+}
+
+/* ---- the lookup program ------------------------------------------------------- */
+
+static int val_token(const model *m, int v) {
+  return model_token(m, model_find_range(m, "VAL"), v);
+}
+
+static void test_lookup(void) {
+  model *m = lookup_model();
+  char err[256] = "";
+  tap_ok(model_validate(m, err, sizeof err), "the lookup model is valid %s",
+         err);
+  const char *asks = "BAC";
+  int want[3] = {6, 3, 10};
+  int prompt[16];
+  for (int k = 0; k < 3; k++) {
+    int n = lookup_prompt(m, "A:2 B:5 C:9", asks[k], prompt);
+    int_vec out = {0};
+    char msg[256] = "";
+    bool ok = decode_both(m, prompt, n, 8, &out, msg, sizeof msg);
+    tap_ok(ok && out.n == 1 && out.v[0] == val_token(m, want[k]),
+           "lookup[%c] + 1 decodes VAL/%d with both caches, then stops %s",
+           asks[k], want[k], msg);
+    VEC_FREE(out);
+  }
+  int n = lookup_prompt(m, "C:9 B:5 A:2 B:7", 'B', prompt);
+  int_vec out = {0};
+  char msg[256] = "";
+  bool ok = decode_both(m, prompt, n, 8, &out, msg, sizeof msg);
+  tap_ok(ok && out.n == 1 && out.v[0] == val_token(m, 8),
+         "a later entry for B wins (LATEST): decodes VAL/8 %s", msg);
+  VEC_FREE(out);
+  model_free(m);
+}
+
+typedef struct {
+  int64_t read_pos;
+  double read_val;
+  int calls, layers;
+} watch;
+
+static void on_head(void *ctx, int64_t pos, int layer, int head,
+                    const double q[2], const kv_result *r, const double *v) {
+  watch *w = ctx;
+  w->calls++;
+  if (q[0] == 2 && q[1] == 1) { /* ASK/B */
+    w->read_pos = r->pos;
+    w->read_val = v[0];
+  }
+}
+
+static void on_layer(void *ctx, int64_t pos, int layer, const double *x) {
+  ((watch *)ctx)->layers++;
+}
+
+static void test_observer(void) {
+  model *m = lookup_model();
+  exec *e = exec_new(m, KV_HULL);
+  watch w = {-1, 0, 0, 0};
+  exec_observer o = {&w, on_head, on_layer};
+  exec_set_observer(e, &o);
+  int prompt[16], next = -1;
+  int n = lookup_prompt(m, "A:2 B:5 C:9", 'B', prompt);
+  for (int i = 0; i < n; i++) exec_push(e, prompt[i], &next);
+  tap_ok(w.calls == 4 && w.layers == 4 && w.read_pos == 1 &&
+             w.read_val == 5 && exec_position(e) == 4 &&
+             exec_residual(e)[LK_Z] == 6,
+         "the observer sees ASK/B read position 1 (value 5); z = 6");
+  exec_free(e);
+  model_free(m);
+}
+
+/* ---- the executor against the dense reference ---------------------------------- */
+
+static bool same_vec(const double *a, const double *b, int n) {
+  for (int i = 0; i < n; i++)
+    if (!(a[i] == b[i])) return false;
+  return true;
+}
+
+static void test_dense_agreement(void) {
+  int tokens = 0, models = 0, bad = 0;
+  for (uint64_t seed = 1; seed <= 6; seed++) {
+    model *m = random_model(seed);
+    int prompt[20];
+    random_prompt(m, prompt, 20);
+    for (int kind = 0; kind < 2; kind++) {
+      exec *e = exec_new(m, kind ? KV_HULL : KV_BRUTE);
+      dense_run *d = dense_new(m);
+      int next = -1, want = -1;
+      for (int i = 0; i < 400 && !bad; i++) {
+        int tok = i < 20 ? prompt[i] : next;
+        if (!exec_push(e, tok, &next)) {
+          tap_diag("seed %d: %s", (int)seed, exec_error(e));
+          bad++;
+          break;
+        }
+        want = dense_push(d, tok);
+        if (next != want || !same_vec(exec_residual(e), d->x, m->d_model)) {
+          tap_diag("seed %d kind %d position %d: token %d vs dense %d",
+                   (int)seed, kind, i, next, want);
+          bad++;
+        }
+        tokens++;
+      }
+      dense_free(d);
+      exec_free(e);
+    }
+    models++;
+    model_free(m);
+  }
+  tap_ok(bad == 0, "exec equals the dense forward pass bit for bit: %d "
+         "random models, %d positions, both caches", models, tokens);
+}
+
+/* ---- the analytic argmax ------------------------------------------------------- */
+
+static uint64_t ta_rng = 77;
+
+static uint64_t ta_rand(void) {
+  uint64_t z = (ta_rng += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+static double ta_real(void) { return (double)(ta_rand() >> 11) * 0x1p-53; }
+
+/* A random double in one of the shapes that make argmax hard. */
+static double ta_weight(int style) {
+  switch (style) {
+  case 0: return (double)((int)(ta_rand() % 7) - 3);           /* ties */
+  case 1: return (double)((int)(ta_rand() % 21) - 10) / 2.0;   /* halves */
+  case 2: return (ta_real() - 0.5) * pow(10.0, (int)(ta_rand() % 20) - 5);
+  default: return ta_rand() % 3 ? 0.0 : (ta_real() - 0.5) * 1e6;
+  }
+}
+
+static model *argmax_model(int *nvocab) {
+  int R = 1 + (int)(ta_rand() % 5);
+  vocab_range r[8];
+  int first = 0;
+  static const int counts[] = {1, 2, 3, 9, 64, 700, 5000, 20000};
+  for (int k = 0; k < R; k++) {
+    int c = counts[ta_rand() % 8];
+    if (first + c > 40000) c = 9;
+    int64_t v0s[5] = {0, -(int64_t)c / 2, (int64_t)(ta_rand() % 2000000) - 1000000,
+                      ((int64_t)1 << 40) - c, -((int64_t)1 << 52)};
+    r[k] = (vocab_range){"", first, c, v0s[ta_rand() % 5], false};
+    snprintf(r[k].role, sizeof r[k].role, "R%d", k);
+    first += c;
+  }
+  int d = 3 * R + 2;
+  model *m = model_new(d, 0, r, R);
+  int style = (int)(ta_rand() % 4), shape = (int)(ta_rand() % 3);
+  for (int i = 0; i < d * 2 * R; i++) m->p_in[i] = ta_weight(style);
+  for (int i = 0; i < d * POS_NFEAT; i++)
+    m->p_pos[i] = ta_rand() % 2 ? 0.0 : ta_weight(style);
+  if (shape == 0) { /* z = x: the residual is the logit quadratic */
+    for (int f = 0; f < 3 * R; f++) m->p_out[f * d + f] = 1;
+  } else if (shape == 1) { /* parabolic heads: peaks at x[b], maybe flat */
+    for (int k = 0; k < R; k++) {
+      m->p_out[(3 * k) * d + 3 * k] = 1;
+      /* a huge offset: the logits round to plateaus around the vertex */
+      if (ta_rand() % 2)
+        m->p_in[(3 * k) * 2 * R + 2 * k] = (ta_real() - 0.5) *
+                                            pow(10.0, 16 + (int)(ta_rand() % 6));
+      m->p_out[(3 * k + 1) * d + 3 * k + 1] = ta_rand() % 4 ? 2 : 0;
+      m->p_out[(3 * k + 2) * d + d - 1] = -(double)(ta_rand() % 3);
+      m->p_in[(d - 1) * 2 * R + 2 * k] = 1; /* slot d-1 is 1 */
+    }
+  } else {
+    for (int i = 0; i < 3 * R * d; i++)
+      m->p_out[i] = ta_rand() % 3 ? 0.0 : ta_weight((int)(ta_rand() % 4));
+  }
+  *nvocab = first;
+  return m;
+}
+
+/* A range of 1000 values around a vertex, under a huge offset: the
+ * computed logits form plateaus with rounding jitter, which is where a
+ * careless bound would prune the true (lowest-id) maximum. */
+static model *plateau_model(void) {
+  vocab_range r[2] = {{"P", 0, 1000, -500, false}, {"Q", 1000, 7, 3, false}};
+  model *m = model_new(6, 0, r, 2);
+  for (int f = 0; f < 6; f++) m->p_out[f * 6 + f] = 1;
+  for (int k = 0; k < 2; k++) {
+    double a = (ta_real() - 0.5) * pow(10.0, 15 + (int)(ta_rand() % 8));
+    double c = -(0.01 + 3 * ta_real()), vs = (ta_real() - 0.5) * 800;
+    m->p_in[(3 * k) * 4 + 2 * k] = a;
+    m->p_in[(3 * k + 1) * 4 + 2 * k] = -2 * c * vs;
+    m->p_in[(3 * k + 2) * 4 + 2 * k] = c;
+  }
+  return m;
+}
+
+static void test_argmax(void) {
+  int cases = 0, ties = 0, bad = 0, errors = 0;
+  for (int mi = 0; mi < 2400; mi++) {
+    int V = 1007;
+    model *m = mi % 6 ? plateau_model() : argmax_model(&V);
+    exec *e = exec_new(m, KV_BRUTE);
+    int pushes = V > 10000 ? 3 : mi % 6 ? 1 : 12;
+    for (int i = 0; i < pushes; i++) {
+      int tok = (int)(ta_rand() % (uint64_t)V), next = -1;
+      if (!exec_push(e, tok, &next)) { /* only overflowing logits may fail */
+        errors++;
+        if (!strstr(exec_error(e), "not finite")) bad++;
+        break;
+      }
+      double bv;
+      int want = dense_argmax(m, exec_residual(e), &bv);
+      /* count cases whose best logit is shared by another token */
+      int shared = 0;
+      for (int t = want + 1; t < V && !shared; t++) {
+        double s = 0.0, z[64];
+        dense_mv(m->p_out, 3 * m->n_ranges, m->d_model, exec_residual(e), z);
+        for (int f = 0; f < 3 * m->n_ranges; f++) s += feature(m, t, f) * z[f];
+        shared = s == bv;
+        if (t > want + 64) break;
+      }
+      ties += shared;
+      if (next != want) {
+        if (bad++ < 5)
+          tap_diag("model %d push %d: analytic %d, dense %d", mi, i, next,
+                   want);
+      }
+      cases++;
+    }
+    exec_free(e);
+    model_free(m);
+  }
+  tap_ok(bad == 0 && ties > 50, "analytic argmax equals the dense scan on %d "
+         "residuals (%d with tied best logits, %d overflowing), %d differ",
+         cases, ties, errors, bad);
+}
+
+/* Logits too large for the bound: the search falls back to a scan, and a
+ * non-finite logit is an error. */
+static void test_argmax_extremes(void) {
+  vocab_range r[2] = {{"BIG", 0, 50, (int64_t)1 << 52, false},
+                      {"SMALL", 50, 5, 0, false}};
+  model *m = model_new(6, 0, r, 2);
+  for (int f = 0; f < 6; f++) m->p_out[f * 6 + f] = 1;
+  m->p_in[0 * 4 + 0] = 1e299; /* a = 1e299 for BIG: tame no more */
+  m->p_in[1 * 4 + 0] = -1e150;
+  exec *e = exec_new(m, KV_HULL);
+  int next = -1;
+  bool ok = exec_push(e, 0, &next);
+  tap_ok(ok && next == dense_argmax(m, exec_residual(e), NULL),
+         "huge but finite logits: the scan finds the dense argmax (%d)", next);
+  exec_free(e);
+  m->p_in[2 * 4 + 0] = 1e300; /* c * v^2 overflows */
+  e = exec_new(m, KV_HULL);
+  ok = exec_push(e, 0, &next);
+  tap_ok(!ok && strstr(exec_error(e), "not finite"),
+         "an infinite logit is an error: %s", exec_error(e));
+  exec_free(e);
+  model_free(m);
+}
+
+/* ---- errors ---------------------------------------------------------------------- */
+
+static bool decode_fails(model *m, const char *entries, char ask,
+                         const char *want, char *msg, size_t n) {
+  int prompt[16];
+  int np = lookup_prompt(m, entries, ask, prompt);
+  bool both = true;
+  for (int k = 0; k < 2; k++) {
+    exec *e = exec_new(m, k ? KV_HULL : KV_BRUTE);
+    int_vec out = {0};
+    bool ok = exec_decode(e, prompt, np, 4, &out, NULL);
+    if (ok || !strstr(exec_error(e), want)) both = false;
+    snprintf(msg, n, "%s", exec_error(e));
+    VEC_FREE(out);
+    exec_free(e);
+  }
+  return both;
+}
+
+static void test_errors(void) {
+  char msg[512];
+  model *m = lookup_model();
+  model_head *h = &m->layers[0].heads[0];
+  h->wk[LK_KA] = 0.25; /* key x = a/2: not integral for A */
+  tap_ok(decode_fails(m, "A:2", 'A', "layer 0 head 0 (table lookup): key "
+                      "(0.5, -1) is not integral at position 0", msg,
+                      sizeof msg), "a fractional key is an error: %s", msg);
+  h->wk[LK_KA] = 1;
+  h->wq[LK_ASK] = 4e9;
+  tap_ok(decode_fails(m, "A:2", 'A', "query (4000000000, 1) is out of bounds "
+                      "at position 1", msg, sizeof msg),
+         "a query beyond QUERY_MAX is an error: %s", msg);
+  h->wq[LK_ASK] = 1;
+  h->wk[LK_D + LK_KA2] = 1e16; /* ky = -a^2 1e16: scores beyond 2^53 */
+  tap_ok(decode_fails(m, "A:2", 'A', "could score beyond 2^53", msg,
+                      sizeof msg), "a score beyond 2^53 is an error: %s", msg);
+  h->wk[LK_D + LK_KA2] = 1;
+  h->tie = TIE_AVERAGE;
+  h->wv[LK_VAL] = 0.5;
+  tap_ok(decode_fails(m, "A:3", 'A', "value component 0 (1.5) is not an "
+                      "integer", msg, sizeof msg),
+         "a fractional AVERAGE value is an error: %s", msg);
+  h->tie = TIE_LATEST;
+  h->wv[LK_VAL] = 1;
+  m->layers[0].w_up[LK_Y] = 1e308;
+  m->layers[0].w_down[LK_Z] = 1e308;
+  tap_ok(decode_fails(m, "A:2", 'A', "not finite", msg, sizeof msg),
+         "an overflow in the FFN is an error: %s", msg);
+  model_free(m);
+
+  m = lookup_model();
+  exec *e = exec_new(m, KV_HULL);
+  int next;
+  bool ok = exec_push(e, m->vocab_size, &next);
+  tap_ok(!ok && strstr(exec_error(e), "not in the vocabulary") &&
+             !exec_push(e, 0, &next),
+         "a token outside the vocabulary is an error, and the exec is spent");
+  exec_free(e);
+  e = exec_new(m, KV_BRUTE);
+  volatile int stop = 1;
+  int_vec out = {0};
+  int prompt[8];
+  int np = lookup_prompt(m, "A:2", 'A', prompt);
+  ok = exec_decode(e, prompt, np, 4, &out, &stop);
+  stop = 0;
+  bool resumed = exec_decode(e, prompt, np, 4, &out, &stop);
+  tap_ok(!ok && strstr(exec_error(e), "interrupted") && out.n == 1 && resumed,
+         "an interrupt stops decoding, and decoding can resume");
+  VEC_FREE(out);
+  exec_free(e);
+  model_free(m);
+}
+
+typedef void (*mutation)(model *m);
+
+static void mut_first(model *m) { m->ranges[1].first = 17; }
+static void mut_count(model *m) { m->ranges[2].count = 0; }
+static void mut_role(model *m) { strcpy(m->ranges[1].role, "A"); }
+static void mut_vocab(model *m) { m->vocab_size++; }
+static void mut_value(model *m) { m->ranges[0].value0 = (int64_t)1 << 60; }
+static void mut_mask(model *m) { m->layers[0].heads[0].mask_slot = LK_D; }
+static void mut_dv(model *m) { m->layers[0].heads[0].dv = 0; }
+static void mut_tie(model *m) { m->layers[0].heads[0].tie = (tie_rule)7; }
+static void mut_nan(model *m) { m->layers[0].heads[0].wk[3] = NAN; }
+static void mut_inf(model *m) { m->p_out[5] = INFINITY; }
+static void mut_d(model *m) { m->d_model = 0; }
+static void mut_wq(model *m) {
+  free(m->layers[0].heads[0].wq);
+  m->layers[0].heads[0].wq = NULL;
+}
+static void mut_slot(model *m) {
+  free(m->slot_names[3]);
+  m->slot_names[3] = NULL;
+}
+static void mut_name(model *m) {
+  memset(m->layers[0].heads[0].name, 'x', sizeof m->layers[0].heads[0].name);
+}
+
+static void test_validate(void) {
+  mutation muts[] = {mut_first, mut_count, mut_role, mut_vocab, mut_value,
+                     mut_mask, mut_dv, mut_tie, mut_nan, mut_inf, mut_d,
+                     mut_wq, mut_slot, mut_name};
+  int n = (int)(sizeof muts / sizeof *muts), caught = 0;
+  for (int i = 0; i < n; i++) {
+    model *m = lookup_model();
+    muts[i](m);
+    char err[256] = "";
+    if (!model_validate(m, err, sizeof err) && err[0]) caught++;
+    else tap_diag("mutation %d passed validation", i);
+    if (muts[i] == mut_d) m->d_model = LK_D; /* for model_free */
+    if (muts[i] == mut_dv) m->layers[0].heads[0].dv = 1;
+    model_free(m);
+  }
+  tap_ok(caught == n, "model_validate refuses %d of %d broken models", caught,
+         n);
+  model *m = lookup_model();
+  int next;
+  m->ranges[0].count = -1;
+  exec *e = exec_new(m, KV_HULL);
+  tap_ok(!exec_push(e, 0, &next) && strstr(exec_error(e), "invalid model"),
+         "exec_new on an invalid model gives an exec that only reports it");
+  exec_free(e);
+  model_free(m);
+}
+
+/* ---- files ------------------------------------------------------------------------ */
+
+static bool same_model(const model *a, const model *b) {
+  if (a->d_model != b->d_model || a->n_layers != b->n_layers ||
+      a->n_ranges != b->n_ranges || a->vocab_size != b->vocab_size)
+    return false;
+  size_t d = (size_t)a->d_model, R = (size_t)a->n_ranges;
+  for (size_t r = 0; r < R; r++) {
+    const vocab_range *x = &a->ranges[r], *y = &b->ranges[r];
+    if (strcmp(x->role, y->role) || x->first != y->first ||
+        x->count != y->count || x->value0 != y->value0 || x->stop != y->stop)
+      return false;
+  }
+  if (memcmp(a->p_in, b->p_in, d * 2 * R * 8) ||
+      memcmp(a->p_pos, b->p_pos, d * 2 * 8) ||
+      memcmp(a->p_out, b->p_out, 3 * R * d * 8))
+    return false;
+  for (int l = 0; l < a->n_layers; l++) {
+    const model_layer *x = &a->layers[l], *y = &b->layers[l];
+    if (x->n_heads != y->n_heads || x->n_ffn != y->n_ffn ||
+        memcmp(x->w_gate, y->w_gate, (size_t)x->n_ffn * d * 8) ||
+        memcmp(x->w_up, y->w_up, (size_t)x->n_ffn * d * 8) ||
+        memcmp(x->w_down, y->w_down, (size_t)x->n_ffn * d * 8))
+      return false;
+    for (int h = 0; h < x->n_heads; h++) {
+      const model_head *p = &x->heads[h], *q = &y->heads[h];
+      size_t dv = (size_t)p->dv;
+      if (strcmp(p->name, q->name) || p->tie != q->tie ||
+          p->mask_slot != q->mask_slot || p->dv != q->dv ||
+          memcmp(p->wq, q->wq, 2 * d * 8) || memcmp(p->wk, q->wk, 2 * d * 8) ||
+          memcmp(p->wv, q->wv, dv * d * 8) || memcmp(p->wo, q->wo, dv * d * 8))
+        return false;
+    }
+  }
+  if (!a->slot_names != !b->slot_names) return false;
+  for (size_t i = 0; a->slot_names && i < d; i++)
+    if (strcmp(a->slot_names[i], b->slot_names[i])) return false;
+  if (!a->meta_json != !b->meta_json) return false;
+  return !a->meta_json || !strcmp(a->meta_json, b->meta_json);
+}
+
+static char tmp_path[256], tmp_path2[256];
+
+static unsigned char *slurp(const char *path, size_t *n) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  unsigned char *buf = xmalloc(1 << 20);
+  *n = fread(buf, 1, 1 << 20, f);
+  fclose(f);
+  return buf;
+}
+
+static void spit(const char *path, const unsigned char *buf, size_t n) {
+  FILE *f = fopen(path, "wb");
+  if (!f) return;
+  fwrite(buf, 1, n, f);
+  fclose(f);
+}
+
+/* Copies tmp_path to tmp_path2 with the first `find` in the JSON header
+ * replaced by `repl`; the header length is fixed up. */
+static void rewrite_header(const char *find, const char *repl) {
+  size_t n = 0;
+  unsigned char *buf = slurp(tmp_path, &n);
+  uint64_t hl = 0;
+  for (int k = 7; k >= 0; k--) hl = hl << 8 | buf[k];
+  strbuf h;
+  sb_init(&h);
+  sb_putn(&h, (const char *)buf + 8, hl);
+  char *at = strstr(h.s, find);
+  strbuf o;
+  sb_init(&o);
+  unsigned char len[8] = {0};
+  sb_putn(&o, (const char *)len, 8);
+  if (at) {
+    sb_putn(&o, h.s, (size_t)(at - h.s));
+    sb_puts(&o, repl);
+    sb_puts(&o, at + strlen(find));
+  } else {
+    sb_puts(&o, h.s);
+  }
+  uint64_t nl = o.n - 8;
+  for (int k = 0; k < 8; k++) o.s[k] = (char)(nl >> (8 * k));
+  sb_putn(&o, (const char *)buf + 8 + hl, n - 8 - hl);
+  spit(tmp_path2, (unsigned char *)o.s, o.n);
+  sb_free(&o);
+  sb_free(&h);
+  free(buf);
+}
+
+static bool load_fails(const char *want, char *err, size_t n) {
+  model *m = model_load(tmp_path2, err, n);
+  bool ok = !m && strstr(err, want) != NULL;
+  model_free(m);
+  return ok;
+}
+
+static void test_files(void) {
+  snprintf(tmp_path, sizeof tmp_path, "test-exec-%d.safetensors", (int)getpid());
+  snprintf(tmp_path2, sizeof tmp_path2, "test-exec-%d-bad.safetensors",
+           (int)getpid());
+  model *m = lookup_model();
+  strcpy(m->layers[0].heads[0].name, "quote \" and \\ and \t and \xc3\xa9");
+  char err[512] = "";
+  bool saved = model_save(m, tmp_path, err, sizeof err);
+  model *back = saved ? model_load(tmp_path, err, sizeof err) : NULL;
+  tap_ok(back && same_model(m, back), "save then load gives the same model %s",
+         err);
+  if (back) {
+    int prompt[16], n = lookup_prompt(back, "A:2 B:5 C:9", 'C', prompt);
+    int_vec out = {0};
+    char msg[256] = "";
+    tap_ok(decode_both(back, prompt, n, 4, &out, msg, sizeof msg) &&
+               out.n == 1 && out.v[0] == val_token(back, 10),
+           "the loaded model decodes lookup[C] + 1 = 10");
+    VEC_FREE(out);
+  }
+  model_free(back);
+
+  size_t size = 0;
+  unsigned char *buf = slurp(tmp_path, &size);
+  int refused = 0;
+  for (size_t cut = 0; cut < size; cut++) {
+    spit(tmp_path2, buf, cut);
+    model *t = model_load(tmp_path2, err, sizeof err);
+    if (!t) refused++;
+    model_free(t);
+  }
+  tap_ok(refused == (int)size, "every truncation (%zu of them) is refused",
+         size);
+  /* single-byte corruption anywhere: refused, or loaded and valid */
+  int loaded = 0, invalid = 0;
+  uint64_t s = 12345;
+  for (int i = 0; i < 3000; i++) {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    size_t at = (size_t)(s >> 33) % size;
+    unsigned char save = buf[at];
+    buf[at] = (unsigned char)(s >> 13);
+    spit(tmp_path2, buf, size);
+    buf[at] = save;
+    model *t = model_load(tmp_path2, err, sizeof err);
+    if (t) {
+      loaded++;
+      if (!model_validate(t, err, sizeof err)) invalid++;
+    }
+    model_free(t);
+  }
+  tap_ok(invalid == 0, "3000 random byte corruptions: %d load (data bytes), "
+         "none invalid, none crash", loaded);
+  free(buf);
+
+  struct {
+    const char *find, *repl, *want;
+  } bad[] = {
+      {"\"tvl.format\":\"1\"", "\"tvl.format\":\"2\"", "tvl.format"},
+      {"\"__metadata__\":{", "\"__metadata__\":{{", "bad JSON in header"},
+      {"\"layers.0.ffn.w_up\"", "\"layers.0.ffn.w_uq\"",
+       "missing tensor layers.0.ffn.w_up"},
+      {"\"shape\":[8,10]", "\"shape\":[8,11]", "tok_embed.proj: dimension 1"},
+      {"\"F64\"", "\"F32\"", "dtype must be F64"},
+      {"\"data_offsets\":[0,", "\"data_offsets\":[8,", "bad data_offsets"},
+      {"\"tvl.d_model\":\"8\"", "\"tvl.d_model\":\"9\"", "dimension"},
+      {"\\\"count\\\":32", "\\\"count\\\":33", "tok_embed.value"},
+      {"\\\"tie\\\":\\\"latest\\\"", "\\\"tie\\\":\\\"biggest\\\"",
+       "tie (latest or average)"},
+      {"\\\"mask_slot\\\":5", "\\\"mask_slot\\\":99", "mask_slot"},
+      {"\"pos_embed.proj\":{", "\"zzz\":{\"dtype\":\"F64\",\"shape\":[0],"
+       "\"data_offsets\":[0,0]},\"pos_embed.proj\":{", "unexpected tensor zzz"},
+      {"\"tvl.vocab\":\"[", "\"tvl.vocab\":\"[[", "bad JSON in tvl.vocab"},
+      {"\"tvl.format\":\"1\"", "\"tvl.format\":1", "is not a string"},
+      {"\\\"first\\\":16", "\\\"first\\\":15", "ranges must tile"},
+      {"{\\\"program", "[\\\"program", "tvl.meta"},
+  };
+  int nbad = (int)(sizeof bad / sizeof *bad), caught = 0;
+  for (int i = 0; i < nbad; i++) {
+    rewrite_header(bad[i].find, bad[i].repl);
+    if (load_fails(bad[i].want, err, sizeof err)) caught++;
+    else tap_diag("corruption %d (%s): got \"%s\"", i, bad[i].repl, err);
+  }
+  tap_ok(caught == nbad, "%d of %d corrupt headers refused with the right "
+         "message", caught, nbad);
+
+  unsigned char huge[16] = {0, 0, 0, 0, 0, 0, 0, 0x10, '{', '}'};
+  spit(tmp_path2, huge, 10);
+  tap_ok(load_fails("header length", err, sizeof err),
+         "an absurd header length is refused: %s", err);
+  strbuf deep;
+  sb_init(&deep);
+  unsigned char z8[8] = {0};
+  sb_putn(&deep, (const char *)z8, 8);
+  for (int i = 0; i < 100000; i++) sb_putc(&deep, '[');
+  for (int k = 0; k < 8; k++) deep.s[k] = (char)((uint64_t)100000 >> (8 * k));
+  spit(tmp_path2, (unsigned char *)deep.s, deep.n);
+  sb_free(&deep);
+  tap_ok(load_fails("nested too deeply", err, sizeof err),
+         "deeply nested JSON is refused: %s", err);
+  remove(tmp_path2);
+  tap_ok(load_fails("No such file", err, sizeof err),
+         "a missing file is refused: %s", err);
+  remove(tmp_path);
+
+  free(m->meta_json);
+  m->meta_json = xstrdup("[1, 2]");
+  tap_ok(!model_save(m, tmp_path, err, sizeof err) &&
+             strstr(err, "not a JSON object"),
+         "model_save refuses meta_json that is not an object: %s", err);
+  model_free(m);
+}
+
+int main(void) {
+  test_lookup();
+  test_observer();
+  test_dense_agreement();
+  test_argmax();
+  test_argmax_extremes();
+  test_errors();
+  test_validate();
+  test_files();
+  tap_plan(tap_n);
+  return tap_done();
+}

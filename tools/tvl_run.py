@@ -1,0 +1,386 @@
+#!/usr/bin/env python3
+"""tvl_run.py - run a tvl model file as a plain dense transformer.
+
+    tvl_run.py MODEL [--prompt 1,2,3] [--max-new N] [--residuals FILE]
+                     [--tokens] [--no-result]
+
+Loads a tvl safetensors file (docs/model-format.md) with nothing but numpy
+and decodes greedily: dense hard-max attention over every earlier position
+of every head, a ReGLU FFN, logits over the whole vocabulary, np.argmax.
+Without --prompt, the prompt comes from the metadata: tvl.prompt
+("1,2,3"), or the "prompt" of a program exported by tvl's :export.
+
+A file exported by :export carries its program's decoding tables (the
+"tvl_program" object in tvl.meta): the generated tokens are then decoded
+into what tvl prints -- the program's output, then its value on a line of
+its own (not with --no-result, as a tvl script prints nothing but the
+output), or its runtime error on stderr (exit status 1).  Otherwise, and
+with --tokens, the generated token ids are printed, one per line.
+--residuals writes each position's final residual to FILE, one line per
+position, as the 16-hex-digit bit patterns of its float64 slots (-0
+written as +0).
+
+Nothing of the C executor is reused: no hull, no shared caches, no sparse
+matrices, no analytic argmax.  Its tokens are meant to equal the C
+executor's, bit for bit, so every sum runs in the order the format fixes:
+matrix-vector products in increasing column order (np.cumsum), logits as
+(a + v*b) + (v*v)*c.
+"""
+
+import argparse
+import json
+import math
+import struct
+import sys
+
+import numpy as np
+
+KEY_MAX_X = 2 ** 31
+KEY_MAX_Y = 2 ** 62
+QUERY_MAX = 2 ** 31
+AVG_VALUE_MAX = 2 ** 31
+SCORE_LIMIT = 2 ** 53
+
+
+class ModelError(Exception):
+    pass
+
+
+def load(path):
+    """Returns (metadata, {name: array}) of a safetensors file."""
+    with open(path, "rb") as f:
+        blob = f.read()
+    if len(blob) < 8:
+        raise ModelError("file too short")
+    (hlen,) = struct.unpack("<Q", blob[:8])
+    if hlen > len(blob) - 8:
+        raise ModelError("header length beyond the file")
+    header = json.loads(blob[8:8 + hlen].decode("utf-8"))
+    data = blob[8 + hlen:]
+    meta = header.pop("__metadata__", {})
+    dtypes = {"F64": "<f8", "I32": "<i4", "I64": "<i8"}
+    tensors = {}
+    for name, info in header.items():
+        begin, end = info["data_offsets"]
+        if not 0 <= begin <= end <= len(data):
+            raise ModelError("tensor %s: bad data_offsets" % name)
+        arr = np.frombuffer(data[begin:end], dtype=dtypes[info["dtype"]])
+        tensors[name] = arr.reshape(info["shape"])
+    return meta, tensors
+
+
+def mv(w, x):
+    """w @ x, each row summed from its first column to its last."""
+    if w.shape[1] == 0:
+        return np.zeros(w.shape[0])
+    return np.cumsum(w * x, axis=1)[:, -1]
+
+
+def integral(vals, lim, what):
+    """vals: a few Python floats (cheaper than numpy for so few)."""
+    for f in vals:
+        if not (math.isfinite(f) and f == math.floor(f) and abs(f) <= lim):
+            raise ModelError("%s %s is not an integer within bounds"
+                             % (what, vals))
+
+
+class Head:
+    """One attention head and its own key store (no sharing)."""
+
+    def __init__(self, desc, t, prefix, capacity):
+        self.name = desc["name"]
+        self.latest = desc["tie"] == "latest"
+        self.mask = desc["mask_slot"]
+        self.wq = t[prefix + ".w_q"]
+        self.wk = t[prefix + ".w_k"]
+        self.wv = t[prefix + ".w_v"]
+        self.wo = t[prefix + ".w_o"]
+        self.dv = self.wv.shape[0]
+        self.keys = np.zeros((capacity, 2))
+        self.vals = np.zeros((capacity, self.dv))
+        self.n = 0
+        self.max_abs = [0, 0]
+
+    def step(self, x, q, k, v, qkv, o):
+        """Stores this position's key (unless masked), then reads.  q, k
+        and v are Python floats, qkv[o:] the same numbers in numpy."""
+        if self.mask < 0 or x[self.mask] == 0:
+            integral(k[:1], KEY_MAX_X, "key")
+            integral(k[1:], KEY_MAX_Y, "key")
+            if not self.latest:
+                integral(v, AVG_VALUE_MAX, "AVERAGE value")
+            if self.n == self.keys.shape[0]:
+                self.keys = np.resize(self.keys, (2 * self.n, 2))
+                self.vals = np.resize(self.vals, (2 * self.n, self.dv))
+            self.keys[self.n] = qkv[o + 2:o + 4]
+            self.vals[self.n] = qkv[o + 4:o + 4 + self.dv]
+            self.n += 1
+            self.max_abs = [max(self.max_abs[0], abs(int(k[0]))),
+                            max(self.max_abs[1], abs(int(k[1])))]
+        if abs(int(q[0])) * self.max_abs[0] + \
+                abs(int(q[1])) * self.max_abs[1] >= SCORE_LIMIT:
+            raise ModelError("head %s: scores could exceed 2^53" % self.name)
+        if self.n == 0:
+            return np.zeros(self.dv)
+        scores = self.keys[:self.n] @ qkv[o:o + 2]   # exact: integers < 2^53
+        tied = np.flatnonzero(scores == scores.max())
+        if self.latest:
+            return self.vals[tied[-1]]
+        return self.vals[tied].mean(axis=0)
+
+
+class Layer:
+    """Heads reading one x, then a ReGLU FFN.  The heads' q, k and v rows
+    are stacked into one matrix: each row's sum is the same."""
+
+    def __init__(self, l, heads, t, capacity):
+        self.heads = [Head(h, t, "layers.%d.attn.%d" % (l, i), capacity)
+                      for i, h in enumerate(heads)]
+        hs = self.heads
+        if hs:
+            self.wqkv = np.concatenate(
+                [np.concatenate([h.wq, h.wk, h.wv]) for h in hs])
+            self.wo = np.concatenate([h.wo for h in hs], axis=1)
+        self.gate, self.up, self.down = (
+            t["layers.%d.ffn.%s" % (l, n)] for n in ("w_gate", "w_up", "w_down"))
+        self.gate_up = np.concatenate([self.gate, self.up])
+
+    def run(self, x):
+        if self.heads:
+            qkv = mv(self.wqkv, x)
+            f = qkv.tolist()
+            out, o = [], 0
+            for h in self.heads:
+                q, k, v = f[o:o + 2], f[o + 2:o + 4], f[o + 4:o + 4 + h.dv]
+                integral(q, QUERY_MAX, "query")
+                out.append(h.step(x, q, k, v, qkv, o))
+                o += 4 + h.dv
+            x = x + mv(self.wo, np.concatenate(out))
+        n = self.gate.shape[0]
+        if n:
+            gu = mv(self.gate_up, x)
+            x = x + mv(self.down, np.maximum(gu[:n], 0.0) * gu[n:])
+        if not np.all(np.isfinite(x)):
+            raise ModelError("the residual is not finite")
+        return x
+
+
+class Model:
+    def __init__(self, path, capacity=1024):
+        meta, t = load(path)
+        if meta.get("tvl.format") != "1":
+            raise ModelError("not a tvl model file (tvl.format)")
+        if meta.get("tvl.pos_features") != "p,p2":
+            raise ModelError("unknown position features")
+        self.meta = meta
+        self.vocab = json.loads(meta["tvl.vocab"])
+        self.p_in = t["tok_embed.proj"]
+        self.p_pos = t["pos_embed.proj"]
+        self.p_out = t["unembed.proj"]
+        self.role = t["tok_embed.role"].astype(np.int64)
+        self.value = t["tok_embed.value"]
+        self.stop = np.array([r["stop"] for r in self.vocab])[self.role]
+        self.first = np.array([r["first"] for r in self.vocab])
+        self.count = np.array([r["count"] for r in self.vocab])
+        self.layers = [Layer(l, heads, t, capacity) for l, heads
+                       in enumerate(json.loads(meta["tvl.heads"]))]
+        self.pos = 0
+
+    def embed(self, token):
+        r, v = self.role[token], self.value[token]
+        tok = self.p_in[:, 2 * r] + v * self.p_in[:, 2 * r + 1]
+        p = float(self.pos)
+        pos = self.p_pos[:, 0] * p + self.p_pos[:, 1] * (p * p)
+        return tok + pos
+
+    def logits(self, x):
+        """F_out (P_out x) over the whole vocabulary, range by range (the
+        same (a + v*b) + (v*v)*c as element by element, without gathering
+        a, b and c for every token)."""
+        z = mv(self.p_out, x).tolist()
+        if not hasattr(self, "_out"):
+            self._out = np.empty(len(self.role))
+            self._tmp = np.empty(len(self.role))
+            self._v2 = self.value * self.value
+            self._slices = [(r, slice(int(self.first[r]), int(self.first[r] + self.count[r])))
+                            for r in range(len(self.count))]
+        out, tmp, v, v2 = self._out, self._tmp, self.value, self._v2
+        for r, s in self._slices:
+            np.multiply(v[s], z[3 * r + 1], out=out[s])
+            out[s] += z[3 * r]
+            np.multiply(v2[s], z[3 * r + 2], out=tmp[s])
+            out[s] += tmp[s]
+        if not np.isfinite(out).all():
+            raise ModelError("a logit is not finite")
+        return out
+
+    def push(self, token):
+        if not 0 <= token < len(self.role):
+            raise ModelError("token %d is not in the vocabulary" % token)
+        x = self.embed(token)
+        if not np.all(np.isfinite(x)):
+            raise ModelError("the embedding is not finite")
+        for layer in self.layers:
+            x = layer.run(x)
+        self.pos += 1
+        self.x = x
+        return int(np.argmax(self.logits(x)))   # lowest id among equals
+
+
+class Program:
+    """What an exported program's tokens mean (tvl.meta "tvl_program"):
+    the host's side of the trace format (docs/trace-format.md), which
+    follows the program counter from the JUMP tokens and prints.  It
+    computes no program value: every number comes out of a token."""
+
+    def __init__(self, meta, vocab):
+        self.steps = meta["steps"]
+        self.symbols = meta["symbols"]
+        self.strings = meta["strings"]
+        self.errors = meta["errors"]
+        self.entry = meta["entry_pc"]
+        self.has_result = meta["has_result"]
+        self.vocab = vocab
+
+    def token(self, t):
+        for r in self.vocab:
+            if r["first"] <= t < r["first"] + r["count"]:
+                return r["role"], r["value0"] + (t - r["first"])
+        raise ModelError("token %d is not in the vocabulary" % t)
+
+    def decode(self, tokens):
+        """Returns (output, result or None, error diagnostic or None)."""
+        out, res = [], []
+        sink = out
+        pc, hi, after_lo = self.entry, None, False
+        for t in tokens:
+            role, v = self.token(t)
+            if hi is not None:
+                if role != "VAL":
+                    raise ModelError("HI not followed by VAL")
+                self.complete(pc, 65536 * hi + v + 32768, sink)
+                hi, after_lo = None, True
+            elif after_lo:
+                if role != "JUMP":
+                    raise ModelError("no resync after a long value")
+                pc, after_lo = v, False
+            elif role == "HI":
+                hi = v
+            elif role == "VAL":
+                self.complete(pc, v, sink)
+                pc += 1
+            elif role == "JUMP":
+                pc = v
+            elif role in ("SYM", "STR", "NL"):
+                sink.append(self.text(role, v, pc))
+                pc += 1
+            elif role == "PRINT":
+                pc += 1
+            elif role == "RESULT":
+                sink = res
+                pc += 1
+            elif role == "HALT":
+                return "".join(out), "".join(res) if self.has_result else None, None
+            elif role == "ERR":
+                return "".join(out), None, self.errors[v]["diagnostic"]
+            else:
+                raise ModelError("unexpected %s token" % role)
+        raise ModelError("the program did not halt")
+
+    def complete(self, pc, v, sink):
+        if self.steps[pc]["kind"] == "print-int":
+            sink.append(str(v))
+
+    def text(self, role, v, pc):
+        if role == "NL":
+            return "\n"
+        if role == "STR":
+            return self.strings[v]
+        if self.steps[pc].get("out") == "bool" or v < 2:
+            return "#t" if v else "#f"
+        return self.symbols[v]
+
+
+def show(program, tokens, with_result):
+    """Prints what tvl prints; returns the exit status."""
+    output, result, error = program.decode(tokens)
+    sys.stdout.write(output)
+    fresh = "\n" if output and not output.endswith("\n") else ""
+    if error is not None:
+        sys.stdout.write(fresh)
+        sys.stdout.flush()
+        sys.stderr.write(error)
+        return 1
+    if with_result and result is not None:
+        sys.stdout.write(fresh + result + "\n")
+    return 0
+
+
+def decode(model, prompt, max_new, resid=None):
+    if not prompt:
+        raise ModelError("empty prompt")
+
+    def push(tok):
+        nxt = model.push(tok)
+        if resid is not None:
+            bits = (model.x + 0.0).view(np.uint64)
+            resid.write(" ".join("%016x" % b for b in bits) + "\n")
+        return nxt
+
+    for tok in prompt:
+        nxt = push(tok)
+    out = []
+    while len(out) < max_new:
+        out.append(nxt)
+        if model.stop[nxt] or len(out) == max_new:
+            break
+        nxt = push(nxt)
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("model")
+    ap.add_argument("--prompt", help="comma-separated token ids")
+    ap.add_argument("--max-new", type=int,
+                    help="tokens to generate at most (default 64, or "
+                         "100000000 for an exported program)")
+    ap.add_argument("--residuals", help="write each position's residual here")
+    ap.add_argument("--tokens", action="store_true",
+                    help="print the token ids even for an exported program")
+    ap.add_argument("--no-result", action="store_true",
+                    help="print the output only, as a tvl script does")
+    args = ap.parse_args(argv)
+    try:
+        model = Model(args.model, capacity=4096)
+        meta = json.loads(model.meta.get("tvl.meta", "{}"))
+        program = Program(meta, model.vocab) if "tvl_program" in meta else None
+        max_new = args.max_new
+        if max_new is None:
+            max_new = 100000000 if program else 64
+        text = args.prompt if args.prompt is not None \
+            else model.meta.get("tvl.prompt")
+        if text is not None:
+            prompt = [int(s) for s in text.split(",") if s.strip()]
+        elif program and "prompt" in meta:
+            prompt = meta["prompt"]
+        else:
+            raise ModelError("no --prompt and no prompt in the file "
+                             "(export it with the procedure's arguments)")
+        resid = open(args.residuals, "w") if args.residuals else None
+        tokens = decode(model, prompt, max_new, resid)
+        if resid:
+            resid.close()
+        if program and not args.tokens:
+            return show(program, tokens, not args.no_result)
+        for tok in tokens:
+            print(tok)
+    except (ModelError, KeyError, ValueError, TypeError, IndexError,
+            struct.error, OSError) as e:
+        print("tvl_run.py: %s: %s" % (args.model, e), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
