@@ -265,7 +265,13 @@ static void layout_memory(mb *b) {
   b->p->stack_base = next;
   b->p->stack_end = next + (int32_t)stack;
   b->p->heap_base = b->p->stack_end;
+  /* the heap holds max_heap cells, as the evaluator's does, so that the
+   * same program runs out of memory at the same vector in both */
+  int64_t heap = b->p->w->lim.max_heap;
+  b->p->max_heap = heap;
   b->p->heap_end = ADDR_MAX - 1;
+  b->p->heap_capped = (int64_t)b->p->heap_base + heap >= ADDR_MAX - 1;
+  if (!b->p->heap_capped) b->p->heap_end = b->p->heap_base + (int32_t)heap;
   if (b->p->heap_base >= b->p->heap_end) mb_fail(b, "program too large");
 }
 
@@ -1175,7 +1181,15 @@ static cval step_value(mb *b, const mstmt *m, int s) {
     (void)mx_expr(b, m->x1);
     int neg = mb_site(b, "bounds", m->loc, "make-vector: the length must not be negative");
     mx_flag(b, gf_gate(gg, gg_step(gg, "length < 0", gf_scale(gg, n.f, -1))), neg);
-    int mem = mb_site(b, "memory", m->loc, "out of memory: the vector heap is full");
+    int mem = b->p->heap_capped
+                  ? mb_site(b, "memory", m->loc,
+                            "out of memory: the vectors need more than the %d "
+                            "cells compiled code can address",
+                            (int)(b->p->heap_end - b->p->heap_base))
+                  : mb_site(b, "memory", m->loc,
+                            "out of memory: vectors would need more than %lld "
+                            "cells (raise the limit with --max-heap or :limit heap)",
+                            (long long)b->p->max_heap);
     gform room = gf_addk(gg, gf_axpy(gg, gf_add(gg, b->hp, n.f), 1, gf_const(gg, 0)),
                          2 - (double)b->p->heap_end);
     mx_flag(b, gf_gate(gg, gg_step(gg, "heap full", room)), mem);

@@ -120,6 +120,8 @@ typedef struct mprog {
   VEC(table_layout) tables;
   int32_t stack_base, stack_end, heap_base, heap_end;
   int max_depth;        /* the depth limit the stack was sized for */
+  int64_t max_heap;     /* the heap limit the heap was sized for */
+  bool heap_capped;     /* the heap is smaller: addresses ran out first */
   int entry_pc;
   int32_t result_cell;  /* static cell holding main's value */
   int main_type_kind;   /* tkind of the value of main */

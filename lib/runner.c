@@ -104,6 +104,7 @@ static void record_deps(const ir_prog *ir, entry *e) {
 static bool deps_valid(const entry *e) {
   /* the stack is sized for the depth limit when compiled */
   if (e->prog && e->prog->max_depth != e->prog->w->lim.max_depth) return false;
+  if (e->prog && e->prog->max_heap != e->prog->w->lim.max_heap) return false;
   for (int i = 0; i < e->deps.n; i++) {
     const dep *d = &e->deps.v[i];
     if (d->cell->version != d->version || value_kind(d->cell) != d->kind) return false;

@@ -89,6 +89,8 @@ static const struct { const char *name, *syntax, *brief; } forms[] = {
   {"do", "(do ((NAME INIT STEP) ...) (TEST RESULT ...) BODY ...)", "loop until TEST is true"},
   {"while", "(while TEST BODY ...)", "loop while TEST is true"},
   {"quote", "(quote DATUM) | 'DATUM", "a symbol, integer, boolean, string or vector as written"},
+  {"extern", "(extern NAME \"LIBRARY\" \"SYMBOL\" (TYPE ...) TYPE)",
+   "declare a C function (types int32 int64 double string, result also void); calls are tool calls in the transformer"},
 };
 
 static const char *kind_word(arg_kind k) {
@@ -165,7 +167,10 @@ static void cmd_help(shell *sh, const char *args) {
   for (int i = 0; i < NCOMMANDS; i++) {
     char head[64];
     snprintf(head, sizeof head, ":%s %s", commands[i].name, commands[i].args);
-    shell_printf(sh, "  %-28s %s\n", head, commands[i].brief);
+    if (strlen(head) > 28) /* a long synopsis gets a line of its own */
+      shell_printf(sh, "  %s\n  %-28s %s\n", head, "", commands[i].brief);
+    else
+      shell_printf(sh, "  %-28s %s\n", head, commands[i].brief);
   }
   int col = wrap_word(sh, -1, "Special forms:");
   for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)

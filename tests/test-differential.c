@@ -14,6 +14,7 @@
  * prints the difference and the whole program.  Usage:
  *   test-differential [--loop-free N] [--structured N] [--seed S]
  *                     [--jobs J] [--enable FLAGS] [--timeout SECS]
+ *                     [--milp MS] [--milp-every K]
  *   test-differential --soak N            N structured programs, TVL_SEED
  *   test-differential --print SEED [--structured]   show one program
  *   test-differential --run-seed SEED [--structured] run one program
@@ -42,6 +43,11 @@ enum { DEPTH_LIMIT = 1000, MAX_JOBS = 16 };
 
 static const uint64_t FIXED_SEED = 20261123;
 static bool verbose;   /* --verbose: every form of the check run, on stderr */
+/* MILP scheduling is slow (it runs to its time limit on most programs),
+ * so by default only every tenth program is scheduled by it; the others
+ * use the list schedule.  --milp MS and --milp-every K change that. */
+static double milp_secs = 0.2;
+static int milp_every = 10;
 
 /* ---- running a program in a session ---------------------------------- */
 
@@ -73,6 +79,7 @@ static void capture(void *ctx, const char *s, size_t n) {
 static session *open_session(run_mode m, bool brute, strbuf *out) {
   session *s = session_new();
   s->mode = m;
+  s->milp_limit = milp_secs;
   s->brute = brute;
   s->w->out = capture;
   s->w->out_ctx = out;
@@ -275,10 +282,15 @@ static void write_all(int fd, const char *s, size_t n) {
   }
 }
 
+static bool uses_milp(int index) {
+  return milp_secs > 0 && milp_every > 0 && index % milp_every == 0;
+}
+
 /* The child: runs the program and writes "P"/"F", the stats and, on a
  * failure, the report to fd. */
-static void child_main(const job *j, const config *cf, int fd) {
+static void child_main(const job *j, const config *cf, int index, int fd) {
   alarm((unsigned)cf->timeout);
+  if (!uses_milp(index)) milp_secs = 0;
   char *src = job_program(j, cf);
   stats st;
   memset(&st, 0, sizeof st);
@@ -321,7 +333,7 @@ static bool spawn(const job *j, const config *cf, int index, running *r) {
   }
   if (pid == 0) {
     close(p[0]);
-    child_main(j, cf, p[1]);
+    child_main(j, cf, index, p[1]);
   }
   close(p[1]);
   r->pid = pid;
@@ -405,11 +417,13 @@ static void add_stats(totals *t, const char *line) {
   }
 }
 
-static void report(const job *j, const config *cf, outcome *o, totals *t) {
+static void report(const job *j, const config *cf, int index, outcome *o,
+                   totals *t) {
   t->programs++;
   const char *nl = strchr(o->report, '\n');
   add_stats(t, o->report);
-  tap_ok(o->ok, "%s program, seed 0x%016llx", j->label, (unsigned long long)j->seed);
+  tap_ok(o->ok, "%s program, seed 0x%016llx%s", j->label,
+         (unsigned long long)j->seed, uses_milp(index) ? " (MILP)" : "");
   if (!o->ok) {
     t->failed++;
     diag_lines("", nl ? nl + 1 : o->report);
@@ -438,7 +452,7 @@ static void run_jobs(const job *js, int n, const config *cf, totals *t) {
       if (rs[i].pid == 0) rs[i] = rs[--nr];
       else i++;
     while (shown < n && os[shown].done) {
-      report(&js[shown], cf, &os[shown], t);
+      report(&js[shown], cf, shown, &os[shown], t);
       shown++;
     }
   }
@@ -487,6 +501,7 @@ static int usage(void) {
   fprintf(stderr,
           "usage: test-differential [--loop-free N] [--structured N] [--seed S]\n"
           "         [--jobs J] [--enable FLAGS] [--timeout SECS]\n"
+          "         [--milp MS] [--milp-every K]\n"
           "       test-differential --soak N\n"
           "       test-differential --print SEED [--structured]\n"
           "       test-differential --run-seed SEED [--structured]\n"
@@ -518,6 +533,8 @@ static bool parse_args(int argc, char **argv, args *a, config *cf) {
     else if (!strcmp(o, "--seed") && parse_u64(v, &a->seed)) a->have_seed = true, i++;
     else if (!strcmp(o, "--jobs") && parse_u64(v, &x) && x >= 1 && x <= MAX_JOBS) cf->jobs = (int)x, i++;
     else if (!strcmp(o, "--timeout") && parse_u64(v, &x)) cf->timeout = (int)x, i++;
+    else if (!strcmp(o, "--milp") && parse_u64(v, &x)) milp_secs = (double)x / 1000, i++;
+    else if (!strcmp(o, "--milp-every") && parse_u64(v, &x)) milp_every = (int)x, i++;
     else if (!strcmp(o, "--enable") && gen_parse_flags(v, &cf->enable)) i++;
     else if (!strcmp(o, "--print") && parse_u64(v, &a->one_seed)) a->print = true, i++;
     else if (!strcmp(o, "--run-seed") && parse_u64(v, &a->one_seed)) a->run_seed = true, i++;

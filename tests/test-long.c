@@ -3,7 +3,7 @@
  * A loop of arithmetic and vector writes whose single run generates more
  * than five million tokens in the transformer (hull KV cache), then a
  * checksum of the vector; the output and values must equal the reference
- * evaluator's.  Usage: test-long [ITERATIONS] (default 500000).
+ * evaluator's.  Usage: test-long [ITERATIONS] (default 600000).
  */
 #include "config.h"
 
@@ -79,7 +79,7 @@ static void run(run_mode m, const char *src, run_log *lg) {
 }
 
 int main(int argc, char **argv) {
-  long iters = argc > 1 ? strtol(argv[1], NULL, 10) : 500000;
+  long iters = argc > 1 ? strtol(argv[1], NULL, 10) : 600000;
   char src[1024];
   snprintf(src, sizeof src, program, iters);
   run_log t = {{0}, 0, 0, false, ""}, r = {{0}, 0, 0, false, ""};
