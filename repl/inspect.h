@@ -1,6 +1,7 @@
 /* inspect.h - the colon commands that look inside a compiled program:
- * :trace, :weights, :margins, :export, and the pictures of :slots --svg
- * (repl/inspect.c, repl/inspect-weights.c).
+ * :trace (repl/inspect-trace.c), :margins and :export (repl/inspect.c),
+ * :weights and the pictures of :weights --svg and :slots --svg
+ * (repl/inspect-weights.c).
  *
  * Every command writes through an `isink`: the REPL's standard output, or
  * a file when the command ends in "> FILE".
@@ -60,6 +61,69 @@ void fmt_num(strbuf *b, double x);
 void fmt_time(strbuf *b, int t, int n_layers);
 /* A JSON string literal. */
 void json_str(strbuf *b, const char *s);
+/* The same of n bytes that may hold NULs (program output). */
+void json_strn(strbuf *b, const char *s, size_t n);
+/* A number, or null when it is not finite (JSON has no infinity). */
+void json_num(strbuf *b, double x);
+
+/* ---- the program being inspected (inspect.c) ------------------------ */
+
+/* "write", "branch", ... for a step kind. */
+const char *step_kind_name(mkind k);
+/* What step pc is, in words. */
+void step_text(const mprog *p, int pc, strbuf *out);
+/* "FILE:LINE:COL", or nothing for an unknown place. */
+void loc_text(const mprog *p, srcloc loc, strbuf *out);
+/* "#f", "#t", a symbol's name: a SYM token's value as printed. */
+void sym_text(const mprog *p, int64_t v, int kind, strbuf *out);
+/* The name of extern k of a program (a CALL token's value). */
+const char *extern_name(const mprog *p, int64_t k);
+
+/* Where each head's records go in per-position arrays: hoff[l] is the
+ * first head of layer l, voff[k] the first value of head k (freed by the
+ * caller). */
+typedef struct {
+  int *hoff, *voff;
+  int nheads, nvals;
+} head_layout;
+
+void head_layout_init(head_layout *hl, const model *m);
+void head_layout_free(head_layout *hl);
+
+/* One expression read from a command's text, expanded and checked; run
+ * on the deep stack (lang_run_deep).  rexpr_free releases it. */
+typedef struct {
+  rd_form f;
+  ast *a;
+  int frame;
+  bool have_form;
+} rexpr;
+
+bool read_expr(shell *sh, const char *srcname, const char *text, rexpr *x,
+               lang_error *err);
+void rexpr_free(rexpr *x);
+/* Reports a language error through the shell. */
+void report_error(shell *sh, const lang_error *err);
+/* The session's runner, with the session's limits. */
+runner *shell_runner(shell *sh);
+/* Runs an expression with trace hooks, the way the session would run it
+ * (a call of a compiled procedure with constant arguments in the
+ * procedure's own program), without writing anything back. */
+bool run_traced(shell *sh, const rexpr *x, const runner_hooks *h, run_out *out);
+
+/* Leading --options of a command. */
+typedef struct {
+  bool json, resid;
+  long keep;
+} iopts;
+
+/* Parses the leading "--" words of ws allowed by `allowed` (blank-
+ * separated names); *at receives the first other word.  False, reported,
+ * on an unknown option or a bad number. */
+bool parse_opts(shell *sh, const iwords *ws, const char *allowed, iopts *o,
+                int *at);
+/* The words from `from` on, joined by single blanks (malloc'd). */
+char *join_words(const iwords *ws, int from);
 
 /* :slots NAME --svg FILE (inspect-weights.c). */
 bool slots_svg(shell *sh, const mprog *p, const char *name, const char *path);

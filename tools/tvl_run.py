@@ -76,6 +76,46 @@ def mv(w, x):
     return np.cumsum(w * x, axis=1)[:, -1]
 
 
+class Sparse:
+    """A matrix for y = W x with each y[i] summed over W's non-zero
+    columns in increasing order: the same sum as mv() (the format lets a
+    runner skip terms with a zero factor), at a cost proportional to the
+    non-zero weights.  tvl's matrices are mostly zeros: a layer of 5,000
+    FFN units over 1,000 slots is 5 million weights, of which some
+    thousands are not 0.
+
+    Rows are bucketed by their count of non-zero weights (rounded up to
+    a power of two) and each bucket is one padded cumsum; padding adds
+    0 * x[0], an exact zero, after the last real term."""
+
+    def __init__(self, w):
+        self.rows = w.shape[0]
+        self.buckets = []
+        nz = w != 0
+        counts = nz.sum(axis=1)
+        width = np.ones_like(counts)
+        while True:
+            small = width < counts
+            if not small.any():
+                break
+            width[small] *= 2
+        for k in np.unique(width[counts > 0]):
+            rows = np.flatnonzero((width == k) & (counts > 0))
+            cols = np.zeros((len(rows), k), dtype=np.intp)
+            vals = np.zeros((len(rows), k))
+            for i, r in enumerate(rows):
+                c = np.flatnonzero(nz[r])
+                cols[i, :len(c)] = c
+                vals[i, :len(c)] = w[r, c]
+            self.buckets.append((rows, cols, vals))
+
+    def __matmul__(self, x):
+        y = np.zeros(self.rows)
+        for rows, cols, vals in self.buckets:
+            y[rows] = np.cumsum(vals * x[cols], axis=1)[:, -1]
+        return y
+
+
 def integral(vals, lim, what):
     """vals: a few Python floats (cheaper than numpy for so few)."""
     for f in vals:
@@ -140,14 +180,17 @@ class Layer:
         if hs:
             self.wqkv = np.concatenate(
                 [np.concatenate([h.wq, h.wk, h.wv]) for h in hs])
-            self.wo = np.concatenate([h.wo for h in hs], axis=1)
-        self.gate, self.up, self.down = (
+            self.wqkv = Sparse(self.wqkv)
+            self.wo = Sparse(np.concatenate([h.wo for h in hs], axis=1))
+        gate, up, down = (
             t["layers.%d.ffn.%s" % (l, n)] for n in ("w_gate", "w_up", "w_down"))
-        self.gate_up = np.concatenate([self.gate, self.up])
+        self.n = gate.shape[0]
+        self.gate_up = Sparse(np.concatenate([gate, up]))
+        self.down = Sparse(down)
 
     def run(self, x):
         if self.heads:
-            qkv = mv(self.wqkv, x)
+            qkv = self.wqkv @ x
             f = qkv.tolist()
             out, o = [], 0
             for h in self.heads:
@@ -155,11 +198,11 @@ class Layer:
                 integral(q, QUERY_MAX, "query")
                 out.append(h.step(x, q, k, v, qkv, o))
                 o += 4 + h.dv
-            x = x + mv(self.wo, np.concatenate(out))
-        n = self.gate.shape[0]
+            x = x + self.wo @ np.concatenate(out)
+        n = self.n
         if n:
-            gu = mv(self.gate_up, x)
-            x = x + mv(self.down, np.maximum(gu[:n], 0.0) * gu[n:])
+            gu = self.gate_up @ x
+            x = x + self.down @ (np.maximum(gu[:n], 0.0) * gu[n:])
         if not np.all(np.isfinite(x)):
             raise ModelError("the residual is not finite")
         return x
@@ -176,7 +219,7 @@ class Model:
         self.vocab = json.loads(meta["tvl.vocab"])
         self.p_in = t["tok_embed.proj"]
         self.p_pos = t["pos_embed.proj"]
-        self.p_out = t["unembed.proj"]
+        self.p_out = Sparse(t["unembed.proj"])
         self.role = t["tok_embed.role"].astype(np.int64)
         self.value = t["tok_embed.value"]
         self.stop = np.array([r["stop"] for r in self.vocab])[self.role]
@@ -197,7 +240,7 @@ class Model:
         """F_out (P_out x) over the whole vocabulary, range by range (the
         same (a + v*b) + (v*v)*c as element by element, without gathering
         a, b and c for every token)."""
-        z = mv(self.p_out, x).tolist()
+        z = (self.p_out @ x).tolist()
         if not hasattr(self, "_out"):
             self._out = np.empty(len(self.role))
             self._tmp = np.empty(len(self.role))
@@ -214,7 +257,10 @@ class Model:
             raise ModelError("a logit is not finite")
         return out
 
-    def push(self, token):
+    def push(self, token, argmax=True):
+        """Runs the forward pass of `token` at the next position; the
+        argmax token, or None when not asked for (a prompt position whose
+        successor is already known: its logits change nothing)."""
         if not 0 <= token < len(self.role):
             raise ModelError("token %d is not in the vocabulary" % token)
         x = self.embed(token)
@@ -224,6 +270,8 @@ class Model:
             x = layer.run(x)
         self.pos += 1
         self.x = x
+        if not argmax:
+            return None
         return int(np.argmax(self.logits(x)))   # lowest id among equals
 
 
@@ -240,6 +288,7 @@ class Program:
         self.errors = meta["errors"]
         self.entry = meta["entry_pc"]
         self.has_result = meta["has_result"]
+        self.externs = meta.get("externs", [])
         self.vocab = vocab
 
     def token(self, t):
@@ -283,6 +332,14 @@ class Program:
                 return "".join(out), "".join(res) if self.has_result else None, None
             elif role == "ERR":
                 return "".join(out), None, self.errors[v]["diagnostic"]
+            elif role == "CALL":
+                # the host would call the C function now and append its
+                # result: that is not the weights' work, and not this
+                # runner's
+                raise ModelError("the program calls the C function %s "
+                                 "(extern): tvl_run.py runs no tool calls"
+                                 % self.externs[v] if v < len(self.externs)
+                                 else "the program makes a tool call")
             else:
                 raise ModelError("unexpected %s token" % role)
         raise ModelError("the program did not halt")
@@ -295,7 +352,14 @@ class Program:
         if role == "NL":
             return "\n"
         if role == "STR":
-            return self.strings[v]
+            s = self.strings[v]
+            if not self.steps[pc].get("write"):
+                return s
+            # a string value, printed as tvl's REPL writes it
+            for a, b in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"),
+                         ("\t", "\\t"), ("\r", "\\r")):
+                s = s.replace(a, b)
+            return '"' + s + '"'
         if self.steps[pc].get("out") == "bool" or v < 2:
             return "#t" if v else "#f"
         return self.symbols[v]
@@ -320,15 +384,15 @@ def decode(model, prompt, max_new, resid=None):
     if not prompt:
         raise ModelError("empty prompt")
 
-    def push(tok):
-        nxt = model.push(tok)
+    def push(tok, argmax=True):
+        nxt = model.push(tok, argmax)
         if resid is not None:
             bits = (model.x + 0.0).view(np.uint64)
             resid.write(" ".join("%016x" % b for b in bits) + "\n")
         return nxt
 
-    for tok in prompt:
-        nxt = push(tok)
+    for i, tok in enumerate(prompt):
+        nxt = push(tok, i == len(prompt) - 1)
     out = []
     while len(out) < max_new:
         out.append(nxt)

@@ -1,0 +1,14 @@
+## Tests of the inspection commands (:trace, :weights, :slots, :margins,
+## :export) and of the numpy runner (included by Makefile.am).  The golden
+## transcripts tests/golden/inspect-*.tvltest run with the others in
+## tests/golden.sh.
+
+## :trace --json parsed and checked, SVG files checked with xmllint,
+## error messages of bad input.
+TESTS += tests/inspect.sh
+EXTRA_DIST += tests/inspect.sh
+
+## Every example in stdlib/examples exported, then run by tools/tvl_run.py:
+## the same output as tvl.
+TESTS += tests/inspect-export.sh
+EXTRA_DIST += tests/inspect-export.sh
