@@ -93,25 +93,48 @@ gform mx_in_range(mb *b, cval x, double lo, double hi) {
   return r;
 }
 
-static void check_int(mb *b, cval x, srcloc loc, const char *op) {
-  if (x.lo >= I32_MIN && x.hi <= I32_MAX) return;
-  int site = mb_site(b, "overflow", loc, "integer overflow: the result of %s "
-                                         "does not fit in 32 bits", op);
-  mx_flag(b, gf_axpy(G(b), gf_const(G(b), 1), -1, mx_in_range(b, x, I32_MIN, I32_MAX)),
-          site);
+static gform and2(mb *b, gform x, gform y);
+
+/* Where a product may leave its range: the bounds, and a 0/1 form that
+ * lets the overflow count (a later factor of zero excuses a partial
+ * product of an n-ary *, as in the evaluator). */
+typedef struct {
+  double lo, hi;
+  gform counts;
+} fit_rule;
+
+static fit_rule int_rule(mb *b) {
+  fit_rule r = {I32_MIN, I32_MAX, gf_const(G(b), 1)};
+  return r;
 }
 
-/* Clamps to 32 bits: exact for in-range values, bounded otherwise. */
-static cval clamp_int(mb *b, cval x) {
+static void check_fit(mb *b, cval x, srcloc loc, const char *op, fit_rule fr) {
+  if (x.lo >= fr.lo && x.hi <= fr.hi) return;
+  int site = mb_site(b, "overflow", loc, "integer overflow: the result of %s "
+                                         "does not fit in 32 bits", op);
+  gform out = gf_axpy(G(b), gf_const(G(b), 1), -1, mx_in_range(b, x, fr.lo, fr.hi));
+  mx_flag(b, and2(b, out, fr.counts), site);
+}
+
+static void check_int(mb *b, cval x, srcloc loc, const char *op) {
+  check_fit(b, x, loc, op, int_rule(b));
+}
+
+/* Clamps to [lo, hi]: exact for values inside, bounded otherwise.  One
+ * gate holds the clamped value itself, so that later forms only see its
+ * range. */
+static cval clamp_to(mb *b, cval x, double lo, double hi, const char *what) {
   gate_graph *gg = G(b);
-  if (x.lo >= I32_MIN && x.hi <= I32_MAX) return x;
-  /* one gate holding the clamped value itself, so that later forms only
-   * see its 32-bit range */
+  if (x.lo >= lo && x.hi <= hi) return x;
   gunit u[3] = {{1, gf_const(gg, 1), x.f},
-                {-1, gf_addk(gg, x.f, -I32_MAX), gf_const(gg, 1)},
-                {1, gf_addk(gg, gf_scale(gg, x.f, -1), I32_MIN), gf_const(gg, 1)}};
-  int g = gg_ffn(gg, "clamp to 32 bits", u, 3, fmax(x.lo, I32_MIN), fmin(x.hi, I32_MAX));
+                {-1, gf_addk(gg, x.f, -hi), gf_const(gg, 1)},
+                {1, gf_addk(gg, gf_scale(gg, x.f, -1), lo), gf_const(gg, 1)}};
+  int g = gg_ffn(gg, what, u, 3, fmax(x.lo, lo), fmin(x.hi, hi));
   return cv_gate(b, g);
+}
+
+static cval clamp_int(mb *b, cval x) {
+  return clamp_to(b, x, I32_MIN, I32_MAX, "clamp to 32 bits");
 }
 
 /* A form can range wider than its values do (a sum of division digits
@@ -352,19 +375,35 @@ static void range_mul(double alo, double ahi, double blo, double bhi,
   }
 }
 
-static cval mul(mb *b, cval a, cval c, srcloc loc) {
+static cval mul_fit(mb *b, cval a, cval c, srcloc loc, fit_rule fr) {
   gate_graph *gg = G(b);
   double k;
   if (is_const(c, &k) || is_const(a, &k)) {
     cval x = is_const(c, &k) ? a : c;
+    if (k == 0) return mx_const(b, 0);
     double lo, hi;
     range_mul(x.lo, x.hi, k, k, &lo, &hi);
-    cval r = cv(gf_scale(gg, x.f, k), lo, hi);
-    check_int(b, r, loc, "*");
-    return k == 0 ? mx_const(b, 0) : r;
+    if (lo < fr.lo || hi > fr.hi) {
+      /* test the operand, not the product, which could leave the exact
+       * range of float64; then multiply a copy clamped to the operands
+       * whose product fits */
+      double xl = k > 0 ? ceil(fr.lo / k) : ceil(fr.hi / k);
+      double xh = k > 0 ? floor(fr.hi / k) : floor(fr.lo / k);
+      int site = mb_site(b, "overflow", loc, "integer overflow: the result of * "
+                                             "does not fit in 32 bits");
+      gform out = gf_axpy(gg, gf_const(gg, 1), -1, mx_in_range(b, x, xl, xh));
+      mx_flag(b, and2(b, out, fr.counts), site);
+      x = clamp_to(b, x, xl, xh, "clamp a factor");
+      range_mul(x.lo, x.hi, k, k, &lo, &hi);
+    }
+    /* the form may range wider than the value (digit sums): scaled, it
+     * must stay exact */
+    if (!product_exact(b, x.f, gf_const(gg, k))) x = tighten(b, x);
+    return cv(gf_scale(gg, x.f, k), lo, hi);
   }
-  a = clamp_int(b, a);
-  c = clamp_int(b, c);
+  /* operands are 32-bit values or partial products of at most 2^31 */
+  a = clamp_to(b, a, -2147483648.0, 2147483648.0, "clamp a factor");
+  c = clamp_to(b, c, -2147483648.0, 2147483648.0, "clamp a factor");
   double lo, hi;
   range_mul(a.lo, a.hi, c.lo, c.hi, &lo, &hi);
   if (fmax(fabs(lo), fabs(hi)) < 4.0e15) {
@@ -373,8 +412,8 @@ static cval mul(mb *b, cval a, cval c, srcloc loc) {
       c = tighten(b, c);
     }
     cval r = cv_gate(b, gg_mul(gg, "*", a.f, c.f));
-    check_int(b, r, loc, "*");
-    return clamp_int(b, r);
+    check_fit(b, r, loc, "*", fr);
+    return clamp_to(b, r, fr.lo, fr.hi, "clamp to 32 bits");
   }
   /* Both operands may be large: multiply by a clamped copy of whichever
    * is small (exact), and flag when both are large (certain overflow). */
@@ -403,11 +442,43 @@ static cval mul(mb *b, cval a, cval c, srcloc loc) {
   int p = gg_ffn_proven(gg, "*", u, 4, -4.6e15, 4.6e15);
   int site = mb_site(b, "overflow", loc, "integer overflow: the result of * "
                                          "does not fit in 32 bits");
-  mx_flag(b, gf_gate(gg, gg_relu(gg, "both large", gf_axpy(gg, gf_axpy(gg, gf_const(gg, 1), -1, sa), -1, sc))),
-          site);
+  gform both = gf_gate(gg, gg_relu(gg, "both large",
+                                   gf_axpy(gg, gf_axpy(gg, gf_const(gg, 1), -1, sa), -1, sc)));
+  mx_flag(b, and2(b, both, fr.counts), site);
   cval r = cv(gf_gate(gg, p), -4.6e15, 4.6e15);
-  check_int(b, r, loc, "*");
-  return clamp_int(b, r);
+  check_fit(b, r, loc, "*", fr);
+  return clamp_to(b, r, fr.lo, fr.hi, "clamp to 32 bits");
+}
+
+static cval mul(mb *b, cval a, cval c, srcloc loc) {
+  return mul_fit(b, a, c, loc, int_rule(b));
+}
+
+/* An n-ary product: as in the evaluator, a factor of zero makes it zero
+ * whatever the others, and a partial product may reach 2^31 in magnitude
+ * (a later -1 can still bring it into range); past that, no non-zero
+ * factor brings it back. */
+static cval mul_nary(mb *b, const cval *a, int n, srcloc loc) {
+  gate_graph *gg = G(b);
+  if (n == 0) return mx_const(b, 1);
+  gform *later_nonzero = xcalloc((size_t)n + 1, sizeof *later_nonzero);
+  later_nonzero[n] = gf_const(gg, 1);
+  for (int i = n - 1; i >= 2; i--) {   /* only partial products are excused */
+    gform nz = gf_axpy(gg, gf_const(gg, 1), -1, mx_in_range(b, a[i], 0, 0));
+    later_nonzero[i] = and2(b, nz, later_nonzero[i + 1]);
+  }
+  cval r = a[0];
+  for (int i = 1; i < n; i++) {
+    fit_rule fr = int_rule(b);
+    if (i < n - 1) {
+      fr.lo = -2147483648.0;
+      fr.hi = 2147483648.0;
+      fr.counts = later_nonzero[i + 1];
+    }
+    r = mul_fit(b, r, a[i], loc, fr);
+  }
+  free(later_nonzero);
+  return r;
 }
 
 /* |x| and [x < 0]. */
@@ -679,10 +750,7 @@ static cval prim(mb *b, const ir_expr *e) {
   }
   if (!strcmp(op, "-")) return sub(b, mx_const(b, 0), a[0], e->loc);
   if (!strcmp(op, "*")) {
-    if (n == 0) return mx_const(b, 1);
-    cval r = a[0];
-    for (int i = 1; i < n; i++) r = mul(b, r, a[i], e->loc);
-    return r;
+    return mul_nary(b, a, n, e->loc);
   }
   if (!strcmp(op, "quotient") || !strcmp(op, "remainder") || !strcmp(op, "modulo")) {
     strbuf key;

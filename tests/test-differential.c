@@ -21,8 +21,9 @@
  *   test-differential --file FILE         run a program from a file
  * --verbose shows every form of the check run on stderr.
  * Without options: 2000 loop-free and 300 structured programs from a fixed
- * seed, then as many again from TVL_SEED when it is set.  TVL_GEN_ENABLE
- * (or --enable) turns on constructs left out by default (tests/gen.h).
+ * seed, then as many again from TVL_SEED when it is set, with the
+ * constructs of GEN_DEFAULT (tests/gen.h).  TVL_GEN_ENABLE (or --enable)
+ * adds those left out by default.
  */
 #include "config.h"
 
@@ -604,7 +605,7 @@ int main(int argc, char **argv) {
   memset(&a, 0, sizeof a);
   a.loop_free = 2000;
   a.structured = 300;
-  config cf = {0, 120, env_int("TVL_JOBS", 2)};
+  config cf = {GEN_DEFAULT, 120, env_int("TVL_JOBS", 2)};
   if (cf.jobs > MAX_JOBS) cf.jobs = MAX_JOBS;
   const char *en = getenv("TVL_GEN_ENABLE");
   if ((en && !gen_parse_flags(en, &cf.enable)) || !parse_args(argc, argv, &a, &cf))
