@@ -736,6 +736,10 @@ static void meta_steps(const mprog *p, strbuf *b) {
     sb_printf(b, "%s{\"kind\":\"%s\"", pc ? "," : "", step_kind_name(s->k));
     if (s->k == M_MARK) sb_printf(b, ",\"mark\":\"%s\"", role_names[s->mark]);
     if (s->k == M_OUTSYM) sb_printf(b, ",\"out\":\"%s\"", s->out_kind == T_BOOL ? "bool" : "sym");
+    /* a string that is the expression's value prints quoted */
+    if (s->k == M_OUTSTR && s->write) sb_puts(b, ",\"write\":true");
+    /* the host supplies the tokens of the result step (tool_arg -1) */
+    if (s->tool) sb_printf(b, ",\"tool\":%d,\"tool_arg\":%d", s->tool - 1, s->tool_arg);
     if (s->k == M_WRITE) {
       static const char *const tg[] = {"none", "static", "frame", "waddr", "hp"};
       sb_printf(b, ",\"target\":\"%s\",\"addr\":%d,\"off\":%d", tg[s->tgt], (int)s->addr,
@@ -768,6 +772,20 @@ static void meta_tables(const mprog *p, strbuf *b) {
   for (int i = 0; i < p->strs.n; i++) {
     if (i) sb_putc(b, ',');
     json_str(b, world_string(p->w, p->strs.v[i]));
+  }
+  sb_puts(b, "],\"externs\":[");
+  static const char *const xt[] = {"void", "int32", "int64", "double", "string"};
+  for (int k = 0; k < p->externs.n; k++) {
+    const extern_def *x = p->externs.v[k]->ext;
+    sb_puts(b, k ? ",{\"name\":" : "{\"name\":");
+    json_str(b, extern_name(p, k));
+    sb_puts(b, ",\"library\":");
+    json_str(b, x->library);
+    sb_puts(b, ",\"symbol\":");
+    json_str(b, x->symbol);
+    sb_puts(b, ",\"args\":[");
+    for (int i = 0; i < x->nargs; i++) sb_printf(b, "%s\"%s\"", i ? "," : "", xt[x->args[i]]);
+    sb_printf(b, "],\"ret\":\"%s\"}", xt[x->ret]);
   }
   sb_puts(b, "],\"cells\":[");
   for (int a = 1; a < p->cells.n; a++) {

@@ -2,13 +2,22 @@
 # inspect-export.sh - :export and tools/tvl_run.py (TAP).  Every program a
 # script in stdlib/examples runs (each top-level expression, and the value
 # of each variable definition) is exported with :export just before tvl
-# runs it, and the numpy runner must print exactly what tvl printed:
-# the outputs of the exported programs, in order, are the script's output.
-# Programs of more than $TVL_NUMPY_TOKENS tokens (default 20000; tvl's
-# --stats counts them) are exported but not run under numpy, with the
-# reason stated (the Sudoku solve is 3.2 million tokens: hours in numpy);
-# the outputs around them must still match.  Also: a value printed as the
-# REPL prints it, and a runtime error's message, against tvl -e.
+# runs it, and the numpy runner must print exactly what tvl prints (its
+# NAME.expected, which tests/examples.sh checks tvl against): the
+# outputs of the exported programs, in order, are the script's output.
+#
+# numpy runs about a thousand tokens a second (a dense argmax over a
+# vocabulary of 131,000 tokens at every step), so a program costing more
+# than $TVL_NUMPY_TOKENS forward passes (default 2000: prompt plus
+# generated tokens, the latter counted by tvl --stats) is exported but not
+# run under numpy, with the reason stated; the outputs around it must
+# still match.  A variable's value has no --stats line: numpy runs it with
+# the rest of the budget, and one that does not halt within it is reported
+# as over the budget.  The Sudoku solve (3.2 million tokens) is not even
+# run by tvl here (make check-examples-long runs it).
+#
+# Also: a value printed as the REPL prints it, a runtime error's message,
+# and a tool call, against tvl -e; the metadata of an exported call.
 set -u
 : "${TVL:?TVL must name the tvl program}" "${top_srcdir:?}"
 
@@ -21,16 +30,18 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 TVL_HISTFILE=$tmp/history
 export TVL_HISTFILE
 
-exec "$PYTHON" - "$top_srcdir" "$TVL" "$tmp" "${TVL_NUMPY_TOKENS:-20000}" <<'PY'
-import glob, json, os, re, struct, subprocess, sys
+exec "$PYTHON" - "$top_srcdir" "$TVL" "$tmp" "${TVL_NUMPY_TOKENS:-2000}" <<'PY'
+import concurrent.futures, contextlib, glob, io, json, multiprocessing, os
+import re, struct, subprocess, sys
 
 srcdir, tvl, tmp, budget = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 runner = os.path.join(srcdir, "tools", "tvl_run.py")
+JOBS = min(2, os.cpu_count() or 1)
 results = []
 
 
-def tap(ok, what, skip=None):
-    results.append((ok, what, skip))
+def tap(ok, what):
+    results.append((ok, what))
 
 
 def forms(text):
@@ -80,7 +91,35 @@ def program_of(form):
     return form, True
 
 
-def numpy_run(path, *extra):
+def header(path):
+    """The safetensors header's metadata, with tvl.meta parsed."""
+    with open(path, "rb") as f:
+        (n,) = struct.unpack("<Q", f.read(8))
+        md = json.loads(f.read(n))["__metadata__"]
+    return md, json.loads(md["tvl.meta"])
+
+
+# tools/tvl_run.py is run in-process by a pool of workers (its main(),
+# stdout and stderr captured), so that numpy is imported once per worker
+# rather than once per program; a few runs below go through the command
+# line as a user runs it.
+_mod = None
+
+
+def numpy_main(args):
+    global _mod
+    if _mod is None:
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("tvl_run", runner)
+        _mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(_mod)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = _mod.main(args)
+    return status, out.getvalue(), err.getvalue()
+
+
+def numpy_cli(path, *extra):
     return subprocess.run([sys.executable, runner, path] + list(extra),
                           capture_output=True, text=True)
 
@@ -93,12 +132,10 @@ LONG = {"sudoku": "the solve is about 3.2 million tokens: a minute in tvl, "
                   "hours under numpy"}
 
 
-def example(path):
+def run_tvl(path):
+    """Runs an example's forms in tvl, each program exported just before
+    it runs.  Returns (name, tvl's output, [program], error text)."""
     name = os.path.basename(path)[:-4]
-    if name in LONG:
-        want = subprocess.CompletedProcess([], 0, open(path[:-4] + ".expected").read(), "")
-    else:
-        want = subprocess.run([tvl, path], capture_output=True, text=True)
     lines, progs = [], []
     all_forms = forms(open(path).read())
     for k, form in enumerate(all_forms):
@@ -108,7 +145,8 @@ def example(path):
             f = os.path.join(tmp, "%s-%d.safetensors" % (name, len(progs)))
             wrapped = expr if expr.startswith("(") else "(begin %s)" % expr
             lines.append(":export %s %s" % (wrapped, f))
-            progs.append([f, stats and not last_long, -1 if last_long else None])
+            progs.append({"file": f, "stats": stats and not last_long,
+                          "skip": LONG[name] if last_long else None})
         if not last_long:
             lines.append(form)
     run = subprocess.run([tvl, "--stats", "-q"], input="\n".join(lines) + "\n",
@@ -116,29 +154,30 @@ def example(path):
     counts = [int(c) for c in re.findall(r"; (\d+) tokens? \u00b7", run.stdout)]
     k = 0
     for p in progs:
-        if p[1]:
-            p[2] = counts[k] if k < len(counts) else None
+        if p["stats"]:
+            p["tokens"] = counts[k] if k < len(counts) else None
             k += 1
-    exported = all(os.path.exists(p[0]) for p in progs)
-    tap(want.returncode == 0 and run.returncode == 0 and exported,
-        "%s: tvl runs it and exports its %d programs" % (name, len(progs)))
-    if not exported:
-        sys.stdout.write("# " + run.stderr.replace("\n", "\n# ") + "\n")
-        return
-    pieces, skipped = [], []
-    for i, (f, _, tokens) in enumerate(progs):
-        if tokens == -1 or (tokens is not None and tokens > budget):
-            skipped.append("program %d (%s)" % (i, LONG[name] if tokens == -1
-                                                 else "%d tokens" % tokens))
-            pieces.append(None)
-            continue
-        r = numpy_run(f, "--no-result", "--max-new", str(2 * budget))
-        if r.returncode != 0:
-            tap(False, "%s: numpy runs program %d" % (name, i))
-            sys.stdout.write("# " + r.stderr.replace("\n", "\n# ") + "\n")
-            return
-        pieces.append(r.stdout)
-    compare(name, want.stdout, pieces, skipped)
+    # what `tvl NAME.tvl` prints: tests/examples.sh checks it is
+    # NAME.expected (for the long ones, make check-examples-long does)
+    want = open(path[:-4] + ".expected").read()
+    ok = run.returncode == 0 and all(os.path.exists(p["file"]) for p in progs)
+    return name, want, progs, None if ok else run.stderr
+
+
+def plan(p):
+    """The numpy arguments of a program, or the reason it is not run."""
+    if p["skip"]:
+        return None
+    _, meta = header(p["file"])
+    prompt = len(meta.get("prompt", []))
+    tokens = p.get("tokens")
+    if tokens is not None and prompt + tokens > budget:
+        p["skip"] = "%d + %d tokens" % (prompt, tokens)
+        return None
+    if prompt >= budget:
+        p["skip"] = "a prompt of %d tokens" % prompt
+        return None
+    return [p["file"], "--no-result", "--max-new", str(budget - prompt)]
 
 
 def compare(name, want, pieces, skipped):
@@ -155,26 +194,77 @@ def compare(name, want, pieces, skipped):
         at = want.find(mid, at) if ok else -1
         ok = ok and at >= 0
         at += len(mid)
-    what = "%s: numpy prints what tvl printed (%d bytes)" % (name, len(want))
+    what = "%s: numpy prints %s.expected, what tvl prints (%d bytes)" % (
+        name, name, len(want))
     if skipped:
-        what += "; not run under numpy (budget %d tokens): %s" % (budget, ", ".join(skipped))
+        what += "; over the budget of %d passes, not run under numpy: %s" % (
+            budget, ", ".join(skipped))
     tap(ok, what)
     if not ok:
         sys.stdout.write("# tvl:   %r\n# numpy: %r\n" % (want[:300], parts))
 
 
-def value_and_error():
-    """A value as the REPL prints it, and a runtime error, against tvl -e."""
-    cases = [("value", "(begin (display \"x=\") (* 6 7))"),
-             ("vector", "(let ((v (make-vector 3 'a))) (vector-set! v 1 #t) v)"),
-             ("string", "(begin (display 12) \"s\")"),
-             ("error", "(begin (display \"before\") (vector-ref (vector 1 2) (+ 1 4)))")]
-    for what, expr in cases:
+def examples():
+    """tvl runs the examples (JOBS at a time); each one's numpy runs start
+    as soon as its exports exist."""
+    paths = sorted(glob.glob(os.path.join(srcdir, "stdlib", "examples", "*.tvl")))
+    ctx = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(JOBS, mp_context=ctx) as numpy_pool, \
+            concurrent.futures.ThreadPoolExecutor(JOBS) as tvl_pool:
+        def start(path):
+            name, want, progs, err = run_tvl(path)
+            if err is None:
+                for p in progs:
+                    args = plan(p)
+                    if args:
+                        p["run"] = numpy_pool.submit(numpy_main, args)
+            return name, want, progs, err
+        done = list(tvl_pool.map(start, paths))
+        for name, want, progs, err in done:
+            tap(err is None, "%s: tvl runs it and exports its %d programs"
+                % (name, len(progs)))
+            if err is not None:
+                sys.stdout.write("# " + err.replace("\n", "\n# ") + "\n")
+            for p in progs:
+                if "run" in p:
+                    p["run"] = p["run"].result()
+    for name, want, progs, err in done:
+        if err is not None:
+            continue
+        pieces, skipped, failed = [], [], None
+        for i, p in enumerate(progs):
+            r = p.get("run")
+            if r and r[0] != 0 and "did not halt" in r[2] and p.get("tokens") is None:
+                p["skip"] = "a variable's value, more than %d tokens" % budget
+            if p["skip"]:
+                skipped.append("program %d (%s)" % (i, p["skip"]))
+                pieces.append(None)
+            elif r[0] != 0:
+                failed = (i, r[2])
+                break
+            else:
+                pieces.append(r[1])
+        if failed:
+            tap(False, "%s: numpy runs program %d" % (name, failed[0]))
+            sys.stdout.write("# " + failed[1].replace("\n", "\n# ") + "\n")
+            continue
+        compare(name, want, pieces, skipped)
+
+
+def against_tvl_e():
+    """A value as the REPL prints it, a runtime error and a tool call,
+    through tvl_run.py's command line, against tvl -e."""
+    cases = [("value", "(begin (display \"x=\") (* 6 7))", True),
+             ("vector", "(let ((v (make-vector 3 'a))) (vector-set! v 1 'b) v)", True),
+             ("string", "(begin (display 12) \"s\\\"q\")", True),
+             ("long", "(begin (display (* 1000 1000)) (newline) (- 0 (* 3000 3000)))", True),
+             ("error", "(begin (display \"before\") (vector-ref (vector 1 2) (+ 1 4)))", True)]
+    for what, expr, same_out in cases:
         f = os.path.join(tmp, "%s.safetensors" % what)
         want = subprocess.run([tvl, "-e", expr], capture_output=True, text=True)
         exp = subprocess.run([tvl, "-q"], input=":export %s %s\n" % (expr, f),
                              capture_output=True, text=True)
-        got = numpy_run(f)
+        got = numpy_cli(f)
         same = (got.stdout, got.stderr.replace(":export:", "<expr>:"),
                 got.returncode) == (want.stdout, want.stderr, want.returncode)
         tap(exp.returncode == 0 and same,
@@ -182,6 +272,14 @@ def value_and_error():
         if not same:
             sys.stdout.write("# tvl:   %r %r\n# numpy: %r %r\n" % (
                 want.stdout, want.stderr, got.stdout, got.stderr))
+    # a tool call is the host's work, not the weights': refused by name
+    f = os.path.join(tmp, "tool.safetensors")
+    src = ('(extern c-abs "libc" "abs" (int32) int32)\n'
+           '(define (f x) (+ (c-abs x) 1))\n:export f %s -5\n' % f)
+    subprocess.run([tvl, "-q"], input=src, capture_output=True, text=True)
+    got = numpy_cli(f)
+    tap(got.returncode == 1 and "c-abs" in got.stderr and "tool call" in got.stderr,
+        "a program with a tool call is refused by name: %r" % got.stderr.strip())
 
 
 def metadata():
@@ -191,28 +289,29 @@ def metadata():
            "(define (next-price x) (+ (price x) 1))\n"
            ":export next-price %s 'banana\n" % f)
     subprocess.run([tvl, "-q"], input=src, capture_output=True, text=True)
-    blob = open(f, "rb").read()
-    (n,) = struct.unpack("<Q", blob[:8])
-    md = json.loads(blob[8:8 + n])["__metadata__"]
-    meta = json.loads(md["tvl.meta"])
+    md, meta = header(f)
     vocab = json.loads(md["tvl.vocab"])
+    heads = json.loads(md["tvl.heads"])
     ok = (meta["tvl_program"] == 1 and meta["source"] == "(next-price 'banana)"
           and "banana" in meta["symbols"] and meta["symbols"][:2] == ["#f", "#t"]
           and len(meta["steps"]) == meta["npc"] and meta["prompt"]
           and meta["roles"] == [r["role"] for r in vocab]
           and any(s["label"] == "x" for s in meta["slot_map"])
+          and md["tvl.pos_features"] == "p,p2"
+          and len(heads) == int(md["tvl.n_layers"])
+          and all(h["tie"] in ("latest", "average") for l in heads for h in l)
           and len(json.loads(md["tvl.slot_names"])) == int(md["tvl.d_model"]))
     tap(ok, "the metadata of an exported call: source, prompt, symbols, "
-            "steps, roles, slot map")
-    got = numpy_run(f)
+            "steps, roles, slot map, tie rules, position features")
+    got = numpy_cli(f)
     tap(got.stdout == "6\n", "the exported call runs under numpy: %r" % got.stdout)
 
 
-for path in sorted(glob.glob(os.path.join(srcdir, "stdlib", "examples", "*.tvl"))):
-    example(path)
-value_and_error()
-metadata()
-print("1..%d" % len(results))
-for i, (ok, what, skip) in enumerate(results, 1):
-    print("%s %d - %s" % ("ok" if ok else "not ok", i, what))
+if __name__ == "__main__":
+    examples()
+    against_tvl_e()
+    metadata()
+    print("1..%d" % len(results))
+    for i, (ok, what) in enumerate(results, 1):
+        print("%s %d - %s" % ("ok" if ok else "not ok", i, what))
 PY

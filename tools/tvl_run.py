@@ -336,10 +336,10 @@ class Program:
                 # the host would call the C function now and append its
                 # result: that is not the weights' work, and not this
                 # runner's
-                raise ModelError("the program calls the C function %s "
-                                 "(extern): tvl_run.py runs no tool calls"
-                                 % self.externs[v] if v < len(self.externs)
-                                 else "the program makes a tool call")
+                name = self.externs[v]["name"] if v < len(self.externs) else "?"
+                raise ModelError("the program calls the C function %s (an "
+                                 "extern), and tvl_run.py makes no tool "
+                                 "calls" % name)
             else:
                 raise ModelError("unexpected %s token" % role)
         raise ModelError("the program did not halt")
