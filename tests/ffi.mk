@@ -3,7 +3,8 @@
 
 ## Transcripts of extern declarations and calls, stdlib/libc.tvl included.
 TESTS += tests/ffi.sh
-EXTRA_DIST += tests/ffi.sh tests/ffi-libc.tvltest tests/ffi-errors.tvltest
+EXTRA_DIST += tests/ffi.sh tests/ffi-libc.tvltest tests/ffi-errors.tvltest \
+	tests/ffi-compiled.tvltest
 
 ## The API: tvl_call, function pointers, comparators, externs.  Exported
 ## symbols, so that an extern of "" finds this program's C functions.

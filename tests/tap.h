@@ -8,12 +8,12 @@
 
 static int tap_n, tap_failed, tap_planned;
 
-static void tap_plan(int n) {
+static inline void tap_plan(int n) {
   printf("1..%d\n", n);
   tap_planned = 1;
 }
 
-static int tap_ok(int cond, const char *fmt, ...) {
+static inline int tap_ok(int cond, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   printf("%sok %d - ", cond ? "" : "not ", ++tap_n);
@@ -25,7 +25,7 @@ static int tap_ok(int cond, const char *fmt, ...) {
   return cond;
 }
 
-static void tap_diag(const char *fmt, ...) {
+static inline void tap_diag(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   printf("# ");
@@ -34,7 +34,7 @@ static void tap_diag(const char *fmt, ...) {
   va_end(ap);
 }
 
-static int tap_done(void) {
+static inline int tap_done(void) {
   if (tap_n == 0) printf("1..0 # SKIP nothing was tested\n");
   else if (!tap_planned) printf("1..%d\n", tap_n);
   return tap_failed ? 1 : 0;
