@@ -370,17 +370,50 @@ static double panel_at(const panel *q, int i, int j) {
   return q->a[(size_t)i * q->rs + (size_t)j * q->cs];
 }
 
-/* Column labels are written upwards, 7 px text: about 4.3 px a byte. */
+/* Labels are 7 px text, about 4.3 px a byte: a row label has LABW - 8
+ * px, a column label (written upwards) at most LABMAX bytes, so that
+ * neither runs into its neighbours. */
+enum { LABMAX = 40 };
+
+static size_t label_room(bool column) {
+  return column ? LABMAX : (size_t)((LABW - 8) / 4.3);
+}
+
+/* A label, cut with an ellipsis at a character boundary when it is longer
+ * than its room. */
+static void label_text(strbuf *b, const char *s, bool column) {
+  size_t room = label_room(column), n = strlen(s);
+  if (n <= room) {
+    xml_text(b, s);
+    return;
+  }
+  size_t k = room - 1;
+  while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80) k--;
+  char *cut = xmalloc(k + 1);
+  memcpy(cut, s, k);
+  cut[k] = 0;
+  xml_text(b, cut);
+  sb_puts(b, "\xe2\x80\xa6");
+  free(cut);
+}
+
 static void panel_fit(panel *q) {
   size_t most = 1;
   for (int j = 0; j < q->cols; j++)
     if (strlen(q->clab[j]) > most) most = strlen(q->clab[j]);
-  q->labh = 12 + (int)(4.3 * (double)(most < 40 ? most : 40));
+  /* below the title line (y0 + 4 .. y0 + 20), with a margin */
+  q->labh = 28 + (int)(4.5 * (double)(most < LABMAX ? most : LABMAX));
 }
 
 static int panel_height(const panel *q) { return 24 + q->labh + q->rows * CELL + GAP; }
 
-static int panel_width(const panel *q) { return LABW + q->cols * CELL + 20; }
+/* Room for the matrix, and for its title line (13 px bold, about 7.5 px
+ * a byte, with the counts that follow it). */
+static int panel_width(const panel *q) {
+  int matrix = LABW + q->cols * CELL + 20;
+  int title = 8 + (int)(7.5 * (double)(strlen(q->title) + 48));
+  return matrix > title ? matrix : title;
+}
 
 /* Red for positive, blue for negative, darker for larger on a log scale
  * relative to the panel's largest weight. */
@@ -394,14 +427,14 @@ static void panel_labels(strbuf *b, const panel *q, int y0) {
   for (int i = 0; i < q->rows; i++) {
     sb_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"7\" text-anchor=\"end\">", LABW - 4,
               y0 + q->labh + i * CELL + CELL - 1);
-    xml_text(b, q->rlab[i]);
+    label_text(b, q->rlab[i], false);
     sb_puts(b, "</text>\n");
   }
   for (int j = 0; j < q->cols; j++) {
     int x = LABW + j * CELL + CELL - 1, y = y0 + q->labh - 4;
     sb_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"7\" transform=\"rotate(-90 %d %d)\">",
               x, y, x, y);
-    xml_text(b, q->clab[j]);
+    label_text(b, q->clab[j], true);
     sb_puts(b, "</text>\n");
   }
 }
@@ -591,7 +624,8 @@ bool weights_svg(shell *sh, const mprog *p, const char *name, const char *path) 
     attention_panels(&ps, p, l, &lm[l]);
     ffn_panels(&ps, p, l, labelled ? uo : NULL);
   }
-  int w = 600, h = 40;
+  enum { TOP = 52 };   /* the title and the legend */
+  int w = 600, h = TOP;
   for (int i = 0; i < ps.n; i++) {
     panel_fit(&ps.v[i]);
     if (panel_width(&ps.v[i]) > w) w = panel_width(&ps.v[i]);
@@ -604,9 +638,10 @@ bool weights_svg(shell *sh, const mprog *p, const char *name, const char *path) 
   svg_begin(&b, w, h, title);
   sb_puts(&b, "<text x=\"4\" y=\"22\" font-size=\"16\" font-weight=\"bold\">");
   xml_text(&b, title);
-  sb_puts(&b, " \xe2\x80\x94 red positive, blue negative, darker = larger |w| "
-              "(log scale per matrix)</text>\n");
-  int y = 40;
+  sb_puts(&b, "</text>\n<text x=\"4\" y=\"38\" font-size=\"11\">red: positive, "
+              "blue: negative, darker: larger |w| (log scale, per matrix); white: 0; "
+              "rows and columns named by slot and the value it holds</text>\n");
+  int y = TOP;
   for (int i = 0; i < ps.n; i++) {
     panel_svg(&b, &ps.v[i], y);
     y += panel_height(&ps.v[i]);

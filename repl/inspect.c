@@ -866,7 +866,7 @@ static bool save_program(shell *sh, const mprog *p, const char *source,
   bool ok = model_save(&copy, path, err, sizeof err);
   free(copy.meta_json);
   if (!ok) {
-    shell_message(sh, "cannot export to %s: %s", path, err);
+    shell_message(sh, "cannot export: %s", err);
     sh->nerrors++;
     return false;
   }
