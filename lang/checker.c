@@ -455,9 +455,11 @@ static void check(ck *c, ast *a, bool tail) {
     case E_CALL:
       check_call(c, a, tail);
       return;
+    case E_EXTERN:
+      fail(c, a->loc, "extern is only allowed at top level");
+      return;
     case E_DEFINE:
     case E_DEFTABLE:
-    case E_EXTERN:
       fail(c, a->loc, "definitions are only allowed at top level or at the "
                       "start of a body");
       return;

@@ -36,7 +36,7 @@ static const shell_command commands[] = {
   {"ir", "NAME", "the lowered program (statements) of a procedure", cmd_ir},
   {"trace", "[--json] [--resid] [--steps N] EXPR [> FILE]", "run EXPR and show every generated token, what it means and what each head read", cmd_trace},
   {"weights", "NAME [LAYER] [> FILE] | NAME --svg FILE", "the matrices of a procedure's model, by head and FFN unit, or a heat map", cmd_weights},
-  {"margins", "NAME [ARG ...] | (EXPR)", "how far a run of the model is from miscomputing: score gaps and FFN slack", cmd_margins},
+  {"margins", "NAME [ARG ...] | (EXPR) [> FILE]", "how far a run of the model is from miscomputing: score gaps and FFN slack", cmd_margins},
   {"export", "NAME FILE [ARG ...] | (EXPR) FILE", "save a model, its prompt and its decoding tables as safetensors", cmd_export},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
@@ -524,7 +524,13 @@ void cmd_weights(shell *sh, const char *args) {
   if (ws.w.n == 2) {
     char *end;
     layer = strtol(ws.w.v[1], &end, 10);
-    if (end == ws.w.v[1] || *end || layer < 0 || layer >= p->m->n_layers) {
+    if (end == ws.w.v[1] || *end) {
+      shell_message(sh, "the layer must be a number, not %s (%s has layers 0 to %d)",
+                    ws.w.v[1], ws.w.v[0], p->m->n_layers - 1);
+      sh->nerrors++;
+      goto done;
+    }
+    if (layer < 0 || layer >= p->m->n_layers) {
       shell_message(sh, "%s has layers 0 to %d", ws.w.v[0], p->m->n_layers - 1);
       sh->nerrors++;
       goto done;

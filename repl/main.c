@@ -38,6 +38,19 @@ static bool number_arg(const char *opt, const char *s, int64_t lo, int64_t hi,
   return true;
 }
 
+/* Seconds, fractions allowed: "0.5". */
+static bool seconds_arg(const char *opt, const char *s, double hi, double *out) {
+  char *end;
+  errno = 0;
+  double v = s ? strtod(s, &end) : 0;
+  if (!s || errno || end == s || *end || !(v >= 0 && v <= hi)) {
+    fprintf(stderr, "tvl: %s needs a number of seconds from 0 to %g\n", opt, hi);
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
 typedef struct { bool is_expr; const char *text; } action;
 
 int main(int argc, char **argv) {
@@ -93,8 +106,7 @@ int main(int argc, char **argv) {
       }
       sh.s->brute = !strcmp(k, "brute");
     } else if (!strcmp(a, "--milp")) {
-      if (!number_arg(a, i + 1 < argc ? argv[++i] : NULL, 0, 3600, &v)) { status = 2; goto done; }
-      sh.s->milp_limit = (double)v;
+      if (!seconds_arg(a, i + 1 < argc ? argv[++i] : NULL, 3600, &sh.s->milp_limit)) { status = 2; goto done; }
     } else if (!strcmp(a, "--stats")) {
       stats = 1;
     } else if (!strcmp(a, "--no-stats")) {
