@@ -1,0 +1,810 @@
+/* lower-proc.c - lowering of procedures: inlining procedures with side
+ * effects, local procedures (contified loops and lifted procedures),
+ * whole functions (the entry points of ir.h) and the IR listing.  The
+ * expressions inside them are lang/lower.c's.
+ */
+#include "config.h"
+
+#include "lower.h"
+
+#include <string.h>
+
+/* ---- inlining procedures with side effects ------------------------- */
+
+enum { INLINE_MAX_NODES = 80, INLINE_MAX_DEPTH = 6 };
+
+static int ast_size(const ast *a) {
+  if (!a) return 0;
+  int n = 1;
+  switch (a->kind) {
+  case E_SET: return n + ast_size(a->u.set.val);
+  case E_IF: return n + ast_size(a->u.iff.c) + ast_size(a->u.iff.t) + ast_size(a->u.iff.e);
+  case E_BEGIN: case E_AND: case E_OR: case E_VECLIT:
+    for (int i = 0; i < a->u.seq.n; i++) n += ast_size(a->u.seq.v[i]);
+    return n;
+  case E_LET: case E_LETREC:
+    for (int i = 0; i < a->u.let.n; i++) {
+      n += ast_size(a->u.let.v[i].init);
+      if (a->u.let.v[i].fn) n += 1000;   /* local procedures: never inline */
+    }
+    return n + ast_size(a->u.let.body);
+  case E_CALL:
+    for (int i = 0; i < a->u.call.n; i++) n += ast_size(a->u.call.args[i]);
+    return n;
+  default:
+    return n;
+  }
+}
+
+typedef VEC(const fn_def *) fn_set;
+
+/* Whether the body of `from` can call `target`, through global calls. */
+static bool reaches(const ast *a, const fn_def *target, fn_set *seen);
+
+static bool fn_reaches(const fn_def *f, const fn_def *target, fn_set *seen) {
+  for (int i = 0; i < seen->n; i++)
+    if (seen->v[i] == f) return false;
+  VEC_PUSH(*seen, f);
+  return reaches(f->body, target, seen);
+}
+
+static bool reaches(const ast *a, const fn_def *target, fn_set *seen) {
+  if (!a) return false;
+  switch (a->kind) {
+  case E_SET: return reaches(a->u.set.val, target, seen);
+  case E_IF:
+    return reaches(a->u.iff.c, target, seen) || reaches(a->u.iff.t, target, seen) ||
+           reaches(a->u.iff.e, target, seen);
+  case E_BEGIN: case E_AND: case E_OR: case E_VECLIT:
+    for (int i = 0; i < a->u.seq.n; i++)
+      if (reaches(a->u.seq.v[i], target, seen)) return true;
+    return false;
+  case E_LET: case E_LETREC:
+    for (int i = 0; i < a->u.let.n; i++) {
+      if (reaches(a->u.let.v[i].init, target, seen)) return true;
+      if (a->u.let.v[i].fn && reaches(a->u.let.v[i].fn->body, target, seen)) return true;
+    }
+    return reaches(a->u.let.body, target, seen);
+  case E_CALL:
+    for (int i = 0; i < a->u.call.n; i++)
+      if (reaches(a->u.call.args[i], target, seen)) return true;
+    if (a->u.call.r.kind == REF_GLOBAL && a->u.call.r.cell->kind == G_FUNC) {
+      const fn_def *g = a->u.call.r.cell->fn;
+      if (g == target) return true;
+      return fn_reaches(g, target, seen);
+    }
+    return false;
+  default:
+    return false;
+  }
+}
+
+static bool inlinable(lw *c, const fn_def *g) {
+  if (c->inline_depth >= INLINE_MAX_DEPTH || ast_size(g->body) > INLINE_MAX_NODES)
+    return false;
+  fn_set seen = {0};
+  bool rec = fn_reaches(g, g, &seen);
+  if (!rec && c->self_cell && c->self_cell->kind == G_FUNC) {
+    seen.n = 0;
+    rec = fn_reaches(g, c->self_cell->fn, &seen);
+  }
+  VEC_FREE(seen);
+  return !rec;
+}
+
+/* Arguments that cannot change while the body runs (constants, and the
+ * caller's own variables: only the caller writes them) are bound as
+ * expressions; others get a variable of their own. */
+static bool stable_arg(lw *c, const ir_expr *e) {
+  if (e->k == X_CONST) return true;
+  if (e->k != X_VAR) return false;
+  const ir_var *v = &c->p->vars.v[e->var];
+  return v->cls != VAR_GLOBAL && v->fn == c->fn;
+}
+
+static ir_expr *inline_effects(lw *c, const fn_def *g, ir_expr **args,
+                               srcloc loc) {
+  c->inline_depth++;
+  frame_map *f = lw_new_frame(c, g, g->frame_size, NULL);
+  for (int i = 0; i < g->nparams && !c->failed; i++) {
+    if (stable_arg(c, args[i]) && !lw_assigns_slot(g->body, 0, i)) {
+      f->slots[i].expr = args[i];
+      continue;
+    }
+    int v = lw_new_var(c, g->params[i], VAR_LOCAL, g->param_locs[i]);
+    if (lw_assigns_slot(g->body, 0, i)) c->p->vars.v[v].assigned = true;
+    f->slots[i].var = v;
+    lw_assign(c, v, args[i], loc);
+  }
+  int tmp = lw_new_var(c, -1, VAR_TEMP, loc);
+  int done = lw_new_label(c);
+  cont k = {c->next_cont++, false, tmp, done};
+  gcell *save_cell = c->self_cell;
+  loop_info *save_loop = c->self_loop;
+  c->self_loop = NULL;   /* g does not call itself: checked */
+  lw_lower_tail(c, g->body, f, k);
+  c->self_cell = save_cell;
+  c->self_loop = save_loop;
+  lw_label(c, done, loc);
+  c->inline_depth--;
+  return lw_var_expr(c, tmp, loc);
+}
+
+/* A call of a C function: the host performs it between two steps (a
+ * tool call in the trace), so only integers and string constants can
+ * cross; its value is an integer or nothing. */
+static ir_expr *extern_call(lw *c, const ast *a, frame_map *f, gcell *cell) {
+  const extern_def *x = cell->ext;
+  int n = a->u.call.n;
+  lw_add_dep(c, cell);
+  if (x->nargs != n) {
+    lw_fail(c, a->loc, "%s takes %d argument%s, but %d %s given",
+         lw_nm(c, a->u.call.name), x->nargs, x->nargs == 1 ? "" : "s", n,
+         n == 1 ? "was" : "were");
+    return lw_void_expr(c, a->loc);
+  }
+  if (x->ret == XT_STRING) {
+    lw_fail(c, a->loc, "%s returns a string, which compiled code cannot hold "
+         "(run it with --reference)", lw_nm(c, a->u.call.name));
+    return lw_void_expr(c, a->loc);
+  }
+  ir_expr *args[64];
+  if (n > 16) {
+    lw_fail(c, a->loc, "a tool call takes at most 16 arguments in compiled code");
+    return lw_void_expr(c, a->loc);
+  }
+  lw_lower_args(c, a, f, args);
+  if (c->failed) return lw_void_expr(c, a->loc);
+  for (int i = 0; i < n; i++)
+    lw_want(c, args[i], x->args[i] == XT_STRING ? T_STR : T_INT, "this argument");
+  int tmp = lw_new_var(c, -1, VAR_TEMP, a->loc);
+  c->p->vars.v[tmp].type = lw_type_of_kind(c, x->ret == XT_VOID ? T_VOID : T_INT);
+  ir_stmt *s = lw_emit(c, S_EXTCALL, a->loc);
+  s->var = tmp;
+  s->ext = cell;
+  s->nargs = n;
+  s->args = arena_alloc(&c->p->mem, (size_t)(n + 1) * sizeof(ir_expr *));
+  for (int i = 0; i < n; i++) s->args[i] = args[i];
+  return lw_var_expr(c, tmp, a->loc);
+}
+
+ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
+  const ref_info *r = &a->u.call.r;
+  int n = a->u.call.n;
+  if (r->kind == REF_BUILTIN) {
+    if (!lw_prim_pure(r->bi)) return lw_effect_prim(c, a, f);
+    ir_expr *args[64];
+    if (n > 64) {
+      lw_fail(c, a->loc, "too many arguments for compiled code");
+      return lw_void_expr(c, a->loc);
+    }
+    lw_lower_args(c, a, f, args);
+    if (c->failed) return lw_void_expr(c, a->loc);
+    return lw_prim(c, a, r->bi, args, n);
+  }
+  if (r->kind == REF_GLOBAL && r->cell->kind == G_TABLE) {
+    ir_expr *key = lw_lower_value(c, a->u.call.args[0], f);
+    ir_expr *e = lw_mk(c, X_TABLE, a->loc, 1);
+    e->a[0] = key;
+    e->table = r->cell;
+    lw_use_table(c, r->cell);
+    const table_def *t = r->cell->table;
+    lw_unify(c, key->type, lw_type_of_value(c, t->keys[0], 0), key->loc, "the key");
+    e->type = lw_type_of_value(c, t->vals[0], 0);
+    for (int i = 1; i < t->n; i++)
+      lw_unify(c, e->type, lw_type_of_value(c, t->vals[i], 0), a->loc,
+            "a value of the table");
+    if (t->has_default)
+      lw_unify(c, e->type, lw_type_of_value(c, t->dflt, 0), a->loc, "the default");
+    return e;
+  }
+  ir_expr *args[96];
+  if (n > 64) {
+    lw_fail(c, a->loc, "too many arguments for compiled code");
+    return lw_void_expr(c, a->loc);
+  }
+  if (r->kind == REF_LOCALFN) {
+    loop_info *l = lw_find_loop(f, r->depth, r->fn);
+    lw_lower_args(c, a, f, args);
+    if (c->failed) return lw_void_expr(c, a->loc);
+    if (l) {
+      if (!tail || tail->id != l->k.id) {
+        lw_fail(c, a->loc, "internal error: loop %s called outside tail position",
+             lw_nm(c, a->u.call.name));
+        return lw_void_expr(c, a->loc);
+      }
+      lw_loop_again(c, l, args, n, a->loc);
+      return NULL;   /* control went elsewhere */
+    }
+    if (lw_fn_pure(&c->pu, r->fn))
+      return lw_inline_call(c, r->fn, args, lw_frame_up(f, r->depth), a->loc);
+    lifted *lf = lw_find_lifted(c, r->fn);
+    if (!lf) {
+      lw_fail(c, a->loc, "internal error: local procedure %s was not prepared",
+           lw_nm(c, a->u.call.name));
+      return lw_void_expr(c, a->loc);
+    }
+    lw_captured_args(c, lf, lw_frame_up(f, r->depth), args + n, a->loc);
+    return lw_call_stmt(c, lf->irfn, args, n + lf->ncap, a->loc);
+  }
+  if (r->kind == REF_GLOBAL && r->cell->kind == G_EXTERN)
+    return extern_call(c, a, f, r->cell);
+  if (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC) {
+    const fn_def *fn = r->cell->fn;
+    lw_add_dep(c, r->cell);
+    if (fn->nparams != n) {
+      lw_fail(c, a->loc, "procedure %s takes %d argument%s, but %d %s given",
+           lw_nm(c, a->u.call.name), fn->nparams, fn->nparams == 1 ? "" : "s",
+           n, n == 1 ? "was" : "were");
+      return lw_void_expr(c, a->loc);
+    }
+    lw_lower_args(c, a, f, args);
+    if (c->failed) return lw_void_expr(c, a->loc);
+    if (lw_fn_pure(&c->pu, fn)) return lw_inline_call(c, fn, args, NULL, a->loc);
+    if (inlinable(c, fn)) return inline_effects(c, fn, args, a->loc);
+    return lw_call_stmt(c, lw_lower_global_fn(c, r->cell, a->loc), args, n, a->loc);
+  }
+  lw_fail(c, a->u.call.name_loc, "%s is not defined",
+       lw_nm(c, a->u.call.name));
+  c->err->kind = "incomplete";   /* may be defined before it is called */
+  return lw_void_expr(c, a->loc);
+}
+
+/* ---- local procedures ---------------------------------------------- */
+
+/* Whether every call of `target` inside `a` is in tail position with
+ * respect to the continuation of `a` (tail = a is itself in tail
+ * position).  Nested loops entered in tail position keep tail-ness. */
+static bool tail_calls_only(const ast *a, const fn_def *target, int depth,
+                            bool tail) {
+  if (!a) return true;
+  switch (a->kind) {
+  case E_CONST: case E_REF: return true;
+  case E_SET: return tail_calls_only(a->u.set.val, target, depth, false);
+  case E_IF:
+    return tail_calls_only(a->u.iff.c, target, depth, false) &&
+           tail_calls_only(a->u.iff.t, target, depth, tail) &&
+           tail_calls_only(a->u.iff.e, target, depth, tail);
+  case E_BEGIN:
+    for (int i = 0; i < a->u.seq.n; i++)
+      if (!tail_calls_only(a->u.seq.v[i], target, depth,
+                           tail && i == a->u.seq.n - 1))
+        return false;
+    return true;
+  case E_AND: case E_OR: case E_VECLIT:
+    for (int i = 0; i < a->u.seq.n; i++)
+      if (!tail_calls_only(a->u.seq.v[i], target, depth, false)) return false;
+    return true;
+  case E_LET: case E_LETREC:
+    for (int i = 0; i < a->u.let.n; i++) {
+      const let_binding *b = &a->u.let.v[i];
+      if (!tail_calls_only(b->init, target, depth, false)) return false;
+      if (b->fn) {
+        /* A nested loop whose entry is in tail position runs in tail
+         * position too; any other nested procedure is another function. */
+        bool entered_in_tail = tail && b->fn->is_loop &&
+                               a->u.let.body->kind == E_CALL &&
+                               a->u.let.body->u.call.r.kind == REF_LOCALFN &&
+                               a->u.let.body->u.call.r.fn == b->fn;
+        if (!tail_calls_only(b->fn->body, target, depth + 1, entered_in_tail))
+          return false;
+      }
+    }
+    return tail_calls_only(a->u.let.body, target, depth, tail);
+  case E_CALL:
+    for (int i = 0; i < a->u.call.n; i++)
+      if (!tail_calls_only(a->u.call.args[i], target, depth, false)) return false;
+    if (a->u.call.r.kind == REF_LOCALFN && a->u.call.r.fn == target)
+      return tail;
+    return true;
+  default:
+    return true;
+  }
+}
+
+/* A local procedure bound by letrec becomes a loop when its only entry is
+ * the letrec body calling it and it calls itself only in tail position. */
+bool lw_contifiable(const ast *letrec, const let_binding *b) {
+  if (!b->fn->is_loop) return false;
+  const ast *body = letrec->u.let.body;
+  if (body->kind != E_CALL || body->u.call.r.kind != REF_LOCALFN ||
+      body->u.call.r.fn != b->fn)
+    return false;
+  for (int i = 0; i < body->u.call.n; i++)
+    if (!tail_calls_only(body->u.call.args[i], b->fn, 0, false)) return false;
+  return tail_calls_only(b->fn->body, b->fn, 1, true);
+}
+
+/* Free variables of a local procedure: references that climb out of it. */
+static void collect_free(const ast *a, int depth, int_vec *dep, int_vec *slot,
+                         bool *assigned_free) {
+  if (!a) return;
+  switch (a->kind) {
+  case E_REF:
+    if (a->u.ref.r.kind == REF_LOCAL && a->u.ref.r.depth >= depth) {
+      int d = a->u.ref.r.depth - depth, s = a->u.ref.r.slot;
+      for (int i = 0; i < dep->n; i++)
+        if (dep->v[i] == d && slot->v[i] == s) return;
+      VEC_PUSH(*dep, d);
+      VEC_PUSH(*slot, s);
+    }
+    return;
+  case E_SET:
+    if (a->u.set.r.kind == REF_LOCAL && a->u.set.r.depth >= depth)
+      *assigned_free = true;
+    collect_free(a->u.set.val, depth, dep, slot, assigned_free);
+    return;
+  case E_IF:
+    collect_free(a->u.iff.c, depth, dep, slot, assigned_free);
+    collect_free(a->u.iff.t, depth, dep, slot, assigned_free);
+    collect_free(a->u.iff.e, depth, dep, slot, assigned_free);
+    return;
+  case E_BEGIN: case E_AND: case E_OR: case E_VECLIT:
+    for (int i = 0; i < a->u.seq.n; i++)
+      collect_free(a->u.seq.v[i], depth, dep, slot, assigned_free);
+    return;
+  case E_LET: case E_LETREC:
+    for (int i = 0; i < a->u.let.n; i++) {
+      collect_free(a->u.let.v[i].init, depth, dep, slot, assigned_free);
+      if (a->u.let.v[i].fn)
+        collect_free(a->u.let.v[i].fn->body, depth + 1, dep, slot, assigned_free);
+    }
+    collect_free(a->u.let.body, depth, dep, slot, assigned_free);
+    return;
+  case E_CALL:
+    for (int i = 0; i < a->u.call.n; i++)
+      collect_free(a->u.call.args[i], depth, dep, slot, assigned_free);
+    if (a->u.call.r.kind == REF_LOCALFN && a->u.call.r.depth >= depth) {
+      /* calling a procedure of an outer scope: it must be lifted too and
+       * its captures become ours; handled by lifting it first */
+    }
+    return;
+  default:
+    return;
+  }
+}
+
+static void lower_fn_body(lw *c, int irfn, const fn_def *fn, frame_map *up,
+                          const lifted *l);
+static bool fn_reaches(const fn_def *f, const fn_def *target, fn_set *seen);
+
+/* Whether the procedure now being lowered may have several activations at
+ * once (then its variables live in stack frames and a lifted procedure
+ * cannot reach them directly). */
+static bool parent_recursive(lw *c) {
+  if (c->in_lifted) return true;
+  if (!c->self_cell || c->self_cell->kind != G_FUNC) return false;
+  fn_set seen = {0};
+  bool r = fn_reaches(c->self_cell->fn, c->self_cell->fn, &seen);
+  VEC_FREE(seen);
+  return r;
+}
+
+/* Lifts a local procedure to a function of its own: first (prepare) its
+ * parameters, so that siblings can call it, then its body.  When the
+ * enclosing procedure is not recursive its variables are static cells,
+ * and the lifted body uses them directly (set! included); otherwise the
+ * variables it captures are passed as extra arguments, and must not be
+ * assigned. */
+bool lw_lift_local(lw *c, const let_binding *b, frame_map *f, bool prepare) {
+  const fn_def *fn = b->fn;
+  lifted *have = lw_find_lifted(c, fn);
+  if (!prepare) {
+    if (!have || have->lowered) return !c->failed;
+    have->lowered = true;
+    lifted copy = *have;   /* c->lift may move while the body is lowered */
+    lower_fn_body(c, copy.irfn, fn, copy.def, &copy);
+    return !c->failed;
+  }
+  if (have) return true;
+  bool shared = !parent_recursive(c);
+  int_vec dep = {0}, slot = {0};
+  bool assigned = false;
+  if (!shared) {
+    collect_free(fn->body, 1, &dep, &slot, &assigned);
+    for (int i = 0; i < dep.n && !assigned; i++) {
+      frame_map *t = lw_frame_up(f, dep.v[i]);
+      if (t && t->fn && t->slots[slot.v[i]].var >= 0 &&
+          c->p->vars.v[t->slots[slot.v[i]].var].assigned)
+        assigned = true;
+    }
+  }
+  if (assigned) {
+    lw_fail(c, fn->loc, "local procedure %s uses a variable of its enclosing "
+                     "procedure that is assigned with set!, and that "
+                     "procedure is recursive; compiled code cannot share it "
+                     "(pass it as an argument instead)", lw_nm(c, fn->name));
+    VEC_FREE(dep);
+    VEC_FREE(slot);
+    return false;
+  }
+  lifted l = {fn, c->p->fns.n, dep.n, NULL, NULL, shared, false, f};
+  l.cap_depth = arena_alloc(&c->p->mem, (size_t)(dep.n + 1) * sizeof(int));
+  l.cap_slot = arena_alloc(&c->p->mem, (size_t)(dep.n + 1) * sizeof(int));
+  for (int i = 0; i < dep.n; i++) {
+    l.cap_depth[i] = dep.v[i];
+    l.cap_slot[i] = slot.v[i];
+  }
+  VEC_FREE(dep);
+  VEC_FREE(slot);
+  ir_fn nf;
+  memset(&nf, 0, sizeof nf);
+  nf.name = fn->name;
+  nf.loc = fn->loc;
+  nf.ret_type = lw_new_type(c, T_ANY);
+  nf.nparams = fn->nparams + l.ncap;
+  nf.params = arena_alloc(&c->p->mem, (size_t)(nf.nparams + 1) * sizeof(int));
+  VEC_PUSH(c->p->fns, nf);
+  int save = c->fn;
+  c->fn = l.irfn;
+  for (int i = 0; i < nf.nparams; i++) {
+    bool own = i < fn->nparams;
+    int v = lw_new_var(c, own ? fn->params[i] : -1, VAR_LOCAL,
+                    own ? fn->param_locs[i] : fn->loc);
+    if (own && lw_assigns_slot(fn->body, 0, i)) c->p->vars.v[v].assigned = true;
+    c->p->fns.v[l.irfn].params[i] = v;
+  }
+  c->fn = save;
+  VEC_PUSH(c->lift, l);
+  return !c->failed;
+}
+
+/* ---- functions ------------------------------------------------------ */
+
+/* A view of the enclosing frames for a lifted body: their variables, but
+ * not their loops (a loop of another function is not a jump target). */
+static frame_map *frames_without_loops(lw *c, frame_map *up) {
+  if (!up) return NULL;
+  frame_map *f = arena_alloc(&c->p->mem, sizeof *f);
+  *f = *up;
+  f->loops = NULL;
+  f->up = frames_without_loops(c, up->up);
+  return f;
+}
+
+static void lower_fn_body(lw *c, int irfn, const fn_def *fn, frame_map *up,
+                          const lifted *l) {
+  int save = c->fn;
+  bool save_lifted = c->in_lifted;
+  gcell *save_cell = c->self_cell;
+  loop_info *save_loop = c->self_loop;
+  c->fn = irfn;
+  c->in_lifted = true;
+  c->self_cell = NULL;
+  c->self_loop = NULL;
+  int ncap = l ? l->ncap : 0;
+  const int *params = c->p->fns.v[irfn].params;
+  frame_map *f = lw_new_frame(c, fn, fn->frame_size,
+                           l && l->shared ? frames_without_loops(c, up) : up);
+  for (int i = 0; i < fn->nparams; i++) f->slots[i].var = params[i];
+  /* Captured variables are parameters too; inside the body they replace
+   * the enclosing frames' slots, so give the body private copies of the
+   * frames it reaches into. */
+  if (ncap) {
+    frame_map *copies[16] = {0};
+    for (int i = 0; i < ncap; i++) {
+      int d = l->cap_depth[i];
+      if (d >= 16) {
+        lw_fail(c, fn->loc, "procedures nested more than 16 deep");
+        break;
+      }
+      frame_map *orig = lw_frame_up(up, d);
+      if (!copies[d] && orig) {
+        copies[d] = lw_new_frame(c, orig->fn, orig->nslots, NULL);
+        for (int s = 0; s < orig->nslots; s++) copies[d]->slots[s].var = -1;
+      }
+      if (copies[d]) copies[d]->slots[l->cap_slot[i]].var = params[fn->nparams + i];
+    }
+    frame_map *prev = f;
+    for (int d = 0; d < 16; d++) {
+      frame_map *orig = lw_frame_up(up, d);
+      if (!orig) break;
+      frame_map *use = copies[d] ? copies[d] : lw_new_frame(c, orig->fn, orig->nslots, NULL);
+      prev->up = use;
+      prev = use;
+    }
+  }
+  cont k = {c->next_cont++, true, -1, -1};
+  lw_lower_tail(c, fn->body, f, k);
+  c->fn = save;
+  c->in_lifted = save_lifted;
+  c->self_cell = save_cell;
+  c->self_loop = save_loop;
+}
+
+int lw_lower_global_fn(lw *c, gcell *g, srcloc loc) {
+  for (int i = 0; i < c->gfns.n; i++)
+    if (c->gfns.v[i].cell == g) return c->gfns.v[i].irfn;
+  ir_fn nf;
+  memset(&nf, 0, sizeof nf);
+  nf.name = g->name;
+  nf.loc = g->fn->loc;
+  nf.cell = g;
+  nf.ret_type = lw_new_type(c, T_ANY);
+  nf.nparams = g->fn->nparams;
+  VEC_PUSH(c->p->fns, nf);
+  int irfn = c->p->fns.n - 1;
+  struct gfn e = {g, irfn};
+  VEC_PUSH(c->gfns, e);
+  /* Parameters must exist before callers unify against them: make them
+   * now, lower the body later (it may call this function again). */
+  int save = c->fn;
+  c->fn = irfn;
+  c->p->fns.v[irfn].params = arena_alloc(&c->p->mem, (size_t)(g->fn->nparams + 1) * sizeof(int));
+  for (int i = 0; i < g->fn->nparams; i++) {
+    int v = lw_new_var(c, g->fn->params[i], VAR_LOCAL, g->fn->param_locs[i]);
+    c->p->fns.v[irfn].params[i] = v;
+  }
+  c->fn = save;
+  struct work w = {g, irfn};
+  VEC_PUSH(c->pending, w);
+  (void)loc;
+  return irfn;
+}
+
+static void lower_pending(lw *c) {
+  while (c->pending.n && !c->failed) {
+    struct work w = c->pending.v[--c->pending.n];
+    const fn_def *fn = w.cell->fn;
+    int save = c->fn;
+    c->fn = w.irfn;
+    frame_map *f = lw_new_frame(c, fn, fn->frame_size, NULL);
+    for (int i = 0; i < fn->nparams; i++) {
+      int v = c->p->fns.v[w.irfn].params[i];
+      if (lw_assigns_slot(fn->body, 0, i)) c->p->vars.v[v].assigned = true;
+      f->slots[i].var = v;
+    }
+    cont k = {c->next_cont++, true, -1, -1};
+    loop_info *self = arena_alloc(&c->p->mem, sizeof *self);
+    self->k = k;
+    self->params = c->p->fns.v[w.irfn].params;
+    self->head = lw_new_label(c);
+    lw_label(c, self->head, fn->loc);
+    gcell *save_cell = c->self_cell;
+    loop_info *save_loop = c->self_loop;
+    c->self_cell = w.cell;
+    c->self_loop = self;
+    lw_lower_tail(c, fn->body, f, k);
+    c->self_cell = save_cell;
+    c->self_loop = save_loop;
+    c->fn = save;
+  }
+}
+
+/* Marks the functions that are part of a call cycle. */
+static void find_recursion(ir_prog *p) {
+  int n = p->fns.n;
+  char *reach = xcalloc((size_t)n * (size_t)n, 1);
+  for (int i = 0; i < n; i++)
+    for (int s = 0; s < p->fns.v[i].body.n; s++)
+      if (p->fns.v[i].body.v[s].k == S_CALL)
+        reach[i * n + p->fns.v[i].body.v[s].fn] = 1;
+  for (int k = 0; k < n; k++)
+    for (int i = 0; i < n; i++)
+      if (reach[i * n + k])
+        for (int j = 0; j < n; j++)
+          if (reach[k * n + j]) reach[i * n + j] = 1;
+  for (int i = 0; i < n; i++) p->fns.v[i].recursive = reach[i * n + i];
+  free(reach);
+}
+
+static ir_prog *new_prog(world *w) {
+  ir_prog *p = xcalloc(1, sizeof *p);
+  p->w = w;
+  arena_init(&p->mem);
+  return p;
+}
+
+static ir_prog *finish(lw *c) {
+  lower_pending(c);
+  VEC_FREE(c->pu.memo);
+  VEC_FREE(c->lift);
+  VEC_FREE(c->gfns);
+  VEC_FREE(c->pending);
+  if (c->failed) {
+    ir_free(c->p);
+    return NULL;
+  }
+  find_recursion(c->p);
+  return c->p;
+}
+
+ir_prog *ir_lower_main(world *w, const ast *expr, int frame_size,
+                       lang_error *err) {
+  lw c;
+  memset(&c, 0, sizeof c);
+  c.p = new_prog(w);
+  c.w = w;
+  c.err = err;
+  c.pu.w = w;
+  ir_fn main;
+  memset(&main, 0, sizeof main);
+  main.name = sym_intern(&w->syms, "main", 4);
+  main.loc = expr->loc;
+  main.is_main = true;
+  main.ret_type = lw_new_type(&c, T_ANY);
+  VEC_PUSH(c.p->fns, main);
+  c.p->main_fn = 0;
+  c.fn = 0;
+  frame_map *f = lw_new_frame(&c, NULL, frame_size, NULL);
+  cont k = {c.next_cont++, true, -1, -1};
+  lw_lower_tail(&c, expr, f, k);
+  c.p->main_type = c.p->fns.v[0].ret_type;
+  return finish(&c);
+}
+
+ir_prog *ir_lower_function(world *w, gcell *g, lang_error *err) {
+  lw c;
+  memset(&c, 0, sizeof c);
+  c.p = new_prog(w);
+  c.w = w;
+  c.err = err;
+  c.pu.w = w;
+  ir_fn main;
+  memset(&main, 0, sizeof main);
+  main.name = g->name;
+  main.loc = g->fn->loc;
+  main.is_main = true;
+  main.ret_type = lw_new_type(&c, T_ANY);
+  VEC_PUSH(c.p->fns, main);
+  c.p->main_fn = 0;
+  c.fn = 0;
+  const fn_def *fn = g->fn;
+  ir_fn *M = &c.p->fns.v[0];
+  M->nparams = fn->nparams;
+  M->params = arena_alloc(&c.p->mem, (size_t)(fn->nparams + 1) * sizeof(int));
+  ir_expr *args[64];
+  if (fn->nparams > 64) {
+    lw_fail(&c, fn->loc, "too many parameters for compiled code");
+    return finish(&c);
+  }
+  for (int i = 0; i < fn->nparams; i++) {
+    int v = lw_new_var(&c, fn->params[i], VAR_LOCAL, fn->param_locs[i]);
+    c.p->fns.v[0].params[i] = v;
+    args[i] = lw_var_expr(&c, v, fn->param_locs[i]);
+  }
+  ir_expr *v;
+  if (lw_fn_pure(&c.pu, fn)) {
+    v = lw_inline_call(&c, fn, args, NULL, fn->loc);
+  } else {
+    v = lw_call_stmt(&c, lw_lower_global_fn(&c, g, fn->loc), args, fn->nparams, fn->loc);
+  }
+  if (!c.failed) {
+    lw_unify(&c, c.p->fns.v[0].ret_type, v->type, fn->loc, "the value returned");
+    lw_emit(&c, S_RETURN, fn->loc)->a[0] = v;
+  }
+  /* a parameter of open kind (a test of it, its display) compiles
+   * differently for each kind: such calls are compiled with their
+   * arguments, as programs of their own */
+  lower_pending(&c);
+  for (int i = 0; i < fn->nparams && !c.failed; i++)
+    if (ir_kind(c.p, c.p->vars.v[c.p->fns.v[0].params[i]].type) == T_ANY) {
+      lw_fail(&c, fn->param_locs[i], "the kind of parameter %s is not fixed by "
+           "the body of %s", lw_nm(&c, fn->params[i]), lw_nm(&c, fn->name));
+      c.err->kind = "incomplete";
+    }
+  c.p->main_type = c.p->fns.v[0].ret_type;
+  return finish(&c);
+}
+
+void ir_free(ir_prog *p) {
+  if (!p) return;
+  for (int i = 0; i < p->fns.n; i++) VEC_FREE(p->fns.v[i].body);
+  VEC_FREE(p->fns);
+  VEC_FREE(p->vars);
+  VEC_FREE(p->types);
+  VEC_FREE(p->tables);
+  VEC_FREE(p->globals);
+  VEC_FREE(p->deps);
+  arena_free(&p->mem);
+  free(p);
+}
+
+/* ---- listing -------------------------------------------------------- */
+
+static void dump_type(const ir_prog *p, int t, strbuf *out) {
+  tkind k = ir_kind(p, t);
+  if (k == T_VEC) {
+    sb_puts(out, "vec<");
+    dump_type(p, ir_elem_type(p, t), out);
+    sb_putc(out, '>');
+    return;
+  }
+  static const char *const names[] = {"void", "int", "bool", "sym", "str", "vec"};
+  sb_puts(out, k == T_ANY ? "?" : names[k]);
+}
+
+static void dump_var(const ir_prog *p, int v, strbuf *out) {
+  const ir_var *x = &p->vars.v[v];
+  if (x->name >= 0) sb_printf(out, "%s", sym_name(&p->w->syms, x->name));
+  else sb_puts(out, "t");
+  sb_printf(out, "%s%d", x->cls == VAR_GLOBAL ? "@g" : "@", v);
+}
+
+static void dump_expr(const ir_prog *p, const ir_expr *e, strbuf *out) {
+  switch (e->k) {
+  case X_CONST:
+    switch (ir_kind(p, e->type)) {
+    case T_BOOL: sb_puts(out, e->ival ? "#t" : "#f"); break;
+    case T_SYM: sb_printf(out, "'%s", sym_name(&p->w->syms, e->ival)); break;
+    case T_STR: sb_printf(out, "\"%s\"", world_string(p->w, e->ival)); break;
+    case T_VOID: sb_puts(out, "#<void>"); break;
+    default: sb_printf(out, "%d", (int)e->ival); break;
+    }
+    return;
+  case X_VAR: dump_var(p, e->var, out); return;
+  case X_PRIM: sb_printf(out, "(%s", e->op->name); break;
+  case X_NOT: sb_puts(out, "(not"); break;
+  case X_SEQ: sb_puts(out, "(seq"); break;
+  case X_SELECT: sb_puts(out, "(select"); break;
+  case X_VREF: sb_puts(out, "(vref"); break;
+  case X_VLEN: sb_puts(out, "(vlen"); break;
+  case X_TABLE: sb_printf(out, "(table %s", sym_name(&p->w->syms, e->table->name)); break;
+  }
+  for (int i = 0; i < e->n; i++) {
+    sb_putc(out, ' ');
+    dump_expr(p, e->a[i], out);
+  }
+  sb_putc(out, ')');
+}
+
+void ir_dump(const ir_prog *p, strbuf *out) {
+  for (int f = 0; f < p->fns.n; f++) {
+    const ir_fn *F = &p->fns.v[f];
+    sb_printf(out, "fn %s%s (", sym_name(&p->w->syms, F->name),
+              F->recursive ? " [recursive]" : "");
+    for (int i = 0; i < F->nparams; i++) {
+      if (i) sb_putc(out, ' ');
+      dump_var(p, F->params[i], out);
+      sb_putc(out, ':');
+      dump_type(p, p->vars.v[F->params[i]].type, out);
+    }
+    sb_puts(out, ") -> ");
+    dump_type(p, F->ret_type, out);
+    sb_putc(out, '\n');
+    for (int i = 0; i < F->body.n; i++) {
+      const ir_stmt *s = &F->body.v[i];
+      if (s->k != S_LABEL) sb_puts(out, "    ");
+      switch (s->k) {
+      case S_ASSIGN:
+        dump_var(p, s->var, out);
+        sb_puts(out, " := ");
+        dump_expr(p, s->a[0], out);
+        break;
+      case S_EVAL: sb_puts(out, "eval "); dump_expr(p, s->a[0], out); break;
+      case S_VSET:
+        sb_puts(out, "vset ");
+        for (int k = 0; k < 3; k++) { dump_expr(p, s->a[k], out); sb_putc(out, ' '); }
+        break;
+      case S_MAKEVEC:
+        dump_var(p, s->var, out);
+        sb_puts(out, " := makevec ");
+        dump_expr(p, s->a[0], out);
+        sb_putc(out, ' ');
+        dump_expr(p, s->a[1], out);
+        break;
+      case S_CALL:
+        if (s->var >= 0) { dump_var(p, s->var, out); sb_puts(out, " := "); }
+        sb_printf(out, "call %s", sym_name(&p->w->syms, p->fns.v[s->fn].name));
+        for (int k = 0; k < s->nargs; k++) { sb_putc(out, ' '); dump_expr(p, s->args[k], out); }
+        break;
+      case S_EXTCALL:
+        dump_var(p, s->var, out);
+        sb_printf(out, " := extern %s", sym_name(&p->w->syms, s->ext->ext->name));
+        for (int k = 0; k < s->nargs; k++) { sb_putc(out, ' '); dump_expr(p, s->args[k], out); }
+        break;
+      case S_RETURN: sb_puts(out, "return "); dump_expr(p, s->a[0], out); break;
+      case S_DISPLAY: sb_puts(out, s->write ? "write " : "display "); dump_expr(p, s->a[0], out); break;
+      case S_NEWLINE: sb_puts(out, "newline"); break;
+      case S_BRANCH:
+        sb_puts(out, "if ");
+        dump_expr(p, s->a[0], out);
+        sb_printf(out, " goto L%d else L%d", s->l1, s->l2);
+        break;
+      case S_JUMP: sb_printf(out, "goto L%d", s->l1); break;
+      case S_LABEL: sb_printf(out, "  L%d:", s->l1); break;
+      }
+      sb_putc(out, '\n');
+    }
+  }
+}

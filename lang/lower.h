@@ -1,0 +1,132 @@
+/* lower.h - what the two halves of the lowering share (lang/lower.c:
+ * context, kinds, building IR, evaluation order, references, builtins,
+ * calls, expressions; lang/lower-proc.c: inlining with effects, local
+ * procedures, whole functions, the listing).  Private to lang/: the
+ * lowering's public interface is ir.h.
+ *
+ * Ownership: as in ir.h; an lw context lives for one lowering and owns
+ * nothing but its vectors, which the entry points free.
+ */
+#ifndef TVL_LANG_LOWER_H
+#define TVL_LANG_LOWER_H
+
+#include "ir.h"
+
+/* ---- purity --------------------------------------------------------- */
+
+typedef struct purity_memo {
+  const fn_def *fn;
+  int state;   /* 1 visiting, 2 pure, 3 impure */
+} purity_memo;
+
+typedef struct {
+  world *w;
+  VEC(purity_memo) memo;
+} purity;
+
+/* ---- the lowering context ------------------------------------------- */
+
+/* What a frame slot of the AST stands for while lowering. */
+typedef struct {
+  int var;          /* IR variable, or -1 */
+  ir_expr *expr;    /* a pure expression bound by let or inlining */
+} slot_binding;
+
+/* One AST function activation: the top level, a procedure being lowered,
+ * an inlined body, a contified loop.  `up` is its static parent. */
+typedef struct frame_map {
+  const fn_def *fn;
+  slot_binding *slots;
+  int nslots;
+  struct frame_map *up;
+  struct loop_info *loops;   /* contified loops defined here */
+} frame_map;
+
+/* Where the value of an expression in tail position goes. */
+typedef struct {
+  int id;           /* identity, to recognise jumps to the same place */
+  bool ret;         /* return from the IR function */
+  int var;          /* else: assign here (-1: discard) ... */
+  int label;        /* ... and jump here */
+} cont;
+
+typedef struct loop_info {
+  const fn_def *fn;
+  int head;          /* label at the top of the body */
+  int *params;       /* IR vars */
+  cont k;            /* where the loop's value goes */
+  frame_map *def;    /* frame it was defined in */
+  struct loop_info *next;
+} loop_info;
+
+/* A lifted local procedure: its IR function and the variables it
+ * captures, passed as extra arguments. */
+typedef struct {
+  const fn_def *fn;
+  int irfn;
+  int ncap;                    /* captured variables passed as arguments */
+  int *cap_depth, *cap_slot;   /* relative to the defining frame */
+  bool shared;                 /* reads the enclosing frames directly */
+  bool lowered;
+  frame_map *def;              /* the frame it was defined in */
+} lifted;
+
+typedef struct {
+  ir_prog *p;
+  world *w;
+  lang_error *err;
+  bool failed;
+  int fn;                  /* IR function being filled */
+  int next_cont;
+  purity pu;
+  VEC(lifted) lift;
+  /* global procedures already lowered: cell -> IR function */
+  VEC(struct gfn { gcell *cell; int irfn; }) gfns;
+  VEC(struct work { gcell *cell; int irfn; }) pending;
+  int inline_depth;
+  gcell *self_cell;        /* global procedure being lowered */
+  bool in_lifted;          /* lowering the body of a lifted procedure */
+  loop_info *self_loop;    /* its body as a loop, for tail calls to itself */
+} lw;
+
+/* ---- shared between lower.c and lower-proc.c ------------------------ */
+
+bool lw_prim_pure(const builtin *b);
+bool lw_fn_pure(purity *pu, const fn_def *f);
+void lw_fail(lw *c, srcloc loc, const char *fmt, ...) TVL_PRINTF(3, 4);
+const char *lw_nm(lw *c, int sym);
+int lw_new_type(lw *c, tkind k);
+bool lw_unify(lw *c, int a, int b, srcloc loc, const char *what);
+int lw_type_of_kind(lw *c, tkind k);
+bool lw_want(lw *c, const ir_expr *e, tkind k, const char *what);
+int lw_type_of_value(lw *c, value v, int depth);
+ir_expr *lw_mk(lw *c, x_kind k, srcloc loc, int n);
+ir_expr *lw_var_expr(lw *c, int var, srcloc loc);
+int lw_new_var(lw *c, int name, var_class cls, srcloc loc);
+ir_stmt *lw_emit(lw *c, s_kind k, srcloc loc);
+int lw_new_label(lw *c);
+void lw_label(lw *c, int l, srcloc loc);
+void lw_assign(lw *c, int var, ir_expr *e, srcloc loc);
+ir_expr *lw_void_expr(lw *c, srcloc loc);
+frame_map *lw_new_frame(lw *c, const fn_def *fn, int nslots, frame_map *up);
+frame_map *lw_frame_up(frame_map *f, int depth);
+loop_info *lw_find_loop(frame_map *f, int depth, const fn_def *fn);
+lifted *lw_find_lifted(lw *c, const fn_def *fn);
+void lw_add_dep(lw *c, gcell *g);
+void lw_use_table(lw *c, gcell *g);
+bool lw_assigns_slot(const ast *a, int depth, int slot);
+ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
+ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f);
+ir_expr *lw_inline_call(lw *c, const fn_def *fn, ir_expr **args, frame_map *up, srcloc loc);
+void lw_lower_args(lw *c, const ast *a, frame_map *f, ir_expr **out);
+void lw_captured_args(lw *c, const lifted *l, frame_map *def_frame, ir_expr **out, srcloc loc);
+ir_expr *lw_call_stmt(lw *c, int irfn, ir_expr **args, int n, srcloc loc);
+void lw_loop_again(lw *c, loop_info *l, ir_expr **args, int n, srcloc loc);
+ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail);
+bool lw_contifiable(const ast *letrec, const let_binding *b);
+bool lw_lift_local(lw *c, const let_binding *b, frame_map *f, bool prepare);
+ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f);
+void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k);
+int lw_lower_global_fn(lw *c, gcell *g, srcloc loc);
+
+#endif
