@@ -298,7 +298,7 @@ static void set_target(mb *b, mstmt *m, int var) {
   }
 }
 
-static ir_expr *mkx(mb *b, x_kind k, int type, int n) {
+ir_expr *mb_mkx(mb *b, x_kind k, int type, int n) {
   ir_expr *e = arena_alloc(&b->ir->mem, sizeof *e);
   e->k = k;
   e->type = type;
@@ -307,7 +307,7 @@ static ir_expr *mkx(mb *b, x_kind k, int type, int n) {
   return e;
 }
 
-static int int_type(mb *b) {
+int mb_int_type(mb *b) {
   ir_type t = {b->ir->types.n, T_INT, -1, {-1, 0, 0}};
   VEC_PUSH(b->ir->types, t);
   return b->ir->types.n - 1;
@@ -324,19 +324,19 @@ static int new_temp(mb *b, int type, const char *name) {
 }
 
 static ir_expr *var_ref(mb *b, int var) {
-  ir_expr *e = mkx(b, X_VAR, b->ir->vars.v[var].type, 0);
+  ir_expr *e = mb_mkx(b, X_VAR, b->ir->vars.v[var].type, 0);
   e->var = var;
   return e;
 }
 
-static ir_expr *int_const(mb *b, int32_t k) {
-  ir_expr *e = mkx(b, X_CONST, int_type(b), 0);
+ir_expr *mb_int_const(mb *b, int32_t k) {
+  ir_expr *e = mb_mkx(b, X_CONST, mb_int_type(b), 0);
   e->ival = k;
   return e;
 }
 
 static ir_expr *binop(mb *b, const char *op, ir_expr *x, ir_expr *y) {
-  ir_expr *e = mkx(b, X_PRIM, int_type(b), 2);
+  ir_expr *e = mb_mkx(b, X_PRIM, mb_int_type(b), 2);
   e->op = builtin_find(op);
   e->a[0] = x;
   e->a[1] = y;
@@ -348,8 +348,8 @@ static ir_expr *binop(mb *b, const char *op, ir_expr *x, ir_expr *y) {
   return e;
 }
 
-static char *describe(mb *b, const char *fmt, ...) TVL_PRINTF(2, 3);
-static char *describe(mb *b, const char *fmt, ...) {
+char *mb_describe(mb *b, const char *fmt, ...) TVL_PRINTF(2, 3);
+char *mb_describe(mb *b, const char *fmt, ...) {
   (void)b;
   strbuf s;
   sb_init(&s);
@@ -371,29 +371,29 @@ static void display_vector(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
   }
   int vt = e->type;
   int v = new_temp(b, vt, "display:v");
-  int i = new_temp(b, int_type(b), "display:i");
+  int i = new_temp(b, mb_int_type(b), "display:i");
   mstmt *m = step(b, M_WRITE, fn, loc);
   set_target(b, m, v);
   m->val = e;
-  m->what = describe(b, "display: take the vector");
+  m->what = mb_describe(b, "display: take the vector");
   m = step(b, M_WRITE, fn, loc);
   set_target(b, m, i);
-  m->val = int_const(b, 0);
-  m->what = describe(b, "display: i := 0");
+  m->val = mb_int_const(b, 0);
+  m->what = mb_describe(b, "display: i := 0");
   m = step(b, M_OUTSTR, fn, loc);
   m->konst = str_const(b, "#(");
   int head = b->ms.n;
-  ir_expr *len = mkx(b, X_VLEN, int_type(b), 1);
+  ir_expr *len = mb_mkx(b, X_VLEN, mb_int_type(b), 1);
   len->a[0] = var_ref(b, v);
   m = step(b, M_BRANCH, fn, loc);
   m->val = binop(b, "<", var_ref(b, i), len);
-  m->what = describe(b, "display: more elements?");
+  m->what = mb_describe(b, "display: more elements?");
   int branch = b->ms.n - 1;
   b->ms.v[branch].l1 = b->ms.n;
   b->ms.v[branch].l1_is_pc = true;
   /* a space before every element but the first */
   m = step(b, M_BRANCH, fn, loc);
-  m->val = binop(b, ">", var_ref(b, i), int_const(b, 0));
+  m->val = binop(b, ">", var_ref(b, i), mb_int_const(b, 0));
   int sp_branch = b->ms.n - 1;
   b->ms.v[sp_branch].l1 = b->ms.n;
   b->ms.v[sp_branch].l1_is_pc = true;
@@ -401,14 +401,14 @@ static void display_vector(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
   m->konst = str_const(b, " ");
   b->ms.v[sp_branch].l2 = b->ms.n;
   b->ms.v[sp_branch].l2_is_pc = true;
-  ir_expr *elem = mkx(b, X_VREF, ir_elem_type(b->ir, vt), 2);
+  ir_expr *elem = mb_mkx(b, X_VREF, ir_elem_type(b->ir, vt), 2);
   elem->a[0] = var_ref(b, v);
   elem->a[1] = var_ref(b, i);
   display_value(b, elem, write, fn, loc, depth + 1);
   m = step(b, M_WRITE, fn, loc);
   set_target(b, m, i);
-  m->val = binop(b, "+", var_ref(b, i), int_const(b, 1));
-  m->what = describe(b, "display: i := i + 1");
+  m->val = binop(b, "+", var_ref(b, i), mb_int_const(b, 1));
+  m->what = mb_describe(b, "display: i := i + 1");
   m = step(b, M_JUMP, fn, loc);
   m->l1 = head;
   m->l1_is_pc = true;
@@ -428,21 +428,21 @@ static void display_value(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
     m->mark = R_PRINT;
     m = step(b, M_OUTINT, fn, loc);
     m->val = e;
-    m->what = describe(b, "print an integer");
+    m->what = mb_describe(b, "print an integer");
     return;
   case T_BOOL:
   case T_SYM:
     m = step(b, M_OUTSYM, fn, loc);
     m->val = e;
     m->out_kind = k;
-    m->what = describe(b, "print %s", k == T_BOOL ? "a boolean" : "a symbol");
+    m->what = mb_describe(b, "print %s", k == T_BOOL ? "a boolean" : "a symbol");
     return;
   case T_STR:
     /* `write` quotes and escapes it when the host decodes the token */
     m = step(b, M_OUTSTR, fn, loc);
     m->val = e;
     m->write = write;
-    m->what = describe(b, write ? "write a string" : "print a string");
+    m->what = mb_describe(b, write ? "write a string" : "print a string");
     return;
   case T_VEC:
     display_vector(b, e, write, fn, loc, depth);
@@ -467,7 +467,7 @@ static void expand_call(mb *b, const ir_stmt *s, int f) {
       mstmt *m = step(b, M_WRITE, f, s->loc);
       set_target(b, m, G->params[i]);
       m->val = s->args[i];
-      m->what = describe(b, "call %s: argument %s", gname,
+      m->what = mb_describe(b, "call %s: argument %s", gname,
                          var_name(b, G->params[i], buf, sizeof buf));
     }
     mstmt *m = step(b, M_WRITE, f, s->loc);
@@ -476,14 +476,14 @@ static void expand_call(mb *b, const ir_stmt *s, int f) {
     m->konst = b->ms.n + 1;   /* the step after the jump */
     m->l1 = b->ms.n + 1;      /* resolved like a PC constant */
     m->l1_is_pc = true;
-    m->what = describe(b, "call %s: return address", gname);
+    m->what = mb_describe(b, "call %s: return address", gname);
   } else {
     for (int i = 0; i < s->nargs; i++) {
       mstmt *m = step(b, M_WRITE, f, s->loc);
       m->tgt = TGT_FRAME;
       m->off = 1 + i;
       m->val = s->args[i];
-      m->what = describe(b, "call %s: argument %s", gname,
+      m->what = mb_describe(b, "call %s: argument %s", gname,
                          var_name(b, G->params[i], buf, sizeof buf));
     }
     mstmt *m = step(b, M_WRITE, f, s->loc);
@@ -491,32 +491,32 @@ static void expand_call(mb *b, const ir_stmt *s, int f) {
     m->off = 0;
     m->l1 = b->ms.n + 2;      /* after SP += and the jump */
     m->l1_is_pc = true;
-    m->what = describe(b, "call %s: return address", gname);
+    m->what = mb_describe(b, "call %s: return address", gname);
     m = step(b, M_WRITE, f, s->loc);
     m->tgt = TGT_STATIC;
     m->addr = REG_SP;
     m->sp = SP_SP_ADD;
     m->konst = b->fn_frame[s->fn];
-    m->what = describe(b, "call %s: push its frame", gname);
+    m->what = mb_describe(b, "call %s: push its frame", gname);
   }
   mstmt *m = step(b, M_JUMP, f, s->loc);
   m->l1 = -(s->fn + 1);       /* function entry, resolved later */
-  m->what = describe(b, "call %s", gname);
+  m->what = mb_describe(b, "call %s", gname);
   if (G->recursive) {
     m = step(b, M_WRITE, f, s->loc);
     m->tgt = TGT_STATIC;
     m->addr = REG_SP;
     m->sp = SP_SP_ADD;
     m->konst = -b->fn_frame[s->fn];
-    m->what = describe(b, "return from %s: pop its frame", gname);
+    m->what = mb_describe(b, "return from %s: pop its frame", gname);
   }
   if (s->var >= 0 && (b->var_reads[s->var] || ir->vars.v[s->var].cls != VAR_TEMP)) {
     m = step(b, M_WRITE, f, s->loc);
     set_target(b, m, s->var);
-    ir_expr *rv = mkx(b, X_VAR, ir->vars.v[s->var].type, 0);
+    ir_expr *rv = mb_mkx(b, X_VAR, ir->vars.v[s->var].type, 0);
     rv->var = -REG_RV;   /* the RV register */
     m->val = rv;
-    m->what = describe(b, "%s := value of %s",
+    m->what = mb_describe(b, "%s := value of %s",
                        var_name(b, s->var, buf, sizeof buf), gname);
   }
 }
@@ -533,7 +533,7 @@ static void expand_extcall(mb *b, const ir_stmt *s, int f) {
   mstmt *m = step(b, M_CALL, f, s->loc);
   m->konst = k;
   m->tool = k + 1;
-  m->what = describe(b, "tool call %s", name);
+  m->what = mb_describe(b, "tool call %s", name);
   for (int i = 0; i < s->nargs; i++) {
     int a = new_temp(b, s->args[i]->type, "tool:arg");
     m = step(b, M_WRITE, f, s->loc);
@@ -541,16 +541,16 @@ static void expand_extcall(mb *b, const ir_stmt *s, int f) {
     m->val = s->args[i];
     m->tool = k + 1;
     m->tool_arg = i;
-    m->what = describe(b, "tool call %s: argument %d", name, i + 1);
+    m->what = mb_describe(b, "tool call %s: argument %d", name, i + 1);
   }
   int site = mb_site(b, "extern", s->loc, "the call of %s failed", name);
   m = step(b, M_WRITE, f, s->loc);
   set_target(b, m, s->var);
-  m->val = int_const(b, 0);   /* never emitted: the host supplies it */
+  m->val = mb_int_const(b, 0);   /* never emitted: the host supplies it */
   m->tool = k + 1;
   m->tool_arg = -1;
   m->tool_site = site;
-  m->what = describe(b, "tool call %s: result (from the host)", name);
+  m->what = mb_describe(b, "tool call %s: result (from the host)", name);
 }
 
 static void expand_stmt(mb *b, const ir_stmt *s, int f) {
@@ -566,12 +566,12 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     m = step(b, M_WRITE, f, s->loc);
     set_target(b, m, s->var);
     m->val = s->a[0];
-    m->what = describe(b, "%s := ...", var_name(b, s->var, buf, sizeof buf));
+    m->what = mb_describe(b, "%s := ...", var_name(b, s->var, buf, sizeof buf));
     return;
   case S_EVAL:
     m = step(b, M_EVAL, f, s->loc);
     m->val = s->a[0];
-    m->what = describe(b, "evaluate for errors");
+    m->what = mb_describe(b, "evaluate for errors");
     return;
   case S_VSET:
     m = step(b, M_WRITE, f, s->loc);
@@ -581,76 +581,76 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     m->val = s->a[0];
     m->x1 = s->a[1];
     m->x2 = s->a[2];
-    m->what = describe(b, "vector-set!: element address");
+    m->what = mb_describe(b, "vector-set!: element address");
     m = step(b, M_WRITE, f, s->loc);
     m->tgt = TGT_WADDR;
     m->off = 0;
     m->val = s->a[2];
-    m->what = describe(b, "vector-set!: store");
+    m->what = mb_describe(b, "vector-set!: store");
     return;
   case S_MAKEVEC: {
     /* header (length, fill), then every element written, so that a read
      * never meets an unwritten cell: reads then need no fill value */
     int vt = ir->vars.v[s->var].type;
     int ft = new_temp(b, s->a[1]->type, "make-vector:fill");
-    int it = new_temp(b, int_type(b), "make-vector:i");
+    int it = new_temp(b, mb_int_type(b), "make-vector:i");
     m = step(b, M_WRITE, f, s->loc);
     m->tgt = TGT_HP;
     m->off = 0;
     m->sp = SP_MAKEVEC_HDR;
     m->val = s->a[0];
     m->x1 = s->a[1];
-    m->what = describe(b, "make-vector: length");
+    m->what = mb_describe(b, "make-vector: length");
     m = step(b, M_WRITE, f, s->loc);
     set_target(b, m, ft);
     m->val = s->a[1];
-    m->what = describe(b, "make-vector: fill value");
+    m->what = mb_describe(b, "make-vector: fill value");
     m = step(b, M_WRITE, f, s->loc);
     m->tgt = TGT_HP;
     m->off = 1;
     m->val = var_ref(b, ft);
-    m->what = describe(b, "make-vector: fill");
+    m->what = mb_describe(b, "make-vector: fill");
     m = step(b, M_WRITE, f, s->loc);
     set_target(b, m, s->var);
     {
-      ir_expr *hp = mkx(b, X_VAR, vt, 0);
+      ir_expr *hp = mb_mkx(b, X_VAR, vt, 0);
       hp->var = -REG_HP;
       m->val = hp;
     }
-    m->what = describe(b, "%s := new vector", var_name(b, s->var, buf, sizeof buf));
+    m->what = mb_describe(b, "%s := new vector", var_name(b, s->var, buf, sizeof buf));
     m = step(b, M_WRITE, f, s->loc);
     m->tgt = TGT_STATIC;
     m->addr = REG_HP;
     m->sp = SP_HP_BUMP;
     m->val = s->a[0];
-    m->what = describe(b, "make-vector: allocate");
+    m->what = mb_describe(b, "make-vector: allocate");
     m = step(b, M_WRITE, f, s->loc);
     set_target(b, m, it);
-    m->val = int_const(b, 0);
-    m->what = describe(b, "make-vector: i := 0");
+    m->val = mb_int_const(b, 0);
+    m->what = mb_describe(b, "make-vector: i := 0");
     int head = b->ms.n;
-    ir_expr *len = mkx(b, X_VLEN, int_type(b), 1);
+    ir_expr *len = mb_mkx(b, X_VLEN, mb_int_type(b), 1);
     len->a[0] = var_ref(b, s->var);
     m = step(b, M_BRANCH, f, s->loc);
     m->val = binop(b, "<", var_ref(b, it), len);
-    m->what = describe(b, "make-vector: more elements?");
+    m->what = mb_describe(b, "make-vector: more elements?");
     int br = b->ms.n - 1;
     b->ms.v[br].l1 = b->ms.n;
     b->ms.v[br].l1_is_pc = true;
     m = step(b, M_WRITE, f, s->loc);
     m->tgt = TGT_STATIC;
     m->addr = REG_WADDR;
-    m->val = binop(b, "+", var_ref(b, s->var), binop(b, "+", var_ref(b, it), int_const(b, 2)));
-    m->what = describe(b, "make-vector: element address");
+    m->val = binop(b, "+", var_ref(b, s->var), binop(b, "+", var_ref(b, it), mb_int_const(b, 2)));
+    m->what = mb_describe(b, "make-vector: element address");
     m = step(b, M_WRITE, f, s->loc);
     m->tgt = TGT_WADDR;
     m->off = 0;
     m->val = var_ref(b, ft);
-    m->what = describe(b, "make-vector: store");
+    m->what = mb_describe(b, "make-vector: store");
     m = step(b, M_WRITE, f, s->loc);
     set_target(b, m, it);
-    m->val = binop(b, "+", var_ref(b, it), int_const(b, 1));
-    m->what = describe(b, "make-vector: i := i + 1");
+    m->val = binop(b, "+", var_ref(b, it), mb_int_const(b, 1));
+    m->what = mb_describe(b, "make-vector: i := i + 1");
     m = step(b, M_JUMP, f, s->loc);
     m->l1 = head;
     m->l1_is_pc = true;
@@ -671,7 +671,7 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
       m = step(b, M_WRITE, f, s->loc);
       set_target(b, m, rc);
       m->val = s->a[0];
-      m->what = describe(b, "result := ...");
+      m->what = mb_describe(b, "result := ...");
       m = step(b, M_MARK, f, s->loc);
       m->mark = R_RESULT;
       display_value(b, var_ref(b, rc), true, f, s->loc, 0);
@@ -683,18 +683,18 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     m->tgt = TGT_STATIC;
     m->addr = REG_RV;
     m->val = s->a[0];
-    m->what = describe(b, "return value");
+    m->what = mb_describe(b, "return value");
     m = step(b, M_JUMPDYN, f, s->loc);
     if (F->recursive) {
-      ir_expr *ret = mkx(b, X_VAR, int_type(b), 0);
+      ir_expr *ret = mb_mkx(b, X_VAR, mb_int_type(b), 0);
       ret->var = -1000000 - f;   /* frame slot 0 of f */
       m->val = ret;
     } else {
-      ir_expr *ret = mkx(b, X_VAR, int_type(b), 0);
+      ir_expr *ret = mb_mkx(b, X_VAR, mb_int_type(b), 0);
       ret->var = -b->fn_ret_cell[f];
       m->val = ret;
     }
-    m->what = describe(b, "return");
+    m->what = mb_describe(b, "return");
     return;
   case S_DISPLAY:
     display_value(b, s->a[0], s->write, f, s->loc, 0);
@@ -713,7 +713,7 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     m->val = s->a[0];
     m->l1 = s->l1;
     m->l2 = s->l2;
-    m->what = describe(b, "branch");
+    m->what = mb_describe(b, "branch");
     return;
   case S_JUMP:
     m = step(b, M_JUMP, f, s->loc);
@@ -734,8 +734,6 @@ static void count_reads(mb *b, const ir_expr *e) {
   if (e->k == X_VAR && e->var >= 0) b->var_reads[e->var]++;
   for (int i = 0; i < e->n; i++) count_reads(b, e->a[i]);
 }
-
-static void optimize_steps(mb *b);
 
 static void expand_program(mb *b) {
   ir_prog *ir = b->ir;
@@ -769,189 +767,9 @@ static void expand_program(mb *b) {
       m->konst_pc = true;
     }
   }
-  optimize_steps(b);
+  mb_optimize_steps(b);
   b->p->npc = b->ms.n;
   b->p->entry_pc = 0;
-}
-
-/* ---- step optimisation ---------------------------------------------- */
-
-/* A step that only decides where to go next, from a pure expression. */
-static bool pure_jump(const mstmt *m) {
-  return m->k == M_JUMP || m->k == M_BRANCH ||
-         (m->k == M_JUMPDYN && m->sp == SP_NONE && m->val && m->val->k == X_SELECT);
-}
-
-static int expr_size(const ir_expr *e) {
-  int n = 1;
-  for (int i = 0; i < e->n; i++) n += expr_size(e->a[i]);
-  return n;
-}
-
-static ir_expr *target_const(mb *b, int32_t pc) {
-  ir_expr *e = int_const(b, pc);
-  e->ival = pc;
-  return e;
-}
-
-/* A private copy of a target tree: its constants are renumbered in place
- * later, so no two steps may share them (conditions stay shared). */
-static ir_expr *copy_targets(mb *b, const ir_expr *e) {
-  if (e->k == X_CONST) return target_const(b, e->ival);
-  if (e->k != X_SELECT) return (ir_expr *)e;
-  ir_expr *c = mkx(b, X_SELECT, e->type, 3);
-  c->loc = e->loc;
-  c->a[0] = e->a[0];
-  c->a[1] = copy_targets(b, e->a[1]);
-  c->a[2] = copy_targets(b, e->a[2]);
-  return c;
-}
-
-/* Where step t sends control, as an expression over the same state;
- * follows pure jumps `depth` more levels. */
-static ir_expr *target_expr(mb *b, int32_t t, int depth) {
-  if (depth <= 0 || t < 0 || t >= b->ms.n || !pure_jump(&b->ms.v[t]))
-    return target_const(b, t);
-  const mstmt *m = &b->ms.v[t];
-  if (m->k == M_JUMP) return target_expr(b, m->konst, depth - 1);
-  if (m->k == M_JUMPDYN) return copy_targets(b, m->val);
-  ir_expr *sel = mkx(b, X_SELECT, int_type(b), 3);
-  sel->a[0] = m->val;
-  sel->a[1] = target_expr(b, m->konst, depth - 1);
-  sel->a[2] = target_expr(b, m->l2, depth - 1);
-  sel->loc = m->loc;
-  return sel;
-}
-
-static void collect_targets(const ir_expr *e, char *live, int n, int_vec *work) {
-  if (e->k == X_CONST) {
-    if (e->ival >= 0 && e->ival < n && !live[e->ival]) {
-      live[e->ival] = 1;
-      VEC_PUSH(*work, e->ival);
-    }
-    return;
-  }
-  if (e->k == X_SELECT) {
-    collect_targets(e->a[1], live, n, work);
-    collect_targets(e->a[2], live, n, work);
-  }
-}
-
-static void reach(mb *b, int s, char *live, int_vec *work) {
-  if (s >= 0 && s < b->ms.n && !live[s]) {
-    live[s] = 1;
-    VEC_PUSH(*work, s);
-  }
-}
-
-/* Steps reachable from the entry, from jumps and return addresses. */
-static char *reachable(mb *b) {
-  int n = b->ms.n;
-  char *live = xcalloc((size_t)n + 1, 1);
-  int_vec work = {0};
-  reach(b, 0, live, &work);
-  for (int i = 0; i < n; i++)
-    if (b->ms.v[i].k == M_WRITE && b->ms.v[i].konst_pc) reach(b, b->ms.v[i].konst, live, &work);
-  while (work.n) {
-    int s = work.v[--work.n];
-    const mstmt *m = &b->ms.v[s];
-    switch (m->k) {
-    case M_JUMP: reach(b, m->konst, live, &work); break;
-    case M_BRANCH: reach(b, m->konst, live, &work); reach(b, m->l2, live, &work); break;
-    case M_JUMPDYN: if (m->val) collect_targets(m->val, live, n, &work); break;
-    case M_MARK: if (m->mark != R_HALT) reach(b, s + 1, live, &work); break;
-    default: reach(b, s + 1, live, &work); break;
-    }
-    if (m->k == M_WRITE && m->konst_pc) reach(b, m->konst, live, &work);
-  }
-  VEC_FREE(work);
-  return live;
-}
-
-static void remap_expr(ir_expr *e, const int *map) {
-  if (e->k == X_CONST) {
-    e->ival = map[e->ival];
-    return;
-  }
-  if (e->k == X_SELECT) {
-    remap_expr(e->a[1], map);
-    remap_expr(e->a[2], map);
-  }
-}
-
-/* Drops unreachable steps and jumps to the next step; renumbers. */
-static void compact(mb *b) {
-  int n = b->ms.n;
-  char *live = reachable(b);
-  int *map = xmalloc(((size_t)n + 1) * sizeof(int));
-  /* a jump to the following live step is dropped: it goes where that
-   * step goes */
-  int next_live = n;
-  char *drop = xcalloc((size_t)n + 1, 1);
-  for (int i = n - 1; i >= 0; i--) {
-    if (!live[i]) continue;
-    const mstmt *m = &b->ms.v[i];
-    if (m->k == M_JUMP && m->konst == next_live && next_live < n) drop[i] = 1;
-    else next_live = i;
-  }
-  int k = 0;
-  for (int i = 0; i < n; i++)
-    if (live[i] && !drop[i]) map[i] = k++;
-  map[n] = k;
-  for (int i = n - 1; i >= 0; i--)
-    if (!live[i] || drop[i]) map[i] = i + 1 <= n ? map[i + 1 < n ? i + 1 : n] : k;
-  /* jumps that were dropped map to their target's new number; a chain of
-   * them resolves from the end because targets come later */
-  for (int i = n - 1; i >= 0; i--)
-    if (drop[i]) map[i] = map[b->ms.v[i].konst];
-  /* the dropped jump's fall-through PC: map[i] above */
-  int w = 0;
-  for (int i = 0; i < n; i++) {
-    if (!live[i] || drop[i]) {
-      free(b->ms.v[i].what);
-      continue;
-    }
-    mstmt m = b->ms.v[i];
-    if (m.konst_pc) m.konst = map[m.konst];
-    if (m.k == M_BRANCH) m.l2 = map[m.l2];
-    if (m.k == M_JUMPDYN && m.val && m.val->k == X_SELECT) remap_expr(m.val, map);
-    b->ms.v[w++] = m;
-  }
-  b->ms.n = w;
-  free(map);
-  free(drop);
-  free(live);
-}
-
-static void optimize_steps(mb *b) {
-  int n = b->ms.n;
-  /* jump threading */
-  for (int i = 0; i < n; i++) {
-    mstmt *m = &b->ms.v[i];
-    if (m->k != M_JUMP) continue;
-    for (int hops = 0; hops < 16 && m->konst >= 0 && m->konst < n &&
-                       b->ms.v[m->konst].k == M_JUMP && m->konst != i;
-         hops++)
-      m->konst = b->ms.v[m->konst].konst;
-  }
-  /* a jump to a decision makes the decision itself; consecutive decisions
-   * merge into one jump whose target is a select chain */
-  for (int i = 0; i < n; i++) {
-    mstmt *m = &b->ms.v[i];
-    if (m->k != M_JUMP && m->k != M_BRANCH) continue;
-    if (m->k == M_JUMP) {
-      int t = m->konst;
-      if (t < 0 || t >= n || t == i || !pure_jump(&b->ms.v[t])) continue;
-      if (b->ms.v[t].val && expr_size(b->ms.v[t].val) > 64) continue;
-    }
-    ir_expr *e = target_expr(b, i, 4);
-    if (e->k != X_SELECT || expr_size(e) > 256) continue;
-    m->k = M_JUMPDYN;
-    m->val = e;
-    m->konst_pc = false;
-    if (!m->what) m->what = describe(b, "branch");
-  }
-  compact(b);
 }
 
 /* ---- infrastructure gates ------------------------------------------- */

@@ -131,6 +131,14 @@ void mb_fail(mb *b, const char *fmt, ...) TVL_PRINTF(2, 3);
 gform mb_onehot(mb *b, int step);            /* [cur == step] */
 int mb_site(mb *b, const char *kind, srcloc loc, const char *fmt, ...)
     TVL_PRINTF(4, 5);
+/* IR made while building steps, in the program's arena */
+ir_expr *mb_mkx(mb *b, x_kind k, int type, int n);
+int mb_int_type(mb *b);
+ir_expr *mb_int_const(mb *b, int32_t k);
+char *mb_describe(mb *b, const char *fmt, ...) TVL_PRINTF(2, 3);
+
+/* mopt.c: jump threading, branch chains to multiway jumps, dead steps */
+void mb_optimize_steps(mb *b);
 
 /* mexpr.c */
 cval mx_expr(mb *b, const ir_expr *e);
