@@ -29,6 +29,14 @@ session *session_new(void) {
   return s;
 }
 
+/* Forgets every definition.  The compiled programs go too: they point
+ * into the world's cells. */
+void session_reset(session *s) {
+  runner_free(s->run);
+  s->run = NULL;
+  world_reset(s->w);
+}
+
 void session_free(session *s) {
   if (!s) return;
   runner_free(s->run);

@@ -45,6 +45,7 @@ typedef struct session {
 
 session *session_new(void);
 void session_free(session *s);
+void session_reset(session *s);   /* forget every definition */
 /* Expands, checks and runs one top-level form; takes the form's arena.
  * On failure the session's definitions are exactly as before. */
 bool session_eval(session *s, rd_form *f, const int *later, int nlater,

@@ -200,7 +200,7 @@ static void cmd_load(shell *sh, const char *args) {
 
 static void cmd_reset(shell *sh, const char *args) {
   (void)args;
-  world_reset(sh->s->w);
+  session_reset(sh->s);
   shell_printf(sh, "every definition is forgotten\n");
 }
 
