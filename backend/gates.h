@@ -152,6 +152,12 @@ typedef enum { SCHED_LIST, SCHED_MILP } sched_kind;
 
 typedef struct {
   double time_limit;     /* seconds, MILP */
+  /* seconds without a better schedule after which the search stops,
+   * whatever time is left (at least twice the time the last improvement
+   * took); 0: search until optimal or out of time.  Definitions in the
+   * REPL use it so that typical ones compile in tens of milliseconds;
+   * :optimize does not. */
+  double patience;
   bool verbose;
   char note[256];        /* what happened (fallback warnings) */
   int milp_status;       /* glp status, for tests */

@@ -30,6 +30,7 @@
 
 #include <glpk.h>
 #include <limits.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -915,6 +916,8 @@ typedef struct {
   char why[160];         /* why the best was not proven optimal, if it failed */
   bool glp_failed;
   bool timed_out;
+  bool stalled;          /* stopped by sched_opts.patience */
+  double improved_at;    /* when the best schedule was found */
   bool proven;           /* the best schedule is optimal */
 } run;
 
@@ -952,6 +955,7 @@ static void consider(run *r, int *t, source from) {
   if (r->have_best) placement_free(&r->best);
   r->best = p;
   r->have_best = true;
+  r->improved_at = now_s();
   r->from = from;
 }
 
@@ -1033,6 +1037,18 @@ static void proxy_stage(run *r, const sm *m) {
  * of its time there), which are small and quick, again around each
  * better schedule found, wider when there is none, up to the whole
  * problem: its infeasibility proves the best optimal. */
+/* The end of the next stage: the deadline, or earlier when the search
+ * has gone on too long without a better schedule (sched_opts.patience). */
+static double stage_end(run *r, bool *by_patience) {
+  *by_patience = false;
+  double p = r->o->patience;
+  if (p <= 0) return r->deadline;
+  double cut = r->improved_at + fmax(p, 2 * (r->improved_at - r->t0));
+  if (r->deadline > 0 && r->deadline <= cut) return r->deadline;
+  *by_patience = true;
+  return cut;
+}
+
 static void exact_stages(run *r, sm *m) {
   for (int radius = 1; !r->glp_failed;) {
     bool full = !r->have_best || radius >= m->L;
@@ -1040,12 +1056,15 @@ static void exact_stages(run *r, sm *m) {
     lpm p;
     outcome out = ST_NOBETTER;
     double *x = NULL;
+    bool by_patience = false;
+    double until = stage_end(r, &by_patience);
     if (build_exact(m, &p, r->have_best ? width_of(m, r->best.time) - 1 : INT_MAX / 2))
-      x = stage(r, &p, r->deadline, full ? "exact model" : "neighbourhood", &out);
+      x = stage(r, &p, until, full ? "exact model" : "neighbourhood", &out);
     lpm_free(&p);
     if (x) consider(r, times_exact(m, x), FROM_EXACT);
     free(x);
-    r->timed_out |= out == ST_TIME;
+    if ((out == ST_TIME || out == ST_FEAS) && by_patience) r->stalled = true;
+    else r->timed_out |= out == ST_TIME;
     if (out == ST_SOLVED && !full) continue;   /* again around the better one */
     r->proven = full && (out == ST_NOBETTER || out == ST_SOLVED);
     if (out != ST_NOBETTER || full) break;
@@ -1061,6 +1080,9 @@ static void finish_note(run *r) {
   const char *used = !r->have_best || r->from == FROM_LIST ? "list schedule"
                      : r->from == FROM_PROXY ? "live-range model's schedule"
                                              : "best schedule found";
+  /* stopping for patience is the normal end of a definition's search,
+   * not worth a note on every definition */
+  if (!r->why[0] && r->stalled && !r->timed_out) return;
   if (!r->why[0] && r->timed_out)
     snprintf(r->why, sizeof r->why, "time limit %g s reached before %s", r->o->time_limit,
              r->from == FROM_LIST ? "a solution" : "optimality was proven");
@@ -1075,6 +1097,7 @@ bool sched_milp(gate_graph *gg, placement *pl, sched_opts *o) {
   r.o = o;
   r.t0 = now_s();
   r.deadline = o->time_limit > 0 ? r.t0 + o->time_limit : 0;
+  r.improved_at = r.t0;
   o->note[0] = 0;
   o->milp_status = GLP_UNDEF;
   memset(pl, 0, sizeof *pl);

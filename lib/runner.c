@@ -112,12 +112,17 @@ static bool deps_valid(const entry *e) {
   return true;
 }
 
-static mprog *compile_ir(ir_prog *ir, double milp, lang_error *err,
-                         srcloc loc) {
+/* MILP patience of definitions (sched_opts.patience) */
+static const double DEFINE_PATIENCE = 0.03;
+
+static mprog *compile_ir(ir_prog *ir, double milp, double patience,
+                         lang_error *err, srcloc loc) {
   char msg[512] = "";
   sched_opts o;
   memset(&o, 0, sizeof o);
   o.time_limit = milp;
+  o.patience = patience;
+  o.verbose = getenv("TVL_MILP_VERBOSE") != NULL;
   mprog *p = machine_compile(ir, milp > 0 ? &o : NULL, msg, sizeof msg);
   if (!p) {
     /* a value whose kind only a caller decides is not an error of the
@@ -137,21 +142,21 @@ static entry *find_entry(runner *r, gcell *fn) {
 }
 
 static const mprog *build_program(runner *r, gcell *fn, double milp,
-                                  lang_error *err);
+                                  double patience, lang_error *err);
 
 const mprog *runner_program(runner *r, gcell *fn, lang_error *err) {
   entry *e = find_entry(r, fn);
   if (e && e->prog && deps_valid(e)) return e->prog;
-  return build_program(r, fn, r->milp, err);
+  return build_program(r, fn, r->milp, DEFINE_PATIENCE, err);
 }
 
 const mprog *runner_optimize(runner *r, gcell *fn, double seconds,
                              lang_error *err) {
-  return build_program(r, fn, seconds, err);
+  return build_program(r, fn, seconds, 0, err);
 }
 
 static const mprog *build_program(runner *r, gcell *fn, double milp,
-                                  lang_error *err) {
+                                  double patience, lang_error *err) {
   entry *e = find_entry(r, fn);
   ir_prog *ir = ir_lower_function(r->w, fn, err);
   if (!ir) return NULL;
@@ -161,7 +166,7 @@ static const mprog *build_program(runner *r, gcell *fn, double milp,
   dep self = {fn, fn->version, -1};
   VEC_PUSH(ne.deps, self);
   record_deps(ir, &ne);
-  ne.prog = compile_ir(ir, milp, err, fn->loc);
+  ne.prog = compile_ir(ir, milp, patience, err, fn->loc);
   if (!ne.prog) {
     ir_free(ir);
     VEC_FREE(ne.deps);
@@ -350,7 +355,7 @@ bool runner_eval(runner *r, const ast *expr, int frame, bool write_back,
   double t0 = now_ms();
   ir_prog *ir = ir_lower_main(r->w, expr, frame, &out->err);
   if (!ir) return false;
-  mprog *p = compile_ir(ir, 0, &out->err, expr->loc);
+  mprog *p = compile_ir(ir, 0, 0, &out->err, expr->loc);
   if (!p) {
     ir_free(ir);
     return false;
@@ -466,7 +471,7 @@ const mprog *runner_compile_expr(runner *r, const ast *expr, int frame,
                                  lang_error *err) {
   ir_prog *ir = ir_lower_main(r->w, expr, frame, err);
   if (!ir) return NULL;
-  mprog *p = compile_ir(ir, 0, err, expr->loc);
+  mprog *p = compile_ir(ir, 0, 0, err, expr->loc);
   if (!p) {
     ir_free(ir);
     return NULL;
