@@ -389,7 +389,9 @@ static void cmd_slots(shell *sh, const char *args) {
   if (strstr(args, "--svg")) {
     if (!svg_args(sh, args, ":slots NAME [--svg FILE]", &name, &path)) return;
     const mprog *p = program_of(sh, name);
-    if (p && path) slots_svg(sh, p, name, path);
+    if (p && path && slots_svg(sh, p, name, path))
+      shell_printf(sh, "wrote %s: the slots of %s, %d wide, across %d layers\n", path,
+                   name, p->pl.d_model, p->pl.n_layers);
     free(name);
     free(path);
     return;
@@ -503,7 +505,9 @@ void cmd_weights(shell *sh, const char *args) {
   if (strstr(args, "--svg")) {
     if (svg_args(sh, args, ":weights NAME --svg FILE", &name, &path) && path) {
       const mprog *p = program_of(sh, name);
-      if (p) weights_svg(sh, p, name, path);
+      if (p && weights_svg(sh, p, name, path))
+        shell_printf(sh, "wrote %s: the matrices of %s, %d layers, d_model %d\n", path,
+                     name, p->pl.n_layers, p->pl.d_model);
     }
     free(name);
     free(path);
