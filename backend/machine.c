@@ -666,7 +666,9 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     return;
   case S_RETURN:
     if (F->is_main) {
-      int rc = new_temp(b, s->a[0]->type, "result");
+      /* one result cell for every return: the decoder reads it at HALT */
+      if (!b->result_tmp) b->result_tmp = new_temp(b, s->a[0]->type, "result") + 1;
+      int rc = b->result_tmp - 1;
       b->p->result_cell = b->home[rc].addr;
       m = step(b, M_WRITE, f, s->loc);
       set_target(b, m, rc);

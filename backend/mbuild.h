@@ -92,6 +92,8 @@ typedef struct {
   int **fn_labels;
   int next_temp_cell;
   int frame_cells;
+  int result_tmp;        /* + 1: the main function's result temp, shared by
+                            all its returns (0: none yet) */
   int *sym_rev;       /* world symbol -> program symbol id (0: none yet) */
   int sym_rev_n;    /* size of every frame of a recursive function */
 
