@@ -130,9 +130,11 @@ typedef struct ir_prog {
 
 /* Lowers a checked expression (the top-level form, or the body of a
  * definition's value) into a program whose main function computes its
- * value.  Returns NULL with err set when the program uses something the
- * compiler cannot express (the message says what and where). */
-ir_prog *ir_lower_main(world *w, const ast *expr, int frame_size,
+ * value, or only its effects when `discard` is set (an item of a top-level
+ * begin other than the last: its value needs no single kind).  Returns
+ * NULL with err set when the program uses something the compiler cannot
+ * express (the message says what and where). */
+ir_prog *ir_lower_main(world *w, const ast *expr, int frame_size, bool discard,
                        lang_error *err);
 /* Lowers a call of a global procedure with its parameters as the inputs
  * the prompt supplies (for a definition's own model). */

@@ -609,7 +609,7 @@ static ir_prog *finish(lw *c) {
   return c->p;
 }
 
-ir_prog *ir_lower_main(world *w, const ast *expr, int frame_size,
+ir_prog *ir_lower_main(world *w, const ast *expr, int frame_size, bool discard,
                        lang_error *err) {
   lw c;
   memset(&c, 0, sizeof c);
@@ -628,7 +628,16 @@ ir_prog *ir_lower_main(world *w, const ast *expr, int frame_size,
   c.fn = 0;
   frame_map *f = lw_new_frame(&c, NULL, frame_size, NULL);
   cont k = {c.next_cont++, true, -1, -1};
-  lw_lower_tail(&c, expr, f, k);
+  if (discard) {
+    lw_lower_effect(&c, expr, f);
+    if (!c.failed) {
+      ir_expr *v = lw_void_expr(&c, expr->loc);
+      lw_unify(&c, c.p->fns.v[0].ret_type, v->type, expr->loc, "the value");
+      lw_emit(&c, S_RETURN, expr->loc)->a[0] = v;
+    }
+  } else {
+    lw_lower_tail(&c, expr, f, k);
+  }
   c.p->main_type = c.p->fns.v[0].ret_type;
   return finish(&c);
 }

@@ -90,7 +90,6 @@ bool ir_fn_is_pure(world *w, const fn_def *f) {
 
 ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f);
 void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k);
-static void lower_effect(lw *c, const ast *a, frame_map *f);
 
 void lw_fail(lw *c, srcloc loc, const char *fmt, ...) TVL_PRINTF(3, 4);
 void lw_fail(lw *c, srcloc loc, const char *fmt, ...) {
@@ -940,7 +939,7 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
     }
     break;
   case E_BEGIN:
-    for (int i = 0; i + 1 < a->u.seq.n; i++) lower_effect(c, a->u.seq.v[i], f);
+    for (int i = 0; i + 1 < a->u.seq.n; i++) lw_lower_effect(c, a->u.seq.v[i], f);
     return lw_lower_value(c, a->u.seq.v[a->u.seq.n - 1], f);
   case E_LET:
     if (binds_procedure(a) && !is_pure(c, a)) break;
@@ -1000,22 +999,24 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
 }
 
 /* An expression whose value is not needed. */
-static void lower_effect(lw *c, const ast *a, frame_map *f) {
+void lw_lower_effect(lw *c, const ast *a, frame_map *f) {
   if (c->failed) return;
   if (a->kind == E_CONST || a->kind == E_REF) return;
   if (a->kind == E_BEGIN) {
-    for (int i = 0; i < a->u.seq.n; i++) lower_effect(c, a->u.seq.v[i], f);
+    for (int i = 0; i < a->u.seq.n; i++) lw_lower_effect(c, a->u.seq.v[i], f);
     return;
   }
   if (a->kind == E_LET && !binds_procedure(a)) {
     bind_let(c, a, f, false, NULL);
-    lower_effect(c, a->u.let.body, f);
+    lw_lower_effect(c, a->u.let.body, f);
     return;
   }
   if (a->kind == E_IF || a->kind == E_LETREC || a->kind == E_LET ||
       (a->kind == E_CALL && a->u.call.r.kind == REF_LOCALFN) ||
       a->kind == E_AND || a->kind == E_OR) {
-    if (!is_pure(c, a) || a->kind == E_LETREC || a->kind == E_LET) {
+    /* an if whose value is dropped branches, so that its arms need not
+     * agree in kind */
+    if (!is_pure(c, a) || a->kind == E_LETREC || a->kind == E_LET || a->kind == E_IF) {
       int done = lw_new_label(c);
       cont k = {c->next_cont++, false, -1, done};
       lw_lower_tail(c, a, f, k);
@@ -1066,7 +1067,7 @@ void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k) {
     return;
   }
   case E_BEGIN:
-    for (int i = 0; i + 1 < a->u.seq.n; i++) lower_effect(c, a->u.seq.v[i], f);
+    for (int i = 0; i + 1 < a->u.seq.n; i++) lw_lower_effect(c, a->u.seq.v[i], f);
     lw_lower_tail(c, a->u.seq.v[a->u.seq.n - 1], f, k);
     return;
   case E_LET:

@@ -126,6 +126,7 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail);
 bool lw_contifiable(const ast *letrec, const let_binding *b);
 bool lw_lift_local(lw *c, const let_binding *b, frame_map *f, bool prepare);
 ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f);
+void lw_lower_effect(lw *c, const ast *a, frame_map *f);
 void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k);
 int lw_lower_global_fn(lw *c, gcell *g, srcloc loc);
 

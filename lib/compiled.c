@@ -165,20 +165,25 @@ static void unbound_callee(lang_error *e) {
   free(name);
 }
 
-static bool run_expr(session *s, const ast *a, int frame, form_result *r) {
+/* discard: the value is not wanted (an item of a top-level begin before
+ * the last), so its branches need not agree in kind */
+static bool run_expr(session *s, const ast *a, int frame, bool discard,
+                     form_result *r) {
   run_out o;
   run_out_init(&o);
   value args[16];
   int nargs = 0;
   bool direct = direct_call(a, args, &nargs);
   bool ok = direct ? runner_call(s->run, a->u.call.r.cell, args, nargs, true, &o)
-                   : runner_eval(s->run, a, frame, true, &o);
+             : discard ? runner_exec(s->run, a, frame, &o)
+                       : runner_eval(s->run, a, frame, true, &o);
   if (!ok && direct && o.err.kind && !strcmp(o.err.kind, "incomplete")) {
     /* the procedure's own program needs its callers' kinds: compile the
      * call as a program of its own */
     run_out_free(&o);
     run_out_init(&o);
-    ok = runner_eval(s->run, a, frame, true, &o);
+    ok = discard ? runner_exec(s->run, a, frame, &o)
+                 : runner_eval(s->run, a, frame, true, &o);
   }
   unbound_callee(&o.err);
   r->tokens += o.tokens;
@@ -188,7 +193,7 @@ static bool run_expr(session *s, const ast *a, int frame, form_result *r) {
   if (ok) {
     r->result = o.value;
     sb_clear(&r->text);
-    r->has_value = o.has_result;
+    r->has_value = o.has_result && !discard;
     if (o.has_result) sb_putn(&r->text, o.result.s ? o.result.s : "", o.result.n);
   } else {
     take_error(r, &o);
@@ -197,8 +202,8 @@ static bool run_expr(session *s, const ast *a, int frame, form_result *r) {
   return ok;
 }
 
-static bool one_form(session *s, const ast *a, int frame, defblock *blk,
-                     form_result *r) {
+static bool one_form(session *s, const ast *a, int frame, bool discard,
+                     defblock *blk, form_result *r) {
   switch (a->kind) {
   case E_DEFTABLE:
     r->is_definition = true;
@@ -212,8 +217,18 @@ static bool one_form(session *s, const ast *a, int frame, defblock *blk,
     return define_var(s, a, frame, r);
   default:
     r->has_value = false;
-    return run_expr(s, a, frame, r);
+    return run_expr(s, a, frame, discard, r);
   }
+}
+
+/* A top-level begin is a sequence of top-level forms. */
+static bool run_forms(session *s, const ast *a, int frame, defblock *blk,
+                      form_result *r) {
+  if (a->kind != E_BEGIN) return one_form(s, a, frame, false, blk, r);
+  bool ok = true;
+  for (int i = 0; i < a->u.seq.n && ok; i++)
+    ok = one_form(s, a->u.seq.v[i], frame, i + 1 < a->u.seq.n, blk, r);
+  return ok;
 }
 
 static bool transformer_form(session *s, ast *a, int frame, rd_form *f,
@@ -222,12 +237,7 @@ static bool transformer_form(session *s, ast *a, int frame, rd_form *f,
   defblock *blk = world_adopt(&f->mem);
   blk->refs = 1;
   world_txn_begin(w);
-  bool ok = true;
-  if (a->kind == E_BEGIN) {
-    for (int i = 0; i < a->u.seq.n && ok; i++) ok = one_form(s, a->u.seq.v[i], frame, blk, r);
-  } else {
-    ok = one_form(s, a, frame, blk, r);
-  }
+  bool ok = run_forms(s, a, frame, blk, r);
   if (ok) world_txn_commit(w);
   else world_txn_rollback(w);
   defblock_release(blk);
@@ -268,12 +278,7 @@ static void check_form(session *s, ast *a, int frame, rd_form *f,
   defblock *blk = world_adopt(&f->mem);
   blk->refs = 1;
   world_txn_begin(w);
-  bool tok = true;
-  if (a->kind == E_BEGIN) {
-    for (int i = 0; i < a->u.seq.n && tok; i++) tok = one_form(s, a->u.seq.v[i], frame, blk, &tr);
-  } else {
-    tok = one_form(s, a, frame, blk, &tr);
-  }
+  bool tok = run_forms(s, a, frame, blk, &tr);
   world_txn_rollback(w);
   /* 2. the reference evaluator, for real */
   w->out_ctx = &rout;

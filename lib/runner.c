@@ -350,10 +350,22 @@ done:
   return ok;
 }
 
+static bool eval_program(runner *r, const ast *expr, int frame, bool write_back,
+                         bool discard, run_out *out);
+
 bool runner_eval(runner *r, const ast *expr, int frame, bool write_back,
                  run_out *out) {
+  return eval_program(r, expr, frame, write_back, false, out);
+}
+
+bool runner_exec(runner *r, const ast *expr, int frame, run_out *out) {
+  return eval_program(r, expr, frame, true, true, out);
+}
+
+static bool eval_program(runner *r, const ast *expr, int frame, bool write_back,
+                         bool discard, run_out *out) {
   double t0 = now_ms();
-  ir_prog *ir = ir_lower_main(r->w, expr, frame, &out->err);
+  ir_prog *ir = ir_lower_main(r->w, expr, frame, discard, &out->err);
   if (!ir) return false;
   mprog *p = compile_ir(ir, 0, 0, &out->err, expr->loc);
   if (!p) {
@@ -469,7 +481,7 @@ bool runner_trace_call(runner *r, gcell *fn, const value *args, int nargs,
 
 const mprog *runner_compile_expr(runner *r, const ast *expr, int frame,
                                  lang_error *err) {
-  ir_prog *ir = ir_lower_main(r->w, expr, frame, err);
+  ir_prog *ir = ir_lower_main(r->w, expr, frame, false, err);
   if (!ir) return NULL;
   mprog *p = compile_ir(ir, 0, 0, err, expr->loc);
   if (!p) {

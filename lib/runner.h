@@ -52,6 +52,9 @@ const mprog *runner_optimize(runner *r, gcell *fn, double seconds,
  * and vectors it changed when write_back is set. */
 bool runner_eval(runner *r, const ast *expr, int frame, bool write_back,
                  run_out *out);
+/* Compiles and runs an expression for its effects only (its value is
+ * dropped, so its branches may differ in kind); writes back. */
+bool runner_exec(runner *r, const ast *expr, int frame, run_out *out);
 /* Compiles a global procedure's own program (on definition). */
 bool runner_compile_fn(runner *r, gcell *fn, run_out *out);
 /* Calls a compiled global procedure with argument values. */
