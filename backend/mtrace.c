@@ -413,7 +413,11 @@ void machine_token_text(const mprog *p, int token, strbuf *out) {
     sb_printf(out, "CALL %s", sym_name(&p->w->syms, p->externs.v[v]->ext->name));
     return;
   }
-  if (p->ranges[r].count == 1) sb_printf(out, "%s", p->ranges[r].role);
+  /* markers carry no value; a valued role shows it even when its range
+   * has one token (one string in the program is STR 0) */
+  bool marker = r == R_NL || r == R_PRINT || r == R_RESULT || r == R_HALT ||
+                r == R_BOS || r == R_SETM;
+  if (marker && p->ranges[r].count == 1) sb_printf(out, "%s", p->ranges[r].role);
   else sb_printf(out, "%s %lld", p->ranges[r].role, (long long)v);
 }
 
