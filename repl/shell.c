@@ -129,6 +129,8 @@ static bool run_form(shell *sh, rd_form *f, const int *later, int nlater,
     if (r.is_definition && r.summary.n) {
       fresh_line(sh);
       shell_out(sh, r.summary.s, r.summary.n);
+      /* a variable's value was computed by a run: say what it cost */
+      if (!r.has_value && (r.tokens || r.steps)) print_stats(sh, &r, "   ");
       shell_out(sh, "\n", 1);
     }
     if (r.has_value) {   /* also after definitions, in a begin */
