@@ -141,7 +141,8 @@ except OSError as e:
 
 check(s, "banner, then the prompt", r"tvl 0\.[0-9.]+ .*:help for help.*\ntvl> $")
 s.send("(define x 41)\n")
-check(s, "a definition is shown", r"x = 41\ntvl> ")
+check(s, "a definition is shown, with what its run cost",
+      r"x = 41   ; [0-9]+ tokens \xb7 [0-9.]+ ms\ntvl> ")
 s.send("(+ x\n")
 check(s, "continuation prompt shows depth 1", r"\n\.\.1> $")
 s.send("(* 2\n")
