@@ -448,6 +448,11 @@ static void display_value(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
     display_vector(b, e, write, fn, loc, depth);
     return;
   case T_VOID:
+    if (e->k != X_CONST && e->k != X_VAR) {   /* its errors still count */
+      m = step(b, M_EVAL, fn, loc);
+      m->val = e;
+      m->what = mb_describe(b, "evaluate for errors");
+    }
     m = step(b, M_OUTSTR, fn, loc);
     m->konst = str_const(b, "#<unspecified>");
     return;

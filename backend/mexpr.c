@@ -1030,6 +1030,12 @@ static cval mx_expr_raw(mb *b, const ir_expr *e) {
   case X_SEQ:
     for (int i = 0; i + 1 < e->n; i++) (void)mx_expr(b, e->a[i]);
     return mx_expr(b, e->a[e->n - 1]);
+  case X_FAIL: {
+    int site = mb_site(b, "unbound", e->loc, "unbound variable %s",
+                       sym_name(&b->p->w->syms, e->ival));
+    mx_flag(b, gf_const(G(b), 1), site);
+    return mx_const(b, 0);
+  }
   }
   return mx_const(b, 0);
 }

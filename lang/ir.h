@@ -38,6 +38,8 @@ typedef enum {
   X_SEQ,     /* a[0..n-2] evaluated for their errors only (ungated, in
                 order), then the value of a[n-1]: the arguments of an
                 inlined call fail even when its body does not use them */
+  X_FAIL,    /* the error "unbound variable ival" (a symbol) where it is
+                reached: a call of a procedure not defined yet */
 } x_kind;
 
 typedef struct ir_expr ir_expr;

@@ -244,6 +244,17 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
     if (inlinable(c, fn)) return inline_effects(c, fn, args, a->loc);
     return lw_call_stmt(c, lw_lower_global_fn(c, r->cell, a->loc), args, n, a->loc);
   }
+  if (r->kind == REF_GLOBAL && r->cell->kind == G_UNDEFINED) {
+    /* it may be defined before this call is reached: until then the call
+     * is the evaluator's error, where it is reached; defining it
+     * recompiles this program (a dependency) */
+    lw_add_dep(c, r->cell);
+    ir_expr *e = lw_mk(c, X_FAIL, a->u.call.name_loc, 0);
+    e->type = lw_new_type(c, T_ANY);
+    e->ival = a->u.call.name;
+    VEC_PUSH(c->fail_types, e->type);
+    return e;
+  }
   lw_fail(c, a->u.call.name_loc, "%s is not defined",
        lw_nm(c, a->u.call.name));
   c->err->kind = "incomplete";   /* may be defined before it is called */
@@ -597,6 +608,11 @@ static ir_prog *new_prog(world *w) {
 
 static ir_prog *finish(lw *c) {
   lower_pending(c);
+  for (int i = 0; i < c->fail_types.n && !c->failed; i++)
+    if (ir_kind(c->p, c->fail_types.v[i]) == T_ANY)
+      lw_unify(c, c->fail_types.v[i], lw_type_of_kind(c, T_VOID), c->p->fns.v[0].loc,
+               "a call of a procedure not defined");
+  VEC_FREE(c->fail_types);
   VEC_FREE(c->pu.memo);
   VEC_FREE(c->lift);
   VEC_FREE(c->gfns);
@@ -745,6 +761,9 @@ static void dump_expr(const ir_prog *p, const ir_expr *e, strbuf *out) {
   case X_PRIM: sb_printf(out, "(%s", e->op->name); break;
   case X_NOT: sb_puts(out, "(not"); break;
   case X_SEQ: sb_puts(out, "(seq"); break;
+  case X_FAIL:
+    sb_printf(out, "(unbound %s)", sym_name(&p->w->syms, e->ival));
+    return;
   case X_SELECT: sb_puts(out, "(select"); break;
   case X_VREF: sb_puts(out, "(vref"); break;
   case X_VLEN: sb_puts(out, "(vlen"); break;

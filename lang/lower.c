@@ -292,7 +292,7 @@ static bool fails_within(const ir_expr *e, int *budget) {
   if (--*budget < 0) return true;
   switch (e->k) {
   case X_CONST: case X_VAR: return false;
-  case X_VREF: return true;
+  case X_VREF: case X_FAIL: return true;
   case X_TABLE:
     if (!e->table->table->has_default) return true;
     break;

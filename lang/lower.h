@@ -87,6 +87,8 @@ typedef struct {
   gcell *self_cell;        /* global procedure being lowered */
   bool in_lifted;          /* lowering the body of a lifted procedure */
   loop_info *self_loop;    /* its body as a loop, for tail calls to itself */
+  VEC(int) fail_types;     /* kinds of X_FAIL values: void if nothing else
+                              fixes them (they never produce a value) */
 } lw;
 
 /* ---- shared between lower.c and lower-proc.c ------------------------ */
