@@ -625,23 +625,29 @@ static ir_prog *finish(lw *c) {
   return c->p;
 }
 
+/* A context whose program has its main function, named `name`, being
+ * filled. */
+static void begin_main(lw *c, world *w, lang_error *err, int name, srcloc loc) {
+  memset(c, 0, sizeof *c);
+  c->p = new_prog(w);
+  c->w = w;
+  c->err = err;
+  c->pu.w = w;
+  ir_fn main;
+  memset(&main, 0, sizeof main);
+  main.name = name;
+  main.loc = loc;
+  main.is_main = true;
+  main.ret_type = lw_new_type(c, T_ANY);
+  VEC_PUSH(c->p->fns, main);
+  c->p->main_fn = 0;
+  c->fn = 0;
+}
+
 ir_prog *ir_lower_main(world *w, const ast *expr, int frame_size, bool discard,
                        lang_error *err) {
   lw c;
-  memset(&c, 0, sizeof c);
-  c.p = new_prog(w);
-  c.w = w;
-  c.err = err;
-  c.pu.w = w;
-  ir_fn main;
-  memset(&main, 0, sizeof main);
-  main.name = sym_intern(&w->syms, "main", 4);
-  main.loc = expr->loc;
-  main.is_main = true;
-  main.ret_type = lw_new_type(&c, T_ANY);
-  VEC_PUSH(c.p->fns, main);
-  c.p->main_fn = 0;
-  c.fn = 0;
+  begin_main(&c, w, err, sym_intern(&w->syms, "main", 4), expr->loc);
   frame_map *f = lw_new_frame(&c, NULL, frame_size, NULL);
   cont k = {c.next_cont++, true, -1, -1};
   if (discard) {
@@ -660,20 +666,7 @@ ir_prog *ir_lower_main(world *w, const ast *expr, int frame_size, bool discard,
 
 ir_prog *ir_lower_function(world *w, gcell *g, lang_error *err) {
   lw c;
-  memset(&c, 0, sizeof c);
-  c.p = new_prog(w);
-  c.w = w;
-  c.err = err;
-  c.pu.w = w;
-  ir_fn main;
-  memset(&main, 0, sizeof main);
-  main.name = g->name;
-  main.loc = g->fn->loc;
-  main.is_main = true;
-  main.ret_type = lw_new_type(&c, T_ANY);
-  VEC_PUSH(c.p->fns, main);
-  c.p->main_fn = 0;
-  c.fn = 0;
+  begin_main(&c, w, err, g->name, g->fn->loc);
   const fn_def *fn = g->fn;
   ir_fn *M = &c.p->fns.v[0];
   M->nparams = fn->nparams;
