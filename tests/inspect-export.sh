@@ -11,9 +11,9 @@
 # than $TVL_NUMPY_TOKENS forward passes (default 2000: prompt plus
 # generated tokens, the latter counted by tvl --stats) is exported but not
 # run under numpy, with the reason stated; the outputs around it must
-# still match.  A variable's value has no --stats line: numpy runs it with
-# the rest of the budget, and one that does not halt within it is reported
-# as over the budget.  The Sudoku solve (3.2 million tokens) is not even
+# still match.  A variable's value is counted by its definition's --stats
+# line; one whose count is unknown is run with the rest of the budget, and
+# reported as over it when it does not halt within it.  The Sudoku solve (3.2 million tokens) is not even
 # run by tvl here (make check-examples-long runs it).
 #
 # Also: a value printed as the REPL prints it, a runtime error's message,
@@ -81,11 +81,14 @@ def forms(text):
 
 def program_of(form):
     """The expression tvl compiles and runs for a top-level form, and
-    whether it prints a stats line (expressions do, definitions do not)."""
+    whether it prints a stats line (expressions and variable definitions
+    do, procedure and table definitions do not)."""
     m = re.match(r"\(define\s+([^\s()]+)\s+(.*)\)$", form)
     if m:
         value = m.group(2)
-        return (None if value.startswith("(lambda") else value), False
+        if value.startswith("(lambda"):
+            return None, False
+        return value, True
     if re.match(r"\((define|deftable)[\s(]", form):
         return None, False
     return form, True
