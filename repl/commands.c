@@ -49,7 +49,7 @@ static const shell_option options[] = {
   {"-e", "EXPR", "evaluate EXPR and print its value; may be repeated"},
   {"-i", NULL, "enter the REPL after running the files and expressions"},
   {"-q", NULL, "no banner when the REPL starts"},
-  {"--max-steps", "N", "stop a program after N calls and loop iterations (default 100000000)"},
+  {"--max-steps", "N", "stop a program after N steps: calls and loop iterations in the evaluator, tokens in the transformer (default 100000000)"},
   {"--max-depth", "N", "stop a recursion nested deeper than N calls (default 10000)"},
   {"--max-heap", "N", "limit all vectors together to N cells (default 4194304)"},
   {"--reference", NULL, "run everything with the reference evaluator instead of the transformer"},
