@@ -1,0 +1,66 @@
+## make fuzz: libFuzzer on the language front end (included by
+## Makefile.am).  Not part of make check: it needs clang and its libFuzzer
+## runtime (Debian: clang libclang-rt-14-dev), and it runs for a while.
+##
+##   make fuzz                      60 seconds
+##   make fuzz FUZZ_SECONDS=600     longer
+##   make fuzz FUZZ_FLAGS='-jobs=2' anything else for libFuzzer
+##
+## The harness, tests/fuzz-forms.c, is built with clang straight from the
+## sources of libtvlcore (libtool and the configured compiler and
+## sanitizer flags are gcc's, and libFuzzer needs clang's
+## instrumentation everywhere).  The corpus grows in tests/fuzz-corpus,
+## seeded from the Scheme tests and the examples; a crash, leak or UBSan
+## report stops the run and leaves its input in tests/fuzz-artifacts.
+
+FUZZ_CC = clang
+FUZZ_SECONDS = 60
+FUZZ_FLAGS =
+FUZZ_CFLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+## -Wl,--wrap=ffi_prepare: externs reach the harness's refusal instead of
+## dlopen, so that fuzzed input never calls an arbitrary C function.
+FUZZ_LIBS = -Wl,--wrap=ffi_prepare -lglpk $(FFI_LIBS) -lm -lpthread -ldl
+
+EXTRA_DIST += tests/fuzz-forms.c tests/fuzz.mk
+
+tests/fuzz-forms: tests/fuzz-forms.c $(libtvlcore_la_SOURCES) config.h
+	@$(MKDIR_P) tests
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_srcdir) -I$(top_srcdir)/lib \
+	  -I$(top_builddir) -D_GNU_SOURCE $(FFI_CFLAGS) -o $@ \
+	  $(srcdir)/tests/fuzz-forms.c \
+	  $(addprefix $(srcdir)/,$(filter %.c,$(libtvlcore_la_SOURCES))) \
+	  $(FUZZ_LIBS)
+
+## Skips (successfully) when clang or its libFuzzer runtime is missing:
+## the probe links an empty fuzz target.
+fuzz:
+	@probe=tests/fuzz-probe$$$$; $(MKDIR_P) tests; \
+	if ! command -v $(FUZZ_CC) >/dev/null 2>&1; then \
+	  echo "fuzz: SKIP ($(FUZZ_CC) not found)"; exit 0; \
+	fi; \
+	echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (void)n; return 0; }' \
+	  >$$probe.c; \
+	if ! $(FUZZ_CC) -fsanitize=fuzzer,address,undefined $$probe.c -o $$probe \
+	    >/dev/null 2>&1; then \
+	  rm -f $$probe $$probe.c; \
+	  echo "fuzz: SKIP ($(FUZZ_CC) cannot link -fsanitize=fuzzer: install libclang-rt-dev)"; \
+	  exit 0; \
+	fi; \
+	rm -f $$probe $$probe.c; \
+	$(MAKE) $(AM_MAKEFLAGS) fuzz-run
+
+fuzz-run: tests/fuzz-forms
+	$(MKDIR_P) tests/fuzz-corpus tests/fuzz-artifacts
+	cp -f $(top_srcdir)/tests/scheme/*.scm $(top_srcdir)/stdlib/examples/*.tvl \
+	  tests/fuzz-corpus/
+	chmod u+w tests/fuzz-corpus/*
+	./tests/fuzz-forms -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -timeout=10 -artifact_prefix=tests/fuzz-artifacts/ $(FUZZ_FLAGS) \
+	  tests/fuzz-corpus
+
+fuzz-clean:
+	rm -rf tests/fuzz-forms tests/fuzz-corpus tests/fuzz-artifacts
+clean-local: fuzz-clean
+
+.PHONY: fuzz fuzz-run fuzz-clean
