@@ -158,8 +158,10 @@ static value call_builtin(ev_ctx *c, const ast *a, int f) {
     value v = eval(c, a->u.call.args[i], f);
     VEC_PUSH(c->vs, v);
   }
-  check_arg_kinds(c, a, b, c->vs.v + base, n);
-  value r = b->fn(c, a, c->vs.v + base, n);
+  /* no arguments and a stack never used: no pointer arithmetic on NULL */
+  value *args = n ? c->vs.v + base : NULL;
+  check_arg_kinds(c, a, b, args, n);
+  value r = b->fn(c, a, args, n);
   c->vs.n = base;
   return r;
 }
@@ -210,7 +212,8 @@ static value extern_call(ev_ctx *c, const ast *a, int f, const extern_def *x) {
   }
   value r;
   char err[512];
-  bool ok = ffi_invoke(c->w, x, c->vs.v + base, a->u.call.n, &r, err, sizeof err);
+  bool ok = ffi_invoke(c->w, x, a->u.call.n ? c->vs.v + base : NULL, a->u.call.n, &r,
+                       err, sizeof err);
   c->vs.n = base;
   if (!ok) ev_fail(c, a->loc, "ffi", "%s", err);
   return r;
