@@ -387,13 +387,10 @@ static cval mul_fit(mb *b, cval a, cval c, srcloc loc, fit_rule fr) {
       /* test the operand, not the product, which could leave the exact
        * range of float64; then multiply a copy clamped to the operands
        * whose product fits */
-      double xl = k > 0 ? ceil(fr.lo / k) : ceil(fr.hi / k);
-      double xh = k > 0 ? floor(fr.hi / k) : floor(fr.lo / k);
-      int site = mb_site(b, "overflow", loc, "integer overflow: the result of * "
-                                             "does not fit in 32 bits");
-      gform out = gf_axpy(gg, gf_const(gg, 1), -1, mx_in_range(b, x, xl, xh));
-      mx_flag(b, and2(b, out, fr.counts), site);
-      x = clamp_to(b, x, xl, xh, "clamp a factor");
+      fit_rule xr = {k > 0 ? ceil(fr.lo / k) : ceil(fr.hi / k),
+                     k > 0 ? floor(fr.hi / k) : floor(fr.lo / k), fr.counts};
+      check_fit(b, x, loc, "*", xr);
+      x = clamp_to(b, x, xr.lo, xr.hi, "clamp a factor");
       range_mul(x.lo, x.hi, k, k, &lo, &hi);
     }
     /* the form may range wider than the value (digit sums): scaled, it
@@ -1031,8 +1028,8 @@ static cval mx_expr_raw(mb *b, const ir_expr *e) {
     for (int i = 0; i + 1 < e->n; i++) (void)mx_expr(b, e->a[i]);
     return mx_expr(b, e->a[e->n - 1]);
   case X_FAIL: {
-    int site = mb_site(b, "unbound", e->loc, "unbound variable %s",
-                       sym_name(&b->p->w->syms, e->ival));
+    const ir_failure *x = &b->ir->failures.v[e->ival];
+    int site = mb_site(b, x->kind, e->loc, "%s", x->msg);
     mx_flag(b, gf_const(G(b), 1), site);
     return mx_const(b, 0);
   }

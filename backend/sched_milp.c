@@ -1032,11 +1032,6 @@ static void proxy_stage(run *r, const sm *m) {
   lpm_free(&p);
 }
 
-/* The exact model asks for a narrower schedule than the best so far;
- * first in neighbourhoods of the best (every gate within `radius` layers
- * of its time there), which are small and quick, again around each
- * better schedule found, wider when there is none, up to the whole
- * problem: its infeasibility proves the best optimal. */
 /* The end of the next stage: the deadline, or earlier when the search
  * has gone on too long without a better schedule (sched_opts.patience). */
 static double stage_end(run *r, bool *by_patience) {
@@ -1049,6 +1044,11 @@ static double stage_end(run *r, bool *by_patience) {
   return cut;
 }
 
+/* The exact model asks for a narrower schedule than the best so far;
+ * first in neighbourhoods of the best (every gate within `radius` layers
+ * of its time there), which are small and quick, again around each
+ * better schedule found, wider when there is none, up to the whole
+ * problem: its infeasibility proves the best optimal. */
 static void exact_stages(run *r, sm *m) {
   for (int radius = 1; !r->glp_failed;) {
     bool full = !r->have_best || radius >= m->L;

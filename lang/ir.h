@@ -38,8 +38,9 @@ typedef enum {
   X_SEQ,     /* a[0..n-2] evaluated for their errors only (ungated, in
                 order), then the value of a[n-1]: the arguments of an
                 inlined call fail even when its body does not use them */
-  X_FAIL,    /* the error "unbound variable ival" (a symbol) where it is
-                reached: a call of a procedure not defined yet */
+  X_FAIL,    /* where it is reached, the runtime error failures[ival]: a
+                call the evaluator rejects when it makes it (a name not
+                defined yet, a variable, a wrong number of arguments) */
 } x_kind;
 
 typedef struct ir_expr ir_expr;
@@ -117,6 +118,13 @@ typedef struct {
   bool is_main;
 } ir_fn;
 
+/* An error that compiled code raises where it is reached (X_FAIL), in
+ * the evaluator's words. */
+typedef struct {
+  const char *kind;     /* static string: "unbound", "type", "arity" */
+  const char *msg;      /* in the program's arena */
+} ir_failure;
+
 typedef struct ir_prog {
   world *w;
   arena mem;
@@ -128,6 +136,7 @@ typedef struct ir_prog {
   VEC(gcell *) tables;  /* tables the program reads */
   VEC(gcell *) globals; /* global variables the program reads or sets */
   VEC(gcell *) deps;    /* every definition the program was built from */
+  VEC(ir_failure) failures;  /* X_FAIL errors */
 } ir_prog;
 
 /* Lowers a checked expression (the top-level form, or the body of a

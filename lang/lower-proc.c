@@ -168,6 +168,28 @@ static ir_expr *extern_call(lw *c, const ast *a, frame_map *f, gcell *cell) {
   return lw_var_expr(c, tmp, a->loc);
 }
 
+/* A call the evaluator rejects when it makes it (before its arguments):
+ * the same error, raised where compiled code reaches it.  Its value is of
+ * any kind (void if nothing fixes one: it never produces a value). */
+static ir_expr *fail_expr(lw *c, srcloc loc, const char *kind, const char *fmt, ...)
+    TVL_PRINTF(4, 5);
+static ir_expr *fail_expr(lw *c, srcloc loc, const char *kind, const char *fmt, ...) {
+  strbuf b;
+  sb_init(&b);
+  va_list ap;
+  va_start(ap, fmt);
+  sb_vprintf(&b, fmt, ap);
+  va_end(ap);
+  ir_failure x = {kind, arena_strdup(&c->p->mem, b.s ? b.s : "")};
+  sb_free(&b);
+  VEC_PUSH(c->p->failures, x);
+  ir_expr *e = lw_mk(c, X_FAIL, loc, 0);
+  e->type = lw_new_type(c, T_ANY);
+  e->ival = c->p->failures.n - 1;
+  VEC_PUSH(c->fail_types, e->type);
+  return e;
+}
+
 ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
   const ref_info *r = &a->u.call.r;
   int n = a->u.call.n;
@@ -181,6 +203,11 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
     lw_lower_args(c, a, f, args);
     if (c->failed) return lw_void_expr(c, a->loc);
     return lw_prim(c, a, r->bi, args, n);
+  }
+  if (r->kind == REF_GLOBAL && r->cell->kind == G_TABLE && n != 1) {
+    lw_add_dep(c, r->cell);
+    return fail_expr(c, a->loc, "arity", "table %s takes 1 argument, but %d %s given",
+                     lw_nm(c, a->u.call.name), n, n == 1 ? "was" : "were");
   }
   if (r->kind == REF_GLOBAL && r->cell->kind == G_TABLE) {
     ir_expr *key = lw_lower_value(c, a->u.call.args[0], f);
@@ -232,32 +259,29 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
   if (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC) {
     const fn_def *fn = r->cell->fn;
     lw_add_dep(c, r->cell);
-    if (fn->nparams != n) {
-      lw_fail(c, a->loc, "procedure %s takes %d argument%s, but %d %s given",
-           lw_nm(c, a->u.call.name), fn->nparams, fn->nparams == 1 ? "" : "s",
-           n, n == 1 ? "was" : "were");
-      return lw_void_expr(c, a->loc);
-    }
+    if (fn->nparams != n)
+      return fail_expr(c, a->loc, "arity", "procedure %s takes %d argument%s, but %d %s given",
+                       lw_nm(c, a->u.call.name), fn->nparams, fn->nparams == 1 ? "" : "s",
+                       n, n == 1 ? "was" : "were");
     lw_lower_args(c, a, f, args);
     if (c->failed) return lw_void_expr(c, a->loc);
     if (lw_fn_pure(&c->pu, fn)) return lw_inline_call(c, fn, args, NULL, a->loc);
     if (inlinable(c, fn)) return inline_effects(c, fn, args, a->loc);
     return lw_call_stmt(c, lw_lower_global_fn(c, r->cell, a->loc), args, n, a->loc);
   }
-  if (r->kind == REF_GLOBAL && r->cell->kind == G_UNDEFINED) {
-    /* it may be defined before this call is reached: until then the call
-     * is the evaluator's error, where it is reached; defining it
-     * recompiles this program (a dependency) */
+  if (r->kind == REF_GLOBAL &&
+      (r->cell->kind == G_UNDEFINED || r->cell->kind == G_VAR)) {
+    /* not a procedure (yet): (re)defining the name recompiles this
+     * program (a dependency) */
     lw_add_dep(c, r->cell);
-    ir_expr *e = lw_mk(c, X_FAIL, a->u.call.name_loc, 0);
-    e->type = lw_new_type(c, T_ANY);
-    e->ival = a->u.call.name;
-    VEC_PUSH(c->fail_types, e->type);
-    return e;
+    if (r->cell->kind == G_VAR)
+      return fail_expr(c, a->u.call.name_loc, "type", "%s is a variable, not a procedure",
+                       lw_nm(c, a->u.call.name));
+    return fail_expr(c, a->u.call.name_loc, "unbound", "unbound variable %s",
+                     lw_nm(c, a->u.call.name));
   }
-  lw_fail(c, a->u.call.name_loc, "%s is not defined",
-       lw_nm(c, a->u.call.name));
-  c->err->kind = "incomplete";   /* may be defined before it is called */
+  lw_fail(c, a->u.call.name_loc, "internal error: a call of %s, which is "
+          "neither a procedure nor a name", lw_nm(c, a->u.call.name));
   return lw_void_expr(c, a->loc);
 }
 
@@ -714,6 +738,7 @@ void ir_free(ir_prog *p) {
   VEC_FREE(p->tables);
   VEC_FREE(p->globals);
   VEC_FREE(p->deps);
+  VEC_FREE(p->failures);
   arena_free(&p->mem);
   free(p);
 }
@@ -755,7 +780,7 @@ static void dump_expr(const ir_prog *p, const ir_expr *e, strbuf *out) {
   case X_NOT: sb_puts(out, "(not"); break;
   case X_SEQ: sb_puts(out, "(seq"); break;
   case X_FAIL:
-    sb_printf(out, "(unbound %s)", sym_name(&p->w->syms, e->ival));
+    sb_printf(out, "(fail \"%s\")", p->failures.v[e->ival].msg);
     return;
   case X_SELECT: sb_puts(out, "(select"); break;
   case X_VREF: sb_puts(out, "(vref"); break;

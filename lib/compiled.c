@@ -151,20 +151,6 @@ static bool direct_call(const ast *a, value *args, int *nargs) {
   return true;
 }
 
-/* A program that calls a procedure not yet defined cannot be compiled;
- * running it is the evaluator's error of an unbound variable, and says
- * so in the same words. */
-static void unbound_callee(lang_error *e) {
-  static const char tail[] = " is not defined";
-  if (!e->kind || strcmp(e->kind, "incomplete") || !e->msg) return;
-  size_t n = strlen(e->msg), t = sizeof tail - 1;
-  if (n <= t || strcmp(e->msg + n - t, tail) || memchr(e->msg, ' ', n - t)) return;
-  char *name = xstrdup(e->msg);
-  name[n - t] = '\0';
-  lang_error_set(e, e->loc, "unbound", "unbound variable %s", name);
-  free(name);
-}
-
 /* discard: the value is not wanted (an item of a top-level begin before
  * the last), so its branches need not agree in kind */
 static bool run_expr(session *s, const ast *a, int frame, bool discard,
@@ -185,7 +171,6 @@ static bool run_expr(session *s, const ast *a, int frame, bool discard,
     ok = discard ? runner_exec(s->run, a, frame, &o)
                  : runner_eval(s->run, a, frame, true, &o);
   }
-  unbound_callee(&o.err);
   r->tokens += o.tokens;
   r->tool_calls += o.tool_calls;
   r->steps += o.steps;

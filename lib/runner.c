@@ -351,18 +351,6 @@ done:
 }
 
 static bool eval_program(runner *r, const ast *expr, int frame, bool write_back,
-                         bool discard, run_out *out);
-
-bool runner_eval(runner *r, const ast *expr, int frame, bool write_back,
-                 run_out *out) {
-  return eval_program(r, expr, frame, write_back, false, out);
-}
-
-bool runner_exec(runner *r, const ast *expr, int frame, run_out *out) {
-  return eval_program(r, expr, frame, true, true, out);
-}
-
-static bool eval_program(runner *r, const ast *expr, int frame, bool write_back,
                          bool discard, run_out *out) {
   double t0 = now_ms();
   ir_prog *ir = ir_lower_main(r->w, expr, frame, discard, &out->err);
@@ -376,6 +364,15 @@ static bool eval_program(runner *r, const ast *expr, int frame, bool write_back,
   mprog_free(r->scratch);
   r->scratch = p;
   return execute(r, p, NULL, 0, write_back, expr->loc, out);
+}
+
+bool runner_eval(runner *r, const ast *expr, int frame, bool write_back,
+                 run_out *out) {
+  return eval_program(r, expr, frame, write_back, false, out);
+}
+
+bool runner_exec(runner *r, const ast *expr, int frame, run_out *out) {
+  return eval_program(r, expr, frame, true, true, out);
 }
 
 bool runner_compile_fn(runner *r, gcell *fn, run_out *out) {
