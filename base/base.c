@@ -3,6 +3,7 @@
 
 #include "base.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,6 +147,29 @@ char *sb_detach(strbuf *b) {
   char *s = b->s ? b->s : xstrdup("");
   sb_init(b);
   return s;
+}
+
+bool sb_read_stream(strbuf *b, FILE *f) {
+  char buf[65536];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) sb_putn(b, buf, n);
+  return !ferror(f);
+}
+
+char *read_whole_file(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  strbuf b;
+  sb_init(&b);
+  bool ok = sb_read_stream(&b, f);
+  int err = errno;
+  fclose(f);
+  if (!ok) {
+    sb_free(&b);
+    errno = err;
+    return NULL;
+  }
+  return sb_detach(&b);
 }
 
 void sb_free(strbuf *b) {

@@ -11,6 +11,7 @@
 #define TVL_BASE_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -84,6 +85,11 @@ void sb_printf(strbuf *b, const char *fmt, ...) TVL_PRINTF(2, 3);
 void sb_vprintf(strbuf *b, const char *fmt, va_list ap);
 void sb_clear(strbuf *b);
 char *sb_detach(strbuf *b);   /* caller owns the result; b is emptied */
+/* Appends the rest of stream f; false on a read error (errno says why). */
+bool sb_read_stream(strbuf *b, FILE *f);
+/* A whole file, owned by the caller; NULL (errno set) when it cannot be
+ * opened or read. */
+char *read_whole_file(const char *path);
 void sb_free(strbuf *b);
 
 /* Length in bytes of the valid UTF-8 sequence at s (at most n bytes), or 0

@@ -54,10 +54,7 @@ static void capture(void *ctx, const char *s, size_t n) {
 static bool slurp(const char *path, strbuf *b) {
   FILE *f = fopen(path, "rb");
   if (!f) return false;
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) sb_putn(b, buf, n);
-  bool ok = !ferror(f);
+  bool ok = sb_read_stream(b, f);
   fclose(f);
   return ok;
 }

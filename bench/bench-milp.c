@@ -181,27 +181,12 @@ static str_vec corpus(const config *c) {
   return v;
 }
 
-/* The whole file; NULL when it cannot be read. */
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  strbuf b;
-  sb_init(&b);
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) sb_putn(&b, buf, n);
-  bool ok = !ferror(f);
-  fclose(f);
-  if (!ok) sb_free(&b);
-  return ok ? (b.s ? sb_detach(&b) : xstrdup("")) : NULL;
-}
-
 /* The lines of tests/scheme/NOT-COMPILED ("NAME reason"); none if absent. */
 static str_vec not_compiled(const config *c) {
   str_vec v = {0};
   char path[4096];
   snprintf(path, sizeof path, "%s/tests/scheme/NOT-COMPILED", c->dir);
-  char *text = slurp(path);
+  char *text = read_whole_file(path);
   for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n"))
     if (*line) VEC_PUSH(v, xstrdup(line));
   free(text);
@@ -382,7 +367,7 @@ static bool seen_before(const int_vec *names, int k) {
 /* Loads one program and benches each procedure it defines; false when it
  * cannot be read or loaded. */
 static bool bench_program(const config *c, const char *path, const char *file, totals *t) {
-  char *text = slurp(path);
+  char *text = read_whole_file(path);
   if (!text) {
     printf("%-36s cannot be read: %s\n", file, strerror(errno));
     return false;

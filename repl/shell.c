@@ -199,10 +199,7 @@ bool shell_run_file(shell *sh, const char *path) {
   }
   strbuf b;
   sb_init(&b);
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) sb_putn(&b, buf, n);
-  bool read_ok = !ferror(f);
+  bool read_ok = sb_read_stream(&b, f);
   int read_errno = errno;
   if (f != stdin) fclose(f);
   if (!read_ok) {

@@ -549,18 +549,6 @@ static bool parse_args(int argc, char **argv, args *a, config *cf) {
   return true;
 }
 
-static char *read_file(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  strbuf b;
-  sb_init(&b);
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) sb_putn(&b, buf, n);
-  fclose(f);
-  return sb_detach(&b);
-}
-
 static int env_int(const char *name, int dflt) {
   const char *s = getenv(name);
   uint64_t v;
@@ -580,7 +568,7 @@ static int one_program(const args *a, config *cf) {
            a->one_structured, NULL};
   char *text = NULL;
   if (a->file) {
-    text = read_file(a->file);
+    text = read_whole_file(a->file);
     if (!text) {
       fprintf(stderr, "test-differential: cannot read %s\n", a->file);
       return 2;

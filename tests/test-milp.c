@@ -335,18 +335,6 @@ static bool load_source(session *s, const char *name, const char *text, int_vec 
   return ok;
 }
 
-static char *read_file(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  strbuf b;
-  sb_init(&b);
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) sb_putn(&b, buf, n);
-  fclose(f);
-  return sb_detach(&b);
-}
-
 typedef struct {
   session *s;
   const char *fn;
@@ -462,7 +450,7 @@ static void test_programs(void) {
   for (int f = 0; f < 2; f++) {
     char path[1024];
     snprintf(path, sizeof path, "%s/stdlib/examples/%s.tvl", dir, files[f]);
-    char *text = read_file(path);
+    char *text = read_whole_file(path);
     s = session_new();
     int_vec names = {0};
     ok = text && load_source(s, files[f], text, &names);
