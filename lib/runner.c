@@ -29,7 +29,9 @@ struct runner {
   kv_kind kv;
   int64_t max_tokens;
   volatile int *interrupt;
-  bool progress;
+  progress_fn progress;
+  void *progress_ctx;
+  double progress_after;   /* ms before the first report */
   double milp;
   const runner_hooks *hooks;   /* set during runner_trace* only */
 };
@@ -80,7 +82,11 @@ void runner_set_limits(runner *r, int64_t max_tokens, volatile int *interrupt) {
   r->interrupt = interrupt;
 }
 
-void runner_set_progress(runner *r, bool on) { r->progress = on; }
+void runner_set_progress(runner *r, progress_fn fn, void *ctx, double after_ms) {
+  r->progress = fn;
+  r->progress_ctx = ctx;
+  r->progress_after = after_ms;
+}
 
 void runner_set_milp(runner *r, double seconds) { r->milp = seconds; }
 
@@ -185,15 +191,7 @@ static const mprog *build_program(runner *r, gcell *fn, double milp,
 /* ---- running -------------------------------------------------------- */
 
 static void progress_line(runner *r, int64_t tokens, double t0, bool done) {
-  if (!r->progress) return;
-  double s = (now_ms() - t0) / 1e3;
-  if (done) {
-    fprintf(stderr, "\r\033[K");
-    return;
-  }
-  fprintf(stderr, "\r\033[K%lld tokens \xc2\xb7 %.0f tokens/s \xc2\xb7 %.1f s",
-          (long long)tokens, s > 0 ? tokens / s : 0.0, s);
-  fflush(stderr);
+  if (r->progress) r->progress(r->progress_ctx, tokens, (now_ms() - t0) / 1e3, done);
 }
 
 /* exec_push, reporting the position to the trace hooks, if any. */
@@ -241,7 +239,8 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
   char msg[512] = "";
   int_vec prompt = {0}, gen = {0};
   mload load = {{0}, 0};
-  bool ok = false;
+  bool ok = false, shown = false;   /* shown: a progress report was made */
+  double t0 = now_ms();
   exec *ex = NULL;
   mtrace t;
   mtrace_init(&t);
@@ -250,7 +249,7 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
     goto done;
   }
   out->prompt_tokens = prompt.n;
-  double t0 = now_ms();
+  t0 = now_ms();
   ex = exec_new(p->m, r->kv);
   mdecoder dec;
   mdecoder_init(&dec, p, prompt.v, prompt.n, &t);
@@ -268,7 +267,6 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
       goto done;
     }
   double last_report = t0;
-  bool shown = false;
   int forced[2], nforced = 0, iforced = 0;
   char tool_err[512] = "";
   for (;;) {
@@ -298,7 +296,7 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
     }
     if ((gen.n & 4095) == 0 && r->progress) {
       double now = now_ms();
-      if (now - t0 > 1000 && now - last_report > 200) {
+      if (now - t0 >= r->progress_after && now - last_report > 200) {
         progress_line(r, gen.n, t0, false);
         last_report = now;
         shown = true;
@@ -309,7 +307,6 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
       goto done;
     }
   }
-  if (shown) progress_line(r, gen.n, t0, true);
   out->run_ms = now_ms() - t0;
   out->tokens = gen.n;
   out->steps = t.steps;
@@ -340,6 +337,7 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
   }
   ok = true;
 done:
+  if (shown) progress_line(r, gen.n, t0, true);
   out->prog = p;
   out->ok = ok;
   exec_free(ex);

@@ -41,7 +41,13 @@ runner *runner_new(world *w);
 void runner_free(runner *r);
 void runner_set_kv(runner *r, kv_kind kind);
 void runner_set_limits(runner *r, int64_t max_tokens, volatile int *interrupt);
-void runner_set_progress(runner *r, bool on);
+/* Long runs report their progress through fn (NULL: no progress): every
+ * ~200 ms once `after_ms` have passed, and once with done set when the run
+ * ends (only if a report was made), however it ends.  The caller draws it
+ * and keeps it apart from the program's output. */
+typedef void (*progress_fn)(void *ctx, int64_t tokens, double seconds,
+                            bool done);
+void runner_set_progress(runner *r, progress_fn fn, void *ctx, double after_ms);
 /* MILP time limit for procedures' own programs (0: list schedule). */
 void runner_set_milp(runner *r, double seconds);
 /* Recompiles a procedure's program with the MILP for `seconds`. */

@@ -38,7 +38,11 @@ typedef struct session {
   void *warn_ctx;
   struct runner *run;    /* compiled programs (transformer and check modes) */
   bool brute;            /* use the brute-force KV cache instead of the hull */
-  bool progress;         /* a progress line on stderr during long runs */
+  /* told of the progress of transformer runs longer than progress_after
+   * ms (runner_set_progress); NULL: not told */
+  void (*progress)(void *ctx, int64_t tokens, double seconds, bool done);
+  void *progress_ctx;
+  double progress_after;
   double milp_limit;     /* seconds of MILP scheduling per procedure
                             definition; 0: the list schedule only */
 } session;

@@ -345,7 +345,7 @@ runner *shell_runner(shell *sh) {
   session *s = sh->s;
   if (!s->run) s->run = runner_new(s->w);
   runner_set_limits(s->run, s->w->lim.max_steps, s->w->interrupt);
-  runner_set_progress(s->run, false);
+  runner_set_progress(s->run, NULL, NULL, 0);
   runner_set_milp(s->run, s->milp_limit);
   return s->run;
 }

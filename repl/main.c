@@ -125,7 +125,13 @@ int main(int argc, char **argv) {
   }
   sh.interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
   sh.stats = stats >= 0 ? stats : sh.interactive;
-  sh.s->progress = isatty(STDERR_FILENO);
+  sh.out_tty = isatty(STDOUT_FILENO);
+  if (isatty(STDERR_FILENO)) {
+    const char *after = getenv("TVL_PROGRESS_AFTER");   /* seconds */
+    sh.s->progress = shell_progress;
+    sh.s->progress_ctx = &sh;
+    sh.s->progress_after = after && after[0] ? atof(after) * 1e3 : 1000;
+  }
   for (int i = 0; i < actions.n && status == 0; i++) {
     bool ok;
     if (actions.v[i].is_expr) {

@@ -11,8 +11,31 @@
 
 /* ---- output --------------------------------------------------------- */
 
+static void progress_erase(shell *sh) {
+  if (!sh->progress_shown) return;
+  fputs("\r\033[K", stderr);
+  fflush(stderr);
+  sh->progress_shown = false;
+}
+
+void shell_progress(void *ctx, int64_t tokens, double seconds, bool done) {
+  shell *sh = ctx;
+  if (done) {
+    progress_erase(sh);
+    return;
+  }
+  /* drawn over a half-written line of output, it would hide it */
+  if (sh->out_tty && !sh->at_bol) return;
+  fflush(stdout);
+  fprintf(stderr, "\r\033[K%lld tokens \xc2\xb7 %.0f tokens/s \xc2\xb7 %.1f s",
+          (long long)tokens, seconds > 0 ? tokens / seconds : 0.0, seconds);
+  fflush(stderr);
+  sh->progress_shown = true;
+}
+
 void shell_out(shell *sh, const char *s, size_t n) {
   if (!n) return;
+  progress_erase(sh);
   fwrite(s, 1, n, stdout);
   sh->at_bol = s[n - 1] == '\n';
   if (sh->interactive) fflush(stdout);
@@ -34,6 +57,7 @@ static void fresh_line(shell *sh) {
 }
 
 static void to_stderr(shell *sh, const char *s, size_t n) {
+  progress_erase(sh);
   fresh_line(sh);
   fflush(stdout);
   fwrite(s, 1, n, stderr);

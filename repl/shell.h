@@ -20,6 +20,8 @@ typedef struct shell {
   bool stats;            /* append "; steps, time" to results */
   bool banner;           /* greet when the interactive REPL starts */
   bool at_bol;           /* the last byte written to stdout was a newline */
+  bool out_tty;          /* stdout is a terminal */
+  bool progress_shown;   /* a progress line is on stderr, to be erased */
   int nerrors;
   bool quit;
   int quit_status;
@@ -46,6 +48,9 @@ void shell_out(shell *sh, const char *s, size_t n);
 void shell_printf(shell *sh, const char *fmt, ...) TVL_PRINTF(2, 3);
 void shell_error(shell *sh, srcloc loc, const char *msg);
 void shell_message(shell *sh, const char *fmt, ...) TVL_PRINTF(2, 3);
+/* The progress line of long runs (session.progress), on stderr: redrawn in
+ * place, erased before anything else is written and when the run ends. */
+void shell_progress(void *sh, int64_t tokens, double seconds, bool done);
 
 /* ---- colon commands ------------------------------------------------- */
 

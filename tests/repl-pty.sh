@@ -43,10 +43,11 @@ def report(name, good, detail=""):
 
 class Session:
     """tvl on a pseudo-terminal; everything it writes is kept in self.out."""
-    def __init__(self, *args, hist="history"):
+    def __init__(self, *args, hist="history", extra_env=None):
         import pty
         env = dict(os.environ, TERM="dumb", HOME=tmp,
                    TVL_HISTFILE=os.path.join(tmp, hist))
+        env.update(extra_env or {})
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
             try:
@@ -129,6 +130,28 @@ class Session:
 
     def tail(self):
         return "output so far:\n" + self.out[-1500:]
+
+def screen(text):
+    """The lines a terminal shows after text: carriage returns, erase to
+    the end of the line (ESC [ K) and newlines are obeyed."""
+    lines, col, i = [""], 0, 0
+    while i < len(text):
+        if text.startswith("\x1b[K", i):
+            lines[-1] = lines[-1][:col]
+            i += 3
+            continue
+        c = text[i]
+        if c == "\r":
+            col = 0
+        elif c == "\n":
+            lines.append("")
+            col = 0
+        else:
+            l = lines[-1].ljust(col)
+            lines[-1] = l[:col] + c + l[col + 1:]
+            col += 1
+        i += 1
+    return lines
 
 def check(s, name, pattern):
     report(name, s.expect(pattern), "wanted /%s/\n%s" % (pattern, s.tail()))
@@ -224,6 +247,29 @@ check(s, "is reported when input ends",
 status = s.wait()
 report("an interactive session exits 0 even after errors", status == 0,
        "status %s" % status)
+
+# Progress of long runs: shown (TVL_PROGRESS_AFTER=0 shows it at once)
+# but erased before every piece of output and at the end.
+prog = os.path.join(tmp, "long.tvl")
+with open(prog, "w") as f:
+    f.write("""(define (spin n) (let loop ((i 0)) (if (< i n) (loop (+ i 1)) n)))
+(display "start") (newline)
+(display (spin 40000)) (newline)
+(display "half")
+(display (spin 20000))
+(newline)
+(spin 20000)
+(display "end") (newline)
+""")
+s = Session(prog, extra_env={"TVL_PROGRESS_AFTER": "0"})
+status = s.wait()
+report("a long script runs through the terminal", status == 0,
+       "status %s\n%s" % (status, s.tail()))
+report("its progress was shown while it ran", "tokens/s" in s.out, s.tail())
+shown = screen(s.out)
+report("the progress line is erased: the screen holds the output alone",
+       shown == ["start", "40000", "half20000", "end", ""],
+       "screen: %r" % shown)
 
 print("1..%d" % len(results))
 EOF
