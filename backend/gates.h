@@ -1,5 +1,5 @@
 /* gates.h - the gate graph: the only interface between the language and
- * the weights.  (Folded into backend.h once the executor lands.)
+ * the weights.  (The engine it feeds is backend/engine/engine.h.)
  *
  * A value is a linear form over materialised gates (gform).  Linear forms
  * are free: they become rows of the weight matrices of whatever reads
@@ -21,7 +21,7 @@
 #ifndef TVL_GATES_H
 #define TVL_GATES_H
 
-#include "backend.h"
+#include "backend/engine/engine.h"
 
 typedef struct {
   int g;        /* gate id */

@@ -15,7 +15,7 @@
  */
 #include "config.h"
 
-#include "backend/backend.h"
+#include "backend/engine/engine.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -7,7 +7,7 @@
 ##   make fuzz FUZZ_FLAGS='-jobs=2' anything else for libFuzzer
 ##
 ## The harness, tests/fuzz-forms.c, is built with clang straight from the
-## sources of libtvlcore (libtool and the configured compiler and
+## sources of libtvlcore, libtvlengine and libtvlbase (libtool and the configured compiler and
 ## sanitizer flags are gcc's, and libFuzzer needs clang's
 ## instrumentation everywhere).  The corpus grows in tests/fuzz-corpus,
 ## seeded from the Scheme tests and the examples; a crash, leak or UBSan
@@ -24,12 +24,14 @@ FUZZ_LIBS = -Wl,--wrap=ffi_prepare -lglpk $(FFI_LIBS) -lm -lpthread -ldl
 
 EXTRA_DIST += tests/fuzz-forms.c tests/fuzz.mk
 
-tests/fuzz-forms: tests/fuzz-forms.c $(libtvlcore_la_SOURCES) config.h
+FUZZ_SRCS = $(libtvlbase_la_SOURCES) $(libtvlengine_la_SOURCES) \
+	$(libtvlcore_la_SOURCES)
+tests/fuzz-forms: tests/fuzz-forms.c $(FUZZ_SRCS) config.h
 	@$(MKDIR_P) tests
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_srcdir) -I$(top_srcdir)/lib \
 	  -I$(top_builddir) -D_GNU_SOURCE $(FFI_CFLAGS) -o $@ \
 	  $(srcdir)/tests/fuzz-forms.c \
-	  $(addprefix $(srcdir)/,$(filter %.c,$(libtvlcore_la_SOURCES))) \
+	  $(addprefix $(srcdir)/,$(filter %.c,$(FUZZ_SRCS))) \
 	  $(FUZZ_LIBS)
 
 ## Skips (successfully) when clang or its libFuzzer runtime is missing:

@@ -13,7 +13,7 @@
  */
 #include "config.h"
 
-#include "backend/backend.h"
+#include "backend/engine/engine.h"
 
 #include <inttypes.h>
 #include <string.h>

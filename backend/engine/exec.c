@@ -1,6 +1,6 @@
 /* exec.c - the executor: one forward pass per position, greedy decoding.
  *
- * Its results are those of the dense float64 forward pass of backend.h,
+ * Its results are those of the dense float64 forward pass of engine.h,
  * bit for bit, with every matrix-vector product summed in increasing
  * column order (the order docs/model-format.md fixes).  What makes it fast
  * does not change a single rounding:
@@ -20,7 +20,7 @@
  */
 #include "config.h"
 
-#include "backend/backend.h"
+#include "backend/engine/engine.h"
 
 #include <float.h>
 #include <inttypes.h>

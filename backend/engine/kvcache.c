@@ -9,7 +9,7 @@
  */
 #include "config.h"
 
-#include "backend/backend.h"
+#include "backend/engine/engine.h"
 
 #include <math.h>
 #include <string.h>

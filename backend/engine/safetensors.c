@@ -12,7 +12,7 @@
  */
 #include "config.h"
 
-#include "backend/backend.h"
+#include "backend/engine/engine.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -1,13 +1,15 @@
-/* backend.h - the backend layer: the transformer model, its executor and
- * KV caches, the model file format; (later) gate graph -> schedule ->
- * slots -> weights.
+/* engine.h - the engine room: the transformer model, its file format
+ * (safetensors), the forward pass and the KV caches.  The only header of
+ * backend/engine/; it depends on base/ alone, never on the compiler
+ * (lang/, the rest of backend/), so the weights alone run a program: the
+ * engine builds as libtvlengine.la and its tests link nothing else.
  *
  * Ownership: a model owns every array it points to (model_free).  An exec
  * owns its caches and buffers but only borrows its model, which must
  * outlive it.  A kv_cache owns copies of the keys and values inserted.
  */
-#ifndef TVL_BACKEND_H
-#define TVL_BACKEND_H
+#ifndef TVL_ENGINE_H
+#define TVL_ENGINE_H
 
 #include <stdbool.h>
 #include <stddef.h>
