@@ -96,6 +96,66 @@ void sb_free(strbuf *b);
  * when the bytes there are not valid UTF-8. */
 int utf8_seq_len(const unsigned char *s, size_t n);
 
+/* ---- stopping long work (guard.c) ------------------------------------ */
+
+/* A form stops on Ctrl-C, at a memory limit or at a time limit.  Whoever
+ * runs a form installs a guard for its thread; long loops anywhere below
+ * poll it, and once it has said stop it keeps saying so (the reason and
+ * message stay) until a new guard is installed. */
+typedef struct {
+  volatile int *interrupt;   /* set asynchronously, by Ctrl-C */
+  int64_t max_memory;        /* bytes of heap in use; 0: none */
+  double max_seconds;        /* 0: none */
+  double deadline;           /* mono_ms() to stop at; 0: none */
+  double last_memory_check;
+  unsigned polls;
+  const char *why;           /* "interrupt", "memory", "time" or NULL */
+  char msg[240];
+} guard;
+
+enum { MEM_LIMIT_MIN = 16 << 20 };
+
+double mono_ms(void);                /* a monotonic clock, in ms */
+int64_t mem_in_use(void);            /* bytes of heap in use */
+int64_t mem_default_limit(void);     /* half the physical memory */
+int64_t mem_limit_max(void);         /* the physical memory */
+void guard_init(guard *g, volatile int *interrupt, int64_t max_memory,
+                double max_seconds);
+/* Installs g (NULL: none) for this thread; returns the previous one. */
+guard *guard_install(guard *g);
+guard *guard_current(void);
+/* NULL to go on, or the reason to stop ("interrupt", "memory", "time").
+ * guard_poll is cheap enough for an inner loop; guard_check(g, true)
+ * looks at the clock and the memory now. */
+const char *guard_poll(void);
+const char *guard_check(guard *g, bool now);
+/* The message of the reason guard_poll gave ("" if none). */
+const char *guard_message(void);
+
+/* ---- writing files (safefile.c) -------------------------------------- */
+
+/* A file written safely: created exclusively under a temporary name in
+ * the target's directory (never following a link planted there), renamed
+ * over the target by safe_commit.  Every file tvl writes goes through
+ * this.  mode: the permissions of a new file (0644, 0600), before the
+ * umask. */
+typedef struct {
+  FILE *f;
+  char *tmp, *path;
+} safe_file;
+
+/* The stream to write, or NULL with errno set. */
+FILE *safe_open(safe_file *sf, const char *path, int mode);
+/* Flushes, syncs and renames; false with errno set (the temporary file
+ * is removed and the target untouched). */
+bool safe_commit(safe_file *sf);
+/* Gives up: removes the temporary file, the target untouched. */
+void safe_abort(safe_file *sf);
+bool safe_write_file(const char *path, const void *data, size_t n, int mode);
+/* The attempt-th temporary name safe_open tries for path (for tests);
+ * the caller frees it. */
+char *safe_tmp_name(const char *path, int attempt);
+
 /* ---- source text and positions --------------------------------------- */
 
 typedef struct {

@@ -227,6 +227,8 @@ static void tick(ev_ctx *c, const ast *a) {
             (long long)c->w->lim.max_steps);
   if (c->w->interrupt && *c->w->interrupt)
     ev_fail(c, a->loc, "interrupt", "interrupted (Ctrl-C)");
+  const char *why = guard_poll();   /* the memory and time limits */
+  if (why) ev_fail(c, a->loc, why, "%s", guard_message());
 }
 
 /* Evaluates the arguments of a call into the value stack; returns where

@@ -757,6 +757,10 @@ static bool extern_types(ex *e, const sx *list, extern_def *x) {
  * declaration, which then defines nothing. */
 static ast *extern_form(ex *e, const sx *s) {
   const sx *const *v = (const sx *const *)s->u.list.v;
+  if (e->w->no_extern)
+    return bad(e, s->loc, "extern is switched off in this session (--no-extern, "
+                          "TVL_NO_EXTERN=1 or tvl_disable_extern): it runs no "
+                          "C functions");
   if (e->depth > 0) return bad(e, s->loc, "extern is only allowed at top level");
   if (s->u.list.n != 6)
     return bad(e, s->loc, "malformed extern: expected (extern name "

@@ -233,6 +233,11 @@ static bool convert_result(world *w, const extern_def *x, const c_ret *r,
 
 bool ffi_invoke(world *w, const extern_def *x, const value *args, int nargs,
                 value *out, char *err, size_t errlen) {
+  if (w->no_extern) {   /* declared before the switch was turned off */
+    snprintf(err, errlen, "%s: C functions are switched off in this session "
+             "(--no-extern)", sym_name(&w->syms, x->name));
+    return false;
+  }
   if (!x->fn || !x->cif) {
     snprintf(err, errlen, "%s is not resolved", sym_name(&w->syms, x->name));
     return false;

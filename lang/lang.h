@@ -292,6 +292,8 @@ typedef struct {
   int64_t max_steps;   /* calls + loop iterations in the evaluator */
   int max_depth;       /* nested non-tail calls */
   int64_t max_heap;    /* vector cells, all vectors together */
+  int64_t max_memory;  /* bytes of heap in use (base/guard.c) */
+  double max_seconds;  /* of one form's run; 0: no limit */
 } limits;
 
 typedef void (*out_fn)(void *ctx, const char *s, size_t n);
@@ -307,6 +309,7 @@ struct world {
   out_fn out;
   void *out_ctx;
   volatile int *interrupt;     /* set asynchronously by Ctrl-C */
+  bool no_extern;              /* foreign code switched off (--no-extern) */
   /* transaction journal: a failed top-level form restores what it changed */
   uint32_t txn;
   VEC(struct gsave { gcell *cell; gcell old; bool redefine; }) gjournal;

@@ -96,6 +96,7 @@ world *world_new(void) {
   w->lim.max_steps = 100000000;
   w->lim.max_depth = 10000;
   w->lim.max_heap = (int64_t)1 << 22;
+  w->lim.max_memory = mem_default_limit();
   return w;
 }
 

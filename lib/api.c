@@ -11,6 +11,7 @@
 #include "tvl.h"
 
 #include <ffi.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -337,6 +338,24 @@ const char *tvl_error(const tvl_session *t) { return t->error.n ? t->error.s : N
 const char *tvl_output(const tvl_session *t) { return t->output.s ? t->output.s : ""; }
 const char *tvl_summary(const tvl_session *t) { return t->summary.s ? t->summary.s : ""; }
 const char *tvl_version(void) { return PACKAGE_VERSION; }
+
+void tvl_disable_extern(tvl_session *t) { t->s->w->no_extern = true; }
+int tvl_extern_disabled(const tvl_session *t) { return t->s->w->no_extern; }
+
+int tvl_set_limit(tvl_session *t, const char *name, double v) {
+  sb_clear(&t->error);
+  strbuf why;
+  sb_init(&why);
+  bool ok = name && session_set_limit(t->s, name, v, &why);
+  if (!ok) sb_printf(&t->error, "tvl_set_limit: error: %s\n",
+                     name ? why.s : "no limit name");
+  sb_free(&why);
+  return ok ? 0 : -1;
+}
+
+double tvl_get_limit(const tvl_session *t, const char *name) {
+  return name ? session_get_limit(t->s, name) : NAN;
+}
 
 int tvl_set_mode(tvl_session *t, const char *mode) {
   if (!strcmp(mode, "transformer")) t->s->mode = MODE_TRANSFORMER;

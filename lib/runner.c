@@ -294,6 +294,11 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
       lang_error_set(&out->err, loc, "interrupt", "interrupted (Ctrl-C)");
       goto done;
     }
+    const char *why = guard_poll();   /* the memory and time limits */
+    if (why) {
+      lang_error_set(&out->err, loc, why, "%s", guard_message());
+      goto done;
+    }
     if ((gen.n & 4095) == 0 && r->progress) {
       double now = now_ms();
       if (now - t0 >= r->progress_after && now - last_report > 200) {

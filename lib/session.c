@@ -26,6 +26,9 @@ session *session_new(void) {
   s->w = world_new();
   s->mode = MODE_TRANSFORMER;
   s->milp_limit = 1.0;
+  /* an administrator's switch, for the tvl program and every embedder */
+  const char *ne = getenv("TVL_NO_EXTERN");
+  if (ne && ne[0] && strcmp(ne, "0")) s->w->no_extern = true;
   return s;
 }
 
@@ -146,10 +149,23 @@ typedef struct {
   form_result *r;
 } eval_job;
 
+static void eval_form(eval_job *j);
+
 /* Every pass recurses over the form, so all of them run on the deep
  * stack: a long cond or let* chain must not exhaust the C stack. */
 static void eval_deep(void *p) {
   eval_job *j = p;
+  session *s = j->s;
+  /* Ctrl-C, the memory and the time limit stop the form wherever it is:
+   * expanding, compiling, scheduling or running */
+  guard g;
+  guard_init(&g, s->w->interrupt, s->w->lim.max_memory, s->w->lim.max_seconds);
+  guard *prev = guard_install(&g);
+  eval_form(j);
+  guard_install(prev);
+}
+
+static void eval_form(eval_job *j) {
   session *s = j->s;
   form_result *r = j->r;
   world *w = s->w;

@@ -66,6 +66,18 @@ void session_diag(session *s, srcloc loc, const char *severity,
 void session_eval_compiled(session *s, ast *a, int frame, rd_form *f,
                            form_result *r);
 const char *run_mode_name(run_mode m);
+
+/* Limits (limits.c), by name: steps, depth, heap, memory, time.  Setting
+ * one validates it: false with the allowed range in *err. */
+bool session_set_limit(session *s, const char *name, double v, strbuf *err);
+/* From text: a number, with K/M/G for memory, or "off" for time. */
+bool session_parse_limit(session *s, const char *name, const char *text,
+                         strbuf *err);
+double session_get_limit(const session *s, const char *name);  /* NaN: no such */
+void session_limit_range(const char *name, strbuf *out);
+const char *session_limit_name(int i);   /* NULL past the last */
+/* "steps 100000000\ndepth 10000\n..." */
+void session_show_limits(const session *s, strbuf *out);
 /* The names a run of forms will define, for forward references. */
 void session_collect_defines(session *s, const sx *form, int_vec *names);
 

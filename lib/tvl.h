@@ -83,6 +83,32 @@ tvl_compare_fn tvl_int_comparator(tvl_session *s, const char *name);
  * tvl_call. */
 long tvl_failed_calls(const tvl_session *s);
 
+/* ---- running scripts you do not trust ---------------------------------- */
+
+/* A script can do what its session lets it: with `extern` it calls any C
+ * function of any library (system(), unlink() ...), so a session that runs
+ * others' code should switch foreign code off.  After tvl_disable_extern,
+ * `extern` is an error at declaration and externs declared before fail
+ * when called; it cannot be switched back on.  A session starts with it
+ * off when the environment has TVL_NO_EXTERN=1. */
+void tvl_disable_extern(tvl_session *s);
+/* 1 when foreign code is switched off. */
+int tvl_extern_disabled(const tvl_session *s);
+
+/* The limits that stop a runaway form with an error, the session kept:
+ *   "steps"   evaluator steps / transformer tokens per form (1 to 10^12;
+ *             default 10^8)
+ *   "depth"   nested non-tail calls (1 to 10^6; default 10^4)
+ *   "heap"    vector cells, all vectors together (16 to 2^24; default 2^22)
+ *   "memory"  bytes of heap in use (16 MB to the physical memory; default
+ *             half of it); checked while running and compiling
+ *   "time"    seconds per form (0.001 to 10^6; INFINITY: none, the default)
+ * Returns 0, or -1 when the name is unknown or the value outside its
+ * range (tvl_error() gives the range); the limit is then unchanged. */
+int tvl_set_limit(tvl_session *s, const char *name, double value);
+/* The limit's value (INFINITY for no time limit); NaN for an unknown name. */
+double tvl_get_limit(const tvl_session *s, const char *name);
+
 const char *tvl_version(void);
 
 #ifdef __cplusplus

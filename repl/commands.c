@@ -28,7 +28,7 @@ static const shell_command commands[] = {
   {"load", "FILE", "run the forms of a file in this session", cmd_load},
   {"reset", "", "forget every definition", cmd_reset},
   {"env", "[NAME]", "list the definitions, or show one", cmd_env},
-  {"limit", "[steps|depth|heap N]", "show or set the limits that stop runaway programs", cmd_limit},
+  {"limit", "[NAME VALUE]", "show or set the limits on steps, depth, heap, memory and time", cmd_limit},
   {"mode", "[reference|transformer|check]", "show or set how forms run", cmd_mode},
   {"slots", "NAME [--svg FILE]", "the residual slots of a procedure's model: what each holds, and when", cmd_slots},
   {"schedule", "NAME", "per layer, the heads and FFN units of a procedure's model", cmd_schedule},
@@ -52,6 +52,9 @@ static const shell_option options[] = {
   {"--max-steps", "N", "stop a program after N steps: calls and loop iterations in the evaluator, tokens in the transformer (default 100000000)"},
   {"--max-depth", "N", "stop a recursion nested deeper than N calls (default 10000)"},
   {"--max-heap", "N", "limit all vectors together to N cells (default 4194304)"},
+  {"--max-memory", "BYTES", "stop a form using more memory than BYTES (K, M or G suffix; default half the RAM)"},
+  {"--max-time", "SECONDS", "stop a form running longer than SECONDS (default: no limit)"},
+  {"--no-extern", NULL, "refuse extern: scripts call no C functions (also TVL_NO_EXTERN=1)"},
   {"--reference", NULL, "run everything with the reference evaluator instead of the transformer"},
   {"--transformer", NULL, "compile every form and run it in the transformer (the default)"},
   {"--check", NULL, "run every form in both and report the first difference"},
@@ -236,39 +239,32 @@ static void cmd_env(shell *sh, const char *args) {
   sb_free(&b);
 }
 
-static bool parse_count(const char *s, int64_t lo, int64_t hi, int64_t *out) {
-  char *end;
-  errno = 0;
-  long long v = strtoll(s, &end, 10);
-  if (errno || end == s || *end || v < lo || v > hi) return false;
-  *out = v;
-  return true;
-}
-
 static void cmd_limit(shell *sh, const char *args) {
-  limits *l = &sh->s->w->lim;
+  strbuf b;
+  sb_init(&b);
   if (!args[0]) {
-    shell_printf(sh, "steps %lld\ndepth %d\nheap %lld\n",
-                 (long long)l->max_steps, l->max_depth, (long long)l->max_heap);
+    session_show_limits(sh->s, &b);
+    shell_printf(sh, "%s", b.s);
+    sb_free(&b);
     return;
   }
   char what[16];
-  int64_t v;
   const char *sp = strchr(args, ' ');
   size_t wl = sp ? (size_t)(sp - args) : strlen(args);
-  if (!sp || wl >= sizeof what) goto usage;
+  if (!sp || wl >= sizeof what) {
+    shell_message(sh, "usage: :limit [steps N | depth N | heap N | memory "
+                      "BYTES | time SECONDS]");
+    sh->nerrors++;
+    return;
+  }
   memcpy(what, args, wl);
   what[wl] = 0;
   while (*sp == ' ') sp++;
-  if (!strcmp(what, "steps") && parse_count(sp, 1, INT64_MAX / 2, &v)) l->max_steps = v;
-  else if (!strcmp(what, "depth") && parse_count(sp, 1, 1000000, &v)) l->max_depth = (int)v;
-  else if (!strcmp(what, "heap") && parse_count(sp, 0, (int64_t)1 << 24, &v)) l->max_heap = v;
-  else goto usage;
-  return;
-usage:
-  shell_message(sh, "usage: :limit [steps N | depth N | heap N] (steps at "
-                    "least 1, depth 1 to 1000000, heap 0 to 16777216)");
-  sh->nerrors++;
+  if (!session_parse_limit(sh->s, what, sp, &b)) {
+    shell_message(sh, "%s", b.s);
+    sh->nerrors++;
+  }
+  sb_free(&b);
 }
 
 /* ---- dispatch ------------------------------------------------------- */

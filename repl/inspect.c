@@ -49,7 +49,7 @@ bool isink_open(isink *o, shell *sh, const char *path) {
   o->sh = sh;
   sb_init(&o->buf);
   if (!path) return true;
-  o->f = fopen(path, "w");
+  o->f = safe_open(&o->file, path, 0644);
   if (!o->f) {
     shell_message(sh, "cannot write %s: %s", path, strerror(errno));
     sh->nerrors++;
@@ -61,7 +61,16 @@ bool isink_open(isink *o, shell *sh, const char *path) {
 bool isink_close(isink *o, const char *path) {
   isink_flush(o);
   sb_free(&o->buf);
-  if (o->f && fclose(o->f) != 0) o->failed = true;
+  if (o->f) {
+    /* a failed listing leaves the target as it was */
+    if (o->failed) {
+      int e = errno;
+      safe_abort(&o->file);
+      errno = e;
+    } else if (!safe_commit(&o->file)) {
+      o->failed = true;
+    }
+  }
   o->f = NULL;
   if (o->failed) {
     shell_message(o->sh, "cannot write %s: %s", path ? path : "the output",

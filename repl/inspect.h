@@ -30,6 +30,7 @@ const mprog *program_of(shell *sh, const char *name);
 typedef struct {
   shell *sh;
   FILE *f;
+  safe_file file;   /* the file being written (base/safefile.c) */
   strbuf buf;
   bool failed;
 } isink;

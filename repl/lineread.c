@@ -130,10 +130,22 @@ lineread *lr_new(bool interactive, const char *histfile) {
   return lr;
 }
 
+#ifdef HAVE_LIBEDIT
+/* The history goes to a file created exclusively beside the target, then
+ * renamed over it (base/safefile.c): a link planted at either name is
+ * never followed. */
+static void save_history(const char *path) {
+  safe_file sf;
+  if (!safe_open(&sf, path, 0600)) return;
+  if (write_history(sf.tmp) == 0) safe_commit(&sf);
+  else safe_abort(&sf);
+}
+#endif
+
 void lr_free(lineread *lr) {
   if (!lr) return;
 #ifdef HAVE_LIBEDIT
-  if (lr->edit && lr->histfile) write_history(lr->histfile);
+  if (lr->edit && lr->histfile) save_history(lr->histfile);
 #endif
   free(lr->histfile);
   free(lr);

@@ -5,6 +5,7 @@
 #include "shell.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,18 +25,24 @@ static void usage(FILE *to) {
               "it).  See tvl(1).\n");
 }
 
-static bool number_arg(const char *opt, const char *s, int64_t lo, int64_t hi,
-                       int64_t *out) {
-  char *end;
-  errno = 0;
-  long long v = s ? strtoll(s, &end, 10) : 0;
-  if (!s || errno || end == s || *end || v < lo || v > hi) {
-    fprintf(stderr, "tvl: %s needs a number from %lld to %lld\n", opt,
-            (long long)lo, (long long)hi);
-    return false;
+/* --max-steps N ... through the session's validation (lib/limits.c). */
+static bool is_limit_option(shell *sh, const char *opt) {
+  return !strncmp(opt, "--max-", 6) && !isnan(session_get_limit(sh->s, opt + 6));
+}
+
+static bool limit_arg(shell *sh, const char *opt, const char *s) {
+  const char *name = opt + 6;
+  strbuf err;
+  sb_init(&err);
+  bool ok = s && session_parse_limit(sh->s, name, s, &err);
+  if (!ok) {
+    if (!s) fprintf(stderr, "tvl: %s needs a number from ", opt);
+    else fprintf(stderr, "tvl: %s: ", opt);
+    if (!s) session_limit_range(name, &err);
+    fprintf(stderr, "%s\n", err.s);
   }
-  *out = v;
-  return true;
+  sb_free(&err);
+  return ok;
 }
 
 /* Seconds, fractions allowed: "0.5". */
@@ -56,7 +63,6 @@ typedef struct { bool is_expr; const char *text; } action;
 int main(int argc, char **argv) {
   shell sh;
   shell_init(&sh);
-  limits *lim = &sh.s->w->lim;
   VEC(action) actions = {0};
   bool force_repl = false, quiet = false;
   int stats = -1;
@@ -64,7 +70,6 @@ int main(int argc, char **argv) {
   bool options_done = false;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
-    int64_t v;
     if (options_done || a[0] != '-' || !strcmp(a, "-")) {
       action act = {false, a};
       VEC_PUSH(actions, act);
@@ -82,15 +87,10 @@ int main(int argc, char **argv) {
       force_repl = true;
     } else if (!strcmp(a, "-q")) {
       quiet = true;
-    } else if (!strcmp(a, "--max-steps")) {
-      if (!number_arg(a, i + 1 < argc ? argv[++i] : NULL, 1, INT64_MAX / 2, &v)) { status = 2; goto done; }
-      lim->max_steps = v;
-    } else if (!strcmp(a, "--max-depth")) {
-      if (!number_arg(a, i + 1 < argc ? argv[++i] : NULL, 1, 1000000, &v)) { status = 2; goto done; }
-      lim->max_depth = (int)v;
-    } else if (!strcmp(a, "--max-heap")) {
-      if (!number_arg(a, i + 1 < argc ? argv[++i] : NULL, 0, (int64_t)1 << 24, &v)) { status = 2; goto done; }
-      lim->max_heap = v;
+    } else if (is_limit_option(&sh, a)) {
+      if (!limit_arg(&sh, a, i + 1 < argc ? argv[++i] : NULL)) { status = 2; goto done; }
+    } else if (!strcmp(a, "--no-extern")) {
+      sh.s->w->no_extern = true;
     } else if (!strcmp(a, "--reference")) {
       sh.s->mode = MODE_REFERENCE;
     } else if (!strcmp(a, "--transformer")) {

@@ -3,7 +3,7 @@
 ## built and tested without the compiler: the engine's tests and benchmarks
 ## link only libtvlengine.la and libtvlbase.la.
 noinst_LTLIBRARIES += libtvlbase.la libtvlengine.la
-libtvlbase_la_SOURCES = base/base.h base/base.c
+libtvlbase_la_SOURCES = base/base.h base/base.c base/guard.c base/safefile.c
 libtvlengine_la_SOURCES = backend/engine/engine.h backend/engine/model.c \
 	backend/engine/kvcache.c backend/engine/hull.c backend/engine/exec.c \
 	backend/engine/safetensors.c

@@ -584,22 +584,23 @@ bool model_save(const model *m, const char *path, char *err, size_t errlen) {
   sb_putc(&h, '}');
   while (h.n % 8) sb_putc(&h, ' '); /* keeps the data 8-byte aligned */
 
-  strbuf tmp;
-  sb_init(&tmp);
-  sb_printf(&tmp, "%s.tmp", path);
-  FILE *f = fopen(tmp.s, "wb");
+  /* a new file beside the target, renamed over it (base/safefile.c) */
+  safe_file sf;
+  FILE *f = safe_open(&sf, path, 0644);
   bool ok = f != NULL;
   if (ok) {
     unsigned char len[8];
     put_le(len, h.n, 8);
     ok = fwrite(len, 1, 8, f) == 8 && fwrite(h.s, 1, h.n, f) == h.n;
     for (int i = 0; ok && i < ts.n; i++) ok = write_tensor(f, &ts.v[i]);
-    ok = (fclose(f) == 0) && ok;
-    if (ok && rename(tmp.s, path) != 0) ok = false;
-    if (!ok) remove(tmp.s);
+    if (ok) ok = safe_commit(&sf);
+    else {
+      int e = errno;
+      safe_abort(&sf);
+      errno = e;
+    }
   }
   if (!ok) fail(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-  sb_free(&tmp);
   sb_free(&h);
   VEC_FREE(ts);
   free(role);
