@@ -9,104 +9,24 @@
  */
 #include "config.h"
 
-#include "gen.h"
-
-#include "base/base.h"
+#include "gen-int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-enum { MAXV = 160, MAXPROC = 48, MAXTAB = 4, MAXPARAM = 3, NSYM = 6, MAXKEYS = 6 };
-
-/* contexts of an expression */
-enum {
-  C_FIX = 1,    /* the parent fixes the kind (an operand of arithmetic) */
-  C_WANT = 2,   /* the kind must be fixed (displayed, returned) */
-};
-
-typedef enum { K_INT, K_BOOL, K_SYM, K_VINT, K_VBOOL, K_VSYM } kind;
-
-enum { REC_NONE, REC_BODY, REC_TAIL, REC_VEC };
-
-static const char *const sym_pool[NSYM] = {"a", "b", "c", "d", "e", "f"};
-
-typedef struct {
-  char name[16];
-  kind k;
-  bool mut;      /* may be assigned */
-  bool fixed;    /* kind (a vector's element kind) known to the compiler */
-  bool wide;     /* an integer of unknown range: a global or a loop's */
-} var;
-
-typedef struct {
-  char name[16];
-  int np;
-  kind pk[MAXPARAM];
-  kind ret;
-  int rec;        /* REC_*: the first parameter bounds the recursion */
-  bool done;      /* its definition has been written */
-  bool pure;      /* no effects, no loops, no recursion: inlined */
-  bool lookups;   /* has table lookups or vector-ref, maybe in callees */
-  bool is_void;   /* ends in a statement: called only as one */
-  bool eqs;       /* has eq?, maybe in callees */
-} proc;
-
-typedef struct {
-  char name[16];
-  bool symkeys;
-  kind vk;
-  int n;
-  int keys[MAXKEYS], vals[MAXKEYS];
-  bool dflt;
-  int dval;
-} table;
-
-typedef struct {
-  uint64_t s;
-  const gen_opts *o;
-  strbuf b;
-  var v[MAXV];
-  int nv;
-  proc p[MAXPROC];
-  int np;
-  table t[MAXTAB];
-  int nt;
-  int fresh;
-  int budget;       /* nodes left for the form being written */
-  int loops;        /* loop nesting */
-  int trips;        /* product of the enclosing loops' trip bounds */
-  int self;         /* procedure being defined, -1 at top level */
-  bool impure;      /* the procedure being defined has effects */
-  bool lookups;     /* it has table lookups or vector-ref */
-  bool eqs;         /* it has eq? */
-  bool dirty;       /* something that can fail, or that reads what a
-                       statement can change, was written earlier in the
-                       statement being written */
-  bool top;         /* the next expression is a whole top-level form */
-  bool let_init;    /* the next expression is the value of a let binding */
-  int small;        /* > 0: integer constants of at most 1000 */
-  int andor;        /* > 0: inside an operand of and / or, or a case key */
-  int test;         /* > 0: inside a value that decides a branch */
-  int sym_arms;     /* > 0: in an arm of a symbol-valued conditional */
-  int safe;         /* > 0: write only expressions that cannot fail */
-  int pure;         /* > 0: write only expressions without effects */
-} gen;
-
 /* ---- randomness: splitmix64 ------------------------------------------ */
 
-static uint64_t rnd(gen *g) {
+uint64_t rnd(gen *g) {
   uint64_t z = (g->s += 0x9e3779b97f4a7c15u);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
   return z ^ (z >> 31);
 }
 
-static int rn(gen *g, int n) { return n > 0 ? (int)(rnd(g) % (uint64_t)n) : 0; }
-static bool chance(gen *g, int pct) { return rn(g, 100) < pct; }
-static bool on(const gen *g, unsigned flag) { return (g->o->enable & flag) != 0; }
+int rn(gen *g, int n) { return n > 0 ? (int)(rnd(g) % (uint64_t)n) : 0; }
+bool chance(gen *g, int pct) { return rn(g, 100) < pct; }
+bool on(const gen *g, uint64_t flag) { return (g->o->enable & flag) != 0; }
 
 uint64_t gen_seed_at(uint64_t base, uint64_t k) {
   gen g;
@@ -116,25 +36,21 @@ uint64_t gen_seed_at(uint64_t base, uint64_t k) {
 
 /* ---- output ------------------------------------------------------------ */
 
-static void out(gen *g, const char *fmt, ...) TVL_PRINTF(2, 3);
-static void out(gen *g, const char *fmt, ...) {
+void out(gen *g, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   sb_vprintf(&g->b, fmt, ap);
   va_end(ap);
 }
 
-static void fresh_name(gen *g, const char *prefix, char *dst) {
+void fresh_name(gen *g, const char *prefix, char *dst) {
   snprintf(dst, 16, "%s%d", prefix, ++g->fresh);
 }
 
-static bool is_vec(kind k) { return k >= K_VINT; }
-static kind vec_of(kind k) { return (kind)(k + K_VINT); }
-static kind elem_of(kind k) { return (kind)(k - K_VINT); }
 
 /* ---- scope -------------------------------------------------------------- */
 
-static var *push_var(gen *g, const char *prefix, kind k, bool mut, bool fixed) {
+var *push_var(gen *g, const char *prefix, kind k, bool mut, bool fixed) {
   if (g->nv == MAXV) g->nv--;   /* never happens with the budgets used */
   var *v = &g->v[g->nv++];
   fresh_name(g, prefix, v->name);
@@ -145,7 +61,7 @@ static var *push_var(gen *g, const char *prefix, kind k, bool mut, bool fixed) {
   return v;
 }
 
-static var *pick_var(gen *g, kind k, int ctx, bool want_mut) {
+var *pick_var(gen *g, kind k, int ctx, bool want_mut) {
   int idx[MAXV], n = 0;
   bool open_ok = !(ctx & C_WANT) || on(g, GEN_OPEN_KINDS);
   for (int i = 0; i < g->nv; i++) {
@@ -157,7 +73,7 @@ static var *pick_var(gen *g, kind k, int ctx, bool want_mut) {
 
 /* ---- constants ------------------------------------------------------- */
 
-static int32_t int_const(gen *g) {
+int32_t int_const(gen *g) {
   static const int32_t edge[] = {
       2147483647, -2147483647 - 1, 2147483646, -2147483647, 46340, 46341,
       -46341, 65536, -65536, 1073741824, -1073741824, 1000000, 99999};
@@ -174,11 +90,11 @@ static int32_t divisor_const(gen *g) {
   return d[rn(g, N_OF(d))];
 }
 
-static void out_sym(gen *g, int s, bool quote) {
+void out_sym(gen *g, int s, bool quote) {
   out(g, "%s%s", quote ? "'" : "", sym_pool[s]);
 }
 
-static void out_scalar_const(gen *g, kind k) {
+void out_scalar_const(gen *g, kind k) {
   switch (k) {
   case K_INT: out(g, "%d", (int)int_const(g)); break;
   case K_BOOL: out(g, chance(g, 50) ? "#t" : "#f"); break;
@@ -188,9 +104,9 @@ static void out_scalar_const(gen *g, kind k) {
 
 /* ---- expressions ------------------------------------------------------ */
 
-static bool g_expr(gen *g, kind k, int d, int ctx);
-static void g_stmt(gen *g, int d);
-static void g_stmts(gen *g, int d, int n);
+bool g_expr(gen *g, kind k, int d, int ctx);
+void g_stmt(gen *g, int d);
+void g_stmts(gen *g, int d, int n);
 
 static int leaf_depth(gen *g, int d) { return g->budget <= 0 ? 0 : d; }
 
@@ -216,7 +132,7 @@ static int vec_len_const(gen *g) {
 
 /* A new vector, (vector e ...) or (make-vector n fill).  Making one is
  * an effect: where effects are not allowed (see g_expr), a variable. */
-static bool g_vec_new(gen *g, kind k, int d) {
+bool g_vec_new(gen *g, kind k, int d) {
   kind e = elem_of(k);
   var *v = g->pure ? pick_var(g, k, C_WANT, false) : NULL;
   if (v) {
@@ -230,7 +146,8 @@ static bool g_vec_new(gen *g, kind k, int d) {
     int n = 1 + rn(g, 4);
     for (int i = 0; i < n; i++) {
       out(g, " ");
-      g_expr(g, e, d - 1, C_WANT);
+      bool mixed = on(g, GEN_MIXED_KINDS) && !g->safe && chance(g, 4);
+      g_expr(g, mixed ? (kind)rn(g, 3) : e, d - 1, C_WANT);
     }
     out(g, ")");
   } else {
@@ -241,15 +158,17 @@ static bool g_vec_new(gen *g, kind k, int d) {
       g_expr(g, K_INT, d - 1, C_FIX);
       out(g, on(g, GEN_EMPTY_VECTORS) ? ")" : "))");
     }
-    out(g, " ");
-    g_expr(g, e, d - 1, C_WANT);
+    if (e != K_INT || chance(g, 80)) {   /* the fill is 0 by default */
+      out(g, " ");
+      g_expr(g, e, d - 1, C_WANT);
+    }
     out(g, ")");
   }
   g->dirty = true;
   return true;
 }
 
-static bool g_leaf(gen *g, kind k, int ctx) {
+bool g_leaf(gen *g, kind k, int ctx) {
   if (!is_vec(k)) return g_var_or_const(g, k, ctx);
   var *v = pick_var(g, k, ctx, false);
   if (v && chance(g, 85)) {
@@ -273,7 +192,7 @@ static void sym_arms(gen *g, kind k, int step) {
 }
 
 /* A test: a value that decides a branch. */
-static void g_test(gen *g, int d) {
+void g_test(gen *g, int d) {
   g->test++;
   g_expr(g, K_BOOL, d - 1, 0);
   g->test--;
@@ -425,7 +344,6 @@ static bool g_when_set(gen *g, kind k, int d, int ctx) {
 
 /* ---- calls ------------------------------------------------------------ */
 
-static void g_top_call(gen *g, int pi);
 
 /* Calls of procedures with effects only where effects are allowed (see
  * g_expr); of procedures with lookups only where lookups are. */
@@ -442,7 +360,7 @@ static bool callable(const gen *g, int i) {
   return g->p[i].done || (g->self >= 0 && on(g, GEN_FORWARD_CALLS));
 }
 
-static int pick_proc(gen *g, kind ret) {
+int pick_proc(gen *g, kind ret) {
   int idx[MAXPROC], n = 0;
   for (int i = 0; i < g->np; i++)
     if (g->p[i].ret == ret && !g->p[i].is_void && callable(g, i) &&
@@ -469,7 +387,7 @@ static void g_rec_bound(gen *g, const proc *p, int d) {
 /* Arguments.  A pure procedure is inlined, and the compiler then
  * evaluates an argument only where the body uses it: unless
  * GEN_LAZY_ARGS, the arguments of such calls cannot fail. */
-static void g_args(gen *g, const proc *p, int d) {
+void g_args(gen *g, const proc *p, int d) {
   bool safe = p->pure && !on(g, GEN_LAZY_ARGS);
   if (!p->pure) g->impure = true;
   g->safe += safe;
@@ -580,7 +498,7 @@ static bool g_vector_length(gen *g, int d) {
 
 /* ---- integers --------------------------------------------------------- */
 
-static void g_operands(gen *g, kind k, int d, int n) {
+void g_operands(gen *g, kind k, int d, int n) {
   for (int i = 0; i < n; i++) {
     out(g, " ");
     g_expr(g, k, d - 1, C_FIX);
@@ -969,7 +887,7 @@ static bool g_expr_at(gen *g, kind k, int d, int ctx);
  * included: unless GEN_HOISTED_CALLS, an expression that starts after
  * something that could fail or that read what a statement can change
  * (g->dirty) has no effects anywhere inside. */
-static bool g_expr(gen *g, kind k, int d, int ctx) {
+bool g_expr(gen *g, kind k, int d, int ctx) {
   int pure = g->dirty && !on(g, GEN_HOISTED_CALLS);
   g->pure += pure;
   bool fixed = g_expr_at(g, k, d, ctx);
@@ -984,6 +902,8 @@ static bool g_expr_at(gen *g, kind k, int d, int ctx) {
   g->top = g->let_init = false;
   if (g->safe) return g_safe_expr(g, k, d, ctx, let_init);
   if (d <= 0 || chance(g, 15)) return g_leaf(g, k, ctx);
+  bool fixed;
+  if (chance(g, 14) && gl_expr(g, k, d, ctx, &fixed)) return fixed;
   int r = rn(g, 100);
   bool st = g->o->structured;
   if (r < 10) return g_if(g, k, d, ctx);
@@ -1073,11 +993,12 @@ static void g_call_stmt(gen *g, int d) {
   }
 }
 
-static void g_stmt(gen *g, int d) {
+void g_stmt(gen *g, int d) {
   d = leaf_depth(g, d);
   g->budget--;
   g->impure = true;
   g->dirty = false;
+  if (chance(g, 15) && gl_stmt(g, d)) return;
   int r = rn(g, 100), lim = trip_limit(g);
   if (r < 22) g_set(g, d);
   else if (r < 40) g_vector_set(g, d);
@@ -1100,7 +1021,7 @@ static void g_stmt(gen *g, int d) {
   }
 }
 
-static void g_stmts(gen *g, int d, int n) {
+void g_stmts(gen *g, int d, int n) {
   for (int i = 0; i < n; i++) {
     out(g, " ");
     g_stmt(g, d);
@@ -1200,12 +1121,12 @@ static void new_signature(gen *g, proc *p) {
 
 /* The parameters; those of a recursive procedure are fixed and never
  * assigned (the first one bounds the recursion). */
-static void open_params(gen *g, const proc *p) {
+static void open_params(gen *g, const proc *p, bool lam) {
   bool rec = p->rec != REC_NONE;
-  out(g, "(define (%s", p->name);
+  out(g, lam ? "(define %s (lambda (" : "(define (%s", p->name);
   for (int i = 0; i < p->np; i++) {
     var *v = push_var(g, "p", p->pk[i], g->o->structured && !rec, rec);
-    out(g, " %s", v->name);
+    out(g, lam && !i ? "%s" : " %s", v->name);
   }
   out(g, ")");
 }
@@ -1244,7 +1165,7 @@ static void g_rec_vec(gen *g, proc *p, int d) {
   out(g, " (+ (%s %s (+ %s 1)) (vector-ref %s %s))))", p->name, v, i, v, i);
 }
 
-static void g_proc_def(gen *g, int pi) {
+void g_proc_def(gen *g, int pi) {
   proc *p = &g->p[pi];
   int mark = g->nv, d = g->o->max_depth;
   g->self = pi;
@@ -1254,18 +1175,29 @@ static void g_proc_def(gen *g, int pi) {
   g->budget = 40;
   g->loops = 0;
   g->trips = 1;
-  open_params(g, p);
+  bool lam = on(g, GEN_LAMBDA) && chance(g, 15);
+  open_params(g, p, lam);
   if (p->rec == REC_BODY) g_rec_body(g, p, d);
   else if (p->rec == REC_TAIL) g_rec_tail(g, p, d);
   else if (p->rec == REC_VEC) g_rec_vec(g, p, d);
   else {
+    if (on(g, GEN_LETREC) && chance(g, 20)) {
+      /* a local definition at the start of the body */
+      char w[16];
+      fresh_name(g, "w", w);
+      out(g, " (define %s ", w);
+      g_expr(g, K_INT, d - 1, C_FIX);   /* w is not seen in its own value */
+      out(g, ")");
+      var *v = push_var(g, "", K_INT, g->o->structured, true);
+      memcpy(v->name, w, sizeof w);
+    }
     if (g->o->structured && chance(g, 60)) g_stmts(g, d, 1 + rn(g, 2));
     out(g, " ");
     if (p->is_void) g_stmt(g, d);
     else g_expr(g, p->ret, d, C_WANT);
     out(g, ")");
   }
-  out(g, "\n");
+  out(g, lam ? ")\n" : "\n");
   p->pure = !g->impure;
   p->lookups = g->lookups;
   p->eqs = g->eqs;
@@ -1280,7 +1212,7 @@ static void g_proc_def(gen *g, int pi) {
  * procedure's own program with the arguments in its prompt.  Arguments
  * that would be refused there (see GEN_FOREIGN_SYMBOLS, GEN_BOOL_ARGS) are
  * bound by a let around the call instead. */
-static void g_top_call(gen *g, int pi) {
+void g_top_call(gen *g, int pi) {
   const proc *p = &g->p[pi];
   strbuf args;
   sb_init(&args);
@@ -1330,6 +1262,7 @@ static void g_top_expr(gen *g) {
   g->loops = 0;
   g->trips = 1;
   g->dirty = false;
+  if (chance(g, 15) && gl_top(g)) return;
   int r = rn(g, 100);
   bool st = g->o->structured;
   int pi = g->np ? rn(g, g->np) : -1;
@@ -1388,10 +1321,13 @@ char *gen_program(uint64_t seed, const gen_opts *o) {
   g.np = o->nprocs + rn(&g, 3);
   if (g.np > MAXPROC) g.np = MAXPROC;
   for (int i = 0; i < g.np; i++) new_signature(&g, &g.p[i]);
+  gl_prelude(&g);
   for (int i = 0; i < g.np; i++) {
     g_proc_def(&g, i);
     if (chance(&g, 40)) g_top_expr(&g);
+    if (i == g.np / 2) gl_later(&g);
   }
+  gl_later(&g);
   for (int i = o->nexprs + rn(&g, 3); i > 0; i--) g_top_expr(&g);
   return sb_detach(&g.b);
 }
@@ -1400,12 +1336,11 @@ char *gen_program(uint64_t seed, const gen_opts *o) {
 
 static const struct {
   const char *name;
-  unsigned bit;
+  uint64_t bit;
 } flag_names[] = {
     {"var-division", GEN_VAR_DIVISION},     {"deep-recursion", GEN_DEEP_RECURSION},
     {"forward-calls", GEN_FORWARD_CALLS},   {"foreign-symbols", GEN_FOREIGN_SYMBOLS},
-    {"bool-args", GEN_BOOL_ARGS},
-    {"open-kinds", GEN_OPEN_KINDS},
+    {"bool-args", GEN_BOOL_ARGS},           {"open-kinds", GEN_OPEN_KINDS},
     {"general-mul", GEN_GENERAL_MUL},       {"lazy-args", GEN_LAZY_ARGS},
     {"hoisted-calls", GEN_HOISTED_CALLS},   {"nary-arith", GEN_NARY_ARITH},
     {"lazy-lets", GEN_LAZY_LETS},           {"sym-effects", GEN_SYM_EFFECTS},
@@ -1413,18 +1348,27 @@ static const struct {
     {"andor-eq", GEN_ANDOR_EQ},             {"same-arms", GEN_SAME_ARMS},
     {"empty-vectors", GEN_EMPTY_VECTORS},   {"vector-select", GEN_VECTOR_SELECT},
     {"case-lists", GEN_CASE_LISTS},         {"let-in-let", GEN_LET_IN_LET},
+    {"bitwise", GEN_BITWISE},               {"expt", GEN_EXPT},
+    {"predicates", GEN_PREDICATES},         {"strings", GEN_STRINGS},
+    {"vector-fill", GEN_VECTOR_FILL},       {"lambda", GEN_LAMBDA},
+    {"letrec", GEN_LETREC},                 {"quote", GEN_QUOTE},
+    {"mixed-kinds", GEN_MIXED_KINDS},       {"unbound", GEN_UNBOUND},
+    {"forward-globals", GEN_FORWARD_GLOBALS}, {"mutual-tail", GEN_MUTUAL_TAIL},
+    {"redefine", GEN_REDEFINE},             {"errors", GEN_ERRORS},
+    {"extern", GEN_EXTERN},                 {"logior", GEN_LOGIOR},
     {"all", GEN_ALL},
 };
 
 const char *gen_flag_names(void) {
-  return "var-division deep-recursion forward-calls foreign-symbols "
-         "bool-args open-kinds general-mul lazy-args "
-         "hoisted-calls nary-arith lazy-lets sym-effects test-lookups andor-eq "
-         "call-stmts empty-vectors vector-select case-lists let-in-let same-arms "
-         "all";
+  static char names[1024];
+  if (!names[0])
+    for (int i = 0; i < N_OF(flag_names); i++)
+      snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+               i ? " " : "", flag_names[i].name);
+  return names;
 }
 
-bool gen_parse_flags(const char *list, unsigned *flags) {
+bool gen_parse_flags(const char *list, uint64_t *flags) {
   const char *p = list;
   while (*p) {
     size_t n = strcspn(p, ", ");

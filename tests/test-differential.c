@@ -1,30 +1,47 @@
 /* test-differential.c - random programs, transformer against reference.
  *
- * Every generated program (tests/gen.c) runs three times:
- *  1. in a session in check mode: each form runs in the transformer, is
- *     undone, and runs in the reference evaluator; any difference in
- *     output, value or kind of error is an error of kind "check";
- *  2. and 3. in transformer mode with the hull and with the brute-force
- *     KV cache: both must print the same text, give the same values and
- *     errors and generate the same number of tokens, form by form (the
- *     brute run only when the hull's made at most BRUTE_MAX_TOKENS).
+ * Every generated program (tests/gen.c, tests/gen-lang.c) runs, form by
+ * form, in two sessions in lockstep, as a script runs (the names it
+ * defines known up front):
+ *  1. the reference evaluator;
+ *  2. the transformer with the hull KV cache.  Each form is either
+ *     - refused: the transformer cannot compile it (mixed kinds, a
+ *       non-constant exponent, ...).  Counted by reason, not a failure;
+ *       the form then runs in the evaluator in that session too, so both
+ *       go on from the same state (as --check keeps the evaluator's);
+ *     - accepted, and then it must give what the evaluator gives: the
+ *       same output, then the same value or the same kind of error (an
+ *       error the transformer reports before running, worded as the
+ *       evaluator's, counts by the kind it names).  Anything else is a
+ *       wrong answer and fails the program;
+ *  3. when the hull run made at most BRUTE_MAX_TOKENS tokens, the
+ *     transformer with the brute-force KV cache, which must agree with
+ *     the hull exactly (text, values, errors, tokens), form by form.
  * Each program runs in a child process (a crash or a hang fails that
  * program only), two or more at a time.
  *
  * TAP: one line per program, with the program's own seed; a failure
- * prints the difference and the whole program.  Usage:
+ * prints the difference and the whole program.  At the end (and every
+ * --progress K programs) "# " lines give the figures: programs generated,
+ * accepted whole, matched, with wrong answers; the same for forms; the
+ * refusals by reason (names and numbers replaced by X and N, kinds by K,
+ * so that they group); the evaluator's errors by kind.  Usage:
  *   test-differential [--loop-free N] [--structured N] [--seed S]
- *                     [--jobs J] [--enable FLAGS] [--timeout SECS]
- *                     [--milp MS] [--milp-every K]
- *   test-differential --soak N            N structured programs, TVL_SEED
+ *                     [--jobs J] [--enable FLAGS] [--disable FLAGS] [--all]
+ *                     [--timeout SECS] [--milp MS] [--milp-every K]
+ *                     [--progress K]
+ *   test-differential --soak N            N programs (N/8 structured), TVL_SEED
  *   test-differential --print SEED [--structured]   show one program
  *   test-differential --run-seed SEED [--structured] run one program
  *   test-differential --file FILE         run a program from a file
- * --verbose shows every form of the check run on stderr.
- * Without options: 2000 loop-free and 300 structured programs from a fixed
+ *   test-differential --vocabulary N      names heading forms (gen-coverage.sh)
+ *   test-differential --list-flags
+ * --verbose shows every form of both runs on stderr.
+ * Without options: 2650 loop-free and 350 structured programs from a fixed
  * seed, then as many again from TVL_SEED when it is set, with the
- * constructs of GEN_DEFAULT (tests/gen.h).  TVL_GEN_ENABLE (or --enable)
- * adds those left out by default.
+ * constructs of GEN_DEFAULT (tests/gen.h: all but GEN_KNOWN_BUGS); --all
+ * (and make soak) generates every construct.  TVL_GEN_ENABLE (or
+ * --enable) adds constructs, --disable takes them out.
  */
 #include "config.h"
 
@@ -32,6 +49,7 @@
 #include "lib/session.h"
 #include "tap.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -51,11 +69,13 @@ static bool verbose;   /* --verbose: every form of the check run, on stderr */
 static double milp_secs = 0.2;
 static int milp_every = 10;
 
-/* ---- running a program in a session ---------------------------------- */
+/* ---- running a program in lockstep ------------------------------------ */
 
 typedef struct {
   bool ok;
+  bool refused;     /* the transformer refused it (see refusal_reason) */
   char *kind;       /* error kind */
+  char *msg;        /* error message */
   char *diag;       /* error, with its place */
   strbuf out;       /* what the form displayed */
   strbuf text;      /* its value */
@@ -67,11 +87,19 @@ typedef struct {
   int64_t tokens;
 } prog_log;
 
+/* Counts by name: error kinds of the evaluator, refusals by reason. */
+enum { MAX_NAMES = 64, NAME_LEN = 96 };
 typedef struct {
-  int forms, errors, check_failures;
+  int n;
+  struct { char name[NAME_LEN]; int n; } v[MAX_NAMES];
+} counts;
+
+typedef struct {
+  int forms, errors;        /* forms run; of them, the evaluator's errors */
+  int accepted, matched;    /* forms the transformer ran; gave the answer */
+  int refused, wrong;       /* forms it refused; gave another answer */
   int64_t tokens;
-  int nkinds;
-  struct { char name[24]; int n; } kinds[16];
+  counts kinds, reasons;
 } stats;
 
 static void capture(void *ctx, const char *s, size_t n) {
@@ -97,6 +125,97 @@ static char *xstrdup_or_null(const char *s) {
   return d;
 }
 
+static void count_name(counts *c, const char *name, int n) {
+  for (int i = 0; i < c->n; i++)
+    if (!strcmp(c->v[i].name, name)) {
+      c->v[i].n += n;
+      return;
+    }
+  int i = c->n < MAX_NAMES ? c->n++ : MAX_NAMES - 1;
+  if (i == MAX_NAMES - 1 && c->n == MAX_NAMES && strcmp(c->v[i].name, "(other)")) {
+    snprintf(c->v[i].name, NAME_LEN, "(other)");
+    c->v[i].n = 0;
+  }
+  if (c->v[i].n == 0) snprintf(c->v[i].name, NAME_LEN, "%s", name);
+  c->v[i].n += n;
+}
+
+/* ---- refusals and the kinds of errors --------------------------------- */
+
+/* The transformer reports two things as "compile" errors: that it cannot
+ * compile a form (a refusal: the form runs with --reference), and errors
+ * of the program found before running, worded as the evaluator would.
+ * The second are compared with the evaluator by the kind they name. */
+static const char *claimed_kind(const char *kind, const char *msg) {
+  static const struct { const char *text, *kind; } claims[] = {
+      {"unbound variable", "unbound"},
+      {"is used before it is given a value", "unbound"},
+      {"argument", "arity"},   /* "f takes 2 arguments, but 1 was given" */
+      {"division by zero", "division"},
+      {"integer overflow", "overflow"},
+      {"out of range", "bounds"},
+      {"must be", "type"},
+      {"not a procedure", "procedure"},
+      {"too deep", "depth"},
+  };
+  if (strcmp(kind, "compile") && strcmp(kind, "incomplete")) return kind;
+  if (strstr(msg, "cannot compile") || strstr(msg, "compiled code") ||
+      strstr(msg, "not supported") || strstr(msg, "too many") ||
+      strstr(msg, "internal error") || strstr(msg, "nested"))
+    return NULL;
+  for (size_t i = 0; i < sizeof claims / sizeof claims[0]; i++)
+    if (strstr(msg, claims[i].text)) return claims[i].kind;
+  return NULL;
+}
+
+/* A refusal's reason, the same for every program: without the common
+ * preamble and advice, names and numbers replaced by X and N. */
+static void refusal_reason(const char *msg, char *dst, size_t cap) {
+  static const char *const pre = "cannot compile this into a transformer: ";
+  if (!strncmp(msg, pre, strlen(pre))) msg += strlen(pre);
+  size_t n = 0;
+  const char *p = msg;
+  while (*p && n + 2 < cap) {
+    if (!strncmp(p, " (run it with", 13) || !strncmp(p, ": compiled code needs", 21))
+      break;
+    bool word_start = p == msg || !(isalnum((unsigned char)p[-1]) || p[-1] == '-' ||
+                                    p[-1] == '?' || p[-1] == '!' || p[-1] == '*');
+    if (isdigit((unsigned char)*p) || (*p == '-' && isdigit((unsigned char)p[1]) && word_start)) {
+      if (*p == '-') p++;
+      while (isdigit((unsigned char)*p)) p++;
+      dst[n++] = 'N';
+      continue;
+    }
+    if (word_start && isalpha((unsigned char)*p)) {
+      /* a generated name: letters then digits (f12, x3, lp7) */
+      const char *q = p;
+      while (isalpha((unsigned char)*q)) q++;
+      if (isdigit((unsigned char)*q)) {
+        while (isalnum((unsigned char)*q) || *q == '?' || *q == '!') q++;
+        dst[n++] = 'X';
+        p = q;
+        continue;
+      }
+    }
+    dst[n++] = *p++;
+  }
+  while (n && (dst[n - 1] == ' ' || dst[n - 1] == ':' || dst[n - 1] == ',')) n--;
+  dst[n] = 0;
+  /* "is an integer here but a symbol elsewhere": one reason, mixed kinds */
+  static const char *const kinds[] = {"an integer", "a boolean", "a symbol",
+                                      "a vector", "a string", "the unspecified value"};
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+    char *at;
+    size_t k = strlen(kinds[i]);
+    while ((at = strstr(dst, kinds[i])) != NULL) {
+      at[0] = 'K';
+      memmove(at + 1, at + k, strlen(at + k) + 1);
+    }
+  }
+}
+
+/* ---- one form, one session ----------------------------------------------- */
+
 static void log_form(prog_log *pl, session *s, const form_result *r,
                      const strbuf *out) {
   form_log f;
@@ -109,9 +228,12 @@ static void log_form(prog_log *pl, session *s, const form_result *r,
   if (!r->ok) {
     strbuf d;
     sb_init(&d);
-    session_diag(s, r->err.loc, "error", r->err.msg ? r->err.msg : "?", &d);
+    const char *msg = r->err.msg ? r->err.msg : "?";
+    session_diag(s, r->err.loc, "error", msg, &d);
     f.diag = sb_detach(&d);
     f.kind = xstrdup_or_null(r->err.kind ? r->err.kind : "?");
+    f.msg = xstrdup_or_null(msg);
+    f.refused = s->mode == MODE_TRANSFORMER && !claimed_kind(f.kind, f.msg);
   }
   f.tokens = r->tokens;
   pl->tokens += r->tokens;
@@ -121,6 +243,7 @@ static void log_form(prog_log *pl, session *s, const form_result *r,
 static void free_log(prog_log *pl) {
   for (int i = 0; i < pl->v.n; i++) {
     free(pl->v.v[i].kind);
+    free(pl->v.v[i].msg);
     free(pl->v.v[i].diag);
     sb_free(&pl->v.v[i].out);
     sb_free(&pl->v.v[i].text);
@@ -128,76 +251,89 @@ static void free_log(prog_log *pl) {
   VEC_FREE(pl->v);
 }
 
-/* Runs every form of src; false (and why in err) on a syntax error. */
-static bool run_program(const char *src, run_mode m, bool brute, prog_log *pl,
-                        strbuf *err) {
-  strbuf out;
-  sb_init(&out);
-  session *s = open_session(m, brute, &out);
+typedef VEC(rd_form) form_vec;
+
+/* A program read into one session's symbols; false (and why in err) on
+ * a syntax error. */
+static bool read_forms(session *s, const char *src, form_vec *fv, int_vec *names,
+                       strbuf *err) {
   int file = src_add(&s->w->src, "<gen>");
   reader *rd = rd_new(&s->w->syms, &s->w->src, file);
   rd_feed(rd, src, strlen(src));
   rd_eof(rd);
-  bool ok = true;
   while (rd_has_form(rd)) {
     rd_form f = rd_take(rd);
-    form_result r;
-    form_result_init(&r);
-    sb_clear(&out);
-    session_eval(s, &f, NULL, 0, &r);
-    log_form(pl, s, &r, &out);
-    form_result_free(&r);
+    if (names) session_collect_defines(s, f.form, names);
+    VEC_PUSH(*fv, f);
   }
-  if (rd_status_of(rd) == RD_ERROR) {
+  bool ok = rd_status_of(rd) != RD_ERROR;
+  if (!ok && err) {
     srcloc loc;
     const char *msg = rd_error(rd, &loc);
     session_diag(s, loc, "syntax error", msg, err);
-    ok = false;
   }
   rd_free(rd);
-  session_free(s);
-  sb_free(&out);
   return ok;
 }
 
-static void count_kind(stats *st, const char *kind) {
-  for (int i = 0; i < st->nkinds; i++)
-    if (!strcmp(st->kinds[i].name, kind)) {
-      st->kinds[i].n++;
-      return;
-    }
-  if (st->nkinds == 16) return;
-  snprintf(st->kinds[st->nkinds].name, sizeof st->kinds[0].name, "%s", kind);
-  st->kinds[st->nkinds++].n = 1;
+static void free_forms(form_vec *fv, int from) {
+  for (int i = from; i < fv->n; i++) arena_free(&fv->v[i].mem);
+  VEC_FREE(*fv);
 }
 
-static void show_log(const prog_log *pl) {
-  for (int i = 0; i < pl->v.n; i++) {
-    const form_log *f = &pl->v.v[i];
-    fprintf(stderr, "form %d: %lld tokens, printed \"%s\"", i + 1,
-            (long long)f->tokens, f->out.s ? f->out.s : "");
-    if (f->ok) fprintf(stderr, ", value %s\n", f->text.s ? f->text.s : "(none)");
-    else fprintf(stderr, ", %s error:\n%s", f->kind, f->diag);
-  }
-}
+/* A session running a program form by form, as a script does (the names
+ * the program defines are known up front). */
+typedef struct {
+  session *s;
+  strbuf out;
+  form_vec forms, again;   /* again: the same forms, to rerun refused ones */
+  int_vec names;
+  prog_log log;
+} runner_s;
 
-/* Check mode: every form must agree with the reference evaluator. */
-static bool check_pass(const prog_log *pl, stats *st, strbuf *why) {
-  bool ok = true;
-  if (verbose) show_log(pl);
-  for (int i = 0; i < pl->v.n; i++) {
-    const form_log *f = &pl->v.v[i];
-    st->forms++;
-    if (f->ok) continue;
-    st->errors++;
-    count_kind(st, f->kind);
-    if (strcmp(f->kind, "check")) continue;
-    st->check_failures++;
-    sb_printf(why, "check mode, form %d:\n%s", i + 1, f->diag);
-    ok = false;
-  }
+static bool rs_open(runner_s *r, const char *src, run_mode m, bool brute, strbuf *err) {
+  memset(r, 0, sizeof *r);
+  sb_init(&r->out);
+  r->s = open_session(m, brute, &r->out);
+  bool ok = read_forms(r->s, src, &r->forms, &r->names, err);
+  if (ok && m == MODE_TRANSFORMER) read_forms(r->s, src, &r->again, NULL, NULL);
   return ok;
 }
+
+static void rs_close(runner_s *r) {
+  free_forms(&r->forms, 0);
+  free_forms(&r->again, 0);
+  VEC_FREE(r->names);
+  free_log(&r->log);
+  session_free(r->s);
+  sb_free(&r->out);
+}
+
+static void rs_eval(runner_s *r, rd_form *f, prog_log *pl) {
+  form_result res;
+  form_result_init(&res);
+  sb_clear(&r->out);
+  session_eval(r->s, f, r->names.v, r->names.n, &res);
+  log_form(pl, r->s, &res, &r->out);
+  form_result_free(&res);
+}
+
+/* Runs form i.  A form the transformer refuses then runs in the reference
+ * evaluator, in the same session, so that the session goes on as the
+ * reference one does (as --check keeps the evaluator's result). */
+static void rs_step(runner_s *r, int i) {
+  rs_eval(r, &r->forms.v[i], &r->log);
+  r->forms.v[i].mem = (arena){0};
+  if (r->s->mode != MODE_TRANSFORMER || !r->log.v.v[r->log.v.n - 1].refused) return;
+  prog_log again = {{0}, 0};
+  r->s->mode = MODE_REFERENCE;
+  rs_eval(r, &r->again.v[i], &again);
+  r->again.v[i].mem = (arena){0};
+  r->s->mode = MODE_TRANSFORMER;
+  free_log(&again);
+}
+
+/* ---- comparing ------------------------------------------------------------ */
 
 static bool same_sb(const strbuf *a, const strbuf *b) {
   return a->n == b->n && (!a->n || !memcmp(a->s, b->s, a->n));
@@ -207,11 +343,74 @@ static bool same_str(const char *a, const char *b) {
   return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
-static void show_form(strbuf *why, const char *cache, const form_log *f) {
-  sb_printf(why, "  %s: %s, %lld tokens, printed \"%s\"", cache,
-            f->ok ? "ok" : "failed", (long long)f->tokens, f->out.s ? f->out.s : "");
+static void show_form(strbuf *why, const char *who, const form_log *f) {
+  sb_printf(why, "  %s: %s, %lld tokens, printed \"", who,
+            f->ok ? "ok" : f->refused ? "refused" : "failed", (long long)f->tokens);
+  for (size_t i = 0; i < f->out.n && i < 300; i++)
+    sb_printf(why, f->out.s[i] == '\n' ? "\\n" : "%c", f->out.s[i]);
+  sb_printf(why, "%s\"", f->out.n > 300 ? "..." : "");
   if (f->ok) sb_printf(why, ", value %s\n", f->text.s ? f->text.s : "(none)");
-  else sb_printf(why, ", %s", f->diag);
+  else sb_printf(why, ", %s error:\n%s", f->kind, f->diag);
+}
+
+static void show_log(const char *who, const prog_log *pl) {
+  strbuf b;
+  sb_init(&b);
+  for (int i = 0; i < pl->v.n; i++) {
+    sb_printf(&b, "form %d:", i + 1);
+    show_form(&b, who, &pl->v.v[i]);
+  }
+  fputs(b.s ? b.s : "", stderr);
+  sb_free(&b);
+}
+
+/* The transformer's form t against the evaluator's r: what a user sees
+ * (output, then the value or the kind of error) must be the same.  NULL
+ * when it is, else what differs. */
+static const char *wrong_answer(const form_log *t, const form_log *r) {
+  if (!same_sb(&t->out, &r->out)) return "the output differs";
+  if (t->ok != r->ok)
+    return t->ok ? "the transformer succeeded where the evaluator failed"
+                 : "the transformer failed where the evaluator succeeded";
+  if (t->ok) return same_sb(&t->text, &r->text) ? NULL : "the values differ";
+  const char *tk = claimed_kind(t->kind, t->msg);
+  return tk && !strcmp(tk, r->kind) ? NULL : "the errors are of different kinds";
+}
+
+/* Classifies every form of the transformer's log against the evaluator's;
+ * false and why at the first wrong answer. */
+static bool compare_runs(const prog_log *t, const prog_log *r, stats *st,
+                         strbuf *why) {
+  bool ok = true;
+  for (int i = 0; i < t->v.n && i < r->v.n; i++) {
+    const form_log *x = &t->v.v[i], *y = &r->v.v[i];
+    st->forms++;
+    if (!y->ok) {
+      st->errors++;
+      count_name(&st->kinds, y->kind, 1);
+    }
+    if (x->refused) {
+      char reason[NAME_LEN];
+      refusal_reason(x->msg, reason, sizeof reason);
+      st->refused++;
+      count_name(&st->reasons, reason, 1);
+      continue;
+    }
+    st->accepted++;
+    const char *w = wrong_answer(x, y);
+    if (!w) {
+      st->matched++;
+      continue;
+    }
+    st->wrong++;
+    if (ok) {
+      sb_printf(why, "form %d: %s\n", i + 1, w);
+      show_form(why, "transformer", x);
+      show_form(why, "evaluator  ", y);
+    }
+    ok = false;
+  }
+  return ok;
 }
 
 /* Brute and hull caches: the same text, values, errors and tokens. */
@@ -234,23 +433,37 @@ static bool compare_caches(const prog_log *b, const prog_log *h, strbuf *why) {
   return true;
 }
 
-/* The three runs of one program; false and why when they disagree. */
+/* One program: the reference evaluator and the transformer (hull cache)
+ * in lockstep, form by form; then, for a short run, the transformer with
+ * the brute-force cache, which must agree with the hull exactly. */
 static bool differential(const char *src, stats *st, strbuf *why) {
-  prog_log c = {{0}, 0}, b = {{0}, 0}, h = {{0}, 0};
-  bool ok = run_program(src, MODE_CHECK, false, &c, why) &&
-            check_pass(&c, st, why);
-  if (ok) {
-    ok = run_program(src, MODE_TRANSFORMER, false, &h, why);
-    /* the brute-force cache costs time quadratic in the trace: a longer
-     * program is checked with the hull against the evaluator only */
-    if (ok && h.tokens <= BRUTE_MAX_TOKENS)
-      ok = run_program(src, MODE_TRANSFORMER, true, &b, why) &&
-           compare_caches(&b, &h, why);
-    st->tokens += h.tokens;
+  runner_s r, t, b;
+  bool ok = rs_open(&r, src, MODE_REFERENCE, false, why) &&
+            rs_open(&t, src, MODE_TRANSFORMER, false, why);
+  if (!ok) {
+    rs_close(&r);
+    return false;
   }
-  free_log(&c);
-  free_log(&b);
-  free_log(&h);
+  for (int i = 0; i < r.forms.n; i++) {
+    rs_step(&r, i);
+    rs_step(&t, i);
+  }
+  if (verbose) {
+    show_log("evaluator  ", &r.log);
+    show_log("transformer", &t.log);
+  }
+  ok = compare_runs(&t.log, &r.log, st, why);
+  st->tokens += t.log.tokens;
+  /* the brute-force cache costs time quadratic in the trace: a longer
+   * program is checked with the hull against the evaluator only */
+  if (ok && t.log.tokens <= BRUTE_MAX_TOKENS) {
+    ok = rs_open(&b, src, MODE_TRANSFORMER, true, why);
+    for (int i = 0; ok && i < b.forms.n; i++) rs_step(&b, i);
+    ok = ok && compare_caches(&b.log, &t.log, why);
+    rs_close(&b);
+  }
+  rs_close(&r);
+  rs_close(&t);
   return ok;
 }
 
@@ -264,7 +477,7 @@ typedef struct {
 } job;
 
 typedef struct {
-  unsigned enable;
+  uint64_t enable;
   int timeout;
   int jobs;
 } config;
@@ -291,8 +504,12 @@ static bool uses_milp(int index) {
   return milp_secs > 0 && milp_every > 0 && index % milp_every == 0;
 }
 
-/* The child: runs the program and writes "P"/"F", the stats and, on a
- * failure, the report to fd. */
+/* The child: runs the program and writes to fd
+ *   P|F forms errors accepted matched refused wrong tokens
+ *   K n kind        (the evaluator's errors by kind)
+ *   R n reason      (the transformer's refusals by reason)
+ *   .
+ * and, on a failure, the report. */
 static void child_main(const job *j, const config *cf, int index, int fd) {
   alarm((unsigned)cf->timeout);
   if (!uses_milp(index)) milp_secs = 0;
@@ -304,11 +521,14 @@ static void child_main(const job *j, const config *cf, int index, int fd) {
   bool ok = differential(src, &st, &why);
   strbuf rep;
   sb_init(&rep);
-  sb_printf(&rep, "%c %d %d %lld", ok ? 'P' : 'F', st.forms, st.errors,
+  sb_printf(&rep, "%c %d %d %d %d %d %d %lld\n", ok ? 'P' : 'F', st.forms,
+            st.errors, st.accepted, st.matched, st.refused, st.wrong,
             (long long)st.tokens);
-  for (int i = 0; i < st.nkinds; i++)
-    sb_printf(&rep, " %s=%d", st.kinds[i].name, st.kinds[i].n);
-  sb_putc(&rep, '\n');
+  for (int i = 0; i < st.kinds.n; i++)
+    sb_printf(&rep, "K %d %s\n", st.kinds.v[i].n, st.kinds.v[i].name);
+  for (int i = 0; i < st.reasons.n; i++)
+    sb_printf(&rep, "R %d %s\n", st.reasons.v[i].n, st.reasons.v[i].name);
+  sb_puts(&rep, ".\n");
   if (!ok) sb_putn(&rep, why.s, why.n);
   write_all(fd, rep.s, rep.n);
   _exit(ok ? 0 : 1);
@@ -357,10 +577,10 @@ static void finish(running *r, outcome *o) {
   o->ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && r->buf.n && r->buf.s[0] == 'P';
   if (WIFSIGNALED(status))
     sb_printf(&r->buf, "%sthe child process died of signal %d (%s)\n",
-              r->buf.n ? "" : "X 0 0 0\n", WTERMSIG(status),
+              r->buf.n ? "" : "X 0 0 0 0 0 0 0\n.\n", WTERMSIG(status),
               WTERMSIG(status) == SIGALRM ? "timed out" : strsignal(WTERMSIG(status)));
   else if (!r->buf.n)
-    sb_printf(&r->buf, "X 0 0 0\nthe child process wrote nothing (exit %d)\n",
+    sb_printf(&r->buf, "X 0 0 0 0 0 0 0\n.\nthe child process wrote nothing (exit %d)\n",
               WEXITSTATUS(status));
   o->report = sb_detach(&r->buf);
   r->pid = 0;
@@ -388,9 +608,12 @@ static void pump(running *rs, int n, outcome *os) {
 /* ---- reporting ---------------------------------------------------------- */
 
 typedef struct {
-  int programs, failed, forms, errors;
-  int64_t tokens;
-  stats kinds;
+  int programs, failed;          /* failed: a wrong answer, a crash, a hang */
+  int p_accepted, p_refusing;    /* programs without / with refused forms */
+  int p_wrong;                   /* programs with a wrong answer */
+  stats f;                       /* forms */
+  int progress;                  /* a figures line every this many programs */
+  double t0;
 } totals;
 
 static void diag_lines(const char *prefix, const char *text) {
@@ -403,35 +626,49 @@ static void diag_lines(const char *prefix, const char *text) {
   }
 }
 
-static void add_stats(totals *t, const char *line) {
+/* Adds what a child wrote; returns where its report starts. */
+static const char *add_stats(totals *t, const char *rep) {
   char c;
-  int forms = 0, errors = 0;
+  int forms = 0, errors = 0, acc = 0, mat = 0, ref = 0, wrong = 0;
   long long tokens = 0;
-  int used = 0;
-  if (sscanf(line, "%c %d %d %lld%n", &c, &forms, &errors, &tokens, &used) < 4) return;
-  t->forms += forms;
-  t->errors += errors;
-  t->tokens += tokens;
-  const char *p = line + used;
-  while (*p == ' ') {
-    char name[24];
-    int n, k = 0;
-    if (sscanf(p, " %23[^=]=%d%n", name, &n, &k) < 2) break;
-    for (int i = 0; i < n; i++) count_kind(&t->kinds, name);
-    p += k;
+  if (sscanf(rep, "%c %d %d %d %d %d %d %lld", &c, &forms, &errors, &acc, &mat,
+             &ref, &wrong, &tokens) < 8)
+    return rep;
+  t->f.forms += forms;
+  t->f.errors += errors;
+  t->f.accepted += acc;
+  t->f.matched += mat;
+  t->f.refused += ref;
+  t->f.wrong += wrong;
+  t->f.tokens += tokens;
+  if (ref) t->p_refusing++;
+  else t->p_accepted++;
+  if (wrong) t->p_wrong++;
+  const char *p = strchr(rep, '\n');
+  while (p && p[1] && p[1] != '.') {
+    p++;
+    char name[NAME_LEN];
+    int n = 0;
+    if (sscanf(p, "%c %d %95[^\n]", &c, &n, name) == 3)
+      count_name(c == 'K' ? &t->f.kinds : &t->f.reasons, name, n);
+    p = strchr(p, '\n');
   }
+  if (p && p[1] == '.') p = strchr(p + 1, '\n');
+  return p ? p + 1 : "";
 }
+
+static double now_s(void);
+static void figures(const totals *t, const char *head);
 
 static void report(const job *j, const config *cf, int index, outcome *o,
                    totals *t) {
   t->programs++;
-  const char *nl = strchr(o->report, '\n');
-  add_stats(t, o->report);
+  const char *rest = add_stats(t, o->report);
   tap_ok(o->ok, "%s program, seed 0x%016llx%s", j->label,
          (unsigned long long)j->seed, uses_milp(index) ? " (MILP)" : "");
   if (!o->ok) {
     t->failed++;
-    diag_lines("", nl ? nl + 1 : o->report);
+    diag_lines("", rest);
     char *src = job_program(j, cf);
     printf("# the program (test-differential --print 0x%016llx%s):\n",
            (unsigned long long)j->seed, j->structured ? " --structured" : "");
@@ -440,6 +677,7 @@ static void report(const job *j, const config *cf, int index, outcome *o,
   }
   free(o->report);
   o->report = NULL;
+  if (t->progress && t->programs % t->progress == 0) figures(t, "so far: ");
 }
 
 /* Runs the jobs, cf->jobs at a time, reporting them in order. */
@@ -475,25 +713,56 @@ static void add_batch(job_vec *js, const char *label, bool structured,
   }
 }
 
-static void summary(const totals *t, double secs) {
-  tap_diag("%d programs, %d failed; %d forms, %d ended in errors; %lld "
-           "transformer tokens (hull run); %.1f s",
-           t->programs, t->failed, t->forms, t->errors, (long long)t->tokens, secs);
-  strbuf b;
-  sb_init(&b);
-  for (int i = 0; i < t->kinds.nkinds; i++)
-    sb_printf(&b, " %s %d", t->kinds.kinds[i].name, t->kinds.kinds[i].n);
-  if (b.n) tap_diag("errors by kind:%s", b.s);
-  sb_free(&b);
+static void by_name(const char *title, const counts *c) {
+  if (!c->n) {
+    tap_diag("%s: none", title);
+    return;
+  }
+  /* most frequent first */
+  int order[MAX_NAMES];
+  for (int i = 0; i < c->n; i++) order[i] = i;
+  for (int i = 1; i < c->n; i++)
+    for (int j = i; j > 0 && c->v[order[j]].n > c->v[order[j - 1]].n; j--) {
+      int x = order[j];
+      order[j] = order[j - 1];
+      order[j - 1] = x;
+    }
+  tap_diag("%s:", title);
+  for (int i = 0; i < c->n; i++)
+    tap_diag("  %7d  %s", c->v[order[i]].n, c->v[order[i]].name);
+}
+
+/* The figures of a run: programs, then forms, then refusals by reason. */
+static void figures(const totals *t, const char *head) {
+  tap_diag("%s%d programs generated; %d accepted whole by the transformer, "
+           "%d with refused forms; %d matched the evaluator in every form it "
+           "ran, %d with wrong answers, %d crashed or hung; %.1f s",
+           head, t->programs, t->p_accepted, t->p_refusing,
+           t->programs - t->failed, t->p_wrong, t->failed - t->p_wrong,
+           now_s() - t->t0);
+  tap_diag("%sforms: %d run; %d accepted by the transformer, %d of them "
+           "matched the evaluator, %d wrong; %d refused; %d ended in errors "
+           "of the evaluator; %lld transformer tokens (hull run)",
+           head, t->f.forms, t->f.accepted, t->f.matched, t->f.wrong,
+           t->f.refused, t->f.errors, (long long)t->f.tokens);
+  fflush(stdout);
+}
+
+static void summary(const totals *t) {
+  figures(t, "");
+  by_name("refusals by reason (forms)", &t->f.reasons);
+  by_name("errors of the evaluator by kind (forms)", &t->f.kinds);
 }
 
 /* ---- the command line --------------------------------------------------- */
 
 typedef struct {
-  int loop_free, structured, soak;
+  int loop_free, structured, soak, progress;
   bool have_seed, print, run_seed, one_structured;
   uint64_t seed, one_seed;
   const char *file;
+  int vocabulary;
+  bool list_flags;
 } args;
 
 static double now_s(void) {
@@ -507,7 +776,10 @@ static int usage(void) {
           "usage: test-differential [--loop-free N] [--structured N] [--seed S]\n"
           "         [--jobs J] [--enable FLAGS] [--timeout SECS]\n"
           "         [--milp MS] [--milp-every K]\n"
-          "       test-differential --soak N\n"
+          "         [--all] [--disable FLAGS] [--progress K]\n"
+          "       test-differential --soak N [--all] [--progress K]\n"
+          "       test-differential --vocabulary N [--all]\n"
+          "       test-differential --list-flags\n"
           "       test-differential --print SEED [--structured]\n"
           "       test-differential --run-seed SEED [--structured]\n"
           "       test-differential --file FILE\n"
@@ -528,22 +800,27 @@ static bool parse_u64(const char *s, uint64_t *v) {
 static bool parse_args(int argc, char **argv, args *a, config *cf) {
   for (int i = 1; i < argc; i++) {
     const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    uint64_t x;
+    uint64_t x, off = 0;
     if (!strcmp(o, "--structured") && (!v || v[0] == '-')) a->one_structured = true;
     else if (!strcmp(o, "--verbose")) verbose = true;
+    else if (!strcmp(o, "--list-flags")) a->list_flags = true;
+    else if (!strcmp(o, "--all")) cf->enable = GEN_ALL;
     else if (!v) return false;
     else if (!strcmp(o, "--loop-free") && parse_u64(v, &x)) a->loop_free = (int)x, i++;
     else if (!strcmp(o, "--structured") && parse_u64(v, &x)) a->structured = (int)x, i++;
     else if (!strcmp(o, "--soak") && parse_u64(v, &x)) a->soak = (int)x, i++;
+    else if (!strcmp(o, "--progress") && parse_u64(v, &x)) a->progress = (int)x, i++;
     else if (!strcmp(o, "--seed") && parse_u64(v, &a->seed)) a->have_seed = true, i++;
     else if (!strcmp(o, "--jobs") && parse_u64(v, &x) && x >= 1 && x <= MAX_JOBS) cf->jobs = (int)x, i++;
     else if (!strcmp(o, "--timeout") && parse_u64(v, &x)) cf->timeout = (int)x, i++;
     else if (!strcmp(o, "--milp") && parse_u64(v, &x)) milp_secs = (double)x / 1000, i++;
     else if (!strcmp(o, "--milp-every") && parse_u64(v, &x)) milp_every = (int)x, i++;
     else if (!strcmp(o, "--enable") && gen_parse_flags(v, &cf->enable)) i++;
+    else if (!strcmp(o, "--disable") && gen_parse_flags(v, &off)) cf->enable &= ~off, i++;
     else if (!strcmp(o, "--print") && parse_u64(v, &a->one_seed)) a->print = true, i++;
     else if (!strcmp(o, "--run-seed") && parse_u64(v, &a->one_seed)) a->run_seed = true, i++;
     else if (!strcmp(o, "--file")) a->file = v, i++;
+    else if (!strcmp(o, "--vocabulary") && parse_u64(v, &x)) a->vocabulary = (int)x, i++;
     else return false;
   }
   return true;
@@ -584,33 +861,86 @@ static int one_program(const args *a, config *cf) {
   }
   totals t;
   memset(&t, 0, sizeof t);
+  t.t0 = now_s();
   tap_plan(1);
   cf->jobs = 1;
   run_jobs(&j, 1, cf, &t);
-  summary(&t, 0);
+  summary(&t);
   free(text);
   return tap_done();
+}
+
+/* --vocabulary N: every name that heads a form, in N programs of each
+ * sort (a ' counts as quote), one a line: what tests/gen-coverage.sh
+ * compares with :help. */
+typedef VEC(char *) word_vec;
+
+static void add_word(word_vec *words, const char *w, size_t n) {
+  for (int i = 0; i < words->n; i++)
+    if (strlen(words->v[i]) == n && !strncmp(words->v[i], w, n)) return;
+  char *d = xmalloc(n + 1);
+  memcpy(d, w, n);
+  d[n] = 0;
+  VEC_PUSH(*words, d);
+}
+
+static int vocabulary(int n, const config *cf) {
+  word_vec words = {0};
+  for (int k = 0; k < 2 * n; k++) {
+    job j = {"", gen_seed_at(FIXED_SEED + (uint64_t)(k & 1), (uint64_t)k / 2),
+             (k & 1) != 0, NULL};
+    char *src = job_program(&j, cf);
+    bool in_str = false;
+    for (const char *p = src; *p; p++) {
+      if (*p == '"' && (p == src || p[-1] != '\\')) in_str = !in_str;
+      if (in_str) continue;
+      if (*p == '\'') add_word(&words, "quote", 5);
+      if (*p != '(') continue;
+      size_t w = strcspn(p + 1, " ()\n\"'");
+      if (w) add_word(&words, p + 1, w);
+    }
+    free(src);
+  }
+  for (int i = 0; i < words.n; i++) {
+    printf("%s\n", words.v[i]);
+    free(words.v[i]);
+  }
+  VEC_FREE(words);
+  return 0;
 }
 
 int main(int argc, char **argv) {
   args a;
   memset(&a, 0, sizeof a);
-  a.loop_free = 2000;
-  a.structured = 300;
+  a.loop_free = 2650;
+  a.structured = 350;
   config cf = {GEN_DEFAULT, 120, env_int("TVL_JOBS", 2)};
   if (cf.jobs > MAX_JOBS) cf.jobs = MAX_JOBS;
   const char *en = getenv("TVL_GEN_ENABLE");
   if ((en && !gen_parse_flags(en, &cf.enable)) || !parse_args(argc, argv, &a, &cf))
     return usage();
+  if (a.list_flags) {
+    for (const char *p = gen_flag_names(); *p;) {
+      size_t n = strcspn(p, " ");
+      printf("%.*s\n", (int)n, p);
+      p += n + strspn(p + n, " ");
+    }
+    return 0;
+  }
   if (a.print || a.run_seed || a.file) return one_program(&a, &cf);
+  if (a.vocabulary) return vocabulary(a.vocabulary, &cf);
   bool have_env;
   uint64_t env = env_seed(&have_env);
   job_vec js = {0};
   if (a.soak) {
+    /* the mix of make check: mostly loop-free programs, the cheaper */
     uint64_t seed = have_env ? env : (uint64_t)time(NULL);
-    add_batch(&js, "structured", true, seed, a.soak);
-    tap_diag("soak: %d structured programs from seed %llu (TVL_SEED)", a.soak,
-             (unsigned long long)seed);
+    int st = a.soak / 8;
+    add_batch(&js, "loop-free", false, seed, a.soak - st);
+    add_batch(&js, "structured", true, seed, st);
+    tap_diag("soak: %d loop-free and %d structured programs from seed %llu "
+             "(TVL_SEED)", a.soak - st, st, (unsigned long long)seed);
+    if (!a.progress) a.progress = 1000;
   } else {
     uint64_t seed = a.have_seed ? a.seed : FIXED_SEED;
     add_batch(&js, "loop-free", false, seed, a.loop_free);
@@ -624,14 +954,17 @@ int main(int argc, char **argv) {
                (unsigned long long)env, a.loop_free, a.structured);
     }
   }
-  if (cf.enable) tap_diag("generator flags on: 0x%x", cf.enable);
+  tap_diag("generator flags on: 0x%llx%s", (unsigned long long)cf.enable,
+           cf.enable == GEN_ALL ? " (all)" : cf.enable == GEN_DEFAULT ?
+           " (all but GEN_KNOWN_BUGS)" : "");
   tap_diag("%d jobs at a time; depth limit %d", cf.jobs, DEPTH_LIMIT);
   tap_plan(js.n);
   totals t;
   memset(&t, 0, sizeof t);
-  double t0 = now_s();
+  t.t0 = now_s();
+  t.progress = a.progress;
   run_jobs(js.v, js.n, &cf, &t);
-  summary(&t, now_s() - t0);
+  summary(&t);
   VEC_FREE(js);
   return tap_done();
 }
