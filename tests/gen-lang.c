@@ -223,20 +223,22 @@ static bool g_unbound(gen *g, kind k, int d, int ctx) {
   return true;
 }
 
-/* A kind error or a call with the wrong number of arguments. */
-static bool g_error(gen *g, kind k, int d, int ctx) {
-  int r = rn(g, 100);
-  if (r < 30 && g->np) {
-    const proc *p = &g->p[rn(g, g->np)];
-    int n = p->np + (chance(g, 50) || !p->np ? 1 : -1);
-    out(g, "(%s", p->name);
-    for (int i = 0; i < n; i++) {
-      out(g, " ");
-      sub(g, i < p->np ? p->pk[i] : K_INT, d, 0);
-    }
-    out(g, ")");
-    return true;
+/* A call with the wrong number of arguments (g->np > 0). */
+static bool g_arity_error(gen *g, int d) {
+  const proc *p = &g->p[rn(g, g->np)];
+  int n = p->np + (chance(g, 50) || !p->np ? 1 : -1);
+  out(g, "(%s", p->name);
+  for (int i = 0; i < n; i++) {
+    out(g, " ");
+    sub(g, i < p->np ? p->pk[i] : K_INT, d, 0);
   }
+  out(g, ")");
+  return true;
+}
+
+/* A kind error, or an error of a builtin. */
+static bool g_error(gen *g, kind k, int d, int ctx) {
+  int r = 30 + rn(g, 70);
   if (r < 60) {
     /* a value of another kind, through a variable: found at run time */
     char x[16];
@@ -335,8 +337,9 @@ bool gl_expr(gen *g, kind k, int d, int ctx, bool *fixed) {
   else if (r < 56 && !is_vec(k) && on(g, GEN_LETREC)) g_letrec(g, k, d, ctx);
   else if (r < 64 && on(g, GEN_MIXED_KINDS)) g_mixed(g, k, d, ctx);
   else if (r < 70 && on(g, GEN_UNBOUND) && g->self >= 0) g_unbound(g, k, d, ctx);
-  else if (r < 76 && on(g, GEN_ERRORS)) g_error(g, k, d, ctx);
-  else if (r < 82 && k == K_INT && g->ext[0] && !g->pure) {
+  else if (r < 75 && on(g, GEN_ERRORS)) g_error(g, k, d, ctx);
+  else if (r < 77 && on(g, GEN_ARITY_ERRORS) && g->np) g_arity_error(g, d);
+  else if (r < 83 && k == K_INT && g->ext[0] && !g->pure) {
     out(g, "(%s ", g->ext);
     sub(g, K_INT, d, C_FIX);
     out(g, ")");
@@ -430,7 +433,8 @@ static void g_redefine(gen *g) {
   if (!n) return;
   int pi = done[rn(g, n)];
   proc save = g->p[pi];
-  if (chance(g, 15) && g->p[pi].rec == REC_NONE && g->p[pi].np < MAXPARAM) {
+  if (on(g, GEN_ARITY_ERRORS) && chance(g, 15) && g->p[pi].rec == REC_NONE &&
+      g->p[pi].np < MAXPARAM) {
     /* another arity: callers compiled before fail when they call it */
     g->p[pi].pk[g->p[pi].np++] = K_INT;
   }

@@ -1181,7 +1181,7 @@ void g_proc_def(gen *g, int pi) {
   else if (p->rec == REC_TAIL) g_rec_tail(g, p, d);
   else if (p->rec == REC_VEC) g_rec_vec(g, p, d);
   else {
-    if (on(g, GEN_LETREC) && chance(g, 20)) {
+    if (on(g, GEN_LOCAL_DEFINES) && chance(g, 20)) {
       /* a local definition at the start of the body */
       char w[16];
       fresh_name(g, "w", w);
@@ -1356,6 +1356,7 @@ static const struct {
     {"forward-globals", GEN_FORWARD_GLOBALS}, {"mutual-tail", GEN_MUTUAL_TAIL},
     {"redefine", GEN_REDEFINE},             {"errors", GEN_ERRORS},
     {"extern", GEN_EXTERN},                 {"logior", GEN_LOGIOR},
+    {"arity-errors", GEN_ARITY_ERRORS},     {"local-defines", GEN_LOCAL_DEFINES},
     {"all", GEN_ALL},
 };
 
