@@ -157,7 +157,8 @@ static bool g_letrec(gen *g, kind k, int d, int ctx) {
   fresh_name(g, "lb", b);
   fresh_name(g, "n", n);
   fresh_name(g, "s", acc);
-  if (k != K_INT || chance(g, 35)) {
+  bool values = on(g, GEN_LETREC_VALUES);
+  if ((k != K_INT || chance(g, 35)) && values) {
     /* (letrec* ((a e) (b (... a ...))) body) */
     int mark = g->nv;
     out(g, "(%s ((%s ", chance(g, 50) ? "letrec*" : "letrec", a);
@@ -334,7 +335,9 @@ bool gl_expr(gen *g, kind k, int d, int ctx, bool *fixed) {
   else if (r < 40 && on(g, GEN_QUOTE) && (!is_vec(k) || !g->pure)) g_quote(g, k);
   else if (r < 48 && !is_vec(k) && on(g, GEN_LAMBDA))
     chance(g, 60) ? g_lambda_app(g, k, d, ctx) : g_let_lambda(g, k, d, ctx);
-  else if (r < 56 && !is_vec(k) && on(g, GEN_LETREC)) g_letrec(g, k, d, ctx);
+  else if (r < 56 && on(g, GEN_LETREC) &&
+           (k == K_INT || (!is_vec(k) && on(g, GEN_LETREC_VALUES))))
+    g_letrec(g, k, d, ctx);
   else if (r < 64 && on(g, GEN_MIXED_KINDS)) g_mixed(g, k, d, ctx);
   else if (r < 70 && on(g, GEN_UNBOUND) && g->self >= 0) g_unbound(g, k, d, ctx);
   else if (r < 75 && on(g, GEN_ERRORS)) g_error(g, k, d, ctx);

@@ -1357,7 +1357,7 @@ static const struct {
     {"redefine", GEN_REDEFINE},             {"errors", GEN_ERRORS},
     {"extern", GEN_EXTERN},                 {"logior", GEN_LOGIOR},
     {"arity-errors", GEN_ARITY_ERRORS},     {"local-defines", GEN_LOCAL_DEFINES},
-    {"all", GEN_ALL},
+    {"letrec-values", GEN_LETREC_VALUES},   {"all", GEN_ALL},
 };
 
 const char *gen_flag_names(void) {

@@ -110,7 +110,10 @@ enum {
   /* definitions at the start of a procedure's body (split from
    * GEN_LETREC) */
   GEN_LOCAL_DEFINES_N = 39,
-  GEN_NFLAGS = 40
+  /* letrec and letrec* binding values (split from GEN_LETREC, which
+   * then binds only procedures) */
+  GEN_LETREC_VALUES_N = 40,
+  GEN_NFLAGS = 41
 };
 #define GEN_VAR_DIVISION GEN_BIT(GEN_VAR_DIVISION_N)
 #define GEN_DEEP_RECURSION GEN_BIT(GEN_DEEP_RECURSION_N)
@@ -150,6 +153,7 @@ enum {
 #define GEN_LOGIOR GEN_BIT(GEN_LOGIOR_N)
 #define GEN_ARITY_ERRORS GEN_BIT(GEN_ARITY_ERRORS_N)
 #define GEN_LOCAL_DEFINES GEN_BIT(GEN_LOCAL_DEFINES_N)
+#define GEN_LETREC_VALUES GEN_BIT(GEN_LETREC_VALUES_N)
 /* bits 5 and 6 are unused (procedures ending in a statement and without
  * parameters returning vectors: fixed, always generated) */
 #define GEN_ALL ((GEN_BIT(GEN_NFLAGS) - 1) & ~(GEN_BIT(5) | GEN_BIT(6)))
@@ -167,7 +171,11 @@ enum {
    GEN_DEEP_RECURSION |  /* D6: deeper than the evaluator at the limit */  \
    GEN_ARITY_ERRORS |    /* D7: a failing call in a test counts as true */ \
    GEN_ERRORS |          /* D8: crash; D11: a kind error lost */           \
-   GEN_LOCAL_DEFINES)    /* D9: inlined, they fail where not called */
+   GEN_LOCAL_DEFINES |   /* D9: inlined, they fail where not called */     \
+   GEN_LETREC_VALUES |   /* D10: they run in branches not taken */         \
+   GEN_BOOL_ARGS |       /* D11: top-level calls with constant arguments   \
+                            of another kind give a value */               \
+   GEN_FOREIGN_SYMBOLS)  /* D11 */
 
 /* What test-differential generates unless told otherwise. */
 #define GEN_DEFAULT (GEN_ALL & ~(uint64_t)GEN_KNOWN_BUGS)
