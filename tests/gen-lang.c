@@ -442,8 +442,12 @@ static void g_redefine(gen *g) {
     g->p[pi].pk[g->p[pi].np++] = K_INT;
   }
   g_proc_def(g, pi);
+  /* its callers are mostly defined after it: call those again */
+  int later[MAXPROC], nl = 0;
+  for (int i = 0; i < n; i++)
+    if (done[i] > pi) later[nl++] = done[i];
   for (int i = 1 + rn(g, 2); i > 0; i--) {
-    g_top_call(g, done[rn(g, n)]);
+    g_top_call(g, nl && chance(g, 75) ? later[rn(g, nl)] : pi);
     out(g, "\n");
   }
   if (g->p[pi].np != save.np) {

@@ -660,6 +660,7 @@ static const char *add_stats(totals *t, const char *rep) {
 
 static double now_s(void);
 static void figures(const totals *t, const char *head);
+static void by_name(const char *title, const counts *c);
 
 static void report(const job *j, const config *cf, int index, outcome *o,
                    totals *t) {
@@ -678,7 +679,10 @@ static void report(const job *j, const config *cf, int index, outcome *o,
   }
   free(o->report);
   o->report = NULL;
-  if (t->progress && t->programs % t->progress == 0) figures(t, "so far: ");
+  if (t->progress && t->programs % t->progress == 0) {
+    figures(t, "so far: ");
+    by_name("so far: refusals by reason (forms)", &t->f.reasons);
+  }
 }
 
 /* Runs the jobs, cf->jobs at a time, reporting them in order. */
