@@ -427,6 +427,8 @@ if torch is not None:
             would answer: tools/ runners do not), or at an error.
             residuals: a callable(index, pos, x) for every position."""
             n = len(prompts)
+            if max_new <= 0:    # tvl_run.py generates nothing either
+                return [([], None) for _ in prompts]
             for p in prompts:
                 if not p:
                     raise ModelError("empty prompt")
