@@ -166,6 +166,9 @@ static bool check_form(gate_graph *gg, gform f, const char *what,
 }
 
 static int push(gate_graph *gg, gate *x) {
+  /* Ctrl-C, the memory and the time limit stop a compilation wherever it
+   * builds gates (base/guard.c); the graph stays consistent */
+  if (!gg->failed && guard_poll()) gg_fail(gg, "%s", guard_message());
   x->pinned = -1;
   VEC_PUSH(gg->g, *x);
   return gg->g.n - 1;

@@ -952,6 +952,9 @@ static cval mx_expr_raw(mb *b, const ir_expr *e);
  * reused: its error flags already count where they must. */
 cval mx_expr(mb *b, const ir_expr *e) {
   if (e->k == X_CONST) return mx_const(b, e->ival);
+  /* Ctrl-C, the memory and the time limit (base/guard.c) */
+  if (!b->failed && guard_poll()) mb_fail(b, "%s", guard_message());
+  if (b->failed) return mx_const(b, 0);
   strbuf key;
   sb_init(&key);
   shape(e, &key);

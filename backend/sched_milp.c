@@ -814,6 +814,12 @@ static void callback(glp_tree *T, void *info) {
     c->stopped = true;
     glp_ios_terminate(T);
   }
+  /* Ctrl-C, the memory or the time limit (base/guard.c): the compiler
+   * abandons the form once the search has stopped */
+  if (guard_poll()) {
+    c->stopped = true;
+    glp_ios_terminate(T);
+  }
 }
 
 static glp_prob *load(const lpm *p) {

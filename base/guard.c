@@ -99,16 +99,16 @@ static const char *stop(guard *g, const char *why, const char *fmt, ...) {
 }
 
 /* The address space left under RLIMIT_AS: malloc fails (and tvl would
- * abort) when it runs out, whatever --max-memory says, so a run stops
- * while an eighth of it is still free. */
-static const char *check_address_space(guard *g) {
+ * abort) when it runs out, whatever --max-memory says.  The big buffers
+ * of a run (the KV caches, the trace) grow by doubling, so a run stops
+ * when the heap in use could not double once more, with 16 MB to spare. */
+static const char *check_address_space(guard *g, int64_t heap) {
   struct rlimit rl;
   if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return NULL;
   int64_t vm, rss;
   if (!statm(&vm, &rss)) return NULL;
   int64_t cap = (int64_t)rl.rlim_cur;
-  int64_t reserve = cap / 8 > ((int64_t)32 << 20) ? cap / 8 : (int64_t)32 << 20;
-  if (vm <= cap - reserve) return NULL;
+  if (vm + heap + ((int64_t)16 << 20) <= cap) return NULL;
   return stop(g, "memory",
               "memory limit reached: the address space is nearly full (the "
               "process's limit is %lld MB, ulimit -v)",
@@ -122,7 +122,7 @@ static const char *check_memory(guard *g) {
                 "memory limit reached: more than %lld MB in use (raise it "
                 "with --max-memory or :limit memory)",
                 (long long)(g->max_memory >> 20));
-  return check_address_space(g);
+  return check_address_space(g, used);
 }
 
 const char *guard_check(guard *g, bool now) {

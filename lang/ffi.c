@@ -37,6 +37,7 @@
 #include <link.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__has_include)
@@ -254,8 +255,27 @@ bool ffi_invoke(world *w, const extern_def *x, const value *args, int nargs,
     if (!convert_arg(w, x, i, args[i], &vals[i], err, errlen)) return false;
     ptrs[i] = &vals[i];
   }
+  /* a run that repeats a program takes the first run's outcome */
+  char *key = ffi_call_key(w, x, args, nargs);
+  int replayed = ffi_log_take(w, key, out, err, errlen);
+  if (replayed >= 0) {
+    free(key);
+    return replayed;
+  }
+  if (w->ffi_mode == FFI_REPLAY) {
+    snprintf(err, errlen, "%s: %s does not call C functions (they may have "
+             "side effects), and no earlier form made this call: run the "
+             "form first, and %s replays its results",
+             sym_name(&w->syms, x->name),
+             w->ffi_replayer ? w->ffi_replayer : "a replay",
+             w->ffi_replayer ? w->ffi_replayer : "the replay");
+    free(key);
+    return false;
+  }
   c_ret r;
   memset(&r, 0, sizeof r);
   ffi_call(&((prepared *)x->cif)->cif, FFI_FN(x->fn), &r, ptrs);
-  return convert_result(w, x, &r, out, err, errlen);
+  bool ok = convert_result(w, x, &r, out, err, errlen);
+  ffi_log_add(w, key, ok, ok ? *out : v_void(), err);
+  return ok;
 }

@@ -268,6 +268,28 @@ bool ffi_invoke(world *w, const extern_def *x, const value *args, int nargs,
 /* "int32", "int64", "double", "string", "void". */
 const char *xtype_name(xtype t);
 
+/* C calls recorded and replayed (ffi-replay.c).  A run that repeats a
+ * program (check mode's reference evaluator, :trace, :margins) calls no C
+ * function a second time: its k-th call of a function with given
+ * arguments takes the k-th outcome recorded for it since the replay's
+ * starting point; a call with none is made (FFI_REPLAY_OR_LIVE) or
+ * refused (FFI_REPLAY).  Every real call is recorded in w->calls. */
+typedef enum { FFI_LIVE, FFI_REPLAY, FFI_REPLAY_OR_LIVE } ffi_mode;
+typedef struct ffi_log ffi_log;
+ffi_log *ffi_log_new(void);
+void ffi_log_free(ffi_log *l);
+void ffi_log_clear(ffi_log *l);
+int64_t ffi_log_size(const ffi_log *l);   /* calls ever recorded */
+/* from: an ffi_log_size taken when the first run started; who: the
+ * replaying run, for messages (":trace"). */
+void ffi_replay_begin(world *w, ffi_mode mode, int64_t from, const char *who);
+void ffi_replay_end(world *w);
+/* For ffi_invoke: the call as text; a recorded outcome (1 a value, 0 an
+ * error in err, -1 none); a real call's outcome (takes key). */
+char *ffi_call_key(world *w, const extern_def *x, const value *args, int nargs);
+int ffi_log_take(world *w, const char *key, value *out, char *err, size_t errlen);
+void ffi_log_add(world *w, char *key, bool ok, value result, const char *err);
+
 typedef struct {
   int n;
   value *keys, *vals;
@@ -310,6 +332,10 @@ struct world {
   void *out_ctx;
   volatile int *interrupt;     /* set asynchronously by Ctrl-C */
   bool no_extern;              /* foreign code switched off (--no-extern) */
+  struct ffi_log *calls;       /* C calls made, for replays (ffi-replay.c) */
+  int ffi_mode;                /* an ffi_mode */
+  int64_t ffi_from;            /* where the replay's calls start */
+  const char *ffi_replayer;    /* ":trace", ... while replaying */
   /* transaction journal: a failed top-level form restores what it changed */
   uint32_t txn;
   VEC(struct gsave { gcell *cell; gcell old; bool redefine; }) gjournal;

@@ -97,6 +97,7 @@ world *world_new(void) {
   w->lim.max_depth = 10000;
   w->lim.max_heap = (int64_t)1 << 22;
   w->lim.max_memory = mem_default_limit();
+  w->calls = ffi_log_new();
   return w;
 }
 
@@ -125,11 +126,13 @@ void world_free(world *w) {
   VEC_FREE(w->vjournal);
   symtab_free(&w->syms);
   src_free(&w->src);
+  ffi_log_free(w->calls);
   free(w);
 }
 
 void world_reset(world *w) {
   free_definitions(w);
+  ffi_log_clear(w->calls);
   w->gjournal.n = 0;
   w->vjournal.n = 0;
 }

@@ -130,6 +130,14 @@ static mprog *compile_ir(ir_prog *ir, double milp, double patience,
   o.patience = patience;
   o.verbose = getenv("TVL_MILP_VERBOSE") != NULL;
   mprog *p = machine_compile(ir, milp > 0 ? &o : NULL, msg, sizeof msg);
+  /* stopped (Ctrl-C, memory, time): the form is abandoned even when the
+   * MILP's search, cut short, left a schedule */
+  const char *why = guard_check(guard_current(), true);
+  if (why) {
+    mprog_free(p);
+    lang_error_set(err, loc, why, "%s", guard_message());
+    return NULL;
+  }
   if (!p) {
     /* a value whose kind only a caller decides is not an error of the
      * definition itself */

@@ -258,6 +258,7 @@ bool read_expr(shell *sh, const char *srcname, const char *text,
                       rexpr *x, lang_error *err) {
   world *w = sh->s->w;
   memset(x, 0, sizeof *x);
+  x->command = srcname;
   int file = src_add(&w->src, srcname);
   reader *rd = rd_new(&w->syms, &w->src, file);
   rd_feed(rd, text, strlen(text));
@@ -375,8 +376,11 @@ bool run_traced(shell *sh, const rexpr *x, const runner_hooks *h, run_out *out) 
   world_txn_begin(w);
   runner *r = shell_runner(sh);
   dcall d;
+  /* it repeats what a form did: C functions are not called again */
+  ffi_replay_begin(w, FFI_REPLAY, 0, x->command);
   bool ok = as_direct(r, x->a, &d) ? runner_trace_call(r, d.fn, d.args, d.nargs, h, out)
                                    : runner_trace(r, x->a, x->frame, h, out);
+  ffi_replay_end(w);
   world_txn_rollback(w);
   w->out = save;
   return ok;

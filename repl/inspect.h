@@ -98,6 +98,7 @@ typedef struct {
   ast *a;
   int frame;
   bool have_form;
+  const char *command;   /* ":trace", ... (static) */
 } rexpr;
 
 bool read_expr(shell *sh, const char *srcname, const char *text, rexpr *x,

@@ -34,6 +34,7 @@ if [ -z "$xmllint" ] && command -v xmllint >/dev/null 2>&1; then xmllint=xmllint
 (define (f x) (+ (c-abs x) 1))
 :trace --json (next-price 'banana) > $tmp/price.json
 :trace --json --steps 3 (count 20) > $tmp/count.json
+(f -5)
 :trace --json (f -5) > $tmp/tool.json
 :trace --json (begin (display "a\"b") (newline) 'done) > $tmp/out.json
 :trace --resid (next-price 'apple) > $tmp/resid.txt
