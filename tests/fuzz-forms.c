@@ -21,6 +21,15 @@
  * which refuses every library the way an unknown one is refused: the
  * declaration's syntax is still fuzzed, no C function is ever called.
  *
+ * Built with -DFUZZ_CHECK (tests/fuzz-check), every form runs in check
+ * mode instead: compiled into a transformer (list schedule, small limits,
+ * a time limit per form) and run, then run by the reference evaluator,
+ * so that the lowering, the gate graph, the scheduler, the weights and
+ * the machine are fuzzed too.  A crash anywhere stops the run; a
+ * difference between the two (an error of kind "check") is not a crash:
+ * the input is saved in tests/fuzz-divergences/ (when that directory
+ * exists) for the compiler's maintainers.
+ *
  * Build and run: make fuzz (tests/fuzz.mk).
  */
 #include "config.h"
@@ -38,6 +47,25 @@ enum {
   FUZZ_MAX_DEPTH = 200,
   FUZZ_MAX_HEAP = 1 << 14,
 };
+
+static const uint8_t *fuzz_data;   /* the input being run */
+static size_t fuzz_size;
+
+#ifdef FUZZ_CHECK
+/* FNV-1a, to name a saved input. */
+static uint64_t hash(const uint8_t *d, size_t n) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < n; i++) h = (h ^ d[i]) * 1099511628211ull;
+  return h;
+}
+
+static void save_divergence(void) {
+  char path[128];
+  snprintf(path, sizeof path, "tests/fuzz-divergences/%016llx.tvl",
+           (unsigned long long)hash(fuzz_data, fuzz_size));
+  safe_write_file(path, fuzz_data, fuzz_size, 0644);
+}
+#endif
 
 bool __wrap_ffi_prepare(extern_def *x, arena *mem, char *err, size_t errlen);
 
@@ -75,7 +103,12 @@ static void run_forms(session *s, reader *rd) {
     rd_form f = rd_take(rd);
     form_result r;
     form_result_init(&r);
-    if (!session_eval(s, &f, NULL, 0, &r)) diag(s, r.err.loc, "error", r.err.msg);
+    if (!session_eval(s, &f, NULL, 0, &r)) {
+      diag(s, r.err.loc, "error", r.err.msg);
+#ifdef FUZZ_CHECK
+      if (r.err.kind && !strcmp(r.err.kind, "check")) save_divergence();
+#endif
+    }
     form_result_free(&r);
   }
 }
@@ -96,8 +129,17 @@ static bool is_command(const uint8_t *line, size_t n) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  fuzz_data = data;
+  fuzz_size = size;
   session *s = session_new();
   s->mode = MODE_REFERENCE;
+  s->w->no_extern = true;
+#ifdef FUZZ_CHECK
+  s->mode = MODE_CHECK;
+  s->milp_limit = 0;             /* the list schedule: the MILP is slow */
+  s->w->lim.max_seconds = 2;     /* a slow compilation is not a hang */
+  s->w->lim.max_memory = (int64_t)1 << 30;
+#endif
   s->w->out = drop_output;
   s->w->out_ctx = NULL;
   s->warn = drop_warning;

@@ -22,7 +22,7 @@ FUZZ_CFLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 ## dlopen, so that fuzzed input never calls an arbitrary C function.
 FUZZ_LIBS = -Wl,--wrap=ffi_prepare -lglpk $(FFI_LIBS) -lm -lpthread -ldl
 
-EXTRA_DIST += tests/fuzz-forms.c tests/fuzz.mk
+EXTRA_DIST += tests/fuzz-forms.c tests/fuzz-safetensors.c tests/fuzz.mk
 
 FUZZ_SRCS = $(libtvlbase_la_SOURCES) $(libtvlengine_la_SOURCES) \
 	$(libtvlcore_la_SOURCES)
@@ -33,6 +33,24 @@ tests/fuzz-forms: tests/fuzz-forms.c $(FUZZ_SRCS) config.h
 	  $(srcdir)/tests/fuzz-forms.c \
 	  $(addprefix $(srcdir)/,$(filter %.c,$(FUZZ_SRCS))) \
 	  $(FUZZ_LIBS)
+
+## The same harness in check mode: the compiler and the machine too.
+tests/fuzz-check: tests/fuzz-forms.c $(FUZZ_SRCS) config.h
+	@$(MKDIR_P) tests
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -DFUZZ_CHECK -I$(top_srcdir) -I$(top_srcdir)/lib \
+	  -I$(top_builddir) -D_GNU_SOURCE $(FFI_CFLAGS) -o $@ \
+	  $(srcdir)/tests/fuzz-forms.c \
+	  $(addprefix $(srcdir)/,$(filter %.c,$(FUZZ_SRCS))) \
+	  $(FUZZ_LIBS)
+
+## The safetensors loader on arbitrary files.
+tests/fuzz-safetensors: tests/fuzz-safetensors.c $(libtvlbase_la_SOURCES) \
+	  $(libtvlengine_la_SOURCES) config.h
+	@$(MKDIR_P) tests
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_srcdir) -I$(top_builddir) -D_GNU_SOURCE \
+	  -o $@ $(srcdir)/tests/fuzz-safetensors.c \
+	  $(addprefix $(srcdir)/,$(filter %.c,$(libtvlbase_la_SOURCES) $(libtvlengine_la_SOURCES))) \
+	  -lm -lpthread
 
 ## Skips (successfully) when clang or its libFuzzer runtime is missing:
 ## the probe links an empty fuzz target.
@@ -52,17 +70,31 @@ fuzz:
 	rm -f $$probe $$probe.c; \
 	$(MAKE) $(AM_MAKEFLAGS) fuzz-run
 
-fuzz-run: tests/fuzz-forms
-	$(MKDIR_P) tests/fuzz-corpus tests/fuzz-artifacts
+fuzz-run: tests/fuzz-forms tests/fuzz-check tests/fuzz-safetensors
+	$(MKDIR_P) tests/fuzz-corpus tests/fuzz-artifacts tests/fuzz-divergences \
+	  tests/fuzz-st-corpus
 	cp -f $(top_srcdir)/tests/scheme/*.scm $(top_srcdir)/stdlib/examples/*.tvl \
 	  tests/fuzz-corpus/
 	chmod u+w tests/fuzz-corpus/*
+	cp -f $(top_srcdir)/tests/fuzz-regress/* tests/fuzz-corpus/ 2>/dev/null || :
 	./tests/fuzz-forms -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  -timeout=10 -artifact_prefix=tests/fuzz-artifacts/ $(FUZZ_FLAGS) \
 	  tests/fuzz-corpus
+	./tests/fuzz-check -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
+	  -timeout=30 -rss_limit_mb=3072 -artifact_prefix=tests/fuzz-artifacts/check- \
+	  $(FUZZ_FLAGS) tests/fuzz-corpus
+	$(MAKE) $(AM_MAKEFLAGS) tests/mkmodel
+	rm -rf tests/fuzz-st-seeds && $(MKDIR_P) tests/fuzz-st-seeds
+	./tests/mkmodel tests/fuzz-st-seeds >/dev/null
+	cp -f tests/fuzz-st-seeds/*.safetensors tests/fuzz-st-corpus/
+	./tests/fuzz-safetensors -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  -timeout=10 -artifact_prefix=tests/fuzz-artifacts/st- $(FUZZ_FLAGS) \
+	  tests/fuzz-st-corpus
 
 fuzz-clean:
-	rm -rf tests/fuzz-forms tests/fuzz-corpus tests/fuzz-artifacts
+	rm -rf tests/fuzz-forms tests/fuzz-check tests/fuzz-safetensors \
+	  tests/fuzz-corpus tests/fuzz-artifacts tests/fuzz-st-corpus \
+	  tests/fuzz-st-seeds tests/fuzz-divergences
 clean-local: fuzz-clean
 
 .PHONY: fuzz fuzz-run fuzz-clean

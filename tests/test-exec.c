@@ -729,7 +729,13 @@ static void test_files(void) {
        "missing tensor layers.0.ffn.w_up"},
       {"\"shape\":[8,10]", "\"shape\":[8,11]", "tok_embed.proj: dimension 1"},
       {"\"F64\"", "\"F32\"", "dtype must be F64"},
-      {"\"data_offsets\":[0,", "\"data_offsets\":[8,", "bad data_offsets"},
+      {"\"data_offsets\":[0,", "\"data_offsets\":[8,", "belong to no tensor"},
+      /* the safetensors rules: no overlap, no hole */
+      {"\"pos_embed.proj\":{", "\"zzz\":{\"dtype\":\"F64\",\"shape\":[1],"
+       "\"data_offsets\":[0,8]},\"pos_embed.proj\":{", "overlap"},
+      {"\"data_offsets\":[0,", "\"data_offsets\":[0,0]},\"zzz\":{\"dtype\":"
+       "\"F64\",\"shape\":[1],\"data_offsets\":[0,8]},\"zz2\":{\"dtype\":"
+       "\"F64\",\"shape\":[1],\"data_offsets\":[0,", "overlap"},
       {"\"tvl.d_model\":\"8\"", "\"tvl.d_model\":\"9\"", "dimension"},
       {"\\\"count\\\":32", "\\\"count\\\":33", "tok_embed.value"},
       {"\\\"tie\\\":\\\"latest\\\"", "\\\"tie\\\":\\\"biggest\\\"",
