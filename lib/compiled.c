@@ -247,6 +247,11 @@ static void quote_for_report(strbuf *out, const strbuf *b) {
   sb_putc(out, '"');
 }
 
+static bool stopped(const form_result *r) {
+  const char *k = r->err.kind ? r->err.kind : "";
+  return !strcmp(k, "interrupt") || !strcmp(k, "memory") || !strcmp(k, "time");
+}
+
 static void check_form(session *s, ast *a, int frame, rd_form *f,
                        form_result *r) {
   world *w = s->w;
@@ -266,6 +271,23 @@ static void check_form(session *s, ast *a, int frame, rd_form *f,
   world_txn_begin(w);
   bool tok = run_forms(s, a, frame, blk, &tr);
   world_txn_rollback(w);
+  if (!tok && stopped(&tr)) {
+    /* Ctrl-C, the memory or the time limit stopped the form: there is
+     * nothing to compare, and the evaluator would stop at once */
+    w->out = save_out;
+    w->out_ctx = save_ctx;
+    print_out(s, &tout);
+    lang_error_free(&r->err);
+    r->err = tr.err;
+    tr.err.msg = NULL;
+    r->ok = false;
+    r->tokens = tr.tokens;
+    sb_free(&tout);
+    sb_free(&rout);
+    form_result_free(&tr);
+    defblock_release(blk);
+    return;
+  }
   /* 2. the reference evaluator, for real; the C functions the transformer
    * called are not called again: their recorded results are taken */
   w->out_ctx = &rout;

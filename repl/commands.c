@@ -347,7 +347,11 @@ const mprog *program_of(shell *sh, const char *name) {
   }
   if (!sh->s->run) sh->s->run = runner_new(w);
   lang_error err = {0};
+  guard gd;   /* Ctrl-C and the limits stop the compilation */
+  guard_init(&gd, w->interrupt, w->lim.max_memory, w->lim.max_seconds);
+  guard *prev = guard_install(&gd);
   const mprog *p = runner_program(sh->s->run, g, &err);
+  guard_install(prev);
   if (!p) {
     shell_message(sh, "%s", err.msg ? err.msg : "cannot compile it");
     sh->nerrors++;
@@ -479,7 +483,12 @@ static void cmd_optimize(shell *sh, const char *args) {
   world *w = sh->s->w;
   gcell *g = world_find(w, sym_lookup(&w->syms, name, strlen(name)));
   lang_error err = {0};
+  /* Ctrl-C stops the MILP's search and keeps the old program */
+  guard gd;
+  guard_init(&gd, w->interrupt, w->lim.max_memory, w->lim.max_seconds);
+  guard *prev = guard_install(&gd);
   const mprog *p = runner_optimize(sh->s->run, g, secs, &err);
+  guard_install(prev);
   if (!p) {
     shell_message(sh, "%s", err.msg ? err.msg : "cannot compile it");
     sh->nerrors++;

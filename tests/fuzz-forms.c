@@ -38,6 +38,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Small enough that a bad input costs milliseconds, large enough that the
@@ -59,7 +60,23 @@ static uint64_t hash(const uint8_t *d, size_t n) {
   return h;
 }
 
-static void save_divergence(void) {
+/* A check failure that is no difference: the transformer refused the
+ * program (it cannot compile it yet) or stopped at a limit the evaluator,
+ * counting differently, did not reach. */
+static bool refusal_or_limit(const char *msg) {
+  static const char *const skip[] = {
+    "limit reached", "cannot compile", "compiled code", "interrupted",
+    "run it with --reference", "too large", "recursion too deep",
+    "out of memory"};
+  if (!strstr(msg, "the transformer failed but")) return false;
+  for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
+    if (strstr(msg, skip[i])) return true;
+  return false;
+}
+
+static void save_divergence(const char *msg) {
+  if (refusal_or_limit(msg)) return;
+  if (getenv("FUZZ_VERBOSE")) fprintf(stderr, "divergence: %s\n", msg);
   char path[128];
   snprintf(path, sizeof path, "tests/fuzz-divergences/%016llx.tvl",
            (unsigned long long)hash(fuzz_data, fuzz_size));
@@ -106,7 +123,8 @@ static void run_forms(session *s, reader *rd) {
     if (!session_eval(s, &f, NULL, 0, &r)) {
       diag(s, r.err.loc, "error", r.err.msg);
 #ifdef FUZZ_CHECK
-      if (r.err.kind && !strcmp(r.err.kind, "check")) save_divergence();
+      if (r.err.kind && !strcmp(r.err.kind, "check") && r.err.msg)
+        save_divergence(r.err.msg);
 #endif
     }
     form_result_free(&r);

@@ -81,7 +81,7 @@ fuzz-run: tests/fuzz-forms tests/fuzz-check tests/fuzz-safetensors
 	  -timeout=10 -artifact_prefix=tests/fuzz-artifacts/ $(FUZZ_FLAGS) \
 	  tests/fuzz-corpus
 	./tests/fuzz-check -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
-	  -timeout=30 -rss_limit_mb=3072 -artifact_prefix=tests/fuzz-artifacts/check- \
+	  -timeout=600 -rss_limit_mb=3072 -artifact_prefix=tests/fuzz-artifacts/check- \
 	  $(FUZZ_FLAGS) tests/fuzz-corpus
 	$(MAKE) $(AM_MAKEFLAGS) tests/mkmodel
 	rm -rf tests/fuzz-st-seeds && $(MKDIR_P) tests/fuzz-st-seeds
