@@ -941,10 +941,17 @@ int main(int argc, char **argv) {
     /* the mix of make check: mostly loop-free programs, the cheaper */
     uint64_t seed = have_env ? env : (uint64_t)time(NULL);
     int st = a.soak / 8;
-    add_batch(&js, "loop-free", false, seed, a.soak - st);
-    add_batch(&js, "structured", true, seed, st);
-    tap_diag("soak: %d loop-free and %d structured programs from seed %llu "
-             "(TVL_SEED)", a.soak - st, st, (unsigned long long)seed);
+    /* interleaved (every eighth structured), so that the figures part
+     * way are of the same mix */
+    for (int k = 0; k < a.soak; k++) {
+      bool is_st = k % 8 == 7;
+      uint64_t idx = (uint64_t)(is_st ? k / 8 : k - k / 8);
+      job j = {is_st ? "structured" : "loop-free",
+               gen_seed_at(seed + (is_st ? 1 : 0), idx), is_st, NULL};
+      VEC_PUSH(js, j);
+    }
+    tap_diag("soak: %d loop-free and %d structured programs, interleaved, "
+             "from seed %llu (TVL_SEED)", a.soak - st, st, (unsigned long long)seed);
     if (!a.progress) a.progress = 1000;
   } else {
     uint64_t seed = a.have_seed ? a.seed : FIXED_SEED;
