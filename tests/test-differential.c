@@ -741,7 +741,8 @@ static void by_name(const char *title, const counts *c) {
 static void figures(const totals *t, const char *head) {
   tap_diag("%s%d programs generated; %d accepted whole by the transformer, "
            "%d with refused forms; %d matched the evaluator in every form it "
-           "ran, %d with wrong answers, %d crashed or hung; %.1f s",
+           "ran, %d with wrong answers, %d failed otherwise (--check "
+           "disagreed, caches differed, crashed or hung); %.1f s",
            head, t->programs, t->p_accepted, t->p_refusing,
            t->programs - t->failed, t->p_wrong, t->failed - t->p_wrong,
            now_s() - t->t0);
