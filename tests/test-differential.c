@@ -16,7 +16,10 @@
  *       wrong answer and fails the program;
  *  3. when the hull run made at most BRUTE_MAX_TOKENS tokens, the
  *     transformer with the brute-force KV cache, which must agree with
- *     the hull exactly (text, values, errors, tokens), form by form.
+ *     the hull exactly (text, values, errors, tokens), form by form;
+ *  4. every CHECK_EVERY-th program, in check mode (--check), which must
+ *     report a difference for exactly the forms found refused or wrong
+ *     above, and otherwise print the evaluator's output.
  * Each program runs in a child process (a crash or a hang fails that
  * program only), two or more at a time.
  *
@@ -68,6 +71,10 @@ static bool verbose;   /* --verbose: every form of the check run, on stderr */
  * use the list schedule.  --milp MS and --milp-every K change that. */
 static double milp_secs = 0.2;
 static int milp_every = 10;
+/* Every CHECK_EVERY-th program also runs in check mode (--check), which
+ * must report exactly the refusals and wrong answers found here. */
+enum { CHECK_EVERY = 10 };
+static bool with_check;
 
 /* ---- running a program in lockstep ------------------------------------ */
 
@@ -434,6 +441,30 @@ static bool compare_caches(const prog_log *b, const prog_log *h, strbuf *why) {
   return true;
 }
 
+/* --check, as a user runs it: a form is reported as a difference (an
+ * error of kind "check") exactly when the transformer refused it or gave
+ * another answer, and it otherwise gives the evaluator's output. */
+static bool compare_check(const prog_log *c, const prog_log *t, const prog_log *r,
+                          strbuf *why) {
+  for (int i = 0; i < c->v.n && i < t->v.n && i < r->v.n; i++) {
+    const form_log *x = &c->v.v[i], *y = &t->v.v[i], *z = &r->v.v[i];
+    bool flagged = !x->ok && !strcmp(x->kind, "check");
+    bool differs = y->refused || wrong_answer(y, z);
+    if (flagged == differs && same_sb(&x->out, &z->out)) continue;
+    sb_printf(why, "check mode, form %d: %s\n", i + 1,
+              flagged ? "reports a difference where the transformer gave the "
+                        "evaluator's answer"
+              : differs ? y->refused ? "reports no difference where the transformer refused"
+                                     : "reports no difference where the transformer is wrong"
+                        : "prints other output than the evaluator");
+    show_form(why, "check      ", x);
+    show_form(why, "transformer", y);
+    show_form(why, "evaluator  ", z);
+    return false;
+  }
+  return true;
+}
+
 /* One program: the reference evaluator and the transformer (hull cache)
  * in lockstep, form by form; then, for a short run, the transformer with
  * the brute-force cache, which must agree with the hull exactly. */
@@ -461,6 +492,12 @@ static bool differential(const char *src, stats *st, strbuf *why) {
     ok = rs_open(&b, src, MODE_TRANSFORMER, true, why);
     for (int i = 0; ok && i < b.forms.n; i++) rs_step(&b, i);
     ok = ok && compare_caches(&b.log, &t.log, why);
+    rs_close(&b);
+  }
+  if (ok && with_check) {
+    ok = rs_open(&b, src, MODE_CHECK, false, why);
+    for (int i = 0; ok && i < b.forms.n; i++) rs_step(&b, i);
+    ok = ok && compare_check(&b.log, &t.log, &r.log, why);
     rs_close(&b);
   }
   rs_close(&r);
@@ -514,6 +551,7 @@ static bool uses_milp(int index) {
 static void child_main(const job *j, const config *cf, int index, int fd) {
   alarm((unsigned)cf->timeout);
   if (!uses_milp(index)) milp_secs = 0;
+  with_check = index % CHECK_EVERY == CHECK_EVERY / 2 || j->file_src;
   char *src = job_program(j, cf);
   stats st;
   memset(&st, 0, sizeof st);
