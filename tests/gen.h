@@ -170,7 +170,7 @@ enum {
    GEN_MUTUAL_TAIL |     /* D5: tail calls between procedures use depth */ \
    GEN_DEEP_RECURSION |  /* D6: deeper than the evaluator at the limit */  \
    GEN_ARITY_ERRORS |    /* D7: a failing call in a test counts as true */ \
-   GEN_ERRORS |          /* D8: crash; D11: a kind error lost */           \
+   GEN_ERRORS |          /* D8: crash in lw_unify on a kind error */       \
    GEN_LOCAL_DEFINES |   /* D9: inlined, they fail where not called */     \
    GEN_LETREC_VALUES |   /* D10: they run in branches not taken */         \
    GEN_BOOL_ARGS |       /* D11: top-level calls with constant arguments   \
