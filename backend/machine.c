@@ -526,6 +526,87 @@ static void expand_call(mb *b, const ir_stmt *s, int f) {
   }
 }
 
+/* Whether expression e reads the frame cell at offset `off` (from SP) of
+ * function f's frame. */
+static bool reads_frame_off(mb *b, const ir_expr *e, int32_t off) {
+  if (!e) return false;
+  if (e->k == X_VAR && e->var >= 0 && b->home[e->var].frame && b->home[e->var].off == off)
+    return true;
+  for (int i = 0; i < e->n; i++)
+    if (reads_frame_off(b, e->a[i], off)) return true;
+  return false;
+}
+
+/* Whether `t := call G(...)` followed by `ret` is a call in tail position
+ * that can run without a new frame: the callee returns straight to the
+ * caller's caller, so a chain of tail calls needs no depth, as in the
+ * evaluator.  A frame can be reused when both have frames (every frame
+ * has the same size); a callee without a frame needs only its return
+ * cell set.  A caller without a frame calling one with a frame cannot
+ * (its own caller would not pop the callee's frame). */
+static bool is_tail_call(mb *b, const ir_stmt *s, const ir_stmt *ret, int f) {
+  const ir_fn *F = &b->ir->fns.v[f], *G = &b->ir->fns.v[s->fn];
+  if (F->is_main || s->var < 0 || ret->k != S_RETURN) return false;
+  if (ret->a[0]->k != X_VAR || ret->a[0]->var != s->var) return false;
+  return !G->recursive || F->recursive;
+}
+
+static void expand_tail_call(mb *b, const ir_stmt *s, int f) {
+  ir_prog *ir = b->ir;
+  const ir_fn *F = &ir->fns.v[f], *G = &ir->fns.v[s->fn];
+  const char *gname = sym_name(&b->p->w->syms, G->name);
+  char buf[96];
+  mstmt *m;
+  if (G->recursive) {
+    /* the arguments replace the caller's frame cells 1..n; if a later
+     * argument reads a cell an earlier one overwrites, every argument goes
+     * through a temporary first (in order: errors keep their order) */
+    int32_t base = 1 - b->fn_frame[f];
+    bool hazard = false;
+    for (int k = 1; k < s->nargs && !hazard; k++)
+      for (int j = 0; j < k && !hazard; j++)
+        hazard = reads_frame_off(b, s->args[k], base + j);
+    ir_expr *src[64];
+    for (int i = 0; i < s->nargs; i++) {
+      src[i] = s->args[i];
+      if (!hazard) continue;
+      int t = new_temp(b, s->args[i]->type, "tail call:arg");
+      m = step(b, M_WRITE, f, s->loc);
+      set_target(b, m, t);
+      m->val = s->args[i];
+      m->what = mb_describe(b, "tail call %s: argument %d", gname, i + 1);
+      src[i] = var_ref(b, t);
+    }
+    for (int i = 0; i < s->nargs; i++) {
+      m = step(b, M_WRITE, f, s->loc);
+      m->tgt = TGT_FRAME;
+      m->off = base + i;
+      m->val = src[i];
+      m->what = mb_describe(b, "tail call %s: argument %s", gname,
+                            var_name(b, G->params[i], buf, sizeof buf));
+    }
+  } else {
+    for (int i = 0; i < s->nargs; i++) {
+      m = step(b, M_WRITE, f, s->loc);
+      set_target(b, m, G->params[i]);
+      m->val = s->args[i];
+      m->what = mb_describe(b, "tail call %s: argument %s", gname,
+                            var_name(b, G->params[i], buf, sizeof buf));
+    }
+    /* the callee returns where the caller would have */
+    ir_expr *ret = mb_mkx(b, X_VAR, mb_int_type(b), 0);
+    ret->var = F->recursive ? -1000000 - f : -b->fn_ret_cell[f];
+    m = step(b, M_WRITE, f, s->loc);
+    m->tgt = TGT_STATIC;
+    m->addr = b->fn_ret_cell[s->fn];
+    m->val = ret;
+    m->what = mb_describe(b, "tail call %s: return address", gname);
+  }
+  m = step(b, M_JUMP, f, s->loc);
+  m->l1 = -(s->fn + 1);
+  m->what = mb_describe(b, "tail call %s", gname);
+}
+
 /* A tool call: CALL k, one write per argument (the argument tokens),
  * then the result's write, whose tokens the host supplies after calling
  * the C function (docs/trace-format.md, "Tool calls"). */
@@ -712,6 +793,13 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     return;
   case S_BRANCH:
     if (ir_kind(ir, s->a[0]->type) != T_BOOL) {
+      /* a test that is never #f still runs for its errors (an unbound
+       * name, a division by zero) before the branch it always takes */
+      if (s->a[0]->k != X_CONST && s->a[0]->k != X_VAR) {
+        m = step(b, M_EVAL, f, s->loc);
+        m->val = s->a[0];
+        m->what = mb_describe(b, "evaluate the test for errors");
+      }
       m = step(b, M_JUMP, f, s->loc);
       m->l1 = s->l1;
       return;
@@ -760,7 +848,15 @@ static void expand_program(mb *b) {
     int f = pass == 0 ? ir->main_fn : (pass <= ir->main_fn ? pass - 1 : pass);
     b->fn_entry_label[f] = b->ms.n;
     const ir_fn *F = &ir->fns.v[f];
-    for (int i = 0; i < F->body.n && !b->failed; i++) expand_stmt(b, &F->body.v[i], f);
+    for (int i = 0; i < F->body.n && !b->failed; i++) {
+      const ir_stmt *st = &F->body.v[i];
+      if (st->k == S_CALL && i + 1 < F->body.n && is_tail_call(b, st, st + 1, f)) {
+        expand_tail_call(b, st, f);
+        i++;   /* the return: the callee's own return does it */
+        continue;
+      }
+      expand_stmt(b, st, f);
+    }
   }
   for (int i = 0; i < b->ms.n; i++) {
     mstmt *m = &b->ms.v[i];

@@ -835,9 +835,11 @@ static cval prim(mb *b, const ir_expr *e) {
     return mx_const(b, k == want);
   }
   if (!strcmp(op, "logand") || !strcmp(op, "logior") || !strcmp(op, "logxor")) {
-    if (n == 0) return mx_const(b, op[3] == 'a' ? -1 : 0);
+    /* 'a', 'o' or 'x' as bitwise() names them (op[3] of "logior" is 'i') */
+    char kind = op[3] == 'a' ? 'a' : op[3] == 'i' ? 'o' : 'x';
+    if (n == 0) return mx_const(b, kind == 'a' ? -1 : 0);
     cval r = a[0];
-    for (int i = 1; i < n; i++) r = bitwise(b, op[3], r, a[i]);
+    for (int i = 1; i < n; i++) r = bitwise(b, kind, r, a[i]);
     return r;
   }
   if (!strcmp(op, "lognot")) {

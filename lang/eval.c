@@ -83,15 +83,6 @@ static const char *name_of(ev_ctx *c, int sym) {
   return sym_name(&c->w->syms, sym);
 }
 
-/* What a global that is not a variable is, for messages. */
-static const char *gkind_text(gkind k) {
-  switch (k) {
-  case G_FUNC: return "procedure";
-  case G_TABLE: return "table";
-  case G_EXTERN: return "C function";
-  default: return "variable";
-  }
-}
 
 static value load(ev_ctx *c, const ast *a, int f) {
   const ref_info *r = &a->u.ref.r;

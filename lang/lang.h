@@ -368,6 +368,8 @@ typedef struct defblock {
 } defblock;
 defblock *world_adopt(arena *mem);          /* takes the arena's contents */
 void defblock_release(defblock *b);
+/* What a global that is not a variable is, for messages ("procedure"). */
+const char *gkind_text(gkind k);
 /* Installs a definition in a cell, journaled so that rollback undoes it. */
 void world_define(world *w, gcell *c, gkind kind, value val, fn_def *fn,
                   table_def *table, defblock *blk, srcloc loc);

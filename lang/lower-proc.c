@@ -171,9 +171,7 @@ static ir_expr *extern_call(lw *c, const ast *a, frame_map *f, gcell *cell) {
 /* A call the evaluator rejects when it makes it (before its arguments):
  * the same error, raised where compiled code reaches it.  Its value is of
  * any kind (void if nothing fixes one: it never produces a value). */
-static ir_expr *fail_expr(lw *c, srcloc loc, const char *kind, const char *fmt, ...)
-    TVL_PRINTF(4, 5);
-static ir_expr *fail_expr(lw *c, srcloc loc, const char *kind, const char *fmt, ...) {
+ir_expr *lw_fail_expr(lw *c, srcloc loc, const char *kind, const char *fmt, ...) {
   strbuf b;
   sb_init(&b);
   va_list ap;
@@ -206,7 +204,7 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
   }
   if (r->kind == REF_GLOBAL && r->cell->kind == G_TABLE && n != 1) {
     lw_add_dep(c, r->cell);
-    return fail_expr(c, a->loc, "arity", "table %s takes 1 argument, but %d %s given",
+    return lw_fail_expr(c, a->loc, "arity", "table %s takes 1 argument, but %d %s given",
                      lw_nm(c, a->u.call.name), n, n == 1 ? "was" : "were");
   }
   if (r->kind == REF_GLOBAL && r->cell->kind == G_TABLE) {
@@ -260,7 +258,7 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
     const fn_def *fn = r->cell->fn;
     lw_add_dep(c, r->cell);
     if (fn->nparams != n)
-      return fail_expr(c, a->loc, "arity", "procedure %s takes %d argument%s, but %d %s given",
+      return lw_fail_expr(c, a->loc, "arity", "procedure %s takes %d argument%s, but %d %s given",
                        lw_nm(c, a->u.call.name), fn->nparams, fn->nparams == 1 ? "" : "s",
                        n, n == 1 ? "was" : "were");
     lw_lower_args(c, a, f, args);
@@ -275,9 +273,9 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
      * program (a dependency) */
     lw_add_dep(c, r->cell);
     if (r->cell->kind == G_VAR)
-      return fail_expr(c, a->u.call.name_loc, "type", "%s is a variable, not a procedure",
+      return lw_fail_expr(c, a->u.call.name_loc, "type", "%s is a variable, not a procedure",
                        lw_nm(c, a->u.call.name));
-    return fail_expr(c, a->u.call.name_loc, "unbound", "unbound variable %s",
+    return lw_fail_expr(c, a->u.call.name_loc, "unbound", "unbound variable %s",
                      lw_nm(c, a->u.call.name));
   }
   lw_fail(c, a->u.call.name_loc, "internal error: a call of %s, which is "

@@ -488,10 +488,17 @@ static ir_expr *load(lw *c, const ast *a, frame_map *f) {
   }
   if (r->kind == REF_GLOBAL && r->cell->kind == G_VAR)
     return lw_var_expr(c, global_var(c, r->cell, a->loc), a->loc);
-  if (r->kind == REF_GLOBAL && r->cell->kind == G_UNDEFINED)
-    lw_fail(c, a->loc, "unbound variable %s", lw_nm(c, a->u.ref.name));
-  else
-    lw_fail(c, a->loc, "%s is not a variable", lw_nm(c, a->u.ref.name));
+  if (r->kind == REF_GLOBAL) {
+    /* the evaluator's error where it is reached; defining the name later
+     * recompiles this program (a dependency) */
+    lw_add_dep(c, r->cell);
+    if (r->cell->kind == G_UNDEFINED)
+      return lw_fail_expr(c, a->loc, "unbound", "unbound variable %s",
+                          lw_nm(c, a->u.ref.name));
+    return lw_fail_expr(c, a->loc, "type", "%s is a %s, not a value",
+                        lw_nm(c, a->u.ref.name), gkind_text(r->cell->kind));
+  }
+  lw_fail(c, a->loc, "%s is not a variable", lw_nm(c, a->u.ref.name));
   return lw_void_expr(c, a->loc);
 }
 
@@ -509,6 +516,20 @@ static void store(lw *c, const ast *a, frame_map *f, ir_expr *v) {
     var = s->var;
   } else if (r->kind == REF_GLOBAL && r->cell->kind == G_VAR) {
     var = global_var(c, r->cell, a->loc);
+  } else if (r->kind == REF_GLOBAL) {
+    /* the value runs first, then the evaluator's error */
+    lw_add_dep(c, r->cell);
+    ir_stmt *s = lw_emit(c, S_EVAL, a->loc);
+    s->a[0] = v;
+    s = lw_emit(c, S_EVAL, a->loc);
+    if (r->cell->kind == G_UNDEFINED)
+      s->a[0] = lw_fail_expr(c, a->loc, "unbound", "cannot set! %s: it is not defined",
+                             lw_nm(c, a->u.set.name));
+    else
+      s->a[0] = lw_fail_expr(c, a->loc, "type", "cannot set! %s: it is a %s; use "
+                             "define to replace it", lw_nm(c, a->u.set.name),
+                             gkind_text(r->cell->kind));
+    return;
   } else {
     lw_fail(c, a->loc, "cannot set! %s", lw_nm(c, a->u.set.name));
     return;

@@ -110,6 +110,10 @@ int lw_new_label(lw *c);
 void lw_label(lw *c, int l, srcloc loc);
 void lw_assign(lw *c, int var, ir_expr *e, srcloc loc);
 ir_expr *lw_void_expr(lw *c, srcloc loc);
+/* A run-time error raised where compiled code reaches it (X_FAIL), in the
+ * evaluator's words; its value is of any kind. */
+ir_expr *lw_fail_expr(lw *c, srcloc loc, const char *kind, const char *fmt, ...)
+    TVL_PRINTF(4, 5);
 frame_map *lw_new_frame(lw *c, const fn_def *fn, int nslots, frame_map *up);
 frame_map *lw_frame_up(frame_map *f, int depth);
 loop_info *lw_find_loop(frame_map *f, int depth, const fn_def *fn);

@@ -213,6 +213,16 @@ void defblock_release(defblock *b) {
   }
 }
 
+/* What a global that is not a variable is, for messages. */
+const char *gkind_text(gkind k) {
+  switch (k) {
+  case G_FUNC: return "procedure";
+  case G_TABLE: return "table";
+  case G_EXTERN: return "C function";
+  default: return "variable";
+  }
+}
+
 void world_define(world *w, gcell *c, gkind kind, value val, fn_def *fn,
                   table_def *table, defblock *blk, srcloc loc) {
   struct gsave s = {c, *c, true};
