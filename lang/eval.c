@@ -243,6 +243,7 @@ static int enter(ev_ctx *c, const fn_def *fn, int parent, int base) {
 }
 
 static value eval(ev_ctx *c, const ast *a, int f) {
+  const int own = f;   /* frames from here up belong to this activation */
   for (;;) {
     switch (a->kind) {
     case E_CONST:
@@ -315,19 +316,24 @@ static value eval(ev_ctx *c, const ast *a, int f) {
       }
       tick(c, a);
       int base = eval_args(c, a, f);
-      /* A tail call may drop the caller's frame unless the callee is
-       * defined inside it (then the caller's frame is its static link). */
-      if (a->u.call.tail && parent != f && f == c->frames.n - 1) {
-        /* Rebuild frame f in place: arguments first, then the locals. */
-        int keep = c->frames.v[f].base;
+      /* A tail call needs no depth, as in Scheme.  Frames of this
+       * activation the callee cannot reach are dropped: its frame goes
+       * right above its static link (above f when it is defined in f),
+       * never below the frames this call of eval owns. */
+      if (a->u.call.tail && f == c->frames.n - 1) {
+        int at = parent >= f ? f + 1 : parent + 1 > own ? parent + 1 : own;
+        int keep = at <= f ? c->frames.v[at].base : base;
         VEC_RESERVE(c->vs, keep + fn->frame_size + fn->nparams);
-        if (fn->nparams)
+        if (fn->nparams && keep != base)
           memmove(&c->vs.v[keep], &c->vs.v[base],
                   (size_t)fn->nparams * sizeof(value));
         for (int i = fn->nparams; i < fn->frame_size; i++)
           c->vs.v[keep + i] = v_void();
         c->vs.n = keep + fn->frame_size;
-        c->frames.v[f].parent = parent;
+        c->frames.n = at;
+        frame_rec fr = {parent, keep};
+        VEC_PUSH(c->frames, fr);
+        f = at;
         a = fn->body;
         continue;
       }
