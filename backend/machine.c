@@ -167,6 +167,115 @@ static const char *var_name(mb *b, int v, char *buf, size_t n) {
   return buf;
 }
 
+/* ---- depth ---------------------------------------------------------- */
+
+/* `t := call G(...)` then `return t`, the call in tail position. */
+static bool tail_shape(const ir_prog *ir, const ir_stmt *s, const ir_stmt *ret, int f) {
+  return !ir->fns.v[f].is_main && s->var >= 0 && s->depth == 0 && ret->k == S_RETURN &&
+         ret->a[0]->k == X_VAR && ret->a[0]->var == s->var;
+}
+
+static void mark_shared(const ir_prog *ir, const ir_expr *e, int f, bool *shared) {
+  if (!e) return;
+  if (e->k == X_VAR && e->var >= 0) {
+    const ir_var *v = &ir->vars.v[e->var];
+    if (v->cls != VAR_GLOBAL && v->fn >= 0 && v->fn != f) shared[v->fn] = true;
+  }
+  for (int i = 0; i < e->n; i++) mark_shared(ir, e->a[i], f, shared);
+}
+
+/* Constant gaps of the functions without frames, from their callers;
+ * false when some function is called at two different gaps. */
+static bool find_gaps(mb *b, bool *conflict) {
+  ir_prog *ir = b->ir;
+  int n = ir->fns.n;
+  bool *known = xcalloc((size_t)n + 1, 1);
+  for (int f = 0; f < n; f++) {
+    b->gap[f] = 0;
+    known[f] = b->framed[f] || f == ir->main_fn;
+    conflict[f] = false;
+  }
+  bool ok = true;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (int f = 0; f < n; f++) {
+      if (!known[f]) continue;
+      for (int i = 0; i < ir->fns.v[f].body.n; i++) {
+        const ir_stmt *s = &ir->fns.v[f].body.v[i];
+        if (s->k != S_CALL || b->framed[s->fn]) continue;
+        int g = b->gap[f] + s->depth;
+        if (!known[s->fn]) {
+          known[s->fn] = true;
+          b->gap[s->fn] = g;
+          changed = true;
+        } else if (b->gap[s->fn] != g && !conflict[s->fn]) {
+          conflict[s->fn] = true;
+          ok = false;
+        }
+      }
+    }
+  }
+  free(known);
+  return ok;
+}
+
+/* Which functions get frames, and the gaps of the others.  A function
+ * called at different depths relative to its caller's SP depth gets a
+ * frame (its SP then tells its depth); so does one that calls a framed
+ * function in tail position (it hands over its own frame).  A function
+ * whose variables a lifted procedure reads keeps them static: at the
+ * depth limit it may then differ from the evaluator. */
+static void analyse_depth(mb *b) {
+  ir_prog *ir = b->ir;
+  int n = ir->fns.n;
+  b->framed = xcalloc((size_t)n + 1, sizeof(bool));
+  b->gap = xcalloc((size_t)n + 1, sizeof(int));
+  bool *shared = xcalloc((size_t)n + 1, 1);
+  bool *conflict = xcalloc((size_t)n + 1, 1);
+  for (int f = 0; f < n; f++) {
+    b->framed[f] = ir->fns.v[f].recursive;
+    for (int i = 0; i < ir->fns.v[f].body.n; i++) {
+      const ir_stmt *s = &ir->fns.v[f].body.v[i];
+      for (int k = 0; k < 3; k++) mark_shared(ir, s->a[k], f, shared);
+      for (int k = 0; k < s->nargs; k++) mark_shared(ir, s->args[k], f, shared);
+      if (s->var >= 0 && ir->vars.v[s->var].cls != VAR_GLOBAL &&
+          ir->vars.v[s->var].fn >= 0 && ir->vars.v[s->var].fn != f)
+        shared[ir->vars.v[s->var].fn] = true;
+    }
+  }
+  for (int round = 0; round <= n; round++) {
+    bool more = false;
+    if (!find_gaps(b, conflict))
+      for (int f = 0; f < n; f++)
+        if (conflict[f] && !shared[f] && f != ir->main_fn && !b->framed[f])
+          b->framed[f] = more = true;
+    for (int f = 0; f < n; f++) {
+      const ir_fn *F = &ir->fns.v[f];
+      if (b->framed[f] || shared[f] || F->is_main) continue;
+      for (int i = 0; i + 1 < F->body.n; i++) {
+        const ir_stmt *s = &F->body.v[i];
+        if (s->k == S_CALL && b->framed[s->fn] && tail_shape(ir, s, s + 1, f)) {
+          b->framed[f] = more = true;
+          break;
+        }
+      }
+    }
+    if (!more) break;
+  }
+  find_gaps(b, conflict);
+  free(shared);
+  free(conflict);
+}
+
+gform mb_depth_flag(mb *b, int fn, int k) {
+  gate_graph *gg = b->gg;
+  /* main runs at depth 0, and without frames SP never moves */
+  if (!b->frame_cells || fn == b->ir->main_fn)
+    return gf_const(gg, k > b->p->max_depth ? 1 : 0);
+  gform x = gf_addk(gg, b->sp, (double)k * b->frame_cells - (double)b->depth_top + 1);
+  return gf_gate(gg, gg_step(gg, "too deep", x));
+}
+
 static void layout_vars(mb *b) {
   ir_prog *ir = b->ir;
   new_cell(b, "SP", -1, NULL, -1);
@@ -179,7 +288,7 @@ static void layout_vars(mb *b) {
   /* frames: return address at 0, parameters, then the other variables */
   for (int f = 0; f < ir->fns.n; f++) {
     ir_fn *F = &ir->fns.v[f];
-    if (!F->recursive) continue;
+    if (!b->framed[f]) continue;
     int size = 1 + F->nparams;
     for (int v = 0; v < ir->vars.n; v++)
       if (ir->vars.v[v].cls != VAR_GLOBAL && ir->vars.v[v].fn == f) {
@@ -195,7 +304,7 @@ static void layout_vars(mb *b) {
   for (int f = 0; f < ir->fns.n; f++)
     if (b->fn_frame[f] > largest) largest = b->fn_frame[f];
   for (int f = 0; f < ir->fns.n; f++)
-    if (ir->fns.v[f].recursive) b->fn_frame[f] = largest;
+    if (b->framed[f]) b->fn_frame[f] = largest;
   b->frame_cells = largest;
   char buf[96];
   for (int v = 0; v < ir->vars.n; v++) {
@@ -205,7 +314,7 @@ static void layout_vars(mb *b) {
       continue;
     }
     int f = x->fn;
-    if (f < 0 || !ir->fns.v[f].recursive) {
+    if (f < 0 || !b->framed[f]) {
       b->home[v].addr = new_cell(b, var_name(b, v, buf, sizeof buf), v, NULL, x->type);
       continue;
     }
@@ -227,7 +336,7 @@ static void layout_vars(mb *b) {
     b->home[v].off = off - b->fn_frame[f];
   }
   for (int f = 0; f < ir->fns.n; f++) {
-    if (f == ir->main_fn || ir->fns.v[f].recursive) continue;
+    if (f == ir->main_fn || b->framed[f]) continue;
     snprintf(buf, sizeof buf, "ret:%s", sym_name(&b->p->w->syms, ir->fns.v[f].name));
     b->fn_ret_cell[f] = new_cell(b, buf, -1, NULL, -1);
   }
@@ -256,7 +365,9 @@ static void layout_memory(mb *b) {
   /* room for max_depth frames: pushing one more raises the depth error */
   int64_t depth = b->p->w->lim.max_depth;
   b->p->max_depth = (int)depth;
-  int64_t stack = b->frame_cells ? (depth + 1) * b->frame_cells : 0;
+  /* frames are written before the push that checks the depth: room for
+   * the largest push above the limit */
+  int64_t stack = b->frame_cells ? (depth + 1 + b->max_push) * b->frame_cells : 0;
   if (stack > ADDR_MAX / 4) {
     mb_fail(b, "the depth limit (%lld) needs more stack than compiled code "
                "has: lower it with --max-depth or :limit depth", (long long)depth);
@@ -264,6 +375,7 @@ static void layout_memory(mb *b) {
   }
   b->p->stack_base = next;
   b->p->stack_end = next + (int32_t)stack;
+  b->depth_top = next + (int32_t)((depth + 1) * b->frame_cells);
   b->p->heap_base = b->p->stack_end;
   /* the heap holds max_heap cells, as the evaluator's does, so that the
    * same program runs out of memory at the same vector in both */
@@ -462,12 +574,20 @@ static void display_value(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
   }
 }
 
+/* How many levels deeper than the caller's SP depth the callee of a call
+ * (not a tail call) runs: at least one, so that a frame has room. */
+static int call_rise(mb *b, const ir_stmt *s, int f) {
+  int r = b->gap[f] + s->depth;
+  return r < 1 ? 1 : r;
+}
+
 static void expand_call(mb *b, const ir_stmt *s, int f) {
   ir_prog *ir = b->ir;
   const ir_fn *G = &ir->fns.v[s->fn];
   const char *gname = sym_name(&b->p->w->syms, G->name);
   char buf[96];
-  if (!G->recursive) {
+  int32_t push = 0;
+  if (!b->framed[s->fn]) {
     for (int i = 0; i < s->nargs; i++) {
       mstmt *m = step(b, M_WRITE, f, s->loc);
       set_target(b, m, G->params[i]);
@@ -478,22 +598,27 @@ static void expand_call(mb *b, const ir_stmt *s, int f) {
     mstmt *m = step(b, M_WRITE, f, s->loc);
     m->tgt = TGT_STATIC;
     m->addr = b->fn_ret_cell[s->fn];
+    m->dcheck = call_rise(b, s, f);
     m->konst = b->ms.n + 1;   /* the step after the jump */
     m->l1 = b->ms.n + 1;      /* resolved like a PC constant */
     m->l1_is_pc = true;
     m->what = mb_describe(b, "call %s: return address", gname);
   } else {
+    /* the frame goes `rise` frames up: SP then tells the callee's depth */
+    int rise = call_rise(b, s, f);
+    if (rise > b->max_push) b->max_push = rise;
+    push = rise * b->frame_cells;
     for (int i = 0; i < s->nargs; i++) {
       mstmt *m = step(b, M_WRITE, f, s->loc);
       m->tgt = TGT_FRAME;
-      m->off = 1 + i;
+      m->off = push - b->frame_cells + 1 + i;
       m->val = s->args[i];
       m->what = mb_describe(b, "call %s: argument %s", gname,
                          var_name(b, G->params[i], buf, sizeof buf));
     }
     mstmt *m = step(b, M_WRITE, f, s->loc);
     m->tgt = TGT_FRAME;
-    m->off = 0;
+    m->off = push - b->frame_cells;
     m->l1 = b->ms.n + 2;      /* after SP += and the jump */
     m->l1_is_pc = true;
     m->what = mb_describe(b, "call %s: return address", gname);
@@ -501,18 +626,18 @@ static void expand_call(mb *b, const ir_stmt *s, int f) {
     m->tgt = TGT_STATIC;
     m->addr = REG_SP;
     m->sp = SP_SP_ADD;
-    m->konst = b->fn_frame[s->fn];
+    m->konst = push;
     m->what = mb_describe(b, "call %s: push its frame", gname);
   }
   mstmt *m = step(b, M_JUMP, f, s->loc);
   m->l1 = -(s->fn + 1);       /* function entry, resolved later */
   m->what = mb_describe(b, "call %s", gname);
-  if (G->recursive) {
+  if (b->framed[s->fn]) {
     m = step(b, M_WRITE, f, s->loc);
     m->tgt = TGT_STATIC;
     m->addr = REG_SP;
     m->sp = SP_SP_ADD;
-    m->konst = -b->fn_frame[s->fn];
+    m->konst = -push;
     m->what = mb_describe(b, "return from %s: pop its frame", gname);
   }
   if (s->var >= 0 && (b->var_reads[s->var] || ir->vars.v[s->var].cls != VAR_TEMP)) {
@@ -545,19 +670,19 @@ static bool reads_frame_off(mb *b, const ir_expr *e, int32_t off) {
  * cell set.  A caller without a frame calling one with a frame cannot
  * (its own caller would not pop the callee's frame). */
 static bool is_tail_call(mb *b, const ir_stmt *s, const ir_stmt *ret, int f) {
-  const ir_fn *F = &b->ir->fns.v[f], *G = &b->ir->fns.v[s->fn];
-  if (F->is_main || s->var < 0 || ret->k != S_RETURN) return false;
+  const ir_fn *F = &b->ir->fns.v[f];
+  if (F->is_main || s->var < 0 || s->depth != 0 || ret->k != S_RETURN) return false;
   if (ret->a[0]->k != X_VAR || ret->a[0]->var != s->var) return false;
-  return !G->recursive || F->recursive;
+  return !b->framed[s->fn] || b->framed[f];
 }
 
 static void expand_tail_call(mb *b, const ir_stmt *s, int f) {
   ir_prog *ir = b->ir;
-  const ir_fn *F = &ir->fns.v[f], *G = &ir->fns.v[s->fn];
+  const ir_fn *G = &ir->fns.v[s->fn];
   const char *gname = sym_name(&b->p->w->syms, G->name);
   char buf[96];
   mstmt *m;
-  if (G->recursive) {
+  if (b->framed[s->fn]) {
     /* the arguments replace the caller's frame cells 1..n; if a later
      * argument reads a cell an earlier one overwrites, every argument goes
      * through a temporary first (in order: errors keep their order) */
@@ -595,7 +720,7 @@ static void expand_tail_call(mb *b, const ir_stmt *s, int f) {
     }
     /* the callee returns where the caller would have */
     ir_expr *ret = mb_mkx(b, X_VAR, mb_int_type(b), 0);
-    ret->var = F->recursive ? -1000000 - f : -b->fn_ret_cell[f];
+    ret->var = b->framed[f] ? -1000000 - f : -b->fn_ret_cell[f];
     m = step(b, M_WRITE, f, s->loc);
     m->tgt = TGT_STATIC;
     m->addr = b->fn_ret_cell[s->fn];
@@ -773,7 +898,7 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     m->val = s->a[0];
     m->what = mb_describe(b, "return value");
     m = step(b, M_JUMPDYN, f, s->loc);
-    if (F->recursive) {
+    if (b->framed[f]) {
       ir_expr *ret = mb_mkx(b, X_VAR, mb_int_type(b), 0);
       ret->var = -1000000 - f;   /* frame slot 0 of f */
       m->val = ret;
@@ -850,7 +975,8 @@ static void expand_program(mb *b) {
     const ir_fn *F = &ir->fns.v[f];
     for (int i = 0; i < F->body.n && !b->failed; i++) {
       const ir_stmt *st = &F->body.v[i];
-      if (st->k == S_CALL && i + 1 < F->body.n && is_tail_call(b, st, st + 1, f)) {
+      if (st->k == S_CALL && i + 1 < F->body.n && tail_shape(ir, st, st + 1, f) &&
+          is_tail_call(b, st, st + 1, f)) {
         expand_tail_call(b, st, f);
         i++;   /* the return: the callee's own return does it */
         continue;
@@ -1080,6 +1206,13 @@ static void build_memory_keys(mb *b, int setm_comp_gate) {
 
 static cval step_value(mb *b, const mstmt *m, int s) {
   gate_graph *gg = b->gg;
+  if (m->dcheck > 0) {
+    int site = mb_site(b, "depth", m->loc,
+                       "recursion too deep: more than %d nested calls (raise "
+                       "the limit with --max-depth or :limit depth)",
+                       b->p->max_depth);
+    mx_flag(b, mb_depth_flag(b, m->fn, m->dcheck), site);
+  }
   switch (m->sp) {
   case SP_VSET_ADDR: {
     cval v = mx_expr(b, m->val);
@@ -1128,9 +1261,7 @@ static cval step_value(mb *b, const mstmt *m, int s) {
                          "recursion too deep: more than %d nested calls (raise "
                          "the limit with --max-depth or :limit depth)",
                          b->p->max_depth);
-      mx_flag(b, gf_gate(gg, gg_step(gg, "stack full",
-                                     gf_addk(gg, b->sp, m->konst - (double)b->p->stack_end + 1))),
-              site);
+      mx_flag(b, mb_depth_flag(b, m->fn, m->konst / b->frame_cells), site);
     }
     return r;
   }
@@ -1437,6 +1568,8 @@ static void mb_free(mb *b) {
   VEC_FREE(b->ms);
   free(b->home);
   free(b->fn_frame);
+  free(b->framed);
+  free(b->gap);
   free(b->fn_entry_label);
   free(b->fn_ret_cell);
   free(b->var_reads);
@@ -1472,6 +1605,7 @@ mprog *machine_compile(ir_prog *ir, const sched_opts *opts, char *err,
   b.errlen = errlen;
   b.gg = &p->gg;
   collect_constants(&b);
+  analyse_depth(&b);
   layout_vars(&b);
   if (!b.failed) expand_program(&b);
   /* after the steps, which add temporaries */

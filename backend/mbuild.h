@@ -36,6 +36,9 @@ typedef struct {
   int out_kind;
   int sym_offset;     /* M_OUTSYM: added to the value */
   int tool, tool_arg, tool_site;   /* see mstep_info */
+  int dcheck;         /* > 0: the evaluator's depth check of a call made
+                         here, the callee's depth being the step's
+                         function's SP depth plus dcheck */
   bool write;         /* M_OUTSTR: written (quoted, escaped), not displayed */
   srcloc loc;
   char *what;
@@ -92,6 +95,15 @@ typedef struct {
   int **fn_labels;
   int next_temp_cell;
   int frame_cells;
+  /* Depth as the evaluator counts it (nested calls not in tail
+   * position).  A function with a frame ("framed": every recursive one,
+   * and others that need it) runs at depth (SP - stack_base) / frame_cells;
+   * one without runs at that depth plus its constant gap. */
+  bool *framed;       /* per IR function */
+  int *gap;           /* per IR function */
+  int32_t depth_top;  /* stack_base + (limit + 1) * frame_cells: an SP at or
+                         above it is deeper than the limit */
+  int max_push;       /* largest push, in frames */
   int result_tmp;        /* + 1: the main function's result temp, shared by
                             all its returns (0: none yet) */
   int *sym_rev;       /* world symbol -> program symbol id (0: none yet) */
@@ -138,6 +150,10 @@ ir_expr *mb_mkx(mb *b, x_kind k, int type, int n);
 int mb_int_type(mb *b);
 ir_expr *mb_int_const(mb *b, int32_t k);
 char *mb_describe(mb *b, const char *fmt, ...) TVL_PRINTF(2, 3);
+
+/* The flag [depth of a call made in function fn > the limit], the
+ * callee's depth being fn's SP depth plus k. */
+gform mb_depth_flag(mb *b, int fn, int k);
 
 /* mopt.c: jump threading, branch chains to multiway jumps, dead steps */
 void mb_optimize_steps(mb *b);

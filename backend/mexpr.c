@@ -932,6 +932,7 @@ static void shape(const ir_expr *e, strbuf *out) {
   case X_VAR: sb_printf(out, "v%d", e->var); return;
   case X_PRIM: sb_printf(out, "(%s", e->op->name); break;
   case X_TABLE: sb_printf(out, "(T%p", (void *)e->table); break;
+  case X_FAIL: case X_DEPTH: sb_printf(out, "(%d:%d", (int)e->k, (int)e->ival); break;
   default: sb_printf(out, "(%d", (int)e->k); break;
   }
   for (int i = 0; i < e->n; i++) {
@@ -1032,6 +1033,15 @@ static cval mx_expr_raw(mb *b, const ir_expr *e) {
   case X_SEQ:
     for (int i = 0; i + 1 < e->n; i++) (void)mx_expr(b, e->a[i]);
     return mx_expr(b, e->a[e->n - 1]);
+  case X_DEPTH: {
+    int fn = b->ms.v[b->cur_step].fn;
+    int site = mb_site(b, "depth", e->loc,
+                       "recursion too deep: more than %d nested calls (raise "
+                       "the limit with --max-depth or :limit depth)",
+                       b->p->max_depth);
+    mx_flag(b, mb_depth_flag(b, fn, b->gap[fn] + e->ival), site);
+    return mx_const(b, 0);
+  }
   case X_FAIL: {
     const ir_failure *x = &b->ir->failures.v[e->ival];
     int site = mb_site(b, x->kind, e->loc, "%s", x->msg);

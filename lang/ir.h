@@ -41,6 +41,10 @@ typedef enum {
   X_FAIL,    /* where it is reached, the runtime error failures[ival]: a
                 call the evaluator rejects when it makes it (a name not
                 defined yet, a variable, a wrong number of arguments) */
+  X_DEPTH,   /* the evaluator's depth check of a call that compiled code
+                makes without a frame (inlined, a loop entered): fails
+                when the function's depth at entry plus ival exceeds the
+                depth limit; value unspecified */
 } x_kind;
 
 typedef struct ir_expr ir_expr;
@@ -85,6 +89,9 @@ typedef struct {
   ir_expr *a[3];
   ir_expr **args;
   int nargs;
+  int depth;            /* S_CALL: the callee's depth (as the evaluator
+                           counts nested calls) minus the caller's at its
+                           entry: 0 for a call in tail position */
 } ir_stmt;
 
 /* ---- variables and functions ---------------------------------------- */

@@ -103,9 +103,10 @@ static bool stable_arg(lw *c, const ir_expr *e) {
 }
 
 static ir_expr *inline_effects(lw *c, const fn_def *g, ir_expr **args,
-                               srcloc loc) {
+                               srcloc loc, int edepth, bool check) {
   c->inline_depth++;
   frame_map *f = lw_new_frame(c, g, g->frame_size, NULL);
+  f->edepth = edepth;
   for (int i = 0; i < g->nparams && !c->failed; i++) {
     if (stable_arg(c, args[i]) && !lw_assigns_slot(g->body, 0, i)) {
       f->slots[i].expr = args[i];
@@ -116,6 +117,7 @@ static ir_expr *inline_effects(lw *c, const fn_def *g, ir_expr **args,
     f->slots[i].var = v;
     lw_assign(c, v, args[i], loc);
   }
+  if (check && !c->failed) lw_emit(c, S_EVAL, loc)->a[0] = lw_depth_check(c, edepth, loc);
   int tmp = lw_new_var(c, -1, VAR_TEMP, loc);
   int done = lw_new_label(c);
   cont k = {c->next_cont++, false, tmp, done};
@@ -242,7 +244,8 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
       return NULL;   /* control went elsewhere */
     }
     if (lw_fn_pure(&c->pu, r->fn))
-      return lw_inline_call(c, r->fn, args, lw_frame_up(f, r->depth), a->loc);
+      return lw_inline_call(c, r->fn, args, lw_frame_up(f, r->depth), a->loc,
+                            lw_call_depth(f, a), !a->u.call.tail);
     lifted *lf = lw_find_lifted(c, r->fn);
     if (!lf) {
       lw_fail(c, a->loc, "internal error: local procedure %s was not prepared",
@@ -250,7 +253,7 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
       return lw_void_expr(c, a->loc);
     }
     lw_captured_args(c, lf, lw_frame_up(f, r->depth), args + n, a->loc);
-    return lw_call_stmt(c, lf->irfn, args, n + lf->ncap, a->loc);
+    return lw_call_stmt_at(c, lf->irfn, args, n + lf->ncap, a->loc, lw_call_depth(f, a));
   }
   if (r->kind == REF_GLOBAL && r->cell->kind == G_EXTERN)
     return extern_call(c, a, f, r->cell);
@@ -263,9 +266,11 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
                        n, n == 1 ? "was" : "were");
     lw_lower_args(c, a, f, args);
     if (c->failed) return lw_void_expr(c, a->loc);
-    if (lw_fn_pure(&c->pu, fn)) return lw_inline_call(c, fn, args, NULL, a->loc);
-    if (inlinable(c, fn)) return inline_effects(c, fn, args, a->loc);
-    return lw_call_stmt(c, lw_lower_global_fn(c, r->cell, a->loc), args, n, a->loc);
+    int d = lw_call_depth(f, a);
+    if (lw_fn_pure(&c->pu, fn))
+      return lw_inline_call(c, fn, args, NULL, a->loc, d, !a->u.call.tail);
+    if (inlinable(c, fn)) return inline_effects(c, fn, args, a->loc, d, !a->u.call.tail);
+    return lw_call_stmt_at(c, lw_lower_global_fn(c, r->cell, a->loc), args, n, a->loc, d);
   }
   if (r->kind == REF_GLOBAL &&
       (r->cell->kind == G_UNDEFINED || r->cell->kind == G_VAR)) {
@@ -705,7 +710,7 @@ ir_prog *ir_lower_function(world *w, gcell *g, lang_error *err) {
   }
   ir_expr *v;
   if (lw_fn_pure(&c.pu, fn)) {
-    v = lw_inline_call(&c, fn, args, NULL, fn->loc);
+    v = lw_inline_call(&c, fn, args, NULL, fn->loc, 1, true);
   } else {
     v = lw_call_stmt(&c, lw_lower_global_fn(&c, g, fn->loc), args, fn->nparams, fn->loc);
   }
@@ -779,6 +784,9 @@ static void dump_expr(const ir_prog *p, const ir_expr *e, strbuf *out) {
   case X_SEQ: sb_puts(out, "(seq"); break;
   case X_FAIL:
     sb_printf(out, "(fail \"%s\")", p->failures.v[e->ival].msg);
+    return;
+  case X_DEPTH:
+    sb_printf(out, "(depth-check +%d)", (int)e->ival);
     return;
   case X_SELECT: sb_puts(out, "(select"); break;
   case X_VREF: sb_puts(out, "(vref"); break;

@@ -292,7 +292,7 @@ static bool fails_within(const ir_expr *e, int *budget) {
   if (--*budget < 0) return true;
   switch (e->k) {
   case X_CONST: case X_VAR: return false;
-  case X_VREF: case X_FAIL: return true;
+  case X_VREF: case X_FAIL: case X_DEPTH: return true;
   case X_TABLE:
     if (!e->table->table->has_default) return true;
     break;
@@ -409,7 +409,19 @@ frame_map *lw_new_frame(lw *c, const fn_def *fn, int nslots,
   f->slots = arena_alloc(&c->p->mem, (size_t)(nslots + 1) * sizeof(slot_binding));
   for (int i = 0; i < nslots; i++) f->slots[i].var = -1;
   f->up = up;
+  f->edepth = 0;
   return f;
+}
+
+int lw_call_depth(const frame_map *f, const ast *call) {
+  return f->edepth + (call->u.call.tail ? 0 : 1);
+}
+
+ir_expr *lw_depth_check(lw *c, int edepth, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_DEPTH, loc, 0);
+  e->ival = edepth;
+  e->type = lw_new_type(c, T_VOID);
+  return e;
 }
 
 frame_map *lw_frame_up(frame_map *f, int depth) {
@@ -730,15 +742,24 @@ int lw_lower_global_fn(lw *c, gcell *g, srcloc loc);
 /* Inlines a pure procedure: its parameters are bound to the argument
  * expressions, so the body becomes one expression tree. */
 ir_expr *lw_inline_call(lw *c, const fn_def *fn, ir_expr **args,
-                            frame_map *up, srcloc loc) {
+                        frame_map *up, srcloc loc, int edepth, bool check) {
   if (++c->inline_depth > 64) {
     lw_fail(c, loc, "inlining nested too deeply");
     return lw_void_expr(c, loc);
   }
   frame_map *f = lw_new_frame(c, fn, fn->frame_size, up);
+  f->edepth = edepth;
   for (int i = 0; i < fn->nparams; i++) f->slots[i].expr = args[i];
   ir_expr *v = lw_lower_value(c, fn->body, f);
   c->inline_depth--;
+  if (check && !c->failed) {
+    /* the arguments' errors, then the depth, then the body's */
+    ir_expr *s = lw_mk(c, X_SEQ, loc, 2);
+    s->a[0] = lw_depth_check(c, edepth, loc);
+    s->a[1] = v;
+    s->type = v->type;
+    v = s;
+  }
   return force_errors(c, v, args, fn->nparams);
 }
 
@@ -759,6 +780,11 @@ void lw_captured_args(lw *c, const lifted *l, frame_map *def_frame,
 
 ir_expr *lw_call_stmt(lw *c, int irfn, ir_expr **args, int n,
                           srcloc loc) {
+  return lw_call_stmt_at(c, irfn, args, n, loc, 1);
+}
+
+ir_expr *lw_call_stmt_at(lw *c, int irfn, ir_expr **args, int n, srcloc loc,
+                         int depth) {
   ir_fn *fn = &c->p->fns.v[irfn];
   if (fn->nparams != n) {
     lw_fail(c, loc, "procedure %s takes %d arguments, but %d were given",
@@ -773,6 +799,7 @@ ir_expr *lw_call_stmt(lw *c, int irfn, ir_expr **args, int n,
   ir_stmt *s = lw_emit(c, S_CALL, loc);
   s->var = tmp;
   s->fn = irfn;
+  s->depth = depth;
   s->nargs = n;
   s->args = arena_alloc(&c->p->mem, (size_t)(n + 1) * sizeof(ir_expr *));
   for (int i = 0; i < n; i++) s->args[i] = args[i];
@@ -1129,6 +1156,7 @@ void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k) {
         /* enter the loop: its parameters take the initial values */
         const fn_def *fn = l->fn;
         frame_map *lf = lw_new_frame(c, fn, fn->frame_size, f);
+        lf->edepth = lw_call_depth(f, body);
         l->params = arena_alloc(&c->p->mem, (size_t)(fn->nparams + 1) * sizeof(int));
         ir_expr *init[64];
         if (fn->nparams > 64) {
@@ -1142,6 +1170,8 @@ void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k) {
           if (lw_assigns_slot(fn->body, 0, i)) c->p->vars.v[l->params[i]].assigned = true;
           lw_assign(c, l->params[i], init[i], body->loc);
         }
+        if (lf->edepth > f->edepth && !c->failed)
+          lw_emit(c, S_EVAL, body->loc)->a[0] = lw_depth_check(c, lf->edepth, body->loc);
         l->head = lw_new_label(c);
         lw_label(c, l->head, fn->loc);
         lw_lower_tail(c, fn->body, lf, k);

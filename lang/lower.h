@@ -40,6 +40,8 @@ typedef struct frame_map {
   int nslots;
   struct frame_map *up;
   struct loop_info *loops;   /* contified loops defined here */
+  int edepth;       /* its depth (nested calls, as the evaluator counts
+                       them) minus the IR function's at entry */
 } frame_map;
 
 /* Where the value of an expression in tail position goes. */
@@ -123,10 +125,19 @@ void lw_use_table(lw *c, gcell *g);
 bool lw_assigns_slot(const ast *a, int depth, int slot);
 ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
 ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f);
-ir_expr *lw_inline_call(lw *c, const fn_def *fn, ir_expr **args, frame_map *up, srcloc loc);
+ir_expr *lw_inline_call(lw *c, const fn_def *fn, ir_expr **args, frame_map *up,
+                        srcloc loc, int edepth, bool check);
+/* The depth of the activation a call in frame f starts (the evaluator
+ * counts a call that is not in tail position). */
+int lw_call_depth(const frame_map *f, const ast *call);
+/* The evaluator's depth check for a call entered without a frame. */
+ir_expr *lw_depth_check(lw *c, int edepth, srcloc loc);
 void lw_lower_args(lw *c, const ast *a, frame_map *f, ir_expr **out);
 void lw_captured_args(lw *c, const lifted *l, frame_map *def_frame, ir_expr **out, srcloc loc);
 ir_expr *lw_call_stmt(lw *c, int irfn, ir_expr **args, int n, srcloc loc);
+/* The same, with the callee's depth relative to the caller's entry. */
+ir_expr *lw_call_stmt_at(lw *c, int irfn, ir_expr **args, int n, srcloc loc,
+                         int depth);
 void lw_loop_again(lw *c, loop_info *l, ir_expr **args, int n, srcloc loc);
 ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail);
 bool lw_contifiable(const ast *letrec, const let_binding *b);
