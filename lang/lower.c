@@ -951,10 +951,20 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
     return lw_void_expr(c, a->loc);
   case E_IF:
     if (is_pure(c, a)) {
+      /* both arms are computed and the select's errors gated; an arm
+       * whose lowering needs statements (a letrec, a failing statement of
+       * an inlined body) would run them unconditionally: then branch */
+      int mark = cur_fn(c)->body.n;
       ir_expr *e = lw_mk(c, X_SELECT, a->loc, 3);
       e->a[0] = lw_lower_value(c, a->u.iff.c, f);
+      int arms = cur_fn(c)->body.n;
       e->a[1] = lw_lower_value(c, a->u.iff.t, f);
       e->a[2] = lw_lower_value(c, a->u.iff.e, f);
+      if (cur_fn(c)->body.n != arms) {
+        cur_fn(c)->body.n = mark;
+        c->no_select = a;
+        break;
+      }
       lw_unify(c, e->a[1]->type, e->a[2]->type, a->loc,
             "the value of this if");
       e->type = e->a[1]->type;
@@ -965,10 +975,15 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
   case E_AND:
   case E_OR:
     if (is_pure(c, a)) {
-      /* (and x y) = (if x y #f); (or x y) = (if x x y) */
+      /* (and x y) = (if x y #f); (or x y) = (if x x y); as for if, only
+       * the first operand may need statements */
+      int mark = cur_fn(c)->body.n;
       ir_expr *acc = lw_lower_value(c, a->u.seq.v[a->u.seq.n - 1], f);
-      for (int i = a->u.seq.n - 2; i >= 0 && !c->failed; i--) {
+      bool stmts = cur_fn(c)->body.n != mark;
+      for (int i = a->u.seq.n - 2; i >= 0 && !c->failed && !stmts; i--) {
+        int before = cur_fn(c)->body.n;
         ir_expr *x = lw_lower_value(c, a->u.seq.v[i], f);
+        if (i > 0 && cur_fn(c)->body.n != before) stmts = true;
         ir_expr *e = lw_mk(c, X_SELECT, a->loc, 3);
         e->a[0] = x;
         if (a->kind == E_AND) {
@@ -983,7 +998,9 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
         e->type = e->a[1]->type;
         acc = e;
       }
-      return acc;
+      if (!stmts) return acc;
+      cur_fn(c)->body.n = mark;
+      c->no_select = a;
     }
     break;
   case E_BEGIN:
@@ -1081,7 +1098,7 @@ void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k) {
   if (c->failed) return;
   switch (a->kind) {
   case E_IF: {
-    if (is_pure(c, a) && !(k.var < 0 && !k.ret)) break;
+    if (is_pure(c, a) && a != c->no_select && !(k.var < 0 && !k.ret)) break;
     ir_expr *cond = lw_lower_value(c, a->u.iff.c, f);
     int lt = lw_new_label(c), le = lw_new_label(c);
     ir_stmt *s = lw_emit(c, S_BRANCH, a->loc);
@@ -1096,7 +1113,7 @@ void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k) {
   }
   case E_AND:
   case E_OR: {
-    if (is_pure(c, a)) break;
+    if (is_pure(c, a) && a != c->no_select) break;
     /* each operand but the last: test it, leave early with its value */
     for (int i = 0; i + 1 < a->u.seq.n && !c->failed; i++) {
       ir_expr *x = lw_lower_value(c, a->u.seq.v[i], f);

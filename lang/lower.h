@@ -86,6 +86,8 @@ typedef struct {
   VEC(struct gfn { gcell *cell; int irfn; }) gfns;
   VEC(struct work { gcell *cell; int irfn; }) pending;
   int inline_depth;
+  const ast *no_select;    /* an if/and/or whose arms need statements:
+                              lowered as branches */
   gcell *self_cell;        /* global procedure being lowered */
   bool in_lifted;          /* lowering the body of a lifted procedure */
   loop_info *self_loop;    /* its body as a loop, for tail calls to itself */
