@@ -124,10 +124,12 @@ static int find(ir_prog *p, int t) {
 }
 
 tkind ir_kind(const ir_prog *p, int t) {
+  if (t < 0) return T_ANY;
   return p->types.v[find((ir_prog *)p, t)].k;
 }
 
 int ir_elem_type(const ir_prog *p, int t) {
+  if (t < 0) return -1;
   return p->types.v[find((ir_prog *)p, t)].elem;
 }
 
@@ -166,6 +168,12 @@ bool lw_unify(lw *c, int a, int b, srcloc loc, const char *what) {
   if (ta->k == T_VEC) {
     int ea = ta->elem, eb = tb->elem;
     tb->parent = a;
+    /* a vector whose elements nothing has fixed yet has no element type */
+    if (ea < 0) {
+      p->types.v[a].elem = eb;
+      return true;
+    }
+    if (eb < 0) return true;
     return lw_unify(c, ea, eb, loc, "a vector element");
   }
   tb->parent = a;

@@ -396,6 +396,41 @@ bool runner_compile_fn(runner *r, gcell *fn, run_out *out) {
   return p != NULL;
 }
 
+/* Whether value v has the kind `type` of program p (its elements too,
+ * for a vector); a value of open kind fits. */
+static bool fits_kind(const ir_prog *ir, value v, int type, int depth) {
+  tkind k = ir_kind(ir, type);
+  if (k == T_ANY) return true;
+  switch (v.kind) {
+  case VK_INT: return k == T_INT;
+  case VK_BOOL: return k == T_BOOL;
+  case VK_SYM: return k == T_SYM;
+  case VK_STR: return k == T_STR;
+  case VK_VEC:
+    if (k != T_VEC) return false;
+    for (int32_t i = 0; i < v.vec->n && depth < 16; i++)
+      if (!fits_kind(ir, v.vec->items[i], ir_elem_type(ir, type), depth + 1)) return false;
+    return true;
+  default: return k == T_VOID;
+  }
+}
+
+/* Arguments whose kinds differ from the parameters' the procedure's
+ * program was compiled for: the call must be compiled as a program of its
+ * own, where the kinds meet (an error "incomplete", as for open kinds). */
+static bool args_fit(mprog *p, const value *args, int nargs, srcloc loc, run_out *out) {
+  const ir_prog *ir = p->ir;
+  if (!ir) return true;
+  const ir_fn *m = &ir->fns.v[ir->main_fn];
+  for (int i = 0; i < nargs && i < m->nparams; i++)
+    if (!fits_kind(ir, args[i], ir->vars.v[m->params[i]].type, 0)) {
+      lang_error_set(&out->err, loc, "incomplete",
+                     "argument %d is not of the kind the procedure was compiled for", i + 1);
+      return false;
+    }
+  return true;
+}
+
 bool runner_call(runner *r, gcell *fn, const value *args, int nargs,
                  bool write_back, run_out *out) {
   double t0 = now_ms();
@@ -404,6 +439,7 @@ bool runner_call(runner *r, gcell *fn, const value *args, int nargs,
   mprog *p = (mprog *)runner_program(r, fn, &out->err);
   out->compile_ms = now_ms() - t0;
   if (!p) return false;
+  if (!args_fit(p, args, nargs, fn->loc, out)) return false;
   if (execute(r, p, args, nargs, write_back, fn->loc, out)) return true;
   /* a global may hold a symbol the cached vocabulary lacks: rebuild once */
   if (out->err.kind && !strcmp(out->err.kind, "compile") && e) {
