@@ -722,6 +722,27 @@ static bool fold_const(const char *op, const cval *a, int n, int64_t *out) {
   return true;
 }
 
+/* expt with a constant exponent k < 0 or k > 64: only bases 0, 1 and -1
+ * have an integer power that fits (0 to a negative power divides by 0). */
+static cval expt_far(mb *b, cval x, int64_t k, srcloc loc, srcloc kloc) {
+  gate_graph *gg = G(b);
+  gform z = gf_gate(gg, gg_eqk(gg, "base 0", x.f, 0));
+  gform one = gf_gate(gg, gg_eqk(gg, "base 1", x.f, 1));
+  gform mone = gf_gate(gg, gg_eqk(gg, "base -1", x.f, -1));
+  gform other = gf_axpy(gg, gf_axpy(gg, gf_axpy(gg, gf_const(gg, 1), -1, z), -1, one), -1, mone);
+  if (k < 0) {
+    mx_flag(b, z, mb_site(b, "division", loc, "division by zero: (expt 0 %lld)", (long long)k));
+    mx_flag(b, other, mb_site(b, "type", kloc, "expt: the power is a fraction, and tvl "
+                                              "has only integers"));
+  } else {
+    mx_flag(b, other, mb_site(b, "overflow", loc, "integer overflow: the result of "
+                                                  "expt does not fit in 32 bits"));
+  }
+  /* 1 for base 1, (-1)^k for base -1, 0 for base 0 */
+  double m1 = k % 2 ? -1 : 1;
+  return cv(gf_axpy(gg, one, m1, mone), -1, 1);
+}
+
 static cval prim(mb *b, const ir_expr *e) {
   gate_graph *gg = G(b);
   const char *op = e->op->name;
@@ -787,6 +808,7 @@ static cval prim(mb *b, const ir_expr *e) {
   }
   if (!strcmp(op, "expt")) {
     double k;
+    if (is_const(a[1], &k) && (k < 0 || k > 64)) return expt_far(b, a[0], (int64_t)k, e->loc, e->a[1]->loc);
     if (!is_const(a[1], &k) || k < 0 || k > 64) {
       mb_fail(b, "expt needs a constant exponent from 0 to 64 in compiled code");
       return mx_const(b, 0);
@@ -847,6 +869,17 @@ static cval prim(mb *b, const ir_expr *e) {
   }
   if (!strcmp(op, "ash")) {
     double k;
+    if (is_const(a[1], &k) && k > 31) {
+      /* only 0 fits shifted that far */
+      int site = mb_site(b, "overflow", e->loc, "integer overflow: the result of ash "
+                                                "does not fit in 32 bits");
+      mx_flag(b, not1(b, gf_gate(gg, gg_eqk(gg, "ash of 0", a[0].f, 0))), site);
+      return mx_const(b, 0);
+    }
+    if (is_const(a[1], &k) && k < -31) {
+      gform ng = step_of(b, "negative", gf_scale(gg, clamp_int(b, a[0]).f, -1));
+      return cv(gf_scale(gg, ng, -1), -1, 0);
+    }
     if (!is_const(a[1], &k) || fabs(k) > 31) {
       mb_fail(b, "ash needs a constant shift from -31 to 31 in compiled code");
       return mx_const(b, 0);
