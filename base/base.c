@@ -316,3 +316,46 @@ void diag_format(strbuf *out, const src_registry *r, srcloc loc,
   for (int k = 0; k < caret; k++) sb_putc(out, ' ');
   sb_puts(out, "^\n");
 }
+
+/* ---- did you mean ---------------------------------------------------- */
+
+void near_init(near_word *n, const char *word) {
+  n->word = word;
+  n->best = NULL;
+  /* one typo in a short word, two in a longer one, three in a long one;
+   * names of one or two letters are too short to guess */
+  size_t len = strlen(word);
+  n->dist = len <= 2 ? 0 : len <= 5 ? 2 : len <= 9 ? 3 : 4;   /* must beat */
+}
+
+enum { NEAR_MAX = 48 };
+
+/* Optimal string alignment distance, or `cap` once it cannot be less. */
+static int osa_distance(const char *a, const char *b, int cap) {
+  int la = (int)strlen(a), lb = (int)strlen(b);
+  if (la > NEAR_MAX || lb > NEAR_MAX || abs(la - lb) >= cap) return cap;
+  int d[NEAR_MAX + 1][NEAR_MAX + 1];
+  for (int i = 0; i <= la; i++) d[i][0] = i;
+  for (int j = 0; j <= lb; j++) d[0][j] = j;
+  for (int i = 1; i <= la; i++)
+    for (int j = 1; j <= lb; j++) {
+      int cost = a[i - 1] != b[j - 1];
+      int v = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+      if (d[i - 1][j - 1] + cost < v) v = d[i - 1][j - 1] + cost;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+          d[i - 2][j - 2] + 1 < v)
+        v = d[i - 2][j - 2] + 1;
+      d[i][j] = v;
+    }
+  return d[la][lb] < cap ? d[la][lb] : cap;
+}
+
+void near_try(near_word *n, const char *candidate) {
+  if (!candidate || !strcmp(candidate, n->word)) return;
+  int d = osa_distance(n->word, candidate, n->dist);
+  if (d < n->dist) {
+    n->dist = d;
+    n->best = candidate;
+  }
+}

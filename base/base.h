@@ -156,6 +156,18 @@ bool safe_write_file(const char *path, const void *data, size_t n, int mode);
  * the caller frees it. */
 char *safe_tmp_name(const char *path, int attempt);
 
+/* "Did you mean": the candidate closest to a mistyped word, by edit
+ * distance (insertions, deletions, substitutions and swaps of two
+ * neighbours), kept only when it is close enough to be a likely typo.
+ * Feed every candidate to near_try; best is NULL when none is close. */
+typedef struct {
+  const char *word;
+  const char *best;
+  int dist;
+} near_word;
+void near_init(near_word *n, const char *word);
+void near_try(near_word *n, const char *candidate);
+
 /* ---- source text and positions --------------------------------------- */
 
 typedef struct {

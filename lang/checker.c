@@ -127,29 +127,57 @@ static const char *missing_hint(const char *name) {
       return " (pairs and lists are not part of tvl yet)";
   if (!strcmp(name, "/"))
     return " (tvl has only integers: quotient divides them)";
+  if (!strcmp(name, "help")) return " (:help lists the commands, forms and builtins)";
+  if (!strcmp(name, "quit") || !strcmp(name, "exit"))
+    return " ((exit) as a form of its own, :quit or Ctrl-D leaves tvl)";
   if (!strncmp(name, "string", 6) || strstr(name, "->string") ||
       !strcmp(name, "substring"))
     return " (tvl strings are constants, for display and write only)";
   return "";
 }
 
+/* missing_hint, or " (did you mean NAME?)" with the closest of the names
+ * in scope here, the globals, the builtins and the special forms. */
+static const char *hint_for(ck *c, int name, strbuf *buf) {
+  const char *h = missing_hint(nm(c, name));
+  if (*h) return h;
+  static const char *const forms[] = {
+    "define", "deftable", "lambda", "let", "let*", "letrec", "letrec*", "if",
+    "cond", "case", "when", "unless", "and", "or", "begin", "set!", "do",
+    "while", "quote", "extern", NULL};
+  near_word nw;
+  near_init(&nw, nm(c, name));
+  for (int i = 0; i < c->scope.n; i++) near_try(&nw, nm(c, c->scope.v[i].name));
+  for (int i = 0; i < c->w->globals.n; i++)
+    if (c->w->globals.v[i] && c->w->globals.v[i]->kind != G_UNDEFINED)
+      near_try(&nw, nm(c, i));
+  for (int i = 0; builtin_at(i); i++) near_try(&nw, builtin_at(i)->name);
+  for (int i = 0; forms[i]; i++) near_try(&nw, forms[i]);
+  if (!nw.best) return "";
+  sb_printf(buf, " (did you mean %s?)", nw.best);
+  return buf->s;
+}
+
 /* An unknown global: an error where it would run now, a warning inside a
  * function body (it may be defined before the function is called). */
 static ref_info unknown_global(ck *c, int name, srcloc loc) {
   ref_info r = {0};
+  strbuf hb;
+  sb_init(&hb);
   if (!c->fn) {
-    fail(c, loc, "unbound variable %s%s", nm(c, name),
-         missing_hint(nm(c, name)));
+    fail(c, loc, "unbound variable %s%s", nm(c, name), hint_for(c, name, &hb));
+    sb_free(&hb);
     return r;
   }
   if (c->warn) {
     strbuf b;
     sb_init(&b);
-    const char *hint = missing_hint(nm(c, name));
+    const char *hint = hint_for(c, name, &hb);
     sb_printf(&b, "%s is not defined%s", nm(c, name), *hint ? hint : " (yet)");
     c->warn(c->warn_ctx, loc, b.s);
     sb_free(&b);
   }
+  sb_free(&hb);
   r.kind = REF_GLOBAL;
   r.cell = world_cell(c->w, name);
   return r;

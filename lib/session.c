@@ -86,8 +86,11 @@ bool session_describe(session *s, int sym, size_t max_value, strbuf *out) {
     size_t start = out->n;
     value_print(s->w, g->val, out, true);
     if (max_value && out->n - start > max_value) {
-      /* cut at a character boundary, not inside a UTF-8 sequence */
-      size_t cut = start + max_value;
+      /* cut between two elements, at a blank, not inside a number or a
+       * name; failing that, not inside a UTF-8 sequence */
+      size_t cut = start + max_value, blank = cut;
+      while (blank > start && out->s[blank] != ' ') blank--;
+      if (blank > start) cut = blank;
       while (cut > start && (out->s[cut] & 0xC0) == 0x80) cut--;
       while (cut > start && out->s[cut - 1] == ' ') cut--;
       out->n = cut;

@@ -21,6 +21,7 @@ static void cmd_slots(shell *sh, const char *args);
 static void cmd_schedule(shell *sh, const char *args);
 static void cmd_optimize(shell *sh, const char *args);
 static void cmd_ir(shell *sh, const char *args);
+static void cmd_time(shell *sh, const char *args);
 
 static const shell_command commands[] = {
   {"help", "[NAME]", "list the commands, or explain a command, form or builtin", cmd_help},
@@ -28,6 +29,7 @@ static const shell_command commands[] = {
   {"load", "FILE", "run the forms of a file in this session", cmd_load},
   {"reset", "", "forget every definition", cmd_reset},
   {"env", "[NAME]", "list the definitions, or show one", cmd_env},
+  {"time", "EXPR", "run EXPR and show its compile time, run time, tokens and tokens/s", cmd_time},
   {"limit", "[NAME VALUE]", "show or set the limits on steps, depth, heap, memory and time", cmd_limit},
   {"mode", "[reference|transformer|check]", "show or set how forms run", cmd_mode},
   {"slots", "NAME [--svg FILE]", "the residual slots of a procedure's model: what each holds, and when", cmd_slots},
@@ -267,7 +269,23 @@ static void cmd_limit(shell *sh, const char *args) {
   sb_free(&b);
 }
 
+static void cmd_time(shell *sh, const char *args) {
+  if (!args[0]) {
+    shell_message(sh, "usage: :time EXPR");
+    sh->nerrors++;
+    return;
+  }
+  shell_time(sh, args);
+}
+
 /* ---- dispatch ------------------------------------------------------- */
+
+/* Guile's names for commands that tvl names otherwise (,binding ,describe
+ * ,t), accepted after a colon or a comma. */
+static const struct { const char *alias, *name; } aliases[] = {
+  {"binding", "env"}, {"describe", "help"}, {"t", "time"}, {"exit", "quit"},
+};
+enum { NALIASES = sizeof aliases / sizeof aliases[0] };
 
 void shell_command_line(shell *sh, const char *line) {
   while (isspace((unsigned char)*line)) line++;
@@ -281,6 +299,12 @@ void shell_command_line(shell *sh, const char *line) {
   char *a = xstrdup(args);
   for (size_t k = strlen(a); k > 0 && isspace((unsigned char)a[k - 1]); k--)
     a[k - 1] = 0;
+  for (int i = 0; i < NALIASES; i++)
+    if (strlen(aliases[i].alias) == n && !strncmp(aliases[i].alias, line, n)) {
+      line = aliases[i].name;
+      n = strlen(line);
+      break;
+    }
   const shell_command *found = NULL;
   int matches = 0;
   for (int i = 0; i < NCOMMANDS; i++) {
@@ -297,8 +321,19 @@ void shell_command_line(shell *sh, const char *line) {
   if (matches == 1) {
     found->run(sh, a);
   } else if (matches == 0) {
-    shell_message(sh, "unknown command :%.*s (:help lists the commands)",
-                  (int)n, line);
+    char *word = xmalloc(n + 1);
+    memcpy(word, line, n);
+    word[n] = 0;
+    near_word nw;
+    near_init(&nw, word);
+    for (int i = 0; i < NCOMMANDS; i++) near_try(&nw, commands[i].name);
+    for (int i = 0; i < NALIASES; i++) near_try(&nw, aliases[i].alias);
+    if (nw.best)
+      shell_message(sh, "unknown command :%s (did you mean :%s? :help lists the "
+                        "commands)", word, nw.best);
+    else
+      shell_message(sh, "unknown command :%s (:help lists the commands)", word);
+    free(word);
     sh->nerrors++;
   } else {
     strbuf b;
@@ -313,6 +348,69 @@ void shell_command_line(shell *sh, const char *line) {
   free(a);
 }
 
+/* ---- completion ----------------------------------------------------- */
+
+static void offer(str_list *out, const char *word, char lead, const char *name) {
+  size_t n = strlen(word);
+  size_t skip = lead ? 1 : 0;
+  if (n < skip || strncmp(name, word + skip, n - skip)) return;
+  strbuf b;
+  sb_init(&b);
+  if (lead) sb_putc(&b, lead);
+  sb_puts(&b, name);
+  VEC_PUSH(*out, sb_detach(&b));
+}
+
+const char *command_named(const char *w, size_t n) {
+  for (int i = 0; i < NALIASES; i++)
+    if (strlen(aliases[i].alias) == n && !strncmp(aliases[i].alias, w, n))
+      return aliases[i].name;
+  const char *found = NULL;
+  for (int i = 0; i < NCOMMANDS; i++) {
+    if (strncmp(commands[i].name, w, n)) continue;
+    if (strlen(commands[i].name) == n) return commands[i].name;
+    if (found) return NULL;
+    found = commands[i].name;
+  }
+  return found;
+}
+
+void shell_complete(void *ctx, const char *line, size_t start, const char *word,
+                    str_list *out, bool *files) {
+  shell *sh = ctx;
+  world *w = sh->s->w;
+  size_t i = 0;
+  while (i < start && isspace((unsigned char)line[i])) i++;
+  if (i == start && (word[0] == ':' || word[0] == ',')) {
+    for (int k = 0; k < NCOMMANDS; k++) offer(out, word, word[0], commands[k].name);
+    for (int k = 0; k < NALIASES; k++) offer(out, word, word[0], aliases[k].alias);
+    return;
+  }
+  if (i < start && (line[i] == ':' || line[i] == ',')) {
+    size_t c = i + 1, e = c;
+    while (e < start && !isspace((unsigned char)line[e])) e++;
+    const char *cmd = command_named(line + c, e - c);
+    size_t k = start;
+    while (k > e && isspace((unsigned char)line[k - 1])) k--;
+    /* "> FILE", ":load FILE", ":export NAME FILE" */
+    int argno = 0;
+    for (size_t j = e; j < start; j++)
+      if (!isspace((unsigned char)line[j]) && isspace((unsigned char)line[j - 1])) argno++;
+    if ((k > e && line[k - 1] == '>') || (cmd && !strcmp(cmd, "load")) ||
+        (cmd && !strcmp(cmd, "export") && argno == 1)) {
+      *files = true;
+      return;
+    }
+    if (cmd && !strcmp(cmd, "help"))
+      for (int n = 0; n < NCOMMANDS; n++) offer(out, word, ':', commands[n].name);
+  }
+  for (size_t k = 0; k < sizeof forms / sizeof forms[0]; k++) offer(out, word, 0, forms[k].name);
+  for (int k = 0; builtin_at(k); k++) offer(out, word, 0, builtin_at(k)->name);
+  for (int k = 0; k < w->globals.n; k++)
+    if (w->globals.v[k] && w->globals.v[k]->kind != G_UNDEFINED)
+      offer(out, word, 0, sym_name(&w->syms, k));
+}
+
 /* ---- the compiled model ------------------------------------------- */
 
 static void cmd_mode(shell *sh, const char *args) {
@@ -321,10 +419,19 @@ static void cmd_mode(shell *sh, const char *args) {
     shell_printf(sh, "%s\n", run_mode_name(s->mode));
     return;
   }
-  if (!strcmp(args, "reference")) s->mode = MODE_REFERENCE;
-  else if (!strcmp(args, "transformer")) s->mode = MODE_TRANSFORMER;
-  else if (!strcmp(args, "check")) s->mode = MODE_CHECK;
-  else {
+  if (!strcmp(args, "reference")) {
+    s->mode = MODE_REFERENCE;
+    shell_printf(sh, "reference: forms run in the reference evaluator\n");
+  } else if (!strcmp(args, "transformer")) {
+    s->mode = MODE_TRANSFORMER;
+    shell_printf(sh, "transformer: forms are compiled into weights and run by "
+                     "the transformer\n");
+  } else if (!strcmp(args, "check")) {
+    s->mode = MODE_CHECK;
+    shell_printf(sh, "check: each form runs in the transformer and in the "
+                     "reference evaluator; what they print, their values and "
+                     "their errors are compared, and a difference is an error\n");
+  } else {
     shell_message(sh, "usage: :mode [reference|transformer|check]");
     sh->nerrors++;
   }
@@ -548,7 +655,7 @@ void cmd_weights(shell *sh, const char *args) {
   isink o;
   if (isink_open(&o, sh, path)) {
     weights_listing(&o, p, ws.w.v[0], (int)layer);
-    isink_close(&o, path);
+    isink_done(&o, path, "the weights");
   }
 done:
   free(path);

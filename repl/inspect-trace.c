@@ -895,7 +895,7 @@ void cmd_trace(shell *sh, const char *args) {
   trace_job j = {sh, &t};
   lang_run_deep(trace_deep, &j);
   tracer_free(&t);
-  isink_close(&sink, path);
+  isink_done(&sink, path, o.json ? "the trace, as JSON" : "the trace");
 done:
   free(text);
   free(path);

@@ -21,6 +21,7 @@ void isink_flush(isink *o) {
   if (!o->buf.n) return;
   if (o->f) {
     if (fwrite(o->buf.s, 1, o->buf.n, o->f) != o->buf.n) o->failed = true;
+    o->bytes += (int64_t)o->buf.n;
   } else {
     shell_out(o->sh, o->buf.s, o->buf.n);
   }
@@ -47,6 +48,7 @@ void isink_puts(isink *o, const char *s) {
 bool isink_open(isink *o, shell *sh, const char *path) {
   memset(o, 0, sizeof *o);
   o->sh = sh;
+  o->nerrors0 = sh->nerrors;
   sb_init(&o->buf);
   if (!path) return true;
   o->f = safe_open(&o->file, path, 0644);
@@ -78,6 +80,15 @@ bool isink_close(isink *o, const char *path) {
     o->sh->nerrors++;
     return false;
   }
+  return true;
+}
+
+bool isink_done(isink *o, const char *path, const char *what) {
+  shell *sh = o->sh;
+  bool to_file = o->f != NULL;
+  if (!isink_close(o, path)) return false;
+  if (to_file && sh->nerrors == o->nerrors0)
+    shell_printf(sh, "wrote %s: %s (%lld bytes)\n", path, what, (long long)o->bytes);
   return true;
 }
 
@@ -733,7 +744,7 @@ void cmd_margins(shell *sh, const char *args) {
   if (!isink_open(&sink, sh, path)) goto done;
   margins_job j = {sh, text, &sink, false};
   lang_run_deep(margins_deep, &j);
-  isink_close(&sink, path);
+  isink_done(&sink, path, "the margins");
 done:
   free(text);
   free(path);

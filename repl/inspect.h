@@ -33,6 +33,8 @@ typedef struct {
   safe_file file;   /* the file being written (base/safefile.c) */
   strbuf buf;
   bool failed;
+  int64_t bytes;   /* written to the file */
+  int nerrors0;    /* the shell's error count when opened */
 } isink;
 
 void isink_printf(isink *o, const char *fmt, ...) TVL_PRINTF(2, 3);
@@ -43,6 +45,9 @@ void isink_flush(isink *o);
 bool isink_open(isink *o, shell *sh, const char *path);
 /* Flushes and closes; false (reported) when writing failed. */
 bool isink_close(isink *o, const char *path);
+/* isink_close, then, for a file and when no error was reported since
+ * isink_open, "wrote FILE: WHAT (N bytes)". */
+bool isink_done(isink *o, const char *path, const char *what);
 
 /* The words of a command's arguments: runs of non-blank bytes, where a
  * parenthesised datum or a string counts as part of one word. */

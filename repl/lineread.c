@@ -93,6 +93,52 @@ static int next_byte(lineread *lr) {
 #ifdef HAVE_LIBEDIT
 static lineread *active;
 
+/* ---- completion ------------------------------------------------------ */
+
+static lr_completer completer;
+static void *completer_ctx;
+static char **candidates;   /* of the word being completed */
+static int ncandidates;
+
+static void drop_candidates(void) {
+  for (int i = 0; i < ncandidates; i++) free(candidates[i]);
+  free(candidates);
+  candidates = NULL;
+  ncandidates = 0;
+}
+
+static char *next_candidate(const char *text, int state) {
+  static int next;
+  (void)text;
+  if (state == 0) next = 0;
+  if (next >= ncandidates) return NULL;
+  return xstrdup(candidates[next++]);
+}
+
+/* libedit asks for the matches of the word that ends at the cursor. */
+static char **complete_word(const char *text, int start, int end) {
+  (void)end;
+  rl_attempted_completion_over = 1;   /* no file names unless we say so */
+  drop_candidates();
+  if (!completer) return NULL;
+  bool files = false;
+  str_list out = {0};
+  completer(completer_ctx, rl_line_buffer ? rl_line_buffer : "", (size_t)start,
+            text, &out, &files);
+  if (files) {
+    for (int i = 0; i < out.n; i++) free(out.v[i]);
+    VEC_FREE(out);
+    return rl_completion_matches(text, rl_filename_completion_function);
+  }
+  candidates = out.v;
+  ncandidates = out.n;
+  if (!ncandidates) {
+    drop_candidates();
+    return NULL;
+  }
+  return rl_completion_matches(text, next_candidate);
+}
+
 /* libedit reads its characters through this. */
 static int edit_getc(FILE *f) {
   (void)f;
@@ -117,6 +163,12 @@ lineread *lr_new(bool interactive, const char *histfile) {
     lr->edit = true;
     rl_catch_signals = 0;
     rl_getc_function = edit_getc;
+    /* a word ends at a blank, a parenthesis, a quote or a '>' (":trace
+     * EXPR > FILE"); ':' and ',' belong to command names */
+    static char breaks[] = " \t\n()'\"`;>";
+    rl_completer_word_break_characters = breaks;
+    rl_basic_word_break_characters = breaks;
+    rl_attempted_completion_function = complete_word;
     using_history();
     if (histfile) {
       lr->histfile = xstrdup(histfile);
@@ -142,10 +194,22 @@ static void save_history(const char *path) {
 }
 #endif
 
+void lr_set_completer(lineread *lr, lr_completer fn, void *ctx) {
+  (void)lr;
+#ifdef HAVE_LIBEDIT
+  completer = fn;
+  completer_ctx = ctx;
+#else
+  (void)fn;
+  (void)ctx;
+#endif
+}
+
 void lr_free(lineread *lr) {
   if (!lr) return;
 #ifdef HAVE_LIBEDIT
   if (lr->edit && lr->histfile) save_history(lr->histfile);
+  drop_candidates();
 #endif
   free(lr->histfile);
   free(lr);

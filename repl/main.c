@@ -132,18 +132,24 @@ int main(int argc, char **argv) {
     sh.s->progress_ctx = &sh;
     sh.s->progress_after = after && after[0] ? atof(after) * 1e3 : 1000;
   }
-  for (int i = 0; i < actions.n && status == 0; i++) {
+  for (int i = 0; i < actions.n && status == 0 && !sh.quit; i++) {
     bool ok;
     if (actions.v[i].is_expr) {
       sh.print_results = true;
       ok = shell_run_string(&sh, "<expr>", actions.v[i].text);
     } else {
       sh.print_results = false;
+      /* a script's forms show their cost only when asked to */
+      bool repl_stats = sh.stats;
+      sh.stats = stats == 1;
       ok = shell_run_file(&sh, actions.v[i].text);
+      sh.stats = repl_stats;
     }
     if (!ok) status = 1;
   }
-  if (actions.n == 0 || force_repl) {
+  if (sh.quit) {   /* (exit N) in a script or an expression */
+    status = sh.quit_status;
+  } else if (actions.n == 0 || force_repl) {
     sh.print_results = true;
     const char *hist = getenv("TVL_HISTFILE");
     const char *home = getenv("HOME");

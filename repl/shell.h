@@ -31,7 +31,11 @@ typedef struct shell {
   volatile int interrupt;
   char *histfile;
   int load_depth;
+  int result_no;         /* the last $N the REPL defined */
 } shell;
+
+enum { RUN_PRINT = 1, RUN_TIME = 2 };   /* how forms are run */
+double shell_now_ms(void);
 
 void shell_init(shell *sh);
 void shell_free(shell *sh);
@@ -40,6 +44,8 @@ void shell_free(shell *sh);
 bool shell_run_file(shell *sh, const char *path);
 /* Evaluates source text given on the command line, printing results. */
 bool shell_run_string(shell *sh, const char *name, const char *text);
+/* :time: runs the forms of text, each followed by what it cost. */
+bool shell_time(shell *sh, const char *text);
 /* The REPL over stdin, interactive or not; returns at EOF or :quit. */
 void shell_repl(shell *sh);
 
@@ -62,6 +68,9 @@ typedef struct {
 } shell_command;
 
 const shell_command *command_at(int i);
+/* The name of the command that w (n bytes: a name, a unique prefix or one
+ * of Guile's names) means, or NULL. */
+const char *command_named(const char *w, size_t n);
 /* Runs ":name args"; an unknown or ambiguous name is reported. */
 void shell_command_line(shell *sh, const char *line);
 /* Option table, for --help and the man page test. */
@@ -85,6 +94,17 @@ void lr_wake(void);
 /* Forgets the Ctrl-Cs pressed so far (they were dealt with). */
 void lr_forget_interrupts(lineread *lr);
 void lr_history_add(lineread *lr, const char *line);
+/* Tab completion (with libedit; without it Tab is an ordinary key): the
+ * completer gets the whole line, where the word being completed starts
+ * in it, and the word; it adds the complete words that begin with it to
+ * out (malloc'd), or sets *files for the file names that do. */
+typedef VEC(char *) str_list;
+typedef void (*lr_completer)(void *ctx, const char *line, size_t start,
+                             const char *word, str_list *out, bool *files);
+void lr_set_completer(lineread *lr, lr_completer fn, void *ctx);
+/* commands.c: what Tab offers in the REPL. */
+void shell_complete(void *sh, const char *line, size_t start, const char *word,
+                    str_list *out, bool *files);
 void lr_free(lineread *lr);
 
 #endif

@@ -171,7 +171,7 @@ check(s, "continuation prompt shows depth 1", r"\n\.\.1> $")
 s.send("(* 2\n")
 check(s, "continuation prompt shows depth 2", r"\n\.\.2> $")
 s.send("1))\n")
-check(s, "the value, with steps and time", r"\n43   ; \d+ (steps?|tokens?) \S+ [0-9.]+ ms\ntvl> ")
+check(s, "the value, with steps and time", r"\n\$\d+ = 43   ; \d+ (steps?|tokens?) \S+ [0-9.]+ ms\ntvl> ")
 s.send("(display 5)\n")
 check(s, "output without a newline: the prompt starts a line of its own",
       r"\n5\n; \d+ (steps?|tokens?) \S+ [0-9.]+ ms\ntvl> ")
@@ -183,7 +183,7 @@ report("Ctrl-C stops a running evaluation",
        running and s.expect(r"\n<repl>:\d+:\d+: error: interrupted \(Ctrl-C\)\n.*\n *\^\ntvl> "),
        s.tail())
 s.send("x\n")
-check(s, "definitions survive the interrupt", r"\n41   ; .*\ntvl> ")
+check(s, "definitions survive the interrupt", r"\n\$\d+ = 41   ; .*\ntvl> ")
 s.send("(define y\n")
 check(s, "a half-typed form", r"\.\.1> $")
 s.send("\x03")
@@ -199,7 +199,7 @@ check(s, "a Ctrl-C typed the instant the prompt appears is not lost",
 s.send("\x03")
 check(s, "Ctrl-C at an empty prompt prints a hint", r"\(Ctrl-C again to quit\)\ntvl> $")
 s.send("(+ 1 1)\n")
-check(s, "the hint disarms after a line", r"\n2   ; [^\n]*\ntvl> $")
+check(s, "the hint disarms after a line", r"\n\$\d+ = 2   ; [^\n]*\ntvl> $")
 s.send("\x03")
 check(s, "a first Ctrl-C again", r"\(Ctrl-C again to quit\)\ntvl> $")
 s.send("\x03")
@@ -218,7 +218,7 @@ if edit:
     s.send("\x1b[A")          # up arrow: the last line of the last session
     s.send("\n")
     check(s, "the history is read back: up arrow recalls the last line",
-          r"\n2   ; [^\n]*\ntvl> $")
+          r"\n\$1 = 2   ; [^\n]*\ntvl> $")
     s.send("\x04")
     status = s.wait()
     report("Ctrl-D leaves, with status 0", status == 0,
@@ -247,6 +247,78 @@ check(s, "is reported when input ends",
 status = s.wait()
 report("an interactive session exits 0 even after errors", status == 0,
        "status %s" % status)
+
+# Habits from Guile: numbered values reused in later forms (also by the
+# transformer), :time, comma commands, (exit); "did you mean".
+s = Session("-q", hist="history3")
+check(s, "numbering: the prompt", r"^tvl> $")
+s.send("(deftable lookup (A 2) (B 5) (C 9))\n")
+s.expect(r"lookup: table, 3 entries\ntvl> $")
+s.send("(define (f x) (let* ((y (lookup x)) (z (+ y 1))) z))\n")
+s.expect(r"slots[^\n]*\ntvl> $")
+s.send("(f 'B)\n")
+check(s, "a value is numbered as Guile numbers it", r"\n\$1 = 6   ; [^\n]*\ntvl> $")
+s.send("(* $1 7)\n")
+check(s, "$1 is reused by the transformer in a later form",
+      r"\n\$2 = 42   ; [0-9]+ tokens[^\n]*\ntvl> $")
+s.send("(define (g a) (+ a $2))\n")
+s.expect(r"slots[^\n]*\ntvl> $")
+s.send("(g 1)\n")
+check(s, "a compiled procedure reads $2 as a global", r"\n\$3 = 43   ; [^\n]*\ntvl> $")
+s.send(":mode reference\n")
+s.expect(r"reference: [^\n]*\ntvl> $")
+s.send("(+ $3 $1)\n")
+check(s, "and so does the reference evaluator", r"\n\$4 = 49   ; [^\n]*\ntvl> $")
+s.send("(define w 3)\n")
+check(s, "a definition is not numbered", r"\nw = 3[^\n]*\ntvl> $")
+s.send(":mode transformer\n")
+s.expect(r"transformer: [^\n]*\ntvl> $")
+s.send(":time (f 'C)\n")
+check(s, ":time: the value, then compile and run times, tokens and tokens/s",
+      r"\n\$5 = 10\n; compile [0-9.]+ ms \xb7 run [0-9.]+ ms \xb7 \d+ tokens \xb7 \d+ tokens/s\ntvl> $")
+s.send("(lookp 'A)\n")
+check(s, "an unbound name: did you mean", r"unbound variable lookp \(did you mean lookup\?\)")
+s.send(":tiem 1\n")
+check(s, "an unknown command: did you mean", r"unknown command :tiem \(did you mean :time\?")
+s.send(",help time\n")
+check(s, ",help is :help", r"\n:time EXPR\n")
+s.send(",t (f 'A)\n")
+check(s, ",t is Guile's ,time", r"\n\$6 = 3\n; compile ")
+s.send(",q\n")
+status = s.wait()
+report(",q leaves, with status 0", status == 0, "status %s\n%s" % (status, s.tail()))
+s = Session("-q", hist="history3")
+s.expect(r"^tvl> $")
+s.send("(exit 3)\n")
+status = s.wait()
+report("(exit 3) leaves with status 3", status == 3, "status %s\n%s" % (status, s.tail()))
+
+if edit:
+    # Completion and multi-line history need libedit.
+    s = Session("-q", hist="history4")
+    s.expect(r"^tvl> $")
+    s.send("(defi\t")
+    check(s, "Tab completes (defi to (define", r"\(define $")
+    s.send("(sq n)\n  ; the square\n  (* n n))\n")
+    check(s, "a definition over three lines", r"sq: [^\n]*\n(  [^\n]*\n)*tvl> $")
+    s.send("(s\tq 5)\n")
+    check(s, "Tab completes a global name", r"\(sq 5\)\r?\n\$1 = 25")
+    s.send(":lo\t")
+    check(s, "Tab completes a command", r":load $")
+    os.makedirs(os.path.join(tmp, "dir"), exist_ok=True)
+    open(os.path.join(tmp, "dir", "prog-one.tvl"), "w").write("(define one 1)\n")
+    s.send(os.path.join(tmp, "dir", "prog-o") + "\t")
+    check(s, "Tab completes a file name after :load", r"prog-one\.tvl $")
+    s.send("\n")
+    check(s, "the completed file is loaded", r"one = 1")
+    s.send("\x1b[A\x1b[A\x1b[A")     # three Ups: the :load line, (sq 5), the define
+    s.send("\n")
+    check(s, "the three-line definition comes back as one history entry",
+          r"\(define \(sq n\) \(\* n n\)\)\r?\nsq: ")
+    s.send("\x04")
+    s.wait()
+else:
+    print("# built without libedit: no completion or history to check")
 
 # Progress of long runs: shown (TVL_PROGRESS_AFTER=0 shows it at once)
 # but erased before every piece of output and at the end.
