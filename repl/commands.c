@@ -7,8 +7,10 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void cmd_help(shell *sh, const char *args);
 static void cmd_quit(shell *sh, const char *args);
@@ -120,7 +122,69 @@ static void builtin_synopsis(const builtin *b, strbuf *out) {
   sb_putc(out, ')');
 }
 
+/* Prints a paragraph wrapped at 78 columns, indented by two. */
+static void wrap_paragraph(shell *sh, const char *p, size_t n) {
+  size_t col = 0, i = 0;
+  while (i < n) {
+    while (i < n && p[i] == ' ') i++;
+    size_t j = i;
+    while (j < n && p[j] != ' ') j++;
+    if (j == i) break;
+    size_t len = j - i;   /* bytes: a few UTF-8 words wrap a bit early */
+    if (col && col + 1 + len > 76) {
+      shell_out(sh, "\n", 1);
+      col = 0;
+    }
+    shell_out(sh, col ? " " : "  ", col ? 1 : 2);
+    shell_out(sh, p + i, len);
+    col += len + 1;
+    i = j;
+  }
+  shell_out(sh, "\n", 1);
+}
+
+/* tvl(1)'s entry for name (":trace" or "trace" for a command). */
+static bool help_from_man(shell *sh, const char *name) {
+  const man_entry *e = NULL;
+  for (int i = 0; man_entries[i].name && !e; i++) {
+    const char *m = man_entries[i].name;
+    if (!strcmp(m, name) || (m[0] == ':' && name[0] != ':' && !strcmp(m + 1, name) &&
+                             !builtin_find(name)))
+      e = &man_entries[i];
+  }
+  if (!e) return false;
+  /* a form's syntax and a builtin's arguments as the checker sees them */
+  const builtin *b = e->name[0] != ':' ? builtin_find(e->name) : NULL;
+  const char *syntax = NULL;
+  for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+    if (!strcmp(forms[i].name, e->name)) syntax = forms[i].syntax;
+  if (b) {
+    strbuf syn;
+    sb_init(&syn);
+    builtin_synopsis(b, &syn);
+    shell_printf(sh, "%s\n", syn.s);
+    sb_free(&syn);
+  } else {
+    shell_printf(sh, "%s\n", syntax ? syntax : e->head);
+  }
+  for (const char *p = e->body; *p;) {
+    const char *end = strchr(p, '\n');
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    if (n && p[0] == ' ') {
+      shell_out(sh, p, n);
+      shell_out(sh, "\n", 1);
+    } else if (n) {
+      wrap_paragraph(sh, p, n);
+    } else {
+      shell_out(sh, "\n", 1);
+    }
+    p += n + (end != NULL);
+  }
+  return true;
+}
+
 static void help_on(shell *sh, const char *name) {
+  if (help_from_man(sh, name)) return;
   const char *n = name[0] == ':' ? name + 1 : name;
   for (int i = 0; i < NCOMMANDS; i++)
     if (!strcmp(commands[i].name, n)) {
@@ -163,6 +227,40 @@ static int wrap_word(shell *sh, int col, const char *w) {
   return col + 1 + len;
 }
 
+/* "man tvl", or, for a tvl run from its build tree (where man/tvl.1 is
+ * next to the program and man tvl may find nothing), "man ./man/tvl.1"
+ * with the page's path from here. */
+static const char *man_command(void) {
+  static char *cmd;
+  char exe[PATH_MAX], cwd[PATH_MAX];
+  if (cmd) return cmd;
+  strbuf b;
+  sb_init(&b);
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  char *slash = n > 0 ? (exe[n] = 0, strrchr(exe, '/')) : NULL;
+  if (slash) *slash = 0;
+  sb_printf(&b, "%s/man/tvl.1", exe);
+  if (!slash || access(b.s, R_OK) != 0) {
+    sb_clear(&b);
+    sb_puts(&b, "man tvl");
+  } else {
+    size_t el = strlen(exe);
+    sb_clear(&b);
+    sb_puts(&b, "man ");
+    if (!getcwd(cwd, sizeof cwd) || strncmp(cwd, exe, el) ||
+        (cwd[el] && cwd[el] != '/')) {
+      sb_printf(&b, "%s/", exe);
+    } else {   /* from a directory of the tree: a relative path */
+      if (!cwd[el]) sb_puts(&b, "./");
+      for (const char *c = cwd + el; *c; c++)
+        if (*c == '/') sb_puts(&b, "../");
+    }
+    sb_puts(&b, "man/tvl.1");
+  }
+  cmd = sb_detach(&b);
+  return cmd;
+}
+
 static void cmd_help(shell *sh, const char *args) {
   if (args[0]) {
     help_on(sh, args);
@@ -183,8 +281,8 @@ static void cmd_help(shell *sh, const char *args) {
   col = wrap_word(sh, -1, "Builtins:");
   for (int i = 0; builtin_at(i); i++)
     col = wrap_word(sh, col, builtin_at(i)->name);
-  shell_printf(sh, "\n:help NAME explains one of them; man tvl has the whole "
-                   "language.\n");
+  shell_printf(sh, "\n:help NAME explains one of them, as %s does, with "
+                   "examples.\n", man_command());
 }
 
 static void cmd_quit(shell *sh, const char *args) {

@@ -154,18 +154,16 @@ void shell_free(shell *sh) {
 /* "; 3 steps · 0.02 ms", after a value or on a line of its own. */
 static void print_stats(shell *sh, const form_result *r, const char *lead) {
   if (!sh->stats) return;
-  if (sh->s->mode == MODE_CHECK)
-    shell_printf(sh, "%s; checked \xc2\xb7 %lld token%s \xc2\xb7 %.2f ms", lead,
-                 (long long)r->tokens, r->tokens == 1 ? "" : "s", r->ms);
-  else if (sh->s->mode == MODE_REFERENCE)
+  const char *checked = sh->s->mode == MODE_CHECK ? "checked \xc2\xb7 " : "";
+  if (sh->s->mode == MODE_REFERENCE)
     shell_printf(sh, "%s; %lld step%s \xc2\xb7 %.2f ms", lead,
                  (long long)r->steps, r->steps == 1 ? "" : "s", r->ms);
   else if (r->tool_calls)
-    shell_printf(sh, "%s; %lld token%s \xc2\xb7 %lld tool call%s \xc2\xb7 %.2f ms",
-                 lead, (long long)r->tokens, r->tokens == 1 ? "" : "s",
+    shell_printf(sh, "%s; %s%lld token%s \xc2\xb7 %lld tool call%s \xc2\xb7 %.2f ms",
+                 lead, checked, (long long)r->tokens, r->tokens == 1 ? "" : "s",
                  (long long)r->tool_calls, r->tool_calls == 1 ? "" : "s", r->ms);
   else
-    shell_printf(sh, "%s; %lld token%s \xc2\xb7 %.2f ms", lead,
+    shell_printf(sh, "%s; %s%lld token%s \xc2\xb7 %.2f ms", lead, checked,
                  (long long)r->tokens, r->tokens == 1 ? "" : "s", r->ms);
 }
 

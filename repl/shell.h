@@ -68,6 +68,12 @@ typedef struct {
 } shell_command;
 
 const shell_command *command_at(int i);
+/* The entries of tvl(1) for each command, special form and builtin
+ * (repl/manhelp.c, generated from man/tvl.1 by repl/man2help.awk): the
+ * item's head, then lines, a line that starts with a blank literal (an
+ * example), an empty one between paragraphs, others a paragraph. */
+typedef struct { const char *name, *head, *body; } man_entry;
+extern const man_entry man_entries[];   /* ends with a NULL name */
 /* The name of the command that w (n bytes: a name, a unique prefix or one
  * of Guile's names) means, or NULL. */
 const char *command_named(const char *w, size_t n);

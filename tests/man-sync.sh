@@ -118,6 +118,29 @@ while IFS= read -r line; do
   esac
 done < "$tmp/examples"
 
+# ---- :help NAME ----------------------------------------------------------------
+
+# :help NAME prints the man page's entry: every example of THE LANGUAGE
+# (run above) must be in what :help says about the forms and builtins.
+while read -r kind name; do printf ':help %s\n' "$name"; done < "$tmp/language" > "$tmp/help-in"
+"$TVL" < "$tmp/help-in" > "$tmp/help-out" 2>&1
+awk '/^\.Sh / { in_lang = ($0 ~ /THE LANGUAGE/) }
+     /^\.(Sh|Ss|El)/ { in_item = 0 }
+     /^\.It Ic / { in_item = in_lang }
+     in_item && /^\.Dl .*\\\(->/ { sub(/^\.Dl /, ""); print }' "$man" |
+  sed -e 's/\\(dq/"/g; s/\\(aq/'"'"'/g; s/\\&//g; s/\\e/\\/g' > "$tmp/lang-examples"
+if [ ! -s "$tmp/lang-examples" ]; then
+  not_ok "THE LANGUAGE has examples"
+fi
+while IFS= read -r line; do
+  expr=$(printf '%s' "${line%%\\(->*}" | sed 's/[[:space:]]*$//')
+  if grep -q -F -e "$expr" "$tmp/help-out"; then
+    ok ":help shows the example $expr"
+  else
+    not_ok ":help shows the example $expr"
+  fi
+done < "$tmp/lang-examples"
+
 # ---- lint ---------------------------------------------------------------------
 
 if [ -n "${MANDOC:-}" ] && command -v "$MANDOC" >/dev/null 2>&1; then

@@ -281,7 +281,7 @@ check(s, "an unbound name: did you mean", r"unbound variable lookp \(did you mea
 s.send(":tiem 1\n")
 check(s, "an unknown command: did you mean", r"unknown command :tiem \(did you mean :time\?")
 s.send(",help time\n")
-check(s, ",help is :help", r"\n:time EXPR\n")
+check(s, ",help is :help", r"\n:time expr\n  Run expr as the REPL would")
 s.send(",t (f 'A)\n")
 check(s, ",t is Guile's ,time", r"\n\$6 = 3\n; compile ")
 s.send(",q\n")
