@@ -147,6 +147,7 @@ const char *tkind_name(tkind k) {
 
 bool lw_unify(lw *c, int a, int b, srcloc loc, const char *what) {
   ir_prog *p = c->p;
+  if (a < 0 || b < 0) return true;   /* no type yet: nothing to agree on */
   a = find(p, a);
   b = find(p, b);
   if (a == b) return true;
