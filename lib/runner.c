@@ -134,6 +134,8 @@ static mprog *compile_ir(ir_prog *ir, double milp, double patience,
    * MILP's search, cut short, left a schedule */
   const char *why = guard_check(guard_current(), true);
   if (why) {
+    /* the caller still owns the IR and frees it */
+    if (p) p->ir = NULL;
     mprog_free(p);
     lang_error_set(err, loc, why, "%s", guard_message());
     return NULL;
