@@ -143,7 +143,7 @@ typedef struct {
   /* slot clears: value gate g is zeroed by a unit in the FFN of layer l
    * so that its slot can be reused */
   VEC(struct gclear { int gate, layer; }) clears;
-  char **slot_names;     /* d_model names: the gate that used it last */
+  char **slot_names;     /* d_model names: every value it holds, in order */
   int *live_from, *live_to; /* per gate: time born, last read */
   int n_units;
 } placement;
@@ -164,6 +164,17 @@ typedef struct {
   int test_glp_error;    /* tests only: 1 provokes a GLPK error before the
                             solve, 2 inside it (docs/milp.md) */
 } sched_opts;
+
+/* What each slot holds in the residual after each half-layer:
+ * h[(t + 1) * d_model + s] is the gate whose value slot s holds after
+ * half-layer t (-1 the embedding, 2l layer l's attention, 2l+1 its FFN),
+ * or -1 when it holds nothing (not written yet, or zeroed by a clear).
+ * A holder past its last read is still there, dead (slot_live_at says).
+ * Freed by the caller. */
+int *slots_holders(const gate_graph *gg, const placement *pl);
+/* Whether gate g is live at half-layer t: born at or before t, read at
+ * or after it (the ranges :slots prints). */
+bool slot_live_at(const placement *pl, int g, int t);
 
 bool sched_list(gate_graph *gg, placement *pl);
 /* Places gates at the given times (one per gate, taken over by pl):

@@ -221,6 +221,52 @@ static int by_from(const void *a, const void *b) {
   return x->gate - y->gate;
 }
 
+/* A slot's name for a whole model: every value it holds, in the order
+ * they are born, " / " between them (a name per half-layer is
+ * slots_holders' business). */
+static void slot_names(const gate_graph *gg, placement *pl, const interval *iv,
+                       int n) {
+  int d = pl->d_model;
+  strbuf *b = xcalloc((size_t)(d ? d : 1), sizeof *b);
+  for (int k = 0; k < n; k++) {   /* sorted by birth */
+    int g = iv[k].gate, s = pl->slot[g];
+    if (b[s].n) sb_puts(&b[s], " / ");
+    sb_puts(&b[s], gg->g.v[g].name);
+  }
+  pl->slot_names = xcalloc((size_t)(d ? d : 1), sizeof(char *));
+  for (int s = 0; s < d; s++) {
+    pl->slot_names[s] = xstrdup(b[s].s ? b[s].s : "");
+    sb_free(&b[s]);
+  }
+  free(b);
+}
+
+int *slots_holders(const gate_graph *gg, const placement *pl) {
+  int d = pl->d_model, nt = 2 * pl->n_layers + 1;
+  int *h = xmalloc((size_t)(d ? d : 1) * (size_t)nt * sizeof(int));
+  for (int i = 0; i < d * nt; i++) h[i] = -1;
+  for (int g = 0; g < gg->g.n; g++) {
+    int s = pl->slot[g];
+    if (s < 0 || pl->time[g] == -3) continue;
+    for (int t = pl->live_from[g] < -1 ? -1 : pl->live_from[g]; t < nt - 1; t++) {
+      int *x = &h[(t + 1) * d + s];
+      if (*x < 0 || pl->live_from[*x] < pl->live_from[g]) *x = g;
+    }
+  }
+  /* a clear zeroes the slot in the FFN half of its layer, until the
+   * next value is born there */
+  for (int c = 0; c < pl->clears.n; c++) {
+    int g = pl->clears.v[c].gate, s = pl->slot[g];
+    for (int t = 2 * pl->clears.v[c].layer + 1; t < nt - 1; t++)
+      if (h[(t + 1) * d + s] == g) h[(t + 1) * d + s] = -1;
+  }
+  return h;
+}
+
+bool slot_live_at(const placement *pl, int g, int t) {
+  return g >= 0 && pl->live_from[g] <= t && t <= pl->live_to[g];
+}
+
 bool slots_assign(gate_graph *gg, placement *pl) {
   int n = gg->g.n;
   int end = 2 * pl->n_layers;
@@ -284,9 +330,7 @@ bool slots_assign(gate_graph *gg, placement *pl) {
     VEC_PUSH(active, x);
   }
   pl->d_model = nslots;
-  pl->slot_names = xcalloc((size_t)(nslots ? nslots : 1), sizeof(char *));
-  for (int s = 0; s < nslots; s++)
-    pl->slot_names[s] = xstrdup(gg->g.v[owner.v[s]].name);
+  slot_names(gg, pl, iv.v, iv.n);
   VEC_FREE(owner);
   VEC_FREE(fs);
   VEC_FREE(active);

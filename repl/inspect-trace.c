@@ -304,6 +304,7 @@ typedef struct {
   int_vec tokens;      /* every token pushed, prompt first */
   head_layout hl;
   int namew;           /* width of the longest head name */
+  int *holders;        /* slots_holders: what each slot holds when */
   hdec dec;
   posrec cur;          /* the pass under way: the heads report into it */
   posrec pend;         /* the pass before, waiting for its token */
@@ -385,7 +386,9 @@ static void resid_lines(const tracer *t, const posrec *r, strbuf *b) {
     const double *x = r->resid + (size_t)l * m->d_model;
     for (int s = 0; s < m->d_model; s++) {
       if (x[s] == 0.0) continue;
-      sb_printf(b, " [%d %s]=", s, m->slot_names ? m->slot_names[s] : "");
+      sb_printf(b, " [%d ", s);
+      slot_label_at(t->p, t->holders, s, 2 * l + 1, b);
+      sb_puts(b, "]=");
       fmt_num(b, x[s]);
     }
     sb_putc(b, '\n');
@@ -610,7 +613,9 @@ static void header_json(tracer *t, const int *prompt, int n) {
     if (s) sb_putc(&b, ',');
     json_str(&b, m->slot_names ? m->slot_names[s] : "");
   }
-  sb_puts(&b, "]},\"prompt\":[");
+  sb_puts(&b, "],");
+  slot_labels_json(t->p, &b);
+  sb_puts(&b, "},\"prompt\":[");
   for (int i = 0; i < n; i++) sb_printf(&b, "%s%d", i ? "," : "", prompt[i]);
   sb_printf(&b, "],\"keep\":%d,\"statements\":[", t->keep);
   isink_puts(t->o, b.s);
@@ -625,6 +630,7 @@ static void on_start(void *ctx, const mprog *p, const int *prompt, int n) {
   t->nprompt = n;
   for (int i = 0; i < n; i++) VEC_PUSH(t->tokens, prompt[i]);
   head_layout_init(&t->hl, p->m);
+  t->holders = slots_holders(&p->gg, &p->pl);
   t->namew = 4;
   for (int l = 0; l < p->m->n_layers; l++)
     for (int h = 0; h < p->m->layers[l].n_heads; h++) {
@@ -821,6 +827,7 @@ static void footer_json(tracer *t, const run_out *out) {
 static void tracer_free(tracer *t) {
   VEC_FREE(t->tokens);
   head_layout_free(&t->hl);
+  free(t->holders);
   if (t->p) {
     hdec_free(&t->dec);
     posrec_free(&t->cur);

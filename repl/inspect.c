@@ -186,6 +186,42 @@ void fmt_time(strbuf *b, int t, int n_layers) {
   else sb_printf(b, "L%d%s", t / 2, t % 2 ? "f" : "a");
 }
 
+void slot_label_at(const mprog *p, const int *holders, int s, int t, strbuf *b) {
+  int g = holders[(t + 1) * p->pl.d_model + s];
+  if (g < 0) return;
+  sb_puts(b, p->gg.g.v[g].name);
+  /* after half-layer t, a value is live while a later half reads it */
+  if (t >= p->pl.live_to[g]) sb_puts(b, " (dead)");
+}
+
+void slot_labels_json(const mprog *p, strbuf *b) {
+  const placement *pl = &p->pl;
+  int *h = slots_holders(&p->gg, pl);
+  strbuf x;
+  sb_init(&x);
+  sb_puts(b, "\"half_layers\":[");
+  for (int t = -1; t < 2 * pl->n_layers; t++) {
+    sb_clear(&x);
+    fmt_time(&x, t, pl->n_layers);
+    if (t >= 0) sb_putc(b, ',');
+    json_str(b, x.s);
+  }
+  sb_puts(b, "],\"slot_names_by_half\":[");
+  for (int t = -1; t < 2 * pl->n_layers; t++) {
+    sb_puts(b, t >= 0 ? ",[" : "[");
+    for (int s = 0; s < pl->d_model; s++) {
+      sb_clear(&x);
+      slot_label_at(p, h, s, t, &x);
+      if (s) sb_putc(b, ',');
+      json_str(b, x.s ? x.s : "");
+    }
+    sb_putc(b, ']');
+  }
+  sb_putc(b, ']');
+  sb_free(&x);
+  free(h);
+}
+
 void json_str(strbuf *b, const char *s) {
   sb_putc(b, '"');
   for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
@@ -878,6 +914,8 @@ static char *export_meta(const mprog *p, const char *source, const int_vec *prom
   meta_steps(p, &b);
   meta_errors(p, &b);
   meta_slots(p, &b);
+  sb_putc(&b, ',');
+  slot_labels_json(p, &b);
   sb_putc(&b, '}');
   return sb_detach(&b);
 }

@@ -65,6 +65,15 @@ bool iwords_redirect(shell *sh, iwords *ws, char **path);
 void fmt_num(strbuf *b, double x);
 /* "L0a", "L2f", "in", "out" for a time of the placement. */
 void fmt_time(strbuf *b, int t, int n_layers);
+/* The name of what slot s holds after half-layer t (-1 the embedding),
+ * from slots_holders' table: the value's name, "NAME (dead)" when no
+ * later half-layer reads it, nothing when the slot holds nothing. */
+void slot_label_at(const mprog *p, const int *holders, int s, int t,
+                   strbuf *b);
+/* "half_layers":["in","L0a",...],"slot_names_by_half":[[...],...]: per
+ * residual (the embedding, then after each half-layer), every slot's
+ * label as slot_label gives it. */
+void slot_labels_json(const mprog *p, strbuf *b);
 /* A JSON string literal. */
 void json_str(strbuf *b, const char *s);
 /* The same of n bytes that may hold NULs (program output). */

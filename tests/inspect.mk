@@ -12,3 +12,9 @@ EXTRA_DIST += tests/inspect.sh
 ## the same output as tvl.
 TESTS += tests/inspect-export.sh
 EXTRA_DIST += tests/inspect-export.sh
+
+## A slot's name at each half-layer (:trace --resid, :trace --json,
+## :export's metadata, :weights) against :slots' live ranges and the
+## activations, for every procedure of stdlib/examples.
+TESTS += tests/labels.sh
+EXTRA_DIST += tests/labels.sh
