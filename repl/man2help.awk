@@ -162,7 +162,7 @@ BEGIN {
   print " * edit; :help NAME prints these entries. */"
   print "#include \"config.h\""
   print ""
-  print "#include \"shell.h\""
+  print "#include \"repl/shell.h\""
   print ""
   print "const man_entry man_entries[] = {"
   depth = 0
