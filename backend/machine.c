@@ -1531,6 +1531,7 @@ static void fill_step_info(mb *b) {
     i->what = m->what ? m->what : NULL;
     i->loc = m->loc;
     if (m->k == M_OUTSYM && m->val) i->out_kind = ir_kind(b->ir, m->val->type);
+    i->val_kind = m->val ? ir_kind(b->ir, m->val->type) : T_ANY;
     i->write = m->write;
     i->tool = m->tool;
     i->tool_arg = m->tool_arg;
@@ -1551,11 +1552,13 @@ static void build_slotmap(mb *b) {
       if (!label[0] || !strncmp(label, "display:", 8) || !strcmp(label, "result") ||
           !strncmp(label, "ret:", 4))
         continue;
+      int pc = h->users.v[u].step;
       bool seen = false;
       for (int k = 0; k < p->slotmap.n; k++)
-        seen |= !strcmp(p->slotmap.v[k].label, label) && p->slotmap.v[k].slot == slot;
+        seen |= !strcmp(p->slotmap.v[k].label, label) && p->slotmap.v[k].slot == slot &&
+                p->slotmap.v[k].pc == pc;
       if (seen) continue;
-      struct slotref r = {xstrdup(label), slot, p->pl.time[h->head] / 2};
+      struct slotref r = {xstrdup(label), slot, p->pl.time[h->head] / 2, pc};
       VEC_PUSH(p->slotmap, r);
     }
   }

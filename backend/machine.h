@@ -78,6 +78,8 @@ typedef struct {
   int32_t off;          /* TGT_FRAME / TGT_WADDR / TGT_HP */
   int32_t target, target2;
   int out_kind;         /* tkind of a printed value */
+  int val_kind;         /* tkind of the value written or computed, T_ANY
+                           when not known (for :trace) */
   char *what;           /* "i := (+ i 1)", "if (< i n)", ... */
   srcloc loc;
   /* tool calls: M_CALL, then one write per argument (tool_arg = its
@@ -131,8 +133,9 @@ typedef struct mprog {
   double compile_ms;
   char sched_note[256];  /* the scheduler's warning, if any */
   char *ir_text;        /* listing of the IR, for :ir */
-  /* where the values a program reads appear in the residual stream */
-  VEC(struct slotref { char *label; int slot; int layer; }) slotmap;
+  /* where the values a program reads appear in the residual stream: the
+   * slot of the head that reads `label` at step pc */
+  VEC(struct slotref { char *label; int slot; int layer; int pc; }) slotmap;
   ir_prog *ir;          /* kept for kinds of globals when writing back */
 } mprog;
 

@@ -492,11 +492,14 @@ void runner_summary(const mprog *p, const char *name, strbuf *out) {
             p->n_heads, p->n_heads == 1 ? "" : "s", p->n_units, p->npc,
             p->npc == 1 ? "" : "s", p->compile_ms);
   if (p->sched_note[0]) sb_printf(out, "\n  schedule: %s", p->sched_note);
-  if (p->slotmap.n) {
-    sb_puts(out, "\n  slots ");
-    for (int i = 0; i < p->slotmap.n; i++)
-      sb_printf(out, " %s\xe2\x86\x92%d", p->slotmap.v[i].label, p->slotmap.v[i].slot);
-  }
+  strbuf b;
+  sb_init(&b);
+  slotmap_names(p, "  ", &b);
+  if (b.n) sb_printf(out, "\n  slots  %s", b.s);
+  sb_clear(&b);
+  slotmap_machine(p, &b);
+  if (b.n) sb_printf(out, "\n  machine  %s (:slots %s --all)", b.s, name);
+  sb_free(&b);
 }
 
 /* ---- traced runs ----------------------------------------------------- */

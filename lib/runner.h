@@ -95,5 +95,12 @@ const mprog *runner_compile_expr(runner *r, const ast *expr, int frame,
 
 /* One-line summary and slot map of a compiled procedure. */
 void runner_summary(const mprog *p, const char *name, strbuf *out);
+/* lib/slotmap.c: the program's names with their slots, half-layers and
+ * (for a slot several names share) steps, sep between names: "x→42
+ * [L1a..L5f] pc 9  y=(lookup x)→19 [L5f..out] pc 9"; and the machine's
+ * slots by role: "program counter 2 7-14 · memory 6 17 · ... ·
+ * temporaries RV→42". */
+void slotmap_names(const mprog *p, const char *sep, strbuf *out);
+void slotmap_machine(const mprog *p, strbuf *out);
 
 #endif

@@ -34,7 +34,7 @@ static const shell_command commands[] = {
   {"time", "EXPR", "run EXPR and show its compile time, run time, tokens and tokens/s", cmd_time},
   {"limit", "[NAME VALUE]", "show or set the limits on steps, depth, heap, memory and time", cmd_limit},
   {"mode", "[reference|transformer|check]", "show or set how forms run", cmd_mode},
-  {"slots", "NAME [--svg FILE]", "the residual slots of a procedure's model: what each holds, and when", cmd_slots},
+  {"slots", "NAME [--all | --svg FILE]", "the residual slots of a procedure's model: which holds each of its values, and when", cmd_slots},
   {"schedule", "NAME", "per layer, the heads and FFN units of a procedure's model", cmd_schedule},
   {"optimize", "NAME [SECONDS]", "reschedule a procedure's model with the MILP (default 10 s)", cmd_optimize},
   {"ir", "NAME", "the lowered program (statements) of a procedure", cmd_ir},
@@ -42,6 +42,8 @@ static const shell_command commands[] = {
   {"weights", "NAME [LAYER] [> FILE] | NAME --svg FILE", "the matrices of a procedure's model, by head and FFN unit, or a heat map", cmd_weights},
   {"margins", "NAME [ARG ...] | (EXPR) [> FILE]", "how far a run of the model is from miscomputing: score gaps and FFN slack", cmd_margins},
   {"export", "NAME FILE [ARG ...] | (EXPR) FILE", "save a model, its prompt and its decoding tables as safetensors", cmd_export},
+  {"ablate", "COMPONENT EXPR [> FILE]", "run EXPR with a head, an FFN unit or a slot zeroed, and compare", cmd_ablate},
+  {"patch", "COMPONENT EXPR1 EXPR2 [> FILE]", "run EXPR2 with a head's or a slot's activations from EXPR1's run, and compare", cmd_patch},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -589,10 +591,12 @@ static bool svg_args(shell *sh, const char *args, const char *usage, char **name
   return ok;
 }
 
+static void slots_listing(shell *sh, const mprog *p, const char *name, bool all);
+
 static void cmd_slots(shell *sh, const char *args) {
   char *name, *path;
   if (strstr(args, "--svg")) {
-    if (!svg_args(sh, args, ":slots NAME [--svg FILE]", &name, &path)) return;
+    if (!svg_args(sh, args, ":slots NAME [--all | --svg FILE]", &name, &path)) return;
     const mprog *p = program_of(sh, name);
     if (p && path && slots_svg(sh, p, name, path))
       shell_printf(sh, "wrote %s: the slots of %s, %d wide, across %d layers\n", path,
@@ -601,14 +605,38 @@ static void cmd_slots(shell *sh, const char *args) {
     free(path);
     return;
   }
-  const mprog *p = program_of(sh, args);
-  if (!p) return;
+  iwords ws;
+  iwords_split(&ws, args);
+  bool all = ws.w.n == 2 && !strcmp(ws.w.v[1], "--all");
+  if (ws.w.n != 1 && !all) {
+    shell_message(sh, "usage: :slots NAME [--all | --svg FILE]");
+    sh->nerrors++;
+    iwords_free(&ws);
+    return;
+  }
+  const mprog *p = program_of(sh, ws.w.v[0]);
+  if (p) slots_listing(sh, p, ws.w.v[0], all);
+  iwords_free(&ws);
+}
+
+/* The program's names by slot, the machine's slots in one line; with
+ * all, every slot and every value it holds in turn. */
+static void slots_listing(shell *sh, const mprog *p, const char *name, bool all) {
   const gate_graph *gg = &p->gg;
   const placement *pl = &p->pl;
   shell_printf(sh, "%s: d_model %d, %d layers (a = attention, f = FFN half)\n",
-               args, pl->d_model, pl->n_layers);
+               name, pl->d_model, pl->n_layers);
   strbuf b;
   sb_init(&b);
+  if (!all) {
+    slotmap_names(p, "\n  ", &b);
+    if (b.n) shell_printf(sh, "  %s\n", b.s);
+    sb_clear(&b);
+    slotmap_machine(p, &b);
+    shell_printf(sh, "machine  %s\n(:slots %s --all lists every slot)\n", b.s, name);
+    sb_free(&b);
+    return;
+  }
   for (int s = 0; s < pl->d_model; s++) {
     sb_clear(&b);
     sb_printf(&b, "%4d ", s);

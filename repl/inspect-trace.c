@@ -132,6 +132,14 @@ static void tool_call_text(const hdec *d, const mstep_info *s, strbuf *b) {
   sb_putc(b, ')');
 }
 
+/* A value as the program sees it: a symbol or a boolean as written, an
+ * integer (or an address) as a number. */
+static void value_text(const mprog *p, int64_t v, int kind, strbuf *b) {
+  if (kind == T_SYM && v >= 2) sb_putc(b, '\'');
+  if (kind == T_SYM || kind == T_BOOL) sym_text(p, v, kind, b);
+  else sb_printf(b, "%lld", (long long)v);
+}
+
 /* Step pc completed with the value v. */
 static void hdec_complete(hdec *d, int pc, int64_t v, hmean *m) {
   const mstep_info *s = pc >= 0 && pc < d->p->npc ? &d->p->steps[pc] : NULL;
@@ -142,7 +150,8 @@ static void hdec_complete(hdec *d, int pc, int64_t v, hmean *m) {
     m->wrote = true;
     m->addr = a;
     m->value = v;
-    sb_printf(&m->what, "%s := %lld", m->target.s, (long long)v);
+    sb_printf(&m->what, "%s := ", m->target.s);
+    value_text(d->p, v, s->val_kind, &m->what);
     if (s->tgt != TGT_STATIC) sb_printf(&m->what, " (address %d)", (int)a);
     if (s->tool && s->tool_arg >= 0)
       sb_printf(&m->what, ": argument %d of %s", s->tool_arg + 1, extern_name(d->p, s->tool - 1));
@@ -264,6 +273,92 @@ static void hdec_token(hdec *d, int token, bool host, hmean *m) {
   }
 }
 
+/* ---- what the prompt says ------------------------------------------ */
+
+/* The static cell or memory cell at addr, by name: "x", "lookup['B]",
+ * "MEM[12]". */
+static void cell_name(const mprog *p, bool mem, int64_t addr, strbuf *b) {
+  if (!mem) {
+    if (addr > 0 && addr < p->cells.n && p->cells.v[addr].name)
+      sb_puts(b, p->cells.v[addr].name);
+    else
+      sb_printf(b, "cell %lld", (long long)addr);
+    return;
+  }
+  for (int t = 0; t < p->tables.n; t++) {
+    const table_layout *tl = &p->tables.v[t];
+    int64_t k = tl->kmin + addr - tl->base;
+    if (k < tl->kmin || k > tl->kmax) continue;
+    const table_def *td = tl->table->table;
+    sb_printf(b, "%s[", sym_name(&p->w->syms, tl->table->name));
+    value_text(p, k, td->n > 0 && td->keys[0].kind == VK_SYM ? T_SYM : T_INT, b);
+    sb_putc(b, ']');
+    return;
+  }
+  sb_printf(b, "MEM[%lld]", (long long)addr);
+}
+
+static int cell_kind(const mprog *p, bool mem, int64_t addr) {
+  if (!mem && addr > 0 && addr < p->cells.n && p->cells.v[addr].type >= 0)
+    return ir_kind(p->ir, p->cells.v[addr].type);
+  for (int t = 0; mem && t < p->tables.n; t++) {
+    const table_layout *tl = &p->tables.v[t];
+    const table_def *td = tl->table->table;
+    int64_t k = tl->kmin + addr - tl->base;
+    if (k >= tl->kmin && k <= tl->kmax && td->n > 0 && td->vals[0].kind == VK_SYM)
+      return T_SYM;
+  }
+  return T_INT;
+}
+
+/* Per prompt position, what its token says in the program's terms (or
+ * NULL): the prompt is "SETR a HI h VAL l" for a static cell and "SETR
+ * WADDR HI h VAL l  SETM HI h VAL l" for a memory cell, each value in two
+ * chunks (65536 h + l + 32768). */
+char **prompt_texts(const mprog *p, const int *pr, int n) {
+  char **tx = xcalloc((size_t)n + 1, sizeof *tx);
+  const model *m = p->m;
+  for (int i = 0; i + 2 < n; i++) {
+    if (model_token_range(m, pr[i]) != R_SETR || model_token_range(m, pr[i + 1]) != R_HI ||
+        model_token_range(m, pr[i + 2]) != R_VAL)
+      continue;
+    int64_t a = model_token_value(m, pr[i]);
+    int64_t v = 65536 * model_token_value(m, pr[i + 1]) + model_token_value(m, pr[i + 2]) + 32768;
+    bool mem = a == REG_WADDR && i + 5 < n && model_token_range(m, pr[i + 3]) == R_SETM;
+    int at = i;
+    if (mem) {
+      strbuf addr;
+      sb_init(&addr);
+      cell_name(p, true, v, &addr);
+      tx[i + 2] = xstrdup(addr.s);   /* the address: which cell follows */
+      sb_free(&addr);
+      a = v;
+      at = i + 3;
+      v = 65536 * model_token_value(m, pr[i + 4]) + model_token_value(m, pr[i + 5]) + 32768;
+    }
+    strbuf b;
+    sb_init(&b);
+    cell_name(p, mem, a, &b);
+    sb_puts(&b, " = ");
+    value_text(p, v, cell_kind(p, mem, a), &b);
+    tx[at + 2] = xstrdup(b.s);
+    sb_puts(&b, ", high chunk");
+    tx[at + 1] = xstrdup(b.s);
+    sb_free(&b);
+    if (mem) {
+      char *w = tx[i + 2];
+      tx[i + 2] = NULL;
+      sb_init(&b);
+      sb_printf(&b, "WADDR = address of %s", w);
+      tx[i + 2] = xstrdup(b.s);
+      sb_free(&b);
+      free(w);
+    }
+    i = at + 2;
+  }
+  return tx;
+}
+
 /* ---- recording a run ------------------------------------------------ */
 
 typedef struct {
@@ -305,6 +400,7 @@ typedef struct {
   head_layout hl;
   int namew;           /* width of the longest head name */
   int *holders;        /* slots_holders: what each slot holds when */
+  char **ptext;        /* prompt_texts */
   hdec dec;
   posrec cur;          /* the pass under way: the heads report into it */
   posrec pend;         /* the pass before, waiting for its token */
@@ -346,7 +442,8 @@ static void group_free(sgroup *g) {
 /* ---- printing: text ------------------------------------------------- */
 
 static void token_at(const tracer *t, int64_t pos, strbuf *b) {
-  if (pos >= 0 && pos < t->tokens.n) machine_token_text(t->p, t->tokens.v[pos], b);
+  if (pos >= 0 && pos < t->nprompt && t->ptext[pos]) sb_puts(b, t->ptext[pos]);
+  else if (pos >= 0 && pos < t->tokens.n) machine_token_text(t->p, t->tokens.v[pos], b);
   else sb_puts(b, "?");
 }
 
@@ -631,6 +728,7 @@ static void on_start(void *ctx, const mprog *p, const int *prompt, int n) {
   for (int i = 0; i < n; i++) VEC_PUSH(t->tokens, prompt[i]);
   head_layout_init(&t->hl, p->m);
   t->holders = slots_holders(&p->gg, &p->pl);
+  t->ptext = prompt_texts(p, prompt, n);
   t->namew = 4;
   for (int l = 0; l < p->m->n_layers; l++)
     for (int h = 0; h < p->m->layers[l].n_heads; h++) {
@@ -828,6 +926,8 @@ static void tracer_free(tracer *t) {
   VEC_FREE(t->tokens);
   head_layout_free(&t->hl);
   free(t->holders);
+  for (int i = 0; t->ptext && i < t->nprompt; i++) free(t->ptext[i]);
+  free(t->ptext);
   if (t->p) {
     hdec_free(&t->dec);
     posrec_free(&t->cur);

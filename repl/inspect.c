@@ -394,6 +394,16 @@ static bool as_direct(runner *r, const ast *a, dcall *d) {
   return ok;
 }
 
+const mprog *direct_program(shell *sh, const rexpr *x) {
+  runner *r = shell_runner(sh);
+  dcall d;
+  if (!as_direct(r, x->a, &d)) return NULL;
+  lang_error err = {0};
+  const mprog *p = runner_program(r, d.fn, &err);
+  lang_error_free(&err);
+  return p;
+}
+
 void report_error(shell *sh, const lang_error *err) {
   shell_error(sh, err->loc, err->msg ? err->msg : "error");
 }
@@ -880,7 +890,8 @@ static void meta_slots(const mprog *p, strbuf *b) {
   for (int i = 0; i < p->slotmap.n; i++) {
     sb_puts(b, i ? ",{\"label\":" : "{\"label\":");
     json_str(b, p->slotmap.v[i].label);
-    sb_printf(b, ",\"slot\":%d,\"layer\":%d}", p->slotmap.v[i].slot, p->slotmap.v[i].layer);
+    sb_printf(b, ",\"slot\":%d,\"layer\":%d,\"pc\":%d}", p->slotmap.v[i].slot,
+              p->slotmap.v[i].layer, p->slotmap.v[i].pc);
   }
   sb_puts(b, "],\"slots\":[");
   const gate_graph *gg = &p->gg;

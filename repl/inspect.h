@@ -19,6 +19,9 @@ void cmd_trace(shell *sh, const char *args);
 void cmd_weights(shell *sh, const char *args);
 void cmd_margins(shell *sh, const char *args);
 void cmd_export(shell *sh, const char *args);
+/* inspect-ablate.c */
+void cmd_ablate(shell *sh, const char *args);
+void cmd_patch(shell *sh, const char *args);
 
 /* commands.c: the compiled program of the procedure NAME, or NULL
  * (reported). */
@@ -126,6 +129,14 @@ runner *shell_runner(shell *sh);
  * (a call of a compiled procedure with constant arguments in the
  * procedure's own program), without writing anything back. */
 bool run_traced(shell *sh, const rexpr *x, const runner_hooks *h, run_out *out);
+
+/* The program a call of a compiled procedure with constant arguments
+ * runs in (the procedure's own), or NULL for any other expression. */
+const mprog *direct_program(shell *sh, const rexpr *x);
+/* inspect-trace.c: per prompt position, what its token says in the
+ * program's terms ("x = 'B", "lookup['B] = 5"), or NULL; n strings,
+ * freed by the caller. */
+char **prompt_texts(const mprog *p, const int *prompt, int n);
 
 /* Leading --options of a command. */
 typedef struct {

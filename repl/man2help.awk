@@ -214,7 +214,7 @@ literal { add_literal(unescape($0)); next }
   s = render(substr($0, 2))
   # a line that ends with Ns glues the next one to it
   t = $0
-  if (s ~ /^[.,;:?!)\]]/ && para != "") { para = para s; glue = 0 }
+  if (s ~ /^[.,;:?!)\]]([ ]|$)/ && para != "") { para = para s; glue = 0 }
   else add_words(s)
   if (t ~ / Ns$/ || s ~ /[(\[]$/) glue = 1
   next

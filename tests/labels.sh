@@ -226,7 +226,7 @@ for prog, fs in programs:
              and re.match(r"\(([^\s()]+)", f).group(1) in procs][:2]
     lines = list(defs) + [":limit steps 400"]
     for name in procs:
-        lines += ["(display \"%s\\n\")" % (SEP % ("slots " + name)), ":slots " + name,
+        lines += ["(display \"%s\\n\")" % (SEP % ("slots " + name)), ":slots %s --all" % name,
                   "(display \"%s\\n\")" % (SEP % ("weights " + name)), ":weights " + name,
                   ":export %s %s/%s-%s.safetensors" % (name, tmp, prog, name)]
     for k, c in enumerate(calls):
