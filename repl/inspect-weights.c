@@ -332,17 +332,32 @@ static void svg_begin(strbuf *b, int w, int h, const char *title) {
 
 /* ---- the weights heat map ------------------------------------------------ */
 
-enum { CELL = 8, LABW = 190, GAP = 36 };
+/* One band per layer (and one for the embeddings): every matrix of the
+ * layer as a block of columns over the same rows, the residual slots, so
+ * that one label column names the slots for the whole band and a band
+ * fits a screen (the cell size shrinks for wide layers; hovering a cell
+ * names its row and column).  Colours: a log scale per matrix over the
+ * weights below BIGM; the big-M constants of guards (|w| >= BIGM) are
+ * drawn apart, in green, so that they do not wash the rest out. */
+enum { LABW = 200, GAP = 14, BAND_GAP = 40, BAND_W = 1800, BAND_H = 940, CELLMAX = 8 };
+#define BIGM 1048576.0   /* 2^20 */
 
-/* One matrix to draw: rows x cols, element (i, j) at a[i*rs + j*cs]. */
+/* One matrix: d rows (the slots) by cols, element (s, j) at
+ * a[s*rs + j*cs]. */
 typedef struct {
-  char title[96], id[48];
+  char title[64], id[48];
   int rows, cols;
   const double *a;
   size_t rs, cs;
-  char **rlab, **clab;   /* labels, owned */
-  int labh;              /* room above the matrix for the column labels */
+  char **rlab, **clab;   /* names for the tooltips, owned */
 } panel;
+
+typedef struct {
+  char title[128], id[32];
+  VEC(panel) p;
+  char **slab;           /* the band's slot labels, owned */
+  int cell, labh;
+} band;
 
 static char **labels_new(int n) { return xcalloc((size_t)n + 1, sizeof(char *)); }
 
@@ -366,23 +381,34 @@ static char **slot_labels(const mprog *p, int t, bool write) {
   return l;
 }
 
+/* The name of slot s over a band's half-layers t0..t1: the values read
+ * and written there, in order, without repeats. */
+static char *band_slot_label(const mprog *p, int s, int t0, int t1) {
+  strbuf b;
+  sb_init(&b);
+  sb_printf(&b, "%d", s);
+  int last = -2;
+  for (int t = t0; t <= t1; t++)
+    for (int w = 0; w < 2; w++) {
+      int g = w ? writer_of(p, s, t) : reader_of(p, s, t);
+      if (g < 0 || g == last) continue;
+      sb_printf(&b, "%s%s", last == -2 ? " " : " \xe2\x86\x92 ", gate_name(p, g));
+      last = g;
+    }
+  return sb_detach(&b);
+}
+
 static double panel_at(const panel *q, int i, int j) {
   return q->a[(size_t)i * q->rs + (size_t)j * q->cs];
 }
 
-/* Labels are 7 px text, about 4.3 px a byte: a row label has LABW - 8
- * px, a column label (written upwards) at most LABMAX bytes, so that
- * neither runs into its neighbours. */
+/* Labels are 7 px text, about 4.3 px a byte. */
 enum { LABMAX = 40 };
 
-static size_t label_room(bool column) {
-  return column ? LABMAX : (size_t)((LABW - 8) / 4.3);
-}
-
 /* A label, cut with an ellipsis at a character boundary when it is longer
- * than its room. */
-static void label_text(strbuf *b, const char *s, bool column) {
-  size_t room = label_room(column), n = strlen(s);
+ * than room bytes. */
+static void label_text(strbuf *b, const char *s, size_t room) {
+  size_t n = strlen(s);
   if (n <= room) {
     xml_text(b, s);
     return;
@@ -397,74 +423,84 @@ static void label_text(strbuf *b, const char *s, bool column) {
   free(cut);
 }
 
-static void panel_fit(panel *q) {
+static int band_cols(const band *bd) {
+  int c = 0;
+  for (int i = 0; i < bd->p.n; i++) c += bd->p.v[i].cols;
+  return c;
+}
+
+/* The cell size that fits the band in BAND_W x BAND_H, and the room for
+ * column labels (drawn when cells are at least 6 px). */
+static void band_fit(band *bd, int d) {
+  int cols = band_cols(bd);
+  int room_w = BAND_W - LABW - GAP * bd->p.n, room_h = BAND_H - 200;
+  int c = cols ? room_w / cols : CELLMAX;
+  if (d && room_h / d < c) c = room_h / d;
+  bd->cell = c > CELLMAX ? CELLMAX : c < 1 ? 1 : c;
   size_t most = 1;
-  for (int j = 0; j < q->cols; j++)
-    if (strlen(q->clab[j]) > most) most = strlen(q->clab[j]);
-  /* below the title line (y0 + 4 .. y0 + 20), with a margin */
-  q->labh = 28 + (int)(4.5 * (double)(most < LABMAX ? most : LABMAX));
+  for (int i = 0; i < bd->p.n && bd->cell >= 6; i++)
+    for (int j = 0; j < bd->p.v[i].cols; j++)
+      if (strlen(bd->p.v[i].clab[j]) > most) most = strlen(bd->p.v[i].clab[j]);
+  bd->labh = bd->cell >= 6 ? 20 + (int)(4.5 * (double)(most < LABMAX ? most : LABMAX)) : 8;
 }
 
-static int panel_height(const panel *q) { return 24 + q->labh + q->rows * CELL + GAP; }
-
-/* Room for the matrix, and for its title line (13 px bold, about 7.5 px
- * a byte, with the counts that follow it). */
-static int panel_width(const panel *q) {
-  int matrix = LABW + q->cols * CELL + 20;
-  int title = 8 + (int)(7.5 * (double)(strlen(q->title) + 48));
-  return matrix > title ? matrix : title;
+static int band_width(const band *bd) {
+  int w = LABW;
+  for (int i = 0; i < bd->p.n; i++) w += bd->p.v[i].cols * bd->cell + GAP;
+  return w;
 }
+
+static int band_height(const band *bd, int d) { return 44 + bd->labh + d * bd->cell + BAND_GAP; }
 
 /* Red for positive, blue for negative, darker for larger on a log scale
- * relative to the panel's largest weight. */
+ * relative to the matrix's largest weight below BIGM; green for big-M. */
 static void cell_colour(strbuf *b, double w, double max) {
-  double t = log2(1 + fabs(w)) / log2(1 + max);
-  int light = (int)lround(88 - 53 * t);
+  if (fabs(w) >= BIGM) {
+    sb_puts(b, w > 0 ? "hsl(140,70%,28%)" : "hsl(140,70%,45%)");
+    return;
+  }
+  double t = max > 0 ? log2(1 + fabs(w)) / log2(1 + max) : 1;
+  int light = (int)lround(88 - 53 * (t > 1 ? 1 : t));
   sb_printf(b, "hsl(%d,75%%,%d%%)", w > 0 ? 4 : 218, light);
 }
 
-static void panel_labels(strbuf *b, const panel *q, int y0) {
-  for (int i = 0; i < q->rows; i++) {
-    sb_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"7\" text-anchor=\"end\">", LABW - 4,
-              y0 + q->labh + i * CELL + CELL - 1);
-    label_text(b, q->rlab[i], false);
-    sb_puts(b, "</text>\n");
-  }
-  for (int j = 0; j < q->cols; j++) {
-    int x = LABW + j * CELL + CELL - 1, y = y0 + q->labh - 4;
-    sb_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"7\" transform=\"rotate(-90 %d %d)\">",
-              x, y, x, y);
-    label_text(b, q->clab[j], true);
-    sb_puts(b, "</text>\n");
-  }
-}
-
-static void panel_svg(strbuf *b, const panel *q, int y0) {
+static void panel_svg(strbuf *b, const panel *q, int x0, int y0, int cell, int labh) {
   double max = 0;
-  int nz = 0;
+  int nz = 0, big = 0;
   for (int i = 0; i < q->rows; i++)
     for (int j = 0; j < q->cols; j++) {
       double w = fabs(panel_at(q, i, j));
-      if (w > max) max = w;
+      if (w < BIGM && w > max) max = w;
       nz += w != 0;
+      big += w >= BIGM;
     }
-  sb_printf(b, "<g id=\"%s\" data-rows=\"%d\" data-cols=\"%d\" data-nonzero=\"%d\">\n"
-               "<text x=\"4\" y=\"%d\" font-size=\"13\" font-weight=\"bold\">",
-            q->id, q->rows, q->cols, nz, y0 + 16);
+  sb_printf(b, "<g id=\"%s\" data-rows=\"%d\" data-cols=\"%d\" data-nonzero=\"%d\" "
+               "data-bigm=\"%d\">\n<text x=\"%d\" y=\"%d\" font-size=\"9\" "
+               "font-weight=\"bold\"><title>", q->id, q->rows, q->cols, nz, big, x0, y0 + 12);
   xml_text(b, q->title);
-  sb_printf(b, " (%d x %d, %d non-zero, largest |w| ", q->rows, q->cols, nz);
+  sb_printf(b, ": %d non-zero, %d big-M, largest other |w| ", nz, big);
   fmt_num(b, max);
-  sb_puts(b, ")</text>\n");
+  sb_puts(b, "</title>");
+  /* 9 px bold: about 6 px a byte */
+  label_text(b, q->title, (size_t)((q->cols * cell + GAP - 4) / 6 > 3 ? (q->cols * cell + GAP - 4) / 6 : 3));
+  sb_puts(b, "</text>\n");
+  int top = y0 + 16 + labh;
   sb_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
-               "stroke=\"#bbb\" stroke-width=\"0.5\"/>\n", LABW, y0 + q->labh, q->cols * CELL,
-            q->rows * CELL);
-  panel_labels(b, q, y0);
+               "stroke=\"#bbb\" stroke-width=\"0.5\"/>\n", x0, top, q->cols * cell,
+            q->rows * cell);
+  for (int j = 0; cell >= 6 && j < q->cols; j++) {
+    int x = x0 + j * cell + cell - 1, y = top - 4;
+    sb_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"7\" transform=\"rotate(-90 %d %d)\">",
+              x, y, x, y);
+    label_text(b, q->clab[j], LABMAX);
+    sb_puts(b, "</text>\n");
+  }
   for (int i = 0; i < q->rows; i++)
     for (int j = 0; j < q->cols; j++) {
       double w = panel_at(q, i, j);
       if (w == 0.0) continue;
       sb_printf(b, "<rect class=\"w\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"",
-                LABW + j * CELL, y0 + q->labh + i * CELL, CELL, CELL);
+                x0 + j * cell, top + i * cell, cell, cell);
       cell_colour(b, w, max);
       sb_puts(b, "\"><title>");
       xml_text(b, q->rlab[i]);
@@ -477,10 +513,30 @@ static void panel_svg(strbuf *b, const panel *q, int y0) {
   sb_puts(b, "</g>\n");
 }
 
-typedef VEC(panel) panels;
+static void band_svg(strbuf *b, const band *bd, int d, int y0) {
+  sb_printf(b, "<g id=\"%s\">\n<text x=\"4\" y=\"%d\" font-size=\"14\" "
+               "font-weight=\"bold\">", bd->id, y0 + 16);
+  xml_text(b, bd->title);
+  sb_puts(b, "</text>\n");
+  int top = y0 + 28 + 16 + bd->labh;
+  for (int s = 0; s < d; s++) {
+    sb_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"%d\" text-anchor=\"end\"><title>", LABW - 4,
+              top + s * bd->cell + bd->cell - 1, bd->cell >= 7 ? 7 : bd->cell);
+    xml_text(b, bd->slab[s]);
+    sb_puts(b, "</title>");
+    if (bd->cell >= 6) label_text(b, bd->slab[s], (size_t)((LABW - 8) / 4.3));
+    sb_puts(b, "</text>\n");
+  }
+  int x = LABW;
+  for (int i = 0; i < bd->p.n; i++) {
+    panel_svg(b, &bd->p.v[i], x, y0 + 28, bd->cell, bd->labh);
+    x += bd->p.v[i].cols * bd->cell + GAP;
+  }
+  sb_puts(b, "</g>\n");
+}
 
-static panel *panel_add(panels *ps, const char *id, const char *title, int rows,
-                        int cols, const double *a, size_t rs, size_t cs) {
+static panel *panel_add(band *bd, const char *id, const char *title, int rows, int cols,
+                        const double *a, size_t rs, size_t cs) {
   panel q;
   memset(&q, 0, sizeof q);
   snprintf(q.id, sizeof q.id, "%s", id);
@@ -490,8 +546,8 @@ static panel *panel_add(panels *ps, const char *id, const char *title, int rows,
   q.a = a;
   q.rs = rs;
   q.cs = cs;
-  VEC_PUSH(*ps, q);
-  return &ps->v[ps->n - 1];
+  VEC_PUSH(bd->p, q);
+  return &bd->p.v[bd->p.n - 1];
 }
 
 static char *concat(const char *a, const char *b) {
@@ -502,28 +558,31 @@ static char *concat(const char *a, const char *b) {
   return sb_detach(&s);
 }
 
-static void embedding_panels(panels *ps, const mprog *p) {
+static void embedding_band(band *bd, const mprog *p) {
   const model *m = p->m;
   int R = m->n_ranges, d = m->d_model;
-  panel *q = panel_add(ps, "embedding", "embedding P_in: token features -> slots", d,
-                       2 * R, m->p_in, 2 * (size_t)R, 1);
+  snprintf(bd->title, sizeof bd->title, "embedding and unembedding");
+  snprintf(bd->id, sizeof bd->id, "embedding-band");
+  panel *q = panel_add(bd, "embedding", "P_in: token features", d, 2 * R, m->p_in,
+                       2 * (size_t)R, 1);
   q->rlab = slot_labels(p, -1, true);
   q->clab = labels_new(2 * R);
   for (int f = 0; f < 2 * R; f++)
     q->clab[f] = f % 2 ? concat(m->ranges[f / 2].role, " value")
                        : concat("is ", m->ranges[f / 2].role);
-  q = panel_add(ps, "position", "position P_pos: (p, p^2) -> slots", d, POS_NFEAT,
-                m->p_pos, POS_NFEAT, 1);
+  q = panel_add(bd, "position", "P_pos: p, p^2", d, POS_NFEAT, m->p_pos, POS_NFEAT, 1);
   q->rlab = slot_labels(p, -1, true);
   q->clab = labels_new(POS_NFEAT);
   q->clab[0] = xstrdup("p");
   q->clab[1] = xstrdup("p^2");
-  q = panel_add(ps, "unembedding", "unembedding P_out: slots -> output features",
-                3 * R, d, m->p_out, (size_t)d, 1);
-  q->rlab = labels_new(3 * R);
+  q = panel_add(bd, "unembedding", "P_out: output features", d, 3 * R, m->p_out, 1,
+                (size_t)d);
+  q->rlab = slot_labels(p, 2 * m->n_layers, false);
+  q->clab = labels_new(3 * R);
   static const char *const part[3] = {" bonus", " linear", " quadratic"};
-  for (int r = 0; r < 3 * R; r++) q->rlab[r] = concat(m->ranges[r / 3].role, part[r % 3]);
-  q->clab = slot_labels(p, 2 * m->n_layers, false);
+  for (int r = 0; r < 3 * R; r++) q->clab[r] = concat(m->ranges[r / 3].role, part[r % 3]);
+  bd->slab = labels_new(d);
+  for (int s = 0; s < d; s++) bd->slab[s] = band_slot_label(p, s, -1, -1);
 }
 
 /* The heads' q, k, v rows of a layer stacked into one matrix, and W_O. */
@@ -531,7 +590,7 @@ typedef struct {
   double *qkv, *wo;
 } layer_mats;
 
-static void attention_panels(panels *ps, const mprog *p, int l, layer_mats *lm) {
+static void attention_panels(band *bd, const mprog *p, int l, layer_mats *lm) {
   const model_layer *L = &p->m->layers[l];
   int d = p->m->d_model, rows = 0, dv = 0;
   for (int h = 0; h < L->n_heads; h++) {
@@ -564,15 +623,13 @@ static void attention_panels(panels *ps, const mprog *p, int l, layer_mats *lm) 
       for (int s = 0; s < d; s++) lm->wo[(size_t)s * dv + c] = mh->wo[(size_t)s * mh->dv + k];
     }
   }
-  char id[48], title[96];
+  char id[48];
   snprintf(id, sizeof id, "layer%d-attention", l);
-  snprintf(title, sizeof title, "layer %d attention: W_q, W_k, W_v of every head", l);
-  panel *q = panel_add(ps, id, title, rows, d, lm->qkv, (size_t)d, 1);
-  q->rlab = rl;
-  q->clab = slot_labels(p, 2 * l, false);
+  panel *q = panel_add(bd, id, "W_q, W_k, W_v (read)", d, rows, lm->qkv, 1, (size_t)d);
+  q->rlab = slot_labels(p, 2 * l, false);
+  q->clab = rl;
   snprintf(id, sizeof id, "layer%d-wo", l);
-  snprintf(title, sizeof title, "layer %d attention: W_O (values -> slots)", l);
-  q = panel_add(ps, id, title, d, dv, lm->wo, (size_t)dv, 1);
+  q = panel_add(bd, id, "W_O (write)", d, dv, lm->wo, (size_t)dv, 1);
   q->rlab = slot_labels(p, 2 * l, true);
   q->clab = vl;
 }
@@ -583,53 +640,77 @@ static char **unit_labels(const mprog *p, int l, unit_origin **uo) {
   for (int j = 0; j < n; j++) {
     strbuf b;
     sb_init(&b);
-    sb_printf(&b, "u%d ", j);
+    sb_printf(&b, "U%d ", j);
     if (uo) unit_title(&b, p, &uo[l][j]);
     u[j] = sb_detach(&b);
   }
   return u;
 }
 
-static void ffn_panels(panels *ps, const mprog *p, int l, unit_origin **uo) {
+static void ffn_panels(band *bd, const mprog *p, int l, unit_origin **uo) {
   const model_layer *L = &p->m->layers[l];
   int d = p->m->d_model, n = L->n_ffn;
   if (!n) return;
-  static const char *const what[3] = {"gate (relu input)", "up (linear input)",
-                                      "down (units -> slots)"};
+  static const char *const what[3] = {"FFN gate (relu input)", "FFN up (linear input)",
+                                      "FFN down (write)"};
   static const char *const ids[3] = {"gate", "up", "down"};
   for (int k = 0; k < 3; k++) {
-    char id[48], title[96];
+    char id[48];
     snprintf(id, sizeof id, "layer%d-ffn-%s", l, ids[k]);
-    snprintf(title, sizeof title, "layer %d FFN %s", l, what[k]);
-    panel *q = k < 2 ? panel_add(ps, id, title, n, d, k ? L->w_up : L->w_gate, (size_t)d, 1)
-                     : panel_add(ps, id, title, d, n, L->w_down, (size_t)n, 1);
-    if (k < 2) {
-      q->rlab = unit_labels(p, l, uo);
-      q->clab = slot_labels(p, 2 * l + 1, false);
-    } else {
-      q->rlab = slot_labels(p, 2 * l + 1, true);
-      q->clab = unit_labels(p, l, uo);
-    }
+    panel *q = k < 2 ? panel_add(bd, id, what[k], d, n, k ? L->w_up : L->w_gate, 1, (size_t)d)
+                     : panel_add(bd, id, what[k], d, n, L->w_down, (size_t)n, 1);
+    q->rlab = slot_labels(p, 2 * l + 1, k == 2);
+    q->clab = unit_labels(p, l, uo);
   }
+}
+
+static void bands_free(band *bd, int n, int d) {
+  for (int i = 0; i < n; i++) {
+    for (int k = 0; k < bd[i].p.n; k++) {
+      labels_free(bd[i].p.v[k].rlab, bd[i].p.v[k].rows);
+      labels_free(bd[i].p.v[k].clab, bd[i].p.v[k].cols);
+    }
+    VEC_FREE(bd[i].p);
+    labels_free(bd[i].slab, d);
+  }
+  free(bd);
+}
+
+/* The index: one line per band, a link to it. */
+static int index_svg(strbuf *b, const band *bd, int n, int y) {
+  for (int i = 0; i < n; i++, y += 15) {
+    sb_printf(b, "<a href=\"#%s\"><text x=\"12\" y=\"%d\" font-size=\"12\" fill=\"#1a4fa0\">",
+              bd[i].id, y);
+    xml_text(b, bd[i].title);
+    sb_puts(b, "</text></a>\n");
+  }
+  return y;
 }
 
 bool weights_svg(shell *sh, const mprog *p, const char *name, const char *path) {
   const model *m = p->m;
-  panels ps = {0};
+  int d = m->d_model, nb = m->n_layers + 1;
+  band *bd = xcalloc((size_t)nb, sizeof *bd);
   layer_mats *lm = xcalloc((size_t)m->n_layers + 1, sizeof *lm);
   unit_origin **uo = NULL;
   bool labelled = unit_origins(p, &uo);
-  embedding_panels(&ps, p);
+  embedding_band(&bd[0], p);
   for (int l = 0; l < m->n_layers; l++) {
-    attention_panels(&ps, p, l, &lm[l]);
-    ffn_panels(&ps, p, l, labelled ? uo : NULL);
+    band *x = &bd[l + 1];
+    snprintf(x->title, sizeof x->title, "layer %d: %d head%s, %d FFN unit%s", l,
+             m->layers[l].n_heads, m->layers[l].n_heads == 1 ? "" : "s", m->layers[l].n_ffn,
+             m->layers[l].n_ffn == 1 ? "" : "s");
+    snprintf(x->id, sizeof x->id, "layer%d", l);
+    attention_panels(x, p, l, &lm[l]);
+    ffn_panels(x, p, l, labelled ? uo : NULL);
+    x->slab = labels_new(d);
+    for (int s = 0; s < d; s++) x->slab[s] = band_slot_label(p, s, 2 * l, 2 * l + 1);
   }
-  enum { TOP = 52 };   /* the title and the legend */
-  int w = 600, h = TOP;
-  for (int i = 0; i < ps.n; i++) {
-    panel_fit(&ps.v[i]);
-    if (panel_width(&ps.v[i]) > w) w = panel_width(&ps.v[i]);
-    h += panel_height(&ps.v[i]);
+  int top = 64 + 15 * nb + 16, w = 760, h = top;
+  for (int i = 0; i < nb; i++) {
+    band_fit(&bd[i], d);
+    if (band_width(&bd[i]) > w) w = band_width(&bd[i]);
+    h += band_height(&bd[i], d);
   }
   strbuf b;
   sb_init(&b);
@@ -638,22 +719,23 @@ bool weights_svg(shell *sh, const mprog *p, const char *name, const char *path) 
   svg_begin(&b, w, h, title);
   sb_puts(&b, "<text x=\"4\" y=\"22\" font-size=\"16\" font-weight=\"bold\">");
   xml_text(&b, title);
-  sb_puts(&b, "</text>\n<text x=\"4\" y=\"38\" font-size=\"11\">red: positive, "
-              "blue: negative, darker: larger |w| (log scale, per matrix); white: 0; "
-              "rows and columns named by slot and the value it holds</text>\n");
-  int y = TOP;
-  for (int i = 0; i < ps.n; i++) {
-    panel_svg(&b, &ps.v[i], y);
-    y += panel_height(&ps.v[i]);
+  sb_puts(&b, "</text>\n<text x=\"4\" y=\"40\" font-size=\"11\">rows: the residual slots, "
+              "named by the values the layer reads and writes there; columns: the heads' "
+              "query, key and value rows, W_O, and the FFN units</text>\n"
+              "<text x=\"4\" y=\"56\" font-size=\"11\">red: positive, blue: negative, darker: "
+              "larger |w| (log scale, per matrix); green: big-M guard constants "
+              "(|w| \xe2\x89\xa5 2^20), apart; white: 0; hover a cell for its names and "
+              "weight</text>\n");
+  index_svg(&b, bd, nb, 78);
+  int y = top;
+  for (int i = 0; i < nb; i++) {
+    band_svg(&b, &bd[i], d, y);
+    y += band_height(&bd[i], d);
   }
   sb_puts(&b, "</svg>\n");
   bool ok = write_file(sh, path, &b);
   sb_free(&b);
-  for (int i = 0; i < ps.n; i++) {
-    labels_free(ps.v[i].rlab, ps.v[i].rows);
-    labels_free(ps.v[i].clab, ps.v[i].cols);
-  }
-  VEC_FREE(ps);
+  bands_free(bd, nb, d);
   for (int l = 0; l < m->n_layers; l++) {
     free(lm[l].qkv);
     free(lm[l].wo);

@@ -22,6 +22,8 @@ void cmd_export(shell *sh, const char *args);
 /* inspect-ablate.c */
 void cmd_ablate(shell *sh, const char *args);
 void cmd_patch(shell *sh, const char *args);
+/* inspect-explain.c */
+void cmd_explain(shell *sh, const char *args);
 
 /* commands.c: the compiled program of the procedure NAME, or NULL
  * (reported). */

@@ -1,0 +1,161 @@
+/* inspect-explain.c - :explain NAME, a source map of a procedure's model.
+ *
+ * A machine runs one statement (step) per generated token.  For each step
+ * of the procedure's program, in the order of the source: where it is in
+ * the source and what it says, which heads read the values it uses (and
+ * into which slot), and where its own value is: the slot the output head
+ * reads the emitted token from, the FFN units that write that slot, and
+ * the cell it is written to.  The expression tree of a step is computed
+ * by FFN units shared with the other steps (selected by the program
+ * counter); which of them belong to which subexpression the compiler does
+ * not record yet, so they are not listed one by one.
+ */
+#include "config.h"
+
+#include "inspect.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The physical head that writes slot `slot` in layer `layer`, or -1. */
+static int phys_head_of(const mprog *p, int slot, int layer) {
+  const gate_graph *gg = &p->gg;
+  for (int g = 0; g < gg->g.n; g++)
+    if (gg->g.v[g].type == GT_HOUT && p->pl.slot[g] == slot && p->pl.time[g] == 2 * layer)
+      return p->pl.phys_head[gg->g.v[g].head];
+  return -1;
+}
+
+/* The gate named `name` that has a slot, or -1. */
+static int named_gate(const mprog *p, const char *name) {
+  for (int g = 0; g < p->gg.g.n; g++)
+    if (p->pl.slot[g] >= 0 && p->pl.time[g] != -3 && !strcmp(p->gg.g.v[g].name, name)) return g;
+  return -1;
+}
+
+/* "L5.U0-U2": the FFN units of gate g. */
+static void units_of(const mprog *p, int g, strbuf *b) {
+  unit_origin **u;
+  if (!unit_origins(p, &u)) {
+    unit_origins_free(p, u);
+    return;
+  }
+  int l = p->pl.time[g] / 2, first = -1, last = -1;
+  for (int j = 0; j < p->m->layers[l].n_ffn; j++)
+    if (u[l][j].gate == g) {
+      if (first < 0) first = j;
+      last = j;
+    }
+  if (first >= 0) sb_printf(b, "L%d.U%d", l, first);
+  if (last > first) sb_printf(b, "-U%d", last);
+  unit_origins_free(p, u);
+}
+
+static void span(const mprog *p, int g, strbuf *b) {
+  sb_putc(b, '[');
+  fmt_time(b, p->pl.live_from[g], p->pl.n_layers);
+  sb_puts(b, "..");
+  fmt_time(b, p->pl.live_to[g], p->pl.n_layers);
+  sb_putc(b, ']');
+}
+
+/* The end of the datum at s (a balanced list, or an atom), or NULL when
+ * it does not end before e. */
+static const char *datum_end(const char *s, const char *e) {
+  if (s < e && *s == '(') {
+    int depth = 0;
+    do {
+      if (s >= e) return NULL;
+      depth += *s == '(' ? 1 : *s == ')' ? -1 : 0;
+      s++;
+    } while (depth > 0);
+    return s;
+  }
+  while (s < e && *s != ' ' && *s != ')' && *s != '(' && *s != '\n') s++;
+  return s;
+}
+
+/* The source text of a step: the datum at its place, and for a binding
+ * ("y (lookup x)") the expression bound; on one line, cut at 60 bytes. */
+static void source_text(const mprog *p, srcloc loc, strbuf *b) {
+  size_t len;
+  const char *line = loc.line > 0 ? src_line(&p->w->src, loc.file, loc.line, &len) : NULL;
+  if (!line || loc.col < 1 || (size_t)loc.col > len) return;
+  const char *s = line + loc.col - 1, *e = line + len;
+  const char *end = datum_end(s, e);
+  if (end && *s != '(' && end < e && *end == ' ' && end + 1 < e && end[1] == '(') {
+    const char *x = datum_end(end + 1, e);
+    if (x) end = x;
+  }
+  if (!end) end = e;
+  while (end > s && (end[-1] == '\n' || end[-1] == ' ')) end--;
+  if (end - s > 60) {
+    sb_printf(b, "%.*s\xe2\x80\xa6", 60, s);
+    return;
+  }
+  sb_printf(b, "%.*s", (int)(end - s), s);
+}
+
+static void explain_step(isink *o, const mprog *p, int pc, int value_gate) {
+  const mstep_info *s = &p->steps[pc];
+  strbuf b;
+  sb_init(&b);
+  sb_puts(&b, "  ");
+  loc_text(p, s->loc, &b);
+  sb_puts(&b, "  ");
+  source_text(p, s->loc, &b);
+  sb_printf(&b, "\n    pc %d  ", pc);
+  step_text(p, pc, &b);
+  sb_putc(&b, '\n');
+  for (int i = 0; i < p->slotmap.n; i++) {
+    const struct slotref *r = &p->slotmap.v[i];
+    if (r->pc != pc) continue;
+    int h = phys_head_of(p, r->slot, r->layer);
+    sb_printf(&b, "    reads %s into slot %d with L%d.H%d (%s)\n", r->label, r->slot, r->layer,
+              h, h >= 0 ? p->m->layers[r->layer].heads[h].name : "?");
+  }
+  if (value_gate >= 0 && (s->k == M_WRITE || s->k == M_OUTINT || s->k == M_OUTSYM)) {
+    sb_printf(&b, "    its value: slot %d ", p->pl.slot[value_gate]);
+    span(p, value_gate, &b);
+    sb_puts(&b, ", written by ");
+    units_of(p, value_gate, &b);
+    sb_printf(&b, " (%s), emitted as a token", p->gg.g.v[value_gate].name);
+    if (s->k == M_WRITE) sb_puts(&b, " and so written to memory");
+    sb_putc(&b, '\n');
+  }
+  isink_puts(o, b.s);
+  sb_free(&b);
+}
+
+static int by_loc(const void *x, const void *y, void *ctx) {
+  const mprog *p = ctx;
+  const srcloc *a = &p->steps[*(const int *)x].loc, *b = &p->steps[*(const int *)y].loc;
+  if (a->file != b->file) return a->file - b->file;
+  if (a->line != b->line) return a->line - b->line;
+  if (a->col != b->col) return a->col - b->col;
+  return *(const int *)x - *(const int *)y;
+}
+
+void cmd_explain(shell *sh, const char *args) {
+  const mprog *p = program_of(sh, args);
+  if (!p) return;
+  isink o;
+  if (!isink_open(&o, sh, NULL)) return;
+  isink_printf(&o, "%s: %d steps in %d layers; per step of its source: the heads that read "
+                   "for it and where its value is\n", args, p->npc, p->pl.n_layers);
+  int *order = xmalloc((size_t)(p->npc ? p->npc : 1) * sizeof(int));
+  int n = 0;
+  for (int pc = 0; pc < p->npc; pc++)
+    if (p->steps[pc].loc.line > 0) order[n++] = pc;
+  /* insertion sort by place: programs have tens of steps */
+  for (int i = 1; i < n; i++)
+    for (int j = i; j > 0 && by_loc(&order[j - 1], &order[j], (void *)p) > 0; j--) {
+      int t = order[j];
+      order[j] = order[j - 1];
+      order[j - 1] = t;
+    }
+  int value_gate = named_gate(p, "emitted value");
+  for (int i = 0; i < n; i++) explain_step(&o, p, order[i], value_gate);
+  free(order);
+  isink_done(&o, NULL, "");
+}
