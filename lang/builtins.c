@@ -246,6 +246,363 @@ static value bi_vector_fill(ev_ctx *c, const ast *call, value *a, int n) {
   return v_void();
 }
 
+
+/* ---- pairs and lists ------------------------------------------------ */
+
+static TVL_NORETURN void list_error(ev_ctx *c, const ast *call, int i,
+                                    const char *op, const char *want,
+                                    value got) {
+  strbuf b;
+  sb_init(&b);
+  value_print(ev_world(c), got, &b, true);
+  if (b.n > 60) {
+    b.n = 57;
+    sb_puts(&b, "...");
+  }
+  char text[128];
+  snprintf(text, sizeof text, "%s", b.s);
+  sb_free(&b);
+  ev_fail(c, arg_at(call, i)->loc, "type", "%s: argument %d must be %s, not %s",
+          op, i + 1, want, text);
+}
+
+/* The length of a proper list; -1 for an improper or circular one
+ * (the tortoise moves every second step). */
+static int64_t list_length(value l) {
+  int64_t n = 0;
+  value slow = l;
+  while (l.kind == VK_PAIR) {
+    l = V_CDR(l);
+    n++;
+    if (n % 2 == 0) {
+      slow = V_CDR(slow);
+      if (l.kind == VK_PAIR && l.vec == slow.vec) return -1;
+    }
+  }
+  return l.kind == VK_NIL ? n : -1;
+}
+
+static int64_t proper(ev_ctx *c, const ast *call, int i, const char *op, value l) {
+  int64_t n = list_length(l);
+  if (n < 0) list_error(c, call, i, op, "a proper list", l);
+  return n;
+}
+
+static value cons(ev_ctx *c, const ast *call, value a, value d) {
+  return ev_cons(c, call->loc, a, d);
+}
+
+/* Appends to a list under construction: *head is the list, *last its
+ * final pair (new pairs of this call: no journal needed). */
+static void push_back(ev_ctx *c, const ast *call, value *head, value *last,
+                      value x) {
+  value p = cons(c, call, x, v_nil());
+  if (head->kind == VK_NIL) *head = p;
+  else V_CDR(*last) = p;
+  *last = p;
+}
+
+static value bi_cons(ev_ctx *c, const ast *call, value *a, int n) { return cons(c, call, a[0], a[1]); }
+static value bi_car(ev_ctx *c, const ast *call, value *a, int n) { return V_CAR(a[0]); }
+static value bi_cdr(ev_ctx *c, const ast *call, value *a, int n) { return V_CDR(a[0]); }
+
+static value bi_set_car(ev_ctx *c, const ast *call, value *a, int n) {
+  world_save_vec(ev_world(c), a[0].vec);
+  V_CAR(a[0]) = a[1];
+  return v_void();
+}
+
+static value bi_set_cdr(ev_ctx *c, const ast *call, value *a, int n) {
+  world_save_vec(ev_world(c), a[0].vec);
+  V_CDR(a[0]) = a[1];
+  return v_void();
+}
+
+/* c[ad]+r: the letters are applied from the right, as the name reads. */
+static value cxr(ev_ctx *c, const ast *call, value v, const char *path) {
+  value x = v;
+  for (int i = (int)strlen(path) - 1; i >= 0; i--) {
+    if (x.kind != VK_PAIR) {
+      char name[8];
+      snprintf(name, sizeof name, "c%sr", path);
+      list_error(c, call, 0, name, "a list long enough", v);
+    }
+    x = path[i] == 'a' ? V_CAR(x) : V_CDR(x);
+  }
+  return x;
+}
+
+#define CXR(fn, path) \
+  static value fn(ev_ctx *c, const ast *call, value *a, int n) { return cxr(c, call, a[0], path); }
+CXR(bi_caar, "aa") CXR(bi_cadr, "ad") CXR(bi_cdar, "da") CXR(bi_cddr, "dd")
+CXR(bi_caaar, "aaa") CXR(bi_caadr, "aad") CXR(bi_cadar, "ada") CXR(bi_caddr, "add")
+CXR(bi_cdaar, "daa") CXR(bi_cdadr, "dad") CXR(bi_cddar, "dda") CXR(bi_cdddr, "ddd")
+
+static value bi_is_pair(ev_ctx *c, const ast *call, value *a, int n) { return v_bool(a[0].kind == VK_PAIR); }
+static value bi_is_null(ev_ctx *c, const ast *call, value *a, int n) { return v_bool(a[0].kind == VK_NIL); }
+static value bi_is_list(ev_ctx *c, const ast *call, value *a, int n) { return v_bool(list_length(a[0]) >= 0); }
+static value bi_is_proc(ev_ctx *c, const ast *call, value *a, int n) { return v_bool(a[0].kind == VK_PROC); }
+
+static value bi_list(ev_ctx *c, const ast *call, value *a, int n) {
+  value l = v_nil();
+  for (int i = n - 1; i >= 0; i--) l = cons(c, call, a[i], l);
+  return l;
+}
+
+static value bi_length(ev_ctx *c, const ast *call, value *a, int n) {
+  int64_t len = proper(c, call, 0, "length", a[0]);
+  return v_int((int32_t)len);
+}
+
+/* Every list but the last is copied; the last is shared (and may be any
+ * value, as in Scheme). */
+static value bi_append(ev_ctx *c, const ast *call, value *a, int n) {
+  if (n == 0) return v_nil();
+  value head = v_nil(), last = v_nil();
+  for (int i = 0; i + 1 < n; i++) {
+    proper(c, call, i, "append", a[i]);
+    for (value l = a[i]; l.kind == VK_PAIR; l = V_CDR(l))
+      push_back(c, call, &head, &last, V_CAR(l));
+  }
+  if (head.kind == VK_NIL) return a[n - 1];
+  V_CDR(last) = a[n - 1];
+  return head;
+}
+
+static value bi_reverse(ev_ctx *c, const ast *call, value *a, int n) {
+  proper(c, call, 0, "reverse", a[0]);
+  value r = v_nil();
+  for (value l = a[0]; l.kind == VK_PAIR; l = V_CDR(l)) r = cons(c, call, V_CAR(l), r);
+  return r;
+}
+
+static value list_tail(ev_ctx *c, const ast *call, value l, int32_t k,
+                       const char *op) {
+  if (k < 0)
+    ev_fail(c, arg_at(call, 1)->loc, "bounds", "%s: the index must not be "
+            "negative (%d)", op, (int)k);
+  value x = l;
+  for (int32_t i = 0; i < k; i++) {
+    if (x.kind != VK_PAIR)
+      ev_fail(c, arg_at(call, 1)->loc, "bounds", "%s: index %d is out of "
+              "range for this list", op, (int)k);
+    x = V_CDR(x);
+  }
+  return x;
+}
+
+static value bi_list_tail(ev_ctx *c, const ast *call, value *a, int n) {
+  return list_tail(c, call, a[0], a[1].i, "list-tail");
+}
+
+static value bi_list_ref(ev_ctx *c, const ast *call, value *a, int n) {
+  value x = list_tail(c, call, a[0], a[1].i, "list-ref");
+  if (x.kind != VK_PAIR)
+    ev_fail(c, arg_at(call, 1)->loc, "bounds", "list-ref: index %d is out "
+            "of range for this list", (int)a[1].i);
+  return V_CAR(x);
+}
+
+typedef bool (*same_fn)(value, value);
+
+static value mem(value x, value l, same_fn same) {
+  for (; l.kind == VK_PAIR; l = V_CDR(l))
+    if (same(x, V_CAR(l))) return l;
+  return v_bool(false);
+}
+
+static value ass(ev_ctx *c, const ast *call, const char *op, value x,
+                 value l, same_fn same) {
+  for (; l.kind == VK_PAIR; l = V_CDR(l)) {
+    value e = V_CAR(l);
+    if (e.kind != VK_PAIR)
+      list_error(c, call, 1, op, "a list of pairs", V_CAR(l));
+    if (same(x, V_CAR(e))) return e;
+  }
+  return v_bool(false);
+}
+
+static value bi_memq(ev_ctx *c, const ast *call, value *a, int n) { return mem(a[0], a[1], value_eqv); }
+static value bi_member(ev_ctx *c, const ast *call, value *a, int n) { return mem(a[0], a[1], value_equal); }
+static value bi_assq(ev_ctx *c, const ast *call, value *a, int n) { return ass(c, call, "assq", a[0], a[1], value_eqv); }
+static value bi_assv(ev_ctx *c, const ast *call, value *a, int n) { return ass(c, call, "assv", a[0], a[1], value_eqv); }
+static value bi_assoc(ev_ctx *c, const ast *call, value *a, int n) { return ass(c, call, "assoc", a[0], a[1], value_equal); }
+
+static value bi_list_copy(ev_ctx *c, const ast *call, value *a, int n) {
+  value head = v_nil(), last = v_nil(), l = a[0];
+  for (; l.kind == VK_PAIR; l = V_CDR(l)) push_back(c, call, &head, &last, V_CAR(l));
+  if (head.kind == VK_NIL) return l;
+  V_CDR(last) = l;
+  return head;
+}
+
+static value bi_last_pair(ev_ctx *c, const ast *call, value *a, int n) {
+  value l = a[0];
+  while (V_CDR(l).kind == VK_PAIR) l = V_CDR(l);
+  return l;
+}
+
+static value bi_vector_to_list(ev_ctx *c, const ast *call, value *a, int n) {
+  value l = v_nil();
+  for (int32_t i = a[0].vec->n - 1; i >= 0; i--) l = cons(c, call, a[0].vec->items[i], l);
+  return l;
+}
+
+static value bi_list_to_vector(ev_ctx *c, const ast *call, value *a, int n) {
+  int64_t len = proper(c, call, 0, "list->vector", a[0]);
+  tvec *t = world_new_vec(ev_world(c), (int32_t)len, v_int(0));
+  if (!t) ev_heap_full(c, call->loc);
+  int32_t i = 0;
+  for (value l = a[0]; l.kind == VK_PAIR; l = V_CDR(l)) t->items[i++] = V_CAR(l);
+  return v_vec(t);
+}
+
+/* ---- procedures ------------------------------------------------------ */
+
+/* The arguments of a builtin live on the evaluator's stack, which a call
+ * back into the evaluator may move: those that call procedures copy
+ * their arguments to locals first. */
+
+/* A scratch vector on the heap: freed with the form's other objects,
+ * also when a call made from it fails. */
+static value *scratch(ev_ctx *c, const ast *call, int64_t n) {
+  if (n > TVL_INT_MAX) ev_heap_full(c, call->loc);
+  tvec *t = world_new_vec(ev_world(c), (int32_t)n, v_int(0));
+  if (!t) ev_heap_full(c, call->loc);
+  return t->items;
+}
+
+static value bi_apply(ev_ctx *c, const ast *call, value *a, int n) {
+  value f = a[0];
+  int64_t len = proper(c, call, n - 1, "apply", a[n - 1]);
+  int64_t total = n - 2 + len;
+  value *args = scratch(c, call, total);
+  for (int i = 1; i + 1 < n; i++) args[i - 1] = a[i];
+  int64_t k = n - 2;
+  for (value l = a[n - 1]; l.kind == VK_PAIR; l = V_CDR(l)) args[k++] = V_CAR(l);
+  return ev_call_value(c, call, f, args, (int)total);
+}
+
+/* The lists of map / for-each, all of one length as Guile requires. */
+static int64_t same_lengths(ev_ctx *c, const ast *call, const char *op,
+                            const value *lists, int nl) {
+  int64_t len = -1;
+  for (int i = 0; i < nl; i++) {
+    int64_t k = proper(c, call, i + 1, op, lists[i]);
+    if (len >= 0 && k != len)
+      ev_fail(c, call->loc, "type", "%s: the lists have different lengths "
+              "(%lld and %lld)", op, (long long)len, (long long)k);
+    len = k;
+  }
+  return len;
+}
+
+enum { MAX_LISTS = 16 };
+
+static value map_each(ev_ctx *c, const ast *call, value *a, int n, bool keep,
+                      const char *op) {
+  if (n - 1 > MAX_LISTS)
+    ev_fail(c, call->loc, "arity", "%s: at most %d lists", op, MAX_LISTS);
+  value f = a[0], lists[MAX_LISTS], args[MAX_LISTS];
+  int nl = n - 1;
+  memcpy(lists, a + 1, (size_t)nl * sizeof(value));
+  same_lengths(c, call, op, lists, nl);
+  value head = v_nil(), last = v_nil();
+  while (lists[0].kind == VK_PAIR) {
+    for (int i = 0; i < nl; i++) {
+      args[i] = V_CAR(lists[i]);
+      lists[i] = V_CDR(lists[i]);
+    }
+    value r = ev_call_value(c, call, f, args, nl);
+    if (keep) push_back(c, call, &head, &last, r);
+  }
+  return keep ? head : v_void();
+}
+
+static value bi_map(ev_ctx *c, const ast *call, value *a, int n) { return map_each(c, call, a, n, true, "map"); }
+static value bi_for_each(ev_ctx *c, const ast *call, value *a, int n) { return map_each(c, call, a, n, false, "for-each"); }
+
+/* R7RS: over the shortest of the vectors. */
+static value vector_each(ev_ctx *c, const ast *call, value *a, int n, bool keep,
+                         const char *op) {
+  if (n - 1 > MAX_LISTS)
+    ev_fail(c, call->loc, "arity", "%s: at most %d vectors", op, MAX_LISTS);
+  value f = a[0], vecs[MAX_LISTS], args[MAX_LISTS];
+  int nv = n - 1;
+  memcpy(vecs, a + 1, (size_t)nv * sizeof(value));
+  for (int i = 0; i < nv; i++)
+    if (vecs[i].kind != VK_VEC) list_error(c, call, i + 1, op, "a vector", vecs[i]);
+  int32_t len = vecs[0].vec->n;
+  for (int i = 1; i < nv; i++)
+    if (vecs[i].vec->n < len) len = vecs[i].vec->n;
+  tvec *out = NULL;
+  if (keep) {
+    out = world_new_vec(ev_world(c), len, v_int(0));
+    if (!out) ev_heap_full(c, call->loc);
+  }
+  for (int32_t j = 0; j < len; j++) {
+    for (int i = 0; i < nv; i++) {
+      if (j >= vecs[i].vec->n)   /* the procedure shrank nothing: vectors */
+        return keep ? v_vec(out) : v_void();   /* keep their length */
+      args[i] = vecs[i].vec->items[j];
+    }
+    value r = ev_call_value(c, call, f, args, nv);
+    if (keep) out->items[j] = r;
+  }
+  return keep ? v_vec(out) : v_void();
+}
+
+static value bi_vector_map(ev_ctx *c, const ast *call, value *a, int n) { return vector_each(c, call, a, n, true, "vector-map"); }
+static value bi_vector_for_each(ev_ctx *c, const ast *call, value *a, int n) { return vector_each(c, call, a, n, false, "vector-for-each"); }
+
+/* SRFI-1 fold: (kons e1 e2 ... acc), left to right, up to the shortest
+ * list. */
+static value bi_fold(ev_ctx *c, const ast *call, value *a, int n) {
+  if (n - 2 > MAX_LISTS)
+    ev_fail(c, call->loc, "arity", "fold: at most %d lists", MAX_LISTS);
+  value f = a[0], acc = a[1], lists[MAX_LISTS], args[MAX_LISTS + 1];
+  int nl = n - 2;
+  memcpy(lists, a + 2, (size_t)nl * sizeof(value));
+  for (int i = 0; i < nl; i++) proper(c, call, i + 2, "fold", lists[i]);
+  for (;;) {
+    for (int i = 0; i < nl; i++) {
+      if (lists[i].kind != VK_PAIR) return acc;
+      args[i] = V_CAR(lists[i]);
+      lists[i] = V_CDR(lists[i]);
+    }
+    args[nl] = acc;
+    acc = ev_call_value(c, call, f, args, nl + 1);
+  }
+}
+
+/* SRFI-1 fold-right: (kons e1 (kons e2 ... knil)), one list. */
+static value bi_fold_right(ev_ctx *c, const ast *call, value *a, int n) {
+  value f = a[0], acc = a[1], l = a[2];
+  int64_t len = proper(c, call, 2, "fold-right", l);
+  value *items = scratch(c, call, len);
+  int64_t i = 0;
+  for (; l.kind == VK_PAIR; l = V_CDR(l)) items[i++] = V_CAR(l);
+  while (i-- > 0) {
+    value args[2] = {items[i], acc};
+    acc = ev_call_value(c, call, f, args, 2);
+  }
+  return acc;
+}
+
+/* SRFI-1 reduce: (f e acc) over the list, the first element the start;
+ * ridentity for an empty list. */
+static value bi_reduce(ev_ctx *c, const ast *call, value *a, int n) {
+  value f = a[0], l = a[2];
+  proper(c, call, 2, "reduce", l);
+  if (l.kind != VK_PAIR) return a[1];
+  value acc = V_CAR(l);
+  for (l = V_CDR(l); l.kind == VK_PAIR; l = V_CDR(l)) {
+    value args[2] = {V_CAR(l), acc};
+    acc = ev_call_value(c, call, f, args, 2);
+  }
+  return acc;
+}
+
 /* ---- output --------------------------------------------------------- */
 
 static value print_value(ev_ctx *c, value v, bool write) {
@@ -269,53 +626,105 @@ static value bi_newline(ev_ctx *c, const ast *call, value *a, int n) {
 static const arg_kind k_vec_int[] = {AK_VEC, AK_INT, AK_ANY};
 static const arg_kind k_int_any[] = {AK_INT, AK_ANY};
 static const arg_kind k_vec_any[] = {AK_VEC, AK_ANY};
+static const arg_kind k_pair_any[] = {AK_PAIR, AK_ANY};
+static const arg_kind k_any_int[] = {AK_ANY, AK_INT};
+static const arg_kind k_proc_any[] = {AK_PROC, AK_ANY, AK_ANY};
+
+#define LISTS "lists"
+#define PROCS "procedures as values"
+
 
 #define R(k) (k)
 static const builtin table[] = {
-  {"+", 0, -1, AK_INT, NULL, R(VK_INT), bi_add, "sum of the integers"},
-  {"-", 1, -1, AK_INT, NULL, R(VK_INT), bi_sub, "difference, or negation of one integer"},
-  {"*", 0, -1, AK_INT, NULL, R(VK_INT), bi_mul, "product of the integers"},
-  {"quotient", 2, 2, AK_INT, NULL, R(VK_INT), bi_quotient, "division truncated toward zero"},
-  {"remainder", 2, 2, AK_INT, NULL, R(VK_INT), bi_remainder, "remainder with the sign of the dividend"},
-  {"modulo", 2, 2, AK_INT, NULL, R(VK_INT), bi_modulo, "remainder with the sign of the divisor"},
-  {"abs", 1, 1, AK_INT, NULL, R(VK_INT), bi_abs, "absolute value"},
-  {"min", 1, -1, AK_INT, NULL, R(VK_INT), bi_min, "smallest of the integers"},
-  {"max", 1, -1, AK_INT, NULL, R(VK_INT), bi_max, "largest of the integers"},
-  {"expt", 2, 2, AK_INT, NULL, R(VK_INT), bi_expt, "integer power (exponent >= 0)"},
-  {"=", 1, -1, AK_INT, NULL, R(VK_BOOL), bi_eq, "integers equal"},
-  {"<", 1, -1, AK_INT, NULL, R(VK_BOOL), bi_lt, "strictly increasing"},
-  {">", 1, -1, AK_INT, NULL, R(VK_BOOL), bi_gt, "strictly decreasing"},
-  {"<=", 1, -1, AK_INT, NULL, R(VK_BOOL), bi_le, "non-decreasing"},
-  {">=", 1, -1, AK_INT, NULL, R(VK_BOOL), bi_ge, "non-increasing"},
-  {"zero?", 1, 1, AK_INT, NULL, R(VK_BOOL), bi_zero, "is zero"},
-  {"positive?", 1, 1, AK_INT, NULL, R(VK_BOOL), bi_positive, "is greater than zero"},
-  {"negative?", 1, 1, AK_INT, NULL, R(VK_BOOL), bi_negative, "is less than zero"},
-  {"even?", 1, 1, AK_INT, NULL, R(VK_BOOL), bi_even, "is even"},
-  {"odd?", 1, 1, AK_INT, NULL, R(VK_BOOL), bi_odd, "is odd"},
-  {"not", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_not, "#t for #f, #f for anything else"},
-  {"eq?", 2, 2, AK_ANY, NULL, R(VK_BOOL), bi_eqv, "same value (vectors: same object)"},
-  {"eqv?", 2, 2, AK_ANY, NULL, R(VK_BOOL), bi_eqv, "same value (vectors: same object)"},
-  {"equal?", 2, 2, AK_ANY, NULL, R(VK_BOOL), bi_equal, "same value, vectors compared element by element"},
-  {"integer?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_int, "is an integer"},
-  {"number?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_int, "is a number (an integer)"},
-  {"boolean?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_bool, "is #t or #f"},
-  {"symbol?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_sym, "is a symbol"},
-  {"vector?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_vec, "is a vector"},
-  {"string?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_str, "is a string"},
-  {"logand", 0, -1, AK_INT, NULL, R(VK_INT), bi_logand, "bitwise and"},
-  {"logior", 0, -1, AK_INT, NULL, R(VK_INT), bi_logior, "bitwise inclusive or"},
-  {"logxor", 0, -1, AK_INT, NULL, R(VK_INT), bi_logxor, "bitwise exclusive or"},
-  {"lognot", 1, 1, AK_INT, NULL, R(VK_INT), bi_lognot, "bitwise complement"},
-  {"ash", 2, 2, AK_INT, NULL, R(VK_INT), bi_ash, "arithmetic shift: left for a positive count, right (floor) for a negative one"},
-  {"make-vector", 1, 2, AK_ANY, k_int_any, R(VK_VEC), bi_make_vector, "new vector of a length, filled (default 0)"},
-  {"vector", 0, -1, AK_ANY, NULL, R(VK_VEC), bi_vector, "new vector of the arguments"},
-  {"vector-ref", 2, 2, AK_ANY, k_vec_int, R(-1), bi_vector_ref, "element at an index"},
-  {"vector-set!", 3, 3, AK_ANY, k_vec_int, R(VK_VOID), bi_vector_set, "replace the element at an index"},
-  {"vector-length", 1, 1, AK_VEC, NULL, R(VK_INT), bi_vector_length, "number of elements"},
-  {"vector-fill!", 2, 2, AK_ANY, k_vec_any, R(VK_VOID), bi_vector_fill, "set every element"},
-  {"display", 1, 1, AK_ANY, NULL, R(VK_VOID), bi_display, "print a value (strings without quotes)"},
-  {"write", 1, 1, AK_ANY, NULL, R(VK_VOID), bi_write, "print a value (strings quoted)"},
-  {"newline", 0, 0, AK_ANY, NULL, R(VK_VOID), bi_newline, "print a line break"},
+  {"+", 0, -1, AK_INT, NULL, R(VK_INT), bi_add, "sum of the integers", NULL},
+  {"-", 1, -1, AK_INT, NULL, R(VK_INT), bi_sub, "difference, or negation of one integer", NULL},
+  {"*", 0, -1, AK_INT, NULL, R(VK_INT), bi_mul, "product of the integers", NULL},
+  {"quotient", 2, 2, AK_INT, NULL, R(VK_INT), bi_quotient, "division truncated toward zero", NULL},
+  {"remainder", 2, 2, AK_INT, NULL, R(VK_INT), bi_remainder, "remainder with the sign of the dividend", NULL},
+  {"modulo", 2, 2, AK_INT, NULL, R(VK_INT), bi_modulo, "remainder with the sign of the divisor", NULL},
+  {"abs", 1, 1, AK_INT, NULL, R(VK_INT), bi_abs, "absolute value", NULL},
+  {"min", 1, -1, AK_INT, NULL, R(VK_INT), bi_min, "smallest of the integers", NULL},
+  {"max", 1, -1, AK_INT, NULL, R(VK_INT), bi_max, "largest of the integers", NULL},
+  {"expt", 2, 2, AK_INT, NULL, R(VK_INT), bi_expt, "integer power (exponent >= 0)", NULL},
+  {"=", 1, -1, AK_INT, NULL, R(VK_BOOL), bi_eq, "integers equal", NULL},
+  {"<", 1, -1, AK_INT, NULL, R(VK_BOOL), bi_lt, "strictly increasing", NULL},
+  {">", 1, -1, AK_INT, NULL, R(VK_BOOL), bi_gt, "strictly decreasing", NULL},
+  {"<=", 1, -1, AK_INT, NULL, R(VK_BOOL), bi_le, "non-decreasing", NULL},
+  {">=", 1, -1, AK_INT, NULL, R(VK_BOOL), bi_ge, "non-increasing", NULL},
+  {"zero?", 1, 1, AK_INT, NULL, R(VK_BOOL), bi_zero, "is zero", NULL},
+  {"positive?", 1, 1, AK_INT, NULL, R(VK_BOOL), bi_positive, "is greater than zero", NULL},
+  {"negative?", 1, 1, AK_INT, NULL, R(VK_BOOL), bi_negative, "is less than zero", NULL},
+  {"even?", 1, 1, AK_INT, NULL, R(VK_BOOL), bi_even, "is even", NULL},
+  {"odd?", 1, 1, AK_INT, NULL, R(VK_BOOL), bi_odd, "is odd", NULL},
+  {"not", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_not, "#t for #f, #f for anything else", NULL},
+  {"eq?", 2, 2, AK_ANY, NULL, R(VK_BOOL), bi_eqv, "same value (vectors: same object)", NULL},
+  {"eqv?", 2, 2, AK_ANY, NULL, R(VK_BOOL), bi_eqv, "same value (vectors: same object)", NULL},
+  {"equal?", 2, 2, AK_ANY, NULL, R(VK_BOOL), bi_equal, "same value, vectors compared element by element", NULL},
+  {"integer?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_int, "is an integer", NULL},
+  {"number?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_int, "is a number (an integer)", NULL},
+  {"boolean?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_bool, "is #t or #f", NULL},
+  {"symbol?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_sym, "is a symbol", NULL},
+  {"vector?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_vec, "is a vector", NULL},
+  {"string?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_str, "is a string", NULL},
+  {"logand", 0, -1, AK_INT, NULL, R(VK_INT), bi_logand, "bitwise and", NULL},
+  {"logior", 0, -1, AK_INT, NULL, R(VK_INT), bi_logior, "bitwise inclusive or", NULL},
+  {"logxor", 0, -1, AK_INT, NULL, R(VK_INT), bi_logxor, "bitwise exclusive or", NULL},
+  {"lognot", 1, 1, AK_INT, NULL, R(VK_INT), bi_lognot, "bitwise complement", NULL},
+  {"ash", 2, 2, AK_INT, NULL, R(VK_INT), bi_ash, "arithmetic shift: left for a positive count, right (floor) for a negative one", NULL},
+  {"make-vector", 1, 2, AK_ANY, k_int_any, R(VK_VEC), bi_make_vector, "new vector of a length, filled (default 0)", NULL},
+  {"vector", 0, -1, AK_ANY, NULL, R(VK_VEC), bi_vector, "new vector of the arguments", NULL},
+  {"vector-ref", 2, 2, AK_ANY, k_vec_int, R(-1), bi_vector_ref, "element at an index", NULL},
+  {"vector-set!", 3, 3, AK_ANY, k_vec_int, R(VK_VOID), bi_vector_set, "replace the element at an index", NULL},
+  {"vector-length", 1, 1, AK_VEC, NULL, R(VK_INT), bi_vector_length, "number of elements", NULL},
+  {"vector-fill!", 2, 2, AK_ANY, k_vec_any, R(VK_VOID), bi_vector_fill, "set every element", NULL},
+  {"display", 1, 1, AK_ANY, NULL, R(VK_VOID), bi_display, "print a value (strings without quotes)", NULL},
+  {"write", 1, 1, AK_ANY, NULL, R(VK_VOID), bi_write, "print a value (strings quoted)", NULL},
+  {"newline", 0, 0, AK_ANY, NULL, R(VK_VOID), bi_newline, "print a line break", NULL},
+  {"cons", 2, 2, AK_ANY, NULL, R(VK_PAIR), bi_cons, "new pair of a car and a cdr", LISTS},
+  {"car", 1, 1, AK_PAIR, NULL, R(-1), bi_car, "first element of a pair", LISTS},
+  {"cdr", 1, 1, AK_PAIR, NULL, R(-1), bi_cdr, "second element of a pair (the rest of a list)", LISTS},
+  {"set-car!", 2, 2, AK_ANY, k_pair_any, R(VK_VOID), bi_set_car, "replace the car of a pair", LISTS},
+  {"set-cdr!", 2, 2, AK_ANY, k_pair_any, R(VK_VOID), bi_set_cdr, "replace the cdr of a pair", LISTS},
+  {"caar", 1, 1, AK_ANY, NULL, R(-1), bi_caar, "(car (car x))", LISTS},
+  {"cadr", 1, 1, AK_ANY, NULL, R(-1), bi_cadr, "(car (cdr x)): the second element", LISTS},
+  {"cdar", 1, 1, AK_ANY, NULL, R(-1), bi_cdar, "(cdr (car x))", LISTS},
+  {"cddr", 1, 1, AK_ANY, NULL, R(-1), bi_cddr, "(cdr (cdr x))", LISTS},
+  {"caaar", 1, 1, AK_ANY, NULL, R(-1), bi_caaar, "(car (car (car x)))", LISTS},
+  {"caadr", 1, 1, AK_ANY, NULL, R(-1), bi_caadr, "(car (car (cdr x)))", LISTS},
+  {"cadar", 1, 1, AK_ANY, NULL, R(-1), bi_cadar, "(car (cdr (car x)))", LISTS},
+  {"caddr", 1, 1, AK_ANY, NULL, R(-1), bi_caddr, "(car (cdr (cdr x))): the third element", LISTS},
+  {"cdaar", 1, 1, AK_ANY, NULL, R(-1), bi_cdaar, "(cdr (car (car x)))", LISTS},
+  {"cdadr", 1, 1, AK_ANY, NULL, R(-1), bi_cdadr, "(cdr (car (cdr x)))", LISTS},
+  {"cddar", 1, 1, AK_ANY, NULL, R(-1), bi_cddar, "(cdr (cdr (car x)))", LISTS},
+  {"cdddr", 1, 1, AK_ANY, NULL, R(-1), bi_cdddr, "(cdr (cdr (cdr x)))", LISTS},
+  {"pair?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_pair, "is a pair", LISTS},
+  {"null?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_null, "is the empty list", LISTS},
+  {"list?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_list, "is a proper list (ends in (), not circular)", LISTS},
+  {"procedure?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_proc, "is a procedure", PROCS},
+  {"list", 0, -1, AK_ANY, NULL, R(-1), bi_list, "new list of the arguments", LISTS},
+  {"length", 1, 1, AK_ANY, NULL, R(VK_INT), bi_length, "number of elements of a proper list", LISTS},
+  {"append", 0, -1, AK_ANY, NULL, R(-1), bi_append, "the lists joined (the last argument is shared, not copied)", LISTS},
+  {"reverse", 1, 1, AK_ANY, NULL, R(-1), bi_reverse, "new list of the elements in reverse order", LISTS},
+  {"list-tail", 2, 2, AK_ANY, k_any_int, R(-1), bi_list_tail, "the list without its first k elements", LISTS},
+  {"list-ref", 2, 2, AK_ANY, k_any_int, R(-1), bi_list_ref, "element at an index (from 0)", LISTS},
+  {"memq", 2, 2, AK_ANY, NULL, R(-1), bi_memq, "the sublist starting at the first element eq? to x, or #f", LISTS},
+  {"memv", 2, 2, AK_ANY, NULL, R(-1), bi_memq, "the sublist starting at the first element eqv? to x, or #f", LISTS},
+  {"member", 2, 2, AK_ANY, NULL, R(-1), bi_member, "the sublist starting at the first element equal? to x, or #f", LISTS},
+  {"assq", 2, 2, AK_ANY, NULL, R(-1), bi_assq, "the first pair of an association list whose car is eq? to x, or #f", LISTS},
+  {"assv", 2, 2, AK_ANY, NULL, R(-1), bi_assv, "the first pair whose car is eqv? to x, or #f", LISTS},
+  {"assoc", 2, 2, AK_ANY, NULL, R(-1), bi_assoc, "the first pair whose car is equal? to x, or #f", LISTS},
+  {"list-copy", 1, 1, AK_ANY, NULL, R(-1), bi_list_copy, "new list of the same elements", LISTS},
+  {"last-pair", 1, 1, AK_PAIR, NULL, R(VK_PAIR), bi_last_pair, "the last pair of a list", LISTS},
+  {"vector->list", 1, 1, AK_VEC, NULL, R(-1), bi_vector_to_list, "new list of a vector's elements", LISTS},
+  {"list->vector", 1, 1, AK_ANY, NULL, R(VK_VEC), bi_list_to_vector, "new vector of a list's elements", LISTS},
+  {"apply", 2, -1, AK_ANY, k_proc_any, R(-1), bi_apply, "call a procedure with the arguments, the last one a list spread out", PROCS},
+  {"map", 2, -1, AK_ANY, k_proc_any, R(-1), bi_map, "list of the procedure's results on the elements of the lists", PROCS},
+  {"for-each", 2, -1, AK_ANY, k_proc_any, R(VK_VOID), bi_for_each, "call the procedure on the elements of the lists, in order", PROCS},
+  {"vector-map", 2, -1, AK_ANY, k_proc_any, R(VK_VEC), bi_vector_map, "new vector of the procedure's results on the elements (R7RS)", PROCS},
+  {"vector-for-each", 2, -1, AK_ANY, k_proc_any, R(VK_VOID), bi_vector_for_each, "call the procedure on the elements of the vectors, in order (R7RS)", PROCS},
+  {"fold", 3, -1, AK_ANY, k_proc_any, R(-1), bi_fold, "SRFI-1 fold: (kons element acc) from the left", PROCS},
+  {"fold-right", 3, 3, AK_ANY, k_proc_any, R(-1), bi_fold_right, "SRFI-1 fold-right: (kons element acc) from the right", PROCS},
+  {"reduce", 3, 3, AK_ANY, k_proc_any, R(-1), bi_reduce, "SRFI-1 reduce: fold with the first element as the start", PROCS},
 };
 
 const builtin *builtin_find(const char *name) {
@@ -323,6 +732,8 @@ const builtin *builtin_find(const char *name) {
     if (!strcmp(table[i].name, name)) return &table[i];
   return NULL;
 }
+
+int builtin_index(const builtin *b) { return (int)(b - table); }
 
 const builtin *builtin_at(int i) {
   return i >= 0 && (size_t)i < sizeof table / sizeof table[0] ? &table[i] : NULL;

@@ -18,7 +18,15 @@ typedef struct scope_entry {
   int slot;        /* variable */
   fn_def *fn;      /* function */
   int nest;        /* nesting level of the function whose frame holds it */
+  bool *boxed;     /* where to say that the variable needs a box */
+  bool captured;   /* referenced from inside a lambda value */
+  bool assigned;   /* set! somewhere, or a letrec variable */
 } scope_entry;
+
+typedef struct {
+  fn_def *fn;      /* a lambda value being checked */
+  int nest;        /* its nesting level */
+} open_lambda;
 
 typedef struct {
   world *w;
@@ -35,6 +43,7 @@ typedef struct {
   fn_def *defining_fn;
   warn_fn warn;
   void *warn_ctx;
+  VEC(open_lambda) lams;
 } ck;
 
 static void check(ck *c, ast *a, bool tail);
@@ -55,12 +64,6 @@ static void fail(ck *c, srcloc loc, const char *fmt, ...) {
   c->failed = true;
 }
 
-static const scope_entry *find_local(ck *c, int name) {
-  for (int i = c->scope.n - 1; i >= 0; i--)
-    if (c->scope.v[i].name == name) return &c->scope.v[i];
-  return NULL;
-}
-
 static bool later_defined(ck *c, int name) {
   if (name == c->defining) return true;
   for (int i = 0; i < c->nlater; i++)
@@ -68,14 +71,24 @@ static bool later_defined(ck *c, int name) {
   return false;
 }
 
-static void push_var(ck *c, int name, int slot) {
-  scope_entry e = {name, false, slot, NULL, c->nest};
+static void push_var(ck *c, int name, int slot, bool *boxed, bool assigned) {
+  scope_entry e = {name, false, slot, NULL, c->nest, boxed, false, assigned};
   VEC_PUSH(c->scope, e);
 }
 
 static void push_fn(ck *c, int name, fn_def *fn) {
-  scope_entry e = {name, true, 0, fn, c->nest};
+  scope_entry e = {name, true, 0, fn, c->nest, NULL, false, false};
   VEC_PUSH(c->scope, e);
+}
+
+/* Leaves a scope: a variable both captured and assigned lives in a box,
+ * so that the closures and the frame share it. */
+static void pop_scope(ck *c, int save) {
+  for (int i = save; i < c->scope.n; i++) {
+    scope_entry *e = &c->scope.v[i];
+    if (e->boxed) *e->boxed = e->captured && e->assigned;
+  }
+  c->scope.n = save;
 }
 
 static int alloc_slot(ck *c) {
@@ -84,12 +97,15 @@ static int alloc_slot(ck *c) {
   return s;
 }
 
-/* What a name means here. */
-static ref_info resolve(ck *c, int name) {
+/* A local name seen from nesting level `nest`, inside the open lambdas
+ * 0..li: a name bound outside lambda li is one of its captured
+ * variables, whose source is found the same way where the lambda is
+ * evaluated. */
+static ref_info local_ref(ck *c, int ei, int li, int nest) {
+  scope_entry *e = &c->scope.v[ei];
   ref_info r = {0};
-  const scope_entry *e = find_local(c, name);
-  if (e) {
-    r.depth = c->nest - e->nest;
+  if (li < 0 || e->nest >= c->lams.v[li].nest) {
+    r.depth = nest - e->nest;
     if (e->is_fn) {
       r.kind = REF_LOCALFN;
       r.fn = e->fn;
@@ -97,6 +113,46 @@ static ref_info resolve(ck *c, int name) {
       r.kind = REF_LOCAL;
       r.slot = e->slot;
     }
+    return r;
+  }
+  if (e->is_fn) {   /* the expander makes such procedures closures */
+    r.kind = REF_UNRESOLVED;
+    return r;
+  }
+  e->captured = true;
+  fn_def *f = c->lams.v[li].fn;
+  int k = 0;
+  while (k < f->ncaps && f->cap_names[k] != e->name) k++;
+  if (k == f->ncaps) {
+    if (k >= f->cap_max) {
+      r.kind = REF_UNRESOLVED;
+      return r;
+    }
+    f->ncaps++;
+    f->cap_names[k] = e->name;
+    f->cap_src[k] = local_ref(c, ei, li - 1, c->lams.v[li].nest - 1);
+  }
+  r.kind = REF_CAPTURED;
+  r.depth = nest - c->lams.v[li].nest;
+  r.slot = k;
+  return r;
+}
+
+static int find_local_index(ck *c, int name) {
+  for (int i = c->scope.n - 1; i >= 0; i--)
+    if (c->scope.v[i].name == name) return i;
+  return -1;
+}
+
+/* What a name means here. */
+static ref_info resolve(ck *c, int name) {
+  ref_info r = {0};
+  int ei = find_local_index(c, name);
+  if (ei >= 0) {
+    r = local_ref(c, ei, c->lams.n - 1, c->nest);
+    if (r.kind == REF_UNRESOLVED)
+      fail(c, c->scope.v[ei].fn ? c->scope.v[ei].fn->loc : (srcloc){-1, 0, 0},
+           "internal: %s cannot be reached from this lambda", nm(c, name));
     return r;
   }
   gcell *g = world_find(c->w, name);
@@ -117,14 +173,6 @@ static ref_info resolve(ck *c, int name) {
 
 /* Why a name a Scheme programmer expects is missing, or "". */
 static const char *missing_hint(const char *name) {
-  static const char *const lists[] = {
-    "car", "cdr", "cons", "list", "null?", "pair?", "list?", "append",
-    "length", "reverse", "list-ref", "memq", "memv", "member", "assq",
-    "assv", "assoc", "map", "for-each", "apply", "cadr", "cddr", "caar",
-    "set-car!", "set-cdr!", "list->vector", "vector->list", NULL};
-  for (int i = 0; lists[i]; i++)
-    if (!strcmp(name, lists[i]))
-      return " (pairs and lists are not part of tvl yet)";
   if (!strcmp(name, "/"))
     return " (tvl has only integers: quotient divides them)";
   if (!strcmp(name, "help")) return " (:help lists the commands, forms and builtins)";
@@ -144,7 +192,7 @@ static const char *hint_for(ck *c, int name, strbuf *buf) {
   static const char *const forms[] = {
     "define", "deftable", "lambda", "let", "let*", "letrec", "letrec*", "if",
     "cond", "case", "when", "unless", "and", "or", "begin", "set!", "do",
-    "while", "quote", "extern", NULL};
+    "while", "quote", "extern", "use-modules", NULL};
   near_word nw;
   near_init(&nw, nm(c, name));
   for (int i = 0; i < c->scope.n; i++) near_try(&nw, nm(c, c->scope.v[i].name));
@@ -202,6 +250,7 @@ static int static_kind(const ast *a) {
     case E_LET: case E_LETREC: a = a->u.let.body; continue;
     case E_CONST: k = a->u.k.kind; break;
     case E_VECLIT: k = VK_VEC; break;
+    case E_LAMBDA: k = VK_PROC; break;
     case E_SET: k = VK_VOID; break;
     case E_CALL:
       k = a->u.call.r.kind == REF_BUILTIN ? a->u.call.r.bi->result : -1;
@@ -218,6 +267,8 @@ static bool kind_ok(arg_kind want, int have) {
   case AK_INT: return have == VK_INT;
   case AK_VEC: return have == VK_VEC;
   case AK_BOOL: return have == VK_BOOL;
+  case AK_PAIR: return have == VK_PAIR;
+  case AK_PROC: return have == VK_PROC;
   default: return true;
   }
 }
@@ -227,6 +278,8 @@ static const char *arg_kind_name(arg_kind k) {
   case AK_INT: return "an integer";
   case AK_VEC: return "a vector";
   case AK_BOOL: return "a boolean";
+  case AK_PAIR: return "a pair";
+  case AK_PROC: return "a procedure";
   default: return "a value";
   }
 }
@@ -248,11 +301,14 @@ static void check_arity(ck *c, const ast *call, const char *what, int min,
 }
 
 static void check_builtin_args(ck *c, const ast *call, const builtin *b) {
+  if (!c->w->strict_kinds) return;   /* the evaluator finds them when run */
   for (int i = 0; i < call->u.call.n && !c->failed; i++) {
-    arg_kind want = b->per_arg ? b->per_arg[i] : b->arg;
+    arg_kind want = builtin_arg_kind(b, i);
     int have = static_kind(call->u.call.args[i]);
     if (!kind_ok(want, have))
-      fail(c, call->u.call.args[i]->loc, "%s: argument %d must be %s, not %s",
+      fail(c, call->u.call.args[i]->loc, "%s: argument %d must be %s, not %s "
+           "(compiled code refuses a call that cannot succeed; run with "
+           "--reference to use the evaluator, which reports it when reached)",
            b->name, i + 1, arg_kind_name(want), vkind_name((vkind)have));
   }
 }
@@ -261,6 +317,7 @@ static void check_builtin_args(ck *c, const ast *call, const builtin *b) {
 static int xtype_kind(xtype t) { return t == XT_STRING ? VK_STR : VK_INT; }
 
 static void check_extern_args(ck *c, const ast *call, const extern_def *x) {
+  if (!c->w->strict_kinds) return;
   for (int i = 0; i < call->u.call.n && !c->failed; i++) {
     int want = xtype_kind(x->args[i]);
     int have = static_kind(call->u.call.args[i]);
@@ -272,6 +329,31 @@ static void check_extern_args(ck *c, const ast *call, const extern_def *x) {
 }
 
 static void check_fn_body(ck *c, fn_def *f);
+
+static void check_fn_arity(ck *c, const ast *call, const fn_def *f) {
+  if (f->variadic) check_arity(c, call, "procedure", f->nparams - 1, -1);
+  else check_arity(c, call, "procedure", f->nparams, f->nparams);
+}
+
+/* (op args ...) with op an expression. */
+static void check_apply(ck *c, ast *a, bool tail) {
+  a->u.call.tail = tail;
+  check(c, a->u.call.op, false);
+  for (int i = 0; i < a->u.call.n; i++) check(c, a->u.call.args[i], false);
+}
+
+/* A lambda value: a frame of its own, and no static link: what it uses
+ * from outside is captured when it is evaluated. */
+static void check_lambda(ck *c, ast *a) {
+  fn_def *f = a->u.lam.fn;
+  f->nest = c->nest + 1;
+  f->parent = c->fn;
+  f->ncaps = 0;
+  open_lambda l = {f, f->nest};
+  VEC_PUSH(c->lams, l);
+  check_fn_body(c, f);
+  c->lams.n--;
+}
 
 static void check_call(ck *c, ast *a, bool tail) {
   a->u.call.tail = tail;
@@ -287,11 +369,10 @@ static void check_call(ck *c, ast *a, bool tail) {
   a->u.call.r = r;
   switch (r.kind) {
   case REF_LOCAL:
-    fail(c, a->u.call.name_loc, "%s is a variable, not a procedure",
-         nm(c, a->u.call.name));
-    return;
+  case REF_CAPTURED:
+    return;   /* a procedure value, or a run-time error */
   case REF_LOCALFN:
-    check_arity(c, a, "procedure", r.fn->nparams, r.fn->nparams);
+    check_fn_arity(c, a, r.fn);
     return;
   case REF_BUILTIN:
     check_arity(c, a, "builtin", r.bi->min_args, r.bi->max_args);
@@ -299,14 +380,13 @@ static void check_call(ck *c, ast *a, bool tail) {
     return;
   case REF_GLOBAL:
     if (a->u.call.name == c->defining) {
-      check_arity(c, a, "procedure", c->defining_fn->nparams,
-                  c->defining_fn->nparams);
+      check_fn_arity(c, a, c->defining_fn);
       return;
     }
     if (later_defined(c, a->u.call.name)) return; /* checked when called */
     switch (r.cell->kind) {
     case G_FUNC:
-      check_arity(c, a, "procedure", r.cell->fn->nparams, r.cell->fn->nparams);
+      check_fn_arity(c, a, r.cell->fn);
       return;
     case G_TABLE:
       check_arity(c, a, "table", 1, 1);
@@ -316,8 +396,11 @@ static void check_call(ck *c, ast *a, bool tail) {
       if (!c->failed) check_extern_args(c, a, r.cell->ext);
       return;
     case G_VAR:
-      fail(c, a->u.call.name_loc, "%s is a variable, not a procedure",
-           nm(c, a->u.call.name));
+      /* compiled code calls no values; the evaluator calls a procedure
+       * value and finds anything else at run time */
+      if (c->w->strict_kinds && r.cell->val.kind != VK_PROC)
+        fail(c, a->u.call.name_loc, "%s is a variable, not a procedure",
+             nm(c, a->u.call.name));
       return;
     default:
       return;
@@ -327,12 +410,9 @@ static void check_call(ck *c, ast *a, bool tail) {
   }
 }
 
-/* "procedure", "builtin" or "table" when a name means one (and so is not
- * a value), NULL for a variable. */
+/* "table" or "C function" when a name means one (and so is not a value),
+ * NULL for a variable or a procedure. */
 static const char *ref_what(const ref_info *r) {
-  if (r->kind == REF_LOCALFN) return "procedure";
-  if (r->kind == REF_BUILTIN) return "builtin";
-  if (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC) return "procedure";
   if (r->kind == REF_GLOBAL && r->cell->kind == G_TABLE) return "table";
   if (r->kind == REF_GLOBAL && r->cell->kind == G_EXTERN) return "C function";
   return NULL;
@@ -345,13 +425,15 @@ static void check_ref(ck *c, ast *a) {
   a->u.ref.r = r;
   const char *what = ref_what(&r);
   if (what)
-    fail(c, a->loc, "%s is a %s, and tvl procedures are first-order: call "
-                    "it, do not pass it as a value", nm(c, a->u.ref.name), what);
+    fail(c, a->loc, "%s is a %s, not a value: call it, do not pass it",
+         nm(c, a->u.ref.name), what);
 }
 
 static void check_set(ck *c, ast *a) {
   check(c, a->u.set.val, false);
   if (c->failed) return;
+  int ei = find_local_index(c, a->u.set.name);
+  if (ei >= 0) c->scope.v[ei].assigned = true;
   ref_info r = resolve(c, a->u.set.name);
   if (r.kind == REF_UNRESOLVED) {
     if (c->fn) {
@@ -364,6 +446,9 @@ static void check_set(ck *c, ast *a) {
   }
   a->u.set.r = r;
   const char *what = ref_what(&r);
+  if (!what && r.kind == REF_LOCALFN) what = "procedure";
+  if (!what && r.kind == REF_BUILTIN) what = "builtin";
+  if (!what && r.kind == REF_GLOBAL && r.cell->kind == G_FUNC) what = "procedure";
   if (what)
     fail(c, a->loc, "cannot set! %s: it is a %s; use define to replace it",
          nm(c, a->u.set.name), what);
@@ -393,13 +478,13 @@ static void check_let(ck *c, ast *a, bool tail) {
     for (int i = 0; i < a->u.let.n; i++) {
       let_binding *b = &a->u.let.v[i];
       if (b->fn) push_fn(c, b->name, b->fn);
-      else push_var(c, b->name, b->slot);
+      else push_var(c, b->name, b->slot, &b->boxed, false);
     }
     if (c->failed || a->u.let.body->kind != E_LET) break;
     a = a->u.let.body;
   }
   check(c, a->u.let.body, tail);
-  c->scope.n = save_scope;
+  pop_scope(c, save_scope);
   c->next_slot = save_slot;
 }
 
@@ -414,7 +499,7 @@ static void check_letrec(ck *c, ast *a, bool tail) {
       push_fn(c, b->name, b->fn);
     } else {
       b->slot = alloc_slot(c);
-      push_var(c, b->name, b->slot);
+      push_var(c, b->name, b->slot, &b->boxed, true);
     }
   }
   for (int i = 0; i < a->u.let.n && !c->failed; i++) {
@@ -423,7 +508,7 @@ static void check_letrec(ck *c, ast *a, bool tail) {
     else check(c, b->init, false);
   }
   check(c, a->u.let.body, tail);
-  c->scope.n = save_scope;
+  pop_scope(c, save_scope);
   c->next_slot = save_slot;
 }
 
@@ -436,10 +521,12 @@ static void check_fn_body(ck *c, fn_def *f) {
   c->next_slot = 0;
   c->max_slot = 0;
   int save_scope = c->scope.n;
-  for (int i = 0; i < f->nparams; i++) push_var(c, f->params[i], alloc_slot(c));
+  for (int i = 0; i < f->nparams; i++)
+    push_var(c, f->params[i], alloc_slot(c),
+             f->param_boxed ? &f->param_boxed[i] : NULL, false);
   check(c, f->body, true);
   f->frame_size = c->max_slot;
-  c->scope.n = save_scope;
+  pop_scope(c, save_scope);
   c->nest = save_nest;
   c->fn = save_fn;
   c->next_slot = save_next;
@@ -482,6 +569,12 @@ static void check(ck *c, ast *a, bool tail) {
       return;
     case E_CALL:
       check_call(c, a, tail);
+      return;
+    case E_APPLY:
+      check_apply(c, a, tail);
+      return;
+    case E_LAMBDA:
+      check_lambda(c, a);
       return;
     case E_EXTERN:
       fail(c, a->loc, "extern is only allowed at top level");
@@ -558,7 +651,145 @@ bool ck_check_toplevel(world *w, ast *form, int *toplevel_frame,
     check(&c, form, false);
   }
   VEC_FREE(c.scope);
+  VEC_FREE(c.lams);
   VEC_FREE(names);
   *toplevel_frame = c.max_slot;
   return !c.failed;
+}
+
+/* ---- what compiled code cannot run yet ------------------------------ */
+
+/* The transformer does not run lists, closures, procedures as values or
+ * variadic procedures yet: such a form is refused before lowering, at the
+ * first place that needs them, never compiled into a wrong answer. */
+typedef struct {
+  world *w;
+  lang_error *err;
+  bool failed;
+  const char *what;           /* what was refused */
+  VEC(const fn_def *) seen;   /* global procedures walked already */
+} gate;
+
+#define GATE_HINT " are not compiled to the transformer yet (run with " \
+                  "--reference to use the evaluator)"
+
+static void refuse(gate *g, srcloc loc, const char *what) {
+  if (g->failed) return;
+  g->what = what;
+  lang_error_set(g->err, loc, "compile", "%s" GATE_HINT, what);
+  g->failed = true;
+}
+
+/* Whether a value (a global's) holds something compiled code cannot. */
+static const char *value_needs(value v, int depth) {
+  if (v.kind == VK_NIL || v.kind == VK_PAIR) return "lists";
+  if (v.kind == VK_PROC) return "procedures as values";
+  if (v.kind == VK_VEC && depth < 8)
+    for (int32_t i = 0; i < v.vec->n; i++) {
+      const char *w = value_needs(v.vec->items[i], depth + 1);
+      if (w) return w;
+    }
+  return NULL;
+}
+
+static void gate_ast(gate *g, const ast *a);
+static void gate_global(gate *g, const ast *call, const fn_def *f);
+
+static void gate_fn(gate *g, const fn_def *f) {
+  if (f->variadic)
+    refuse(g, f->loc, "procedures with a rest parameter");
+  if (!g->failed) gate_ast(g, f->body);
+}
+
+/* A procedure defined in the reference mode and called from compiled
+ * code is compiled too: it is refused at the call, for what its body
+ * (or what it calls) needs. */
+static void gate_global(gate *g, const ast *call, const fn_def *f) {
+  for (int i = 0; i < g->seen.n; i++)
+    if (g->seen.v[i] == f) return;
+  VEC_PUSH(g->seen, f);
+  lang_error inner = {0};
+  gate sub = {g->w, &inner, false, NULL, {0}};
+  sub.seen = g->seen;
+  gate_fn(&sub, f);
+  g->seen = sub.seen;
+  if (sub.failed && !g->failed) {
+    lang_error_set(g->err, call->loc, "compile", "%s uses %s, which" GATE_HINT,
+                   sym_name(&g->w->syms, f->name), sub.what);
+    g->what = sub.what;
+    g->failed = true;
+  }
+  lang_error_free(&inner);
+}
+
+static void gate_ast(gate *g, const ast *a) {
+  while (!g->failed) {
+    switch (a->kind) {
+    case E_CONST: {
+      const char *w = value_needs(a->u.k, 0);
+      if (w) refuse(g, a->loc, w);
+      return;
+    }
+    case E_REF: {
+      const ref_info *r = &a->u.ref.r;
+      if (r->kind == REF_BUILTIN ||
+          (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC))
+        refuse(g, a->loc, "procedures as values");
+      else if (r->kind == REF_GLOBAL && r->cell->kind == G_VAR) {
+        const char *w = value_needs(r->cell->val, 0);
+        if (w) refuse(g, a->loc, w);
+      }
+      return;
+    }
+    case E_SET: a = a->u.set.val; continue;
+    case E_IF:
+      gate_ast(g, a->u.iff.c);
+      gate_ast(g, a->u.iff.t);
+      a = a->u.iff.e;
+      continue;
+    case E_BEGIN: case E_AND: case E_OR: case E_VECLIT:
+      for (int i = 0; i < a->u.seq.n; i++) gate_ast(g, a->u.seq.v[i]);
+      return;
+    case E_LET: case E_LETREC:
+      for (int i = 0; i < a->u.let.n; i++) {
+        const let_binding *b = &a->u.let.v[i];
+        if (b->fn) gate_fn(g, b->fn);
+        else gate_ast(g, b->init);
+      }
+      a = a->u.let.body;
+      continue;
+    case E_LAMBDA:
+      refuse(g, a->loc, "lambda values (closures)");
+      return;
+    case E_APPLY:
+      refuse(g, a->loc, "calls of computed procedures");
+      return;
+    case E_CALL: {
+      const ref_info *r = &a->u.call.r;
+      if (r->kind == REF_LOCAL || r->kind == REF_CAPTURED ||
+          (r->kind == REF_GLOBAL && r->cell->kind == G_VAR))
+        refuse(g, a->u.call.name_loc, "calls of procedures held in variables");
+      else if (r->kind == REF_BUILTIN && r->bi->evaluator_only)
+        refuse(g, a->u.call.name_loc, r->bi->evaluator_only);
+      else if (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC)
+        gate_global(g, a, r->cell->fn);
+      for (int i = 0; i < a->u.call.n; i++) gate_ast(g, a->u.call.args[i]);
+      return;
+    }
+    case E_DEFINE:
+      if (a->u.def.fn) gate_fn(g, a->u.def.fn);
+      else gate_ast(g, a->u.def.val);
+      return;
+    case E_DEFTABLE: case E_EXTERN:
+      return;
+    }
+    return;
+  }
+}
+
+bool ck_compilable(world *w, const ast *form, lang_error *err) {
+  gate g = {w, err, false, NULL, {0}};
+  gate_ast(&g, form);
+  VEC_FREE(g.seen);
+  return !g.failed;
 }

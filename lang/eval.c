@@ -20,6 +20,7 @@
 typedef struct {
   int parent;   /* static link: frame index, -1 for none */
   int base;     /* first slot in vs */
+  tvec *clo;    /* the closure being run (its captured variables), or NULL */
 } frame_rec;
 
 struct ev_ctx {
@@ -31,6 +32,9 @@ struct ev_ctx {
   jmp_buf jb;
   lang_error *err;
   defblock *blk;   /* arena of the form, for definitions */
+  defblock *cur_blk;  /* the definition whose code runs (closures pin it) */
+  ast site;        /* a call site without arguments, for builtins called
+                      from builtins (apply, map...) */
 };
 
 world *ev_world(ev_ctx *c) { return c->w; }
@@ -62,7 +66,7 @@ void ev_heap_full(ev_ctx *c, srcloc loc) {
 }
 
 static int push_frame(ev_ctx *c, int parent, int size) {
-  frame_rec fr = {parent, c->vs.n};
+  frame_rec fr = {parent, c->vs.n, NULL};
   VEC_RESERVE(c->vs, c->vs.n + size);
   for (int i = 0; i < size; i++) c->vs.v[c->vs.n + i] = v_void();
   c->vs.n += size;
@@ -84,11 +88,56 @@ static const char *name_of(ev_ctx *c, int sym) {
 }
 
 
+static value make_box(ev_ctx *c, srcloc loc, value v) {
+  tvec *t = world_new_obj(c->w, TV_BOX, 1, v);
+  if (!t) ev_heap_full(c, loc);
+  value b = {VK_BOX, 0, t};
+  return b;
+}
+
+static value unbox(value v) { return v.kind == VK_BOX ? v.vec->items[0] : v; }
+
+/* The closure of code that captures nothing (a lambda without free
+ * locals, a global procedure): made once, found again while it lives
+ * (a failed form's heap objects are dropped). */
+static value self_closure(ev_ctx *c, srcloc loc, fn_def *fn, defblock *blk) {
+  world *w = c->w;
+  tvec *t = fn->self;
+  if (t && fn->self_id < w->heap.n && w->heap.v[fn->self_id] == t &&
+      t->tag == TV_CLOSURE && t->fn == fn && t->n == 0)
+    return v_proc(t);
+  t = world_new_obj(w, TV_CLOSURE, 0, v_void());
+  if (!t) ev_heap_full(c, loc);
+  t->fn = fn;
+  t->blk = blk;
+  world_pin(w, blk);
+  fn->self = t;
+  fn->self_id = t->id;
+  return v_proc(t);
+}
+
+/* A variable's slot or captured item, box included. */
+static value load_raw(ev_ctx *c, const ref_info *r, int f) {
+  if (r->kind == REF_LOCAL) return *slot(c, f, r->depth, r->slot);
+  return c->frames.v[up(c, f, r->depth)].clo->items[r->slot];
+}
+
+static value builtin_value(const builtin *b) {
+  value v = {VK_PROC, builtin_index(b), NULL};
+  return v;
+}
+
 static value load(ev_ctx *c, const ast *a, int f) {
   const ref_info *r = &a->u.ref.r;
-  if (r->kind == REF_LOCAL) return *slot(c, f, r->depth, r->slot);
+  if (r->kind == REF_LOCAL || r->kind == REF_CAPTURED)
+    return unbox(load_raw(c, r, f));
+  if (r->kind == REF_BUILTIN) return builtin_value(r->bi);
+  if (r->kind == REF_LOCALFN)
+    ev_fail(c, a->loc, "check", "internal: local procedure %s used as a value",
+            name_of(c, a->u.ref.name));
   gcell *g = r->cell;
   if (g->kind == G_VAR) return g->val;
+  if (g->kind == G_FUNC) return self_closure(c, a->loc, g->fn, g->blk);
   if (g->kind == G_UNDEFINED)
     ev_fail(c, a->loc, "unbound", "unbound variable %s", name_of(c, a->u.ref.name));
   ev_fail(c, a->loc, "type", "%s is a %s, not a value", name_of(c, a->u.ref.name),
@@ -97,8 +146,16 @@ static value load(ev_ctx *c, const ast *a, int f) {
 
 static void store(ev_ctx *c, const ast *a, int f, value v) {
   const ref_info *r = &a->u.set.r;
-  if (r->kind == REF_LOCAL) {
-    *slot(c, f, r->depth, r->slot) = v;
+  if (r->kind == REF_LOCAL || r->kind == REF_CAPTURED) {
+    value *p = r->kind == REF_LOCAL
+                   ? slot(c, f, r->depth, r->slot)
+                   : &c->frames.v[up(c, f, r->depth)].clo->items[r->slot];
+    if (p->kind == VK_BOX) {
+      world_save_vec(c->w, p->vec);
+      p->vec->items[0] = v;
+    } else {
+      *p = v;
+    }
     return;
   }
   gcell *g = r->cell;
@@ -131,14 +188,18 @@ static void kind_error(ev_ctx *c, const ast *where, const char *fn, int i,
 static void check_arg_kinds(ev_ctx *c, const ast *call, const builtin *b,
                             value *args, int n) {
   for (int i = 0; i < n; i++) {
-    arg_kind k = b->per_arg ? b->per_arg[i] : b->arg;
-    const ast *where = call->u.call.args[i];
+    arg_kind k = builtin_arg_kind(b, i);
+    const ast *where = i < call->u.call.n ? call->u.call.args[i] : call;
     if (k == AK_INT && args[i].kind != VK_INT)
       kind_error(c, where, b->name, i, "an integer", args[i]);
     if (k == AK_VEC && args[i].kind != VK_VEC)
       kind_error(c, where, b->name, i, "a vector", args[i]);
     if (k == AK_BOOL && args[i].kind != VK_BOOL)
       kind_error(c, where, b->name, i, "a boolean", args[i]);
+    if (k == AK_PAIR && args[i].kind != VK_PAIR)
+      kind_error(c, where, b->name, i, "a pair", args[i]);
+    if (k == AK_PROC && args[i].kind != VK_PROC)
+      kind_error(c, where, b->name, i, "a procedure", args[i]);
   }
 }
 
@@ -233,14 +294,151 @@ static int eval_args(ev_ctx *c, const ast *a, int f) {
   return base;
 }
 
+/* Parameters that closures capture and the body assigns live in boxes. */
+static void box_params(ev_ctx *c, const fn_def *fn, int base, srcloc loc) {
+  if (!fn->param_boxed) return;
+  for (int i = 0; i < fn->nparams; i++)
+    if (fn->param_boxed[i])
+      c->vs.v[base + i] = make_box(c, loc, c->vs.v[base + i]);
+}
+
 /* Makes the callee's frame from arguments sitting at vs[base..]. */
-static int enter(ev_ctx *c, const fn_def *fn, int parent, int base) {
+static int enter(ev_ctx *c, const fn_def *fn, int parent, int base, tvec *clo,
+                 srcloc loc) {
   int nf = push_frame(c, parent, fn->frame_size);
+  c->frames.v[nf].clo = clo;
   if (fn->nparams)   /* with none, vs may still be unallocated (NULL) */
     memcpy(&c->vs.v[c->frames.v[nf].base], &c->vs.v[base],
            (size_t)fn->nparams * sizeof(value));
+  box_params(c, fn, c->frames.v[nf].base, loc);
   return nf;
 }
+
+value ev_cons(ev_ctx *c, srcloc loc, value car, value cdr) {
+  tvec *t = world_new_obj(c->w, TV_PAIR, 2, car);
+  if (!t) ev_heap_full(c, loc);
+  t->items[1] = cdr;
+  return v_pair(t);
+}
+
+static const char *proc_name(ev_ctx *c, const fn_def *fn) {
+  return fn->name >= 0 ? name_of(c, fn->name) : "this lambda";
+}
+
+/* Checks the number of arguments at vs[base..base+n) and gathers the
+ * rest into a list for a variadic procedure: afterwards the frame's
+ * parameters sit at vs[base..base+nparams). */
+static void fix_args(ev_ctx *c, srcloc loc, const fn_def *fn, int base, int n) {
+  int fixed = fn->variadic ? fn->nparams - 1 : fn->nparams;
+  if (n < fixed || (!fn->variadic && n > fixed))
+    ev_fail(c, loc, "arity", "%s%s takes %s%d argument%s, but %d %s given",
+            fn->name >= 0 ? "procedure " : "", proc_name(c, fn),
+            fn->variadic ? "at least " : "", fixed,
+            fixed == 1 ? "" : "s", n, n == 1 ? "was" : "were");
+  if (!fn->variadic) return;
+  value rest = v_nil();
+  for (int i = n - 1; i >= fixed; i--) rest = ev_cons(c, loc, c->vs.v[base + i], rest);
+  c->vs.n = base + fixed;
+  VEC_PUSH(c->vs, rest);
+}
+
+static TVL_NORETURN void not_procedure(ev_ctx *c, srcloc loc, value v) {
+  strbuf b;
+  sb_init(&b);
+  value_print(c->w, v, &b, true);
+  if (b.n > 60) {
+    b.n = 57;
+    sb_puts(&b, "...");
+  }
+  char text[128];
+  snprintf(text, sizeof text, "%s", b.s);
+  sb_free(&b);
+  ev_fail(c, loc, "type", "attempt to call %s (%s), which is not a procedure",
+          text, vkind_name((vkind)v.kind));
+}
+
+/* A builtin reached through a value: its arity and kinds checked here. */
+static value dyn_builtin(ev_ctx *c, const ast *site, const builtin *b,
+                         value *args, int n) {
+  if (n < b->min_args || (b->max_args >= 0 && n > b->max_args)) {
+    if (b->min_args == b->max_args)
+      ev_fail(c, site->loc, "arity", "builtin %s takes %d argument%s, but %d %s given",
+              b->name, b->min_args, b->min_args == 1 ? "" : "s", n,
+              n == 1 ? "was" : "were");
+    ev_fail(c, site->loc, "arity", "builtin %s takes %s%d argument%s, but %d %s given",
+            b->name, b->max_args < 0 ? "at least " : "", b->min_args,
+            b->min_args == 1 ? "" : "s", n, n == 1 ? "was" : "were");
+  }
+  check_arg_kinds(c, site, b, args, n);
+  return b->fn(c, site, args, n);
+}
+
+static void enter_depth(ev_ctx *c, srcloc loc) {
+  if (++c->depth > c->w->lim.max_depth)
+    ev_fail(c, loc, "depth",
+            "recursion too deep: more than %d nested calls (raise the "
+            "limit with --max-depth or :limit depth)",
+            c->w->lim.max_depth);
+  if (stack_low())
+    ev_fail(c, loc, "depth",
+            "recursion too deep: the evaluator's stack is used up after "
+            "%d nested calls (the depth limit is %d)", c->depth,
+            c->w->lim.max_depth);
+}
+
+value ev_call_value(ev_ctx *c, const ast *site, value fv, value *args, int n) {
+  c->site.kind = E_CALL;
+  c->site.loc = site->loc;
+  c->site.u.call.n = 0;
+  c->site.u.call.name = -1;
+  if (fv.kind != VK_PROC) not_procedure(c, site->loc, fv);
+  if (!fv.vec) {
+    ast here = c->site;   /* the builtin may call back */
+    return dyn_builtin(c, &here, builtin_at(fv.i), args, n);
+  }
+  tick(c, site);
+  const fn_def *fn = fv.vec->fn;
+  int base = c->vs.n;
+  value *copy = n ? xmalloc((size_t)n * sizeof(value)) : NULL;
+  if (n) memcpy(copy, args, (size_t)n * sizeof(value));
+  VEC_RESERVE(c->vs, base + n);
+  if (n) memcpy(c->vs.v + base, copy, (size_t)n * sizeof(value));
+  free(copy);
+  c->vs.n = base + n;
+  fix_args(c, site->loc, fn, base, n);
+  enter_depth(c, site->loc);
+  int save_frames = c->frames.n;
+  defblock *save_blk = c->cur_blk;
+  int nf = enter(c, fn, -1, base, fv.vec, site->loc);
+  c->cur_blk = fv.vec->blk;
+  value v = eval(c, fn->body, nf);
+  c->cur_blk = save_blk;
+  c->frames.n = save_frames;
+  c->vs.n = base;
+  c->depth--;
+  return v;
+}
+
+/* A lambda value: its captured variables copied (a box is shared). */
+static value make_closure(ev_ctx *c, const ast *a, int f) {
+  fn_def *fn = a->u.lam.fn;
+  if (fn->ncaps == 0) return self_closure(c, a->loc, fn, c->cur_blk);
+  tvec *t = world_new_obj(c->w, TV_CLOSURE, fn->ncaps, v_void());
+  if (!t) ev_heap_full(c, a->loc);
+  t->fn = fn;
+  t->blk = c->cur_blk;
+  world_pin(c->w, c->cur_blk);
+  for (int i = 0; i < fn->ncaps; i++) t->items[i] = load_raw(c, &fn->cap_src[i], f);
+  return v_proc(t);
+}
+
+/* What a call calls. */
+typedef struct {
+  const fn_def *fn;
+  int parent;        /* static link, -1 for none */
+  tvec *clo;
+  defblock *blk;
+} callee;
 
 static value eval(ev_ctx *c, const ast *a, int f) {
   const int own = f;   /* frames from here up belong to this activation */
@@ -253,6 +451,8 @@ static value eval(ev_ctx *c, const ast *a, int f) {
     case E_SET:
       store(c, a, f, eval(c, a->u.set.val, f));
       return v_void();
+    case E_LAMBDA:
+      return make_closure(c, a, f);
     case E_IF:
       a = v_truthy(eval(c, a->u.iff.c, f)) ? a->u.iff.t : a->u.iff.e;
       continue;
@@ -284,38 +484,87 @@ static value eval(ev_ctx *c, const ast *a, int f) {
       return v_vec(t);
     }
     case E_LET:
-    case E_LETREC:
       for (int i = 0; i < a->u.let.n; i++) {
         const let_binding *b = &a->u.let.v[i];
         if (b->init) {
           value v = eval(c, b->init, f);
+          if (b->boxed) v = make_box(c, b->loc, v);
           *slot(c, f, 0, b->slot) = v;
         }
       }
       a = a->u.let.body;
       continue;
-    case E_CALL: {
+    case E_LETREC:
+      /* boxes first: the closures of the inits may capture any of them */
+      for (int i = 0; i < a->u.let.n; i++) {
+        const let_binding *b = &a->u.let.v[i];
+        if (b->init && b->boxed)
+          *slot(c, f, 0, b->slot) = make_box(c, b->loc, v_void());
+      }
+      for (int i = 0; i < a->u.let.n; i++) {
+        const let_binding *b = &a->u.let.v[i];
+        if (b->init) {
+          value v = eval(c, b->init, f);
+          value *p = slot(c, f, 0, b->slot);
+          if (b->boxed) p->vec->items[0] = v;
+          else *p = v;
+        }
+      }
+      a = a->u.let.body;
+      continue;
+    case E_CALL:
+    case E_APPLY: {
       const ref_info *r = &a->u.call.r;
-      const fn_def *fn = NULL;
-      int parent = -1;
-      if (r->kind == REF_BUILTIN) return call_builtin(c, a, f);
-      if (r->kind == REF_LOCALFN) {
-        fn = r->fn;
-        parent = up(c, f, r->depth);
+      callee k = {NULL, -1, NULL, c->cur_blk};
+      value opv = v_void();
+      bool dyn = false;
+      if (a->kind == E_APPLY) {
+        opv = eval(c, a->u.call.op, f);
+        dyn = true;
+      } else if (r->kind == REF_BUILTIN) {
+        return call_builtin(c, a, f);
+      } else if (r->kind == REF_LOCALFN) {
+        k.fn = r->fn;
+        k.parent = up(c, f, r->depth);
+      } else if (r->kind == REF_LOCAL || r->kind == REF_CAPTURED) {
+        opv = unbox(load_raw(c, r, f));
+        dyn = true;
       } else {
         gcell *g = r->cell;
         if (g->kind == G_TABLE) return table_lookup(c, a, f, g);
         if (g->kind == G_EXTERN) return extern_call(c, a, f, g->ext);
-        if (g->kind != G_FUNC)
-          ev_fail(c, a->u.call.name_loc, g->kind == G_UNDEFINED ? "unbound" : "type",
-                  g->kind == G_UNDEFINED ? "unbound variable %s"
-                                         : "%s is a variable, not a procedure",
+        if (g->kind == G_FUNC) {
+          k.fn = g->fn;
+          k.blk = g->blk;
+        } else if (g->kind == G_VAR) {
+          opv = g->val;
+          dyn = true;
+        } else {
+          ev_fail(c, a->u.call.name_loc, "unbound", "unbound variable %s",
                   name_of(c, a->u.call.name));
-        fn = g->fn;
-        if (fn->nparams != a->u.call.n) arity_error(c, a, "procedure", fn->nparams);
+        }
+      }
+      if (dyn && opv.kind == VK_PROC && !opv.vec) {
+        int base = eval_args(c, a, f);
+        value res = dyn_builtin(c, a, builtin_at(opv.i),
+                                a->u.call.n ? c->vs.v + base : NULL, a->u.call.n);
+        c->vs.n = base;
+        return res;
+      }
+      if (dyn && opv.kind == VK_PROC) {
+        k.fn = opv.vec->fn;
+        k.clo = opv.vec;
+        k.blk = opv.vec->blk;
       }
       tick(c, a);
       int base = eval_args(c, a, f);
+      if (dyn && opv.kind != VK_PROC && a->kind == E_CALL)
+        ev_fail(c, a->u.call.name_loc, "type", "%s is a variable, not a "
+                "procedure", name_of(c, a->u.call.name));
+      if (dyn && opv.kind != VK_PROC) not_procedure(c, a->loc, opv);
+      const fn_def *fn = k.fn;
+      fix_args(c, a->loc, fn, base, a->u.call.n);
+      int parent = k.parent;
       /* A tail call needs no depth, as in Scheme.  Frames of this
        * activation the callee cannot reach are dropped: its frame goes
        * right above its static link (above f when it is defined in f),
@@ -331,25 +580,21 @@ static value eval(ev_ctx *c, const ast *a, int f) {
           c->vs.v[keep + i] = v_void();
         c->vs.n = keep + fn->frame_size;
         c->frames.n = at;
-        frame_rec fr = {parent, keep};
+        frame_rec fr = {parent, keep, k.clo};
         VEC_PUSH(c->frames, fr);
+        box_params(c, fn, keep, a->loc);
+        c->cur_blk = k.blk;
         f = at;
         a = fn->body;
         continue;
       }
-      if (++c->depth > c->w->lim.max_depth)
-        ev_fail(c, a->loc, "depth",
-                "recursion too deep: more than %d nested calls (raise the "
-                "limit with --max-depth or :limit depth)",
-                c->w->lim.max_depth);
-      if (stack_low())
-        ev_fail(c, a->loc, "depth",
-                "recursion too deep: the evaluator's stack is used up after "
-                "%d nested calls (the depth limit is %d)", c->depth,
-                c->w->lim.max_depth);
+      enter_depth(c, a->loc);
       int save_frames = c->frames.n;
-      int nf = enter(c, fn, parent, base);
+      defblock *save_blk = c->cur_blk;
+      int nf = enter(c, fn, parent, base, k.clo, a->loc);
+      c->cur_blk = k.blk;
       value v = eval(c, fn->body, nf);
+      c->cur_blk = save_blk;
       c->frames.n = save_frames;
       c->vs.n = base;
       c->depth--;
@@ -372,6 +617,7 @@ static void define_form(ev_ctx *c, const ast *a, int f) {
     if (a->u.def.fn) {
       world_define(w, g, G_FUNC, v_void(), a->u.def.fn, NULL, c->blk, a->loc);
     } else {
+      c->cur_blk = c->blk;
       value v = eval(c, a->u.def.val, f);
       world_define(w, g, G_VAR, v, NULL, NULL, NULL, a->loc);
     }
@@ -418,6 +664,7 @@ static void run(void *p) {
     return;
   }
   int f = push_frame(c, -1, r->frame_size);
+  c->cur_blk = c->blk;
   ast *a = r->form;
   r->out->result = v_void();
   if (a->kind == E_BEGIN) {
@@ -429,6 +676,7 @@ static void run(void *p) {
         r->out->def_name = defined_name(x);
         r->out->result = v_void();
       } else {
+        c->cur_blk = c->blk;
         r->out->result = eval(c, x, f);
       }
     }

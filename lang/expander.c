@@ -78,7 +78,7 @@ static bool is_special(const char *n) {
   static const char *const names[] = {
     "quote", "define", "deftable", "lambda", "let", "let*", "letrec",
     "letrec*", "if", "cond", "case", "when", "unless", "and", "or", "begin",
-    "set!", "do", "while", "else", "=>", "extern", NULL};
+    "set!", "do", "while", "else", "=>", "extern", "use-modules", NULL};
   for (int i = 0; names[i]; i++)
     if (!strcmp(n, names[i])) return true;
   return false;
@@ -111,6 +111,46 @@ static bool check_name(ex *e, const sx *s, const char *what) {
 
 /* ---- quote ---------------------------------------------------------- */
 
+/* A quoted list is one constant, built once on the world's heap (as in
+ * Scheme, evaluating it twice gives the same object); the vectors inside
+ * it are part of that constant.  Lists are built from the end, so a long
+ * one does not recurse along its length. */
+static bool datum_value(ex *e, const sx *d, value *out) {
+  switch (d->kind) {
+  case SX_INT: *out = v_int((int32_t)d->u.i); return true;
+  case SX_BOOL: *out = v_bool(d->u.b); return true;
+  case SX_SYM: *out = v_sym(d->u.sym); return true;
+  case SX_STR:
+    *out = v_str(world_intern_string(e->w, d->u.str.s, d->u.str.n));
+    return true;
+  case SX_VEC: {
+    tvec *t = world_new_vec(e->w, d->u.list.n, v_int(0));
+    if (!t) break;
+    for (int i = 0; i < d->u.list.n; i++)
+      if (!datum_value(e, d->u.list.v[i], &t->items[i])) return false;
+    *out = v_vec(t);
+    return true;
+  }
+  case SX_LIST: {
+    value acc = v_nil();
+    if (d->u.list.tail && !datum_value(e, d->u.list.tail, &acc)) return false;
+    for (int i = d->u.list.n - 1; i >= 0; i--) {
+      tvec *t = world_new_obj(e->w, TV_PAIR, 2, v_nil());
+      if (!t) goto full;
+      if (!datum_value(e, d->u.list.v[i], &t->items[0])) return false;
+      t->items[1] = acc;
+      acc = v_pair(t);
+    }
+    *out = acc;
+    return true;
+  }
+  }
+full:
+  bad(e, d->loc, "out of memory: this quoted constant does not fit in the "
+                 "heap (raise the limit with --max-heap or :limit heap)");
+  return false;
+}
+
 static ast *quoted(ex *e, const sx *d) {
   switch (d->kind) {
   case SX_INT: return constant(e, v_int((int32_t)d->u.i), d->loc);
@@ -127,12 +167,11 @@ static ast *quoted(ex *e, const sx *d) {
       if (!(a->u.seq.v[i] = quoted(e, d->u.list.v[i]))) return NULL;
     return a;
   }
-  case SX_LIST:
-    if (d->u.list.n == 0)
-      return bad(e, d->loc, "the empty list is not supported (pairs and "
-                            "lists are not part of tvl yet)");
-    return bad(e, d->loc, "quoted lists are not supported (pairs and lists "
-                          "are not part of tvl yet)");
+  case SX_LIST: {
+    value v;
+    if (!datum_value(e, d, &v)) return NULL;
+    return constant(e, v, d->loc);
+  }
   }
   return NULL;
 }
@@ -141,18 +180,26 @@ static ast *quoted(ex *e, const sx *d) {
 
 static fn_def *make_fn(ex *e, int name, srcloc loc, const sx *params,
                        const sx *const *body, int nbody, srcloc body_loc) {
-  if (params->kind != SX_LIST)
-    return bad(e, params->loc, "the parameters must be a list of names "
-                               "(variable arguments are not supported)"),
+  /* (a b), (a b . rest) or args: the rest parameter takes a list */
+  const sx *rest = params->kind == SX_SYM ? params
+                   : params->kind == SX_LIST ? params->u.list.tail : NULL;
+  if ((params->kind != SX_LIST && params->kind != SX_SYM) ||
+      (rest && rest->kind != SX_SYM))
+    return bad(e, params->loc, "the parameters must be a list of names, "
+                               "(name ... . rest) or one name for all the "
+                               "arguments"),
            NULL;
+  int nfixed = params->kind == SX_LIST ? params->u.list.n : 0;
   fn_def *f = arena_alloc(e->mem, sizeof *f);
   f->name = name;
   f->loc = loc;
-  f->nparams = params->u.list.n;
+  f->nparams = nfixed + (rest ? 1 : 0);
+  f->variadic = rest != NULL;
   f->params = arena_alloc(e->mem, (size_t)(f->nparams + 1) * sizeof(int));
   f->param_locs = arena_alloc(e->mem, (size_t)(f->nparams + 1) * sizeof(srcloc));
+  f->param_boxed = arena_alloc(e->mem, (size_t)(f->nparams + 1) * sizeof(bool));
   for (int i = 0; i < f->nparams; i++) {
-    const sx *p = params->u.list.v[i];
+    const sx *p = i < nfixed ? params->u.list.v[i] : rest;
     if (!check_name(e, p, "a parameter")) return NULL;
     for (int j = 0; j < i; j++)
       if (f->params[j] == p->u.sym)
@@ -164,7 +211,7 @@ static fn_def *make_fn(ex *e, int name, srcloc loc, const sx *params,
   }
   if (nbody == 0)
     return bad(e, body_loc, "the body of '%s' is empty",
-               sym_name(&e->w->syms, name)),
+               name >= 0 ? sym_name(&e->w->syms, name) : "lambda"),
            NULL;
   e->depth++;
   f->body = expand_body(e, body, nbody, body_loc);
@@ -328,6 +375,7 @@ static fn_def *bare_fn(ex *e, int name, srcloc loc, int nparams) {
   f->nparams = nparams;
   f->params = arena_alloc(e->mem, (size_t)(nparams + 1) * sizeof(int));
   f->param_locs = arena_alloc(e->mem, (size_t)(nparams + 1) * sizeof(srcloc));
+  f->param_boxed = arena_alloc(e->mem, (size_t)(nparams + 1) * sizeof(bool));
   return f;
 }
 
@@ -788,6 +836,249 @@ static ast *extern_form(ex *e, const sx *s) {
   return a;
 }
 
+/* (use-modules (srfi srfi-1)): what Guile needs for fold, fold-right and
+ * reduce, which tvl always has; accepted so that one program runs in
+ * both.  Any other module is refused. */
+static ast *use_modules(ex *e, const sx *s) {
+  if (e->depth > 0) return bad(e, s->loc, "use-modules is only allowed at top level");
+  for (int i = 1; i < s->u.list.n; i++) {
+    const sx *m = s->u.list.v[i];
+    if (m->kind != SX_LIST || m->u.list.n != 2 || m->u.list.tail ||
+        !is_sym(e, m->u.list.v[0], "srfi") || !is_sym(e, m->u.list.v[1], "srfi-1"))
+      return bad(e, m->loc, "tvl has no modules: only (srfi srfi-1) is "
+                            "accepted (its fold, fold-right and reduce are "
+                            "always there)");
+  }
+  return constant(e, v_void(), s->loc);
+}
+
+/* ---- local procedures that become closures -------------------------- */
+
+/* A procedure bound by an internal define, a let or a named let is called
+ * through a static link while it stays inside its scope.  One that is
+ * used as a value, assigned, or called from inside a lambda (which may
+ * run after the scope is gone) becomes a variable holding a closure.
+ * Converting one puts its body inside a closure, which may require
+ * converting others: the walk repeats until nothing changes. */
+typedef struct {
+  int name;
+  let_binding *b;   /* a procedure binding, or NULL: a variable */
+  int clo;          /* closure nesting where it is bound */
+} lf_entry;
+
+typedef struct {
+  ex *e;
+  VEC(lf_entry) scope;
+  VEC(let_binding *) converted;
+  int clo;
+  bool changed;
+} lf_walk;
+
+static void lf_ast(lf_walk *L, ast *a);
+
+static bool lf_is_converted(lf_walk *L, const let_binding *b) {
+  for (int i = 0; i < L->converted.n; i++)
+    if (L->converted.v[i] == b) return true;
+  return false;
+}
+
+static lf_entry *lf_find(lf_walk *L, int name) {
+  for (int i = L->scope.n - 1; i >= 0; i--)
+    if (L->scope.v[i].name == name) return &L->scope.v[i];
+  return NULL;
+}
+
+static void lf_convert(lf_walk *L, let_binding *b) {
+  if (lf_is_converted(L, b)) return;
+  VEC_PUSH(L->converted, b);
+  L->changed = true;
+}
+
+static void lf_push(lf_walk *L, int name, let_binding *b) {
+  lf_entry x = {name, b, L->clo};
+  VEC_PUSH(L->scope, x);
+}
+
+static void lf_fn(lf_walk *L, fn_def *f, bool closure) {
+  int save = L->scope.n;
+  if (closure) L->clo++;
+  for (int i = 0; i < f->nparams; i++) lf_push(L, f->params[i], NULL);
+  lf_ast(L, f->body);
+  if (closure) L->clo--;
+  L->scope.n = save;
+}
+
+static void lf_binding_fn(lf_walk *L, let_binding *b) {
+  lf_fn(L, b->fn, lf_is_converted(L, b));
+}
+
+static void lf_name_use(lf_walk *L, int name, bool call) {
+  lf_entry *x = lf_find(L, name);
+  if (x && x->b && (!call || x->clo < L->clo)) lf_convert(L, x->b);
+}
+
+static void lf_ast(lf_walk *L, ast *a) {
+  for (;;) {
+    switch (a->kind) {
+    case E_CONST: case E_DEFTABLE: case E_EXTERN:
+      return;
+    case E_REF:
+      lf_name_use(L, a->u.ref.name, false);
+      return;
+    case E_SET:
+      lf_name_use(L, a->u.set.name, false);
+      a = a->u.set.val;
+      continue;
+    case E_IF:
+      lf_ast(L, a->u.iff.c);
+      lf_ast(L, a->u.iff.t);
+      a = a->u.iff.e;
+      continue;
+    case E_BEGIN: case E_AND: case E_OR: case E_VECLIT:
+      if (a->u.seq.n == 0) return;
+      for (int i = 0; i + 1 < a->u.seq.n; i++) lf_ast(L, a->u.seq.v[i]);
+      a = a->u.seq.v[a->u.seq.n - 1];
+      continue;
+    case E_CALL:
+    case E_APPLY:
+      if (a->kind == E_APPLY) lf_ast(L, a->u.call.op);
+      else if (a->u.call.r.kind != REF_BUILTIN)
+        lf_name_use(L, a->u.call.name, true);
+      for (int i = 0; i < a->u.call.n; i++) lf_ast(L, a->u.call.args[i]);
+      return;
+    case E_LAMBDA:
+      lf_fn(L, a->u.lam.fn, true);
+      return;
+    case E_DEFINE:
+      if (a->u.def.fn) lf_fn(L, a->u.def.fn, false);
+      else lf_ast(L, a->u.def.val);
+      return;
+    case E_LET: {
+      int save = L->scope.n;
+      for (int i = 0; i < a->u.let.n; i++) {
+        let_binding *b = &a->u.let.v[i];
+        if (b->fn) lf_binding_fn(L, b);
+        else lf_ast(L, b->init);
+      }
+      for (int i = 0; i < a->u.let.n; i++)
+        lf_push(L, a->u.let.v[i].name, a->u.let.v[i].fn ? &a->u.let.v[i] : NULL);
+      lf_ast(L, a->u.let.body);
+      L->scope.n = save;
+      return;
+    }
+    case E_LETREC: {
+      int save = L->scope.n;
+      for (int i = 0; i < a->u.let.n; i++)
+        lf_push(L, a->u.let.v[i].name, a->u.let.v[i].fn ? &a->u.let.v[i] : NULL);
+      for (int i = 0; i < a->u.let.n; i++) {
+        let_binding *b = &a->u.let.v[i];
+        if (b->fn) lf_binding_fn(L, b);
+        else lf_ast(L, b->init);
+      }
+      lf_ast(L, a->u.let.body);
+      L->scope.n = save;
+      return;
+    }
+    }
+    return;
+  }
+}
+
+/* Room for the captured variables of a closure: at most one per name
+ * used in its body. */
+static int count_names(const ast *a) {
+  int n = 0;
+  for (;;) {
+    switch (a->kind) {
+    case E_REF: return n + 1;
+    case E_SET: n++; a = a->u.set.val; continue;
+    case E_IF:
+      n += count_names(a->u.iff.c) + count_names(a->u.iff.t);
+      a = a->u.iff.e;
+      continue;
+    case E_BEGIN: case E_AND: case E_OR: case E_VECLIT:
+      for (int i = 0; i < a->u.seq.n; i++) n += count_names(a->u.seq.v[i]);
+      return n;
+    case E_CALL: case E_APPLY:
+      n += a->kind == E_APPLY ? count_names(a->u.call.op) : 1;
+      for (int i = 0; i < a->u.call.n; i++) n += count_names(a->u.call.args[i]);
+      return n;
+    case E_LAMBDA: a = a->u.lam.fn->body; continue;
+    case E_LET: case E_LETREC:
+      for (int i = 0; i < a->u.let.n; i++)
+        n += a->u.let.v[i].fn ? count_names(a->u.let.v[i].fn->body)
+                              : count_names(a->u.let.v[i].init);
+      a = a->u.let.body;
+      continue;
+    default: return n;
+    }
+  }
+}
+
+static void size_captures(ex *e, fn_def *f) {
+  f->closure = true;
+  f->cap_max = count_names(f->body);
+  f->cap_names = arena_alloc(e->mem, (size_t)(f->cap_max + 1) * sizeof(int));
+  f->cap_src = arena_alloc(e->mem, (size_t)(f->cap_max + 1) * sizeof(ref_info));
+}
+
+/* Every lambda value gets its capture arrays (found by a last walk). */
+static void lf_size_all(ex *e, ast *a) {
+  for (;;) {
+    switch (a->kind) {
+    case E_SET: a = a->u.set.val; continue;
+    case E_IF:
+      lf_size_all(e, a->u.iff.c);
+      lf_size_all(e, a->u.iff.t);
+      a = a->u.iff.e;
+      continue;
+    case E_BEGIN: case E_AND: case E_OR: case E_VECLIT:
+      for (int i = 0; i < a->u.seq.n; i++) lf_size_all(e, a->u.seq.v[i]);
+      return;
+    case E_CALL: case E_APPLY:
+      if (a->kind == E_APPLY) lf_size_all(e, a->u.call.op);
+      for (int i = 0; i < a->u.call.n; i++) lf_size_all(e, a->u.call.args[i]);
+      return;
+    case E_LAMBDA:
+      size_captures(e, a->u.lam.fn);
+      a = a->u.lam.fn->body;
+      continue;
+    case E_DEFINE:
+      if (a->u.def.fn) a = a->u.def.fn->body;
+      else a = a->u.def.val;
+      continue;
+    case E_LET: case E_LETREC:
+      for (int i = 0; i < a->u.let.n; i++)
+        if (a->u.let.v[i].fn) lf_size_all(e, a->u.let.v[i].fn->body);
+        else lf_size_all(e, a->u.let.v[i].init);
+      a = a->u.let.body;
+      continue;
+    default: return;
+    }
+  }
+}
+
+static void convert_local_fns(ex *e, ast *a) {
+  lf_walk L = {0};
+  L.e = e;
+  do {
+    L.changed = false;
+    L.scope.n = 0;
+    lf_ast(&L, a);
+  } while (L.changed);
+  for (int i = 0; i < L.converted.n; i++) {
+    let_binding *b = L.converted.v[i];
+    ast *lam = node(e, E_LAMBDA, b->fn->loc);
+    lam->u.lam.fn = b->fn;
+    b->fn->is_loop = false;
+    b->init = lam;
+    b->fn = NULL;
+  }
+  VEC_FREE(L.scope);
+  VEC_FREE(L.converted);
+  lf_size_all(e, a);
+}
+
 /* ---- dispatch ------------------------------------------------------- */
 
 /* A top-level begin may hold definitions, also inside nested begins: it
@@ -820,11 +1111,16 @@ static ast *list_form(ex *e, const sx *s) {
   const sx *const *v = (const sx *const *)s->u.list.v;
   int n = s->u.list.n;
   if (n == 0)
-    return bad(e, s->loc, "empty combination (); pairs and lists are not "
-                          "part of tvl yet");
+    return bad(e, s->loc, "() is not an expression: write '() for the "
+                          "empty list");
+  if (s->u.list.tail)
+    return bad(e, s->loc, "a dotted list is not an expression (quote it "
+                          "for a constant: '(1 . 2))");
   const char *h = head_name(e, s);
   if (!h) {
-    if (is_lambda(e, v[0])) {
+    if (is_lambda(e, v[0]) && v[0]->u.list.n >= 3 &&
+        v[0]->u.list.v[1]->kind == SX_LIST && !v[0]->u.list.v[1]->u.list.tail &&
+        v[0]->u.list.v[1]->u.list.n == n - 1) {
       /* ((lambda (x ...) body ...) args ...) is a let. */
       const sx *lam = v[0];
       if (lam->u.list.n < 3)
@@ -854,8 +1150,17 @@ static ast *list_form(ex *e, const sx *s) {
                                   lam->u.list.n - 2, lam->loc);
       return a->u.let.body ? a : NULL;
     }
-    return bad(e, v[0]->loc, "the operator must be a name, not %s: tvl "
-                             "procedures are first-order", sx_kind_text(v[0]));
+    /* any other operator is an expression whose value is called */
+    ast *op = expand(e, v[0]);
+    if (!op) return NULL;
+    ast **args = alloc_asts(e, n - 1);
+    for (int i = 1; i < n; i++)
+      if (!(args[i - 1] = expand(e, v[i]))) return NULL;
+    ast *c = make_call(e, -1, s->loc, args, n - 1);
+    c->kind = E_APPLY;
+    c->u.call.op = op;
+    c->u.call.name_loc = v[0]->loc;
+    return c;
   }
   if (!strcmp(h, "quote")) {
     if (n != 2) return bad(e, s->loc, "malformed quote: expected (quote datum)");
@@ -864,10 +1169,15 @@ static ast *list_form(ex *e, const sx *s) {
   if (!strcmp(h, "define")) return define_form(e, s);
   if (!strcmp(h, "deftable")) return deftable_form(e, s);
   if (!strcmp(h, "extern")) return extern_form(e, s);
-  if (!strcmp(h, "lambda"))
-    return bad(e, s->loc, "a lambda can only be bound to a name (define, "
-                          "let) or applied directly: tvl procedures are "
-                          "first-order");
+  if (!strcmp(h, "lambda")) {
+    fn_def *fn = lambda_fn(e, -1, s);
+    if (!fn) return NULL;
+    fn->closure = true;
+    ast *a = node(e, E_LAMBDA, s->loc);
+    a->u.lam.fn = fn;
+    return a;
+  }
+  if (!strcmp(h, "use-modules")) return use_modules(e, s);
   if (!strcmp(h, "let") || !strcmp(h, "let*") || !strcmp(h, "letrec") ||
       !strcmp(h, "letrec*"))
     return let_form(e, s, h);
@@ -952,5 +1262,7 @@ static ast *expand(ex *e, const sx *s) {
 ast *ex_expand_toplevel(world *w, const sx *form, arena *mem, lang_error *err) {
   ex e = {w, mem, err, false, 0};
   ast *a = expand(&e, form);
-  return e.failed ? NULL : a;
+  if (e.failed) return NULL;
+  convert_local_fns(&e, a);
+  return a;
 }

@@ -51,7 +51,9 @@ struct sx {
     int sym;
     bool b;
     struct { const char *s; size_t n; } str;
-    struct { sx **v; int n; } list;   /* SX_LIST and SX_VEC */
+    /* SX_LIST and SX_VEC; tail: the datum after the dot of a dotted
+     * list (a b . c), NULL for a proper list and for vectors */
+    struct { sx **v; int n; sx *tail; } list;
   } u;
 };
 
@@ -89,22 +91,38 @@ void rd_recover(reader *r);
 
 /* ---- values --------------------------------------------------------- */
 
+/* Every value carries its kind.  Pairs, closures and boxes are heap
+ * objects like vectors (a tvec with a tag): a pair has two items (car,
+ * cdr), a closure one item per captured variable, a box (a variable that
+ * is both captured by a lambda and assigned) one item.  Boxes never
+ * escape: loading a variable reads through its box. */
 typedef enum {
-  VK_VOID, VK_INT, VK_BOOL, VK_SYM, VK_STR, VK_VEC
+  VK_VOID, VK_INT, VK_BOOL, VK_SYM, VK_STR, VK_VEC,
+  VK_NIL,    /* the empty list */
+  VK_PAIR,   /* vec: a TV_PAIR object */
+  VK_PROC,   /* vec: a TV_CLOSURE object, or NULL and i: a builtin index */
+  VK_BOX,    /* internal: vec is a TV_BOX object */
 } vkind;
+
+typedef enum { TV_VEC, TV_PAIR, TV_CLOSURE, TV_BOX } tvec_tag;
 
 typedef struct tvec tvec;
 typedef struct {
   uint8_t kind;   /* vkind */
   int32_t i;      /* VK_INT value, VK_BOOL 0/1, VK_SYM id, VK_STR id */
-  tvec *vec;      /* VK_VEC */
+  tvec *vec;      /* VK_VEC, VK_PAIR, VK_PROC (closure), VK_BOX */
 } value;
 
+struct fn_def;
+struct defblock;
 struct tvec {
   int32_t n;
   uint32_t txn;    /* transaction that last snapshot it, see world */
   int64_t id;      /* allocation order, for printing and for the machine */
   value *items;
+  uint8_t tag;     /* tvec_tag */
+  const struct fn_def *fn;  /* TV_CLOSURE: its code */
+  struct defblock *blk;     /* TV_CLOSURE: the definition holding the code */
 };
 
 static inline value v_void(void) { value v = {VK_VOID, 0, NULL}; return v; }
@@ -113,7 +131,12 @@ static inline value v_bool(bool b) { value v = {VK_BOOL, b, NULL}; return v; }
 static inline value v_sym(int s) { value v = {VK_SYM, s, NULL}; return v; }
 static inline value v_str(int s) { value v = {VK_STR, s, NULL}; return v; }
 static inline value v_vec(tvec *t) { value v = {VK_VEC, 0, t}; return v; }
+static inline value v_nil(void) { value v = {VK_NIL, 0, NULL}; return v; }
+static inline value v_pair(tvec *t) { value v = {VK_PAIR, 0, t}; return v; }
+static inline value v_proc(tvec *t) { value v = {VK_PROC, 0, t}; return v; }
 static inline bool v_truthy(value v) { return !(v.kind == VK_BOOL && v.i == 0); }
+#define V_CAR(v) ((v).vec->items[0])
+#define V_CDR(v) ((v).vec->items[1])
 
 const char *vkind_name(vkind k);   /* "an integer", "a boolean", ... */
 
@@ -135,6 +158,8 @@ typedef enum {
   E_DEFINE,   /* top level only: (define name e) or a function */
   E_DEFTABLE, /* top level only */
   E_EXTERN,   /* top level only: (extern name "lib" "symbol" (types) type) */
+  E_LAMBDA,   /* (lambda params body...) as a value: makes a closure */
+  E_APPLY,    /* (op args...) where op is an expression (u.call.op) */
 } ast_kind;
 
 typedef struct ast ast;
@@ -150,6 +175,7 @@ typedef enum {
   REF_LOCAL,      /* slot in a frame `depth` static links up */
   REF_LOCALFN,    /* local function defined `depth` static links up */
   REF_BUILTIN,
+  REF_CAPTURED,   /* item `slot` of the closure of the frame `depth` up */
 } ref_kind;
 
 typedef struct {
@@ -174,6 +200,16 @@ struct fn_def {
   int nest;          /* static nesting level: 0 for global functions */
   fn_def *parent;    /* enclosing function, NULL for global ones */
   bool is_loop;      /* named let / do / while loop (for the compiler) */
+  bool variadic;     /* the last parameter takes the rest as a list */
+  bool closure;      /* a lambda value: free locals are captured, no
+                        static link (E_LAMBDA) */
+  bool *param_boxed; /* checker: the parameter lives in a box */
+  int ncaps, cap_max;/* captured variables (checker), room for them */
+  int *cap_names;    /* symbols */
+  ref_info *cap_src; /* where each is, where the lambda is evaluated */
+  tvec *self;        /* evaluator: the closure of a lambda without
+                        captures, or of a global procedure, made once */
+  int64_t self_id;
 };
 
 typedef struct {
@@ -182,6 +218,7 @@ typedef struct {
   ast *init;         /* NULL for a function binding */
   fn_def *fn;        /* function binding */
   int slot;          /* checker: frame slot for a variable binding */
+  bool boxed;        /* checker: captured by a lambda and assigned */
 } let_binding;
 
 struct ast {
@@ -197,7 +234,9 @@ struct ast {
     struct {
       int name; srcloc name_loc; ref_info r; ast **args; int n;
       bool tail;                                      /* checker */
+      ast *op;                                        /* E_APPLY */
     } call;
+    struct { fn_def *fn; } lam;                       /* E_LAMBDA */
     struct { int name; srcloc name_loc; ast *val; fn_def *fn; } def;
     struct {
       int name; int n;
@@ -212,7 +251,7 @@ struct ast {
 
 /* The kind an argument must have, checked statically where the argument's
  * kind is known and always at run time. */
-typedef enum { AK_ANY, AK_INT, AK_VEC, AK_BOOL } arg_kind;
+typedef enum { AK_ANY, AK_INT, AK_VEC, AK_BOOL, AK_PAIR, AK_PROC } arg_kind;
 
 typedef struct world world;
 typedef struct ev_ctx ev_ctx;
@@ -228,10 +267,20 @@ struct builtin {
   int result;               /* a vkind, or -1 when it depends */
   builtin_fn fn;
   const char *doc;          /* one-line description for :help / man */
+  /* what compiled code cannot run yet ("lists"), or NULL */
+  const char *evaluator_only;
 };
 
 const builtin *builtin_find(const char *name);
 const builtin *builtin_at(int i);   /* NULL past the end */
+int builtin_index(const builtin *b);
+/* The kind argument i must have (per_arg of a variadic builtin covers
+ * its first min_args positions). */
+static inline arg_kind builtin_arg_kind(const builtin *b, int i) {
+  if (!b->per_arg) return b->arg;
+  if (b->max_args < 0 && i >= b->min_args) return AK_ANY;
+  return b->per_arg[i];
+}
 
 /* ---- globals and the world ----------------------------------------- */
 
@@ -336,6 +385,10 @@ struct world {
   int ffi_mode;                /* an ffi_mode */
   int64_t ffi_from;            /* where the replay's calls start */
   const char *ffi_replayer;    /* ":trace", ... while replaying */
+  bool strict_kinds;           /* the checker rejects argument kinds known
+                                  statically (compiled modes); the
+                                  reference evaluator finds them at run time */
+  VEC(struct defblock *) pinned; /* code that closures point into */
   /* transaction journal: a failed top-level form restores what it changed */
   uint32_t txn;
   VEC(struct gsave { gcell *cell; gcell old; bool redefine; }) gjournal;
@@ -365,7 +418,11 @@ void world_save_vec(world *w, tvec *v);
 typedef struct defblock {
   arena mem;
   int refs;
+  bool pinned;     /* a closure points into it: kept until world_reset */
 } defblock;
+/* Keeps a definition's code alive for the closures made from it (no
+ * collector: until the world is reset). */
+void world_pin(world *w, defblock *b);
 defblock *world_adopt(arena *mem);          /* takes the arena's contents */
 void defblock_release(defblock *b);
 /* What a global that is not a variable is, for messages ("procedure"). */
@@ -378,6 +435,8 @@ void world_define_extern(world *w, gcell *c, extern_def *x, defblock *blk,
                          srcloc loc);
 
 tvec *world_new_vec(world *w, int32_t n, value fill); /* NULL: heap limit */
+/* A heap object of any tag (NULL: heap limit); a pair costs 4 cells. */
+tvec *world_new_obj(world *w, tvec_tag tag, int32_t n, value fill);
 
 /* ---- errors --------------------------------------------------------- */
 
@@ -407,6 +466,11 @@ typedef void (*warn_fn)(void *ctx, srcloc loc, const char *msg);
 bool ck_check_toplevel(world *w, ast *form, int *toplevel_frame,
                        const int *later, int nlater,
                        warn_fn warn, void *warn_ctx, lang_error *err);
+
+/* What compiled code cannot run yet (lists, closures, procedures as
+ * values, variadic procedures): false with a clear error at the first
+ * such place.  Called before lowering in the compiled modes. */
+bool ck_compilable(world *w, const ast *form, lang_error *err);
 
 /* ---- reference evaluator ------------------------------------------- */
 
@@ -445,6 +509,11 @@ bool value_equal(value x, value y);
 TVL_NORETURN void ev_fail(ev_ctx *c, srcloc loc, const char *kind,
                           const char *fmt, ...) TVL_PRINTF(4, 5);
 TVL_NORETURN void ev_heap_full(ev_ctx *c, srcloc loc);
+/* Calls a procedure value from a builtin (map, apply...): a non-tail
+ * call; errors point at `site`. */
+value ev_call_value(ev_ctx *c, const ast *site, value f, value *args, int n);
+/* A new pair (heap limit checked, error at loc). */
+value ev_cons(ev_ctx *c, srcloc loc, value car, value cdr);
 world *ev_world(ev_ctx *c);
 void ev_output(ev_ctx *c, const char *s, size_t n);
 

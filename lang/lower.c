@@ -31,6 +31,7 @@ static bool ast_pure(purity *pu, const ast *a) {
   switch (a->kind) {
   case E_CONST: case E_REF: return true;
   case E_SET: case E_VECLIT: case E_DEFINE: case E_DEFTABLE: case E_EXTERN:
+  case E_LAMBDA: case E_APPLY:   /* refused before lowering (ck_compilable) */
     return false;
   case E_IF:
     return ast_pure(pu, a->u.iff.c) && ast_pure(pu, a->u.iff.t) &&
@@ -211,6 +212,8 @@ int lw_type_of_value(lw *c, value v, int depth) {
             (srcloc){-1, 0, 0}, "an element of a global vector");
     return t;
   }
+  case VK_NIL: case VK_PAIR: case VK_PROC: case VK_BOX:
+    break;   /* refused before lowering (ck_compilable) */
   }
   return lw_new_type(c, T_ANY);
 }

@@ -29,6 +29,7 @@ typedef struct {
   char close;          /* expected closing bracket for FR_LIST / FR_VEC */
   srcloc loc;
   VEC(sx *) items;
+  int dot;             /* FR_LIST: items before the dot of (a . b), or -1 */
 } frame;
 
 typedef enum {
@@ -149,6 +150,10 @@ static void emit(reader *r, sx *d) {
       r->stack.n--;
       return;
     }
+    if (f->dot >= 0 && f->items.n > f->dot) {
+      fail(r, d->loc, "only one datum may follow the dot of a dotted list");
+      return;
+    }
     VEC_PUSH(f->items, d);
     return;
   }
@@ -164,7 +169,7 @@ static bool push_frame(reader *r, frame_kind k, char close, srcloc loc) {
     fail(r, loc, "forms nested deeper than %d levels", RD_MAX_DEPTH);
     return false;
   }
-  frame f = {k, close, loc, {NULL, 0, 0}};
+  frame f = {k, close, loc, {NULL, 0, 0}, -1};
   VEC_PUSH(r->stack, f);
   return true;
 }
@@ -189,8 +194,17 @@ static void close_frame(reader *r, char c, srcloc loc) {
          f->loc.col);
     return;
   }
+  if (f->dot >= 0 && f->items.n != f->dot + 1) {
+    fail(r, loc, "a datum must follow the dot of a dotted list");
+    return;
+  }
   sx *d = new_node(r, f->kind == FR_VEC ? SX_VEC : SX_LIST, f->loc);
   d->u.list.n = f->items.n;
+  if (f->dot >= 0) {
+    d->u.list.tail = f->items.v[f->dot];
+    f->items.n--;
+    d->u.list.n--;
+  }
   d->u.list.v = arena_alloc(&r->mem, (size_t)f->items.n * sizeof(sx *));
   if (f->items.n)
     memcpy(d->u.list.v, f->items.v, (size_t)f->items.n * sizeof(sx *));
@@ -284,7 +298,12 @@ static void finish_atom(reader *r) {
     return;
   }
   if (n == 1 && s[0] == '.') {
-    fail(r, loc, "dotted pairs are not supported");
+    frame *f = r->stack.n ? &r->stack.v[r->stack.n - 1] : NULL;
+    if (!f || f->kind != FR_LIST || f->items.n == 0 || f->dot >= 0)
+      fail(r, loc, "unexpected '.': a dot goes between the last two data "
+                   "of a list, as in (1 . 2)");
+    else
+      f->dot = f->items.n;
   } else if (looks_numeric(s, n)) {
     int64_t v;
     bool ovf;

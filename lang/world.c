@@ -83,6 +83,10 @@ const char *vkind_name(vkind k) {
   case VK_SYM: return "a symbol";
   case VK_STR: return "a string";
   case VK_VEC: return "a vector";
+  case VK_NIL: return "the empty list";
+  case VK_PAIR: return "a pair";
+  case VK_PROC: return "a procedure";
+  case VK_BOX: return "a box";
   }
   return "a value";
 }
@@ -101,7 +105,16 @@ world *world_new(void) {
   return w;
 }
 
+void world_pin(world *w, defblock *b) {
+  if (!b || b->pinned) return;
+  b->pinned = true;
+  b->refs++;
+  VEC_PUSH(w->pinned, b);
+}
+
 static void free_definitions(world *w) {
+  for (int i = 0; i < w->pinned.n; i++) defblock_release(w->pinned.v[i]);
+  VEC_FREE(w->pinned);
   for (int i = 0; i < w->globals.n; i++) {
     gcell *c = w->globals.v[i];
     if (!c) continue;
@@ -168,8 +181,13 @@ gcell *world_cell(world *w, int sym) {
 }
 
 tvec *world_new_vec(world *w, int32_t n, value fill) {
+  return world_new_obj(w, TV_VEC, n, fill);
+}
+
+tvec *world_new_obj(world *w, tvec_tag tag, int32_t n, value fill) {
   if (n < 0 || w->heap_cells + n + 2 > w->lim.max_heap) return NULL;
   tvec *t = xcalloc(1, sizeof *t);
+  t->tag = (uint8_t)tag;
   t->n = n;
   t->txn = w->txn;
   t->id = w->heap.n;
@@ -369,8 +387,10 @@ static int *vmap_at(vec_map *m, const tvec *k, int init) {
 
 bool value_eqv(value x, value y) {
   if (x.kind != y.kind) return false;
-  if (x.kind == VK_VEC) return x.vec == y.vec;
-  if (x.kind == VK_VOID) return true;
+  if (x.kind == VK_VEC || x.kind == VK_PAIR || x.kind == VK_BOX)
+    return x.vec == y.vec;
+  if (x.kind == VK_PROC) return x.vec == y.vec && x.i == y.i;
+  if (x.kind == VK_VOID || x.kind == VK_NIL) return true;
   return x.i == y.i;
 }
 
@@ -409,7 +429,9 @@ bool value_equal(value x, value y) {
   VEC_PUSH(todo, first);
   while (same && todo.n > 0) {
     value_pair p = todo.v[--todo.n];
-    if (p.a.kind != VK_VEC || p.b.kind != VK_VEC) {
+    bool both = (p.a.kind == VK_VEC && p.b.kind == VK_VEC) ||
+                (p.a.kind == VK_PAIR && p.b.kind == VK_PAIR);
+    if (!both) {
       same = value_eqv(p.a, p.b);
       continue;
     }
@@ -466,10 +488,28 @@ static void print_scalar(const world *w, value v, strbuf *out, bool write) {
     sb_putc(out, '"');
     return;
   }
+  case VK_NIL:
+    sb_puts(out, "()");
+    return;
+  case VK_PROC:
+    if (!v.vec) {
+      sb_printf(out, "#<procedure %s>", builtin_at(v.i)->name);
+    } else if (v.vec->fn && v.vec->fn->name >= 0) {
+      sb_printf(out, "#<procedure %s>", sym_name(&w->syms, v.vec->fn->name));
+    } else {
+      sb_puts(out, "#<procedure>");
+    }
+    return;
+  case VK_BOX:
+    print_scalar(w, v.vec->items[0], out, write);
+    return;
   case VK_VEC:
+  case VK_PAIR:
     return;
   }
 }
+
+static bool is_obj(value v) { return v.kind == VK_VEC || v.kind == VK_PAIR; }
 
 enum { PV_ON_PATH = 1, PV_DONE = 2, PV_TARGET = 4 };
 
@@ -497,7 +537,7 @@ static bool find_cycles(const tvec *t, vec_map *m) {
       continue;
     }
     value item = top->t->items[top->next++];
-    if (item.kind != VK_VEC) continue;
+    if (!is_obj(item)) continue;
     int *state = vmap_at(m, item.vec, 0);
     if (*state & PV_ON_PATH) {
       *state |= PV_TARGET;
@@ -512,11 +552,11 @@ static bool find_cycles(const tvec *t, vec_map *m) {
   return cyclic;
 }
 
-/* Opens a vector, or refers back to it; false when it must not be walked
- * into (a label printed before).  Labels are numbered in print order as
- * in R7RS: #0=#(1 #0#). */
-static bool open_vector(const tvec *t, vec_map *labels, const vec_map *cyc,
-                        int *nlabels, strbuf *out) {
+/* Opens a vector or a pair, or refers back to it; false when it must not
+ * be walked into (a label printed before).  Labels are numbered in print
+ * order as in R7RS: #0=#(1 #0#). */
+static bool open_obj(const tvec *t, vec_map *labels, const vec_map *cyc,
+                     int *nlabels, strbuf *out, const char *open) {
   if (cyc) {
     int *state = vmap_at((vec_map *)cyc, t, 0);
     if (*state & PV_TARGET) {
@@ -529,42 +569,88 @@ static bool open_vector(const tvec *t, vec_map *labels, const vec_map *cyc,
       sb_printf(out, "#%d=", *label);
     }
   }
-  sb_puts(out, "#(");
+  sb_puts(out, open);
   return true;
 }
 
-/* Iterative, so that deeply nested vectors print in full. */
-void value_print(const world *w, value v, strbuf *out, bool write) {
-  if (v.kind != VK_VEC) {
+/* One value inside a walk: scalars print at once, vectors and pairs are
+ * opened and pushed.  A pair's walk entry moves along the list: next 0
+ * prints the car, 1 looks at the cdr, 2 closes after a dotted tail. */
+typedef struct {
+  walk_stack st;
+  vec_map cyc, labels;
+  bool cyclic;
+  int nlabels;
+} printer;
+
+static void print_item(printer *p, const world *w, value v, strbuf *out,
+                       bool write) {
+  if (!is_obj(v)) {
     print_scalar(w, v, out, write);
     return;
   }
-  vec_map cyc = {0}, labels = {0};
-  bool cyclic = find_cycles(v.vec, &cyc);
-  int nlabels = 0;
-  walk_stack st = {0};
-  if (open_vector(v.vec, &labels, cyclic ? &cyc : NULL, &nlabels, out)) {
-    walk w0 = {v.vec, 0};
-    VEC_PUSH(st, w0);
+  bool vec = v.kind == VK_VEC;
+  if (open_obj(v.vec, &p->labels, p->cyclic ? &p->cyc : NULL, &p->nlabels,
+               out, vec ? "#(" : "(")) {
+    walk wi = {v.vec, 0};
+    VEC_PUSH(p->st, wi);
   }
-  while (st.n > 0) {
-    walk *top = &st.v[st.n - 1];
-    if (top->next == top->t->n) {
+}
+
+/* Whether a pair in cdr position carries a datum label (then it is
+ * printed after a dot, as its own list). */
+static bool labelled(printer *p, const tvec *t) {
+  return p->cyclic && (*vmap_at(&p->cyc, t, 0) & PV_TARGET);
+}
+
+/* Iterative, so that deeply nested vectors and long lists print in full. */
+void value_print(const world *w, value v, strbuf *out, bool write) {
+  if (!is_obj(v)) {
+    print_scalar(w, v, out, write);
+    return;
+  }
+  printer p = {0};
+  p.cyclic = find_cycles(v.vec, &p.cyc);
+  print_item(&p, w, v, out, write);
+  while (p.st.n > 0) {
+    walk *top = &p.st.v[p.st.n - 1];
+    const tvec *t = top->t;
+    if (t->tag == TV_PAIR) {
+      if (top->next == 0) {
+        top->next = 1;
+        print_item(&p, w, t->items[0], out, write);
+        continue;
+      }
+      if (top->next == 2) {
+        sb_putc(out, ')');
+        p.st.n--;
+        continue;
+      }
+      value d = t->items[1];
+      if (d.kind == VK_NIL) {
+        sb_putc(out, ')');
+        p.st.n--;
+      } else if (d.kind == VK_PAIR && !labelled(&p, d.vec)) {
+        sb_putc(out, ' ');
+        top->t = d.vec;
+        top->next = 0;
+      } else {
+        sb_puts(out, " . ");
+        top->next = 2;
+        print_item(&p, w, d, out, write);
+      }
+      continue;
+    }
+    if (top->next == t->n) {
       sb_putc(out, ')');
-      st.n--;
+      p.st.n--;
       continue;
     }
     if (top->next > 0) sb_putc(out, ' ');
-    value item = top->t->items[top->next++];
-    if (item.kind != VK_VEC) {
-      print_scalar(w, item, out, write);
-    } else if (open_vector(item.vec, &labels, cyclic ? &cyc : NULL, &nlabels,
-                           out)) {
-      walk wi = {item.vec, 0};
-      VEC_PUSH(st, wi);
-    }
+    value item = t->items[top->next++];
+    print_item(&p, w, item, out, write);
   }
-  VEC_FREE(st);
-  vmap_free(&cyc);
-  vmap_free(&labels);
+  VEC_FREE(p.st);
+  vmap_free(&p.cyc);
+  vmap_free(&p.labels);
 }

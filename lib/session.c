@@ -62,7 +62,8 @@ static void describe_fn(session *s, const fn_def *f, strbuf *out) {
   sb_printf(out, "%s: procedure (%s", sym_name(&s->w->syms, f->name),
             sym_name(&s->w->syms, f->name));
   for (int i = 0; i < f->nparams; i++)
-    sb_printf(out, " %s", sym_name(&s->w->syms, f->params[i]));
+    sb_printf(out, "%s%s", f->variadic && i == f->nparams - 1 ? " . " : " ",
+              sym_name(&s->w->syms, f->params[i]));
   sb_putc(out, ')');
 }
 
@@ -172,10 +173,14 @@ static void eval_form(eval_job *j) {
   session *s = j->s;
   form_result *r = j->r;
   world *w = s->w;
+  /* compiled code needs kinds known statically; the evaluator finds a
+   * wrong kind when it is reached, as Scheme does */
+  w->strict_kinds = s->mode != MODE_REFERENCE;
   ast *a = ex_expand_toplevel(w, j->f->form, &j->f->mem, &r->err);
   int frame = 0;
   if (!a || !ck_check_toplevel(w, a, &frame, j->later, j->nlater, s->warn,
-                               s->warn_ctx, &r->err)) {
+                               s->warn_ctx, &r->err) ||
+      (s->mode != MODE_REFERENCE && !ck_compilable(w, a, &r->err))) {
     arena_free(&j->f->mem);
     r->ok = false;
     return;

@@ -82,7 +82,7 @@ const shell_option *option_at(int i) {
 static const struct { const char *name, *syntax, *brief; } forms[] = {
   {"define", "(define NAME EXPR) | (define (NAME PARAM ...) BODY ...)", "define a variable or a procedure"},
   {"deftable", "(deftable NAME (KEY VALUE) ... [(else DEFAULT)])", "define a lookup table; (NAME KEY) looks up"},
-  {"lambda", "(lambda (PARAM ...) BODY ...)", "a procedure, bound by define or let, or applied at once"},
+  {"lambda", "(lambda (PARAM ...) BODY ...) | (lambda (PARAM ... . REST) BODY ...)", "a procedure value, capturing the variables it uses"},
   {"let", "(let ((NAME EXPR) ...) BODY ...) | (let LOOP ((NAME EXPR) ...) BODY ...)", "local variables; the named form is a loop"},
   {"let*", "(let* ((NAME EXPR) ...) BODY ...)", "local variables, each seeing the previous ones"},
   {"letrec", "(letrec ((NAME EXPR) ...) BODY ...)", "local definitions that see each other"},
@@ -98,7 +98,7 @@ static const struct { const char *name, *syntax, *brief; } forms[] = {
   {"set!", "(set! NAME EXPR)", "assign a variable"},
   {"do", "(do ((NAME INIT STEP) ...) (TEST RESULT ...) BODY ...)", "loop until TEST is true"},
   {"while", "(while TEST BODY ...)", "loop while TEST is true"},
-  {"quote", "(quote DATUM) | 'DATUM", "a symbol, integer, boolean, string or vector as written"},
+  {"quote", "(quote DATUM) | 'DATUM", "a symbol, integer, boolean, string, vector or list as written"},
   {"extern", "(extern NAME \"LIBRARY\" \"SYMBOL\" (TYPE ...) TYPE)",
    "declare a C function (types int32 int64 double string, result also void); calls are tool calls in the transformer"},
 };
@@ -108,6 +108,8 @@ static const char *kind_word(arg_kind k) {
   case AK_INT: return "INT";
   case AK_VEC: return "VECTOR";
   case AK_BOOL: return "BOOL";
+  case AK_PAIR: return "PAIR";
+  case AK_PROC: return "PROCEDURE";
   default: return "VALUE";
   }
 }
@@ -118,7 +120,7 @@ static void builtin_synopsis(const builtin *b, strbuf *out) {
   sb_printf(out, "(%s", b->name);
   int shown = b->max_args < 0 ? b->min_args : b->max_args;
   for (int i = 0; i < shown; i++) {
-    arg_kind k = b->per_arg ? b->per_arg[i] : b->arg;
+    arg_kind k = builtin_arg_kind(b, i);
     sb_printf(out, i < b->min_args ? " %s" : " [%s]", kind_word(k));
   }
   if (b->max_args < 0) sb_printf(out, " [%s ...]", kind_word(b->arg));

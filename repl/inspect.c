@@ -335,7 +335,8 @@ bool read_expr(shell *sh, const char *srcname, const char *text,
   }
   x->a = ex_expand_toplevel(w, x->f.form, &x->f.mem, err);
   ok = x->a && ck_check_toplevel(w, x->a, &x->frame, NULL, 0, sh->s->warn,
-                                 sh->s->warn_ctx, err);
+                                 sh->s->warn_ctx, err) &&
+       ck_compilable(w, x->a, err);
 done:
   while (rd_has_form(rd)) {
     rd_form extra = rd_take(rd);

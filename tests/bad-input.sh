@@ -301,7 +301,7 @@ run "$tmp/missing.tvl"; expect_status 1; expect "tvl: cannot open"
 finish "tvl FILE: 0 on success, 1 on an error"
 
 run -e '(+ 1 2)'; expect_status 0; expect_line "3"
-run -e '(car 1)'; expect_status 1; expect "<expr>:1:2: error: unbound variable car"
+run -e '(kar 1)'; expect_status 1; expect "<expr>:1:2: error: unbound variable kar"
 run -e '(+ 1'; expect_status 1; expect "<expr>:1:1: error: this '(' is never closed"
 run -e '(define y 5)' -e '(* y 2)'; expect_status 0; expect_line "10"
 run -e '(quotient 1 0)' -e '(display "not reached")'; expect_status 1
@@ -310,7 +310,7 @@ finish "tvl -e: 0 on success, 1 on an error"
 
 printf '(+ 1 2)\n' > "$tmp/in"; run < "$tmp/in"; expect_status 0
 printf '(+ 1 2)\n:quit\n' > "$tmp/in"; run < "$tmp/in"; expect_status 0
-printf '(car 1)\n(+ 1 2)\n' > "$tmp/in"; run < "$tmp/in"; expect_status 1; expect_line "3"
+printf '(kar 1)\n(+ 1 2)\n' > "$tmp/in"; run < "$tmp/in"; expect_status 1; expect_line "3"
 run --no-such-option; expect_status 2; expect "tvl: unknown option --no-such-option"
 run --max-steps; expect_status 2; expect "tvl: --max-steps needs a number"
 run --max-depth 0; expect_status 2

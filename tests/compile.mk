@@ -10,7 +10,7 @@ tests_test_differential_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
 tests_test_differential_LDADD = libtvlcore.la $(FFI_LIBS) -lglpk -lm -lpthread
 ## Every special form and builtin of :help is generated (tests/gen-lang.c).
 TESTS += tests/gen-coverage.sh
-EXTRA_DIST += tests/gen-coverage.sh tests/reduce-diff.py
+EXTRA_DIST += tests/gen-coverage.sh tests/gen-pending tests/reduce-diff.py
 
 ## `make soak`: 100,000 programs (7 of 8 loop-free, as in make check)
 ## with every construct on (--all, GEN_KNOWN_BUGS included), from TVL_SEED

@@ -1,0 +1,13 @@
+;; continuation-passing style: every call is a tail call to a lambda.
+(define (fact-cps n k)
+  (if (= n 0) (k 1) (fact-cps (- n 1) (lambda (v) (k (* n v))))))
+(display (fact-cps 10 (lambda (x) x))) (newline)
+(define (sum-cps l k)
+  (if (null? l) (k 0) (sum-cps (cdr l) (lambda (s) (k (+ s (car l)))))))
+(display (sum-cps '(1 2 3 4 5) (lambda (x) (list 'sum x)))) (newline)
+(define (find-cps pred l found not-found)
+  (cond ((null? l) (not-found))
+        ((pred (car l)) (found (car l)))
+        (else (find-cps pred (cdr l) found not-found))))
+(display (find-cps even? '(1 3 6 7) (lambda (x) (list 'found x)) (lambda () 'none))) (newline)
+(display (find-cps even? '(1 3 7) (lambda (x) (list 'found x)) (lambda () 'none))) (newline)

@@ -1,0 +1,12 @@
+;; procedures passed, returned and stored in lists and vectors.
+(define (twice f) (lambda (x) (f (f x))))
+(define (square x) (* x x))
+(display ((twice square) 3)) (newline)
+(display ((twice (twice square)) 2)) (newline)
+(define ops (list + - * max min))
+(display (map (lambda (op) (op 12 4)) ops)) (newline)
+(define table (vector square (lambda (x) (- x)) abs))
+(display (list ((vector-ref table 0) 5) ((vector-ref table 1) 5) ((vector-ref table 2) -5))) (newline)
+(define (apply-all fs x) (map (lambda (f) (f x)) fs))
+(display (apply-all (list square abs (twice (lambda (y) (+ y 3)))) -4)) (newline)
+(display (procedure? square)) (display (procedure? car)) (display (procedure? 'car)) (newline)

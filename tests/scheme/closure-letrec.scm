@@ -1,0 +1,17 @@
+;; letrec and internal defines with mutually recursive lambdas.
+(define (parity n)
+  (letrec ((ev? (lambda (k) (if (= k 0) 'even (od? (- k 1)))))
+           (od? (lambda (k) (if (= k 0) 'odd (ev? (- k 1))))))
+    (ev? n)))
+(display (list (parity 10) (parity 7))) (newline)
+(define (fib-memo n)
+  (define memo (make-vector (+ n 1) #f))
+  (define fib
+    (lambda (k)
+      (cond ((< k 2) k)
+            ((vector-ref memo k) (vector-ref memo k))
+            (else (let ((r (+ (fib (- k 1)) (fib (- k 2)))))
+                    (vector-set! memo k r)
+                    r)))))
+  (fib n))
+(display (fib-memo 40)) (newline)

@@ -1,0 +1,10 @@
+;; SRFI-1 fold, fold-right and reduce.
+(use-modules (srfi srfi-1))
+(display (fold + 0 '(1 2 3 4 5))) (newline)
+(display (fold cons '() '(1 2 3))) (newline)
+(display (fold-right cons '() '(1 2 3))) (newline)
+(display (fold (lambda (x acc) (if (> x acc) x acc)) 0 '(3 9 2 7))) (newline)
+(display (fold (lambda (a b acc) (cons (list a b) acc)) (quote ()) (quote (a b c)) (quote (1 2 3)))) (newline)
+(display (reduce + 0 '(1 2 3 4))) (newline)
+(display (reduce max 0 '())) (newline)
+(display (fold-right (lambda (x acc) (cons (* x x) acc)) '() '(1 2 3))) (newline)

@@ -1,0 +1,10 @@
+;; map and for-each over one and several lists.
+(display (map (lambda (x) (* x 10)) '(1 2 3))) (newline)
+(display (map + '(1 2 3) '(10 20 30) '(100 200 300))) (newline)
+(display (map cons '(a b c) '(1 2 3))) (newline)
+(display (map list '(1 2) '(3 4))) (newline)
+(for-each (lambda (x y) (display (* x y)) (display " ")) '(1 2 3) '(4 5 6))
+(newline)
+(display (map car '((a 1) (b 2)))) (newline)
+(display (map cadr '((a 1) (b 2)))) (newline)
+(display (map (lambda (x) x) '())) (newline)

@@ -1,0 +1,18 @@
+;; word frequencies counted in an association list of mutable pairs.
+(define words '(the cat sat on the mat the cat ran))
+(define (count-words ws)
+  (let loop ((ws ws) (counts '()))
+    (if (null? ws)
+        (reverse counts)
+        (let ((entry (assq (car ws) counts)))
+          (if entry
+              (begin (set-cdr! entry (+ (cdr entry) 1)) (loop (cdr ws) counts))
+              (loop (cdr ws) (cons (cons (car ws) 1) counts)))))))
+(define counts (count-words words))
+(display counts) (newline)
+(define (most-frequent counts)
+  (let loop ((best (car counts)) (rest (cdr counts)))
+    (cond ((null? rest) best)
+          ((> (cdar rest) (cdr best)) (loop (car rest) (cdr rest)))
+          (else (loop best (cdr rest))))))
+(display (most-frequent counts)) (newline)

@@ -1,0 +1,10 @@
+;; long lists: built iteratively, measured and reversed.
+(define (build n)
+  (let loop ((i n) (acc '()))
+    (if (= i 0) acc (loop (- i 1) (cons i acc)))))
+(define big (build 100000))
+(display (length big)) (newline)
+(display (car (reverse big))) (newline)
+(display (list-ref big 99999)) (newline)
+(display (apply max big)) (newline)
+(display (length (map (lambda (x) (* 2 x)) big))) (newline)

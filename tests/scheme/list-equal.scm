@@ -1,0 +1,10 @@
+;; eq?, eqv? and equal? on lists, vectors and mixed kinds.
+(define a (list 1 2 (vector 3 4)))
+(define b (list 1 2 (vector 3 4)))
+(display (list (eq? a b) (equal? a b) (eq? a a))) (newline)
+(display (equal? '(1 (2 #(3 (4)))) (list 1 (list 2 (vector 3 (list 4)))))) (newline)
+(display (equal? '(1 2) '(1 2 3))) (newline)
+(display (equal? #(1 2) #(1 2))) (newline)
+(display (eqv? 1 'a)) (display (eqv? '() '())) (display (eq? 'a 'a)) (newline)
+(display (equal? (cons 1 2) (cons 1 2))) (newline)
+(display (equal? "ab" "ab")) (newline)

@@ -1,0 +1,11 @@
+;; insertion sort, stable, on pairs of key and name.
+(define (insert x sorted key)
+  (cond ((null? sorted) (list x))
+        ((< (key x) (key (car sorted))) (cons x sorted))
+        (else (cons (car sorted) (insert x (cdr sorted) key)))))
+(define (insertion-sort l key)
+  (let loop ((l l) (acc '()))
+    (if (null? l) acc (loop (cdr l) (insert (car l) acc key)))))
+(define people '((31 . ann) (25 . bob) (31 . cid) (19 . dee) (25 . eve)))
+(for-each (lambda (p) (display (cdr p)) (display " ") (display (car p)) (newline))
+          (insertion-sort people car))

@@ -1,0 +1,17 @@
+;; library operations: append, reverse, list-tail, list-ref, list-copy,
+;; last-pair, and conversions to and from vectors.
+(define l '(1 2 3 4 5))
+(display (append '(1 2) '(3) '() '(4 5))) (newline)
+(display (append '(1) 2)) (newline)
+(display (append)) (newline)
+(display (reverse l)) (newline)
+(display (list-tail l 2)) (newline)
+(display (list-ref l 3)) (newline)
+(define c (list-copy l))
+(set-car! c 99)
+(display c) (display l) (newline)
+(display (last-pair l)) (newline)
+(display (vector->list #(1 2 3))) (newline)
+(display (list->vector '(a b c))) (newline)
+(display (list->vector '())) (newline)
+(display (eq? (list-tail l 0) l)) (newline)

@@ -1,0 +1,12 @@
+;; building lists: ranges, zip, unzip, take and drop.
+(define (iota-from a n) (if (= n 0) '() (cons a (iota-from (+ a 1) (- n 1)))))
+(define (zip . ls) (apply map list ls))
+(define (take l k) (if (= k 0) '() (cons (car l) (take (cdr l) (- k 1)))))
+(define (drop l k) (list-tail l k))
+(define r (iota-from 1 10))
+(display r) (newline)
+(display (zip '(1 2 3) '(a b c) '(#t #f #t))) (newline)
+(display (apply map list (zip '(1 2 3) '(a b c)))) (newline)
+(display (take r 3)) (display (drop r 7)) (newline)
+(define (chunks l k) (if (null? l) '() (let ((n (min k (length l)))) (cons (take l n) (chunks (drop l n) k)))))
+(display (chunks r 4)) (newline)

@@ -1,0 +1,13 @@
+;; vectors of vectors and lists, mixed vectors, equal? on vectors.
+(define grid (make-vector 3 #f))
+(do ((i 0 (+ i 1))) ((= i 3))
+  (vector-set! grid i (make-vector 3 i)))
+(vector-set! (vector-ref grid 1) 2 'x)
+(display grid) (newline)
+(define mixed (vector 1 'two "three" #t '(4 5) #(6)))
+(display mixed) (newline)
+(write mixed) (newline)
+(display (equal? (vector 1 (list 2 3)) (vector 1 (list 2 3)))) (newline)
+(display (eqv? (vector 1) (vector 1))) (newline)
+(display (vector->list (vector-ref grid 2))) (newline)
+(display (list->vector (map (lambda (x) (* x x)) '(1 2 3)))) (newline)
