@@ -766,8 +766,11 @@ static void gate_ast(gate *g, const ast *a) {
       return;
     case E_CALL: {
       const ref_info *r = &a->u.call.r;
+      /* a global variable that holds no procedure is an error of the
+       * call, which compiled code reports itself */
       if (r->kind == REF_LOCAL || r->kind == REF_CAPTURED ||
-          (r->kind == REF_GLOBAL && r->cell->kind == G_VAR))
+          (r->kind == REF_GLOBAL && r->cell->kind == G_VAR &&
+           r->cell->val.kind == VK_PROC))
         refuse(g, a->u.call.name_loc, "calls of procedures held in variables");
       else if (r->kind == REF_BUILTIN && r->bi->evaluator_only)
         refuse(g, a->u.call.name_loc, r->bi->evaluator_only);
