@@ -40,7 +40,10 @@ typedef enum {
   IN_ONE,       /* 1 at every position */
   IN_TOKEN,     /* sum_r coef[r] * (indicator or value of role r) */
   IN_POS,       /* p */
-  IN_POS2,      /* p^2 */
+  IN_RING,      /* p mod POS_RING_N, and the other position features of */
+  IN_RING2,     /* engine.h (model_pos_features), in its order */
+  IN_RING_M1,
+  IN_RING_M2,
 } input_kind;
 
 typedef struct {
@@ -81,6 +84,16 @@ typedef struct gate_graph {
   /* output: per vocabulary range, the forms of the three output columns:
    * bonus, linear coefficient, quadratic coefficient */
   gform *out;          /* 3 * n_roles */
+  /* routing (machine.c, engine.h model_routing): router r's value, and its
+   * thermometer gates fam[k] = [value >= k], k = 0..n, so that
+   * fam[s] - fam[s+1] is 1 exactly when the value is s */
+  int n_route;
+  struct gate_route {
+    char name[16];
+    gform value;
+    int *fam;            /* n + 1 gate ids, owned by the builder */
+    int n;
+  } route[ROUTE_MAX];
   char err[256];
   bool failed;
 } gate_graph;

@@ -1037,8 +1037,12 @@ static int *step_family(mb *b, const char *prefix, gform x) {
 static void build_pc(mb *b) {
   gate_graph *gg = b->gg;
   int one = gg->one;
-  b->g_pos = gg_input(gg, IN_POS, "p", 0, 67108864.0);
-  b->g_pos2 = gg_input(gg, IN_POS2, "p^2", 0, 4503599627370496.0);
+  const double pmax = (double)POS_MAX, rmax = POS_RING_N - 1;
+  b->g_pos = gg_input(gg, IN_POS, "p", 0, pmax);
+  int ring = gg_input(gg, IN_RING, "p mod ring", 0, rmax);
+  int ring2 = gg_input(gg, IN_RING2, "(p mod ring)^2", 0, rmax * rmax);
+  int ring1 = gg_input(gg, IN_RING_M1, "p-1 mod ring", -1, rmax);
+  int ring_2 = gg_input(gg, IN_RING_M2, "p-2 mod ring", -2, rmax);
   b->g_hi = token_input(b, "tok is HI", R_HI, false, 0, 1);
   b->g_hival = token_input(b, "HI value", R_HI, true, SHORT_MIN, SHORT_MAX);
   b->g_valv = token_input(b, "VAL value", R_VAL, true, SHORT_MIN, SHORT_MAX);
@@ -1053,20 +1057,22 @@ static void build_pc(mb *b) {
 
   /* latest JUMP: all keys equal, the latest wins */
   gform v3[3] = {gf_gate(gg, jval), gf_gate(gg, b->g_pos), gf_gate(gg, one)};
-  double lo3[3] = {0, 0, 0}, hi3[3] = {b->p->npc, 67108864.0, 1};
+  double lo3[3] = {0, 0, 0}, hi3[3] = {b->p->npc, pmax, 1};
   int anchor = gg_head(gg, "last jump", gf_const(gg, 0), gf_const(gg, 0),
                        gf_const(gg, 0), gf_const(gg, 0), notjump, TIE_LATEST,
                        v3, 3, lo3, hi3);
-  /* previous tokens: key (2p, -p^2), query (p - d, 1) */
-  gform kx = gf_scale(gg, gf_gate(gg, b->g_pos), 2);
-  gform ky = gf_scale(gg, gf_gate(gg, b->g_pos2), -1);
+  /* previous tokens: key (2r, -r^2) with r the position's place on the
+   * ring, query (place of p - d, 1): the latest key on that place is
+   * p - d (docs/trace-format.md), and no score exceeds 3 POS_RING_N^2 */
+  gform kx = gf_scale(gg, gf_gate(gg, ring), 2);
+  gform ky = gf_scale(gg, gf_gate(gg, ring2), -1);
   gform pv[2] = {gf_gate(gg, b->g_hi), gf_gate(gg, b->g_hival)};
   double plo[2] = {0, SHORT_MIN}, phi[2] = {1, SHORT_MAX};
-  int prev = gg_head(gg, "prev token", gf_addk(gg, gf_gate(gg, b->g_pos), -1),
+  int prev = gg_head(gg, "prev token", gf_gate(gg, ring1),
                      gf_const(gg, 1), kx, ky, -1, TIE_LATEST, pv, 2, plo, phi);
   gform p2v[3] = {gf_gate(gg, setr_ind), gf_gate(gg, setr_val), gf_gate(gg, setm_ind)};
   double p2lo[3] = {0, 0, 0}, p2hi[3] = {1, ADDR_MAX, 1};
-  int prev2 = gg_head(gg, "token 2 back", gf_addk(gg, gf_gate(gg, b->g_pos), -2),
+  int prev2 = gg_head(gg, "token 2 back", gf_gate(gg, ring_2),
                       gf_const(gg, 1), kx, ky, -1, TIE_LATEST, p2v, 3, p2lo, p2hi);
 
   gform jtarget = gf_gate(gg, gg_hout(gg, anchor, 0));
@@ -1093,6 +1099,13 @@ static void build_pc(mb *b) {
                                 BIG_SHIFT));
   b->cstep = step_family(b, "pc", cur_all);
   b->ostep = step_family(b, "own", own_v);
+  /* the routers: a step's units are experts selected by these
+   * (weights.c proves which units each one owns) */
+  struct gate_route rc = {"cur", cur_all, b->cstep, b->p->npc};
+  struct gate_route ro = {"own", own_v, b->ostep, b->p->npc};
+  gg->route[0] = rc;
+  gg->route[1] = ro;
+  gg->n_route = 2;
 
   /* register tier: static writes and prompt SETR cells */
   gate_graph *G = gg;
@@ -1579,6 +1592,7 @@ static void mb_free(mb *b) {
   if (b->fn_labels)
     for (int f = 0; f < b->ir->fns.n; f++) free(b->fn_labels[f]);
   free(b->fn_labels);
+  if (b->gg) b->gg->n_route = 0;   /* its families are freed here */
   free(b->cstep);
   free(b->ostep);
   for (int i = 0; i < b->heads.n; i++) VEC_FREE(b->heads.v[i].users);

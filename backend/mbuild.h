@@ -110,7 +110,7 @@ typedef struct {
   int sym_rev_n;    /* size of every frame of a recursive function */
 
   /* infrastructure gates */
-  int g_hi, g_hival, g_valv, g_val_ind, g_jump_ind, g_pos, g_pos2;
+  int g_hi, g_hival, g_valv, g_val_ind, g_jump_ind, g_pos;
   gform lo, prev_hi_val, found, cur, own, nrm, value_in;
   int *cstep;         /* [npc+1]: [cur_all >= x] gates */
   int *ostep;         /* [npc+1]: [own_v >= x] gates */

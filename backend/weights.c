@@ -47,10 +47,11 @@ static void put_inputs(wb *w, model *m) {
       }
       break;
     case IN_POS:
-      m->p_pos[s * POS_NFEAT + POS_P] = 1;
-      break;
-    case IN_POS2:
-      m->p_pos[s * POS_NFEAT + POS_P2] = 1;
+    case IN_RING:
+    case IN_RING2:
+    case IN_RING_M1:
+    case IN_RING_M2:
+      m->p_pos[s * POS_NFEAT + POS_P + (g->in - IN_POS)] = 1;
       break;
     }
   }
@@ -76,6 +77,141 @@ static void put_head(wb *w, model *m, int gi) {
   }
 }
 
+/* ---- routing ---------------------------------------------------------
+ *
+ * A unit belongs to step s of router r when its gate input is
+ *   c ([v >= s] - [v >= s+1]) + rest,   c > 0,
+ * with the thermometer gates of router r (gate_graph.route) and a rest that
+ * reads none of them and whose upper bound, from the interval bounds of
+ * every gate it reads, is <= 0.  Where v != s the two thermometer gates are
+ * equal (both 0 or both 1), so the gate input is rest <= 0, relu gives an
+ * exact 0 and the unit adds exactly nothing: the proof engine.h's
+ * model_routing records.  Every other unit is shared. */
+
+typedef struct {
+  int *fam_r, *fam_k;   /* per gate: router and thermometer index, or -1 */
+  int64_t owned, shared;
+} route_ctx;
+
+static void route_owner(const gate_graph *gg, const route_ctx *rc,
+                        const gunit *u, int32_t *r_out, int32_t *s_out) {
+  *r_out = -1;
+  *s_out = 0;
+  const gform *b = &u->b;
+  int r = -1, k1 = -1, k2 = -1;
+  double c1 = 0, c2 = 0, hi = b->k;
+  for (int i = 0; i < b->n; i++) {
+    int g = b->t[i].g;
+    double c = b->t[i].c;
+    if (rc->fam_r[g] < 0) {
+      double lo_g = gg->g.v[g].lo, hi_g = gg->g.v[g].hi;
+      hi += c > 0 ? c * hi_g : c * lo_g;
+      continue;
+    }
+    if (r >= 0 && rc->fam_r[g] != r) return;     /* two routers */
+    r = rc->fam_r[g];
+    if (k1 < 0) {
+      k1 = rc->fam_k[g];
+      c1 = c;
+    } else if (k2 < 0) {
+      k2 = rc->fam_k[g];
+      c2 = c;
+    } else {
+      return;                                     /* more than a one-hot */
+    }
+  }
+  if (r < 0 || k2 < 0) return;
+  if (k2 < k1) {
+    int t = k1;
+    k1 = k2;
+    k2 = t;
+    double tc = c1;
+    c1 = c2;
+    c2 = tc;
+  }
+  if (k2 != k1 + 1 || !(c1 > 0) || c2 != -c1 || !(hi <= 0)) return;
+  if (k1 >= gg->route[r].n) return;
+  *r_out = r;
+  *s_out = k1;
+}
+
+/* The router's row: its value form, read where its first thermometer gate
+ * runs (every gate of the form is live there, since that gate reads it). */
+static bool put_router(wb *w, model *m, int r, model_router *ro, char *why,
+                       size_t whylen) {
+  const struct gate_route *gr = &w->gg->route[r];
+  int t = -1;
+  for (int k = 0; k <= gr->n; k++) {
+    int tk = w->pl->time[gr->fam[k]];
+    if (tk >= 0 && (t < 0 || tk < t)) t = tk;
+  }
+  snprintf(ro->name, sizeof ro->name, "%s", gr->name);
+  ro->n_experts = gr->n;
+  ro->layer = t >= 0 ? t / 2 : 0;
+  if (t < 0) return true;          /* no thermometer gate runs: no owner */
+  if (t % 2 != 1) {
+    snprintf(why, whylen, "router %s: its gates are not FFN gates", gr->name);
+    return false;
+  }
+  const gform *f = &gr->value;
+  for (int i = 0; i < f->n; i++) {
+    int g = f->t[i].g;
+    if (w->pl->slot[g] < 0 || w->pl->live_from[g] >= t || w->pl->live_to[g] < t) {
+      snprintf(why, whylen, "router %s: %s is not in the residual at layer %d",
+               gr->name, w->gg->g.v[g].name, t / 2);
+      return false;
+    }
+  }
+  if (f->k != 0 && w->pl->slot[w->gg->one] < 0) {
+    snprintf(why, whylen, "router %s: no constant slot", gr->name);
+    return false;
+  }
+  put_form(w, ro->w, *f);
+  (void)m;
+  return !w->failed;
+}
+
+static void route_init(const gate_graph *gg, route_ctx *rc) {
+  int n = gg->g.n;
+  rc->fam_r = xmalloc(((size_t)n + 1) * sizeof(int));
+  rc->fam_k = xmalloc(((size_t)n + 1) * sizeof(int));
+  for (int i = 0; i < n; i++) rc->fam_r[i] = rc->fam_k[i] = -1;
+  for (int r = 0; r < gg->n_route; r++)
+    for (int k = 0; k <= gg->route[r].n; k++) {
+      rc->fam_r[gg->route[r].fam[k]] = r;
+      rc->fam_k[gg->route[r].fam[k]] = k;
+    }
+}
+
+static void route_free(route_ctx *rc) {
+  free(rc->fam_r);
+  free(rc->fam_k);
+}
+
+/* Routers and the proof's outcome; the units' owners are filled in as the
+ * units are placed. */
+static void put_routing(wb *w, model *m, route_ctx *rc) {
+  model_routing *rt = m->routing;
+  rt->holds = true;
+  for (int r = 0; r < w->gg->n_route && rt->holds; r++)
+    rt->holds = put_router(w, m, r, &rt->routers[r], rt->why, sizeof rt->why);
+  if (!rt->holds) {
+    for (int l = 0; l < m->n_layers; l++)
+      for (int j = 0; j < m->layers[l].n_ffn; j++) m->layers[l].ffn_route[2 * j] = -1;
+    return;
+  }
+  /* an owner must not run before its router is read */
+  for (int l = 0; l < m->n_layers; l++)
+    for (int j = 0; j < m->layers[l].n_ffn; j++) {
+      int32_t *o = &m->layers[l].ffn_route[2 * j];
+      if (o[0] >= 0 && l < rt->routers[o[0]].layer) o[0] = -1;
+      if (o[0] >= 0) rc->owned++;
+      else rc->shared++;
+    }
+  snprintf(rt->why, sizeof rt->why, "%lld units owned by steps, %lld shared",
+           (long long)rc->owned, (long long)rc->shared);
+}
+
 model *weights_build(gate_graph *gg, const placement *pl,
                      const vocab_range *ranges, int n_ranges, char *err,
                      size_t errlen) {
@@ -96,6 +232,11 @@ model *weights_build(gate_graph *gg, const placement *pl,
     free(dv);
   }
   put_inputs(&w, m);
+  route_ctx rc = {0};
+  if (gg->n_route) {
+    route_init(gg, &rc);
+    model_routing_new(m, gg->n_route);
+  }
   int *next_unit = xcalloc((size_t)pl->n_layers, sizeof(int));
   int d = pl->d_model;
   for (int i = 0; i < n && !w.failed; i++) {
@@ -109,6 +250,10 @@ model *weights_build(gate_graph *gg, const placement *pl,
       put_form(&w, L->w_gate + (size_t)j * d, g->units[u].b);
       put_form(&w, L->w_up + (size_t)j * d, g->units[u].a);
       L->w_down[(size_t)pl->slot[i] * L->n_ffn + j] += g->units[u].c;
+      if (L->ffn_route) {
+        route_owner(gg, &rc, &g->units[u], &L->ffn_route[2 * j],
+                    &L->ffn_route[2 * j + 1]);
+      }
     }
   }
   for (int c = 0; c < pl->clears.n && !w.failed; c++) {
@@ -121,6 +266,8 @@ model *weights_build(gate_graph *gg, const placement *pl,
     L->w_down[(size_t)s * L->n_ffn + j] = 1;
   }
   free(next_unit);
+  if (m->routing && !w.failed) put_routing(&w, m, &rc);
+  if (gg->n_route) route_free(&rc);
   for (int r = 0; r < 3 * n_ranges && !w.failed; r++)
     put_form(&w, m->p_out + (size_t)r * d, gg->out[r]);
   if (w.failed) {

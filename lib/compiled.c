@@ -122,6 +122,7 @@ static bool define_var(session *s, const ast *a, int frame, form_result *r) {
   r->tool_calls += o.tool_calls;
   r->steps += o.steps;
   r->ms += o.run_ms;
+  if (o.dense_why) r->dense_why = o.dense_why;
   if (ok) {
     world_define(w, world_cell(w, a->u.def.name), G_VAR, o.value, NULL, NULL,
                  NULL, a->loc);
@@ -175,6 +176,7 @@ static bool run_expr(session *s, const ast *a, int frame, bool discard,
   r->tool_calls += o.tool_calls;
   r->steps += o.steps;
   r->ms += o.run_ms;
+  if (o.dense_why) r->dense_why = o.dense_why;
   if (ok) {
     r->result = o.value;
     sb_clear(&r->text);
@@ -299,6 +301,7 @@ static void check_form(session *s, ast *a, int frame, rd_form *f,
   w->out_ctx = save_ctx;
   r->ok = st == EV_OK;
   r->tokens = tr.tokens;
+  r->dense_why = tr.dense_why;
   r->tool_calls = tr.tool_calls;
   r->steps = eo.steps;
   r->ms = tr.ms;
@@ -365,6 +368,7 @@ void session_eval_compiled(session *s, ast *a, int frame, rd_form *f,
                            form_result *r) {
   if (!s->run) s->run = runner_new(s->w);
   runner_set_kv(s->run, s->brute ? KV_BRUTE : KV_HULL);
+  runner_set_dense(s->run, s->dense);
   runner_set_limits(s->run, s->w->lim.max_steps, s->w->interrupt);
   runner_set_progress(s->run, s->progress, s->progress_ctx, s->progress_after);
   runner_set_milp(s->run, s->milp_limit);

@@ -27,6 +27,7 @@ struct runner {
   VEC(entry) cache;
   mprog *scratch;       /* the last expression's program */
   kv_kind kv;
+  bool dense;
   int64_t max_tokens;
   volatile int *interrupt;
   progress_fn progress;
@@ -76,6 +77,7 @@ void runner_free(runner *r) {
 }
 
 void runner_set_kv(runner *r, kv_kind kind) { r->kv = kind; }
+void runner_set_dense(runner *r, bool dense) { r->dense = dense; }
 
 void runner_set_limits(runner *r, int64_t max_tokens, volatile int *interrupt) {
   r->max_tokens = max_tokens;
@@ -261,6 +263,9 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
   out->prompt_tokens = prompt.n;
   t0 = now_ms();
   ex = exec_new(p->m, r->kv);
+  exec_set_dense(ex, r->dense);
+  const char *why = NULL;
+  if (!exec_routed(ex, &why)) out->dense_why = why;
   mdecoder dec;
   mdecoder_init(&dec, p, prompt.v, prompt.n, &t);
   /* displayed text appears as its tokens are generated */

@@ -30,6 +30,7 @@ typedef struct {
   int64_t tool_calls;   /* calls of externs performed by the host */
   double compile_ms, run_ms;
   bool reused;          /* an existing program was used */
+  const char *dense_why; /* the run was dense, and why; NULL: routed */
   const mprog *prog;    /* borrowed, valid until the next runner call */
   lang_error err;
 } run_out;
@@ -40,6 +41,8 @@ void run_out_free(run_out *r);
 runner *runner_new(world *w);
 void runner_free(runner *r);
 void runner_set_kv(runner *r, kv_kind kind);
+/* Dense: every FFN unit at every position, even of a routed model. */
+void runner_set_dense(runner *r, bool dense);
 void runner_set_limits(runner *r, int64_t max_tokens, volatile int *interrupt);
 /* Long runs report their progress through fn (NULL: no progress): every
  * ~200 ms once `after_ms` have passed, and once with done set when the run

@@ -23,6 +23,8 @@ typedef struct {
   int64_t tokens;        /* transformer tokens (compiled mode) */
   int64_t tool_calls;    /* externs the host called for the transformer */
   double ms;             /* wall time of the run */
+  const char *dense_why; /* a run was dense, and why (static text); NULL:
+                            every transformer run was routed */
   lang_error err;
 } form_result;
 
@@ -38,6 +40,7 @@ typedef struct session {
   void *warn_ctx;
   struct runner *run;    /* compiled programs (transformer and check modes) */
   bool brute;            /* use the brute-force KV cache instead of the hull */
+  bool dense;            /* run every FFN unit, even of a routed model */
   /* told of the progress of transformer runs longer than progress_after
    * ms (runner_set_progress); NULL: not told */
   void (*progress)(void *ctx, int64_t tokens, double seconds, bool done);

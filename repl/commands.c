@@ -24,6 +24,7 @@ static void cmd_schedule(shell *sh, const char *args);
 static void cmd_optimize(shell *sh, const char *args);
 static void cmd_ir(shell *sh, const char *args);
 static void cmd_time(shell *sh, const char *args);
+static void cmd_dense(shell *sh, const char *args);
 
 static const shell_command commands[] = {
   {"help", "[NAME]", "list the commands, or explain a command, form or builtin", cmd_help},
@@ -34,6 +35,7 @@ static const shell_command commands[] = {
   {"time", "EXPR", "run EXPR and show its compile time, run time, tokens and tokens/s", cmd_time},
   {"limit", "[NAME VALUE]", "show or set the limits on steps, depth, heap, memory and time", cmd_limit},
   {"mode", "[reference|transformer|check]", "show or set how forms run", cmd_mode},
+  {"dense", "[on|off]", "show or set dense runs: every FFN unit at every position (on), or the shared and running step's only (off: routed, the default)", cmd_dense},
   {"slots", "NAME [--all | --svg FILE]", "the residual slots of a procedure's model: which holds each of its values, and when", cmd_slots},
   {"schedule", "NAME", "per layer, the heads and FFN units of a procedure's model", cmd_schedule},
   {"optimize", "NAME [SECONDS]", "reschedule a procedure's model with the MILP (default 10 s)", cmd_optimize},
@@ -66,6 +68,7 @@ static const shell_option options[] = {
   {"--transformer", NULL, "compile every form and run it in the transformer (the default)"},
   {"--check", NULL, "run every form in both and report the first difference"},
   {"--kv", "hull|brute", "the attention KV cache: the O(log t) hull (default) or a linear scan"},
+  {"--dense", NULL, "run every FFN unit at every position, not only the running step's (routing off, for comparison)"},
   {"--milp", "SECONDS", "MILP scheduling time per procedure definition (default 1; 0: list schedule)"},
   {"--stats", NULL, "follow each result with its token or step count and time"},
   {"--no-stats", NULL, "do not show step counts and times (the default when not interactive)"},
@@ -379,6 +382,16 @@ static void cmd_time(shell *sh, const char *args) {
     return;
   }
   shell_time(sh, args);
+}
+
+static void cmd_dense(shell *sh, const char *args) {
+  if (!args[0]) shell_printf(sh, "%s\n", sh->s->dense ? "on" : "off (routed)");
+  else if (!strcmp(args, "on")) sh->s->dense = true;
+  else if (!strcmp(args, "off")) sh->s->dense = false;
+  else {
+    shell_message(sh, "usage: :dense [on | off]");
+    sh->nerrors++;
+  }
 }
 
 /* ---- dispatch ------------------------------------------------------- */

@@ -137,6 +137,10 @@ static bool row_zero(const double *row, int n) {
   return true;
 }
 
+/* The position features (engine.h), r = p mod POS_RING_N. */
+static const char *const pos_label[POS_NFEAT] = {"p", "r", "r^2", "r(p-1)",
+                                                 "r(p-2)"};
+
 static void list_embedding(isink *o, const mprog *p) {
   const model *m = p->m;
   int R = m->n_ranges;
@@ -161,7 +165,7 @@ static void list_embedding(isink *o, const mprog *p) {
         fmt_num(&b, fabs(w));
         sb_puts(&b, "\xc2\xb7");
       }
-      if (f >= 2 * R) sb_puts(&b, f - 2 * R == POS_P ? "p" : "p^2");
+      if (f >= 2 * R) sb_puts(&b, pos_label[f - 2 * R]);
       else sb_printf(&b, "%s%s", f % 2 ? "" : "is ", m->ranges[f / 2].role);
     }
     sb_putc(&b, '\n');
@@ -570,11 +574,10 @@ static void embedding_band(band *bd, const mprog *p) {
   for (int f = 0; f < 2 * R; f++)
     q->clab[f] = f % 2 ? concat(m->ranges[f / 2].role, " value")
                        : concat("is ", m->ranges[f / 2].role);
-  q = panel_add(bd, "position", "P_pos: p, p^2", d, POS_NFEAT, m->p_pos, POS_NFEAT, 1);
+  q = panel_add(bd, "position", "P_pos: p, r, r^2, r(p-1), r(p-2)", d, POS_NFEAT, m->p_pos, POS_NFEAT, 1);
   q->rlab = slot_labels(p, -1, true);
   q->clab = labels_new(POS_NFEAT);
-  q->clab[0] = xstrdup("p");
-  q->clab[1] = xstrdup("p^2");
+  for (int f = 0; f < POS_NFEAT; f++) q->clab[f] = xstrdup(pos_label[f]);
   q = panel_add(bd, "unembedding", "P_out: output features", d, 3 * R, m->p_out, 1,
                 (size_t)d);
   q->rlab = slot_labels(p, 2 * m->n_layers, false);

@@ -600,11 +600,14 @@ static void margins_head(void *ctx, int64_t pos, int layer, int head,
 static void embed(const model *m, int token, int64_t pos, double *x) {
   int r = model_token_range(m, token), nf = 2 * m->n_ranges;
   double v = (double)model_token_value(m, token);
-  double p = (double)pos, p2 = (double)pos * (double)pos;
+  double f[POS_NFEAT];
+  model_pos_features(pos, f);
   for (int i = 0; i < m->d_model; i++) {
     const double *in = m->p_in + (size_t)i * nf;
     const double *ps = m->p_pos + (size_t)i * POS_NFEAT;
-    x[i] = (in[2 * r] + v * in[2 * r + 1]) + (ps[POS_P] * p + ps[POS_P2] * p2);
+    double pf = ps[0] * f[0];
+    for (int k = 1; k < POS_NFEAT; k++) pf += ps[k] * f[k];
+    x[i] = (in[2 * r] + v * in[2 * r + 1]) + pf;
   }
 }
 

@@ -105,6 +105,8 @@ int main(int argc, char **argv) {
         goto done;
       }
       sh.s->brute = !strcmp(k, "brute");
+    } else if (!strcmp(a, "--dense")) {
+      sh.s->dense = true;
     } else if (!strcmp(a, "--milp")) {
       if (!seconds_arg(a, i + 1 < argc ? argv[++i] : NULL, 3600, &sh.s->milp_limit)) { status = 2; goto done; }
     } else if (!strcmp(a, "--stats")) {

@@ -151,20 +151,25 @@ void shell_free(shell *sh) {
 
 /* ---- running forms -------------------------------------------------- */
 
-/* "; 3 steps · 0.02 ms", after a value or on a line of its own. */
+/* "; 3 steps · 0.02 ms", after a value or on a line of its own; a
+ * transformer run that was not routed says so ("· dense (why)"). */
 static void print_stats(shell *sh, const form_result *r, const char *lead) {
   if (!sh->stats) return;
   const char *checked = sh->s->mode == MODE_CHECK ? "checked \xc2\xb7 " : "";
+  char dense[128] = "";
+  if (sh->s->mode != MODE_REFERENCE && r->dense_why)
+    snprintf(dense, sizeof dense, " \xc2\xb7 dense (%s)", r->dense_why);
   if (sh->s->mode == MODE_REFERENCE)
     shell_printf(sh, "%s; %lld step%s \xc2\xb7 %.2f ms", lead,
                  (long long)r->steps, r->steps == 1 ? "" : "s", r->ms);
   else if (r->tool_calls)
-    shell_printf(sh, "%s; %s%lld token%s \xc2\xb7 %lld tool call%s \xc2\xb7 %.2f ms",
+    shell_printf(sh, "%s; %s%lld token%s \xc2\xb7 %lld tool call%s%s \xc2\xb7 %.2f ms",
                  lead, checked, (long long)r->tokens, r->tokens == 1 ? "" : "s",
-                 (long long)r->tool_calls, r->tool_calls == 1 ? "" : "s", r->ms);
+                 (long long)r->tool_calls, r->tool_calls == 1 ? "" : "s", dense,
+                 r->ms);
   else
-    shell_printf(sh, "%s; %s%lld token%s \xc2\xb7 %.2f ms", lead, checked,
-                 (long long)r->tokens, r->tokens == 1 ? "" : "s", r->ms);
+    shell_printf(sh, "%s; %s%lld token%s%s \xc2\xb7 %.2f ms", lead, checked,
+                 (long long)r->tokens, r->tokens == 1 ? "" : "s", dense, r->ms);
 }
 
 /* "; compile 1.20 ms · run 0.31 ms · 42 tokens · 135484 tokens/s" */

@@ -300,7 +300,7 @@ def metadata():
           and len(meta["steps"]) == meta["npc"] and meta["prompt"]
           and meta["roles"] == [r["role"] for r in vocab]
           and any(s["label"] == "x" for s in meta["slot_map"])
-          and md["tvl.pos_features"] == "p,p2"
+          and md["tvl.pos_features"] == "p,r,r2,rm1,rm2" and md["tvl.pos_ring"] == "65536"
           and len(heads) == int(md["tvl.n_layers"])
           and all(h["tie"] in ("latest", "average") for l in heads for h in l)
           and len(json.loads(md["tvl.slot_names"])) == int(md["tvl.d_model"]))

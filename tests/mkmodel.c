@@ -202,7 +202,7 @@ static model *random_model(uint64_t seed) {
     m->p_in[mk_int(RM_IS0 + RM_NR, RM_P2 - 1) * nf + 2 * k + 1] = 1;
   }
   m->p_pos[RM_P * POS_NFEAT + POS_P] = 1;
-  m->p_pos[RM_P2 * POS_NFEAT + POS_P2] = 1;
+  m->p_pos[RM_P2 * POS_NFEAT + POS_RING2] = 1;
   for (int l = 0; l < RM_LAYERS; l++) {
     int dv[RM_HEADS];
     for (int h = 0; h < RM_HEADS; h++) dv[h] = mk_int(1, 3);

@@ -4,7 +4,7 @@
  * form, in two sessions in lockstep, as a script runs (the names it
  * defines known up front):
  *  1. the reference evaluator;
- *  2. the transformer with the hull KV cache.  Each form is either
+ *  2. the transformer with the hull KV cache, routed.  Each form is either
  *     - refused: the transformer cannot compile it (mixed kinds, a
  *       non-constant exponent, ...).  Counted by reason, not a failure;
  *       the form then runs in the evaluator in that session too, so both
@@ -15,7 +15,8 @@
  *       evaluator's, counts by the kind it names).  Anything else is a
  *       wrong answer and fails the program;
  *  3. when the hull run made at most BRUTE_MAX_TOKENS tokens, the
- *     transformer with the brute-force KV cache, which must agree with
+ *     transformer with the brute-force KV cache and dense (every FFN unit
+ *     at every position: the plain pass), which must agree with
  *     the hull exactly (text, values, errors, tokens), form by form;
  *  4. every CHECK_EVERY-th program, in check mode (--check), which must
  *     report a difference for exactly the forms found refused or wrong
@@ -118,6 +119,8 @@ static session *open_session(run_mode m, bool brute, strbuf *out) {
   s->mode = m;
   s->milp_limit = milp_secs;
   s->brute = brute;
+  s->dense = brute;   /* the plain pass (brute cache, every FFN unit) against
+                         the fast one (hull, routed) */
   s->w->out = capture;
   s->w->out_ctx = out;
   s->w->lim.max_depth = DEPTH_LIMIT;

@@ -72,7 +72,8 @@ static void dense_embed(dense_run *d, int token) {
   const model *m = d->m;
   int nf = 2 * m->n_ranges, r = model_token_range(m, token);
   double v = (double)model_token_value(m, token);
-  double p = (double)d->pos, p2 = p * p;
+  double pf[POS_NFEAT];
+  model_pos_features(d->pos, pf);
   for (int i = 0; i < m->d_model; i++) {
     double s = 0.0;
     for (int f = 0; f < nf; f++) {
@@ -80,8 +81,7 @@ static void dense_embed(dense_run *d, int token) {
       s += F * m->p_in[i * nf + f];
     }
     double ps = 0.0;
-    ps += m->p_pos[i * POS_NFEAT + POS_P] * p;
-    ps += m->p_pos[i * POS_NFEAT + POS_P2] * p2;
+    for (int k = 0; k < POS_NFEAT; k++) ps += m->p_pos[i * POS_NFEAT + k] * pf[k];
     d->x[i] = s + ps;
   }
 }
@@ -583,7 +583,7 @@ static bool same_model(const model *a, const model *b) {
       return false;
   }
   if (memcmp(a->p_in, b->p_in, d * 2 * R * 8) ||
-      memcmp(a->p_pos, b->p_pos, d * 2 * 8) ||
+      memcmp(a->p_pos, b->p_pos, d * POS_NFEAT * 8) ||
       memcmp(a->p_out, b->p_out, 3 * R * d * 8))
     return false;
   for (int l = 0; l < a->n_layers; l++) {
@@ -784,8 +784,115 @@ static void test_files(void) {
   model_free(m);
 }
 
+/* ---- routing ------------------------------------------------------------
+ *
+ * A model whose router is the token's value v (0..3): layer 0 builds the
+ * thermometer T_k = [v >= k] (k = 0..4), layer 1 has one unit per expert s,
+ * gate T_s - T_{s+1} (1 exactly when v == s, else 0), writing 10 (s + 1)
+ * into OUT, plus a shared unit adding 1; the output emits VAL OUT.  With
+ * `lie`, expert 0's unit is replaced by one whose gate (1) is positive
+ * whatever v is, but still recorded as expert 0's: the routed run must
+ * then differ from the dense one (the exec trusts the recorded proof, and
+ * this shows the comparison can fail). */
+enum { RT_ONE, RT_V, RT_T0, RT_OUT = RT_T0 + 5, RT_D };
+
+static model *routed_model(bool holds, bool lie) {
+  vocab_range r[1] = {{"VAL", 0, 64, 0, false}};
+  model *m = model_new(RT_D, 2, r, 1);
+  m->p_in[RT_ONE * 2 + 0] = 1;
+  m->p_in[RT_V * 2 + 1] = 1;
+  model_layer_alloc(m, 0, 0, NULL, 10);
+  model_layer_alloc(m, 1, 0, NULL, 5);
+  model_layer *l0 = &m->layers[0], *l1 = &m->layers[1];
+  for (int k = 0; k < 5; k++) {
+    /* relu(v - k + 1) - relu(v - k) into T_k */
+    l0->w_gate[(2 * k) * RT_D + RT_V] = 1;
+    l0->w_gate[(2 * k) * RT_D + RT_ONE] = 1 - k;
+    l0->w_up[(2 * k) * RT_D + RT_ONE] = 1;
+    l0->w_down[(RT_T0 + k) * 10 + 2 * k] = 1;
+    l0->w_gate[(2 * k + 1) * RT_D + RT_V] = 1;
+    l0->w_gate[(2 * k + 1) * RT_D + RT_ONE] = -k;
+    l0->w_up[(2 * k + 1) * RT_D + RT_ONE] = 1;
+    l0->w_down[(RT_T0 + k) * 10 + 2 * k + 1] = -1;
+  }
+  for (int s = 0; s < 4; s++) {
+    l1->w_gate[s * RT_D + RT_T0 + s] = 1;
+    l1->w_gate[s * RT_D + RT_T0 + s + 1] = -1;
+    l1->w_up[s * RT_D + RT_ONE] = 10 * (s + 1);
+    l1->w_down[RT_OUT * 5 + s] = 1;
+  }
+  if (lie) {
+    l1->w_gate[0 * RT_D + RT_T0] = 0;
+    l1->w_gate[0 * RT_D + RT_T0 + 1] = 0;
+    l1->w_gate[0 * RT_D + RT_ONE] = 1;
+  }
+  l1->w_gate[4 * RT_D + RT_ONE] = 1;   /* shared */
+  l1->w_up[4 * RT_D + RT_ONE] = 1;
+  l1->w_down[RT_OUT * 5 + 4] = 1;
+  /* VAL v: logit 2 v OUT - v^2 */
+  m->p_out[1 * RT_D + RT_OUT] = 2;
+  m->p_out[2 * RT_D + RT_ONE] = -1;
+  model_routing *rt = model_routing_new(m, 1);
+  rt->holds = holds;
+  snprintf(rt->routers[0].name, sizeof rt->routers[0].name, "v");
+  rt->routers[0].layer = 1;
+  rt->routers[0].n_experts = 4;
+  rt->routers[0].w[RT_V] = 1;
+  for (int s = 0; s < 4; s++) {
+    l1->ffn_route[2 * s] = 0;
+    l1->ffn_route[2 * s + 1] = s;
+  }
+  return m;
+}
+
+/* The tokens of prompt 0,1,2,3,5 (5: no expert) pushed one by one. */
+static void routed_tokens(const model *m, bool dense, int *out, bool *routed,
+                          int64_t *units) {
+  exec *e = exec_new(m, KV_HULL);
+  exec_set_dense(e, dense);
+  *routed = exec_routed(e, NULL);
+  const int prompt[5] = {0, 1, 2, 3, 5};
+  for (int i = 0; i < 5; i++)
+    if (!exec_push(e, prompt[i], &out[i])) out[i] = -1;
+  *units = exec_units_evaluated(e);
+  exec_free(e);
+}
+
+static void test_routing(void) {
+  int a[5], b[5];
+  bool ra, rb;
+  int64_t ua, ub;
+  model *m = routed_model(true, false);
+  char err[256];
+  tap_ok(model_validate(m, err, sizeof err), "a routed model validates");
+  routed_tokens(m, false, a, &ra, &ua);
+  routed_tokens(m, true, b, &rb, &ub);
+  tap_ok(ra && !rb, "a model whose proof holds is routed, and dense on request");
+  tap_ok(!memcmp(a, b, sizeof a) && a[0] == 11 && a[3] == 41 && a[4] == 1,
+         "routed and dense give the same tokens (%d %d %d %d %d)", a[0], a[1],
+         a[2], a[3], a[4]);
+  tap_ok(ua == 5 * 10 + 4 * 1 + 5 * 1 && ub == 5 * 15,
+         "routed: the shared units and one expert's (%lld units), dense: all "
+         "(%lld)", (long long)ua, (long long)ub);
+  m->layers[1].ffn_route[2 * 3 + 1] = 4;
+  tap_ok(!model_validate(m, err, sizeof err), "an expert beyond the router's "
+         "count is invalid: %s", err);
+  model_free(m);
+  m = routed_model(false, false);
+  routed_tokens(m, false, a, &ra, &ua);
+  tap_ok(!ra, "a model whose proof does not hold runs dense");
+  model_free(m);
+  m = routed_model(true, true);
+  routed_tokens(m, false, a, &ra, &ua);
+  routed_tokens(m, true, b, &rb, &ub);
+  tap_ok(memcmp(a, b, sizeof a) != 0, "a false proof shows: routed %d, dense %d "
+         "at position 1", a[1], b[1]);
+  model_free(m);
+}
+
 int main(void) {
   test_lookup();
+  test_routing();
   test_observer();
   test_dense_agreement();
   test_argmax();

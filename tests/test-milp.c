@@ -87,7 +87,7 @@ static int prev_head(gate_graph *gg, const char *name, int p, int p2, const gfor
 static void with_heads(gate_graph *gg) {
   gg_init(gg, 1);
   int p = gg_input(gg, IN_POS, "p", 0, 100);
-  int p2 = gg_input(gg, IN_POS2, "p2", 0, 10000);
+  int p2 = gg_input(gg, IN_RING2, "p2", 0, 10000); /* r^2 == p^2 here */
   int x = gg_input(gg, IN_TOKEN, "x", -50, 50);
   gform v3[3] = {g1(gg, x), gf_scale(gg, g1(gg, x), 2), gf_addk(gg, g1(gg, x), 5)};
   int h1 = prev_head(gg, "h1", p, p2, v3, 3, -100, 100);

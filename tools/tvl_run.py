@@ -208,13 +208,24 @@ class Layer:
         return x
 
 
+def pos_features(p, ring):
+    """posfeat(p): p, its place r on the ring, r^2, and the places of p-1
+    and p-2 (p-d itself while p < d): docs/model-format.md."""
+    r = p % ring
+    back = [float(p - d) if p < d else float((p - d) % ring) for d in (1, 2)]
+    return [float(p), float(r), float(r) * float(r)] + back
+
+
 class Model:
     def __init__(self, path, capacity=1024):
         meta, t = load(path)
         if meta.get("tvl.format") != "1":
             raise ModelError("not a tvl model file (tvl.format)")
-        if meta.get("tvl.pos_features") != "p,p2":
+        if meta.get("tvl.pos_features") != "p,r,r2,rm1,rm2":
             raise ModelError("unknown position features")
+        self.ring = int(meta.get("tvl.pos_ring", "0"))
+        if self.ring < 3:
+            raise ModelError("tvl.pos_ring is missing or too small")
         self.meta = meta
         self.vocab = json.loads(meta["tvl.vocab"])
         self.p_in = t["tok_embed.proj"]
@@ -232,8 +243,10 @@ class Model:
     def embed(self, token):
         r, v = self.role[token], self.value[token]
         tok = self.p_in[:, 2 * r] + v * self.p_in[:, 2 * r + 1]
-        p = float(self.pos)
-        pos = self.p_pos[:, 0] * p + self.p_pos[:, 1] * (p * p)
+        feats = pos_features(self.pos, self.ring)
+        pos = self.p_pos[:, 0] * feats[0]
+        for k in range(1, len(feats)):
+            pos = pos + self.p_pos[:, k] * feats[k]
         return tok + pos
 
     def logits(self, x):

@@ -24,7 +24,13 @@
  *
  * Residual stream x has d_model slots.  Position p (0-based) starts as
  *   x = E[token] + P_pos . posfeat(p)
- * where posfeat(p) = (p, p^2) (POS_P, POS_P2).
+ * where posfeat(p) = (p, r, r^2, r1, r2) (POS_P .. POS_RING_M2, see
+ * model_pos_features): r = p mod POS_RING_N is the position on a ring of
+ * POS_RING_N places, and rd the ring place of p - d (p - d itself, negative,
+ * when p < d).  Keys built from the ring features stay bounded however
+ * long the trace, so no score nears 2^53 (docs/trace-format.md); p itself
+ * is only ever a value, exact below 2^53.  A push at position POS_MAX or
+ * later is an error.
  *
  * Vocabulary: token ids are grouped in ranges; each range has a role
  * (a name such as "VAL" or "JUMP"), a first id, a count and value0, and
@@ -60,7 +66,9 @@
  * next token is the argmax; ties go to the lowest token id.
  * ===================================================================== */
 
-enum { POS_P, POS_P2, POS_NFEAT };
+enum { POS_P, POS_RING, POS_RING2, POS_RING_M1, POS_RING_M2, POS_NFEAT };
+#define POS_RING_N 65536
+#define POS_MAX ((int64_t)1 << 40)
 
 #define KEY_MAX_X ((int64_t)1 << 31)
 #define KEY_MAX_Y ((int64_t)1 << 62)
@@ -98,7 +106,36 @@ typedef struct {
   double *w_gate;     /* n_ffn x d */
   double *w_up;       /* n_ffn x d */
   double *w_down;     /* d x n_ffn */
+  int32_t *ffn_route; /* 2 n_ffn: (router, expert) of each unit, router -1
+                         for a shared unit; NULL when the model has no
+                         routing */
 } model_layer;
+
+/* Routing: a mixture of experts whose router is the program counter
+ * (docs/model-format.md).  Router r is the linear form w . x of the
+ * residual entering layer `layer`'s FFN, an integer; it selects expert
+ * w . x, or none when that is outside [0, n_experts).  A unit owned by
+ * (r, s) contributes exactly nothing to the residual at a position where
+ * router r does not select s: the compiler proved it from interval bounds
+ * (its gate is non-positive there) and says so in `holds`.  An exec
+ * routes only a model whose proof holds, and then evaluates per position
+ * the shared units and the selected experts' units only; its tokens are
+ * the dense pass's. */
+enum { ROUTE_MAX = 2 };
+
+typedef struct {
+  char name[16];      /* "cur": the step whose token comes next, "own" */
+  int layer;
+  int n_experts;
+  double *w;          /* d */
+} model_router;
+
+typedef struct {
+  bool holds;         /* the proof's outcome */
+  char why[96];       /* what the proof says (when it fails: why) */
+  int n_routers;
+  model_router routers[ROUTE_MAX];
+} model_routing;
 
 typedef struct model {
   int d_model;
@@ -110,6 +147,7 @@ typedef struct model {
   double *p_pos;      /* d x POS_NFEAT */
   double *p_out;      /* (3 n_ranges) x d */
   model_layer *layers;
+  model_routing *routing; /* NULL: a dense model */
   char **slot_names;  /* d strings or NULL; names for inspection/export */
   char *meta_json;    /* free-form JSON object kept in the file, or NULL */
 } model;
@@ -121,9 +159,16 @@ model *model_new(int d_model, int n_layers, const vocab_range *ranges,
 void model_layer_alloc(model *m, int layer, int n_heads, const int *dv,
                        int n_ffn);
 void model_free(model *m);
+/* Gives the model routing with n routers (w zeroed) and a ffn_route
+ * table of shared units in every layer (call after model_layer_alloc). */
+model_routing *model_routing_new(model *m, int n_routers);
 /* Shape and sanity checks (ranges tile the vocabulary, slots in range...);
  * false with a message in err. */
 bool model_validate(const model *m, char *err, size_t errlen);
+/* posfeat(p), the analytic position features (p < POS_MAX). */
+void model_pos_features(int64_t p, double f[POS_NFEAT]);
+/* The names of the features, as tvl.pos_features lists them. */
+extern const char *const model_pos_feature_names[POS_NFEAT];
 /* Token id <-> (range, value). */
 int model_token(const model *m, int range, int64_t value); /* -1 if none */
 int model_token_range(const model *m, int token);          /* -1 if none */
@@ -186,6 +231,14 @@ typedef struct {
 } exec_observer;
 
 exec *exec_new(const model *m, kv_kind kind);
+/* Dense: every unit at every position even when the model is routed (for
+ * comparison).  Call before the first push. */
+void exec_set_dense(exec *e, bool dense);
+/* Whether pushes are routed, and if not, why not ("dense on request",
+ * "no routing in the model", "the routing proof does not hold: ..."). */
+bool exec_routed(const exec *e, const char **why);
+/* Units evaluated (a gate computed) over all pushes so far. */
+int64_t exec_units_evaluated(const exec *e);
 void exec_free(exec *e);
 void exec_set_observer(exec *e, const exec_observer *o);
 /* Appends `token` at the next position and runs the forward pass; *next

@@ -59,6 +59,13 @@ typedef struct {
   csc wo;           /* vcat -> attention output (d) */
   csc ffn_in;       /* x -> [gate; up] */
   csc ffn_down;     /* h -> d */
+  /* routed: the shared units, each router's units by expert (CSR), both
+   * in increasing unit order, and w_down by unit */
+  int n_shared;
+  int *shared;
+  int *own_start[ROUTE_MAX];
+  int *own_units[ROUTE_MAX];
+  csc down_t;
 } layer_exec;
 
 struct exec {
@@ -69,6 +76,16 @@ struct exec {
   double *x, *proj, *vcat, *attn, *gu, *h, *z, *val;
   int max_proj, max_vcat, max_ffn;
   int64_t pos;
+  /* routing */
+  bool routed;          /* pushes run the routed FFN */
+  const char *route_why;
+  csc routers[ROUTE_MAX];
+  int64_t sel[ROUTE_MAX]; /* this position's expert per router, -1 none */
+  double *acc;          /* d: the routed FFN's output, touched rows only */
+  char *mark;
+  int *touched;
+  int n_touched;
+  int64_t units_eval;
   bool failed;
   exec_observer obs;
   bool has_obs;
@@ -247,6 +264,82 @@ static void layer_build(exec *e, layer_exec *le, const model_layer *ml) {
   if (n > e->max_ffn) e->max_ffn = n;
 }
 
+/* The routed form of a layer's FFN: shared units, units by expert, and
+ * w_down transposed (a unit's output rows). */
+static void layer_route_build(exec *e, layer_exec *le, const model_layer *ml) {
+  const model_routing *rt = e->m->routing;
+  int n = ml->n_ffn, d = e->m->d_model;
+  le->shared = xmalloc(((size_t)n + 1) * sizeof *le->shared);
+  for (int j = 0; j < n; j++)
+    if (ml->ffn_route[2 * j] < 0) le->shared[le->n_shared++] = j;
+  for (int r = 0; r < rt->n_routers; r++) {
+    int ne = rt->routers[r].n_experts;
+    int *st = xcalloc((size_t)ne + 2, sizeof *st);
+    for (int j = 0; j < n; j++)
+      if (ml->ffn_route[2 * j] == r) st[ml->ffn_route[2 * j + 1] + 1]++;
+    for (int k = 0; k < ne; k++) st[k + 1] += st[k];
+    int *units = xmalloc(((size_t)st[ne] + 1) * sizeof *units);
+    int *fill = xmalloc(((size_t)ne + 1) * sizeof *fill);
+    memcpy(fill, st, ((size_t)ne + 1) * sizeof *fill);
+    for (int j = 0; j < n; j++)
+      if (ml->ffn_route[2 * j] == r) units[fill[ml->ffn_route[2 * j + 1]]++] = j;
+    free(fill);
+    le->own_start[r] = st;
+    le->own_units[r] = units;
+  }
+  triplets t = {0};
+  for (int i = 0; i < d; i++)
+    for (int j = 0; j < n; j++) {
+      double w = ml->w_down[(size_t)i * n + j];
+      if (w == 0.0) continue;
+      VEC_PUSH(t.r, j);
+      VEC_PUSH(t.c, i);
+      VEC_PUSH(t.w, w);
+    }
+  csc_build(&le->down_t, &t, n, d);
+}
+
+/* Routes when the model carries routing whose proof holds. */
+static void routing_build(exec *e) {
+  const model *m = e->m;
+  const model_routing *rt = m->routing;
+  for (int r = 0; r < ROUTE_MAX; r++) e->sel[r] = -1;
+  if (!rt) {
+    e->route_why = "the model has no routing";
+    return;
+  }
+  if (!rt->holds) {
+    e->route_why = "the model's routing proof does not hold";
+    return;
+  }
+  int d = m->d_model;
+  for (int r = 0; r < rt->n_routers; r++) {
+    triplets t = {0};
+    trip_add(&t, rt->routers[r].w, 1, d, 0);
+    csc_build(&e->routers[r], &t, 1, d);
+  }
+  for (int l = 0; l < m->n_layers; l++)
+    layer_route_build(e, &e->layers[l], &m->layers[l]);
+  e->acc = xcalloc((size_t)d + 1, sizeof *e->acc);
+  e->mark = xcalloc((size_t)d + 1, 1);
+  e->touched = xmalloc(((size_t)d + 1) * sizeof *e->touched);
+  e->routed = true;
+  e->route_why = "routed";
+}
+
+void exec_set_dense(exec *e, bool dense) {
+  if (!e || !e->acc) return;
+  e->routed = !dense;
+  e->route_why = dense ? "on request" : "routed";
+}
+
+bool exec_routed(const exec *e, const char **why) {
+  if (why) *why = e->route_why ? e->route_why : "the model is invalid";
+  return e->routed;
+}
+
+int64_t exec_units_evaluated(const exec *e) { return e->units_eval; }
+
 exec *exec_new(const model *m, kv_kind kind) {
   exec *e = xcalloc(1, sizeof *e);
   e->m = m;
@@ -264,6 +357,7 @@ exec *exec_new(const model *m, kv_kind kind) {
   triplets t = {0};
   trip_add(&t, m->p_out, 3 * m->n_ranges, d, 0);
   csc_build(&e->out, &t, 3 * m->n_ranges, d);
+  routing_build(e);
   e->x = xcalloc((size_t)d, sizeof *e->x);
   e->attn = xcalloc((size_t)d, sizeof *e->attn);
   e->proj = xcalloc((size_t)e->max_proj + 1, sizeof *e->proj);
@@ -287,7 +381,17 @@ void exec_free(exec *e) {
     csc_free(&le->wo);
     csc_free(&le->ffn_in);
     csc_free(&le->ffn_down);
+    free(le->shared);
+    for (int r = 0; r < ROUTE_MAX; r++) {
+      free(le->own_start[r]);
+      free(le->own_units[r]);
+    }
+    csc_free(&le->down_t);
   }
+  for (int r = 0; r < ROUTE_MAX; r++) csc_free(&e->routers[r]);
+  free(e->acc);
+  free(e->mark);
+  free(e->touched);
   free(e->layers);
   csc_free(&e->out);
   free(e->x);
@@ -372,17 +476,19 @@ static bool check_finite(exec *e, const double *v, int n, const char *what,
 
 /* ---- the forward pass ------------------------------------------------------ */
 
-/* x = E[token] + P_pos (p, p^2), each sum in feature order. */
+/* x = E[token] + P_pos posfeat(p), each sum in feature order. */
 static void embed(exec *e, int token) {
   const model *m = e->m;
   int r = model_token_range(m, token), nf = 2 * m->n_ranges;
   double v = (double)model_token_value(m, token);
-  double p = (double)e->pos, p2 = (double)e->pos * (double)e->pos;
+  double f[POS_NFEAT];
+  model_pos_features(e->pos, f);
   for (int i = 0; i < m->d_model; i++) {
     const double *in = m->p_in + (size_t)i * nf;
     const double *ps = m->p_pos + (size_t)i * POS_NFEAT;
     double tok = in[2 * r] + v * in[2 * r + 1];
-    double pos = ps[POS_P] * p + ps[POS_P2] * p2;
+    double pos = ps[0] * f[0];
+    for (int k = 1; k < POS_NFEAT; k++) pos += ps[k] * f[k];
     e->x[i] = tok + pos;
   }
 }
@@ -449,6 +555,89 @@ static bool add_rows(exec *e, const csc *m, const char *what, int l) {
   return true;
 }
 
+/* The routers read before layer l's FFN: each an integer, selecting an
+ * expert or none. */
+static bool read_routers(exec *e, int l) {
+  const model_routing *rt = e->m->routing;
+  for (int r = 0; r < rt->n_routers; r++) {
+    if (rt->routers[r].layer != l) continue;
+    double v = 0;
+    const csc *w = &e->routers[r];
+    for (int k = w->start[0]; k < w->start[1]; k++) v += w->w[k] * e->x[w->row[k]];
+    if (!isfinite(v) || v != floor(v))
+      return fail(e, "router %s reads %.17g, not an integer, at position %"
+                  PRId64, rt->routers[r].name, v, e->pos);
+    e->sel[r] = v >= 0 && v < rt->routers[r].n_experts ? (int64_t)v : -1;
+  }
+  return true;
+}
+
+/* One unit: h = relu(gate) * up, its output rows accumulated in acc (each
+ * row's terms in increasing unit order, as the dense product sums them). */
+static bool routed_unit(exec *e, const layer_exec *le, int j, int l) {
+  const csc *fi = &le->ffn_in;
+  int n = le->n_ffn;
+  double g = 0;
+  for (int k = fi->start[j]; k < fi->start[j + 1]; k++) g += fi->w[k] * e->x[fi->row[k]];
+  if (!(g > 0.0)) return true;
+  double u = 0;
+  for (int k = fi->start[n + j]; k < fi->start[n + j + 1]; k++) u += fi->w[k] * e->x[fi->row[k]];
+  double h = g * u;
+  if (!isfinite(h))
+    return fail(e, "layer %d: FFN hidden slot %d is not finite (%g) at position "
+                "%" PRId64, l, j, h, e->pos);
+  const csc *dt = &le->down_t;
+  for (int k = dt->start[j]; k < dt->start[j + 1]; k++) {
+    int i = dt->row[k];
+    e->acc[i] += dt->w[k] * h;
+    if (!e->mark[i]) {
+      e->mark[i] = 1;
+      e->touched[e->n_touched++] = i;
+    }
+  }
+  return true;
+}
+
+/* The routed FFN: the shared units and the selected experts' units, in
+ * increasing unit order; every other unit is proven to give exactly 0
+ * (model_routing), so the rows it would touch change by nothing.  Only
+ * the rows some evaluated unit writes are updated. */
+static bool run_ffn_routed(exec *e, int l, layer_exec *le) {
+  const model_routing *rt = e->m->routing;
+  const int *list[1 + ROUTE_MAX];
+  int len[1 + ROUTE_MAX], at[1 + ROUTE_MAX], nl = 0;
+  list[nl] = le->shared;
+  len[nl++] = le->n_shared;
+  for (int r = 0; r < rt->n_routers; r++) {
+    int64_t s = e->sel[r];
+    if (s < 0) continue;
+    list[nl] = le->own_units[r] + le->own_start[r][s];
+    len[nl++] = le->own_start[r][s + 1] - le->own_start[r][s];
+  }
+  for (int k = 0; k < nl; k++) at[k] = 0;
+  e->n_touched = 0;
+  for (;;) {
+    int best = -1;
+    for (int k = 0; k < nl; k++)
+      if (at[k] < len[k] && (best < 0 || list[k][at[k]] < list[best][at[best]]))
+        best = k;
+    if (best < 0) break;
+    int j = list[best][at[best]++];
+    e->units_eval++;
+    if (!routed_unit(e, le, j, l)) return false;
+  }
+  for (int t = 0; t < e->n_touched; t++) {
+    int i = e->touched[t];
+    e->x[i] += e->acc[i];
+    e->acc[i] = 0;
+    e->mark[i] = 0;
+    if (!isfinite(e->x[i]))
+      return fail(e, "layer %d: after the FFN, residual slot %d is not finite "
+                  "(%g) at position %" PRId64, l, i, e->x[i], e->pos);
+  }
+  return true;
+}
+
 static bool run_layer(exec *e, int l) {
   layer_exec *le = &e->layers[l];
   if (le->n_heads) {
@@ -457,7 +646,11 @@ static bool run_layer(exec *e, int l) {
     csc_mv_used(&le->wo, e->vcat, e->attn);
     if (!add_rows(e, &le->wo, "after attention, residual", l)) return false;
   }
-  if (le->n_ffn) {
+  if (e->routed) {
+    if (!read_routers(e, l)) return false;
+    if (le->n_ffn && !run_ffn_routed(e, l, le)) return false;
+  } else if (le->n_ffn) {
+    e->units_eval += le->n_ffn;
     int n = le->n_ffn;
     /* h = relu(gate) * up: an up row is computed only where its gate is
      * positive, since h is exactly 0 elsewhere (every value is finite) */
@@ -625,6 +818,9 @@ bool exec_push(exec *e, int token, int *next) {
   if (token < 0 || token >= m->vocab_size)
     return fail(e, "token %d is not in the vocabulary (0..%d) at position %"
                 PRId64, token, m->vocab_size - 1, e->pos);
+  if (e->pos >= POS_MAX)
+    return fail(e, "position %" PRId64 " is beyond the engine's limit "
+                "(2^40 tokens)", e->pos);
   embed(e, token);
   if (!check_finite(e, e->x, m->d_model, "embedding, residual", 0))
     return false;

@@ -63,6 +63,7 @@ static void layer_clear(model_layer *l) {
   free(l->w_gate);
   free(l->w_up);
   free(l->w_down);
+  free(l->ffn_route);
   memset(l, 0, sizeof *l);
 }
 
@@ -100,12 +101,37 @@ void model_free(model *m) {
     for (int i = 0; i < m->d_model; i++) free(m->slot_names[i]);
     free(m->slot_names);
   }
+  if (m->routing)
+    for (int r = 0; r < ROUTE_MAX; r++) free(m->routing->routers[r].w);
+  free(m->routing);
   free(m->meta_json);
   free(m->ranges);
   free(m->p_in);
   free(m->p_pos);
   free(m->p_out);
   free(m);
+}
+
+model_routing *model_routing_new(model *m, int n_routers) {
+  if (!m || n_routers < 0 || n_routers > ROUTE_MAX) return NULL;
+  if (m->routing)
+    for (int r = 0; r < ROUTE_MAX; r++) free(m->routing->routers[r].w);
+  free(m->routing);
+  model_routing *rt = xcalloc(1, sizeof *rt);
+  rt->n_routers = n_routers;
+  for (int r = 0; r < n_routers; r++)
+    rt->routers[r].w = zeros((size_t)m->d_model);
+  for (int l = 0; l < m->n_layers; l++) {
+    model_layer *ly = &m->layers[l];
+    free(ly->ffn_route);
+    ly->ffn_route = xmalloc(2 * (size_t)ly->n_ffn * sizeof *ly->ffn_route + 1);
+    for (int j = 0; j < ly->n_ffn; j++) {
+      ly->ffn_route[2 * j] = -1;
+      ly->ffn_route[2 * j + 1] = 0;
+    }
+  }
+  m->routing = rt;
+  return rt;
 }
 
 /* ---- validation ------------------------------------------------------ */
@@ -223,6 +249,40 @@ static bool layer_ok(const model *m, int l, char *err, size_t errlen) {
   return matrix_ok(ly->w_down, n, what, err, errlen);
 }
 
+/* Routers in range, finite; every unit's owner a router and an expert it
+ * can select, in a layer that comes no earlier than the router. */
+static bool routing_ok(const model *m, char *err, size_t errlen) {
+  const model_routing *rt = m->routing;
+  if (!rt) return true;
+  if (rt->n_routers < 0 || rt->n_routers > ROUTE_MAX)
+    return fail(err, errlen, "bad router count %d", rt->n_routers);
+  for (int r = 0; r < rt->n_routers; r++) {
+    const model_router *ro = &rt->routers[r];
+    if (ro->layer < 0 || ro->layer >= m->n_layers || ro->n_experts < 0 ||
+        ro->n_experts > (1 << 24))
+      return fail(err, errlen, "router %d: bad layer %d or expert count %d",
+                  r, ro->layer, ro->n_experts);
+    if (!matrix_ok(ro->w, (size_t)m->d_model, "router", err, errlen))
+      return false;
+  }
+  for (int l = 0; l < m->n_layers; l++) {
+    const model_layer *ly = &m->layers[l];
+    if (!ly->ffn_route) {
+      if (ly->n_ffn) return fail(err, errlen, "layer %d has no routes", l);
+      continue;
+    }
+    for (int j = 0; j < ly->n_ffn; j++) {
+      int r = ly->ffn_route[2 * j], s = ly->ffn_route[2 * j + 1];
+      if (r == -1) continue;
+      if (r < 0 || r >= rt->n_routers || s < 0 ||
+          s >= rt->routers[r].n_experts || l < rt->routers[r].layer)
+        return fail(err, errlen, "layer %d unit %d: bad route (%d, %d)", l,
+                    j, r, s);
+    }
+  }
+  return true;
+}
+
 bool model_validate(const model *m, char *err, size_t errlen) {
   if (!m) return fail(err, errlen, "no model");
   if (m->d_model < 1 || m->d_model > MODEL_MAX_D)
@@ -243,10 +303,30 @@ bool model_validate(const model *m, char *err, size_t errlen) {
     for (int i = 0; i < m->d_model; i++)
       if (!m->slot_names[i])
         return fail(err, errlen, "slot %d has no name", i);
-  return true;
+  return routing_ok(m, err, errlen);
 }
 
 /* ---- tokens ---------------------------------------------------------- */
+
+const char *const model_pos_feature_names[POS_NFEAT] = {"p", "r", "r2", "rm1",
+                                                       "rm2"};
+
+/* The ring place of p - d: (p - d) mod POS_RING_N, or p - d itself before
+ * the trace is d long (a query below every key, as the plain (p, p^2)
+ * features gave). */
+static double ring_back(int64_t p, int d) {
+  if (p < d) return (double)(p - d);
+  return (double)((p - d) % POS_RING_N);
+}
+
+void model_pos_features(int64_t p, double f[POS_NFEAT]) {
+  double r = (double)(p % POS_RING_N);
+  f[POS_P] = (double)p;
+  f[POS_RING] = r;
+  f[POS_RING2] = r * r;
+  f[POS_RING_M1] = ring_back(p, 1);
+  f[POS_RING_M2] = ring_back(p, 2);
+}
 
 int model_token(const model *m, int range, int64_t value) {
   if (!m || range < 0 || range >= m->n_ranges) return -1;

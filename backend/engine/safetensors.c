@@ -14,6 +14,9 @@
 
 #include "backend/engine/engine.h"
 
+/* tvl.pos_features: the names of posfeat(p), in order (engine.h). */
+#define POS_FEATURES "p,r,r2,rm1,rm2"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -456,7 +459,10 @@ static void build_metadata(strbuf *h, const model *m) {
   sb_clear(&v);
   meta_heads(&v, m);
   meta_pair(h, "tvl.heads", v.s, &first);
-  meta_pair(h, "tvl.pos_features", "p,p2", &first);
+  meta_pair(h, "tvl.pos_features", POS_FEATURES, &first);
+  sb_clear(&v);
+  sb_printf(&v, "%d", POS_RING_N);
+  meta_pair(h, "tvl.pos_ring", v.s, &first);
   if (m->slot_names) {
     sb_clear(&v);
     sb_putc(&v, '[');
@@ -762,9 +768,15 @@ static bool parse_shape(loader *L, arena *a, const jval *meta, shape_info *s) {
     return fail(L->err, L->errlen, "metadata tvl.format must be \"1\" (not a "
                 "tvl model file?)");
   const char *pf = meta_str(meta, "tvl.pos_features");
-  if (!pf || strcmp(pf, "p,p2"))
+  if (!pf || strcmp(pf, POS_FEATURES))
     return fail(L->err, L->errlen, "metadata tvl.pos_features must be "
-                "\"p,p2\"");
+                "\"" POS_FEATURES "\" (a model of an older tvl?)");
+  const char *ring = meta_str(meta, "tvl.pos_ring");
+  char want[24];
+  snprintf(want, sizeof want, "%d", POS_RING_N);
+  if (!ring || strcmp(ring, want))
+    return fail(L->err, L->errlen, "metadata tvl.pos_ring must be \"%s\"",
+                want);
   if (!meta_int(L, meta, "tvl.d_model", 1, 1 << 20, &s->d) ||
       !meta_int(L, meta, "tvl.n_layers", 0, 1 << 12, &s->n_layers) ||
       !parse_vocab(L, a, meta, s))
