@@ -6,10 +6,14 @@
  * forms), the tokens generated, tokens per statement, the wall time of the
  * whole script (reading, compiling and running) and its CPU time (which
  * a busy machine inflates less), the run time (the forward passes and
- * decoding alone, wall clock) and tokens per second of run time; then the
- * totals and the average tokens per statement over all of them (the
- * target: at most 2).  Each program's output is compared with its
- * NAME.expected when that file exists.
+ * decoding alone, wall clock) and tokens per second of run time, routed
+ * (the default engine); then the script again with the dense engine
+ * (every FFN unit at every position): its run time and the ratio dense /
+ * routed (the target for the Sudoku: at least 4); then the totals and the
+ * average tokens per statement over all of them (the target: at most 2).
+ * Each program's output is compared with its NAME.expected when that file
+ * exists, and the dense run must print the same and generate as many
+ * tokens as the routed one.
  *
  * Usage: bench-examples [-d DIR] [NAME...]
  *   DIR   the examples directory (default: stdlib/examples)
@@ -34,6 +38,7 @@ typedef struct {
   double wall_ms, run_ms, cpu_ms;
   bool ok;            /* ran without an error */
   int same;           /* output equals NAME.expected: 1, 0, or -1 (none) */
+  char *out;          /* what it printed */
   char err[512];
 } example;
 
@@ -61,7 +66,7 @@ static bool slurp(const char *path, strbuf *b) {
 
 /* Runs one script as `tvl FILE` does: the names it defines are known up
  * front (forward references), forms run in order, the first error stops. */
-static void run_example(const char *dir, example *ex) {
+static void run_example(const char *dir, example *ex, bool dense) {
   char path[4096];
   snprintf(path, sizeof path, "%s/%s.tvl", dir, ex->name);
   strbuf text, out;
@@ -76,6 +81,7 @@ static void run_example(const char *dir, example *ex) {
   double t0 = now_ms(), c0 = cpu_ms();
   session *s = session_new();
   s->mode = MODE_TRANSFORMER;
+  s->dense = dense;
   s->w->out = capture;
   s->w->out_ctx = &out;
   int file = src_add(&s->w->src, path);
@@ -131,6 +137,7 @@ static void run_example(const char *dir, example *ex) {
   sb_free(&want);
 done:
   sb_free(&text);
+  ex->out = xstrdup(out.s ? out.s : "");
   sb_free(&out);
 }
 
@@ -196,25 +203,35 @@ int main(int argc, char **argv) {
     }
   }
 
-  printf("%-16s %11s %11s %8s %8s %8s %8s %9s  %s\n", "program",
+  printf("%-16s %11s %11s %8s %8s %8s %8s %9s %9s %7s  %s\n", "program",
          "statements", "tokens", "tok/stmt", "wall s", "cpu s", "run s",
-         "tokens/s", "output");
+         "tokens/s", "dense s", "dense/r", "output");
   int64_t steps = 0, tokens = 0;
-  double wall = 0, cpu = 0, run = 0, ratio_sum = 0;
+  double wall = 0, cpu = 0, run = 0, ratio_sum = 0, drun = 0;
   int bad = 0;
   for (int i = 0; i < n; i++) {
-    run_example(dir, &ex[i]);
+    run_example(dir, &ex[i], false);
+    example dx;
+    memset(&dx, 0, sizeof dx);
+    memcpy(dx.name, ex[i].name, sizeof dx.name);
+    run_example(dir, &dx, true);
     const example *e = &ex[i];
-    const char *verdict = !e->ok ? "FAILED" : e->same < 0 ? "(no .expected)"
+    bool agree = dx.ok == e->ok && dx.tokens == e->tokens && !strcmp(dx.out, e->out);
+    const char *verdict = !e->ok ? "FAILED" : !agree ? "DENSE DIFFERS"
+                        : e->same < 0 ? "(no .expected)"
                         : e->same ? "ok" : "DIFFERS";
-    printf("%-16s %11lld %11lld %8.2f %8.2f %8.2f %8.2f %9.0f  %s\n", e->name,
+    printf("%-16s %11lld %11lld %8.2f %8.2f %8.2f %8.2f %9.0f %9.2f %7.2f  %s\n", e->name,
            (long long)e->steps, (long long)e->tokens,
            per((double)e->tokens, (double)e->steps), e->wall_ms / 1e3,
            e->cpu_ms / 1e3, e->run_ms / 1e3,
-           per((double)e->tokens, e->run_ms / 1e3), verdict);
+           per((double)e->tokens, e->run_ms / 1e3), dx.run_ms / 1e3,
+           per(dx.run_ms, e->run_ms), verdict);
     fflush(stdout);
     if (!e->ok) fprintf(stderr, "%s: %s\n", e->name, e->err);
-    if (!e->ok || e->same == 0) bad++;
+    if (!e->ok || e->same == 0 || !agree) bad++;
+    drun += dx.run_ms;
+    free(dx.out);
+    free(ex[i].out);
     steps += e->steps;
     tokens += e->tokens;
     wall += e->wall_ms;
@@ -222,9 +239,10 @@ int main(int argc, char **argv) {
     run += e->run_ms;
     ratio_sum += per((double)e->tokens, (double)e->steps);
   }
-  printf("%-16s %11lld %11lld %8.2f %8.2f %8.2f %8.2f %9.0f\n", "all",
+  printf("%-16s %11lld %11lld %8.2f %8.2f %8.2f %8.2f %9.0f %9.2f %7.2f\n", "all",
          (long long)steps, (long long)tokens, per((double)tokens, (double)steps),
-         wall / 1e3, cpu / 1e3, run / 1e3, per((double)tokens, run / 1e3));
+         wall / 1e3, cpu / 1e3, run / 1e3, per((double)tokens, run / 1e3),
+         drun / 1e3, per(drun, run));
   double avg = ratio_sum / n;
   printf("average tokens per statement over %d programs: %.2f (target: at "
          "most 2): %s\n", n, avg, avg <= 2 ? "ok" : "over");

@@ -25,3 +25,22 @@ bench_bench_examples_LDADD = libtvlcore.la $(FFI_LIBS) -lglpk -lm -lpthread
 bench-examples: bench/bench-examples$(EXEEXT)
 	./bench/bench-examples$(EXEEXT) -d $(top_srcdir)/stdlib/examples
 .PHONY: bench-examples
+
+## `make bench-scaling`: per-token time for loop bodies of K = 5, 20, 80,
+## 160 statements, dense and routed, and the ratios K=160 / K=5
+## (BENCHMARKS.md).  `make bench-soak`: one run of 2*10^8 tokens in check
+## mode (exact against the evaluator), its peak RSS and bytes per token;
+## SOAK_TOKENS=N for another length.  Both run under nice.
+noinst_PROGRAMS += bench/bench-scaling bench/bench-soak
+bench_bench_scaling_SOURCES = bench/bench-scaling.c
+bench_bench_scaling_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
+bench_bench_scaling_LDADD = libtvlcore.la $(FFI_LIBS) -lglpk -lm -lpthread
+bench_bench_soak_SOURCES = bench/bench-soak.c
+bench_bench_soak_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
+bench_bench_soak_LDADD = libtvlcore.la $(FFI_LIBS) -lglpk -lm -lpthread
+SOAK_TOKENS = 200000000
+bench-scaling: bench/bench-scaling$(EXEEXT)
+	nice ./bench/bench-scaling$(EXEEXT)
+bench-soak: bench/bench-soak$(EXEEXT)
+	nice ./bench/bench-soak$(EXEEXT) $(SOAK_TOKENS)
+.PHONY: bench-scaling bench-soak

@@ -32,7 +32,7 @@ export TVL_HISTFILE
 
 exec "$PYTHON" - "$top_srcdir" "$TVL" "$tmp" "${TVL_NUMPY_TOKENS:-2000}" <<'PY'
 import concurrent.futures, contextlib, glob, io, json, multiprocessing, os
-import re, struct, subprocess, sys
+import re, struct, subprocess, sys, tempfile
 
 srcdir, tvl, tmp, budget = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 runner = os.path.join(srcdir, "tools", "tvl_run.py")
@@ -308,12 +308,38 @@ def metadata():
             "steps, roles, slot map, tie rules, position features")
     got = numpy_cli(f)
     tap(got.stdout == "6\n", "the exported call runs under numpy: %r" % got.stdout)
+    routing = json.loads(md.get("tvl.routing", "null"))
+    tap(routing is not None and routing["holds"]
+        and [r["name"] for r in routing["routers"]] == ["cur", "own"],
+        "an exported machine records its routing, and the proof holds: %r"
+        % (routing and routing["why"]))
+
+
+def routed_against_dense():
+    """The routed model (the shared and the running step's FFN units
+    only) against the dense one under numpy, token by token."""
+    tmp = tempfile.mkdtemp(prefix="tvl-routed.")
+    progs = {"loop": "(define (f n a) (if (= n 0) a (f (- n 1) (+ a 2))))\n"
+                     ":export (f 200 0) %s\n",
+             "vectors": "(define v (make-vector 8 3))\n"
+                        "(define (g n s) (if (= n 0) s (begin (vector-set! v (remainder n 8) n)"
+                        " (g (- n 1) (+ s (vector-ref v (remainder (* n 3) 8)))))))\n"
+                        ":export (g 60 0) %s\n"}
+    for name, src in sorted(progs.items()):
+        f = os.path.join(tmp, name + ".safetensors")
+        subprocess.run([tvl, "-q"], input=src % f, capture_output=True, text=True)
+        got = numpy_cli(f, "--engine", "both")
+        ok = got.returncode == 0 and "routed and dense agree" in got.stderr
+        m = re.search(r"routed (\d+), dense (\d+)", got.stderr)
+        tap(ok and m and int(m.group(1)) < int(m.group(2)),
+            "%s: numpy, routed and dense, the same tokens: %s" % (name, got.stderr.strip()))
 
 
 if __name__ == "__main__":
     examples()
     against_tvl_e()
     metadata()
+    routed_against_dense()
     print("1..%d" % len(results))
     for i, (ok, what) in enumerate(results, 1):
         print("%s %d - %s" % ("ok" if ok else "not ok", i, what))

@@ -882,6 +882,28 @@ static void test_routing(void) {
   routed_tokens(m, false, a, &ra, &ua);
   tap_ok(!ra, "a model whose proof does not hold runs dense");
   model_free(m);
+  /* the routing survives the file */
+  err[0] = 0;
+  char path[64];
+  snprintf(path, sizeof path, "test-exec-routed-%d.safetensors", (int)getpid());
+  m = routed_model(true, false);
+  model *back = model_save(m, path, err, sizeof err) ? model_load(path, err, sizeof err) : NULL;
+  remove(path);
+  bool same = back && back->routing && back->routing->holds &&
+              back->routing->n_routers == 1 && back->routing->routers[0].layer == 1 &&
+              back->routing->routers[0].n_experts == 4 &&
+              back->routing->routers[0].w[RT_V] == 1 &&
+              !strcmp(back->routing->routers[0].name, "v");
+  for (int j = 0; same && j < 5; j++)
+    same = back->layers[1].ffn_route[2 * j] == m->layers[1].ffn_route[2 * j] &&
+           back->layers[1].ffn_route[2 * j + 1] == m->layers[1].ffn_route[2 * j + 1];
+  if (back) {
+    routed_tokens(back, false, b, &rb, &ub);
+    same = same && rb && ub == 59;
+  }
+  tap_ok(same, "save then load keeps the routing, and the loaded model routes %s", err);
+  model_free(back);
+  model_free(m);
   m = routed_model(true, true);
   routed_tokens(m, false, a, &ra, &ua);
   routed_tokens(m, true, b, &rb, &ub);

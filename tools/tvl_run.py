@@ -187,8 +187,52 @@ class Layer:
         self.n = gate.shape[0]
         self.gate_up = Sparse(np.concatenate([gate, up]))
         self.down = Sparse(down)
+        self.routed = False
+        self.routers_here = []
+        route = t.get("layers.%d.ffn.route" % l)
+        if route is not None:
+            # routing: each unit's (router, expert), router -1 shared; the
+            # rows of the units kept apart to evaluate only the active ones
+            self.routed = True
+            self.shared = [j for j in range(self.n) if route[j, 0] < 0]
+            self.own = {}
+            for j in range(self.n):
+                if route[j, 0] >= 0:
+                    self.own.setdefault((int(route[j, 0]), int(route[j, 1])), []).append(j)
+            self.rows = [(np.flatnonzero(gate[j]), gate[j][gate[j] != 0],
+                          np.flatnonzero(up[j]), up[j][up[j] != 0])
+                         for j in range(self.n)]
 
-    def run(self, x):
+    def ffn_routed(self, x, sel):
+        """The shared units and the selected experts' units; every other
+        unit is proven (tvl.routing) to give exactly 0."""
+        active = list(self.shared)
+        for r, s in enumerate(sel):
+            if s is not None:
+                active += self.own.get((r, s), [])
+        h = np.zeros(self.n)
+        for j in sorted(active):
+            gc, gv, uc, uv = self.rows[j]
+            g = np.cumsum(gv * x[gc])[-1] if len(gc) else 0.0
+            if g > 0:
+                u = np.cumsum(uv * x[uc])[-1] if len(uc) else 0.0
+                h[j] = g * u
+        self.evaluated += len(active)
+        return x + self.down @ h
+
+    evaluated = 0
+
+    def read_routers(self, x, sel):
+        """The routers read on the residual entering this layer's FFN."""
+        for r, experts, c, w in self.routers_here:
+            v = float(np.cumsum(w * x[c])[-1]) if len(c) else 0.0
+            if not (math.isfinite(v) and v == math.floor(v)):
+                raise ModelError("router %d is not an integer" % r)
+            sel[r] = int(v) if 0 <= v < experts else None
+
+    def run(self, x, sel=None):
+        """sel: per router the selected expert (None: none), or None to
+        run the FFN dense."""
         if self.heads:
             qkv = self.wqkv @ x
             f = qkv.tolist()
@@ -200,7 +244,12 @@ class Layer:
                 o += 4 + h.dv
             x = x + self.wo @ np.concatenate(out)
         n = self.n
-        if n:
+        if sel is not None:
+            self.read_routers(x, sel)
+        if n and sel is not None and self.routed:
+            x = self.ffn_routed(x, sel)
+        elif n:
+            self.evaluated += n
             gu = self.gate_up @ x
             x = x + self.down @ (np.maximum(gu[:n], 0.0) * gu[n:])
         if not np.all(np.isfinite(x)):
@@ -217,7 +266,7 @@ def pos_features(p, ring):
 
 
 class Model:
-    def __init__(self, path, capacity=1024):
+    def __init__(self, path, capacity=1024, engine="routed"):
         meta, t = load(path)
         if meta.get("tvl.format") != "1":
             raise ModelError("not a tvl model file (tvl.format)")
@@ -239,6 +288,16 @@ class Model:
         self.layers = [Layer(l, heads, t, capacity) for l, heads
                        in enumerate(json.loads(meta["tvl.heads"]))]
         self.pos = 0
+        # routing (docs/model-format.md): used when asked for and the
+        # compiler's proof holds; otherwise every unit runs
+        self.routers = []
+        routing = json.loads(meta.get("tvl.routing", "null"))
+        if engine == "routed" and routing and routing["holds"]:
+            for r, ro in enumerate(routing["routers"]):
+                w = t["routing.%d.w" % r][0]
+                c = np.flatnonzero(w)
+                self.routers.append(ro["layer"])
+                self.layers[ro["layer"]].routers_here.append((r, ro["experts"], c, w[c]))
 
     def embed(self, token):
         r, v = self.role[token], self.value[token]
@@ -279,8 +338,9 @@ class Model:
         x = self.embed(token)
         if not np.all(np.isfinite(x)):
             raise ModelError("the embedding is not finite")
+        sel = [None] * len(self.routers) if self.routers else None
         for layer in self.layers:
-            x = layer.run(x)
+            x = layer.run(x, sel)
         self.pos += 1
         self.x = x
         if not argmax:
@@ -393,6 +453,25 @@ def show(program, tokens, with_result):
     return 0
 
 
+class Both:
+    """A routed and a dense model in lockstep: every argmax must agree."""
+
+    def __init__(self, routed, dense):
+        self.a, self.b = routed, dense
+        self.meta, self.vocab, self.stop = routed.meta, routed.vocab, routed.stop
+
+    def push(self, token, argmax=True):
+        ta, tb = self.a.push(token, argmax), self.b.push(token, argmax)
+        if ta != tb:
+            raise ModelError("routed and dense differ at position %d: %s, %s"
+                             % (self.a.pos - 1, ta, tb))
+        self.x = self.a.x
+        return ta
+
+    def units(self):
+        return [sum(l.evaluated for l in m.layers) for m in (self.a, self.b)]
+
+
 def decode(model, prompt, max_new, resid=None):
     if not prompt:
         raise ModelError("empty prompt")
@@ -427,9 +506,19 @@ def main(argv=None):
                     help="print the token ids even for an exported program")
     ap.add_argument("--no-result", action="store_true",
                     help="print the output only, as a tvl script does")
+    ap.add_argument("--engine", choices=("routed", "dense", "both"),
+                    default="routed",
+                    help="routed (the default: only the shared and the "
+                         "running step's FFN units, when the model's "
+                         "routing proof holds), dense (every unit), or both "
+                         "side by side, failing at the first token where "
+                         "they differ")
     args = ap.parse_args(argv)
     try:
-        model = Model(args.model, capacity=4096)
+        model = Model(args.model, capacity=4096,
+                      engine="dense" if args.engine == "dense" else "routed")
+        if args.engine == "both":
+            model = Both(model, Model(args.model, capacity=4096, engine="dense"))
         meta = json.loads(model.meta.get("tvl.meta", "{}"))
         program = Program(meta, model.vocab) if "tvl_program" in meta else None
         max_new = args.max_new
@@ -448,6 +537,11 @@ def main(argv=None):
         tokens = decode(model, prompt, max_new, resid)
         if resid:
             resid.close()
+        if args.engine == "both":
+            ua, ub = model.units()
+            print("tvl_run.py: routed and dense agree on %d tokens (FFN units "
+                  "evaluated: routed %d, dense %d)" % (len(tokens), ua, ub),
+                  file=sys.stderr)
         if program and not args.tokens:
             return show(program, tokens, not args.no_result)
         for tok in tokens:

@@ -9,6 +9,10 @@
  *    left out are exact zeros (weights and inputs are finite);
  *  - heads of a layer with identical W_k, W_v, mask and tie rule share
  *    one KV cache: the same keys and values would be inserted into each;
+ *  - routing (engine.h model_routing): when the model's proof holds, the
+ *    FFN evaluates only the shared units and the selected experts' units;
+ *    the others are proven to give h = 0 exactly, which h holds for them,
+ *    and the down product runs over h as in the dense pass;
  *  - the output argmax is found per vocabulary range by branch and bound
  *    on the quadratic logit (see argmax below) instead of a scan over
  *    every token; tests/test-exec.c compares it with the full scan.
@@ -59,13 +63,11 @@ typedef struct {
   csc wo;           /* vcat -> attention output (d) */
   csc ffn_in;       /* x -> [gate; up] */
   csc ffn_down;     /* h -> d */
-  /* routed: the shared units, each router's units by expert (CSR), both
-   * in increasing unit order, and w_down by unit */
+  /* routed: the shared units, and each router's units by expert (CSR) */
   int n_shared;
   int *shared;
   int *own_start[ROUTE_MAX];
   int *own_units[ROUTE_MAX];
-  csc down_t;
 } layer_exec;
 
 struct exec {
@@ -81,10 +83,6 @@ struct exec {
   const char *route_why;
   csc routers[ROUTE_MAX];
   int64_t sel[ROUTE_MAX]; /* this position's expert per router, -1 none */
-  double *acc;          /* d: the routed FFN's output, touched rows only */
-  char *mark;
-  int *touched;
-  int n_touched;
   int64_t units_eval;
   bool failed;
   exec_observer obs;
@@ -264,8 +262,7 @@ static void layer_build(exec *e, layer_exec *le, const model_layer *ml) {
   if (n > e->max_ffn) e->max_ffn = n;
 }
 
-/* The routed form of a layer's FFN: shared units, units by expert, and
- * w_down transposed (a unit's output rows). */
+/* The routed form of a layer's FFN: shared units and units by expert. */
 static void layer_route_build(exec *e, layer_exec *le, const model_layer *ml) {
   const model_routing *rt = e->m->routing;
   int n = ml->n_ffn, d = e->m->d_model;
@@ -287,16 +284,7 @@ static void layer_route_build(exec *e, layer_exec *le, const model_layer *ml) {
     le->own_start[r] = st;
     le->own_units[r] = units;
   }
-  triplets t = {0};
-  for (int i = 0; i < d; i++)
-    for (int j = 0; j < n; j++) {
-      double w = ml->w_down[(size_t)i * n + j];
-      if (w == 0.0) continue;
-      VEC_PUSH(t.r, j);
-      VEC_PUSH(t.c, i);
-      VEC_PUSH(t.w, w);
-    }
-  csc_build(&le->down_t, &t, n, d);
+  (void)d;
 }
 
 /* Routes when the model carries routing whose proof holds. */
@@ -320,17 +308,16 @@ static void routing_build(exec *e) {
   }
   for (int l = 0; l < m->n_layers; l++)
     layer_route_build(e, &e->layers[l], &m->layers[l]);
-  e->acc = xcalloc((size_t)d + 1, sizeof *e->acc);
-  e->mark = xcalloc((size_t)d + 1, 1);
-  e->touched = xmalloc(((size_t)d + 1) * sizeof *e->touched);
   e->routed = true;
   e->route_why = "routed";
 }
 
 void exec_set_dense(exec *e, bool dense) {
-  if (!e || !e->acc) return;
+  if (!e || !e->m->routing || !e->m->routing->holds || !e->layers) return;
   e->routed = !dense;
   e->route_why = dense ? "on request" : "routed";
+  /* the routed FFN relies on h being 0 outside the units it evaluates */
+  memset(e->h, 0, ((size_t)e->max_ffn + 1) * sizeof *e->h);
 }
 
 bool exec_routed(const exec *e, const char **why) {
@@ -386,12 +373,9 @@ void exec_free(exec *e) {
       free(le->own_start[r]);
       free(le->own_units[r]);
     }
-    csc_free(&le->down_t);
   }
   for (int r = 0; r < ROUTE_MAX; r++) csc_free(&e->routers[r]);
-  free(e->acc);
-  free(e->mark);
-  free(e->touched);
+
   free(e->layers);
   csc_free(&e->out);
   free(e->x);
@@ -572,8 +556,7 @@ static bool read_routers(exec *e, int l) {
   return true;
 }
 
-/* One unit: h = relu(gate) * up, its output rows accumulated in acc (each
- * row's terms in increasing unit order, as the dense product sums them). */
+/* One unit: h[j] = relu(gate) * up, left 0 when the gate is not positive. */
 static bool routed_unit(exec *e, const layer_exec *le, int j, int l) {
   const csc *fi = &le->ffn_in;
   int n = le->n_ffn;
@@ -586,26 +569,19 @@ static bool routed_unit(exec *e, const layer_exec *le, int j, int l) {
   if (!isfinite(h))
     return fail(e, "layer %d: FFN hidden slot %d is not finite (%g) at position "
                 "%" PRId64, l, j, h, e->pos);
-  const csc *dt = &le->down_t;
-  for (int k = dt->start[j]; k < dt->start[j + 1]; k++) {
-    int i = dt->row[k];
-    e->acc[i] += dt->w[k] * h;
-    if (!e->mark[i]) {
-      e->mark[i] = 1;
-      e->touched[e->n_touched++] = i;
-    }
-  }
+  e->h[j] = h;
   return true;
 }
 
-/* The routed FFN: the shared units and the selected experts' units, in
- * increasing unit order; every other unit is proven to give exactly 0
- * (model_routing), so the rows it would touch change by nothing.  Only
- * the rows some evaluated unit writes are updated. */
+/* The routed FFN: h of the shared units and of the selected experts'
+ * units; every other unit is proven to give exactly 0 (model_routing), as
+ * e->h already holds for it.  The down product is the dense one over h,
+ * each row summed in unit order, so the residual is the dense pass's;
+ * then the units' h go back to 0. */
 static bool run_ffn_routed(exec *e, int l, layer_exec *le) {
   const model_routing *rt = e->m->routing;
   const int *list[1 + ROUTE_MAX];
-  int len[1 + ROUTE_MAX], at[1 + ROUTE_MAX], nl = 0;
+  int len[1 + ROUTE_MAX], nl = 0;
   list[nl] = le->shared;
   len[nl++] = le->n_shared;
   for (int r = 0; r < rt->n_routers; r++) {
@@ -614,28 +590,18 @@ static bool run_ffn_routed(exec *e, int l, layer_exec *le) {
     list[nl] = le->own_units[r] + le->own_start[r][s];
     len[nl++] = le->own_start[r][s + 1] - le->own_start[r][s];
   }
-  for (int k = 0; k < nl; k++) at[k] = 0;
-  e->n_touched = 0;
-  for (;;) {
-    int best = -1;
-    for (int k = 0; k < nl; k++)
-      if (at[k] < len[k] && (best < 0 || list[k][at[k]] < list[best][at[best]]))
-        best = k;
-    if (best < 0) break;
-    int j = list[best][at[best]++];
-    e->units_eval++;
-    if (!routed_unit(e, le, j, l)) return false;
+  bool ok = true;
+  for (int k = 0; k < nl && ok; k++) {
+    e->units_eval += len[k];
+    for (int i = 0; i < len[k] && ok; i++) ok = routed_unit(e, le, list[k][i], l);
   }
-  for (int t = 0; t < e->n_touched; t++) {
-    int i = e->touched[t];
-    e->x[i] += e->acc[i];
-    e->acc[i] = 0;
-    e->mark[i] = 0;
-    if (!isfinite(e->x[i]))
-      return fail(e, "layer %d: after the FFN, residual slot %d is not finite "
-                  "(%g) at position %" PRId64, l, i, e->x[i], e->pos);
+  if (ok) {
+    csc_mv_used(&le->ffn_down, e->h, e->attn);
+    ok = add_rows(e, &le->ffn_down, "after the FFN, residual", l);
   }
-  return true;
+  for (int k = 0; k < nl; k++)
+    for (int i = 0; i < len[k]; i++) e->h[list[k][i]] = 0.0;
+  return ok;
 }
 
 static bool run_layer(exec *e, int l) {

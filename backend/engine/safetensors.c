@@ -433,6 +433,21 @@ static void meta_heads(strbuf *b, const model *m) {
   sb_putc(b, ']');
 }
 
+/* {"holds":true,"why":"...","routers":[{"name":"cur","layer":2,
+ * "experts":12}]} */
+static void meta_routing(strbuf *b, const model_routing *rt) {
+  sb_printf(b, "{\"holds\":%s,\"why\":", rt->holds ? "true" : "false");
+  json_str(b, rt->why);
+  sb_puts(b, ",\"routers\":[");
+  for (int r = 0; r < rt->n_routers; r++) {
+    const model_router *ro = &rt->routers[r];
+    sb_puts(b, r ? ",{\"name\":" : "{\"name\":");
+    json_str(b, ro->name);
+    sb_printf(b, ",\"layer\":%d,\"experts\":%d}", ro->layer, ro->n_experts);
+  }
+  sb_puts(b, "]}");
+}
+
 static void meta_pair(strbuf *b, const char *key, const char *value,
                       bool *first) {
   if (!*first) sb_putc(b, ',');
@@ -474,6 +489,11 @@ static void build_metadata(strbuf *h, const model *m) {
     meta_pair(h, "tvl.slot_names", v.s, &first);
   }
   if (m->meta_json) meta_pair(h, "tvl.meta", m->meta_json, &first);
+  if (m->routing) {
+    sb_clear(&v);
+    meta_routing(&v, m->routing);
+    meta_pair(h, "tvl.routing", v.s, &first);
+  }
   sb_putc(h, '}');
   sb_free(&v);
 }
@@ -564,6 +584,16 @@ static void collect_tensors(const model *m, tensor_list *ts, int32_t *role,
     add_f64(ts, nm, ly->w_up, ly->n_ffn, d, 2);
     snprintf(nm, sizeof nm, "layers.%d.ffn.w_down", l);
     add_f64(ts, nm, ly->w_down, d, ly->n_ffn, 2);
+    if (m->routing) {
+      out_tensor rt = {{0}, DT_I32, {ly->n_ffn, 2}, 2, NULL, ly->ffn_route,
+                       2 * (int64_t)ly->n_ffn};
+      snprintf(rt.name, sizeof rt.name, "layers.%d.ffn.route", l);
+      VEC_PUSH(*ts, rt);
+    }
+  }
+  for (int r = 0; m->routing && r < m->routing->n_routers; r++) {
+    snprintf(nm, sizeof nm, "routing.%d.w", r);
+    add_f64(ts, nm, m->routing->routers[r].w, 1, d, 2);
   }
 }
 
@@ -914,6 +944,51 @@ static bool load_names(loader *L, arena *a, const jval *meta, model *m) {
   return true;
 }
 
+/* tvl.routing and its tensors (docs/model-format.md), when present. */
+static bool load_routing(loader *L, arena *a, const jval *meta, model *m) {
+  const char *txt = meta_str(meta, "tvl.routing");
+  if (!txt) return true;
+  jval *v = json_parse(a, txt, strlen(txt), "tvl.routing", L->err, L->errlen);
+  if (!v) return false;
+  const jval *holds = jget(v, "holds"), *why = jget(v, "why"),
+             *routers = jget(v, "routers");
+  if (v->t != J_OBJ || !holds || holds->t != J_BOOL ||
+      !why || why->t != J_STR || !routers || routers->t != J_ARR ||
+      routers->n > ROUTE_MAX)
+    return fail(L->err, L->errlen, "tvl.routing must be {\"holds\", \"why\", "
+                "\"routers\"} with at most %d routers", ROUTE_MAX);
+  model_routing *rt = model_routing_new(m, routers->n);
+  rt->holds = holds->b;
+  snprintf(rt->why, sizeof rt->why, "%s", why->s);
+  char nm[64];
+  for (int r = 0; r < routers->n; r++) {
+    const jval *o = routers->items[r];
+    const jval *name = jget(o, "name");
+    int64_t layer, experts;
+    if (o->t != J_OBJ || !name || name->t != J_STR ||
+        strlen(name->s) >= sizeof rt->routers[r].name ||
+        !jint(jget(o, "layer"), 0, m->n_layers - 1, &layer) ||
+        !jint(jget(o, "experts"), 0, 1 << 24, &experts))
+      return fail(L->err, L->errlen, "tvl.routing: router %d needs a name, a "
+                  "layer and an expert count", r);
+    model_router *ro = &rt->routers[r];
+    snprintf(ro->name, sizeof ro->name, "%s", name->s);
+    ro->layer = (int)layer;
+    ro->n_experts = (int)experts;
+    snprintf(nm, sizeof nm, "routing.%d.w", r);
+    if (!read_f64(L, nm, ro->w, 2, 1, m->d_model)) return false;
+  }
+  for (int l = 0; l < m->n_layers; l++) {
+    model_layer *ly = &m->layers[l];
+    snprintf(nm, sizeof nm, "layers.%d.ffn.route", l);
+    const unsigned char *p = tensor(L, nm, DT_I32, 2, ly->n_ffn, 2);
+    if (!p) return false;
+    for (int64_t i = 0; i < 2 * (int64_t)ly->n_ffn; i++)
+      ly->ffn_route[i] = (int32_t)(uint32_t)get_le(p + 4 * i, 4);
+  }
+  return true;
+}
+
 static bool load_body(loader *L, arena *a, const jval *meta,
                       const shape_info *s, model **out) {
   int64_t d = s->d, R = s->n_ranges;
@@ -937,6 +1012,7 @@ static bool load_body(loader *L, arena *a, const jval *meta,
   char verr[256];
   for (int l = 0; l < m->n_layers; l++)
     if (!load_layer(L, m, l, s->heads->items[l])) return false;
+  if (!load_routing(L, a, meta, m)) return false;
   if (!model_validate(m, verr, sizeof verr))
     return fail(L->err, L->errlen, "invalid model: %s", verr);
   if (!check_token_tables(L, m) || !load_names(L, a, meta, m)) return false;
