@@ -264,8 +264,8 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
   t0 = now_ms();
   ex = exec_new(p->m, r->kv);
   exec_set_dense(ex, r->dense);
-  const char *why = NULL;
-  if (!exec_routed(ex, &why)) out->dense_why = why;
+  const char *dense_why = NULL;
+  if (!exec_routed(ex, &dense_why)) out->dense_why = dense_why;
   mdecoder dec;
   mdecoder_init(&dec, p, prompt.v, prompt.n, &t);
   /* displayed text appears as its tokens are generated */

@@ -912,8 +912,85 @@ static void test_routing(void) {
   model_free(m);
 }
 
+/* ---- offset caches ---------------------------------------------------------
+ *
+ * Two heads read the token one back and two back with the ring features
+ * (key (2r, -r^2), query (r_d, 1)); the output emits VAL (prev + 2 * prev2)
+ * mod-free (values stay small).  The hull exec serves both from the offset
+ * rule; the brute exec scans; both must give what the dense definition
+ * says: the value d positions back, or position 0's before that.  Run past
+ * the ring's wrap at 65536 positions with the hull alone, checked against
+ * that rule. */
+enum { OF_ONE, OF_R, OF_R2, OF_M1, OF_M2, OF_VAL, OF_P1, OF_P2, OF_D };
+
+static model *offset_model(void) {
+  vocab_range r[1] = {{"VAL", 0, 128, 0, false}};
+  model *m = model_new(OF_D, 1, r, 1);
+  m->p_in[OF_ONE * 2 + 0] = 1;
+  m->p_in[OF_VAL * 2 + 1] = 1;
+  m->p_pos[OF_R * POS_NFEAT + POS_RING] = 1;
+  m->p_pos[OF_R2 * POS_NFEAT + POS_RING2] = 1;
+  m->p_pos[OF_M1 * POS_NFEAT + POS_RING_M1] = 1;
+  m->p_pos[OF_M2 * POS_NFEAT + POS_RING_M2] = 1;
+  int dv[2] = {1, 1};
+  model_layer_alloc(m, 0, 2, dv, 0);
+  for (int h = 0; h < 2; h++) {
+    model_head *hd = &m->layers[0].heads[h];
+    snprintf(hd->name, sizeof hd->name, "%d back", h + 1);
+    hd->tie = TIE_LATEST;
+    hd->mask_slot = -1;
+    hd->wk[OF_R] = 2;
+    hd->wk[OF_D + OF_R2] = -1;
+    hd->wq[h ? OF_M2 : OF_M1] = 1;
+    hd->wq[OF_D + OF_ONE] = 1;
+    hd->wv[OF_VAL] = 1;
+    hd->wo[h ? OF_P2 : OF_P1] = 1;
+  }
+  /* VAL v: 2 v (p1 + p2) - v^2 */
+  m->p_out[1 * OF_D + OF_P1] = 2;
+  m->p_out[1 * OF_D + OF_P2] = 2;
+  m->p_out[2 * OF_D + OF_ONE] = -1;
+  return m;
+}
+
+static int offset_token(int64_t p) { return (int)((p * 7 + p / 3) % 60); }
+
+static void test_offset(void) {
+  model *m = offset_model();
+  exec *h = exec_new(m, KV_HULL), *b = exec_new(m, KV_BRUTE);
+  tap_ok(exec_offset_caches(h) == 1 && exec_offset_caches(b) == 0,
+         "the heads' shared cache is served by the offset rule with the hull "
+         "(%d), not with the brute cache", exec_offset_caches(h));
+  bool same = true, rule = true;
+  int64_t n = POS_RING_N + 3000;
+  for (int64_t p = 0; p < n && same && rule; p++) {
+    int th = -1, tb = -1, tok = offset_token(p);
+    same = exec_push(h, tok, &th);
+    if (p < 2000) same = same && exec_push(b, tok, &tb) && tb == th;
+    int64_t w1 = p < 1 ? 0 : p - 1, w2 = p < 2 ? 0 : p - 2;
+    rule = th == offset_token(w1) + offset_token(w2);
+    if (!same || !rule)
+      tap_diag("position %lld: hull %d, brute %d, want %d (%s)", (long long)p, th,
+               tb, offset_token(w1) + offset_token(w2), exec_error(h));
+  }
+  tap_ok(same && rule, "offset heads read the tokens 1 and 2 back through %lld "
+         "positions (past the ring's wrap), as the brute scan does for the "
+         "first 2000", (long long)n);
+  exec_free(h);
+  exec_free(b);
+  model_free(m);
+  m = offset_model();
+  m->p_pos[OF_M1 * POS_NFEAT + POS_P] = 1;   /* r(p-1) + p: not the feature */
+  h = exec_new(m, KV_HULL);
+  tap_ok(exec_offset_caches(h) == 0, "a query that is not the ring feature "
+         "alone leaves its cache to the hull (%d offset)", exec_offset_caches(h));
+  exec_free(h);
+  model_free(m);
+}
+
 int main(void) {
   test_lookup();
+  test_offset();
   test_routing();
   test_observer();
   test_dense_agreement();

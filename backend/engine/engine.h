@@ -239,6 +239,9 @@ void exec_set_dense(exec *e, bool dense);
 bool exec_routed(const exec *e, const char **why);
 /* Units evaluated (a gate computed) over all pushes so far. */
 int64_t exec_units_evaluated(const exec *e);
+/* KV caches served in O(1) by the offset rule (heads that read the token
+ * d back, as their weights show; exec.c), for tests and --stats. */
+int exec_offset_caches(const exec *e);
 void exec_free(exec *e);
 void exec_set_observer(exec *e, const exec_observer *o);
 /* Appends `token` at the next position and runs the forward pass; *next

@@ -44,8 +44,13 @@ typedef struct {
 } csc;
 
 /* Heads that share a KV cache: same W_k, W_v, mask and tie rule. */
+enum { OFFSET_MAX = 4 };   /* the farthest look-back of an offset cache */
 typedef struct {
   kv_cache *kv;
+  /* an offset cache (see offset_shape): the values of the last
+   * OFFSET_MAX + 1 positions, and of position 0 */
+  bool offset;
+  double *ring, *first;
   int head;        /* the first head using it, for messages */
   int mask_slot;
   int dv;
@@ -57,6 +62,7 @@ typedef struct {
   int n_heads, n_caches, n_ffn;
   int *head_cache;  /* head -> cache */
   int *qrow;        /* head -> row of its query in the projection */
+  int *qoff;        /* head -> d of an offset cache's query, or 0 */
   int *vcol;        /* head -> first column of its value in vcat */
   cache_slot *caches;
   csc proj;         /* x -> [queries; keys; values] */
@@ -204,12 +210,80 @@ static bool shares_cache(const model_head *a, const model_head *b, int d) {
          same_matrix(a->wv, b->wv, (size_t)a->dv * d);
 }
 
+/* ---- offset caches ---------------------------------------------------
+ *
+ * A head reads "the token d back" when, as its weights show, its key is
+ * (2 r, -r^2) and its query (r_d, 1) with r, r^2, r_d the ring position
+ * features of engine.h and 1 the constant: then the winner is position
+ * p - d, or 0 while p < d (docs/trace-format.md), with no scan.  Each
+ * feature must reach the head untouched: a slot whose embedding is the
+ * feature alone (or 1 for every token, for the constant) and that no
+ * earlier layer writes.  The key and query computed at each position are
+ * still compared with the expected ones, a cheap check that the shape
+ * holds.  Used with the hull only; the brute cache stays the reference. */
+
+/* The slot holds exactly position feature f (f = -1: the constant 1) at
+ * layer l's input. */
+static bool pure_slot(const model *m, int l, int s, int f) {
+  int R = m->n_ranges, d = m->d_model;
+  for (int r = 0; r < R; r++)
+    if (m->p_in[(size_t)s * 2 * R + 2 * r] != (f < 0 ? 1.0 : 0.0) ||
+        m->p_in[(size_t)s * 2 * R + 2 * r + 1] != 0.0)
+      return false;
+  for (int k = 0; k < POS_NFEAT; k++)
+    if (m->p_pos[(size_t)s * POS_NFEAT + k] != (k == f ? 1.0 : 0.0)) return false;
+  for (int k = 0; k < l; k++) {
+    const model_layer *ly = &m->layers[k];
+    for (int h = 0; h < ly->n_heads; h++)
+      for (int c = 0; c < ly->heads[h].dv; c++)
+        if (ly->heads[h].wo[(size_t)s * ly->heads[h].dv + c] != 0.0) return false;
+    for (int j = 0; j < ly->n_ffn; j++)
+      if (ly->w_down[(size_t)s * ly->n_ffn + j] != 0.0) return false;
+  }
+  (void)d;
+  return true;
+}
+
+/* The one slot a row reads, with its coefficient; -1 if not exactly one. */
+static int single(const double *row, int d, double *coef) {
+  int at = -1;
+  for (int i = 0; i < d; i++) {
+    if (row[i] == 0.0) continue;
+    if (at >= 0) return -1;
+    at = i;
+    *coef = row[i];
+  }
+  return at;
+}
+
+static bool offset_key(const model *m, int l, const model_head *hd) {
+  int d = m->d_model;
+  double c0 = 0, c1 = 0;
+  int s0 = single(hd->wk, d, &c0), s1 = single(hd->wk + d, d, &c1);
+  return hd->tie == TIE_LATEST && hd->mask_slot < 0 && s0 >= 0 && s1 >= 0 &&
+         c0 == 2.0 && c1 == -1.0 && pure_slot(m, l, s0, POS_RING) &&
+         pure_slot(m, l, s1, POS_RING2);
+}
+
+/* d of a head's query (r_d, 1), or 0. */
+static int offset_query(const model *m, int l, const model_head *hd) {
+  int d = m->d_model;
+  double c0 = 0, c1 = 0;
+  int s0 = single(hd->wq, d, &c0), s1 = single(hd->wq + d, d, &c1);
+  if (s0 < 0 || s1 < 0 || c0 != 1.0 || c1 != 1.0 || !pure_slot(m, l, s1, -1))
+    return 0;
+  if (pure_slot(m, l, s0, POS_RING_M1)) return 1;
+  if (pure_slot(m, l, s0, POS_RING_M2)) return 2;
+  return 0;
+}
+
 static void layer_build(exec *e, layer_exec *le, const model_layer *ml) {
   int d = e->m->d_model, nh = ml->n_heads;
   le->n_heads = nh;
   le->n_ffn = ml->n_ffn;
   le->head_cache = xcalloc((size_t)nh + 1, sizeof *le->head_cache);
   le->qrow = xcalloc((size_t)nh + 1, sizeof *le->qrow);
+  le->qoff = xcalloc((size_t)nh + 1, sizeof *le->qoff);
   le->vcol = xcalloc((size_t)nh + 1, sizeof *le->vcol);
   le->caches = xcalloc((size_t)nh + 1, sizeof *le->caches);
   for (int h = 0; h < nh; h++) {
@@ -226,6 +300,22 @@ static void layer_build(exec *e, layer_exec *le, const model_layer *ml) {
       cs->kv = kv_new(e->kind, cs->tie, cs->dv);
     }
     le->head_cache[h] = c;
+  }
+  /* offset caches: every head of the cache must query an offset */
+  int l = (int)(ml - e->m->layers);
+  for (int c = 0; c < le->n_caches && e->kind == KV_HULL; c++) {
+    cache_slot *cs = &le->caches[c];
+    bool ok = offset_key(e->m, l, &ml->heads[cs->head]);
+    for (int h = 0; h < nh && ok; h++)
+      if (le->head_cache[h] == c) ok = (le->qoff[h] = offset_query(e->m, l, &ml->heads[h])) > 0;
+    if (!ok) {
+      for (int h = 0; h < nh; h++)
+        if (le->head_cache[h] == c) le->qoff[h] = 0;
+      continue;
+    }
+    cs->offset = true;
+    cs->ring = xcalloc((size_t)(OFFSET_MAX + 1) * (size_t)cs->dv, sizeof *cs->ring);
+    cs->first = xcalloc((size_t)cs->dv, sizeof *cs->first);
   }
   /* projection rows: queries, then each cache's key, then its value */
   triplets t = {0};
@@ -327,6 +417,13 @@ bool exec_routed(const exec *e, const char **why) {
 
 int64_t exec_units_evaluated(const exec *e) { return e->units_eval; }
 
+int exec_offset_caches(const exec *e) {
+  int n = 0;
+  for (int l = 0; e->layers && l < e->m->n_layers; l++)
+    for (int c = 0; c < e->layers[l].n_caches; c++) n += e->layers[l].caches[c].offset;
+  return n;
+}
+
 exec *exec_new(const model *m, kv_kind kind) {
   exec *e = xcalloc(1, sizeof *e);
   e->m = m;
@@ -359,7 +456,12 @@ void exec_free(exec *e) {
   if (!e) return;
   for (int l = 0; e->layers && l < e->m->n_layers; l++) {
     layer_exec *le = &e->layers[l];
-    for (int c = 0; c < le->n_caches; c++) kv_free(le->caches[c].kv);
+    for (int c = 0; c < le->n_caches; c++) {
+      kv_free(le->caches[c].kv);
+      free(le->caches[c].ring);
+      free(le->caches[c].first);
+    }
+    free(le->qoff);
     free(le->caches);
     free(le->head_cache);
     free(le->qrow);
@@ -497,11 +599,46 @@ static bool insert_keys(exec *e, int l, layer_exec *le) {
                     v[k], cs->tie == TIE_LATEST ? "finite"
                     : "an integer within 2^31 (AVERAGE)", e->pos);
     }
+    if (cs->offset) {
+      int64_t r = e->pos % POS_RING_N;
+      if (kx != 2 * r || ky != -r * r)
+        return fail(e, "%s: key (%" PRId64 ", %" PRId64 ") is not the ring "
+                    "key of position %" PRId64 " (an offset cache)",
+                    head_label(e, l, cs->head, lab, sizeof lab), kx, ky, e->pos);
+      size_t n = (size_t)cs->dv * sizeof *v;
+      memcpy(cs->ring + (e->pos % (OFFSET_MAX + 1)) * cs->dv, v, n);
+      if (e->pos == 0) memcpy(cs->first, v, n);
+      continue;
+    }
     if (!kv_insert(cs->kv, kx, ky, e->pos, v))
       return fail(e, "%s: the cache refused key (%" PRId64 ", %" PRId64
                   ") at position %" PRId64,
                   head_label(e, l, cs->head, lab, sizeof lab), kx, ky, e->pos);
   }
+  return true;
+}
+
+/* The token d back: position max(p - d, 0), its ring key, and how many
+ * positions share that key (the winner and those N, 2N, ... before). */
+static bool offset_read(exec *e, int l, int h, const cache_slot *cs, int d,
+                        int64_t qx, int64_t qy, kv_result *r, double *val) {
+  int64_t p = e->pos;
+  int64_t want = p < d ? p - d : (p - d) % POS_RING_N;
+  if (qx != want || qy != 1) {
+    char lab[96];
+    return fail(e, "%s: query (%" PRId64 ", %" PRId64 ") is not the ring query "
+                "of position %" PRId64 " - %d (an offset cache)",
+                head_label(e, l, h, lab, sizeof lab), qx, qy, p, d);
+  }
+  int64_t w = p < d ? 0 : p - d, rw = w % POS_RING_N;
+  r->found = true;
+  r->pos = w;
+  r->kx = 2 * rw;
+  r->ky = -rw * rw;
+  r->count = w / POS_RING_N + 1;
+  r->margin = NAN;
+  memcpy(val, w == 0 ? cs->first : cs->ring + (w % (OFFSET_MAX + 1)) * cs->dv,
+         (size_t)cs->dv * sizeof *val);
   return true;
 }
 
@@ -514,7 +651,9 @@ static bool run_heads(exec *e, int l, layer_exec *le) {
       return false;
     kv_result r;
     double *val = e->vcat + le->vcol[h];
-    if (!kv_query(cs->kv, qx, qy, &r, val)) {
+    if (cs->offset) {
+      if (!offset_read(e, l, h, cs, le->qoff[h], qx, qy, &r, val)) return false;
+    } else if (!kv_query(cs->kv, qx, qy, &r, val)) {
       char lab[96];
       return fail(e, "%s: query (%" PRId64 ", %" PRId64 ") could score beyond "
                   "2^53 against the keys so far at position %" PRId64,

@@ -585,10 +585,10 @@ static void collect_tensors(const model *m, tensor_list *ts, int32_t *role,
     snprintf(nm, sizeof nm, "layers.%d.ffn.w_down", l);
     add_f64(ts, nm, ly->w_down, d, ly->n_ffn, 2);
     if (m->routing) {
-      out_tensor rt = {{0}, DT_I32, {ly->n_ffn, 2}, 2, NULL, ly->ffn_route,
+      out_tensor ro = {{0}, DT_I32, {ly->n_ffn, 2}, 2, NULL, ly->ffn_route,
                        2 * (int64_t)ly->n_ffn};
-      snprintf(rt.name, sizeof rt.name, "layers.%d.ffn.route", l);
-      VEC_PUSH(*ts, rt);
+      snprintf(ro.name, sizeof ro.name, "layers.%d.ffn.route", l);
+      VEC_PUSH(*ts, ro);
     }
   }
   for (int r = 0; m->routing && r < m->routing->n_routers; r++) {
