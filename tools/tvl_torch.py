@@ -325,8 +325,11 @@ if torch is not None:
             meta, t = tvl_run.load(path)
             if meta.get("tvl.format") != "1":
                 raise ModelError("not a tvl model file (tvl.format)")
-            if meta.get("tvl.pos_features") != "p,p2":
+            if meta.get("tvl.pos_features") != "p,r,r2,rm1,rm2":
                 raise ModelError("unknown position features")
+            self.ring = int(meta.get("tvl.pos_ring", "0"))
+            if self.ring < 3:
+                raise ModelError("tvl.pos_ring is missing or too small")
             self.meta = meta
             self.vocab = json.loads(meta["tvl.vocab"])
             self.program_meta = json.loads(meta.get("tvl.meta", "{}"))
@@ -336,7 +339,7 @@ if torch is not None:
             role = t["tok_embed.role"].astype("int64")
             value = t["tok_embed.value"]
             if p_in.shape != (d, 2 * nranges) or t["unembed.proj"].shape != (3 * nranges, d) \
-                    or t["pos_embed.proj"].shape != (d, 2) or role.shape != value.shape \
+                    or t["pos_embed.proj"].shape != (d, 5) or role.shape != value.shape \
                     or role.min(initial=0) < 0 or role.max(initial=0) >= nranges:
                 raise ModelError("the embedding shapes do not agree with tvl.vocab")
             self.d_model = d
@@ -385,8 +388,13 @@ if torch is not None:
         def embed(self, tokens, pos):
             r = self.role[tokens]
             tok = self.tok_one(r) + self.value[tokens][:, None] * self.tok_val(r)
-            p = float(pos)
-            return tok + (self.pos_proj[:, 0] * p + self.pos_proj[:, 1] * (p * p))
+            # posfeat(pos) as tvl_run.py computes it, summed in feature
+            # order as the C engine does (bit for bit)
+            feats = tvl_run.pos_features(pos, self.ring)
+            pe = self.pos_proj[:, 0] * feats[0]
+            for k in range(1, len(feats)):
+                pe = pe + self.pos_proj[:, k] * feats[k]
+            return tok + pe
 
         def forward(self, tokens, pos, caches):
             checks = []
