@@ -212,6 +212,121 @@ static void put_routing(wb *w, model *m, route_ctx *rc) {
            (long long)rc->owned, (long long)rc->shared);
 }
 
+/* ---- liveness -----------------------------------------------------
+ *
+ * A value is dead at a position when nothing that runs there reads it.
+ * The set of a gate is the experts of one router under which some reader
+ * runs: a unit owned by step s reads under s, any other unit under its
+ * own gate's set; a head, the output, a router or a unit that runs
+ * everywhere reads everywhere.  Sets are kept as an interval [lo, hi] of
+ * one router's experts, and give up (everywhere) on two routers or on an
+ * interval wider than LIVE_SPAN.  A unit that is not owned runs only
+ * under its gate's set (ffn_live), when its layer reads the router; a slot
+ * clear runs under the set of the slot's next occupant, the value it makes
+ * room for.  Elsewhere those slots hold stale values, which only units
+ * that do not run would read. */
+
+enum { LIVE_SPAN = 16, LV_NONE = -2, LV_ALL = -1 };
+
+typedef struct {
+  int r, lo, hi;
+} live_set;
+
+static void live_join(live_set *a, live_set b) {
+  if (a->r == LV_ALL || b.r == LV_NONE) return;
+  if (b.r == LV_ALL || (a->r >= 0 && a->r != b.r)) {
+    a->r = LV_ALL;
+    return;
+  }
+  if (a->r == LV_NONE) {
+    *a = b;
+  } else {
+    if (b.lo < a->lo) a->lo = b.lo;
+    if (b.hi > a->hi) a->hi = b.hi;
+  }
+  if (a->hi - a->lo + 1 > LIVE_SPAN) a->r = LV_ALL;
+}
+
+static void live_form(live_set *S, gform f, live_set by) {
+  for (int i = 0; i < f.n; i++) live_join(&S[f.t[i].g], by);
+}
+
+/* The set a unit of layer l runs under: its gate's, where the layer reads
+ * the router. */
+static live_set live_usable(const model *m, int l, live_set s) {
+  live_set all = {LV_ALL, 0, 0};
+  if (s.r < 0 || l < m->routing->routers[s.r].layer) return all;
+  return s;
+}
+
+static void put_liveness(wb *w, model *m, const int *unit0, const int *clear_unit) {
+  const gate_graph *gg = w->gg;
+  const placement *pl = w->pl;
+  int n = gg->g.n;
+  live_set *S = xmalloc(((size_t)n + 1) * sizeof *S);
+  live_set none = {LV_NONE, 0, 0}, all = {LV_ALL, 0, 0};
+  for (int i = 0; i < n; i++) S[i] = none;
+  for (int i = 0; i < n; i++) {
+    const gate *g = &gg->g.v[i];
+    if (g->type != GT_HEAD || pl->time[i] < 0) continue;
+    for (int r = 0; r < 2; r++) {
+      live_form(S, g->q[r], all);
+      live_form(S, g->k[r], all);
+    }
+    for (int c = 0; c < g->dv; c++) live_form(S, g->vals[c], all);
+    if (g->mask >= 0) live_join(&S[g->mask], all);
+  }
+  for (int r = 0; r < 3 * gg->n_roles; r++) live_form(S, gg->out[r], all);
+  for (int r = 0; r < gg->n_route; r++) live_form(S, gg->route[r].value, all);
+  /* FFN gates from the latest: a reader always runs later than what it
+   * reads, so a gate's set is whole when its turn comes */
+  int *order = xmalloc(((size_t)n + 1) * sizeof *order), no = 0;
+  int tmax = 2 * pl->n_layers;
+  for (int t = tmax; t >= 0; t--)
+    for (int i = 0; i < n; i++)
+      if (pl->time[i] == t && gg->g.v[i].type == GT_FFN && pl->slot[i] >= 0)
+        order[no++] = i;
+  for (int q = 0; q < no; q++) {
+    int i = order[q], l = pl->time[i] / 2;
+    const gate *g = &gg->g.v[i];
+    model_layer *L = &m->layers[l];
+    live_set mine = S[i].r == LV_NONE ? all : live_usable(m, l, S[i]);
+    for (int u = 0; u < g->nunits; u++) {
+      int j = unit0[i] + u;
+      live_set by = mine;
+      if (L->ffn_route[2 * j] >= 0) {
+        live_set own = {L->ffn_route[2 * j], L->ffn_route[2 * j + 1],
+                        L->ffn_route[2 * j + 1]};
+        by = own;
+      } else if (mine.r >= 0) {
+        L->ffn_live[3 * j] = mine.r;
+        L->ffn_live[3 * j + 1] = mine.lo;
+        L->ffn_live[3 * j + 2] = mine.hi;
+      }
+      live_form(S, g->units[u].a, by);
+      live_form(S, g->units[u].b, by);
+    }
+  }
+  /* slot clears: under the next occupant's set */
+  for (int c = 0; c < pl->clears.n; c++) {
+    int old = pl->clears.v[c].gate, layer = pl->clears.v[c].layer;
+    int s = pl->slot[old], t0 = 2 * layer + 1, next = -1;
+    for (int i = 0; i < n; i++)
+      if (i != old && pl->slot[i] == s && pl->time[i] >= t0 &&
+          (next < 0 || pl->time[i] < pl->time[next]))
+        next = i;
+    if (next < 0 || S[next].r == LV_NONE) continue;
+    live_set lv = live_usable(m, layer, S[next]);
+    if (lv.r < 0) continue;
+    int32_t *o = &m->layers[layer].ffn_live[3 * clear_unit[c]];
+    o[0] = lv.r;
+    o[1] = lv.lo;
+    o[2] = lv.hi;
+  }
+  free(order);
+  free(S);
+}
+
 model *weights_build(gate_graph *gg, const placement *pl,
                      const vocab_range *ranges, int n_ranges, char *err,
                      size_t errlen) {
@@ -238,6 +353,8 @@ model *weights_build(gate_graph *gg, const placement *pl,
     model_routing_new(m, gg->n_route);
   }
   int *next_unit = xcalloc((size_t)pl->n_layers, sizeof(int));
+  int *unit0 = xmalloc(((size_t)n + 1) * sizeof(int));
+  int *clear_unit = xmalloc(((size_t)pl->clears.n + 1) * sizeof(int));
   int d = pl->d_model;
   for (int i = 0; i < n && !w.failed; i++) {
     const gate *g = &gg->g.v[i];
@@ -245,6 +362,7 @@ model *weights_build(gate_graph *gg, const placement *pl,
     if (g->type == GT_HEAD) put_head(&w, m, i);
     if (g->type != GT_FFN || pl->slot[i] < 0) continue;
     model_layer *L = &m->layers[pl->time[i] / 2];
+    unit0[i] = next_unit[pl->time[i] / 2];
     for (int u = 0; u < g->nunits; u++) {
       int j = next_unit[pl->time[i] / 2]++;
       put_form(&w, L->w_gate + (size_t)j * d, g->units[u].b);
@@ -260,13 +378,19 @@ model *weights_build(gate_graph *gg, const placement *pl,
     int old = pl->clears.v[c].gate, layer = pl->clears.v[c].layer;
     model_layer *L = &m->layers[layer];
     int j = next_unit[layer]++;
+    clear_unit[c] = j;
     int s = pl->slot[old];
     L->w_gate[(size_t)j * d + pl->slot[gg->one]] = 1;
     L->w_up[(size_t)j * d + s] = -1;
     L->w_down[(size_t)s * L->n_ffn + j] = 1;
   }
   free(next_unit);
-  if (m->routing && !w.failed) put_routing(&w, m, &rc);
+  if (m->routing && !w.failed) {
+    put_routing(&w, m, &rc);
+    if (m->routing->holds) put_liveness(&w, m, unit0, clear_unit);
+  }
+  free(unit0);
+  free(clear_unit);
   if (gg->n_route) route_free(&rc);
   for (int r = 0; r < 3 * n_ranges && !w.failed; r++)
     put_form(&w, m->p_out + (size_t)r * d, gg->out[r]);

@@ -6,7 +6,10 @@
  * engine and with the routed one (the same model), REPEATS times each,
  * alternating; per K it prints the steps of the program, the tokens of a
  * run, and the median microseconds per token (run time: forward passes
- * and decoding), dense and routed, and their ratio; then the ratios
+ * and decoding, as CPU time of the process, so that other load on the
+ * machine does not count: the CPU time and tokens of (run 1), the call's
+ * compile and a few tokens, are subtracted from those of (run N)), dense
+ * and routed, and their ratio; then the ratios
  * K_max / K_min of each engine, measured in this one run (the target for
  * routed: at most 2, the flatter the better).  Both engines must print the
  * same result with the same number of tokens, or the program fails.
@@ -21,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void capture(void *ctx, const char *s, size_t n) {
   sb_putn((strbuf *)ctx, s, n);
@@ -35,7 +39,7 @@ static void program(strbuf *b, int k, long iters) {
   for (int i = 0; i < k; i++) {
     sb_printf(b, "      (set! x%d (- i x%d))\n", i, i);
   }
-  sb_printf(b, ")))\n(run %ld)\n", iters);
+  sb_printf(b, ")))\n(run 1)\n(run %ld)\n", iters);
 }
 
 typedef struct {
@@ -45,7 +49,14 @@ typedef struct {
   char out[64];
 } run_res;
 
-/* Every form of src in one session; the last form's tokens and time. */
+static double cpu_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Every form of src in one session; the last form's tokens and CPU time,
+ * less the form's before it. */
 static run_res run(const char *src, bool dense) {
   run_res res = {false, 0, 0, ""};
   strbuf out;
@@ -61,14 +72,20 @@ static run_res run(const char *src, bool dense) {
   rd_feed(rd, src, strlen(src));
   rd_eof(rd);
   bool ok = true;
+  int64_t prev_tokens = 0;
+  double prev_ms = 0;
   while (ok && rd_has_form(rd)) {
     rd_form f = rd_take(rd);
     form_result r;
     form_result_init(&r);
+    double t0 = cpu_ms();
     ok = session_eval(s, &f, NULL, 0, &r);
+    double t1 = cpu_ms();
     if (!ok) fprintf(stderr, "bench-scaling: %s\n", r.err.msg ? r.err.msg : "error");
-    res.tokens = r.tokens;
-    res.ms = r.ms;
+    res.tokens = r.tokens - prev_tokens;
+    res.ms = (t1 - t0) - prev_ms;
+    prev_tokens = r.tokens;
+    prev_ms = t1 - t0;
     if (ok && r.text.s) snprintf(res.out, sizeof res.out, "%s", r.text.s);
     form_result_free(&r);
   }

@@ -43,4 +43,9 @@ bench-scaling: bench/bench-scaling$(EXEEXT)
 	nice ./bench/bench-scaling$(EXEEXT)
 bench-soak: bench/bench-soak$(EXEEXT)
 	nice ./bench/bench-soak$(EXEEXT) $(SOAK_TOKENS)
-.PHONY: bench-scaling bench-soak
+## `make bench-ir`: instructions per token of the same loops, dense and
+## routed, counted by callgrind (independent of the machine's load).
+bench-ir: tvl$(EXEEXT)
+	$(top_srcdir)/bench/ir-per-token.sh ./tvl$(EXEEXT)
+EXTRA_DIST += bench/ir-per-token.sh
+.PHONY: bench-scaling bench-soak bench-ir

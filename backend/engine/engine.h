@@ -109,10 +109,18 @@ typedef struct {
   int32_t *ffn_route; /* 2 n_ffn: (router, expert) of each unit, router -1
                          for a shared unit; NULL when the model has no
                          routing */
+  int32_t *ffn_live;  /* 3 n_ffn, with ffn_route: (router, first, last) of
+                         a unit whose output is read by nothing that runs
+                         unless router selects an expert in [first, last]
+                         (a dead value elsewhere), router -1 if none */
 } model_layer;
 
 /* Routing: a mixture of experts whose router is the program counter
- * (docs/model-format.md).  Router r is the linear form w . x of the
+ * (docs/model-format.md).  Besides the units it owns, an expert may also
+ * need units whose values are dead unless it runs (model_layer.ffn_live):
+ * skipping them leaves stale values in slots nothing then reads, so
+ * tokens stay the dense pass's but those slots differ (an exec with an
+ * observer evaluates them).  Router r is the linear form w . x of the
  * residual entering layer `layer`'s FFN, an integer; it selects expert
  * w . x, or none when that is outside [0, n_experts).  A unit owned by
  * (r, s) contributes exactly nothing to the residual at a position where

@@ -69,12 +69,19 @@ typedef struct {
   csc wo;           /* vcat -> attention output (d) */
   csc ffn_in;       /* x -> [gate; up] */
   csc ffn_down;     /* h -> d */
-  /* routed: the shared units, and each router's units by expert (CSR) */
-  int n_shared;
-  int *shared;
-  int *own_start[ROUTE_MAX];
-  int *own_units[ROUTE_MAX];
+  /* routed: the shared units, and each router's units by expert (CSR);
+   * W_down by unit, for the scatter of the evaluated units */
+  int n_shared[2];
+  int *shared[2];
+  int *own_start[2][ROUTE_MAX];
+  int *own_units[2][ROUTE_MAX];
+  csc down_by_unit;
 } layer_exec;
+
+/* The lists' variants: units whose values are dead unless an expert runs
+ * (model_layer.ffn_live) go with the experts (LISTS_LIVE), or, when an
+ * observer sees every slot, with the shared units (LISTS_WHOLE). */
+enum { LISTS_LIVE, LISTS_WHOLE };
 
 struct exec {
   const model *m;
@@ -83,6 +90,14 @@ struct exec {
   csc out;          /* x -> the 3 output features of every range */
   double *x, *proj, *vcat, *attn, *gu, *h, *z, *val;
   int max_proj, max_vcat, max_ffn;
+  /* the slots the embedding writes (the others start at +0) */
+  int n_emb;
+  int *emb_rows;
+  /* the routed FFN: the units to evaluate, in unit order, and the rows
+   * their scatter touched (marked) */
+  int *ulist, *touched;
+  unsigned char *mark;
+  double *acc;      /* the scatter's row sums, +0 between uses */
   int64_t pos;
   /* routing */
   bool routed;          /* pushes run the routed FFN */
@@ -352,29 +367,69 @@ static void layer_build(exec *e, layer_exec *le, const model_layer *ml) {
   if (n > e->max_ffn) e->max_ffn = n;
 }
 
-/* The routed form of a layer's FFN: shared units and units by expert. */
-static void layer_route_build(exec *e, layer_exec *le, const model_layer *ml) {
+/* The experts [*a, *b] of router r unit j runs under in variant v: the
+ * one that owns it, or (LISTS_LIVE) those outside which its value is
+ * dead; false if none. */
+static bool unit_under(const model_layer *ml, int v, int j, int r, int *a,
+                       int *b) {
+  if (ml->ffn_route[2 * j] >= 0) {
+    *a = *b = ml->ffn_route[2 * j + 1];
+    return ml->ffn_route[2 * j] == r;
+  }
+  const int32_t *lv = ml->ffn_live + 3 * j;
+  *a = lv[1];
+  *b = lv[2];
+  return v == LISTS_LIVE && lv[0] == r;
+}
+
+static bool unit_shared(const model_layer *ml, int v, int j) {
+  return ml->ffn_route[2 * j] < 0 && (v == LISTS_WHOLE || ml->ffn_live[3 * j] < 0);
+}
+
+/* One variant of the routed lists: shared units, and units by expert
+ * (CSR), each in unit order. */
+static void layer_lists(exec *e, layer_exec *le, const model_layer *ml, int v) {
   const model_routing *rt = e->m->routing;
-  int n = ml->n_ffn, d = e->m->d_model;
-  le->shared = xmalloc(((size_t)n + 1) * sizeof *le->shared);
+  int n = ml->n_ffn, a, b;
+  le->shared[v] = xmalloc(((size_t)n + 1) * sizeof *le->shared[v]);
   for (int j = 0; j < n; j++)
-    if (ml->ffn_route[2 * j] < 0) le->shared[le->n_shared++] = j;
+    if (unit_shared(ml, v, j)) le->shared[v][le->n_shared[v]++] = j;
   for (int r = 0; r < rt->n_routers; r++) {
     int ne = rt->routers[r].n_experts;
     int *st = xcalloc((size_t)ne + 2, sizeof *st);
     for (int j = 0; j < n; j++)
-      if (ml->ffn_route[2 * j] == r) st[ml->ffn_route[2 * j + 1] + 1]++;
-    for (int k = 0; k < ne; k++) st[k + 1] += st[k];
+      if (unit_under(ml, v, j, r, &a, &b))
+        for (int s = a; s <= b; s++) st[s + 1]++;
+    for (int s = 0; s < ne; s++) st[s + 1] += st[s];
     int *units = xmalloc(((size_t)st[ne] + 1) * sizeof *units);
     int *fill = xmalloc(((size_t)ne + 1) * sizeof *fill);
     memcpy(fill, st, ((size_t)ne + 1) * sizeof *fill);
     for (int j = 0; j < n; j++)
-      if (ml->ffn_route[2 * j] == r) units[fill[ml->ffn_route[2 * j + 1]]++] = j;
+      if (unit_under(ml, v, j, r, &a, &b))
+        for (int s = a; s <= b; s++) units[fill[s]++] = j;
     free(fill);
-    le->own_start[r] = st;
-    le->own_units[r] = units;
+    le->own_start[v][r] = st;
+    le->own_units[v][r] = units;
   }
-  (void)d;
+}
+
+/* The routed form of a layer's FFN: both variants of the lists, and W_down
+ * by unit. */
+static void layer_route_build(exec *e, layer_exec *le, const model_layer *ml) {
+  int n = ml->n_ffn, d = e->m->d_model;
+  layer_lists(e, le, ml, LISTS_LIVE);
+  layer_lists(e, le, ml, LISTS_WHOLE);
+  /* W_down by unit: unit j's column as a row of (slot, weight) */
+  triplets t = {0};
+  for (int i = 0; i < d; i++)
+    for (int j = 0; j < n; j++) {
+      double w = ml->w_down[(size_t)i * n + j];
+      if (w == 0.0) continue;
+      VEC_PUSH(t.r, j);
+      VEC_PUSH(t.c, i);
+      VEC_PUSH(t.w, w);
+    }
+  csc_build(&le->down_by_unit, &t, n, d);
 }
 
 /* Routes when the model carries routing whose proof holds. */
@@ -449,6 +504,25 @@ exec *exec_new(const model *m, kv_kind kind) {
   e->gu = xcalloc(2 * (size_t)e->max_ffn + 1, sizeof *e->gu);
   e->h = xcalloc((size_t)e->max_ffn + 1, sizeof *e->h);
   e->z = xcalloc(3 * (size_t)m->n_ranges, sizeof *e->z);
+  e->ulist = xmalloc(((size_t)e->max_ffn + 1) * sizeof *e->ulist);
+  e->touched = xmalloc(((size_t)d + 1) * sizeof *e->touched);
+  e->mark = xcalloc((size_t)d + 1, 1);
+  e->acc = xcalloc((size_t)d + 1, sizeof *e->acc);
+  e->emb_rows = xmalloc(((size_t)d + 1) * sizeof *e->emb_rows);
+  int nf = 2 * m->n_ranges;
+  for (int i = 0; i < d; i++) {
+    bool any = false;
+    /* -0 weights count: they can make the sum -0 */
+    for (int k = 0; k < nf && !any; k++) {
+      double w = m->p_in[(size_t)i * nf + k];
+      any = w != 0.0 || signbit(w);
+    }
+    for (int k = 0; k < POS_NFEAT && !any; k++) {
+      double w = m->p_pos[(size_t)i * POS_NFEAT + k];
+      any = w != 0.0 || signbit(w);
+    }
+    if (any) e->emb_rows[e->n_emb++] = i;
+  }
   return e;
 }
 
@@ -470,10 +544,13 @@ void exec_free(exec *e) {
     csc_free(&le->wo);
     csc_free(&le->ffn_in);
     csc_free(&le->ffn_down);
-    free(le->shared);
-    for (int r = 0; r < ROUTE_MAX; r++) {
-      free(le->own_start[r]);
-      free(le->own_units[r]);
+    csc_free(&le->down_by_unit);
+    for (int v = 0; v < 2; v++) {
+      free(le->shared[v]);
+      for (int r = 0; r < ROUTE_MAX; r++) {
+        free(le->own_start[v][r]);
+        free(le->own_units[v][r]);
+      }
     }
   }
   for (int r = 0; r < ROUTE_MAX; r++) csc_free(&e->routers[r]);
@@ -487,6 +564,11 @@ void exec_free(exec *e) {
   free(e->gu);
   free(e->h);
   free(e->z);
+  free(e->ulist);
+  free(e->touched);
+  free(e->mark);
+  free(e->acc);
+  free(e->emb_rows);
   free(e);
 }
 
@@ -562,14 +644,18 @@ static bool check_finite(exec *e, const double *v, int n, const char *what,
 
 /* ---- the forward pass ------------------------------------------------------ */
 
-/* x = E[token] + P_pos posfeat(p), each sum in feature order. */
+/* x = E[token] + P_pos posfeat(p), each sum in feature order.  A slot
+ * whose embedding weights are all zero gets +0, as the sum of zero terms
+ * (starting from +0) is. */
 static void embed(exec *e, int token) {
   const model *m = e->m;
   int r = model_token_range(m, token), nf = 2 * m->n_ranges;
   double v = (double)model_token_value(m, token);
   double f[POS_NFEAT];
   model_pos_features(e->pos, f);
-  for (int i = 0; i < m->d_model; i++) {
+  memset(e->x, 0, (size_t)m->d_model * sizeof *e->x);
+  for (int q = 0; q < e->n_emb; q++) {
+    int i = e->emb_rows[q];
     const double *in = m->p_in + (size_t)i * nf;
     const double *ps = m->p_pos + (size_t)i * POS_NFEAT;
     double tok = in[2 * r] + v * in[2 * r + 1];
@@ -695,11 +781,13 @@ static bool read_routers(exec *e, int l) {
   return true;
 }
 
-/* One unit: h[j] = relu(gate) * up, left 0 when the gate is not positive. */
-static bool routed_unit(exec *e, const layer_exec *le, int j, int l) {
+/* One unit: h = relu(gate) * up, 0 when the gate is not positive. */
+static bool routed_unit(exec *e, const layer_exec *le, int j, int l,
+                        double *hout) {
   const csc *fi = &le->ffn_in;
   int n = le->n_ffn;
   double g = 0;
+  *hout = 0.0;
   for (int k = fi->start[j]; k < fi->start[j + 1]; k++) g += fi->w[k] * e->x[fi->row[k]];
   if (!(g > 0.0)) return true;
   double u = 0;
@@ -708,38 +796,86 @@ static bool routed_unit(exec *e, const layer_exec *le, int j, int l) {
   if (!isfinite(h))
     return fail(e, "layer %d: FFN hidden slot %d is not finite (%g) at position "
                 "%" PRId64, l, j, h, e->pos);
-  e->h[j] = h;
+  *hout = h;
   return true;
 }
 
-/* The routed FFN: h of the shared units and of the selected experts'
- * units; every other unit is proven to give exactly 0 (model_routing), as
- * e->h already holds for it.  The down product is the dense one over h,
- * each row summed in unit order, so the residual is the dense pass's;
- * then the units' h go back to 0. */
-static bool run_ffn_routed(exec *e, int l, layer_exec *le) {
+/* Evaluates unit j and scatters its column of W_down into e->acc
+ * (rows touched are marked and listed). */
+static bool unit_scatter(exec *e, const layer_exec *le, int j, int l, int *nt) {
+  double h;
+  if (!routed_unit(e, le, j, l, &h)) return false;
+  if (h == 0.0) return true;
+  const csc *dn = &le->down_by_unit;
+  for (int k = dn->start[j]; k < dn->start[j + 1]; k++) {
+    int i = dn->row[k];
+    if (!e->mark[i]) {
+      e->mark[i] = 1;
+      e->touched[(*nt)++] = i;
+    }
+    e->acc[i] += dn->w[k] * h;
+  }
+  return true;
+}
+
+_Static_assert(ROUTE_MAX == 2, "expert_units merges two lists");
+
+/* The selected experts' units of this layer, in unit order, into e->ulist
+ * (the routers' lists are disjoint); returns the count. */
+static int expert_units(exec *e, const layer_exec *le, int v) {
   const model_routing *rt = e->m->routing;
-  const int *list[1 + ROUTE_MAX];
-  int len[1 + ROUTE_MAX], nl = 0;
-  list[nl] = le->shared;
-  len[nl++] = le->n_shared;
+  const int *a = NULL, *b = NULL;
+  int na = 0, nb = 0;
   for (int r = 0; r < rt->n_routers; r++) {
     int64_t s = e->sel[r];
-    if (s < 0) continue;
-    list[nl] = le->own_units[r] + le->own_start[r][s];
-    len[nl++] = le->own_start[r][s + 1] - le->own_start[r][s];
+    if (s < 0 || !le->own_start[v][r]) continue;
+    const int *u = le->own_units[v][r] + le->own_start[v][r][s];
+    int n = le->own_start[v][r][s + 1] - le->own_start[v][r][s];
+    if (!n) continue;
+    if (!a) {
+      a = u;
+      na = n;
+    } else {
+      b = u;
+      nb = n;
+    }
   }
+  int i = 0, k = 0, n = 0;
+  while (i < na || k < nb)
+    e->ulist[n++] = k >= nb || (i < na && a[i] < b[k]) ? a[i++] : b[k++];
+  return n;
+}
+
+/* The routed FFN: the shared units and the selected experts' units, in
+ * unit order; every other unit is proven to give h = 0 exactly
+ * (model_routing).  Each evaluated unit with h != 0 scatters its column of
+ * W_down into e->acc; as units come in increasing order, every row's sum
+ * takes its terms in the dense product's order, and the terms left out
+ * are exact zeros, which change no sum that starts at +0.  Only the rows
+ * touched are added to the residual. */
+static bool run_ffn_routed(exec *e, int l, layer_exec *le) {
+  int v = e->has_obs ? LISTS_WHOLE : LISTS_LIVE;
+  const int *S = le->shared[v], *E = e->ulist;
+  int nS = le->n_shared[v], nE = expert_units(e, le, v), a = 0, b = 0, nt = 0;
+  e->units_eval += nS + nE;
   bool ok = true;
-  for (int k = 0; k < nl && ok; k++) {
-    e->units_eval += len[k];
-    for (int i = 0; i < len[k] && ok; i++) ok = routed_unit(e, le, list[k][i], l);
+  while (ok && (a < nS || b < nE)) {
+    int j = b >= nE || (a < nS && S[a] < E[b]) ? S[a++] : E[b++];
+    ok = unit_scatter(e, le, j, l, &nt);
   }
-  if (ok) {
-    csc_mv_used(&le->ffn_down, e->h, e->attn);
-    ok = add_rows(e, &le->ffn_down, "after the FFN, residual", l);
+  int bad = -1;
+  for (int q = 0; q < nt; q++) {
+    int i = e->touched[q];
+    if (ok) {
+      e->x[i] += e->acc[i];
+      if (!isfinite(e->x[i]) && (bad < 0 || i < bad)) bad = i;
+    }
+    e->acc[i] = 0.0;
+    e->mark[i] = 0;
   }
-  for (int k = 0; k < nl; k++)
-    for (int i = 0; i < len[k]; i++) e->h[list[k][i]] = 0.0;
+  if (ok && bad >= 0)
+    return fail(e, "layer %d: after the FFN, residual slot %d is not finite (%g) "
+                "at position %" PRId64, l, bad, e->x[bad], e->pos);
   return ok;
 }
 

@@ -64,6 +64,7 @@ static void layer_clear(model_layer *l) {
   free(l->w_up);
   free(l->w_down);
   free(l->ffn_route);
+  free(l->ffn_live);
   memset(l, 0, sizeof *l);
 }
 
@@ -125,9 +126,13 @@ model_routing *model_routing_new(model *m, int n_routers) {
     model_layer *ly = &m->layers[l];
     free(ly->ffn_route);
     ly->ffn_route = xmalloc(2 * (size_t)ly->n_ffn * sizeof *ly->ffn_route + 1);
+    free(ly->ffn_live);
+    ly->ffn_live = xmalloc(3 * (size_t)ly->n_ffn * sizeof *ly->ffn_live + 1);
     for (int j = 0; j < ly->n_ffn; j++) {
       ly->ffn_route[2 * j] = -1;
       ly->ffn_route[2 * j + 1] = 0;
+      ly->ffn_live[3 * j] = -1;
+      ly->ffn_live[3 * j + 1] = ly->ffn_live[3 * j + 2] = 0;
     }
   }
   m->routing = rt;
@@ -278,6 +283,16 @@ static bool routing_ok(const model *m, char *err, size_t errlen) {
           s >= rt->routers[r].n_experts || l < rt->routers[r].layer)
         return fail(err, errlen, "layer %d unit %d: bad route (%d, %d)", l,
                     j, r, s);
+    }
+    for (int j = 0; ly->ffn_live && j < ly->n_ffn; j++) {
+      int r = ly->ffn_live[3 * j], a = ly->ffn_live[3 * j + 1],
+          b = ly->ffn_live[3 * j + 2];
+      if (r == -1) continue;
+      if (r < 0 || r >= rt->n_routers || a < 0 || b < a ||
+          b >= rt->routers[r].n_experts || l < rt->routers[r].layer ||
+          ly->ffn_route[2 * j] != -1)
+        return fail(err, errlen, "layer %d unit %d: bad liveness (%d, %d, %d)",
+                    l, j, r, a, b);
     }
   }
   return true;

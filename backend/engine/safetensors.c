@@ -589,6 +589,10 @@ static void collect_tensors(const model *m, tensor_list *ts, int32_t *role,
                        2 * (int64_t)ly->n_ffn};
       snprintf(ro.name, sizeof ro.name, "layers.%d.ffn.route", l);
       VEC_PUSH(*ts, ro);
+      out_tensor lv = {{0}, DT_I32, {ly->n_ffn, 3}, 2, NULL, ly->ffn_live,
+                       3 * (int64_t)ly->n_ffn};
+      snprintf(lv.name, sizeof lv.name, "layers.%d.ffn.live", l);
+      VEC_PUSH(*ts, lv);
     }
   }
   for (int r = 0; m->routing && r < m->routing->n_routers; r++) {
@@ -673,6 +677,11 @@ static bool jint(const jval *v, int64_t lo, int64_t hi, int64_t *out) {
     return false;
   *out = v->i;
   return true;
+}
+
+static bool has_tensor(const loader *L, const char *name) {
+  in_tensor key = {name, NULL, false};
+  return L->n && bsearch(&key, L->t, (size_t)L->n, sizeof *L->t, cmp_tensor);
 }
 
 /* Finds a tensor, checks its dtype and shape, and returns its bytes. */
@@ -985,6 +994,13 @@ static bool load_routing(loader *L, arena *a, const jval *meta, model *m) {
     if (!p) return false;
     for (int64_t i = 0; i < 2 * (int64_t)ly->n_ffn; i++)
       ly->ffn_route[i] = (int32_t)(uint32_t)get_le(p + 4 * i, 4);
+    /* optional (files written before it have none: no liveness) */
+    snprintf(nm, sizeof nm, "layers.%d.ffn.live", l);
+    if (!has_tensor(L, nm)) continue;
+    p = tensor(L, nm, DT_I32, 2, ly->n_ffn, 3);
+    if (!p) return false;
+    for (int64_t i = 0; i < 3 * (int64_t)ly->n_ffn; i++)
+      ly->ffn_live[i] = (int32_t)(uint32_t)get_le(p + 4 * i, 4);
   }
   return true;
 }
