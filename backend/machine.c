@@ -1377,10 +1377,10 @@ static void build_output(mb *b) {
   for (int s = 0; s < npc && !gg->failed; s++) {
     const mstmt *m = &b->ms.v[s];
     gform C = mb_onehot(b, s);
-    /* guarded flags of this step, and their sum */
-    gform gflag[64];
+    /* guarded flags of this step, and their sum: every one of them (a
+     * step may raise many, e.g. the 64 checked products of an expt) */
     int nf = b->step_flags[s].n;
-    if (nf > 64) nf = 64;
+    gform *gflag = xmalloc((size_t)(nf + 1) * sizeof *gflag);
     gform any = gf_const(gg, 0);
     for (int i = 0; i < nf; i++) {
       gflag[i] = guarded(b, &b->step_flags[s].v[i], C, "guarded error");
@@ -1397,6 +1397,7 @@ static void build_output(mb *b) {
       VEC_PUSH(ev, w);
       prior = gf_add(gg, prior, gflag[i]);
     }
+    free(gflag);
     /* the emitted value, when this step runs, is not a LO and no error */
     double vlo, vhi;
     gf_range(gg, b->step_val[s], &vlo, &vhi);
