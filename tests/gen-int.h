@@ -51,6 +51,7 @@ typedef struct {
   bool lookups;   /* has table lookups or vector-ref, maybe in callees */
   bool is_void;   /* ends in a statement: called only as one */
   bool eqs;       /* has eq?, maybe in callees */
+  uint64_t calls; /* the procedures its body calls (bit i: p[i]) */
 } proc;
 
 typedef struct {
@@ -122,6 +123,8 @@ bool g_vec_new(gen *g, kind k, int d);
 void g_test(gen *g, int d);
 void g_operands(gen *g, kind k, int d, int n);
 int pick_proc(gen *g, kind ret);
+/* Records that the procedure being defined calls p[i]. */
+void gen_note_call(gen *g, int i);
 void g_args(gen *g, const proc *p, int d);
 void g_proc_def(gen *g, int pi);
 void g_top_call(gen *g, int pi);

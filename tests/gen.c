@@ -354,10 +354,31 @@ static bool call_ok(const gen *g, const proc *p) {
          (!p->eqs || !g->andor || on(g, GEN_ANDOR_EQ));
 }
 
+/* Whether p[from]'s body calls p[to], maybe through other procedures. */
+static bool reaches(const gen *g, int from, int to) {
+  uint64_t seen = 0, todo = (uint64_t)1 << from;
+  while (todo) {
+    int i = __builtin_ctzll(todo);
+    todo &= todo - 1;
+    if (i == to) return true;
+    seen |= (uint64_t)1 << i;
+    todo |= g->p[i].calls & ~seen;
+  }
+  return false;
+}
+
+/* Calls never form a cycle: with forward calls (and redefinitions) two
+ * procedures could otherwise call each other in tail position forever,
+ * a program that runs until the step limit (minutes) in both modes. */
 static bool callable(const gen *g, int i) {
   if (i == g->self) return false;
   if (i > g->self && g->self >= 0 && !on(g, GEN_FORWARD_CALLS)) return false;
+  if (g->self >= 0 && reaches(g, i, g->self)) return false;
   return g->p[i].done || (g->self >= 0 && on(g, GEN_FORWARD_CALLS));
+}
+
+void gen_note_call(gen *g, int i) {
+  if (g->self >= 0) g->p[g->self].calls |= (uint64_t)1 << i;
 }
 
 int pick_proc(gen *g, kind ret) {
@@ -410,6 +431,7 @@ static bool g_call(gen *g, kind k, int d, int ctx, bool top) {
   const proc *p = &g->p[i];
   g->lookups |= p->lookups;
   g->eqs |= p->eqs;
+  gen_note_call(g, i);
   out(g, "(%s", p->name);
   g_args(g, p, d);
   out(g, ")");
@@ -983,6 +1005,7 @@ static void g_call_stmt(gen *g, int d) {
   }
   g->lookups |= g->p[i].lookups;
   g->eqs |= g->p[i].eqs;
+  gen_note_call(g, i);
   if (v) out(g, "(set! %s ", v->name);
   out(g, "(%s", g->p[i].name);
   g_args(g, &g->p[i], d);
@@ -1169,6 +1192,7 @@ void g_proc_def(gen *g, int pi) {
   proc *p = &g->p[pi];
   int mark = g->nv, d = g->o->max_depth;
   g->self = pi;
+  p->calls = 0;   /* a redefinition's old body is called no more */
   g->dirty = false;
   g->impure = p->rec != REC_NONE;
   g->lookups = g->eqs = false;

@@ -21,8 +21,10 @@
  *  4. every CHECK_EVERY-th program, in check mode (--check), which must
  *     report a difference for exactly the forms found refused or wrong
  *     above, and otherwise print the evaluator's output.
- * Each program runs in a child process (a crash or a hang fails that
- * program only), two or more at a time.
+ * Programs run in worker processes (--jobs, 2 by default), each running
+ * many programs one after another; a crash or a hang fails that program
+ * only (the worker is replaced).  A failure is reproduced alone, in a
+ * fresh process, with --run-seed.
  *
  * TAP: one line per program, with the program's own seed; a failure
  * prints the difference and the whole program.  At the end (and every
@@ -40,7 +42,9 @@
  *   test-differential --file FILE         run a program from a file
  *   test-differential --vocabulary N      names heading forms (gen-coverage.sh)
  *   test-differential --list-flags
- * --verbose shows every form of both runs on stderr.
+ * --verbose shows every form of both runs on stderr.  --timeout SECS
+ * (120) limits each program's CPU time (a hang spends it; the wall clock,
+ * which load stretches, only at WALL_FACTOR times that).
  * Without options: 2650 loop-free and 350 structured programs from a fixed
  * seed, then as many again from TVL_SEED when it is set, with the
  * constructs of GEN_DEFAULT (tests/gen.h: all but GEN_KNOWN_BUGS); --all
@@ -54,16 +58,21 @@
 #include "tap.h"
 
 #include <ctype.h>
+#include <malloc.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 enum { DEPTH_LIMIT = 1000, MAX_JOBS = 16, BRUTE_MAX_TOKENS = 50000 };
+/* --timeout SECS limits a program's CPU time; its wall time is limited to
+ * WALL_FACTOR times that */
+enum { WALL_FACTOR = 20 };
 
 static const uint64_t FIXED_SEED = 20261123;
 static bool verbose;   /* --verbose: every form of the check run, on stderr */
@@ -71,6 +80,7 @@ static bool verbose;   /* --verbose: every form of the check run, on stderr */
  * so by default only every tenth program is scheduled by it; the others
  * use the list schedule.  --milp MS and --milp-every K change that. */
 static double milp_secs = 0.2;
+static double job_milp;   /* this program's: milp_secs or 0 */
 static int milp_every = 10;
 /* Every CHECK_EVERY-th program also runs in check mode (--check), which
  * must report exactly the refusals and wrong answers found here. */
@@ -117,7 +127,7 @@ static void capture(void *ctx, const char *s, size_t n) {
 static session *open_session(run_mode m, bool brute, strbuf *out) {
   session *s = session_new();
   s->mode = m;
-  s->milp_limit = milp_secs;
+  s->milp_limit = job_milp;
   s->brute = brute;
   s->dense = brute;   /* the plain pass (brute cache, every FFN unit) against
                          the fast one (hull, routed) */
@@ -548,15 +558,14 @@ static bool uses_milp(int index) {
   return milp_secs > 0 && milp_every > 0 && index % milp_every == 0;
 }
 
-/* The child: runs the program and writes to fd
+/* One program, its report in rep:
  *   P|F forms errors accepted matched refused wrong tokens
  *   K n kind        (the evaluator's errors by kind)
  *   R n reason      (the transformer's refusals by reason)
  *   .
- * and, on a failure, the report. */
-static void child_main(const job *j, const config *cf, int index, int fd) {
-  alarm((unsigned)cf->timeout);
-  if (!uses_milp(index)) milp_secs = 0;
+ * and, on a failure, what differed. */
+static void run_program(const job *j, const config *cf, int index, strbuf *rep) {
+  job_milp = uses_milp(index) ? milp_secs : 0;
   with_check = index % CHECK_EVERY == CHECK_EVERY / 2 || j->file_src;
   char *src = job_program(j, cf);
   stats st;
@@ -564,89 +573,180 @@ static void child_main(const job *j, const config *cf, int index, int fd) {
   strbuf why;
   sb_init(&why);
   bool ok = differential(src, &st, &why);
-  strbuf rep;
-  sb_init(&rep);
-  sb_printf(&rep, "%c %d %d %d %d %d %d %lld\n", ok ? 'P' : 'F', st.forms,
+  sb_printf(rep, "%c %d %d %d %d %d %d %lld\n", ok ? 'P' : 'F', st.forms,
             st.errors, st.accepted, st.matched, st.refused, st.wrong,
             (long long)st.tokens);
   for (int i = 0; i < st.kinds.n; i++)
-    sb_printf(&rep, "K %d %s\n", st.kinds.v[i].n, st.kinds.v[i].name);
+    sb_printf(rep, "K %d %s\n", st.kinds.v[i].n, st.kinds.v[i].name);
   for (int i = 0; i < st.reasons.n; i++)
-    sb_printf(&rep, "R %d %s\n", st.reasons.v[i].n, st.reasons.v[i].name);
-  sb_puts(&rep, ".\n");
-  if (!ok) sb_putn(&rep, why.s, why.n);
-  write_all(fd, rep.s, rep.n);
-  _exit(ok ? 0 : 1);
+    sb_printf(rep, "R %d %s\n", st.reasons.v[i].n, st.reasons.v[i].name);
+  sb_puts(rep, ".\n");
+  if (!ok) sb_putn(rep, why.s, why.n);
+  sb_free(&why);
+  free(src);
 }
 
-typedef struct {
-  pid_t pid;
-  int fd;
-  int index;
-  strbuf buf;
-} running;
-
-typedef struct {
-  bool done, ok;
-  char *report;    /* what the child wrote, plus how it ended */
-} outcome;
-
-static bool spawn(const job *j, const config *cf, int index, running *r) {
-  int p[2];
-  if (pipe(p) < 0) return false;
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid < 0) {
-    close(p[0]);
-    close(p[1]);
-    return false;
+static bool read_full(int fd, void *p, size_t n) {
+  char *c = p;
+  while (n) {
+    ssize_t k = read(fd, c, n);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) return false;
+    c += k;
+    n -= (size_t)k;
   }
-  if (pid == 0) {
-    close(p[0]);
-    child_main(j, cf, index, p[1]);
-  }
-  close(p[1]);
-  r->pid = pid;
-  r->fd = p[0];
-  r->index = index;
-  sb_init(&r->buf);
   return true;
 }
 
-static void finish(running *r, outcome *o) {
-  int status = 0;
-  while (waitpid(r->pid, &status, 0) < 0 && errno == EINTR) {
+/* A worker process: runs the programs whose indexes the parent sends on
+ * fd in, one after another, and writes each report to fd out as its
+ * length, a newline and the report.  One process for many programs:
+ * forking one per program cost a third of the CPU time in page faults
+ * (every program faulted its models' memory in anew).  A crash or a hang
+ * ends the worker; the parent then fails that program and starts
+ * another worker.  Each program has its own CPU budget: a hang spends
+ * CPU time, so the limit is on that, not on the wall clock, which a
+ * loaded machine stretches many times over; the wall clock only stops a
+ * worker that waits forever. */
+static void worker_main(const job *js, const config *cf, int in, int out) {
+  /* freed memory stays in the process for the next program */
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_TOP_PAD, 16 << 20);
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_ARENA_MAX, 1);
+  int32_t index;
+  while (read_full(in, &index, sizeof index)) {
+    struct itimerval cpu = {{0, 0}, {cf->timeout, 0}}, off;
+    memset(&off, 0, sizeof off);
+    setitimer(ITIMER_PROF, &cpu, NULL);
+    alarm((unsigned)cf->timeout * WALL_FACTOR);
+    strbuf rep;
+    sb_init(&rep);
+    run_program(&js[index], cf, index, &rep);
+    setitimer(ITIMER_PROF, &off, NULL);
+    alarm(0);
+    char head[32];
+    int hn = snprintf(head, sizeof head, "%zu\n", rep.n);
+    write_all(out, head, (size_t)hn);
+    write_all(out, rep.s, rep.n);
+    sb_free(&rep);
   }
-  close(r->fd);
-  o->done = true;
-  o->ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && r->buf.n && r->buf.s[0] == 'P';
-  if (WIFSIGNALED(status))
-    sb_printf(&r->buf, "%sthe child process died of signal %d (%s)\n",
-              r->buf.n ? "" : "X 0 0 0 0 0 0 0\n.\n", WTERMSIG(status),
-              WTERMSIG(status) == SIGALRM ? "timed out" : strsignal(WTERMSIG(status)));
-  else if (!r->buf.n)
-    sb_printf(&r->buf, "X 0 0 0 0 0 0 0\n.\nthe child process wrote nothing (exit %d)\n",
-              WEXITSTATUS(status));
-  o->report = sb_detach(&r->buf);
-  r->pid = 0;
+  _exit(0);
 }
 
-/* Reads whatever the running children wrote; finishes those at EOF. */
-static void pump(running *rs, int n, outcome *os) {
-  struct pollfd pf[MAX_JOBS];
-  if (n <= 0 || n > MAX_JOBS) return;
-  for (int i = 0; i < n; i++) {
-    pf[i].fd = rs[i].fd;
-    pf[i].events = POLLIN;
-    pf[i].revents = 0;
+typedef struct {
+  pid_t pid;       /* 0: no process */
+  int to, from;    /* indexes to it, reports from it */
+  int index;       /* the program it runs, -1 when idle */
+  strbuf buf;
+} worker;
+
+typedef struct {
+  bool done, ok;
+  char *report;    /* what the worker wrote, or how it ended */
+} outcome;
+
+static bool start_worker(const job *js, const config *cf, worker *ws, int nw, int w) {
+  int to[2], from[2];
+  if (pipe(to) < 0) return false;
+  if (pipe(from) < 0) {
+    close(to[0]);
+    close(to[1]);
+    return false;
   }
-  if (poll(pf, (nfds_t)n, -1) < 0) return;
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(to[0]), close(to[1]), close(from[0]), close(from[1]);
+    return false;
+  }
+  if (pid == 0) {
+    /* the other workers' pipes: a worker's death must close its own */
+    for (int i = 0; i < nw; i++)
+      if (ws[i].pid) close(ws[i].to), close(ws[i].from);
+    close(to[1]);
+    close(from[0]);
+    worker_main(js, cf, to[0], from[1]);
+  }
+  close(to[0]);
+  close(from[1]);
+  ws[w].pid = pid;
+  ws[w].to = to[1];
+  ws[w].from = from[0];
+  ws[w].index = -1;
+  sb_init(&ws[w].buf);
+  return true;
+}
+
+/* The worker ended (EOF): reaps it; the program it ran failed. */
+static void worker_died(worker *w, outcome *os) {
+  int status = 0;
+  while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  close(w->to);
+  close(w->from);
+  if (w->index >= 0) {
+    strbuf r;
+    sb_init(&r);
+    sb_puts(&r, "X 0 0 0 0 0 0 0\n.\n");
+    if (WIFSIGNALED(status))
+      sb_printf(&r, "the process died of signal %d (%s)\n", WTERMSIG(status),
+                WTERMSIG(status) == SIGPROF ? "timed out: CPU time"
+                : WTERMSIG(status) == SIGALRM ? "timed out: wall clock"
+                                              : strsignal(WTERMSIG(status)));
+    else
+      sb_printf(&r, "the process ended (exit %d) before its report\n",
+                WEXITSTATUS(status));
+    outcome *o = &os[w->index];
+    o->done = true;
+    o->ok = false;
+    o->report = sb_detach(&r);
+  }
+  sb_free(&w->buf);
+  w->pid = 0;
+  w->index = -1;
+}
+
+/* A whole report in the worker's buffer: hand it over. */
+static void take_reports(worker *w, outcome *os) {
+  char *nl = w->buf.n ? memchr(w->buf.s, '\n', w->buf.n) : NULL;
+  if (!nl || w->index < 0) return;
+  size_t len = strtoul(w->buf.s, NULL, 10), head = (size_t)(nl - w->buf.s) + 1;
+  if (w->buf.n < head + len) return;
+  outcome *o = &os[w->index];
+  o->report = xmalloc(len + 1);
+  memcpy(o->report, w->buf.s + head, len);
+  o->report[len] = 0;
+  o->ok = len && o->report[0] == 'P';
+  o->done = true;
+  memmove(w->buf.s, w->buf.s + head + len, w->buf.n - head - len);
+  w->buf.n -= head + len;
+  w->index = -1;
+}
+
+/* Waits for the busy workers; takes what they wrote. */
+static void pump(worker *ws, int nw, outcome *os) {
+  struct pollfd pf[MAX_JOBS];
+  int who[MAX_JOBS], n = 0;
+  for (int i = 0; i < nw; i++)
+    if (ws[i].pid && ws[i].index >= 0) {
+      pf[n].fd = ws[i].from;
+      pf[n].events = POLLIN;
+      pf[n].revents = 0;
+      who[n++] = i;
+    }
+  if (!n || poll(pf, (nfds_t)n, -1) < 0) return;
   for (int i = 0; i < n; i++) {
     if (!pf[i].revents) continue;
+    worker *w = &ws[who[i]];
     char buf[4096];
-    ssize_t k = read(rs[i].fd, buf, sizeof buf);
-    if (k > 0) sb_putn(&rs[i].buf, buf, (size_t)k);
-    else if (k == 0 || errno != EINTR) finish(&rs[i], &os[rs[i].index]);
+    ssize_t k = read(w->from, buf, sizeof buf);
+    if (k > 0) {
+      sb_putn(&w->buf, buf, (size_t)k);
+      take_reports(w, os);
+    } else if (k == 0 || errno != EINTR) {
+      worker_died(w, os);
+    }
   }
 }
 
@@ -729,27 +829,46 @@ static void report(const job *j, const config *cf, int index, outcome *o,
   }
 }
 
-/* Runs the jobs, cf->jobs at a time, reporting them in order. */
+/* Runs the jobs in cf->jobs worker processes, reporting them in order. */
 static void run_jobs(const job *js, int n, const config *cf, totals *t) {
   outcome *os = xcalloc((size_t)n + 1, sizeof *os);
-  running rs[MAX_JOBS];
-  int nr = 0, next = 0, shown = 0;
+  worker ws[MAX_JOBS];
+  memset(ws, 0, sizeof ws);
+  int nw = cf->jobs < n ? cf->jobs : n, next = 0, shown = 0;
+  signal(SIGPIPE, SIG_IGN);   /* a worker that died is seen at its EOF */
   while (shown < n) {
-    while (nr < cf->jobs && next < n) {
-      if (!spawn(&js[next], cf, next, &rs[nr])) break;
-      next++, nr++;
+    int busy = 0;
+    for (int w = 0; w < nw; w++) {
+      if (next < n && !ws[w].pid) start_worker(js, cf, ws, nw, w);
+      if (next < n && ws[w].pid && ws[w].index < 0) {
+        int32_t index = next;
+        write_all(ws[w].to, (const char *)&index, sizeof index);
+        ws[w].index = next++;
+      }
+      busy += ws[w].pid && ws[w].index >= 0;
     }
-    if (nr) pump(rs, nr, os);
-    for (int i = 0; i < nr;)
-      if (rs[i].pid == 0) rs[i] = rs[--nr];
-      else i++;
+    if (!busy && next < n) {   /* no process could be started */
+      os[next].done = true;
+      os[next++].report = xstrdup_or_null("X 0 0 0 0 0 0 0\n.\ncannot start a worker process\n");
+    }
+    pump(ws, nw, os);
     while (shown < n && os[shown].done) {
       report(&js[shown], cf, shown, &os[shown], t);
       shown++;
     }
   }
+  for (int w = 0; w < nw; w++)
+    if (ws[w].pid) {
+      close(ws[w].to);   /* EOF: the worker exits */
+      int status;
+      while (waitpid(ws[w].pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      close(ws[w].from);
+      sb_free(&ws[w].buf);
+    }
   free(os);
 }
+
 
 typedef VEC(job) job_vec;
 
