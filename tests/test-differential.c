@@ -608,7 +608,27 @@ static bool read_full(int fd, void *p, size_t n) {
  * CPU time, so the limit is on that, not on the wall clock, which a
  * loaded machine stretches many times over; the wall clock only stops a
  * worker that waits forever. */
+typedef struct {
+  const job *js;
+  const config *cf;
+  int in, out;
+} worker_args;
+
+static void worker_loop(void *p);
+
 static void worker_main(const job *js, const config *cf, int in, int out) {
+  /* the whole loop on one deep stack: the session would otherwise start
+   * a thread with a new 1 GiB stack for every form, and fault it in */
+  worker_args wa = {js, cf, in, out};
+  lang_run_deep(worker_loop, &wa);
+  _exit(0);
+}
+
+static void worker_loop(void *p) {
+  const worker_args *wa = p;
+  const job *js = wa->js;
+  const config *cf = wa->cf;
+  int in = wa->in, out = wa->out;
   /* freed memory stays in the process for the next program */
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   mallopt(M_TOP_PAD, 16 << 20);
@@ -631,7 +651,6 @@ static void worker_main(const job *js, const config *cf, int in, int out) {
     write_all(out, rep.s, rep.n);
     sb_free(&rep);
   }
-  _exit(0);
 }
 
 typedef struct {
