@@ -47,7 +47,7 @@
  * which load stretches, only at WALL_FACTOR times that).
  * Without options: 2650 loop-free and 350 structured programs from a fixed
  * seed, then as many again from TVL_SEED when it is set, with the
- * constructs of GEN_DEFAULT (tests/gen.h: all but GEN_KNOWN_BUGS); --all
+ * constructs of GEN_DEFAULT (tests/gen.h: all but GEN_KNOWN_BUGS, empty now); --all
  * (and make soak) generates every construct.  TVL_GEN_ENABLE (or
  * --enable) adds constructs, --disable takes them out.
  */
@@ -1151,7 +1151,7 @@ int main(int argc, char **argv) {
   }
   tap_diag("generator flags on: 0x%llx%s", (unsigned long long)cf.enable,
            cf.enable == GEN_ALL ? " (all)" : cf.enable == GEN_DEFAULT ?
-           " (all but GEN_KNOWN_BUGS)" : "");
+           " (the default: all but GEN_KNOWN_BUGS)" : "");
   tap_diag("%d jobs at a time; depth limit %d", cf.jobs, DEPTH_LIMIT);
   tap_plan(js.n);
   totals t;
