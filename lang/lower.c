@@ -372,6 +372,25 @@ static void pin_operands(lw *c, int mark, ir_expr **ops, int i) {
   }
 }
 
+/* Statements evaluating each of e[0..n-1] for its errors, inserted at
+ * index `mark` of the body, before what was emitted from there on. */
+static void insert_evals(lw *c, int mark, ir_expr **e, int n) {
+  ir_fn *F = cur_fn(c);
+  for (int j = 0; j < n; j++) {
+    ir_stmt st;
+    memset(&st, 0, sizeof st);
+    st.k = S_EVAL;
+    st.loc = e[j]->loc;
+    st.var = -1;
+    st.fn = -1;
+    st.a[0] = e[j];
+    VEC_PUSH(F->body, st);
+    memmove(&F->body.v[mark + 1], &F->body.v[mark],
+            (size_t)(F->body.n - 1 - mark) * sizeof st);
+    F->body.v[mark++] = st;
+  }
+}
+
 /* Operands left to right (NULL asts give NULL). */
 static void lower_operands(lw *c, ast *const *v, int n, frame_map *f,
                            ir_expr **out) {
@@ -762,10 +781,32 @@ ir_expr *lw_inline_call(lw *c, const fn_def *fn, ir_expr **args,
   frame_map *f = lw_new_frame(c, fn, fn->frame_size, up);
   f->edepth = edepth;
   for (int i = 0; i < fn->nparams; i++) f->slots[i].expr = args[i];
+  int mark = cur_fn(c)->body.n;
   ir_expr *v = lw_lower_value(c, fn->body, f);
   c->inline_depth--;
   /* the main program runs at depth 0 and the limit is at least 1 */
   if (c->fn == c->p->main_fn && edepth <= 1) check = false;
+  if (!c->failed && cur_fn(c)->body.n > mark) {
+    /* the body emitted statements (a local define, ...): the arguments'
+     * errors and the depth check come before them, as in the evaluator */
+    ir_expr **pre = arena_alloc(&c->p->mem, (size_t)(fn->nparams + 2) * sizeof *pre);
+    int k = 0;
+    for (int i = 0; i < fn->nparams; i++)
+      if (args[i] && may_fail(args[i])) pre[k++] = args[i];
+    if (check) pre[k++] = lw_depth_check(c, edepth, loc);
+    ir_stmt *first = &cur_fn(c)->body.v[mark];
+    if (k && (first->k == S_ASSIGN || first->k == S_EVAL) && first->a[0]) {
+      /* in the first statement's expression: no step of its own */
+      ir_expr *e = lw_mk(c, X_SEQ, loc, k + 1);
+      for (int i = 0; i < k; i++) e->a[i] = pre[i];
+      e->a[k] = first->a[0];
+      e->type = first->a[0]->type;
+      first->a[0] = e;
+    } else {
+      insert_evals(c, mark, pre, k);
+    }
+    return v;
+  }
   if (check && !c->failed) {
     /* the arguments' errors, then the depth, then the body's */
     ir_expr *s = lw_mk(c, X_SEQ, loc, 2);
