@@ -281,7 +281,7 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
       lang_error_set(&out->err, loc, "executor", "%s", exec_error(ex));
       goto done;
     }
-  double last_report = t0;
+  double last_report = t0 - 1e9;   /* the first report waits only for progress_after */
   int forced[2], nforced = 0, iforced = 0;
   char tool_err[512] = "";
   for (;;) {
