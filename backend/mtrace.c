@@ -115,7 +115,7 @@ static bool machine_value(loader *L, value v, int32_t *out) {
   case VK_VEC:
     *out = place_vec(L, v.vec);
     return !L->failed;
-  case VK_NIL: case VK_PAIR: case VK_PROC: case VK_BOX:
+  case VK_NIL: case VK_PAIR: case VK_PROC: case VK_BOX: case VK_CHAR:
     break;   /* lists and procedures are not compiled yet */
   }
   snprintf(L->err, L->errlen, "compiled code cannot hold %s yet",

@@ -156,7 +156,8 @@ static value bi_odd(ev_ctx *c, const ast *call, value *a, int n) { return v_bool
 static value bi_not(ev_ctx *c, const ast *call, value *a, int n) { return v_bool(!v_truthy(a[0])); }
 
 static value bi_eqv(ev_ctx *c, const ast *call, value *a, int n) { return v_bool(value_eqv(a[0], a[1])); }
-static value bi_equal(ev_ctx *c, const ast *call, value *a, int n) { return v_bool(value_equal(a[0], a[1])); }
+static bool equal_in(ev_ctx *c, value x, value y) { return value_equal_in(ev_world(c), x, y); }
+static value bi_equal(ev_ctx *c, const ast *call, value *a, int n) { return v_bool(equal_in(c, a[0], a[1])); }
 
 static value bi_is_int(ev_ctx *c, const ast *call, value *a, int n) { return v_bool(a[0].kind == VK_INT); }
 static value bi_is_bool(ev_ctx *c, const ast *call, value *a, int n) { return v_bool(a[0].kind == VK_BOOL); }
@@ -403,11 +404,16 @@ static value bi_list_ref(ev_ctx *c, const ast *call, value *a, int n) {
   return V_CAR(x);
 }
 
-typedef bool (*same_fn)(value, value);
+typedef bool (*same_fn)(const world *, value, value);
 
-static value mem(value x, value l, same_fn same) {
+static bool eqv_in(const world *w, value x, value y) {
+  (void)w;
+  return value_eqv(x, y);
+}
+
+static value mem(ev_ctx *c, value x, value l, same_fn same) {
   for (; l.kind == VK_PAIR; l = V_CDR(l))
-    if (same(x, V_CAR(l))) return l;
+    if (same(ev_world(c), x, V_CAR(l))) return l;
   return v_bool(false);
 }
 
@@ -417,16 +423,16 @@ static value ass(ev_ctx *c, const ast *call, const char *op, value x,
     value e = V_CAR(l);
     if (e.kind != VK_PAIR)
       list_error(c, call, 1, op, "a list of pairs", V_CAR(l));
-    if (same(x, V_CAR(e))) return e;
+    if (same(ev_world(c), x, V_CAR(e))) return e;
   }
   return v_bool(false);
 }
 
-static value bi_memq(ev_ctx *c, const ast *call, value *a, int n) { return mem(a[0], a[1], value_eqv); }
-static value bi_member(ev_ctx *c, const ast *call, value *a, int n) { return mem(a[0], a[1], value_equal); }
-static value bi_assq(ev_ctx *c, const ast *call, value *a, int n) { return ass(c, call, "assq", a[0], a[1], value_eqv); }
-static value bi_assv(ev_ctx *c, const ast *call, value *a, int n) { return ass(c, call, "assv", a[0], a[1], value_eqv); }
-static value bi_assoc(ev_ctx *c, const ast *call, value *a, int n) { return ass(c, call, "assoc", a[0], a[1], value_equal); }
+static value bi_memq(ev_ctx *c, const ast *call, value *a, int n) { return mem(c, a[0], a[1], eqv_in); }
+static value bi_member(ev_ctx *c, const ast *call, value *a, int n) { return mem(c, a[0], a[1], value_equal_in); }
+static value bi_assq(ev_ctx *c, const ast *call, value *a, int n) { return ass(c, call, "assq", a[0], a[1], eqv_in); }
+static value bi_assv(ev_ctx *c, const ast *call, value *a, int n) { return ass(c, call, "assv", a[0], a[1], eqv_in); }
+static value bi_assoc(ev_ctx *c, const ast *call, value *a, int n) { return ass(c, call, "assoc", a[0], a[1], value_equal_in); }
 
 static value bi_list_copy(ev_ctx *c, const ast *call, value *a, int n) {
   value head = v_nil(), last = v_nil(), l = a[0];
@@ -727,14 +733,25 @@ static const builtin table[] = {
   {"reduce", 3, 3, AK_ANY, k_proc_any, R(-1), bi_reduce, "SRFI-1 reduce: fold with the first element as the start", PROCS},
 };
 
-const builtin *builtin_find(const char *name) {
-  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-    if (!strcmp(table[i].name, name)) return &table[i];
+/* The builtins of builtins-text.c follow this table's: one index space. */
+extern const builtin text_builtins[];
+extern const int text_builtins_n;
+
+enum { N_CORE = (int)(sizeof table / sizeof table[0]) };
+
+const builtin *builtin_at(int i) {
+  if (i >= 0 && i < N_CORE) return &table[i];
+  if (i >= N_CORE && i < N_CORE + text_builtins_n) return &text_builtins[i - N_CORE];
   return NULL;
 }
 
-int builtin_index(const builtin *b) { return (int)(b - table); }
+const builtin *builtin_find(const char *name) {
+  for (int i = 0; builtin_at(i); i++)
+    if (!strcmp(builtin_at(i)->name, name)) return builtin_at(i);
+  return NULL;
+}
 
-const builtin *builtin_at(int i) {
-  return i >= 0 && (size_t)i < sizeof table / sizeof table[0] ? &table[i] : NULL;
+int builtin_index(const builtin *b) {
+  if (b >= table && b < table + N_CORE) return (int)(b - table);
+  return N_CORE + (int)(b - text_builtins);
 }

@@ -684,6 +684,8 @@ static void refuse(gate *g, srcloc loc, const char *what) {
 static const char *value_needs(value v, int depth) {
   if (v.kind == VK_NIL || v.kind == VK_PAIR) return "lists";
   if (v.kind == VK_PROC) return "procedures as values";
+  if (v.kind == VK_CHAR) return "characters";
+  if (v.kind == VK_STR && v.vec) return "strings as values";
   if (v.kind == VK_VEC && depth < 8)
     for (int32_t i = 0; i < v.vec->n; i++) {
       const char *w = value_needs(v.vec->items[i], depth + 1);

@@ -38,6 +38,8 @@ struct ev_ctx {
 };
 
 world *ev_world(ev_ctx *c) { return c->w; }
+lang_error *ev_error(ev_ctx *c) { return c->err; }
+void ev_raise(ev_ctx *c) { longjmp(c->jb, 1); }
 
 void ev_output(ev_ctx *c, const char *s, size_t n) {
   if (c->w->out) c->w->out(c->w->out_ctx, s, n);
@@ -185,21 +187,21 @@ static void kind_error(ev_ctx *c, const ast *where, const char *fn, int i,
           fn, i + 1, want, vkind_name((vkind)got.kind), text);
 }
 
+/* What each arg_kind accepts, and how a message names it. */
+static const struct { vkind k; const char *text; } arg_kinds[] = {
+  [AK_INT] = {VK_INT, "an integer"},   [AK_VEC] = {VK_VEC, "a vector"},
+  [AK_BOOL] = {VK_BOOL, "a boolean"},  [AK_PAIR] = {VK_PAIR, "a pair"},
+  [AK_PROC] = {VK_PROC, "a procedure"}, [AK_STR] = {VK_STR, "a string"},
+  [AK_CHAR] = {VK_CHAR, "a character"}, [AK_SYM] = {VK_SYM, "a symbol"},
+};
+
 static void check_arg_kinds(ev_ctx *c, const ast *call, const builtin *b,
                             value *args, int n) {
   for (int i = 0; i < n; i++) {
     arg_kind k = builtin_arg_kind(b, i);
     const ast *where = i < call->u.call.n ? call->u.call.args[i] : call;
-    if (k == AK_INT && args[i].kind != VK_INT)
-      kind_error(c, where, b->name, i, "an integer", args[i]);
-    if (k == AK_VEC && args[i].kind != VK_VEC)
-      kind_error(c, where, b->name, i, "a vector", args[i]);
-    if (k == AK_BOOL && args[i].kind != VK_BOOL)
-      kind_error(c, where, b->name, i, "a boolean", args[i]);
-    if (k == AK_PAIR && args[i].kind != VK_PAIR)
-      kind_error(c, where, b->name, i, "a pair", args[i]);
-    if (k == AK_PROC && args[i].kind != VK_PROC)
-      kind_error(c, where, b->name, i, "a procedure", args[i]);
+    if (k != AK_ANY && args[i].kind != arg_kinds[k].k)
+      kind_error(c, where, b->name, i, arg_kinds[k].text, args[i]);
   }
 }
 

@@ -92,6 +92,7 @@ static const char *sx_kind_text(const sx *s) {
   case SX_BOOL: return "a boolean";
   case SX_LIST: return s->u.list.n ? "a list" : "()";
   case SX_VEC: return "a vector";
+  case SX_CHAR: return "a character";
   }
   return "something else";
 }
@@ -119,6 +120,7 @@ static bool datum_value(ex *e, const sx *d, value *out) {
   switch (d->kind) {
   case SX_INT: *out = v_int((int32_t)d->u.i); return true;
   case SX_BOOL: *out = v_bool(d->u.b); return true;
+  case SX_CHAR: *out = v_char((int32_t)d->u.i); return true;
   case SX_SYM: *out = v_sym(d->u.sym); return true;
   case SX_STR:
     *out = v_str(world_intern_string(e->w, d->u.str.s, d->u.str.n));
@@ -155,6 +157,7 @@ static ast *quoted(ex *e, const sx *d) {
   switch (d->kind) {
   case SX_INT: return constant(e, v_int((int32_t)d->u.i), d->loc);
   case SX_BOOL: return constant(e, v_bool(d->u.b), d->loc);
+  case SX_CHAR: return constant(e, v_char((int32_t)d->u.i), d->loc);
   case SX_SYM: return constant(e, v_sym(d->u.sym), d->loc);
   case SX_STR:
     return constant(e, v_str(world_intern_string(e->w, d->u.str.s, d->u.str.n)),
@@ -1242,6 +1245,7 @@ static ast *expand(ex *e, const sx *s) {
   switch (s->kind) {
   case SX_INT: return constant(e, v_int((int32_t)s->u.i), s->loc);
   case SX_BOOL: return constant(e, v_bool(s->u.b), s->loc);
+  case SX_CHAR: return constant(e, v_char((int32_t)s->u.i), s->loc);
   case SX_STR:
     return constant(e, v_str(world_intern_string(e->w, s->u.str.s, s->u.str.n)),
                     s->loc);

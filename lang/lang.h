@@ -40,7 +40,8 @@ const char *sym_name(const symtab *t, int id);
 
 /* ---- syntax objects (reader output) --------------------------------- */
 
-typedef enum { SX_INT, SX_SYM, SX_STR, SX_BOOL, SX_LIST, SX_VEC } sx_kind;
+typedef enum { SX_INT, SX_SYM, SX_STR, SX_BOOL, SX_LIST, SX_VEC,
+               SX_CHAR /* u.i: the code point */ } sx_kind;
 
 typedef struct sx sx;
 struct sx {
@@ -102,9 +103,15 @@ typedef enum {
   VK_PAIR,   /* vec: a TV_PAIR object */
   VK_PROC,   /* vec: a TV_CLOSURE object, or NULL and i: a builtin index */
   VK_BOX,    /* internal: vec is a TV_BOX object */
+  VK_CHAR,   /* i: a Unicode code point */
 } vkind;
 
-typedef enum { TV_VEC, TV_PAIR, TV_CLOSURE, TV_BOX } tvec_tag;
+/* Strings: a literal (or a symbol's name) is an interned string of the
+ * world, immutable: vec NULL and i its id.  A string made at run time
+ * (make-string, string-append...) is a TV_STR heap object, i -1, whose
+ * items are characters: it costs as many cells as a vector of its
+ * length, and string-set! changes it in place. */
+typedef enum { TV_VEC, TV_PAIR, TV_CLOSURE, TV_BOX, TV_STR } tvec_tag;
 
 typedef struct tvec tvec;
 typedef struct {
@@ -130,6 +137,8 @@ static inline value v_int(int32_t i) { value v = {VK_INT, i, NULL}; return v; }
 static inline value v_bool(bool b) { value v = {VK_BOOL, b, NULL}; return v; }
 static inline value v_sym(int s) { value v = {VK_SYM, s, NULL}; return v; }
 static inline value v_str(int s) { value v = {VK_STR, s, NULL}; return v; }
+static inline value v_char(int32_t c) { value v = {VK_CHAR, c, NULL}; return v; }
+static inline value v_heapstr(tvec *t) { value v = {VK_STR, -1, t}; return v; }
 static inline value v_vec(tvec *t) { value v = {VK_VEC, 0, t}; return v; }
 static inline value v_nil(void) { value v = {VK_NIL, 0, NULL}; return v; }
 static inline value v_pair(tvec *t) { value v = {VK_PAIR, 0, t}; return v; }
@@ -251,7 +260,9 @@ struct ast {
 
 /* The kind an argument must have, checked statically where the argument's
  * kind is known and always at run time. */
-typedef enum { AK_ANY, AK_INT, AK_VEC, AK_BOOL, AK_PAIR, AK_PROC } arg_kind;
+typedef enum {
+  AK_ANY, AK_INT, AK_VEC, AK_BOOL, AK_PAIR, AK_PROC, AK_STR, AK_CHAR, AK_SYM
+} arg_kind;
 
 typedef struct world world;
 typedef struct ev_ctx ev_ctx;
@@ -371,7 +382,9 @@ typedef void (*out_fn)(void *ctx, const char *s, size_t n);
 
 struct world {
   symtab syms;
-  VEC(char *) strings;         /* interned string literals */
+  VEC(char *) strings;         /* interned string literals (UTF-8) */
+  VEC(struct wchars { int32_t n; int32_t *cp; }) string_chars; /* the
+                                  same strings decoded: characters */
   src_registry src;
   VEC(gcell *) globals;        /* indexed by symbol id, may hold NULL */
   VEC(tvec *) heap;
@@ -402,6 +415,32 @@ void world_free(world *w);
 void world_reset(world *w);
 int world_intern_string(world *w, const char *s, size_t n);
 const char *world_string(const world *w, int id);
+/* The characters of a string value (interned or on the heap): its
+ * length and the code point at an index (in range). */
+int32_t str_length(const world *w, value s);
+int32_t str_ref(const world *w, value s, int32_t i);
+/* A string value as UTF-8 (appended to out). */
+void str_utf8(const world *w, value s, strbuf *out);
+/* Appends one code point as UTF-8; reads one (moving *i past it). */
+void utf8_put(strbuf *out, int32_t cp);
+int32_t utf8_get(const char *s, size_t n, size_t *i);
+
+/* ---- characters (chars.c) ------------------------------------------- */
+
+/* What follows #\ in a character literal: a single character, a name
+ * (space, newline, nul, ...), xHH... in hex or NNN in octal; -1 when it
+ * is none of these. */
+int32_t char_from_name(const char *s, size_t n);
+/* `write` forms, as Guile prints them: #\a #\space #\x7f is #\delete,
+ * and a string with its escapes ("a\nb"). */
+void char_write(int32_t cp, strbuf *out);
+void str_write(const world *w, value s, strbuf *out);
+bool char_valid(int64_t cp);   /* a Unicode scalar value */
+bool char_alphabetic(int32_t cp);
+bool char_numeric(int32_t cp);
+bool char_whitespace(int32_t cp);
+int32_t char_upcase(int32_t cp);
+int32_t char_downcase(int32_t cp);
 gcell *world_cell(world *w, int sym);          /* created on demand */
 gcell *world_find(const world *w, int sym);    /* NULL if never seen */
 
@@ -444,6 +483,7 @@ typedef struct {
   srcloc loc;
   char *msg;          /* owned */
   const char *kind;   /* "syntax", "check", "overflow", "bounds", ... */
+  int status;         /* kind "exit": the status (exit N) asked for */
 } lang_error;
 
 void lang_error_free(lang_error *e);
@@ -504,6 +544,9 @@ void lang_run_deep(void (*fn)(void *), void *arg);
 void value_print(const world *w, value v, strbuf *out, bool write);
 bool value_eqv(value x, value y);
 bool value_equal(value x, value y);
+/* equal? with the world, which string contents need: value_equal
+ * compares an interned string and a heap string as different. */
+bool value_equal_in(const world *w, value x, value y);
 
 /* Used by builtins. */
 TVL_NORETURN void ev_fail(ev_ctx *c, srcloc loc, const char *kind,
@@ -515,6 +558,9 @@ value ev_call_value(ev_ctx *c, const ast *site, value f, value *args, int n);
 /* A new pair (heap limit checked, error at loc). */
 value ev_cons(ev_ctx *c, srcloc loc, value car, value cdr);
 world *ev_world(ev_ctx *c);
+/* The error being raised, and raising it once filled (error, exit). */
+lang_error *ev_error(ev_ctx *c);
+TVL_NORETURN void ev_raise(ev_ctx *c);
 void ev_output(ev_ctx *c, const char *s, size_t n);
 
 #endif

@@ -212,7 +212,7 @@ int lw_type_of_value(lw *c, value v, int depth) {
             (srcloc){-1, 0, 0}, "an element of a global vector");
     return t;
   }
-  case VK_NIL: case VK_PAIR: case VK_PROC: case VK_BOX:
+  case VK_NIL: case VK_PAIR: case VK_PROC: case VK_BOX: case VK_CHAR:
     break;   /* refused before lowering (ck_compilable) */
   }
   return lw_new_type(c, T_ANY);

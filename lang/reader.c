@@ -37,6 +37,8 @@ typedef enum {
   TK_ATOM,           /* symbol, number or #-syntax */
   TK_STRING,
   TK_STRING_ESC,     /* after a backslash in a string */
+  TK_STRING_HEX,     /* the digits of \xHH, \uHHHH or \UHHHHHH */
+  TK_STRING_GAP,     /* after \ and a newline: leading blanks skipped */
   TK_LINE_COMMENT,
   TK_BLOCK_COMMENT,  /* #| ... |#, nestable */
 } tok_state;
@@ -55,6 +57,9 @@ struct reader {
   srcloc tok_loc;
   int block_depth;
   char block_prev;
+  int hex_left;             /* TK_STRING_HEX: digits still to come */
+  int32_t hex_val;
+  srcloc esc_loc;
 
   /* an unfinished UTF-8 sequence */
   unsigned char u8[4];
@@ -280,10 +285,16 @@ static void finish_hash_atom(reader *r, const char *s, size_t n, srcloc loc) {
       return;
     }
   }
-  if (n >= 2 && s[1] == '\\')
-    fail(r, loc, "characters (#\\...) are not supported; use a symbol or "
-                 "an integer");
-  else
+  if (n >= 2 && s[1] == '\\') {
+    int32_t cp = char_from_name(s + 2, n - 2);
+    if (cp >= 0) {
+      sx *d = new_node(r, SX_CHAR, loc);
+      d->u.i = cp;
+      emit(r, d);
+    } else {
+      fail(r, loc, "unknown character name '%.*s'", (int)(n > 40 ? 40 : n), s);
+    }
+  } else
     fail(r, loc, "unknown syntax '%.*s'", (int)(n > 40 ? 40 : n), s);
 }
 
@@ -414,6 +425,55 @@ static bool hash_dispatch(reader *r, unsigned char c, srcloc loc) {
   }
 }
 
+/* A character of a string literal; NUL cannot be in one (interned
+ * strings are C strings). */
+static void string_put(reader *r, int32_t cp, srcloc loc) {
+  if (cp == 0) {
+    fail(r, loc, "a string literal cannot hold the character NUL; "
+                 "(string (integer->char 0)) makes one");
+    return;
+  }
+  utf8_put(&r->text, cp);
+}
+
+/* After a backslash: Guile's escapes. */
+static void string_escape(reader *r, unsigned char c, srcloc loc) {
+  static const char from[] = "ntr\\\"abvf0";
+  static const char to[] = "\n\t\r\\\"\a\b\v\f";
+  r->tok = TK_STRING;
+  const char *p = c ? strchr(from, c) : NULL;
+  if (p && c != '0') {
+    sb_putc(&r->text, to[p - from]);
+  } else if (c == '0') {
+    string_put(r, 0, r->esc_loc);
+  } else if (c == 'x' || c == 'u' || c == 'U') {
+    r->tok = TK_STRING_HEX;
+    r->hex_left = c == 'x' ? 2 : c == 'u' ? 4 : 6;
+    r->hex_val = 0;
+  } else if (c == '\n') {
+    r->tok = TK_STRING_GAP;
+  } else {
+    fail(r, loc, "unknown string escape '\\%c'", c >= 0x20 && c < 0x7f ? c : '?');
+  }
+}
+
+static void string_hex(reader *r, unsigned char c, srcloc loc) {
+  int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+        : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+  if (d < 0) {
+    fail(r, loc, "a hex digit must follow this string escape");
+    return;
+  }
+  r->hex_val = r->hex_val * 16 + d;
+  if (--r->hex_left > 0) return;
+  r->tok = TK_STRING;
+  if (!char_valid(r->hex_val))
+    fail(r, r->esc_loc, "string escape: #x%x is not a Unicode character",
+         (unsigned)r->hex_val);
+  else
+    string_put(r, r->hex_val, r->esc_loc);
+}
+
 static void consume_char(reader *r, unsigned char c, srcloc loc) {
   switch (r->tok) {
   case TK_LINE_COMMENT:
@@ -432,23 +492,26 @@ static void consume_char(reader *r, unsigned char c, srcloc loc) {
     return;
   case TK_STRING:
     if (c == '"') finish_string(r);
-    else if (c == '\\') r->tok = TK_STRING_ESC;
+    else if (c == '\\') r->tok = TK_STRING_ESC, r->esc_loc = loc;
     else sb_putc(&r->text, (char)c);
     return;
   case TK_STRING_ESC:
+    string_escape(r, c, loc);
+    return;
+  case TK_STRING_HEX:
+    string_hex(r, c, loc);
+    return;
+  case TK_STRING_GAP:
+    if (c == ' ' || c == '\t') return;
     r->tok = TK_STRING;
-    switch (c) {
-    case 'n': sb_putc(&r->text, '\n'); return;
-    case 't': sb_putc(&r->text, '\t'); return;
-    case 'r': sb_putc(&r->text, '\r'); return;
-    case '\\': sb_putc(&r->text, '\\'); return;
-    case '"': sb_putc(&r->text, '"'); return;
-    default:
-      fail(r, loc, "unknown string escape '\\%c'", c >= 0x20 && c < 0x7f ? c : '?');
-      return;
-    }
+    consume_char(r, c, loc);
+    return;
   case TK_ATOM:
     if (hash_dispatch(r, c, loc)) return;
+    if (r->text.n == 2 && r->text.s[0] == '#' && r->text.s[1] == '\\') {
+      sb_putc(&r->text, (char)c);   /* #\( #\space: the character itself */
+      return;
+    }
     if (is_delimiter(c)) {
       finish_atom(r);
       if (!r->failed) start_byte(r, c, loc);
@@ -508,7 +571,8 @@ static void consume_byte(reader *r, unsigned char c) {
     fail(r, loc, "NUL byte in the input");
     return;
   }
-  bool in_text = r->tok == TK_STRING || r->tok == TK_LINE_COMMENT ||
+  bool in_text = r->tok == TK_STRING || r->tok == TK_STRING_GAP ||
+                 r->tok == TK_LINE_COMMENT ||
                  r->tok == TK_BLOCK_COMMENT;
   if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r' && c != '\f' &&
        !in_text) || c == 0x7f) {
@@ -542,6 +606,8 @@ void rd_eof(reader *r) {
     break;
   case TK_STRING:
   case TK_STRING_ESC:
+  case TK_STRING_HEX:
+  case TK_STRING_GAP:
     fail(r, r->tok_loc, "this string is never closed (input ended)");
     return;
   case TK_BLOCK_COMMENT:

@@ -87,6 +87,7 @@ const char *vkind_name(vkind k) {
   case VK_PAIR: return "a pair";
   case VK_PROC: return "a procedure";
   case VK_BOX: return "a box";
+  case VK_CHAR: return "a character";
   }
   return "a value";
 }
@@ -135,6 +136,8 @@ void world_free(world *w) {
   free_definitions(w);
   for (int i = 0; i < w->strings.n; i++) free(w->strings.v[i]);
   VEC_FREE(w->strings);
+  for (int i = 0; i < w->string_chars.n; i++) free(w->string_chars.v[i].cp);
+  VEC_FREE(w->string_chars);
   VEC_FREE(w->gjournal);
   VEC_FREE(w->vjournal);
   symtab_free(&w->syms);
@@ -158,11 +161,75 @@ int world_intern_string(world *w, const char *s, size_t n) {
   memcpy(c, s, n);
   c[n] = 0;
   VEC_PUSH(w->strings, c);
+  struct wchars d = {0, xmalloc((n ? n : 1) * sizeof(int32_t))};
+  for (size_t i = 0; i < n;) d.cp[d.n++] = utf8_get(s, n, &i);
+  VEC_PUSH(w->string_chars, d);
   return w->strings.n - 1;
 }
 
 const char *world_string(const world *w, int id) {
   return id >= 0 && id < w->strings.n ? w->strings.v[id] : "";
+}
+
+/* ---- characters of strings ------------------------------------------ */
+
+/* The code point at s[*i], moving *i past it.  Literals were checked by
+ * the reader; a malformed byte (from C code) stands for itself. */
+int32_t utf8_get(const char *s, size_t n, size_t *i) {
+  const unsigned char *u = (const unsigned char *)s + *i;
+  size_t left = n - *i;
+  int len = u[0] < 0x80 ? 1 : (u[0] & 0xE0) == 0xC0 ? 2
+          : (u[0] & 0xF0) == 0xE0 ? 3 : (u[0] & 0xF8) == 0xF0 ? 4 : 0;
+  if (len <= 1 || (size_t)len > left) {
+    (*i)++;
+    return u[0];
+  }
+  int32_t cp = u[0] & (0x7F >> len);
+  for (int k = 1; k < len; k++) {
+    if ((u[k] & 0xC0) != 0x80) {
+      (*i)++;
+      return u[0];
+    }
+    cp = (cp << 6) | (u[k] & 0x3F);
+  }
+  *i += (size_t)len;
+  return cp;
+}
+
+void utf8_put(strbuf *out, int32_t cp) {
+  if (cp < 0x80) {
+    sb_putc(out, (char)cp);
+  } else if (cp < 0x800) {
+    sb_putc(out, (char)(0xC0 | (cp >> 6)));
+    sb_putc(out, (char)(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    sb_putc(out, (char)(0xE0 | (cp >> 12)));
+    sb_putc(out, (char)(0x80 | ((cp >> 6) & 0x3F)));
+    sb_putc(out, (char)(0x80 | (cp & 0x3F)));
+  } else {
+    sb_putc(out, (char)(0xF0 | (cp >> 18)));
+    sb_putc(out, (char)(0x80 | ((cp >> 12) & 0x3F)));
+    sb_putc(out, (char)(0x80 | ((cp >> 6) & 0x3F)));
+    sb_putc(out, (char)(0x80 | (cp & 0x3F)));
+  }
+}
+
+int32_t str_length(const world *w, value s) {
+  if (s.vec) return s.vec->n;
+  return s.i >= 0 && s.i < w->string_chars.n ? w->string_chars.v[s.i].n : 0;
+}
+
+int32_t str_ref(const world *w, value s, int32_t i) {
+  if (s.vec) return s.vec->items[i].i;
+  return w->string_chars.v[s.i].cp[i];
+}
+
+void str_utf8(const world *w, value s, strbuf *out) {
+  if (!s.vec) {
+    sb_puts(out, world_string(w, s.i));
+    return;
+  }
+  for (int32_t i = 0; i < s.vec->n; i++) utf8_put(out, s.vec->items[i].i);
 }
 
 gcell *world_find(const world *w, int sym) {
@@ -387,6 +454,7 @@ static int *vmap_at(vec_map *m, const tvec *k, int init) {
 
 bool value_eqv(value x, value y) {
   if (x.kind != y.kind) return false;
+  if (x.kind == VK_STR) return x.vec || y.vec ? x.vec == y.vec : x.i == y.i;
   if (x.kind == VK_VEC || x.kind == VK_PAIR || x.kind == VK_BOX)
     return x.vec == y.vec;
   if (x.kind == VK_PROC) return x.vec == y.vec && x.i == y.i;
@@ -420,7 +488,19 @@ typedef struct {
   value a, b;
 } value_pair;
 
-bool value_equal(value x, value y) {
+static bool str_same(const world *w, value x, value y) {
+  if (!x.vec && !y.vec) return x.i == y.i;   /* interned */
+  if (!w && (!x.vec || !y.vec)) return false;
+  int32_t n = str_length(w, x);
+  if (str_length(w, y) != n) return false;
+  for (int32_t i = 0; i < n; i++)
+    if (str_ref(w, x, i) != str_ref(w, y, i)) return false;
+  return true;
+}
+
+bool value_equal(value x, value y) { return value_equal_in(NULL, x, y); }
+
+bool value_equal_in(const world *w, value x, value y) {
   VEC(value_pair) todo = {0};
   vec_map seen = {0};
   uf_parents parent = {0};
@@ -432,7 +512,8 @@ bool value_equal(value x, value y) {
     bool both = (p.a.kind == VK_VEC && p.b.kind == VK_VEC) ||
                 (p.a.kind == VK_PAIR && p.b.kind == VK_PAIR);
     if (!both) {
-      same = value_eqv(p.a, p.b);
+      if (p.a.kind == VK_STR && p.b.kind == VK_STR) same = str_same(w, p.a, p.b);
+      else same = value_eqv(p.a, p.b);
       continue;
     }
     if (p.a.vec == p.b.vec) continue;
@@ -471,23 +552,14 @@ static void print_scalar(const world *w, value v, strbuf *out, bool write) {
   case VK_SYM:
     sb_puts(out, sym_name(&w->syms, v.i));
     return;
-  case VK_STR: {
-    const char *s = world_string(w, v.i);
-    if (!write) {
-      sb_puts(out, s);
-      return;
-    }
-    sb_putc(out, '"');
-    for (; *s; s++) {
-      if (*s == '"' || *s == '\\') sb_putc(out, '\\');
-      if (*s == '\n') sb_puts(out, "\\n");
-      else if (*s == '\t') sb_puts(out, "\\t");
-      else if (*s == '\r') sb_puts(out, "\\r");
-      else sb_putc(out, *s);
-    }
-    sb_putc(out, '"');
+  case VK_STR:
+    if (write) str_write(w, v, out);
+    else str_utf8(w, v, out);
     return;
-  }
+  case VK_CHAR:
+    if (write) char_write(v.i, out);
+    else utf8_put(out, v.i);
+    return;
   case VK_NIL:
     sb_puts(out, "()");
     return;

@@ -113,6 +113,9 @@ static const char *kind_word(arg_kind k) {
   case AK_BOOL: return "BOOL";
   case AK_PAIR: return "PAIR";
   case AK_PROC: return "PROCEDURE";
+  case AK_STR: return "STRING";
+  case AK_CHAR: return "CHAR";
+  case AK_SYM: return "SYMBOL";
   default: return "VALUE";
   }
 }

@@ -121,8 +121,19 @@ function render(s,   i, t, last, ncl, cl, k) {
   return out
 }
 
+# Backslashes doubled one by one: what a backslash in gsub's replacement
+# means differs between awks.
+function c_backslashes(s,   out, i, ch) {
+  out = ""
+  for (i = 1; i <= length(s); i++) {
+    ch = substr(s, i, 1)
+    out = out (ch == "\\" ? "\\\\" : ch)
+  }
+  return out
+}
+
 function c_string(s) {
-  gsub(/\\/, "\\\\", s)
+  s = c_backslashes(s)
   gsub(/"/, "\\\"", s)
   gsub(/\n/, "\\n\"\n    \"", s)
   return "\"" s "\""

@@ -248,6 +248,13 @@ static bool run_form(shell *sh, rd_form *f, const int *later, int nlater,
   bool ok = session_eval(sh->s, f, later, nlater, &r);
   double total = shell_now_ms() - t0;
   bool stats = sh->stats && !timed;
+  if (!ok && r.err.kind && !strcmp(r.err.kind, "exit")) {
+    /* (exit N) called while running: leave as :quit does */
+    sh->quit = true;
+    sh->quit_status = r.err.status;
+    form_result_free(&r);
+    return true;
+  }
   if (!ok) {
     /* The terminal echoed ^C after the output: start a line of our own. */
     if (sh->interactive && r.err.kind && !strcmp(r.err.kind, "interrupt"))

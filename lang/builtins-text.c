@@ -1,0 +1,457 @@
+/* builtins-text.c - characters, strings, `error` and `exit`, as the
+ * reference evaluator runs them (GNU Guile 3's behaviour).
+ *
+ * A string literal is an interned, immutable string of the world; every
+ * string made at run time is a TV_STR object on the heap (lang.h), whose
+ * characters string-set! and string-fill! may change.  Indices count
+ * characters (code points), never bytes. */
+#include "config.h"
+
+#include "lang.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const ast *arg_at(const ast *call, int i) {
+  return i < call->u.call.n ? call->u.call.args[i] : call;
+}
+
+static TVL_NORETURN void wrong(ev_ctx *c, const ast *call, int i,
+                               const char *op, const char *want, value got) {
+  strbuf b;
+  sb_init(&b);
+  value_print(ev_world(c), got, &b, true);
+  if (b.n > 60) {
+    b.n = 57;
+    sb_puts(&b, "...");
+  }
+  char text[128];
+  snprintf(text, sizeof text, "%s", b.s);
+  sb_free(&b);
+  ev_fail(c, i < 0 ? call->loc : arg_at(call, i)->loc, "type",
+          "%s: %s must be %s, not %s (%s)",
+          op, i < 0 ? "an element" : "the argument", want,
+          vkind_name((vkind)got.kind), text);
+}
+
+/* A new heap string of n characters (NUL until filled). */
+static tvec *new_str(ev_ctx *c, const ast *call, int64_t n) {
+  tvec *t = n <= TVL_INT_MAX ? world_new_obj(ev_world(c), TV_STR, (int32_t)n,
+                                             v_char(0))
+                             : NULL;
+  if (!t) ev_heap_full(c, call->loc);
+  return t;
+}
+
+static int32_t slen(ev_ctx *c, value s) { return str_length(ev_world(c), s); }
+static int32_t sref(ev_ctx *c, value s, int32_t i) { return str_ref(ev_world(c), s, i); }
+
+/* ---- characters ------------------------------------------------------ */
+
+static value bi_is_char(ev_ctx *c, const ast *call, value *a, int n) { return v_bool(a[0].kind == VK_CHAR); }
+static value bi_char_to_int(ev_ctx *c, const ast *call, value *a, int n) { return v_int(a[0].i); }
+
+static value bi_int_to_char(ev_ctx *c, const ast *call, value *a, int n) {
+  if (!char_valid(a[0].i))
+    ev_fail(c, arg_at(call, 0)->loc, "bounds", "integer->char: %d is not a "
+            "Unicode code point (0 to #x10FFFF, without #xD800 to #xDFFF)",
+            (int)a[0].i);
+  return v_char(a[0].i);
+}
+
+#define CHAR_COMPARE(name, op)                                             \
+  static value name(ev_ctx *c, const ast *call, value *a, int n) {        \
+    for (int i = 0; i + 1 < n; i++)                                        \
+      if (!(a[i].i op a[i + 1].i)) return v_bool(false);                   \
+    return v_bool(true);                                                   \
+  }
+CHAR_COMPARE(bi_char_eq, ==)
+CHAR_COMPARE(bi_char_lt, <)
+CHAR_COMPARE(bi_char_gt, >)
+CHAR_COMPARE(bi_char_le, <=)
+CHAR_COMPARE(bi_char_ge, >=)
+
+static value bi_char_upcase(ev_ctx *c, const ast *call, value *a, int n) { return v_char(char_upcase(a[0].i)); }
+static value bi_char_downcase(ev_ctx *c, const ast *call, value *a, int n) { return v_char(char_downcase(a[0].i)); }
+static value bi_char_alpha(ev_ctx *c, const ast *call, value *a, int n) { return v_bool(char_alphabetic(a[0].i)); }
+static value bi_char_numeric(ev_ctx *c, const ast *call, value *a, int n) { return v_bool(char_numeric(a[0].i)); }
+static value bi_char_white(ev_ctx *c, const ast *call, value *a, int n) { return v_bool(char_whitespace(a[0].i)); }
+static value bi_char_upper(ev_ctx *c, const ast *call, value *a, int n) {
+  return v_bool(char_alphabetic(a[0].i) && char_downcase(a[0].i) != a[0].i);
+}
+static value bi_char_lower(ev_ctx *c, const ast *call, value *a, int n) {
+  return v_bool(char_alphabetic(a[0].i) && char_upcase(a[0].i) != a[0].i);
+}
+
+/* ---- strings: access ------------------------------------------------- */
+
+static value bi_string_length(ev_ctx *c, const ast *call, value *a, int n) { return v_int(slen(c, a[0])); }
+
+static void index_ok(ev_ctx *c, const ast *call, int i, const char *op,
+                     int32_t k, int32_t len, bool end) {
+  if (k < 0 || k > len || (!end && k == len))
+    ev_fail(c, arg_at(call, i)->loc, "bounds",
+            "%s: index %d is out of range for a string of length %d", op,
+            (int)k, (int)len);
+}
+
+static value bi_string_ref(ev_ctx *c, const ast *call, value *a, int n) {
+  index_ok(c, call, 1, "string-ref", a[1].i, slen(c, a[0]), false);
+  return v_char(sref(c, a[0], a[1].i));
+}
+
+/* [start, end) from optional arguments at a[i], a[i+1]. */
+static void range(ev_ctx *c, const ast *call, const char *op, value *a, int n,
+                  int i, int32_t *start, int32_t *end) {
+  int32_t len = slen(c, a[0]);
+  *start = n > i ? a[i].i : 0;
+  *end = n > i + 1 ? a[i + 1].i : len;
+  index_ok(c, call, i, op, *start, len, true);
+  index_ok(c, call, i + 1, op, *end, len, true);
+  if (*end < *start)
+    ev_fail(c, arg_at(call, i + 1)->loc, "bounds", "%s: the end %d is before "
+            "the start %d", op, (int)*end, (int)*start);
+}
+
+static value copy_range(ev_ctx *c, const ast *call, value s, int32_t from,
+                        int32_t to) {
+  tvec *t = new_str(c, call, to - from);
+  for (int32_t i = from; i < to; i++) t->items[i - from] = v_char(sref(c, s, i));
+  return v_heapstr(t);
+}
+
+static value bi_substring(ev_ctx *c, const ast *call, value *a, int n) {
+  int32_t s, e;
+  range(c, call, "substring", a, n, 1, &s, &e);
+  return copy_range(c, call, a[0], s, e);
+}
+
+static value bi_string_copy(ev_ctx *c, const ast *call, value *a, int n) {
+  int32_t s, e;
+  range(c, call, "string-copy", a, n, 1, &s, &e);
+  return copy_range(c, call, a[0], s, e);
+}
+
+static value bi_string_append(ev_ctx *c, const ast *call, value *a, int n) {
+  int64_t total = 0;
+  for (int i = 0; i < n; i++) total += slen(c, a[i]);
+  tvec *t = new_str(c, call, total);
+  int32_t k = 0;
+  for (int i = 0; i < n; i++)
+    for (int32_t j = 0, len = slen(c, a[i]); j < len; j++)
+      t->items[k++] = v_char(sref(c, a[i], j));
+  return v_heapstr(t);
+}
+
+static value bi_make_string(ev_ctx *c, const ast *call, value *a, int n) {
+  if (a[0].i < 0)
+    ev_fail(c, arg_at(call, 0)->loc, "bounds",
+            "make-string: the length must not be negative (%d)", (int)a[0].i);
+  tvec *t = new_str(c, call, a[0].i);
+  if (n > 1)
+    for (int32_t i = 0; i < t->n; i++) t->items[i] = a[1];
+  return v_heapstr(t);
+}
+
+static value bi_string(ev_ctx *c, const ast *call, value *a, int n) {
+  tvec *t = new_str(c, call, n);
+  for (int i = 0; i < n; i++) t->items[i] = a[i];
+  return v_heapstr(t);
+}
+
+/* -1, 0, 1 as x sorts before, with or after y (by code point). */
+static int compare(ev_ctx *c, value x, value y) {
+  int32_t nx = slen(c, x), ny = slen(c, y);
+  for (int32_t i = 0; i < nx && i < ny; i++) {
+    int32_t p = sref(c, x, i), q = sref(c, y, i);
+    if (p != q) return p < q ? -1 : 1;
+  }
+  return nx < ny ? -1 : nx > ny;
+}
+
+#define STRING_COMPARE(name, test)                                         \
+  static value name(ev_ctx *c, const ast *call, value *a, int n) {        \
+    for (int i = 0; i + 1 < n; i++) {                                      \
+      int r = compare(c, a[i], a[i + 1]);                                  \
+      if (!(test)) return v_bool(false);                                   \
+    }                                                                      \
+    return v_bool(true);                                                   \
+  }
+STRING_COMPARE(bi_string_eq, r == 0)
+STRING_COMPARE(bi_string_lt, r < 0)
+STRING_COMPARE(bi_string_gt, r > 0)
+STRING_COMPARE(bi_string_le, r <= 0)
+STRING_COMPARE(bi_string_ge, r >= 0)
+
+static value bi_string_null(ev_ctx *c, const ast *call, value *a, int n) { return v_bool(slen(c, a[0]) == 0); }
+
+static value change_case(ev_ctx *c, const ast *call, value s, bool up) {
+  int32_t len = slen(c, s);
+  tvec *t = new_str(c, call, len);
+  for (int32_t i = 0; i < len; i++) {
+    int32_t ch = sref(c, s, i);
+    t->items[i] = v_char(up ? char_upcase(ch) : char_downcase(ch));
+  }
+  return v_heapstr(t);
+}
+
+static value bi_string_upcase(ev_ctx *c, const ast *call, value *a, int n) { return change_case(c, call, a[0], true); }
+static value bi_string_downcase(ev_ctx *c, const ast *call, value *a, int n) { return change_case(c, call, a[0], false); }
+
+/* ---- strings: mutation ----------------------------------------------- */
+
+static tvec *mutable(ev_ctx *c, const ast *call, const char *op, value s) {
+  if (!s.vec) {
+    strbuf b;
+    sb_init(&b);
+    str_write(ev_world(c), s, &b);
+    if (b.n > 60) {
+      b.n = 56;
+      sb_puts(&b, "...\"");
+    }
+    char text[128];
+    snprintf(text, sizeof text, "%s", b.s);
+    sb_free(&b);
+    ev_fail(c, arg_at(call, 0)->loc, "type", "%s: %s is a literal constant, "
+            "which cannot be changed (string-copy makes a string that can)",
+            op, text);
+  }
+  world_save_vec(ev_world(c), s.vec);
+  return s.vec;
+}
+
+static value bi_string_set(ev_ctx *c, const ast *call, value *a, int n) {
+  index_ok(c, call, 1, "string-set!", a[1].i, slen(c, a[0]), false);
+  mutable(c, call, "string-set!", a[0])->items[a[1].i] = a[2];
+  return v_void();
+}
+
+static value bi_string_fill(ev_ctx *c, const ast *call, value *a, int n) {
+  tvec *t = mutable(c, call, "string-fill!", a[0]);
+  for (int32_t i = 0; i < t->n; i++) t->items[i] = a[1];
+  return v_void();
+}
+
+/* ---- conversions ----------------------------------------------------- */
+
+static int radix_of(ev_ctx *c, const ast *call, const char *op, value *a, int n) {
+  if (n < 2) return 10;
+  if (a[1].i < 2 || a[1].i > 36)
+    ev_fail(c, arg_at(call, 1)->loc, "bounds", "%s: the radix must be from 2 "
+            "to 36, not %d", op, (int)a[1].i);
+  return a[1].i;
+}
+
+static value from_ascii(ev_ctx *c, const ast *call, const char *s, size_t len) {
+  tvec *t = new_str(c, call, (int64_t)len);
+  for (size_t i = 0; i < len; i++) t->items[i] = v_char((unsigned char)s[i]);
+  return v_heapstr(t);
+}
+
+static value bi_number_to_string(ev_ctx *c, const ast *call, value *a, int n) {
+  int radix = radix_of(c, call, "number->string", a, n);
+  int64_t x = a[0].i;
+  char buf[40];
+  int k = (int)sizeof buf;
+  uint64_t u = (uint64_t)(x < 0 ? -x : x);
+  do {
+    buf[--k] = "0123456789abcdefghijklmnopqrstuvwxyz"[u % (unsigned)radix];
+    u /= (unsigned)radix;
+  } while (u);
+  if (x < 0) buf[--k] = '-';
+  return from_ascii(c, call, buf + k, sizeof buf - (size_t)k);
+}
+
+static int digit_of(int32_t ch, int radix) {
+  int d = ch >= '0' && ch <= '9' ? ch - '0'
+        : ch >= 'a' && ch <= 'z' ? ch - 'a' + 10
+        : ch >= 'A' && ch <= 'Z' ? ch - 'A' + 10 : 99;
+  return d < radix ? d : -1;
+}
+
+/* Whether Guile reads the text as a number that is not an integer of
+ * tvl's (1.5, 1e3, 1/2, .5): then string->number cannot answer it. */
+static bool inexact_number(const int32_t *s, int32_t n) {
+  int32_t i = s[0] == '+' || s[0] == '-' ? 1 : 0;
+  int digits = 0, dots = 0;
+  for (; i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.'); i++) {
+    if (s[i] == '.') dots++;
+    else digits++;
+  }
+  if (!digits || dots > 1) return false;
+  if (i == n) return dots == 1;
+  if (s[i] == '/' && !dots) {
+    int den = 0;
+    for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++) den++;
+    return den && i == n;
+  }
+  if (s[i] != 'e' && s[i] != 'E') return false;
+  i++;
+  if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+  int exp = 0;
+  for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) exp++;
+  return exp && i == n;
+}
+
+static value bi_string_to_number(ev_ctx *c, const ast *call, value *a, int n) {
+  int radix = radix_of(c, call, "string->number", a, n);
+  int32_t len = slen(c, a[0]), i = 0;
+  int32_t buf[64];
+  if (len > 60) return v_bool(false);   /* no 32-bit integer is that long */
+  for (int32_t k = 0; k < len; k++) buf[k] = sref(c, a[0], k);
+  if (len >= 2 && buf[0] == '#') {
+    int32_t p = buf[1] | 0x20;
+    radix = p == 'x' ? 16 : p == 'b' ? 2 : p == 'o' ? 8 : p == 'd' ? 10 : 0;
+    if (!radix) return v_bool(false);
+    i = 2;
+  }
+  bool neg = i < len && buf[i] == '-';
+  if (i < len && (buf[i] == '+' || buf[i] == '-')) i++;
+  if (i == len) return v_bool(false);
+  int64_t v = 0;
+  for (; i < len; i++) {
+    int d = digit_of(buf[i], radix);
+    if (d < 0) {
+      if (radix == 10 && inexact_number(buf, len))
+        ev_fail(c, call->loc, "type", "string->number: the number in this "
+                "string is not an integer, and tvl has only integers");
+      return v_bool(false);
+    }
+    v = v * radix + d;
+    if (v > (int64_t)TVL_INT_MAX + 1)
+      ev_fail(c, call->loc, "overflow", "string->number: the number in this "
+              "string does not fit in 32 bits");
+  }
+  v = neg ? -v : v;
+  if (v > TVL_INT_MAX)
+    ev_fail(c, call->loc, "overflow", "string->number: the number in this "
+            "string does not fit in 32 bits");
+  return v_int((int32_t)v);
+}
+
+/* A symbol's name is an interned string: immutable, as in Guile. */
+static value bi_symbol_to_string(ev_ctx *c, const ast *call, value *a, int n) {
+  world *w = ev_world(c);
+  const char *name = sym_name(&w->syms, a[0].i);
+  return v_str(world_intern_string(w, name, strlen(name)));
+}
+
+static value bi_string_to_symbol(ev_ctx *c, const ast *call, value *a, int n) {
+  world *w = ev_world(c);
+  strbuf b;
+  sb_init(&b);
+  str_utf8(w, a[0], &b);
+  int id = sym_intern(&w->syms, b.s ? b.s : "", b.n);
+  sb_free(&b);
+  return v_sym(id);
+}
+
+static value bi_string_to_list(ev_ctx *c, const ast *call, value *a, int n) {
+  int32_t s, e;
+  range(c, call, "string->list", a, n, 1, &s, &e);
+  value l = v_nil();
+  for (int32_t i = e - 1; i >= s; i--) l = ev_cons(c, call->loc, v_char(sref(c, a[0], i)), l);
+  return l;
+}
+
+static value bi_list_to_string(ev_ctx *c, const ast *call, value *a, int n) {
+  int64_t len = 0;
+  value l = a[0];
+  for (; l.kind == VK_PAIR && len <= TVL_INT_MAX; l = V_CDR(l)) {
+    if (V_CAR(l).kind != VK_CHAR) wrong(c, call, -1, "list->string", "a character", V_CAR(l));
+    len++;
+  }
+  if (l.kind != VK_NIL) wrong(c, call, 0, "list->string", "a proper list", a[0]);
+  tvec *t = new_str(c, call, len);
+  int32_t i = 0;
+  for (l = a[0]; l.kind == VK_PAIR; l = V_CDR(l)) t->items[i++] = V_CAR(l);
+  return v_heapstr(t);
+}
+
+/* ---- error and exit -------------------------------------------------- */
+
+/* Guile's text: the message displayed, then each irritant written. */
+static value bi_error(ev_ctx *c, const ast *call, value *a, int n) {
+  strbuf b;
+  sb_init(&b);
+  value_print(ev_world(c), a[0], &b, false);
+  for (int i = 1; i < n; i++) {
+    sb_putc(&b, ' ');
+    value_print(ev_world(c), a[i], &b, true);
+  }
+  char *text = sb_detach(&b);
+  lang_error_set(ev_error(c), call->loc, "error", "%s", text ? text : "");
+  free(text);
+  ev_raise(c);
+}
+
+/* (exit): 0; (exit #t) 0, (exit #f) 1; an integer, modulo 256 as the
+ * system keeps it. */
+static value bi_exit(ev_ctx *c, const ast *call, value *a, int n) {
+  int status = 0;
+  if (n == 1) {
+    if (a[0].kind == VK_BOOL) status = a[0].i ? 0 : 1;
+    else if (a[0].kind == VK_INT) status = a[0].i & 255;
+    else wrong(c, call, 0, "exit", "an integer or a boolean", a[0]);
+  }
+  lang_error_set(ev_error(c), call->loc, "exit", "exit with status %d", status);
+  ev_error(c)->status = status;
+  ev_raise(c);
+}
+
+/* ---- the table ------------------------------------------------------- */
+
+static const arg_kind k_str_int[] = {AK_STR, AK_INT, AK_INT};
+static const arg_kind k_str_int_char[] = {AK_STR, AK_INT, AK_CHAR};
+static const arg_kind k_str_char[] = {AK_STR, AK_CHAR};
+static const arg_kind k_int_char[] = {AK_INT, AK_CHAR};
+static const arg_kind k_int_int[] = {AK_INT, AK_INT};
+static const arg_kind k_str_int2[] = {AK_STR, AK_INT};
+
+#define CHARS "characters"
+#define STRS "strings as values"
+
+const builtin text_builtins[] = {
+  {"char?", 1, 1, AK_ANY, NULL, VK_BOOL, bi_is_char, "is a character", CHARS},
+  {"char->integer", 1, 1, AK_CHAR, NULL, VK_INT, bi_char_to_int, "the character's Unicode code point", CHARS},
+  {"integer->char", 1, 1, AK_INT, NULL, VK_CHAR, bi_int_to_char, "the character of a Unicode code point", CHARS},
+  {"char=?", 1, -1, AK_CHAR, NULL, VK_BOOL, bi_char_eq, "characters equal", CHARS},
+  {"char<?", 1, -1, AK_CHAR, NULL, VK_BOOL, bi_char_lt, "code points strictly increasing", CHARS},
+  {"char>?", 1, -1, AK_CHAR, NULL, VK_BOOL, bi_char_gt, "code points strictly decreasing", CHARS},
+  {"char<=?", 1, -1, AK_CHAR, NULL, VK_BOOL, bi_char_le, "code points non-decreasing", CHARS},
+  {"char>=?", 1, -1, AK_CHAR, NULL, VK_BOOL, bi_char_ge, "code points non-increasing", CHARS},
+  {"char-upcase", 1, 1, AK_CHAR, NULL, VK_CHAR, bi_char_upcase, "the upper-case letter of a lower-case one (others unchanged)", CHARS},
+  {"char-downcase", 1, 1, AK_CHAR, NULL, VK_CHAR, bi_char_downcase, "the lower-case letter of an upper-case one (others unchanged)", CHARS},
+  {"char-alphabetic?", 1, 1, AK_CHAR, NULL, VK_BOOL, bi_char_alpha, "is a letter", CHARS},
+  {"char-numeric?", 1, 1, AK_CHAR, NULL, VK_BOOL, bi_char_numeric, "is a decimal digit 0-9", CHARS},
+  {"char-whitespace?", 1, 1, AK_CHAR, NULL, VK_BOOL, bi_char_white, "is white space (space, tab, newline, ...)", CHARS},
+  {"char-upper-case?", 1, 1, AK_CHAR, NULL, VK_BOOL, bi_char_upper, "is an upper-case letter", CHARS},
+  {"char-lower-case?", 1, 1, AK_CHAR, NULL, VK_BOOL, bi_char_lower, "is a lower-case letter", CHARS},
+  {"string-length", 1, 1, AK_STR, NULL, VK_INT, bi_string_length, "number of characters", STRS},
+  {"string-ref", 2, 2, AK_ANY, k_str_int2, VK_CHAR, bi_string_ref, "character at an index (from 0)", STRS},
+  {"substring", 2, 3, AK_ANY, k_str_int, VK_STR, bi_substring, "new string of the characters from start to end (default: the end)", STRS},
+  {"string-append", 0, -1, AK_STR, NULL, VK_STR, bi_string_append, "new string of the strings joined", STRS},
+  {"string-copy", 1, 3, AK_ANY, k_str_int, VK_STR, bi_string_copy, "new (changeable) string of the characters, from start to end if given", STRS},
+  {"make-string", 1, 2, AK_ANY, k_int_char, VK_STR, bi_make_string, "new string of a length, filled with a character (default #\\nul)", STRS},
+  {"string", 0, -1, AK_CHAR, NULL, VK_STR, bi_string, "new string of the characters", STRS},
+  {"string=?", 1, -1, AK_STR, NULL, VK_BOOL, bi_string_eq, "strings equal", STRS},
+  {"string<?", 1, -1, AK_STR, NULL, VK_BOOL, bi_string_lt, "strings in strictly increasing order (by code point)", STRS},
+  {"string>?", 1, -1, AK_STR, NULL, VK_BOOL, bi_string_gt, "strings in strictly decreasing order", STRS},
+  {"string<=?", 1, -1, AK_STR, NULL, VK_BOOL, bi_string_le, "strings in non-decreasing order", STRS},
+  {"string>=?", 1, -1, AK_STR, NULL, VK_BOOL, bi_string_ge, "strings in non-increasing order", STRS},
+  {"string-null?", 1, 1, AK_STR, NULL, VK_BOOL, bi_string_null, "is the empty string", STRS},
+  {"string-upcase", 1, 1, AK_STR, NULL, VK_STR, bi_string_upcase, "new string with every letter upper-case", STRS},
+  {"string-downcase", 1, 1, AK_STR, NULL, VK_STR, bi_string_downcase, "new string with every letter lower-case", STRS},
+  {"string-set!", 3, 3, AK_ANY, k_str_int_char, VK_VOID, bi_string_set, "replace the character at an index (not in a literal)", STRS},
+  {"string-fill!", 2, 2, AK_ANY, k_str_char, VK_VOID, bi_string_fill, "set every character (not of a literal)", STRS},
+  {"number->string", 1, 2, AK_INT, k_int_int, VK_STR, bi_number_to_string, "new string of the integer's digits (radix 2 to 36, default 10)", STRS},
+  {"string->number", 1, 2, AK_ANY, k_str_int2, -1, bi_string_to_number, "the integer a string spells (radix default 10), or #f", STRS},
+  {"symbol->string", 1, 1, AK_SYM, NULL, VK_STR, bi_symbol_to_string, "the symbol's name (an immutable string)", STRS},
+  {"string->symbol", 1, 1, AK_STR, NULL, VK_SYM, bi_string_to_symbol, "the symbol of that name", STRS},
+  {"string->list", 1, 3, AK_ANY, k_str_int, -1, bi_string_to_list, "new list of the characters (from start to end if given)", STRS},
+  {"list->string", 1, 1, AK_ANY, NULL, VK_STR, bi_list_to_string, "new string of a list of characters", STRS},
+  {"error", 1, -1, AK_ANY, NULL, VK_VOID, bi_error, "stop with an error: the message displayed, then the irritants written", "calls of error"},
+  {"exit", 0, 1, AK_ANY, NULL, VK_VOID, bi_exit, "stop the program with a status (default 0; #t 0, #f 1)", "calls of exit"},
+};
+
+const int text_builtins_n = (int)(sizeof text_builtins / sizeof text_builtins[0]);

@@ -1,0 +1,12 @@
+;; the printable ASCII characters and their codes, eight to a line
+(do ((i 32 (+ i 1))) ((= i 127))
+  (display (integer->char i))
+  (display "=")
+  (display i)
+  (if (= 7 (modulo (- i 32) 8)) (newline) (display " ")))
+(newline)
+(write (integer->char 127)) (newline)
+(do ((i 0 (+ i 1))) ((= i 33))
+  (write (integer->char i))
+  (display " "))
+(newline)

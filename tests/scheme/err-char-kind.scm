@@ -1,0 +1,5 @@
+;;; expect: error
+;; a string where a character is needed
+(display (char-upcase #\a))
+(newline)
+(display (char-upcase "a"))

@@ -1,0 +1,16 @@
+;; palindromes, ignoring case and everything but letters
+(define (clean s)
+  (list->string (map char-downcase (filter-chars char-alphabetic? (string->list s)))))
+(define (filter-chars p l)
+  (cond ((null? l) '())
+        ((p (car l)) (cons (car l) (filter-chars p (cdr l))))
+        (else (filter-chars p (cdr l)))))
+(define (palindrome? s)
+  (let ((c (clean s)))
+    (let loop ((i 0) (j (- (string-length c) 1)))
+      (or (>= i j)
+          (and (char=? (string-ref c i) (string-ref c j))
+               (loop (+ i 1) (- j 1)))))))
+(for-each
+ (lambda (s) (write s) (display (if (palindrome? s) " yes" " no")) (newline))
+ '("racecar" "A man, a plan, a canal: Panama!" "hello" "" "x" "Was it a car or a cat I saw?" "ab"))

@@ -1,0 +1,22 @@
+;; run-length encoding of a string, and decoding
+(define (rle s)
+  (if (= 0 (string-length s))
+      ""
+      (let loop ((i 1) (cur (string-ref s 0)) (n 1) (out ""))
+        (define (emit) (string-append out (number->string n) (string cur)))
+        (cond ((= i (string-length s)) (emit))
+              ((char=? (string-ref s i) cur) (loop (+ i 1) cur (+ n 1) out))
+              (else (loop (+ i 1) (string-ref s i) 1 (emit)))))))
+(define (unrle s)
+  (let loop ((i 0) (n 0) (out ""))
+    (if (= i (string-length s))
+        out
+        (let ((c (string-ref s i)))
+          (if (char-numeric? c)
+              (loop (+ i 1) (+ (* n 10) (- (char->integer c) 48)) out)
+              (loop (+ i 1) 0 (string-append out (make-string n c))))))))
+(for-each (lambda (s)
+            (let ((e (rle s)))
+              (write s) (display " -> ") (write e) (display " -> ") (write (unrle e))
+              (newline)))
+          '("aaabccdddd" "abc" "" "zzzzzzzzzzzz" "aabbaa"))

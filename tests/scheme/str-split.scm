@@ -1,0 +1,23 @@
+;; splitting on spaces into a list of strings, and joining again
+(define (split s ch)
+  (let loop ((i 0) (start 0) (acc '()))
+    (cond ((= i (string-length s))
+           (reverse (if (> i start) (cons (substring s start i) acc) acc)))
+          ((char=? (string-ref s i) ch)
+           (loop (+ i 1) (+ i 1) (if (> i start) (cons (substring s start i) acc) acc)))
+          (else (loop (+ i 1) start acc)))))
+(define (join words sep)
+  (if (null? words)
+      ""
+      (let loop ((rest (cdr words)) (out (car words)))
+        (if (null? rest)
+            out
+            (loop (cdr rest) (string-append out sep (car rest)))))))
+(define words (split "  the  quick brown   fox  " #\space))
+(write words) (newline)
+(display (length words)) (newline)
+(write (join words ", ")) (newline)
+(write (split "a,b,,c" #\,)) (newline)
+(write (split "" #\space)) (newline)
+(write (map string-length words)) (newline)
+(write (join (map string-upcase words) "-")) (newline)

@@ -1,0 +1,12 @@
+;; symbols and strings: names, building symbols, case
+(write (symbol->string 'hello)) (newline)
+(write (string->symbol "world")) (newline)
+(write (eq? (string->symbol "abc") 'abc)) (newline)
+(define (prefix sym p) (string->symbol (string-append p (symbol->string sym))))
+(write (map (lambda (s) (prefix s "my-")) '(car list vector))) (newline)
+(write (string-upcase (symbol->string 'shout))) (newline)
+(write (string-length (symbol->string 'twelve-chars))) (newline)
+(write (symbol? (string->symbol "x"))) (newline)
+(write (string? (symbol->string 'x))) (newline)
+(define names '(alice bob carol))
+(for-each (lambda (n) (display (string-append "Hello, " (symbol->string n) "!")) (newline)) names)

@@ -1,0 +1,17 @@
+;; capitalising each word, and title case
+(define (capitalize-words s)
+  (let ((out (string-copy s)))
+    (let loop ((i 0) (start #t))
+      (if (< i (string-length out))
+          (let ((c (string-ref out i)))
+            (if (char-alphabetic? c)
+                (begin
+                  (string-set! out i (if start (char-upcase c) (char-downcase c)))
+                  (loop (+ i 1) #f))
+                (loop (+ i 1) #t)))
+          out))))
+(write (capitalize-words "the QUICK brown fox's tail")) (newline)
+(write (string-upcase "Mixed Case 123")) (newline)
+(write (string-downcase "Mixed Case 123")) (newline)
+(write (capitalize-words "")) (newline)
+(write (capitalize-words "a-b c_d")) (newline)

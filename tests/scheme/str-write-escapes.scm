@@ -1,0 +1,11 @@
+;; write shows strings with their escapes; display shows the characters
+(define samples (list "plain" "tab\there" "line\nbreak" "quote\"inside" "back\\slash" "" "caf\xe9" "bell\a"))
+(for-each (lambda (s) (write s) (newline)) samples)
+(for-each (lambda (s) (display s) (display "|")) samples)
+(newline)
+(write (list "a" "b\n" #\c)) (newline)
+(write (vector "x" #\y 'z 1)) (newline)
+(display (vector "x" #\y 'z 1)) (newline)
+(write (string #\a #\" #\b)) (newline)
+(write (string-length "tab\there")) (newline)
+(write (string #\x7f #\x1)) (newline)
