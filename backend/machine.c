@@ -1233,7 +1233,7 @@ static cval step_value(mb *b, const mstmt *m, int s) {
     (void)mx_expr(b, m->x2);   /* its errors come before the bounds check */
     gform waddr;
     cval len = mx_read_dyn(b, v, &waddr, 0, ADDR_MAX, "vector length");
-    int site = mb_site(b, "bounds", m->loc, "vector-set!: the index is out of range");
+    int site = mb_site(b, "bounds", m->x1->loc, "vector-set!: the index is out of range");
     gform bad = gf_add(gg, gf_gate(gg, gg_step(gg, "index < 0", gf_scale(gg, i.f, -1))),
                        gf_gate(gg, gg_step(gg, "index >= length",
                                            gf_addk(gg, gf_axpy(gg, i.f, -1, len.f), 1))));
@@ -1246,7 +1246,7 @@ static cval step_value(mb *b, const mstmt *m, int s) {
   case SP_MAKEVEC_HDR: {
     cval n = mx_expr(b, m->val);
     (void)mx_expr(b, m->x1);
-    int neg = mb_site(b, "bounds", m->loc, "make-vector: the length must not be negative");
+    int neg = mb_site(b, "bounds", m->val->loc, "make-vector: the length must not be negative");
     mx_flag(b, gf_gate(gg, gg_step(gg, "length < 0", gf_scale(gg, n.f, -1))), neg);
     int mem = b->p->heap_capped
                   ? mb_site(b, "memory", m->loc,

@@ -273,7 +273,7 @@ static bool kind_ok(arg_kind want, int have) {
   }
 }
 
-static const char *arg_kind_name(arg_kind k) {
+const char *ck_arg_kind_name(arg_kind k) {
   switch (k) {
   case AK_INT: return "an integer";
   case AK_VEC: return "a vector";
@@ -300,16 +300,20 @@ static void check_arity(ck *c, const ast *call, const char *what, int min,
          what, name, min, max, n, n == 1 ? "was" : "were");
 }
 
-static void check_builtin_args(ck *c, const ast *call, const builtin *b) {
+/* A builtin call whose argument is of a kind known to be wrong cannot
+ * succeed; it is marked, and compiled code raises the evaluator's error
+ * where the call is reached (after its arguments), not before the form
+ * runs: the evaluator reports it only when reached. */
+static void check_builtin_args(ck *c, ast *call, const builtin *b) {
+  call->u.call.bad_arg = 0;
   if (!c->w->strict_kinds) return;   /* the evaluator finds them when run */
-  for (int i = 0; i < call->u.call.n && !c->failed; i++) {
-    arg_kind want = builtin_arg_kind(b, i);
+  for (int i = 0; i < call->u.call.n && i < 127; i++) {
     int have = static_kind(call->u.call.args[i]);
-    if (!kind_ok(want, have))
-      fail(c, call->u.call.args[i]->loc, "%s: argument %d must be %s, not %s "
-           "(compiled code refuses a call that cannot succeed; run with "
-           "--reference to use the evaluator, which reports it when reached)",
-           b->name, i + 1, arg_kind_name(want), vkind_name((vkind)have));
+    if (!kind_ok(builtin_arg_kind(b, i), have)) {
+      call->u.call.bad_arg = (signed char)(i + 1);
+      call->u.call.bad_kind = (signed char)have;
+      return;
+    }
   }
 }
 

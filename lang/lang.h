@@ -243,6 +243,10 @@ struct ast {
     struct {
       int name; srcloc name_loc; ref_info r; ast **args; int n;
       bool tail;                                      /* checker */
+      /* checker, compiled modes: 1 + the first argument of a builtin
+       * whose kind is known to be wrong (0: none), and that kind; the
+       * call then raises the evaluator's kind error where it is run */
+      signed char bad_arg, bad_kind;
       ast *op;                                        /* E_APPLY */
     } call;
     struct { fn_def *fn; } lam;                       /* E_LAMBDA */
@@ -511,6 +515,9 @@ bool ck_check_toplevel(world *w, ast *form, int *toplevel_frame,
  * values, variadic procedures): false with a clear error at the first
  * such place.  Called before lowering in the compiled modes. */
 bool ck_compilable(world *w, const ast *form, lang_error *err);
+
+/* "an integer", "a vector", ... : what an argument kind asks for. */
+const char *ck_arg_kind_name(arg_kind k);
 
 /* ---- reference evaluator ------------------------------------------- */
 

@@ -190,9 +190,69 @@ ir_expr *lw_fail_expr(lw *c, srcloc loc, const char *kind, const char *fmt, ...)
   return e;
 }
 
+/* A builtin call the checker found cannot succeed (an argument's kind is
+ * known to be wrong): its arguments run, then the evaluator's kind error,
+ * as the evaluator does when it reaches the call. */
+static ir_expr *kind_fail(lw *c, const ast *a, const char *shown) {
+  const builtin *b = a->u.call.r.bi;
+  int i = a->u.call.bad_arg - 1;
+  return lw_fail_expr(c, a->u.call.args[i]->loc, "type",
+                      "%s: argument %d must be %s, not %s%s", b->name, i + 1,
+                      ck_arg_kind_name(builtin_arg_kind(b, i)),
+                      vkind_name((vkind)a->u.call.bad_kind), shown);
+}
+
+/* The constant an expression ends in (through begin and let), or NULL. */
+static const ast *const_tail(const ast *a) {
+  for (;;) {
+    switch (a->kind) {
+    case E_CONST: return a;
+    case E_BEGIN: a = a->u.seq.v[a->u.seq.n - 1]; continue;
+    case E_LET: case E_LETREC: a = a->u.let.body; continue;
+    default: return NULL;
+    }
+  }
+}
+
+static ir_expr *doomed_builtin(lw *c, const ast *a, frame_map *f) {
+  int n = a->u.call.n;
+  const ast *bad = const_tail(a->u.call.args[a->u.call.bad_arg - 1]);
+  ir_expr **args = arena_alloc(&c->p->mem, (size_t)(n + 1) * sizeof *args);
+  lw_lower_args(c, a, f, args);
+  if (c->failed) return lw_void_expr(c, a->loc);
+  ir_expr *e;
+  if (bad) {
+    /* the evaluator's text names the value, as here */
+    strbuf v;
+    sb_init(&v);
+    value_print(c->w, bad->u.k, &v, true);
+    if (v.n > 60) {
+      v.n = 57;
+      sb_puts(&v, "...");
+    }
+    char text[80];
+    snprintf(text, sizeof text, " (%s)", v.s ? v.s : "");
+    sb_free(&v);
+    e = kind_fail(c, a, text);
+  } else if (a->u.call.bad_kind == VK_BOOL) {
+    /* one of two texts, chosen by the boolean at run time */
+    e = lw_mk(c, X_SELECT, a->loc, 3);
+    e->a[0] = args[a->u.call.bad_arg - 1];
+    e->a[1] = kind_fail(c, a, " (#t)");
+    e->a[2] = kind_fail(c, a, " (#f)");
+    e->type = e->a[1]->type;
+    lw_unify(c, e->type, e->a[2]->type, a->loc, "this error");
+  } else {
+    e = kind_fail(c, a, "");   /* the value is not known here */
+  }
+  return lw_after_args(c, e, args, n);
+}
+
 ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
   const ref_info *r = &a->u.call.r;
   int n = a->u.call.n;
+  if (r->kind == REF_BUILTIN && a->u.call.bad_arg > 0)
+    return doomed_builtin(c, a, f);
   if (r->kind == REF_BUILTIN) {
     if (!lw_prim_pure(r->bi)) return lw_effect_prim(c, a, f);
     ir_expr *args[64];
@@ -202,6 +262,8 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
     }
     lw_lower_args(c, a, f, args);
     if (c->failed) return lw_void_expr(c, a->loc);
+    if (n == 2 && (!strcmp(r->bi->name, "vector-ref") || !strcmp(r->bi->name, "expt")))
+      args[1] = lw_at_place(c, args[1], a->u.call.args[1]->loc);   /* the evaluator's place */
     return lw_prim(c, a, r->bi, args, n);
   }
   if (r->kind == REF_GLOBAL && r->cell->kind == G_TABLE && n != 1) {
@@ -260,11 +322,12 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
   if (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC) {
     const fn_def *fn = r->cell->fn;
     lw_add_dep(c, r->cell);
-    if (fn->nparams != n)
-      return lw_fail_expr(c, a->loc, "arity", "procedure %s takes %d argument%s, but %d %s given",
-                       lw_nm(c, a->u.call.name), fn->nparams, fn->nparams == 1 ? "" : "s",
-                       n, n == 1 ? "was" : "were");
     lw_lower_args(c, a, f, args);
+    if (fn->nparams != n && !c->failed)   /* after the arguments, as in the evaluator */
+      return lw_after_args(c, lw_fail_expr(c, a->loc, "arity",
+                       "procedure %s takes %d argument%s, but %d %s given",
+                       lw_nm(c, a->u.call.name), fn->nparams, fn->nparams == 1 ? "" : "s",
+                       n, n == 1 ? "was" : "were"), args, n);
     if (c->failed) return lw_void_expr(c, a->loc);
     int d = lw_call_depth(f, a);
     if (lw_fn_pure(&c->pu, fn))

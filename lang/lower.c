@@ -229,6 +229,27 @@ ir_expr *lw_mk(lw *c, x_kind k, srcloc loc, int n) {
   return e;
 }
 
+/* e as an operand whose errors the evaluator reports at loc (an index,
+ * a length, an exponent written as a let or begin, whose value's own
+ * place is inside): a leaf is copied with that place, anything else is
+ * wrapped in a one-element X_SEQ that carries it (its own errors keep
+ * theirs). */
+ir_expr *lw_at_place(lw *c, ir_expr *e, srcloc loc) {
+  if (!e || (e->loc.line == loc.line && e->loc.col == loc.col &&
+             e->loc.file == loc.file))
+    return e;
+  if (e->k == X_CONST || e->k == X_VAR) {
+    ir_expr *x = lw_mk(c, e->k, loc, 0);
+    *x = *e;
+    x->loc = loc;
+    return x;
+  }
+  ir_expr *x = lw_mk(c, X_SEQ, loc, 1);
+  x->a[0] = e;
+  x->type = e->type;
+  return x;
+}
+
 static ir_expr *konst(lw *c, tkind k, int32_t v, srcloc loc) {
   ir_expr *e = lw_mk(c, X_CONST, loc, 0);
   e->ival = v;
@@ -391,6 +412,24 @@ static void insert_evals(lw *c, int mark, ir_expr **e, int n) {
   }
 }
 
+/* The errors of pre[0..k) raised before the statements emitted from index
+ * `mark` on (an inlined body's or a let body's local define, ...): in
+ * the first statement's expression when it has one (no step of its
+ * own), else in statements of their own. */
+static void errors_before(lw *c, int mark, ir_expr **pre, int k, srcloc loc) {
+  if (!k) return;
+  ir_stmt *first = &cur_fn(c)->body.v[mark];
+  if ((first->k == S_ASSIGN || first->k == S_EVAL) && first->a[0]) {
+    ir_expr *e = lw_mk(c, X_SEQ, loc, k + 1);
+    for (int i = 0; i < k; i++) e->a[i] = pre[i];
+    e->a[k] = first->a[0];
+    e->type = first->a[0]->type;
+    first->a[0] = e;
+  } else {
+    insert_evals(c, mark, pre, k);
+  }
+}
+
 /* Operands left to right (NULL asts give NULL). */
 static void lower_operands(lw *c, ast *const *v, int n, frame_map *f,
                            ir_expr **out) {
@@ -415,6 +454,12 @@ static ir_expr *force_errors(lw *c, ir_expr *v, ir_expr **forced, int n) {
   e->a[k] = v;
   e->type = v->type;
   return e;
+}
+
+/* v, reached after the arguments args[0..n) (the errors of those that
+ * may fail come first). */
+ir_expr *lw_after_args(lw *c, ir_expr *v, ir_expr **args, int n) {
+  return force_errors(c, v, args, n);
 }
 
 /* Delivers a value to a continuation. */
@@ -702,6 +747,7 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
     return lw_void_expr(c, a->loc);
   }
   if (!strcmp(name, "vector-set!")) {
+    args[1] = lw_at_place(c, args[1], a->u.call.args[1]->loc);
     lw_want(c, args[0], T_VEC, "the vector");
     lw_want(c, args[1], T_INT, "the index");
     lw_unify(c, ir_elem_type(c->p, args[0]->type), args[2]->type, a->loc,
@@ -711,6 +757,7 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
     return lw_void_expr(c, a->loc);
   }
   if (!strcmp(name, "make-vector")) {
+    args[0] = lw_at_place(c, args[0], a->u.call.args[0]->loc);
     lw_want(c, args[0], T_INT, "the length");
     int tmp = lw_new_var(c, -1, VAR_TEMP, a->loc);
     int vt = lw_type_of_kind(c, T_VEC);
@@ -794,17 +841,7 @@ ir_expr *lw_inline_call(lw *c, const fn_def *fn, ir_expr **args,
     for (int i = 0; i < fn->nparams; i++)
       if (args[i] && may_fail(args[i])) pre[k++] = args[i];
     if (check) pre[k++] = lw_depth_check(c, edepth, loc);
-    ir_stmt *first = &cur_fn(c)->body.v[mark];
-    if (k && (first->k == S_ASSIGN || first->k == S_EVAL) && first->a[0]) {
-      /* in the first statement's expression: no step of its own */
-      ir_expr *e = lw_mk(c, X_SEQ, loc, k + 1);
-      for (int i = 0; i < k; i++) e->a[i] = pre[i];
-      e->a[k] = first->a[0];
-      e->type = first->a[0]->type;
-      first->a[0] = e;
-    } else {
-      insert_evals(c, mark, pre, k);
-    }
+    errors_before(c, mark, pre, k, loc);
     return v;
   }
   if (check && !c->failed) {
@@ -1067,8 +1104,17 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
     ir_expr *forced[256];
     bind_let(c, a, f, is_pure(c, a->u.let.body), forced);
     if (c->failed) return lw_void_expr(c, a->loc);
+    int mark = cur_fn(c)->body.n;
     ir_expr *v = lw_lower_value(c, a->u.let.body, f);
-    return force_errors(c, v, forced, a->u.let.n);
+    if (c->failed || cur_fn(c)->body.n == mark)
+      return force_errors(c, v, forced, a->u.let.n);
+    /* the body emitted statements (an inlined local define): the
+     * bindings' errors come first, as in the evaluator */
+    int k = 0;
+    for (int i = 0; i < a->u.let.n; i++)
+      if (forced[i] && may_fail(forced[i])) forced[k++] = forced[i];
+    errors_before(c, mark, forced, k, a->loc);
+    return v;
   }
   case E_LETREC:
     if (is_pure(c, a)) {

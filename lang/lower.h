@@ -114,6 +114,10 @@ int lw_new_label(lw *c);
 void lw_label(lw *c, int l, srcloc loc);
 void lw_assign(lw *c, int var, ir_expr *e, srcloc loc);
 ir_expr *lw_void_expr(lw *c, srcloc loc);
+/* e, with its errors reported at loc as the evaluator does. */
+ir_expr *lw_at_place(lw *c, ir_expr *e, srcloc loc);
+/* v, reached after the arguments args[0..n) (their errors first). */
+ir_expr *lw_after_args(lw *c, ir_expr *v, ir_expr **args, int n);
 /* A run-time error raised where compiled code reaches it (X_FAIL), in the
  * evaluator's words; its value is of any kind. */
 ir_expr *lw_fail_expr(lw *c, srcloc loc, const char *kind, const char *fmt, ...)

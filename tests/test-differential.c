@@ -95,6 +95,7 @@ typedef struct {
   char *kind;       /* error kind */
   char *msg;        /* error message */
   char *diag;       /* error, with its place */
+  srcloc loc;       /* the error's place */
   strbuf out;       /* what the form displayed */
   strbuf text;      /* its value */
   int64_t tokens;
@@ -251,6 +252,7 @@ static void log_form(prog_log *pl, session *s, const form_result *r,
     const char *msg = r->err.msg ? r->err.msg : "?";
     session_diag(s, r->err.loc, "error", msg, &d);
     f.diag = sb_detach(&d);
+    f.loc = r->err.loc;
     f.kind = xstrdup_or_null(r->err.kind ? r->err.kind : "?");
     f.msg = xstrdup_or_null(msg);
     f.refused = s->mode == MODE_TRANSFORMER && !claimed_kind(f.kind, f.msg);
@@ -394,7 +396,10 @@ static const char *wrong_answer(const form_log *t, const form_log *r) {
                  : "the transformer failed where the evaluator succeeded";
   if (t->ok) return same_sb(&t->text, &r->text) ? NULL : "the values differ";
   const char *tk = claimed_kind(t->kind, t->msg);
-  return tk && !strcmp(tk, r->kind) ? NULL : "the errors are of different kinds";
+  if (!tk || strcmp(tk, r->kind)) return "the errors are of different kinds";
+  if (t->loc.line != r->loc.line || t->loc.col != r->loc.col)
+    return "the errors are at different places";
+  return NULL;
 }
 
 /* Classifies every form of the transformer's log against the evaluator's;
