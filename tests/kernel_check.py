@@ -114,8 +114,8 @@ def kernel_tests():
         st, outs = run("(display \"before\")\n(vector-ref (vector 1 2) 5)\n(+ 1 2)")
         err, out = text(outs, "stderr"), text(outs, "stdout")
         ok = st == "error" and err.startswith("In[") and \
-            re.search(r"^In\[\d+\]:2:1: error: vector-ref: the index is out of range\n"
-                      r"  \(vector-ref \(vector 1 2\) 5\)\n  \^\n$", err) and \
+            re.search(r"^In\[\d+\]:2:26: error: vector-ref: the index is out of range\n"
+                      r"  \(vector-ref \(vector 1 2\) 5\)\n {27}\^\n$", err) and \
             out.startswith("before") and "\n3   ;" in out
         tap(ok, "a runtime error: status error, the cell's line and a caret, the "
             "forms after it still run", (st, outs))
