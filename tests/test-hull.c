@@ -1,8 +1,13 @@
-/* test-hull.c - the hull KV cache against the brute one: randomized
- * operation streams (inserts and queries mixed) under many key shapes,
- * both tie rules and several value widths; every answer, the accept or
- * reject of every call included, must be identical.  Margins are compared
- * only on the brute side (the hull returns NAN).
+/* test-hull.c - the hull and address KV caches against the brute one:
+ * randomized operation streams (inserts and queries mixed) under many key
+ * shapes, both tie rules and several value widths; every answer, the
+ * accept or reject of every call included, must be identical.  Margins
+ * are compared only on the brute side (the others return NAN).  The
+ * address cache (KV_ADDR) runs every stream too: on the parabolic shapes
+ * it serves them itself (random addresses, unwritten ones, repeated
+ * writes, address 0, negative and huge addresses), on the others it hands
+ * its keys over to a hull at the first key off the parabola, anywhere in
+ * the stream.
  *
  * A fixed seed always runs; TVL_SEED=n in the environment adds a run with
  * seed n.
@@ -36,11 +41,28 @@ typedef enum {
   K_WIDE,       /* large coordinates */
   K_BOUNDS,     /* keys at the bounds; most queries are refused */
   K_CIRCLE,     /* points near a circle: everything on the hull */
+  K_ADDR_WIDE,  /* (2a, -a^2) of sparse addresses up to 2^20, and 2^29 */
+  K_ADDR_LATE,  /* parabolic, then now and then a key off the parabola */
   K_NSHAPES
 } key_shape;
 
 static const char *shape_name[K_NSHAPES] = {"grid", "parabola", "lines",
-                                            "wide", "bounds", "circle"};
+                                            "wide", "bounds", "circle",
+                                            "sparse address",
+                                            "address, late off-parabola"};
+
+/* An address of K_ADDR_WIDE: a small cluster, 0, sparse ones up to 2^20
+ * either side, some near +-2^25, and very rarely +-2^29 (whose keys make
+ * the queries after them refused: scores could pass 2^53). */
+static int64_t wide_address(void) {
+  unsigned w = (unsigned)(rnd() % 32);
+  int64_t sign = rnd() % 2 ? 1 : -1;
+  if (w == 0) return 0;
+  if (w == 1 && rnd() % 256 == 0) return sign * ((int64_t)1 << 29);
+  if (w <= 2) return sign * (((int64_t)1 << 25) - rint_in(0, 3));
+  if (w < 12) return rint_in(-((int64_t)1 << 20), (int64_t)1 << 20);
+  return rint_in(-5, 40);
+}
 
 typedef struct {
   int64_t kx[4096], ky[4096];
@@ -80,6 +102,19 @@ static void gen_key(key_shape s, int64_t t, int64_t *kx, int64_t *ky) {
     if (rnd() % 8 == 0) *ky += rnd() % 2 ? 1 : -1;
     break;
   }
+  case K_ADDR_WIDE: {
+    int64_t a = wide_address();
+    *kx = 2 * a;
+    *ky = -a * a;
+    break;
+  }
+  case K_ADDR_LATE: {
+    int64_t a = rint_in(-20, 60);
+    *kx = 2 * a;
+    *ky = -a * a;
+    if (rnd() % 700 == 0) *ky -= rint_in(1, 3); /* off the parabola */
+    break;
+  }
   default: { /* a circle of radius 1000, rounded: many hull points */
     double a = (double)(t % 997) * 6.283185307179586 / 997.0;
     *kx = (int64_t)llround(1000 * cos(a));
@@ -112,6 +147,16 @@ static void gen_query(key_shape s, const keylog *log, int64_t *qx,
   } else if (s == K_PARABOLA && kind <= 7) {
     *qx = rint_in(-35, 35); /* read address qx */
     *qy = 1;
+  } else if (s == K_ADDR_WIDE && kind <= 8) {
+    /* a read near a written address, of a random one, or a scaled one */
+    int64_t a = log->n && kind <= 6 ? log->kx[rnd() % (uint64_t)log->n] / 2 +
+                rint_in(-2, 2) : wide_address();
+    *qy = kind == 8 ? rint_in(2, 5) : 1;
+    *qx = a * *qy + (kind == 8 ? rint_in(0, *qy - 1) : 0);
+    if (*qx > QUERY_MAX || *qx < -QUERY_MAX) *qx = 0;
+  } else if (s == K_ADDR_LATE && kind <= 7) {
+    *qx = rint_in(-25, 65);
+    *qy = kind == 7 ? rint_in(-3, 3) : 1;
   } else if (s == K_WIDE) {
     *qx = rint_in(-1000, 1000);
     *qy = rint_in(-1000, 1000);
@@ -141,6 +186,7 @@ static void gen_value(tie_rule tie, int dv, double *v) {
 typedef struct {
   long ops, inserts, queries, ties, refused, found;
   long mismatches;
+  long addr_kept;   /* address caches still serving at the end */
 } stats;
 
 static bool same_result(const kv_result *a, const double *va,
@@ -171,9 +217,9 @@ static bool margin_ok(const keylog *log, int64_t qx, int64_t qy,
   return r->margin == want;
 }
 
-static void run_stream(key_shape s, tie_rule tie, int dv, long n_ops,
-                       stats *st) {
-  kv_cache *b = kv_new(KV_BRUTE, tie, dv), *h = kv_new(KV_HULL, tie, dv);
+static void run_stream(key_shape s, kv_kind kind, tie_rule tie, int dv,
+                       long n_ops, stats *st) {
+  kv_cache *b = kv_new(KV_BRUTE, tie, dv), *h = kv_new(kind, tie, dv);
   static keylog log;
   log.n = 0;
   int64_t pos = 0;
@@ -218,31 +264,44 @@ static void run_stream(key_shape s, tie_rule tie, int dv, long n_ops,
     }
   }
   if (kv_count(b) != kv_count(h)) st->mismatches++;
+  if (kv_serving(h) == KV_ADDR) {
+    st->addr_kept++;
+    if (kv_keys_kept(h) > kv_count(h)) st->mismatches++;
+  }
   kv_free(b);
   kv_free(h);
 }
 
-static void run_seed(uint64_t seed) {
+static void run_seed(uint64_t seed, kv_kind kind) {
+  const char *kn = kind == KV_ADDR ? "address" : "hull";
   for (int s = 0; s < K_NSHAPES; s++) {
     stats st = {0};
-    rng_state = seed * 1000003u + (uint64_t)s;
+    rng_state = seed * 1000003u + (uint64_t)s + (kind == KV_ADDR ? 77 : 0);
     for (int rep = 0; rep < 48; rep++) {
-      tie_rule tie = rep % 2 ? TIE_AVERAGE : TIE_LATEST;
+      /* the address cache serves LATEST alone (AVERAGE gets a hull) */
+      tie_rule tie = rep % 2 && kind != KV_ADDR ? TIE_AVERAGE : TIE_LATEST;
       int dv = 1 + rep % 3;
       long n = rep % 12 == 11 ? 12000 : 3000;
-      run_stream((key_shape)s, tie, dv, n, &st);
+      run_stream((key_shape)s, kind, tie, dv, n, &st);
     }
-    tap_ok(st.mismatches == 0 && st.ties > 0 && st.found > 0,
-           "seed %" PRIu64 " %s keys: %ld ops (%ld inserts, %ld queries, "
-           "%ld with ties, %ld refused), %ld mismatches",
-           seed, shape_name[s], st.ops, st.inserts, st.queries, st.ties,
-           st.refused, st.mismatches);
+    /* the address cache must have kept the parabolic streams itself, and
+     * handed every other over (K_ADDR_LATE: the long streams at least) */
+    bool kept = kind != KV_ADDR ||
+                (s == K_PARABOLA || s == K_ADDR_WIDE ? st.addr_kept == 48
+                 : s == K_ADDR_LATE ? st.addr_kept < 48 : st.addr_kept == 0);
+    tap_ok(st.mismatches == 0 && st.ties > 0 && st.found > 0 && kept,
+           "seed %" PRIu64 " %s cache, %s keys: %ld ops (%ld inserts, %ld "
+           "queries, %ld with ties, %ld refused), %ld mismatches; %ld of 48 "
+           "streams ended in the address cache",
+           seed, kn, shape_name[s], st.ops, st.inserts, st.queries, st.ties,
+           st.refused, st.mismatches, st.addr_kept);
   }
 }
 
 /* Hand-checked answers, so that brute itself is tested too. */
 static void fixed_cases(kv_kind kind) {
-  const char *kn = kind == KV_HULL ? "hull" : "brute";
+  const char *kn = kind == KV_HULL ? "hull" : kind == KV_ADDR ? "address"
+                   : "brute";
   kv_cache *c = kv_new(kind, TIE_LATEST, 1);
   kv_result r;
   double v;
@@ -294,9 +353,14 @@ static void fixed_cases(kv_kind kind) {
 int main(void) {
   fixed_cases(KV_BRUTE);
   fixed_cases(KV_HULL);
-  run_seed(1);
+  fixed_cases(KV_ADDR);
+  run_seed(1, KV_HULL);
+  run_seed(1, KV_ADDR);
   const char *env = getenv("TVL_SEED");
-  if (env && *env) run_seed(strtoull(env, NULL, 10));
+  if (env && *env) {
+    run_seed(strtoull(env, NULL, 10), KV_HULL);
+    run_seed(strtoull(env, NULL, 10), KV_ADDR);
+  }
   tap_plan(tap_n);
   return tap_done();
 }

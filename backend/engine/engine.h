@@ -188,12 +188,21 @@ bool model_save(const model *m, const char *path, char *err, size_t errlen);
 model *model_load(const char *path, char *err, size_t errlen);
 
 /* =====================================================================
- * KV caches: brute (a linear scan, the reference) and hull (upper and
- * lower convex hulls of the integer keys, O(log t) amortised insert and
- * O(log t) query).  Both give identical answers.
+ * KV caches: brute (a linear scan, the reference), hull (upper and lower
+ * convex hulls of the integer keys, O(log t) amortised insert and O(log t)
+ * query) and address (keys on the parabola (2a, -a^2), LATEST: O(1) per
+ * insert and query, memory per distinct address; a key off the parabola
+ * hands everything over to a hull).  All give identical answers (the
+ * margin aside: NAN but from brute).
+ *
+ * As the kind of an exec (exec_new): KV_BRUTE puts a brute cache behind
+ * every head; KV_HULL (the default) serves each head by the O(1) cache
+ * its weights show it fits (an offset cache, or an address cache, see
+ * exec.c) and by a hull otherwise; KV_HULL_PLAIN uses the hull for every
+ * head (for comparison); KV_ADDR is KV_HULL.
  * ===================================================================== */
 
-typedef enum { KV_BRUTE, KV_HULL } kv_kind;
+typedef enum { KV_BRUTE, KV_HULL, KV_ADDR, KV_HULL_PLAIN } kv_kind;
 
 typedef struct kv_cache kv_cache;
 
@@ -219,6 +228,12 @@ bool kv_insert(kv_cache *c, int64_t kx, int64_t ky, int64_t pos,
 bool kv_query(kv_cache *c, int64_t qx, int64_t qy, kv_result *r,
               double *value);
 int64_t kv_count(const kv_cache *c);   /* keys inserted */
+/* What serves the cache now: KV_BRUTE, KV_HULL or KV_ADDR (an address
+ * cache turns into a hull on a key off the parabola). */
+kv_kind kv_serving(const kv_cache *c);
+/* Keys held: positions (brute), distinct addresses (address cache); for
+ * the hull, every key inserted (an upper bound of its points). */
+int64_t kv_keys_kept(const kv_cache *c);
 
 /* =====================================================================
  * The executor: the forward pass for one new position, and greedy
@@ -250,6 +265,9 @@ int64_t exec_units_evaluated(const exec *e);
 /* KV caches served in O(1) by the offset rule (heads that read the token
  * d back, as their weights show; exec.c), for tests and --stats. */
 int exec_offset_caches(const exec *e);
+/* KV caches served now by `kind` (KV_BRUTE, KV_HULL or KV_ADDR: address
+ * caches, exec.c), and in *keys (if set) the keys they hold. */
+int exec_caches(const exec *e, kv_kind kind, int64_t *keys);
 void exec_free(exec *e);
 void exec_set_observer(exec *e, const exec_observer *o);
 /* Appends `token` at the next position and runs the forward pass; *next

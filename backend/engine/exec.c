@@ -292,6 +292,78 @@ static int offset_query(const model *m, int l, const model_head *hd) {
   return 0;
 }
 
+/* ---- address caches ----------------------------------------------------
+ *
+ * A head reads memory (docs/trace-format.md) when its key is (2a, -a^2)
+ * for the address a a write computes and its query (q, 1).  What the
+ * weights show of that shape: the LATEST rule; a query whose second row
+ * is the constant 1 alone (as for offset_query); a key whose first row
+ * has even integer weights and whose second row integer ones, neither
+ * empty.  That the key really lies on the parabola is no property of the
+ * weights alone (a and a^2 come from different units), so the address
+ * cache (addr.c) checks every key inserted, and hands its keys over to a
+ * hull on the first that does not: the answers stay the hull's either
+ * way, and the test only decides which cache is tried first. */
+
+static bool even_row(const double *row, int d, int mult) {
+  bool any = false;
+  for (int i = 0; i < d; i++) {
+    if (row[i] == 0.0) continue;
+    double h = row[i] / mult;
+    if (h != floor(h) || fabs(h) > 0x1p52) return false;
+    any = true;
+  }
+  return any;
+}
+
+static bool addr_key(const model_head *hd, int d) {
+  return hd->tie == TIE_LATEST && even_row(hd->wk, d, 2) &&
+         even_row(hd->wk + d, d, 1);
+}
+
+static bool addr_query_shape(const model *m, int l, const model_head *hd) {
+  double c = 0;
+  int s = single(hd->wq + m->d_model, m->d_model, &c);
+  return s >= 0 && c == 1.0 && pure_slot(m, l, s, -1);
+}
+
+/* Every head of cache c queries an offset (offset) or an address. */
+static bool cache_queries(exec *e, layer_exec *le, const model_layer *ml,
+                          int c, bool offset) {
+  int l = (int)(ml - e->m->layers);
+  for (int h = 0; h < le->n_heads; h++) {
+    if (le->head_cache[h] != c) continue;
+    if (offset && (le->qoff[h] = offset_query(e->m, l, &ml->heads[h])) == 0)
+      return false;
+    if (!offset && !addr_query_shape(e->m, l, &ml->heads[h])) return false;
+  }
+  return true;
+}
+
+/* What serves cache c: brute or plain hull when the exec's kind says so;
+ * otherwise an offset cache (no KV cache at all), an address cache, or
+ * the hull, as the weights show. */
+static void cache_choose(exec *e, layer_exec *le, const model_layer *ml,
+                         int c) {
+  cache_slot *cs = &le->caches[c];
+  const model_head *hd = &ml->heads[cs->head];
+  int l = (int)(ml - e->m->layers);
+  kv_kind k = e->kind == KV_BRUTE ? KV_BRUTE : KV_HULL;
+  if (e->kind == KV_HULL || e->kind == KV_ADDR) {
+    if (offset_key(e->m, l, hd) && cache_queries(e, le, ml, c, true)) {
+      cs->offset = true;
+      cs->ring = xcalloc((size_t)(OFFSET_MAX + 1) * (size_t)cs->dv, sizeof *cs->ring);
+      cs->first = xcalloc((size_t)cs->dv, sizeof *cs->first);
+      return;
+    }
+    for (int h = 0; h < le->n_heads; h++)
+      if (le->head_cache[h] == c) le->qoff[h] = 0;
+    if (addr_key(hd, e->m->d_model) && cache_queries(e, le, ml, c, false))
+      k = KV_ADDR;
+  }
+  cs->kv = kv_new(k, cs->tie, cs->dv);
+}
+
 static void layer_build(exec *e, layer_exec *le, const model_layer *ml) {
   int d = e->m->d_model, nh = ml->n_heads;
   le->n_heads = nh;
@@ -312,26 +384,10 @@ static void layer_build(exec *e, layer_exec *le, const model_layer *ml) {
       cs->mask_slot = ml->heads[h].mask_slot;
       cs->dv = ml->heads[h].dv;
       cs->tie = ml->heads[h].tie;
-      cs->kv = kv_new(e->kind, cs->tie, cs->dv);
     }
     le->head_cache[h] = c;
   }
-  /* offset caches: every head of the cache must query an offset */
-  int l = (int)(ml - e->m->layers);
-  for (int c = 0; c < le->n_caches && e->kind == KV_HULL; c++) {
-    cache_slot *cs = &le->caches[c];
-    bool ok = offset_key(e->m, l, &ml->heads[cs->head]);
-    for (int h = 0; h < nh && ok; h++)
-      if (le->head_cache[h] == c) ok = (le->qoff[h] = offset_query(e->m, l, &ml->heads[h])) > 0;
-    if (!ok) {
-      for (int h = 0; h < nh; h++)
-        if (le->head_cache[h] == c) le->qoff[h] = 0;
-      continue;
-    }
-    cs->offset = true;
-    cs->ring = xcalloc((size_t)(OFFSET_MAX + 1) * (size_t)cs->dv, sizeof *cs->ring);
-    cs->first = xcalloc((size_t)cs->dv, sizeof *cs->first);
-  }
+  for (int c = 0; c < le->n_caches; c++) cache_choose(e, le, ml, c);
   /* projection rows: queries, then each cache's key, then its value */
   triplets t = {0};
   int row = 0, vc = 0;
@@ -476,6 +532,19 @@ int exec_offset_caches(const exec *e) {
   int n = 0;
   for (int l = 0; e->layers && l < e->m->n_layers; l++)
     for (int c = 0; c < e->layers[l].n_caches; c++) n += e->layers[l].caches[c].offset;
+  return n;
+}
+
+int exec_caches(const exec *e, kv_kind kind, int64_t *keys) {
+  int n = 0;
+  if (keys) *keys = 0;
+  for (int l = 0; e->layers && l < e->m->n_layers; l++)
+    for (int c = 0; c < e->layers[l].n_caches; c++) {
+      const kv_cache *kv = e->layers[l].caches[c].kv;
+      if (!kv || kv_serving(kv) != kind) continue;
+      n++;
+      if (keys) *keys += kv_keys_kept(kv);
+    }
   return n;
 }
 

@@ -39,6 +39,8 @@ hull_cache *hull_new(tie_rule tie, int dv);
 void hull_free(hull_cache *h);
 void hull_insert(hull_cache *h, int64_t kx, int64_t ky, int64_t pos,
                  const double *value);
+void hull_insert_n(hull_cache *h, int64_t kx, int64_t ky, int64_t pos,
+                   int64_t n, const double *value);
 void hull_query(hull_cache *h, int64_t qx, int64_t qy, kv_result *r,
                 double *value);
 
@@ -126,7 +128,7 @@ static uint32_t next_prio(hull_cache *h) {
 }
 
 static int32_t node_new(hull_cache *h, chain *c, int64_t x, int64_t y,
-                        int64_t pos, const double *v) {
+                        int64_t pos, int64_t cnt, const double *v) {
   int dv = h->dv;
   int32_t n;
   if (c->free_list != NIL) {
@@ -140,7 +142,7 @@ static int32_t node_new(hull_cache *h, chain *c, int64_t x, int64_t y,
   memset(t, 0, sizeof *t);
   t->x = x;
   t->y = y;
-  t->cnt = t->acnt = 1;
+  t->cnt = t->acnt = cnt;
   t->pos = t->apos = pos;
   t->anode = n;
   t->prio = next_prio(h);
@@ -148,7 +150,7 @@ static int32_t node_new(hull_cache *h, chain *c, int64_t x, int64_t y,
   for (int k = 0; k < dv; k++) {
     double vk = v ? v[k] : 0.0;
     if (c->val) c->val[o + k] = vk;
-    else c->sum[o + k] = c->asum[o + k] = (int64_t)vk;
+    else c->sum[o + k] = c->asum[o + k] = cnt * (int64_t)vk;
   }
   return n;
 }
@@ -309,24 +311,24 @@ static void set_next(chain *c, int32_t a, int32_t b) {
 /* A repeated key (node f): the newest position is the latest anywhere, so
  * every aggregate on the way down to f simply takes it. */
 static void add_duplicate(chain *c, int dv, int32_t f, int64_t pos,
-                          const double *v) {
+                          int64_t cnt, const double *v) {
   int64_t x = c->nd[f].x;
   for (int32_t t = c->root;; t = x < c->nd[t].x ? c->nd[t].l : c->nd[t].r) {
     hnode *n = &c->nd[t];
-    n->acnt++;
+    n->acnt += cnt;
     n->apos = pos;
     n->anode = f;
     if (c->asum)
       for (int k = 0; k < dv; k++)
-        c->asum[(size_t)t * dv + k] += v ? (int64_t)v[k] : 0;
+        c->asum[(size_t)t * dv + k] += v ? cnt * (int64_t)v[k] : 0;
     if (t == f) break;
   }
-  c->nd[f].cnt++;
+  c->nd[f].cnt += cnt;
   c->nd[f].pos = pos;
   size_t o = (size_t)f * dv;
   for (int k = 0; k < dv; k++) {
     if (c->val) c->val[o + k] = v ? v[k] : 0.0;
-    else c->sum[o + k] += v ? (int64_t)v[k] : 0;
+    else c->sum[o + k] += v ? cnt * (int64_t)v[k] : 0;
   }
 }
 
@@ -345,14 +347,14 @@ static bool below(const chain *c, int32_t o, int32_t p, int32_t q) {
 }
 
 static void chain_add(hull_cache *h, chain *c, int64_t x, int64_t y,
-                      int64_t pos, const double *v) {
+                      int64_t pos, int64_t cnt, const double *v) {
   int dv = h->dv;
   int32_t f, a, b;
   locate(c, x, &f, &a, &b);
   if (f != NIL) {
     if (c->nd[f].y > y) return;
     if (c->nd[f].y == y) {
-      add_duplicate(c, dv, f, pos, v);
+      add_duplicate(c, dv, f, pos, cnt, v);
       return;
     }
     c->root = delete_key(c, dv, c->root, x); /* now strictly below p */
@@ -362,7 +364,7 @@ static void chain_add(hull_cache *h, chain *c, int64_t x, int64_t y,
     const hnode *na = &c->nd[a], *nb = &c->nd[b];
     if (cross(na->x, na->y, nb->x, nb->y, x, y) < 0) return;
   }
-  int32_t n = node_new(h, c, x, y, pos, v);
+  int32_t n = node_new(h, c, x, y, pos, cnt, v);
   c->root = insert_node(c, dv, c->root, n);
   set_next(c, a, n);
   set_next(c, n, b);
@@ -472,15 +474,15 @@ static void group_reset(group *g, int dv) {
 }
 
 static void group_add(group *g, int dv, int64_t kx, int64_t ky, int64_t pos,
-                      const double *v) {
-  g->cnt++;
+                      int64_t cnt, const double *v) {
+  g->cnt += cnt;
   g->pos = pos;
   g->kx = kx;
   g->ky = ky;
   for (int k = 0; k < dv; k++) {
     double vk = v ? v[k] : 0.0;
     if (g->val) g->val[k] = vk;
-    else g->sum[k] += (int64_t)vk;
+    else g->sum[k] += cnt * (int64_t)vk;
   }
 }
 
@@ -516,23 +518,30 @@ void hull_free(hull_cache *h) {
   free(h);
 }
 
-void hull_insert(hull_cache *h, int64_t kx, int64_t ky, int64_t pos,
-                 const double *value) {
+/* n inserts of one key at once, the latest at pos (a cache handing its
+ * keys over: addr.c). */
+void hull_insert_n(hull_cache *h, int64_t kx, int64_t ky, int64_t pos,
+                   int64_t n, const double *value) {
   int dv = h->dv;
   bool first = h->gall.cnt == 0;
-  group_add(&h->gall, dv, kx, ky, pos, value);
+  group_add(&h->gall, dv, kx, ky, pos, n, value);
   if (first || kx < h->xmin) {
     group_reset(&h->gmin, dv);
     h->xmin = kx;
   }
-  if (kx == h->xmin) group_add(&h->gmin, dv, kx, ky, pos, value);
+  if (kx == h->xmin) group_add(&h->gmin, dv, kx, ky, pos, n, value);
   if (first || kx > h->xmax) {
     group_reset(&h->gmax, dv);
     h->xmax = kx;
   }
-  if (kx == h->xmax) group_add(&h->gmax, dv, kx, ky, pos, value);
-  chain_add(h, &h->up, kx, ky, pos, value);
-  chain_add(h, &h->lo, kx, -ky, pos, value);
+  if (kx == h->xmax) group_add(&h->gmax, dv, kx, ky, pos, n, value);
+  chain_add(h, &h->up, kx, ky, pos, n, value);
+  chain_add(h, &h->lo, kx, -ky, pos, n, value);
+}
+
+void hull_insert(hull_cache *h, int64_t kx, int64_t ky, int64_t pos,
+                 const double *value) {
+  hull_insert_n(h, kx, ky, pos, 1, value);
 }
 
 static void finish(const hull_cache *h, int64_t cnt, const double *val,

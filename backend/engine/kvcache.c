@@ -1,11 +1,19 @@
-/* kvcache.c - the kv_* interface: the checks both caches share, and the
- * brute cache (a linear scan, the reference the hull is tested against).
+/* kvcache.c - the kv_* interface: the checks every cache shares, the
+ * brute cache (a linear scan, the reference the others are tested
+ * against), and the address cache's hand-over to the hull.
  *
- * The checks live here, in front of both kinds, so that brute and hull
- * reject exactly the same inputs with the same answer.
+ * The checks live here, in front of every kind, so that brute, hull and
+ * address caches reject exactly the same inputs with the same answer.
+ *
+ * An address cache (KV_ADDR, addr.c) serves keys on the parabola
+ * (2a, -a^2) only; the first key off it moves everything the cache holds
+ * into a hull (hull_insert_n: each address with its write count, latest
+ * position and value, by position), which then serves the cache for good,
+ * with the answers the hull would have given all along.
  *
  * Ownership: a kv_cache owns copies of every key and value inserted (the
- * brute one per position, the hull one per surviving hull point).
+ * brute one per position, the hull one per surviving hull point, the
+ * address cache one per address).
  */
 #include "config.h"
 
@@ -21,8 +29,23 @@ hull_cache *hull_new(tie_rule tie, int dv);
 void hull_free(hull_cache *h);
 void hull_insert(hull_cache *h, int64_t kx, int64_t ky, int64_t pos,
                  const double *value);
+void hull_insert_n(hull_cache *h, int64_t kx, int64_t ky, int64_t pos,
+                   int64_t n, const double *value);
 void hull_query(hull_cache *h, int64_t qx, int64_t qy, kv_result *r,
                 double *value);
+
+/* The address cache (addr.c), likewise. */
+typedef struct addr_cache addr_cache;
+addr_cache *addr_new(int dv);
+void addr_free(addr_cache *c);
+bool addr_fits(int64_t kx, int64_t ky);
+void addr_insert(addr_cache *c, int64_t kx, int64_t pos, const double *value);
+void addr_query(const addr_cache *c, int64_t qx, int64_t qy, kv_result *r,
+                double *value);
+int64_t addr_distinct(const addr_cache *c);
+typedef void (*addr_sink)(void *ctx, int64_t kx, int64_t ky, int64_t pos,
+                          int64_t count, const double *value);
+void addr_drain(const addr_cache *c, addr_sink sink, void *ctx);
 
 typedef struct {
   double *kx, *ky;       /* as float64, the scan's operands */
@@ -40,6 +63,7 @@ struct kv_cache {
   int64_t max_kx, max_ky;  /* largest |kx|, |ky| inserted: the score bound */
   brute b;
   hull_cache *hull;
+  addr_cache *addr;
 };
 
 kv_cache *kv_new(kv_kind kind, tie_rule tie, int dv) {
@@ -49,7 +73,9 @@ kv_cache *kv_new(kv_kind kind, tie_rule tie, int dv) {
   c->tie = tie;
   c->dv = dv;
   c->last_pos = -1;
-  if (kind == KV_HULL) c->hull = hull_new(tie, dv);
+  if (kind == KV_ADDR && tie == TIE_LATEST) c->addr = addr_new(dv);
+  else if (kind != KV_BRUTE) c->hull = hull_new(tie, dv);
+  c->kind = c->addr ? KV_ADDR : kind == KV_BRUTE ? KV_BRUTE : KV_HULL;
   return c;
 }
 
@@ -66,10 +92,31 @@ void kv_free(kv_cache *c) {
   if (!c) return;
   brute_free(&c->b);
   if (c->hull) hull_free(c->hull);
+  addr_free(c->addr);
   free(c);
 }
 
 int64_t kv_count(const kv_cache *c) { return c ? c->n : 0; }
+
+kv_kind kv_serving(const kv_cache *c) { return c->kind; }
+
+int64_t kv_keys_kept(const kv_cache *c) {
+  return c->kind == KV_ADDR ? addr_distinct(c->addr) : c->n;
+}
+
+static void to_hull(void *ctx, int64_t kx, int64_t ky, int64_t pos,
+                    int64_t count, const double *value) {
+  hull_insert_n(ctx, kx, ky, pos, count, value);
+}
+
+/* A key off the parabola: the hull takes over. */
+static void addr_hand_over(kv_cache *c) {
+  c->hull = hull_new(c->tie, c->dv);
+  addr_drain(c->addr, to_hull, c->hull);
+  addr_free(c->addr);
+  c->addr = NULL;
+  c->kind = KV_HULL;
+}
 
 static int64_t abs64(int64_t v) { return v < 0 ? -v : v; }
 
@@ -122,7 +169,9 @@ bool kv_insert(kv_cache *c, int64_t kx, int64_t ky, int64_t pos,
   c->last_pos = pos;
   if (abs64(kx) > c->max_kx) c->max_kx = abs64(kx);
   if (abs64(ky) > c->max_ky) c->max_ky = abs64(ky);
-  if (c->kind == KV_HULL) hull_insert(c->hull, kx, ky, pos, value);
+  if (c->kind == KV_ADDR && !addr_fits(kx, ky)) addr_hand_over(c);
+  if (c->kind == KV_ADDR) addr_insert(c->addr, kx, pos, value);
+  else if (c->kind == KV_HULL) hull_insert(c->hull, kx, ky, pos, value);
   else brute_insert(&c->b, c->dv, kx, ky, pos, value);
   return true;
 }
@@ -187,6 +236,8 @@ bool kv_query(kv_cache *c, int64_t qx, int64_t qy, kv_result *r,
     r->pos = -1;
     r->margin = INFINITY;
     memset(out, 0, (size_t)c->dv * sizeof *out);
+  } else if (c->kind == KV_ADDR) {
+    addr_query(c->addr, qx, qy, r, out);
   } else if (c->kind == KV_HULL) {
     hull_query(c->hull, qx, qy, r, out);
   } else {
