@@ -40,6 +40,7 @@ typedef struct session {
   void *warn_ctx;
   struct runner *run;    /* compiled programs (transformer and check modes) */
   bool brute;            /* use the brute-force KV cache instead of the hull */
+  bool plain_hull;       /* the hull for every head, no O(1) caches (tests) */
   bool dense;            /* run every FFN unit, even of a routed model */
   /* told of the progress of transformer runs longer than progress_after
    * ms (runner_set_progress); NULL: not told */

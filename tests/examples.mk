@@ -6,6 +6,15 @@
 TESTS += tests/examples.sh
 EXTRA_DIST += tests/examples.sh
 
+## Every example (but the long ones) under the O(1) caches routed and
+## dense, the hull alone, and brute (its forms cut at 15,000 tokens),
+## compared form by form (tests/test-caches.c).
+check_PROGRAMS += tests/test-caches
+TESTS += tests/test-caches
+tests_test_caches_SOURCES = tests/test-caches.c tests/tap.h
+tests_test_caches_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
+tests_test_caches_LDADD = libtvlcore.la $(FFI_LIBS) -lglpk -lm -lpthread
+
 ## `make check-examples-long`: the long examples (the Sudoku, about 45 s in
 ## the transformer); fails when one of them does.
 check-examples-long: tvl$(EXEEXT)

@@ -297,28 +297,26 @@ static int offset_query(const model *m, int l, const model_head *hd) {
  * A head reads memory (docs/trace-format.md) when its key is (2a, -a^2)
  * for the address a a write computes and its query (q, 1).  What the
  * weights show of that shape: the LATEST rule; a query whose second row
- * is the constant 1 alone (as for offset_query); a key whose first row
- * has even integer weights and whose second row integer ones, neither
- * empty.  That the key really lies on the parabola is no property of the
- * weights alone (a and a^2 come from different units), so the address
- * cache (addr.c) checks every key inserted, and hands its keys over to a
- * hull on the first that does not: the answers stay the hull's either
- * way, and the test only decides which cache is tried first. */
+ * is the constant 1 alone (as for offset_query); a key whose rows have
+ * integer weights, neither row empty.  That the key really lies on the
+ * parabola is no property of the weights alone (a and a^2 come from
+ * different units, a from a sum over steps), so the address cache
+ * (addr.c) checks every key inserted, and hands its keys over to a hull
+ * on the first that does not: the answers are the hull's either way, and
+ * the test of the weights only decides which cache is tried first. */
 
-static bool even_row(const double *row, int d, int mult) {
+static bool int_row(const double *row, int d) {
   bool any = false;
   for (int i = 0; i < d; i++) {
     if (row[i] == 0.0) continue;
-    double h = row[i] / mult;
-    if (h != floor(h) || fabs(h) > 0x1p52) return false;
+    if (row[i] != floor(row[i]) || fabs(row[i]) > 0x1p52) return false;
     any = true;
   }
   return any;
 }
 
 static bool addr_key(const model_head *hd, int d) {
-  return hd->tie == TIE_LATEST && even_row(hd->wk, d, 2) &&
-         even_row(hd->wk + d, d, 1);
+  return hd->tie == TIE_LATEST && int_row(hd->wk, d) && int_row(hd->wk + d, d);
 }
 
 static bool addr_query_shape(const model *m, int l, const model_head *hd) {
