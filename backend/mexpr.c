@@ -129,7 +129,9 @@ static cval clamp_to(mb *b, cval x, double lo, double hi, const char *what) {
   gunit u[3] = {{1, gf_const(gg, 1), x.f},
                 {-1, gf_addk(gg, x.f, -hi), gf_const(gg, 1)},
                 {1, gf_addk(gg, gf_scale(gg, x.f, -1), lo), gf_const(gg, 1)}};
-  int g = gg_ffn(gg, what, u, 3, fmax(x.lo, lo), fmin(x.hi, hi));
+  /* a form wholly outside [lo, hi] (a constant that overflowed, whose
+   * error is flagged) clamps to the nearer end, not to an empty range */
+  int g = gg_ffn(gg, what, u, 3, fmin(fmax(x.lo, lo), hi), fmax(fmin(x.hi, hi), lo));
   return cv_gate(b, g);
 }
 
@@ -811,6 +813,19 @@ static cval prim(mb *b, const ir_expr *e) {
     if (is_const(a[1], &k) && (k < 0 || k > 64)) return expt_far(b, a[0], (int64_t)k, e->loc, e->a[1]->loc);
     if (!is_const(a[1], &k) || k < 0 || k > 64) {
       mb_fail(b, "expt needs a constant exponent from 0 to 64 in compiled code");
+      return mx_const(b, 0);
+    }
+    double base;
+    if (is_const(a[0], &base)) {
+      /* both constant: the power, or (past 32 bits, where multiplying out
+       * would take the constant beyond float64's range) the error */
+      int64_t p = 1;
+      for (int i = 0; i < (int)k && p >= INT32_MIN && p <= INT32_MAX; i++)
+        p *= (int64_t)base;
+      if (p >= INT32_MIN && p <= INT32_MAX) return mx_const(b, (double)p);
+      int site = mb_site(b, "overflow", e->loc, "integer overflow: the result of "
+                                                "expt does not fit in 32 bits");
+      mx_flag(b, gf_const(gg, 1), site);
       return mx_const(b, 0);
     }
     cval r = mx_const(b, 1);

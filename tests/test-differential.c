@@ -86,6 +86,9 @@ static int milp_every = 10;
  * must report exactly the refusals and wrong answers found here. */
 enum { CHECK_EVERY = 10 };
 static bool with_check;
+/* TVL_SHOW_REFUSALS=TEXT: a refusal whose message contains TEXT is shown
+ * on stderr with its program, to find one among thousands. */
+static const char *show_refusals;
 
 /* ---- running a program in lockstep ------------------------------------ */
 
@@ -405,7 +408,7 @@ static const char *wrong_answer(const form_log *t, const form_log *r) {
 /* Classifies every form of the transformer's log against the evaluator's;
  * false and why at the first wrong answer. */
 static bool compare_runs(const prog_log *t, const prog_log *r, stats *st,
-                         strbuf *why) {
+                         strbuf *why, const char *src) {
   bool ok = true;
   for (int i = 0; i < t->v.n && i < r->v.n; i++) {
     const form_log *x = &t->v.v[i], *y = &r->v.v[i];
@@ -420,6 +423,9 @@ static bool compare_runs(const prog_log *t, const prog_log *r, stats *st,
       refusal_reason(x->msg, reason, sizeof reason);
       st->refused++;
       count_name(&st->reasons, reason, 1);
+      if (show_refusals && strstr(x->msg, show_refusals))
+        fprintf(stderr, "# refused, form %d:\n%s# of the program:\n%s\n", i + 1,
+                x->diag ? x->diag : x->msg, src);
       continue;
     }
     st->accepted++;
@@ -505,7 +511,7 @@ static bool differential(const char *src, stats *st, strbuf *why) {
     show_log("evaluator  ", &r.log);
     show_log("transformer", &t.log);
   }
-  ok = compare_runs(&t.log, &r.log, st, why);
+  ok = compare_runs(&t.log, &r.log, st, why, src);
   st->tokens += t.log.tokens;
   /* the brute-force cache costs time quadratic in the trace: a longer
    * program is checked with the hull against the evaluator only */
@@ -1109,6 +1115,7 @@ int main(int argc, char **argv) {
   a.structured = 350;
   config cf = {GEN_DEFAULT, 120, env_int("TVL_JOBS", 2)};
   if (cf.jobs > MAX_JOBS) cf.jobs = MAX_JOBS;
+  show_refusals = getenv("TVL_SHOW_REFUSALS");
   const char *en = getenv("TVL_GEN_ENABLE");
   if ((en && !gen_parse_flags(en, &cf.enable)) || !parse_args(argc, argv, &a, &cf))
     return usage();
