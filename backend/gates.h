@@ -94,6 +94,8 @@ typedef struct gate_graph {
     int *fam;            /* n + 1 gate ids, owned by the builder */
     int n;
   } route[ROUTE_MAX];
+  bool fresh_slots;     /* never reuse a slot (a circuit: one value per
+                           slot, and no units spent zeroing) */
   char err[256];
   bool failed;
 } gate_graph;

@@ -137,6 +137,8 @@ typedef struct mprog {
    * slot of the head that reads `label` at step pc */
   VEC(struct slotref { char *label; int slot; int layer; int pc; }) slotmap;
   ir_prog *ir;          /* kept for kinds of globals when writing back */
+  struct circuit *circ; /* a circuit (backend/circuit.h), NULL for a
+                           machine; in gg's arena */
 } mprog;
 
 /* Compiles a lowered program; returns NULL with err set on failure. */

@@ -310,7 +310,7 @@ bool slots_assign(gate_graph *gg, placement *pl) {
     }
     bool is_ffn = x.from % 2 != 0 && x.from >= 0;
     int pick = -1;
-    for (int f = 0; f < fs.n; f++) {
+    for (int f = 0; f < fs.n && !gg->fresh_slots; f++) {
       bool ok = is_ffn ? fs.v[f].after <= x.from : fs.v[f].after < x.from;
       if (ok && (pick < 0 || fs.v[f].slot < fs.v[pick].slot)) pick = f;
     }

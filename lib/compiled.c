@@ -119,6 +119,7 @@ static bool define_var(session *s, const ast *a, int frame, form_result *r) {
   run_out_init(&o);
   bool ok = runner_eval(s->run, a->u.def.val, frame, true, &o);
   r->tokens += o.tokens;
+  r->circuit = o.circuit;
   r->tool_calls += o.tool_calls;
   r->steps += o.steps;
   r->ms += o.run_ms;
@@ -173,6 +174,7 @@ static bool run_expr(session *s, const ast *a, int frame, bool discard,
                  : runner_eval(s->run, a, frame, true, &o);
   }
   r->tokens += o.tokens;
+  r->circuit = o.circuit;
   r->tool_calls += o.tool_calls;
   r->steps += o.steps;
   r->ms += o.run_ms;

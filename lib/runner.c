@@ -3,6 +3,8 @@
 
 #include "runner.h"
 
+#include "backend/circuit.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +20,9 @@ typedef struct {
 
 typedef struct {
   gcell *fn;
-  mprog *prog;
+  mprog *prog;          /* a circuit when it can be one, else a machine */
+  mprog *alt;           /* a circuit's machine, for arguments the circuit
+                           cannot take (built when first needed) */
   VEC(dep) deps;
 } entry;
 
@@ -34,6 +38,7 @@ struct runner {
   void *progress_ctx;
   double progress_after;   /* ms before the first report */
   double milp;
+  bool no_circuits;     /* procedures always become machines */
   const runner_hooks *hooks;   /* set during runner_trace* only */
 };
 
@@ -63,8 +68,14 @@ runner *runner_new(world *w) {
   return r;
 }
 
-static void entry_free(entry *e) {
+static void entry_programs_free(entry *e) {
   mprog_free(e->prog);
+  mprog_free(e->alt);
+  e->prog = e->alt = NULL;
+}
+
+static void entry_free(entry *e) {
+  entry_programs_free(e);
   VEC_FREE(e->deps);
 }
 
@@ -91,6 +102,7 @@ void runner_set_progress(runner *r, progress_fn fn, void *ctx, double after_ms) 
 }
 
 void runner_set_milp(runner *r, double seconds) { r->milp = seconds; }
+void runner_set_circuits(runner *r, bool on) { r->no_circuits = !on; }
 
 /* ---- compiling ------------------------------------------------------ */
 
@@ -111,8 +123,9 @@ static void record_deps(const ir_prog *ir, entry *e) {
 
 static bool deps_valid(const entry *e) {
   /* the stack is sized for the depth limit when compiled */
-  if (e->prog && e->prog->max_depth != e->prog->w->lim.max_depth) return false;
-  if (e->prog && e->prog->max_heap != e->prog->w->lim.max_heap) return false;
+  bool sized = e->prog && !e->prog->circ;   /* a circuit has no stack or heap */
+  if (sized && e->prog->max_depth != e->prog->w->lim.max_depth) return false;
+  if (sized && e->prog->max_heap != e->prog->w->lim.max_heap) return false;
   for (int i = 0; i < e->deps.n; i++) {
     const dep *d = &e->deps.v[i];
     if (d->cell->version != d->version || value_kind(d->cell) != d->kind) return false;
@@ -184,7 +197,11 @@ static const mprog *build_program(runner *r, gcell *fn, double milp,
   dep self = {fn, fn->version, -1};
   VEC_PUSH(ne.deps, self);
   record_deps(ir, &ne);
-  ne.prog = compile_ir(ir, milp, patience, err, fn->loc);
+  /* a procedure without loops, recursion, mutation or output is a
+   * circuit; anything the circuit compiler refuses is a machine */
+  char why[256] = "";
+  ne.prog = r->no_circuits ? NULL : circuit_compile(ir, fn, why, sizeof why);
+  if (!ne.prog) ne.prog = compile_ir(ir, milp, patience, err, fn->loc);
   if (!ne.prog) {
     ir_free(ir);
     VEC_FREE(ne.deps);
@@ -245,9 +262,68 @@ static int tool_call(runner *r, const mprog *p, const mdecoder *d, int k,
   return 1;
 }
 
+/* A circuit's run: its prompt, then one forward pass per token of the
+ * value (or of the error). */
+static bool execute_circuit(runner *r, mprog *p, const value *args, int nargs,
+                            srcloc loc, run_out *out) {
+  char msg[512] = "";
+  int_vec prompt = {0}, gen = {0};
+  bool ok = false;
+  exec *ex = NULL;
+  out->circuit = true;
+  if (!circuit_prompt(p, args, nargs, &prompt, msg, sizeof msg)) {
+    lang_error_set(&out->err, loc, "compile", "cannot build the prompt: %s", msg);
+    goto done;
+  }
+  out->prompt_tokens = prompt.n;
+  double t0 = now_ms();
+  ex = exec_new(p->m, r->kv);
+  exec_set_dense(ex, r->dense);
+  if (r->hooks) {
+    exec_set_observer(ex, &r->hooks->obs);
+    if (r->hooks->on_start) r->hooks->on_start(r->hooks->ctx, p, prompt.v, prompt.n);
+  }
+  int next = -1, site = -1, done = 0;
+  for (int i = 0; i < prompt.n; i++)
+    if (!push(r, ex, prompt.v[i], &next)) {
+      lang_error_set(&out->err, loc, "executor", "%s", exec_error(ex));
+      goto done;
+    }
+  while (!done) {
+    VEC_PUSH(gen, next);
+    sb_clear(&out->result);
+    done = circuit_decode(p, gen.v, gen.n, &out->value, &out->result, &site, msg, sizeof msg);
+    if (done < 0 || (!done && gen.n >= 4)) {
+      lang_error_set(&out->err, loc, "executor", "%s", done < 0 ? msg : "the circuit did not finish");
+      goto done;
+    }
+    if (!done && !push(r, ex, next, &next)) {
+      lang_error_set(&out->err, loc, "executor", "%s", exec_error(ex));
+      goto done;
+    }
+  }
+  out->run_ms = now_ms() - t0;
+  out->tokens = gen.n;
+  if (site >= 0) {
+    const err_site *e = &p->sites.v[site];
+    lang_error_set(&out->err, e->loc, e->kind, "%s", e->msg);
+    goto done;
+  }
+  out->has_result = true;
+  ok = true;
+done:
+  out->prog = p;
+  out->ok = ok;
+  exec_free(ex);
+  VEC_FREE(prompt);
+  VEC_FREE(gen);
+  return ok;
+}
+
 /* Runs a program from its prompt; fills out, and decodes the trace. */
 static bool execute(runner *r, mprog *p, const value *args, int nargs,
                     bool write_back, srcloc loc, run_out *out) {
+  if (p->circ) return execute_circuit(r, p, args, nargs, loc, out);
   char msg[512] = "";
   int_vec prompt = {0}, gen = {0};
   mload load = {{0}, 0};
@@ -438,12 +514,26 @@ static bool args_fit(mprog *p, const value *args, int nargs, srcloc loc, run_out
   return true;
 }
 
+/* The machine of a procedure whose program is a circuit, for arguments
+ * the circuit cannot take (a long integer, a symbol interned since). */
+static mprog *machine_of(runner *r, gcell *fn, lang_error *err) {
+  entry *e = find_entry(r, fn);
+  if (!e) return NULL;
+  if (e->alt) return e->alt;
+  ir_prog *ir = ir_lower_function(r->w, fn, err);
+  if (!ir) return NULL;
+  e->alt = compile_ir(ir, r->milp, DEFINE_PATIENCE, err, fn->loc);
+  if (!e->alt) ir_free(ir);
+  return e->alt;
+}
+
 bool runner_call(runner *r, gcell *fn, const value *args, int nargs,
                  bool write_back, run_out *out) {
   double t0 = now_ms();
   entry *e = find_entry(r, fn);
   out->reused = e && e->prog && deps_valid(e);
   mprog *p = (mprog *)runner_program(r, fn, &out->err);
+  if (p && p->circ && !circuit_args_fit(p, args, nargs, NULL, 0)) p = machine_of(r, fn, &out->err);
   out->compile_ms = now_ms() - t0;
   if (!p) return false;
   if (!args_fit(p, args, nargs, fn->loc, out)) return false;
@@ -451,12 +541,10 @@ bool runner_call(runner *r, gcell *fn, const value *args, int nargs,
   /* a global may hold a symbol the cached vocabulary lacks: rebuild once */
   if (out->err.kind && !strcmp(out->err.kind, "compile") && e) {
     e = find_entry(r, fn);
-    if (e) {
-      mprog_free(e->prog);
-      e->prog = NULL;
-    }
+    if (e) entry_programs_free(e);
     lang_error_free(&out->err);
     p = (mprog *)runner_program(r, fn, &out->err);
+    if (p && p->circ && !circuit_args_fit(p, args, nargs, NULL, 0)) p = machine_of(r, fn, &out->err);
     if (!p) return false;
     sb_clear(&out->output);
     return execute(r, p, args, nargs, write_back, fn->loc, out);
@@ -474,8 +562,7 @@ void runner_recompile_dependents(runner *r, gcell *changed, strbuf *recompiled,
     const char *name = sym_name(&r->w->syms, e->fn->name);
     if (depends || !deps_valid(e)) {
       lang_error err = {0};
-      mprog_free(e->prog);
-      e->prog = NULL;
+      entry_programs_free(e);
       VEC_FREE(e->deps);
       if (runner_program(r, e->fn, &err)) {
         sb_printf(recompiled, "%s%s", recompiled->n ? " " : "", name);
@@ -490,7 +577,27 @@ void runner_recompile_dependents(runner *r, gcell *changed, strbuf *recompiled,
   }
 }
 
+static void circuit_summary(const mprog *p, const char *name, strbuf *out) {
+  sb_printf(out, "%s: circuit \xc2\xb7 %d layer%s \xc2\xb7 d_model %d \xc2\xb7 %d head%s \xc2\xb7 "
+                 "%d FFN unit%s \xc2\xb7 %.1f ms",
+            name, p->pl.n_layers, p->pl.n_layers == 1 ? "" : "s", p->pl.d_model,
+            p->n_heads, p->n_heads == 1 ? "" : "s", p->n_units, p->n_units == 1 ? "" : "s",
+            p->compile_ms);
+  strbuf b;
+  sb_init(&b);
+  circuit_slot_names(p, "  ", &b);
+  if (b.n) sb_printf(out, "\n  slots  %s", b.s);
+  sb_clear(&b);
+  circuit_plumbing(p, &b);
+  if (b.n) sb_printf(out, "\n  also  %s", b.s);
+  sb_free(&b);
+}
+
 void runner_summary(const mprog *p, const char *name, strbuf *out) {
+  if (p->circ) {
+    circuit_summary(p, name, out);
+    return;
+  }
   sb_printf(out, "%s: %d layer%s \xc2\xb7 d_model %d \xc2\xb7 %d head%s \xc2\xb7 "
                  "%d FFN units \xc2\xb7 %d step%s \xc2\xb7 %.1f ms",
             name, p->pl.n_layers, p->pl.n_layers == 1 ? "" : "s", p->pl.d_model,

@@ -30,6 +30,7 @@ typedef struct {
   int64_t tool_calls;   /* calls of externs performed by the host */
   double compile_ms, run_ms;
   bool reused;          /* an existing program was used */
+  bool circuit;         /* it ran a circuit: tokens are forward passes */
   const char *dense_why; /* the run was dense, and why; NULL: routed */
   const mprog *prog;    /* borrowed, valid until the next runner call */
   lang_error err;
@@ -51,6 +52,8 @@ void runner_set_limits(runner *r, int64_t max_tokens, volatile int *interrupt);
 typedef void (*progress_fn)(void *ctx, int64_t tokens, double seconds,
                             bool done);
 void runner_set_progress(runner *r, progress_fn fn, void *ctx, double after_ms);
+/* Whether procedures that can be circuits are (the default). */
+void runner_set_circuits(runner *r, bool on);
 /* MILP time limit for procedures' own programs (0: list schedule). */
 void runner_set_milp(runner *r, double seconds);
 /* Recompiles a procedure's program with the MILP for `seconds`. */

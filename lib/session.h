@@ -21,6 +21,7 @@ typedef struct {
   strbuf summary;        /* definition summary: "x = 5", "f: procedure ..." */
   int64_t steps;         /* evaluator steps */
   int64_t tokens;        /* transformer tokens (compiled mode) */
+  bool circuit;          /* the tokens were a circuit's forward passes */
   int64_t tool_calls;    /* externs the host called for the transformer */
   double ms;             /* wall time of the run */
   const char *dense_why; /* a run was dense, and why (static text); NULL:

@@ -14,6 +14,8 @@
 
 #include "runner.h"
 
+#include "backend/circuit.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +184,10 @@ static int by_pc(const void *x, const void *y) {
 }
 
 void slotmap_names(const mprog *p, const char *sep, strbuf *out) {
+  if (p->circ) {
+    circuit_slot_names(p, sep, out);
+    return;
+  }
   use_vec u = {0};
   str_vec owned = {0};
   collect(p, &u, &owned);
@@ -250,6 +256,10 @@ static void slot_list(strbuf *out, const bool *in, int d) {
 }
 
 void slotmap_machine(const mprog *p, strbuf *out) {
+  if (p->circ) {
+    circuit_plumbing(p, out);
+    return;
+  }
   int d = p->pl.d_model;
   bool *in = xcalloc((size_t)(NROLES + 2) * (size_t)(d ? d : 1), sizeof(bool));
   for (int g = 0; g < p->gg.g.n; g++)

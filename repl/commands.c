@@ -643,8 +643,9 @@ static void cmd_slots(shell *sh, const char *args) {
 static void slots_listing(shell *sh, const mprog *p, const char *name, bool all) {
   const gate_graph *gg = &p->gg;
   const placement *pl = &p->pl;
-  shell_printf(sh, "%s: d_model %d, %d layers (a = attention, f = FFN half)\n",
-               name, pl->d_model, pl->n_layers);
+  shell_printf(sh, "%s: %sd_model %d, %d layer%s (a = attention, f = FFN half)\n", name,
+               p->circ ? "circuit, " : "", pl->d_model, pl->n_layers,
+               pl->n_layers == 1 ? "" : "s");
   strbuf b;
   sb_init(&b);
   if (!all) {
@@ -652,7 +653,8 @@ static void slots_listing(shell *sh, const mprog *p, const char *name, bool all)
     if (b.n) shell_printf(sh, "  %s\n", b.s);
     sb_clear(&b);
     slotmap_machine(p, &b);
-    shell_printf(sh, "machine  %s\n(:slots %s --all lists every slot)\n", b.s, name);
+    shell_printf(sh, "%s  %s\n(:slots %s --all lists every slot)\n", p->circ ? "also" : "machine",
+                 b.s, name);
     sb_free(&b);
     return;
   }

@@ -14,6 +14,8 @@
 
 #include "inspect.h"
 
+#include "backend/circuit.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,11 +138,65 @@ static int by_loc(const void *x, const void *y, void *ctx) {
   return *(const int *)x - *(const int *)y;
 }
 
+/* What computes one named value of a circuit, and where it is. */
+static void explain_value(const mprog *p, const struct cname *n, strbuf *b) {
+  const gate_graph *gg = &p->gg;
+  const gate *g = &gg->g.v[n->gate];
+  int l = p->pl.time[n->gate] / 2;
+  if (g->type == GT_INPUT) {
+    sb_puts(b, "the last argument, the token the forward pass runs on");
+  } else if (g->type == GT_HOUT) {
+    int h = p->pl.phys_head[g->head];
+    const gate *hd = &gg->g.v[g->head];
+    sb_printf(b, "read by L%d.H%d (%s)", l, h, p->m->layers[l].heads[h].name);
+    if (hd->mask >= 0 && hd->dv > 1)
+      sb_printf(b, ", with where it found it in slot %d (not the key's place: the output "
+                   "head emits ERR)", p->pl.slot[hd->outs[1]]);
+    else if (n->param)
+      sb_puts(b, " from its place in the prompt");
+  } else {
+    sb_puts(b, "computed by ");
+    units_of(p, n->gate, b);
+  }
+  sb_printf(b, "; slot %d ", p->pl.slot[n->gate]);
+  span(p, n->gate, b);
+  if (n->result) sb_puts(b, "; the output head emits it");
+}
+
+static void explain_circuit(isink *o, const mprog *p, const char *name) {
+  const circuit *c = p->circ;
+  isink_printf(o, "%s: a circuit of %d layer%s, one forward pass; per value of its source: "
+                  "what computes it and the slot that holds it\n",
+               name, p->pl.n_layers, p->pl.n_layers == 1 ? "" : "s");
+  for (int i = 0; i < c->nnames; i++) {
+    const struct cname *n = &c->names[i];
+    if (p->pl.slot[n->gate] < 0) continue;
+    strbuf b;
+    sb_init(&b);
+    sb_puts(&b, "  ");
+    if (n->param) sb_printf(&b, "parameter %s", n->name);
+    else {
+      loc_text(p, n->loc, &b);
+      sb_printf(&b, "  %s", n->name);
+    }
+    sb_puts(&b, "\n    ");
+    explain_value(p, n, &b);
+    sb_putc(&b, '\n');
+    isink_puts(o, b.s);
+    sb_free(&b);
+  }
+}
+
 void cmd_explain(shell *sh, const char *args) {
   const mprog *p = program_of(sh, args);
   if (!p) return;
   isink o;
   if (!isink_open(&o, sh, NULL)) return;
+  if (p->circ) {
+    explain_circuit(&o, p, args);
+    isink_done(&o, NULL, "");
+    return;
+  }
   isink_printf(&o, "%s: %d steps in %d layers; per step of its source: the heads that read "
                    "for it and where its value is\n", args, p->npc, p->pl.n_layers);
   int *order = xmalloc((size_t)(p->npc ? p->npc : 1) * sizeof(int));

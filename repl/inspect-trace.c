@@ -17,6 +17,8 @@
 
 #include "inspect.h"
 
+#include "backend/circuit.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +320,13 @@ static int cell_kind(const mprog *p, bool mem, int64_t addr) {
 char **prompt_texts(const mprog *p, const int *pr, int n) {
   char **tx = xcalloc((size_t)n + 1, sizeof *tx);
   const model *m = p->m;
+  for (int i = 0; p->circ && i < n; i++) {
+    strbuf b;
+    sb_init(&b);
+    if (circuit_token_text(p, i, pr[i], &b)) tx[i] = sb_detach(&b);
+    sb_free(&b);
+  }
+  if (p->circ) return tx;
   for (int i = 0; i + 2 < n; i++) {
     if (model_token_range(m, pr[i]) != R_SETR || model_token_range(m, pr[i + 1]) != R_HI ||
         model_token_range(m, pr[i + 2]) != R_VAL)
@@ -515,8 +524,11 @@ static void pos_line(const tracer *t, const posrec *r, strbuf *b) {
 static void print_group_text(tracer *t, const sgroup *g) {
   strbuf b;
   sb_init(&b);
-  sb_printf(&b, "statement %lld  pc %d  ", (long long)g->index, g->pc);
-  step_text(t->p, g->pc, &b);
+  if (t->p->circ) sb_puts(&b, "the circuit: one forward pass per token of its value");
+  else {
+    sb_printf(&b, "statement %lld  pc %d  ", (long long)g->index, g->pc);
+    step_text(t->p, g->pc, &b);
+  }
   if (g->pc >= 0 && g->pc < t->p->npc && t->p->steps[g->pc].loc.line > 0) {
     sb_puts(&b, "  (");
     loc_text(t->p, t->p->steps[g->pc].loc, &b);
@@ -631,7 +643,8 @@ static void print_group_json(tracer *t, const sgroup *g) {
   sb_printf(&b, "{\"statement\":%lld,\"pc\":%d,\"what\":", (long long)g->index, g->pc);
   strbuf w;
   sb_init(&w);
-  step_text(t->p, g->pc, &w);
+  if (t->p->circ) sb_puts(&w, "the circuit");
+  else step_text(t->p, g->pc, &w);
   json_str(&b, w.s);
   sb_clear(&w);
   if (g->pc >= 0 && g->pc < t->p->npc) loc_text(t->p, t->p->steps[g->pc].loc, &w);
@@ -656,6 +669,12 @@ static void print_group(tracer *t, const sgroup *g) {
 /* ---- the header ------------------------------------------------------ */
 
 static void prompt_summary(const tracer *t, const int *prompt, int n, strbuf *b) {
+  if (t->p->circ) {
+    const circuit *c = t->p->circ;
+    sb_printf(b, "prompt: %d tokens at positions 0..%d (BOS, %d table places, %d argument%s)",
+              n, n - 1, n - 1 - c->nparams, c->nparams, c->nparams == 1 ? "" : "s");
+    return;
+  }
   int setr = 0, setm = 0;
   for (int i = 0; i < n; i++) {
     int r = model_token_range(t->p->m, prompt[i]);
@@ -673,10 +692,12 @@ static void header_text(tracer *t, const int *prompt, int n) {
   const mprog *p = t->p;
   strbuf b;
   sb_init(&b);
-  sb_printf(&b, "%s: %d layer%s \xc2\xb7 d_model %d \xc2\xb7 %d head%s \xc2\xb7 "
-                "%d FFN units \xc2\xb7 %d steps\n", t->expr_text, p->m->n_layers,
+  sb_printf(&b, "%s: %s%d layer%s \xc2\xb7 d_model %d \xc2\xb7 %d head%s \xc2\xb7 "
+                "%d FFN units", t->expr_text, p->circ ? "circuit \xc2\xb7 " : "", p->m->n_layers,
             p->m->n_layers == 1 ? "" : "s", p->m->d_model, t->hl.nheads,
-            t->hl.nheads == 1 ? "" : "s", p->n_units, p->npc);
+            t->hl.nheads == 1 ? "" : "s", p->n_units);
+  if (!p->circ) sb_printf(&b, " \xc2\xb7 %d steps", p->npc);
+  sb_putc(&b, '\n');
   prompt_summary(t, prompt, n, &b);
   sb_puts(&b, "\nper forward pass: its position, the token there -> the token it emitted "
               "(=> [host]: the host's token, pushed instead), what that token means;\n"
@@ -881,8 +902,11 @@ static void footer_text(tracer *t, const run_out *out) {
   strbuf b;
   sb_init(&b);
   int64_t n = t->tokens.n - t->nprompt;
-  sb_printf(&b, "%lld token%s generated \xc2\xb7 %lld statement%s", (long long)n,
-            n == 1 ? "" : "s", (long long)t->nstatements, t->nstatements == 1 ? "" : "s");
+  if (t->p && t->p->circ)
+    sb_printf(&b, "%lld token%s generated, one forward pass each", (long long)n, n == 1 ? "" : "s");
+  else
+    sb_printf(&b, "%lld token%s generated \xc2\xb7 %lld statement%s", (long long)n,
+              n == 1 ? "" : "s", (long long)t->nstatements, t->nstatements == 1 ? "" : "s");
   if (t->skipped) sb_printf(&b, " (%lld not shown)", (long long)t->skipped);
   if (t->calls)
     sb_printf(&b, " \xc2\xb7 %lld tool call%s, %lld token%s from the host", (long long)t->calls,

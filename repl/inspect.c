@@ -9,6 +9,8 @@
 
 #include "inspect.h"
 
+#include "backend/circuit.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -696,8 +698,8 @@ static void margins_report(isink *o, const margins *g, const run_out *out) {
   const mprog *p = g->p;
   strbuf b;
   sb_init(&b);
-  sb_printf(&b, "run: %lld forward passes (%d over the prompt), %lld tokens generated\n",
-            (long long)g->passes, g->nprompt, (long long)out->tokens);
+  sb_printf(&b, "run: %lld forward passes (%d over the prompt), %lld token%s generated\n",
+            (long long)g->passes, g->nprompt, (long long)out->tokens, out->tokens == 1 ? "" : "s");
   if (isfinite(g->att_min)) {
     sb_puts(&b, "attention: smallest score gap ");
     fmt_num(&b, g->att_min);
@@ -925,6 +927,12 @@ static char *export_meta(const mprog *p, const char *source, const int_vec *prom
     for (int i = 0; i < prompt->n; i++) sb_printf(&b, "%s%d", i ? "," : "", prompt->v[i]);
     sb_putc(&b, ']');
   }
+  if (p->circ) {
+    static const char *const kinds[] = {"void", "int", "bool", "sym"};
+    int k = p->circ->result_kind;
+    sb_printf(&b, ",\"circuit\":{\"params\":%d,\"result\":\"%s\"}", p->circ->nparams,
+              k >= 0 && k <= T_SYM ? kinds[k] : "?");
+  }
   meta_tables(p, &b);
   meta_steps(p, &b);
   meta_errors(p, &b);
@@ -967,7 +975,8 @@ static bool export_prompt(shell *sh, const mprog *p, const value *args, int narg
   mload load = {{0}, 0};
   world *w = sh->s->w;
   world_txn_begin(w);
-  bool ok = machine_prompt((mprog *)p, args, nargs, prompt, &load, msg, sizeof msg);
+  bool ok = p->circ ? circuit_prompt(p, args, nargs, prompt, msg, sizeof msg)
+                    : machine_prompt((mprog *)p, args, nargs, prompt, &load, msg, sizeof msg);
   world_txn_rollback(w);
   mload_free(&load);
   if (!ok) {

@@ -162,6 +162,9 @@ static void print_stats(shell *sh, const form_result *r, const char *lead) {
   if (sh->s->mode == MODE_REFERENCE)
     shell_printf(sh, "%s; %lld step%s \xc2\xb7 %.2f ms", lead,
                  (long long)r->steps, r->steps == 1 ? "" : "s", r->ms);
+  else if (r->circuit)
+    shell_printf(sh, "%s; %s%lld forward pass%s \xc2\xb7 %.2f ms", lead, checked,
+                 (long long)r->tokens, r->tokens == 1 ? "" : "es", r->ms);
   else if (r->tool_calls)
     shell_printf(sh, "%s; %s%lld token%s \xc2\xb7 %lld tool call%s%s \xc2\xb7 %.2f ms",
                  lead, checked, (long long)r->tokens, r->tokens == 1 ? "" : "s",
@@ -177,12 +180,13 @@ static void print_timing(shell *sh, const form_result *r, double total_ms) {
   double other = total_ms > r->ms ? total_ms - r->ms : 0;
   bool ref = sh->s->mode == MODE_REFERENCE;
   int64_t n = ref ? r->steps : r->tokens;
-  const char *unit = ref ? "step" : "token";
+  const char *unit = ref ? "step" : r->circuit ? "forward pass" : "token";
+  const char *plural = r->circuit && !ref ? "es" : "s";
   fresh_line(sh);
   shell_printf(sh, "; %s %.2f ms \xc2\xb7 run %.2f ms \xc2\xb7 %lld %s%s",
                ref ? "check" : "compile", other, r->ms, (long long)n, unit,
-               n == 1 ? "" : "s");
-  if (r->ms > 0) shell_printf(sh, " \xc2\xb7 %.0f %ss/s", n / (r->ms / 1e3), unit);
+               n == 1 ? "" : plural);
+  if (r->ms > 0) shell_printf(sh, " \xc2\xb7 %.0f %s%s/s", n / (r->ms / 1e3), unit, plural);
   if (sh->s->mode == MODE_CHECK)
     shell_printf(sh, " \xc2\xb7 checked against the evaluator");
   shell_out(sh, "\n", 1);

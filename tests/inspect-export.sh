@@ -288,9 +288,13 @@ def against_tvl_e():
 def metadata():
     """The metadata of an exported call: prompt, tables, steps, slots."""
     f = os.path.join(tmp, "meta.safetensors")
+    fm = os.path.join(tmp, "meta-machine.safetensors")
+    # next-price is a circuit; shout, which displays, a machine
     src = ("(deftable price (apple 2) (banana 5))\n"
            "(define (next-price x) (+ (price x) 1))\n"
-           ":export next-price %s 'banana\n" % f)
+           ":export next-price %s 'banana\n"
+           "(define (shout x) (display x) (+ (price x) 1))\n"
+           ":export shout %s 'banana\n" % (f, fm))
     subprocess.run([tvl, "-q"], input=src, capture_output=True, text=True)
     md, meta = header(f)
     vocab = json.loads(md["tvl.vocab"])
@@ -303,11 +307,15 @@ def metadata():
           and md["tvl.pos_features"] == "p,r,r2,rm1,rm2" and md["tvl.pos_ring"] == "65536"
           and len(heads) == int(md["tvl.n_layers"])
           and all(h["tie"] in ("latest", "average") for l in heads for h in l)
-          and len(json.loads(md["tvl.slot_names"])) == int(md["tvl.d_model"]))
+          and len(json.loads(md["tvl.slot_names"])) == int(md["tvl.d_model"])
+          and meta.get("circuit") == {"params": 1, "result": "int"})
     tap(ok, "the metadata of an exported call: source, prompt, symbols, "
-            "steps, roles, slot map, tie rules, position features")
+            "steps, roles, slot map, tie rules, position features, circuit")
     got = numpy_cli(f)
-    tap(got.stdout == "6\n", "the exported call runs under numpy: %r" % got.stdout)
+    tap(got.stdout == "6\n", "the exported circuit runs under numpy: %r" % got.stdout)
+    got = numpy_cli(fm)
+    tap(got.stdout == "banana6\n", "the exported machine runs under numpy: %r" % got.stdout)
+    md, meta = header(fm)
     routing = json.loads(md.get("tvl.routing", "null"))
     tap(routing is not None and routing["holds"]
         and [r["name"] for r in routing["routers"]] == ["cur", "own"],

@@ -86,8 +86,8 @@ def kernel_tests():
             "a cell of two definitions prints both summaries", (st, outs))
         st, outs = run("(f 'B)")
         out = text(outs, "stdout")
-        tap(st == "ok" and re.match(r"6   ; \d+ tokens \u00b7 [0-9.]+ ms\n$", out),
-            "(f 'B) prints 6 and its token count: %r" % out, (st, outs))
+        tap(st == "ok" and re.match(r"6   ; 1 forward pass \u00b7 [0-9.]+ ms\n$", out),
+            "(f 'B), a circuit, prints 6 and its one forward pass: %r" % out, (st, outs))
         for cmd in (":slots f --svg", ":weights f --svg"):
             st, outs = run(cmd)
             svgs = [c["data"]["image/svg+xml"] for t, c in outs if t == "display_data"]

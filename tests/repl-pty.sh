@@ -255,9 +255,10 @@ check(s, "numbering: the prompt", r"^tvl> $")
 s.send("(deftable lookup (A 2) (B 5) (C 9))\n")
 s.expect(r"lookup: table, 3 entries\ntvl> $")
 s.send("(define (f x) (let* ((y (lookup x)) (z (+ y 1))) z))\n")
-s.expect(r"slots[^\n]*\ntvl> $")
+s.expect(r"also[^\n]*\ntvl> $")
 s.send("(f 'B)\n")
-check(s, "a value is numbered as Guile numbers it", r"\n\$1 = 6   ; [^\n]*\ntvl> $")
+check(s, "a value is numbered as Guile numbers it, and a circuit's cost is its passes",
+      r"\n\$1 = 6   ; 1 forward pass \xb7 [0-9.]+ ms\ntvl> $")
 s.send("(* $1 7)\n")
 check(s, "$1 is reused by the transformer in a later form",
       r"\n\$2 = 42   ; [0-9]+ tokens[^\n]*\ntvl> $")
@@ -274,8 +275,8 @@ check(s, "a definition is not numbered", r"\nw = 3[^\n]*\ntvl> $")
 s.send(":mode transformer\n")
 s.expect(r"transformer: [^\n]*\ntvl> $")
 s.send(":time (f 'C)\n")
-check(s, ":time: the value, then compile and run times, tokens and tokens/s",
-      r"\n\$5 = 10\n; compile [0-9.]+ ms \xb7 run [0-9.]+ ms \xb7 \d+ tokens \xb7 \d+ tokens/s\ntvl> $")
+check(s, ":time: the value, then compile and run times, forward passes and passes/s",
+      r"\n\$5 = 10\n; compile [0-9.]+ ms \xb7 run [0-9.]+ ms \xb7 1 forward pass \xb7 \d+ forward passes/s\ntvl> $")
 s.send("(lookp 'A)\n")
 check(s, "an unbound name: did you mean", r"unbound variable lookp \(did you mean lookup\?\)")
 s.send(":tiem 1\n")

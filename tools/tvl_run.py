@@ -362,6 +362,7 @@ class Program:
         self.entry = meta["entry_pc"]
         self.has_result = meta["has_result"]
         self.externs = meta.get("externs", [])
+        self.circuit = meta.get("circuit")
         self.vocab = vocab
 
     def token(self, t):
@@ -372,6 +373,8 @@ class Program:
 
     def decode(self, tokens):
         """Returns (output, result or None, error diagnostic or None)."""
+        if self.circuit is not None:
+            return self.decode_circuit(tokens)
         out, res = [], []
         sink = out
         pc, hi, after_lo = self.entry, None, False
@@ -416,6 +419,23 @@ class Program:
             else:
                 raise ModelError("unexpected %s token" % role)
         raise ModelError("the program did not halt")
+
+    def decode_circuit(self, tokens):
+        """A circuit (docs/circuits.md): its one token is the value, or
+        ERR -1 / ERR 1 when the table lookup found no entry."""
+        if not tokens:
+            raise ModelError("the circuit emitted nothing")
+        role, v = self.token(tokens[0])
+        kind = self.circuit["result"]
+        if role == "ERR" and v != 0 and self.errors:
+            return "", None, self.errors[0]["diagnostic"]
+        if role == "VAL" and kind == "int":
+            return "", str(v), None
+        if role == "SYM" and kind == "bool" and v in (0, 1):
+            return "", "#t" if v else "#f", None
+        if role == "SYM" and kind == "sym" and 2 <= v < len(self.symbols):
+            return "", self.symbols[v], None
+        raise ModelError("unexpected %s token from the circuit" % role)
 
     def complete(self, pc, v, sink):
         if self.steps[pc]["kind"] == "print-int":
