@@ -491,9 +491,12 @@ static cv select_(cb *b, const ir_expr *e) {
 
 /* ---- nodes ----------------------------------------------------------- */
 
-static void shape(const ir_expr *e, strbuf *out) {
+/* A key equal for nodes that compute the same value (within one
+ * expression, whose nodes are pure): kinds count, the symbol 'a and the
+ * integer 7 may both be 7. */
+static void shape(const cb *b, const ir_expr *e, strbuf *out) {
   switch (e->k) {
-  case X_CONST: sb_printf(out, "c%d", (int)e->ival); return;
+  case X_CONST: sb_printf(out, "c%d:%d", (int)e->ival, (int)ir_kind(b->ir, e->type)); return;
   case X_VAR: sb_printf(out, "v%d", e->var); return;
   case X_PRIM: sb_printf(out, "(%s", e->op->name); break;
   case X_TABLE: sb_printf(out, "(T%p", (void *)e->table); break;
@@ -501,7 +504,7 @@ static void shape(const ir_expr *e, strbuf *out) {
   }
   for (int i = 0; i < e->n; i++) {
     sb_putc(out, ' ');
-    shape(e->a[i], out);
+    shape(b, e->a[i], out);
   }
   sb_putc(out, ')');
 }
@@ -601,7 +604,7 @@ static cv compile_at(cb *b, const ir_expr *e, bool result) {
   if (b->failed) return mk(gf_const(b->gg, 0), 0, 0);
   strbuf key;
   sb_init(&key);
-  shape(e, &key);
+  shape(b, e, &key);
   for (int i = 0; i < b->memo.n; i++)
     if (!strcmp(b->memo.v[i].key, key.s)) {
       sb_free(&key);

@@ -303,6 +303,7 @@ static void check_form(session *s, ast *a, int frame, rd_form *f,
   w->out_ctx = save_ctx;
   r->ok = st == EV_OK;
   r->tokens = tr.tokens;
+  r->circuit = tr.circuit;
   r->dense_why = tr.dense_why;
   r->tool_calls = tr.tool_calls;
   r->steps = eo.steps;

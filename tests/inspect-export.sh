@@ -314,7 +314,7 @@ def metadata():
     got = numpy_cli(f)
     tap(got.stdout == "6\n", "the exported circuit runs under numpy: %r" % got.stdout)
     got = numpy_cli(fm)
-    tap(got.stdout == "banana6\n", "the exported machine runs under numpy: %r" % got.stdout)
+    tap(got.stdout == "banana\n6\n", "the exported machine runs under numpy: %r" % got.stdout)
     md, meta = header(fm)
     routing = json.loads(md.get("tvl.routing", "null"))
     tap(routing is not None and routing["holds"]

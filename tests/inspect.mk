@@ -18,3 +18,8 @@ EXTRA_DIST += tests/inspect-export.sh
 ## activations, for every procedure of stdlib/examples.
 TESTS += tests/labels.sh
 EXTRA_DIST += tests/labels.sh
+
+## Random procedures of the shape circuits compile, in check mode: the
+## same answers as the evaluator, and most of them circuits.
+TESTS += tests/circuit-random.sh
+EXTRA_DIST += tests/circuit-random.sh

@@ -84,7 +84,7 @@ def half(text, n_layers):
 def parse_slots(text):
     """:slots NAME: per slot, a list of (name, from, to)."""
     lines = text.splitlines()
-    m = re.match(r".*: d_model (\d+), (\d+) layers", lines[0])
+    m = re.match(r".*: (?:circuit, )?d_model (\d+), (\d+) layers?", lines[0])
     d, nl = int(m.group(1)), int(m.group(2))
     slots = {}
     for line in lines[1:1 + d]:
@@ -240,7 +240,7 @@ for prog, fs in programs:
     info = {}
     for name in procs:
         key = "slots " + name
-        if key not in parts or ": d_model" not in parts[key]:
+        if key not in parts or "d_model" not in parts[key]:
             tap(False, "%s: %s: :slots printed nothing" % (prog, name))
             continue
         d, nl, slots = parse_slots(parts[key].split("@@@")[0])
