@@ -266,13 +266,15 @@ static bool same_vec(const double *a, const double *b, int n) {
 }
 
 static void test_dense_agreement(void) {
-  int tokens = 0, models = 0, bad = 0;
+  int tokens = 0, models = 0, bad = 0, trusted = 0, layers = 0;
   for (uint64_t seed = 1; seed <= 6; seed++) {
     model *m = random_model(seed);
     int prompt[20];
     random_prompt(m, prompt, 20);
     for (int kind = 0; kind < 2; kind++) {
       exec *e = exec_new(m, kind ? KV_HULL : KV_BRUTE);
+      trusted += exec_trusted_layers(e);
+      layers += m->n_layers;
       dense_run *d = dense_new(m);
       int next = -1, want = -1;
       for (int i = 0; i < 400 && !bad; i++) {
@@ -296,8 +298,51 @@ static void test_dense_agreement(void) {
     models++;
     model_free(m);
   }
-  tap_ok(bad == 0, "exec equals the dense forward pass bit for bit: %d "
-         "random models, %d positions, both caches", models, tokens);
+  tap_ok(bad == 0 && trusted > 0, "exec equals the dense forward pass bit "
+         "for bit: %d random models, %d positions, both caches (%d of %d "
+         "layers without isfinite checks, by their bounds)", models, tokens,
+         trusted, layers);
+}
+
+/* ---- bounds and the isfinite checks -------------------------------------------
+ *
+ * The lookup model's bounds are small: its layer runs without isfinite
+ * checks.  With w_up and w_down near DBL_MAX its unit overflows: the
+ * bounds say so, the checks stay and name the unit.  Forced to trust the
+ * bounds anyway, the one check left (the final residual) still catches
+ * the overflow. */
+static void test_bounds(void) {
+  model *m = lookup_model();
+  exec *e = exec_new(m, KV_HULL);
+  int prompt[16];
+  int np = lookup_prompt(m, "A:2 B:5 C:9", 'C', prompt);
+  int_vec out = {0};
+  bool ok = exec_decode(e, prompt, np, 4, &out, NULL);
+  tap_ok(exec_trusted_layers(e) == 1 && ok && out.n == 1 &&
+             out.v[0] == val_token(m, 10),
+         "the lookup model's layer runs without isfinite checks (bounds "
+         "from its weights) and answers 10");
+  exec_free(e);
+  VEC_FREE(out);
+  m->layers[0].w_up[LK_Y] = 1e308;
+  m->layers[0].w_down[LK_Z] = 1e308;
+  e = exec_new(m, KV_HULL);
+  int next;
+  ok = true;
+  for (int i = 0; i < np && ok; i++) ok = exec_push(e, prompt[i], &next);
+  tap_ok(exec_trusted_layers(e) == 0 && !ok &&
+             strstr(exec_error(e), "FFN hidden slot 0 is not finite"),
+         "weights whose bounds overflow keep the checks: %s", exec_error(e));
+  exec_free(e);
+  e = exec_new(m, KV_HULL);
+  exec_trust_bounds(e, true);
+  ok = true;
+  for (int i = 0; i < np && ok; i++) ok = exec_push(e, prompt[i], &next);
+  tap_ok(!ok && strstr(exec_error(e), "does not hold"),
+         "with the bounds trusted regardless, the final check catches the "
+         "overflow: %s", exec_error(e));
+  exec_free(e);
+  model_free(m);
 }
 
 /* ---- the analytic argmax ------------------------------------------------------- */
@@ -1132,6 +1177,7 @@ int main(void) {
   test_lookup();
   test_offset();
   test_address();
+  test_bounds();
   test_routing();
   test_observer();
   test_dense_agreement();

@@ -268,6 +268,17 @@ int exec_offset_caches(const exec *e);
 /* KV caches served now by `kind` (KV_BRUTE, KV_HULL or KV_ADDR: address
  * caches, exec.c), and in *keys (if set) the keys they hold. */
 int exec_caches(const exec *e, kv_kind kind, int64_t *keys);
+/* Layers whose isfinite checks are skipped because bounds derived from
+ * the weights prove every value they compute finite (exec.c, bounds.c).
+ * exec_trust_bounds(e, true) skips them in every layer, proven or not,
+ * and false in none: for tests (the one check left must then catch an
+ * overflow). */
+int exec_trusted_layers(const exec *e);
+void exec_trust_bounds(exec *e, bool trust);
+/* Magnitude bounds from the weights (bounds.c): layer_max[0] of the
+ * embedding, [1 + l] of anything layer l computes, [1 + n_layers] of the
+ * output features and logits; n_layers + 2 entries; +inf when unbounded. */
+void model_bounds(const model *m, double *layer_max);
 void exec_free(exec *e);
 void exec_set_observer(exec *e, const exec_observer *o);
 /* Appends `token` at the next position and runs the forward pass; *next

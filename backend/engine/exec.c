@@ -15,7 +15,12 @@
  *    and the down product runs over h as in the dense pass;
  *  - the output argmax is found per vocabulary range by branch and bound
  *    on the quadratic logit (see argmax below) instead of a scan over
- *    every token; tests/test-exec.c compares it with the full scan.
+ *    every token; tests/test-exec.c compares it with the full scan;
+ *  - where the bounds of bounds.c, derived from the weights, prove that
+ *    nothing a layer computes can overflow, its per-unit and per-slot
+ *    isfinite checks are skipped: one sum of the final residual (a
+ *    non-finite value, once added to a slot, stays non-finite) would
+ *    still catch a broken bound.
  *
  * Ownership: an exec owns its caches and buffers and borrows its model,
  * which must outlive it.  After an error the exec is spent: every later
@@ -60,6 +65,7 @@ typedef struct {
 
 typedef struct {
   int n_heads, n_caches, n_ffn;
+  bool trusted;     /* bounds.c proves every value of the layer finite */
   int *head_cache;  /* head -> cache */
   int *qrow;        /* head -> row of its query in the projection */
   int *qoff;        /* head -> d of an offset cache's query, or 0 */
@@ -99,6 +105,8 @@ struct exec {
   unsigned char *mark;
   double *acc;      /* the scatter's row sums, +0 between uses */
   int64_t pos;
+  bool embed_trusted;   /* the embedding's bounds are finite (bounds.c) */
+  bool any_trusted;     /* some layer skips its checks: the final one runs */
   /* routing */
   bool routed;          /* pushes run the routed FFN */
   const char *route_why;
@@ -110,6 +118,8 @@ struct exec {
   bool has_obs;
   char err[512];
 };
+
+static void trust_build(exec *e);
 
 /* ---- sparse matrices ---------------------------------------------------- */
 
@@ -564,6 +574,7 @@ exec *exec_new(const model *m, kv_kind kind) {
   trip_add(&t, m->p_out, 3 * m->n_ranges, d, 0);
   csc_build(&e->out, &t, 3 * m->n_ranges, d);
   routing_build(e);
+  trust_build(e);
   e->x = xcalloc((size_t)d, sizeof *e->x);
   e->attn = xcalloc((size_t)d, sizeof *e->attn);
   e->proj = xcalloc((size_t)e->max_proj + 1, sizeof *e->proj);
@@ -821,6 +832,10 @@ static bool run_heads(exec *e, int l, layer_exec *le) {
 /* x += y on the rows the product can change; only those can turn
  * non-finite. */
 static bool add_rows(exec *e, const csc *m, const char *what, int l) {
+  if (e->layers[l].trusted) {
+    for (int k = 0; k < m->nused; k++) e->x[m->used[k]] += e->attn[m->used[k]];
+    return true;
+  }
   for (int k = 0; k < m->nused; k++) {
     int i = m->used[k];
     e->x[i] += e->attn[i];
@@ -860,7 +875,7 @@ static bool routed_unit(exec *e, const layer_exec *le, int j, int l,
   double u = 0;
   for (int k = fi->start[n + j]; k < fi->start[n + j + 1]; k++) u += fi->w[k] * e->x[fi->row[k]];
   double h = g * u;
-  if (!isfinite(h))
+  if (!le->trusted && !isfinite(h))
     return fail(e, "layer %d: FFN hidden slot %d is not finite (%g) at position "
                 "%" PRId64, l, j, h, e->pos);
   *hout = h;
@@ -935,7 +950,7 @@ static bool run_ffn_routed(exec *e, int l, layer_exec *le) {
     int i = e->touched[q];
     if (ok) {
       e->x[i] += e->acc[i];
-      if (!isfinite(e->x[i]) && (bad < 0 || i < bad)) bad = i;
+      if (!le->trusted && !isfinite(e->x[i]) && (bad < 0 || i < bad)) bad = i;
     }
     e->acc[i] = 0.0;
     e->mark[i] = 0;
@@ -975,12 +990,64 @@ static bool run_layer(exec *e, int l) {
         e->h[j] = 0.0;
       }
     }
-    if (!check_finite(e, e->h, n, "FFN hidden", l)) return false;
+    if (!le->trusted && !check_finite(e, e->h, n, "FFN hidden", l)) return false;
     csc_mv_used(&le->ffn_down, e->h, e->attn);
     if (!add_rows(e, &le->ffn_down, "after the FFN, residual", l)) return false;
   }
   if (e->has_obs && e->obs.on_layer) e->obs.on_layer(e->obs.ctx, e->pos, l, e->x);
   return true;
+}
+
+/* The one check left where the bounds skip the others: a non-finite value
+ * added to a slot leaves it non-finite (inf + finite = inf, inf - inf =
+ * NaN, NaN + anything = NaN), and every slot is only ever added to after
+ * the embedding, so the sum of the final residual is finite exactly when
+ * every slot is (the bounds keep the sum itself from overflowing).  Fails
+ * only if a bound of bounds.c is wrong. */
+static bool final_check(exec *e) {
+  int d = e->m->d_model;
+  double s = 0;
+  for (int i = 0; i < d; i++) s += e->x[i];
+  if (isfinite(s)) return true;
+  int bad = 0;
+  while (bad < d - 1 && isfinite(e->x[bad])) bad++;
+  return fail(e, "the residual is not finite after the last layer (slot %d: "
+              "%g) at position %" PRId64 ": a bound derived from the weights "
+              "does not hold", bad, e->x[bad], e->pos);
+}
+
+/* Which layers skip their checks: a prefix of the layers whose bounds
+ * (bounds.c) stay below FINITE_MAX. */
+#define FINITE_MAX 0x1p1000
+static void trust_build(exec *e) {
+  const model *m = e->m;
+  double *b = xmalloc(((size_t)m->n_layers + 2) * sizeof *b);
+  model_bounds(m, b);
+  bool ok = b[0] < FINITE_MAX;
+  e->embed_trusted = ok;
+  for (int l = 0; l < m->n_layers; l++) {
+    ok = ok && b[1 + l] < FINITE_MAX;
+    e->layers[l].trusted = ok;
+    e->any_trusted = e->any_trusted || ok;
+  }
+  free(b);
+}
+
+void exec_trust_bounds(exec *e, bool trust) {
+  if (!e->layers) return;
+  if (!trust) {
+    e->embed_trusted = e->any_trusted = false;
+    for (int l = 0; l < e->m->n_layers; l++) e->layers[l].trusted = false;
+    return;
+  }
+  e->embed_trusted = e->any_trusted = true;
+  for (int l = 0; l < e->m->n_layers; l++) e->layers[l].trusted = true;
+}
+
+int exec_trusted_layers(const exec *e) {
+  int n = 0;
+  for (int l = 0; e->layers && l < e->m->n_layers; l++) n += e->layers[l].trusted;
+  return n;
 }
 
 /* ---- the output argmax ----------------------------------------------------- */
@@ -1130,10 +1197,12 @@ bool exec_push(exec *e, int token, int *next) {
     return fail(e, "position %" PRId64 " is beyond the engine's limit "
                 "(2^40 tokens)", e->pos);
   embed(e, token);
-  if (!check_finite(e, e->x, m->d_model, "embedding, residual", 0))
+  if (!e->embed_trusted &&
+      !check_finite(e, e->x, m->d_model, "embedding, residual", 0))
     return false;
   for (int l = 0; l < m->n_layers; l++)
     if (!run_layer(e, l)) return false;
+  if (e->any_trusted && !final_check(e)) return false;
   int nx = -1;
   if (!argmax(e, &nx)) return false;
   e->pos++;
