@@ -48,10 +48,17 @@ typedef struct {
   int g_tok, g_r, g_r2, g_mask;   /* inputs, -1 until needed */
   double setm_lo, setm_hi;
   double val_lo, val_hi;  /* the VAL range */
-  int depth;            /* inside the arms of a select */
+  /* the conditions (0 or 1) under which the node being compiled is
+   * evaluated: the arms of the selects around it; and a signature of
+   * them, so that a node is shared only under the same conditions */
+  VEC(gform) guards;
+  char ctx[256];
+  int nctx;
   VEC(struct memo { char *key; cv v; }) memo;
   VEC(struct lname { srcloc loc; int sym; }) lets;
-  VEC(struct csite { gform d; double dmax; int site; }) errs;
+  /* places that can fail, in the order the evaluator reaches them: d = 0
+   * exactly when the lookup found its key; valid under its guards */
+  VEC(struct csite { gform d; double dmax; int site; gform *guards; int nguards; }) errs;
   VEC(struct cname) names;
 } cb;
 
@@ -254,6 +261,12 @@ static bool mval(value v, int64_t *out) {
 static void layout_tables(cb *b, int *pos) {
   circuit *c = b->c;
   c->ntables = b->ir->tables.n;
+  /* a key outside one table's keys could land on another table's entry
+   * and look found: one table per circuit */
+  if (c->ntables > 1) {
+    cfail(b, "it reads %d tables", c->ntables);
+    return;
+  }
   c->tables = arena_alloc(&b->gg->mem, (size_t)(c->ntables + 1) * sizeof *c->tables);
   b->setm_lo = INFINITY;
   b->setm_hi = -INFINITY;
@@ -261,8 +274,8 @@ static void layout_tables(cb *b, int *pos) {
     gcell *g = b->ir->tables.v[t];
     const table_def *td = g->table;
     const char *name = sym_name(&b->w->syms, g->name);
-    if (td->has_default || td->n == 0) {
-      cfail(b, "table %s has a default", name);
+    if (td->n == 0) {
+      cfail(b, "table %s is empty", name);
       return;
     }
     int64_t kmin = INT64_MAX, kmax = INT64_MIN;
@@ -302,6 +315,45 @@ static int site(cb *b, srcloc loc, const char *name) {
   return b->p->sites.n - 1;
 }
 
+/* c ? x : y as one gate: relu(c) (x - y), then relu(1) times each term
+ * of y; c exactly 0 or 1. */
+static int select_gate(cb *b, const char *name, gform c, gform x, gform y) {
+  gate_graph *gg = b->gg;
+  gunit *u = xcalloc((size_t)y.n + 2, sizeof *u);
+  gunit sel = {1, c, gf_axpy(gg, x, -1, y)};
+  int n = 0;
+  u[n++] = sel;
+  for (int i = 0; i < y.n; i++) {
+    gunit t = {y.t[i].c, gf_const(gg, 1), gf_gate(gg, y.t[i].g)};
+    u[n++] = t;
+  }
+  if (y.k != 0) {
+    gunit t = {y.k, gf_const(gg, 1), gf_const(gg, 1)};
+    u[n++] = t;
+  }
+  int g = gg_ffn(gg, name, u, n, 1, 0);
+  free(u);
+  return g;
+}
+
+/* A table with a default: the entry read when the key was found, the
+ * default otherwise. */
+static cv with_default(cb *b, const ir_expr *e, gform d, cv v) {
+  gate_graph *gg = b->gg;
+  int64_t k = 0;
+  if (!mval(e->table->table->dflt, &k)) {
+    cfail(b, "a default of another kind");
+    return v;
+  }
+  char text[64], name[128];
+  src_text(b->w, e->loc, text, sizeof text);
+  snprintf(name, sizeof name, "%s: key found", text);
+  int hit = gg_eqk(gg, name, d, 0);
+  snprintf(name, sizeof name, "%s or the default", text);
+  int g = select_gate(b, name, gf_gate(gg, hit), v.f, gf_const(gg, (double)k));
+  return mk(gf_gate(gg, g), fmin(v.lo, (double)k), fmax(v.hi, (double)k));
+}
+
 static cv table_read(cb *b, const ir_expr *e) {
   gate_graph *gg = b->gg;
   const struct ctable *t = NULL;
@@ -309,10 +361,6 @@ static cv table_read(cb *b, const ir_expr *e) {
     if (b->c->tables[i].table == e->table) t = &b->c->tables[i];
   if (!t) {
     cfail(b, "a table without a layout");
-    return mk(gf_const(gg, 0), 0, 0);
-  }
-  if (b->depth) {
-    cfail(b, "a table lookup, which may fail, inside a branch");
     return mk(gf_const(gg, 0), 0, 0);
   }
   cv key = compile(b, e->a[0]);
@@ -346,7 +394,11 @@ static cv table_read(cb *b, const ir_expr *e) {
   /* d = 0 exactly when the entry found is the key's */
   gform d = gf_axpy(gg, gf_gate(gg, gp), -1, at);
   double dmax = fmax(fabs(key.lo + off), fabs(key.hi + off)) + b->c->nprompt;
-  struct csite s = {d, dmax, site(b, e->loc, sym_name(&b->w->syms, t->table->name))};
+  if (td->has_default) return with_default(b, e, d, mk(gf_gate(gg, gv), vlo, vhi));
+  struct csite s = {d, dmax, site(b, e->loc, sym_name(&b->w->syms, t->table->name)),
+                    NULL, b->guards.n};
+  s.guards = arena_alloc(&gg->mem, (size_t)(b->guards.n + 1) * sizeof(gform));
+  memcpy(s.guards, b->guards.v, (size_t)b->guards.n * sizeof(gform));
   VEC_PUSH(b->errs, s);
   return mk(gf_gate(gg, gv), vlo, vhi);
 }
@@ -453,38 +505,40 @@ static cv prim(cb *b, const ir_expr *e) {
 }
 
 /* c ? x : y = y + relu(c) (x - y), c exactly 0 or 1. */
+/* An arm compiled under the condition g (0 or 1): its failures count
+ * only when g is 1. */
+static cv arm(cb *b, const ir_expr *e, gform g) {
+  static int ids;
+  int save = b->nctx;
+  VEC_PUSH(b->guards, g);
+  b->nctx += snprintf(b->ctx + b->nctx, sizeof b->ctx - (size_t)b->nctx, "/%d", ++ids);
+  if (b->nctx >= (int)sizeof b->ctx - 1) cfail(b, "branches nested too deep");
+  cv v = compile(b, e);
+  b->guards.n--;
+  b->nctx = save;
+  b->ctx[save] = 0;
+  return v;
+}
+
 static cv select_(cb *b, const ir_expr *e) {
   gate_graph *gg = b->gg;
   cv c = compile(b, e->a[0]);
   int ck = ir_kind(b->ir, e->a[0]->type);
-  b->depth++;
-  cv x = compile(b, e->a[1]), y = compile(b, e->a[2]);
-  b->depth--;
   double k;
-  if (b->failed) return x;
-  if (ck == T_INT || ck == T_SYM) return x;   /* anything but #f is true */
+  if (b->failed) return c;
+  /* anything but #f is true; the arm not taken is not evaluated */
+  if (ck == T_INT || ck == T_SYM) return compile(b, e->a[1]);
   if (ck != T_BOOL) {
     cfail(b, "a condition of kind %s", tkind_name(ck));
-    return x;
+    return c;
   }
-  if (gf_is_const(c.f, &k)) return k != 0 ? x : y;
+  if (gf_is_const(c.f, &k)) return compile(b, e->a[k != 0 ? 1 : 2]);
+  cv x = arm(b, e->a[1], c.f);
+  cv y = arm(b, e->a[2], gf_addk(gg, gf_scale(gg, c.f, -1), 1));
+  if (b->failed) return x;
   char name[96];
   node_name(b, e, name, sizeof name);
-  /* one gate: relu(c) (x - y), then relu(1) times each term of y */
-  gunit *u = xcalloc((size_t)y.f.n + 2, sizeof *u);
-  gunit sel = {1, c.f, gf_axpy(gg, x.f, -1, y.f)};
-  int n = 0;
-  u[n++] = sel;
-  for (int i = 0; i < y.f.n; i++) {
-    gunit t = {y.f.t[i].c, gf_const(gg, 1), gf_gate(gg, y.f.t[i].g)};
-    u[n++] = t;
-  }
-  if (y.f.k != 0) {
-    gunit t = {y.f.k, gf_const(gg, 1), gf_const(gg, 1)};
-    u[n++] = t;
-  }
-  int g = gg_ffn(gg, name, u, n, 1, 0);
-  free(u);
+  int g = select_gate(b, name, c.f, x.f, y.f);
   add_name(b, name, g, false, false, e->loc);
   return mk(gf_gate(gg, g), fmin(x.lo, y.lo), fmax(x.hi, y.hi));
 }
@@ -605,6 +659,7 @@ static cv compile_at(cb *b, const ir_expr *e, bool result) {
   strbuf key;
   sb_init(&key);
   shape(b, e, &key);
+  sb_printf(&key, "@%s", b->ctx);
   for (int i = 0; i < b->memo.n; i++)
     if (!strcmp(b->memo.v[i].key, key.s)) {
       sb_free(&key);
@@ -624,6 +679,45 @@ static cv compile(cb *b, const ir_expr *e) { return compile_at(b, e, false); }
 /* Logits: the value's role gets 1 + 2 z v - v^2, highest at v = z; ERR
  * gets K d s for s = -1, 0, 1, which is K |d| > 1 + z^2 at s = sign(d)
  * exactly when the lookup found another key's entry (d != 0). */
+/* Many places that can fail, or one inside a branch: each an exact 0/1
+ * flag (the key not found, and its guards all 1), then the first of them
+ * in the evaluator's order, S = sum (i + 1) relu(e_i - sum_{j<i} e_j);
+ * ERR gets B (e_1 + ... + e_n) + 2 S s - s^2, highest at s = S, above
+ * the value's 1 + z^2 whenever a flag is up. */
+static void errors_in_order(cb *b, double B) {
+  gate_graph *gg = b->gg;
+  int n = b->errs.n;
+  gform *e = xcalloc((size_t)n + 1, sizeof *e);
+  gform any = gf_const(gg, 0);
+  gunit *u = xcalloc((size_t)n + 1, sizeof *u);
+  for (int i = 0; i < n; i++) {
+    const struct csite *s = &b->errs.v[i];
+    char name[160], text[64];
+    src_text(b->w, b->p->sites.v[s->site].loc, text, sizeof text);
+    snprintf(name, sizeof name, "%s: key found", text);
+    gform miss = gf_addk(gg, gf_scale(gg, gf_gate(gg, gg_eqk(gg, name, s->d, 0)), -1), 1);
+    e[i] = miss;
+    if (s->nguards) {
+      gform arg = gf_addk(gg, miss, -(double)s->nguards);
+      for (int k = 0; k < s->nguards; k++) arg = gf_add(gg, arg, s->guards[k]);
+      gunit x = {1, arg, gf_const(gg, 1)};
+      snprintf(name, sizeof name, "%s: fails here", text);
+      e[i] = gf_gate(gg, gg_ffn(gg, name, &x, 1, 0, 1));
+    }
+    gform prior = gf_const(gg, 0);
+    for (int j = 0; j < i; j++) prior = gf_add(gg, prior, e[j]);
+    gunit f = {(double)(s->site + 1), gf_axpy(gg, e[i], -1, prior), gf_const(gg, 1)};
+    u[i] = f;
+    any = gf_add(gg, any, e[i]);
+  }
+  int sg = gg_ffn(gg, "the first failure", u, n, 0, b->p->sites.n);
+  gg->out[3 * R_ERR] = gf_scale(gg, any, B);
+  gg->out[3 * R_ERR + 1] = gf_scale(gg, gf_gate(gg, sg), 2);
+  gg->out[3 * R_ERR + 2] = gf_const(gg, -1);
+  free(e);
+  free(u);
+}
+
 static void output(cb *b, int zg, cv z) {
   gate_graph *gg = b->gg;
   circuit *c = b->c;
@@ -640,8 +734,8 @@ static void output(cb *b, int zg, cv z) {
   gg->out[3 * rl] = gf_const(gg, 1);
   gg->out[3 * rl + 1] = gf_scale(gg, gf_gate(gg, zg), 2);
   gg->out[3 * rl + 2] = gf_const(gg, -1);
-  if (b->errs.n > 1) {
-    cfail(b, "more than one place that can fail");
+  if (b->errs.n > 1 || (b->errs.n == 1 && b->errs.v[0].nguards)) {
+    errors_in_order(b, 2 + zmax * zmax);
     return;
   }
   if (b->errs.n == 1) {
@@ -661,7 +755,7 @@ static void make_vocab(cb *b) {
     [R_VAL] = {(int)(b->val_hi - b->val_lo) + 1, (int64_t)b->val_lo, true},
     [R_HI] = {1, 0, false},
     [R_SYM] = {b->c->nsyms + 2, 0, true}, [R_HALT] = {1, 0, true},
-    [R_ERR] = {3, -1, true}, [R_SETM] = {span, (int64_t)b->setm_lo, false}};
+    [R_ERR] = {b->p->sites.n + 2 > 3 ? b->p->sites.n + 2 : 3, -1, true}, [R_SETM] = {span, (int64_t)b->setm_lo, false}};
   int first = 0;
   for (int k = 0; k < R_NROLES; k++) {
     vocab_range *v = &p->ranges[k];
@@ -773,6 +867,7 @@ static void cb_free(cb *b) {
   VEC_FREE(b->memo);
   VEC_FREE(b->lets);
   VEC_FREE(b->errs);
+  VEC_FREE(b->guards);
   VEC_FREE(b->names);
   free(b->param);
 }
@@ -886,8 +981,10 @@ int circuit_decode(const mprog *p, const int *gen, int ngen, value *out,
   if (ngen < 1) return 0;
   int r = model_token_range(p->m, gen[0]);
   int64_t v = model_token_value(p->m, gen[0]);
-  if (r == R_ERR && v != 0 && p->sites.n) {
-    *site = 0;
+  /* ERR -1 and 1: the one lookup failed; ERR k: site k - 1 */
+  int64_t s = v < 0 ? -v : v;
+  if (r == R_ERR && s >= 1 && s <= p->sites.n) {
+    *site = (int)(s - 1);
     return 1;
   }
   if (r == R_VAL && c->result_kind == T_INT) *out = v_int((int32_t)v);

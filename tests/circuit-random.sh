@@ -20,8 +20,9 @@ keys = sorted(r.sample(range(-3, 9), 6))
 print("(deftable ti %s)" % " ".join("(%d %d)" % (k, r.randint(-50, 50)) for k in keys))
 print("(deftable ts %s)" % " ".join("(%s %d)" % (s, r.randint(0, 9)) for s in r.sample(syms, 3)))
 print("(deftable tb (a #t) (b #f) (c #t))")
+print("(deftable td (1 5) (2 -5) (4 0) (else 99))")
 def ie(d):
-    c = r.randint(0, 11 if d > 0 else 2)
+    c = r.randint(0, 12 if d > 0 else 2)
     if c == 0: return r.choice(["x", "y"])
     if c == 1: return str(r.randint(-9, 9))
     if c == 2: return "(ts s)" if r.random() < 0.2 else r.choice(["x", "y", "7"])
@@ -33,6 +34,7 @@ def ie(d):
     if c == 8: return "(ti %s)" % ie(d - 1)
     if c == 9: return "(if %s %s %s)" % (be(d - 1), ie(d - 1), ie(d - 1))
     if c == 10: return "(let ((v %s)) (+ v %s))" % (ie(d - 1), ie(d - 1))
+    if c == 11: return "(td %s)" % ie(d - 1)
     return "(+ %s 1)" % ie(d - 1)
 def be(d):
     c = r.randint(0, 7 if d > 0 else 1)

@@ -422,13 +422,13 @@ class Program:
 
     def decode_circuit(self, tokens):
         """A circuit (docs/circuits.md): its one token is the value, or
-        ERR -1 / ERR 1 when the table lookup found no entry."""
+        ERR k (or -k): the lookup at place k - 1 found no entry."""
         if not tokens:
             raise ModelError("the circuit emitted nothing")
         role, v = self.token(tokens[0])
         kind = self.circuit["result"]
-        if role == "ERR" and v != 0 and self.errors:
-            return "", None, self.errors[0]["diagnostic"]
+        if role == "ERR" and 1 <= abs(v) <= len(self.errors):
+            return "", None, self.errors[abs(v) - 1]["diagnostic"]
         if role == "VAL" and kind == "int":
             return "", str(v), None
         if role == "SYM" and kind == "bool" and v in (0, 1):
