@@ -514,6 +514,21 @@ static bool args_fit(mprog *p, const value *args, int nargs, srcloc loc, run_out
   return true;
 }
 
+/* Whether every global variable the program reads still holds a value of
+ * the kind it was compiled for: a form run by the evaluator (a refused
+ * form, :mode reference) may have stored another kind since, and the
+ * loader would encode it as the old kind (#t read as the integer 1). */
+static bool globals_fit(const mprog *p) {
+  if (!p->ir) return true;
+  for (int a = 1; a < p->cells.n; a++) {
+    const static_cell *c = &p->cells.v[a];
+    if (c->global && c->global->kind == G_VAR && c->type >= 0 &&
+        !fits_kind(p->ir, c->global->val, c->type, 0))
+      return false;
+  }
+  return true;
+}
+
 /* The machine of a procedure whose program is a circuit, for arguments
  * the circuit cannot take (a long integer, a symbol interned since). */
 static mprog *machine_of(runner *r, gcell *fn, lang_error *err) {
@@ -536,6 +551,19 @@ bool runner_call(runner *r, gcell *fn, const value *args, int nargs,
   if (p && p->circ && !circuit_args_fit(p, args, nargs, NULL, 0)) p = machine_of(r, fn, &out->err);
   out->compile_ms = now_ms() - t0;
   if (!p) return false;
+  if (!globals_fit(p) && e) {
+    /* compiled for kinds the globals no longer have: again, for these */
+    entry_programs_free(e);
+    p = (mprog *)runner_program(r, fn, &out->err);
+    if (p && p->circ && !circuit_args_fit(p, args, nargs, NULL, 0)) p = machine_of(r, fn, &out->err);
+    if (!p) return false;
+  }
+  if (!globals_fit(p)) {
+    lang_error_set(&out->err, fn->loc, "incomplete",
+                   "a global variable no longer holds the kind %s was compiled for",
+                   sym_name(&r->w->syms, fn->name));
+    return false;
+  }
   if (!args_fit(p, args, nargs, fn->loc, out)) return false;
   if (execute(r, p, args, nargs, write_back, fn->loc, out)) return true;
   /* a global may hold a symbol the cached vocabulary lacks: rebuild once */
