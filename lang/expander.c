@@ -17,12 +17,16 @@ typedef struct {
   lang_error *err;
   bool failed;
   int depth;          /* function nesting while expanding */
+  int macro_depth;    /* macro uses being expanded, one inside another */
 } ex;
+
+enum { EX_MAX_MACRO_DEPTH = 1000 };
 
 /* Names the user cannot type (they contain spaces), for expansions. */
 #define HIDDEN_DO "do loop"
 #define HIDDEN_WHILE "while loop"
 #define HIDDEN_CASE "case key"
+#define HIDDEN_COND "cond value"
 
 static ast *expand(ex *e, const sx *s);
 static ast *expand_body(ex *e, const sx *const *forms, int n, srcloc loc);
@@ -472,8 +476,47 @@ static ast *make_if(ex *e, srcloc loc, ast *c, ast *t, ast *f) {
 /* One cond clause, expanded; `rest` is filled in when the chain is linked. */
 typedef struct {
   ast *test, *body;   /* body NULL: a test-only clause */
+  const sx *arrow;    /* (test => receiver): the receiver */
   srcloc loc;
 } cond_part;
+
+/* (receiver name): a call by name when the receiver is a name (so that
+ * a builtin or a global procedure stays a direct call), else a call of
+ * the receiver's value. */
+static ast *call_receiver(ex *e, const sx *recv, int name, srcloc loc) {
+  ast **args = alloc_asts(e, 1);
+  args[0] = node(e, E_REF, loc);
+  args[0]->u.ref.name = name;
+  if (recv->kind == SX_SYM && !is_special(sym_name(&e->w->syms, recv->u.sym))) {
+    ast *c = make_call(e, recv->u.sym, recv->loc, args, 1);
+    c->loc = loc;
+    return c;
+  }
+  ast *op = expand(e, recv);
+  if (!op) return NULL;
+  ast *c = make_call(e, -1, loc, args, 1);
+  c->kind = E_APPLY;
+  c->u.call.op = op;
+  c->u.call.name_loc = recv->loc;
+  return c;
+}
+
+/* (let ((value test)) (if value (receiver value) rest)) */
+static ast *cond_arrow(ex *e, const cond_part *p, ast *rest) {
+  int name = sym(e, HIDDEN_COND);
+  ast *call = call_receiver(e, p->arrow, name, p->loc);
+  if (!call) return NULL;
+  ast *ref = node(e, E_REF, p->loc);
+  ref->u.ref.name = name;
+  ast *a = node(e, E_LET, p->loc);
+  a->u.let.n = 1;
+  a->u.let.v = arena_alloc(e->mem, sizeof(let_binding));
+  a->u.let.v[0].name = name;
+  a->u.let.v[0].loc = p->loc;
+  a->u.let.v[0].init = p->test;
+  a->u.let.body = make_if(e, p->loc, ref, call, rest);
+  return a;
+}
 
 static bool cond_clause(ex *e, const sx *c, bool last, cond_part *out,
                         ast **else_body) {
@@ -489,8 +532,15 @@ static bool cond_clause(ex *e, const sx *c, bool last, cond_part *out,
     *else_body = seq_of(e, v + 1, c->u.list.n - 1, c->loc);
     return *else_body != NULL;
   }
-  if (c->u.list.n >= 2 && is_sym(e, v[1], "=>"))
-    return bad(e, v[1]->loc, "cond clauses with => are not supported"), false;
+  if (c->u.list.n >= 2 && is_sym(e, v[1], "=>")) {
+    if (c->u.list.n != 3)
+      return bad(e, c->loc, "malformed cond clause: expected (test => "
+                            "receiver)"), false;
+    out->arrow = v[2];
+    out->body = NULL;
+    return (out->test = expand(e, v[0])) != NULL;
+  }
+  out->arrow = NULL;
   if (!(out->test = expand(e, v[0]))) return false;
   if (c->u.list.n == 1) return true;
   out->body = seq_of(e, v + 1, c->u.list.n - 1, c->loc);
@@ -512,6 +562,10 @@ static ast *cond_clauses(ex *e, const sx *const *cl, int n, srcloc loc) {
   if (!chain) chain = constant(e, v_void(), loc);
   for (int i = nparts - 1; i >= 0; i--) {
     cond_part *p = &parts[i];
+    if (p->arrow) {
+      if (!(chain = cond_arrow(e, p, chain))) return NULL;
+      continue;
+    }
     if (p->body) {
       chain = make_if(e, p->loc, p->test, p->body, chain);
       continue;
@@ -556,6 +610,19 @@ static ast *case_data(ex *e, int key, const sx *data) {
   return test;
 }
 
+/* The expressions of a clause, or (R7RS) => and a receiver called with
+ * the key. */
+static ast *case_body(ex *e, const sx *c, int key) {
+  const sx *const *cv = (const sx *const *)c->u.list.v;
+  if (is_sym(e, cv[1], "=>")) {
+    if (c->u.list.n != 3)
+      return bad(e, c->loc, "malformed case clause: expected ((datum ...) "
+                            "=> receiver)");
+    return call_receiver(e, cv[2], key, c->loc);
+  }
+  return seq_of(e, cv + 1, c->u.list.n - 1, c->loc);
+}
+
 /* Clauses are expanded in order, so that the first error is reported,
  * then linked into a chain of ifs from the last one back. */
 static ast *case_form(ex *e, const sx *s) {
@@ -576,11 +643,11 @@ static ast *case_form(ex *e, const sx *s) {
     const sx *const *cv = (const sx *const *)c->u.list.v;
     if (is_sym(e, cv[0], "else")) {
       if (i != n - 1) return bad(e, c->loc, "else must be the last case clause");
-      if (!(chain = seq_of(e, cv + 1, c->u.list.n - 1, c->loc))) return NULL;
+      if (!(chain = case_body(e, c, key))) return NULL;
       continue;
     }
     if (!(tests[i] = case_data(e, key, cv[0]))) return NULL;
-    if (!(bodies[i] = seq_of(e, cv + 1, c->u.list.n - 1, c->loc))) return NULL;
+    if (!(bodies[i] = case_body(e, c, key))) return NULL;
   }
   if (!chain) chain = constant(e, v_void(), s->loc);
   for (int i = n - 1; i >= 2; i--)
@@ -682,6 +749,7 @@ static ast *define_form(ex *e, const sx *s) {
                           "a body");
   let_binding b = {0};
   if (!internal_define(e, s, &b)) return NULL;
+  mac_forget(e->w, b.name);   /* a global of that name replaces a macro */
   ast *a = node(e, E_DEFINE, s->loc);
   a->u.def.name = b.name;
   a->u.def.name_loc = b.loc;
@@ -1110,6 +1178,41 @@ static ast *toplevel_begin(ex *e, const sx *s) {
   return a;
 }
 
+/* A use of a define-syntax macro: rewritten, then expanded. */
+static ast *macro_use(ex *e, const sx *s, const struct macro *m) {
+  if (e->macro_depth >= EX_MAX_MACRO_DEPTH)
+    return bad(e, s->loc, "macro uses nested deeper than %d levels (does a "
+                          "macro expand into itself forever?)", EX_MAX_MACRO_DEPTH);
+  sx *r = mac_expand(e->w, m, s, e->mem, e->err);
+  if (!r) {
+    e->failed = true;
+    return NULL;
+  }
+  e->macro_depth++;
+  ast *a = expand(e, r);
+  e->macro_depth--;
+  return a;
+}
+
+static ast *syntax_form(ex *e, const sx *s, const char *h) {
+  if (strcmp(h, "define-syntax"))
+    return bad(e, s->loc, "%s: macros are not supported, except (define-syntax "
+                          "NAME (syntax-rules ...)) at top level", h);
+  if (e->depth > 0)
+    return bad(e, s->loc, "define-syntax is supported only at top level");
+  if (!mac_define(e->w, s, e->err)) {
+    e->failed = true;
+    return NULL;
+  }
+  return constant(e, v_void(), s->loc);
+}
+
+static bool is_syntax_form(const char *h) {
+  return !strcmp(h, "define-syntax") || !strcmp(h, "let-syntax") ||
+         !strcmp(h, "letrec-syntax") || !strcmp(h, "syntax-rules") ||
+         !strcmp(h, "syntax-case") || !strcmp(h, "define-macro");
+}
+
 static ast *list_form(ex *e, const sx *s) {
   const sx *const *v = (const sx *const *)s->u.list.v;
   int n = s->u.list.n;
@@ -1120,6 +1223,11 @@ static ast *list_form(ex *e, const sx *s) {
     return bad(e, s->loc, "a dotted list is not an expression (quote it "
                           "for a constant: '(1 . 2))");
   const char *h = head_name(e, s);
+  if (h && !is_special(h)) {
+    const struct macro *m = mac_find(e->w, v[0]->u.sym);
+    if (m) return macro_use(e, s, m);
+    if (is_syntax_form(h)) return syntax_form(e, s, h);
+  }
   if (!h) {
     if (is_lambda(e, v[0]) && v[0]->u.list.n >= 3 &&
         v[0]->u.list.v[1]->kind == SX_LIST && !v[0]->u.list.v[1]->u.list.tail &&
@@ -1264,7 +1372,7 @@ static ast *expand(ex *e, const sx *s) {
 }
 
 ast *ex_expand_toplevel(world *w, const sx *form, arena *mem, lang_error *err) {
-  ex e = {w, mem, err, false, 0};
+  ex e = {w, mem, err, false, 0, 0};
   ast *a = expand(&e, form);
   if (e.failed) return NULL;
   convert_local_fns(&e, a);

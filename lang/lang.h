@@ -9,8 +9,10 @@
  *  - The expander allocates the AST in an arena the caller supplies.  When a
  *    top-level definition is committed, its arena moves into the global
  *    cell, which frees it when the name is redefined or the world is reset.
- *  - Values never own memory: vectors live in the world's heap until the
- *    world is reset.
+ *  - Values never own memory: vectors, pairs, closures and strings made
+ *    at run time live in the world's heap until the world is reset;
+ *    string literals are interned by the world.
+ *  - Macros (define-syntax) are copied into the world's macro arena.
  */
 #ifndef TVL_LANG_H
 #define TVL_LANG_H
@@ -406,6 +408,9 @@ struct world {
                                   statically (compiled modes); the
                                   reference evaluator finds them at run time */
   VEC(struct defblock *) pinned; /* code that closures point into */
+  VEC(struct macro *) macros;  /* define-syntax (macro.c), in macro_mem */
+  arena macro_mem;
+  int64_t macro_uses;          /* for the fresh names of expansions */
   /* transaction journal: a failed top-level form restores what it changed */
   uint32_t txn;
   VEC(struct gsave { gcell *cell; gcell old; bool redefine; }) gjournal;
@@ -499,6 +504,19 @@ void lang_error_set(lang_error *e, srcloc loc, const char *kind,
 /* Turns one top-level form into an AST allocated in `mem`.  Returns NULL
  * and fills err on a malformed form. */
 ast *ex_expand_toplevel(world *w, const sx *form, arena *mem, lang_error *err);
+
+/* ---- macros (macro.c) ---------------------------------------------- */
+
+/* define-syntax with syntax-rules at top level: the macro is kept by the
+ * world until it is redefined, a global of its name is defined, or the
+ * world is reset.  A use is rewritten into new syntax in `out`; NULL with
+ * err filled when no rule matches. */
+struct macro;
+bool mac_define(world *w, const sx *form, lang_error *err);
+const struct macro *mac_find(const world *w, int sym);
+void mac_forget(world *w, int sym);
+sx *mac_expand(world *w, const struct macro *m, const sx *form, arena *out,
+               lang_error *err);
 
 /* ---- checker -------------------------------------------------------- */
 

@@ -103,6 +103,7 @@ world *world_new(void) {
   w->lim.max_heap = (int64_t)1 << 22;
   w->lim.max_memory = mem_default_limit();
   w->calls = ffi_log_new();
+  arena_init(&w->macro_mem);
   return w;
 }
 
@@ -114,6 +115,9 @@ void world_pin(world *w, defblock *b) {
 }
 
 static void free_definitions(world *w) {
+  VEC_FREE(w->macros);
+  arena_free(&w->macro_mem);
+  arena_init(&w->macro_mem);
   for (int i = 0; i < w->pinned.n; i++) defblock_release(w->pinned.v[i]);
   VEC_FREE(w->pinned);
   for (int i = 0; i < w->globals.n; i++) {

@@ -113,7 +113,7 @@ finish "an unclosed form at the end of the REPL's input"
 printf '%s\n(frobnicate before)\n(define-syntax x 1)\n%s\n' "$before" "$after" > "$tmp/in"
 run < "$tmp/in"
 expect "<stdin>:2:2: error: unbound variable frobnicate"
-expect "<stdin>:3:2: error: unbound variable define-syntax"
+expect "<stdin>:3:18: error: macros are not supported except as (syntax-rules"
 expect_line "42"
 finish "unknown forms and unbound names"
 
