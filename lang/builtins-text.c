@@ -368,6 +368,152 @@ static value bi_list_to_string(ev_ctx *c, const ast *call, value *a, int n) {
   return v_heapstr(t);
 }
 
+/* ---- Guile's string library (SRFI-13 names) -------------------------- */
+
+static value bi_string_for_each(ev_ctx *c, const ast *call, value *a, int n) {
+  value f = a[0], str = a[1];   /* the stack may move during a call */
+  for (int32_t i = 0; i < slen(c, str); i++) {
+    value ch = v_char(sref(c, str, i));
+    ev_call_value(c, call, f, &ch, 1);
+  }
+  return v_void();
+}
+
+static value bi_string_map(ev_ctx *c, const ast *call, value *a, int n) {
+  value f = a[0], str = a[1];
+  int32_t len = slen(c, str);
+  value out = v_heapstr(new_str(c, call, len));
+  for (int32_t i = 0; i < len && i < slen(c, str); i++) {
+    value ch = v_char(sref(c, str, i));
+    value r = ev_call_value(c, call, f, &ch, 1);
+    if (r.kind != VK_CHAR) wrong(c, call, 0, "string-map", "a procedure returning characters", r);
+    out.vec->items[i] = r;
+  }
+  return out;
+}
+
+static value bi_string_reverse(ev_ctx *c, const ast *call, value *a, int n) {
+  int32_t len = slen(c, a[0]);
+  tvec *t = new_str(c, call, len);
+  for (int32_t i = 0; i < len; i++) t->items[i] = v_char(sref(c, a[0], len - 1 - i));
+  return v_heapstr(t);
+}
+
+/* Where needle first occurs in s from `from`, or -1. */
+static int32_t find(ev_ctx *c, value s, value needle, int32_t from) {
+  int32_t n = slen(c, s), m = slen(c, needle);
+  for (int32_t i = from; i + m <= n; i++) {
+    int32_t k = 0;
+    while (k < m && sref(c, s, i + k) == sref(c, needle, k)) k++;
+    if (k == m) return i;
+  }
+  return -1;
+}
+
+static value bi_string_contains(ev_ctx *c, const ast *call, value *a, int n) {
+  int32_t i = find(c, a[0], a[1], 0);
+  return i < 0 ? v_bool(false) : v_int(i);
+}
+
+static value bi_string_prefix(ev_ctx *c, const ast *call, value *a, int n) {
+  int32_t m = slen(c, a[0]);
+  if (m > slen(c, a[1])) return v_bool(false);
+  for (int32_t i = 0; i < m; i++)
+    if (sref(c, a[0], i) != sref(c, a[1], i)) return v_bool(false);
+  return v_bool(true);
+}
+
+static value bi_string_suffix(ev_ctx *c, const ast *call, value *a, int n) {
+  int32_t m = slen(c, a[0]), k = slen(c, a[1]);
+  if (m > k) return v_bool(false);
+  for (int32_t i = 0; i < m; i++)
+    if (sref(c, a[0], i) != sref(c, a[1], k - m + i)) return v_bool(false);
+  return v_bool(true);
+}
+
+/* A character test: a character to equal, or a predicate to call. */
+static bool char_test(ev_ctx *c, const ast *call, value test, int32_t ch) {
+  if (test.kind == VK_CHAR) return test.i == ch;
+  value arg = v_char(ch);
+  return v_truthy(ev_call_value(c, call, test, &arg, 1));
+}
+
+static value bi_string_index(ev_ctx *c, const ast *call, value *a, int n) {
+  value s = a[0], test = a[1];
+  if (test.kind != VK_CHAR && test.kind != VK_PROC)
+    wrong(c, call, 1, "string-index", "a character or a predicate", test);
+  for (int32_t i = 0; i < slen(c, s); i++)
+    if (char_test(c, call, test, sref(c, s, i))) return v_int(i);
+  return v_bool(false);
+}
+
+/* string-trim, -right, -both: white space off the left, right, both. */
+static value trim(ev_ctx *c, const ast *call, value s, bool left, bool right) {
+  int32_t from = 0, to = slen(c, s);
+  while (left && from < to && char_whitespace(sref(c, s, from))) from++;
+  while (right && to > from && char_whitespace(sref(c, s, to - 1))) to--;
+  return copy_range(c, call, s, from, to);
+}
+
+static value bi_string_trim(ev_ctx *c, const ast *call, value *a, int n) { return trim(c, call, a[0], true, false); }
+static value bi_string_trim_right(ev_ctx *c, const ast *call, value *a, int n) { return trim(c, call, a[0], false, true); }
+static value bi_string_trim_both(ev_ctx *c, const ast *call, value *a, int n) { return trim(c, call, a[0], true, true); }
+
+/* Guile's string-split: the pieces between the delimiter characters,
+ * empty ones included. */
+static value bi_string_split(ev_ctx *c, const ast *call, value *a, int n) {
+  value s = a[0];
+  int32_t ch = a[1].i, end = slen(c, s);
+  value l = v_nil();
+  for (int32_t i = end - 1; i >= -1; i--)
+    if (i < 0 || sref(c, s, i) == ch) {
+      l = ev_cons(c, call->loc, copy_range(c, call, s, i + 1, end), l);
+      end = i;
+    }
+  return l;
+}
+
+/* (string-join list [delimiter]): the strings with the delimiter
+ * (default a space) between them. */
+static value bi_string_join(ev_ctx *c, const ast *call, value *a, int n) {
+  value l = a[0], sep = n > 1 ? a[1] : v_str(world_intern_string(ev_world(c), " ", 1));
+  if (n > 1 && sep.kind != VK_STR) wrong(c, call, 1, "string-join", "a string", sep);
+  int64_t total = 0, count = 0;
+  for (value x = l; x.kind == VK_PAIR; x = V_CDR(x), count++) {
+    if (V_CAR(x).kind != VK_STR) wrong(c, call, -1, "string-join", "a string", V_CAR(x));
+    total += slen(c, V_CAR(x));
+  }
+  value end = l;
+  while (end.kind == VK_PAIR) end = V_CDR(end);
+  if (end.kind != VK_NIL) wrong(c, call, 0, "string-join", "a proper list", l);
+  if (count > 1) total += (count - 1) * slen(c, sep);
+  tvec *t = new_str(c, call, total);
+  int32_t k = 0;
+  for (value x = l; x.kind == VK_PAIR; x = V_CDR(x)) {
+    if (x.vec != l.vec)
+      for (int32_t j = 0; j < slen(c, sep); j++) t->items[k++] = v_char(sref(c, sep, j));
+    for (int32_t j = 0; j < slen(c, V_CAR(x)); j++) t->items[k++] = v_char(sref(c, V_CAR(x), j));
+  }
+  return v_heapstr(t);
+}
+
+static value bi_char_ci_eq(ev_ctx *c, const ast *call, value *a, int n) {
+  for (int i = 0; i + 1 < n; i++)
+    if (char_downcase(a[i].i) != char_downcase(a[i + 1].i)) return v_bool(false);
+  return v_bool(true);
+}
+
+static value bi_string_ci_eq(ev_ctx *c, const ast *call, value *a, int n) {
+  for (int i = 0; i + 1 < n; i++) {
+    int32_t len = slen(c, a[i]);
+    if (len != slen(c, a[i + 1])) return v_bool(false);
+    for (int32_t k = 0; k < len; k++)
+      if (char_downcase(sref(c, a[i], k)) != char_downcase(sref(c, a[i + 1], k)))
+        return v_bool(false);
+  }
+  return v_bool(true);
+}
+
 /* ---- error and exit -------------------------------------------------- */
 
 /* Guile's text: the message displayed, then each irritant written. */
@@ -407,6 +553,8 @@ static const arg_kind k_str_char[] = {AK_STR, AK_CHAR};
 static const arg_kind k_int_char[] = {AK_INT, AK_CHAR};
 static const arg_kind k_int_int[] = {AK_INT, AK_INT};
 static const arg_kind k_str_int2[] = {AK_STR, AK_INT};
+static const arg_kind k_proc_str[] = {AK_PROC, AK_STR};
+static const arg_kind k_str_any[] = {AK_STR, AK_ANY};
 
 #define CHARS "characters"
 #define STRS "strings as values"
@@ -450,6 +598,20 @@ const builtin text_builtins[] = {
   {"string->symbol", 1, 1, AK_STR, NULL, VK_SYM, bi_string_to_symbol, "the symbol of that name", STRS},
   {"string->list", 1, 3, AK_ANY, k_str_int, -1, bi_string_to_list, "new list of the characters (from start to end if given)", STRS},
   {"list->string", 1, 1, AK_ANY, NULL, VK_STR, bi_list_to_string, "new string of a list of characters", STRS},
+  {"string-for-each", 2, 2, AK_ANY, k_proc_str, VK_VOID, bi_string_for_each, "call the procedure on each character, in order", STRS},
+  {"string-map", 2, 2, AK_ANY, k_proc_str, VK_STR, bi_string_map, "new string of the procedure's results on the characters", STRS},
+  {"string-reverse", 1, 1, AK_STR, NULL, VK_STR, bi_string_reverse, "new string of the characters in reverse order", STRS},
+  {"string-contains", 2, 2, AK_STR, NULL, -1, bi_string_contains, "index where the second string first occurs in the first, or #f", STRS},
+  {"string-prefix?", 2, 2, AK_STR, NULL, VK_BOOL, bi_string_prefix, "the first string begins the second", STRS},
+  {"string-suffix?", 2, 2, AK_STR, NULL, VK_BOOL, bi_string_suffix, "the first string ends the second", STRS},
+  {"string-index", 2, 2, AK_ANY, k_str_any, -1, bi_string_index, "index of the first character equal to a character or passing a predicate, or #f", STRS},
+  {"string-trim", 1, 1, AK_STR, NULL, VK_STR, bi_string_trim, "new string without the white space at the left", STRS},
+  {"string-trim-right", 1, 1, AK_STR, NULL, VK_STR, bi_string_trim_right, "new string without the white space at the right", STRS},
+  {"string-trim-both", 1, 1, AK_STR, NULL, VK_STR, bi_string_trim_both, "new string without the white space at both ends", STRS},
+  {"string-split", 2, 2, AK_ANY, k_str_char, -1, bi_string_split, "list of the pieces between the delimiter characters (empty ones too)", STRS},
+  {"string-join", 1, 2, AK_ANY, NULL, VK_STR, bi_string_join, "new string of a list of strings with a delimiter (default a space) between them", STRS},
+  {"char-ci=?", 1, -1, AK_CHAR, NULL, VK_BOOL, bi_char_ci_eq, "characters equal, ignoring case", CHARS},
+  {"string-ci=?", 1, -1, AK_STR, NULL, VK_BOOL, bi_string_ci_eq, "strings equal, ignoring case", STRS},
   {"error", 1, -1, AK_ANY, NULL, VK_VOID, bi_error, "stop with an error: the message displayed, then the irritants written", "calls of error"},
   {"exit", 0, 1, AK_ANY, NULL, VK_VOID, bi_exit, "stop the program with a status (default 0; #t 0, #f 1)", "calls of exit"},
 };

@@ -159,3 +159,33 @@ void str_write(const world *w, value s, strbuf *out) {
   for (int32_t i = 0; i < n; i++) str_char_write(str_ref(w, s, i), out);
   sb_putc(out, '"');
 }
+
+/* Whether `write` must show a symbol as #{...}#, as Guile does: empty,
+ * ".", one that starts like a number, or one holding '#', white space, a
+ * bracket, a brace, '"' or ';'. */
+static bool sym_needs_braces(const char *s) {
+  size_t n = strlen(s);
+  if (n == 0 || !strcmp(s, ".") || !strcmp(s, "+i") || !strcmp(s, "-i"))
+    return true;
+  if ((s[0] >= '0' && s[0] <= '9') ||
+      ((s[0] == '+' || s[0] == '-' || s[0] == '.') && s[1] >= '0' && s[1] <= '9'))
+    return true;
+  for (size_t i = 0; i < n; i++)
+    if (strchr("#()[]{}\";", s[i]) || (unsigned char)s[i] <= ' ') return true;
+  return false;
+}
+
+void sym_write(const char *s, strbuf *out) {
+  if (!sym_needs_braces(s)) {
+    sb_puts(out, s);
+    return;
+  }
+  sb_puts(out, "#{");
+  for (; *s; s++) {
+    if (strchr("()[]{}", *s) || ((unsigned char)*s < ' '))
+      sb_printf(out, "\\x%x;", (unsigned char)*s);
+    else
+      sb_putc(out, *s);
+  }
+  sb_puts(out, "}#");
+}

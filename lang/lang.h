@@ -444,6 +444,9 @@ int32_t char_from_name(const char *s, size_t n);
  * and a string with its escapes ("a\nb"). */
 void char_write(int32_t cp, strbuf *out);
 void str_write(const world *w, value s, strbuf *out);
+/* A symbol as `write` shows it: #{hello world}# when it could not be
+ * read back as written (as Guile does). */
+void sym_write(const char *name, strbuf *out);
 bool char_valid(int64_t cp);   /* a Unicode scalar value */
 bool char_alphabetic(int32_t cp);
 bool char_numeric(int32_t cp);

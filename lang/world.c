@@ -554,7 +554,8 @@ static void print_scalar(const world *w, value v, strbuf *out, bool write) {
     sb_puts(out, v.i ? "#t" : "#f");
     return;
   case VK_SYM:
-    sb_puts(out, sym_name(&w->syms, v.i));
+    if (write) sym_write(sym_name(&w->syms, v.i), out);
+    else sb_puts(out, sym_name(&w->syms, v.i));
     return;
   case VK_STR:
     if (write) str_write(w, v, out);

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -57,9 +58,20 @@ static void fresh_line(shell *sh) {
   if (!sh->at_bol) shell_out(sh, "\n", 1);
 }
 
+/* Whether stdout and stderr end up in one place (a terminal, or one file
+ * or pipe): only then does a message need the program's open line ended
+ * first.  Apart, stdout keeps exactly what the program printed, as
+ * Guile's does. */
+static bool streams_shared(void) {
+  struct stat o, e;
+  if (isatty(STDOUT_FILENO) && isatty(STDERR_FILENO)) return true;
+  if (fstat(STDOUT_FILENO, &o) != 0 || fstat(STDERR_FILENO, &e) != 0) return true;
+  return o.st_dev == e.st_dev && o.st_ino == e.st_ino;
+}
+
 static void to_stderr(shell *sh, const char *s, size_t n) {
   progress_erase(sh);
-  fresh_line(sh);
+  if (streams_shared()) fresh_line(sh);
   fflush(stdout);
   fwrite(s, 1, n, stderr);
   fflush(stderr);
