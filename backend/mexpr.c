@@ -1040,6 +1040,11 @@ static cval table(mb *b, const ir_expr *e) {
     return mx_const(b, 0);
   }
   const table_def *td = e->table->table;
+  if (ir_kind(b->ir, e->type) == T_DYN || ir_kind(b->ir, e->a[0]->type) == T_DYN) {
+    mb_fail(b, "a table whose keys or values are of several kinds is not "
+               "compiled yet");
+    return mx_const(b, 0);
+  }
   cval key = mx_expr(b, e->a[0]);
   gform inr = mx_in_range(b, key, tl->kmin, tl->kmax);
   cval at = cv(gf_addk(gg, key.f, tl->base - (double)tl->kmin),

@@ -286,6 +286,10 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
             "a value of the table");
     if (t->has_default)
       lw_unify(c, e->type, lw_type_of_value(c, t->dflt, 0), a->loc, "the default");
+    /* the table's cells hold plain values: where the lookup's value meets
+     * other kinds, it gets its tag */
+    tkind vk = ir_kind(c->p, e->type);
+    if (vk != T_DYN && vk != T_ANY && vk != T_VEC) return lw_retype(c, e, vk);
     return e;
   }
   ir_expr *args[96];
