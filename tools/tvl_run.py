@@ -30,6 +30,7 @@ matrix-vector products in increasing column order (np.cumsum), logits as
 import argparse
 import json
 import math
+import os
 import struct
 import sys
 
@@ -458,13 +459,26 @@ class Program:
         return self.symbols[v]
 
 
+def streams_shared():
+    """Whether stdout and stderr go to one place (a terminal, one file or
+    pipe): tvl ends the program's open line before an error only then."""
+    if os.isatty(1) and os.isatty(2):
+        return True
+    try:
+        o, e = os.fstat(1), os.fstat(2)
+    except OSError:
+        return True
+    return (o.st_dev, o.st_ino) == (e.st_dev, e.st_ino)
+
+
 def show(program, tokens, with_result):
     """Prints what tvl prints; returns the exit status."""
     output, result, error = program.decode(tokens)
     sys.stdout.write(output)
     fresh = "\n" if output and not output.endswith("\n") else ""
     if error is not None:
-        sys.stdout.write(fresh)
+        if streams_shared():   # as tvl: the open line ended only then
+            sys.stdout.write(fresh)
         sys.stdout.flush()
         sys.stderr.write(error)
         return 1
