@@ -33,7 +33,7 @@ run() {
     sed 's/^/# stderr: /' "$tmp/$name.err"
   fi
   if [ -n "$guile" ] && [ "$1" = --reference ]; then
-    (cd "$tmp" && "$guile" --no-auto-compile "$name.scm" > "$name.gout" 2>/dev/null)
+    (cd "$tmp" && LC_ALL=C.UTF-8 "$guile" --no-auto-compile "$name.scm" > "$name.gout" 2>/dev/null)
     gstatus=$?
     if [ "$gstatus" -eq "$want" ] && cmp -s "$tmp/$name.out" "$tmp/$name.gout"; then
       ok "$name: Guile agrees"

@@ -12,6 +12,10 @@
 # compile error, having printed no more than a beginning of the expected
 # output (and a program that starts compiling must leave the list).
 #
+# Guile runs in the C.UTF-8 locale (always present on Debian): in the C
+# locale it writes non-ASCII characters as escapes (#\1673, "caf\xe9"),
+# and the expected files hold Guile's UTF-8 output.
+#
 # A program whose first line is ";;; expect: error" ends in a run-time
 # error (a kind error, say): Guile and tvl must both exit with a failure
 # status after printing the same output; the error texts may differ.
@@ -89,7 +93,7 @@ for prog; do
   fi
   if [ -n "$guile" ]; then
     # Guile may warn on stderr (e.g. about compilation); only stdout counts.
-    (cd "$tmp" && "$guile" --no-auto-compile -s "$prog" > "$tmp/guile.out" 2> "$tmp/guile.err")
+    (cd "$tmp" && LC_ALL=C.UTF-8 "$guile" --no-auto-compile -s "$prog" > "$tmp/guile.out" 2> "$tmp/guile.err")
     gstatus=$?
     if fails "$prog"; then
       [ "$gstatus" -ne 0 ] || problems="$problems guile-did-not-fail"
