@@ -1411,7 +1411,11 @@ static void build_output(mb *b) {
     case M_OUTINT: {
       gunit us = {1, gf_addk(gg, gf_add(gg, base, b->step_short[s]), -1), gf_const(gg, 1)};
       VEC_PUSH(sel[R_VAL], us);
-      gunit uh = {1, gf_axpy(gg, base, -1, b->step_short[s]), gf_const(gg, 1)};
+      /* C counted twice: where the step does not run, the gate's upper
+       * bound is <= 0 although [fits one token] ranges over [-1, 1] by
+       * interval bounds (it is 0 or 1), so the routing proof owns it */
+      gunit uh = {1, gf_addk(gg, gf_axpy(gg, gf_add(gg, base, C), -1, b->step_short[s]), -1),
+                  gf_const(gg, 1)};
       VEC_PUSH(sel[R_HI], uh);
       break;
     }

@@ -135,6 +135,27 @@ static void route_owner(const gate_graph *gg, const route_ctx *rc,
   *s_out = k1;
 }
 
+/* Router r when unit u is relu(v_r + c) * 1 with v_r router r's value
+ * form (same terms, any constant c), -1 otherwise: a family unit
+ * (engine.h model_layer.ffn_family), which a runner may evaluate from v_r
+ * alone, without its row. */
+static int route_family(const gate_graph *gg, const gunit *u) {
+  if (u->a.n != 0 || u->a.k != 1.0) return -1;
+  for (int r = 0; r < gg->n_route; r++) {
+    const gform *v = &gg->route[r].value;
+    bool same = v->n == u->b.n;
+    for (int i = 0; same && i < v->n; i++) {
+      /* forms keep one term per gate: each term of one has its twin */
+      bool found = false;
+      for (int k = 0; k < u->b.n && !found; k++)
+        found = u->b.t[k].g == v->t[i].g && u->b.t[k].c == v->t[i].c;
+      same = found;
+    }
+    if (same) return r;
+  }
+  return -1;
+}
+
 /* The router's row: its value form, read where its first thermometer gate
  * runs (every gate of the form is live there, since that gate reads it). */
 static bool put_router(wb *w, model *m, int r, model_router *ro, char *why,
@@ -197,14 +218,20 @@ static void put_routing(wb *w, model *m, route_ctx *rc) {
     rt->holds = put_router(w, m, r, &rt->routers[r], rt->why, sizeof rt->why);
   if (!rt->holds) {
     for (int l = 0; l < m->n_layers; l++)
-      for (int j = 0; j < m->layers[l].n_ffn; j++) m->layers[l].ffn_route[2 * j] = -1;
+      for (int j = 0; j < m->layers[l].n_ffn; j++) {
+        m->layers[l].ffn_route[2 * j] = -1;
+        m->layers[l].ffn_family[j] = -1;
+      }
     return;
   }
-  /* an owner must not run before its router is read */
+  /* an owner must not run before its router is read; a family unit is
+   * one at its router's layer (where the router's row reads it) */
   for (int l = 0; l < m->n_layers; l++)
     for (int j = 0; j < m->layers[l].n_ffn; j++) {
       int32_t *o = &m->layers[l].ffn_route[2 * j];
       if (o[0] >= 0 && l < rt->routers[o[0]].layer) o[0] = -1;
+      int32_t *f = &m->layers[l].ffn_family[j];
+      if (*f >= 0 && (o[0] >= 0 || l != rt->routers[*f].layer)) *f = -1;
       if (o[0] >= 0) rc->owned++;
       else rc->shared++;
     }
@@ -371,6 +398,7 @@ model *weights_build(gate_graph *gg, const placement *pl,
       if (L->ffn_route) {
         route_owner(gg, &rc, &g->units[u], &L->ffn_route[2 * j],
                     &L->ffn_route[2 * j + 1]);
+        L->ffn_family[j] = route_family(gg, &g->units[u]);
       }
     }
   }

@@ -959,6 +959,113 @@ static void test_routing(void) {
   model_free(m);
 }
 
+/* ---- families ------------------------------------------------------------
+ *
+ * The router read at layer 0 is the token's value v; layer 0's units are
+ * a family of it (model_layer.ffn_family): the thermometer T_k = [v >= k]
+ * as relu(v - k + 1) - relu(v - k), and M = 100 [v == 2] as three units
+ * relu(v - 1) - 2 relu(v - 2) + relu(v - 3), then one unit of no family
+ * adding 1 to M.  Layer 1 has expert s's unit adding 10 (s + 1) to OUT
+ * when T_s - T_{s+1} = 1; the output emits VAL OUT + M.  With `half`, the
+ * embedding holds v / 2 and the router reads it twice: odd values make
+ * the router's terms fractional, so the exec runs the family unit by unit
+ * there. */
+enum { FM_ONE, FM_V, FM_T0, FM_M = FM_T0 + 5, FM_OUT, FM_D };
+
+static model *family_model(bool half) {
+  vocab_range r[1] = {{"VAL", 0, 256, 0, false}};
+  model *m = model_new(FM_D, 2, r, 1);
+  double rw = half ? 2 : 1;
+  m->p_in[FM_ONE * 2 + 0] = 1;
+  m->p_in[FM_V * 2 + 1] = half ? 0.5 : 1;
+  model_layer_alloc(m, 0, 0, NULL, 14);
+  model_layer_alloc(m, 1, 0, NULL, 4);
+  model_layer *l0 = &m->layers[0], *l1 = &m->layers[1];
+  for (int j = 0; j < 13; j++) {
+    int k = j / 2;
+    double c = j < 10 ? (j % 2 ? -k : 1 - k) : -(j - 9);
+    l0->w_gate[j * FM_D + FM_V] = rw;
+    l0->w_gate[j * FM_D + FM_ONE] = c;
+    l0->w_up[j * FM_D + FM_ONE] = 1;
+    if (j < 10) l0->w_down[(FM_T0 + k) * 14 + j] = j % 2 ? -1 : 1;
+    else l0->w_down[FM_M * 14 + j] = j == 11 ? -200 : 100;
+  }
+  l0->w_gate[13 * FM_D + FM_ONE] = 1;
+  l0->w_up[13 * FM_D + FM_ONE] = 1;
+  l0->w_down[FM_M * 14 + 13] = 1;
+  for (int s = 0; s < 4; s++) {
+    l1->w_gate[s * FM_D + FM_T0 + s] = 1;
+    l1->w_gate[s * FM_D + FM_T0 + s + 1] = -1;
+    l1->w_up[s * FM_D + FM_ONE] = 10 * (s + 1);
+    l1->w_down[FM_OUT * 4 + s] = 1;
+  }
+  m->p_out[1 * FM_D + FM_OUT] = 2;
+  m->p_out[1 * FM_D + FM_M] = 2;
+  m->p_out[2 * FM_D + FM_ONE] = -1;
+  model_routing *rt = model_routing_new(m, 1);
+  rt->holds = true;
+  snprintf(rt->routers[0].name, sizeof rt->routers[0].name, "v");
+  rt->routers[0].layer = 0;
+  rt->routers[0].n_experts = 4;
+  rt->routers[0].w[FM_V] = rw;
+  for (int j = 0; j < 13; j++) l0->ffn_family[j] = 0;
+  for (int s = 0; s < 4; s++) {
+    l1->ffn_route[2 * s] = 0;
+    l1->ffn_route[2 * s + 1] = s;
+  }
+  return m;
+}
+
+static void test_families(void) {
+  const int want[5] = {11, 21, 131, 41, 1};
+  char err[256] = "";
+  for (int half = 0; half < 2; half++) {
+    model *m = family_model(half);
+    int a[5], b[5];
+    bool ra, rb;
+    int64_t ua, ub;
+    bool valid = model_validate(m, err, sizeof err);
+    routed_tokens(m, false, a, &ra, &ua);
+    routed_tokens(m, true, b, &rb, &ub);
+    tap_ok(valid && ra && !memcmp(a, b, sizeof a) && !memcmp(a, want, sizeof a),
+           "a family in closed form%s: the dense tokens (%d %d %d %d %d) %s",
+           half ? " or unit by unit (fractional router terms)" : "", a[0], a[1],
+           a[2], a[3], a[4], err);
+    /* dense: 5 x 18 units; routed: the shared unit and one expert's, with
+     * the family's rows (closed form) or its units (half: v odd) */
+    tap_ok(ub == 90 && ua < ub, "routed evaluates less (%lld) than dense (%lld)",
+           (long long)ua, (long long)ub);
+    model_free(m);
+  }
+  model *m = family_model(false);
+  char path[64];
+  snprintf(path, sizeof path, "test-exec-family-%d.safetensors", (int)getpid());
+  model *back = model_save(m, path, err, sizeof err) ? model_load(path, err, sizeof err) : NULL;
+  remove(path);
+  bool same = back != NULL;
+  for (int j = 0; same && j < 14; j++)
+    same = back->layers[0].ffn_family[j] == m->layers[0].ffn_family[j];
+  tap_ok(same, "save then load keeps the families %s", err);
+  m->layers[1].ffn_family[0] = 0;
+  tap_ok(!model_validate(m, err, sizeof err), "a family unit away from its "
+         "router's layer is invalid: %s", err);
+  /* a unit recorded in the family whose row is not the router's runs as
+   * an ordinary unit: the tokens stay right */
+  m->layers[1].ffn_family[0] = -1;
+  m->layers[0].w_gate[0 * FM_D + FM_OUT] = 1;   /* OUT is 0 there */
+  int a[5], b[5];
+  bool ra, rb;
+  int64_t ua, ub;
+  routed_tokens(m, false, a, &ra, &ua);
+  routed_tokens(m, true, b, &rb, &ub);
+  tap_ok(ra && !memcmp(a, b, sizeof a) && !memcmp(a, want, sizeof a) &&
+         ua == 5 * 14 + 4, "a unit that is not what its family says "
+         "leaves its layer's family to run unit by unit (%lld units): %d %d",
+         (long long)ua, a[2], b[2]);
+  model_free(back);
+  model_free(m);
+}
+
 /* ---- offset caches ---------------------------------------------------------
  *
  * Two heads read the token one back and two back with the ring features
@@ -1179,6 +1286,7 @@ int main(void) {
   test_address();
   test_bounds();
   test_routing();
+  test_families();
   test_observer();
   test_dense_agreement();
   test_argmax();

@@ -190,6 +190,8 @@ class Layer:
         self.down = Sparse(down)
         self.routed = False
         self.routers_here = []
+        # layers.{l}.ffn.family (docs/model-format.md, Families) is left
+        # aside: a family's units are evaluated as any other shared unit
         route = t.get("layers.%d.ffn.route" % l)
         if route is not None:
             # routing: each unit's (router, expert), router -1 shared; the

@@ -113,6 +113,10 @@ typedef struct {
                          a unit whose output is read by nothing that runs
                          unless router selects an expert in [first, last]
                          (a dead value elsewhere), router -1 if none */
+  int32_t *ffn_family; /* n_ffn, with ffn_route: router r when unit j is
+                         relu(v_r + c) * 1, a function of router r's value
+                         v_r alone (docs/model-format.md, "Families"), -1
+                         otherwise */
 } model_layer;
 
 /* Routing: a mixture of experts whose router is the program counter

@@ -12,7 +12,10 @@
  *  - routing (engine.h model_routing): when the model's proof holds, the
  *    FFN evaluates only the shared units and the selected experts' units;
  *    the others are proven to give h = 0 exactly, which h holds for them,
- *    and the down product runs over h as in the dense pass;
+ *    and the down product runs over h as in the dense pass; a family of
+ *    units that are functions of a router's value (thermometers, per-step
+ *    tables) is evaluated in closed form, per row, exactly (see fam_run);
+ *    and only the slots a push wrote are zeroed for the next;
  *  - the output argmax is found per vocabulary range by branch and bound
  *    on the quadratic logit (see argmax below) instead of a scan over
  *    every token; tests/test-exec.c compares it with the full scan;
@@ -82,7 +85,25 @@ typedef struct {
   int *own_start[2][ROUTE_MAX];
   int *own_units[2][ROUTE_MAX];
   csc down_by_unit;
+  /* families (model_layer.ffn_family) evaluated in closed form: each
+   * router's rows, and its units, for when it cannot be (see fam_run) */
+  int n_frows[ROUTE_MAX];
+  struct fam_row *frows[ROUTE_MAX];
+  unsigned char *isfam;   /* per unit: evaluated with its family */
+  int n_funits[ROUTE_MAX];
+  int *funits[ROUTE_MAX];
 } layer_exec;
+
+/* One row (slot) that family units of one router write, and no unit
+ * before them: the units' thresholds tau = -c in increasing order (unit
+ * active, h = v - tau, when v > tau), and prefix sums of W and W c over
+ * them, so that the row receives v A[t] + B[t], t the number of active
+ * units. */
+typedef struct fam_row {
+  int slot, nu;
+  bool solo;        /* no other unit writes the row: added to x directly */
+  double *tau, *A, *B;
+} fam_row;
 
 /* The lists' variants: units whose values are dead unless an expert runs
  * (model_layer.ffn_live) go with the experts (LISTS_LIVE), or, when an
@@ -104,6 +125,11 @@ struct exec {
   int *ulist, *touched;
   unsigned char *mark;
   double *acc;      /* the scatter's row sums, +0 between uses */
+  /* routed: the slots a push may have made non-zero, zeroed by the next
+   * embedding instead of all d: those the embedding and the attention
+   * write (perm), and those the FFNs wrote (dirty, with repeats) */
+  int *perm, nperm, *dirty, ndirty;
+  bool full_clear;  /* the next clear zeroes every slot */
   int64_t pos;
   bool embed_trusted;   /* the embedding's bounds are finite (bounds.c) */
   bool any_trusted;     /* some layer skips its checks: the final one runs */
@@ -112,6 +138,9 @@ struct exec {
   const char *route_why;
   csc routers[ROUTE_MAX];
   int64_t sel[ROUTE_MAX]; /* this position's expert per router, -1 none */
+  double rv[ROUTE_MAX];   /* its value */
+  bool rexact[ROUTE_MAX]; /* its families may be evaluated in closed form */
+  double fam_vmax[ROUTE_MAX], fam_cmax[ROUTE_MAX]; /* see fam_build */
   int64_t units_eval;
   bool failed;
   exec_observer obs;
@@ -120,6 +149,7 @@ struct exec {
 };
 
 static void trust_build(exec *e);
+static void resid_rows_build(exec *e);
 
 /* ---- sparse matrices ---------------------------------------------------- */
 
@@ -431,11 +461,161 @@ static void layer_build(exec *e, layer_exec *le, const model_layer *ml) {
   if (n > e->max_ffn) e->max_ffn = n;
 }
 
+/* ---- families ---------------------------------------------------------
+ *
+ * A family unit of router r (model_layer.ffn_family) is relu(v + c) * 1,
+ * v router r's value, read at this layer: its gate row is the router's
+ * row but for the constant slot, and its up row that slot alone.  When
+ * every term of v is an integer and the sums stay below 2^52, the dense
+ * pass computes every gate v + c exactly, and every product and partial
+ * sum of a row of W_down over the family's units exactly (integers), so
+ * the row receives exactly sum_j W_j max(v + c_j, 0) = v A + B, with A and
+ * B the sums of W and W c over the active units: a prefix of the units by
+ * threshold -c.  The rows are summed in the dense order as long as the
+ * family's units come before any other unit writing them; then the other
+ * units add to that exact partial sum, as in the dense pass.  What the
+ * weights must show is checked here; the rest (integral terms, magnitude)
+ * at each position by read_routers, or the units run one by one. */
+
+#define FAM_MAX 0x1p52
+
+static bool integral(double w) { return w == floor(w) && fabs(w) <= FAM_MAX; }
+
+typedef struct {
+  double tau, w;
+} fam_term;
+
+static int fam_term_cmp(const void *a, const void *b) {
+  double x = ((const fam_term *)a)->tau, y = ((const fam_term *)b)->tau;
+  return x < y ? -1 : x > y;
+}
+
+static int fam_row_cmp(const void *a, const void *b) {
+  double x = ((const fam_row *)a)->tau[0], y = ((const fam_row *)b)->tau[0];
+  return x < y ? -1 : x > y;
+}
+
+static void fam_free(layer_exec *le) {
+  for (int r = 0; r < ROUTE_MAX; r++) {
+    for (int q = 0; q < le->n_frows[r]; q++) {
+      free(le->frows[r][q].tau);
+      free(le->frows[r][q].A);
+      free(le->frows[r][q].B);
+    }
+    free(le->frows[r]);
+    free(le->funits[r]);
+    le->frows[r] = NULL;
+    le->funits[r] = NULL;
+    le->n_frows[r] = le->n_funits[r] = 0;
+  }
+}
+
+/* The constant slot every family unit's up row reads with weight 1, and
+ * the units' constants c; -1 when the weights do not show a family. */
+static int fam_shape(const exec *e, const model_layer *ml, int l, double *c) {
+  const model *m = e->m;
+  int d = m->d_model, n = ml->n_ffn, one = -1;
+  for (int j = 0; j < n; j++) {
+    int r = ml->ffn_family[j];
+    if (r < 0) continue;
+    const double *w = m->routing->routers[r].w, *g = ml->w_gate + (size_t)j * d;
+    double k = 0;
+    int o = single(ml->w_up + (size_t)j * d, d, &k);
+    if (o < 0 || k != 1.0 || (one >= 0 && o != one)) return -1;
+    one = o;
+    for (int i = 0; i < d; i++)
+      if (i != o && (g[i] != w[i] || !integral(w[i]))) return -1;
+    c[j] = g[o] - w[o];
+    if (!integral(g[o]) || !integral(w[o]) || !integral(c[j])) return -1;
+    for (int i = 0; i < d; i++)
+      if (!integral(ml->w_down[(size_t)i * n + j])) return -1;
+  }
+  if (one < 0 || !pure_slot(m, l, one, -1)) return -1;
+  for (int h = 0; h < ml->n_heads; h++)
+    for (int k = 0; k < ml->heads[h].dv; k++)
+      if (ml->heads[h].wo[(size_t)one * ml->heads[h].dv + k] != 0.0) return -1;
+  return one;
+}
+
+/* Row i of the family's rows, if the family's units come first in it and
+ * all belong to one router (false otherwise). */
+static bool fam_row_build(exec *e, layer_exec *le, const model_layer *ml,
+                          int i, const double *c, fam_term *tm) {
+  int n = ml->n_ffn, r = -1, nu = 0;
+  const double *row = ml->w_down + (size_t)i * n;
+  bool other = false;
+  double wabs = 0, cmax = 0;
+  for (int j = 0; j < n; j++) {
+    if (row[j] == 0.0) continue;
+    int f = ml->ffn_family[j];
+    if (f < 0) {
+      other = true;
+      continue;
+    }
+    if (other || (r >= 0 && f != r)) return false;   /* not first */
+    r = f;
+    fam_term t = {-c[j], row[j]};
+    tm[nu++] = t;
+    wabs += fabs(row[j]);
+    cmax = fmax(cmax, fabs(c[j]));
+  }
+  if (!nu) return true;
+  /* |v| + cmax <= vmax + cmax keeps every sum of the row below 2^52 */
+  double vmax = floor(FAM_MAX / wabs) - cmax;
+  if (!(vmax >= 1)) return false;
+  if (vmax < e->fam_vmax[r]) e->fam_vmax[r] = vmax;
+  if (cmax > e->fam_cmax[r]) e->fam_cmax[r] = cmax;
+  qsort(tm, (size_t)nu, sizeof *tm, fam_term_cmp);
+  fam_row fr = {i, nu, !other, xmalloc((size_t)nu * sizeof(double)),
+                xmalloc(((size_t)nu + 1) * sizeof(double)),
+                xmalloc(((size_t)nu + 1) * sizeof(double))};
+  fr.A[0] = fr.B[0] = 0;
+  for (int k = 0; k < nu; k++) {
+    fr.tau[k] = tm[k].tau;
+    fr.A[k + 1] = fr.A[k] + tm[k].w;
+    fr.B[k + 1] = fr.B[k] - tm[k].w * tm[k].tau;
+  }
+  le->frows[r] = xrealloc(le->frows[r], ((size_t)le->n_frows[r] + 1) * sizeof(fam_row));
+  le->frows[r][le->n_frows[r]++] = fr;
+  return true;
+}
+
+/* The layer's families, or none (their units then run one by one). */
+static void fam_build(exec *e, layer_exec *le, const model_layer *ml, int l) {
+  int n = ml->n_ffn, d = e->m->d_model;
+  bool any = false;
+  for (int j = 0; ml->ffn_family && j < n; j++) any |= ml->ffn_family[j] >= 0;
+  if (!any) return;
+  double *c = xcalloc((size_t)n + 1, sizeof *c);
+  fam_term *tm = xmalloc(((size_t)n + 1) * sizeof *tm);
+  bool ok = fam_shape(e, ml, l, c) >= 0;
+  for (int i = 0; ok && i < d; i++) ok = fam_row_build(e, le, ml, i, c, tm);
+  free(c);
+  free(tm);
+  if (!ok) {
+    fam_free(le);
+    return;
+  }
+  le->isfam = xcalloc((size_t)n + 1, 1);
+  for (int r = 0; r < ROUTE_MAX; r++) {
+    if (le->n_frows[r])
+      qsort(le->frows[r], (size_t)le->n_frows[r], sizeof(fam_row), fam_row_cmp);
+    le->funits[r] = xmalloc(((size_t)n + 1) * sizeof(int));
+  }
+  for (int j = 0; j < n; j++) {
+    int r = ml->ffn_family[j];
+    if (r < 0) continue;
+    le->isfam[j] = 1;
+    le->funits[r][le->n_funits[r]++] = j;
+  }
+}
+
 /* The experts [*a, *b] of router r unit j runs under in variant v: the
  * one that owns it, or (LISTS_LIVE) those outside which its value is
  * dead; false if none. */
-static bool unit_under(const model_layer *ml, int v, int j, int r, int *a,
-                       int *b) {
+static bool unit_under(const layer_exec *le, const model_layer *ml, int v,
+                       int j, int r, int *a, int *b) {
+  if (le->isfam && le->isfam[j]) return false;
   if (ml->ffn_route[2 * j] >= 0) {
     *a = *b = ml->ffn_route[2 * j + 1];
     return ml->ffn_route[2 * j] == r;
@@ -446,7 +626,9 @@ static bool unit_under(const model_layer *ml, int v, int j, int r, int *a,
   return v == LISTS_LIVE && lv[0] == r;
 }
 
-static bool unit_shared(const model_layer *ml, int v, int j) {
+static bool unit_shared(const layer_exec *le, const model_layer *ml, int v,
+                        int j) {
+  if (le->isfam && le->isfam[j]) return false;
   return ml->ffn_route[2 * j] < 0 && (v == LISTS_WHOLE || ml->ffn_live[3 * j] < 0);
 }
 
@@ -457,19 +639,19 @@ static void layer_lists(exec *e, layer_exec *le, const model_layer *ml, int v) {
   int n = ml->n_ffn, a, b;
   le->shared[v] = xmalloc(((size_t)n + 1) * sizeof *le->shared[v]);
   for (int j = 0; j < n; j++)
-    if (unit_shared(ml, v, j)) le->shared[v][le->n_shared[v]++] = j;
+    if (unit_shared(le, ml, v, j)) le->shared[v][le->n_shared[v]++] = j;
   for (int r = 0; r < rt->n_routers; r++) {
     int ne = rt->routers[r].n_experts;
     int *st = xcalloc((size_t)ne + 2, sizeof *st);
     for (int j = 0; j < n; j++)
-      if (unit_under(ml, v, j, r, &a, &b))
+      if (unit_under(le, ml, v, j, r, &a, &b))
         for (int s = a; s <= b; s++) st[s + 1]++;
     for (int s = 0; s < ne; s++) st[s + 1] += st[s];
     int *units = xmalloc(((size_t)st[ne] + 1) * sizeof *units);
     int *fill = xmalloc(((size_t)ne + 1) * sizeof *fill);
     memcpy(fill, st, ((size_t)ne + 1) * sizeof *fill);
     for (int j = 0; j < n; j++)
-      if (unit_under(ml, v, j, r, &a, &b))
+      if (unit_under(le, ml, v, j, r, &a, &b))
         for (int s = a; s <= b; s++) units[fill[s]++] = j;
     free(fill);
     le->own_start[v][r] = st;
@@ -481,6 +663,7 @@ static void layer_lists(exec *e, layer_exec *le, const model_layer *ml, int v) {
  * by unit. */
 static void layer_route_build(exec *e, layer_exec *le, const model_layer *ml) {
   int n = ml->n_ffn, d = e->m->d_model;
+  fam_build(e, le, ml, (int)(ml - e->m->layers));
   layer_lists(e, le, ml, LISTS_LIVE);
   layer_lists(e, le, ml, LISTS_WHOLE);
   /* W_down by unit: unit j's column as a row of (slot, weight) */
@@ -511,6 +694,8 @@ static void routing_build(exec *e) {
   }
   int d = m->d_model;
   for (int r = 0; r < rt->n_routers; r++) {
+    e->fam_vmax[r] = FAM_MAX;
+    e->fam_cmax[r] = 0;
     triplets t = {0};
     trip_add(&t, rt->routers[r].w, 1, d, 0);
     csc_build(&e->routers[r], &t, 1, d);
@@ -525,6 +710,7 @@ void exec_set_dense(exec *e, bool dense) {
   if (!e || !e->m->routing || !e->m->routing->holds || !e->layers) return;
   e->routed = !dense;
   e->route_why = dense ? "on request" : "routed";
+  e->full_clear = true;
   /* the routed FFN relies on h being 0 outside the units it evaluates */
   memset(e->h, 0, ((size_t)e->max_ffn + 1) * sizeof *e->h);
 }
@@ -601,6 +787,7 @@ exec *exec_new(const model *m, kv_kind kind) {
     }
     if (any) e->emb_rows[e->n_emb++] = i;
   }
+  resid_rows_build(e);
   return e;
 }
 
@@ -623,6 +810,8 @@ void exec_free(exec *e) {
     csc_free(&le->ffn_in);
     csc_free(&le->ffn_down);
     csc_free(&le->down_by_unit);
+    fam_free(le);
+    free(le->isfam);
     for (int v = 0; v < 2; v++) {
       free(le->shared[v]);
       for (int r = 0; r < ROUTE_MAX; r++) {
@@ -647,6 +836,8 @@ void exec_free(exec *e) {
   free(e->mark);
   free(e->acc);
   free(e->emb_rows);
+  free(e->perm);
+  free(e->dirty);
   free(e);
 }
 
@@ -722,6 +913,35 @@ static bool check_finite(exec *e, const double *v, int n, const char *what,
 
 /* ---- the forward pass ------------------------------------------------------ */
 
+/* The slots the embedding or an attention can write, and room for the
+ * FFNs' (a family's rows and a scatter's touched rows, per layer). */
+static void resid_rows_build(exec *e) {
+  int d = e->m->d_model;
+  unsigned char *in = xcalloc((size_t)d + 1, 1);
+  e->perm = xmalloc(((size_t)d + 1) * sizeof *e->perm);
+  for (int q = 0; q < e->n_emb; q++) in[e->emb_rows[q]] = 1;
+  for (int l = 0; l < e->m->n_layers; l++)
+    for (int k = 0; k < e->layers[l].wo.nused; k++) in[e->layers[l].wo.used[k]] = 1;
+  for (int i = 0; i < d; i++)
+    if (in[i]) e->perm[e->nperm++] = i;
+  free(in);
+  e->dirty = xmalloc((2 * (size_t)d * (size_t)e->m->n_layers + 1) * sizeof *e->dirty);
+  e->full_clear = true;
+}
+
+/* Zeroes the residual: every slot, or (routed) those the last push may
+ * have made non-zero. */
+static void resid_clear(exec *e) {
+  if (!e->routed || e->full_clear) {
+    memset(e->x, 0, (size_t)e->m->d_model * sizeof *e->x);
+    e->full_clear = !e->routed;
+  } else {
+    for (int q = 0; q < e->nperm; q++) e->x[e->perm[q]] = 0;
+    for (int q = 0; q < e->ndirty; q++) e->x[e->dirty[q]] = 0;
+  }
+  e->ndirty = 0;
+}
+
 /* x = E[token] + P_pos posfeat(p), each sum in feature order.  A slot
  * whose embedding weights are all zero gets +0, as the sum of zero terms
  * (starting from +0) is. */
@@ -731,7 +951,7 @@ static void embed(exec *e, int token) {
   double v = (double)model_token_value(m, token);
   double f[POS_NFEAT];
   model_pos_features(e->pos, f);
-  memset(e->x, 0, (size_t)m->d_model * sizeof *e->x);
+  resid_clear(e);
   for (int q = 0; q < e->n_emb; q++) {
     int i = e->emb_rows[q];
     const double *in = m->p_in + (size_t)i * nf;
@@ -852,13 +1072,24 @@ static bool read_routers(exec *e, int l) {
   const model_routing *rt = e->m->routing;
   for (int r = 0; r < rt->n_routers; r++) {
     if (rt->routers[r].layer != l) continue;
-    double v = 0;
+    double v = 0, mag = 0;
+    bool integ = true;
     const csc *w = &e->routers[r];
-    for (int k = w->start[0]; k < w->start[1]; k++) v += w->w[k] * e->x[w->row[k]];
+    for (int k = w->start[0]; k < w->start[1]; k++) {
+      double x = e->x[w->row[k]], t = w->w[k] * x;
+      v += t;
+      mag += fabs(t);
+      integ = integ && x == floor(x);
+    }
     if (!isfinite(v) || v != floor(v))
       return fail(e, "router %s reads %.17g, not an integer, at position %"
                   PRId64, rt->routers[r].name, v, e->pos);
     e->sel[r] = v >= 0 && v < rt->routers[r].n_experts ? (int64_t)v : -1;
+    /* integral terms (the weights are, see fam_shape), every partial sum
+     * of a family unit's gate below 2^52: each gate is v + c exactly */
+    e->rv[r] = v;
+    e->rexact[r] = integ && mag + e->fam_cmax[r] <= FAM_MAX / 2 &&
+                   fabs(v) <= e->fam_vmax[r];
   }
   return true;
 }
@@ -896,6 +1127,51 @@ static bool unit_scatter(exec *e, const layer_exec *le, int j, int l, int *nt) {
       e->touched[(*nt)++] = i;
     }
     e->acc[i] += dn->w[k] * h;
+  }
+  return true;
+}
+
+/* The layer's families: in closed form where read_routers found the
+ * router's terms integral and small, unit by unit otherwise; before every
+ * other unit (they come first in the rows they write, fam_row_build). */
+static bool fam_run(exec *e, const layer_exec *le, int l, int *nt) {
+  for (int r = 0; r < ROUTE_MAX; r++) {
+    if (!le->n_funits[r]) continue;
+    if (!e->rexact[r]) {
+      e->units_eval += le->n_funits[r];
+      for (int q = 0; q < le->n_funits[r]; q++)
+        if (!unit_scatter(e, le, le->funits[r][q], l, nt)) return false;
+      continue;
+    }
+    double v = e->rv[r];
+    const fam_row *fr = le->frows[r];
+    int q = 0;
+    for (; q < le->n_frows[r] && v > fr[q].tau[0]; q++) {
+      const fam_row *w = &fr[q];
+      int t = w->nu;
+      if (!(v > w->tau[t - 1])) {
+        int lo = 1, hi = t - 1;   /* tau[lo - 1] < v <= tau[hi] */
+        while (lo < hi) {
+          int mid = (lo + hi) / 2;
+          if (v > w->tau[mid]) lo = mid + 1;
+          else hi = mid;
+        }
+        t = lo;
+      }
+      int i = w->slot;
+      double val = v * w->A[t] + w->B[t];
+      if (w->solo) {
+        e->x[i] += val;
+        e->dirty[e->ndirty++] = i;
+        continue;
+      }
+      if (!e->mark[i]) {
+        e->mark[i] = 1;
+        e->touched[(*nt)++] = i;
+      }
+      e->acc[i] += val;
+    }
+    e->units_eval += q;
   }
   return true;
 }
@@ -940,7 +1216,7 @@ static bool run_ffn_routed(exec *e, int l, layer_exec *le) {
   const int *S = le->shared[v], *E = e->ulist;
   int nS = le->n_shared[v], nE = expert_units(e, le, v), a = 0, b = 0, nt = 0;
   e->units_eval += nS + nE;
-  bool ok = true;
+  bool ok = fam_run(e, le, l, &nt);
   while (ok && (a < nS || b < nE)) {
     int j = b >= nE || (a < nS && S[a] < E[b]) ? S[a++] : E[b++];
     ok = unit_scatter(e, le, j, l, &nt);
@@ -955,6 +1231,8 @@ static bool run_ffn_routed(exec *e, int l, layer_exec *le) {
     e->acc[i] = 0.0;
     e->mark[i] = 0;
   }
+  memcpy(e->dirty + e->ndirty, e->touched, (size_t)nt * sizeof *e->touched);
+  e->ndirty += nt;
   if (ok && bad >= 0)
     return fail(e, "layer %d: after the FFN, residual slot %d is not finite (%g) "
                 "at position %" PRId64, l, bad, e->x[bad], e->pos);
@@ -1007,7 +1285,13 @@ static bool run_layer(exec *e, int l) {
 static bool final_check(exec *e) {
   int d = e->m->d_model;
   double s = 0;
-  for (int i = 0; i < d; i++) s += e->x[i];
+  if (e->routed && !e->full_clear) {
+    /* the other slots are +0 (resid_clear) */
+    for (int q = 0; q < e->nperm; q++) s += e->x[e->perm[q]];
+    for (int q = 0; q < e->ndirty; q++) s += e->x[e->dirty[q]];
+  } else {
+    for (int i = 0; i < d; i++) s += e->x[i];
+  }
   if (isfinite(s)) return true;
   int bad = 0;
   while (bad < d - 1 && isfinite(e->x[bad])) bad++;

@@ -65,6 +65,7 @@ static void layer_clear(model_layer *l) {
   free(l->w_down);
   free(l->ffn_route);
   free(l->ffn_live);
+  free(l->ffn_family);
   memset(l, 0, sizeof *l);
 }
 
@@ -128,7 +129,10 @@ model_routing *model_routing_new(model *m, int n_routers) {
     ly->ffn_route = xmalloc(2 * (size_t)ly->n_ffn * sizeof *ly->ffn_route + 1);
     free(ly->ffn_live);
     ly->ffn_live = xmalloc(3 * (size_t)ly->n_ffn * sizeof *ly->ffn_live + 1);
+    free(ly->ffn_family);
+    ly->ffn_family = xmalloc((size_t)ly->n_ffn * sizeof *ly->ffn_family + 1);
     for (int j = 0; j < ly->n_ffn; j++) {
+      ly->ffn_family[j] = -1;
       ly->ffn_route[2 * j] = -1;
       ly->ffn_route[2 * j + 1] = 0;
       ly->ffn_live[3 * j] = -1;
@@ -293,6 +297,13 @@ static bool routing_ok(const model *m, char *err, size_t errlen) {
           ly->ffn_route[2 * j] != -1)
         return fail(err, errlen, "layer %d unit %d: bad liveness (%d, %d, %d)",
                     l, j, r, a, b);
+    }
+    for (int j = 0; ly->ffn_family && j < ly->n_ffn; j++) {
+      int r = ly->ffn_family[j];
+      if (r == -1) continue;
+      if (r < 0 || r >= rt->n_routers || l != rt->routers[r].layer ||
+          ly->ffn_route[2 * j] != -1)
+        return fail(err, errlen, "layer %d unit %d: bad family %d", l, j, r);
     }
   }
   return true;

@@ -593,6 +593,14 @@ static void collect_tensors(const model *m, tensor_list *ts, int32_t *role,
                        3 * (int64_t)ly->n_ffn};
       snprintf(lv.name, sizeof lv.name, "layers.%d.ffn.live", l);
       VEC_PUSH(*ts, lv);
+      bool fam = false;
+      for (int j = 0; ly->ffn_family && j < ly->n_ffn; j++) fam |= ly->ffn_family[j] >= 0;
+      if (fam) {
+        out_tensor fa = {{0}, DT_I32, {ly->n_ffn}, 1, NULL, ly->ffn_family,
+                         (int64_t)ly->n_ffn};
+        snprintf(fa.name, sizeof fa.name, "layers.%d.ffn.family", l);
+        VEC_PUSH(*ts, fa);
+      }
     }
   }
   for (int r = 0; m->routing && r < m->routing->n_routers; r++) {
@@ -994,6 +1002,14 @@ static bool load_routing(loader *L, arena *a, const jval *meta, model *m) {
     if (!p) return false;
     for (int64_t i = 0; i < 2 * (int64_t)ly->n_ffn; i++)
       ly->ffn_route[i] = (int32_t)(uint32_t)get_le(p + 4 * i, 4);
+    /* optional (files written before it have none: no families) */
+    snprintf(nm, sizeof nm, "layers.%d.ffn.family", l);
+    if (has_tensor(L, nm)) {
+      p = tensor(L, nm, DT_I32, 1, ly->n_ffn, 0);
+      if (!p) return false;
+      for (int64_t i = 0; i < (int64_t)ly->n_ffn; i++)
+        ly->ffn_family[i] = (int32_t)(uint32_t)get_le(p + 4 * i, 4);
+    }
     /* optional (files written before it have none: no liveness) */
     snprintf(nm, sizeof nm, "layers.%d.ffn.live", l);
     if (!has_tensor(L, nm)) continue;
