@@ -618,8 +618,8 @@ static void cmd_slots(shell *sh, const char *args) {
     if (!svg_args(sh, args, ":slots NAME [--all | --svg FILE]", &name, &path)) return;
     const mprog *p = program_of(sh, name);
     if (p && path && slots_svg(sh, p, name, path))
-      shell_printf(sh, "wrote %s: the slots of %s, %d wide, across %d layers\n", path,
-                   name, p->pl.d_model, p->pl.n_layers);
+      shell_printf(sh, "wrote %s: the slots of %s, %d wide, across %d layer%s\n", path,
+                   name, p->pl.d_model, p->pl.n_layers, p->pl.n_layers == 1 ? "" : "s");
     free(name);
     free(path);
     return;
@@ -765,8 +765,8 @@ void cmd_weights(shell *sh, const char *args) {
     if (svg_args(sh, args, ":weights NAME --svg FILE", &name, &path) && path) {
       const mprog *p = program_of(sh, name);
       if (p && weights_svg(sh, p, name, path))
-        shell_printf(sh, "wrote %s: the matrices of %s, %d layers, d_model %d\n", path,
-                     name, p->pl.n_layers, p->pl.d_model);
+        shell_printf(sh, "wrote %s: the matrices of %s, %d layer%s, d_model %d\n", path,
+                     name, p->pl.n_layers, p->pl.n_layers == 1 ? "" : "s", p->pl.d_model);
     }
     free(name);
     free(path);

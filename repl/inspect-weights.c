@@ -825,8 +825,8 @@ bool slots_svg(shell *sh, const mprog *p, const char *name, const char *path) {
   strbuf b;
   sb_init(&b);
   char title[160];
-  snprintf(title, sizeof title, "tvl slots of %s: d_model %d, %d layers", name, d,
-           pl->n_layers);
+  snprintf(title, sizeof title, "tvl slots of %s: d_model %d, %d layer%s", name, d,
+           pl->n_layers, pl->n_layers == 1 ? "" : "s");
   svg_begin(&b, w, h, title);
   sb_puts(&b, "<text x=\"4\" y=\"20\" font-size=\"14\" font-weight=\"bold\">");
   xml_text(&b, title);

@@ -24,7 +24,9 @@
 #include <unistd.h>
 
 #ifdef HAVE_LIBEDIT
+#include <dlfcn.h>
 #include <editline/readline.h>
+#include <histedit.h>
 #endif
 
 struct lineread {
@@ -107,6 +109,25 @@ static void drop_candidates(void) {
   ncandidates = 0;
 }
 
+/* Whether the last Tab completed its word whole (one candidate). */
+static bool completed_whole;
+
+/* libedit 3.1-20221030 (Debian 12's) rings the bell after every Tab, even
+ * one that completed its word; a shell's bell means "no match, or more
+ * than one", and ours should too.  This el_beep, which the dynamic linker
+ * binds libedit's own calls to (el_beep is public, histedit.h), swallows
+ * the one beep after a whole completion and passes every other to
+ * libedit's. */
+void el_beep(EditLine *el) {
+  static void (*real)(EditLine *);
+  if (completed_whole) {
+    completed_whole = false;
+    return;
+  }
+  if (!real) *(void **)&real = dlsym(RTLD_NEXT, "el_beep");
+  if (real && real != el_beep) real(el);
+}
+
 static char *next_candidate(const char *text, int state) {
   static int next;
   (void)text;
@@ -119,6 +140,7 @@ static char *next_candidate(const char *text, int state) {
 static char **complete_word(const char *text, int start, int end) {
   (void)end;
   rl_attempted_completion_over = 1;   /* no file names unless we say so */
+  completed_whole = false;
   drop_candidates();
   if (!completer) return NULL;
   bool files = false;
@@ -128,7 +150,9 @@ static char **complete_word(const char *text, int start, int end) {
   if (files) {
     for (int i = 0; i < out.n; i++) free(out.v[i]);
     VEC_FREE(out);
-    return rl_completion_matches(text, rl_filename_completion_function);
+    char **m = rl_completion_matches(text, rl_filename_completion_function);
+    completed_whole = m && m[0] && (!m[1] || !m[2]);
+    return m;
   }
   candidates = out.v;
   ncandidates = out.n;
@@ -136,6 +160,7 @@ static char **complete_word(const char *text, int start, int end) {
     drop_candidates();
     return NULL;
   }
+  completed_whole = ncandidates == 1;
   return rl_completion_matches(text, next_candidate);
 }
 

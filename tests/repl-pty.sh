@@ -300,6 +300,8 @@ if edit:
     s.expect(r"^tvl> $")
     s.send("(defi\t")
     check(s, "Tab completes (defi to (define", r"\(define $")
+    report("... and rings no bell (one candidate: nothing to warn of)",
+           "\a" not in s.out, repr(s.out))
     s.send("(sq n)\n  ; the square\n  (* n n))\n")
     check(s, "a definition over three lines", r"sq: [^\n]*\n(  [^\n]*\n)*tvl> $")
     s.send("(s\tq 5)\n")
@@ -316,7 +318,10 @@ if edit:
     s.send("\n")
     check(s, "the three-line definition comes back as one history entry",
           r"\(define \(sq n\) \(\* n n\)\)\r?\nsq: ")
-    s.send("\x04")
+    s.send("(de\t")
+    check(s, "Tab on an ambiguous word (de completes what the candidates "
+          "share and rings the bell", r"\a")
+    s.send("\x15\x04")
     s.wait()
 else:
     print("# built without libedit: no completion or history to check")

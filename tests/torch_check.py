@@ -13,7 +13,11 @@ seconds).
 3. A batch: 16 calls of one procedure (different argument tuples, run
    lengths, a runtime error, long values) exported by tvl, run as one
    batch, give the tokens of 16 runs of their own, and print what tvl -e
-   prints for each call; the command line prints them the same.
+   prints for each call; the command line prints them the same.  The
+   batch runs routed (the model records routing) and gives the tokens
+   of a dense run with fewer FFN units computed; --engine both says so.
+   The seed example's circuit, three calls as one batch, prints what
+   tvl prints.
 4. Command-line errors: a batch of different models, --device cuda
    without CUDA, a truncated file.
 
@@ -282,7 +286,20 @@ def batch():
         md = tvl_run_meta(f)
         programs.append(tvl_torch.tvl_run.Program(md, model.vocab))
         prompts.append(md["prompt"])
+    tap(model.routed, "the batch's model records routing whose proof holds, "
+        "and the runner routes it by default", model.meta.get("tvl.routing"))
+    model.reset_units()
     together = model.generate(prompts, 100000)
+    routed_units = model.units_evaluated()
+    model.set_engine("dense")
+    model.reset_units()
+    dense = model.generate(prompts, 100000)
+    dense_units = model.units_evaluated()
+    model.set_engine("routed")
+    tap(dense == together and routed_units < dense_units,
+        "routed, the batch decodes a dense run's tokens, computing %d FFN "
+        "units instead of %d" % (routed_units, dense_units),
+        "differ: %s" % [i for i, (a, b) in enumerate(zip(together, dense)) if a != b])
     alone = [model.generate([p], 100000)[0] for p in prompts]
     same = [a == b for a, b in zip(together, alone)]
     lengths = sorted(len(t) for t, _ in alone)
@@ -307,7 +324,48 @@ def batch():
         "tvl_torch.py FILE... runs them as one batch and prints each one's "
         "lines after its name",
         "status %d\n%s\n%s\nwant\n%s\n%s" % (st, out, err, exp_out, exp_err))
+    st, out, err = torch_main(files[:4] + ["--engine", "both"])
+    exp4 = "".join(os.path.basename(f) + ": " + l + "\n"
+                   for f, (o, _, _) in zip(files[:4], want[:4]) for l in o.splitlines())
+    tap(st == 0 and out == exp4
+        and re.search(r"routed and dense agree on \d+ tokens \(FFN units "
+                      r"evaluated: routed \d+, dense \d+\)\n$", err),
+        "--engine both runs a batch routed and dense and says they agree: %r"
+        % err.strip(), (st, out, exp4, err))
     return files
+
+
+SEED = """\
+(deftable lookup (A 2) (B 5) (C 9))
+(define (f x) (let* ((y (lookup x)) (z (+ y 1))) z))
+"""
+
+
+def circuits():
+    """The seed example compiles to a circuit; three exported calls run as
+    one batch and print what tvl prints."""
+    src = os.path.join(tmp, "seed.tvl")
+    with open(src, "w") as f:
+        f.write(SEED)
+    keys = ["A", "B", "C"]
+    files = [os.path.join(tmp, "seed-%s.safetensors" % k) for k in keys]
+    script = "".join(":export f %s '%s\n" % (f, k) for f, k in zip(files, keys))
+    run = subprocess.run([tvl, "-q", src, "-i"], input=script,
+                         capture_output=True, text=True)
+    if run.returncode != 0 or not all(os.path.exists(f) for f in files):
+        tap(False, "tvl exports three calls of the seed's circuit", run.stderr)
+        return
+    meta = tvl_run_meta(files[0])
+    want = ""
+    for f, k in zip(files, keys):
+        r = subprocess.run([tvl, src, "-e", "(f '%s)" % k], capture_output=True, text=True)
+        want += os.path.basename(f) + ": " + r.stdout
+    st, out, err = torch_main(files + ["--tokens"])
+    one = all(len(line.split(": ")[1].split(",")) == 1 for line in out.splitlines())
+    st2, out2, err2 = torch_main(files)
+    tap("circuit" in meta and one and st2 == 0 and out2 == want,
+        "the seed's circuit: three calls as one batch, one token each, print "
+        "what tvl prints: %r" % out2, (meta.get("circuit"), out, out2, want, err2))
 
 
 def tvl_run_meta(f):
@@ -341,6 +399,7 @@ if __name__ == "__main__":
     mkmodel_cases()
     examples()
     files = batch()
+    circuits()
     errors(files)
     print("1..%d" % len(results))
     for i, (ok, what, detail) in enumerate(results, 1):

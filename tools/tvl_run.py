@@ -20,6 +20,10 @@ with --tokens, the generated token ids are printed, one per line.
 position, as the 16-hex-digit bit patterns of its float64 slots (-0
 written as +0).
 
+Run by a python3 without numpy (a pyenv or venv one first in PATH), it
+runs itself with /usr/bin/python3 when that one has numpy (Debian's
+python3-numpy), and otherwise says what is missing.
+
 Nothing of the C executor is reused: no hull, no shared caches, no sparse
 matrices, no analytic argmax.  Its tokens are meant to equal the C
 executor's, bit for bit, so every sum runs in the order the format fixes:
@@ -32,9 +36,13 @@ import json
 import math
 import os
 import struct
+import subprocess
 import sys
 
-import numpy as np
+try:
+    import numpy as np
+except ImportError:     # main() runs Debian's python3 instead, or says so
+    np = None
 
 KEY_MAX_X = 2 ** 31
 KEY_MAX_Y = 2 ** 62
@@ -530,7 +538,44 @@ def decode(model, prompt, max_new, resid=None):
     return out
 
 
+DEBIAN = {"numpy": "python3-numpy", "torch": "python3-torch"}
+
+
+def python_with(modules, script, argv):
+    """When this python3 lacks a module the runner needs but Debian's
+    /usr/bin/python3, where python3-numpy and python3-torch install, is
+    another interpreter and has them (a pyenv or venv python3 first in
+    PATH is common), runs the script with it instead.  Otherwise returns
+    the message saying what is missing."""
+    missing = []
+    for m in modules:
+        try:
+            __import__(m)
+        except ImportError:
+            missing.append(m)
+    if not missing:
+        return None
+    alt = "/usr/bin/python3"
+    if not os.environ.get("TVL_PYTHON_SWITCHED") and os.access(alt, os.X_OK) \
+            and os.path.realpath(sys.executable) != os.path.realpath(alt) \
+            and subprocess.run([alt, "-c", "import " + ", ".join(modules)],
+                               stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL).returncode == 0:
+        os.environ["TVL_PYTHON_SWITCHED"] = "1"
+        sys.stdout.flush()
+        os.execv(alt, [alt, os.path.abspath(script)] + list(argv))
+    return "%s %s not installed for %s (Debian: %s)" % (
+        " and ".join(missing), "is" if len(missing) == 1 else "are",
+        sys.executable or "python3",
+        " ".join(DEBIAN.get(m, m) for m in missing))
+
+
 def main(argv=None):
+    missing = python_with(["numpy"], __file__,
+                          sys.argv[1:] if argv is None else argv)
+    if missing:
+        print("tvl_run.py: %s" % missing, file=sys.stderr)
+        return 1
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("model")
     ap.add_argument("--prompt", help="comma-separated token ids")

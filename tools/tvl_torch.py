@@ -2,8 +2,8 @@
 """tvl_torch.py - run tvl model files as a torch.nn.Module, in batches.
 
     tvl_torch.py MODEL [MODEL ...] [--prompt 1,2,3 ...] [--max-new N]
-                 [--device cpu|cuda|auto] [--tokens] [--no-result]
-                 [--residuals FILE]
+                 [--device cpu|cuda|auto] [--engine routed|dense|both]
+                 [--tokens] [--no-result] [--residuals FILE]
 
 Loads a tvl safetensors file (docs/model-format.md) into a float64
 torch.nn.Module made of standard layers (nn.Embedding token features,
@@ -23,6 +23,21 @@ leave the batch; each one's tokens are those of a run of its own.
 
 The default device is the CPU; --device cuda runs on a CUDA device, and
 --device auto on one when torch finds one.
+
+A model that records routing (tvl.routing, whose proof holds: a machine's
+FFN units owned by its steps) runs routed by default, as tvl_run.py and
+tvl do: per position, only the shared units and those of the steps the
+routers select are computed (for a batch, those some sequence selects;
+each sequence gets 0 from the units it does not run).  --engine dense
+computes every unit; --engine both runs the batch both ways and fails
+where their tokens differ, else says how many units each computed.
+An exported circuit (docs/circuits.md) is decoded as tvl_run.py decodes
+it: its one token is the value or the error.
+
+Run by a python3 without numpy or torch (a pyenv or venv one first in
+PATH), the runner runs itself with /usr/bin/python3 when that one has
+them (Debian's python3-numpy and python3-torch), and otherwise says what
+is missing.
 
 Exactness: the weights are applied in the order the format fixes (each
 row of a product summed over its non-zero weights in increasing column
@@ -139,6 +154,22 @@ if torch is not None:
             for c in range(1, k):
                 s = s + terms.select(2, c)
             return s
+
+        def forward_rows(self, x, keep):
+            """forward(x) for the rows where keep (a bool per output) is
+            true, zeros in the others, which cost nothing."""
+            if not self.exact:
+                return torch.where(keep, F.linear(x, self.weight), 0.0)
+            y = x.new_zeros(x.shape[0], self.out_features)
+            for i in range(self.nblocks):
+                rows = getattr(self, "b%d_rows" % i)
+                sel = keep.index_select(0, rows).nonzero().view(-1)
+                if not len(sel):
+                    continue
+                cols = getattr(self, "b%d_cols" % i).index_select(0, sel)
+                vals = getattr(self, "b%d_vals" % i).index_select(0, sel)
+                y[:, rows.index_select(0, sel)] = self._sums(self._terms(x, cols, vals))
+            return y
 
         def forward(self, x):
             if not self.exact:
@@ -270,38 +301,76 @@ if torch is not None:
 
     class ReGLU(nn.Module):
         """x -> w_down (relu(w_gate x) * (w_up x)); gate and up are one
-        OrderedLinear, as their rows are summed alike."""
+        OrderedLinear, as their rows are summed alike.
 
-        def __init__(self, gate, up, down):
+        Routed (route: each unit's (router, expert), router -1 for a
+        unit every position runs; docs/model-format.md, Routing): given
+        each sequence's selected expert per router, only the units that
+        some sequence of the batch runs are computed, and a unit a
+        sequence does not run gives 0 there (the compiler proved that
+        its gate is <= 0 there, so that the dense pass gives 0 too)."""
+
+        def __init__(self, gate, up, down, route=None):
             super().__init__()
             import numpy as np
             self.n = gate.shape[0]
             self.gate_up = OrderedLinear(np.concatenate([gate, up]))
             self.down = OrderedLinear(down)
+            self.evaluated = 0            # units computed, summed over sequences
+            self.routed = route is not None
+            if self.routed:
+                route = route.astype("int64")
+                self.register_buffer("shared", torch.from_numpy(route[:, 0] < 0))
+                self.register_buffer("owner_r", torch.from_numpy(np.maximum(route[:, 0], 0)))
+                self.register_buffer("owner_e", torch.from_numpy(route[:, 1]))
 
-        def forward(self, x):
-            gu = self.gate_up(x)
+        def forward(self, x, sel=None):
+            """sel: (B, routers) the selected experts (-1: none), or None
+            to run every unit."""
             n = self.n
-            return self.down(torch.relu(gu.narrow(1, 0, n)) * gu.narrow(1, n, n))
+            if sel is None or not self.routed:
+                self.evaluated += n * x.shape[0]
+                gu = self.gate_up(x)
+                return self.down(torch.relu(gu.narrow(1, 0, n)) * gu.narrow(1, n, n))
+            active = self.shared | (sel.index_select(1, self.owner_r) == self.owner_e)  # (B, n)
+            self.evaluated += int(active.sum())
+            anyrow = active.any(0)
+            gu = self.gate_up.forward_rows(x, torch.cat([anyrow, anyrow]))
+            h = torch.where(active, torch.relu(gu.narrow(1, 0, n)) * gu.narrow(1, n, n), 0.0)
+            return self.down(h)
 
     class Block(nn.Module):
         """One layer: x += attention(x); x += ffn(x).  A forward hook on
         a block sees the residual stream after it (hook_resid_post)."""
 
-        def __init__(self, descs, t, layer, d):
+        def __init__(self, descs, t, layer, d, routers=()):
             super().__init__()
             self.attn = HardMaxAttention(descs, t, layer, d) if descs else None
             g, u, w = (t["layers.%d.ffn.%s" % (layer, n)] for n in ("w_gate", "w_up", "w_down"))
             if g.shape != u.shape or w.shape != (d, g.shape[0]) or g.shape[1] != d:
                 raise ModelError("layer %d: FFN shapes do not agree" % layer)
-            self.ffn = ReGLU(g, u, w) if g.shape[0] else None
+            route = t.get("layers.%d.ffn.route" % layer)
+            if route is not None and route.shape != (g.shape[0], 2):
+                raise ModelError("layer %d: ffn.route's shape does not agree" % layer)
+            self.ffn = ReGLU(g, u, w, route) if g.shape[0] else None
             self.layer = layer
+            # the routers read on the residual entering this FFN:
+            # (index, experts, its row as a 1 x d OrderedLinear)
+            self.router_ids = [r for r, _, _ in routers]
+            self.router_experts = [e for _, e, _ in routers]
+            self.routers = nn.ModuleList(lin for _, _, lin in routers)
 
-        def forward(self, x, pos, cache, checks):
+        def forward(self, x, pos, cache, checks, sel=None):
             if self.attn is not None:
                 x = x + self.attn(x, pos, cache, checks)
+            if sel is not None:
+                for r, experts, lin in zip(self.router_ids, self.router_experts, self.routers):
+                    v = lin(x).select(1, 0)
+                    checks.append((8, self.layer, v != v.floor()))   # NaN, inf too
+                    ok = (v >= 0) & (v < experts)
+                    sel[:, r] = torch.where(ok, v, -1.0).to(torch.int64)
             if self.ffn is not None:
-                x = x + self.ffn(x)
+                x = x + self.ffn(x, sel)
             checks.append((5, self.layer, ~torch.isfinite(x).all(1)))
             return x
 
@@ -318,9 +387,10 @@ if torch is not None:
                   4: "scores could exceed 2^53",
                   5: "the residual is not finite",
                   6: "the embedding is not finite",
-                  7: "a logit is not finite"}
+                  7: "a logit is not finite",
+                  8: "a router is not an integer"}
 
-        def __init__(self, path):
+        def __init__(self, path, engine="routed"):
             super().__init__()
             meta, t = tvl_run.load(path)
             if meta.get("tvl.format") != "1":
@@ -369,9 +439,26 @@ if torch is not None:
             self.register_buffer("small_r3", 3 * self.role[small_t])
             self.register_buffer("small_v", self.value[small_t])
             self.register_buffer("small_v2", self.value2[small_t])
+            # routing (docs/model-format.md): the routers' rows, when
+            # the compiler's proof holds; each block reads its own
+            routing = json.loads(meta.get("tvl.routing", "null"))
+            self.routing_holds = bool(routing and routing.get("holds"))
+            self.n_routers = len(routing["routers"]) if self.routing_holds else 0
+            at = {}
+            for r in range(self.n_routers):
+                ro = routing["routers"][r]
+                w = t["routing.%d.w" % r]
+                if w.shape != (1, d):
+                    raise ModelError("routing.%d.w's shape does not agree" % r)
+                at.setdefault(int(ro["layer"]), []).append(
+                    (r, int(ro["experts"]), OrderedLinear(w)))
+            heads_by_layer = json.loads(meta["tvl.heads"])
+            if any(not 0 <= l < len(heads_by_layer) for l in at):
+                raise ModelError("a router's layer is not a layer of the model")
             self.blocks = nn.ModuleList(
-                Block(heads, t, l, d)
-                for l, heads in enumerate(json.loads(meta["tvl.heads"])))
+                Block(heads, t, l, d, at.get(l, ()))
+                for l, heads in enumerate(heads_by_layer))
+            self.set_engine(engine)
             if len(self.blocks) != int(meta.get("tvl.n_layers", len(self.blocks))):
                 raise ModelError("tvl.heads does not list tvl.n_layers layers")
             self.unembed = OrderedLinear(t["unembed.proj"])
@@ -379,6 +466,25 @@ if torch is not None:
             call = [r for r in self.vocab if r["role"] == "CALL"]
             self.call_range = (call[0]["first"], call[0]["first"] + call[0]["count"]) \
                 if call else (0, 0)
+
+        def set_engine(self, engine):
+            """"routed": per position, only the shared units and those of
+            the experts the routers select (when the model records
+            routing and its proof holds; otherwise dense), or "dense":
+            every unit."""
+            if engine not in ("routed", "dense"):
+                raise ModelError("the engine is routed or dense")
+            self.routed = engine == "routed" and self.routing_holds
+
+        def units_evaluated(self):
+            """FFN units computed so far, summed over positions and
+            sequences (reset_units() starts again)."""
+            return sum(b.ffn.evaluated for b in self.blocks if b.ffn is not None)
+
+        def reset_units(self):
+            for b in self.blocks:
+                if b.ffn is not None:
+                    b.ffn.evaluated = 0
 
         def new_caches(self, batch, capacity=256):
             dev = self.value.device
@@ -400,8 +506,12 @@ if torch is not None:
             checks = []
             x = self.embed(tokens, pos)
             checks.append((6, -1, ~torch.isfinite(x).all(1)))
+            sel = None
+            if self.routed:     # per sequence, per router: none selected yet
+                sel = torch.full((x.shape[0], self.n_routers), -1,
+                                 dtype=torch.int64, device=x.device)
             for block, cache in zip(self.blocks, caches):
-                x = block(x, pos, cache, checks)
+                x = block(x, pos, cache, checks, sel)
             return x, checks
 
         def logits(self, x):
@@ -516,11 +626,12 @@ if torch is not None:
         return out
 
 
-def load(path, device="cpu"):
-    """The model of a tvl safetensors file, as a module on `device`."""
+def load(path, device="cpu", engine="routed"):
+    """The model of a tvl safetensors file, as a module on `device`;
+    engine "routed" (the default) or "dense" (TvlTransformer.set_engine)."""
     if torch is None:
         raise ModelError("PyTorch is not installed (Debian: python3-torch)")
-    return TvlTransformer(path).to(device)
+    return TvlTransformer(path, engine).to(device)
 
 
 def pick_device(name):
@@ -566,6 +677,11 @@ def render(program, tokens, error, with_result, label):
 
 
 def main(argv=None):
+    missing = tvl_run.python_with(["numpy", "torch"], __file__,
+                                  sys.argv[1:] if argv is None else argv)
+    if missing:
+        print("tvl_torch.py: %s" % missing, file=sys.stderr)
+        return 1
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("models", nargs="+", metavar="MODEL")
     ap.add_argument("--prompt", action="append",
@@ -574,6 +690,11 @@ def main(argv=None):
                     help="tokens to generate at most (default 64, or "
                          "100000000 for an exported program)")
     ap.add_argument("--device", default="cpu", help="cpu (default), cuda or auto")
+    ap.add_argument("--engine", choices=("routed", "dense", "both"), default="routed",
+                    help="routed (the default: per position only the shared "
+                         "units and those of the selected steps, when the "
+                         "model's routing proof holds), dense (every unit), "
+                         "or both, failing where their tokens differ")
     ap.add_argument("--residuals", help="write each position's residual here "
                     "(one input only)")
     ap.add_argument("--tokens", action="store_true",
@@ -584,8 +705,6 @@ def main(argv=None):
     name = "tvl_torch.py"
     where = args.models[0]
     try:
-        if torch is None:
-            raise ModelError("PyTorch is not installed (Debian: python3-torch)")
         torch.set_num_threads(1)    # one position of small matrices: threads cost more
         if args.prompt and len(args.models) > 1:
             raise ModelError("--prompt takes one MODEL")
@@ -595,7 +714,8 @@ def main(argv=None):
                 raise ModelError("not the same model as %s (a batch runs one "
                                  "compiled program)" % args.models[0])
         where = args.models[0]
-        model = load(args.models[0], pick_device(args.device))
+        model = load(args.models[0], pick_device(args.device),
+                     "dense" if args.engine == "dense" else "routed")
         runs = []                     # (label, prompt, program)
         for m in args.models:
             where = m
@@ -628,6 +748,9 @@ def main(argv=None):
         results = model.generate([r[1] for r in runs], max_new, resid)
         if resid:
             resid_file.close()
+        if args.engine == "both":
+            compare_engines(model, [r[1] for r in runs], max_new, results,
+                            [r[0] for r in runs])
     except (ModelError, KeyError, ValueError, TypeError, IndexError,
             struct.error, OSError, RuntimeError) as e:
         print("%s: %s: %s" % (name, where, e), file=sys.stderr)
@@ -657,6 +780,26 @@ def main(argv=None):
                 sys.stderr.write(line + "\n")
         status = max(status, st)
     return status
+
+
+def compare_engines(model, prompts, max_new, routed, labels):
+    """Runs the batch again dense; raises ModelError at the first token
+    where an input's tokens differ, else says what each pass cost."""
+    units = model.units_evaluated()
+    model.reset_units()
+    model.set_engine("dense")
+    dense = model.generate(prompts, max_new)
+    for label, (ta, ea), (tb, eb) in zip(labels, routed, dense):
+        if ta != tb or (ea is None) != (eb is None):
+            k = next((i for i, (a, b) in enumerate(zip(ta, tb)) if a != b),
+                     min(len(ta), len(tb)))
+            raise ModelError("%s: routed and dense differ at generated token %d: "
+                             "%s, %s" % (label, k, ta[k:k + 1] or ea, tb[k:k + 1] or eb))
+    print("tvl_torch.py: routed and dense agree on %d tokens (FFN units "
+          "evaluated: routed %d, dense %d%s)"
+          % (sum(len(t) for t, _ in routed), units, model.units_evaluated(),
+             "" if model.routing_holds else "; the model records no routing "
+             "that holds, so both ran dense"), file=sys.stderr)
 
 
 def prompt_of(text):
