@@ -54,6 +54,7 @@ typedef struct {
   VEC(gform) guards;
   char ctx[256];
   int nctx;
+  int narms;            /* arms compiled so far: each one's id in ctx */
   VEC(struct memo { char *key; cv v; }) memo;
   VEC(struct lname { srcloc loc; int sym; }) lets;
   /* places that can fail, in the order the evaluator reaches them: d = 0
@@ -79,31 +80,44 @@ static cv mk(gform f, double lo, double hi) {
 
 /* ---- names ----------------------------------------------------------- */
 
-/* The source text of the expression at loc: a balanced list on its line,
- * or one atom; "" when there is none. */
+/* The source text of the expression at loc: a balanced list, the lines
+ * of one that spans lines joined by a space (indentation and comments
+ * left out), or one atom; "" when there is none. */
 static void src_text(world *w, srcloc loc, char *buf, size_t n) {
   buf[0] = 0;
   size_t len;
   const char *line = loc.line > 0 ? src_line(&w->src, loc.file, loc.line, &len) : NULL;
-  if (!line || loc.col <= 0 || (size_t)loc.col > len) return;
-  const char *at = line + loc.col - 1, *end = line + len, *q = at;
-  if (*q == '(') {
-    int depth = 0;
-    do {
-      if (q >= end || *q == '\n') return;
-      depth += *q == '(' ? 1 : *q == ')' ? -1 : 0;
-      q++;
-    } while (depth > 0);
-  } else {
-    while (q < end && *q != ' ' && *q != ')' && *q != '\n') q++;
-  }
-  size_t k = (size_t)(q - at);
-  if (k + 1 > n) {
-    snprintf(buf, n, "%.*s...", (int)(n > 4 ? n - 4 : 0), at);
+  if (!line || loc.col <= 0 || (size_t)loc.col > len || n < 8) return;
+  const char *q = line + loc.col - 1, *end = line + len;
+  size_t k = 0;
+  if (*q != '(') {
+    while (q < end && *q != ' ' && *q != ')' && k + 1 < n) buf[k++] = *q++;
+    buf[k] = 0;
     return;
   }
-  memcpy(buf, at, k);
-  buf[k] = 0;
+  int depth = 0, at = loc.line;
+  bool str = false;
+  do {
+    if (q >= end || (*q == ';' && !str)) {    /* the next line, if any */
+      line = src_line(&w->src, loc.file, ++at, &len);
+      if (!line) {
+        buf[0] = 0;
+        return;
+      }
+      q = line;
+      end = line + len;
+      while (q < end && (*q == ' ' || *q == '\t')) q++;
+      if (k && buf[k - 1] != ' ' && buf[k - 1] != '(' && q < end && *q != ')' && k + 1 < n)
+        buf[k++] = ' ';
+      continue;
+    }
+    if (*q == '"' && (q == line || q[-1] != '\\')) str = !str;
+    if (!str) depth += *q == '(' ? 1 : *q == ')' ? -1 : 0;
+    if (k + 1 < n) buf[k++] = *q;
+    q++;
+  } while (depth > 0);
+  if (k + 1 >= n) snprintf(buf + n - 4, 4, "...");
+  else buf[k] = 0;
 }
 
 static void collect_lets(cb *b, const ast *a) {
@@ -508,10 +522,9 @@ static cv prim(cb *b, const ir_expr *e) {
 /* An arm compiled under the condition g (0 or 1): its failures count
  * only when g is 1. */
 static cv arm(cb *b, const ir_expr *e, gform g) {
-  static int ids;
   int save = b->nctx;
   VEC_PUSH(b->guards, g);
-  b->nctx += snprintf(b->ctx + b->nctx, sizeof b->ctx - (size_t)b->nctx, "/%d", ++ids);
+  b->nctx += snprintf(b->ctx + b->nctx, sizeof b->ctx - (size_t)b->nctx, "/%d", ++b->narms);
   if (b->nctx >= (int)sizeof b->ctx - 1) cfail(b, "branches nested too deep");
   cv v = compile(b, e);
   b->guards.n--;

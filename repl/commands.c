@@ -45,8 +45,8 @@ static const shell_command commands[] = {
   {"margins", "NAME [ARG ...] | (EXPR) [> FILE]", "how far a run of the model is from miscomputing: score gaps and FFN slack", cmd_margins},
   {"export", "NAME FILE [ARG ...] | (EXPR) FILE", "save a model, its prompt and its decoding tables as safetensors", cmd_export},
   {"explain", "NAME", "a source map: per step of a procedure, the heads that read for it and the slot of its value", cmd_explain},
-  {"ablate", "COMPONENT EXPR [> FILE]", "run EXPR with a head, an FFN unit or a slot zeroed, and compare", cmd_ablate},
-  {"patch", "COMPONENT EXPR1 EXPR2 [> FILE]", "run EXPR2 with a head's or a slot's activations from EXPR1's run, and compare", cmd_patch},
+  {"ablate", "COMPONENT [--at POSITIONS] EXPR [> FILE]", "run EXPR with a head, an FFN unit or a slot zeroed, and compare", cmd_ablate},
+  {"patch", "COMPONENT [--at POSITIONS] EXPR1 EXPR2 [> FILE]", "run EXPR2 with a head's, a unit's or a slot's activations from EXPR1's run, and compare", cmd_patch},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 

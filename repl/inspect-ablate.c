@@ -1,17 +1,17 @@
 /* inspect-ablate.c - :ablate and :patch, interventions on a run as
  * researchers make them on trained models.
  *
- * :ablate COMPONENT EXPR runs EXPR as it is and again with COMPONENT's
- * output zeroed at every position: a head (L2.H0: its output projection
- * is zeroed), an FFN unit (L5.U3: its down projection) or a slot (slot 16:
- * every write into it, from the embedding to the last layer), by zeroing
- * those weights of the model for the second run and putting them back.
- * :patch COMPONENT EXPR1 EXPR2 runs EXPR2 with COMPONENT's activations
- * taken from EXPR1's run at the same positions: a head's output (the
- * values it read) or a slot's value after every layer.  The executor's
- * observer receives the buffers the forward pass goes on with (exec.c
- * projects the heads' values after on_head and runs the next layer on the
- * residual on_layer saw), and :patch writes EXPR1's numbers there.
+ * :ablate COMPONENT [--at POSITIONS] EXPR runs EXPR as it is and again with
+ * COMPONENT's output zeroed, at every position or at the positions given:
+ * a head (L2.H0: the values it read, which its output projection takes
+ * next), an FFN unit (L5.U3: its activation relu(gate) * up, before the
+ * down projection) or a slot (slot 16: the residual's value there after
+ * the embedding and after every half-layer, so that nothing reads what
+ * was written into it).  :patch COMPONENT [--at POSITIONS] EXPR1 EXPR2
+ * runs EXPR2 with COMPONENT's activations taken from EXPR1's run at the
+ * same positions: the same three places, with EXPR1's numbers.  The
+ * executor's observer (exec_observer) is handed these buffers before the
+ * forward pass goes on with them, and writes here change the pass.
  *
  * Both compare the two runs: their outputs, and the first position where
  * the tokens differ, with what each head read there in each run.  EXPR
@@ -92,45 +92,6 @@ static void component_text(const mprog *p, const component *c, strbuf *b) {
   }
 }
 
-/* ---- zeroing weights, and putting them back -------------------------- */
-
-typedef struct {
-  VEC(struct saved { double *at, was; }) v;
-} wsave;
-
-static void zero(wsave *s, double *at) {
-  if (*at == 0.0) return;
-  struct saved x = {at, *at};
-  VEC_PUSH(s->v, x);
-  *at = 0.0;
-}
-
-static void restore(wsave *s) {
-  for (int i = s->v.n - 1; i >= 0; i--) *s->v.v[i].at = s->v.v[i].was;
-  VEC_FREE(s->v);
-}
-
-static void ablate_weights(model *m, const component *c, wsave *s) {
-  int d = m->d_model;
-  if (c->k == C_HEAD) {
-    model_head *h = &m->layers[c->layer].heads[c->index];
-    for (int i = 0; i < d * h->dv; i++) zero(s, &h->wo[i]);
-  } else if (c->k == C_UNIT) {
-    model_layer *L = &m->layers[c->layer];
-    for (int r = 0; r < d; r++) zero(s, &L->w_down[(size_t)r * L->n_ffn + c->index]);
-  } else {
-    int r = c->index;
-    for (int k = 0; k < 2 * m->n_ranges; k++) zero(s, &m->p_in[(size_t)r * 2 * m->n_ranges + k]);
-    for (int k = 0; k < POS_NFEAT; k++) zero(s, &m->p_pos[(size_t)r * POS_NFEAT + k]);
-    for (int l = 0; l < m->n_layers; l++) {
-      model_layer *L = &m->layers[l];
-      for (int h = 0; h < L->n_heads; h++)
-        for (int k = 0; k < L->heads[h].dv; k++) zero(s, &L->heads[h].wo[(size_t)r * L->heads[h].dv + k]);
-      for (int j = 0; j < L->n_ffn; j++) zero(s, &L->w_down[(size_t)r * L->n_ffn + j]);
-    }
-  }
-}
-
 /* ---- recording a run ---------------------------------------------------- */
 
 /* What each head did at one position. */
@@ -138,6 +99,19 @@ typedef struct {
   bool found;
   int64_t pos;
 } hread;
+
+/* The positions an intervention applies at: all, or a sorted list. */
+typedef struct {
+  bool all;
+  VEC(int64_t) v;
+} positions;
+
+static bool at_position(const positions *ps, int64_t pos) {
+  if (ps->all) return true;
+  for (int i = 0; i < ps->v.n && ps->v.v[i] <= pos; i++)
+    if (ps->v.v[i] == pos) return true;
+  return false;
+}
 
 typedef struct run {
   const mprog *p;
@@ -147,11 +121,15 @@ typedef struct run {
   int_vec tokens;                 /* pushed, prompt first */
   VEC(hread) reads;               /* per position, per head */
   VEC(double) vals;               /* per position, per head value */
-  VEC(double) slot;               /* per position, per layer: the slot */
-  /* the intervention: patch from this run (NULL: none) */
-  const struct run *from;
+  /* the component's activation: a unit's, per position; a slot's, per
+   * position and residual (the embedding, then after every half-layer) */
+  VEC(double) act;
+  /* the intervention (at NULL: none): zero the component, or take it
+   * from the run `from` */
   component c;
-  bool patch_head, patch_slot;
+  const positions *at;
+  bool zero;
+  const struct run *from;
 } run;
 
 static void run_free(run *r) {
@@ -161,7 +139,12 @@ static void run_free(run *r) {
   VEC_FREE(r->tokens);
   VEC_FREE(r->reads);
   VEC_FREE(r->vals);
-  VEC_FREE(r->slot);
+  VEC_FREE(r->act);
+}
+
+/* Activations recorded per position. */
+static int act_width(const run *r) {
+  return r->c.k == C_SLOT ? 2 * r->p->m->n_layers + 1 : r->c.k == C_UNIT ? 1 : 0;
 }
 
 static void grow(run *r, int64_t pos) {
@@ -170,7 +153,19 @@ static void grow(run *r, int64_t pos) {
     VEC_PUSH(r->reads, z);
   }
   while (r->vals.n < (pos + 1) * r->hl.nvals) VEC_PUSH(r->vals, 0.0);
-  while (r->slot.n < (pos + 1) * r->p->m->n_layers) VEC_PUSH(r->slot, 0.0);
+  while (r->act.n < (pos + 1) * act_width(r)) VEC_PUSH(r->act, 0.0);
+}
+
+/* The intervention on one activation *x, the k-th of position pos (the
+ * forward pass goes on with *x), then its record. */
+static void intervene_at(run *r, int64_t pos, int k, double *x) {
+  const run *f = r->from;
+  int w = act_width(r);
+  if (r->at && at_position(r->at, pos)) {
+    if (r->zero) *x = 0.0;
+    else if (f && (pos + 1) * w <= f->act.n) *x = f->act.v[pos * w + k];
+  }
+  r->act.v[pos * w + k] = *x;
 }
 
 static void on_start(void *ctx, const mprog *p, const int *prompt, int n) {
@@ -196,28 +191,36 @@ static void on_head(void *ctx, int64_t pos, int layer, int head, const double q[
   int k = r->hl.hoff[layer] + head, dv = r->p->m->layers[layer].heads[head].dv;
   r->reads.v[pos * r->hl.nheads + k] = (hread){kr->found, kr->pos};
   const run *f = r->from;
-  if (f && r->patch_head && r->c.layer == layer && r->c.index == head &&
-      pos < f->vals.n / (f->hl.nvals ? f->hl.nvals : 1))
-    /* the forward pass projects these values next (see the top) */
-    memcpy((double *)val, f->vals.v + pos * f->hl.nvals + r->hl.voff[k], (size_t)dv * sizeof(double));
-  memcpy(r->vals.v + pos * r->hl.nvals + r->hl.voff[k], val, (size_t)dv * sizeof(double));
+  /* the forward pass projects these values next (exec_observer); what
+   * the head read is recorded, zeroed or not, and what it passes on when
+   * patched */
+  double *out = (double *)val, *rec = r->vals.v + pos * r->hl.nvals + r->hl.voff[k];
+  bool here = r->at && r->c.k == C_HEAD && r->c.layer == layer && r->c.index == head &&
+              at_position(r->at, pos);
+  if (here && !r->zero && f && pos < f->vals.n / (f->hl.nvals ? f->hl.nvals : 1))
+    memcpy(out, f->vals.v + pos * f->hl.nvals + r->hl.voff[k], (size_t)dv * sizeof(double));
+  memcpy(rec, val, (size_t)dv * sizeof(double));
+  if (here && r->zero) memset(out, 0, (size_t)dv * sizeof(double));
 }
 
-static void on_layer(void *ctx, int64_t pos, int layer, const double *resid) {
+static void on_ffn(void *ctx, int64_t pos, int layer, double *h, int n) {
   run *r = ctx;
   grow(r, pos);
-  const run *f = r->from;
-  int nl = r->p->m->n_layers;
-  if (f && r->patch_slot && pos < f->slot.n / nl)
-    /* the next layer reads this residual (see the top) */
-    ((double *)resid)[r->c.index] = f->slot.v[pos * nl + layer];
-  if (r->c.k == C_SLOT) r->slot.v[pos * nl + layer] = resid[r->c.index];
+  if (r->c.k == C_UNIT && r->c.layer == layer && r->c.index < n)
+    intervene_at(r, pos, 0, &h[r->c.index]);
+}
+
+static void on_resid(void *ctx, int64_t pos, int half, double *resid) {
+  run *r = ctx;
+  grow(r, pos);
+  if (r->c.k == C_SLOT) intervene_at(r, pos, half + 1, &resid[r->c.index]);
 }
 
 typedef struct {
   shell *sh;
   isink *o;
   component c;
+  positions at;
   bool patch, parsed;
   const char *comp_text;
   const char *e1, *e2;   /* :ablate: e1 only; :patch: from e1 into e2 */
@@ -254,7 +257,9 @@ static bool run_call(job *j, const char *text, run *r, run_out *out, const mprog
   if (ok) {
     *prog = p;
     r->c = j->c;
-    runner_hooks h = {r, on_start, on_token, {r, on_head, on_layer}};
+    /* on_ffn makes every unit run: only for a unit */
+    runner_hooks h = {r, on_start, on_token,
+                      {r, on_head, NULL, on_resid, j->c.k == C_UNIT ? on_ffn : NULL}};
     run_traced(j->sh, &x, &h, out);
   }
   rexpr_free(&x);
@@ -348,6 +353,33 @@ static void compare(job *j, const run *a, const run *b, const char *an, const ch
   sb_free(&s);
 }
 
+/* " at every position", " at positions 4 7-9". */
+static void positions_text(const positions *ps, strbuf *b) {
+  if (ps->all) {
+    sb_puts(b, "at every position");
+    return;
+  }
+  sb_puts(b, ps->v.n == 1 ? "at position" : "at positions");
+  for (int i = 0; i < ps->v.n;) {
+    int k = i;
+    while (k + 1 < ps->v.n && ps->v.v[k + 1] == ps->v.v[k] + 1) k++;
+    sb_printf(b, " %lld", (long long)ps->v.v[i]);
+    if (k > i) sb_printf(b, "-%lld", (long long)ps->v.v[k]);
+    i = k + 1;
+  }
+}
+
+/* A note when some of the positions given are beyond the run. */
+static void positions_beyond(job *j, const run *r) {
+  if (j->at.all || !j->at.v.n || j->at.v.v[j->at.v.n - 1] < r->tokens.n - 1) return;
+  strbuf t;
+  sb_init(&t);
+  sb_printf(&t, "  (the run's forward passes are at positions 0-%lld)\n",
+            (long long)r->tokens.n - 2);
+  isink_puts(j->o, t.s);
+  sb_free(&t);
+}
+
 static void ablate_deep(void *arg) {
   job *j = arg;
   run a = {0}, b = {0};
@@ -356,20 +388,22 @@ static void ablate_deep(void *arg) {
   run_out_init(&ob);
   const mprog *p = NULL;
   if (!run_call(j, j->e1, &a, &oa, &p)) goto done;
-  wsave s = {{0}};
-  ablate_weights(p->m, &j->c, &s);
+  b.at = &j->at;
+  b.zero = true;
   run_call(j, j->e1, &b, &ob, &p);
-  restore(&s);
   strbuf t;
   sb_init(&t);
   component_text(p, &j->c, &t);
-  sb_printf(&t, " zeroed at every position of %s\n  as run:  ", j->e1);
+  sb_puts(&t, " zeroed ");
+  positions_text(&j->at, &t);
+  sb_printf(&t, " of %s\n  as run:  ", j->e1);
   outcome(&oa, &t);
   sb_puts(&t, "\n  ablated: ");
   outcome(&ob, &t);
   sb_putc(&t, '\n');
   isink_puts(j->o, t.s);
   sb_free(&t);
+  positions_beyond(j, &a);
   compare(j, &a, &b, "as run", "ablated");
 done:
   run_free(&a);
@@ -387,20 +421,15 @@ static void patch_deep(void *arg) {
   run_out_init(&oc);
   const mprog *p = NULL;
   if (!run_call(j, j->e1, &a, &oa, &p) || !run_call(j, j->e2, &b, &ob, &p)) goto done;
-  if (j->c.k == C_UNIT) {
-    shell_message(j->sh, ":patch takes a head or a slot (an FFN unit's activation is not "
-                         "observed by the executor)");
-    j->sh->nerrors++;
-    goto done;
-  }
   c.from = &a;
-  c.patch_head = j->c.k == C_HEAD;
-  c.patch_slot = j->c.k == C_SLOT;
+  c.at = &j->at;
   run_call(j, j->e2, &c, &oc, &p);
   strbuf t;
   sb_init(&t);
   component_text(p, &j->c, &t);
-  sb_printf(&t, " taken from %s into %s, at every position\n  %s: ", j->e1, j->e2, j->e1);
+  sb_printf(&t, " taken from %s into %s, ", j->e1, j->e2);
+  positions_text(&j->at, &t);
+  sb_printf(&t, "\n  %s: ", j->e1);
   outcome(&oa, &t);
   sb_printf(&t, "\n  %s: ", j->e2);
   outcome(&ob, &t);
@@ -409,6 +438,7 @@ static void patch_deep(void *arg) {
   sb_putc(&t, '\n');
   isink_puts(j->o, t.s);
   sb_free(&t);
+  positions_beyond(j, &b);
   compare(j, &b, &c, "as run", "patched");
 done:
   run_free(&a);
@@ -425,13 +455,65 @@ static int component_words(const iwords *ws) {
   return ws->w.n > 0 && !strcmp(ws->w.v[0], "slot") ? 2 : 1;
 }
 
+/* "4", "4,7-9": positions, sorted, each once; false (reported) if not. */
+static bool parse_positions(shell *sh, const char *w, positions *ps) {
+  const char *s = w;
+  while (*s) {
+    char *e;
+    long long a = strtoll(s, &e, 10), b = a;
+    if (e == s || a < 0) break;
+    s = e;
+    if (*s == '-') {
+      b = strtoll(s + 1, &e, 10);
+      if (e == s + 1 || b < a || b - a > 1000000) break;
+      s = e;
+    }
+    for (long long p = a; p <= b; p++) VEC_PUSH(ps->v, (int64_t)p);
+    if (*s == ',') s++;
+    else if (*s) break;
+  }
+  if (*s || !*w) {
+    shell_message(sh, "--at %s: positions are numbers and ranges, as 4 or 4,7-9 "
+                      "(:trace shows the positions of a run)", w);
+    sh->nerrors++;
+    return false;
+  }
+  for (int i = 1; i < ps->v.n; i++)      /* insertion sort, duplicates out */
+    for (int k = i; k > 0 && ps->v.v[k - 1] >= ps->v.v[k]; k--) {
+      int64_t t = ps->v.v[k];
+      ps->v.v[k] = ps->v.v[k - 1];
+      ps->v.v[k - 1] = t;
+    }
+  int n = 0;
+  for (int i = 0; i < ps->v.n; i++)
+    if (!n || ps->v.v[n - 1] != ps->v.v[i]) ps->v.v[n++] = ps->v.v[i];
+  ps->v.n = n;
+  return true;
+}
+
 static void intervene(shell *sh, const char *args, bool patch) {
   iwords ws;
   iwords_split(&ws, args);
   char *path = NULL;
-  const char *usage = patch ? "usage: :patch COMPONENT EXPR1 EXPR2 [> FILE]"
-                            : "usage: :ablate COMPONENT EXPR [> FILE]";
+  positions at = {true, {0}};
+  const char *usage = patch ? "usage: :patch COMPONENT [--at POSITIONS] EXPR1 EXPR2 [> FILE]"
+                            : "usage: :ablate COMPONENT [--at POSITIONS] EXPR [> FILE]";
   if (!iwords_redirect(sh, &ws, &path)) goto done;
+  for (int i = 0; i < ws.w.n; i++) {
+    if (strcmp(ws.w.v[i], "--at")) continue;
+    if (i + 1 >= ws.w.n || !at.all) {
+      shell_message(sh, "%s", usage);
+      sh->nerrors++;
+      goto done;
+    }
+    at.all = false;
+    if (!parse_positions(sh, ws.w.v[i + 1], &at)) goto done;
+    free(ws.w.v[i]);
+    free(ws.w.v[i + 1]);
+    for (int k = i; k + 2 < ws.w.n; k++) ws.w.v[k] = ws.w.v[k + 2];
+    ws.w.n -= 2;
+    i--;
+  }
   int cw = component_words(&ws);
   if (ws.w.n != cw + (patch ? 2 : 1)) {
     shell_message(sh, "%s", usage);
@@ -445,12 +527,14 @@ static void intervene(shell *sh, const char *args, bool patch) {
   char *comp = sb_detach(&cb);
   isink sink;
   if (isink_open(&sink, sh, path)) {
-    job j = {sh, &sink, {0, 0, 0}, patch, false, comp, ws.w.v[cw], patch ? ws.w.v[cw + 1] : NULL};
+    job j = {sh, &sink, {0, 0, 0}, at, patch, false, comp, ws.w.v[cw],
+             patch ? ws.w.v[cw + 1] : NULL};
     lang_run_deep(patch ? patch_deep : ablate_deep, &j);
     isink_done(&sink, path, patch ? "the patched run" : "the ablated run");
   }
   free(comp);
 done:
+  VEC_FREE(at.v);
   free(path);
   iwords_free(&ws);
 }

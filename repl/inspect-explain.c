@@ -7,8 +7,12 @@
  * reads the emitted token from, the FFN units that write that slot, and
  * the cell it is written to.  The expression tree of a step is computed
  * by FFN units shared with the other steps (selected by the program
- * counter); which of them belong to which subexpression the compiler does
- * not record yet, so they are not listed one by one.
+ * counter).  Below the step, the model's routing says which units are
+ * the step's own (ffn_route: the expert of a unit is the step it runs
+ * for): they are listed per layer with the value each computes (the
+ * step's share of the emitted value, its guards, its tests).  Which
+ * subexpression of the step a unit computes the compiler does not record
+ * yet: units are named by their value, not by source text.
  */
 #include "config.h"
 
@@ -98,7 +102,39 @@ static void source_text(const mprog *p, srcloc loc, strbuf *b) {
   sb_printf(b, "%.*s", (int)(end - s), s);
 }
 
-static void explain_step(isink *o, const mprog *p, int pc, int value_gate) {
+/* The units the routing gives step pc, per layer and value:
+ * "L3.U20-U21 guarded error · L5.U7 emitted value"; nothing without
+ * routing. */
+static void step_units(const mprog *p, unit_origin **u, int pc, strbuf *b) {
+  const model *m = p->m;
+  bool any = false;
+  for (int l = 0; l < m->n_layers; l++) {
+    const int32_t *rt = m->layers[l].ffn_route;
+    if (!rt) continue;
+    int n = m->layers[l].n_ffn;
+    for (int j = 0; j < n;) {
+      if (rt[2 * j] < 0 || rt[2 * j + 1] != pc) {
+        j++;
+        continue;
+      }
+      int k = j, g = u ? u[l][j].gate : -1;
+      while (k + 1 < n && rt[2 * (k + 1)] >= 0 && rt[2 * (k + 1) + 1] == pc &&
+             (u ? u[l][k + 1].gate : -1) == g)
+        k++;
+      sb_printf(b, "%sL%d.U%d", any ? " · " : "    its own units: ", l, j);
+      if (k > j) sb_printf(b, "-U%d", k);
+      if (g >= 0) sb_printf(b, " %s", p->gg.g.v[g].name);
+      else if (u && u[l][j].cleared >= 0)
+        sb_printf(b, " slot clear of %s", p->gg.g.v[u[l][j].cleared].name);
+      any = true;
+      j = k + 1;
+    }
+  }
+  if (any) sb_putc(b, '\n');
+}
+
+static void explain_step(isink *o, const mprog *p, unit_origin **u, int pc,
+                         int value_gate) {
   const mstep_info *s = &p->steps[pc];
   strbuf b;
   sb_init(&b);
@@ -125,6 +161,7 @@ static void explain_step(isink *o, const mprog *p, int pc, int value_gate) {
     if (s->k == M_WRITE) sb_puts(&b, " and so written to memory");
     sb_putc(&b, '\n');
   }
+  step_units(p, u, pc, &b);
   isink_puts(o, b.s);
   sb_free(&b);
 }
@@ -211,7 +248,10 @@ void cmd_explain(shell *sh, const char *args) {
       order[j - 1] = t;
     }
   int value_gate = named_gate(p, "emitted value");
-  for (int i = 0; i < n; i++) explain_step(&o, p, order[i], value_gate);
+  unit_origin **u;
+  bool named = unit_origins(p, &u);
+  for (int i = 0; i < n; i++) explain_step(&o, p, named ? u : NULL, order[i], value_gate);
+  unit_origins_free(p, u);
   free(order);
   isink_done(&o, NULL, "");
 }

@@ -980,7 +980,7 @@ static void trace_deep(void *arg) {
     rexpr_free(&x);
     return;
   }
-  runner_hooks h = {t, on_start, on_token, {t, on_head, on_layer}};
+  runner_hooks h = {t, on_start, on_token, {t, on_head, on_layer, NULL, NULL}};
   run_out out;
   run_out_init(&out);
   bool ok = run_traced(j->sh, &x, &h, &out);

@@ -350,6 +350,7 @@ enum { LABW = 200, GAP = 14, BAND_GAP = 40, BAND_W = 1800, BAND_H = 940, CELLMAX
  * a[s*rs + j*cs]. */
 typedef struct {
   char title[64], id[48];
+  char brief[16];        /* the title when the panel is too narrow for it */
   int rows, cols;
   const double *a;
   size_t rs, cs;
@@ -427,6 +428,13 @@ static void label_text(strbuf *b, const char *s, size_t room) {
   free(cut);
 }
 
+/* A panel is at least this wide, so that its brief title fits. */
+enum { PANEL_MIN = 40 };
+
+static int panel_w(const panel *q, int cell) {
+  return q->cols * cell > PANEL_MIN ? q->cols * cell : PANEL_MIN;
+}
+
 static int band_cols(const band *bd) {
   int c = 0;
   for (int i = 0; i < bd->p.n; i++) c += bd->p.v[i].cols;
@@ -450,7 +458,7 @@ static void band_fit(band *bd, int d) {
 
 static int band_width(const band *bd) {
   int w = LABW;
-  for (int i = 0; i < bd->p.n; i++) w += bd->p.v[i].cols * bd->cell + GAP;
+  for (int i = 0; i < bd->p.n; i++) w += panel_w(&bd->p.v[i], bd->cell) + GAP;
   return w;
 }
 
@@ -485,8 +493,10 @@ static void panel_svg(strbuf *b, const panel *q, int x0, int y0, int cell, int l
   sb_printf(b, ": %d non-zero, %d big-M, largest other |w| ", nz, big);
   fmt_num(b, max);
   sb_puts(b, "</title>");
-  /* 9 px bold: about 6 px a byte */
-  label_text(b, q->title, (size_t)((q->cols * cell + GAP - 4) / 6 > 3 ? (q->cols * cell + GAP - 4) / 6 : 3));
+  /* 9 px bold: about 6 px a byte; the brief title when the whole one
+   * does not fit */
+  size_t room = (size_t)((panel_w(q, cell) + GAP - 4) / 6);
+  label_text(b, strlen(q->title) > room && q->brief[0] ? q->brief : q->title, room > 3 ? room : 3);
   sb_puts(b, "</text>\n");
   int top = y0 + 16 + labh;
   sb_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
@@ -534,17 +544,20 @@ static void band_svg(strbuf *b, const band *bd, int d, int y0) {
   int x = LABW;
   for (int i = 0; i < bd->p.n; i++) {
     panel_svg(b, &bd->p.v[i], x, y0 + 28, bd->cell, bd->labh);
-    x += bd->p.v[i].cols * bd->cell + GAP;
+    x += panel_w(&bd->p.v[i], bd->cell) + GAP;
   }
   sb_puts(b, "</g>\n");
 }
 
+/* title: "brief|whole title" or one title. */
 static panel *panel_add(band *bd, const char *id, const char *title, int rows, int cols,
                         const double *a, size_t rs, size_t cs) {
   panel q;
   memset(&q, 0, sizeof q);
   snprintf(q.id, sizeof q.id, "%s", id);
-  snprintf(q.title, sizeof q.title, "%s", title);
+  const char *bar = strchr(title, '|');
+  snprintf(q.title, sizeof q.title, "%s", bar ? bar + 1 : title);
+  if (bar) snprintf(q.brief, sizeof q.brief, "%.*s", (int)(bar - title), title);
   q.rows = rows;
   q.cols = cols;
   q.a = a;
@@ -567,18 +580,18 @@ static void embedding_band(band *bd, const mprog *p) {
   int R = m->n_ranges, d = m->d_model;
   snprintf(bd->title, sizeof bd->title, "embedding and unembedding");
   snprintf(bd->id, sizeof bd->id, "embedding-band");
-  panel *q = panel_add(bd, "embedding", "P_in: token features", d, 2 * R, m->p_in,
+  panel *q = panel_add(bd, "embedding", "P_in|P_in: token features", d, 2 * R, m->p_in,
                        2 * (size_t)R, 1);
   q->rlab = slot_labels(p, -1, true);
   q->clab = labels_new(2 * R);
   for (int f = 0; f < 2 * R; f++)
     q->clab[f] = f % 2 ? concat(m->ranges[f / 2].role, " value")
                        : concat("is ", m->ranges[f / 2].role);
-  q = panel_add(bd, "position", "P_pos: p, r, r^2, r(p-1), r(p-2)", d, POS_NFEAT, m->p_pos, POS_NFEAT, 1);
+  q = panel_add(bd, "position", "P_pos|P_pos: p, r, r^2, r(p-1), r(p-2)", d, POS_NFEAT, m->p_pos, POS_NFEAT, 1);
   q->rlab = slot_labels(p, -1, true);
   q->clab = labels_new(POS_NFEAT);
   for (int f = 0; f < POS_NFEAT; f++) q->clab[f] = xstrdup(pos_label[f]);
-  q = panel_add(bd, "unembedding", "P_out: output features", d, 3 * R, m->p_out, 1,
+  q = panel_add(bd, "unembedding", "P_out|P_out: output features", d, 3 * R, m->p_out, 1,
                 (size_t)d);
   q->rlab = slot_labels(p, 2 * m->n_layers, false);
   q->clab = labels_new(3 * R);
@@ -628,11 +641,11 @@ static void attention_panels(band *bd, const mprog *p, int l, layer_mats *lm) {
   }
   char id[48];
   snprintf(id, sizeof id, "layer%d-attention", l);
-  panel *q = panel_add(bd, id, "W_q, W_k, W_v (read)", d, rows, lm->qkv, 1, (size_t)d);
+  panel *q = panel_add(bd, id, "W_qkv|W_q, W_k, W_v (read)", d, rows, lm->qkv, 1, (size_t)d);
   q->rlab = slot_labels(p, 2 * l, false);
   q->clab = rl;
   snprintf(id, sizeof id, "layer%d-wo", l);
-  q = panel_add(bd, id, "W_O (write)", d, dv, lm->wo, (size_t)dv, 1);
+  q = panel_add(bd, id, "W_O|W_O (write)", d, dv, lm->wo, (size_t)dv, 1);
   q->rlab = slot_labels(p, 2 * l, true);
   q->clab = vl;
 }
@@ -654,8 +667,9 @@ static void ffn_panels(band *bd, const mprog *p, int l, unit_origin **uo) {
   const model_layer *L = &p->m->layers[l];
   int d = p->m->d_model, n = L->n_ffn;
   if (!n) return;
-  static const char *const what[3] = {"FFN gate (relu input)", "FFN up (linear input)",
-                                      "FFN down (write)"};
+  static const char *const what[3] = {"gate|FFN gate (relu input)",
+                                      "up|FFN up (linear input)",
+                                      "down|FFN down (write)"};
   static const char *const ids[3] = {"gate", "up", "down"};
   for (int k = 0; k < 3; k++) {
     char id[48];
@@ -709,7 +723,7 @@ bool weights_svg(shell *sh, const mprog *p, const char *name, const char *path) 
     x->slab = labels_new(d);
     for (int s = 0; s < d; s++) x->slab[s] = band_slot_label(p, s, 2 * l, 2 * l + 1);
   }
-  int top = 64 + 15 * nb + 16, w = 760, h = top;
+  int top = 64 + 28 + 15 * nb + 16, w = 760, h = top;
   for (int i = 0; i < nb; i++) {
     band_fit(&bd[i], d);
     if (band_width(&bd[i]) > w) w = band_width(&bd[i]);
@@ -722,14 +736,20 @@ bool weights_svg(shell *sh, const mprog *p, const char *name, const char *path) 
   svg_begin(&b, w, h, title);
   sb_puts(&b, "<text x=\"4\" y=\"22\" font-size=\"16\" font-weight=\"bold\">");
   xml_text(&b, title);
-  sb_puts(&b, "</text>\n<text x=\"4\" y=\"40\" font-size=\"11\">rows: the residual slots, "
-              "named by the values the layer reads and writes there; columns: the heads' "
-              "query, key and value rows, W_O, and the FFN units</text>\n"
-              "<text x=\"4\" y=\"56\" font-size=\"11\">red: positive, blue: negative, darker: "
-              "larger |w| (log scale, per matrix); green: big-M guard constants "
-              "(|w| \xe2\x89\xa5 2^20), apart; white: 0; hover a cell for its names and "
-              "weight</text>\n");
-  index_svg(&b, bd, nb, 78);
+  /* lines of at most ~100 bytes: 11 px text is about 6 px a byte */
+  static const char *const legend[] = {
+      "rows: the residual slots, named by the values the layer reads and writes there;",
+      "columns: the heads' query, key and value rows, W_O, and the FFN units (gate, up, down).",
+      "red: positive, blue: negative, darker: larger |w| (log scale, per matrix);",
+      "green: big-M guard constants (|w| \xe2\x89\xa5 2^20), apart; white: 0; hover a cell "
+      "for its names and weight."};
+  for (int i = 0; i < 4; i++) {
+    sb_printf(&b, "%s<text x=\"4\" y=\"%d\" font-size=\"11\">", i ? "" : "</text>\n",
+              40 + 14 * i);
+    xml_text(&b, legend[i]);
+    sb_puts(&b, "</text>\n");
+  }
+  index_svg(&b, bd, nb, 78 + 28);
   int y = top;
   for (int i = 0; i < nb; i++) {
     band_svg(&b, &bd[i], d, y);
@@ -821,7 +841,9 @@ static void slot_bar(strbuf *b, const mprog *p, int g, int ncol) {
 bool slots_svg(shell *sh, const mprog *p, const char *name, const char *path) {
   const placement *pl = &p->pl;
   int ncol = 2 * pl->n_layers + 2, d = pl->d_model;
-  int w = SLAB + ncol * SCOL + 20, h = STOP + d * SROW + 20;
+  /* at least as wide as the legend (10 px text, about 5.5 px a byte) */
+  int w = SLAB + ncol * SCOL + 20 > 600 ? SLAB + ncol * SCOL + 20 : 600;
+  int h = STOP + d * SROW + 20;
   strbuf b;
   sb_init(&b);
   char title[160];

@@ -754,7 +754,7 @@ static void margins_deep(void *arg) {
   g.att_min = g.ffn_min = INFINITY;
   run_out out;
   run_out_init(&out);
-  runner_hooks h = {&g, margins_start, margins_token, {&g, margins_head, margins_layer}};
+  runner_hooks h = {&g, margins_start, margins_token, {&g, margins_head, margins_layer, NULL, NULL}};
   bool ok = run_traced(j->sh, &x, &h, &out);
   if (g.p) {
     isink_printf(j->o, "%s: %d layer%s \xc2\xb7 d_model %d \xc2\xb7 %d head%s \xc2\xb7 %d FFN units\n",

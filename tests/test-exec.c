@@ -244,7 +244,7 @@ static void test_observer(void) {
   model *m = lookup_model();
   exec *e = exec_new(m, KV_HULL);
   watch w = {-1, 0, 0, 0};
-  exec_observer o = {&w, on_head, on_layer};
+  exec_observer o = {&w, on_head, on_layer, NULL, NULL};
   exec_set_observer(e, &o);
   int prompt[16], next = -1;
   int n = lookup_prompt(m, "A:2 B:5 C:9", 'B', prompt);
@@ -1218,7 +1218,7 @@ static void log_head(void *ctx, int64_t pos, int layer, int head,
 static bool address_run(const model *m, kv_kind kind, const int *tok, int n,
                         head_log *g, int addr[2]) {
   exec *e = exec_new(m, kind);
-  exec_observer o = {g, log_head, NULL};
+  exec_observer o = {g, log_head, NULL, NULL, NULL};
   exec_set_observer(e, &o);
   addr[0] = exec_caches(e, KV_ADDR, NULL);
   bool ok = true;

@@ -255,6 +255,14 @@ typedef struct {
   void (*on_head)(void *ctx, int64_t pos, int layer, int head,
                   const double q[2], const kv_result *r, const double *value);
   void (*on_layer)(void *ctx, int64_t pos, int layer, const double *resid);
+  /* Optional, for interventions (:ablate, :patch), which may change what
+   * they are handed: the residual the pass goes on with after the
+   * embedding (half -1), after layer l's attention (half 2l) and after its
+   * FFN (2l + 1, before on_layer); and layer l's n FFN activations
+   * h = relu(gate) * up, before W_down projects them.  With on_ffn set,
+   * every unit runs at every position (dense), so that each h is seen. */
+  void (*on_resid)(void *ctx, int64_t pos, int half, double *resid);
+  void (*on_ffn)(void *ctx, int64_t pos, int layer, double *h, int n);
 } exec_observer;
 
 exec *exec_new(const model *m, kv_kind kind);

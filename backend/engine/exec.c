@@ -929,12 +929,19 @@ static void resid_rows_build(exec *e) {
   e->full_clear = true;
 }
 
+/* Whether an observer may write into the residual or the FFN activations
+ * (exec_observer.on_resid, on_ffn): then any slot may be non-zero after a
+ * push, and the FFN runs dense. */
+static bool intervening(const exec *e) {
+  return e->has_obs && (e->obs.on_resid || e->obs.on_ffn);
+}
+
 /* Zeroes the residual: every slot, or (routed) those the last push may
  * have made non-zero. */
 static void resid_clear(exec *e) {
-  if (!e->routed || e->full_clear) {
+  if (!e->routed || e->full_clear || intervening(e)) {
     memset(e->x, 0, (size_t)e->m->d_model * sizeof *e->x);
-    e->full_clear = !e->routed;
+    e->full_clear = !e->routed || intervening(e);
   } else {
     for (int q = 0; q < e->nperm; q++) e->x[e->perm[q]] = 0;
     for (int q = 0; q < e->ndirty; q++) e->x[e->dirty[q]] = 0;
@@ -1239,6 +1246,11 @@ static bool run_ffn_routed(exec *e, int l, layer_exec *le) {
   return ok;
 }
 
+/* The observer's turn at a half-layer's residual (exec_observer). */
+static void observe_resid(exec *e, int half) {
+  if (e->has_obs && e->obs.on_resid) e->obs.on_resid(e->obs.ctx, e->pos, half, e->x);
+}
+
 static bool run_layer(exec *e, int l) {
   layer_exec *le = &e->layers[l];
   if (le->n_heads) {
@@ -1247,7 +1259,8 @@ static bool run_layer(exec *e, int l) {
     csc_mv_used(&le->wo, e->vcat, e->attn);
     if (!add_rows(e, &le->wo, "after attention, residual", l)) return false;
   }
-  if (e->routed) {
+  observe_resid(e, 2 * l);
+  if (e->routed && !(e->has_obs && e->obs.on_ffn)) {   /* see intervening() */
     if (!read_routers(e, l)) return false;
     if (le->n_ffn && !run_ffn_routed(e, l, le)) return false;
   } else if (le->n_ffn) {
@@ -1268,10 +1281,12 @@ static bool run_layer(exec *e, int l) {
         e->h[j] = 0.0;
       }
     }
+    if (e->has_obs && e->obs.on_ffn) e->obs.on_ffn(e->obs.ctx, e->pos, l, e->h, n);
     if (!le->trusted && !check_finite(e, e->h, n, "FFN hidden", l)) return false;
     csc_mv_used(&le->ffn_down, e->h, e->attn);
     if (!add_rows(e, &le->ffn_down, "after the FFN, residual", l)) return false;
   }
+  observe_resid(e, 2 * l + 1);
   if (e->has_obs && e->obs.on_layer) e->obs.on_layer(e->obs.ctx, e->pos, l, e->x);
   return true;
 }
@@ -1481,6 +1496,7 @@ bool exec_push(exec *e, int token, int *next) {
     return fail(e, "position %" PRId64 " is beyond the engine's limit "
                 "(2^40 tokens)", e->pos);
   embed(e, token);
+  observe_resid(e, -1);
   if (!e->embed_trusted &&
       !check_finite(e, e->x, m->d_model, "embedding, residual", 0))
     return false;
