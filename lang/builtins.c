@@ -486,7 +486,7 @@ static value bi_apply(ev_ctx *c, const ast *call, value *a, int n) {
   for (int i = 1; i + 1 < n; i++) args[i - 1] = a[i];
   int64_t k = n - 2;
   for (value l = a[n - 1]; l.kind == VK_PAIR; l = V_CDR(l)) args[k++] = V_CAR(l);
-  return ev_call_value(c, call, f, args, (int)total);
+  return ev_call_tail(c, call, f, args, (int)total);   /* (apply values l) */
 }
 
 /* The lists of map / for-each, all of one length as Guile requires. */
@@ -733,15 +733,20 @@ static const builtin table[] = {
   {"reduce", 3, 3, AK_ANY, k_proc_any, R(-1), bi_reduce, "SRFI-1 reduce: fold with the first element as the start", PROCS},
 };
 
-/* The builtins of builtins-text.c follow this table's: one index space. */
+/* The builtins of builtins-text.c, then those of builtins-more.c, follow
+ * this table's: one index space. */
 extern const builtin text_builtins[];
 extern const int text_builtins_n;
+extern const builtin more_builtins[];
+extern const int more_builtins_n;
 
 enum { N_CORE = (int)(sizeof table / sizeof table[0]) };
 
 const builtin *builtin_at(int i) {
   if (i >= 0 && i < N_CORE) return &table[i];
   if (i >= N_CORE && i < N_CORE + text_builtins_n) return &text_builtins[i - N_CORE];
+  i -= N_CORE + text_builtins_n;
+  if (i >= 0 && i < more_builtins_n) return &more_builtins[i];
   return NULL;
 }
 
@@ -753,5 +758,7 @@ const builtin *builtin_find(const char *name) {
 
 int builtin_index(const builtin *b) {
   if (b >= table && b < table + N_CORE) return (int)(b - table);
+  if (b >= more_builtins && b < more_builtins + more_builtins_n)
+    return N_CORE + text_builtins_n + (int)(b - more_builtins);
   return N_CORE + (int)(b - text_builtins);
 }

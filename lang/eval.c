@@ -35,6 +35,8 @@ struct ev_ctx {
   defblock *cur_blk;  /* the definition whose code runs (closures pin it) */
   ast site;        /* a call site without arguments, for builtins called
                       from builtins (apply, map...) */
+  VEC(value) mv;   /* the values of the one multiple-value result that
+                      can exist at a time (see ev_values) */
 };
 
 world *ev_world(ev_ctx *c) { return c->w; }
@@ -57,8 +59,44 @@ void ev_fail(ev_ctx *c, srcloc loc, const char *kind, const char *fmt, ...) {
   longjmp(c->jb, 1);
 }
 
-static value eval(ev_ctx *c, const ast *a, int f);
+static value eval_tail(ev_ctx *c, const ast *a, int f);
 static bool stack_low(void);
+
+/* ---- multiple values ---------------------------------------------------
+ * (values), (values 1 2): a result that is not one value is a marker, kind
+ * VK_BOX without an object (a box never is a result otherwise), i the
+ * number of values, which sit in c->mv.  Only one exists at a time: it
+ * goes straight from `values` to the continuation that takes it, through
+ * tail positions only (eval_tail).  Every other place takes one value
+ * (eval), as in Guile: the first, or an error when there is none;
+ * call-with-values takes them all, and a non-last expression of a body
+ * drops them. */
+value ev_values(ev_ctx *c, const value *v, int n) {
+  if (n == 1) return v[0];
+  c->mv.n = 0;
+  for (int i = 0; i < n; i++) VEC_PUSH(c->mv, v[i]);
+  value m = {VK_BOX, n, NULL};
+  return m;
+}
+
+int ev_multiple(ev_ctx *c, value v, const value **items) {
+  if (v.kind != VK_BOX || v.vec) return -1;
+  *items = c->mv.v;
+  return v.i;
+}
+
+static value single(ev_ctx *c, srcloc loc, value v) {
+  if (v.kind != VK_BOX || v.vec) return v;
+  if (v.i == 0)
+    ev_fail(c, loc, "arity", "zero values returned where one value is "
+                              "needed: (values) gives none");
+  return c->mv.v[0];
+}
+
+/* An expression whose one value is needed. */
+static inline value eval(ev_ctx *c, const ast *a, int f) {
+  return single(c, a->loc, eval_tail(c, a, f));
+}
 
 void ev_heap_full(ev_ctx *c, srcloc loc) {
   ev_fail(c, loc, "memory",
@@ -388,7 +426,7 @@ static void enter_depth(ev_ctx *c, srcloc loc) {
             c->w->lim.max_depth);
 }
 
-value ev_call_value(ev_ctx *c, const ast *site, value fv, value *args, int n) {
+value ev_call_tail(ev_ctx *c, const ast *site, value fv, value *args, int n) {
   c->site.kind = E_CALL;
   c->site.loc = site->loc;
   c->site.u.call.n = 0;
@@ -413,12 +451,17 @@ value ev_call_value(ev_ctx *c, const ast *site, value fv, value *args, int n) {
   defblock *save_blk = c->cur_blk;
   int nf = enter(c, fn, -1, base, fv.vec, site->loc);
   c->cur_blk = fv.vec->blk;
-  value v = eval(c, fn->body, nf);
+  value v = eval_tail(c, fn->body, nf);
   c->cur_blk = save_blk;
   c->frames.n = save_frames;
   c->vs.n = base;
   c->depth--;
   return v;
+}
+
+value ev_call_value(ev_ctx *c, const ast *site, value fv, value *args, int n) {
+  srcloc loc = site->loc;
+  return single(c, loc, ev_call_tail(c, site, fv, args, n));
 }
 
 /* A lambda value: its captured variables copied (a box is shared). */
@@ -442,7 +485,7 @@ typedef struct {
   defblock *blk;
 } callee;
 
-static value eval(ev_ctx *c, const ast *a, int f) {
+static value eval_tail(ev_ctx *c, const ast *a, int f) {
   const int own = f;   /* frames from here up belong to this activation */
   for (;;) {
     switch (a->kind) {
@@ -459,7 +502,7 @@ static value eval(ev_ctx *c, const ast *a, int f) {
       a = v_truthy(eval(c, a->u.iff.c, f)) ? a->u.iff.t : a->u.iff.e;
       continue;
     case E_BEGIN:
-      for (int i = 0; i + 1 < a->u.seq.n; i++) eval(c, a->u.seq.v[i], f);
+      for (int i = 0; i + 1 < a->u.seq.n; i++) eval_tail(c, a->u.seq.v[i], f);
       a = a->u.seq.v[a->u.seq.n - 1];
       continue;
     case E_AND:
@@ -595,7 +638,7 @@ static value eval(ev_ctx *c, const ast *a, int f) {
       defblock *save_blk = c->cur_blk;
       int nf = enter(c, fn, parent, base, k.clo, a->loc);
       c->cur_blk = k.blk;
-      value v = eval(c, fn->body, nf);
+      value v = eval_tail(c, fn->body, nf);
       c->cur_blk = save_blk;
       c->frames.n = save_frames;
       c->vs.n = base;
@@ -658,6 +701,15 @@ typedef struct {
   bool ok;
 } run_args;
 
+/* The value a top-level form shows: none for (values), the first of
+ * several (the REPL shows one value per form). */
+static value toplevel_value(ev_ctx *c, value v) {
+  const value *items;
+  int n = ev_multiple(c, v, &items);
+  if (n < 0) return v;
+  return n == 0 ? v_void() : items[0];
+}
+
 static void run(void *p) {
   run_args *r = p;
   ev_ctx *c = r->c;
@@ -679,7 +731,7 @@ static void run(void *p) {
         r->out->result = v_void();
       } else {
         c->cur_blk = c->blk;
-        r->out->result = eval(c, x, f);
+        r->out->result = toplevel_value(c, eval_tail(c, x, f));
       }
     }
   } else if (is_definition(a)) {
@@ -687,7 +739,7 @@ static void run(void *p) {
     r->out->defined = true;
     r->out->def_name = defined_name(a);
   } else {
-    r->out->result = eval(c, a, f);
+    r->out->result = toplevel_value(c, eval_tail(c, a, f));
   }
   r->ok = true;
 }
@@ -770,6 +822,7 @@ ev_status ev_toplevel_in(world *w, ast *form, int frame_size, defblock *blk,
   out->steps = c.steps;
   VEC_FREE(c.vs);
   VEC_FREE(c.frames);
+  VEC_FREE(c.mv);
   if (r.ok) world_txn_commit(w);
   else world_txn_rollback(w);
   return r.ok ? EV_OK : EV_ERROR;

@@ -7,18 +7,9 @@
  */
 #include "config.h"
 
-#include "lang.h"
+#include "expander.h"
 
 #include <string.h>
-
-typedef struct {
-  world *w;
-  arena *mem;
-  lang_error *err;
-  bool failed;
-  int depth;          /* function nesting while expanding */
-  int macro_depth;    /* macro uses being expanded, one inside another */
-} ex;
 
 enum { EX_MAX_MACRO_DEPTH = 1000 };
 
@@ -45,8 +36,7 @@ static const char *head_name(ex *e, const sx *s) {
   return NULL;
 }
 
-static ast *bad(ex *e, srcloc loc, const char *fmt, ...) TVL_PRINTF(3, 4);
-static ast *bad(ex *e, srcloc loc, const char *fmt, ...) {
+ast *ex_bad(ex *e, srcloc loc, const char *fmt, ...) {
   if (!e->failed) {
     strbuf b;
     sb_init(&b);
@@ -60,6 +50,7 @@ static ast *bad(ex *e, srcloc loc, const char *fmt, ...) {
   }
   return NULL;
 }
+#define bad ex_bad
 
 static ast *node(ex *e, ast_kind k, srcloc loc) {
   ast *a = arena_alloc(e->mem, sizeof *a);
@@ -82,7 +73,9 @@ static bool is_special(const char *n) {
   static const char *const names[] = {
     "quote", "define", "deftable", "lambda", "let", "let*", "letrec",
     "letrec*", "if", "cond", "case", "when", "unless", "and", "or", "begin",
-    "set!", "do", "while", "else", "=>", "extern", "use-modules", NULL};
+    "set!", "do", "while", "else", "=>", "extern", "use-modules",
+    "quasiquote", "unquote", "unquote-splicing", "define-values",
+    "let-values", "let*-values", "receive", "case-lambda", NULL};
   for (int i = 0; names[i]; i++)
     if (!strcmp(n, names[i])) return true;
   return false;
@@ -908,18 +901,27 @@ static ast *extern_form(ex *e, const sx *s) {
 }
 
 /* (use-modules (srfi srfi-1)): what Guile needs for fold, fold-right and
- * reduce, which tvl always has; accepted so that one program runs in
- * both.  Any other module is refused. */
+ * reduce, (srfi srfi-11) for let-values and let*-values, (srfi srfi-8)
+ * or (ice-9 receive) for receive; tvl always has them, and accepts these
+ * so that one program runs in both.  Any other module is refused. */
+static bool known_module(ex *e, const sx *m) {
+  static const char *const mods[][2] = {
+    {"srfi", "srfi-1"}, {"srfi", "srfi-8"}, {"srfi", "srfi-11"},
+    {"ice-9", "receive"}};
+  if (m->kind != SX_LIST || m->u.list.n != 2 || m->u.list.tail) return false;
+  for (size_t i = 0; i < sizeof mods / sizeof mods[0]; i++)
+    if (is_sym(e, m->u.list.v[0], mods[i][0]) && is_sym(e, m->u.list.v[1], mods[i][1]))
+      return true;
+  return false;
+}
+
 static ast *use_modules(ex *e, const sx *s) {
   if (e->depth > 0) return bad(e, s->loc, "use-modules is only allowed at top level");
-  for (int i = 1; i < s->u.list.n; i++) {
-    const sx *m = s->u.list.v[i];
-    if (m->kind != SX_LIST || m->u.list.n != 2 || m->u.list.tail ||
-        !is_sym(e, m->u.list.v[0], "srfi") || !is_sym(e, m->u.list.v[1], "srfi-1"))
-      return bad(e, m->loc, "tvl has no modules: only (srfi srfi-1) is "
-                            "accepted (its fold, fold-right and reduce are "
-                            "always there)");
-  }
+  for (int i = 1; i < s->u.list.n; i++)
+    if (!known_module(e, s->u.list.v[i]))
+      return bad(e, s->u.list.v[i]->loc, "tvl has no modules: only (srfi "
+                 "srfi-1), (srfi srfi-8), (srfi srfi-11) and (ice-9 receive) "
+                 "are accepted (what they give is always there)");
   return constant(e, v_void(), s->loc);
 }
 
@@ -1161,7 +1163,8 @@ static ast *toplevel_begin(ex *e, const sx *s) {
     ast *x = expand(e, s->u.list.v[i]);
     if (!x) break;
     const char *h = head_name(e, s->u.list.v[i]);
-    if (x->kind == E_BEGIN && h && !strcmp(h, "begin")) {
+    if (x->kind == E_BEGIN && h &&
+        (!strcmp(h, "begin") || !strcmp(h, "define-values"))) {
       for (int j = 0; j < x->u.seq.n; j++) VEC_PUSH(items, x->u.seq.v[j]);
     } else {
       VEC_PUSH(items, x);
@@ -1277,6 +1280,26 @@ static ast *list_form(ex *e, const sx *s) {
     if (n != 2) return bad(e, s->loc, "malformed quote: expected (quote datum)");
     return quoted(e, v[1]);
   }
+  if (!strcmp(h, "quasiquote")) return ex_quasiquote(e, s);
+  if (!strcmp(h, "unquote") || !strcmp(h, "unquote-splicing"))
+    return bad(e, s->loc, "%s ('%s') is only valid inside a quasiquote (`)",
+               h, h[7] ? ",@" : ",");
+  if (!strcmp(h, "define-values")) return ex_define_values(e, s);
+  if (!strcmp(h, "let-values") || !strcmp(h, "let*-values"))
+    return ex_let_values(e, s, h[3] == '*');
+  if (!strcmp(h, "receive")) return ex_receive(e, s);
+  if (!strcmp(h, "case-lambda")) return ex_case_lambda(e, s);
+  if (!strncmp(h, EX_BUILTIN_HEAD, strlen(EX_BUILTIN_HEAD))) {
+    ast **args = alloc_asts(e, n - 1);
+    for (int i = 1; i < n; i++)
+      if (!(args[i - 1] = expand(e, v[i]))) return NULL;
+    const char *name = h + strlen(EX_BUILTIN_HEAD);
+    ast *c = make_call(e, sym(e, name), s->loc, args, n - 1);
+    c->u.call.name_loc = v[0]->loc;
+    c->u.call.r.kind = REF_BUILTIN;
+    c->u.call.r.bi = builtin_find(name);
+    return c;
+  }
   if (!strcmp(h, "define")) return define_form(e, s);
   if (!strcmp(h, "deftable")) return deftable_form(e, s);
   if (!strcmp(h, "extern")) return extern_form(e, s);
@@ -1378,3 +1401,9 @@ ast *ex_expand_toplevel(world *w, const sx *form, arena *mem, lang_error *err) {
   convert_local_fns(&e, a);
   return a;
 }
+
+/* ---- for expand-more.c ---------------------------------------------- */
+
+ast *ex_expand(ex *e, const sx *s) { return expand(e, s); }
+int ex_sym(ex *e, const char *name) { return sym(e, name); }
+bool ex_is_sym(ex *e, const sx *s, const char *name) { return is_sym(e, s, name); }

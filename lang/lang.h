@@ -583,6 +583,15 @@ TVL_NORETURN void ev_heap_full(ev_ctx *c, srcloc loc);
 /* Calls a procedure value from a builtin (map, apply...): a non-tail
  * call; errors point at `site`. */
 value ev_call_value(ev_ctx *c, const ast *site, value f, value *args, int n);
+/* The same, with the callee's result as it is: several values (see
+ * ev_values) when it returns them. */
+value ev_call_tail(ev_ctx *c, const ast *site, value f, value *args, int n);
+/* The result of (values v...): v[0] itself when n is 1, else a marker
+ * of n values that only a tail position passes on. */
+value ev_values(ev_ctx *c, const value *v, int n);
+/* The number of values a marker of ev_values holds (their array in
+ * *items, valid until the next ev_values), or -1 for one plain value. */
+int ev_multiple(ev_ctx *c, value v, const value **items);
 /* A new pair (heap limit checked, error at loc). */
 value ev_cons(ev_ctx *c, srcloc loc, value car, value cdr);
 world *ev_world(ev_ctx *c);

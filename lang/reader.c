@@ -20,13 +20,14 @@ enum { RD_MAX_DEPTH = 1000 };
 typedef enum {
   FR_LIST,     /* ( or [ */
   FR_VEC,      /* #( */
-  FR_QUOTE,    /* ' waiting for its datum */
+  FR_QUOTE,    /* ' ` , or ,@ waiting for its datum (close: which) */
   FR_SKIP,     /* #; waiting for the datum to discard */
 } frame_kind;
 
 typedef struct {
   frame_kind kind;
-  char close;          /* expected closing bracket for FR_LIST / FR_VEC */
+  char close;          /* expected closing bracket for FR_LIST / FR_VEC;
+                          FR_QUOTE: '\'' '`' ',' or '@' (for ,@) */
   srcloc loc;
   VEC(sx *) items;
   int dot;             /* FR_LIST: items before the dot of (a . b), or -1 */
@@ -69,6 +70,8 @@ struct reader {
   arena mem;                /* nodes of the form being read */
   VEC(rd_form) done;
   size_t done_head;
+
+  bool after_comma;         /* the last byte was a ',' that may become ,@ */
 
   bool failed;
   bool skip_line;           /* after an error: drop bytes up to newline */
@@ -136,16 +139,27 @@ static sx *new_node(reader *r, sx_kind k, srcloc loc) {
   return n;
 }
 
+/* The abbreviations, as Guile reads them: 'd `d ,d ,@d. */
+static const char *quote_name(char c) {
+  return c == '`' ? "quasiquote" : c == ',' ? "unquote"
+       : c == '@' ? "unquote-splicing" : "quote";
+}
+
+static const char *quote_text(char c) {
+  return c == '`' ? "`" : c == ',' ? "," : c == '@' ? ",@" : "'";
+}
+
 /* A datum is finished: give it to the innermost frame, or queue it. */
 static void emit(reader *r, sx *d) {
   while (r->stack.n > 0) {
     frame *f = &r->stack.v[r->stack.n - 1];
     if (f->kind == FR_QUOTE) {
+      const char *name = quote_name(f->close);
       sx *q = new_node(r, SX_LIST, f->loc);
       q->u.list.v = arena_alloc(&r->mem, 2 * sizeof(sx *));
       q->u.list.n = 2;
       q->u.list.v[0] = new_node(r, SX_SYM, f->loc);
-      q->u.list.v[0]->u.sym = sym_intern(r->syms, "quote", 5);
+      q->u.list.v[0]->u.sym = sym_intern(r->syms, name, strlen(name));
       q->u.list.v[1] = d;
       r->stack.n--;
       d = q;
@@ -186,7 +200,8 @@ static void close_frame(reader *r, char c, srcloc loc) {
   }
   frame *f = &r->stack.v[r->stack.n - 1];
   if (f->kind == FR_QUOTE) {
-    fail(r, loc, "unexpected '%c': a quote must be followed by a datum", c);
+    fail(r, loc, "unexpected '%c': %s must be followed by a datum", c,
+         f->close == '\'' ? "a quote" : quote_text(f->close));
     return;
   }
   if (f->kind == FR_SKIP) {
@@ -375,11 +390,9 @@ static void start_byte(reader *r, unsigned char c, srcloc loc) {
   case ';':
     r->tok = TK_LINE_COMMENT;
     return;
-  case '\'':
-    push_frame(r, FR_QUOTE, 0, loc);
-    return;
-  case '`': case ',':
-    fail(r, loc, "quasiquote ('%c') is not supported", c);
+  case '\'': case '`': case ',':
+    push_frame(r, FR_QUOTE, (char)c, loc);
+    r->after_comma = c == ',';
     return;
   default:
     r->tok = TK_ATOM;
@@ -475,6 +488,14 @@ static void string_hex(reader *r, unsigned char c, srcloc loc) {
 }
 
 static void consume_char(reader *r, unsigned char c, srcloc loc) {
+  if (r->after_comma) {   /* ,@ is one token; ", @x" is (unquote @x) */
+    r->after_comma = false;
+    if (c == '@' && r->tok == TK_NONE && r->stack.n &&
+        r->stack.v[r->stack.n - 1].kind == FR_QUOTE) {
+      r->stack.v[r->stack.n - 1].close = '@';
+      return;
+    }
+  }
   switch (r->tok) {
   case TK_LINE_COMMENT:
     if (c == '\n') r->tok = TK_NONE;
@@ -620,7 +641,8 @@ void rd_eof(reader *r) {
   if (r->failed || r->stack.n == 0) return;
   frame *f = &r->stack.v[r->stack.n - 1];
   if (f->kind == FR_QUOTE)
-    fail(r, f->loc, "input ends after a quote");
+    fail(r, f->loc, "input ends after %s",
+         f->close == '\'' ? "a quote" : quote_text(f->close));
   else if (f->kind == FR_SKIP)
     fail(r, f->loc, "input ends after #;");
   else
@@ -659,6 +681,7 @@ void rd_recover(reader *r) {
   clear_stack(r);
   r->tok = TK_NONE;
   r->u8_need = r->u8_have = 0;
+  r->after_comma = false;
   sb_clear(&r->text);
   arena_free(&r->mem);
   arena_init(&r->mem);

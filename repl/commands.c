@@ -102,6 +102,13 @@ static const struct { const char *name, *syntax, *brief; } forms[] = {
   {"do", "(do ((NAME INIT STEP) ...) (TEST RESULT ...) BODY ...)", "loop until TEST is true"},
   {"while", "(while TEST BODY ...)", "loop while TEST is true"},
   {"quote", "(quote DATUM) | 'DATUM", "a symbol, integer, boolean, string, vector or list as written"},
+  {"quasiquote", "(quasiquote TEMPLATE) | `TEMPLATE", "TEMPLATE as written, with the values of its ,EXPR and ,@EXPR"},
+  {"define-values", "(define-values (NAME ...) EXPR)", "define names as the values EXPR returns"},
+  {"let-values", "(let-values (((NAME ...) EXPR) ...) BODY ...)", "local variables bound to the values of expressions"},
+  {"let*-values", "(let*-values (((NAME ...) EXPR) ...) BODY ...)", "like let-values, each binding seeing the previous ones"},
+  {"receive", "(receive (NAME ...) EXPR BODY ...)", "local variables bound to the values of EXPR"},
+  {"case-lambda", "(case-lambda ((PARAM ...) BODY ...) ...)", "a procedure whose clause depends on its number of arguments"},
+  {"define-syntax", "(define-syntax NAME (syntax-rules (LITERAL ...) (PATTERN TEMPLATE) ...))", "define a macro, at top level"},
   {"extern", "(extern NAME \"LIBRARY\" \"SYMBOL\" (TYPE ...) TYPE)",
    "declare a C function (types int32 int64 double string, result also void); calls are tool calls in the transformer"},
 };

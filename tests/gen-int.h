@@ -98,6 +98,8 @@ typedef struct {
   int lang;         /* > 0: inside a construct of gen-lang.c */
   int later;        /* index of a global defined after the procedures
                        that read it, -1 when none */
+  uint64_t seed0;   /* the program's seed */
+  bool macros;      /* the macros of gl_prelude are defined */
 } gen;
 
 /* ---- gen.c ---- */

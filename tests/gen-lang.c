@@ -3,7 +3,7 @@
  * strings and write, vector-fill!, lambda, letrec and letrec*, local
  * definitions, quote and literals, values of mixed kinds, unbound names,
  * forward references to globals, mutual tail calls, redefinitions, kind
- * and arity errors and extern.
+ * and arity errors, extern and define-syntax.
  *
  * None of these is shaped to what the compiler accepts: a value of mixed
  * kinds or an exponent that is not a constant is refused by compiled
@@ -326,6 +326,58 @@ static bool g_quote(gen *g, kind k) {
   return true;
 }
 
+/* ---- macros -------------------------------------------------------------- */
+
+/* The macros of a program (gl_prelude), fixed text: defining them draws
+ * nothing from the PRNG, and only programs that define them use them, so
+ * every other program is what it was before macros were generated. */
+static const char *const macro_defs[] = {
+  "(define-syntax mac-inc (syntax-rules () ((_ x) (+ x 1))))",
+  "(define-syntax mac-ifnot (syntax-rules () ((_ c a b) (if c b a))))",
+  "(define-syntax mac-sum (syntax-rules () ((_ x ...) (+ 0 x ...))))",
+  "(define-syntax mac-pick (syntax-rules (first second) ((_ first a b) a) "
+  "((_ second a b) b)))",
+  "(define-syntax mac-swap! (syntax-rules () ((_ a b) (let ((tmp a)) "
+  "(set! a b) (set! b tmp)))))",
+};
+
+static void g_macro_use(gen *g, kind k, int d, int ctx) {
+  int r = k == K_INT ? rn(g, 4) : 1 + 2 * rn(g, 2);   /* 1 or 3: any kind */
+  if (r == 0) {
+    out(g, "(mac-inc ");
+    sub(g, K_INT, d, C_FIX);
+    out(g, ")");
+  } else if (r == 2) {
+    out(g, "(mac-sum");
+    for (int i = rn(g, 4); i > 0; i--) {
+      out(g, " ");
+      sub(g, K_INT, d, C_FIX);
+    }
+    out(g, ")");
+  } else {
+    out(g, r == 1 ? "(mac-ifnot " : chance(g, 50) ? "(mac-pick first " : "(mac-pick second ");
+    if (r == 1) {
+      g_test(g, d);
+      out(g, " ");
+    }
+    sub(g, k, d, ctx);
+    out(g, " ");
+    sub(g, k, d, ctx);
+    out(g, ")");
+  }
+}
+
+/* (mac-swap! a b) on two assignable variables of one kind */
+static bool g_macro_stmt(gen *g) {
+  kind k = (kind)rn(g, 3);
+  var *a = pick_var(g, k, 0, true);
+  if (!a) return false;
+  var *b = pick_var(g, k, 0, true);
+  if (!b) return false;
+  out(g, "(mac-swap! %s %s)", a->name, b->name);
+  return true;
+}
+
 /* ---- the dispatcher ------------------------------------------------------ */
 
 bool gl_expr(gen *g, kind k, int d, int ctx, bool *fixed) {
@@ -349,7 +401,8 @@ bool gl_expr(gen *g, kind k, int d, int ctx, bool *fixed) {
     out(g, "(%s ", g->ext);
     sub(g, K_INT, d, C_FIX);
     out(g, ")");
-  } else return false;
+  } else if (r >= 83 && g->macros) g_macro_use(g, k, d, ctx);
+  else return false;
   g->dirty = true;
   return true;
 }
@@ -376,6 +429,8 @@ bool gl_stmt(gen *g, int d) {
     out(g, " (");
     out_unbound(g);
     out(g, "))");
+  } else if (r >= 75 && r < 85 && g->macros && g->o->structured) {
+    if (!g_macro_stmt(g)) return false;
   } else return false;
   g->impure = true;
   return true;
@@ -385,6 +440,10 @@ bool gl_stmt(gen *g, int d) {
 
 void gl_prelude(gen *g) {
   g->later = -1;
+  /* two programs in three define the macros (no PRNG draw: see above) */
+  g->macros = on(g, GEN_MACROS) &&
+              ((g->seed0 * 0x9E3779B97F4A7C15u) >> 60) % 3 != 0;
+  for (int i = 0; g->macros && i < N_OF(macro_defs); i++) out(g, "%s\n", macro_defs[i]);
   if (on(g, GEN_EXTERN) && chance(g, 20)) {
     fresh_name(g, "c-abs", g->ext);
     out(g, "(extern %s \"libc\" \"abs\" (int32) int32)\n", g->ext);

@@ -1334,6 +1334,7 @@ char *gen_program(uint64_t seed, const gen_opts *o) {
   gen g;
   memset(&g, 0, sizeof g);
   g.s = seed;
+  g.seed0 = seed;
   g.o = o;
   g.self = -1;
   sb_init(&g.b);
@@ -1381,7 +1382,8 @@ static const struct {
     {"redefine", GEN_REDEFINE},             {"errors", GEN_ERRORS},
     {"extern", GEN_EXTERN},                 {"logior", GEN_LOGIOR},
     {"arity-errors", GEN_ARITY_ERRORS},     {"local-defines", GEN_LOCAL_DEFINES},
-    {"letrec-values", GEN_LETREC_VALUES},   {"all", GEN_ALL},
+    {"letrec-values", GEN_LETREC_VALUES},   {"macros", GEN_MACROS},
+    {"all", GEN_ALL},
 };
 
 const char *gen_flag_names(void) {

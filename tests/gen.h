@@ -113,7 +113,11 @@ enum {
   /* letrec and letrec* binding values (split from GEN_LETREC, which
    * then binds only procedures) */
   GEN_LETREC_VALUES_N = 40,
-  GEN_NFLAGS = 41
+  /* define-syntax: simple macros (no recursion) defined at the start,
+   * used as expressions and statements; in some programs only, so that
+   * the others stay what they were */
+  GEN_MACROS_N = 41,
+  GEN_NFLAGS = 42
 };
 #define GEN_VAR_DIVISION GEN_BIT(GEN_VAR_DIVISION_N)
 #define GEN_DEEP_RECURSION GEN_BIT(GEN_DEEP_RECURSION_N)
@@ -154,6 +158,7 @@ enum {
 #define GEN_ARITY_ERRORS GEN_BIT(GEN_ARITY_ERRORS_N)
 #define GEN_LOCAL_DEFINES GEN_BIT(GEN_LOCAL_DEFINES_N)
 #define GEN_LETREC_VALUES GEN_BIT(GEN_LETREC_VALUES_N)
+#define GEN_MACROS GEN_BIT(GEN_MACROS_N)
 /* bits 5 and 6 are unused (procedures ending in a statement and without
  * parameters returning vectors: fixed, always generated) */
 #define GEN_ALL ((GEN_BIT(GEN_NFLAGS) - 1) & ~(GEN_BIT(5) | GEN_BIT(6)))

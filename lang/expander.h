@@ -1,0 +1,42 @@
+/* expander.h - the inside of the expander, shared by its two files:
+ * expander.c (the core special forms) and expand-more.c (quasiquote,
+ * multiple values, case-lambda: rewritten into core syntax).  Not an interface of the language layer:
+ * only these files include it.
+ *
+ * Ownership: everything is allocated in the arena of the form being
+ * expanded (ex.mem), as in expander.c.
+ */
+#ifndef TVL_EXPANDER_H
+#define TVL_EXPANDER_H
+
+#include "lang.h"
+
+typedef struct ex {
+  world *w;
+  arena *mem;
+  lang_error *err;
+  bool failed;
+  int depth;          /* function nesting while expanding */
+  int macro_depth;    /* macro uses being expanded, one inside another */
+} ex;
+
+/* expander.c */
+ast *ex_expand(ex *e, const sx *s);
+int ex_sym(ex *e, const char *name);
+bool ex_is_sym(ex *e, const sx *s, const char *name);
+ast *ex_bad(ex *e, srcloc loc, const char *fmt, ...) TVL_PRINTF(3, 4);
+
+/* A head the user cannot type (it holds a space): ("builtin NAME" arg
+ * ...) calls the builtin NAME whatever the program calls that name, as
+ * `case` calls eqv?.  The rewritings of expand-more.c use it. */
+#define EX_BUILTIN_HEAD "builtin "
+
+/* expand-more.c: each takes the whole form (HEAD ...), rewrites it into
+ * core syntax and expands that. */
+ast *ex_quasiquote(ex *e, const sx *s);
+ast *ex_define_values(ex *e, const sx *s);
+ast *ex_let_values(ex *e, const sx *s, bool star);
+ast *ex_receive(ex *e, const sx *s);
+ast *ex_case_lambda(ex *e, const sx *s);
+
+#endif
