@@ -1,6 +1,8 @@
-/* builtins-more.c - multiple values (values, call-with-values) and iota,
- * as the reference evaluator runs them (GNU Guile 3's behaviour).  How a
- * result of several values travels is eval.c's (ev_values). */
+/* builtins-more.c - multiple values (values, call-with-values), iota, and
+ * the other procedures GNU Guile 3 has without a module that small
+ * programs use at once (filter, sort, gcd, 1+, list-head...), as the
+ * reference evaluator runs them, with Guile's results.  How a result of
+ * several values travels is eval.c's (ev_values). */
 #include "config.h"
 
 #include "lang.h"
@@ -64,7 +66,248 @@ static value bi_iota(ev_ctx *c, const ast *call, value *a, int n) {
   return l;
 }
 
+/* ---- lists ----------------------------------------------------------- */
+
+static TVL_NORETURN void bad_arg(ev_ctx *c, const ast *call, int i,
+                                 const char *op, const char *want, value got) {
+  strbuf b;
+  sb_init(&b);
+  value_print(ev_world(c), got, &b, true);
+  if (b.n > 60) {
+    b.n = 57;
+    sb_puts(&b, "...");
+  }
+  char text[128];
+  snprintf(text, sizeof text, "%s", b.s ? b.s : "");
+  sb_free(&b);
+  const ast *at = i < call->u.call.n ? call->u.call.args[i] : call;
+  ev_fail(c, at->loc, "type", "%s: argument %d must be %s, not %s", op, i + 1,
+          want, text);
+}
+
+/* The length of a proper list, or an error naming argument i. */
+static int64_t proper(ev_ctx *c, const ast *call, int i, const char *op, value l) {
+  int64_t n = 0;
+  value slow = l;
+  for (value x = l; x.kind == VK_PAIR; x = V_CDR(x)) {
+    if (++n % 2 == 0) {
+      slow = V_CDR(slow);
+      if (V_CDR(x).kind == VK_PAIR && V_CDR(x).vec == slow.vec)
+        bad_arg(c, call, i, op, "a proper list", l);
+    }
+    if (V_CDR(x).kind != VK_PAIR && V_CDR(x).kind != VK_NIL)
+      bad_arg(c, call, i, op, "a proper list", l);
+  }
+  if (l.kind != VK_PAIR && l.kind != VK_NIL) bad_arg(c, call, i, op, "a proper list", l);
+  return n;
+}
+
+/* A list under construction: its head and its last pair. */
+typedef struct { value head, last; } lbuild;
+
+static void push(ev_ctx *c, const ast *call, lbuild *b, value x) {
+  value p = ev_cons(c, call->loc, x, v_nil());
+  if (b->head.kind == VK_NIL) b->head = p;
+  else V_CDR(b->last) = p;
+  b->last = p;
+}
+
+static value bi_filter(ev_ctx *c, const ast *call, value *a, int n) {
+  (void)n;
+  proper(c, call, 1, "filter", a[1]);
+  lbuild b = {v_nil(), v_nil()};
+  for (value l = a[1]; l.kind == VK_PAIR; l = V_CDR(l)) {
+    value x = V_CAR(l);
+    if (v_truthy(ev_call_value(c, call, a[0], &x, 1))) push(c, call, &b, x);
+  }
+  return b.head;
+}
+
+static value bi_delete(ev_ctx *c, const ast *call, value *a, int n) {
+  (void)n;
+  proper(c, call, 1, "delete", a[1]);
+  lbuild b = {v_nil(), v_nil()};
+  for (value l = a[1]; l.kind == VK_PAIR; l = V_CDR(l))
+    if (!value_equal_in(ev_world(c), a[0], V_CAR(l))) push(c, call, &b, V_CAR(l));
+  return b.head;
+}
+
+static value bi_list_head(ev_ctx *c, const ast *call, value *a, int n) {
+  (void)n;
+  if (a[1].i < 0) bad_arg(c, call, 1, "list-head", "a non-negative integer", a[1]);
+  lbuild b = {v_nil(), v_nil()};
+  value l = a[0];
+  for (int32_t k = 0; k < a[1].i; k++, l = V_CDR(l)) {
+    if (l.kind != VK_PAIR) bad_arg(c, call, 0, "list-head", "a list long enough", a[0]);
+    push(c, call, &b, V_CAR(l));
+  }
+  return b.head;
+}
+
+/* (make-list n [fill]): Guile's fill is the empty list. */
+static value bi_make_list(ev_ctx *c, const ast *call, value *a, int n) {
+  if (a[0].kind != VK_INT || a[0].i < 0)
+    bad_arg(c, call, 0, "make-list", "a non-negative integer", a[0]);
+  value l = v_nil();
+  for (int32_t k = 0; k < a[0].i; k++) l = ev_cons(c, call->loc, n > 1 ? a[1] : v_nil(), l);
+  return l;
+}
+
+static value bi_cons_star(ev_ctx *c, const ast *call, value *a, int n) {
+  value l = a[n - 1];
+  for (int i = n - 2; i >= 0; i--) l = ev_cons(c, call->loc, a[i], l);
+  return l;
+}
+
+/* (assq-ref alist key), (assoc-ref alist key): the value, or #f. */
+static value alist_ref(ev_ctx *c, const ast *call, value *a, bool equal,
+                       const char *op) {
+  for (value l = a[0]; l.kind == VK_PAIR; l = V_CDR(l)) {
+    value p = V_CAR(l);
+    if (p.kind != VK_PAIR) bad_arg(c, call, 0, op, "an association list", a[0]);
+    if (equal ? value_equal_in(ev_world(c), V_CAR(p), a[1]) : value_eqv(V_CAR(p), a[1]))
+      return V_CDR(p);
+  }
+  return v_bool(false);
+}
+
+static value bi_assq_ref(ev_ctx *c, const ast *call, value *a, int n) {
+  (void)n;
+  return alist_ref(c, call, a, false, "assq-ref");
+}
+
+static value bi_assoc_ref(ev_ctx *c, const ast *call, value *a, int n) {
+  (void)n;
+  return alist_ref(c, call, a, true, "assoc-ref");
+}
+
+/* ---- sort ------------------------------------------------------------- */
+
+/* A stable merge sort of items[0..n) by (less a b); tmp as long.  An
+ * element moves before an earlier one only when less says so. */
+static void merge_sort(ev_ctx *c, const ast *call, value less, value *items,
+                       value *tmp, int32_t n) {
+  for (int32_t w = 1; w < n; w *= 2) {
+    for (int32_t lo = 0; lo < n; lo += 2 * w) {
+      int32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+      int32_t i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) {
+        value args[2] = {items[j], items[i]};
+        tmp[k++] = v_truthy(ev_call_value(c, call, less, args, 2)) ? items[j++] : items[i++];
+      }
+      while (i < mid) tmp[k++] = items[i++];
+      while (j < hi) tmp[k++] = items[j++];
+    }
+    memcpy(items, tmp, (size_t)n * sizeof *items);
+  }
+}
+
+/* (sort list-or-vector less): a new sorted list or vector. */
+static value bi_sort(ev_ctx *c, const ast *call, value *a, int n) {
+  (void)n;
+  world *w = ev_world(c);
+  bool vec = a[0].kind == VK_VEC;
+  int64_t len = vec ? a[0].vec->n : proper(c, call, 0, "sort", a[0]);
+  if (len > TVL_INT_MAX / 2) ev_heap_full(c, call->loc);
+  /* scratch on the heap: an error of less unwinds past this frame */
+  tvec *items = world_new_vec(w, (int32_t)len, v_int(0));
+  tvec *tmp = items ? world_new_vec(w, (int32_t)len, v_int(0)) : NULL;
+  if (!tmp) ev_heap_full(c, call->loc);
+  if (vec) {
+    if (len) memcpy(items->items, a[0].vec->items, (size_t)len * sizeof(value));
+  } else {
+    int32_t k = 0;
+    for (value l = a[0]; l.kind == VK_PAIR; l = V_CDR(l)) items->items[k++] = V_CAR(l);
+  }
+  merge_sort(c, call, a[1], items->items, tmp->items, (int32_t)len);
+  if (vec) return v_vec(items);
+  value l = v_nil();
+  for (int32_t k = (int32_t)len - 1; k >= 0; k--) l = ev_cons(c, call->loc, items->items[k], l);
+  return l;
+}
+
+/* ---- vectors ------------------------------------------------------------ */
+
+static value bi_vector_copy(ev_ctx *c, const ast *call, value *a, int n) {
+  int32_t len = a[0].vec->n;
+  int32_t from = n > 1 ? a[1].i : 0, to = n > 2 ? a[2].i : len;
+  if (from < 0 || from > len)
+    bad_arg(c, call, 1, "vector-copy", "an index of the vector", a[1]);
+  if (to < from || to > len)
+    bad_arg(c, call, 2, "vector-copy", "an index of the vector from the start on", a[2]);
+  tvec *t = world_new_vec(ev_world(c), to - from, v_int(0));
+  if (!t) ev_heap_full(c, call->loc);
+  if (to > from) memcpy(t->items, a[0].vec->items + from, (size_t)(to - from) * sizeof(value));
+  return v_vec(t);
+}
+
+/* ---- integers ----------------------------------------------------------- */
+
+static value int_result(ev_ctx *c, const ast *call, const char *op, value *a,
+                        int n, int64_t r) {
+  if (r >= TVL_INT_MIN && r <= TVL_INT_MAX) return v_int((int32_t)r);
+  char text[160];
+  int len = snprintf(text, sizeof text, "(%s", op);
+  for (int i = 0; i < n && len < 120; i++)
+    len += snprintf(text + len, sizeof text - (size_t)len, " %d", (int)a[i].i);
+  ev_fail(c, call->loc, "overflow", "integer overflow: %s) is %lld, which does "
+          "not fit in 32 bits", text, (long long)r);
+}
+
+static int64_t gcd2(int64_t x, int64_t y) {
+  if (x < 0) x = -x;
+  if (y < 0) y = -y;
+  while (y) {
+    int64_t t = x % y;
+    x = y;
+    y = t;
+  }
+  return x;
+}
+
+static value bi_gcd(ev_ctx *c, const ast *call, value *a, int n) {
+  int64_t r = 0;
+  for (int i = 0; i < n; i++) r = gcd2(r, a[i].i);
+  return int_result(c, call, "gcd", a, n, r);
+}
+
+static value bi_lcm(ev_ctx *c, const ast *call, value *a, int n) {
+  int64_t r = 1;
+  for (int i = 0; i < n && r; i++) {
+    int64_t x = a[i].i < 0 ? -(int64_t)a[i].i : a[i].i;
+    if (x == 0) {
+      r = 0;
+      break;
+    }
+    r = r / gcd2(r, x) * x;
+    if (r > TVL_INT_MAX) return int_result(c, call, "lcm", a, n, r);
+  }
+  return int_result(c, call, "lcm", a, n, r);
+}
+
+static value bi_inc(ev_ctx *c, const ast *call, value *a, int n) {
+  return int_result(c, call, "1+", a, n, (int64_t)a[0].i + 1);
+}
+
+static value bi_dec(ev_ctx *c, const ast *call, value *a, int n) {
+  return int_result(c, call, "1-", a, n, (int64_t)a[0].i - 1);
+}
+
+static value bi_exact(ev_ctx *c, const ast *call, value *a, int n) {
+  (void)c, (void)call, (void)a, (void)n;
+  return v_bool(true);   /* every number of tvl is an exact integer */
+}
+
+static value bi_exact_integer(ev_ctx *c, const ast *call, value *a, int n) {
+  (void)c, (void)call, (void)n;
+  return v_bool(a[0].kind == VK_INT);
+}
+
 static const arg_kind k_proc_proc[] = {AK_PROC, AK_PROC};
+static const arg_kind k_proc_any[] = {AK_PROC, AK_ANY};
+static const arg_kind k_any_proc[] = {AK_ANY, AK_PROC};
+static const arg_kind k_any_int[] = {AK_ANY, AK_INT};
+static const arg_kind k_vec_int_int[] = {AK_VEC, AK_INT, AK_INT};
 
 #define VALUES "multiple values"
 
@@ -72,6 +315,21 @@ const builtin more_builtins[] = {
   {"values", 0, -1, AK_ANY, NULL, -1, bi_values, "return its arguments as several values (one: that value itself)", VALUES},
   {"call-with-values", 2, 2, AK_ANY, k_proc_proc, -1, bi_call_with_values, "call the consumer with every value the producer (a procedure of no arguments) returns", VALUES},
   {"iota", 1, 3, AK_INT, NULL, -1, bi_iota, "new list of count integers: start (default 0), start+step (default 1), ...", "lists"},
+  {"filter", 2, 2, AK_ANY, k_proc_any, -1, bi_filter, "new list of the elements the predicate is true of, in order", "lists"},
+  {"delete", 2, 2, AK_ANY, NULL, -1, bi_delete, "new list without the elements equal? to x", "lists"},
+  {"list-head", 2, 2, AK_ANY, k_any_int, -1, bi_list_head, "new list of the first k elements", "lists"},
+  {"make-list", 1, 2, AK_ANY, NULL, -1, bi_make_list, "new list of n elements, each the fill (default the empty list)", "lists"},
+  {"cons*", 1, -1, AK_ANY, NULL, -1, bi_cons_star, "the arguments consed onto the last one", "lists"},
+  {"assq-ref", 2, 2, AK_ANY, NULL, -1, bi_assq_ref, "the value of the pair whose car is eq? to the key in an association list, or #f", "lists"},
+  {"assoc-ref", 2, 2, AK_ANY, NULL, -1, bi_assoc_ref, "the value of the pair whose car is equal? to the key, or #f", "lists"},
+  {"sort", 2, 2, AK_ANY, k_any_proc, -1, bi_sort, "new list or vector of the elements in the order of less (stable)", "lists"},
+  {"vector-copy", 1, 3, AK_ANY, k_vec_int_int, VK_VEC, bi_vector_copy, "new vector of the elements from start (default 0) to end", "calls of vector-copy"},
+  {"gcd", 0, -1, AK_INT, NULL, VK_INT, bi_gcd, "greatest common divisor (0 for none)", "calls of gcd"},
+  {"lcm", 0, -1, AK_INT, NULL, VK_INT, bi_lcm, "least common multiple (1 for none)", "calls of lcm"},
+  {"1+", 1, 1, AK_INT, NULL, VK_INT, bi_inc, "the integer plus one", "calls of 1+"},
+  {"1-", 1, 1, AK_INT, NULL, VK_INT, bi_dec, "the integer minus one", "calls of 1-"},
+  {"exact?", 1, 1, AK_INT, NULL, VK_BOOL, bi_exact, "#t for a number: every number of tvl is exact", "calls of exact?"},
+  {"exact-integer?", 1, 1, AK_ANY, NULL, VK_BOOL, bi_exact_integer, "is an integer", "calls of exact-integer?"},
 };
 
 const int more_builtins_n = (int)(sizeof more_builtins / sizeof more_builtins[0]);

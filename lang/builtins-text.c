@@ -374,7 +374,7 @@ static value bi_string_for_each(ev_ctx *c, const ast *call, value *a, int n) {
   value f = a[0], str = a[1];   /* the stack may move during a call */
   for (int32_t i = 0; i < slen(c, str); i++) {
     value ch = v_char(sref(c, str, i));
-    ev_call_value(c, call, f, &ch, 1);
+    ev_call_tail(c, call, f, &ch, 1);   /* its values dropped, as in Guile */
   }
   return v_void();
 }

@@ -519,7 +519,9 @@ static value map_each(ev_ctx *c, const ast *call, value *a, int n, bool keep,
       args[i] = V_CAR(lists[i]);
       lists[i] = V_CDR(lists[i]);
     }
-    value r = ev_call_value(c, call, f, args, nl);
+    /* for-each drops what the procedure returns, (values) too (Guile) */
+    value r = keep ? ev_call_value(c, call, f, args, nl)
+                   : ev_call_tail(c, call, f, args, nl);
     if (keep) push_back(c, call, &head, &last, r);
   }
   return keep ? head : v_void();
@@ -552,7 +554,8 @@ static value vector_each(ev_ctx *c, const ast *call, value *a, int n, bool keep,
         return keep ? v_vec(out) : v_void();   /* keep their length */
       args[i] = vecs[i].vec->items[j];
     }
-    value r = ev_call_value(c, call, f, args, nv);
+    value r = keep ? ev_call_value(c, call, f, args, nv)
+                   : ev_call_tail(c, call, f, args, nv);
     if (keep) out->items[j] = r;
   }
   return keep ? v_vec(out) : v_void();
@@ -754,6 +757,10 @@ const builtin *builtin_find(const char *name) {
   for (int i = 0; builtin_at(i); i++)
     if (!strcmp(builtin_at(i)->name, name)) return builtin_at(i);
   return NULL;
+}
+
+bool builtin_library(const builtin *b) {
+  return b >= more_builtins && b < more_builtins + more_builtins_n;
 }
 
 int builtin_index(const builtin *b) {

@@ -593,7 +593,8 @@ static void check(ck *c, ast *a, bool tail) {
 }
 
 static void warn_hiding(ck *c, int name, srcloc loc) {
-  if (builtin_find(nm(c, name)) && c->warn)
+  const builtin *b = builtin_find(nm(c, name));
+  if (b && !builtin_library(b) && c->warn)
     c->warn(c->warn_ctx, loc,
             "this definition hides the builtin of the same name");
 }

@@ -291,6 +291,9 @@ struct builtin {
 const builtin *builtin_find(const char *name);
 const builtin *builtin_at(int i);   /* NULL past the end */
 int builtin_index(const builtin *b);
+/* A procedure of Guile's library (iota, filter, sort...) rather than a
+ * primitive: programs often define their own, and hiding it is silent. */
+bool builtin_library(const builtin *b);
 /* The kind argument i must have (per_arg of a variadic builtin covers
  * its first min_args positions). */
 static inline arg_kind builtin_arg_kind(const builtin *b, int i) {

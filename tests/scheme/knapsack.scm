@@ -1,10 +1,10 @@
 ;; 0/1 knapsack by dynamic programming over capacities.
 (define weights (vector 12 2 1 1 4 3 7 5))
-(define vals (vector 4 2 1 2 10 7 13 8))
+(define values (vector 4 2 1 2 10 7 13 8))
 (define (knapsack cap)
   (let ((best (make-vector (+ cap 1) 0)))
     (do ((i 0 (+ i 1))) ((= i (vector-length weights)))
-      (let ((w (vector-ref weights i)) (v (vector-ref vals i)))
+      (let ((w (vector-ref weights i)) (v (vector-ref values i)))
         (do ((c cap (- c 1))) ((< c w))
           (let ((with (+ v (vector-ref best (- c w)))))
             (when (> with (vector-ref best c))
