@@ -304,7 +304,8 @@ static sx *cwv(ex *e, sx *producer, sx *formals, sx *const *body, int nbody,
  * unspecified), then set to its value. */
 ast *ex_define_values(ex *e, const sx *s) {
   if (e->depth > 0)
-    return ex_bad(e, s->loc, "define-values is supported only at top level");
+    return ex_bad(e, s->loc, "define-values must be at top level or at the "
+                             "start of a body");
   if (s->u.list.n != 3)
     return ex_bad(e, s->loc, "malformed define-values: expected "
                              "(define-values (name ...) expr)");
@@ -332,6 +333,57 @@ ast *ex_define_values(ex *e, const sx *s) {
                                 mk(e, SX_BOOL, s->loc), s->loc);
   out->u.list.v[out->u.list.n - 1] = cwv(e, s->u.list.v[2], tf, sets, n, s->loc);
   return ex_expand(e, out);
+}
+
+/* In a body, (define-values (a b . c) EXPR) is
+ *   (define hidden (call-with-values (lambda () EXPR)
+ *                    (lambda (a b . c) (list a b c))))
+ *   (define a (list-ref hidden 0)) (define b (list-ref hidden 1)) ...
+ * internal defines like the others, computed in order. */
+const sx *const *ex_body_define_values(ex *e, const sx *const *forms, int *n) {
+  int extra = 0;
+  bool any = false;
+  for (int i = 0; i < *n; i++)
+    if (qq_form(e, forms[i], "define-values", -1)) {
+      const sx *s = forms[i];
+      if (s->u.list.n != 3)
+        return ex_bad(e, s->loc, "malformed define-values: expected "
+                                 "(define-values (name ...) expr)"), NULL;
+      if (!formals_ok(e, s->u.list.v[1], "define-values")) return NULL;
+      extra += formals_names(s->u.list.v[1], NULL, 0);
+      any = true;
+    }
+  if (!any) return forms;
+  const sx **out = arena_alloc(e->mem, (size_t)(*n + extra + 1) * sizeof *out);
+  int k = 0, tmp = 0;
+  for (int i = 0; i < *n; i++) {
+    const sx *s = forms[i];
+    if (!qq_form(e, s, "define-values", -1)) {
+      out[k++] = s;
+      continue;
+    }
+    const sx *f = s->u.list.v[1];
+    int m = formals_names(f, NULL, 0);
+    const sx **names = arena_alloc(e->mem, (size_t)(m + 1) * sizeof *names);
+    formals_names(f, names, m);
+    srcloc at = s->loc;
+    sx *list = mk_list(e, m + 1, at);
+    list->u.list.v[0] = builtin_head(e, "list", at);
+    for (int j = 0; j < m; j++) list->u.list.v[j + 1] = (sx *)names[j];
+    sx *h = hidden(e, "define-values", tmp++, at);
+    out[k++] = list3(e, mk_sym(e, "define", at), h,
+                     cwv(e, s->u.list.v[2], (sx *)f, &list, 1, at), at);
+    for (int j = 0; j < m; j++) {
+      sx *idx = mk(e, SX_INT, names[j]->loc);
+      idx->u.i = j;
+      sx *ref = list3(e, builtin_head(e, "list-ref", names[j]->loc), h, idx,
+                      names[j]->loc);
+      out[k++] = list3(e, mk_sym(e, "define", names[j]->loc), (sx *)names[j],
+                       ref, names[j]->loc);
+    }
+  }
+  *n = k;
+  return out;
 }
 
 /* (let-values (((FORMALS) EXPR) ...) BODY ...): the expressions see none

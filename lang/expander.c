@@ -276,6 +276,8 @@ static bool internal_define(ex *e, const sx *s, let_binding *b) {
 }
 
 static ast *expand_body(ex *e, const sx *const *forms, int n, srcloc loc) {
+  forms = ex_body_define_values(e, forms, &n);
+  if (!forms) return NULL;
   int ndef = 0;
   while (ndef < n && is_define(e, forms[ndef])) ndef++;
   for (int i = ndef; i < n; i++)

@@ -35,6 +35,10 @@ ast *ex_bad(ex *e, srcloc loc, const char *fmt, ...) TVL_PRINTF(3, 4);
  * core syntax and expands that. */
 ast *ex_quasiquote(ex *e, const sx *s);
 ast *ex_define_values(ex *e, const sx *s);
+/* A body's forms with each (define-values FORMALS EXPR) among them turned
+ * into plain internal defines (the forms themselves when there is none);
+ * NULL after an error. */
+const sx *const *ex_body_define_values(ex *e, const sx *const *forms, int *n);
 ast *ex_let_values(ex *e, const sx *s, bool star);
 ast *ex_receive(ex *e, const sx *s);
 ast *ex_case_lambda(ex *e, const sx *s);

@@ -28,3 +28,12 @@
   (if (= n 0) (values 0 1)
       (let-values (((a b) (fib-pair (- n 1)))) (values b (+ a b)))))
 (let-values (((a b) (fib-pair 30))) (display a) (newline))
+;; define-values at the start of a body
+(define (split-digits n)
+  (define-values (tens ones) (values (quotient n 10) (remainder n 10)))
+  (define sum (+ tens ones))
+  (list tens ones sum))
+(display (split-digits 47)) (newline)
+(let ()
+  (define-values (head . tail) (values 'a 'b 'c))
+  (display (list head tail)) (newline))
