@@ -53,6 +53,7 @@ struct reader {
   bool line_start_hash_bang;
 
   VEC(frame) stack;
+  int lists;                /* frames of the stack that are lists or vectors */
   tok_state tok;
   strbuf text;              /* bytes of the atom or string being read */
   srcloc tok_loc;
@@ -95,6 +96,7 @@ reader *rd_new(symtab *syms, src_registry *src, int file) {
 static void clear_stack(reader *r) {
   for (int i = 0; i < r->stack.n; i++) VEC_FREE(r->stack.v[i].items);
   r->stack.n = 0;
+  r->lists = 0;
 }
 
 void rd_free(reader *r) {
@@ -182,14 +184,13 @@ static void emit(reader *r, sx *d) {
 }
 
 static bool push_frame(reader *r, frame_kind k, char close, srcloc loc) {
-  int lists = 0;
-  for (int i = 0; i < r->stack.n; i++) lists += r->stack.v[i].kind <= FR_VEC;
-  if (lists >= RD_MAX_DEPTH) {
+  if (k <= FR_VEC && r->lists >= RD_MAX_DEPTH) {
     fail(r, loc, "forms nested deeper than %d levels", RD_MAX_DEPTH);
     return false;
   }
   frame f = {k, close, loc, {NULL, 0, 0}, -1};
   VEC_PUSH(r->stack, f);
+  r->lists += k <= FR_VEC;
   return true;
 }
 
@@ -230,6 +231,7 @@ static void close_frame(reader *r, char c, srcloc loc) {
     memcpy(d->u.list.v, f->items.v, (size_t)f->items.n * sizeof(sx *));
   VEC_FREE(f->items);
   r->stack.n--;
+  r->lists--;
   emit(r, d);
 }
 
@@ -658,8 +660,7 @@ rd_status rd_status_of(const reader *r) {
 }
 
 int rd_depth(const reader *r) {
-  int d = 0;
-  for (int i = 0; i < r->stack.n; i++) d += r->stack.v[i].kind <= FR_VEC;
+  int d = r->lists;
   return d;
 }
 
