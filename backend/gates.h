@@ -85,8 +85,7 @@ typedef struct gate_graph {
    * bonus, linear coefficient, quadratic coefficient */
   gform *out;          /* 3 * n_roles */
   /* routing (machine.c, engine.h model_routing): router r's value, and its
-   * thermometer gates fam[k] = [value >= k], k = 0..n, so that
-   * fam[s] - fam[s+1] is 1 exactly when the value is s */
+   * one-hot gates fam[k] = [value == k], k = 0..n-1 */
   int n_route;
   struct gate_route {
     char name[16];

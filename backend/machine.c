@@ -1011,24 +1011,20 @@ static int token_input(mb *b, const char *name, role r, bool is_value, double lo
   return gg_token_input(b->gg, name, ind, val, lo, hi);
 }
 
-gform mb_onehot(mb *b, int s) {
-  gate_graph *gg = b->gg;
-  return gf_axpy(gg, gf_gate(gg, b->cstep[s]), -1, gf_gate(gg, b->cstep[s + 1]));
-}
+gform mb_onehot(mb *b, int s) { return gf_gate(b->gg, b->cstep[s]); }
 
-static gform ostep_onehot(mb *b, int s) {
-  gate_graph *gg = b->gg;
-  return gf_axpy(gg, gf_gate(gg, b->ostep[s]), -1, gf_gate(gg, b->ostep[s + 1]));
-}
+static gform ostep_onehot(mb *b, int s) { return gf_gate(b->gg, b->ostep[s]); }
 
-/* Steps [x >= k] for k = 0..npc, as one gate each. */
-static int *step_family(mb *b, const char *prefix, gform x) {
+/* The one-hot [x == k] for k = 0..npc-1, one gate each (three units of
+ * x alone: a family the engine evaluates in closed form, where only the
+ * gates next to x are not 0). */
+static int *onehot_family(mb *b, const char *prefix, gform x) {
   int n = b->p->npc;
-  int *g = xcalloc((size_t)n + 2, sizeof(int));
+  int *g = xcalloc((size_t)n + 1, sizeof(int));
   char name[64];
-  for (int k = 0; k <= n; k++) {
-    snprintf(name, sizeof name, "%s>=%d", prefix, k);
-    g[k] = gg_step(b->gg, name, gf_addk(b->gg, x, -k + 1));
+  for (int k = 0; k < n; k++) {
+    snprintf(name, sizeof name, "%s=%d", prefix, k);
+    g[k] = gg_eqk(b->gg, name, x, k);
   }
   return g;
 }
@@ -1097,8 +1093,8 @@ static void build_pc(mb *b) {
                        gf_scale(gg, gf_axpy(gg, gf_axpy(gg, gf_const(gg, 2), -1, b->found),
                                             -1, gf_gate(gg, b->g_val_ind)),
                                 BIG_SHIFT));
-  b->cstep = step_family(b, "pc", cur_all);
-  b->ostep = step_family(b, "own", own_v);
+  b->cstep = onehot_family(b, "pc", cur_all);
+  b->ostep = onehot_family(b, "own", own_v);
   /* the routers: a step's units are experts selected by these
    * (weights.c proves which units each one owns) */
   struct gate_route rc = {"cur", cur_all, b->cstep, b->p->npc};

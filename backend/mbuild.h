@@ -112,8 +112,8 @@ typedef struct {
   /* infrastructure gates */
   int g_hi, g_hival, g_valv, g_val_ind, g_jump_ind, g_pos;
   gform lo, prev_hi_val, found, cur, own, nrm, value_in;
-  int *cstep;         /* [npc+1]: [cur_all >= x] gates */
-  int *ostep;         /* [npc+1]: [own_v >= x] gates */
+  int *cstep;         /* [npc]: [cur_all == s] gates */
+  int *ostep;         /* [npc]: [own_v == s] gates */
   gform sp, hp, waddr;      /* register values read at every position */
   int reg_time;             /* when register reads are available */
   gform mem_key_x, mem_key_y, mem_addr, mem_val;

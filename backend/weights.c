@@ -80,16 +80,17 @@ static void put_head(wb *w, model *m, int gi) {
 /* ---- routing ---------------------------------------------------------
  *
  * A unit belongs to step s of router r when its gate input is
- *   c ([v >= s] - [v >= s+1]) + rest,   c > 0,
- * with the thermometer gates of router r (gate_graph.route) and a rest that
+ *   c [v == s] + rest,   c > 0,
+ * with the one-hot gates of router r (gate_graph.route) and a rest that
  * reads none of them and whose upper bound, from the interval bounds of
- * every gate it reads, is <= 0.  Where v != s the two thermometer gates are
- * equal (both 0 or both 1), so the gate input is rest <= 0, relu gives an
- * exact 0 and the unit adds exactly nothing: the proof engine.h's
- * model_routing records.  Every other unit is shared. */
+ * every gate it reads, is <= 0.  Where v != s the one-hot gate is 0 (v is
+ * an integer, the gate relu(d + 1) - 2 relu(d) + relu(d - 1) of d = v - s,
+ * exact), so the gate input is rest <= 0, relu gives an exact 0 and the
+ * unit adds exactly nothing: the proof engine.h's model_routing records.
+ * Every other unit is shared. */
 
 typedef struct {
-  int *fam_r, *fam_k;   /* per gate: router and thermometer index, or -1 */
+  int *fam_r, *fam_k;   /* per gate: router and one-hot index, or -1 */
   int64_t owned, shared;
 } route_ctx;
 
@@ -98,8 +99,8 @@ static void route_owner(const gate_graph *gg, const route_ctx *rc,
   *r_out = -1;
   *s_out = 0;
   const gform *b = &u->b;
-  int r = -1, k1 = -1, k2 = -1;
-  double c1 = 0, c2 = 0, hi = b->k;
+  int r = -1, k1 = -1;
+  double c1 = 0, hi = b->k;
   for (int i = 0; i < b->n; i++) {
     int g = b->t[i].g;
     double c = b->t[i].c;
@@ -108,29 +109,12 @@ static void route_owner(const gate_graph *gg, const route_ctx *rc,
       hi += c > 0 ? c * hi_g : c * lo_g;
       continue;
     }
-    if (r >= 0 && rc->fam_r[g] != r) return;     /* two routers */
+    if (k1 >= 0) return;                          /* more than a one-hot */
     r = rc->fam_r[g];
-    if (k1 < 0) {
-      k1 = rc->fam_k[g];
-      c1 = c;
-    } else if (k2 < 0) {
-      k2 = rc->fam_k[g];
-      c2 = c;
-    } else {
-      return;                                     /* more than a one-hot */
-    }
+    k1 = rc->fam_k[g];
+    c1 = c;
   }
-  if (r < 0 || k2 < 0) return;
-  if (k2 < k1) {
-    int t = k1;
-    k1 = k2;
-    k2 = t;
-    double tc = c1;
-    c1 = c2;
-    c2 = tc;
-  }
-  if (k2 != k1 + 1 || !(c1 > 0) || c2 != -c1 || !(hi <= 0)) return;
-  if (k1 >= gg->route[r].n) return;
+  if (r < 0 || !(c1 > 0) || !(hi <= 0) || k1 >= gg->route[r].n) return;
   *r_out = r;
   *s_out = k1;
 }
@@ -156,20 +140,20 @@ static int route_family(const gate_graph *gg, const gunit *u) {
   return -1;
 }
 
-/* The router's row: its value form, read where its first thermometer gate
+/* The router's row: its value form, read where its first one-hot gate
  * runs (every gate of the form is live there, since that gate reads it). */
 static bool put_router(wb *w, model *m, int r, model_router *ro, char *why,
                        size_t whylen) {
   const struct gate_route *gr = &w->gg->route[r];
   int t = -1;
-  for (int k = 0; k <= gr->n; k++) {
+  for (int k = 0; k < gr->n; k++) {
     int tk = w->pl->time[gr->fam[k]];
     if (tk >= 0 && (t < 0 || tk < t)) t = tk;
   }
   snprintf(ro->name, sizeof ro->name, "%s", gr->name);
   ro->n_experts = gr->n;
   ro->layer = t >= 0 ? t / 2 : 0;
-  if (t < 0) return true;          /* no thermometer gate runs: no owner */
+  if (t < 0) return true;          /* no one-hot gate runs: no owner */
   if (t % 2 != 1) {
     snprintf(why, whylen, "router %s: its gates are not FFN gates", gr->name);
     return false;
@@ -198,7 +182,7 @@ static void route_init(const gate_graph *gg, route_ctx *rc) {
   rc->fam_k = xmalloc(((size_t)n + 1) * sizeof(int));
   for (int i = 0; i < n; i++) rc->fam_r[i] = rc->fam_k[i] = -1;
   for (int r = 0; r < gg->n_route; r++)
-    for (int k = 0; k <= gg->route[r].n; k++) {
+    for (int k = 0; k < gg->route[r].n; k++) {
       rc->fam_r[gg->route[r].fam[k]] = r;
       rc->fam_k[gg->route[r].fam[k]] = k;
     }
@@ -286,6 +270,27 @@ static live_set live_usable(const model *m, int l, live_set s) {
   return s;
 }
 
+/* Heads: a head's value is read under the join of its components' sets;
+ * a head after its router's layer whose set is an interval is recorded
+ * as live only there (model_head.live): a runner may skip its query
+ * elsewhere, its output slots then hold what nothing that runs reads. */
+static void put_head_liveness(wb *w, model *m, const live_set *S) {
+  const gate_graph *gg = w->gg;
+  for (int i = 0; i < gg->g.n; i++) {
+    const gate *g = &gg->g.v[i];
+    if (g->type != GT_HEAD || w->pl->time[i] < 0) continue;
+    live_set h = {LV_NONE, 0, 0};
+    for (int c = 0; c < g->dv; c++)
+      if (w->pl->slot[g->outs[c]] >= 0) live_join(&h, S[g->outs[c]]);
+    int l = w->pl->time[i] / 2;
+    if (h.r < 0 || l <= m->routing->routers[h.r].layer) continue;
+    int *lv = m->layers[l].heads[w->pl->phys_head[i]].live;
+    lv[0] = h.r;
+    lv[1] = h.lo;
+    lv[2] = h.hi;
+  }
+}
+
 static void put_liveness(wb *w, model *m, const int *unit0, const int *clear_unit) {
   const gate_graph *gg = w->gg;
   const placement *pl = w->pl;
@@ -350,6 +355,7 @@ static void put_liveness(wb *w, model *m, const int *unit0, const int *clear_uni
     o[1] = lv.lo;
     o[2] = lv.hi;
   }
+  put_head_liveness(w, m, S);
   free(order);
   free(S);
 }

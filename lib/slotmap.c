@@ -224,7 +224,7 @@ static const struct {
   const char *what;
   const char *prefix[8];
 } roles[] = {
-  {"program counter", {"pc>=", "own>=", "last jump", "prev token", "token 2 back", "JUMP target", NULL}},
+  {"program counter", {"pc=", "own=", "last jump", "prev token", "token 2 back", "JUMP target", NULL}},
   {"memory", {"read ", "mem ", "key present", "not a memory write", "not a static write",
               "SETR cell", NULL}},
   {"guards", {">= lo", "> hi", "guarded error", "error site", NULL}},

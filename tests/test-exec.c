@@ -1066,6 +1066,94 @@ static void test_families(void) {
   model_free(m);
 }
 
+/* ---- head liveness -----------------------------------------------------------
+ *
+ * The router (layer 0) is the token's value v, with its thermometer; layer
+ * 1's head reads v itself (key (0, 0): the latest position, this one) with
+ * query (w v, 1), and only expert 2's unit reads what it read (into OUT,
+ * plus 1 from a shared unit): the head is recorded as live under expert 2
+ * alone.  With w = 1/2 the query is fractional at odd v, an error of the
+ * dense pass; the routed pass skips the query there. */
+enum { HL_ONE, HL_V, HL_T0, HL_H = HL_T0 + 5, HL_OUT, HL_D };
+
+static model *headlive_model(double w) {
+  vocab_range r[1] = {{"VAL", 0, 64, 0, false}};
+  model *m = model_new(HL_D, 2, r, 1);
+  m->p_in[HL_ONE * 2 + 0] = 1;
+  m->p_in[HL_V * 2 + 1] = 1;
+  model_layer_alloc(m, 0, 0, NULL, 10);
+  int dv[1] = {1};
+  model_layer_alloc(m, 1, 1, dv, 2);
+  model_layer *l0 = &m->layers[0], *l1 = &m->layers[1];
+  for (int j = 0; j < 10; j++) {
+    int k = j / 2;
+    l0->w_gate[j * HL_D + HL_V] = 1;
+    l0->w_gate[j * HL_D + HL_ONE] = j % 2 ? -k : 1 - k;
+    l0->w_up[j * HL_D + HL_ONE] = 1;
+    l0->w_down[(HL_T0 + k) * 10 + j] = j % 2 ? -1 : 1;
+  }
+  model_head *hd = &l1->heads[0];
+  snprintf(hd->name, sizeof hd->name, "v");
+  hd->wq[HL_V] = w;
+  hd->wq[HL_D + HL_ONE] = 1;
+  hd->wv[HL_V] = 1;
+  hd->wo[HL_H] = 1;
+  l1->w_gate[0 * HL_D + HL_T0 + 2] = 1;
+  l1->w_gate[0 * HL_D + HL_T0 + 3] = -1;
+  l1->w_up[0 * HL_D + HL_H] = 1;
+  l1->w_down[HL_OUT * 2 + 0] = 1;
+  l1->w_gate[1 * HL_D + HL_ONE] = 1;
+  l1->w_up[1 * HL_D + HL_ONE] = 1;
+  l1->w_down[HL_OUT * 2 + 1] = 1;
+  m->p_out[1 * HL_D + HL_OUT] = 2;
+  m->p_out[2 * HL_D + HL_ONE] = -1;
+  model_routing *rt = model_routing_new(m, 1);
+  rt->holds = true;
+  snprintf(rt->routers[0].name, sizeof rt->routers[0].name, "v");
+  rt->routers[0].layer = 0;
+  rt->routers[0].n_experts = 4;
+  rt->routers[0].w[HL_V] = 1;
+  l1->ffn_route[0] = 0;
+  l1->ffn_route[1] = 2;
+  hd->live[0] = 0;
+  hd->live[1] = hd->live[2] = 2;
+  return m;
+}
+
+static void test_head_liveness(void) {
+  const int want[5] = {1, 1, 3, 1, 1};
+  char err[256] = "";
+  model *m = headlive_model(1);
+  int a[5], b[5];
+  bool ra, rb;
+  int64_t ua, ub;
+  bool valid = model_validate(m, err, sizeof err);
+  routed_tokens(m, false, a, &ra, &ua);
+  routed_tokens(m, true, b, &rb, &ub);
+  tap_ok(valid && ra && !memcmp(a, b, sizeof a) && !memcmp(a, want, sizeof a),
+         "a head live under one expert: routed and dense agree (%d %d %d %d %d) %s",
+         a[0], a[1], a[2], a[3], a[4], err);
+  char path[64];
+  snprintf(path, sizeof path, "test-exec-headlive-%d.safetensors", (int)getpid());
+  model *back = model_save(m, path, err, sizeof err) ? model_load(path, err, sizeof err) : NULL;
+  remove(path);
+  tap_ok(back && back->layers[1].heads[0].live[0] == 0 &&
+         back->layers[1].heads[0].live[1] == 2 && back->layers[1].heads[0].live[2] == 2,
+         "save then load keeps a head's liveness %s", err);
+  model_free(back);
+  m->routing->routers[0].layer = 1;
+  tap_ok(!model_validate(m, err, sizeof err), "a head live by a router read "
+         "after it is invalid: %s", err);
+  model_free(m);
+  m = headlive_model(0.5);
+  routed_tokens(m, false, a, &ra, &ua);
+  routed_tokens(m, true, b, &rb, &ub);
+  tap_ok(ra && !memcmp(a, want, sizeof a) && b[0] == want[0] && b[1] == -1,
+         "where the head is dead its query is not computed: routed %d %d %d, "
+         "dense fails on the fractional query (%d)", a[0], a[1], a[2], b[1]);
+  model_free(m);
+}
+
 /* ---- offset caches ---------------------------------------------------------
  *
  * Two heads read the token one back and two back with the ring features
@@ -1287,6 +1375,7 @@ int main(void) {
   test_bounds();
   test_routing();
   test_families();
+  test_head_liveness();
   test_observer();
   test_dense_agreement();
   test_argmax();

@@ -310,6 +310,13 @@ void addr_query(const addr_cache *c, int64_t qx, int64_t qy, kv_result *r,
       answer(c, e, c->cnt[e], r, value);
       return;
     }
+    /* below every address written (a step that does not run reads 0) or
+     * above: the nearest end, the unique best, with no search */
+    if (f < c->amin || f >= c->amax) {
+      e = table_get(&c->where, f < c->amin ? c->amin : c->amax);
+      answer(c, e, c->cnt[e], r, value);
+      return;
+    }
     best_of(c, neighbour(c, f, false), neighbour(c, f + 1, true), qx, qy, r,
             value);
   } else if (qy == 0 && qx == 0) {

@@ -97,6 +97,10 @@ typedef struct {
   double *wk;         /* 2 x d */
   double *wv;         /* dv x d */
   double *wo;         /* d x dv */
+  int live[3];        /* with routing: (router, first, last) when nothing
+                         that runs reads the head's value unless the router
+                         selects an expert in [first, last] (read at an
+                         earlier layer); router -1: always read */
 } model_head;
 
 typedef struct {

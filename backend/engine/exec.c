@@ -87,8 +87,9 @@ typedef struct {
   csc down_by_unit;
   /* families (model_layer.ffn_family) evaluated in closed form: each
    * router's rows, and its units, for when it cannot be (see fam_run) */
-  int n_frows[ROUTE_MAX];
+  int n_frows[ROUTE_MAX], n_nrows[ROUTE_MAX];
   struct fam_row *frows[ROUTE_MAX];
+  struct fam_row *nrows[ROUTE_MAX];   /* narrow (see fam_split) */
   unsigned char *isfam;   /* per unit: evaluated with its family */
   int n_funits[ROUTE_MAX];
   int *funits[ROUTE_MAX];
@@ -495,19 +496,47 @@ static int fam_row_cmp(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+static void fam_rows_free(fam_row *fr, int n) {
+  for (int q = 0; q < n; q++) {
+    free(fr[q].tau);
+    free(fr[q].A);
+    free(fr[q].B);
+  }
+  free(fr);
+}
+
 static void fam_free(layer_exec *le) {
   for (int r = 0; r < ROUTE_MAX; r++) {
-    for (int q = 0; q < le->n_frows[r]; q++) {
-      free(le->frows[r][q].tau);
-      free(le->frows[r][q].A);
-      free(le->frows[r][q].B);
-    }
-    free(le->frows[r]);
+    fam_rows_free(le->frows[r], le->n_frows[r]);
+    fam_rows_free(le->nrows[r], le->n_nrows[r]);
     free(le->funits[r]);
-    le->frows[r] = NULL;
+    le->frows[r] = le->nrows[r] = NULL;
     le->funits[r] = NULL;
-    le->n_frows[r] = le->n_funits[r] = 0;
+    le->n_frows[r] = le->n_nrows[r] = le->n_funits[r] = 0;
   }
+}
+
+/* A narrow row is 0 but where v lies within FAM_NARROW above its first
+ * threshold: A and B of all its units are 0 (a one-hot [v == k] as
+ * relu(d + 1) - 2 relu(d) + relu(d - 1)).  Elsewhere such a row is left
+ * alone: below, no unit is active (as for any row); above, the units'
+ * terms cancel to +0, which adds nothing to the slot but where it holds
+ * -0 (no token can tell).  The narrow rows are moved to nrows, which are
+ * found by their first threshold. */
+#define FAM_NARROW 4
+static void fam_split(layer_exec *le, int r) {
+  fam_row *w = le->frows[r];
+  int n = le->n_frows[r], nw = 0;
+  le->nrows[r] = xmalloc(((size_t)n + 1) * sizeof(fam_row));
+  for (int q = 0; q < n; q++) {
+    int k = w[q].nu;
+    if (w[q].A[k] == 0.0 && w[q].B[k] == 0.0 &&
+        w[q].tau[k - 1] - w[q].tau[0] <= FAM_NARROW)
+      le->nrows[r][le->n_nrows[r]++] = w[q];
+    else
+      w[nw++] = w[q];
+  }
+  le->n_frows[r] = nw;
 }
 
 /* The constant slot every family unit's up row reads with weight 1, and
@@ -600,6 +629,7 @@ static void fam_build(exec *e, layer_exec *le, const model_layer *ml, int l) {
   for (int r = 0; r < ROUTE_MAX; r++) {
     if (le->n_frows[r])
       qsort(le->frows[r], (size_t)le->n_frows[r], sizeof(fam_row), fam_row_cmp);
+    fam_split(le, r);
     le->funits[r] = xmalloc(((size_t)n + 1) * sizeof(int));
   }
   for (int j = 0; j < n; j++) {
@@ -1033,9 +1063,23 @@ static bool offset_read(exec *e, int l, int h, const cache_slot *cs, int d,
   return true;
 }
 
+/* Whether head h's value is dead at this position: routed, no observer,
+ * and its router selects no expert of the head's liveness (the router is
+ * read at an earlier layer, model_validate).  Its query is then skipped
+ * and it reads zeros, which nothing that runs reads. */
+static bool head_dead(const exec *e, const model_head *hd) {
+  if (!e->routed || e->has_obs || hd->live[0] < 0) return false;
+  int64_t s = e->sel[hd->live[0]];
+  return s < hd->live[1] || s > hd->live[2];
+}
+
 static bool run_heads(exec *e, int l, layer_exec *le) {
   for (int h = 0; h < le->n_heads; h++) {
     cache_slot *cs = &le->caches[le->head_cache[h]];
+    if (head_dead(e, &e->m->layers[l].heads[h])) {
+      memset(e->vcat + le->vcol[h], 0, (size_t)cs->dv * sizeof *e->vcat);
+      continue;
+    }
     const double *q = e->proj + le->qrow[h];
     int64_t qx, qy;
     if (!check_pair(e, l, h, "query", q, QUERY_MAX, QUERY_MAX, &qx, &qy))
@@ -1141,6 +1185,31 @@ static bool unit_scatter(exec *e, const layer_exec *le, int j, int l, int *nt) {
 /* The layer's families: in closed form where read_routers found the
  * router's terms integral and small, unit by unit otherwise; before every
  * other unit (they come first in the rows they write, fam_row_build). */
+static void fam_row_apply(exec *e, const fam_row *w, double v, int *nt) {
+  int t = w->nu;
+  if (!(v > w->tau[t - 1])) {
+    int lo = 1, hi = t - 1;   /* tau[lo - 1] < v <= tau[hi] */
+    while (lo < hi) {
+      int mid = (lo + hi) / 2;
+      if (v > w->tau[mid]) lo = mid + 1;
+      else hi = mid;
+    }
+    t = lo;
+  }
+  int i = w->slot;
+  double val = v * w->A[t] + w->B[t];
+  if (w->solo) {
+    e->x[i] += val;
+    e->dirty[e->ndirty++] = i;
+    return;
+  }
+  if (!e->mark[i]) {
+    e->mark[i] = 1;
+    e->touched[(*nt)++] = i;
+  }
+  e->acc[i] += val;
+}
+
 static bool fam_run(exec *e, const layer_exec *le, int l, int *nt) {
   for (int r = 0; r < ROUTE_MAX; r++) {
     if (!le->n_funits[r]) continue;
@@ -1153,32 +1222,21 @@ static bool fam_run(exec *e, const layer_exec *le, int l, int *nt) {
     double v = e->rv[r];
     const fam_row *fr = le->frows[r];
     int q = 0;
-    for (; q < le->n_frows[r] && v > fr[q].tau[0]; q++) {
-      const fam_row *w = &fr[q];
-      int t = w->nu;
-      if (!(v > w->tau[t - 1])) {
-        int lo = 1, hi = t - 1;   /* tau[lo - 1] < v <= tau[hi] */
-        while (lo < hi) {
-          int mid = (lo + hi) / 2;
-          if (v > w->tau[mid]) lo = mid + 1;
-          else hi = mid;
-        }
-        t = lo;
-      }
-      int i = w->slot;
-      double val = v * w->A[t] + w->B[t];
-      if (w->solo) {
-        e->x[i] += val;
-        e->dirty[e->ndirty++] = i;
-        continue;
-      }
-      if (!e->mark[i]) {
-        e->mark[i] = 1;
-        e->touched[(*nt)++] = i;
-      }
-      e->acc[i] += val;
-    }
+    for (; q < le->n_frows[r] && v > fr[q].tau[0]; q++) fam_row_apply(e, &fr[q], v, nt);
     e->units_eval += q;
+    /* narrow rows: those whose first threshold is in [v - FAM_NARROW, v) */
+    fr = le->nrows[r];
+    int lo = 0, hi = le->n_nrows[r];
+    while (lo < hi) {
+      int mid = (lo + hi) / 2;
+      if (fr[mid].tau[0] < v - FAM_NARROW) lo = mid + 1;
+      else hi = mid;
+    }
+    for (q = lo; q < le->n_nrows[r] && v > fr[q].tau[0]; q++)
+      if (v <= fr[q].tau[fr[q].nu - 1]) {
+        fam_row_apply(e, &fr[q], v, nt);
+        e->units_eval++;
+      }
   }
   return true;
 }

@@ -83,6 +83,7 @@ void model_layer_alloc(model *m, int layer, int n_heads, const int *dv,
     model_head *hd = &l->heads[h];
     hd->tie = TIE_LATEST;
     hd->mask_slot = -1;
+    hd->live[0] = -1;
     hd->dv = dv && dv[h] > 0 ? dv[h] : 1;
     hd->wq = zeros(2 * d);
     hd->wk = zeros(2 * d);
@@ -262,6 +263,11 @@ static bool layer_ok(const model *m, int l, char *err, size_t errlen) {
  * can select, in a layer that comes no earlier than the router. */
 static bool routing_ok(const model *m, char *err, size_t errlen) {
   const model_routing *rt = m->routing;
+  for (int l = 0; !rt && l < m->n_layers; l++)
+    for (int h = 0; h < m->layers[l].n_heads; h++)
+      if (m->layers[l].heads[h].live[0] != -1)
+        return fail(err, errlen, "layer %d head %d: liveness without routing",
+                    l, h);
   if (!rt) return true;
   if (rt->n_routers < 0 || rt->n_routers > ROUTE_MAX)
     return fail(err, errlen, "bad router count %d", rt->n_routers);
@@ -297,6 +303,14 @@ static bool routing_ok(const model *m, char *err, size_t errlen) {
           ly->ffn_route[2 * j] != -1)
         return fail(err, errlen, "layer %d unit %d: bad liveness (%d, %d, %d)",
                     l, j, r, a, b);
+    }
+    for (int h = 0; h < ly->n_heads; h++) {
+      const int *lv = ly->heads[h].live;
+      if (lv[0] == -1) continue;
+      if (lv[0] < 0 || lv[0] >= rt->n_routers || lv[1] < 0 || lv[2] < lv[1] ||
+          lv[2] >= rt->routers[lv[0]].n_experts || l <= rt->routers[lv[0]].layer)
+        return fail(err, errlen, "layer %d head %d: bad liveness (%d, %d, %d)",
+                    l, h, lv[0], lv[1], lv[2]);
     }
     for (int j = 0; ly->ffn_family && j < ly->n_ffn; j++) {
       int r = ly->ffn_family[j];

@@ -424,9 +424,13 @@ static void meta_heads(strbuf *b, const model *m) {
       const model_head *hd = &ly->heads[h];
       sb_puts(b, h ? ",{\"name\":" : "{\"name\":");
       json_str(b, hd->name);
-      sb_printf(b, ",\"tie\":\"%s\",\"mask_slot\":%d,\"dv\":%d}",
+      sb_printf(b, ",\"tie\":\"%s\",\"mask_slot\":%d,\"dv\":%d",
                 hd->tie == TIE_LATEST ? "latest" : "average", hd->mask_slot,
                 hd->dv);
+      if (hd->live[0] >= 0)
+        sb_printf(b, ",\"live\":[%d,%d,%d]", hd->live[0], hd->live[1],
+                  hd->live[2]);
+      sb_putc(b, '}');
     }
     sb_putc(b, ']');
   }
@@ -855,6 +859,18 @@ static bool load_head(loader *L, model *m, int l, int h, const jval *o) {
   snprintf(hd->name, sizeof hd->name, "%s", name->s);
   hd->tie = strcmp(tie->s, "latest") ? TIE_AVERAGE : TIE_LATEST;
   hd->mask_slot = (int)mask;
+  /* optional (model_validate checks it against the routers) */
+  const jval *live = jget(o, "live");
+  if (live) {
+    int64_t v[3];
+    if (live->t != J_ARR || live->n != 3 ||
+        !jint(live->items[0], 0, ROUTE_MAX - 1, &v[0]) ||
+        !jint(live->items[1], 0, 1 << 24, &v[1]) ||
+        !jint(live->items[2], 0, 1 << 24, &v[2]))
+      return fail(L->err, L->errlen, "tvl.heads layer %d head %d: live must "
+                  "be [router, first, last]", l, h);
+    for (int k = 0; k < 3; k++) hd->live[k] = (int)v[k];
+  }
   char nm[64];
   int d = m->d_model;
   snprintf(nm, sizeof nm, "layers.%d.attn.%d.w_q", l, h);
