@@ -270,25 +270,96 @@ static live_set live_usable(const model *m, int l, live_set s) {
   return s;
 }
 
-/* Heads: a head's value is read under the join of its components' sets;
- * a head after its router's layer whose set is an interval is recorded
- * as live only there (model_head.live): a runner may skip its query
- * elsewhere, its output slots then hold what nothing that runs reads. */
-static void put_head_liveness(wb *w, model *m, const live_set *S) {
-  const gate_graph *gg = w->gg;
-  for (int i = 0; i < gg->g.n; i++) {
-    const gate *g = &gg->g.v[i];
-    if (g->type != GT_HEAD || w->pl->time[i] < 0) continue;
-    live_set h = {LV_NONE, 0, 0};
-    for (int c = 0; c < g->dv; c++)
-      if (w->pl->slot[g->outs[c]] >= 0) live_join(&h, S[g->outs[c]]);
-    int l = w->pl->time[i] / 2;
-    if (h.r < 0 || l <= m->routing->routers[h.r].layer) continue;
-    int *lv = m->layers[l].heads[w->pl->phys_head[i]].live;
-    lv[0] = h.r;
-    lv[1] = h.lo;
-    lv[2] = h.hi;
+/* Heads: the experts under which something that runs reads a head's
+ * value, exactly (not as an interval): a unit owned by step s reads under
+ * s, any other unit under the set it runs under (ffn_live, or always); a
+ * head, the output or a router always.  A head after its router's layer
+ * read under one router's experts only is recorded as live there
+ * (model_head.live): a runner may skip its query elsewhere, its output
+ * slots then hold what nothing that runs reads. */
+typedef struct {
+  int r;                /* LV_NONE, LV_ALL or the router */
+  unsigned char *in;    /* per expert of r */
+} head_set;
+
+static void head_add(const model *m, head_set *h, live_set by) {
+  if (h->r == LV_ALL) return;
+  if (by.r < 0 || (h->r >= 0 && h->r != by.r)) {
+    h->r = LV_ALL;
+    return;
   }
+  if (h->r == LV_NONE) {
+    h->r = by.r;
+    h->in = xcalloc((size_t)m->routing->routers[by.r].n_experts + 1, 1);
+  }
+  for (int s = by.lo; s <= by.hi; s++) h->in[s] = 1;
+}
+
+static void head_form(const model *m, head_set *H, const int *head_of,
+                      gform f, live_set by) {
+  for (int i = 0; i < f.n; i++)
+    if (head_of[f.t[i].g] >= 0) head_add(m, &H[head_of[f.t[i].g]], by);
+}
+
+static void put_head_liveness(wb *w, model *m, const live_set *S,
+                              const int *unit0) {
+  const gate_graph *gg = w->gg;
+  const placement *pl = w->pl;
+  int n = gg->g.n;
+  live_set all = {LV_ALL, 0, 0};
+  int *head_of = xmalloc(((size_t)n + 1) * sizeof *head_of);
+  head_set *H = xcalloc((size_t)n + 1, sizeof *H);
+  for (int i = 0; i < n; i++) {
+    head_of[i] = gg->g.v[i].type == GT_HOUT ? gg->g.v[i].head : -1;
+    H[i].r = LV_NONE;
+  }
+  for (int i = 0; i < n; i++) {
+    const gate *g = &gg->g.v[i];
+    if (pl->time[i] < 0) continue;
+    if (g->type == GT_HEAD) {
+      for (int r = 0; r < 2; r++) {
+        head_form(m, H, head_of, g->q[r], all);
+        head_form(m, H, head_of, g->k[r], all);
+      }
+      for (int c = 0; c < g->dv; c++) head_form(m, H, head_of, g->vals[c], all);
+      if (g->mask >= 0 && head_of[g->mask] >= 0) head_add(m, &H[head_of[g->mask]], all);
+    }
+    if (g->type != GT_FFN || pl->slot[i] < 0) continue;
+    const model_layer *L = &m->layers[pl->time[i] / 2];
+    for (int u = 0; u < g->nunits; u++) {
+      int j = unit0[i] + u;
+      live_set by = all;
+      if (L->ffn_route[2 * j] >= 0) {
+        live_set own = {L->ffn_route[2 * j], L->ffn_route[2 * j + 1],
+                        L->ffn_route[2 * j + 1]};
+        by = own;
+      } else if (L->ffn_live[3 * j] >= 0) {
+        live_set lv = {L->ffn_live[3 * j], L->ffn_live[3 * j + 1],
+                       L->ffn_live[3 * j + 2]};
+        by = lv;
+      }
+      head_form(m, H, head_of, g->units[u].a, by);
+      head_form(m, H, head_of, g->units[u].b, by);
+    }
+  }
+  for (int r = 0; r < 3 * gg->n_roles; r++) head_form(m, H, head_of, gg->out[r], all);
+  for (int r = 0; r < gg->n_route; r++) head_form(m, H, head_of, gg->route[r].value, all);
+  for (int i = 0; i < n; i++) {
+    head_set *h = &H[i];
+    int l = pl->time[i] / 2;
+    if (gg->g.v[i].type == GT_HEAD && pl->time[i] >= 0 && h->r >= 0 &&
+        l > m->routing->routers[h->r].layer) {
+      model_head *hd = &m->layers[l].heads[pl->phys_head[i]];
+      int ne = m->routing->routers[h->r].n_experts;
+      hd->live_router = h->r;
+      hd->live = xmalloc(((size_t)ne + 1) * sizeof *hd->live);
+      for (int s = 0; s < ne; s++)
+        if (h->in[s]) hd->live[hd->n_live++] = s;
+    }
+    free(h->in);
+  }
+  free(H);
+  free(head_of);
 }
 
 static void put_liveness(wb *w, model *m, const int *unit0, const int *clear_unit) {
@@ -355,7 +426,7 @@ static void put_liveness(wb *w, model *m, const int *unit0, const int *clear_uni
     o[1] = lv.lo;
     o[2] = lv.hi;
   }
-  put_head_liveness(w, m, S);
+  put_head_liveness(w, m, S, unit0);
   free(order);
   free(S);
 }

@@ -9,7 +9,9 @@
  * decoding alone, wall clock) and tokens per second of run time, routed
  * (the default engine); then the script again with the dense engine
  * (every FFN unit at every position): its run time and the ratio dense /
- * routed (the target for the Sudoku: at least 4); then the totals and the
+ * routed, in wall-clock time and in CPU time of the runs alone (rcpu,
+ * dcpu: a loaded machine disturbs it less; the target for the Sudoku: at
+ * least 4); then the totals and the
  * average tokens per statement over all of them (the target: at most 2).
  * Each program's output is compared with its NAME.expected when that file
  * exists, and the dense run must print the same and generate as many
@@ -36,6 +38,7 @@ typedef struct {
   char name[128];
   int64_t steps, tokens;
   double wall_ms, run_ms, cpu_ms;
+  double run_cpu_ms;  /* CPU time of the runs alone (no compiling) */
   bool ok;            /* ran without an error */
   int same;           /* output equals NAME.expected: 1, 0, or -1 (none) */
   char *out;          /* what it printed */
@@ -104,6 +107,7 @@ static void run_example(const char *dir, example *ex, bool dense) {
     ex->steps += r.steps;
     ex->tokens += r.tokens;
     ex->run_ms += r.ms;
+    ex->run_cpu_ms += r.cpu_ms;
     if (!ok) {
       strbuf d;
       sb_init(&d);
@@ -203,11 +207,11 @@ int main(int argc, char **argv) {
     }
   }
 
-  printf("%-16s %11s %11s %8s %8s %8s %8s %9s %9s %7s  %s\n", "program",
+  printf("%-16s %11s %11s %8s %8s %8s %8s %9s %9s %7s %8s %8s %7s  %s\n", "program",
          "statements", "tokens", "tok/stmt", "wall s", "cpu s", "run s",
-         "tokens/s", "dense s", "dense/r", "output");
+         "tokens/s", "dense s", "dense/r", "rcpu s", "dcpu s", "cpu d/r", "output");
   int64_t steps = 0, tokens = 0;
-  double wall = 0, cpu = 0, run = 0, ratio_sum = 0, drun = 0;
+  double wall = 0, cpu = 0, run = 0, ratio_sum = 0, drun = 0, rcpu = 0, dcpu = 0;
   int bad = 0;
   for (int i = 0; i < n; i++) {
     run_example(dir, &ex[i], false);
@@ -220,16 +224,19 @@ int main(int argc, char **argv) {
     const char *verdict = !e->ok ? "FAILED" : !agree ? "DENSE DIFFERS"
                         : e->same < 0 ? "(no .expected)"
                         : e->same ? "ok" : "DIFFERS";
-    printf("%-16s %11lld %11lld %8.2f %8.2f %8.2f %8.2f %9.0f %9.2f %7.2f  %s\n", e->name,
+    printf("%-16s %11lld %11lld %8.2f %8.2f %8.2f %8.2f %9.0f %9.2f %7.2f %8.2f %8.2f %7.2f  %s\n", e->name,
            (long long)e->steps, (long long)e->tokens,
            per((double)e->tokens, (double)e->steps), e->wall_ms / 1e3,
            e->cpu_ms / 1e3, e->run_ms / 1e3,
            per((double)e->tokens, e->run_ms / 1e3), dx.run_ms / 1e3,
-           per(dx.run_ms, e->run_ms), verdict);
+           per(dx.run_ms, e->run_ms), e->run_cpu_ms / 1e3, dx.run_cpu_ms / 1e3,
+           per(dx.run_cpu_ms, e->run_cpu_ms), verdict);
     fflush(stdout);
     if (!e->ok) fprintf(stderr, "%s: %s\n", e->name, e->err);
     if (!e->ok || e->same == 0 || !agree) bad++;
     drun += dx.run_ms;
+    rcpu += e->run_cpu_ms;
+    dcpu += dx.run_cpu_ms;
     free(dx.out);
     free(ex[i].out);
     steps += e->steps;
@@ -239,10 +246,10 @@ int main(int argc, char **argv) {
     run += e->run_ms;
     ratio_sum += per((double)e->tokens, (double)e->steps);
   }
-  printf("%-16s %11lld %11lld %8.2f %8.2f %8.2f %8.2f %9.0f %9.2f %7.2f\n", "all",
+  printf("%-16s %11lld %11lld %8.2f %8.2f %8.2f %8.2f %9.0f %9.2f %7.2f %8.2f %8.2f %7.2f\n", "all",
          (long long)steps, (long long)tokens, per((double)tokens, (double)steps),
          wall / 1e3, cpu / 1e3, run / 1e3, per((double)tokens, run / 1e3),
-         drun / 1e3, per(drun, run));
+         drun / 1e3, per(drun, run), rcpu / 1e3, dcpu / 1e3, per(dcpu, rcpu));
   double avg = ratio_sum / n;
   printf("average tokens per statement over %d programs: %.2f (target: at "
          "most 2): %s\n", n, avg, avg <= 2 ? "ok" : "over");

@@ -123,6 +123,7 @@ static bool define_var(session *s, const ast *a, int frame, form_result *r) {
   r->tool_calls += o.tool_calls;
   r->steps += o.steps;
   r->ms += o.run_ms;
+  r->cpu_ms += o.run_cpu_ms;
   if (o.dense_why) r->dense_why = o.dense_why;
   if (ok) {
     world_define(w, world_cell(w, a->u.def.name), G_VAR, o.value, NULL, NULL,
@@ -178,6 +179,7 @@ static bool run_expr(session *s, const ast *a, int frame, bool discard,
   r->tool_calls += o.tool_calls;
   r->steps += o.steps;
   r->ms += o.run_ms;
+  r->cpu_ms += o.run_cpu_ms;
   if (o.dense_why) r->dense_why = o.dense_why;
   if (ok) {
     r->result = o.value;
@@ -308,6 +310,7 @@ static void check_form(session *s, ast *a, int frame, rd_form *f,
   r->tool_calls = tr.tool_calls;
   r->steps = eo.steps;
   r->ms = tr.ms;
+  r->cpu_ms = tr.cpu_ms;
   if (r->ok) {
     r->result = eo.result;
     if (eo.result.kind != VK_VOID) {

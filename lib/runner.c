@@ -48,6 +48,12 @@ static double now_ms(void) {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+static double cpu_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 void run_out_init(run_out *r) {
   memset(r, 0, sizeof *r);
   sb_init(&r->output);
@@ -276,7 +282,7 @@ static bool execute_circuit(runner *r, mprog *p, const value *args, int nargs,
     goto done;
   }
   out->prompt_tokens = prompt.n;
-  double t0 = now_ms();
+  double t0 = now_ms(), c0 = cpu_now_ms();
   ex = exec_new(p->m, r->kv);
   exec_set_dense(ex, r->dense);
   if (r->hooks) {
@@ -303,6 +309,7 @@ static bool execute_circuit(runner *r, mprog *p, const value *args, int nargs,
     }
   }
   out->run_ms = now_ms() - t0;
+  out->run_cpu_ms = cpu_now_ms() - c0;
   out->tokens = gen.n;
   if (site >= 0) {
     const err_site *e = &p->sites.v[site];
@@ -338,6 +345,7 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
   }
   out->prompt_tokens = prompt.n;
   t0 = now_ms();
+  double c0 = cpu_now_ms();
   ex = exec_new(p->m, r->kv);
   exec_set_dense(ex, r->dense);
   const char *dense_why = NULL;
@@ -404,6 +412,7 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
     }
   }
   out->run_ms = now_ms() - t0;
+  out->run_cpu_ms = cpu_now_ms() - c0;
   out->tokens = gen.n;
   out->steps = t.steps;
   out->tool_calls = t.tool_calls;

@@ -29,6 +29,7 @@ typedef struct {
   int64_t steps;        /* statements executed */
   int64_t tool_calls;   /* calls of externs performed by the host */
   double compile_ms, run_ms;
+  double run_cpu_ms;    /* CPU time of the run (this process) */
   bool reused;          /* an existing program was used */
   bool circuit;         /* it ran a circuit: tokens are forward passes */
   const char *dense_why; /* the run was dense, and why; NULL: routed */

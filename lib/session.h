@@ -24,6 +24,7 @@ typedef struct {
   bool circuit;          /* the tokens were a circuit's forward passes */
   int64_t tool_calls;    /* externs the host called for the transformer */
   double ms;             /* wall time of the run */
+  double cpu_ms;         /* its CPU time (the process's) */
   const char *dense_why; /* a run was dense, and why (static text); NULL:
                             every transformer run was routed */
   lang_error err;

@@ -97,10 +97,12 @@ typedef struct {
   double *wk;         /* 2 x d */
   double *wv;         /* dv x d */
   double *wo;         /* d x dv */
-  int live[3];        /* with routing: (router, first, last) when nothing
-                         that runs reads the head's value unless the router
-                         selects an expert in [first, last] (read at an
-                         earlier layer); router -1: always read */
+  int live_router;    /* with routing: >= 0 when nothing that runs reads
+                         the head's value unless this router (read at an
+                         earlier layer) selects one of the n_live experts
+                         of live (increasing); -1: always read */
+  int n_live;
+  int32_t *live;
 } model_head;
 
 typedef struct {

@@ -91,6 +91,7 @@ typedef struct {
   struct fam_row *frows[ROUTE_MAX];
   struct fam_row *nrows[ROUTE_MAX];   /* narrow (see fam_split) */
   unsigned char *isfam;   /* per unit: evaluated with its family */
+  uint64_t **hlive;       /* per head: its experts (head_dead), or NULL */
   int n_funits[ROUTE_MAX];
   int *funits[ROUTE_MAX];
 } layer_exec;
@@ -150,6 +151,7 @@ struct exec {
 };
 
 static void trust_build(exec *e);
+static void head_live_build(exec *e, layer_exec *le, const model_layer *ml);
 static void resid_rows_build(exec *e);
 
 /* ---- sparse matrices ---------------------------------------------------- */
@@ -694,6 +696,7 @@ static void layer_lists(exec *e, layer_exec *le, const model_layer *ml, int v) {
 static void layer_route_build(exec *e, layer_exec *le, const model_layer *ml) {
   int n = ml->n_ffn, d = e->m->d_model;
   fam_build(e, le, ml, (int)(ml - e->m->layers));
+  head_live_build(e, le, ml);
   layer_lists(e, le, ml, LISTS_LIVE);
   layer_lists(e, le, ml, LISTS_WHOLE);
   /* W_down by unit: unit j's column as a row of (slot, weight) */
@@ -842,6 +845,8 @@ void exec_free(exec *e) {
     csc_free(&le->down_by_unit);
     fam_free(le);
     free(le->isfam);
+    for (int h = 0; le->hlive && h < le->n_heads; h++) free(le->hlive[h]);
+    free(le->hlive);
     for (int v = 0; v < 2; v++) {
       free(le->shared[v]);
       for (int r = 0; r < ROUTE_MAX; r++) {
@@ -1067,16 +1072,30 @@ static bool offset_read(exec *e, int l, int h, const cache_slot *cs, int d,
  * and its router selects no expert of the head's liveness (the router is
  * read at an earlier layer, model_validate).  Its query is then skipped
  * and it reads zeros, which nothing that runs reads. */
-static bool head_dead(const exec *e, const model_head *hd) {
-  if (!e->routed || e->has_obs || hd->live[0] < 0) return false;
-  int64_t s = e->sel[hd->live[0]];
-  return s < hd->live[1] || s > hd->live[2];
+static bool head_dead(const exec *e, const layer_exec *le, int h) {
+  const uint64_t *m = le->hlive ? le->hlive[h] : NULL;
+  if (!m || !e->routed || e->has_obs) return false;
+  int64_t s = e->sel[e->m->layers[le - e->layers].heads[h].live_router];
+  return s < 0 || !(m[s / 64] >> (s % 64) & 1);
+}
+
+/* Each head's liveness as a bit per expert (NULL: always live). */
+static void head_live_build(exec *e, layer_exec *le, const model_layer *ml) {
+  for (int h = 0; h < ml->n_heads; h++) {
+    const model_head *hd = &ml->heads[h];
+    if (hd->live_router < 0) continue;
+    if (!le->hlive) le->hlive = xcalloc((size_t)ml->n_heads, sizeof *le->hlive);
+    int ne = e->m->routing->routers[hd->live_router].n_experts;
+    le->hlive[h] = xcalloc((size_t)ne / 64 + 1, sizeof **le->hlive);
+    for (int k = 0; k < hd->n_live; k++)
+      le->hlive[h][hd->live[k] / 64] |= (uint64_t)1 << (hd->live[k] % 64);
+  }
 }
 
 static bool run_heads(exec *e, int l, layer_exec *le) {
   for (int h = 0; h < le->n_heads; h++) {
     cache_slot *cs = &le->caches[le->head_cache[h]];
-    if (head_dead(e, &e->m->layers[l].heads[h])) {
+    if (head_dead(e, le, h)) {
       memset(e->vcat + le->vcol[h], 0, (size_t)cs->dv * sizeof *e->vcat);
       continue;
     }

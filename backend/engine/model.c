@@ -58,6 +58,7 @@ static void layer_clear(model_layer *l) {
     free(l->heads[h].wk);
     free(l->heads[h].wv);
     free(l->heads[h].wo);
+    free(l->heads[h].live);
   }
   free(l->heads);
   free(l->w_gate);
@@ -83,7 +84,7 @@ void model_layer_alloc(model *m, int layer, int n_heads, const int *dv,
     model_head *hd = &l->heads[h];
     hd->tie = TIE_LATEST;
     hd->mask_slot = -1;
-    hd->live[0] = -1;
+    hd->live_router = -1;
     hd->dv = dv && dv[h] > 0 ? dv[h] : 1;
     hd->wq = zeros(2 * d);
     hd->wk = zeros(2 * d);
@@ -265,7 +266,7 @@ static bool routing_ok(const model *m, char *err, size_t errlen) {
   const model_routing *rt = m->routing;
   for (int l = 0; !rt && l < m->n_layers; l++)
     for (int h = 0; h < m->layers[l].n_heads; h++)
-      if (m->layers[l].heads[h].live[0] != -1)
+      if (m->layers[l].heads[h].live_router != -1)
         return fail(err, errlen, "layer %d head %d: liveness without routing",
                     l, h);
   if (!rt) return true;
@@ -305,12 +306,17 @@ static bool routing_ok(const model *m, char *err, size_t errlen) {
                     l, j, r, a, b);
     }
     for (int h = 0; h < ly->n_heads; h++) {
-      const int *lv = ly->heads[h].live;
-      if (lv[0] == -1) continue;
-      if (lv[0] < 0 || lv[0] >= rt->n_routers || lv[1] < 0 || lv[2] < lv[1] ||
-          lv[2] >= rt->routers[lv[0]].n_experts || l <= rt->routers[lv[0]].layer)
-        return fail(err, errlen, "layer %d head %d: bad liveness (%d, %d, %d)",
-                    l, h, lv[0], lv[1], lv[2]);
+      const model_head *hd = &ly->heads[h];
+      int r = hd->live_router;
+      if (r == -1) continue;
+      bool ok = r >= 0 && r < rt->n_routers && l > rt->routers[r].layer &&
+                hd->n_live >= 0 && (hd->live || !hd->n_live);
+      for (int k = 0; ok && k < hd->n_live; k++)
+        ok = hd->live[k] >= 0 && hd->live[k] < rt->routers[r].n_experts &&
+             (k == 0 || hd->live[k] > hd->live[k - 1]);
+      if (!ok)
+        return fail(err, errlen, "layer %d head %d: bad liveness (router %d)",
+                    l, h, r);
     }
     for (int j = 0; ly->ffn_family && j < ly->n_ffn; j++) {
       int r = ly->ffn_family[j];

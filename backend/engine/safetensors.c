@@ -427,9 +427,12 @@ static void meta_heads(strbuf *b, const model *m) {
       sb_printf(b, ",\"tie\":\"%s\",\"mask_slot\":%d,\"dv\":%d",
                 hd->tie == TIE_LATEST ? "latest" : "average", hd->mask_slot,
                 hd->dv);
-      if (hd->live[0] >= 0)
-        sb_printf(b, ",\"live\":[%d,%d,%d]", hd->live[0], hd->live[1],
-                  hd->live[2]);
+      if (hd->live_router >= 0) {
+        sb_printf(b, ",\"live\":{\"router\":%d,\"experts\":[", hd->live_router);
+        for (int k = 0; k < hd->n_live; k++)
+          sb_printf(b, k ? ",%d" : "%d", (int)hd->live[k]);
+        sb_puts(b, "]}");
+      }
       sb_putc(b, '}');
     }
     sb_putc(b, ']');
@@ -862,14 +865,21 @@ static bool load_head(loader *L, model *m, int l, int h, const jval *o) {
   /* optional (model_validate checks it against the routers) */
   const jval *live = jget(o, "live");
   if (live) {
-    int64_t v[3];
-    if (live->t != J_ARR || live->n != 3 ||
-        !jint(live->items[0], 0, ROUTE_MAX - 1, &v[0]) ||
-        !jint(live->items[1], 0, 1 << 24, &v[1]) ||
-        !jint(live->items[2], 0, 1 << 24, &v[2]))
+    const jval *ex = jget(live, "experts");
+    int64_t r, v;
+    if (live->t != J_OBJ || !jint(jget(live, "router"), 0, ROUTE_MAX - 1, &r) ||
+        !ex || ex->t != J_ARR || ex->n > (1 << 24))
       return fail(L->err, L->errlen, "tvl.heads layer %d head %d: live must "
-                  "be [router, first, last]", l, h);
-    for (int k = 0; k < 3; k++) hd->live[k] = (int)v[k];
+                  "be {\"router\", \"experts\"}", l, h);
+    hd->live_router = (int)r;
+    hd->n_live = ex->n;
+    hd->live = xmalloc(((size_t)ex->n + 1) * sizeof *hd->live);
+    for (int k = 0; k < ex->n; k++) {
+      if (!jint(ex->items[k], 0, 1 << 24, &v))
+        return fail(L->err, L->errlen, "tvl.heads layer %d head %d: an "
+                    "expert must be an integer", l, h);
+      hd->live[k] = (int32_t)v;
+    }
   }
   char nm[64];
   int d = m->d_model;
