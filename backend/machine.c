@@ -114,10 +114,9 @@ static bool ptrset_add(ptrset *s, const void *p) {
 
 static void collect_expr(mb *b, ptrset *seen, ir_expr *e) {
   if (!e || !ptrset_add(seen, e)) return;
-  if (e->k == X_CONST && ir_kind(b->ir, e->type) == T_SYM)
-    e->ival = prog_sym(b, e->ival);
-  if (e->k == X_CONST && ir_kind(b->ir, e->type) == T_STR)
-    e->ival = prog_str(b, e->ival);
+  tkind k = e->has_nat ? e->nat : ir_kind(b->ir, e->type);
+  if (e->k == X_CONST && k == T_SYM) e->ival = prog_sym(b, e->ival);
+  if (e->k == X_CONST && k == T_STR) e->ival = prog_str(b, e->ival);
   for (int i = 0; i < e->n; i++) collect_expr(b, seen, e->a[i]);
 }
 
@@ -530,11 +529,104 @@ static void display_vector(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
   m->konst = str_const(b, ")");
 }
 
+static int kind_type(mb *b, tkind k) {
+  ir_type t = {b->ir->types.n, k, -1, {-1, 0, 0}};
+  VEC_PUSH(b->ir->types, t);
+  return b->ir->types.n - 1;
+}
+
+/* The value of kind k inside tagged e, unchecked (the display's branches
+ * have tested the tag). */
+static ir_expr *untag(mb *b, ir_expr *e, tkind k) {
+  ir_expr *x = mb_mkx(b, X_CHECK, kind_type(b, k), 1);
+  x->a[0] = e;
+  x->ival = k;
+  x->var = -1;
+  if (k == T_VEC) b->ir->types.v[x->type].elem = ir_elem_type(b->ir, e->type);
+  return x;
+}
+
+/* A branch to the next step when `test` holds; returns the step, whose
+ * other target (l2) the caller fills in. */
+static int branch_here(mb *b, ir_expr *test, int fn, srcloc loc, const char *what) {
+  mstmt *m = step(b, M_BRANCH, fn, loc);
+  m->val = test;
+  m->what = mb_describe(b, "%s", what);
+  int br = b->ms.n - 1;
+  b->ms.v[br].l1 = b->ms.n;
+  b->ms.v[br].l1_is_pc = true;
+  return br;
+}
+
+static ir_expr *kind_pred(mb *b, const char *op, ir_expr *x) {
+  ir_expr *e = mb_mkx(b, X_PRIM, kind_type(b, T_BOOL), 1);
+  e->op = builtin_find(op);
+  e->a[0] = x;
+  return e;
+}
+
+/* display/write of a tagged value: a chain of tests of its tag, each
+ * leading to the display of that kind, then a jump to the end. */
+static void display_tagged(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
+                           int depth) {
+  if (e->k != X_VAR && e->k != X_CONST) {
+    int t = new_temp(b, e->type, "display:x");
+    mstmt *m = step(b, M_WRITE, fn, loc);
+    set_target(b, m, t);
+    m->val = e;
+    m->what = mb_describe(b, "display: take the value");
+    e = var_ref(b, t);
+  }
+  static const char *const pred[] = {"integer?", "vector?", "string?", NULL};
+  static const tkind kinds[] = {T_INT, T_VEC, T_STR};
+  int ends[8], nend = 0;
+  for (int i = 0; pred[i]; i++) {
+    if (kinds[i] == T_VEC && ir_elem_type(b->ir, e->type) < 0) continue;
+    if (kinds[i] == T_STR && !b->p->strs.n) continue;
+    int br = branch_here(b, kind_pred(b, pred[i], e), fn, loc, "display: which kind?");
+    display_value(b, untag(b, e, kinds[i]), write, fn, loc, depth);
+    ends[nend++] = b->ms.n;
+    step(b, M_JUMP, fn, loc);
+    b->ms.v[br].l2 = b->ms.n;
+    b->ms.v[br].l2_is_pc = true;
+  }
+  /* the unspecified value, else a boolean or a symbol */
+  ir_expr *unspec = mb_mkx(b, X_CONST, kind_type(b, T_VOID), 0);
+  unspec->has_nat = true;
+  unspec->nat = T_VOID;
+  ir_expr *eqv = mb_mkx(b, X_PRIM, kind_type(b, T_BOOL), 2);
+  eqv->op = builtin_find("eqv?");
+  eqv->a[0] = e;
+  eqv->a[1] = unspec;
+  int br = branch_here(b, eqv, fn, loc, "display: unspecified?");
+  mstmt *m = step(b, M_OUTSTR, fn, loc);
+  m->konst = str_const(b, "#<unspecified>");
+  ends[nend++] = b->ms.n;
+  step(b, M_JUMP, fn, loc);
+  b->ms.v[br].l2 = b->ms.n;
+  b->ms.v[br].l2_is_pc = true;
+  m = step(b, M_OUTSYM, fn, loc);
+  m->val = untag(b, e, T_SYM);
+  m->out_kind = T_SYM;
+  m->what = mb_describe(b, "print a boolean or a symbol");
+  for (int i = 0; i < nend; i++) {
+    b->ms.v[ends[i]].l1 = b->ms.n;
+    b->ms.v[ends[i]].l1_is_pc = true;
+  }
+}
+
 static void display_value(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
                           int depth) {
   tkind k = ir_kind(b->ir, e->type);
   mstmt *m;
   switch (k) {
+  case T_DYN:
+    if (depth > 4) {
+      mb_fail(b, "values nested more than 4 deep cannot be displayed");
+      return;
+    }
+    display_tagged(b, e, write, fn, loc, depth + 1);
+    return;
   case T_INT:
     m = step(b, M_MARK, fn, loc);
     m->mark = R_PRINT;
@@ -917,6 +1009,17 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     m->mark = R_NL;
     return;
   case S_BRANCH:
+    if (ir_kind(ir, s->a[0]->type) == T_DYN) {
+      /* if (not c) goto l2 else l1 */
+      ir_expr *nc = mb_mkx(b, X_NOT, kind_type(b, T_BOOL), 1);
+      nc->a[0] = s->a[0];
+      m = step(b, M_BRANCH, f, s->loc);
+      m->val = nc;
+      m->l1 = s->l2;
+      m->l2 = s->l1;
+      m->what = mb_describe(b, "branch");
+      return;
+    }
     if (ir_kind(ir, s->a[0]->type) != T_BOOL) {
       /* a test that is never #f still runs for its errors (an unbound
        * name, a division by zero) before the branch it always takes */
@@ -1040,7 +1143,8 @@ static void build_pc(mb *b) {
   int ring1 = gg_input(gg, IN_RING_M1, "p-1 mod ring", -1, rmax);
   int ring_2 = gg_input(gg, IN_RING_M2, "p-2 mod ring", -2, rmax);
   b->g_hi = token_input(b, "tok is HI", R_HI, false, 0, 1);
-  b->g_hival = token_input(b, "HI value", R_HI, true, SHORT_MIN, SHORT_MAX);
+  double himax = machine_hi_max(b->p);
+  b->g_hival = token_input(b, "HI value", R_HI, true, SHORT_MIN, himax);
   b->g_valv = token_input(b, "VAL value", R_VAL, true, SHORT_MIN, SHORT_MAX);
   b->g_val_ind = token_input(b, "tok is VAL", R_VAL, false, 0, 1);
   int jval = token_input(b, "JUMP target", R_JUMP, true, 0, b->p->npc);
@@ -1063,7 +1167,7 @@ static void build_pc(mb *b) {
   gform kx = gf_scale(gg, gf_gate(gg, ring), 2);
   gform ky = gf_scale(gg, gf_gate(gg, ring2), -1);
   gform pv[2] = {gf_gate(gg, b->g_hi), gf_gate(gg, b->g_hival)};
-  double plo[2] = {0, SHORT_MIN}, phi[2] = {1, SHORT_MAX};
+  double plo[2] = {0, SHORT_MIN}, phi[2] = {1, himax};
   int prev = gg_head(gg, "prev token", gf_gate(gg, ring1),
                      gf_const(gg, 1), kx, ky, -1, TIE_LATEST, pv, 2, plo, phi);
   gform p2v[3] = {gf_gate(gg, setr_ind), gf_gate(gg, setr_val), gf_gate(gg, setm_ind)};
@@ -1496,9 +1600,15 @@ static void build_output(mb *b) {
 
 /* ---- vocabulary ----------------------------------------------------- */
 
+/* The largest high chunk: tagged values lie above 32 bits' range. */
+double machine_hi_max(const mprog *p) {
+  return p->dyn ? floor(DYN_MAX / 65536.0) : SHORT_MAX;
+}
+
 static void make_vocab(mprog *p) {
   struct { role r; int count; int64_t v0; bool stop; } spec[R_NROLES] = {
-    {R_VAL, 65536, SHORT_MIN, false}, {R_HI, 65536, SHORT_MIN, false},
+    {R_VAL, 65536, SHORT_MIN, false},
+    {R_HI, (int)(machine_hi_max(p) - SHORT_MIN + 1), SHORT_MIN, false},
     {R_JUMP, p->npc + 1, 0, false},   {R_SYM, p->syms.n + 2, 0, false},
     {R_STR, p->strs.n ? p->strs.n : 1, 0, false},
     {R_NL, 1, 0, false},              {R_PRINT, 1, 0, false},
@@ -1615,6 +1725,7 @@ mprog *machine_compile(ir_prog *ir, const sched_opts *opts, char *err,
   mprog *p = xcalloc(1, sizeof *p);
   p->w = ir->w;
   p->ir = ir;
+  p->dyn = ir->has_dyn;
   mb b;
   memset(&b, 0, sizeof b);
   b.p = p;

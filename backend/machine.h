@@ -139,7 +139,11 @@ typedef struct mprog {
   ir_prog *ir;          /* kept for kinds of globals when writing back */
   struct circuit *circ; /* a circuit (backend/circuit.h), NULL for a
                            machine; in gg's arena */
+  bool dyn;             /* some values carry their kind (tagged) */
 } mprog;
+
+/* The largest HI value of the program's vocabulary. */
+double machine_hi_max(const mprog *p);
 
 /* Compiles a lowered program; returns NULL with err set on failure. */
 mprog *machine_compile(ir_prog *ir, const sched_opts *opts, char *err,
@@ -159,10 +163,11 @@ typedef struct {
   int64_t tokens;           /* tokens generated */
   int64_t tool_calls;       /* CALL tokens */
   /* final memory: static cells and heap cells written */
-  int32_t *cells;           /* by static address */
+  int64_t *cells;           /* by static address (tagged values are
+                               above 32 bits) */
   bool *cell_written;
-  VEC(struct mcell { int32_t addr, val; }) mem;   /* last write per address */
-  int32_t result_value;     /* the result as a machine value */
+  VEC(struct mcell { int32_t addr; int64_t val; }) mem;   /* last write per address */
+  int64_t result_value;     /* the result as a machine value */
 } mtrace;
 
 void mtrace_init(mtrace *t);
@@ -202,7 +207,7 @@ void machine_token_text(const mprog *p, int token, strbuf *out);
 
 /* Where the prompt put each vector of the world, and the heap top. */
 typedef struct {
-  VEC(struct vplace { tvec *v; int32_t addr; }) placed;
+  VEC(struct vplace { tvec *v; int32_t addr; int type; }) placed;
   int32_t heap_top;
 } mload;
 
@@ -215,7 +220,7 @@ bool machine_prompt(mprog *p, const value *args, int nargs, int_vec *prompt,
  * run: vectors are read back from the decoded memory (existing ones are
  * updated in place, journaled; new ones are made). */
 bool machine_world_value(const mprog *p, const mtrace *t, mload *load,
-                         int type, int32_t v, value *out, char *err,
+                         int type, int64_t v, value *out, char *err,
                          size_t errlen);
 /* Writes back the globals and vectors a successful run changed. */
 bool machine_write_back(const mprog *p, const mtrace *t, mload *load,

@@ -173,6 +173,7 @@ gform mx_in_range(mb *b, cval x, double lo, double hi);
 cval mx_add(mb *b, cval a, cval c, srcloc loc, const char *op);
 double mx_kind_lo(mb *b, int type);
 double mx_kind_hi(mb *b, int type);
+double mx_val_hi(mb *b);
 /* Builds the shared heads once every step has asked for its reads. */
 void mx_finish_heads(mb *b);
 

@@ -58,7 +58,7 @@ void mx_flag(mb *b, gform flag, int site) {
 
 double mx_kind_lo(mb *b, int type) {
   switch (ir_kind(b->ir, type)) {
-  case T_INT: return I32_MIN;
+  case T_INT: case T_DYN: return I32_MIN;
   case T_VEC: return 0;
   default: return 0;
   }
@@ -72,9 +72,13 @@ double mx_kind_hi(mb *b, int type) {
   case T_STR: return b->p->strs.n + 1;
   case T_VEC: return ADDR_MAX;
   case T_VOID: return 0;
+  case T_DYN: return DYN_MAX;
   default: return I32_MAX;
   }
 }
+
+/* The largest value a memory cell holds: tagged values lie above 2^31. */
+double mx_val_hi(mb *b) { return b->ir->has_dyn ? DYN_MAX : I32_MAX; }
 
 /* ---- small pieces ---------------------------------------------------- */
 
@@ -227,12 +231,12 @@ static int claim_head(mb *b, read_mode mode, int time) {
   snprintf(name, sizeof name, "%s %d", mode_name[mode], n);
   if (mode == RD_STATIC) {
     gform v[1] = {b->reg_val};
-    double lo[1] = {I32_MIN}, hi[1] = {I32_MAX};
+    double lo[1] = {I32_MIN}, hi[1] = {mx_val_hi(b)};
     h.head = gg_head(gg, name, gf_const(gg, 0), gf_const(gg, 1), b->reg_key_x,
                      b->reg_key_y, b->reg_mask, TIE_LATEST, v, 1, lo, hi);
   } else {
     gform v[2] = {b->mem_val, b->mem_addr};
-    double lo[2] = {I32_MIN, 0}, hi[2] = {I32_MAX, ADDR_MAX};
+    double lo[2] = {I32_MIN, 0}, hi[2] = {mx_val_hi(b), ADDR_MAX};
     h.head = gg_head(gg, name, gf_const(gg, 0), gf_const(gg, 1), b->mem_key_x,
                      b->mem_key_y, b->mem_mask, TIE_LATEST, v, 2, lo, hi);
   }
@@ -638,7 +642,7 @@ static gform all_of(mb *b, gform *f, int n) {
   return gf_gate(gg, gg_relu(gg, "all", s));
 }
 
-static void shape(const ir_expr *e, strbuf *out);
+static void shape(mb *b, const ir_expr *e, strbuf *out);
 
 /* ---- builtins ------------------------------------------------------- */
 
@@ -745,6 +749,91 @@ static cval expt_far(mb *b, cval x, int64_t k, srcloc loc, srcloc kloc) {
   return cv(gf_axpy(gg, one, m1, mone), -1, 1);
 }
 
+/* ---- tagged values (docs/trace-format.md) ---------------------------- */
+
+/* [v carries tag t]; v is a tagged value. */
+static gform is_tag(mb *b, cval v, int t) {
+  if (t == TAG_INT) return mx_in_range(b, v, I32_MIN, I32_MAX);
+  return mx_in_range(b, v, dyn_base(t), dyn_base(t) + DYN_SPAN - 1);
+}
+
+/* The untagged value of kind k inside tagged v (garbage, but bounded,
+ * when v holds another kind: a check says so). */
+static cval unbox(mb *b, cval v, tkind k) {
+  if (k == T_INT) return clamp_int(b, v);
+  double base = dyn_base(dyn_tag(k));
+  cval p = cv(gf_addk(G(b), v.f, -base), v.lo - base, v.hi - base);
+  double hi = k == T_VEC ? ADDR_MAX : k == T_STR ? b->p->strs.n + 1
+            : b->p->syms.n + 2;
+  return clamp_to(b, p, 0, hi, "untag");
+}
+
+/* The tagged value of v, of static kind k. */
+static cval box(mb *b, cval v, tkind k) {
+  double base = dyn_base(dyn_tag(k));
+  if (base == 0) return v;
+  return cv(gf_addk(G(b), v.f, base), v.lo + base, v.hi + base);
+}
+
+/* [x is not #f], as a 0/1 form, for a value of any kind. */
+static gform truth(mb *b, const ir_expr *e, cval x) {
+  switch (ir_kind(b->ir, e->type)) {
+  case T_BOOL: return clean01(b, x).f;
+  case T_DYN:
+    return not1(b, gf_gate(G(b), gg_eqk(G(b), "is not #f", x.f, DYN_BASE)));
+  default: return gf_const(G(b), 1);
+  }
+}
+
+/* An operand that must be of kind k (X_CHECK). */
+static cval checked(mb *b, const ir_expr *e) {
+  tkind k = (tkind)e->ival, have = ir_kind(b->ir, e->a[0]->type);
+  cval v = mx_expr(b, e->a[0]);
+  if (have == k || have == T_ANY) return v;
+  const char *msg = e->var >= 0 ? b->ir->failures.v[e->var].msg : NULL;
+  if (have != T_DYN) {
+    if (msg) mx_flag(b, gf_const(G(b), 1), mb_site(b, "type", e->loc, "%s", msg));
+    return mx_const(b, 0);
+  }
+  if (msg) {
+    gform ok = is_tag(b, v, dyn_tag(k));
+    mx_flag(b, not1(b, ok), mb_site(b, "type", e->loc, "%s", msg));
+  }
+  return unbox(b, v, k);
+}
+
+/* The operands of a builtin are all evaluated before their kinds are
+ * checked, as in the evaluator. */
+static void operands_first(mb *b, const ir_expr *e) {
+  bool any = false;
+  for (int i = 0; i < e->n; i++) any |= e->a[i]->k == X_CHECK;
+  for (int i = 0; i < e->n && any; i++)
+    (void)mx_expr(b, e->a[i]->k == X_CHECK ? e->a[i]->a[0] : e->a[i]);
+}
+
+/* eq?, eqv?, equal? on operands of which one or both carry tags. */
+static bool kinds_meet(mb *b, const ir_expr *e, cval *a, cval *r) {
+  tkind k0 = ir_kind(b->ir, e->a[0]->type), k1 = ir_kind(b->ir, e->a[1]->type);
+  if (k0 == k1 || k0 == T_ANY || k1 == T_ANY) return false;
+  if (k0 != T_DYN && k1 != T_DYN) {
+    *r = mx_const(b, 0);   /* different kinds are never the same */
+    return true;
+  }
+  if (k0 != T_DYN) a[0] = box(b, a[0], k0);
+  if (k1 != T_DYN) a[1] = box(b, a[1], k1);
+  return false;
+}
+
+/* integer?, boolean?, ... of a tagged value. */
+static cval kind_test(mb *b, const char *op, cval v) {
+  if (op[0] == 'i' || op[0] == 'n') return bool_val(is_tag(b, v, TAG_INT));
+  if (op[0] == 'v') return bool_val(is_tag(b, v, TAG_VEC));
+  if (op[0] == 's' && op[1] == 't') return bool_val(is_tag(b, v, TAG_STR));
+  double base = dyn_base(TAG_SYM);
+  if (op[0] == 'b') return bool_val(mx_in_range(b, v, base, base + 1));
+  return bool_val(mx_in_range(b, v, base + 2, base + DYN_SPAN - 1));
+}
+
 static cval prim(mb *b, const ir_expr *e) {
   gate_graph *gg = G(b);
   const char *op = e->op->name;
@@ -754,6 +843,7 @@ static cval prim(mb *b, const ir_expr *e) {
     mb_fail(b, "too many arguments for %s", op);
     return mx_const(b, 0);
   }
+  operands_first(b, e);
   for (int i = 0; i < n; i++) a[i] = mx_expr(b, e->a[i]);
   int64_t folded;
   if (fold_const(op, a, n, &folded)) return mx_const(b, (double)folded);
@@ -775,9 +865,9 @@ static cval prim(mb *b, const ir_expr *e) {
   if (!strcmp(op, "quotient") || !strcmp(op, "remainder") || !strcmp(op, "modulo")) {
     strbuf key;
     sb_init(&key);
-    shape(e->a[0], &key);
+    shape(b, e->a[0], &key);
     sb_putc(&key, '/');
-    shape(e->a[1], &key);
+    shape(b, e->a[1], &key);
     div_kind k = op[0] == 'q' ? DIV_QUOTIENT : op[0] == 'r' ? DIV_REMAINDER : DIV_MODULO;
     cval v = divide(b, a[0], a[1], k, e->loc, op, key.s);
     sb_free(&key);
@@ -845,7 +935,7 @@ static cval prim(mb *b, const ir_expr *e) {
   if (!strcmp(op, "even?") || !strcmp(op, "odd?")) {
     strbuf key;
     sb_init(&key);
-    shape(e->a[0], &key);
+    shape(b, e->a[0], &key);
     sb_puts(&key, "/c2");
     cval r = divide(b, a[0], mx_const(b, 2), DIV_REMAINDER, e->loc, "remainder", key.s);
     sb_free(&key);
@@ -857,16 +947,20 @@ static cval prim(mb *b, const ir_expr *e) {
   }
   if (!strcmp(op, "eq?") || !strcmp(op, "eqv?") || !strcmp(op, "equal?")) {
     tkind k = ir_kind(b->ir, e->a[0]->type);
-    if (k == T_VEC && op[1] == 'q' && op[2] == 'u') {
+    bool vecs = k == T_VEC || (k == T_DYN && ir_elem_type(b->ir, e->a[0]->type) >= 0);
+    if (vecs && op[1] == 'q' && op[2] == 'u') {
       mb_fail(b, "equal? on vectors is not supported in compiled code yet");
       return mx_const(b, 0);
     }
+    cval r;
+    if (kinds_meet(b, e, a, &r)) return r;
     return bool_val(gf_gate(gg, gg_eqk(gg, op, gf_axpy(gg, a[0].f, -1, a[1].f), 0)));
   }
   if (!strcmp(op, "integer?") || !strcmp(op, "number?") ||
       !strcmp(op, "boolean?") || !strcmp(op, "symbol?") ||
       !strcmp(op, "vector?") || !strcmp(op, "string?")) {
     tkind k = ir_kind(b->ir, e->a[0]->type);
+    if (k == T_DYN) return kind_test(b, op, a[0]);
     tkind want = op[0] == 'i' || op[0] == 'n' ? T_INT : op[0] == 'b' ? T_BOOL
                : op[1] == 'y' ? T_SYM : op[0] == 'v' ? T_VEC : T_STR;
     return mx_const(b, k == want);
@@ -921,6 +1015,7 @@ static cval prim(mb *b, const ir_expr *e) {
  * check, and the element itself. */
 static cval vref(mb *b, const ir_expr *e) {
   gate_graph *gg = G(b);
+  operands_first(b, e);
   cval v = mx_expr(b, e->a[0]);
   cval i = clamp_int(b, mx_expr(b, e->a[1]));
   gform w0, w2;
@@ -945,6 +1040,11 @@ static cval table(mb *b, const ir_expr *e) {
     return mx_const(b, 0);
   }
   const table_def *td = e->table->table;
+  if (ir_kind(b->ir, e->type) == T_DYN || ir_kind(b->ir, e->a[0]->type) == T_DYN) {
+    mb_fail(b, "a table whose keys or values are of several kinds is not "
+               "compiled yet");
+    return mx_const(b, 0);
+  }
   cval key = mx_expr(b, e->a[0]);
   gform inr = mx_in_range(b, key, tl->kmin, tl->kmax);
   cval at = cv(gf_addk(gg, key.f, tl->base - (double)tl->kmin),
@@ -974,18 +1074,22 @@ static cval table(mb *b, const ir_expr *e) {
 
 /* The shape of an expression: equal shapes compute equal values within a
  * step (expressions have no side effects). */
-static void shape(const ir_expr *e, strbuf *out) {
+static void shape(mb *b, const ir_expr *e, strbuf *out) {
+  /* a tagged node, or a constant of another kind, computes another value */
+  if (e->type >= 0 && ir_kind(b->ir, e->type) == T_DYN) sb_putc(out, 'D');
   switch (e->k) {
-  case X_CONST: sb_printf(out, "c%d", (int)e->ival); return;
+  case X_CONST:
+    sb_printf(out, "c%d%c", (int)e->ival, e->has_nat ? "vibysvd"[e->nat] : '?');
+    return;
   case X_VAR: sb_printf(out, "v%d", e->var); return;
   case X_PRIM: sb_printf(out, "(%s", e->op->name); break;
   case X_TABLE: sb_printf(out, "(T%p", (void *)e->table); break;
-  case X_FAIL: case X_DEPTH: sb_printf(out, "(%d:%d", (int)e->k, (int)e->ival); break;
+  case X_FAIL: case X_DEPTH: case X_CHECK: sb_printf(out, "(%d:%d", (int)e->k, (int)e->ival); break;
   default: sb_printf(out, "(%d", (int)e->k); break;
   }
   for (int i = 0; i < e->n; i++) {
     sb_putc(out, ' ');
-    shape(e->a[i], out);
+    shape(b, e->a[i], out);
   }
   sb_putc(out, ')');
 }
@@ -1001,14 +1105,24 @@ static cval mx_expr_raw(mb *b, const ir_expr *e);
 
 /* A value computed unconditionally, or under the same guards, can be
  * reused: its error flags already count where they must. */
+static cval mx_expr_memo(mb *b, const ir_expr *e);
+
+/* A node of static kind in a class of tagged values gets its tag. */
 cval mx_expr(mb *b, const ir_expr *e) {
+  cval v = mx_expr_memo(b, e);
+  if (e->has_nat && e->nat != T_INT && ir_kind(b->ir, e->type) == T_DYN)
+    v = box(b, v, e->nat);
+  return v;
+}
+
+static cval mx_expr_memo(mb *b, const ir_expr *e) {
   if (e->k == X_CONST) return mx_const(b, e->ival);
   /* Ctrl-C, the memory and the time limit (base/guard.c) */
   if (!b->failed && guard_poll()) mb_fail(b, "%s", guard_message());
   if (b->failed) return mx_const(b, 0);
   strbuf key;
   sb_init(&key);
-  shape(e, &key);
+  shape(b, e, &key);
   for (int i = 0; i < b->memo.n; i++) {
     struct memo *m = &b->memo.v[i];
     if (strcmp(m->key, key.s)) continue;
@@ -1038,7 +1152,13 @@ static cval mx_expr_raw(mb *b, const ir_expr *e) {
     return mx_const(b, e->ival);
   case X_VAR:
     return mx_read_var(b, e->var);
+  case X_CHECK:
+    return checked(b, e);
   case X_NOT: {
+    if (ir_kind(b->ir, e->a[0]->type) == T_DYN) {
+      cval x = mx_expr(b, e->a[0]);
+      return cv01(not1(b, truth(b, e->a[0], x)));
+    }
     if (ir_kind(b->ir, e->a[0]->type) != T_BOOL) {
       (void)mx_expr(b, e->a[0]);
       return mx_const(b, 0);
@@ -1049,11 +1169,12 @@ static cval mx_expr_raw(mb *b, const ir_expr *e) {
     return r;
   }
   case X_SELECT: {
-    if (ir_kind(b->ir, e->a[0]->type) != T_BOOL) {
+    tkind ck = ir_kind(b->ir, e->a[0]->type);
+    if (ck != T_BOOL && ck != T_DYN) {
       (void)mx_expr(b, e->a[0]);
       return mx_expr(b, e->a[1]);
     }
-    cval c = clean01(b, mx_expr(b, e->a[0]));
+    cval c = cv01(truth(b, e->a[0], mx_expr(b, e->a[0])));
     gform save = b->guard;
     int nsave = b->nguard;
     b->guard = gf_add(gg, save, c.f);

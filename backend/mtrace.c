@@ -32,7 +32,7 @@ static bool push_value(const mprog *p, int_vec *out, int64_t v) {
 }
 
 int machine_value_tokens(const mprog *p, int64_t v, int toks[2]) {
-  if (v < INT32_MIN || v > INT32_MAX) return 0;
+  if (v < INT32_MIN || v > (p->dyn ? (int64_t)DYN_MAX : INT32_MAX)) return 0;
   if (v >= SHORT_MIN && v <= SHORT_MAX) {
     toks[0] = tok(p, R_VAL, v);
     return toks[0] < 0 ? 0 : 1;
@@ -49,7 +49,7 @@ typedef struct {
   const mprog *p;
   mload *placed_out;
   int32_t hp;
-  int_vec heap_writes;   /* pairs addr, value */
+  VEC(int64_t) heap_writes;   /* pairs addr, value */
   char *err;
   size_t errlen;
   bool failed;
@@ -61,9 +61,11 @@ static int32_t sym_id(const mprog *p, int world_sym) {
   return -1;
 }
 
-static bool machine_value(loader *L, value v, int32_t *out);
+static bool machine_value(loader *L, value v, int type, int64_t *out);
 
-static int32_t place_vec(loader *L, tvec *t) {
+/* A vector of the world on the heap; `type` is its class (its elements'
+ * class says whether they carry tags). */
+static int32_t place_vec(loader *L, tvec *t, int type) {
   mload *P = L->placed_out;
   for (int i = 0; i < P->placed.n; i++)
     if (P->placed.v[i].v == t) return P->placed.v[i].addr;
@@ -74,22 +76,36 @@ static int32_t place_vec(loader *L, tvec *t) {
     return 0;
   }
   L->hp += t->n + 2;
-  struct vplace pl = {t, a};
+  struct vplace pl = {t, a, type};
   VEC_PUSH(P->placed, pl);
   VEC_PUSH(L->heap_writes, a);
   VEC_PUSH(L->heap_writes, t->n);
   VEC_PUSH(L->heap_writes, a + 1);
   VEC_PUSH(L->heap_writes, 0);
+  int et = L->p->ir ? ir_elem_type(L->p->ir, type) : -1;
   for (int32_t i = 0; i < t->n && !L->failed; i++) {
-    int32_t x;
-    if (!machine_value(L, t->items[i], &x)) return 0;
+    int64_t x;
+    if (!machine_value(L, t->items[i], et, &x)) return 0;
     VEC_PUSH(L->heap_writes, a + 2 + i);
     VEC_PUSH(L->heap_writes, x);
   }
   return a;
 }
 
-static bool machine_value(loader *L, value v, int32_t *out) {
+static bool raw_value(loader *L, value v, int type, int64_t *out);
+
+/* The machine value of v in a cell of class `type`: tagged when the class
+ * holds values of several kinds. */
+static bool machine_value(loader *L, value v, int type, int64_t *out) {
+  if (!raw_value(L, v, type, out)) return false;
+  if (type < 0 || !L->p->ir || ir_kind(L->p->ir, type) != T_DYN) return true;
+  static const tkind of[] = {[VK_INT] = T_INT, [VK_BOOL] = T_BOOL, [VK_SYM] = T_SYM,
+                             [VK_STR] = T_STR, [VK_VEC] = T_VEC, [VK_VOID] = T_VOID};
+  *out += (int64_t)dyn_base(dyn_tag(of[v.kind]));
+  return true;
+}
+
+static bool raw_value(loader *L, value v, int type, int64_t *out) {
   switch ((vkind)v.kind) {
   case VK_INT: *out = v.i; return true;
   case VK_BOOL: *out = v.i ? 1 : 0; return true;
@@ -113,7 +129,7 @@ static bool machine_value(loader *L, value v, int32_t *out) {
     L->failed = true;
     return false;
   case VK_VEC:
-    *out = place_vec(L, v.vec);
+    *out = place_vec(L, v.vec, type);
     return !L->failed;
   case VK_NIL: case VK_PAIR: case VK_PROC: case VK_BOX: case VK_CHAR:
     break;   /* lists and procedures are not compiled yet */
@@ -139,25 +155,29 @@ bool machine_prompt(mprog *p, const value *args, int nargs, int_vec *prompt,
   prompt->n = 0;
   VEC_PUSH(*prompt, tok(p, R_BOS, 0));
   int ncells = p->cells.n;
-  int32_t *init = xcalloc((size_t)(ncells ? ncells : 1), sizeof(int32_t));
+  int64_t *init = xcalloc((size_t)(ncells ? ncells : 1), sizeof(int64_t));
   init[REG_SP] = p->stack_base;
   for (int a = 1; a < ncells && !L.failed; a++) {
     const static_cell *c = &p->cells.v[a];
-    if (c->global && c->global->kind == G_VAR) machine_value(&L, c->global->val, &init[a]);
+    if (c->global && c->global->kind == G_VAR)
+      machine_value(&L, c->global->val, c->type, &init[a]);
   }
   if (nargs != p->main_params.n && !L.failed) {
     snprintf(err, errlen, "%d arguments for %d parameters", nargs, p->main_params.n);
     L.failed = true;
   }
-  for (int i = 0; i < nargs && !L.failed; i++)
-    machine_value(&L, args[i], &init[p->main_params.v[i]]);
+  for (int i = 0; i < nargs && !L.failed; i++) {
+    int a = p->main_params.v[i];
+    machine_value(&L, args[i], p->cells.v[a].type, &init[a]);
+  }
   /* tables: one cell per key */
   for (int t = 0; t < p->tables.n && !L.failed; t++) {
     const table_layout *tl = &p->tables.v[t];
     const table_def *td = tl->table->table;
     for (int i = 0; i < td->n && !L.failed; i++) {
-      int32_t k, v;
-      if (!machine_value(&L, td->keys[i], &k) || !machine_value(&L, td->vals[i], &v)) break;
+      int64_t k, v;
+      if (!machine_value(&L, td->keys[i], -1, &k) || !machine_value(&L, td->vals[i], -1, &v))
+        break;
       VEC_PUSH(L.heap_writes, tl->base + k - tl->kmin);
       VEC_PUSH(L.heap_writes, v);
     }
@@ -202,7 +222,7 @@ void mtrace_free(mtrace *t) {
   VEC_FREE(t->mem);
 }
 
-static void mem_write(mtrace *t, int32_t addr, int32_t v) {
+static void mem_write(mtrace *t, int32_t addr, int64_t v) {
   for (int i = t->mem.n - 1; i >= 0; i--)
     if (t->mem.v[i].addr == addr) {
       t->mem.v[i].val = v;
@@ -233,12 +253,12 @@ static void sym_text(const mprog *p, int32_t v, int kind, strbuf *out) {
 }
 
 static int32_t target_addr(mdecoder *d, const mstep_info *s) {
-  int32_t *cells = d->t->cells;
+  int64_t *cells = d->t->cells;
   switch (s->tgt) {
   case TGT_STATIC: return s->addr;
-  case TGT_FRAME: return cells[REG_SP] + s->off;
-  case TGT_WADDR: return cells[REG_WADDR] + s->off;
-  case TGT_HP: return cells[REG_HP] + s->off;
+  case TGT_FRAME: return (int32_t)cells[REG_SP] + s->off;
+  case TGT_WADDR: return (int32_t)cells[REG_WADDR] + s->off;
+  case TGT_HP: return (int32_t)cells[REG_HP] + s->off;
   default: return -1;
   }
 }
@@ -254,10 +274,10 @@ static void complete(mdecoder *d, int pc, int64_t v) {
     if (s->tool && s->tool_arg >= 0 && s->tool_arg < 16) d->tool_args[s->tool_arg] = (int32_t)v;
     int32_t a = target_addr(d, s);
     if (s->tgt == TGT_STATIC && a > 0 && a < d->p->cells.n) {
-      t->cells[a] = (int32_t)v;
+      t->cells[a] = v;
       t->cell_written[a] = true;
     } else {
-      mem_write(t, a, (int32_t)v);
+      mem_write(t, a, v);
     }
     break;
   }
@@ -277,7 +297,7 @@ void mdecoder_init(mdecoder *d, const mprog *p, const int *prompt,
   d->p = p;
   d->t = t;
   int ncells = p->cells.n;
-  t->cells = xcalloc((size_t)(ncells ? ncells : 1), sizeof(int32_t));
+  t->cells = xcalloc((size_t)(ncells ? ncells : 1), sizeof(int64_t));
   t->cell_written = xcalloc((size_t)(ncells ? ncells : 1), sizeof(bool));
   /* replay the prompt's static cells, so frame and heap writes land right */
   for (int i = 0; i + 2 < nprompt; i++) {
@@ -285,7 +305,7 @@ void mdecoder_init(mdecoder *d, const mprog *p, const int *prompt,
     int32_t a = (int32_t)model_token_value(p->m, prompt[i]);
     int64_t h = model_token_value(p->m, prompt[i + 1]);
     int64_t l = model_token_value(p->m, prompt[i + 2]);
-    if (a > 0 && a < ncells) t->cells[a] = (int32_t)(65536 * h + l + 32768);
+    if (a > 0 && a < ncells) t->cells[a] = 65536 * h + l + 32768;
   }
   d->pc = p->entry_pc;
   d->tool = -1;
@@ -428,7 +448,7 @@ void machine_token_text(const mprog *p, int token, strbuf *out) {
 
 /* ---- writing back --------------------------------------------------- */
 
-static bool mem_read(const mtrace *t, int32_t addr, int32_t *v) {
+static bool mem_read(const mtrace *t, int32_t addr, int64_t *v) {
   for (int i = t->mem.n - 1; i >= 0; i--)
     if (t->mem.v[i].addr == addr) {
       *v = t->mem.v[i].val;
@@ -447,7 +467,7 @@ typedef struct {
   VEC(struct vdone { int32_t addr; tvec *v; }) done;
 } backer;
 
-static bool to_world(backer *k, int type, int32_t v, value *out);
+static bool to_world(backer *k, int type, int64_t v, value *out);
 
 static tvec *vector_at(backer *k, int type, int32_t addr) {
   for (int i = 0; i < k->done.n; i++)
@@ -456,7 +476,7 @@ static tvec *vector_at(backer *k, int type, int32_t addr) {
   tvec *vec = NULL;
   for (int i = 0; i < k->load->placed.n; i++)
     if (k->load->placed.v[i].addr == addr) vec = k->load->placed.v[i].v;
-  int32_t len = 0, fill = 0;
+  int64_t len = 0, fill = 0;
   if (!mem_read(k->t, addr, &len)) {
     if (!vec) {
       snprintf(k->err, k->errlen, "a vector at %d has no length in the trace", (int)addr);
@@ -466,7 +486,7 @@ static tvec *vector_at(backer *k, int type, int32_t addr) {
   }
   mem_read(k->t, addr + 1, &fill);
   if (!vec) {
-    vec = world_new_vec(w, len, v_int(0));
+    vec = world_new_vec(w, (int32_t)len, v_int(0));
     if (!vec) {
       snprintf(k->err, k->errlen, "out of memory for the vectors of the result");
       return NULL;
@@ -478,7 +498,7 @@ static tvec *vector_at(backer *k, int type, int32_t addr) {
   VEC_PUSH(k->done, d);
   int et = ir_elem_type(k->p->ir, type);
   for (int32_t i = 0; i < len; i++) {
-    int32_t x;
+    int64_t x;
     bool written = mem_read(k->t, addr + 2 + i, &x);
     if (!written) {
       if (vec->items && i < vec->n && k->load->placed.n) {
@@ -496,10 +516,25 @@ static tvec *vector_at(backer *k, int type, int32_t addr) {
   return vec;
 }
 
-static bool to_world(backer *k, int type, int32_t v, value *out) {
+/* A tagged value: its kind, and the value of that kind it holds. */
+static tkind untag(int64_t *v) {
+  if (*v <= INT32_MAX) return T_INT;
+  int tag = (int)((*v - (int64_t)DYN_BASE) / (int64_t)DYN_SPAN) + 1;
+  *v -= (int64_t)dyn_base(tag);
+  switch (tag) {
+  case TAG_SYM: return *v < 2 ? T_BOOL : T_SYM;
+  case TAG_VOID: return T_VOID;
+  case TAG_STR: return T_STR;
+  case TAG_VEC: return T_VEC;
+  default: return T_ANY;
+  }
+}
+
+static bool to_world(backer *k, int type, int64_t v, value *out) {
   tkind kind = ir_kind(k->p->ir, type);
+  if (kind == T_DYN) kind = untag(&v);
   switch (kind) {
-  case T_INT: *out = v_int(v); return true;
+  case T_INT: *out = v_int((int32_t)v); return true;
   case T_BOOL: *out = v_bool(v != 0); return true;
   case T_VOID: *out = v_void(); return true;
   case T_SYM:
@@ -518,7 +553,7 @@ static bool to_world(backer *k, int type, int32_t v, value *out) {
       snprintf(k->err, k->errlen, "vectors nested too deeply to read back");
       return false;
     }
-    tvec *vec = vector_at(k, type, v);
+    tvec *vec = vector_at(k, type, (int32_t)v);
     k->depth--;
     if (!vec) return false;
     *out = v_vec(vec);
@@ -531,7 +566,7 @@ static bool to_world(backer *k, int type, int32_t v, value *out) {
 }
 
 bool machine_world_value(const mprog *p, const mtrace *t, mload *load,
-                         int type, int32_t v, value *out, char *err,
+                         int type, int64_t v, value *out, char *err,
                          size_t errlen) {
   backer k = {p, t, load, err, errlen, 0, {0}};
   bool ok = to_world(&k, type, v, out);
@@ -547,18 +582,30 @@ bool machine_write_back(const mprog *p, const mtrace *t, mload *load,
   for (int i = 0; i < load->placed.n && ok; i++) {
     tvec *vec = load->placed.v[i].v;
     int32_t addr = load->placed.v[i].addr;
+    int et = load->placed.v[i].type >= 0 ? ir_elem_type(p->ir, load->placed.v[i].type) : -1;
     for (int32_t j = 0; j < vec->n && ok; j++) {
-      int32_t x;
+      int64_t x;
       if (!mem_read(t, addr + 2 + j, &x)) continue;
+      if (et >= 0 && ir_kind(p->ir, et) == T_DYN) {
+        /* tagged elements say their kind */
+        value nv;
+        if (!to_world(&k, et, x, &nv)) {
+          ok = false;
+          break;
+        }
+        world_save_vec(p->w, vec);
+        vec->items[j] = nv;
+        continue;
+      }
       /* the element keeps the kind it had (vectors are homogeneous in
        * compiled code) */
       value old = vec->items[j], nv;
       switch ((vkind)old.kind) {
-      case VK_INT: nv = v_int(x); break;
+      case VK_INT: nv = v_int((int32_t)x); break;
       case VK_BOOL: nv = v_bool(x != 0); break;
       case VK_SYM:
         if (x < 2 || x - 2 >= p->syms.n) { ok = false; continue; }
-        nv = v_sym(p->syms.v[x - 2]);
+        nv = v_sym(p->syms.v[(int)x - 2]);
         break;
       default:
         nv = old;

@@ -15,7 +15,9 @@
 
 /* Compiled code needs one kind per variable and expression.  Kinds are
  * inferred by unification; a vector kind carries its element kind. */
-typedef enum { T_ANY = -1, T_VOID, T_INT, T_BOOL, T_SYM, T_STR, T_VEC } tkind;
+typedef enum { T_ANY = -1, T_VOID, T_INT, T_BOOL, T_SYM, T_STR, T_VEC,
+               T_DYN   /* any kind: the value carries its kind (a tag) */
+} tkind;
 
 typedef struct {
   int parent;       /* union-find */
@@ -23,6 +25,31 @@ typedef struct {
   int elem;         /* T_VEC: kind of the elements */
   srcloc why;       /* where this kind was first fixed */
 } ir_type;
+
+/* A value of kind T_DYN carries its kind: an integer is itself, any
+ * other value is its usual machine value (a boolean 0/1 or symbol id from
+ * 2, as SYM tokens number them; a string id; a vector's address; 0 for
+ * the unspecified value) plus DYN_BASE + (tag - 1) * DYN_SPAN, above
+ * every 32-bit integer (docs/trace-format.md). */
+#define DYN_BASE 2147483648.0            /* 2^31 */
+#define DYN_SPAN 16777216.0              /* 2^24 */
+#define DYN_NTAGS 8
+#define DYN_MAX (DYN_BASE + DYN_NTAGS * DYN_SPAN - 1)
+enum { TAG_INT, TAG_SYM, TAG_VOID, TAG_STR, TAG_VEC };
+/* The tag of a kind (booleans and symbols share one); -1 for none. */
+static inline int dyn_tag(tkind k) {
+  switch (k) {
+  case T_INT: return TAG_INT;
+  case T_BOOL: case T_SYM: return TAG_SYM;
+  case T_VOID: return TAG_VOID;
+  case T_STR: return TAG_STR;
+  case T_VEC: return TAG_VEC;
+  default: return -1;
+  }
+}
+static inline double dyn_base(int tag) {
+  return tag <= 0 ? 0 : DYN_BASE + (tag - 1) * DYN_SPAN;
+}
 
 /* ---- expressions ---------------------------------------------------- */
 
@@ -41,6 +68,11 @@ typedef enum {
   X_FAIL,    /* where it is reached, the runtime error failures[ival]: a
                 call the evaluator rejects when it makes it (a name not
                 defined yet, a variable, a wrong number of arguments) */
+  X_CHECK,   /* a[0] as an operand that must be of kind ival (the
+                builtin's argument): the evaluator's kind error
+                failures[var] where a[0] is another kind.  Only where a[0]
+                may be of another kind (tagged, or fixed to another): the
+                lowering removes the others when it finishes */
   X_DEPTH,   /* the evaluator's depth check of a call that compiled code
                 makes without a frame (inlined, a loop entered): fails
                 when the function's depth at entry plus ival exceeds the
@@ -58,6 +90,11 @@ struct ir_expr {
   gcell *table;
   ir_expr **a;
   int n;
+  bool has_nat;         /* the node computes a value of kind `nat` itself
+                           (a constant, an arithmetic or boolean result):
+                           boxed when its type is T_DYN */
+  tkind nat;
+  bool mark;            /* visited (the lowering's final pass) */
 };
 
 /* ---- statements ----------------------------------------------------- */
@@ -140,6 +177,7 @@ typedef struct ir_prog {
   VEC(ir_fn) fns;
   int main_fn;
   int main_type;        /* kind of the main expression's value */
+  bool has_dyn;         /* some type is T_DYN */
   VEC(gcell *) tables;  /* tables the program reads */
   VEC(gcell *) globals; /* global variables the program reads or sets */
   VEC(gcell *) deps;    /* every definition the program was built from */

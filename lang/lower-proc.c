@@ -158,7 +158,8 @@ static ir_expr *extern_call(lw *c, const ast *a, frame_map *f, gcell *cell) {
   lw_lower_args(c, a, f, args);
   if (c->failed) return lw_void_expr(c, a->loc);
   for (int i = 0; i < n; i++)
-    lw_want(c, args[i], x->args[i] == XT_STRING ? T_STR : T_INT, "this argument");
+    args[i] = lw_checked_arg(c, a, lw_nm(c, a->u.call.name), args, i,
+                             x->args[i] == XT_STRING ? T_STR : T_INT);
   int tmp = lw_new_var(c, -1, VAR_TEMP, a->loc);
   c->p->vars.v[tmp].type = lw_type_of_kind(c, x->ret == XT_VOID ? T_VOID : T_INT);
   ir_stmt *s = lw_emit(c, S_EXTCALL, a->loc);
@@ -167,7 +168,7 @@ static ir_expr *extern_call(lw *c, const ast *a, frame_map *f, gcell *cell) {
   s->nargs = n;
   s->args = arena_alloc(&c->p->mem, (size_t)(n + 1) * sizeof(ir_expr *));
   for (int i = 0; i < n; i++) s->args[i] = args[i];
-  return lw_var_expr(c, tmp, a->loc);
+  return lw_retype(c, lw_var_expr(c, tmp, a->loc), x->ret == XT_VOID ? T_VOID : T_INT);
 }
 
 /* A call the evaluator rejects when it makes it (before its arguments):
@@ -285,6 +286,10 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
             "a value of the table");
     if (t->has_default)
       lw_unify(c, e->type, lw_type_of_value(c, t->dflt, 0), a->loc, "the default");
+    /* the table's cells hold plain values: where the lookup's value meets
+     * other kinds, it gets its tag */
+    tkind vk = ir_kind(c->p, e->type);
+    if (vk != T_DYN && vk != T_ANY && vk != T_VEC) return lw_retype(c, e, vk);
     return e;
   }
   ir_expr *args[96];
@@ -703,6 +708,7 @@ static ir_prog *finish(lw *c) {
       lw_unify(c, c->fail_types.v[i], lw_type_of_kind(c, T_VOID), c->p->fns.v[0].loc,
                "a call of a procedure not defined");
   VEC_FREE(c->fail_types);
+  if (!c->failed) lw_settle_kinds(c);
   VEC_FREE(c->pu.memo);
   VEC_FREE(c->lift);
   VEC_FREE(c->gfns);
@@ -734,10 +740,11 @@ static void begin_main(lw *c, world *w, lang_error *err, int name, srcloc loc) {
   c->fn = 0;
 }
 
-ir_prog *ir_lower_main(world *w, const ast *expr, int frame_size, bool discard,
-                       lang_error *err) {
+static ir_prog *lower_main(world *w, const ast *expr, int frame_size,
+                           bool discard, lang_error *err, bool conservative) {
   lw c;
   begin_main(&c, w, err, sym_intern(&w->syms, "main", 4), expr->loc);
+  c.conservative = conservative;
   frame_map *f = lw_new_frame(&c, NULL, frame_size, NULL);
   cont k = {c.next_cont++, true, -1, -1};
   if (discard) {
@@ -754,9 +761,32 @@ ir_prog *ir_lower_main(world *w, const ast *expr, int frame_size, bool discard,
   return finish(&c);
 }
 
+/* A program with tagged values is lowered again, every kind check
+ * counted as one that may fail from the start: the first pass decided
+ * the order of evaluation before it knew which classes hold tags. */
+ir_prog *ir_lower_main(world *w, const ast *expr, int frame_size, bool discard,
+                       lang_error *err) {
+  ir_prog *p = lower_main(w, expr, frame_size, discard, err, false);
+  if (!p || !p->has_dyn) return p;
+  ir_free(p);
+  return lower_main(w, expr, frame_size, discard, err, true);
+}
+
+static ir_prog *lower_function(world *w, gcell *g, lang_error *err,
+                               bool conservative);
+
 ir_prog *ir_lower_function(world *w, gcell *g, lang_error *err) {
+  ir_prog *p = lower_function(w, g, err, false);
+  if (!p || !p->has_dyn) return p;
+  ir_free(p);
+  return lower_function(w, g, err, true);
+}
+
+static ir_prog *lower_function(world *w, gcell *g, lang_error *err,
+                               bool conservative) {
   lw c;
   begin_main(&c, w, err, g->name, g->fn->loc);
+  c.conservative = conservative;
   const fn_def *fn = g->fn;
   ir_fn *M = &c.p->fns.v[0];
   M->nparams = fn->nparams;
@@ -819,7 +849,7 @@ static void dump_type(const ir_prog *p, int t, strbuf *out) {
     sb_putc(out, '>');
     return;
   }
-  static const char *const names[] = {"void", "int", "bool", "sym", "str", "vec"};
+  static const char *const names[] = {"void", "int", "bool", "sym", "str", "vec", "dyn"};
   sb_puts(out, k == T_ANY ? "?" : names[k]);
 }
 
@@ -833,7 +863,7 @@ static void dump_var(const ir_prog *p, int v, strbuf *out) {
 static void dump_expr(const ir_prog *p, const ir_expr *e, strbuf *out) {
   switch (e->k) {
   case X_CONST:
-    switch (ir_kind(p, e->type)) {
+    switch (e->has_nat ? e->nat : ir_kind(p, e->type)) {
     case T_BOOL: sb_puts(out, e->ival ? "#t" : "#f"); break;
     case T_SYM: sb_printf(out, "'%s", sym_name(&p->w->syms, e->ival)); break;
     case T_STR: sb_printf(out, "\"%s\"", world_string(p->w, e->ival)); break;
@@ -851,6 +881,9 @@ static void dump_expr(const ir_prog *p, const ir_expr *e, strbuf *out) {
   case X_DEPTH:
     sb_printf(out, "(depth-check +%d)", (int)e->ival);
     return;
+  case X_CHECK:
+    sb_printf(out, "(check-%s", tkind_name((tkind)e->ival) + (e->ival == T_INT ? 3 : 2));
+    break;
   case X_SELECT: sb_puts(out, "(select"); break;
   case X_VREF: sb_puts(out, "(vref"); break;
   case X_VLEN: sb_puts(out, "(vlen"); break;

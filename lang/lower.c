@@ -142,10 +142,14 @@ const char *tkind_name(tkind k) {
   case T_SYM: return "a symbol";
   case T_STR: return "a string";
   case T_VEC: return "a vector";
+  case T_DYN: return "a value of any kind";
   default: return "a value of unknown kind";
   }
 }
 
+/* Two kinds meet in one class: kinds that differ make it T_DYN (its
+ * values carry their kind); a vector's element class, or the one of the
+ * vectors a T_DYN class holds, is kept and unified. */
 bool lw_unify(lw *c, int a, int b, srcloc loc, const char *what) {
   ir_prog *p = c->p;
   if (a < 0 || b < 0) return true;   /* no type yet: nothing to agree on */
@@ -161,25 +165,25 @@ bool lw_unify(lw *c, int a, int b, srcloc loc, const char *what) {
     tb->parent = a;
     return true;
   }
-  if (ta->k != tb->k) {
-    lw_fail(c, loc, "%s is %s here but %s elsewhere: compiled code needs one "
-                 "kind per value (run it with --reference to use the "
-                 "evaluator)", what, tkind_name(tb->k), tkind_name(ta->k));
-    return false;
-  }
-  if (ta->k == T_VEC) {
-    int ea = ta->elem, eb = tb->elem;
-    tb->parent = a;
-    /* a vector whose elements nothing has fixed yet has no element type */
-    if (ea < 0) {
-      p->types.v[a].elem = eb;
-      return true;
-    }
-    if (eb < 0) return true;
-    return lw_unify(c, ea, eb, loc, "a vector element");
-  }
+  if (ta->k != tb->k) ta->k = T_DYN;
+  int ea = ta->elem, eb = tb->elem;
   tb->parent = a;
-  return true;
+  if (ea < 0) {
+    p->types.v[a].elem = eb;
+    return true;
+  }
+  if (eb < 0) return true;
+  return lw_unify(c, ea, eb, loc, what);
+}
+
+int lw_elem_of(lw *c, int t) {
+  if (t < 0) return -1;
+  int r = find(c->p, t);
+  if (c->p->types.v[r].elem < 0) {
+    int e = lw_new_type(c, T_ANY);   /* may move the array */
+    c->p->types.v[r].elem = e;
+  }
+  return c->p->types.v[r].elem;
 }
 
 int lw_type_of_kind(lw *c, tkind k) {
@@ -254,6 +258,8 @@ static ir_expr *konst(lw *c, tkind k, int32_t v, srcloc loc) {
   ir_expr *e = lw_mk(c, X_CONST, loc, 0);
   e->ival = v;
   e->type = lw_new_type(c, k);
+  e->has_nat = true;
+  e->nat = k;
   return e;
 }
 
@@ -321,10 +327,15 @@ static bool op_total(const builtin *b) {
 
 /* Whether evaluating e can raise an error; *budget bounds the walk over
  * a shared DAG (running out answers yes). */
-static bool fails_within(const ir_expr *e, int *budget) {
+static bool fails_within(lw *c, const ir_expr *e, int *budget) {
   if (--*budget < 0) return true;
   switch (e->k) {
   case X_CONST: case X_VAR: return false;
+  case X_CHECK:
+    /* a class may become T_DYN later in the lowering: the second pass of
+     * a program with tagged values counts every check (conservative) */
+    if (c->conservative || ir_kind(c->p, e->a[0]->type) != (tkind)e->ival) return true;
+    break;
   case X_VREF: case X_FAIL: case X_DEPTH: return true;
   case X_TABLE:
     if (!e->table->table->has_default) return true;
@@ -336,13 +347,13 @@ static bool fails_within(const ir_expr *e, int *budget) {
     break;
   }
   for (int i = 0; i < e->n; i++)
-    if (fails_within(e->a[i], budget)) return true;
+    if (fails_within(c, e->a[i], budget)) return true;
   return false;
 }
 
-static bool may_fail(const ir_expr *e) {
+bool lw_may_fail(lw *c, const ir_expr *e) {
   int budget = 4096;
-  return fails_within(e, &budget);
+  return fails_within(c, e, &budget);
 }
 
 /* Whether e reads only what no statement can change meanwhile:
@@ -367,7 +378,7 @@ static bool reads_fixed(lw *c, const ir_expr *e, int *budget) {
 
 static bool fixed_now(lw *c, const ir_expr *e) {
   int budget = 4096;
-  return reads_fixed(c, e, &budget) && !may_fail(e);
+  return reads_fixed(c, e, &budget) && !lw_may_fail(c, e);
 }
 
 /* Operand `i` emitted statements from index `mark` on: the operands before
@@ -445,12 +456,12 @@ static void lower_operands(lw *c, ast *const *v, int n, frame_map *f,
 /* v, after the errors of `forced` (those that may fail). */
 static ir_expr *force_errors(lw *c, ir_expr *v, ir_expr **forced, int n) {
   int k = 0;
-  for (int i = 0; i < n; i++) k += forced[i] && may_fail(forced[i]);
+  for (int i = 0; i < n; i++) k += forced[i] && lw_may_fail(c, forced[i]);
   if (!k || c->failed) return v;
   ir_expr *e = lw_mk(c, X_SEQ, v->loc, k + 1);
   k = 0;
   for (int i = 0; i < n; i++)
-    if (forced[i] && may_fail(forced[i])) e->a[k++] = forced[i];
+    if (forced[i] && lw_may_fail(c, forced[i])) e->a[k++] = forced[i];
   e->a[k] = v;
   e->type = v->type;
   return e;
@@ -462,6 +473,13 @@ ir_expr *lw_after_args(lw *c, ir_expr *v, ir_expr **args, int n) {
   return force_errors(c, v, args, n);
 }
 
+/* A value with nothing to evaluate: a constant, a variable (seen through
+ * a change of class, lw_retype). */
+static bool trivial(const ir_expr *v) {
+  while (v->k == X_CHECK && v->var < 0) v = v->a[0];
+  return v->k == X_CONST || v->k == X_VAR;
+}
+
 /* Delivers a value to a continuation. */
 static void deliver(lw *c, ir_expr *v, cont k, srcloc loc) {
   if (c->failed) return;
@@ -471,7 +489,7 @@ static void deliver(lw *c, ir_expr *v, cont k, srcloc loc) {
     return;
   }
   if (k.var >= 0) lw_assign(c, k.var, v, loc);
-  else if (v->k != X_CONST && v->k != X_VAR) lw_emit(c, S_EVAL, loc)->a[0] = v;
+  else if (!trivial(v)) lw_emit(c, S_EVAL, loc)->a[0] = v;
   jump(c, k.label, loc);
 }
 
@@ -497,6 +515,8 @@ ir_expr *lw_depth_check(lw *c, int edepth, srcloc loc) {
   ir_expr *e = lw_mk(c, X_DEPTH, loc, 0);
   e->ival = edepth;
   e->type = lw_new_type(c, T_VOID);
+  e->has_nat = true;
+  e->nat = T_VOID;
   return e;
 }
 
@@ -661,6 +681,12 @@ bool lw_assigns_slot(const ast *a, int depth, int slot) {
 
 /* ---- builtins ------------------------------------------------------- */
 
+static ir_expr *natural(ir_expr *e, tkind k) {
+  e->has_nat = true;
+  e->nat = k;
+  return e;
+}
+
 ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args,
                      int n) {
   ir_expr *e = lw_mk(c, X_PRIM, a->loc, n);
@@ -670,35 +696,39 @@ ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args,
   if (!strcmp(name, "not")) {
     e->k = X_NOT;
     e->type = lw_new_type(c, T_BOOL);
-    return e;
+    return natural(e, T_BOOL);
   }
   if (!strcmp(name, "eq?") || !strcmp(name, "eqv?") || !strcmp(name, "equal?")) {
-    lw_unify(c, args[0]->type, args[1]->type, a->loc, "the second argument");
+    /* operands of fixed kinds keep them: the backend compares a tagged
+     * one with the other's tagged value, and different kinds never match */
     e->type = lw_new_type(c, T_BOOL);
-    return e;
+    if (ir_kind(c->p, args[0]->type) == T_ANY || ir_kind(c->p, args[1]->type) == T_ANY)
+      lw_unify(c, args[0]->type, args[1]->type, a->loc, "the second argument");
+    return natural(e, T_BOOL);
   }
   if (!strcmp(name, "integer?") || !strcmp(name, "number?") ||
       !strcmp(name, "boolean?") || !strcmp(name, "symbol?") ||
       !strcmp(name, "vector?") || !strcmp(name, "string?")) {
     e->type = lw_new_type(c, T_BOOL);
-    return e;
+    return natural(e, T_BOOL);
   }
   if (!strcmp(name, "vector-ref")) {
     e->k = X_VREF;
-    lw_want(c, args[0], T_VEC, "the vector");
-    lw_want(c, args[1], T_INT, "the index");
-    e->type = ir_elem_type(c->p, args[0]->type);
+    e->a[0] = lw_checked_arg(c, a, name, args, 0, T_VEC);
+    e->a[1] = lw_checked_arg(c, a, name, args, 1, T_INT);
+    e->type = lw_elem_of(c, args[0]->type);
     return e;
   }
   if (!strcmp(name, "vector-length")) {
     e->k = X_VLEN;
-    lw_want(c, args[0], T_VEC, "the vector");
+    e->a[0] = lw_checked_arg(c, a, name, args, 0, T_VEC);
     e->type = lw_new_type(c, T_INT);
-    return e;
+    return natural(e, T_INT);
   }
-  for (int i = 0; i < n; i++) lw_want(c, args[i], T_INT, "an argument");
-  e->type = lw_new_type(c, b->result == VK_BOOL ? T_BOOL : T_INT);
-  return e;
+  for (int i = 0; i < n; i++) e->a[i] = lw_checked_arg(c, a, name, args, i, T_INT);
+  tkind r = b->result == VK_BOOL ? T_BOOL : T_INT;
+  e->type = lw_new_type(c, r);
+  return natural(e, r);
 }
 
 /* Side-effecting builtins in statement position; returns their value. */
@@ -732,7 +762,7 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
       lw_unify(c, ir_elem_type(c->p, c->p->vars.v[tmp].type), elems[i]->type,
             a->loc, "a vector element");
     }
-    return lw_var_expr(c, tmp, a->loc);
+    return lw_retype(c, lw_var_expr(c, tmp, a->loc), T_VEC);
   }
   lower_operands(c, a->u.call.args, n < 3 ? n : 3, f, args);
   if (c->failed) return lw_void_expr(c, a->loc);
@@ -748,17 +778,19 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
   }
   if (!strcmp(name, "vector-set!")) {
     args[1] = lw_at_place(c, args[1], a->u.call.args[1]->loc);
-    lw_want(c, args[0], T_VEC, "the vector");
-    lw_want(c, args[1], T_INT, "the index");
-    lw_unify(c, ir_elem_type(c->p, args[0]->type), args[2]->type, a->loc,
+    ir_expr *v = lw_checked_arg(c, a, name, args, 0, T_VEC);
+    ir_expr *i = lw_checked_arg(c, a, name, args, 1, T_INT);
+    lw_unify(c, lw_elem_of(c, args[0]->type), args[2]->type, a->loc,
           "the stored value");
     ir_stmt *s = lw_emit(c, S_VSET, a->loc);
-    for (int i = 0; i < 3; i++) s->a[i] = args[i];
+    s->a[0] = v;
+    s->a[1] = i;
+    s->a[2] = args[2];
     return lw_void_expr(c, a->loc);
   }
   if (!strcmp(name, "make-vector")) {
     args[0] = lw_at_place(c, args[0], a->u.call.args[0]->loc);
-    lw_want(c, args[0], T_INT, "the length");
+    args[0] = lw_checked_arg(c, a, name, args, 0, T_INT);
     int tmp = lw_new_var(c, -1, VAR_TEMP, a->loc);
     int vt = lw_type_of_kind(c, T_VEC);
     c->p->vars.v[tmp].type = vt;
@@ -768,13 +800,13 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
     s->a[1] = n > 1 ? args[1] : konst(c, T_INT, 0, a->loc);
     lw_unify(c, ir_elem_type(c->p, c->p->vars.v[tmp].type), s->a[1]->type,
           a->loc, "the fill value");
-    return lw_var_expr(c, tmp, a->loc);
+    return lw_retype(c, lw_var_expr(c, tmp, a->loc), T_VEC);
   }
   if (!strcmp(name, "vector-fill!")) {
     /* for i from 0 below (vector-length v): (vector-set! v i x) */
-    lw_want(c, args[0], T_VEC, "the vector");
-    lw_unify(c, ir_elem_type(c->p, args[0]->type), args[1]->type, a->loc,
+    lw_unify(c, lw_elem_of(c, args[0]->type), args[1]->type, a->loc,
           "the fill value");
+    args[0] = lw_checked_arg(c, a, name, args, 0, T_VEC);
     int vec = lw_new_var(c, -1, VAR_TEMP, a->loc), x = lw_new_var(c, -1, VAR_TEMP, a->loc);
     int i = lw_new_var(c, -1, VAR_TEMP, a->loc);
     lw_assign(c, vec, args[0], a->loc);
@@ -839,7 +871,7 @@ ir_expr *lw_inline_call(lw *c, const fn_def *fn, ir_expr **args,
     ir_expr **pre = arena_alloc(&c->p->mem, (size_t)(fn->nparams + 2) * sizeof *pre);
     int k = 0;
     for (int i = 0; i < fn->nparams; i++)
-      if (args[i] && may_fail(args[i])) pre[k++] = args[i];
+      if (args[i] && lw_may_fail(c, args[i])) pre[k++] = args[i];
     if (check) pre[k++] = lw_depth_check(c, edepth, loc);
     errors_before(c, mark, pre, k, loc);
     return v;
@@ -980,7 +1012,7 @@ static void bind_let(lw *c, const ast *a, frame_map *f, bool pure_body,
     if (!b->init) continue;
     slot_binding *s = &f->slots[b->slot];
     bool assigned = lw_assigns_slot(a->u.let.body, 0, b->slot);
-    bool fails = may_fail(vals[i]);
+    bool fails = lw_may_fail(c, vals[i]);
     if (pure_body && !assigned && (!fails || forced)) {
       if (forced) forced[i] = vals[i];
       s->expr = vals[i];
@@ -1112,7 +1144,7 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
      * bindings' errors come first, as in the evaluator */
     int k = 0;
     for (int i = 0; i < a->u.let.n; i++)
-      if (forced[i] && may_fail(forced[i])) forced[k++] = forced[i];
+      if (forced[i] && lw_may_fail(c, forced[i])) forced[k++] = forced[i];
     errors_before(c, mark, forced, k, a->loc);
     return v;
   }
@@ -1149,7 +1181,7 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
       lw_unify(c, ir_elem_type(c->p, c->p->vars.v[tmp].type), x->type, a->loc,
             "a vector element");
     }
-    return lw_var_expr(c, tmp, a->loc);
+    return lw_retype(c, lw_var_expr(c, tmp, a->loc), T_VEC);
   }
   default:
     lw_fail(c, a->loc, "definitions are only allowed at top level");
@@ -1191,7 +1223,7 @@ void lw_lower_effect(lw *c, const ast *a, frame_map *f) {
     }
   }
   ir_expr *v = lw_lower_value(c, a, f);
-  if (v && v->k != X_CONST && v->k != X_VAR) lw_emit(c, S_EVAL, a->loc)->a[0] = v;
+  if (v && !trivial(v)) lw_emit(c, S_EVAL, a->loc)->a[0] = v;
 }
 
 /* An expression in tail position: its value goes to k. */

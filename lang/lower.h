@@ -93,6 +93,8 @@ typedef struct {
   loop_info *self_loop;    /* its body as a loop, for tail calls to itself */
   VEC(int) fail_types;     /* kinds of X_FAIL values: void if nothing else
                               fixes them (they never produce a value) */
+  bool conservative;       /* second pass of a program with tagged values:
+                              every kind check may fail */
 } lw;
 
 /* ---- shared between lower.c and lower-proc.c ------------------------ */
@@ -129,6 +131,20 @@ lifted *lw_find_lifted(lw *c, const fn_def *fn);
 void lw_add_dep(lw *c, gcell *g);
 void lw_use_table(lw *c, gcell *g);
 bool lw_assigns_slot(const ast *a, int depth, int slot);
+/* Whether evaluating e can raise an error. */
+bool lw_may_fail(lw *c, const ir_expr *e);
+/* The element class of vectors of class t (made when it has none). */
+int lw_elem_of(lw *c, int t);
+/* lower-kinds.c: args[i] of a call of fn as an operand that must be of
+ * kind k (X_CHECK); it is given kind k when it may have it. */
+ir_expr *lw_checked_arg(lw *c, const ast *call, const char *fn, ir_expr **args,
+                        int i, tkind k);
+/* e (a value of kind k) where its own class may come to hold tagged
+ * values: the variable a statement fills keeps kind k. */
+ir_expr *lw_retype(lw *c, ir_expr *e, tkind k);
+/* When the lowering ends: checks whose operand has their kind removed,
+ * messages of those that always fail completed, has_dyn set. */
+void lw_settle_kinds(lw *c);
 ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
 ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f);
 ir_expr *lw_inline_call(lw *c, const fn_def *fn, ir_expr **args, frame_map *up,

@@ -436,6 +436,8 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
     lang_error_set(&out->err, loc, "executor", "%s", msg);
     goto done;
   }
+  /* a value of several kinds may be the unspecified one: no value shown */
+  if (out->value.kind == VK_VOID) out->has_result = false;
   if (write_back && !machine_write_back(p, &t, &load, msg, sizeof msg)) {
     lang_error_set(&out->err, loc, "executor", "%s", msg);
     goto done;
