@@ -613,7 +613,9 @@ static cv node(cb *b, const ir_expr *e) {
   }
   static const char *const what[] = {"constant", "variable", "builtin", "select",
                                      "vector-ref", "vector-length", "table",
-                                     "not", "sequence", "failing call", "depth check"};
+                                     "not", "sequence", "failing call", "kind check",
+                                     "depth check"};
+  _Static_assert(sizeof what / sizeof *what == X_DEPTH + 1, "one name per x_kind");
   cfail(b, "a %s of kind %s", e->k <= X_DEPTH ? what[e->k] : "node", tkind_name(k));
   return mk(gf_const(gg, 0), 0, 0);
 }

@@ -1486,10 +1486,20 @@ static void build_output(mb *b) {
       gflag[i] = guarded(b, &b->step_flags[s].v[i], C, "guarded error");
       any = gf_add(gg, any, gflag[i]);
     }
-    /* first error in order wins; guarded flags are exact 0/1 */
+    /* first error in order wins.  A guarded flag is 0/1 until an earlier
+     * flag of the step is raised: after a failed kind check the step
+     * computes on a value of the wrong kind, and a flag that sums
+     * exclusive tests (index < 0, index >= length) may then be 2; so an
+     * earlier raised flag weighs more than any later flag can. */
+    double wprior = 1;
+    for (int i = 0; i < nf; i++) {
+      double flo, fhi;
+      gf_range(gg, b->step_flags[s].v[i].flag, &flo, &fhi);
+      if (fhi > wprior) wprior = fhi;
+    }
     gform prior = gf_const(gg, 0);
     for (int i = 0; i < nf; i++) {
-      gform arg = gf_addk(gg, gf_add(gg, gf_axpy(gg, gflag[i], -1, prior),
+      gform arg = gf_addk(gg, gf_add(gg, gf_axpy(gg, gflag[i], -wprior, prior),
                                      gf_add(gg, C, b->nrm)), -2);
       gunit u = {1, arg, gf_const(gg, 1)};
       VEC_PUSH(eu, u);
