@@ -222,6 +222,9 @@ bool machine_prompt(mprog *p, const value *args, int nargs, int_vec *prompt,
 bool machine_world_value(const mprog *p, const mtrace *t, mload *load,
                          int type, int64_t v, value *out, char *err,
                          size_t errlen);
+/* A tagged value (docs/trace-format.md): its kind, and *v becomes the
+ * plain value of that kind it holds (T_ANY for no known tag). */
+tkind machine_untag(int64_t *v);
 /* Writes back the globals and vectors a successful run changed. */
 bool machine_write_back(const mprog *p, const mtrace *t, mload *load,
                         char *err, size_t errlen);

@@ -516,8 +516,7 @@ static tvec *vector_at(backer *k, int type, int32_t addr) {
   return vec;
 }
 
-/* A tagged value: its kind, and the value of that kind it holds. */
-static tkind untag(int64_t *v) {
+tkind machine_untag(int64_t *v) {
   if (*v <= INT32_MAX) return T_INT;
   int tag = (int)((*v - (int64_t)DYN_BASE) / (int64_t)DYN_SPAN) + 1;
   *v -= (int64_t)dyn_base(tag);
@@ -532,7 +531,7 @@ static tkind untag(int64_t *v) {
 
 static bool to_world(backer *k, int type, int64_t v, value *out) {
   tkind kind = ir_kind(k->p->ir, type);
-  if (kind == T_DYN) kind = untag(&v);
+  if (kind == T_DYN) kind = machine_untag(&v);
   switch (kind) {
   case T_INT: *out = v_int((int32_t)v); return true;
   case T_BOOL: *out = v_bool(v != 0); return true;

@@ -495,6 +495,14 @@ bool runner_compile_fn(runner *r, gcell *fn, run_out *out) {
 static bool fits_kind(const ir_prog *ir, value v, int type, int depth) {
   tkind k = ir_kind(ir, type);
   if (k == T_ANY) return true;
+  if (k == T_DYN) {
+    /* a tagged class holds a value of every kind that has a tag */
+    switch (v.kind) {
+    case VK_INT: case VK_BOOL: case VK_SYM: case VK_STR: case VK_VOID: return true;
+    case VK_VEC: k = T_VEC; break;
+    default: return false;
+    }
+  }
   switch (v.kind) {
   case VK_INT: return k == T_INT;
   case VK_BOOL: return k == T_BOOL;

@@ -35,7 +35,7 @@ typedef struct {
   bool have_hi, after_lo, in_result, ended;
   bool host_lo;        /* the next token is the low chunk of a host value */
   int64_t hi;
-  int32_t *cells;
+  int64_t *cells;
   int ncells;
   int tool;            /* extern index of the call under way, or -1 */
   int32_t tool_args[16];
@@ -74,13 +74,13 @@ static void hdec_init(hdec *d, const mprog *p, const int *prompt, int n) {
   d->pc = p->entry_pc;
   d->tool = -1;
   d->ncells = p->cells.n;
-  d->cells = xcalloc((size_t)(d->ncells ? d->ncells : 1), sizeof(int32_t));
+  d->cells = xcalloc((size_t)(d->ncells ? d->ncells : 1), sizeof(int64_t));
   for (int i = 0; i + 2 < n; i++) {
     if (model_token_range(p->m, prompt[i]) != R_SETR) continue;
     int64_t a = model_token_value(p->m, prompt[i]);
     int64_t h = model_token_value(p->m, prompt[i + 1]);
     int64_t l = model_token_value(p->m, prompt[i + 2]);
-    if (a > 0 && a < d->ncells) d->cells[a] = (int32_t)(65536 * h + l + 32768);
+    if (a > 0 && a < d->ncells) d->cells[a] = 65536 * h + l + 32768;
   }
 }
 
@@ -109,9 +109,9 @@ static int32_t target_addr(const hdec *d, const mstep_info *s, strbuf *name) {
     else
       sb_printf(name, "cell %d", (int)s->addr);
     return s->addr;
-  case TGT_FRAME: reg = "SP"; base = d->cells[REG_SP]; break;
-  case TGT_WADDR: reg = "WADDR"; base = d->cells[REG_WADDR]; break;
-  case TGT_HP: reg = "HP"; base = d->cells[REG_HP]; break;
+  case TGT_FRAME: reg = "SP"; base = (int32_t)d->cells[REG_SP]; break;
+  case TGT_WADDR: reg = "WADDR"; base = (int32_t)d->cells[REG_WADDR]; break;
+  case TGT_HP: reg = "HP"; base = (int32_t)d->cells[REG_HP]; break;
   default: return -1;
   }
   sb_printf(name, "MEM[%s%+d]", reg, (int)s->off);
@@ -137,6 +137,28 @@ static void tool_call_text(const hdec *d, const mstep_info *s, strbuf *b) {
 /* A value as the program sees it: a symbol or a boolean as written, an
  * integer (or an address) as a number. */
 static void value_text(const mprog *p, int64_t v, int kind, strbuf *b) {
+  if (kind == T_DYN) {
+    /* a value that carries its kind: what it holds, and the tagged
+     * number the trace has */
+    int64_t x = v;
+    tkind k = machine_untag(&x);
+    if (k == T_INT) {
+      sb_printf(b, "%lld", (long long)x);
+      return;
+    }
+    if (k == T_STR && x >= 0 && x < p->strs.n)
+      value_print(p->w, v_str(p->strs.v[x]), b, true);
+    else if (k == T_VOID)
+      sb_puts(b, "the unspecified value");
+    else if (k == T_VEC)
+      sb_printf(b, "the vector at %lld", (long long)x);
+    else if (k == T_SYM || k == T_BOOL)
+      value_text(p, x, k, b);
+    else
+      sb_puts(b, "?");
+    sb_printf(b, " (tagged %lld)", (long long)v);
+    return;
+  }
   if (kind == T_SYM && v >= 2) sb_putc(b, '\'');
   if (kind == T_SYM || kind == T_BOOL) sym_text(p, v, kind, b);
   else sb_printf(b, "%lld", (long long)v);
@@ -148,7 +170,7 @@ static void hdec_complete(hdec *d, int pc, int64_t v, hmean *m) {
   if (s && s->k == M_WRITE) {
     if (s->tool && s->tool_arg >= 0 && s->tool_arg < 16) d->tool_args[s->tool_arg] = (int32_t)v;
     int32_t a = target_addr(d, s, &m->target);
-    if (s->tgt == TGT_STATIC && a > 0 && a < d->ncells) d->cells[a] = (int32_t)v;
+    if (s->tgt == TGT_STATIC && a > 0 && a < d->ncells) d->cells[a] = v;
     m->wrote = true;
     m->addr = a;
     m->value = v;
