@@ -40,13 +40,13 @@ int mb_site(mb *b, const char *kind, srcloc loc, const char *fmt, ...) {
   va_end(ap);
   for (int i = 0; i < b->p->sites.n; i++) {
     err_site *e = &b->p->sites.v[i];
-    if (!strcmp(e->kind, kind) && !strcmp(e->msg, s.s) && e->loc.file == loc.file &&
+    if (!e->value_follows && !strcmp(e->kind, kind) && !strcmp(e->msg, s.s) && e->loc.file == loc.file &&
         e->loc.line == loc.line && e->loc.col == loc.col) {
       sb_free(&s);
       return i;
     }
   }
-  err_site e = {kind, sb_detach(&s), loc};
+  err_site e = {kind, sb_detach(&s), loc, false};
   VEC_PUSH(b->p->sites, e);
   return b->p->sites.n - 1;
 }
@@ -565,6 +565,14 @@ static ir_expr *kind_pred(mb *b, const char *op, ir_expr *x) {
   return e;
 }
 
+/* for mreport.c */
+mstmt *mb_step(mb *b, mkind k, int fn, srcloc loc) { return step(b, k, fn, loc); }
+int mb_temp(mb *b, int type, const char *name) { return new_temp(b, type, name); }
+ir_expr *mb_var_ref(mb *b, int var) { return var_ref(b, var); }
+void mb_set_target(mb *b, mstmt *m, int var) { set_target(b, m, var); }
+int mb_str_const(mb *b, const char *s) { return str_const(b, s); }
+int mb_kind_type(mb *b, tkind k) { return kind_type(b, k); }
+
 /* display/write of a tagged value: a chain of tests of its tag, each
  * leading to the display of that kind, then a jump to the end. */
 static void display_tagged(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
@@ -664,6 +672,11 @@ static void display_value(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
     mb_fail(b, "cannot print a value whose kind is not known when "
                "compiling");
   }
+}
+
+bool mb_display(mb *b, ir_expr *e, bool write, int fn, srcloc loc) {
+  display_value(b, e, write, fn, loc, 0);
+  return !b->failed;
 }
 
 /* How many levels deeper than the caller's SP depth the callee of a call
@@ -1087,6 +1100,7 @@ static void expand_program(mb *b) {
       expand_stmt(b, st, f);
     }
   }
+  if (!b->failed) mb_build_reports(b);
   for (int i = 0; i < b->ms.n; i++) {
     mstmt *m = &b->ms.v[i];
     if (m->l1 != -1 || m->l1_is_pc) {
@@ -1100,6 +1114,7 @@ static void expand_program(mb *b) {
     }
   }
   mb_optimize_steps(b);
+  mb_find_reports(b);
   b->p->npc = b->ms.n;
   b->p->entry_pc = 0;
 }
@@ -1328,6 +1343,7 @@ static cval step_value(mb *b, const mstmt *m, int s) {
   }
   switch (m->sp) {
   case SP_VSET_ADDR: {
+    mx_operands(b, (const ir_expr *const[]){m->val, m->x1, m->x2}, 3);
     cval v = mx_expr(b, m->val);
     cval i = mx_expr(b, m->x1);
     (void)mx_expr(b, m->x2);   /* its errors come before the bounds check */
@@ -1344,6 +1360,7 @@ static cval step_value(mb *b, const mstmt *m, int s) {
     return a;
   }
   case SP_MAKEVEC_HDR: {
+    mx_operands(b, (const ir_expr *const[]){m->val, m->x1}, 2);
     cval n = mx_expr(b, m->val);
     (void)mx_expr(b, m->x1);
     int neg = mb_site(b, "bounds", m->val->loc, "make-vector: the length must not be negative");
@@ -1416,7 +1433,8 @@ static void gen_step(mb *b, int s) {
     break;
   }
   case M_EVAL:
-    (void)mx_expr(b, m->val);
+    if (m->sp == SP_FAIL) mx_flag(b, gf_const(gg, 1), m->konst);
+    else (void)mx_expr(b, m->val);
     v = gf_const(gg, s + 1);
     lo = hi = s + 1;
     break;
@@ -1502,9 +1520,17 @@ static void build_output(mb *b) {
       gform arg = gf_addk(gg, gf_add(gg, gf_axpy(gg, gflag[i], -wprior, prior),
                                      gf_add(gg, C, b->nrm)), -2);
       gunit u = {1, arg, gf_const(gg, 1)};
-      VEC_PUSH(eu, u);
-      gunit w = {(double)b->step_flags[s].v[i].site, arg, gf_const(gg, 1)};
-      VEC_PUSH(ev, w);
+      int jump = b->step_flags[s].v[i].jump;
+      if (jump > 0) {
+        /* a kind error with a report: the step jumps to it */
+        VEC_PUSH(sel[R_JUMP], u);
+        gunit w = {(double)(jump - 1), arg, gf_const(gg, 1)};
+        VEC_PUSH(rv, w);
+      } else {
+        VEC_PUSH(eu, u);
+        gunit w = {(double)b->step_flags[s].v[i].site, arg, gf_const(gg, 1)};
+        VEC_PUSH(ev, w);
+      }
       prior = gf_add(gg, prior, gflag[i]);
     }
     free(gflag);
@@ -1670,6 +1696,7 @@ static void fill_step_info(mb *b) {
     i->tool = m->tool;
     i->tool_arg = m->tool_arg;
     i->tool_site = m->tool_site;
+    i->errval = m->errval;
   }
 }
 
@@ -1719,6 +1746,7 @@ static void mb_free(mb *b) {
   for (int i = 0; i < b->heads.n; i++) VEC_FREE(b->heads.v[i].users);
   VEC_FREE(b->heads);
   VEC_FREE(b->flags);
+  VEC_FREE(b->reports);
   mx_step_begin(b);
   VEC_FREE(b->memo);
   VEC_FREE(b->divs);

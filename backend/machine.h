@@ -67,6 +67,9 @@ typedef struct {
   const char *kind;     /* "overflow", "division", "bounds", ... */
   char *msg;
   srcloc loc;
+  bool value_follows;   /* a kind error: the message ends with the written
+                           value of the operand, " (a)", which the steps
+                           before the ERR printed (mstep_info.errval) */
 } err_site;
 
 /* What one step (one PC) is, for decoding and for people. */
@@ -89,6 +92,8 @@ typedef struct {
   int tool;             /* extern index + 1; 0 when not part of a call */
   int tool_arg;
   int tool_site;        /* the result step: error site of a failed call */
+  bool errval;          /* a step of a kind error's report: what it prints
+                           is the operand's text for the error message */
 } mstep_info;
 
 /* A static cell and what it holds. */
@@ -158,6 +163,8 @@ typedef struct {
   int err_site;             /* when failed */
   strbuf output;            /* everything displayed */
   strbuf result;            /* the text of the value after RESULT */
+  strbuf errval;            /* the text the steps of a kind error's report
+                               printed: the failing operand, written */
   bool has_result;
   int64_t steps;            /* statements executed */
   int64_t tokens;           /* tokens generated */
@@ -222,6 +229,10 @@ bool machine_prompt(mprog *p, const value *args, int nargs, int_vec *prompt,
 bool machine_world_value(const mprog *p, const mtrace *t, mload *load,
                          int type, int64_t v, value *out, char *err,
                          size_t errlen);
+/* The message of the error a failed trace ended in: the site's text, and
+ * for a kind error the operand its report printed, " (a)", cut as the
+ * evaluator cuts it. */
+void machine_error_text(const mprog *p, const mtrace *t, strbuf *out);
 /* A tagged value (docs/trace-format.md): its kind, and *v becomes the
  * plain value of that kind it holds (T_ANY for no known tag). */
 tkind machine_untag(int64_t *v);

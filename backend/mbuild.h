@@ -17,6 +17,7 @@ typedef enum {
   SP_MAKEVEC_HDR,  /* value: length (a), checks length and heap; fill (b) */
   SP_HP_BUMP,      /* value: HP + length (a) + 2 */
   SP_SP_ADD,       /* value: SP + k; checks the stack limit when k > 0 */
+  SP_FAIL,         /* M_EVAL: raises error site konst, always */
 } special;
 
 /* One step while building. */
@@ -40,6 +41,9 @@ typedef struct {
                          here, the callee's depth being the step's
                          function's SP depth plus dcheck */
   bool write;         /* M_OUTSTR: written (quoted, escaped), not displayed */
+  const ir_expr *report_of;   /* the first step of the report of this
+                                 kind check (mreport.c) */
+  bool errval;        /* a step of such a report */
   srcloc loc;
   char *what;
 } mstmt;
@@ -76,6 +80,9 @@ typedef struct {
   int site;
   gform guard;        /* product of guards as a sum: valid when == nguard */
   int nguard;
+  int jump;           /* > 0: when it is the step's first error, the step
+                         jumps to PC jump - 1 (a kind error's report)
+                         instead of emitting ERR site */
 } eflag;
 
 typedef struct {
@@ -134,6 +141,9 @@ typedef struct {
   VEC(struct memo { char *key; cval v; int nguard; gform guard; }) memo;
   VEC(struct divmemo { char *key; cval aa, ad, uq, ur; gform na, nd; }) divs;
 
+  /* kind checks whose failure jumps to a report (mreport.c) */
+  VEC(struct report { const ir_expr *check; int pc; }) reports;
+
   /* final per-step results */
   gform *step_val;          /* emitted value */
   gform *step_short;        /* [value fits one token] */
@@ -155,6 +165,21 @@ char *mb_describe(mb *b, const char *fmt, ...) TVL_PRINTF(2, 3);
  * callee's depth being fn's SP depth plus k. */
 gform mb_depth_flag(mb *b, int fn, int k);
 
+/* mreport.c: after a failed kind check, the step jumps to a report that
+ * prints the operand (written, as the evaluator's message shows it) and
+ * ends in ERR; docs/trace-format.md. */
+void mb_build_reports(mb *b);   /* before the steps are optimised */
+void mb_find_reports(mb *b);    /* after: where each report starts */
+int mb_report_pc(mb *b, const ir_expr *check);   /* -1: none */
+/* The steps machine.c's display makes: the text of e (written). */
+bool mb_display(mb *b, ir_expr *e, bool write, int fn, srcloc loc);
+mstmt *mb_step(mb *b, mkind k, int fn, srcloc loc);
+int mb_temp(mb *b, int type, const char *name);
+ir_expr *mb_var_ref(mb *b, int var);
+void mb_set_target(mb *b, mstmt *m, int var);
+int mb_str_const(mb *b, const char *s);
+int mb_kind_type(mb *b, tkind k);
+
 /* mopt.c: jump threading, branch chains to multiway jumps, dead steps */
 void mb_optimize_steps(mb *b);
 
@@ -168,6 +193,9 @@ cval mx_read_var(mb *b, int var);
 cval mx_read_dyn(mb *b, cval addr, gform *waddr, double vlo, double vhi,
                  const char *label);
 void mx_flag(mb *b, gform flag, int site);
+/* Computes the operands, a checked one without its check: their own
+ * errors come before any kind check, as in the evaluator. */
+void mx_operands(mb *b, const ir_expr *const *ops, int n);
 /* [lo <= x <= hi] as a 0/1 gform; x integral. */
 gform mx_in_range(mb *b, cval x, double lo, double hi);
 cval mx_add(mb *b, cval a, cval c, srcloc loc, const char *op);

@@ -52,7 +52,13 @@ static bool is_const(cval c, double *k) { return gf_is_const(c.f, k); }
 void mx_flag(mb *b, gform flag, int site) {
   double k;
   if (gf_is_const(flag, &k) && k == 0) return;
-  eflag e = {flag, site, b->guard, b->nguard};
+  eflag e = {flag, site, b->guard, b->nguard, 0};
+  VEC_PUSH(b->flags, e);
+}
+
+/* A failed kind check whose step jumps to its report (mreport.c). */
+static void flag_report(mb *b, gform flag, int pc) {
+  eflag e = {flag, -1, b->guard, b->nguard, pc + 1};
   VEC_PUSH(b->flags, e);
 }
 
@@ -791,15 +797,19 @@ static cval checked(mb *b, const ir_expr *e) {
   cval v = mx_expr(b, e->a[0]);
   if (have == k || have == T_ANY) return v;
   const char *msg = e->var >= 0 ? b->ir->failures.v[e->var].msg : NULL;
-  if (have != T_DYN) {
-    if (msg) mx_flag(b, gf_const(G(b), 1), mb_site(b, "type", e->loc, "%s", msg));
-    return mx_const(b, 0);
-  }
   if (msg) {
-    gform ok = is_tag(b, v, dyn_tag(k));
-    mx_flag(b, not1(b, ok), mb_site(b, "type", e->loc, "%s", msg));
+    int report = mb_report_pc(b, e);
+    gform bad = have != T_DYN ? gf_const(G(b), 1) : not1(b, is_tag(b, v, dyn_tag(k)));
+    if (report >= 0) flag_report(b, bad, report);
+    else mx_flag(b, bad, mb_site(b, "type", e->loc, "%s", msg));
   }
+  if (have != T_DYN) return mx_const(b, 0);
   return unbox(b, v, k);
+}
+
+void mx_operands(mb *b, const ir_expr *const *ops, int n) {
+  for (int i = 0; i < n; i++)
+    if (ops[i]) (void)mx_expr(b, ops[i]->k == X_CHECK ? ops[i]->a[0] : ops[i]);
 }
 
 /* The operands of a builtin are all evaluated before their kinds are

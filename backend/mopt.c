@@ -86,8 +86,11 @@ static char *reachable(mb *b) {
   char *live = xcalloc((size_t)n + 1, 1);
   int_vec work = {0};
   reach(b, 0, live, &work);
-  for (int i = 0; i < n; i++)
+  for (int i = 0; i < n; i++) {
     if (b->ms.v[i].k == M_WRITE && b->ms.v[i].konst_pc) reach(b, b->ms.v[i].konst, live, &work);
+    /* a kind error's report: a failed check jumps there (mreport.c) */
+    if (b->ms.v[i].report_of) reach(b, i, live, &work);
+  }
   while (work.n) {
     int s = work.v[--work.n];
     const mstmt *m = &b->ms.v[s];

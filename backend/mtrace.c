@@ -211,12 +211,14 @@ void mtrace_init(mtrace *t) {
   memset(t, 0, sizeof *t);
   sb_init(&t->output);
   sb_init(&t->result);
+  sb_init(&t->errval);
   t->err_site = -1;
 }
 
 void mtrace_free(mtrace *t) {
   sb_free(&t->output);
   sb_free(&t->result);
+  sb_free(&t->errval);
   free(t->cells);
   free(t->cell_written);
   VEC_FREE(t->mem);
@@ -232,9 +234,14 @@ static void mem_write(mtrace *t, int32_t addr, int64_t v) {
   VEC_PUSH(t->mem, c);
 }
 
-/* Text goes to the result while inside RESULT .. HALT; otherwise it is
- * output, handed on at once when the caller asked to stream it. */
+/* Text goes to the result while inside RESULT .. HALT, to the error
+ * message in a kind error's report; otherwise it is output, handed on at
+ * once when the caller asked to stream it. */
 static void emit_text(mdecoder *d, const char *s, size_t n) {
+  if (d->pc >= 0 && d->pc < d->p->npc && d->p->steps[d->pc].errval) {
+    sb_putn(&d->t->errval, s, n);
+    return;
+  }
   if (d->in_result) {
     sb_putn(&d->t->result, s, n);
     return;
@@ -415,6 +422,22 @@ bool mdecoder_push(mdecoder *d, int token, char *err, size_t errlen) {
   t->steps++;
   d->pc++;
   return true;
+}
+
+void machine_error_text(const mprog *p, const mtrace *t, strbuf *out) {
+  if (t->err_site < 0 || t->err_site >= p->sites.n) return;
+  const err_site *e = &p->sites.v[t->err_site];
+  sb_puts(out, e->msg);
+  if (!e->value_follows) return;
+  size_t n = t->errval.n;
+  sb_puts(out, " (");
+  if (n > 60) {
+    sb_putn(out, t->errval.s, 57);
+    sb_puts(out, "...");
+  } else {
+    sb_putn(out, t->errval.s ? t->errval.s : "", n);
+  }
+  sb_putc(out, ')');
 }
 
 bool machine_decode(const mprog *p, const int *prompt, int nprompt,

@@ -809,8 +809,10 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
     args[0] = lw_checked_arg(c, a, name, args, 0, T_VEC);
     int vec = lw_new_var(c, -1, VAR_TEMP, a->loc), x = lw_new_var(c, -1, VAR_TEMP, a->loc);
     int i = lw_new_var(c, -1, VAR_TEMP, a->loc);
-    lw_assign(c, vec, args[0], a->loc);
+    /* the fill value's own errors come before the vector's kind check,
+     * as every operand is evaluated before the evaluator checks them */
     lw_assign(c, x, args[1], a->loc);
+    lw_assign(c, vec, args[0], a->loc);
     lw_assign(c, i, konst(c, T_INT, 0, a->loc), a->loc);
     int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
     lw_label(c, head, a->loc);

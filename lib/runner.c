@@ -421,8 +421,13 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
     const err_site *e = &p->sites.v[t.err_site];
     if (!strcmp(e->kind, "extern") && tool_err[0])
       lang_error_set(&out->err, e->loc, "ffi", "%s", tool_err);
-    else
-      lang_error_set(&out->err, e->loc, e->kind, "%s", e->msg);
+    else {
+      strbuf m;
+      sb_init(&m);
+      machine_error_text(p, &t, &m);
+      lang_error_set(&out->err, e->loc, e->kind, "%s", m.s ? m.s : "");
+      sb_free(&m);
+    }
     goto done;
   }
   if (!t.halted) {

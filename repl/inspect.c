@@ -814,6 +814,8 @@ static void meta_steps(const mprog *p, strbuf *b) {
     if (s->k == M_OUTSYM) sb_printf(b, ",\"out\":\"%s\"", s->out_kind == T_BOOL ? "bool" : "sym");
     /* a string that is the expression's value prints quoted */
     if (s->k == M_OUTSTR && s->write) sb_puts(b, ",\"write\":true");
+    /* a kind error's report: what it prints goes into the message */
+    if (s->errval) sb_puts(b, ",\"errval\":true");
     /* the host supplies the tokens of the result step (tool_arg -1) */
     if (s->tool) sb_printf(b, ",\"tool\":%d,\"tool_arg\":%d", s->tool - 1, s->tool_arg);
     if (s->k == M_WRITE) {
@@ -885,6 +887,9 @@ static void meta_errors(const mprog *p, strbuf *b) {
     json_str(b, e->msg);
     sb_puts(b, ",\"diagnostic\":");
     json_str(b, d.s ? d.s : "");
+    /* the message's first line ends with " (VALUE)", the text the
+     * report printed (docs/trace-format.md) */
+    if (e->value_follows) sb_puts(b, ",\"value_follows\":true");
     sb_putc(b, '}');
     sb_free(&d);
   }

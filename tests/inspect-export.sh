@@ -261,7 +261,10 @@ def against_tvl_e():
              ("vector", "(let ((v (make-vector 3 'a))) (vector-set! v 1 'b) v)", True),
              ("string", "(begin (display 12) \"s\\\"q\")", True),
              ("long", "(begin (display (* 1000 1000)) (newline) (- 0 (* 3000 3000)))", True),
-             ("error", "(begin (display \"before\") (vector-ref (vector 1 2) (+ 1 4)))", True)]
+             ("error", "(begin (display \"before\") (vector-ref (vector 1 2) (+ 1 4)))", True),
+             # a kind error names a value known only at run time
+             ("kind-error", "(let loop ((i 0) (x 1)) (if (= i 2) (+ x 1) "
+              "(loop (+ i 1) (if (= i 0) 'a x))))", True)]
     for what, expr, same_out in cases:
         f = os.path.join(tmp, "%s.safetensors" % what)
         want = subprocess.run([tvl, "-e", expr], capture_output=True, text=True)

@@ -386,15 +386,18 @@ class Program:
         """Returns (output, result or None, error diagnostic or None)."""
         if self.circuit is not None:
             return self.decode_circuit(tokens)
-        out, res = [], []
+        out, res, errval = [], [], []
         sink = out
         pc, hi, after_lo = self.entry, None, False
         for t in tokens:
             role, v = self.token(t)
+            # a kind error's report prints the operand for the message
+            into = errval if 0 <= pc < len(self.steps) and \
+                self.steps[pc].get("errval") else sink
             if hi is not None:
                 if role != "VAL":
                     raise ModelError("HI not followed by VAL")
-                self.complete(pc, 65536 * hi + v + 32768, sink)
+                self.complete(pc, 65536 * hi + v + 32768, into)
                 hi, after_lo = None, True
             elif after_lo:
                 if role != "JUMP":
@@ -403,12 +406,12 @@ class Program:
             elif role == "HI":
                 hi = v
             elif role == "VAL":
-                self.complete(pc, v, sink)
+                self.complete(pc, v, into)
                 pc += 1
             elif role == "JUMP":
                 pc = v
             elif role in ("SYM", "STR", "NL"):
-                sink.append(self.text(role, v, pc))
+                into.append(self.text(role, v, pc))
                 pc += 1
             elif role == "PRINT":
                 pc += 1
@@ -418,7 +421,7 @@ class Program:
             elif role == "HALT":
                 return "".join(out), "".join(res) if self.has_result else None, None
             elif role == "ERR":
-                return "".join(out), None, self.errors[v]["diagnostic"]
+                return "".join(out), None, self.diagnostic(v, "".join(errval))
             elif role == "CALL":
                 # the host would call the C function now and append its
                 # result: that is not the weights' work, and not this
@@ -447,6 +450,19 @@ class Program:
         if role == "SYM" and kind == "sym" and 2 <= v < len(self.symbols):
             return "", self.symbols[v], None
         raise ModelError("unexpected %s token from the circuit" % role)
+
+    def diagnostic(self, site, value):
+        """The error's text; a kind error's first line ends with the
+        value its report printed, cut as tvl cuts it (60 bytes)."""
+        e = self.errors[site]
+        d = e["diagnostic"]
+        if not e.get("value_follows"):
+            return d
+        b = value.encode("utf-8")
+        if len(b) > 60:
+            b = b[:57] + b"..."
+        first, nl, rest = d.partition("\n")
+        return first + " (" + b.decode("utf-8", "replace") + ")" + nl + rest
 
     def complete(self, pc, v, sink):
         if self.steps[pc]["kind"] == "print-int":

@@ -1,0 +1,233 @@
+/* mreport.c - the report of a kind error: the evaluator's message names
+ * the value it found, "vector-ref: argument 1 must be a vector, not a
+ * symbol (a)", and in compiled code that value is known only when the
+ * step runs.
+ *
+ * A kind check whose operand is not a constant (a tagged value, or a
+ * value of a fixed wrong kind) gets a report: steps at the end of the
+ * program that compute the operand again (nothing was written since: the
+ * failing step emitted a JUMP, not its value), print it as `write` does,
+ * and end in ERR at a site whose message says the kind (a chain of tag
+ * tests picks it for a tagged value).  When the check fails, its step
+ * jumps to the report instead of emitting ERR; the host sends what the
+ * report prints into the error message, not to the output
+ * (docs/trace-format.md, "Kind errors").  The check's flag keeps its
+ * place among the step's flags: an earlier error still wins.
+ *
+ * Ownership: the steps and sites belong to the builder and the program,
+ * as every other step's.
+ */
+#include "config.h"
+
+#include "mbuild.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- which checks get one ------------------------------------------- */
+
+/* A check whose message already shows its operand: a constant of a
+ * fixed kind (lower-kinds.c wrote it into the text). */
+static bool text_complete(mb *b, const ir_expr *x) {
+  const ir_expr *e = x->a[0];
+  tkind have = ir_kind(b->ir, e->type);
+  if (have == T_DYN || e->k != X_CONST || !e->has_nat) return false;
+  return e->nat == T_INT || e->nat == T_BOOL || e->nat == T_SYM || e->nat == T_STR;
+}
+
+/* Whether the display steps can print a value of class `type` (they
+ * stop at vectors nested 4 deep). */
+static bool printable(mb *b, int type, int depth) {
+  if (depth > 3) return false;
+  tkind k = ir_kind(b->ir, type);
+  if (k == T_ANY) return false;
+  if (k != T_VEC && k != T_DYN) return true;
+  int el = ir_elem_type(b->ir, type);
+  if (el < 0) return k == T_DYN;
+  return printable(b, el, depth + 1);
+}
+
+static bool wants_report(mb *b, const ir_expr *x) {
+  if (x->k != X_CHECK || x->var < 0) return false;
+  tkind have = ir_kind(b->ir, x->a[0]->type), want = (tkind)x->ival;
+  if (have == want || have == T_ANY) return false;
+  return !text_complete(b, x) && printable(b, x->a[0]->type, 0);
+}
+
+/* Nodes seen, by address: expressions are DAGs. */
+typedef struct {
+  const ir_expr **v;
+  size_t cap, n;
+} pset;
+
+static size_t phash(const void *p, size_t cap) {
+  return (size_t)(((uintptr_t)p >> 4) * 0x9e3779b97f4a7c15ull) & (cap - 1);
+}
+
+static bool pset_add(pset *s, const ir_expr *e) {
+  if (2 * (s->n + 1) > s->cap) {
+    pset t = {NULL, s->cap ? 2 * s->cap : 256, 0};
+    t.v = xcalloc(t.cap, sizeof *t.v);
+    for (size_t i = 0; i < s->cap; i++)
+      if (s->v[i]) pset_add(&t, s->v[i]);
+    free(s->v);
+    *s = t;
+  }
+  size_t i = phash(e, s->cap);
+  while (s->v[i]) {
+    if (s->v[i] == e) return false;
+    i = (i + 1) & (s->cap - 1);
+  }
+  s->v[i] = e;
+  s->n++;
+  return true;
+}
+
+static void collect(mb *b, const ir_expr *e, int fn, pset *seen, int_vec *fns) {
+  if (!e || !pset_add(seen, e)) return;
+  for (int i = 0; i < e->n; i++) collect(b, e->a[i], fn, seen, fns);
+  if (wants_report(b, e)) {
+    struct report r = {e, -1};
+    VEC_PUSH(b->reports, r);
+    VEC_PUSH(*fns, fn);
+  }
+}
+
+/* ---- the steps of a report ------------------------------------------ */
+
+static int report_site(mb *b, const ir_expr *x, const char *kind_name) {
+  const ir_failure *f = &b->ir->failures.v[x->var];
+  strbuf m;
+  sb_init(&m);
+  sb_puts(&m, f->msg);
+  if (kind_name) sb_printf(&m, ", not %s", kind_name);
+  err_site s = {f->kind, sb_detach(&m), x->loc, true};
+  VEC_PUSH(b->p->sites, s);
+  return b->p->sites.n - 1;
+}
+
+static void fail_step(mb *b, int site, int fn, srcloc loc) {
+  mstmt *m = mb_step(b, M_EVAL, fn, loc);
+  m->sp = SP_FAIL;
+  m->konst = site;
+  m->what = mb_describe(b, "kind error: stop");
+}
+
+/* The value of kind k inside tagged x (the chain has tested the tag). */
+static ir_expr *as_kind(mb *b, ir_expr *x, tkind k) {
+  ir_expr *e = mb_mkx(b, X_CHECK, mb_kind_type(b, k), 1);
+  e->a[0] = x;
+  e->ival = k;
+  e->var = -1;
+  if (k == T_VEC) b->ir->types.v[e->type].elem = ir_elem_type(b->ir, x->type);
+  return e;
+}
+
+static ir_expr *kind_test(mb *b, ir_expr *x, tkind k) {
+  if (k == T_VOID) {
+    ir_expr *u = mb_mkx(b, X_CONST, mb_kind_type(b, T_VOID), 0);
+    u->has_nat = true;
+    u->nat = T_VOID;
+    ir_expr *e = mb_mkx(b, X_PRIM, mb_kind_type(b, T_BOOL), 2);
+    e->op = builtin_find("eqv?");
+    e->a[0] = x;
+    e->a[1] = u;
+    return e;
+  }
+  static const char *const pred[] = {[T_INT] = "integer?", [T_BOOL] = "boolean?",
+                                     [T_STR] = "string?", [T_VEC] = "vector?"};
+  ir_expr *e = mb_mkx(b, X_PRIM, mb_kind_type(b, T_BOOL), 1);
+  e->op = builtin_find(pred[k]);
+  e->a[0] = x;
+  return e;
+}
+
+/* Print x (of kind k), then stop at a site that names k. */
+static void report_kind(mb *b, const ir_expr *check, ir_expr *x, tkind k, int fn,
+                        srcloc loc) {
+  if (k == T_VOID) {
+    mstmt *m = mb_step(b, M_OUTSTR, fn, loc);
+    m->konst = mb_str_const(b, "#<unspecified>");
+  } else {
+    mb_display(b, x, true, fn, loc);
+  }
+  fail_step(b, report_site(b, check, tkind_name(k)), fn, loc);
+}
+
+static void build_report(mb *b, const ir_expr *check, int fn) {
+  int start = b->ms.n;
+  srcloc loc = check->loc;
+  ir_expr *e = check->a[0];
+  tkind have = ir_kind(b->ir, e->type), want = (tkind)check->ival;
+  int t = mb_temp(b, e->type, "error:x");
+  mstmt *m = mb_step(b, M_WRITE, fn, loc);
+  mb_set_target(b, m, t);
+  m->val = e;
+  m->report_of = check;
+  m->what = mb_describe(b, "kind error: the operand again");
+  ir_expr *x = mb_var_ref(b, t);
+  if (have != T_DYN) {
+    /* its message names the kind already (lower-kinds.c) */
+    mb_display(b, x, true, fn, loc);
+    fail_step(b, report_site(b, check, NULL), fn, loc);
+  } else {
+    /* a chain of tag tests; the last kind needs none */
+    tkind kinds[6];
+    int nk = 0;
+    static const tkind order[] = {T_INT, T_VEC, T_STR, T_VOID, T_BOOL, T_SYM};
+    for (int i = 0; i < 6; i++) {
+      tkind k = order[i];
+      if (k == want || (k == T_VEC && ir_elem_type(b->ir, e->type) < 0)) continue;
+      kinds[nk++] = k;
+    }
+    for (int i = 0; i < nk && !b->failed; i++) {
+      int br = -1;
+      if (i + 1 < nk) {
+        m = mb_step(b, M_BRANCH, fn, loc);
+        m->val = kind_test(b, x, kinds[i]);
+        m->what = mb_describe(b, "kind error: %s?", tkind_name(kinds[i]));
+        br = b->ms.n - 1;
+        b->ms.v[br].l1 = b->ms.n;
+        b->ms.v[br].l1_is_pc = true;
+      }
+      report_kind(b, check, as_kind(b, x, kinds[i]), kinds[i], fn, loc);
+      if (br >= 0) {
+        b->ms.v[br].l2 = b->ms.n;
+        b->ms.v[br].l2_is_pc = true;
+      }
+    }
+  }
+  for (int i = start; i < b->ms.n; i++) b->ms.v[i].errval = true;
+}
+
+void mb_build_reports(mb *b) {
+  pset seen = {NULL, 0, 0};
+  int_vec fns = {0};
+  int n = b->ms.n;
+  for (int s = 0; s < n; s++) {
+    const mstmt *m = &b->ms.v[s];
+    collect(b, m->val, m->fn, &seen, &fns);
+    collect(b, m->x1, m->fn, &seen, &fns);
+    collect(b, m->x2, m->fn, &seen, &fns);
+  }
+  free(seen.v);
+  for (int i = 0; i < b->reports.n && !b->failed; i++)
+    build_report(b, b->reports.v[i].check, fns.v[i]);
+  VEC_FREE(fns);
+}
+
+void mb_find_reports(mb *b) {
+  for (int s = 0; s < b->ms.n; s++) {
+    const ir_expr *c = b->ms.v[s].report_of;
+    if (!c) continue;
+    for (int i = 0; i < b->reports.n; i++)
+      if (b->reports.v[i].check == c) b->reports.v[i].pc = s;
+  }
+}
+
+int mb_report_pc(mb *b, const ir_expr *check) {
+  for (int i = 0; i < b->reports.n; i++)
+    if (b->reports.v[i].check == check) return b->reports.v[i].pc;
+  return -1;
+}
