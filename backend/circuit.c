@@ -386,6 +386,13 @@ static cv table_read(cb *b, const ir_expr *e) {
     return key;
   }
   double off = (double)t->base - (double)t->kmin;
+  /* A key far outside the table (a constant near 2^31) would put the
+   * query past what a head may ask; the machine tests the key's range
+   * before it reads, so such a lookup is left to it. */
+  if (key.lo + off < -(double)QUERY_MAX || key.hi + off > (double)QUERY_MAX) {
+    cfail(b, "a key beyond the range a head can query");
+    return key;
+  }
   gform at = gf_addk(gg, key.f, off);
   char name[96], text[64];
   node_name(b, e, name, sizeof name);

@@ -12,6 +12,10 @@ tests_test_differential_LDADD = libtvlcore.la $(FFI_LIBS) -lglpk -lm -lpthread
 TESTS += tests/gen-coverage.sh
 EXTRA_DIST += tests/gen-coverage.sh tests/gen-pending tests/reduce-diff.py
 
+## Programs on which a soak once failed, kept as text.
+TESTS += tests/diff-regress.sh
+EXTRA_DIST += tests/diff-regress.sh tests/diff-regress
+
 ## `make soak`: 100,000 programs (7 of 8 loop-free, as in make check)
 ## with every construct on (--all, GEN_KNOWN_BUGS included), from TVL_SEED
 ## (a time-based seed when it is unset; the seed is printed); figures

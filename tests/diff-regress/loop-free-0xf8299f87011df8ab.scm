@@ -1,0 +1,26 @@
+;; test-differential --all --run-seed 0xf8299f87011df8ab (soak of 842e34e):
+;; form 13, (f5), ran a circuit whose lookup head was asked for (t2 2147483647)'s
+;; place, 2^31 + 2: past what a head may query (the evaluator gives -580).
+(deftable t1 (f 7) (e 4) (else 99999))
+(deftable t2 (-2 -6) (-1 0) (else -580))
+(define g3 -2)
+(define g4 7)
+(define-syntax mac-inc (syntax-rules () ((_ x) (+ x 1))))
+(define-syntax mac-ifnot (syntax-rules () ((_ c a b) (if c b a))))
+(define-syntax mac-sum (syntax-rules () ((_ x ...) (+ 0 x ...))))
+(define-syntax mac-pick (syntax-rules (first second) ((_ first a b) a) ((_ second a b) b)))
+(define-syntax mac-swap! (syntax-rules () ((_ a b) (let ((tmp a)) (set! a b) (set! b tmp)))))
+(define f5 (lambda () (t2 2147483647)))
+(- (abs (f5)) (let* ((x10 (- 3 -8))) (- (if #t -7 -3) -6)) 7)
+(define (f6 p11 p12 p13) (cond ((cond ((not (< p11 0)) (eqv? (quotient 509 (max -1000 (min 1000 g3))) (- -515 3))) (else p13)) g3) (else (- (- lg9) 0))))
+(f5)
+(define (f7) (integer? (- 256 -5)))
+'b
+(define lg9 7)
+(define (f8 p14 p15) (- lg9 -3))
+(f7)
+(f6 4 9 #f)
+(f5)
+(- (min (modulo (* lg9 g3) (f5)) (- (- 8 -9) -7)) -3)
+(remainder (t1 'f) -3)
+(remainder (- (f6 -1 (- -545 -8) (f7)) -592) 100)
