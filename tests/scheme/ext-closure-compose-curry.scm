@@ -1,0 +1,17 @@
+;; higher-order plumbing: compose, curry, flip, iterate a function n
+;; times, and a fixed point found by iteration.
+(define (compose . fs)
+  (if (null? fs) (lambda (x) x)
+      (lambda (x) ((car fs) ((apply compose (cdr fs)) x)))))
+(define (curry f . args) (lambda more (apply f (append args more))))
+(define (flip f) (lambda (a b) (f b a)))
+(define (iterate f n) (if (= n 0) (lambda (x) x) (compose f (iterate f (- n 1)))))
+(define inc (lambda (x) (+ x 1)))
+(define dbl (lambda (x) (* x 2)))
+(display ((compose inc dbl) 5)) (display " ") (display ((compose dbl inc) 5)) (display " ")
+(display ((compose) 9)) (newline)
+(display ((curry + 1 2) 3 4)) (display " ") (display ((curry list 'a) 'b 'c)) (newline)
+(display ((flip -) 1 10)) (display " ") (display ((flip cons) 1 2)) (newline)
+(display ((iterate dbl 10) 1)) (newline)
+(define (fixed-point f x) (let ((y (f x))) (if (= x y) x (fixed-point f y))))
+(display (fixed-point (lambda (x) (quotient (+ x (quotient 1000000 x)) 2)) 1000000)) (newline)

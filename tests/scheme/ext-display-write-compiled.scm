@@ -1,0 +1,18 @@
+;; display and write of integers, symbols, booleans, constant strings and
+;; vectors of each, alone and nested, side by side.
+(define (both-int x) (display x) (display " ") (write x) (newline))
+(define (both-sym x) (display x) (display " ") (write x) (newline))
+(define (both-bool x) (display x) (display " ") (write x) (newline))
+(both-int 0) (both-int -2147483648) (both-int 2147483647) (both-int -32769)
+(both-sym 'abc) (both-sym 'CamelCase) (both-sym 'with-dash?)
+(both-bool #t) (both-bool #f)
+(display "a \"quoted\" word") (display " ") (write "a \"quoted\" word") (newline)
+(display "tab\there") (display " ") (write "tab\there") (newline)
+(write "back\\slash") (display "back\\slash") (newline)
+(display "") (write "") (newline)
+(define v (vector 1 -2 3))
+(display v) (write v) (newline)
+(display (vector 'a 'b)) (write (vector #t #f)) (newline)
+(display (vector (vector 1) (vector) (vector 2 3))) (newline)
+(write (make-vector 2 (make-vector 2 'x))) (newline)
+(display (vector)) (write (vector)) (newline)

@@ -1,0 +1,16 @@
+;; procedures that use globals and procedures defined after them, and a
+;; global assigned by one procedure, read by another in a later form.
+(define (area) (* width height))
+(define (report) (display (area)) (display " ") (display (perimeter)) (newline))
+(define width 3)
+(define height 4)
+(define (perimeter) (* 2 (+ width height)))
+(report)
+(define (grow! k) (set! width (* width k)) (set! height (+ height k)))
+(grow! 10)
+(report)
+(define log-count 0)
+(define (logged f-of-x) (set! log-count (+ log-count 1)) f-of-x)
+(define (work n) (if (= n 0) 0 (+ (logged n) (work (- n 1)))))
+(display (work 10)) (display " ") (display log-count) (newline)
+(display (work 5)) (display " ") (display log-count) (newline)

@@ -1,0 +1,18 @@
+;; globals and vector elements changed by one top-level form and read by
+;; the next ones, including a global that changes kind between forms.
+(define total 0)
+(define hist (make-vector 5 0))
+(define (record! x) (set! total (+ total x)) (vector-set! hist (modulo x 5) (+ 1 (vector-ref hist (modulo x 5)))))
+(do ((i 0 (+ i 1))) ((= i 23)) (record! (* i 7)))
+(display total) (display " ") (display hist) (newline)
+(record! -1)
+(display total) (display " ") (display hist) (newline)
+(define flag 'unset)
+(define (set-flag! x) (set! flag x))
+(display flag) (newline)
+(set-flag! 42)
+(display flag) (newline)
+(set! flag (> total 1000))
+(display flag) (newline)
+(set! total (vector-ref hist 4))
+(display total) (newline)

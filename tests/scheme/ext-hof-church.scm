@@ -1,0 +1,15 @@
+;; Church numerals: numbers as procedures that apply a function n times,
+;; with addition, multiplication and exponentiation on them.
+(define zero (lambda (f) (lambda (x) x)))
+(define (succ n) (lambda (f) (lambda (x) (f ((n f) x)))))
+(define (add m n) (lambda (f) (lambda (x) ((m f) ((n f) x)))))
+(define (mul m n) (lambda (f) (m (n f))))
+(define (pow m n) (n m))
+(define (to-int n) ((n (lambda (k) (+ k 1))) 0))
+(define one (succ zero))
+(define two (succ one))
+(define three (add one two))
+(display (to-int zero)) (display (to-int one)) (display (to-int three)) (newline)
+(display (to-int (mul three (add two three)))) (newline)
+(display (to-int (pow two (mul two three)))) (newline)
+(display (((mul three three) (lambda (s) (cons 'x s))) '())) (newline)

@@ -1,0 +1,18 @@
+;; user-written higher-order procedures over vectors: fold, map into a
+;; new vector, any/every, and argmax with a key procedure.
+(define (vfold f acc v)
+  (let loop ((i 0) (acc acc))
+    (if (= i (vector-length v)) acc (loop (+ i 1) (f acc (vector-ref v i))))))
+(define (vmap f v)
+  (let ((out (make-vector (vector-length v) 0)))
+    (do ((i 0 (+ i 1))) ((= i (vector-length v)) out)
+      (vector-set! out i (f (vector-ref v i))))))
+(define (vany? p v) (vfold (lambda (acc x) (or acc (p x))) #f v))
+(define (vevery? p v) (vfold (lambda (acc x) (and acc (p x))) #t v))
+(define (argmax key v)
+  (vfold (lambda (best x) (if (> (key x) (key best)) x best)) (vector-ref v 0) v))
+(define data (vector 3 -8 5 12 -1 7))
+(display (vfold + 0 data)) (display " ") (display (vfold max -2147483648 data)) (newline)
+(display (vmap (lambda (x) (* x x)) data)) (newline)
+(display (vany? negative? data)) (display (vevery? negative? data)) (display (vevery? integer? data)) (newline)
+(display (argmax abs data)) (display " ") (display (argmax (lambda (x) (- x)) data)) (newline)

@@ -1,0 +1,16 @@
+;; arithmetic shifts at the edges of 32 bits, left and right, and the
+;; identity (ash x -k) = floor(x / 2^k) checked against modulo.
+(display (ash 1 30)) (newline)
+(display (ash -1 31)) (newline)
+(display (ash 1073741823 1)) (newline)
+(display (ash -2147483648 -31)) (newline)
+(display (ash 2147483647 -30)) (newline)
+(display (ash -5 -1)) (display " ") (display (ash 5 -1)) (newline)
+(display (ash -1 -31)) (display " ") (display (ash 0 31)) (newline)
+(define (floor-div-2k x) (ash x -3))
+(define (check x)
+  (let ((q (floor-div-2k x)))
+    (display x) (display " -> ") (display q)
+    (display (if (= x (+ (* q 8) (modulo x 8))) " ok" " BAD"))
+    (newline)))
+(check 100) (check -100) (check 7) (check -7) (check -8) (check -2147483648) (check 2147483647)

@@ -1,0 +1,22 @@
+;; Stein's binary gcd with shifts and masks, checked against the builtin
+;; over a grid of pairs.
+(define (bgcd a b)
+  (cond ((= a 0) b)
+        ((= b 0) a)
+        (else
+         (let loop ((a a) (b b) (k 0))
+           (if (= 0 (logand (logior a b) 1))
+               (loop (ash a -1) (ash b -1) (+ k 1))
+               (let strip ((a a))
+                 (if (even? a) (strip (ash a -1))
+                     (let inner ((a a) (b b))
+                       (let ((b (let s ((b b)) (if (even? b) (s (ash b -1)) b))))
+                         (if (> a b) (inner b (- a b))
+                             (let ((d (- b a)))
+                               (if (= d 0) (* a (expt 2 k)) (inner a d)))))))))))))
+(define bad 0)
+(do ((a 0 (+ a 7))) ((> a 300))
+  (do ((b 0 (+ b 11))) ((> b 300))
+    (unless (= (bgcd a b) (gcd a b)) (set! bad (+ bad 1)))))
+(display bad) (newline)
+(display (bgcd 1071 462)) (display " ") (display (bgcd 1073741824 805306368)) (newline)

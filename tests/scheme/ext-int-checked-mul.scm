@@ -1,0 +1,17 @@
+;; a user-level overflow check: multiply only when the product fits,
+;; tested with quotient, as a C programmer would.
+(define max-int 2147483647)
+(define min-int -2147483648)
+(define (fits-mul? a b)
+  (cond ((or (= a 0) (= b 0)) #t)
+        ((and (> a 0) (> b 0)) (<= a (quotient max-int b)))
+        ((and (< a 0) (< b 0)) (>= a (quotient max-int b)))
+        ((> a 0) (>= b (quotient min-int a)))
+        (else (>= a (quotient min-int b)))))
+(define (try a b)
+  (display a) (display " * ") (display b) (display " = ")
+  (if (fits-mul? a b) (display (* a b)) (display "overflow"))
+  (newline))
+(try 46340 46340) (try 46341 46341) (try -46341 46341) (try -65536 32768)
+(try -65536 32769) (try 2 1073741824) (try -2 1073741824) (try -1 2147483647)
+(try 1 -2147483648) (try 0 -2147483648) (try -1 -2147483647)

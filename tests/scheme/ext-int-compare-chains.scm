@@ -1,0 +1,16 @@
+;; comparisons with many arguments, and the predicates on the extremes
+;; of the 32-bit range.
+(define lo -2147483648)
+(define hi 2147483647)
+(display (< lo -1 0 1 hi)) (display (< lo lo)) (display (<= lo lo hi hi)) (display (= 5 5 5 5))
+(display (= 5 5 6)) (display (> hi 0 lo)) (display (>= 3 3 2 2 1)) (display (>= 3 4 2)) (newline)
+(define (preds x)
+  (display (zero? x)) (display (positive? x)) (display (negative? x))
+  (display (even? x)) (display (odd? x)) (newline))
+(preds lo) (preds hi) (preds 0) (preds -1)
+(display (integer? lo)) (display (number? hi)) (display (integer? 'x)) (display (number? #f))
+(display (boolean? (< 1 2))) (display (symbol? 'lo)) (display (vector? hi)) (newline)
+(display (max lo hi)) (display " ") (display (min lo hi)) (display " ")
+(display (max 3)) (display " ") (display (min -5 -5)) (display " ") (display (max -1 lo 0 -7)) (newline)
+(define (between? a x b) (<= a x b))
+(display (between? 1 1 3)) (display (between? 1 4 3)) (display (between? lo 0 hi)) (newline)

@@ -1,0 +1,16 @@
+;; the Park-Miller "minimal standard" generator with Schrage's method,
+;; which never leaves 32 bits; the 10000th value from seed 1 is known.
+(define a 16807)
+(define m 2147483647)
+(define q 127773)
+(define r 2836)
+(define (next s)
+  (let ((t (- (* a (remainder s q)) (* r (quotient s q)))))
+    (if (> t 0) t (+ t m))))
+(define (nth n)
+  (let loop ((i 0) (s 1))
+    (if (= i n) s (loop (+ i 1) (next s)))))
+(do ((i 1 (+ i 1)) (s (next 1) (next s))) ((> i 5))
+  (display s) (newline))
+(display (nth 10000)) (newline)
+(display (= (nth 10000) 1043618065)) (newline)

@@ -1,0 +1,22 @@
+;; named lets inside named lets: a multiplication table, a search that
+;; leaves two loops at once by returning, and loops that shadow each other's names.
+(let rows ((i 1))
+  (when (<= i 5)
+    (let cols ((j 1))
+      (when (<= j 5)
+        (let ((p (* i j)))
+          (when (< p 10) (display " "))
+          (display p) (display " "))
+        (cols (+ j 1))))
+    (newline)
+    (rows (+ i 1))))
+(define (find-pair target)
+  (let outer ((a 1))
+    (if (> a 20)
+        'none
+        (let inner ((b a))
+          (cond ((> b 20) (outer (+ a 1)))
+                ((= (+ (* a a) (* b b)) target) (* 100 a b))
+                (else (inner (+ b 1))))))))
+(display (find-pair 25)) (display " ") (display (find-pair 3)) (display " ") (display (find-pair 425)) (newline)
+(display (let f ((n 5)) (if (= n 0) 1 (* n (f (- n 1)))))) (newline)

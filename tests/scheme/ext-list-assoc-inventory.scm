@@ -1,0 +1,18 @@
+;; an inventory as an association list updated functionally: assq,
+;; assv on integer keys, sort by count, and an alist printed in full.
+(define (update inv item delta)
+  (cond ((null? inv) (list (cons item delta)))
+        ((eq? (caar inv) item) (cons (cons item (+ (cdar inv) delta)) (cdr inv)))
+        (else (cons (car inv) (update (cdr inv) item delta)))))
+(define inv '())
+(set! inv (update inv 'apple 5))
+(set! inv (update inv 'pear 2))
+(set! inv (update inv 'apple -1))
+(set! inv (update inv 'fig 9))
+(write inv) (newline)
+(display (assq 'pear inv)) (display " ") (display (assq 'kiwi inv)) (newline)
+(display (sort inv (lambda (a b) (> (cdr a) (cdr b))))) (newline)
+(define codes '((200 . ok) (404 . not-found) (500 . error)))
+(display (cdr (assv 404 codes))) (display " ") (display (assv 301 codes)) (newline)
+(display (map car inv)) (display (apply + (map cdr inv))) (newline)
+(display (assoc "b" '(("a" . 1) ("b" . 2)))) (newline)

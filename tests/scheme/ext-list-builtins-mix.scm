@@ -1,0 +1,18 @@
+;; the list library in combination: iota, map over two lists, filter,
+;; fold and reduce, list-tail, list-ref, member, delete, append and reverse.
+(use-modules (srfi srfi-1))
+(define xs (iota 10 1))
+(display xs) (newline)
+(display (map * xs (reverse xs))) (newline)
+(display (filter even? xs)) (display " ") (display (delete 3 '(1 3 2 3))) (newline)
+(display (fold + 0 xs)) (display " ") (display (fold cons '() '(a b c))) (display " ")
+(display (fold-right cons '() '(a b c))) (display " ") (display (reduce max 0 xs)) (newline)
+(display (list-tail xs 7)) (display " ") (display (list-ref xs 3)) (display " ")
+(display (member 5 xs)) (display " ") (display (memq 'z '(a b))) (newline)
+(display (append '(1) '() '(2 3) 4)) (display " ") (display (append)) (display " ")
+(display (append '() '())) (newline)
+(display (apply max xs)) (display " ") (display (apply + 1 2 '(3))) (newline)
+(display (list? '(1 2))) (display (list? '(1 . 2))) (display (pair? '())) (display (null? '())) (newline)
+(display (length '())) (display " ") (display (last-pair xs)) (display " ") (display (list-head xs 2)) (newline)
+(display (vector->list (vector 1 2 3))) (display (list->vector '(a b))) (newline)
+(display (iota 4 0 -3)) (display (make-list 2 'z)) (display (cons* 1 2 '(3))) (newline)

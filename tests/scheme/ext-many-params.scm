@@ -1,0 +1,15 @@
+;; procedures with many parameters: a weighted sum of ten, argument order
+;; kept through tail calls that rotate the parameters.
+(define (wsum a b c d e f g h i j)
+  (+ (* 1 a) (* 2 b) (* 3 c) (* 4 d) (* 5 e) (* 6 f) (* 7 g) (* 8 h) (* 9 i) (* 10 j)))
+(display (wsum 1 1 1 1 1 1 1 1 1 1)) (newline)
+(display (wsum 10 9 8 7 6 5 4 3 2 1)) (newline)
+(display (wsum -100000 0 0 0 0 0 0 0 0 100000)) (newline)
+(define (rotate n a b c d e)
+  (if (= n 0)
+      (+ (* 10000 a) (* 1000 b) (* 100 c) (* 10 d) e)
+      (rotate (- n 1) b c d e a)))
+(display (rotate 0 1 2 3 4 5)) (display " ") (display (rotate 1 1 2 3 4 5)) (display " ")
+(display (rotate 7 1 2 3 4 5)) (display " ") (display (rotate 1000 1 2 3 4 5)) (newline)
+(define (swap-args n x y) (if (= n 0) (- x y) (swap-args (- n 1) y x)))
+(display (swap-args 3 10 1)) (display " ") (display (swap-args 4 10 1)) (newline)

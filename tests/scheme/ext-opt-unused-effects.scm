@@ -1,0 +1,20 @@
+;; what an optimiser must keep: arguments a procedure never uses still run
+;; (their output and assignments happen), in order, even when the callee is
+;; small enough to inline; the same call twice runs twice.
+(define (first a b) a)
+(define (second a b) b)
+(define (ignore-all a b c) 0)
+(define n 0)
+(define (tick! k) (set! n (+ n k)) k)
+(display (first (begin (display "a") 1) (begin (display "b") 2))) (newline)
+(display (second (tick! 10) (tick! 20))) (display " ") (display n) (newline)
+(display (ignore-all (tick! 1) (tick! 2) (tick! 3))) (display " ") (display n) (newline)
+(define v (make-vector 3 0))
+(define (bump! i) (vector-set! v i (+ 1 (vector-ref v i))) i)
+(display (+ (bump! 0) (bump! 0) (bump! 2))) (display " ") (display v) (newline)
+(define (twice-same) (+ (tick! 5) (tick! 5)))
+(display (twice-same)) (display " ") (display n) (newline)
+(let ((unused (tick! 100))) (display n) (newline))
+(define (pure x) (* x x))
+(define (calls-pure-ignoring x) (pure x) (pure (+ x 1)))
+(display (calls-pure-ignoring 4)) (newline)

@@ -1,0 +1,20 @@
+;; the number of partitions of n into parts no larger than k, first by
+;; plain double recursion, then by a table in a vector of vectors.
+(define (parts n k)
+  (cond ((= n 0) 1)
+        ((or (< n 0) (= k 0)) 0)
+        (else (+ (parts n (- k 1)) (parts (- n k) k)))))
+(display (parts 5 5)) (display " ") (display (parts 10 10)) (display " ")
+(display (parts 20 20)) (newline)
+(define (parts-table n)
+  (let ((t (make-vector (+ n 1) #f)))
+    (do ((i 0 (+ i 1))) ((> i n))
+      (vector-set! t i (make-vector (+ n 1) 0)))
+    (do ((k 0 (+ k 1))) ((> k n)) (vector-set! (vector-ref t 0) k 1))
+    (do ((i 1 (+ i 1))) ((> i n))
+      (do ((k 1 (+ k 1))) ((> k n))
+        (vector-set! (vector-ref t i) k
+                     (+ (vector-ref (vector-ref t i) (- k 1))
+                        (if (>= i k) (vector-ref (vector-ref t (- i k)) k) 0)))))
+    (vector-ref (vector-ref t n) n)))
+(display (parts-table 20)) (display " ") (display (parts-table 60)) (newline)

@@ -1,0 +1,16 @@
+;; names of builtins used as parameters and locals, and a builtin
+;; redefined at top level by the program, as users do.
+(define (first-of vector) (vector-ref vector 0))
+(display (first-of (vector 9 8))) (newline)
+(define (area length width) (* length width))
+(display (area 3 4)) (newline)
+(let ((list 5) (max 2))
+  (display (+ list max)) (newline))
+(define (count-down min)
+  (let loop ((abs min) (acc 0)) (if (= abs 0) acc (loop (- abs 1) (+ acc abs)))))
+(display (count-down 10)) (newline)
+(define (square x) (* x x))
+(define (sum-squares a b) (+ (square a) (square b)))
+(display (sum-squares 3 4)) (newline)
+(define (square x) (* x x x))
+(display (sum-squares 3 4)) (newline)

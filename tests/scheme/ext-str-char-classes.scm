@@ -1,0 +1,15 @@
+;; character classes over printable ASCII: how many letters, digits,
+;; spaces, upper and lower case, and case mapping round trips.
+(define (count-if p)
+  (let loop ((i 32) (n 0))
+    (if (> i 126) n (loop (+ i 1) (if (p (integer->char i)) (+ n 1) n)))))
+(display (count-if char-alphabetic?)) (display " ")
+(display (count-if char-numeric?)) (display " ")
+(display (count-if char-whitespace?)) (display " ")
+(display (count-if char-upper-case?)) (display " ")
+(display (count-if char-lower-case?)) (newline)
+(display (count-if (lambda (c) (char=? c (char-downcase (char-upcase c)))))) (newline)
+(display (char-upcase #\z)) (display (char-downcase #\Q)) (display (char-upcase #\5)) (newline)
+(display (char<? #\a #\b #\c)) (display (char<? #\a #\a)) (display (char>=? #\z #\a #\a)) (newline)
+(display (char-ci=? #\x #\X)) (display (char->integer (integer->char 65))) (newline)
+(display (char-whitespace? #\newline)) (display (char-whitespace? (integer->char 160))) (newline)

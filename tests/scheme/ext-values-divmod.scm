@@ -1,0 +1,18 @@
+;; several values: a division returning quotient and remainder, taken
+;; apart with let-values, receive, call-with-values and define-values.
+(use-modules (srfi srfi-11) (srfi srfi-8))
+(define (floor-div a b)
+  (let ((q (quotient a b)) (r (remainder a b)))
+    (if (and (not (= r 0)) (not (eq? (< r 0) (< b 0))))
+        (values (- q 1) (+ r b))
+        (values q r))))
+(let-values (((q r) (floor-div 17 5)) ((q2 r2) (floor-div -17 5)))
+  (display (list q r q2 r2)) (newline))
+(receive (q r) (floor-div 17 -5)
+  (display q) (display " ") (display r) (newline))
+(display (call-with-values (lambda () (floor-div -17 -5)) (lambda (q r) (+ (* 100 q) r)))) (newline)
+(define-values (hi lo) (floor-div 2147483647 65536))
+(display hi) (display " ") (display lo) (newline)
+(let*-values (((a b) (values 1 2)) ((c) (values (+ a b))))
+  (display (* a b c)) (newline))
+(receive all (values 4 5 6) (display all) (newline))

@@ -1,0 +1,20 @@
+;; the Josephus problem simulated with a vector of booleans, compared with
+;; the recurrence J(n) = (J(n-1) + k) mod n.
+(define (simulate n k)
+  (let ((alive (make-vector n #t)))
+    (let loop ((pos -1) (left n) (last -1))
+      (if (= left 0)
+          last
+          (let step ((p pos) (c 0))
+            (let ((p2 (modulo (+ p 1) n)))
+              (if (vector-ref alive p2)
+                  (if (= (+ c 1) k)
+                      (begin (vector-set! alive p2 #f) (loop p2 (- left 1) p2))
+                      (step p2 (+ c 1)))
+                  (step p2 c))))))))
+(define (formula2 n k)
+  (do ((i 2 (+ i 1)) (j 0 (modulo (+ j k) i))) ((> i n) j)))
+(display (simulate 7 3)) (display " ") (display (formula2 7 3)) (newline)
+(display (simulate 41 3)) (display " ") (display (formula2 41 3)) (newline)
+(display (simulate 10 1)) (display " ") (display (formula2 10 1)) (newline)
+(display (simulate 1 5)) (display " ") (display (formula2 1 5)) (newline)
