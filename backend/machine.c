@@ -1771,6 +1771,12 @@ mprog *machine_compile(ir_prog *ir, const sched_opts *opts, char *err,
   b.err = err;
   b.errlen = errlen;
   b.gg = &p->gg;
+  /* the listing first: the build renumbers symbol and string constants
+   * in place (collect_constants) */
+  strbuf listing;
+  sb_init(&listing);
+  ir_dump(ir, &listing);
+  p->ir_text = sb_detach(&listing);
   collect_constants(&b);
   analyse_depth(&b);
   layout_vars(&b);
@@ -1796,6 +1802,7 @@ mprog *machine_compile(ir_prog *ir, const sched_opts *opts, char *err,
   b.step_flags = xcalloc((size_t)p->npc + 1, sizeof(*b.step_flags));
   for (int s = 0; s < p->npc && !b.failed && !b.gg->failed; s++) gen_step(&b, s);
   if (!b.failed && !b.gg->failed) mx_finish_heads(&b);
+  if (!b.failed && !b.gg->failed) mx_src_finish(&b);
   if (!b.failed && !b.gg->failed) build_output(&b);
   if (b.gg->failed) mb_fail(&b, "%s", b.gg->err);
   if (b.failed) goto fail;
@@ -1820,10 +1827,6 @@ mprog *machine_compile(ir_prog *ir, const sched_opts *opts, char *err,
     p->n_heads += p->pl.heads_per_layer[l];
     p->n_units += p->pl.ffn_units[l];
   }
-  strbuf s;
-  sb_init(&s);
-  ir_dump(ir, &s);
-  p->ir_text = sb_detach(&s);
   mb_free(&b);
   p->compile_ms = now_ms() - t0;
   return p;
@@ -1853,6 +1856,7 @@ void mprog_free(mprog *p) {
   VEC_FREE(p->main_params);
   for (int i = 0; i < p->slotmap.n; i++) free(p->slotmap.v[i].label);
   VEC_FREE(p->slotmap);
+  msrc_free(p);
   free(p->ir_text);
   ir_free(p->ir);
   free(p);

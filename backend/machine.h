@@ -110,6 +110,26 @@ typedef struct {
   int32_t kmin, kmax;
 } table_layout;
 
+/* The source map (backend/msrc.c): for each step, every expression of
+ * the source it computes, what computes it and where its value is, for
+ * :explain and :trace.  Entries of one step are in the order the
+ * expressions were built (a parent before its subexpressions). */
+typedef struct {
+  int pc;
+  srcloc loc;
+  int parent;           /* entry of the enclosing expression, or -1 */
+  int same_as;          /* -1, or the entry of this step that computed the
+                           same value first (the step computes it once) */
+  gform value;          /* its value, a linear form over gates (in gg) */
+  int *gates;           /* the FFN gates built for it, not for its */
+  int ngates;           /* subexpressions */
+  /* the heads it reads with; a read at a computed address also has the
+   * address gate's units u0..u0+nu-1 that compute its query */
+  struct msrc_read { int head; int addr_gate, u0, nu; } *reads;
+  int nreads;
+  int g0, g1;           /* while building: gates made meanwhile */
+} msrc_entry;
+
 typedef struct mprog {
   world *w;
   model *m;
@@ -145,6 +165,7 @@ typedef struct mprog {
   struct circuit *circ; /* a circuit (backend/circuit.h), NULL for a
                            machine; in gg's arena */
   bool dyn;             /* some values carry their kind (tagged) */
+  VEC(msrc_entry) srcmap;   /* the source map, machines only */
 } mprog;
 
 /* The largest HI value of the program's vocabulary. */

@@ -141,6 +141,10 @@ typedef struct {
   VEC(struct memo { char *key; cval v; int nguard; gform guard; }) memo;
   VEC(struct divmemo { char *key; cval aa, ad, uq, ur; gform na, nd; }) divs;
 
+  /* the source map: the entry of the expression being built, + 1
+   * (0: none; msrc.c) */
+  int src_cur;
+
   /* kind checks whose failure jumps to a report (mreport.c) */
   VEC(struct report { const ir_expr *check; int pc; }) reports;
 
@@ -179,6 +183,16 @@ ir_expr *mb_var_ref(mb *b, int var);
 void mb_set_target(mb *b, mstmt *m, int var);
 int mb_str_const(mb *b, const char *s);
 int mb_kind_type(mb *b, tkind k);
+
+/* msrc.c: the source map (machine.h msrc_entry).  mx_expr brackets each
+ * expression with enter/leave; a memo hit and a head read are noted. */
+int mx_src_enter(mb *b, const ir_expr *e);    /* returns the saved entry */
+void mx_src_leave(mb *b, int saved, cval v);
+void mx_src_shared(mb *b);
+void mx_src_read(mb *b, int ph);
+/* After mx_finish_heads: who owns each gate, and the heads' reads. */
+void mx_src_finish(mb *b);
+void msrc_free(mprog *p);
 
 /* mopt.c: jump threading, branch chains to multiway jumps, dead steps */
 void mb_optimize_steps(mb *b);

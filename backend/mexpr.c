@@ -264,6 +264,7 @@ static const char *label_of(mb *b, const char *label) {
 static void add_user(mb *b, int hi, int32_t addr, gform form, const char *label) {
   struct hslot s = {b->cur_step, addr, form, label_of(b, label)};
   VEC_PUSH(b->heads.v[hi].users, s);
+  mx_src_read(b, hi);
 }
 
 cval mx_read_static(mb *b, int32_t addr, int type) {
@@ -1119,9 +1120,11 @@ static cval mx_expr_memo(mb *b, const ir_expr *e);
 
 /* A node of static kind in a class of tagged values gets its tag. */
 cval mx_expr(mb *b, const ir_expr *e) {
+  int src = mx_src_enter(b, e);
   cval v = mx_expr_memo(b, e);
   if (e->has_nat && e->nat != T_INT && ir_kind(b->ir, e->type) == T_DYN)
     v = box(b, v, e->nat);
+  mx_src_leave(b, src, v);
   return v;
 }
 
@@ -1138,6 +1141,7 @@ static cval mx_expr_memo(mb *b, const ir_expr *e) {
     if (strcmp(m->key, key.s)) continue;
     if (m->nguard == 0 || (m->nguard == b->nguard && same_form(m->guard, b->guard))) {
       sb_free(&key);
+      mx_src_shared(b);
       return m->v;
     }
   }

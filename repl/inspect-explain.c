@@ -10,9 +10,10 @@
  * counter).  Below the step, the model's routing says which units are
  * the step's own (ffn_route: the expert of a unit is the step it runs
  * for): they are listed per layer with the value each computes (the
- * step's share of the emitted value, its guards, its tests).  Which
- * subexpression of the step a unit computes the compiler does not record
- * yet: units are named by their value, not by source text.
+ * step's share of the emitted value, its guards, its tests).  Below the
+ * step, its expression tree from the source map the compiler records
+ * (backend/msrc.c): every subexpression with its place and text, the
+ * heads that read it, the FFN units built for it and where its value is.
  */
 #include "config.h"
 
@@ -89,7 +90,9 @@ static void source_text(const mprog *p, srcloc loc, strbuf *b) {
   if (!line || loc.col < 1 || (size_t)loc.col > len) return;
   const char *s = line + loc.col - 1, *e = line + len;
   const char *end = datum_end(s, e);
-  if (end && *s != '(' && end < e && *end == ' ' && end + 1 < e && end[1] == '(') {
+  /* a binding's name, first in its list: "(y (lookup x))" */
+  if (end && *s != '(' && s > line && s[-1] == '(' && end < e && *end == ' ' &&
+      end + 1 < e && end[1] == '(') {
     const char *x = datum_end(end + 1, e);
     if (x) end = x;
   }
@@ -133,6 +136,192 @@ static void step_units(const mprog *p, unit_origin **u, int pc, strbuf *b) {
   if (any) sb_putc(b, '\n');
 }
 
+/* ---- the expressions of a step (the source map, backend/msrc.c) ---- */
+
+/* The datum at loc, on one line, cut at 60 bytes; false when there is no
+ * source there. */
+static bool datum_text(const mprog *p, srcloc loc, strbuf *b) {
+  size_t len;
+  const char *line = loc.line > 0 ? src_line(&p->w->src, loc.file, loc.line, &len) : NULL;
+  if (!line || loc.col < 1 || (size_t)loc.col > len) return false;
+  const char *s = line + loc.col - 1, *e = line + len;
+  const char *end = datum_end(s, e);
+  if (!end) end = e;
+  while (end > s && (end[-1] == '\n' || end[-1] == ' ')) end--;
+  if (end == s) return false;
+  if (end - s > 60) sb_printf(b, "%.*s\xe2\x80\xa6", 60, s);
+  else sb_printf(b, "%.*s", (int)(end - s), s);
+  return true;
+}
+
+static bool same_loc(srcloc a, srcloc b) {
+  return a.file == b.file && a.line == b.line && a.col == b.col;
+}
+
+/* The entry an entry is shown as: itself when it has a place of its own
+ * in the source, else the nearest such ancestor (its gates and reads are
+ * shown there); -1 for none. */
+static int shown_as(const mprog *p, int i) {
+  while (i >= 0) {
+    const msrc_entry *x = &p->srcmap.v[i];
+    if (x->loc.line > 0) {
+      int up = x->parent;
+      while (up >= 0 && p->srcmap.v[up].loc.line <= 0) up = p->srcmap.v[up].parent;
+      if (up < 0 || !same_loc(p->srcmap.v[up].loc, x->loc)) return i;
+    }
+    i = x->parent;
+  }
+  return -1;
+}
+
+/* "L1.U37-U39": units u0..u1 of gate g, by the model's unit origins. */
+static bool gate_units(const mprog *p, unit_origin **u, int g, int u0, int u1, strbuf *b) {
+  if (!u || p->pl.time[g] < 0) return false;
+  int l = p->pl.time[g] / 2, first = -1, last = -1;
+  for (int j = 0; j < p->m->layers[l].n_ffn; j++)
+    if (u[l][j].gate == g && u[l][j].unit >= u0 && u[l][j].unit <= u1) {
+      if (first < 0) first = j;
+      last = j;
+    }
+  if (first < 0) return false;
+  sb_printf(b, "L%d.U%d", l, first);
+  if (last > first) sb_printf(b, "-U%d", last);
+  return true;
+}
+
+/* The slot of gate g with its live range, or why it has none. */
+static void gate_slot(const mprog *p, int g, strbuf *b) {
+  if (p->pl.slot[g] < 0) {
+    sb_puts(b, "no slot (not used)");
+    return;
+  }
+  sb_printf(b, "slot %d ", p->pl.slot[g]);
+  span(p, g, b);
+}
+
+/* Where a value is: one slot, a constant, or a linear form over slots
+ * that every layer reading it forms itself. */
+static void value_text(const mprog *p, gform v, strbuf *b) {
+  if (v.n == 0) {
+    sb_printf(b, "the constant %.17g", v.k);
+    return;
+  }
+  if (v.n == 1 && v.t[0].c == 1 && v.k == 0) {
+    gate_slot(p, v.t[0].g, b);
+    return;
+  }
+  for (int i = 0; i < v.n; i++) {
+    double c = v.t[i].c;
+    if (i == 4 && v.n > 5) {
+      sb_printf(b, " + \xe2\x80\xa6 (%d terms)", v.n);
+      break;
+    }
+    if (i) sb_puts(b, c < 0 ? " - " : " + ");
+    else if (c < 0) sb_puts(b, "-");
+    if (c != 1 && c != -1) sb_printf(b, "%.17g*", c < 0 ? -c : c);
+    if (p->pl.slot[v.t[i].g] >= 0) sb_printf(b, "slot %d", p->pl.slot[v.t[i].g]);
+    else sb_printf(b, "(%s)", p->gg.g.v[v.t[i].g].name);
+  }
+  if (v.k) sb_printf(b, " %s %.17g", v.k < 0 ? "-" : "+", v.k < 0 ? -v.k : v.k);
+  sb_puts(b, ", a linear form: no slot of its own, the layers that read it add these");
+}
+
+/* The heads and units of entry i and of the entries shown as it, each
+ * line indented by ind; true when a head read its value. */
+static bool expr_parts(const mprog *p, unit_origin **u, int i, int ind, strbuf *b) {
+  const gate_graph *gg = &p->gg;
+  int nparts = 0, more = 0;
+  bool read_value = false;
+  const msrc_entry *me = &p->srcmap.v[i];
+  for (int k = i; k < p->srcmap.n && p->srcmap.v[k].pc == p->srcmap.v[i].pc; k++) {
+    if (shown_as(p, k) != i) continue;
+    const msrc_entry *x = &p->srcmap.v[k];
+    for (int r = 0; r < x->nreads; r++) {
+      const struct msrc_read *rd = &x->reads[r];
+      int h = rd->head, l = p->pl.time[h] / 2, ph = p->pl.phys_head[h];
+      sb_printf(b, "\n%*sread by L%d.H%d (%s) into ", ind, "", l, ph,
+                p->m->layers[l].heads[ph].name);
+      gate_slot(p, gg->g.v[h].outs[0], b);
+      if (me->value.n == 1 && me->value.t[0].c == 1 && me->value.k == 0 &&
+          me->value.t[0].g == gg->g.v[h].outs[0]) {
+        sb_puts(b, ": its value");
+        read_value = true;
+      }
+      if (rd->addr_gate >= 0) {
+        sb_puts(b, ", its address computed by ");
+        if (!gate_units(p, u, rd->addr_gate, rd->u0, rd->u0 + rd->nu - 1, b))
+          sb_puts(b, "no unit");
+      }
+    }
+    for (int g = 0; g < x->ngates; g++) {
+      strbuf t;
+      sb_init(&t);
+      if (gate_units(p, u, x->gates[g], 0, gg->g.v[x->gates[g]].nunits, &t)) {
+        if (nparts < 12) {
+          if (nparts) sb_puts(b, " · ");
+          else sb_printf(b, "\n%*scomputed by ", ind, "");
+          sb_printf(b, "%s %s", t.s, gg->g.v[x->gates[g]].name);
+        }
+        else more++;
+        nparts++;
+      }
+      sb_free(&t);
+    }
+  }
+  if (more) sb_printf(b, " · and %d more gate%s", more, more == 1 ? "" : "s");
+  return read_value;
+}
+
+/* Every expression of the source that step pc computes, nested, with
+ * what computes it and where its value is. */
+static void explain_exprs(const mprog *p, unit_origin **u, int pc, strbuf *b) {
+  int i0 = 0;
+  while (i0 < p->srcmap.n && p->srcmap.v[i0].pc != pc) i0++;
+  for (int i = i0; i < p->srcmap.n && p->srcmap.v[i].pc == pc; i++) {
+    if (shown_as(p, i) != i) continue;
+    const msrc_entry *x = &p->srcmap.v[i];
+    int depth = 0;
+    for (int up = x->parent; up >= 0; up = p->srcmap.v[up].parent) depth += shown_as(p, up) == up;
+    strbuf t;
+    sb_init(&t);
+    bool has_text = datum_text(p, x->loc, &t);
+    sb_printf(b, "%*s", 4 + 2 * depth, "");
+    loc_text(p, x->loc, b);
+    sb_printf(b, "  %s", has_text ? t.s : "?");
+    sb_free(&t);
+    int ind = 6 + 2 * depth;
+    if (x->same_as >= 0) {
+      int y = shown_as(p, x->same_as);
+      sb_printf(b, "\n%*sthe same value as ", ind, "");
+      if (y >= 0 && !same_loc(p->srcmap.v[y].loc, x->loc)) loc_text(p, p->srcmap.v[y].loc, b);
+      else sb_puts(b, "before");
+      sb_puts(b, ", computed once in this step: ");
+      value_text(p, x->value, b);
+      sb_putc(b, '\n');
+      continue;
+    }
+    if (!expr_parts(p, u, i, ind, b)) {
+      sb_printf(b, "\n%*sits value: ", ind, "");
+      value_text(p, x->value, b);
+    }
+    sb_putc(b, '\n');
+  }
+}
+
+bool step_source(const mprog *p, int pc, strbuf *text, srcloc *loc) {
+  int first = -1;
+  for (int i = 0; i < p->srcmap.n; i++) {
+    if (p->srcmap.v[i].pc != pc || shown_as(p, i) != i) continue;
+    if (first < 0 || p->srcmap.v[i].parent < 0) {
+      first = i;
+      if (p->srcmap.v[i].parent < 0) break;
+    }
+  }
+  if (first < 0 || !datum_text(p, p->srcmap.v[first].loc, text)) return false;
+  *loc = p->srcmap.v[first].loc;
+  return true;
+}
+
 static void explain_step(isink *o, const mprog *p, unit_origin **u, int pc,
                          int value_gate) {
   const mstep_info *s = &p->steps[pc];
@@ -161,6 +350,7 @@ static void explain_step(isink *o, const mprog *p, unit_origin **u, int pc,
     if (s->k == M_WRITE) sb_puts(&b, " and so written to memory");
     sb_putc(&b, '\n');
   }
+  explain_exprs(p, u, pc, &b);
   step_units(p, u, pc, &b);
   isink_puts(o, b.s);
   sb_free(&b);

@@ -543,18 +543,38 @@ static void pos_line(const tracer *t, const posrec *r, strbuf *b) {
   }
 }
 
+/* What the step does, with the expression of the source it computes
+ * ("result := (* x x)", "branch: (= k 3)") and its place; the
+ * statement's place when it computes none. */
+static void step_with_source(const mprog *p, int pc, strbuf *b) {
+  strbuf what, src;
+  sb_init(&what);
+  sb_init(&src);
+  step_text(p, pc, &what);
+  srcloc loc = pc >= 0 && pc < p->npc ? p->steps[pc].loc : (srcloc){0};
+  if (pc >= 0 && pc < p->npc && step_source(p, pc, &src, &loc)) {
+    size_t n = strlen(what.s);
+    if (n >= 3 && !strcmp(what.s + n - 3, "...")) sb_printf(b, "%.*s%s", (int)n - 3, what.s, src.s);
+    else sb_printf(b, "%s: %s", what.s, src.s);
+  } else {
+    sb_puts(b, what.s);
+  }
+  if (loc.line > 0) {
+    sb_puts(b, "  (");
+    loc_text(p, loc, b);
+    sb_putc(b, ')');
+  }
+  sb_free(&what);
+  sb_free(&src);
+}
+
 static void print_group_text(tracer *t, const sgroup *g) {
   strbuf b;
   sb_init(&b);
   if (t->p->circ) sb_puts(&b, "the circuit: one forward pass per token of its value");
   else {
     sb_printf(&b, "statement %lld  pc %d  ", (long long)g->index, g->pc);
-    step_text(t->p, g->pc, &b);
-  }
-  if (g->pc >= 0 && g->pc < t->p->npc && t->p->steps[g->pc].loc.line > 0) {
-    sb_puts(&b, "  (");
-    loc_text(t->p, t->p->steps[g->pc].loc, &b);
-    sb_putc(&b, ')');
+    step_with_source(t->p, g->pc, &b);
   }
   if (!g->complete) sb_puts(&b, "  [incomplete]");
   sb_putc(&b, '\n');
@@ -672,6 +692,19 @@ static void print_group_json(tracer *t, const sgroup *g) {
   if (g->pc >= 0 && g->pc < t->p->npc) loc_text(t->p, t->p->steps[g->pc].loc, &w);
   sb_puts(&b, ",\"loc\":");
   json_str(&b, w.s ? w.s : "");
+  /* the expression of the source the step computes (the source map) */
+  strbuf src;
+  sb_init(&src);
+  srcloc at;
+  if (!t->p->circ && g->pc >= 0 && g->pc < t->p->npc && step_source(t->p, g->pc, &src, &at)) {
+    sb_puts(&b, ",\"source\":");
+    json_str(&b, src.s);
+    sb_clear(&w);
+    loc_text(t->p, at, &w);
+    sb_puts(&b, ",\"source_loc\":");
+    json_str(&b, w.s ? w.s : "");
+  }
+  sb_free(&src);
   sb_free(&w);
   sb_printf(&b, ",\"complete\":%s,\"positions\":[", g->complete ? "true" : "false");
   for (int i = 0; i < g->pos.n; i++) {

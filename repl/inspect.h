@@ -160,6 +160,11 @@ bool slots_svg(shell *sh, const mprog *p, const char *name, const char *path);
 void weights_listing(isink *o, const mprog *p, const char *name, int layer);
 bool weights_svg(shell *sh, const mprog *p, const char *name, const char *path);
 
+/* The expression of the source that step pc computes (the outermost of
+ * the source map, backend/msrc.c): its text, on one line, and its place;
+ * false when the step computes none (inspect-explain.c). */
+bool step_source(const mprog *p, int pc, strbuf *text, srcloc *loc);
+
 /* The gate (or slot clear) behind each FFN unit and head of a model, from
  * the placement, in the order weights_build lays them out. */
 typedef struct {
