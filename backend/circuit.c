@@ -676,17 +676,29 @@ static cv named(cb *b, const ir_expr *e, cv v, int first_gate, bool result) {
   return mk(gf_gate(b->gg, m), v.lo, v.hi);
 }
 
+/* The value of the node whose key is `key`, computed before, or -1. */
+static int memo_find(const cb *b, const char *key) {
+  for (int i = 0; i < b->memo.n; i++)
+    if (!strcmp(b->memo.v[i].key, key)) return i;
+  return -1;
+}
+
 static cv compile_at(cb *b, const ir_expr *e, bool result) {
   if (b->failed) return mk(gf_const(b->gg, 0), 0, 0);
   strbuf key;
   sb_init(&key);
   shape(b, e, &key);
-  sb_printf(&key, "@%s", b->ctx);
-  for (int i = 0; i < b->memo.n; i++)
-    if (!strcmp(b->memo.v[i].key, key.s)) {
-      sb_free(&key);
-      return result ? named(b, e, b->memo.v[i].v, b->gg->g.n, true) : b->memo.v[i].v;
-    }
+  sb_puts(&key, "@");
+  /* the same node under the same conditions, or computed unconditionally
+   * before: then its failure, if any, came first, and an arm needs no
+   * place of its own (the machine's rule, backend/mexpr.c) */
+  int hit = memo_find(b, key.s);
+  sb_puts(&key, b->ctx);
+  if (hit < 0 && b->ctx[0]) hit = memo_find(b, key.s);
+  if (hit >= 0) {
+    sb_free(&key);
+    return result ? named(b, e, b->memo.v[hit].v, b->gg->g.n, true) : b->memo.v[hit].v;
+  }
   int first = b->gg->g.n;
   cv v = named(b, e, node(b, e), first, result);
   struct memo m = {sb_detach(&key), v};

@@ -201,7 +201,11 @@ void ir_free(ir_prog *p);
 tkind ir_kind(const ir_prog *p, int type);
 int ir_elem_type(const ir_prog *p, int type);
 const char *tkind_name(tkind k);
-/* A readable listing of the program, for tests and :ir. */
+/* A readable listing of the program, for tests and :ir.  A value the
+ * compiled code computes once is labelled where it is first computed and
+ * named where it is used again ("#1=(table lookup x@0)", "#1#"): where
+ * the same value comes again after being computed unconditionally, or
+ * under the same guards (lang/ir-share.c). */
 void ir_dump(const ir_prog *p, strbuf *out);
 
 /* Whether a global procedure is pure (no side effects, no loops, no

@@ -860,7 +860,13 @@ static void dump_var(const ir_prog *p, int v, strbuf *out) {
   sb_printf(out, "%s%d", x->cls == VAR_GLOBAL ? "@g" : "@", v);
 }
 
-static void dump_expr(const ir_prog *p, const ir_expr *e, strbuf *out) {
+static void dump_expr(const ir_prog *p, const ir_expr *e, ir_share *sh, strbuf *out) {
+  int def, ref = ir_share_next(sh, e, &def);
+  if (ref) {
+    sb_printf(out, "#%d#", ref);
+    return;
+  }
+  if (def) sb_printf(out, "#%d=", def);
   switch (e->k) {
   case X_CONST:
     switch (e->has_nat ? e->nat : ir_kind(p, e->type)) {
@@ -891,9 +897,17 @@ static void dump_expr(const ir_prog *p, const ir_expr *e, strbuf *out) {
   }
   for (int i = 0; i < e->n; i++) {
     sb_putc(out, ' ');
-    dump_expr(p, e->a[i], out);
+    dump_expr(p, e->a[i], sh, out);
   }
   sb_putc(out, ')');
+}
+
+/* An expression of a statement, with the values it computes once
+ * labelled (lang/ir-share.c): "(seq #1=(table lookup x@0) (+ #1# 1))". */
+static void dump_root(const ir_prog *p, const ir_expr *e, strbuf *out) {
+  ir_share *sh = ir_share_new(p, &e, 1);
+  dump_expr(p, e, sh, out);
+  ir_share_free(sh);
 }
 
 void ir_dump(const ir_prog *p, strbuf *out) {
@@ -917,36 +931,36 @@ void ir_dump(const ir_prog *p, strbuf *out) {
       case S_ASSIGN:
         dump_var(p, s->var, out);
         sb_puts(out, " := ");
-        dump_expr(p, s->a[0], out);
+        dump_root(p, s->a[0], out);
         break;
-      case S_EVAL: sb_puts(out, "eval "); dump_expr(p, s->a[0], out); break;
+      case S_EVAL: sb_puts(out, "eval "); dump_root(p, s->a[0], out); break;
       case S_VSET:
         sb_puts(out, "vset ");
-        for (int k = 0; k < 3; k++) { dump_expr(p, s->a[k], out); sb_putc(out, ' '); }
+        for (int k = 0; k < 3; k++) { dump_root(p, s->a[k], out); sb_putc(out, ' '); }
         break;
       case S_MAKEVEC:
         dump_var(p, s->var, out);
         sb_puts(out, " := makevec ");
-        dump_expr(p, s->a[0], out);
+        dump_root(p, s->a[0], out);
         sb_putc(out, ' ');
-        dump_expr(p, s->a[1], out);
+        dump_root(p, s->a[1], out);
         break;
       case S_CALL:
         if (s->var >= 0) { dump_var(p, s->var, out); sb_puts(out, " := "); }
         sb_printf(out, "call %s", sym_name(&p->w->syms, p->fns.v[s->fn].name));
-        for (int k = 0; k < s->nargs; k++) { sb_putc(out, ' '); dump_expr(p, s->args[k], out); }
+        for (int k = 0; k < s->nargs; k++) { sb_putc(out, ' '); dump_root(p, s->args[k], out); }
         break;
       case S_EXTCALL:
         dump_var(p, s->var, out);
         sb_printf(out, " := extern %s", sym_name(&p->w->syms, s->ext->ext->name));
-        for (int k = 0; k < s->nargs; k++) { sb_putc(out, ' '); dump_expr(p, s->args[k], out); }
+        for (int k = 0; k < s->nargs; k++) { sb_putc(out, ' '); dump_root(p, s->args[k], out); }
         break;
-      case S_RETURN: sb_puts(out, "return "); dump_expr(p, s->a[0], out); break;
-      case S_DISPLAY: sb_puts(out, s->write ? "write " : "display "); dump_expr(p, s->a[0], out); break;
+      case S_RETURN: sb_puts(out, "return "); dump_root(p, s->a[0], out); break;
+      case S_DISPLAY: sb_puts(out, s->write ? "write " : "display "); dump_root(p, s->a[0], out); break;
       case S_NEWLINE: sb_puts(out, "newline"); break;
       case S_BRANCH:
         sb_puts(out, "if ");
-        dump_expr(p, s->a[0], out);
+        dump_root(p, s->a[0], out);
         sb_printf(out, " goto L%d else L%d", s->l1, s->l2);
         break;
       case S_JUMP: sb_printf(out, "goto L%d", s->l1); break;

@@ -169,4 +169,16 @@ void lw_lower_effect(lw *c, const ast *a, frame_map *f);
 void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k);
 int lw_lower_global_fn(lw *c, gcell *g, srcloc loc);
 
+/* ---- the listing's shared values (lang/ir-share.c) ----------------- */
+
+/* Which compound subexpressions of a statement's expressions the
+ * compiled code computes once (backend/mexpr.c's per-step memo). */
+typedef struct ir_share ir_share;
+ir_share *ir_share_new(const ir_prog *p, const ir_expr *const *roots, int n);
+/* For the next compound node printed, in order: a label k > 0 when it is
+ * a reuse ("#k#", not printed further); else 0, with *def = k > 0 when
+ * its first computation is reused later ("#k=(...)"). */
+int ir_share_next(ir_share *s, const ir_expr *e, int *def);
+void ir_share_free(ir_share *s);
+
 #endif
