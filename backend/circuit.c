@@ -48,6 +48,9 @@ typedef struct {
   int g_tok, g_r, g_r2, g_mask;   /* inputs, -1 until needed */
   double setm_lo, setm_hi;
   double val_lo, val_hi;  /* the VAL range */
+  bool long_mode;       /* compiling a long value (circuit.long_value) */
+  bool too_long;        /* failed only because the value may be long */
+  double hi_lo, hi_hi;  /* the HI range, long_mode */
   /* the conditions (0 or 1) under which the node being compiled is
    * evaluated: the arms of the selects around it; and a signature of
    * them, so that a node is shared only under the same conditions */
@@ -244,7 +247,7 @@ static void params(cb *b) {
     }
     const char *name = sym_name(&b->w->syms, v->name);
     int g;
-    if (i == m->nparams - 1) {
+    if (i == m->nparams - 1 && !b->long_mode) {
       g = input_tok(b);   /* the current token */
     } else {
       int h = read_head(b, name, gf_const(b->gg, c->param_pos[i]), false,
@@ -718,7 +721,7 @@ static cv compile(cb *b, const ir_expr *e) { return compile_at(b, e, false); }
  * in the evaluator's order, S = sum (i + 1) relu(e_i - sum_{j<i} e_j);
  * ERR gets B (e_1 + ... + e_n) + 2 S s - s^2, highest at s = S, above
  * the value's 1 + z^2 whenever a flag is up. */
-static void errors_in_order(cb *b, double B) {
+static void errors_in_order(cb *b, double B, bool exact_any) {
   gate_graph *gg = b->gg;
   int n = b->errs.n;
   gform *e = xcalloc((size_t)n + 1, sizeof *e);
@@ -745,6 +748,9 @@ static void errors_in_order(cb *b, double B) {
     any = gf_add(gg, any, e[i]);
   }
   int sg = gg_ffn(gg, "the first failure", u, n, 0, b->p->sites.n);
+  /* a long value's scores reach 2^49: ERR's bonus B must not be
+   * multiplied by the number of flags up */
+  if (exact_any && n > 1) any = gf_gate(gg, gg_step(gg, "some place fails", any));
   gg->out[3 * R_ERR] = gf_scale(gg, any, B);
   gg->out[3 * R_ERR + 1] = gf_scale(gg, gf_gate(gg, sg), 2);
   gg->out[3 * R_ERR + 2] = gf_const(gg, -1);
@@ -752,13 +758,58 @@ static void errors_in_order(cb *b, double B) {
   free(u);
 }
 
+/* A value that may need two tokens, as the machine emits it: VAL v when
+ * v is short, else HI h = floor(v / 65536) and then VAL lo = v - 65536 h
+ * - 32768.  Every pass computes v from the prompt (the last argument is
+ * read by a head too), and the token it runs on says which chunk is due:
+ *   VAL: B ([v short] + 2 [token is HI]) + 2 r x - x^2, highest at x = r,
+ *        r = v - [token is HI] (65536 h + 32768), h the HI token's value;
+ *   HI:  B (1 - [v short]) + (2 v - 65535) x - 65536 x^2, highest at
+ *        x = floor(v / 65536) (no tie: the vertex is never half-way);
+ *   ERR: E [a place fails] + 2 S x - x^2, as errors_in_order says.
+ * With B = 2^49 the due role wins by more than |2 r x| <= 2^47 and the
+ * other's quadratic part (<= 2^46); E = 2^51 beats all of them, and every
+ * score stays below 2^53. */
+static void output_long(cb *b, int zg, cv z) {
+  gate_graph *gg = b->gg;
+  const double B = 562949953421312.0, E = 2251799813685248.0;
+  b->val_lo = SHORT_MIN;
+  b->val_hi = SHORT_MAX;
+  b->hi_lo = floor(z.lo / 65536);
+  b->hi_hi = floor(z.hi / 65536);
+  double ind[R_NROLES] = {0}, val[R_NROLES] = {0};
+  ind[R_HI] = val[R_HI] = 1;
+  gform hi = gf_gate(gg, gg_token_input(gg, "token is HI", ind, NULL, 0, 1));
+  gform h = gf_gate(gg, gg_token_input(gg, "its high chunk", NULL, val, fmin(0, b->hi_lo),
+                                       fmax(0, b->hi_hi)));
+  gform v = gf_gate(gg, zg);
+  gform ge = gf_gate(gg, gg_step(gg, "value >= -32768", gf_addk(gg, v, 1.0 - SHORT_MIN)));
+  gform le = gf_gate(gg, gg_step(gg, "value <= 32767",
+                                 gf_addk(gg, gf_scale(gg, v, -1), 1.0 + SHORT_MAX)));
+  gform shortv = gf_addk(gg, gf_add(gg, ge, le), -1);
+  for (int r = 0; r < 3 * R_NROLES; r++) gg->out[r] = gf_const(gg, 0);
+  gg->out[3 * R_VAL] = gf_scale(gg, gf_axpy(gg, shortv, 2, hi), B);
+  gform r = gf_axpy(gg, gf_axpy(gg, v, -65536, h), -32768, hi);
+  gg->out[3 * R_VAL + 1] = gf_scale(gg, r, 2);
+  gg->out[3 * R_VAL + 2] = gf_const(gg, -1);
+  gg->out[3 * R_HI] = gf_scale(gg, gf_axpy(gg, gf_const(gg, 1), -1, shortv), B);
+  gg->out[3 * R_HI + 1] = gf_addk(gg, gf_scale(gg, v, 2), -65535);
+  gg->out[3 * R_HI + 2] = gf_const(gg, -65536);
+  if (b->errs.n) errors_in_order(b, E, true);
+}
+
 static void output(cb *b, int zg, cv z) {
   gate_graph *gg = b->gg;
   circuit *c = b->c;
   int rl = c->result_kind == T_INT ? R_VAL : R_SYM;
+  if (b->long_mode) {
+    output_long(b, zg, z);
+    return;
+  }
   b->val_lo = fmin(SHORT_MIN, rl == R_VAL ? z.lo : 0);
   b->val_hi = fmax(SHORT_MAX, rl == R_VAL ? z.hi : 0);
   if (b->val_hi - b->val_lo >= VAL_SPAN_MAX) {
+    b->too_long = rl == R_VAL && !b->failed;
     cfail(b, "the value may not fit one token");
     return;
   }
@@ -769,7 +820,7 @@ static void output(cb *b, int zg, cv z) {
   gg->out[3 * rl + 1] = gf_scale(gg, gf_gate(gg, zg), 2);
   gg->out[3 * rl + 2] = gf_const(gg, -1);
   if (b->errs.n > 1 || (b->errs.n == 1 && b->errs.v[0].nguards)) {
-    errors_in_order(b, 2 + zmax * zmax);
+    errors_in_order(b, 2 + zmax * zmax, false);
     return;
   }
   if (b->errs.n == 1) {
@@ -787,7 +838,8 @@ static void make_vocab(cb *b) {
   int span = (int)(b->setm_hi - b->setm_lo) + 1;
   struct { int count; int64_t v0; bool stop; } spec[R_NROLES] = {
     [R_VAL] = {(int)(b->val_hi - b->val_lo) + 1, (int64_t)b->val_lo, true},
-    [R_HI] = {1, 0, false},
+    [R_HI] = {b->long_mode ? (int)(b->hi_hi - b->hi_lo) + 1 : 1,
+              b->long_mode ? (int64_t)b->hi_lo : 0, false},
     [R_SYM] = {b->c->nsyms + 2, 0, true}, [R_HALT] = {1, 0, true},
     [R_ERR] = {b->p->sites.n + 2 > 3 ? b->p->sites.n + 2 : 3, -1, true}, [R_SETM] = {span, (int64_t)b->setm_lo, false}};
   int first = 0;
@@ -859,6 +911,7 @@ static void build(cb *b, const gcell *fn, const ir_expr *ret) {
     cfail(b, "a value of kind %s", tkind_name(c->result_kind));
     return;
   }
+  c->long_value = b->long_mode;
   if (fn && fn->kind == G_FUNC && fn->fn) collect_lets(b, fn->fn->body);
   layout(b);
   if (!b->failed) params(b);
@@ -906,7 +959,9 @@ static void cb_free(cb *b) {
   free(b->param);
 }
 
-mprog *circuit_compile(ir_prog *ir, const gcell *fn, char *why, size_t whylen) {
+/* One attempt, for a value of one token or (long_mode) of two. */
+static mprog *compile_as(ir_prog *ir, const gcell *fn, char *why, size_t whylen,
+                         bool long_mode, bool *too_long) {
   double t0 = now_ms();
   mprog *p = xcalloc(1, sizeof *p);
   p->w = ir->w;
@@ -919,6 +974,7 @@ mprog *circuit_compile(ir_prog *ir, const gcell *fn, char *why, size_t whylen) {
   b.why = why;
   b.whylen = whylen;
   b.g_tok = b.g_r = b.g_r2 = b.g_mask = -1;
+  b.long_mode = long_mode;
   gg_init(b.gg, R_NROLES);
   b.gg->fresh_slots = true;
   b.gg->g.v[b.gg->one].name = arena_strdup(&b.gg->mem, "constant 1");
@@ -939,11 +995,20 @@ mprog *circuit_compile(ir_prog *ir, const gcell *fn, char *why, size_t whylen) {
     finish(&b, t0);
   }
   cb_free(&b);
-  if (b.failed && getenv("TVL_CIRCUIT_WHY")) fprintf(stderr, "not a circuit: %s\n", why);
+  *too_long = b.too_long;
   if (b.failed) {
     mprog_free(p);
     return NULL;
   }
+  return p;
+}
+
+mprog *circuit_compile(ir_prog *ir, const gcell *fn, char *why, size_t whylen) {
+  bool too_long = false;
+  mprog *p = compile_as(ir, fn, why, whylen, false, &too_long);
+  /* a value that may not fit one token: two passes, HI then VAL */
+  if (!p && too_long) p = compile_as(ir, fn, why, whylen, true, &too_long);
+  if (!p && getenv("TVL_CIRCUIT_WHY")) fprintf(stderr, "not a circuit: %s\n", why);
   return p;
 }
 
@@ -1021,7 +1086,15 @@ int circuit_decode(const mprog *p, const int *gen, int ngen, value *out,
     *site = (int)(s - 1);
     return 1;
   }
-  if (r == R_VAL && c->result_kind == T_INT) *out = v_int((int32_t)v);
+  if (r == R_HI && c->long_value && c->result_kind == T_INT) {
+    /* the high chunk; the low one follows */
+    if (ngen < 2) return 0;
+    if (model_token_range(p->m, gen[1]) != R_VAL) {
+      snprintf(err, errlen, "malformed circuit output: token %d after HI", gen[1]);
+      return -1;
+    }
+    *out = v_int((int32_t)(65536 * v + model_token_value(p->m, gen[1]) + 32768));
+  } else if (r == R_VAL && c->result_kind == T_INT) *out = v_int((int32_t)v);
   else if (r == R_SYM && c->result_kind == T_BOOL && v < 2) *out = v_bool(v != 0);
   else if (r == R_SYM && c->result_kind == T_SYM && v >= 2 && v - 2 < c->nsyms)
     *out = v_sym((int)(v - 2));

@@ -39,6 +39,10 @@ typedef struct circuit {
     int64_t kmin, kmax;
   } *tables;
   int result_kind;        /* tkind of the value */
+  bool long_value;        /* an integer that may need two tokens, HI h
+                             then VAL lo (v = 65536 h + lo + 32768, as
+                             the machine's): two forward passes, each
+                             computing v from the prompt */
   int nsyms;              /* world symbols the vocabulary holds */
   /* the program's names with their slots, for the slot map and :explain:
    * parameters, table reads, named and computed values, in order */

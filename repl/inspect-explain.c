@@ -392,9 +392,11 @@ static void explain_value(const mprog *p, const struct cname *n, strbuf *b) {
 
 static void explain_circuit(isink *o, const mprog *p, const char *name) {
   const circuit *c = p->circ;
-  isink_printf(o, "%s: a circuit of %d layer%s, one forward pass; per value of its source: "
+  isink_printf(o, "%s: a circuit of %d layer%s, %s; per value of its source: "
                   "what computes it and the slot that holds it\n",
-               name, p->pl.n_layers, p->pl.n_layers == 1 ? "" : "s");
+               name, p->pl.n_layers, p->pl.n_layers == 1 ? "" : "s",
+               c->long_value ? "one forward pass per token of its value (a long value: "
+                               "HI, then VAL)" : "one forward pass");
   for (int i = 0; i < c->nnames; i++) {
     const struct cname *n = &c->names[i];
     if (p->pl.slot[n->gate] < 0) continue;

@@ -271,8 +271,9 @@ static void hdec_token(hdec *d, int token, bool host, hmean *m) {
     d->ended = true;
   } else if (d->have_hi) {
     d->have_hi = false;
-    d->after_lo = true;
-    m->ends = false;
+    /* a machine resyncs after a long value; a circuit's value ends here */
+    d->after_lo = !p->circ;
+    m->ends = p->circ != NULL;
     sb_puts(&m->what, "low chunk; ");
     hdec_complete(d, d->pc, 65536 * d->hi + v + 32768, m);
   } else if (d->after_lo) {

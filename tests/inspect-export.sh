@@ -318,6 +318,16 @@ def metadata():
     tap(got.stdout == "6\n", "the exported circuit runs under numpy: %r" % got.stdout)
     got = numpy_cli(fm)
     tap(got.stdout == "banana\n6\n", "the exported machine runs under numpy: %r" % got.stdout)
+    # a circuit whose value needs two tokens, HI then VAL
+    outs = []
+    for arg in ("300", "-181", "181"):
+        fl = os.path.join(tmp, "long%s.safetensors" % arg)
+        subprocess.run([tvl, "-q"], input="(define (sq x) (* x x))\n:export sq %s %s\n"
+                       % (fl, arg), capture_output=True, text=True)
+        outs.append((header(fl)[1].get("circuit"), numpy_cli(fl).stdout))
+    tap([o[1] for o in outs] == ["90000\n", "32761\n", "32761\n"]
+        and all(o[0] == {"params": 1, "result": "int"} for o in outs),
+        "an exported circuit with a long value runs under numpy: %r" % outs)
     md, meta = header(fm)
     routing = json.loads(md.get("tvl.routing", "null"))
     tap(routing is not None and routing["holds"]

@@ -435,8 +435,9 @@ class Program:
         raise ModelError("the program did not halt")
 
     def decode_circuit(self, tokens):
-        """A circuit (docs/circuits.md): its one token is the value, or
-        ERR k (or -k): the lookup at place k - 1 found no entry."""
+        """A circuit (docs/circuits.md): its one token is the value (a
+        long integer two: HI h, VAL lo), or ERR k (or -k): the lookup at
+        place k - 1 found no entry."""
         if not tokens:
             raise ModelError("the circuit emitted nothing")
         role, v = self.token(tokens[0])
@@ -445,6 +446,11 @@ class Program:
             return "", None, self.errors[abs(v) - 1]["diagnostic"]
         if role == "VAL" and kind == "int":
             return "", str(v), None
+        if role == "HI" and kind == "int":
+            # a long value: the high chunk, then the low one
+            if len(tokens) < 2 or self.token(tokens[1])[0] != "VAL":
+                raise ModelError("HI not followed by VAL")
+            return "", str(65536 * v + self.token(tokens[1])[1] + 32768), None
         if role == "SYM" and kind == "bool" and v in (0, 1):
             return "", "#t" if v else "#f", None
         if role == "SYM" and kind == "sym" and 2 <= v < len(self.symbols):
