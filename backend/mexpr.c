@@ -322,7 +322,6 @@ cval mx_read_var(mb *b, int var) {
 /* Every step has asked for its reads: now the queries can be written. */
 void mx_finish_heads(mb *b) {
   gate_graph *gg = G(b);
-  const double K = 8589934592.0;   /* 2^33 > any address form */
   for (int i = 0; i < b->heads.n && !b->failed; i++) {
     phys_head *h = &b->heads.v[i];
     gate *hg = &gg->g.v[h->head];
@@ -336,15 +335,18 @@ void mx_finish_heads(mb *b) {
         qx = gf_axpy(gg, qx, h->users.v[u].addr, mb_onehot(b, h->users.v[u].step));
     } else {
       /* clamp each step's address into [0, ADDR_MAX] and keep only the
-       * running step's: three units per step */
+       * running step's: three units per step, C a - C relu(a - ADDR_MAX)
+       * + C relu(-a), each a product with the step's one-hot C, so that a
+       * step that is not running adds exactly 0 whatever its address form
+       * holds there (a big-M bound on the form would have to hold at every
+       * position, prompt included, where its slots hold other values) */
       VEC(gunit) us = {0};
       for (int u = 0; u < h->users.n; u++) {
         gform C = mb_onehot(b, h->users.v[u].step);
         gform a = h->users.v[u].form;
-        gform off = gf_scale(gg, gf_addk(gg, C, -1), K);   /* 0 or -K */
         gunit u1 = {1, C, a};
-        gunit u2 = {-1, gf_add(gg, gf_addk(gg, a, -(double)ADDR_MAX), off), gf_const(gg, 1)};
-        gunit u3 = {1, gf_add(gg, gf_scale(gg, a, -1), off), gf_const(gg, 1)};
+        gunit u2 = {-1, gf_addk(gg, a, -(double)ADDR_MAX), C};
+        gunit u3 = {1, gf_scale(gg, a, -1), C};
         VEC_PUSH(us, u1);
         VEC_PUSH(us, u2);
         VEC_PUSH(us, u3);
@@ -756,6 +758,94 @@ static cval expt_far(mb *b, cval x, int64_t k, srcloc loc, srcloc kloc) {
   return cv(gf_axpy(gg, one, m1, mone), -1, 1);
 }
 
+/* [e is odd] for an integer e, as even?/odd? compute it. */
+static gform odd_of(mb *b, cval e, srcloc loc) {
+  cval r = divide(b, e, mx_const(b, 2), DIV_REMAINDER, loc, "remainder", "odd");
+  cval ar;
+  gform ng;
+  abs_sign(b, r, &ar, &ng);
+  return tight01(b, ar.f);
+}
+
+/* expt with a constant base c and an exponent known only at run time: c^k
+ * for each k whose power fits, picked by the exponent's one-hot, and the
+ * evaluator's errors past them (a negative exponent is a fraction, or a
+ * division by zero for base 0). */
+static cval expt_const_base(mb *b, int64_t c, cval e, srcloc loc, srcloc kloc) {
+  gate_graph *gg = G(b);
+  e = clamp_int(b, e);
+  if (c == 1) return mx_const(b, 1);
+  if (c == -1) return cv(gf_addk(gg, gf_scale(gg, odd_of(b, e, kloc), -2), 1), -1, 1);
+  gform neg = step_of(b, "exponent < 0", gf_scale(gg, e.f, -1));
+  if (c == 0) {
+    mx_flag(b, neg, mb_site(b, "division", loc, "division by zero: (expt 0 x)"));
+    return cv(gf_gate(gg, gg_eqk(gg, "exponent 0", e.f, 0)), 0, 1);
+  }
+  mx_flag(b, neg, mb_site(b, "type", kloc, "expt: the power is a fraction, and tvl "
+                                           "has only integers"));
+  int64_t p = 1;
+  int kmax = 0;
+  gform r = gf_const(gg, 0);
+  double lo = 1, hi = 1;
+  for (int k = 0; p >= INT32_MIN && p <= INT32_MAX; k++, p *= c) {
+    kmax = k;
+    if (k < e.lo || k > e.hi) continue;
+    char name[32];
+    snprintf(name, sizeof name, "exponent=%d", k);
+    r = gf_axpy(gg, r, (double)p, gf_gate(gg, gg_eqk(gg, name, e.f, k)));
+    lo = fmin(lo, (double)p);
+    hi = fmax(hi, (double)p);
+  }
+  gform far = step_of(b, "exponent too large", gf_addk(gg, e.f, -kmax));
+  mx_flag(b, far, mb_site(b, "overflow", loc, "integer overflow: the result of "
+                                              "expt does not fit in 32 bits"));
+  return cv(r, fmin(lo, 0), fmax(hi, 0));
+}
+
+/* ash with a shift n known only at run time: the factor 2^n (n in 0..31)
+ * or the divisor 2^-n (n in -31..-1) picked by n's one-hot, then the
+ * arithmetic of a constant shift with it; past 31 only 0 fits, past -31
+ * only the sign is left. */
+static cval ash_var(mb *b, cval x, cval n, srcloc loc) {
+  gate_graph *gg = G(b);
+  x = clamp_int(b, x);
+  n = clamp_int(b, n);
+  gform pl = gf_const(gg, 0), pr = gf_const(gg, 0), inr = gf_const(gg, 0);
+  char name[32];
+  for (int k = -31; k <= 31; k++) {
+    if (k < n.lo || k > n.hi) continue;
+    snprintf(name, sizeof name, "shift=%d", k);
+    gform one = gf_gate(gg, gg_eqk(gg, name, n.f, k));
+    if (k >= 0) {
+      pl = gf_axpy(gg, pl, ldexp(1, k), one);
+    } else {
+      pr = gf_axpy(gg, pr, ldexp(1, -k), one);
+      inr = gf_add(gg, inr, one);
+    }
+  }
+  cval left = mul(b, x, cv(pl, 0, 2147483648.0), loc);
+  gform far_left = step_of(b, "shift > 31", gf_addk(gg, n.f, -31));
+  gform nonzero = not1(b, gf_gate(gg, gg_eqk(gg, "ash of 0", x.f, 0)));
+  mx_flag(b, and2(b, far_left, nonzero),
+          mb_site(b, "overflow", loc, "integer overflow: the result of ash "
+                                      "does not fit in 32 bits"));
+  /* floor division by d = 2^-n (1 where n is not a right shift): shift
+   * |x| + (d - 1) for negatives */
+  cval d = cv(gf_add(gg, pr, not1(b, inr)), 1, 2147483648.0);
+  cval ax, uq, ur;
+  gform ng;
+  abs_sign(b, x, &ax, &ng);
+  cval bump = select_val(b, ng, cv(gf_addk(gg, d.f, -1), 0, 2147483647.0), mx_const(b, 0));
+  cval y = cv(gf_add(gg, ax.f, bump.f), ax.lo, ax.hi + bump.hi);
+  udiv(b, y, d, &uq, &ur);
+  cval right = select_val(b, ng, cv(gf_scale(gg, uq.f, -1), -uq.hi, -uq.lo), uq);
+  right = select_val(b, inr, right, mx_const(b, 0));
+  gform far_right = step_of(b, "shift < -31", gf_scale(gg, gf_addk(gg, n.f, 31), -1));
+  gform minus1 = and2(b, far_right, ng);
+  return cv(gf_axpy(gg, gf_add(gg, left.f, right.f), -1, minus1),
+            fmin(left.lo + right.lo, 0) - 1, fmax(left.hi + right.hi, 0));
+}
+
 /* ---- tagged values (docs/trace-format.md) ---------------------------- */
 
 /* [v carries tag t]; v is a tagged value. */
@@ -912,8 +1002,11 @@ static cval prim(mb *b, const ir_expr *e) {
   if (!strcmp(op, "expt")) {
     double k;
     if (is_const(a[1], &k) && (k < 0 || k > 64)) return expt_far(b, a[0], (int64_t)k, e->loc, e->a[1]->loc);
+    double base0;
+    if (!is_const(a[1], &k) && is_const(a[0], &base0))
+      return expt_const_base(b, (int64_t)base0, a[1], e->loc, e->a[1]->loc);
     if (!is_const(a[1], &k) || k < 0 || k > 64) {
-      mb_fail(b, "expt needs a constant exponent from 0 to 64 in compiled code");
+      mb_fail(b, "expt needs a constant base or a constant exponent in compiled code");
       return mx_const(b, 0);
     }
     double base;
@@ -1000,10 +1093,7 @@ static cval prim(mb *b, const ir_expr *e) {
       gform ng = step_of(b, "negative", gf_scale(gg, clamp_int(b, a[0]).f, -1));
       return cv(gf_scale(gg, ng, -1), -1, 0);
     }
-    if (!is_const(a[1], &k) || fabs(k) > 31) {
-      mb_fail(b, "ash needs a constant shift from -31 to 31 in compiled code");
-      return mx_const(b, 0);
-    }
+    if (!is_const(a[1], &k)) return ash_var(b, a[0], a[1], e->loc);
     if (k >= 0) return mul(b, a[0], mx_const(b, ldexp(1, (int)k)), e->loc);
     /* floor division by 2^-k: shift |x| + (2^-k - 1) for negatives */
     double p = ldexp(1, (int)-k);

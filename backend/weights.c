@@ -87,12 +87,26 @@ static void put_head(wb *w, model *m, int gi) {
  * an integer, the gate relu(d + 1) - 2 relu(d) + relu(d - 1) of d = v - s,
  * exact), so the gate input is rest <= 0, relu gives an exact 0 and the
  * unit adds exactly nothing: the proof engine.h's model_routing records.
+ * A unit whose multiplier is c [v == s] alone also belongs to step s
+ * (up_owner), with no bound needed: it multiplies by an exact 0.
  * Every other unit is shared. */
 
 typedef struct {
   int *fam_r, *fam_k;   /* per gate: router and one-hot index, or -1 */
   int64_t owned, shared;
 } route_ctx;
+
+/* A unit whose multiplier is c [v == s] alone belongs to step s whatever
+ * its gate: where v != s it multiplies a finite relu by an exact 0. */
+static void up_owner(const gate_graph *gg, const route_ctx *rc,
+                     const gunit *u, int32_t *r_out, int32_t *s_out) {
+  const gform *a = &u->a;
+  if (a->n != 1 || a->k != 0 || a->t[0].c == 0) return;
+  int g = a->t[0].g, r = rc->fam_r[g], k = rc->fam_k[g];
+  if (r < 0 || k < 0 || k >= gg->route[r].n) return;
+  *r_out = r;
+  *s_out = k;
+}
 
 static void route_owner(const gate_graph *gg, const route_ctx *rc,
                         const gunit *u, int32_t *r_out, int32_t *s_out) {
@@ -114,7 +128,10 @@ static void route_owner(const gate_graph *gg, const route_ctx *rc,
     k1 = rc->fam_k[g];
     c1 = c;
   }
-  if (r < 0 || !(c1 > 0) || !(hi <= 0) || k1 >= gg->route[r].n) return;
+  if (r < 0 || !(c1 > 0) || !(hi <= 0) || k1 >= gg->route[r].n) {
+    up_owner(gg, rc, u, r_out, s_out);
+    return;
+  }
   *r_out = r;
   *s_out = k1;
 }

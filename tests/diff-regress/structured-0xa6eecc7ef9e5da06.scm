@@ -1,0 +1,23 @@
+;; test-differential --all --structured --run-seed 0xa6eecc7ef9e5da06 (soak of 842e34e):
+;; form 18: the dense pass (brute cache) failed at prompt position 150 with
+;; 'mem read 3: query (4294967257, 1) is out of bounds'; the routed pass was right.
+(deftable t1 (3 2147483647) (5 10) (6 6))
+(define v2 (vector -8 -8 -491))
+(define v3 (vector #t #t))
+(define v4 (make-vector 1 'a))
+(define v5 (vector 2))
+(define g6 6)
+(define g7 -6)
+(define v8 (vector -64))
+(define (f9 p14 p15) 'b)
+(define (f10 p16) (begin (f9 'a #t) (display (vector-ref v4 0)) (let ((x17 (let lp20 ((i18 0) (a19 10)) (if (>= i18 3) a19 (begin (vector-set! v4 1 'd) (f9 'b #f) (lp20 (+ i18 1) (min a19 (begin (set! g7 (f12 v5)) (f11 p16 -2 789) g7)))))))) #t)))
+(define (f11 p23 p24 p25) (set! g7 -9) (vector-ref v3 1))
+(begin (let ((i26 0)) (while (< i26 (min 6 (vector-length v4))) (unless (or (case 46340 ((-1) #f) ((-5) #f) (else #t)) #t) (display "été")) (vector-set! v4 1 'c) (set! i26 (+ i26 1)))) (display (>= 65536 g6)))
+(define (f12 p27) (if (eqv? (if #t (abs 'f) (vector-ref p27 0)) 235) (t1 (* (cond (#t -6) (#t g7) (#f 8) (else -3)) (vector-length v4))) (f13 (let ((r28 (make-vector 3))) (unless #t (set! r28 (quote #(-743)))) r28))))
+(define f13 (lambda (p29) (define w30 (let lp33 ((i31 0) (a32 (cond (#f (if #t -569 -2147483648)) ('#f (+ g6 g6 g7)) (else (ash -3 28))))) (if (>= i31 4) a32 (begin (display #t) (lp33 (+ i31 1) (max a32 (- (* 162 280)))))))) (let* ((x37 (if (if (let ((x38 #t) (x39 -851)) x38) #f (vector-ref v3 0)) v4 (* (let ((i40 0) (a41 g7)) (while (< i40 3) (vector-set! v3 (modulo -1073741824 1) #f) (set! a41 (+ a41 -4)) (set! i40 (+ i40 1))) a41) (min g6 7)))) (x45 7)) 5)))
+(newline)
+(ash (let* ((x46 (if (begin (set! g6 (f13 v8)) (set! g7 -462) #f) (let ((x47 v4) (x48 #f)) v8) (if #f v2 v2))) (x49 'd) (x50 v4)) (begin (newline) (f11 (make-vector 2) 354 -2) (t1 5))) 0)
+(vector-ref v3 1)
+(f12 (vector (let* ((x51 g7)) -5) (- 71 6) 583 (begin (f9 'f #f) -10)))
+(begin (unless #f (vector-set! v4 0 (vector-ref (vector 'c 'b 'a 'b) 2)) (f11 (vector (modulo g6 (max -9 (min 9 g6))) (t1 g6)) 4 -8)) (unless (vector-ref v3 0) (vector-fill! v4 (let ((h52 (lambda (y53) 'a))) (h52 g6)))))
+(let ((x55 (make-vector 3 'e))) (expt 0 -1))
