@@ -841,16 +841,32 @@ void ir_free(ir_prog *p) {
 
 /* ---- listing -------------------------------------------------------- */
 
-static void dump_type(const ir_prog *p, int t, strbuf *out) {
+/* A vector class may hold itself (a tree of vectors: its element class is
+ * its own), so the walk stops at a class met on the way down, written
+ * "vec<...>", and at a depth bound. */
+static void dump_type_in(const ir_prog *p, int t, strbuf *out, int *path, int depth) {
   tkind k = ir_kind(p, t);
   if (k == T_VEC) {
+    int e = ir_elem_type(p, t);
+    bool again = depth >= 8;
+    for (int i = 0; i < depth && !again; i++) again = path[i] == e;
     sb_puts(out, "vec<");
-    dump_type(p, ir_elem_type(p, t), out);
+    if (again || e < 0) {
+      sb_puts(out, "...");
+    } else {
+      path[depth] = e;
+      dump_type_in(p, e, out, path, depth + 1);
+    }
     sb_putc(out, '>');
     return;
   }
   static const char *const names[] = {"void", "int", "bool", "sym", "str", "vec", "dyn"};
   sb_puts(out, k == T_ANY ? "?" : names[k]);
+}
+
+static void dump_type(const ir_prog *p, int t, strbuf *out) {
+  int path[9] = {t};
+  dump_type_in(p, t, out, path, 1);
 }
 
 static void dump_var(const ir_prog *p, int v, strbuf *out) {
