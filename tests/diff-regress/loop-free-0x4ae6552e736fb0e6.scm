@@ -1,0 +1,20 @@
+;; test-differential --all --run-seed 0x4ae6552e736fb0e6 (soak of 31107f3): the
+;; transformer's session crashed (segfault) listing a vector class whose element
+;; class is itself (dump_type, fixed in 7c5efd1).
+(deftable t1 (c 1000000) (b 8) (else -260))
+(define-syntax mac-inc (syntax-rules () ((_ x) (+ x 1))))
+(define-syntax mac-ifnot (syntax-rules () ((_ c a b) (if c b a))))
+(define-syntax mac-sum (syntax-rules () ((_ x ...) (+ 0 x ...))))
+(define-syntax mac-pick (syntax-rules (first second) ((_ first a b) a) ((_ second a b) b)))
+(define-syntax mac-swap! (syntax-rules () ((_ a b) (let ((tmp a)) (set! a b) (set! b tmp)))))
+(define (f2 p6) (if (case (+ (- p6 0) 785) ((1) (integer? 'e)) ((-5 -4 -5) (not (eqv? 586 p6))) ((3 -5) (if #t #t (eq? 'e 'b))) (else (or #t))) (let ((x7 'c) (x8 (mac-ifnot (eq? 'a 'b) #f (mac-pick second #t #t)))) (eq? 'a x7)) (abs (let ((x9 (abs 6)) (x10 (f3 #f 6))) 3))))
+(define (f3 p11 p12) (- (let* ((x13 (let* ((x14 (- 6 4)) (x15 #f) (x16 #f)) (if x16 'b 'd))) (x17 (not (negative? 2)))) (let* ((x18 (f5 x13 760)) (x19 'b) (x20 'f)) (- p12 0))) -9))
+(define (f4 p21 p22 p23) (let ((r24 'c)) (unless (cond ((if (string? -6) (let ((x25 'b) (x26 p21)) 9) #f)) (else (cond ((quote #f) #f) (p22) (else (if #t p22 #f))))) (set! r24 'b)) r24))
+(f3 #t -4)
+(define f5 (lambda (p27 p28) (+ (if (integer? (if #f p28 (make-vector 0 p28))) (t1 (cond (#f p27) (#t p27) (else p27))) (- (t1 'f) (t1 p27))) ((lambda () ((lambda () (- p28 -691))))))))
+(remainder 237 (if (not (eq? 'e 'c)) -7 (f5 (if #f 'f 2) (t1 'f))))
+(quotient 819 -370)
+(not (< (modulo (t1 (f4 1 #f 5)) 3) 0))
+(quotient (max (- (cond (#t -2) (#f 529) (else -4)) 426)) 10)
+(f5 'a 499)
+(f5 'a -10)
