@@ -195,6 +195,9 @@ typedef struct {
                                above 32 bits) */
   bool *cell_written;
   VEC(struct mcell { int32_t addr; int64_t val; }) mem;   /* last write per address */
+  int32_t *mem_index;       /* open addressing over mem: 1 + its index, 0
+                               empty; mem_index_cap slots (a power of 2) */
+  int mem_index_cap;
   int64_t result_value;     /* the result as a machine value */
 } mtrace;
 

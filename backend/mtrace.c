@@ -222,16 +222,43 @@ void mtrace_free(mtrace *t) {
   free(t->cells);
   free(t->cell_written);
   VEC_FREE(t->mem);
+  free(t->mem_index);
+}
+
+/* The cells written at run time (frames, heap) are found through a hash
+ * index, so that a run that writes n addresses costs O(n), not O(n^2). */
+static uint32_t mem_hash(int32_t addr, int cap) {
+  return ((uint32_t)addr * 2654435761u) & (uint32_t)(cap - 1);
+}
+
+static int32_t *mem_slot(const mtrace *t, int32_t addr) {
+  if (!t->mem_index_cap) return NULL;
+  uint32_t h = mem_hash(addr, t->mem_index_cap);
+  for (;;) {
+    int32_t *s = &t->mem_index[h];
+    if (!*s || t->mem.v[*s - 1].addr == addr) return s;
+    h = (h + 1) & (uint32_t)(t->mem_index_cap - 1);
+  }
+}
+
+static void mem_reindex(mtrace *t) {
+  int cap = t->mem_index_cap ? 2 * t->mem_index_cap : 64;
+  free(t->mem_index);
+  t->mem_index = xcalloc((size_t)cap, sizeof *t->mem_index);
+  t->mem_index_cap = cap;
+  for (int i = 0; i < t->mem.n; i++) *mem_slot(t, t->mem.v[i].addr) = i + 1;
 }
 
 static void mem_write(mtrace *t, int32_t addr, int64_t v) {
-  for (int i = t->mem.n - 1; i >= 0; i--)
-    if (t->mem.v[i].addr == addr) {
-      t->mem.v[i].val = v;
-      return;
-    }
+  if (2 * (t->mem.n + 1) > t->mem_index_cap) mem_reindex(t);
+  int32_t *s = mem_slot(t, addr);
+  if (*s) {
+    t->mem.v[*s - 1].val = v;
+    return;
+  }
   struct mcell c = {addr, v};
   VEC_PUSH(t->mem, c);
+  *s = t->mem.n;
 }
 
 /* Text goes to the result while inside RESULT .. HALT, to the error
@@ -472,12 +499,10 @@ void machine_token_text(const mprog *p, int token, strbuf *out) {
 /* ---- writing back --------------------------------------------------- */
 
 static bool mem_read(const mtrace *t, int32_t addr, int64_t *v) {
-  for (int i = t->mem.n - 1; i >= 0; i--)
-    if (t->mem.v[i].addr == addr) {
-      *v = t->mem.v[i].val;
-      return true;
-    }
-  return false;
+  int32_t *s = mem_slot(t, addr);
+  if (!s || !*s) return false;
+  *v = t->mem.v[*s - 1].val;
+  return true;
 }
 
 typedef struct {

@@ -17,6 +17,8 @@
  * Usage: bench-soak [TOKENS]     (default 200000000; the iterations are
  *                                 enough for TOKENS, at the tokens per
  *                                 iteration of two short runs)
+ *        bench-soak --iterations N   (N iterations of the loop: make
+ *                                 bench-memory runs 10^6)
  *        bench-soak --step-limit
  */
 #include "config.h"
@@ -112,6 +114,8 @@ static void report_memory(double base, int64_t tokens) {
   printf("peak RSS %.1f MB; growth over the compiled baseline %.1f MB = %.2f bytes "
          "per token (target: at most 32): %s\n", peak / 1024, (peak - base) / 1024,
          per, per <= 32 ? "ok" : "over");
+  printf("peak RSS per token, baseline included: %.2f bytes\n",
+         tokens ? peak * 1024 / (double)tokens : 0);
 }
 
 /* Iterations for `want` tokens: from the tokens of (run 1000) and
@@ -130,17 +134,19 @@ static long iterations(session *t, double want) {
   return n > 1000 ? n : 1000;
 }
 
-/* The loop, TOKENS long, in the transformer and then the evaluator. */
-static int soak(double want) {
+/* The loop, TOKENS long (or `fixed` iterations when > 0), in the
+ * transformer and then the evaluator. */
+static int soak(double want, long fixed) {
   strbuf tout, rout;
   sb_init(&tout);
   sb_init(&rout);
   session *t = open_session(MODE_TRANSFORMER, &tout);
   t->w->lim.max_steps = (int64_t)(want * 2) + 1000000;
+  if (fixed > 0) t->w->lim.max_steps = (int64_t)fixed * 64 + 1000000;
   form_result r;
   form_result_init(&r);
   bool ok = eval_text(t, defs, &r, false);   /* compiles run and checksum */
-  long iters = iterations(t, want);
+  long iters = fixed > 0 ? fixed : iterations(t, want);
   sb_free(&tout);
   sb_init(&tout);
   double base = rss_kb();
@@ -210,10 +216,15 @@ static int step_limit(void) {
 
 int main(int argc, char **argv) {
   if (argc == 2 && !strcmp(argv[1], "--step-limit")) return step_limit();
+  if (argc == 3 && !strcmp(argv[1], "--iterations")) {
+    long n = atol(argv[2]);
+    if (n >= 1000) return soak(0, n);
+  }
   double want = argc > 1 ? atof(argv[1]) : 2e8;
   if (argc > 2 || want < 1000) {
-    fprintf(stderr, "usage: bench-soak [TOKENS] | bench-soak --step-limit\n");
+    fprintf(stderr, "usage: bench-soak [TOKENS] | bench-soak --iterations N (N >= 1000) | "
+                    "bench-soak --step-limit\n");
     return 2;
   }
-  return soak(want);
+  return soak(want, 0);
 }

@@ -332,7 +332,9 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
                     bool write_back, srcloc loc, run_out *out) {
   if (p->circ) return execute_circuit(r, p, args, nargs, loc, out);
   char msg[512] = "";
-  int_vec prompt = {0}, gen = {0};
+  int_vec prompt = {0};
+  int64_t ngen = 0;   /* tokens generated: counted, not kept, so that a long
+                         run's memory grows with what it writes, not its length */
   mload load = {{0}, 0};
   bool ok = false, shown = false;   /* shown: a progress report was made */
   double t0 = now_ms();
@@ -377,13 +379,13 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
       iforced = 0;
     }
     if (iforced < nforced) next = forced[iforced++];
-    VEC_PUSH(gen, next);
+    ngen++;
     if (!mdecoder_push(&dec, next, msg, sizeof msg)) {
       lang_error_set(&out->err, loc, "executor", "%s", msg);
       goto done;
     }
     if (t.halted || t.failed) break;
-    if (gen.n >= r->max_tokens) {
+    if (ngen >= r->max_tokens) {
       lang_error_set(&out->err, loc, "steps",
                      "step limit reached: %lld tokens (raise it with "
                      "--max-steps or :limit steps N)", (long long)r->max_tokens);
@@ -398,10 +400,10 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
       lang_error_set(&out->err, loc, why, "%s", guard_message());
       goto done;
     }
-    if ((gen.n & 4095) == 0 && r->progress) {
+    if ((ngen & 4095) == 0 && r->progress) {
       double now = now_ms();
       if (now - t0 >= r->progress_after && now - last_report > 200) {
-        progress_line(r, gen.n, t0, false);
+        progress_line(r, ngen, t0, false);
         last_report = now;
         shown = true;
       }
@@ -413,7 +415,7 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
   }
   out->run_ms = now_ms() - t0;
   out->run_cpu_ms = cpu_now_ms() - c0;
-  out->tokens = gen.n;
+  out->tokens = ngen;
   out->steps = t.steps;
   out->tool_calls = t.tool_calls;
   sb_putn(&out->output, t.output.s ? t.output.s : "", t.output.n);
@@ -449,14 +451,13 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
   }
   ok = true;
 done:
-  if (shown) progress_line(r, gen.n, t0, true);
+  if (shown) progress_line(r, ngen, t0, true);
   out->prog = p;
   out->ok = ok;
   exec_free(ex);
   mtrace_free(&t);
   mload_free(&load);
   VEC_FREE(prompt);
-  VEC_FREE(gen);
   return ok;
 }
 

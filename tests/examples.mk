@@ -41,7 +41,9 @@ bench-examples: bench/bench-examples$(EXEEXT)
 ## transformer, exact against the evaluator, its peak RSS, bytes per token
 ## and tokens/s; SOAK_TOKENS=N for another length.  `make soak-long`: that
 ## run, then an endless loop that must stop at the default step limit
-## (10^8 tokens).  All run under nice; none is part of make check.
+## (10^8 tokens).  `make bench-memory`: peak RSS per token of a loop of
+## 10^6 iterations, three runs and their medians.  All run under nice;
+## none is part of make check.
 noinst_PROGRAMS += bench/bench-scaling bench/bench-soak
 bench_bench_scaling_SOURCES = bench/bench-scaling.c
 bench_bench_scaling_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
@@ -57,9 +59,12 @@ bench-soak: bench/bench-soak$(EXEEXT)
 soak-long: bench/bench-soak$(EXEEXT)
 	nice -n 10 ./bench/bench-soak$(EXEEXT) $(SOAK_TOKENS)
 	nice -n 10 ./bench/bench-soak$(EXEEXT) --step-limit
+bench-memory: bench/bench-soak$(EXEEXT)
+	nice -n 10 $(top_srcdir)/bench/memory-per-token.sh ./bench/bench-soak$(EXEEXT) 3
+EXTRA_DIST += bench/memory-per-token.sh
 ## `make bench-ir`: instructions per token of the same loops, dense and
 ## routed, counted by callgrind (independent of the machine's load).
 bench-ir: tvl$(EXEEXT)
 	$(top_srcdir)/bench/ir-per-token.sh ./tvl$(EXEEXT)
 EXTRA_DIST += bench/ir-per-token.sh
-.PHONY: bench-scaling bench-soak soak-long bench-ir
+.PHONY: bench-scaling bench-soak soak-long bench-memory bench-ir

@@ -19,8 +19,9 @@ if [ ! -r /proc/self/status ]; then
   exit 0
 fi
 
-# What tvl maps when idle, then its 1 GB evaluation stack and 300 MB more
-# for the runaway loop.
+# What tvl maps when idle, then its 1 GB evaluation stack and 100 MB more
+# for the runaway loop, which makes a vector at every turn (a run keeps
+# what it writes, not its tokens).
 mkfifo "$tmp/in"
 "$TVL" < "$tmp/in" > "$tmp/first" 2>&1 &
 pid=$!
@@ -31,9 +32,10 @@ while ! grep -q 3 "$tmp/first" && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); do
 base=$(awk '/^VmSize:/ { print $2 }' "/proc/$pid/status")
 exec 3>&-
 wait "$pid"
-limit=$((base + 1048576 + 300000))
+limit=$((base + 1048576 + 100000))
 
-printf '%s\n' '(define (f n) (if (= n -1) n (f (+ n 1))))' '(f 0)' '(+ 1 2)' \
+printf '%s\n' '(define (f n) (make-vector 1000 n) (if (= n -1) n (f (+ n 1))))' \
+  '(f 0)' '(+ 1 2)' \
   > "$tmp/script"
 (ulimit -v "$limit" && exec "$TVL" --transformer < "$tmp/script") > "$tmp/out" 2>&1
 status=$?
