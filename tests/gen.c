@@ -1383,7 +1383,6 @@ static const struct {
     {"extern", GEN_EXTERN},                 {"logior", GEN_LOGIOR},
     {"arity-errors", GEN_ARITY_ERRORS},     {"local-defines", GEN_LOCAL_DEFINES},
     {"letrec-values", GEN_LETREC_VALUES},   {"macros", GEN_MACROS},
-    {"lists", GEN_LISTS},
     {"all", GEN_ALL},
 };
 
