@@ -243,103 +243,114 @@ static void put_routing(wb *w, model *m, route_ctx *rc) {
 /* ---- liveness -----------------------------------------------------
  *
  * A value is dead at a position when nothing that runs there reads it.
- * The set of a gate is the experts of one router under which some reader
- * runs: a unit owned by step s reads under s, any other unit under its
- * own gate's set; a head, the output, a router or a unit that runs
- * everywhere reads everywhere.  Sets are kept as an interval [lo, hi] of
- * one router's experts, and give up (everywhere) on two routers or on an
- * interval wider than LIVE_SPAN.  A unit that is not owned runs only
- * under its gate's set (ffn_live), when its layer reads the router; a slot
- * clear runs under the set of the slot's next occupant, the value it makes
- * room for.  Elsewhere those slots hold stale values, which only units
- * that do not run would read. */
-
-enum { LIVE_SPAN = 16, LV_NONE = -2, LV_ALL = -1 };
+ * The set of a gate is the (router, expert) pairs under which some reader
+ * runs, exactly: a unit owned by step s of router r reads under (r, s),
+ * any other unit under its own gate's set; a head, the output, a router
+ * or a unit that runs everywhere reads everywhere.  A unit that is not
+ * owned runs only under its gate's set (ffn_live), when its layer reads
+ * every router of the set; a slot clear runs under the set of the slot's
+ * next occupant, the value it makes room for.  Elsewhere those slots hold
+ * stale values, which only units that do not run there would read: a
+ * reader's set is contained in the set of everything it reads. */
 
 typedef struct {
-  int r, lo, hi;
+  bool all;                   /* read everywhere */
+  uint64_t *in[ROUTE_MAX];    /* per router, a bit per expert (NULL: none) */
 } live_set;
 
-static void live_join(live_set *a, live_set b) {
-  if (a->r == LV_ALL || b.r == LV_NONE) return;
-  if (b.r == LV_ALL || (a->r >= 0 && a->r != b.r)) {
-    a->r = LV_ALL;
+typedef VEC(int32_t) pair_vec;   /* (router, expert) pairs, flat */
+
+typedef struct {
+  const model *m;
+  int words[ROUTE_MAX];       /* 64-bit words per router's bit set */
+} live_ctx;
+
+static bool live_empty(const live_set *a) {
+  return !a->all && !a->in[0] && !a->in[1];
+}
+
+static void live_join(const live_ctx *c, live_set *a, const live_set *b) {
+  if (a->all) return;
+  if (b->all) {
+    a->all = true;
     return;
   }
-  if (a->r == LV_NONE) {
-    *a = b;
-  } else {
-    if (b.lo < a->lo) a->lo = b.lo;
-    if (b.hi > a->hi) a->hi = b.hi;
+  for (int r = 0; r < ROUTE_MAX; r++) {
+    if (!b->in[r]) continue;
+    if (!a->in[r]) a->in[r] = xcalloc((size_t)c->words[r] + 1, sizeof(uint64_t));
+    for (int k = 0; k < c->words[r]; k++) a->in[r][k] |= b->in[r][k];
   }
-  if (a->hi - a->lo + 1 > LIVE_SPAN) a->r = LV_ALL;
 }
 
-static void live_form(live_set *S, gform f, live_set by) {
-  for (int i = 0; i < f.n; i++) live_join(&S[f.t[i].g], by);
+static void live_free(live_set *a) {
+  for (int r = 0; r < ROUTE_MAX; r++) free(a->in[r]);
 }
 
-/* The set a unit of layer l runs under: its gate's, where the layer reads
- * the router. */
-static live_set live_usable(const model *m, int l, live_set s) {
-  live_set all = {LV_ALL, 0, 0};
-  if (s.r < 0 || l < m->routing->routers[s.r].layer) return all;
-  return s;
+static void live_form(const live_ctx *c, live_set *S, gform f, const live_set *by) {
+  for (int i = 0; i < f.n; i++) live_join(c, &S[f.t[i].g], by);
+}
+
+/* The set of (r, s) alone. */
+static live_set live_one(const live_ctx *c, int r, int s) {
+  live_set o = {false, {NULL, NULL}};
+  o.in[r] = xcalloc((size_t)c->words[r] + 1, sizeof(uint64_t));
+  o.in[r][s / 64] |= (uint64_t)1 << (s % 64);
+  return o;
+}
+
+/* Whether a unit of layer l can run under set s alone: not everywhere, not
+ * empty, and every router of s read at layer l or before. */
+static bool live_usable(const model *m, int l, const live_set *s) {
+  if (s->all || live_empty(s)) return false;
+  for (int r = 0; r < ROUTE_MAX; r++)
+    if (s->in[r] && l < m->routing->routers[r].layer) return false;
+  return true;
+}
+
+/* Records set s as unit j's liveness in its layer's lists (the pairs in
+ * order of router, then expert). */
+static void live_put(const live_ctx *c, pair_vec *pairs, int32_t *span,
+                     int j, const live_set *s) {
+  span[2 * j] = pairs->n / 2;
+  for (int r = 0; r < ROUTE_MAX; r++)
+    for (int k = 0; s->in[r] && k < c->words[r]; k++)
+      for (uint64_t w = s->in[r][k]; w; w &= w - 1) {
+        VEC_PUSH(*pairs, r);
+        VEC_PUSH(*pairs, 64 * k + __builtin_ctzll(w));
+      }
+  span[2 * j + 1] = pairs->n / 2 - span[2 * j];
 }
 
 /* Heads: the experts under which something that runs reads a head's
- * value, exactly (not as an interval): a unit owned by step s reads under
- * s, any other unit under the set it runs under (ffn_live, or always); a
- * head, the output or a router always.  A head after its router's layer
- * read under one router's experts only is recorded as live there
- * (model_head.live): a runner may skip its query elsewhere, its output
- * slots then hold what nothing that runs reads. */
-typedef struct {
-  int r;                /* LV_NONE, LV_ALL or the router */
-  unsigned char *in;    /* per expert of r */
-} head_set;
-
-static void head_add(const model *m, head_set *h, live_set by) {
-  if (h->r == LV_ALL) return;
-  if (by.r < 0 || (h->r >= 0 && h->r != by.r)) {
-    h->r = LV_ALL;
-    return;
-  }
-  if (h->r == LV_NONE) {
-    h->r = by.r;
-    h->in = xcalloc((size_t)m->routing->routers[by.r].n_experts + 1, 1);
-  }
-  for (int s = by.lo; s <= by.hi; s++) h->in[s] = 1;
-}
-
-static void head_form(const model *m, head_set *H, const int *head_of,
-                      gform f, live_set by) {
-  for (int i = 0; i < f.n; i++)
-    if (head_of[f.t[i].g] >= 0) head_add(m, &H[head_of[f.t[i].g]], by);
-}
-
-static void put_head_liveness(wb *w, model *m, const live_set *S,
+ * value, exactly: a unit owned by step s reads under s, any other unit
+ * under the set it runs under (ffn_live, or always); a head, the output
+ * or a router always.  A head after its router's layer read under one
+ * router's experts only is recorded as live there (model_head.live): a
+ * runner may skip its query elsewhere, its output slots then hold what
+ * nothing that runs reads. */
+static void put_head_liveness(const live_ctx *c, wb *w, model *m,
                               const int *unit0) {
   const gate_graph *gg = w->gg;
   const placement *pl = w->pl;
   int n = gg->g.n;
-  live_set all = {LV_ALL, 0, 0};
+  live_set all = {true, {NULL, NULL}};
   int *head_of = xmalloc(((size_t)n + 1) * sizeof *head_of);
-  head_set *H = xcalloc((size_t)n + 1, sizeof *H);
-  for (int i = 0; i < n; i++) {
+  live_set *H = xcalloc((size_t)n + 1, sizeof *H);
+  for (int i = 0; i < n; i++)
     head_of[i] = gg->g.v[i].type == GT_HOUT ? gg->g.v[i].head : -1;
-    H[i].r = LV_NONE;
-  }
+#define HEAD_FORM(f, by)                                                     \
+  for (int t_ = 0; t_ < (f).n; t_++)                                         \
+    if (head_of[(f).t[t_].g] >= 0) live_join(c, &H[head_of[(f).t[t_].g]], by)
   for (int i = 0; i < n; i++) {
     const gate *g = &gg->g.v[i];
     if (pl->time[i] < 0) continue;
     if (g->type == GT_HEAD) {
       for (int r = 0; r < 2; r++) {
-        head_form(m, H, head_of, g->q[r], all);
-        head_form(m, H, head_of, g->k[r], all);
+        HEAD_FORM(g->q[r], &all);
+        HEAD_FORM(g->k[r], &all);
       }
-      for (int c = 0; c < g->dv; c++) head_form(m, H, head_of, g->vals[c], all);
-      if (g->mask >= 0 && head_of[g->mask] >= 0) head_add(m, &H[head_of[g->mask]], all);
+      for (int k = 0; k < g->dv; k++) HEAD_FORM(g->vals[k], &all);
+      if (g->mask >= 0 && head_of[g->mask] >= 0) H[head_of[g->mask]].all = true;
     }
     if (g->type != GT_FFN || pl->slot[i] < 0) continue;
     const model_layer *L = &m->layers[pl->time[i] / 2];
@@ -347,105 +358,143 @@ static void put_head_liveness(wb *w, model *m, const live_set *S,
       int j = unit0[i] + u;
       live_set by = all;
       if (L->ffn_route[2 * j] >= 0) {
-        live_set own = {L->ffn_route[2 * j], L->ffn_route[2 * j + 1],
-                        L->ffn_route[2 * j + 1]};
-        by = own;
-      } else if (L->ffn_live[3 * j] >= 0) {
-        live_set lv = {L->ffn_live[3 * j], L->ffn_live[3 * j + 1],
-                       L->ffn_live[3 * j + 2]};
-        by = lv;
+        by = live_one(c, L->ffn_route[2 * j], L->ffn_route[2 * j + 1]);
+      } else if (L->ffn_live[j + 1] > L->ffn_live[j]) {
+        by.all = false;
+        for (int q = L->ffn_live[j]; q < L->ffn_live[j + 1]; q++) {
+          live_set one = live_one(c, L->ffn_live_set[2 * q], L->ffn_live_set[2 * q + 1]);
+          live_join(c, &by, &one);
+          live_free(&one);
+        }
       }
-      head_form(m, H, head_of, g->units[u].a, by);
-      head_form(m, H, head_of, g->units[u].b, by);
+      HEAD_FORM(g->units[u].a, &by);
+      HEAD_FORM(g->units[u].b, &by);
+      live_free(&by);
     }
   }
-  for (int r = 0; r < 3 * gg->n_roles; r++) head_form(m, H, head_of, gg->out[r], all);
-  for (int r = 0; r < gg->n_route; r++) head_form(m, H, head_of, gg->route[r].value, all);
+  for (int r = 0; r < 3 * gg->n_roles; r++) HEAD_FORM(gg->out[r], &all);
+  for (int r = 0; r < gg->n_route; r++) HEAD_FORM(gg->route[r].value, &all);
+#undef HEAD_FORM
   for (int i = 0; i < n; i++) {
-    head_set *h = &H[i];
-    int l = pl->time[i] / 2;
-    if (gg->g.v[i].type == GT_HEAD && pl->time[i] >= 0 && h->r >= 0 &&
-        l > m->routing->routers[h->r].layer) {
+    live_set *h = &H[i];
+    int l = pl->time[i] / 2, r = h->in[0] ? 0 : 1;
+    bool one = !h->all && (h->in[0] != NULL) != (h->in[1] != NULL);
+    if (gg->g.v[i].type == GT_HEAD && pl->time[i] >= 0 && one &&
+        l > m->routing->routers[r].layer) {
       model_head *hd = &m->layers[l].heads[pl->phys_head[i]];
-      int ne = m->routing->routers[h->r].n_experts;
-      hd->live_router = h->r;
+      int ne = m->routing->routers[r].n_experts;
+      hd->live_router = r;
       hd->live = xmalloc(((size_t)ne + 1) * sizeof *hd->live);
       for (int s = 0; s < ne; s++)
-        if (h->in[s]) hd->live[hd->n_live++] = s;
+        if (h->in[r][s / 64] >> (s % 64) & 1) hd->live[hd->n_live++] = s;
     }
-    free(h->in);
+    live_free(h);
   }
   free(H);
   free(head_of);
 }
 
-static void put_liveness(wb *w, model *m, const int *unit0, const int *clear_unit) {
+/* The FFN gates' sets, from the latest: a reader always runs later than
+ * what it reads, so a gate's set is whole when its turn comes.  Units
+ * whose set is usable get it as their liveness (pairs[l], span[l]). */
+static void live_units(const live_ctx *c, wb *w, model *m, const int *unit0,
+                       live_set *S, pair_vec *pairs, int32_t **span) {
   const gate_graph *gg = w->gg;
   const placement *pl = w->pl;
   int n = gg->g.n;
-  live_set *S = xmalloc(((size_t)n + 1) * sizeof *S);
-  live_set none = {LV_NONE, 0, 0}, all = {LV_ALL, 0, 0};
-  for (int i = 0; i < n; i++) S[i] = none;
-  for (int i = 0; i < n; i++) {
-    const gate *g = &gg->g.v[i];
-    if (g->type != GT_HEAD || pl->time[i] < 0) continue;
-    for (int r = 0; r < 2; r++) {
-      live_form(S, g->q[r], all);
-      live_form(S, g->k[r], all);
-    }
-    for (int c = 0; c < g->dv; c++) live_form(S, g->vals[c], all);
-    if (g->mask >= 0) live_join(&S[g->mask], all);
-  }
-  for (int r = 0; r < 3 * gg->n_roles; r++) live_form(S, gg->out[r], all);
-  for (int r = 0; r < gg->n_route; r++) live_form(S, gg->route[r].value, all);
-  /* FFN gates from the latest: a reader always runs later than what it
-   * reads, so a gate's set is whole when its turn comes */
-  int *order = xmalloc(((size_t)n + 1) * sizeof *order), no = 0;
-  int tmax = 2 * pl->n_layers;
-  for (int t = tmax; t >= 0; t--)
-    for (int i = 0; i < n; i++)
-      if (pl->time[i] == t && gg->g.v[i].type == GT_FFN && pl->slot[i] >= 0)
-        order[no++] = i;
-  for (int q = 0; q < no; q++) {
-    int i = order[q], l = pl->time[i] / 2;
-    const gate *g = &gg->g.v[i];
-    model_layer *L = &m->layers[l];
-    live_set mine = S[i].r == LV_NONE ? all : live_usable(m, l, S[i]);
-    for (int u = 0; u < g->nunits; u++) {
-      int j = unit0[i] + u;
-      live_set by = mine;
-      if (L->ffn_route[2 * j] >= 0) {
-        live_set own = {L->ffn_route[2 * j], L->ffn_route[2 * j + 1],
-                        L->ffn_route[2 * j + 1]};
-        by = own;
-      } else if (mine.r >= 0) {
-        L->ffn_live[3 * j] = mine.r;
-        L->ffn_live[3 * j + 1] = mine.lo;
-        L->ffn_live[3 * j + 2] = mine.hi;
+  live_set all = {true, {NULL, NULL}};
+  for (int t = 2 * pl->n_layers; t >= 0; t--)
+    for (int i = 0; i < n; i++) {
+      if (pl->time[i] != t || gg->g.v[i].type != GT_FFN || pl->slot[i] < 0) continue;
+      int l = t / 2;
+      const gate *g = &gg->g.v[i];
+      model_layer *L = &m->layers[l];
+      bool usable = live_usable(m, l, &S[i]);
+      for (int u = 0; u < g->nunits; u++) {
+        int j = unit0[i] + u;
+        live_set own = {false, {NULL, NULL}};
+        const live_set *by = usable ? &S[i] : &all;
+        if (L->ffn_route[2 * j] >= 0) {
+          own = live_one(c, L->ffn_route[2 * j], L->ffn_route[2 * j + 1]);
+          by = &own;
+        } else if (usable) {
+          live_put(c, &pairs[l], span[l], j, &S[i]);
+        }
+        live_form(c, S, g->units[u].a, by);
+        live_form(c, S, g->units[u].b, by);
+        live_free(&own);
       }
-      live_form(S, g->units[u].a, by);
-      live_form(S, g->units[u].b, by);
     }
-  }
-  /* slot clears: under the next occupant's set */
-  for (int c = 0; c < pl->clears.n; c++) {
-    int old = pl->clears.v[c].gate, layer = pl->clears.v[c].layer;
+}
+
+/* Slot clears: under the next occupant's set. */
+static void live_clears(const live_ctx *c, wb *w, model *m, const live_set *S,
+                        const int *clear_unit, pair_vec *pairs,
+                        int32_t **span) {
+  const gate_graph *gg = w->gg;
+  const placement *pl = w->pl;
+  int n = gg->g.n;
+  for (int k = 0; k < pl->clears.n; k++) {
+    int old = pl->clears.v[k].gate, layer = pl->clears.v[k].layer;
     int s = pl->slot[old], t0 = 2 * layer + 1, next = -1;
     for (int i = 0; i < n; i++)
       if (i != old && pl->slot[i] == s && pl->time[i] >= t0 &&
           (next < 0 || pl->time[i] < pl->time[next]))
         next = i;
-    if (next < 0 || S[next].r == LV_NONE) continue;
-    live_set lv = live_usable(m, layer, S[next]);
-    if (lv.r < 0) continue;
-    int32_t *o = &m->layers[layer].ffn_live[3 * clear_unit[c]];
-    o[0] = lv.r;
-    o[1] = lv.lo;
-    o[2] = lv.hi;
+    if (next < 0 || !live_usable(m, layer, &S[next])) continue;
+    live_put(c, &pairs[layer], span[layer], clear_unit[k], &S[next]);
   }
-  put_head_liveness(w, m, S, unit0);
-  free(order);
+}
+
+static void put_liveness(wb *w, model *m, const int *unit0, const int *clear_unit) {
+  const gate_graph *gg = w->gg;
+  const placement *pl = w->pl;
+  int n = gg->g.n, nl = m->n_layers;
+  live_ctx c = {m, {0, 0}};
+  for (int r = 0; r < m->routing->n_routers; r++)
+    c.words[r] = (m->routing->routers[r].n_experts + 63) / 64;
+  live_set *S = xcalloc((size_t)n + 1, sizeof *S);
+  live_set all = {true, {NULL, NULL}};
+  for (int i = 0; i < n; i++) {
+    const gate *g = &gg->g.v[i];
+    if (g->type != GT_HEAD || pl->time[i] < 0) continue;
+    for (int r = 0; r < 2; r++) {
+      live_form(&c, S, g->q[r], &all);
+      live_form(&c, S, g->k[r], &all);
+    }
+    for (int k = 0; k < g->dv; k++) live_form(&c, S, g->vals[k], &all);
+    if (g->mask >= 0) S[g->mask].all = true;
+  }
+  for (int r = 0; r < 3 * gg->n_roles; r++) live_form(&c, S, gg->out[r], &all);
+  for (int r = 0; r < gg->n_route; r++) live_form(&c, S, gg->route[r].value, &all);
+  /* per layer: each unit's pairs (first, count) as they come, then CSR */
+  pair_vec *pairs = xcalloc((size_t)nl + 1, sizeof *pairs);
+  int32_t **span = xcalloc((size_t)nl + 1, sizeof *span);
+  for (int l = 0; l < nl; l++)
+    span[l] = xcalloc(2 * (size_t)m->layers[l].n_ffn + 1, sizeof **span);
+  live_units(&c, w, m, unit0, S, pairs, span);
+  live_clears(&c, w, m, S, clear_unit, pairs, span);
+  for (int l = 0; l < nl; l++) {
+    model_layer *L = &m->layers[l];
+    int32_t np = 0;
+    int32_t *set = xmalloc(((size_t)pairs[l].n + 1) * sizeof *set);
+    for (int j = 0; j < L->n_ffn; j++) {
+      L->ffn_live[j] = np;
+      memcpy(set + 2 * np, pairs[l].v + 2 * span[l][2 * j],
+             2 * (size_t)span[l][2 * j + 1] * sizeof *set);
+      np += span[l][2 * j + 1];
+    }
+    L->ffn_live[L->n_ffn] = np;
+    free(L->ffn_live_set);
+    L->ffn_live_set = set;
+    VEC_FREE(pairs[l]);
+    free(span[l]);
+  }
+  put_head_liveness(&c, w, m, unit0);
+  for (int i = 0; i < n; i++) live_free(&S[i]);
   free(S);
+  free(pairs);
+  free(span);
 }
 
 model *weights_build(gate_graph *gg, const placement *pl,

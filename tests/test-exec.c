@@ -1156,6 +1156,109 @@ static void test_head_liveness(void) {
   model_free(m);
 }
 
+/* ---- unit liveness sets ------------------------------------------------------
+ *
+ * headlive_model's thermometers and router, and a unit X = v in layer 0
+ * read only by layer 1's units of experts 1 and 3 (OUT += X there; expert
+ * 2 adds the head's v, a shared unit 1): X is live under the pairs
+ * (0, 1), (0, 3) alone, a set that is not an interval.  Tokens: OUT. */
+enum { LS_X = HL_D, LS_D };
+
+static model *liveset_model(void) {
+  vocab_range r[1] = {{"VAL", 0, 64, 0, false}};
+  model *m = model_new(LS_D, 2, r, 1);
+  m->p_in[HL_ONE * 2 + 0] = 1;
+  m->p_in[HL_V * 2 + 1] = 1;
+  model_layer_alloc(m, 0, 0, NULL, 11);
+  int dv[1] = {1};
+  model_layer_alloc(m, 1, 1, dv, 4);
+  model_layer *l0 = &m->layers[0], *l1 = &m->layers[1];
+  for (int j = 0; j < 10; j++) {
+    int k = j / 2;
+    l0->w_gate[j * LS_D + HL_V] = 1;
+    l0->w_gate[j * LS_D + HL_ONE] = j % 2 ? -k : 1 - k;
+    l0->w_up[j * LS_D + HL_ONE] = 1;
+    l0->w_down[(HL_T0 + k) * 11 + j] = j % 2 ? -1 : 1;
+  }
+  l0->w_gate[10 * LS_D + HL_ONE] = 1;
+  l0->w_up[10 * LS_D + HL_V] = 1;
+  l0->w_down[LS_X * 11 + 10] = 1;
+  model_head *hd = &l1->heads[0];
+  snprintf(hd->name, sizeof hd->name, "v");
+  hd->wq[HL_V] = 1;
+  hd->wq[LS_D + HL_ONE] = 1;
+  hd->wv[HL_V] = 1;
+  hd->wo[HL_H] = 1;
+  /* unit u: [v == s] * input, owned by expert s */
+  const int owner[4] = {2, -1, 1, 3}, input[4] = {HL_H, HL_ONE, LS_X, LS_X};
+  for (int u = 0; u < 4; u++) {
+    if (owner[u] < 0) {
+      l1->w_gate[u * LS_D + HL_ONE] = 1;
+    } else {
+      l1->w_gate[u * LS_D + HL_T0 + owner[u]] = 1;
+      l1->w_gate[u * LS_D + HL_T0 + owner[u] + 1] = -1;
+    }
+    l1->w_up[u * LS_D + input[u]] = 1;
+    l1->w_down[HL_OUT * 4 + u] = 1;
+  }
+  m->p_out[1 * LS_D + HL_OUT] = 2;
+  m->p_out[2 * LS_D + HL_ONE] = -1;
+  model_routing *rt = model_routing_new(m, 1);
+  rt->holds = true;
+  snprintf(rt->routers[0].name, sizeof rt->routers[0].name, "v");
+  rt->routers[0].layer = 0;
+  rt->routers[0].n_experts = 4;
+  rt->routers[0].w[HL_V] = 1;
+  for (int u = 0; u < 4; u++)
+    if (owner[u] >= 0) {
+      l1->ffn_route[2 * u] = 0;
+      l1->ffn_route[2 * u + 1] = owner[u];
+    }
+  l0->ffn_live[11] = 2;
+  l0->ffn_live_set = xmalloc(4 * sizeof *l0->ffn_live_set);
+  const int32_t pairs[4] = {0, 1, 0, 3};
+  memcpy(l0->ffn_live_set, pairs, sizeof pairs);
+  return m;
+}
+
+static void test_unit_liveness(void) {
+  const int want[5] = {1, 2, 3, 4, 1};
+  char err[256] = "";
+  model *m = liveset_model();
+  int a[5], b[5];
+  bool ra, rb;
+  int64_t ua, ub;
+  bool valid = model_validate(m, err, sizeof err);
+  routed_tokens(m, false, a, &ra, &ua);
+  routed_tokens(m, true, b, &rb, &ub);
+  /* per position: 10 thermometer units, X where v is 1 or 3, the shared
+   * unit, the selected expert's (v = 0 .. 3 owned by none, 2, 1, 3) */
+  tap_ok(valid && ra && !memcmp(a, b, sizeof a) && !memcmp(a, want, sizeof a) &&
+         ua == 11 + 13 + 12 + 13 + 11 && ub == 5 * 15,
+         "a unit live under experts 1 and 3 runs only there; routed and dense "
+         "agree (%d %d %d %d %d; units %lld, dense %lld) %s", a[0], a[1], a[2],
+         a[3], a[4], (long long)ua, (long long)ub, err);
+  char path[64];
+  snprintf(path, sizeof path, "test-exec-liveset-%d.safetensors", (int)getpid());
+  model *back = model_save(m, path, err, sizeof err) ? model_load(path, err, sizeof err) : NULL;
+  remove(path);
+  const int32_t *lv = back ? back->layers[0].ffn_live : NULL;
+  const int32_t *ps = back ? back->layers[0].ffn_live_set : NULL;
+  tap_ok(lv && lv[10] == 0 && lv[11] == 2 && ps[0] == 0 && ps[1] == 1 &&
+         ps[2] == 0 && ps[3] == 3 && back->layers[1].ffn_live[4] == 0,
+         "save then load keeps a unit's liveness set %s", err);
+  model_free(back);
+  m->layers[0].ffn_live_set[1] = 3;
+  m->layers[0].ffn_live_set[3] = 1;
+  tap_ok(!model_validate(m, err, sizeof err), "pairs out of order are invalid: %s", err);
+  m->layers[0].ffn_live_set[1] = 1;
+  m->layers[0].ffn_live_set[3] = 3;
+  m->layers[0].ffn_route[2 * 10] = 0;
+  tap_ok(!model_validate(m, err, sizeof err), "a unit a step owns has no liveness "
+         "set: %s", err);
+  model_free(m);
+}
+
 /* ---- offset caches ---------------------------------------------------------
  *
  * Two heads read the token one back and two back with the ring features
@@ -1378,6 +1481,7 @@ int main(void) {
   test_routing();
   test_families();
   test_head_liveness();
+  test_unit_liveness();
   test_observer();
   test_dense_agreement();
   test_argmax();

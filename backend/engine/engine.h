@@ -115,10 +115,14 @@ typedef struct {
   int32_t *ffn_route; /* 2 n_ffn: (router, expert) of each unit, router -1
                          for a shared unit; NULL when the model has no
                          routing */
-  int32_t *ffn_live;  /* 3 n_ffn, with ffn_route: (router, first, last) of
-                         a unit whose output is read by nothing that runs
-                         unless router selects an expert in [first, last]
-                         (a dead value elsewhere), router -1 if none */
+  int32_t *ffn_live;  /* n_ffn + 1, with ffn_route: offsets into
+                         ffn_live_set (CSR).  Unit j's output is read by
+                         nothing that runs unless a router selects one of
+                         the (router, expert) pairs [ffn_live[j],
+                         ffn_live[j + 1]) of ffn_live_set (a dead value
+                         elsewhere); an empty range for none */
+  int32_t *ffn_live_set; /* 2 ffn_live[n_ffn]: (router, expert) pairs, each
+                         unit's increasing by router, then expert */
   int32_t *ffn_family; /* n_ffn, with ffn_route: router r when unit j is
                          relu(v_r + c) * 1, a function of router r's value
                          v_r alone (docs/model-format.md, "Families"), -1

@@ -49,6 +49,11 @@ typedef struct {
   double *w;
   int nused;      /* rows with a non-zero weight, and which */
   int *used;
+  /* the same weights by column, for a product with a sparse x: the
+   * columns with a weight (increasing), and each one's (row, weight) */
+  int ncu;
+  int *cu, *cstart, *crow;
+  double *cw;
 } csc;
 
 /* Heads that share a KV cache: same W_k, W_v, mask and tie rule. */
@@ -92,6 +97,7 @@ typedef struct {
   struct fam_row *nrows[ROUTE_MAX];   /* narrow (see fam_split) */
   unsigned char *isfam;   /* per unit: evaluated with its family */
   uint64_t **hlive;       /* per head: its experts (head_dead), or NULL */
+  int *hrouter;           /* per head: the router of hlive */
   int n_funits[ROUTE_MAX];
   int *funits[ROUTE_MAX];
 } layer_exec;
@@ -189,6 +195,27 @@ static void trip_add_cols(triplets *t, const double *dense, int rows,
     }
 }
 
+/* The column form of a matrix being built: bycol lists the triplets by
+ * column, and within a column by row. */
+static void cols_build(csc *m, const triplets *t, const int *bycol) {
+  int n = t->w.n;
+  m->cu = xmalloc(((size_t)m->cols + 1) * sizeof *m->cu);
+  m->cstart = xmalloc(((size_t)m->cols + 2) * sizeof *m->cstart);
+  m->crow = xmalloc(((size_t)n + 1) * sizeof *m->crow);
+  m->cw = xmalloc(((size_t)n + 1) * sizeof *m->cw);
+  m->ncu = 0;
+  for (int q = 0; q < n; q++) {
+    int k = bycol[q];
+    if (!m->ncu || m->cu[m->ncu - 1] != t->c.v[k]) {
+      m->cu[m->ncu] = t->c.v[k];
+      m->cstart[m->ncu++] = q;
+    }
+    m->crow[q] = t->r.v[k];
+    m->cw[q] = t->w.v[k];
+  }
+  m->cstart[m->ncu] = n;
+}
+
 /* Row-major, and within a row by column (a counting sort by column, then
  * a stable one by row): each row is summed in increasing column order, as
  * the dense product does, and the cost is the number of non-zeros. */
@@ -216,11 +243,12 @@ static void csc_build(csc *m, triplets *t, int rows, int cols) {
     m->w[at] = t->w.v[k];
   }
   free(fill);
-  free(bycol);
   m->used = xmalloc(((size_t)rows + 1) * sizeof *m->used);
   m->nused = 0;
   for (int i = 0; i < rows; i++)
     if (m->start[i + 1] > m->start[i]) m->used[m->nused++] = i;
+  cols_build(m, t, bycol);
+  free(bycol);
   VEC_FREE(t->r);
   VEC_FREE(t->c);
   VEC_FREE(t->w);
@@ -231,6 +259,10 @@ static void csc_free(csc *m) {
   free(m->row);
   free(m->w);
   free(m->used);
+  free(m->cu);
+  free(m->cstart);
+  free(m->crow);
+  free(m->cw);
 }
 
 /* y = M x: each y[i] sums its terms in increasing column order, as the
@@ -251,6 +283,24 @@ static void csc_mv_used(const csc *m, const double *x, double *y) {
     double acc = 0;
     for (int k = m->start[i]; k < m->start[i + 1]; k++) acc += m->w[k] * x[m->row[k]];
     y[i] = acc;
+  }
+}
+
+/* y = M x by columns, skipping the columns where x is 0: every row still
+ * takes its terms in increasing column order, from +0, and the terms left
+ * out are exact zeros (the weights are finite), so y is csc_mv's.  For a
+ * residual that is mostly zeros, as the routed pass's is (only the slots
+ * written at this position are non-zero).  With used, only the used rows
+ * of y are set (csc_mv_used's). */
+static void csc_mv_sparse(const csc *m, const double *x, double *y, bool used) {
+  if (used)
+    for (int u = 0; u < m->nused; u++) y[m->used[u]] = 0.0;
+  else
+    memset(y, 0, (size_t)m->rows * sizeof *y);
+  for (int q = 0; q < m->ncu; q++) {
+    double xj = x[m->cu[q]];
+    if (xj == 0.0) continue;
+    for (int k = m->cstart[q]; k < m->cstart[q + 1]; k++) y[m->crow[k]] += m->cw[k] * xj;
   }
 }
 
@@ -642,50 +692,56 @@ static void fam_build(exec *e, layer_exec *le, const model_layer *ml, int l) {
   }
 }
 
-/* The experts [*a, *b] of router r unit j runs under in variant v: the
- * one that owns it, or (LISTS_LIVE) those outside which its value is
- * dead; false if none. */
-static bool unit_under(const layer_exec *le, const model_layer *ml, int v,
-                       int j, int r, int *a, int *b) {
-  if (le->isfam && le->isfam[j]) return false;
+/* The experts of router r that unit j runs under in variant v, into
+ * out: the one that owns it, or (LISTS_LIVE) those outside which its
+ * value is dead (model_layer.ffn_live); their count. */
+static int unit_under(const layer_exec *le, const model_layer *ml, int v,
+                      int j, int r, int *out) {
+  if (le->isfam && le->isfam[j]) return 0;
   if (ml->ffn_route[2 * j] >= 0) {
-    *a = *b = ml->ffn_route[2 * j + 1];
+    out[0] = ml->ffn_route[2 * j + 1];
     return ml->ffn_route[2 * j] == r;
   }
-  const int32_t *lv = ml->ffn_live + 3 * j;
-  *a = lv[1];
-  *b = lv[2];
-  return v == LISTS_LIVE && lv[0] == r;
+  int n = 0;
+  for (int32_t q = ml->ffn_live[j]; v == LISTS_LIVE && q < ml->ffn_live[j + 1]; q++)
+    if (ml->ffn_live_set[2 * q] == r) out[n++] = ml->ffn_live_set[2 * q + 1];
+  return n;
 }
 
 static bool unit_shared(const layer_exec *le, const model_layer *ml, int v,
                         int j) {
   if (le->isfam && le->isfam[j]) return false;
-  return ml->ffn_route[2 * j] < 0 && (v == LISTS_WHOLE || ml->ffn_live[3 * j] < 0);
+  return ml->ffn_route[2 * j] < 0 &&
+         (v == LISTS_WHOLE || ml->ffn_live[j + 1] == ml->ffn_live[j]);
 }
 
 /* One variant of the routed lists: shared units, and units by expert
- * (CSR), each in unit order. */
+ * (CSR), each in unit order.  A unit live under experts of both routers
+ * is in the lists of both (expert_units takes it once). */
 static void layer_lists(exec *e, layer_exec *le, const model_layer *ml, int v) {
   const model_routing *rt = e->m->routing;
-  int n = ml->n_ffn, a, b;
+  int n = ml->n_ffn, k;
   le->shared[v] = xmalloc(((size_t)n + 1) * sizeof *le->shared[v]);
   for (int j = 0; j < n; j++)
     if (unit_shared(le, ml, v, j)) le->shared[v][le->n_shared[v]++] = j;
   for (int r = 0; r < rt->n_routers; r++) {
     int ne = rt->routers[r].n_experts;
     int *st = xcalloc((size_t)ne + 2, sizeof *st);
-    for (int j = 0; j < n; j++)
-      if (unit_under(le, ml, v, j, r, &a, &b))
-        for (int s = a; s <= b; s++) st[s + 1]++;
+    int *ex = xmalloc(((size_t)ne + 1) * sizeof *ex);
+    for (int j = 0; j < n; j++) {
+      k = unit_under(le, ml, v, j, r, ex);
+      for (int q = 0; q < k; q++) st[ex[q] + 1]++;
+    }
     for (int s = 0; s < ne; s++) st[s + 1] += st[s];
     int *units = xmalloc(((size_t)st[ne] + 1) * sizeof *units);
     int *fill = xmalloc(((size_t)ne + 1) * sizeof *fill);
     memcpy(fill, st, ((size_t)ne + 1) * sizeof *fill);
-    for (int j = 0; j < n; j++)
-      if (unit_under(le, ml, v, j, r, &a, &b))
-        for (int s = a; s <= b; s++) units[fill[s]++] = j;
+    for (int j = 0; j < n; j++) {
+      k = unit_under(le, ml, v, j, r, ex);
+      for (int q = 0; q < k; q++) units[fill[ex[q]]++] = j;
+    }
     free(fill);
+    free(ex);
     le->own_start[v][r] = st;
     le->own_units[v][r] = units;
   }
@@ -847,6 +903,7 @@ void exec_free(exec *e) {
     free(le->isfam);
     for (int h = 0; le->hlive && h < le->n_heads; h++) free(le->hlive[h]);
     free(le->hlive);
+    free(le->hrouter);
     for (int v = 0; v < 2; v++) {
       free(le->shared[v]);
       for (int r = 0; r < ROUTE_MAX; r++) {
@@ -1075,7 +1132,7 @@ static bool offset_read(exec *e, int l, int h, const cache_slot *cs, int d,
 static bool head_dead(const exec *e, const layer_exec *le, int h) {
   const uint64_t *m = le->hlive ? le->hlive[h] : NULL;
   if (!m || !e->routed || e->has_obs) return false;
-  int64_t s = e->sel[e->m->layers[le - e->layers].heads[h].live_router];
+  int64_t s = e->sel[le->hrouter[h]];
   return s < 0 || !(m[s / 64] >> (s % 64) & 1);
 }
 
@@ -1084,7 +1141,11 @@ static void head_live_build(exec *e, layer_exec *le, const model_layer *ml) {
   for (int h = 0; h < ml->n_heads; h++) {
     const model_head *hd = &ml->heads[h];
     if (hd->live_router < 0) continue;
-    if (!le->hlive) le->hlive = xcalloc((size_t)ml->n_heads, sizeof *le->hlive);
+    if (!le->hlive) {
+      le->hlive = xcalloc((size_t)ml->n_heads, sizeof *le->hlive);
+      le->hrouter = xcalloc((size_t)ml->n_heads, sizeof *le->hrouter);
+    }
+    le->hrouter[h] = hd->live_router;
     int ne = e->m->routing->routers[hd->live_router].n_experts;
     le->hlive[h] = xcalloc((size_t)ne / 64 + 1, sizeof **le->hlive);
     for (int k = 0; k < hd->n_live; k++)
@@ -1263,7 +1324,7 @@ static bool fam_run(exec *e, const layer_exec *le, int l, int *nt) {
 _Static_assert(ROUTE_MAX == 2, "expert_units merges two lists");
 
 /* The selected experts' units of this layer, in unit order, into e->ulist
- * (the routers' lists are disjoint); returns the count. */
+ * (a unit in both routers' lists once); returns the count. */
 static int expert_units(exec *e, const layer_exec *le, int v) {
   const model_routing *rt = e->m->routing;
   const int *a = NULL, *b = NULL;
@@ -1283,8 +1344,10 @@ static int expert_units(exec *e, const layer_exec *le, int v) {
     }
   }
   int i = 0, k = 0, n = 0;
-  while (i < na || k < nb)
+  while (i < na || k < nb) {
+    if (i < na && k < nb && a[i] == b[k]) k++;
     e->ulist[n++] = k >= nb || (i < na && a[i] < b[k]) ? a[i++] : b[k++];
+  }
   return n;
 }
 
@@ -1331,9 +1394,11 @@ static void observe_resid(exec *e, int half) {
 static bool run_layer(exec *e, int l) {
   layer_exec *le = &e->layers[l];
   if (le->n_heads) {
-    csc_mv(&le->proj, e->x, e->proj);
+    if (e->routed) csc_mv_sparse(&le->proj, e->x, e->proj, false);
+    else csc_mv(&le->proj, e->x, e->proj);
     if (!insert_keys(e, l, le) || !run_heads(e, l, le)) return false;
-    csc_mv_used(&le->wo, e->vcat, e->attn);
+    if (e->routed) csc_mv_sparse(&le->wo, e->vcat, e->attn, true);
+    else csc_mv_used(&le->wo, e->vcat, e->attn);
     if (!add_rows(e, &le->wo, "after attention, residual", l)) return false;
   }
   observe_resid(e, 2 * l);
@@ -1529,7 +1594,8 @@ static bool range_tame(const double *abc, const vocab_range *r) {
 
 static bool argmax(exec *e, int *next) {
   const model *m = e->m;
-  csc_mv(&e->out, e->x, e->z);
+  if (e->routed) csc_mv_sparse(&e->out, e->x, e->z, false);
+  else csc_mv(&e->out, e->x, e->z);
   if (!check_finite(e, e->z, 3 * m->n_ranges, "output feature", m->n_layers))
     return false;
   best_t best = {-INFINITY, INT32_MAX};

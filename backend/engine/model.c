@@ -66,6 +66,7 @@ static void layer_clear(model_layer *l) {
   free(l->w_down);
   free(l->ffn_route);
   free(l->ffn_live);
+  free(l->ffn_live_set);
   free(l->ffn_family);
   memset(l, 0, sizeof *l);
 }
@@ -130,15 +131,15 @@ model_routing *model_routing_new(model *m, int n_routers) {
     free(ly->ffn_route);
     ly->ffn_route = xmalloc(2 * (size_t)ly->n_ffn * sizeof *ly->ffn_route + 1);
     free(ly->ffn_live);
-    ly->ffn_live = xmalloc(3 * (size_t)ly->n_ffn * sizeof *ly->ffn_live + 1);
+    ly->ffn_live = xcalloc((size_t)ly->n_ffn + 1, sizeof *ly->ffn_live);
+    free(ly->ffn_live_set);
+    ly->ffn_live_set = NULL;
     free(ly->ffn_family);
     ly->ffn_family = xmalloc((size_t)ly->n_ffn * sizeof *ly->ffn_family + 1);
     for (int j = 0; j < ly->n_ffn; j++) {
       ly->ffn_family[j] = -1;
       ly->ffn_route[2 * j] = -1;
       ly->ffn_route[2 * j + 1] = 0;
-      ly->ffn_live[3 * j] = -1;
-      ly->ffn_live[3 * j + 1] = ly->ffn_live[3 * j + 2] = 0;
     }
   }
   m->routing = rt;
@@ -260,6 +261,29 @@ static bool layer_ok(const model *m, int l, char *err, size_t errlen) {
   return matrix_ok(ly->w_down, n, what, err, errlen);
 }
 
+/* Layer l's liveness sets: offsets from 0 that never decrease, pairs of
+ * a router read at layer l or before and one of its experts, increasing
+ * within a unit, and only for units no step owns. */
+static bool live_ok(const model *m, int l, char *err, size_t errlen) {
+  const model_layer *ly = &m->layers[l];
+  const model_routing *rt = m->routing;
+  if (ly->ffn_live[0] != 0 || (ly->ffn_live[ly->n_ffn] && !ly->ffn_live_set))
+    return fail(err, errlen, "layer %d: bad liveness offsets", l);
+  for (int j = 0; j < ly->n_ffn; j++) {
+    int32_t a = ly->ffn_live[j], b = ly->ffn_live[j + 1];
+    bool ok = b >= a && (a == b || ly->ffn_route[2 * j] == -1);
+    for (int32_t q = a; ok && q < b; q++) {
+      int r = ly->ffn_live_set[2 * q], s = ly->ffn_live_set[2 * q + 1];
+      ok = r >= 0 && r < rt->n_routers && s >= 0 &&
+           s < rt->routers[r].n_experts && l >= rt->routers[r].layer &&
+           (q == a || r > ly->ffn_live_set[2 * q - 2] ||
+            (r == ly->ffn_live_set[2 * q - 2] && s > ly->ffn_live_set[2 * q - 1]));
+    }
+    if (!ok) return fail(err, errlen, "layer %d unit %d: bad liveness", l, j);
+  }
+  return true;
+}
+
 /* Routers in range, finite; every unit's owner a router and an expert it
  * can select, in a layer that comes no earlier than the router. */
 static bool routing_ok(const model *m, char *err, size_t errlen) {
@@ -295,16 +319,7 @@ static bool routing_ok(const model *m, char *err, size_t errlen) {
         return fail(err, errlen, "layer %d unit %d: bad route (%d, %d)", l,
                     j, r, s);
     }
-    for (int j = 0; ly->ffn_live && j < ly->n_ffn; j++) {
-      int r = ly->ffn_live[3 * j], a = ly->ffn_live[3 * j + 1],
-          b = ly->ffn_live[3 * j + 2];
-      if (r == -1) continue;
-      if (r < 0 || r >= rt->n_routers || a < 0 || b < a ||
-          b >= rt->routers[r].n_experts || l < rt->routers[r].layer ||
-          ly->ffn_route[2 * j] != -1)
-        return fail(err, errlen, "layer %d unit %d: bad liveness (%d, %d, %d)",
-                    l, j, r, a, b);
-    }
+    if (ly->ffn_live && !live_ok(m, l, err, errlen)) return false;
     for (int h = 0; h < ly->n_heads; h++) {
       const model_head *hd = &ly->heads[h];
       int r = hd->live_router;

@@ -596,10 +596,17 @@ static void collect_tensors(const model *m, tensor_list *ts, int32_t *role,
                        2 * (int64_t)ly->n_ffn};
       snprintf(ro.name, sizeof ro.name, "layers.%d.ffn.route", l);
       VEC_PUSH(*ts, ro);
-      out_tensor lv = {{0}, DT_I32, {ly->n_ffn, 3}, 2, NULL, ly->ffn_live,
-                       3 * (int64_t)ly->n_ffn};
-      snprintf(lv.name, sizeof lv.name, "layers.%d.ffn.live", l);
-      VEC_PUSH(*ts, lv);
+      int32_t np = ly->ffn_live ? ly->ffn_live[ly->n_ffn] : 0;
+      if (np > 0) {
+        out_tensor li = {{0}, DT_I32, {ly->n_ffn + 1}, 1, NULL, ly->ffn_live,
+                         (int64_t)ly->n_ffn + 1};
+        snprintf(li.name, sizeof li.name, "layers.%d.ffn.live_index", l);
+        VEC_PUSH(*ts, li);
+        out_tensor lp = {{0}, DT_I32, {np, 2}, 2, NULL, ly->ffn_live_set,
+                         2 * (int64_t)np};
+        snprintf(lp.name, sizeof lp.name, "layers.%d.ffn.live_pairs", l);
+        VEC_PUSH(*ts, lp);
+      }
       bool fam = false;
       for (int j = 0; ly->ffn_family && j < ly->n_ffn; j++) fam |= ly->ffn_family[j] >= 0;
       if (fam) {
@@ -987,6 +994,56 @@ static bool load_names(loader *L, arena *a, const jval *meta, model *m) {
   return true;
 }
 
+/* Layer l's liveness, optional (none: no unit has a set): the sets as
+ * (router, expert) pairs, ffn.live_index and ffn.live_pairs; or, in files
+ * written before them, ffn.live's (router, first, last) intervals (of at
+ * most 16 experts), read as the pairs they stand for.  model_validate checks them. */
+static bool load_liveness(loader *L, model *m, int l) {
+  model_layer *ly = &m->layers[l];
+  char nm[64];
+  const unsigned char *p;
+  int n = ly->n_ffn;
+  snprintf(nm, sizeof nm, "layers.%d.ffn.live", l);
+  if (has_tensor(L, nm)) {
+    if (!(p = tensor(L, nm, DT_I32, 2, n, 3))) return false;
+    VEC(int32_t) pairs = {0};
+    for (int j = 0; j < n; j++) {
+      int32_t v[3];
+      for (int k = 0; k < 3; k++) v[k] = (int32_t)(uint32_t)get_le(p + 4 * (3 * (int64_t)j + k), 4);
+      ly->ffn_live[j] = pairs.n / 2;
+      if (v[0] >= 0 && v[0] < m->routing->n_routers && v[1] >= 0 &&
+          v[2] < m->routing->routers[v[0]].n_experts && v[2] - v[1] < 16)
+        for (int32_t e = v[1]; e <= v[2]; e++) {
+          VEC_PUSH(pairs, v[0]);
+          VEC_PUSH(pairs, e);
+        }
+      else if (v[0] != -1)
+        return fail(L->err, L->errlen, "layer %d unit %d: bad liveness (%d, %d, %d)",
+                    l, j, (int)v[0], (int)v[1], (int)v[2]);
+    }
+    ly->ffn_live[n] = pairs.n / 2;
+    free(ly->ffn_live_set);
+    ly->ffn_live_set = pairs.v;
+    return true;
+  }
+  snprintf(nm, sizeof nm, "layers.%d.ffn.live_index", l);
+  if (!has_tensor(L, nm)) return true;
+  if (!(p = tensor(L, nm, DT_I32, 1, (int64_t)n + 1, 0))) return false;
+  for (int64_t i = 0; i <= n; i++)
+    ly->ffn_live[i] = (int32_t)(uint32_t)get_le(p + 4 * i, 4);
+  int32_t np = ly->ffn_live[n];
+  snprintf(nm, sizeof nm, "layers.%d.ffn.live_pairs", l);
+  if (np < 0 || !(p = tensor(L, nm, DT_I32, 2, np, 2))) {
+    if (np < 0) fail(L->err, L->errlen, "layer %d: bad liveness offsets", l);
+    return false;
+  }
+  free(ly->ffn_live_set);
+  ly->ffn_live_set = xmalloc(2 * (size_t)np * sizeof *ly->ffn_live_set + 1);
+  for (int64_t i = 0; i < 2 * (int64_t)np; i++)
+    ly->ffn_live_set[i] = (int32_t)(uint32_t)get_le(p + 4 * i, 4);
+  return true;
+}
+
 /* tvl.routing and its tensors (docs/model-format.md), when present. */
 static bool load_routing(loader *L, arena *a, const jval *meta, model *m) {
   const char *txt = meta_str(meta, "tvl.routing");
@@ -1036,13 +1093,7 @@ static bool load_routing(loader *L, arena *a, const jval *meta, model *m) {
       for (int64_t i = 0; i < (int64_t)ly->n_ffn; i++)
         ly->ffn_family[i] = (int32_t)(uint32_t)get_le(p + 4 * i, 4);
     }
-    /* optional (files written before it have none: no liveness) */
-    snprintf(nm, sizeof nm, "layers.%d.ffn.live", l);
-    if (!has_tensor(L, nm)) continue;
-    p = tensor(L, nm, DT_I32, 2, ly->n_ffn, 3);
-    if (!p) return false;
-    for (int64_t i = 0; i < 3 * (int64_t)ly->n_ffn; i++)
-      ly->ffn_live[i] = (int32_t)(uint32_t)get_le(p + 4 * i, 4);
+    if (!load_liveness(L, m, l)) return false;
   }
   return true;
 }
