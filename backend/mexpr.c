@@ -925,6 +925,21 @@ static bool kinds_meet(mb *b, const ir_expr *e, cval *a, cval *r) {
   return false;
 }
 
+/* Whether equal? may compare two strings here.  A compiled string is
+ * the number of its literal, and each literal is its own object (as in
+ * the evaluator and Guile, so eq? compares those numbers), but equal?
+ * compares characters: two literals of the same text differ in number.
+ * A value of several kinds may be a string when the program has any. */
+static bool strings_compared(mb *b, const ir_expr *e) {
+  bool dyn = false;
+  for (int i = 0; i < 2; i++) {
+    tkind k = ir_kind(b->ir, e->a[i]->type);
+    if (k == T_STR) return true;
+    dyn |= k == T_DYN || k == T_ANY;
+  }
+  return dyn && world_has_literal_strings(b->p->w);
+}
+
 /* integer?, boolean?, ... of a tagged value. */
 static cval kind_test(mb *b, const char *op, cval v) {
   if (op[0] == 'i' || op[0] == 'n') return bool_val(is_tag(b, v, TAG_INT));
@@ -1054,6 +1069,10 @@ static cval prim(mb *b, const ir_expr *e) {
     bool vecs = k == T_VEC || (k == T_DYN && ir_elem_type(b->ir, e->a[0]->type) >= 0);
     if (vecs && op[1] == 'q' && op[2] == 'u') {
       mb_fail(b, "equal? on vectors is not supported in compiled code yet");
+      return mx_const(b, 0);
+    }
+    if (op[1] == 'q' && op[2] == 'u' && strings_compared(b, e)) {
+      mb_fail(b, "equal? on strings is not supported in compiled code yet");
       return mx_const(b, 0);
     }
     cval r;

@@ -282,7 +282,9 @@ static void sym_text(const mprog *p, int32_t v, int kind, strbuf *out) {
     sb_puts(out, v ? "#t" : "#f");
     return;
   }
-  if (v - 2 < p->syms.n) sb_puts(out, sym_name(&p->w->syms, p->syms.v[v - 2]));
+  /* display and write both show a name that cannot be read back as
+   * #{...}#, as the evaluator (and Guile) do */
+  if (v - 2 < p->syms.n) sym_write(sym_name(&p->w->syms, p->syms.v[v - 2]), out);
   else sb_printf(out, "?sym%d", (int)v);
 }
 

@@ -77,10 +77,10 @@ static value bi_char_alpha(ev_ctx *c, const ast *call, value *a, int n) { return
 static value bi_char_numeric(ev_ctx *c, const ast *call, value *a, int n) { return v_bool(char_numeric(a[0].i)); }
 static value bi_char_white(ev_ctx *c, const ast *call, value *a, int n) { return v_bool(char_whitespace(a[0].i)); }
 static value bi_char_upper(ev_ctx *c, const ast *call, value *a, int n) {
-  return v_bool(char_alphabetic(a[0].i) && char_downcase(a[0].i) != a[0].i);
+  return v_bool(char_upper_case(a[0].i));
 }
 static value bi_char_lower(ev_ctx *c, const ast *call, value *a, int n) {
-  return v_bool(char_alphabetic(a[0].i) && char_upcase(a[0].i) != a[0].i);
+  return v_bool(char_lower_case(a[0].i));
 }
 
 /* ---- strings: access ------------------------------------------------- */
@@ -499,7 +499,7 @@ static value bi_string_join(ev_ctx *c, const ast *call, value *a, int n) {
 
 static value bi_char_ci_eq(ev_ctx *c, const ast *call, value *a, int n) {
   for (int i = 0; i + 1 < n; i++)
-    if (char_downcase(a[i].i) != char_downcase(a[i + 1].i)) return v_bool(false);
+    if (char_ci_key(a[i].i) != char_ci_key(a[i + 1].i)) return v_bool(false);
   return v_bool(true);
 }
 
@@ -508,7 +508,7 @@ static value bi_string_ci_eq(ev_ctx *c, const ast *call, value *a, int n) {
     int32_t len = slen(c, a[i]);
     if (len != slen(c, a[i + 1])) return v_bool(false);
     for (int32_t k = 0; k < len; k++)
-      if (char_downcase(sref(c, a[i], k)) != char_downcase(sref(c, a[i + 1], k)))
+      if (string_ci_key(sref(c, a[i], k)) != string_ci_key(sref(c, a[i + 1], k)))
         return v_bool(false);
   }
   return v_bool(true);
@@ -571,7 +571,7 @@ const builtin text_builtins[] = {
   {"char-upcase", 1, 1, AK_CHAR, NULL, VK_CHAR, bi_char_upcase, "the upper-case letter of a lower-case one (others unchanged)", CHARS},
   {"char-downcase", 1, 1, AK_CHAR, NULL, VK_CHAR, bi_char_downcase, "the lower-case letter of an upper-case one (others unchanged)", CHARS},
   {"char-alphabetic?", 1, 1, AK_CHAR, NULL, VK_BOOL, bi_char_alpha, "is a letter", CHARS},
-  {"char-numeric?", 1, 1, AK_CHAR, NULL, VK_BOOL, bi_char_numeric, "is a decimal digit 0-9", CHARS},
+  {"char-numeric?", 1, 1, AK_CHAR, NULL, VK_BOOL, bi_char_numeric, "is a decimal digit (of any script)", CHARS},
   {"char-whitespace?", 1, 1, AK_CHAR, NULL, VK_BOOL, bi_char_white, "is white space (space, tab, newline, ...)", CHARS},
   {"char-upper-case?", 1, 1, AK_CHAR, NULL, VK_BOOL, bi_char_upper, "is an upper-case letter", CHARS},
   {"char-lower-case?", 1, 1, AK_CHAR, NULL, VK_BOOL, bi_char_lower, "is a lower-case letter", CHARS},

@@ -209,7 +209,8 @@ static tvec *new_vec(ev_ctx *c, const ast *call, int32_t n, value fill) {
 }
 
 static value bi_make_vector(ev_ctx *c, const ast *call, value *a, int n) {
-  return v_vec(new_vec(c, call, a[0].i, n > 1 ? a[1] : v_int(0)));
+  /* without a fill the elements are unspecified, as in Guile */
+  return v_vec(new_vec(c, call, a[0].i, n > 1 ? a[1] : v_void()));
 }
 
 static value bi_vector(ev_ctx *c, const ast *call, value *a, int n) {
@@ -680,7 +681,7 @@ static const builtin table[] = {
   {"logxor", 0, -1, AK_INT, NULL, R(VK_INT), bi_logxor, "bitwise exclusive or", NULL},
   {"lognot", 1, 1, AK_INT, NULL, R(VK_INT), bi_lognot, "bitwise complement", NULL},
   {"ash", 2, 2, AK_INT, NULL, R(VK_INT), bi_ash, "arithmetic shift: left for a positive count, right (floor) for a negative one", NULL},
-  {"make-vector", 1, 2, AK_ANY, k_int_any, R(VK_VEC), bi_make_vector, "new vector of a length, filled (default 0)", NULL},
+  {"make-vector", 1, 2, AK_ANY, k_int_any, R(VK_VEC), bi_make_vector, "new vector of a length, filled (default unspecified)", NULL},
   {"vector", 0, -1, AK_ANY, NULL, R(VK_VEC), bi_vector, "new vector of the arguments", NULL},
   {"vector-ref", 2, 2, AK_ANY, k_vec_int, R(-1), bi_vector_ref, "element at an index", NULL},
   {"vector-set!", 3, 3, AK_ANY, k_vec_int, R(VK_VOID), bi_vector_set, "replace the element at an index", NULL},

@@ -2,18 +2,16 @@
  * them and the strings holding them (as GNU Guile 3 does), and the
  * Unicode classes and cases the character procedures use.
  *
- * Classes and cases come from the C library's C.UTF-8 locale, asked for
- * explicitly so that the user's locale never changes an answer; without
- * it only ASCII letters have cases and classes.
+ * Classes, cases and which characters `write` shows come from tables
+ * generated from GNU Guile 3 by tools/unicode-tables.scm (exact for every
+ * code point; tests/unicode-tables.sh regenerates and compares them), so
+ * neither the C library nor the user's locale changes an answer.
  */
 #include "config.h"
 
 #include "lang.h"
 
-#include <locale.h>
-#include <pthread.h>
 #include <string.h>
-#include <wctype.h>
 
 /* Guile's names: the control characters by their ASCII abbreviations
  * (alarm, backspace, tab, newline, vtab, page, return, esc for those R7RS
@@ -70,59 +68,49 @@ int32_t char_from_name(const char *s, size_t n) {
 
 /* ---- classes and cases ---------------------------------------------- */
 
-static locale_t utf8_locale;
-static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+#include "unicode-tables.h"
 
-static void open_locale(void) {
-  utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+/* Whether cp lies in one of the n sorted ranges r. */
+static bool in_ranges(const int32_t (*r)[2], size_t n, int32_t cp) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (cp < r[mid][0]) hi = mid;
+    else if (cp > r[mid][1]) lo = mid + 1;
+    else return true;
+  }
+  return false;
 }
 
-static locale_t loc(void) {
-  pthread_once(&utf8_once, open_locale);
-  return utf8_locale;
+/* cp's image under the n sorted [from, to] pairs m (itself if none). */
+static int32_t mapped(const int32_t (*m)[2], size_t n, int32_t cp) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (cp < m[mid][0]) hi = mid;
+    else if (cp > m[mid][0]) lo = mid + 1;
+    else return m[mid][1];
+  }
+  return cp;
 }
 
-static bool ascii_alpha(int32_t c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
+#define IN(table, cp) in_ranges(table, sizeof table / sizeof table[0], cp)
+#define MAP(table, cp) mapped(table, sizeof table / sizeof table[0], cp)
 
-bool char_alphabetic(int32_t cp) {
-  if (cp < 0x80 || !loc()) return ascii_alpha(cp);
-  return iswalpha_l((wint_t)cp, loc()) != 0;
-}
+bool char_alphabetic(int32_t cp) { return IN(uc_alphabetic, cp); }
+bool char_numeric(int32_t cp) { return IN(uc_numeric, cp); }
+bool char_whitespace(int32_t cp) { return IN(uc_whitespace, cp); }
+bool char_upper_case(int32_t cp) { return IN(uc_upper, cp); }
+bool char_lower_case(int32_t cp) { return IN(uc_lower, cp); }
+int32_t char_upcase(int32_t cp) { return MAP(uc_upcase, cp); }
+int32_t char_downcase(int32_t cp) { return MAP(uc_downcase, cp); }
 
-bool char_numeric(int32_t cp) { return cp >= '0' && cp <= '9'; }
-
-/* Unicode's White_Space property (Guile's char-whitespace?). */
-bool char_whitespace(int32_t cp) {
-  return (cp >= 9 && cp <= 13) || cp == 32 || cp == 0x85 || cp == 0xA0 ||
-         cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
-         cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
-}
-
-int32_t char_upcase(int32_t cp) {
-  if (cp < 0x80 || !loc()) return cp >= 'a' && cp <= 'z' ? cp - 32 : cp;
-  int32_t u = (int32_t)towupper_l((wint_t)cp, loc());
-  return char_valid(u) ? u : cp;
-}
-
-int32_t char_downcase(int32_t cp) {
-  if (cp < 0x80 || !loc()) return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
-  int32_t d = (int32_t)towlower_l((wint_t)cp, loc());
-  return char_valid(d) ? d : cp;
-}
-
-/* Whether `write` shows the character itself: not a control, a space
- * other than #\space, a format character, or an unassigned one. */
-static bool graphic(int32_t cp) {
-  if (cp < 0x21 || (cp >= 0x7F && cp <= 0xA0) || cp == 0xAD) return false;
-  if (cp < 0x7F) return true;
-  if ((cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
-      (cp >= 0x2060 && cp <= 0x2064) || cp == 0xFEFF || char_whitespace(cp))
-    return false;
-  if (!loc()) return true;
-  return iswgraph_l((wint_t)cp, loc()) != 0;
-}
+/* What char-ci=? compares (Guile: the upper case) and what string-ci=?
+ * compares each character by (Guile: the lower case of the upper case,
+ * so that the micro sign and mu match); tools/unicode-tables.scm checks
+ * both against Guile for every character. */
+int32_t char_ci_key(int32_t cp) { return char_upcase(cp); }
+int32_t string_ci_key(int32_t cp) { return char_downcase(char_upcase(cp)); }
 
 /* ---- write ---------------------------------------------------------- */
 
@@ -130,8 +118,13 @@ void char_write(int32_t cp, strbuf *out) {
   sb_puts(out, "#\\");
   if (cp <= 32) sb_puts(out, ascii_names[cp]);
   else if (cp == 127) sb_puts(out, "delete");
-  else if (graphic(cp)) utf8_put(out, cp);
-  else sb_printf(out, "%o", (unsigned)cp);
+  else if (IN(uc_write_shown, cp)) {
+    /* a combining mark after a dotted circle, to be seen, as in Guile */
+    if (IN(uc_write_circle, cp)) utf8_put(out, 0x25CC);
+    utf8_put(out, cp);
+  } else {
+    sb_printf(out, "%o", (unsigned)cp);
+  }
 }
 
 static void str_char_write(int32_t cp, strbuf *out) {
@@ -147,7 +140,7 @@ static void str_char_write(int32_t cp, strbuf *out) {
   case 12: sb_puts(out, "\\f"); return;
   default: break;
   }
-  if (cp == ' ' || graphic(cp)) utf8_put(out, cp);
+  if (IN(uc_string_shown, cp)) utf8_put(out, cp);
   else if (cp <= 0xFF) sb_printf(out, "\\x%02x", (unsigned)cp);
   else if (cp <= 0xFFFF) sb_printf(out, "\\u%04x", (unsigned)cp);
   else sb_printf(out, "\\U%06x", (unsigned)cp);

@@ -36,6 +36,17 @@ static const char *head_name(ex *e, const sx *s) {
   return NULL;
 }
 
+/* (begin) with nothing in it (but such begins): allowed only where it can
+ * stand for no form at all (a top-level form, a form of a body before its
+ * last), as in Guile; as an expression it is an error. */
+static bool empty_begin(ex *e, const sx *s) {
+  const char *h = head_name(e, s);
+  if (!h || strcmp(h, "begin")) return false;
+  for (int i = 1; i < s->u.list.n; i++)
+    if (!empty_begin(e, s->u.list.v[i])) return false;
+  return true;
+}
+
 ast *ex_bad(ex *e, srcloc loc, const char *fmt, ...) {
   if (!e->failed) {
     strbuf b;
@@ -120,7 +131,7 @@ static bool datum_value(ex *e, const sx *d, value *out) {
   case SX_CHAR: *out = v_char((int32_t)d->u.i); return true;
   case SX_SYM: *out = v_sym(d->u.sym); return true;
   case SX_STR:
-    *out = v_str(world_intern_string(e->w, d->u.str.s, d->u.str.n));
+    *out = v_str(world_literal_string(e->w, d->u.str.s, d->u.str.n));
     return true;
   case SX_VEC: {
     tvec *t = world_new_vec(e->w, d->u.list.n, v_int(0));
@@ -157,7 +168,7 @@ static ast *quoted(ex *e, const sx *d) {
   case SX_CHAR: return constant(e, v_char((int32_t)d->u.i), d->loc);
   case SX_SYM: return constant(e, v_sym(d->u.sym), d->loc);
   case SX_STR:
-    return constant(e, v_str(world_intern_string(e->w, d->u.str.s, d->u.str.n)),
+    return constant(e, v_str(world_literal_string(e->w, d->u.str.s, d->u.str.n)),
                     d->loc);
   case SX_VEC: {
     ast *a = node(e, E_VECLIT, d->loc);
@@ -275,7 +286,21 @@ static bool internal_define(ex *e, const sx *s, let_binding *b) {
   return b->init != NULL;
 }
 
+/* The forms of a body without the empty (begin)s before its last. */
+static const sx *const *drop_empty_begins(ex *e, const sx *const *forms, int *n) {
+  int keep = 0;
+  for (int i = 0; i < *n; i++) keep += i == *n - 1 || !empty_begin(e, forms[i]);
+  if (keep == *n) return forms;
+  const sx **out = arena_alloc(e->mem, (size_t)keep * sizeof *out);
+  int k = 0;
+  for (int i = 0; i < *n; i++)
+    if (i == *n - 1 || !empty_begin(e, forms[i])) out[k++] = forms[i];
+  *n = k;
+  return out;
+}
+
 static ast *expand_body(ex *e, const sx *const *forms, int n, srcloc loc) {
+  forms = drop_empty_begins(e, forms, &n);
   forms = ex_body_define_values(e, forms, &n);
   if (!forms) return NULL;
   int ndef = 0;
@@ -1159,10 +1184,14 @@ static void convert_local_fns(ex *e, ast *a) {
 /* A top-level begin may hold definitions, also inside nested begins: it
  * is kept as one flat sequence, which the checker and evaluator treat as
  * top-level forms. */
-static ast *toplevel_begin(ex *e, const sx *s) {
+static ast *toplevel_begin(ex *e, const sx *s, bool form) {
   VEC(ast *) items = {0};
   for (int i = 1; i < s->u.list.n && !e->failed; i++) {
-    ast *x = expand(e, s->u.list.v[i]);
+    if (form && empty_begin(e, s->u.list.v[i])) continue;
+    const char *h0 = head_name(e, s->u.list.v[i]);
+    ast *x = form && h0 && !strcmp(h0, "begin")
+                 ? toplevel_begin(e, s->u.list.v[i], true)
+                 : expand(e, s->u.list.v[i]);
     if (!x) break;
     const char *h = head_name(e, s->u.list.v[i]);
     if (x->kind == E_BEGIN && h &&
@@ -1349,8 +1378,11 @@ static ast *list_form(ex *e, const sx *s) {
     return a;
   }
   if (!strcmp(h, "begin")) {
-    if (n == 1) return constant(e, v_void(), s->loc);
-    if (e->depth == 0) return toplevel_begin(e, s);
+    if (n == 1)
+      return bad(e, s->loc, "an empty (begin) is not an expression: it may "
+                            "stand only at top level or among the forms of "
+                            "a body, before the last");
+    if (e->depth == 0) return toplevel_begin(e, s, false);
     return seq_of(e, v + 1, n - 1, s->loc);
   }
   if (!strcmp(h, "set!")) {
@@ -1380,7 +1412,7 @@ static ast *expand(ex *e, const sx *s) {
   case SX_BOOL: return constant(e, v_bool(s->u.b), s->loc);
   case SX_CHAR: return constant(e, v_char((int32_t)s->u.i), s->loc);
   case SX_STR:
-    return constant(e, v_str(world_intern_string(e->w, s->u.str.s, s->u.str.n)),
+    return constant(e, v_str(world_literal_string(e->w, s->u.str.s, s->u.str.n)),
                     s->loc);
   case SX_VEC: return quoted(e, s);
   case SX_SYM: {
@@ -1398,7 +1430,11 @@ static ast *expand(ex *e, const sx *s) {
 
 ast *ex_expand_toplevel(world *w, const sx *form, arena *mem, lang_error *err) {
   ex e = {w, mem, err, false, 0, 0};
-  ast *a = expand(&e, form);
+  const char *h = head_name(&e, form);
+  ast *a = h && !strcmp(h, "begin")
+               ? (form->u.list.n == 1 ? constant(&e, v_void(), form->loc)
+                                      : toplevel_begin(&e, form, true))
+               : expand(&e, form);
   if (e.failed) return NULL;
   convert_local_fns(&e, a);
   return a;

@@ -391,9 +391,11 @@ typedef void (*out_fn)(void *ctx, const char *s, size_t n);
 
 struct world {
   symtab syms;
-  VEC(char *) strings;         /* interned string literals (UTF-8) */
-  VEC(struct wchars { int32_t n; int32_t *cp; }) string_chars; /* the
-                                  same strings decoded: characters */
+  VEC(char *) strings;         /* immutable strings (UTF-8) */
+  VEC(struct wchars { int32_t n; int32_t *cp; bool literal; }) string_chars;
+                               /* the same strings decoded: characters;
+                                  literal: a literal of the program, never
+                                  shared by interning */
   src_registry src;
   VEC(gcell *) globals;        /* indexed by symbol id, may hold NULL */
   VEC(tvec *) heap;
@@ -426,6 +428,11 @@ void world_free(world *w);
 /* Forget every definition and vector; keeps the source registry. */
 void world_reset(world *w);
 int world_intern_string(world *w, const char *s, size_t n);
+/* A new immutable string for one string literal of the program: two
+ * literals with the same text are two objects, as in Guile (so
+ * (eq? "a" "a") is #f and case never matches a string). */
+int world_literal_string(world *w, const char *s, size_t n);
+bool world_has_literal_strings(const world *w);
 const char *world_string(const world *w, int id);
 /* The characters of a string value (interned or on the heap): its
  * length and the code point at an index (in range). */
@@ -454,8 +461,12 @@ bool char_valid(int64_t cp);   /* a Unicode scalar value */
 bool char_alphabetic(int32_t cp);
 bool char_numeric(int32_t cp);
 bool char_whitespace(int32_t cp);
+bool char_upper_case(int32_t cp);
+bool char_lower_case(int32_t cp);
 int32_t char_upcase(int32_t cp);
 int32_t char_downcase(int32_t cp);
+int32_t char_ci_key(int32_t cp);     /* what char-ci=? compares */
+int32_t string_ci_key(int32_t cp);   /* what string-ci=? compares */
 gcell *world_cell(world *w, int sym);          /* created on demand */
 gcell *world_find(const world *w, int sym);    /* NULL if never seen */
 

@@ -797,7 +797,7 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
     ir_stmt *s = lw_emit(c, S_MAKEVEC, a->loc);
     s->var = tmp;
     s->a[0] = args[0];
-    s->a[1] = n > 1 ? args[1] : konst(c, T_INT, 0, a->loc);
+    s->a[1] = n > 1 ? args[1] : lw_void_expr(c, a->loc);   /* as in Guile */
     lw_unify(c, ir_elem_type(c->p, c->p->vars.v[tmp].type), s->a[1]->type,
           a->loc, "the fill value");
     return lw_retype(c, lw_var_expr(c, tmp, a->loc), T_VEC);

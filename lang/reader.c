@@ -39,7 +39,6 @@ typedef enum {
   TK_STRING,
   TK_STRING_ESC,     /* after a backslash in a string */
   TK_STRING_HEX,     /* the digits of \xHH, \uHHHH or \UHHHHHH */
-  TK_STRING_GAP,     /* after \ and a newline: leading blanks skipped */
   TK_LINE_COMMENT,
   TK_BLOCK_COMMENT,  /* #| ... |#, nestable */
 } tok_state;
@@ -466,7 +465,8 @@ static void string_escape(reader *r, unsigned char c, srcloc loc) {
     r->hex_left = c == 'x' ? 2 : c == 'u' ? 4 : 6;
     r->hex_val = 0;
   } else if (c == '\n') {
-    r->tok = TK_STRING_GAP;
+    /* a line continuation: the line break goes, the next line's leading
+     * blanks stay (Guile 3's default, hungry-eol-escapes off) */
   } else {
     fail(r, loc, "unknown string escape '\\%c'", c >= 0x20 && c < 0x7f ? c : '?');
   }
@@ -523,11 +523,6 @@ static void consume_char(reader *r, unsigned char c, srcloc loc) {
     return;
   case TK_STRING_HEX:
     string_hex(r, c, loc);
-    return;
-  case TK_STRING_GAP:
-    if (c == ' ' || c == '\t') return;
-    r->tok = TK_STRING;
-    consume_char(r, c, loc);
     return;
   case TK_ATOM:
     if (hash_dispatch(r, c, loc)) return;
@@ -594,7 +589,7 @@ static void consume_byte(reader *r, unsigned char c) {
     fail(r, loc, "NUL byte in the input");
     return;
   }
-  bool in_text = r->tok == TK_STRING || r->tok == TK_STRING_GAP ||
+  bool in_text = r->tok == TK_STRING ||
                  r->tok == TK_LINE_COMMENT ||
                  r->tok == TK_BLOCK_COMMENT;
   if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r' && c != '\f' &&
@@ -630,7 +625,6 @@ void rd_eof(reader *r) {
   case TK_STRING:
   case TK_STRING_ESC:
   case TK_STRING_HEX:
-  case TK_STRING_GAP:
     fail(r, r->tok_loc, "this string is never closed (input ended)");
     return;
   case TK_BLOCK_COMMENT:

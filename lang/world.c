@@ -157,18 +157,33 @@ void world_reset(world *w) {
   w->vjournal.n = 0;
 }
 
-int world_intern_string(world *w, const char *s, size_t n) {
-  for (int i = 0; i < w->strings.n; i++)
-    if (strlen(w->strings.v[i]) == n && !memcmp(w->strings.v[i], s, n))
-      return i;
+static int new_string(world *w, const char *s, size_t n, bool literal) {
   char *c = xmalloc(n + 1);
   memcpy(c, s, n);
   c[n] = 0;
   VEC_PUSH(w->strings, c);
-  struct wchars d = {0, xmalloc((n ? n : 1) * sizeof(int32_t))};
+  struct wchars d = {0, xmalloc((n ? n : 1) * sizeof(int32_t)), literal};
   for (size_t i = 0; i < n;) d.cp[d.n++] = utf8_get(s, n, &i);
   VEC_PUSH(w->string_chars, d);
   return w->strings.n - 1;
+}
+
+int world_intern_string(world *w, const char *s, size_t n) {
+  for (int i = 0; i < w->strings.n; i++)
+    if (!w->string_chars.v[i].literal && strlen(w->strings.v[i]) == n &&
+        !memcmp(w->strings.v[i], s, n))
+      return i;
+  return new_string(w, s, n, false);
+}
+
+int world_literal_string(world *w, const char *s, size_t n) {
+  return new_string(w, s, n, true);
+}
+
+bool world_has_literal_strings(const world *w) {
+  for (int i = 0; i < w->string_chars.n; i++)
+    if (w->string_chars.v[i].literal) return true;
+  return false;
 }
 
 const char *world_string(const world *w, int id) {
@@ -493,7 +508,9 @@ typedef struct {
 } value_pair;
 
 static bool str_same(const world *w, value x, value y) {
-  if (!x.vec && !y.vec) return x.i == y.i;   /* interned */
+  if (!x.vec && !y.vec && x.i == y.i) return true;   /* the same constant */
+  /* two literals may hold the same text: without the world their
+   * characters cannot be read */
   if (!w && (!x.vec || !y.vec)) return false;
   int32_t n = str_length(w, x);
   if (str_length(w, y) != n) return false;
@@ -554,8 +571,9 @@ static void print_scalar(const world *w, value v, strbuf *out, bool write) {
     sb_puts(out, v.i ? "#t" : "#f");
     return;
   case VK_SYM:
-    if (write) sym_write(sym_name(&w->syms, v.i), out);
-    else sb_puts(out, sym_name(&w->syms, v.i));
+    /* display shows a name that cannot be read back as write does,
+     * #{a b}#, as Guile does */
+    sym_write(sym_name(&w->syms, v.i), out);
     return;
   case VK_STR:
     if (write) str_write(w, v, out);

@@ -158,10 +158,11 @@ bool g_vec_new(gen *g, kind k, int d) {
       g_expr(g, K_INT, d - 1, C_FIX);
       out(g, on(g, GEN_EMPTY_VECTORS) ? ")" : "))");
     }
-    if (e != K_INT || chance(g, 80)) {   /* the fill is 0 by default */
-      out(g, " ");
-      g_expr(g, e, d - 1, C_WANT);
-    }
+    out(g, " ");
+    /* without a fill the elements would be unspecified (as in Guile):
+     * an integer vector gets the constant 0 instead of an expression */
+    if (e != K_INT || chance(g, 80)) g_expr(g, e, d - 1, C_WANT);
+    else out(g, "0");
     out(g, ")");
   }
   g->dirty = true;

@@ -1,0 +1,10 @@
+;; equal? compares strings by their characters, eqv? by object.
+(define (f x y) (if (equal? x y) 1 0))
+(display (f "ab" "ab")) (newline)
+(define (g x) (if (equal? x "ab") 'y 'n))
+(display (g "ab")) (newline)
+(display (g "ba")) (newline)
+(display (equal? "q" "q")) (newline)
+(define (h x y) (eqv? x y))
+(display (h "ab" "ab")) (newline)
+(display (equal? (vector "a" 1) (vector "a" 1))) (newline)

@@ -1,0 +1,17 @@
+;; Symbols whose names could not be read back are shown between #{ and }#
+;; by both display and write, as Guile does.
+(define (show s) (display s) (display " ") (write s) (newline))
+(show '1+)
+(show '1-)
+(show '1abc)
+(show '+)
+(show '-)
+(show '...)
+(show '->x)
+(show 'a.b)
+(show '<=?)
+(define (pick n) (if (> n 0) '1+ 'plain))
+(show (pick 1))
+(show (pick 0))
+(display (vector '1+ 'x)) (newline)
+(write (vector '1+ 'x)) (newline)
