@@ -169,6 +169,12 @@ char *mb_describe(mb *b, const char *fmt, ...) TVL_PRINTF(2, 3);
  * callee's depth being fn's SP depth plus k. */
 gform mb_depth_flag(mb *b, int fn, int k);
 
+/* mtrace.c: the kind of a world value (T_ANY: none compiled); whether a
+ * table's values are of several kinds, its cells then holding tagged
+ * values (docs/trace-format.md), read as such by its lookups */
+tkind machine_value_kind(value v);
+bool machine_table_tagged(const table_def *td);
+
 /* mreport.c: after a failed kind check, the step jumps to a report that
  * prints the operand (written, as the evaluator's message shows it) and
  * ends in ERR; docs/trace-format.md. */

@@ -1160,13 +1160,31 @@ static cval table(mb *b, const ir_expr *e) {
     return mx_const(b, 0);
   }
   const table_def *td = e->table->table;
-  if (ir_kind(b->ir, e->type) == T_DYN || ir_kind(b->ir, e->a[0]->type) == T_DYN) {
-    mb_fail(b, "a table whose keys or values are of several kinds is not "
-               "compiled yet");
+  bool tagged = machine_table_tagged(td);
+  bool vecs = false, mixed_keys = false;
+  for (int i = 0; i < td->n; i++) {
+    vecs |= td->vals[i].kind == VK_VEC;
+    mixed_keys |= td->keys[i].kind != td->keys[0].kind;
+  }
+  bool dyn_key = ir_kind(b->ir, e->a[0]->type) == T_DYN;
+  if ((dyn_key && (mixed_keys || td->n == 0)) || (tagged && vecs)) {
+    mb_fail(b, "a table whose keys, or values with vectors among them, are of "
+               "several kinds is not compiled yet");
     return mx_const(b, 0);
   }
+  /* cells of a table whose values are of one kind hold plain values:
+   * where the lookup meets other kinds, the value gets its tag */
+  tkind boxed = ir_kind(b->ir, e->type) == T_DYN && !tagged && td->n > 0
+                    ? machine_value_kind(td->vals[0]) : T_ANY;
   cval key = mx_expr(b, e->a[0]);
-  gform inr = mx_in_range(b, key, tl->kmin, tl->kmax);
+  gform keyok = gf_const(gg, 1);
+  if (dyn_key) {
+    /* a tagged key of another kind than the table's keys is no key of it */
+    tkind kk = machine_value_kind(td->keys[0]);
+    keyok = is_tag(b, key, dyn_tag(kk));
+    key = unbox(b, key, kk);
+  }
+  gform inr = and2(b, keyok, mx_in_range(b, key, tl->kmin, tl->kmax));
   cval at = cv(gf_addk(gg, key.f, tl->base - (double)tl->kmin),
                key.lo + tl->base - tl->kmin, key.hi + tl->base - tl->kmin);
   gform w;
@@ -1182,12 +1200,14 @@ static cval table(mb *b, const ir_expr *e) {
     if (d.kind == VK_SYM)
       for (int s = 0; s < b->p->syms.n; s++)
         if (b->p->syms.v[s] == d.i) dv = s + 2;
-    return select_val(b, found, v, mx_const(b, dv));
+    if (tagged) dv += dyn_base(dyn_tag(machine_value_kind(d)));
+    v = select_val(b, found, v, mx_const(b, dv));
+  } else {
+    int site = mb_site(b, "table", e->loc, "table %s has no entry for this key",
+                       sym_name(&b->p->w->syms, e->table->name));
+    mx_flag(b, not1(b, found), site);
   }
-  int site = mb_site(b, "table", e->loc, "table %s has no entry for this key",
-                     sym_name(&b->p->w->syms, e->table->name));
-  mx_flag(b, not1(b, found), site);
-  return v;
+  return boxed != T_ANY ? box(b, v, boxed) : v;
 }
 
 /* ---- dispatch ------------------------------------------------------- */

@@ -94,14 +94,31 @@ static int32_t place_vec(loader *L, tvec *t, int type) {
 
 static bool raw_value(loader *L, value v, int type, int64_t *out);
 
+tkind machine_value_kind(value v) {
+  switch ((vkind)v.kind) {
+  case VK_INT: return T_INT;
+  case VK_BOOL: return T_BOOL;
+  case VK_SYM: return T_SYM;
+  case VK_STR: return T_STR;
+  case VK_VEC: return T_VEC;
+  case VK_VOID: return T_VOID;
+  default: return T_ANY;
+  }
+}
+
+bool machine_table_tagged(const table_def *td) {
+  int k = td->n > 0 ? td->vals[0].kind : td->has_default ? td->dflt.kind : -1;
+  for (int i = 1; i < td->n; i++)
+    if (td->vals[i].kind != k) return true;
+  return td->has_default && td->dflt.kind != k;
+}
+
 /* The machine value of v in a cell of class `type`: tagged when the class
  * holds values of several kinds. */
 static bool machine_value(loader *L, value v, int type, int64_t *out) {
   if (!raw_value(L, v, type, out)) return false;
   if (type < 0 || !L->p->ir || ir_kind(L->p->ir, type) != T_DYN) return true;
-  static const tkind of[] = {[VK_INT] = T_INT, [VK_BOOL] = T_BOOL, [VK_SYM] = T_SYM,
-                             [VK_STR] = T_STR, [VK_VEC] = T_VEC, [VK_VOID] = T_VOID};
-  *out += (int64_t)dyn_base(dyn_tag(of[v.kind]));
+  *out += (int64_t)dyn_base(dyn_tag(machine_value_kind(v)));
   return true;
 }
 
@@ -174,10 +191,13 @@ bool machine_prompt(mprog *p, const value *args, int nargs, int_vec *prompt,
   for (int t = 0; t < p->tables.n && !L.failed; t++) {
     const table_layout *tl = &p->tables.v[t];
     const table_def *td = tl->table->table;
+    bool tagged = machine_table_tagged(td);
     for (int i = 0; i < td->n && !L.failed; i++) {
       int64_t k, v;
       if (!machine_value(&L, td->keys[i], -1, &k) || !machine_value(&L, td->vals[i], -1, &v))
         break;
+      /* values of several kinds carry their kind, as the lookups read them */
+      if (tagged) v += (int64_t)dyn_base(dyn_tag(machine_value_kind(td->vals[i])));
       VEC_PUSH(L.heap_writes, tl->base + k - tl->kmin);
       VEC_PUSH(L.heap_writes, v);
     }
