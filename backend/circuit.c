@@ -327,7 +327,7 @@ static int site(cb *b, srcloc loc, const char *name) {
   strbuf s;
   sb_init(&s);
   sb_printf(&s, "table %s has no entry for this key", name);
-  err_site e = {"table", sb_detach(&s), loc, false};
+  err_site e = {"table", sb_detach(&s), loc, false, false};
   VEC_PUSH(b->p->sites, e);
   return b->p->sites.n - 1;
 }
@@ -624,9 +624,9 @@ static cv node(cb *b, const ir_expr *e) {
   static const char *const what[] = {"constant", "variable", "builtin", "select",
                                      "vector-ref", "vector-length", "table",
                                      "not", "sequence", "failing call", "kind check",
-                                     "depth check"};
-  _Static_assert(sizeof what / sizeof *what == X_DEPTH + 1, "one name per x_kind");
-  cfail(b, "a %s of kind %s", e->k <= X_DEPTH ? what[e->k] : "node", tkind_name(k));
+                                     "depth check", "car or cdr"};
+  _Static_assert(sizeof what / sizeof *what == X_CXR + 1, "one name per x_kind");
+  cfail(b, "a %s of kind %s", e->k <= X_CXR ? what[e->k] : "node", tkind_name(k));
   return mk(gf_const(gg, 0), 0, 0);
 }
 

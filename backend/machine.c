@@ -46,7 +46,7 @@ int mb_site(mb *b, const char *kind, srcloc loc, const char *fmt, ...) {
       return i;
     }
   }
-  err_site e = {kind, sb_detach(&s), loc, false};
+  err_site e = {kind, sb_detach(&s), loc, false, false};
   VEC_PUSH(b->p->sites, e);
   return b->p->sites.n - 1;
 }
@@ -85,6 +85,12 @@ static void collect_value_syms(mb *b, value v, int depth) {
   if (v.kind == VK_VEC && depth < 16)
     for (int32_t i = 0; i < v.vec->n; i++)
       collect_value_syms(b, v.vec->items[i], depth + 1);
+  /* a list: along its cdrs (a walk, bounded for a circular one) */
+  for (int64_t n = 0; v.kind == VK_PAIR && depth < 16 && n < ((int64_t)1 << 22); n++) {
+    collect_value_syms(b, V_CAR(v), depth + 1);
+    v = V_CDR(v);
+    if (v.kind != VK_PAIR) collect_value_syms(b, v, depth + 1);
+  }
 }
 
 /* Expressions are DAGs: a shared constant must be renumbered once, so
@@ -141,6 +147,8 @@ static void collect_constants(mb *b) {
   }
   for (int g = 0; g < ir->globals.n; g++)
     if (ir->globals.v[g]->kind == G_VAR) collect_value_syms(b, ir->globals.v[g]->val, 0);
+  for (int v = 0; v < ir->vars.n; v++)   /* quoted lists */
+    if (ir->vars.v[v].konst) collect_value_syms(b, *ir->vars.v[v].konst, 0);
   /* then every other symbol of the world: arguments and later values of
    * globals may hold any of them (the program's own come first) */
   for (int i = 0; i < b->p->w->syms.names.n; i++) prog_sym(b, i);
@@ -419,13 +427,13 @@ ir_expr *mb_mkx(mb *b, x_kind k, int type, int n) {
 }
 
 int mb_int_type(mb *b) {
-  ir_type t = {b->ir->types.n, T_INT, -1, {-1, 0, 0}};
+  ir_type t = {b->ir->types.n, T_INT, -1, -1, -1, {-1, 0, 0}};
   VEC_PUSH(b->ir->types, t);
   return b->ir->types.n - 1;
 }
 
 static int new_temp(mb *b, int type, const char *name) {
-  ir_var v = {-1, VAR_TEMP, -1, NULL, type, true, {-1, 0, 0}};
+  ir_var v = {-1, VAR_TEMP, -1, NULL, type, true, {-1, 0, 0}, NULL};
   VEC_PUSH(b->ir->vars, v);
   int id = b->ir->vars.n - 1;
   b->home = xrealloc(b->home, (size_t)(id + 1) * sizeof(var_home));
@@ -452,7 +460,7 @@ static ir_expr *binop(mb *b, const char *op, ir_expr *x, ir_expr *y) {
   e->a[0] = x;
   e->a[1] = y;
   if (e->op->result == VK_BOOL) {
-    ir_type t = {b->ir->types.n, T_BOOL, -1, {-1, 0, 0}};
+    ir_type t = {b->ir->types.n, T_BOOL, -1, -1, -1, {-1, 0, 0}};
     VEC_PUSH(b->ir->types, t);
     e->type = b->ir->types.n - 1;
   }
@@ -530,7 +538,7 @@ static void display_vector(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
 }
 
 static int kind_type(mb *b, tkind k) {
-  ir_type t = {b->ir->types.n, k, -1, {-1, 0, 0}};
+  ir_type t = {b->ir->types.n, k, -1, -1, -1, {-1, 0, 0}};
   VEC_PUSH(b->ir->types, t);
   return b->ir->types.n - 1;
 }
@@ -542,7 +550,7 @@ static ir_expr *untag(mb *b, ir_expr *e, tkind k) {
   x->a[0] = e;
   x->ival = k;
   x->var = -1;
-  if (k == T_VEC) b->ir->types.v[x->type].elem = ir_elem_type(b->ir, e->type);
+  if (k == T_VEC || k == T_PAIR) ir_share_parts(b->ir, x->type, e->type);
   return x;
 }
 
@@ -573,10 +581,29 @@ void mb_set_target(mb *b, mstmt *m, int var) { set_target(b, m, var); }
 int mb_str_const(mb *b, const char *s) { return str_const(b, s); }
 int mb_kind_type(mb *b, tkind k) { return kind_type(b, k); }
 
+/* The empty list and pairs in the chain of display_tagged. */
+static void display_tagged_lists(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
+                                 int depth, int *ends, int *nend) {
+  int br = branch_here(b, kind_pred(b, "null?", e), fn, loc, "display: which kind?");
+  mstmt *m = step(b, M_OUTSTR, fn, loc);
+  m->konst = str_const(b, "()");
+  ends[(*nend)++] = b->ms.n;
+  step(b, M_JUMP, fn, loc);
+  b->ms.v[br].l2 = b->ms.n;
+  b->ms.v[br].l2_is_pc = true;
+  if (ir_pair_type(b->ir, e->type, false) < 0) return;
+  br = branch_here(b, kind_pred(b, "pair?", e), fn, loc, "display: which kind?");
+  display_value(b, untag(b, e, T_PAIR), write, fn, loc, depth);
+  ends[(*nend)++] = b->ms.n;
+  step(b, M_JUMP, fn, loc);
+  b->ms.v[br].l2 = b->ms.n;
+  b->ms.v[br].l2_is_pc = true;
+}
+
 /* display/write of a tagged value: a chain of tests of its tag, each
  * leading to the display of that kind, then a jump to the end. */
 static void display_tagged(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
-                           int depth) {
+                           int depth, bool lists) {
   if (e->k != X_VAR && e->k != X_CONST) {
     int t = new_temp(b, e->type, "display:x");
     mstmt *m = step(b, M_WRITE, fn, loc);
@@ -598,6 +625,7 @@ static void display_tagged(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
     b->ms.v[br].l2 = b->ms.n;
     b->ms.v[br].l2_is_pc = true;
   }
+  if (b->ir->has_lists && lists) display_tagged_lists(b, e, write, fn, loc, depth, ends, &nend);
   /* the unspecified value, else a boolean or a symbol */
   ir_expr *unspec = mb_mkx(b, X_CONST, kind_type(b, T_VOID), 0);
   unspec->has_nat = true;
@@ -629,11 +657,13 @@ static void display_value(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
   mstmt *m;
   switch (k) {
   case T_DYN:
-    if (depth > 4) {
-      mb_fail(b, "values nested more than 4 deep cannot be displayed");
+    /* depth counts the vectors and lists around e (their display steps
+     * are repeated for every level: a bound on the program's size) */
+    if (depth > 6) {
+      mb_fail(b, "values nested more than 6 deep cannot be displayed");
       return;
     }
-    display_tagged(b, e, write, fn, loc, depth + 1);
+    display_tagged(b, e, write, fn, loc, depth, true);
     return;
   case T_INT:
     m = step(b, M_MARK, fn, loc);
@@ -659,6 +689,18 @@ static void display_value(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
   case T_VEC:
     display_vector(b, e, write, fn, loc, depth);
     return;
+  case T_PAIR:
+    mb_display_list(b, e, write, fn, loc, depth);
+    return;
+  case T_NIL:
+    if (e->k != X_CONST && e->k != X_VAR) {   /* its errors still count */
+      m = step(b, M_EVAL, fn, loc);
+      m->val = e;
+      m->what = mb_describe(b, "evaluate for errors");
+    }
+    m = step(b, M_OUTSTR, fn, loc);
+    m->konst = str_const(b, "()");
+    return;
   case T_VOID:
     if (e->k != X_CONST && e->k != X_VAR) {   /* its errors still count */
       m = step(b, M_EVAL, fn, loc);
@@ -677,6 +719,16 @@ static void display_value(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
 bool mb_display(mb *b, ir_expr *e, bool write, int fn, srcloc loc) {
   display_value(b, e, write, fn, loc, 0);
   return !b->failed;
+}
+
+bool mb_display_at(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth) {
+  display_value(b, e, write, fn, loc, depth);
+  return !b->failed;
+}
+
+void mb_display_tail(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth) {
+  if (ir_kind(b->ir, e->type) == T_DYN) display_tagged(b, e, write, fn, loc, depth, false);
+  else display_value(b, e, write, fn, loc, depth);
 }
 
 /* How many levels deeper than the caller's SP depth the callee of a call
@@ -1055,6 +1107,12 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     m = step(b, M_JUMP, f, s->loc);
     m->l1 = s->l1;
     return;
+  case S_CONS:
+    mb_expand_cons(b, s, f);
+    return;
+  case S_PSET:
+    mb_expand_pset(b, s, f);
+    return;
   }
 }
 
@@ -1384,6 +1442,10 @@ static cval step_value(mb *b, const mstmt *m, int s) {
     cval r = {gf_addk(gg, gf_add(gg, b->hp, n.f), 2), 0, ADDR_MAX, false};
     return r;
   }
+  case SP_CONS:
+    return mb_cons_value(b, m);
+  case SP_PSET_ADDR:
+    return mb_pset_addr(b, m);
   case SP_SP_ADD: {
     cval r = {gf_addk(gg, b->sp, m->konst), 0, ADDR_MAX, false};
     if (m->konst > 0) {

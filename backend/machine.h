@@ -70,6 +70,9 @@ typedef struct {
   bool value_follows;   /* a kind error: the message ends with the written
                            value of the operand, " (a)", which the steps
                            before the ERR printed (mstep_info.errval) */
+  bool value_bare;      /* with value_follows: " VALUE", not " (VALUE)" (a
+                           list error: "cadr: argument 1 must be a list
+                           long enough, not (1)") */
 } err_site;
 
 /* What one step (one PC) is, for decoding and for people. */

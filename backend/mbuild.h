@@ -10,6 +10,7 @@
 #define ADDR_MAX ((int32_t)1 << 24)
 #define BIG_SHIFT 1073741824.0     /* 2^30: pushes a PC out of range */
 #define BONUS 1125899906842624.0   /* 2^50: output bonus of the chosen role */
+#define PAIR_CELLS 4               /* heap cells a pair takes, as the evaluator counts */
 
 typedef enum {
   SP_NONE,
@@ -18,6 +19,10 @@ typedef enum {
   SP_HP_BUMP,      /* value: HP + length (a) + 2 */
   SP_SP_ADD,       /* value: SP + k; checks the stack limit when k > 0 */
   SP_FAIL,         /* M_EVAL: raises error site konst, always */
+  SP_CONS,         /* value: the car (a), after the cdr's (b) errors and
+                      the heap check */
+  SP_PSET_ADDR,    /* value: address of cell off (konst) of pair (a), after
+                      the stored value's (b) errors; checks */
 } special;
 
 /* One step while building. */
@@ -183,6 +188,18 @@ void mb_find_reports(mb *b);    /* after: where each report starts */
 int mb_report_pc(mb *b, const ir_expr *check);   /* -1: none */
 /* The steps machine.c's display makes: the text of e (written). */
 bool mb_display(mb *b, ir_expr *e, bool write, int fn, srcloc loc);
+/* The same, for a value nested `depth` deep in what is displayed. */
+bool mb_display_at(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth);
+/* The same for the last cdr of a list, known to be neither a pair nor
+ * the empty list. */
+void mb_display_tail(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth);
+
+/* mlists.c: pairs (docs/trace-format.md) */
+void mb_expand_cons(mb *b, const ir_stmt *s, int f);
+void mb_expand_pset(mb *b, const ir_stmt *s, int f);
+cval mb_pset_addr(mb *b, const mstmt *m);          /* SP_PSET_ADDR */
+cval mb_cons_value(mb *b, const mstmt *m);          /* SP_CONS */
+bool mb_display_list(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth);
 mstmt *mb_step(mb *b, mkind k, int fn, srcloc loc);
 int mb_temp(mb *b, int type, const char *name);
 ir_expr *mb_var_ref(mb *b, int var);

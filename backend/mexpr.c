@@ -66,7 +66,7 @@ double mx_kind_lo(mb *b, int type) {
   switch (ir_kind(b->ir, type)) {
   case T_INT: case T_DYN: return I32_MIN;
   case T_VEC: return 0;
-  default: return 0;
+  default: return 0;   /* T_PAIR: an address; T_NIL: 0 */
   }
 }
 
@@ -76,8 +76,8 @@ double mx_kind_hi(mb *b, int type) {
   case T_BOOL: return 1;
   case T_SYM: return b->p->syms.n + 2;
   case T_STR: return b->p->strs.n + 1;
-  case T_VEC: return ADDR_MAX;
-  case T_VOID: return 0;
+  case T_VEC: case T_PAIR: return ADDR_MAX;
+  case T_VOID: case T_NIL: return 0;
   case T_DYN: return DYN_MAX;
   default: return I32_MAX;
   }
@@ -860,8 +860,8 @@ static cval unbox(mb *b, cval v, tkind k) {
   if (k == T_INT) return clamp_int(b, v);
   double base = dyn_base(dyn_tag(k));
   cval p = cv(gf_addk(G(b), v.f, -base), v.lo - base, v.hi - base);
-  double hi = k == T_VEC ? ADDR_MAX : k == T_STR ? b->p->strs.n + 1
-            : b->p->syms.n + 2;
+  double hi = k == T_VEC || k == T_PAIR ? ADDR_MAX : k == T_STR ? b->p->strs.n + 1
+            : k == T_NIL || k == T_VOID ? 0 : b->p->syms.n + 2;
   return clamp_to(b, p, 0, hi, "untag");
 }
 
@@ -940,8 +940,32 @@ static bool strings_compared(mb *b, const ir_expr *e) {
   return dyn && world_has_literal_strings(b->p->w);
 }
 
+/* Whether a class may hold vectors or pairs. */
+static bool structured(mb *b, int t) {
+  tkind k = ir_kind(b->ir, t);
+  return k == T_VEC || k == T_PAIR ||
+         (k == T_DYN && (ir_elem_type(b->ir, t) >= 0 || ir_pair_type(b->ir, t, false) >= 0));
+}
+
+/* equal? needs more than eqv? only where both operands may be vectors,
+ * or both pairs. */
+static bool deep_equal(mb *b, const ir_expr *e) {
+  return structured(b, e->a[0]->type) && structured(b, e->a[1]->type);
+}
+
+/* car or cdr: cell 0 or 1 of the pair (a cons wrote both). */
+static cval cxr(mb *b, const ir_expr *e) {
+  cval p = mx_expr(b, e->a[0]);
+  cval at = cv(gf_addk(G(b), p.f, e->ival), p.lo + e->ival, p.hi + e->ival);
+  gform w;
+  return mx_read_dyn(b, at, &w, mx_kind_lo(b, e->type), mx_kind_hi(b, e->type),
+                     e->ival ? "cdr" : "car");
+}
+
 /* integer?, boolean?, ... of a tagged value. */
 static cval kind_test(mb *b, const char *op, cval v) {
+  if (!strcmp(op, "pair?")) return bool_val(is_tag(b, v, TAG_PAIR));
+  if (!strcmp(op, "null?")) return bool_val(is_tag(b, v, TAG_NIL));
   if (op[0] == 'i' || op[0] == 'n') return bool_val(is_tag(b, v, TAG_INT));
   if (op[0] == 'v') return bool_val(is_tag(b, v, TAG_VEC));
   if (op[0] == 's' && op[1] == 't') return bool_val(is_tag(b, v, TAG_STR));
@@ -1065,10 +1089,8 @@ static cval prim(mb *b, const ir_expr *e) {
     return bool_val(op[0] == 'o' ? odd : not1(b, odd));
   }
   if (!strcmp(op, "eq?") || !strcmp(op, "eqv?") || !strcmp(op, "equal?")) {
-    tkind k = ir_kind(b->ir, e->a[0]->type);
-    bool vecs = k == T_VEC || (k == T_DYN && ir_elem_type(b->ir, e->a[0]->type) >= 0);
-    if (vecs && op[1] == 'q' && op[2] == 'u') {
-      mb_fail(b, "equal? on vectors is not supported in compiled code yet");
+    if (op[1] == 'q' && op[2] == 'u' && deep_equal(b, e)) {
+      mb_fail(b, "equal? on vectors and lists is not supported in compiled code yet");
       return mx_const(b, 0);
     }
     if (op[1] == 'q' && op[2] == 'u' && strings_compared(b, e)) {
@@ -1081,10 +1103,12 @@ static cval prim(mb *b, const ir_expr *e) {
   }
   if (!strcmp(op, "integer?") || !strcmp(op, "number?") ||
       !strcmp(op, "boolean?") || !strcmp(op, "symbol?") ||
-      !strcmp(op, "vector?") || !strcmp(op, "string?")) {
+      !strcmp(op, "vector?") || !strcmp(op, "string?") ||
+      !strcmp(op, "pair?") || !strcmp(op, "null?")) {
     tkind k = ir_kind(b->ir, e->a[0]->type);
     if (k == T_DYN) return kind_test(b, op, a[0]);
-    tkind want = op[0] == 'i' || op[0] == 'n' ? T_INT : op[0] == 'b' ? T_BOOL
+    tkind want = !strcmp(op, "pair?") ? T_PAIR : !strcmp(op, "null?") ? T_NIL
+               : op[0] == 'i' || op[0] == 'n' ? T_INT : op[0] == 'b' ? T_BOOL
                : op[1] == 'y' ? T_SYM : op[0] == 'v' ? T_VEC : T_STR;
     return mx_const(b, k == want);
   }
@@ -1219,12 +1243,12 @@ static void shape(mb *b, const ir_expr *e, strbuf *out) {
   if (e->type >= 0 && ir_kind(b->ir, e->type) == T_DYN) sb_putc(out, 'D');
   switch (e->k) {
   case X_CONST:
-    sb_printf(out, "c%d%c", (int)e->ival, e->has_nat ? "vibysvd"[e->nat] : '?');
+    sb_printf(out, "c%d%c", (int)e->ival, e->has_nat ? "vibysvdnp"[e->nat] : '?');
     return;
   case X_VAR: sb_printf(out, "v%d", e->var); return;
   case X_PRIM: sb_printf(out, "(%s", e->op->name); break;
   case X_TABLE: sb_printf(out, "(T%p", (void *)e->table); break;
-  case X_FAIL: case X_DEPTH: case X_CHECK: sb_printf(out, "(%d:%d", (int)e->k, (int)e->ival); break;
+  case X_FAIL: case X_DEPTH: case X_CHECK: case X_CXR: sb_printf(out, "(%d:%d", (int)e->k, (int)e->ival); break;
   default: sb_printf(out, "(%d", (int)e->k); break;
   }
   for (int i = 0; i < e->n; i++) {
@@ -1335,6 +1359,8 @@ static cval mx_expr_raw(mb *b, const ir_expr *e) {
     return prim(b, e);
   case X_VREF:
     return vref(b, e);
+  case X_CXR:
+    return cxr(b, e);
   case X_VLEN: {
     cval v = mx_expr(b, e->a[0]);
     gform w;

@@ -32,6 +32,8 @@
 static bool text_complete(mb *b, const ir_expr *x) {
   const ir_expr *e = x->a[0];
   tkind have = ir_kind(b->ir, e->type);
+  /* a list error: complete once the lowering wrote the argument in */
+  if (x->n == 2) return !b->ir->failures.v[x->var].bare;
   if (have == T_DYN || e->k != X_CONST || !e->has_nat) return false;
   return e->nat == T_INT || e->nat == T_BOOL || e->nat == T_SYM || e->nat == T_STR;
 }
@@ -42,6 +44,9 @@ static bool printable(mb *b, int type, int depth) {
   if (depth > 3) return false;
   tkind k = ir_kind(b->ir, type);
   if (k == T_ANY) return false;
+  /* lists: the display follows the classes (backend/mlists.c), and
+   * refuses the program where they nest too deep */
+  if (k == T_PAIR || (k == T_DYN && ir_pair_type(b->ir, type, false) >= 0)) return true;
   if (k != T_VEC && k != T_DYN) return true;
   int el = ir_elem_type(b->ir, type);
   if (el < 0) return k == T_DYN;
@@ -52,7 +57,7 @@ static bool wants_report(mb *b, const ir_expr *x) {
   if (x->k != X_CHECK || x->var < 0) return false;
   tkind have = ir_kind(b->ir, x->a[0]->type), want = (tkind)x->ival;
   if (have == want || have == T_ANY) return false;
-  return !text_complete(b, x) && printable(b, x->a[0]->type, 0);
+  return !text_complete(b, x) && printable(b, x->a[x->n - 1]->type, 0);
 }
 
 /* Nodes seen, by address: expressions are DAGs. */
@@ -102,7 +107,7 @@ static int report_site(mb *b, const ir_expr *x, const char *kind_name) {
   sb_init(&m);
   sb_puts(&m, f->msg);
   if (kind_name) sb_printf(&m, ", not %s", kind_name);
-  err_site s = {f->kind, sb_detach(&m), x->loc, true};
+  err_site s = {f->kind, sb_detach(&m), x->loc, true, f->bare};
   VEC_PUSH(b->p->sites, s);
   return b->p->sites.n - 1;
 }
@@ -120,7 +125,7 @@ static ir_expr *as_kind(mb *b, ir_expr *x, tkind k) {
   e->a[0] = x;
   e->ival = k;
   e->var = -1;
-  if (k == T_VEC) b->ir->types.v[e->type].elem = ir_elem_type(b->ir, x->type);
+  if (k == T_VEC || k == T_PAIR) ir_share_parts(b->ir, e->type, x->type);
   return e;
 }
 
@@ -136,7 +141,8 @@ static ir_expr *kind_test(mb *b, ir_expr *x, tkind k) {
     return e;
   }
   static const char *const pred[] = {[T_INT] = "integer?", [T_BOOL] = "boolean?",
-                                     [T_STR] = "string?", [T_VEC] = "vector?"};
+                                     [T_STR] = "string?", [T_VEC] = "vector?",
+                                     [T_NIL] = "null?", [T_PAIR] = "pair?"};
   ir_expr *e = mb_mkx(b, X_PRIM, mb_kind_type(b, T_BOOL), 1);
   e->op = builtin_find(pred[k]);
   e->a[0] = x;
@@ -167,18 +173,30 @@ static void build_report(mb *b, const ir_expr *check, int fn) {
   m->report_of = check;
   m->what = mb_describe(b, "kind error: the operand again");
   ir_expr *x = mb_var_ref(b, t);
-  if (have != T_DYN) {
+  if (check->n == 2 && b->ir->failures.v[check->var].bare) {
+    /* a list error names the argument, not the operand checked */
+    ir_expr *arg = check->a[1];
+    int ta = mb_temp(b, arg->type, "error:arg");
+    m = mb_step(b, M_WRITE, fn, loc);
+    mb_set_target(b, m, ta);
+    m->val = arg;
+    m->what = mb_describe(b, "list error: the argument again");
+    mb_display(b, mb_var_ref(b, ta), true, fn, loc);
+    fail_step(b, report_site(b, check, NULL), fn, loc);
+  } else if (have != T_DYN) {
     /* its message names the kind already (lower-kinds.c) */
     mb_display(b, x, true, fn, loc);
     fail_step(b, report_site(b, check, NULL), fn, loc);
   } else {
     /* a chain of tag tests; the last kind needs none */
-    tkind kinds[6];
+    tkind kinds[8];
     int nk = 0;
-    static const tkind order[] = {T_INT, T_VEC, T_STR, T_VOID, T_BOOL, T_SYM};
-    for (int i = 0; i < 6; i++) {
+    static const tkind order[] = {T_INT, T_VEC, T_STR, T_NIL, T_PAIR, T_VOID, T_BOOL, T_SYM};
+    for (int i = 0; i < 8; i++) {
       tkind k = order[i];
       if (k == want || (k == T_VEC && ir_elem_type(b->ir, e->type) < 0)) continue;
+      if (k == T_NIL && !b->ir->has_lists) continue;
+      if (k == T_PAIR && ir_pair_type(b->ir, e->type, false) < 0) continue;
       kinds[nk++] = k;
     }
     for (int i = 0; i < nk && !b->failed; i++) {

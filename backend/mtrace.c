@@ -94,6 +94,50 @@ static int32_t place_vec(loader *L, tvec *t, int type) {
 
 static bool raw_value(loader *L, value v, int type, int64_t *out);
 
+static int32_t placed_at(const mload *P, const tvec *t) {
+  for (int i = 0; i < P->placed.n; i++)
+    if (P->placed.v[i].v == t) return P->placed.v[i].addr;
+  return -1;
+}
+
+/* A pair of the world on the heap ([car, cdr], PAIR_CELLS cells), with
+ * the pairs that follow it along the cdrs: their addresses first (a walk,
+ * however long the list), then their cells (a recursion only into cars).
+ * Shared structure stays shared (one address per pair). */
+static int32_t place_pair(loader *L, tvec *t, int type) {
+  mload *P = L->placed_out;
+  int32_t found = placed_at(P, t);
+  if (found >= 0) return found;
+  int first = P->placed.n;
+  const ir_prog *ir = L->p->ir;
+  for (tvec *x = t; x && !L->failed;) {
+    int32_t a = L->hp;
+    if ((int64_t)a + PAIR_CELLS >= L->p->heap_end) {
+      snprintf(L->err, L->errlen, "the lists do not fit in the heap");
+      L->failed = true;
+      return 0;
+    }
+    L->hp += PAIR_CELLS;
+    struct vplace pl = {x, a, type};
+    VEC_PUSH(P->placed, pl);
+    value d = x->items[1];
+    x = d.kind == VK_PAIR && placed_at(P, d.vec) < 0 ? d.vec : NULL;
+    type = ir ? ir_pair_type(ir, type, true) : -1;
+  }
+  int last = P->placed.n;
+  for (int i = first; i < last && !L->failed; i++) {
+    struct vplace pl = P->placed.v[i];   /* a copy: the car may place more */
+    for (int k = 0; k < 2 && !L->failed; k++) {
+      int64_t x;
+      int cls = ir ? ir_pair_type(ir, pl.type, k == 1) : -1;
+      if (!machine_value(L, pl.v->items[k], cls, &x)) return 0;
+      VEC_PUSH(L->heap_writes, pl.addr + k);
+      VEC_PUSH(L->heap_writes, x);
+    }
+  }
+  return L->failed ? 0 : P->placed.v[first].addr;
+}
+
 tkind machine_value_kind(value v) {
   switch ((vkind)v.kind) {
   case VK_INT: return T_INT;
@@ -102,6 +146,8 @@ tkind machine_value_kind(value v) {
   case VK_STR: return T_STR;
   case VK_VEC: return T_VEC;
   case VK_VOID: return T_VOID;
+  case VK_NIL: return T_NIL;
+  case VK_PAIR: return T_PAIR;
   default: return T_ANY;
   }
 }
@@ -148,8 +194,12 @@ static bool raw_value(loader *L, value v, int type, int64_t *out) {
   case VK_VEC:
     *out = place_vec(L, v.vec, type);
     return !L->failed;
-  case VK_NIL: case VK_PAIR: case VK_PROC: case VK_BOX: case VK_CHAR:
-    break;   /* lists and procedures are not compiled yet */
+  case VK_NIL: *out = 0; return true;
+  case VK_PAIR:
+    *out = place_pair(L, v.vec, type);
+    return !L->failed;
+  case VK_PROC: case VK_BOX: case VK_CHAR:
+    break;   /* procedures are not compiled yet */
   }
   snprintf(L->err, L->errlen, "compiled code cannot hold %s yet",
            vkind_name((vkind)v.kind));
@@ -178,6 +228,8 @@ bool machine_prompt(mprog *p, const value *args, int nargs, int_vec *prompt,
     const static_cell *c = &p->cells.v[a];
     if (c->global && c->global->kind == G_VAR)
       machine_value(&L, c->global->val, c->type, &init[a]);
+    else if (c->var >= 0 && p->ir && p->ir->vars.v[c->var].konst)
+      machine_value(&L, *p->ir->vars.v[c->var].konst, c->type, &init[a]);   /* a quoted list */
   }
   if (nargs != p->main_params.n && !L.failed) {
     snprintf(err, errlen, "%d arguments for %d parameters", nargs, p->main_params.n);
@@ -479,14 +531,14 @@ void machine_error_text(const mprog *p, const mtrace *t, strbuf *out) {
   sb_puts(out, e->msg);
   if (!e->value_follows) return;
   size_t n = t->errval.n;
-  sb_puts(out, " (");
+  sb_puts(out, e->value_bare ? " " : " (");
   if (n > 60) {
     sb_putn(out, t->errval.s, 57);
     sb_puts(out, "...");
   } else {
     sb_putn(out, t->errval.s ? t->errval.s : "", n);
   }
-  sb_putc(out, ')');
+  if (!e->value_bare) sb_putc(out, ')');
 }
 
 bool machine_decode(const mprog *p, const int *prompt, int nprompt,
@@ -586,6 +638,73 @@ static tvec *vector_at(backer *k, int type, int32_t addr) {
   return vec;
 }
 
+static tvec *done_at(backer *k, int32_t addr) {
+  for (int i = 0; i < k->done.n; i++)
+    if (k->done.v[i].addr == addr) return k->done.v[i].v;
+  return NULL;
+}
+
+/* The world pair at addr, with the pairs after it along the cdrs (a
+ * walk, however long the list; a recursion only into cars): a pair the
+ * prompt loaded is updated where the run wrote its cells, one the run
+ * made is new. */
+static tvec *pair_at(backer *k, int type, int32_t addr) {
+  world *w = k->p->w;
+  const ir_prog *ir = k->p->ir;
+  tvec *head = NULL, *prev = NULL;
+  int32_t a = addr;
+  for (int cls = type;;) {
+    tvec *p = done_at(k, a);
+    if (p) {
+      if (prev) prev->items[1] = v_pair(p);
+      else head = p;
+      break;
+    }
+    for (int i = 0; i < k->load->placed.n && !p; i++)
+      if (k->load->placed.v[i].addr == a && k->load->placed.v[i].v->tag == TV_PAIR)
+        p = k->load->placed.v[i].v;
+    int64_t car = 0, cdr = 0;
+    bool wcar = mem_read(k->t, a, &car), wcdr = mem_read(k->t, a + 1, &cdr);
+    if (!p && (!wcar || !wcdr)) {
+      snprintf(k->err, k->errlen, "a pair at %d has no cells in the trace", (int)a);
+      return NULL;
+    }
+    if (!p) {
+      p = world_new_obj(w, TV_PAIR, 2, v_nil());
+      if (!p) {
+        snprintf(k->err, k->errlen, "out of memory for the pairs of the result");
+        return NULL;
+      }
+    } else if (wcar || wcdr) {
+      world_save_vec(w, p);
+    }
+    struct vdone d = {a, p};
+    VEC_PUSH(k->done, d);
+    if (prev) prev->items[1] = v_pair(p);
+    else head = p;
+    if (wcar) {
+      value x;
+      if (!to_world(k, ir_pair_type(ir, cls, false), car, &x)) return NULL;
+      p->items[0] = x;
+    }
+    if (!wcdr) break;   /* loaded, and its cdr unchanged */
+    int dcls = ir_pair_type(ir, cls, true);
+    int64_t dv = cdr;
+    tkind dk = ir_kind(ir, dcls);
+    if (dk == T_DYN) dk = machine_untag(&dv);
+    if (dk != T_PAIR) {
+      value x;
+      if (!to_world(k, dcls, cdr, &x)) return NULL;
+      p->items[1] = x;
+      break;
+    }
+    prev = p;
+    a = (int32_t)dv;
+    cls = dcls;
+  }
+  return head;
+}
+
 tkind machine_untag(int64_t *v) {
   if (*v <= INT32_MAX) return T_INT;
   int tag = (int)((*v - (int64_t)DYN_BASE) / (int64_t)DYN_SPAN) + 1;
@@ -595,6 +714,8 @@ tkind machine_untag(int64_t *v) {
   case TAG_VOID: return T_VOID;
   case TAG_STR: return T_STR;
   case TAG_VEC: return T_VEC;
+  case TAG_NIL: return T_NIL;
+  case TAG_PAIR: return T_PAIR;
   default: return T_ANY;
   }
 }
@@ -606,6 +727,18 @@ static bool to_world(backer *k, int type, int64_t v, value *out) {
   case T_INT: *out = v_int((int32_t)v); return true;
   case T_BOOL: *out = v_bool(v != 0); return true;
   case T_VOID: *out = v_void(); return true;
+  case T_NIL: *out = v_nil(); return true;
+  case T_PAIR: {
+    if (++k->depth > 16) {
+      snprintf(k->err, k->errlen, "lists nested too deeply to read back");
+      return false;
+    }
+    tvec *p = pair_at(k, type, (int32_t)v);
+    k->depth--;
+    if (!p) return false;
+    *out = v_pair(p);
+    return true;
+  }
   case T_SYM:
     if (v < 2 || v - 2 >= k->p->syms.n) {
       snprintf(k->err, k->errlen, "symbol %d is not in the vocabulary", (int)v);
@@ -651,6 +784,10 @@ bool machine_write_back(const mprog *p, const mtrace *t, mload *load,
   for (int i = 0; i < load->placed.n && ok; i++) {
     tvec *vec = load->placed.v[i].v;
     int32_t addr = load->placed.v[i].addr;
+    if (vec->tag == TV_PAIR) {
+      ok = pair_at(&k, load->placed.v[i].type, addr) != NULL;
+      continue;
+    }
     int et = load->placed.v[i].type >= 0 ? ir_elem_type(p->ir, load->placed.v[i].type) : -1;
     for (int32_t j = 0; j < vec->n && ok; j++) {
       int64_t x;

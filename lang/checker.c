@@ -687,7 +687,16 @@ static void refuse(gate *g, srcloc loc, const char *what) {
 
 /* Whether a value (a global's) holds something compiled code cannot. */
 static const char *value_needs(value v, int depth) {
-  if (v.kind == VK_NIL || v.kind == VK_PAIR) return "lists";
+  if (v.kind == VK_PAIR) {
+    /* along the cdrs, a walk (lists may be long, or circular) */
+    value x = v;
+    for (int64_t n = 0; x.kind == VK_PAIR && n < ((int64_t)1 << 22); n++) {
+      const char *w = depth < 8 ? value_needs(V_CAR(x), depth + 1) : NULL;
+      if (w) return w;
+      x = V_CDR(x);
+    }
+    return x.kind == VK_PAIR ? NULL : value_needs(x, depth + 1);
+  }
   if (v.kind == VK_PROC) return "procedures as values";
   if (v.kind == VK_CHAR) return "characters";
   if (v.kind == VK_STR && v.vec) return "strings as values";

@@ -16,13 +16,20 @@
 /* Compiled code needs one kind per variable and expression.  Kinds are
  * inferred by unification; a vector kind carries its element kind. */
 typedef enum { T_ANY = -1, T_VOID, T_INT, T_BOOL, T_SYM, T_STR, T_VEC,
-               T_DYN   /* any kind: the value carries its kind (a tag) */
+               T_DYN,  /* any kind: the value carries its kind (a tag) */
+               T_NIL,  /* the empty list */
+               T_PAIR  /* a pair: its car and cdr classes */
 } tkind;
 
 typedef struct {
   int parent;       /* union-find */
   tkind k;          /* T_ANY while unknown */
   int elem;         /* T_VEC: kind of the elements */
+  int car, cdr;     /* T_PAIR: classes of the car and of the cdr (a T_DYN
+                       class keeps those of the pairs it holds, as it
+                       keeps `elem` for its vectors); lists make the
+                       graph of classes cyclic (a list's cdr class holds
+                       pairs whose cdr class is itself) */
   srcloc why;       /* where this kind was first fixed */
 } ir_type;
 
@@ -35,7 +42,7 @@ typedef struct {
 #define DYN_SPAN 16777216.0              /* 2^24 */
 #define DYN_NTAGS 8
 #define DYN_MAX (DYN_BASE + DYN_NTAGS * DYN_SPAN - 1)
-enum { TAG_INT, TAG_SYM, TAG_VOID, TAG_STR, TAG_VEC };
+enum { TAG_INT, TAG_SYM, TAG_VOID, TAG_STR, TAG_VEC, TAG_NIL, TAG_PAIR };
 /* The tag of a kind (booleans and symbols share one); -1 for none. */
 static inline int dyn_tag(tkind k) {
   switch (k) {
@@ -44,6 +51,8 @@ static inline int dyn_tag(tkind k) {
   case T_VOID: return TAG_VOID;
   case T_STR: return TAG_STR;
   case T_VEC: return TAG_VEC;
+  case T_NIL: return TAG_NIL;
+  case T_PAIR: return TAG_PAIR;
   default: return -1;
   }
 }
@@ -77,6 +86,7 @@ typedef enum {
                 makes without a frame (inlined, a loop entered): fails
                 when the function's depth at entry plus ival exceeds the
                 depth limit; value unspecified */
+  X_CXR,     /* the car (ival 0) or the cdr (ival 1) of pair a[0] */
 } x_kind;
 
 typedef struct ir_expr ir_expr;
@@ -113,6 +123,8 @@ typedef enum {
   S_BRANCH,   /* if a[0] goto l1 else goto l2 */
   S_JUMP,     /* goto l1 */
   S_LABEL,    /* l1: */
+  S_CONS,     /* var := a new pair of a[0] (car) and a[1] (cdr) */
+  S_PSET,     /* the car (l1 0) or the cdr (l1 1) of pair a[0] := a[1] */
 } s_kind;
 
 typedef struct {
@@ -147,6 +159,9 @@ typedef struct {
   int type;
   bool assigned;    /* set! or assignment after its initialisation */
   srcloc loc;
+  const value *konst;   /* a quoted list: the constant the prompt places
+                           on the heap, this static cell holding it (a
+                           VAR_TEMP of no function) */
 } ir_var;
 
 typedef struct {
@@ -167,6 +182,9 @@ typedef struct {
 typedef struct {
   const char *kind;     /* static string: "unbound", "type", "arity" */
   const char *msg;      /* in the program's arena */
+  bool bare;            /* a list error: the message is followed by " "
+                           and the written value of the argument (X_CHECK
+                           a[1]), not by its kind and " (value)" */
 } ir_failure;
 
 typedef struct ir_prog {
@@ -178,6 +196,7 @@ typedef struct ir_prog {
   int main_fn;
   int main_type;        /* kind of the main expression's value */
   bool has_dyn;         /* some type is T_DYN */
+  bool has_lists;       /* some class was made for pairs or the empty list */
   VEC(gcell *) tables;  /* tables the program reads */
   VEC(gcell *) globals; /* global variables the program reads or sets */
   VEC(gcell *) deps;    /* every definition the program was built from */
@@ -200,6 +219,11 @@ void ir_free(ir_prog *p);
 /* The kind after unification. */
 tkind ir_kind(const ir_prog *p, int type);
 int ir_elem_type(const ir_prog *p, int type);
+/* The car (cdr false) or cdr class of the pairs of class `type`; -1: none. */
+int ir_pair_type(const ir_prog *p, int type, bool cdr);
+/* Class dst (a new one, of a vector or pair kind) has the parts of src:
+ * its element class, its car and cdr classes. */
+void ir_share_parts(ir_prog *p, int dst, int src);
 const char *tkind_name(tkind k);
 /* A readable listing of the program, for tests and :ir.  A value the
  * compiled code computes once is labelled where it is first computed and

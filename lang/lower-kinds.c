@@ -24,7 +24,21 @@ static const char *want_text(tkind k) {
   case T_VEC: return "a vector";
   case T_BOOL: return "a boolean";
   case T_STR: return "a string";
+  case T_PAIR: return "a pair";
   default: return "a value";
+  }
+}
+
+/* Class x (new, of kind k) shares the parts of e's class: the elements
+ * of a vector, the car and cdr of a pair. */
+static void share_parts(lw *c, int x, int e, tkind k) {
+  if (k == T_VEC) {
+    int el = lw_elem_of(c, e);
+    c->p->types.v[x].elem = el;
+  } else if (k == T_PAIR) {
+    int a = lw_pair_part(c, e, false), d = lw_pair_part(c, e, true);
+    c->p->types.v[x].car = a;
+    c->p->types.v[x].cdr = d;
   }
 }
 
@@ -43,11 +57,8 @@ ir_expr *lw_checked_arg(lw *c, const ast *call, const char *fn, ir_expr **args,
   x->has_nat = true;
   x->nat = k;
   x->type = lw_type_of_kind(c, k);
-  if (k == T_VEC) {
-    int el = lw_elem_of(c, e->type);
-    c->p->types.v[x->type].elem = el;
-  }
-  ir_failure f = {"type", NULL};
+  share_parts(c, x->type, e->type, k);
+  ir_failure f = {"type", NULL, false};
   strbuf m;
   sb_init(&m);
   sb_printf(&m, "%s: argument %d must be %s", fn, i + 1, want_text(k));
@@ -88,6 +99,23 @@ static void complete_message(lw *c, ir_expr *x, tkind have) {
   ir_failure *f = &c->p->failures.v[x->var];
   strbuf m;
   sb_init(&m);
+  if (f->bare) {
+    /* a list error: the argument as written, when it is a constant */
+    strbuf t;
+    sb_init(&t);
+    const_text(c, x->a[1], &t);
+    if (t.n < 3) {
+      sb_free(&t);
+      sb_free(&m);
+      return;   /* known when the program runs: its report prints it */
+    }
+    sb_printf(&m, "%s %.*s", f->msg, (int)t.n - 3, t.s + 2);
+    f->msg = arena_strdup(&c->p->mem, m.s);
+    f->bare = false;
+    sb_free(&t);
+    sb_free(&m);
+    return;
+  }
   sb_printf(&m, "%s, not %s", f->msg, tkind_name(have));
   const_text(c, x->a[0], &m);
   f->msg = arena_strdup(&c->p->mem, m.s);
@@ -102,10 +130,7 @@ ir_expr *lw_retype(lw *c, ir_expr *e, tkind k) {
   x->has_nat = true;
   x->nat = k;
   x->type = lw_type_of_kind(c, k);
-  if (k == T_VEC) {
-    int el = lw_elem_of(c, e->type);
-    c->p->types.v[x->type].elem = el;
-  }
+  share_parts(c, x->type, e->type, k);
   return x;
 }
 
@@ -120,7 +145,7 @@ static ir_expr *settle(lw *c, ir_expr *e, int depth);
 
 /* e, or what replaces it: a check its operand always passes. */
 static ir_expr *settle_check(lw *c, ir_expr *x, int depth) {
-  x->a[0] = settle(c, x->a[0], depth + 1);
+  for (int i = 0; i < x->n; i++) x->a[i] = settle(c, x->a[i], depth + 1);
   if (transparent(c, x)) return x->a[0];
   tkind have = ir_kind(c->p, x->a[0]->type);
   if (have != T_DYN && have != T_ANY && have != (tkind)x->ival && x->var >= 0)

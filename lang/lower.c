@@ -21,7 +21,8 @@ bool lw_fn_pure(purity *pu, const fn_def *f);
 
 bool lw_prim_pure(const builtin *b) {
   static const char *const impure[] = {"display", "write", "newline",
-    "vector-set!", "vector-fill!", "make-vector", "vector", NULL};
+    "vector-set!", "vector-fill!", "make-vector", "vector", "cons", "list",
+    "set-car!", "set-cdr!", NULL};
   for (int i = 0; impure[i]; i++)
     if (!strcmp(b->name, impure[i])) return false;
   return true;
@@ -111,7 +112,8 @@ const char *lw_nm(lw *c, int sym) { return sym_name(&c->w->syms, sym); }
 /* ---- kinds ---------------------------------------------------------- */
 
 int lw_new_type(lw *c, tkind k) {
-  ir_type t = {c->p->types.n, k, -1, {-1, 0, 0}};
+  if (k == T_NIL || k == T_PAIR) c->p->has_lists = true;
+  ir_type t = {c->p->types.n, k, -1, -1, -1, {-1, 0, 0}};
   VEC_PUSH(c->p->types, t);
   return c->p->types.n - 1;
 }
@@ -134,6 +136,21 @@ int ir_elem_type(const ir_prog *p, int t) {
   return p->types.v[find((ir_prog *)p, t)].elem;
 }
 
+void ir_share_parts(ir_prog *p, int dst, int src) {
+  if (dst < 0 || src < 0) return;
+  const ir_type *s = &p->types.v[find(p, src)];
+  ir_type *d = &p->types.v[find(p, dst)];
+  d->elem = s->elem;
+  d->car = s->car;
+  d->cdr = s->cdr;
+}
+
+int ir_pair_type(const ir_prog *p, int t, bool cdr) {
+  if (t < 0) return -1;
+  const ir_type *r = &p->types.v[find((ir_prog *)p, t)];
+  return cdr ? r->cdr : r->car;
+}
+
 const char *tkind_name(tkind k) {
   switch (k) {
   case T_VOID: return "the unspecified value";
@@ -142,6 +159,8 @@ const char *tkind_name(tkind k) {
   case T_SYM: return "a symbol";
   case T_STR: return "a string";
   case T_VEC: return "a vector";
+  case T_NIL: return "the empty list";
+  case T_PAIR: return "a pair";
   case T_DYN: return "a value of any kind";
   default: return "a value of unknown kind";
   }
@@ -149,7 +168,9 @@ const char *tkind_name(tkind k) {
 
 /* Two kinds meet in one class: kinds that differ make it T_DYN (its
  * values carry their kind); a vector's element class, or the one of the
- * vectors a T_DYN class holds, is kept and unified. */
+ * vectors a T_DYN class holds, is kept and unified, and so are the car
+ * and cdr classes of pairs.  The second class joins the first before
+ * their parts are unified, so that cyclic classes (lists) end. */
 bool lw_unify(lw *c, int a, int b, srcloc loc, const char *what) {
   ir_prog *p = c->p;
   if (a < 0 || b < 0) return true;   /* no type yet: nothing to agree on */
@@ -166,14 +187,20 @@ bool lw_unify(lw *c, int a, int b, srcloc loc, const char *what) {
     return true;
   }
   if (ta->k != tb->k) ta->k = T_DYN;
-  int ea = ta->elem, eb = tb->elem;
+  int pa[3] = {ta->elem, ta->car, ta->cdr}, pb[3] = {tb->elem, tb->car, tb->cdr};
   tb->parent = a;
-  if (ea < 0) {
-    p->types.v[a].elem = eb;
-    return true;
+  bool ok = true;
+  for (int i = 0; i < 3; i++) {
+    if (pa[i] < 0) {
+      ir_type *r = &p->types.v[a];
+      if (i == 0) r->elem = pb[i];
+      else if (i == 1) r->car = pb[i];
+      else r->cdr = pb[i];
+      continue;
+    }
+    if (pb[i] >= 0) ok &= lw_unify(c, pa[i], pb[i], loc, what);
   }
-  if (eb < 0) return true;
-  return lw_unify(c, ea, eb, loc, what);
+  return ok;
 }
 
 int lw_elem_of(lw *c, int t) {
@@ -186,6 +213,17 @@ int lw_elem_of(lw *c, int t) {
   return c->p->types.v[r].elem;
 }
 
+int lw_pair_part(lw *c, int t, bool cdr) {
+  if (t < 0) return -1;
+  int r = find(c->p, t);
+  int have = cdr ? c->p->types.v[r].cdr : c->p->types.v[r].car;
+  if (have >= 0) return have;
+  int e = lw_new_type(c, T_ANY);   /* may move the array */
+  if (cdr) c->p->types.v[r].cdr = e;
+  else c->p->types.v[r].car = e;
+  return e;
+}
+
 int lw_type_of_kind(lw *c, tkind k) {
   if (k == T_VEC) {
     int t = lw_new_type(c, T_VEC);
@@ -193,11 +231,48 @@ int lw_type_of_kind(lw *c, tkind k) {
     c->p->types.v[t].elem = elem;
     return t;
   }
+  if (k == T_PAIR) {
+    int t = lw_new_type(c, T_PAIR);
+    lw_pair_part(c, t, false);
+    lw_pair_part(c, t, true);
+    return t;
+  }
   return lw_new_type(c, k);
 }
 
 bool lw_want(lw *c, const ir_expr *e, tkind k, const char *what) {
   return lw_unify(c, e->type, lw_type_of_kind(c, k), e->loc, what);
+}
+
+/* A pair of the world: its class is a pair whose car class holds every
+ * car along the cdrs, and whose cdr class the pairs that follow (one
+ * class for the whole spine: a walk, not a recursion, however long the
+ * list) and what ends it. */
+static int type_of_list(lw *c, value v, int depth) {
+  int t = lw_type_of_kind(c, T_PAIR);
+  int car = lw_pair_part(c, t, false), cdr = lw_pair_part(c, t, true);
+  srcloc none = {-1, 0, 0};
+  value x = v, slow = v;
+  bool spine = false;
+  for (int64_t n = 0; x.kind == VK_PAIR && !c->failed; n++) {
+    if (depth < 8)
+      lw_unify(c, car, lw_type_of_value(c, V_CAR(x), depth + 1), none,
+               "an element of a global list");
+    x = V_CDR(x);
+    if (x.kind == VK_PAIR && !spine) {
+      /* the pairs that follow: one class, the cdr's */
+      int q = lw_new_type(c, T_PAIR);
+      c->p->types.v[q].car = car;
+      c->p->types.v[q].cdr = cdr;
+      lw_unify(c, cdr, q, none, "a global list");
+      spine = true;
+    }
+    if (n % 2) slow = V_CDR(slow);
+    if (x.kind == VK_PAIR && x.vec == slow.vec) break;   /* circular */
+  }
+  if (x.kind != VK_PAIR && depth < 8)
+    lw_unify(c, cdr, lw_type_of_value(c, x, depth + 1), none, "a global list");
+  return t;
 }
 
 /* The kind of a value the world holds (a global's current value). */
@@ -216,7 +291,9 @@ int lw_type_of_value(lw *c, value v, int depth) {
             (srcloc){-1, 0, 0}, "an element of a global vector");
     return t;
   }
-  case VK_NIL: case VK_PAIR: case VK_PROC: case VK_BOX: case VK_CHAR:
+  case VK_NIL: return lw_new_type(c, T_NIL);
+  case VK_PAIR: return type_of_list(c, v, depth);
+  case VK_PROC: case VK_BOX: case VK_CHAR:
     break;   /* refused before lowering (ck_compilable) */
   }
   return lw_new_type(c, T_ANY);
@@ -271,7 +348,7 @@ ir_expr *lw_var_expr(lw *c, int var, srcloc loc) {
 }
 
 int lw_new_var(lw *c, int name, var_class cls, srcloc loc) {
-  ir_var v = {name, cls, c->fn, NULL, lw_new_type(c, T_ANY), false, loc};
+  ir_var v = {name, cls, c->fn, NULL, lw_new_type(c, T_ANY), false, loc, NULL};
   VEC_PUSH(c->p->vars, v);
   return c->p->vars.n - 1;
 }
@@ -708,9 +785,22 @@ ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args,
   }
   if (!strcmp(name, "integer?") || !strcmp(name, "number?") ||
       !strcmp(name, "boolean?") || !strcmp(name, "symbol?") ||
-      !strcmp(name, "vector?") || !strcmp(name, "string?")) {
+      !strcmp(name, "vector?") || !strcmp(name, "string?") ||
+      !strcmp(name, "pair?") || !strcmp(name, "null?")) {
     e->type = lw_new_type(c, T_BOOL);
     return natural(e, T_BOOL);
+  }
+  if (name[0] == 'c' && name[strlen(name) - 1] == 'r' && strlen(name) >= 4 &&
+      strspn(name + 1, "ad") == strlen(name) - 2)
+    return lw_cxr(c, a, name, args);
+  if (!strcmp(name, "car") || !strcmp(name, "cdr")) {
+    e->k = X_CXR;
+    e->ival = name[1] == 'd';
+    e->a[0] = lw_checked_arg(c, a, name, args, 0, T_PAIR);
+    e->type = lw_pair_part(c, args[0]->type, e->ival);
+    /* of a value never a pair, no value: the unspecified kind */
+    VEC_PUSH(c->fail_types, e->type);
+    return e;
   }
   if (!strcmp(name, "vector-ref")) {
     e->k = X_VREF;
@@ -737,6 +827,7 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
   const char *name = b->name;
   int n = a->u.call.n;
   ir_expr *args[3] = {0};
+  if (!strcmp(name, "list")) return lw_list(c, a, f);
   if (!strcmp(name, "vector")) {
     int tmp = lw_new_var(c, -1, VAR_TEMP, a->loc);
     ir_expr *elems[256];
@@ -766,6 +857,9 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
   }
   lower_operands(c, a->u.call.args, n < 3 ? n : 3, f, args);
   if (c->failed) return lw_void_expr(c, a->loc);
+  if (!strcmp(name, "cons")) return lw_cons(c, args[0], args[1], a->loc);
+  if (!strcmp(name, "set-car!") || !strcmp(name, "set-cdr!"))
+    return lw_set_part(c, a, name, args);
   if (!strcmp(name, "display") || !strcmp(name, "write")) {
     ir_stmt *s = lw_emit(c, S_DISPLAY, a->loc);
     s->a[0] = args[0];
@@ -1068,6 +1162,8 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
     case VK_BOOL: return konst(c, T_BOOL, a->u.k.i, a->loc);
     case VK_SYM: return konst(c, T_SYM, a->u.k.i, a->loc);
     case VK_STR: return konst(c, T_STR, a->u.k.i, a->loc);
+    case VK_NIL: return konst(c, T_NIL, 0, a->loc);
+    case VK_PAIR: return lw_quoted(c, a->u.k, a->loc);
     default: return lw_void_expr(c, a->loc);
     }
   case E_REF:

@@ -135,6 +135,8 @@ bool lw_assigns_slot(const ast *a, int depth, int slot);
 bool lw_may_fail(lw *c, const ir_expr *e);
 /* The element class of vectors of class t (made when it has none). */
 int lw_elem_of(lw *c, int t);
+/* The car (cdr false) or cdr class of pairs of class t (made when none). */
+int lw_pair_part(lw *c, int t, bool cdr);
 /* lower-kinds.c: args[i] of a call of fn as an operand that must be of
  * kind k (X_CHECK); it is given kind k when it may have it. */
 ir_expr *lw_checked_arg(lw *c, const ast *call, const char *fn, ir_expr **args,
@@ -145,6 +147,12 @@ ir_expr *lw_retype(lw *c, ir_expr *e, tkind k);
 /* When the lowering ends: checks whose operand has their kind removed,
  * messages of those that always fail completed, has_dyn set. */
 void lw_settle_kinds(lw *c);
+/* lower-lists.c: a new pair (a statement), its value. */
+ir_expr *lw_cons(lw *c, ir_expr *car, ir_expr *cdr, srcloc loc);
+ir_expr *lw_list(lw *c, const ast *a, frame_map *f);
+ir_expr *lw_quoted(lw *c, value v, srcloc loc);
+ir_expr *lw_cxr(lw *c, const ast *a, const char *name, ir_expr **args);
+ir_expr *lw_set_part(lw *c, const ast *a, const char *name, ir_expr **args);
 ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
 ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f);
 ir_expr *lw_inline_call(lw *c, const fn_def *fn, ir_expr **args, frame_map *up,

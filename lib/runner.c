@@ -164,7 +164,8 @@ static mprog *compile_ir(ir_prog *ir, double milp, double patience,
   if (!p) {
     /* a value whose kind only a caller decides is not an error of the
      * definition itself */
-    bool incomplete = strstr(msg, "kind is not known") != NULL;
+    bool incomplete = strstr(msg, "kind is not known") != NULL ||
+                      strstr(msg, "cannot be displayed") != NULL;
     lang_error_set(err, loc, incomplete ? "incomplete" : "compile",
                    "cannot compile this into a transformer: %s", msg);
     return NULL;
@@ -496,6 +497,26 @@ bool runner_compile_fn(runner *r, gcell *fn, run_out *out) {
   return p != NULL;
 }
 
+static bool fits_kind(const ir_prog *ir, value v, int type, int depth);
+
+/* The pairs of a list along its cdrs (a walk; the classes are those of
+ * the cdrs), their cars, and what ends it. */
+static bool fits_list(const ir_prog *ir, value v, int type, int depth) {
+  value x = v, slow = v;
+  for (int64_t n = 0; depth < 16; n++) {
+    if (!fits_kind(ir, V_CAR(x), ir_pair_type(ir, type, false), depth + 1)) return false;
+    x = V_CDR(x);
+    type = ir_pair_type(ir, type, true);
+    if (x.kind != VK_PAIR) return fits_kind(ir, x, type, depth + 1);
+    tkind k = ir_kind(ir, type);
+    if (k == T_ANY) return true;
+    if (k != T_PAIR && !(k == T_DYN && ir_pair_type(ir, type, false) >= 0)) return false;
+    if (n % 2) slow = V_CDR(slow);
+    if (x.vec == slow.vec) return true;   /* circular: every pair was seen */
+  }
+  return true;
+}
+
 /* Whether value v has the kind `type` of program p (its elements too,
  * for a vector); a value of open kind fits. */
 static bool fits_kind(const ir_prog *ir, value v, int type, int depth) {
@@ -505,7 +526,12 @@ static bool fits_kind(const ir_prog *ir, value v, int type, int depth) {
     /* a tagged class holds a value of every kind that has a tag */
     switch (v.kind) {
     case VK_INT: case VK_BOOL: case VK_SYM: case VK_STR: case VK_VOID: return true;
+    case VK_NIL: return true;
     case VK_VEC: k = T_VEC; break;
+    case VK_PAIR:
+      if (ir_pair_type(ir, type, false) < 0) return false;
+      k = T_PAIR;
+      break;
     default: return false;
     }
   }
@@ -519,6 +545,9 @@ static bool fits_kind(const ir_prog *ir, value v, int type, int depth) {
     for (int32_t i = 0; i < v.vec->n && depth < 16; i++)
       if (!fits_kind(ir, v.vec->items[i], ir_elem_type(ir, type), depth + 1)) return false;
     return true;
+  case VK_NIL: return k == T_NIL;
+  case VK_PAIR:
+    return k == T_PAIR && fits_list(ir, v, type, depth);
   default: return k == T_VOID;
   }
 }

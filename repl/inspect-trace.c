@@ -152,6 +152,10 @@ static void value_text(const mprog *p, int64_t v, int kind, strbuf *b) {
       sb_puts(b, "the unspecified value");
     else if (k == T_VEC)
       sb_printf(b, "the vector at %lld", (long long)x);
+    else if (k == T_PAIR)
+      sb_printf(b, "the pair at %lld", (long long)x);
+    else if (k == T_NIL)
+      sb_puts(b, "()");
     else if (k == T_SYM || k == T_BOOL)
       value_text(p, x, k, b);
     else

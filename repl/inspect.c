@@ -890,6 +890,7 @@ static void meta_errors(const mprog *p, strbuf *b) {
     /* the message's first line ends with " (VALUE)", the text the
      * report printed (docs/trace-format.md) */
     if (e->value_follows) sb_puts(b, ",\"value_follows\":true");
+    if (e->value_bare) sb_puts(b, ",\"value_bare\":true");
     sb_putc(b, '}');
     sb_free(&d);
   }

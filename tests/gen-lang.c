@@ -378,12 +378,176 @@ static bool g_macro_stmt(gen *g) {
   return true;
 }
 
+/* ---- pairs and lists ------------------------------------------------------ */
+
+/* Something to fill a list with: an integer, a symbol, the empty list, a
+ * boolean or a short list. */
+static void g_filler(gen *g, int d) {
+  int r = rn(g, 100);
+  if (r < 40) sub(g, K_INT, d, C_FIX);
+  else if (r < 55) out_sym(g, rn(g, NSYM), true);
+  else if (r < 70) out(g, "'()");
+  else if (r < 80) out(g, chance(g, 50) ? "#t" : "#f");
+  else out(g, "(list %d %d)", rn(g, 10), rn(g, 10));
+}
+
+/* A list expression: cons, list, a quoted list (maybe dotted, nested). */
+static void g_list(gen *g, int d, int depth) {
+  int r = rn(g, 100);
+  if (r < 30 || d <= 0 || depth <= 0) {
+    out(g, "'(");
+    int n = rn(g, 4);
+    for (int i = 0; i < n; i++) {
+      if (i) out(g, " ");
+      int e = rn(g, 10);
+      if (e < 5) out(g, "%d", rn(g, 200) - 100);
+      else if (e < 7) out_sym(g, rn(g, NSYM), false);
+      else if (e < 8) out(g, "(%d %s)", rn(g, 9), sym_pool[rn(g, NSYM)]);
+      else if (e < 9) out(g, "()");
+      else out(g, "#t");
+    }
+    if (n && chance(g, 15)) out(g, " . %d", rn(g, 9));
+    out(g, ")");
+  } else if (r < 60) {
+    int n = rn(g, 4);
+    out(g, "(list");
+    for (int i = 0; i < n; i++) {
+      out(g, " ");
+      if (chance(g, 20)) g_list(g, d - 1, depth - 1);
+      else g_filler(g, d);
+    }
+    out(g, ")");
+  } else {
+    out(g, "(cons ");
+    if (chance(g, 20)) g_list(g, d - 1, depth - 1);
+    else g_filler(g, d);
+    out(g, " ");
+    if (chance(g, 70)) g_list(g, d - 1, depth - 1);
+    else g_filler(g, d);
+    out(g, ")");
+  }
+}
+
+/* An expression whose c<path>r (path[0..n), applied from the right) is
+ * of kind k; sometimes one that is too short (the evaluator's list
+ * error). */
+static void g_list_for(gen *g, const char *path, int n, kind k, int d) {
+  if (n == 0) {
+    sub(g, k, d, C_FIX);
+    return;
+  }
+  if (on(g, GEN_ERRORS) && chance(g, 6)) {
+    g_filler(g, d);
+    return;
+  }
+  if (path[n - 1] == 'a' && chance(g, 50)) {
+    out(g, "(list ");
+    g_list_for(g, path, n - 1, k, d);
+    for (int i = rn(g, 3); i > 0; i--) {
+      out(g, " ");
+      g_filler(g, d);
+    }
+    out(g, ")");
+    return;
+  }
+  out(g, "(cons ");
+  if (path[n - 1] == 'a') {
+    g_list_for(g, path, n - 1, k, d);
+    out(g, " ");
+    g_filler(g, d);
+  } else {
+    g_filler(g, d);
+    out(g, " ");
+    g_list_for(g, path, n - 1, k, d);
+  }
+  out(g, ")");
+}
+
+/* A value of kind k read from a list, or a test of a list. */
+static void g_list_expr(gen *g, kind k, int d) {
+  static const char *const paths[] = {"a", "d", "aa", "ad", "da", "dd", "aaa", "aad",
+                                      "ada", "add", "daa", "dad", "dda", "ddd"};
+  g->lang++;
+  if (k == K_BOOL && chance(g, 50)) {
+    out(g, "(%s ", chance(g, 50) ? "null?" : "pair?");
+    if (chance(g, 70)) g_list(g, d - 1, 2);
+    else g_filler(g, d - 1);
+    out(g, ")");
+  } else if (k != K_BOOL && chance(g, 25)) {
+    /* a quoted list's element */
+    int n = 1 + rn(g, 3), at = rn(g, on(g, GEN_ERRORS) ? n + 1 : n);
+    static const char *const nth[] = {"car", "cadr", "caddr", "cadddr"};
+    out(g, "(%s '(", nth[at]);
+    for (int i = 0; i < n; i++) {
+      if (i) out(g, " ");
+      if (k == K_SYM) out_sym(g, rn(g, NSYM), false);
+      else out(g, "%d", rn(g, 2001) - 1000);
+    }
+    out(g, "))");
+  } else if (on(g, GEN_ERRORS) && chance(g, 5)) {
+    /* a kind error: car or cdr of what is not a pair */
+    out(g, "(%s ", chance(g, 50) ? "car" : "cdr");
+    sub(g, (kind)rn(g, 3), d, 0);
+    out(g, ")");
+  } else {
+    const char *p = paths[rn(g, N_OF(paths))];
+    int n = (int)strlen(p);
+    out(g, "(c%sr ", p);
+    g_list_for(g, p, n, k, d - 1);
+    out(g, ")");
+  }
+  g->lang--;
+}
+
+/* Top-level forms with lists: a global list used by the next forms (the
+ * prompt loads it, the run writes it back), a procedure that walks a
+ * list by recursion, a loop that builds one. */
+static bool g_list_top(gen *g) {
+  char x[16];
+  int r = rn(g, 100);
+  g->budget = 12;
+  if (r < 40) {
+    fresh_name(g, "ls", x);
+    out(g, "(define %s ", x);
+    g_list(g, 2, 2);
+    out(g, ")\n(display %s)\n", x);
+    if (chance(g, 60)) {
+      out(g, "(set! %s (cons ", x);
+      g_filler(g, 1);
+      out(g, " %s))\n(display (cdr %s))\n", x, x);
+    }
+    out(g, "(display (pair? %s))\n", x);
+  } else if (r < 70) {
+    char f[16];
+    fresh_name(g, "walk", f);
+    static const char *const ops[] = {"+", "max", "-"};
+    const char *op = ops[rn(g, 3)];
+    out(g, "(define (%s l) (if (pair? l) (%s (car l) (%s (cdr l))) %d))\n", f, op, f,
+        rn(g, 5));
+    out(g, "(display (%s (list", f);
+    for (int i = rn(g, 6); i > 0; i--) out(g, " %d", rn(g, 200) - 100);
+    if (on(g, GEN_ERRORS) && chance(g, 10)) out(g, " 'x");   /* a kind error inside */
+    out(g, ")))\n");
+  } else {
+    out(g, "(display (let loop ((i 0) (acc '())) (if (< i %d) (loop (+ i 1) (cons ",
+        rn(g, 12));
+    out(g, chance(g, 50) ? "(* i i)" : "(if (even? i) i 'odd)");
+    out(g, " acc)) acc)))\n");
+  }
+  return true;
+}
+
 /* ---- the dispatcher ------------------------------------------------------ */
 
 bool gl_expr(gen *g, kind k, int d, int ctx, bool *fixed) {
   if (g->safe || g->lang > 3 || d <= 0) return false;
-  int r = rn(g, 100);
   *fixed = true;
+  if (on(g, GEN_LISTS) && !is_vec(k) && !g->pure && chance(g, 10)) {
+    g_list_expr(g, k, d);
+    g->dirty = true;
+    return true;
+  }
+  int r = rn(g, 100);
   if (r < 25 && k == K_INT && on(g, GEN_BITWISE)) g_bitwise(g, d);
   else if (r < 33 && k == K_INT && on(g, GEN_EXPT)) g_expt(g, d);
   else if (r < 33 && k == K_BOOL && on(g, GEN_PREDICATES)) g_predicate(g, d);
@@ -408,6 +572,13 @@ bool gl_expr(gen *g, kind k, int d, int ctx, bool *fixed) {
 }
 
 bool gl_stmt(gen *g, int d) {
+  if (on(g, GEN_LISTS) && chance(g, 12)) {
+    out(g, "(%s ", chance(g, 50) ? "write" : "display");
+    g_list(g, d - 1, 2);
+    out(g, ")");
+    g->impure = true;
+    return true;
+  }
   int r = rn(g, 100);
   var *v;
   if (r < 25 && on(g, GEN_VECTOR_FILL) && (v = pick_var(g, vec_of((kind)rn(g, 3)), 0, false))) {
@@ -519,6 +690,7 @@ static void g_redefine(gen *g) {
 }
 
 bool gl_top(gen *g) {
+  if (on(g, GEN_LISTS) && chance(g, 15)) return g_list_top(g);
   int r = rn(g, 100);
   if (r < 12) {   /* deep only with GEN_MUTUAL_TAIL (out_count) */
     g_mutual(g);

@@ -117,7 +117,11 @@ enum {
    * used as expressions and statements; in some programs only, so that
    * the others stay what they were */
   GEN_MACROS_N = 41,
-  GEN_NFLAGS = 42
+  /* pairs and lists: cons, car, cdr, c[ad]{2,3}r, list, quoted lists,
+   * null?, pair?, lists displayed, held by globals, walked by recursion
+   * and built by loops */
+  GEN_LISTS_N = 42,
+  GEN_NFLAGS = 43
 };
 #define GEN_VAR_DIVISION GEN_BIT(GEN_VAR_DIVISION_N)
 #define GEN_DEEP_RECURSION GEN_BIT(GEN_DEEP_RECURSION_N)
@@ -159,6 +163,7 @@ enum {
 #define GEN_LOCAL_DEFINES GEN_BIT(GEN_LOCAL_DEFINES_N)
 #define GEN_LETREC_VALUES GEN_BIT(GEN_LETREC_VALUES_N)
 #define GEN_MACROS GEN_BIT(GEN_MACROS_N)
+#define GEN_LISTS GEN_BIT(GEN_LISTS_N)
 /* bits 5 and 6 are unused (procedures ending in a statement and without
  * parameters returning vectors: fixed, always generated) */
 #define GEN_ALL ((GEN_BIT(GEN_NFLAGS) - 1) & ~(GEN_BIT(5) | GEN_BIT(6)))

@@ -468,6 +468,8 @@ class Program:
         if len(b) > 60:
             b = b[:57] + b"..."
         first, nl, rest = d.partition("\n")
+        if e.get("value_bare"):   # a list error: " VALUE"
+            return first + " " + b.decode("utf-8", "replace") + nl + rest
         return first + " (" + b.decode("utf-8", "replace") + ")" + nl + rest
 
     def complete(self, pc, v, sink):
