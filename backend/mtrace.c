@@ -43,11 +43,54 @@ int machine_value_tokens(const mprog *p, int64_t v, int toks[2]) {
   return toks[0] < 0 || toks[1] < 0 ? 0 : 2;
 }
 
+/* ---- a small map (int64 -> index + 1) --------------------------------- */
+
+/* Lists have as many objects as elements: finding one by a scan would
+ * make loading and reading back a long list quadratic. */
+typedef struct {
+  int64_t *k;
+  int *v;
+  size_t cap, n;
+} imap;
+
+static size_t im_slot(const imap *m, int64_t k) {
+  size_t i = (size_t)(((uint64_t)k * 0x9e3779b97f4a7c15ull) >> 20) & (m->cap - 1);
+  while (m->v[i] && m->k[i] != k) i = (i + 1) & (m->cap - 1);
+  return i;
+}
+
+static int im_get(const imap *m, int64_t k) {
+  return m->cap ? m->v[im_slot(m, k)] : 0;
+}
+
+static void im_put(imap *m, int64_t k, int v) {
+  if (2 * (m->n + 1) > m->cap) {
+    imap t = {NULL, NULL, m->cap ? 2 * m->cap : 256, 0};
+    t.k = xcalloc(t.cap, sizeof *t.k);
+    t.v = xcalloc(t.cap, sizeof *t.v);
+    for (size_t i = 0; i < m->cap; i++)
+      if (m->v[i]) im_put(&t, m->k[i], m->v[i]);
+    free(m->k);
+    free(m->v);
+    *m = t;
+  }
+  size_t i = im_slot(m, k);
+  if (!m->v[i]) m->n++;
+  m->k[i] = k;
+  m->v[i] = v;
+}
+
+static void im_free(imap *m) {
+  free(m->k);
+  free(m->v);
+}
+
 /* ---- machine values of world values --------------------------------- */
 
 typedef struct {
   const mprog *p;
   mload *placed_out;
+  imap placed_ix;             /* object -> index + 1 in placed_out */
   int32_t hp;
   VEC(int64_t) heap_writes;   /* pairs addr, value */
   char *err;
@@ -65,10 +108,21 @@ static bool machine_value(loader *L, value v, int type, int64_t *out);
 
 /* A vector of the world on the heap; `type` is its class (its elements'
  * class says whether they carry tags). */
-static int32_t place_vec(loader *L, tvec *t, int type) {
+static void note_placed(loader *L, tvec *t, int32_t a, int type) {
   mload *P = L->placed_out;
-  for (int i = 0; i < P->placed.n; i++)
-    if (P->placed.v[i].v == t) return P->placed.v[i].addr;
+  struct vplace pl = {t, a, type};
+  VEC_PUSH(P->placed, pl);
+  im_put(&L->placed_ix, (int64_t)(uintptr_t)t, P->placed.n);
+}
+
+static int32_t placed_at(loader *L, const tvec *t) {
+  int i = im_get(&L->placed_ix, (int64_t)(uintptr_t)t);
+  return i ? L->placed_out->placed.v[i - 1].addr : -1;
+}
+
+static int32_t place_vec(loader *L, tvec *t, int type) {
+  int32_t found = placed_at(L, t);
+  if (found >= 0) return found;
   int32_t a = L->hp;
   if ((int64_t)a + t->n + 2 >= L->p->heap_end) {
     snprintf(L->err, L->errlen, "the vectors do not fit in the heap");
@@ -76,8 +130,7 @@ static int32_t place_vec(loader *L, tvec *t, int type) {
     return 0;
   }
   L->hp += t->n + 2;
-  struct vplace pl = {t, a, type};
-  VEC_PUSH(P->placed, pl);
+  note_placed(L, t, a, type);
   VEC_PUSH(L->heap_writes, a);
   VEC_PUSH(L->heap_writes, t->n);
   VEC_PUSH(L->heap_writes, a + 1);
@@ -94,19 +147,13 @@ static int32_t place_vec(loader *L, tvec *t, int type) {
 
 static bool raw_value(loader *L, value v, int type, int64_t *out);
 
-static int32_t placed_at(const mload *P, const tvec *t) {
-  for (int i = 0; i < P->placed.n; i++)
-    if (P->placed.v[i].v == t) return P->placed.v[i].addr;
-  return -1;
-}
-
 /* A pair of the world on the heap ([car, cdr], PAIR_CELLS cells), with
  * the pairs that follow it along the cdrs: their addresses first (a walk,
  * however long the list), then their cells (a recursion only into cars).
  * Shared structure stays shared (one address per pair). */
 static int32_t place_pair(loader *L, tvec *t, int type) {
   mload *P = L->placed_out;
-  int32_t found = placed_at(P, t);
+  int32_t found = placed_at(L, t);
   if (found >= 0) return found;
   int first = P->placed.n;
   const ir_prog *ir = L->p->ir;
@@ -118,10 +165,9 @@ static int32_t place_pair(loader *L, tvec *t, int type) {
       return 0;
     }
     L->hp += PAIR_CELLS;
-    struct vplace pl = {x, a, type};
-    VEC_PUSH(P->placed, pl);
+    note_placed(L, x, a, type);
     value d = x->items[1];
-    x = d.kind == VK_PAIR && placed_at(P, d.vec) < 0 ? d.vec : NULL;
+    x = d.kind == VK_PAIR && placed_at(L, d.vec) < 0 ? d.vec : NULL;
     type = ir ? ir_pair_type(ir, type, true) : -1;
   }
   int last = P->placed.n;
@@ -273,6 +319,7 @@ bool machine_prompt(mprog *p, const value *args, int nargs, int_vec *prompt,
   }
   free(init);
   VEC_FREE(L.heap_writes);
+  im_free(&L.placed_ix);
   if (!ok && !L.failed) snprintf(err, errlen, "a value does not fit the vocabulary");
   return ok && !L.failed;
 }
@@ -587,13 +634,27 @@ typedef struct {
   size_t errlen;
   int depth;
   VEC(struct vdone { int32_t addr; tvec *v; }) done;
+  imap done_ix;       /* address -> index + 1 in done */
+  imap placed_ix;     /* address -> index + 1 in load->placed (pairs) */
 } backer;
+
+static void note_done(backer *k, int32_t addr, tvec *v) {
+  struct vdone d = {addr, v};
+  VEC_PUSH(k->done, d);
+  im_put(&k->done_ix, addr, k->done.n);
+}
+
+static void backer_free(backer *k) {
+  VEC_FREE(k->done);
+  im_free(&k->done_ix);
+  im_free(&k->placed_ix);
+}
 
 static bool to_world(backer *k, int type, int64_t v, value *out);
 
 static tvec *vector_at(backer *k, int type, int32_t addr) {
-  for (int i = 0; i < k->done.n; i++)
-    if (k->done.v[i].addr == addr) return k->done.v[i].v;
+  int di = im_get(&k->done_ix, addr);
+  if (di) return k->done.v[di - 1].v;
   world *w = k->p->w;
   tvec *vec = NULL;
   for (int i = 0; i < k->load->placed.n; i++)
@@ -616,8 +677,7 @@ static tvec *vector_at(backer *k, int type, int32_t addr) {
   } else {
     world_save_vec(w, vec);
   }
-  struct vdone d = {addr, vec};
-  VEC_PUSH(k->done, d);
+  note_done(k, addr, vec);
   int et = ir_elem_type(k->p->ir, type);
   for (int32_t i = 0; i < len; i++) {
     int64_t x;
@@ -639,9 +699,18 @@ static tvec *vector_at(backer *k, int type, int32_t addr) {
 }
 
 static tvec *done_at(backer *k, int32_t addr) {
-  for (int i = 0; i < k->done.n; i++)
-    if (k->done.v[i].addr == addr) return k->done.v[i].v;
-  return NULL;
+  int i = im_get(&k->done_ix, addr);
+  return i ? k->done.v[i - 1].v : NULL;
+}
+
+/* The loaded pair at addr, or NULL. */
+static tvec *loaded_pair(backer *k, int32_t addr) {
+  if (!k->placed_ix.cap)
+    for (int i = 0; i < k->load->placed.n; i++)
+      if (k->load->placed.v[i].v->tag == TV_PAIR)
+        im_put(&k->placed_ix, k->load->placed.v[i].addr, i + 1);
+  int i = im_get(&k->placed_ix, addr);
+  return i ? k->load->placed.v[i - 1].v : NULL;
 }
 
 /* The world pair at addr, with the pairs after it along the cdrs (a
@@ -660,9 +729,7 @@ static tvec *pair_at(backer *k, int type, int32_t addr) {
       else head = p;
       break;
     }
-    for (int i = 0; i < k->load->placed.n && !p; i++)
-      if (k->load->placed.v[i].addr == a && k->load->placed.v[i].v->tag == TV_PAIR)
-        p = k->load->placed.v[i].v;
+    p = loaded_pair(k, a);
     int64_t car = 0, cdr = 0;
     bool wcar = mem_read(k->t, a, &car), wcdr = mem_read(k->t, a + 1, &cdr);
     if (!p && (!wcar || !wcdr)) {
@@ -678,8 +745,7 @@ static tvec *pair_at(backer *k, int type, int32_t addr) {
     } else if (wcar || wcdr) {
       world_save_vec(w, p);
     }
-    struct vdone d = {a, p};
-    VEC_PUSH(k->done, d);
+    note_done(k, a, p);
     if (prev) prev->items[1] = v_pair(p);
     else head = p;
     if (wcar) {
@@ -770,15 +836,15 @@ static bool to_world(backer *k, int type, int64_t v, value *out) {
 bool machine_world_value(const mprog *p, const mtrace *t, mload *load,
                          int type, int64_t v, value *out, char *err,
                          size_t errlen) {
-  backer k = {p, t, load, err, errlen, 0, {0}};
+  backer k = {p, t, load, err, errlen, 0, {0}, {0}, {0}};
   bool ok = to_world(&k, type, v, out);
-  VEC_FREE(k.done);
+  backer_free(&k);
   return ok;
 }
 
 bool machine_write_back(const mprog *p, const mtrace *t, mload *load,
                         char *err, size_t errlen) {
-  backer k = {p, t, load, err, errlen, 0, {0}};
+  backer k = {p, t, load, err, errlen, 0, {0}, {0}, {0}};
   bool ok = true;
   /* vectors the prompt loaded: elements the run wrote */
   for (int i = 0; i < load->placed.n && ok; i++) {
@@ -837,6 +903,6 @@ bool machine_write_back(const mprog *p, const mtrace *t, mload *load,
     world_save_cell(p->w, c->global);
     c->global->val = v;
   }
-  VEC_FREE(k.done);
+  backer_free(&k);
   return ok;
 }
