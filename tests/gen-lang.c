@@ -573,9 +573,21 @@ bool gl_expr(gen *g, kind k, int d, int ctx, bool *fixed) {
 
 bool gl_stmt(gen *g, int d) {
   if (on(g, GEN_LISTS) && chance(g, 12)) {
-    out(g, "(%s ", chance(g, 50) ? "write" : "display");
-    g_list(g, d - 1, 2);
-    out(g, ")");
+    int r = rn(g, 100);
+    if (r < 20) {
+      /* a pair changed, then shown */
+      out(g, "(let ((pr (list 1 2))) (%s pr ", chance(g, 50) ? "set-car!" : "set-cdr!");
+      g_filler(g, d - 1);
+      out(g, ") (display pr))");
+    } else if (r < 35) {
+      out(g, "(display (quasiquote (%d (unquote ", rn(g, 9));
+      sub(g, K_INT, d, C_FIX);
+      out(g, ") x)))");
+    } else {
+      out(g, "(%s ", chance(g, 50) ? "write" : "display");
+      g_list(g, d - 1, 2);
+      out(g, ")");
+    }
     g->impure = true;
     return true;
   }
