@@ -976,15 +976,15 @@ void ir_dump(const ir_prog *p, strbuf *out) {
       case S_CONS:
         dump_var(p, s->var, out);
         sb_puts(out, " := cons ");
-        dump_expr(p, s->a[0], out);
+        dump_root(p, s->a[0], out);
         sb_putc(out, ' ');
-        dump_expr(p, s->a[1], out);
+        dump_root(p, s->a[1], out);
         break;
       case S_PSET:
         sb_puts(out, s->l1 ? "set-cdr " : "set-car ");
-        dump_expr(p, s->a[0], out);
+        dump_root(p, s->a[0], out);
         sb_putc(out, ' ');
-        dump_expr(p, s->a[1], out);
+        dump_root(p, s->a[1], out);
         break;
       case S_CALL:
         if (s->var >= 0) { dump_var(p, s->var, out); sb_puts(out, " := "); }
