@@ -35,7 +35,10 @@ static ir_expr *nil_const(lw *c, srcloc loc) {
 }
 
 /* (list x ...): the operands left to right, then the pairs from the
- * last, as the evaluator makes them (the heap error at the call). */
+ * last, as the evaluator makes them (the heap error at the call).  The
+ * first pair made holds the last operand: the errors of the others come
+ * before it, in their order (an unbound variable in the first operand is
+ * the error, not one in the last). */
 ir_expr *lw_list(lw *c, const ast *a, frame_map *f) {
   int n = a->u.call.n;
   if (n > 256) {
@@ -45,6 +48,7 @@ ir_expr *lw_list(lw *c, const ast *a, frame_map *f) {
   ir_expr *elems[256];
   lw_lower_args(c, a, f, elems);
   ir_expr *l = nil_const(c, a->loc);
+  if (n > 1 && !c->failed) elems[n - 1] = lw_after_args(c, elems[n - 1], elems, n - 1);
   for (int i = n - 1; i >= 0 && !c->failed; i--) l = lw_cons(c, elems[i], l, a->loc);
   return l;
 }

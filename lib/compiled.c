@@ -258,8 +258,11 @@ static bool stopped(const form_result *r) {
   return !strcmp(k, "interrupt") || !strcmp(k, "memory") || !strcmp(k, "time");
 }
 
+/* refusal: the form was refused before compiling (ck_compilable); it
+ * stands for the transformer's run, which fails with that error, and
+ * the form is reported as a difference like any other refusal. */
 static void check_form(session *s, ast *a, int frame, rd_form *f,
-                       form_result *r) {
+                       form_result *r, lang_error *refusal) {
   world *w = s->w;
   out_fn save_out = w->out;
   void *save_ctx = w->out_ctx;
@@ -274,9 +277,15 @@ static void check_form(session *s, ast *a, int frame, rd_form *f,
   defblock *blk = world_adopt(&f->mem);
   blk->refs = 1;
   int64_t calls_from = ffi_log_size(w->calls);
-  world_txn_begin(w);
-  bool tok = run_forms(s, a, frame, blk, &tr);
-  world_txn_rollback(w);
+  bool tok = false;
+  if (refusal) {
+    tr.err = *refusal;
+    refusal->msg = NULL;
+  } else {
+    world_txn_begin(w);
+    tok = run_forms(s, a, frame, blk, &tr);
+    world_txn_rollback(w);
+  }
   if (!tok && stopped(&tr)) {
     /* Ctrl-C, the memory or the time limit stopped the form: there is
      * nothing to compare, and the evaluator would stop at once */
@@ -379,8 +388,16 @@ void session_eval_compiled(session *s, ast *a, int frame, rd_form *f,
   runner_set_progress(s->run, s->progress, s->progress_ctx, s->progress_after);
   runner_set_milp(s->run, s->milp_limit);
   if (s->mode == MODE_CHECK) {
-    check_form(s, a, frame, f, r);
+    check_form(s, a, frame, f, r, NULL);
     return;
   }
   r->ok = transformer_form(s, a, frame, f, r);
+}
+
+void session_check_refused(session *s, ast *a, int frame, rd_form *f,
+                           form_result *r) {
+  lang_error refusal = r->err;
+  memset(&r->err, 0, sizeof r->err);
+  check_form(s, a, frame, f, r, &refusal);
+  lang_error_free(&refusal);
 }

@@ -179,8 +179,17 @@ static void eval_form(eval_job *j) {
   ast *a = ex_expand_toplevel(w, j->f->form, &j->f->mem, &r->err);
   int frame = 0;
   if (!a || !ck_check_toplevel(w, a, &frame, j->later, j->nlater, s->warn,
-                               s->warn_ctx, &r->err) ||
-      (s->mode != MODE_REFERENCE && !ck_compilable(w, a, &r->err))) {
+                               s->warn_ctx, &r->err)) {
+    arena_free(&j->f->mem);
+    r->ok = false;
+    return;
+  }
+  if (s->mode != MODE_REFERENCE && !ck_compilable(w, a, &r->err)) {
+    /* a refusal: in check mode a difference, and the evaluator's run */
+    if (s->mode == MODE_CHECK) {
+      session_check_refused(s, a, frame, j->f, r);
+      return;
+    }
     arena_free(&j->f->mem);
     r->ok = false;
     return;

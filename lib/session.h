@@ -71,6 +71,10 @@ void session_diag(session *s, srcloc loc, const char *severity,
 /* Transformer and check modes (compiled.c): runs a checked form. */
 void session_eval_compiled(session *s, ast *a, int frame, rd_form *f,
                            form_result *r);
+/* Check mode, for a form refused before compiling (its error in r->err):
+ * the evaluator runs it and the refusal is reported as a difference. */
+void session_check_refused(session *s, ast *a, int frame, rd_form *f,
+                           form_result *r);
 const char *run_mode_name(run_mode m);
 
 /* Limits (limits.c), by name: steps, depth, heap, memory, time.  Setting
