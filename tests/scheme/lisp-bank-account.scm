@@ -1,0 +1,17 @@
+;; A message-passing bank account object.
+(define (make-account balance)
+  (define (withdraw amount)
+    (if (> amount balance) 'insufficient
+        (begin (set! balance (- balance amount)) balance)))
+  (define (deposit amount) (set! balance (+ balance amount)) balance)
+  (lambda (msg . args)
+    (cond ((eq? msg 'withdraw) (apply withdraw args))
+          ((eq? msg 'deposit) (apply deposit args))
+          ((eq? msg 'balance) balance)
+          (else (list 'unknown msg)))))
+(define acc (make-account 100))
+(display (acc 'withdraw 30)) (newline)
+(display (acc 'deposit 50)) (newline)
+(display (acc 'withdraw 500)) (newline)
+(display (acc 'balance)) (newline)
+(display (acc 'close)) (newline)

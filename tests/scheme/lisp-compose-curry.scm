@@ -1,0 +1,13 @@
+;; compose and curry, and a pipeline built from them.
+(define (compose f g) (lambda (x) (f (g x))))
+(define (curry f x) (lambda (y) (f x y)))
+(define add1 (curry + 1))
+(define double (curry * 2))
+(define inc-then-double (compose double add1))
+(define double-then-inc (compose add1 double))
+(display (inc-then-double 5)) (newline)
+(display (double-then-inc 5)) (newline)
+(define (compose-all . fs)
+  (if (null? fs) (lambda (x) x) (compose (car fs) (apply compose-all (cdr fs)))))
+(display ((compose-all add1 add1 double) 10)) (newline)
+(display (map (compose-all) '(1 2 3))) (newline)

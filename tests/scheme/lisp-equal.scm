@@ -1,0 +1,11 @@
+;; equal? against eqv? and eq? on lists, vectors, strings and numbers.
+(define a (list 1 2 (list 3 4)))
+(define b (list 1 2 (list 3 4)))
+(display (list (equal? a b) (eqv? a b) (eq? a a))) (newline)
+(display (equal? (vector 1 '(2)) (vector 1 '(2)))) (newline)
+(display (equal? "abc" (string #\a #\b #\c))) (newline)
+(display (equal? '(1 . 2) (cons 1 2))) (newline)
+(display (equal? '() '())) (newline)
+(display (eqv? 100000 100000)) (newline)
+(display (equal? '(1 (2 #(3))) '(1 (2 #(3))))) (newline)
+(display (equal? '(1 2) '(1 2 3))) (newline)

@@ -1,0 +1,10 @@
+;; filter, remove and partition written with accumulators.
+(define (keep pred l) (cond ((null? l) '()) ((pred (car l)) (cons (car l) (keep pred (cdr l)))) (else (keep pred (cdr l)))))
+(define (partition pred l)
+  (let loop ((l l) (yes '()) (no '()))
+    (if (null? l) (list (reverse yes) (reverse no))
+        (if (pred (car l)) (loop (cdr l) (cons (car l) yes) no) (loop (cdr l) yes (cons (car l) no))))))
+(display (keep even? '(1 2 3 4 5 6))) (newline)
+(display (keep (lambda (x) (not (even? x))) '(1 2 3 4 5 6))) (newline)
+(display (partition (lambda (x) (> x 3)) '(5 1 4 2 6 3))) (newline)
+(display (filter symbol? '(a 1 b "c" d))) (newline)

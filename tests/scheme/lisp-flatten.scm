@@ -1,0 +1,11 @@
+;; Flattening nested lists and counting the atoms of a tree.
+(define (flatten x)
+  (cond ((null? x) '())
+        ((pair? x) (append (flatten (car x)) (flatten (cdr x))))
+        (else (list x))))
+(define (count-atoms x)
+  (cond ((null? x) 0) ((pair? x) (+ (count-atoms (car x)) (count-atoms (cdr x)))) (else 1)))
+(define t '(1 (2 (3 4)) ((5)) 6 ()))
+(display (flatten t)) (newline)
+(display (count-atoms t)) (newline)
+(display (flatten '(a . b))) (newline)

@@ -1,0 +1,10 @@
+;; Insertion sort of symbols by their names, and of numbers descending.
+(define (insert x sorted before?)
+  (cond ((null? sorted) (list x))
+        ((before? x (car sorted)) (cons x sorted))
+        (else (cons (car sorted) (insert x (cdr sorted) before?)))))
+(define (isort l before?)
+  (if (null? l) '() (insert (car l) (isort (cdr l) before?) before?)))
+(define (sym<? a b) (string<? (symbol->string a) (symbol->string b)))
+(display (isort '(pear apple fig banana cherry) sym<?)) (newline)
+(display (isort '(3 9 1 7) >)) (newline)

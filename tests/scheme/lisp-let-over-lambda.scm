@@ -1,0 +1,11 @@
+;; Closures sharing state through let, a generator of squares, and a toggle.
+(define (make-gen)
+  (let ((i 0)) (lambda () (set! i (+ i 1)) (* i i))))
+(define g (make-gen))
+(define (take-gen g n) (if (= n 0) '() (let ((x (g))) (cons x (take-gen g (- n 1))))))
+(display (take-gen g 5)) (newline)
+(display (take-gen g 2)) (newline)
+(define toggle (let ((on #f)) (lambda () (set! on (not on)) on)))
+(display (list (toggle) (toggle) (toggle))) (newline)
+(define fs (map (lambda (k) (lambda (x) (+ x k))) '(1 10 100)))
+(display (map (lambda (f) (f 1)) fs)) (newline)

@@ -1,0 +1,11 @@
+;; Finding positions: index of an element, all positions, and the first match.
+(define (index-of x l)
+  (let loop ((l l) (i 0)) (cond ((null? l) #f) ((equal? (car l) x) i) (else (loop (cdr l) (+ i 1))))))
+(define (positions pred l)
+  (let loop ((l l) (i 0) (acc '()))
+    (cond ((null? l) (reverse acc)) ((pred (car l)) (loop (cdr l) (+ i 1) (cons i acc))) (else (loop (cdr l) (+ i 1) acc)))))
+(define (find-first pred l) (cond ((null? l) #f) ((pred (car l)) (car l)) (else (find-first pred (cdr l)))))
+(display (index-of 'c '(a b c d))) (newline)
+(display (index-of 'z '(a b c))) (newline)
+(display (positions odd? '(1 2 3 5 8 9))) (newline)
+(display (find-first (lambda (x) (> x 10)) '(3 12 7 20))) (newline)

@@ -1,0 +1,10 @@
+;; Printing a matrix row by row and its row and column sums.
+(define m '((2 7 6) (9 5 1) (4 3 8)))
+(for-each (lambda (row)
+            (for-each (lambda (x) (display x) (display " ")) row)
+            (newline))
+          m)
+(display (map (lambda (row) (apply + row)) m)) (newline)
+(display (apply map + m)) (newline)
+(define (diag m) (if (null? m) '() (cons (caar m) (diag (map cdr (cdr m))))))
+(display (diag m)) (newline)

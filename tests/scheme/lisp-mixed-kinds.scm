@@ -1,0 +1,11 @@
+;; Lists holding values of every kind, and kind tests on them.
+(define things (list 1 'sym "str" #\c #t '() (list 1 2) (vector 3 4) car))
+(define (kind x)
+  (cond ((number? x) 'number) ((symbol? x) 'symbol) ((string? x) 'string)
+        ((char? x) 'char) ((boolean? x) 'boolean) ((null? x) 'empty)
+        ((pair? x) 'pair) ((vector? x) 'vector) ((procedure? x) 'procedure)
+        (else 'other)))
+(display (map kind things)) (newline)
+(write (list 1 'sym "str" #\c #t '() (list 1 2) (vector 3 4))) (newline)
+(display (list 1 'sym "str" #\c #t '() (list 1 2) (vector 3 4))) (newline)
+(display (length things)) (newline)

@@ -1,0 +1,12 @@
+;; All subsets and all permutations of a small list.
+(define (powerset l)
+  (if (null? l) '(())
+      (let ((rest (powerset (cdr l))))
+        (append rest (map (lambda (s) (cons (car l) s)) rest)))))
+(define (remove1 x l) (cond ((null? l) '()) ((equal? x (car l)) (cdr l)) (else (cons (car l) (remove1 x (cdr l))))))
+(define (permutations l)
+  (if (null? l) '(())
+      (apply append (map (lambda (x) (map (lambda (p) (cons x p)) (permutations (remove1 x l)))) l))))
+(display (powerset '(a b c))) (newline)
+(display (permutations '(1 2 3))) (newline)
+(display (length (permutations '(1 2 3 4)))) (newline)

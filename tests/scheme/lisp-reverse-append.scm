@@ -1,0 +1,12 @@
+;; Reverse with an accumulator, append by recursion, both against the builtins.
+(define (my-reverse l)
+  (let loop ((l l) (acc '()))
+    (if (null? l) acc (loop (cdr l) (cons (car l) acc)))))
+(define (my-append a b) (if (null? a) b (cons (car a) (my-append (cdr a) b))))
+(define xs '(1 2 3 4))
+(display (my-reverse xs)) (newline)
+(display (my-append xs '(5 6))) (newline)
+(display (equal? (my-reverse xs) (reverse xs))) (newline)
+(display (equal? (my-append xs '(5)) (append xs '(5)))) (newline)
+(write (my-reverse '())) (newline)
+(display (my-reverse '(a (b c) d))) (newline)

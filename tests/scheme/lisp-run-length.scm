@@ -1,0 +1,13 @@
+;; Run-length encoding and decoding of lists of symbols.
+(define (encode l)
+  (if (null? l) '()
+      (let loop ((x (car l)) (n 1) (rest (cdr l)))
+        (cond ((null? rest) (list (list x n)))
+              ((eq? (car rest) x) (loop x (+ n 1) (cdr rest)))
+              (else (cons (list x n) (loop (car rest) 1 (cdr rest))))))))
+(define (repeat x n) (if (= n 0) '() (cons x (repeat x (- n 1)))))
+(define (decode l) (apply append (map (lambda (p) (repeat (car p) (cadr p))) l)))
+(define msg '(a a a b c c a a d d d d))
+(display (encode msg)) (newline)
+(display (decode (encode msg))) (newline)
+(display (equal? msg (decode (encode msg)))) (newline)

@@ -1,0 +1,12 @@
+;; Sets as lists: union, intersection, difference, subset.
+(define (member? x s) (if (member x s) #t #f))
+(define (union a b) (cond ((null? a) b) ((member? (car a) b) (union (cdr a) b)) (else (cons (car a) (union (cdr a) b)))))
+(define (intersect a b) (cond ((null? a) '()) ((member? (car a) b) (cons (car a) (intersect (cdr a) b))) (else (intersect (cdr a) b))))
+(define (difference a b) (cond ((null? a) '()) ((member? (car a) b) (difference (cdr a) b)) (else (cons (car a) (difference (cdr a) b)))))
+(define (subset? a b) (or (null? a) (and (member? (car a) b) (subset? (cdr a) b))))
+(define s1 '(1 2 3 4))
+(define s2 '(3 4 5))
+(display (union s1 s2)) (newline)
+(display (intersect s1 s2)) (newline)
+(display (difference s1 s2)) (newline)
+(display (list (subset? '(3 4) s1) (subset? s2 s1))) (newline)

@@ -1,0 +1,21 @@
+;; A stack object with push, pop, peek and size messages.
+(define (make-stack)
+  (let ((items '()))
+    (lambda (msg . args)
+      (case msg
+        ((push) (set! items (cons (car args) items)) (length items))
+        ((pop) (if (null? items) 'empty
+                   (let ((top (car items))) (set! items (cdr items)) top)))
+        ((peek) (if (null? items) 'empty (car items)))
+        ((size) (length items))
+        ((items) items)
+        (else 'bad-message)))))
+(define s (make-stack))
+(s 'push 1) (s 'push 2) (s 'push 3)
+(display (s 'items)) (newline)
+(display (s 'pop)) (newline)
+(display (s 'peek)) (newline)
+(display (s 'size)) (newline)
+(s 'pop) (s 'pop)
+(display (s 'pop)) (newline)
+(display (s 'fly)) (newline)

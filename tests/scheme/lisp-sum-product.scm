@@ -1,0 +1,13 @@
+;; List recursion: sum, product, length and maximum written by hand.
+(define (sum l) (if (null? l) 0 (+ (car l) (sum (cdr l)))))
+(define (product l) (if (null? l) 1 (* (car l) (product (cdr l)))))
+(define (len l) (if (null? l) 0 (+ 1 (len (cdr l)))))
+(define (maximum l)
+  (if (null? (cdr l)) (car l)
+      (let ((m (maximum (cdr l)))) (if (> (car l) m) (car l) m))))
+(define xs '(3 1 4 1 5 9 2 6))
+(display (sum xs)) (newline)
+(display (product xs)) (newline)
+(display (len xs)) (newline)
+(display (maximum xs)) (newline)
+(display (sum '())) (newline)

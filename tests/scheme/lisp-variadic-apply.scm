@@ -1,0 +1,12 @@
+;; Variadic procedures, dotted parameter lists and apply.
+(define (count-args . args) (length args))
+(define (first-and-rest a . rest) (list a rest))
+(define (average x . more) (quotient (apply + x more) (+ 1 (length more))))
+(display (count-args)) (display (count-args 1 2 3)) (newline)
+(display (first-and-rest 1)) (newline)
+(display (first-and-rest 1 2 3)) (newline)
+(display (average 4 8 12)) (newline)
+(display (apply + 1 2 '(3 4))) (newline)
+(display (apply list 'a '(b c))) (newline)
+(display (apply max '(7 3 9))) (newline)
+(display ((lambda args args) 1 'two)) (newline)

@@ -1,0 +1,10 @@
+;; Binary strings: to and from integers by hand, and counting ones.
+(define (to-binary n) (if (< n 2) (number->string n) (string-append (to-binary (quotient n 2)) (number->string (remainder n 2)))))
+(define (from-binary s)
+  (let loop ((i 0) (acc 0))
+    (if (= i (string-length s)) acc (loop (+ i 1) (+ (* 2 acc) (if (char=? (string-ref s i) #\1) 1 0))))))
+(define (ones s) (length (filter (lambda (c) (char=? c #\1)) (string->list s))))
+(display (map to-binary '(0 1 2 5 10 255))) (newline)
+(display (from-binary "101010")) (newline)
+(display (ones (to-binary 1023))) (newline)
+(display (string=? (to-binary 77) (number->string 77 2))) (newline)

@@ -1,0 +1,11 @@
+;; A Caesar cipher that keeps case and leaves other characters alone.
+(define (shift-char c k)
+  (cond ((char-lower-case? c) (integer->char (+ 97 (modulo (+ (- (char->integer c) 97) k) 26))))
+        ((char-upper-case? c) (integer->char (+ 65 (modulo (+ (- (char->integer c) 65) k) 26))))
+        (else c)))
+(define (caesar s k) (list->string (map (lambda (c) (shift-char c k)) (string->list s))))
+(define secret (caesar "Hello, World! xyz" 3))
+(display secret) (newline)
+(display (caesar secret -3)) (newline)
+(display (caesar "abc" 26)) (newline)
+(display (caesar "Zebra" 13)) (newline)

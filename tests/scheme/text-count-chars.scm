@@ -1,0 +1,11 @@
+;; Counting characters: vowels, letters, digits, spaces and one given letter.
+(define (count pred s)
+  (let loop ((i 0) (n 0))
+    (if (= i (string-length s)) n (loop (+ i 1) (if (pred (string-ref s i)) (+ n 1) n)))))
+(define (vowel? c) (memv (char-downcase c) '(#\a #\e #\i #\o #\u)))
+(define text "The Quick Brown Fox 123 jumps")
+(display (count vowel? text)) (newline)
+(display (count char-alphabetic? text)) (newline)
+(display (count char-numeric? text)) (newline)
+(display (count char-whitespace? text)) (newline)
+(display (count (lambda (c) (char=? c #\o)) text)) (newline)

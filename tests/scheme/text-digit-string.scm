@@ -1,0 +1,10 @@
+;; Digit strings: digits of a number, their sum, and back to a number.
+(define (digits n) (map (lambda (c) (- (char->integer c) (char->integer #\0))) (string->list (number->string n))))
+(define (digit-sum n) (apply + (digits n)))
+(define (from-digits ds) (string->number (list->string (map (lambda (d) (integer->char (+ d 48))) ds))))
+(display (digits 90210)) (newline)
+(display (digit-sum 987654321)) (newline)
+(display (from-digits '(4 0 7))) (newline)
+(display (+ 1 (string->number "41"))) (newline)
+(write (string->number "4x1")) (newline)
+(write (number->string 255 2)) (newline)

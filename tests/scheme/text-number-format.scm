@@ -1,0 +1,12 @@
+;; Formatting numbers: padding, thousands separators and other bases.
+(define (pad-left s n ch) (if (>= (string-length s) n) s (pad-left (string-append (string ch) s) n ch)))
+(define (with-commas n)
+  (let loop ((s (number->string n)) (acc ""))
+    (if (<= (string-length s) 3) (string-append s acc)
+        (loop (substring s 0 (- (string-length s) 3))
+              (string-append "," (substring s (- (string-length s) 3) (string-length s)) acc)))))
+(display (pad-left "42" 6 #\0)) (newline)
+(display (with-commas 1234567)) (newline)
+(display (with-commas 999)) (newline)
+(display (number->string 3054 16)) (newline)
+(display (number->string -10 2)) (newline)

@@ -1,0 +1,11 @@
+;; Reversing strings: by list, by index and word order.
+(define (rev s) (list->string (reverse (string->list s))))
+(define (rev-index s)
+  (let ((n (string-length s)))
+    (let loop ((i (- n 1)) (acc '()))
+      (if (< i 0) (list->string (reverse acc)) (loop (- i 1) (cons (string-ref s i) acc))))))
+(write (rev "hello")) (newline)
+(write (rev-index "stressed")) (newline)
+(write (rev "")) (newline)
+(write (rev "été")) (newline)
+(display (string=? (rev "abc") (rev-index "abc"))) (newline)

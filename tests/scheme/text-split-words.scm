@@ -1,0 +1,13 @@
+;; Splitting on spaces into a list of strings by hand (runs of spaces skipped).
+(define (split-spaces s)
+  (let loop ((i 0) (start #f) (acc '()))
+    (cond ((= i (string-length s))
+           (reverse (if start (cons (substring s start i) acc) acc)))
+          ((char=? (string-ref s i) #\space)
+           (loop (+ i 1) #f (if start (cons (substring s start i) acc) acc)))
+          (else (loop (+ i 1) (or start i) acc)))))
+(write (split-spaces "the quick  brown fox")) (newline)
+(write (split-spaces "   leading and trailing   ")) (newline)
+(write (split-spaces "")) (newline)
+(write (split-spaces "one")) (newline)
+(display (length (split-spaces "a b c d e"))) (newline)

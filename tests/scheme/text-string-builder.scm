@@ -1,0 +1,12 @@
+;; Building strings: make-string, string-set!, string-append in a loop.
+(define s (make-string 5 #\-))
+(string-set! s 0 #\[)
+(string-set! s 4 #\])
+(display s) (newline)
+(define (repeat str n) (if (= n 0) "" (string-append str (repeat str (- n 1)))))
+(display (repeat "ab" 4)) (newline)
+(define (stars n) (let ((t (make-string n #\*))) t))
+(let loop ((i 1)) (when (<= i 4) (display (stars i)) (newline) (loop (+ i 1))))
+(define c (string-copy "hello"))
+(string-set! c 0 #\j)
+(display c) (newline)

@@ -1,0 +1,10 @@
+;; Word frequencies with an association list keyed by strings.
+(define (words s) (filter (lambda (w) (not (string=? w ""))) (string-split s #\space)))
+(define (tally ws)
+  (let loop ((ws ws) (acc '()))
+    (if (null? ws) (reverse acc)
+        (let ((p (assoc (car ws) acc)))
+          (if p (begin (set-cdr! p (+ (cdr p) 1)) (loop (cdr ws) acc))
+              (loop (cdr ws) (cons (cons (car ws) 1) acc)))))))
+(write (tally (words "the cat and the hat and the bat"))) (newline)
+(display (length (words "  spaced   out  "))) (newline)
