@@ -503,6 +503,26 @@ typedef struct {
 /* (receiver name): a call by name when the receiver is a name (so that
  * a builtin or a global procedure stays a direct call), else a call of
  * the receiver's value. */
+/* (lambda (x) body ...) called with the value named `name`: the let
+ * (let ((x name)) body ...), as ((lambda (x) body ...) v) is one, so that
+ * compiled code runs a receiver written in place (it calls no procedure
+ * values). */
+static ast *receiver_let(ex *e, const sx *lam, int name) {
+  const sx *p = lam->u.list.v[1]->u.list.v[0];
+  if (!check_name(e, p, "a parameter")) return NULL;
+  ast *a = node(e, E_LET, lam->loc);
+  a->u.let.n = 1;
+  a->u.let.v = arena_alloc(e->mem, sizeof(let_binding));
+  a->u.let.v[0].name = p->u.sym;
+  a->u.let.v[0].loc = p->loc;
+  ast *ref = node(e, E_REF, lam->loc);
+  ref->u.ref.name = name;
+  a->u.let.v[0].init = ref;
+  a->u.let.body = expand_body(e, (const sx *const *)lam->u.list.v + 2,
+                              lam->u.list.n - 2, lam->loc);
+  return a->u.let.body ? a : NULL;
+}
+
 static ast *call_receiver(ex *e, const sx *recv, int name, srcloc loc) {
   ast **args = alloc_asts(e, 1);
   args[0] = node(e, E_REF, loc);
@@ -512,6 +532,10 @@ static ast *call_receiver(ex *e, const sx *recv, int name, srcloc loc) {
     c->loc = loc;
     return c;
   }
+  if (is_lambda(e, recv) && recv->u.list.n >= 3 &&
+      recv->u.list.v[1]->kind == SX_LIST && !recv->u.list.v[1]->u.list.tail &&
+      recv->u.list.v[1]->u.list.n == 1)
+    return receiver_let(e, recv, name);
   ast *op = expand(e, recv);
   if (!op) return NULL;
   ast *c = make_call(e, -1, loc, args, 1);
