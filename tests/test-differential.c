@@ -14,10 +14,11 @@
  *       error the transformer reports before running, worded as the
  *       evaluator's, counts by the kind it names).  Anything else is a
  *       wrong answer and fails the program;
- *  3. when the hull run made at most BRUTE_MAX_TOKENS tokens, the
- *     transformer with the brute-force KV cache and dense (every FFN unit
- *     at every position: the plain pass), which must agree with
- *     the hull exactly (text, values, errors, tokens), form by form;
+ *  3. the transformer dense (every FFN unit at every position: the plain
+ *     pass), with the brute-force KV cache when the hull run made at most
+ *     BRUTE_MAX_TOKENS tokens and with the hull otherwise, which must
+ *     agree with the routed hull exactly (text, values, errors, tokens),
+ *     form by form;
  *  4. every CHECK_EVERY-th program, in check mode (--check), which must
  *     report a difference for exactly the forms found refused or wrong
  *     above, and otherwise print the evaluator's output.
@@ -445,10 +446,13 @@ static bool compare_runs(const prog_log *t, const prog_log *r, stats *st,
   return ok;
 }
 
-/* Brute and hull caches: the same text, values, errors and tokens. */
-static bool compare_caches(const prog_log *b, const prog_log *h, strbuf *why) {
+/* The plain pass (dense; brute cache or hull) and the fast one (hull,
+ * routed): the same text, values, errors and tokens.  label names the
+ * plain pass. */
+static bool compare_caches(const prog_log *b, const prog_log *h, const char *label,
+                           strbuf *why) {
   if (b->v.n != h->v.n) {
-    sb_printf(why, "brute ran %d forms, hull %d\n", b->v.n, h->v.n);
+    sb_printf(why, "%s ran %d forms, hull %d\n", label, b->v.n, h->v.n);
     return false;
   }
   for (int i = 0; i < b->v.n; i++) {
@@ -457,9 +461,9 @@ static bool compare_caches(const prog_log *b, const prog_log *h, strbuf *why) {
         same_sb(&x->text, &y->text) && same_str(x->kind, y->kind) &&
         same_str(x->diag, y->diag))
       continue;
-    sb_printf(why, "brute and hull caches differ at form %d:\n", i + 1);
-    show_form(why, "brute", x);
-    show_form(why, "hull ", y);
+    sb_printf(why, "%s and hull, routed differ at form %d:\n", label, i + 1);
+    show_form(why, label, x);
+    show_form(why, "hull, routed", y);
     return false;
   }
   return true;
@@ -492,9 +496,10 @@ static bool compare_check(const prog_log *c, const prog_log *t, const prog_log *
   return true;
 }
 
-/* One program: the reference evaluator and the transformer (hull cache)
- * in lockstep, form by form; then, for a short run, the transformer with
- * the brute-force cache, which must agree with the hull exactly. */
+/* One program: the reference evaluator and the transformer (hull cache,
+ * routed) in lockstep, form by form; then the plain pass (every FFN unit,
+ * with the brute-force cache for a short run, the hull for a longer one),
+ * which must agree with the routed hull exactly. */
 static bool differential(const char *src, stats *st, strbuf *why) {
   runner_s r, t, b;
   bool ok = rs_open(&r, src, MODE_REFERENCE, false, why) &&
@@ -514,11 +519,15 @@ static bool differential(const char *src, stats *st, strbuf *why) {
   ok = compare_runs(&t.log, &r.log, st, why, src);
   st->tokens += t.log.tokens;
   /* the brute-force cache costs time quadratic in the trace: a longer
-   * program is checked with the hull against the evaluator only */
-  if (ok && t.log.tokens <= BRUTE_MAX_TOKENS) {
+   * program runs dense with the hull, so that every program is run both
+   * routed and dense */
+  if (ok) {
+    bool brute = t.log.tokens <= BRUTE_MAX_TOKENS;
     ok = rs_open(&b, src, MODE_TRANSFORMER, true, why);
+    b.s->brute = brute;   /* dense either way (open_session) */
     for (int i = 0; ok && i < b.forms.n; i++) rs_step(&b, i);
-    ok = ok && compare_caches(&b.log, &t.log, why);
+    ok = ok && compare_caches(&b.log, &t.log, brute ? "brute, dense" : "hull, dense",
+                              why);
     rs_close(&b);
   }
   if (ok && with_check) {
