@@ -1113,6 +1113,9 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
   case S_PSET:
     mb_expand_pset(b, s, f);
     return;
+  case S_EQUAL:
+    mb_expand_equal(b, s, f);
+    return;
   }
 }
 

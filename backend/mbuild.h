@@ -200,6 +200,8 @@ void mb_expand_pset(mb *b, const ir_stmt *s, int f);
 cval mb_pset_addr(mb *b, const mstmt *m);          /* SP_PSET_ADDR */
 cval mb_cons_value(mb *b, const mstmt *m);          /* SP_CONS */
 bool mb_display_list(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth);
+/* mequal.c: equal? walking vectors and lists (S_EQUAL) */
+void mb_expand_equal(mb *b, const ir_stmt *s, int f);
 mstmt *mb_step(mb *b, mkind k, int fn, srcloc loc);
 int mb_temp(mb *b, int type, const char *name);
 ir_expr *mb_var_ref(mb *b, int var);

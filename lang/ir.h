@@ -125,6 +125,7 @@ typedef enum {
   S_LABEL,    /* l1: */
   S_CONS,     /* var := a new pair of a[0] (car) and a[1] (cdr) */
   S_PSET,     /* the car (l1 0) or the cdr (l1 1) of pair a[0] := a[1] */
+  S_EQUAL,    /* var := (equal? a[0] a[1]), walking vectors and lists */
 } s_kind;
 
 typedef struct {

@@ -125,3 +125,25 @@ ir_expr *lw_set_part(lw *c, const ast *a, const char *name, ir_expr **args) {
   s->l1 = cdr;
   return lw_void_expr(c, a->loc);
 }
+
+/* Whether e's class may still hold vectors or pairs (its kind is not
+ * settled yet, or it is one of those): equal? on two such operands
+ * walks them (S_EQUAL); on a scalar it is eqv?, an expression. */
+bool lw_may_be_structured(lw *c, const ir_expr *e) {
+  if (e->k == X_CONST) return false;
+  tkind k = ir_kind(c->p, e->type);
+  return k == T_ANY || k == T_DYN || k == T_VEC || k == T_PAIR;
+}
+
+/* (equal? x y) on operands that may be vectors or lists: a statement,
+ * which the backend expands into loops over both (backend/mequal.c);
+ * both operands are computed first, in order, as in the evaluator. */
+ir_expr *lw_equal(lw *c, ir_expr **args, srcloc loc) {
+  int tmp = lw_new_var(c, -1, VAR_TEMP, loc);
+  c->p->vars.v[tmp].type = lw_type_of_kind(c, T_BOOL);
+  ir_stmt *s = lw_emit(c, S_EQUAL, loc);
+  s->var = tmp;
+  s->a[0] = args[0];
+  s->a[1] = args[1];
+  return lw_retype(c, lw_var_expr(c, tmp, loc), T_BOOL);
+}

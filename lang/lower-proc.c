@@ -980,6 +980,13 @@ void ir_dump(const ir_prog *p, strbuf *out) {
         sb_putc(out, ' ');
         dump_root(p, s->a[1], out);
         break;
+      case S_EQUAL:
+        dump_var(p, s->var, out);
+        sb_puts(out, " := equal? ");
+        dump_root(p, s->a[0], out);
+        sb_putc(out, ' ');
+        dump_root(p, s->a[1], out);
+        break;
       case S_PSET:
         sb_puts(out, s->l1 ? "set-cdr " : "set-car ");
         dump_root(p, s->a[0], out);

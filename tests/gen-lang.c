@@ -468,7 +468,18 @@ static void g_list_expr(gen *g, kind k, int d) {
   static const char *const paths[] = {"a", "d", "aa", "ad", "da", "dd", "aaa", "aad",
                                       "ada", "add", "daa", "dad", "dda", "ddd"};
   g->lang++;
-  if (k == K_BOOL && chance(g, 50)) {
+  if (k == K_BOOL && chance(g, 30)) {
+    /* equal? on lists: half the time on two copies of one list's text */
+    out(g, "(equal? ");
+    size_t at = g->b.n;
+    g_list(g, d - 1, 2);
+    char *first = xstrdup(g->b.s + at);
+    out(g, " ");
+    if (chance(g, 50)) out(g, "%s", first);
+    else g_list(g, d - 1, 2);
+    free(first);
+    out(g, ")");
+  } else if (k == K_BOOL && chance(g, 50)) {
     out(g, "(%s ", chance(g, 50) ? "null?" : "pair?");
     if (chance(g, 70)) g_list(g, d - 1, 2);
     else g_filler(g, d - 1);
