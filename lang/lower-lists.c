@@ -147,3 +147,76 @@ ir_expr *lw_equal(lw *c, ir_expr **args, srcloc loc) {
   s->a[1] = args[1];
   return lw_retype(c, lw_var_expr(c, tmp, loc), T_BOOL);
 }
+
+/* ---- memq, memv, member --------------------------------------------- */
+
+static ir_expr *prim_test(lw *c, const char *op, ir_expr *x, ir_expr *y, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_PRIM, loc, y ? 2 : 1);
+  e->op = builtin_find(op);
+  e->a[0] = x;
+  if (y) e->a[1] = y;
+  e->type = lw_new_type(c, T_BOOL);
+  e->has_nat = true;
+  e->nat = T_BOOL;
+  return e;
+}
+
+static void branch_to(lw *c, ir_expr *test, int yes, int no, srcloc loc) {
+  ir_stmt *s = lw_emit(c, S_BRANCH, loc);
+  s->a[0] = test;
+  s->l1 = yes;
+  s->l2 = no;
+}
+
+/* (memq x l), (memv x l), (member x l): a walk along l's cdrs to the
+ * first pair whose car is eqv? (member: equal?) to x, else #f.  As the
+ * evaluator's, the walk stops at anything that is not a pair, without
+ * an error.  The walk's variable takes every cdr, so the list's pairs
+ * are of one class (as in a loop written in Scheme); the result holds
+ * a pair or #f: tagged. */
+ir_expr *lw_member(lw *c, const ast *a, const char *name, ir_expr **args) {
+  srcloc loc = a->loc;
+  int x = lw_new_var(c, -1, VAR_TEMP, loc), t = lw_new_var(c, -1, VAR_TEMP, loc);
+  int r = lw_new_var(c, -1, VAR_TEMP, loc);
+  c->p->vars.v[r].type = lw_new_type(c, T_DYN);
+  lw_assign(c, x, args[0], loc);
+  lw_assign(c, t, args[1], loc);
+  int head = lw_new_label(c), body = lw_new_label(c), next = lw_new_label(c);
+  int found = lw_new_label(c), none = lw_new_label(c), done = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch_to(c, prim_test(c, "pair?", lw_var_expr(c, t, loc), NULL, loc), body, none, loc);
+  lw_label(c, body, loc);
+  ir_expr *car = lw_mk(c, X_CXR, loc, 1);
+  car->a[0] = lw_retype(c, lw_var_expr(c, t, loc), T_PAIR);
+  car->ival = 0;
+  car->type = lw_pair_part(c, c->p->vars.v[t].type, false);
+  /* of a value never a pair, no value: the unspecified kind */
+  VEC_PUSH(c->fail_types, car->type);
+  ir_expr *same;
+  ir_expr *ops[2] = {car, lw_var_expr(c, x, loc)};
+  if (name[2] == 'm' && lw_may_be_structured(c, ops[0]) && lw_may_be_structured(c, ops[1]))
+    same = lw_equal(c, ops, loc);   /* member */
+  else
+    same = prim_test(c, "eqv?", ops[0], ops[1], loc);
+  branch_to(c, same, found, next, loc);
+  lw_label(c, next, loc);
+  ir_expr *cdr = lw_mk(c, X_CXR, loc, 1);
+  cdr->a[0] = lw_retype(c, lw_var_expr(c, t, loc), T_PAIR);
+  cdr->ival = 1;
+  cdr->type = lw_pair_part(c, c->p->vars.v[t].type, true);
+  VEC_PUSH(c->fail_types, cdr->type);
+  lw_assign(c, t, cdr, loc);
+  lw_emit(c, S_JUMP, loc)->l1 = head;
+  lw_label(c, found, loc);
+  lw_assign(c, r, lw_retype(c, lw_var_expr(c, t, loc), T_PAIR), loc);
+  lw_emit(c, S_JUMP, loc)->l1 = done;
+  lw_label(c, none, loc);
+  ir_expr *f = lw_mk(c, X_CONST, loc, 0);
+  f->type = lw_new_type(c, T_BOOL);
+  f->ival = 0;
+  f->has_nat = true;
+  f->nat = T_BOOL;
+  lw_assign(c, r, f, loc);
+  lw_label(c, done, loc);
+  return lw_var_expr(c, r, loc);
+}

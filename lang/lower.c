@@ -805,6 +805,8 @@ ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args,
     VEC_PUSH(c->fail_types, e->type);
     return e;
   }
+  if (!strcmp(name, "memq") || !strcmp(name, "memv") || !strcmp(name, "member"))
+    return lw_member(c, a, name, args);
   if (!strcmp(name, "vector-ref")) {
     e->k = X_VREF;
     e->a[0] = lw_checked_arg(c, a, name, args, 0, T_VEC);

@@ -153,6 +153,7 @@ ir_expr *lw_list(lw *c, const ast *a, frame_map *f);
 ir_expr *lw_quoted(lw *c, value v, srcloc loc);
 bool lw_may_be_structured(lw *c, const ir_expr *e);
 ir_expr *lw_equal(lw *c, ir_expr **args, srcloc loc);
+ir_expr *lw_member(lw *c, const ast *a, const char *name, ir_expr **args);
 ir_expr *lw_cxr(lw *c, const ast *a, const char *name, ir_expr **args);
 ir_expr *lw_set_part(lw *c, const ast *a, const char *name, ir_expr **args);
 ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);

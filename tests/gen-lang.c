@@ -479,6 +479,15 @@ static void g_list_expr(gen *g, kind k, int d) {
     else g_list(g, d - 1, 2);
     free(first);
     out(g, ")");
+  } else if (k == K_BOOL && chance(g, 30)) {
+    /* a search: the rest of the list from the element found, or #f */
+    static const char *const mems[] = {"memq", "memv", "member"};
+    out(g, "(pair? (%s ", mems[rn(g, 3)]);
+    if (chance(g, 50)) out(g, "%d", rn(g, 10));
+    else g_filler(g, d - 1);
+    out(g, " ");
+    g_list(g, d - 1, 2);
+    out(g, "))");
   } else if (k == K_BOOL && chance(g, 50)) {
     out(g, "(%s ", chance(g, 50) ? "null?" : "pair?");
     if (chance(g, 70)) g_list(g, d - 1, 2);
@@ -590,6 +599,11 @@ bool gl_stmt(gen *g, int d) {
       out(g, "(let ((pr (list 1 2))) (%s pr ", chance(g, 50) ? "set-car!" : "set-cdr!");
       g_filler(g, d - 1);
       out(g, ") (display pr))");
+    } else if (r < 28) {
+      static const char *const mems[] = {"memq", "memv", "member"};
+      out(g, "(display (%s %d ", mems[rn(g, 3)], rn(g, 10));
+      g_list(g, d - 1, 2);
+      out(g, "))");
     } else if (r < 35) {
       out(g, "(display (quasiquote (%d (unquote ", rn(g, 9));
       sub(g, K_INT, d, C_FIX);
