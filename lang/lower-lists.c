@@ -194,7 +194,7 @@ ir_expr *lw_member(lw *c, const ast *a, const char *name, ir_expr **args) {
   VEC_PUSH(c->fail_types, car->type);
   ir_expr *same;
   ir_expr *ops[2] = {car, lw_var_expr(c, x, loc)};
-  if (name[2] == 'm' && lw_may_be_structured(c, ops[0]) && lw_may_be_structured(c, ops[1]))
+  if (!strcmp(name, "member") && lw_may_be_structured(c, ops[0]) && lw_may_be_structured(c, ops[1]))
     same = lw_equal(c, ops, loc);   /* member */
   else
     same = prim_test(c, "eqv?", ops[0], ops[1], loc);
