@@ -123,6 +123,7 @@ static void collect_expr(mb *b, ptrset *seen, ir_expr *e) {
   tkind k = e->has_nat ? e->nat : ir_kind(b->ir, e->type);
   if (e->k == X_CONST && k == T_SYM) e->ival = prog_sym(b, e->ival);
   if (e->k == X_CONST && k == T_STR) e->ival = prog_str(b, e->ival);
+  if (b->ir->has_chars) mb_chars_note(b, e);
   for (int i = 0; i < e->n; i++) collect_expr(b, seen, e->a[i]);
 }
 
@@ -369,6 +370,7 @@ static void layout_memory(mb *b) {
     next += tl.kmax - tl.kmin + 1;
     VEC_PUSH(b->p->tables, tl);
   }
+  if (b->p->uc_used) next = mb_chars_layout(b, next);
   /* room for max_depth frames: pushing one more raises the depth error */
   int64_t depth = b->p->w->lim.max_depth;
   b->p->max_depth = (int)depth;
@@ -612,12 +614,13 @@ static void display_tagged(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
     m->what = mb_describe(b, "display: take the value");
     e = var_ref(b, t);
   }
-  static const char *const pred[] = {"integer?", "vector?", "string?", NULL};
-  static const tkind kinds[] = {T_INT, T_VEC, T_STR};
+  static const char *const pred[] = {"integer?", "vector?", "string?", "char?", NULL};
+  static const tkind kinds[] = {T_INT, T_VEC, T_STR, T_CHAR};
   int ends[8], nend = 0;
   for (int i = 0; pred[i]; i++) {
     if (kinds[i] == T_VEC && ir_elem_type(b->ir, e->type) < 0) continue;
     if (kinds[i] == T_STR && !b->p->strs.n) continue;
+    if (kinds[i] == T_CHAR && !b->ir->has_chars) continue;
     int br = branch_here(b, kind_pred(b, pred[i], e), fn, loc, "display: which kind?");
     display_value(b, untag(b, e, kinds[i]), write, fn, loc, depth);
     ends[nend++] = b->ms.n;
@@ -688,6 +691,9 @@ static void display_value(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
     return;
   case T_VEC:
     display_vector(b, e, write, fn, loc, depth);
+    return;
+  case T_CHAR:
+    mb_display_char(b, e, write, fn, loc);
     return;
   case T_PAIR:
     mb_display_list(b, e, write, fn, loc, depth);

@@ -148,6 +148,8 @@ typedef struct mprog {
   VEC(gcell *) externs; /* CALL k calls externs.v[k] */
   VEC(static_cell) cells;   /* index = address; 0 unused */
   VEC(table_layout) tables;
+  uint32_t uc_used;     /* Unicode tables the program reads (mchars.c) */
+  int32_t uc_base[UC_NTABLES];   /* their addresses of code point 0 */
   int32_t stack_base, stack_end, heap_base, heap_end;
   int max_depth;        /* the depth limit the stack was sized for */
   int64_t max_heap;     /* the heap limit the heap was sized for */

@@ -241,6 +241,16 @@ cval mx_add(mb *b, cval a, cval c, srcloc loc, const char *op);
 double mx_kind_lo(mb *b, int type);
 double mx_kind_hi(mb *b, int type);
 double mx_val_hi(mb *b);
+/* c ? t : e (c exactly 0 or 1) */
+cval mx_select(mb *b, gform c, cval t, cval e);
+/* mchars.c: the character builtins' Unicode tables, and char? */
+void mb_chars_note(mb *b, const ir_expr *e);       /* a table is used */
+int32_t mb_chars_layout(mb *b, int32_t next);      /* their addresses */
+bool mx_char_prim(mb *b, const ir_expr *e, const cval *a, cval *out);
+void mb_display_char(mb *b, ir_expr *e, bool write, int fn, srcloc loc);
+typedef VEC(int64_t) i64_vec;
+/* the prompt's writes of those tables: pairs address, value */
+void machine_chars_prompt(const mprog *p, i64_vec *writes);
 /* Builds the shared heads once every step has asked for its reads. */
 void mx_finish_heads(mb *b);
 

@@ -78,6 +78,7 @@ double mx_kind_hi(mb *b, int type) {
   case T_STR: return b->p->strs.n + 1;
   case T_VEC: case T_PAIR: return ADDR_MAX;
   case T_VOID: case T_NIL: return 0;
+  case T_CHAR: return 0x10FFFF;
   case T_DYN: return DYN_MAX;
   default: return I32_MAX;
   }
@@ -189,6 +190,8 @@ static cval select_val(mb *b, gform c, cval t, cval e) {
   int g = gg_ffn(gg, "select", &u, 1, fmin(0, d.lo), fmax(0, d.hi));
   return cv(gf_add(gg, e.f, gf_gate(gg, g)), fmin(t.lo, e.lo), fmax(t.hi, e.hi));
 }
+
+cval mx_select(mb *b, gform c, cval t, cval e) { return select_val(b, c, t, e); }
 
 static gform and2(mb *b, gform x, gform y) {
   gate_graph *gg = G(b);
@@ -861,7 +864,7 @@ static cval unbox(mb *b, cval v, tkind k) {
   double base = dyn_base(dyn_tag(k));
   cval p = cv(gf_addk(G(b), v.f, -base), v.lo - base, v.hi - base);
   double hi = k == T_VEC || k == T_PAIR ? ADDR_MAX : k == T_STR ? b->p->strs.n + 1
-            : k == T_NIL || k == T_VOID ? 0 : b->p->syms.n + 2;
+            : k == T_CHAR ? 0x10FFFF : k == T_NIL || k == T_VOID ? 0 : b->p->syms.n + 2;
   return clamp_to(b, p, 0, hi, "untag");
 }
 
@@ -987,6 +990,8 @@ static cval prim(mb *b, const ir_expr *e) {
   for (int i = 0; i < n; i++) a[i] = mx_expr(b, e->a[i]);
   int64_t folded;
   if (fold_const(op, a, n, &folded)) return mx_const(b, (double)folded);
+  cval ch;
+  if (b->ir->has_chars && mx_char_prim(b, e, a, &ch)) return ch;
   /* as in the evaluator, only the final sum must fit in 32 bits */
   if (!strcmp(op, "+") || (!strcmp(op, "-") && n > 1)) {
     if (n == 0) return mx_const(b, 0);
@@ -1243,7 +1248,7 @@ static void shape(mb *b, const ir_expr *e, strbuf *out) {
   if (e->type >= 0 && ir_kind(b->ir, e->type) == T_DYN) sb_putc(out, 'D');
   switch (e->k) {
   case X_CONST:
-    sb_printf(out, "c%d%c", (int)e->ival, e->has_nat ? "vibysvdnp"[e->nat] : '?');
+    sb_printf(out, "c%d%c", (int)e->ival, e->has_nat ? "vibysvdnpc"[e->nat] : '?');
     return;
   case X_VAR: sb_printf(out, "v%d", e->var); return;
   case X_PRIM: sb_printf(out, "(%s", e->op->name); break;

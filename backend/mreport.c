@@ -35,7 +35,8 @@ static bool text_complete(mb *b, const ir_expr *x) {
   /* a list error: complete once the lowering wrote the argument in */
   if (x->n == 2) return !b->ir->failures.v[x->var].bare;
   if (have == T_DYN || e->k != X_CONST || !e->has_nat) return false;
-  return e->nat == T_INT || e->nat == T_BOOL || e->nat == T_SYM || e->nat == T_STR;
+  return e->nat == T_INT || e->nat == T_BOOL || e->nat == T_SYM || e->nat == T_STR ||
+         e->nat == T_CHAR;
 }
 
 /* Whether the display steps can print a value of class `type` (they
@@ -142,7 +143,8 @@ static ir_expr *kind_test(mb *b, ir_expr *x, tkind k) {
   }
   static const char *const pred[] = {[T_INT] = "integer?", [T_BOOL] = "boolean?",
                                      [T_STR] = "string?", [T_VEC] = "vector?",
-                                     [T_NIL] = "null?", [T_PAIR] = "pair?"};
+                                     [T_NIL] = "null?", [T_PAIR] = "pair?",
+                                     [T_CHAR] = "char?"};
   ir_expr *e = mb_mkx(b, X_PRIM, mb_kind_type(b, T_BOOL), 1);
   e->op = builtin_find(pred[k]);
   e->a[0] = x;
@@ -189,12 +191,14 @@ static void build_report(mb *b, const ir_expr *check, int fn) {
     fail_step(b, report_site(b, check, NULL), fn, loc);
   } else {
     /* a chain of tag tests; the last kind needs none */
-    tkind kinds[8];
+    tkind kinds[9];
     int nk = 0;
-    static const tkind order[] = {T_INT, T_VEC, T_STR, T_NIL, T_PAIR, T_VOID, T_BOOL, T_SYM};
-    for (int i = 0; i < 8; i++) {
+    static const tkind order[] = {T_INT, T_VEC, T_STR, T_CHAR, T_NIL, T_PAIR, T_VOID,
+                                  T_BOOL, T_SYM};
+    for (int i = 0; i < 9; i++) {
       tkind k = order[i];
       if (k == want || (k == T_VEC && ir_elem_type(b->ir, e->type) < 0)) continue;
+      if (k == T_CHAR && !b->ir->has_chars) continue;
       if (k == T_NIL && !b->ir->has_lists) continue;
       if (k == T_PAIR && ir_pair_type(b->ir, e->type, false) < 0) continue;
       kinds[nk++] = k;

@@ -92,7 +92,7 @@ typedef struct {
   mload *placed_out;
   imap placed_ix;             /* object -> index + 1 in placed_out */
   int32_t hp;
-  VEC(int64_t) heap_writes;   /* pairs addr, value */
+  i64_vec heap_writes;   /* pairs addr, value */
   char *err;
   size_t errlen;
   bool failed;
@@ -194,6 +194,7 @@ tkind machine_value_kind(value v) {
   case VK_VOID: return T_VOID;
   case VK_NIL: return T_NIL;
   case VK_PAIR: return T_PAIR;
+  case VK_CHAR: return T_CHAR;
   default: return T_ANY;
   }
 }
@@ -241,10 +242,11 @@ static bool raw_value(loader *L, value v, int type, int64_t *out) {
     *out = place_vec(L, v.vec, type);
     return !L->failed;
   case VK_NIL: *out = 0; return true;
+  case VK_CHAR: *out = v.i; return true;
   case VK_PAIR:
     *out = place_pair(L, v.vec, type);
     return !L->failed;
-  case VK_PROC: case VK_BOX: case VK_CHAR:
+  case VK_PROC: case VK_BOX:
     break;   /* procedures are not compiled yet */
   }
   snprintf(L->err, L->errlen, "compiled code cannot hold %s yet",
@@ -300,6 +302,7 @@ bool machine_prompt(mprog *p, const value *args, int nargs, int_vec *prompt,
       VEC_PUSH(L.heap_writes, v);
     }
   }
+  if (p->uc_used) machine_chars_prompt(p, &L.heap_writes);
   init[REG_HP] = L.hp;
   load->heap_top = L.hp;
   bool ok = !L.failed;
@@ -437,6 +440,15 @@ static void complete(mdecoder *d, int pc, int64_t v) {
     break;
   }
   case M_OUTINT: {
+    if (s->out_kind == T_CHAR) {
+      strbuf sb;
+      sb_init(&sb);
+      if (s->write) char_write((int32_t)v, &sb);
+      else utf8_put(&sb, (int32_t)v);
+      emit_text(d, sb.s, sb.n);
+      sb_free(&sb);
+      break;
+    }
     int n = snprintf(buf, sizeof buf, "%lld", (long long)v);
     emit_text(d, buf, (size_t)n);
     break;
@@ -782,6 +794,7 @@ tkind machine_untag(int64_t *v) {
   case TAG_VEC: return T_VEC;
   case TAG_NIL: return T_NIL;
   case TAG_PAIR: return T_PAIR;
+  case TAG_CHAR: return T_CHAR;
   default: return T_ANY;
   }
 }
@@ -794,6 +807,7 @@ static bool to_world(backer *k, int type, int64_t v, value *out) {
   case T_BOOL: *out = v_bool(v != 0); return true;
   case T_VOID: *out = v_void(); return true;
   case T_NIL: *out = v_nil(); return true;
+  case T_CHAR: *out = v_char((int32_t)v); return true;
   case T_PAIR: {
     if (++k->depth > 16) {
       snprintf(k->err, k->errlen, "lists nested too deeply to read back");

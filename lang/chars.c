@@ -105,6 +105,21 @@ bool char_lower_case(int32_t cp) { return IN(uc_lower, cp); }
 int32_t char_upcase(int32_t cp) { return MAP(uc_upcase, cp); }
 int32_t char_downcase(int32_t cp) { return MAP(uc_downcase, cp); }
 
+int char_table(int which, const int32_t (**rows)[2]) {
+#define TAB(t) (*rows = t, (int)(sizeof t / sizeof t[0]))
+  switch (which) {
+  case UC_ALPHA: return TAB(uc_alphabetic);
+  case UC_NUMERIC: return TAB(uc_numeric);
+  case UC_WHITE: return TAB(uc_whitespace);
+  case UC_UPPER: return TAB(uc_upper);
+  case UC_LOWER: return TAB(uc_lower);
+  case UC_UPCASE: return TAB(uc_upcase);
+  case UC_DOWNCASE: return TAB(uc_downcase);
+  default: *rows = NULL; return 0;
+  }
+#undef TAB
+}
+
 /* What char-ci=? compares (Guile: the upper case) and what string-ci=?
  * compares each character by (Guile: the lower case of the upper case,
  * so that the micro sign and mu match); tools/unicode-tables.scm checks

@@ -698,7 +698,6 @@ static const char *value_needs(value v, int depth) {
     return x.kind == VK_PAIR ? NULL : value_needs(x, depth + 1);
   }
   if (v.kind == VK_PROC) return "procedures as values";
-  if (v.kind == VK_CHAR) return "characters";
   if (v.kind == VK_STR && v.vec) return "strings as values";
   if (v.kind == VK_VEC && depth < 8)
     for (int32_t i = 0; i < v.vec->n; i++) {

@@ -18,7 +18,8 @@
 typedef enum { T_ANY = -1, T_VOID, T_INT, T_BOOL, T_SYM, T_STR, T_VEC,
                T_DYN,  /* any kind: the value carries its kind (a tag) */
                T_NIL,  /* the empty list */
-               T_PAIR  /* a pair: its car and cdr classes */
+               T_PAIR, /* a pair: its car and cdr classes */
+               T_CHAR  /* a character: its code point */
 } tkind;
 
 typedef struct {
@@ -43,6 +44,8 @@ typedef struct {
 #define DYN_NTAGS 8
 #define DYN_MAX (DYN_BASE + DYN_NTAGS * DYN_SPAN - 1)
 enum { TAG_INT, TAG_SYM, TAG_VOID, TAG_STR, TAG_VEC, TAG_NIL, TAG_PAIR };
+/* characters take the last tag (procedures the one before it) */
+#define TAG_CHAR (DYN_NTAGS)
 /* The tag of a kind (booleans and symbols share one); -1 for none. */
 static inline int dyn_tag(tkind k) {
   switch (k) {
@@ -53,6 +56,7 @@ static inline int dyn_tag(tkind k) {
   case T_VEC: return TAG_VEC;
   case T_NIL: return TAG_NIL;
   case T_PAIR: return TAG_PAIR;
+  case T_CHAR: return TAG_CHAR;
   default: return -1;
   }
 }
@@ -198,6 +202,7 @@ typedef struct ir_prog {
   int main_type;        /* kind of the main expression's value */
   bool has_dyn;         /* some type is T_DYN */
   bool has_lists;       /* some class was made for pairs or the empty list */
+  bool has_chars;       /* the program makes or tests characters */
   VEC(gcell *) tables;  /* tables the program reads */
   VEC(gcell *) globals; /* global variables the program reads or sets */
   VEC(gcell *) deps;    /* every definition the program was built from */

@@ -467,6 +467,12 @@ int32_t char_upcase(int32_t cp);
 int32_t char_downcase(int32_t cp);
 int32_t char_ci_key(int32_t cp);     /* what char-ci=? compares */
 int32_t string_ci_key(int32_t cp);   /* what string-ci=? compares */
+/* The tables behind the classes (sorted [lo, hi] ranges) and the case
+ * mappings (sorted [from, to] pairs), for compiled code's lookups
+ * (backend/mchars.c); returns the number of rows. */
+enum { UC_ALPHA, UC_NUMERIC, UC_WHITE, UC_UPPER, UC_LOWER, UC_UPCASE, UC_DOWNCASE,
+       UC_NTABLES };
+int char_table(int which, const int32_t (**rows)[2]);
 gcell *world_cell(world *w, int sym);          /* created on demand */
 gcell *world_find(const world *w, int sym);    /* NULL if never seen */
 

@@ -25,6 +25,7 @@ static const char *want_text(tkind k) {
   case T_BOOL: return "a boolean";
   case T_STR: return "a string";
   case T_PAIR: return "a pair";
+  case T_CHAR: return "a character";
   default: return "a value";
   }
 }
@@ -81,6 +82,7 @@ static void const_text(lw *c, const ir_expr *e, strbuf *out) {
   case T_BOOL: v = v_bool(e->ival != 0); break;
   case T_SYM: v = v_sym(e->ival); break;
   case T_STR: v = v_str(e->ival); break;
+  case T_CHAR: v = v_char(e->ival); break;
   default: return;
   }
   strbuf t;

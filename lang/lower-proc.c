@@ -870,7 +870,7 @@ static void dump_type_in(const ir_prog *p, int t, strbuf *out, int *path, int de
   }
   /* a pair's parts are not shown: the classes of lists are cyclic */
   static const char *const names[] = {"void", "int", "bool", "sym", "str", "vec", "dyn",
-                                      "nil", "pair"};
+                                      "nil", "pair", "char"};
   sb_puts(out, k == T_ANY ? "?" : names[k]);
 }
 
@@ -901,6 +901,7 @@ static void dump_expr(const ir_prog *p, const ir_expr *e, ir_share *sh, strbuf *
     case T_STR: sb_printf(out, "\"%s\"", world_string(p->w, e->ival)); break;
     case T_VOID: sb_puts(out, "#<void>"); break;
     case T_NIL: sb_puts(out, "'()"); break;
+    case T_CHAR: char_write(e->ival, out); break;
     default: sb_printf(out, "%d", (int)e->ival); break;
     }
     return;

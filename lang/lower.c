@@ -161,6 +161,7 @@ const char *tkind_name(tkind k) {
   case T_VEC: return "a vector";
   case T_NIL: return "the empty list";
   case T_PAIR: return "a pair";
+  case T_CHAR: return "a character";
   case T_DYN: return "a value of any kind";
   default: return "a value of unknown kind";
   }
@@ -293,7 +294,10 @@ int lw_type_of_value(lw *c, value v, int depth) {
   }
   case VK_NIL: return lw_new_type(c, T_NIL);
   case VK_PAIR: return type_of_list(c, v, depth);
-  case VK_PROC: case VK_BOX: case VK_CHAR:
+  case VK_CHAR:
+    c->p->has_chars = true;
+    return lw_new_type(c, T_CHAR);
+  case VK_PROC: case VK_BOX:
     break;   /* refused before lowering (ck_compilable) */
   }
   return lw_new_type(c, T_ANY);
@@ -786,6 +790,8 @@ ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args,
       return lw_equal(c, args, a->loc);   /* a walk: a statement */
     return natural(e, T_BOOL);
   }
+  ir_expr *ch = lw_char_prim(c, a, b, args, n);
+  if (ch) return ch;
   if (!strcmp(name, "integer?") || !strcmp(name, "number?") ||
       !strcmp(name, "boolean?") || !strcmp(name, "symbol?") ||
       !strcmp(name, "vector?") || !strcmp(name, "string?") ||
@@ -1167,6 +1173,9 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
     case VK_BOOL: return konst(c, T_BOOL, a->u.k.i, a->loc);
     case VK_SYM: return konst(c, T_SYM, a->u.k.i, a->loc);
     case VK_STR: return konst(c, T_STR, a->u.k.i, a->loc);
+    case VK_CHAR:
+      c->p->has_chars = true;
+      return konst(c, T_CHAR, a->u.k.i, a->loc);
     case VK_NIL: return konst(c, T_NIL, 0, a->loc);
     case VK_PAIR: return lw_quoted(c, a->u.k, a->loc);
     default: return lw_void_expr(c, a->loc);

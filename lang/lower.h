@@ -157,6 +157,8 @@ ir_expr *lw_member(lw *c, const ast *a, const char *name, ir_expr **args);
 ir_expr *lw_cxr(lw *c, const ast *a, const char *name, ir_expr **args);
 ir_expr *lw_set_part(lw *c, const ast *a, const char *name, ir_expr **args);
 ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
+/* lower-chars.c: a call of a character builtin, or NULL for others. */
+ir_expr *lw_char_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
 ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f);
 ir_expr *lw_inline_call(lw *c, const fn_def *fn, ir_expr **args, frame_map *up,
                         srcloc loc, int edepth, bool check);

@@ -525,7 +525,8 @@ static bool fits_kind(const ir_prog *ir, value v, int type, int depth) {
   if (k == T_DYN) {
     /* a tagged class holds a value of every kind that has a tag */
     switch (v.kind) {
-    case VK_INT: case VK_BOOL: case VK_SYM: case VK_STR: case VK_VOID: return true;
+    case VK_INT: case VK_BOOL: case VK_SYM: case VK_STR: case VK_VOID: case VK_CHAR:
+      return true;
     case VK_NIL: return true;
     case VK_VEC: k = T_VEC; break;
     case VK_PAIR:
@@ -546,6 +547,7 @@ static bool fits_kind(const ir_prog *ir, value v, int type, int depth) {
       if (!fits_kind(ir, v.vec->items[i], ir_elem_type(ir, type), depth + 1)) return false;
     return true;
   case VK_NIL: return k == T_NIL;
+  case VK_CHAR: return k == T_CHAR;
   case VK_PAIR:
     return k == T_PAIR && fits_list(ir, v, type, depth);
   default: return k == T_VOID;

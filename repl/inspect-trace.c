@@ -156,6 +156,8 @@ static void value_text(const mprog *p, int64_t v, int kind, strbuf *b) {
       sb_printf(b, "the pair at %lld", (long long)x);
     else if (k == T_NIL)
       sb_puts(b, "()");
+    else if (k == T_CHAR)
+      char_write((int32_t)x, b);
     else if (k == T_SYM || k == T_BOOL)
       value_text(p, x, k, b);
     else
@@ -164,7 +166,8 @@ static void value_text(const mprog *p, int64_t v, int kind, strbuf *b) {
     return;
   }
   if (kind == T_SYM && v >= 2) sb_putc(b, '\'');
-  if (kind == T_SYM || kind == T_BOOL) sym_text(p, v, kind, b);
+  if (kind == T_CHAR) char_write((int32_t)v, b);
+  else if (kind == T_SYM || kind == T_BOOL) sym_text(p, v, kind, b);
   else sb_printf(b, "%lld", (long long)v);
 }
 

@@ -814,6 +814,9 @@ static void meta_steps(const mprog *p, strbuf *b) {
     if (s->k == M_OUTSYM) sb_printf(b, ",\"out\":\"%s\"", s->out_kind == T_BOOL ? "bool" : "sym");
     /* a string that is the expression's value prints quoted */
     if (s->k == M_OUTSTR && s->write) sb_puts(b, ",\"write\":true");
+    /* a character: PRINT, then its code point (display or write) */
+    if (s->k == M_OUTINT && s->out_kind == T_CHAR)
+      sb_printf(b, ",\"out\":\"char\"%s", s->write ? ",\"write\":true" : "");
     /* a kind error's report: what it prints goes into the message */
     if (s->errval) sb_puts(b, ",\"errval\":true");
     /* the host supplies the tokens of the result step (tool_arg -1) */

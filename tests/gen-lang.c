@@ -567,6 +567,11 @@ bool gl_expr(gen *g, kind k, int d, int ctx, bool *fixed) {
     g->dirty = true;
     return true;
   }
+  if (on(g, GEN_CHARS) && (k == K_INT || k == K_BOOL) && chance(g, 6)) {
+    gc_expr(g, k, d);   /* gen-chars.c */
+    g->dirty = true;
+    return true;
+  }
   int r = rn(g, 100);
   if (r < 25 && k == K_INT && on(g, GEN_BITWISE)) g_bitwise(g, d);
   else if (r < 33 && k == K_INT && on(g, GEN_EXPT)) g_expt(g, d);
@@ -592,6 +597,11 @@ bool gl_expr(gen *g, kind k, int d, int ctx, bool *fixed) {
 }
 
 bool gl_stmt(gen *g, int d) {
+  if (on(g, GEN_CHARS) && chance(g, 8)) {
+    gc_stmt(g, d);   /* gen-chars.c */
+    g->impure = true;
+    return true;
+  }
   if (on(g, GEN_LISTS) && chance(g, 12)) {
     int r = rn(g, 100);
     if (r < 20) {

@@ -1384,7 +1384,7 @@ static const struct {
     {"extern", GEN_EXTERN},                 {"logior", GEN_LOGIOR},
     {"arity-errors", GEN_ARITY_ERRORS},     {"local-defines", GEN_LOCAL_DEFINES},
     {"letrec-values", GEN_LETREC_VALUES},   {"macros", GEN_MACROS},
-    {"lists", GEN_LISTS},
+    {"lists", GEN_LISTS},                   {"chars", GEN_CHARS},
     {"all", GEN_ALL},
 };
 

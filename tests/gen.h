@@ -121,7 +121,10 @@ enum {
    * null?, pair?, lists displayed, held by globals, walked by recursion
    * and built by loops */
   GEN_LISTS_N = 42,
-  GEN_NFLAGS = 43
+  /* characters: literals, char->integer, integer->char, comparisons,
+   * cases and classes, char?, displayed and written (tests/gen-chars.c) */
+  GEN_CHARS_N = 43,
+  GEN_NFLAGS = 44
 };
 #define GEN_VAR_DIVISION GEN_BIT(GEN_VAR_DIVISION_N)
 #define GEN_DEEP_RECURSION GEN_BIT(GEN_DEEP_RECURSION_N)
@@ -164,6 +167,7 @@ enum {
 #define GEN_LETREC_VALUES GEN_BIT(GEN_LETREC_VALUES_N)
 #define GEN_MACROS GEN_BIT(GEN_MACROS_N)
 #define GEN_LISTS GEN_BIT(GEN_LISTS_N)
+#define GEN_CHARS GEN_BIT(GEN_CHARS_N)
 /* bits 5 and 6 are unused (procedures ending in a statement and without
  * parameters returning vectors: fixed, always generated) */
 #define GEN_ALL ((GEN_BIT(GEN_NFLAGS) - 1) & ~(GEN_BIT(5) | GEN_BIT(6)))

@@ -473,7 +473,10 @@ class Program:
         return first + " (" + b.decode("utf-8", "replace") + ")" + nl + rest
 
     def complete(self, pc, v, sink):
-        if self.steps[pc]["kind"] == "print-int":
+        step = self.steps[pc]
+        if step["kind"] == "print-int" and step.get("out") == "char":
+            sink.append(char_text(v, step.get("write", False)))
+        elif step["kind"] == "print-int":
             sink.append(str(v))
 
     def text(self, role, v, pc):
@@ -491,6 +494,30 @@ class Program:
         if self.steps[pc].get("out") == "bool" or v < 2:
             return "#t" if v else "#f"
         return self.symbols[v]
+
+
+CHAR_NAMES = ["nul", "soh", "stx", "etx", "eot", "enq", "ack", "alarm", "backspace",
+              "tab", "newline", "vtab", "page", "return", "so", "si", "dle", "dc1",
+              "dc2", "dc3", "dc4", "nak", "syn", "etb", "can", "em", "sub", "esc",
+              "fs", "gs", "rs", "us", "space"]
+
+
+def char_text(cp, write):
+    """A character as display (itself) or write (#\\a, #\\space) shows it.
+    tvl's write takes which characters it shows from Guile's tables
+    (lang/unicode-tables.h); here Python's own printable and combining
+    classes stand in for them, exact for ASCII and most letters."""
+    c = chr(cp)
+    if not write:
+        return c
+    if cp <= 32:
+        return "#\\" + CHAR_NAMES[cp]
+    if cp == 127:
+        return "#\\delete"
+    import unicodedata
+    if c.isprintable():
+        return "#\\" + ("\u25cc" + c if unicodedata.combining(c) else c)
+    return "#\\" + "%o" % cp
 
 
 def streams_shared():

@@ -1,0 +1,116 @@
+/* gen-chars.c - characters in the random programs of tests/gen.c (flag
+ * `chars`, GEN_CHARS): literals, char->integer and integer->char (out of
+ * range too), the comparisons, the cases and classes, char?, characters
+ * displayed and written, in lists and vectors, and kind errors of the
+ * character procedures.  Characters are not a kind of the generator's
+ * variables (gen-int.h kind): they appear inside expressions of integer
+ * or boolean kind, and in statements that print them.
+ */
+#include "config.h"
+
+#include "gen-int.h"
+
+#include <stdio.h>
+
+#define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static void sub(gen *g, kind k, int d) {
+  g->lang++;
+  g_expr(g, k, d - 1, 0);
+  g->lang--;
+}
+
+/* A character expression. */
+static void g_char(gen *g, int d) {
+  static const char *const lits[] = {
+    "#\\a", "#\\Z", "#\\space", "#\\newline", "#\\0", "#\\9", "#\\tab", "#\\x",
+    "#\\A", "#\\z", "#\\(", "#\\;", "#\\nul", "#\\delete", "#\\x3bb", "#\\xe9",
+    "#\\xc9", "#\\x41", "#\\xdf", "#\\x1f600", "#\\x2028", "#\\x660", "#\\xff21"};
+  int r = d <= 0 ? 0 : rn(g, 100);
+  if (r < 45) {
+    out(g, "%s", lits[rn(g, N_OF(lits))]);
+  } else if (r < 70) {
+    /* mostly printable ASCII; sometimes any integer (an error) */
+    if (chance(g, 85)) {
+      out(g, "(integer->char (+ %d (modulo ", chance(g, 70) ? 32 : 0);
+      sub(g, K_INT, d);
+      out(g, " %d)))", chance(g, 70) ? 95 : 1200);
+    } else {
+      out(g, "(integer->char ");
+      sub(g, K_INT, d);
+      out(g, ")");
+    }
+  } else if (r < 90) {
+    out(g, "(%s ", chance(g, 50) ? "char-upcase" : "char-downcase");
+    g_char(g, d - 1);
+    out(g, ")");
+  } else {
+    /* a character where another kind may come (a kind error) */
+    out(g, "(if ");
+    g_test(g, d - 1);
+    out(g, " ");
+    g_char(g, d - 1);
+    out(g, " ");
+    if (on(g, GEN_ERRORS) && chance(g, 30)) sub(g, K_INT, d);
+    else g_char(g, d - 1);
+    out(g, ")");
+  }
+}
+
+/* An integer or a boolean made with characters; false for other kinds. */
+bool gc_expr(gen *g, kind k, int d) {
+  if (k == K_INT) {
+    out(g, "(char->integer ");
+    g_char(g, d - 1);
+    out(g, ")");
+    return true;
+  }
+  if (k != K_BOOL) return false;
+  static const char *const cmps[] = {"char=?", "char<?", "char>?", "char<=?",
+                                     "char>=?", "char-ci=?"};
+  static const char *const classes[] = {"char-alphabetic?", "char-numeric?",
+                                        "char-whitespace?", "char-upper-case?",
+                                        "char-lower-case?"};
+  int r = rn(g, 100);
+  if (r < 40) {
+    out(g, "(%s", cmps[rn(g, N_OF(cmps))]);
+    for (int i = 1 + rn(g, 3); i > 0; i--) {
+      out(g, " ");
+      g_char(g, d - 1);
+    }
+    out(g, ")");
+  } else if (r < 80) {
+    out(g, "(%s ", classes[rn(g, N_OF(classes))]);
+    g_char(g, d - 1);
+    out(g, ")");
+  } else {
+    out(g, "(char? ");
+    if (chance(g, 50)) g_char(g, d - 1);
+    else sub(g, (kind)rn(g, 3), d);
+    out(g, ")");
+  }
+  return true;
+}
+
+/* A statement that prints characters. */
+void gc_stmt(gen *g, int d) {
+  const char *how = chance(g, 50) ? "write" : "display";
+  int r = rn(g, 100);
+  if (r < 60) {
+    out(g, "(%s ", how);
+    g_char(g, d - 1);
+    out(g, ")");
+  } else if (r < 80 && on(g, GEN_LISTS)) {
+    out(g, "(%s (list ", how);
+    g_char(g, d - 1);
+    out(g, " ");
+    sub(g, (kind)rn(g, 3), d);
+    out(g, "))");
+  } else {
+    out(g, "(%s (vector ", how);
+    g_char(g, d - 1);
+    out(g, " ");
+    g_char(g, d - 1);
+    out(g, "))");
+  }
+}
