@@ -248,6 +248,9 @@ void mb_chars_note(mb *b, const ir_expr *e);       /* a table is used */
 int32_t mb_chars_layout(mb *b, int32_t next);      /* their addresses */
 bool mx_char_prim(mb *b, const ir_expr *e, const cval *a, cval *out);
 void mb_display_char(mb *b, ir_expr *e, bool write, int fn, srcloc loc);
+/* mstrings.c: x's value v (a string, or tagged) as the first literal of
+ * its text, for equal? */
+cval mx_string_canon(mb *b, const ir_expr *x, cval v);
 typedef VEC(int64_t) i64_vec;
 /* the prompt's writes of those tables: pairs address, value */
 void machine_chars_prompt(const mprog *p, i64_vec *writes);

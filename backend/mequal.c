@@ -248,12 +248,19 @@ static void alternative(mb *b, eqc *E, ir_expr *x, ir_expr *y, int depth, tkind 
 }
 
 /* Whether x and y may be two strings: equal? compares their characters,
- * and compiled strings are literal numbers (mexpr.c strings_compared). */
+ * and compiled strings are literal numbers (mstrings.c). */
 static bool strings_compared(mb *b, const ir_expr *x, const ir_expr *y) {
   tkind kx = ir_kind(b->ir, x->type), ky = ir_kind(b->ir, y->type);
   if (kx == T_STR || ky == T_STR) return true;
   bool dyn = kx == T_DYN || kx == T_ANY || ky == T_DYN || ky == T_ANY;
   return dyn && world_has_literal_strings(b->p->w);
+}
+
+/* eqv?, but strings by their text (mexpr.c, ival 1). */
+static ir_expr *leaf_test(mb *b, ir_expr *x, ir_expr *y) {
+  ir_expr *e = test(b, "eqv?", x, y);
+  e->ival = strings_compared(b, x, y);
+  return e;
 }
 
 /* Goes on when x and y are equal?, else to "false". */
@@ -273,10 +280,9 @@ static void compare(mb *b, eqc *E, ir_expr *x, ir_expr *y, int depth, bool no_pa
   int_vec ends = {0};
   if (vecs) alternative(b, E, x, y, depth, T_VEC, compare_vectors, &ends);
   if (pairs && !b->failed) alternative(b, E, x, y, depth, T_PAIR, compare_lists, &ends);
-  /* anything else: the same value (a pair or vector here was tested) */
-  if (!b->failed && strings_compared(b, x, y))
-    mb_fail(b, "equal? on strings is not supported in compiled code yet");
-  if (!b->failed) or_false(b, E, test(b, "eqv?", x, y), "the same value?");
+  /* anything else: the same value (a pair or vector here was tested);
+   * strings by their text (mstrings.c) */
+  if (!b->failed) or_false(b, E, leaf_test(b, x, y), "the same value?");
   for (int i = 0; i < ends.n; i++) set_pc(b, ends.v[i], 1, b->ms.n);
   VEC_FREE(ends);
 }
@@ -298,11 +304,8 @@ void mb_expand_equal(mb *b, const ir_stmt *s, int f) {
     /* the classes settled on no structure: one step, as eqv? */
     mstmt *m = mb_step(b, M_WRITE, f, s->loc);
     mb_set_target(b, m, s->var);
-    if (strings_compared(b, x, y)) {
-      mb_fail(b, "equal? on strings is not supported in compiled code yet");
-      return;
-    }
     ir_expr *e = prim(b, "eqv?", rt, x, y);
+    e->ival = strings_compared(b, x, y);   /* strings by their text */
     e->has_nat = true;
     e->nat = T_BOOL;
     m->val = e;

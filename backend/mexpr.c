@@ -1098,9 +1098,10 @@ static cval prim(mb *b, const ir_expr *e) {
       mb_fail(b, "equal? on vectors and lists is not supported in compiled code yet");
       return mx_const(b, 0);
     }
-    if (op[1] == 'q' && op[2] == 'u' && strings_compared(b, e)) {
-      mb_fail(b, "equal? on strings is not supported in compiled code yet");
-      return mx_const(b, 0);
+    /* equal? (or mequal.c's eqv? on leaves, ival 1): strings by text */
+    if ((e->ival == 1 || (op[1] == 'q' && op[2] == 'u')) && strings_compared(b, e)) {
+      a[0] = mx_string_canon(b, e->a[0], a[0]);
+      a[1] = mx_string_canon(b, e->a[1], a[1]);
     }
     cval r;
     if (kinds_meet(b, e, a, &r)) return r;
@@ -1251,7 +1252,7 @@ static void shape(mb *b, const ir_expr *e, strbuf *out) {
     sb_printf(out, "c%d%c", (int)e->ival, e->has_nat ? "vibysvdnpc"[e->nat] : '?');
     return;
   case X_VAR: sb_printf(out, "v%d", e->var); return;
-  case X_PRIM: sb_printf(out, "(%s", e->op->name); break;
+  case X_PRIM: sb_printf(out, "(%s%s", e->op->name, e->ival ? "#" : ""); break;
   case X_TABLE: sb_printf(out, "(T%p", (void *)e->table); break;
   case X_FAIL: case X_DEPTH: case X_CHECK: case X_CXR: sb_printf(out, "(%d:%d", (int)e->k, (int)e->ival); break;
   default: sb_printf(out, "(%d", (int)e->k); break;

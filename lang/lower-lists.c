@@ -196,8 +196,11 @@ ir_expr *lw_member(lw *c, const ast *a, const char *name, ir_expr **args) {
   ir_expr *ops[2] = {car, lw_var_expr(c, x, loc)};
   if (!strcmp(name, "member") && lw_may_be_structured(c, ops[0]) && lw_may_be_structured(c, ops[1]))
     same = lw_equal(c, ops, loc);   /* member */
-  else
+  else {
     same = prim_test(c, "eqv?", ops[0], ops[1], loc);
+    /* member is equal?: strings by their text (backend/mstrings.c) */
+    same->ival = !strcmp(name, "member");
+  }
   branch_to(c, same, found, next, loc);
   lw_label(c, next, loc);
   ir_expr *cdr = lw_mk(c, X_CXR, loc, 1);
