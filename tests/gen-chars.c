@@ -2,7 +2,7 @@
  * `chars`, GEN_CHARS): literals, char->integer and integer->char (out of
  * range too), the comparisons, the cases and classes, char?, characters
  * displayed and written, in lists and vectors, and kind errors of the
- * character procedures.  Characters are not a kind of the generator's
+ * character procedures; also equal? and member on string literals.  Characters are not a kind of the generator's
  * variables (gen-int.h kind): they appear inside expressions of integer
  * or boolean kind, and in statements that print them.
  */
@@ -72,6 +72,15 @@ bool gc_expr(gen *g, kind k, int d) {
                                         "char-whitespace?", "char-upper-case?",
                                         "char-lower-case?"};
   int r = rn(g, 100);
+  if (r < 15 && on(g, GEN_STRINGS)) {
+    /* equal? on strings: literals of the same text are equal? */
+    static const char *const strs[] = {"\"\"", "\"a\"", "\"ab\"", "\"a b\""};
+    if (on(g, GEN_LISTS) && chance(g, 40))
+      out(g, "(pair? (member %s (list %s %s)))", strs[rn(g, 4)], strs[rn(g, 4)], strs[rn(g, 4)]);
+    else
+      out(g, "(equal? %s %s)", strs[rn(g, 4)], chance(g, 80) ? strs[rn(g, 4)] : "'a");
+    return true;
+  }
   if (r < 40) {
     out(g, "(%s", cmps[rn(g, N_OF(cmps))]);
     for (int i = 1 + rn(g, 3); i > 0; i--) {
