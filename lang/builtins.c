@@ -339,6 +339,10 @@ static value cxr(ev_ctx *c, const ast *call, value v, const char *path) {
 CXR(bi_caar, "aa") CXR(bi_cadr, "ad") CXR(bi_cdar, "da") CXR(bi_cddr, "dd")
 CXR(bi_caaar, "aaa") CXR(bi_caadr, "aad") CXR(bi_cadar, "ada") CXR(bi_caddr, "add")
 CXR(bi_cdaar, "daa") CXR(bi_cdadr, "dad") CXR(bi_cddar, "dda") CXR(bi_cdddr, "ddd")
+CXR(bi_caaaar, "aaaa") CXR(bi_caaadr, "aaad") CXR(bi_caadar, "aada") CXR(bi_caaddr, "aadd")
+CXR(bi_cadaar, "adaa") CXR(bi_cadadr, "adad") CXR(bi_caddar, "adda") CXR(bi_cadddr, "addd")
+CXR(bi_cdaaar, "daaa") CXR(bi_cdaadr, "daad") CXR(bi_cdadar, "dada") CXR(bi_cdaddr, "dadd")
+CXR(bi_cddaar, "ddaa") CXR(bi_cddadr, "ddad") CXR(bi_cdddar, "ddda") CXR(bi_cddddr, "dddd")
 
 static value bi_is_pair(ev_ctx *c, const ast *call, value *a, int n) { return v_bool(a[0].kind == VK_PAIR); }
 static value bi_is_null(ev_ctx *c, const ast *call, value *a, int n) { return v_bool(a[0].kind == VK_NIL); }
@@ -707,6 +711,22 @@ static const builtin table[] = {
   {"cdadr", 1, 1, AK_ANY, NULL, R(-1), bi_cdadr, "(cdr (car (cdr x)))", NULL},
   {"cddar", 1, 1, AK_ANY, NULL, R(-1), bi_cddar, "(cdr (cdr (car x)))", NULL},
   {"cdddr", 1, 1, AK_ANY, NULL, R(-1), bi_cdddr, "(cdr (cdr (cdr x)))", NULL},
+  {"caaaar", 1, 1, AK_ANY, NULL, R(-1), bi_caaaar, "(car (car (car (car x))))", NULL},
+  {"caaadr", 1, 1, AK_ANY, NULL, R(-1), bi_caaadr, "(car (car (car (cdr x))))", NULL},
+  {"caadar", 1, 1, AK_ANY, NULL, R(-1), bi_caadar, "(car (car (cdr (car x))))", NULL},
+  {"caaddr", 1, 1, AK_ANY, NULL, R(-1), bi_caaddr, "(car (car (cdr (cdr x))))", NULL},
+  {"cadaar", 1, 1, AK_ANY, NULL, R(-1), bi_cadaar, "(car (cdr (car (car x))))", NULL},
+  {"cadadr", 1, 1, AK_ANY, NULL, R(-1), bi_cadadr, "(car (cdr (car (cdr x))))", NULL},
+  {"caddar", 1, 1, AK_ANY, NULL, R(-1), bi_caddar, "(car (cdr (cdr (car x))))", NULL},
+  {"cadddr", 1, 1, AK_ANY, NULL, R(-1), bi_cadddr, "(car (cdr (cdr (cdr x)))): the fourth element", NULL},
+  {"cdaaar", 1, 1, AK_ANY, NULL, R(-1), bi_cdaaar, "(cdr (car (car (car x))))", NULL},
+  {"cdaadr", 1, 1, AK_ANY, NULL, R(-1), bi_cdaadr, "(cdr (car (car (cdr x))))", NULL},
+  {"cdadar", 1, 1, AK_ANY, NULL, R(-1), bi_cdadar, "(cdr (car (cdr (car x))))", NULL},
+  {"cdaddr", 1, 1, AK_ANY, NULL, R(-1), bi_cdaddr, "(cdr (car (cdr (cdr x))))", NULL},
+  {"cddaar", 1, 1, AK_ANY, NULL, R(-1), bi_cddaar, "(cdr (cdr (car (car x))))", NULL},
+  {"cddadr", 1, 1, AK_ANY, NULL, R(-1), bi_cddadr, "(cdr (cdr (car (cdr x))))", NULL},
+  {"cdddar", 1, 1, AK_ANY, NULL, R(-1), bi_cdddar, "(cdr (cdr (cdr (car x))))", NULL},
+  {"cddddr", 1, 1, AK_ANY, NULL, R(-1), bi_cddddr, "(cdr (cdr (cdr (cdr x))))", NULL},
   {"pair?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_pair, "is a pair", NULL},
   {"null?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_null, "is the empty list", NULL},
   {"list?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_list, "is a proper list (ends in (), not circular)", LISTS},

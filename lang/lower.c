@@ -22,7 +22,7 @@ bool lw_fn_pure(purity *pu, const fn_def *f);
 bool lw_prim_pure(const builtin *b) {
   static const char *const impure[] = {"display", "write", "newline",
     "vector-set!", "vector-fill!", "make-vector", "vector", "cons", "list",
-    "set-car!", "set-cdr!", NULL};
+    "set-car!", "set-cdr!", "gcd", "lcm", NULL};
   for (int i = 0; impure[i]; i++)
     if (!strcmp(b->name, impure[i])) return false;
   return true;
@@ -774,6 +774,8 @@ ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args,
   e->op = b;
   for (int i = 0; i < n; i++) e->a[i] = args[i];
   const char *name = b->name;
+  ir_expr *arith = lw_arith_prim(c, a, b, args);
+  if (arith) return arith;
   if (!strcmp(name, "not")) {
     e->k = X_NOT;
     e->type = lw_new_type(c, T_BOOL);
@@ -866,6 +868,7 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
     }
     return lw_retype(c, lw_var_expr(c, tmp, a->loc), T_VEC);
   }
+  if (!strcmp(name, "gcd") || !strcmp(name, "lcm")) return lw_gcd_lcm(c, a, f);
   lower_operands(c, a->u.call.args, n < 3 ? n : 3, f, args);
   if (c->failed) return lw_void_expr(c, a->loc);
   if (!strcmp(name, "cons")) return lw_cons(c, args[0], args[1], a->loc);

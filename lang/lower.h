@@ -160,6 +160,10 @@ ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
 /* lower-chars.c: a call of a character builtin, or NULL for others. */
 ir_expr *lw_char_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
 ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f);
+/* lower-arith.c: 1+, 1-, exact?, exact-integer? (NULL for other
+ * builtins), and gcd and lcm (statements: impure in lw_prim_pure). */
+ir_expr *lw_arith_prim(lw *c, const ast *a, const builtin *b, ir_expr **args);
+ir_expr *lw_gcd_lcm(lw *c, const ast *a, frame_map *f);
 ir_expr *lw_inline_call(lw *c, const fn_def *fn, ir_expr **args, frame_map *up,
                         srcloc loc, int edepth, bool check);
 /* The depth of the activation a call in frame f starts (the evaluator

@@ -511,6 +511,13 @@ static void g_list_expr(gen *g, kind k, int d) {
     out(g, ")");
   } else {
     const char *p = paths[rn(g, N_OF(paths))];
+    char p4[5];
+    if (chance(g, 30)) {
+      /* c[ad]{4}r: a path of four, each letter at random */
+      for (int i = 0; i < 4; i++) p4[i] = chance(g, 50) ? 'a' : 'd';
+      p4[4] = '\0';
+      p = p4;
+    }
     int n = (int)strlen(p);
     out(g, "(c%sr ", p);
     g_list_for(g, p, n, k, d - 1);
