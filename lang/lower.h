@@ -156,6 +156,13 @@ ir_expr *lw_equal(lw *c, ir_expr **args, srcloc loc);
 ir_expr *lw_member(lw *c, const ast *a, const char *name, ir_expr **args);
 ir_expr *lw_cxr(lw *c, const ast *a, const char *name, ir_expr **args);
 ir_expr *lw_set_part(lw *c, const ast *a, const char *name, ir_expr **args);
+/* lower-listlib.c: length, list?, append, reverse, list-tail, list-ref,
+ * assq, assv, assoc, list-copy, last-pair, vector->list, list->vector as
+ * loops; NULL for other builtins.  Those that make pairs or vectors are
+ * statements (lw_effect_prim), the others are lowered with the pure. */
+bool lw_listlib_allocates(const char *name);
+ir_expr *lw_listlib_prim(lw *c, const ast *a, const char *name, ir_expr **args, int n);
+ir_expr *lw_listlib_effect(lw *c, const ast *a, frame_map *f);
 ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
 /* lower-chars.c: a call of a character builtin, or NULL for others. */
 ir_expr *lw_char_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
