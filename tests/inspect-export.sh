@@ -30,7 +30,8 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 TVL_HISTFILE=$tmp/history
 export TVL_HISTFILE
 
-exec "$PYTHON" - "$top_srcdir" "$TVL" "$tmp" "${TVL_NUMPY_TOKENS:-2000}" <<'PY'
+# not exec: the EXIT trap must remove $tmp (exported models, hundreds of MB)
+"$PYTHON" - "$top_srcdir" "$TVL" "$tmp" "${TVL_NUMPY_TOKENS:-2000}" <<'PY'
 import concurrent.futures, contextlib, glob, io, json, multiprocessing, os
 import re, struct, subprocess, sys, tempfile
 

@@ -26,7 +26,8 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 TVL_HISTFILE=$tmp/history
 export TVL_HISTFILE
 
-exec "$PYTHON" - "$top_srcdir" "$TVL" "$tmp" <<'PY'
+# not exec: the EXIT trap must remove $tmp
+"$PYTHON" - "$top_srcdir" "$TVL" "$tmp" <<'PY'
 import glob, json, os, re, struct, subprocess, sys
 
 srcdir, tvl, tmp = sys.argv[1], sys.argv[2], sys.argv[3]
