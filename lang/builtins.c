@@ -757,12 +757,14 @@ static const builtin table[] = {
   {"reduce", 3, 3, AK_ANY, k_proc_any, R(-1), bi_reduce, "SRFI-1 reduce: fold with the first element as the start", PROCS},
 };
 
-/* The builtins of builtins-text.c, then those of builtins-more.c, follow
+/* The builtins of builtins-text.c, builtins-more.c and builtins-guile.c follow
  * this table's: one index space. */
 extern const builtin text_builtins[];
 extern const int text_builtins_n;
 extern const builtin more_builtins[];
 extern const int more_builtins_n;
+extern const builtin guile_builtins[];
+extern const int guile_builtins_n;
 
 enum { N_CORE = (int)(sizeof table / sizeof table[0]) };
 
@@ -771,6 +773,8 @@ const builtin *builtin_at(int i) {
   if (i >= N_CORE && i < N_CORE + text_builtins_n) return &text_builtins[i - N_CORE];
   i -= N_CORE + text_builtins_n;
   if (i >= 0 && i < more_builtins_n) return &more_builtins[i];
+  i -= more_builtins_n;
+  if (i >= 0 && i < guile_builtins_n) return &guile_builtins[i];
   return NULL;
 }
 
@@ -781,12 +785,15 @@ const builtin *builtin_find(const char *name) {
 }
 
 bool builtin_library(const builtin *b) {
-  return b >= more_builtins && b < more_builtins + more_builtins_n;
+  return (b >= more_builtins && b < more_builtins + more_builtins_n) ||
+         (b >= guile_builtins && b < guile_builtins + guile_builtins_n);
 }
 
 int builtin_index(const builtin *b) {
   if (b >= table && b < table + N_CORE) return (int)(b - table);
   if (b >= more_builtins && b < more_builtins + more_builtins_n)
     return N_CORE + text_builtins_n + (int)(b - more_builtins);
+  if (b >= guile_builtins && b < guile_builtins + guile_builtins_n)
+    return N_CORE + text_builtins_n + more_builtins_n + (int)(b - guile_builtins);
   return N_CORE + (int)(b - text_builtins);
 }
