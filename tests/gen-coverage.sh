@@ -38,7 +38,7 @@ fi
 # example the transformer must still refuse.
 pending=$top_srcdir/tests/gen-pending
 while read -r kind name; do
-  example=$(sed -n "s/^$(printf '%s' "$name" | sed 's/[.[*^$]/\\&/g') //p" "$pending")
+  example=$(sed -n "s/^$(printf '%s' "$name" | sed 's/[.[*^$/]/\\&/g') //p" "$pending")
   if grep -q -x -F -e "$name" "$tmp/generated"; then
     ok "$kind $name is generated"
   elif [ -n "$example" ]; then
