@@ -1122,9 +1122,6 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
   case S_EQUAL:
     mb_expand_equal(b, s, f);
     return;
-  case S_ERRTEXT:
-    mb_expand_errtext(b, s, f);
-    return;
   }
 }
 

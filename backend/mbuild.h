@@ -202,10 +202,6 @@ cval mb_cons_value(mb *b, const mstmt *m);          /* SP_CONS */
 bool mb_display_list(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth);
 /* mequal.c: equal? walking vectors and lists (S_EQUAL) */
 void mb_expand_equal(mb *b, const ir_stmt *s, int f);
-/* mlistlib.c: a list procedure's error text (S_ERRTEXT), and the site of
- * an error whose text those statements printed */
-void mb_expand_errtext(mb *b, const ir_stmt *s, int f);
-int mb_printed_site(mb *b, const char *kind, srcloc loc, const char *msg);
 mstmt *mb_step(mb *b, mkind k, int fn, srcloc loc);
 int mb_temp(mb *b, int type, const char *name);
 ir_expr *mb_var_ref(mb *b, int var);

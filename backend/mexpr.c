@@ -1388,8 +1388,7 @@ static cval mx_expr_raw(mb *b, const ir_expr *e) {
   }
   case X_FAIL: {
     const ir_failure *x = &b->ir->failures.v[e->ival];
-    int site = x->bare ? mb_printed_site(b, x->kind, e->loc, x->msg)
-                       : mb_site(b, x->kind, e->loc, "%s", x->msg);
+    int site = mb_site(b, x->kind, e->loc, "%s", x->msg);
     mx_flag(b, gf_const(G(b), 1), site);
     return mx_const(b, 0);
   }
