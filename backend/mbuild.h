@@ -256,6 +256,11 @@ void mb_display_char(mb *b, ir_expr *e, bool write, int fn, srcloc loc);
  * its text, for equal? */
 cval mx_string_canon(mb *b, const ir_expr *x, cval v);
 typedef VEC(int64_t) i64_vec;
+/* the procedures that read strings: tables of the program's strings */
+void mb_strings_note(mb *b, const ir_expr *e);
+int32_t mb_strings_layout(mb *b, int32_t next);
+bool mx_string_prim(mb *b, const ir_expr *e, const cval *a, cval *out);
+void machine_strings_prompt(const mprog *p, i64_vec *writes);
 /* the prompt's writes of those tables: pairs address, value */
 void machine_chars_prompt(const mprog *p, i64_vec *writes);
 /* Builds the shared heads once every step has asked for its reads. */

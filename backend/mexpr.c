@@ -992,6 +992,7 @@ static cval prim(mb *b, const ir_expr *e) {
   if (fold_const(op, a, n, &folded)) return mx_const(b, (double)folded);
   cval ch;
   if (b->ir->has_chars && mx_char_prim(b, e, a, &ch)) return ch;
+  if (b->p->str_tables && mx_string_prim(b, e, a, &ch)) return ch;
   /* as in the evaluator, only the final sum must fit in 32 bits */
   if (!strcmp(op, "+") || (!strcmp(op, "-") && n > 1)) {
     if (n == 0) return mx_const(b, 0);

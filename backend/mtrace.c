@@ -303,6 +303,7 @@ bool machine_prompt(mprog *p, const value *args, int nargs, int_vec *prompt,
     }
   }
   if (p->uc_used) machine_chars_prompt(p, &L.heap_writes);
+  if (p->str_tables) machine_strings_prompt(p, &L.heap_writes);
   init[REG_HP] = L.hp;
   load->heap_top = L.hp;
   bool ok = !L.failed;

@@ -805,6 +805,7 @@ ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args,
     return natural(e, T_BOOL);
   }
   ir_expr *ch = lw_char_prim(c, a, b, args, n);
+  if (!ch) ch = lw_string_prim(c, a, b, args, n);
   if (ch) return ch;
   if (!strcmp(name, "integer?") || !strcmp(name, "number?") ||
       !strcmp(name, "boolean?") || !strcmp(name, "symbol?") ||

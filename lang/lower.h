@@ -166,6 +166,8 @@ ir_expr *lw_listlib_effect(lw *c, const ast *a, frame_map *f);
 ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
 /* lower-chars.c: a call of a character builtin, or NULL for others. */
 ir_expr *lw_char_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
+/* lower-strings.c: a call of a procedure that reads strings, or NULL. */
+ir_expr *lw_string_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
 ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f);
 /* lower-arith.c: 1+, 1-, exact?, exact-integer? (NULL for other
  * builtins), and gcd and lcm (statements: impure in lw_prim_pure). */
