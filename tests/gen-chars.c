@@ -29,7 +29,7 @@ static void g_char(gen *g, int d) {
   int r = d <= 0 ? 0 : rn(g, 100);
   if (r < 45 && on(g, GEN_STRINGS) && chance(g, 25)) {
     /* a character of a string: the index maybe out of range */
-    static const char *const strs[] = {"\"abc\"", "\"h\xe9;llo\"", "\"a b\"", "\"x\""};
+    static const char *const strs[] = {"\"abc\"", "\"h\\xe9;llo\"", "\"a b\"", "\"x\""};
     int k = rn(g, N_OF(strs));
     out(g, "(string-ref %s ", strs[k]);
     if (chance(g, 80)) {
@@ -73,7 +73,7 @@ static void g_char(gen *g, int d) {
 /* An integer or a boolean made with characters; false for other kinds. */
 bool gc_expr(gen *g, kind k, int d) {
   if (k == K_INT && on(g, GEN_STRINGS) && chance(g, 15)) {
-    static const char *const strs[] = {"\"\"", "\"abc\"", "\"\xe9;t\xe9;\"", "\"a\\nb\""};
+    static const char *const strs[] = {"\"\"", "\"abc\"", "\"\\xe9;t\\xe9;\"", "\"a\\nb\""};
     out(g, "(string-length %s)", strs[rn(g, N_OF(strs))]);
     return true;
   }
