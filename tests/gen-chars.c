@@ -90,30 +90,30 @@ bool gc_expr(gen *g, kind k, int d) {
                                         "char-whitespace?", "char-upper-case?",
                                         "char-lower-case?"};
   int r = rn(g, 100);
-  if (r < 15 && on(g, GEN_STRINGS)) {
+  if (r < 40 && on(g, GEN_STRINGS)) {
     /* equal? on strings: literals of the same text are equal? */
     static const char *const strs[] = {"\"\"", "\"a\"", "\"ab\"", "\"a b\""};
     static const char *const scmps[] = {"string=?", "string<?", "string>?",
                                        "string<=?", "string>=?"};
     int q = rn(g, 100);
-    if (on(g, GEN_LISTS) && q < 25)
+    if (on(g, GEN_LISTS) && q < 15)
       out(g, "(pair? (member %s (list %s %s)))", strs[rn(g, 4)], strs[rn(g, 4)], strs[rn(g, 4)]);
-    else if (q < 55)
+    else if (q < 75)
       out(g, "(%s %s %s)", scmps[rn(g, N_OF(scmps))], strs[rn(g, 4)], strs[rn(g, 4)]);
-    else if (q < 65)
+    else if (q < 82)
       out(g, "(string-null? %s)", strs[rn(g, 4)]);
     else
       out(g, "(equal? %s %s)", strs[rn(g, 4)], chance(g, 80) ? strs[rn(g, 4)] : "'a");
     return true;
   }
-  if (r < 40) {
+  if (r < 60) {
     out(g, "(%s", cmps[rn(g, N_OF(cmps))]);
     for (int i = 1 + rn(g, 3); i > 0; i--) {
       out(g, " ");
       g_char(g, d - 1);
     }
     out(g, ")");
-  } else if (r < 80) {
+  } else if (r < 88) {
     out(g, "(%s ", classes[rn(g, N_OF(classes))]);
     g_char(g, d - 1);
     out(g, ")");
