@@ -410,7 +410,8 @@ ir_expr *lw_void_expr(lw *c, srcloc loc) { return konst(c, T_VOID, 0, loc); }
 /* Builtins that cannot fail once their operands have the right kinds. */
 static bool op_total(const builtin *b) {
   static const char *const partial[] = {"+", "-", "*", "quotient", "remainder",
-                                        "modulo", "abs", "expt", "ash", NULL};
+                                        "modulo", "abs", "expt", "ash",
+                                        "string-ref", NULL};
   for (int i = 0; partial[i]; i++)
     if (!strcmp(b->name, partial[i])) return false;
   return true;
