@@ -144,6 +144,11 @@ typedef struct {
   /* values already computed in this step, by the shape of their
    * expression, so that a shared subexpression is computed once */
   VEC(struct memo { char *key; cval v; int nguard; gform guard; }) memo;
+  /* characters of shapes built for the memo, all steps together: a value
+   * that inlining shares between the arms of nested selects is built once
+   * per arm, so a program's work can grow exponentially with its nesting
+   * (mexpr.c refuses it past SHAPE_WORK_MAX) */
+  int64_t shape_work;
   VEC(struct divmemo { char *key; cval aa, ad, uq, ur; gform na, nd; }) divs;
 
   /* the source map: the entry of the expression being built, + 1

@@ -90,7 +90,7 @@ bool gc_expr(gen *g, kind k, int d) {
                                         "char-whitespace?", "char-upper-case?",
                                         "char-lower-case?"};
   int r = rn(g, 100);
-  if (r < 40 && on(g, GEN_STRINGS)) {
+  if (r < 55 && on(g, GEN_STRINGS)) {
     /* equal? on strings: literals of the same text are equal? */
     static const char *const strs[] = {"\"\"", "\"a\"", "\"ab\"", "\"a b\""};
     static const char *const scmps[] = {"string=?", "string<?", "string>?",
@@ -106,7 +106,7 @@ bool gc_expr(gen *g, kind k, int d) {
       out(g, "(equal? %s %s)", strs[rn(g, 4)], chance(g, 80) ? strs[rn(g, 4)] : "'a");
     return true;
   }
-  if (r < 60) {
+  if (r < 70) {
     out(g, "(%s", cmps[rn(g, N_OF(cmps))]);
     for (int i = 1 + rn(g, 3); i > 0; i--) {
       out(g, " ");
