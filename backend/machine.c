@@ -124,6 +124,7 @@ static void collect_expr(mb *b, ptrset *seen, ir_expr *e) {
   if (e->k == X_CONST && k == T_SYM) e->ival = prog_sym(b, e->ival);
   if (e->k == X_CONST && k == T_STR) e->ival = prog_str(b, e->ival);
   if (b->ir->has_chars) mb_chars_note(b, e);
+  mb_strings_note(b, e);
   for (int i = 0; i < e->n; i++) collect_expr(b, seen, e->a[i]);
 }
 
@@ -371,6 +372,7 @@ static void layout_memory(mb *b) {
     VEC_PUSH(b->p->tables, tl);
   }
   if (b->p->uc_used) next = mb_chars_layout(b, next);
+  if (b->p->str_tables) next = mb_strings_layout(b, next);
   /* room for max_depth frames: pushing one more raises the depth error */
   int64_t depth = b->p->w->lim.max_depth;
   b->p->max_depth = (int)depth;
@@ -1121,6 +1123,9 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     return;
   case S_EQUAL:
     mb_expand_equal(b, s, f);
+    return;
+  case S_ERRTEXT:
+    mb_expand_errtext(b, s, f);
     return;
   }
 }

@@ -144,6 +144,11 @@ typedef struct {
   /* values already computed in this step, by the shape of their
    * expression, so that a shared subexpression is computed once */
   VEC(struct memo { char *key; cval v; int nguard; gform guard; }) memo;
+  /* characters of shapes built for the memo, all steps together: a value
+   * that inlining shares between the arms of nested selects is built once
+   * per arm, so a program's work can grow exponentially with its nesting
+   * (mexpr.c refuses it past SHAPE_WORK_MAX) */
+  int64_t shape_work;
   VEC(struct divmemo { char *key; cval aa, ad, uq, ur; gform na, nd; }) divs;
 
   /* the source map: the entry of the expression being built, + 1
@@ -202,6 +207,10 @@ cval mb_cons_value(mb *b, const mstmt *m);          /* SP_CONS */
 bool mb_display_list(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth);
 /* mequal.c: equal? walking vectors and lists (S_EQUAL) */
 void mb_expand_equal(mb *b, const ir_stmt *s, int f);
+/* mlistlib.c: a list procedure's error text (S_ERRTEXT), and the site of
+ * an error whose text those statements printed */
+void mb_expand_errtext(mb *b, const ir_stmt *s, int f);
+int mb_printed_site(mb *b, const char *kind, srcloc loc, const char *msg);
 mstmt *mb_step(mb *b, mkind k, int fn, srcloc loc);
 int mb_temp(mb *b, int type, const char *name);
 ir_expr *mb_var_ref(mb *b, int var);
@@ -252,6 +261,11 @@ void mb_display_char(mb *b, ir_expr *e, bool write, int fn, srcloc loc);
  * its text, for equal? */
 cval mx_string_canon(mb *b, const ir_expr *x, cval v);
 typedef VEC(int64_t) i64_vec;
+/* the procedures that read strings: tables of the program's strings */
+void mb_strings_note(mb *b, const ir_expr *e);
+int32_t mb_strings_layout(mb *b, int32_t next);
+bool mx_string_prim(mb *b, const ir_expr *e, const cval *a, cval *out);
+void machine_strings_prompt(const mprog *p, i64_vec *writes);
 /* the prompt's writes of those tables: pairs address, value */
 void machine_chars_prompt(const mprog *p, i64_vec *writes);
 /* Builds the shared heads once every step has asked for its reads. */

@@ -992,6 +992,7 @@ static cval prim(mb *b, const ir_expr *e) {
   if (fold_const(op, a, n, &folded)) return mx_const(b, (double)folded);
   cval ch;
   if (b->ir->has_chars && mx_char_prim(b, e, a, &ch)) return ch;
+  if (b->p->str_tables && mx_string_prim(b, e, a, &ch)) return ch;
   /* as in the evaluator, only the final sum must fit in 32 bits */
   if (!strcmp(op, "+") || (!strcmp(op, "-") && n > 1)) {
     if (n == 0) return mx_const(b, 0);
@@ -1242,6 +1243,15 @@ static cval table(mb *b, const ir_expr *e) {
 
 /* ---- dispatch ------------------------------------------------------- */
 
+/* The most work the memo may do for one program (see mb.shape_work). */
+#define SHAPE_WORK_MAX ((int64_t)1 << 24)
+
+static void shape_too_large(mb *b) {
+  mb_fail(b, "its expressions are too large: values shared by many nested "
+             "conditions expand past %lld units of work; split it into "
+             "smaller procedures", (long long)SHAPE_WORK_MAX);
+}
+
 /* The shape of an expression: equal shapes compute equal values within a
  * step (expressions have no side effects). */
 static void shape(mb *b, const ir_expr *e, strbuf *out) {
@@ -1258,6 +1268,13 @@ static void shape(mb *b, const ir_expr *e, strbuf *out) {
   default: sb_printf(out, "(%d", (int)e->k); break;
   }
   for (int i = 0; i < e->n; i++) {
+    /* a value shared by the arms of many nested selects makes shapes
+     * that grow exponentially: refuse the program (a truncated shape
+     * could equal another one) */
+    if ((int64_t)out->n > SHAPE_WORK_MAX) {
+      if (!b->failed) shape_too_large(b);
+      return;
+    }
     sb_putc(out, ' ');
     shape(b, e->a[i], out);
   }
@@ -1295,6 +1312,12 @@ static cval mx_expr_memo(mb *b, const ir_expr *e) {
   strbuf key;
   sb_init(&key);
   shape(b, e, &key);
+  b->shape_work += (int64_t)key.n + b->memo.n;
+  if (b->shape_work > SHAPE_WORK_MAX && !b->failed) shape_too_large(b);
+  if (b->failed) {
+    sb_free(&key);
+    return mx_const(b, 0);
+  }
   for (int i = 0; i < b->memo.n; i++) {
     struct memo *m = &b->memo.v[i];
     if (strcmp(m->key, key.s)) continue;
@@ -1388,7 +1411,8 @@ static cval mx_expr_raw(mb *b, const ir_expr *e) {
   }
   case X_FAIL: {
     const ir_failure *x = &b->ir->failures.v[e->ival];
-    int site = mb_site(b, x->kind, e->loc, "%s", x->msg);
+    int site = x->bare ? mb_printed_site(b, x->kind, e->loc, x->msg)
+                       : mb_site(b, x->kind, e->loc, "%s", x->msg);
     mx_flag(b, gf_const(G(b), 1), site);
     return mx_const(b, 0);
   }

@@ -303,6 +303,7 @@ bool machine_prompt(mprog *p, const value *args, int nargs, int_vec *prompt,
     }
   }
   if (p->uc_used) machine_chars_prompt(p, &L.heap_writes);
+  if (p->str_tables) machine_strings_prompt(p, &L.heap_writes);
   init[REG_HP] = L.hp;
   load->heap_top = L.hp;
   bool ok = !L.failed;
@@ -590,7 +591,7 @@ void machine_error_text(const mprog *p, const mtrace *t, strbuf *out) {
   sb_puts(out, e->msg);
   if (!e->value_follows) return;
   size_t n = t->errval.n;
-  sb_puts(out, e->value_bare ? " " : " (");
+  if (e->msg[0] || !e->value_bare) sb_puts(out, e->value_bare ? " " : " (");
   if (n > 60) {
     sb_putn(out, t->errval.s, 57);
     sb_puts(out, "...");

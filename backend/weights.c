@@ -497,10 +497,30 @@ static void put_liveness(wb *w, model *m, const int *unit0, const int *clear_uni
   free(span);
 }
 
+/* The weights a placement needs, counted as the dense matrices hold
+ * them: per layer three d_model x units FFN matrices, and per head its
+ * query, key, value and output maps. */
+int64_t weights_count(const gate_graph *gg, const placement *pl) {
+  int64_t d = pl->d_model, n = 0;
+  for (int l = 0; l < pl->n_layers; l++) n += 3 * d * pl->ffn_units[l];
+  for (int i = 0; i < gg->g.n; i++)
+    if (gg->g.v[i].type == GT_HEAD && pl->time[i] >= 0)
+      n += d * (4 + 2 * (int64_t)gg->g.v[i].dv);
+  return n;
+}
+
 model *weights_build(gate_graph *gg, const placement *pl,
                      const vocab_range *ranges, int n_ranges, char *err,
                      size_t errlen) {
   wb w = {gg, pl, pl->d_model, false, err, errlen};
+  int64_t nw = weights_count(gg, pl);
+  if (nw > WEIGHTS_MAX) {
+    snprintf(err, errlen,
+             "its model would have %lld weights (d_model %d, %d layers), more "
+             "than the limit of %lld; split it into smaller procedures",
+             (long long)nw, pl->d_model, pl->n_layers, (long long)WEIGHTS_MAX);
+    return NULL;
+  }
   model *m = model_new(pl->d_model, pl->n_layers, ranges, n_ranges);
   if (!m) {
     snprintf(err, errlen, "cannot make a model of this shape");

@@ -324,12 +324,12 @@ const builtin more_builtins[] = {
   {"assoc-ref", 2, 2, AK_ANY, NULL, -1, bi_assoc_ref, "the value of the pair whose car is equal? to the key, or #f", "lists"},
   {"sort", 2, 2, AK_ANY, k_any_proc, -1, bi_sort, "new list or vector of the elements in the order of less (stable)", "lists"},
   {"vector-copy", 1, 3, AK_ANY, k_vec_int_int, VK_VEC, bi_vector_copy, "new vector of the elements from start (default 0) to end", "calls of vector-copy"},
-  {"gcd", 0, -1, AK_INT, NULL, VK_INT, bi_gcd, "greatest common divisor (0 for none)", "calls of gcd"},
-  {"lcm", 0, -1, AK_INT, NULL, VK_INT, bi_lcm, "least common multiple (1 for none)", "calls of lcm"},
-  {"1+", 1, 1, AK_INT, NULL, VK_INT, bi_inc, "the integer plus one", "calls of 1+"},
-  {"1-", 1, 1, AK_INT, NULL, VK_INT, bi_dec, "the integer minus one", "calls of 1-"},
-  {"exact?", 1, 1, AK_INT, NULL, VK_BOOL, bi_exact, "#t for a number: every number of tvl is exact", "calls of exact?"},
-  {"exact-integer?", 1, 1, AK_ANY, NULL, VK_BOOL, bi_exact_integer, "is an integer", "calls of exact-integer?"},
+  {"gcd", 0, -1, AK_INT, NULL, VK_INT, bi_gcd, "greatest common divisor (0 for none)", NULL},
+  {"lcm", 0, -1, AK_INT, NULL, VK_INT, bi_lcm, "least common multiple (1 for none)", NULL},
+  {"1+", 1, 1, AK_INT, NULL, VK_INT, bi_inc, "the integer plus one", NULL},
+  {"1-", 1, 1, AK_INT, NULL, VK_INT, bi_dec, "the integer minus one", NULL},
+  {"exact?", 1, 1, AK_INT, NULL, VK_BOOL, bi_exact, "#t for a number: every number of tvl is exact", NULL},
+  {"exact-integer?", 1, 1, AK_ANY, NULL, VK_BOOL, bi_exact_integer, "is an integer", NULL},
 };
 
 const int more_builtins_n = (int)(sizeof more_builtins / sizeof more_builtins[0]);

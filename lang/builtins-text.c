@@ -558,6 +558,7 @@ static const arg_kind k_str_any[] = {AK_STR, AK_ANY};
 
 #define CHARS NULL   /* compiled: lang/lower-chars.c */
 #define STRS "strings as values"
+#define STRS_READ NULL   /* compiled: lang/lower-strings.c */
 
 const builtin text_builtins[] = {
   {"char?", 1, 1, AK_ANY, NULL, VK_BOOL, bi_is_char, "is a character", CHARS},
@@ -575,19 +576,19 @@ const builtin text_builtins[] = {
   {"char-whitespace?", 1, 1, AK_CHAR, NULL, VK_BOOL, bi_char_white, "is white space (space, tab, newline, ...)", CHARS},
   {"char-upper-case?", 1, 1, AK_CHAR, NULL, VK_BOOL, bi_char_upper, "is an upper-case letter", CHARS},
   {"char-lower-case?", 1, 1, AK_CHAR, NULL, VK_BOOL, bi_char_lower, "is a lower-case letter", CHARS},
-  {"string-length", 1, 1, AK_STR, NULL, VK_INT, bi_string_length, "number of characters", STRS},
-  {"string-ref", 2, 2, AK_ANY, k_str_int2, VK_CHAR, bi_string_ref, "character at an index (from 0)", STRS},
+  {"string-length", 1, 1, AK_STR, NULL, VK_INT, bi_string_length, "number of characters", STRS_READ},
+  {"string-ref", 2, 2, AK_ANY, k_str_int2, VK_CHAR, bi_string_ref, "character at an index (from 0)", STRS_READ},
   {"substring", 2, 3, AK_ANY, k_str_int, VK_STR, bi_substring, "new string of the characters from start to end (default: the end)", STRS},
   {"string-append", 0, -1, AK_STR, NULL, VK_STR, bi_string_append, "new string of the strings joined", STRS},
   {"string-copy", 1, 3, AK_ANY, k_str_int, VK_STR, bi_string_copy, "new (changeable) string of the characters, from start to end if given", STRS},
   {"make-string", 1, 2, AK_ANY, k_int_char, VK_STR, bi_make_string, "new string of a length, filled with a character (default #\\nul)", STRS},
   {"string", 0, -1, AK_CHAR, NULL, VK_STR, bi_string, "new string of the characters", STRS},
-  {"string=?", 1, -1, AK_STR, NULL, VK_BOOL, bi_string_eq, "strings equal", STRS},
-  {"string<?", 1, -1, AK_STR, NULL, VK_BOOL, bi_string_lt, "strings in strictly increasing order (by code point)", STRS},
-  {"string>?", 1, -1, AK_STR, NULL, VK_BOOL, bi_string_gt, "strings in strictly decreasing order", STRS},
-  {"string<=?", 1, -1, AK_STR, NULL, VK_BOOL, bi_string_le, "strings in non-decreasing order", STRS},
-  {"string>=?", 1, -1, AK_STR, NULL, VK_BOOL, bi_string_ge, "strings in non-increasing order", STRS},
-  {"string-null?", 1, 1, AK_STR, NULL, VK_BOOL, bi_string_null, "is the empty string", STRS},
+  {"string=?", 1, -1, AK_STR, NULL, VK_BOOL, bi_string_eq, "strings equal", STRS_READ},
+  {"string<?", 1, -1, AK_STR, NULL, VK_BOOL, bi_string_lt, "strings in strictly increasing order (by code point)", STRS_READ},
+  {"string>?", 1, -1, AK_STR, NULL, VK_BOOL, bi_string_gt, "strings in strictly decreasing order", STRS_READ},
+  {"string<=?", 1, -1, AK_STR, NULL, VK_BOOL, bi_string_le, "strings in non-decreasing order", STRS_READ},
+  {"string>=?", 1, -1, AK_STR, NULL, VK_BOOL, bi_string_ge, "strings in non-increasing order", STRS_READ},
+  {"string-null?", 1, 1, AK_STR, NULL, VK_BOOL, bi_string_null, "is the empty string", STRS_READ},
   {"string-upcase", 1, 1, AK_STR, NULL, VK_STR, bi_string_upcase, "new string with every letter upper-case", STRS},
   {"string-downcase", 1, 1, AK_STR, NULL, VK_STR, bi_string_downcase, "new string with every letter lower-case", STRS},
   {"string-set!", 3, 3, AK_ANY, k_str_int_char, VK_VOID, bi_string_set, "replace the character at an index (not in a literal)", STRS},
@@ -596,7 +597,7 @@ const builtin text_builtins[] = {
   {"string->number", 1, 2, AK_ANY, k_str_int2, -1, bi_string_to_number, "the integer a string spells (radix default 10), or #f", STRS},
   {"symbol->string", 1, 1, AK_SYM, NULL, VK_STR, bi_symbol_to_string, "the symbol's name (an immutable string)", STRS},
   {"string->symbol", 1, 1, AK_STR, NULL, VK_SYM, bi_string_to_symbol, "the symbol of that name", STRS},
-  {"string->list", 1, 3, AK_ANY, k_str_int, -1, bi_string_to_list, "new list of the characters (from start to end if given)", STRS},
+  {"string->list", 1, 3, AK_ANY, k_str_int, -1, bi_string_to_list, "new list of the characters (from start to end if given)", STRS_READ},
   {"list->string", 1, 1, AK_ANY, NULL, VK_STR, bi_list_to_string, "new string of a list of characters", STRS},
   {"string-for-each", 2, 2, AK_ANY, k_proc_str, VK_VOID, bi_string_for_each, "call the procedure on each character, in order", STRS},
   {"string-map", 2, 2, AK_ANY, k_proc_str, VK_STR, bi_string_map, "new string of the procedure's results on the characters", STRS},

@@ -339,6 +339,10 @@ static value cxr(ev_ctx *c, const ast *call, value v, const char *path) {
 CXR(bi_caar, "aa") CXR(bi_cadr, "ad") CXR(bi_cdar, "da") CXR(bi_cddr, "dd")
 CXR(bi_caaar, "aaa") CXR(bi_caadr, "aad") CXR(bi_cadar, "ada") CXR(bi_caddr, "add")
 CXR(bi_cdaar, "daa") CXR(bi_cdadr, "dad") CXR(bi_cddar, "dda") CXR(bi_cdddr, "ddd")
+CXR(bi_caaaar, "aaaa") CXR(bi_caaadr, "aaad") CXR(bi_caadar, "aada") CXR(bi_caaddr, "aadd")
+CXR(bi_cadaar, "adaa") CXR(bi_cadadr, "adad") CXR(bi_caddar, "adda") CXR(bi_cadddr, "addd")
+CXR(bi_cdaaar, "daaa") CXR(bi_cdaadr, "daad") CXR(bi_cdadar, "dada") CXR(bi_cdaddr, "dadd")
+CXR(bi_cddaar, "ddaa") CXR(bi_cddadr, "ddad") CXR(bi_cdddar, "ddda") CXR(bi_cddddr, "dddd")
 
 static value bi_is_pair(ev_ctx *c, const ast *call, value *a, int n) { return v_bool(a[0].kind == VK_PAIR); }
 static value bi_is_null(ev_ctx *c, const ast *call, value *a, int n) { return v_bool(a[0].kind == VK_NIL); }
@@ -707,26 +711,42 @@ static const builtin table[] = {
   {"cdadr", 1, 1, AK_ANY, NULL, R(-1), bi_cdadr, "(cdr (car (cdr x)))", NULL},
   {"cddar", 1, 1, AK_ANY, NULL, R(-1), bi_cddar, "(cdr (cdr (car x)))", NULL},
   {"cdddr", 1, 1, AK_ANY, NULL, R(-1), bi_cdddr, "(cdr (cdr (cdr x)))", NULL},
+  {"caaaar", 1, 1, AK_ANY, NULL, R(-1), bi_caaaar, "(car (car (car (car x))))", NULL},
+  {"caaadr", 1, 1, AK_ANY, NULL, R(-1), bi_caaadr, "(car (car (car (cdr x))))", NULL},
+  {"caadar", 1, 1, AK_ANY, NULL, R(-1), bi_caadar, "(car (car (cdr (car x))))", NULL},
+  {"caaddr", 1, 1, AK_ANY, NULL, R(-1), bi_caaddr, "(car (car (cdr (cdr x))))", NULL},
+  {"cadaar", 1, 1, AK_ANY, NULL, R(-1), bi_cadaar, "(car (cdr (car (car x))))", NULL},
+  {"cadadr", 1, 1, AK_ANY, NULL, R(-1), bi_cadadr, "(car (cdr (car (cdr x))))", NULL},
+  {"caddar", 1, 1, AK_ANY, NULL, R(-1), bi_caddar, "(car (cdr (cdr (car x))))", NULL},
+  {"cadddr", 1, 1, AK_ANY, NULL, R(-1), bi_cadddr, "(car (cdr (cdr (cdr x)))): the fourth element", NULL},
+  {"cdaaar", 1, 1, AK_ANY, NULL, R(-1), bi_cdaaar, "(cdr (car (car (car x))))", NULL},
+  {"cdaadr", 1, 1, AK_ANY, NULL, R(-1), bi_cdaadr, "(cdr (car (car (cdr x))))", NULL},
+  {"cdadar", 1, 1, AK_ANY, NULL, R(-1), bi_cdadar, "(cdr (car (cdr (car x))))", NULL},
+  {"cdaddr", 1, 1, AK_ANY, NULL, R(-1), bi_cdaddr, "(cdr (car (cdr (cdr x))))", NULL},
+  {"cddaar", 1, 1, AK_ANY, NULL, R(-1), bi_cddaar, "(cdr (cdr (car (car x))))", NULL},
+  {"cddadr", 1, 1, AK_ANY, NULL, R(-1), bi_cddadr, "(cdr (cdr (car (cdr x))))", NULL},
+  {"cdddar", 1, 1, AK_ANY, NULL, R(-1), bi_cdddar, "(cdr (cdr (cdr (car x))))", NULL},
+  {"cddddr", 1, 1, AK_ANY, NULL, R(-1), bi_cddddr, "(cdr (cdr (cdr (cdr x))))", NULL},
   {"pair?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_pair, "is a pair", NULL},
   {"null?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_null, "is the empty list", NULL},
-  {"list?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_list, "is a proper list (ends in (), not circular)", LISTS},
+  {"list?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_list, "is a proper list (ends in (), not circular)", NULL},
   {"procedure?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_proc, "is a procedure", PROCS},
   {"list", 0, -1, AK_ANY, NULL, R(-1), bi_list, "new list of the arguments", NULL},
-  {"length", 1, 1, AK_ANY, NULL, R(VK_INT), bi_length, "number of elements of a proper list", LISTS},
-  {"append", 0, -1, AK_ANY, NULL, R(-1), bi_append, "the lists joined (the last argument is shared, not copied)", LISTS},
-  {"reverse", 1, 1, AK_ANY, NULL, R(-1), bi_reverse, "new list of the elements in reverse order", LISTS},
-  {"list-tail", 2, 2, AK_ANY, k_any_int, R(-1), bi_list_tail, "the list without its first k elements", LISTS},
-  {"list-ref", 2, 2, AK_ANY, k_any_int, R(-1), bi_list_ref, "element at an index (from 0)", LISTS},
+  {"length", 1, 1, AK_ANY, NULL, R(VK_INT), bi_length, "number of elements of a proper list", NULL},
+  {"append", 0, -1, AK_ANY, NULL, R(-1), bi_append, "the lists joined (the last argument is shared, not copied)", NULL},
+  {"reverse", 1, 1, AK_ANY, NULL, R(-1), bi_reverse, "new list of the elements in reverse order", NULL},
+  {"list-tail", 2, 2, AK_ANY, k_any_int, R(-1), bi_list_tail, "the list without its first k elements", NULL},
+  {"list-ref", 2, 2, AK_ANY, k_any_int, R(-1), bi_list_ref, "element at an index (from 0)", NULL},
   {"memq", 2, 2, AK_ANY, NULL, R(-1), bi_memq, "the sublist starting at the first element eq? to x, or #f", NULL},
   {"memv", 2, 2, AK_ANY, NULL, R(-1), bi_memq, "the sublist starting at the first element eqv? to x, or #f", NULL},
   {"member", 2, 2, AK_ANY, NULL, R(-1), bi_member, "the sublist starting at the first element equal? to x, or #f", NULL},
-  {"assq", 2, 2, AK_ANY, NULL, R(-1), bi_assq, "the first pair of an association list whose car is eq? to x, or #f", LISTS},
-  {"assv", 2, 2, AK_ANY, NULL, R(-1), bi_assv, "the first pair whose car is eqv? to x, or #f", LISTS},
-  {"assoc", 2, 2, AK_ANY, NULL, R(-1), bi_assoc, "the first pair whose car is equal? to x, or #f", LISTS},
-  {"list-copy", 1, 1, AK_ANY, NULL, R(-1), bi_list_copy, "new list of the same elements", LISTS},
-  {"last-pair", 1, 1, AK_PAIR, NULL, R(VK_PAIR), bi_last_pair, "the last pair of a list", LISTS},
-  {"vector->list", 1, 1, AK_VEC, NULL, R(-1), bi_vector_to_list, "new list of a vector's elements", LISTS},
-  {"list->vector", 1, 1, AK_ANY, NULL, R(VK_VEC), bi_list_to_vector, "new vector of a list's elements", LISTS},
+  {"assq", 2, 2, AK_ANY, NULL, R(-1), bi_assq, "the first pair of an association list whose car is eq? to x, or #f", NULL},
+  {"assv", 2, 2, AK_ANY, NULL, R(-1), bi_assv, "the first pair whose car is eqv? to x, or #f", NULL},
+  {"assoc", 2, 2, AK_ANY, NULL, R(-1), bi_assoc, "the first pair whose car is equal? to x, or #f", NULL},
+  {"list-copy", 1, 1, AK_ANY, NULL, R(-1), bi_list_copy, "new list of the same elements", NULL},
+  {"last-pair", 1, 1, AK_PAIR, NULL, R(VK_PAIR), bi_last_pair, "the last pair of a list", NULL},
+  {"vector->list", 1, 1, AK_VEC, NULL, R(-1), bi_vector_to_list, "new list of a vector's elements", NULL},
+  {"list->vector", 1, 1, AK_ANY, NULL, R(VK_VEC), bi_list_to_vector, "new vector of a list's elements", NULL},
   {"apply", 2, -1, AK_ANY, k_proc_any, R(-1), bi_apply, "call a procedure with the arguments, the last one a list spread out", PROCS},
   {"map", 2, -1, AK_ANY, k_proc_any, R(-1), bi_map, "list of the procedure's results on the elements of the lists", PROCS},
   {"for-each", 2, -1, AK_ANY, k_proc_any, R(VK_VOID), bi_for_each, "call the procedure on the elements of the lists, in order", PROCS},
@@ -737,12 +757,14 @@ static const builtin table[] = {
   {"reduce", 3, 3, AK_ANY, k_proc_any, R(-1), bi_reduce, "SRFI-1 reduce: fold with the first element as the start", PROCS},
 };
 
-/* The builtins of builtins-text.c, then those of builtins-more.c, follow
+/* The builtins of builtins-text.c, builtins-more.c and builtins-guile.c follow
  * this table's: one index space. */
 extern const builtin text_builtins[];
 extern const int text_builtins_n;
 extern const builtin more_builtins[];
 extern const int more_builtins_n;
+extern const builtin guile_builtins[];
+extern const int guile_builtins_n;
 
 enum { N_CORE = (int)(sizeof table / sizeof table[0]) };
 
@@ -751,6 +773,8 @@ const builtin *builtin_at(int i) {
   if (i >= N_CORE && i < N_CORE + text_builtins_n) return &text_builtins[i - N_CORE];
   i -= N_CORE + text_builtins_n;
   if (i >= 0 && i < more_builtins_n) return &more_builtins[i];
+  i -= more_builtins_n;
+  if (i >= 0 && i < guile_builtins_n) return &guile_builtins[i];
   return NULL;
 }
 
@@ -761,12 +785,15 @@ const builtin *builtin_find(const char *name) {
 }
 
 bool builtin_library(const builtin *b) {
-  return b >= more_builtins && b < more_builtins + more_builtins_n;
+  return (b >= more_builtins && b < more_builtins + more_builtins_n) ||
+         (b >= guile_builtins && b < guile_builtins + guile_builtins_n);
 }
 
 int builtin_index(const builtin *b) {
   if (b >= table && b < table + N_CORE) return (int)(b - table);
   if (b >= more_builtins && b < more_builtins + more_builtins_n)
     return N_CORE + text_builtins_n + (int)(b - more_builtins);
+  if (b >= guile_builtins && b < guile_builtins + guile_builtins_n)
+    return N_CORE + text_builtins_n + more_builtins_n + (int)(b - guile_builtins);
   return N_CORE + (int)(b - text_builtins);
 }

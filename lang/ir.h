@@ -130,6 +130,9 @@ typedef enum {
   S_CONS,     /* var := a new pair of a[0] (car) and a[1] (cdr) */
   S_PSET,     /* the car (l1 0) or the cdr (l1 1) of pair a[0] := a[1] */
   S_EQUAL,    /* var := (equal? a[0] a[1]), walking vectors and lists */
+  S_ERRTEXT,  /* into the text of the error that follows (an X_FAIL whose
+                 failure is `bare`): a[0] written, or `text` when a[0]
+                 is NULL (lower-listlib.c) */
 } s_kind;
 
 typedef struct {
@@ -140,6 +143,7 @@ typedef struct {
   int fn;
   gcell *ext;           /* S_EXTCALL: the extern's cell */
   bool write;
+  const char *text;     /* S_ERRTEXT */
   ir_expr *a[3];
   ir_expr **args;
   int nargs;
@@ -189,7 +193,9 @@ typedef struct {
   const char *msg;      /* in the program's arena */
   bool bare;            /* a list error: the message is followed by " "
                            and the written value of the argument (X_CHECK
-                           a[1]), not by its kind and " (value)" */
+                           a[1]), not by its kind and " (value)"; of an
+                           X_FAIL: by what the S_ERRTEXT statements before
+                           it printed (the whole message when msg is "") */
 } ir_failure;
 
 typedef struct ir_prog {

@@ -1007,6 +1007,11 @@ void ir_dump(const ir_prog *p, strbuf *out) {
       case S_RETURN: sb_puts(out, "return "); dump_root(p, s->a[0], out); break;
       case S_DISPLAY: sb_puts(out, s->write ? "write " : "display "); dump_root(p, s->a[0], out); break;
       case S_NEWLINE: sb_puts(out, "newline"); break;
+      case S_ERRTEXT:
+        sb_puts(out, "error text ");
+        if (s->a[0]) dump_root(p, s->a[0], out);
+        else sb_printf(out, "\"%s\"", s->text);
+        break;
       case S_BRANCH:
         sb_puts(out, "if ");
         dump_root(p, s->a[0], out);

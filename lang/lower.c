@@ -22,10 +22,10 @@ bool lw_fn_pure(purity *pu, const fn_def *f);
 bool lw_prim_pure(const builtin *b) {
   static const char *const impure[] = {"display", "write", "newline",
     "vector-set!", "vector-fill!", "make-vector", "vector", "cons", "list",
-    "set-car!", "set-cdr!", NULL};
+    "set-car!", "set-cdr!", "gcd", "lcm", NULL};
   for (int i = 0; impure[i]; i++)
     if (!strcmp(b->name, impure[i])) return false;
-  return true;
+  return !lw_listlib_allocates(b->name);
 }
 
 static bool ast_pure(purity *pu, const ast *a) {
@@ -179,13 +179,23 @@ bool lw_unify(lw *c, int a, int b, srcloc loc, const char *what) {
   b = find(p, b);
   if (a == b) return true;
   ir_type *ta = &p->types.v[a], *tb = &p->types.v[b];
-  if (ta->k == T_ANY) {
-    ta->parent = b;
-    return true;
-  }
-  if (tb->k == T_ANY) {
-    tb->parent = a;
-    return true;
+  if (ta->k == T_ANY || tb->k == T_ANY) {
+    /* the unknown one joins the other; parts it was given already (the
+     * car class of a list walked before its kind was known) join the
+     * other's, or they would be lost */
+    int keep = ta->k == T_ANY ? b : a, gone = ta->k == T_ANY ? a : b;
+    ir_type *tg = &p->types.v[gone];
+    int pg[3] = {tg->elem, tg->car, tg->cdr};
+    tg->parent = keep;
+    bool ok = true;
+    for (int i = 0; i < 3; i++) {
+      if (pg[i] < 0) continue;
+      ir_type *r = &p->types.v[keep];
+      int *have = i == 0 ? &r->elem : i == 1 ? &r->car : &r->cdr;
+      if (*have < 0) *have = pg[i];
+      else ok &= lw_unify(c, *have, pg[i], loc, what);
+    }
+    return ok;
   }
   if (ta->k != tb->k) ta->k = T_DYN;
   int pa[3] = {ta->elem, ta->car, ta->cdr}, pb[3] = {tb->elem, tb->car, tb->cdr};
@@ -400,7 +410,8 @@ ir_expr *lw_void_expr(lw *c, srcloc loc) { return konst(c, T_VOID, 0, loc); }
 /* Builtins that cannot fail once their operands have the right kinds. */
 static bool op_total(const builtin *b) {
   static const char *const partial[] = {"+", "-", "*", "quotient", "remainder",
-                                        "modulo", "abs", "expt", "ash", NULL};
+                                        "modulo", "abs", "expt", "ash",
+                                        "string-ref", NULL};
   for (int i = 0; partial[i]; i++)
     if (!strcmp(b->name, partial[i])) return false;
   return true;
@@ -770,10 +781,14 @@ static ir_expr *natural(ir_expr *e, tkind k) {
 
 ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args,
                      int n) {
-  ir_expr *e = lw_mk(c, X_PRIM, a->loc, n);
+  ir_expr *e = lw_listlib_prim(c, a, b->name, args, n);
+  if (e) return e;
+  e = lw_mk(c, X_PRIM, a->loc, n);
   e->op = b;
   for (int i = 0; i < n; i++) e->a[i] = args[i];
   const char *name = b->name;
+  ir_expr *arith = lw_arith_prim(c, a, b, args);
+  if (arith) return arith;
   if (!strcmp(name, "not")) {
     e->k = X_NOT;
     e->type = lw_new_type(c, T_BOOL);
@@ -791,6 +806,7 @@ ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args,
     return natural(e, T_BOOL);
   }
   ir_expr *ch = lw_char_prim(c, a, b, args, n);
+  if (!ch) ch = lw_string_prim(c, a, b, args, n);
   if (ch) return ch;
   if (!strcmp(name, "integer?") || !strcmp(name, "number?") ||
       !strcmp(name, "boolean?") || !strcmp(name, "symbol?") ||
@@ -838,6 +854,8 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
   const char *name = b->name;
   int n = a->u.call.n;
   ir_expr *args[3] = {0};
+  ir_expr *ll = lw_listlib_effect(c, a, f);
+  if (ll) return ll;
   if (!strcmp(name, "list")) return lw_list(c, a, f);
   if (!strcmp(name, "vector")) {
     int tmp = lw_new_var(c, -1, VAR_TEMP, a->loc);
@@ -866,6 +884,7 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
     }
     return lw_retype(c, lw_var_expr(c, tmp, a->loc), T_VEC);
   }
+  if (!strcmp(name, "gcd") || !strcmp(name, "lcm")) return lw_gcd_lcm(c, a, f);
   lower_operands(c, a->u.call.args, n < 3 ? n : 3, f, args);
   if (c->failed) return lw_void_expr(c, a->loc);
   if (!strcmp(name, "cons")) return lw_cons(c, args[0], args[1], a->loc);

@@ -156,10 +156,23 @@ ir_expr *lw_equal(lw *c, ir_expr **args, srcloc loc);
 ir_expr *lw_member(lw *c, const ast *a, const char *name, ir_expr **args);
 ir_expr *lw_cxr(lw *c, const ast *a, const char *name, ir_expr **args);
 ir_expr *lw_set_part(lw *c, const ast *a, const char *name, ir_expr **args);
+/* lower-listlib.c: length, list?, append, reverse, list-tail, list-ref,
+ * assq, assv, assoc, list-copy, last-pair, vector->list, list->vector as
+ * loops; NULL for other builtins.  Those that make pairs or vectors are
+ * statements (lw_effect_prim), the others are lowered with the pure. */
+bool lw_listlib_allocates(const char *name);
+ir_expr *lw_listlib_prim(lw *c, const ast *a, const char *name, ir_expr **args, int n);
+ir_expr *lw_listlib_effect(lw *c, const ast *a, frame_map *f);
 ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
 /* lower-chars.c: a call of a character builtin, or NULL for others. */
 ir_expr *lw_char_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
+/* lower-strings.c: a call of a procedure that reads strings, or NULL. */
+ir_expr *lw_string_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
 ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f);
+/* lower-arith.c: 1+, 1-, exact?, exact-integer? (NULL for other
+ * builtins), and gcd and lcm (statements: impure in lw_prim_pure). */
+ir_expr *lw_arith_prim(lw *c, const ast *a, const builtin *b, ir_expr **args);
+ir_expr *lw_gcd_lcm(lw *c, const ast *a, frame_map *f);
 ir_expr *lw_inline_call(lw *c, const fn_def *fn, ir_expr **args, frame_map *up,
                         srcloc loc, int edepth, bool check);
 /* The depth of the activation a call in frame f starts (the evaluator

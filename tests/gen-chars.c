@@ -27,7 +27,20 @@ static void g_char(gen *g, int d) {
     "#\\A", "#\\z", "#\\(", "#\\;", "#\\nul", "#\\delete", "#\\x3bb", "#\\xe9",
     "#\\xc9", "#\\x41", "#\\xdf", "#\\x1f600", "#\\x2028", "#\\x660", "#\\xff21"};
   int r = d <= 0 ? 0 : rn(g, 100);
-  if (r < 45) {
+  if (r < 45 && on(g, GEN_STRINGS) && chance(g, 25)) {
+    /* a character of a string: the index maybe out of range */
+    static const char *const strs[] = {"\"abc\"", "\"h\\xe9;llo\"", "\"a b\"", "\"x\""};
+    int k = rn(g, N_OF(strs));
+    out(g, "(string-ref %s ", strs[k]);
+    if (chance(g, 80)) {
+      out(g, "(modulo ");
+      sub(g, K_INT, d);
+      out(g, " (string-length %s)))", strs[k]);
+    } else {
+      sub(g, K_INT, d);
+      out(g, ")");
+    }
+  } else if (r < 45) {
     out(g, "%s", lits[rn(g, N_OF(lits))]);
   } else if (r < 70) {
     /* mostly printable ASCII; sometimes any integer (an error) */
@@ -59,6 +72,11 @@ static void g_char(gen *g, int d) {
 
 /* An integer or a boolean made with characters; false for other kinds. */
 bool gc_expr(gen *g, kind k, int d) {
+  if (k == K_INT && on(g, GEN_STRINGS) && chance(g, 15)) {
+    static const char *const strs[] = {"\"\"", "\"abc\"", "\"\\xe9;t\\xe9;\"", "\"a\\nb\""};
+    out(g, "(string-length %s)", strs[rn(g, N_OF(strs))]);
+    return true;
+  }
   if (k == K_INT) {
     out(g, "(char->integer ");
     g_char(g, d - 1);
@@ -72,23 +90,30 @@ bool gc_expr(gen *g, kind k, int d) {
                                         "char-whitespace?", "char-upper-case?",
                                         "char-lower-case?"};
   int r = rn(g, 100);
-  if (r < 15 && on(g, GEN_STRINGS)) {
+  if (r < 55 && on(g, GEN_STRINGS)) {
     /* equal? on strings: literals of the same text are equal? */
     static const char *const strs[] = {"\"\"", "\"a\"", "\"ab\"", "\"a b\""};
-    if (on(g, GEN_LISTS) && chance(g, 40))
+    static const char *const scmps[] = {"string=?", "string<?", "string>?",
+                                       "string<=?", "string>=?"};
+    int q = rn(g, 100);
+    if (on(g, GEN_LISTS) && q < 15)
       out(g, "(pair? (member %s (list %s %s)))", strs[rn(g, 4)], strs[rn(g, 4)], strs[rn(g, 4)]);
+    else if (q < 75)
+      out(g, "(%s %s %s)", scmps[rn(g, N_OF(scmps))], strs[rn(g, 4)], strs[rn(g, 4)]);
+    else if (q < 82)
+      out(g, "(string-null? %s)", strs[rn(g, 4)]);
     else
       out(g, "(equal? %s %s)", strs[rn(g, 4)], chance(g, 80) ? strs[rn(g, 4)] : "'a");
     return true;
   }
-  if (r < 40) {
+  if (r < 70) {
     out(g, "(%s", cmps[rn(g, N_OF(cmps))]);
     for (int i = 1 + rn(g, 3); i > 0; i--) {
       out(g, " ");
       g_char(g, d - 1);
     }
     out(g, ")");
-  } else if (r < 80) {
+  } else if (r < 88) {
     out(g, "(%s ", classes[rn(g, N_OF(classes))]);
     g_char(g, d - 1);
     out(g, ")");
@@ -109,6 +134,9 @@ void gc_stmt(gen *g, int d) {
     out(g, "(%s ", how);
     g_char(g, d - 1);
     out(g, ")");
+  } else if (r < 70 && on(g, GEN_LISTS) && on(g, GEN_STRINGS)) {
+    static const char *const strs[] = {"\"\"", "\"ab c\"", "\"\\\"q\\\"\""};
+    out(g, "(%s (string->list %s))", how, strs[rn(g, N_OF(strs))]);
   } else if (r < 80 && on(g, GEN_LISTS)) {
     out(g, "(%s (list ", how);
     g_char(g, d - 1);

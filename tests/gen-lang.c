@@ -428,6 +428,219 @@ static void g_list(gen *g, int d, int depth) {
   }
 }
 
+/* ---- the list library ------------------------------------------------------ */
+
+/* A proper list of fillers (or, with depth, one made by the library);
+ * returns its length. */
+static int g_proper(gen *g, int d, int depth) {
+  int r = rn(g, 100);
+  if (depth > 0 && d > 0 && r < 30) {
+    static const char *const ops[] = {"reverse", "list-copy", "append"};
+    int i = rn(g, 3);
+    out(g, "(%s ", ops[i]);
+    int n = g_proper(g, d - 1, depth - 1);
+    if (i == 2) {
+      out(g, " ");
+      n += g_proper(g, d - 1, depth - 1);
+    }
+    out(g, ")");
+    return n;
+  }
+  if (depth > 0 && r < 40) {
+    out(g, "(vector->list (vector");
+    int n = rn(g, 4);
+    for (int i = 0; i < n; i++) {
+      out(g, " ");
+      g_filler(g, d - 1);
+    }
+    out(g, "))");
+    return n;
+  }
+  int n = rn(g, 5);
+  if (r < 65) {
+    out(g, "(list");
+    for (int i = 0; i < n; i++) {
+      out(g, " ");
+      g_filler(g, d - 1);
+    }
+  } else {
+    out(g, "'(");
+    for (int i = 0; i < n; i++) out(g, i ? " %d" : "%d", rn(g, 200) - 100);
+  }
+  out(g, ")");
+  return n;
+}
+
+/* A list for a procedure that wants a proper one: with errors on,
+ * sometimes one that is not (improper, circular, not a list). */
+static int g_list_arg(gen *g, int d) {
+  if (on(g, GEN_ERRORS) && chance(g, 12)) {
+    int r = rn(g, 3);
+    if (r == 0) g_list(g, d - 1, 2);
+    else if (r == 1) g_filler(g, d - 1);
+    else out(g, "(let ((c (list 1 'b 3))) (set-cdr! (cdr%s c) c) c)", chance(g, 50) ? "d" : "");
+    return 0;
+  }
+  return g_proper(g, d, 2);
+}
+
+/* An association list of n pairs whose keys are small integers or
+ * symbols and whose values are fillers. */
+static void g_alist(gen *g, int d, bool syms) {
+  int n = rn(g, 4);
+  out(g, "(list");
+  for (int i = 0; i < n; i++) {
+    out(g, " (cons ");
+    if (syms) out_sym(g, rn(g, NSYM), true);
+    else out(g, "%d", rn(g, 6));
+    out(g, " ");
+    g_filler(g, d - 1);
+    out(g, ")");
+  }
+  if (on(g, GEN_ERRORS) && chance(g, 10)) out(g, " 'x");   /* not a pair */
+  out(g, ")");
+}
+
+/* (assq KEY ALIST), assv or assoc */
+static void g_assoc(gen *g, int d) {
+  static const char *const ops[] = {"assq", "assv", "assoc"};
+  bool syms = chance(g, 50);
+  out(g, "(%s ", ops[rn(g, 3)]);
+  if (syms) out_sym(g, rn(g, NSYM), true);
+  else out(g, "%d", rn(g, 6));
+  out(g, " ");
+  g_alist(g, d, syms);
+  out(g, ")");
+}
+
+/* An index into a list of n elements: in range, or with errors on
+ * sometimes past it or negative. */
+static void g_index(gen *g, int n) {
+  if (on(g, GEN_ERRORS) && chance(g, 10)) out(g, "%d", chance(g, 50) ? n + rn(g, 3) : -1);
+  else out(g, "%d", rn(g, n + 1));
+}
+
+/* A value of kind k (K_INT, K_BOOL, K_SYM) from a list procedure. */
+static void g_listlib_expr(gen *g, kind k, int d) {
+  int r = rn(g, 100);
+  if (k == K_INT && r < 20) {
+    out(g, "(length ");
+    g_list_arg(g, d);
+    out(g, ")");
+  } else if (k == K_INT && r < 30) {
+    out(g, "(vector-length (list->vector ");
+    g_list_arg(g, d);
+    out(g, "))");
+  } else if (k == K_INT && r < 40) {
+    out(g, "(length (append ");
+    g_list_arg(g, d);
+    out(g, " ");
+    g_list_arg(g, d);
+    out(g, "))");
+  } else if (k == K_BOOL && r < 15) {
+    out(g, "(pair? (list-copy ");
+    g_list(g, d - 1, 2);
+    out(g, "))");
+  } else if (k == K_BOOL && r < 40) {
+    out(g, "(list? ");
+    if (chance(g, 50)) g_list(g, d - 1, 2);
+    else if (chance(g, 20)) out(g, "(let ((c (list 1 2))) (set-cdr! (cdr c) c) c)");
+    else g_filler(g, d - 1);
+    out(g, ")");
+  } else if (k == K_BOOL && r < 70) {
+    out(g, "(pair? ");
+    g_assoc(g, d);
+    out(g, ")");
+  } else if (k == K_BOOL) {
+    out(g, "(null? (list-tail ");
+    int n = g_list_arg(g, d);
+    out(g, " ");
+    g_index(g, n);
+    out(g, "))");
+  } else if (r < 70) {
+    /* an element by its index */
+    int n = 1 + rn(g, 4);
+    out(g, "(list-ref (list");
+    for (int i = 0; i < n; i++) {
+      out(g, " ");
+      sub(g, k, d - 1, C_FIX);
+    }
+    out(g, ") ");
+    g_index(g, n - 1);
+    out(g, ")");
+  } else {
+    /* the last element */
+    bool rev = chance(g, 50);
+    out(g, "(car (last-pair (%s", rev ? "reverse (list" : "list");
+    int n = 1 + rn(g, 3);
+    for (int i = 0; i < n; i++) {
+      out(g, " ");
+      sub(g, k, d - 1, C_FIX);
+    }
+    out(g, rev ? "))))" : ")))");
+  }
+}
+
+/* A statement that shows what a list procedure made. */
+static void g_listlib_stmt(gen *g, int d) {
+  int r = rn(g, 9);
+  out(g, "(%s ", chance(g, 70) ? "display" : "write");
+  switch (r) {
+  case 0: case 1: {
+    static const char *const ops[] = {"reverse", "list->vector"};
+    out(g, "(%s ", ops[r]);
+    g_list_arg(g, d);
+    out(g, ")");
+    break;
+  }
+  case 2:
+    out(g, "(append");
+    for (int i = rn(g, 4); i > 0; i--) {
+      out(g, " ");
+      if (i == 1 && chance(g, 30)) g_filler(g, d - 1);   /* any last */
+      else g_list_arg(g, d);
+    }
+    out(g, ")");
+    break;
+  case 3:
+    out(g, "(list-copy ");
+    g_list(g, d - 1, 2);
+    out(g, ")");
+    break;
+  case 4:
+    out(g, "(last-pair ");
+    if (on(g, GEN_ERRORS) && chance(g, 10)) out(g, "'()");
+    else g_list(g, d - 1, 2);
+    out(g, ")");
+    break;
+  case 5:
+    out(g, "(vector->list ");
+    if (on(g, GEN_ERRORS) && chance(g, 10)) g_filler(g, d - 1);
+    else if (chance(g, 50)) out(g, "(make-vector %d %d)", rn(g, 4), rn(g, 9));
+    else {
+      out(g, "(vector");
+      for (int i = rn(g, 4); i > 0; i--) {
+        out(g, " ");
+        g_filler(g, d - 1);
+      }
+      out(g, ")");
+    }
+    out(g, ")");
+    break;
+  case 6:
+    g_assoc(g, d);
+    break;
+  default: {
+    out(g, "(list-tail ");
+    int n = g_list_arg(g, d);
+    out(g, " ");
+    g_index(g, n);
+    out(g, ")");
+  }
+  }
+  out(g, ")");
+}
+
 /* An expression whose c<path>r (path[0..n), applied from the right) is
  * of kind k; sometimes one that is too short (the evaluator's list
  * error). */
@@ -468,7 +681,9 @@ static void g_list_expr(gen *g, kind k, int d) {
   static const char *const paths[] = {"a", "d", "aa", "ad", "da", "dd", "aaa", "aad",
                                       "ada", "add", "daa", "dad", "dda", "ddd"};
   g->lang++;
-  if (k == K_BOOL && chance(g, 30)) {
+  if ((k == K_INT || k == K_BOOL || k == K_SYM) && chance(g, 45)) {
+    g_listlib_expr(g, k, d);
+  } else if (k == K_BOOL && chance(g, 30)) {
     /* equal? on lists: half the time on two copies of one list's text */
     out(g, "(equal? ");
     size_t at = g->b.n;
@@ -511,6 +726,13 @@ static void g_list_expr(gen *g, kind k, int d) {
     out(g, ")");
   } else {
     const char *p = paths[rn(g, N_OF(paths))];
+    char p4[5];
+    if (chance(g, 50)) {
+      /* c[ad]{4}r: a path of four, each letter at random */
+      for (int i = 0; i < 4; i++) p4[i] = chance(g, 50) ? 'a' : 'd';
+      p4[4] = '\0';
+      p = p4;
+    }
     int n = (int)strlen(p);
     out(g, "(c%sr ", p);
     g_list_for(g, p, n, k, d - 1);
@@ -537,6 +759,9 @@ static bool g_list_top(gen *g) {
       out(g, " %s))\n(display (cdr %s))\n", x, x);
     }
     out(g, "(display (pair? %s))\n", x);
+    if (chance(g, 50))   /* library calls that take any list */
+      out(g, "(display (list? %s))\n(display (list-copy %s))\n(display (append '(0) %s))\n",
+          x, x, x);
   } else if (r < 70) {
     char f[16];
     fresh_name(g, "walk", f);
@@ -618,6 +843,8 @@ bool gl_stmt(gen *g, int d) {
       out(g, "(display (quasiquote (%d (unquote ", rn(g, 9));
       sub(g, K_INT, d, C_FIX);
       out(g, ") x)))");
+    } else if (r < 75) {
+      g_listlib_stmt(g, d);
     } else {
       out(g, "(%s ", chance(g, 50) ? "write" : "display");
       g_list(g, d - 1, 2);

@@ -623,10 +623,14 @@ static bool g_int_op(gen *g, int d, int ctx) {
   } else if (r < 48) {
     g_division(g, d);
   } else if (r < 62) {
-    static const char *const ops[] = {"abs", "min", "max"};
-    int i = rn(g, 3);
+    /* abs, 1+, 1- of one operand; min, max of one to three; gcd, lcm of
+     * none to three (lcm overflows easily: rarer) */
+    static const char *const ops[] = {"abs", "min", "max", "abs", "min",
+                                      "max", "1+", "1-", "gcd", "lcm"};
+    int i = rn(g, 10);
     out(g, "(%s", ops[i]);
-    g_operands(g, K_INT, d, i == 0 ? 1 : 1 + rn(g, 3));
+    g_operands(g, K_INT, d, i == 0 || i == 3 || i == 6 || i == 7 ? 1
+                            : i >= 8 ? rn(g, 4) : 1 + rn(g, 3));
     out(g, ")");
   } else if (r < 80 && g->o->structured) {
     return g_vector_ref(g, K_INT, d, ctx);
@@ -651,8 +655,9 @@ static bool g_bool_special(gen *g, int d, int ctx) {
     out(g, ")");
   } else if (r < 42) {
     static const char *const ops[] = {"zero?", "positive?", "negative?",
-                                      "even?", "odd?"};
-    out(g, "(%s", ops[rn(g, 5)]);
+                                      "even?", "odd?", "exact?",
+                                      "exact-integer?"};
+    out(g, "(%s", ops[rn(g, 7)]);
     g_operands(g, K_INT, d, 1);
     out(g, ")");
   } else if (r < 54) {

@@ -1,0 +1,597 @@
+/* lower-listlib.c - the list library in the lowering: length, list?,
+ * append, reverse, list-tail, list-ref, assq, assv, assoc, list-copy,
+ * last-pair, vector->list, list->vector.
+ *
+ * Each call becomes a loop in statements, as the procedure would be
+ * written in Scheme: a walk along the list's cdrs (X_CXR) with tests of
+ * the kind (pair?, null?) and new pairs (S_CONS) or stores (S_PSET,
+ * S_VSET).  The walk's variables take every cdr, so the list's pairs are
+ * of one class (as in lw_member).  The order of the evaluator's work is
+ * kept: operands first, in order, then the kind checks of the builtin's
+ * table, then the procedure's own checks and allocations in the order of
+ * lang/builtins.c, so the first error and the heap error come at the
+ * same place.
+ *
+ * Errors that name a value only known when the program runs (the list
+ * that is not proper, the index that is out of range) are written by
+ * S_ERRTEXT statements into the error's text, then raised by an X_FAIL
+ * whose failure is `bare` (backend/mlistlib.c).  A circular list is
+ * written with datum labels, as value_print writes one whose cdrs come
+ * back: "#0=(1 2 . #0#)", "(1 . #0=(2 3 . #0#))" (its cars are written
+ * without labels: a car that leads back into a cycle is not labelled).
+ *
+ * Ownership: as in lower.c; everything is allocated in the program.
+ */
+#include "config.h"
+
+#include "lower.h"
+
+#include <string.h>
+
+/* ---- small builders ------------------------------------------------- */
+
+static ir_expr *kconst(lw *c, tkind k, int32_t v, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
+  e->ival = v;
+  e->type = lw_new_type(c, k);
+  e->has_nat = true;
+  e->nat = k;
+  return e;
+}
+
+static ir_expr *prim(lw *c, const char *op, ir_expr *x, ir_expr *y, tkind r,
+                     srcloc loc) {
+  ir_expr *e = lw_mk(c, X_PRIM, loc, y ? 2 : 1);
+  e->op = builtin_find(op);
+  e->a[0] = x;
+  if (y) e->a[1] = y;
+  e->type = lw_new_type(c, r);
+  e->has_nat = true;
+  e->nat = r;
+  return e;
+}
+
+static ir_expr *var(lw *c, int v, srcloc loc) { return lw_var_expr(c, v, loc); }
+
+static int temp(lw *c, srcloc loc) { return lw_new_var(c, -1, VAR_TEMP, loc); }
+
+static int temp_of(lw *c, tkind k, srcloc loc) {
+  int t = temp(c, loc);
+  c->p->vars.v[t].type = lw_type_of_kind(c, k);
+  return t;
+}
+
+static void branch(lw *c, ir_expr *test, int yes, int no, srcloc loc) {
+  ir_stmt *s = lw_emit(c, S_BRANCH, loc);
+  s->a[0] = test;
+  s->l1 = yes;
+  s->l2 = no;
+}
+
+static void jump(lw *c, int l, srcloc loc) { lw_emit(c, S_JUMP, loc)->l1 = l; }
+
+/* (pair? v) of variable v */
+static ir_expr *is_pair(lw *c, int v, srcloc loc) {
+  return prim(c, "pair?", var(c, v, loc), NULL, T_BOOL, loc);
+}
+
+/* The car (cdr true) or cdr of variable v, which holds a pair there. */
+static ir_expr *part(lw *c, int v, bool cdr, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_CXR, loc, 1);
+  e->a[0] = lw_retype(c, var(c, v, loc), T_PAIR);
+  e->ival = cdr;
+  e->type = lw_pair_part(c, c->p->vars.v[v].type, cdr);
+  /* of a value never a pair, no value: the unspecified kind */
+  VEC_PUSH(c->fail_types, e->type);
+  return e;
+}
+
+/* v := v + d */
+static void add_to(lw *c, int v, int d, srcloc loc) {
+  lw_assign(c, v, prim(c, "+", var(c, v, loc), kconst(c, T_INT, d, loc), T_INT, loc), loc);
+}
+
+/* the set-cdr! of pair variable p */
+static void set_cdr(lw *c, int p, ir_expr *x, srcloc loc) {
+  lw_unify(c, lw_pair_part(c, c->p->vars.v[p].type, true), x->type, loc, "the cdr");
+  ir_stmt *s = lw_emit(c, S_PSET, loc);
+  s->a[0] = lw_retype(c, var(c, p, loc), T_PAIR);
+  s->a[1] = x;
+  s->l1 = 1;
+}
+
+/* The operands in order, each in a temporary of its own (their errors
+ * come first, in order, as the evaluator computes them). */
+static void pin(lw *c, ir_expr **args, int n, int *vars, srcloc loc) {
+  for (int i = 0; i < n && !c->failed; i++) {
+    vars[i] = temp(c, loc);
+    lw_assign(c, vars[i], args[i], loc);
+  }
+}
+
+/* Operand i of call a (a pinned variable) as its table's kind k wants
+ * it, checked (the evaluator's kind error), in a new variable. */
+static int checked(lw *c, const ast *a, const char *name, const int *vars, int i,
+                   tkind k) {
+  srcloc at = a->u.call.args[i]->loc;
+  ir_expr *ops[3];
+  for (int j = 0; j <= i; j++) ops[j] = var(c, vars[j], at);
+  int v = temp(c, at);
+  lw_assign(c, v, lw_checked_arg(c, a, name, ops, i, k), at);
+  return v;
+}
+
+/* ---- errors whose text is written as the program runs ---------------- */
+
+static void err_text(lw *c, const char *text, srcloc loc) {
+  ir_stmt *s = lw_emit(c, S_ERRTEXT, loc);
+  s->text = text;
+}
+
+static void err_write(lw *c, ir_expr *x, srcloc loc) {
+  ir_stmt *s = lw_emit(c, S_ERRTEXT, loc);
+  s->a[0] = x;
+}
+
+/* The error at `at`: msg, then " " and what the S_ERRTEXT statements
+ * before printed (all of it when msg is ""). */
+static void err_raise(lw *c, srcloc at, const char *kind, const char *msg) {
+  ir_failure f = {kind, arena_strdup(&c->p->mem, msg), true};
+  VEC_PUSH(c->p->failures, f);
+  ir_expr *e = lw_mk(c, X_FAIL, at, 0);
+  e->type = lw_new_type(c, T_ANY);
+  e->ival = c->p->failures.n - 1;
+  VEC_PUSH(c->fail_types, e->type);
+  lw_emit(c, S_EVAL, at)->a[0] = e;
+}
+
+static const char *fmt(lw *c, const char *f, const char *op, int i) {
+  char buf[160];
+  snprintf(buf, sizeof buf, f, op, i);
+  return arena_strdup(&c->p->mem, buf);
+}
+
+/* Writes list variable l, whose cdrs come back to pair variable s (one
+ * of the cycle's pairs), with datum labels: the pairs before the cycle,
+ * then the cycle labelled 0. */
+static void write_circular(lw *c, int l, int s, srcloc loc) {
+  int p = temp(c, loc), q = temp(c, loc), mu = temp_of(c, T_INT, loc);
+  int x = temp(c, loc), i = temp_of(c, T_INT, loc);
+  lw_assign(c, p, var(c, l, loc), loc);
+  lw_assign(c, q, var(c, s, loc), loc);
+  lw_assign(c, mu, kconst(c, T_INT, 0, loc), loc);
+  lw_assign(c, x, var(c, l, loc), loc);
+  lw_assign(c, i, kconst(c, T_INT, 0, loc), loc);
+  /* mu: the number of pairs before the cycle (Floyd's second phase: one
+   * from the start and one from the meeting place meet at its start) */
+  int find = lw_new_label(c), step = lw_new_label(c), start = lw_new_label(c);
+  lw_label(c, find, loc);
+  branch(c, prim(c, "eqv?", var(c, p, loc), var(c, q, loc), T_BOOL, loc), start, step, loc);
+  lw_label(c, step, loc);
+  lw_assign(c, p, part(c, p, true, loc), loc);
+  lw_assign(c, q, part(c, q, true, loc), loc);
+  add_to(c, mu, 1, loc);
+  jump(c, find, loc);
+  lw_label(c, start, loc);
+  int whole = lw_new_label(c), prefix = lw_new_label(c), head = lw_new_label(c);
+  int elem = lw_new_label(c), sep = lw_new_label(c), first = lw_new_label(c);
+  int cycle = lw_new_label(c), cyc_next = lw_new_label(c), cyc_elem = lw_new_label(c);
+  int close = lw_new_label(c), close2 = lw_new_label(c), out = lw_new_label(c);
+  ir_expr *at_start = prim(c, "zero?", var(c, mu, loc), NULL, T_BOOL, loc);
+  branch(c, at_start, whole, prefix, loc);
+  lw_label(c, whole, loc);
+  err_text(c, "#0=(", loc);
+  jump(c, cycle, loc);
+  lw_label(c, prefix, loc);
+  err_text(c, "(", loc);
+  lw_label(c, head, loc);
+  branch(c, prim(c, "<", var(c, i, loc), var(c, mu, loc), T_BOOL, loc), elem, close, loc);
+  lw_label(c, elem, loc);
+  branch(c, prim(c, "zero?", var(c, i, loc), NULL, T_BOOL, loc), first, sep, loc);
+  lw_label(c, sep, loc);
+  err_text(c, " ", loc);
+  lw_label(c, first, loc);
+  err_write(c, part(c, x, false, loc), loc);
+  lw_assign(c, x, part(c, x, true, loc), loc);
+  add_to(c, i, 1, loc);
+  jump(c, head, loc);
+  lw_label(c, close, loc);
+  err_text(c, " . #0=(", loc);
+  /* the cycle: x is its first pair */
+  lw_label(c, cycle, loc);
+  err_write(c, part(c, x, false, loc), loc);
+  lw_assign(c, x, part(c, x, true, loc), loc);
+  lw_label(c, cyc_next, loc);
+  branch(c, prim(c, "eqv?", var(c, x, loc), var(c, p, loc), T_BOOL, loc), close2, cyc_elem, loc);
+  lw_label(c, cyc_elem, loc);
+  err_text(c, " ", loc);
+  err_write(c, part(c, x, false, loc), loc);
+  lw_assign(c, x, part(c, x, true, loc), loc);
+  jump(c, cyc_next, loc);
+  lw_label(c, close2, loc);
+  err_text(c, " . #0#)", loc);
+  int shut = lw_new_label(c);
+  branch(c, prim(c, "zero?", var(c, mu, loc), NULL, T_BOOL, loc), out, shut, loc);
+  lw_label(c, shut, loc);
+  err_text(c, ")", loc);
+  lw_label(c, out, loc);
+}
+
+/* The length of the list in variable l, in a new variable; where it is
+ * not a proper list, the evaluator's error "OP: argument I must be a
+ * proper list, not L" at `at` (or, with bad >= 0, a jump there). */
+static int proper_length(lw *c, int l, const char *op, int argi, srcloc at,
+                         int bad, srcloc loc) {
+  int t = temp(c, loc), s = temp(c, loc), n = temp_of(c, T_INT, loc);
+  lw_assign(c, t, var(c, l, loc), loc);
+  lw_assign(c, s, var(c, l, loc), loc);
+  lw_assign(c, n, kconst(c, T_INT, 0, loc), loc);
+  int head = lw_new_label(c), one = lw_new_label(c), two = lw_new_label(c);
+  int end = lw_new_label(c), ok = lw_new_label(c), circ = lw_new_label(c);
+  int improper = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, is_pair(c, t, loc), one, end, loc);
+  lw_label(c, one, loc);
+  lw_assign(c, t, part(c, t, true, loc), loc);
+  add_to(c, n, 1, loc);
+  branch(c, is_pair(c, t, loc), two, end, loc);
+  lw_label(c, two, loc);
+  /* two steps of the hare, one of the tortoise: they meet in a cycle */
+  lw_assign(c, t, part(c, t, true, loc), loc);
+  add_to(c, n, 1, loc);
+  lw_assign(c, s, part(c, s, true, loc), loc);
+  branch(c, prim(c, "eqv?", var(c, t, loc), var(c, s, loc), T_BOOL, loc), circ, head, loc);
+  lw_label(c, end, loc);
+  branch(c, prim(c, "null?", var(c, t, loc), NULL, T_BOOL, loc), ok, improper, loc);
+  const char *msg = fmt(c, "%s: argument %d must be a proper list, not", op, argi + 1);
+  lw_label(c, improper, loc);
+  if (bad >= 0) {
+    jump(c, bad, loc);
+  } else {
+    err_write(c, var(c, l, loc), loc);
+    err_raise(c, at, "type", msg);
+    jump(c, ok, loc);
+  }
+  lw_label(c, circ, loc);
+  if (bad >= 0) {
+    jump(c, bad, loc);
+  } else {
+    write_circular(c, l, s, loc);
+    err_raise(c, at, "type", msg);
+  }
+  lw_label(c, ok, loc);
+  return n;
+}
+
+/* ---- the procedures -------------------------------------------------- */
+
+static ir_expr *do_length(lw *c, const ast *a, const int *v) {
+  srcloc loc = a->loc;
+  return var(c, proper_length(c, v[0], "length", 0, a->u.call.args[0]->loc, -1, loc), loc);
+}
+
+static ir_expr *do_is_list(lw *c, const ast *a, const int *v) {
+  srcloc loc = a->loc;
+  int r = temp_of(c, T_BOOL, loc), no = lw_new_label(c), done = lw_new_label(c);
+  proper_length(c, v[0], "list?", 0, loc, no, loc);
+  lw_assign(c, r, kconst(c, T_BOOL, 1, loc), loc);
+  jump(c, done, loc);
+  lw_label(c, no, loc);
+  lw_assign(c, r, kconst(c, T_BOOL, 0, loc), loc);
+  lw_label(c, done, loc);
+  return var(c, r, loc);
+}
+
+/* A list being built in order: its first pair (or '()), its last. */
+typedef struct {
+  int head, last;
+} builder;
+
+static builder new_builder(lw *c, srcloc loc) {
+  builder b = {temp(c, loc), temp(c, loc)};
+  c->p->vars.v[b.head].type = lw_new_type(c, T_DYN);
+  lw_assign(c, b.head, kconst(c, T_NIL, 0, loc), loc);
+  return b;
+}
+
+/* Appends a new pair of x (the evaluator's push_back). */
+static void push_back(lw *c, builder *b, ir_expr *x, srcloc loc) {
+  int p = temp(c, loc);
+  lw_assign(c, p, lw_cons(c, x, kconst(c, T_NIL, 0, loc), loc), loc);
+  int first = lw_new_label(c), more = lw_new_label(c), done = lw_new_label(c);
+  branch(c, prim(c, "null?", var(c, b->head, loc), NULL, T_BOOL, loc), first, more, loc);
+  lw_label(c, first, loc);
+  lw_assign(c, b->head, var(c, p, loc), loc);
+  jump(c, done, loc);
+  lw_label(c, more, loc);
+  set_cdr(c, b->last, var(c, p, loc), loc);
+  lw_label(c, done, loc);
+  lw_assign(c, b->last, var(c, p, loc), loc);
+}
+
+/* Copies the pairs of list variable l onto b; returns the variable that
+ * holds what ends the list (its first non-pair cdr). */
+static int copy_onto(lw *c, builder *b, int l, srcloc loc) {
+  int t = temp(c, loc);
+  lw_assign(c, t, var(c, l, loc), loc);
+  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, is_pair(c, t, loc), body, done, loc);
+  lw_label(c, body, loc);
+  push_back(c, b, part(c, t, false, loc), loc);
+  lw_assign(c, t, part(c, t, true, loc), loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  return t;
+}
+
+/* The list built, ending in x: x itself when nothing was copied. */
+static ir_expr *finish(lw *c, builder *b, ir_expr *x, srcloc loc) {
+  int r = temp(c, loc), none = lw_new_label(c), some = lw_new_label(c);
+  int done = lw_new_label(c);
+  lw_assign(c, r, var(c, b->head, loc), loc);
+  branch(c, prim(c, "null?", var(c, b->head, loc), NULL, T_BOOL, loc), none, some, loc);
+  lw_label(c, none, loc);
+  lw_assign(c, r, x, loc);
+  jump(c, done, loc);
+  lw_label(c, some, loc);
+  set_cdr(c, b->last, x, loc);
+  lw_label(c, done, loc);
+  return var(c, r, loc);
+}
+
+static ir_expr *do_append(lw *c, const ast *a, const int *v, int n) {
+  srcloc loc = a->loc;
+  if (n == 0) return kconst(c, T_NIL, 0, loc);
+  if (n == 1) return var(c, v[0], loc);
+  builder b = new_builder(c, loc);
+  for (int i = 0; i + 1 < n && !c->failed; i++) {
+    proper_length(c, v[i], "append", i, a->u.call.args[i]->loc, -1, loc);
+    copy_onto(c, &b, v[i], loc);
+  }
+  return finish(c, &b, var(c, v[n - 1], loc), loc);
+}
+
+static ir_expr *do_list_copy(lw *c, const ast *a, const int *v) {
+  srcloc loc = a->loc;
+  builder b = new_builder(c, loc);
+  int end = copy_onto(c, &b, v[0], loc);
+  return finish(c, &b, var(c, end, loc), loc);
+}
+
+static ir_expr *do_reverse(lw *c, const ast *a, const int *v) {
+  srcloc loc = a->loc;
+  proper_length(c, v[0], "reverse", 0, a->u.call.args[0]->loc, -1, loc);
+  int r = temp(c, loc), t = temp(c, loc);
+  c->p->vars.v[r].type = lw_new_type(c, T_DYN);
+  lw_assign(c, r, kconst(c, T_NIL, 0, loc), loc);
+  lw_assign(c, t, var(c, v[0], loc), loc);
+  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, is_pair(c, t, loc), body, done, loc);
+  lw_label(c, body, loc);
+  lw_assign(c, r, lw_cons(c, part(c, t, false, loc), var(c, r, loc), loc), loc);
+  lw_assign(c, t, part(c, t, true, loc), loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  return var(c, r, loc);
+}
+
+/* list-tail and list-ref: the evaluator's list_tail, then (list-ref)
+ * the car.  Its errors are at the index, in the index's words. */
+static ir_expr *do_list_index(lw *c, const ast *a, const char *op, const int *v) {
+  srcloc loc = a->loc, at = a->u.call.args[1]->loc;
+  int k = checked(c, a, op, v, 1, T_INT);
+  int x = temp(c, loc), i = temp_of(c, T_INT, loc);
+  lw_assign(c, x, var(c, v[0], loc), loc);
+  lw_assign(c, i, kconst(c, T_INT, 0, loc), loc);
+  int neg = lw_new_label(c), walk = lw_new_label(c), head = lw_new_label(c);
+  int body = lw_new_label(c), next = lw_new_label(c), out = lw_new_label(c);
+  int done = lw_new_label(c);
+  branch(c, prim(c, "<", var(c, k, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), neg, walk, loc);
+  lw_label(c, neg, loc);
+  err_text(c, fmt(c, "%s: the index must not be negative (", op, 0), loc);
+  err_write(c, var(c, k, loc), loc);
+  err_text(c, ")", loc);
+  err_raise(c, at, "bounds", "");
+  lw_label(c, walk, loc);
+  lw_label(c, head, loc);
+  branch(c, prim(c, "<", var(c, i, loc), var(c, k, loc), T_BOOL, loc), body, done, loc);
+  lw_label(c, body, loc);
+  branch(c, is_pair(c, x, loc), next, out, loc);
+  lw_label(c, next, loc);
+  lw_assign(c, x, part(c, x, true, loc), loc);
+  add_to(c, i, 1, loc);
+  jump(c, head, loc);
+  lw_label(c, out, loc);
+  err_text(c, fmt(c, "%s: index ", op, 0), loc);
+  err_write(c, var(c, k, loc), loc);
+  err_text(c, " is out of range for this list", loc);
+  err_raise(c, at, "bounds", "");
+  lw_label(c, done, loc);
+  if (op[5] == 't') return var(c, x, loc);   /* list-tail */
+  int got = lw_new_label(c);
+  branch(c, is_pair(c, x, loc), got, out, loc);
+  lw_label(c, got, loc);
+  return part(c, x, false, loc);
+}
+
+/* assq, assv, assoc: the first element of the list whose car is eqv?
+ * (assoc: equal?) to the key, or #f; an element that is not a pair is
+ * the evaluator's error, which names the element. */
+static ir_expr *do_assoc(lw *c, const ast *a, const char *op, const int *v) {
+  srcloc loc = a->loc;
+  int t = temp(c, loc), e = temp(c, loc), r = temp(c, loc);
+  c->p->vars.v[r].type = lw_new_type(c, T_DYN);
+  lw_assign(c, t, var(c, v[1], loc), loc);
+  int head = lw_new_label(c), body = lw_new_label(c), test = lw_new_label(c);
+  int next = lw_new_label(c), found = lw_new_label(c), none = lw_new_label(c);
+  int bad = lw_new_label(c), done = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, is_pair(c, t, loc), body, none, loc);
+  lw_label(c, body, loc);
+  lw_assign(c, e, part(c, t, false, loc), loc);
+  branch(c, is_pair(c, e, loc), test, bad, loc);
+  lw_label(c, test, loc);
+  ir_expr *ops[2] = {part(c, e, false, loc), var(c, v[0], loc)};
+  ir_expr *same;
+  if (op[3] == 'o' && lw_may_be_structured(c, ops[0]) && lw_may_be_structured(c, ops[1]))
+    same = lw_equal(c, ops, loc);
+  else {
+    same = prim(c, "eqv?", ops[0], ops[1], T_BOOL, loc);
+    /* assoc is equal?: strings by their text (backend/mstrings.c) */
+    same->ival = op[3] == 'o';
+  }
+  branch(c, same, found, next, loc);
+  lw_label(c, next, loc);
+  lw_assign(c, t, part(c, t, true, loc), loc);
+  jump(c, head, loc);
+  lw_label(c, bad, loc);
+  err_write(c, var(c, e, loc), loc);
+  err_raise(c, a->u.call.args[1]->loc, "type",
+            fmt(c, "%s: argument %d must be a list of pairs, not", op, 2));
+  lw_label(c, found, loc);
+  lw_assign(c, r, lw_retype(c, var(c, e, loc), T_PAIR), loc);
+  /* of a list that holds no pairs, no pair is found: the unspecified
+   * kind for the parts of what is never there */
+  VEC_PUSH(c->fail_types, lw_pair_part(c, c->p->vars.v[e].type, false));
+  VEC_PUSH(c->fail_types, lw_pair_part(c, c->p->vars.v[e].type, true));
+  jump(c, done, loc);
+  lw_label(c, none, loc);
+  lw_assign(c, r, kconst(c, T_BOOL, 0, loc), loc);
+  lw_label(c, done, loc);
+  return var(c, r, loc);
+}
+
+static ir_expr *do_last_pair(lw *c, const ast *a, const int *v) {
+  srcloc loc = a->loc;
+  int t = checked(c, a, "last-pair", v, 0, T_PAIR), d = temp(c, loc);
+  /* of a value never a pair, no pair: the unspecified kind */
+  VEC_PUSH(c->fail_types, lw_pair_part(c, c->p->vars.v[t].type, false));
+  VEC_PUSH(c->fail_types, lw_pair_part(c, c->p->vars.v[t].type, true));
+  int head = lw_new_label(c), more = lw_new_label(c), done = lw_new_label(c);
+  lw_label(c, head, loc);
+  lw_assign(c, d, part(c, t, true, loc), loc);
+  branch(c, is_pair(c, d, loc), more, done, loc);
+  lw_label(c, more, loc);
+  lw_assign(c, t, var(c, d, loc), loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  return lw_retype(c, var(c, t, loc), T_PAIR);
+}
+
+static ir_expr *do_vector_to_list(lw *c, const ast *a, const int *v) {
+  srcloc loc = a->loc;
+  int vec = checked(c, a, "vector->list", v, 0, T_VEC);
+  int i = temp_of(c, T_INT, loc), r = temp(c, loc);
+  c->p->vars.v[r].type = lw_new_type(c, T_DYN);
+  ir_expr *len = lw_mk(c, X_VLEN, loc, 1);
+  len->a[0] = var(c, vec, loc);
+  len->type = lw_new_type(c, T_INT);
+  len->has_nat = true;
+  len->nat = T_INT;
+  lw_assign(c, i, len, loc);
+  lw_assign(c, r, kconst(c, T_NIL, 0, loc), loc);
+  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, prim(c, "positive?", var(c, i, loc), NULL, T_BOOL, loc), body, done, loc);
+  lw_label(c, body, loc);
+  add_to(c, i, -1, loc);
+  ir_expr *el = lw_mk(c, X_VREF, loc, 2);
+  el->a[0] = var(c, vec, loc);
+  el->a[1] = var(c, i, loc);
+  el->type = lw_elem_of(c, c->p->vars.v[vec].type);
+  /* of a value never a vector, no element: the unspecified kind */
+  VEC_PUSH(c->fail_types, el->type);
+  lw_assign(c, r, lw_cons(c, el, var(c, r, loc), loc), loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  return var(c, r, loc);
+}
+
+static ir_expr *do_list_to_vector(lw *c, const ast *a, const int *v) {
+  srcloc loc = a->loc;
+  int n = proper_length(c, v[0], "list->vector", 0, a->u.call.args[0]->loc, -1, loc);
+  int vec = temp(c, loc), t = temp(c, loc), i = temp_of(c, T_INT, loc);
+  c->p->vars.v[vec].type = lw_type_of_kind(c, T_VEC);
+  lw_assign(c, t, var(c, v[0], loc), loc);
+  /* the fill is never seen: every cell is stored before it is read; a
+   * variable of the cars' class that is never set keeps the vector's
+   * elements of that class */
+  int fill = temp(c, loc);
+  c->p->vars.v[fill].type = lw_pair_part(c, c->p->vars.v[t].type, false);
+  ir_stmt *s = lw_emit(c, S_MAKEVEC, loc);
+  s->var = vec;
+  s->a[0] = var(c, n, loc);
+  s->a[1] = var(c, fill, loc);
+  lw_unify(c, ir_elem_type(c->p, c->p->vars.v[vec].type), s->a[1]->type, loc, "a vector element");
+  lw_assign(c, i, kconst(c, T_INT, 0, loc), loc);
+  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, is_pair(c, t, loc), body, done, loc);
+  lw_label(c, body, loc);
+  ir_stmt *vs = lw_emit(c, S_VSET, loc);
+  vs->a[0] = var(c, vec, loc);
+  vs->a[1] = var(c, i, loc);
+  vs->a[2] = part(c, t, false, loc);
+  lw_unify(c, ir_elem_type(c->p, c->p->vars.v[vec].type), vs->a[2]->type, loc, "a vector element");
+  add_to(c, i, 1, loc);
+  lw_assign(c, t, part(c, t, true, loc), loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  return lw_retype(c, var(c, vec, loc), T_VEC);
+}
+
+/* ---- entry points ---------------------------------------------------- */
+
+static const char *const allocating[] = {"append", "reverse", "list-copy",
+                                         "vector->list", "list->vector", NULL};
+static const char *const reading[] = {"length", "list?", "list-tail", "list-ref",
+                                      "assq", "assv", "assoc", "last-pair", NULL};
+
+static bool listed(const char *const *names, const char *name) {
+  for (int i = 0; names[i]; i++)
+    if (!strcmp(names[i], name)) return true;
+  return false;
+}
+
+bool lw_listlib_allocates(const char *name) { return listed(allocating, name); }
+
+static ir_expr *dispatch(lw *c, const ast *a, const char *name, const int *v, int n) {
+  if (!strcmp(name, "length")) return do_length(c, a, v);
+  if (!strcmp(name, "list?")) return do_is_list(c, a, v);
+  if (!strcmp(name, "append")) return do_append(c, a, v, n);
+  if (!strcmp(name, "reverse")) return do_reverse(c, a, v);
+  if (!strcmp(name, "list-copy")) return do_list_copy(c, a, v);
+  if (!strcmp(name, "list-tail") || !strcmp(name, "list-ref")) return do_list_index(c, a, name, v);
+  if (!strcmp(name, "assq") || !strcmp(name, "assv") || !strcmp(name, "assoc"))
+    return do_assoc(c, a, name, v);
+  if (!strcmp(name, "last-pair")) return do_last_pair(c, a, v);
+  if (!strcmp(name, "vector->list")) return do_vector_to_list(c, a, v);
+  return do_list_to_vector(c, a, v);
+}
+
+ir_expr *lw_listlib_prim(lw *c, const ast *a, const char *name, ir_expr **args, int n) {
+  if (!listed(reading, name)) return NULL;
+  int v[3];
+  pin(c, args, n, v, a->loc);
+  if (c->failed) return lw_void_expr(c, a->loc);
+  return dispatch(c, a, name, v, n);
+}
+
+ir_expr *lw_listlib_effect(lw *c, const ast *a, frame_map *f) {
+  const char *name = a->u.call.r.bi->name;
+  if (!listed(allocating, name)) return NULL;
+  int n = a->u.call.n;
+  if (n > 64) {
+    lw_fail(c, a->loc, "append with more than 64 arguments in compiled code");
+    return lw_void_expr(c, a->loc);
+  }
+  ir_expr *args[64];
+  int v[64];
+  lw_lower_args(c, a, f, args);
+  if (c->failed) return lw_void_expr(c, a->loc);
+  pin(c, args, n, v, a->loc);
+  if (c->failed) return lw_void_expr(c, a->loc);
+  return dispatch(c, a, name, v, n);
+}

@@ -1,0 +1,15 @@
+;; simple-format and format (Guile's format without (ice-9 format)),
+;; write-char: the directives ~a ~s ~% ~~, both destinations.
+(define (row name score)
+  (format #t "~a: ~s points~%" name score))
+(row "ann" 12)
+(row 'bob 7)
+(simple-format #t "a list ~a, written ~s~%" '(1 "two" #\3) '(1 "two" #\3))
+(define s (format #f "~a-~a" 'x 42))
+(write s) (newline)
+(display (string-length (format #f "é~a" #\é))) (newline)
+(format #t "tilde ~~ and a lone one at the end ~")
+(newline)
+(for-each (lambda (c) (write-char c) (write-char #\space)) (string->list "abc"))
+(newline)
+(format #t "~A and ~S~%" "upper" "case")
