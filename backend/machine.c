@@ -631,6 +631,14 @@ static void display_tagged(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
     b->ms.v[br].l2_is_pc = true;
   }
   if (b->ir->has_lists && lists) display_tagged_lists(b, e, write, fn, loc, depth, ends, &nend);
+  if (b->ir->procs.n) {   /* procedures as values (mclosure.c) */
+    int br = branch_here(b, kind_pred(b, "procedure?", e), fn, loc, "display: which kind?");
+    display_value(b, untag(b, e, T_PROC), write, fn, loc, depth);
+    ends[nend++] = b->ms.n;
+    step(b, M_JUMP, fn, loc);
+    b->ms.v[br].l2 = b->ms.n;
+    b->ms.v[br].l2_is_pc = true;
+  }
   /* the unspecified value, else a boolean or a symbol */
   ir_expr *unspec = mb_mkx(b, X_CONST, kind_type(b, T_VOID), 0);
   unspec->has_nat = true;
@@ -699,6 +707,9 @@ static void display_value(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
     return;
   case T_PAIR:
     mb_display_list(b, e, write, fn, loc, depth);
+    return;
+  case T_PROC:
+    mb_display_proc(b, e, fn, loc);   /* mclosure.c */
     return;
   case T_NIL:
     if (e->k != X_CONST && e->k != X_VAR) {   /* its errors still count */
@@ -1126,6 +1137,9 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     return;
   case S_ERRTEXT:
     mb_expand_errtext(b, s, f);
+    return;
+  case S_CALLV:   /* expanded by the lowering (lang/lower-closure.c) */
+    mb_fail(b, "internal error: a call through a value was not expanded");
     return;
   }
 }

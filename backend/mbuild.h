@@ -205,6 +205,8 @@ void mb_expand_pset(mb *b, const ir_stmt *s, int f);
 cval mb_pset_addr(mb *b, const mstmt *m);          /* SP_PSET_ADDR */
 cval mb_cons_value(mb *b, const mstmt *m);          /* SP_CONS */
 bool mb_display_list(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth);
+/* mclosure.c: display/write of a procedure value (T_PROC) */
+void mb_display_proc(mb *b, ir_expr *e, int fn, srcloc loc);
 /* mequal.c: equal? walking vectors and lists (S_EQUAL) */
 void mb_expand_equal(mb *b, const ir_stmt *s, int f);
 /* mlistlib.c: a list procedure's error text (S_ERRTEXT), and the site of

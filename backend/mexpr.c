@@ -77,6 +77,7 @@ double mx_kind_hi(mb *b, int type) {
   case T_SYM: return b->p->syms.n + 2;
   case T_STR: return b->p->strs.n + 1;
   case T_VEC: case T_PAIR: return ADDR_MAX;
+  case T_PROC: return b->ir->procs.n;
   case T_VOID: case T_NIL: return 0;
   case T_CHAR: return 0x10FFFF;
   case T_DYN: return DYN_MAX;
@@ -864,7 +865,8 @@ static cval unbox(mb *b, cval v, tkind k) {
   double base = dyn_base(dyn_tag(k));
   cval p = cv(gf_addk(G(b), v.f, -base), v.lo - base, v.hi - base);
   double hi = k == T_VEC || k == T_PAIR ? ADDR_MAX : k == T_STR ? b->p->strs.n + 1
-            : k == T_CHAR ? 0x10FFFF : k == T_NIL || k == T_VOID ? 0 : b->p->syms.n + 2;
+            : k == T_CHAR ? 0x10FFFF : k == T_PROC ? b->ir->procs.n
+            : k == T_NIL || k == T_VOID ? 0 : b->p->syms.n + 2;
   return clamp_to(b, p, 0, hi, "untag");
 }
 
@@ -969,6 +971,7 @@ static cval cxr(mb *b, const ir_expr *e) {
 static cval kind_test(mb *b, const char *op, cval v) {
   if (!strcmp(op, "pair?")) return bool_val(is_tag(b, v, TAG_PAIR));
   if (!strcmp(op, "null?")) return bool_val(is_tag(b, v, TAG_NIL));
+  if (!strcmp(op, "procedure?")) return bool_val(is_tag(b, v, TAG_PROC));
   if (op[0] == 'i' || op[0] == 'n') return bool_val(is_tag(b, v, TAG_INT));
   if (op[0] == 'v') return bool_val(is_tag(b, v, TAG_VEC));
   if (op[0] == 's' && op[1] == 't') return bool_val(is_tag(b, v, TAG_STR));
@@ -1111,10 +1114,11 @@ static cval prim(mb *b, const ir_expr *e) {
   if (!strcmp(op, "integer?") || !strcmp(op, "number?") ||
       !strcmp(op, "boolean?") || !strcmp(op, "symbol?") ||
       !strcmp(op, "vector?") || !strcmp(op, "string?") ||
-      !strcmp(op, "pair?") || !strcmp(op, "null?")) {
+      !strcmp(op, "pair?") || !strcmp(op, "null?") || !strcmp(op, "procedure?")) {
     tkind k = ir_kind(b->ir, e->a[0]->type);
     if (k == T_DYN) return kind_test(b, op, a[0]);
     tkind want = !strcmp(op, "pair?") ? T_PAIR : !strcmp(op, "null?") ? T_NIL
+               : !strcmp(op, "procedure?") ? T_PROC
                : op[0] == 'i' || op[0] == 'n' ? T_INT : op[0] == 'b' ? T_BOOL
                : op[1] == 'y' ? T_SYM : op[0] == 'v' ? T_VEC : T_STR;
     return mx_const(b, k == want);
@@ -1259,7 +1263,7 @@ static void shape(mb *b, const ir_expr *e, strbuf *out) {
   if (e->type >= 0 && ir_kind(b->ir, e->type) == T_DYN) sb_putc(out, 'D');
   switch (e->k) {
   case X_CONST:
-    sb_printf(out, "c%d%c", (int)e->ival, e->has_nat ? "vibysvdnpc"[e->nat] : '?');
+    sb_printf(out, "c%d%c", (int)e->ival, e->has_nat ? "vibysvdnpcf"[e->nat] : '?');
     return;
   case X_VAR: sb_printf(out, "v%d", e->var); return;
   case X_PRIM: sb_printf(out, "(%s%s", e->op->name, e->ival ? "#" : ""); break;

@@ -36,7 +36,7 @@ static bool text_complete(mb *b, const ir_expr *x) {
   if (x->n == 2) return !b->ir->failures.v[x->var].bare;
   if (have == T_DYN || e->k != X_CONST || !e->has_nat) return false;
   return e->nat == T_INT || e->nat == T_BOOL || e->nat == T_SYM || e->nat == T_STR ||
-         e->nat == T_CHAR;
+         e->nat == T_CHAR || e->nat == T_PROC;
 }
 
 /* Whether the display steps can print a value of class `type` (they
@@ -144,7 +144,7 @@ static ir_expr *kind_test(mb *b, ir_expr *x, tkind k) {
   static const char *const pred[] = {[T_INT] = "integer?", [T_BOOL] = "boolean?",
                                      [T_STR] = "string?", [T_VEC] = "vector?",
                                      [T_NIL] = "null?", [T_PAIR] = "pair?",
-                                     [T_CHAR] = "char?"};
+                                     [T_CHAR] = "char?", [T_PROC] = "procedure?"};
   ir_expr *e = mb_mkx(b, X_PRIM, mb_kind_type(b, T_BOOL), 1);
   e->op = builtin_find(pred[k]);
   e->a[0] = x;
@@ -191,12 +191,14 @@ static void build_report(mb *b, const ir_expr *check, int fn) {
     fail_step(b, report_site(b, check, NULL), fn, loc);
   } else {
     /* a chain of tag tests; the last kind needs none */
-    tkind kinds[9];
-    int nk = 0;
-    static const tkind order[] = {T_INT, T_VEC, T_STR, T_CHAR, T_NIL, T_PAIR, T_VOID,
+    static const tkind order[] = {T_INT, T_VEC, T_STR, T_CHAR, T_NIL, T_PAIR, T_PROC, T_VOID,
                                   T_BOOL, T_SYM};
-    for (int i = 0; i < 9; i++) {
+    enum { NORDER = sizeof order / sizeof order[0] };
+    tkind kinds[NORDER];
+    int nk = 0;
+    for (int i = 0; i < NORDER; i++) {
       tkind k = order[i];
+      if (k == T_PROC && !b->ir->procs.n) continue;
       if (k == want || (k == T_VEC && ir_elem_type(b->ir, e->type) < 0)) continue;
       if (k == T_CHAR && !b->ir->has_chars) continue;
       if (k == T_NIL && !b->ir->has_lists) continue;

@@ -195,6 +195,7 @@ tkind machine_value_kind(value v) {
   case VK_NIL: return T_NIL;
   case VK_PAIR: return T_PAIR;
   case VK_CHAR: return T_CHAR;
+  case VK_PROC: return T_PROC;
   default: return T_ANY;
   }
 }
@@ -246,8 +247,12 @@ static bool raw_value(loader *L, value v, int type, int64_t *out) {
   case VK_PAIR:
     *out = place_pair(L, v.vec, type);
     return !L->failed;
-  case VK_PROC: case VK_BOX:
-    break;   /* procedures are not compiled yet */
+  case VK_PROC:   /* a global procedure: its id (lang/lower-closure.c) */
+    *out = L->p->ir ? ir_proc_id(L->p->ir, v) : 0;
+    if (*out > 0) return true;
+    break;
+  case VK_BOX:
+    break;
   }
   snprintf(L->err, L->errlen, "compiled code cannot hold %s yet",
            vkind_name((vkind)v.kind));
@@ -796,6 +801,7 @@ tkind machine_untag(int64_t *v) {
   case TAG_NIL: return T_NIL;
   case TAG_PAIR: return T_PAIR;
   case TAG_CHAR: return T_CHAR;
+  case TAG_PROC: return T_PROC;
   default: return T_ANY;
   }
 }
@@ -809,6 +815,11 @@ static bool to_world(backer *k, int type, int64_t v, value *out) {
   case T_VOID: *out = v_void(); return true;
   case T_NIL: *out = v_nil(); return true;
   case T_CHAR: *out = v_char((int32_t)v); return true;
+  case T_PROC:
+    *out = ir_proc_world_value(k->p->w, k->p->ir, (int)v);
+    if (out->kind == VK_PROC) return true;
+    snprintf(k->err, k->errlen, "out of memory for a procedure of the result");
+    return false;
   case T_PAIR: {
     if (++k->depth > 16) {
       snprintf(k->err, k->errlen, "lists nested too deeply to read back");

@@ -730,7 +730,7 @@ static const builtin table[] = {
   {"pair?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_pair, "is a pair", NULL},
   {"null?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_null, "is the empty list", NULL},
   {"list?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_list, "is a proper list (ends in (), not circular)", NULL},
-  {"procedure?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_proc, "is a procedure", PROCS},
+  {"procedure?", 1, 1, AK_ANY, NULL, R(VK_BOOL), bi_is_proc, "is a procedure", NULL},
   {"list", 0, -1, AK_ANY, NULL, R(-1), bi_list, "new list of the arguments", NULL},
   {"length", 1, 1, AK_ANY, NULL, R(VK_INT), bi_length, "number of elements of a proper list", NULL},
   {"append", 0, -1, AK_ANY, NULL, R(-1), bi_append, "the lists joined (the last argument is shared, not copied)", NULL},

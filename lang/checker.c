@@ -685,6 +685,13 @@ static void refuse(gate *g, srcloc loc, const char *what) {
   g->failed = true;
 }
 
+/* A global procedure's own closure, which compiled code holds as its
+ * id (lower-closure.c); builtins and lambdas with captures it cannot. */
+static bool g_proc_ok(value v) {
+  return v.vec && v.vec->fn && v.vec->n == 0 && v.vec->fn->name >= 0 &&
+         v.vec->fn->parent == NULL;
+}
+
 /* Whether a value (a global's) holds something compiled code cannot. */
 static const char *value_needs(value v, int depth) {
   if (v.kind == VK_PAIR) {
@@ -697,7 +704,7 @@ static const char *value_needs(value v, int depth) {
     }
     return x.kind == VK_PAIR ? NULL : value_needs(x, depth + 1);
   }
-  if (v.kind == VK_PROC) return "procedures as values";
+  if (v.kind == VK_PROC && !g_proc_ok(v)) return "procedures as values";
   if (v.kind == VK_STR && v.vec) return "strings as values";
   if (v.kind == VK_VEC && depth < 8)
     for (int32_t i = 0; i < v.vec->n; i++) {
@@ -709,6 +716,14 @@ static const char *value_needs(value v, int depth) {
 
 static void gate_ast(gate *g, const ast *a);
 static void gate_global(gate *g, const ast *call, const fn_def *f);
+
+/* A global procedure (lower-closure.c): compiled code holds it as a value */
+static bool gate_proc_value(gate *g, const ast *a) {
+  const ref_info *r = &a->u.ref.r;
+  if (r->kind != REF_GLOBAL || r->cell->kind != G_FUNC) return false;
+  gate_global(g, a, r->cell->fn);
+  return true;
+}
 
 static void gate_fn(gate *g, const fn_def *f) {
   if (f->variadic)
@@ -747,8 +762,9 @@ static void gate_ast(gate *g, const ast *a) {
     }
     case E_REF: {
       const ref_info *r = &a->u.ref.r;
-      if (r->kind == REF_BUILTIN ||
-          (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC))
+      if (gate_proc_value(g, a))
+        return;
+      if (r->kind == REF_BUILTIN)
         refuse(g, a->loc, "procedures as values");
       else if (r->kind == REF_GLOBAL && r->cell->kind == G_VAR) {
         const char *w = value_needs(r->cell->val, 0);
@@ -777,15 +793,14 @@ static void gate_ast(gate *g, const ast *a) {
       refuse(g, a->loc, "lambda values (closures)");
       return;
     case E_APPLY:
-      refuse(g, a->loc, "calls of computed procedures");
+      gate_ast(g, a->u.call.op);
+      for (int i = 0; i < a->u.call.n; i++) gate_ast(g, a->u.call.args[i]);
       return;
     case E_CALL: {
       const ref_info *r = &a->u.call.r;
       /* a global variable that holds no procedure is an error of the
        * call, which compiled code reports itself */
-      if (r->kind == REF_LOCAL || r->kind == REF_CAPTURED ||
-          (r->kind == REF_GLOBAL && r->cell->kind == G_VAR &&
-           r->cell->val.kind == VK_PROC))
+      if (r->kind == REF_CAPTURED)
         refuse(g, a->u.call.name_loc, "calls of procedures held in variables");
       else if (r->kind == REF_BUILTIN && r->bi->evaluator_only)
         refuse(g, a->u.call.name_loc, r->bi->evaluator_only);

@@ -19,7 +19,8 @@ typedef enum { T_ANY = -1, T_VOID, T_INT, T_BOOL, T_SYM, T_STR, T_VEC,
                T_DYN,  /* any kind: the value carries its kind (a tag) */
                T_NIL,  /* the empty list */
                T_PAIR, /* a pair: its car and cdr classes */
-               T_CHAR  /* a character: its code point */
+               T_CHAR, /* a character: its code point */
+               T_PROC  /* a procedure: its id (ir_prog.procs, from 1) */
 } tkind;
 
 typedef struct {
@@ -43,7 +44,7 @@ typedef struct {
 #define DYN_SPAN 16777216.0              /* 2^24 */
 #define DYN_NTAGS 8
 #define DYN_MAX (DYN_BASE + DYN_NTAGS * DYN_SPAN - 1)
-enum { TAG_INT, TAG_SYM, TAG_VOID, TAG_STR, TAG_VEC, TAG_NIL, TAG_PAIR };
+enum { TAG_INT, TAG_SYM, TAG_VOID, TAG_STR, TAG_VEC, TAG_NIL, TAG_PAIR, TAG_PROC };
 /* characters take the last tag (procedures the one before it) */
 #define TAG_CHAR (DYN_NTAGS)
 /* The tag of a kind (booleans and symbols share one); -1 for none. */
@@ -57,6 +58,7 @@ static inline int dyn_tag(tkind k) {
   case T_NIL: return TAG_NIL;
   case T_PAIR: return TAG_PAIR;
   case T_CHAR: return TAG_CHAR;
+  case T_PROC: return TAG_PROC;
   default: return -1;
   }
 }
@@ -133,6 +135,9 @@ typedef enum {
   S_ERRTEXT,  /* into the text of the error that follows (an X_FAIL whose
                  failure is `bare`): a[0] written, or `text` when a[0]
                  is NULL (lower-listlib.c) */
+  S_CALLV,    /* var := call of procedure value a[0] (args): the lowering
+                 expands it when it finishes (lang/lower-closure.c) into a
+                 jump on the procedure's id to one S_CALL per procedure */
 } s_kind;
 
 typedef struct {
@@ -213,6 +218,9 @@ typedef struct ir_prog {
   VEC(gcell *) globals; /* global variables the program reads or sets */
   VEC(gcell *) deps;    /* every definition the program was built from */
   VEC(ir_failure) failures;  /* X_FAIL errors */
+  /* procedures used as values (lang/lower-closure.c): a value of kind
+   * T_PROC is 1 + its index here */
+  VEC(struct ir_proc { const fn_def *fn; gcell *cell; int irfn; }) procs;
 } ir_prog;
 
 /* Lowers a checked expression (the top-level form, or the body of a
@@ -243,6 +251,15 @@ const char *tkind_name(tkind k);
  * the same value comes again after being computed unconditionally, or
  * under the same guards (lang/ir-share.c). */
 void ir_dump(const ir_prog *p, strbuf *out);
+
+/* Procedures as values (lang/lower-closure.c): the global procedure a
+ * world value is (NULL: none compiled code can hold); the id a program
+ * gives it (0: none); the world's value of id; its text as display
+ * prints it. */
+gcell *ir_proc_cell(world *w, value v);
+int ir_proc_id(const ir_prog *p, value v);
+value ir_proc_world_value(world *w, const ir_prog *p, int id);
+const char *ir_proc_text(const ir_prog *p, int id, strbuf *out);
 
 /* Whether a global procedure is pure (no side effects, no loops, no
  * recursion): such procedures are inlined into their callers. */

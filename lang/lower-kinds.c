@@ -83,6 +83,14 @@ static void const_text(lw *c, const ir_expr *e, strbuf *out) {
   case T_SYM: v = v_sym(e->ival); break;
   case T_STR: v = v_str(e->ival); break;
   case T_CHAR: v = v_char(e->ival); break;
+  case T_PROC: {   /* lower-closure.c */
+    strbuf t;
+    sb_init(&t);
+    ir_proc_text(c->p, e->ival, &t);
+    sb_printf(out, " (%s)", t.s);
+    sb_free(&t);
+    return;
+  }
   default: return;
   }
   strbuf t;

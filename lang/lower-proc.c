@@ -348,6 +348,8 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
     if (inlinable(c, fn)) return inline_effects(c, fn, args, a->loc, d, !a->u.call.tail);
     return lw_call_stmt_at(c, lw_lower_global_fn(c, r->cell, a->loc), args, n, a->loc, d);
   }
+  if (r->kind == REF_LOCAL || (r->kind == REF_GLOBAL && r->cell->kind == G_VAR))
+    return lw_call_value(c, a, f);   /* lower-closure.c */
   if (r->kind == REF_GLOBAL &&
       (r->cell->kind == G_UNDEFINED || r->cell->kind == G_VAR)) {
     /* not a procedure (yet): (re)defining the name recompiles this
@@ -711,6 +713,8 @@ static ir_prog *new_prog(world *w) {
 
 static ir_prog *finish(lw *c) {
   lower_pending(c);
+  if (!c->failed) lw_expand_callv(c);   /* lower-closure.c */
+  VEC_FREE(c->callv_sites);
   for (int i = 0; i < c->fail_types.n && !c->failed; i++)
     if (ir_kind(c->p, c->fail_types.v[i]) == T_ANY)
       lw_unify(c, c->fail_types.v[i], lw_type_of_kind(c, T_VOID), c->p->fns.v[0].loc,
@@ -843,6 +847,7 @@ void ir_free(ir_prog *p) {
   VEC_FREE(p->globals);
   VEC_FREE(p->deps);
   VEC_FREE(p->failures);
+  VEC_FREE(p->procs);
   arena_free(&p->mem);
   free(p);
 }
@@ -870,7 +875,7 @@ static void dump_type_in(const ir_prog *p, int t, strbuf *out, int *path, int de
   }
   /* a pair's parts are not shown: the classes of lists are cyclic */
   static const char *const names[] = {"void", "int", "bool", "sym", "str", "vec", "dyn",
-                                      "nil", "pair", "char"};
+                                      "nil", "pair", "char", "proc"};
   sb_puts(out, k == T_ANY ? "?" : names[k]);
 }
 
@@ -1018,6 +1023,7 @@ void ir_dump(const ir_prog *p, strbuf *out) {
         sb_printf(out, " goto L%d else L%d", s->l1, s->l2);
         break;
       case S_JUMP: sb_printf(out, "goto L%d", s->l1); break;
+      case S_CALLV: sb_puts(out, "call through a value"); break;   /* expanded */
       case S_LABEL: sb_printf(out, "  L%d:", s->l1); break;
       }
       sb_putc(out, '\n');

@@ -162,6 +162,7 @@ const char *tkind_name(tkind k) {
   case T_NIL: return "the empty list";
   case T_PAIR: return "a pair";
   case T_CHAR: return "a character";
+  case T_PROC: return "a procedure";
   case T_DYN: return "a value of any kind";
   default: return "a value of unknown kind";
   }
@@ -307,7 +308,8 @@ int lw_type_of_value(lw *c, value v, int depth) {
   case VK_CHAR:
     c->p->has_chars = true;
     return lw_new_type(c, T_CHAR);
-  case VK_PROC: case VK_BOX:
+  case VK_PROC: return lw_type_of_proc(c, v);
+  case VK_BOX:
     break;   /* refused before lowering (ck_compilable) */
   }
   return lw_new_type(c, T_ANY);
@@ -688,6 +690,8 @@ static ir_expr *load(lw *c, const ast *a, frame_map *f) {
   }
   if (r->kind == REF_GLOBAL && r->cell->kind == G_VAR)
     return lw_var_expr(c, global_var(c, r->cell, a->loc), a->loc);
+  if (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC)
+    return lw_proc_value(c, r->cell, a->loc);
   if (r->kind == REF_GLOBAL) {
     /* the evaluator's error where it is reached; defining the name later
      * recompiles this program (a dependency) */
@@ -811,7 +815,8 @@ ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args,
   if (!strcmp(name, "integer?") || !strcmp(name, "number?") ||
       !strcmp(name, "boolean?") || !strcmp(name, "symbol?") ||
       !strcmp(name, "vector?") || !strcmp(name, "string?") ||
-      !strcmp(name, "pair?") || !strcmp(name, "null?")) {
+      !strcmp(name, "pair?") || !strcmp(name, "null?") ||
+      !strcmp(name, "procedure?")) {
     e->type = lw_new_type(c, T_BOOL);
     return natural(e, T_BOOL);
   }
@@ -1291,6 +1296,8 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
     if (!loopish) return lw_lower_call(c, a, f, NULL);
     break;
   }
+  case E_APPLY:
+    return lw_call_value(c, a, f);   /* lower-closure.c */
   case E_VECLIT: {
     int n = a->u.seq.n;
     int tmp = lw_new_var(c, -1, VAR_TEMP, a->loc);

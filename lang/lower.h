@@ -95,6 +95,7 @@ typedef struct {
                               fixes them (they never produce a value) */
   bool conservative;       /* second pass of a program with tagged values:
                               every kind check may fail */
+  VEC(const ast *) callv_sites;  /* calls through values (S_CALLV l1) */
 } lw;
 
 /* ---- shared between lower.c and lower-proc.c ------------------------ */
@@ -194,6 +195,12 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f);
 void lw_lower_effect(lw *c, const ast *a, frame_map *f);
 void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k);
 int lw_lower_global_fn(lw *c, gcell *g, srcloc loc);
+
+/* lower-closure.c: procedures as values */
+ir_expr *lw_proc_value(lw *c, gcell *g, srcloc loc);
+int lw_type_of_proc(lw *c, value v);
+ir_expr *lw_call_value(lw *c, const ast *a, frame_map *f);
+void lw_expand_callv(lw *c);
 
 /* ---- the listing's shared values (lang/ir-share.c) ----------------- */
 

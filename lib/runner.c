@@ -533,6 +533,7 @@ static bool fits_kind(const ir_prog *ir, value v, int type, int depth) {
       if (ir_pair_type(ir, type, false) < 0) return false;
       k = T_PAIR;
       break;
+    case VK_PROC: k = T_PROC; break;
     default: return false;
     }
   }
@@ -550,6 +551,7 @@ static bool fits_kind(const ir_prog *ir, value v, int type, int depth) {
   case VK_CHAR: return k == T_CHAR;
   case VK_PAIR:
     return k == T_PAIR && fits_list(ir, v, type, depth);
+  case VK_PROC: return k == T_PROC && ir_proc_id(ir, v) > 0;
   default: return k == T_VOID;
   }
 }

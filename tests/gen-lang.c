@@ -963,8 +963,71 @@ static void g_redefine(gen *g) {
   }
 }
 
+/* A one-parameter procedure of its own, defined here; its name in f. */
+static void g_unary(gen *g, char *f) {
+  fresh_name(g, "pf", f);
+  int k = rn(g, 20) - 5;
+  switch (rn(g, 5)) {
+  case 0: out(g, "(define (%s x) (+ x %d))\n", f, k); break;
+  case 1: out(g, "(define (%s x) (* x %d))\n", f, k); break;
+  case 2: out(g, "(define (%s x) (- %d x))\n", f, k); break;
+  case 3: out(g, "(define (%s x) (if (< x %d) x 'big))\n", f, k); break;
+  default: out(g, "(define (%s x) (display x) (newline) (+ x 1))\n", f); break;
+  }
+}
+
+static void g_small_int(gen *g) {
+  g->budget = 8;
+  sub(g, K_INT, 2, C_FIX);
+}
+
+/* Global procedures as values (GEN_PROC_VALUES), self-contained forms. */
+static bool g_proc_top(gen *g) {
+  char f[16], h[16], a[16];
+  g_unary(g, f);
+  g_unary(g, h);
+  fresh_name(g, "pv", a);
+  int r = rn(g, 100);
+  if (r < 20) {
+    out(g, "(define (%s p x) (p x))\n(display (%s %s ", a, a, chance(g, 80) ? f : h);
+    if (on(g, GEN_ERRORS) && chance(g, 10)) out(g, "'a");
+    else g_small_int(g);
+    out(g, "))\n");
+  } else if (r < 35) {
+    out(g, "(define %s %s)\n(%s %s)\n(display (%s ", a, f, chance(g, 50) ? "display" : "write",
+        a, a);
+    g_small_int(g);
+    out(g, "))\n");
+    if (chance(g, 50)) out(g, "(set! %s %s)\n(display (%s 3))\n", a, h, a);
+  } else if (r < 50) {
+    out(g, "(display ((vector-ref (vector %s %s) %d) ", f, h, rn(g, 2));
+    g_small_int(g);
+    out(g, "))\n");
+  } else if (r < 60) {
+    out(g, "(display (list (procedure? %s) (procedure? ", f);
+    g_small_int(g);
+    out(g, ") %s))\n", h);
+  } else if (r < 72) {
+    /* a loop calling the value in tail position */
+    out(g, "(define (%s p n acc) (if (= n 0) acc (%s p (- n 1) (p acc))))\n", a, a);
+    out(g, "(display (%s %s %d %d))\n", a, f, rn(g, 12), rn(g, 10));
+  } else if (r < 84) {
+    out(g, "(define (%s n) (if (> n %d) %s %s))\n(display ((%s ", a, rn(g, 10), f, h, a);
+    g_small_int(g);
+    out(g, ") %d))\n", rn(g, 9));
+  } else if (on(g, GEN_ARITY_ERRORS) && r < 92) {
+    out(g, "(define (%s p) (p 1 2))\n(display (%s %s))\n", a, a, f);
+  } else if (on(g, GEN_ERRORS)) {
+    out(g, "(define (%s p x) (p x))\n(display (%s %d 1))\n", a, a, rn(g, 9));
+  } else {
+    out(g, "(display (%s (%s 1)))\n", f, h);
+  }
+  return true;
+}
+
 bool gl_top(gen *g) {
   if (on(g, GEN_LISTS) && chance(g, 15)) return g_list_top(g);
+
   int r = rn(g, 100);
   if (r < 12) {   /* deep only with GEN_MUTUAL_TAIL (out_count) */
     g_mutual(g);
@@ -989,6 +1052,8 @@ bool gl_top(gen *g) {
     out(g, "(begin (define %s ", x);
     g_expr(g, K_INT, 2, C_FIX);
     out(g, ") (display (+ %s 1)))\n", x);
+  } else if (r < 52 && on(g, GEN_PROC_VALUES)) {
+    return g_proc_top(g);
   } else return false;
   return true;
 }

@@ -1390,6 +1390,7 @@ static const struct {
     {"arity-errors", GEN_ARITY_ERRORS},     {"local-defines", GEN_LOCAL_DEFINES},
     {"letrec-values", GEN_LETREC_VALUES},   {"macros", GEN_MACROS},
     {"lists", GEN_LISTS},                   {"chars", GEN_CHARS},
+    {"proc-values", GEN_PROC_VALUES},
     {"all", GEN_ALL},
 };
 

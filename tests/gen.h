@@ -124,7 +124,12 @@ enum {
   /* characters: literals, char->integer, integer->char, comparisons,
    * cases and classes, char?, displayed and written (tests/gen-chars.c) */
   GEN_CHARS_N = 43,
-  GEN_NFLAGS = 44
+  /* global procedures as values: passed, stored in globals and vectors,
+   * returned, called through variables (also in tail position, and with
+   * the wrong number of arguments or on a value that is not one),
+   * displayed, procedure? */
+  GEN_PROC_VALUES_N = 44,
+  GEN_NFLAGS = 45
 };
 #define GEN_VAR_DIVISION GEN_BIT(GEN_VAR_DIVISION_N)
 #define GEN_DEEP_RECURSION GEN_BIT(GEN_DEEP_RECURSION_N)
@@ -168,6 +173,7 @@ enum {
 #define GEN_MACROS GEN_BIT(GEN_MACROS_N)
 #define GEN_LISTS GEN_BIT(GEN_LISTS_N)
 #define GEN_CHARS GEN_BIT(GEN_CHARS_N)
+#define GEN_PROC_VALUES GEN_BIT(GEN_PROC_VALUES_N)
 /* bits 5 and 6 are unused (procedures ending in a statement and without
  * parameters returning vectors: fixed, always generated) */
 #define GEN_ALL ((GEN_BIT(GEN_NFLAGS) - 1) & ~(GEN_BIT(5) | GEN_BIT(6)))
