@@ -431,7 +431,7 @@ ir_expr *mb_mkx(mb *b, x_kind k, int type, int n) {
 }
 
 int mb_int_type(mb *b) {
-  ir_type t = {b->ir->types.n, T_INT, -1, -1, -1, {-1, 0, 0}};
+  ir_type t = {b->ir->types.n, T_INT, -1, -1, -1, {-1, 0, 0}, 0};
   VEC_PUSH(b->ir->types, t);
   return b->ir->types.n - 1;
 }
@@ -464,7 +464,7 @@ static ir_expr *binop(mb *b, const char *op, ir_expr *x, ir_expr *y) {
   e->a[0] = x;
   e->a[1] = y;
   if (e->op->result == VK_BOOL) {
-    ir_type t = {b->ir->types.n, T_BOOL, -1, -1, -1, {-1, 0, 0}};
+    ir_type t = {b->ir->types.n, T_BOOL, -1, -1, -1, {-1, 0, 0}, 0};
     VEC_PUSH(b->ir->types, t);
     e->type = b->ir->types.n - 1;
   }
@@ -542,7 +542,7 @@ static void display_vector(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
 }
 
 static int kind_type(mb *b, tkind k) {
-  ir_type t = {b->ir->types.n, k, -1, -1, -1, {-1, 0, 0}};
+  ir_type t = {b->ir->types.n, k, -1, -1, -1, {-1, 0, 0}, 0};
   VEC_PUSH(b->ir->types, t);
   return b->ir->types.n - 1;
 }
@@ -1137,6 +1137,9 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     return;
   case S_ERRTEXT:
     mb_expand_errtext(b, s, f);
+    return;
+  case S_CLOSURE:
+    mb_expand_closure(b, s, f);   /* mclosure.c */
     return;
   case S_CALLV:   /* expanded by the lowering (lang/lower-closure.c) */
     mb_fail(b, "internal error: a call through a value was not expanded");

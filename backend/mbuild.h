@@ -205,8 +205,14 @@ void mb_expand_pset(mb *b, const ir_stmt *s, int f);
 cval mb_pset_addr(mb *b, const mstmt *m);          /* SP_PSET_ADDR */
 cval mb_cons_value(mb *b, const mstmt *m);          /* SP_CONS */
 bool mb_display_list(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth);
-/* mclosure.c: display/write of a procedure value (T_PROC) */
+/* mclosure.c: display/write of a procedure value (T_PROC); a new
+ * closure (S_CLOSURE); a procedure's id or captured value (X_PROCID) */
 void mb_display_proc(mb *b, ir_expr *e, int fn, srcloc loc);
+void mb_expand_closure(mb *b, const ir_stmt *s, int f);
+cval mb_proc_id(mb *b, const ir_expr *e);
+/* mexpr.c, for mclosure.c: the untagged value of kind k inside tagged v
+ * (mx_select: below) */
+cval mx_unbox(mb *b, cval v, tkind k);
 /* mequal.c: equal? walking vectors and lists (S_EQUAL) */
 void mb_expand_equal(mb *b, const ir_stmt *s, int f);
 /* mlistlib.c: a list procedure's error text (S_ERRTEXT), and the site of

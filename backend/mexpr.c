@@ -77,7 +77,7 @@ double mx_kind_hi(mb *b, int type) {
   case T_SYM: return b->p->syms.n + 2;
   case T_STR: return b->p->strs.n + 1;
   case T_VEC: case T_PAIR: return ADDR_MAX;
-  case T_PROC: return b->ir->procs.n;
+  case T_PROC: return b->ir->has_closures ? ADDR_MAX : b->ir->procs.n;
   case T_VOID: case T_NIL: return 0;
   case T_CHAR: return 0x10FFFF;
   case T_DYN: return DYN_MAX;
@@ -865,10 +865,14 @@ static cval unbox(mb *b, cval v, tkind k) {
   double base = dyn_base(dyn_tag(k));
   cval p = cv(gf_addk(G(b), v.f, -base), v.lo - base, v.hi - base);
   double hi = k == T_VEC || k == T_PAIR ? ADDR_MAX : k == T_STR ? b->p->strs.n + 1
-            : k == T_CHAR ? 0x10FFFF : k == T_PROC ? b->ir->procs.n
+            : k == T_CHAR ? 0x10FFFF
+            : k == T_PROC ? (b->ir->has_closures ? ADDR_MAX : b->ir->procs.n)
             : k == T_NIL || k == T_VOID ? 0 : b->p->syms.n + 2;
   return clamp_to(b, p, 0, hi, "untag");
 }
+
+/* for mclosure.c */
+cval mx_unbox(mb *b, cval v, tkind k) { return unbox(b, v, k); }
 
 /* The tagged value of v, of static kind k. */
 static cval box(mb *b, cval v, tkind k) {
@@ -1394,6 +1398,8 @@ static cval mx_expr_raw(mb *b, const ir_expr *e) {
     return vref(b, e);
   case X_CXR:
     return cxr(b, e);
+  case X_PROCID:
+    return mb_proc_id(b, e);   /* mclosure.c */
   case X_VLEN: {
     cval v = mx_expr(b, e->a[0]);
     gform w;

@@ -147,6 +147,32 @@ static int32_t place_vec(loader *L, tvec *t, int type) {
 
 static bool raw_value(loader *L, value v, int type, int64_t *out);
 
+/* A closure of the world on the heap: [count, id, captured values]
+ * (backend/mclosure.c); shared, it stays one object. */
+static int32_t place_closure(loader *L, tvec *t, int id) {
+  int32_t found = placed_at(L, t);
+  if (found >= 0) return found;
+  int32_t a = L->hp;
+  if ((int64_t)a + t->n + 2 >= L->p->heap_end) {
+    snprintf(L->err, L->errlen, "the closures do not fit in the heap");
+    L->failed = true;
+    return 0;
+  }
+  L->hp += t->n + 2;
+  note_placed(L, t, a, -1);
+  VEC_PUSH(L->heap_writes, a);
+  VEC_PUSH(L->heap_writes, t->n);
+  VEC_PUSH(L->heap_writes, a + 1);
+  VEC_PUSH(L->heap_writes, id);
+  for (int32_t i = 0; i < t->n && !L->failed; i++) {
+    int64_t x;
+    if (!machine_value(L, t->items[i], ir_closure_cap_type(L->p->ir, id, i), &x)) return 0;
+    VEC_PUSH(L->heap_writes, a + 2 + i);
+    VEC_PUSH(L->heap_writes, x);
+  }
+  return a;
+}
+
 /* A pair of the world on the heap ([car, cdr], PAIR_CELLS cells), with
  * the pairs that follow it along the cdrs: their addresses first (a walk,
  * however long the list), then their cells (a recursion only into cars).
@@ -247,10 +273,12 @@ static bool raw_value(loader *L, value v, int type, int64_t *out) {
   case VK_PAIR:
     *out = place_pair(L, v.vec, type);
     return !L->failed;
-  case VK_PROC:   /* a global procedure: its id (lang/lower-closure.c) */
-    *out = L->p->ir ? ir_proc_id(L->p->ir, v) : 0;
-    if (*out > 0) return true;
-    break;
+  case VK_PROC: {   /* its id, or a closure (lang/lower-closure.c) */
+    int id = L->p->ir ? ir_proc_id(L->p->ir, v) : 0;
+    if (id <= 0) break;
+    *out = v.vec->n ? place_closure(L, v.vec, id) : id;
+    return !L->failed;
+  }
   case VK_BOX:
     break;
   }
@@ -789,6 +817,42 @@ static tvec *pair_at(backer *k, int type, int32_t addr) {
   return head;
 }
 
+/* The closure at addr: one the prompt loaded (its captured values never
+ * change), or a new one with the values the run wrote. */
+static bool closure_at(backer *k, int32_t addr, value *out) {
+  tvec *t = done_at(k, addr);
+  for (int i = 0; !t && i < k->load->placed.n; i++)
+    if (k->load->placed.v[i].addr == addr && k->load->placed.v[i].v->tag == TV_CLOSURE)
+      t = k->load->placed.v[i].v;
+  if (t) {
+    *out = v_proc(t);
+    return true;
+  }
+  int64_t n = 0, id = 0;
+  if (!mem_read(k->t, addr, &n) || !mem_read(k->t, addr + 1, &id) || n < 0 || n > 64) {
+    snprintf(k->err, k->errlen, "a closure at %d is not in the trace", (int)addr);
+    return false;
+  }
+  if (++k->depth > 16) {
+    snprintf(k->err, k->errlen, "closures nested too deeply to read back");
+    return false;
+  }
+  t = ir_closure_new(k->p->w, k->p->ir, (int)id, (int)n);
+  if (!t) {
+    snprintf(k->err, k->errlen, "a closure of the result cannot be kept");
+    return false;
+  }
+  note_done(k, addr, t);
+  for (int32_t j = 0; j < n; j++) {
+    int64_t x = 0;
+    mem_read(k->t, addr + 2 + j, &x);
+    if (!to_world(k, ir_closure_cap_type(k->p->ir, (int)id, j), x, &t->items[j])) return false;
+  }
+  k->depth--;
+  *out = v_proc(t);
+  return true;
+}
+
 tkind machine_untag(int64_t *v) {
   if (*v <= INT32_MAX) return T_INT;
   int tag = (int)((*v - (int64_t)DYN_BASE) / (int64_t)DYN_SPAN) + 1;
@@ -816,6 +880,7 @@ static bool to_world(backer *k, int type, int64_t v, value *out) {
   case T_NIL: *out = v_nil(); return true;
   case T_CHAR: *out = v_char((int32_t)v); return true;
   case T_PROC:
+    if (v > k->p->ir->procs.n) return closure_at(k, (int32_t)v, out);
     *out = ir_proc_world_value(k->p->w, k->p->ir, (int)v);
     if (out->kind == VK_PROC) return true;
     snprintf(k->err, k->errlen, "out of memory for a procedure of the result");
@@ -880,6 +945,7 @@ bool machine_write_back(const mprog *p, const mtrace *t, mload *load,
       ok = pair_at(&k, load->placed.v[i].type, addr) != NULL;
       continue;
     }
+    if (vec->tag == TV_CLOSURE) continue;   /* its values never change */
     int et = load->placed.v[i].type >= 0 ? ir_elem_type(p->ir, load->placed.v[i].type) : -1;
     for (int32_t j = 0; j < vec->n && ok; j++) {
       int64_t x;

@@ -688,8 +688,9 @@ static void refuse(gate *g, srcloc loc, const char *what) {
 /* A global procedure's own closure, which compiled code holds as its
  * id (lower-closure.c); builtins and lambdas with captures it cannot. */
 static bool g_proc_ok(value v) {
-  return v.vec && v.vec->fn && v.vec->n == 0 && v.vec->fn->name >= 0 &&
-         v.vec->fn->parent == NULL;
+  if (!v.vec || !v.vec->fn || v.vec->fn->variadic) return false;
+  if (v.vec->n == 0 && v.vec->fn->name >= 0 && v.vec->fn->parent == NULL) return true;
+  return v.vec->fn->closure && v.vec->n == v.vec->fn->ncaps;
 }
 
 /* Whether a value (a global's) holds something compiled code cannot. */
@@ -705,6 +706,12 @@ static const char *value_needs(value v, int depth) {
     return x.kind == VK_PAIR ? NULL : value_needs(x, depth + 1);
   }
   if (v.kind == VK_PROC && !g_proc_ok(v)) return "procedures as values";
+  if (v.kind == VK_BOX) return "variables assigned after a lambda captured them";
+  if (v.kind == VK_PROC && depth < 8)   /* a closure's captured values */
+    for (int32_t i = 0; i < v.vec->n; i++) {
+      const char *w = value_needs(v.vec->items[i], depth + 1);
+      if (w) return w;
+    }
   if (v.kind == VK_STR && v.vec) return "strings as values";
   if (v.kind == VK_VEC && depth < 8)
     for (int32_t i = 0; i < v.vec->n; i++) {
@@ -728,6 +735,9 @@ static bool gate_proc_value(gate *g, const ast *a) {
 static void gate_fn(gate *g, const fn_def *f) {
   if (f->variadic)
     refuse(g, f->loc, "procedures with a rest parameter");
+  for (int i = 0; f->param_boxed && i < f->nparams; i++)
+    if (f->param_boxed[i])
+      refuse(g, f->param_locs[i], "variables assigned after a lambda captured them");
   if (!g->failed) gate_ast(g, f->body);
 }
 
@@ -784,13 +794,14 @@ static void gate_ast(gate *g, const ast *a) {
     case E_LET: case E_LETREC:
       for (int i = 0; i < a->u.let.n; i++) {
         const let_binding *b = &a->u.let.v[i];
+        if (b->boxed) refuse(g, b->loc, "variables assigned after a lambda captured them");
         if (b->fn) gate_fn(g, b->fn);
         else gate_ast(g, b->init);
       }
       a = a->u.let.body;
       continue;
-    case E_LAMBDA:
-      refuse(g, a->loc, "lambda values (closures)");
+    case E_LAMBDA:   /* lang/lower-closure.c */
+      gate_fn(g, a->u.lam.fn);
       return;
     case E_APPLY:
       gate_ast(g, a->u.call.op);
@@ -800,9 +811,7 @@ static void gate_ast(gate *g, const ast *a) {
       const ref_info *r = &a->u.call.r;
       /* a global variable that holds no procedure is an error of the
        * call, which compiled code reports itself */
-      if (r->kind == REF_CAPTURED)
-        refuse(g, a->u.call.name_loc, "calls of procedures held in variables");
-      else if (r->kind == REF_BUILTIN && r->bi->evaluator_only)
+      if (r->kind == REF_BUILTIN && r->bi->evaluator_only)
         refuse(g, a->u.call.name_loc, r->bi->evaluator_only);
       else if (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC)
         gate_global(g, a, r->cell->fn);

@@ -33,6 +33,9 @@ typedef struct {
                        graph of classes cyclic (a list's cdr class holds
                        pairs whose cdr class is itself) */
   srcloc why;       /* where this kind was first fixed */
+  uint64_t procs;   /* the procedures (bit id - 1) values of this class may
+                       be: the candidates of a call through one (joined by
+                       unification; lang/lower-closure.c) */
 } ir_type;
 
 /* A value of kind T_DYN carries its kind: an integer is itself, any
@@ -93,6 +96,8 @@ typedef enum {
                 when the function's depth at entry plus ival exceeds the
                 depth limit; value unspecified */
   X_CXR,     /* the car (ival 0) or the cdr (ival 1) of pair a[0] */
+  X_PROCID,  /* of procedure value a[0]: its id (ival -1), or its captured
+                value ival (a closure's heap cell 2 + ival) */
 } x_kind;
 
 typedef struct ir_expr ir_expr;
@@ -138,6 +143,8 @@ typedef enum {
   S_CALLV,    /* var := call of procedure value a[0] (args): the lowering
                  expands it when it finishes (lang/lower-closure.c) into a
                  jump on the procedure's id to one S_CALL per procedure */
+  S_CLOSURE,  /* var := a new closure of procedure l1 (an id) capturing
+                 args (heap: count, id, the captured values) */
 } s_kind;
 
 typedef struct {
@@ -220,7 +227,14 @@ typedef struct ir_prog {
   VEC(ir_failure) failures;  /* X_FAIL errors */
   /* procedures used as values (lang/lower-closure.c): a value of kind
    * T_PROC is 1 + its index here */
-  VEC(struct ir_proc { const fn_def *fn; gcell *cell; int irfn; }) procs;
+  VEC(struct ir_proc {
+    const fn_def *fn;
+    gcell *cell;        /* a global procedure; NULL for a lambda */
+    int irfn;           /* its parameters, then its captured values */
+    int ncaps;          /* > 0: its values are closures on the heap */
+  }) procs;
+  bool has_closures;    /* some procedure value is a closure: a value is
+                           an id (at most procs.n) or a closure's address */
 } ir_prog;
 
 /* Lowers a checked expression (the top-level form, or the body of a
@@ -239,6 +253,8 @@ void ir_free(ir_prog *p);
 /* The kind after unification. */
 tkind ir_kind(const ir_prog *p, int type);
 int ir_elem_type(const ir_prog *p, int type);
+/* The procedures (bit id - 1) values of class `type` may be. */
+uint64_t ir_proc_set(const ir_prog *p, int type);
 /* The car (cdr false) or cdr class of the pairs of class `type`; -1: none. */
 int ir_pair_type(const ir_prog *p, int type, bool cdr);
 /* Class dst (a new one, of a vector or pair kind) has the parts of src:
@@ -259,6 +275,11 @@ void ir_dump(const ir_prog *p, strbuf *out);
 gcell *ir_proc_cell(world *w, value v);
 int ir_proc_id(const ir_prog *p, value v);
 value ir_proc_world_value(world *w, const ir_prog *p, int id);
+/* A new closure of procedure id with n captured values (to fill), kept
+ * by its definition (NULL: none to keep it); the class of its captured
+ * value j. */
+tvec *ir_closure_new(world *w, const ir_prog *p, int id, int n);
+int ir_closure_cap_type(const ir_prog *p, int id, int j);
 const char *ir_proc_text(const ir_prog *p, int id, strbuf *out);
 
 /* Whether a global procedure is pure (no side effects, no loops, no

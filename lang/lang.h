@@ -413,6 +413,8 @@ struct world {
                                   statically (compiled modes); the
                                   reference evaluator finds them at run time */
   VEC(struct defblock *) pinned; /* code that closures point into */
+  struct defblock *form_blk;   /* the top-level form compiled code runs:
+                                  the closures it makes keep it */
   VEC(struct macro *) macros;  /* define-syntax (macro.c), in macro_mem */
   arena macro_mem;
   int64_t macro_uses;          /* for the fresh names of expansions */

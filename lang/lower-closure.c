@@ -23,14 +23,32 @@
 
 /* ---- procedure ids --------------------------------------------------- */
 
+/* At most 64 procedures: a class's set of them is one word. */
+#define MAX_PROCS 64
+
+/* A new class of procedure values that are procedure id. */
+static int proc_type(lw *c, int id) {
+  int t = lw_new_type(c, T_PROC);
+  if (id >= 1 && id <= MAX_PROCS) c->p->types.v[t].procs = (uint64_t)1 << (id - 1);
+  return t;
+}
+
+static bool too_many(lw *c, srcloc loc) {
+  if (c->p->procs.n < MAX_PROCS) return false;
+  lw_fail(c, loc, "more than %d procedures used as values are not compiled to the "
+                  "transformer yet (run with --reference to use the evaluator)", MAX_PROCS);
+  return true;
+}
+
 /* The id of global procedure g (registered, and its body lowered, on
  * first use). */
 static int proc_id(lw *c, gcell *g, srcloc loc) {
   for (int i = 0; i < c->p->procs.n; i++)
     if (c->p->procs.v[i].cell == g) return i + 1;
   lw_add_dep(c, g);
+  if (too_many(c, loc)) return 1;
   int irfn = lw_lower_global_fn(c, g, loc);
-  struct ir_proc pr = {g->fn, g, irfn};
+  struct ir_proc pr = {g->fn, g, irfn, 0};
   VEC_PUSH(c->p->procs, pr);
   return c->p->procs.n;
 }
@@ -39,7 +57,7 @@ ir_expr *lw_proc_value(lw *c, gcell *g, srcloc loc) {
   int id = proc_id(c, g, loc);
   ir_expr *e = lw_mk(c, X_CONST, loc, 0);
   e->ival = id;
-  e->type = lw_new_type(c, T_PROC);
+  e->type = proc_type(c, id);
   e->has_nat = true;
   e->nat = T_PROC;
   return e;
@@ -53,15 +71,31 @@ gcell *ir_proc_cell(world *w, value v) {
   return g && g->kind == G_FUNC && g->fn == fn ? g : NULL;
 }
 
+static int lambda_id(lw *c, const fn_def *fn);
+
 int lw_type_of_proc(lw *c, value v) {
   gcell *g = ir_proc_cell(c->w, v);
+  if (!g && v.vec && v.vec->fn && v.vec->fn->closure && !v.vec->fn->variadic &&
+      v.vec->n == v.vec->fn->ncaps) {
+    /* a lambda's closure: its captured values, as its parameters */
+    const fn_def *fn = v.vec->fn;
+    int id = lambda_id(c, fn);
+    const ir_fn *G = &c->p->fns.v[c->p->procs.v[id - 1].irfn];
+    srcloc none = {-1, 0, 0};
+    for (int j = 0; j < fn->ncaps && !c->failed; j++) {
+      int t = lw_type_of_value(c, v.vec->items[j], 1);
+      G = &c->p->fns.v[c->p->procs.v[id - 1].irfn];
+      lw_unify(c, c->p->vars.v[G->params[fn->nparams + j]].type, t, none,
+               "a captured value");
+    }
+    return proc_type(c, id);
+  }
   if (!g) {
     srcloc none = {-1, 0, 0};
     lw_fail(c, none, "a global holds a procedure compiled code cannot call");
     return lw_new_type(c, T_ANY);
   }
-  proc_id(c, g, g->fn->loc);
-  return lw_new_type(c, T_PROC);
+  return proc_type(c, proc_id(c, g, g->fn->loc));
 }
 
 int ir_proc_id(const ir_prog *p, value v) {
@@ -71,24 +105,56 @@ int ir_proc_id(const ir_prog *p, value v) {
   return 0;
 }
 
-/* The evaluator's value of a global procedure: its closure, made once
- * (eval.c self_closure, the same object while it lives). */
+/* The definition whose code holds fn: the global procedure it is in, or
+ * the top-level form compiled code runs (world.form_blk). */
+static defblock *owner_blk(world *w, const fn_def *fn) {
+  const fn_def *t = fn;
+  while (t->parent) t = t->parent;
+  gcell *g = t->name >= 0 ? world_find(w, t->name) : NULL;
+  if (g && g->kind == G_FUNC && g->fn == t) return g->blk;
+  return w->form_blk;
+}
+
+/* The evaluator's value of a procedure without captured values: its
+ * closure, made once (eval.c self_closure, the same object while it
+ * lives). */
 value ir_proc_world_value(world *w, const ir_prog *p, int id) {
   if (id < 1 || id > p->procs.n) return v_void();
-  gcell *g = p->procs.v[id - 1].cell;
-  fn_def *fn = g->fn;
+  fn_def *fn = (fn_def *)p->procs.v[id - 1].fn;
+  defblock *blk = p->procs.v[id - 1].cell ? p->procs.v[id - 1].cell->blk : owner_blk(w, fn);
   tvec *t = fn->self;
   if (t && fn->self_id < w->heap.n && w->heap.v[fn->self_id] == t &&
       t->tag == TV_CLOSURE && t->fn == fn && t->n == 0)
     return v_proc(t);
+  if (!blk) return v_void();
   t = world_new_obj(w, TV_CLOSURE, 0, v_void());
   if (!t) return v_void();
   t->fn = fn;
-  t->blk = g->blk;
-  world_pin(w, g->blk);
+  t->blk = blk;
+  world_pin(w, blk);
   fn->self = t;
   fn->self_id = t->id;
   return v_proc(t);
+}
+
+tvec *ir_closure_new(world *w, const ir_prog *p, int id, int n) {
+  if (id < 1 || id > p->procs.n || p->procs.v[id - 1].ncaps != n) return NULL;
+  const fn_def *fn = p->procs.v[id - 1].fn;
+  defblock *blk = owner_blk(w, fn);
+  if (!blk) return NULL;
+  tvec *t = world_new_obj(w, TV_CLOSURE, n, v_void());
+  if (!t) return NULL;
+  t->fn = fn;
+  t->blk = blk;
+  world_pin(w, blk);
+  return t;
+}
+
+int ir_closure_cap_type(const ir_prog *p, int id, int j) {
+  if (id < 1 || id > p->procs.n) return -1;
+  const struct ir_proc *pr = &p->procs.v[id - 1];
+  if (j < 0 || j >= pr->ncaps) return -1;
+  return p->vars.v[p->fns.v[pr->irfn].params[pr->fn->nparams + j]].type;
 }
 
 const char *ir_proc_text(const ir_prog *p, int id, strbuf *out) {
@@ -97,6 +163,120 @@ const char *ir_proc_text(const ir_prog *p, int id, strbuf *out) {
   if (fn->name >= 0) sb_printf(out, "#<procedure %s>", sym_name(&p->w->syms, fn->name));
   else sb_puts(out, "#<procedure>");
   return out->s;
+}
+
+/* ---- lambda values ---------------------------------------------------- */
+
+static ir_expr *proc_const(lw *c, int id, srcloc loc);
+
+/* The id of lambda fn: an IR function whose parameters are the lambda's,
+ * then its captured values; its body is lowered later (lw_lower_lambdas). */
+static int lambda_id(lw *c, const fn_def *fn) {
+  for (int i = 0; i < c->p->procs.n; i++)
+    if (c->p->procs.v[i].fn == fn) return i + 1;
+  if (too_many(c, fn->loc)) return 1;
+  ir_fn nf;
+  memset(&nf, 0, sizeof nf);
+  nf.name = fn->name >= 0 ? fn->name : sym_intern(&c->w->syms, "lambda", 6);
+  nf.loc = fn->loc;
+  nf.ret_type = lw_new_type(c, T_ANY);
+  nf.nparams = fn->nparams + fn->ncaps;
+  nf.params = arena_alloc(&c->p->mem, (size_t)(nf.nparams + 1) * sizeof(int));
+  VEC_PUSH(c->p->fns, nf);
+  int irfn = c->p->fns.n - 1;
+  int save = c->fn;
+  c->fn = irfn;
+  for (int i = 0; i < nf.nparams; i++) {
+    bool own = i < fn->nparams;
+    int v = lw_new_var(c, own ? fn->params[i] : fn->cap_names[i - fn->nparams], VAR_LOCAL,
+                       own ? fn->param_locs[i] : fn->loc);
+    if (own && lw_assigns_slot(fn->body, 0, i)) c->p->vars.v[v].assigned = true;
+    c->p->fns.v[irfn].params[i] = v;
+  }
+  c->fn = save;
+  struct ir_proc pr = {fn, NULL, irfn, fn->ncaps};
+  VEC_PUSH(c->p->procs, pr);
+  if (fn->ncaps) c->p->has_closures = true;
+  VEC_PUSH(c->lam_pending, c->p->procs.n - 1);
+  return c->p->procs.n;
+}
+
+ir_expr *lw_lambda_value(lw *c, const ast *a, frame_map *f) {
+  const fn_def *fn = a->u.lam.fn;
+  if (fn->variadic || fn->ncaps > 60) {
+    lw_fail(c, a->loc, "lambda values with a rest parameter are not compiled to "
+                       "the transformer yet (run with --reference to use the evaluator)");
+    return lw_void_expr(c, a->loc);
+  }
+  int id = lambda_id(c, fn);
+  if (!fn->ncaps) return proc_const(c, id, a->loc);
+  /* the captured values, where the lambda is evaluated */
+  ir_expr *caps[64];
+  for (int i = 0; i < fn->ncaps && !c->failed; i++) {
+    ast ref;
+    memset(&ref, 0, sizeof ref);
+    ref.kind = E_REF;
+    ref.loc = a->loc;
+    ref.u.ref.name = fn->cap_names[i];
+    ref.u.ref.r = fn->cap_src[i];
+    caps[i] = lw_lower_value(c, &ref, f);
+  }
+  if (c->failed) return lw_void_expr(c, a->loc);
+  const ir_fn *G = &c->p->fns.v[c->p->procs.v[id - 1].irfn];
+  for (int i = 0; i < fn->ncaps; i++)
+    lw_unify(c, c->p->vars.v[G->params[fn->nparams + i]].type, caps[i]->type, a->loc,
+             "a captured variable");
+  int tmp = lw_new_var(c, -1, VAR_TEMP, a->loc);
+  lw_unify(c, c->p->vars.v[tmp].type, proc_type(c, id), a->loc, "a closure");
+  ir_stmt *s = lw_emit(c, S_CLOSURE, a->loc);
+  s->var = tmp;
+  s->l1 = id;
+  s->nargs = fn->ncaps;
+  s->args = arena_alloc(&c->p->mem, (size_t)(fn->ncaps + 1) * sizeof(ir_expr *));
+  for (int i = 0; i < fn->ncaps; i++) s->args[i] = caps[i];
+  return lw_retype(c, lw_var_expr(c, tmp, a->loc), T_PROC);
+}
+
+/* A captured variable, inside the lambda: its parameter. */
+ir_expr *lw_captured_load(lw *c, const ast *a, frame_map *f) {
+  const ref_info *r = &a->u.ref.r;
+  frame_map *t = lw_frame_up(f, r->depth);
+  if (!t || !t->cap_vars || !t->fn || r->slot >= t->fn->ncaps) {
+    lw_fail(c, a->loc, "a local procedure inside a lambda uses a variable the "
+                       "lambda captured: not compiled to the transformer yet "
+                       "(run with --reference to use the evaluator)");
+    return lw_void_expr(c, a->loc);
+  }
+  return lw_var_expr(c, t->cap_vars[r->slot], a->loc);
+}
+
+bool lw_lower_lambdas(lw *c) {
+  bool any = false;
+  while (c->lam_pending.n && !c->failed) {
+    int k = c->lam_pending.v[--c->lam_pending.n];
+    const fn_def *fn = c->p->procs.v[k].fn;
+    int irfn = c->p->procs.v[k].irfn;
+    any = true;
+    int save = c->fn;
+    bool save_lifted = c->in_lifted;
+    gcell *save_cell = c->self_cell;
+    loop_info *save_loop = c->self_loop;
+    c->fn = irfn;
+    c->in_lifted = true;   /* its locals: never shared with lifted procedures */
+    c->self_cell = NULL;
+    c->self_loop = NULL;
+    int *params = c->p->fns.v[irfn].params;
+    frame_map *f = lw_new_frame(c, fn, fn->frame_size, NULL);
+    for (int i = 0; i < fn->nparams; i++) f->slots[i].var = params[i];
+    f->cap_vars = params + fn->nparams;
+    cont k2 = {c->next_cont++, true, -1, -1};
+    lw_lower_tail(c, fn->body, f, k2);
+    c->fn = save;
+    c->in_lifted = save_lifted;
+    c->self_cell = save_cell;
+    c->self_loop = save_loop;
+  }
+  return any;
 }
 
 /* ---- calls through values -------------------------------------------- */
@@ -146,7 +326,7 @@ ir_expr *lw_call_value(lw *c, const ast *a, frame_map *f) {
 static ir_expr *proc_const(lw *c, int id, srcloc loc) {
   ir_expr *e = lw_mk(c, X_CONST, loc, 0);
   e->ival = id;
-  e->type = lw_new_type(c, T_PROC);
+  e->type = proc_type(c, id);
   e->has_nat = true;
   e->nat = T_PROC;
   return e;
@@ -178,6 +358,15 @@ static void fail_after_args(lw *c, const ir_stmt *s, ir_expr *fail) {
   e->a[0] = lw_after_args(c, fail, s->args, s->nargs);
 }
 
+/* The procedures a call through op may reach: those of op's class. */
+static int candidates(lw *c, const ir_expr *op, int *out) {
+  uint64_t set = ir_proc_set(c->p, op->type);
+  int n = 0;
+  for (int i = 0; i < c->p->procs.n && i < MAX_PROCS; i++)
+    if (set >> i & 1) out[n++] = i;
+  return n;
+}
+
 /* The dispatch of one call through a value (s, a copy); `ret`: the call
  * is in tail position (s is followed by `return var`). */
 static void expand_site(lw *c, const ir_stmt *s, bool ret) {
@@ -186,18 +375,19 @@ static void expand_site(lw *c, const ir_stmt *s, bool ret) {
   srcloc loc = s->loc;
   int end = lw_new_label(c);
   tkind k = ir_kind(c->p, op->type);
-  int nprocs = c->p->procs.n;
-  if ((k != T_PROC || nprocs == 0) && a->kind == E_APPLY) {
+  int cand[MAX_PROCS];
+  int nc = candidates(c, op, cand);
+  if (k != T_PROC && a->kind == E_APPLY) {
     /* the evaluator's message prints the value: not compiled yet */
     lw_fail(c, loc, "calls of values that may not be procedures are not "
                     "compiled to the transformer yet (run with --reference to "
                     "use the evaluator)");
     return;
   }
-  if (k != T_PROC || nprocs == 0) {
+  if (k != T_PROC || nc == 0) {
     /* not (always) a procedure: the evaluator's error, after the args */
     int ok = lw_new_label(c), bad = lw_new_label(c);
-    if (k == T_DYN && nprocs > 0) branch(c, prim2(c, "procedure?", op, NULL, loc), ok, bad, loc);
+    if (k == T_DYN && nc > 0) branch(c, prim2(c, "procedure?", op, NULL, loc), ok, bad, loc);
     else goto_label(c, bad, loc);
     lw_label(c, bad, loc);
     ir_expr *fail;
@@ -209,38 +399,73 @@ static void expand_site(lw *c, const ir_stmt *s, bool ret) {
     fail_after_args(c, s, fail);
     goto_label(c, end, loc);
     lw_label(c, ok, loc);
-    if (k != T_DYN || nprocs == 0) {
+    if (nc == 0) {
       lw_label(c, end, loc);
       if (ret) lw_emit(c, S_RETURN, loc)->a[0] = lw_var_expr(c, s->var, loc);
       return;
     }
   }
-  int *lab = arena_alloc(&c->p->mem, (size_t)nprocs * sizeof(int));
-  for (int i = 0; i < nprocs; i++) lab[i] = lw_new_label(c);
-  for (int i = 0; i + 1 < nprocs; i++) {
+  int lab[MAX_PROCS] = {0};
+  for (int i = 0; i < nc; i++) lab[i] = lw_new_label(c);
+  /* with closures, a value is an id or a closure's address: its id */
+  ir_expr *idx = NULL;
+  if (c->p->has_closures) {
+    idx = lw_mk(c, X_PROCID, loc, 1);
+    idx->a[0] = op;
+    idx->ival = -1;
+    idx->type = lw_new_type(c, T_INT);
+    idx->has_nat = true;
+    idx->nat = T_INT;
+  }
+  for (int i = 0; i + 1 < nc; i++) {
     int next = lw_new_label(c);
-    branch(c, prim2(c, "eqv?", op, proc_const(c, i + 1, loc), loc), lab[i], next, loc);
+    ir_expr *test;
+    if (idx) {
+      ir_expr *kc = lw_mk(c, X_CONST, loc, 0);
+      kc->ival = cand[i] + 1;
+      kc->type = lw_new_type(c, T_INT);
+      kc->has_nat = true;
+      kc->nat = T_INT;
+      test = prim2(c, "=", idx, kc, loc);
+    } else {
+      test = prim2(c, "eqv?", op, proc_const(c, cand[i] + 1, loc), loc);
+    }
+    branch(c, test, lab[i], next, loc);
     lw_label(c, next, loc);
   }
-  goto_label(c, lab[nprocs - 1], loc);
-  for (int i = 0; i < nprocs; i++) {
-    const struct ir_proc *pr = &c->p->procs.v[i];
+  goto_label(c, lab[nc - 1], loc);
+  for (int i = 0; i < nc; i++) {
+    const struct ir_proc *pr = &c->p->procs.v[cand[i]];
     lw_label(c, lab[i], loc);
     int want = pr->fn->nparams, n = s->nargs;
     if (want != n) {
+      bool named = pr->fn->name >= 0;
       fail_after_args(c, s, lw_fail_expr(c, loc, "arity",
-                      "procedure %s takes %d argument%s, but %d %s given",
-                      lw_nm(c, pr->fn->name), want, want == 1 ? "" : "s",
-                      n, n == 1 ? "was" : "were"));
+                      "%s%s takes %d argument%s, but %d %s given",
+                      named ? "procedure " : "", named ? lw_nm(c, pr->fn->name) : "this lambda",
+                      want, want == 1 ? "" : "s", n, n == 1 ? "was" : "were"));
       goto_label(c, end, loc);
       continue;
+    }
+    ir_expr **args = s->args;
+    if (pr->ncaps) {   /* the captured values, from the closure */
+      const ir_fn *G = &c->p->fns.v[pr->irfn];
+      args = arena_alloc(&c->p->mem, (size_t)(n + pr->ncaps + 1) * sizeof(ir_expr *));
+      for (int j = 0; j < n; j++) args[j] = s->args[j];
+      for (int j = 0; j < pr->ncaps; j++) {
+        ir_expr *x = lw_mk(c, X_PROCID, loc, 1);
+        x->a[0] = op;
+        x->ival = j;
+        x->type = c->p->vars.v[G->params[n + j]].type;
+        args[n + j] = x;
+      }
     }
     ir_stmt *call = lw_emit(c, S_CALL, loc);
     call->var = s->var;
     call->fn = pr->irfn;
     call->depth = s->depth;
-    call->nargs = n;
-    call->args = s->args;
+    call->nargs = n + pr->ncaps;
+    call->args = args;
     if (ret) lw_emit(c, S_RETURN, loc)->a[0] = lw_var_expr(c, s->var, loc);
     else goto_label(c, end, loc);
   }
@@ -249,19 +474,25 @@ static void expand_site(lw *c, const ir_stmt *s, bool ret) {
 }
 
 /* Arguments meet the parameters of every procedure the call may reach,
- * its value their values: before any site is expanded, so that a
- * procedure's parameter holds the procedures other sites pass. */
+ * its value their values; a procedure passed that way may reach more
+ * calls: until nothing changes. */
 static void unify_sites(lw *c) {
+  int ns = c->callv_sites.n;
+  uint64_t *done = xcalloc((size_t)ns + 1, sizeof(uint64_t));
   for (bool again = true; again && !c->failed;) {
     again = false;
-    int nt = c->p->types.n;
     for (int f = 0; f < c->p->fns.n; f++) {
-      const ir_fn *F = &c->p->fns.v[f];
-      for (int i = 0; i < F->body.n; i++) {
-        const ir_stmt *s = &F->body.v[i];
+      for (int i = 0; i < c->p->fns.v[f].body.n; i++) {
+        const ir_stmt *s = &c->p->fns.v[f].body.v[i];
         if (s->k != S_CALLV) continue;
-        for (int k = 0; k < c->p->procs.n; k++) {
-          const struct ir_proc *pr = &c->p->procs.v[k];
+        int cand[MAX_PROCS];
+        int nc = candidates(c, s->a[0], cand);
+        for (int q = 0; q < nc; q++) {
+          int kk = cand[q];
+          if (done[s->l1] >> kk & 1) continue;
+          done[s->l1] |= (uint64_t)1 << kk;
+          again = true;
+          const struct ir_proc *pr = &c->p->procs.v[kk];
           if (pr->fn->nparams != s->nargs) continue;
           const ir_fn *G = &c->p->fns.v[pr->irfn];
           for (int j = 0; j < s->nargs; j++)
@@ -271,8 +502,30 @@ static void unify_sites(lw *c) {
         }
       }
     }
-    again = c->p->types.n != nt;
   }
+  free(done);
+}
+
+/* Whether the statements from body[i] on only return the value of var
+ * (copies, jumps and labels on the way: the continuation of an inlined
+ * body in tail position): then a call that sets var is a tail call. */
+static bool returns_var(const ir_stmt *body, int n, int i, int var) {
+  for (int steps = 0; i < n && steps < 64; steps++) {
+    const ir_stmt *s = &body[i];
+    if (s->k == S_LABEL) {
+      i++;
+    } else if (s->k == S_JUMP) {
+      int j = 0;
+      while (j < n && !(body[j].k == S_LABEL && body[j].l1 == s->l1)) j++;
+      i = j;
+    } else if (s->k == S_ASSIGN && s->a[0]->k == X_VAR && s->a[0]->var == var) {
+      var = s->var;
+      i++;
+    } else {
+      return s->k == S_RETURN && s->a[0]->k == X_VAR && s->a[0]->var == var;
+    }
+  }
+  return false;
 }
 
 void lw_expand_callv(lw *c) {
@@ -296,11 +549,12 @@ void lw_expand_callv(lw *c) {
         VEC_PUSH(c->p->fns.v[f].body, *s);
         continue;
       }
-      bool ret = i + 1 < n && old[i + 1].k == S_RETURN && old[i + 1].a[0]->k == X_VAR &&
-                 old[i + 1].a[0]->var == s->var && !c->p->fns.v[f].is_main;
+      bool next = i + 1 < n && old[i + 1].k == S_RETURN && old[i + 1].a[0]->k == X_VAR &&
+                  old[i + 1].a[0]->var == s->var;
+      bool ret = !c->p->fns.v[f].is_main && returns_var(old, n, i + 1, s->var);
       ir_stmt copy = *s;
       expand_site(c, &copy, ret);
-      if (ret) i++;
+      if (ret && next) i++;
     }
     free(old);
     F = &c->p->fns.v[f];

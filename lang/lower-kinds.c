@@ -40,6 +40,8 @@ static void share_parts(lw *c, int x, int e, tkind k) {
     int a = lw_pair_part(c, e, false), d = lw_pair_part(c, e, true);
     c->p->types.v[x].car = a;
     c->p->types.v[x].cdr = d;
+  } else if (k == T_PROC) {   /* the procedures it may be (lower-closure.c) */
+    c->p->types.v[x].procs = ir_proc_set(c->p, e);
   }
 }
 

@@ -348,7 +348,8 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
     if (inlinable(c, fn)) return inline_effects(c, fn, args, a->loc, d, !a->u.call.tail);
     return lw_call_stmt_at(c, lw_lower_global_fn(c, r->cell, a->loc), args, n, a->loc, d);
   }
-  if (r->kind == REF_LOCAL || (r->kind == REF_GLOBAL && r->cell->kind == G_VAR))
+  if (r->kind == REF_LOCAL || r->kind == REF_CAPTURED ||
+      (r->kind == REF_GLOBAL && r->cell->kind == G_VAR))
     return lw_call_value(c, a, f);   /* lower-closure.c */
   if (r->kind == REF_GLOBAL &&
       (r->cell->kind == G_UNDEFINED || r->cell->kind == G_VAR)) {
@@ -713,8 +714,10 @@ static ir_prog *new_prog(world *w) {
 
 static ir_prog *finish(lw *c) {
   lower_pending(c);
-  if (!c->failed) lw_expand_callv(c);   /* lower-closure.c */
+  while (!c->failed && lw_lower_lambdas(c)) lower_pending(c);   /* lower-closure.c */
+  if (!c->failed) lw_expand_callv(c);
   VEC_FREE(c->callv_sites);
+  VEC_FREE(c->lam_pending);
   for (int i = 0; i < c->fail_types.n && !c->failed; i++)
     if (ir_kind(c->p, c->fail_types.v[i]) == T_ANY)
       lw_unify(c, c->fail_types.v[i], lw_type_of_kind(c, T_VOID), c->p->fns.v[0].loc,
@@ -927,6 +930,10 @@ static void dump_expr(const ir_prog *p, const ir_expr *e, ir_share *sh, strbuf *
   case X_VREF: sb_puts(out, "(vref"); break;
   case X_VLEN: sb_puts(out, "(vlen"); break;
   case X_CXR: sb_puts(out, e->ival ? "(cdr" : "(car"); break;
+  case X_PROCID:
+    if (e->ival < 0) sb_puts(out, "(procedure-id");
+    else sb_printf(out, "(captured-%d", (int)e->ival);
+    break;
   case X_TABLE: sb_printf(out, "(table %s", sym_name(&p->w->syms, e->table->name)); break;
   }
   for (int i = 0; i < e->n; i++) {
@@ -1024,6 +1031,12 @@ void ir_dump(const ir_prog *p, strbuf *out) {
         break;
       case S_JUMP: sb_printf(out, "goto L%d", s->l1); break;
       case S_CALLV: sb_puts(out, "call through a value"); break;   /* expanded */
+      case S_CLOSURE:
+        dump_var(p, s->var, out);
+        sb_printf(out, " := closure %s", p->procs.v[s->l1 - 1].fn->name >= 0 ?
+                  sym_name(&p->w->syms, p->procs.v[s->l1 - 1].fn->name) : "lambda");
+        for (int k = 0; k < s->nargs; k++) { sb_putc(out, ' '); dump_root(p, s->args[k], out); }
+        break;
       case S_LABEL: sb_printf(out, "  L%d:", s->l1); break;
       }
       sb_putc(out, '\n');

@@ -113,7 +113,7 @@ const char *lw_nm(lw *c, int sym) { return sym_name(&c->w->syms, sym); }
 
 int lw_new_type(lw *c, tkind k) {
   if (k == T_NIL || k == T_PAIR) c->p->has_lists = true;
-  ir_type t = {c->p->types.n, k, -1, -1, -1, {-1, 0, 0}};
+  ir_type t = {c->p->types.n, k, -1, -1, -1, {-1, 0, 0}, 0};
   VEC_PUSH(c->p->types, t);
   return c->p->types.n - 1;
 }
@@ -143,6 +143,11 @@ void ir_share_parts(ir_prog *p, int dst, int src) {
   d->elem = s->elem;
   d->car = s->car;
   d->cdr = s->cdr;
+}
+
+uint64_t ir_proc_set(const ir_prog *p, int t) {
+  if (t < 0) return 0;
+  return p->types.v[find((ir_prog *)p, t)].procs;
 }
 
 int ir_pair_type(const ir_prog *p, int t, bool cdr) {
@@ -188,6 +193,7 @@ bool lw_unify(lw *c, int a, int b, srcloc loc, const char *what) {
     ir_type *tg = &p->types.v[gone];
     int pg[3] = {tg->elem, tg->car, tg->cdr};
     tg->parent = keep;
+    p->types.v[keep].procs |= tg->procs;
     bool ok = true;
     for (int i = 0; i < 3; i++) {
       if (pg[i] < 0) continue;
@@ -198,6 +204,7 @@ bool lw_unify(lw *c, int a, int b, srcloc loc, const char *what) {
     }
     return ok;
   }
+  ta->procs |= tb->procs;
   if (ta->k != tb->k) ta->k = T_DYN;
   int pa[3] = {ta->elem, ta->car, ta->cdr}, pb[3] = {tb->elem, tb->car, tb->cdr};
   tb->parent = a;
@@ -692,6 +699,7 @@ static ir_expr *load(lw *c, const ast *a, frame_map *f) {
     return lw_var_expr(c, global_var(c, r->cell, a->loc), a->loc);
   if (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC)
     return lw_proc_value(c, r->cell, a->loc);
+  if (r->kind == REF_CAPTURED) return lw_captured_load(c, a, f);
   if (r->kind == REF_GLOBAL) {
     /* the evaluator's error where it is reached; defining the name later
      * recompiles this program (a dependency) */
@@ -1298,6 +1306,8 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
   }
   case E_APPLY:
     return lw_call_value(c, a, f);   /* lower-closure.c */
+  case E_LAMBDA:
+    return lw_lambda_value(c, a, f);
   case E_VECLIT: {
     int n = a->u.seq.n;
     int tmp = lw_new_var(c, -1, VAR_TEMP, a->loc);

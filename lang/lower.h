@@ -40,6 +40,8 @@ typedef struct frame_map {
   int nslots;
   struct frame_map *up;
   struct loop_info *loops;   /* contified loops defined here */
+  int *cap_vars;    /* a lambda's frame: the IR variables of its captured
+                       values (lower-closure.c) */
   int edepth;       /* its depth (nested calls, as the evaluator counts
                        them) minus the IR function's at entry */
 } frame_map;
@@ -96,6 +98,7 @@ typedef struct {
   bool conservative;       /* second pass of a program with tagged values:
                               every kind check may fail */
   VEC(const ast *) callv_sites;  /* calls through values (S_CALLV l1) */
+  VEC(int) lam_pending;          /* lambdas whose bodies wait (proc index) */
 } lw;
 
 /* ---- shared between lower.c and lower-proc.c ------------------------ */
@@ -200,6 +203,9 @@ int lw_lower_global_fn(lw *c, gcell *g, srcloc loc);
 ir_expr *lw_proc_value(lw *c, gcell *g, srcloc loc);
 int lw_type_of_proc(lw *c, value v);
 ir_expr *lw_call_value(lw *c, const ast *a, frame_map *f);
+ir_expr *lw_lambda_value(lw *c, const ast *a, frame_map *f);
+ir_expr *lw_captured_load(lw *c, const ast *a, frame_map *f);
+bool lw_lower_lambdas(lw *c);
 void lw_expand_callv(lw *c);
 
 /* ---- the listing's shared values (lang/ir-share.c) ----------------- */

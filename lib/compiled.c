@@ -215,10 +215,13 @@ static bool one_form(session *s, const ast *a, int frame, bool discard,
 /* A top-level begin is a sequence of top-level forms. */
 static bool run_forms(session *s, const ast *a, int frame, defblock *blk,
                       form_result *r) {
-  if (a->kind != E_BEGIN) return one_form(s, a, frame, false, blk, r);
+  defblock *save = s->w->form_blk;   /* for closures (lang/lower-closure.c) */
+  s->w->form_blk = blk;
   bool ok = true;
-  for (int i = 0; i < a->u.seq.n && ok; i++)
+  if (a->kind != E_BEGIN) ok = one_form(s, a, frame, false, blk, r);
+  for (int i = 0; a->kind == E_BEGIN && i < a->u.seq.n && ok; i++)
     ok = one_form(s, a->u.seq.v[i], frame, i + 1 < a->u.seq.n, blk, r);
+  s->w->form_blk = save;
   return ok;
 }
 

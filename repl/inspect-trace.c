@@ -158,6 +158,8 @@ static void value_text(const mprog *p, int64_t v, int kind, strbuf *b) {
       sb_puts(b, "()");
     else if (k == T_CHAR)
       char_write((int32_t)x, b);
+    else if (k == T_PROC && x > p->ir->procs.n)
+      sb_printf(b, "the closure at %lld", (long long)x);
     else if (k == T_PROC)
       ir_proc_text(p->ir, (int)x, b);
     else if (k == T_SYM || k == T_BOOL)

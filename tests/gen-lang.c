@@ -1011,10 +1011,22 @@ static bool g_proc_top(gen *g) {
     /* a loop calling the value in tail position */
     out(g, "(define (%s p n acc) (if (= n 0) acc (%s p (- n 1) (p acc))))\n", a, a);
     out(g, "(display (%s %s %d %d))\n", a, f, rn(g, 12), rn(g, 10));
-  } else if (r < 84) {
+  } else if (r < 78) {
     out(g, "(define (%s n) (if (> n %d) %s %s))\n(display ((%s ", a, rn(g, 10), f, h, a);
     g_small_int(g);
     out(g, ") %d))\n", rn(g, 9));
+  } else if (r < 84) {
+    /* lambda values capturing a parameter, kept in a global, composed */
+    char m[16];
+    fresh_name(g, "mk", m);
+    out(g, "(define (%s k) (lambda (x) (%s (%s x) k)))\n", m, chance(g, 50) ? "+" : "*", f);
+    out(g, "(define %s (%s ", a, m);
+    g_small_int(g);
+    out(g, "))\n(display (list (%s %d) ((%s %d) %d) %s))\n", a, rn(g, 9), m, rn(g, 9),
+        rn(g, 9), chance(g, 50) ? a : "(lambda (y) y)");
+    if (chance(g, 50))
+      out(g, "(display ((lambda (p q) (p (q %d))) %s (lambda (z) (%s z %d))))\n", rn(g, 9), a,
+          chance(g, 50) ? "-" : "+", rn(g, 9));
   } else if (on(g, GEN_ARITY_ERRORS) && r < 92) {
     out(g, "(define (%s p) (p 1 2))\n(display (%s %s))\n", a, a, f);
   } else if (on(g, GEN_ERRORS)) {
