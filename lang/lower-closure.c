@@ -308,19 +308,24 @@ ir_expr *lw_call_value(lw *c, const ast *a, frame_map *f) {
   ir_expr *args[64];
   lw_lower_args(c, a, f, args);
   if (c->failed) return lw_void_expr(c, a->loc);
-  int tmp = lw_new_var(c, -1, VAR_TEMP, a->loc);
+  return lw_callv(c, a, lw_var_expr(c, pv, a->u.call.name_loc), args, n,
+                  lw_call_depth(f, a));
+}
+
+ir_expr *lw_callv(lw *c, const ast *site, ir_expr *op, ir_expr **args, int n, int depth) {
+  int tmp = lw_new_var(c, -1, VAR_TEMP, site->loc);
   /* no procedure it may call returns: the unspecified kind */
   VEC_PUSH(c->fail_types, c->p->vars.v[tmp].type);
-  ir_stmt *s = lw_emit(c, S_CALLV, a->loc);
+  ir_stmt *s = lw_emit(c, S_CALLV, site->loc);
   s->var = tmp;
-  s->a[0] = lw_var_expr(c, pv, a->u.call.name_loc);
-  s->depth = lw_call_depth(f, a);
+  s->a[0] = op;
+  s->depth = depth;
   s->nargs = n;
   s->args = arena_alloc(&c->p->mem, (size_t)(n + 1) * sizeof(ir_expr *));
   for (int i = 0; i < n; i++) s->args[i] = args[i];
-  VEC_PUSH(c->callv_sites, a);
+  VEC_PUSH(c->callv_sites, site);
   s->l1 = c->callv_sites.n - 1;
-  return lw_var_expr(c, tmp, a->loc);
+  return lw_var_expr(c, tmp, site->loc);
 }
 
 static ir_expr *proc_const(lw *c, int id, srcloc loc) {
@@ -529,6 +534,14 @@ static bool returns_var(const ir_stmt *body, int n, int i, int var) {
 }
 
 void lw_expand_callv(lw *c) {
+  /* the parameters of a procedure value no call reaches with its number
+   * of arguments are of no kind: never read, void (as fail_types) */
+  for (int k = 0; k < c->p->procs.n; k++) {
+    const struct ir_proc *pr = &c->p->procs.v[k];
+    const ir_fn *G = &c->p->fns.v[pr->irfn];
+    for (int j = 0; j < pr->fn->nparams && j < G->nparams; j++)
+      VEC_PUSH(c->fail_types, c->p->vars.v[G->params[j]].type);
+  }
   if (!c->callv_sites.n) return;
   unify_sites(c);
   int save = c->fn;

@@ -26,6 +26,7 @@ static const char *want_text(tkind k) {
   case T_STR: return "a string";
   case T_PAIR: return "a pair";
   case T_CHAR: return "a character";
+  case T_PROC: return "a procedure";
   default: return "a value";
   }
 }

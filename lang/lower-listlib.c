@@ -595,3 +595,26 @@ ir_expr *lw_listlib_effect(lw *c, const ast *a, frame_map *f) {
   if (c->failed) return lw_void_expr(c, a->loc);
   return dispatch(c, a, name, v, n);
 }
+
+/* ---- for lower-hof.c ------------------------------------------------- */
+
+int lw_ll_length(lw *c, int l, const char *op, int argi, srcloc at, srcloc loc) {
+  return proper_length(c, l, op, argi, at, -1, loc);
+}
+
+void lw_ll_builder(lw *c, int hl[2], srcloc loc) {
+  builder b = new_builder(c, loc);
+  hl[0] = b.head;
+  hl[1] = b.last;
+}
+
+void lw_ll_push_back(lw *c, int hl[2], ir_expr *x, srcloc loc) {
+  builder b = {hl[0], hl[1]};
+  push_back(c, &b, x, loc);
+}
+
+void lw_ll_err_text(lw *c, const char *text, srcloc loc) { err_text(c, text, loc); }
+void lw_ll_err_write(lw *c, ir_expr *x, srcloc loc) { err_write(c, x, loc); }
+void lw_ll_err_raise(lw *c, srcloc at, const char *kind, const char *msg) {
+  err_raise(c, at, kind, msg);
+}

@@ -167,6 +167,20 @@ ir_expr *lw_set_part(lw *c, const ast *a, const char *name, ir_expr **args);
 bool lw_listlib_allocates(const char *name);
 ir_expr *lw_listlib_prim(lw *c, const ast *a, const char *name, ir_expr **args, int n);
 ir_expr *lw_listlib_effect(lw *c, const ast *a, frame_map *f);
+/* ... and their parts, for lower-hof.c: a proper list's length (or the
+ * evaluator's error), a list built in order (hl: its first and last
+ * pair variables), an error's text written as the program runs */
+int lw_ll_length(lw *c, int l, const char *op, int argi, srcloc at, srcloc loc);
+void lw_ll_builder(lw *c, int hl[2], srcloc loc);
+void lw_ll_push_back(lw *c, int hl[2], ir_expr *x, srcloc loc);
+void lw_ll_err_text(lw *c, const char *text, srcloc loc);
+void lw_ll_err_write(lw *c, ir_expr *x, srcloc loc);
+void lw_ll_err_raise(lw *c, srcloc at, const char *kind, const char *msg);
+/* lower-hof.c: map, for-each, vector-map, vector-for-each and SRFI-1
+ * fold, loops that call their procedure through its value (statements);
+ * NULL for other builtins */
+bool lw_hof_name(const char *name);
+ir_expr *lw_hof_effect(lw *c, const ast *a, frame_map *f);
 ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
 /* lower-chars.c: a call of a character builtin, or NULL for others. */
 ir_expr *lw_char_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
@@ -203,6 +217,10 @@ int lw_lower_global_fn(lw *c, gcell *g, srcloc loc);
 ir_expr *lw_proc_value(lw *c, gcell *g, srcloc loc);
 int lw_type_of_proc(lw *c, value v);
 ir_expr *lw_call_value(lw *c, const ast *a, frame_map *f);
+/* A call of procedure value op (a variable's value) with args, made by
+ * site (an E_CALL or E_APPLY: its texts and position) at depth `depth`;
+ * its value. */
+ir_expr *lw_callv(lw *c, const ast *site, ir_expr *op, ir_expr **args, int n, int depth);
 ir_expr *lw_lambda_value(lw *c, const ast *a, frame_map *f);
 ir_expr *lw_captured_load(lw *c, const ast *a, frame_map *f);
 bool lw_lower_lambdas(lw *c);

@@ -981,12 +981,94 @@ static void g_small_int(gen *g) {
   sub(g, K_INT, 2, C_FIX);
 }
 
+/* A list of n small integers, quoted or built. */
+static void g_int_list(gen *g, int n) {
+  bool quoted = chance(g, 50);
+  out(g, quoted ? "'(" : "(list");
+  for (int i = 0; i < n; i++) out(g, quoted && i == 0 ? "%d" : " %d", rn(g, 19) - 9);
+  out(g, ")");
+}
+
+/* A one-parameter procedure value: f, a lambda, or a closure. */
+static void g_unary_value(gen *g, const char *f) {
+  int r = rn(g, 3);
+  if (r == 0) out(g, "%s", f);
+  else if (r == 1) out(g, "(lambda (x) (%s x %d))", chance(g, 50) ? "*" : "-", rn(g, 9));
+  else out(g, "(let ((k %d)) (lambda (x) (%s k x)))", rn(g, 9), chance(g, 50) ? "+" : "-");
+}
+
+/* map, for-each, vector-map, vector-for-each and fold (GEN_PROC_VALUES):
+ * with procedures, lambdas and closures, over one or two lists or
+ * vectors, and their errors. */
+static bool g_hof_top(gen *g, const char *f) {
+  int n = rn(g, 5), r = rn(g, 100);
+  if (r < 22) {
+    out(g, "(display (map ");
+    g_unary_value(g, f);
+    out(g, " ");
+    g_int_list(g, n);
+    out(g, "))\n");
+  } else if (r < 34) {
+    bool differ = on(g, GEN_ERRORS) && chance(g, 15);
+    out(g, "(display (map (lambda (x y) (%s x y)) ", chance(g, 50) ? "+" : "list");
+    g_int_list(g, n);
+    out(g, " ");
+    g_int_list(g, differ ? n + 1 : n);
+    out(g, "))\n");
+  } else if (r < 46) {
+    out(g, "(for-each (lambda (x) (display x) (display \" \")) ");
+    g_int_list(g, n);
+    out(g, ")\n(for-each %s ", f);
+    g_int_list(g, n < 3 ? n : 2);
+    out(g, ")\n");
+  } else if (r < 58) {
+    out(g, "(display (vector-map ");
+    g_unary_value(g, f);
+    out(g, " (vector");
+    for (int i = 0; i < n; i++) out(g, " %d", rn(g, 19) - 9);
+    out(g, ")))\n");
+  } else if (r < 66) {
+    out(g, "(vector-for-each (lambda (x y) (display (* x y))) #(");
+    for (int i = 0; i < n; i++) out(g, i ? " %d" : "%d", rn(g, 9));
+    out(g, ") (vector");
+    for (int i = 0, m = rn(g, 5); i < m; i++) out(g, " %d", rn(g, 9));
+    out(g, "))\n");
+  } else if (r < 80) {
+    out(g, "(display (fold (lambda (x acc) %s) ", chance(g, 50) ? "(cons x acc)" : "(+ x acc)");
+    out(g, chance(g, 50) ? "'() " : "0 ");
+    g_int_list(g, n);
+    out(g, "))\n");
+  } else if (r < 86) {
+    out(g, "(display (fold (lambda (x y acc) (+ (* x y) acc)) 0 ");
+    g_int_list(g, n);
+    out(g, " ");
+    g_int_list(g, rn(g, 5));
+    out(g, "))\n");
+  } else if (on(g, GEN_ARITY_ERRORS) && r < 92) {
+    bool map = chance(g, 50);
+    out(g, map ? "(display (map (lambda (x y) x) " : "(display (fold (lambda (x) x) 0 ");
+    g_int_list(g, n + 1);
+    out(g, "))\n");
+  } else if (on(g, GEN_ERRORS)) {
+    switch (rn(g, 4)) {
+    case 0: out(g, "(display (map %d '(1 2)))\n", rn(g, 9)); break;
+    case 1: out(g, "(for-each %s %d)\n", f, rn(g, 9)); break;
+    case 2: out(g, "(display (vector-map %s '(1 2)))\n", f); break;
+    default: out(g, "(display (fold %s 0 '(1 . 2)))\n", f); break;
+    }
+  } else {
+    out(g, "(display (map %s '(1 2 3)))\n", f);
+  }
+  return true;
+}
+
 /* Global procedures as values (GEN_PROC_VALUES), self-contained forms. */
 static bool g_proc_top(gen *g) {
   char f[16], h[16], a[16];
   g_unary(g, f);
   g_unary(g, h);
   fresh_name(g, "pv", a);
+  if (chance(g, 30)) return g_hof_top(g, f);
   int r = rn(g, 100);
   if (r < 20) {
     out(g, "(define (%s p x) (p x))\n(display (%s %s ", a, a, chance(g, 80) ? f : h);

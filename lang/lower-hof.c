@@ -1,0 +1,324 @@
+/* lower-hof.c - map, for-each, vector-map, vector-for-each and SRFI-1
+ * fold in the lowering.
+ *
+ * Each call becomes a loop in statements, as lang/builtins.c runs it,
+ * whose body calls the procedure through its value (lw_callv, expanded
+ * by lower-closure.c into a jump on the procedure's id): so a lambda, a
+ * closure or a global procedure passed to map is called as any call
+ * through a value, with its frame, its arity error and its depth (one
+ * more than the call of map: a builtin's calls are not tail calls).  The
+ * order of the evaluator's work is kept: the operands in order, the
+ * table's check that the first is a procedure, the lists' checks (each
+ * proper, in order; map and for-each: all of one length) or the
+ * vectors', then the calls in order.
+ *
+ * Ownership: as in lower.c; everything is allocated in the program.
+ */
+#include "config.h"
+
+#include "lower.h"
+
+#include <string.h>
+
+enum { MAX_SEQS = 16 };   /* lists or vectors (builtins.c MAX_LISTS) */
+
+static const char *const names[] = {"map", "for-each", "vector-map", "vector-for-each",
+                                     "fold", NULL};
+
+bool lw_hof_name(const char *name) {
+  for (int i = 0; names[i]; i++)
+    if (!strcmp(names[i], name)) return true;
+  return false;
+}
+
+/* ---- small builders ------------------------------------------------- */
+
+static ir_expr *kconst(lw *c, tkind k, int32_t v, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
+  e->ival = v;
+  e->type = lw_new_type(c, k);
+  e->has_nat = true;
+  e->nat = k;
+  return e;
+}
+
+static ir_expr *prim(lw *c, const char *op, ir_expr *x, ir_expr *y, tkind r,
+                     srcloc loc) {
+  ir_expr *e = lw_mk(c, X_PRIM, loc, y ? 2 : 1);
+  e->op = builtin_find(op);
+  e->a[0] = x;
+  if (y) e->a[1] = y;
+  e->type = lw_new_type(c, r);
+  e->has_nat = true;
+  e->nat = r;
+  return e;
+}
+
+static ir_expr *var(lw *c, int v, srcloc loc) { return lw_var_expr(c, v, loc); }
+
+static int temp(lw *c, srcloc loc) { return lw_new_var(c, -1, VAR_TEMP, loc); }
+
+static int temp_of(lw *c, tkind k, srcloc loc) {
+  int t = temp(c, loc);
+  c->p->vars.v[t].type = lw_type_of_kind(c, k);
+  return t;
+}
+
+static void branch(lw *c, ir_expr *test, int yes, int no, srcloc loc) {
+  ir_stmt *s = lw_emit(c, S_BRANCH, loc);
+  s->a[0] = test;
+  s->l1 = yes;
+  s->l2 = no;
+}
+
+static void jump(lw *c, int l, srcloc loc) { lw_emit(c, S_JUMP, loc)->l1 = l; }
+
+/* The car (cdr true) or cdr of variable v, which holds a pair there. */
+static ir_expr *part(lw *c, int v, bool cdr, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_CXR, loc, 1);
+  e->a[0] = lw_retype(c, var(c, v, loc), T_PAIR);
+  e->ival = cdr;
+  e->type = lw_pair_part(c, c->p->vars.v[v].type, cdr);
+  /* of a value never a pair, no value: the unspecified kind */
+  VEC_PUSH(c->fail_types, e->type);
+  return e;
+}
+
+/* Element i of vector variable v. */
+static ir_expr *elem(lw *c, int v, int i, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_VREF, loc, 2);
+  e->a[0] = var(c, v, loc);
+  e->a[1] = var(c, i, loc);
+  e->type = lw_elem_of(c, c->p->vars.v[v].type);
+  /* of a value never a vector, no element: the unspecified kind */
+  VEC_PUSH(c->fail_types, e->type);
+  return e;
+}
+
+static ir_expr *vlen(lw *c, int v, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_VLEN, loc, 1);
+  e->a[0] = var(c, v, loc);
+  e->type = lw_new_type(c, T_INT);
+  e->has_nat = true;
+  e->nat = T_INT;
+  return e;
+}
+
+/* v := v + 1 */
+static void step(lw *c, int v, srcloc loc) {
+  lw_assign(c, v, prim(c, "+", var(c, v, loc), kconst(c, T_INT, 1, loc), T_INT, loc), loc);
+}
+
+static srcloc arg_loc(const ast *a, int i) { return a->u.call.args[i]->loc; }
+
+/* ---- the checks ----------------------------------------------------- */
+
+/* map, for-each: each list proper, in order, and all of one length
+ * (builtins.c same_lengths: "the lists have different lengths"). */
+static void check_lists(lw *c, const ast *a, const char *op, const int *v, int n) {
+  srcloc loc = a->loc;
+  int first = -1;
+  for (int i = 1; i < n && !c->failed; i++) {
+    int len = lw_ll_length(c, v[i], op, i, arg_loc(a, i), loc);
+    if (first < 0) {
+      first = len;
+      continue;
+    }
+    int same = lw_new_label(c), differ = lw_new_label(c);
+    branch(c, prim(c, "=", var(c, first, loc), var(c, len, loc), T_BOOL, loc), same, differ,
+           loc);
+    lw_label(c, differ, loc);
+    char text[64];
+    snprintf(text, sizeof text, "%s: the lists have different lengths (", op);
+    lw_ll_err_text(c, arena_strdup(&c->p->mem, text), loc);
+    lw_ll_err_write(c, var(c, first, loc), loc);
+    lw_ll_err_text(c, " and ", loc);
+    lw_ll_err_write(c, var(c, len, loc), loc);
+    lw_ll_err_text(c, ")", loc);
+    lw_ll_err_raise(c, loc, "type", "");
+    jump(c, same, loc);
+    lw_label(c, same, loc);
+  }
+}
+
+/* vector-map, vector-for-each: operand i a vector (builtins.c
+ * list_error's text, which writes the value); the vector, in a new
+ * variable. */
+static int check_vector(lw *c, const ast *a, const char *op, const int *v, int i) {
+  srcloc loc = a->loc, at = arg_loc(a, i);
+  tkind have = ir_kind(c->p, c->p->vars.v[v[i]].type);
+  int out = temp(c, loc);
+  if (have == T_VEC) {
+    lw_assign(c, out, var(c, v[i], loc), loc);
+    return out;
+  }
+  int ok = lw_new_label(c), bad = lw_new_label(c);
+  bool may = have == T_ANY || have == T_DYN;
+  if (may) branch(c, prim(c, "vector?", var(c, v[i], loc), NULL, T_BOOL, loc), ok, bad, loc);
+  lw_label(c, bad, loc);
+  char text[96];
+  snprintf(text, sizeof text, "%s: argument %d must be a vector, not", op, i + 1);
+  lw_ll_err_write(c, var(c, v[i], loc), loc);
+  lw_ll_err_raise(c, at, "type", arena_strdup(&c->p->mem, text));
+  c->p->vars.v[out].type = lw_type_of_kind(c, T_VEC);
+  if (may) {
+    jump(c, ok, loc);
+    lw_label(c, ok, loc);
+    lw_assign(c, out, lw_retype(c, var(c, v[i], loc), T_VEC), loc);
+  }
+  return out;
+}
+
+/* ---- the loops ------------------------------------------------------ */
+
+/* The call of the procedure (operand 0) on args. */
+static ir_expr *call(lw *c, const ast *a, const int *v, ir_expr **args, int n, int depth) {
+  return lw_callv(c, a, var(c, v[0], arg_loc(a, 0)), args, n, depth);
+}
+
+static ir_expr *do_map(lw *c, const ast *a, const char *op, const int *v, int n,
+                       int depth) {
+  srcloc loc = a->loc;
+  bool keep = op[0] == 'm';
+  check_lists(c, a, op, v, n);
+  int t[MAX_SEQS + 1], hl[2] = {-1, -1};
+  for (int i = 1; i < n; i++) {
+    t[i] = temp(c, loc);
+    lw_assign(c, t[i], var(c, v[i], loc), loc);
+  }
+  if (keep) lw_ll_builder(c, hl, loc);
+  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, prim(c, "pair?", var(c, t[1], loc), NULL, T_BOOL, loc), body, done, loc);
+  lw_label(c, body, loc);
+  ir_expr *args[MAX_SEQS];
+  for (int i = 1; i < n; i++) {
+    int x = temp(c, loc);
+    lw_assign(c, x, part(c, t[i], false, loc), loc);
+    lw_assign(c, t[i], part(c, t[i], true, loc), loc);
+    args[i - 1] = var(c, x, loc);
+  }
+  ir_expr *r = call(c, a, v, args, n - 1, depth);
+  if (keep) lw_ll_push_back(c, hl, r, loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  return keep ? var(c, hl[0], loc) : lw_void_expr(c, loc);
+}
+
+static ir_expr *do_vector_map(lw *c, const ast *a, const char *op, const int *v, int n,
+                              int depth) {
+  srcloc loc = a->loc;
+  bool keep = op[7] == 'm';
+  int vec[MAX_SEQS + 1];
+  for (int i = 1; i < n && !c->failed; i++) vec[i] = check_vector(c, a, op, v, i);
+  if (c->failed) return lw_void_expr(c, loc);
+  /* over the shortest */
+  int len = temp_of(c, T_INT, loc);
+  lw_assign(c, len, vlen(c, vec[1], loc), loc);
+  for (int i = 2; i < n; i++) {
+    int shorter = lw_new_label(c), no = lw_new_label(c);
+    branch(c, prim(c, "<", vlen(c, vec[i], loc), var(c, len, loc), T_BOOL, loc), shorter, no,
+           loc);
+    lw_label(c, shorter, loc);
+    lw_assign(c, len, vlen(c, vec[i], loc), loc);
+    lw_label(c, no, loc);
+  }
+  int out = -1, j = temp_of(c, T_INT, loc);
+  ir_expr *r = NULL;
+  int res = temp(c, loc);   /* the results' class: every call's value */
+  if (keep) {
+    out = temp_of(c, T_VEC, loc);
+    ir_stmt *s = lw_emit(c, S_MAKEVEC, loc);
+    s->var = out;
+    s->a[0] = var(c, len, loc);
+    /* the fill is never seen: every cell is stored before it is read */
+    s->a[1] = var(c, res, loc);
+    lw_unify(c, ir_elem_type(c->p, c->p->vars.v[out].type), s->a[1]->type, loc,
+             "a vector element");
+  }
+  lw_assign(c, j, kconst(c, T_INT, 0, loc), loc);
+  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, prim(c, "<", var(c, j, loc), var(c, len, loc), T_BOOL, loc), body, done, loc);
+  lw_label(c, body, loc);
+  ir_expr *args[MAX_SEQS];
+  for (int i = 1; i < n; i++) {
+    int x = temp(c, loc);
+    lw_assign(c, x, elem(c, vec[i], j, loc), loc);
+    args[i - 1] = var(c, x, loc);
+  }
+  r = call(c, a, v, args, n - 1, depth);
+  if (keep) {
+    lw_assign(c, res, r, loc);
+    ir_stmt *vs = lw_emit(c, S_VSET, loc);
+    vs->a[0] = var(c, out, loc);
+    vs->a[1] = var(c, j, loc);
+    vs->a[2] = var(c, res, loc);
+  }
+  step(c, j, loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  return keep ? lw_retype(c, var(c, out, loc), T_VEC) : lw_void_expr(c, loc);
+}
+
+/* SRFI-1 fold: (kons e1 ... en acc) from the left, up to the shortest
+ * list (each checked proper first, no length check). */
+static ir_expr *do_fold(lw *c, const ast *a, const int *v, int n, int depth) {
+  srcloc loc = a->loc;
+  for (int i = 2; i < n && !c->failed; i++)
+    lw_ll_length(c, v[i], "fold", i, arg_loc(a, i), loc);
+  int t[MAX_SEQS + 2], acc = temp(c, loc);
+  lw_assign(c, acc, var(c, v[1], loc), loc);
+  for (int i = 2; i < n; i++) {
+    t[i] = temp(c, loc);
+    lw_assign(c, t[i], var(c, v[i], loc), loc);
+  }
+  int head = lw_new_label(c), done = lw_new_label(c);
+  lw_label(c, head, loc);
+  ir_expr *args[MAX_SEQS + 1];
+  for (int i = 2; i < n; i++) {
+    int more = lw_new_label(c);
+    branch(c, prim(c, "pair?", var(c, t[i], loc), NULL, T_BOOL, loc), more, done, loc);
+    lw_label(c, more, loc);
+    int x = temp(c, loc);
+    lw_assign(c, x, part(c, t[i], false, loc), loc);
+    lw_assign(c, t[i], part(c, t[i], true, loc), loc);
+    args[i - 2] = var(c, x, loc);
+  }
+  args[n - 2] = var(c, acc, loc);
+  lw_assign(c, acc, call(c, a, v, args, n - 1, depth), loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  return var(c, acc, loc);
+}
+
+/* ---- entry point ---------------------------------------------------- */
+
+ir_expr *lw_hof_effect(lw *c, const ast *a, frame_map *f) {
+  const char *name = a->u.call.r.bi->name;
+  if (!lw_hof_name(name)) return NULL;
+  int n = a->u.call.n, fixed = name[0] == 'f' && name[1] == 'o' && name[2] == 'l' ? 2 : 1;
+  if (n - fixed > MAX_SEQS) {
+    lw_fail(c, a->loc, "%s with more than %d lists or vectors is not compiled to the "
+                       "transformer (run with --reference to use the evaluator)",
+            name, MAX_SEQS);
+    return lw_void_expr(c, a->loc);
+  }
+  ir_expr *args[MAX_SEQS + 2];
+  int v[MAX_SEQS + 2];
+  lw_lower_args(c, a, f, args);
+  if (c->failed) return lw_void_expr(c, a->loc);
+  for (int i = 0; i < n; i++) {
+    v[i] = temp(c, a->loc);
+    lw_assign(c, v[i], args[i], a->loc);
+  }
+  /* the table's check: a procedure (the evaluator's kind error) */
+  ir_expr *ops[1] = {var(c, v[0], arg_loc(a, 0))};
+  lw_emit(c, S_EVAL, a->loc)->a[0] = lw_checked_arg(c, a, name, ops, 0, T_PROC);
+  if (c->failed) return lw_void_expr(c, a->loc);
+  /* the procedure's activation: one deeper than this call's */
+  int depth = f->edepth + 1;
+  if (!strcmp(name, "fold")) return do_fold(c, a, v, n, depth);
+  if (name[0] == 'v') return do_vector_map(c, a, name, v, n, depth);
+  return do_map(c, a, name, v, n, depth);
+}
