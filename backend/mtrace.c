@@ -276,7 +276,7 @@ static bool raw_value(loader *L, value v, int type, int64_t *out) {
   case VK_PROC: {   /* its id, or a closure (lang/lower-closure.c) */
     int id = L->p->ir ? ir_proc_id(L->p->ir, v) : 0;
     if (id <= 0) break;
-    *out = v.vec->n ? place_closure(L, v.vec, id) : id;
+    *out = v.vec && v.vec->n ? place_closure(L, v.vec, id) : id;
     return !L->failed;
   }
   case VK_BOX:

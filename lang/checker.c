@@ -686,9 +686,13 @@ static void refuse(gate *g, srcloc loc, const char *what) {
 }
 
 /* A global procedure's own closure, which compiled code holds as its
- * id (lower-closure.c); builtins and lambdas with captures it cannot. */
+ * id (lower-closure.c), a lambda's closure, or a builtin it calls. */
 static bool g_proc_ok(value v) {
-  if (!v.vec || !v.vec->fn || v.vec->fn->variadic) return false;
+  if (!v.vec) {
+    const builtin *b = builtin_at((int)v.i);
+    return b && lw_builtin_value_ok(b);
+  }
+  if (!v.vec->fn || v.vec->fn->variadic) return false;
   if (v.vec->n == 0 && v.vec->fn->name >= 0 && v.vec->fn->parent == NULL) return true;
   return v.vec->fn->closure && v.vec->n == v.vec->fn->ncaps;
 }
@@ -707,7 +711,7 @@ static const char *value_needs(value v, int depth) {
   }
   if (v.kind == VK_PROC && !g_proc_ok(v)) return "procedures as values";
   if (v.kind == VK_BOX) return "variables assigned after a lambda captured them";
-  if (v.kind == VK_PROC && depth < 8)   /* a closure's captured values */
+  if (v.kind == VK_PROC && v.vec && depth < 8)   /* a closure's captured values */
     for (int32_t i = 0; i < v.vec->n; i++) {
       const char *w = value_needs(v.vec->items[i], depth + 1);
       if (w) return w;
@@ -774,8 +778,8 @@ static void gate_ast(gate *g, const ast *a) {
       const ref_info *r = &a->u.ref.r;
       if (gate_proc_value(g, a))
         return;
-      if (r->kind == REF_BUILTIN)
-        refuse(g, a->loc, "procedures as values");
+      if (r->kind == REF_BUILTIN && !lw_builtin_value_ok(r->bi))
+        refuse(g, a->loc, "builtins such as this one used as values");
       else if (r->kind == REF_GLOBAL && r->cell->kind == G_VAR) {
         const char *w = value_needs(r->cell->val, 0);
         if (w) refuse(g, a->loc, w);

@@ -232,6 +232,7 @@ typedef struct ir_prog {
     gcell *cell;        /* a global procedure; NULL for a lambda */
     int irfn;           /* its parameters, then its captured values */
     int ncaps;          /* > 0: its values are closures on the heap */
+    const builtin *bi;  /* a builtin used as a value (fn NULL, irfn -1) */
   }) procs;
   bool has_closures;    /* some procedure value is a closure: a value is
                            an id (at most procs.n) or a closure's address */

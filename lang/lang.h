@@ -558,6 +558,9 @@ bool ck_check_toplevel(world *w, ast *form, int *toplevel_frame,
  * values, variadic procedures): false with a clear error at the first
  * such place.  Called before lowering in the compiled modes. */
 bool ck_compilable(world *w, const ast *form, lang_error *err);
+/* lang/lower-closure.c: whether compiled code calls builtin b through a
+ * value (the checker's gate asks) */
+bool lw_builtin_value_ok(const builtin *b);
 
 /* "an integer", "a vector", ... : what an argument kind asks for. */
 const char *ck_arg_kind_name(arg_kind k);

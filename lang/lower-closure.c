@@ -48,9 +48,44 @@ static int proc_id(lw *c, gcell *g, srcloc loc) {
   lw_add_dep(c, g);
   if (too_many(c, loc)) return 1;
   int irfn = lw_lower_global_fn(c, g, loc);
-  struct ir_proc pr = {g->fn, g, irfn, 0};
+  struct ir_proc pr = {g->fn, g, irfn, 0, NULL};
   VEC_PUSH(c->p->procs, pr);
   return c->p->procs.n;
+}
+
+/* Builtins compiled code calls through a value: those whose call it
+ * lowers from the operands' values (lw_prim), and cons, display, write,
+ * newline. */
+bool lw_builtin_value_ok(const builtin *b) {
+  static const char *const effects[] = {"cons", "display", "write", "newline", NULL};
+  if (b->evaluator_only || lw_hof_name(b->name)) return false;
+  for (int i = 0; effects[i]; i++)
+    if (!strcmp(b->name, effects[i])) return true;
+  return lw_prim_pure(b);
+}
+
+static int builtin_id(lw *c, const builtin *b, srcloc loc) {
+  for (int i = 0; i < c->p->procs.n; i++)
+    if (c->p->procs.v[i].bi == b) return i + 1;
+  if (too_many(c, loc)) return 1;
+  struct ir_proc pr = {NULL, NULL, -1, 0, b};
+  VEC_PUSH(c->p->procs, pr);
+  return c->p->procs.n;
+}
+
+ir_expr *lw_builtin_value(lw *c, const builtin *b, srcloc loc) {
+  if (!lw_builtin_value_ok(b)) {
+    lw_fail(c, loc, "the builtin %s as a value is not compiled to the transformer yet "
+                    "(run with --reference to use the evaluator)", b->name);
+    return lw_void_expr(c, loc);
+  }
+  int id = builtin_id(c, b, loc);
+  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
+  e->ival = id;
+  e->type = proc_type(c, id);
+  e->has_nat = true;
+  e->nat = T_PROC;
+  return e;
 }
 
 ir_expr *lw_proc_value(lw *c, gcell *g, srcloc loc) {
@@ -74,6 +109,13 @@ gcell *ir_proc_cell(world *w, value v) {
 static int lambda_id(lw *c, const fn_def *fn);
 
 int lw_type_of_proc(lw *c, value v) {
+  if (!v.vec) {   /* a builtin */
+    const builtin *b = builtin_at((int)v.i);
+    srcloc none = {-1, 0, 0};
+    if (b && lw_builtin_value_ok(b)) return proc_type(c, builtin_id(c, b, none));
+    lw_fail(c, none, "a global holds a builtin compiled code cannot call");
+    return lw_new_type(c, T_ANY);
+  }
   gcell *g = ir_proc_cell(c->w, v);
   if (!g && v.vec && v.vec->fn && v.vec->fn->closure && !v.vec->fn->variadic &&
       v.vec->n == v.vec->fn->ncaps) {
@@ -99,9 +141,11 @@ int lw_type_of_proc(lw *c, value v) {
 }
 
 int ir_proc_id(const ir_prog *p, value v) {
-  if (v.kind != VK_PROC || !v.vec) return 0;
+  if (v.kind != VK_PROC) return 0;
   for (int i = 0; i < p->procs.n; i++)
-    if (p->procs.v[i].fn == v.vec->fn) return i + 1;
+    if (v.vec ? p->procs.v[i].fn == v.vec->fn
+              : p->procs.v[i].bi && builtin_index(p->procs.v[i].bi) == v.i)
+      return i + 1;
   return 0;
 }
 
@@ -120,6 +164,10 @@ static defblock *owner_blk(world *w, const fn_def *fn) {
  * lives). */
 value ir_proc_world_value(world *w, const ir_prog *p, int id) {
   if (id < 1 || id > p->procs.n) return v_void();
+  if (p->procs.v[id - 1].bi) {   /* the evaluator's builtin value */
+    value b = {VK_PROC, builtin_index(p->procs.v[id - 1].bi), NULL};
+    return b;
+  }
   fn_def *fn = (fn_def *)p->procs.v[id - 1].fn;
   defblock *blk = p->procs.v[id - 1].cell ? p->procs.v[id - 1].cell->blk : owner_blk(w, fn);
   tvec *t = fn->self;
@@ -138,7 +186,8 @@ value ir_proc_world_value(world *w, const ir_prog *p, int id) {
 }
 
 tvec *ir_closure_new(world *w, const ir_prog *p, int id, int n) {
-  if (id < 1 || id > p->procs.n || p->procs.v[id - 1].ncaps != n) return NULL;
+  if (id < 1 || id > p->procs.n || p->procs.v[id - 1].ncaps != n || !p->procs.v[id - 1].fn)
+    return NULL;
   const fn_def *fn = p->procs.v[id - 1].fn;
   defblock *blk = owner_blk(w, fn);
   if (!blk) return NULL;
@@ -153,12 +202,16 @@ tvec *ir_closure_new(world *w, const ir_prog *p, int id, int n) {
 int ir_closure_cap_type(const ir_prog *p, int id, int j) {
   if (id < 1 || id > p->procs.n) return -1;
   const struct ir_proc *pr = &p->procs.v[id - 1];
-  if (j < 0 || j >= pr->ncaps) return -1;
+  if (j < 0 || j >= pr->ncaps || !pr->fn) return -1;
   return p->vars.v[p->fns.v[pr->irfn].params[pr->fn->nparams + j]].type;
 }
 
 const char *ir_proc_text(const ir_prog *p, int id, strbuf *out) {
   if (id < 1 || id > p->procs.n) return out->s;
+  if (p->procs.v[id - 1].bi) {
+    sb_printf(out, "#<procedure %s>", p->procs.v[id - 1].bi->name);
+    return out->s;
+  }
   const fn_def *fn = p->procs.v[id - 1].fn;
   if (fn->name >= 0) sb_printf(out, "#<procedure %s>", sym_name(&p->w->syms, fn->name));
   else sb_puts(out, "#<procedure>");
@@ -194,7 +247,7 @@ static int lambda_id(lw *c, const fn_def *fn) {
     c->p->fns.v[irfn].params[i] = v;
   }
   c->fn = save;
-  struct ir_proc pr = {fn, NULL, irfn, fn->ncaps};
+  struct ir_proc pr = {fn, NULL, irfn, fn->ncaps, NULL};
   VEC_PUSH(c->p->procs, pr);
   if (fn->ncaps) c->p->has_closures = true;
   VEC_PUSH(c->lam_pending, c->p->procs.n - 1);
@@ -372,6 +425,8 @@ static int candidates(lw *c, const ir_expr *op, int *out) {
   return n;
 }
 
+static void call_builtin(lw *c, const ir_stmt *s, const ast *a, const builtin *b);
+
 /* The dispatch of one call through a value (s, a copy); `ret`: the call
  * is in tail position (s is followed by `return var`). */
 static void expand_site(lw *c, const ir_stmt *s, bool ret) {
@@ -442,6 +497,12 @@ static void expand_site(lw *c, const ir_stmt *s, bool ret) {
   for (int i = 0; i < nc; i++) {
     const struct ir_proc *pr = &c->p->procs.v[cand[i]];
     lw_label(c, lab[i], loc);
+    if (pr->bi) {
+      call_builtin(c, s, a, pr->bi);
+      if (ret) lw_emit(c, S_RETURN, loc)->a[0] = lw_var_expr(c, s->var, loc);
+      else goto_label(c, end, loc);
+      continue;
+    }
     int want = pr->fn->nparams, n = s->nargs;
     if (want != n) {
       bool named = pr->fn->name >= 0;
@@ -478,6 +539,78 @@ static void expand_site(lw *c, const ir_stmt *s, bool ret) {
   if (ret) lw_emit(c, S_RETURN, loc)->a[0] = lw_var_expr(c, s->var, loc);
 }
 
+/* A builtin called through a value by s (site a): the evaluator's arity
+ * error, or its call lowered from the arguments' values.  Its errors are
+ * at the site's arguments (a call through a variable) or at the call of
+ * map and the others (lower-hof.c), where the evaluator's site has no
+ * arguments. */
+static void call_builtin(lw *c, const ir_stmt *s, const ast *a, const builtin *b) {
+  srcloc loc = s->loc;
+  int n = s->nargs;
+  if (n < b->min_args || (b->max_args >= 0 && n > b->max_args)) {
+    char want[40];
+    snprintf(want, sizeof want, "%s%d", b->min_args != b->max_args && b->max_args < 0
+                                            ? "at least " : "", b->min_args);
+    fail_after_args(c, s, lw_fail_expr(c, loc, "arity",
+                    "builtin %s takes %s argument%s, but %d %s given", b->name, want,
+                    b->min_args == 1 ? "" : "s", n, n == 1 ? "was" : "were"));
+    return;
+  }
+  bool hof = a->kind == E_CALL && a->u.call.r.kind == REF_BUILTIN;
+  ast *site = arena_alloc(&c->p->mem, sizeof *site);
+  memset(site, 0, sizeof *site);
+  site->kind = E_CALL;
+  site->loc = loc;
+  site->u.call.name = sym_intern(&c->w->syms, b->name, (int)strlen(b->name));
+  site->u.call.name_loc = loc;
+  site->u.call.r.kind = REF_BUILTIN;
+  site->u.call.r.bi = b;
+  site->u.call.n = n;
+  site->u.call.args = arena_alloc(&c->p->mem, (size_t)(n + 1) * sizeof(ast *));
+  for (int i = 0; i < n; i++) {
+    if (!hof && i < a->u.call.n) {
+      site->u.call.args[i] = a->u.call.args[i];
+      continue;
+    }
+    ast *x = arena_alloc(&c->p->mem, sizeof *x);
+    memset(x, 0, sizeof *x);
+    x->kind = E_CONST;
+    x->loc = loc;
+    x->u.k = v_void();
+    site->u.call.args[i] = x;
+  }
+  ir_expr *args[64];
+  for (int i = 0; i < n; i++) args[i] = s->args[i];
+  ir_expr *r;
+  if (!strcmp(b->name, "cons")) {
+    r = lw_cons(c, args[0], args[1], loc);
+  } else if (!strcmp(b->name, "display") || !strcmp(b->name, "write")) {
+    if (n > 1) {
+      lw_fail(c, loc, "%s to a port is not compiled to the transformer yet (run with "
+                      "--reference to use the evaluator)", b->name);
+      return;
+    }
+    ir_stmt *d = lw_emit(c, S_DISPLAY, loc);
+    d->a[0] = args[0];
+    d->write = b->name[0] == 'w';
+    r = lw_void_expr(c, loc);
+  } else if (!strcmp(b->name, "newline")) {
+    if (n > 0) {
+      lw_fail(c, loc, "newline to a port is not compiled to the transformer yet (run "
+                      "with --reference to use the evaluator)");
+      return;
+    }
+    lw_emit(c, S_NEWLINE, loc);
+    r = lw_void_expr(c, loc);
+  } else {
+    if (n == 2 && (!strcmp(b->name, "vector-ref") || !strcmp(b->name, "expt")))
+      args[1] = lw_at_place(c, args[1], site->u.call.args[1]->loc);
+    r = lw_prim(c, site, b, args, n);
+  }
+  if (c->failed) return;
+  lw_assign(c, s->var, r, loc);
+}
+
 /* Arguments meet the parameters of every procedure the call may reach,
  * its value their values; a procedure passed that way may reach more
  * calls: until nothing changes. */
@@ -498,7 +631,7 @@ static void unify_sites(lw *c) {
           done[s->l1] |= (uint64_t)1 << kk;
           again = true;
           const struct ir_proc *pr = &c->p->procs.v[kk];
-          if (pr->fn->nparams != s->nargs) continue;
+          if (pr->bi || pr->fn->nparams != s->nargs) continue;   /* builtins: expand_site */
           const ir_fn *G = &c->p->fns.v[pr->irfn];
           for (int j = 0; j < s->nargs; j++)
             lw_unify(c, c->p->vars.v[G->params[j]].type, s->args[j]->type,
@@ -538,6 +671,7 @@ void lw_expand_callv(lw *c) {
    * of arguments are of no kind: never read, void (as fail_types) */
   for (int k = 0; k < c->p->procs.n; k++) {
     const struct ir_proc *pr = &c->p->procs.v[k];
+    if (pr->bi) continue;
     const ir_fn *G = &c->p->fns.v[pr->irfn];
     for (int j = 0; j < pr->fn->nparams && j < G->nparams; j++)
       VEC_PUSH(c->fail_types, c->p->vars.v[G->params[j]].type);

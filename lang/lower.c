@@ -700,6 +700,7 @@ static ir_expr *load(lw *c, const ast *a, frame_map *f) {
   if (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC)
     return lw_proc_value(c, r->cell, a->loc);
   if (r->kind == REF_CAPTURED) return lw_captured_load(c, a, f);
+  if (r->kind == REF_BUILTIN) return lw_builtin_value(c, r->bi, a->loc);   /* lower-closure.c */
   if (r->kind == REF_GLOBAL) {
     /* the evaluator's error where it is reached; defining the name later
      * recompiles this program (a dependency) */

@@ -215,6 +215,7 @@ int lw_lower_global_fn(lw *c, gcell *g, srcloc loc);
 
 /* lower-closure.c: procedures as values */
 ir_expr *lw_proc_value(lw *c, gcell *g, srcloc loc);
+ir_expr *lw_builtin_value(lw *c, const builtin *b, srcloc loc);
 int lw_type_of_proc(lw *c, value v);
 ir_expr *lw_call_value(lw *c, const ast *a, frame_map *f);
 /* A call of procedure value op (a variable's value) with args, made by

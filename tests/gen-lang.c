@@ -991,8 +991,11 @@ static void g_int_list(gen *g, int n) {
 
 /* A one-parameter procedure value: f, a lambda, or a closure. */
 static void g_unary_value(gen *g, const char *f) {
-  int r = rn(g, 3);
-  if (r == 0) out(g, "%s", f);
+  static const char *const builtins[] = {"-", "abs", "even?", "zero?", "1+", "odd?",
+                                         "display", "negative?"};
+  int r = rn(g, 4);
+  if (r == 3) out(g, "%s", builtins[rn(g, 8)]);   /* a builtin as a value */
+  else if (r == 0) out(g, "%s", f);
   else if (r == 1) out(g, "(lambda (x) (%s x %d))", chance(g, 50) ? "*" : "-", rn(g, 9));
   else out(g, "(let ((k %d)) (lambda (x) (%s k x)))", rn(g, 9), chance(g, 50) ? "+" : "-");
 }
@@ -1010,7 +1013,9 @@ static bool g_hof_top(gen *g, const char *f) {
     out(g, "))\n");
   } else if (r < 34) {
     bool differ = on(g, GEN_ERRORS) && chance(g, 15);
-    out(g, "(display (map (lambda (x y) (%s x y)) ", chance(g, 50) ? "+" : "list");
+    static const char *const two[] = {"(lambda (x y) (+ x y))", "(lambda (x y) (list x y))",
+                                      "+", "cons", "max", "*"};
+    out(g, "(display (map %s ", two[rn(g, 6)]);
     g_int_list(g, n);
     out(g, " ");
     g_int_list(g, differ ? n + 1 : n);
@@ -1018,7 +1023,7 @@ static bool g_hof_top(gen *g, const char *f) {
   } else if (r < 46) {
     out(g, "(for-each (lambda (x) (display x) (display \" \")) ");
     g_int_list(g, n);
-    out(g, ")\n(for-each %s ", f);
+    out(g, ")\n(for-each %s ", chance(g, 30) ? "display" : f);
     g_int_list(g, n < 3 ? n : 2);
     out(g, ")\n");
   } else if (r < 58) {
@@ -1034,7 +1039,9 @@ static bool g_hof_top(gen *g, const char *f) {
     for (int i = 0, m = rn(g, 5); i < m; i++) out(g, " %d", rn(g, 9));
     out(g, "))\n");
   } else if (r < 80) {
-    out(g, "(display (fold (lambda (x acc) %s) ", chance(g, 50) ? "(cons x acc)" : "(+ x acc)");
+    static const char *const kons[] = {"(lambda (x acc) (cons x acc))",
+                                       "(lambda (x acc) (+ x acc))", "cons", "+", "max"};
+    out(g, "(display (fold %s ", kons[rn(g, 5)]);
     out(g, chance(g, 50) ? "'() " : "0 ");
     g_int_list(g, n);
     out(g, "))\n");
