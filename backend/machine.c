@@ -79,20 +79,6 @@ static int str_const(mb *b, const char *s) {
   return prog_str(b, world_intern_string(b->p->w, s, strlen(s)));
 }
 
-static void collect_value_syms(mb *b, value v, int depth) {
-  if (v.kind == VK_SYM) prog_sym(b, v.i);
-  if (v.kind == VK_STR) prog_str(b, v.i);
-  if (v.kind == VK_VEC && depth < 16)
-    for (int32_t i = 0; i < v.vec->n; i++)
-      collect_value_syms(b, v.vec->items[i], depth + 1);
-  /* a list: along its cdrs (a walk, bounded for a circular one) */
-  for (int64_t n = 0; v.kind == VK_PAIR && depth < 16 && n < ((int64_t)1 << 22); n++) {
-    collect_value_syms(b, V_CAR(v), depth + 1);
-    v = V_CDR(v);
-    if (v.kind != VK_PAIR) collect_value_syms(b, v, depth + 1);
-  }
-}
-
 /* Expressions are DAGs: a shared constant must be renumbered once, so
  * visited nodes are remembered in an open-addressing pointer set. */
 typedef struct {
@@ -118,6 +104,22 @@ static bool ptrset_add(ptrset *s, const void *p) {
   return true;
 }
 
+/* The symbols and strings in a value: every vector and pair once (a
+ * value may share structure or be circular), 16 deep. */
+static void collect_value_syms(mb *b, ptrset *seen, value v, int depth) {
+  while (depth < 16) {
+    if (v.kind == VK_SYM) prog_sym(b, v.i);
+    if (v.kind == VK_STR) prog_str(b, v.i);
+    if ((v.kind != VK_VEC && v.kind != VK_PAIR) || !ptrset_add(seen, v.vec)) return;
+    if (v.kind == VK_VEC) {
+      for (int32_t i = 0; i < v.vec->n; i++) collect_value_syms(b, seen, v.vec->items[i], depth + 1);
+      return;
+    }
+    collect_value_syms(b, seen, V_CAR(v), depth + 1);
+    v = V_CDR(v);   /* along the cdrs without recursion: lists may be long */
+  }
+}
+
 static void collect_expr(mb *b, ptrset *seen, ir_expr *e) {
   if (!e || !ptrset_add(seen, e)) return;
   tkind k = e->has_nat ? e->nat : ir_kind(b->ir, e->type);
@@ -139,18 +141,20 @@ static void collect_constants(mb *b) {
       for (int k = 0; k < st->nargs; k++) collect_expr(b, &seen, st->args[k]);
     }
   free(seen.v);
+  ptrset vseen = {0};
   for (int t = 0; t < ir->tables.n; t++) {
     const table_def *td = ir->tables.v[t]->table;
     for (int i = 0; i < td->n; i++) {
-      collect_value_syms(b, td->keys[i], 0);
-      collect_value_syms(b, td->vals[i], 0);
+      collect_value_syms(b, &vseen, td->keys[i], 0);
+      collect_value_syms(b, &vseen, td->vals[i], 0);
     }
-    if (td->has_default) collect_value_syms(b, td->dflt, 0);
+    if (td->has_default) collect_value_syms(b, &vseen, td->dflt, 0);
   }
   for (int g = 0; g < ir->globals.n; g++)
-    if (ir->globals.v[g]->kind == G_VAR) collect_value_syms(b, ir->globals.v[g]->val, 0);
+    if (ir->globals.v[g]->kind == G_VAR) collect_value_syms(b, &vseen, ir->globals.v[g]->val, 0);
   for (int v = 0; v < ir->vars.n; v++)   /* quoted lists */
-    if (ir->vars.v[v].konst) collect_value_syms(b, *ir->vars.v[v].konst, 0);
+    if (ir->vars.v[v].konst) collect_value_syms(b, &vseen, *ir->vars.v[v].konst, 0);
+  free(vseen.v);
   /* then every other symbol of the world: arguments and later values of
    * globals may hold any of them (the program's own come first) */
   for (int i = 0; i < b->p->w->syms.names.n; i++) prog_sym(b, i);

@@ -113,6 +113,8 @@ typedef struct {
   int n;
   int_vec to_block;        /* jumps: step, block */
   int_vec to_end;          /* jumps to after the list */
+  int loop;                /* the block whose cdr is of its own class, or -1 */
+  int stop, back;          /* its circular list's last pair; #N#'s N */
   bool write;
   int fn, depth;
   srcloc loc;
@@ -188,12 +190,184 @@ static void list_end(mb *b, spine *S, ir_expr *x) {
   jump_end(b, S);
 }
 
+/* (eqv? x y): the same pair */
+static ir_expr *same(mb *b, ir_expr *x, ir_expr *y) {
+  ir_expr *e = mb_mkx(b, X_PRIM, mb_kind_type(b, T_BOOL), 2);
+  e->op = builtin_find("eqv?");
+  e->a[0] = x;
+  e->a[1] = y;
+  return e;
+}
+
+static void write_to(mb *b, spine *S, int var, ir_expr *x, const char *what) {
+  mstmt *m = mb_step(b, M_WRITE, S->fn, S->loc);
+  mb_set_target(b, m, var);
+  m->val = x;
+  m->what = mb_describe(b, "display: %s", what);
+}
+
+static void jump_to(mb *b, spine *S, int_vec *jumps) {
+  VEC_PUSH(*jumps, b->ms.n);
+  mb_step(b, M_JUMP, S->fn, S->loc);
+}
+
+static void land(mb *b, int_vec *jumps) {
+  for (int i = 0; i < jumps->n; i++) {
+    b->ms.v[jumps->v[i]].l1 = b->ms.n;
+    b->ms.v[jumps->v[i]].l1_is_pc = true;
+  }
+  VEC_FREE(*jumps);
+}
+
+/* The pair after variable v's: into variable w, or a jump to `out` when
+ * there is none. */
+static void step_on(mb *b, spine *S, int v, int w, int_vec *out, const char *what) {
+  ir_expr *d = part(b, as_pair(b, mb_var_ref(b, v)), true);
+  if (ir_kind(b->ir, d->type) == T_DYN) {
+    int br = branch(b, S, pred(b, "pair?", d), "one more pair?");
+    int skip = b->ms.n;
+    mb_step(b, M_JUMP, S->fn, S->loc);
+    else_here(b, br);
+    jump_to(b, S, out);
+    b->ms.v[skip].l1 = b->ms.n;
+    b->ms.v[skip].l1_is_pc = true;
+    d = part(b, as_pair(b, mb_var_ref(b, v)), true);
+  }
+  write_to(b, S, w, d, what);
+}
+
+/* The chain of classes along a list's cdrs: a list whose pairs can be
+ * circular has a class whose cdr is of its own class (set-cdr! made it
+ * so, or it is a list of any length).  The blocks are numbered in this
+ * order.  Returns that block, or -1 when the chain ends. */
+static int find_loop(mb *b, spine *S, int t) {
+  int root[MAX_BLOCKS], n = 0;
+  while (holds_pairs(b, t) && n < MAX_BLOCKS) {
+    int r = class_root(b, t);
+    for (int i = 0; i < n; i++)
+      if (root[i] == r) return i == n - 1 ? i : -2;
+    root[n++] = r;
+    ir_expr *x = mb_mkx(b, X_VAR, t, 0);
+    t = ir_pair_type(b->ir, as_pair(b, x)->type, true);
+  }
+  (void)S;
+  return -1;
+}
+
+static void jump_back(mb *b, spine *S, int pc) {
+  mstmt *m = mb_step(b, M_JUMP, S->fn, S->loc);
+  m->l1 = pc;
+  m->l1_is_pc = true;
+}
+
+static ir_expr *cdr_of(mb *b, int v) {
+  return part(b, as_pair(b, mb_var_ref(b, v)), true);
+}
+
+/* Variable r := the pair of the cycle whose cdr is variable x's pair
+ * (x's class: the loop's). */
+static void before_in_cycle(mb *b, spine *S, int r, int x) {
+  write_to(b, S, r, mb_var_ref(b, x), "around the cycle");
+  int around = b->ms.n;
+  int br = branch(b, S, same(b, cdr_of(b, r), mb_var_ref(b, x)), "the pair before?");
+  int_vec done = {0};
+  jump_to(b, S, &done);
+  else_here(b, br);
+  write_to(b, S, r, cdr_of(b, r), "around the cycle");
+  jump_back(b, S, around);
+  land(b, &done);
+}
+
+/* Before a list whose cdrs may come back (block S->loop's class is its
+ * own cdr's) is printed, Floyd's walk from its first pair of that class
+ * finds whether they do; when they do, S->stop is the last pair before
+ * they come back, and S->back minus the number of pairs after the
+ * cycle's first: Guile writes (1 2 3 . #-1#) when the cdr of the third
+ * pair is the second, (1 . #0#) when a pair's cdr is itself.  The pairs
+ * before the loop's block, of other classes, may be in the cycle too:
+ * the one before the loop's first is when it is the cycle's last, and so
+ * on backwards. */
+static void find_cycle(mb *b, spine *S) {
+  int k = S->loop, C = S->cls[k];
+  int_vec print = {0}, cyc = {0};
+  for (int i = 0; i < k; i++) step_on(b, S, S->var[i], S->var[i + 1], &print, "the next pair");
+  int h = mb_temp(b, C, "display:hare"), t = mb_temp(b, C, "display:tortoise");
+  write_to(b, S, h, mb_var_ref(b, S->var[k]), "the hare starts");
+  write_to(b, S, t, mb_var_ref(b, h), "the tortoise starts");
+  int loop = b->ms.n;
+  step_on(b, S, h, h, &print, "the hare's first step");
+  step_on(b, S, h, h, &print, "the hare's second step");
+  write_to(b, S, t, cdr_of(b, t), "the tortoise's step");
+  int met = branch(b, S, same(b, mb_var_ref(b, h), mb_var_ref(b, t)), "they meet: circular?");
+  jump_to(b, S, &cyc);
+  else_here(b, met);
+  jump_back(b, S, loop);
+  land(b, &cyc);
+  /* from the first pair and from the meeting place, in step: they meet
+   * where the cycle starts (in h) */
+  write_to(b, S, h, mb_var_ref(b, S->var[k]), "find the cycle's start");
+  int find = b->ms.n;
+  int at = branch(b, S, same(b, mb_var_ref(b, h), mb_var_ref(b, t)), "the cycle's start?");
+  int_vec found = {0};
+  jump_to(b, S, &found);
+  else_here(b, at);
+  write_to(b, S, h, cdr_of(b, h), "one from the start");
+  write_to(b, S, t, cdr_of(b, t), "one from the meeting place");
+  jump_back(b, S, find);
+  land(b, &found);
+  /* around the cycle to its last pair, counting */
+  write_to(b, S, S->stop, mb_var_ref(b, h), "the cycle's last pair");
+  write_to(b, S, S->back, mb_int_const(b, 0), "#N#");
+  int around = b->ms.n;
+  int last = branch(b, S, same(b, cdr_of(b, S->stop), mb_var_ref(b, h)), "the cycle's last pair?");
+  int_vec counted = {0};
+  jump_to(b, S, &counted);
+  else_here(b, last);
+  write_to(b, S, S->stop, cdr_of(b, S->stop), "the cycle's last pair");
+  ir_expr *dec = mb_mkx(b, X_PRIM, mb_int_type(b), 2);
+  dec->op = builtin_find("-");
+  dec->a[0] = mb_var_ref(b, S->back);
+  dec->a[1] = mb_int_const(b, 1);
+  write_to(b, S, S->back, dec, "#N#");
+  jump_back(b, S, around);
+  land(b, &counted);
+  if (k > 0) {   /* the cycle starts at the loop's first pair? */
+    int br = branch(b, S, same(b, mb_var_ref(b, h), mb_var_ref(b, S->var[k])), "the cycle starts there?");
+    int skip = b->ms.n;
+    mb_step(b, M_JUMP, S->fn, S->loc);
+    else_here(b, br);
+    jump_to(b, S, &print);
+    b->ms.v[skip].l1 = b->ms.n;
+    b->ms.v[skip].l1_is_pc = true;
+  }
+  for (int j = k - 1; j >= 0; j--) {   /* pair j in the cycle: its last */
+    int br = branch(b, S, same(b, mb_var_ref(b, S->stop), mb_var_ref(b, S->var[j])), "in the cycle too?");
+    before_in_cycle(b, S, t, S->stop);
+    write_to(b, S, S->stop, mb_var_ref(b, t), "the cycle's last pair");
+    int next = b->ms.n;
+    mb_step(b, M_JUMP, S->fn, S->loc);
+    else_here(b, br);
+    jump_to(b, S, &print);
+    b->ms.v[next].l1 = b->ms.n;
+    b->ms.v[next].l1_is_pc = true;
+  }
+  land(b, &print);
+}
+
 /* The steps of block i: its car, then by its cdr. */
 static void emit_block(mb *b, spine *S, int i) {
   S->pc[i] = b->ms.n;
   ir_expr *x = mb_var_ref(b, S->var[i]);
   ir_expr *p = as_pair(b, x);
   if (!mb_display_at(b, part(b, p, false), S->write, S->fn, S->loc, S->depth + 1)) return;
+  if (S->loop >= 0 && i <= S->loop) {   /* the cycle's last pair: " . #N#)" */
+    int br = branch(b, S, same(b, x, mb_var_ref(b, S->stop)), "the cycle's last pair?");
+    out_str(b, S, " . #");
+    if (!mb_display_at(b, mb_var_ref(b, S->back), false, S->fn, S->loc, S->depth + 1)) return;
+    out_str(b, S, "#)");
+    jump_end(b, S);
+    else_here(b, br);
+  }
   ir_expr *d = part(b, p, true);
   if (!holds_pairs(b, d->type)) {
     list_end(b, S, d);
@@ -218,6 +392,33 @@ static void emit_block(mb *b, spine *S, int i) {
   list_end(b, S, y);
 }
 
+/* The blocks up to the loop, in the chain's order, and the variables of
+ * find_cycle; S->stop starts as (), never a pair, for lists that end. */
+static bool cycle_setup(mb *b, spine *S, ir_expr *e) {
+  int t = e->type;
+  bool may_end = false;
+  for (int i = 0; i < S->loop; i++) {
+    ir_expr *x = mb_mkx(b, X_VAR, t, 0);
+    t = ir_pair_type(b->ir, as_pair(b, x)->type, true);
+    may_end |= ir_kind(b->ir, t) != T_PAIR;
+    if (block_of(b, S, t) != i + 1) return false;
+  }
+  int C = S->cls[S->loop];
+  S->stop = mb_temp(b, C, "display:stop");
+  S->back = mb_temp(b, mb_int_type(b), "display:back");
+  if (ir_kind(b->ir, C) == T_DYN) {
+    ir_expr *nil = mb_mkx(b, X_CONST, C, 0);
+    nil->has_nat = true;
+    nil->nat = T_NIL;
+    write_to(b, S, S->stop, nil, "no cycle yet");
+  } else if (may_end) {
+    mb_fail(b, "a list whose pairs after the first are all pairs cannot be displayed");
+    return false;
+  }
+  find_cycle(b, S);
+  return !b->failed;
+}
+
 bool mb_display_list(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth) {
   if (depth > 6) {
     mb_fail(b, "lists nested more than 6 deep cannot be displayed");
@@ -229,12 +430,19 @@ bool mb_display_list(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int dept
   S.fn = fn;
   S.depth = depth;
   S.loc = loc;
+  S.loop = find_loop(b, &S, e->type);
+  if (S.loop == -2) {
+    mb_fail(b, "a list whose cdrs come back through several classes cannot "
+               "be displayed");
+    return false;
+  }
   int first = block_of(b, &S, e->type);
   if (first >= 0) {
     mstmt *m = mb_step(b, M_WRITE, fn, loc);
     mb_set_target(b, m, S.var[first]);
     m->val = e;
     m->what = mb_describe(b, "display: take the list");
+    if (S.loop >= 0 && !cycle_setup(b, &S, e)) return false;
     out_str(b, &S, "(");
   }
   /* blocks in the order they are first needed; the first falls through */

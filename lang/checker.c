@@ -700,12 +700,15 @@ static bool g_proc_ok(value v) {
 /* Whether a value (a global's) holds something compiled code cannot. */
 static const char *value_needs(value v, int depth) {
   if (v.kind == VK_PAIR) {
-    /* along the cdrs, a walk (lists may be long, or circular) */
-    value x = v;
+    /* along the cdrs, a walk (lists may be long, or circular: the walk
+     * stops where a tortoise at half its speed meets it) */
+    value x = v, slow = v;
     for (int64_t n = 0; x.kind == VK_PAIR && n < ((int64_t)1 << 22); n++) {
       const char *w = depth < 8 ? value_needs(V_CAR(x), depth + 1) : NULL;
       if (w) return w;
       x = V_CDR(x);
+      if (n & 1) slow = V_CDR(slow);
+      if (x.kind == VK_PAIR && x.vec == slow.vec) return NULL;
     }
     return x.kind == VK_PAIR ? NULL : value_needs(x, depth + 1);
   }

@@ -16,9 +16,9 @@
  * that is not proper, the index that is out of range) are written by
  * S_ERRTEXT statements into the error's text, then raised by an X_FAIL
  * whose failure is `bare` (backend/mlistlib.c).  A circular list is
- * written with datum labels, as value_print writes one whose cdrs come
- * back: "#0=(1 2 . #0#)", "(1 . #0=(2 3 . #0#))" (its cars are written
- * without labels: a car that leads back into a cycle is not labelled).
+ * written as value_print and Guile write one whose cdrs come back:
+ * "(1 2 3 . #-1#)", "(1 . #0#)" (its cars are written plainly: a car
+ * that leads back into the list is a class no message can write).
  *
  * Ownership: as in lower.c; everything is allocated in the program.
  */
@@ -152,69 +152,59 @@ static const char *fmt(lw *c, const char *f, const char *op, int i) {
 }
 
 /* Writes list variable l, whose cdrs come back to pair variable s (one
- * of the cycle's pairs), with datum labels: the pairs before the cycle,
- * then the cycle labelled 0. */
+ * of the cycle's pairs), as Guile and the evaluator write it: the cars of
+ * all its distinct pairs, then " . #N#" where N counts back from the last
+ * of them to the pair where the cycle starts: (1 2 3 . #-1#) for a cycle
+ * of two pairs, (1 . #0#) for a pair whose cdr is itself.  -N is the
+ * cycle's length less one; the loop finds the cycle's last pair as the
+ * one whose cdr is where s's cycle, walked from l, is first met. */
 static void write_circular(lw *c, int l, int s, srcloc loc) {
-  int p = temp(c, loc), q = temp(c, loc), mu = temp_of(c, T_INT, loc);
-  int x = temp(c, loc), i = temp_of(c, T_INT, loc);
+  int p = temp(c, loc), q = temp(c, loc), x = temp(c, loc);
+  int back = temp_of(c, T_INT, loc), i = temp_of(c, T_INT, loc);
   lw_assign(c, p, var(c, l, loc), loc);
   lw_assign(c, q, var(c, s, loc), loc);
-  lw_assign(c, mu, kconst(c, T_INT, 0, loc), loc);
-  lw_assign(c, x, var(c, l, loc), loc);
-  lw_assign(c, i, kconst(c, T_INT, 0, loc), loc);
-  /* mu: the number of pairs before the cycle (Floyd's second phase: one
-   * from the start and one from the meeting place meet at its start) */
+  /* Floyd's second phase: one from the start and one from the meeting
+   * place meet at the cycle's start */
   int find = lw_new_label(c), step = lw_new_label(c), start = lw_new_label(c);
   lw_label(c, find, loc);
   branch(c, prim(c, "eqv?", var(c, p, loc), var(c, q, loc), T_BOOL, loc), start, step, loc);
   lw_label(c, step, loc);
   lw_assign(c, p, part(c, p, true, loc), loc);
   lw_assign(c, q, part(c, q, true, loc), loc);
-  add_to(c, mu, 1, loc);
   jump(c, find, loc);
+  /* q: the cycle's last pair; back: minus the pairs after its first */
   lw_label(c, start, loc);
-  int whole = lw_new_label(c), prefix = lw_new_label(c), head = lw_new_label(c);
-  int elem = lw_new_label(c), sep = lw_new_label(c), first = lw_new_label(c);
-  int cycle = lw_new_label(c), cyc_next = lw_new_label(c), cyc_elem = lw_new_label(c);
-  int close = lw_new_label(c), close2 = lw_new_label(c), out = lw_new_label(c);
-  ir_expr *at_start = prim(c, "zero?", var(c, mu, loc), NULL, T_BOOL, loc);
-  branch(c, at_start, whole, prefix, loc);
-  lw_label(c, whole, loc);
-  err_text(c, "#0=(", loc);
-  jump(c, cycle, loc);
-  lw_label(c, prefix, loc);
+  lw_assign(c, back, kconst(c, T_INT, 0, loc), loc);
+  int around = lw_new_label(c), more = lw_new_label(c), found = lw_new_label(c);
+  lw_label(c, around, loc);
+  ir_expr *last = prim(c, "eqv?", part(c, q, true, loc), var(c, p, loc), T_BOOL, loc);
+  branch(c, last, found, more, loc);
+  lw_label(c, more, loc);
+  lw_assign(c, q, part(c, q, true, loc), loc);
+  add_to(c, back, -1, loc);
+  jump(c, around, loc);
+  /* the cars from l to q, then the reference back */
+  lw_label(c, found, loc);
+  lw_assign(c, x, var(c, l, loc), loc);
+  lw_assign(c, i, kconst(c, T_INT, 0, loc), loc);
   err_text(c, "(", loc);
-  lw_label(c, head, loc);
-  branch(c, prim(c, "<", var(c, i, loc), var(c, mu, loc), T_BOOL, loc), elem, close, loc);
+  int elem = lw_new_label(c), sep = lw_new_label(c), first = lw_new_label(c);
+  int next = lw_new_label(c), close = lw_new_label(c);
   lw_label(c, elem, loc);
   branch(c, prim(c, "zero?", var(c, i, loc), NULL, T_BOOL, loc), first, sep, loc);
   lw_label(c, sep, loc);
   err_text(c, " ", loc);
   lw_label(c, first, loc);
   err_write(c, part(c, x, false, loc), loc);
-  lw_assign(c, x, part(c, x, true, loc), loc);
   add_to(c, i, 1, loc);
-  jump(c, head, loc);
+  branch(c, prim(c, "eqv?", var(c, x, loc), var(c, q, loc), T_BOOL, loc), close, next, loc);
+  lw_label(c, next, loc);
+  lw_assign(c, x, part(c, x, true, loc), loc);
+  jump(c, elem, loc);
   lw_label(c, close, loc);
-  err_text(c, " . #0=(", loc);
-  /* the cycle: x is its first pair */
-  lw_label(c, cycle, loc);
-  err_write(c, part(c, x, false, loc), loc);
-  lw_assign(c, x, part(c, x, true, loc), loc);
-  lw_label(c, cyc_next, loc);
-  branch(c, prim(c, "eqv?", var(c, x, loc), var(c, p, loc), T_BOOL, loc), close2, cyc_elem, loc);
-  lw_label(c, cyc_elem, loc);
-  err_text(c, " ", loc);
-  err_write(c, part(c, x, false, loc), loc);
-  lw_assign(c, x, part(c, x, true, loc), loc);
-  jump(c, cyc_next, loc);
-  lw_label(c, close2, loc);
-  err_text(c, " . #0#)", loc);
-  int shut = lw_new_label(c);
-  branch(c, prim(c, "zero?", var(c, mu, loc), NULL, T_BOOL, loc), out, shut, loc);
-  lw_label(c, shut, loc);
-  err_text(c, ")", loc);
-  lw_label(c, out, loc);
+  err_text(c, " . #", loc);
+  err_write(c, var(c, back, loc), loc);
+  err_text(c, "#)", loc);
 }
 
 /* The length of the list in variable l, in a new variable; where it is

@@ -604,108 +604,81 @@ static void print_scalar(const world *w, value v, strbuf *out, bool write) {
   }
 }
 
-static bool is_obj(value v) { return v.kind == VK_VEC || v.kind == VK_PAIR; }
-
-enum { PV_ON_PATH = 1, PV_DONE = 2, PV_TARGET = 4 };
-
+/* Printing follows Guile 3.0: a vector or pair that is already being
+ * printed (an ancestor: an enclosing vector, a list being printed, or one
+ * of the pairs along that list's cdrs so far) is not walked into again but
+ * written #N#, where N is its position on the stack of those objects
+ * counted from the top (0 for the newest, -1 for the one below...):
+ * (1 2 3 . #-2#) is a list whose fourth cdr is its second pair,
+ * (1 . #0#) a pair whose cdr is itself.  Shared structure that is not
+ * circular is written in full each time, as in Guile. */
 typedef struct walk {
   const tvec *t;
   int32_t next;
+  int32_t base;   /* objects on the stack below this vector or list */
 } walk;
 typedef VEC(walk) walk_stack;
 
-/* Depth-first over the vectors reachable from t; marks PV_TARGET on every
- * vector reached again while it is still being walked.  Every cycle
- * contains such a vector, so labelling those cuts every cycle.  Returns
- * whether there was one. */
-static bool find_cycles(const tvec *t, vec_map *m) {
-  walk_stack st = {0};
-  bool cyclic = false;
-  walk w0 = {t, 0};
-  VEC_PUSH(st, w0);
-  *vmap_at(m, t, 0) = PV_ON_PATH;
-  while (st.n > 0) {
-    walk *top = &st.v[st.n - 1];
-    if (top->next == top->t->n) {
-      *vmap_at(m, top->t, 0) = (*vmap_at(m, top->t, 0) & PV_TARGET) | PV_DONE;
-      st.n--;
-      continue;
-    }
-    value item = top->t->items[top->next++];
-    if (!is_obj(item)) continue;
-    int *state = vmap_at(m, item.vec, 0);
-    if (*state & PV_ON_PATH) {
-      *state |= PV_TARGET;
-      cyclic = true;
-    } else if (!*state) {
-      *state = PV_ON_PATH;
-      walk w = {item.vec, 0};
-      VEC_PUSH(st, w);
-    }
-  }
-  VEC_FREE(st);
-  return cyclic;
+typedef struct {
+  walk_stack st;
+  VEC(const tvec *) objs;   /* the objects being printed, outermost first */
+  vec_map where;            /* object -> 1 + its place in objs; 0: not there */
+} printer;
+
+static bool is_obj(value v) { return v.kind == VK_VEC || v.kind == VK_PAIR; }
+
+/* Where t is on the stack of objects being printed, or -1. */
+static int stack_place(printer *p, const tvec *t) {
+  if (!p->where.cap) return -1;
+  return *vmap_at(&p->where, t, 0) - 1;
 }
 
-/* Opens a vector or a pair, or refers back to it; false when it must not
- * be walked into (a label printed before).  Labels are numbered in print
- * order as in R7RS: #0=#(1 #0#). */
-static bool open_obj(const tvec *t, vec_map *labels, const vec_map *cyc,
-                     int *nlabels, strbuf *out, const char *open) {
-  if (cyc) {
-    int *state = vmap_at((vec_map *)cyc, t, 0);
-    if (*state & PV_TARGET) {
-      int *label = vmap_at(labels, t, -1);
-      if (*label >= 0) {
-        sb_printf(out, "#%d#", *label);
-        return false;
-      }
-      *label = (*nlabels)++;
-      sb_printf(out, "#%d=", *label);
-    }
-  }
-  sb_puts(out, open);
-  return true;
+/* #N#: the object at stack place `at`, counted from the top. */
+static void back_ref(const printer *p, int at, strbuf *out) {
+  sb_printf(out, "#%d#", at - (p->objs.n - 1));
+}
+
+static void push_obj(printer *p, const tvec *t) {
+  VEC_PUSH(p->objs, t);
+  *vmap_at(&p->where, t, 0) = p->objs.n;
 }
 
 /* One value inside a walk: scalars print at once, vectors and pairs are
- * opened and pushed.  A pair's walk entry moves along the list: next 0
- * prints the car, 1 looks at the cdr, 2 closes after a dotted tail. */
-typedef struct {
-  walk_stack st;
-  vec_map cyc, labels;
-  bool cyclic;
-  int nlabels;
-} printer;
-
+ * opened and pushed (or written #N#). */
 static void print_item(printer *p, const world *w, value v, strbuf *out,
                        bool write) {
   if (!is_obj(v)) {
     print_scalar(w, v, out, write);
     return;
   }
-  bool vec = v.kind == VK_VEC;
-  if (open_obj(v.vec, &p->labels, p->cyclic ? &p->cyc : NULL, &p->nlabels,
-               out, vec ? "#(" : "(")) {
-    walk wi = {v.vec, 0};
-    VEC_PUSH(p->st, wi);
+  int at = stack_place(p, v.vec);
+  if (at >= 0) {
+    back_ref(p, at, out);
+    return;
   }
+  push_obj(p, v.vec);
+  sb_puts(out, v.kind == VK_VEC ? "#(" : "(");
+  walk wi = {v.vec, 0, p->objs.n - 1};
+  VEC_PUSH(p->st, wi);
 }
 
-/* Whether a pair in cdr position carries a datum label (then it is
- * printed after a dot, as its own list). */
-static bool labelled(printer *p, const tvec *t) {
-  return p->cyclic && (*vmap_at(&p->cyc, t, 0) & PV_TARGET);
+/* Closes the innermost vector or list: ")" and its objects leave the
+ * stack. */
+static void close_obj(printer *p, strbuf *out) {
+  int32_t base = p->st.v[--p->st.n].base;
+  while (p->objs.n > base) *vmap_at(&p->where, p->objs.v[--p->objs.n], 0) = 0;
+  sb_putc(out, ')');
 }
 
-/* Iterative, so that deeply nested vectors and long lists print in full. */
+/* Iterative, so that deeply nested vectors and long lists print in full.
+ * A pair's walk entry moves along the list: next 0 prints the car, 1
+ * looks at the cdr, 2 closes after a dotted tail. */
 void value_print(const world *w, value v, strbuf *out, bool write) {
   if (!is_obj(v)) {
     print_scalar(w, v, out, write);
     return;
   }
   printer p = {0};
-  p.cyclic = find_cycles(v.vec, &p.cyc);
   print_item(&p, w, v, out, write);
   while (p.st.n > 0) {
     walk *top = &p.st.v[p.st.n - 1];
@@ -717,16 +690,22 @@ void value_print(const world *w, value v, strbuf *out, bool write) {
         continue;
       }
       if (top->next == 2) {
-        sb_putc(out, ')');
-        p.st.n--;
+        close_obj(&p, out);
         continue;
       }
       value d = t->items[1];
       if (d.kind == VK_NIL) {
-        sb_putc(out, ')');
-        p.st.n--;
-      } else if (d.kind == VK_PAIR && !labelled(&p, d.vec)) {
+        close_obj(&p, out);
+      } else if (d.kind == VK_PAIR) {
+        int at = stack_place(&p, d.vec);
+        if (at >= 0) {   /* the cdr comes back: " . #N#" */
+          sb_puts(out, " . ");
+          back_ref(&p, at, out);
+          close_obj(&p, out);
+          continue;
+        }
         sb_putc(out, ' ');
+        push_obj(&p, d.vec);
         top->t = d.vec;
         top->next = 0;
       } else {
@@ -737,8 +716,7 @@ void value_print(const world *w, value v, strbuf *out, bool write) {
       continue;
     }
     if (top->next == t->n) {
-      sb_putc(out, ')');
-      p.st.n--;
+      close_obj(&p, out);
       continue;
     }
     if (top->next > 0) sb_putc(out, ' ');
@@ -746,6 +724,6 @@ void value_print(const world *w, value v, strbuf *out, bool write) {
     print_item(&p, w, item, out, write);
   }
   VEC_FREE(p.st);
-  vmap_free(&p.cyc);
-  vmap_free(&p.labels);
+  VEC_FREE(p.objs);
+  vmap_free(&p.where);
 }
