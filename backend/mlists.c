@@ -115,6 +115,7 @@ typedef struct {
   int_vec to_end;          /* jumps to after the list */
   int loop;                /* the block whose cdr is of its own class, or -1 */
   int stop, back;          /* its circular list's last pair; #N#'s N */
+  int pair_type;           /* the loop's class as a pair, untagged */
   bool write;
   int fn, depth;
   srcloc loc;
@@ -211,10 +212,18 @@ static void jump_to(mb *b, spine *S, int_vec *jumps) {
   mb_step(b, M_JUMP, S->fn, S->loc);
 }
 
+/* The steps of `jumps` go to the next step: a jump (its index), or a
+ * branch's false arm (-1 - its index). */
 static void land(mb *b, int_vec *jumps) {
   for (int i = 0; i < jumps->n; i++) {
-    b->ms.v[jumps->v[i]].l1 = b->ms.n;
-    b->ms.v[jumps->v[i]].l1_is_pc = true;
+    int j = jumps->v[i];
+    if (j >= 0) {
+      b->ms.v[j].l1 = b->ms.n;
+      b->ms.v[j].l1_is_pc = true;
+    } else {
+      b->ms.v[-1 - j].l2 = b->ms.n;
+      b->ms.v[-1 - j].l2_is_pc = true;
+    }
   }
   VEC_FREE(*jumps);
 }
@@ -225,15 +234,11 @@ static void step_on(mb *b, spine *S, int v, int w, int_vec *out, const char *wha
   ir_expr *d = part(b, as_pair(b, mb_var_ref(b, v)), true);
   if (ir_kind(b->ir, d->type) == T_DYN) {
     int br = branch(b, S, pred(b, "pair?", d), "one more pair?");
-    int skip = b->ms.n;
-    mb_step(b, M_JUMP, S->fn, S->loc);
-    else_here(b, br);
-    jump_to(b, S, out);
-    b->ms.v[skip].l1 = b->ms.n;
-    b->ms.v[skip].l1_is_pc = true;
+    VEC_PUSH(*out, -1 - br);
     d = part(b, as_pair(b, mb_var_ref(b, v)), true);
   }
-  write_to(b, S, w, d, what);
+  tkind wk = ir_kind(b->ir, b->ir->vars.v[w].type);
+  write_to(b, S, w, wk == T_PAIR ? as_pair(b, d) : d, what);
 }
 
 /* The chain of classes along a list's cdrs: a list whose pairs can be
@@ -273,7 +278,7 @@ static void before_in_cycle(mb *b, spine *S, int r, int x) {
   int_vec done = {0};
   jump_to(b, S, &done);
   else_here(b, br);
-  write_to(b, S, r, cdr_of(b, r), "around the cycle");
+  write_to(b, S, r, as_pair(b, cdr_of(b, r)), "around the cycle");
   jump_back(b, S, around);
   land(b, &done);
 }
@@ -288,31 +293,30 @@ static void before_in_cycle(mb *b, spine *S, int r, int x) {
  * the one before the loop's first is when it is the cycle's last, and so
  * on backwards. */
 static void find_cycle(mb *b, spine *S) {
-  int k = S->loop, C = S->cls[k];
-  int_vec print = {0}, cyc = {0};
+  int k = S->loop, P = S->pair_type;
+  int_vec print = {0};
   for (int i = 0; i < k; i++) step_on(b, S, S->var[i], S->var[i + 1], &print, "the next pair");
-  int h = mb_temp(b, C, "display:hare"), t = mb_temp(b, C, "display:tortoise");
-  write_to(b, S, h, mb_var_ref(b, S->var[k]), "the hare starts");
+  /* untagged: a pair's address is one token where a tagged value is three */
+  int h = mb_temp(b, P, "display:hare"), t = mb_temp(b, P, "display:tortoise");
+  write_to(b, S, h, as_pair(b, mb_var_ref(b, S->var[k])), "the hare starts");
   write_to(b, S, t, mb_var_ref(b, h), "the tortoise starts");
   int loop = b->ms.n;
   step_on(b, S, h, h, &print, "the hare's first step");
   step_on(b, S, h, h, &print, "the hare's second step");
-  write_to(b, S, t, cdr_of(b, t), "the tortoise's step");
+  write_to(b, S, t, as_pair(b, cdr_of(b, t)), "the tortoise's step");
   int met = branch(b, S, same(b, mb_var_ref(b, h), mb_var_ref(b, t)), "they meet: circular?");
-  jump_to(b, S, &cyc);
-  else_here(b, met);
-  jump_back(b, S, loop);
-  land(b, &cyc);
+  b->ms.v[met].l2 = loop;
+  b->ms.v[met].l2_is_pc = true;
   /* from the first pair and from the meeting place, in step: they meet
    * where the cycle starts (in h) */
-  write_to(b, S, h, mb_var_ref(b, S->var[k]), "find the cycle's start");
+  write_to(b, S, h, as_pair(b, mb_var_ref(b, S->var[k])), "find the cycle's start");
   int find = b->ms.n;
   int at = branch(b, S, same(b, mb_var_ref(b, h), mb_var_ref(b, t)), "the cycle's start?");
   int_vec found = {0};
   jump_to(b, S, &found);
   else_here(b, at);
-  write_to(b, S, h, cdr_of(b, h), "one from the start");
-  write_to(b, S, t, cdr_of(b, t), "one from the meeting place");
+  write_to(b, S, h, as_pair(b, cdr_of(b, h)), "one from the start");
+  write_to(b, S, t, as_pair(b, cdr_of(b, t)), "one from the meeting place");
   jump_back(b, S, find);
   land(b, &found);
   /* around the cycle to its last pair, counting */
@@ -323,7 +327,7 @@ static void find_cycle(mb *b, spine *S) {
   int_vec counted = {0};
   jump_to(b, S, &counted);
   else_here(b, last);
-  write_to(b, S, S->stop, cdr_of(b, S->stop), "the cycle's last pair");
+  write_to(b, S, S->stop, as_pair(b, cdr_of(b, S->stop)), "the cycle's last pair");
   ir_expr *dec = mb_mkx(b, X_PRIM, mb_int_type(b), 2);
   dec->op = builtin_find("-");
   dec->a[0] = mb_var_ref(b, S->back);
@@ -331,12 +335,13 @@ static void find_cycle(mb *b, spine *S) {
   write_to(b, S, S->back, dec, "#N#");
   jump_back(b, S, around);
   land(b, &counted);
+  int_vec adjust = {0};
   if (k > 0) {   /* the cycle starts at the loop's first pair? */
     int br = branch(b, S, same(b, mb_var_ref(b, h), mb_var_ref(b, S->var[k])), "the cycle starts there?");
     int skip = b->ms.n;
     mb_step(b, M_JUMP, S->fn, S->loc);
     else_here(b, br);
-    jump_to(b, S, &print);
+    jump_to(b, S, &adjust);
     b->ms.v[skip].l1 = b->ms.n;
     b->ms.v[skip].l1_is_pc = true;
   }
@@ -347,10 +352,23 @@ static void find_cycle(mb *b, spine *S) {
     int next = b->ms.n;
     mb_step(b, M_JUMP, S->fn, S->loc);
     else_here(b, br);
-    jump_to(b, S, &print);
+    jump_to(b, S, &adjust);
     b->ms.v[next].l1 = b->ms.n;
     b->ms.v[next].l1_is_pc = true;
   }
+  land(b, &adjust);
+  /* a last pair that is its own cdr, after others, is #1#: Guile counts
+   * back from the pair before it, which has the same cdr */
+  ir_expr *zero = mb_mkx(b, X_PRIM, mb_kind_type(b, T_BOOL), 2);
+  zero->op = builtin_find("=");
+  zero->a[0] = mb_var_ref(b, S->back);
+  zero->a[1] = mb_int_const(b, 0);
+  int one = branch(b, S, zero, "a cycle of one pair?");
+  int first = branch(b, S, same(b, mb_var_ref(b, S->stop), mb_var_ref(b, S->var[0])), "the list's first pair?");
+  jump_to(b, S, &print);
+  else_here(b, first);
+  write_to(b, S, S->back, mb_int_const(b, 1), "#1#");
+  else_here(b, one);
   land(b, &print);
 }
 
@@ -403,18 +421,13 @@ static bool cycle_setup(mb *b, spine *S, ir_expr *e) {
     may_end |= ir_kind(b->ir, t) != T_PAIR;
     if (block_of(b, S, t) != i + 1) return false;
   }
-  int C = S->cls[S->loop];
-  S->stop = mb_temp(b, C, "display:stop");
+  ir_expr *x = mb_mkx(b, X_VAR, S->cls[S->loop], 0);
+  S->pair_type = as_pair(b, x)->type;
+  S->stop = mb_temp(b, S->pair_type, "display:stop");
   S->back = mb_temp(b, mb_int_type(b), "display:back");
-  if (ir_kind(b->ir, C) == T_DYN) {
-    ir_expr *nil = mb_mkx(b, X_CONST, C, 0);
-    nil->has_nat = true;
-    nil->nat = T_NIL;
-    write_to(b, S, S->stop, nil, "no cycle yet");
-  } else if (may_end) {
-    mb_fail(b, "a list whose pairs after the first are all pairs cannot be displayed");
-    return false;
-  }
+  /* no pair is at address -1: a list that ends never meets it */
+  write_to(b, S, S->stop, mb_int_const(b, -1), "no cycle yet");
+  (void)may_end;
   find_cycle(b, S);
   return !b->failed;
 }
@@ -432,9 +445,13 @@ bool mb_display_list(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int dept
   S.loc = loc;
   S.loop = find_loop(b, &S, e->type);
   if (S.loop == -2) {
-    mb_fail(b, "a list whose cdrs come back through several classes cannot "
-               "be displayed");
-    return false;
+    /* cons alone makes no cycles: only set-cdr! in this program can */
+    if (b->ir->sets_cdrs) {
+      mb_fail(b, "a list that set-cdr! may make circular, whose pairs are of "
+                 "several classes, cannot be displayed");
+      return false;
+    }
+    S.loop = -1;
   }
   int first = block_of(b, &S, e->type);
   if (first >= 0) {

@@ -221,6 +221,8 @@ typedef struct ir_prog {
   bool has_dyn;         /* some type is T_DYN */
   bool has_lists;       /* some class was made for pairs or the empty list */
   bool has_chars;       /* the program makes or tests characters */
+  bool sets_cdrs;       /* the program calls set-cdr!: its lists may be
+                           circular (backend/mlists.c) */
   VEC(gcell *) tables;  /* tables the program reads */
   VEC(gcell *) globals; /* global variables the program reads or sets */
   VEC(gcell *) deps;    /* every definition the program was built from */

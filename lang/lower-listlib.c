@@ -183,8 +183,17 @@ static void write_circular(lw *c, int l, int s, srcloc loc) {
   lw_assign(c, q, part(c, q, true, loc), loc);
   add_to(c, back, -1, loc);
   jump(c, around, loc);
-  /* the cars from l to q, then the reference back */
+  /* a last pair that is its own cdr, after others, is #1#: Guile counts
+   * back from the pair before it, which has the same cdr */
   lw_label(c, found, loc);
+  int self = lw_new_label(c), after = lw_new_label(c), cars = lw_new_label(c);
+  branch(c, prim(c, "zero?", var(c, back, loc), NULL, T_BOOL, loc), self, cars, loc);
+  lw_label(c, self, loc);
+  branch(c, prim(c, "eqv?", var(c, q, loc), var(c, l, loc), T_BOOL, loc), cars, after, loc);
+  lw_label(c, after, loc);
+  lw_assign(c, back, kconst(c, T_INT, 1, loc), loc);
+  /* the cars from l to q, then the reference back */
+  lw_label(c, cars, loc);
   lw_assign(c, x, var(c, l, loc), loc);
   lw_assign(c, i, kconst(c, T_INT, 0, loc), loc);
   err_text(c, "(", loc);

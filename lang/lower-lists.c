@@ -119,6 +119,16 @@ ir_expr *lw_set_part(lw *c, const ast *a, const char *name, ir_expr **args) {
   ir_expr *p = lw_checked_arg(c, a, name, args, 0, T_PAIR);
   lw_unify(c, lw_pair_part(c, args[0]->type, cdr), args[1]->type, a->loc,
            "the stored value");
+  if (cdr) {
+    /* A list may now come back to this value: its pairs along the cdrs
+     * become one class, so that display walks them with one variable and
+     * finds the cycle (backend/mlists.c). */
+    c->p->sets_cdrs = true;
+    int r = args[1]->type;
+    while (c->p->types.v[r].parent != r) r = c->p->types.v[r].parent;
+    if (c->p->types.v[r].cdr >= 0)
+      lw_unify(c, args[1]->type, c->p->types.v[r].cdr, a->loc, "a list's cdrs");
+  }
   ir_stmt *s = lw_emit(c, S_PSET, a->loc);
   s->a[0] = p;
   s->a[1] = args[1];

@@ -627,15 +627,32 @@ typedef struct {
 
 static bool is_obj(value v) { return v.kind == VK_VEC || v.kind == VK_PAIR; }
 
+/* eq? of two values (Guile compares the cdrs as objects). */
+static bool same_object(value x, value y) {
+  if (x.kind != y.kind) return false;
+  if (x.kind == VK_VEC || x.kind == VK_PAIR) return x.vec == y.vec;
+  return value_eqv(x, y);
+}
+
 /* Where t is on the stack of objects being printed, or -1. */
 static int stack_place(printer *p, const tvec *t) {
   if (!p->where.cap) return -1;
   return *vmap_at(&p->where, t, 0) - 1;
 }
 
-/* #N#: the object at stack place `at`, counted from the top. */
+/* #N#: the object at stack place `at`, counted from `self`: the top, or
+ * where pairs below the top that share the top pair's cdr begin (as
+ * Guile 3.0 counts: a list whose last pair is its own cdr is written
+ * (1 2 . #1#), the last pair counted from the one before it). */
 static void back_ref(const printer *p, int at, strbuf *out) {
-  sb_printf(out, "#%d#", at - (p->objs.n - 1));
+  int self = p->objs.n - 1;
+  const tvec *top = p->objs.v[self];
+  while (top->tag == TV_PAIR && self > 0 && p->objs.v[self - 1]->tag == TV_PAIR &&
+         same_object(p->objs.v[self - 1]->items[1], top->items[1])) {
+    self--;
+    top = p->objs.v[self];
+  }
+  sb_printf(out, "#%d#", at - self);
 }
 
 static void push_obj(printer *p, const tvec *t) {
