@@ -416,30 +416,59 @@ static bool eqv_in(const world *w, value x, value y) {
   return value_eqv(x, y);
 }
 
-static value mem(ev_ctx *c, value x, value l, same_fn same) {
-  for (; l.kind == VK_PAIR; l = V_CDR(l))
+/* memq and memv as Guile's: the first pair whose car is x, found before
+ * the list is known to be improper or circular; else #f for a proper
+ * list and an error for another. */
+static value mem(ev_ctx *c, const ast *call, const char *op, value x, value l,
+                 same_fn same) {
+  value slow = l, all = l;
+  for (int64_t n = 1; l.kind == VK_PAIR; n++) {
     if (same(ev_world(c), x, V_CAR(l))) return l;
+    l = V_CDR(l);
+    if (n % 2 == 0) slow = V_CDR(slow);
+    if (l.kind == VK_PAIR && l.vec == slow.vec) break;   /* circular */
+  }
+  if (l.kind != VK_NIL) list_error(c, call, 1, op, "a proper list", all);
   return v_bool(false);
 }
 
+/* assq, assv, assoc: as Guile's, an improper or circular list is an
+ * error when the walk reaches its end (Guile never ends on a circular
+ * one), and so is an element that is not a pair. */
 static value ass(ev_ctx *c, const ast *call, const char *op, value x,
                  value l, same_fn same) {
-  for (; l.kind == VK_PAIR; l = V_CDR(l)) {
+  value slow = l, all = l;
+  for (int64_t n = 1; l.kind == VK_PAIR; n++) {
     value e = V_CAR(l);
     if (e.kind != VK_PAIR)
       list_error(c, call, 1, op, "a list of pairs", V_CAR(l));
     if (same(ev_world(c), x, V_CAR(e))) return e;
+    l = V_CDR(l);
+    if (n % 2 == 0) slow = V_CDR(slow);
+    if (l.kind == VK_PAIR && l.vec == slow.vec) break;   /* circular */
   }
+  if (l.kind != VK_NIL) list_error(c, call, 1, op, "a proper list", all);
   return v_bool(false);
 }
 
-static value bi_memq(ev_ctx *c, const ast *call, value *a, int n) { return mem(c, a[0], a[1], eqv_in); }
-static value bi_member(ev_ctx *c, const ast *call, value *a, int n) { return mem(c, a[0], a[1], value_equal_in); }
+static value bi_memq(ev_ctx *c, const ast *call, value *a, int n) {
+  return mem(c, call, "memq", a[0], a[1], eqv_in);
+}
+static value bi_memv(ev_ctx *c, const ast *call, value *a, int n) {
+  return mem(c, call, "memv", a[0], a[1], eqv_in);
+}
+/* member checks the whole list first, as Guile's */
+static value bi_member(ev_ctx *c, const ast *call, value *a, int n) {
+  proper(c, call, 1, "member", a[1]);
+  return mem(c, call, "member", a[0], a[1], value_equal_in);
+}
 static value bi_assq(ev_ctx *c, const ast *call, value *a, int n) { return ass(c, call, "assq", a[0], a[1], eqv_in); }
 static value bi_assv(ev_ctx *c, const ast *call, value *a, int n) { return ass(c, call, "assv", a[0], a[1], eqv_in); }
 static value bi_assoc(ev_ctx *c, const ast *call, value *a, int n) { return ass(c, call, "assoc", a[0], a[1], value_equal_in); }
 
+/* of a proper list only, as Guile's */
 static value bi_list_copy(ev_ctx *c, const ast *call, value *a, int n) {
+  proper(c, call, 0, "list-copy", a[0]);
   value head = v_nil(), last = v_nil(), l = a[0];
   for (; l.kind == VK_PAIR; l = V_CDR(l)) push_back(c, call, &head, &last, V_CAR(l));
   if (head.kind == VK_NIL) return l;
@@ -447,9 +476,28 @@ static value bi_list_copy(ev_ctx *c, const ast *call, value *a, int n) {
   return head;
 }
 
+/* Of '() it is '(), as Guile's; a circular list has no last pair. */
 static value bi_last_pair(ev_ctx *c, const ast *call, value *a, int n) {
-  value l = a[0];
-  while (V_CDR(l).kind == VK_PAIR) l = V_CDR(l);
+  value l = a[0], slow = a[0];
+  if (l.kind == VK_NIL) return l;
+  if (l.kind != VK_PAIR) {   /* the words of a kind error (eval.c) */
+    char want[160];
+    strbuf b;
+    sb_init(&b);
+    value_print(ev_world(c), l, &b, true);
+    if (b.n > 60) {
+      b.n = 57;
+      sb_puts(&b, "...");
+    }
+    snprintf(want, sizeof want, "a pair, not %s (%s)", vkind_name((vkind)l.kind), b.s);
+    sb_free(&b);
+    ev_fail(c, arg_at(call, 0)->loc, "type", "last-pair: argument 1 must be %s", want);
+  }
+  for (int64_t k = 1; V_CDR(l).kind == VK_PAIR; k++) {
+    l = V_CDR(l);
+    if (k % 2 == 0) slow = V_CDR(slow);
+    if (l.vec == slow.vec) list_error(c, call, 0, "last-pair", "a list that is not circular", a[0]);
+  }
   return l;
 }
 
@@ -738,13 +786,13 @@ static const builtin table[] = {
   {"list-tail", 2, 2, AK_ANY, k_any_int, R(-1), bi_list_tail, "the list without its first k elements", NULL},
   {"list-ref", 2, 2, AK_ANY, k_any_int, R(-1), bi_list_ref, "element at an index (from 0)", NULL},
   {"memq", 2, 2, AK_ANY, NULL, R(-1), bi_memq, "the sublist starting at the first element eq? to x, or #f", NULL},
-  {"memv", 2, 2, AK_ANY, NULL, R(-1), bi_memq, "the sublist starting at the first element eqv? to x, or #f", NULL},
+  {"memv", 2, 2, AK_ANY, NULL, R(-1), bi_memv, "the sublist starting at the first element eqv? to x, or #f", NULL},
   {"member", 2, 2, AK_ANY, NULL, R(-1), bi_member, "the sublist starting at the first element equal? to x, or #f", NULL},
   {"assq", 2, 2, AK_ANY, NULL, R(-1), bi_assq, "the first pair of an association list whose car is eq? to x, or #f", NULL},
   {"assv", 2, 2, AK_ANY, NULL, R(-1), bi_assv, "the first pair whose car is eqv? to x, or #f", NULL},
   {"assoc", 2, 2, AK_ANY, NULL, R(-1), bi_assoc, "the first pair whose car is equal? to x, or #f", NULL},
   {"list-copy", 1, 1, AK_ANY, NULL, R(-1), bi_list_copy, "new list of the same elements", NULL},
-  {"last-pair", 1, 1, AK_PAIR, NULL, R(VK_PAIR), bi_last_pair, "the last pair of a list", NULL},
+  {"last-pair", 1, 1, AK_ANY, NULL, R(-1), bi_last_pair, "the last pair of a list (of '() it is '())", NULL},
   {"vector->list", 1, 1, AK_VEC, NULL, R(-1), bi_vector_to_list, "new list of a vector's elements", NULL},
   {"list->vector", 1, 1, AK_ANY, NULL, R(VK_VEC), bi_list_to_vector, "new vector of a list's elements", NULL},
   {"apply", 2, -1, AK_ANY, k_proc_any, R(-1), bi_apply, "call a procedure with the arguments, the last one a list spread out", PROCS},

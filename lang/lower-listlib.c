@@ -353,6 +353,8 @@ static ir_expr *do_append(lw *c, const ast *a, const int *v, int n) {
 
 static ir_expr *do_list_copy(lw *c, const ast *a, const int *v) {
   srcloc loc = a->loc;
+  /* of a proper list only, as the evaluator's and Guile's */
+  proper_length(c, v[0], "list-copy", 0, a->u.call.args[0]->loc, -1, loc);
   builder b = new_builder(c, loc);
   int end = copy_onto(c, &b, v[0], loc);
   return finish(c, &b, var(c, end, loc), loc);
@@ -418,37 +420,80 @@ static ir_expr *do_list_index(lw *c, const ast *a, const char *op, const int *v)
 /* assq, assv, assoc: the first element of the list whose car is eqv?
  * (assoc: equal?) to the key, or #f; an element that is not a pair is
  * the evaluator's error, which names the element. */
-static ir_expr *do_assoc(lw *c, const ast *a, const char *op, const int *v) {
-  srcloc loc = a->loc;
-  int t = temp(c, loc), e = temp(c, loc), r = temp(c, loc);
-  c->p->vars.v[r].type = lw_new_type(c, T_DYN);
-  lw_assign(c, t, var(c, v[1], loc), loc);
-  int head = lw_new_label(c), body = lw_new_label(c), test = lw_new_label(c);
-  int next = lw_new_label(c), found = lw_new_label(c), none = lw_new_label(c);
-  int bad = lw_new_label(c), done = lw_new_label(c);
+/* A walk along list variable l for memq, memv and assoc: `test` emits,
+ * for the pair in variable t, a branch to `found` or on to `next`.  The
+ * walk is unrolled by two with a tortoise that takes one step for the
+ * walk's two, so that a circular list ends it.  A list that ends in
+ * anything but () or comes back is the evaluator's and Guile's error,
+ * "OP: argument I must be a proper list, not L", at `at`; () ends the
+ * walk at `none`. */
+typedef void (*elem_test)(lw *c, const ast *a, const char *op, const int *v,
+                          int t, int found, int next, srcloc loc);
+
+static void walk_list(lw *c, const ast *a, const char *op, const int *v, int l,
+                      int argi, elem_test test, int t, int found, int none,
+                      srcloc loc) {
+  int s = temp(c, loc);
+  lw_assign(c, t, var(c, l, loc), loc);
+  lw_assign(c, s, var(c, l, loc), loc);
+  int head = lw_new_label(c), end = lw_new_label(c), circ = lw_new_label(c);
+  int bad = lw_new_label(c);
   lw_label(c, head, loc);
-  branch(c, is_pair(c, t, loc), body, none, loc);
-  lw_label(c, body, loc);
+  for (int half = 0; half < 2; half++) {
+    int body = lw_new_label(c), next = lw_new_label(c);
+    branch(c, is_pair(c, t, loc), body, end, loc);
+    lw_label(c, body, loc);
+    test(c, a, op, v, t, found, next, loc);
+    lw_label(c, next, loc);
+    lw_assign(c, t, part(c, t, true, loc), loc);
+  }
+  lw_assign(c, s, part(c, s, true, loc), loc);
+  branch(c, prim(c, "eqv?", var(c, t, loc), var(c, s, loc), T_BOOL, loc), circ, head, loc);
+  lw_label(c, end, loc);
+  branch(c, prim(c, "null?", var(c, t, loc), NULL, T_BOOL, loc), none, bad, loc);
+  srcloc at = a->u.call.args[argi]->loc;
+  const char *msg = fmt(c, "%s: argument %d must be a proper list, not", op, argi + 1);
+  lw_label(c, bad, loc);
+  err_write(c, var(c, l, loc), loc);
+  err_raise(c, at, "type", msg);
+  jump(c, none, loc);
+  lw_label(c, circ, loc);
+  write_circular(c, l, s, loc);
+  err_raise(c, at, "type", msg);
+  jump(c, none, loc);
+}
+
+/* eqv? (equal? for assoc and member) of x and y */
+static ir_expr *same_as(lw *c, const char *op, ir_expr *x, ir_expr *y, srcloc loc) {
+  ir_expr *ops[2] = {x, y};
+  bool equal = !strcmp(op, "assoc") || !strcmp(op, "member");
+  if (equal && lw_may_be_structured(c, ops[0]) && lw_may_be_structured(c, ops[1]))
+    return lw_equal(c, ops, loc);
+  ir_expr *e = prim(c, "eqv?", ops[0], ops[1], T_BOOL, loc);
+  e->ival = equal;   /* equal? compares strings by their text (mstrings.c) */
+  return e;
+}
+
+static void assoc_test(lw *c, const ast *a, const char *op, const int *v, int t,
+                       int found, int next, srcloc loc) {
+  int e = v[2], test = lw_new_label(c), bad = lw_new_label(c);
   lw_assign(c, e, part(c, t, false, loc), loc);
   branch(c, is_pair(c, e, loc), test, bad, loc);
-  lw_label(c, test, loc);
-  ir_expr *ops[2] = {part(c, e, false, loc), var(c, v[0], loc)};
-  ir_expr *same;
-  if (op[3] == 'o' && lw_may_be_structured(c, ops[0]) && lw_may_be_structured(c, ops[1]))
-    same = lw_equal(c, ops, loc);
-  else {
-    same = prim(c, "eqv?", ops[0], ops[1], T_BOOL, loc);
-    /* assoc is equal?: strings by their text (backend/mstrings.c) */
-    same->ival = op[3] == 'o';
-  }
-  branch(c, same, found, next, loc);
-  lw_label(c, next, loc);
-  lw_assign(c, t, part(c, t, true, loc), loc);
-  jump(c, head, loc);
   lw_label(c, bad, loc);
   err_write(c, var(c, e, loc), loc);
   err_raise(c, a->u.call.args[1]->loc, "type",
             fmt(c, "%s: argument %d must be a list of pairs, not", op, 2));
+  lw_label(c, test, loc);
+  branch(c, same_as(c, op, part(c, e, false, loc), var(c, v[0], loc), loc), found, next, loc);
+}
+
+static ir_expr *do_assoc(lw *c, const ast *a, const char *op, const int *v) {
+  srcloc loc = a->loc;
+  int t = temp(c, loc), e = temp(c, loc), r = temp(c, loc);
+  c->p->vars.v[r].type = lw_new_type(c, T_DYN);
+  int found = lw_new_label(c), none = lw_new_label(c), done = lw_new_label(c);
+  int w[3] = {v[0], v[1], e};
+  walk_list(c, a, op, w, v[1], 1, assoc_test, t, found, none, loc);
   lw_label(c, found, loc);
   lw_assign(c, r, lw_retype(c, var(c, e, loc), T_PAIR), loc);
   /* of a list that holds no pairs, no pair is found: the unspecified
@@ -462,21 +507,75 @@ static ir_expr *do_assoc(lw *c, const ast *a, const char *op, const int *v) {
   return var(c, r, loc);
 }
 
+static void member_test(lw *c, const ast *a, const char *op, const int *v, int t,
+                        int found, int next, srcloc loc) {
+  (void)a;
+  branch(c, same_as(c, op, part(c, t, false, loc), var(c, v[0], loc), loc), found, next, loc);
+}
+
+/* (memq x l), (memv x l), (member x l): a walk along l's cdrs to the
+ * first pair whose car is eqv? (member: equal?) to x, else #f; as the
+ * evaluator's and Guile's, member first checks that l is a proper list,
+ * memq and memv fail where the walk finds it is not.  The walk's
+ * variable takes every cdr, so the list's pairs are of one class; the
+ * result holds a pair or #f: tagged. */
+ir_expr *lw_member(lw *c, const ast *a, const char *name, ir_expr **args) {
+  srcloc loc = a->loc;
+  int v[2];
+  pin(c, args, 2, v, loc);
+  if (c->failed) return lw_void_expr(c, loc);
+  if (!strcmp(name, "member"))
+    proper_length(c, v[1], "member", 1, a->u.call.args[1]->loc, -1, loc);
+  int t = temp(c, loc), r = temp(c, loc);
+  c->p->vars.v[r].type = lw_new_type(c, T_DYN);
+  int found = lw_new_label(c), none = lw_new_label(c), done = lw_new_label(c);
+  walk_list(c, a, name, v, v[1], 1, member_test, t, found, none, loc);
+  lw_label(c, found, loc);
+  lw_assign(c, r, lw_retype(c, var(c, t, loc), T_PAIR), loc);
+  jump(c, done, loc);
+  lw_label(c, none, loc);
+  lw_assign(c, r, kconst(c, T_BOOL, 0, loc), loc);
+  lw_label(c, done, loc);
+  return var(c, r, loc);
+}
+
+/* Of () it is (), as the evaluator's and Guile's; of another value that
+ * is not a pair, the kind error; a circular list has no last pair (the
+ * walk is unrolled by two with a tortoise, as walk_list's). */
 static ir_expr *do_last_pair(lw *c, const ast *a, const int *v) {
   srcloc loc = a->loc;
-  int t = checked(c, a, "last-pair", v, 0, T_PAIR), d = temp(c, loc);
+  int r = temp(c, loc), nil = lw_new_label(c), pair = lw_new_label(c);
+  int done = lw_new_label(c);
+  c->p->vars.v[r].type = lw_new_type(c, T_DYN);
+  branch(c, prim(c, "null?", var(c, v[0], loc), NULL, T_BOOL, loc), nil, pair, loc);
+  lw_label(c, nil, loc);
+  lw_assign(c, r, var(c, v[0], loc), loc);
+  jump(c, done, loc);
+  lw_label(c, pair, loc);
+  int t = checked(c, a, "last-pair", v, 0, T_PAIR), d = temp(c, loc), s = temp(c, loc);
   /* of a value never a pair, no pair: the unspecified kind */
   VEC_PUSH(c->fail_types, lw_pair_part(c, c->p->vars.v[t].type, false));
   VEC_PUSH(c->fail_types, lw_pair_part(c, c->p->vars.v[t].type, true));
-  int head = lw_new_label(c), more = lw_new_label(c), done = lw_new_label(c);
+  lw_assign(c, s, var(c, t, loc), loc);
+  int head = lw_new_label(c), last = lw_new_label(c), circ = lw_new_label(c);
   lw_label(c, head, loc);
-  lw_assign(c, d, part(c, t, true, loc), loc);
-  branch(c, is_pair(c, d, loc), more, done, loc);
-  lw_label(c, more, loc);
-  lw_assign(c, t, var(c, d, loc), loc);
-  jump(c, head, loc);
+  for (int half = 0; half < 2; half++) {
+    int more = lw_new_label(c);
+    lw_assign(c, d, part(c, t, true, loc), loc);
+    branch(c, is_pair(c, d, loc), more, last, loc);
+    lw_label(c, more, loc);
+    lw_assign(c, t, var(c, d, loc), loc);
+  }
+  lw_assign(c, s, part(c, s, true, loc), loc);
+  branch(c, prim(c, "eqv?", var(c, t, loc), var(c, s, loc), T_BOOL, loc), circ, head, loc);
+  lw_label(c, circ, loc);
+  write_circular(c, v[0], s, loc);
+  err_raise(c, a->u.call.args[0]->loc, "type",
+            "last-pair: argument 1 must be a list that is not circular, not");
+  lw_label(c, last, loc);
+  lw_assign(c, r, lw_retype(c, var(c, t, loc), T_PAIR), loc);
   lw_label(c, done, loc);
-  return lw_retype(c, var(c, t, loc), T_PAIR);
+  return var(c, r, loc);
 }
 
 static ir_expr *do_vector_to_list(lw *c, const ast *a, const int *v) {
