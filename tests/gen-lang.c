@@ -604,12 +604,13 @@ static void g_listlib_stmt(gen *g, int d) {
     break;
   case 3:
     out(g, "(list-copy ");
-    g_list(g, d - 1, 2);
+    g_list_arg(g, d);
     out(g, ")");
     break;
   case 4:
     out(g, "(last-pair ");
-    if (on(g, GEN_ERRORS) && chance(g, 10)) out(g, "'()");
+    if (chance(g, 10)) out(g, "'()");
+    else if (on(g, GEN_ERRORS) && chance(g, 10)) g_list_arg(g, d);
     else g_list(g, d - 1, 2);
     out(g, ")");
     break;
@@ -837,7 +838,8 @@ bool gl_stmt(gen *g, int d) {
     } else if (r < 28) {
       static const char *const mems[] = {"memq", "memv", "member"};
       out(g, "(display (%s %d ", mems[rn(g, 3)], rn(g, 10));
-      g_list(g, d - 1, 2);
+      if (chance(g, 20)) g_list_arg(g, d);   /* improper or circular too */
+      else g_list(g, d - 1, 2);
       out(g, "))");
     } else if (r < 35) {
       out(g, "(display (quasiquote (%d (unquote ", rn(g, 9));
@@ -845,6 +847,16 @@ bool gl_stmt(gen *g, int d) {
       out(g, ") x)))");
     } else if (r < 75) {
       g_listlib_stmt(g, d);
+    } else if (r < 82) {
+      /* a list of n pairs whose last cdr goes back to pair j, shown */
+      int n = 1 + rn(g, 5), j = rn(g, n);
+      out(g, "(let ((c (list");
+      for (int i = 0; i < n; i++) {
+        out(g, " ");
+        g_filler(g, 0);
+      }
+      out(g, "))) (set-cdr! (list-tail c %d) (list-tail c %d)) (%s c))", n - 1, j,
+          chance(g, 50) ? "write" : "display");
     } else {
       out(g, "(%s ", chance(g, 50) ? "write" : "display");
       g_list(g, d - 1, 2);
