@@ -625,7 +625,8 @@ void machine_error_text(const mprog *p, const mtrace *t, strbuf *out) {
   if (!e->value_follows) return;
   size_t n = t->errval.n;
   if (e->msg[0] || !e->value_bare) sb_puts(out, e->value_bare ? " " : " (");
-  if (n > 60) {
+  /* the text of error and exit is whole, a value in a message is cut */
+  if (n > 60 && strcmp(e->kind, "error") && strcmp(e->kind, "exit")) {
     sb_putn(out, t->errval.s, 57);
     sb_puts(out, "...");
   } else {

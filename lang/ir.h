@@ -138,8 +138,9 @@ typedef enum {
   S_PSET,     /* the car (l1 0) or the cdr (l1 1) of pair a[0] := a[1] */
   S_EQUAL,    /* var := (equal? a[0] a[1]), walking vectors and lists */
   S_ERRTEXT,  /* into the text of the error that follows (an X_FAIL whose
-                 failure is `bare`): a[0] written, or `text` when a[0]
-                 is NULL (lower-listlib.c) */
+                 failure is `bare`): a[0] written (displayed unless
+                 `write`), or `text` when a[0] is NULL (lower-listlib.c,
+                 lower-error.c) */
   S_CALLV,    /* var := call of procedure value a[0] (args): the lowering
                  expands it when it finishes (lang/lower-closure.c) into a
                  jump on the procedure's id to one S_CALL per procedure */

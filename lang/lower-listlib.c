@@ -131,6 +131,7 @@ static void err_text(lw *c, const char *text, srcloc loc) {
 static void err_write(lw *c, ir_expr *x, srcloc loc) {
   ir_stmt *s = lw_emit(c, S_ERRTEXT, loc);
   s->a[0] = x;
+  s->write = true;
 }
 
 /* The error at `at`: msg, then " " and what the S_ERRTEXT statements

@@ -25,7 +25,7 @@ bool lw_prim_pure(const builtin *b) {
     "set-car!", "set-cdr!", "gcd", "lcm", NULL};
   for (int i = 0; impure[i]; i++)
     if (!strcmp(b->name, impure[i])) return false;
-  return !lw_listlib_allocates(b->name) && !lw_hof_name(b->name);
+  return !lw_listlib_allocates(b->name) && !lw_hof_name(b->name) && !lw_is_stop_name(b->name);
 }
 
 static bool ast_pure(purity *pu, const ast *a) {
@@ -869,6 +869,7 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
   int n = a->u.call.n;
   ir_expr *args[3] = {0};
   ir_expr *ll = lw_listlib_effect(c, a, f);
+  if (!ll) ll = lw_stop_effect(c, a, f);   /* lower-error.c */
   if (!ll) ll = lw_hof_effect(c, a, f);   /* lower-hof.c */
   if (ll) return ll;
   if (!strcmp(name, "list")) return lw_list(c, a, f);

@@ -187,6 +187,9 @@ ir_expr *lw_char_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int
 /* lower-strings.c: a call of a procedure that reads strings, or NULL. */
 ir_expr *lw_string_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
 ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f);
+/* lower-error.c: error and exit */
+bool lw_is_stop_name(const char *name);
+ir_expr *lw_stop_effect(lw *c, const ast *a, frame_map *f);
 /* lower-arith.c: 1+, 1-, exact?, exact-integer? (NULL for other
  * builtins), and gcd and lcm (statements: impure in lw_prim_pure). */
 ir_expr *lw_arith_prim(lw *c, const ast *a, const builtin *b, ir_expr **args);

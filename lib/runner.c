@@ -429,6 +429,12 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
       sb_init(&m);
       machine_error_text(p, &t, &m);
       lang_error_set(&out->err, e->loc, e->kind, "%s", m.s ? m.s : "");
+      /* (exit N): the status is the number the model wrote at the end of
+       * "exit with status N" (lang/lower-error.c) */
+      if (!strcmp(e->kind, "exit") && m.s) {
+        const char *d = strrchr(m.s, ' ');
+        out->err.status = d ? atoi(d + 1) & 255 : 1;
+      }
       sb_free(&m);
     }
     goto done;
