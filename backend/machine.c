@@ -1446,7 +1446,7 @@ static cval step_value(mb *b, const mstmt *m, int s) {
     gform bad = gf_add(gg, gf_gate(gg, gg_step(gg, "index < 0", gf_scale(gg, i.f, -1))),
                        gf_gate(gg, gg_step(gg, "index >= length",
                                            gf_addk(gg, gf_axpy(gg, i.f, -1, len.f), 1))));
-    mx_flag(b, bad, site);
+    mx_vflag(b, bad, site, m->x1, "vset");
     cval a = {gf_addk(gg, gf_add(gg, v.f, i.f), 2), v.lo + i.lo + 2, v.hi + i.hi + 2, false};
     if (a.lo < 0) a.lo = 0;
     if (a.hi > ADDR_MAX) a.hi = ADDR_MAX;
@@ -1457,7 +1457,8 @@ static cval step_value(mb *b, const mstmt *m, int s) {
     cval n = mx_expr(b, m->val);
     (void)mx_expr(b, m->x1);
     int neg = mb_site(b, "bounds", m->val->loc, "make-vector: the length must not be negative");
-    mx_flag(b, gf_gate(gg, gg_step(gg, "length < 0", gf_scale(gg, n.f, -1))), neg);
+    mx_vflag(b, gf_gate(gg, gg_step(gg, "length < 0", gf_scale(gg, n.f, -1))), neg, m->val,
+             "makevec");
     int mem = b->p->heap_capped
                   ? mb_site(b, "memory", m->loc,
                             "out of memory: the vectors need more than the %d "

@@ -156,7 +156,12 @@ typedef struct {
   int src_cur;
 
   /* kind checks whose failure jumps to a report (mreport.c) */
-  VEC(struct report { const ir_expr *check; int pc; }) reports;
+  VEC(struct report {
+    const ir_expr *check;
+    int pc;
+    const ir_expr *node;   /* mvreport.c: the failing expression, and */
+    const char *vkind;     /* the kind of its error (NULL: a kind check) */
+  }) reports;
 
   /* final per-step results */
   gform *step_val;          /* emitted value */
@@ -191,6 +196,11 @@ bool machine_table_tagged(const table_def *td);
 void mb_build_reports(mb *b);   /* before the steps are optimised */
 void mb_find_reports(mb *b);    /* after: where each report starts */
 int mb_report_pc(mb *b, const ir_expr *check);   /* -1: none */
+/* mvreport.c: errors that name values (division by zero, an index out
+ * of range, an overflow...): their reports, built at the end of
+ * mb_build_reports, and the flag that jumps to one when it exists */
+void mb_build_value_reports(mb *b);
+void mx_vflag(mb *b, gform flag, int site, const ir_expr *node, const char *vkind);
 /* The steps machine.c's display makes: the text of e (written). */
 bool mb_display(mb *b, ir_expr *e, bool write, int fn, srcloc loc);
 /* The same, for a value nested `depth` deep in what is displayed. */

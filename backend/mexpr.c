@@ -120,12 +120,22 @@ static fit_rule int_rule(mb *b) {
   return r;
 }
 
-static void check_fit(mb *b, cval x, srcloc loc, const char *op, fit_rule fr) {
+static void check_fit_at(mb *b, cval x, srcloc loc, const char *op, fit_rule fr,
+                         const ir_expr *node) {
   if (x.lo >= fr.lo && x.hi <= fr.hi) return;
-  int site = mb_site(b, "overflow", loc, "integer overflow: the result of %s "
-                                         "does not fit in 32 bits", op);
+  /* an op written as its call: the one call that overflows, whose
+   * result is 2^31 ((abs -2147483648), the evaluator's text) */
+  int site = op[0] == '('
+                 ? mb_site(b, "overflow", loc, "integer overflow: %s is 2147483648, "
+                                               "which does not fit in 32 bits", op)
+                 : mb_site(b, "overflow", loc, "integer overflow: the result of %s "
+                                               "does not fit in 32 bits", op);
   gform out = gf_axpy(G(b), gf_const(G(b), 1), -1, mx_in_range(b, x, fr.lo, fr.hi));
-  mx_flag(b, and2(b, out, fr.counts), site);
+  mx_vflag(b, and2(b, out, fr.counts), site, node, "overflow");   /* mvreport.c */
+}
+
+static void check_fit(mb *b, cval x, srcloc loc, const char *op, fit_rule fr) {
+  check_fit_at(b, x, loc, op, fr, NULL);
 }
 
 static void check_int(mb *b, cval x, srcloc loc, const char *op) {
@@ -380,7 +390,7 @@ cval mx_add(mb *b, cval a, cval c, srcloc loc, const char *op) {
 
 static cval sub(mb *b, cval a, cval c, srcloc loc) {
   cval r = cv(gf_axpy(G(b), a.f, -1, c.f), a.lo - c.hi, a.hi - c.lo);
-  check_int(b, r, loc, "-");
+  check_int(b, r, loc, "(- -2147483648)");
   return r;
 }
 
@@ -580,19 +590,19 @@ static void udiv(mb *b, cval x, cval d, cval *q, cval *r) {
 typedef enum { DIV_QUOTIENT, DIV_REMAINDER, DIV_MODULO } div_kind;
 
 static cval divide(mb *b, cval a, cval d, div_kind kind, srcloc loc,
-                   const char *op, const char *key) {
+                   const char *op, const char *key, const ir_expr *node) {
   gate_graph *gg = G(b);
   a = clamp_int(b, a);
   d = clamp_int(b, d);
   double kd;
   if (is_const(d, &kd) && kd == 0) {
     int site = mb_site(b, "division", loc, "division by zero: (%s x 0)", op);
-    mx_flag(b, gf_const(gg, 1), site);
+    mx_vflag(b, gf_const(gg, 1), site, node, "division");
     return mx_const(b, 0);
   }
   if (!is_const(d, &kd) && d.lo <= 0 && d.hi >= 0) {
     int site = mb_site(b, "division", loc, "division by zero in %s", op);
-    mx_flag(b, gf_gate(gg, gg_eqk(gg, "divisor is 0", d.f, 0)), site);
+    mx_vflag(b, gf_gate(gg, gg_eqk(gg, "divisor is 0", d.f, 0)), site, node, "division");
   }
   cval aa, ad, uq, ur;
   gform na, nd;
@@ -619,7 +629,7 @@ static cval divide(mb *b, cval a, cval d, div_kind kind, srcloc loc,
       cval nq = cv(gf_scale(gg, uq.f, -1), -uq.hi, -uq.lo);
       q = select_val(b, neg, nq, uq);
     }
-    check_int(b, q, loc, op);
+    check_int(b, q, loc, strcmp(op, "quotient") ? op : "(quotient -2147483648 -1)");
     return q;
   }
   cval r = ur;
@@ -743,7 +753,8 @@ static bool fold_const(const char *op, const cval *a, int n, int64_t *out) {
 
 /* expt with a constant exponent k < 0 or k > 64: only bases 0, 1 and -1
  * have an integer power that fits (0 to a negative power divides by 0). */
-static cval expt_far(mb *b, cval x, int64_t k, srcloc loc, srcloc kloc) {
+static cval expt_far(mb *b, cval x, int64_t k, srcloc loc, srcloc kloc,
+                     const ir_expr *node) {
   gate_graph *gg = G(b);
   gform z = gf_gate(gg, gg_eqk(gg, "base 0", x.f, 0));
   gform one = gf_gate(gg, gg_eqk(gg, "base 1", x.f, 1));
@@ -751,8 +762,8 @@ static cval expt_far(mb *b, cval x, int64_t k, srcloc loc, srcloc kloc) {
   gform other = gf_axpy(gg, gf_axpy(gg, gf_axpy(gg, gf_const(gg, 1), -1, z), -1, one), -1, mone);
   if (k < 0) {
     mx_flag(b, z, mb_site(b, "division", loc, "division by zero: (expt 0 %lld)", (long long)k));
-    mx_flag(b, other, mb_site(b, "type", kloc, "expt: the power is a fraction, and tvl "
-                                              "has only integers"));
+    mx_vflag(b, other, mb_site(b, "type", kloc, "expt: the power is a fraction, and tvl "
+                                               "has only integers"), node, "fraction");
   } else {
     mx_flag(b, other, mb_site(b, "overflow", loc, "integer overflow: the result of "
                                                   "expt does not fit in 32 bits"));
@@ -764,7 +775,7 @@ static cval expt_far(mb *b, cval x, int64_t k, srcloc loc, srcloc kloc) {
 
 /* [e is odd] for an integer e, as even?/odd? compute it. */
 static gform odd_of(mb *b, cval e, srcloc loc) {
-  cval r = divide(b, e, mx_const(b, 2), DIV_REMAINDER, loc, "remainder", "odd");
+  cval r = divide(b, e, mx_const(b, 2), DIV_REMAINDER, loc, "remainder", "odd", NULL);
   cval ar;
   gform ng;
   abs_sign(b, r, &ar, &ng);
@@ -775,18 +786,20 @@ static gform odd_of(mb *b, cval e, srcloc loc) {
  * for each k whose power fits, picked by the exponent's one-hot, and the
  * evaluator's errors past them (a negative exponent is a fraction, or a
  * division by zero for base 0). */
-static cval expt_const_base(mb *b, int64_t c, cval e, srcloc loc, srcloc kloc) {
+static cval expt_const_base(mb *b, int64_t c, cval e, srcloc loc, srcloc kloc,
+                            const ir_expr *node) {
   gate_graph *gg = G(b);
   e = clamp_int(b, e);
   if (c == 1) return mx_const(b, 1);
   if (c == -1) return cv(gf_addk(gg, gf_scale(gg, odd_of(b, e, kloc), -2), 1), -1, 1);
   gform neg = step_of(b, "exponent < 0", gf_scale(gg, e.f, -1));
   if (c == 0) {
-    mx_flag(b, neg, mb_site(b, "division", loc, "division by zero: (expt 0 x)"));
+    mx_vflag(b, neg, mb_site(b, "division", loc, "division by zero: (expt 0 x)"), node,
+             "division");
     return cv(gf_gate(gg, gg_eqk(gg, "exponent 0", e.f, 0)), 0, 1);
   }
-  mx_flag(b, neg, mb_site(b, "type", kloc, "expt: the power is a fraction, and tvl "
-                                           "has only integers"));
+  mx_vflag(b, neg, mb_site(b, "type", kloc, "expt: the power is a fraction, and tvl "
+                                            "has only integers"), node, "fraction");
   int64_t p = 1;
   int kmax = 0;
   gform r = gf_const(gg, 0);
@@ -810,7 +823,7 @@ static cval expt_const_base(mb *b, int64_t c, cval e, srcloc loc, srcloc kloc) {
  * or the divisor 2^-n (n in -31..-1) picked by n's one-hot, then the
  * arithmetic of a constant shift with it; past 31 only 0 fits, past -31
  * only the sign is left. */
-static cval ash_var(mb *b, cval x, cval n, srcloc loc) {
+static cval ash_var(mb *b, cval x, cval n, srcloc loc, const ir_expr *node) {
   gate_graph *gg = G(b);
   x = clamp_int(b, x);
   n = clamp_int(b, n);
@@ -830,9 +843,9 @@ static cval ash_var(mb *b, cval x, cval n, srcloc loc) {
   cval left = mul(b, x, cv(pl, 0, 2147483648.0), loc);
   gform far_left = step_of(b, "shift > 31", gf_addk(gg, n.f, -31));
   gform nonzero = not1(b, gf_gate(gg, gg_eqk(gg, "ash of 0", x.f, 0)));
-  mx_flag(b, and2(b, far_left, nonzero),
-          mb_site(b, "overflow", loc, "integer overflow: the result of ash "
-                                      "does not fit in 32 bits"));
+  mx_vflag(b, and2(b, far_left, nonzero),
+           mb_site(b, "overflow", loc, "integer overflow: the result of ash "
+                                       "does not fit in 32 bits"), node, "ash");
   /* floor division by d = 2^-n (1 where n is not a right shift): shift
    * |x| + (d - 1) for negatives */
   cval d = cv(gf_add(gg, pr, not1(b, inr)), 1, 2147483648.0);
@@ -1008,7 +1021,7 @@ static cval prim(mb *b, const ir_expr *e) {
     for (int i = 1; i < n; i++)
       r = cv(gf_axpy(gg, r.f, s, a[i].f), s > 0 ? r.lo + a[i].lo : r.lo - a[i].hi,
              s > 0 ? r.hi + a[i].hi : r.hi - a[i].lo);
-    check_int(b, r, e->loc, op);
+    check_fit_at(b, r, e->loc, op, int_rule(b), e);
     return r;
   }
   if (!strcmp(op, "-")) return sub(b, mx_const(b, 0), a[0], e->loc);
@@ -1022,7 +1035,7 @@ static cval prim(mb *b, const ir_expr *e) {
     sb_putc(&key, '/');
     shape(b, e->a[1], &key);
     div_kind k = op[0] == 'q' ? DIV_QUOTIENT : op[0] == 'r' ? DIV_REMAINDER : DIV_MODULO;
-    cval v = divide(b, a[0], a[1], k, e->loc, op, key.s);
+    cval v = divide(b, a[0], a[1], k, e->loc, op, key.s, e);
     sb_free(&key);
     return v;
   }
@@ -1030,7 +1043,7 @@ static cval prim(mb *b, const ir_expr *e) {
     cval ax;
     gform ng;
     abs_sign(b, a[0], &ax, &ng);
-    check_int(b, ax, e->loc, "abs");
+    check_int(b, ax, e->loc, "(abs -2147483648)");
     return ax;
   }
   if (!strcmp(op, "min") || !strcmp(op, "max")) {
@@ -1053,10 +1066,10 @@ static cval prim(mb *b, const ir_expr *e) {
   }
   if (!strcmp(op, "expt")) {
     double k;
-    if (is_const(a[1], &k) && (k < 0 || k > 64)) return expt_far(b, a[0], (int64_t)k, e->loc, e->a[1]->loc);
+    if (is_const(a[1], &k) && (k < 0 || k > 64)) return expt_far(b, a[0], (int64_t)k, e->loc, e->a[1]->loc, e);
     double base0;
     if (!is_const(a[1], &k) && is_const(a[0], &base0))
-      return expt_const_base(b, (int64_t)base0, a[1], e->loc, e->a[1]->loc);
+      return expt_const_base(b, (int64_t)base0, a[1], e->loc, e->a[1]->loc, e);
     if (!is_const(a[1], &k) || k < 0 || k > 64) {
       mb_fail(b, "expt needs a constant base or a constant exponent in compiled code");
       return mx_const(b, 0);
@@ -1093,7 +1106,7 @@ static cval prim(mb *b, const ir_expr *e) {
     sb_init(&key);
     shape(b, e->a[0], &key);
     sb_puts(&key, "/c2");
-    cval r = divide(b, a[0], mx_const(b, 2), DIV_REMAINDER, e->loc, "remainder", key.s);
+    cval r = divide(b, a[0], mx_const(b, 2), DIV_REMAINDER, e->loc, "remainder", key.s, NULL);
     sb_free(&key);
     cval ar;
     gform ng;
@@ -1144,14 +1157,14 @@ static cval prim(mb *b, const ir_expr *e) {
       /* only 0 fits shifted that far */
       int site = mb_site(b, "overflow", e->loc, "integer overflow: the result of ash "
                                                 "does not fit in 32 bits");
-      mx_flag(b, not1(b, gf_gate(gg, gg_eqk(gg, "ash of 0", a[0].f, 0))), site);
+      mx_vflag(b, not1(b, gf_gate(gg, gg_eqk(gg, "ash of 0", a[0].f, 0))), site, e, "ash");
       return mx_const(b, 0);
     }
     if (is_const(a[1], &k) && k < -31) {
       gform ng = step_of(b, "negative", gf_scale(gg, clamp_int(b, a[0]).f, -1));
       return cv(gf_scale(gg, ng, -1), -1, 0);
     }
-    if (!is_const(a[1], &k)) return ash_var(b, a[0], a[1], e->loc);
+    if (!is_const(a[1], &k)) return ash_var(b, a[0], a[1], e->loc, e);
     if (k >= 0) return mul(b, a[0], mx_const(b, ldexp(1, (int)k)), e->loc);
     /* floor division by 2^-k: shift |x| + (2^-k - 1) for negatives */
     double p = ldexp(1, (int)-k);
@@ -1185,7 +1198,7 @@ static cval vref(mb *b, const ir_expr *e) {
   int site = mb_site(b, "bounds", e->a[1]->loc, "vector-ref: the index is out of range");
   gform bad = gf_add(gg, step_of(b, "index < 0", gf_scale(gg, i.f, -1)),
                      step_of(b, "index >= length", gf_addk(gg, gf_axpy(gg, i.f, -1, len.f), 1)));
-  mx_flag(b, bad, site);
+  mx_vflag(b, bad, site, e, "bounds");
   return elem;
 }
 
@@ -1244,7 +1257,7 @@ static cval table(mb *b, const ir_expr *e) {
   } else {
     int site = mb_site(b, "table", e->loc, "table %s has no entry for this key",
                        sym_name(&b->p->w->syms, e->table->name));
-    mx_flag(b, not1(b, found), site);
+    mx_vflag(b, not1(b, found), site, e, "table");
   }
   return boxed != T_ANY ? box(b, v, boxed) : v;
 }

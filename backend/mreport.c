@@ -94,7 +94,7 @@ static void collect(mb *b, const ir_expr *e, int fn, pset *seen, int_vec *fns) {
   if (!e || !pset_add(seen, e)) return;
   for (int i = 0; i < e->n; i++) collect(b, e->a[i], fn, seen, fns);
   if (wants_report(b, e)) {
-    struct report r = {e, -1};
+    struct report r = {e, -1, NULL, NULL};
     VEC_PUSH(b->reports, r);
     VEC_PUSH(*fns, fn);
   }
@@ -239,6 +239,7 @@ void mb_build_reports(mb *b) {
   for (int i = 0; i < b->reports.n && !b->failed; i++)
     build_report(b, b->reports.v[i].check, fns.v[i]);
   VEC_FREE(fns);
+  if (!b->failed) mb_build_value_reports(b);   /* mvreport.c */
 }
 
 void mb_find_reports(mb *b) {
@@ -252,6 +253,6 @@ void mb_find_reports(mb *b) {
 
 int mb_report_pc(mb *b, const ir_expr *check) {
   for (int i = 0; i < b->reports.n; i++)
-    if (b->reports.v[i].check == check) return b->reports.v[i].pc;
+    if (b->reports.v[i].check == check && !b->reports.v[i].vkind) return b->reports.v[i].pc;
   return -1;
 }

@@ -625,8 +625,9 @@ void machine_error_text(const mprog *p, const mtrace *t, strbuf *out) {
   if (!e->value_follows) return;
   size_t n = t->errval.n;
   if (e->msg[0] || !e->value_bare) sb_puts(out, e->value_bare ? " " : " (");
-  /* the text of error and exit is whole, a value in a message is cut */
-  if (n > 60 && strcmp(e->kind, "error") && strcmp(e->kind, "exit")) {
+  /* a value in a message is cut; a whole text printed by the program
+   * (error, exit, mvreport.c) is not */
+  if (n > 60 && e->msg[0]) {
     sb_putn(out, t->errval.s, 57);
     sb_puts(out, "...");
   } else {

@@ -1,0 +1,322 @@
+/* mvreport.c - run-time errors that name values, in the evaluator's
+ * words: "division by zero: (quotient 7 0)", "vector-ref: index 6 is out
+ * of range for a vector of length 2", "make-vector: the length must not
+ * be negative (-4)", "table lookup has no entry for 11", "integer
+ * overflow: (+ 1 2147483647) is 2147483648, which does not fit in 32
+ * bits".
+ *
+ * As a kind error's report (mreport.c): the operation's flag, instead of
+ * ERR, jumps to steps at the end of the program that compute the
+ * operands again into temporaries (nothing was written since the
+ * failing step: it emitted a JUMP), print the message's text and values
+ * with the ordinary output steps marked `errval`, and stop with ERR at a
+ * site whose text is what they printed (value_follows, value_bare, an
+ * empty message: the whole text).  The host only turns the printed
+ * tokens into characters (docs/trace-format.md, "Kind errors").
+ *
+ * A report is keyed by the expression (or step operand) that fails and
+ * the kind of its error; mx_vflag raises a flag through it when it
+ * exists.  A sum's overflowing result is printed by the model as its
+ * quotient by 10 and its last digit, both of which fit in 32 bits.
+ *
+ * Ownership: the steps and sites belong to the builder and the program.
+ */
+#include "config.h"
+
+#include "mbuild.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- small IR builders ---------------------------------------------- */
+
+static ir_expr *prim2(mb *b, const char *op, ir_expr *x, ir_expr *y, tkind r) {
+  ir_expr *e = mb_mkx(b, X_PRIM, mb_kind_type(b, r), y ? 2 : 1);
+  e->op = builtin_find(op);
+  e->a[0] = x;
+  if (y) e->a[1] = y;
+  e->has_nat = true;
+  e->nat = r;
+  return e;
+}
+
+static ir_expr *k(mb *b, int32_t v) { return mb_int_const(b, v); }
+
+static ir_expr *sel(mb *b, ir_expr *c, ir_expr *x, ir_expr *y) {
+  ir_expr *e = mb_mkx(b, X_SELECT, x->type, 3);
+  e->a[0] = c;
+  e->a[1] = x;
+  e->a[2] = y;
+  return e;
+}
+
+/* ---- the report's pieces -------------------------------------------- */
+
+typedef struct {
+  const char *text;   /* printed as it is, or */
+  ir_expr *x;         /* written (computed into a temporary first) */
+} piece;
+
+enum { MAXP = 24 };
+
+typedef struct {
+  piece p[MAXP];
+  int n;
+} pieces;
+
+static void txt(pieces *ps, const char *t) {
+  if (ps->n < MAXP) ps->p[ps->n++] = (piece){t, NULL};
+}
+
+static void val(pieces *ps, ir_expr *x) {
+  if (ps->n < MAXP) ps->p[ps->n++] = (piece){NULL, x};
+}
+
+static void build(mb *b, const ir_expr *node, const char *vk, int fn, srcloc loc,
+                  const char *site_kind, pieces *ps) {
+  if (ps->n >= MAXP) return;
+  int start = b->ms.n;
+  /* the key the first step carries (mb_find_reports) */
+  ir_expr *key = mb_mkx(b, X_CONST, mb_int_type(b), 0);
+  struct report r = {key, -1, node, vk};
+  VEC_PUSH(b->reports, r);
+  int tv[MAXP];
+  bool first = true;
+  for (int i = 0; i < ps->n; i++) {
+    if (!ps->p[i].x) continue;
+    tv[i] = mb_temp(b, ps->p[i].x->type, "error:value");
+    mstmt *m = mb_step(b, M_WRITE, fn, loc);
+    mb_set_target(b, m, tv[i]);
+    m->val = ps->p[i].x;
+    if (first) m->report_of = key;
+    first = false;
+    m->what = mb_describe(b, "%s error: a value it names", site_kind);
+  }
+  for (int i = 0; i < ps->n && !b->failed; i++) {
+    if (ps->p[i].x) {
+      mb_display(b, mb_var_ref(b, tv[i]), true, fn, loc);
+    } else {
+      mstmt *m = mb_step(b, M_OUTSTR, fn, loc);
+      m->konst = mb_str_const(b, ps->p[i].text);
+      m->what = mb_describe(b, "%s error: text", site_kind);
+      if (first) m->report_of = key;
+      first = false;
+    }
+  }
+  mstmt *m = mb_step(b, M_EVAL, fn, loc);
+  m->sp = SP_FAIL;
+  m->konst = mb_printed_site(b, site_kind, loc, "");
+  m->what = mb_describe(b, "%s error: stop", site_kind);
+  for (int i = start; i < b->ms.n; i++) b->ms.v[i].errval = true;
+}
+
+/* ---- the errors ----------------------------------------------------- */
+
+static bool is_const_int(const ir_expr *e, int64_t *v) {
+  if (e->k != X_CONST || !e->has_nat || e->nat != T_INT) return false;
+  *v = e->ival;
+  return true;
+}
+
+static bool is_int(mb *b, const ir_expr *e) { return ir_kind(b->ir, e->type) == T_INT; }
+
+/* The call as the evaluator writes it, "(op a b)", into ps. */
+static void call_text(mb *b, pieces *ps, const char *op, ir_expr *const *a, int n) {
+  char *s = mb_describe(b, "(%s", op);
+  txt(ps, s);
+  for (int i = 0; i < n; i++) {
+    txt(ps, " ");
+    val(ps, (ir_expr *)a[i]);
+  }
+  txt(ps, ")");
+  (void)b;
+}
+
+/* (op a b ...) of +/-: its exact value as q * 10 + d (d a digit of the
+ * value's sign), q and d computed by the model in 32 bits. */
+static void sum_text(mb *b, pieces *ps, const ir_expr *e) {
+  bool minus = e->op->name[0] == '-';
+  ir_expr *q = NULL, *s = NULL;
+  for (int i = 0; i < e->n; i++) {
+    ir_expr *qi = prim2(b, "quotient", e->a[i], k(b, 10), T_INT);
+    ir_expr *ri = prim2(b, "remainder", e->a[i], k(b, 10), T_INT);
+    const char *op = minus && i > 0 ? "-" : "+";
+    q = q ? prim2(b, op, q, qi, T_INT) : qi;
+    s = s ? prim2(b, op, s, ri, T_INT) : ri;
+  }
+  /* r = 10 q + s, |s| <= 9n: carry s's tens into q */
+  q = prim2(b, "+", q, prim2(b, "quotient", s, k(b, 10), T_INT), T_INT);
+  s = prim2(b, "remainder", s, k(b, 10), T_INT);
+  /* q and s of one sign: borrow one ten where they differ */
+  ir_expr *qpos = prim2(b, ">", q, k(b, 0), T_BOOL);
+  ir_expr *qneg = prim2(b, "<", q, k(b, 0), T_BOOL);
+  ir_expr *sneg = prim2(b, "<", s, k(b, 0), T_BOOL);
+  ir_expr *spos = prim2(b, ">", s, k(b, 0), T_BOOL);
+  ir_expr *adj = sel(b, qpos, sel(b, sneg, k(b, -1), k(b, 0)),
+                     sel(b, qneg, sel(b, spos, k(b, 1), k(b, 0)), k(b, 0)));
+  val(ps, prim2(b, "+", q, adj, T_INT));
+  val(ps, prim2(b, "abs", prim2(b, "-", s, prim2(b, "*", k(b, 10), adj, T_INT), T_INT),
+                NULL, T_INT));
+}
+
+static void expr_reports(mb *b, const ir_expr *e, int fn) {
+  pieces ps = {.n = 0};
+  int64_t kv, kb;
+  if (e->k == X_PRIM && !strcmp(e->op->name, "expt") && e->n == 2 &&
+      !(is_const_int(e->a[0], &kb) && is_const_int(e->a[1], &kv)) &&
+      !(is_const_int(e->a[1], &kv) && kv >= 0)) {
+    /* a negative power of a base other than 0 and +-1 */
+    txt(&ps, "expt: ");
+    call_text(b, &ps, "expt", e->a, 2);
+    txt(&ps, " is a fraction, and tvl has only integers");
+    build(b, e, "fraction", fn, e->a[1]->loc, "type", &ps);
+    ps.n = 0;
+  }
+  if (e->k == X_PRIM) {
+    const char *op = e->op->name;
+    if ((!strcmp(op, "quotient") || !strcmp(op, "remainder") || !strcmp(op, "modulo")) &&
+        e->n == 2 && !(is_const_int(e->a[1], &kv) && kv != 0)) {
+      txt(&ps, "division by zero: ");
+      call_text(b, &ps, op, e->a, 2);
+      build(b, e, "division", fn, e->loc, "division", &ps);
+    } else if ((!strcmp(op, "+") || (!strcmp(op, "-") && e->n > 1)) && e->n >= 2 &&
+               e->n <= 8) {
+      bool ints = true;
+      for (int i = 0; i < e->n; i++) ints &= is_int(b, e->a[i]);
+      if (!ints) return;
+      txt(&ps, "integer overflow: ");
+      call_text(b, &ps, op, e->a, e->n);
+      txt(&ps, " is ");
+      sum_text(b, &ps, e);
+      txt(&ps, ", which does not fit in 32 bits");
+      build(b, e, "overflow", fn, e->loc, "overflow", &ps);
+    } else if (!strcmp(op, "expt") && e->n == 2 && is_const_int(e->a[0], &kv) && kv == 0 &&
+               !is_const_int(e->a[1], &kv)) {
+      txt(&ps, "division by zero: (expt 0 ");
+      val(&ps, e->a[1]);
+      txt(&ps, ")");
+      build(b, e, "division", fn, e->loc, "division", &ps);
+    } else if (!strcmp(op, "ash") && e->n == 2 && !is_const_int(e->a[0], &kv)) {
+      /* a shift past 31 (an overflow within 31 is a product's) */
+      txt(&ps, "integer overflow: ");
+      call_text(b, &ps, op, e->a, 2);
+      txt(&ps, " does not fit in 32 bits");
+      build(b, e, "ash", fn, e->loc, "overflow", &ps);
+    }
+  } else if (e->k == X_VREF) {
+    ir_expr *len = mb_mkx(b, X_VLEN, mb_int_type(b), 1);
+    len->a[0] = e->a[0];
+    txt(&ps, "vector-ref: index ");
+    val(&ps, e->a[1]);
+    txt(&ps, " is out of range for a vector of length ");
+    val(&ps, len);
+    build(b, e, "bounds", fn, e->a[1]->loc, "bounds", &ps);
+  } else if (e->k == X_TABLE && !e->table->table->has_default) {
+    txt(&ps, mb_describe(b, "table %s has no entry for ",
+                         sym_name(&b->p->w->syms, e->table->name)));
+    val(&ps, e->a[0]);
+    build(b, e, "table", fn, e->loc, "table", &ps);
+  }
+}
+
+/* Nodes seen, by address (expressions are DAGs): a sorted-free list is
+ * enough for the few nodes that get a report. */
+typedef struct {
+  const ir_expr **v;
+  size_t cap, n;
+} pset;
+
+static size_t phash(const void *p, size_t cap) {
+  return (size_t)(((uintptr_t)p >> 4) * 0x9e3779b97f4a7c15ull) & (cap - 1);
+}
+
+static bool pset_add(pset *s, const ir_expr *e) {
+  if (2 * (s->n + 1) > s->cap) {
+    pset t = {NULL, s->cap ? 2 * s->cap : 256, 0};
+    t.v = xcalloc(t.cap, sizeof *t.v);
+    for (size_t i = 0; i < s->cap; i++)
+      if (s->v[i]) pset_add(&t, s->v[i]);
+    free(s->v);
+    *s = t;
+  }
+  size_t i = phash(e, s->cap);
+  while (s->v[i]) {
+    if (s->v[i] == e) return false;
+    i = (i + 1) & (s->cap - 1);
+  }
+  s->v[i] = e;
+  s->n++;
+  return true;
+}
+
+typedef struct {
+  const ir_expr *e;
+  int fn;
+} found;
+typedef VEC(found) found_vec;
+
+static void collect(mb *b, const ir_expr *e, int fn, pset *seen, found_vec *out) {
+  if (!e || !pset_add(seen, e)) return;
+  for (int i = 0; i < e->n; i++) collect(b, e->a[i], fn, seen, out);
+  found f = {e, fn};
+  VEC_PUSH(*out, f);
+}
+
+void mb_build_value_reports(mb *b) {
+  pset seen = {NULL, 0, 0};
+  found_vec nodes = {0};
+  int n = b->ms.n;
+  for (int s = 0; s < n; s++) {
+    const mstmt *m = &b->ms.v[s];
+    if (m->errval) continue;   /* a kind error's report */
+    collect(b, m->val, m->fn, &seen, &nodes);
+    collect(b, m->x1, m->fn, &seen, &nodes);
+    collect(b, m->x2, m->fn, &seen, &nodes);
+  }
+  free(seen.v);
+  for (int i = 0; i < nodes.n && !b->failed; i++)
+    expr_reports(b, nodes.v[i].e, nodes.v[i].fn);
+  VEC_FREE(nodes);
+  /* the steps' own: vector-set! and make-vector */
+  for (int s = 0; s < n && !b->failed; s++) {
+    mstmt m = b->ms.v[s];
+    pieces ps = {.n = 0};
+    if (m.sp == SP_VSET_ADDR && m.x1) {
+      ir_expr *len = mb_mkx(b, X_VLEN, mb_int_type(b), 1);
+      len->a[0] = m.val;
+      txt(&ps, "vector-set!: index ");
+      val(&ps, m.x1);
+      txt(&ps, " is out of range for a vector of length ");
+      val(&ps, len);
+      build(b, m.x1, "vset", m.fn, m.x1->loc, "bounds", &ps);
+    } else if (m.sp == SP_MAKEVEC_HDR && m.val) {
+      int64_t kv;
+      if (is_const_int(m.val, &kv)) continue;
+      txt(&ps, "make-vector: the length must not be negative (");
+      val(&ps, m.val);
+      txt(&ps, ")");
+      build(b, m.val, "makevec", m.fn, m.val->loc, "bounds", &ps);
+    }
+  }
+}
+
+static int value_report_pc(mb *b, const ir_expr *node, const char *vk) {
+  for (int i = 0; i < b->reports.n; i++)
+    if (b->reports.v[i].node == node && b->reports.v[i].vkind &&
+        !strcmp(b->reports.v[i].vkind, vk))
+      return b->reports.v[i].pc;
+  return -1;
+}
+
+void mx_vflag(mb *b, gform flag, int site, const ir_expr *node, const char *vk) {
+  int pc = node ? value_report_pc(b, node, vk) : -1;
+  if (pc < 0) {
+    mx_flag(b, flag, site);
+    return;
+  }
+  double kk;
+  if (gf_is_const(flag, &kk) && kk == 0) return;
+  eflag e = {flag, -1, b->guard, b->nguard, pc + 1};
+  VEC_PUSH(b->flags, e);
+}
