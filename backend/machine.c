@@ -1532,6 +1532,7 @@ static void gen_step(mb *b, int s) {
   }
   case M_EVAL:
     if (m->sp == SP_FAIL) mx_flag(b, gf_const(gg, 1), m->konst);
+    else if (m->sp == SP_FAILV) mx_fail_at(b, m->val);   /* mvreport.c */
     else (void)mx_expr(b, m->val);
     v = gf_const(gg, s + 1);
     lo = hi = s + 1;
@@ -1626,7 +1627,9 @@ static void build_output(mb *b) {
         VEC_PUSH(rv, w);
       } else {
         VEC_PUSH(eu, u);
-        gunit w = {(double)b->step_flags[s].v[i].site, arg, gf_const(gg, 1)};
+        const eflag *fl = &b->step_flags[s].v[i];
+        gunit w = fl->has_sitef ? (gunit){1, arg, fl->sitef}
+                                : (gunit){(double)fl->site, arg, gf_const(gg, 1)};
         VEC_PUSH(ev, w);
       }
       prior = gf_add(gg, prior, gflag[i]);

@@ -19,6 +19,8 @@ typedef enum {
   SP_HP_BUMP,      /* value: HP + length (a) + 2 */
   SP_SP_ADD,       /* value: SP + k; checks the stack limit when k > 0 */
   SP_FAIL,         /* M_EVAL: raises error site konst, always */
+  SP_FAILV,        /* M_EVAL: raises the error site that val computes
+                      (mvreport.c) */
   SP_CONS,         /* value: the car (a), after the cdr's (b) errors and
                       the heap check */
   SP_PSET_ADDR,    /* value: address of cell off (konst) of pair (a), after
@@ -88,6 +90,9 @@ typedef struct {
   int jump;           /* > 0: when it is the step's first error, the step
                          jumps to PC jump - 1 (a kind error's report)
                          instead of emitting ERR site */
+  gform sitef;        /* with has_sitef: the site is this value (the end
+                         of a shared report, mvreport.c) */
+  bool has_sitef;
 } eflag;
 
 typedef struct {
@@ -201,6 +206,7 @@ int mb_report_pc(mb *b, const ir_expr *check);   /* -1: none */
  * mb_build_reports, and the flag that jumps to one when it exists */
 void mb_build_value_reports(mb *b);
 void mx_vflag(mb *b, gform flag, int site, const ir_expr *node, const char *vkind);
+void mx_fail_at(mb *b, const ir_expr *site);   /* SP_FAILV */
 /* The steps machine.c's display makes: the text of e (written). */
 bool mb_display(mb *b, ir_expr *e, bool write, int fn, srcloc loc);
 /* The same, for a value nested `depth` deep in what is displayed. */

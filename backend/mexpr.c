@@ -52,13 +52,13 @@ static bool is_const(cval c, double *k) { return gf_is_const(c.f, k); }
 void mx_flag(mb *b, gform flag, int site) {
   double k;
   if (gf_is_const(flag, &k) && k == 0) return;
-  eflag e = {flag, site, b->guard, b->nguard, 0};
+  eflag e = {.flag = flag, .site = site, .guard = b->guard, .nguard = b->nguard};
   VEC_PUSH(b->flags, e);
 }
 
 /* A failed kind check whose step jumps to its report (mreport.c). */
 static void flag_report(mb *b, gform flag, int pc) {
-  eflag e = {flag, -1, b->guard, b->nguard, pc + 1};
+  eflag e = {.flag = flag, .site = -1, .guard = b->guard, .nguard = b->nguard, .jump = pc + 1};
   VEC_PUSH(b->flags, e);
 }
 
