@@ -240,8 +240,45 @@ static bool g_arity_error(gen *g, int d) {
   return true;
 }
 
+/* (error MSG IRRITANT...) or (exit [STATUS]) when a test holds, else a
+ * value of kind k: the irritants and the status are computed. */
+static bool g_stop(gen *g, kind k, int d, int ctx) {
+  out(g, "(if ");
+  g_test(g, d);
+  if (chance(g, 70)) {
+    static const char *const msgs[] = {"\"bad value:\"", "\"negative\"", "'oops",
+                                       "\"too big: \"", "\"a\\nb\""};
+    out(g, " (error %s", msgs[rn(g, N_OF(msgs))]);
+    int n = rn(g, 4);
+    for (int i = 0; i < n; i++) {
+      out(g, " ");
+      if (chance(g, 20)) out_string(g);
+      else sub(g, i == 0 ? K_INT : any_kind(g), d, 0);
+    }
+    out(g, ")");
+  } else {
+    out(g, " (exit");
+    int r = rn(g, 100);
+    if (r < 45) {
+      out(g, " ");
+      sub(g, K_INT, d, 0);
+    } else if (r < 70) {
+      out(g, " ");
+      sub(g, K_BOOL, d, 0);
+    } else if (r < 85) {
+      out(g, " %d", rn(g, 300) - 20);
+    }
+    out(g, ")");
+  }
+  out(g, " ");
+  sub(g, k, d, ctx);
+  out(g, ")");
+  return true;
+}
+
 /* A kind error, or an error of a builtin. */
 static bool g_error(gen *g, kind k, int d, int ctx) {
+  if (on(g, GEN_STOPS) && chance(g, 35)) return g_stop(g, k, d, ctx);
   int r = 30 + rn(g, 70);
   if (r < 60) {
     /* a value of another kind, through a variable: found at run time */

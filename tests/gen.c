@@ -1390,7 +1390,7 @@ static const struct {
     {"arity-errors", GEN_ARITY_ERRORS},     {"local-defines", GEN_LOCAL_DEFINES},
     {"letrec-values", GEN_LETREC_VALUES},   {"macros", GEN_MACROS},
     {"lists", GEN_LISTS},                   {"chars", GEN_CHARS},
-    {"proc-values", GEN_PROC_VALUES},
+    {"proc-values", GEN_PROC_VALUES},       {"stops", GEN_STOPS},
     {"all", GEN_ALL},
 };
 

@@ -129,7 +129,10 @@ enum {
    * the wrong number of arguments or on a value that is not one),
    * displayed, procedure? */
   GEN_PROC_VALUES_N = 44,
-  GEN_NFLAGS = 45
+  /* error with run-time irritants and exit with a run-time status, when
+   * a test holds (tests/gen-lang.c g_stop) */
+  GEN_STOPS_N = 45,
+  GEN_NFLAGS = 46
 };
 #define GEN_VAR_DIVISION GEN_BIT(GEN_VAR_DIVISION_N)
 #define GEN_DEEP_RECURSION GEN_BIT(GEN_DEEP_RECURSION_N)
@@ -165,6 +168,7 @@ enum {
 #define GEN_MUTUAL_TAIL GEN_BIT(GEN_MUTUAL_TAIL_N)
 #define GEN_REDEFINE GEN_BIT(GEN_REDEFINE_N)
 #define GEN_ERRORS GEN_BIT(GEN_ERRORS_N)
+#define GEN_STOPS GEN_BIT(GEN_STOPS_N)
 #define GEN_EXTERN GEN_BIT(GEN_EXTERN_N)
 #define GEN_LOGIOR GEN_BIT(GEN_LOGIOR_N)
 #define GEN_ARITY_ERRORS GEN_BIT(GEN_ARITY_ERRORS_N)
