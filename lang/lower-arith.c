@@ -95,7 +95,9 @@ static void lcm_step(lw *c, int r, int x, srcloc loc) {
   ir_expr *q = prim(c, "quotient", lw_var_expr(c, r, loc), lw_var_expr(c, g, loc),
                     T_INT, loc);
   ir_expr *m = prim(c, "*", q, lw_var_expr(c, x, loc), T_INT, loc);
-  lw_assign(c, r, prim(c, "abs", m, NULL, T_INT, loc), loc);
+  ir_expr *am = prim(c, "abs", m, NULL, T_INT, loc);
+  am->ival = 2;   /* its overflow is lcm's, not abs's (backend/mexpr.c) */
+  lw_assign(c, r, am, loc);
   lw_emit(c, S_JUMP, loc)->l1 = next;
   lw_label(c, zero, loc);
   lw_assign(c, r, iconst(c, 0, loc), loc);
@@ -128,5 +130,7 @@ ir_expr *lw_gcd_lcm(lw *c, const ast *a, frame_map *f) {
     else lcm_step(c, r, x[i], a->loc);
   }
   if (!gcd) return lw_var_expr(c, r, a->loc);
-  return prim(c, "abs", lw_var_expr(c, r, a->loc), NULL, T_INT, a->loc);
+  ir_expr *ab = prim(c, "abs", lw_var_expr(c, r, a->loc), NULL, T_INT, a->loc);
+  ab->ival = 2;   /* its overflow is gcd's, not abs's (backend/mexpr.c) */
+  return ab;
 }

@@ -250,7 +250,8 @@ static bool generic_text(const char *m) {
       "integer overflow: the result of ", ": the index is out of range",
       "division by zero in ", "has no entry for this key",
       "expt: the power is a fraction",
-      "division by zero: (expt 0 x)", " x 0)", NULL};
+      "division by zero: (expt 0 x)", " x 0)",
+      "integer->char: the argument is not a Unicode code point", NULL};
   for (int i = 0; known[i]; i++)
     if (strstr(m, known[i])) return true;
   return !strcmp(m, "make-vector: the length must not be negative");
