@@ -1056,6 +1056,18 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     expand_extcall(b, s, f);
     return;
   case S_RETURN:
+    if (F->is_main && ir_kind(b->ir, s->a[0]->type) == T_ANY) {
+      /* a value of no kind: no run reaches this return (an error or an
+       * exit always comes first, lang/lower-error.c); its errors count */
+      if (s->a[0]->k != X_CONST && s->a[0]->k != X_VAR) {
+        m = step(b, M_EVAL, f, s->loc);
+        m->val = s->a[0];
+        m->what = mb_describe(b, "evaluate for errors");
+      }
+      m = step(b, M_MARK, f, s->loc);
+      m->mark = R_HALT;
+      return;
+    }
     if (F->is_main) {
       /* one result cell for every return: the decoder reads it at HALT */
       if (!b->result_tmp) b->result_tmp = new_temp(b, s->a[0]->type, "result") + 1;

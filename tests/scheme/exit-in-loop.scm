@@ -1,0 +1,10 @@
+;; exit from inside a loop: the output so far is kept, status 0
+(define (count-to n)
+  (let loop ((i 1))
+    (display i)
+    (newline)
+    (if (= i n) (exit (= i n)))
+    (loop (+ i 1))))
+(count-to 4)
+(display "not reached")
+(newline)
