@@ -359,6 +359,13 @@ static void check_form(session *s, ast *a, int frame, rd_form *f,
   } else if (!tok && tr.err.kind && r->err.kind && strcmp(tr.err.kind, r->err.kind)) {
     sb_printf(&diff, "the transformer failed with a %s error but the reference "
                      "evaluator with a %s error", tr.err.kind, r->err.kind);
+  } else if (!tok && r->err.kind && !strcmp(r->err.kind, "exit") &&
+             tr.err.status != r->err.status) {
+    sb_printf(&diff, "the transformer exited with status %d but the reference "
+                     "evaluator with %d", tr.err.status, r->err.status);
+  } else if (!tok && tr.err.msg && r->err.msg && strcmp(tr.err.msg, r->err.msg)) {
+    sb_printf(&diff, "the transformer's error is \"%s\" but the reference "
+                     "evaluator's is \"%s\"", tr.err.msg, r->err.msg);
   }
   print_out(s, &rout);
   if (diff.n) {
