@@ -223,6 +223,7 @@ typedef struct ir_prog {
   bool has_chars;       /* the program makes or tests characters */
   bool sets_cdrs;       /* the program calls set-cdr!: its lists may be
                            circular (backend/mlists.c) */
+  bool has_rtstr;       /* strings made at run time (heap strings) */
   VEC(gcell *) tables;  /* tables the program reads */
   VEC(gcell *) globals; /* global variables the program reads or sets */
   VEC(gcell *) deps;    /* every definition the program was built from */

@@ -1,0 +1,605 @@
+/* lower-strings2.c - strings made at run time, in compiled code (issue
+ * 13, item 2).
+ *
+ * A string value is the number of a literal (its STR token) or the heap
+ * address of a string made at run time, laid out as a vector of
+ * characters: [length, 0, characters] (docs/trace-format.md, "Strings").
+ * %string-object turns either into the address of such a block (the
+ * prompt writes every literal as one: backend/mstrings.c), so every
+ * procedure here reads strings with the vector reads (X_VLEN, X_VREF),
+ * makes them with S_MAKEVEC (the heap cells the evaluator counts for a
+ * string of that length) and stores with S_VSET; %string-of-vector gives
+ * the new block's address as a string.  Each call is a loop in
+ * statements, as the procedure would be written in Scheme; the order of
+ * the evaluator's work is kept (operands, their kinds, then the
+ * procedure's own checks in the order of lang/builtins-text.c), and the
+ * errors that name values write them as the program runs (S_ERRTEXT).
+ *
+ * Literals stay immutable: string-set! and string-fill! of a value below
+ * the number of literals raise the evaluator's error.
+ *
+ * Ownership: as in lower.c; everything is allocated in the program.
+ */
+#include "config.h"
+
+#include "lower.h"
+
+#include <string.h>
+
+static const builtin string_object_op = {"%string-object", 1, 1, AK_STR, NULL, VK_VEC, NULL, "", NULL};
+static const builtin string_of_vector_op = {"%string-of-vector", 1, 1, AK_ANY, NULL, VK_STR, NULL, "", NULL};
+static const builtin symbol_name_op = {"%symbol-name", 1, 1, AK_SYM, NULL, VK_STR, NULL, "", NULL};
+static const builtin literal_count_op = {"%literal?", 1, 1, AK_STR, NULL, VK_BOOL, NULL, "", NULL};
+
+static const char *const makers[] = {
+  "string-append", "substring", "string-copy", "make-string", "string",
+  "list->string", "number->string", "string-upcase", "string-downcase",
+  "string-set!", "string-fill!", "symbol->string", "string-ref",
+  "string=?", "string<?", "string>?", "string<=?", "string>=?",
+  "string->list", NULL};
+
+static bool listed(const char *name) {
+  for (int i = 0; makers[i]; i++)
+    if (!strcmp(makers[i], name)) return true;
+  return false;
+}
+
+bool lw_strings_allocates(const char *name) { return listed(name); }
+
+/* ---- small builders ------------------------------------------------- */
+
+static ir_expr *kconst(lw *c, tkind k, int32_t v, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
+  e->ival = v;
+  e->type = lw_new_type(c, k);
+  e->has_nat = true;
+  e->nat = k;
+  return e;
+}
+
+static ir_expr *op2(lw *c, const char *op, ir_expr *x, ir_expr *y, tkind r, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_PRIM, loc, y ? 2 : 1);
+  e->op = builtin_find(op);
+  e->a[0] = x;
+  if (y) e->a[1] = y;
+  e->type = lw_new_type(c, r);
+  e->has_nat = true;
+  e->nat = r;
+  return e;
+}
+
+static ir_expr *var(lw *c, int v, srcloc loc) { return lw_var_expr(c, v, loc); }
+static int temp(lw *c, srcloc loc) { return lw_new_var(c, -1, VAR_TEMP, loc); }
+
+static int temp_of(lw *c, tkind k, srcloc loc) {
+  int t = temp(c, loc);
+  c->p->vars.v[t].type = lw_type_of_kind(c, k);
+  return t;
+}
+
+static void branch(lw *c, ir_expr *test, int yes, int no, srcloc loc) {
+  ir_stmt *s = lw_emit(c, S_BRANCH, loc);
+  s->a[0] = test;
+  s->l1 = yes;
+  s->l2 = no;
+}
+
+static void jump(lw *c, int l, srcloc loc) { lw_emit(c, S_JUMP, loc)->l1 = l; }
+
+static void add_to(lw *c, int v, ir_expr *d, srcloc loc) {
+  lw_assign(c, v, op2(c, "+", var(c, v, loc), d, T_INT, loc), loc);
+}
+
+/* A class of vectors of characters: a string's block. */
+static int block_type(lw *c) {
+  int t = lw_type_of_kind(c, T_VEC);
+  lw_unify(c, lw_elem_of(c, t), lw_new_type(c, T_CHAR), (srcloc){-1, 0, 0}, "a character");
+  return t;
+}
+
+/* The block of string variable s, in a new variable. */
+static int object(lw *c, int s, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_PRIM, loc, 1);
+  e->op = &string_object_op;
+  e->a[0] = var(c, s, loc);
+  e->type = block_type(c);
+  int o = temp(c, loc);
+  c->p->vars.v[o].type = e->type;
+  lw_assign(c, o, e, loc);
+  return o;
+}
+
+static ir_expr *length_of(lw *c, int o, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_VLEN, loc, 1);
+  e->a[0] = var(c, o, loc);
+  e->type = lw_new_type(c, T_INT);
+  return e;
+}
+
+static ir_expr *char_at(lw *c, int o, ir_expr *i, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_VREF, loc, 2);
+  e->a[0] = var(c, o, loc);
+  e->a[1] = i;
+  e->type = lw_elem_of(c, c->p->vars.v[o].type);
+  return e;
+}
+
+static void store(lw *c, int o, ir_expr *i, ir_expr *x, srcloc loc) {
+  ir_stmt *s = lw_emit(c, S_VSET, loc);
+  s->a[0] = var(c, o, loc);
+  s->a[1] = i;
+  s->a[2] = x;
+}
+
+/* A new block of len characters (NUL), in a new variable. */
+static int new_block(lw *c, ir_expr *len, ir_expr *fill, srcloc loc) {
+  int o = temp(c, loc);
+  c->p->vars.v[o].type = block_type(c);
+  ir_stmt *s = lw_emit(c, S_MAKEVEC, loc);
+  s->var = o;
+  s->a[0] = len;
+  s->a[1] = fill ? fill : kconst(c, T_CHAR, 0, loc);
+  lw_unify(c, lw_elem_of(c, c->p->vars.v[o].type), s->a[1]->type, loc, "a character");
+  c->p->has_rtstr = true;
+  return o;
+}
+
+static ir_expr *as_string(lw *c, int o, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_PRIM, loc, 1);
+  e->op = &string_of_vector_op;
+  e->a[0] = var(c, o, loc);
+  e->type = lw_new_type(c, T_STR);
+  e->has_nat = true;
+  e->nat = T_STR;
+  return e;
+}
+
+/* for i from `from` below `to` (variables): body(i) */
+typedef struct {
+  int i, head, body, done;
+} loop;
+
+static loop loop_open(lw *c, ir_expr *from, int to, srcloc loc) {
+  loop l = {temp_of(c, T_INT, loc), lw_new_label(c), lw_new_label(c), lw_new_label(c)};
+  lw_assign(c, l.i, from, loc);
+  lw_label(c, l.head, loc);
+  branch(c, op2(c, "<", var(c, l.i, loc), var(c, to, loc), T_BOOL, loc), l.body, l.done, loc);
+  lw_label(c, l.body, loc);
+  return l;
+}
+
+static void loop_close(lw *c, loop *l, srcloc loc) {
+  add_to(c, l->i, kconst(c, T_INT, 1, loc), loc);
+  jump(c, l->head, loc);
+  lw_label(c, l->done, loc);
+}
+
+/* dst[k + j] := src[from + j] for j below n (variables; k advances) */
+static void copy_chars(lw *c, int dst, int k, int src, int from, int to, srcloc loc) {
+  loop l = loop_open(c, var(c, from, loc), to, loc);
+  store(c, dst, var(c, k, loc), char_at(c, src, var(c, l.i, loc), loc), loc);
+  add_to(c, k, kconst(c, T_INT, 1, loc), loc);
+  loop_close(c, &l, loc);
+}
+
+/* ---- errors whose text is written as the program runs ---------------- */
+
+static srcloc arg_loc(const ast *a, int i) {
+  return i < a->u.call.n ? a->u.call.args[i]->loc : a->loc;
+}
+
+/* if test: the error "<pre>X<mid>Y<post>" at `at` (X, Y written) */
+static void fail_if(lw *c, ir_expr *test, srcloc at, const char *kind,
+                    const char *pre, ir_expr *x, const char *mid, ir_expr *y,
+                    const char *post, srcloc loc) {
+  int bad = lw_new_label(c), ok = lw_new_label(c);
+  branch(c, test, bad, ok, loc);
+  lw_label(c, bad, loc);
+  lw_ll_err_text(c, pre, loc);
+  if (x) lw_ll_err_write(c, x, loc);
+  if (mid) lw_ll_err_text(c, mid, loc);
+  if (y) lw_ll_err_write(c, y, loc);
+  if (post) lw_ll_err_text(c, post, loc);
+  lw_ll_err_raise(c, at, kind, "");
+  jump(c, ok, loc);
+  lw_label(c, ok, loc);
+}
+
+/* The evaluator's index_ok: k within [0, len) ([0, len] for an end). */
+static void index_ok(lw *c, const ast *a, int argi, const char *op, int k,
+                     int len, bool end, srcloc loc) {
+  ir_expr *below = op2(c, "<", var(c, k, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc);
+  ir_expr *past = op2(c, end ? ">" : ">=", var(c, k, loc), var(c, len, loc), T_BOOL, loc);
+  ir_expr *either = lw_mk(c, X_SELECT, loc, 3);
+  either->a[0] = below;
+  either->a[1] = kconst(c, T_BOOL, 1, loc);
+  either->a[2] = past;
+  either->type = lw_new_type(c, T_BOOL);
+  char pre[96];
+  snprintf(pre, sizeof pre, "%s: index ", op);
+  fail_if(c, either, arg_loc(a, argi), "bounds", arena_strdup(&c->p->mem, pre),
+          var(c, k, loc), " is out of range for a string of length ", var(c, len, loc),
+          NULL, loc);
+}
+
+/* ---- operands -------------------------------------------------------- */
+
+/* The operands, each in a temporary (their errors first, in order), then
+ * each checked for its kind (kinds[i], T_ANY: none), in new variables. */
+static bool operands(lw *c, const ast *a, frame_map *f, const tkind *kinds, int *v) {
+  int n = a->u.call.n;
+  ir_expr *args[64];
+  int raw[64];
+  lw_lower_args(c, a, f, args);
+  if (c->failed) return false;
+  for (int i = 0; i < n; i++) {
+    raw[i] = temp(c, a->loc);
+    lw_assign(c, raw[i], args[i], a->loc);
+  }
+  for (int i = 0; i < n; i++) {
+    if (kinds[i] == T_ANY) {
+      v[i] = raw[i];
+      continue;
+    }
+    ir_expr *ops[64];
+    for (int j = 0; j <= i; j++) ops[j] = var(c, raw[j], arg_loc(a, j));
+    v[i] = temp(c, a->loc);
+    lw_assign(c, v[i], lw_checked_arg(c, a, a->u.call.r.bi->name, ops, i, kinds[i]), a->loc);
+  }
+  return !c->failed;
+}
+
+static int assign_new(lw *c, ir_expr *e, srcloc loc) {
+  int t = temp(c, loc);
+  lw_assign(c, t, e, loc);
+  return t;
+}
+
+/* ---- the procedures -------------------------------------------------- */
+
+/* string-append: the total length, one block, the characters of each. */
+static ir_expr *append(lw *c, const ast *a, const int *v, int n) {
+  srcloc loc = a->loc;
+  int obj[64], len[64];
+  int total = temp_of(c, T_INT, loc);
+  lw_assign(c, total, kconst(c, T_INT, 0, loc), loc);
+  for (int i = 0; i < n; i++) {
+    obj[i] = object(c, v[i], loc);
+    len[i] = assign_new(c, length_of(c, obj[i], loc), loc);
+    add_to(c, total, var(c, len[i], loc), loc);
+  }
+  int out = new_block(c, var(c, total, loc), NULL, loc);
+  int k = temp_of(c, T_INT, loc), zero = temp_of(c, T_INT, loc);
+  lw_assign(c, k, kconst(c, T_INT, 0, loc), loc);
+  lw_assign(c, zero, kconst(c, T_INT, 0, loc), loc);
+  for (int i = 0; i < n; i++) copy_chars(c, out, k, obj[i], zero, len[i], loc);
+  return as_string(c, out, loc);
+}
+
+/* substring, string-copy: the evaluator's range(), then a copy. */
+static ir_expr *copy_range(lw *c, const ast *a, const char *op, const int *v, int n) {
+  srcloc loc = a->loc;
+  int o = object(c, v[0], loc);
+  int len = assign_new(c, length_of(c, o, loc), loc);
+  int s = n > 1 ? v[1] : assign_new(c, kconst(c, T_INT, 0, loc), loc);
+  int e = n > 2 ? v[2] : len;
+  if (n > 1) index_ok(c, a, 1, op, s, len, true, loc);
+  if (n > 2) {
+    index_ok(c, a, 2, op, e, len, true, loc);
+    char pre[96];
+    snprintf(pre, sizeof pre, "%s: the end ", op);
+    fail_if(c, op2(c, "<", var(c, e, loc), var(c, s, loc), T_BOOL, loc), arg_loc(a, 2),
+            "bounds", arena_strdup(&c->p->mem, pre), var(c, e, loc), " is before the start ",
+            var(c, s, loc), NULL, loc);
+  }
+  int out = new_block(c, op2(c, "-", var(c, e, loc), var(c, s, loc), T_INT, loc), NULL, loc);
+  int k = temp_of(c, T_INT, loc);
+  lw_assign(c, k, kconst(c, T_INT, 0, loc), loc);
+  copy_chars(c, out, k, o, s, e, loc);
+  return as_string(c, out, loc);
+}
+
+static ir_expr *make_string(lw *c, const ast *a, const int *v, int n) {
+  srcloc loc = a->loc;
+  fail_if(c, op2(c, "<", var(c, v[0], loc), kconst(c, T_INT, 0, loc), T_BOOL, loc),
+          arg_loc(a, 0), "bounds", "make-string: the length must not be negative (",
+          var(c, v[0], loc), ")", NULL, NULL, loc);
+  int out = new_block(c, var(c, v[0], loc), n > 1 ? var(c, v[1], loc) : NULL, loc);
+  return as_string(c, out, loc);
+}
+
+static ir_expr *string_of(lw *c, const ast *a, const int *v, int n) {
+  srcloc loc = a->loc;
+  int out = new_block(c, kconst(c, T_INT, n, loc), NULL, loc);
+  for (int i = 0; i < n; i++) store(c, out, kconst(c, T_INT, i, loc), var(c, v[i], loc), loc);
+  return as_string(c, out, loc);
+}
+
+/* string-upcase, string-downcase: the character mappings of
+ * lang/lower-chars.c on each character. */
+static ir_expr *change_case(lw *c, const ast *a, const int *v, bool up) {
+  srcloc loc = a->loc;
+  int o = object(c, v[0], loc);
+  int len = assign_new(c, length_of(c, o, loc), loc);
+  int out = new_block(c, var(c, len, loc), NULL, loc);
+  c->p->has_chars = true;
+  loop l = loop_open(c, kconst(c, T_INT, 0, loc), len, loc);
+  ir_expr *ch = op2(c, up ? "char-upcase" : "char-downcase",
+                    char_at(c, o, var(c, l.i, loc), loc), NULL, T_CHAR, loc);
+  store(c, out, var(c, l.i, loc), ch, loc);
+  loop_close(c, &l, loc);
+  return as_string(c, out, loc);
+}
+
+/* number->string: the digits from the last, into a buffer of 11, then a
+ * block of their number. */
+static ir_expr *number_to_string(lw *c, const ast *a, const int *v) {
+  srcloc loc = a->loc;
+  int x = v[0];
+  int u = temp_of(c, T_INT, loc), neg = temp_of(c, T_BOOL, loc);
+  int buf = new_block(c, kconst(c, T_INT, 11, loc), NULL, loc);
+  int k = temp_of(c, T_INT, loc);
+  lw_assign(c, neg, op2(c, "<", var(c, x, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), loc);
+  lw_assign(c, k, kconst(c, T_INT, 11, loc), loc);
+  /* digits of |x| by quotients of the negative value (no overflow at
+   * -2^31): d = -(remainder u 10) with u <= 0 */
+  ir_expr *nx = lw_mk(c, X_SELECT, loc, 3);
+  nx->a[0] = var(c, neg, loc);
+  nx->a[1] = var(c, x, loc);
+  nx->a[2] = op2(c, "-", kconst(c, T_INT, 0, loc), var(c, x, loc), T_INT, loc);
+  nx->type = lw_new_type(c, T_INT);
+  lw_assign(c, u, nx, loc);
+  int head = lw_new_label(c), done = lw_new_label(c);
+  lw_label(c, head, loc);
+  add_to(c, k, kconst(c, T_INT, -1, loc), loc);
+  ir_expr *r = lw_mk(c, X_PRIM, loc, 2);
+  r->op = builtin_find("remainder");
+  r->a[0] = var(c, u, loc);
+  r->a[1] = kconst(c, T_INT, 10, loc);
+  r->type = lw_new_type(c, T_INT);
+  r->has_nat = true;
+  r->nat = T_INT;
+  ir_expr *dc = op2(c, "-", kconst(c, T_INT, '0', loc), r, T_CHAR, loc);   /* a code point */
+  store(c, buf, var(c, k, loc), dc, loc);
+  ir_expr *q = lw_mk(c, X_PRIM, loc, 2);
+  q->op = builtin_find("quotient");
+  q->a[0] = var(c, u, loc);
+  q->a[1] = kconst(c, T_INT, 10, loc);
+  q->type = lw_new_type(c, T_INT);
+  q->has_nat = true;
+  q->nat = T_INT;
+  lw_assign(c, u, q, loc);
+  branch(c, op2(c, "=", var(c, u, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), done, head, loc);
+  lw_label(c, done, loc);
+  int sign = lw_new_label(c), go = lw_new_label(c);
+  branch(c, var(c, neg, loc), sign, go, loc);
+  lw_label(c, sign, loc);
+  add_to(c, k, kconst(c, T_INT, -1, loc), loc);
+  store(c, buf, var(c, k, loc), kconst(c, T_CHAR, '-', loc), loc);
+  lw_label(c, go, loc);
+  int eleven = assign_new(c, kconst(c, T_INT, 11, loc), loc);
+  int out = new_block(c, op2(c, "-", kconst(c, T_INT, 11, loc), var(c, k, loc), T_INT, loc), NULL, loc);
+  int j = temp_of(c, T_INT, loc);
+  lw_assign(c, j, kconst(c, T_INT, 0, loc), loc);
+  copy_chars(c, out, j, buf, k, eleven, loc);
+  return as_string(c, out, loc);
+}
+
+static const char *const compares[] = {"string=?", "string<?", "string>?", "string<=?", "string>=?", NULL};
+
+/* r := -1, 0, 1 as string x sorts before, with or after y */
+static int compare(lw *c, int x, int y, srcloc loc) {
+  int ox = object(c, x, loc), oy = object(c, y, loc);
+  int nx = assign_new(c, length_of(c, ox, loc), loc);
+  int ny = assign_new(c, length_of(c, oy, loc), loc);
+  int r = temp_of(c, T_INT, loc), i = temp_of(c, T_INT, loc);
+  int p = temp_of(c, T_CHAR, loc), q = temp_of(c, T_CHAR, loc);
+  lw_assign(c, i, kconst(c, T_INT, 0, loc), loc);
+  int head = lw_new_label(c), in = lw_new_label(c), body = lw_new_label(c);
+  int differ = lw_new_label(c), next = lw_new_label(c), ended = lw_new_label(c);
+  int done = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, op2(c, "<", var(c, i, loc), var(c, nx, loc), T_BOOL, loc), in, ended, loc);
+  lw_label(c, in, loc);
+  branch(c, op2(c, "<", var(c, i, loc), var(c, ny, loc), T_BOOL, loc), body, ended, loc);
+  lw_label(c, body, loc);
+  lw_assign(c, p, char_at(c, ox, var(c, i, loc), loc), loc);
+  lw_assign(c, q, char_at(c, oy, var(c, i, loc), loc), loc);
+  branch(c, op2(c, "=", var(c, p, loc), var(c, q, loc), T_BOOL, loc), next, differ, loc);
+  lw_label(c, next, loc);
+  add_to(c, i, kconst(c, T_INT, 1, loc), loc);
+  jump(c, head, loc);
+  lw_label(c, differ, loc);
+  ir_expr *lt = lw_mk(c, X_SELECT, loc, 3);
+  lt->a[0] = op2(c, "<", var(c, p, loc), var(c, q, loc), T_BOOL, loc);
+  lt->a[1] = kconst(c, T_INT, -1, loc);
+  lt->a[2] = kconst(c, T_INT, 1, loc);
+  lt->type = lw_new_type(c, T_INT);
+  lw_assign(c, r, lt, loc);
+  jump(c, done, loc);
+  lw_label(c, ended, loc);
+  /* (nx > ny) - (nx < ny) */
+  ir_expr *gt = lw_mk(c, X_SELECT, loc, 3);
+  gt->a[0] = op2(c, ">", var(c, nx, loc), var(c, ny, loc), T_BOOL, loc);
+  gt->a[1] = kconst(c, T_INT, 1, loc);
+  gt->a[2] = kconst(c, T_INT, 0, loc);
+  gt->type = lw_new_type(c, T_INT);
+  ir_expr *ls = lw_mk(c, X_SELECT, loc, 3);
+  ls->a[0] = op2(c, "<", var(c, nx, loc), var(c, ny, loc), T_BOOL, loc);
+  ls->a[1] = kconst(c, T_INT, -1, loc);
+  ls->a[2] = gt;
+  ls->type = lw_new_type(c, T_INT);
+  lw_assign(c, r, ls, loc);
+  lw_label(c, done, loc);
+  return r;
+}
+
+static ir_expr *comparison(lw *c, const ast *a, const char *name, const int *v, int n) {
+  srcloc loc = a->loc;
+  int res = temp_of(c, T_BOOL, loc);
+  lw_assign(c, res, kconst(c, T_BOOL, 1, loc), loc);
+  int end = lw_new_label(c);
+  const char *test = name[6] == '=' ? "=" : name[6] == '<' ? (name[7] == '?' ? "<" : "<=")
+                                                           : (name[7] == '?' ? ">" : ">=");
+  for (int i = 0; i + 1 < n; i++) {
+    int r = compare(c, v[i], v[i + 1], loc);
+    int ok = lw_new_label(c), bad = lw_new_label(c);
+    branch(c, op2(c, test, var(c, r, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), ok, bad, loc);
+    lw_label(c, bad, loc);
+    lw_assign(c, res, kconst(c, T_BOOL, 0, loc), loc);
+    jump(c, end, loc);
+    lw_label(c, ok, loc);
+  }
+  jump(c, end, loc);
+  lw_label(c, end, loc);
+  return var(c, res, loc);
+}
+
+static ir_expr *string_ref(lw *c, const ast *a, const int *v) {
+  srcloc loc = a->loc;
+  int o = object(c, v[0], loc);
+  int len = assign_new(c, length_of(c, o, loc), loc);
+  index_ok(c, a, 1, "string-ref", v[1], len, false, loc);
+  c->p->has_chars = true;
+  return char_at(c, o, var(c, v[1], loc), loc);
+}
+
+/* (string->list s): i from the length down, acc := (cons s[i] acc). */
+static ir_expr *to_list(lw *c, const ast *a, const int *v) {
+  srcloc loc = a->loc;
+  int o = object(c, v[0], loc);
+  int i = assign_new(c, length_of(c, o, loc), loc);
+  int acc = temp(c, loc);
+  lw_assign(c, acc, kconst(c, T_NIL, 0, loc), loc);
+  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, op2(c, ">", var(c, i, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), body, done, loc);
+  lw_label(c, body, loc);
+  add_to(c, i, kconst(c, T_INT, -1, loc), loc);
+  lw_assign(c, acc, lw_cons(c, char_at(c, o, var(c, i, loc), loc), var(c, acc, loc), loc), loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  c->p->has_chars = true;
+  return var(c, acc, loc);
+}
+
+/* string-set!, string-fill!: a literal is immutable (its number is below
+ * the program's count of literals: %literal?), as the evaluator says. */
+static void immutable(lw *c, const ast *a, const char *op, int s, srcloc loc) {
+  ir_expr *lit = lw_mk(c, X_PRIM, loc, 1);
+  lit->op = &literal_count_op;
+  lit->a[0] = var(c, s, loc);
+  lit->type = lw_new_type(c, T_BOOL);
+  lit->has_nat = true;
+  lit->nat = T_BOOL;
+  char pre[64];
+  snprintf(pre, sizeof pre, "%s: ", op);
+  fail_if(c, lit, arg_loc(a, 0), "type", arena_strdup(&c->p->mem, pre), var(c, s, loc),
+          " is a literal constant, which cannot be changed (string-copy makes a "
+          "string that can)", NULL, NULL, loc);
+}
+
+static ir_expr *string_set(lw *c, const ast *a, const int *v) {
+  srcloc loc = a->loc;
+  int o = object(c, v[0], loc);
+  int len = assign_new(c, length_of(c, o, loc), loc);
+  index_ok(c, a, 1, "string-set!", v[1], len, false, loc);
+  immutable(c, a, "string-set!", v[0], loc);
+  store(c, o, var(c, v[1], loc), var(c, v[2], loc), loc);
+  return lw_void_expr(c, loc);
+}
+
+static ir_expr *string_fill(lw *c, const ast *a, const int *v) {
+  srcloc loc = a->loc;
+  immutable(c, a, "string-fill!", v[0], loc);
+  int o = object(c, v[0], loc);
+  int len = assign_new(c, length_of(c, o, loc), loc);
+  loop l = loop_open(c, kconst(c, T_INT, 0, loc), len, loc);
+  store(c, o, var(c, l.i, loc), var(c, v[1], loc), loc);
+  loop_close(c, &l, loc);
+  return lw_void_expr(c, loc);
+}
+
+ir_expr *lw_strings_effect(lw *c, const ast *a, frame_map *f) {
+  const builtin *b = a->u.call.r.bi;
+  const char *name = b->name;
+  if (!listed(name)) return NULL;
+  int n = a->u.call.n;
+  if (n > 64) {
+    lw_fail(c, a->loc, "%s with more than 64 arguments in compiled code", name);
+    return lw_void_expr(c, a->loc);
+  }
+  if (!strcmp(name, "list->string")) {
+    lw_fail(c, a->loc, "list->string is not compiled to the transformer yet "
+                       "(run it with --reference)");
+    return lw_void_expr(c, a->loc);
+  }
+  if ((!strcmp(name, "number->string") && n > 1) || (!strcmp(name, "string->list") && n > 1)) {
+    lw_fail(c, a->loc, "%s with a %s is not compiled to the transformer yet "
+                       "(run it with --reference)", name, name[0] == 'n' ? "radix" : "start or an end");
+    return lw_void_expr(c, a->loc);
+  }
+  tkind kinds[64];
+  for (int i = 0; i < n; i++) {
+    kinds[i] = T_STR;
+    if (b->per_arg) kinds[i] = b->per_arg[i] == AK_INT ? T_INT : b->per_arg[i] == AK_CHAR ? T_CHAR
+                              : b->per_arg[i] == AK_STR ? T_STR : T_ANY;
+    else if (b->arg == AK_CHAR) kinds[i] = T_CHAR;
+    else if (b->arg == AK_INT) kinds[i] = T_INT;
+    else if (b->arg == AK_SYM) kinds[i] = T_SYM;
+  }
+  if (!strcmp(name, "string-ref") || !strcmp(name, "substring") || !strcmp(name, "string-copy") ||
+      !strcmp(name, "make-string") || !strcmp(name, "string-set!") || !strcmp(name, "string-fill!")) {
+    /* per_arg tables: string, then integers, then a character */
+    for (int i = 0; i < n; i++) kinds[i] = i == 0 ? T_STR : T_INT;
+    if (!strcmp(name, "make-string")) {
+      kinds[0] = T_INT;
+      if (n > 1) kinds[1] = T_CHAR;
+    }
+    if (!strcmp(name, "string-set!")) kinds[2] = T_CHAR;
+    if (!strcmp(name, "string-fill!")) kinds[1] = T_CHAR;
+  }
+  int v[64];
+  if (!operands(c, a, f, kinds, v)) return lw_void_expr(c, a->loc);
+  c->p->has_chars = true;
+  if (!strcmp(name, "string-append")) return append(c, a, v, n);
+  if (!strcmp(name, "substring") || !strcmp(name, "string-copy"))
+    return copy_range(c, a, name, v, n);
+  if (!strcmp(name, "make-string")) return make_string(c, a, v, n);
+  if (!strcmp(name, "string")) return string_of(c, a, v, n);
+  if (!strcmp(name, "string-upcase")) return change_case(c, a, v, true);
+  if (!strcmp(name, "string-downcase")) return change_case(c, a, v, false);
+  if (!strcmp(name, "number->string")) return number_to_string(c, a, v);
+  if (!strcmp(name, "string-ref")) return string_ref(c, a, v);
+  if (!strcmp(name, "string->list")) return to_list(c, a, v);
+  if (!strcmp(name, "string-set!")) return string_set(c, a, v);
+  if (!strcmp(name, "string-fill!")) return string_fill(c, a, v);
+  if (!strcmp(name, "symbol->string")) {
+    ir_expr *e = lw_mk(c, X_PRIM, a->loc, 1);
+    e->op = &symbol_name_op;
+    e->a[0] = var(c, v[0], a->loc);
+    e->type = lw_new_type(c, T_STR);
+    e->has_nat = true;
+    e->nat = T_STR;
+    return e;
+  }
+  for (int i = 0; compares[i]; i++)
+    if (!strcmp(name, compares[i])) return comparison(c, a, name, v, n);
+  lw_fail(c, a->loc, "internal error: %s has no lowering", name);
+  return lw_void_expr(c, a->loc);
+}
+
+/* string-length and string-null? stay pure: a read of the block. */
+ir_expr *lw_string_length(lw *c, ir_expr *s, bool null, srcloc loc) {
+  ir_expr *o = lw_mk(c, X_PRIM, loc, 1);
+  o->op = &string_object_op;
+  o->a[0] = s;
+  o->type = block_type(c);
+  ir_expr *len = lw_mk(c, X_VLEN, loc, 1);
+  len->a[0] = o;
+  len->type = lw_new_type(c, T_INT);
+  len->has_nat = true;
+  len->nat = T_INT;
+  if (!null) return len;
+  return op2(c, "=", len, kconst(c, T_INT, 0, loc), T_BOOL, loc);
+}
