@@ -626,7 +626,7 @@ static void display_tagged(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
   int ends[8], nend = 0;
   for (int i = 0; pred[i]; i++) {
     if (kinds[i] == T_VEC && ir_elem_type(b->ir, e->type) < 0) continue;
-    if (kinds[i] == T_STR && !b->p->strs.n) continue;
+    if (kinds[i] == T_STR && !b->p->strs.n && !b->ir->has_rtstr) continue;
     if (kinds[i] == T_CHAR && !b->ir->has_chars) continue;
     int br = branch_here(b, kind_pred(b, pred[i], e), fn, loc, "display: which kind?");
     display_value(b, untag(b, e, kinds[i]), write, fn, loc, depth);

@@ -75,7 +75,7 @@ double mx_kind_hi(mb *b, int type) {
   case T_INT: return I32_MAX;
   case T_BOOL: return 1;
   case T_SYM: return b->p->syms.n + 2;
-  case T_STR: return b->p->strs.n + 1;
+  case T_STR: return b->ir->has_rtstr ? ADDR_MAX : b->p->strs.n + 1;
   case T_VEC: case T_PAIR: return ADDR_MAX;
   case T_PROC: return b->ir->has_closures ? ADDR_MAX : b->ir->procs.n;
   case T_VOID: case T_NIL: return 0;
@@ -864,7 +864,7 @@ static cval unbox(mb *b, cval v, tkind k) {
   if (k == T_INT) return clamp_int(b, v);
   double base = dyn_base(dyn_tag(k));
   cval p = cv(gf_addk(G(b), v.f, -base), v.lo - base, v.hi - base);
-  double hi = k == T_VEC || k == T_PAIR ? ADDR_MAX : k == T_STR ? b->p->strs.n + 1
+  double hi = k == T_VEC || k == T_PAIR ? ADDR_MAX : k == T_STR ? (b->ir->has_rtstr ? ADDR_MAX : b->p->strs.n + 1)
             : k == T_CHAR ? 0x10FFFF
             : k == T_PROC ? (b->ir->has_closures ? ADDR_MAX : b->ir->procs.n)
             : k == T_NIL || k == T_VOID ? 0 : b->p->syms.n + 2;
