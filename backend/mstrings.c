@@ -122,9 +122,11 @@ void machine_strings_prompt(const mprog *p, i64_vec *w) {
   if (!p->str_syms) return;
   for (int k = 0; k < p->syms.n; k++) {
     const char *name = sym_name(&p->w->syms, p->syms.v[k]);
-    int id = -1;
+    /* the interned name (mb_strings_syms), not a literal of that text:
+     * symbol->string is not eq? to a literal, as in the evaluator */
+    int wid = world_intern_string(p->w, name, strlen(name)), id = -1;
     for (int i = 0; i < n && id < 0; i++)
-      if (!strcmp(world_string(p->w, p->strs.v[i]), name)) id = i;
+      if (p->strs.v[i] == wid) id = i;
     VEC_PUSH(*w, (int64_t)p->str_symbase + k + 2);
     VEC_PUSH(*w, id < 0 ? 0 : id);
   }
