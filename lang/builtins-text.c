@@ -598,7 +598,7 @@ const builtin text_builtins[] = {
   {"symbol->string", 1, 1, AK_SYM, NULL, VK_STR, bi_symbol_to_string, "the symbol's name (an immutable string)", STRS_READ},
   {"string->symbol", 1, 1, AK_STR, NULL, VK_SYM, bi_string_to_symbol, "the symbol of that name", STRS},
   {"string->list", 1, 3, AK_ANY, k_str_int, -1, bi_string_to_list, "new list of the characters (from start to end if given)", STRS_READ},
-  {"list->string", 1, 1, AK_ANY, NULL, VK_STR, bi_list_to_string, "new string of a list of characters", STRS},
+  {"list->string", 1, 1, AK_ANY, NULL, VK_STR, bi_list_to_string, "new string of a list of characters", STRS_READ},
   {"string-for-each", 2, 2, AK_ANY, k_proc_str, VK_VOID, bi_string_for_each, "call the procedure on each character, in order", STRS},
   {"string-map", 2, 2, AK_ANY, k_proc_str, VK_STR, bi_string_map, "new string of the procedure's results on the characters", STRS},
   {"string-reverse", 1, 1, AK_STR, NULL, VK_STR, bi_string_reverse, "new string of the characters in reverse order", STRS},

@@ -36,7 +36,7 @@ static const char *const makers[] = {
   "list->string", "number->string", "string-upcase", "string-downcase",
   "string-set!", "string-fill!", "symbol->string", "string-ref",
   "string=?", "string<?", "string>?", "string<=?", "string>=?",
-  "string->list", NULL};
+  "string->list", "list->string", NULL};
 
 static bool listed(const char *name) {
   for (int i = 0; makers[i]; i++)
@@ -385,6 +385,84 @@ static ir_expr *number_to_string(lw *c, const ast *a, const int *v) {
   return as_string(c, out, loc);
 }
 
+
+/* e as an operand of kind k, else the evaluator's kind error "msg, not
+ * KIND (VALUE)" at `at` (an X_CHECK whose failure is msg). */
+static ir_expr *check_with(lw *c, ir_expr *e, tkind k, srcloc at, const char *msg) {
+  tkind have = ir_kind(c->p, e->type);
+  if (have == T_ANY || have == k || have == T_DYN) lw_want(c, e, k, "an argument");
+  ir_expr *x = lw_mk(c, X_CHECK, at, 1);
+  x->a[0] = e;
+  x->ival = k;
+  x->has_nat = true;
+  x->nat = k;
+  x->type = lw_type_of_kind(c, k);
+  ir_failure f = {"type", arena_strdup(&c->p->mem, msg), false};
+  VEC_PUSH(c->p->failures, f);
+  x->var = c->p->failures.n - 1;
+  return x;
+}
+
+static ir_expr *part(lw *c, int l, bool cdr, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_CXR, loc, 1);
+  e->a[0] = lw_retype(c, var(c, l, loc), T_PAIR);
+  e->ival = cdr;
+  e->type = lw_pair_part(c, c->p->vars.v[l].type, cdr);
+  return e;
+}
+
+/* list->string: a walk checks each car (the evaluator's "an element must
+ * be a character") and counts; then the end of the list; then a block of
+ * the count, filled by a second walk. */
+static ir_expr *list_to_string(lw *c, const ast *a, const int *v) {
+  srcloc loc = a->loc;
+  int l = temp(c, loc), n = temp_of(c, T_INT, loc);
+  c->p->vars.v[l].type = c->p->vars.v[v[0]].type;
+  lw_assign(c, l, var(c, v[0], loc), loc);
+  lw_assign(c, n, kconst(c, T_INT, 0, loc), loc);
+  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, op2(c, "pair?", var(c, l, loc), NULL, T_BOOL, loc), body, done, loc);
+  lw_label(c, body, loc);
+  ir_stmt *ev = lw_emit(c, S_EVAL, loc);
+  ev->a[0] = check_with(c, part(c, l, false, loc), T_CHAR, loc,
+                        "list->string: an element must be a character");
+  lw_assign(c, l, part(c, l, true, loc), loc);
+  add_to(c, n, kconst(c, T_INT, 1, loc), loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  /* the end: the empty list, else the argument is not a proper list */
+  int bad = lw_new_label(c), ok = lw_new_label(c), pairs = lw_new_label(c), other = lw_new_label(c);
+  branch(c, op2(c, "null?", var(c, l, loc), NULL, T_BOOL, loc), ok, bad, loc);
+  lw_label(c, bad, loc);
+  branch(c, op2(c, "pair?", var(c, v[0], loc), NULL, T_BOOL, loc), pairs, other, loc);
+  lw_label(c, pairs, loc);
+  lw_ll_err_text(c, "list->string: the argument must be a proper list, not a pair (", loc);
+  lw_ll_err_write(c, var(c, v[0], loc), loc);
+  lw_ll_err_text(c, ")", loc);
+  lw_ll_err_raise(c, arg_loc(a, 0), "type", "");
+  jump(c, ok, loc);
+  lw_label(c, other, loc);
+  ev = lw_emit(c, S_EVAL, loc);
+  ev->a[0] = check_with(c, var(c, v[0], loc), T_PAIR, arg_loc(a, 0),
+                        "list->string: the argument must be a proper list");
+  lw_label(c, ok, loc);
+  int out = new_block(c, var(c, n, loc), NULL, loc);
+  int i = temp_of(c, T_INT, loc);
+  lw_assign(c, l, var(c, v[0], loc), loc);
+  lw_assign(c, i, kconst(c, T_INT, 0, loc), loc);
+  int h2 = lw_new_label(c), b2 = lw_new_label(c), d2 = lw_new_label(c);
+  lw_label(c, h2, loc);
+  branch(c, op2(c, "<", var(c, i, loc), var(c, n, loc), T_BOOL, loc), b2, d2, loc);
+  lw_label(c, b2, loc);
+  store(c, out, var(c, i, loc), lw_retype(c, part(c, l, false, loc), T_CHAR), loc);
+  lw_assign(c, l, part(c, l, true, loc), loc);
+  add_to(c, i, kconst(c, T_INT, 1, loc), loc);
+  jump(c, h2, loc);
+  lw_label(c, d2, loc);
+  return as_string(c, out, loc);
+}
+
 static const char *const compares[] = {"string=?", "string<?", "string>?", "string<=?", "string>=?", NULL};
 
 /* r := -1, 0, 1 as string x sorts before, with or after y */
@@ -529,11 +607,6 @@ ir_expr *lw_strings_effect(lw *c, const ast *a, frame_map *f) {
     lw_fail(c, a->loc, "%s with more than 64 arguments in compiled code", name);
     return lw_void_expr(c, a->loc);
   }
-  if (!strcmp(name, "list->string")) {
-    lw_fail(c, a->loc, "list->string is not compiled to the transformer yet "
-                       "(run it with --reference)");
-    return lw_void_expr(c, a->loc);
-  }
   if ((!strcmp(name, "number->string") && n > 1) || (!strcmp(name, "string->list") && n > 1)) {
     lw_fail(c, a->loc, "%s with a %s is not compiled to the transformer yet "
                        "(run it with --reference)", name, name[0] == 'n' ? "radix" : "start or an end");
@@ -541,7 +614,7 @@ ir_expr *lw_strings_effect(lw *c, const ast *a, frame_map *f) {
   }
   tkind kinds[64];
   for (int i = 0; i < n; i++) {
-    kinds[i] = T_STR;
+    kinds[i] = b->arg == AK_STR ? T_STR : T_ANY;
     if (b->per_arg) kinds[i] = b->per_arg[i] == AK_INT ? T_INT : b->per_arg[i] == AK_CHAR ? T_CHAR
                               : b->per_arg[i] == AK_STR ? T_STR : T_ANY;
     else if (b->arg == AK_CHAR) kinds[i] = T_CHAR;
@@ -563,6 +636,7 @@ ir_expr *lw_strings_effect(lw *c, const ast *a, frame_map *f) {
   if (!operands(c, a, f, kinds, v)) return lw_void_expr(c, a->loc);
   c->p->has_chars = true;
   if (!strcmp(name, "string-append")) return append(c, a, v, n);
+  if (!strcmp(name, "list->string")) return list_to_string(c, a, v);
   if (!strcmp(name, "substring") || !strcmp(name, "string-copy"))
     return copy_range(c, a, name, v, n);
   if (!strcmp(name, "make-string")) return make_string(c, a, v, n);
