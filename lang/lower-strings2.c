@@ -331,18 +331,30 @@ static ir_expr *change_case(lw *c, const ast *a, const int *v, bool up) {
   return as_string(c, out, loc);
 }
 
-/* number->string: the digits from the last, into a buffer of 11, then a
- * block of their number. */
-static ir_expr *number_to_string(lw *c, const ast *a, const int *v) {
+/* number->string: the digits from the last (quotients of the negative
+ * value: no overflow at -2^31), into a buffer of 33, then a block of
+ * their number. */
+static ir_expr *number_to_string(lw *c, const ast *a, const int *v, int n) {
   srcloc loc = a->loc;
   int x = v[0];
+  int radix;
+  if (n > 1) {
+    radix = v[1];
+    ir_expr *out = lw_mk(c, X_SELECT, loc, 3);
+    out->a[0] = op2(c, "<", var(c, radix, loc), kconst(c, T_INT, 2, loc), T_BOOL, loc);
+    out->a[1] = kconst(c, T_BOOL, 1, loc);
+    out->a[2] = op2(c, ">", var(c, radix, loc), kconst(c, T_INT, 36, loc), T_BOOL, loc);
+    out->type = lw_new_type(c, T_BOOL);
+    fail_if(c, out, arg_loc(a, 1), "bounds", "number->string: the radix must be from 2 to 36, not ",
+            var(c, radix, loc), NULL, NULL, NULL, loc);
+  } else {
+    radix = assign_new(c, kconst(c, T_INT, 10, loc), loc);
+  }
   int u = temp_of(c, T_INT, loc), neg = temp_of(c, T_BOOL, loc);
-  int buf = new_block(c, kconst(c, T_INT, 11, loc), NULL, loc);
-  int k = temp_of(c, T_INT, loc);
+  int buf = new_block(c, kconst(c, T_INT, 33, loc), NULL, loc);
+  int k = temp_of(c, T_INT, loc), d = temp_of(c, T_INT, loc);
   lw_assign(c, neg, op2(c, "<", var(c, x, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), loc);
-  lw_assign(c, k, kconst(c, T_INT, 11, loc), loc);
-  /* digits of |x| by quotients of the negative value (no overflow at
-   * -2^31): d = -(remainder u 10) with u <= 0 */
+  lw_assign(c, k, kconst(c, T_INT, 33, loc), loc);
   ir_expr *nx = lw_mk(c, X_SELECT, loc, 3);
   nx->a[0] = var(c, neg, loc);
   nx->a[1] = var(c, x, loc);
@@ -355,16 +367,22 @@ static ir_expr *number_to_string(lw *c, const ast *a, const int *v) {
   ir_expr *r = lw_mk(c, X_PRIM, loc, 2);
   r->op = builtin_find("remainder");
   r->a[0] = var(c, u, loc);
-  r->a[1] = kconst(c, T_INT, 10, loc);
+  r->a[1] = var(c, radix, loc);
   r->type = lw_new_type(c, T_INT);
   r->has_nat = true;
   r->nat = T_INT;
-  ir_expr *dc = op2(c, "-", kconst(c, T_INT, '0', loc), r, T_CHAR, loc);   /* a code point */
+  lw_assign(c, d, op2(c, "-", kconst(c, T_INT, 0, loc), r, T_INT, loc), loc);
+  /* the digit's character: 0-9, then a-z */
+  ir_expr *dc = lw_mk(c, X_SELECT, loc, 3);
+  dc->a[0] = op2(c, "<", var(c, d, loc), kconst(c, T_INT, 10, loc), T_BOOL, loc);
+  dc->a[1] = op2(c, "+", var(c, d, loc), kconst(c, T_INT, '0', loc), T_CHAR, loc);
+  dc->a[2] = op2(c, "+", var(c, d, loc), kconst(c, T_INT, 'a' - 10, loc), T_CHAR, loc);
+  dc->type = lw_new_type(c, T_CHAR);
   store(c, buf, var(c, k, loc), dc, loc);
   ir_expr *q = lw_mk(c, X_PRIM, loc, 2);
   q->op = builtin_find("quotient");
   q->a[0] = var(c, u, loc);
-  q->a[1] = kconst(c, T_INT, 10, loc);
+  q->a[1] = var(c, radix, loc);
   q->type = lw_new_type(c, T_INT);
   q->has_nat = true;
   q->nat = T_INT;
@@ -377,11 +395,11 @@ static ir_expr *number_to_string(lw *c, const ast *a, const int *v) {
   add_to(c, k, kconst(c, T_INT, -1, loc), loc);
   store(c, buf, var(c, k, loc), kconst(c, T_CHAR, '-', loc), loc);
   lw_label(c, go, loc);
-  int eleven = assign_new(c, kconst(c, T_INT, 11, loc), loc);
-  int out = new_block(c, op2(c, "-", kconst(c, T_INT, 11, loc), var(c, k, loc), T_INT, loc), NULL, loc);
+  int end = assign_new(c, kconst(c, T_INT, 33, loc), loc);
+  int out = new_block(c, op2(c, "-", kconst(c, T_INT, 33, loc), var(c, k, loc), T_INT, loc), NULL, loc);
   int j = temp_of(c, T_INT, loc);
   lw_assign(c, j, kconst(c, T_INT, 0, loc), loc);
-  copy_chars(c, out, j, buf, k, eleven, loc);
+  copy_chars(c, out, j, buf, k, end, loc);
   return as_string(c, out, loc);
 }
 
@@ -607,9 +625,9 @@ ir_expr *lw_strings_effect(lw *c, const ast *a, frame_map *f) {
     lw_fail(c, a->loc, "%s with more than 64 arguments in compiled code", name);
     return lw_void_expr(c, a->loc);
   }
-  if ((!strcmp(name, "number->string") && n > 1) || (!strcmp(name, "string->list") && n > 1)) {
-    lw_fail(c, a->loc, "%s with a %s is not compiled to the transformer yet "
-                       "(run it with --reference)", name, name[0] == 'n' ? "radix" : "start or an end");
+  if (!strcmp(name, "string->list") && n > 1) {
+    lw_fail(c, a->loc, "string->list with a start or an end is not compiled to the "
+                       "transformer yet (run it with --reference)");
     return lw_void_expr(c, a->loc);
   }
   tkind kinds[64];
@@ -643,7 +661,7 @@ ir_expr *lw_strings_effect(lw *c, const ast *a, frame_map *f) {
   if (!strcmp(name, "string")) return string_of(c, a, v, n);
   if (!strcmp(name, "string-upcase")) return change_case(c, a, v, true);
   if (!strcmp(name, "string-downcase")) return change_case(c, a, v, false);
-  if (!strcmp(name, "number->string")) return number_to_string(c, a, v);
+  if (!strcmp(name, "number->string")) return number_to_string(c, a, v, n);
   if (!strcmp(name, "string-ref")) return string_ref(c, a, v);
   if (!strcmp(name, "string->list")) return to_list(c, a, v);
   if (!strcmp(name, "string-set!")) return string_set(c, a, v);
