@@ -1107,7 +1107,9 @@ static cval prim(mb *b, const ir_expr *e) {
       return mx_const(b, 0);
     }
     /* equal? (or mequal.c's eqv? on leaves, ival 1): strings by text */
-    if ((e->ival == 1 || (op[1] == 'q' && op[2] == 'u')) && strings_compared(b, e)) {
+    /* (ival 2: never on two strings, lang/lower-strings2.c) */
+    if (e->ival != 2 && (e->ival == 1 || (op[1] == 'q' && op[2] == 'u')) &&
+        strings_compared(b, e)) {
       a[0] = mx_string_canon(b, e->a[0], a[0]);
       a[1] = mx_string_canon(b, e->a[1], a[1]);
     }

@@ -695,3 +695,41 @@ ir_expr *lw_string_length(lw *c, ir_expr *s, bool null, srcloc loc) {
   if (!null) return len;
   return op2(c, "=", len, kconst(c, T_INT, 0, loc), T_BOOL, loc);
 }
+
+/* equal? where both operands may be strings (their classes are not known
+ * to hold other kinds when the call is lowered): when both are strings
+ * as the program runs, their characters are compared (a loop); else the
+ * ordinary equal? (lw_prim), marked (ival 2) as never on two strings.
+ * NULL: one operand is of another kind. */
+static bool in_equal;
+
+static bool may_be_string(lw *c, const ir_expr *e) {
+  tkind k = ir_kind(c->p, e->type);
+  return k == T_ANY || k == T_STR || k == T_DYN;
+}
+
+ir_expr *lw_string_equal(lw *c, const ast *a, const builtin *b, ir_expr **args, srcloc loc) {
+  if (in_equal || !may_be_string(c, args[0]) || !may_be_string(c, args[1])) return NULL;
+  int x = assign_new(c, args[0], loc), y = assign_new(c, args[1], loc);
+  int res = temp(c, loc);
+  int l1 = lw_new_label(c), l2 = lw_new_label(c), other = lw_new_label(c), end = lw_new_label(c);
+  branch(c, op2(c, "string?", var(c, x, loc), NULL, T_BOOL, loc), l1, other, loc);
+  lw_label(c, l1, loc);
+  branch(c, op2(c, "string?", var(c, y, loc), NULL, T_BOOL, loc), l2, other, loc);
+  lw_label(c, l2, loc);
+  int ux = assign_new(c, lw_retype(c, var(c, x, loc), T_STR), loc);
+  int uy = assign_new(c, lw_retype(c, var(c, y, loc), T_STR), loc);
+  c->p->has_chars = true;
+  int r = compare(c, ux, uy, loc);
+  lw_assign(c, res, op2(c, "=", var(c, r, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), loc);
+  jump(c, end, loc);
+  lw_label(c, other, loc);
+  ir_expr *ops[2] = {var(c, x, loc), var(c, y, loc)};
+  in_equal = true;
+  ir_expr *e = lw_prim(c, a, b, ops, 2);
+  in_equal = false;
+  if (e->k == X_PRIM && e->op && !strcmp(e->op->name, "equal?")) e->ival = 2;
+  lw_assign(c, res, e, loc);
+  lw_label(c, end, loc);
+  return var(c, res, loc);
+}

@@ -810,6 +810,8 @@ ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args,
     e->type = lw_new_type(c, T_BOOL);
     return natural(e, T_BOOL);
   }
+  ir_expr *streq = !strcmp(name, "equal?") ? lw_string_equal(c, a, b, args, a->loc) : NULL;
+  if (streq) return streq;   /* lower-strings2.c */
   if (!strcmp(name, "eq?") || !strcmp(name, "eqv?") || !strcmp(name, "equal?")) {
     /* operands of fixed kinds keep them: the backend compares a tagged
      * one with the other's tagged value, and different kinds never match */
