@@ -901,6 +901,7 @@ void gl_prelude(gen *g) {
   g->macros = on(g, GEN_MACROS) &&
               ((g->seed0 * 0x9E3779B97F4A7C15u) >> 60) % 3 != 0;
   for (int i = 0; g->macros && i < N_OF(macro_defs); i++) out(g, "%s\n", macro_defs[i]);
+  if (on(g, GEN_STRINGS) && on(g, GEN_CHARS)) gs_prelude(g);   /* gen-strings.c */
   if (on(g, GEN_EXTERN) && chance(g, 20)) {
     fresh_name(g, "c-abs", g->ext);
     out(g, "(extern %s \"libc\" \"abs\" (int32) int32)\n", g->ext);
