@@ -793,6 +793,12 @@ bool gl_expr(gen *g, kind k, int d, int ctx, bool *fixed) {
     g->dirty = true;
     return true;
   }
+  if (on(g, GEN_CHARS) && on(g, GEN_STRINGS) && (k == K_INT || k == K_BOOL) &&
+      chance(g, 14)) {
+    gs_expr(g, k, d);   /* gen-strings.c */
+    g->dirty = true;
+    return true;
+  }
   if (on(g, GEN_CHARS) && (k == K_INT || k == K_BOOL) && chance(g, 6)) {
     gc_expr(g, k, d);   /* gen-chars.c */
     g->dirty = true;
@@ -823,6 +829,11 @@ bool gl_expr(gen *g, kind k, int d, int ctx, bool *fixed) {
 }
 
 bool gl_stmt(gen *g, int d) {
+  if (on(g, GEN_CHARS) && on(g, GEN_STRINGS) && chance(g, 15)) {
+    gs_stmt(g, d);   /* gen-strings.c */
+    g->impure = true;
+    return true;
+  }
   if (on(g, GEN_CHARS) && chance(g, 8)) {
     gc_stmt(g, d);   /* gen-chars.c */
     g->impure = true;
