@@ -12,6 +12,8 @@
 
 ir_expr *lw_string_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n) {
   const char *name = b->name;
+  if (!strcmp(name, "symbol->string"))
+    return lw_symbol_name(c, lw_checked_arg(c, a, name, args, 0, T_SYM), a->loc);
   bool null = !strcmp(name, "string-null?");
   if (strcmp(name, "string-length") && !null) return NULL;
   ir_expr *s = lw_checked_arg(c, a, name, args, 0, T_STR);

@@ -34,7 +34,7 @@ static const builtin literal_count_op = {"%literal?", 1, 1, AK_STR, NULL, VK_BOO
 static const char *const makers[] = {
   "string-append", "substring", "string-copy", "make-string", "string",
   "list->string", "number->string", "string-upcase", "string-downcase",
-  "string-set!", "string-fill!", "symbol->string", "string-ref",
+  "string-set!", "string-fill!", "string-ref",
   "string=?", "string<?", "string>?", "string<=?", "string>=?",
   "string->list", "list->string", NULL};
 
@@ -666,15 +666,6 @@ ir_expr *lw_strings_effect(lw *c, const ast *a, frame_map *f) {
   if (!strcmp(name, "string->list")) return to_list(c, a, v);
   if (!strcmp(name, "string-set!")) return string_set(c, a, v);
   if (!strcmp(name, "string-fill!")) return string_fill(c, a, v);
-  if (!strcmp(name, "symbol->string")) {
-    ir_expr *e = lw_mk(c, X_PRIM, a->loc, 1);
-    e->op = &symbol_name_op;
-    e->a[0] = var(c, v[0], a->loc);
-    e->type = lw_new_type(c, T_STR);
-    e->has_nat = true;
-    e->nat = T_STR;
-    return e;
-  }
   for (int i = 0; compares[i]; i++)
     if (!strcmp(name, compares[i])) return comparison(c, a, name, v, n);
   lw_fail(c, a->loc, "internal error: %s has no lowering", name);
@@ -732,4 +723,16 @@ ir_expr *lw_string_equal(lw *c, const ast *a, const builtin *b, ir_expr **args, 
   lw_assign(c, res, e, loc);
   lw_label(c, end, loc);
   return var(c, res, loc);
+}
+
+/* symbol->string: the interned name's literal, from a table the prompt
+ * writes (backend/mstrings.c): pure, one read. */
+ir_expr *lw_symbol_name(lw *c, ir_expr *sym, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_PRIM, loc, 1);
+  e->op = &symbol_name_op;
+  e->a[0] = sym;
+  e->type = lw_new_type(c, T_STR);
+  e->has_nat = true;
+  e->nat = T_STR;
+  return e;
 }
