@@ -23,7 +23,7 @@
 void mb_expand_errtext(mb *b, const ir_stmt *s, int f) {
   int start = b->ms.n;
   if (s->a[0]) {
-    mb_display(b, s->a[0], true, f, s->loc);
+    mb_display(b, s->a[0], s->l1 != 1, f, s->loc);   /* l1 1: displayed */
   } else {
     mstmt *m = mb_step(b, M_OUTSTR, f, s->loc);
     m->konst = mb_str_const(b, s->text);

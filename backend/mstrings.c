@@ -64,6 +64,7 @@ void mb_strings_note(mb *b, const ir_expr *e) {
   const char *op = e->op->name;
   if (op[0] == '%' && strstr(op, "string")) b->p->str_tables = true;
   if (!strcmp(op, "%symbol-name") || !strcmp(op, "%literal?")) b->p->str_tables = true;
+  if (!strcmp(op, "%literal-text")) b->p->str_cuts = true;
   if (!strcmp(op, "%symbol-name")) b->p->str_syms = true;
 }
 
@@ -82,11 +83,27 @@ static int32_t total_chars(const mprog *p, int n) {
 
 void mb_strings_syms(mb *b, int (*prog_str)(mb *, int)) {
   mprog *p = b->p;
-  if (b->ir->has_rtstr) p->str_tables = true;   /* display reads blocks */
-  if (!p->str_syms) return;
-  for (int k = 0; k < p->syms.n; k++) {
+  if (b->ir->has_rtstr || p->str_cuts) p->str_tables = true;   /* display reads blocks */
+  for (int k = 0; p->str_syms && k < p->syms.n; k++) {
     const char *name = sym_name(&p->w->syms, p->syms.v[k]);
     prog_str(b, world_intern_string(p->w, name, strlen(name)));
+  }
+  if (p->str_cuts) {
+    /* each literal as the evaluator writes it into a message: cut to 56
+     * bytes and ..." when its written form is longer than 60 */
+    int n = p->strs.n;
+    p->str_ncut = n;
+    for (int i = 0; i < n; i++) {
+      strbuf t;
+      sb_init(&t);
+      str_write(p->w, v_str(p->strs.v[i]), &t);
+      if (t.n > 60) {
+        t.n = 56;
+        sb_puts(&t, "...\"");
+      }
+      prog_str(b, world_intern_string(p->w, t.s ? t.s : "", t.n));
+      sb_free(&t);
+    }
   }
 }
 
@@ -97,6 +114,8 @@ int32_t mb_strings_layout(mb *b, int32_t next) {
   int64_t end = (int64_t)next + p->str_n + 2 * (int64_t)p->str_n + total_chars(p, p->str_n);
   p->str_symbase = (int32_t)end;
   if (p->str_syms) end += p->syms.n + 2;
+  p->str_cutbase = (int32_t)end;
+  if (p->str_cuts) end += p->str_ncut;
   return (int32_t)(end < ADDR_MAX ? end : ADDR_MAX);
 }
 
@@ -118,6 +137,21 @@ void machine_strings_prompt(const mprog *p, i64_vec *w) {
     VEC_PUSH(*w, at);
     VEC_PUSH(*w, count);
     at += count + 2;
+  }
+  for (int i = 0; p->str_cuts && i < p->str_ncut; i++) {
+    strbuf t;
+    sb_init(&t);
+    str_write(p->w, v_str(p->strs.v[i]), &t);
+    if (t.n > 60) {
+      t.n = 56;
+      sb_puts(&t, "...\"");
+    }
+    int wid = world_intern_string(p->w, t.s ? t.s : "", t.n), id = 0;
+    for (int j = 0; j < n; j++)
+      if (p->strs.v[j] == wid) id = j;
+    sb_free(&t);
+    VEC_PUSH(*w, (int64_t)p->str_cutbase + i);
+    VEC_PUSH(*w, id);
   }
   if (!p->str_syms) return;
   for (int k = 0; k < p->syms.n; k++) {
@@ -156,6 +190,10 @@ bool mx_string_prim(mb *b, const ir_expr *e, const cval *a, cval *out) {
   }
   if (!strcmp(op, "%literal?")) {   /* a literal: its number, below n */
     *out = (cval){gf_gate(gg, gg_step(gg, "a literal", gf_addk(gg, gf_scale(gg, a[0].f, -1), p->str_n))), 0, 1, true};
+    return true;
+  }
+  if (!strcmp(op, "%literal-text")) {   /* a literal: its text in a message */
+    *out = read_at(b, a[0], p->str_cutbase, 0, p->str_n > 0 ? p->str_n - 1 : 0, "literal text");
     return true;
   }
   if (strcmp(op, "%string-object")) return false;

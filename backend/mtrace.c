@@ -631,7 +631,7 @@ void machine_error_text(const mprog *p, const mtrace *t, strbuf *out) {
   if (!e->value_follows) return;
   size_t n = t->errval.n;
   if (e->msg[0] || !e->value_bare) sb_puts(out, e->value_bare ? " " : " (");
-  if (n > 60) {
+  if (n > 60 && e->msg[0]) {   /* an empty msg: the text is the message */
     sb_putn(out, t->errval.s, 57);
     sb_puts(out, "...");
   } else {

@@ -30,6 +30,7 @@ static const builtin string_object_op = {"%string-object", 1, 1, AK_STR, NULL, V
 static const builtin string_of_vector_op = {"%string-of-vector", 1, 1, AK_ANY, NULL, VK_STR, NULL, "", NULL};
 static const builtin symbol_name_op = {"%symbol-name", 1, 1, AK_SYM, NULL, VK_STR, NULL, "", NULL};
 static const builtin literal_count_op = {"%literal?", 1, 1, AK_STR, NULL, VK_BOOL, NULL, "", NULL};
+static const builtin literal_text_op = {"%literal-text", 1, 1, AK_STR, NULL, VK_STR, NULL, "", NULL};
 
 static const char *const makers[] = {
   "string-append", "substring", "string-copy", "make-string", "string",
@@ -588,11 +589,28 @@ static void immutable(lw *c, const ast *a, const char *op, int s, srcloc loc) {
   lit->type = lw_new_type(c, T_BOOL);
   lit->has_nat = true;
   lit->nat = T_BOOL;
+  /* the message names the literal as written, cut as the evaluator cuts
+   * it: a literal of that text (%literal-text), displayed */
+  int bad = lw_new_label(c), ok = lw_new_label(c);
+  branch(c, lit, bad, ok, loc);
+  lw_label(c, bad, loc);
   char pre[64];
   snprintf(pre, sizeof pre, "%s: ", op);
-  fail_if(c, lit, arg_loc(a, 0), "type", arena_strdup(&c->p->mem, pre), var(c, s, loc),
-          " is a literal constant, which cannot be changed (string-copy makes a "
-          "string that can)", NULL, NULL, loc);
+  lw_ll_err_text(c, arena_strdup(&c->p->mem, pre), loc);
+  ir_expr *t = lw_mk(c, X_PRIM, loc, 1);
+  t->op = &literal_text_op;
+  t->a[0] = var(c, s, loc);
+  t->type = lw_new_type(c, T_STR);
+  t->has_nat = true;
+  t->nat = T_STR;
+  ir_stmt *w = lw_emit(c, S_ERRTEXT, loc);
+  w->a[0] = t;
+  w->l1 = 1;   /* displayed, not written */
+  lw_ll_err_text(c, " is a literal constant, which cannot be changed (string-copy "
+                    "makes a string that can)", loc);
+  lw_ll_err_raise(c, arg_loc(a, 0), "type", "");
+  jump(c, ok, loc);
+  lw_label(c, ok, loc);
 }
 
 static ir_expr *string_set(lw *c, const ast *a, const int *v) {
