@@ -37,7 +37,7 @@ static const char *const makers[] = {
   "list->string", "number->string", "string-upcase", "string-downcase",
   "string-set!", "string-fill!", "string-ref",
   "string=?", "string<?", "string>?", "string<=?", "string>=?",
-  "string->list", "list->string", NULL};
+  "string->list", "list->string", "string->number", NULL};
 
 static bool listed(const char *name) {
   for (int i = 0; makers[i]; i++)
@@ -634,6 +634,260 @@ static ir_expr *string_fill(lw *c, const ast *a, const int *v) {
   return lw_void_expr(c, loc);
 }
 
+
+/* ---- string->number ------------------------------------------------- */
+
+static ir_expr *sel(lw *c, ir_expr *t, ir_expr *x, ir_expr *y, tkind k, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_SELECT, loc, 3);
+  e->a[0] = t;
+  e->a[1] = x;
+  e->a[2] = y;
+  e->type = lw_new_type(c, k);
+  return e;
+}
+
+static ir_expr *ki(lw *c, int32_t v, srcloc loc) { return kconst(c, T_INT, v, loc); }
+
+/* [lo <= ch <= hi] of variable ch */
+static ir_expr *within(lw *c, int ch, int lo, int hi, srcloc loc) {
+  return sel(c, op2(c, "<", var(c, ch, loc), ki(c, lo, loc), T_BOOL, loc), kconst(c, T_BOOL, 0, loc),
+             op2(c, "<=", var(c, ch, loc), ki(c, hi, loc), T_BOOL, loc), T_BOOL, loc);
+}
+
+static ir_expr *is(lw *c, int ch, int x, srcloc loc) {
+  return op2(c, "=", var(c, ch, loc), ki(c, x, loc), T_BOOL, loc);
+}
+
+/* ch := o[i] (i < n known) */
+static int char_var(lw *c, int o, int i, srcloc loc) {
+  int ch = temp_of(c, T_INT, loc);
+  ir_expr *x = char_at(c, o, var(c, i, loc), loc);
+  ir_expr *as_int = op2(c, "+", x, ki(c, 0, loc), T_INT, loc);
+  lw_assign(c, ch, as_int, loc);
+  return ch;
+}
+
+/* while i < n and test(o[i]): body; the test's character in *ch */
+static void scan_digits(lw *c, int o, int i, int n, int count, srcloc loc) {
+  int head = lw_new_label(c), more = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, op2(c, "<", var(c, i, loc), var(c, n, loc), T_BOOL, loc), more, done, loc);
+  lw_label(c, more, loc);
+  int ch = char_var(c, o, i, loc);
+  branch(c, within(c, ch, '0', '9', loc), body, done, loc);
+  lw_label(c, body, loc);
+  add_to(c, count, ki(c, 1, loc), loc);
+  add_to(c, i, ki(c, 1, loc), loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+}
+
+/* The evaluator's inexact_number: whether the text is a number Guile
+ * reads that is not an integer (1.5, 1e3, 1/2, .5); into variable r. */
+static void inexact(lw *c, int o, int n, int r, srcloc loc) {
+  int i = temp_of(c, T_INT, loc), digits = temp_of(c, T_INT, loc), dots = temp_of(c, T_INT, loc);
+  int no = lw_new_label(c), yes = lw_new_label(c), end = lw_new_label(c);
+  int z = assign_new(c, ki(c, 0, loc), loc);
+  int c0 = char_var(c, o, z, loc);
+  lw_assign(c, i, sel(c, sel(c, is(c, c0, '+', loc), kconst(c, T_BOOL, 1, loc), is(c, c0, '-', loc), T_BOOL, loc),
+                      ki(c, 1, loc), ki(c, 0, loc), T_INT, loc), loc);
+  lw_assign(c, digits, ki(c, 0, loc), loc);
+  lw_assign(c, dots, ki(c, 0, loc), loc);
+  /* digits and dots */
+  int head = lw_new_label(c), more = lw_new_label(c), dig = lw_new_label(c), notdig = lw_new_label(c);
+  int dot = lw_new_label(c), step = lw_new_label(c), out = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, op2(c, "<", var(c, i, loc), var(c, n, loc), T_BOOL, loc), more, out, loc);
+  lw_label(c, more, loc);
+  int ch = char_var(c, o, i, loc);
+  branch(c, within(c, ch, '0', '9', loc), dig, notdig, loc);
+  lw_label(c, dig, loc);
+  add_to(c, digits, ki(c, 1, loc), loc);
+  jump(c, step, loc);
+  lw_label(c, notdig, loc);
+  branch(c, is(c, ch, '.', loc), dot, out, loc);
+  lw_label(c, dot, loc);
+  add_to(c, dots, ki(c, 1, loc), loc);
+  lw_label(c, step, loc);
+  add_to(c, i, ki(c, 1, loc), loc);
+  jump(c, head, loc);
+  lw_label(c, out, loc);
+  int l1 = lw_new_label(c), l2 = lw_new_label(c), l3 = lw_new_label(c);
+  branch(c, sel(c, op2(c, "=", var(c, digits, loc), ki(c, 0, loc), T_BOOL, loc), kconst(c, T_BOOL, 1, loc),
+                op2(c, ">", var(c, dots, loc), ki(c, 1, loc), T_BOOL, loc), T_BOOL, loc), no, l1, loc);
+  lw_label(c, l1, loc);
+  int whole = lw_new_label(c);
+  branch(c, op2(c, "=", var(c, i, loc), var(c, n, loc), T_BOOL, loc), whole, l2, loc);
+  lw_label(c, whole, loc);
+  lw_assign(c, r, op2(c, "=", var(c, dots, loc), ki(c, 1, loc), T_BOOL, loc), loc);
+  jump(c, end, loc);
+  lw_label(c, l2, loc);
+  int ch2 = char_var(c, o, i, loc);
+  int slash = lw_new_label(c), expo = lw_new_label(c);
+  branch(c, sel(c, is(c, ch2, '/', loc), op2(c, "=", var(c, dots, loc), ki(c, 0, loc), T_BOOL, loc),
+                kconst(c, T_BOOL, 0, loc), T_BOOL, loc), slash, l3, loc);
+  lw_label(c, slash, loc);
+  add_to(c, i, ki(c, 1, loc), loc);
+  int den = assign_new(c, ki(c, 0, loc), loc);
+  c->p->vars.v[den].type = lw_type_of_kind(c, T_INT);
+  scan_digits(c, o, i, n, den, loc);
+  lw_assign(c, r, sel(c, op2(c, ">", var(c, den, loc), ki(c, 0, loc), T_BOOL, loc),
+                      op2(c, "=", var(c, i, loc), var(c, n, loc), T_BOOL, loc), kconst(c, T_BOOL, 0, loc),
+                      T_BOOL, loc), loc);
+  jump(c, end, loc);
+  lw_label(c, l3, loc);
+  branch(c, sel(c, is(c, ch2, 'e', loc), kconst(c, T_BOOL, 1, loc), is(c, ch2, 'E', loc), T_BOOL, loc),
+         expo, no, loc);
+  lw_label(c, expo, loc);
+  add_to(c, i, ki(c, 1, loc), loc);
+  int sg = lw_new_label(c), nosg = lw_new_label(c), skip = lw_new_label(c);
+  branch(c, op2(c, "<", var(c, i, loc), var(c, n, loc), T_BOOL, loc), sg, nosg, loc);
+  lw_label(c, sg, loc);
+  int ch3 = char_var(c, o, i, loc);
+  branch(c, sel(c, is(c, ch3, '+', loc), kconst(c, T_BOOL, 1, loc), is(c, ch3, '-', loc), T_BOOL, loc),
+         skip, nosg, loc);
+  lw_label(c, skip, loc);
+  add_to(c, i, ki(c, 1, loc), loc);
+  lw_label(c, nosg, loc);
+  int ex = assign_new(c, ki(c, 0, loc), loc);
+  c->p->vars.v[ex].type = lw_type_of_kind(c, T_INT);
+  scan_digits(c, o, i, n, ex, loc);
+  lw_assign(c, r, sel(c, op2(c, ">", var(c, ex, loc), ki(c, 0, loc), T_BOOL, loc),
+                      op2(c, "=", var(c, i, loc), var(c, n, loc), T_BOOL, loc), kconst(c, T_BOOL, 0, loc),
+                      T_BOOL, loc), loc);
+  jump(c, end, loc);
+  lw_label(c, no, loc);
+  lw_assign(c, r, kconst(c, T_BOOL, 0, loc), loc);
+  jump(c, yes, loc);
+  lw_label(c, yes, loc);
+  lw_label(c, end, loc);
+}
+
+/* string->number: the evaluator's parse (bi_string_to_number): a radix
+ * prefix, a sign, digits accumulated negated (w <= 0, so -2^31 needs no
+ * 33 bits), the overflow and "not an integer" errors, else #f. */
+static ir_expr *string_to_number(lw *c, const ast *a, const int *v, int nargs) {
+  srcloc loc = a->loc;
+  int radix;
+  if (nargs > 1) {
+    radix = temp_of(c, T_INT, loc);
+    lw_assign(c, radix, var(c, v[1], loc), loc);
+    fail_if(c, sel(c, op2(c, "<", var(c, radix, loc), ki(c, 2, loc), T_BOOL, loc), kconst(c, T_BOOL, 1, loc),
+                   op2(c, ">", var(c, radix, loc), ki(c, 36, loc), T_BOOL, loc), T_BOOL, loc),
+            arg_loc(a, 1), "bounds", "string->number: the radix must be from 2 to 36, not ",
+            var(c, radix, loc), NULL, NULL, NULL, loc);
+  } else {
+    radix = temp_of(c, T_INT, loc);
+    lw_assign(c, radix, ki(c, 10, loc), loc);
+  }
+  int o = object(c, v[0], loc);
+  int n = assign_new(c, length_of(c, o, loc), loc);
+  int res = temp(c, loc);
+  int i = temp_of(c, T_INT, loc), w = temp_of(c, T_INT, loc), neg = temp_of(c, T_BOOL, loc);
+  int d = temp_of(c, T_INT, loc);
+  int fals = lw_new_label(c), end = lw_new_label(c);
+  lw_assign(c, i, ki(c, 0, loc), loc);
+  int l1 = lw_new_label(c), l2 = lw_new_label(c);
+  branch(c, op2(c, ">", var(c, n, loc), ki(c, 60, loc), T_BOOL, loc), fals, l1, loc);
+  lw_label(c, l1, loc);
+  /* #x #b #o #d */
+  int pre = lw_new_label(c), nopre = lw_new_label(c);
+  branch(c, op2(c, ">=", var(c, n, loc), ki(c, 2, loc), T_BOOL, loc), l2, nopre, loc);
+  lw_label(c, l2, loc);
+  int z = assign_new(c, ki(c, 0, loc), loc);
+  int c0 = char_var(c, o, z, loc);
+  branch(c, is(c, c0, '#', loc), pre, nopre, loc);
+  lw_label(c, pre, loc);
+  int one = assign_new(c, ki(c, 1, loc), loc);
+  int c1 = char_var(c, o, one, loc);
+  ir_expr *low = lw_mk(c, X_PRIM, loc, 2);
+  low->op = builtin_find("logior");
+  low->a[0] = var(c, c1, loc);
+  low->a[1] = ki(c, 0x20, loc);
+  low->type = lw_new_type(c, T_INT);
+  low->has_nat = true;
+  low->nat = T_INT;
+  int p = assign_new(c, low, loc);
+  c->p->vars.v[p].type = lw_type_of_kind(c, T_INT);
+  lw_assign(c, radix, sel(c, is(c, p, 'x', loc), ki(c, 16, loc),
+                          sel(c, is(c, p, 'b', loc), ki(c, 2, loc),
+                              sel(c, is(c, p, 'o', loc), ki(c, 8, loc),
+                                  sel(c, is(c, p, 'd', loc), ki(c, 10, loc), ki(c, 0, loc), T_INT, loc),
+                                  T_INT, loc), T_INT, loc), T_INT, loc), loc);
+  int okp = lw_new_label(c);
+  branch(c, op2(c, "=", var(c, radix, loc), ki(c, 0, loc), T_BOOL, loc), fals, okp, loc);
+  lw_label(c, okp, loc);
+  lw_assign(c, i, ki(c, 2, loc), loc);
+  lw_label(c, nopre, loc);
+  /* the sign */
+  lw_assign(c, neg, kconst(c, T_BOOL, 0, loc), loc);
+  int s1 = lw_new_label(c), s2 = lw_new_label(c), s3 = lw_new_label(c), digits = lw_new_label(c);
+  branch(c, op2(c, "<", var(c, i, loc), var(c, n, loc), T_BOOL, loc), s1, digits, loc);
+  lw_label(c, s1, loc);
+  int cs = char_var(c, o, i, loc);
+  lw_assign(c, neg, is(c, cs, '-', loc), loc);
+  branch(c, sel(c, is(c, cs, '+', loc), kconst(c, T_BOOL, 1, loc), is(c, cs, '-', loc), T_BOOL, loc), s2, digits, loc);
+  lw_label(c, s2, loc);
+  add_to(c, i, ki(c, 1, loc), loc);
+  lw_label(c, digits, loc);
+  branch(c, op2(c, "=", var(c, i, loc), var(c, n, loc), T_BOOL, loc), fals, s3, loc);
+  lw_label(c, s3, loc);
+  lw_assign(c, w, ki(c, 0, loc), loc);
+  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  int good = lw_new_label(c), bad = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, op2(c, "<", var(c, i, loc), var(c, n, loc), T_BOOL, loc), body, done, loc);
+  lw_label(c, body, loc);
+  int ch = char_var(c, o, i, loc);
+  ir_expr *dv = sel(c, within(c, ch, '0', '9', loc), op2(c, "-", var(c, ch, loc), ki(c, '0', loc), T_INT, loc),
+                    sel(c, within(c, ch, 'a', 'z', loc), op2(c, "-", var(c, ch, loc), ki(c, 'a' - 10, loc), T_INT, loc),
+                        sel(c, within(c, ch, 'A', 'Z', loc), op2(c, "-", var(c, ch, loc), ki(c, 'A' - 10, loc), T_INT, loc),
+                            ki(c, 99, loc), T_INT, loc), T_INT, loc), T_INT, loc);
+  lw_assign(c, d, dv, loc);
+  branch(c, op2(c, "<", var(c, d, loc), var(c, radix, loc), T_BOOL, loc), good, bad, loc);
+  lw_label(c, bad, loc);
+  {
+    int ten = lw_new_label(c), inx = lw_new_label(c);
+    branch(c, op2(c, "=", var(c, radix, loc), ki(c, 10, loc), T_BOOL, loc), ten, fals, loc);
+    lw_label(c, ten, loc);
+    int r = temp_of(c, T_BOOL, loc);
+    inexact(c, o, n, r, loc);
+    branch(c, var(c, r, loc), inx, fals, loc);
+    lw_label(c, inx, loc);
+    lw_ll_err_text(c, "string->number: the number in this string is not an integer, and "
+                      "tvl has only integers", loc);
+    lw_ll_err_raise(c, loc, "type", "");
+    jump(c, fals, loc);
+  }
+  lw_label(c, good, loc);
+  /* w*radix - d < -2^31 <=> w < quotient(d - 2^31, radix) */
+  ir_expr *q = lw_mk(c, X_PRIM, loc, 2);
+  q->op = builtin_find("quotient");
+  q->a[0] = op2(c, "-", op2(c, "-", var(c, d, loc), ki(c, 2147483647, loc), T_INT, loc), ki(c, 1, loc), T_INT, loc);
+  q->a[1] = var(c, radix, loc);
+  q->type = lw_new_type(c, T_INT);
+  q->has_nat = true;
+  q->nat = T_INT;
+  fail_if(c, op2(c, "<", var(c, w, loc), q, T_BOOL, loc), loc, "overflow",
+          "string->number: the number in this string does not fit in 32 bits", NULL, NULL, NULL,
+          NULL, loc);
+  lw_assign(c, w, op2(c, "-", op2(c, "*", var(c, w, loc), var(c, radix, loc), T_INT, loc), var(c, d, loc), T_INT, loc), loc);
+  add_to(c, i, ki(c, 1, loc), loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  fail_if(c, sel(c, var(c, neg, loc), kconst(c, T_BOOL, 0, loc),
+                 op2(c, "=", var(c, w, loc), ki(c, INT32_MIN, loc), T_BOOL, loc), T_BOOL, loc),
+          loc, "overflow", "string->number: the number in this string does not fit in 32 bits",
+          NULL, NULL, NULL, NULL, loc);
+  lw_assign(c, res, sel(c, var(c, neg, loc), var(c, w, loc),
+                        op2(c, "-", ki(c, 0, loc), var(c, w, loc), T_INT, loc), T_INT, loc), loc);
+  jump(c, end, loc);
+  lw_label(c, fals, loc);
+  lw_assign(c, res, kconst(c, T_BOOL, 0, loc), loc);
+  lw_label(c, end, loc);
+  return var(c, res, loc);
+}
+
 ir_expr *lw_strings_effect(lw *c, const ast *a, frame_map *f) {
   const builtin *b = a->u.call.r.bi;
   const char *name = b->name;
@@ -673,6 +927,7 @@ ir_expr *lw_strings_effect(lw *c, const ast *a, frame_map *f) {
   c->p->has_chars = true;
   if (!strcmp(name, "string-append")) return append(c, a, v, n);
   if (!strcmp(name, "list->string")) return list_to_string(c, a, v);
+  if (!strcmp(name, "string->number")) return string_to_number(c, a, v, n);
   if (!strcmp(name, "substring") || !strcmp(name, "string-copy"))
     return copy_range(c, a, name, v, n);
   if (!strcmp(name, "make-string")) return make_string(c, a, v, n);
