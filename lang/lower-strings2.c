@@ -766,21 +766,13 @@ static void inexact(lw *c, int o, int n, int r, srcloc loc) {
 /* string->number: the evaluator's parse (bi_string_to_number): a radix
  * prefix, a sign, digits accumulated negated (w <= 0, so -2^31 needs no
  * 33 bits), the overflow and "not an integer" errors, else #f. */
-static ir_expr *string_to_number(lw *c, const ast *a, const int *v, int nargs) {
-  srcloc loc = a->loc;
-  int radix;
-  if (nargs > 1) {
-    radix = temp_of(c, T_INT, loc);
-    lw_assign(c, radix, var(c, v[1], loc), loc);
-    fail_if(c, sel(c, op2(c, "<", var(c, radix, loc), ki(c, 2, loc), T_BOOL, loc), kconst(c, T_BOOL, 1, loc),
-                   op2(c, ">", var(c, radix, loc), ki(c, 36, loc), T_BOOL, loc), T_BOOL, loc),
-            arg_loc(a, 1), "bounds", "string->number: the radix must be from 2 to 36, not ",
-            var(c, radix, loc), NULL, NULL, NULL, loc);
-  } else {
-    radix = temp_of(c, T_INT, loc);
-    lw_assign(c, radix, ki(c, 10, loc), loc);
-  }
-  int o = object(c, v[0], loc);
+/* The body of the shared function (string, radix): the integer, #f, or
+ * a character for an error its callers raise at their own positions:
+ * #\o the number does not fit, #\i it is not an integer. */
+static void string_to_number_body(lw *c, int sv, int rv, srcloc loc) {
+  int radix = temp_of(c, T_INT, loc);
+  lw_assign(c, radix, var(c, rv, loc), loc);
+  int o = object(c, sv, loc);
   int n = assign_new(c, length_of(c, o, loc), loc);
   int res = temp(c, loc);
   int i = temp_of(c, T_INT, loc), w = temp_of(c, T_INT, loc), neg = temp_of(c, T_BOOL, loc);
@@ -854,10 +846,8 @@ static ir_expr *string_to_number(lw *c, const ast *a, const int *v, int nargs) {
     inexact(c, o, n, r, loc);
     branch(c, var(c, r, loc), inx, fals, loc);
     lw_label(c, inx, loc);
-    lw_ll_err_text(c, "string->number: the number in this string is not an integer, and "
-                      "tvl has only integers", loc);
-    lw_ll_err_raise(c, loc, "type", "");
-    jump(c, fals, loc);
+    ir_stmt *rs = lw_emit(c, S_RETURN, loc);
+    rs->a[0] = kconst(c, T_CHAR, 'i', loc);
   }
   lw_label(c, good, loc);
   /* w*radix - d < -2^31 <=> w < quotient(d - 2^31, radix) */
@@ -868,24 +858,91 @@ static ir_expr *string_to_number(lw *c, const ast *a, const int *v, int nargs) {
   q->type = lw_new_type(c, T_INT);
   q->has_nat = true;
   q->nat = T_INT;
-  fail_if(c, op2(c, "<", var(c, w, loc), q, T_BOOL, loc), loc, "overflow",
-          "string->number: the number in this string does not fit in 32 bits", NULL, NULL, NULL,
-          NULL, loc);
+  int fits = lw_new_label(c), over = lw_new_label(c);
+  branch(c, op2(c, "<", var(c, w, loc), q, T_BOOL, loc), over, fits, loc);
+  lw_label(c, over, loc);
+  lw_emit(c, S_RETURN, loc)->a[0] = kconst(c, T_CHAR, 'o', loc);
+  lw_label(c, fits, loc);
   lw_assign(c, w, op2(c, "-", op2(c, "*", var(c, w, loc), var(c, radix, loc), T_INT, loc), var(c, d, loc), T_INT, loc), loc);
   add_to(c, i, ki(c, 1, loc), loc);
   jump(c, head, loc);
   lw_label(c, done, loc);
-  fail_if(c, sel(c, var(c, neg, loc), kconst(c, T_BOOL, 0, loc),
-                 op2(c, "=", var(c, w, loc), ki(c, INT32_MIN, loc), T_BOOL, loc), T_BOOL, loc),
-          loc, "overflow", "string->number: the number in this string does not fit in 32 bits",
-          NULL, NULL, NULL, NULL, loc);
+  int fits2 = lw_new_label(c), over2 = lw_new_label(c);
+  branch(c, sel(c, var(c, neg, loc), kconst(c, T_BOOL, 0, loc),
+                op2(c, "=", var(c, w, loc), ki(c, INT32_MIN, loc), T_BOOL, loc), T_BOOL, loc),
+         over2, fits2, loc);
+  lw_label(c, over2, loc);
+  lw_emit(c, S_RETURN, loc)->a[0] = kconst(c, T_CHAR, 'o', loc);
+  lw_label(c, fits2, loc);
   lw_assign(c, res, sel(c, var(c, neg, loc), var(c, w, loc),
                         op2(c, "-", ki(c, 0, loc), var(c, w, loc), T_INT, loc), T_INT, loc), loc);
   jump(c, end, loc);
   lw_label(c, fals, loc);
   lw_assign(c, res, kconst(c, T_BOOL, 0, loc), loc);
   lw_label(c, end, loc);
-  return var(c, res, loc);
+  lw_emit(c, S_RETURN, loc)->a[0] = var(c, res, loc);
+}
+
+/* One function per program, shared by every call (code size: a call
+ * costs its arguments, a jump, the return and the tests of its status). */
+static int string_to_number_fn(lw *c, srcloc loc) {
+  if (c->p->stn_fn) return c->p->stn_fn - 1;
+  ir_fn nf;
+  memset(&nf, 0, sizeof nf);
+  nf.name = sym_intern(&c->w->syms, "string->number", strlen("string->number"));
+  nf.loc = loc;
+  nf.ret_type = lw_new_type(c, T_ANY);
+  nf.nparams = 2;
+  nf.params = arena_alloc(&c->p->mem, 3 * sizeof(int));
+  VEC_PUSH(c->p->fns, nf);
+  int f = c->p->fns.n - 1;
+  int save = c->fn;
+  c->fn = f;
+  for (int i = 0; i < 2; i++) {
+    int pv = lw_new_var(c, -1, VAR_LOCAL, loc);
+    c->p->vars.v[pv].type = lw_type_of_kind(c, i == 0 ? T_STR : T_INT);
+    c->p->fns.v[f].params[i] = pv;
+  }
+  string_to_number_body(c, c->p->fns.v[f].params[0], c->p->fns.v[f].params[1], loc);
+  /* the return values' class: integers, #f, the status characters */
+  ir_fn *F = &c->p->fns.v[f];
+  for (int i = 0; i < F->body.n; i++)
+    if (F->body.v[i].k == S_RETURN)
+      lw_unify(c, F->ret_type, F->body.v[i].a[0]->type, loc, "the value of string->number");
+  c->fn = save;
+  c->p->stn_fn = f + 1;
+  return f;
+}
+
+static ir_expr *string_to_number(lw *c, const ast *a, const int *v, int nargs) {
+  srcloc loc = a->loc;
+  int radix = temp_of(c, T_INT, loc);
+  if (nargs > 1) {
+    lw_assign(c, radix, var(c, v[1], loc), loc);
+    fail_if(c, sel(c, op2(c, "<", var(c, radix, loc), ki(c, 2, loc), T_BOOL, loc), kconst(c, T_BOOL, 1, loc),
+                   op2(c, ">", var(c, radix, loc), ki(c, 36, loc), T_BOOL, loc), T_BOOL, loc),
+            arg_loc(a, 1), "bounds", "string->number: the radix must be from 2 to 36, not ",
+            var(c, radix, loc), NULL, NULL, NULL, loc);
+  } else {
+    lw_assign(c, radix, ki(c, 10, loc), loc);
+  }
+  int f = string_to_number_fn(c, loc);
+  ir_expr *args[2] = {var(c, v[0], loc), var(c, radix, loc)};
+  int r = assign_new(c, lw_call_stmt_at(c, f, args, 2, loc, 0), loc);
+  int err = lw_new_label(c), ok = lw_new_label(c), over = lw_new_label(c), inx = lw_new_label(c);
+  branch(c, op2(c, "char?", var(c, r, loc), NULL, T_BOOL, loc), err, ok, loc);
+  lw_label(c, err, loc);
+  branch(c, op2(c, "=", lw_retype(c, var(c, r, loc), T_CHAR), ki(c, 'o', loc), T_BOOL, loc), over, inx, loc);
+  lw_label(c, over, loc);
+  lw_ll_err_text(c, "string->number: the number in this string does not fit in 32 bits", loc);
+  lw_ll_err_raise(c, loc, "overflow", "");
+  jump(c, ok, loc);
+  lw_label(c, inx, loc);
+  lw_ll_err_text(c, "string->number: the number in this string is not an integer, and "
+                    "tvl has only integers", loc);
+  lw_ll_err_raise(c, loc, "type", "");
+  lw_label(c, ok, loc);
+  return var(c, r, loc);
 }
 
 ir_expr *lw_strings_effect(lw *c, const ast *a, frame_map *f) {
