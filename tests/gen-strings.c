@@ -1,7 +1,7 @@
 /* gen-strings.c - strings made at run time in the random programs of
  * tests/gen.c (flags `strings` and `chars` together): string-append,
  * substring, string-copy, make-string, string, list->string,
- * number->string (with a radix too), symbol->string of symbols known
+ * number->string (with a radix too), string->number, symbol->string of symbols known
  * only when the program runs (parameters, calls) compared with string<?
  * and string=?, string-upcase, string-downcase, string-set!,
  * string-fill!, equal?, string?, strings passed through procedures,
@@ -145,7 +145,21 @@ static void g_str(gen *g, int d) {
 bool gs_expr(gen *g, kind k, int d) {
   if (k == K_INT) {
     int r = rn(g, 100);
-    if (r < 50) {
+    if (r < 25) {
+      /* string->number: an integer, #f, or its errors ("1.5", too long) */
+      static const char *const nums[] = {"\"12\"", "\"-7\"", "\"#x1f\"", "\"1.5\"",
+                                         "\"abc\"", "\"99999999999\"", "\"+\"", "\"1e3\""};
+      out(g, "(let ((n (string->number ");
+      int q = rn(g, 100);
+      if (q < 40) out(g, "%s", nums[rn(g, N_OF(nums))]);
+      else if (q < 70) {
+        out(g, "(number->string ");
+        sub(g, K_INT, d);
+        out(g, ")");
+      } else g_str(g, d - 1);
+      if (chance(g, 20)) out(g, " %d", chance(g, 80) ? 16 : 1);
+      out(g, "))) (if n n -1))");
+    } else if (r < 60) {
       out(g, "(string-length ");
       g_str(g, d - 1);
       out(g, ")");
