@@ -899,7 +899,11 @@ static cval checked(mb *b, const ir_expr *e) {
   const char *msg = e->var >= 0 ? b->ir->failures.v[e->var].msg : NULL;
   if (msg) {
     int report = mb_report_pc(b, e);
-    gform bad = have != T_DYN ? gf_const(G(b), 1) : not1(b, is_tag(b, v, dyn_tag(k)));
+    /* booleans and symbols share a tag: a symbol is from 2 */
+    gform bad = have != T_DYN ? gf_const(G(b), 1)
+                : k == T_SYM ? not1(b, mx_in_range(b, v, dyn_base(TAG_SYM) + 2,
+                                                   dyn_base(TAG_SYM) + DYN_SPAN - 1))
+                : not1(b, is_tag(b, v, dyn_tag(k)));
     if (report >= 0) flag_report(b, bad, report);
     else mx_flag(b, bad, mb_site(b, "type", e->loc, "%s", msg));
   }
