@@ -158,6 +158,7 @@ static void collect_constants(mb *b) {
   /* then every other symbol of the world: arguments and later values of
    * globals may hold any of them (the program's own come first) */
   for (int i = 0; i < b->p->w->syms.names.n; i++) prog_sym(b, i);
+  mb_strings_syms(b, prog_str);
 }
 
 static int32_t new_cell(mb *b, const char *name, int var, gcell *global,
@@ -625,7 +626,7 @@ static void display_tagged(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
   int ends[8], nend = 0;
   for (int i = 0; pred[i]; i++) {
     if (kinds[i] == T_VEC && ir_elem_type(b->ir, e->type) < 0) continue;
-    if (kinds[i] == T_STR && !b->p->strs.n) continue;
+    if (kinds[i] == T_STR && !b->p->strs.n && !b->ir->has_rtstr) continue;
     if (kinds[i] == T_CHAR && !b->ir->has_chars) continue;
     int br = branch_here(b, kind_pred(b, pred[i], e), fn, loc, "display: which kind?");
     display_value(b, untag(b, e, kinds[i]), write, fn, loc, depth);
@@ -697,6 +698,10 @@ static void display_value(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
     m->what = mb_describe(b, "print %s", k == T_BOOL ? "a boolean" : "a symbol");
     return;
   case T_STR:
+    if (e->k != X_CONST && b->ir->has_rtstr) {   /* mstrings.c */
+      mb_display_string(b, e, write, fn, loc);
+      return;
+    }
     /* `write` quotes and escapes it when the host decodes the token */
     m = step(b, M_OUTSTR, fn, loc);
     m->val = e;

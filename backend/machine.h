@@ -152,6 +152,10 @@ typedef struct mprog {
   int32_t uc_base[UC_NTABLES];   /* their addresses of code point 0 */
   bool str_tables;      /* the strings' tables are in memory (mstrings.c) */
   int32_t str_base, str_n;
+  bool str_syms;        /* symbol->string: the table of symbol names */
+  int32_t str_symbase;
+  bool str_cuts;        /* the literals' texts as error messages cut them */
+  int32_t str_cutbase, str_ncut;
   int32_t stack_base, stack_end, heap_base, heap_end;
   int max_depth;        /* the depth limit the stack was sized for */
   int64_t max_heap;     /* the heap limit the heap was sized for */

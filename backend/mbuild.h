@@ -288,8 +288,11 @@ typedef VEC(int64_t) i64_vec;
 /* the procedures that read strings: tables of the program's strings */
 void mb_strings_note(mb *b, const ir_expr *e);
 int32_t mb_strings_layout(mb *b, int32_t next);
+/* symbol->string: every symbol's name among the program's strings */
+void mb_strings_syms(mb *b, int (*prog_str)(mb *, int));
 bool mx_string_prim(mb *b, const ir_expr *e, const cval *a, cval *out);
 void machine_strings_prompt(const mprog *p, i64_vec *writes);
+void mb_display_string(mb *b, ir_expr *e, bool write, int fn, srcloc loc);
 /* the prompt's writes of those tables: pairs address, value */
 void machine_chars_prompt(const mprog *p, i64_vec *writes);
 /* Builds the shared heads once every step has asked for its reads. */

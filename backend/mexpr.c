@@ -75,7 +75,7 @@ double mx_kind_hi(mb *b, int type) {
   case T_INT: return I32_MAX;
   case T_BOOL: return 1;
   case T_SYM: return b->p->syms.n + 2;
-  case T_STR: return b->p->strs.n + 1;
+  case T_STR: return b->ir->has_rtstr ? ADDR_MAX : b->p->strs.n + 1;
   case T_VEC: case T_PAIR: return ADDR_MAX;
   case T_PROC: return b->ir->has_closures ? ADDR_MAX : b->ir->procs.n;
   case T_VOID: case T_NIL: return 0;
@@ -877,7 +877,7 @@ static cval unbox(mb *b, cval v, tkind k) {
   if (k == T_INT) return clamp_int(b, v);
   double base = dyn_base(dyn_tag(k));
   cval p = cv(gf_addk(G(b), v.f, -base), v.lo - base, v.hi - base);
-  double hi = k == T_VEC || k == T_PAIR ? ADDR_MAX : k == T_STR ? b->p->strs.n + 1
+  double hi = k == T_VEC || k == T_PAIR ? ADDR_MAX : k == T_STR ? (b->ir->has_rtstr ? ADDR_MAX : b->p->strs.n + 1)
             : k == T_CHAR ? 0x10FFFF
             : k == T_PROC ? (b->ir->has_closures ? ADDR_MAX : b->ir->procs.n)
             : k == T_NIL || k == T_VOID ? 0 : b->p->syms.n + 2;
@@ -912,7 +912,11 @@ static cval checked(mb *b, const ir_expr *e) {
   const char *msg = e->var >= 0 ? b->ir->failures.v[e->var].msg : NULL;
   if (msg) {
     int report = mb_report_pc(b, e);
-    gform bad = have != T_DYN ? gf_const(G(b), 1) : not1(b, is_tag(b, v, dyn_tag(k)));
+    /* booleans and symbols share a tag: a symbol is from 2 */
+    gform bad = have != T_DYN ? gf_const(G(b), 1)
+                : k == T_SYM ? not1(b, mx_in_range(b, v, dyn_base(TAG_SYM) + 2,
+                                                   dyn_base(TAG_SYM) + DYN_SPAN - 1))
+                : not1(b, is_tag(b, v, dyn_tag(k)));
     if (report >= 0) flag_report(b, bad, report);
     else mx_flag(b, bad, mb_site(b, "type", e->loc, "%s", msg));
   }
@@ -1122,7 +1126,9 @@ static cval prim(mb *b, const ir_expr *e) {
       return mx_const(b, 0);
     }
     /* equal? (or mequal.c's eqv? on leaves, ival 1): strings by text */
-    if ((e->ival == 1 || (op[1] == 'q' && op[2] == 'u')) && strings_compared(b, e)) {
+    /* (ival 2: never on two strings, lang/lower-strings2.c) */
+    if (e->ival != 2 && (e->ival == 1 || (op[1] == 'q' && op[2] == 'u')) &&
+        strings_compared(b, e)) {
       a[0] = mx_string_canon(b, e->a[0], a[0]);
       a[1] = mx_string_canon(b, e->a[1], a[1]);
     }

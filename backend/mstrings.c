@@ -22,6 +22,11 @@
 cval mx_string_canon(mb *b, const ir_expr *x, cval v) {
   tkind k = ir_kind(b->ir, x->type);
   if (k != T_STR && k != T_DYN) return v;
+  if (b->ir->has_rtstr) {
+    mb_fail(b, "equal? on strings made at run time is not compiled to the "
+               "transformer yet (run it with --reference)");
+    return v;
+  }
   gate_graph *gg = b->gg;
   double base = k == T_DYN ? dyn_base(TAG_STR) : 0;
   const mprog *p = b->p;
@@ -43,164 +48,241 @@ cval mx_string_canon(mb *b, const ir_expr *x, cval v) {
   return r;
 }
 
-/* ---- the procedures that read strings -------------------------------- */
+/* ---- strings in memory (docs/trace-format.md, "Strings") ------------- */
 
-/* The program's strings as tables in memory, written by the prompt when
- * the program reads strings (lang/lower-strings.c): from base B, with n
- * strings, MEM[B + i] = the length of string i, MEM[B + n + i] = its
- * rank in code-point order (equal texts, equal ranks), MEM[B + 2n + i] =
- * where its characters start, from B + 3n: MEM[B + 3n + start + j] = its
- * character j.  string-ref is two reads (where, then the character);
- * the comparisons compare ranks. */
-
-static const char *const readers[] = {
-  "string-length", "string-ref", "string-null?", "string=?", "string<?",
-  "string>?", "string<=?", "string>=?", NULL};
-
-static int reader_of(const char *op) {
-  for (int i = 0; readers[i]; i++)
-    if (!strcmp(op, readers[i])) return i;
-  return -1;
-}
+/* A string value is the number i of a literal (i < n, the program's n
+ * strings) or the heap address of a string made at run time, laid out as
+ * a vector: [length, 0, characters...].  The prompt writes the literals
+ * the same way, from base B: MEM[B + i] = the address of literal i's
+ * block, the blocks from B + n; then, for symbol->string, MEM[S + k] =
+ * the literal of symbol k's name.  %string-object turns a string value
+ * into the address of its block: one read and one select, after which
+ * every string is read as a vector (lang/lower-strings2.c). */
 
 void mb_strings_note(mb *b, const ir_expr *e) {
-  if (e->k == X_PRIM && e->op && reader_of(e->op->name) >= 0) b->p->str_tables = true;
+  if (e->k != X_PRIM || !e->op) return;
+  const char *op = e->op->name;
+  if (op[0] == '%' && strstr(op, "string")) b->p->str_tables = true;
+  if (!strcmp(op, "%symbol-name") || !strcmp(op, "%literal?")) b->p->str_tables = true;
+  if (!strcmp(op, "%literal-text")) b->p->str_cuts = true;
+  if (!strcmp(op, "%symbol-name")) b->p->str_syms = true;
 }
 
-static int32_t total_chars(const mprog *p) {
+static int32_t total_chars(const mprog *p, int n) {
   int64_t t = 0;
-  for (int i = 0; i < p->strs.n; i++) {
+  for (int i = 0; i < n; i++) {
     const char *s = world_string(p->w, p->strs.v[i]);
-    size_t n = strlen(s), k = 0;
-    while (k < n) {
-      utf8_get(s, n, &k);
+    size_t len = strlen(s), k = 0;
+    while (k < len) {
+      utf8_get(s, len, &k);
       t++;
     }
   }
   return (int32_t)(t < ADDR_MAX ? t : ADDR_MAX);
 }
 
+void mb_strings_syms(mb *b, int (*prog_str)(mb *, int)) {
+  mprog *p = b->p;
+  if (b->ir->has_rtstr || p->str_cuts) p->str_tables = true;   /* display reads blocks */
+  for (int k = 0; p->str_syms && k < p->syms.n; k++) {
+    const char *name = sym_name(&p->w->syms, p->syms.v[k]);
+    prog_str(b, world_intern_string(p->w, name, strlen(name)));
+  }
+  if (p->str_cuts) {
+    /* each literal as the evaluator writes it into a message: cut to 56
+     * bytes and ..." when its written form is longer than 60 */
+    int n = p->strs.n;
+    p->str_ncut = n;
+    for (int i = 0; i < n; i++) {
+      strbuf t;
+      sb_init(&t);
+      str_write(p->w, v_str(p->strs.v[i]), &t);
+      if (t.n > 60) {
+        t.n = 56;
+        sb_puts(&t, "...\"");
+      }
+      prog_str(b, world_intern_string(p->w, t.s ? t.s : "", t.n));
+      sb_free(&t);
+    }
+  }
+}
+
 int32_t mb_strings_layout(mb *b, int32_t next) {
   mprog *p = b->p;
   p->str_base = next;
   p->str_n = p->strs.n;
-  return next + 3 * p->str_n + total_chars(p);
-}
-
-static int by_text(const void *x, const void *y, void *w) {
-  const mprog *p = w;
-  return strcmp(world_string(p->w, p->strs.v[*(const int *)x]),
-                world_string(p->w, p->strs.v[*(const int *)y]));
+  int64_t end = (int64_t)next + p->str_n + 2 * (int64_t)p->str_n + total_chars(p, p->str_n);
+  p->str_symbase = (int32_t)end;
+  if (p->str_syms) end += p->syms.n + 2;
+  p->str_cutbase = (int32_t)end;
+  if (p->str_cuts) end += p->str_ncut;
+  return (int32_t)(end < ADDR_MAX ? end : ADDR_MAX);
 }
 
 void machine_strings_prompt(const mprog *p, i64_vec *w) {
   int n = p->str_n;
-  if (n <= 0) return;
-  int *order = xcalloc((size_t)n, sizeof(int));
-  for (int i = 0; i < n; i++) {   /* by text (few strings: insertion) */
-    int j = i;
-    while (j > 0 && by_text(&order[j - 1], &i, (void *)p) > 0) {
-      order[j] = order[j - 1];
-      j--;
-    }
-    order[j] = i;
-  }
-  int64_t B = p->str_base, start = 0;
-  for (int r = 0, rank = 0; r < n; r++) {
-    if (r > 0 && by_text(&order[r - 1], &order[r], (void *)p) != 0) rank++;
-    VEC_PUSH(*w, B + n + order[r]);
-    VEC_PUSH(*w, rank);
-  }
+  int64_t B = p->str_base, at = B + n;
   for (int i = 0; i < n; i++) {
     const char *s = world_string(p->w, p->strs.v[i]);
     size_t len = strlen(s), k = 0;
     int64_t count = 0;
-    VEC_PUSH(*w, B + 2 * n + i);
-    VEC_PUSH(*w, start);
+    VEC_PUSH(*w, B + i);
+    VEC_PUSH(*w, at);
     while (k < len) {
       int32_t cp = utf8_get(s, len, &k);
-      VEC_PUSH(*w, B + 3 * n + start + count);
+      VEC_PUSH(*w, at + 2 + count);
       VEC_PUSH(*w, cp);
       count++;
     }
-    VEC_PUSH(*w, B + i);
+    VEC_PUSH(*w, at);
     VEC_PUSH(*w, count);
-    start += count;
+    at += count + 2;
   }
-  free(order);
+  for (int i = 0; p->str_cuts && i < p->str_ncut; i++) {
+    strbuf t;
+    sb_init(&t);
+    str_write(p->w, v_str(p->strs.v[i]), &t);
+    if (t.n > 60) {
+      t.n = 56;
+      sb_puts(&t, "...\"");
+    }
+    int wid = world_intern_string(p->w, t.s ? t.s : "", t.n), id = 0;
+    for (int j = 0; j < n; j++)
+      if (p->strs.v[j] == wid) id = j;
+    sb_free(&t);
+    VEC_PUSH(*w, (int64_t)p->str_cutbase + i);
+    VEC_PUSH(*w, id);
+  }
+  if (!p->str_syms) return;
+  for (int k = 0; k < p->syms.n; k++) {
+    const char *name = sym_name(&p->w->syms, p->syms.v[k]);
+    /* the interned name (mb_strings_syms), not a literal of that text:
+     * symbol->string is not eq? to a literal, as in the evaluator */
+    int wid = world_intern_string(p->w, name, strlen(name)), id = -1;
+    for (int i = 0; i < n && id < 0; i++)
+      if (p->strs.v[i] == wid) id = i;
+    VEC_PUSH(*w, (int64_t)p->str_symbase + k + 2);
+    VEC_PUSH(*w, id < 0 ? 0 : id);
+  }
 }
 
-static cval read_at(mb *b, cval s, double off, double hi, const char *label) {
+static cval read_at(mb *b, cval s, double off, double lo, double hi, const char *label) {
   gate_graph *gg = b->gg;
   cval at = {gf_addk(gg, s.f, off), s.lo + off, s.hi + off, false};
+  if (at.lo < 0) at.lo = 0;
+  if (at.hi > ADDR_MAX) at.hi = ADDR_MAX;
   gform w;
-  return mx_read_dyn(b, at, &w, 0, hi, label);
-}
-
-/* A string operand: its number, within the program's strings. */
-static cval string_num(mb *b, cval s) {
-  if (s.lo < 0) s.lo = 0;
-  if (s.hi > b->p->str_n - 1) s.hi = b->p->str_n - 1;
-  return s;
+  return mx_read_dyn(b, at, &w, lo, hi, label);
 }
 
 bool mx_string_prim(mb *b, const ir_expr *e, const cval *a, cval *out) {
-  int r = reader_of(e->op->name);
-  if (r < 0) return false;
+  const char *op = e->op->name;
+  if (op[0] != '%') return false;
   mprog *p = b->p;
   gate_graph *gg = b->gg;
-  if (p->str_n <= 0) {
-    /* no strings at all: the operands' kind checks fail first */
-    *out = mx_const(b, 0);
+  if (!strcmp(op, "%string-of-vector")) {
+    *out = a[0];
     return true;
   }
+  if (!strcmp(op, "%symbol-name")) {
+    *out = read_at(b, a[0], p->str_symbase, 0, p->str_n > 0 ? p->str_n - 1 : 0, "symbol name");
+    return true;
+  }
+  if (!strcmp(op, "%literal?")) {   /* a literal: its number, below n */
+    *out = (cval){gf_gate(gg, gg_step(gg, "a literal", gf_addk(gg, gf_scale(gg, a[0].f, -1), p->str_n))), 0, 1, true};
+    return true;
+  }
+  if (!strcmp(op, "%literal-text")) {   /* a literal: its text in a message */
+    *out = read_at(b, a[0], p->str_cutbase, 0, p->str_n > 0 ? p->str_n - 1 : 0, "literal text");
+    return true;
+  }
+  if (strcmp(op, "%string-object")) return false;
+  cval s = a[0];
+  if (s.lo < 0) s.lo = 0;
+  if (s.hi > ADDR_MAX) s.hi = ADDR_MAX;
   int n = p->str_n;
-  double maxlen = total_chars(p);
-  if (r <= 2) {
-    cval s = string_num(b, a[0]);
-    cval len = read_at(b, s, p->str_base, maxlen, "string length");
-    if (r == 0) {
-      *out = len;
-    } else if (r == 2) {
-      cval z = {gf_gate(gg, gg_eqk(gg, "empty", len.f, 0)), 0, 1, true};
-      *out = z;
-    } else {
-      /* string-ref: the index within the length, else the evaluator's
-       * error at the index (the values known only when it runs: D18) */
-      cval k = a[1];
-      gform below = gf_gate(gg, gg_step(gg, "index < 0", gf_scale(gg, k.f, -1)));
-      gform past = gf_gate(gg, gg_step(gg, "index >= length", gf_addk(gg, gf_axpy(gg, k.f, -1, len.f), 1)));
-      int site = mb_site(b, "bounds", e->a[1]->loc,
-                         "string-ref: the index is out of range for the string");
-      mx_flag(b, gf_add(gg, below, past), site);
-      cval start = read_at(b, s, p->str_base + 2.0 * n, maxlen, "string start");
-      cval at = {gf_add(gg, start.f, k.f), 0, maxlen, false};
-      *out = read_at(b, at, p->str_base + 3.0 * n, 0x10FFFF, "string char");
-    }
+  if (n <= 0 || s.lo >= n) {
+    *out = s;
     return true;
   }
-  /* comparisons: ranks */
-  const char *op = e->op->name;
-  int m = e->n;
-  if (m < 2) {
-    *out = mx_const(b, 1);
+  cval blk = read_at(b, s, p->str_base, 0, ADDR_MAX, "string block");
+  if (s.hi < n) {
+    *out = blk;
     return true;
   }
-  cval rk[64];
-  for (int i = 0; i < m && i < 64; i++)
-    rk[i] = read_at(b, string_num(b, a[i]), p->str_base + (double)n, n, "string rank");
-  gform sum = gf_const(gg, 0);
-  for (int i = 0; i + 1 < m && i + 1 < 64; i++) {
-    gform d = gf_axpy(gg, rk[i + 1].f, -1, rk[i].f);   /* next - this */
-    gform f;
-    if (op[6] == '=') f = gf_gate(gg, gg_eqk(gg, "=", d, 0));
-    else if (op[6] == '<' && op[7] == '?') f = gf_gate(gg, gg_step(gg, "<", d));
-    else if (op[6] == '>' && op[7] == '?') f = gf_gate(gg, gg_step(gg, ">", gf_scale(gg, d, -1)));
-    else if (op[6] == '<') f = gf_gate(gg, gg_step(gg, "<=", gf_addk(gg, d, 1)));
-    else f = gf_gate(gg, gg_step(gg, ">=", gf_addk(gg, gf_scale(gg, d, -1), 1)));
-    sum = gf_add(gg, sum, f);
-  }
-  cval all = {gf_gate(gg, gg_eqk(gg, "all", sum, m - 1)), 0, 1, true};
-  *out = all;
+  gform lit = gf_gate(gg, gg_step(gg, "a literal", gf_addk(gg, gf_scale(gg, s.f, -1), n)));
+  *out = mx_select(b, lit, blk, s);
+  if (out->lo < 0) out->lo = 0;
+  if (out->hi > ADDR_MAX) out->hi = ADDR_MAX;
   return true;
+}
+
+/* ---- display and write of a string that may be made at run time ------ */
+
+static ir_expr *bin(mb *b, const char *op, ir_expr *x, ir_expr *y, tkind k) {
+  ir_expr *e = mb_mkx(b, X_PRIM, mb_kind_type(b, k), 2);
+  e->op = builtin_find(op);
+  e->a[0] = x;
+  e->a[1] = y;
+  return e;
+}
+
+static const builtin string_object_op = {"%string-object", 1, 1, AK_STR, NULL, VK_VEC, NULL, "", NULL};
+
+/* A loop over its block's characters, each a PRINT and its code point
+ * from a step whose out_kind is T_STR: the host shows it as the
+ * character, escaped as `write` escapes it in a string. */
+void mb_display_string(mb *b, ir_expr *e, bool write, int fn, srcloc loc) {
+  int vt = mb_kind_type(b, T_VEC);
+  ir_type *t = &b->ir->types.v[vt];
+  t->elem = mb_kind_type(b, T_CHAR);
+  int v = mb_temp(b, vt, "display:s");
+  int i = mb_temp(b, mb_int_type(b), "display:i");
+  ir_expr *obj = mb_mkx(b, X_PRIM, vt, 1);
+  obj->op = &string_object_op;
+  obj->a[0] = e;
+  mstmt *m = mb_step(b, M_WRITE, fn, loc);
+  mb_set_target(b, m, v);
+  m->val = obj;
+  m->what = mb_describe(b, "display: take the string");
+  m = mb_step(b, M_WRITE, fn, loc);
+  mb_set_target(b, m, i);
+  m->val = mb_int_const(b, 0);
+  m->what = mb_describe(b, "display: i := 0");
+  if (write) {
+    m = mb_step(b, M_OUTSTR, fn, loc);
+    m->konst = mb_str_const(b, "\"");
+  }
+  int head = b->ms.n;
+  ir_expr *len = mb_mkx(b, X_VLEN, mb_int_type(b), 1);
+  len->a[0] = mb_var_ref(b, v);
+  m = mb_step(b, M_BRANCH, fn, loc);
+  m->val = bin(b, "<", mb_var_ref(b, i), len, T_BOOL);
+  m->what = mb_describe(b, "display: more characters?");
+  int branch = b->ms.n - 1;
+  b->ms.v[branch].l1 = b->ms.n;
+  b->ms.v[branch].l1_is_pc = true;
+  ir_expr *ch = mb_mkx(b, X_VREF, b->ir->types.v[vt].elem, 2);
+  ch->a[0] = mb_var_ref(b, v);
+  ch->a[1] = mb_var_ref(b, i);
+  m = mb_step(b, M_MARK, fn, loc);
+  m->mark = R_PRINT;
+  m = mb_step(b, M_OUTINT, fn, loc);
+  m->val = ch;
+  m->out_kind = T_STR;
+  m->write = write;
+  m->what = mb_describe(b, write ? "write a string's character" : "print a string's character");
+  m = mb_step(b, M_WRITE, fn, loc);
+  mb_set_target(b, m, i);
+  m->val = bin(b, "+", mb_var_ref(b, i), mb_int_const(b, 1), T_INT);
+  m->what = mb_describe(b, "display: i := i + 1");
+  m = mb_step(b, M_JUMP, fn, loc);
+  m->l1 = head;
+  m->l1_is_pc = true;
+  b->ms.v[branch].l2 = b->ms.n;
+  b->ms.v[branch].l2_is_pc = true;
+  if (write) {
+    m = mb_step(b, M_OUTSTR, fn, loc);
+    m->konst = mb_str_const(b, "\"");
+  }
 }

@@ -257,6 +257,11 @@ static bool raw_value(loader *L, value v, int type, int64_t *out) {
     }
     return true;
   case VK_STR:
+    if (v.vec) {   /* a string made at run time: on the heap, as a vector */
+      if (!L->p->str_tables) break;
+      *out = place_vec(L, v.vec, -1);
+      return !L->failed;
+    }
     for (int i = 0; i < L->p->strs.n; i++)
       if (L->p->strs.v[i] == v.i) {
         *out = i;
@@ -474,10 +479,11 @@ static void complete(mdecoder *d, int pc, int64_t v) {
     break;
   }
   case M_OUTINT: {
-    if (s->out_kind == T_CHAR) {
+    if (s->out_kind == T_CHAR || s->out_kind == T_STR) {
       strbuf sb;
       sb_init(&sb);
-      if (s->write) char_write((int32_t)v, &sb);
+      if (s->write && s->out_kind == T_STR) str_char_write((int32_t)v, &sb);
+      else if (s->write) char_write((int32_t)v, &sb);
       else utf8_put(&sb, (int32_t)v);
       emit_text(d, sb.s, sb.n);
       sb_free(&sb);
@@ -700,6 +706,43 @@ static void backer_free(backer *k) {
 
 static bool to_world(backer *k, int type, int64_t v, value *out);
 
+/* A string made at run time (or loaded by the prompt) at addr: [length,
+ * 0, characters] (mstrings.c), as the world's heap string. */
+static bool string_at(backer *k, int32_t addr, value *out) {
+  int di = im_get(&k->done_ix, addr);
+  if (di) {
+    *out = v_heapstr(k->done.v[di - 1].v);
+    return true;
+  }
+  tvec *vec = NULL;
+  for (int i = 0; i < k->load->placed.n; i++)
+    if (k->load->placed.v[i].addr == addr) vec = k->load->placed.v[i].v;
+  int64_t len = 0;
+  if (!mem_read(k->t, addr, &len)) {
+    if (!vec) {
+      snprintf(k->err, k->errlen, "a string at %d has no length in the trace", (int)addr);
+      return false;
+    }
+    len = vec->n;
+  }
+  if (!vec) {
+    vec = world_new_obj(k->p->w, TV_STR, (int32_t)len, v_char(0));
+    if (!vec) {
+      snprintf(k->err, k->errlen, "out of memory for the strings of the result");
+      return false;
+    }
+  } else {
+    world_save_vec(k->p->w, vec);
+  }
+  note_done(k, addr, vec);
+  for (int32_t i = 0; i < len && i < vec->n; i++) {
+    int64_t x;
+    if (mem_read(k->t, addr + 2 + i, &x)) vec->items[i] = v_char((int32_t)x);
+  }
+  *out = v_heapstr(vec);
+  return true;
+}
+
 static tvec *vector_at(backer *k, int type, int32_t addr) {
   int di = im_get(&k->done_ix, addr);
   if (di) return k->done.v[di - 1].v;
@@ -906,6 +949,7 @@ static bool to_world(backer *k, int type, int64_t v, value *out) {
     *out = v_sym(k->p->syms.v[v - 2]);
     return true;
   case T_STR:
+    if (k->p->str_tables && v >= k->p->str_n) return string_at(k, (int32_t)v, out);
     if (v < 0 || v >= k->p->strs.n) return false;
     *out = v_str(k->p->strs.v[v]);
     return true;
@@ -969,6 +1013,7 @@ bool machine_write_back(const mprog *p, const mtrace *t, mload *load,
       switch ((vkind)old.kind) {
       case VK_INT: nv = v_int((int32_t)x); break;
       case VK_BOOL: nv = v_bool(x != 0); break;
+      case VK_CHAR: nv = v_char((int32_t)x); break;
       case VK_SYM:
         if (x < 2 || x - 2 >= p->syms.n) { ok = false; continue; }
         nv = v_sym(p->syms.v[(int)x - 2]);

@@ -142,7 +142,7 @@ void char_write(int32_t cp, strbuf *out) {
   }
 }
 
-static void str_char_write(int32_t cp, strbuf *out) {
+void str_char_write(int32_t cp, strbuf *out) {
   switch (cp) {
   case '"': sb_puts(out, "\\\""); return;
   case '\\': sb_puts(out, "\\\\"); return;

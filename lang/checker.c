@@ -719,7 +719,6 @@ static const char *value_needs(value v, int depth) {
       const char *w = value_needs(v.vec->items[i], depth + 1);
       if (w) return w;
     }
-  if (v.kind == VK_STR && v.vec) return "strings as values";
   if (v.kind == VK_VEC && depth < 8)
     for (int32_t i = 0; i < v.vec->n; i++) {
       const char *w = value_needs(v.vec->items[i], depth + 1);

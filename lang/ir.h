@@ -224,6 +224,9 @@ typedef struct ir_prog {
   bool has_chars;       /* the program makes or tests characters */
   bool sets_cdrs;       /* the program calls set-cdr!: its lists may be
                            circular (backend/mlists.c) */
+  bool has_rtstr;       /* strings made at run time (heap strings) */
+  int stn_fn;           /* string->number's shared function + 1, or 0
+                           (lang/lower-strings2.c) */
   VEC(gcell *) tables;  /* tables the program reads */
   VEC(gcell *) globals; /* global variables the program reads or sets */
   VEC(gcell *) deps;    /* every definition the program was built from */

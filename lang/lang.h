@@ -455,6 +455,8 @@ int32_t char_from_name(const char *s, size_t n);
 /* `write` forms, as Guile prints them: #\a #\space #\x7f is #\delete,
  * and a string with its escapes ("a\nb"). */
 void char_write(int32_t cp, strbuf *out);
+/* One character of a string as `write` shows it inside the quotes. */
+void str_char_write(int32_t cp, strbuf *out);
 void str_write(const world *w, value s, strbuf *out);
 /* A symbol as `write` shows it: #{hello world}# when it could not be
  * read back as written (as Guile does). */

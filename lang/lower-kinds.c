@@ -24,6 +24,7 @@ static const char *want_text(tkind k) {
   case T_VEC: return "a vector";
   case T_BOOL: return "a boolean";
   case T_STR: return "a string";
+  case T_SYM: return "a symbol";
   case T_PAIR: return "a pair";
   case T_CHAR: return "a character";
   case T_PROC: return "a procedure";

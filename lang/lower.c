@@ -25,7 +25,8 @@ bool lw_prim_pure(const builtin *b) {
     "set-car!", "set-cdr!", "gcd", "lcm", NULL};
   for (int i = 0; impure[i]; i++)
     if (!strcmp(b->name, impure[i])) return false;
-  return !lw_listlib_allocates(b->name) && !lw_hof_name(b->name) && !lw_is_stop_name(b->name);
+  return !lw_listlib_allocates(b->name) && !lw_hof_name(b->name) &&
+         !lw_is_stop_name(b->name) && !lw_strings_allocates(b->name);
 }
 
 static bool ast_pure(purity *pu, const ast *a) {
@@ -300,7 +301,9 @@ int lw_type_of_value(lw *c, value v, int depth) {
   case VK_INT: return lw_new_type(c, T_INT);
   case VK_BOOL: return lw_new_type(c, T_BOOL);
   case VK_SYM: return lw_new_type(c, T_SYM);
-  case VK_STR: return lw_new_type(c, T_STR);
+  case VK_STR:
+    if (v.vec) c->p->has_rtstr = true;   /* a string made at run time */
+    return lw_new_type(c, T_STR);
   case VK_VOID: return lw_new_type(c, T_VOID);
   case VK_VEC: {
     int t = lw_type_of_kind(c, T_VEC);
@@ -807,6 +810,8 @@ ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args,
     e->type = lw_new_type(c, T_BOOL);
     return natural(e, T_BOOL);
   }
+  ir_expr *streq = !strcmp(name, "equal?") ? lw_string_equal(c, a, b, args, a->loc) : NULL;
+  if (streq) return streq;   /* lower-strings2.c */
   if (!strcmp(name, "eq?") || !strcmp(name, "eqv?") || !strcmp(name, "equal?")) {
     /* operands of fixed kinds keep them: the backend compares a tagged
      * one with the other's tagged value, and different kinds never match */
@@ -871,6 +876,7 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
   ir_expr *ll = lw_listlib_effect(c, a, f);
   if (!ll) ll = lw_stop_effect(c, a, f);   /* lower-error.c */
   if (!ll) ll = lw_hof_effect(c, a, f);   /* lower-hof.c */
+  if (!ll) ll = lw_strings_effect(c, a, f);   /* lower-strings2.c */
   if (ll) return ll;
   if (!strcmp(name, "list")) return lw_list(c, a, f);
   if (!strcmp(name, "vector")) {

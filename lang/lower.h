@@ -190,6 +190,13 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f);
 /* lower-error.c: error and exit */
 bool lw_is_stop_name(const char *name);
 ir_expr *lw_stop_effect(lw *c, const ast *a, frame_map *f);
+/* lower-strings2.c: strings made at run time, and the procedures that
+ * read strings with loops (statements); NULL for other builtins */
+bool lw_strings_allocates(const char *name);
+ir_expr *lw_strings_effect(lw *c, const ast *a, frame_map *f);
+ir_expr *lw_string_length(lw *c, ir_expr *s, bool null, srcloc loc);
+ir_expr *lw_symbol_name(lw *c, ir_expr *sym, srcloc loc);
+ir_expr *lw_string_equal(lw *c, const ast *a, const builtin *b, ir_expr **args, srcloc loc);
 /* lower-arith.c: 1+, 1-, exact?, exact-integer? (NULL for other
  * builtins), and gcd and lcm (statements: impure in lw_prim_pure). */
 ir_expr *lw_arith_prim(lw *c, const ast *a, const builtin *b, ir_expr **args);

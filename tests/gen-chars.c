@@ -72,6 +72,7 @@ static void g_char(gen *g, int d) {
 
 /* An integer or a boolean made with characters; false for other kinds. */
 bool gc_expr(gen *g, kind k, int d) {
+  if (on(g, GEN_STRINGS) && chance(g, 40)) return gs_expr(g, k, d);   /* gen-strings.c */
   if (k == K_INT && on(g, GEN_STRINGS) && chance(g, 15)) {
     static const char *const strs[] = {"\"\"", "\"abc\"", "\"\\xe9;t\\xe9;\"", "\"a\\nb\""};
     out(g, "(string-length %s)", strs[rn(g, N_OF(strs))]);
@@ -128,6 +129,10 @@ bool gc_expr(gen *g, kind k, int d) {
 
 /* A statement that prints characters. */
 void gc_stmt(gen *g, int d) {
+  if (on(g, GEN_STRINGS) && chance(g, 40)) {   /* gen-strings.c */
+    gs_stmt(g, d);
+    return;
+  }
   const char *how = chance(g, 50) ? "write" : "display";
   int r = rn(g, 100);
   if (r < 60) {

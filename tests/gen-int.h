@@ -146,5 +146,9 @@ bool gl_top(gen *g);
 /* ---- gen-chars.c ---- */
 bool gc_expr(gen *g, kind k, int d);
 void gc_stmt(gen *g, int d);
+/* gen-strings.c */
+bool gs_expr(gen *g, kind k, int d);
+void gs_stmt(gen *g, int d);
+void gs_prelude(gen *g);
 
 #endif

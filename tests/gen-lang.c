@@ -830,6 +830,12 @@ bool gl_expr(gen *g, kind k, int d, int ctx, bool *fixed) {
     g->dirty = true;
     return true;
   }
+  if (on(g, GEN_CHARS) && on(g, GEN_STRINGS) && (k == K_INT || k == K_BOOL) &&
+      chance(g, 14)) {
+    gs_expr(g, k, d);   /* gen-strings.c */
+    g->dirty = true;
+    return true;
+  }
   if (on(g, GEN_CHARS) && (k == K_INT || k == K_BOOL) && chance(g, 6)) {
     gc_expr(g, k, d);   /* gen-chars.c */
     g->dirty = true;
@@ -860,6 +866,11 @@ bool gl_expr(gen *g, kind k, int d, int ctx, bool *fixed) {
 }
 
 bool gl_stmt(gen *g, int d) {
+  if (on(g, GEN_CHARS) && on(g, GEN_STRINGS) && chance(g, 15)) {
+    gs_stmt(g, d);   /* gen-strings.c */
+    g->impure = true;
+    return true;
+  }
   if (on(g, GEN_CHARS) && chance(g, 8)) {
     gc_stmt(g, d);   /* gen-chars.c */
     g->impure = true;
@@ -938,6 +949,7 @@ void gl_prelude(gen *g) {
   g->macros = on(g, GEN_MACROS) &&
               ((g->seed0 * 0x9E3779B97F4A7C15u) >> 60) % 3 != 0;
   for (int i = 0; g->macros && i < N_OF(macro_defs); i++) out(g, "%s\n", macro_defs[i]);
+  if (on(g, GEN_STRINGS) && on(g, GEN_CHARS)) gs_prelude(g);   /* gen-strings.c */
   if (on(g, GEN_EXTERN) && chance(g, 20)) {
     fresh_name(g, "c-abs", g->ext);
     out(g, "(extern %s \"libc\" \"abs\" (int32) int32)\n", g->ext);

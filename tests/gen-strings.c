@@ -1,0 +1,268 @@
+/* gen-strings.c - strings made at run time in the random programs of
+ * tests/gen.c (flags `strings` and `chars` together): string-append,
+ * substring, string-copy, make-string, string, list->string,
+ * number->string (with a radix too), string->number, symbol->string of symbols known
+ * only when the program runs (parameters, calls) compared with string<?
+ * and string=?, string-upcase, string-downcase, string-set!,
+ * string-fill!, equal?, string?, strings passed through procedures,
+ * held by globals, stored in lists and vectors, displayed and written;
+ * and their errors (indices out of range, a literal changed).  Strings
+ * are not a kind of the generator's variables: they appear inside
+ * expressions of integer or boolean kind and in statements.
+ */
+#include "config.h"
+
+#include "gen-int.h"
+
+#include <stdio.h>
+
+static void sub(gen *g, kind k, int d) {
+  g->lang++;
+  g_expr(g, k, d - 1, 0);
+  g->lang--;
+}
+
+static const char *const lits[] = {
+  "\"\"", "\"a\"", "\"abc\"", "\"h\\xe9;llo\"", "\"a b\"", "\"\\\"q\\\"\"",
+  "\"x\\\\y\"", "\"tab\\tz\"", "\"Zebra\"", "\"apple\"", "\"new\\nline\""};
+
+static void g_chr(gen *g, int d) {
+  static const char *const cs[] = {"#\\a", "#\\Z", "#\\space", "#\\\"", "#\\\\",
+                                   "#\\newline", "#\\x3bb", "#\\0"};
+  if (d <= 0 || chance(g, 60)) {
+    out(g, "%s", cs[rn(g, N_OF(cs))]);
+    return;
+  }
+  out(g, "(integer->char (+ 97 (modulo ");
+  sub(g, K_INT, d);
+  out(g, " 26)))");
+}
+
+static void g_str(gen *g, int d);
+
+static void g_str_sub(gen *g, int d) { g_str(g, d - 1); }
+
+/* A string expression. */
+static void g_str(gen *g, int d) {
+  int r = d <= 0 ? rn(g, 12) : rn(g, 100);
+  if (r < 12) {
+    if (chance(g, 25)) out(g, "%s", chance(g, 50) ? "gs-glob" : "gs-mut");
+    else out(g, "%s", lits[rn(g, N_OF(lits))]);
+  } else if (r < 22) {
+    out(g, "(string-append");
+    for (int i = rn(g, 4); i > 0; i--) {
+      out(g, " ");
+      g_str_sub(g, d);
+    }
+    out(g, ")");
+  } else if (r < 30) {
+    if (on(g, GEN_ERRORS) && chance(g, 15)) {
+      out(g, "(substring ");
+      g_str_sub(g, d);
+      out(g, " ");
+      sub(g, K_INT, d);
+      out(g, ")");
+    } else {
+      out(g, "(let ((s ");
+      g_str_sub(g, d);
+      out(g, ")) (substring s (quotient (string-length s) 3) (string-length s)))");
+    }
+  } else if (r < 35) {
+    out(g, "(string-copy ");
+    g_str_sub(g, d);
+    out(g, ")");
+  } else if (r < 40) {
+    out(g, "(make-string (modulo ");
+    sub(g, K_INT, d);
+    out(g, " 4) ");
+    g_chr(g, d - 1);
+    out(g, ")");
+  } else if (r < 45) {
+    out(g, "(string");
+    for (int i = rn(g, 3); i > 0; i--) {
+      out(g, " ");
+      g_chr(g, d - 1);
+    }
+    out(g, ")");
+  } else if (r < 50 && on(g, GEN_LISTS)) {
+    out(g, "(list->string (list ");
+    g_chr(g, d - 1);
+    out(g, " ");
+    g_chr(g, d - 1);
+    out(g, "))");
+  } else if (r < 57) {
+    static const char *const radix[] = {"", " 2", " 8", " 16", " 36"};
+    out(g, "(number->string ");
+    sub(g, K_INT, d);
+    out(g, "%s)", radix[rn(g, N_OF(radix))]);
+  } else if (r < 66) {
+    out(g, "(%s ", chance(g, 50) ? "symbol->string" : "gs-name");
+    sub(g, K_SYM, d);
+    out(g, ")");
+  } else if (r < 71) {
+    out(g, "(%s ", chance(g, 50) ? "string-upcase" : "string-downcase");
+    g_str_sub(g, d);
+    out(g, ")");
+  } else if (r < 80) {
+    static const char *const fns[] = {"gs-id", "gs-twice", "gs-rev"};
+    int k = rn(g, on(g, GEN_LISTS) ? 3 : 2);
+    out(g, "(%s ", fns[k]);
+    g_str_sub(g, d);
+    out(g, ")");
+  } else if (r < 85) {
+    out(g, "(gs-set ");
+    g_str_sub(g, d);
+    out(g, " (modulo ");
+    sub(g, K_INT, d);
+    out(g, " 3) ");
+    g_chr(g, d - 1);
+    out(g, ")");
+  } else if (r < 90 && on(g, GEN_LISTS)) {
+    out(g, "(car (list ");
+    g_str_sub(g, d);
+    out(g, " ");
+    g_str_sub(g, d);
+    out(g, "))");
+  } else if (r < 94) {
+    out(g, "(vector-ref (vector ");
+    g_str_sub(g, d);
+    out(g, " ");
+    g_str_sub(g, d);
+    out(g, ") (modulo ");
+    sub(g, K_INT, d);
+    out(g, " 2))");
+  } else {
+    out(g, "(if ");
+    sub(g, K_BOOL, d);
+    out(g, " ");
+    g_str_sub(g, d);
+    out(g, " ");
+    g_str_sub(g, d);
+    out(g, ")");
+  }
+}
+
+bool gs_expr(gen *g, kind k, int d) {
+  if (k == K_INT) {
+    int r = rn(g, 100);
+    if (r < 25) {
+      /* string->number: an integer, #f, or its errors ("1.5", too long) */
+      static const char *const nums[] = {"\"12\"", "\"-7\"", "\"#x1f\"", "\"1.5\"",
+                                         "\"abc\"", "\"99999999999\"", "\"+\"", "\"1e3\""};
+      out(g, "(let ((n (string->number ");
+      int q = rn(g, 100);
+      if (q < 40) out(g, "%s", nums[rn(g, N_OF(nums))]);
+      else if (q < 70) {
+        out(g, "(number->string ");
+        sub(g, K_INT, d);
+        out(g, ")");
+      } else g_str(g, d - 1);
+      if (chance(g, 20)) out(g, " %d", chance(g, 80) ? 16 : 1);
+      out(g, "))) (if n n -1))");
+    } else if (r < 60) {
+      out(g, "(string-length ");
+      g_str(g, d - 1);
+      out(g, ")");
+    } else {
+      out(g, "(let ((s ");
+      g_str(g, d - 1);
+      out(g, ")) (if (> (string-length s) 0) (char->integer (string-ref s (modulo ");
+      sub(g, K_INT, d);
+      out(g, " (string-length s)))) -1))");
+    }
+    return true;
+  }
+  if (k != K_BOOL) return false;
+  static const char *const cmps[] = {"string=?", "string<?", "string>?", "string<=?",
+                                     "string>=?", "equal?"};
+  int r = rn(g, 100);
+  if (r < 45) {
+    out(g, "(%s ", cmps[rn(g, N_OF(cmps))]);
+    g_str(g, d - 1);
+    out(g, " ");
+    g_str(g, d - 1);
+    out(g, ")");
+  } else if (r < 75) {
+    /* the names of symbols known only when the program runs */
+    if (chance(g, 50)) {
+      out(g, "(gs-lt ");
+      sub(g, K_SYM, d);
+      out(g, " ");
+      sub(g, K_SYM, d);
+      out(g, ")");
+    } else {
+      out(g, "(%s (symbol->string ", chance(g, 50) ? "string<?" : "string=?");
+      sub(g, K_SYM, d);
+      out(g, ") (symbol->string ");
+      sub(g, K_SYM, d);
+      out(g, "))");
+    }
+  } else if (r < 85) {
+    out(g, "(string? ");
+    if (chance(g, 70)) g_str(g, d - 1);
+    else sub(g, K_INT, d);
+    out(g, ")");
+  } else {
+    out(g, "(string-null? ");
+    g_str(g, d - 1);
+    out(g, ")");
+  }
+  return true;
+}
+
+void gs_stmt(gen *g, int d) {
+  const char *how = chance(g, 50) ? "write" : "display";
+  int r = rn(g, 100);
+  if (r < 45) {
+    out(g, "(%s ", how);
+    g_str(g, d - 1);
+    out(g, ")");
+  } else if (r < 55 && on(g, GEN_LISTS)) {
+    out(g, "(%s (list ", how);
+    g_str(g, d - 1);
+    out(g, " ");
+    g_str(g, d - 1);
+    out(g, "))");
+  } else if (r < 65) {
+    out(g, "(%s (vector ", how);
+    g_str(g, d - 1);
+    out(g, " ");
+    sub(g, K_INT, d);
+    out(g, "))");
+  } else if (r < 80) {
+    /* string-set! of the global string, its index maybe out of range */
+    out(g, "(string-set! gs-mut ");
+    if (on(g, GEN_ERRORS) && chance(g, 20)) sub(g, K_INT, d);
+    else {
+      out(g, "(modulo ");
+      sub(g, K_INT, d);
+      out(g, " 3)");
+    }
+    out(g, " ");
+    g_chr(g, d - 1);
+    out(g, ")");
+  } else if (r < 85 && on(g, GEN_ERRORS)) {
+    out(g, "(string-set! %s 0 #\\z)", chance(g, 50) ? "\"abc\"" : "(symbol->string 'a)");
+  } else if (r < 92) {
+    out(g, "(let ((m (make-string 2 #\\a))) (string-fill! m ");
+    g_chr(g, d - 1);
+    out(g, ") (%s m))", how);
+  } else {
+    out(g, "(set! gs-glob ");
+    g_str(g, d - 1);
+    out(g, ")");
+  }
+}
+
+/* The procedures and globals the expressions use (fixed text). */
+void gs_prelude(gen *g) {
+  out(g, "(define (gs-id s) s)\n"
+         "(define (gs-twice s) (string-append s s))\n"
+         "(define (gs-rev s) (list->string (reverse (string->list s))))\n"
+         "(define (gs-lt a b) (string<? (symbol->string a) (symbol->string b)))\n"
+         "(define (gs-name a) (string-append \"<\" (symbol->string a) \">\"))\n"
+         "(define (gs-set s i c) (let ((m (string-copy s))) "
+         "(if (< i (string-length m)) (string-set! m i c)) m))\n"
+         "(define gs-glob (string-append \"g\" \"lob\"))\n"
+         "(define gs-mut (make-string 3 #\\m))\n");
+}

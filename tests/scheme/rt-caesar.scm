@@ -1,0 +1,18 @@
+;; A Caesar cipher on strings made at run time: each letter shifted,
+;; the others kept; decoding undoes it.
+(define (shift-char c k)
+  (cond ((char-lower-case? c)
+         (integer->char (+ 97 (modulo (+ (- (char->integer c) 97) k) 26))))
+        ((char-upper-case? c)
+         (integer->char (+ 65 (modulo (+ (- (char->integer c) 65) k) 26))))
+        (else c)))
+(define (caesar s k)
+  (let ((out (make-string (string-length s) #\space)))
+    (do ((i 0 (+ i 1))) ((= i (string-length s)) out)
+      (string-set! out i (shift-char (string-ref s i) k)))))
+(define secret (caesar "Hello, World! xyz" 3))
+(display secret) (newline)
+(write (caesar secret -3)) (newline)
+(display (string=? (caesar secret 23) "Hello, World! xyz")) (newline)
+(define (rot13-all l) (map (lambda (w) (caesar w 13)) l))
+(write (list (caesar "abc" 1) (caesar "ABC" 25) (string-length secret))) (newline)

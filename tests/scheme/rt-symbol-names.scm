@@ -1,0 +1,17 @@
+;; Names of symbols known only when the program runs, compared and sorted
+;; as strings; symbols passed through procedures and lists.
+(define (lt a b) (string<? (symbol->string a) (symbol->string b)))
+(display (lt 'banana 'cherry)) (newline)
+(display (lt 'cherry 'banana)) (newline)
+(define (insert x l)
+  (cond ((null? l) (list x))
+        ((lt x (car l)) (cons x l))
+        (else (cons (car l) (insert x (cdr l))))))
+(define (sort-syms l) (if (null? l) '() (insert (car l) (sort-syms (cdr l)))))
+(write (sort-syms '(pear apple fig banana cherry apple))) (newline)
+(define (label s) (string-append "<" (symbol->string s) ">"))
+(write (map label '(a bb ccc))) (newline)
+(define names (vector 'zeta 'alpha 'mu))
+(display (string=? (symbol->string (vector-ref names 1)) "alpha")) (newline)
+(write (equal? (label 'x) "<x>")) (newline)
+(write (map symbol->string (list (quote ab) (vector-ref names 2)))) (newline)
