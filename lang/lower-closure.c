@@ -48,7 +48,7 @@ static int proc_id(lw *c, gcell *g, srcloc loc) {
   lw_add_dep(c, g);
   if (too_many(c, loc)) return 1;
   int irfn = lw_lower_global_fn(c, g, loc);
-  struct ir_proc pr = {g->fn, g, irfn, 0, NULL};
+  struct ir_proc pr = {g->fn, g, irfn, 0, NULL, 0};
   VEC_PUSH(c->p->procs, pr);
   return c->p->procs.n;
 }
@@ -68,7 +68,7 @@ static int builtin_id(lw *c, const builtin *b, srcloc loc) {
   for (int i = 0; i < c->p->procs.n; i++)
     if (c->p->procs.v[i].bi == b) return i + 1;
   if (too_many(c, loc)) return 1;
-  struct ir_proc pr = {NULL, NULL, -1, 0, b};
+  struct ir_proc pr = {NULL, NULL, -1, 0, b, 0};
   VEC_PUSH(c->p->procs, pr);
   return c->p->procs.n;
 }
@@ -122,6 +122,8 @@ int lw_type_of_proc(lw *c, value v) {
     /* a lambda's closure: its captured values, as its parameters */
     const fn_def *fn = v.vec->fn;
     int id = lambda_id(c, fn);
+    for (int j = 0; j < fn->ncaps && j < 64; j++)   /* lower-box.c */
+      if (v.vec->items[j].kind == VK_BOX) c->p->procs.v[id - 1].cap_boxed |= (uint64_t)1 << j;
     const ir_fn *G = &c->p->fns.v[c->p->procs.v[id - 1].irfn];
     srcloc none = {-1, 0, 0};
     for (int j = 0; j < fn->ncaps && !c->failed; j++) {
@@ -247,7 +249,7 @@ static int lambda_id(lw *c, const fn_def *fn) {
     c->p->fns.v[irfn].params[i] = v;
   }
   c->fn = save;
-  struct ir_proc pr = {fn, NULL, irfn, fn->ncaps, NULL};
+  struct ir_proc pr = {fn, NULL, irfn, fn->ncaps, NULL, 0};
   VEC_PUSH(c->p->procs, pr);
   if (fn->ncaps) c->p->has_closures = true;
   VEC_PUSH(c->lam_pending, c->p->procs.n - 1);
@@ -272,7 +274,9 @@ ir_expr *lw_lambda_value(lw *c, const ast *a, frame_map *f) {
     ref.loc = a->loc;
     ref.u.ref.name = fn->cap_names[i];
     ref.u.ref.r = fn->cap_src[i];
-    caps[i] = lw_lower_value(c, &ref, f);
+    bool boxed;   /* a variable assigned after capture: its box (lower-box.c) */
+    caps[i] = lw_captured_raw(c, &ref, f, &boxed);
+    if (boxed) c->p->procs.v[id - 1].cap_boxed |= (uint64_t)1 << i;
   }
   if (c->failed) return lw_void_expr(c, a->loc);
   const ir_fn *G = &c->p->fns.v[c->p->procs.v[id - 1].irfn];
@@ -300,6 +304,7 @@ ir_expr *lw_captured_load(lw *c, const ast *a, frame_map *f) {
                        "(run with --reference to use the evaluator)");
     return lw_void_expr(c, a->loc);
   }
+  if (lw_cap_boxed(c, t->fn, r->slot)) return lw_box_get(c, t->cap_vars[r->slot], a->loc);
   return lw_var_expr(c, t->cap_vars[r->slot], a->loc);
 }
 
@@ -322,6 +327,7 @@ bool lw_lower_lambdas(lw *c) {
     frame_map *f = lw_new_frame(c, fn, fn->frame_size, NULL);
     for (int i = 0; i < fn->nparams; i++) f->slots[i].var = params[i];
     f->cap_vars = params + fn->nparams;
+    lw_box_params(c, fn, f, fn->loc);
     cont k2 = {c->next_cont++, true, -1, -1};
     lw_lower_tail(c, fn->body, f, k2);
     c->fn = save;

@@ -30,6 +30,7 @@ typedef struct {
 typedef struct {
   int var;          /* IR variable, or -1 */
   ir_expr *expr;    /* a pure expression bound by let or inlining */
+  bool boxed;       /* var holds the variable's box (lower-box.c) */
 } slot_binding;
 
 /* One AST function activation: the top level, a procedure being lowered,
@@ -224,6 +225,17 @@ ir_expr *lw_call_value(lw *c, const ast *a, frame_map *f);
 ir_expr *lw_callv(lw *c, const ast *site, ir_expr *op, ir_expr **args, int n, int depth);
 ir_expr *lw_lambda_value(lw *c, const ast *a, frame_map *f);
 ir_expr *lw_captured_load(lw *c, const ast *a, frame_map *f);
+
+/* lower-box.c: variables assigned after a lambda captured them live in
+ * boxes on the heap (one-cell vectors); closures capture the box. */
+int lw_box_new(lw *c, int name, ir_expr *v, srcloc loc);
+ir_expr *lw_box_get(lw *c, int box, srcloc loc);
+void lw_box_set(lw *c, int box, ir_expr *v, srcloc loc);
+void lw_box_slot(lw *c, slot_binding *s, int name, srcloc loc);
+void lw_box_params(lw *c, const fn_def *fn, frame_map *f, srcloc loc);
+bool lw_box_refuse_params(lw *c, const fn_def *fn);
+bool lw_cap_boxed(lw *c, const fn_def *fn, int j);
+ir_expr *lw_captured_raw(lw *c, const ast *ref, frame_map *f, bool *boxed);
 bool lw_lower_lambdas(lw *c);
 void lw_expand_callv(lw *c);
 
