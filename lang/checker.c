@@ -692,7 +692,7 @@ static bool g_proc_ok(value v) {
     const builtin *b = builtin_at((int)v.i);
     return b && lw_builtin_value_ok(b);
   }
-  if (!v.vec->fn || v.vec->fn->variadic) return false;
+  if (!v.vec->fn) return false;
   if (v.vec->n == 0 && v.vec->fn->name >= 0 && v.vec->fn->parent == NULL) return true;
   return v.vec->fn->closure && v.vec->n == v.vec->fn->ncaps;
 }
@@ -741,8 +741,6 @@ static bool gate_proc_value(gate *g, const ast *a) {
 }
 
 static void gate_fn(gate *g, const fn_def *f) {
-  if (f->variadic)
-    refuse(g, f->loc, "procedures with a rest parameter");
   if (!g->failed) gate_ast(g, f->body);
 }
 

@@ -117,7 +117,7 @@ int lw_type_of_proc(lw *c, value v) {
     return lw_new_type(c, T_ANY);
   }
   gcell *g = ir_proc_cell(c->w, v);
-  if (!g && v.vec && v.vec->fn && v.vec->fn->closure && !v.vec->fn->variadic &&
+  if (!g && v.vec && v.vec->fn && v.vec->fn->closure &&
       v.vec->n == v.vec->fn->ncaps) {
     /* a lambda's closure: its captured values, as its parameters */
     const fn_def *fn = v.vec->fn;
@@ -258,8 +258,8 @@ static int lambda_id(lw *c, const fn_def *fn) {
 
 ir_expr *lw_lambda_value(lw *c, const ast *a, frame_map *f) {
   const fn_def *fn = a->u.lam.fn;
-  if (fn->variadic || fn->ncaps > 60) {
-    lw_fail(c, a->loc, "lambda values with a rest parameter are not compiled to "
+  if (fn->ncaps > 60) {
+    lw_fail(c, a->loc, "lambdas capturing more than 60 variables are not compiled to "
                        "the transformer yet (run with --reference to use the evaluator)");
     return lw_void_expr(c, a->loc);
   }
@@ -510,6 +510,19 @@ static void expand_site(lw *c, const ir_stmt *s, bool ret) {
       continue;
     }
     int want = pr->fn->nparams, n = s->nargs;
+    ir_expr **args = s->args;
+    if (pr->fn->variadic && lw_arity_ok(pr->fn, n)) {   /* lower-rest.c */
+      args = arena_alloc(&c->p->mem, (size_t)(n + 1) * sizeof(ir_expr *));
+      for (int j = 0; j < n; j++) args[j] = s->args[j];
+      n = lw_pack_rest(c, pr->fn, args, n, loc);
+      const ir_fn *G = &c->p->fns.v[pr->irfn];
+      lw_unify(c, c->p->vars.v[G->params[n - 1]].type, args[n - 1]->type, loc,
+               "the rest parameter");
+    } else if (pr->fn->variadic) {
+      fail_after_args(c, s, lw_arity_fail(c, pr->fn, n, loc));
+      goto_label(c, end, loc);
+      continue;
+    }
     if (want != n) {
       bool named = pr->fn->name >= 0;
       fail_after_args(c, s, lw_fail_expr(c, loc, "arity",
@@ -519,11 +532,11 @@ static void expand_site(lw *c, const ir_stmt *s, bool ret) {
       goto_label(c, end, loc);
       continue;
     }
-    ir_expr **args = s->args;
     if (pr->ncaps) {   /* the captured values, from the closure */
       const ir_fn *G = &c->p->fns.v[pr->irfn];
+      ir_expr **own = args;
       args = arena_alloc(&c->p->mem, (size_t)(n + pr->ncaps + 1) * sizeof(ir_expr *));
-      for (int j = 0; j < n; j++) args[j] = s->args[j];
+      for (int j = 0; j < n; j++) args[j] = own[j];
       for (int j = 0; j < pr->ncaps; j++) {
         ir_expr *x = lw_mk(c, X_PROCID, loc, 1);
         x->a[0] = op;
@@ -637,9 +650,10 @@ static void unify_sites(lw *c) {
           done[s->l1] |= (uint64_t)1 << kk;
           again = true;
           const struct ir_proc *pr = &c->p->procs.v[kk];
-          if (pr->bi || pr->fn->nparams != s->nargs) continue;   /* builtins: expand_site */
+          if (pr->bi || !lw_arity_ok(pr->fn, s->nargs)) continue;   /* builtins: expand_site */
           const ir_fn *G = &c->p->fns.v[pr->irfn];
-          for (int j = 0; j < s->nargs; j++)
+          /* a rest parameter: its list, where the call is expanded */
+          for (int j = 0; j < lw_fixed_params(pr->fn); j++)
             lw_unify(c, c->p->vars.v[G->params[j]].type, s->args[j]->type,
                      s->args[j]->loc, "this argument");
           lw_unify(c, c->p->vars.v[s->var].type, G->ret_type, s->loc, "the call's value");

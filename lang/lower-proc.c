@@ -310,6 +310,11 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
     loop_info *l = lw_find_loop(f, r->depth, r->fn);
     lw_lower_args(c, a, f, args);
     if (c->failed) return lw_void_expr(c, a->loc);
+    if (r->fn->variadic) {   /* lower-rest.c */
+      if (!lw_arity_ok(r->fn, n))
+        return lw_after_args(c, lw_arity_fail(c, r->fn, n, a->loc), args, n);
+      n = lw_pack_rest(c, r->fn, args, n, a->loc);
+    }
     if (l) {
       if (!tail || tail->id != l->k.id) {
         lw_fail(c, a->loc, "internal error: loop %s called outside tail position",
@@ -337,6 +342,10 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
     const fn_def *fn = r->cell->fn;
     lw_add_dep(c, r->cell);
     lw_lower_args(c, a, f, args);
+    if (fn->variadic && !c->failed) {   /* lower-rest.c */
+      if (!lw_arity_ok(fn, n)) return lw_after_args(c, lw_arity_fail(c, fn, n, a->loc), args, n);
+      n = lw_pack_rest(c, fn, args, n, a->loc);
+    }
     if (fn->nparams != n && !c->failed)   /* after the arguments, as in the evaluator */
       return lw_after_args(c, lw_fail_expr(c, a->loc, "arity",
                        "procedure %s takes %d argument%s, but %d %s given",

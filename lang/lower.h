@@ -236,6 +236,12 @@ void lw_box_params(lw *c, const fn_def *fn, frame_map *f, srcloc loc);
 bool lw_box_refuse_params(lw *c, const fn_def *fn);
 bool lw_cap_boxed(lw *c, const fn_def *fn, int j);
 ir_expr *lw_captured_raw(lw *c, const ast *ref, frame_map *f, bool *boxed);
+
+/* lower-rest.c: procedures with a rest parameter. */
+int lw_fixed_params(const fn_def *fn);
+bool lw_arity_ok(const fn_def *fn, int n);
+ir_expr *lw_arity_fail(lw *c, const fn_def *fn, int n, srcloc loc);
+int lw_pack_rest(lw *c, const fn_def *fn, ir_expr **args, int n, srcloc loc);
 bool lw_lower_lambdas(lw *c);
 void lw_expand_callv(lw *c);
 
