@@ -57,7 +57,7 @@ static int proc_id(lw *c, gcell *g, srcloc loc) {
  * lowers from the operands' values (lw_prim), and cons, display, write,
  * newline. */
 bool lw_builtin_value_ok(const builtin *b) {
-  static const char *const effects[] = {"cons", "display", "write", "newline", NULL};
+  static const char *const effects[] = {"cons", "list", "display", "write", "newline", NULL};
   if (b->evaluator_only || lw_hof_name(b->name)) return false;
   for (int i = 0; effects[i]; i++)
     if (!strcmp(b->name, effects[i])) return true;
@@ -503,6 +503,10 @@ static void expand_site(lw *c, const ir_stmt *s, bool ret) {
   for (int i = 0; i < nc; i++) {
     const struct ir_proc *pr = &c->p->procs.v[cand[i]];
     lw_label(c, lab[i], loc);
+    if (s->write) {   /* apply: the arguments' number is the list's (lower-apply.c) */
+      lw_apply_expand(c, s, a, pr, op, ret, end);
+      continue;
+    }
     if (pr->bi) {
       call_builtin(c, s, a, pr->bi);
       if (ret) lw_emit(c, S_RETURN, loc)->a[0] = lw_var_expr(c, s->var, loc);
@@ -532,6 +536,18 @@ static void expand_site(lw *c, const ir_stmt *s, bool ret) {
       goto_label(c, end, loc);
       continue;
     }
+    lw_callv_proc(c, s, pr, op, args, n, ret, end);
+  }
+  lw_label(c, end, loc);
+  if (ret) lw_emit(c, S_RETURN, loc)->a[0] = lw_var_expr(c, s->var, loc);
+}
+
+/* The call of procedure pr (args, its own parameters) for the call
+ * through value op (s), then the return or the jump to end. */
+void lw_callv_proc(lw *c, const ir_stmt *s, const struct ir_proc *pr, ir_expr *op,
+                   ir_expr **args, int n, bool ret, int end) {
+  srcloc loc = s->loc;
+  {
     if (pr->ncaps) {   /* the captured values, from the closure */
       const ir_fn *G = &c->p->fns.v[pr->irfn];
       ir_expr **own = args;
@@ -554,8 +570,10 @@ static void expand_site(lw *c, const ir_stmt *s, bool ret) {
     if (ret) lw_emit(c, S_RETURN, loc)->a[0] = lw_var_expr(c, s->var, loc);
     else goto_label(c, end, loc);
   }
-  lw_label(c, end, loc);
-  if (ret) lw_emit(c, S_RETURN, loc)->a[0] = lw_var_expr(c, s->var, loc);
+}
+
+void lw_callv_builtin(lw *c, const ir_stmt *s, const ast *a, const builtin *b) {
+  call_builtin(c, s, a, b);
 }
 
 /* A builtin called through a value by s (site a): the evaluator's arity
@@ -603,6 +621,13 @@ static void call_builtin(lw *c, const ir_stmt *s, const ast *a, const builtin *b
   ir_expr *r;
   if (!strcmp(b->name, "cons")) {
     r = lw_cons(c, args[0], args[1], loc);
+  } else if (!strcmp(b->name, "list")) {   /* as lower-lists.c lw_list */
+    if (n > 1) args[n - 1] = lw_after_args(c, args[n - 1], args, n - 1);
+    r = lw_mk(c, X_CONST, loc, 0);
+    r->type = lw_new_type(c, T_NIL);
+    r->has_nat = true;
+    r->nat = T_NIL;
+    for (int i = n - 1; i >= 0 && !c->failed; i--) r = lw_cons(c, args[i], r, loc);
   } else if (!strcmp(b->name, "display") || !strcmp(b->name, "write")) {
     if (n > 1) {
       lw_fail(c, loc, "%s to a port is not compiled to the transformer yet (run with "
@@ -650,6 +675,10 @@ static void unify_sites(lw *c) {
           done[s->l1] |= (uint64_t)1 << kk;
           again = true;
           const struct ir_proc *pr = &c->p->procs.v[kk];
+          if (s->write) {   /* apply (lower-apply.c) */
+            if (!pr->bi) lw_apply_unify(c, s, pr);
+            continue;
+          }
           if (pr->bi || !lw_arity_ok(pr->fn, s->nargs)) continue;   /* builtins: expand_site */
           const ir_fn *G = &c->p->fns.v[pr->irfn];
           /* a rest parameter: its list, where the call is expanded */

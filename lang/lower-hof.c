@@ -23,7 +23,7 @@
 enum { MAX_SEQS = 16 };   /* lists or vectors (builtins.c MAX_LISTS) */
 
 static const char *const names[] = {"map", "for-each", "vector-map", "vector-for-each",
-                                     "fold", NULL};
+                                     "fold", "apply", NULL};
 
 bool lw_hof_name(const char *name) {
   for (int i = 0; names[i]; i++)
@@ -297,6 +297,7 @@ static ir_expr *do_fold(lw *c, const ast *a, const int *v, int n, int depth) {
 ir_expr *lw_hof_effect(lw *c, const ast *a, frame_map *f) {
   const char *name = a->u.call.r.bi->name;
   if (!lw_hof_name(name)) return NULL;
+  if (!strcmp(name, "apply")) return lw_apply(c, a, f);   /* lower-apply.c */
   int n = a->u.call.n, fixed = name[0] == 'f' && name[1] == 'o' && name[2] == 'l' ? 2 : 1;
   if (n - fixed > MAX_SEQS) {
     lw_fail(c, a->loc, "%s with more than %d lists or vectors is not compiled to the "

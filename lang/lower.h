@@ -242,6 +242,17 @@ int lw_fixed_params(const fn_def *fn);
 bool lw_arity_ok(const fn_def *fn, int n);
 ir_expr *lw_arity_fail(lw *c, const fn_def *fn, int n, srcloc loc);
 int lw_pack_rest(lw *c, const fn_def *fn, ir_expr **args, int n, srcloc loc);
+
+/* lower-apply.c: (apply f a ... list), a call through a value whose
+ * arguments' number is the list's; expanded per procedure (S_CALLV with
+ * `write` set: a[1] the number of arguments, a[2] the list). */
+ir_expr *lw_apply(lw *c, const ast *a, frame_map *f);
+void lw_apply_expand(lw *c, const ir_stmt *s, const ast *a, const struct ir_proc *pr,
+                     ir_expr *op, bool ret, int end);
+void lw_apply_unify(lw *c, const ir_stmt *s, const struct ir_proc *pr);
+void lw_callv_proc(lw *c, const ir_stmt *s, const struct ir_proc *pr, ir_expr *op,
+                   ir_expr **args, int n, bool ret, int end);
+void lw_callv_builtin(lw *c, const ir_stmt *s, const ast *a, const builtin *b);
 bool lw_lower_lambdas(lw *c);
 void lw_expand_callv(lw *c);
 
