@@ -270,3 +270,54 @@ void lw_apply_unify(lw *c, const ir_stmt *s, const struct ir_proc *pr) {
   G = &c->p->fns.v[pr->irfn];
   lw_unify(c, c->p->vars.v[s->var].type, G->ret_type, s->loc, "the call's value");
 }
+
+/* ---- a call of a value that is not a procedure ------------------------ */
+
+/* The evaluator's error (eval.c not_procedure): after the arguments,
+ * "attempt to call V (KIND), which is not a procedure" with V written by
+ * the model.  The evaluator cuts V's text at 60 characters: values
+ * whose text may be longer (pairs, vectors, strings, long symbols) stop
+ * with an error saying that compiled code does not print them yet. */
+void lw_not_procedure(lw *c, const ir_stmt *s, ir_expr *op, int end) {
+  srcloc loc = s->loc;
+  lw_emit(c, S_EVAL, loc)->a[0] = lw_after_args(c, lw_void_expr(c, loc), s->args, s->nargs);
+  size_t longest = 0;
+  for (int i = 0; i < c->w->syms.names.n; i++) {
+    size_t l = strlen(c->w->syms.names.v[i]);
+    if (l > longest) longest = l;
+  }
+  static const struct {
+    const char *pred, *name;
+  } kinds[] = {{"integer?", "an integer"}, {"boolean?", "a boolean"},
+               {"symbol?", "a symbol"},    {"null?", "the empty list"},
+               {"char?", "a character"},   {"pair?", NULL},
+               {"vector?", NULL},          {"string?", NULL},
+               {NULL, "the unspecified value"}};
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0] && !c->failed; i++) {
+    /* no characters without a character in the program */
+    if (kinds[i].pred && !strcmp(kinds[i].pred, "char?") && !c->p->has_chars) continue;
+    int no = lw_new_label(c);
+    if (kinds[i].pred) {
+      int yes = lw_new_label(c);
+      branch(c, prim(c, kinds[i].pred, op, NULL, T_BOOL, loc), yes, no, loc);
+      lw_label(c, yes, loc);
+    }
+    bool sym = kinds[i].pred && !strcmp(kinds[i].pred, "symbol?");
+    if (!kinds[i].name || (sym && longest > 50)) {
+      lw_ll_err_text(c, "calling a pair, a vector, a string or a long symbol prints it: "
+                        "not supported in compiled code yet (run with --reference to use "
+                        "the evaluator)", loc);
+      lw_ll_err_raise(c, loc, "compile", "");
+    } else {
+      lw_ll_err_text(c, "attempt to call ", loc);
+      lw_ll_err_write(c, op, loc);
+      char tail[96];
+      snprintf(tail, sizeof tail, " (%s), which is not a procedure", kinds[i].name);
+      lw_ll_err_text(c, arena_strdup(&c->p->mem, tail), loc);
+      lw_ll_err_raise(c, loc, "type", "");
+    }
+    jump(c, end, loc);
+    lw_label(c, no, loc);
+  }
+  jump(c, end, loc);
+}

@@ -443,27 +443,24 @@ static void expand_site(lw *c, const ir_stmt *s, bool ret) {
   tkind k = ir_kind(c->p, op->type);
   int cand[MAX_PROCS];
   int nc = candidates(c, op, cand);
-  if (k != T_PROC && a->kind == E_APPLY) {
-    /* the evaluator's message prints the value: not compiled yet */
-    lw_fail(c, loc, "calls of values that may not be procedures are not "
-                    "compiled to the transformer yet (run with --reference to "
-                    "use the evaluator)");
-    return;
-  }
   if (k != T_PROC || nc == 0) {
     /* not (always) a procedure: the evaluator's error, after the args */
     int ok = lw_new_label(c), bad = lw_new_label(c);
     if (k == T_DYN && nc > 0) branch(c, prim2(c, "procedure?", op, NULL, loc), ok, bad, loc);
     else goto_label(c, bad, loc);
     lw_label(c, bad, loc);
-    ir_expr *fail;
-    if (a->kind == E_CALL)
-      fail = lw_fail_expr(c, a->u.call.name_loc, "type", "%s is a variable, not a procedure",
-                          lw_nm(c, a->u.call.name));
-    else
-      fail = lw_fail_expr(c, loc, "type", "the operator of this call is not a procedure");
-    fail_after_args(c, s, fail);
-    goto_label(c, end, loc);
+    if (a->kind == E_APPLY) {   /* the value, written (lower-apply.c) */
+      lw_not_procedure(c, s, op, end);
+    } else {
+      ir_expr *fail;
+      if (a->kind == E_CALL)
+        fail = lw_fail_expr(c, a->u.call.name_loc, "type", "%s is a variable, not a procedure",
+                            lw_nm(c, a->u.call.name));
+      else
+        fail = lw_fail_expr(c, loc, "type", "the operator of this call is not a procedure");
+      fail_after_args(c, s, fail);
+      goto_label(c, end, loc);
+    }
     lw_label(c, ok, loc);
     if (nc == 0) {
       lw_label(c, end, loc);

@@ -250,6 +250,7 @@ ir_expr *lw_apply(lw *c, const ast *a, frame_map *f);
 void lw_apply_expand(lw *c, const ir_stmt *s, const ast *a, const struct ir_proc *pr,
                      ir_expr *op, bool ret, int end);
 void lw_apply_unify(lw *c, const ir_stmt *s, const struct ir_proc *pr);
+void lw_not_procedure(lw *c, const ir_stmt *s, ir_expr *op, int end);
 void lw_callv_proc(lw *c, const ir_stmt *s, const struct ir_proc *pr, ir_expr *op,
                    ir_expr **args, int n, bool ret, int end);
 void lw_callv_builtin(lw *c, const ir_stmt *s, const ast *a, const builtin *b);
