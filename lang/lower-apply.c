@@ -190,9 +190,9 @@ static void builtin_case(lw *c, const ir_stmt *s, const ast *a, const builtin *b
     arity_dyn(c, s, head, end);
     return;
   }
-  snprintf(head, sizeof head, "apply of builtin %s to more than %d arguments is not "
-           "compiled to the transformer yet (run with --reference to use the evaluator)",
-           b->name, APPLY_MAX);
+  /* (the text of an error the model prints is cut at 60 characters) */
+  snprintf(head, sizeof head, "apply: over %d arguments for a builtin in compiled code",
+           APPLY_MAX);
   lw_ll_err_text(c, arena_strdup(&c->p->mem, head), loc);
   lw_ll_err_raise(c, loc, "compile", "");
   jump(c, end, loc);
@@ -304,9 +304,7 @@ void lw_not_procedure(lw *c, const ir_stmt *s, ir_expr *op, int end) {
     }
     bool sym = kinds[i].pred && !strcmp(kinds[i].pred, "symbol?");
     if (!kinds[i].name || (sym && longest > 50)) {
-      lw_ll_err_text(c, "calling a pair, a vector, a string or a long symbol prints it: "
-                        "not supported in compiled code yet (run with --reference to use "
-                        "the evaluator)", loc);
+      lw_ll_err_text(c, "calling a list, vector or string: not in compiled code", loc);
       lw_ll_err_raise(c, loc, "compile", "");
     } else {
       lw_ll_err_text(c, "attempt to call ", loc);

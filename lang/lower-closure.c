@@ -122,6 +122,17 @@ int lw_type_of_proc(lw *c, value v) {
     /* a lambda's closure: its captured values, as its parameters */
     const fn_def *fn = v.vec->fn;
     int id = lambda_id(c, fn);
+    /* a closure that holds itself (a local procedure returned, which
+     * captures its own name): typed once */
+    static _Thread_local const tvec *open[16];
+    static _Thread_local int nopen;
+    for (int q = 0; q < nopen; q++)
+      if (open[q] == v.vec) return proc_type(c, id);
+    if (nopen >= 16) {
+      lw_fail(c, fn->loc, "closures nested too deeply in a global's value");
+      return proc_type(c, id);
+    }
+    open[nopen++] = v.vec;
     for (int j = 0; j < fn->ncaps && j < 64; j++)   /* lower-box.c */
       if (v.vec->items[j].kind == VK_BOX) c->p->procs.v[id - 1].cap_boxed |= (uint64_t)1 << j;
     const ir_fn *G = &c->p->fns.v[c->p->procs.v[id - 1].irfn];
@@ -132,6 +143,7 @@ int lw_type_of_proc(lw *c, value v) {
       lw_unify(c, c->p->vars.v[G->params[fn->nparams + j]].type, t, none,
                "a captured value");
     }
+    nopen--;
     return proc_type(c, id);
   }
   if (!g) {
