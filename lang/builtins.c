@@ -801,8 +801,8 @@ static const builtin table[] = {
   {"vector-map", 2, -1, AK_ANY, k_proc_any, R(VK_VEC), bi_vector_map, "new vector of the procedure's results on the elements (R7RS)", NULL},
   {"vector-for-each", 2, -1, AK_ANY, k_proc_any, R(VK_VOID), bi_vector_for_each, "call the procedure on the elements of the vectors, in order (R7RS)", NULL},
   {"fold", 3, -1, AK_ANY, k_proc_any, R(-1), bi_fold, "SRFI-1 fold: (kons element acc) from the left", NULL},
-  {"fold-right", 3, 3, AK_ANY, k_proc_any, R(-1), bi_fold_right, "SRFI-1 fold-right: (kons element acc) from the right", PROCS},
-  {"reduce", 3, 3, AK_ANY, k_proc_any, R(-1), bi_reduce, "SRFI-1 reduce: fold with the first element as the start", PROCS},
+  {"fold-right", 3, 3, AK_ANY, k_proc_any, R(-1), bi_fold_right, "SRFI-1 fold-right: (kons element acc) from the right", NULL},
+  {"reduce", 3, 3, AK_ANY, k_proc_any, R(-1), bi_reduce, "SRFI-1 reduce: fold with the first element as the start", NULL},
 };
 
 /* The builtins of builtins-text.c, builtins-more.c and builtins-guile.c follow

@@ -1140,7 +1140,7 @@ static bool g_closure_top(gen *g) {
     out(g, "))\n");
     if (chance(g, 50))
       out(g, "(display (map (lambda (x . r) (cons x r)) '(1 2) '(%d %d)))\n", k, d);
-  } else if (r < 88) {   /* apply: leading arguments and a list */
+  } else if (r < 80) {   /* apply: leading arguments and a list */
     static const char *const fs[] = {"+", "max", "list", "*", "(lambda (x y) (- x y))",
                                      "(lambda args (length args))", "(lambda (x . r) r)",
                                      "cons", "-"};
@@ -1151,8 +1151,16 @@ static bool g_closure_top(gen *g) {
     out(g, " (list");
     for (int i = 0; i < len; i++) out(g, " %d", rn(g, 9) + 1);
     out(g, ")))\n");
+  } else if (r < 88) {   /* SRFI-1 fold-right and reduce */
+    static const char *const kons[] = {"cons", "+", "max", "(lambda (x acc) (cons x acc))",
+                                       "(lambda (x acc) (- x acc))", "list"};
+    out(g, "(display (%s %s ", chance(g, 50) ? "fold-right" : "reduce", kons[rn(g, 6)]);
+    out(g, chance(g, 50) ? "'() " : "%d ", k);
+    g_int_list(g, rn(g, 5));
+    out(g, "))\n");
   } else if (on(g, GEN_ERRORS)) {
-    switch (rn(g, 3)) {
+    switch (rn(g, 4)) {
+    case 3: out(g, "(display (%s + 0 '(1 . 2)))\n", chance(g, 50) ? "reduce" : "fold-right"); break;
     case 0: out(g, "(display (apply + 1 %d))\n", k); break;
     case 1: out(g, "(display (apply (lambda (x y) x) '(%d)))\n", k); break;
     default: out(g, "(define %s (lambda (x) (* x 2)))\n(display (apply %s '(1 2)))\n", a, a);
