@@ -284,8 +284,10 @@ static bool raw_value(loader *L, value v, int type, int64_t *out) {
     *out = v.vec && v.vec->n ? place_closure(L, v.vec, id) : id;
     return !L->failed;
   }
-  case VK_BOX:
-    break;
+  case VK_BOX:   /* a closure's captured box: a vector of one (lang/lower-box.c) */
+    if (!v.vec) break;
+    *out = place_vec(L, v.vec, type);
+    return !L->failed;
   }
   snprintf(L->err, L->errlen, "compiled code cannot hold %s yet",
            vkind_name((vkind)v.kind));
@@ -892,6 +894,13 @@ static bool closure_at(backer *k, int32_t addr, value *out) {
     int64_t x = 0;
     mem_read(k->t, addr + 2 + j, &x);
     if (!to_world(k, ir_closure_cap_type(k->p->ir, (int)id, j), x, &t->items[j])) return false;
+    if (j < 64 && id >= 1 && id <= k->p->ir->procs.n &&
+        (k->p->ir->procs.v[id - 1].cap_boxed >> j & 1) && t->items[j].vec) {
+      /* a box (lang/lower-box.c): the vector of one the run made, or the
+       * box the prompt loaded */
+      t->items[j].vec->tag = TV_BOX;
+      t->items[j].kind = VK_BOX;
+    }
   }
   k->depth--;
   *out = v_proc(t);
@@ -996,7 +1005,7 @@ bool machine_write_back(const mprog *p, const mtrace *t, mload *load,
     for (int32_t j = 0; j < vec->n && ok; j++) {
       int64_t x;
       if (!mem_read(t, addr + 2 + j, &x)) continue;
-      if (et >= 0 && ir_kind(p->ir, et) == T_DYN) {
+      if (et >= 0 && (ir_kind(p->ir, et) == T_DYN || vec->tag == TV_BOX)) {
         /* tagged elements say their kind */
         value nv;
         if (!to_world(&k, et, x, &nv)) {

@@ -795,14 +795,14 @@ static const builtin table[] = {
   {"last-pair", 1, 1, AK_ANY, NULL, R(-1), bi_last_pair, "the last pair of a list (of '() it is '())", NULL},
   {"vector->list", 1, 1, AK_VEC, NULL, R(-1), bi_vector_to_list, "new list of a vector's elements", NULL},
   {"list->vector", 1, 1, AK_ANY, NULL, R(VK_VEC), bi_list_to_vector, "new vector of a list's elements", NULL},
-  {"apply", 2, -1, AK_ANY, k_proc_any, R(-1), bi_apply, "call a procedure with the arguments, the last one a list spread out", PROCS},
+  {"apply", 2, -1, AK_ANY, k_proc_any, R(-1), bi_apply, "call a procedure with the arguments, the last one a list spread out", NULL},
   {"map", 2, -1, AK_ANY, k_proc_any, R(-1), bi_map, "list of the procedure's results on the elements of the lists", NULL},
   {"for-each", 2, -1, AK_ANY, k_proc_any, R(VK_VOID), bi_for_each, "call the procedure on the elements of the lists, in order", NULL},
   {"vector-map", 2, -1, AK_ANY, k_proc_any, R(VK_VEC), bi_vector_map, "new vector of the procedure's results on the elements (R7RS)", NULL},
   {"vector-for-each", 2, -1, AK_ANY, k_proc_any, R(VK_VOID), bi_vector_for_each, "call the procedure on the elements of the vectors, in order (R7RS)", NULL},
   {"fold", 3, -1, AK_ANY, k_proc_any, R(-1), bi_fold, "SRFI-1 fold: (kons element acc) from the left", NULL},
-  {"fold-right", 3, 3, AK_ANY, k_proc_any, R(-1), bi_fold_right, "SRFI-1 fold-right: (kons element acc) from the right", PROCS},
-  {"reduce", 3, 3, AK_ANY, k_proc_any, R(-1), bi_reduce, "SRFI-1 reduce: fold with the first element as the start", PROCS},
+  {"fold-right", 3, 3, AK_ANY, k_proc_any, R(-1), bi_fold_right, "SRFI-1 fold-right: (kons element acc) from the right", NULL},
+  {"reduce", 3, 3, AK_ANY, k_proc_any, R(-1), bi_reduce, "SRFI-1 reduce: fold with the first element as the start", NULL},
 };
 
 /* The builtins of builtins-text.c, builtins-more.c and builtins-guile.c follow

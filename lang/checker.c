@@ -692,7 +692,7 @@ static bool g_proc_ok(value v) {
     const builtin *b = builtin_at((int)v.i);
     return b && lw_builtin_value_ok(b);
   }
-  if (!v.vec->fn || v.vec->fn->variadic) return false;
+  if (!v.vec->fn) return false;
   if (v.vec->n == 0 && v.vec->fn->name >= 0 && v.vec->fn->parent == NULL) return true;
   return v.vec->fn->closure && v.vec->n == v.vec->fn->ncaps;
 }
@@ -713,7 +713,8 @@ static const char *value_needs(value v, int depth) {
     return x.kind == VK_PAIR ? NULL : value_needs(x, depth + 1);
   }
   if (v.kind == VK_PROC && !g_proc_ok(v)) return "procedures as values";
-  if (v.kind == VK_BOX) return "variables assigned after a lambda captured them";
+  if (v.kind == VK_BOX)   /* a captured variable's box (lang/lower-box.c) */
+    return v.vec && v.vec->n == 1 && depth < 8 ? value_needs(v.vec->items[0], depth + 1) : NULL;
   if (v.kind == VK_PROC && v.vec && depth < 8)   /* a closure's captured values */
     for (int32_t i = 0; i < v.vec->n; i++) {
       const char *w = value_needs(v.vec->items[i], depth + 1);
@@ -739,11 +740,6 @@ static bool gate_proc_value(gate *g, const ast *a) {
 }
 
 static void gate_fn(gate *g, const fn_def *f) {
-  if (f->variadic)
-    refuse(g, f->loc, "procedures with a rest parameter");
-  for (int i = 0; f->param_boxed && i < f->nparams; i++)
-    if (f->param_boxed[i])
-      refuse(g, f->param_locs[i], "variables assigned after a lambda captured them");
   if (!g->failed) gate_ast(g, f->body);
 }
 
@@ -800,7 +796,6 @@ static void gate_ast(gate *g, const ast *a) {
     case E_LET: case E_LETREC:
       for (int i = 0; i < a->u.let.n; i++) {
         const let_binding *b = &a->u.let.v[i];
-        if (b->boxed) refuse(g, b->loc, "variables assigned after a lambda captured them");
         if (b->fn) gate_fn(g, b->fn);
         else gate_ast(g, b->init);
       }

@@ -239,6 +239,7 @@ typedef struct ir_prog {
     int irfn;           /* its parameters, then its captured values */
     int ncaps;          /* > 0: its values are closures on the heap */
     const builtin *bi;  /* a builtin used as a value (fn NULL, irfn -1) */
+    uint64_t cap_boxed; /* bit j: captured value j is a box (lower-box.c) */
   }) procs;
   bool has_closures;    /* some procedure value is a closure: a value is
                            an id (at most procs.n) or a closure's address */

@@ -48,7 +48,7 @@ static int proc_id(lw *c, gcell *g, srcloc loc) {
   lw_add_dep(c, g);
   if (too_many(c, loc)) return 1;
   int irfn = lw_lower_global_fn(c, g, loc);
-  struct ir_proc pr = {g->fn, g, irfn, 0, NULL};
+  struct ir_proc pr = {g->fn, g, irfn, 0, NULL, 0};
   VEC_PUSH(c->p->procs, pr);
   return c->p->procs.n;
 }
@@ -57,7 +57,7 @@ static int proc_id(lw *c, gcell *g, srcloc loc) {
  * lowers from the operands' values (lw_prim), and cons, display, write,
  * newline. */
 bool lw_builtin_value_ok(const builtin *b) {
-  static const char *const effects[] = {"cons", "display", "write", "newline", NULL};
+  static const char *const effects[] = {"cons", "list", "display", "write", "newline", NULL};
   if (b->evaluator_only || lw_hof_name(b->name)) return false;
   for (int i = 0; effects[i]; i++)
     if (!strcmp(b->name, effects[i])) return true;
@@ -68,7 +68,7 @@ static int builtin_id(lw *c, const builtin *b, srcloc loc) {
   for (int i = 0; i < c->p->procs.n; i++)
     if (c->p->procs.v[i].bi == b) return i + 1;
   if (too_many(c, loc)) return 1;
-  struct ir_proc pr = {NULL, NULL, -1, 0, b};
+  struct ir_proc pr = {NULL, NULL, -1, 0, b, 0};
   VEC_PUSH(c->p->procs, pr);
   return c->p->procs.n;
 }
@@ -117,11 +117,24 @@ int lw_type_of_proc(lw *c, value v) {
     return lw_new_type(c, T_ANY);
   }
   gcell *g = ir_proc_cell(c->w, v);
-  if (!g && v.vec && v.vec->fn && v.vec->fn->closure && !v.vec->fn->variadic &&
+  if (!g && v.vec && v.vec->fn && v.vec->fn->closure &&
       v.vec->n == v.vec->fn->ncaps) {
     /* a lambda's closure: its captured values, as its parameters */
     const fn_def *fn = v.vec->fn;
     int id = lambda_id(c, fn);
+    /* a closure that holds itself (a local procedure returned, which
+     * captures its own name): typed once */
+    static _Thread_local const tvec *open[16];
+    static _Thread_local int nopen;
+    for (int q = 0; q < nopen; q++)
+      if (open[q] == v.vec) return proc_type(c, id);
+    if (nopen >= 16) {
+      lw_fail(c, fn->loc, "closures nested too deeply in a global's value");
+      return proc_type(c, id);
+    }
+    open[nopen++] = v.vec;
+    for (int j = 0; j < fn->ncaps && j < 64; j++)   /* lower-box.c */
+      if (v.vec->items[j].kind == VK_BOX) c->p->procs.v[id - 1].cap_boxed |= (uint64_t)1 << j;
     const ir_fn *G = &c->p->fns.v[c->p->procs.v[id - 1].irfn];
     srcloc none = {-1, 0, 0};
     for (int j = 0; j < fn->ncaps && !c->failed; j++) {
@@ -130,6 +143,7 @@ int lw_type_of_proc(lw *c, value v) {
       lw_unify(c, c->p->vars.v[G->params[fn->nparams + j]].type, t, none,
                "a captured value");
     }
+    nopen--;
     return proc_type(c, id);
   }
   if (!g) {
@@ -247,7 +261,7 @@ static int lambda_id(lw *c, const fn_def *fn) {
     c->p->fns.v[irfn].params[i] = v;
   }
   c->fn = save;
-  struct ir_proc pr = {fn, NULL, irfn, fn->ncaps, NULL};
+  struct ir_proc pr = {fn, NULL, irfn, fn->ncaps, NULL, 0};
   VEC_PUSH(c->p->procs, pr);
   if (fn->ncaps) c->p->has_closures = true;
   VEC_PUSH(c->lam_pending, c->p->procs.n - 1);
@@ -256,8 +270,8 @@ static int lambda_id(lw *c, const fn_def *fn) {
 
 ir_expr *lw_lambda_value(lw *c, const ast *a, frame_map *f) {
   const fn_def *fn = a->u.lam.fn;
-  if (fn->variadic || fn->ncaps > 60) {
-    lw_fail(c, a->loc, "lambda values with a rest parameter are not compiled to "
+  if (fn->ncaps > 60) {
+    lw_fail(c, a->loc, "lambdas capturing more than 60 variables are not compiled to "
                        "the transformer yet (run with --reference to use the evaluator)");
     return lw_void_expr(c, a->loc);
   }
@@ -272,7 +286,9 @@ ir_expr *lw_lambda_value(lw *c, const ast *a, frame_map *f) {
     ref.loc = a->loc;
     ref.u.ref.name = fn->cap_names[i];
     ref.u.ref.r = fn->cap_src[i];
-    caps[i] = lw_lower_value(c, &ref, f);
+    bool boxed;   /* a variable assigned after capture: its box (lower-box.c) */
+    caps[i] = lw_captured_raw(c, &ref, f, &boxed);
+    if (boxed) c->p->procs.v[id - 1].cap_boxed |= (uint64_t)1 << i;
   }
   if (c->failed) return lw_void_expr(c, a->loc);
   const ir_fn *G = &c->p->fns.v[c->p->procs.v[id - 1].irfn];
@@ -300,6 +316,7 @@ ir_expr *lw_captured_load(lw *c, const ast *a, frame_map *f) {
                        "(run with --reference to use the evaluator)");
     return lw_void_expr(c, a->loc);
   }
+  if (lw_cap_boxed(c, t->fn, r->slot)) return lw_box_get(c, t->cap_vars[r->slot], a->loc);
   return lw_var_expr(c, t->cap_vars[r->slot], a->loc);
 }
 
@@ -322,6 +339,7 @@ bool lw_lower_lambdas(lw *c) {
     frame_map *f = lw_new_frame(c, fn, fn->frame_size, NULL);
     for (int i = 0; i < fn->nparams; i++) f->slots[i].var = params[i];
     f->cap_vars = params + fn->nparams;
+    lw_box_params(c, fn, f, fn->loc);
     cont k2 = {c->next_cont++, true, -1, -1};
     lw_lower_tail(c, fn->body, f, k2);
     c->fn = save;
@@ -437,27 +455,24 @@ static void expand_site(lw *c, const ir_stmt *s, bool ret) {
   tkind k = ir_kind(c->p, op->type);
   int cand[MAX_PROCS];
   int nc = candidates(c, op, cand);
-  if (k != T_PROC && a->kind == E_APPLY) {
-    /* the evaluator's message prints the value: not compiled yet */
-    lw_fail(c, loc, "calls of values that may not be procedures are not "
-                    "compiled to the transformer yet (run with --reference to "
-                    "use the evaluator)");
-    return;
-  }
   if (k != T_PROC || nc == 0) {
     /* not (always) a procedure: the evaluator's error, after the args */
     int ok = lw_new_label(c), bad = lw_new_label(c);
     if (k == T_DYN && nc > 0) branch(c, prim2(c, "procedure?", op, NULL, loc), ok, bad, loc);
     else goto_label(c, bad, loc);
     lw_label(c, bad, loc);
-    ir_expr *fail;
-    if (a->kind == E_CALL)
-      fail = lw_fail_expr(c, a->u.call.name_loc, "type", "%s is a variable, not a procedure",
-                          lw_nm(c, a->u.call.name));
-    else
-      fail = lw_fail_expr(c, loc, "type", "the operator of this call is not a procedure");
-    fail_after_args(c, s, fail);
-    goto_label(c, end, loc);
+    if (a->kind == E_APPLY) {   /* the value, written (lower-apply.c) */
+      lw_not_procedure(c, s, op, end);
+    } else {
+      ir_expr *fail;
+      if (a->kind == E_CALL)
+        fail = lw_fail_expr(c, a->u.call.name_loc, "type", "%s is a variable, not a procedure",
+                            lw_nm(c, a->u.call.name));
+      else
+        fail = lw_fail_expr(c, loc, "type", "the operator of this call is not a procedure");
+      fail_after_args(c, s, fail);
+      goto_label(c, end, loc);
+    }
     lw_label(c, ok, loc);
     if (nc == 0) {
       lw_label(c, end, loc);
@@ -497,6 +512,10 @@ static void expand_site(lw *c, const ir_stmt *s, bool ret) {
   for (int i = 0; i < nc; i++) {
     const struct ir_proc *pr = &c->p->procs.v[cand[i]];
     lw_label(c, lab[i], loc);
+    if (s->write) {   /* apply: the arguments' number is the list's (lower-apply.c) */
+      lw_apply_expand(c, s, a, pr, op, ret, end);
+      continue;
+    }
     if (pr->bi) {
       call_builtin(c, s, a, pr->bi);
       if (ret) lw_emit(c, S_RETURN, loc)->a[0] = lw_var_expr(c, s->var, loc);
@@ -504,6 +523,19 @@ static void expand_site(lw *c, const ir_stmt *s, bool ret) {
       continue;
     }
     int want = pr->fn->nparams, n = s->nargs;
+    ir_expr **args = s->args;
+    if (pr->fn->variadic && lw_arity_ok(pr->fn, n)) {   /* lower-rest.c */
+      args = arena_alloc(&c->p->mem, (size_t)(n + 1) * sizeof(ir_expr *));
+      for (int j = 0; j < n; j++) args[j] = s->args[j];
+      n = lw_pack_rest(c, pr->fn, args, n, loc);
+      const ir_fn *G = &c->p->fns.v[pr->irfn];
+      lw_unify(c, c->p->vars.v[G->params[n - 1]].type, args[n - 1]->type, loc,
+               "the rest parameter");
+    } else if (pr->fn->variadic) {
+      fail_after_args(c, s, lw_arity_fail(c, pr->fn, n, loc));
+      goto_label(c, end, loc);
+      continue;
+    }
     if (want != n) {
       bool named = pr->fn->name >= 0;
       fail_after_args(c, s, lw_fail_expr(c, loc, "arity",
@@ -513,11 +545,23 @@ static void expand_site(lw *c, const ir_stmt *s, bool ret) {
       goto_label(c, end, loc);
       continue;
     }
-    ir_expr **args = s->args;
+    lw_callv_proc(c, s, pr, op, args, n, ret, end);
+  }
+  lw_label(c, end, loc);
+  if (ret) lw_emit(c, S_RETURN, loc)->a[0] = lw_var_expr(c, s->var, loc);
+}
+
+/* The call of procedure pr (args, its own parameters) for the call
+ * through value op (s), then the return or the jump to end. */
+void lw_callv_proc(lw *c, const ir_stmt *s, const struct ir_proc *pr, ir_expr *op,
+                   ir_expr **args, int n, bool ret, int end) {
+  srcloc loc = s->loc;
+  {
     if (pr->ncaps) {   /* the captured values, from the closure */
       const ir_fn *G = &c->p->fns.v[pr->irfn];
+      ir_expr **own = args;
       args = arena_alloc(&c->p->mem, (size_t)(n + pr->ncaps + 1) * sizeof(ir_expr *));
-      for (int j = 0; j < n; j++) args[j] = s->args[j];
+      for (int j = 0; j < n; j++) args[j] = own[j];
       for (int j = 0; j < pr->ncaps; j++) {
         ir_expr *x = lw_mk(c, X_PROCID, loc, 1);
         x->a[0] = op;
@@ -535,8 +579,10 @@ static void expand_site(lw *c, const ir_stmt *s, bool ret) {
     if (ret) lw_emit(c, S_RETURN, loc)->a[0] = lw_var_expr(c, s->var, loc);
     else goto_label(c, end, loc);
   }
-  lw_label(c, end, loc);
-  if (ret) lw_emit(c, S_RETURN, loc)->a[0] = lw_var_expr(c, s->var, loc);
+}
+
+void lw_callv_builtin(lw *c, const ir_stmt *s, const ast *a, const builtin *b) {
+  call_builtin(c, s, a, b);
 }
 
 /* A builtin called through a value by s (site a): the evaluator's arity
@@ -584,6 +630,13 @@ static void call_builtin(lw *c, const ir_stmt *s, const ast *a, const builtin *b
   ir_expr *r;
   if (!strcmp(b->name, "cons")) {
     r = lw_cons(c, args[0], args[1], loc);
+  } else if (!strcmp(b->name, "list")) {   /* as lower-lists.c lw_list */
+    if (n > 1) args[n - 1] = lw_after_args(c, args[n - 1], args, n - 1);
+    r = lw_mk(c, X_CONST, loc, 0);
+    r->type = lw_new_type(c, T_NIL);
+    r->has_nat = true;
+    r->nat = T_NIL;
+    for (int i = n - 1; i >= 0 && !c->failed; i--) r = lw_cons(c, args[i], r, loc);
   } else if (!strcmp(b->name, "display") || !strcmp(b->name, "write")) {
     if (n > 1) {
       lw_fail(c, loc, "%s to a port is not compiled to the transformer yet (run with "
@@ -631,9 +684,14 @@ static void unify_sites(lw *c) {
           done[s->l1] |= (uint64_t)1 << kk;
           again = true;
           const struct ir_proc *pr = &c->p->procs.v[kk];
-          if (pr->bi || pr->fn->nparams != s->nargs) continue;   /* builtins: expand_site */
+          if (s->write) {   /* apply (lower-apply.c) */
+            if (!pr->bi) lw_apply_unify(c, s, pr);
+            continue;
+          }
+          if (pr->bi || !lw_arity_ok(pr->fn, s->nargs)) continue;   /* builtins: expand_site */
           const ir_fn *G = &c->p->fns.v[pr->irfn];
-          for (int j = 0; j < s->nargs; j++)
+          /* a rest parameter: its list, where the call is expanded */
+          for (int j = 0; j < lw_fixed_params(pr->fn); j++)
             lw_unify(c, c->p->vars.v[G->params[j]].type, s->args[j]->type,
                      s->args[j]->loc, "this argument");
           lw_unify(c, c->p->vars.v[s->var].type, G->ret_type, s->loc, "the call's value");

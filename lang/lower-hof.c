@@ -23,7 +23,7 @@
 enum { MAX_SEQS = 16 };   /* lists or vectors (builtins.c MAX_LISTS) */
 
 static const char *const names[] = {"map", "for-each", "vector-map", "vector-for-each",
-                                     "fold", NULL};
+                                     "fold", "fold-right", "reduce", "apply", NULL};
 
 bool lw_hof_name(const char *name) {
   for (int i = 0; names[i]; i++)
@@ -292,11 +292,86 @@ static ir_expr *do_fold(lw *c, const ast *a, const int *v, int n, int depth) {
   return var(c, acc, loc);
 }
 
+/* SRFI-1 fold-right, one list, as builtins.c: the list proper, its
+ * elements into the evaluator's scratch vector (its heap cells), then
+ * (kons e acc) from the last. */
+static ir_expr *do_fold_right(lw *c, const ast *a, const int *v, int depth) {
+  srcloc loc = a->loc;
+  int len = lw_ll_length(c, v[2], "fold-right", 2, arg_loc(a, 2), loc);
+  int items = temp_of(c, T_VEC, loc), unseen = temp(c, loc);
+  ir_stmt *s = lw_emit(c, S_MAKEVEC, loc);
+  s->var = items;
+  s->a[0] = var(c, len, loc);
+  /* the fill is never seen: every cell is stored before it is read */
+  s->a[1] = var(c, unseen, loc);
+  lw_unify(c, ir_elem_type(c->p, c->p->vars.v[items].type), s->a[1]->type, loc,
+           "a vector element");
+  int t = temp(c, loc), i = temp_of(c, T_INT, loc), acc = temp(c, loc);
+  lw_assign(c, acc, var(c, v[1], loc), loc);
+  lw_assign(c, t, var(c, v[2], loc), loc);
+  lw_assign(c, i, kconst(c, T_INT, 0, loc), loc);
+  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, prim(c, "pair?", var(c, t, loc), NULL, T_BOOL, loc), body, done, loc);
+  lw_label(c, body, loc);
+  ir_stmt *vs = lw_emit(c, S_VSET, loc);
+  vs->a[0] = var(c, items, loc);
+  vs->a[1] = var(c, i, loc);
+  vs->a[2] = part(c, t, false, loc);
+  lw_unify(c, ir_elem_type(c->p, c->p->vars.v[items].type), vs->a[2]->type, loc,
+           "a vector element");
+  lw_assign(c, t, part(c, t, true, loc), loc);
+  step(c, i, loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  int back = lw_new_label(c), call_l = lw_new_label(c), out = lw_new_label(c);
+  lw_label(c, back, loc);
+  branch(c, prim(c, ">", var(c, i, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), call_l, out,
+         loc);
+  lw_label(c, call_l, loc);
+  lw_assign(c, i, prim(c, "-", var(c, i, loc), kconst(c, T_INT, 1, loc), T_INT, loc), loc);
+  int x = temp(c, loc);
+  lw_assign(c, x, elem(c, items, i, loc), loc);
+  ir_expr *args[2] = {var(c, x, loc), var(c, acc, loc)};
+  lw_assign(c, acc, call(c, a, v, args, 2, depth), loc);
+  jump(c, back, loc);
+  lw_label(c, out, loc);
+  return var(c, acc, loc);
+}
+
+/* SRFI-1 reduce: the list proper; empty: ridentity; else (f e acc) over
+ * the others, the first element the start. */
+static ir_expr *do_reduce(lw *c, const ast *a, const int *v, int depth) {
+  srcloc loc = a->loc;
+  lw_ll_length(c, v[2], "reduce", 2, arg_loc(a, 2), loc);
+  int t = temp(c, loc), acc = temp(c, loc);
+  lw_assign(c, acc, var(c, v[1], loc), loc);
+  lw_assign(c, t, var(c, v[2], loc), loc);
+  int first = lw_new_label(c), head = lw_new_label(c), body = lw_new_label(c);
+  int done = lw_new_label(c);
+  branch(c, prim(c, "pair?", var(c, t, loc), NULL, T_BOOL, loc), first, done, loc);
+  lw_label(c, first, loc);
+  lw_assign(c, acc, part(c, t, false, loc), loc);
+  lw_assign(c, t, part(c, t, true, loc), loc);
+  lw_label(c, head, loc);
+  branch(c, prim(c, "pair?", var(c, t, loc), NULL, T_BOOL, loc), body, done, loc);
+  lw_label(c, body, loc);
+  int x = temp(c, loc);
+  lw_assign(c, x, part(c, t, false, loc), loc);
+  lw_assign(c, t, part(c, t, true, loc), loc);
+  ir_expr *args[2] = {var(c, x, loc), var(c, acc, loc)};
+  lw_assign(c, acc, call(c, a, v, args, 2, depth), loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  return var(c, acc, loc);
+}
+
 /* ---- entry point ---------------------------------------------------- */
 
 ir_expr *lw_hof_effect(lw *c, const ast *a, frame_map *f) {
   const char *name = a->u.call.r.bi->name;
   if (!lw_hof_name(name)) return NULL;
+  if (!strcmp(name, "apply")) return lw_apply(c, a, f);   /* lower-apply.c */
   int n = a->u.call.n, fixed = name[0] == 'f' && name[1] == 'o' && name[2] == 'l' ? 2 : 1;
   if (n - fixed > MAX_SEQS) {
     lw_fail(c, a->loc, "%s with more than %d lists or vectors is not compiled to the "
@@ -319,6 +394,8 @@ ir_expr *lw_hof_effect(lw *c, const ast *a, frame_map *f) {
   /* the procedure's activation: one deeper than this call's */
   int depth = f->edepth + 1;
   if (!strcmp(name, "fold")) return do_fold(c, a, v, n, depth);
+  if (!strcmp(name, "fold-right")) return do_fold_right(c, a, v, depth);
+  if (!strcmp(name, "reduce")) return do_reduce(c, a, v, depth);
   if (name[0] == 'v') return do_vector_map(c, a, name, v, n, depth);
   return do_map(c, a, name, v, n, depth);
 }

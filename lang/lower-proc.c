@@ -118,6 +118,7 @@ static ir_expr *inline_effects(lw *c, const fn_def *g, ir_expr **args,
     lw_assign(c, v, args[i], loc);
   }
   if (check && !c->failed) lw_emit(c, S_EVAL, loc)->a[0] = lw_depth_check(c, edepth, loc);
+  lw_box_params(c, g, f, loc);   /* lower-box.c */
   int tmp = lw_new_var(c, -1, VAR_TEMP, loc);
   int done = lw_new_label(c);
   cont k = {c->next_cont++, false, tmp, done};
@@ -309,6 +310,11 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
     loop_info *l = lw_find_loop(f, r->depth, r->fn);
     lw_lower_args(c, a, f, args);
     if (c->failed) return lw_void_expr(c, a->loc);
+    if (r->fn->variadic) {   /* lower-rest.c */
+      if (!lw_arity_ok(r->fn, n))
+        return lw_after_args(c, lw_arity_fail(c, r->fn, n, a->loc), args, n);
+      n = lw_pack_rest(c, r->fn, args, n, a->loc);
+    }
     if (l) {
       if (!tail || tail->id != l->k.id) {
         lw_fail(c, a->loc, "internal error: loop %s called outside tail position",
@@ -336,6 +342,10 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
     const fn_def *fn = r->cell->fn;
     lw_add_dep(c, r->cell);
     lw_lower_args(c, a, f, args);
+    if (fn->variadic && !c->failed) {   /* lower-rest.c */
+      if (!lw_arity_ok(fn, n)) return lw_after_args(c, lw_arity_fail(c, fn, n, a->loc), args, n);
+      n = lw_pack_rest(c, fn, args, n, a->loc);
+    }
     if (fn->nparams != n && !c->failed)   /* after the arguments, as in the evaluator */
       return lw_after_args(c, lw_fail_expr(c, a->loc, "arity",
                        "procedure %s takes %d argument%s, but %d %s given",
@@ -610,7 +620,12 @@ static void lower_fn_body(lw *c, int irfn, const fn_def *fn, frame_map *up,
         copies[d] = lw_new_frame(c, orig->fn, orig->nslots, NULL);
         for (int s = 0; s < orig->nslots; s++) copies[d]->slots[s].var = -1;
       }
-      if (copies[d]) copies[d]->slots[l->cap_slot[i]].var = params[fn->nparams + i];
+      if (copies[d]) {
+        copies[d]->slots[l->cap_slot[i]].var = params[fn->nparams + i];
+        /* a boxed variable is passed as its box (lower-box.c) */
+        if (orig && l->cap_slot[i] < orig->nslots)
+          copies[d]->slots[l->cap_slot[i]].boxed = orig->slots[l->cap_slot[i]].boxed;
+      }
     }
     frame_map *prev = f;
     for (int d = 0; d < 16; d++) {
@@ -621,6 +636,7 @@ static void lower_fn_body(lw *c, int irfn, const fn_def *fn, frame_map *up,
       prev = use;
     }
   }
+  lw_box_params(c, fn, f, fn->loc);   /* lower-box.c */
   cont k = {c->next_cont++, true, -1, -1};
   lw_lower_tail(c, fn->body, f, k);
   c->fn = save;
@@ -677,6 +693,7 @@ static void lower_pending(lw *c) {
     self->params = c->p->fns.v[w.irfn].params;
     self->head = lw_new_label(c);
     lw_label(c, self->head, fn->loc);
+    lw_box_params(c, fn, f, fn->loc);   /* each call's own boxes (lower-box.c) */
     gcell *save_cell = c->self_cell;
     loop_info *save_loop = c->self_loop;
     c->self_cell = w.cell;

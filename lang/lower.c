@@ -319,8 +319,13 @@ int lw_type_of_value(lw *c, value v, int depth) {
     c->p->has_chars = true;
     return lw_new_type(c, T_CHAR);
   case VK_PROC: return lw_type_of_proc(c, v);
-  case VK_BOX:
-    break;   /* refused before lowering (ck_compilable) */
+  case VK_BOX: {   /* a closure's captured box: a vector of one (lower-box.c) */
+    int t = lw_type_of_kind(c, T_VEC);
+    if (v.vec && v.vec->n == 1 && depth < 8)
+      lw_unify(c, c->p->types.v[t].elem, lw_type_of_value(c, v.vec->items[0], depth + 1),
+               (srcloc){-1, 0, 0}, "a captured variable");
+    return t;
+  }
   }
   return lw_new_type(c, T_ANY);
 }
@@ -605,7 +610,11 @@ frame_map *lw_new_frame(lw *c, const fn_def *fn, int nslots,
   f->fn = fn;
   f->nslots = nslots;
   f->slots = arena_alloc(&c->p->mem, (size_t)(nslots + 1) * sizeof(slot_binding));
-  for (int i = 0; i < nslots; i++) f->slots[i].var = -1;
+  for (int i = 0; i < nslots; i++) {
+    f->slots[i].var = -1;
+    f->slots[i].expr = NULL;
+    f->slots[i].boxed = false;
+  }
   f->up = up;
   f->edepth = 0;
   return f;
@@ -696,6 +705,7 @@ static ir_expr *load(lw *c, const ast *a, frame_map *f) {
            lw_nm(c, a->u.ref.name));
       return lw_void_expr(c, a->loc);
     }
+    if (s->boxed) return lw_box_get(c, s->var, a->loc);   /* lower-box.c */
     return lw_var_expr(c, s->var, a->loc);
   }
   if (r->kind == REF_GLOBAL && r->cell->kind == G_VAR)
@@ -729,7 +739,20 @@ static void store(lw *c, const ast *a, frame_map *f, ir_expr *v) {
                       "expression");
       return;
     }
+    if (s->boxed) {   /* lower-box.c */
+      lw_box_set(c, s->var, v, a->loc);
+      return;
+    }
     var = s->var;
+  } else if (r->kind == REF_CAPTURED) {
+    frame_map *t = lw_frame_up(f, r->depth);
+    if (!t || !t->cap_vars || !t->fn || r->slot >= t->fn->ncaps ||
+        !lw_cap_boxed(c, t->fn, r->slot)) {
+      lw_fail(c, a->loc, "cannot set! %s here in compiled code", lw_nm(c, a->u.set.name));
+      return;
+    }
+    lw_box_set(c, t->cap_vars[r->slot], v, a->loc);
+    return;
   } else if (r->kind == REF_GLOBAL && r->cell->kind == G_VAR) {
     var = global_var(c, r->cell, a->loc);
   } else if (r->kind == REF_GLOBAL) {
@@ -1009,6 +1032,7 @@ ir_expr *lw_inline_call(lw *c, const fn_def *fn, ir_expr **args,
   f->edepth = edepth;
   for (int i = 0; i < fn->nparams; i++) f->slots[i].expr = args[i];
   int mark = cur_fn(c)->body.n;
+  lw_box_params(c, fn, f, loc);   /* lower-box.c */
   ir_expr *v = lw_lower_value(c, fn->body, f);
   c->inline_depth--;
   /* the main program runs at depth 0 and the limit is at least 1 */
@@ -1152,6 +1176,29 @@ static void bind_let(lw *c, const ast *a, frame_map *f, bool pure_body,
     lw_fail(c, a->loc, "too many bindings in one let");
     return;
   }
+  bool any_boxed = false;
+  for (int i = 0; i < n; i++) any_boxed |= a->u.let.v[i].boxed;
+  if (any_boxed) {
+    /* as the evaluator: each value, then its box (lower-box.c) */
+    for (int i = 0; i < n && !c->failed; i++) {
+      const let_binding *b = &a->u.let.v[i];
+      if (forced) forced[i] = NULL;
+      if (!b->init) continue;
+      ir_expr *v = lw_lower_value(c, b->init, f);
+      slot_binding *s = &f->slots[b->slot];
+      s->expr = NULL;
+      s->boxed = false;
+      if (b->boxed) {
+        s->var = lw_box_new(c, b->name, v, b->loc);
+        s->boxed = true;
+        continue;
+      }
+      s->var = lw_new_var(c, b->name, VAR_LOCAL, b->loc);
+      lw_assign(c, s->var, v, b->loc);
+      if (lw_assigns_slot(a->u.let.body, 0, b->slot)) c->p->vars.v[s->var].assigned = true;
+    }
+    return;
+  }
   for (int i = 0; i < n; i++) inits[i] = a->u.let.v[i].init;
   lower_operands(c, inits, n, f, vals);
   for (int i = 0; i < n && !c->failed; i++) {
@@ -1159,6 +1206,7 @@ static void bind_let(lw *c, const ast *a, frame_map *f, bool pure_body,
     if (forced) forced[i] = NULL;
     if (!b->init) continue;
     slot_binding *s = &f->slots[b->slot];
+    s->boxed = false;
     bool assigned = lw_assigns_slot(a->u.let.body, 0, b->slot);
     bool fails = lw_may_fail(c, vals[i]);
     if (pure_body && !assigned && (!fails || forced)) {
@@ -1180,6 +1228,12 @@ static void bind_letrec(lw *c, const ast *a, frame_map *f, cont *k) {
     if (b->fn) continue;
     slot_binding *s = &f->slots[b->slot];
     s->expr = NULL;
+    s->boxed = false;
+    if (b->boxed) {   /* the boxes first, as the evaluator (lower-box.c) */
+      s->var = lw_box_new(c, b->name, lw_void_expr(c, b->loc), b->loc);
+      s->boxed = true;
+      continue;
+    }
     s->var = lw_new_var(c, b->name, VAR_LOCAL, b->loc);
     if (lw_assigns_slot(a->u.let.body, 0, b->slot))
       c->p->vars.v[s->var].assigned = true;
@@ -1187,7 +1241,9 @@ static void bind_letrec(lw *c, const ast *a, frame_map *f, cont *k) {
   for (int i = 0; i < a->u.let.n && !c->failed; i++) {
     const let_binding *b = &a->u.let.v[i];
     if (b->fn) continue;
-    lw_assign(c, f->slots[b->slot].var, lw_lower_value(c, b->init, f), b->loc);
+    ir_expr *v = lw_lower_value(c, b->init, f);
+    if (b->boxed) lw_box_set(c, f->slots[b->slot].var, v, b->loc);
+    else lw_assign(c, f->slots[b->slot].var, v, b->loc);
   }
   (void)k;
 }
@@ -1438,6 +1494,7 @@ void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k) {
     for (int i = 0; i < a->u.let.n && !c->failed; i++) {
       const let_binding *b = &a->u.let.v[i];
       if (!b->fn || !lw_contifiable(a, b) || lw_fn_pure(&c->pu, b->fn)) continue;
+      if (lw_box_refuse_params(c, b->fn)) return;   /* lower-box.c */
       loop_info *l = arena_alloc(&c->p->mem, sizeof *l);
       l->fn = b->fn;
       l->k = k;
@@ -1470,6 +1527,7 @@ void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k) {
           lw_fail(c, fn->loc, "loops with more than 64 variables are not supported");
           return;
         }
+        if (lw_box_refuse_params(c, fn)) return;
         lower_operands(c, body->u.call.args, fn->nparams, f, init);
         for (int i = 0; i < fn->nparams && !c->failed; i++) {
           l->params[i] = lw_new_var(c, fn->params[i], VAR_LOCAL, fn->param_locs[i]);

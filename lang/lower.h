@@ -30,6 +30,7 @@ typedef struct {
 typedef struct {
   int var;          /* IR variable, or -1 */
   ir_expr *expr;    /* a pure expression bound by let or inlining */
+  bool boxed;       /* var holds the variable's box (lower-box.c) */
 } slot_binding;
 
 /* One AST function activation: the top level, a procedure being lowered,
@@ -234,6 +235,35 @@ ir_expr *lw_call_value(lw *c, const ast *a, frame_map *f);
 ir_expr *lw_callv(lw *c, const ast *site, ir_expr *op, ir_expr **args, int n, int depth);
 ir_expr *lw_lambda_value(lw *c, const ast *a, frame_map *f);
 ir_expr *lw_captured_load(lw *c, const ast *a, frame_map *f);
+
+/* lower-box.c: variables assigned after a lambda captured them live in
+ * boxes on the heap (one-cell vectors); closures capture the box. */
+int lw_box_new(lw *c, int name, ir_expr *v, srcloc loc);
+ir_expr *lw_box_get(lw *c, int box, srcloc loc);
+void lw_box_set(lw *c, int box, ir_expr *v, srcloc loc);
+void lw_box_slot(lw *c, slot_binding *s, int name, srcloc loc);
+void lw_box_params(lw *c, const fn_def *fn, frame_map *f, srcloc loc);
+bool lw_box_refuse_params(lw *c, const fn_def *fn);
+bool lw_cap_boxed(lw *c, const fn_def *fn, int j);
+ir_expr *lw_captured_raw(lw *c, const ast *ref, frame_map *f, bool *boxed);
+
+/* lower-rest.c: procedures with a rest parameter. */
+int lw_fixed_params(const fn_def *fn);
+bool lw_arity_ok(const fn_def *fn, int n);
+ir_expr *lw_arity_fail(lw *c, const fn_def *fn, int n, srcloc loc);
+int lw_pack_rest(lw *c, const fn_def *fn, ir_expr **args, int n, srcloc loc);
+
+/* lower-apply.c: (apply f a ... list), a call through a value whose
+ * arguments' number is the list's; expanded per procedure (S_CALLV with
+ * `write` set: a[1] the number of arguments, a[2] the list). */
+ir_expr *lw_apply(lw *c, const ast *a, frame_map *f);
+void lw_apply_expand(lw *c, const ir_stmt *s, const ast *a, const struct ir_proc *pr,
+                     ir_expr *op, bool ret, int end);
+void lw_apply_unify(lw *c, const ir_stmt *s, const struct ir_proc *pr);
+void lw_not_procedure(lw *c, const ir_stmt *s, ir_expr *op, int end);
+void lw_callv_proc(lw *c, const ir_stmt *s, const struct ir_proc *pr, ir_expr *op,
+                   ir_expr **args, int n, bool ret, int end);
+void lw_callv_builtin(lw *c, const ir_stmt *s, const ast *a, const builtin *b);
 bool lw_lower_lambdas(lw *c);
 void lw_expand_callv(lw *c);
 

@@ -143,7 +143,7 @@ static bool define_var(session *s, const ast *a, int frame, form_result *r) {
 static bool direct_call(const ast *a, value *args, int *nargs) {
   if (a->kind != E_CALL || a->u.call.r.kind != REF_GLOBAL ||
       a->u.call.r.cell->kind != G_FUNC || a->u.call.n > 16 ||
-      a->u.call.r.cell->fn->nparams != a->u.call.n)
+      a->u.call.r.cell->fn->nparams != a->u.call.n || a->u.call.r.cell->fn->variadic)
     return false;
   for (int i = 0; i < a->u.call.n; i++) {
     const ast *x = a->u.call.args[i];

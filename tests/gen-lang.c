@@ -1130,12 +1130,103 @@ static bool g_hof_top(gen *g, const char *f) {
   return true;
 }
 
+/* Closures that set! captured variables (one closure, two sharing the
+ * variable, closures made in a loop, a parameter, an internal define),
+ * message-passing objects, procedures with a rest parameter called with
+ * 0..n extra arguments (directly and through values) and apply, with
+ * their errors (GEN_PROC_VALUES). */
+static bool g_closure_top(gen *g) {
+  char a[16], b[16], m[16];
+  fresh_name(g, "cl", a);
+  fresh_name(g, "cl", b);
+  fresh_name(g, "mk", m);
+  int r = rn(g, 100), k = rn(g, 9), d = rn(g, 5) + 1;
+  if (r < 12) {   /* counters: each its own variable */
+    out(g, "(define (%s) (let ((n %d)) (lambda () (set! n (+ n %d)) n)))\n", m, k, d);
+    out(g, "(define %s (%s))\n(define %s (%s))\n", a, m, b, m);
+    for (int i = rn(g, 3); i > 0; i--) out(g, "(%s)\n", a);
+    out(g, "(display (list (%s) (%s) (%s)))\n", a, b, a);
+  } else if (r < 22) {   /* two closures and a reader sharing one variable */
+    out(g, "(define (%s k) (let ((n k)) (list (lambda () (set! n (+ n %d)) n) "
+           "(lambda (x) (set! n (- n x)) n) (lambda () n))))\n", m, d);
+    out(g, "(define %s (%s %d))\n", a, m, k);
+    out(g, "(display (list ((car %s)) ((cadr %s) %d) ((caddr %s)) ((car %s))))\n", a, a,
+        rn(g, 9), a, a);
+  } else if (r < 30) {   /* a parameter, and an internal define */
+    if (chance(g, 50))
+      out(g, "(define (%s total) (lambda (x) (set! total (+ total x)) total))\n", m);
+    else
+      out(g, "(define (%s k) (define total k) (lambda (x) (set! total (+ total x)) total))\n",
+          m);
+    out(g, "(define %s (%s %d))\n(%s %d)\n(display (%s %d))\n", a, m, k, a, d, a, rn(g, 9));
+  } else if (r < 40) {   /* closures made in a loop, each with its own variable */
+    out(g, "(define (%s n) (let loop ((i 0) (acc '())) (if (= i n) (reverse acc) "
+           "(loop (+ i 1) (cons (let ((j i)) (lambda () (set! j (+ j %d)) j)) acc)))))\n",
+        m, d);
+    out(g, "(define %s (%s %d))\n(display (map (lambda (p) (p)) %s))\n", a, m, rn(g, 5), a);
+    out(g, "(display (map (lambda (p) (p)) %s))\n", a);
+  } else if (r < 50) {   /* a message-passing object */
+    out(g, "(define (%s b) (lambda (msg . args) (cond ((eq? msg 'add) (set! b (+ b (car args))) "
+           "b) ((eq? msg 'sub) (set! b (- b (apply + args))) b) ((eq? msg 'get) b) "
+           "(else 'unknown))))\n", m);
+    out(g, "(define %s (%s %d))\n(%s 'add %d)\n(display (list (%s 'sub", a, m, k, a, d, a);
+    for (int i = rn(g, 4); i > 0; i--) out(g, " %d", rn(g, 9));
+    out(g, ") (%s 'get) (%s '%s)))\n", a, a, chance(g, 80) ? "get" : "fly");
+  } else if (r < 62) {   /* a rest parameter: 0..n extra arguments */
+    int fixed = rn(g, 3);
+    out(g, "(define (%s", m);
+    for (int i = 0; i < fixed; i++) out(g, " p%d", i);
+    out(g, " . rest) (list");
+    for (int i = 0; i < fixed; i++) out(g, " p%d", i);
+    out(g, " (length rest) rest))\n");
+    int n = fixed + rn(g, 4);
+    if (on(g, GEN_ARITY_ERRORS) && fixed > 0 && chance(g, 10)) n = fixed - 1;
+    out(g, "(display (%s", m);
+    for (int i = 0; i < n; i++) out(g, " %d", rn(g, 9));
+    out(g, "))\n");
+    out(g, "(display ((lambda args (cons %d args))", k);
+    for (int i = rn(g, 4); i > 0; i--) out(g, " %d", rn(g, 9));
+    out(g, "))\n");
+    if (chance(g, 50))
+      out(g, "(display (map (lambda (x . r) (cons x r)) '(1 2) '(%d %d)))\n", k, d);
+  } else if (r < 80) {   /* apply: leading arguments and a list */
+    static const char *const fs[] = {"+", "max", "list", "*", "(lambda (x y) (- x y))",
+                                     "(lambda args (length args))", "(lambda (x . r) r)",
+                                     "cons", "-"};
+    const char *f = fs[rn(g, 9)];
+    out(g, "(display (apply %s", f);
+    int lead = rn(g, 3), len = chance(g, 10) ? 6 + rn(g, 6) : rn(g, 4);
+    for (int i = 0; i < lead; i++) out(g, " %d", rn(g, 9) + 1);
+    out(g, " (list");
+    for (int i = 0; i < len; i++) out(g, " %d", rn(g, 9) + 1);
+    out(g, ")))\n");
+  } else if (r < 88) {   /* SRFI-1 fold-right and reduce */
+    static const char *const kons[] = {"cons", "+", "max", "(lambda (x acc) (cons x acc))",
+                                       "(lambda (x acc) (- x acc))", "list"};
+    out(g, "(display (%s %s ", chance(g, 50) ? "fold-right" : "reduce", kons[rn(g, 6)]);
+    out(g, chance(g, 50) ? "'() " : "%d ", k);
+    g_int_list(g, rn(g, 5));
+    out(g, "))\n");
+  } else if (on(g, GEN_ERRORS)) {
+    switch (rn(g, 4)) {
+    case 3: out(g, "(display (%s + 0 '(1 . 2)))\n", chance(g, 50) ? "reduce" : "fold-right"); break;
+    case 0: out(g, "(display (apply + 1 %d))\n", k); break;
+    case 1: out(g, "(display (apply (lambda (x y) x) '(%d)))\n", k); break;
+    default: out(g, "(define %s (lambda (x) (* x 2)))\n(display (apply %s '(1 2)))\n", a, a);
+    }
+  } else {
+    out(g, "(display (apply list %d '(%d)))\n", k, d);
+  }
+  return true;
+}
+
 /* Global procedures as values (GEN_PROC_VALUES), self-contained forms. */
 static bool g_proc_top(gen *g) {
   char f[16], h[16], a[16];
   g_unary(g, f);
   g_unary(g, h);
   fresh_name(g, "pv", a);
+  if (chance(g, 30)) return g_closure_top(g);
   if (chance(g, 30)) return g_hof_top(g, f);
   int r = rn(g, 100);
   if (r < 20) {
@@ -1216,6 +1307,8 @@ bool gl_top(gen *g) {
     out(g, ") (display (+ %s 1)))\n", x);
   } else if (r < 52 && on(g, GEN_PROC_VALUES)) {
     return g_proc_top(g);
+  } else if (r < 58 && on(g, GEN_PROC_VALUES)) {
+    return g_closure_top(g);
   } else return false;
   return true;
 }
