@@ -245,7 +245,28 @@ static ir_expr *doomed_builtin(lw *c, const ast *a, frame_map *f) {
     e->type = e->a[1]->type;
     lw_unify(c, e->type, e->a[2]->type, a->loc, "this error");
   } else {
-    e = kind_fail(c, a, "");   /* the value is not known here */
+    /* The value is known only when the program runs: the arguments run
+     * in order (their errors first), then the model writes the bad one
+     * into the message, as the evaluator's "(d)". */
+    int i = a->u.call.bad_arg - 1;
+    int tmp[64];
+    for (int j = 0; j < n && j < 64; j++) {
+      tmp[j] = lw_new_var(c, -1, VAR_TEMP, a->loc);
+      lw_assign(c, tmp[j], args[j], a->loc);
+    }
+    if (n <= 64 && !c->failed) {
+      const builtin *bi = a->u.call.r.bi;
+      char msg[200];
+      snprintf(msg, sizeof msg, "%s: argument %d must be %s, not %s", bi->name, i + 1,
+               ck_arg_kind_name(builtin_arg_kind(bi, i)),
+               vkind_name((vkind)a->u.call.bad_kind));
+      lw_ll_err_text(c, "(", a->loc);
+      lw_ll_err_write(c, lw_var_expr(c, tmp[i], a->loc), a->loc);
+      lw_ll_err_text(c, ")", a->loc);
+      lw_ll_err_raise(c, a->u.call.args[i]->loc, "type", msg);
+      return kind_fail(c, a, "");   /* never reached */
+    }
+    e = kind_fail(c, a, "");
   }
   return lw_after_args(c, e, args, n);
 }
