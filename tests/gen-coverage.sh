@@ -30,7 +30,7 @@ if [ "$(wc -l < "$tmp/language")" -lt 40 ]; then
 fi
 
 # The names that head a form in 300 programs of each sort.
-if ! "$TD" --vocabulary 300 --all > "$tmp/generated"; then
+if ! "$TD" --vocabulary 5000 --all > "$tmp/generated"; then
   not_ok "test-differential --vocabulary runs"
 fi
 

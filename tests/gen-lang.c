@@ -1057,6 +1057,8 @@ static void g_unary_value(gen *g, const char *f) {
   int r = rn(g, 4);
   if (r == 3) out(g, "%s", builtins[rn(g, 8)]);   /* a builtin as a value */
   else if (r == 0) out(g, "%s", f);
+  else if (r == 1 && chance(g, 20))   /* one clause taken by its arity */
+    out(g, "(case-lambda ((x) (%s x %d)) ((x y) (+ x y)))", chance(g, 50) ? "*" : "-", rn(g, 9));
   else if (r == 1) out(g, "(lambda (x) (%s x %d))", chance(g, 50) ? "*" : "-", rn(g, 9));
   else out(g, "(let ((k %d)) (lambda (x) (%s k x)))", rn(g, 9), chance(g, 50) ? "+" : "-");
 }

@@ -465,11 +465,15 @@ class Program:
         if not e.get("value_follows"):
             return d
         b = value.encode("utf-8")
-        if len(b) > 60:
+        msg = e.get("message", "")
+        # a value in a message is cut; a whole text the program printed
+        # (an empty message: error, exit, a value report) is not
+        if len(b) > 60 and msg:
             b = b[:57] + b"..."
         first, nl, rest = d.partition("\n")
-        if e.get("value_bare"):   # a list error: " VALUE"
-            return first + " " + b.decode("utf-8", "replace") + nl + rest
+        if e.get("value_bare"):   # a list error: " VALUE"; or the whole text
+            sep = " " if msg else ""
+            return first + sep + b.decode("utf-8", "replace") + nl + rest
         return first + " (" + b.decode("utf-8", "replace") + ")" + nl + rest
 
     def complete(self, pc, v, sink):
