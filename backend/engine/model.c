@@ -4,13 +4,20 @@
  * meta_json; model_free releases all of them.  model_layer_alloc replaces
  * whatever the layer held before.
  */
+#define _DEFAULT_SOURCE 1 /* madvise */
 #include "config.h"
 
 #include "backend/engine/engine.h"
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 /* Limits that keep every size computation far from overflow and every
  * token value exact in a double (and its square finite). */
@@ -25,8 +32,72 @@ enum {
 };
 #define MODEL_MAX_VALUE ((int64_t)1 << 53)
 
+/* A compiled model's FFN matrices are mostly zeros and large (up to 2 GB
+ * in all): zeroing them page by page and touching every page cost more
+ * than building and running the model.  A large one is therefore mapped
+ * fresh from the kernel (zeros that cost nothing until written), 2 MB
+ * aligned and advised into huge pages (MADV_HUGEPAGE), so that reading an
+ * untouched part maps the shared zero page, one fault per 2 MB, and only
+ * the parts written are ever cleared.  Such a matrix is released by
+ * big_free with the same count; every other one is calloc'd. */
+enum { HUGE_PAGE = 2 << 20, BIG_BYTES = 4 << 20 };
+
+typedef struct {
+  void *base;
+  size_t len;
+} big_header;
+
+static bool is_big(size_t n) {
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+  return n >= BIG_BYTES / sizeof(double) && n <= SIZE_MAX / sizeof(double) / 2;
+#else
+  (void)n;
+  return false;
+#endif
+}
+
 static double *zeros(size_t n) {
   return n ? xcalloc(n, sizeof(double)) : NULL;
+}
+
+/* An FFN matrix of n zeros. */
+static double *big_zeros(size_t n) {
+  if (!n) return NULL;
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+  if (is_big(n)) {
+    size_t data = (n * sizeof(double) + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    size_t len = data + HUGE_PAGE; /* room for the header and alignment */
+    char *base = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base == MAP_FAILED) {
+      fprintf(stderr, "tvl: out of memory (asked for %zu bytes)\n", len);
+      abort();
+    }
+    uintptr_t at = ((uintptr_t)base + sizeof(big_header) + HUGE_PAGE - 1) /
+                   HUGE_PAGE * HUGE_PAGE;
+    big_header h = {base, len};
+    memcpy((char *)at - sizeof h, &h, sizeof h);
+#ifdef MADV_HUGEPAGE
+    (void)madvise((void *)at, data, MADV_HUGEPAGE); /* a hint only */
+#endif
+    return (double *)at;
+  }
+#endif
+  return xcalloc(n, sizeof(double));
+}
+
+/* Releases what big_zeros(n) returned. */
+static void big_free(double *p, size_t n) {
+  if (!p) return;
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+  if (is_big(n)) {
+    big_header h;
+    memcpy(&h, (char *)p - sizeof h, sizeof h);
+    munmap(h.base, h.len);
+    return;
+  }
+#endif
+  free(p);
 }
 
 model *model_new(int d_model, int n_layers, const vocab_range *ranges,
@@ -52,7 +123,7 @@ model *model_new(int d_model, int n_layers, const vocab_range *ranges,
   return m;
 }
 
-static void layer_clear(model_layer *l) {
+static void layer_clear(model_layer *l, size_t d) {
   for (int h = 0; h < l->n_heads; h++) {
     free(l->heads[h].wq);
     free(l->heads[h].wk);
@@ -61,9 +132,10 @@ static void layer_clear(model_layer *l) {
     free(l->heads[h].live);
   }
   free(l->heads);
-  free(l->w_gate);
-  free(l->w_up);
-  free(l->w_down);
+  size_t nf = (size_t)l->n_ffn * d;
+  big_free(l->w_gate, nf);
+  big_free(l->w_up, nf);
+  big_free(l->w_down, nf);
   free(l->ffn_route);
   free(l->ffn_live);
   free(l->ffn_live_set);
@@ -76,7 +148,7 @@ void model_layer_alloc(model *m, int layer, int n_heads, const int *dv,
   if (!m || layer < 0 || layer >= m->n_layers) return;
   model_layer *l = &m->layers[layer];
   size_t d = (size_t)m->d_model;
-  layer_clear(l);
+  layer_clear(l, d);
   if (n_heads < 0) n_heads = 0;
   if (n_ffn < 0) n_ffn = 0;
   l->n_heads = n_heads;
@@ -93,14 +165,14 @@ void model_layer_alloc(model *m, int layer, int n_heads, const int *dv,
     hd->wo = zeros(d * (size_t)hd->dv);
   }
   l->n_ffn = n_ffn;
-  l->w_gate = zeros((size_t)n_ffn * d);
-  l->w_up = zeros((size_t)n_ffn * d);
-  l->w_down = zeros(d * (size_t)n_ffn);
+  l->w_gate = big_zeros((size_t)n_ffn * d);
+  l->w_up = big_zeros((size_t)n_ffn * d);
+  l->w_down = big_zeros(d * (size_t)n_ffn);
 }
 
 void model_free(model *m) {
   if (!m) return;
-  for (int i = 0; i < m->n_layers && m->layers; i++) layer_clear(&m->layers[i]);
+  for (int i = 0; i < m->n_layers && m->layers; i++) layer_clear(&m->layers[i], (size_t)m->d_model);
   free(m->layers);
   if (m->slot_names) {
     for (int i = 0; i < m->d_model; i++) free(m->slot_names[i]);
@@ -162,9 +234,25 @@ static bool fail(char *err, size_t errlen, const char *fmt, ...) {
 
 /* NULL is allowed only for an empty matrix; every entry must be finite,
  * because the executor skips zero weights and 0 * inf would differ. */
+/* Whether a[0..n) holds only finite numbers: a non-finite double has all
+ * eleven exponent bits set.  A loop of integer operations with no early
+ * exit, which the compiler turns into vector code: the scan of a large
+ * matrix costs memory bandwidth, not a branch per entry. */
+static bool all_finite(const double *a, size_t n) {
+  const uint64_t exp = UINT64_C(0x7ff0000000000000);
+  uint64_t bad = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint64_t b;
+    memcpy(&b, &a[i], sizeof b);
+    bad |= (uint64_t)((b & exp) == exp);
+  }
+  return !bad;
+}
+
 static bool matrix_ok(const double *a, size_t n, const char *what,
                       char *err, size_t errlen) {
   if (n && !a) return fail(err, errlen, "%s is missing", what);
+  if (all_finite(a, n)) return true;
   for (size_t i = 0; i < n; i++)
     if (!isfinite(a[i]))
       return fail(err, errlen, "%s has a non-finite entry at index %zu", what,
