@@ -654,7 +654,9 @@ static bool listed(const char *const *names, const char *name) {
   return false;
 }
 
-bool lw_listlib_allocates(const char *name) { return listed(allocating, name); }
+bool lw_listlib_allocates(const char *name) {
+  return listed(allocating, name) || lw_listlib2_name(name);   /* lower-listlib2.c */
+}
 
 static ir_expr *dispatch(lw *c, const ast *a, const char *name, const int *v, int n) {
   if (!strcmp(name, "length")) return do_length(c, a, v);
@@ -680,6 +682,7 @@ ir_expr *lw_listlib_prim(lw *c, const ast *a, const char *name, ir_expr **args, 
 
 ir_expr *lw_listlib_effect(lw *c, const ast *a, frame_map *f) {
   const char *name = a->u.call.r.bi->name;
+  if (lw_listlib2_name(name)) return lw_listlib2_effect(c, a, f);   /* lower-listlib2.c */
   if (!listed(allocating, name)) return NULL;
   int n = a->u.call.n;
   if (n > 64) {

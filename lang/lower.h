@@ -168,6 +168,10 @@ ir_expr *lw_set_part(lw *c, const ast *a, const char *name, ir_expr **args);
 bool lw_listlib_allocates(const char *name);
 ir_expr *lw_listlib_prim(lw *c, const ast *a, const char *name, ir_expr **args, int n);
 ir_expr *lw_listlib_effect(lw *c, const ast *a, frame_map *f);
+/* lower-listlib2.c: filter, delete, iota, cons*, acons, sort, vector-copy
+ * (statements) */
+bool lw_listlib2_name(const char *name);
+ir_expr *lw_listlib2_effect(lw *c, const ast *a, frame_map *f);
 /* ... and their parts, for lower-hof.c: a proper list's length (or the
  * evaluator's error), a list built in order (hl: its first and last
  * pair variables), an error's text written as the program runs */
