@@ -190,6 +190,10 @@ static void builtin_case(lw *c, const ir_stmt *s, const ast *a, const builtin *b
     arity_dyn(c, s, head, end);
     return;
   }
+  if (lw_apply_fold_ok(b)) {   /* lower-apply2.c: a loop */
+    lw_apply_fold(c, s, b, ret, end);
+    return;
+  }
   /* (the text of an error the model prints is cut at 60 characters) */
   snprintf(head, sizeof head, "apply: over %d arguments for a builtin in compiled code",
            APPLY_MAX);
