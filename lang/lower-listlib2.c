@@ -20,7 +20,8 @@
 #include <string.h>
 
 static const char *const names[] = {"filter", "delete", "iota", "cons*", "acons",
-                                     "sort", "vector-copy", NULL};
+                                     "sort", "vector-copy", "list-head", "make-list",
+                                     "assq-ref", "assoc-ref", NULL};
 
 bool lw_listlib2_name(const char *name) {
   for (int i = 0; names[i]; i++)
@@ -499,6 +500,126 @@ static ir_expr *do_sort(lw *c, const ast *a, const int *v, int depth) {
   return var(c, res, loc);
 }
 
+/* "op: argument argi+1 must be WANT, not" the value of variable v */
+static void fail_arg(lw *c, const ast *a, int argi, const char *want, int v, srcloc loc) {
+  char text[160];
+  snprintf(text, sizeof text, "%s: argument %d must be %s, not", a->u.call.r.bi->name,
+           argi + 1, want);
+  lw_ll_err_write(c, var(c, v, loc), loc);
+  lw_ll_err_raise(c, argi < a->u.call.n ? arg_loc(a, argi) : a->loc, "type", text);
+}
+
+/* (list-head list k): k not negative, then the first k elements, each
+ * reached through a pair ("a list long enough" otherwise). */
+static ir_expr *do_list_head(lw *c, const ast *a, const int *v) {
+  srcloc loc = a->loc;
+  ir_expr *ops[2] = {NULL, var(c, v[1], arg_loc(a, 1))};
+  int k = temp_of(c, T_INT, loc);
+  lw_assign(c, k, lw_checked_arg(c, a, "list-head", ops, 1, T_INT), loc);
+  if (c->failed) return lw_void_expr(c, loc);
+  int ok = lw_new_label(c), bad = lw_new_label(c);
+  branch(c, prim(c, "<", var(c, k, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), bad, ok, loc);
+  lw_label(c, bad, loc);
+  fail_arg(c, a, 1, "a non-negative integer", k, loc);
+  jump(c, ok, loc);
+  lw_label(c, ok, loc);
+  int t = temp(c, loc), hl[2];
+  lw_assign(c, t, var(c, v[0], loc), loc);
+  lw_ll_builder(c, hl, loc);
+  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  int isp = lw_new_label(c), notp = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, prim(c, ">", var(c, k, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), body, done,
+         loc);
+  lw_label(c, body, loc);
+  branch(c, prim(c, "pair?", var(c, t, loc), NULL, T_BOOL, loc), isp, notp, loc);
+  lw_label(c, notp, loc);
+  fail_arg(c, a, 0, "a list long enough", v[0], loc);
+  jump(c, isp, loc);
+  lw_label(c, isp, loc);
+  lw_ll_push_back(c, hl, part(c, t, false, loc), loc);
+  lw_assign(c, t, part(c, t, true, loc), loc);
+  add_to(c, k, -1, loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  return var(c, hl[0], loc);
+}
+
+/* (make-list n [fill]) */
+static ir_expr *do_make_list(lw *c, const ast *a, const int *v, int n) {
+  srcloc loc = a->loc;
+  tkind have = ir_kind(c->p, c->p->vars.v[v[0]].type);
+  int k = temp_of(c, T_INT, loc);
+  int ok = lw_new_label(c), bad = lw_new_label(c);
+  if (have != T_INT && have != T_ANY && have != T_DYN) {
+    fail_arg(c, a, 0, "a non-negative integer", v[0], loc);
+    return lw_void_expr(c, loc);
+  }
+  if (have != T_INT) {
+    int isint = lw_new_label(c);
+    branch(c, prim(c, "integer?", var(c, v[0], loc), NULL, T_BOOL, loc), isint, bad, loc);
+    lw_label(c, isint, loc);
+  }
+  lw_assign(c, k, lw_retype(c, var(c, v[0], loc), T_INT), loc);
+  branch(c, prim(c, "<", var(c, k, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), bad, ok, loc);
+  lw_label(c, bad, loc);
+  fail_arg(c, a, 0, "a non-negative integer", v[0], loc);
+  jump(c, ok, loc);
+  lw_label(c, ok, loc);
+  int l = temp(c, loc);
+  lw_assign(c, l, lw_quoted(c, v_nil(), loc), loc);
+  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, prim(c, ">", var(c, k, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), body, done,
+         loc);
+  lw_label(c, body, loc);
+  lw_assign(c, l, lw_cons(c, n > 1 ? var(c, v[1], loc) : lw_quoted(c, v_nil(), loc),
+                          var(c, l, loc), loc), loc);
+  add_to(c, k, -1, loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  return var(c, l, loc);
+}
+
+/* (assq-ref alist key), (assoc-ref alist key): eqv? or equal? on the
+ * keys; an element not a pair: "an association list". */
+static ir_expr *do_alist_ref(lw *c, const ast *a, const int *v, bool equal) {
+  srcloc loc = a->loc;
+  int t = temp(c, loc), r = temp(c, loc);
+  lw_assign(c, t, var(c, v[0], loc), loc);
+  lw_assign(c, r, kconst(c, T_BOOL, 0, loc), loc);
+  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  int isp = lw_new_label(c), notp = lw_new_label(c), hit = lw_new_label(c);
+  int miss = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, prim(c, "pair?", var(c, t, loc), NULL, T_BOOL, loc), body, done, loc);
+  lw_label(c, body, loc);
+  int p = temp(c, loc);
+  lw_assign(c, p, part(c, t, false, loc), loc);
+  lw_assign(c, t, part(c, t, true, loc), loc);
+  branch(c, prim(c, "pair?", var(c, p, loc), NULL, T_BOOL, loc), isp, notp, loc);
+  lw_label(c, notp, loc);
+  fail_arg(c, a, 0, "an association list", v[0], loc);
+  jump(c, isp, loc);
+  lw_label(c, isp, loc);
+  int key = temp(c, loc);
+  lw_assign(c, key, part(c, p, false, loc), loc);
+  if (equal) {
+    ir_expr *args[2] = {var(c, key, loc), var(c, v[1], loc)};
+    branch(c, lw_equal(c, args, loc), hit, miss, loc);
+  } else {
+    branch(c, prim(c, "eqv?", var(c, key, loc), var(c, v[1], loc), T_BOOL, loc), hit, miss,
+           loc);
+  }
+  lw_label(c, hit, loc);
+  lw_assign(c, r, part(c, p, true, loc), loc);
+  jump(c, done, loc);
+  lw_label(c, miss, loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  return var(c, r, loc);
+}
+
 /* ---- entry point ---------------------------------------------------- */
 
 ir_expr *lw_listlib2_effect(lw *c, const ast *a, frame_map *f) {
@@ -528,6 +649,10 @@ ir_expr *lw_listlib2_effect(lw *c, const ast *a, frame_map *f) {
   if (!strcmp(name, "cons*")) return do_cons_star(c, a, v, n, false);
   if (!strcmp(name, "acons")) return do_cons_star(c, a, v, n, true);
   if (!strcmp(name, "vector-copy")) return do_vector_copy(c, a, v, n);
+  if (!strcmp(name, "list-head")) return do_list_head(c, a, v);
+  if (!strcmp(name, "make-list")) return do_make_list(c, a, v, n);
+  if (!strcmp(name, "assq-ref")) return do_alist_ref(c, a, v, false);
+  if (!strcmp(name, "assoc-ref")) return do_alist_ref(c, a, v, true);
   return do_sort(c, a, v, depth);
   (void)check;
   (void)fmt2;
