@@ -164,6 +164,7 @@ static void builtin_case(lw *c, const ir_stmt *s, const ast *a, const builtin *b
   int k = s->nargs;
   int hi = b->max_args >= 0 ? b->max_args : APPLY_MAX;
   if (hi > APPLY_MAX) hi = APPLY_MAX;
+  if (lw_apply_fold_ok(b)) hi = -1;   /* lower-apply2.c: any number, one loop */
   for (int t = k; t <= hi && !c->failed; t++) {
     int yes = lw_new_label(c), no = lw_new_label(c);
     branch(c, prim(c, "=", s->a[1], kint(c, t, loc), T_BOOL, loc), yes, no, loc);

@@ -21,7 +21,7 @@
 #include <string.h>
 
 static const char *const folded[] = {"+", "-", "*", "max", "min", "=", "<", ">", "<=", ">=",
-                                     "list", NULL};
+                                     "list", "append", NULL};
 
 bool lw_apply_fold_ok(const builtin *b) {
   for (int i = 0; folded[i]; i++)
@@ -256,6 +256,51 @@ static ir_expr *wide_result(lw *c, const char *op, int lo, int hi, srcloc loc) {
   return var(c, r, loc);
 }
 
+/* append: argument number idx (a variable) x, not the last, checked a
+ * proper list (a circular one stops: its text is not written here),
+ * its elements pushed onto hl. */
+static void append_one(lw *c, int x, int idx, int hl[2], srcloc loc) {
+  int t = temp(c, loc), sl = temp(c, loc);
+  lw_assign(c, t, var(c, x, loc), loc);
+  lw_assign(c, sl, var(c, x, loc), loc);
+  int head = lw_new_label(c), one = lw_new_label(c), two = lw_new_label(c);
+  int end = lw_new_label(c), ok = lw_new_label(c), circ = lw_new_label(c);
+  int improper = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, prim(c, "pair?", var(c, t, loc), NULL, T_BOOL, loc), one, end, loc);
+  lw_label(c, one, loc);
+  lw_assign(c, t, part(c, t, true, loc), loc);
+  branch(c, prim(c, "pair?", var(c, t, loc), NULL, T_BOOL, loc), two, end, loc);
+  lw_label(c, two, loc);
+  lw_assign(c, t, part(c, t, true, loc), loc);
+  lw_assign(c, sl, part(c, sl, true, loc), loc);
+  branch(c, prim(c, "eqv?", var(c, t, loc), var(c, sl, loc), T_BOOL, loc), circ, head, loc);
+  lw_label(c, end, loc);
+  branch(c, prim(c, "null?", var(c, t, loc), NULL, T_BOOL, loc), ok, improper, loc);
+  lw_label(c, improper, loc);
+  lw_ll_err_text(c, "append: argument ", loc);
+  lw_ll_err_write(c, var(c, idx, loc), loc);
+  lw_ll_err_text(c, " must be a proper list, not ", loc);
+  lw_ll_err_write(c, var(c, x, loc), loc);
+  lw_ll_err_raise(c, loc, "type", "");
+  jump(c, ok, loc);
+  lw_label(c, circ, loc);
+  lw_ll_err_text(c, "apply: a circular list for append: not in compiled code", loc);
+  lw_ll_err_raise(c, loc, "compile", "");
+  jump(c, ok, loc);
+  lw_label(c, ok, loc);
+  /* the copy */
+  lw_assign(c, t, var(c, x, loc), loc);
+  int h2 = lw_new_label(c), b2 = lw_new_label(c), d2 = lw_new_label(c);
+  lw_label(c, h2, loc);
+  branch(c, prim(c, "pair?", var(c, t, loc), NULL, T_BOOL, loc), b2, d2, loc);
+  lw_label(c, b2, loc);
+  lw_ll_push_back(c, hl, part(c, t, false, loc), loc);
+  lw_assign(c, t, part(c, t, true, loc), loc);
+  jump(c, h2, loc);
+  lw_label(c, d2, loc);
+}
+
 /* Emits the fold of builtin b over s's arguments (more than lower-apply's
  * unrolled cases); its value into s->var, then return or jump to end. */
 void lw_apply_fold(lw *c, const ir_stmt *s, const builtin *b, bool ret, int end) {
@@ -264,7 +309,49 @@ void lw_apply_fold(lw *c, const ir_stmt *s, const builtin *b, bool ret, int end)
   walk w;
   walk_start(c, &w, s, loc);
   ir_expr *r;
-  if (!strcmp(op, "list")) {
+  if (!strcmp(op, "append")) {
+    /* every argument but the last copied (checked proper first), in
+     * order; the last shared: one argument behind the walk.  Of any
+     * number of arguments: none is the empty list. */
+    int fin = lw_new_label(c);
+    int res = temp(c, loc);
+    if (w.lead == 0) {
+      int some = lw_new_label(c);
+      lw_assign(c, res, lw_quoted(c, v_nil(), loc), loc);
+      branch(c, prim(c, "pair?", var(c, w.cur, loc), NULL, T_BOOL, loc), some, fin, loc);
+      lw_label(c, some, loc);
+    }
+    int hl[2];
+    lw_ll_builder(c, hl, loc);
+    int prev = temp(c, loc), x = temp(c, loc), idx = temp_of(c, T_INT, loc);
+    lw_assign(c, idx, kint(c, 0, loc), loc);
+    int start = 0;
+    if (w.lead > 0) {
+      lead_arg(c, &w, 0, prev, loc);
+      start = 1;
+    } else {
+      int none = lw_new_label(c);
+      list_next(c, &w, prev, none, loc);   /* there is one */
+      lw_label(c, none, loc);
+    }
+    for (int j = start; j < w.lead; j++) {
+      add_to(c, idx, 1, loc);
+      append_one(c, prev, idx, hl, loc);
+      lead_arg(c, &w, j, prev, loc);
+    }
+    int head = lw_new_label(c), done = lw_new_label(c);
+    lw_label(c, head, loc);
+    list_next(c, &w, x, done, loc);
+    add_to(c, idx, 1, loc);
+    append_one(c, prev, idx, hl, loc);
+    lw_assign(c, prev, var(c, x, loc), loc);
+    jump(c, head, loc);
+    lw_label(c, done, loc);
+    lw_assign(c, res, lw_ll_finish(c, hl, var(c, prev, loc), loc), loc);
+    jump(c, fin, loc);
+    lw_label(c, fin, loc);
+    r = var(c, res, loc);
+  } else if (!strcmp(op, "list")) {
     int hl[2];
     lw_ll_builder(c, hl, loc);
     int x = temp(c, loc);
@@ -303,13 +390,26 @@ void lw_apply_fold(lw *c, const ir_stmt *s, const builtin *b, bool ret, int end)
     bool wide = !strcmp(op, "+") || !strcmp(op, "-");
     int hi = temp_of(c, T_INT, loc), res = temp_of(c, cmp ? T_BOOL : T_INT, loc);
     int fin = lw_new_label(c);
-    /* the first argument: acc (there are more than 8) */
+    /* the first argument: acc */
     if (w.lead > 0) {
       lw_assign(c, y, lw_retype(c, w.s->args[0], T_INT), loc);
     } else {
-      int none = lw_new_label(c);
-      list_next(c, &w, x, none, loc);   /* always one: never to none */
+      /* no arguments: + 0, * 1, the others' arity error */
+      int none = lw_new_label(c), one = lw_new_label(c);
+      branch(c, prim(c, "pair?", var(c, w.cur, loc), NULL, T_BOOL, loc), one, none, loc);
       lw_label(c, none, loc);
+      if (b->min_args == 0) {
+        lw_assign(c, res, kint(c, op[0] == '*' ? 1 : 0, loc), loc);
+      } else {
+        char text[96];
+        snprintf(text, sizeof text, "builtin %s takes at least %d argument%s, but 0 were given",
+                 op, b->min_args, b->min_args == 1 ? "" : "s");
+        lw_ll_err_text(c, arena_strdup(&c->p->mem, text), loc);
+        lw_ll_err_raise(c, loc, "arity", "");
+      }
+      jump(c, fin, loc);
+      lw_label(c, one, loc);
+      list_next(c, &w, x, none, loc);
       lw_assign(c, y, lw_retype(c, var(c, x, loc), T_INT), loc);
     }
     if (!strcmp(op, "*")) {
@@ -342,8 +442,10 @@ void lw_apply_fold(lw *c, const ir_stmt *s, const builtin *b, bool ret, int end)
     } else {
       lw_assign(c, acc, var(c, y, loc), loc);
     }
-    /* the others */
+    /* the others (more: there was one) */
     int body = lw_new_label(c), head = lw_new_label(c), done = lw_new_label(c);
+    int more = temp_of(c, T_BOOL, loc);
+    lw_assign(c, more, kbool(c, w.lead > 1, loc), loc);
     int k = w.lead > 0 ? 1 : 0;
     for (int j = 1; j < w.lead; j++) {
       lead_arg(c, &w, j, x, loc);
@@ -396,8 +498,19 @@ void lw_apply_fold(lw *c, const ir_stmt *s, const builtin *b, bool ret, int end)
     } else {
       lw_assign(c, acc, prim(c, "*", var(c, acc, loc), var(c, y, loc), T_INT, loc), loc);
     }
+    lw_assign(c, more, kbool(c, true, loc), loc);
     jump(c, head, loc);
     lw_label(c, done, loc);
+    if (op[0] == '-') {
+      /* one argument: its negation */
+      int neg1 = lw_new_label(c), many = lw_new_label(c);
+      branch(c, var(c, more, loc), many, neg1, loc);
+      lw_label(c, neg1, loc);
+      lw_assign(c, acc, kint(c, 0, loc), loc);
+      lw_assign(c, hi, kint(c, 0, loc), loc);
+      add_wide(c, acc, hi, y, true, loc);
+      lw_label(c, many, loc);
+    }
     if (wide) lw_assign(c, res, wide_result(c, op, acc, hi, loc), loc);
     else if (!cmp) lw_assign(c, res, var(c, acc, loc), loc);
     jump(c, fin, loc);

@@ -715,6 +715,24 @@ void lw_ll_push_back(lw *c, int hl[2], ir_expr *x, srcloc loc) {
   push_back(c, &b, x, loc);
 }
 
+ir_expr *lw_ll_finish(lw *c, int hl[2], ir_expr *x, srcloc loc) {
+  builder b = {hl[0], hl[1]};
+  return finish(c, &b, x, loc);
+}
+
+/* A call through a value (lower-closure.c) of a builtin of this file
+ * that makes pairs or vectors, from its arguments' values. */
+ir_expr *lw_listlib_call(lw *c, const ast *a, const char *name, ir_expr **args, int n) {
+  int v[64];
+  if (n > 64) {
+    lw_fail(c, a->loc, "%s with more than 64 arguments in compiled code", name);
+    return lw_void_expr(c, a->loc);
+  }
+  pin(c, args, n, v, a->loc);
+  if (c->failed) return lw_void_expr(c, a->loc);
+  return dispatch(c, a, name, v, n);
+}
+
 void lw_ll_err_text(lw *c, const char *text, srcloc loc) { err_text(c, text, loc); }
 void lw_ll_err_write(lw *c, ir_expr *x, srcloc loc) { err_write(c, x, loc); }
 void lw_ll_err_raise(lw *c, srcloc at, const char *kind, const char *msg) {

@@ -622,6 +622,32 @@ static ir_expr *do_alist_ref(lw *c, const ast *a, const int *v, bool equal) {
 
 /* ---- entry point ---------------------------------------------------- */
 
+/* Builtins of lower-listlib.c and this file that compiled code also
+ * calls through a value (lower-closure.c call_builtin): those that call
+ * no procedure themselves. */
+bool lw_listlib_value_ok(const builtin *b) {
+  static const char *const ok[] = {"append", "reverse", "list-copy", "vector->list",
+                                   "list->vector", "delete", "iota", "cons*", "acons",
+                                   "vector-copy", "list-head", "make-list", "assq-ref",
+                                   "assoc-ref", NULL};
+  for (int i = 0; ok[i]; i++)
+    if (!strcmp(ok[i], b->name)) return true;
+  return false;
+}
+
+static ir_expr *dispatch(lw *c, const ast *a, const char *name, const int *v, int n,
+                         int depth);
+
+ir_expr *lw_listlib_value_call(lw *c, const ast *a, const builtin *b, ir_expr **args, int n) {
+  if (!lw_listlib2_name(b->name)) return lw_listlib_call(c, a, b->name, args, n);
+  int v[64];
+  for (int i = 0; i < n; i++) {
+    v[i] = temp(c, a->loc);
+    lw_assign(c, v[i], args[i], a->loc);
+  }
+  return dispatch(c, a, b->name, v, n, 0);
+}
+
 ir_expr *lw_listlib2_effect(lw *c, const ast *a, frame_map *f) {
   const char *name = a->u.call.r.bi->name;
   if (!lw_listlib2_name(name)) return NULL;
@@ -638,7 +664,11 @@ ir_expr *lw_listlib2_effect(lw *c, const ast *a, frame_map *f) {
     v[i] = temp(c, a->loc);
     lw_assign(c, v[i], args[i], a->loc);
   }
-  int depth = f->edepth + 1;
+  return dispatch(c, a, name, v, n, f->edepth + 1);
+}
+
+static ir_expr *dispatch(lw *c, const ast *a, const char *name, const int *v, int n,
+                         int depth) {
   if (!strcmp(name, "filter")) {
     check_proc(c, a, v, 0);
     if (c->failed) return lw_void_expr(c, a->loc);

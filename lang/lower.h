@@ -176,6 +176,11 @@ void lw_apply_fold(lw *c, const ir_stmt *s, const builtin *b, bool ret, int end)
  * (statements) */
 bool lw_listlib2_name(const char *name);
 ir_expr *lw_listlib2_effect(lw *c, const ast *a, frame_map *f);
+/* ... called through a value (those that call no procedure) */
+bool lw_listlib_value_ok(const builtin *b);
+ir_expr *lw_listlib_value_call(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
+ir_expr *lw_listlib_call(lw *c, const ast *a, const char *name, ir_expr **args, int n);
+ir_expr *lw_ll_finish(lw *c, int hl[2], ir_expr *x, srcloc loc);
 /* ... and their parts, for lower-hof.c: a proper list's length (or the
  * evaluator's error), a list built in order (hl: its first and last
  * pair variables), an error's text written as the program runs */
