@@ -164,6 +164,7 @@ static void builtin_case(lw *c, const ir_stmt *s, const ast *a, const builtin *b
   int k = s->nargs;
   int hi = b->max_args >= 0 ? b->max_args : APPLY_MAX;
   if (hi > APPLY_MAX) hi = APPLY_MAX;
+  if (lw_apply_fold_ok(b)) hi = -1;   /* lower-apply2.c: any number, one loop */
   for (int t = k; t <= hi && !c->failed; t++) {
     int yes = lw_new_label(c), no = lw_new_label(c);
     branch(c, prim(c, "=", s->a[1], kint(c, t, loc), T_BOOL, loc), yes, no, loc);
@@ -188,6 +189,10 @@ static void builtin_case(lw *c, const ir_stmt *s, const ast *a, const builtin *b
              b->min_args != b->max_args && b->max_args < 0 ? "at least " : "", b->min_args,
              b->min_args == 1 ? "" : "s");
     arity_dyn(c, s, head, end);
+    return;
+  }
+  if (lw_apply_fold_ok(b)) {   /* lower-apply2.c: a loop */
+    lw_apply_fold(c, s, b, ret, end);
     return;
   }
   /* (the text of an error the model prints is cut at 60 characters) */

@@ -59,6 +59,7 @@ static int proc_id(lw *c, gcell *g, srcloc loc) {
 bool lw_builtin_value_ok(const builtin *b) {
   static const char *const effects[] = {"cons", "list", "display", "write", "newline", NULL};
   if (b->evaluator_only || lw_hof_name(b->name)) return false;
+  if (lw_listlib_value_ok(b)) return true;   /* lower-listlib2.c */
   for (int i = 0; effects[i]; i++)
     if (!strcmp(b->name, effects[i])) return true;
   return lw_prim_pure(b);
@@ -637,6 +638,8 @@ static void call_builtin(lw *c, const ir_stmt *s, const ast *a, const builtin *b
     r->has_nat = true;
     r->nat = T_NIL;
     for (int i = n - 1; i >= 0 && !c->failed; i--) r = lw_cons(c, args[i], r, loc);
+  } else if (lw_listlib_value_ok(b)) {   /* lower-listlib2.c */
+    r = lw_listlib_value_call(c, site, b, args, n);
   } else if (!strcmp(b->name, "display") || !strcmp(b->name, "write")) {
     if (n > 1) {
       lw_fail(c, loc, "%s to a port is not compiled to the transformer yet (run with "

@@ -654,7 +654,9 @@ static bool listed(const char *const *names, const char *name) {
   return false;
 }
 
-bool lw_listlib_allocates(const char *name) { return listed(allocating, name); }
+bool lw_listlib_allocates(const char *name) {
+  return listed(allocating, name) || lw_listlib2_name(name);   /* lower-listlib2.c */
+}
 
 static ir_expr *dispatch(lw *c, const ast *a, const char *name, const int *v, int n) {
   if (!strcmp(name, "length")) return do_length(c, a, v);
@@ -680,6 +682,7 @@ ir_expr *lw_listlib_prim(lw *c, const ast *a, const char *name, ir_expr **args, 
 
 ir_expr *lw_listlib_effect(lw *c, const ast *a, frame_map *f) {
   const char *name = a->u.call.r.bi->name;
+  if (lw_listlib2_name(name)) return lw_listlib2_effect(c, a, f);   /* lower-listlib2.c */
   if (!listed(allocating, name)) return NULL;
   int n = a->u.call.n;
   if (n > 64) {
@@ -710,6 +713,24 @@ void lw_ll_builder(lw *c, int hl[2], srcloc loc) {
 void lw_ll_push_back(lw *c, int hl[2], ir_expr *x, srcloc loc) {
   builder b = {hl[0], hl[1]};
   push_back(c, &b, x, loc);
+}
+
+ir_expr *lw_ll_finish(lw *c, int hl[2], ir_expr *x, srcloc loc) {
+  builder b = {hl[0], hl[1]};
+  return finish(c, &b, x, loc);
+}
+
+/* A call through a value (lower-closure.c) of a builtin of this file
+ * that makes pairs or vectors, from its arguments' values. */
+ir_expr *lw_listlib_call(lw *c, const ast *a, const char *name, ir_expr **args, int n) {
+  int v[64];
+  if (n > 64) {
+    lw_fail(c, a->loc, "%s with more than 64 arguments in compiled code", name);
+    return lw_void_expr(c, a->loc);
+  }
+  pin(c, args, n, v, a->loc);
+  if (c->failed) return lw_void_expr(c, a->loc);
+  return dispatch(c, a, name, v, n);
 }
 
 void lw_ll_err_text(lw *c, const char *text, srcloc loc) { err_text(c, text, loc); }

@@ -168,6 +168,19 @@ ir_expr *lw_set_part(lw *c, const ast *a, const char *name, ir_expr **args);
 bool lw_listlib_allocates(const char *name);
 ir_expr *lw_listlib_prim(lw *c, const ast *a, const char *name, ir_expr **args, int n);
 ir_expr *lw_listlib_effect(lw *c, const ast *a, frame_map *f);
+/* lower-apply2.c: apply of + - * max min = < > <= >= list to any number
+ * of arguments, as a loop */
+bool lw_apply_fold_ok(const builtin *b);
+void lw_apply_fold(lw *c, const ir_stmt *s, const builtin *b, bool ret, int end);
+/* lower-listlib2.c: filter, delete, iota, cons*, acons, sort, vector-copy
+ * (statements) */
+bool lw_listlib2_name(const char *name);
+ir_expr *lw_listlib2_effect(lw *c, const ast *a, frame_map *f);
+/* ... called through a value (those that call no procedure) */
+bool lw_listlib_value_ok(const builtin *b);
+ir_expr *lw_listlib_value_call(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
+ir_expr *lw_listlib_call(lw *c, const ast *a, const char *name, ir_expr **args, int n);
+ir_expr *lw_ll_finish(lw *c, int hl[2], ir_expr *x, srcloc loc);
 /* ... and their parts, for lower-hof.c: a proper list's length (or the
  * evaluator's error), a list built in order (hl: its first and last
  * pair variables), an error's text written as the program runs */

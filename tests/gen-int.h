@@ -144,6 +144,8 @@ void gl_prelude(gen *g);
 void gl_later(gen *g);
 bool gl_top(gen *g);
 /* ---- gen-chars.c ---- */
+/* gen-lists.c: the list library (filter, sort, iota...), a top-level form */
+bool glist_top(gen *g);
 bool gc_expr(gen *g, kind k, int d);
 void gc_stmt(gen *g, int d);
 /* gen-strings.c */

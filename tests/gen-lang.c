@@ -1230,6 +1230,7 @@ static bool g_proc_top(gen *g) {
   fresh_name(g, "pv", a);
   if (chance(g, 30)) return g_closure_top(g);
   if (chance(g, 30)) return g_hof_top(g, f);
+  if (on(g, GEN_LISTS) && chance(g, 25)) return glist_top(g);   /* gen-lists.c */
   int r = rn(g, 100);
   if (r < 20) {
     out(g, "(define (%s p x) (p x))\n(display (%s %s ", a, a, chance(g, 80) ? f : h);

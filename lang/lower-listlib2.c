@@ -1,0 +1,689 @@
+/* lower-listlib2.c - more of the list library in the lowering: filter,
+ * delete, iota, cons*, acons, sort (of a list or a vector, by a
+ * procedure) and vector-copy.
+ *
+ * As lower-listlib.c and lower-hof.c: each call becomes statements, loops
+ * along the cdrs or over a vector's cells, in the order of the
+ * evaluator's work (lang/builtins-more.c, lang/builtins-guile.c): the
+ * operands in order, the table's kind checks, the procedure's own
+ * checks, then its allocations and calls in the same order, so the first
+ * error and the heap error come at the same place.  filter and sort call
+ * their procedure through its value (lw_callv), one activation deeper
+ * than the call.
+ *
+ * Ownership: as in lower.c; everything is allocated in the program.
+ */
+#include "config.h"
+
+#include "lower.h"
+
+#include <string.h>
+
+static const char *const names[] = {"filter", "delete", "iota", "cons*", "acons",
+                                     "sort", "vector-copy", "list-head", "make-list",
+                                     "assq-ref", "assoc-ref", NULL};
+
+bool lw_listlib2_name(const char *name) {
+  for (int i = 0; names[i]; i++)
+    if (!strcmp(names[i], name)) return true;
+  return false;
+}
+
+/* ---- small builders ------------------------------------------------- */
+
+static ir_expr *kconst(lw *c, tkind k, int32_t v, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
+  e->ival = v;
+  e->type = lw_new_type(c, k);
+  e->has_nat = true;
+  e->nat = k;
+  return e;
+}
+
+static ir_expr *prim(lw *c, const char *op, ir_expr *x, ir_expr *y, tkind r,
+                     srcloc loc) {
+  ir_expr *e = lw_mk(c, X_PRIM, loc, y ? 2 : 1);
+  e->op = builtin_find(op);
+  e->a[0] = x;
+  if (y) e->a[1] = y;
+  e->type = lw_new_type(c, r);
+  e->has_nat = true;
+  e->nat = r;
+  return e;
+}
+
+static ir_expr *var(lw *c, int v, srcloc loc) { return lw_var_expr(c, v, loc); }
+
+static int temp(lw *c, srcloc loc) { return lw_new_var(c, -1, VAR_TEMP, loc); }
+
+static int temp_of(lw *c, tkind k, srcloc loc) {
+  int t = temp(c, loc);
+  c->p->vars.v[t].type = lw_type_of_kind(c, k);
+  return t;
+}
+
+static void branch(lw *c, ir_expr *test, int yes, int no, srcloc loc) {
+  ir_stmt *s = lw_emit(c, S_BRANCH, loc);
+  s->a[0] = test;
+  s->l1 = yes;
+  s->l2 = no;
+}
+
+static void jump(lw *c, int l, srcloc loc) { lw_emit(c, S_JUMP, loc)->l1 = l; }
+
+/* The car (cdr true) or cdr of variable v, which holds a pair there. */
+static ir_expr *part(lw *c, int v, bool cdr, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_CXR, loc, 1);
+  e->a[0] = lw_retype(c, var(c, v, loc), T_PAIR);
+  e->ival = cdr;
+  e->type = lw_pair_part(c, c->p->vars.v[v].type, cdr);
+  VEC_PUSH(c->fail_types, e->type);
+  return e;
+}
+
+/* Element i (a variable) of vector variable v. */
+static ir_expr *elem(lw *c, int v, int i, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_VREF, loc, 2);
+  e->a[0] = lw_retype(c, var(c, v, loc), T_VEC);
+  e->a[1] = var(c, i, loc);
+  e->type = lw_elem_of(c, c->p->vars.v[v].type);
+  VEC_PUSH(c->fail_types, e->type);
+  return e;
+}
+
+static ir_expr *vlen(lw *c, int v, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_VLEN, loc, 1);
+  e->a[0] = lw_retype(c, var(c, v, loc), T_VEC);
+  e->type = lw_new_type(c, T_INT);
+  e->has_nat = true;
+  e->nat = T_INT;
+  return e;
+}
+
+static void vset(lw *c, int v, int i, ir_expr *x, srcloc loc) {
+  ir_stmt *s = lw_emit(c, S_VSET, loc);
+  s->a[0] = var(c, v, loc);
+  s->a[1] = var(c, i, loc);
+  s->a[2] = x;
+  lw_unify(c, ir_elem_type(c->p, c->p->vars.v[v].type), x->type, loc, "a vector element");
+}
+
+/* A new vector of len (a variable) cells, whose fill is never seen (every
+ * cell is stored before it is read), its elements of class like. */
+static int new_vec(lw *c, int len, int like, srcloc loc) {
+  int out = temp_of(c, T_VEC, loc);
+  ir_stmt *s = lw_emit(c, S_MAKEVEC, loc);
+  s->var = out;
+  s->a[0] = var(c, len, loc);
+  s->a[1] = var(c, like, loc);
+  lw_unify(c, ir_elem_type(c->p, c->p->vars.v[out].type), s->a[1]->type, loc,
+           "a vector element");
+  return out;
+}
+
+static void add_to(lw *c, int v, int k, srcloc loc) {
+  lw_assign(c, v, prim(c, "+", var(c, v, loc), kconst(c, T_INT, k, loc), T_INT, loc), loc);
+}
+
+static srcloc arg_loc(const ast *a, int i) { return a->u.call.args[i]->loc; }
+
+static const char *fmt2(lw *c, const char *f, const char *s, int i) {
+  char text[160];
+  snprintf(text, sizeof text, f, s, i);
+  return arena_strdup(&c->p->mem, text);
+}
+
+/* "op: argument i+1 must be WANT, not VALUE" unless test (a boolean) */
+static void check(lw *c, const ast *a, ir_expr *ok_test, int argi, const char *want,
+                  ir_expr *got, srcloc loc) {
+  int ok = lw_new_label(c), bad = lw_new_label(c);
+  branch(c, ok_test, ok, bad, loc);
+  lw_label(c, bad, loc);
+  char text[160];
+  snprintf(text, sizeof text, "%s: argument %d must be %s, not", a->u.call.r.bi->name,
+           argi + 1, want);
+  lw_ll_err_write(c, got, loc);
+  lw_ll_err_raise(c, argi < a->u.call.n ? arg_loc(a, argi) : a->loc, "type", text);
+  jump(c, ok, loc);
+  lw_label(c, ok, loc);
+}
+
+/* The operand i checked a procedure (the table's kind error). */
+static void check_proc(lw *c, const ast *a, const int *v, int i) {
+  ir_expr *ops[3] = {NULL, NULL, NULL};
+  ops[i] = var(c, v[i], arg_loc(a, i));
+  lw_emit(c, S_EVAL, a->loc)->a[0] = lw_checked_arg(c, a, a->u.call.r.bi->name, ops, i, T_PROC);
+}
+
+/* ---- the procedures ------------------------------------------------- */
+
+/* (filter pred list) and (delete x list): the list proper, then the
+ * elements kept, in order. */
+static ir_expr *do_filter(lw *c, const ast *a, const int *v, bool del, int depth) {
+  srcloc loc = a->loc;
+  const char *op = del ? "delete" : "filter";
+  lw_ll_length(c, v[1], op, 1, arg_loc(a, 1), loc);
+  int t = temp(c, loc), hl[2];
+  lw_assign(c, t, var(c, v[1], loc), loc);
+  lw_ll_builder(c, hl, loc);
+  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  int keep = lw_new_label(c), next = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, prim(c, "pair?", var(c, t, loc), NULL, T_BOOL, loc), body, done, loc);
+  lw_label(c, body, loc);
+  int x = temp(c, loc);
+  lw_assign(c, x, part(c, t, false, loc), loc);
+  lw_assign(c, t, part(c, t, true, loc), loc);
+  if (del) {
+    ir_expr *args[2] = {var(c, v[0], loc), var(c, x, loc)};
+    branch(c, lw_equal(c, args, loc), next, keep, loc);
+  } else {
+    ir_expr *args[1] = {var(c, x, loc)};
+    int r = temp(c, loc);
+    lw_assign(c, r, lw_callv(c, a, var(c, v[0], arg_loc(a, 0)), args, 1, depth), loc);
+    branch(c, var(c, r, loc), keep, next, loc);
+  }
+  lw_label(c, keep, loc);
+  lw_ll_push_back(c, hl, var(c, x, loc), loc);
+  lw_label(c, next, loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  return var(c, hl[0], loc);
+}
+
+/* (iota count [start [step]]): count not negative, the last element in
+ * 32 bits, then the pairs from the last. */
+static ir_expr *do_iota(lw *c, const ast *a, const int *v, int n) {
+  srcloc loc = a->loc;
+  /* operands are integers: the table's checks */
+  for (int i = 0; i < n; i++) {
+    ir_expr *ops[3] = {NULL, NULL, NULL};
+    ops[i] = var(c, v[i], arg_loc(a, i));
+    lw_emit(c, S_EVAL, loc)->a[0] = lw_checked_arg(c, a, "iota", ops, i, T_INT);
+  }
+  if (c->failed) return lw_void_expr(c, loc);
+  int cnt = v[0];
+  int start = temp_of(c, T_INT, loc), step = temp_of(c, T_INT, loc);
+  lw_assign(c, start, n > 1 ? lw_retype(c, var(c, v[1], loc), T_INT) : kconst(c, T_INT, 0, loc),
+            loc);
+  lw_assign(c, step, n > 2 ? lw_retype(c, var(c, v[2], loc), T_INT) : kconst(c, T_INT, 1, loc),
+            loc);
+  int k = temp_of(c, T_INT, loc);
+  lw_assign(c, k, lw_retype(c, var(c, cnt, loc), T_INT), loc);
+  {
+    int ok = lw_new_label(c), bad = lw_new_label(c);
+    branch(c, prim(c, "<", var(c, k, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), bad, ok, loc);
+    lw_label(c, bad, loc);
+    lw_ll_err_text(c, "iota: argument 1 must be a non-negative integer, not ", loc);
+    lw_ll_err_write(c, var(c, k, loc), loc);
+    lw_ll_err_raise(c, loc, "type", "");
+    jump(c, ok, loc);
+    lw_label(c, ok, loc);
+  }
+  /* the elements from the last: start + i*step, i = count-1 .. 0; the
+   * last one (i = count-1) must fit in 32 bits: computed with the
+   * checked arithmetic of + and *, whose overflow is refused below */
+  int l = temp(c, loc), i = temp_of(c, T_INT, loc);
+  lw_assign(c, l, lw_quoted(c, v_nil(), loc), loc);
+  lw_assign(c, i, prim(c, "-", var(c, k, loc), kconst(c, T_INT, 1, loc), T_INT, loc), loc);
+  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, prim(c, "<", var(c, i, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), done, body,
+         loc);
+  lw_label(c, body, loc);
+  int x = temp_of(c, T_INT, loc);
+  lw_assign(c, x, prim(c, "+", var(c, start, loc),
+                       prim(c, "*", var(c, i, loc), var(c, step, loc), T_INT, loc), T_INT, loc),
+            loc);
+  lw_assign(c, l, lw_cons(c, var(c, x, loc), var(c, l, loc), loc), loc);
+  add_to(c, i, -1, loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  return var(c, l, loc);
+}
+
+/* (cons* x ... last) and (acons key value alist) */
+static ir_expr *do_cons_star(lw *c, const ast *a, const int *v, int n, bool acons) {
+  srcloc loc = a->loc;
+  if (acons)
+    return lw_cons(c, lw_cons(c, var(c, v[0], loc), var(c, v[1], loc), loc), var(c, v[2], loc),
+                   loc);
+  int l = temp(c, loc);
+  lw_assign(c, l, var(c, v[n - 1], loc), loc);
+  for (int i = n - 2; i >= 0; i--) lw_assign(c, l, lw_cons(c, var(c, v[i], loc), var(c, l, loc), loc), loc);
+  return var(c, l, loc);
+}
+
+/* (vector-copy vec [from [to]]) */
+static ir_expr *do_vector_copy(lw *c, const ast *a, const int *v, int n) {
+  srcloc loc = a->loc;
+  for (int i = 0; i < n; i++) {
+    ir_expr *ops[3] = {NULL, NULL, NULL};
+    ops[i] = var(c, v[i], arg_loc(a, i));
+    lw_emit(c, S_EVAL, loc)->a[0] = lw_checked_arg(c, a, "vector-copy", ops, i, i ? T_INT : T_VEC);
+  }
+  if (c->failed) return lw_void_expr(c, loc);
+  int len = temp_of(c, T_INT, loc), from = temp_of(c, T_INT, loc), to = temp_of(c, T_INT, loc);
+  lw_assign(c, len, vlen(c, v[0], loc), loc);
+  lw_assign(c, from, n > 1 ? lw_retype(c, var(c, v[1], loc), T_INT) : kconst(c, T_INT, 0, loc),
+            loc);
+  lw_assign(c, to, n > 2 ? lw_retype(c, var(c, v[2], loc), T_INT) : var(c, len, loc), loc);
+  if (n > 1) {
+    /* 0 <= from <= len */
+    int bad = lw_new_label(c), mid = lw_new_label(c), ok = lw_new_label(c);
+    branch(c, prim(c, "<", var(c, from, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), bad, mid,
+           loc);
+    lw_label(c, mid, loc);
+    branch(c, prim(c, ">", var(c, from, loc), var(c, len, loc), T_BOOL, loc), bad, ok, loc);
+    lw_label(c, bad, loc);
+    lw_ll_err_write(c, var(c, from, loc), loc);
+    lw_ll_err_raise(c, arg_loc(a, 1), "type",
+                    "vector-copy: argument 2 must be an index of the vector, not");
+    jump(c, ok, loc);
+    lw_label(c, ok, loc);
+  }
+  if (n > 2) {
+    int bad = lw_new_label(c), mid = lw_new_label(c), ok = lw_new_label(c);
+    branch(c, prim(c, "<", var(c, to, loc), var(c, from, loc), T_BOOL, loc), bad, mid, loc);
+    lw_label(c, mid, loc);
+    branch(c, prim(c, ">", var(c, to, loc), var(c, len, loc), T_BOOL, loc), bad, ok, loc);
+    lw_label(c, bad, loc);
+    lw_ll_err_write(c, var(c, to, loc), loc);
+    lw_ll_err_raise(c, arg_loc(a, 2), "type",
+                    "vector-copy: argument 3 must be an index of the vector from the start "
+                    "on, not");
+    jump(c, ok, loc);
+    lw_label(c, ok, loc);
+  }
+  int cnt = temp_of(c, T_INT, loc), src = temp(c, loc), like = temp(c, loc);
+  lw_assign(c, src, lw_retype(c, var(c, v[0], loc), T_VEC), loc);
+  lw_unify(c, c->p->vars.v[like].type, ir_elem_type(c->p, c->p->vars.v[src].type), loc,
+           "a vector element");
+  lw_assign(c, cnt, prim(c, "-", var(c, to, loc), var(c, from, loc), T_INT, loc), loc);
+  int out = new_vec(c, cnt, like, loc);
+  int i = temp_of(c, T_INT, loc), j = temp_of(c, T_INT, loc);
+  lw_assign(c, i, kconst(c, T_INT, 0, loc), loc);
+  lw_assign(c, j, var(c, from, loc), loc);
+  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, prim(c, "<", var(c, i, loc), var(c, cnt, loc), T_BOOL, loc), body, done, loc);
+  lw_label(c, body, loc);
+  vset(c, out, i, elem(c, src, j, loc), loc);
+  add_to(c, i, 1, loc);
+  add_to(c, j, 1, loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  return lw_retype(c, var(c, out, loc), T_VEC);
+}
+
+/* (sort seq less): builtins-more.c bi_sort: a list proper (a vector
+ * as it is), the elements into a new vector, a scratch vector, the
+ * stable bottom-up merge sort (the same calls of less, in the same
+ * order), then the vector or a new list of it. */
+static ir_expr *do_sort(lw *c, const ast *a, const int *v, int depth) {
+  srcloc loc = a->loc;
+  check_proc(c, a, v, 1);
+  if (c->failed) return lw_void_expr(c, loc);
+  tkind have = ir_kind(c->p, c->p->vars.v[v[0]].type);
+  int isvec = temp_of(c, T_BOOL, loc);
+  if (have == T_VEC) lw_assign(c, isvec, kconst(c, T_BOOL, 1, loc), loc);
+  else if (have == T_ANY || have == T_DYN)
+    lw_assign(c, isvec, prim(c, "vector?", var(c, v[0], loc), NULL, T_BOOL, loc), loc);
+  else lw_assign(c, isvec, kconst(c, T_BOOL, 0, loc), loc);
+  int len = temp_of(c, T_INT, loc), like = temp(c, loc);
+  int lv = lw_new_label(c), ll = lw_new_label(c), alloc = lw_new_label(c);
+  branch(c, var(c, isvec, loc), lv, ll, loc);
+  lw_label(c, lv, loc);
+  if (have == T_VEC || have == T_ANY || have == T_DYN) {
+    lw_assign(c, len, vlen(c, v[0], loc), loc);
+    lw_unify(c, c->p->vars.v[like].type, lw_elem_of(c, c->p->vars.v[v[0]].type), loc,
+             "a vector element");
+  }
+  jump(c, alloc, loc);
+  lw_label(c, ll, loc);
+  if (have != T_VEC) {
+    int n = lw_ll_length(c, v[0], "sort", 0, arg_loc(a, 0), loc);
+    lw_assign(c, len, var(c, n, loc), loc);
+    lw_unify(c, c->p->vars.v[like].type, lw_pair_part(c, c->p->vars.v[v[0]].type, false), loc,
+             "a list element");
+  }
+  lw_label(c, alloc, loc);
+  int items = new_vec(c, len, like, loc), tmp = new_vec(c, len, like, loc);
+  lw_unify(c, c->p->vars.v[items].type, c->p->vars.v[tmp].type, loc, "a vector");
+  int i = temp_of(c, T_INT, loc), j = temp_of(c, T_INT, loc), k = temp_of(c, T_INT, loc);
+  /* fill items */
+  {
+    int fv = lw_new_label(c), fl = lw_new_label(c), filled = lw_new_label(c);
+    lw_assign(c, i, kconst(c, T_INT, 0, loc), loc);
+    branch(c, var(c, isvec, loc), fv, fl, loc);
+    lw_label(c, fv, loc);
+    if (have == T_VEC || have == T_ANY || have == T_DYN) {
+      int src = temp(c, loc);
+      lw_assign(c, src, lw_retype(c, var(c, v[0], loc), T_VEC), loc);
+      int head = lw_new_label(c), body = lw_new_label(c);
+      lw_label(c, head, loc);
+      branch(c, prim(c, "<", var(c, i, loc), var(c, len, loc), T_BOOL, loc), body, filled, loc);
+      lw_label(c, body, loc);
+      vset(c, items, i, elem(c, src, i, loc), loc);
+      add_to(c, i, 1, loc);
+      jump(c, head, loc);
+    } else {
+      jump(c, filled, loc);
+    }
+    lw_label(c, fl, loc);
+    if (have != T_VEC) {
+      int t = temp(c, loc);
+      lw_assign(c, t, var(c, v[0], loc), loc);
+      int head = lw_new_label(c), body = lw_new_label(c);
+      lw_label(c, head, loc);
+      branch(c, prim(c, "pair?", var(c, t, loc), NULL, T_BOOL, loc), body, filled, loc);
+      lw_label(c, body, loc);
+      vset(c, items, i, part(c, t, false, loc), loc);
+      lw_assign(c, t, part(c, t, true, loc), loc);
+      add_to(c, i, 1, loc);
+      jump(c, head, loc);
+    }
+    lw_label(c, filled, loc);
+  }
+  /* for (w = 1; w < n; w *= 2) for (lo = 0; lo < n; lo += 2w) merge;
+   * then items and tmp swap (the evaluator copies tmp back) */
+  int w = temp_of(c, T_INT, loc), lo = temp_of(c, T_INT, loc), mid = temp_of(c, T_INT, loc);
+  int hi = temp_of(c, T_INT, loc);
+  lw_assign(c, w, kconst(c, T_INT, 1, loc), loc);
+  int wh = lw_new_label(c), wb = lw_new_label(c), wd = lw_new_label(c);
+  int loh = lw_new_label(c), lob = lw_new_label(c), lod = lw_new_label(c);
+  lw_label(c, wh, loc);
+  branch(c, prim(c, "<", var(c, w, loc), var(c, len, loc), T_BOOL, loc), wb, wd, loc);
+  lw_label(c, wb, loc);
+  lw_assign(c, lo, kconst(c, T_INT, 0, loc), loc);
+  lw_label(c, loh, loc);
+  branch(c, prim(c, "<", var(c, lo, loc), var(c, len, loc), T_BOOL, loc), lob, lod, loc);
+  lw_label(c, lob, loc);
+  /* mid = min(lo + w, n), hi = min(lo + 2w, n) */
+  {
+    int y1 = lw_new_label(c), n1 = lw_new_label(c), d1 = lw_new_label(c);
+    lw_assign(c, mid, prim(c, "+", var(c, lo, loc), var(c, w, loc), T_INT, loc), loc);
+    branch(c, prim(c, "<", var(c, mid, loc), var(c, len, loc), T_BOOL, loc), y1, n1, loc);
+    lw_label(c, n1, loc);
+    lw_assign(c, mid, var(c, len, loc), loc);
+    lw_label(c, y1, loc);
+    jump(c, d1, loc);
+    lw_label(c, d1, loc);
+    int y2 = lw_new_label(c), n2 = lw_new_label(c);
+    lw_assign(c, hi, prim(c, "+", var(c, mid, loc), var(c, w, loc), T_INT, loc), loc);
+    branch(c, prim(c, "<", var(c, hi, loc), var(c, len, loc), T_BOOL, loc), y2, n2, loc);
+    lw_label(c, n2, loc);
+    lw_assign(c, hi, var(c, len, loc), loc);
+    lw_label(c, y2, loc);
+  }
+  lw_assign(c, i, var(c, lo, loc), loc);
+  lw_assign(c, j, var(c, mid, loc), loc);
+  lw_assign(c, k, var(c, lo, loc), loc);
+  {
+    /* while (i < mid && j < hi) */
+    int mh = lw_new_label(c), m2 = lw_new_label(c), mb = lw_new_label(c), md = lw_new_label(c);
+    int takej = lw_new_label(c), takei = lw_new_label(c);
+    lw_label(c, mh, loc);
+    branch(c, prim(c, "<", var(c, i, loc), var(c, mid, loc), T_BOOL, loc), m2, md, loc);
+    lw_label(c, m2, loc);
+    branch(c, prim(c, "<", var(c, j, loc), var(c, hi, loc), T_BOOL, loc), mb, md, loc);
+    lw_label(c, mb, loc);
+    int xj = temp(c, loc), xi = temp(c, loc), r = temp(c, loc);
+    lw_assign(c, xj, elem(c, items, j, loc), loc);
+    lw_assign(c, xi, elem(c, items, i, loc), loc);
+    ir_expr *args[2] = {var(c, xj, loc), var(c, xi, loc)};
+    lw_assign(c, r, lw_callv(c, a, var(c, v[1], arg_loc(a, 1)), args, 2, depth), loc);
+    branch(c, var(c, r, loc), takej, takei, loc);
+    lw_label(c, takej, loc);
+    vset(c, tmp, k, var(c, xj, loc), loc);
+    add_to(c, j, 1, loc);
+    add_to(c, k, 1, loc);
+    jump(c, mh, loc);
+    lw_label(c, takei, loc);
+    vset(c, tmp, k, var(c, xi, loc), loc);
+    add_to(c, i, 1, loc);
+    add_to(c, k, 1, loc);
+    jump(c, mh, loc);
+    lw_label(c, md, loc);
+  }
+  /* the rests: i..mid then j..hi */
+  for (int part_i = 0; part_i < 2; part_i++) {
+    int idx = part_i ? j : i, lim = part_i ? hi : mid;
+    int h = lw_new_label(c), b = lw_new_label(c), d = lw_new_label(c);
+    lw_label(c, h, loc);
+    branch(c, prim(c, "<", var(c, idx, loc), var(c, lim, loc), T_BOOL, loc), b, d, loc);
+    lw_label(c, b, loc);
+    vset(c, tmp, k, elem(c, items, idx, loc), loc);
+    add_to(c, idx, 1, loc);
+    add_to(c, k, 1, loc);
+    jump(c, h, loc);
+    lw_label(c, d, loc);
+  }
+  lw_assign(c, lo, prim(c, "+", var(c, hi, loc), kconst(c, T_INT, 0, loc), T_INT, loc), loc);
+  jump(c, loh, loc);
+  lw_label(c, lod, loc);
+  {
+    int sw = temp(c, loc);
+    lw_assign(c, sw, var(c, items, loc), loc);
+    lw_assign(c, items, var(c, tmp, loc), loc);
+    lw_assign(c, tmp, var(c, sw, loc), loc);
+  }
+  lw_assign(c, w, prim(c, "*", var(c, w, loc), kconst(c, T_INT, 2, loc), T_INT, loc), loc);
+  jump(c, wh, loc);
+  lw_label(c, wd, loc);
+  /* the result */
+  if (have == T_VEC) return lw_retype(c, var(c, items, loc), T_VEC);
+  bool both = have == T_ANY || have == T_DYN;
+  int res = temp(c, loc);
+  int rv = lw_new_label(c), rl = lw_new_label(c), rd = lw_new_label(c);
+  if (both) branch(c, var(c, isvec, loc), rv, rl, loc);
+  else jump(c, rl, loc);
+  lw_label(c, rv, loc);
+  if (both) lw_assign(c, res, var(c, items, loc), loc);
+  jump(c, rd, loc);
+  lw_label(c, rl, loc);
+  {
+    int l = temp(c, loc);
+    lw_assign(c, l, lw_quoted(c, v_nil(), loc), loc);
+    lw_assign(c, i, prim(c, "-", var(c, len, loc), kconst(c, T_INT, 1, loc), T_INT, loc), loc);
+    int h = lw_new_label(c), b = lw_new_label(c), e = lw_new_label(c);
+    lw_label(c, h, loc);
+    branch(c, prim(c, "<", var(c, i, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), e, b, loc);
+    lw_label(c, b, loc);
+    lw_assign(c, l, lw_cons(c, elem(c, items, i, loc), var(c, l, loc), loc), loc);
+    add_to(c, i, -1, loc);
+    jump(c, h, loc);
+    lw_label(c, e, loc);
+    lw_assign(c, res, var(c, l, loc), loc);
+  }
+  lw_label(c, rd, loc);
+  return var(c, res, loc);
+}
+
+/* "op: argument argi+1 must be WANT, not" the value of variable v */
+static void fail_arg(lw *c, const ast *a, int argi, const char *want, int v, srcloc loc) {
+  char text[160];
+  snprintf(text, sizeof text, "%s: argument %d must be %s, not", a->u.call.r.bi->name,
+           argi + 1, want);
+  lw_ll_err_write(c, var(c, v, loc), loc);
+  lw_ll_err_raise(c, argi < a->u.call.n ? arg_loc(a, argi) : a->loc, "type", text);
+}
+
+/* (list-head list k): k not negative, then the first k elements, each
+ * reached through a pair ("a list long enough" otherwise). */
+static ir_expr *do_list_head(lw *c, const ast *a, const int *v) {
+  srcloc loc = a->loc;
+  ir_expr *ops[2] = {NULL, var(c, v[1], arg_loc(a, 1))};
+  int k = temp_of(c, T_INT, loc);
+  lw_assign(c, k, lw_checked_arg(c, a, "list-head", ops, 1, T_INT), loc);
+  if (c->failed) return lw_void_expr(c, loc);
+  int ok = lw_new_label(c), bad = lw_new_label(c);
+  branch(c, prim(c, "<", var(c, k, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), bad, ok, loc);
+  lw_label(c, bad, loc);
+  fail_arg(c, a, 1, "a non-negative integer", k, loc);
+  jump(c, ok, loc);
+  lw_label(c, ok, loc);
+  int t = temp(c, loc), hl[2];
+  lw_assign(c, t, var(c, v[0], loc), loc);
+  lw_ll_builder(c, hl, loc);
+  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  int isp = lw_new_label(c), notp = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, prim(c, ">", var(c, k, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), body, done,
+         loc);
+  lw_label(c, body, loc);
+  branch(c, prim(c, "pair?", var(c, t, loc), NULL, T_BOOL, loc), isp, notp, loc);
+  lw_label(c, notp, loc);
+  fail_arg(c, a, 0, "a list long enough", v[0], loc);
+  jump(c, isp, loc);
+  lw_label(c, isp, loc);
+  lw_ll_push_back(c, hl, part(c, t, false, loc), loc);
+  lw_assign(c, t, part(c, t, true, loc), loc);
+  add_to(c, k, -1, loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  return var(c, hl[0], loc);
+}
+
+/* (make-list n [fill]) */
+static ir_expr *do_make_list(lw *c, const ast *a, const int *v, int n) {
+  srcloc loc = a->loc;
+  tkind have = ir_kind(c->p, c->p->vars.v[v[0]].type);
+  int k = temp_of(c, T_INT, loc);
+  int ok = lw_new_label(c), bad = lw_new_label(c);
+  if (have != T_INT && have != T_ANY && have != T_DYN) {
+    fail_arg(c, a, 0, "a non-negative integer", v[0], loc);
+    return lw_void_expr(c, loc);
+  }
+  if (have != T_INT) {
+    int isint = lw_new_label(c);
+    branch(c, prim(c, "integer?", var(c, v[0], loc), NULL, T_BOOL, loc), isint, bad, loc);
+    lw_label(c, isint, loc);
+  }
+  lw_assign(c, k, lw_retype(c, var(c, v[0], loc), T_INT), loc);
+  branch(c, prim(c, "<", var(c, k, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), bad, ok, loc);
+  lw_label(c, bad, loc);
+  fail_arg(c, a, 0, "a non-negative integer", v[0], loc);
+  jump(c, ok, loc);
+  lw_label(c, ok, loc);
+  int l = temp(c, loc);
+  lw_assign(c, l, lw_quoted(c, v_nil(), loc), loc);
+  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, prim(c, ">", var(c, k, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), body, done,
+         loc);
+  lw_label(c, body, loc);
+  lw_assign(c, l, lw_cons(c, n > 1 ? var(c, v[1], loc) : lw_quoted(c, v_nil(), loc),
+                          var(c, l, loc), loc), loc);
+  add_to(c, k, -1, loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  return var(c, l, loc);
+}
+
+/* (assq-ref alist key), (assoc-ref alist key): eqv? or equal? on the
+ * keys; an element not a pair: "an association list". */
+static ir_expr *do_alist_ref(lw *c, const ast *a, const int *v, bool equal) {
+  srcloc loc = a->loc;
+  int t = temp(c, loc), r = temp(c, loc);
+  lw_assign(c, t, var(c, v[0], loc), loc);
+  lw_assign(c, r, kconst(c, T_BOOL, 0, loc), loc);
+  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  int isp = lw_new_label(c), notp = lw_new_label(c), hit = lw_new_label(c);
+  int miss = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, prim(c, "pair?", var(c, t, loc), NULL, T_BOOL, loc), body, done, loc);
+  lw_label(c, body, loc);
+  int p = temp(c, loc);
+  lw_assign(c, p, part(c, t, false, loc), loc);
+  lw_assign(c, t, part(c, t, true, loc), loc);
+  branch(c, prim(c, "pair?", var(c, p, loc), NULL, T_BOOL, loc), isp, notp, loc);
+  lw_label(c, notp, loc);
+  fail_arg(c, a, 0, "an association list", v[0], loc);
+  jump(c, isp, loc);
+  lw_label(c, isp, loc);
+  int key = temp(c, loc);
+  lw_assign(c, key, part(c, p, false, loc), loc);
+  if (equal) {
+    ir_expr *args[2] = {var(c, key, loc), var(c, v[1], loc)};
+    branch(c, lw_equal(c, args, loc), hit, miss, loc);
+  } else {
+    branch(c, prim(c, "eqv?", var(c, key, loc), var(c, v[1], loc), T_BOOL, loc), hit, miss,
+           loc);
+  }
+  lw_label(c, hit, loc);
+  lw_assign(c, r, part(c, p, true, loc), loc);
+  jump(c, done, loc);
+  lw_label(c, miss, loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  return var(c, r, loc);
+}
+
+/* ---- entry point ---------------------------------------------------- */
+
+/* Builtins of lower-listlib.c and this file that compiled code also
+ * calls through a value (lower-closure.c call_builtin): those that call
+ * no procedure themselves. */
+bool lw_listlib_value_ok(const builtin *b) {
+  static const char *const ok[] = {"append", "reverse", "list-copy", "vector->list",
+                                   "list->vector", "delete", "iota", "cons*", "acons",
+                                   "vector-copy", "list-head", "make-list", "assq-ref",
+                                   "assoc-ref", NULL};
+  for (int i = 0; ok[i]; i++)
+    if (!strcmp(ok[i], b->name)) return true;
+  return false;
+}
+
+static ir_expr *dispatch(lw *c, const ast *a, const char *name, const int *v, int n,
+                         int depth);
+
+ir_expr *lw_listlib_value_call(lw *c, const ast *a, const builtin *b, ir_expr **args, int n) {
+  if (!lw_listlib2_name(b->name)) return lw_listlib_call(c, a, b->name, args, n);
+  int v[64];
+  for (int i = 0; i < n; i++) {
+    v[i] = temp(c, a->loc);
+    lw_assign(c, v[i], args[i], a->loc);
+  }
+  return dispatch(c, a, b->name, v, n, 0);
+}
+
+ir_expr *lw_listlib2_effect(lw *c, const ast *a, frame_map *f) {
+  const char *name = a->u.call.r.bi->name;
+  if (!lw_listlib2_name(name)) return NULL;
+  int n = a->u.call.n;
+  if (n > 64) {
+    lw_fail(c, a->loc, "%s with more than 64 arguments in compiled code", name);
+    return lw_void_expr(c, a->loc);
+  }
+  ir_expr *args[64];
+  int v[64];
+  lw_lower_args(c, a, f, args);
+  if (c->failed) return lw_void_expr(c, a->loc);
+  for (int i = 0; i < n; i++) {
+    v[i] = temp(c, a->loc);
+    lw_assign(c, v[i], args[i], a->loc);
+  }
+  return dispatch(c, a, name, v, n, f->edepth + 1);
+}
+
+static ir_expr *dispatch(lw *c, const ast *a, const char *name, const int *v, int n,
+                         int depth) {
+  if (!strcmp(name, "filter")) {
+    check_proc(c, a, v, 0);
+    if (c->failed) return lw_void_expr(c, a->loc);
+    return do_filter(c, a, v, false, depth);
+  }
+  if (!strcmp(name, "delete")) return do_filter(c, a, v, true, depth);
+  if (!strcmp(name, "iota")) return do_iota(c, a, v, n);
+  if (!strcmp(name, "cons*")) return do_cons_star(c, a, v, n, false);
+  if (!strcmp(name, "acons")) return do_cons_star(c, a, v, n, true);
+  if (!strcmp(name, "vector-copy")) return do_vector_copy(c, a, v, n);
+  if (!strcmp(name, "list-head")) return do_list_head(c, a, v);
+  if (!strcmp(name, "make-list")) return do_make_list(c, a, v, n);
+  if (!strcmp(name, "assq-ref")) return do_alist_ref(c, a, v, false);
+  if (!strcmp(name, "assoc-ref")) return do_alist_ref(c, a, v, true);
+  return do_sort(c, a, v, depth);
+  (void)check;
+  (void)fmt2;
+}
