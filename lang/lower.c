@@ -278,6 +278,8 @@ static int type_of_list(lw *c, value v, int depth) {
     if (depth < 8)
       lw_unify(c, car, lw_type_of_value(c, V_CAR(x), depth + 1), none,
                "an element of a global list");
+    else
+      c->p->circular_global = true;   /* not followed: may come back */
     x = V_CDR(x);
     if (x.kind == VK_PAIR && !spine) {
       /* the pairs that follow: one class, the cdr's */
@@ -288,8 +290,12 @@ static int type_of_list(lw *c, value v, int depth) {
       spine = true;
     }
     if (n % 2) slow = V_CDR(slow);
-    if (x.kind == VK_PAIR && x.vec == slow.vec) break;   /* circular */
+    if (x.kind == VK_PAIR && x.vec == slow.vec) {   /* circular */
+      c->p->circular_global = true;
+      break;
+    }
   }
+  if (x.kind == VK_VEC && depth >= 8) c->p->circular_global = true;   /* not followed */
   if (x.kind != VK_PAIR && depth < 8)
     lw_unify(c, cdr, lw_type_of_value(c, x, depth + 1), none, "a global list");
   return t;
@@ -308,6 +314,7 @@ int lw_type_of_value(lw *c, value v, int depth) {
   case VK_VEC: {
     int t = lw_type_of_kind(c, T_VEC);
     int elem = c->p->types.v[t].elem;
+    if (depth >= 8 && v.vec->n) c->p->circular_global = true;   /* not followed */
     for (int32_t i = 0; i < v.vec->n && depth < 8 && !c->failed; i++)
       lw_unify(c, elem, lw_type_of_value(c, v.vec->items[i], depth + 1),
             (srcloc){-1, 0, 0}, "an element of a global vector");
@@ -951,6 +958,7 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
     ir_expr *i = lw_checked_arg(c, a, name, args, 1, T_INT);
     lw_unify(c, lw_elem_of(c, args[0]->type), args[2]->type, a->loc,
           "the stored value");
+    c->p->sets_parts = true;
     ir_stmt *s = lw_emit(c, S_VSET, a->loc);
     s->a[0] = v;
     s->a[1] = i;
