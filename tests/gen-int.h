@@ -143,6 +143,8 @@ bool gl_stmt(gen *g, int d);
 void gl_prelude(gen *g);
 void gl_later(gen *g);
 bool gl_top(gen *g);
+/* ---- gen-nest.c ---- */
+bool gn_top(gen *g);
 /* ---- gen-chars.c ---- */
 bool gc_expr(gen *g, kind k, int d);
 void gc_stmt(gen *g, int d);
