@@ -384,6 +384,7 @@ static void layout_memory(mb *b) {
   /* frames are written before the push that checks the depth: room for
    * the largest push above the limit */
   int64_t stack = b->frame_cells ? (depth + 1 + b->max_push) * b->frame_cells : 0;
+  stack += mb_print_stack(b);   /* print routines' frames, above */
   if (stack > ADDR_MAX / 4) {
     mb_fail(b, "the depth limit (%lld) needs more stack than compiled code "
                "has: lower it with --max-depth or :limit depth", (long long)depth);
@@ -446,6 +447,7 @@ static int new_temp(mb *b, int type, const char *name) {
   VEC_PUSH(b->ir->vars, v);
   int id = b->ir->vars.n - 1;
   b->home = xrealloc(b->home, (size_t)(id + 1) * sizeof(var_home));
+  if (mb_print_frame_temp(b, id)) return id;   /* in a print routine */
   b->home[id].frame = false;
   b->home[id].addr = new_cell(b, name, id, NULL, type);
   return id;
@@ -669,8 +671,18 @@ static void display_tagged(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
   }
 }
 
+/* A list, vector or tagged value nested deep, or of a class that holds
+ * itself, is printed by a routine (mprint.c). */
 static void display_value(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
                           int depth) {
+  int r = mb_print_enter(b, e, write, fn, loc, depth);
+  if (r == 1) return;
+  mb_display_inline(b, e, write, fn, loc, depth);
+  if (r == 0) mb_print_leave(b);
+}
+
+void mb_display_inline(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
+                       int depth) {
   tkind k = ir_kind(b->ir, e->type);
   mstmt *m;
   switch (k) {
@@ -1211,6 +1223,7 @@ static void expand_program(mb *b) {
     }
   }
   if (!b->failed) mb_build_reports(b);
+  if (!b->failed) mb_print_routines(b);   /* mprint.c */
   for (int i = 0; i < b->ms.n; i++) {
     mstmt *m = &b->ms.v[i];
     if (m->l1 != -1 || m->l1_is_pc) {
@@ -1499,6 +1512,8 @@ static cval step_value(mb *b, const mstmt *m, int s) {
     return mb_cons_value(b, m);
   case SP_PSET_ADDR:
     return mb_pset_addr(b, m);
+  case SP_PRINT_PUSH:
+    return mb_print_push(b, m);
   case SP_SP_ADD: {
     cval r = {gf_addk(gg, b->sp, m->konst), 0, ADDR_MAX, false};
     if (m->konst > 0) {
@@ -1844,6 +1859,7 @@ static void build_slotmap(mb *b) {
 }
 
 static void mb_free(mb *b) {
+  mb_print_free(b);
   free(b->sym_rev);
   for (int i = 0; i < b->ms.n; i++)
     if (b->p && b->p->steps == NULL) free(b->ms.v[i].what);

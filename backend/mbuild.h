@@ -25,6 +25,8 @@ typedef enum {
                       the heap check */
   SP_PSET_ADDR,    /* value: address of cell off (konst) of pair (a), after
                       the stored value's (b) errors; checks */
+  SP_PRINT_PUSH,   /* value: SP + konst, a print routine's frame (mprint.c);
+                      checks the stack's room */
 } special;
 
 /* One step while building. */
@@ -168,6 +170,8 @@ typedef struct {
     const char *vkind;     /* the kind of its error (NULL: a kind check) */
   }) reports;
 
+  struct mprint *print;     /* print routines (mprint.c), or NULL */
+
   /* final per-step results */
   gform *step_val;          /* emitted value */
   gform *step_short;        /* [value fits one token] */
@@ -241,6 +245,21 @@ ir_expr *mb_var_ref(mb *b, int var);
 void mb_set_target(mb *b, mstmt *m, int var);
 int mb_str_const(mb *b, const char *s);
 int mb_kind_type(mb *b, tkind k);
+
+/* mprint.c: display of nested values by shared routines.  Around the
+ * inline steps of value e: -1 (not a list, vector or tagged value), 0
+ * (inline them, then call mb_print_leave), 1 (a call was emitted). */
+int mb_print_enter(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth);
+void mb_print_leave(mb *b);
+/* new_temp inside a routine: a cell of its frame (true) */
+bool mb_print_frame_temp(mb *b, int id);
+void mb_print_routines(mb *b);      /* after the reports */
+int64_t mb_print_stack(mb *b);      /* the stack cells they need */
+cval mb_print_push(mb *b, const mstmt *m);   /* SP_PRINT_PUSH */
+void mb_print_free(mb *b);
+#define MB_PRINT_RET (-1999999)     /* variable: MEM[SP + 0], a return PC */
+/* machine.c: the steps of display without a routine around them */
+void mb_display_inline(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth);
 
 /* msrc.c: the source map (machine.h msrc_entry).  mx_expr brackets each
  * expression with enter/leave; a memo hit and a head read are noted. */

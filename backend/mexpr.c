@@ -326,6 +326,7 @@ cval mx_read_var(mb *b, int var) {
     }
     return mx_read_static(b, h->addr, type);
   }
+  if (var == MB_PRINT_RET) return read_frame(b, 0, 0, b->p->npc, "display: return address");
   if (var <= -1000000) {
     int f = -1000000 - var;
     return read_frame(b, -b->fn_frame[f], 0, b->p->npc, "return address");

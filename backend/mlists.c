@@ -444,9 +444,13 @@ bool mb_display_list(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int dept
   S.depth = depth;
   S.loc = loc;
   S.loop = find_loop(b, &S, e->type);
+  /* cons alone makes no cycles: only set-cdr! in this program's code, or
+   * a global that holds a circular list, can */
+  bool may_cycle = b->ir->sets_cdrs || b->ir->circular_global;
+  if (S.loop >= 0 && !may_cycle) S.loop = -1;
   if (S.loop == -2) {
     /* cons alone makes no cycles: only set-cdr! in this program can */
-    if (b->ir->sets_cdrs) {
+    if (may_cycle) {
       mb_fail(b, "a list that set-cdr! may make circular, whose pairs are of "
                  "several classes, cannot be displayed");
       return false;

@@ -224,6 +224,11 @@ typedef struct ir_prog {
   bool has_chars;       /* the program makes or tests characters */
   bool sets_cdrs;       /* the program calls set-cdr!: its lists may be
                            circular (backend/mlists.c) */
+  bool sets_parts;      /* it calls set-car!, set-cdr! or vector-set!: a
+                           value may refer back to itself (mprint.c) */
+  bool circular_global; /* a global it reads holds a value that refers
+                           back to itself, or nested deeper than its class
+                           is followed (lower.c lw_type_of_value) */
   bool has_rtstr;       /* strings made at run time (heap strings) */
   int stn_fn;           /* string->number's shared function + 1, or 0
                            (lang/lower-strings2.c) */

@@ -116,6 +116,7 @@ ir_expr *lw_cxr(lw *c, const ast *a, const char *name, ir_expr **args) {
  * p (the evaluator's order), then the store. */
 ir_expr *lw_set_part(lw *c, const ast *a, const char *name, ir_expr **args) {
   bool cdr = name[5] == 'd';
+  c->p->sets_parts = true;
   ir_expr *p = lw_checked_arg(c, a, name, args, 0, T_PAIR);
   lw_unify(c, lw_pair_part(c, args[0]->type, cdr), args[1]->type, a->loc,
            "the stored value");

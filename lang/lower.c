@@ -267,19 +267,33 @@ bool lw_want(lw *c, const ir_expr *e, tkind k, const char *what) {
 /* A pair of the world: its class is a pair whose car class holds every
  * car along the cdrs, and whose cdr class the pairs that follow (one
  * class for the whole spine: a walk, not a recursion, however long the
- * list) and what ends it. */
+ * list) and what ends it.  Every pair gets one class wherever it is met
+ * (lower-valtype.c): a pair met again, or a list that comes back, unifies
+ * with its class, and one met while its own parts are walked makes the
+ * program's values possibly circular. */
 static int type_of_list(lw *c, value v, int depth) {
+  bool busy;
+  int m = lw_vmemo_get(c, v.vec, &busy);
+  if (m >= 0) {
+    if (busy) c->p->circular_global = true;
+    return m;
+  }
   int t = lw_type_of_kind(c, T_PAIR);
   int car = lw_pair_part(c, t, false), cdr = lw_pair_part(c, t, true);
   srcloc none = {-1, 0, 0};
-  value x = v, slow = v;
-  bool spine = false;
-  for (int64_t n = 0; x.kind == VK_PAIR && !c->failed; n++) {
-    if (depth < 8)
+  lw_vmemo_put(c, v.vec, t, true);
+  value x = v;
+  bool spine = false, shared = false;
+  int64_t walked = 1;
+  for (; x.kind == VK_PAIR && !c->failed;) {
+    if (depth < 100000)
       lw_unify(c, car, lw_type_of_value(c, V_CAR(x), depth + 1), none,
                "an element of a global list");
+    else
+      c->p->circular_global = true;   /* not followed: may come back */
     x = V_CDR(x);
-    if (x.kind == VK_PAIR && !spine) {
+    if (x.kind != VK_PAIR) break;
+    if (!spine) {
       /* the pairs that follow: one class, the cdr's */
       int q = lw_new_type(c, T_PAIR);
       c->p->types.v[q].car = car;
@@ -287,11 +301,22 @@ static int type_of_list(lw *c, value v, int depth) {
       lw_unify(c, cdr, q, none, "a global list");
       spine = true;
     }
-    if (n % 2) slow = V_CDR(slow);
-    if (x.kind == VK_PAIR && x.vec == slow.vec) break;   /* circular */
+    int seen = lw_vmemo_get(c, x.vec, &busy);
+    if (seen >= 0) {   /* shared, or circular */
+      if (busy) c->p->circular_global = true;
+      lw_unify(c, cdr, seen, none, "a global list");
+      shared = true;
+      break;
+    }
+    lw_vmemo_put(c, x.vec, cdr, true);
+    walked++;
   }
-  if (x.kind != VK_PAIR && depth < 8)
+  if (!shared && !c->failed)
     lw_unify(c, cdr, lw_type_of_value(c, x, depth + 1), none, "a global list");
+  /* done: the walked pairs are no longer open */
+  value y = v;
+  for (int64_t i = 0; i < walked; i++, y = V_CDR(y))
+    lw_vmemo_put(c, y.vec, i ? cdr : t, false);
   return t;
 }
 
@@ -306,11 +331,20 @@ int lw_type_of_value(lw *c, value v, int depth) {
     return lw_new_type(c, T_STR);
   case VK_VOID: return lw_new_type(c, T_VOID);
   case VK_VEC: {
+    bool busy;
+    int m = lw_vmemo_get(c, v.vec, &busy);   /* one class per object */
+    if (m >= 0) {
+      if (busy) c->p->circular_global = true;
+      return m;
+    }
     int t = lw_type_of_kind(c, T_VEC);
     int elem = c->p->types.v[t].elem;
-    for (int32_t i = 0; i < v.vec->n && depth < 8 && !c->failed; i++)
+    lw_vmemo_put(c, v.vec, t, true);
+    if (depth >= 100000 && v.vec->n) c->p->circular_global = true;   /* not followed */
+    for (int32_t i = 0; i < v.vec->n && depth < 100000 && !c->failed; i++)
       lw_unify(c, elem, lw_type_of_value(c, v.vec->items[i], depth + 1),
             (srcloc){-1, 0, 0}, "an element of a global vector");
+    lw_vmemo_put(c, v.vec, t, false);
     return t;
   }
   case VK_NIL: return lw_new_type(c, T_NIL);
@@ -951,6 +985,7 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
     ir_expr *i = lw_checked_arg(c, a, name, args, 1, T_INT);
     lw_unify(c, lw_elem_of(c, args[0]->type), args[2]->type, a->loc,
           "the stored value");
+    c->p->sets_parts = true;
     ir_stmt *s = lw_emit(c, S_VSET, a->loc);
     s->a[0] = v;
     s->a[1] = i;

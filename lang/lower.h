@@ -100,7 +100,13 @@ typedef struct {
                               every kind check may fail */
   VEC(const ast *) callv_sites;  /* calls through values (S_CALLV l1) */
   VEC(int) lam_pending;          /* lambdas whose bodies wait (proc index) */
+  struct lw_vmemo *vmemo;        /* world objects -> classes (lower-valtype.c) */
 } lw;
+/* lower-valtype.c: the class of a world object met before (-1: none;
+ * *busy: its parts are being walked), and noting one */
+int lw_vmemo_get(lw *c, const tvec *t, bool *busy);
+void lw_vmemo_put(lw *c, const tvec *t, int type, bool busy);
+void lw_vmemo_free(lw *c);
 
 /* ---- shared between lower.c and lower-proc.c ------------------------ */
 

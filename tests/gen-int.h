@@ -143,6 +143,8 @@ bool gl_stmt(gen *g, int d);
 void gl_prelude(gen *g);
 void gl_later(gen *g);
 bool gl_top(gen *g);
+/* ---- gen-nest.c ---- */
+bool gn_top(gen *g);
 /* ---- gen-chars.c ---- */
 /* gen-lists.c: the list library (filter, sort, iota...), a top-level form */
 bool glist_top(gen *g);

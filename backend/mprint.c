@@ -1,0 +1,288 @@
+/* mprint.c - display/write of nested values by shared routines
+ * (docs/trace-format.md, "Printing nested values").
+ *
+ * machine.c prints a value by inlining the steps of its kind: a list's
+ * blocks (mlists.c), a vector's loop, the chain of tag tests of a tagged
+ * value, and inside them the steps of each element.  A value whose class
+ * holds itself (a tree: a list whose cars are lists of the same class),
+ * or one nested deeper than ROUTINE_DEPTH, is printed instead by a call of
+ * a routine: the same steps, generated once per class and kind (and per
+ * write/display, and per destination: output or an error's text), at the
+ * end of the program.  A routine's temporaries live in a frame on the
+ * machine's stack (above the frames of recursive procedures, room for
+ * PRINT_LEVELS nested routines), so that a routine that prints a car of
+ * its own class calls itself.
+ *
+ * A call is five steps and a routine's return two:
+ *
+ *     MEM[SP + 1] := the value       the argument, in the new frame
+ *     MEM[SP + 0] := return PC
+ *     SP := SP + PRINT_FRAME         (checks the room)
+ *     JUMP routine
+ *     ...                            the routine: its steps
+ *     SP := SP - PRINT_FRAME
+ *     JUMP MEM[SP + 0]
+ *
+ * The model emits every token: the host still only maps tokens to text.
+ *
+ * A routine that calls itself would not end on a value that refers back
+ * to itself through a car or an element (Guile writes those #N#): such a
+ * value can only be made by set-car!, set-cdr! or vector-set! of a list
+ * or vector, so a program that stores one and prints a class that holds
+ * itself is refused.
+ *
+ * Ownership: the builder's mprint state is freed by mb_print_free; steps
+ * and temporaries belong to the builder, as every other step's.
+ */
+#include "config.h"
+
+#include "mbuild.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+  ROUTINE_DEPTH = 4,     /* nested deeper than this: a routine */
+  ROUTINE_DEPTH_IN = 2,  /* the same inside a routine */
+  PRINT_LEVELS = 10000,  /* routines nested at most */
+};
+
+typedef struct {
+  int kind;               /* T_PAIR, T_VEC or T_DYN */
+  int a, c;               /* class roots: car and cdr, element, or the
+                             tagged class itself */
+  bool write;
+} pkey;
+
+typedef struct {
+  pkey key;
+  bool errval;
+  int type;               /* its argument's type */
+  int entry;              /* first step, -1 until generated */
+  int fn;
+  srcloc loc;
+} routine;
+
+typedef struct {
+  pkey key;
+  int type;
+  int argw, retw, push, jump, pop;   /* its steps (push, pop: -1 for
+                                        a call from outside a routine) */
+  int owner;              /* the routine that calls, or -1 */
+} pcall;
+
+struct mprint {
+  VEC(routine) r;
+  VEC(pkey) chain;        /* the values being inlined around this one */
+  VEC(pcall) calls;
+  int cur;                /* routine being generated, or -1 */
+  int ntemp;              /* its frame cells in use (0: return address,
+                             1: the argument) */
+  int maxf;               /* the largest frame */
+};
+
+static struct mprint *state(mb *b) {
+  if (!b->print) {
+    b->print = xcalloc(1, sizeof *b->print);
+    b->print->cur = -1;
+  }
+  return b->print;
+}
+
+static int root(mb *b, int t) {
+  if (t < 0) return -1;
+  while (b->ir->types.v[t].parent != t) t = b->ir->types.v[t].parent;
+  return t;
+}
+
+static bool key_of(mb *b, const ir_expr *e, bool write, pkey *k) {
+  memset(k, 0, sizeof *k);
+  k->kind = ir_kind(b->ir, e->type);
+  k->write = write;
+  switch (k->kind) {
+  case T_PAIR:
+    k->a = root(b, ir_pair_type(b->ir, e->type, false));
+    k->c = root(b, ir_pair_type(b->ir, e->type, true));
+    return true;
+  case T_VEC:
+    k->a = root(b, ir_elem_type(b->ir, e->type));
+    k->c = -1;
+    return true;
+  case T_DYN:
+    k->a = root(b, e->type);
+    k->c = -1;
+    return true;
+  default:
+    return false;
+  }
+}
+
+static bool same_key(const pkey *x, const pkey *y) {
+  return x->kind == y->kind && x->a == y->a && x->c == y->c && x->write == y->write;
+}
+
+/* A value that refers back to itself can only be made by set-car!,
+ * set-cdr! or vector-set! in the program's own code (the list library's
+ * stores fill new pairs), or be held by a global it reads. */
+static bool program_mutates(mb *b) {
+  return b->ir->sets_parts || b->ir->circular_global;
+}
+
+int mb_print_enter(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth) {
+  pkey k;
+  if (!key_of(b, e, write, &k)) return -1;
+  struct mprint *P = state(b);
+  bool again = false;
+  for (int i = 0; i < P->chain.n; i++) again |= same_key(&P->chain.v[i], &k);
+  /* inside a routine, values nested in its value get routines sooner:
+   * its frame holds the temporaries of what it inlines */
+  int limit = P->cur >= 0 ? ROUTINE_DEPTH_IN : ROUTINE_DEPTH;
+  if (!again && depth <= limit) {
+    VEC_PUSH(P->chain, k);
+    return 0;
+  }
+  if (again && program_mutates(b)) {
+    mb_fail(b, "a value whose class holds itself (a tree) cannot be displayed "
+               "in a program that calls set-car!, set-cdr! or vector-set! on "
+               "lists (it could refer back to itself)");
+    return 1;
+  }
+  /* the call: the callee's frame starts past the caller's (a routine's;
+   * other code's frames end at SP) */
+  bool nested = P->cur >= 0;
+  pcall c = {k, e->type, -1, -1, -1, -1, -1, nested ? P->cur : -1};
+  c.argw = b->ms.n;
+  mstmt *m = mb_step(b, M_WRITE, fn, loc);
+  m->tgt = TGT_FRAME;
+  m->off = 1;
+  m->val = e;
+  m->what = mb_describe(b, "display: the value to print");
+  c.retw = b->ms.n;
+  m = mb_step(b, M_WRITE, fn, loc);
+  m->tgt = TGT_FRAME;
+  m->off = 0;
+  m->l1 = b->ms.n + (nested ? 2 : 1);   /* after the jump */
+  m->l1_is_pc = true;
+  m->what = mb_describe(b, "display: return address");
+  if (nested) {
+    c.push = b->ms.n;
+    m = mb_step(b, M_WRITE, fn, loc);
+    m->tgt = TGT_STATIC;
+    m->addr = REG_SP;
+    m->sp = SP_PRINT_PUSH;
+    m->what = mb_describe(b, "display: push the frame");
+  }
+  c.jump = b->ms.n;
+  m = mb_step(b, M_JUMP, fn, loc);
+  m->l1 = 0;
+  m->l1_is_pc = true;
+  m->what = mb_describe(b, "display: call the printer");
+  if (nested) {
+    c.pop = b->ms.n;
+    m = mb_step(b, M_WRITE, fn, loc);
+    m->tgt = TGT_STATIC;
+    m->addr = REG_SP;
+    m->sp = SP_SP_ADD;
+    m->what = mb_describe(b, "display: pop the frame");
+  }
+  VEC_PUSH(P->calls, c);
+  return 1;
+}
+
+void mb_print_leave(mb *b) {
+  if (b->print && b->print->chain.n) b->print->chain.n--;
+}
+
+bool mb_print_frame_temp(mb *b, int id) {
+  struct mprint *P = b->print;
+  if (!P || P->cur < 0) return false;
+  b->home[id].frame = true;
+  b->home[id].off = P->ntemp++;
+  return true;
+}
+
+static void gen_routine(mb *b, int ri) {
+  struct mprint *P = b->print;
+  routine R = P->r.v[ri];
+  P->r.v[ri].entry = b->ms.n;
+  P->cur = ri;
+  P->ntemp = 2;
+  int start = b->ms.n;
+  /* the argument: frame cell 1 */
+  ir_var v = {-1, VAR_TEMP, -1, NULL, R.type, true, {-1, 0, 0}, NULL};
+  VEC_PUSH(b->ir->vars, v);
+  int id = b->ir->vars.n - 1;
+  b->home = xrealloc(b->home, (size_t)(id + 1) * sizeof(var_home));
+  b->home[id].frame = true;
+  b->home[id].off = 1;
+  P->chain.n = 0;
+  VEC_PUSH(P->chain, R.key);
+  mb_display_inline(b, mb_var_ref(b, id), R.key.write, R.fn, R.loc, 1);
+  P->chain.n = 0;
+  mstmt *m = mb_step(b, M_JUMPDYN, R.fn, R.loc);
+  ir_expr *ret = mb_mkx(b, X_VAR, mb_int_type(b), 0);
+  ret->var = MB_PRINT_RET;
+  m->val = ret;
+  m->what = mb_describe(b, "display: return");
+  for (int i = start; i < b->ms.n; i++) b->ms.v[i].errval = R.errval;
+  /* its calls: the callee's frame is past this one's */
+  int size = P->ntemp;
+  if (size > P->maxf) P->maxf = size;
+  for (int i = 0; i < P->calls.n; i++) {
+    pcall *c = &P->calls.v[i];
+    if (c->owner != ri) continue;
+    b->ms.v[c->argw].off += size;
+    b->ms.v[c->retw].off += size;
+    b->ms.v[c->push].konst = size;
+    b->ms.v[c->pop].konst = -size;
+  }
+  P->cur = -1;
+}
+
+void mb_print_routines(mb *b) {
+  struct mprint *P = b->print;
+  if (!P) return;
+  for (int ci = 0; ci < P->calls.n && !b->failed; ci++) {
+    pcall *c = &P->calls.v[ci];
+    bool errval = b->ms.v[c->jump].errval;
+    int ri = -1;
+    for (int i = 0; i < P->r.n; i++)
+      if (same_key(&P->r.v[i].key, &c->key) && P->r.v[i].errval == errval) ri = i;
+    if (ri < 0) {
+      routine R = {c->key, errval, c->type, -1, b->ms.v[c->jump].fn, b->ms.v[c->jump].loc};
+      VEC_PUSH(P->r, R);
+      ri = P->r.n - 1;
+      gen_routine(b, ri);   /* may add calls: this loop reaches them */
+      c = &P->calls.v[ci];
+    }
+    b->ms.v[c->jump].l1 = P->r.v[ri].entry;
+    b->ms.v[c->jump].l1_is_pc = true;
+  }
+}
+
+int64_t mb_print_stack(mb *b) {
+  if (!b->print || !b->print->calls.n) return 0;
+  return (int64_t)(PRINT_LEVELS + 1) * b->print->maxf;
+}
+
+cval mb_print_push(mb *b, const mstmt *m) {
+  gate_graph *gg = b->gg;
+  cval r = {gf_addk(gg, b->sp, m->konst), 0, ADDR_MAX, false};
+  int site = mb_site(b, "depth", m->loc,
+                     "display: compiled code prints values nested at most %d deep",
+                     PRINT_LEVELS);
+  /* [SP + push + the largest frame > the stack's end] */
+  gform over = gf_addk(gg, b->sp, (double)m->konst + b->print->maxf -
+                                      (double)b->p->stack_end);
+  mx_flag(b, gf_gate(gg, gg_step(gg, "display too deep", over)), site);
+  return r;
+}
+
+void mb_print_free(mb *b) {
+  if (!b->print) return;
+  VEC_FREE(b->print->r);
+  VEC_FREE(b->print->chain);
+  VEC_FREE(b->print->calls);
+  free(b->print);
+  b->print = NULL;
+}
