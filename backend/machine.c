@@ -1279,6 +1279,10 @@ static void build_pc(mb *b) {
   int setr_ind = token_input(b, "tok is SETR", R_SETR, false, 0, 1);
   int setr_val = token_input(b, "SETR cell", R_SETR, true, 0, ADDR_MAX);
   int setm_ind = token_input(b, "tok is SETM", R_SETM, false, 0, 1);
+  b->g_jval = jval;   /* for mreport2.c */
+  b->g_ring = ring;
+  b->g_ring2 = ring2;
+  b->g_ring1 = ring1;
 
   /* latest JUMP: all keys equal, the latest wins */
   gform v3[3] = {gf_gate(gg, jval), gf_gate(gg, b->g_pos), gf_gate(gg, one)};
@@ -1452,6 +1456,8 @@ static cval step_value(mb *b, const mstmt *m, int s) {
     mx_flag(b, mb_depth_flag(b, m->fn, m->dcheck), site);
   }
   switch (m->sp) {
+  case SP_ERRREG:   /* set in build_output (mreport2.c) */
+    return mx_const(b, 0);
   case SP_VSET_ADDR: {
     mx_operands(b, (const ir_expr *const[]){m->val, m->x1, m->x2}, 3);
     cval v = mx_expr(b, m->val);
@@ -1459,11 +1465,10 @@ static cval step_value(mb *b, const mstmt *m, int s) {
     (void)mx_expr(b, m->x2);   /* its errors come before the bounds check */
     gform waddr;
     cval len = mx_read_dyn(b, v, &waddr, 0, ADDR_MAX, "vector length");
-    int site = mb_site(b, "bounds", m->x1->loc, "vector-set!: the index is out of range");
     gform bad = gf_add(gg, gf_gate(gg, gg_step(gg, "index < 0", gf_scale(gg, i.f, -1))),
                        gf_gate(gg, gg_step(gg, "index >= length",
                                            gf_addk(gg, gf_axpy(gg, i.f, -1, len.f), 1))));
-    mx_vflag(b, bad, site, m->x1, "vset");
+    mx_bounds_flag(b, bad, "vector-set!", m->x1->loc, i, len, m->x1, "vset");
     cval a = {gf_addk(gg, gf_add(gg, v.f, i.f), 2), v.lo + i.lo + 2, v.hi + i.hi + 2, false};
     if (a.lo < 0) a.lo = 0;
     if (a.hi > ADDR_MAX) a.hi = ADDR_MAX;
@@ -1608,18 +1613,17 @@ static void build_output(mb *b) {
   VEC(gunit) rv = {0}, sel[R_NROLES], eu = {0}, ev = {0};
   memset(sel, 0, sizeof sel);
   gform hi = gf_gate(gg, b->g_hi);
+  /* every step's guarded flags, and the units' arguments that are 1 for
+   * the first raised one (the error registers read them: mreport2.c) */
+  gform **gflags = xcalloc((size_t)npc + 1, sizeof *gflags);
+  gform **args = xcalloc((size_t)npc + 1, sizeof *args);
   for (int s = 0; s < npc && !gg->failed; s++) {
-    const mstmt *m = &b->ms.v[s];
     gform C = mb_onehot(b, s);
-    /* guarded flags of this step, and their sum: every one of them (a
-     * step may raise many, e.g. the 64 checked products of an expt) */
     int nf = b->step_flags[s].n;
-    gform *gflag = xmalloc((size_t)(nf + 1) * sizeof *gflag);
-    gform any = gf_const(gg, 0);
-    for (int i = 0; i < nf; i++) {
-      gflag[i] = guarded(b, &b->step_flags[s].v[i], C, "guarded error");
-      any = gf_add(gg, any, gflag[i]);
-    }
+    gflags[s] = xmalloc((size_t)(nf + 1) * sizeof **gflags);
+    args[s] = xmalloc((size_t)(nf + 1) * sizeof **args);
+    for (int i = 0; i < nf; i++)
+      gflags[s][i] = guarded(b, &b->step_flags[s].v[i], C, "guarded error");
     /* first error in order wins.  A guarded flag is 0/1 until an earlier
      * flag of the step is raised: after a failed kind check the step
      * computes on a value of the wrong kind, and a flag that sums
@@ -1633,8 +1637,23 @@ static void build_output(mb *b) {
     }
     gform prior = gf_const(gg, 0);
     for (int i = 0; i < nf; i++) {
-      gform arg = gf_addk(gg, gf_add(gg, gf_axpy(gg, gflag[i], -wprior, prior),
-                                     gf_add(gg, C, b->nrm)), -2);
+      args[s][i] = gf_addk(gg, gf_add(gg, gf_axpy(gg, gflags[s][i], -wprior, prior),
+                                      gf_add(gg, C, b->nrm)), -2);
+      prior = gf_add(gg, prior, gflags[s][i]);
+    }
+  }
+  if (!gg->failed) mb_build_eregs(b, args);
+  for (int s = 0; s < npc && !gg->failed; s++) {
+    const mstmt *m = &b->ms.v[s];
+    gform C = mb_onehot(b, s);
+    /* guarded flags of this step, and their sum: every one of them (a
+     * step may raise many, e.g. the 64 checked products of an expt) */
+    int nf = b->step_flags[s].n;
+    gform *gflag = gflags[s];
+    gform any = gf_const(gg, 0);
+    for (int i = 0; i < nf; i++) any = gf_add(gg, any, gflag[i]);
+    for (int i = 0; i < nf; i++) {
+      gform arg = args[s][i];
       gunit u = {1, arg, gf_const(gg, 1)};
       int jump = b->step_flags[s].v[i].jump;
       if (jump > 0) {
@@ -1649,9 +1668,7 @@ static void build_output(mb *b) {
                                 : (gunit){(double)fl->site, arg, gf_const(gg, 1)};
         VEC_PUSH(ev, w);
       }
-      prior = gf_add(gg, prior, gflag[i]);
     }
-    free(gflag);
     /* the emitted value, when this step runs, is not a LO and no error */
     double vlo, vhi;
     gf_range(gg, b->step_val[s], &vlo, &vhi);
@@ -1699,6 +1716,12 @@ static void build_output(mb *b) {
     }
     }
   }
+  for (int s = 0; s < npc; s++) {
+    free(gflags[s]);
+    free(args[s]);
+  }
+  free(gflags);
+  free(args);
   /* LO positions emit the resync JUMP(cur); HI positions the low chunk */
   gunit lo_cur = {1, b->lo, b->cur};
   VEC_PUSH(rv, lo_cur);
@@ -1868,6 +1891,7 @@ static void mb_free(mb *b) {
   mx_step_begin(b);
   VEC_FREE(b->memo);
   VEC_FREE(b->divs);
+  VEC_FREE(b->eroutines);
   if (b->step_flags)
     for (int s = 0; s < b->p->npc; s++) VEC_FREE(b->step_flags[s]);
   free(b->step_flags);

@@ -25,7 +25,13 @@ typedef enum {
                       the heap check */
   SP_PSET_ADDR,    /* value: address of cell off (konst) of pair (a), after
                       the stored value's (b) errors; checks */
+  SP_ERRREG,       /* M_WRITE: the error register konst of the step that
+                      failed (mreport2.c) */
 } special;
+
+/* Error registers (mreport2.c): values a failing step hands to a shared
+ * report routine. */
+#define EREG_MAX 3
 
 /* One step while building. */
 typedef struct {
@@ -93,6 +99,11 @@ typedef struct {
   gform sitef;        /* with has_sitef: the site is this value (the end
                          of a shared report, mvreport.c) */
   bool has_sitef;
+  /* npay > 0: when it is the step's first error, these values go to the
+   * error registers (mreport2.c) */
+  int npay;
+  gform pay[EREG_MAX];
+  double pay_lo[EREG_MAX], pay_hi[EREG_MAX];
 } eflag;
 
 typedef struct {
@@ -168,6 +179,11 @@ typedef struct {
     const char *vkind;     /* the kind of its error (NULL: a kind check) */
   }) reports;
 
+  /* mreport2.c: the shared routines that print an error from the error
+   * registers, and the position features their heads read */
+  int g_jval, g_ring, g_ring2, g_ring1;
+  VEC(struct eroutine { const char *name; int pc; ir_expr *key; }) eroutines;
+
   /* final per-step results */
   gform *step_val;          /* emitted value */
   gform *step_short;        /* [value fits one token] */
@@ -207,6 +223,16 @@ int mb_report_pc(mb *b, const ir_expr *check);   /* -1: none */
 void mb_build_value_reports(mb *b);
 void mx_vflag(mb *b, gform flag, int site, const ir_expr *node, const char *vkind);
 void mx_fail_at(mb *b, const ir_expr *site);   /* SP_FAILV */
+/* mreport2.c: an index out of range reported by a routine shared by
+ * the program (built after mb_build_value_reports), the failing step
+ * handing it the index and the length in error registers; and, in
+ * build_output, the registers, the heads that read them back and the
+ * values of the routines' SP_ERRREG steps from every step's guarded
+ * flags and their first-error units (args[s][i]). */
+void mb_build_routines(mb *b);
+void mx_bounds_flag(mb *b, gform bad, const char *op, srcloc loc, cval idx, cval len,
+                    const ir_expr *node, const char *vkind);
+void mb_build_eregs(mb *b, gform *const *args);
 /* The steps machine.c's display makes: the text of e (written). */
 bool mb_display(mb *b, ir_expr *e, bool write, int fn, srcloc loc);
 /* The same, for a value nested `depth` deep in what is displayed. */

@@ -1203,10 +1203,9 @@ static cval vref(mb *b, const ir_expr *e) {
   double lo = mx_kind_lo(b, e->type), hi = mx_kind_hi(b, e->type);
   cval at = cv(gf_addk(gg, gf_add(gg, v.f, i.f), 2), v.lo + i.lo + 2, v.hi + i.hi + 2);
   cval elem = mx_read_dyn(b, at, &w2, lo, hi, "vector element");
-  int site = mb_site(b, "bounds", e->a[1]->loc, "vector-ref: the index is out of range");
   gform bad = gf_add(gg, step_of(b, "index < 0", gf_scale(gg, i.f, -1)),
                      step_of(b, "index >= length", gf_addk(gg, gf_axpy(gg, i.f, -1, len.f), 1)));
-  mx_vflag(b, bad, site, e, "bounds");
+  mx_bounds_flag(b, bad, "vector-ref", e->a[1]->loc, i, len, e, "bounds");
   return elem;
 }
 

@@ -423,6 +423,7 @@ void mb_build_value_reports(mb *b) {
   }
   for (int i = 0; i < tails.n; i++) free(tails.v[i].sig);
   VEC_FREE(tails);
+  if (!b->failed) mb_build_routines(b);   /* mreport2.c */
 }
 
 static int value_report_pc(mb *b, const ir_expr *node, const char *vk) {

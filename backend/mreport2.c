@@ -1,0 +1,274 @@
+/* mreport2.c - an index out of range named in the evaluator's words,
+ * "vector-ref: index 6 is out of range for a vector of length 2", at the
+ * cost of a few units per check: one report routine per program and
+ * procedure name, shared by every check, and values handed to it in the
+ * residual stream rather than by steps.
+ *
+ * The failing step computed the index and the length for its check.  Its
+ * first raised flag's unit (1 exactly when that flag is the step's first
+ * error, machine.c build_output) times each value is summed into an
+ * *error register* (a residual slot: the site, the index, the length),
+ * and the step emits `JUMP routine` instead of `ERR`.  The routine reads
+ * the registers back from the failing position with two heads that only
+ * programs with such checks have:
+ *
+ *   - the error anchor: all keys equal, the latest `JUMP` whose target
+ *     is a routine's first step wins (the mask hides every other token);
+ *     its value is the ring place of the position before it, where the
+ *     failing step ran (the input feature p-1 mod ring);
+ *   - the error registers: keys (2r, -r^2) of the ring place r of every
+ *     position, query (that place, 1): the failing position, whose
+ *     registers it returns, however many tokens the routine has emitted
+ *     since (its own `JUMP`s target other steps).
+ *
+ * The routine writes the registers to temporaries (three steps), prints
+ * the message with the ordinary output steps marked `errval`, and stops
+ * at the site the first register names (SP_FAILV), a site whose text is
+ * what was printed (docs/trace-format.md, "Kind errors name the value").
+ * So the checks cost no step, and a program pays the routine's steps,
+ * two heads and three registers once.
+ *
+ * Ownership: the steps, sites and gates belong to the builder and the
+ * program, as every other step's.
+ */
+#include "config.h"
+
+#include "mbuild.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool same_place(srcloc a, srcloc c) {
+  return a.file == c.file && a.line == c.line && a.col == c.col;
+}
+
+/* ---- which checks a program has ------------------------------------- */
+
+typedef struct {
+  const ir_expr **v;
+  size_t cap, n;
+} pset;
+
+static size_t phash(const void *p, size_t cap) {
+  return (size_t)(((uintptr_t)p >> 4) * 0x9e3779b97f4a7c15ull) & (cap - 1);
+}
+
+static bool pset_add(pset *s, const ir_expr *e) {
+  if (2 * (s->n + 1) > s->cap) {
+    pset t = {NULL, s->cap ? 2 * s->cap : 256, 0};
+    t.v = xcalloc(t.cap, sizeof *t.v);
+    for (size_t i = 0; i < s->cap; i++)
+      if (s->v[i]) pset_add(&t, s->v[i]);
+    free(s->v);
+    *s = t;
+  }
+  size_t i = phash(e, s->cap);
+  while (s->v[i]) {
+    if (s->v[i] == e) return false;
+    i = (i + 1) & (s->cap - 1);
+  }
+  s->v[i] = e;
+  s->n++;
+  return true;
+}
+
+/* A vector-ref the program wrote (not one of the lowering's loops, whose
+ * indexes are in range by construction: placed at the call itself). */
+static bool user_vref(const ir_expr *e) {
+  return e->k == X_VREF && e->loc.line > 0 && !same_place(e->a[1]->loc, e->loc);
+}
+
+static const ir_expr *find_vref(const ir_expr *e, pset *seen) {
+  if (!e || !pset_add(seen, e)) return NULL;
+  if (user_vref(e)) return e;
+  for (int i = 0; i < e->n; i++) {
+    const ir_expr *f = find_vref(e->a[i], seen);
+    if (f) return f;
+  }
+  return NULL;
+}
+
+/* ---- the routines --------------------------------------------------- */
+
+static int routine_pc(mb *b, const char *name) {
+  for (int i = 0; i < b->eroutines.n; i++)
+    if (!strcmp(b->eroutines.v[i].name, name)) {
+      for (int r = 0; r < b->reports.n; r++)
+        if (b->reports.v[r].check == b->eroutines.v[i].key) return b->reports.v[r].pc;
+    }
+  return -1;
+}
+
+static void out_text(mb *b, int fn, srcloc loc, const char *text) {
+  mstmt *m = mb_step(b, M_OUTSTR, fn, loc);
+  m->konst = mb_str_const(b, text);
+  m->what = mb_describe(b, "index error: text");
+}
+
+static void build_routine(mb *b, const char *op, const char *kind, srcloc loc, int *temps) {
+  int fn = b->ir->main_fn;
+  int start = b->ms.n;
+  if (temps[0] < 0)
+    for (int k = 0; k < EREG_MAX; k++)
+      temps[k] = mb_temp(b, mb_int_type(b), k ? "error:value" : "error:site");
+  ir_expr *key = mb_mkx(b, X_CONST, mb_int_type(b), 0);
+  struct report r = {key, -1, NULL, "routine"};
+  VEC_PUSH(b->reports, r);
+  struct eroutine er = {op, -1, key};
+  VEC_PUSH(b->eroutines, er);
+  static const char *const reg_name[EREG_MAX] = {"the site", "the index", "the length"};
+  for (int k = 0; k < EREG_MAX; k++) {
+    mstmt *m = mb_step(b, M_WRITE, fn, loc);
+    mb_set_target(b, m, temps[k]);
+    m->sp = SP_ERRREG;
+    m->konst = k;
+    m->val = mb_int_const(b, 0);   /* not read: SP_ERRREG */
+    m->what = mb_describe(b, "index error: %s, from the failing step", reg_name[k]);
+    if (k == 0) m->report_of = key;
+  }
+  out_text(b, fn, loc, mb_describe(b, "%s: index ", op));
+  mb_display(b, mb_var_ref(b, temps[1]), true, fn, loc);
+  out_text(b, fn, loc, mb_describe(b, " is out of range for a %s of length ", kind));
+  mb_display(b, mb_var_ref(b, temps[2]), true, fn, loc);
+  mstmt *m = mb_step(b, M_EVAL, fn, loc);
+  m->sp = SP_FAILV;
+  m->val = mb_var_ref(b, temps[0]);
+  m->what = mb_describe(b, "index error: stop at the site it names");
+  for (int i = start; i < b->ms.n; i++) b->ms.v[i].errval = true;
+}
+
+void mb_build_routines(mb *b) {
+  pset seen = {NULL, 0, 0};
+  const ir_expr *vref = NULL;
+  const mstmt *vset = NULL;
+  int n = b->ms.n;
+  for (int s = 0; s < n; s++) {
+    const mstmt *m = &b->ms.v[s];
+    if (m->errval) continue;
+    if (!vref) vref = find_vref(m->val, &seen);
+    if (!vref) vref = find_vref(m->x1, &seen);
+    if (!vref) vref = find_vref(m->x2, &seen);
+    if (!vset && m->sp == SP_VSET_ADDR && m->x1 && !same_place(m->x1->loc, m->loc)) vset = m;
+  }
+  free(seen.v);
+  int temps[EREG_MAX] = {-1, -1, -1};
+  srcloc vref_loc = vref ? vref->loc : (srcloc){0};
+  srcloc vset_loc = vset ? vset->loc : (srcloc){0};
+  if (vref) build_routine(b, "vector-ref", "vector", vref_loc, temps);
+  if (vset && !b->failed) build_routine(b, "vector-set!", "vector", vset_loc, temps);
+}
+
+/* ---- the checks ----------------------------------------------------- */
+
+/* The site of the message a routine prints whole, one per place. */
+static int printed_site(mb *b, srcloc loc) {
+  for (int i = 0; i < b->p->sites.n; i++) {
+    const err_site *e = &b->p->sites.v[i];
+    if (e->value_follows && e->value_bare && !e->msg[0] && !strcmp(e->kind, "bounds") &&
+        same_place(e->loc, loc))
+      return i;
+  }
+  return mb_printed_site(b, "bounds", loc, "");
+}
+
+void mx_bounds_flag(mb *b, gform bad, const char *op, srcloc loc, cval idx, cval len,
+                    const ir_expr *node, const char *vk) {
+  double k;
+  if (gf_is_const(bad, &k) && k == 0) return;
+  int pc = routine_pc(b, op);
+  bool own = node->k == X_VREF && !user_vref(node);
+  if (pc < 0 || own) {
+    int site = mb_site(b, "bounds", loc, "%s: the index is out of range", op);
+    mx_vflag(b, bad, site, node, vk);
+    return;
+  }
+  int site = printed_site(b, loc);
+  eflag e = {.flag = bad, .site = -1, .guard = b->guard, .nguard = b->nguard,
+             .jump = pc + 1, .npay = 3};
+  e.pay[0] = gf_const(b->gg, site);
+  e.pay_lo[0] = e.pay_hi[0] = site;
+  e.pay[1] = idx.f;
+  e.pay_lo[1] = idx.lo;
+  e.pay_hi[1] = idx.hi;
+  e.pay[2] = len.f;
+  e.pay_lo[2] = len.lo;
+  e.pay_hi[2] = len.hi;
+  VEC_PUSH(b->flags, e);
+}
+
+/* ---- the registers and their heads ---------------------------------- */
+
+void mb_build_eregs(mb *b, gform *const *args) {
+  gate_graph *gg = b->gg;
+  int npc = b->p->npc;
+  bool any = false;
+  for (int s = 0; s < npc; s++)
+    if (b->ms.v[s].sp == SP_ERRREG) any = true;
+  if (!any) return;
+  /* the registers: each flag's first-error unit times its value */
+  gform vals[EREG_MAX];
+  double lo[EREG_MAX], hi[EREG_MAX];
+  int nunits = 0;
+  for (int k = 0; k < EREG_MAX; k++) {
+    VEC(gunit) us = {0};
+    lo[k] = hi[k] = 0;
+    for (int s = 0; s < npc; s++)
+      for (int i = 0; i < b->step_flags[s].n; i++) {
+        const eflag *f = &b->step_flags[s].v[i];
+        if (f->npay <= k) continue;
+        gunit u = {1, args[s][i], f->pay[k]};
+        VEC_PUSH(us, u);
+        if (f->pay_lo[k] < lo[k]) lo[k] = f->pay_lo[k];
+        if (f->pay_hi[k] > hi[k]) hi[k] = f->pay_hi[k];
+      }
+    nunits += us.n;
+    char name[32];
+    snprintf(name, sizeof name, "error register %d", k);
+    vals[k] = us.n ? gf_gate(gg, gg_ffn(gg, name, us.v, us.n, lo[k], hi[k])) : gf_const(gg, 0);
+    VEC_FREE(us);
+  }
+  int reg = -1;
+  if (nunits) {
+    /* the anchor: the latest JUMP to a routine; mask 1 - sum [target == pc] */
+    gform x = gf_gate(gg, b->g_jval);
+    VEC(gunit) mu = {0};
+    gunit one = {1, gf_const(gg, 1), gf_const(gg, 1)};
+    VEC_PUSH(mu, one);
+    for (int r = 0; r < b->eroutines.n; r++) {
+      int pc = routine_pc(b, b->eroutines.v[r].name);
+      if (pc < 0) continue;
+      gunit t1 = {-1, gf_addk(gg, x, 1 - (double)pc), gf_const(gg, 1)};
+      gunit t2 = {2, gf_addk(gg, x, -(double)pc), gf_const(gg, 1)};
+      gunit t3 = {-1, gf_addk(gg, x, -1 - (double)pc), gf_const(gg, 1)};
+      VEC_PUSH(mu, t1);
+      VEC_PUSH(mu, t2);
+      VEC_PUSH(mu, t3);
+    }
+    /* exact on the integer target (a triangle per routine, which are at
+     * least one PC apart): 0 or 1 */
+    int mask = gg_ffn_proven(gg, "not a jump to an error routine", mu.v, mu.n, 0, 1);
+    VEC_FREE(mu);
+    gform av[1] = {gf_gate(gg, b->g_ring1)};
+    double alo[1] = {-1}, ahi[1] = {POS_RING_N - 1};
+    int anchor = gg_head(gg, "error anchor", gf_const(gg, 0), gf_const(gg, 0), gf_const(gg, 0),
+                         gf_const(gg, 0), mask, TIE_LATEST, av, 1, alo, ahi);
+    gform kx = gf_scale(gg, gf_gate(gg, b->g_ring), 2);
+    gform ky = gf_scale(gg, gf_gate(gg, b->g_ring2), -1);
+    reg = gg_head(gg, "error registers", gf_gate(gg, gg_hout(gg, anchor, 0)), gf_const(gg, 1),
+                  kx, ky, -1, TIE_LATEST, vals, EREG_MAX, lo, hi);
+  }
+  for (int s = 0; s < npc; s++) {
+    const mstmt *m = &b->ms.v[s];
+    if (m->sp != SP_ERRREG) continue;
+    int k = m->konst;
+    if (reg < 0) {
+      b->step_val[s] = gf_const(gg, 0);
+      b->step_short[s] = gf_const(gg, 1);
+      continue;
+    }
+    cval c = {gf_gate(gg, gg_hout(gg, reg, k)), lo[k], hi[k], false};
+    b->step_val[s] = c.f;
+    b->step_short[s] = mx_in_range(b, c, SHORT_MIN, SHORT_MAX);
+  }
+}
