@@ -1555,6 +1555,7 @@ static void gen_step(mb *b, int s) {
   case M_EVAL:
     if (m->sp == SP_FAIL) mx_flag(b, gf_const(gg, 1), m->konst);
     else if (m->sp == SP_FAILV) mx_fail_at(b, m->val);   /* mvreport.c */
+    else if (m->sp == SP_ERRREG) mx_ereg_fail(b);        /* mreport2.c */
     else (void)mx_expr(b, m->val);
     v = gf_const(gg, s + 1);
     lo = hi = s + 1;
@@ -1613,17 +1614,19 @@ static void build_output(mb *b) {
   VEC(gunit) rv = {0}, sel[R_NROLES], eu = {0}, ev = {0};
   memset(sel, 0, sizeof sel);
   gform hi = gf_gate(gg, b->g_hi);
-  /* every step's guarded flags, and the units' arguments that are 1 for
-   * the first raised one (the error registers read them: mreport2.c) */
-  gform **gflags = xcalloc((size_t)npc + 1, sizeof *gflags);
-  gform **args = xcalloc((size_t)npc + 1, sizeof *args);
+  mb_build_eregs(b);   /* mreport2.c */
   for (int s = 0; s < npc && !gg->failed; s++) {
+    const mstmt *m = &b->ms.v[s];
     gform C = mb_onehot(b, s);
+    /* guarded flags of this step, and their sum: every one of them (a
+     * step may raise many, e.g. the 64 checked products of an expt) */
     int nf = b->step_flags[s].n;
-    gflags[s] = xmalloc((size_t)(nf + 1) * sizeof **gflags);
-    args[s] = xmalloc((size_t)(nf + 1) * sizeof **args);
-    for (int i = 0; i < nf; i++)
-      gflags[s][i] = guarded(b, &b->step_flags[s].v[i], C, "guarded error");
+    gform *gflag = xmalloc((size_t)(nf + 1) * sizeof *gflag);
+    gform any = gf_const(gg, 0);
+    for (int i = 0; i < nf; i++) {
+      gflag[i] = guarded(b, &b->step_flags[s].v[i], C, "guarded error");
+      any = gf_add(gg, any, gflag[i]);
+    }
     /* first error in order wins.  A guarded flag is 0/1 until an earlier
      * flag of the step is raised: after a failed kind check the step
      * computes on a value of the wrong kind, and a flag that sums
@@ -1637,23 +1640,8 @@ static void build_output(mb *b) {
     }
     gform prior = gf_const(gg, 0);
     for (int i = 0; i < nf; i++) {
-      args[s][i] = gf_addk(gg, gf_add(gg, gf_axpy(gg, gflags[s][i], -wprior, prior),
-                                      gf_add(gg, C, b->nrm)), -2);
-      prior = gf_add(gg, prior, gflags[s][i]);
-    }
-  }
-  if (!gg->failed) mb_build_eregs(b, args);
-  for (int s = 0; s < npc && !gg->failed; s++) {
-    const mstmt *m = &b->ms.v[s];
-    gform C = mb_onehot(b, s);
-    /* guarded flags of this step, and their sum: every one of them (a
-     * step may raise many, e.g. the 64 checked products of an expt) */
-    int nf = b->step_flags[s].n;
-    gform *gflag = gflags[s];
-    gform any = gf_const(gg, 0);
-    for (int i = 0; i < nf; i++) any = gf_add(gg, any, gflag[i]);
-    for (int i = 0; i < nf; i++) {
-      gform arg = args[s][i];
+      gform arg = gf_addk(gg, gf_add(gg, gf_axpy(gg, gflag[i], -wprior, prior),
+                                     gf_add(gg, C, b->nrm)), -2);
       gunit u = {1, arg, gf_const(gg, 1)};
       int jump = b->step_flags[s].v[i].jump;
       if (jump > 0) {
@@ -1668,7 +1656,9 @@ static void build_output(mb *b) {
                                 : (gunit){(double)fl->site, arg, gf_const(gg, 1)};
         VEC_PUSH(ev, w);
       }
+      prior = gf_add(gg, prior, gflag[i]);
     }
+    free(gflag);
     /* the emitted value, when this step runs, is not a LO and no error */
     double vlo, vhi;
     gf_range(gg, b->step_val[s], &vlo, &vhi);
@@ -1716,12 +1706,6 @@ static void build_output(mb *b) {
     }
     }
   }
-  for (int s = 0; s < npc; s++) {
-    free(gflags[s]);
-    free(args[s]);
-  }
-  free(gflags);
-  free(args);
   /* LO positions emit the resync JUMP(cur); HI positions the low chunk */
   gunit lo_cur = {1, b->lo, b->cur};
   VEC_PUSH(rv, lo_cur);

@@ -25,13 +25,15 @@ typedef enum {
                       the heap check */
   SP_PSET_ADDR,    /* value: address of cell off (konst) of pair (a), after
                       the stored value's (b) errors; checks */
-  SP_ERRREG,       /* M_WRITE: the error register konst of the step that
-                      failed (mreport2.c) */
+  SP_ERRREG,       /* M_OUTINT: the error register konst of the step that
+                      failed; M_EVAL: fails at the site register 0 names
+                      (mreport2.c) */
 } special;
 
 /* Error registers (mreport2.c): values a failing step hands to a shared
  * report routine. */
 #define EREG_MAX 3
+#define GPATH_MAX 16
 
 /* One step while building. */
 typedef struct {
@@ -103,7 +105,7 @@ typedef struct {
    * error registers (mreport2.c) */
   int npay;
   gform pay[EREG_MAX];
-  double pay_lo[EREG_MAX], pay_hi[EREG_MAX];
+  int gpath[GPATH_MAX];   /* with npay: the arms it is in (mb.gpath) */
 } eflag;
 
 typedef struct {
@@ -157,6 +159,10 @@ typedef struct {
   VEC(eflag) flags;
   gform guard;
   int nguard;
+  /* the arms of the guards, outermost first: 2 x (a number per select
+   * built) + 1 in its else arm (mreport2.c) */
+  int gpath[GPATH_MAX];
+  int nsel;
   /* values already computed in this step, by the shape of their
    * expression, so that a shared subexpression is computed once */
   VEC(struct memo { char *key; cval v; int nguard; gform guard; }) memo;
@@ -227,12 +233,12 @@ void mx_fail_at(mb *b, const ir_expr *site);   /* SP_FAILV */
  * the program (built after mb_build_value_reports), the failing step
  * handing it the index and the length in error registers; and, in
  * build_output, the registers, the heads that read them back and the
- * values of the routines' SP_ERRREG steps from every step's guarded
- * flags and their first-error units (args[s][i]). */
+ * values of the routines' SP_ERRREG steps. */
 void mb_build_routines(mb *b);
 void mx_bounds_flag(mb *b, gform bad, const char *op, srcloc loc, cval idx, cval len,
                     const ir_expr *node, const char *vkind);
-void mb_build_eregs(mb *b, gform *const *args);
+void mb_build_eregs(mb *b);
+void mx_ereg_fail(mb *b);   /* an M_EVAL SP_ERRREG step */
 /* The steps machine.c's display makes: the text of e (written). */
 bool mb_display(mb *b, ir_expr *e, bool write, int fn, srcloc loc);
 /* The same, for a value nested `depth` deep in what is displayed. */

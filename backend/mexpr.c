@@ -1403,8 +1403,11 @@ static cval mx_expr_raw(mb *b, const ir_expr *e) {
     int nsave = b->nguard;
     b->guard = gf_add(gg, save, c.f);
     b->nguard = nsave + 1;
+    int sel = 2 * b->nsel++;   /* the arms' path (mreport2.c) */
+    if (nsave < GPATH_MAX) b->gpath[nsave] = sel;
     cval t = mx_expr(b, e->a[1]);
     b->guard = gf_add(gg, save, not1(b, c.f));
+    if (nsave < GPATH_MAX) b->gpath[nsave] = sel + 1;
     cval f = mx_expr(b, e->a[2]);
     b->guard = save;
     b->nguard = nsave;

@@ -36,6 +36,7 @@
 #include "mbuild.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,41 +101,37 @@ static int routine_pc(mb *b, const char *name) {
   return -1;
 }
 
-static void out_text(mb *b, int fn, srcloc loc, const char *text) {
-  mstmt *m = mb_step(b, M_OUTSTR, fn, loc);
-  m->konst = mb_str_const(b, text);
-  m->what = mb_describe(b, "index error: text");
-}
-
-static void build_routine(mb *b, const char *op, const char *kind, srcloc loc, int *temps) {
+/* The routine: the index, the text, the length, and the stop at the
+ * site in register 0, whose message ("vector-ref: index") the printed
+ * text follows.  The integers are printed without the PRINT marker that
+ * display puts first (decoding needs none: the step prints), and always
+ * written long (HI VAL JUMP, which any value may be): no unit tests
+ * whether they fit one token, which would deepen the model. */
+static void build_routine(mb *b, srcloc loc) {
   int fn = b->ir->main_fn;
   int start = b->ms.n;
-  if (temps[0] < 0)
-    for (int k = 0; k < EREG_MAX; k++)
-      temps[k] = mb_temp(b, mb_int_type(b), k ? "error:value" : "error:site");
   ir_expr *key = mb_mkx(b, X_CONST, mb_int_type(b), 0);
   struct report r = {key, -1, NULL, "routine"};
   VEC_PUSH(b->reports, r);
-  struct eroutine er = {op, -1, key};
+  struct eroutine er = {"index", -1, key};
   VEC_PUSH(b->eroutines, er);
-  static const char *const reg_name[EREG_MAX] = {"the site", "the index", "the length"};
-  for (int k = 0; k < EREG_MAX; k++) {
-    mstmt *m = mb_step(b, M_WRITE, fn, loc);
-    mb_set_target(b, m, temps[k]);
+  for (int k = 1; k <= 2; k++) {
+    mstmt *m = mb_step(b, M_OUTINT, fn, loc);
+    if (k == 1) m->report_of = key;
     m->sp = SP_ERRREG;
     m->konst = k;
     m->val = mb_int_const(b, 0);   /* not read: SP_ERRREG */
-    m->what = mb_describe(b, "index error: %s, from the failing step", reg_name[k]);
-    if (k == 0) m->report_of = key;
+    m->what = mb_describe(b, "index error: print %s, from the failing step",
+                          k == 1 ? "the index" : "the length");
+    if (k == 1) {
+      m = mb_step(b, M_OUTSTR, fn, loc);
+      m->konst = mb_str_const(b, " is out of range for a vector of length ");
+      m->what = mb_describe(b, "index error: text");
+    }
   }
-  out_text(b, fn, loc, mb_describe(b, "%s: index ", op));
-  mb_display(b, mb_var_ref(b, temps[1]), true, fn, loc);
-  out_text(b, fn, loc, mb_describe(b, " is out of range for a %s of length ", kind));
-  mb_display(b, mb_var_ref(b, temps[2]), true, fn, loc);
   mstmt *m = mb_step(b, M_EVAL, fn, loc);
-  m->sp = SP_FAILV;
-  m->val = mb_var_ref(b, temps[0]);
-  m->what = mb_describe(b, "index error: stop at the site it names");
+  m->sp = SP_ERRREG;
+  m->what = mb_describe(b, "index error: stop at the site of the failing step");
   for (int i = start; i < b->ms.n; i++) b->ms.v[i].errval = true;
 }
 
@@ -152,80 +149,135 @@ void mb_build_routines(mb *b) {
     if (!vset && m->sp == SP_VSET_ADDR && m->x1 && !same_place(m->x1->loc, m->loc)) vset = m;
   }
   free(seen.v);
-  int temps[EREG_MAX] = {-1, -1, -1};
-  srcloc vref_loc = vref ? vref->loc : (srcloc){0};
-  srcloc vset_loc = vset ? vset->loc : (srcloc){0};
-  if (vref) build_routine(b, "vector-ref", "vector", vref_loc, temps);
-  if (vset && !b->failed) build_routine(b, "vector-set!", "vector", vset_loc, temps);
+  if (vref || vset) build_routine(b, vref ? vref->loc : vset->loc);
+}
+
+/* The flag of the routine's last step: an error at the site that
+ * register 0 names (its form is set by mb_build_eregs). */
+void mx_ereg_fail(mb *b) {
+  eflag e = {.flag = gf_const(b->gg, 1), .site = -1, .guard = b->guard, .nguard = b->nguard,
+             .sitef = gf_const(b->gg, 0), .has_sitef = true};
+  VEC_PUSH(b->flags, e);
 }
 
 /* ---- the checks ----------------------------------------------------- */
 
+/* Whether f's arm encloses g's (then when g's guards hold, so do f's,
+ * and f's flag is exact), and whether they are in two arms of one
+ * select (never both taken). */
+static bool encloses(const eflag *f, const eflag *g) {
+  if (f->nguard > g->nguard || g->nguard > GPATH_MAX) return false;
+  for (int i = 0; i < f->nguard; i++)
+    if (f->gpath[i] != g->gpath[i]) return false;
+  return true;
+}
+
+static bool exclusive(const eflag *f, const eflag *g) {
+  for (int i = 0; i < f->nguard && i < g->nguard && i < GPATH_MAX; i++)
+    if (f->gpath[i] != g->gpath[i]) return f->gpath[i] / 2 == g->gpath[i] / 2;
+  return false;
+}
+
 /* The site of the message a routine prints whole, one per place. */
-static int printed_site(mb *b, srcloc loc) {
+static int printed_site(mb *b, srcloc loc, const char *op) {
+  char msg[64];
+  snprintf(msg, sizeof msg, "%s: index", op);
   for (int i = 0; i < b->p->sites.n; i++) {
     const err_site *e = &b->p->sites.v[i];
-    if (e->value_follows && e->value_bare && !e->msg[0] && !strcmp(e->kind, "bounds") &&
+    if (e->value_follows && e->value_bare && !strcmp(e->msg, msg) && !strcmp(e->kind, "bounds") &&
         same_place(e->loc, loc))
       return i;
   }
-  return mb_printed_site(b, "bounds", loc, "");
+  return mb_printed_site(b, "bounds", loc, msg);
 }
 
 void mx_bounds_flag(mb *b, gform bad, const char *op, srcloc loc, cval idx, cval len,
                     const ir_expr *node, const char *vk) {
   double k;
   if (gf_is_const(bad, &k) && k == 0) return;
-  int pc = routine_pc(b, op);
+  int pc = routine_pc(b, "index");
   bool own = node->k == X_VREF && !user_vref(node);
   if (pc < 0 || own) {
     int site = mb_site(b, "bounds", loc, "%s: the index is out of range", op);
     mx_vflag(b, bad, site, node, vk);
     return;
   }
-  int site = printed_site(b, loc);
+  int site = printed_site(b, loc, op);
   eflag e = {.flag = bad, .site = -1, .guard = b->guard, .nguard = b->nguard,
              .jump = pc + 1, .npay = 3};
+  memcpy(e.gpath, b->gpath, sizeof e.gpath);
   e.pay[0] = gf_const(b->gg, site);
-  e.pay_lo[0] = e.pay_hi[0] = site;
   e.pay[1] = idx.f;
-  e.pay_lo[1] = idx.lo;
-  e.pay_hi[1] = idx.hi;
   e.pay[2] = len.f;
-  e.pay_lo[2] = len.lo;
-  e.pay_hi[2] = len.hi;
   VEC_PUSH(b->flags, e);
 }
 
 /* ---- the registers and their heads ---------------------------------- */
 
-void mb_build_eregs(mb *b, gform *const *args) {
+#define GARBAGE 17592186044416.0   /* 2^44, as machine.c's GARBAGE_GATE */
+
+/* The registers: per flag with values, one unit per register,
+ *   relu(flag + 4 (guard - nguard) + G (C - 1) + G (nrm - 1)
+ *        - 4 (the flags with values before it in the step))
+ * times the value: machine.c's guarded flag, computed in the same layer
+ * as it (so reading the registers back deepens nothing), leaving out
+ * the earlier flags of other kinds (a step whose first error is another
+ * does not jump to the routine: its registers are never read), so that
+ * the registers hold the values of the step's first error.  An earlier
+ * flag with values in the other arm of a select is 0 here by its own
+ * guards and is left out; one whose arm encloses this one's is exact
+ * where this one counts; any other (an arm before this one, which may
+ * be garbage where this one counts) is guarded by a unit of its own
+ * first, a layer deeper. */
+void mb_build_eregs(mb *b) {
   gate_graph *gg = b->gg;
   int npc = b->p->npc;
   bool any = false;
   for (int s = 0; s < npc; s++)
     if (b->ms.v[s].sp == SP_ERRREG) any = true;
   if (!any) return;
-  /* the registers: each flag's first-error unit times its value */
   gform vals[EREG_MAX];
   double lo[EREG_MAX], hi[EREG_MAX];
   int nunits = 0;
   for (int k = 0; k < EREG_MAX; k++) {
     VEC(gunit) us = {0};
-    lo[k] = hi[k] = 0;
-    for (int s = 0; s < npc; s++)
+    for (int s = 0; s < npc; s++) {
+      gform C = mb_onehot(b, s);
+      const eflag *fl = b->step_flags[s].v;
       for (int i = 0; i < b->step_flags[s].n; i++) {
-        const eflag *f = &b->step_flags[s].v[i];
-        if (f->npay <= k) continue;
-        gunit u = {1, args[s][i], f->pay[k]};
+        if (fl[i].npay <= k) continue;
+        gform arg = gf_add(gg, fl[i].flag,
+                           gf_scale(gg, gf_addk(gg, fl[i].guard, -(double)fl[i].nguard), 4));
+        arg = gf_add(gg, arg, gf_scale(gg, gf_addk(gg, gf_add(gg, C, b->nrm), -2), GARBAGE));
+        for (int j = 0; j < i; j++) {
+          if (!fl[j].npay || exclusive(&fl[j], &fl[i])) continue;
+          if (encloses(&fl[j], &fl[i])) {
+            arg = gf_axpy(gg, arg, -4, fl[j].flag);
+            continue;
+          }
+          /* its flag may be garbage where this one counts: guarded */
+          gform ga = gf_add(gg, fl[j].flag,
+                            gf_scale(gg, gf_addk(gg, fl[j].guard, -(double)fl[j].nguard), 4));
+          ga = gf_add(gg, ga, gf_scale(gg, gf_addk(gg, C, -1), GARBAGE));
+          gunit gu = {1, ga, gf_const(gg, 1)};
+          arg = gf_axpy(gg, arg, -4, gf_gate(gg, gg_ffn(gg, "guarded error", &gu, 1, 0, 2)));
+        }
+        gunit u = {1, arg, fl[i].pay[k]};
         VEC_PUSH(us, u);
-        if (f->pay_lo[k] < lo[k]) lo[k] = f->pay_lo[k];
-        if (f->pay_hi[k] > hi[k]) hi[k] = f->pay_hi[k];
       }
+    }
     nunits += us.n;
     char name[32];
     snprintf(name, sizeof name, "error register %d", k);
-    vals[k] = us.n ? gf_gate(gg, gg_ffn(gg, name, us.v, us.n, lo[k], hi[k])) : gf_const(gg, 0);
+    if (us.n) {
+      int g = gg_ffn(gg, name, us.v, us.n, 1, 0);   /* range derived */
+      lo[k] = gg->g.v[g].lo;
+      hi[k] = gg->g.v[g].hi;
+      vals[k] = gf_gate(gg, g);
+    } else {
+      lo[k] = hi[k] = 0;
+      vals[k] = gf_const(gg, 0);
+    }
     VEC_FREE(us);
   }
   int reg = -1;
@@ -262,13 +314,13 @@ void mb_build_eregs(mb *b, gform *const *args) {
     const mstmt *m = &b->ms.v[s];
     if (m->sp != SP_ERRREG) continue;
     int k = m->konst;
-    if (reg < 0) {
-      b->step_val[s] = gf_const(gg, 0);
-      b->step_short[s] = gf_const(gg, 1);
-      continue;
+    gform v = reg < 0 ? gf_const(gg, 0) : gf_gate(gg, gg_hout(gg, reg, m->k == M_EVAL ? 0 : k));
+    if (m->k == M_EVAL) {
+      for (int i = 0; i < b->step_flags[s].n; i++)
+        if (b->step_flags[s].v[i].has_sitef) b->step_flags[s].v[i].sitef = v;
+    } else {
+      b->step_val[s] = v;
+      b->step_short[s] = gf_const(gg, 0);   /* always written long */
     }
-    cval c = {gf_gate(gg, gg_hout(gg, reg, k)), lo[k], hi[k], false};
-    b->step_val[s] = c.f;
-    b->step_short[s] = mx_in_range(b, c, SHORT_MIN, SHORT_MAX);
   }
 }
