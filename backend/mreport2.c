@@ -28,6 +28,14 @@
  * So the checks cost no step, and a program pays the routine's steps,
  * two heads and three registers once.
  *
+ * Measured with --milp 0 on stdlib/examples (the sum of the weights of
+ * every program): hungarian +2.6%, sudoku +9.4%, queens +11.3%, sieve
+ * +15.2%, insertion-sort +19.8%, the others (no vectors) 0; tokens the
+ * same.  Most of it is the routine's four steps (each step a one-hot
+ * slot live to the output layer, d_model +5 for sieve); the registers
+ * and heads are the rest.  Report steps per check (mvreport.c's way)
+ * took queens from 1.6M to 4.5M weights.
+ *
  * Ownership: the steps, sites and gates belong to the builder and the
  * program, as every other step's.
  */

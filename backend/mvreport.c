@@ -35,7 +35,7 @@
  * layer more), these two are off:
  * - an index out of range (vector-ref, vector-set!) named with the
  *   vector's length: queens 1.5M -> 4.5M weights (d_model 232 -> 453),
- *   its per-token time x3; the message stays "the index is out of range";
+ *   its per-token time x3 (mreport2.c does it without steps per check);
  * - the exact result of an overflowing + or -: its quotient by 10 is a
  *   long division, 19 layers deep, which every step then pays for (all
  *   steps are computed in parallel).

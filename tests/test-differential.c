@@ -247,7 +247,7 @@ static void refusal_reason(const char *msg, char *dst, size_t cap) {
  * evaluator's, word for word. */
 static bool generic_text(const char *m) {
   static const char *const known[] = {
-      "integer overflow: the result of ", ": the index is out of range",
+      "integer overflow: the result of ",
       "division by zero in ", "has no entry for this key",
       "expt: the power is a fraction",
       "division by zero: (expt 0 x)", " x 0)",
