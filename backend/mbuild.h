@@ -238,6 +238,9 @@ void mb_build_routines(mb *b);
 void mx_bounds_flag(mb *b, gform bad, const char *op, srcloc loc, cval idx, cval len,
                     const ir_expr *node, const char *vkind);
 void mb_build_eregs(mb *b);
+/* The same for a division by zero, the dividend named; false when the
+ * program has no division routine (then mvreport.c's way). */
+bool mx_div_flag(mb *b, gform zero, const char *op, srcloc loc, cval dividend);
 void mx_ereg_fail(mb *b);   /* an M_EVAL SP_ERRREG step */
 /* The steps machine.c's display makes: the text of e (written). */
 bool mb_display(mb *b, ir_expr *e, bool write, int fn, srcloc loc);

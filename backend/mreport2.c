@@ -88,14 +88,21 @@ static bool user_vref(const ir_expr *e) {
   return e->k == X_VREF && e->loc.line > 0 && !same_place(e->a[1]->loc, e->loc);
 }
 
-static const ir_expr *find_vref(const ir_expr *e, pset *seen) {
-  if (!e || !pset_add(seen, e)) return NULL;
-  if (user_vref(e)) return e;
-  for (int i = 0; i < e->n; i++) {
-    const ir_expr *f = find_vref(e->a[i], seen);
-    if (f) return f;
-  }
-  return NULL;
+/* A quotient, remainder or modulo whose divisor may be 0. */
+static bool division(const ir_expr *e) {
+  if (e->k != X_PRIM || e->n != 2 || e->loc.line <= 0) return false;
+  const char *op = e->op->name;
+  if (strcmp(op, "quotient") && strcmp(op, "remainder") && strcmp(op, "modulo")) return false;
+  const ir_expr *d = e->a[1];
+  return !(d->k == X_CONST && d->has_nat && d->nat == T_INT && d->ival != 0);
+}
+
+static void find_checks(const ir_expr *e, pset *seen, const ir_expr **vref,
+                        const ir_expr **div) {
+  if (!e || !pset_add(seen, e)) return;
+  if (!*vref && user_vref(e)) *vref = e;
+  if (!*div && division(e)) *div = e;
+  for (int i = 0; i < e->n; i++) find_checks(e->a[i], seen, vref, div);
 }
 
 /* ---- the routines --------------------------------------------------- */
@@ -143,21 +150,47 @@ static void build_routine(mb *b, srcloc loc) {
   for (int i = start; i < b->ms.n; i++) b->ms.v[i].errval = true;
 }
 
+/* The division routine: the dividend, " 0)", and the stop at the site
+ * in register 0, whose message is "division by zero: (quotient". */
+static void build_div_routine(mb *b, srcloc loc) {
+  int fn = b->ir->main_fn;
+  int start = b->ms.n;
+  ir_expr *key = mb_mkx(b, X_CONST, mb_int_type(b), 0);
+  struct report r = {key, -1, NULL, "routine"};
+  VEC_PUSH(b->reports, r);
+  struct eroutine er = {"division", -1, key};
+  VEC_PUSH(b->eroutines, er);
+  mstmt *m = mb_step(b, M_OUTINT, fn, loc);
+  m->report_of = key;
+  m->sp = SP_ERRREG;
+  m->konst = 1;
+  m->val = mb_int_const(b, 0);   /* not read: SP_ERRREG */
+  m->what = mb_describe(b, "division error: print the dividend, from the failing step");
+  m = mb_step(b, M_OUTSTR, fn, loc);
+  m->konst = mb_str_const(b, " 0)");
+  m->what = mb_describe(b, "division error: text");
+  m = mb_step(b, M_EVAL, fn, loc);
+  m->sp = SP_ERRREG;
+  m->what = mb_describe(b, "division error: stop at the site of the failing step");
+  for (int i = start; i < b->ms.n; i++) b->ms.v[i].errval = true;
+}
+
 void mb_build_routines(mb *b) {
   pset seen = {NULL, 0, 0};
-  const ir_expr *vref = NULL;
+  const ir_expr *vref = NULL, *div = NULL;
   const mstmt *vset = NULL;
   int n = b->ms.n;
   for (int s = 0; s < n; s++) {
     const mstmt *m = &b->ms.v[s];
     if (m->errval) continue;
-    if (!vref) vref = find_vref(m->val, &seen);
-    if (!vref) vref = find_vref(m->x1, &seen);
-    if (!vref) vref = find_vref(m->x2, &seen);
+    find_checks(m->val, &seen, &vref, &div);
+    find_checks(m->x1, &seen, &vref, &div);
+    find_checks(m->x2, &seen, &vref, &div);
     if (!vset && m->sp == SP_VSET_ADDR && m->x1 && !same_place(m->x1->loc, m->loc)) vset = m;
   }
   free(seen.v);
   if (vref || vset) build_routine(b, vref ? vref->loc : vset->loc);
+  if (div && !b->failed) build_div_routine(b, div->loc);
 }
 
 /* The flag of the routine's last step: an error at the site that
@@ -186,17 +219,15 @@ static bool exclusive(const eflag *f, const eflag *g) {
   return false;
 }
 
-/* The site of the message a routine prints whole, one per place. */
-static int printed_site(mb *b, srcloc loc, const char *op) {
-  char msg[64];
-  snprintf(msg, sizeof msg, "%s: index", op);
+/* The site of a message a routine's text follows, one per place. */
+static int printed_site(mb *b, srcloc loc, const char *kind, const char *msg) {
   for (int i = 0; i < b->p->sites.n; i++) {
     const err_site *e = &b->p->sites.v[i];
-    if (e->value_follows && e->value_bare && !strcmp(e->msg, msg) && !strcmp(e->kind, "bounds") &&
+    if (e->value_follows && e->value_bare && !strcmp(e->msg, msg) && !strcmp(e->kind, kind) &&
         same_place(e->loc, loc))
       return i;
   }
-  return mb_printed_site(b, "bounds", loc, msg);
+  return mb_printed_site(b, kind, loc, msg);
 }
 
 void mx_bounds_flag(mb *b, gform bad, const char *op, srcloc loc, cval idx, cval len,
@@ -210,7 +241,9 @@ void mx_bounds_flag(mb *b, gform bad, const char *op, srcloc loc, cval idx, cval
     mx_vflag(b, bad, site, node, vk);
     return;
   }
-  int site = printed_site(b, loc, op);
+  char msg[64];
+  snprintf(msg, sizeof msg, "%s: index", op);
+  int site = printed_site(b, loc, "bounds", msg);
   eflag e = {.flag = bad, .site = -1, .guard = b->guard, .nguard = b->nguard,
              .jump = pc + 1, .npay = 3};
   memcpy(e.gpath, b->gpath, sizeof e.gpath);
@@ -218,6 +251,23 @@ void mx_bounds_flag(mb *b, gform bad, const char *op, srcloc loc, cval idx, cval
   e.pay[1] = idx.f;
   e.pay[2] = len.f;
   VEC_PUSH(b->flags, e);
+}
+
+bool mx_div_flag(mb *b, gform zero, const char *op, srcloc loc, cval dividend) {
+  int pc = routine_pc(b, "division");
+  if (pc < 0) return false;
+  double k;
+  if (gf_is_const(zero, &k) && k == 0) return true;
+  char msg[64];
+  snprintf(msg, sizeof msg, "division by zero: (%s", op);
+  int site = printed_site(b, loc, "division", msg);
+  eflag e = {.flag = zero, .site = -1, .guard = b->guard, .nguard = b->nguard,
+             .jump = pc + 1, .npay = 2};
+  memcpy(e.gpath, b->gpath, sizeof e.gpath);
+  e.pay[0] = gf_const(b->gg, site);
+  e.pay[1] = dividend.f;
+  VEC_PUSH(b->flags, e);
+  return true;
 }
 
 /* ---- the registers and their heads ---------------------------------- */

@@ -295,11 +295,7 @@ static void expr_reports(mb *b, const ir_expr *e, int fn) {
     const char *op = e->op->name;
     if ((!strcmp(op, "quotient") || !strcmp(op, "remainder") || !strcmp(op, "modulo")) &&
         e->n == 2 && !(is_const_int(e->a[1], &kv) && kv != 0)) {
-      /* the divisor is 0 when it fails */
-      txt(&ps, mb_describe(b, "division by zero: (%s ", op));
-      val(&ps, e->a[0]);
-      txt(&ps, " 0)");
-      build(b, e, "division", fn, e->loc, "division", &ps);
+      /* a division by zero: mreport2.c's routine, shared */
     } else if ((!strcmp(op, "+") || (!strcmp(op, "-") && e->n > 1)) && e->n >= 2 &&
                e->n <= 8) {
       bool ints = true;
