@@ -1292,6 +1292,10 @@ static void build_pc(mb *b) {
   int setr_ind = token_input(b, "tok is SETR", R_SETR, false, 0, 1);
   int setr_val = token_input(b, "SETR cell", R_SETR, true, 0, ADDR_MAX);
   int setm_ind = token_input(b, "tok is SETM", R_SETM, false, 0, 1);
+  b->g_jval = jval;   /* for mreport2.c */
+  b->g_ring = ring;
+  b->g_ring2 = ring2;
+  b->g_ring1 = ring1;
 
   /* latest JUMP: all keys equal, the latest wins */
   gform v3[3] = {gf_gate(gg, jval), gf_gate(gg, b->g_pos), gf_gate(gg, one)};
@@ -1465,6 +1469,8 @@ static cval step_value(mb *b, const mstmt *m, int s) {
     mx_flag(b, mb_depth_flag(b, m->fn, m->dcheck), site);
   }
   switch (m->sp) {
+  case SP_ERRREG:   /* set in build_output (mreport2.c) */
+    return mx_const(b, 0);
   case SP_VSET_ADDR: {
     mx_operands(b, (const ir_expr *const[]){m->val, m->x1, m->x2}, 3);
     cval v = mx_expr(b, m->val);
@@ -1472,11 +1478,10 @@ static cval step_value(mb *b, const mstmt *m, int s) {
     (void)mx_expr(b, m->x2);   /* its errors come before the bounds check */
     gform waddr;
     cval len = mx_read_dyn(b, v, &waddr, 0, ADDR_MAX, "vector length");
-    int site = mb_site(b, "bounds", m->x1->loc, "vector-set!: the index is out of range");
     gform bad = gf_add(gg, gf_gate(gg, gg_step(gg, "index < 0", gf_scale(gg, i.f, -1))),
                        gf_gate(gg, gg_step(gg, "index >= length",
                                            gf_addk(gg, gf_axpy(gg, i.f, -1, len.f), 1))));
-    mx_vflag(b, bad, site, m->x1, "vset");
+    mx_bounds_flag(b, bad, "vector-set!", m->x1->loc, i, len, m->x1, "vset");
     cval a = {gf_addk(gg, gf_add(gg, v.f, i.f), 2), v.lo + i.lo + 2, v.hi + i.hi + 2, false};
     if (a.lo < 0) a.lo = 0;
     if (a.hi > ADDR_MAX) a.hi = ADDR_MAX;
@@ -1565,6 +1570,7 @@ static void gen_step(mb *b, int s) {
   case M_EVAL:
     if (m->sp == SP_FAIL) mx_flag(b, gf_const(gg, 1), m->konst);
     else if (m->sp == SP_FAILV) mx_fail_at(b, m->val);   /* mvreport.c */
+    else if (m->sp == SP_ERRREG) mx_ereg_fail(b);        /* mreport2.c */
     else (void)mx_expr(b, m->val);
     v = gf_const(gg, s + 1);
     lo = hi = s + 1;
@@ -1623,6 +1629,7 @@ static void build_output(mb *b) {
   VEC(gunit) rv = {0}, sel[R_NROLES], eu = {0}, ev = {0};
   memset(sel, 0, sizeof sel);
   gform hi = gf_gate(gg, b->g_hi);
+  mb_build_eregs(b);   /* mreport2.c */
   for (int s = 0; s < npc && !gg->failed; s++) {
     const mstmt *m = &b->ms.v[s];
     gform C = mb_onehot(b, s);
@@ -1884,6 +1891,7 @@ static void mb_free(mb *b) {
   mx_step_begin(b);
   VEC_FREE(b->memo);
   VEC_FREE(b->divs);
+  VEC_FREE(b->eroutines);
   if (b->step_flags)
     for (int s = 0; s < b->p->npc; s++) VEC_FREE(b->step_flags[s]);
   free(b->step_flags);

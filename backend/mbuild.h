@@ -27,7 +27,15 @@ typedef enum {
                       the stored value's (b) errors; checks */
   SP_PRINT_PUSH,   /* value: SP + konst, a print routine's frame (mprint.c);
                       checks the stack's room */
+  SP_ERRREG,       /* M_OUTINT: the error register konst of the step that
+                      failed; M_EVAL: fails at the site register 0 names
+                      (mreport2.c) */
 } special;
+
+/* Error registers (mreport2.c): values a failing step hands to a shared
+ * report routine. */
+#define EREG_MAX 3
+#define GPATH_MAX 16
 
 /* One step while building. */
 typedef struct {
@@ -95,6 +103,11 @@ typedef struct {
   gform sitef;        /* with has_sitef: the site is this value (the end
                          of a shared report, mvreport.c) */
   bool has_sitef;
+  /* npay > 0: when it is the step's first error, these values go to the
+   * error registers (mreport2.c) */
+  int npay;
+  gform pay[EREG_MAX];
+  int gpath[GPATH_MAX];   /* with npay: the arms it is in (mb.gpath) */
 } eflag;
 
 typedef struct {
@@ -148,6 +161,10 @@ typedef struct {
   VEC(eflag) flags;
   gform guard;
   int nguard;
+  /* the arms of the guards, outermost first: 2 x (a number per select
+   * built) + 1 in its else arm (mreport2.c) */
+  int gpath[GPATH_MAX];
+  int nsel;
   /* values already computed in this step, by the shape of their
    * expression, so that a shared subexpression is computed once */
   VEC(struct memo { char *key; cval v; int nguard; gform guard; }) memo;
@@ -171,6 +188,10 @@ typedef struct {
   }) reports;
 
   struct mprint *print;     /* print routines (mprint.c), or NULL */
+  /* mreport2.c: the shared routines that print an error from the error
+   * registers, and the position features their heads read */
+  int g_jval, g_ring, g_ring2, g_ring1;
+  VEC(struct eroutine { const char *name; int pc; ir_expr *key; }) eroutines;
 
   /* final per-step results */
   gform *step_val;          /* emitted value */
@@ -211,6 +232,19 @@ int mb_report_pc(mb *b, const ir_expr *check);   /* -1: none */
 void mb_build_value_reports(mb *b);
 void mx_vflag(mb *b, gform flag, int site, const ir_expr *node, const char *vkind);
 void mx_fail_at(mb *b, const ir_expr *site);   /* SP_FAILV */
+/* mreport2.c: an index out of range reported by a routine shared by
+ * the program (built after mb_build_value_reports), the failing step
+ * handing it the index and the length in error registers; and, in
+ * build_output, the registers, the heads that read them back and the
+ * values of the routines' SP_ERRREG steps. */
+void mb_build_routines(mb *b);
+void mx_bounds_flag(mb *b, gform bad, const char *op, srcloc loc, cval idx, cval len,
+                    const ir_expr *node, const char *vkind);
+void mb_build_eregs(mb *b);
+/* The same for a division by zero, the dividend named; false when the
+ * program has no division routine (then mvreport.c's way). */
+bool mx_div_flag(mb *b, gform zero, const char *op, srcloc loc, cval dividend);
+void mx_ereg_fail(mb *b);   /* an M_EVAL SP_ERRREG step */
 /* The steps machine.c's display makes: the text of e (written). */
 bool mb_display(mb *b, ir_expr *e, bool write, int fn, srcloc loc);
 /* The same, for a value nested `depth` deep in what is displayed. */

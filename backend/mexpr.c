@@ -597,13 +597,18 @@ static cval divide(mb *b, cval a, cval d, div_kind kind, srcloc loc,
   d = clamp_int(b, d);
   double kd;
   if (is_const(d, &kd) && kd == 0) {
-    int site = mb_site(b, "division", loc, "division by zero: (%s x 0)", op);
-    mx_vflag(b, gf_const(gg, 1), site, node, "division");
+    if (!node || !mx_div_flag(b, gf_const(gg, 1), op, loc, a)) {   /* mreport2.c */
+      int site = mb_site(b, "division", loc, "division by zero: (%s x 0)", op);
+      mx_vflag(b, gf_const(gg, 1), site, node, "division");
+    }
     return mx_const(b, 0);
   }
   if (!is_const(d, &kd) && d.lo <= 0 && d.hi >= 0) {
-    int site = mb_site(b, "division", loc, "division by zero in %s", op);
-    mx_vflag(b, gf_gate(gg, gg_eqk(gg, "divisor is 0", d.f, 0)), site, node, "division");
+    gform zero = gf_gate(gg, gg_eqk(gg, "divisor is 0", d.f, 0));
+    if (!node || !mx_div_flag(b, zero, op, loc, a)) {
+      int site = mb_site(b, "division", loc, "division by zero in %s", op);
+      mx_vflag(b, zero, site, node, "division");
+    }
   }
   cval aa, ad, uq, ur;
   gform na, nd;
@@ -1204,10 +1209,9 @@ static cval vref(mb *b, const ir_expr *e) {
   double lo = mx_kind_lo(b, e->type), hi = mx_kind_hi(b, e->type);
   cval at = cv(gf_addk(gg, gf_add(gg, v.f, i.f), 2), v.lo + i.lo + 2, v.hi + i.hi + 2);
   cval elem = mx_read_dyn(b, at, &w2, lo, hi, "vector element");
-  int site = mb_site(b, "bounds", e->a[1]->loc, "vector-ref: the index is out of range");
   gform bad = gf_add(gg, step_of(b, "index < 0", gf_scale(gg, i.f, -1)),
                      step_of(b, "index >= length", gf_addk(gg, gf_axpy(gg, i.f, -1, len.f), 1)));
-  mx_vflag(b, bad, site, e, "bounds");
+  mx_bounds_flag(b, bad, "vector-ref", e->a[1]->loc, i, len, e, "bounds");
   return elem;
 }
 
@@ -1405,8 +1409,11 @@ static cval mx_expr_raw(mb *b, const ir_expr *e) {
     int nsave = b->nguard;
     b->guard = gf_add(gg, save, c.f);
     b->nguard = nsave + 1;
+    int sel = 2 * b->nsel++;   /* the arms' path (mreport2.c) */
+    if (nsave < GPATH_MAX) b->gpath[nsave] = sel;
     cval t = mx_expr(b, e->a[1]);
     b->guard = gf_add(gg, save, not1(b, c.f));
+    if (nsave < GPATH_MAX) b->gpath[nsave] = sel + 1;
     cval f = mx_expr(b, e->a[2]);
     b->guard = save;
     b->nguard = nsave;

@@ -35,7 +35,7 @@
  * layer more), these two are off:
  * - an index out of range (vector-ref, vector-set!) named with the
  *   vector's length: queens 1.5M -> 4.5M weights (d_model 232 -> 453),
- *   its per-token time x3; the message stays "the index is out of range";
+ *   its per-token time x3 (mreport2.c does it without steps per check);
  * - the exact result of an overflowing + or -: its quotient by 10 is a
  *   long division, 19 layers deep, which every step then pays for (all
  *   steps are computed in parallel).
@@ -295,11 +295,7 @@ static void expr_reports(mb *b, const ir_expr *e, int fn) {
     const char *op = e->op->name;
     if ((!strcmp(op, "quotient") || !strcmp(op, "remainder") || !strcmp(op, "modulo")) &&
         e->n == 2 && !(is_const_int(e->a[1], &kv) && kv != 0)) {
-      /* the divisor is 0 when it fails */
-      txt(&ps, mb_describe(b, "division by zero: (%s ", op));
-      val(&ps, e->a[0]);
-      txt(&ps, " 0)");
-      build(b, e, "division", fn, e->loc, "division", &ps);
+      /* a division by zero: mreport2.c's routine, shared */
     } else if ((!strcmp(op, "+") || (!strcmp(op, "-") && e->n > 1)) && e->n >= 2 &&
                e->n <= 8) {
       bool ints = true;
@@ -423,6 +419,7 @@ void mb_build_value_reports(mb *b) {
   }
   for (int i = 0; i < tails.n; i++) free(tails.v[i].sig);
   VEC_FREE(tails);
+  if (!b->failed) mb_build_routines(b);   /* mreport2.c */
 }
 
 static int value_report_pc(mb *b, const ir_expr *node, const char *vk) {

@@ -114,7 +114,7 @@ def kernel_tests():
         st, outs = run("(display \"before\")\n(vector-ref (vector 1 2) 5)\n(+ 1 2)")
         err, out = text(outs, "stderr"), text(outs, "stdout")
         ok = st == "error" and err.startswith("In[") and \
-            re.search(r"^In\[\d+\]:2:26: error: vector-ref: the index is out of range\n"
+            re.search(r"^In\[\d+\]:2:26: error: vector-ref: index 5 is out of range for a vector of length 2\n"
                       r"  \(vector-ref \(vector 1 2\) 5\)\n {27}\^\n$", err) and \
             out.startswith("before") and "\n3   ;" in out
         tap(ok, "a runtime error: status error, the cell's line and a caret, the "
