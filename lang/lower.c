@@ -22,7 +22,7 @@ bool lw_fn_pure(purity *pu, const fn_def *f);
 bool lw_prim_pure(const builtin *b) {
   static const char *const impure[] = {"display", "write", "newline",
     "vector-set!", "vector-fill!", "make-vector", "vector", "cons", "list",
-    "set-car!", "set-cdr!", "gcd", "lcm", NULL};
+    "set-car!", "set-cdr!", "gcd", "lcm", "values", "call-with-values", NULL};
   for (int i = 0; impure[i]; i++)
     if (!strcmp(b->name, impure[i])) return false;
   return !lw_listlib_allocates(b->name) && !lw_hof_name(b->name) &&
@@ -897,6 +897,7 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
   int n = a->u.call.n;
   ir_expr *args[3] = {0};
   ir_expr *ll = lw_listlib_effect(c, a, f);
+  if (!ll) ll = lw_values_effect(c, a, f);   /* lower-values.c */
   if (!ll) ll = lw_stop_effect(c, a, f);   /* lower-error.c */
   if (!ll) ll = lw_hof_effect(c, a, f);   /* lower-hof.c */
   if (!ll) ll = lw_strings_effect(c, a, f);   /* lower-strings2.c */
@@ -1338,6 +1339,7 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
     break;
   case E_BEGIN:
     for (int i = 0; i + 1 < a->u.seq.n; i++) lw_lower_effect(c, a->u.seq.v[i], f);
+    lw_mv_pass(c, a, a->u.seq.v[a->u.seq.n - 1]);
     return lw_lower_value(c, a->u.seq.v[a->u.seq.n - 1], f);
   case E_LET:
     if (binds_procedure(a) && !is_pure(c, a)) break;
@@ -1346,6 +1348,7 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
     bind_let(c, a, f, is_pure(c, a->u.let.body), forced);
     if (c->failed) return lw_void_expr(c, a->loc);
     int mark = cur_fn(c)->body.n;
+    lw_mv_pass(c, a, a->u.let.body);
     ir_expr *v = lw_lower_value(c, a->u.let.body, f);
     if (c->failed || cur_fn(c)->body.n == mark)
       return force_errors(c, v, forced, a->u.let.n);
@@ -1360,17 +1363,18 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
   case E_LETREC:
     if (is_pure(c, a)) {
       bind_letrec(c, a, f, NULL);
+      lw_mv_pass(c, a, a->u.let.body);
       return lw_lower_value(c, a->u.let.body, f);
     }
     break;
   case E_CALL: {
     const ref_info *r = &a->u.call.r;
     bool loopish = r->kind == REF_LOCALFN && lw_find_loop(f, r->depth, r->fn);
-    if (!loopish) return lw_lower_call(c, a, f, NULL);
+    if (!loopish) return lw_mv_call(c, a, f);   /* lower-values.c */
     break;
   }
   case E_APPLY:
-    return lw_call_value(c, a, f);   /* lower-closure.c */
+    return lw_mv_call(c, a, f);   /* lower-closure.c, through lower-values.c */
   case E_LAMBDA:
     return lw_lambda_value(c, a, f);
   case E_VECLIT: {
@@ -1404,6 +1408,7 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
   int tmp = lw_new_var(c, -1, VAR_TEMP, a->loc);
   int done = lw_new_label(c);
   cont k = {c->next_cont++, false, tmp, done};
+  lw_mv_cont(c, k.id, a);
   lw_lower_tail(c, a, f, k);
   lw_label(c, done, a->loc);
   return lw_var_expr(c, tmp, a->loc);
@@ -1435,6 +1440,7 @@ void lw_lower_effect(lw *c, const ast *a, frame_map *f) {
       return;
     }
   }
+  lw_mv_drop_ctx(c, a);   /* lower-values.c */
   ir_expr *v = lw_lower_value(c, a, f);
   if (v && !trivial(v)) lw_emit(c, S_EVAL, a->loc)->a[0] = v;
 }
@@ -1548,6 +1554,7 @@ void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k) {
   }
   case E_CALL: {
     const ref_info *r = &a->u.call.r;
+    if (lw_mv_tail(c, a, f, k.ret)) return;   /* lower-values.c */
     if (r->kind == REF_LOCALFN && lw_find_loop(f, r->depth, r->fn)) {
       lw_lower_call(c, a, f, &k);
       return;
@@ -1567,6 +1574,7 @@ void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k) {
   default:
     break;
   }
+  lw_mv_tail_ctx(c, a, k.ret, k.var < 0 && !k.ret, k.id);   /* lower-values.c */
   ir_expr *v = lw_lower_value(c, a, f);
   if (!c->failed) deliver(c, v, k, a->loc);
 }

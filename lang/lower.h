@@ -100,6 +100,8 @@ typedef struct {
                               every kind check may fail */
   VEC(const ast *) callv_sites;  /* calls through values (S_CALLV l1) */
   VEC(int) lam_pending;          /* lambdas whose bodies wait (proc index) */
+  struct lw_mv *mv;              /* multiple values (lower-values.c); NULL
+                                    in programs that make none */
 } lw;
 
 /* ---- shared between lower.c and lower-proc.c ------------------------ */
@@ -266,6 +268,17 @@ void lw_callv_proc(lw *c, const ir_stmt *s, const struct ir_proc *pr, ir_expr *o
 void lw_callv_builtin(lw *c, const ir_stmt *s, const ast *a, const builtin *b);
 bool lw_lower_lambdas(lw *c);
 void lw_expand_callv(lw *c);
+
+/* lower-values.c: multiple values (values, call-with-values). */
+void lw_mv_scan(lw *c, const ast *root);
+bool lw_fn_mv(lw *c, const fn_def *fn);
+void lw_mv_tail_ctx(lw *c, const ast *a, bool ret, bool drop, int kid);
+void lw_mv_drop_ctx(lw *c, const ast *a);
+void lw_mv_cont(lw *c, int kid, const ast *a);
+void lw_mv_pass(lw *c, const ast *a, const ast *part);
+ir_expr *lw_mv_call(lw *c, const ast *a, frame_map *f);
+bool lw_mv_tail(lw *c, const ast *a, frame_map *f, bool ret);
+ir_expr *lw_values_effect(lw *c, const ast *a, frame_map *f);
 
 /* ---- the listing's shared values (lang/ir-share.c) ----------------- */
 
