@@ -1500,7 +1500,6 @@ void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k) {
     for (int i = 0; i < a->u.let.n && !c->failed; i++) {
       const let_binding *b = &a->u.let.v[i];
       if (!b->fn || !lw_contifiable(a, b) || lw_fn_pure(&c->pu, b->fn)) continue;
-      if (lw_box_refuse_params(c, b->fn)) return;   /* lower-box.c */
       loop_info *l = arena_alloc(&c->p->mem, sizeof *l);
       l->fn = b->fn;
       l->k = k;
@@ -1533,7 +1532,6 @@ void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k) {
           lw_fail(c, fn->loc, "loops with more than 64 variables are not supported");
           return;
         }
-        if (lw_box_refuse_params(c, fn)) return;
         lower_operands(c, body->u.call.args, fn->nparams, f, init);
         for (int i = 0; i < fn->nparams && !c->failed; i++) {
           l->params[i] = lw_new_var(c, fn->params[i], VAR_LOCAL, fn->param_locs[i]);
@@ -1545,6 +1543,7 @@ void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k) {
           lw_emit(c, S_EVAL, body->loc)->a[0] = lw_depth_check(c, lf->edepth, body->loc);
         l->head = lw_new_label(c);
         lw_label(c, l->head, fn->loc);
+        lw_box_params(c, fn, lf, fn->loc);   /* each iteration's own boxes (lower-box.c) */
         lw_lower_tail(c, fn->body, lf, k);
         return;
       }

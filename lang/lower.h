@@ -245,7 +245,6 @@ ir_expr *lw_box_get(lw *c, int box, srcloc loc);
 void lw_box_set(lw *c, int box, ir_expr *v, srcloc loc);
 void lw_box_slot(lw *c, slot_binding *s, int name, srcloc loc);
 void lw_box_params(lw *c, const fn_def *fn, frame_map *f, srcloc loc);
-bool lw_box_refuse_params(lw *c, const fn_def *fn);
 bool lw_cap_boxed(lw *c, const fn_def *fn, int j);
 ir_expr *lw_captured_raw(lw *c, const ast *ref, frame_map *f, bool *boxed);
 
