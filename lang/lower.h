@@ -204,6 +204,9 @@ ir_expr *lw_string_equal(lw *c, const ast *a, const builtin *b, ir_expr **args, 
  * builtins), and gcd and lcm (statements: impure in lw_prim_pure). */
 ir_expr *lw_arith_prim(lw *c, const ast *a, const builtin *b, ir_expr **args);
 ir_expr *lw_gcd_lcm(lw *c, const ast *a, frame_map *f);
+/* lower-expt.c: expt whose base and exponent are both computed (a loop
+ * in steps); NULL when one is a constant. */
+ir_expr *lw_expt_computed(lw *c, const ast *a, ir_expr **args);
 ir_expr *lw_inline_call(lw *c, const fn_def *fn, ir_expr **args, frame_map *up,
                         srcloc loc, int edepth, bool check);
 /* The depth of the activation a call in frame f starts (the evaluator
