@@ -69,8 +69,12 @@ struct lw_mv {
 
 static bool is_name(const builtin *b, const char *name) { return b && !strcmp(b->name, name); }
 
+static bool two_values(const builtin *b) {
+  return is_name(b, "floor/") || is_name(b, "truncate/") || is_name(b, "exact-integer-sqrt");
+}
+
 static bool mv_builtin(const builtin *b) {
-  return is_name(b, "values") || is_name(b, "call-with-values");
+  return is_name(b, "values") || is_name(b, "call-with-values") || two_values(b);
 }
 
 /* ---- which programs and procedures use several values ---------------- */
@@ -221,6 +225,7 @@ static mvset call_counts(lw *c, const ast *a) {
         return MV_ONE_SET;
       return all_counts(c);
     }
+    if (two_values(r->bi)) return (mvset)1 << 2;   /* lower-division.c */
     return is_name(r->bi, "apply") ? all_counts(c) : MV_ONE_SET;
   case REF_GLOBAL:
     if (r->cell->kind == G_FUNC) return fn_counts(c, r->cell->fn);
@@ -412,9 +417,22 @@ static bool too_many(lw *c, int n, srcloc loc) {
  * the multi-slot return.  False when a is something else. */
 bool lw_mv_tail(lw *c, const ast *a, frame_map *f, bool ret) {
   if (!c->mv || !ret || a->kind != E_CALL || a->u.call.r.kind != REF_BUILTIN ||
-      !is_name(a->u.call.r.bi, "values") || a->u.call.n == 1 || a->u.call.bad_arg > 0 ||
-      c->p->fns.v[c->fn].is_main)
+      !((is_name(a->u.call.r.bi, "values") && a->u.call.n != 1) || two_values(a->u.call.r.bi)) ||
+      a->u.call.bad_arg > 0 || c->p->fns.v[c->fn].is_main)
     return false;
+  if (two_values(a->u.call.r.bi)) {   /* lower-division.c: quotient and remainder */
+    ir_expr *args[2], *q, *r;
+    lw_lower_args(c, a, f, args);
+    if (c->failed) return true;
+    lw_division(c, a, args, &q, &r);
+    if (c->failed) return true;
+    lw_assign(c, mv_var(c, 2, a->loc), r, a->loc);
+    lw_assign(c, mvx_var(c, a->loc), int_k(c, 1, a->loc), a->loc);
+    ir_fn *F = &c->p->fns.v[c->fn];
+    lw_unify(c, F->ret_type, q->type, a->loc, "the value returned");
+    lw_emit(c, S_RETURN, a->loc)->a[0] = q;
+    return true;
+  }
   int n = a->u.call.n;
   if (too_many(c, n, a->loc)) return true;
   ir_expr *args[MV_MAX + 1];
@@ -569,6 +587,13 @@ ir_expr *lw_values_effect(lw *c, const ast *a, frame_map *f) {
   const builtin *b = a->u.call.r.bi;
   if (!c->mv || !mv_builtin(b)) return NULL;
   if (is_name(b, "call-with-values")) return cwv(c, a, f);
+  if (two_values(b)) {   /* the first of two values (lower-division.c) */
+    ir_expr *args[2], *q, *r;
+    lw_lower_args(c, a, f, args);
+    if (c->failed) return lw_void_expr(c, a->loc);
+    lw_division(c, a, args, &q, &r);
+    return q;
+  }
   int n = a->u.call.n;
   if (too_many(c, n, a->loc)) return lw_void_expr(c, a->loc);
   ir_expr *args[MV_MAX + 1];

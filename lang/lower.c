@@ -22,7 +22,8 @@ bool lw_fn_pure(purity *pu, const fn_def *f);
 bool lw_prim_pure(const builtin *b) {
   static const char *const impure[] = {"display", "write", "newline",
     "vector-set!", "vector-fill!", "make-vector", "vector", "cons", "list",
-    "set-car!", "set-cdr!", "gcd", "lcm", "values", "call-with-values", NULL};
+    "set-car!", "set-cdr!", "gcd", "lcm", "values", "call-with-values", "floor/", "truncate/",
+    "exact-integer-sqrt", NULL};
   for (int i = 0; impure[i]; i++)
     if (!strcmp(b->name, impure[i])) return false;
   return !lw_listlib_allocates(b->name) && !lw_hof_name(b->name) &&

@@ -207,6 +207,11 @@ ir_expr *lw_gcd_lcm(lw *c, const ast *a, frame_map *f);
 /* lower-expt.c: expt whose base and exponent are both computed (a loop
  * in steps); NULL when one is a constant. */
 ir_expr *lw_expt_computed(lw *c, const ast *a, ir_expr **args);
+/* lower-division.c: floor/ and truncate/ (quotient and remainder),
+ * their one-value forms, exact-integer-sqrt (root and rest). */
+bool lw_division_name(const char *name);
+void lw_division(lw *c, const ast *a, ir_expr **args, ir_expr **q, ir_expr **r);
+ir_expr *lw_division_prim(lw *c, const ast *a, const builtin *b, ir_expr **args);
 ir_expr *lw_inline_call(lw *c, const fn_def *fn, ir_expr **args, frame_map *up,
                         srcloc loc, int edepth, bool check);
 /* The depth of the activation a call in frame f starts (the evaluator
