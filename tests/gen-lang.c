@@ -1282,7 +1282,7 @@ static bool g_proc_top(gen *g) {
 
 bool gl_top(gen *g) {
   if (on(g, GEN_LISTS) && chance(g, 15)) return g_list_top(g);
-  if ((on(g, GEN_MVALUES) || on(g, GEN_CAPTURED_LOOPS)) && chance(g, getenv("GV_BOOST") ? 90 : 12) && gv_top(g))
+  if ((on(g, GEN_MVALUES) || on(g, GEN_CAPTURED_LOOPS)) && chance(g, 12) && gv_top(g))
     return true;   /* tests/gen-values.c */
 
   int r = rn(g, 100);

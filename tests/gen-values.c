@@ -165,6 +165,14 @@ static void mv_form(gen *g) {
     if (chance(g, 85)) out(g, "%d", chance(g, 50) ? 1 + rn(g, 7) : -1 - rn(g, 7));
     else e(g);
     out(g, ")) list))\n");
+    static const char *const one[] = {"floor-quotient", "floor-remainder",
+                                      "truncate-quotient", "truncate-remainder"};
+    out(g, "(display (%s ", one[rn(g, 4)]);
+    e(g);
+    out(g, " ");
+    if (chance(g, 85)) out(g, "%d", chance(g, 50) ? 1 + rn(g, 7) : -1 - rn(g, 7));
+    else e(g);
+    out(g, "))\n");
     if (chance(g, 40)) {
       out(g, "(receive (s r) (exact-integer-sqrt (abs ");
       e(g);

@@ -1292,7 +1292,7 @@ static void g_top_expr(gen *g) {
   g->loops = 0;
   g->trips = 1;
   g->dirty = false;
-  if (chance(g, getenv("GV_BOOST") ? 60 : 15) && gl_top(g)) return;
+  if (chance(g, 15) && gl_top(g)) return;
   int r = rn(g, 100);
   bool st = g->o->structured;
   int pi = g->np ? rn(g, g->np) : -1;
