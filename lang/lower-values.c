@@ -117,6 +117,8 @@ static void scan_ref(lw *c, const ref_info *r, int nargs) {
   struct lw_mv *m = c->mv;
   if (r->kind == REF_BUILTIN && mv_builtin(r->bi)) {
     m->used = true;
+    /* (apply values l): as many as apply spreads (lower-apply.c, 8) */
+    if (is_name(r->bi, "values") && nargs < 0 && m->kmax < 8) m->kmax = 8;
     if (is_name(r->bi, "values") && nargs > m->kmax) m->kmax = nargs;
   } else if (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC) {
     scan_fn(c, r->cell->fn);
@@ -131,7 +133,7 @@ static void scan_ast(lw *c, const ast *a) {
   if (!a) return;
   switch (a->kind) {
   case E_CONST: scan_value(c, a->u.k, 0); return;
-  case E_REF: scan_ref(c, &a->u.ref.r, 0); return;
+  case E_REF: scan_ref(c, &a->u.ref.r, -1); return;
   case E_SET: scan_ast(c, a->u.set.val); return;
   case E_IF:
     scan_ast(c, a->u.iff.c);
@@ -607,9 +609,24 @@ ir_expr *lw_values_effect(lw *c, const ast *a, frame_map *f) {
 }
 
 bool lw_values_producer(const ast *a, int i) {
-  if (i != 0 || a->kind != E_CALL || a->u.call.n != 2 || a->u.call.r.kind != REF_BUILTIN ||
-      !is_name(a->u.call.r.bi, "call-with-values"))
+  if (i != 0 || a->kind != E_CALL || a->u.call.n < 2 || a->u.call.r.kind != REF_BUILTIN ||
+      !(is_name(a->u.call.r.bi, "call-with-values") || is_name(a->u.call.r.bi, "apply")))
     return false;
   const ast *p = a->u.call.args[0];
   return p->kind == E_REF && p->u.ref.r.kind == REF_BUILTIN && is_name(p->u.ref.r.bi, "values");
+}
+
+/* lower-closure.c: a call of the builtin values through its value (as
+ * apply makes it): the multi-slot return's cells, the first value. */
+ir_expr *lw_values_call(lw *c, ir_expr **args, int n, srcloc loc) {
+  if (!c->mv) {
+    lw_fail(c, loc, "internal error: values called in a program without values");
+    return lw_void_expr(c, loc);
+  }
+  if (too_many(c, n, loc)) return lw_void_expr(c, loc);
+  for (int i = 1; i < n; i++)
+    lw_assign(c, mv_var(c, i + 1, loc), i == 1 ? lw_after_args(c, args[i], args, n) : args[i],
+              loc);
+  lw_assign(c, mvx_var(c, loc), int_k(c, n - 1, loc), loc);
+  return n ? args[0] : lw_void_expr(c, loc);
 }

@@ -286,6 +286,7 @@ void lw_mv_pass(lw *c, const ast *a, const ast *part);
 ir_expr *lw_mv_call(lw *c, const ast *a, frame_map *f);
 bool lw_mv_tail(lw *c, const ast *a, frame_map *f, bool ret);
 ir_expr *lw_values_effect(lw *c, const ast *a, frame_map *f);
+ir_expr *lw_values_call(lw *c, ir_expr **args, int n, srcloc loc);
 
 /* ---- the listing's shared values (lang/ir-share.c) ----------------- */
 

@@ -126,6 +126,9 @@ static void mv_form(gen *g) {
     e(g);
     out(g, ") %s))\n", cons[rn(g, 5)]);
     if (chance(g, 30)) out(g, "(display (call-with-values values list))\n");
+    if (chance(g, 30))
+      out(g, "(display (call-with-values (lambda () (apply values (list-tail '(1 2 3 4 5) %d))) "
+             "list))\n", rn(g, 6));
     if (chance(g, 30)) out(g, "(display (call-with-values (lambda () 42) list))\n");
   } else if (r < 66) {
     /* a loop returning values, taken by receive */
