@@ -279,13 +279,13 @@ const builtin guile_builtins[] = {
   {"list-set!", 3, 3, AK_ANY, k_any_int_any, VK_VOID, bi_list_set, "replace the element at an index of a list", "calls of list-set!"},
   {"append!", 0, -1, AK_ANY, NULL, -1, bi_append_bang, "the lists joined, changing the last pair of each", "calls of append!"},
   {"reverse!", 1, 1, AK_ANY, NULL, -1, bi_reverse_bang, "the list reversed in place", "calls of reverse!"},
-  {"floor/", 2, 2, AK_INT, NULL, -1, bi_floor_div, "two values: the floor quotient and its remainder (the sign of the divisor)", "multiple values"},
-  {"truncate/", 2, 2, AK_INT, NULL, -1, bi_truncate_div, "two values: quotient and remainder", "multiple values"},
-  {"floor-quotient", 2, 2, AK_INT, NULL, VK_INT, bi_floor_quotient, "the quotient rounded down", "calls of floor-quotient"},
-  {"floor-remainder", 2, 2, AK_INT, NULL, VK_INT, bi_floor_remainder, "modulo", "calls of floor-remainder"},
-  {"truncate-quotient", 2, 2, AK_INT, NULL, VK_INT, bi_truncate_quotient, "quotient", "calls of truncate-quotient"},
-  {"truncate-remainder", 2, 2, AK_INT, NULL, VK_INT, bi_truncate_remainder, "remainder", "calls of truncate-remainder"},
-  {"exact-integer-sqrt", 1, 1, AK_INT, NULL, -1, bi_exact_integer_sqrt, "two values: the integer square root s and k - s*s", "multiple values"},
+  {"floor/", 2, 2, AK_INT, NULL, -1, bi_floor_div, "two values: the floor quotient and its remainder (the sign of the divisor)", NULL},
+  {"truncate/", 2, 2, AK_INT, NULL, -1, bi_truncate_div, "two values: quotient and remainder", NULL},
+  {"floor-quotient", 2, 2, AK_INT, NULL, VK_INT, bi_floor_quotient, "the quotient rounded down", NULL},
+  {"floor-remainder", 2, 2, AK_INT, NULL, VK_INT, bi_floor_remainder, "modulo", NULL},
+  {"truncate-quotient", 2, 2, AK_INT, NULL, VK_INT, bi_truncate_quotient, "quotient", NULL},
+  {"truncate-remainder", 2, 2, AK_INT, NULL, VK_INT, bi_truncate_remainder, "remainder", NULL},
+  {"exact-integer-sqrt", 1, 1, AK_INT, NULL, -1, bi_exact_integer_sqrt, "two values: the integer square root s and k - s*s", NULL},
 };
 
 const int guile_builtins_n = (int)(sizeof guile_builtins / sizeof guile_builtins[0]);

@@ -309,11 +309,10 @@ static const arg_kind k_any_proc[] = {AK_ANY, AK_PROC};
 static const arg_kind k_any_int[] = {AK_ANY, AK_INT};
 static const arg_kind k_vec_int_int[] = {AK_VEC, AK_INT, AK_INT};
 
-#define VALUES "multiple values"
 
 const builtin more_builtins[] = {
-  {"values", 0, -1, AK_ANY, NULL, -1, bi_values, "return its arguments as several values (one: that value itself)", VALUES},
-  {"call-with-values", 2, 2, AK_ANY, k_proc_proc, -1, bi_call_with_values, "call the consumer with every value the producer (a procedure of no arguments) returns", VALUES},
+  {"values", 0, -1, AK_ANY, NULL, -1, bi_values, "return its arguments as several values (one: that value itself)", NULL},
+  {"call-with-values", 2, 2, AK_ANY, k_proc_proc, -1, bi_call_with_values, "call the consumer with every value the producer (a procedure of no arguments) returns", NULL},
   {"iota", 1, 3, AK_INT, NULL, -1, bi_iota, "new list of count integers: start (default 0), start+step (default 1), ...", NULL},
   {"filter", 2, 2, AK_ANY, k_proc_any, -1, bi_filter, "new list of the elements the predicate is true of, in order", NULL},
   {"delete", 2, 2, AK_ANY, NULL, -1, bi_delete, "new list without the elements equal? to x", NULL},

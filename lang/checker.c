@@ -816,7 +816,9 @@ static void gate_ast(gate *g, const ast *a) {
         refuse(g, a->u.call.name_loc, r->bi->evaluator_only);
       else if (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC)
         gate_global(g, a, r->cell->fn);
-      for (int i = 0; i < a->u.call.n; i++) gate_ast(g, a->u.call.args[i]);
+      for (int i = 0; i < a->u.call.n; i++)
+        if (!lw_values_producer(a, i))   /* (call-with-values values f): lower-values.c */
+          gate_ast(g, a->u.call.args[i]);
       return;
     }
     case E_DEFINE:

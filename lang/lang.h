@@ -415,6 +415,8 @@ struct world {
   VEC(struct defblock *) pinned; /* code that closures point into */
   struct defblock *form_blk;   /* the top-level form compiled code runs:
                                   the closures it makes keep it */
+  bool one_value;              /* compiling a define's value: one value is
+                                  needed (lang/lower-values.c) */
   VEC(struct macro *) macros;  /* define-syntax (macro.c), in macro_mem */
   arena macro_mem;
   int64_t macro_uses;          /* for the fresh names of expansions */
@@ -563,6 +565,9 @@ bool ck_compilable(world *w, const ast *form, lang_error *err);
 /* lang/lower-closure.c: whether compiled code calls builtin b through a
  * value (the checker's gate asks) */
 bool lw_builtin_value_ok(const builtin *b);
+/* lang/lower-values.c: argument i of call a is the builtin values as the
+ * producer of call-with-values, which compiled code runs in place */
+bool lw_values_producer(const ast *a, int i);
 
 /* "an integer", "a vector", ... : what an argument kind asks for. */
 const char *ck_arg_kind_name(arg_kind k);

@@ -7,7 +7,9 @@
  * all see one variable.  Compiled code does the same: the box is a
  * vector of one cell (its 3 heap cells, made where the evaluator makes
  * the box: a let binding after its value, a letrec's before the values,
- * a parameter on entry), the variable's slot holds the box, a reference
+ * a parameter on entry, a loop's variables at the loop's head: each
+ * iteration its own boxes, as each call of the loop's procedure in the
+ * evaluator), the variable's slot holds the box, a reference
  * reads cell 0 and set! writes it; a lambda captures the box itself
  * (ir_proc.cap_boxed says which captured values are boxes, so a
  * reference to one inside the lambda reads through it).  Programs
@@ -74,19 +76,6 @@ void lw_box_slot(lw *c, slot_binding *s, int name, srcloc loc) {
 void lw_box_params(lw *c, const fn_def *fn, frame_map *f, srcloc loc) {
   for (int i = 0; fn->param_boxed && i < fn->nparams && !c->failed; i++)
     if (fn->param_boxed[i]) lw_box_slot(c, &f->slots[i], fn->params[i], loc);
-}
-
-/* Loops (named let, do) whose variables need boxes: each iteration
- * would need a new box; refused. */
-bool lw_box_refuse_params(lw *c, const fn_def *fn) {
-  for (int i = 0; fn->param_boxed && i < fn->nparams; i++)
-    if (fn->param_boxed[i]) {
-      lw_fail(c, fn->param_locs[i], "loop variables assigned after a lambda captured "
-                                    "them are not compiled to the transformer yet (run "
-                                    "with --reference to use the evaluator)");
-      return true;
-    }
-  return false;
 }
 
 bool lw_cap_boxed(lw *c, const fn_def *fn, int j) {

@@ -80,7 +80,8 @@ static bool reaches(const ast *a, const fn_def *target, fn_set *seen) {
 }
 
 static bool inlinable(lw *c, const fn_def *g) {
-  if (c->inline_depth >= INLINE_MAX_DEPTH || ast_size(g->body) > INLINE_MAX_NODES)
+  if (c->inline_depth >= INLINE_MAX_DEPTH || ast_size(g->body) > INLINE_MAX_NODES ||
+      lw_fn_mv(c, g))   /* it returns several values (lower-values.c) */
     return false;
   fn_set seen = {0};
   bool rec = fn_reaches(g, g, &seen);
@@ -800,6 +801,7 @@ static ir_prog *lower_main(world *w, const ast *expr, int frame_size,
   begin_main(&c, w, err, sym_intern(&w->syms, "main", 4), expr->loc);
   c.conservative = conservative;
   frame_map *f = lw_new_frame(&c, NULL, frame_size, NULL);
+  lw_mv_scan(&c, expr);   /* lower-values.c */
   cont k = {c.next_cont++, true, -1, -1};
   if (discard) {
     lw_lower_effect(&c, expr, f);
@@ -842,6 +844,7 @@ static ir_prog *lower_function(world *w, gcell *g, lang_error *err,
   begin_main(&c, w, err, g->name, g->fn->loc);
   c.conservative = conservative;
   const fn_def *fn = g->fn;
+  lw_mv_scan(&c, fn->body);   /* lower-values.c */
   ir_fn *M = &c.p->fns.v[0];
   M->nparams = fn->nparams;
   M->params = arena_alloc(&c.p->mem, (size_t)(fn->nparams + 1) * sizeof(int));

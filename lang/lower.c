@@ -22,7 +22,8 @@ bool lw_fn_pure(purity *pu, const fn_def *f);
 bool lw_prim_pure(const builtin *b) {
   static const char *const impure[] = {"display", "write", "newline",
     "vector-set!", "vector-fill!", "make-vector", "vector", "cons", "list",
-    "set-car!", "set-cdr!", "gcd", "lcm", NULL};
+    "set-car!", "set-cdr!", "gcd", "lcm", "values", "call-with-values", "floor/", "truncate/",
+    "exact-integer-sqrt", NULL};
   for (int i = 0; impure[i]; i++)
     if (!strcmp(b->name, impure[i])) return false;
   return !lw_listlib_allocates(b->name) && !lw_hof_name(b->name) &&
@@ -931,6 +932,7 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
   int n = a->u.call.n;
   ir_expr *args[3] = {0};
   ir_expr *ll = lw_listlib_effect(c, a, f);
+  if (!ll) ll = lw_values_effect(c, a, f);   /* lower-values.c */
   if (!ll) ll = lw_stop_effect(c, a, f);   /* lower-error.c */
   if (!ll) ll = lw_hof_effect(c, a, f);   /* lower-hof.c */
   if (!ll) ll = lw_strings_effect(c, a, f);   /* lower-strings2.c */
@@ -1373,6 +1375,7 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
     break;
   case E_BEGIN:
     for (int i = 0; i + 1 < a->u.seq.n; i++) lw_lower_effect(c, a->u.seq.v[i], f);
+    lw_mv_pass(c, a, a->u.seq.v[a->u.seq.n - 1]);
     return lw_lower_value(c, a->u.seq.v[a->u.seq.n - 1], f);
   case E_LET:
     if (binds_procedure(a) && !is_pure(c, a)) break;
@@ -1381,6 +1384,7 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
     bind_let(c, a, f, is_pure(c, a->u.let.body), forced);
     if (c->failed) return lw_void_expr(c, a->loc);
     int mark = cur_fn(c)->body.n;
+    lw_mv_pass(c, a, a->u.let.body);
     ir_expr *v = lw_lower_value(c, a->u.let.body, f);
     if (c->failed || cur_fn(c)->body.n == mark)
       return force_errors(c, v, forced, a->u.let.n);
@@ -1395,17 +1399,18 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
   case E_LETREC:
     if (is_pure(c, a)) {
       bind_letrec(c, a, f, NULL);
+      lw_mv_pass(c, a, a->u.let.body);
       return lw_lower_value(c, a->u.let.body, f);
     }
     break;
   case E_CALL: {
     const ref_info *r = &a->u.call.r;
     bool loopish = r->kind == REF_LOCALFN && lw_find_loop(f, r->depth, r->fn);
-    if (!loopish) return lw_lower_call(c, a, f, NULL);
+    if (!loopish) return lw_mv_call(c, a, f);   /* lower-values.c */
     break;
   }
   case E_APPLY:
-    return lw_call_value(c, a, f);   /* lower-closure.c */
+    return lw_mv_call(c, a, f);   /* lower-closure.c, through lower-values.c */
   case E_LAMBDA:
     return lw_lambda_value(c, a, f);
   case E_VECLIT: {
@@ -1439,6 +1444,7 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
   int tmp = lw_new_var(c, -1, VAR_TEMP, a->loc);
   int done = lw_new_label(c);
   cont k = {c->next_cont++, false, tmp, done};
+  lw_mv_cont(c, k.id, a);
   lw_lower_tail(c, a, f, k);
   lw_label(c, done, a->loc);
   return lw_var_expr(c, tmp, a->loc);
@@ -1470,6 +1476,7 @@ void lw_lower_effect(lw *c, const ast *a, frame_map *f) {
       return;
     }
   }
+  lw_mv_drop_ctx(c, a);   /* lower-values.c */
   ir_expr *v = lw_lower_value(c, a, f);
   if (v && !trivial(v)) lw_emit(c, S_EVAL, a->loc)->a[0] = v;
 }
@@ -1529,7 +1536,6 @@ void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k) {
     for (int i = 0; i < a->u.let.n && !c->failed; i++) {
       const let_binding *b = &a->u.let.v[i];
       if (!b->fn || !lw_contifiable(a, b) || lw_fn_pure(&c->pu, b->fn)) continue;
-      if (lw_box_refuse_params(c, b->fn)) return;   /* lower-box.c */
       loop_info *l = arena_alloc(&c->p->mem, sizeof *l);
       l->fn = b->fn;
       l->k = k;
@@ -1562,7 +1568,6 @@ void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k) {
           lw_fail(c, fn->loc, "loops with more than 64 variables are not supported");
           return;
         }
-        if (lw_box_refuse_params(c, fn)) return;
         lower_operands(c, body->u.call.args, fn->nparams, f, init);
         for (int i = 0; i < fn->nparams && !c->failed; i++) {
           l->params[i] = lw_new_var(c, fn->params[i], VAR_LOCAL, fn->param_locs[i]);
@@ -1574,6 +1579,7 @@ void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k) {
           lw_emit(c, S_EVAL, body->loc)->a[0] = lw_depth_check(c, lf->edepth, body->loc);
         l->head = lw_new_label(c);
         lw_label(c, l->head, fn->loc);
+        lw_box_params(c, fn, lf, fn->loc);   /* each iteration's own boxes (lower-box.c) */
         lw_lower_tail(c, fn->body, lf, k);
         return;
       }
@@ -1583,6 +1589,7 @@ void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k) {
   }
   case E_CALL: {
     const ref_info *r = &a->u.call.r;
+    if (lw_mv_tail(c, a, f, k.ret)) return;   /* lower-values.c */
     if (r->kind == REF_LOCALFN && lw_find_loop(f, r->depth, r->fn)) {
       lw_lower_call(c, a, f, &k);
       return;
@@ -1602,6 +1609,7 @@ void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k) {
   default:
     break;
   }
+  lw_mv_tail_ctx(c, a, k.ret, k.var < 0 && !k.ret, k.id);   /* lower-values.c */
   ir_expr *v = lw_lower_value(c, a, f);
   if (!c->failed) deliver(c, v, k, a->loc);
 }

@@ -101,6 +101,8 @@ typedef struct {
   VEC(const ast *) callv_sites;  /* calls through values (S_CALLV l1) */
   VEC(int) lam_pending;          /* lambdas whose bodies wait (proc index) */
   struct lw_vmemo *vmemo;        /* world objects -> classes (lower-valtype.c) */
+  struct lw_mv *mv;              /* multiple values (lower-values.c); NULL
+                                    in programs that make none */
 } lw;
 /* lower-valtype.c: the class of a world object met before (-1: none;
  * *busy: its parts are being walked), and noting one */
@@ -221,6 +223,14 @@ ir_expr *lw_string_equal(lw *c, const ast *a, const builtin *b, ir_expr **args, 
  * builtins), and gcd and lcm (statements: impure in lw_prim_pure). */
 ir_expr *lw_arith_prim(lw *c, const ast *a, const builtin *b, ir_expr **args);
 ir_expr *lw_gcd_lcm(lw *c, const ast *a, frame_map *f);
+/* lower-expt.c: expt whose base and exponent are both computed (a loop
+ * in steps); NULL when one is a constant. */
+ir_expr *lw_expt_computed(lw *c, const ast *a, ir_expr **args);
+/* lower-division.c: floor/ and truncate/ (quotient and remainder),
+ * their one-value forms, exact-integer-sqrt (root and rest). */
+bool lw_division_name(const char *name);
+void lw_division(lw *c, const ast *a, ir_expr **args, ir_expr **q, ir_expr **r);
+ir_expr *lw_division_prim(lw *c, const ast *a, const builtin *b, ir_expr **args);
 ir_expr *lw_inline_call(lw *c, const fn_def *fn, ir_expr **args, frame_map *up,
                         srcloc loc, int edepth, bool check);
 /* The depth of the activation a call in frame f starts (the evaluator
@@ -262,7 +272,6 @@ ir_expr *lw_box_get(lw *c, int box, srcloc loc);
 void lw_box_set(lw *c, int box, ir_expr *v, srcloc loc);
 void lw_box_slot(lw *c, slot_binding *s, int name, srcloc loc);
 void lw_box_params(lw *c, const fn_def *fn, frame_map *f, srcloc loc);
-bool lw_box_refuse_params(lw *c, const fn_def *fn);
 bool lw_cap_boxed(lw *c, const fn_def *fn, int j);
 ir_expr *lw_captured_raw(lw *c, const ast *ref, frame_map *f, bool *boxed);
 
@@ -285,6 +294,18 @@ void lw_callv_proc(lw *c, const ir_stmt *s, const struct ir_proc *pr, ir_expr *o
 void lw_callv_builtin(lw *c, const ir_stmt *s, const ast *a, const builtin *b);
 bool lw_lower_lambdas(lw *c);
 void lw_expand_callv(lw *c);
+
+/* lower-values.c: multiple values (values, call-with-values). */
+void lw_mv_scan(lw *c, const ast *root);
+bool lw_fn_mv(lw *c, const fn_def *fn);
+void lw_mv_tail_ctx(lw *c, const ast *a, bool ret, bool drop, int kid);
+void lw_mv_drop_ctx(lw *c, const ast *a);
+void lw_mv_cont(lw *c, int kid, const ast *a);
+void lw_mv_pass(lw *c, const ast *a, const ast *part);
+ir_expr *lw_mv_call(lw *c, const ast *a, frame_map *f);
+bool lw_mv_tail(lw *c, const ast *a, frame_map *f, bool ret);
+ir_expr *lw_values_effect(lw *c, const ast *a, frame_map *f);
+ir_expr *lw_values_call(lw *c, ir_expr **args, int n, srcloc loc);
 
 /* ---- the listing's shared values (lang/ir-share.c) ----------------- */
 

@@ -117,7 +117,9 @@ static bool define_var(session *s, const ast *a, int frame, form_result *r) {
   world *w = s->w;
   run_out o;
   run_out_init(&o);
+  w->one_value = true;   /* lang/lower-values.c */
   bool ok = runner_eval(s->run, a->u.def.val, frame, true, &o);
+  w->one_value = false;
   r->tokens += o.tokens;
   r->circuit = o.circuit;
   r->tool_calls += o.tool_calls;

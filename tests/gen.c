@@ -1391,6 +1391,7 @@ static const struct {
     {"letrec-values", GEN_LETREC_VALUES},   {"macros", GEN_MACROS},
     {"lists", GEN_LISTS},                   {"chars", GEN_CHARS},
     {"proc-values", GEN_PROC_VALUES},       {"stops", GEN_STOPS},
+    {"mvalues", GEN_MVALUES},               {"captured-loops", GEN_CAPTURED_LOOPS},
     {"all", GEN_ALL},
 };
 

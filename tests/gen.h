@@ -132,7 +132,11 @@ enum {
   /* error with run-time irritants and exit with a run-time status, when
    * a test holds (tests/gen-lang.c g_stop) */
   GEN_STOPS_N = 45,
-  GEN_NFLAGS = 46
+  /* multiple values in every position (tests/gen-values.c) */
+  GEN_MVALUES_N = 46,
+  /* named-let and do variables captured by a closure, then assigned */
+  GEN_CAPTURED_LOOPS_N = 47,
+  GEN_NFLAGS = 48
 };
 #define GEN_VAR_DIVISION GEN_BIT(GEN_VAR_DIVISION_N)
 #define GEN_DEEP_RECURSION GEN_BIT(GEN_DEEP_RECURSION_N)
@@ -178,6 +182,8 @@ enum {
 #define GEN_LISTS GEN_BIT(GEN_LISTS_N)
 #define GEN_CHARS GEN_BIT(GEN_CHARS_N)
 #define GEN_PROC_VALUES GEN_BIT(GEN_PROC_VALUES_N)
+#define GEN_MVALUES GEN_BIT(GEN_MVALUES_N)
+#define GEN_CAPTURED_LOOPS GEN_BIT(GEN_CAPTURED_LOOPS_N)
 /* bits 5 and 6 are unused (procedures ending in a statement and without
  * parameters returning vectors: fixed, always generated) */
 #define GEN_ALL ((GEN_BIT(GEN_NFLAGS) - 1) & ~(GEN_BIT(5) | GEN_BIT(6)))

@@ -1,0 +1,182 @@
+/* lower-division.c - the divisions of R7RS (floor/ and truncate/, two
+ * values; floor-quotient, floor-remainder, truncate-quotient,
+ * truncate-remainder) and exact-integer-sqrt (two values), as the
+ * evaluator runs them (builtins-guile.c), in its order and words:
+ *
+ *   a divisor 0: "division by zero: (OP X 0)", X written as the program
+ *   runs; a quotient that does not fit (-2^31 by -1): "integer overflow:
+ *   (OP -2147483648 -1) is 2147483648, which does not fit in 32 bits";
+ *   the floor quotient is the truncated one less 1 where the remainder is
+ *   not 0 and its sign is not the divisor's, the floor remainder that
+ *   remainder plus the divisor;
+ *   exact-integer-sqrt: a negative argument is the evaluator's kind text
+ *   ("must be a non-negative integer, not -5"); the root is found bit by
+ *   bit from 2^16 (t = s + bit is kept where t <= k / t, a quotient: no
+ *   product leaves 32 bits), then k - s*s.
+ *
+ * The two values go where lower-values.c sends several values.
+ *
+ * Ownership: as in lower.c; everything is allocated in the program.
+ */
+#include "config.h"
+
+#include "lower.h"
+
+#include <string.h>
+
+static ir_expr *k(lw *c, int64_t v, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
+  e->ival = (int32_t)v;
+  e->type = lw_new_type(c, T_INT);
+  e->has_nat = true;
+  e->nat = T_INT;
+  return e;
+}
+
+static ir_expr *var(lw *c, int v, srcloc loc) { return lw_var_expr(c, v, loc); }
+
+static ir_expr *prim(lw *c, const char *op, ir_expr *x, ir_expr *y, tkind r, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_PRIM, loc, y ? 2 : 1);
+  e->op = builtin_find(op);
+  e->a[0] = x;
+  if (y) e->a[1] = y;
+  e->type = lw_new_type(c, r);
+  e->has_nat = true;
+  e->nat = r;
+  return e;
+}
+
+static ir_expr *sel(lw *c, ir_expr *t, ir_expr *x, ir_expr *y, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_SELECT, loc, 3);
+  e->a[0] = t;
+  e->a[1] = x;
+  e->a[2] = y;
+  lw_unify(c, x->type, y->type, loc, "a value");
+  e->type = x->type;
+  return e;
+}
+
+static ir_expr *kb(lw *c, int v, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
+  e->ival = v;
+  e->type = lw_new_type(c, T_BOOL);
+  e->has_nat = true;
+  e->nat = T_BOOL;
+  return e;
+}
+
+static int tmp(lw *c, srcloc loc) { return lw_new_var(c, -1, VAR_TEMP, loc); }
+
+/* if t: what follows (an error's text and the error), up to the label
+ * returned, where the program goes on when t is false */
+static int when_fails(lw *c, ir_expr *t, srcloc loc) {
+  int ok = lw_new_label(c), fail = lw_new_label(c);
+  ir_stmt *s = lw_emit(c, S_BRANCH, loc);
+  s->a[0] = t;
+  s->l1 = fail;
+  s->l2 = ok;
+  lw_label(c, fail, loc);
+  return ok;
+}
+
+bool lw_division_name(const char *name) {
+  static const char *const names[] = {"floor/", "truncate/", "floor-quotient",
+    "floor-remainder", "truncate-quotient", "truncate-remainder", "exact-integer-sqrt", NULL};
+  for (int i = 0; names[i]; i++)
+    if (!strcmp(name, names[i])) return true;
+  return false;
+}
+
+static void isqrt(lw *c, const ast *a, ir_expr **args, ir_expr **q, ir_expr **r) {
+  srcloc loc = a->loc, at = a->u.call.args[0]->loc;
+  ir_expr *x = lw_checked_arg(c, a, "exact-integer-sqrt", args, 0, T_INT);
+  int kv = tmp(c, loc);
+  lw_assign(c, kv, x, loc);
+  int ok = when_fails(c, prim(c, "<", var(c, kv, loc), k(c, 0, loc), T_BOOL, loc), loc);
+  lw_ll_err_write(c, var(c, kv, loc), at);
+  lw_ll_err_raise(c, at, "type", "exact-integer-sqrt: argument 1 must be a non-negative "
+                                 "integer, not");
+  lw_label(c, ok, loc);
+  int s = tmp(c, loc);
+  lw_assign(c, s, k(c, 0, loc), loc);
+  for (int bit = 1 << 16; bit; bit >>= 1) {
+    ir_expr *t = prim(c, "+", var(c, s, loc), k(c, bit, loc), T_INT, loc);
+    ir_expr *fits = prim(c, "<=", t, prim(c, "quotient", var(c, kv, loc), t, T_INT, loc),
+                         T_BOOL, loc);
+    /* k = 0: no t fits (t <= 0 is false for t >= 1) */
+    lw_assign(c, s, sel(c, fits, t, var(c, s, loc), loc), loc);
+  }
+  *q = var(c, s, loc);
+  *r = prim(c, "-", var(c, kv, loc), prim(c, "*", var(c, s, loc), var(c, s, loc), T_INT, loc),
+            T_INT, loc);
+}
+
+/* The quotient (q) and remainder (r) of the division a names, after its
+ * checks; for exact-integer-sqrt the root and the rest. */
+void lw_division(lw *c, const ast *a, ir_expr **args, ir_expr **q, ir_expr **r) {
+  const char *name = a->u.call.r.bi->name;
+  srcloc loc = a->loc;
+  if (!strcmp(name, "exact-integer-sqrt")) {
+    isqrt(c, a, args, q, r);
+    return;
+  }
+  ir_expr *x0 = lw_checked_arg(c, a, name, args, 0, T_INT);
+  ir_expr *y0 = lw_checked_arg(c, a, name, args, 1, T_INT);
+  int x = tmp(c, loc), y = tmp(c, loc);
+  lw_assign(c, x, x0, loc);
+  lw_assign(c, y, y0, loc);
+  char buf[128];
+  int goes = when_fails(c, prim(c, "=", var(c, y, loc), k(c, 0, loc), T_BOOL, loc), loc);
+  snprintf(buf, sizeof buf, "division by zero: (%s ", name);
+  lw_ll_err_text(c, arena_strdup(&c->p->mem, buf), loc);
+  lw_ll_err_write(c, var(c, x, loc), loc);
+  lw_ll_err_text(c, " 0)", loc);
+  lw_ll_err_raise(c, loc, "arith", "");
+  lw_label(c, goes, loc);
+  bool quot = !strstr(name, "remainder");
+  if (quot) {
+    ir_expr *both = sel(c, prim(c, "=", var(c, x, loc), k(c, -2147483647 - 1, loc), T_BOOL, loc),
+                        prim(c, "=", var(c, y, loc), k(c, -1, loc), T_BOOL, loc), kb(c, 0, loc),
+                        loc);
+    snprintf(buf, sizeof buf, "integer overflow: (%s -2147483648 -1) is 2147483648, which "
+                              "does not fit in 32 bits", name);
+    ir_stmt *s = lw_emit(c, S_EVAL, loc);
+    s->a[0] = sel(c, both, lw_fail_expr(c, loc, "overflow", "%s", buf), k(c, 0, loc), loc);
+  }
+  /* the remainder of -2^31 by -1 is 0: quotient is never asked then */
+  ir_expr *safe_y = sel(c, prim(c, "=", var(c, y, loc), k(c, -1, loc), T_BOOL, loc),
+                        k(c, 1, loc), var(c, y, loc), loc);
+  ir_expr *tq = sel(c, prim(c, "=", var(c, y, loc), k(c, -1, loc), T_BOOL, loc),
+                    prim(c, "-", k(c, 0, loc), var(c, x, loc), T_INT, loc),
+                    prim(c, "quotient", var(c, x, loc), safe_y, T_INT, loc), loc);
+  ir_expr *tr = prim(c, "remainder", var(c, x, loc), safe_y, T_INT, loc);
+  if (name[0] == 't') {
+    *q = tq;
+    *r = tr;
+    return;
+  }
+  int rv = tmp(c, loc);
+  lw_assign(c, rv, tr, loc);
+  /* floor: one less where the remainder is not 0 and of the other sign */
+  ir_expr *adj = sel(c, prim(c, "<", var(c, rv, loc), k(c, 0, loc), T_BOOL, loc),
+                     prim(c, ">", var(c, y, loc), k(c, 0, loc), T_BOOL, loc),
+                     sel(c, prim(c, ">", var(c, rv, loc), k(c, 0, loc), T_BOOL, loc),
+                         prim(c, "<", var(c, y, loc), k(c, 0, loc), T_BOOL, loc), kb(c, 0, loc),
+                         loc), loc);
+  int av = tmp(c, loc);
+  lw_assign(c, av, adj, loc);
+  *q = sel(c, var(c, av, loc), prim(c, "-", tq, k(c, 1, loc), T_INT, loc), tq, loc);
+  *r = sel(c, var(c, av, loc), prim(c, "+", var(c, rv, loc), var(c, y, loc), T_INT, loc),
+           var(c, rv, loc), loc);
+}
+
+/* lower-arith.c: the divisions of one value; NULL for other builtins. */
+ir_expr *lw_division_prim(lw *c, const ast *a, const builtin *b, ir_expr **args) {
+  const char *n = b->name;
+  if (strcmp(n, "floor-quotient") && strcmp(n, "floor-remainder") &&
+      strcmp(n, "truncate-quotient") && strcmp(n, "truncate-remainder"))
+    return NULL;
+  ir_expr *q, *r;
+  lw_division(c, a, args, &q, &r);
+  return strstr(n, "remainder") ? r : q;
+}

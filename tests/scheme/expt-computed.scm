@@ -1,0 +1,12 @@
+;; expt with a base and an exponent both computed at run time.
+(define (table base-lo base-hi e-hi)
+  (do ((b base-lo (+ b 1))) ((> b base-hi))
+    (do ((e 0 (+ e 1))) ((> e e-hi))
+      (display (expt b e)) (display " "))
+    (newline)))
+(table -3 3 5)
+(define v (vector 2 30 -2 31 46340 2 -46340 2 3 19 10 9 7 0 0 7 1 -9 -1 -8 -1 -7))
+(let loop ((i 0))
+  (if (< i (vector-length v))
+      (begin (display (expt (vector-ref v i) (vector-ref v (+ i 1)))) (newline)
+             (loop (+ i 2)))))
