@@ -22,7 +22,7 @@
  */
 #include "config.h"
 
-#include "lower.h"
+#include "lower-strings3.h"
 
 #include <string.h>
 
@@ -42,7 +42,7 @@ static const char *const makers[] = {
 static bool listed(const char *name) {
   for (int i = 0; makers[i]; i++)
     if (!strcmp(makers[i], name)) return true;
-  return false;
+  return ls3_name(name);   /* lower-strings3.c */
 }
 
 bool lw_strings_allocates(const char *name) { return listed(name); }
@@ -949,6 +949,7 @@ ir_expr *lw_strings_effect(lw *c, const ast *a, frame_map *f) {
   const builtin *b = a->u.call.r.bi;
   const char *name = b->name;
   if (!listed(name)) return NULL;
+  if (ls3_name(name)) return ls3_effect(c, a, f);
   int n = a->u.call.n;
   if (n > 64) {
     lw_fail(c, a->loc, "%s with more than 64 arguments in compiled code", name);
@@ -1065,4 +1066,22 @@ ir_expr *lw_symbol_name(lw *c, ir_expr *sym, srcloc loc) {
   e->has_nat = true;
   e->nat = T_STR;
   return e;
+}
+
+/* ---- for lang/lower-strings3.c (the SRFI-13 procedures) -------------- */
+
+int ls_object(lw *c, int s, srcloc loc) { return object(c, s, loc); }
+ir_expr *ls_length(lw *c, int o, srcloc loc) { return length_of(c, o, loc); }
+ir_expr *ls_char_at(lw *c, int o, ir_expr *i, srcloc loc) { return char_at(c, o, i, loc); }
+void ls_store(lw *c, int o, ir_expr *i, ir_expr *x, srcloc loc) { store(c, o, i, x, loc); }
+int ls_new_block(lw *c, ir_expr *len, srcloc loc) { return new_block(c, len, NULL, loc); }
+ir_expr *ls_as_string(lw *c, int o, srcloc loc) { return as_string(c, o, loc); }
+bool ls_operands(lw *c, const ast *a, frame_map *f, const tkind *kinds, int *v) {
+  return operands(c, a, f, kinds, v);
+}
+ir_expr *ls_check_with(lw *c, ir_expr *e, tkind k, srcloc at, const char *msg) {
+  return check_with(c, e, k, at, msg);
+}
+void ls_copy_chars(lw *c, int dst, int k, int src, int from, int to, srcloc loc) {
+  copy_chars(c, dst, k, src, from, to, loc);
 }
