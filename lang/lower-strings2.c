@@ -561,16 +561,27 @@ static ir_expr *string_ref(lw *c, const ast *a, const int *v) {
   return char_at(c, o, var(c, v[1], loc), loc);
 }
 
-/* (string->list s): i from the length down, acc := (cons s[i] acc). */
-static ir_expr *to_list(lw *c, const ast *a, const int *v) {
+/* (string->list s [start [end]]): the evaluator's range(), then i from
+ * the end down to the start, acc := (cons s[i] acc). */
+static ir_expr *to_list(lw *c, const ast *a, const int *v, int n) {
   srcloc loc = a->loc;
   int o = object(c, v[0], loc);
-  int i = assign_new(c, length_of(c, o, loc), loc);
+  int len = assign_new(c, length_of(c, o, loc), loc);
+  int s = n > 1 ? v[1] : assign_new(c, kconst(c, T_INT, 0, loc), loc);
+  if (n > 1) index_ok(c, a, 1, "string->list", s, len, true, loc);
+  if (n > 2) {
+    index_ok(c, a, 2, "string->list", v[2], len, true, loc);
+    fail_if(c, op2(c, "<", var(c, v[2], loc), var(c, s, loc), T_BOOL, loc), arg_loc(a, 2),
+            "bounds", "string->list: the end ", var(c, v[2], loc), " is before the start ",
+            var(c, s, loc), NULL, loc);
+  }
+  int i = assign_new(c, var(c, n > 2 ? v[2] : len, loc), loc);
+  c->p->vars.v[i].type = lw_type_of_kind(c, T_INT);
   int acc = temp(c, loc);
   lw_assign(c, acc, kconst(c, T_NIL, 0, loc), loc);
   int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
   lw_label(c, head, loc);
-  branch(c, op2(c, ">", var(c, i, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), body, done, loc);
+  branch(c, op2(c, ">", var(c, i, loc), var(c, s, loc), T_BOOL, loc), body, done, loc);
   lw_label(c, body, loc);
   add_to(c, i, kconst(c, T_INT, -1, loc), loc);
   lw_assign(c, acc, lw_cons(c, char_at(c, o, var(c, i, loc), loc), var(c, acc, loc), loc), loc);
@@ -955,11 +966,6 @@ ir_expr *lw_strings_effect(lw *c, const ast *a, frame_map *f) {
     lw_fail(c, a->loc, "%s with more than 64 arguments in compiled code", name);
     return lw_void_expr(c, a->loc);
   }
-  if (!strcmp(name, "string->list") && n > 1) {
-    lw_fail(c, a->loc, "string->list with a start or an end is not compiled to the "
-                       "transformer yet (run it with --reference)");
-    return lw_void_expr(c, a->loc);
-  }
   tkind kinds[64];
   for (int i = 0; i < n; i++) {
     kinds[i] = b->arg == AK_STR ? T_STR : T_ANY;
@@ -994,7 +1000,7 @@ ir_expr *lw_strings_effect(lw *c, const ast *a, frame_map *f) {
   if (!strcmp(name, "string-downcase")) return change_case(c, a, v, false);
   if (!strcmp(name, "number->string")) return number_to_string(c, a, v, n);
   if (!strcmp(name, "string-ref")) return string_ref(c, a, v);
-  if (!strcmp(name, "string->list")) return to_list(c, a, v);
+  if (!strcmp(name, "string->list")) return to_list(c, a, v, n);
   if (!strcmp(name, "string-set!")) return string_set(c, a, v);
   if (!strcmp(name, "string-fill!")) return string_fill(c, a, v);
   for (int i = 0; compares[i]; i++)
