@@ -470,6 +470,9 @@ static ir_expr *same_as(lw *c, const char *op, ir_expr *x, ir_expr *y, srcloc lo
   bool equal = !strcmp(op, "assoc") || !strcmp(op, "member");
   if (equal && lw_may_be_structured(c, ops[0]) && lw_may_be_structured(c, ops[1]))
     return lw_equal(c, ops, loc);
+  /* strings made at run time: a walk over their characters (mequal.c) */
+  if (equal && c->p->has_rtstr && lw_may_be_string(c, ops[0]) && lw_may_be_string(c, ops[1]))
+    return lw_equal(c, ops, loc);
   ir_expr *e = prim(c, "eqv?", ops[0], ops[1], T_BOOL, loc);
   e->ival = equal;   /* equal? compares strings by their text (mstrings.c) */
   return e;

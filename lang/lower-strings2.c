@@ -1036,6 +1036,8 @@ static bool may_be_string(lw *c, const ir_expr *e) {
   return k == T_ANY || k == T_STR || k == T_DYN;
 }
 
+bool lw_may_be_string(lw *c, const ir_expr *e) { return may_be_string(c, e); }
+
 ir_expr *lw_string_equal(lw *c, const ast *a, const builtin *b, ir_expr **args, srcloc loc) {
   if (in_equal || !may_be_string(c, args[0]) || !may_be_string(c, args[1])) return NULL;
   int x = assign_new(c, args[0], loc), y = assign_new(c, args[1], loc);
