@@ -1,8 +1,9 @@
 /* lower-strings3.c - Guile's string library (SRFI-13 names) in compiled
  * code: string-for-each, string-map, string-index, string-contains,
  * string-prefix?, string-suffix?, string-reverse, string-trim,
- * string-trim-right, string-trim-both, string-split, string-join and
- * string-ci=?.
+ * string-trim-right, string-trim-both, string-split, string-join,
+ * string-ci=?; and format (simple-format) to #t with a literal format
+ * string, and write-char.
  *
  * Each call is a loop in statements over the strings' blocks, as
  * lang/lower-strings2.c lowers the other string procedures (the builders
@@ -26,7 +27,7 @@ static const char *const names[] = {
   "string-for-each", "string-map", "string-index", "string-contains",
   "string-prefix?", "string-suffix?", "string-reverse", "string-trim",
   "string-trim-right", "string-trim-both", "string-split", "string-join",
-  "string-ci=?", NULL};
+  "string-ci=?", "format", "simple-format", "write-char", NULL};
 
 bool ls3_name(const char *name) {
   for (int i = 0; names[i]; i++)
@@ -250,6 +251,12 @@ static ir_expr *prefix(lw *c, const ast *a, const int *v, bool suffix) {
 static ir_expr *index_of(lw *c, const ast *a, const int *v, int depth) {
   srcloc loc = a->loc;
   tkind k = ir_kind(c->p, c->p->vars.v[v[1]].type);
+  const ast *t = a->u.call.args[1];
+  /* the kinds the test may have: a character literal or a lambda says
+   * (the class of a variable may still grow after this call) */
+  if (t->kind == E_CONST && t->u.k.kind == VK_CHAR) k = T_CHAR;
+  else if (t->kind == E_LAMBDA) k = T_PROC;
+  else if (k == T_CHAR || k == T_PROC) k = T_DYN;
   bool chars = k == T_CHAR || k == T_DYN || k == T_ANY;
   bool procs = k == T_PROC || k == T_DYN || k == T_ANY;
   if (!chars && !procs) {
@@ -479,6 +486,96 @@ static ir_expr *ci_equal(lw *c, const ast *a, const int *v, int n) {
   return var(c, res, loc);
 }
 
+/* ---- format ---------------------------------------------------------- */
+
+/* (format #t "literal" arg ...): the evaluator's do_format, whose text
+ * is known when the program is compiled: each run of plain text (with
+ * ~% and ~~) a string constant displayed, each ~a a display and each ~s
+ * a write of its argument (every argument computed first, in order).  A
+ * directive that fails is known too: the text up to the last directive
+ * that worked, then the error, as the evaluator prints them.  A new
+ * string (#f) or a format string computed as the program runs is
+ * refused. */
+static void show_text(lw *c, strbuf *text, srcloc loc) {
+  if (!text->n) return;
+  int id = world_intern_string(c->w, text->s, text->n);
+  ir_stmt *s = lw_emit(c, S_DISPLAY, loc);
+  s->a[0] = kconst(c, T_STR, id, loc);
+  s->write = false;
+  text->n = 0;
+}
+
+static ir_expr *format(lw *c, const ast *a, const int *v, int n) {
+  srcloc loc = a->loc;
+  const char *op = a->u.call.r.bi->name;
+  const ast *dest = a->u.call.args[0], *fa = a->u.call.args[1];
+  if (dest->kind != E_CONST || dest->u.k.kind != VK_BOOL || !dest->u.k.i ||
+      fa->kind != E_CONST || fa->u.k.kind != VK_STR) {
+    lw_fail(c, loc, "calls of %s other than to #t with a literal format string are not "
+                    "compiled to the transformer yet (run with --reference to use the "
+                    "evaluator)", op);
+    return lw_void_expr(c, loc);
+  }
+  const char *f = world_string(c->w, (int)fa->u.k.i);
+  size_t len = strlen(f);
+  strbuf text;
+  sb_init(&text);
+  int next = 2;
+  char problem = 0, directive = 0;
+  for (size_t i = 0; i < len && !problem; i++) {
+    if (f[i] != '~' || i + 1 >= len) {   /* a last lone ~ is itself */
+      sb_putc(&text, f[i]);
+      continue;
+    }
+    directive = f[++i];
+    switch (directive) {
+    case 'a': case 'A': case 's': case 'S':
+      if (next >= n) {
+        problem = 'm';
+        break;
+      }
+      show_text(c, &text, loc);
+      ir_stmt *s = lw_emit(c, S_DISPLAY, loc);
+      s->a[0] = var(c, v[next++], loc);
+      s->write = directive == 's' || directive == 'S';
+      break;
+    case '%': sb_putc(&text, '\n'); break;
+    case '~': sb_putc(&text, '~'); break;
+    default: problem = 'u'; break;
+    }
+  }
+  if (!problem && next < n) problem = 's';
+  if (!problem || problem == 's') show_text(c, &text, loc);
+  sb_free(&text);
+  if (problem) {
+    char msg[160];
+    srcloc at = loc;
+    const char *kind = "arity";
+    if (problem == 'm') {
+      snprintf(msg, sizeof msg, "%s: no argument left for ~%c", op, directive);
+    } else if (problem == 'u') {
+      snprintf(msg, sizeof msg, "%s: ~%c is not a directive of simple-format (~a ~s ~%% ~~)",
+               op, directive);
+      at = fa->loc;
+      kind = "type";
+    } else {
+      snprintf(msg, sizeof msg, "%s: %d argument%s left over", op, n - next,
+               n - next == 1 ? "" : "s");
+    }
+    lw_ll_err_text(c, arena_strdup(&c->p->mem, msg), loc);
+    lw_ll_err_raise(c, at, kind, "");
+  }
+  return lw_void_expr(c, loc);
+}
+
+/* (write-char ch): the character displayed. */
+static ir_expr *write_char(lw *c, const ast *a, const int *v) {
+  ir_stmt *s = lw_emit(c, S_DISPLAY, a->loc);
+  s->a[0] = var(c, v[0], a->loc);
+  s->write = false;
+  return lw_void_expr(c, a->loc);
+}
+
 static tkind kind_of(arg_kind k) {
   switch (k) {
   case AK_INT: return T_INT;
@@ -499,7 +596,9 @@ ir_expr *ls3_effect(lw *c, const ast *a, frame_map *f) {
     return lw_void_expr(c, a->loc);
   }
   tkind kinds[64];
-  for (int i = 0; i < n; i++) kinds[i] = kind_of(b->per_arg ? b->per_arg[i] : b->arg);
+  bool fmt = !strcmp(name, "format") || !strcmp(name, "simple-format");
+  for (int i = 0; i < n; i++)
+    kinds[i] = fmt ? T_ANY : kind_of(b->per_arg ? b->per_arg[i] : b->arg);
   int v[64];
   if (!ls_operands(c, a, f, kinds, v)) return lw_void_expr(c, a->loc);
   c->p->has_chars = true;
@@ -517,6 +616,8 @@ ir_expr *ls3_effect(lw *c, const ast *a, frame_map *f) {
   if (!strcmp(name, "string-split")) return split(c, a, v);
   if (!strcmp(name, "string-join")) return join(c, a, v, n);
   if (!strcmp(name, "string-ci=?")) return ci_equal(c, a, v, n);
+  if (fmt) return format(c, a, v, n);
+  if (!strcmp(name, "write-char")) return write_char(c, a, v);
   lw_fail(c, a->loc, "internal error: %s has no lowering", name);
   return lw_void_expr(c, a->loc);
 }
