@@ -11,7 +11,8 @@
  * string-map, string-for-each, string-index (a character or a
  * predicate), string-contains, string-prefix?, string-suffix?,
  * string-ci=?, string-split, string-join, string->list with a start and
- * an end, with their errors.  Strings
+ * an end, format and simple-format to #t, write-char, with their
+ * errors.  Strings
  * are not a kind of the generator's variables: they appear inside
  * expressions of integer or boolean kind and in statements.
  */
@@ -407,6 +408,28 @@ void gs_stmt(gen *g, int d) {
     out(g, " ");
     g_delim(g);
     out(g, "))");
+  } else if (r < 96) {
+    /* format to #t with a literal format string, write-char */
+    static const char *const fmts[] = {"\"~a|~s~%\"", "\"[~A] ~~ ~S\"", "\"~s~a\"",
+                                       "\"\\x3bb;~a ~s ~\""};
+    static const char *const bad[] = {"\"~a ~a\"", "\"~a ~d\"", "\"~a\" 1"};
+    if (on(g, GEN_ERRORS) && chance(g, 10)) {
+      out(g, "(format #t %s ", bad[rn(g, N_OF(bad))]);
+      g_str(g, d - 1);
+      out(g, ")");
+    } else if (chance(g, 25)) {
+      out(g, "(write-char ");
+      g_chr(g, d - 1);
+      out(g, ")");
+    } else {
+      out(g, "(%s #t %s ", chance(g, 50) ? "format" : "simple-format",
+          fmts[rn(g, N_OF(fmts))]);
+      g_str(g, d - 1);
+      out(g, " ");
+      if (chance(g, 50)) sub(g, K_INT, d);
+      else g_chr(g, d - 1);
+      out(g, ")");
+    }
   } else if (r < 97 && on(g, GEN_PROC_VALUES)) {
     out(g, "(string-for-each (lambda (c) (%s c)) ", how);
     g_str_or_lit(g, d);
