@@ -225,6 +225,8 @@ typedef struct ir_prog {
   bool sets_cdrs;       /* the program calls set-cdr!: its lists may be
                            circular (backend/mlists.c) */
   bool has_rtstr;       /* strings made at run time (heap strings) */
+  bool str_eqv_early;   /* member/assoc lowered as eqv? on strings before
+                           has_rtstr was known: lowered again (lower-proc.c) */
   int stn_fn;           /* string->number's shared function + 1, or 0
                            (lang/lower-strings2.c) */
   VEC(gcell *) tables;  /* tables the program reads */
