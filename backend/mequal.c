@@ -260,7 +260,76 @@ static bool strings_compared(mb *b, const ir_expr *x, const ir_expr *y) {
 static ir_expr *leaf_test(mb *b, ir_expr *x, ir_expr *y) {
   ir_expr *e = test(b, "eqv?", x, y);
   e->ival = strings_compared(b, x, y);
+  /* with strings made at run time, two strings are compared by
+   * compare_strings; here at most one operand can be a string */
+  if (e->ival && b->ir->has_rtstr) e->ival = 2;
   return e;
+}
+
+/* Whether x's class may hold strings made at run time: equal? on two
+ * such values is a walk over their characters. */
+static bool may_be_rt_string(mb *b, const ir_expr *x) {
+  tkind k = ir_kind(b->ir, x->type);
+  return b->ir->has_rtstr && (k == T_STR || k == T_DYN);
+}
+
+static const builtin string_object_op = {"%string-object", 1, 1, AK_STR, NULL, VK_VEC, NULL, "", NULL};
+
+/* The block of string x (docs/trace-format.md, "Strings"), in a new
+ * temporary. */
+static int string_block(mb *b, eqc *E, ir_expr *x) {
+  int vt = mb_kind_type(b, T_VEC);
+  b->ir->types.v[vt].elem = mb_kind_type(b, T_CHAR);
+  int v = mb_temp(b, vt, "equal?:s");
+  ir_expr *obj = mb_mkx(b, X_PRIM, vt, 1);
+  obj->op = &string_object_op;
+  obj->a[0] = as_kind(b, x, T_STR);
+  assign(b, E, v, obj, "take the string's characters");
+  return v;
+}
+
+/* x and y that may be strings made at run time: when x is a string, y
+ * must be one of the same characters (the lengths, then a loop); else
+ * the ordinary eqv? (never on two strings: mexpr.c, ival 2). */
+static void compare_strings(mb *b, eqc *E, ir_expr *x, ir_expr *y) {
+  int other = -1;
+  if (ir_kind(b->ir, x->type) == T_DYN)
+    other = branch(b, E, test(b, "string?", x, NULL), "strings?");
+  if (ir_kind(b->ir, y->type) == T_DYN)
+    or_false(b, E, test(b, "string?", y, NULL), "strings?");
+  int va = string_block(b, E, x), vb = string_block(b, E, y);
+  ir_expr *la = mb_mkx(b, X_VLEN, mb_int_type(b), 1);
+  la->a[0] = mb_var_ref(b, va);
+  ir_expr *lb = mb_mkx(b, X_VLEN, mb_int_type(b), 1);
+  lb->a[0] = mb_var_ref(b, vb);
+  or_false(b, E, test(b, "=", la, lb), "the same length?");
+  int i = mb_temp(b, mb_int_type(b), "equal?:k");
+  assign(b, E, i, mb_int_const(b, 0), "k := 0");
+  int head = b->ms.n;
+  ir_expr *len = mb_mkx(b, X_VLEN, mb_int_type(b), 1);
+  len->a[0] = mb_var_ref(b, va);
+  int more = branch(b, E, test(b, "<", mb_var_ref(b, i), len), "more characters?");
+  ir_expr *ca = mb_mkx(b, X_VREF, b->ir->types.v[b->ir->vars.v[va].type].elem, 2);
+  ca->a[0] = mb_var_ref(b, va);
+  ca->a[1] = mb_var_ref(b, i);
+  ir_expr *cb = mb_mkx(b, X_VREF, b->ir->types.v[b->ir->vars.v[vb].type].elem, 2);
+  cb->a[0] = mb_var_ref(b, vb);
+  cb->a[1] = mb_var_ref(b, i);
+  or_false(b, E, test(b, "=", ca, cb), "the same character?");
+  assign(b, E, i, prim(b, "+", mb_int_type(b), mb_var_ref(b, i), mb_int_const(b, 1)),
+         "k := k + 1");
+  set_pc(b, jump(b, E), 1, head);
+  if (other < 0) {
+    set_pc(b, more, 2, b->ms.n);
+    return;
+  }
+  int out = jump(b, E);
+  set_pc(b, more, 2, out);
+  set_pc(b, other, 2, b->ms.n);
+  ir_expr *e = test(b, "eqv?", x, y);
+  e->ival = 2;
+  or_false(b, E, e, "the same value?");
+  set_pc(b, out, 1, b->ms.n);
 }
 
 /* Goes on when x and y are equal?, else to "false". */
@@ -282,7 +351,13 @@ static void compare(mb *b, eqc *E, ir_expr *x, ir_expr *y, int depth, bool no_pa
   if (pairs && !b->failed) alternative(b, E, x, y, depth, T_PAIR, compare_lists, &ends);
   /* anything else: the same value (a pair or vector here was tested);
    * strings by their text (mstrings.c) */
-  if (!b->failed) or_false(b, E, leaf_test(b, x, y), "the same value?");
+  if (!b->failed && may_be_rt_string(b, x) && may_be_rt_string(b, y)) {
+    x = held(b, E, x, "take the values");
+    y = held(b, E, y, "take the values");
+    compare_strings(b, E, x, y);
+  } else if (!b->failed) {
+    or_false(b, E, leaf_test(b, x, y), "the same value?");
+  }
   for (int i = 0; i < ends.n; i++) set_pc(b, ends.v[i], 1, b->ms.n);
   VEC_FREE(ends);
 }
@@ -300,12 +375,13 @@ void mb_expand_equal(mb *b, const ir_stmt *s, int f) {
   ir_expr *x = s->a[0], *y = s->a[1];
   bool deep = (holds_vectors(b, x->type) && holds_vectors(b, y->type)) ||
               (holds_pairs(b, x->type) && holds_pairs(b, y->type));
-  if (!deep) {
+  if (!deep && !(may_be_rt_string(b, x) && may_be_rt_string(b, y))) {
     /* the classes settled on no structure: one step, as eqv? */
     mstmt *m = mb_step(b, M_WRITE, f, s->loc);
     mb_set_target(b, m, s->var);
     ir_expr *e = prim(b, "eqv?", rt, x, y);
     e->ival = strings_compared(b, x, y);   /* strings by their text */
+    if (e->ival && b->ir->has_rtstr) e->ival = 2;   /* not two strings */
     e->has_nat = true;
     e->nat = T_BOOL;
     m->val = e;

@@ -271,9 +271,9 @@ static const arg_kind k_any_int_any[] = {AK_ANY, AK_INT, AK_ANY};
 static const arg_kind k_char[] = {AK_CHAR};
 
 const builtin guile_builtins[] = {
-  {"simple-format", 2, -1, AK_ANY, k_bool_str, -1, bi_simple_format, "print (#t) or return as a new string (#f) a text with ~a (display), ~s (write), ~% (newline) and ~~ filled in", "calls of simple-format"},
-  {"format", 2, -1, AK_ANY, k_bool_str, -1, bi_format, "simple-format, as Guile's format is without (ice-9 format)", "calls of format"},
-  {"write-char", 1, 1, AK_ANY, k_char, VK_VOID, bi_write_char, "print a character", "calls of write-char"},
+  {"simple-format", 2, -1, AK_ANY, k_bool_str, -1, bi_simple_format, "print (#t) or return as a new string (#f) a text with ~a (display), ~s (write), ~% (newline) and ~~ filled in", NULL},
+  {"format", 2, -1, AK_ANY, k_bool_str, -1, bi_format, "simple-format, as Guile's format is without (ice-9 format)", NULL},
+  {"write-char", 1, 1, AK_ANY, k_char, VK_VOID, bi_write_char, "print a character", NULL},
   {"acons", 3, 3, AK_ANY, NULL, VK_PAIR, bi_acons, "(cons (cons key value) alist)", NULL},
   {"list-index", 2, 2, AK_ANY, NULL, -1, bi_list_index, "index of the first element eq? to x (Guile's, not SRFI-1's), or #f", "calls of list-index"},
   {"list-set!", 3, 3, AK_ANY, k_any_int_any, VK_VOID, bi_list_set, "replace the element at an index of a list", "calls of list-set!"},

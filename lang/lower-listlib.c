@@ -470,6 +470,11 @@ static ir_expr *same_as(lw *c, const char *op, ir_expr *x, ir_expr *y, srcloc lo
   bool equal = !strcmp(op, "assoc") || !strcmp(op, "member");
   if (equal && lw_may_be_structured(c, ops[0]) && lw_may_be_structured(c, ops[1]))
     return lw_equal(c, ops, loc);
+  /* strings made at run time: a walk over their characters (mequal.c) */
+  if (equal && lw_may_be_string(c, ops[0]) && lw_may_be_string(c, ops[1])) {
+    if (c->p->has_rtstr) return lw_equal(c, ops, loc);
+    c->p->str_eqv_early = true;   /* lowered again if it makes strings */
+  }
   ir_expr *e = prim(c, "eqv?", ops[0], ops[1], T_BOOL, loc);
   e->ival = equal;   /* equal? compares strings by their text (mstrings.c) */
   return e;

@@ -796,10 +796,11 @@ static void begin_main(lw *c, world *w, lang_error *err, int name, srcloc loc) {
 }
 
 static ir_prog *lower_main(world *w, const ast *expr, int frame_size,
-                           bool discard, lang_error *err, bool conservative) {
+                           bool discard, lang_error *err, bool conservative, bool rtstr) {
   lw c;
   begin_main(&c, w, err, sym_intern(&w->syms, "main", 4), expr->loc);
   c.conservative = conservative;
+  c.p->has_rtstr = rtstr;
   frame_map *f = lw_new_frame(&c, NULL, frame_size, NULL);
   lw_mv_scan(&c, expr);   /* lower-values.c */
   cont k = {c.next_cont++, true, -1, -1};
@@ -822,27 +823,40 @@ static ir_prog *lower_main(world *w, const ast *expr, int frame_size,
  * the order of evaluation before it knew which classes hold tags. */
 ir_prog *ir_lower_main(world *w, const ast *expr, int frame_size, bool discard,
                        lang_error *err) {
-  ir_prog *p = lower_main(w, expr, frame_size, discard, err, false);
-  if (!p || !p->has_dyn) return p;
-  ir_free(p);
-  return lower_main(w, expr, frame_size, discard, err, true);
+  /* (and one that makes strings at run time, from the start: member and
+   * assoc lowered before it was known compare them by their text) */
+  bool cons = false, rt = false;
+  ir_prog *p = lower_main(w, expr, frame_size, discard, err, cons, rt);
+  while (p && ((p->has_dyn && !cons) || (p->has_rtstr && p->str_eqv_early && !rt))) {
+    cons = cons || p->has_dyn;
+    rt = rt || (p->has_rtstr && p->str_eqv_early);
+    ir_free(p);
+    p = lower_main(w, expr, frame_size, discard, err, cons, rt);
+  }
+  return p;
 }
 
 static ir_prog *lower_function(world *w, gcell *g, lang_error *err,
-                               bool conservative);
+                               bool conservative, bool rtstr);
 
 ir_prog *ir_lower_function(world *w, gcell *g, lang_error *err) {
-  ir_prog *p = lower_function(w, g, err, false);
-  if (!p || !p->has_dyn) return p;
-  ir_free(p);
-  return lower_function(w, g, err, true);
+  bool cons = false, rt = false;   /* as ir_lower_main */
+  ir_prog *p = lower_function(w, g, err, cons, rt);
+  while (p && ((p->has_dyn && !cons) || (p->has_rtstr && p->str_eqv_early && !rt))) {
+    cons = cons || p->has_dyn;
+    rt = rt || (p->has_rtstr && p->str_eqv_early);
+    ir_free(p);
+    p = lower_function(w, g, err, cons, rt);
+  }
+  return p;
 }
 
 static ir_prog *lower_function(world *w, gcell *g, lang_error *err,
-                               bool conservative) {
+                               bool conservative, bool rtstr) {
   lw c;
   begin_main(&c, w, err, g->name, g->fn->loc);
   c.conservative = conservative;
+  c.p->has_rtstr = rtstr;
   const fn_def *fn = g->fn;
   lw_mv_scan(&c, fn->body);   /* lower-values.c */
   ir_fn *M = &c.p->fns.v[0];

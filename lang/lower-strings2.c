@@ -22,7 +22,7 @@
  */
 #include "config.h"
 
-#include "lower.h"
+#include "lower-strings3.h"
 
 #include <string.h>
 
@@ -42,7 +42,7 @@ static const char *const makers[] = {
 static bool listed(const char *name) {
   for (int i = 0; makers[i]; i++)
     if (!strcmp(makers[i], name)) return true;
-  return false;
+  return ls3_name(name);   /* lower-strings3.c */
 }
 
 bool lw_strings_allocates(const char *name) { return listed(name); }
@@ -561,16 +561,27 @@ static ir_expr *string_ref(lw *c, const ast *a, const int *v) {
   return char_at(c, o, var(c, v[1], loc), loc);
 }
 
-/* (string->list s): i from the length down, acc := (cons s[i] acc). */
-static ir_expr *to_list(lw *c, const ast *a, const int *v) {
+/* (string->list s [start [end]]): the evaluator's range(), then i from
+ * the end down to the start, acc := (cons s[i] acc). */
+static ir_expr *to_list(lw *c, const ast *a, const int *v, int n) {
   srcloc loc = a->loc;
   int o = object(c, v[0], loc);
-  int i = assign_new(c, length_of(c, o, loc), loc);
+  int len = assign_new(c, length_of(c, o, loc), loc);
+  int s = n > 1 ? v[1] : assign_new(c, kconst(c, T_INT, 0, loc), loc);
+  if (n > 1) index_ok(c, a, 1, "string->list", s, len, true, loc);
+  if (n > 2) {
+    index_ok(c, a, 2, "string->list", v[2], len, true, loc);
+    fail_if(c, op2(c, "<", var(c, v[2], loc), var(c, s, loc), T_BOOL, loc), arg_loc(a, 2),
+            "bounds", "string->list: the end ", var(c, v[2], loc), " is before the start ",
+            var(c, s, loc), NULL, loc);
+  }
+  int i = assign_new(c, var(c, n > 2 ? v[2] : len, loc), loc);
+  c->p->vars.v[i].type = lw_type_of_kind(c, T_INT);
   int acc = temp(c, loc);
   lw_assign(c, acc, kconst(c, T_NIL, 0, loc), loc);
   int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
   lw_label(c, head, loc);
-  branch(c, op2(c, ">", var(c, i, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), body, done, loc);
+  branch(c, op2(c, ">", var(c, i, loc), var(c, s, loc), T_BOOL, loc), body, done, loc);
   lw_label(c, body, loc);
   add_to(c, i, kconst(c, T_INT, -1, loc), loc);
   lw_assign(c, acc, lw_cons(c, char_at(c, o, var(c, i, loc), loc), var(c, acc, loc), loc), loc);
@@ -949,14 +960,10 @@ ir_expr *lw_strings_effect(lw *c, const ast *a, frame_map *f) {
   const builtin *b = a->u.call.r.bi;
   const char *name = b->name;
   if (!listed(name)) return NULL;
+  if (ls3_name(name)) return ls3_effect(c, a, f);
   int n = a->u.call.n;
   if (n > 64) {
     lw_fail(c, a->loc, "%s with more than 64 arguments in compiled code", name);
-    return lw_void_expr(c, a->loc);
-  }
-  if (!strcmp(name, "string->list") && n > 1) {
-    lw_fail(c, a->loc, "string->list with a start or an end is not compiled to the "
-                       "transformer yet (run it with --reference)");
     return lw_void_expr(c, a->loc);
   }
   tkind kinds[64];
@@ -993,7 +1000,7 @@ ir_expr *lw_strings_effect(lw *c, const ast *a, frame_map *f) {
   if (!strcmp(name, "string-downcase")) return change_case(c, a, v, false);
   if (!strcmp(name, "number->string")) return number_to_string(c, a, v, n);
   if (!strcmp(name, "string-ref")) return string_ref(c, a, v);
-  if (!strcmp(name, "string->list")) return to_list(c, a, v);
+  if (!strcmp(name, "string->list")) return to_list(c, a, v, n);
   if (!strcmp(name, "string-set!")) return string_set(c, a, v);
   if (!strcmp(name, "string-fill!")) return string_fill(c, a, v);
   for (int i = 0; compares[i]; i++)
@@ -1028,6 +1035,8 @@ static bool may_be_string(lw *c, const ir_expr *e) {
   tkind k = ir_kind(c->p, e->type);
   return k == T_ANY || k == T_STR || k == T_DYN;
 }
+
+bool lw_may_be_string(lw *c, const ir_expr *e) { return may_be_string(c, e); }
 
 ir_expr *lw_string_equal(lw *c, const ast *a, const builtin *b, ir_expr **args, srcloc loc) {
   if (in_equal || !may_be_string(c, args[0]) || !may_be_string(c, args[1])) return NULL;
@@ -1065,4 +1074,22 @@ ir_expr *lw_symbol_name(lw *c, ir_expr *sym, srcloc loc) {
   e->has_nat = true;
   e->nat = T_STR;
   return e;
+}
+
+/* ---- for lang/lower-strings3.c (the SRFI-13 procedures) -------------- */
+
+int ls_object(lw *c, int s, srcloc loc) { return object(c, s, loc); }
+ir_expr *ls_length(lw *c, int o, srcloc loc) { return length_of(c, o, loc); }
+ir_expr *ls_char_at(lw *c, int o, ir_expr *i, srcloc loc) { return char_at(c, o, i, loc); }
+void ls_store(lw *c, int o, ir_expr *i, ir_expr *x, srcloc loc) { store(c, o, i, x, loc); }
+int ls_new_block(lw *c, ir_expr *len, srcloc loc) { return new_block(c, len, NULL, loc); }
+ir_expr *ls_as_string(lw *c, int o, srcloc loc) { return as_string(c, o, loc); }
+bool ls_operands(lw *c, const ast *a, frame_map *f, const tkind *kinds, int *v) {
+  return operands(c, a, f, kinds, v);
+}
+ir_expr *ls_check_with(lw *c, ir_expr *e, tkind k, srcloc at, const char *msg) {
+  return check_with(c, e, k, at, msg);
+}
+void ls_copy_chars(lw *c, int dst, int k, int src, int from, int to, srcloc loc) {
+  copy_chars(c, dst, k, src, from, to, loc);
 }

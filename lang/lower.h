@@ -218,6 +218,7 @@ bool lw_strings_allocates(const char *name);
 ir_expr *lw_strings_effect(lw *c, const ast *a, frame_map *f);
 ir_expr *lw_string_length(lw *c, ir_expr *s, bool null, srcloc loc);
 ir_expr *lw_symbol_name(lw *c, ir_expr *sym, srcloc loc);
+bool lw_may_be_string(lw *c, const ir_expr *e);
 ir_expr *lw_string_equal(lw *c, const ast *a, const builtin *b, ir_expr **args, srcloc loc);
 /* lower-arith.c: 1+, 1-, exact?, exact-integer? (NULL for other
  * builtins), and gcd and lcm (statements: impure in lw_prim_pure). */

@@ -6,7 +6,13 @@
  * and string=?, string-upcase, string-downcase, string-set!,
  * string-fill!, equal?, string?, strings passed through procedures,
  * held by globals, stored in lists and vectors, displayed and written;
- * and their errors (indices out of range, a literal changed).  Strings
+ * and their errors (indices out of range, a literal changed); Guile's
+ * string library: string-reverse, string-trim (-right, -both),
+ * string-map, string-for-each, string-index (a character or a
+ * predicate), string-contains, string-prefix?, string-suffix?,
+ * string-ci=?, string-split, string-join, string->list with a start and
+ * an end, format and simple-format to #t, write-char, with their
+ * errors.  Strings
  * are not a kind of the generator's variables: they appear inside
  * expressions of integer or boolean kind and in statements.
  */
@@ -42,8 +48,14 @@ static void g_str(gen *g, int d);
 
 static void g_str_sub(gen *g, int d) { g_str(g, d - 1); }
 
+static void g_str_lib(gen *g, int d);
+
 /* A string expression. */
 static void g_str(gen *g, int d) {
+  if (d > 0 && chance(g, 18)) {
+    g_str_lib(g, d);
+    return;
+  }
   int r = d <= 0 ? rn(g, 12) : rn(g, 100);
   if (r < 12) {
     if (chance(g, 25)) out(g, "%s", chance(g, 50) ? "gs-glob" : "gs-mut");
@@ -142,7 +154,150 @@ static void g_str(gen *g, int d) {
   }
 }
 
+
+/* A string operand of Guile's string library: often one with white
+ * space or the delimiters at its ends. */
+static void g_str_or_lit(gen *g, int d) {
+  static const char *const spaced[] = {"\"  a b \\t\"", "\"\\t\\n\"", "\" x\"", "\"a,,b,\"",
+                                       "\",\"", "\"a b  c\"", "\"abcabc\""};
+  if (chance(g, 40)) out(g, "%s", spaced[rn(g, N_OF(spaced))]);
+  else g_str_sub(g, d);
+}
+
+static void g_delim(gen *g) {
+  static const char *const ds[] = {"#\\space", "#\\,", "#\\a", "#\\b"};
+  out(g, "%s", ds[rn(g, N_OF(ds))]);
+}
+
+/* Guile's string library, making strings. */
+static void g_str_lib(gen *g, int d) {
+  int r = rn(g, 100);
+  if (r < 15) {
+    out(g, "(string-reverse ");
+    g_str_or_lit(g, d);
+    out(g, ")");
+  } else if (r < 35) {
+    static const char *const trims[] = {"string-trim", "string-trim-right", "string-trim-both"};
+    out(g, "(%s ", trims[rn(g, 3)]);
+    g_str_or_lit(g, d);
+    out(g, ")");
+  } else if (r < 52 && on(g, GEN_PROC_VALUES)) {
+    static const char *const fs[] = {"(lambda (c) (char-upcase c))",
+                                     "(lambda (c) (if (char=? c #\\a) #\\- c))",
+                                     "(lambda (c) (integer->char (+ 1 (char->integer c))))"};
+    bool bad = on(g, GEN_ERRORS) && chance(g, 12);
+    out(g, "(string-map %s ", bad ? "(lambda (c) (char->integer c))" : fs[rn(g, N_OF(fs))]);
+    g_str_or_lit(g, d);
+    out(g, ")");
+  } else if (r < 72 && on(g, GEN_LISTS)) {
+    if (on(g, GEN_ERRORS) && chance(g, 12)) {
+      static const char *const bad[] = {"(string-join (list \"a\" 1))", "(string-join 5)",
+                                        "(string-join (cons \"a\" \"b\"))",
+                                        "(string-join (list \"a\" \"b\") #\\,)"};
+      out(g, "%s", bad[rn(g, N_OF(bad))]);
+      return;
+    }
+    out(g, "(string-join (list");
+    for (int i = rn(g, 4); i > 0; i--) {
+      out(g, " ");
+      g_str_sub(g, d);
+    }
+    out(g, ")");
+    if (chance(g, 60)) {
+      out(g, " ");
+      g_str_or_lit(g, d);
+    }
+    out(g, ")");
+  } else if (r < 88 && on(g, GEN_LISTS)) {
+    out(g, "(let ((l (string-split ");
+    g_str_or_lit(g, d);
+    out(g, " ");
+    g_delim(g);
+    out(g, "))) (if (%s) (car l) (cadr l)))", chance(g, 50) ? "null? (cdr l)" : "pair? l");
+  } else {
+    out(g, "(string-reverse (string-trim-both ");
+    g_str_sub(g, d);
+    out(g, "))");
+  }
+}
+
+/* Guile's string library, of integer kind. */
+static void g_int_lib(gen *g, int d) {
+  int r = rn(g, 100);
+  if (r < 30) {
+    out(g, "(let ((i (string-index ");
+    g_str_or_lit(g, d);
+    out(g, " ");
+    int q = rn(g, 100);
+    if (q < 50 || !on(g, GEN_PROC_VALUES)) g_delim(g);
+    else if (q < 85) out(g, "(lambda (c) (char=? c #\\b))");
+    else if (on(g, GEN_ERRORS)) sub(g, K_INT, d);
+    else out(g, "(lambda (c) (char>? c #\\a))");
+    out(g, "))) (if i i -1))");
+  } else if (r < 50) {
+    out(g, "(let ((i (string-contains ");
+    g_str_or_lit(g, d);
+    out(g, " ");
+    g_str_or_lit(g, d);
+    out(g, "))) (if i i -1))");
+  } else if (r < 65 && on(g, GEN_LISTS)) {
+    out(g, "(length (string-split ");
+    g_str_or_lit(g, d);
+    out(g, " ");
+    g_delim(g);
+    out(g, "))");
+  } else if (r < 80 && on(g, GEN_LISTS)) {
+    if (on(g, GEN_ERRORS) && chance(g, 20)) {
+      out(g, "(length (string->list ");
+      g_str_sub(g, d);
+      out(g, " ");
+      sub(g, K_INT, d);
+      out(g, " ");
+      sub(g, K_INT, d);
+      out(g, "))");
+    } else {
+      out(g, "(let ((s ");
+      g_str_sub(g, d);
+      out(g, ")) (length (string->list s (quotient (string-length s) 2)%s)))",
+          chance(g, 50) ? " (string-length s)" : "");
+    }
+  } else if (on(g, GEN_PROC_VALUES)) {
+    out(g, "(let ((n 0)) (string-for-each (lambda (c) (set! n (+ (* n 3) (char->integer c)))) ");
+    g_str_or_lit(g, d);
+    out(g, ") (modulo n 1000))");
+  } else {
+    out(g, "(string-length (string-trim ");
+    g_str_or_lit(g, d);
+    out(g, "))");
+  }
+}
+
+/* Guile's string library, of boolean kind. */
+static void g_bool_lib(gen *g, int d) {
+  int r = rn(g, 100);
+  if (r < 60) {
+    out(g, "(%s ", chance(g, 50) ? "string-prefix?" : "string-suffix?");
+    g_str_or_lit(g, d);
+    out(g, " ");
+    g_str_or_lit(g, d);
+    out(g, ")");
+  } else {
+    out(g, "(string-ci=?");
+    for (int i = 1 + rn(g, 3); i > 0; i--) {
+      out(g, " ");
+      if (chance(g, 30)) out(g, "%s", chance(g, 50) ? "\"ABC\"" : "\"aBc\"");
+      else g_str_sub(g, d);
+    }
+    out(g, ")");
+  }
+}
+
 bool gs_expr(gen *g, kind k, int d) {
+  if ((k == K_INT || k == K_BOOL) && d > 0 && chance(g, 25)) {
+    if (k == K_INT) g_int_lib(g, d);
+    else g_bool_lib(g, d);
+    return true;
+  }
   if (k == K_INT) {
     int r = rn(g, 100);
     if (r < 25) {
@@ -247,6 +402,38 @@ void gs_stmt(gen *g, int d) {
     out(g, "(let ((m (make-string 2 #\\a))) (string-fill! m ");
     g_chr(g, d - 1);
     out(g, ") (%s m))", how);
+  } else if (r < 95 && on(g, GEN_LISTS)) {
+    out(g, "(%s (string-split ", how);
+    g_str_or_lit(g, d);
+    out(g, " ");
+    g_delim(g);
+    out(g, "))");
+  } else if (r < 96) {
+    /* format to #t with a literal format string, write-char */
+    static const char *const fmts[] = {"\"~a|~s~%\"", "\"[~A] ~~ ~S\"", "\"~s~a\"",
+                                       "\"\\x3bb;~a ~s ~\""};
+    static const char *const bad[] = {"\"~a ~a\"", "\"~a ~d\"", "\"~a\" 1"};
+    if (on(g, GEN_ERRORS) && chance(g, 10)) {
+      out(g, "(format #t %s ", bad[rn(g, N_OF(bad))]);
+      g_str(g, d - 1);
+      out(g, ")");
+    } else if (chance(g, 25)) {
+      out(g, "(write-char ");
+      g_chr(g, d - 1);
+      out(g, ")");
+    } else {
+      out(g, "(%s #t %s ", chance(g, 50) ? "format" : "simple-format",
+          fmts[rn(g, N_OF(fmts))]);
+      g_str(g, d - 1);
+      out(g, " ");
+      if (chance(g, 50)) sub(g, K_INT, d);
+      else g_chr(g, d - 1);
+      out(g, ")");
+    }
+  } else if (r < 97 && on(g, GEN_PROC_VALUES)) {
+    out(g, "(string-for-each (lambda (c) (%s c)) ", how);
+    g_str_or_lit(g, d);
+    out(g, ")");
   } else {
     out(g, "(set! gs-glob ");
     g_str(g, d - 1);
