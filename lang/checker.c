@@ -156,12 +156,21 @@ static ref_info resolve(ck *c, int name) {
     return r;
   }
   gcell *g = world_find(c->w, name);
-  if ((g && g->kind != G_UNDEFINED) || later_defined(c, name)) {
+  const builtin *b = builtin_find(nm(c, name));
+  if (g && g->kind != G_UNDEFINED) {
     r.kind = REF_GLOBAL;
-    r.cell = world_cell(c->w, name);
+    r.cell = g;
     return r;
   }
-  const builtin *b = builtin_find(nm(c, name));
+  if (later_defined(c, name) && (!b || name == c->defining || c->fn)) {
+    /* a builtin redefined further down: in a procedure body it means the
+     * builtin while the name is undefined (ref_is_builtin_now); code that
+     * runs now sees the builtin */
+    r.kind = REF_GLOBAL;
+    r.cell = world_cell(c->w, name);
+    if (name != c->defining) r.bi = b;
+    return r;
+  }
   if (b) {
     r.kind = REF_BUILTIN;
     r.bi = b;

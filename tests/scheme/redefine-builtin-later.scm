@@ -1,0 +1,17 @@
+; A builtin redefined further down the file: the forms before the
+; definition see the builtin, those after it see the new procedure.
+(display (car '(1 2))) (newline)
+(define (first-len l) (length l))
+(define (my-len l) (length l))
+(display (first-len '(a b c))) (newline)
+(define car-orig car)
+(define (car x) (if (pair? x) (car-orig x) 'not-a-pair))
+(display (car 5)) (display (car '(9))) (newline)
+(define (length l) 99)
+(display (my-len '(1 2))) (newline)
+(display (length '())) (newline)
+(define (sum l) (if (null? l) 0 (+ (car l) (sum (cdr l)))))
+(display (sum '(1 2 3))) (newline)
+(display (map (lambda (x) (* x x)) '(1 2 3))) (newline)
+(define (map f l) 'my-map)
+(display (map car '((1) (2)))) (newline)
