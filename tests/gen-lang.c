@@ -1024,6 +1024,29 @@ static void g_redefine(gen *g) {
   }
 }
 
+/* A builtin predicate redefined (once per program) after a use of it at
+ * top level and after a procedure that calls it: the use before sees the
+ * builtin, the procedure (called after) and later forms the new one. */
+static bool g_shadow_builtin(gen *g) {
+  static const char *const preds[] = {"even?", "odd?", "zero?", "negative?", "positive?"};
+  const char *p = preds[rn(g, N_OF(preds))];
+  char def[32], h[16], o[16];
+  snprintf(def, sizeof def, "(define (%s ", p);
+  if (g->b.s && strstr(g->b.s, def)) return false;
+  fresh_name(g, "hb", h);
+  fresh_name(g, "ob", o);
+  out(g, "(display (%s %d))\n", p, rn(g, 9) - 4);
+  out(g, "(define (%s x) (%s x))\n", h, p);
+  if (chance(g, 50)) {   /* the wrapper idiom */
+    out(g, "(define %s %s)\n", o, p);
+    out(g, "(define (%s x) (not (%s x)))\n", p, o);
+  } else {
+    out(g, "(define (%s x) (= x %d))\n", p, rn(g, 5) - 2);
+  }
+  out(g, "(display (%s %d)) (display (%s %d))\n", h, rn(g, 9) - 4, p, rn(g, 9) - 4);
+  return true;
+}
+
 /* A one-parameter procedure of its own, defined here; its name in f. */
 static void g_unary(gen *g, char *f) {
   fresh_name(g, "pf", f);
@@ -1288,6 +1311,8 @@ bool gl_top(gen *g) {
     g_mutual(g);
   } else if (r < 24 && on(g, GEN_REDEFINE)) {
     g_redefine(g);
+  } else if (r < 30 && on(g, GEN_REDEFINE) && chance(g, 25)) {
+    return g_shadow_builtin(g);
   } else if (r < 30 && on(g, GEN_REDEFINE)) {
     /* a global redefined, maybe with a value of another kind */
     var *v = pick_var(g, (kind)rn(g, 3), 0, true);
