@@ -995,6 +995,30 @@ static void g_mutual(gen *g) {
   out(g, "))\n");
 }
 
+/* The definition written from `mark`, "(define (p a b) body)" or
+ * "(define p (lambda ...))", rewritten as (set! p (lambda (a b) body)):
+ * set! of a global procedure at top level replaces it, as define. */
+static void set_instead(gen *g, size_t mark) {
+  const char *d = g->b.s + mark;
+  if (strncmp(d, "(define ", 8)) return;
+  strbuf t;
+  sb_init(&t);
+  if (d[8] == '(') {
+    const char *name = d + 9, *e = name;
+    while (*e != ' ' && *e != ')') e++;
+    int nlen = (int)(e - name);
+    if (*e == ' ') e++;
+    size_t len = strlen(e);
+    while (len && e[len - 1] == '\n') len--;
+    sb_printf(&t, "(set! %.*s (lambda (%.*s)\n", nlen, name, (int)len, e);
+  } else {
+    sb_printf(&t, "(set! %s", d + 8);
+  }
+  g->b.n = mark;
+  sb_putn(&g->b, t.s, t.n);
+  free(t.s);
+}
+
 /* A procedure redefined (same signature, a new body; sometimes another
  * number of parameters), then procedures called again. */
 static void g_redefine(gen *g) {
@@ -1009,7 +1033,9 @@ static void g_redefine(gen *g) {
     /* another arity: callers compiled before fail when they call it */
     g->p[pi].pk[g->p[pi].np++] = K_INT;
   }
+  size_t mark = g->b.n;
   g_proc_def(g, pi);
+  if (chance(g, 30)) set_instead(g, mark);
   /* its callers are mostly defined after it: call those again */
   int later[MAXPROC], nl = 0;
   for (int i = 0; i < n; i++)
