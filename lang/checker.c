@@ -189,7 +189,7 @@ static const char *missing_hint(const char *name) {
     return " ((exit) as a form of its own, :quit or Ctrl-D leaves tvl)";
   if (!strncmp(name, "string", 6) || strstr(name, "->string") ||
       !strcmp(name, "substring"))
-    return " (tvl strings are constants, for display and write only)";
+    return " (tvl(1) and :help list the string procedures tvl has)";
   return "";
 }
 
