@@ -293,6 +293,13 @@ static value bi_dec(ev_ctx *c, const ast *call, value *a, int n) {
   return int_result(c, call, "1-", a, n, (int64_t)a[0].i - 1);
 }
 
+/* floor, ceiling, round, truncate, inexact->exact: the identity on the
+ * exact integers (the kind is checked before the call). */
+static value bi_identity_int(ev_ctx *c, const ast *call, value *a, int n) {
+  (void)c, (void)call, (void)n;
+  return a[0];
+}
+
 static value bi_exact(ev_ctx *c, const ast *call, value *a, int n) {
   (void)c, (void)call, (void)a, (void)n;
   return v_bool(true);   /* every number of tvl is an exact integer */
@@ -327,6 +334,11 @@ const builtin more_builtins[] = {
   {"lcm", 0, -1, AK_INT, NULL, VK_INT, bi_lcm, "least common multiple (1 for none)", NULL},
   {"1+", 1, 1, AK_INT, NULL, VK_INT, bi_inc, "the integer plus one", NULL},
   {"1-", 1, 1, AK_INT, NULL, VK_INT, bi_dec, "the integer minus one", NULL},
+  {"floor", 1, 1, AK_INT, NULL, VK_INT, bi_identity_int, "the largest integer not above the number: the integer itself", NULL},
+  {"ceiling", 1, 1, AK_INT, NULL, VK_INT, bi_identity_int, "the smallest integer not below the number: the integer itself", NULL},
+  {"round", 1, 1, AK_INT, NULL, VK_INT, bi_identity_int, "the closest integer: the integer itself", NULL},
+  {"truncate", 1, 1, AK_INT, NULL, VK_INT, bi_identity_int, "the integer part: the integer itself", NULL},
+  {"inexact->exact", 1, 1, AK_INT, NULL, VK_INT, bi_identity_int, "the exact number: the integer itself", NULL},
   {"exact?", 1, 1, AK_INT, NULL, VK_BOOL, bi_exact, "#t for a number: every number of tvl is exact", NULL},
   {"exact-integer?", 1, 1, AK_ANY, NULL, VK_BOOL, bi_exact_integer, "is an integer", NULL},
 };

@@ -156,12 +156,21 @@ static ref_info resolve(ck *c, int name) {
     return r;
   }
   gcell *g = world_find(c->w, name);
-  if ((g && g->kind != G_UNDEFINED) || later_defined(c, name)) {
+  const builtin *b = builtin_find(nm(c, name));
+  if (g && g->kind != G_UNDEFINED) {
     r.kind = REF_GLOBAL;
-    r.cell = world_cell(c->w, name);
+    r.cell = g;
     return r;
   }
-  const builtin *b = builtin_find(nm(c, name));
+  if (later_defined(c, name) && (!b || name == c->defining || c->fn)) {
+    /* a builtin redefined further down: in a procedure body it means the
+     * builtin while the name is undefined (ref_is_builtin_now); code that
+     * runs now sees the builtin */
+    r.kind = REF_GLOBAL;
+    r.cell = world_cell(c->w, name);
+    if (name != c->defining) r.bi = b;
+    return r;
+  }
   if (b) {
     r.kind = REF_BUILTIN;
     r.bi = b;
@@ -180,7 +189,7 @@ static const char *missing_hint(const char *name) {
     return " ((exit) as a form of its own, :quit or Ctrl-D leaves tvl)";
   if (!strncmp(name, "string", 6) || strstr(name, "->string") ||
       !strcmp(name, "substring"))
-    return " (tvl strings are constants, for display and write only)";
+    return " (tvl(1) and :help list the string procedures tvl has)";
   return "";
 }
 
@@ -620,6 +629,22 @@ static void check_define(ck *c, ast *a) {
   }
 }
 
+/* (set! f e) at top level where f is a global procedure: Guile replaces
+ * the procedure; here it is (define f e), which the evaluator and the
+ * compiler know (set! of a procedure inside a body is still refused). */
+static void set_to_define(world *w, ast *a) {
+  if (a->kind != E_SET) return;
+  gcell *g = world_find(w, a->u.set.name);
+  if (!g || g->kind != G_FUNC) return;
+  int name = a->u.set.name;
+  ast *val = a->u.set.val;
+  a->kind = E_DEFINE;
+  a->u.def.name = name;
+  a->u.def.name_loc = a->loc;
+  a->u.def.val = val;
+  a->u.def.fn = NULL;
+}
+
 bool ck_check_toplevel(world *w, ast *form, int *toplevel_frame,
                        const int *later, int nlater, warn_fn warn,
                        void *warn_ctx, lang_error *err) {
@@ -632,9 +657,11 @@ bool ck_check_toplevel(world *w, ast *form, int *toplevel_frame,
   /* Names defined by a top-level begin are known to the rest of it. */
   int_vec names = {0};
   for (int i = 0; i < nlater; i++) VEC_PUSH(names, later[i]);
+  set_to_define(w, form);
   if (form->kind == E_BEGIN)
     for (int i = 0; i < form->u.seq.n; i++) {
       ast *a = form->u.seq.v[i];
+      set_to_define(w, a);
       if (a->kind == E_DEFINE) VEC_PUSH(names, a->u.def.name);
       if (a->kind == E_DEFTABLE) VEC_PUSH(names, a->u.table.name);
       if (a->kind == E_EXTERN) VEC_PUSH(names, a->u.ext.name);

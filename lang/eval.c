@@ -171,7 +171,7 @@ static value load(ev_ctx *c, const ast *a, int f) {
   const ref_info *r = &a->u.ref.r;
   if (r->kind == REF_LOCAL || r->kind == REF_CAPTURED)
     return unbox(load_raw(c, r, f));
-  if (r->kind == REF_BUILTIN) return builtin_value(r->bi);
+  if (r->kind == REF_BUILTIN || ref_is_builtin_now(r)) return builtin_value(r->bi);
   if (r->kind == REF_LOCALFN)
     ev_fail(c, a->loc, "check", "internal: local procedure %s used as a value",
             name_of(c, a->u.ref.name));
@@ -566,7 +566,7 @@ static value eval_tail(ev_ctx *c, const ast *a, int f) {
       if (a->kind == E_APPLY) {
         opv = eval(c, a->u.call.op, f);
         dyn = true;
-      } else if (r->kind == REF_BUILTIN) {
+      } else if (r->kind == REF_BUILTIN || ref_is_builtin_now(r)) {
         return call_builtin(c, a, f);
       } else if (r->kind == REF_LOCALFN) {
         k.fn = r->fn;

@@ -195,8 +195,10 @@ typedef struct {
   int slot;           /* REF_LOCAL */
   gcell *cell;        /* REF_GLOBAL */
   fn_def *fn;         /* REF_LOCALFN */
-  const builtin *bi;  /* REF_BUILTIN */
+  const builtin *bi;  /* REF_BUILTIN; with REF_GLOBAL: the builtin the name
+                         means until the script defines it further down */
 } ref_info;
+
 
 /* A function: global, local (internal define / named let) or a lambda
  * bound by define. */
@@ -378,6 +380,13 @@ struct gcell {
   uint32_t txn;        /* see world_txn_* */
   uint64_t version;    /* bumped at every redefinition */
 };
+
+/* A REF_GLOBAL with a builtin (a builtin the script redefines further
+ * down, used in a procedure body) means the builtin while the global is
+ * undefined: each use sees the binding as it is when it runs. */
+static inline bool ref_is_builtin_now(const ref_info *r) {
+  return r->kind == REF_GLOBAL && r->bi && r->cell->kind == G_UNDEFINED;
+}
 
 typedef struct {
   int64_t max_steps;   /* calls + loop iterations in the evaluator */

@@ -44,6 +44,9 @@ ir_expr *lw_arith_prim(lw *c, const ast *a, const builtin *b, ir_expr **args) {
     return prim(c, name[1] == '+' ? "+" : "-", x, iconst(c, 1, a->loc), T_INT,
                 a->loc);
   }
+  if (!strcmp(name, "floor") || !strcmp(name, "ceiling") || !strcmp(name, "round") ||
+      !strcmp(name, "truncate") || !strcmp(name, "inexact->exact"))
+    return lw_checked_arg(c, a, name, args, 0, T_INT);   /* the identity */
   if (!strcmp(name, "exact-integer?"))
     return prim(c, "integer?", args[0], NULL, T_BOOL, a->loc);
   if (!strcmp(name, "exact?")) {

@@ -274,6 +274,15 @@ static ir_expr *doomed_builtin(lw *c, const ast *a, frame_map *f) {
 
 ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
   const ref_info *r = &a->u.call.r;
+  if (ref_is_builtin_now(r)) {
+    /* a builtin until the script defines the name: lowered as a call of
+     * the builtin; defining the name recompiles this program */
+    lw_add_dep(c, r->cell);
+    ast *b = arena_alloc(&c->p->mem, sizeof *b);
+    *b = *a;
+    b->u.call.r.kind = REF_BUILTIN;
+    return lw_lower_call(c, b, f, tail);
+  }
   int n = a->u.call.n;
   if (r->kind == REF_BUILTIN && a->u.call.bad_arg > 0)
     return doomed_builtin(c, a, f);

@@ -731,6 +731,10 @@ void lw_use_table(lw *c, gcell *g) {
 
 static ir_expr *load(lw *c, const ast *a, frame_map *f) {
   const ref_info *r = &a->u.ref.r;
+  if (ref_is_builtin_now(r)) {
+    lw_add_dep(c, r->cell);   /* defining the name recompiles this program */
+    return lw_builtin_value(c, r->bi, a->loc);
+  }
   if (r->kind == REF_LOCAL) {
     slot_binding *s = slot_of(c, f, r->depth, r->slot, a->loc);
     if (!s) return lw_void_expr(c, a->loc);

@@ -995,6 +995,30 @@ static void g_mutual(gen *g) {
   out(g, "))\n");
 }
 
+/* The definition written from `mark`, "(define (p a b) body)" or
+ * "(define p (lambda ...))", rewritten as (set! p (lambda (a b) body)):
+ * set! of a global procedure at top level replaces it, as define. */
+static void set_instead(gen *g, size_t mark) {
+  const char *d = g->b.s + mark;
+  if (strncmp(d, "(define ", 8)) return;
+  strbuf t;
+  sb_init(&t);
+  if (d[8] == '(') {
+    const char *name = d + 9, *e = name;
+    while (*e != ' ' && *e != ')') e++;
+    int nlen = (int)(e - name);
+    if (*e == ' ') e++;
+    size_t len = strlen(e);
+    while (len && e[len - 1] == '\n') len--;
+    sb_printf(&t, "(set! %.*s (lambda (%.*s)\n", nlen, name, (int)len, e);
+  } else {
+    sb_printf(&t, "(set! %s", d + 8);
+  }
+  g->b.n = mark;
+  sb_putn(&g->b, t.s, t.n);
+  free(t.s);
+}
+
 /* A procedure redefined (same signature, a new body; sometimes another
  * number of parameters), then procedures called again. */
 static void g_redefine(gen *g) {
@@ -1009,7 +1033,9 @@ static void g_redefine(gen *g) {
     /* another arity: callers compiled before fail when they call it */
     g->p[pi].pk[g->p[pi].np++] = K_INT;
   }
+  size_t mark = g->b.n;
   g_proc_def(g, pi);
+  if (chance(g, 30)) set_instead(g, mark);
   /* its callers are mostly defined after it: call those again */
   int later[MAXPROC], nl = 0;
   for (int i = 0; i < n; i++)
@@ -1022,6 +1048,29 @@ static void g_redefine(gen *g) {
     g->p[pi] = save;   /* back to the old arity for later calls */
     g_proc_def(g, pi);
   }
+}
+
+/* A builtin predicate redefined (once per program) after a use of it at
+ * top level and after a procedure that calls it: the use before sees the
+ * builtin, the procedure (called after) and later forms the new one. */
+static bool g_shadow_builtin(gen *g) {
+  static const char *const preds[] = {"even?", "odd?", "zero?", "negative?", "positive?"};
+  const char *p = preds[rn(g, N_OF(preds))];
+  char def[32], h[16], o[16];
+  snprintf(def, sizeof def, "(define (%s ", p);
+  if (g->b.s && strstr(g->b.s, def)) return false;
+  fresh_name(g, "hb", h);
+  fresh_name(g, "ob", o);
+  out(g, "(display (%s %d))\n", p, rn(g, 9) - 4);
+  out(g, "(define (%s x) (%s x))\n", h, p);
+  if (chance(g, 50)) {   /* the wrapper idiom */
+    out(g, "(define %s %s)\n", o, p);
+    out(g, "(define (%s x) (not (%s x)))\n", p, o);
+  } else {
+    out(g, "(define (%s x) (= x %d))\n", p, rn(g, 5) - 2);
+  }
+  out(g, "(display (%s %d)) (display (%s %d))\n", h, rn(g, 9) - 4, p, rn(g, 9) - 4);
+  return true;
 }
 
 /* A one-parameter procedure of its own, defined here; its name in f. */
@@ -1292,6 +1341,8 @@ bool gl_top(gen *g) {
     g_mutual(g);
   } else if (r < 24 && on(g, GEN_REDEFINE)) {
     g_redefine(g);
+  } else if (r < 30 && on(g, GEN_REDEFINE) && chance(g, 25)) {
+    return g_shadow_builtin(g);
   } else if (r < 30 && on(g, GEN_REDEFINE)) {
     /* a global redefined, maybe with a value of another kind */
     var *v = pick_var(g, (kind)rn(g, 3), 0, true);

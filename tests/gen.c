@@ -627,8 +627,12 @@ static bool g_int_op(gen *g, int d, int ctx) {
      * none to three (lcm overflows easily: rarer) */
     static const char *const ops[] = {"abs", "min", "max", "abs", "min",
                                       "max", "1+", "1-", "gcd", "lcm"};
+    static const char *const same[] = {"abs", "floor", "ceiling", "round", "truncate",
+                                       "inexact->exact"};
     int i = rn(g, 10);
-    out(g, "(%s", ops[i]);
+    /* the second abs: sometimes a rounding, the identity on integers (no
+     * draw of its own: the programs of other seeds stay the same) */
+    out(g, "(%s", i == 3 ? same[g->fresh % 6] : ops[i]);
     g_operands(g, K_INT, d, i == 0 || i == 3 || i == 6 || i == 7 ? 1
                             : i >= 8 ? rn(g, 4) : 1 + rn(g, 3));
     out(g, ")");
