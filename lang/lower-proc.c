@@ -762,6 +762,7 @@ static ir_prog *finish(lw *c) {
                "a call of a procedure not defined");
   VEC_FREE(c->fail_types);
   if (!c->failed) lw_settle_kinds(c);
+  lw_obj_free(c);
   VEC_FREE(c->pu.memo);
   VEC_FREE(c->lift);
   VEC_FREE(c->gfns);

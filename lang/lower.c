@@ -269,7 +269,10 @@ bool lw_want(lw *c, const ir_expr *e, tkind k, const char *what) {
  * class for the whole spine: a walk, not a recursion, however long the
  * list) and what ends it. */
 static int type_of_list(lw *c, value v, int depth) {
+  int had = lw_obj_type(c, v.vec);   /* reached before (lower-alias.c) */
+  if (had >= 0) return had;
   int t = lw_type_of_kind(c, T_PAIR);
+  lw_obj_note(c, v.vec, t);
   int car = lw_pair_part(c, t, false), cdr = lw_pair_part(c, t, true);
   srcloc none = {-1, 0, 0};
   value x = v, slow = v;
@@ -279,6 +282,11 @@ static int type_of_list(lw *c, value v, int depth) {
       lw_unify(c, car, lw_type_of_value(c, V_CAR(x), depth + 1), none,
                "an element of a global list");
     x = V_CDR(x);
+    if (x.kind == VK_PAIR && (had = lw_obj_type(c, x.vec)) >= 0) {
+      /* a tail typed before (shared, or circular): one class */
+      lw_unify(c, cdr, had, none, "a global list");
+      return t;
+    }
     if (x.kind == VK_PAIR && !spine) {
       /* the pairs that follow: one class, the cdr's */
       int q = lw_new_type(c, T_PAIR);
@@ -287,6 +295,7 @@ static int type_of_list(lw *c, value v, int depth) {
       lw_unify(c, cdr, q, none, "a global list");
       spine = true;
     }
+    if (x.kind == VK_PAIR) lw_obj_note(c, x.vec, cdr);
     if (n % 2) slow = V_CDR(slow);
     if (x.kind == VK_PAIR && x.vec == slow.vec) break;   /* circular */
   }
@@ -306,7 +315,10 @@ int lw_type_of_value(lw *c, value v, int depth) {
     return lw_new_type(c, T_STR);
   case VK_VOID: return lw_new_type(c, T_VOID);
   case VK_VEC: {
-    int t = lw_type_of_kind(c, T_VEC);
+    int t = lw_obj_type(c, v.vec);   /* reached before (lower-alias.c) */
+    if (t >= 0) return t;
+    t = lw_type_of_kind(c, T_VEC);
+    lw_obj_note(c, v.vec, t);
     int elem = c->p->types.v[t].elem;
     for (int32_t i = 0; i < v.vec->n && depth < 8 && !c->failed; i++)
       lw_unify(c, elem, lw_type_of_value(c, v.vec->items[i], depth + 1),
@@ -320,7 +332,10 @@ int lw_type_of_value(lw *c, value v, int depth) {
     return lw_new_type(c, T_CHAR);
   case VK_PROC: return lw_type_of_proc(c, v);
   case VK_BOX: {   /* a closure's captured box: a vector of one (lower-box.c) */
-    int t = lw_type_of_kind(c, T_VEC);
+    int t = lw_obj_type(c, v.vec);   /* the getter's and the setter's: one */
+    if (t >= 0) return t;
+    t = lw_type_of_kind(c, T_VEC);
+    lw_obj_note(c, v.vec, t);
     if (v.vec && v.vec->n == 1 && depth < 8)
       lw_unify(c, c->p->types.v[t].elem, lw_type_of_value(c, v.vec->items[0], depth + 1),
                (srcloc){-1, 0, 0}, "a captured variable");

@@ -100,6 +100,7 @@ typedef struct {
                               every kind check may fail */
   VEC(const ast *) callv_sites;  /* calls through values (S_CALLV l1) */
   VEC(int) lam_pending;          /* lambdas whose bodies wait (proc index) */
+  struct lw_objmap *objs;        /* world objects -> their class (lower-alias.c) */
 } lw;
 
 /* ---- shared between lower.c and lower-proc.c ------------------------ */
@@ -113,6 +114,12 @@ bool lw_unify(lw *c, int a, int b, srcloc loc, const char *what);
 int lw_type_of_kind(lw *c, tkind k);
 bool lw_want(lw *c, const ir_expr *e, tkind k, const char *what);
 int lw_type_of_value(lw *c, value v, int depth);
+/* lower-alias.c: the class given to a vector, pair or box of the world
+ * (-1: none yet), so that an object reached from several globals or
+ * closures has one class; freed by lw_obj_free. */
+int lw_obj_type(lw *c, const void *obj);
+void lw_obj_note(lw *c, const void *obj, int type);
+void lw_obj_free(lw *c);
 ir_expr *lw_mk(lw *c, x_kind k, srcloc loc, int n);
 ir_expr *lw_var_expr(lw *c, int var, srcloc loc);
 int lw_new_var(lw *c, int name, var_class cls, srcloc loc);
