@@ -1005,8 +1005,10 @@ bool machine_write_back(const mprog *p, const mtrace *t, mload *load,
     for (int32_t j = 0; j < vec->n && ok; j++) {
       int64_t x;
       if (!mem_read(t, addr + 2 + j, &x)) continue;
-      if (et >= 0 && (ir_kind(p->ir, et) == T_DYN || vec->tag == TV_BOX)) {
-        /* tagged elements say their kind */
+      if (et >= 0) {
+        /* the element's class says how to read it: tagged, or of one kind
+         * (a string, a pair, a vector, a procedure the run stored is read
+         * back, not the element it replaced) */
         value nv;
         if (!to_world(&k, et, x, &nv)) {
           ok = false;
@@ -1016,8 +1018,8 @@ bool machine_write_back(const mprog *p, const mtrace *t, mload *load,
         vec->items[j] = nv;
         continue;
       }
-      /* the element keeps the kind it had (vectors are homogeneous in
-       * compiled code) */
+      /* a vector loaded without a class (a string's characters): the
+       * element keeps the kind it had */
       value old = vec->items[j], nv;
       switch ((vkind)old.kind) {
       case VK_INT: nv = v_int((int32_t)x); break;

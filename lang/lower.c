@@ -355,10 +355,18 @@ int lw_type_of_value(lw *c, value v, int depth) {
     return lw_new_type(c, T_CHAR);
   case VK_PROC: return lw_type_of_proc(c, v);
   case VK_BOX: {   /* a closure's captured box: a vector of one (lower-box.c) */
-    int t = lw_type_of_kind(c, T_VEC);
-    if (v.vec && v.vec->n == 1 && depth < 8)
+    bool busy;   /* the getter's and the setter's box: one class */
+    int t = lw_vmemo_get(c, v.vec, &busy);
+    if (t >= 0) {
+      if (busy) c->p->circular_global = true;
+      return t;
+    }
+    t = lw_type_of_kind(c, T_VEC);
+    lw_vmemo_put(c, v.vec, t, true);
+    if (v.vec && v.vec->n == 1 && depth < 100000)
       lw_unify(c, c->p->types.v[t].elem, lw_type_of_value(c, v.vec->items[0], depth + 1),
                (srcloc){-1, 0, 0}, "a captured variable");
+    lw_vmemo_put(c, v.vec, t, false);
     return t;
   }
   }

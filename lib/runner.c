@@ -557,7 +557,16 @@ static bool fits_kind(const ir_prog *ir, value v, int type, int depth) {
   case VK_CHAR: return k == T_CHAR;
   case VK_PAIR:
     return k == T_PAIR && fits_list(ir, v, type, depth);
-  case VK_PROC: return k == T_PROC && ir_proc_id(ir, v) > 0;
+  case VK_PROC: {   /* a closure: its captured values too */
+    int id = k == T_PROC ? ir_proc_id(ir, v) : 0;
+    if (id <= 0) return false;
+    for (int32_t i = 0; v.vec && i < v.vec->n && depth < 16; i++)
+      if (!fits_kind(ir, v.vec->items[i], ir_closure_cap_type(ir, id, i), depth + 1)) return false;
+    return true;
+  }
+  case VK_BOX:   /* a captured box: a vector of one */
+    return k == T_VEC && (!v.vec || v.vec->n < 1 || depth >= 16 ||
+                          fits_kind(ir, v.vec->items[0], ir_elem_type(ir, type), depth + 1));
   default: return k == T_VOID;
   }
 }

@@ -185,6 +185,9 @@ static const char *claimed_kind(const char *kind, const char *msg) {
       {"too deep", "depth"},
   };
   if (strcmp(kind, "compile") && strcmp(kind, "incomplete")) return kind;
+  /* a value a global holds that the prompt cannot load (a string of an
+   * earlier form in a closure): not a refusal, a failure of the loader */
+  if (strstr(msg, "not in the program's vocabulary")) return "prompt";
   if (strstr(msg, "cannot compile") || strstr(msg, "compiled code") ||
       strstr(msg, "not supported") || strstr(msg, "too many") ||
       strstr(msg, "internal error") || strstr(msg, "nested"))
