@@ -1,0 +1,2 @@
+(display (apply max '(3 1 2))) (newline)
+(display (apply max '())) (newline)

@@ -1,0 +1,7 @@
+(define (show . xs) (for-each (lambda (x) (display x) (display " ")) xs) (newline))
+(show (quotient 17 5) (quotient -17 5) (quotient 17 -5) (quotient -17 -5))
+(show (remainder 17 5) (remainder -17 5) (remainder 17 -5) (remainder -17 -5))
+(show (modulo 17 5) (modulo -17 5) (modulo 17 -5) (modulo -17 -5))
+(show (expt 2 30) (expt 0 0) (expt -3 3) (expt 5 1))
+(show (abs -5) (abs 5) (- 5) (- 0 7) (* -3 -4))
+(show (max 1 -2 3) (min 1 -2 3) (gcd -12 18) (lcm -4 6))

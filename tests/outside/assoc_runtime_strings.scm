@@ -1,0 +1,8 @@
+(define (make-key prefix n) (string-append prefix (number->string n)))
+(define table (map (lambda (i) (cons (make-key "item" i) (* i i))) '(1 2 3 4)))
+(write table) (newline)
+(write (assoc "item3" table)) (newline)
+(write (assoc (make-key "item" 2) table)) (newline)
+(write (member (make-key "item" 4) (map car table))) (newline)
+(write (equal? (make-key "a" 1) "a1")) (newline)
+(write (string=? (make-key "a" 1) "a1")) (newline)

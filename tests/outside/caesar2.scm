@@ -1,0 +1,18 @@
+;; caesar without char-upper-case?: using char comparisons and string-set!
+(define (rot s n)
+  (let* ((len (string-length s))
+         (out (make-string len #\space)))
+    (do ((i 0 (+ i 1)))
+        ((= i len) out)
+      (let ((c (string-ref s i)))
+        (string-set! out i
+                     (cond ((and (char>=? c #\a) (char<=? c #\z))
+                            (integer->char (+ (char->integer #\a)
+                                              (remainder (+ (- (char->integer c) (char->integer #\a)) n) 26))))
+                           ((and (char>=? c #\A) (char<=? c #\Z))
+                            (integer->char (+ (char->integer #\A)
+                                              (remainder (+ (- (char->integer c) (char->integer #\A)) n) 26))))
+                           (else c)))))))
+(display (rot "the quick brown fox jumps over the lazy dog" 13)) (newline)
+(display (rot (rot "Round Trip!" 7) 19)) (newline)
+(write (rot "a\tb\nc" 1)) (newline)

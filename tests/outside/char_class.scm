@@ -1,0 +1,16 @@
+;; classify every char of a string, building a result string
+(define (classify-string s)
+  (list->string
+   (map (lambda (c)
+          (cond ((char-alphabetic? c) (if (char-upper-case? c) #\A #\a))
+                ((char-numeric? c) #\9)
+                ((char-whitespace? c) #\_)
+                (else #\?)))
+        (string->list s))))
+(display (classify-string "Hi 5 times!\tOK")) (newline)
+(define (vowel? c) (memv (char-downcase c) '(#\a #\e #\i #\o #\u)))
+(define (remove-vowels s) (list->string (let loop ((cs (string->list s))) (cond ((null? cs) '()) ((vowel? (car cs)) (loop (cdr cs))) (else (cons (car cs) (loop (cdr cs))))))))
+(display (remove-vowels "Programming In Scheme")) (newline)
+(define (char-range a b) (if (char>? a b) '() (cons a (char-range (integer->char (+ 1 (char->integer a))) b))))
+(write (char-range #\a #\f)) (newline)
+(display (list->string (char-range #\0 #\9))) (newline)

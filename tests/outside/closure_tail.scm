@@ -1,0 +1,12 @@
+;; tail calls through closures stored in a list, 1,000,000 deep
+(define (make-step k) (lambda (n acc next) (if (= n 0) acc (next (- n 1) (+ acc k) next))))
+(define step (make-step 3))
+(display (step 1000000 0 step)) (newline)
+(define fs (list (lambda (n) (* n 2)) (lambda (n) (+ n 7))))
+(define (run n x)
+  (if (= n 0) x (run (- n 1) ((list-ref fs (modulo n 2)) x))))
+(display (run 20 1)) (newline)
+(define (trampoline-sum n)
+  (let loop ((k (lambda (acc) acc)) (i n))
+    (if (= i 0) (k 0) (loop (lambda (acc) (k (+ acc 1))) (- i 1)))))
+(display (trampoline-sum 1000)) (newline)

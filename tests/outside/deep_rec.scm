@@ -1,0 +1,7 @@
+(define (sum-to n) (if (= n 0) 0 (+ n (sum-to (- n 1)))))
+(display (sum-to 10000)) (newline)
+(define (build n) (if (= n 0) '() (cons n (build (- n 1)))))
+(define big (build 10000))
+(display (length big)) (newline)
+(define (my-map f l) (if (null? l) '() (cons (f (car l)) (my-map f (cdr l)))))
+(display (apply + (my-map (lambda (x) 1) big))) (newline)

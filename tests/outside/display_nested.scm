@@ -1,0 +1,6 @@
+(define data '(1 (2 (3 (4 (5 (6 (7 (8)))))))))
+(display data) (newline)
+(write (list "a" (list "b" (list "c" (list #\d))))) (newline)
+(define (nest n) (if (= n 0) '() (list (nest (- n 1)))))
+(display (nest 10)) (newline)
+(write (vector (vector (vector (vector (vector 1)))))) (newline)

@@ -1,0 +1,3 @@
+(define (square x) (* x x))
+(display square) (newline)
+(write (list 1 square)) (newline)

@@ -1,0 +1,7 @@
+(define (walk tree depth)
+  (cond ((null? tree) 0)
+        ((pair? tree) (+ (walk (car tree) (+ depth 1)) (walk (cdr tree) depth)))
+        ((symbol? tree) (error "walk: unexpected symbol at depth" depth tree))
+        (else tree)))
+(display (walk '(1 (2 3) (4 (5))) 0)) (newline)
+(display (walk '(1 (2 (x))) 0)) (newline)

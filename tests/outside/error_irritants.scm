@@ -1,0 +1,8 @@
+(define (safe-div a b)
+  (if (= b 0)
+      (error "safe-div: division by zero" a b)
+      (quotient a b)))
+(display (safe-div 10 3)) (newline)
+(display "about to fail") (newline)
+(safe-div 7 0)
+(display "never") (newline)

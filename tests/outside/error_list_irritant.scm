@@ -1,0 +1,8 @@
+(define (validate lst)
+  (for-each (lambda (x)
+              (unless (number? x)
+                (error "not a number in list:" x lst)))
+            lst)
+  'ok)
+(display (validate '(1 2 3))) (newline)
+(display (validate '(1 "two" #\3))) (newline)

@@ -1,0 +1,6 @@
+(define (parse-bool s)
+  (cond ((string=? s "yes") #t)
+        ((string=? s "no") #f)
+        (else (error "parse-bool: expected yes or no, got" s))))
+(display (map parse-bool '("yes" "no" "yes"))) (newline)
+(parse-bool "maybe")

@@ -1,0 +1,7 @@
+(define (check-all lst)
+  (let loop ((l lst) (n 0))
+    (cond ((null? l) n)
+          ((string? (car l)) (loop (cdr l) (+ n (string-length (car l)))))
+          (else (display "not a string: ") (write (car l)) (newline) (exit 4)))))
+(display (check-all '("ab" "cde"))) (newline)
+(display (check-all '("ab" #\c "d"))) (newline)

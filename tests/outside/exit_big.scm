@@ -1,0 +1,2 @@
+(display "exit 256") (newline)
+(exit 256)

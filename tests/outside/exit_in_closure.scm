@@ -1,0 +1,8 @@
+(define (find-first pred lst)
+  (for-each (lambda (x)
+              (when (pred x)
+                (display "found ") (display x) (newline)
+                (exit 42)))
+            lst)
+  (display "none found") (newline))
+(find-first (lambda (x) (> x 10)) '(1 5 12 20))

@@ -1,0 +1,2 @@
+(display "negative") (newline)
+(exit -1)

@@ -1,0 +1,6 @@
+(let loop ((i 0))
+  (when (< i 5)
+    (display i)
+    (if (= i 3) (begin (newline) (exit)))
+    (loop (+ i 1))))
+(display "unreachable")

@@ -1,0 +1,8 @@
+(define (process items)
+  (for-each (lambda (x) (display x) (display " ")) items)
+  (newline))
+(process '(1 2 3))
+(display "exiting with 3")
+(newline)
+(exit 3)
+(display "not printed")

@@ -1,0 +1,4 @@
+(display "done")
+(newline)
+(exit 0)
+(display "after")

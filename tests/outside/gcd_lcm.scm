@@ -1,0 +1,6 @@
+(define (my-gcd a b) (if (= b 0) a (my-gcd b (remainder a b))))
+(define (my-lcm a b) (quotient (* a b) (my-gcd a b)))
+(display (list (my-gcd 48 18) (gcd 48 18) (my-lcm 4 6) (lcm 4 6))) (newline)
+(display (map (lambda (p) (apply my-gcd p)) '((12 8) (17 5) (100 75)))) (newline)
+(display (list (abs -7) (min 3 1 2) (max 3 1 2) (expt 2 10) (modulo -7 3) (remainder -7 3) (quotient -7 2))) (newline)
+(display (list (even? 0) (odd? 7) (zero? 0) (positive? -1) (negative? -1))) (newline)

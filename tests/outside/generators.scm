@@ -1,0 +1,17 @@
+(define (make-gen lst)
+  (lambda ()
+    (if (null? lst) 'done
+        (let ((x (car lst))) (set! lst (cdr lst)) x))))
+(define g (make-gen '(a "b" #\c 4)))
+(write (list (g) (g) (g) (g) (g) (g))) (newline)
+(define (make-fib-gen)
+  (let ((a 0) (b 1))
+    (lambda () (let ((r a)) (set! a b) (set! b (+ r b)) r))))
+(define fg (make-fib-gen))
+(define (take-gen gen n) (if (= n 0) '() (let ((x (gen))) (cons x (take-gen gen (- n 1))))))
+(display (take-gen fg 15)) (newline)
+(define (counter-pair)
+  (let ((n 0))
+    (values (lambda () (set! n (+ n 1)) n) (lambda () n))))
+(call-with-values counter-pair
+  (lambda (inc get) (inc) (inc) (inc) (display (get)) (newline)))

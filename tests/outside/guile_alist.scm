@@ -1,0 +1,7 @@
+(define al '((a . 1) (b . 2)))
+(write (assq-ref al 'b)) (newline)
+(write (assoc-ref '(("x" . 10)) "x")) (newline)
+(write (assq-ref al 'zz)) (newline)
+(define al2 (assq-set! (list (cons 'a 1)) 'c 3))
+(write al2) (newline)
+(write (1+ 5)) (write (1- 5)) (newline)

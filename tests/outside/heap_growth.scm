@@ -1,0 +1,12 @@
+;; lots of consing
+(define (build n) (let loop ((i 0) (acc '())) (if (= i n) acc (loop (+ i 1) (cons i acc)))))
+(define (sum l) (let loop ((l l) (s 0)) (if (null? l) s (loop (cdr l) (+ s (car l))))))
+(define total 0)
+(do ((k 0 (+ k 1))) ((= k 20))
+  (set! total (+ total (sum (build 1000)))))
+(display total) (newline)
+(define big (build 50000))
+(display (length big)) (newline)
+(display (sum (map (lambda (x) (remainder x 7)) big))) (newline)
+(define s (make-string 1000 #\a))
+(display (string-length (string-append s s s))) (newline)

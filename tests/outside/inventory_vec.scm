@@ -1,0 +1,12 @@
+;; an inventory kept in parallel vectors, updated by top-level commands
+(define names (vector "bolt" "nut" "screw" "washer"))
+(define counts (vector 10 25 7 0))
+(define (restock! i n) (vector-set! counts i (+ (vector-ref counts i) n)))
+(define (rename! i s) (vector-set! names i s))
+(define (report)
+  (do ((i 0 (+ i 1))) ((= i (vector-length names)))
+    (display (vector-ref names i)) (display ": ") (display (vector-ref counts i)) (newline)))
+(restock! 3 12)
+(rename! 2 "wood screw")
+(report)
+(write names) (newline)

@@ -1,0 +1,7 @@
+(define (range a b) (if (>= a b) '() (cons a (range (+ a 1) b))))
+(display (range 0 1500)) (newline)
+(write (make-string 300 #\z)) (newline)
+(define v (make-vector 400 'ab))
+(display v) (newline)
+(display (map (lambda (i) (number->string (* i i))) (range 0 50))) (newline)
+(write (map (lambda (i) (number->string (* i i))) (range 0 50))) (newline)

@@ -1,0 +1,7 @@
+(define (my-even? n) (if (= n 0) #t (my-odd? (- n 1))))
+(define (my-odd? n) (if (= n 0) #f (my-even? (- n 1))))
+(display (my-even? 100000)) (newline)
+(display (my-odd? 100001)) (newline)
+(define (ping n) (if (= n 0) 'ping-done (pong (- n 1))))
+(define (pong n) (if (= n 0) 'pong-done (ping (- n 1))))
+(display (ping 1000001)) (newline)

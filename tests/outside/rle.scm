@@ -1,0 +1,17 @@
+;; run-length encoding of lists and strings
+(define (rle lst)
+  (if (null? lst) '()
+      (let loop ((l (cdr lst)) (cur (car lst)) (n 1) (acc '()))
+        (cond ((null? l) (reverse (cons (list cur n) acc)))
+              ((equal? (car l) cur) (loop (cdr l) cur (+ n 1) acc))
+              (else (loop (cdr l) (car l) 1 (cons (list cur n) acc)))))))
+(write (rle '(a a b c c c a))) (newline)
+(write (rle (string->list "aaabccddddd"))) (newline)
+(define (rle-string s)
+  (apply string-append
+         (map (lambda (p) (string-append (number->string (cadr p)) (string (car p))))
+              (rle (string->list s)))))
+(display (rle-string "WWWWWWWWWWWWBWWWWWWWWWWWWBBBWWWWWWWWWWWWWWWWWWWWWWWWBWWWWWWWWWWWWWW")) (newline)
+(define (unrle pairs)
+  (apply append (map (lambda (p) (make-list (cadr p) (car p))) pairs)))
+(write (unrle '((x 3) (y 1) (z 2)))) (newline)

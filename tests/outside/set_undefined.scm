@@ -1,0 +1,5 @@
+(define x 1)
+(set! x 2)
+(display x) (newline)
+(set! undefined-var 5)
+(display "after") (newline)

@@ -1,0 +1,6 @@
+(display (sort '(5 3 8 1 9 2) <)) (newline)
+(display (sort (list "pear" "apple" "fig") string<?)) (newline)
+(define people '(("ann" . 31) ("bob" . 25) ("cy" . 40)))
+(display (map car (sort people (lambda (a b) (< (cdr a) (cdr b)))))) (newline)
+(write (sort (list #\c #\a #\b) char<?)) (newline)
+(display (sort (vector 3 1 2) <)) (newline)

@@ -1,0 +1,7 @@
+(define words '("banana" "Apple" "cherry" "apple" "Banana"))
+(define (insert w lst less?) (cond ((null? lst) (list w)) ((less? w (car lst)) (cons w lst)) (else (cons (car lst) (insert w (cdr lst) less?)))))
+(define (isort lst less?) (if (null? lst) '() (insert (car lst) (isort (cdr lst) less?) less?)))
+(write (isort words string<?)) (newline)
+(write (isort words string-ci<?)) (newline)
+(write (list (string-ci=? "ABC" "abc") (string=? "ABC" "abc") (string<=? "a" "a") (string>=? "b" "a"))) (newline)
+(write (list (char-ci=? #\a #\A) (char=? #\a #\A))) (newline)

@@ -1,0 +1,3 @@
+(define s "abc")
+(display (string-ref s 2)) (newline)
+(display (string-ref s 3)) (newline)

@@ -1,0 +1,5 @@
+(write (string-map char-upcase "hello")) (newline)
+(string-for-each (lambda (c) (write (char->integer c)) (display " ")) "AZ az")
+(newline)
+(write (list->string (map char-downcase (string->list "ABC")))) (newline)
+(write (apply string (reverse (string->list "stressed")))) (newline)

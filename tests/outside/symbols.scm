@@ -1,0 +1,8 @@
+(display (list 'Hello 'world! 'a-b 'x->y '<=>)) (newline)
+(write (list 'Hello 'world! 'a-b 'x->y '<=>)) (newline)
+(display (symbol? 'a)) (display (symbol? "a")) (newline)
+(display (eq? 'abc (string->symbol "abc"))) (newline)
+(display (string-append (symbol->string 'foo) "-" (symbol->string 'bar))) (newline)
+(define (sym-concat a b) (string->symbol (string-append (symbol->string a) (symbol->string b))))
+(write (sym-concat 'foo 'bar)) (newline)
+(write (map symbol->string '(a bb ccc))) (newline)

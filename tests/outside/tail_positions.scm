@@ -1,0 +1,12 @@
+;; tail calls in every tail position, 100,000 deep
+(define (via-and n) (and #t (if (= n 0) 'and-done (via-and (- n 1)))))
+(define (via-or n) (or (and (= n 0) 'or-done) (via-or (- n 1))))
+(define (via-when n) (if (= n 0) 'when-done (when #t (via-when (- n 1)))))
+(define (via-cond n) (cond ((= n 0) 'cond-done) ((odd? n) (via-cond (- n 1))) (else (via-cond (- n 1)))))
+(define (via-case n) (case (modulo n 3) ((0) (if (= n 0) 'case-done (via-case (- n 1)))) (else (via-case (- n 1)))))
+(define (via-let n) (let ((m (- n 1))) (if (< m 0) 'let-done (via-let m))))
+(define (via-begin n) (begin 1 (if (= n 0) 'begin-done (via-begin (- n 1)))))
+(define (via-arrow n) (cond ((= n 0) 'arrow-done) ((- n 1) => via-arrow)))
+(define (via-apply n) (if (= n 0) 'apply-done (apply via-apply (list (- n 1)))))
+(for-each (lambda (f) (display (f 100000)) (newline))
+          (list via-and via-or via-when via-cond via-case via-let via-begin via-arrow via-apply))

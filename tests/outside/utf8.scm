@@ -1,0 +1,6 @@
+(define s "héllo wörld")
+(display s) (newline)
+(write (string-length s)) (newline)
+(write (string-ref s 1)) (newline)
+(display (string-upcase s)) (newline)
+(write (reverse (string->list "añb"))) (newline)
