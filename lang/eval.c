@@ -243,6 +243,9 @@ static void check_arg_kinds(ev_ctx *c, const ast *call, const builtin *b,
   }
 }
 
+/* Builtins get at most this many arguments in a copy of their own. */
+enum { BUILTIN_OWN_ARGS = 16 };
+
 static value call_builtin(ev_ctx *c, const ast *a, int f) {
   const builtin *b = a->u.call.r.bi;
   int n = a->u.call.n, base = c->vs.n;
@@ -250,8 +253,12 @@ static value call_builtin(ev_ctx *c, const ast *a, int f) {
     value v = eval(c, a->u.call.args[i], f);
     VEC_PUSH(c->vs, v);
   }
-  /* no arguments and a stack never used: no pointer arithmetic on NULL */
-  value *args = n ? c->vs.v + base : NULL;
+  /* no arguments and a stack never used: no pointer arithmetic on NULL.
+     A builtin that calls a procedure (filter, sort, fold...) grows the value
+     stack, which may move it: it gets its arguments in a copy of its own
+     (for the few arguments such builtins take; the others never call back) */
+  value *args = n ? c->vs.v + base : NULL, own[BUILTIN_OWN_ARGS];
+  if (n && n <= BUILTIN_OWN_ARGS) args = memcpy(own, args, (size_t)n * sizeof(value));
   check_arg_kinds(c, a, b, args, n);
   value r = b->fn(c, a, args, n);
   c->vs.n = base;
@@ -409,6 +416,8 @@ static value dyn_builtin(ev_ctx *c, const ast *site, const builtin *b,
             b->name, b->max_args < 0 ? "at least " : "", b->min_args,
             b->min_args == 1 ? "" : "s", n, n == 1 ? "was" : "were");
   }
+  value own[BUILTIN_OWN_ARGS];   /* as in call_builtin: args may be on the stack */
+  if (n && n <= BUILTIN_OWN_ARGS) args = memcpy(own, args, (size_t)n * sizeof(value));
   check_arg_kinds(c, site, b, args, n);
   return b->fn(c, site, args, n);
 }
