@@ -283,11 +283,32 @@ static void analyse_depth(mb *b) {
   free(conflict);
 }
 
+/* The nested calls compiled code holds: the depth limit, or fewer when
+ * the program's frames do not fit (depth_cap). */
+int mb_depth_fits(const mb *b) {
+  return b->p->depth_cap ? b->p->depth_cap : b->p->max_depth;
+}
+
+/* The error site of a push past the depth: the evaluator's error, or,
+ * when the stack holds fewer frames than the limit, a refusal. */
+int mb_depth_site(mb *b, srcloc loc) {
+  if (b->p->depth_cap)
+    return mb_site(b, "compile", loc,
+                   "compiled code's stack holds %d nested calls of this "
+                   "program (frames of %d cells), fewer than the depth limit "
+                   "%d: run it with --reference for deeper recursion",
+                   b->p->depth_cap, b->frame_cells, b->p->max_depth);
+  return mb_site(b, "depth", loc,
+                 "recursion too deep: more than %d nested calls (raise "
+                 "the limit with --max-depth or :limit depth)",
+                 b->p->max_depth);
+}
+
 gform mb_depth_flag(mb *b, int fn, int k) {
   gate_graph *gg = b->gg;
   /* main runs at depth 0, and without frames SP never moves */
   if (!b->frame_cells || fn == b->ir->main_fn)
-    return gf_const(gg, k > b->p->max_depth ? 1 : 0);
+    return gf_const(gg, k > mb_depth_fits(b) ? 1 : 0);
   gform x = gf_addk(gg, b->sp, (double)k * b->frame_cells - (double)b->depth_top + 1);
   return gf_gate(gg, gg_step(gg, "too deep", x));
 }
@@ -380,18 +401,32 @@ static void layout_memory(mb *b) {
   }
   if (b->p->uc_used) next = mb_chars_layout(b, next);
   if (b->p->str_tables) next = mb_strings_layout(b, next);
-  /* room for max_depth frames: pushing one more raises the depth error */
+  /* room for max_depth frames: pushing one more raises the depth error.
+   * A program whose frames are too large for that gets at least
+   * DEPTH_CAP_MIN of them (mb_depth_site) */
+  enum { DEPTH_CAP_MIN = 1000 };
   int64_t depth = b->p->w->lim.max_depth;
   b->p->max_depth = (int)depth;
   /* frames are written before the push that checks the depth: room for
    * the largest push above the limit */
+  int64_t pstack = mb_print_stack(b);   /* print routines' frames, above */
   int64_t stack = b->frame_cells ? (depth + 1 + b->max_push) * b->frame_cells : 0;
-  stack += mb_print_stack(b);   /* print routines' frames, above */
-  if (stack > ADDR_MAX / 4) {
-    mb_fail(b, "the depth limit (%lld) needs more stack than compiled code "
-               "has: lower it with --max-depth or :limit depth", (long long)depth);
-    return;
+  b->p->depth_cap = 0;
+  if (stack + pstack > ADDR_MAX / 4 && b->frame_cells) {
+    /* large frames: fewer fit than the limit allows.  The program still
+     * compiles; a recursion deeper than what fits stops at run time with a
+     * refusal (kind "compile"), never a wrong answer */
+    int64_t fit = (ADDR_MAX / 4 - pstack) / b->frame_cells - 1 - b->max_push;
+    if (fit < DEPTH_CAP_MIN) {
+      mb_fail(b, "the depth limit (%lld) needs more stack than compiled code "
+                 "has: lower it with --max-depth or :limit depth", (long long)depth);
+      return;
+    }
+    depth = fit;
+    b->p->depth_cap = (int)fit;
+    stack = (depth + 1 + b->max_push) * b->frame_cells;
   }
+  stack += pstack;
   b->p->stack_base = next;
   b->p->stack_end = next + (int32_t)stack;
   b->depth_top = next + (int32_t)((depth + 1) * b->frame_cells);
@@ -1464,10 +1499,7 @@ static void build_memory_keys(mb *b, int setm_comp_gate) {
 static cval step_value(mb *b, const mstmt *m, int s) {
   gate_graph *gg = b->gg;
   if (m->dcheck > 0) {
-    int site = mb_site(b, "depth", m->loc,
-                       "recursion too deep: more than %d nested calls (raise "
-                       "the limit with --max-depth or :limit depth)",
-                       b->p->max_depth);
+    int site = mb_depth_site(b, m->loc);
     mx_flag(b, mb_depth_flag(b, m->fn, m->dcheck), site);
   }
   switch (m->sp) {
@@ -1524,10 +1556,7 @@ static cval step_value(mb *b, const mstmt *m, int s) {
   case SP_SP_ADD: {
     cval r = {gf_addk(gg, b->sp, m->konst), 0, ADDR_MAX, false};
     if (m->konst > 0) {
-      int site = mb_site(b, "depth", m->loc,
-                         "recursion too deep: more than %d nested calls (raise "
-                         "the limit with --max-depth or :limit depth)",
-                         b->p->max_depth);
+      int site = mb_depth_site(b, m->loc);
       mx_flag(b, mb_depth_flag(b, m->fn, m->konst / b->frame_cells), site);
     }
     return r;

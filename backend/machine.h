@@ -158,6 +158,8 @@ typedef struct mprog {
   int32_t str_cutbase, str_ncut;
   int32_t stack_base, stack_end, heap_base, heap_end;
   int max_depth;        /* the depth limit the stack was sized for */
+  int depth_cap;        /* 0, or the nested calls that fit when max_depth's
+                           frames do not: deeper is a refusal at run time */
   int64_t max_heap;     /* the heap limit the heap was sized for */
   bool heap_capped;     /* the heap is smaller: addresses ran out first */
   int entry_pc;

@@ -213,6 +213,8 @@ char *mb_describe(mb *b, const char *fmt, ...) TVL_PRINTF(2, 3);
 /* The flag [depth of a call made in function fn > the limit], the
  * callee's depth being fn's SP depth plus k. */
 gform mb_depth_flag(mb *b, int fn, int k);
+int mb_depth_fits(const mb *b);
+int mb_depth_site(mb *b, srcloc loc);
 
 /* mtrace.c: the kind of a world value (T_ANY: none compiled); whether a
  * table's values are of several kinds, its cells then holding tagged

@@ -1441,10 +1441,7 @@ static cval mx_expr_raw(mb *b, const ir_expr *e) {
     return mx_expr(b, e->a[e->n - 1]);
   case X_DEPTH: {
     int fn = b->ms.v[b->cur_step].fn;
-    int site = mb_site(b, "depth", e->loc,
-                       "recursion too deep: more than %d nested calls (raise "
-                       "the limit with --max-depth or :limit depth)",
-                       b->p->max_depth);
+    int site = mb_depth_site(b, e->loc);
     mx_flag(b, mb_depth_flag(b, fn, b->gap[fn] + e->ival), site);
     return mx_const(b, 0);
   }
