@@ -1,0 +1,10 @@
+;; Ackermann function, small arguments
+(define (ack m n)
+  (cond ((= m 0) (+ n 1))
+        ((= n 0) (ack (- m 1) 1))
+        (else (ack (- m 1) (ack m (- n 1))))))
+(do ((m 0 (+ m 1))) ((> m 2))
+  (do ((n 0 (+ n 1))) ((> n 3))
+    (display (ack m n)) (display " "))
+  (newline))
+(display (ack 3 3)) (newline)

@@ -1,0 +1,12 @@
+;; independent counters sharing nothing
+(define (make-counter)
+  (let ((n 0))
+    (lambda () (set! n (+ n 1)) n)))
+(define c1 (make-counter))
+(define c2 (make-counter))
+(c1) (c1) (c1)
+(c2)
+(display (list (c1) (c2))) (newline)
+(define counters (map (lambda (i) (make-counter)) '(1 2 3)))
+(for-each (lambda (c) (c) (c)) counters)
+(display (map (lambda (c) (c)) counters)) (newline)

@@ -1,0 +1,16 @@
+;; hand-written gcd/lcm against the builtins
+(define (my-gcd a b)
+  (if (= b 0) (abs a) (my-gcd b (remainder a b))))
+(define (my-lcm a b)
+  (if (or (= a 0) (= b 0)) 0 (quotient (abs (* a b)) (my-gcd a b))))
+(define pairs '((12 18) (17 5) (0 9) (-24 36) (100 75) (7 -21)))
+(for-each
+ (lambda (p)
+   (let ((a (car p)) (b (cadr p)))
+     (display (list a b (my-gcd a b) (gcd a b) (my-lcm a b) (lcm a b)))
+     (newline)))
+ pairs)
+(display (gcd)) (newline)
+(display (lcm)) (newline)
+(display (gcd 12 18 24)) (newline)
+(display (lcm 2 3 4)) (newline)

@@ -1,0 +1,18 @@
+;; format integers with thousands separators and padding
+(define (pad-left s width ch)
+  (if (>= (string-length s) width)
+      s
+      (pad-left (string-append (string ch) s) width ch)))
+(define (group-thousands n)
+  (let ((s (number->string (abs n))))
+    (let loop ((i (string-length s)) (acc ""))
+      (if (<= i 3)
+          (string-append (if (< n 0) "-" "") (substring s 0 i) acc)
+          (loop (- i 3) (string-append "," (substring s (- i 3) i) acc))))))
+(for-each (lambda (n)
+            (display "[")
+            (display (pad-left (group-thousands n) 14 #\space))
+            (display "]")
+            (newline))
+          '(0 7 999 1000 123456 -9876543 1000000000))
+(display (pad-left "42" 6 #\0)) (newline)

@@ -1,0 +1,18 @@
+;; string reversal three ways and palindromes
+(define (rev1 s) (list->string (reverse (string->list s))))
+(define (rev2 s)
+  (let* ((n (string-length s)) (r (make-string n)))
+    (do ((i 0 (+ i 1))) ((= i n) r)
+      (string-set! r i (string-ref s (- n i 1))))))
+(define (rev3 s)
+  (let loop ((i 0) (acc ""))
+    (if (= i (string-length s))
+        acc
+        (loop (+ i 1) (string-append (string (string-ref s i)) acc)))))
+(define (palindrome? s)
+  (let ((clean (filter char-alphabetic? (map char-downcase (string->list s)))))
+    (equal? clean (reverse clean))))
+(for-each (lambda (s) (write (list (rev1 s) (rev2 s) (rev3 s))) (newline))
+          '("hello" "" "a" "racecar" "Scheme!"))
+(display (map palindrome? '("A man, a plan, a canal: Panama" "hello" "Was it a car or a cat I saw" "")))
+(newline)
