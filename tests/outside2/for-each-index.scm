@@ -1,0 +1,16 @@
+;; for-each with an index, enumerate, numbered output
+(define (for-each-indexed f lst)
+  (let loop ((l lst) (i 0))
+    (unless (null? l)
+      (f i (car l))
+      (loop (cdr l) (+ i 1)))))
+(for-each-indexed
+ (lambda (i x) (display i) (display ". ") (display x) (newline))
+ '(apple banana cherry))
+(define (enumerate lst)
+  (let loop ((l lst) (i 1) (acc '()))
+    (if (null? l) (reverse acc) (loop (cdr l) (+ i 1) (cons (cons i (car l)) acc)))))
+(write (enumerate '("one" "two" "three"))) (newline)
+(define total 0)
+(for-each (lambda (x) (set! total (+ total x))) '(1 2 3 4 5 6 7 8 9 10))
+(display total) (newline)

@@ -1,0 +1,11 @@
+;; map and for-each over several lists
+(display (map + '(1 2 3) '(10 20 30) '(100 200 300))) (newline)
+(display (map cons '(a b c) '(1 2 3))) (newline)
+(display (map (lambda (x y) (* x y)) '(1 2 3 4) '(5 6 7 8))) (newline)
+(display (map list '(1 2) '(a b) '("p" "q"))) (newline)
+(write (map list '(1 2) '(a b) '("p" "q"))) (newline)
+(for-each (lambda (k v) (display k) (display "=") (display v) (display ";"))
+          '(x y z) '(1 2 3))
+(newline)
+(display (map max '(1 9 3) '(4 2 8))) (newline)
+(display (apply map list '((1 2 3) (4 5 6)))) (newline)

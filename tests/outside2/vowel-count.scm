@@ -1,0 +1,13 @@
+;; count vowels and consonants
+(define (vowel? c) (memv (char-downcase c) '(#\a #\e #\i #\o #\u)))
+(define (count-if pred lst)
+  (let loop ((l lst) (n 0))
+    (if (null? l) n (loop (cdr l) (if (pred (car l)) (+ n 1) n)))))
+(define (stats s)
+  (let ((cs (string->list s)))
+    (list (count-if vowel? cs)
+          (count-if (lambda (c) (and (char-alphabetic? c) (not (vowel? c)))) cs)
+          (count-if char-numeric? cs)
+          (count-if char-whitespace? cs))))
+(for-each (lambda (s) (write s) (display " -> ") (display (stats s)) (newline))
+          '("Hello World" "AEIOU aeiou" "rhythm 2024" "" "Programming in Scheme, 1975"))
