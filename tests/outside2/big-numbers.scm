@@ -1,0 +1,11 @@
+;; integers around and past 2^31 and 2^63
+(define (show x) (display x) (newline))
+(show (* 65536 32768))
+(show (- (* 65536 32768) 1))
+(show (+ 2147483647 1))
+(show (* 46341 46341))
+(show (- -2147483648 1))
+(show (expt 2 40))
+(show (expt 2 64))
+(show (* 99999999999 99999999999))
+(show (quotient (expt 10 20) 7))

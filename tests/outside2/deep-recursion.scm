@@ -1,0 +1,11 @@
+;; non-tail recursion a few thousand deep
+(define (sum-to n) (if (= n 0) 0 (+ n (sum-to (- n 1)))))
+(display (sum-to 3000)) (newline)
+(define (build n) (if (= n 0) '() (cons n (build (- n 1)))))
+(define l (build 5000))
+(display (length l)) (newline)
+(display (list (car l) (list-ref l 4999))) (newline)
+(define (my-map f l) (if (null? l) '() (cons (f (car l)) (my-map f (cdr l)))))
+(display (apply + (my-map (lambda (x) (* 2 x)) l))) (newline)
+(define (my-append a b) (if (null? a) b (cons (car a) (my-append (cdr a) b))))
+(display (length (my-append l l))) (newline)

@@ -1,0 +1,10 @@
+;; do loops with multiple variables and bodies
+(do ((i 0 (+ i 1))) ((= i 5)) (display i) (display ","))
+(newline)
+(display (do ((i 1 (+ i 1)) (p 1 (* p i))) ((> i 10) p))) (newline)
+(display (do ((l '(a b c d) (cdr l)) (n 0 (+ n 1))) ((null? l) n))) (newline)
+(define v (make-vector 6 0))
+(do ((i 0 (+ i 1))) ((= i 6)) (vector-set! v i (* i i i)))
+(display v) (newline)
+(display (do ((i 0 (+ i 1)) (acc '() (cons i acc))) ((= i 4) (reverse acc)))) (newline)
+(do ((i 10 (- i 3))) ((< i 0) (display "done") (newline)) (display i) (display " "))

@@ -1,0 +1,13 @@
+;; mutual recursion: even?/odd? at top level and in letrec
+(define (my-even? n) (if (= n 0) #t (my-odd? (- n 1))))
+(define (my-odd? n) (if (= n 0) #f (my-even? (- n 1))))
+(display (map my-even? '(0 1 2 7 10 101))) (newline)
+(display (my-even? 100000)) (newline)
+(letrec ((ev? (lambda (n) (if (= n 0) 'even (od? (- n 1)))))
+         (od? (lambda (n) (if (= n 0) 'odd (ev? (- n 1))))))
+  (display (list (ev? 11) (ev? 12) (od? 5))) (newline))
+(define (f n)
+  (define (g n) (if (<= n 0) '() (cons 'g (h (- n 1)))))
+  (define (h n) (if (<= n 0) '() (cons 'h (g (- n 1)))))
+  (g n))
+(display (f 5)) (newline)

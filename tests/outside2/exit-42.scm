@@ -1,0 +1,6 @@
+(define (main)
+  (let loop ((i 0))
+    (if (= i 3)
+        (exit 42)
+        (begin (write i) (newline) (loop (+ i 1))))))
+(main)

@@ -1,0 +1,10 @@
+;; inexact numbers: exact->inexact, division, sqrt
+(display (exact->inexact 1)) (newline)
+(display (exact->inexact 1/3)) (newline)
+(display (/ 10 4)) (newline)
+(display (/ 10.0 4)) (newline)
+(display (sqrt 16)) (newline)
+(display (sqrt 2)) (newline)
+(display (* 1.5 2)) (newline)
+(display (round 2.5)) (newline)
+(display (inexact->exact 3.0)) (newline)
