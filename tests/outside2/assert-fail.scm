@@ -1,0 +1,10 @@
+;; assertions written by hand with error
+(define (assert-equal expected actual name)
+  (if (equal? expected actual)
+      (begin (display "pass: ") (display name) (newline))
+      (error "assertion failed:" name expected actual)))
+(assert-equal 4 (+ 2 2) "addition")
+(assert-equal '(1 2) (list 1 2) "list")
+(assert-equal "ab" (string-append "a" "b") "append")
+(assert-equal 5 (* 2 2) "multiplication")
+(display "not reached") (newline)

@@ -1,0 +1,13 @@
+;; number->string with a radix and hand-written conversion
+(define (to-base n b)
+  (if (< n b)
+      (string (string-ref "0123456789abcdef" n))
+      (string-append (to-base (quotient n b) b) (string (string-ref "0123456789abcdef" (remainder n b))))))
+(for-each (lambda (n)
+            (display (list n (number->string n 2) (number->string n 8) (number->string n 16)
+                           (to-base n 2) (to-base n 16)))
+            (newline))
+          '(0 1 7 10 255 256 4096 65535))
+(display (number->string -255 16)) (newline)
+(display (number->string 12345)) (newline)
+(display (number->string 35 36)) (newline)

@@ -1,0 +1,5 @@
+;; vector-map and vector-for-each are not bound in Guile 3.0.8 without (srfi srfi-43)
+(define v (vector 1 2 3))
+(display (vector->list v)) (newline)
+(display (vector-map (lambda (x) (* x x)) v)) (newline)
+(display "not reached") (newline)
