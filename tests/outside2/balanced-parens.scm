@@ -1,0 +1,12 @@
+;; balanced brackets checker with a list as a stack
+(define (matching c) (case c ((#\)) #\() ((#\]) #\[) ((#\}) #\{) (else #f)))
+(define (balanced? s)
+  (let loop ((cs (string->list s)) (stack '()))
+    (cond ((null? cs) (null? stack))
+          ((memv (car cs) '(#\( #\[ #\{)) (loop (cdr cs) (cons (car cs) stack)))
+          ((matching (car cs))
+           (and (pair? stack) (char=? (car stack) (matching (car cs)))
+                (loop (cdr cs) (cdr stack))))
+          (else (loop (cdr cs) stack)))))
+(for-each (lambda (s) (write s) (display " ") (display (balanced? s)) (newline))
+          '("()" "([]{})" "(]" "((())" "" "(define (f x) [list {x}])" ")("))

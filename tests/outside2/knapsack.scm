@@ -1,0 +1,15 @@
+;; 0/1 knapsack with a dynamic programming vector
+(define weights '(2 3 4 5 9))
+(define values* '(3 4 5 8 10))
+(define (knapsack cap)
+  (let ((best (make-vector (+ cap 1) 0)))
+    (for-each
+     (lambda (w v)
+       (do ((c cap (- c 1))) ((< c w))
+         (vector-set! best c (max (vector-ref best c) (+ v (vector-ref best (- c w)))))))
+     weights values*)
+    best))
+(define table (knapsack 20))
+(display table) (newline)
+(display (vector-ref table 20)) (newline)
+(display (vector-ref (knapsack 7) 7)) (newline)

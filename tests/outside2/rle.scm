@@ -1,0 +1,18 @@
+;; run-length encoding of lists and strings
+(define (rle lst)
+  (if (null? lst) '()
+      (let loop ((rest (cdr lst)) (cur (car lst)) (n 1) (acc '()))
+        (cond ((null? rest) (reverse (cons (list cur n) acc)))
+              ((equal? (car rest) cur) (loop (cdr rest) cur (+ n 1) acc))
+              (else (loop (cdr rest) (car rest) 1 (cons (list cur n) acc)))))))
+(define (rle-string s)
+  (apply string-append
+         (map (lambda (p) (string-append (number->string (cadr p)) (string (car p))))
+              (rle (string->list s)))))
+(define (unrle pairs)
+  (apply append (map (lambda (p) (make-list (cadr p) (car p))) pairs)))
+(display (rle '(a a b c c c a d d))) (newline)
+(write (rle (string->list "aaabccdddd"))) (newline)
+(display (rle-string "WWWWWWWWWWWWBWWWWWWWWWWWWBBBWWWWWWWWWWWWWWWWWWWWWWWWB")) (newline)
+(display (unrle '((x 3) (y 1) (z 2)))) (newline)
+(display (rle '())) (newline)

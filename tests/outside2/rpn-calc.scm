@@ -1,0 +1,18 @@
+;; reverse Polish notation calculator over a token list
+(define (rpn tokens)
+  (let loop ((ts tokens) (stack '()))
+    (cond ((null? ts) (car stack))
+          ((number? (car ts)) (loop (cdr ts) (cons (car ts) stack)))
+          (else
+           (let ((b (car stack)) (a (cadr stack)) (rest (cddr stack)))
+             (loop (cdr ts)
+                   (cons (case (car ts)
+                           ((+) (+ a b)) ((-) (- a b)) ((*) (* a b))
+                           ((/) (quotient a b)) ((^) (expt a b))
+                           (else (error "bad op" (car ts))))
+                         rest)))))))
+(display (rpn '(3 4 +))) (newline)
+(display (rpn '(5 1 2 + 4 * + 3 -))) (newline)
+(display (rpn '(2 10 ^ 24 -))) (newline)
+(display (rpn '(100 7 /))) (newline)
+(display (rpn '(1 2 %))) (newline)
