@@ -1,0 +1,16 @@
+;; letter frequencies with a 26-slot vector
+(define (letter-counts s)
+  (let ((v (make-vector 26 0)))
+    (string-for-each
+     (lambda (c)
+       (when (char-alphabetic? c)
+         (let ((i (- (char->integer (char-downcase c)) 97)))
+           (vector-set! v i (+ 1 (vector-ref v i))))))
+     s)
+    v))
+(define counts (letter-counts "The quick brown fox jumps over the lazy dog, again and again"))
+(do ((i 0 (+ i 1))) ((= i 26))
+  (when (> (vector-ref counts i) 1)
+    (display (integer->char (+ i 97))) (display ":") (display (vector-ref counts i)) (display " ")))
+(newline)
+(display (apply + (vector->list counts))) (newline)

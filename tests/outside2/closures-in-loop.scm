@@ -1,0 +1,16 @@
+;; closures created in loops capture each iteration's binding
+(define procs
+  (let loop ((i 0) (acc '()))
+    (if (= i 5) (reverse acc)
+        (loop (+ i 1) (cons (lambda () (* i 10)) acc)))))
+(display (map (lambda (p) (p)) procs)) (newline)
+(define procs2 '())
+(do ((i 0 (+ i 1))) ((= i 3))
+  (set! procs2 (cons (lambda () i) procs2)))
+(display (map (lambda (p) (p)) procs2)) (newline)
+(define adders (map (lambda (n) (lambda (x) (+ x n))) '(1 10 100)))
+(display (map (lambda (f) (f 5)) adders)) (newline)
+(define shared 0)
+(define incs (map (lambda (n) (lambda () (set! shared (+ shared n)) shared)) '(1 2 3)))
+(for-each (lambda (f) (f)) incs)
+(display shared) (newline)

@@ -1,0 +1,18 @@
+;; generator-like closures: counters, cycling, fibonacci stream
+(define (make-gen lst)
+  (lambda ()
+    (if (null? lst) 'done
+        (let ((x (car lst))) (set! lst (cdr lst)) x))))
+(define g (make-gen '(a b c)))
+(display (list (g) (g) (g) (g) (g))) (newline)
+(define (make-fib-gen)
+  (let ((a 0) (b 1))
+    (lambda () (let ((r a)) (set! a b) (set! b (+ r b)) r))))
+(define fg (make-fib-gen))
+(define (take-gen gen n) (if (= n 0) '() (let ((x (gen))) (cons x (take-gen gen (- n 1))))))
+(display (take-gen fg 12)) (newline)
+(define (make-cycle items)
+  (let ((cur items))
+    (lambda () (when (null? cur) (set! cur items)) (let ((x (car cur))) (set! cur (cdr cur)) x))))
+(define c (make-cycle '(red green blue)))
+(display (take-gen c 7)) (newline)

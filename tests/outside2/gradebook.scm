@@ -1,0 +1,16 @@
+;; grade book: averages and letter grades from an association list
+(define grades '(("ann" 90 85 77) ("ben" 60 72 58) ("cy" 100 95 98) ("dee" 81 79 88)))
+(define (average l) (quotient (apply + l) (length l)))
+(define (letter avg)
+  (cond ((>= avg 90) #\A) ((>= avg 80) #\B) ((>= avg 70) #\C) ((>= avg 60) #\D) (else #\F)))
+(for-each
+ (lambda (rec)
+   (let ((avg (average (cdr rec))))
+     (display (car rec)) (display ": ") (display avg) (display " ") (display (letter avg)) (newline)))
+ grades)
+(define best (let loop ((rs (cdr grades)) (best (car grades)))
+               (cond ((null? rs) best)
+                     ((> (average (cdar rs)) (average (cdr best))) (loop (cdr rs) (car rs)))
+                     (else (loop (cdr rs) best)))))
+(write (car best)) (newline)
+(write (map (lambda (r) (cons (car r) (letter (average (cdr r))))) grades)) (newline)

@@ -1,0 +1,13 @@
+;; Guile core hash tables
+(define h (make-hash-table))
+(hash-set! h 'apple 3)
+(hash-set! h 'pear 5)
+(hash-set! h 'apple 4)
+(display (hash-ref h 'apple)) (newline)
+(display (hash-ref h 'plum 0)) (newline)
+(display (hash-ref h 'plum)) (newline)
+(define h2 (make-hash-table))
+(for-each (lambda (w) (hash-set! h2 w (+ 1 (hash-ref h2 w 0)))) '("a" "b" "a" "c" "a"))
+(display (hash-ref h2 "a")) (newline)
+(hash-remove! h 'pear)
+(display (hash-ref h 'pear 'gone)) (newline)

@@ -1,0 +1,21 @@
+;; fill an n x n matrix in spiral order and print it
+(define (spiral n)
+  (let ((m (make-vector (* n n) 0)))
+    (let loop ((k 1) (top 0) (bottom (- n 1)) (left 0) (right (- n 1)))
+      (if (> k (* n n)) m
+          (begin
+            (do ((j left (+ j 1))) ((> j right)) (vector-set! m (+ (* top n) j) k) (set! k (+ k 1)))
+            (do ((i (+ top 1) (+ i 1))) ((> i bottom)) (vector-set! m (+ (* i n) right) k) (set! k (+ k 1)))
+            (when (< top bottom)
+              (do ((j (- right 1) (- j 1))) ((< j left)) (vector-set! m (+ (* bottom n) j) k) (set! k (+ k 1))))
+            (when (< left right)
+              (do ((i (- bottom 1) (- i 1))) ((<= i top)) (vector-set! m (+ (* i n) left) k) (set! k (+ k 1))))
+            (loop k (+ top 1) (- bottom 1) (+ left 1) (- right 1)))))))
+(define (show m n)
+  (do ((i 0 (+ i 1))) ((= i n))
+    (do ((j 0 (+ j 1))) ((= j n))
+      (let ((s (number->string (vector-ref m (+ (* i n) j)))))
+        (display (make-string (- 3 (string-length s)) #\space)) (display s)))
+    (newline)))
+(show (spiral 4) 4)
+(show (spiral 5) 5)

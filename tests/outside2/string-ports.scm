@@ -1,0 +1,12 @@
+;; string ports from Guile core
+(define s (with-output-to-string (lambda () (display "x=") (write 42) (display '(a "b")))))
+(write s) (newline)
+(define s2 (call-with-output-string (lambda (port) (write 'sym port) (display " " port) (write "str" port))))
+(write s2) (newline)
+(define in (open-input-string "hello (1 2) 42"))
+(write (read-char in)) (newline)
+(write (peek-char in)) (newline)
+(write (read in)) (newline)
+(write (read in)) (newline)
+(write (read in)) (newline)
+(write (eof-object? (read in))) (newline)

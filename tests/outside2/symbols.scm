@@ -1,0 +1,13 @@
+;; symbols: conversion, comparison, printing
+(define s 'hello)
+(display (symbol? s)) (newline)
+(display (symbol->string s)) (newline)
+(write (symbol->string s)) (newline)
+(display (eq? s (string->symbol "hello"))) (newline)
+(write (string->symbol "with space")) (newline)
+(display (string->symbol "with space")) (newline)
+(write (string->symbol "UPPER")) (newline)
+(write (list 'a 'B '+ '- '... '->x 'x->y)) (newline)
+(display (map symbol? (list 'a "a" #\a 1 '() '(a)))) (newline)
+(write (string->symbol "")) (newline)
+(display (symbol->string (string->symbol (string-append "ab" "cd")))) (newline)
