@@ -1,0 +1,13 @@
+;; equal? on deep structures built in different ways
+(define a (list 1 (list 2 (vector 3 "four" #\5)) '(6 . 7)))
+(define b (cons 1 (cons (list 2 (vector 3 (string #\f #\o #\u #\r) #\5)) (list (cons 6 7)))))
+(display (equal? a b)) (newline)
+(display (eq? a b)) (newline)
+(display (equal? (vector) (vector))) (newline)
+(display (equal? "" (make-string 0))) (newline)
+(display (equal? '(1 2) '(1 2 3))) (newline)
+(display (equal? 2 2)) (newline)
+(display (eqv? "x" "x")) (newline)
+(display (equal? (list 'a "b" #\c) (list 'a "b" #\c))) (newline)
+(display (equal? (vector 1 (list 2)) (vector 1 (list 2)))) (newline)
+(display (equal? (vector 1 2) (list 1 2))) (newline)

@@ -1,0 +1,3 @@
+;; length of an improper list
+(display (length '(1 2 3))) (newline)
+(display (length '(1 2 . 3))) (newline)

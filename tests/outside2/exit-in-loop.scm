@@ -1,0 +1,10 @@
+;; exit from inside nested procedure calls in a loop
+(define (search l target)
+  (for-each (lambda (x)
+              (display "checking ") (display x) (newline)
+              (when (= x target)
+                (display "found it") (newline)
+                (exit 7)))
+            l)
+  (display "not found") (newline))
+(search '(4 8 15 16 23 42) 16)

@@ -1,0 +1,4 @@
+(display "partial")
+(newline)
+(exit 0)
+(display "never")

@@ -1,0 +1,10 @@
+;; building code and data with quasiquote in loops
+(define (make-table rows)
+  `(table ,@(map (lambda (r) `(tr ,@(map (lambda (c) `(td ,c)) r))) rows)))
+(write (make-table '((1 2) (3 4)))) (newline)
+(define (let-form bindings body) `(let ,(map (lambda (b) `(,(car b) ,(cdr b))) bindings) ,body))
+(write (let-form '((x . 1) (y . 2)) '(+ x y))) (newline)
+(define n 3)
+(write `(n is ,n and n squared is ,(* n n) and list is (,@(iota n)))) (newline)
+(write `(,@(list 1 2) . ,(+ 1 2))) (newline)
+(write `((,n . ,(- n)) #t #\c "s")) (newline)

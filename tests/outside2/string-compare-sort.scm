@@ -1,0 +1,16 @@
+;; sorting strings with a hand-written merge sort and string<?
+(define (merge-lists a b less?)
+  (cond ((null? a) b) ((null? b) a)
+        ((less? (car b) (car a)) (cons (car b) (merge-lists a (cdr b) less?)))
+        (else (cons (car a) (merge-lists (cdr a) b less?)))))
+(define (msort l less?)
+  (if (or (null? l) (null? (cdr l))) l
+      (let loop ((slow l) (fast (cdr l)) (left '()))
+        (if (or (null? fast) (null? (cdr fast)))
+            (merge-lists (msort (reverse (cons (car slow) left)) less?) (msort (cdr slow) less?) less?)
+            (loop (cdr slow) (cddr fast) (cons (car slow) left))))))
+(define words '("pear" "Apple" "fig" "banana" "apple" "Fig" "cherry"))
+(write (msort words string<?)) (newline)
+(write (msort words string>?)) (newline)
+(write (msort words (lambda (a b) (< (string-length a) (string-length b))))) (newline)
+(write (msort '(5 3 9 1 5 0 -2) <)) (newline)
