@@ -1,0 +1,12 @@
+;; apply on user closures with rest args, and procedures stored in data
+(define ops (list (cons 'add +) (cons 'mul *) (cons 'neg -)
+                  (cons 'avg (lambda xs (quotient (apply + xs) (length xs))))))
+(define (run op . args) (apply (cdr (assq op ops)) args))
+(display (run 'add 1 2 3)) (newline)
+(display (run 'mul 2 3 4)) (newline)
+(display (run 'neg 5)) (newline)
+(display (run 'avg 10 20 60)) (newline)
+(define table (vector (lambda (x) (+ x 1)) (lambda (x) (* x 2)) (lambda (x) (- x))))
+(display (map (lambda (i) ((vector-ref table i) 10)) '(0 1 2))) (newline)
+(define (pipeline . fs) (lambda (x) (let loop ((fs fs) (x x)) (if (null? fs) x (loop (cdr fs) ((car fs) x))))))
+(display ((pipeline (vector-ref table 0) (vector-ref table 1) (vector-ref table 2)) 4)) (newline)

@@ -1,0 +1,18 @@
+;; global vectors updated by several procedures across forms
+(define board (make-vector 8 '_))
+(define moves 0)
+(define (place! i mark)
+  (if (eq? (vector-ref board i) '_)
+      (begin (vector-set! board i mark) (set! moves (+ moves 1)) #t)
+      #f))
+(display (place! 3 'x)) (newline)
+(display (place! 3 'o)) (newline)
+(place! 0 'o)
+(place! 7 'x)
+(display board) (newline)
+(display moves) (newline)
+(define (count-mark m)
+  (let loop ((i 0) (n 0))
+    (if (= i (vector-length board)) n
+        (loop (+ i 1) (if (eq? (vector-ref board i) m) (+ n 1) n)))))
+(display (list (count-mark 'x) (count-mark 'o) (count-mark '_))) (newline)

@@ -1,0 +1,11 @@
+;; interleaving display, write and newline of mixed values in one line
+(define (show-all . xs)
+  (for-each (lambda (x) (write x) (display #\space)) xs)
+  (newline))
+(show-all 1 "two" #\3 'four '(5) (vector 6) #t '())
+(display 1) (display "two") (display #\3) (display 'four) (newline)
+(write-char #\a) (write-char #\newline)
+(display (list "nested \"quotes\"" #\" "back\\slash")) (newline)
+(write (list "nested \"quotes\"" #\" "back\\slash")) (newline)
+(display -0) (newline)
+(display (list -1 -22 (- 5 10))) (newline)

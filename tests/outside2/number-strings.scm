@@ -1,0 +1,11 @@
+;; number->string and string->number round trips and padding of negatives
+(define (round-trip n) (string->number (number->string n)))
+(display (map round-trip '(0 -1 42 -2147483648 2147483647))) (newline)
+(define (zero-pad n width)
+  (let* ((neg (< n 0)) (s (number->string (abs n)))
+         (padded (string-append (make-string (max 0 (- width (string-length s))) #\0) s)))
+    (if neg (string-append "-" padded) padded)))
+(display (map (lambda (n) (zero-pad n 5)) '(7 -42 12345 123456 0))) (newline)
+(write (map number->string '(1 -1 100))) (newline)
+(write (string-append "total: " (number->string (+ 40 2)) "!")) (newline)
+(display (string->number "1e3")) (newline)

@@ -1,0 +1,13 @@
+;; Guile's while loop with break-free counting
+(define i 0)
+(define acc '())
+(while (< i 5)
+  (set! acc (cons (* i i) acc))
+  (set! i (+ i 1)))
+(display (reverse acc)) (newline)
+(define n 27)
+(define steps 0)
+(while (not (= n 1))
+  (set! n (if (even? n) (quotient n 2) (+ 1 (* 3 n))))
+  (set! steps (+ steps 1)))
+(display steps) (newline)
