@@ -1,0 +1,13 @@
+;; a heterogeneous list processed by kind
+(define stuff (list 1 "two" 'three #\4 (list 5 6) (vector 7) #f 8 "nine" '()))
+(define (kind x)
+  (cond ((number? x) 'num) ((string? x) 'str) ((symbol? x) 'sym) ((char? x) 'chr)
+        ((null? x) 'nil) ((pair? x) 'pair) ((vector? x) 'vec) ((boolean? x) 'bool) (else '?)))
+(display (map kind stuff)) (newline)
+(define (size x)
+  (cond ((number? x) x) ((string? x) (string-length x)) ((pair? x) (length x))
+        ((vector? x) (vector-length x)) (else 0)))
+(display (map size stuff)) (newline)
+(display (apply + (map size stuff))) (newline)
+(write (filter (lambda (x) (or (string? x) (char? x))) stuff)) (newline)
+(write (reverse stuff)) (newline)

@@ -1,0 +1,17 @@
+;; small number theory: Euler's totient, Pythagorean triples, digit factorials
+(define (totient n)
+  (let loop ((k 1) (c 0))
+    (if (> k n) c (loop (+ k 1) (if (= 1 (gcd k n)) (+ c 1) c)))))
+(display (map totient '(1 2 9 10 12 36 97))) (newline)
+(define (triples limit)
+  (let loop ((a 1) (b 1) (acc '()))
+    (cond ((> a limit) (reverse acc))
+          ((> b limit) (loop (+ a 1) (+ a 1) acc))
+          (else
+           (let ((c2 (+ (* a a) (* b b))))
+             (let ((c (exact-integer-sqrt c2)))
+               (loop a (+ b 1) (if (and (= (* c c) c2) (<= c limit)) (cons (list a b c) acc) acc))))))))
+(display (triples 20)) (newline)
+(define (fact n) (if (= n 0) 1 (* n (fact (- n 1)))))
+(define (digit-fact-sum n) (if (= n 0) 0 (+ (fact (remainder n 10)) (digit-fact-sum (quotient n 10)))))
+(display (filter (lambda (n) (= n (digit-fact-sum n))) (iota 50000 10))) (newline)

@@ -1,0 +1,12 @@
+;; Floyd's cycle detection on lists made circular with set-cdr!
+(define (cyclic? l)
+  (let loop ((slow l) (fast l))
+    (cond ((or (null? fast) (null? (cdr fast))) #f)
+          ((eq? (cdr slow) (cddr fast)) #t)
+          (else (loop (cdr slow) (cddr fast))))))
+(define a (list 1 2 3 4 5))
+(display (cyclic? a)) (newline)
+(set-cdr! (last-pair a) (cddr a))
+(display (cyclic? a)) (newline)
+(display (list (car a) (list-ref a 5) (list-ref a 7))) (newline)
+(display (cyclic? '())) (newline)

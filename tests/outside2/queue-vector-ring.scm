@@ -1,0 +1,18 @@
+;; a ring-buffer queue in a vector with head/tail indices
+(define cap 4)
+(define buf (make-vector cap #f))
+(define head 0)
+(define tail 0)
+(define count 0)
+(define (enqueue! x)
+  (if (= count cap) (begin (display "full: ") (display x) (newline))
+      (begin (vector-set! buf tail x) (set! tail (modulo (+ tail 1) cap)) (set! count (+ count 1)))))
+(define (dequeue!)
+  (if (= count 0) 'empty
+      (let ((x (vector-ref buf head)))
+        (set! head (modulo (+ head 1) cap)) (set! count (- count 1)) x)))
+(for-each enqueue! '(a b c d e))
+(display (list (dequeue!) (dequeue!))) (newline)
+(enqueue! 'f) (enqueue! 'g) (enqueue! 'h)
+(let loop ((acc '())) (let ((x (dequeue!))) (if (eq? x 'empty) (begin (display (reverse acc)) (newline)) (loop (cons x acc)))))
+(display buf) (newline)
