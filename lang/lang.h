@@ -472,6 +472,9 @@ void str_write(const world *w, value s, strbuf *out);
 /* A symbol as `write` shows it: #{hello world}# when it could not be
  * read back as written (as Guile does). */
 void sym_write(const char *name, strbuf *out);
+/* proctext.c: how a procedure prints (builtin b, else lambda fn), as in
+ * Guile: #<procedure car (_)>, #<procedure f (a b)>. */
+void proc_text(const symtab *syms, const builtin *b, const fn_def *fn, strbuf *out);
 bool char_valid(int64_t cp);   /* a Unicode scalar value */
 bool char_alphabetic(int32_t cp);
 bool char_numeric(int32_t cp);
