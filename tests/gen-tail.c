@@ -99,6 +99,10 @@ static void print_procs(gen *g) {
       out(g, " %d))\n", i);
     }
   }
+  if (chance(g, 30)) {   /* a case-lambda: Guile's (and tvl's) args */
+    out(g, "(define %s (case-lambda ((p) 1) ((p q) 2) ((p . rr) 3)))\n", names[0]);
+    out(g, "(display (list (%s 0) (%s 0 1) (%s 0 1 2)))\n", names[0], names[0], names[0]);
+  }
   const char *how = chance(g, 50) ? "write" : "display";
   switch (rn(g, 5)) {
   case 0:
