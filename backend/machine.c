@@ -537,6 +537,16 @@ static void display_vector(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
     return;
   }
   int vt = e->type;
+  if (ir_kind(b->ir, ir_elem_type(b->ir, vt)) == T_ANY) {
+    /* no element of any kind ever goes into a vector of this class (a
+     * literal #() in a list): every one is empty */
+    mstmt *m = step(b, M_EVAL, fn, loc);
+    m->val = e;
+    m->what = mb_describe(b, "evaluate for errors");
+    m = step(b, M_OUTSTR, fn, loc);
+    m->konst = str_const(b, "#()");
+    return;
+  }
   int v = new_temp(b, vt, "display:v");
   int i = new_temp(b, mb_int_type(b), "display:i");
   mstmt *m = step(b, M_WRITE, fn, loc);

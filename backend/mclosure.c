@@ -3,7 +3,7 @@
  * ir_prog.procs (tagged with TAG_PROC in a class of several kinds); a call
  * through it is a jump on the id that the lowering has already expanded.
  * Here: its text, as display and write print it (the evaluator's
- * `#<procedure NAME>`), chosen by the model from the id.
+ * `#<procedure f (a b)>`, lang/proctext.c), chosen by the model from the id.
  *
  * A lambda with captured variables is a closure: heap cells [count, id,
  * captured values...] at the address HP had when it was made, count + 2

@@ -19,6 +19,7 @@ static value bi_values(ev_ctx *c, const ast *call, value *a, int n) {
  * call, in Scheme's terms). */
 static value bi_call_with_values(ev_ctx *c, const ast *call, value *a, int n) {
   (void)n;
+  bool tail = ev_tail_ok(c, call);
   value consumer = a[1];
   value r = ev_call_tail(c, call, a[0], NULL, 0);
   const value *items;
@@ -45,6 +46,8 @@ static value bi_call_with_values(ev_ctx *c, const ast *call, value *a, int n) {
     args = t->items;
   }
   if (k) memcpy(args, items, (size_t)k * sizeof *args);
+  if (tail && consumer.kind == VK_PROC && consumer.vec)
+    return ev_tail_defer(c, consumer, args, k);
   return ev_call_tail(c, call, consumer, args, k);
 }
 

@@ -532,6 +532,7 @@ static value *scratch(ev_ctx *c, const ast *call, int64_t n) {
 }
 
 static value bi_apply(ev_ctx *c, const ast *call, value *a, int n) {
+  bool tail = ev_tail_ok(c, call);
   value f = a[0];
   int64_t len = proper(c, call, n - 1, "apply", a[n - 1]);
   int64_t total = n - 2 + len;
@@ -539,6 +540,7 @@ static value bi_apply(ev_ctx *c, const ast *call, value *a, int n) {
   for (int i = 1; i + 1 < n; i++) args[i - 1] = a[i];
   int64_t k = n - 2;
   for (value l = a[n - 1]; l.kind == VK_PAIR; l = V_CDR(l)) args[k++] = V_CAR(l);
+  if (tail && f.kind == VK_PROC && f.vec) return ev_tail_defer(c, f, args, (int)total);
   return ev_call_tail(c, call, f, args, (int)total);   /* (apply values l) */
 }
 

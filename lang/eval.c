@@ -37,6 +37,10 @@ struct ev_ctx {
                       from builtins (apply, map...) */
   VEC(value) mv;   /* the values of the one multiple-value result that
                       can exist at a time (see ev_values) */
+  const ast *tail_site;   /* the builtin call being made in tail position */
+  bool tail_pending;      /* it asked for a tail call (ev_tail_defer) */
+  value tail_fn;          /* ... of this closure */
+  VEC(value) targs;       /* ... with these arguments */
 };
 
 world *ev_world(ev_ctx *c) { return c->w; }
@@ -260,9 +264,29 @@ static value call_builtin(ev_ctx *c, const ast *a, int f) {
   value *args = n ? c->vs.v + base : NULL, own[BUILTIN_OWN_ARGS];
   if (n && n <= BUILTIN_OWN_ARGS) args = memcpy(own, args, (size_t)n * sizeof(value));
   check_arg_kinds(c, a, b, args, n);
+  c->tail_site = a->u.call.tail ? a : NULL;
   value r = b->fn(c, a, args, n);
+  c->tail_site = NULL;
   c->vs.n = base;
   return r;
+}
+
+/* apply and call-with-values in tail position call their procedure in
+ * tail position, as in Scheme: when call is the builtin call eval_tail
+ * is making in tail position, ev_tail_defer hands the call of closure
+ * fv on args back to it, which makes it as its own tail call. */
+bool ev_tail_ok(ev_ctx *c, const ast *call) {
+  bool ok = c->tail_site == call && call;
+  c->tail_site = NULL;
+  return ok;
+}
+
+value ev_tail_defer(ev_ctx *c, value fv, const value *args, int n) {
+  c->targs.n = 0;
+  for (int i = 0; i < n; i++) VEC_PUSH(c->targs, args[i]);
+  c->tail_fn = fv;
+  c->tail_pending = true;
+  return v_void();
 }
 
 static void arity_error(ev_ctx *c, const ast *a, const char *what, int want) {
@@ -571,12 +595,18 @@ static value eval_tail(ev_ctx *c, const ast *a, int f) {
       const ref_info *r = &a->u.call.r;
       callee k = {NULL, -1, NULL, c->cur_blk};
       value opv = v_void();
-      bool dyn = false;
+      bool dyn = false, deferred = false;   /* deferred: ev_tail_defer */
       if (a->kind == E_APPLY) {
         opv = eval(c, a->u.call.op, f);
         dyn = true;
       } else if (r->kind == REF_BUILTIN || ref_is_builtin_now(r)) {
-        return call_builtin(c, a, f);
+        if (!a->u.call.tail) return call_builtin(c, a, f);
+        c->tail_pending = false;
+        value res = call_builtin(c, a, f);
+        if (!c->tail_pending) return res;
+        c->tail_pending = false;
+        opv = c->tail_fn;
+        dyn = deferred = true;
       } else if (r->kind == REF_LOCALFN) {
         k.fn = r->fn;
         k.parent = up(c, f, r->depth);
@@ -600,10 +630,16 @@ static value eval_tail(ev_ctx *c, const ast *a, int f) {
       }
       if (dyn && opv.kind == VK_PROC && !opv.vec) {
         int base = eval_args(c, a, f);
+        c->tail_pending = false;
+        c->tail_site = a->u.call.tail ? a : NULL;
         value res = dyn_builtin(c, a, builtin_at(opv.i),
                                 a->u.call.n ? c->vs.v + base : NULL, a->u.call.n);
+        c->tail_site = NULL;
         c->vs.n = base;
-        return res;
+        if (!c->tail_pending) return res;
+        c->tail_pending = false;
+        opv = c->tail_fn;
+        deferred = true;
       }
       if (dyn && opv.kind == VK_PROC) {
         k.fn = opv.vec->fn;
@@ -611,13 +647,21 @@ static value eval_tail(ev_ctx *c, const ast *a, int f) {
         k.blk = opv.vec->blk;
       }
       tick(c, a);
-      int base = eval_args(c, a, f);
+      int base = c->vs.n, nargs = a->u.call.n;
+      if (deferred) {
+        nargs = c->targs.n;
+        VEC_RESERVE(c->vs, base + nargs);
+        if (nargs) memcpy(c->vs.v + base, c->targs.v, (size_t)nargs * sizeof(value));
+        c->vs.n = base + nargs;
+      } else {
+        base = eval_args(c, a, f);
+      }
       if (dyn && opv.kind != VK_PROC && a->kind == E_CALL)
         ev_fail(c, a->u.call.name_loc, "type", "%s is a variable, not a "
                 "procedure", name_of(c, a->u.call.name));
       if (dyn && opv.kind != VK_PROC) not_procedure(c, a->loc, opv);
       const fn_def *fn = k.fn;
-      fix_args(c, a->loc, fn, base, a->u.call.n);
+      fix_args(c, a->loc, fn, base, nargs);
       int parent = k.parent;
       /* A tail call needs no depth, as in Scheme.  Frames of this
        * activation the callee cannot reach are dropped: its frame goes
@@ -832,6 +876,7 @@ ev_status ev_toplevel_in(world *w, ast *form, int frame_size, defblock *blk,
   VEC_FREE(c.vs);
   VEC_FREE(c.frames);
   VEC_FREE(c.mv);
+  VEC_FREE(c.targs);
   if (r.ok) world_txn_commit(w);
   else world_txn_rollback(w);
   return r.ok ? EV_OK : EV_ERROR;

@@ -472,6 +472,9 @@ void str_write(const world *w, value s, strbuf *out);
 /* A symbol as `write` shows it: #{hello world}# when it could not be
  * read back as written (as Guile does). */
 void sym_write(const char *name, strbuf *out);
+/* proctext.c: how a procedure prints (builtin b, else lambda fn), as in
+ * Guile: #<procedure car (_)>, #<procedure f (a b)>. */
+void proc_text(const symtab *syms, const builtin *b, const fn_def *fn, strbuf *out);
 bool char_valid(int64_t cp);   /* a Unicode scalar value */
 bool char_alphabetic(int32_t cp);
 bool char_numeric(int32_t cp);
@@ -627,6 +630,12 @@ value ev_call_value(ev_ctx *c, const ast *site, value f, value *args, int n);
 /* The same, with the callee's result as it is: several values (see
  * ev_values) when it returns them. */
 value ev_call_tail(ev_ctx *c, const ast *site, value f, value *args, int n);
+/* A builtin that calls a procedure as its last act (apply,
+ * call-with-values): ev_tail_ok, asked first, says whether its call
+ * `call` is in tail position; ev_tail_defer then hands the call of
+ * closure f to the evaluator, which makes it as a tail call. */
+bool ev_tail_ok(ev_ctx *c, const ast *call);
+value ev_tail_defer(ev_ctx *c, value f, const value *args, int n);
 /* The result of (values v...): v[0] itself when n is 1, else a marker
  * of n values that only a tail position passes on. */
 value ev_values(ev_ctx *c, const value *v, int n);

@@ -5,7 +5,8 @@
  * (its length), the evaluator's scratch vector of the arguments (total
  * + 2 cells of the heap limit: a vector of that length, never read),
  * then the call of f on the leading operands and the list's elements,
- * one deeper than the call of apply.  The call is a call through a
+ * one deeper than the call of apply (a tail call when apply's call is in
+ * tail position, as the evaluator makes it).  The call is a call through a
  * value (an S_CALLV marked `write`, expanded by lower-closure.c with the
  * other calls through values once the procedures each value may be are
  * known); per procedure it may be:
@@ -111,8 +112,9 @@ ir_expr *lw_apply(lw *c, const ast *a, frame_map *f) {
   /* the call */
   ir_expr *lead[64];
   for (int i = 1; i + 1 < n; i++) lead[i - 1] = lw_var_expr(c, v[i], loc);
+  /* in tail position a tail call (eval.c ev_tail_defer) */
   ir_expr *r = lw_callv(c, a, lw_retype(c, lw_var_expr(c, v[0], loc), T_PROC), lead, n - 2,
-                        f->edepth + 1);
+                        lw_call_depth(f, a));
   /* the S_CALLV lw_callv just emitted: a spread call */
   ir_fn *F = &c->p->fns.v[c->fn];
   ir_stmt *s = &F->body.v[F->body.n - 1];

@@ -224,13 +224,7 @@ int ir_closure_cap_type(const ir_prog *p, int id, int j) {
 
 const char *ir_proc_text(const ir_prog *p, int id, strbuf *out) {
   if (id < 1 || id > p->procs.n) return out->s;
-  if (p->procs.v[id - 1].bi) {
-    sb_printf(out, "#<procedure %s>", p->procs.v[id - 1].bi->name);
-    return out->s;
-  }
-  const fn_def *fn = p->procs.v[id - 1].fn;
-  if (fn->name >= 0) sb_printf(out, "#<procedure %s>", sym_name(&p->w->syms, fn->name));
-  else sb_puts(out, "#<procedure>");
+  proc_text(&p->w->syms, p->procs.v[id - 1].bi, p->procs.v[id - 1].fn, out);   /* proctext.c */
   return out->s;
 }
 

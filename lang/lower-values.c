@@ -571,7 +571,8 @@ static ir_expr *cwv(lw *c, const ast *a, frame_map *f) {
     }
     ir_expr *args[MV_MAX + 1];
     for (int i = 0; i < j; i++) args[i] = lw_var_expr(c, t[i + 1], loc);
-    ir_expr *v = lw_callv(c, a, lw_var_expr(c, cv, loc), args, j, depth);
+    /* the consumer: a tail call when the call is one (eval.c ev_tail_defer) */
+    ir_expr *v = lw_callv(c, a, lw_var_expr(c, cv, loc), args, j, lw_call_depth(f, a));
     lw_assign(c, res, v, loc);
     if (next >= 0) {
       lw_emit(c, S_JUMP, loc)->l1 = done;

@@ -587,13 +587,9 @@ static void print_scalar(const world *w, value v, strbuf *out, bool write) {
     sb_puts(out, "()");
     return;
   case VK_PROC:
-    if (!v.vec) {
-      sb_printf(out, "#<procedure %s>", builtin_at(v.i)->name);
-    } else if (v.vec->fn && v.vec->fn->name >= 0) {
-      sb_printf(out, "#<procedure %s>", sym_name(&w->syms, v.vec->fn->name));
-    } else {
-      sb_puts(out, "#<procedure>");
-    }
+    if (!v.vec) proc_text(&w->syms, builtin_at(v.i), NULL, out);
+    else if (v.vec->fn) proc_text(&w->syms, NULL, v.vec->fn, out);
+    else sb_puts(out, "#<procedure>");
     return;
   case VK_BOX:
     print_scalar(w, v.vec->items[0], out, write);

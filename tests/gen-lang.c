@@ -1481,6 +1481,7 @@ bool gl_top(gen *g) {
   if (on(g, GEN_LISTS) && chance(g, 6)) return gn_top(g);   /* gen-nest.c */
   if ((on(g, GEN_MVALUES) || on(g, GEN_CAPTURED_LOOPS)) && chance(g, 12) && gv_top(g))
     return true;   /* tests/gen-values.c */
+  if (on(g, GEN_PROC_VALUES) && chance(g, 6)) return gt_top(g);   /* tests/gen-tail.c */
 
   int r = rn(g, 100);
   if (r < 12) {   /* deep only with GEN_MUTUAL_TAIL (out_count) */
