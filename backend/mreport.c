@@ -168,6 +168,7 @@ static void build_report(mb *b, const ir_expr *check, int fn) {
   srcloc loc = check->loc;
   ir_expr *e = check->a[0];
   tkind have = ir_kind(b->ir, e->type), want = (tkind)check->ival;
+  mb_print_errtext(b, true);
   int t = mb_temp(b, e->type, "error:x");
   mstmt *m = mb_step(b, M_WRITE, fn, loc);
   mb_set_target(b, m, t);
@@ -222,6 +223,7 @@ static void build_report(mb *b, const ir_expr *check, int fn) {
       }
     }
   }
+  mb_print_errtext(b, false);
   for (int i = start; i < b->ms.n; i++) b->ms.v[i].errval = true;
 }
 
