@@ -44,6 +44,7 @@
 enum {
   ROUTINE_DEPTH = 4,     /* nested deeper than this: a routine */
   ROUTINE_DEPTH_IN = 2,  /* the same inside a routine */
+  ROUTINE_DEPTH_ERR = 0, /* the same inside a routine of an error's text */
   PRINT_LEVELS = 10000,  /* routines nested at most */
 };
 
@@ -188,6 +189,9 @@ int mb_print_enter(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth)
   /* an error's text: a list, vector or tagged value is printed by a
    * routine however shallow it is (mb_print_errtext) */
   if (P->cur < 0 && P->errtext > 0) limit = -1;
+  /* and a routine of an error's text calls routines for what it holds:
+   * shared by more texts, and its own steps fewer */
+  if (P->cur >= 0 && P->r.v[P->cur].errval) limit = ROUTINE_DEPTH_ERR;
   if (!again && depth <= limit) {
     VEC_PUSH(P->chain, k);
     return 0;
