@@ -120,6 +120,16 @@ static void fail_step(mb *b, int site, int fn, srcloc loc) {
   m->what = mb_describe(b, "kind error: stop");
 }
 
+/* The value of kind k inside tagged x (the chain has tested the tag). */
+static ir_expr *as_kind(mb *b, ir_expr *x, tkind k) {
+  ir_expr *e = mb_mkx(b, X_CHECK, mb_kind_type(b, k), 1);
+  e->a[0] = x;
+  e->ival = k;
+  e->var = -1;
+  if (k == T_VEC || k == T_PAIR) ir_share_parts(b->ir, e->type, x->type);
+  return e;
+}
+
 static ir_expr *kind_test(mb *b, ir_expr *x, tkind k) {
   if (k == T_VOID) {
     ir_expr *u = mb_mkx(b, X_CONST, mb_kind_type(b, T_VOID), 0);
@@ -139,6 +149,33 @@ static ir_expr *kind_test(mb *b, ir_expr *x, tkind k) {
   e->op = builtin_find(pred[k]);
   e->a[0] = x;
   return e;
+}
+
+/* Print x (of kind k), then stop at a site that names k. */
+static void report_kind(mb *b, const ir_expr *check, ir_expr *x, tkind k, int fn,
+                        srcloc loc) {
+  if (k == T_VOID) {
+    mstmt *m = mb_step(b, M_OUTSTR, fn, loc);
+    m->konst = mb_str_const(b, "#<unspecified>");
+  } else {
+    mb_display(b, x, true, fn, loc);
+  }
+  fail_step(b, report_site(b, check, tkind_name(k)), fn, loc);
+}
+
+/* Whether every class a value of class t can hold (its parts, theirs,
+ * and so on) has a known kind: then the display of a tagged value prints
+ * it whatever its kind, and a report prints it so, once. */
+static bool shape_known(mb *b, int t, int_vec *seen) {
+  if (t < 0) return true;
+  while (b->ir->types.v[t].parent != t) t = b->ir->types.v[t].parent;
+  for (int i = 0; i < seen->n; i++)
+    if (seen->v[i] == t) return true;
+  VEC_PUSH(*seen, t);
+  const ir_type *x = &b->ir->types.v[t];
+  if (x->k == T_ANY) return false;
+  return shape_known(b, x->elem, seen) && shape_known(b, x->car, seen) &&
+         shape_known(b, x->cdr, seen);
 }
 
 static void build_report(mb *b, const ir_expr *check, int fn) {
@@ -186,8 +223,13 @@ static void build_report(mb *b, const ir_expr *check, int fn) {
     }
     /* the value first, as `write` prints a tagged value (by a routine
      * that every report of its shape shares), then the chain picks the
-     * site: the same text as printing it kind by kind */
-    mb_display(b, x, true, fn, loc);
+     * site: the same text as printing it kind by kind; kind by kind when
+     * a kind the value cannot have here (the one checked for) holds
+     * classes of no known kind */
+    int_vec seen = {0};
+    bool whole = shape_known(b, e->type, &seen);
+    VEC_FREE(seen);
+    if (whole) mb_display(b, x, true, fn, loc);
     for (int i = 0; i < nk && !b->failed; i++) {
       int br = -1;
       if (i + 1 < nk) {
@@ -198,7 +240,10 @@ static void build_report(mb *b, const ir_expr *check, int fn) {
         b->ms.v[br].l1 = b->ms.n;
         b->ms.v[br].l1_is_pc = true;
       }
-      fail_step(b, report_site(b, check, tkind_name(kinds[i])), fn, loc);
+      if (whole)
+        fail_step(b, report_site(b, check, tkind_name(kinds[i])), fn, loc);
+      else
+        report_kind(b, check, as_kind(b, x, kinds[i]), kinds[i], fn, loc);
       if (br >= 0) {
         b->ms.v[br].l2 = b->ms.n;
         b->ms.v[br].l2_is_pc = true;
