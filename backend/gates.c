@@ -29,6 +29,7 @@ void gg_init(gate_graph *gg, int n_roles) {
 }
 
 void gg_free(gate_graph *gg) {
+  gg_share_free(gg);
   VEC_FREE(gg->g);
   arena_free(&gg->mem);
 }
@@ -269,7 +270,11 @@ static int ffn(gate_graph *gg, const char *name, const gunit *u, int n,
   x.lo = lo;
   x.hi = hi;
   x.earliest = next_time(ready, true);
-  return push(gg, &x);
+  int same = gg_share_find(gg, x.name, u, n, lo, hi);
+  if (same >= 0) return same;
+  int g = push(gg, &x);
+  gg_share_add(gg, g);
+  return g;
 }
 
 int gg_head(gate_graph *gg, const char *name, gform qx, gform qy, gform kx,

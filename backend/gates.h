@@ -95,6 +95,7 @@ typedef struct gate_graph {
   } route[ROUTE_MAX];
   bool fresh_slots;     /* never reuse a slot (a circuit: one value per
                            slot, and no units spent zeroing) */
+  struct gshare *share; /* gshare.c: equal FFN gates are one, or NULL */
   char err[256];
   bool failed;
 } gate_graph;
@@ -141,6 +142,15 @@ int gg_mul(gate_graph *gg, const char *name, gform a, gform b);  /* a * b, exact
 int gg_persist(gate_graph *gg, const char *name, gform x);       /* x itself */
 
 void gg_fail(gate_graph *gg, const char *fmt, ...) TVL_PRINTF(2, 3);
+
+/* gshare.c: from gg_share_on, an FFN gate equal to an earlier one (name,
+ * units, range) is that one (the machine builder's; not for a builder
+ * that renames gates). */
+void gg_share_on(gate_graph *gg);
+int gg_share_find(const gate_graph *gg, const char *name, const gunit *u, int n,
+                  double lo, double hi);
+void gg_share_add(gate_graph *gg, int g);
+void gg_share_free(gate_graph *gg);
 
 /* ---- schedule and slots --------------------------------------------- */
 

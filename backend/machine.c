@@ -1973,6 +1973,7 @@ mprog *machine_compile(ir_prog *ir, const sched_opts *opts, char *err,
     VEC_PUSH(p->main_params, b.home[ir->fns.v[ir->main_fn].params[i]].addr);
   if (b.failed) goto fail;
   gg_init(b.gg, R_NROLES);
+  gg_share_on(b.gg);   /* gshare.c */
   build_pc(&b);
   /* the SETM indicator of the token two back, for memory keys */
   int setm_gate = -1;

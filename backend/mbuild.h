@@ -287,6 +287,13 @@ int mb_kind_type(mb *b, tkind k);
  * (inline them, then call mb_print_leave), 1 (a call was emitted). */
 int mb_print_enter(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth);
 void mb_print_leave(mb *b);
+/* Around the steps that print an error's text (the list library's
+ * messages, a kind error's report): on, every list, vector or tagged
+ * value is printed by a call of a routine shared by all the program's
+ * error texts of its class, not by steps of its own at each site (an
+ * error's text is printed at most once per run: a few steps of call
+ * there cost nothing, while inline steps cost a slot and units each). */
+void mb_print_errtext(mb *b, bool on);
 /* new_temp inside a routine: a cell of its frame (true) */
 bool mb_print_frame_temp(mb *b, int id);
 void mb_print_routines(mb *b);      /* after the reports */

@@ -23,7 +23,9 @@
 void mb_expand_errtext(mb *b, const ir_stmt *s, int f) {
   int start = b->ms.n;
   if (s->a[0]) {
+    mb_print_errtext(b, true);
     mb_display(b, s->a[0], s->write, f, s->loc);
+    mb_print_errtext(b, false);
   } else {
     mstmt *m = mb_step(b, M_OUTSTR, f, s->loc);
     m->konst = mb_str_const(b, s->text);

@@ -44,6 +44,7 @@
 enum {
   ROUTINE_DEPTH = 4,     /* nested deeper than this: a routine */
   ROUTINE_DEPTH_IN = 2,  /* the same inside a routine */
+  ROUTINE_DEPTH_ERR = 0, /* the same inside a routine of an error's text */
   PRINT_LEVELS = 10000,  /* routines nested at most */
 };
 
@@ -79,6 +80,7 @@ struct mprint {
   int ntemp;              /* its frame cells in use (0: return address,
                              1: the argument) */
   int maxf;               /* the largest frame */
+  int errtext;            /* > 0: printing an error's text (below) */
 };
 
 static struct mprint *state(mb *b) {
@@ -121,6 +123,53 @@ static bool same_key(const pkey *x, const pkey *y) {
   return x->kind == y->kind && x->a == y->a && x->c == y->c && x->write == y->write;
 }
 
+/* Whether classes x and y (or -1) hold values of the same shape, which
+ * the same steps print: the same kind and procedures, and, pairwise,
+ * classes of the same shape as cars, cdrs and elements (or none on both
+ * sides).  Coinductive, for the cyclic graph of a list's classes: a pair
+ * met again is taken as equal, as the printing steps of x and y then
+ * are the same at every depth. */
+static bool same_shape(mb *b, int x, int y) {
+  VEC(struct spair { int x, y; }) todo = {0}, seen = {0};
+  struct spair p0 = {x, y};
+  VEC_PUSH(todo, p0);
+  bool same = true;
+  while (todo.n && same) {
+    struct spair p = todo.v[--todo.n];
+    if (p.x < 0 || p.y < 0) {
+      same = p.x == p.y;
+      continue;
+    }
+    int rx = root(b, p.x), ry = root(b, p.y);
+    if (rx == ry) continue;
+    bool met = false;
+    for (int i = 0; i < seen.n && !met; i++) met = seen.v[i].x == rx && seen.v[i].y == ry;
+    if (met) continue;
+    struct spair r = {rx, ry};
+    VEC_PUSH(seen, r);
+    const ir_type *tx = &b->ir->types.v[rx], *ty = &b->ir->types.v[ry];
+    if (tx->k != ty->k || tx->procs != ty->procs) {
+      same = false;
+      continue;
+    }
+    struct spair kids[3] = {{tx->elem, ty->elem}, {tx->car, ty->car}, {tx->cdr, ty->cdr}};
+    for (int i = 0; i < 3; i++) VEC_PUSH(todo, kids[i]);
+  }
+  VEC_FREE(todo);
+  VEC_FREE(seen);
+  return same;
+}
+
+/* A routine that prints an error's text serves every call of a key of
+ * the same shape (an error's text is what `write` prints of the value,
+ * and values of classes of the same shape are held alike). */
+static bool serves(mb *b, const routine *r, const pkey *k, bool errval) {
+  if (r->errval != errval) return false;
+  if (same_key(&r->key, k)) return true;
+  return errval && r->key.kind == k->kind && r->key.write == k->write &&
+         same_shape(b, r->key.a, k->a) && same_shape(b, r->key.c, k->c);
+}
+
 /* A value that refers back to itself can only be made by set-car!,
  * set-cdr! or vector-set! in the program's own code (the list library's
  * stores fill new pairs), or be held by a global it reads. */
@@ -137,6 +186,12 @@ int mb_print_enter(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth)
   /* inside a routine, values nested in its value get routines sooner:
    * its frame holds the temporaries of what it inlines */
   int limit = P->cur >= 0 ? ROUTINE_DEPTH_IN : ROUTINE_DEPTH;
+  /* an error's text: a list, vector or tagged value is printed by a
+   * routine however shallow it is (mb_print_errtext) */
+  if (P->cur < 0 && P->errtext > 0) limit = -1;
+  /* and a routine of an error's text calls routines for what it holds:
+   * shared by more texts, and its own steps fewer */
+  if (P->cur >= 0 && P->r.v[P->cur].errval) limit = ROUTINE_DEPTH_ERR;
   if (!again && depth <= limit) {
     VEC_PUSH(P->chain, k);
     return 0;
@@ -187,6 +242,11 @@ int mb_print_enter(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth)
   }
   VEC_PUSH(P->calls, c);
   return 1;
+}
+
+void mb_print_errtext(mb *b, bool on) {
+  struct mprint *P = state(b);
+  P->errtext += on ? 1 : -1;
 }
 
 void mb_print_leave(mb *b) {
@@ -246,8 +306,8 @@ void mb_print_routines(mb *b) {
     pcall *c = &P->calls.v[ci];
     bool errval = b->ms.v[c->jump].errval;
     int ri = -1;
-    for (int i = 0; i < P->r.n; i++)
-      if (same_key(&P->r.v[i].key, &c->key) && P->r.v[i].errval == errval) ri = i;
+    for (int i = 0; i < P->r.n && ri < 0; i++)
+      if (serves(b, &P->r.v[i], &c->key, errval)) ri = i;
     if (ri < 0) {
       routine R = {c->key, errval, c->type, -1, b->ms.v[c->jump].fn, b->ms.v[c->jump].loc};
       VEC_PUSH(P->r, R);

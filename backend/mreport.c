@@ -163,11 +163,27 @@ static void report_kind(mb *b, const ir_expr *check, ir_expr *x, tkind k, int fn
   fail_step(b, report_site(b, check, tkind_name(k)), fn, loc);
 }
 
+/* Whether every class a value of class t can hold (its parts, theirs,
+ * and so on) has a known kind: then the display of a tagged value prints
+ * it whatever its kind, and a report prints it so, once. */
+static bool shape_known(mb *b, int t, int_vec *seen) {
+  if (t < 0) return true;
+  while (b->ir->types.v[t].parent != t) t = b->ir->types.v[t].parent;
+  for (int i = 0; i < seen->n; i++)
+    if (seen->v[i] == t) return true;
+  VEC_PUSH(*seen, t);
+  const ir_type *x = &b->ir->types.v[t];
+  if (x->k == T_ANY) return false;
+  return shape_known(b, x->elem, seen) && shape_known(b, x->car, seen) &&
+         shape_known(b, x->cdr, seen);
+}
+
 static void build_report(mb *b, const ir_expr *check, int fn) {
   int start = b->ms.n;
   srcloc loc = check->loc;
   ir_expr *e = check->a[0];
   tkind have = ir_kind(b->ir, e->type), want = (tkind)check->ival;
+  mb_print_errtext(b, true);
   int t = mb_temp(b, e->type, "error:x");
   mstmt *m = mb_step(b, M_WRITE, fn, loc);
   mb_set_target(b, m, t);
@@ -205,6 +221,15 @@ static void build_report(mb *b, const ir_expr *check, int fn) {
       if (k == T_PAIR && ir_pair_type(b->ir, e->type, false) < 0) continue;
       kinds[nk++] = k;
     }
+    /* the value first, as `write` prints a tagged value (by a routine
+     * that every report of its shape shares), then the chain picks the
+     * site: the same text as printing it kind by kind; kind by kind when
+     * a kind the value cannot have here (the one checked for) holds
+     * classes of no known kind */
+    int_vec seen = {0};
+    bool whole = shape_known(b, e->type, &seen);
+    VEC_FREE(seen);
+    if (whole) mb_display(b, x, true, fn, loc);
     for (int i = 0; i < nk && !b->failed; i++) {
       int br = -1;
       if (i + 1 < nk) {
@@ -215,13 +240,17 @@ static void build_report(mb *b, const ir_expr *check, int fn) {
         b->ms.v[br].l1 = b->ms.n;
         b->ms.v[br].l1_is_pc = true;
       }
-      report_kind(b, check, as_kind(b, x, kinds[i]), kinds[i], fn, loc);
+      if (whole)
+        fail_step(b, report_site(b, check, tkind_name(kinds[i])), fn, loc);
+      else
+        report_kind(b, check, as_kind(b, x, kinds[i]), kinds[i], fn, loc);
       if (br >= 0) {
         b->ms.v[br].l2 = b->ms.n;
         b->ms.v[br].l2_is_pc = true;
       }
     }
   }
+  mb_print_errtext(b, false);
   for (int i = start; i < b->ms.n; i++) b->ms.v[i].errval = true;
 }
 
