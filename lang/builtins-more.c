@@ -328,7 +328,7 @@ const builtin more_builtins[] = {
   {"cons*", 1, -1, AK_ANY, NULL, -1, bi_cons_star, "the arguments consed onto the last one", NULL},
   {"assq-ref", 2, 2, AK_ANY, NULL, -1, bi_assq_ref, "the value of the pair whose car is eq? to the key in an association list, or #f", NULL},
   {"assoc-ref", 2, 2, AK_ANY, NULL, -1, bi_assoc_ref, "the value of the pair whose car is equal? to the key, or #f", NULL},
-  {"sort", 2, 2, AK_ANY, k_any_proc, -1, bi_sort, "new list or vector of the elements in the order of less (stable)", "calls of sort"},
+  {"sort", 2, 2, AK_ANY, k_any_proc, -1, bi_sort, "new list or vector of the elements in the order of less (stable)", NULL},
   {"vector-copy", 1, 3, AK_ANY, k_vec_int_int, VK_VEC, bi_vector_copy, "new vector of the elements from start (default 0) to end", NULL},
   {"gcd", 0, -1, AK_INT, NULL, VK_INT, bi_gcd, "greatest common divisor (0 for none)", NULL},
   {"lcm", 0, -1, AK_INT, NULL, VK_INT, bi_lcm, "least common multiple (1 for none)", NULL},

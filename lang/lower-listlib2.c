@@ -479,7 +479,9 @@ static ir_expr *do_sort(lw *c, const ast *a, const int *v, int depth) {
   if (both) branch(c, var(c, isvec, loc), rv, rl, loc);
   else jump(c, rl, loc);
   lw_label(c, rv, loc);
-  if (both) lw_assign(c, res, var(c, items, loc), loc);
+  /* through a check: res's class holds lists too (the kind of its values
+   * is carried), while items' cells are a plain vector's */
+  if (both) lw_assign(c, res, lw_retype(c, var(c, items, loc), T_VEC), loc);
   jump(c, rd, loc);
   lw_label(c, rl, loc);
   {
