@@ -202,12 +202,12 @@ static void merge_sort(ev_ctx *c, const ast *call, value less, value *items,
   }
 }
 
-/* (sort list-or-vector less): a new sorted list or vector. */
-static value bi_sort(ev_ctx *c, const ast *call, value *a, int n) {
-  (void)n;
+/* (sort list-or-vector less): a new sorted list or vector; stable-sort
+ * the same. */
+static value sort_as(ev_ctx *c, const ast *call, value *a, const char *op) {
   world *w = ev_world(c);
   bool vec = a[0].kind == VK_VEC;
-  int64_t len = vec ? a[0].vec->n : proper(c, call, 0, "sort", a[0]);
+  int64_t len = vec ? a[0].vec->n : proper(c, call, 0, op, a[0]);
   if (len > TVL_INT_MAX / 2) ev_heap_full(c, call->loc);
   /* scratch on the heap: an error of less unwinds past this frame */
   tvec *items = world_new_vec(w, (int32_t)len, v_int(0));
@@ -224,6 +224,16 @@ static value bi_sort(ev_ctx *c, const ast *call, value *a, int n) {
   value l = v_nil();
   for (int32_t k = (int32_t)len - 1; k >= 0; k--) l = ev_cons(c, call->loc, items->items[k], l);
   return l;
+}
+
+static value bi_sort(ev_ctx *c, const ast *call, value *a, int n) {
+  (void)n;
+  return sort_as(c, call, a, "sort");
+}
+
+static value bi_stable_sort(ev_ctx *c, const ast *call, value *a, int n) {
+  (void)n;
+  return sort_as(c, call, a, "stable-sort");
 }
 
 /* ---- vectors ------------------------------------------------------------ */
@@ -329,6 +339,7 @@ const builtin more_builtins[] = {
   {"assq-ref", 2, 2, AK_ANY, NULL, -1, bi_assq_ref, "the value of the pair whose car is eq? to the key in an association list, or #f", NULL},
   {"assoc-ref", 2, 2, AK_ANY, NULL, -1, bi_assoc_ref, "the value of the pair whose car is equal? to the key, or #f", NULL},
   {"sort", 2, 2, AK_ANY, k_any_proc, -1, bi_sort, "new list or vector of the elements in the order of less (stable)", NULL},
+  {"stable-sort", 2, 2, AK_ANY, k_any_proc, -1, bi_stable_sort, "as sort (which is stable too)", NULL},
   {"vector-copy", 1, 3, AK_ANY, k_vec_int_int, VK_VEC, bi_vector_copy, "new vector of the elements from start (default 0) to end", NULL},
   {"gcd", 0, -1, AK_INT, NULL, VK_INT, bi_gcd, "greatest common divisor (0 for none)", NULL},
   {"lcm", 0, -1, AK_INT, NULL, VK_INT, bi_lcm, "least common multiple (1 for none)", NULL},

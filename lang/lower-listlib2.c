@@ -21,7 +21,7 @@
 
 static const char *const names[] = {"filter", "delete", "iota", "cons*", "acons",
                                      "sort", "vector-copy", "list-head", "make-list",
-                                     "assq-ref", "assoc-ref", NULL};
+                                     "assq-ref", "assoc-ref", "stable-sort", NULL};
 
 bool lw_listlib2_name(const char *name) {
   for (int i = 0; names[i]; i++)
@@ -342,7 +342,7 @@ static ir_expr *do_sort(lw *c, const ast *a, const int *v, int depth) {
   jump(c, alloc, loc);
   lw_label(c, ll, loc);
   if (have != T_VEC) {
-    int n = lw_ll_length(c, v[0], "sort", 0, arg_loc(a, 0), loc);
+    int n = lw_ll_length(c, v[0], a->u.call.r.bi->name, 0, arg_loc(a, 0), loc);
     lw_assign(c, len, var(c, n, loc), loc);
     lw_unify(c, c->p->vars.v[like].type, lw_pair_part(c, c->p->vars.v[v[0]].type, false), loc,
              "a list element");

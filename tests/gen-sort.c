@@ -1,4 +1,4 @@
-/* gen-sort.c - sort in the random programs of tests/gen.c (with
+/* gen-sort.c - sort and stable-sort in the random programs of tests/gen.c (with
  * `lists` and `proc-values`, from gen-lists.c): sort of the lists users
  * build (reverse, map, iota, string->list, append, cons loops,
  * list-copy, filter, delete, cdr, vector->list, quoted and list
@@ -101,7 +101,7 @@ bool gsort_top(gen *g) {
     out(g, "(display %s)\n", bad[rn(g, N_OF(bad))]);
   } else if (r < 25) {
     /* at top level, of a shape */
-    out(g, "(display (sort ");
+    out(g, "(display (%s ", chance(g, 25) ? "stable-sort" : "sort");
     shape(g, src);
     out(g, " ");
     less(g);
@@ -154,7 +154,7 @@ bool gsort_top(gen *g) {
     /* vectors: of a shape, or of a literal; the vector itself unchanged */
     out(g, "(define %s (list->vector ", s);
     shape(g, src);
-    out(g, "))\n(display (sort %s ", s);
+    out(g, "))\n(display (%s %s ", chance(g, 25) ? "stable-sort" : "sort", s);
     less(g);
     out(g, "))\n(display %s)\n", s);
   } else {
