@@ -158,10 +158,20 @@ bool gsort_top(gen *g) {
     less(g);
     out(g, "))\n(display %s)\n", s);
   } else {
-    /* a comparator that prints: the calls, in order */
-    out(g, "(display (sort ");
+    /* a comparator that prints: the calls, in order (Guile's: a merge
+     * sort for lists and stable-sort, a quicksort for vectors) */
+    bool vec = chance(g, 50);
+    out(g, "(display (%s %s", chance(g, 25) ? "stable-sort" : "sort", vec ? "(list->vector " : "");
     shape(g, src);
-    out(g, " (lambda (a b) (display (list a b)) (< a b))))\n");
+    out(g, "%s (lambda (a b) (display (list a b)) (< a b))))\n", vec ? ")" : "");
+  }
+  if (chance(g, 15)) {
+    /* a vector of pairs by their cars: equal cars move (sort of a vector
+     * is not stable) */
+    int n = 3 + rn(g, 14);
+    out(g, "(display (%s (list->vector (map (lambda (i) (cons (modulo (* i %d) %d) i)) (iota "
+           "%d))) (lambda (a b) (< (car a) (car b)))))\n", chance(g, 25) ? "stable-sort" : "sort",
+        1 + rn(g, 7), 2 + rn(g, 3), n);
   }
   return true;
 }
