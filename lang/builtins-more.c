@@ -186,47 +186,167 @@ static value bi_assoc_ref(ev_ctx *c, const ast *call, value *a, int n) {
 
 /* ---- sort ------------------------------------------------------------- */
 
-/* A stable merge sort of items[0..n) by (less a b); tmp as long.  An
- * element moves before an earlier one only when less says so. */
-static void merge_sort(ev_ctx *c, const ast *call, value less, value *items,
-                       value *tmp, int32_t n) {
-  for (int32_t w = 1; w < n; w *= 2) {
-    for (int32_t lo = 0; lo < n; lo += 2 * w) {
-      int32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-      int32_t i = lo, j = mid, k = lo;
-      while (i < mid && j < hi) {
-        value args[2] = {items[j], items[i]};
-        tmp[k++] = v_truthy(ev_call_value(c, call, less, args, 2)) ? items[j++] : items[i++];
-      }
-      while (i < mid) tmp[k++] = items[i++];
-      while (j < hi) tmp[k++] = items[j++];
+/* Guile 3.0's sorts (libguile/sort.c, quicksort.i.c), with the same
+ * calls of less in the same order, so that a less that prints or fails
+ * does so as in Guile: lists (and stable-sort of a vector) by a top-down
+ * merge sort, vectors by Guile's quicksort, which is not stable.  The
+ * scratch is on the heap (an error of less unwinds past this frame):
+ * the elements, a second vector for the merges and SORT_STACK cells for
+ * the quicksort's stack, as compiled code takes them
+ * (lang/lower-sort.c). */
+enum { SORT_STACK = 192, SORT_THRESH = 4 };
+
+static bool less_p(ev_ctx *c, const ast *call, value less, value a, value b) {
+  value args[2] = {a, b};
+  return v_truthy(ev_call_value(c, call, less, args, 2));
+}
+
+/* v[lo..lo+n) sorted: the first half (n/2, or (n+1)/2 for stable-sort
+ * of a vector), the second, then merged through tmp. */
+static void merge_step(ev_ctx *c, const ast *call, value less, value *v, value *tmp,
+                       int32_t lo, int32_t n, bool ceil_half) {
+  if (n == 2) {
+    if (less_p(c, call, less, v[lo + 1], v[lo])) {
+      value t = v[lo];
+      v[lo] = v[lo + 1];
+      v[lo + 1] = t;
     }
-    memcpy(items, tmp, (size_t)n * sizeof *items);
+    return;
+  }
+  if (n < 2) return;
+  int32_t m = ceil_half ? (n + 1) / 2 : n / 2;
+  merge_step(c, call, less, v, tmp, lo, m, ceil_half);
+  merge_step(c, call, less, v, tmp, lo + m, n - m, ceil_half);
+  int32_t i = lo, j = lo + m, k = lo, ae = lo + m, be = lo + n;
+  while (i < ae && j < be) tmp[k++] = less_p(c, call, less, v[j], v[i]) ? v[j++] : v[i++];
+  while (i < ae) tmp[k++] = v[i++];
+  while (j < be) tmp[k++] = v[j++];
+  memcpy(v + lo, tmp + lo, (size_t)n * sizeof *v);
+}
+
+static void buggy(ev_ctx *c, const ast *call, const char *op) {
+  ev_fail(c, call->loc, "type", "%s: buggy less predicate used when sorting", op);
+}
+
+#define SWAPV(x, y) \
+  do { \
+    value t_ = v[x]; \
+    v[x] = v[y]; \
+    v[y] = t_; \
+  } while (0)
+
+/* Guile's quicksort of v[0..n): median of three, partitions above
+ * SORT_THRESH elements (the larger one's bounds on the stack st), then
+ * the smallest of the first five to the front and an insertion sort. */
+static void quick_sort(ev_ctx *c, const ast *call, value less, value *v, value *st,
+                       int32_t n, const char *op) {
+  if (n == 0) return;
+  int32_t lo = 0, hi = n - 1, top = 0;
+  if (n > SORT_THRESH) {
+    st[top++] = v_int(0);   /* the bottom node, popped last */
+    st[top++] = v_int(0);
+    while (top > 0) {
+      int32_t mid = lo + (hi - lo) / 2;
+      if (less_p(c, call, less, v[mid], v[lo])) SWAPV(mid, lo);
+      if (less_p(c, call, less, v[hi], v[mid])) {
+        SWAPV(mid, hi);
+        if (less_p(c, call, less, v[mid], v[lo])) SWAPV(mid, lo);
+      }
+      int32_t left = lo + 1, right = hi - 1;
+      do {
+        while (less_p(c, call, less, v[left], v[mid]))
+          if (++left > hi) buggy(c, call, op);
+        while (less_p(c, call, less, v[mid], v[right]))
+          if (--right < lo) buggy(c, call, op);
+        if (left < right) {
+          SWAPV(left, right);
+          if (mid == left) mid = right;
+          else if (mid == right) mid = left;
+          left++;
+          right--;
+        } else if (left == right) {
+          left++;
+          right--;
+          break;
+        }
+      } while (left <= right);
+      if (right - lo <= SORT_THRESH) {
+        if (hi - left <= SORT_THRESH) {
+          top -= 2;
+          lo = (int32_t)st[top].i;
+          hi = (int32_t)st[top + 1].i;
+        } else {
+          lo = left;
+        }
+      } else if (hi - left <= SORT_THRESH) {
+        hi = right;
+      } else if (right - lo > hi - left) {
+        st[top++] = v_int(lo);
+        st[top++] = v_int(right);
+        lo = left;
+      } else {
+        st[top++] = v_int(left);
+        st[top++] = v_int(hi);
+        hi = right;
+      }
+    }
+    lo = 0;
+    hi = n - 1;
+  }
+  int32_t tmp = lo, thresh = hi < SORT_THRESH ? hi : SORT_THRESH;
+  for (int32_t run = tmp + 1; run <= thresh; run++)
+    if (less_p(c, call, less, v[run], v[tmp])) tmp = run;
+  if (tmp != lo) SWAPV(tmp, lo);
+  for (int32_t run = lo + 2; run <= hi; run++) {
+    tmp = run - 1;
+    while (less_p(c, call, less, v[run], v[tmp])) {
+      if (tmp == lo) buggy(c, call, op);
+      tmp--;
+    }
+    tmp++;
+    if (tmp != run) {
+      value x = v[run];
+      for (int32_t o = run; o > tmp; o--) v[o] = v[o - 1];
+      v[tmp] = x;
+    }
   }
 }
 
-/* (sort list-or-vector less): a new sorted list or vector. */
-static value bi_sort(ev_ctx *c, const ast *call, value *a, int n) {
-  (void)n;
+/* (sort list-or-vector less): a new sorted list or vector; stable-sort
+ * the same, by a merge sort for vectors too. */
+static value sort_as(ev_ctx *c, const ast *call, value *a, const char *op) {
   world *w = ev_world(c);
   bool vec = a[0].kind == VK_VEC;
-  int64_t len = vec ? a[0].vec->n : proper(c, call, 0, "sort", a[0]);
+  int64_t len = vec ? a[0].vec->n : proper(c, call, 0, op, a[0]);
   if (len > TVL_INT_MAX / 2) ev_heap_full(c, call->loc);
-  /* scratch on the heap: an error of less unwinds past this frame */
   tvec *items = world_new_vec(w, (int32_t)len, v_int(0));
   tvec *tmp = items ? world_new_vec(w, (int32_t)len, v_int(0)) : NULL;
-  if (!tmp) ev_heap_full(c, call->loc);
+  tvec *st = tmp ? world_new_vec(w, SORT_STACK, v_int(0)) : NULL;
+  if (!st) ev_heap_full(c, call->loc);
   if (vec) {
     if (len) memcpy(items->items, a[0].vec->items, (size_t)len * sizeof(value));
   } else {
     int32_t k = 0;
     for (value l = a[0]; l.kind == VK_PAIR; l = V_CDR(l)) items->items[k++] = V_CAR(l);
   }
-  merge_sort(c, call, a[1], items->items, tmp->items, (int32_t)len);
+  if (vec && op[0] == 's' && op[1] == 'o')
+    quick_sort(c, call, a[1], items->items, st->items, (int32_t)len, op);
+  else
+    merge_step(c, call, a[1], items->items, tmp->items, 0, (int32_t)len, vec);
   if (vec) return v_vec(items);
   value l = v_nil();
   for (int32_t k = (int32_t)len - 1; k >= 0; k--) l = ev_cons(c, call->loc, items->items[k], l);
   return l;
+}
+
+static value bi_sort(ev_ctx *c, const ast *call, value *a, int n) {
+  (void)n;
+  return sort_as(c, call, a, "sort");
+}
+
+static value bi_stable_sort(ev_ctx *c, const ast *call, value *a, int n) {
+  (void)n;
+  return sort_as(c, call, a, "stable-sort");
 }
 
 /* ---- vectors ------------------------------------------------------------ */
@@ -331,7 +451,8 @@ const builtin more_builtins[] = {
   {"cons*", 1, -1, AK_ANY, NULL, -1, bi_cons_star, "the arguments consed onto the last one", NULL},
   {"assq-ref", 2, 2, AK_ANY, NULL, -1, bi_assq_ref, "the value of the pair whose car is eq? to the key in an association list, or #f", NULL},
   {"assoc-ref", 2, 2, AK_ANY, NULL, -1, bi_assoc_ref, "the value of the pair whose car is equal? to the key, or #f", NULL},
-  {"sort", 2, 2, AK_ANY, k_any_proc, -1, bi_sort, "new list or vector of the elements in the order of less (stable)", "calls of sort"},
+  {"sort", 2, 2, AK_ANY, k_any_proc, -1, bi_sort, "new list or vector of the elements in the order of less (Guile's: stable for lists)", NULL},
+  {"stable-sort", 2, 2, AK_ANY, k_any_proc, -1, bi_stable_sort, "as sort, stable for vectors too", NULL},
   {"vector-copy", 1, 3, AK_ANY, k_vec_int_int, VK_VEC, bi_vector_copy, "new vector of the elements from start (default 0) to end", NULL},
   {"gcd", 0, -1, AK_INT, NULL, VK_INT, bi_gcd, "greatest common divisor (0 for none)", NULL},
   {"lcm", 0, -1, AK_INT, NULL, VK_INT, bi_lcm, "least common multiple (1 for none)", NULL},

@@ -1,6 +1,6 @@
 /* lower-listlib2.c - more of the list library in the lowering: filter,
- * delete, iota, cons*, acons, sort (of a list or a vector, by a
- * procedure) and vector-copy.
+ * delete, iota, cons*, acons, vector-copy...; sort and stable-sort
+ * are in lower-sort.c.
  *
  * As lower-listlib.c and lower-hof.c: each call becomes statements, loops
  * along the cdrs or over a vector's cells, in the order of the
@@ -21,7 +21,7 @@
 
 static const char *const names[] = {"filter", "delete", "iota", "cons*", "acons",
                                      "sort", "vector-copy", "list-head", "make-list",
-                                     "assq-ref", "assoc-ref", NULL};
+                                     "assq-ref", "assoc-ref", "stable-sort", NULL};
 
 bool lw_listlib2_name(const char *name) {
   for (int i = 0; names[i]; i++)
@@ -316,190 +316,6 @@ static ir_expr *do_vector_copy(lw *c, const ast *a, const int *v, int n) {
   return lw_retype(c, var(c, out, loc), T_VEC);
 }
 
-/* (sort seq less): builtins-more.c bi_sort: a list proper (a vector
- * as it is), the elements into a new vector, a scratch vector, the
- * stable bottom-up merge sort (the same calls of less, in the same
- * order), then the vector or a new list of it. */
-static ir_expr *do_sort(lw *c, const ast *a, const int *v, int depth) {
-  srcloc loc = a->loc;
-  check_proc(c, a, v, 1);
-  if (c->failed) return lw_void_expr(c, loc);
-  tkind have = ir_kind(c->p, c->p->vars.v[v[0]].type);
-  int isvec = temp_of(c, T_BOOL, loc);
-  if (have == T_VEC) lw_assign(c, isvec, kconst(c, T_BOOL, 1, loc), loc);
-  else if (have == T_ANY || have == T_DYN)
-    lw_assign(c, isvec, prim(c, "vector?", var(c, v[0], loc), NULL, T_BOOL, loc), loc);
-  else lw_assign(c, isvec, kconst(c, T_BOOL, 0, loc), loc);
-  int len = temp_of(c, T_INT, loc), like = temp(c, loc);
-  int lv = lw_new_label(c), ll = lw_new_label(c), alloc = lw_new_label(c);
-  branch(c, var(c, isvec, loc), lv, ll, loc);
-  lw_label(c, lv, loc);
-  if (have == T_VEC || have == T_ANY || have == T_DYN) {
-    lw_assign(c, len, vlen(c, v[0], loc), loc);
-    lw_unify(c, c->p->vars.v[like].type, lw_elem_of(c, c->p->vars.v[v[0]].type), loc,
-             "a vector element");
-  }
-  jump(c, alloc, loc);
-  lw_label(c, ll, loc);
-  if (have != T_VEC) {
-    int n = lw_ll_length(c, v[0], "sort", 0, arg_loc(a, 0), loc);
-    lw_assign(c, len, var(c, n, loc), loc);
-    lw_unify(c, c->p->vars.v[like].type, lw_pair_part(c, c->p->vars.v[v[0]].type, false), loc,
-             "a list element");
-  }
-  lw_label(c, alloc, loc);
-  int items = new_vec(c, len, like, loc), tmp = new_vec(c, len, like, loc);
-  lw_unify(c, c->p->vars.v[items].type, c->p->vars.v[tmp].type, loc, "a vector");
-  int i = temp_of(c, T_INT, loc), j = temp_of(c, T_INT, loc), k = temp_of(c, T_INT, loc);
-  /* fill items */
-  {
-    int fv = lw_new_label(c), fl = lw_new_label(c), filled = lw_new_label(c);
-    lw_assign(c, i, kconst(c, T_INT, 0, loc), loc);
-    branch(c, var(c, isvec, loc), fv, fl, loc);
-    lw_label(c, fv, loc);
-    if (have == T_VEC || have == T_ANY || have == T_DYN) {
-      int src = temp(c, loc);
-      lw_assign(c, src, lw_retype(c, var(c, v[0], loc), T_VEC), loc);
-      int head = lw_new_label(c), body = lw_new_label(c);
-      lw_label(c, head, loc);
-      branch(c, prim(c, "<", var(c, i, loc), var(c, len, loc), T_BOOL, loc), body, filled, loc);
-      lw_label(c, body, loc);
-      vset(c, items, i, elem(c, src, i, loc), loc);
-      add_to(c, i, 1, loc);
-      jump(c, head, loc);
-    } else {
-      jump(c, filled, loc);
-    }
-    lw_label(c, fl, loc);
-    if (have != T_VEC) {
-      int t = temp(c, loc);
-      lw_assign(c, t, var(c, v[0], loc), loc);
-      int head = lw_new_label(c), body = lw_new_label(c);
-      lw_label(c, head, loc);
-      branch(c, prim(c, "pair?", var(c, t, loc), NULL, T_BOOL, loc), body, filled, loc);
-      lw_label(c, body, loc);
-      vset(c, items, i, part(c, t, false, loc), loc);
-      lw_assign(c, t, part(c, t, true, loc), loc);
-      add_to(c, i, 1, loc);
-      jump(c, head, loc);
-    }
-    lw_label(c, filled, loc);
-  }
-  /* for (w = 1; w < n; w *= 2) for (lo = 0; lo < n; lo += 2w) merge;
-   * then items and tmp swap (the evaluator copies tmp back) */
-  int w = temp_of(c, T_INT, loc), lo = temp_of(c, T_INT, loc), mid = temp_of(c, T_INT, loc);
-  int hi = temp_of(c, T_INT, loc);
-  lw_assign(c, w, kconst(c, T_INT, 1, loc), loc);
-  int wh = lw_new_label(c), wb = lw_new_label(c), wd = lw_new_label(c);
-  int loh = lw_new_label(c), lob = lw_new_label(c), lod = lw_new_label(c);
-  lw_label(c, wh, loc);
-  branch(c, prim(c, "<", var(c, w, loc), var(c, len, loc), T_BOOL, loc), wb, wd, loc);
-  lw_label(c, wb, loc);
-  lw_assign(c, lo, kconst(c, T_INT, 0, loc), loc);
-  lw_label(c, loh, loc);
-  branch(c, prim(c, "<", var(c, lo, loc), var(c, len, loc), T_BOOL, loc), lob, lod, loc);
-  lw_label(c, lob, loc);
-  /* mid = min(lo + w, n), hi = min(lo + 2w, n) */
-  {
-    int y1 = lw_new_label(c), n1 = lw_new_label(c), d1 = lw_new_label(c);
-    lw_assign(c, mid, prim(c, "+", var(c, lo, loc), var(c, w, loc), T_INT, loc), loc);
-    branch(c, prim(c, "<", var(c, mid, loc), var(c, len, loc), T_BOOL, loc), y1, n1, loc);
-    lw_label(c, n1, loc);
-    lw_assign(c, mid, var(c, len, loc), loc);
-    lw_label(c, y1, loc);
-    jump(c, d1, loc);
-    lw_label(c, d1, loc);
-    int y2 = lw_new_label(c), n2 = lw_new_label(c);
-    lw_assign(c, hi, prim(c, "+", var(c, mid, loc), var(c, w, loc), T_INT, loc), loc);
-    branch(c, prim(c, "<", var(c, hi, loc), var(c, len, loc), T_BOOL, loc), y2, n2, loc);
-    lw_label(c, n2, loc);
-    lw_assign(c, hi, var(c, len, loc), loc);
-    lw_label(c, y2, loc);
-  }
-  lw_assign(c, i, var(c, lo, loc), loc);
-  lw_assign(c, j, var(c, mid, loc), loc);
-  lw_assign(c, k, var(c, lo, loc), loc);
-  {
-    /* while (i < mid && j < hi) */
-    int mh = lw_new_label(c), m2 = lw_new_label(c), mb = lw_new_label(c), md = lw_new_label(c);
-    int takej = lw_new_label(c), takei = lw_new_label(c);
-    lw_label(c, mh, loc);
-    branch(c, prim(c, "<", var(c, i, loc), var(c, mid, loc), T_BOOL, loc), m2, md, loc);
-    lw_label(c, m2, loc);
-    branch(c, prim(c, "<", var(c, j, loc), var(c, hi, loc), T_BOOL, loc), mb, md, loc);
-    lw_label(c, mb, loc);
-    int xj = temp(c, loc), xi = temp(c, loc), r = temp(c, loc);
-    lw_assign(c, xj, elem(c, items, j, loc), loc);
-    lw_assign(c, xi, elem(c, items, i, loc), loc);
-    ir_expr *args[2] = {var(c, xj, loc), var(c, xi, loc)};
-    lw_assign(c, r, lw_callv(c, a, var(c, v[1], arg_loc(a, 1)), args, 2, depth), loc);
-    branch(c, var(c, r, loc), takej, takei, loc);
-    lw_label(c, takej, loc);
-    vset(c, tmp, k, var(c, xj, loc), loc);
-    add_to(c, j, 1, loc);
-    add_to(c, k, 1, loc);
-    jump(c, mh, loc);
-    lw_label(c, takei, loc);
-    vset(c, tmp, k, var(c, xi, loc), loc);
-    add_to(c, i, 1, loc);
-    add_to(c, k, 1, loc);
-    jump(c, mh, loc);
-    lw_label(c, md, loc);
-  }
-  /* the rests: i..mid then j..hi */
-  for (int part_i = 0; part_i < 2; part_i++) {
-    int idx = part_i ? j : i, lim = part_i ? hi : mid;
-    int h = lw_new_label(c), b = lw_new_label(c), d = lw_new_label(c);
-    lw_label(c, h, loc);
-    branch(c, prim(c, "<", var(c, idx, loc), var(c, lim, loc), T_BOOL, loc), b, d, loc);
-    lw_label(c, b, loc);
-    vset(c, tmp, k, elem(c, items, idx, loc), loc);
-    add_to(c, idx, 1, loc);
-    add_to(c, k, 1, loc);
-    jump(c, h, loc);
-    lw_label(c, d, loc);
-  }
-  lw_assign(c, lo, prim(c, "+", var(c, hi, loc), kconst(c, T_INT, 0, loc), T_INT, loc), loc);
-  jump(c, loh, loc);
-  lw_label(c, lod, loc);
-  {
-    int sw = temp(c, loc);
-    lw_assign(c, sw, var(c, items, loc), loc);
-    lw_assign(c, items, var(c, tmp, loc), loc);
-    lw_assign(c, tmp, var(c, sw, loc), loc);
-  }
-  lw_assign(c, w, prim(c, "*", var(c, w, loc), kconst(c, T_INT, 2, loc), T_INT, loc), loc);
-  jump(c, wh, loc);
-  lw_label(c, wd, loc);
-  /* the result */
-  if (have == T_VEC) return lw_retype(c, var(c, items, loc), T_VEC);
-  bool both = have == T_ANY || have == T_DYN;
-  int res = temp(c, loc);
-  int rv = lw_new_label(c), rl = lw_new_label(c), rd = lw_new_label(c);
-  if (both) branch(c, var(c, isvec, loc), rv, rl, loc);
-  else jump(c, rl, loc);
-  lw_label(c, rv, loc);
-  if (both) lw_assign(c, res, var(c, items, loc), loc);
-  jump(c, rd, loc);
-  lw_label(c, rl, loc);
-  {
-    int l = temp(c, loc);
-    lw_assign(c, l, lw_quoted(c, v_nil(), loc), loc);
-    lw_assign(c, i, prim(c, "-", var(c, len, loc), kconst(c, T_INT, 1, loc), T_INT, loc), loc);
-    int h = lw_new_label(c), b = lw_new_label(c), e = lw_new_label(c);
-    lw_label(c, h, loc);
-    branch(c, prim(c, "<", var(c, i, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), e, b, loc);
-    lw_label(c, b, loc);
-    lw_assign(c, l, lw_cons(c, elem(c, items, i, loc), var(c, l, loc), loc), loc);
-    add_to(c, i, -1, loc);
-    jump(c, h, loc);
-    lw_label(c, e, loc);
-    lw_assign(c, res, var(c, l, loc), loc);
-  }
-  lw_label(c, rd, loc);
-  return var(c, res, loc);
-}
-
 /* "op: argument argi+1 must be WANT, not" the value of variable v */
 static void fail_arg(lw *c, const ast *a, int argi, const char *want, int v, srcloc loc) {
   char text[160];
@@ -683,7 +499,9 @@ static ir_expr *dispatch(lw *c, const ast *a, const char *name, const int *v, in
   if (!strcmp(name, "make-list")) return do_make_list(c, a, v, n);
   if (!strcmp(name, "assq-ref")) return do_alist_ref(c, a, v, false);
   if (!strcmp(name, "assoc-ref")) return do_alist_ref(c, a, v, true);
-  return do_sort(c, a, v, depth);
+  check_proc(c, a, v, 1);   /* sort, stable-sort: lower-sort.c */
+  if (c->failed) return lw_void_expr(c, a->loc);
+  return lw_sort_call(c, a, v, depth);
   (void)check;
   (void)fmt2;
 }

@@ -188,6 +188,8 @@ ir_expr *lw_listlib2_effect(lw *c, const ast *a, frame_map *f);
 bool lw_listlib_value_ok(const builtin *b);
 ir_expr *lw_listlib_value_call(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
 ir_expr *lw_listlib_call(lw *c, const ast *a, const char *name, ir_expr **args, int n);
+/* lower-sort.c: (sort seq less), (stable-sort seq less), less checked */
+ir_expr *lw_sort_call(lw *c, const ast *a, const int *v, int depth);
 ir_expr *lw_ll_finish(lw *c, int hl[2], ir_expr *x, srcloc loc);
 /* ... and their parts, for lower-hof.c: a proper list's length (or the
  * evaluator's error), a list built in order (hl: its first and last

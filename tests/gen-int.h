@@ -148,6 +148,8 @@ bool gn_top(gen *g);
 /* ---- gen-chars.c ---- */
 /* gen-lists.c: the list library (filter, sort, iota...), a top-level form */
 bool glist_top(gen *g);
+/* gen-sort.c: sort of the lists users build, a top-level form */
+bool gsort_top(gen *g);
 bool gc_expr(gen *g, kind k, int d);
 void gc_stmt(gen *g, int d);
 /* gen-values.c */

@@ -67,6 +67,7 @@ bool glist_top(gen *g) {
     else int_list(g, n);
     out(g, "))\n(display (acons 'k%d %d '((a . 1))))\n", rn(g, 3), rn(g, 9));
   } else if (r < 56) {
+    if (chance(g, 60)) return gsort_top(g);   /* gen-sort.c: the shapes users build */
     static const char *const less[] = {"<", ">", "(lambda (a b) (< a b))",
                                        "(lambda (a b) (> (abs a) (abs b)))"};
     bool vec = chance(g, 30);

@@ -1,0 +1,55 @@
+;; sort of the lists programs build (not only (list ...) literals): by
+;; reverse, map, iota, string->list, append, cons loops, list-copy,
+;; filter, delete, cdr; held by globals, locals and parameters; the
+;; sorted lists used again in later forms; equal keys keep their order.
+(define (show x) (display x) (newline))
+(define l (list 5 3 8 1 9 2 3))
+(show (sort (reverse l) <))
+(show (sort (map (lambda (x) (* x 2)) l) >))
+(show (sort (iota 5) >))
+(show (sort (iota 6 -2 3) >))
+(show (sort (iota 0) <))
+(write (sort (string->list "transformer") char<?)) (newline)
+(write (sort (string->list "Hello") (lambda (a b) (char>? a b)))) (newline)
+(show (sort (append l (list 4 4 0)) <))
+(show (sort (list-copy l) (lambda (a b) (< a b))))
+(show (sort (filter odd? l) >))
+(show (sort (delete 3 l) <))
+(show (sort (cdr l) <))
+(define (build n)
+  (let loop ((i 0) (acc '()))
+    (if (= i n) acc (loop (+ i 1) (cons (modulo (* i 7) 5) acc)))))
+(show (sort (build 10) <))
+;; a global sorted list, used by later forms
+(define s (sort (reverse l) <))
+(show (car s))
+(show (length s))
+(show (equal? s (list 1 2 3 3 5 8 9)))
+(show (map (lambda (x) (+ x 1)) s))
+(show (apply + s))
+(show (sort s >))
+(show l)
+;; in a procedure, of its parameter, called on lists of several shapes
+(define (sorted-pair l) (let ((t (sort l <))) (list (length t) t)))
+(show (sorted-pair (reverse l)))
+(show (sorted-pair (iota 3)))
+(show (sorted-pair '()))
+(show (sorted-pair (list 7)))
+(let ((loc (map (lambda (i) (- 10 (* i i))) (iota 5))))
+  (show (sort loc <))
+  (show loc))
+;; pairs by their cars: equal cars keep their order
+(define recs (map (lambda (i) (cons (modulo (* i 5) 3) i)) (iota 9)))
+(show (sort recs (lambda (a b) (< (car a) (car b)))))
+(show (map cdr (sort (reverse recs) (lambda (a b) (> (car a) (car b))))))
+(show (assv 1 (sort recs (lambda (a b) (< (car a) (car b))))))
+;; ties by abs and by modulo keep their order
+(show (sort (list 3 -3 2 -2 1 -1 0) (lambda (a b) (< (abs a) (abs b)))))
+(show (sort (iota 10) (lambda (a b) (< (modulo a 3) (modulo b 3)))))
+;; strings, by a lambda
+(write (sort (list "pear" "fig" "apple" "fig" "") (lambda (a b) (string<? a b)))) (newline)
+;; vectors made from built lists; the vector itself unchanged
+(define v (list->vector (reverse (iota 5))))
+(show (sort v <))
+(show v)
+(show (sort (vector) <))
