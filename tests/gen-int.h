@@ -148,6 +148,7 @@ bool gn_top(gen *g);
 /* ---- gen-chars.c ---- */
 /* gen-lists.c: the list library (filter, sort, iota...), a top-level form */
 bool glist_top(gen *g);
+bool gsrfi_top(gen *g);   /* gen-srfi.c */
 bool gc_expr(gen *g, kind k, int d);
 void gc_stmt(gen *g, int d);
 /* gen-values.c */
