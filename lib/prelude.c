@@ -180,9 +180,7 @@ static const prelude_def defs[] = {
      "               (loop (cdr a) (cdr b) (cdr c) (cons (list (car a) (car b) (car c)) acc)))))\n"
      "        (else (error \"zip: more than three lists are not supported by tvl\"))))\n"},
     {"take", true,
-     "(define (take l k)\n"
-     "  (let loop ((l l) (k k) (acc '()))\n"
-     "    (if (= k 0) (reverse acc) (loop (cdr l) (- k 1) (cons (car l) acc)))))\n"},
+     "(define (take l k) (list-head l k))\n"},
     {"drop", true,
      "(define (drop l k) (list-tail l k))\n"},
     {"take-right", true,
@@ -194,9 +192,7 @@ static const prelude_def defs[] = {
      "  (let loop ((lead (list-tail l k)) (lag l) (acc '()))\n"
      "    (if (pair? lead) (loop (cdr lead) (cdr lag) (cons (car lag) acc)) (reverse acc))))\n"},
     {"split-at", true,
-     "(define (split-at l k)\n"
-     "  (let loop ((l l) (k k) (acc '()))\n"
-     "    (if (= k 0) (values (reverse acc) l) (loop (cdr l) (- k 1) (cons (car l) acc)))))\n"},
+     "(define (split-at l k) (values (list-head l k) (list-tail l k)))\n"},
     {"last", true,
      "(define (last l) (car (last-pair l)))\n"},
     {"take-while", true,

@@ -299,6 +299,12 @@ static void cmd_help(shell *sh, const char *args) {
   col = wrap_word(sh, -1, "Builtins:");
   for (int i = 0; builtin_at(i); i++)
     col = wrap_word(sh, col, builtin_at(i)->name);
+  /* written in tvl (lib/prelude.c): SRFI-1's after (use-modules (srfi
+   * srfi-1)), as in Guile */
+  col = wrap_word(sh, -1, "Library:");
+  const char *name;
+  bool srfi1;
+  for (int i = 0; prelude_names(i, &name, &srfi1); i++) col = wrap_word(sh, col, name);
   shell_printf(sh, "\n:help NAME explains one of them, as %s does, with "
                    "examples.\n", man_command());
 }
