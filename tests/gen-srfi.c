@@ -230,10 +230,10 @@ bool gsrfi_top(gen *g) {
     out(g, ")))\n");
     break;
   default:
-    /* (find char-alphabetic? (string->list "5d")) is left out: compiled
-     * code reads a character taken from a string, listed and returned by
-     * a procedure as either it or #f, as an integer (a bug of the
-     * compiler's string classes, not of SRFI-1: reported) */
+    /* characters read from a string, returned as themselves or #f */
+    out(g, "(display (find char-alphabetic? (string->list \"%d%c%d\")))\n", rn(g, 9),
+        'a' + rn(g, 5), rn(g, 9));
+    out(g, "(display (find-tail (lambda (c) (char=? c #\\l)) (string->list \"hello\")))\n");
     out(g, "(display (take (string->list \"hello\") %d))\n", err ? 6 : rn(g, 6));
     break;
   }
