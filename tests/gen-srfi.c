@@ -53,8 +53,9 @@ static void shape(gen *g, int n) {
 /* A one-argument predicate. */
 static void pred1(gen *g) {
   static const char *const preds[] = {"odd?", "even?", "zero?", "negative?", "positive?"};
-  switch (rn(g, 4)) {
+  switch (rn(g, 5)) {
   case 0: out(g, "%s", preds[rn(g, N_OF(preds))]); break;
+  case 4: out(g, "(case-lambda ((x) (> x %d)) ((x y) (< x y)))", rn(g, 9) - 4); break;
   case 1: out(g, "(lambda (x) (> x %d))", rn(g, 9) - 4); break;
   case 2: out(g, "(let ((k %d)) (lambda (x) (< k x)))", rn(g, 9) - 4); break;
   default: out(g, "(lambda (x) (and (odd? x) (* x %d)))", rn(g, 4) + 1); break;
