@@ -834,6 +834,11 @@ const builtin *builtin_find(const char *name) {
   return NULL;
 }
 
+bool builtin_srfi1(const builtin *b) {
+  return !strcmp(b->name, "fold") || !strcmp(b->name, "fold-right") ||
+         !strcmp(b->name, "reduce");
+}
+
 bool builtin_library(const builtin *b) {
   return (b >= more_builtins && b < more_builtins + more_builtins_n) ||
          (b >= guile_builtins && b < guile_builtins + guile_builtins_n);

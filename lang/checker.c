@@ -157,6 +157,7 @@ static ref_info resolve(ck *c, int name) {
   }
   gcell *g = world_find(c->w, name);
   const builtin *b = builtin_find(nm(c, name));
+  if (b && !c->w->srfi1 && builtin_srfi1(b)) b = NULL;   /* as in Guile */
   if (g && g->kind != G_UNDEFINED) {
     r.kind = REF_GLOBAL;
     r.cell = g;

@@ -951,10 +951,11 @@ static ast *extern_form(ex *e, const sx *s) {
   return a;
 }
 
-/* (use-modules (srfi srfi-1)): what Guile needs for fold, fold-right and
- * reduce, (srfi srfi-11) for let-values and let*-values, (srfi srfi-8)
- * or (ice-9 receive) for receive; tvl always has them, and accepts these
- * so that one program runs in both.  Any other module is refused. */
+/* (use-modules (srfi srfi-1)) binds the SRFI-1 names from then on (fold,
+ * fold-right, reduce, and lib/prelude.c's take, any, ...), as in Guile;
+ * (srfi srfi-11) for let-values and let*-values, (srfi srfi-8) or (ice-9
+ * receive) for receive: tvl always has these, and accepts the modules so
+ * that one program runs in both.  Any other module is refused. */
 static bool known_module(ex *e, const sx *m) {
   static const char *const mods[][2] = {
     {"srfi", "srfi-1"}, {"srfi", "srfi-8"}, {"srfi", "srfi-11"},
@@ -968,11 +969,13 @@ static bool known_module(ex *e, const sx *m) {
 
 static ast *use_modules(ex *e, const sx *s) {
   if (e->depth > 0) return bad(e, s->loc, "use-modules is only allowed at top level");
-  for (int i = 1; i < s->u.list.n; i++)
-    if (!known_module(e, s->u.list.v[i]))
-      return bad(e, s->u.list.v[i]->loc, "tvl has no modules: only (srfi "
-                 "srfi-1), (srfi srfi-8), (srfi srfi-11) and (ice-9 receive) "
-                 "are accepted (what they give is always there)");
+  for (int i = 1; i < s->u.list.n; i++) {
+    const sx *m = s->u.list.v[i];
+    if (!known_module(e, m))
+      return bad(e, m->loc, "tvl has no modules: only (srfi srfi-1), (srfi "
+                 "srfi-8), (srfi srfi-11) and (ice-9 receive) are accepted");
+    if (is_sym(e, m->u.list.v[1], "srfi-1")) e->w->srfi1 = true;
+  }
   return constant(e, v_void(), s->loc);
 }
 

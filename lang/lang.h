@@ -296,6 +296,9 @@ int builtin_index(const builtin *b);
 /* A procedure of Guile's library (iota, filter, sort...) rather than a
  * primitive: programs often define their own, and hiding it is silent. */
 bool builtin_library(const builtin *b);
+/* fold, fold-right, reduce: SRFI-1's, unbound until the program says
+ * (use-modules (srfi srfi-1)) (world.srfi1), as in Guile. */
+bool builtin_srfi1(const builtin *b);
 /* The kind argument i must have (per_arg of a variadic builtin covers
  * its first min_args positions). */
 static inline arg_kind builtin_arg_kind(const builtin *b, int i) {
@@ -426,6 +429,8 @@ struct world {
                                   the closures it makes keep it */
   bool one_value;              /* compiling a define's value: one value is
                                   needed (lang/lower-values.c) */
+  bool srfi1;                  /* the program said (use-modules (srfi
+                                  srfi-1)): fold, take, ... are bound */
   VEC(struct macro *) macros;  /* define-syntax (macro.c), in macro_mem */
   arena macro_mem;
   int64_t macro_uses;          /* for the fresh names of expansions */

@@ -121,7 +121,14 @@ static ir_expr *char_at(lw *c, int o, ir_expr *i, srcloc loc) {
   ir_expr *e = lw_mk(c, X_VREF, loc, 2);
   e->a[0] = var(c, o, loc);
   e->a[1] = i;
-  e->type = lw_elem_of(c, c->p->vars.v[o].type);
+  /* a string's cells are plain characters: the value read gets a type of
+   * its own (tagged where it meets other kinds), not the block's, which
+   * a procedure returning it or #f would otherwise make a class of tagged
+   * values */
+  lw_elem_of(c, c->p->vars.v[o].type);
+  e->type = lw_new_type(c, T_CHAR);
+  e->has_nat = true;
+  e->nat = T_CHAR;
   return e;
 }
 

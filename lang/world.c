@@ -153,6 +153,7 @@ void world_free(world *w) {
 void world_reset(world *w) {
   free_definitions(w);
   ffi_log_clear(w->calls);
+  w->srfi1 = false;
   w->gjournal.n = 0;
   w->vjournal.n = 0;
 }

@@ -221,9 +221,27 @@ static void eval_form(eval_job *j) {
   VEC_FREE(names);
 }
 
-bool session_eval(session *s, rd_form *f, const int *later, int nlater,
-                  form_result *r) {
+static bool eval_one(session *s, rd_form *f, const int *later, int nlater,
+                     form_result *r) {
   eval_job j = {s, f, later, nlater, r};
   lang_run_deep(eval_deep, &j);
   return r->ok;
+}
+
+/* A definition of the prelude (prelude.c), quietly. */
+static bool eval_prelude(session *s, rd_form *f) {
+  form_result r;
+  form_result_init(&r);
+  warn_fn warn = s->warn;
+  s->warn = NULL;
+  bool ok = eval_one(s, f, NULL, 0, &r);
+  s->warn = warn;
+  form_result_free(&r);
+  return ok;
+}
+
+bool session_eval(session *s, rd_form *f, const int *later, int nlater,
+                  form_result *r) {
+  prelude_before(s, f->form, eval_prelude);
+  return eval_one(s, f, later, nlater, r);
 }

@@ -60,6 +60,13 @@ void session_reset(session *s);   /* forget every definition */
  * On failure the session's definitions are exactly as before. */
 bool session_eval(session *s, rd_form *f, const int *later, int nlater,
                   form_result *r);
+/* prelude.c: loads the library procedures written in tvl that form names
+ * (and the SRFI-1 ones once the program used (srfi srfi-1)), each through
+ * eval, before the form runs.  prelude_names: the i-th one, false past
+ * the end. */
+void prelude_before(session *s, const sx *form,
+                    bool (*eval)(session *s, rd_form *f));
+bool prelude_names(int i, const char **name, bool *srfi1);
 /* One line describing a global: "x = 5", "f: procedure (f x)", ...; a
  * value printed longer than max_value bytes is cut short with " ..."
  * (0: never). */

@@ -162,17 +162,27 @@ static void wrap_paragraph(shell *sh, const char *p, size_t n) {
 }
 
 /* tvl(1)'s entry for name (":trace" or "trace" for a command). */
+static void help_entry(shell *sh, const man_entry *e, bool first);
+
+/* Every entry of that name: list-index has Guile's and SRFI-1's. */
 static bool help_from_man(shell *sh, const char *name) {
-  const man_entry *e = NULL;
-  for (int i = 0; man_entries[i].name && !e; i++) {
+  bool found = false;
+  for (int i = 0; man_entries[i].name; i++) {
     const char *m = man_entries[i].name;
     if (!strcmp(m, name) || (m[0] == ':' && name[0] != ':' && !strcmp(m + 1, name) &&
-                             !builtin_find(name)))
-      e = &man_entries[i];
+                             !builtin_find(name))) {
+      help_entry(sh, &man_entries[i], !found);
+      found = true;
+    }
   }
-  if (!e) return false;
+  return found;
+}
+
+/* first: the builtin's synopsis, as the checker sees it, heads the first
+ * entry (a later one is the library procedure of the same name) */
+static void help_entry(shell *sh, const man_entry *e, bool first) {
   /* a form's syntax and a builtin's arguments as the checker sees them */
-  const builtin *b = e->name[0] != ':' ? builtin_find(e->name) : NULL;
+  const builtin *b = e->name[0] != ':' && first ? builtin_find(e->name) : NULL;
   const char *syntax = NULL;
   for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
     if (!strcmp(forms[i].name, e->name)) syntax = forms[i].syntax;
@@ -198,7 +208,6 @@ static bool help_from_man(shell *sh, const char *name) {
     }
     p += n + (end != NULL);
   }
-  return true;
 }
 
 static void help_on(shell *sh, const char *name) {
@@ -299,6 +308,12 @@ static void cmd_help(shell *sh, const char *args) {
   col = wrap_word(sh, -1, "Builtins:");
   for (int i = 0; builtin_at(i); i++)
     col = wrap_word(sh, col, builtin_at(i)->name);
+  /* written in tvl (lib/prelude.c): SRFI-1's after (use-modules (srfi
+   * srfi-1)), as in Guile */
+  col = wrap_word(sh, -1, "Library:");
+  const char *name;
+  bool srfi1;
+  for (int i = 0; prelude_names(i, &name, &srfi1); i++) col = wrap_word(sh, col, name);
   shell_printf(sh, "\n:help NAME explains one of them, as %s does, with "
                    "examples.\n", man_command());
 }

@@ -1348,6 +1348,8 @@ char *gen_program(uint64_t seed, const gen_opts *o) {
   g.o = o;
   g.self = -1;
   sb_init(&g.b);
+  /* fold, take, any...: SRFI-1's, bound by the module as in Guile */
+  out(&g, "(use-modules (srfi srfi-1))\n");
   for (int i = 1 + rn(&g, 2); i > 0; i--) g_table_def(&g);
   /* structured programs: a vector of each kind, for where new vectors
    * are not allowed (g_vec_new) */

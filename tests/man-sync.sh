@@ -54,7 +54,8 @@ fi
 awk '
   /^Special forms:/ { list = "form"; sub(/^Special forms:/, "") }
   /^Builtins:/ { list = "builtin"; sub(/^Builtins:/, "") }
-  /^[^ ]/ && !/^(Special forms|Builtins):/ { list = "" }
+  /^Library:/ { list = "library"; sub(/^Library:/, "") }
+  /^[^ ]/ && !/^(Special forms|Builtins|Library):/ { list = "" }
   list != "" { for (i = 1; i <= NF; i++) print list, $i }
 ' "$tmp/help" > "$tmp/language"
 if [ ! -s "$tmp/language" ]; then

@@ -1,0 +1,15 @@
+;; characters read from strings (string->list, string-ref), put in lists
+;; and returned by procedures as either themselves or #f
+(define (first-letter l)
+  (cond ((null? l) #f) ((char-alphabetic? (car l)) (car l)) (else (first-letter (cdr l)))))
+(display (first-letter (string->list "42b7"))) (newline)
+(display (first-letter (string->list "427"))) (newline)
+(define s (string #\5 #\d))
+(define (letter-or-false c) (if (char-alphabetic? c) c #f))
+(display (list (letter-or-false (string-ref s 0)) (letter-or-false (string-ref s 1)))) (newline)
+(display (map letter-or-false (string->list "a1b2"))) (newline)
+(define (find-char pred l)
+  (let loop ((l l))
+    (cond ((null? l) #f) ((pred (car l)) (car l)) (else (loop (cdr l))))))
+(display (find-char char-upper-case? (string->list "abCdE"))) (newline)
+(write (find-char (lambda (c) (char=? c #\space)) (string->list "no-space"))) (newline)
