@@ -122,6 +122,7 @@ ir_expr *lw_apply(lw *c, const ast *a, frame_map *f) {
     return r;
   }
   s->write = true;
+  s->l2 = lw_bval_static_total(a);   /* lower-bval.c: 1 + the number, or 0 */
   s->a[1] = lw_var_expr(c, total, loc);
   s->a[2] = lw_var_expr(c, v[n - 1], loc);
   return r;
@@ -172,6 +173,7 @@ static void builtin_case(lw *c, const ir_stmt *s, const ast *a, const builtin *b
   if (lw_bval_calls_procs(b) && hi > APPLY_HOF_MAX) hi = APPLY_HOF_MAX;   /* lower-bval.c */
   if (lw_apply_fold_ok(b)) hi = -1;   /* lower-apply2.c: any number, one loop */
   for (int t = k; t <= hi && !c->failed; t++) {
+    if (s->l2 > 0 && t != s->l2 - 1) continue;   /* a quoted list: its length */
     int yes = lw_new_label(c), no = lw_new_label(c);
     branch(c, prim(c, "=", s->a[1], kint(c, t, loc), T_BOOL, loc), yes, no, loc);
     lw_label(c, yes, loc);

@@ -74,6 +74,18 @@ ir_expr *lw_bval_call(lw *c, const ast *a, const ast *site, const builtin *b, ir
   return lw_lower_call(c, call, f, NULL);
 }
 
+/* The number of arguments of (apply f a ... '(x ...)), 1 + it, when the
+ * list is a quoted proper list; else 0. */
+int lw_bval_static_total(const ast *a) {
+  int n = a->u.call.n;
+  if (n < 2 || a->u.call.args[n - 1]->kind != E_CONST) return 0;
+  value l = a->u.call.args[n - 1]->u.k;
+  int len = 0;
+  for (; l.kind == VK_PAIR && len < 64; l = V_CDR(l)) len++;
+  if (l.kind != VK_NIL) return 0;
+  return n - 2 + len + 1;
+}
+
 /* ---- apply of string-append and string ---------------------------------- */
 
 bool lw_bval_fold_ok(const builtin *b) {
