@@ -53,9 +53,8 @@ static int proc_id(lw *c, gcell *g, srcloc loc) {
   return c->p->procs.n;
 }
 
-/* Builtins compiled code calls through a value: those whose call it
- * lowers from the operands' values (lw_prim), and cons, display, write,
- * newline. */
+/* Builtins compiled code calls through a value: every one it calls
+ * directly (lower-bval.c), but values and call-with-values. */
 bool lw_builtin_value_ok(const builtin *b) {
   return lw_bval_ok(b);   /* lower-bval.c: the others through their direct calls */
 }
@@ -780,6 +779,14 @@ void lw_expand_callv(lw *c) {
   c->fn = save;
   if (!any) break;
   }
+  for (int f = 0; f < c->p->fns.n && !c->failed; f++)
+    for (int i = 0; i < c->p->fns.v[f].body.n; i++)
+      if (c->p->fns.v[f].body.v[i].k == S_CALLV) {
+        lw_fail(c, c->p->fns.v[f].body.v[i].loc, "builtins that call procedures nested "
+                "this deep through values are not compiled to the transformer yet (run "
+                "with --reference to use the evaluator)");
+        break;
+      }
   for (int i = 0; i < types.n && !c->failed; i++)
     if (ir_proc_set(c->p, types.v[i]) != sets.v[i]) {
       srcloc none = {-1, 0, 0};
