@@ -75,10 +75,15 @@ ir_expr *lw_bval_call(lw *c, const ast *a, const ast *site, const builtin *b, ir
 }
 
 /* The number of arguments of (apply f a ... '(x ...)), 1 + it, when the
- * list is a quoted proper list; else 0. */
+ * list is a quoted proper list or a call of the builtin list; else 0. */
 int lw_bval_static_total(const ast *a) {
   int n = a->u.call.n;
-  if (n < 2 || a->u.call.args[n - 1]->kind != E_CONST) return 0;
+  if (n < 2) return 0;
+  const ast *l1 = a->u.call.args[n - 1];
+  if (l1->kind == E_CALL && l1->u.call.r.kind == REF_BUILTIN &&
+      !strcmp(l1->u.call.r.bi->name, "list"))   /* (list x ...) */
+    return n - 2 + l1->u.call.n + 1;
+  if (l1->kind != E_CONST) return 0;
   value l = a->u.call.args[n - 1]->u.k;
   int len = 0;
   for (; l.kind == VK_PAIR && len < 64; l = V_CDR(l)) len++;
