@@ -173,7 +173,7 @@ static void builtin_case(lw *c, const ir_stmt *s, const ast *a, const builtin *b
   if (lw_bval_calls_procs(b) && hi > APPLY_HOF_MAX) hi = APPLY_HOF_MAX;   /* lower-bval.c */
   if (lw_apply_fold_ok(b)) hi = -1;   /* lower-apply2.c: any number, one loop */
   for (int t = k; t <= hi && !c->failed; t++) {
-    if (s->l2 > 0 && t != s->l2 - 1) continue;   /* a quoted list: its length */
+    if (s->l2 > 0 && t != s->l2 - 1 && strcmp(b->name, "values")) continue;   /* its length */
     int yes = lw_new_label(c), no = lw_new_label(c);
     branch(c, prim(c, "=", s->a[1], kint(c, t, loc), T_BOOL, loc), yes, no, loc);
     lw_label(c, yes, loc);
