@@ -804,8 +804,11 @@ static void gate_ast(gate *g, const ast *a) {
       const ref_info *r = &a->u.ref.r;
       if (gate_proc_value(g, a))
         return;
-      if (r->kind == REF_BUILTIN && !lw_builtin_value_ok(r->bi))
-        refuse(g, a->loc, "builtins such as this one used as values");
+      if (r->kind == REF_BUILTIN && !lw_builtin_value_ok(r->bi)) {
+        static _Thread_local char what[96];   /* the builtin named */
+        snprintf(what, sizeof what, "builtins used as values such as %s", r->bi->name);
+        refuse(g, a->loc, what);
+      }
       else if (r->kind == REF_GLOBAL && r->cell->kind == G_VAR) {
         const char *w = value_needs(r->cell->val, 0);
         if (w) refuse(g, a->loc, w);

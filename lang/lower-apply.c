@@ -31,6 +31,7 @@
 #include <string.h>
 
 enum { APPLY_MAX = 8 };   /* arguments of a variadic builtin through apply */
+enum { APPLY_HOF_MAX = 4 };   /* of map, for-each... (each a loop) */
 
 static ir_expr *kint(lw *c, int64_t v, srcloc loc) {
   ir_expr *e = lw_mk(c, X_CONST, loc, 0);
@@ -123,6 +124,7 @@ ir_expr *lw_apply(lw *c, const ast *a, frame_map *f) {
     return r;
   }
   s->write = true;
+  s->l2 = lw_bval_static_total(a);   /* lower-bval.c: 1 + the number, or 0 */
   s->a[1] = lw_var_expr(c, total, loc);
   s->a[2] = lw_var_expr(c, v[n - 1], loc);
   return r;
@@ -164,10 +166,16 @@ static void builtin_case(lw *c, const ir_stmt *s, const ast *a, const builtin *b
                          int end) {
   srcloc loc = s->loc;
   int k = s->nargs;
+  if (lw_bval_fold_ok(b)) {   /* lower-bval.c: any number, one loop */
+    lw_bval_apply_fold(c, s, b, ret, end);
+    return;
+  }
   int hi = b->max_args >= 0 ? b->max_args : APPLY_MAX;
   if (hi > APPLY_MAX) hi = APPLY_MAX;
+  if (lw_bval_calls_procs(b) && hi > APPLY_HOF_MAX) hi = APPLY_HOF_MAX;   /* lower-bval.c */
   if (lw_apply_fold_ok(b)) hi = -1;   /* lower-apply2.c: any number, one loop */
   for (int t = k; t <= hi && !c->failed; t++) {
+    if (s->l2 > 0 && t != s->l2 - 1 && strcmp(b->name, "values")) continue;   /* its length */
     int yes = lw_new_label(c), no = lw_new_label(c);
     branch(c, prim(c, "=", s->a[1], kint(c, t, loc), T_BOOL, loc), yes, no, loc);
     lw_label(c, yes, loc);
@@ -198,8 +206,8 @@ static void builtin_case(lw *c, const ir_stmt *s, const ast *a, const builtin *b
     return;
   }
   /* (the text of an error the model prints is cut at 60 characters) */
-  snprintf(head, sizeof head, "apply: over %d arguments for a builtin in compiled code",
-           APPLY_MAX);
+  snprintf(head, sizeof head, "apply: over %d arguments for %s in compiled code",
+           lw_bval_calls_procs(b) ? APPLY_HOF_MAX : APPLY_MAX, b->name);
   lw_ll_err_text(c, arena_strdup(&c->p->mem, head), loc);
   lw_ll_err_raise(c, loc, "compile", "");
   jump(c, end, loc);

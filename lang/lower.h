@@ -295,6 +295,14 @@ void lw_not_procedure(lw *c, const ir_stmt *s, ir_expr *op, int end);
 void lw_callv_proc(lw *c, const ir_stmt *s, const struct ir_proc *pr, ir_expr *op,
                    ir_expr **args, int n, bool ret, int end);
 void lw_callv_builtin(lw *c, const ir_stmt *s, const ast *a, const builtin *b);
+/* lower-bval.c: builtins as values */
+bool lw_bval_ok(const builtin *b);
+bool lw_bval_calls_procs(const builtin *b);
+bool lw_bval_fold_ok(const builtin *b);
+int lw_bval_static_total(const ast *a);
+void lw_bval_apply_fold(lw *c, const ir_stmt *s, const builtin *b, bool ret, int end);
+ir_expr *lw_bval_call(lw *c, const ast *a, const ast *site, const builtin *b, ir_expr **args,
+                      int n, int depth);
 bool lw_lower_lambdas(lw *c);
 void lw_expand_callv(lw *c);
 

@@ -160,6 +160,12 @@ bool gt_top(gen *g);
 /* gen-strings.c */
 bool gs_expr(gen *g, kind k, int d);
 void gs_stmt(gen *g, int d);
+void gs_str(gen *g, int d);
+void gs_chr(gen *g, int d);
+/* gen-bval.c: builtins as values (strings, characters) */
+void gb_str(gen *g, int d);
+void gb_int(gen *g, int d);
+void gb_bool(gen *g, int d);
 void gs_prelude(gen *g);
 
 #endif

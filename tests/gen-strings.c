@@ -52,6 +52,10 @@ static void g_str_lib(gen *g, int d);
 
 /* A string expression. */
 static void g_str(gen *g, int d) {
+  if (d > 0 && on(g, GEN_PROC_VALUES) && on(g, GEN_LISTS) && chance(g, 14)) {
+    gb_str(g, d);   /* gen-bval.c */
+    return;
+  }
   if (d > 0 && chance(g, 18)) {
     g_str_lib(g, d);
     return;
@@ -292,7 +296,17 @@ static void g_bool_lib(gen *g, int d) {
   }
 }
 
+void gs_str(gen *g, int d) { g_str(g, d); }
+
+void gs_chr(gen *g, int d) { g_chr(g, d); }
+
 bool gs_expr(gen *g, kind k, int d) {
+  if ((k == K_INT || k == K_BOOL) && d > 0 && on(g, GEN_PROC_VALUES) && on(g, GEN_LISTS) &&
+      chance(g, 15)) {
+    if (k == K_INT) gb_int(g, d);   /* gen-bval.c */
+    else gb_bool(g, d);
+    return true;
+  }
   if ((k == K_INT || k == K_BOOL) && d > 0 && chance(g, 25)) {
     if (k == K_INT) g_int_lib(g, d);
     else g_bool_lib(g, d);

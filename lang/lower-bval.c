@@ -1,0 +1,282 @@
+/* lower-bval.c - builtins as values: every builtin compiled code calls
+ * directly, called through a value (passed to map or apply, stored in a
+ * variable, list or vector, returned).
+ *
+ * lower-closure.c gives a builtin value its procedure id and, where a
+ * call through a value may reach it, lowers its call from the arguments'
+ * values (call_builtin).  The builtins it lowers itself there are the
+ * pure ones (lw_prim) and a few with effects; every other builtin is
+ * lowered here as its direct call is: a call whose operands are
+ * references to a frame whose slots are bound to the arguments' values
+ * (already computed, in order, by the site), lowered by lw_lower_call,
+ * so that its kind checks, errors and results are those of the direct
+ * call (the evaluator's).  The builtins that call procedures (map,
+ * for-each, apply...) make calls through values while the calls through
+ * values are being expanded: lower-closure.c expands those too, and
+ * refuses the program if a class of procedures grew after its calls
+ * were expanded.
+ *
+ * apply of string-append and string over a list of any length: one
+ * loop (as lower-apply2.c's fold of +), checks then the copy.
+ *
+ * Ownership: as in lower.c; everything is allocated in the program.
+ */
+#include "config.h"
+
+#include "lower-strings3.h"
+
+#include <string.h>
+
+/* Builtins as values compiled code does not call (the checker refuses
+ * the program, naming the builtin). */
+static const char *const refused[] = {"call-with-values", "values", NULL};
+
+bool lw_bval_ok(const builtin *b) {
+  if (b->evaluator_only) return false;
+  for (int i = 0; refused[i]; i++)
+    if (!strcmp(refused[i], b->name)) return false;
+  return true;
+}
+
+bool lw_bval_calls_procs(const builtin *b) {
+  static const char *const hof[] = {"map", "for-each", "vector-map", "vector-for-each", "fold",
+                                    "fold-right", "reduce", "apply", "filter", "string-map",
+                                    "string-for-each", NULL};
+  for (int i = 0; hof[i]; i++)
+    if (!strcmp(hof[i], b->name)) return true;
+  return false;
+}
+
+ir_expr *lw_bval_call(lw *c, const ast *a, const ast *site, const builtin *b, ir_expr **args,
+                      int n, int depth) {
+  srcloc loc = site->loc;
+  frame_map *f = lw_new_frame(c, NULL, n, NULL);
+  f->edepth = depth > 0 ? depth - 1 : 0;
+  ast *call = arena_alloc(&c->p->mem, sizeof *call);
+  *call = *site;
+  call->u.call.tail = false;
+  call->u.call.bad_arg = 0;
+  call->u.call.args = arena_alloc(&c->p->mem, (size_t)(n + 1) * sizeof(ast *));
+  for (int i = 0; i < n; i++) {
+    f->slots[i].expr = args[i];
+    ast *x = arena_alloc(&c->p->mem, sizeof *x);
+    memset(x, 0, sizeof *x);
+    x->kind = E_REF;
+    x->loc = site->u.call.args[i]->loc;
+    x->u.ref.name = sym_intern(&c->w->syms, "x", 1);
+    x->u.ref.r.kind = REF_LOCAL;
+    x->u.ref.r.depth = 0;
+    x->u.ref.r.slot = i;
+    call->u.call.args[i] = x;
+  }
+  (void)a;
+  (void)loc;
+  return lw_lower_call(c, call, f, NULL);
+}
+
+/* The number of arguments of (apply f a ... '(x ...)), 1 + it, when the
+ * list is a quoted proper list or a call of the builtin list; else 0. */
+int lw_bval_static_total(const ast *a) {
+  int n = a->u.call.n;
+  if (n < 2) return 0;
+  const ast *l1 = a->u.call.args[n - 1];
+  if (l1->kind == E_CALL && l1->u.call.r.kind == REF_BUILTIN &&
+      !strcmp(l1->u.call.r.bi->name, "list"))   /* (list x ...) */
+    return n - 2 + l1->u.call.n + 1;
+  if (l1->kind != E_CONST) return 0;
+  value l = a->u.call.args[n - 1]->u.k;
+  int len = 0;
+  for (; l.kind == VK_PAIR && len < 64; l = V_CDR(l)) len++;
+  if (l.kind != VK_NIL) return 0;
+  return n - 2 + len + 1;
+}
+
+/* ---- apply of string-append and string ---------------------------------- */
+
+bool lw_bval_fold_ok(const builtin *b) {
+  return !strcmp(b->name, "string-append") || !strcmp(b->name, "string");
+}
+
+static ir_expr *kint(lw *c, int64_t v, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
+  e->ival = v;
+  e->type = lw_new_type(c, T_INT);
+  e->has_nat = true;
+  e->nat = T_INT;
+  return e;
+}
+
+static ir_expr *prim(lw *c, const char *op, ir_expr *x, ir_expr *y, tkind r, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_PRIM, loc, y ? 2 : 1);
+  e->op = builtin_find(op);
+  e->a[0] = x;
+  if (y) e->a[1] = y;
+  e->type = lw_new_type(c, r);
+  e->has_nat = true;
+  e->nat = r;
+  return e;
+}
+
+static ir_expr *var(lw *c, int v, srcloc loc) { return lw_var_expr(c, v, loc); }
+
+static int temp(lw *c, srcloc loc) { return lw_new_var(c, -1, VAR_TEMP, loc); }
+
+static int temp_of(lw *c, tkind k, srcloc loc) {
+  int t = temp(c, loc);
+  c->p->vars.v[t].type = lw_type_of_kind(c, k);
+  return t;
+}
+
+static void branch(lw *c, ir_expr *test, int yes, int no, srcloc loc) {
+  ir_stmt *s = lw_emit(c, S_BRANCH, loc);
+  s->a[0] = test;
+  s->l1 = yes;
+  s->l2 = no;
+}
+
+static void jump(lw *c, int l, srcloc loc) { lw_emit(c, S_JUMP, loc)->l1 = l; }
+
+static void add_to(lw *c, int v, ir_expr *d, srcloc loc) {
+  lw_assign(c, v, prim(c, "+", var(c, v, loc), d, T_INT, loc), loc);
+}
+
+/* The evaluator's kind error of argument number idx (a variable, from
+ * 1) of op unless x (a variable) satisfies pred (a string, a character).
+ * Values whose text may be long (pairs, vectors, strings, procedures)
+ * stop with an error saying compiled code does not write them here (as
+ * lower-apply2.c's integers). */
+static void check_kind(lw *c, const char *op, const char *pred, const char *want, int x,
+                       int idx, srcloc loc) {
+  int ok = lw_new_label(c), bad = lw_new_label(c);
+  branch(c, prim(c, pred, var(c, x, loc), NULL, T_BOOL, loc), ok, bad, loc);
+  lw_label(c, bad, loc);
+  static const struct {
+    const char *pred, *name;
+  } kinds[] = {{"integer?", "an integer"}, {"boolean?", "a boolean"}, {"symbol?", "a symbol"},
+               {"null?", "the empty list"}, {"char?", "a character"}, {"pair?", NULL},
+               {"vector?", NULL}, {"string?", NULL}, {"procedure?", NULL},
+               {NULL, "the unspecified value"}};
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0] && !c->failed; i++) {
+    if (kinds[i].pred && !strcmp(kinds[i].pred, pred)) continue;
+    int no = lw_new_label(c);
+    if (kinds[i].pred) {
+      int yes = lw_new_label(c);
+      branch(c, prim(c, kinds[i].pred, var(c, x, loc), NULL, T_BOOL, loc), yes, no, loc);
+      lw_label(c, yes, loc);
+    }
+    if (!kinds[i].name) {
+      lw_ll_err_text(c, "apply: a long argument of a builtin: not in compiled code", loc);
+      lw_ll_err_raise(c, loc, "compile", "");
+    } else {
+      char head[64];
+      snprintf(head, sizeof head, "%s: argument ", op);
+      lw_ll_err_text(c, arena_strdup(&c->p->mem, head), loc);
+      lw_ll_err_write(c, var(c, idx, loc), loc);
+      char mid[96];
+      snprintf(mid, sizeof mid, " must be %s, not %s (", want, kinds[i].name);
+      lw_ll_err_text(c, arena_strdup(&c->p->mem, mid), loc);
+      lw_ll_err_write(c, var(c, x, loc), loc);
+      lw_ll_err_text(c, ")", loc);
+      lw_ll_err_raise(c, loc, "type", "");
+    }
+    jump(c, ok, loc);
+    lw_label(c, no, loc);
+  }
+  jump(c, ok, loc);
+  lw_label(c, ok, loc);
+}
+
+static ir_expr *part(lw *c, int v, bool cdr, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_CXR, loc, 1);
+  e->a[0] = lw_retype(c, var(c, v, loc), T_PAIR);
+  e->ival = cdr;
+  e->type = lw_pair_part(c, c->p->vars.v[v].type, cdr);
+  VEC_PUSH(c->fail_types, e->type);
+  return e;
+}
+
+/* The arguments of s in order (the leading ones, then the list's
+ * elements), each into x (its number in idx), body emitted by `each`. */
+typedef void each_fn(lw *c, void *st, int x, int idx, srcloc loc);
+
+static void walk(lw *c, const ir_stmt *s, int x, int idx, each_fn *each, void *st,
+                 srcloc loc) {
+  lw_assign(c, idx, kint(c, 0, loc), loc);
+  for (int j = 0; j < s->nargs; j++) {
+    lw_assign(c, x, s->args[j], loc);
+    add_to(c, idx, kint(c, 1, loc), loc);
+    each(c, st, x, idx, loc);
+  }
+  int cur = temp(c, loc);
+  lw_assign(c, cur, s->a[2], loc);
+  int head = lw_new_label(c), more = lw_new_label(c), done = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, prim(c, "pair?", var(c, cur, loc), NULL, T_BOOL, loc), more, done, loc);
+  lw_label(c, more, loc);
+  lw_assign(c, x, part(c, cur, false, loc), loc);
+  lw_assign(c, cur, part(c, cur, true, loc), loc);
+  add_to(c, idx, kint(c, 1, loc), loc);
+  each(c, st, x, idx, loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+}
+
+typedef struct {
+  const builtin *b;
+  bool chars;
+  int total, out, k;
+} fold_st;
+
+/* string variable x's block (x checked a string) */
+static int object_of(lw *c, int x, srcloc loc) {
+  int xs = temp_of(c, T_STR, loc);
+  lw_assign(c, xs, lw_retype(c, var(c, x, loc), T_STR), loc);
+  return ls_object(c, xs, loc);
+}
+
+static void check_each(lw *c, void *st, int x, int idx, srcloc loc) {
+  fold_st *f = st;
+  if (f->chars) {
+    check_kind(c, f->b->name, "char?", "a character", x, idx, loc);
+    return;
+  }
+  check_kind(c, f->b->name, "string?", "a string", x, idx, loc);
+  int o = object_of(c, x, loc);
+  add_to(c, f->total, ls_length(c, o, loc), loc);
+}
+
+static void copy_each(lw *c, void *st, int x, int idx, srcloc loc) {
+  fold_st *f = st;
+  (void)idx;
+  if (f->chars) {
+    ls_store(c, f->out, var(c, f->k, loc), lw_retype(c, var(c, x, loc), T_CHAR), loc);
+    add_to(c, f->k, kint(c, 1, loc), loc);
+    return;
+  }
+  int o = object_of(c, x, loc);
+  int len = temp_of(c, T_INT, loc), zero = temp_of(c, T_INT, loc);
+  lw_assign(c, len, ls_length(c, o, loc), loc);
+  lw_assign(c, zero, kint(c, 0, loc), loc);
+  ls_copy_chars(c, f->out, f->k, o, zero, len, loc);
+}
+
+/* (apply string-append ...) and (apply string ...) of any number of
+ * arguments: their kinds in order (the table's check), the length, one
+ * new string, the characters. */
+void lw_bval_apply_fold(lw *c, const ir_stmt *s, const builtin *b, bool ret, int end) {
+  srcloc loc = s->loc;
+  fold_st st = {b, !strcmp(b->name, "string"), -1, -1, -1};
+  c->p->has_chars = true;
+  int x = temp(c, loc), idx = temp_of(c, T_INT, loc);
+  st.total = temp_of(c, T_INT, loc);
+  if (st.chars) lw_assign(c, st.total, s->a[1], loc);
+  else lw_assign(c, st.total, kint(c, 0, loc), loc);
+  walk(c, s, x, idx, check_each, &st, loc);
+  st.out = ls_new_block(c, var(c, st.total, loc), loc);
+  st.k = temp_of(c, T_INT, loc);
+  lw_assign(c, st.k, kint(c, 0, loc), loc);
+  walk(c, s, x, idx, copy_each, &st, loc);
+  lw_assign(c, s->var, ls_as_string(c, st.out, loc), loc);
+  if (ret) lw_emit(c, S_RETURN, loc)->a[0] = var(c, s->var, loc);
+  else jump(c, end, loc);
+}
