@@ -369,6 +369,8 @@ int lw_type_of_value(lw *c, value v, int depth) {
     lw_vmemo_put(c, v.vec, t, false);
     return t;
   }
+  case VK_PORT: case VK_EOF:   /* evaluator only (lang/ports.c) */
+    break;
   }
   return lw_new_type(c, T_ANY);
 }

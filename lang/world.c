@@ -88,6 +88,8 @@ const char *vkind_name(vkind k) {
   case VK_PROC: return "a procedure";
   case VK_BOX: return "a box";
   case VK_CHAR: return "a character";
+  case VK_PORT: return "a port";
+  case VK_EOF: return "the end-of-file object";
   }
   return "a value";
 }
@@ -474,7 +476,8 @@ static int *vmap_at(vec_map *m, const tvec *k, int init) {
 bool value_eqv(value x, value y) {
   if (x.kind != y.kind) return false;
   if (x.kind == VK_STR) return x.vec || y.vec ? x.vec == y.vec : x.i == y.i;
-  if (x.kind == VK_VEC || x.kind == VK_PAIR || x.kind == VK_BOX)
+  if (x.kind == VK_VEC || x.kind == VK_PAIR || x.kind == VK_BOX ||
+      x.kind == VK_PORT)
     return x.vec == y.vec;
   if (x.kind == VK_PROC) return x.vec == y.vec && x.i == y.i;
   if (x.kind == VK_VOID || x.kind == VK_NIL) return true;
@@ -589,6 +592,8 @@ static void print_scalar(const world *w, value v, strbuf *out, bool write) {
   case VK_PROC:
     if (!v.vec) {
       sb_printf(out, "#<procedure %s>", builtin_at(v.i)->name);
+    } else if (v.vec->tag == TV_CONT) {
+      sb_puts(out, "#<continuation>");
     } else if (v.vec->fn && v.vec->fn->name >= 0) {
       sb_printf(out, "#<procedure %s>", sym_name(&w->syms, v.vec->fn->name));
     } else {
@@ -597,6 +602,9 @@ static void print_scalar(const world *w, value v, strbuf *out, bool write) {
     return;
   case VK_BOX:
     print_scalar(w, v.vec->items[0], out, write);
+    return;
+  case VK_PORT: case VK_EOF:
+    port_print(v, out);
     return;
   case VK_VEC:
   case VK_PAIR:
