@@ -652,6 +652,9 @@ value ev_call_cc(ev_ctx *c, const ast *site, value f);
 
 /* Where output goes: NULL for the program's output, else the string port
  * of with-output-to-string; set back by call/cc's escapes. */
+/* A call of display, write, newline or write-char with a port argument
+ * (which compiled code refuses). */
+bool port_argument(const ast *call);
 /* How a port or the end-of-file object prints. */
 void port_print(value v, strbuf *out);
 tvec *port_current(void);

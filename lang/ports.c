@@ -244,6 +244,14 @@ static value bi_symbol_append(ev_ctx *c, const ast *call, value *a, int n) {
   return v_sym(id);
 }
 
+bool port_argument(const ast *call) {
+  const char *name = call->u.call.r.bi->name;
+  int n = call->u.call.n;
+  if (!strcmp(name, "newline")) return n > 0;
+  return n > 1 && (!strcmp(name, "display") || !strcmp(name, "write") ||
+                   !strcmp(name, "write-char"));
+}
+
 /* How value_print shows a port and the end-of-file object. */
 void port_print(value v, strbuf *out) {
   if (v.kind == VK_EOF) {
