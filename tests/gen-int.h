@@ -152,6 +152,8 @@ bool gc_expr(gen *g, kind k, int d);
 void gc_stmt(gen *g, int d);
 /* gen-values.c */
 bool gv_top(gen *g);
+/* gen-escape.c: call/cc, string ports, string->symbol; a top-level form */
+bool gx_top(gen *g);
 /* gen-strings.c */
 bool gs_expr(gen *g, kind k, int d);
 void gs_stmt(gen *g, int d);
