@@ -252,6 +252,19 @@ bool port_argument(const ast *call) {
                    !strcmp(name, "write-char"));
 }
 
+bool port_symbol_literal(world *w, const ast *call, int *sym) {
+  if (call->kind != E_CALL || call->u.call.r.kind != REF_BUILTIN ||
+      strcmp(call->u.call.r.bi->name, "string->symbol") || call->u.call.n != 1)
+    return false;
+  const ast *x = call->u.call.args[0];
+  if (x->kind != E_CONST || x->u.k.kind != VK_STR || x->u.k.vec) return false;
+  if (sym) {
+    const char *s = world_string(w, x->u.k.i);
+    *sym = sym_intern(&w->syms, s, strlen(s));
+  }
+  return true;
+}
+
 /* How value_print shows a port and the end-of-file object. */
 void port_print(value v, strbuf *out) {
   if (v.kind == VK_EOF) {
