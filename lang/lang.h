@@ -655,8 +655,9 @@ value ev_call_cc(ev_ctx *c, const ast *site, value f);
 /* A call of display, write, newline or write-char with a port argument
  * (which compiled code refuses). */
 bool port_argument(const ast *call);
-/* (string->symbol "literal"): true, and the symbol in *sym (if not
- * NULL), which compiled code takes as a constant. */
+/* (string->symbol "literal") or (symbol-append 'a 'b ...): true, and
+ * the symbol in *sym (if not NULL), which compiled code takes as a
+ * constant. */
 bool port_symbol_literal(world *w, const ast *call, int *sym);
 /* How a port or the end-of-file object prints. */
 void port_print(value v, strbuf *out);

@@ -18,7 +18,9 @@
  *
  * None of these is compiled to the transformer: each entry's last field
  * is the refusal's text (display and the others with a port argument are
- * refused by the checker's gate, lang/checker.c).
+ * refused by the checker's gate, lang/checker.c), except string->symbol
+ * of a literal string and symbol-append of quoted symbols, which compiled
+ * code takes as constant symbols (port_symbol_literal, lang/lower.c).
  *
  * Ownership: ports live in the world's heap, as vectors. */
 #include "config.h"
@@ -253,9 +255,25 @@ bool port_argument(const ast *call) {
 }
 
 bool port_symbol_literal(world *w, const ast *call, int *sym) {
-  if (call->kind != E_CALL || call->u.call.r.kind != REF_BUILTIN ||
-      strcmp(call->u.call.r.bi->name, "string->symbol") || call->u.call.n != 1)
-    return false;
+  if (call->kind != E_CALL || call->u.call.r.kind != REF_BUILTIN) return false;
+  const char *name = call->u.call.r.bi->name;
+  int n = call->u.call.n;
+  if (!strcmp(name, "symbol-append")) {   /* of quoted symbols */
+    for (int i = 0; i < n; i++)
+      if (call->u.call.args[i]->kind != E_CONST ||
+          call->u.call.args[i]->u.k.kind != VK_SYM)
+        return false;
+    if (sym) {
+      strbuf b;
+      sb_init(&b);
+      for (int i = 0; i < n; i++)
+        sb_puts(&b, sym_name(&w->syms, call->u.call.args[i]->u.k.i));
+      *sym = sym_intern(&w->syms, b.s ? b.s : "", b.n);
+      sb_free(&b);
+    }
+    return true;
+  }
+  if (strcmp(name, "string->symbol") || n != 1) return false;
   const ast *x = call->u.call.args[0];
   if (x->kind != E_CONST || x->u.k.kind != VK_STR || x->u.k.vec) return false;
   if (sym) {
