@@ -77,9 +77,11 @@ static void escapes(gen *g) {
              "(lambda () (display 'none)))\n",
           cc_name(g), k, k);
     break;
-  case 5:   /* never called; called in tail position */
+  case 5:   /* never called; called in tail position; by a case-lambda */
     out(g, "(display (+ %d (%s (lambda (%s) %d))))\n", rn(g, 9), cc_name(g), k, rn(g, 9));
     out(g, "(display (%s (lambda (%s) (%s %d))))\n", cc_name(g), k, k, rn(g, 9));
+    out(g, "(display (%s (case-lambda ((%s) (* 2 (%s %d))) ((%s x) x))))\n", cc_name(g), k, k,
+        rn(g, 9), k);
     break;
   case 6:   /* the continuation as a value: written, procedure?, re-entered */
     out(g, "(define %s #f)\n(display (+ 1 (%s (lambda (%s) (set! %s %s) %d))))\n", f,

@@ -1477,7 +1477,7 @@ static bool g_state_top(gen *g) {
 }
 
 bool gl_top(gen *g) {
-  if (on(g, GEN_ESCAPES) && chance(g, 25)) return gx_top(g);   /* gen-escape.c */
+  if (on(g, GEN_ESCAPES) && chance(g, 15)) return gx_top(g);   /* gen-escape.c */
   if (on(g, GEN_LISTS) && chance(g, 15)) return g_list_top(g);
   if (on(g, GEN_LISTS) && chance(g, 6)) return gn_top(g);   /* gen-nest.c */
   if ((on(g, GEN_MVALUES) || on(g, GEN_CAPTURED_LOOPS)) && chance(g, 12) && gv_top(g))
