@@ -288,6 +288,8 @@ static bool raw_value(loader *L, value v, int type, int64_t *out) {
     if (!v.vec) break;
     *out = place_vec(L, v.vec, type);
     return !L->failed;
+  case VK_PORT: case VK_EOF:   /* evaluator only (lang/ports.c) */
+    break;
   }
   snprintf(L->err, L->errlen, "compiled code cannot hold %s yet",
            vkind_name((vkind)v.kind));

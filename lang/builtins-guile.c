@@ -42,10 +42,12 @@ static TVL_NORETURN void bad_arg(ev_ctx *c, const ast *call, int i,
 static value do_format(ev_ctx *c, const ast *call, value *a, int n,
                        const char *op) {
   world *w = ev_world(c);
-  if (a[0].kind != VK_BOOL)
-    bad_arg(c, call, 0, op, "#t or #f (tvl has no ports)", a[0]);
+  tvec *port = NULL;
+  if (a[0].kind == VK_PORT) port = port_arg(c, call, a, n, 0, op);
+  else if (a[0].kind != VK_BOOL)
+    bad_arg(c, call, 0, op, "#t, #f or an output port", a[0]);
   if (a[1].kind != VK_STR) bad_arg(c, call, 1, op, "a string", a[1]);
-  bool to_string = !a[0].i;
+  bool to_string = a[0].kind == VK_BOOL && !a[0].i;
   strbuf fmt, out;
   sb_init(&fmt);
   sb_init(&out);
@@ -79,7 +81,8 @@ static value do_format(ev_ctx *c, const ast *call, value *a, int n,
   if (!problem && next < n) problem = "superfluous";
   if (!to_string || problem) {
     bool all = !problem || !strcmp(problem, "superfluous");
-    if (!to_string) ev_output(c, out.s ? out.s : "", all ? out.n : done);
+    if (port) port_write(c, call->loc, port, out.s ? out.s : "", all ? out.n : done);
+    else if (!to_string) ev_output(c, out.s ? out.s : "", all ? out.n : done);
     sb_free(&out);
     if (problem && !strcmp(problem, "missing"))
       ev_fail(c, call->loc, "arity", "%s: no argument left for ~%c", op, directive);
@@ -116,11 +119,12 @@ static value bi_format(ev_ctx *c, const ast *call, value *a, int n) {
 }
 
 static value bi_write_char(ev_ctx *c, const ast *call, value *a, int n) {
-  (void)call, (void)n;
+  tvec *p = port_arg(c, call, a, n, 1, "write-char");
   strbuf b;
   sb_init(&b);
   value_print(ev_world(c), a[0], &b, false);
-  ev_output(c, b.s ? b.s : "", b.n);
+  if (p) port_write(c, call->loc, p, b.s ? b.s : "", b.n);
+  else ev_output(c, b.s ? b.s : "", b.n);
   sb_free(&b);
   return v_void();
 }
@@ -268,12 +272,12 @@ static value bi_exact_integer_sqrt(ev_ctx *c, const ast *call, value *a, int n) 
 
 static const arg_kind k_bool_str[] = {AK_ANY, AK_ANY};
 static const arg_kind k_any_int_any[] = {AK_ANY, AK_INT, AK_ANY};
-static const arg_kind k_char[] = {AK_CHAR};
+static const arg_kind k_char[] = {AK_CHAR, AK_ANY};
 
 const builtin guile_builtins[] = {
   {"simple-format", 2, -1, AK_ANY, k_bool_str, -1, bi_simple_format, "print (#t) or return as a new string (#f) a text with ~a (display), ~s (write), ~% (newline) and ~~ filled in", NULL},
   {"format", 2, -1, AK_ANY, k_bool_str, -1, bi_format, "simple-format, as Guile's format is without (ice-9 format)", NULL},
-  {"write-char", 1, 1, AK_ANY, k_char, VK_VOID, bi_write_char, "print a character", NULL},
+  {"write-char", 1, 2, AK_ANY, k_char, VK_VOID, bi_write_char, "print a character, to a port if given", NULL},
   {"acons", 3, 3, AK_ANY, NULL, VK_PAIR, bi_acons, "(cons (cons key value) alist)", NULL},
   {"list-index", 2, 2, AK_ANY, NULL, -1, bi_list_index, "index of the first element eq? to x (Guile's, not SRFI-1's), or #f", "calls of list-index"},
   {"list-set!", 3, 3, AK_ANY, k_any_int_any, VK_VOID, bi_list_set, "replace the element at an index of a list", "calls of list-set!"},

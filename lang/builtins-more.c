@@ -46,7 +46,7 @@ static value bi_call_with_values(ev_ctx *c, const ast *call, value *a, int n) {
     args = t->items;
   }
   if (k) memcpy(args, items, (size_t)k * sizeof *args);
-  if (tail && consumer.kind == VK_PROC && consumer.vec)
+  if (tail && consumer.kind == VK_PROC && consumer.vec && consumer.vec->tag != TV_CONT)
     return ev_tail_defer(c, consumer, args, k);
   return ev_call_tail(c, call, consumer, args, k);
 }

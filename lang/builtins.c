@@ -540,7 +540,7 @@ static value bi_apply(ev_ctx *c, const ast *call, value *a, int n) {
   for (int i = 1; i + 1 < n; i++) args[i - 1] = a[i];
   int64_t k = n - 2;
   for (value l = a[n - 1]; l.kind == VK_PAIR; l = V_CDR(l)) args[k++] = V_CAR(l);
-  if (tail && f.kind == VK_PROC && f.vec) return ev_tail_defer(c, f, args, (int)total);
+  if (tail && f.kind == VK_PROC && f.vec && f.vec->tag != TV_CONT) return ev_tail_defer(c, f, args, (int)total);
   return ev_call_tail(c, call, f, args, (int)total);   /* (apply values l) */
 }
 
@@ -669,19 +669,24 @@ static value bi_reduce(ev_ctx *c, const ast *call, value *a, int n) {
 
 /* ---- output --------------------------------------------------------- */
 
-static value print_value(ev_ctx *c, value v, bool write) {
+/* to the port of argument 1 if there is one (ports.c) */
+static value print_value(ev_ctx *c, const ast *call, value *a, int n, bool write) {
+  tvec *p = port_arg(c, call, a, n, 1, write ? "write" : "display");
   strbuf b;
   sb_init(&b);
-  value_print(ev_world(c), v, &b, write);
-  ev_output(c, b.s ? b.s : "", b.n);
+  value_print(ev_world(c), a[0], &b, write);
+  if (p) port_write(c, call->loc, p, b.s ? b.s : "", b.n);
+  else ev_output(c, b.s ? b.s : "", b.n);
   sb_free(&b);
   return v_void();
 }
 
-static value bi_display(ev_ctx *c, const ast *call, value *a, int n) { return print_value(c, a[0], false); }
-static value bi_write(ev_ctx *c, const ast *call, value *a, int n) { return print_value(c, a[0], true); }
+static value bi_display(ev_ctx *c, const ast *call, value *a, int n) { return print_value(c, call, a, n, false); }
+static value bi_write(ev_ctx *c, const ast *call, value *a, int n) { return print_value(c, call, a, n, true); }
 static value bi_newline(ev_ctx *c, const ast *call, value *a, int n) {
-  ev_output(c, "\n", 1);
+  tvec *p = port_arg(c, call, a, n, 0, "newline");
+  if (p) port_write(c, call->loc, p, "\n", 1);
+  else ev_output(c, "\n", 1);
   return v_void();
 }
 
@@ -741,9 +746,9 @@ static const builtin table[] = {
   {"vector-set!", 3, 3, AK_ANY, k_vec_int, R(VK_VOID), bi_vector_set, "replace the element at an index", NULL},
   {"vector-length", 1, 1, AK_VEC, NULL, R(VK_INT), bi_vector_length, "number of elements", NULL},
   {"vector-fill!", 2, 2, AK_ANY, k_vec_any, R(VK_VOID), bi_vector_fill, "set every element", NULL},
-  {"display", 1, 1, AK_ANY, NULL, R(VK_VOID), bi_display, "print a value (strings without quotes)", NULL},
-  {"write", 1, 1, AK_ANY, NULL, R(VK_VOID), bi_write, "print a value (strings quoted)", NULL},
-  {"newline", 0, 0, AK_ANY, NULL, R(VK_VOID), bi_newline, "print a line break", NULL},
+  {"display", 1, 2, AK_ANY, NULL, R(VK_VOID), bi_display, "print a value (strings without quotes), to a port if given", NULL},
+  {"write", 1, 2, AK_ANY, NULL, R(VK_VOID), bi_write, "print a value (strings quoted), to a port if given", NULL},
+  {"newline", 0, 1, AK_ANY, NULL, R(VK_VOID), bi_newline, "print a line break, to a port if given", NULL},
   {"cons", 2, 2, AK_ANY, NULL, R(VK_PAIR), bi_cons, "new pair of a car and a cdr", NULL},
   {"car", 1, 1, AK_PAIR, NULL, R(-1), bi_car, "first element of a pair", NULL},
   {"cdr", 1, 1, AK_PAIR, NULL, R(-1), bi_cdr, "second element of a pair (the rest of a list)", NULL},
@@ -815,6 +820,8 @@ extern const builtin more_builtins[];
 extern const int more_builtins_n;
 extern const builtin guile_builtins[];
 extern const int guile_builtins_n;
+extern const builtin port_builtins[];   /* ports.c */
+extern const int port_builtins_n;
 
 enum { N_CORE = (int)(sizeof table / sizeof table[0]) };
 
@@ -825,6 +832,8 @@ const builtin *builtin_at(int i) {
   if (i >= 0 && i < more_builtins_n) return &more_builtins[i];
   i -= more_builtins_n;
   if (i >= 0 && i < guile_builtins_n) return &guile_builtins[i];
+  i -= guile_builtins_n;
+  if (i >= 0 && i < port_builtins_n) return &port_builtins[i];
   return NULL;
 }
 
@@ -841,7 +850,8 @@ bool builtin_srfi1(const builtin *b) {
 
 bool builtin_library(const builtin *b) {
   return (b >= more_builtins && b < more_builtins + more_builtins_n) ||
-         (b >= guile_builtins && b < guile_builtins + guile_builtins_n);
+         (b >= guile_builtins && b < guile_builtins + guile_builtins_n) ||
+         (b >= port_builtins && b < port_builtins + port_builtins_n);
 }
 
 int builtin_index(const builtin *b) {
@@ -850,5 +860,8 @@ int builtin_index(const builtin *b) {
     return N_CORE + text_builtins_n + (int)(b - more_builtins);
   if (b >= guile_builtins && b < guile_builtins + guile_builtins_n)
     return N_CORE + text_builtins_n + more_builtins_n + (int)(b - guile_builtins);
+  if (b >= port_builtins && b < port_builtins + port_builtins_n)
+    return N_CORE + text_builtins_n + more_builtins_n + guile_builtins_n +
+           (int)(b - port_builtins);
   return N_CORE + (int)(b - text_builtins);
 }

@@ -41,6 +41,8 @@ struct ev_ctx {
   bool tail_pending;      /* it asked for a tail call (ev_tail_defer) */
   value tail_fn;          /* ... of this closure */
   VEC(value) targs;       /* ... with these arguments */
+  VEC(struct cc_rec *) ccs;   /* the calls of call/cc that run, innermost
+                                 last (ev_call_cc) */
 };
 
 world *ev_world(ev_ctx *c) { return c->w; }
@@ -48,7 +50,44 @@ lang_error *ev_error(ev_ctx *c) { return c->err; }
 void ev_raise(ev_ctx *c) { longjmp(c->jb, 1); }
 
 void ev_output(ev_ctx *c, const char *s, size_t n) {
+  if (port_current() && port_redirect(c, s, n)) return;
   if (c->w->out) c->w->out(c->w->out_ctx, s, n);
+}
+
+/* ---- call/cc, escapes only ---------------------------------------------
+ * A call of call/cc records where it is (a setjmp) and what the
+ * evaluator's stacks hold; calling its continuation while it runs goes
+ * back there (a longjmp) with the arguments as its result.  Once the
+ * call has returned, the continuation is refused: re-entry (generators,
+ * coroutines) is not supported. */
+struct cc_rec {
+  tvec *k;
+  jmp_buf jb;
+  value v;          /* one value thrown */
+  value *vals;      /* or several */
+  int nvals;        /* -1: v */
+};
+
+static TVL_NORETURN void cc_throw(ev_ctx *c, srcloc loc, tvec *k, value *args,
+                                  int n) {
+  int i = c->ccs.n - 1;
+  while (i >= 0 && c->ccs.v[i]->k != k) i--;
+  if (i < 0)
+    ev_fail(c, loc, "continuation",
+            "continuations can only be used to escape: this one's "
+            "call/cc has already returned (re-entry is not supported)");
+  for (int j = i + 1; j < c->ccs.n; j++) free(c->ccs.v[j]);
+  c->ccs.n = i + 1;
+  struct cc_rec *r = c->ccs.v[i];
+  if (n == 1) {
+    r->v = args[0];
+    r->nvals = -1;
+  } else {
+    r->vals = n ? xmalloc((size_t)n * sizeof(value)) : NULL;
+    if (n) memcpy(r->vals, args, (size_t)n * sizeof(value));
+    r->nvals = n;
+  }
+  longjmp(r->jb, 1);
 }
 
 void ev_fail(ev_ctx *c, srcloc loc, const char *kind, const char *fmt, ...) {
@@ -469,6 +508,7 @@ value ev_call_tail(ev_ctx *c, const ast *site, value fv, value *args, int n) {
     ast here = c->site;   /* the builtin may call back */
     return dyn_builtin(c, &here, builtin_at(fv.i), args, n);
   }
+  if (fv.vec->tag == TV_CONT) cc_throw(c, site->loc, fv.vec, args, n);
   tick(c, site);
   const fn_def *fn = fv.vec->fn;
   int base = c->vs.n;
@@ -495,6 +535,36 @@ value ev_call_tail(ev_ctx *c, const ast *site, value fv, value *args, int n) {
 value ev_call_value(ev_ctx *c, const ast *site, value fv, value *args, int n) {
   srcloc loc = site->loc;
   return single(c, loc, ev_call_tail(c, site, fv, args, n));
+}
+
+value ev_call_cc(ev_ctx *c, const ast *site, value f) {
+  tvec *k = world_new_obj(c->w, TV_CONT, 0, v_void());
+  if (!k) ev_heap_full(c, site->loc);
+  struct cc_rec *r = xcalloc(1, sizeof *r);
+  r->k = k;
+  VEC_PUSH(c->ccs, r);
+  const int at = c->ccs.n - 1, vs_n = c->vs.n, frames_n = c->frames.n,
+            depth = c->depth;
+  defblock *const blk = c->cur_blk;
+  tvec *const port = port_current();
+  const ast here = *site;
+  if (setjmp(r->jb)) {
+    c->vs.n = vs_n;
+    c->frames.n = frames_n;
+    c->depth = depth;
+    c->cur_blk = blk;
+    port_set_current(port);
+    c->ccs.n = at;
+    value v = r->nvals < 0 ? r->v : ev_values(c, r->vals, r->nvals);
+    free(r->vals);
+    free(r);
+    return v;
+  }
+  value kv = v_proc(k);
+  value v = ev_call_tail(c, &here, f, &kv, 1);
+  c->ccs.n = at;
+  free(r);
+  return v;
 }
 
 /* A lambda value: its captured variables copied (a box is shared). */
@@ -640,6 +710,11 @@ static value eval_tail(ev_ctx *c, const ast *a, int f) {
         c->tail_pending = false;
         opv = c->tail_fn;
         deferred = true;
+      }
+      if (dyn && opv.kind == VK_PROC && opv.vec->tag == TV_CONT) {
+        int base = eval_args(c, a, f);
+        cc_throw(c, a->loc, opv.vec, a->u.call.n ? c->vs.v + base : NULL,
+                 a->u.call.n);
       }
       if (dyn && opv.kind == VK_PROC) {
         k.fn = opv.vec->fn;
@@ -870,9 +945,13 @@ ev_status ev_toplevel_in(world *w, ast *form, int frame_size, defblock *blk,
   c.blk = blk;
   memset(out, 0, sizeof *out);
   world_txn_begin(w);
+  port_set_current(NULL);
   run_args r = {&c, form, frame_size, out, false};
   lang_run_deep(run, &r);
   out->steps = c.steps;
+  for (int i = 0; i < c.ccs.n; i++) free(c.ccs.v[i]);
+  VEC_FREE(c.ccs);
+  port_set_current(NULL);
   VEC_FREE(c.vs);
   VEC_FREE(c.frames);
   VEC_FREE(c.mv);

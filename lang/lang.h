@@ -106,6 +106,8 @@ typedef enum {
   VK_PROC,   /* vec: a TV_CLOSURE object, or NULL and i: a builtin index */
   VK_BOX,    /* internal: vec is a TV_BOX object */
   VK_CHAR,   /* i: a Unicode code point */
+  VK_PORT,   /* vec: a TV_PORT object (lang/ports.c), evaluator only */
+  VK_EOF,    /* the end-of-file object, evaluator only */
 } vkind;
 
 /* Strings: a literal (or a symbol's name) is an interned string of the
@@ -113,7 +115,9 @@ typedef enum {
  * (make-string, string-append...) is a TV_STR heap object, i -1, whose
  * items are characters: it costs as many cells as a vector of its
  * length, and string-set! changes it in place. */
-typedef enum { TV_VEC, TV_PAIR, TV_CLOSURE, TV_BOX, TV_STR } tvec_tag;
+typedef enum { TV_VEC, TV_PAIR, TV_CLOSURE, TV_BOX, TV_STR,
+               TV_CONT,   /* a continuation of call/cc (kind VK_PROC) */
+               TV_PORT    /* a string port (lang/ports.c) */ } tvec_tag;
 
 typedef struct tvec tvec;
 typedef struct {
@@ -654,5 +658,32 @@ world *ev_world(ev_ctx *c);
 lang_error *ev_error(ev_ctx *c);
 TVL_NORETURN void ev_raise(ev_ctx *c);
 void ev_output(ev_ctx *c, const char *s, size_t n);
+/* (call/cc f) with escape-only continuations (eval.c): f called with a
+ * continuation that, while the call lives, returns its arguments from it. */
+value ev_call_cc(ev_ctx *c, const ast *site, value f);
+
+/* ---- string ports (ports.c) ----------------------------------------- */
+
+/* Where output goes: NULL for the program's output, else the string port
+ * of with-output-to-string; set back by call/cc's escapes. */
+/* A call of display, write, newline or write-char with a port argument
+ * (which compiled code refuses). */
+bool port_argument(const ast *call);
+/* (string->symbol "literal") or (symbol-append 'a 'b ...): true, and
+ * the symbol in *sym (if not NULL), which compiled code takes as a
+ * constant. */
+bool port_symbol_literal(world *w, const ast *call, int *sym);
+/* How a port or the end-of-file object prints. */
+void port_print(value v, strbuf *out);
+tvec *port_current(void);
+void port_set_current(tvec *p);
+/* ev_output's text while with-output-to-string runs: false when none. */
+bool port_redirect(ev_ctx *c, const char *s, size_t n);
+/* Appends text (UTF-8) to an output string port. */
+void port_write(ev_ctx *c, srcloc loc, tvec *p, const char *s, size_t n);
+/* The port argument i of display, write, newline, write-char: NULL for
+ * the current output, else the string port (a kind error otherwise). */
+tvec *port_arg(ev_ctx *c, const ast *call, value *a, int n, int i,
+               const char *op);
 
 #endif

@@ -369,6 +369,8 @@ int lw_type_of_value(lw *c, value v, int depth) {
     lw_vmemo_put(c, v.vec, t, false);
     return t;
   }
+  case VK_PORT: case VK_EOF:   /* evaluator only (lang/ports.c) */
+    break;
   }
   return lw_new_type(c, T_ANY);
 }
@@ -1417,6 +1419,8 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
     break;
   case E_CALL: {
     const ref_info *r = &a->u.call.r;
+    int sym;
+    if (port_symbol_literal(c->w, a, &sym)) return konst(c, T_SYM, sym, a->loc);
     bool loopish = r->kind == REF_LOCALFN && lw_find_loop(f, r->depth, r->fn);
     if (!loopish) return lw_mv_call(c, a, f);   /* lower-values.c */
     break;

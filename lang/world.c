@@ -88,6 +88,8 @@ const char *vkind_name(vkind k) {
   case VK_PROC: return "a procedure";
   case VK_BOX: return "a box";
   case VK_CHAR: return "a character";
+  case VK_PORT: return "a port";
+  case VK_EOF: return "the end-of-file object";
   }
   return "a value";
 }
@@ -475,7 +477,8 @@ static int *vmap_at(vec_map *m, const tvec *k, int init) {
 bool value_eqv(value x, value y) {
   if (x.kind != y.kind) return false;
   if (x.kind == VK_STR) return x.vec || y.vec ? x.vec == y.vec : x.i == y.i;
-  if (x.kind == VK_VEC || x.kind == VK_PAIR || x.kind == VK_BOX)
+  if (x.kind == VK_VEC || x.kind == VK_PAIR || x.kind == VK_BOX ||
+      x.kind == VK_PORT)
     return x.vec == y.vec;
   if (x.kind == VK_PROC) return x.vec == y.vec && x.i == y.i;
   if (x.kind == VK_VOID || x.kind == VK_NIL) return true;
@@ -589,11 +592,15 @@ static void print_scalar(const world *w, value v, strbuf *out, bool write) {
     return;
   case VK_PROC:
     if (!v.vec) proc_text(&w->syms, builtin_at(v.i), NULL, out);
+    else if (v.vec->tag == TV_CONT) sb_puts(out, "#<continuation>");
     else if (v.vec->fn) proc_text(&w->syms, NULL, v.vec->fn, out);
     else sb_puts(out, "#<procedure>");
     return;
   case VK_BOX:
     print_scalar(w, v.vec->items[0], out, write);
+    return;
+  case VK_PORT: case VK_EOF:
+    port_print(v, out);
     return;
   case VK_VEC:
   case VK_PAIR:

@@ -157,6 +157,8 @@ void gc_stmt(gen *g, int d);
 bool gv_top(gen *g);
 /* gen-tail.c */
 bool gt_top(gen *g);
+/* gen-escape.c: call/cc, string ports, string->symbol; a top-level form */
+bool gx_top(gen *g);
 /* gen-strings.c */
 bool gs_expr(gen *g, kind k, int d);
 void gs_stmt(gen *g, int d);

@@ -1477,6 +1477,7 @@ static bool g_state_top(gen *g) {
 }
 
 bool gl_top(gen *g) {
+  if (on(g, GEN_ESCAPES) && chance(g, 15)) return gx_top(g);   /* gen-escape.c */
   if (on(g, GEN_LISTS) && chance(g, 15)) return g_list_top(g);
   if (on(g, GEN_LISTS) && chance(g, 12)) return gsrfi_top(g);   /* gen-srfi.c */
   if (on(g, GEN_LISTS) && chance(g, 6)) return gn_top(g);   /* gen-nest.c */

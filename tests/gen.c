@@ -1398,6 +1398,7 @@ static const struct {
     {"lists", GEN_LISTS},                   {"chars", GEN_CHARS},
     {"proc-values", GEN_PROC_VALUES},       {"stops", GEN_STOPS},
     {"mvalues", GEN_MVALUES},               {"captured-loops", GEN_CAPTURED_LOOPS},
+    {"escapes", GEN_ESCAPES},
     {"all", GEN_ALL},
 };
 

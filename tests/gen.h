@@ -136,7 +136,10 @@ enum {
   GEN_MVALUES_N = 46,
   /* named-let and do variables captured by a closure, then assigned */
   GEN_CAPTURED_LOOPS_N = 47,
-  GEN_NFLAGS = 48
+  /* call/cc escapes, string ports, string->symbol of run-time strings
+   * (tests/gen-escape.c) */
+  GEN_ESCAPES_N = 48,
+  GEN_NFLAGS = 49
 };
 #define GEN_VAR_DIVISION GEN_BIT(GEN_VAR_DIVISION_N)
 #define GEN_DEEP_RECURSION GEN_BIT(GEN_DEEP_RECURSION_N)
@@ -184,6 +187,7 @@ enum {
 #define GEN_PROC_VALUES GEN_BIT(GEN_PROC_VALUES_N)
 #define GEN_MVALUES GEN_BIT(GEN_MVALUES_N)
 #define GEN_CAPTURED_LOOPS GEN_BIT(GEN_CAPTURED_LOOPS_N)
+#define GEN_ESCAPES GEN_BIT(GEN_ESCAPES_N)
 /* bits 5 and 6 are unused (procedures ending in a statement and without
  * parameters returning vectors: fixed, always generated) */
 #define GEN_ALL ((GEN_BIT(GEN_NFLAGS) - 1) & ~(GEN_BIT(5) | GEN_BIT(6)))

@@ -1,0 +1,257 @@
+/* gen-escape.c - escapes, string ports and symbols made at run time in
+ * the random programs of tests/gen.c (flag `escapes`, GEN_ESCAPES):
+ * call/cc and call-with-current-continuation whose continuation is
+ * called while the call runs (from for-each and map, from a named let's
+ * non-tail recursion, from a procedure the continuation is passed to,
+ * with one value, none or two for call-with-values), or never, or after
+ * the call returned (the run-time error of an escape-only call/cc);
+ * escapes out of with-output-to-string; string ports: open-output-string
+ * and get-output-string, call-with-output-string, with-output-to-string,
+ * display, write, newline, write-char and format to a port,
+ * current-output-port, open-input-string with read-char, peek-char,
+ * char-ready? and eof-object?, port? input-port? output-port?;
+ * string->symbol of strings made as the program runs, compared with eq?
+ * to literal symbols, symbol->string of them, symbol-append; and the
+ * kind errors of these.  Each is a self-contained top-level form or two.
+ */
+#include "config.h"
+
+#include "gen-int.h"
+
+#include <stdio.h>
+
+static void int_list(gen *g, int n) {
+  out(g, "'(");
+  for (int i = 0; i < n; i++) out(g, i ? " %d" : "%d", rn(g, 12) - 2);
+  out(g, ")");
+}
+
+static const char *cc_name(gen *g) {
+  return chance(g, 50) ? "call/cc" : "call-with-current-continuation";
+}
+
+/* call/cc escapes */
+static void escapes(gen *g) {
+  char f[16], k[16];
+  fresh_name(g, "esc", f);
+  fresh_name(g, "k", k);
+  int lim = rn(g, 10);
+  switch (rn(g, 9)) {
+  case 0:   /* out of for-each */
+    out(g, "(define (%s pred lst) (%s (lambda (%s) (for-each (lambda (x) (when (pred x) "
+           "(%s x))) lst) #f)))\n",
+        f, cc_name(g), k, k);
+    out(g, "(display (%s (lambda (x) (> x %d)) ", f, lim);
+    int_list(g, rn(g, 7));
+    out(g, "))\n(newline)\n");
+    out(g, "(write (%s even? (list %d %d %d)))\n", f, rn(g, 9), rn(g, 9), rn(g, 9));
+    break;
+  case 1:   /* out of a non-tail recursion */
+    out(g, "(define (%s lst) (%s (lambda (%s) (let loop ((l lst)) (cond ((null? l) 1) "
+           "((= %d (car l)) (%s 0)) (else (* (car l) (loop (cdr l)))))))))\n",
+        f, cc_name(g), k, lim, k);
+    out(g, "(display (list (%s ", f);
+    int_list(g, rn(g, 6));
+    out(g, ") (%s (iota %d))))\n", f, rn(g, 8));
+    break;
+  case 2:   /* out of map, the value of another kind */
+    out(g, "(write (%s (lambda (%s) (map (lambda (x) (if (= x %d) (%s '%s) (* x 2))) ",
+        cc_name(g), k, lim, k, sym_pool[rn(g, NSYM)]);
+    int_list(g, rn(g, 7));
+    out(g, "))))\n");
+    break;
+  case 3:   /* passed to a procedure, called two calls deeper */
+    out(g, "(define (%s-in n %s) (if (> n %d) (%s (* n 10)) (+ n 1)))\n", f, k, lim, k);
+    out(g, "(define (%s n) (+ 1000 (%s (lambda (%s) (* 2 (%s-in (+ n 1) %s))))))\n", f,
+        cc_name(g), k, f, k);
+    out(g, "(display (%s %d)) (display \" \") (display (%s %d))\n", f, rn(g, 12), f,
+        rn(g, 12));
+    break;
+  case 4:   /* several values, or none */
+    if (chance(g, 60))
+      out(g, "(call-with-values (lambda () (%s (lambda (%s) (%s %d %d) 0))) "
+             "(lambda (a b) (display (list a b))))\n",
+          cc_name(g), k, k, rn(g, 9), rn(g, 9));
+    else
+      out(g, "(call-with-values (lambda () (%s (lambda (%s) (%s)))) "
+             "(lambda () (display 'none)))\n",
+          cc_name(g), k, k);
+    break;
+  case 5:   /* never called; called in tail position; by a case-lambda */
+    out(g, "(display (+ %d (%s (lambda (%s) %d))))\n", rn(g, 9), cc_name(g), k, rn(g, 9));
+    out(g, "(display (%s (lambda (%s) (%s %d))))\n", cc_name(g), k, k, rn(g, 9));
+    out(g, "(display (%s (case-lambda ((%s) (* 2 (%s %d))) ((%s x) x))))\n", cc_name(g), k, k,
+        rn(g, 9), k);
+    break;
+  case 6:   /* the continuation as a value: written, procedure?, re-entered */
+    out(g, "(define %s #f)\n(display (+ 1 (%s (lambda (%s) (set! %s %s) %d))))\n", f,
+        cc_name(g), k, f, k, lim);
+    out(g, "(display (procedure? %s))\n", f);
+    if (on(g, GEN_ERRORS) && chance(g, 50)) out(g, "(%s %d)\n(display 'after)\n", f, lim);
+    break;
+  case 7:   /* out of with-output-to-string: the output goes back */
+    out(g, "(display (%s (lambda (%s) (with-output-to-string (lambda () (display \"in\") "
+           "(when (> %d 3) (%s 'out)) (display %d))))))\n(display \" after\")\n",
+        cc_name(g), k, lim, k, lim);
+    break;
+  default:   /* nested: the inner escape, then the outer */
+    out(g, "(display (%s (lambda (outer) (+ 1 (%s (lambda (inner) (for-each (lambda (x) "
+           "(if (> x %d) (outer x) (when (= x %d) (inner (* x 100))))) ",
+        cc_name(g), cc_name(g), lim, rn(g, 6));
+    int_list(g, rn(g, 7));
+    out(g, ") -1))))))\n");
+    break;
+  }
+}
+
+static void some_value(gen *g) {
+  static const char *const vs[] = {"12", "-3", "'sym", "\"str\"", "#\\c", "#t", "'(1 \"a\" #\\b)",
+                                   "(vector 1 'x)", "'()", "\"q\\\"\""};
+  out(g, "%s", vs[rn(g, N_OF(vs))]);
+}
+
+/* output string ports */
+static void out_ports(gen *g) {
+  char p[16], f[16];
+  fresh_name(g, "port", p);
+  fresh_name(g, "pf", f);
+  switch (rn(g, 6)) {
+  case 0:
+    out(g, "(write (call-with-output-string (lambda (%s) (let loop ((l ", p);
+    int_list(g, rn(g, 6));
+    out(g, ") (first #t)) (unless (null? l) (unless first (display \",\" %s)) (%s (car l) %s) "
+           "(loop (cdr l) #f))))))\n",
+        p, chance(g, 50) ? "write" : "display", p);
+    break;
+  case 1:
+    out(g, "(define %s (open-output-string))\n", p);
+    for (int i = 0, n = 1 + rn(g, 4); i < n; i++) {
+      switch (rn(g, 5)) {
+      case 0: out(g, "(display "); some_value(g); out(g, " %s)\n", p); break;
+      case 1: out(g, "(write "); some_value(g); out(g, " %s)\n", p); break;
+      case 2: out(g, "(newline %s)\n", p); break;
+      case 3: out(g, "(write-char #\\%c %s)\n", 'a' + rn(g, 26), p); break;
+      default:
+        out(g, "(format %s \"~a-~s~%%~~\" ", p);
+        some_value(g);
+        out(g, " ");
+        some_value(g);
+        out(g, ")\n");
+        break;
+      }
+    }
+    out(g, "(write (get-output-string %s))\n", p);
+    if (chance(g, 40)) out(g, "(display \"more\" %s)\n(write (get-output-string %s))\n", p, p);
+    break;
+  case 2:
+    out(g, "(define (%s x) (display \"<\") (write x) (display \">\"))\n", f);
+    out(g, "(write (with-output-to-string (lambda () (%s ", f);
+    some_value(g);
+    out(g, ") (newline) (display (+ %d %d)) (write-char #\\z) (format #t \"~s\" ", rn(g, 9),
+        rn(g, 9));
+    some_value(g);
+    out(g, "))))\n");
+    break;
+  case 3:   /* format to #f and #t, current-output-port */
+    out(g, "(write (format #f \"~a and ~s~%%\" ");
+    some_value(g);
+    out(g, " ");
+    some_value(g);
+    out(g, "))\n(display ");
+    some_value(g);
+    out(g, " (current-output-port))\n(newline (current-output-port))\n");
+    out(g, "(display (with-output-to-string (lambda () (write 'w (current-output-port)))))\n");
+    break;
+  case 4:   /* predicates */
+    out(g, "(define %s (open-output-string))\n", p);
+    out(g, "(display (list (port? %s) (output-port? %s) (input-port? %s) (port? ", p, p, p);
+    some_value(g);
+    out(g, ") (input-port? (open-input-string \"x\")) (output-port? (current-output-port)) "
+           "(eof-object? ");
+    some_value(g);
+    out(g, ")))\n");
+    break;
+  default:   /* errors */
+    if (!on(g, GEN_ERRORS)) {
+      out(g, "(display (string-length (call-with-output-string (lambda (p) (write %d p)))))\n",
+          rn(g, 1000));
+      break;
+    }
+    switch (rn(g, 5)) {
+    case 0: out(g, "(display 1 "); some_value(g); out(g, ")\n"); break;
+    case 1: out(g, "(get-output-string "); some_value(g); out(g, ")\n"); break;
+    case 2: out(g, "(read-char (open-output-string))\n"); break;
+    case 3: out(g, "(newline (open-input-string \"a\"))\n"); break;
+    default: out(g, "(format "); some_value(g); out(g, " \"x\")\n"); break;
+    }
+    break;
+  }
+}
+
+/* input string ports */
+static void in_ports(gen *g) {
+  static const char *const texts[] = {"\"\"", "\"abc\"", "\"a b\\nc\"", "\"h\\xe9;!\"",
+                                      "\"12 34\""};
+  char p[16], f[16];
+  fresh_name(g, "in", p);
+  fresh_name(g, "rd", f);
+  const char *t = texts[rn(g, N_OF(texts))];
+  if (chance(g, 50)) {
+    out(g, "(define (%s port) (let loop ((acc '())) (let ((c (read-char port))) (if "
+           "(eof-object? c) (reverse acc) (loop (cons c acc))))))\n",
+        f);
+    out(g, "(write (%s (open-input-string %s)))\n", f, t);
+  } else {
+    out(g, "(define %s (open-input-string %s))\n", p, t);
+    out(g, "(write (list (peek-char %s) (char-ready? %s) (read-char %s) (peek-char %s)))\n", p,
+        p, p, p);
+    out(g, "(write (eof-object? (read-char %s)))\n", p);
+  }
+}
+
+/* symbols made as the program runs */
+static void symbols(gen *g) {
+  static const char *const strs[] = {"\"a\"", "\"hello world\"", "\"\"", "\"12\"", "\"Abc\"",
+                                     "\"x-y\"", "\"#foo\"", "\"a.b\""};
+  char f[16], s[16];
+  fresh_name(g, "mk", f);
+  fresh_name(g, "sy", s);
+  switch (rn(g, 4)) {
+  case 0:
+    out(g, "(define (%s n) (string->symbol (string-append \"%s\" (number->string n))))\n", f,
+        sym_pool[rn(g, NSYM)]);
+    out(g, "(define %s (%s %d))\n(write %s)\n(display (eq? %s '%s%d))\n", s, f, rn(g, 4), s, s,
+        sym_pool[rn(g, NSYM)], rn(g, 4));
+    out(g, "(write (symbol->string (%s %d)))\n", f, rn(g, 20));
+    break;
+  case 1:
+    out(g, "(write (string->symbol %s))\n(display (string->symbol %s))\n",
+        strs[rn(g, N_OF(strs))], strs[rn(g, N_OF(strs))]);
+    out(g, "(display (eq? '%s (string->symbol (symbol->string '%s))))\n",
+        sym_pool[rn(g, NSYM)], sym_pool[rn(g, NSYM)]);
+    break;
+  case 2:
+    out(g, "(write (symbol-append '%s '%s))\n(write (symbol-append))\n", sym_pool[rn(g, NSYM)],
+        sym_pool[rn(g, NSYM)]);
+    out(g, "(display (eq? (symbol-append 'a 'b) 'ab))\n");
+    if (on(g, GEN_ERRORS) && chance(g, 40)) out(g, "(symbol-append 'a \"b\")\n");
+    break;
+  default:
+    out(g, "(write (map (lambda (c) (string->symbol (string c))) (string->list %s)))\n",
+        strs[rn(g, N_OF(strs))]);
+    out(g, "(write (case (string->symbol (list->string (list #\\%s))) ((a b c) 'abc) "
+           "(else 'other)))\n",
+        sym_pool[rn(g, NSYM)]);
+    break;
+  }
+}
+
+bool gx_top(gen *g) {
+  int r = rn(g, 100);
+  if (r < 45) escapes(g);
+  else if (r < 70) out_ports(g);
+  else if (r < 80) in_ports(g);
+  else symbols(g);
+  out(g, "(newline)\n");
+  return true;
+}
