@@ -631,24 +631,26 @@ static void call_builtin(lw *c, const ir_stmt *s, const ast *a, const builtin *b
     r = lw_listlib_value_call(c, site, b, args, n);
   } else if (!strcmp(b->name, "display") || !strcmp(b->name, "write")) {
     if (n > 1) {
-      lw_fail(c, loc, "%s to a port is not compiled to the transformer yet (run with "
-                      "--reference to use the evaluator)", b->name);
-      return;
+      /* a refusal where the call is reached (often never: an empty vector) */
+      r = lw_fail_expr(c, loc, "compile", "%s to a port is not compiled to the "
+                       "transformer yet (run with --reference to use the evaluator)",
+                       b->name);
+    } else {
+      ir_stmt *d = lw_emit(c, S_DISPLAY, loc);
+      d->a[0] = args[0];
+      d->write = b->name[0] == 'w';
+      r = lw_void_expr(c, loc);
     }
-    ir_stmt *d = lw_emit(c, S_DISPLAY, loc);
-    d->a[0] = args[0];
-    d->write = b->name[0] == 'w';
-    r = lw_void_expr(c, loc);
   } else if (!strcmp(b->name, "values")) {   /* lower-values.c */
     r = lw_values_call(c, args, n, loc);
   } else if (!strcmp(b->name, "newline")) {
-    if (n > 0) {
-      lw_fail(c, loc, "newline to a port is not compiled to the transformer yet (run "
-                      "with --reference to use the evaluator)");
-      return;
+    if (n > 0) {   /* as display above */
+      r = lw_fail_expr(c, loc, "compile", "newline to a port is not compiled to the "
+                       "transformer yet (run with --reference to use the evaluator)");
+    } else {
+      lw_emit(c, S_NEWLINE, loc);
+      r = lw_void_expr(c, loc);
     }
-    lw_emit(c, S_NEWLINE, loc);
-    r = lw_void_expr(c, loc);
   } else if (!lw_prim_pure(b)) {   /* lower-bval.c: as its direct call */
     r = lw_bval_call(c, a, site, b, args, n, s->depth);
   } else {
