@@ -27,42 +27,12 @@
 #include "config.h"
 
 #include "lower.h"
+#include "lower-build.h"
 
 #include <string.h>
 
 enum { APPLY_MAX = 8 };   /* arguments of a variadic builtin through apply */
 enum { APPLY_HOF_MAX = 4 };   /* of map, for-each... (each a loop) */
-
-static ir_expr *kint(lw *c, int64_t v, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
-  e->ival = v;
-  e->type = lw_new_type(c, T_INT);
-  e->has_nat = true;
-  e->nat = T_INT;
-  return e;
-}
-
-static ir_expr *prim(lw *c, const char *op, ir_expr *x, ir_expr *y, tkind r, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_PRIM, loc, y ? 2 : 1);
-  e->op = builtin_find(op);
-  e->a[0] = x;
-  if (y) e->a[1] = y;
-  e->type = lw_new_type(c, r);
-  e->has_nat = true;
-  e->nat = r;
-  return e;
-}
-
-static int temp(lw *c, srcloc loc) { return lw_new_var(c, -1, VAR_TEMP, loc); }
-
-static void branch(lw *c, ir_expr *test, int yes, int no, srcloc loc) {
-  ir_stmt *s = lw_emit(c, S_BRANCH, loc);
-  s->a[0] = test;
-  s->l1 = yes;
-  s->l2 = no;
-}
-
-static void jump(lw *c, int l, srcloc loc) { lw_emit(c, S_JUMP, loc)->l1 = l; }
 
 /* The car (cdr true) or cdr of variable v, a pair there. */
 static ir_expr *part(lw *c, int v, bool cdr, srcloc loc) {

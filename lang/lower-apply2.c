@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "lower.h"
+#include "lower-build.h"
 
 #include <string.h>
 
@@ -27,63 +28,6 @@ bool lw_apply_fold_ok(const builtin *b) {
   for (int i = 0; folded[i]; i++)
     if (!strcmp(folded[i], b->name)) return true;
   return false;
-}
-
-static ir_expr *kint(lw *c, int64_t v, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
-  e->ival = v;
-  e->type = lw_new_type(c, T_INT);
-  e->has_nat = true;
-  e->nat = T_INT;
-  return e;
-}
-
-static ir_expr *kbool(lw *c, bool v, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
-  e->ival = v;
-  e->type = lw_new_type(c, T_BOOL);
-  e->has_nat = true;
-  e->nat = T_BOOL;
-  return e;
-}
-
-static ir_expr *prim(lw *c, const char *op, ir_expr *x, ir_expr *y, tkind r, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_PRIM, loc, y ? 2 : 1);
-  e->op = builtin_find(op);
-  e->a[0] = x;
-  if (y) e->a[1] = y;
-  e->type = lw_new_type(c, r);
-  e->has_nat = true;
-  e->nat = r;
-  return e;
-}
-
-static ir_expr *var(lw *c, int v, srcloc loc) { return lw_var_expr(c, v, loc); }
-
-static int temp(lw *c, srcloc loc) { return lw_new_var(c, -1, VAR_TEMP, loc); }
-
-static int temp_of(lw *c, tkind k, srcloc loc) {
-  int t = temp(c, loc);
-  c->p->vars.v[t].type = lw_type_of_kind(c, k);
-  return t;
-}
-
-static void branch(lw *c, ir_expr *test, int yes, int no, srcloc loc) {
-  ir_stmt *s = lw_emit(c, S_BRANCH, loc);
-  s->a[0] = test;
-  s->l1 = yes;
-  s->l2 = no;
-}
-
-static void jump(lw *c, int l, srcloc loc) { lw_emit(c, S_JUMP, loc)->l1 = l; }
-
-static ir_expr *part(lw *c, int v, bool cdr, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CXR, loc, 1);
-  e->a[0] = lw_retype(c, var(c, v, loc), T_PAIR);
-  e->ival = cdr;
-  e->type = lw_pair_part(c, c->p->vars.v[v].type, cdr);
-  VEC_PUSH(c->fail_types, e->type);
-  return e;
 }
 
 static void add_to(lw *c, int v, int k, srcloc loc) {
@@ -161,8 +105,8 @@ static void list_next(lw *c, walk *w, int x, int done, srcloc loc) {
   int more = lw_new_label(c);
   branch(c, prim(c, "pair?", var(c, w->cur, loc), NULL, T_BOOL, loc), more, done, loc);
   lw_label(c, more, loc);
-  lw_assign(c, x, part(c, w->cur, false, loc), loc);
-  lw_assign(c, w->cur, part(c, w->cur, true, loc), loc);
+  lw_assign(c, x, pair_part(c, w->cur, false, loc), loc);
+  lw_assign(c, w->cur, pair_part(c, w->cur, true, loc), loc);
 }
 
 /* The overflow of the folded + and -: the generic text of the model. */
@@ -269,11 +213,11 @@ static void append_one(lw *c, int x, int idx, int hl[2], srcloc loc) {
   lw_label(c, head, loc);
   branch(c, prim(c, "pair?", var(c, t, loc), NULL, T_BOOL, loc), one, end, loc);
   lw_label(c, one, loc);
-  lw_assign(c, t, part(c, t, true, loc), loc);
+  lw_assign(c, t, pair_part(c, t, true, loc), loc);
   branch(c, prim(c, "pair?", var(c, t, loc), NULL, T_BOOL, loc), two, end, loc);
   lw_label(c, two, loc);
-  lw_assign(c, t, part(c, t, true, loc), loc);
-  lw_assign(c, sl, part(c, sl, true, loc), loc);
+  lw_assign(c, t, pair_part(c, t, true, loc), loc);
+  lw_assign(c, sl, pair_part(c, sl, true, loc), loc);
   branch(c, prim(c, "eqv?", var(c, t, loc), var(c, sl, loc), T_BOOL, loc), circ, head, loc);
   lw_label(c, end, loc);
   branch(c, prim(c, "null?", var(c, t, loc), NULL, T_BOOL, loc), ok, improper, loc);
@@ -295,8 +239,8 @@ static void append_one(lw *c, int x, int idx, int hl[2], srcloc loc) {
   lw_label(c, h2, loc);
   branch(c, prim(c, "pair?", var(c, t, loc), NULL, T_BOOL, loc), b2, d2, loc);
   lw_label(c, b2, loc);
-  lw_ll_push_back(c, hl, part(c, t, false, loc), loc);
-  lw_assign(c, t, part(c, t, true, loc), loc);
+  lw_ll_push_back(c, hl, pair_part(c, t, false, loc), loc);
+  lw_assign(c, t, pair_part(c, t, true, loc), loc);
   jump(c, h2, loc);
   lw_label(c, d2, loc);
 }

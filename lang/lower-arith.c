@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "lower.h"
+#include "lower-build.h"
 
 #include <string.h>
 
@@ -22,18 +23,6 @@ static ir_expr *iconst(lw *c, int32_t v, srcloc loc) {
 }
 
 /* (op x y) or (op x) of kind k. */
-static ir_expr *prim(lw *c, const char *op, ir_expr *x, ir_expr *y, tkind k,
-                     srcloc loc) {
-  ir_expr *e = lw_mk(c, X_PRIM, loc, y ? 2 : 1);
-  e->op = builtin_find(op);
-  e->a[0] = x;
-  if (y) e->a[1] = y;
-  e->type = lw_new_type(c, k);
-  e->has_nat = true;
-  e->nat = k;
-  return e;
-}
-
 ir_expr *lw_arith_prim(lw *c, const ast *a, const builtin *b, ir_expr **args) {
   const char *name = b->name;
   if (!strcmp(name, "expt")) return lw_expt_computed(c, a, args);   /* lower-expt.c */
@@ -56,8 +45,6 @@ ir_expr *lw_arith_prim(lw *c, const ast *a, const builtin *b, ir_expr **args) {
   }
   return NULL;
 }
-
-static int temp(lw *c, srcloc loc) { return lw_new_var(c, -1, VAR_TEMP, loc); }
 
 /* r := a greatest common divisor of r and x, up to its sign: while x is
  * not 0, (r, x) := (x, (remainder r x)).  Signs stay, so that no step

@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include "lower-strings3.h"
+#include "lower-build.h"
 
 #include <string.h>
 
@@ -97,45 +98,6 @@ bool lw_bval_fold_ok(const builtin *b) {
   return !strcmp(b->name, "string-append") || !strcmp(b->name, "string");
 }
 
-static ir_expr *kint(lw *c, int64_t v, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
-  e->ival = v;
-  e->type = lw_new_type(c, T_INT);
-  e->has_nat = true;
-  e->nat = T_INT;
-  return e;
-}
-
-static ir_expr *prim(lw *c, const char *op, ir_expr *x, ir_expr *y, tkind r, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_PRIM, loc, y ? 2 : 1);
-  e->op = builtin_find(op);
-  e->a[0] = x;
-  if (y) e->a[1] = y;
-  e->type = lw_new_type(c, r);
-  e->has_nat = true;
-  e->nat = r;
-  return e;
-}
-
-static ir_expr *var(lw *c, int v, srcloc loc) { return lw_var_expr(c, v, loc); }
-
-static int temp(lw *c, srcloc loc) { return lw_new_var(c, -1, VAR_TEMP, loc); }
-
-static int temp_of(lw *c, tkind k, srcloc loc) {
-  int t = temp(c, loc);
-  c->p->vars.v[t].type = lw_type_of_kind(c, k);
-  return t;
-}
-
-static void branch(lw *c, ir_expr *test, int yes, int no, srcloc loc) {
-  ir_stmt *s = lw_emit(c, S_BRANCH, loc);
-  s->a[0] = test;
-  s->l1 = yes;
-  s->l2 = no;
-}
-
-static void jump(lw *c, int l, srcloc loc) { lw_emit(c, S_JUMP, loc)->l1 = l; }
-
 static void add_to(lw *c, int v, ir_expr *d, srcloc loc) {
   lw_assign(c, v, prim(c, "+", var(c, v, loc), d, T_INT, loc), loc);
 }
@@ -186,15 +148,6 @@ static void check_kind(lw *c, const char *op, const char *pred, const char *want
   lw_label(c, ok, loc);
 }
 
-static ir_expr *part(lw *c, int v, bool cdr, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CXR, loc, 1);
-  e->a[0] = lw_retype(c, var(c, v, loc), T_PAIR);
-  e->ival = cdr;
-  e->type = lw_pair_part(c, c->p->vars.v[v].type, cdr);
-  VEC_PUSH(c->fail_types, e->type);
-  return e;
-}
-
 /* The arguments of s in order (the leading ones, then the list's
  * elements), each into x (its number in idx), body emitted by `each`. */
 typedef void each_fn(lw *c, void *st, int x, int idx, srcloc loc);
@@ -213,8 +166,8 @@ static void walk(lw *c, const ir_stmt *s, int x, int idx, each_fn *each, void *s
   lw_label(c, head, loc);
   branch(c, prim(c, "pair?", var(c, cur, loc), NULL, T_BOOL, loc), more, done, loc);
   lw_label(c, more, loc);
-  lw_assign(c, x, part(c, cur, false, loc), loc);
-  lw_assign(c, cur, part(c, cur, true, loc), loc);
+  lw_assign(c, x, pair_part(c, cur, false, loc), loc);
+  lw_assign(c, cur, pair_part(c, cur, true, loc), loc);
   add_to(c, idx, kint(c, 1, loc), loc);
   each(c, st, x, idx, loc);
   jump(c, head, loc);

@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include "lower.h"
+#include "lower-build.h"
 
 #include <string.h>
 
@@ -407,13 +408,6 @@ static ir_expr *prim2(lw *c, const char *name, ir_expr *x, ir_expr *y, srcloc lo
   e->has_nat = true;
   e->nat = T_BOOL;
   return e;
-}
-
-static void branch(lw *c, ir_expr *test, int l1, int l2, srcloc loc) {
-  ir_stmt *s = lw_emit(c, S_BRANCH, loc);
-  s->a[0] = test;
-  s->l1 = l1;
-  s->l2 = l2;
 }
 
 static void goto_label(lw *c, int l, srcloc loc) { lw_emit(c, S_JUMP, loc)->l1 = l; }

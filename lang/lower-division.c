@@ -21,49 +21,9 @@
 #include "config.h"
 
 #include "lower.h"
+#include "lower-build.h"
 
 #include <string.h>
-
-static ir_expr *k(lw *c, int64_t v, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
-  e->ival = (int32_t)v;
-  e->type = lw_new_type(c, T_INT);
-  e->has_nat = true;
-  e->nat = T_INT;
-  return e;
-}
-
-static ir_expr *var(lw *c, int v, srcloc loc) { return lw_var_expr(c, v, loc); }
-
-static ir_expr *prim(lw *c, const char *op, ir_expr *x, ir_expr *y, tkind r, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_PRIM, loc, y ? 2 : 1);
-  e->op = builtin_find(op);
-  e->a[0] = x;
-  if (y) e->a[1] = y;
-  e->type = lw_new_type(c, r);
-  e->has_nat = true;
-  e->nat = r;
-  return e;
-}
-
-static ir_expr *sel(lw *c, ir_expr *t, ir_expr *x, ir_expr *y, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_SELECT, loc, 3);
-  e->a[0] = t;
-  e->a[1] = x;
-  e->a[2] = y;
-  lw_unify(c, x->type, y->type, loc, "a value");
-  e->type = x->type;
-  return e;
-}
-
-static ir_expr *kb(lw *c, int v, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
-  e->ival = v;
-  e->type = lw_new_type(c, T_BOOL);
-  e->has_nat = true;
-  e->nat = T_BOOL;
-  return e;
-}
 
 static int tmp(lw *c, srcloc loc) { return lw_new_var(c, -1, VAR_TEMP, loc); }
 
@@ -92,19 +52,19 @@ static void isqrt(lw *c, const ast *a, ir_expr **args, ir_expr **q, ir_expr **r)
   ir_expr *x = lw_checked_arg(c, a, "exact-integer-sqrt", args, 0, T_INT);
   int kv = tmp(c, loc);
   lw_assign(c, kv, x, loc);
-  int ok = when_fails(c, prim(c, "<", var(c, kv, loc), k(c, 0, loc), T_BOOL, loc), loc);
+  int ok = when_fails(c, prim(c, "<", var(c, kv, loc), kint(c, 0, loc), T_BOOL, loc), loc);
   lw_ll_err_write(c, var(c, kv, loc), at);
   lw_ll_err_raise(c, at, "type", "exact-integer-sqrt: argument 1 must be a non-negative "
                                  "integer, not");
   lw_label(c, ok, loc);
   int s = tmp(c, loc);
-  lw_assign(c, s, k(c, 0, loc), loc);
+  lw_assign(c, s, kint(c, 0, loc), loc);
   for (int bit = 1 << 16; bit; bit >>= 1) {
-    ir_expr *t = prim(c, "+", var(c, s, loc), k(c, bit, loc), T_INT, loc);
+    ir_expr *t = prim(c, "+", var(c, s, loc), kint(c, bit, loc), T_INT, loc);
     ir_expr *fits = prim(c, "<=", t, prim(c, "quotient", var(c, kv, loc), t, T_INT, loc),
                          T_BOOL, loc);
     /* k = 0: no t fits (t <= 0 is false for t >= 1) */
-    lw_assign(c, s, sel(c, fits, t, var(c, s, loc), loc), loc);
+    lw_assign(c, s, pick(c, fits, t, var(c, s, loc), loc), loc);
   }
   *q = var(c, s, loc);
   *r = prim(c, "-", var(c, kv, loc), prim(c, "*", var(c, s, loc), var(c, s, loc), T_INT, loc),
@@ -126,7 +86,7 @@ void lw_division(lw *c, const ast *a, ir_expr **args, ir_expr **q, ir_expr **r) 
   lw_assign(c, x, x0, loc);
   lw_assign(c, y, y0, loc);
   char buf[128];
-  int goes = when_fails(c, prim(c, "=", var(c, y, loc), k(c, 0, loc), T_BOOL, loc), loc);
+  int goes = when_fails(c, prim(c, "=", var(c, y, loc), kint(c, 0, loc), T_BOOL, loc), loc);
   snprintf(buf, sizeof buf, "division by zero: (%s ", name);
   lw_ll_err_text(c, arena_strdup(&c->p->mem, buf), loc);
   lw_ll_err_write(c, var(c, x, loc), loc);
@@ -135,19 +95,19 @@ void lw_division(lw *c, const ast *a, ir_expr **args, ir_expr **q, ir_expr **r) 
   lw_label(c, goes, loc);
   bool quot = !strstr(name, "remainder");
   if (quot) {
-    ir_expr *both = sel(c, prim(c, "=", var(c, x, loc), k(c, -2147483647 - 1, loc), T_BOOL, loc),
-                        prim(c, "=", var(c, y, loc), k(c, -1, loc), T_BOOL, loc), kb(c, 0, loc),
+    ir_expr *both = pick(c, prim(c, "=", var(c, x, loc), kint(c, -2147483647 - 1, loc), T_BOOL, loc),
+                        prim(c, "=", var(c, y, loc), kint(c, -1, loc), T_BOOL, loc), kbool(c, 0, loc),
                         loc);
     snprintf(buf, sizeof buf, "integer overflow: (%s -2147483648 -1) is 2147483648, which "
                               "does not fit in 32 bits", name);
     ir_stmt *s = lw_emit(c, S_EVAL, loc);
-    s->a[0] = sel(c, both, lw_fail_expr(c, loc, "overflow", "%s", buf), k(c, 0, loc), loc);
+    s->a[0] = pick(c, both, lw_fail_expr(c, loc, "overflow", "%s", buf), kint(c, 0, loc), loc);
   }
   /* the remainder of -2^31 by -1 is 0: quotient is never asked then */
-  ir_expr *safe_y = sel(c, prim(c, "=", var(c, y, loc), k(c, -1, loc), T_BOOL, loc),
-                        k(c, 1, loc), var(c, y, loc), loc);
-  ir_expr *tq = sel(c, prim(c, "=", var(c, y, loc), k(c, -1, loc), T_BOOL, loc),
-                    prim(c, "-", k(c, 0, loc), var(c, x, loc), T_INT, loc),
+  ir_expr *safe_y = pick(c, prim(c, "=", var(c, y, loc), kint(c, -1, loc), T_BOOL, loc),
+                        kint(c, 1, loc), var(c, y, loc), loc);
+  ir_expr *tq = pick(c, prim(c, "=", var(c, y, loc), kint(c, -1, loc), T_BOOL, loc),
+                    prim(c, "-", kint(c, 0, loc), var(c, x, loc), T_INT, loc),
                     prim(c, "quotient", var(c, x, loc), safe_y, T_INT, loc), loc);
   ir_expr *tr = prim(c, "remainder", var(c, x, loc), safe_y, T_INT, loc);
   if (name[0] == 't') {
@@ -158,15 +118,15 @@ void lw_division(lw *c, const ast *a, ir_expr **args, ir_expr **q, ir_expr **r) 
   int rv = tmp(c, loc);
   lw_assign(c, rv, tr, loc);
   /* floor: one less where the remainder is not 0 and of the other sign */
-  ir_expr *adj = sel(c, prim(c, "<", var(c, rv, loc), k(c, 0, loc), T_BOOL, loc),
-                     prim(c, ">", var(c, y, loc), k(c, 0, loc), T_BOOL, loc),
-                     sel(c, prim(c, ">", var(c, rv, loc), k(c, 0, loc), T_BOOL, loc),
-                         prim(c, "<", var(c, y, loc), k(c, 0, loc), T_BOOL, loc), kb(c, 0, loc),
+  ir_expr *adj = pick(c, prim(c, "<", var(c, rv, loc), kint(c, 0, loc), T_BOOL, loc),
+                     prim(c, ">", var(c, y, loc), kint(c, 0, loc), T_BOOL, loc),
+                     pick(c, prim(c, ">", var(c, rv, loc), kint(c, 0, loc), T_BOOL, loc),
+                         prim(c, "<", var(c, y, loc), kint(c, 0, loc), T_BOOL, loc), kbool(c, 0, loc),
                          loc), loc);
   int av = tmp(c, loc);
   lw_assign(c, av, adj, loc);
-  *q = sel(c, var(c, av, loc), prim(c, "-", tq, k(c, 1, loc), T_INT, loc), tq, loc);
-  *r = sel(c, var(c, av, loc), prim(c, "+", var(c, rv, loc), var(c, y, loc), T_INT, loc),
+  *q = pick(c, var(c, av, loc), prim(c, "-", tq, kint(c, 1, loc), T_INT, loc), tq, loc);
+  *r = pick(c, var(c, av, loc), prim(c, "+", var(c, rv, loc), var(c, y, loc), T_INT, loc),
            var(c, rv, loc), loc);
 }
 

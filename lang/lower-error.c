@@ -21,31 +21,12 @@
 #include "config.h"
 
 #include "lower.h"
+#include "lower-build.h"
 
 #include <string.h>
 
 bool lw_is_stop_name(const char *name) {
   return !strcmp(name, "error") || !strcmp(name, "exit");
-}
-
-static int temp(lw *c, srcloc loc) { return lw_new_var(c, -1, VAR_TEMP, loc); }
-
-static ir_expr *var(lw *c, int v, srcloc loc) { return lw_var_expr(c, v, loc); }
-
-static void branch(lw *c, ir_expr *test, int yes, int no, srcloc loc) {
-  ir_stmt *s = lw_emit(c, S_BRANCH, loc);
-  s->a[0] = test;
-  s->l1 = yes;
-  s->l2 = no;
-}
-
-static ir_expr *kint(lw *c, int32_t v, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
-  e->ival = v;
-  e->type = lw_new_type(c, T_INT);
-  e->has_nat = true;
-  e->nat = T_INT;
-  return e;
 }
 
 /* x printed into the error's text (displayed, or written). */
@@ -97,15 +78,6 @@ static ir_expr *lower_error(lw *c, const ast *a, frame_map *f) {
     err_print(c, var(c, vars[i], a->loc), i > 0, a->loc);
   }
   return raise(c, a->loc, "error", "", true);
-}
-
-static ir_expr *kbool(lw *c, bool v, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
-  e->ival = v;
-  e->type = lw_new_type(c, T_BOOL);
-  e->has_nat = true;
-  e->nat = T_BOOL;
-  return e;
 }
 
 /* (eqv? variable t, #f or #t) */

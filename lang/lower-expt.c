@@ -23,52 +23,12 @@
 #include "config.h"
 
 #include "lower.h"
+#include "lower-build.h"
 
 #include <string.h>
 
-static ir_expr *k(lw *c, int64_t v, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
-  e->ival = (int32_t)v;
-  e->type = lw_new_type(c, T_INT);
-  e->has_nat = true;
-  e->nat = T_INT;
-  return e;
-}
-
-static ir_expr *var(lw *c, int v, srcloc loc) { return lw_var_expr(c, v, loc); }
-
-static ir_expr *prim(lw *c, const char *op, ir_expr *x, ir_expr *y, tkind r, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_PRIM, loc, y ? 2 : 1);
-  e->op = builtin_find(op);
-  e->a[0] = x;
-  if (y) e->a[1] = y;
-  e->type = lw_new_type(c, r);
-  e->has_nat = true;
-  e->nat = r;
-  return e;
-}
-
-static ir_expr *sel(lw *c, ir_expr *t, ir_expr *x, ir_expr *y, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_SELECT, loc, 3);
-  e->a[0] = t;
-  e->a[1] = x;
-  e->a[2] = y;
-  lw_unify(c, x->type, y->type, loc, "a value");
-  e->type = x->type;
-  return e;
-}
-
-static ir_expr *kb(lw *c, int v, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
-  e->ival = v;
-  e->type = lw_new_type(c, T_BOOL);
-  e->has_nat = true;
-  e->nat = T_BOOL;
-  return e;
-}
-
 static ir_expr *or2(lw *c, ir_expr *x, ir_expr *y, srcloc loc) {
-  return sel(c, x, kb(c, 1, loc), y, loc);
+  return pick(c, x, kbool(c, 1, loc), y, loc);
 }
 
 /* if t goto yes else fall to a new label */
@@ -105,34 +65,34 @@ ir_expr *lw_expt_computed(lw *c, const ast *a, ir_expr **args) {
   int done = lw_new_label(c), one = lw_new_label(c), mone = lw_new_label(c);
   int neg = lw_new_label(c), zero = lw_new_label(c), first = lw_new_label(c);
   int big = lw_new_label(c);
-  when(c, or2(c, prim(c, "=", var(c, xb, loc), k(c, 1, loc), T_BOOL, loc),
-              prim(c, "=", var(c, ke, loc), k(c, 0, loc), T_BOOL, loc), loc), one, loc);
-  when(c, prim(c, "=", var(c, xb, loc), k(c, -1, loc), T_BOOL, loc), mone, loc);
-  when(c, prim(c, "<", var(c, ke, loc), k(c, 0, loc), T_BOOL, loc), neg, loc);
-  when(c, prim(c, "=", var(c, xb, loc), k(c, 0, loc), T_BOOL, loc), zero, loc);
-  when(c, prim(c, "=", var(c, ke, loc), k(c, 1, loc), T_BOOL, loc), first, loc);
+  when(c, or2(c, prim(c, "=", var(c, xb, loc), kint(c, 1, loc), T_BOOL, loc),
+              prim(c, "=", var(c, ke, loc), kint(c, 0, loc), T_BOOL, loc), loc), one, loc);
+  when(c, prim(c, "=", var(c, xb, loc), kint(c, -1, loc), T_BOOL, loc), mone, loc);
+  when(c, prim(c, "<", var(c, ke, loc), kint(c, 0, loc), T_BOOL, loc), neg, loc);
+  when(c, prim(c, "=", var(c, xb, loc), kint(c, 0, loc), T_BOOL, loc), zero, loc);
+  when(c, prim(c, "=", var(c, ke, loc), kint(c, 1, loc), T_BOOL, loc), first, loc);
   /* an exponent of 2 or more: a base past 46340 overflows at once */
-  when(c, or2(c, prim(c, "<", var(c, xb, loc), k(c, -46340, loc), T_BOOL, loc),
-              prim(c, ">", var(c, xb, loc), k(c, 46340, loc), T_BOOL, loc), loc), big, loc);
+  when(c, or2(c, prim(c, "<", var(c, xb, loc), kint(c, -46340, loc), T_BOOL, loc),
+              prim(c, ">", var(c, xb, loc), kint(c, 46340, loc), T_BOOL, loc), loc), big, loc);
   /* the bounds r must keep for r * B to fit: lo <= r <= hi */
   int ab = lw_new_var(c, -1, VAR_TEMP, loc), q = lw_new_var(c, -1, VAR_TEMP, loc);
   int qn = lw_new_var(c, -1, VAR_TEMP, loc), lo = lw_new_var(c, -1, VAR_TEMP, loc);
   int hi = lw_new_var(c, -1, VAR_TEMP, loc), i = lw_new_var(c, -1, VAR_TEMP, loc);
   lw_assign(c, ab, prim(c, "abs", var(c, xb, loc), NULL, T_INT, loc), loc);
-  lw_assign(c, q, prim(c, "quotient", k(c, 2147483647, loc), var(c, ab, loc), T_INT, loc), loc);
+  lw_assign(c, q, prim(c, "quotient", kint(c, 2147483647, loc), var(c, ab, loc), T_INT, loc), loc);
   /* floor(2^31 / |B|): one more where |B| divides 2^31 */
   lw_assign(c, qn, prim(c, "+", var(c, q, loc),
-                        sel(c, prim(c, "=", prim(c, "remainder", k(c, 2147483647, loc),
+                        pick(c, prim(c, "=", prim(c, "remainder", kint(c, 2147483647, loc),
                                                  var(c, ab, loc), T_INT, loc),
-                                    prim(c, "-", var(c, ab, loc), k(c, 1, loc), T_INT, loc),
+                                    prim(c, "-", var(c, ab, loc), kint(c, 1, loc), T_INT, loc),
                                     T_BOOL, loc),
-                            k(c, 1, loc), k(c, 0, loc), loc), T_INT, loc), loc);
-  ir_expr *bpos = prim(c, ">", var(c, xb, loc), k(c, 0, loc), T_BOOL, loc);
-  lw_assign(c, lo, sel(c, bpos, prim(c, "-", k(c, 0, loc), var(c, qn, loc), T_INT, loc),
-                       prim(c, "-", k(c, 0, loc), var(c, q, loc), T_INT, loc), loc), loc);
-  lw_assign(c, hi, sel(c, bpos, var(c, q, loc), var(c, qn, loc), loc), loc);
+                            kint(c, 1, loc), kint(c, 0, loc), loc), T_INT, loc), loc);
+  ir_expr *bpos = prim(c, ">", var(c, xb, loc), kint(c, 0, loc), T_BOOL, loc);
+  lw_assign(c, lo, pick(c, bpos, prim(c, "-", kint(c, 0, loc), var(c, qn, loc), T_INT, loc),
+                       prim(c, "-", kint(c, 0, loc), var(c, q, loc), T_INT, loc), loc), loc);
+  lw_assign(c, hi, pick(c, bpos, var(c, q, loc), var(c, qn, loc), loc), loc);
   lw_assign(c, r, var(c, xb, loc), loc);
-  lw_assign(c, i, k(c, 1, loc), loc);
+  lw_assign(c, i, kint(c, 1, loc), loc);
   int head = lw_new_label(c), over = lw_new_label(c);
   lw_label(c, head, loc);
   ir_stmt *s = lw_emit(c, S_BRANCH, loc);
@@ -144,15 +104,15 @@ ir_expr *lw_expt_computed(lw *c, const ast *a, ir_expr **args) {
   when(c, or2(c, prim(c, "<", var(c, r, loc), var(c, lo, loc), T_BOOL, loc),
               prim(c, ">", var(c, r, loc), var(c, hi, loc), T_BOOL, loc), loc), over, loc);
   lw_assign(c, r, prim(c, "*", var(c, r, loc), var(c, xb, loc), T_INT, loc), loc);
-  lw_assign(c, i, prim(c, "+", var(c, i, loc), k(c, 1, loc), T_INT, loc), loc);
+  lw_assign(c, i, prim(c, "+", var(c, i, loc), kint(c, 1, loc), T_INT, loc), loc);
   go(c, head, loc);
   /* the product that does not fit: the last one (its exact value is not
    * printed) or an earlier one */
   int last = lw_new_label(c);
   lw_label(c, big, loc);
-  lw_assign(c, i, k(c, 1, loc), loc);
+  lw_assign(c, i, kint(c, 1, loc), loc);
   lw_label(c, over, loc);
-  when(c, prim(c, "=", var(c, i, loc), prim(c, "-", var(c, ke, loc), k(c, 1, loc), T_INT, loc),
+  when(c, prim(c, "=", var(c, i, loc), prim(c, "-", var(c, ke, loc), kint(c, 1, loc), T_INT, loc),
                T_BOOL, loc), last, loc);
   lw_ll_err_text(c, "integer overflow: ", loc);
   call_text(c, xb, ke, loc);
@@ -166,7 +126,7 @@ ir_expr *lw_expt_computed(lw *c, const ast *a, ir_expr **args) {
   /* a negative exponent */
   int frac = lw_new_label(c);
   lw_label(c, neg, loc);
-  when(c, prim(c, "=", var(c, xb, loc), k(c, 0, loc), T_BOOL, loc), frac, loc);
+  when(c, prim(c, "=", var(c, xb, loc), kint(c, 0, loc), T_BOOL, loc), frac, loc);
   lw_ll_err_text(c, "expt: ", eloc);
   call_text(c, xb, ke, eloc);
   lw_ll_err_text(c, " is a fraction, and tvl has only integers", eloc);
@@ -180,14 +140,14 @@ ir_expr *lw_expt_computed(lw *c, const ast *a, ir_expr **args) {
   go(c, done, loc);
   /* the simple cases */
   lw_label(c, one, loc);
-  lw_assign(c, r, k(c, 1, loc), loc);
+  lw_assign(c, r, kint(c, 1, loc), loc);
   go(c, done, loc);
   lw_label(c, mone, loc);
-  lw_assign(c, r, sel(c, prim(c, "odd?", var(c, ke, loc), NULL, T_BOOL, loc), k(c, -1, loc),
-                      k(c, 1, loc), loc), loc);
+  lw_assign(c, r, pick(c, prim(c, "odd?", var(c, ke, loc), NULL, T_BOOL, loc), kint(c, -1, loc),
+                      kint(c, 1, loc), loc), loc);
   go(c, done, loc);
   lw_label(c, zero, loc);
-  lw_assign(c, r, k(c, 0, loc), loc);
+  lw_assign(c, r, kint(c, 0, loc), loc);
   go(c, done, loc);
   lw_label(c, first, loc);
   lw_assign(c, r, var(c, xb, loc), loc);

@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "lower.h"
+#include "lower-build.h"
 
 #include <string.h>
 
@@ -32,57 +33,6 @@ bool lw_hof_name(const char *name) {
 }
 
 /* ---- small builders ------------------------------------------------- */
-
-static ir_expr *kconst(lw *c, tkind k, int32_t v, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
-  e->ival = v;
-  e->type = lw_new_type(c, k);
-  e->has_nat = true;
-  e->nat = k;
-  return e;
-}
-
-static ir_expr *prim(lw *c, const char *op, ir_expr *x, ir_expr *y, tkind r,
-                     srcloc loc) {
-  ir_expr *e = lw_mk(c, X_PRIM, loc, y ? 2 : 1);
-  e->op = builtin_find(op);
-  e->a[0] = x;
-  if (y) e->a[1] = y;
-  e->type = lw_new_type(c, r);
-  e->has_nat = true;
-  e->nat = r;
-  return e;
-}
-
-static ir_expr *var(lw *c, int v, srcloc loc) { return lw_var_expr(c, v, loc); }
-
-static int temp(lw *c, srcloc loc) { return lw_new_var(c, -1, VAR_TEMP, loc); }
-
-static int temp_of(lw *c, tkind k, srcloc loc) {
-  int t = temp(c, loc);
-  c->p->vars.v[t].type = lw_type_of_kind(c, k);
-  return t;
-}
-
-static void branch(lw *c, ir_expr *test, int yes, int no, srcloc loc) {
-  ir_stmt *s = lw_emit(c, S_BRANCH, loc);
-  s->a[0] = test;
-  s->l1 = yes;
-  s->l2 = no;
-}
-
-static void jump(lw *c, int l, srcloc loc) { lw_emit(c, S_JUMP, loc)->l1 = l; }
-
-/* The car (cdr true) or cdr of variable v, which holds a pair there. */
-static ir_expr *part(lw *c, int v, bool cdr, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CXR, loc, 1);
-  e->a[0] = lw_retype(c, var(c, v, loc), T_PAIR);
-  e->ival = cdr;
-  e->type = lw_pair_part(c, c->p->vars.v[v].type, cdr);
-  /* of a value never a pair, no value: the unspecified kind */
-  VEC_PUSH(c->fail_types, e->type);
-  return e;
-}
 
 /* Element i of vector variable v. */
 static ir_expr *elem(lw *c, int v, int i, srcloc loc) {
@@ -108,8 +58,6 @@ static ir_expr *vlen(lw *c, int v, srcloc loc) {
 static void step(lw *c, int v, srcloc loc) {
   lw_assign(c, v, prim(c, "+", var(c, v, loc), kconst(c, T_INT, 1, loc), T_INT, loc), loc);
 }
-
-static srcloc arg_loc(const ast *a, int i) { return a->u.call.args[i]->loc; }
 
 /* ---- the checks ----------------------------------------------------- */
 
@@ -194,8 +142,8 @@ static ir_expr *do_map(lw *c, const ast *a, const char *op, const int *v, int n,
   ir_expr *args[MAX_SEQS];
   for (int i = 1; i < n; i++) {
     int x = temp(c, loc);
-    lw_assign(c, x, part(c, t[i], false, loc), loc);
-    lw_assign(c, t[i], part(c, t[i], true, loc), loc);
+    lw_assign(c, x, pair_part(c, t[i], false, loc), loc);
+    lw_assign(c, t[i], pair_part(c, t[i], true, loc), loc);
     args[i - 1] = var(c, x, loc);
   }
   ir_expr *r = call(c, a, v, args, n - 1, depth);
@@ -281,8 +229,8 @@ static ir_expr *do_fold(lw *c, const ast *a, const int *v, int n, int depth) {
     branch(c, prim(c, "pair?", var(c, t[i], loc), NULL, T_BOOL, loc), more, done, loc);
     lw_label(c, more, loc);
     int x = temp(c, loc);
-    lw_assign(c, x, part(c, t[i], false, loc), loc);
-    lw_assign(c, t[i], part(c, t[i], true, loc), loc);
+    lw_assign(c, x, pair_part(c, t[i], false, loc), loc);
+    lw_assign(c, t[i], pair_part(c, t[i], true, loc), loc);
     args[i - 2] = var(c, x, loc);
   }
   args[n - 2] = var(c, acc, loc);
@@ -317,10 +265,10 @@ static ir_expr *do_fold_right(lw *c, const ast *a, const int *v, int depth) {
   ir_stmt *vs = lw_emit(c, S_VSET, loc);
   vs->a[0] = var(c, items, loc);
   vs->a[1] = var(c, i, loc);
-  vs->a[2] = part(c, t, false, loc);
+  vs->a[2] = pair_part(c, t, false, loc);
   lw_unify(c, ir_elem_type(c->p, c->p->vars.v[items].type), vs->a[2]->type, loc,
            "a vector element");
-  lw_assign(c, t, part(c, t, true, loc), loc);
+  lw_assign(c, t, pair_part(c, t, true, loc), loc);
   step(c, i, loc);
   jump(c, head, loc);
   lw_label(c, done, loc);
@@ -351,14 +299,14 @@ static ir_expr *do_reduce(lw *c, const ast *a, const int *v, int depth) {
   int done = lw_new_label(c);
   branch(c, prim(c, "pair?", var(c, t, loc), NULL, T_BOOL, loc), first, done, loc);
   lw_label(c, first, loc);
-  lw_assign(c, acc, part(c, t, false, loc), loc);
-  lw_assign(c, t, part(c, t, true, loc), loc);
+  lw_assign(c, acc, pair_part(c, t, false, loc), loc);
+  lw_assign(c, t, pair_part(c, t, true, loc), loc);
   lw_label(c, head, loc);
   branch(c, prim(c, "pair?", var(c, t, loc), NULL, T_BOOL, loc), body, done, loc);
   lw_label(c, body, loc);
   int x = temp(c, loc);
-  lw_assign(c, x, part(c, t, false, loc), loc);
-  lw_assign(c, t, part(c, t, true, loc), loc);
+  lw_assign(c, x, pair_part(c, t, false, loc), loc);
+  lw_assign(c, t, pair_part(c, t, true, loc), loc);
   ir_expr *args[2] = {var(c, x, loc), var(c, acc, loc)};
   lw_assign(c, acc, call(c, a, v, args, 2, depth), loc);
   jump(c, head, loc);

@@ -25,65 +25,15 @@
 #include "config.h"
 
 #include "lower.h"
+#include "lower-build.h"
 
 #include <string.h>
 
 /* ---- small builders ------------------------------------------------- */
 
-static ir_expr *kconst(lw *c, tkind k, int32_t v, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
-  e->ival = v;
-  e->type = lw_new_type(c, k);
-  e->has_nat = true;
-  e->nat = k;
-  return e;
-}
-
-static ir_expr *prim(lw *c, const char *op, ir_expr *x, ir_expr *y, tkind r,
-                     srcloc loc) {
-  ir_expr *e = lw_mk(c, X_PRIM, loc, y ? 2 : 1);
-  e->op = builtin_find(op);
-  e->a[0] = x;
-  if (y) e->a[1] = y;
-  e->type = lw_new_type(c, r);
-  e->has_nat = true;
-  e->nat = r;
-  return e;
-}
-
-static ir_expr *var(lw *c, int v, srcloc loc) { return lw_var_expr(c, v, loc); }
-
-static int temp(lw *c, srcloc loc) { return lw_new_var(c, -1, VAR_TEMP, loc); }
-
-static int temp_of(lw *c, tkind k, srcloc loc) {
-  int t = temp(c, loc);
-  c->p->vars.v[t].type = lw_type_of_kind(c, k);
-  return t;
-}
-
-static void branch(lw *c, ir_expr *test, int yes, int no, srcloc loc) {
-  ir_stmt *s = lw_emit(c, S_BRANCH, loc);
-  s->a[0] = test;
-  s->l1 = yes;
-  s->l2 = no;
-}
-
-static void jump(lw *c, int l, srcloc loc) { lw_emit(c, S_JUMP, loc)->l1 = l; }
-
 /* (pair? v) of variable v */
 static ir_expr *is_pair(lw *c, int v, srcloc loc) {
   return prim(c, "pair?", var(c, v, loc), NULL, T_BOOL, loc);
-}
-
-/* The car (cdr true) or cdr of variable v, which holds a pair there. */
-static ir_expr *part(lw *c, int v, bool cdr, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CXR, loc, 1);
-  e->a[0] = lw_retype(c, var(c, v, loc), T_PAIR);
-  e->ival = cdr;
-  e->type = lw_pair_part(c, c->p->vars.v[v].type, cdr);
-  /* of a value never a pair, no value: the unspecified kind */
-  VEC_PUSH(c->fail_types, e->type);
-  return e;
 }
 
 /* v := v + d */
@@ -170,18 +120,18 @@ static void write_circular(lw *c, int l, int s, srcloc loc) {
   lw_label(c, find, loc);
   branch(c, prim(c, "eqv?", var(c, p, loc), var(c, q, loc), T_BOOL, loc), start, step, loc);
   lw_label(c, step, loc);
-  lw_assign(c, p, part(c, p, true, loc), loc);
-  lw_assign(c, q, part(c, q, true, loc), loc);
+  lw_assign(c, p, pair_part(c, p, true, loc), loc);
+  lw_assign(c, q, pair_part(c, q, true, loc), loc);
   jump(c, find, loc);
   /* q: the cycle's last pair; back: minus the pairs after its first */
   lw_label(c, start, loc);
   lw_assign(c, back, kconst(c, T_INT, 0, loc), loc);
   int around = lw_new_label(c), more = lw_new_label(c), found = lw_new_label(c);
   lw_label(c, around, loc);
-  ir_expr *last = prim(c, "eqv?", part(c, q, true, loc), var(c, p, loc), T_BOOL, loc);
+  ir_expr *last = prim(c, "eqv?", pair_part(c, q, true, loc), var(c, p, loc), T_BOOL, loc);
   branch(c, last, found, more, loc);
   lw_label(c, more, loc);
-  lw_assign(c, q, part(c, q, true, loc), loc);
+  lw_assign(c, q, pair_part(c, q, true, loc), loc);
   add_to(c, back, -1, loc);
   jump(c, around, loc);
   /* a last pair that is its own cdr, after others, is #1#: Guile counts
@@ -205,11 +155,11 @@ static void write_circular(lw *c, int l, int s, srcloc loc) {
   lw_label(c, sep, loc);
   err_text(c, " ", loc);
   lw_label(c, first, loc);
-  err_write(c, part(c, x, false, loc), loc);
+  err_write(c, pair_part(c, x, false, loc), loc);
   add_to(c, i, 1, loc);
   branch(c, prim(c, "eqv?", var(c, x, loc), var(c, q, loc), T_BOOL, loc), close, next, loc);
   lw_label(c, next, loc);
-  lw_assign(c, x, part(c, x, true, loc), loc);
+  lw_assign(c, x, pair_part(c, x, true, loc), loc);
   jump(c, elem, loc);
   lw_label(c, close, loc);
   err_text(c, " . #", loc);
@@ -232,14 +182,14 @@ static int proper_length(lw *c, int l, const char *op, int argi, srcloc at,
   lw_label(c, head, loc);
   branch(c, is_pair(c, t, loc), one, end, loc);
   lw_label(c, one, loc);
-  lw_assign(c, t, part(c, t, true, loc), loc);
+  lw_assign(c, t, pair_part(c, t, true, loc), loc);
   add_to(c, n, 1, loc);
   branch(c, is_pair(c, t, loc), two, end, loc);
   lw_label(c, two, loc);
   /* two steps of the hare, one of the tortoise: they meet in a cycle */
-  lw_assign(c, t, part(c, t, true, loc), loc);
+  lw_assign(c, t, pair_part(c, t, true, loc), loc);
   add_to(c, n, 1, loc);
-  lw_assign(c, s, part(c, s, true, loc), loc);
+  lw_assign(c, s, pair_part(c, s, true, loc), loc);
   branch(c, prim(c, "eqv?", var(c, t, loc), var(c, s, loc), T_BOOL, loc), circ, head, loc);
   lw_label(c, end, loc);
   branch(c, prim(c, "null?", var(c, t, loc), NULL, T_BOOL, loc), ok, improper, loc);
@@ -318,8 +268,8 @@ static int copy_onto(lw *c, builder *b, int l, srcloc loc) {
   lw_label(c, head, loc);
   branch(c, is_pair(c, t, loc), body, done, loc);
   lw_label(c, body, loc);
-  push_back(c, b, part(c, t, false, loc), loc);
-  lw_assign(c, t, part(c, t, true, loc), loc);
+  push_back(c, b, pair_part(c, t, false, loc), loc);
+  lw_assign(c, t, pair_part(c, t, true, loc), loc);
   jump(c, head, loc);
   lw_label(c, done, loc);
   return t;
@@ -372,8 +322,8 @@ static ir_expr *do_reverse(lw *c, const ast *a, const int *v) {
   lw_label(c, head, loc);
   branch(c, is_pair(c, t, loc), body, done, loc);
   lw_label(c, body, loc);
-  lw_assign(c, r, lw_cons(c, part(c, t, false, loc), var(c, r, loc), loc), loc);
-  lw_assign(c, t, part(c, t, true, loc), loc);
+  lw_assign(c, r, lw_cons(c, pair_part(c, t, false, loc), var(c, r, loc), loc), loc);
+  lw_assign(c, t, pair_part(c, t, true, loc), loc);
   jump(c, head, loc);
   lw_label(c, done, loc);
   return var(c, r, loc);
@@ -402,7 +352,7 @@ static ir_expr *do_list_index(lw *c, const ast *a, const char *op, const int *v)
   lw_label(c, body, loc);
   branch(c, is_pair(c, x, loc), next, out, loc);
   lw_label(c, next, loc);
-  lw_assign(c, x, part(c, x, true, loc), loc);
+  lw_assign(c, x, pair_part(c, x, true, loc), loc);
   add_to(c, i, 1, loc);
   jump(c, head, loc);
   lw_label(c, out, loc);
@@ -415,7 +365,7 @@ static ir_expr *do_list_index(lw *c, const ast *a, const char *op, const int *v)
   int got = lw_new_label(c);
   branch(c, is_pair(c, x, loc), got, out, loc);
   lw_label(c, got, loc);
-  return part(c, x, false, loc);
+  return pair_part(c, x, false, loc);
 }
 
 /* assq, assv, assoc: the first element of the list whose car is eqv?
@@ -446,9 +396,9 @@ static void walk_list(lw *c, const ast *a, const char *op, const int *v, int l,
     lw_label(c, body, loc);
     test(c, a, op, v, t, found, next, loc);
     lw_label(c, next, loc);
-    lw_assign(c, t, part(c, t, true, loc), loc);
+    lw_assign(c, t, pair_part(c, t, true, loc), loc);
   }
-  lw_assign(c, s, part(c, s, true, loc), loc);
+  lw_assign(c, s, pair_part(c, s, true, loc), loc);
   branch(c, prim(c, "eqv?", var(c, t, loc), var(c, s, loc), T_BOOL, loc), circ, head, loc);
   lw_label(c, end, loc);
   branch(c, prim(c, "null?", var(c, t, loc), NULL, T_BOOL, loc), none, bad, loc);
@@ -483,14 +433,14 @@ static ir_expr *same_as(lw *c, const char *op, ir_expr *x, ir_expr *y, srcloc lo
 static void assoc_test(lw *c, const ast *a, const char *op, const int *v, int t,
                        int found, int next, srcloc loc) {
   int e = v[2], test = lw_new_label(c), bad = lw_new_label(c);
-  lw_assign(c, e, part(c, t, false, loc), loc);
+  lw_assign(c, e, pair_part(c, t, false, loc), loc);
   branch(c, is_pair(c, e, loc), test, bad, loc);
   lw_label(c, bad, loc);
   err_write(c, var(c, e, loc), loc);
   err_raise(c, a->u.call.args[1]->loc, "type",
             fmt(c, "%s: argument %d must be a list of pairs, not", op, 2));
   lw_label(c, test, loc);
-  branch(c, same_as(c, op, part(c, e, false, loc), var(c, v[0], loc), loc), found, next, loc);
+  branch(c, same_as(c, op, pair_part(c, e, false, loc), var(c, v[0], loc), loc), found, next, loc);
 }
 
 static ir_expr *do_assoc(lw *c, const ast *a, const char *op, const int *v) {
@@ -516,7 +466,7 @@ static ir_expr *do_assoc(lw *c, const ast *a, const char *op, const int *v) {
 static void member_test(lw *c, const ast *a, const char *op, const int *v, int t,
                         int found, int next, srcloc loc) {
   (void)a;
-  branch(c, same_as(c, op, part(c, t, false, loc), var(c, v[0], loc), loc), found, next, loc);
+  branch(c, same_as(c, op, pair_part(c, t, false, loc), var(c, v[0], loc), loc), found, next, loc);
 }
 
 /* (memq x l), (memv x l), (member x l): a walk along l's cdrs to the
@@ -567,12 +517,12 @@ static ir_expr *do_last_pair(lw *c, const ast *a, const int *v) {
   lw_label(c, head, loc);
   for (int half = 0; half < 2; half++) {
     int more = lw_new_label(c);
-    lw_assign(c, d, part(c, t, true, loc), loc);
+    lw_assign(c, d, pair_part(c, t, true, loc), loc);
     branch(c, is_pair(c, d, loc), more, last, loc);
     lw_label(c, more, loc);
     lw_assign(c, t, var(c, d, loc), loc);
   }
-  lw_assign(c, s, part(c, s, true, loc), loc);
+  lw_assign(c, s, pair_part(c, s, true, loc), loc);
   branch(c, prim(c, "eqv?", var(c, t, loc), var(c, s, loc), T_BOOL, loc), circ, head, loc);
   lw_label(c, circ, loc);
   write_circular(c, v[0], s, loc);
@@ -637,10 +587,10 @@ static ir_expr *do_list_to_vector(lw *c, const ast *a, const int *v) {
   ir_stmt *vs = lw_emit(c, S_VSET, loc);
   vs->a[0] = var(c, vec, loc);
   vs->a[1] = var(c, i, loc);
-  vs->a[2] = part(c, t, false, loc);
+  vs->a[2] = pair_part(c, t, false, loc);
   lw_unify(c, ir_elem_type(c->p, c->p->vars.v[vec].type), vs->a[2]->type, loc, "a vector element");
   add_to(c, i, 1, loc);
-  lw_assign(c, t, part(c, t, true, loc), loc);
+  lw_assign(c, t, pair_part(c, t, true, loc), loc);
   jump(c, head, loc);
   lw_label(c, done, loc);
   return lw_retype(c, var(c, vec, loc), T_VEC);

@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include "lower.h"
+#include "lower-build.h"
 
 #include <string.h>
 
@@ -30,56 +31,6 @@ bool lw_listlib2_name(const char *name) {
 }
 
 /* ---- small builders ------------------------------------------------- */
-
-static ir_expr *kconst(lw *c, tkind k, int32_t v, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
-  e->ival = v;
-  e->type = lw_new_type(c, k);
-  e->has_nat = true;
-  e->nat = k;
-  return e;
-}
-
-static ir_expr *prim(lw *c, const char *op, ir_expr *x, ir_expr *y, tkind r,
-                     srcloc loc) {
-  ir_expr *e = lw_mk(c, X_PRIM, loc, y ? 2 : 1);
-  e->op = builtin_find(op);
-  e->a[0] = x;
-  if (y) e->a[1] = y;
-  e->type = lw_new_type(c, r);
-  e->has_nat = true;
-  e->nat = r;
-  return e;
-}
-
-static ir_expr *var(lw *c, int v, srcloc loc) { return lw_var_expr(c, v, loc); }
-
-static int temp(lw *c, srcloc loc) { return lw_new_var(c, -1, VAR_TEMP, loc); }
-
-static int temp_of(lw *c, tkind k, srcloc loc) {
-  int t = temp(c, loc);
-  c->p->vars.v[t].type = lw_type_of_kind(c, k);
-  return t;
-}
-
-static void branch(lw *c, ir_expr *test, int yes, int no, srcloc loc) {
-  ir_stmt *s = lw_emit(c, S_BRANCH, loc);
-  s->a[0] = test;
-  s->l1 = yes;
-  s->l2 = no;
-}
-
-static void jump(lw *c, int l, srcloc loc) { lw_emit(c, S_JUMP, loc)->l1 = l; }
-
-/* The car (cdr true) or cdr of variable v, which holds a pair there. */
-static ir_expr *part(lw *c, int v, bool cdr, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CXR, loc, 1);
-  e->a[0] = lw_retype(c, var(c, v, loc), T_PAIR);
-  e->ival = cdr;
-  e->type = lw_pair_part(c, c->p->vars.v[v].type, cdr);
-  VEC_PUSH(c->fail_types, e->type);
-  return e;
-}
 
 /* Element i (a variable) of vector variable v. */
 static ir_expr *elem(lw *c, int v, int i, srcloc loc) {
@@ -124,8 +75,6 @@ static int new_vec(lw *c, int len, int like, srcloc loc) {
 static void add_to(lw *c, int v, int k, srcloc loc) {
   lw_assign(c, v, prim(c, "+", var(c, v, loc), kconst(c, T_INT, k, loc), T_INT, loc), loc);
 }
-
-static srcloc arg_loc(const ast *a, int i) { return a->u.call.args[i]->loc; }
 
 static const char *fmt2(lw *c, const char *f, const char *s, int i) {
   char text[160];
@@ -172,8 +121,8 @@ static ir_expr *do_filter(lw *c, const ast *a, const int *v, bool del, int depth
   branch(c, prim(c, "pair?", var(c, t, loc), NULL, T_BOOL, loc), body, done, loc);
   lw_label(c, body, loc);
   int x = temp(c, loc);
-  lw_assign(c, x, part(c, t, false, loc), loc);
-  lw_assign(c, t, part(c, t, true, loc), loc);
+  lw_assign(c, x, pair_part(c, t, false, loc), loc);
+  lw_assign(c, t, pair_part(c, t, true, loc), loc);
   if (del) {
     ir_expr *args[2] = {var(c, v[0], loc), var(c, x, loc)};
     branch(c, lw_equal(c, args, loc), next, keep, loc);
@@ -353,8 +302,8 @@ static ir_expr *do_list_head(lw *c, const ast *a, const int *v) {
   fail_arg(c, a, 0, "a list long enough", v[0], loc);
   jump(c, isp, loc);
   lw_label(c, isp, loc);
-  lw_ll_push_back(c, hl, part(c, t, false, loc), loc);
-  lw_assign(c, t, part(c, t, true, loc), loc);
+  lw_ll_push_back(c, hl, pair_part(c, t, false, loc), loc);
+  lw_assign(c, t, pair_part(c, t, true, loc), loc);
   add_to(c, k, -1, loc);
   jump(c, head, loc);
   lw_label(c, done, loc);
@@ -411,15 +360,15 @@ static ir_expr *do_alist_ref(lw *c, const ast *a, const int *v, bool equal) {
   branch(c, prim(c, "pair?", var(c, t, loc), NULL, T_BOOL, loc), body, done, loc);
   lw_label(c, body, loc);
   int p = temp(c, loc);
-  lw_assign(c, p, part(c, t, false, loc), loc);
-  lw_assign(c, t, part(c, t, true, loc), loc);
+  lw_assign(c, p, pair_part(c, t, false, loc), loc);
+  lw_assign(c, t, pair_part(c, t, true, loc), loc);
   branch(c, prim(c, "pair?", var(c, p, loc), NULL, T_BOOL, loc), isp, notp, loc);
   lw_label(c, notp, loc);
   fail_arg(c, a, 0, "an association list", v[0], loc);
   jump(c, isp, loc);
   lw_label(c, isp, loc);
   int key = temp(c, loc);
-  lw_assign(c, key, part(c, p, false, loc), loc);
+  lw_assign(c, key, pair_part(c, p, false, loc), loc);
   if (equal) {
     ir_expr *args[2] = {var(c, key, loc), var(c, v[1], loc)};
     branch(c, lw_equal(c, args, loc), hit, miss, loc);
@@ -428,7 +377,7 @@ static ir_expr *do_alist_ref(lw *c, const ast *a, const int *v, bool equal) {
            loc);
   }
   lw_label(c, hit, loc);
-  lw_assign(c, r, part(c, p, true, loc), loc);
+  lw_assign(c, r, pair_part(c, p, true, loc), loc);
   jump(c, done, loc);
   lw_label(c, miss, loc);
   jump(c, head, loc);

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "lower.h"
+#include "lower-build.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,36 +23,6 @@
 enum { SORT_STACK = 192, SORT_THRESH = 4 };
 
 /* ---- small builders (as in lower-listlib2.c) ------------------------- */
-
-static ir_expr *kconst(lw *c, tkind k, int32_t v, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
-  e->ival = v;
-  e->type = lw_new_type(c, k);
-  e->has_nat = true;
-  e->nat = k;
-  return e;
-}
-
-static ir_expr *prim(lw *c, const char *op, ir_expr *x, ir_expr *y, tkind r, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_PRIM, loc, y ? 2 : 1);
-  e->op = builtin_find(op);
-  e->a[0] = x;
-  if (y) e->a[1] = y;
-  e->type = lw_new_type(c, r);
-  e->has_nat = true;
-  e->nat = r;
-  return e;
-}
-
-static ir_expr *var(lw *c, int v, srcloc loc) { return lw_var_expr(c, v, loc); }
-
-static int temp(lw *c, srcloc loc) { return lw_new_var(c, -1, VAR_TEMP, loc); }
-
-static int temp_of(lw *c, tkind k, srcloc loc) {
-  int t = temp(c, loc);
-  c->p->vars.v[t].type = lw_type_of_kind(c, k);
-  return t;
-}
 
 static ir_expr *k(lw *c, int32_t v, srcloc loc) { return kconst(c, T_INT, v, loc); }
 
@@ -67,15 +38,6 @@ static ir_expr *sub(lw *c, ir_expr *x, ir_expr *y, srcloc loc) {
 static ir_expr *cmp(lw *c, const char *op, ir_expr *x, ir_expr *y, srcloc loc) {
   return prim(c, op, x, y, T_BOOL, loc);
 }
-
-static void branch(lw *c, ir_expr *test, int yes, int no, srcloc loc) {
-  ir_stmt *s = lw_emit(c, S_BRANCH, loc);
-  s->a[0] = test;
-  s->l1 = yes;
-  s->l2 = no;
-}
-
-static void jump(lw *c, int l, srcloc loc) { lw_emit(c, S_JUMP, loc)->l1 = l; }
 
 /* if test: on at a new label; otherwise to no */
 static void when(lw *c, ir_expr *test, int no, srcloc loc) {
@@ -99,16 +61,6 @@ static void half_into(lw *c, int dst, ir_expr *x, srcloc loc) {
   set(c, dst, add(c, var(c, dst, loc), k(c, 1, loc), loc), loc);
   jump(c, top, loc);
   lw_label(c, done, loc);
-}
-
-/* The car (cdr true) or cdr of variable v, which holds a pair there. */
-static ir_expr *part(lw *c, int v, bool cdr, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CXR, loc, 1);
-  e->a[0] = lw_retype(c, var(c, v, loc), T_PAIR);
-  e->ival = cdr;
-  e->type = lw_pair_part(c, c->p->vars.v[v].type, cdr);
-  VEC_PUSH(c->fail_types, e->type);
-  return e;
 }
 
 /* Element i (an expression) of vector variable v. */
@@ -577,8 +529,8 @@ ir_expr *lw_sort_call(lw *c, const ast *a, const int *v, int depth) {
       int head = lw_new_label(c);
       lw_label(c, head, loc);
       when(c, prim(c, "pair?", var(c, t, loc), NULL, T_BOOL, loc), filled, loc);
-      vset(c, items, var(c, i, loc), part(c, t, false, loc), loc);
-      set(c, t, part(c, t, true, loc), loc);
+      vset(c, items, var(c, i, loc), pair_part(c, t, false, loc), loc);
+      set(c, t, pair_part(c, t, true, loc), loc);
       set(c, i, add(c, var(c, i, loc), k(c, 1, loc), loc), loc);
       jump(c, head, loc);
     }

@@ -23,6 +23,7 @@
 #include "config.h"
 
 #include "lower-strings3.h"
+#include "lower-build.h"
 
 #include <string.h>
 
@@ -49,46 +50,8 @@ bool lw_strings_allocates(const char *name) { return listed(name); }
 
 /* ---- small builders ------------------------------------------------- */
 
-static ir_expr *kconst(lw *c, tkind k, int32_t v, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
-  e->ival = v;
-  e->type = lw_new_type(c, k);
-  e->has_nat = true;
-  e->nat = k;
-  return e;
-}
-
-static ir_expr *op2(lw *c, const char *op, ir_expr *x, ir_expr *y, tkind r, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_PRIM, loc, y ? 2 : 1);
-  e->op = builtin_find(op);
-  e->a[0] = x;
-  if (y) e->a[1] = y;
-  e->type = lw_new_type(c, r);
-  e->has_nat = true;
-  e->nat = r;
-  return e;
-}
-
-static ir_expr *var(lw *c, int v, srcloc loc) { return lw_var_expr(c, v, loc); }
-static int temp(lw *c, srcloc loc) { return lw_new_var(c, -1, VAR_TEMP, loc); }
-
-static int temp_of(lw *c, tkind k, srcloc loc) {
-  int t = temp(c, loc);
-  c->p->vars.v[t].type = lw_type_of_kind(c, k);
-  return t;
-}
-
-static void branch(lw *c, ir_expr *test, int yes, int no, srcloc loc) {
-  ir_stmt *s = lw_emit(c, S_BRANCH, loc);
-  s->a[0] = test;
-  s->l1 = yes;
-  s->l2 = no;
-}
-
-static void jump(lw *c, int l, srcloc loc) { lw_emit(c, S_JUMP, loc)->l1 = l; }
-
 static void add_to(lw *c, int v, ir_expr *d, srcloc loc) {
-  lw_assign(c, v, op2(c, "+", var(c, v, loc), d, T_INT, loc), loc);
+  lw_assign(c, v, prim(c, "+", var(c, v, loc), d, T_INT, loc), loc);
 }
 
 /* A class of vectors of characters: a string's block. */
@@ -171,7 +134,7 @@ static loop loop_open(lw *c, ir_expr *from, int to, srcloc loc) {
   loop l = {temp_of(c, T_INT, loc), lw_new_label(c), lw_new_label(c), lw_new_label(c)};
   lw_assign(c, l.i, from, loc);
   lw_label(c, l.head, loc);
-  branch(c, op2(c, "<", var(c, l.i, loc), var(c, to, loc), T_BOOL, loc), l.body, l.done, loc);
+  branch(c, prim(c, "<", var(c, l.i, loc), var(c, to, loc), T_BOOL, loc), l.body, l.done, loc);
   lw_label(c, l.body, loc);
   return l;
 }
@@ -191,10 +154,6 @@ static void copy_chars(lw *c, int dst, int k, int src, int from, int to, srcloc 
 }
 
 /* ---- errors whose text is written as the program runs ---------------- */
-
-static srcloc arg_loc(const ast *a, int i) {
-  return i < a->u.call.n ? a->u.call.args[i]->loc : a->loc;
-}
 
 /* if test: the error "<pre>X<mid>Y<post>" at `at` (X, Y written) */
 static void fail_if(lw *c, ir_expr *test, srcloc at, const char *kind,
@@ -216,8 +175,8 @@ static void fail_if(lw *c, ir_expr *test, srcloc at, const char *kind,
 /* The evaluator's index_ok: k within [0, len) ([0, len] for an end). */
 static void index_ok(lw *c, const ast *a, int argi, const char *op, int k,
                      int len, bool end, srcloc loc) {
-  ir_expr *below = op2(c, "<", var(c, k, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc);
-  ir_expr *past = op2(c, end ? ">" : ">=", var(c, k, loc), var(c, len, loc), T_BOOL, loc);
+  ir_expr *below = prim(c, "<", var(c, k, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc);
+  ir_expr *past = prim(c, end ? ">" : ">=", var(c, k, loc), var(c, len, loc), T_BOOL, loc);
   ir_expr *either = lw_mk(c, X_SELECT, loc, 3);
   either->a[0] = below;
   either->a[1] = kconst(c, T_BOOL, 1, loc);
@@ -257,12 +216,6 @@ static bool operands(lw *c, const ast *a, frame_map *f, const tkind *kinds, int 
   return !c->failed;
 }
 
-static int assign_new(lw *c, ir_expr *e, srcloc loc) {
-  int t = temp(c, loc);
-  lw_assign(c, t, e, loc);
-  return t;
-}
-
 /* ---- the procedures -------------------------------------------------- */
 
 /* string-append: the total length, one block, the characters of each. */
@@ -296,11 +249,11 @@ static ir_expr *copy_range(lw *c, const ast *a, const char *op, const int *v, in
     index_ok(c, a, 2, op, e, len, true, loc);
     char pre[96];
     snprintf(pre, sizeof pre, "%s: the end ", op);
-    fail_if(c, op2(c, "<", var(c, e, loc), var(c, s, loc), T_BOOL, loc), arg_loc(a, 2),
+    fail_if(c, prim(c, "<", var(c, e, loc), var(c, s, loc), T_BOOL, loc), arg_loc(a, 2),
             "bounds", arena_strdup(&c->p->mem, pre), var(c, e, loc), " is before the start ",
             var(c, s, loc), NULL, loc);
   }
-  int out = new_block(c, op2(c, "-", var(c, e, loc), var(c, s, loc), T_INT, loc), NULL, loc);
+  int out = new_block(c, prim(c, "-", var(c, e, loc), var(c, s, loc), T_INT, loc), NULL, loc);
   int k = temp_of(c, T_INT, loc);
   lw_assign(c, k, kconst(c, T_INT, 0, loc), loc);
   copy_chars(c, out, k, o, s, e, loc);
@@ -309,7 +262,7 @@ static ir_expr *copy_range(lw *c, const ast *a, const char *op, const int *v, in
 
 static ir_expr *make_string(lw *c, const ast *a, const int *v, int n) {
   srcloc loc = a->loc;
-  fail_if(c, op2(c, "<", var(c, v[0], loc), kconst(c, T_INT, 0, loc), T_BOOL, loc),
+  fail_if(c, prim(c, "<", var(c, v[0], loc), kconst(c, T_INT, 0, loc), T_BOOL, loc),
           arg_loc(a, 0), "bounds", "make-string: the length must not be negative (",
           var(c, v[0], loc), ")", NULL, NULL, loc);
   int out = new_block(c, var(c, v[0], loc), n > 1 ? var(c, v[1], loc) : NULL, loc);
@@ -332,7 +285,7 @@ static ir_expr *change_case(lw *c, const ast *a, const int *v, bool up) {
   int out = new_block(c, var(c, len, loc), NULL, loc);
   c->p->has_chars = true;
   loop l = loop_open(c, kconst(c, T_INT, 0, loc), len, loc);
-  ir_expr *ch = op2(c, up ? "char-upcase" : "char-downcase",
+  ir_expr *ch = prim(c, up ? "char-upcase" : "char-downcase",
                     char_at(c, o, var(c, l.i, loc), loc), NULL, T_CHAR, loc);
   store(c, out, var(c, l.i, loc), ch, loc);
   loop_close(c, &l, loc);
@@ -349,9 +302,9 @@ static ir_expr *number_to_string(lw *c, const ast *a, const int *v, int n) {
   if (n > 1) {
     radix = v[1];
     ir_expr *out = lw_mk(c, X_SELECT, loc, 3);
-    out->a[0] = op2(c, "<", var(c, radix, loc), kconst(c, T_INT, 2, loc), T_BOOL, loc);
+    out->a[0] = prim(c, "<", var(c, radix, loc), kconst(c, T_INT, 2, loc), T_BOOL, loc);
     out->a[1] = kconst(c, T_BOOL, 1, loc);
-    out->a[2] = op2(c, ">", var(c, radix, loc), kconst(c, T_INT, 36, loc), T_BOOL, loc);
+    out->a[2] = prim(c, ">", var(c, radix, loc), kconst(c, T_INT, 36, loc), T_BOOL, loc);
     out->type = lw_new_type(c, T_BOOL);
     fail_if(c, out, arg_loc(a, 1), "bounds", "number->string: the radix must be from 2 to 36, not ",
             var(c, radix, loc), NULL, NULL, NULL, loc);
@@ -361,12 +314,12 @@ static ir_expr *number_to_string(lw *c, const ast *a, const int *v, int n) {
   int u = temp_of(c, T_INT, loc), neg = temp_of(c, T_BOOL, loc);
   int buf = new_block(c, kconst(c, T_INT, 33, loc), NULL, loc);
   int k = temp_of(c, T_INT, loc), d = temp_of(c, T_INT, loc);
-  lw_assign(c, neg, op2(c, "<", var(c, x, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), loc);
+  lw_assign(c, neg, prim(c, "<", var(c, x, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), loc);
   lw_assign(c, k, kconst(c, T_INT, 33, loc), loc);
   ir_expr *nx = lw_mk(c, X_SELECT, loc, 3);
   nx->a[0] = var(c, neg, loc);
   nx->a[1] = var(c, x, loc);
-  nx->a[2] = op2(c, "-", kconst(c, T_INT, 0, loc), var(c, x, loc), T_INT, loc);
+  nx->a[2] = prim(c, "-", kconst(c, T_INT, 0, loc), var(c, x, loc), T_INT, loc);
   nx->type = lw_new_type(c, T_INT);
   lw_assign(c, u, nx, loc);
   int head = lw_new_label(c), done = lw_new_label(c);
@@ -379,12 +332,12 @@ static ir_expr *number_to_string(lw *c, const ast *a, const int *v, int n) {
   r->type = lw_new_type(c, T_INT);
   r->has_nat = true;
   r->nat = T_INT;
-  lw_assign(c, d, op2(c, "-", kconst(c, T_INT, 0, loc), r, T_INT, loc), loc);
+  lw_assign(c, d, prim(c, "-", kconst(c, T_INT, 0, loc), r, T_INT, loc), loc);
   /* the digit's character: 0-9, then a-z */
   ir_expr *dc = lw_mk(c, X_SELECT, loc, 3);
-  dc->a[0] = op2(c, "<", var(c, d, loc), kconst(c, T_INT, 10, loc), T_BOOL, loc);
-  dc->a[1] = op2(c, "+", var(c, d, loc), kconst(c, T_INT, '0', loc), T_CHAR, loc);
-  dc->a[2] = op2(c, "+", var(c, d, loc), kconst(c, T_INT, 'a' - 10, loc), T_CHAR, loc);
+  dc->a[0] = prim(c, "<", var(c, d, loc), kconst(c, T_INT, 10, loc), T_BOOL, loc);
+  dc->a[1] = prim(c, "+", var(c, d, loc), kconst(c, T_INT, '0', loc), T_CHAR, loc);
+  dc->a[2] = prim(c, "+", var(c, d, loc), kconst(c, T_INT, 'a' - 10, loc), T_CHAR, loc);
   dc->type = lw_new_type(c, T_CHAR);
   store(c, buf, var(c, k, loc), dc, loc);
   ir_expr *q = lw_mk(c, X_PRIM, loc, 2);
@@ -395,7 +348,7 @@ static ir_expr *number_to_string(lw *c, const ast *a, const int *v, int n) {
   q->has_nat = true;
   q->nat = T_INT;
   lw_assign(c, u, q, loc);
-  branch(c, op2(c, "=", var(c, u, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), done, head, loc);
+  branch(c, prim(c, "=", var(c, u, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), done, head, loc);
   lw_label(c, done, loc);
   int sign = lw_new_label(c), go = lw_new_label(c);
   branch(c, var(c, neg, loc), sign, go, loc);
@@ -404,7 +357,7 @@ static ir_expr *number_to_string(lw *c, const ast *a, const int *v, int n) {
   store(c, buf, var(c, k, loc), kconst(c, T_CHAR, '-', loc), loc);
   lw_label(c, go, loc);
   int end = assign_new(c, kconst(c, T_INT, 33, loc), loc);
-  int out = new_block(c, op2(c, "-", kconst(c, T_INT, 33, loc), var(c, k, loc), T_INT, loc), NULL, loc);
+  int out = new_block(c, prim(c, "-", kconst(c, T_INT, 33, loc), var(c, k, loc), T_INT, loc), NULL, loc);
   int j = temp_of(c, T_INT, loc);
   lw_assign(c, j, kconst(c, T_INT, 0, loc), loc);
   copy_chars(c, out, j, buf, k, end, loc);
@@ -448,7 +401,7 @@ static ir_expr *list_to_string(lw *c, const ast *a, const int *v) {
   lw_assign(c, n, kconst(c, T_INT, 0, loc), loc);
   int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
   lw_label(c, head, loc);
-  branch(c, op2(c, "pair?", var(c, l, loc), NULL, T_BOOL, loc), body, done, loc);
+  branch(c, prim(c, "pair?", var(c, l, loc), NULL, T_BOOL, loc), body, done, loc);
   lw_label(c, body, loc);
   ir_stmt *ev = lw_emit(c, S_EVAL, loc);
   ev->a[0] = check_with(c, part(c, l, false, loc), T_CHAR, loc,
@@ -459,9 +412,9 @@ static ir_expr *list_to_string(lw *c, const ast *a, const int *v) {
   lw_label(c, done, loc);
   /* the end: the empty list, else the argument is not a proper list */
   int bad = lw_new_label(c), ok = lw_new_label(c), pairs = lw_new_label(c), other = lw_new_label(c);
-  branch(c, op2(c, "null?", var(c, l, loc), NULL, T_BOOL, loc), ok, bad, loc);
+  branch(c, prim(c, "null?", var(c, l, loc), NULL, T_BOOL, loc), ok, bad, loc);
   lw_label(c, bad, loc);
-  branch(c, op2(c, "pair?", var(c, v[0], loc), NULL, T_BOOL, loc), pairs, other, loc);
+  branch(c, prim(c, "pair?", var(c, v[0], loc), NULL, T_BOOL, loc), pairs, other, loc);
   lw_label(c, pairs, loc);
   lw_ll_err_text(c, "list->string: the argument must be a proper list, not a pair (", loc);
   lw_ll_err_write(c, var(c, v[0], loc), loc);
@@ -479,7 +432,7 @@ static ir_expr *list_to_string(lw *c, const ast *a, const int *v) {
   lw_assign(c, i, kconst(c, T_INT, 0, loc), loc);
   int h2 = lw_new_label(c), b2 = lw_new_label(c), d2 = lw_new_label(c);
   lw_label(c, h2, loc);
-  branch(c, op2(c, "<", var(c, i, loc), var(c, n, loc), T_BOOL, loc), b2, d2, loc);
+  branch(c, prim(c, "<", var(c, i, loc), var(c, n, loc), T_BOOL, loc), b2, d2, loc);
   lw_label(c, b2, loc);
   store(c, out, var(c, i, loc), lw_retype(c, part(c, l, false, loc), T_CHAR), loc);
   lw_assign(c, l, part(c, l, true, loc), loc);
@@ -503,19 +456,19 @@ static int compare(lw *c, int x, int y, srcloc loc) {
   int differ = lw_new_label(c), next = lw_new_label(c), ended = lw_new_label(c);
   int done = lw_new_label(c);
   lw_label(c, head, loc);
-  branch(c, op2(c, "<", var(c, i, loc), var(c, nx, loc), T_BOOL, loc), in, ended, loc);
+  branch(c, prim(c, "<", var(c, i, loc), var(c, nx, loc), T_BOOL, loc), in, ended, loc);
   lw_label(c, in, loc);
-  branch(c, op2(c, "<", var(c, i, loc), var(c, ny, loc), T_BOOL, loc), body, ended, loc);
+  branch(c, prim(c, "<", var(c, i, loc), var(c, ny, loc), T_BOOL, loc), body, ended, loc);
   lw_label(c, body, loc);
   lw_assign(c, p, char_at(c, ox, var(c, i, loc), loc), loc);
   lw_assign(c, q, char_at(c, oy, var(c, i, loc), loc), loc);
-  branch(c, op2(c, "=", var(c, p, loc), var(c, q, loc), T_BOOL, loc), next, differ, loc);
+  branch(c, prim(c, "=", var(c, p, loc), var(c, q, loc), T_BOOL, loc), next, differ, loc);
   lw_label(c, next, loc);
   add_to(c, i, kconst(c, T_INT, 1, loc), loc);
   jump(c, head, loc);
   lw_label(c, differ, loc);
   ir_expr *lt = lw_mk(c, X_SELECT, loc, 3);
-  lt->a[0] = op2(c, "<", var(c, p, loc), var(c, q, loc), T_BOOL, loc);
+  lt->a[0] = prim(c, "<", var(c, p, loc), var(c, q, loc), T_BOOL, loc);
   lt->a[1] = kconst(c, T_INT, -1, loc);
   lt->a[2] = kconst(c, T_INT, 1, loc);
   lt->type = lw_new_type(c, T_INT);
@@ -524,12 +477,12 @@ static int compare(lw *c, int x, int y, srcloc loc) {
   lw_label(c, ended, loc);
   /* (nx > ny) - (nx < ny) */
   ir_expr *gt = lw_mk(c, X_SELECT, loc, 3);
-  gt->a[0] = op2(c, ">", var(c, nx, loc), var(c, ny, loc), T_BOOL, loc);
+  gt->a[0] = prim(c, ">", var(c, nx, loc), var(c, ny, loc), T_BOOL, loc);
   gt->a[1] = kconst(c, T_INT, 1, loc);
   gt->a[2] = kconst(c, T_INT, 0, loc);
   gt->type = lw_new_type(c, T_INT);
   ir_expr *ls = lw_mk(c, X_SELECT, loc, 3);
-  ls->a[0] = op2(c, "<", var(c, nx, loc), var(c, ny, loc), T_BOOL, loc);
+  ls->a[0] = prim(c, "<", var(c, nx, loc), var(c, ny, loc), T_BOOL, loc);
   ls->a[1] = kconst(c, T_INT, -1, loc);
   ls->a[2] = gt;
   ls->type = lw_new_type(c, T_INT);
@@ -548,7 +501,7 @@ static ir_expr *comparison(lw *c, const ast *a, const char *name, const int *v, 
   for (int i = 0; i + 1 < n; i++) {
     int r = compare(c, v[i], v[i + 1], loc);
     int ok = lw_new_label(c), bad = lw_new_label(c);
-    branch(c, op2(c, test, var(c, r, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), ok, bad, loc);
+    branch(c, prim(c, test, var(c, r, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), ok, bad, loc);
     lw_label(c, bad, loc);
     lw_assign(c, res, kconst(c, T_BOOL, 0, loc), loc);
     jump(c, end, loc);
@@ -578,7 +531,7 @@ static ir_expr *to_list(lw *c, const ast *a, const int *v, int n) {
   if (n > 1) index_ok(c, a, 1, "string->list", s, len, true, loc);
   if (n > 2) {
     index_ok(c, a, 2, "string->list", v[2], len, true, loc);
-    fail_if(c, op2(c, "<", var(c, v[2], loc), var(c, s, loc), T_BOOL, loc), arg_loc(a, 2),
+    fail_if(c, prim(c, "<", var(c, v[2], loc), var(c, s, loc), T_BOOL, loc), arg_loc(a, 2),
             "bounds", "string->list: the end ", var(c, v[2], loc), " is before the start ",
             var(c, s, loc), NULL, loc);
   }
@@ -588,7 +541,7 @@ static ir_expr *to_list(lw *c, const ast *a, const int *v, int n) {
   lw_assign(c, acc, kconst(c, T_NIL, 0, loc), loc);
   int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
   lw_label(c, head, loc);
-  branch(c, op2(c, ">", var(c, i, loc), var(c, s, loc), T_BOOL, loc), body, done, loc);
+  branch(c, prim(c, ">", var(c, i, loc), var(c, s, loc), T_BOOL, loc), body, done, loc);
   lw_label(c, body, loc);
   add_to(c, i, kconst(c, T_INT, -1, loc), loc);
   lw_assign(c, acc, lw_cons(c, char_at(c, o, var(c, i, loc), loc), var(c, acc, loc), loc), loc);
@@ -664,23 +617,21 @@ static ir_expr *sel(lw *c, ir_expr *t, ir_expr *x, ir_expr *y, tkind k, srcloc l
   return e;
 }
 
-static ir_expr *ki(lw *c, int32_t v, srcloc loc) { return kconst(c, T_INT, v, loc); }
-
 /* [lo <= ch <= hi] of variable ch */
 static ir_expr *within(lw *c, int ch, int lo, int hi, srcloc loc) {
-  return sel(c, op2(c, "<", var(c, ch, loc), ki(c, lo, loc), T_BOOL, loc), kconst(c, T_BOOL, 0, loc),
-             op2(c, "<=", var(c, ch, loc), ki(c, hi, loc), T_BOOL, loc), T_BOOL, loc);
+  return sel(c, prim(c, "<", var(c, ch, loc), kint(c, lo, loc), T_BOOL, loc), kconst(c, T_BOOL, 0, loc),
+             prim(c, "<=", var(c, ch, loc), kint(c, hi, loc), T_BOOL, loc), T_BOOL, loc);
 }
 
 static ir_expr *is(lw *c, int ch, int x, srcloc loc) {
-  return op2(c, "=", var(c, ch, loc), ki(c, x, loc), T_BOOL, loc);
+  return prim(c, "=", var(c, ch, loc), kint(c, x, loc), T_BOOL, loc);
 }
 
 /* ch := o[i] (i < n known) */
 static int char_var(lw *c, int o, int i, srcloc loc) {
   int ch = temp_of(c, T_INT, loc);
   ir_expr *x = char_at(c, o, var(c, i, loc), loc);
-  ir_expr *as_int = op2(c, "+", x, ki(c, 0, loc), T_INT, loc);
+  ir_expr *as_int = prim(c, "+", x, kint(c, 0, loc), T_INT, loc);
   lw_assign(c, ch, as_int, loc);
   return ch;
 }
@@ -689,13 +640,13 @@ static int char_var(lw *c, int o, int i, srcloc loc) {
 static void scan_digits(lw *c, int o, int i, int n, int count, srcloc loc) {
   int head = lw_new_label(c), more = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
   lw_label(c, head, loc);
-  branch(c, op2(c, "<", var(c, i, loc), var(c, n, loc), T_BOOL, loc), more, done, loc);
+  branch(c, prim(c, "<", var(c, i, loc), var(c, n, loc), T_BOOL, loc), more, done, loc);
   lw_label(c, more, loc);
   int ch = char_var(c, o, i, loc);
   branch(c, within(c, ch, '0', '9', loc), body, done, loc);
   lw_label(c, body, loc);
-  add_to(c, count, ki(c, 1, loc), loc);
-  add_to(c, i, ki(c, 1, loc), loc);
+  add_to(c, count, kint(c, 1, loc), loc);
+  add_to(c, i, kint(c, 1, loc), loc);
   jump(c, head, loc);
   lw_label(c, done, loc);
 }
@@ -705,73 +656,73 @@ static void scan_digits(lw *c, int o, int i, int n, int count, srcloc loc) {
 static void inexact(lw *c, int o, int n, int r, srcloc loc) {
   int i = temp_of(c, T_INT, loc), digits = temp_of(c, T_INT, loc), dots = temp_of(c, T_INT, loc);
   int no = lw_new_label(c), yes = lw_new_label(c), end = lw_new_label(c);
-  int z = assign_new(c, ki(c, 0, loc), loc);
+  int z = assign_new(c, kint(c, 0, loc), loc);
   int c0 = char_var(c, o, z, loc);
   lw_assign(c, i, sel(c, sel(c, is(c, c0, '+', loc), kconst(c, T_BOOL, 1, loc), is(c, c0, '-', loc), T_BOOL, loc),
-                      ki(c, 1, loc), ki(c, 0, loc), T_INT, loc), loc);
-  lw_assign(c, digits, ki(c, 0, loc), loc);
-  lw_assign(c, dots, ki(c, 0, loc), loc);
+                      kint(c, 1, loc), kint(c, 0, loc), T_INT, loc), loc);
+  lw_assign(c, digits, kint(c, 0, loc), loc);
+  lw_assign(c, dots, kint(c, 0, loc), loc);
   /* digits and dots */
   int head = lw_new_label(c), more = lw_new_label(c), dig = lw_new_label(c), notdig = lw_new_label(c);
   int dot = lw_new_label(c), step = lw_new_label(c), out = lw_new_label(c);
   lw_label(c, head, loc);
-  branch(c, op2(c, "<", var(c, i, loc), var(c, n, loc), T_BOOL, loc), more, out, loc);
+  branch(c, prim(c, "<", var(c, i, loc), var(c, n, loc), T_BOOL, loc), more, out, loc);
   lw_label(c, more, loc);
   int ch = char_var(c, o, i, loc);
   branch(c, within(c, ch, '0', '9', loc), dig, notdig, loc);
   lw_label(c, dig, loc);
-  add_to(c, digits, ki(c, 1, loc), loc);
+  add_to(c, digits, kint(c, 1, loc), loc);
   jump(c, step, loc);
   lw_label(c, notdig, loc);
   branch(c, is(c, ch, '.', loc), dot, out, loc);
   lw_label(c, dot, loc);
-  add_to(c, dots, ki(c, 1, loc), loc);
+  add_to(c, dots, kint(c, 1, loc), loc);
   lw_label(c, step, loc);
-  add_to(c, i, ki(c, 1, loc), loc);
+  add_to(c, i, kint(c, 1, loc), loc);
   jump(c, head, loc);
   lw_label(c, out, loc);
   int l1 = lw_new_label(c), l2 = lw_new_label(c), l3 = lw_new_label(c);
-  branch(c, sel(c, op2(c, "=", var(c, digits, loc), ki(c, 0, loc), T_BOOL, loc), kconst(c, T_BOOL, 1, loc),
-                op2(c, ">", var(c, dots, loc), ki(c, 1, loc), T_BOOL, loc), T_BOOL, loc), no, l1, loc);
+  branch(c, sel(c, prim(c, "=", var(c, digits, loc), kint(c, 0, loc), T_BOOL, loc), kconst(c, T_BOOL, 1, loc),
+                prim(c, ">", var(c, dots, loc), kint(c, 1, loc), T_BOOL, loc), T_BOOL, loc), no, l1, loc);
   lw_label(c, l1, loc);
   int whole = lw_new_label(c);
-  branch(c, op2(c, "=", var(c, i, loc), var(c, n, loc), T_BOOL, loc), whole, l2, loc);
+  branch(c, prim(c, "=", var(c, i, loc), var(c, n, loc), T_BOOL, loc), whole, l2, loc);
   lw_label(c, whole, loc);
-  lw_assign(c, r, op2(c, "=", var(c, dots, loc), ki(c, 1, loc), T_BOOL, loc), loc);
+  lw_assign(c, r, prim(c, "=", var(c, dots, loc), kint(c, 1, loc), T_BOOL, loc), loc);
   jump(c, end, loc);
   lw_label(c, l2, loc);
   int ch2 = char_var(c, o, i, loc);
   int slash = lw_new_label(c), expo = lw_new_label(c);
-  branch(c, sel(c, is(c, ch2, '/', loc), op2(c, "=", var(c, dots, loc), ki(c, 0, loc), T_BOOL, loc),
+  branch(c, sel(c, is(c, ch2, '/', loc), prim(c, "=", var(c, dots, loc), kint(c, 0, loc), T_BOOL, loc),
                 kconst(c, T_BOOL, 0, loc), T_BOOL, loc), slash, l3, loc);
   lw_label(c, slash, loc);
-  add_to(c, i, ki(c, 1, loc), loc);
-  int den = assign_new(c, ki(c, 0, loc), loc);
+  add_to(c, i, kint(c, 1, loc), loc);
+  int den = assign_new(c, kint(c, 0, loc), loc);
   c->p->vars.v[den].type = lw_type_of_kind(c, T_INT);
   scan_digits(c, o, i, n, den, loc);
-  lw_assign(c, r, sel(c, op2(c, ">", var(c, den, loc), ki(c, 0, loc), T_BOOL, loc),
-                      op2(c, "=", var(c, i, loc), var(c, n, loc), T_BOOL, loc), kconst(c, T_BOOL, 0, loc),
+  lw_assign(c, r, sel(c, prim(c, ">", var(c, den, loc), kint(c, 0, loc), T_BOOL, loc),
+                      prim(c, "=", var(c, i, loc), var(c, n, loc), T_BOOL, loc), kconst(c, T_BOOL, 0, loc),
                       T_BOOL, loc), loc);
   jump(c, end, loc);
   lw_label(c, l3, loc);
   branch(c, sel(c, is(c, ch2, 'e', loc), kconst(c, T_BOOL, 1, loc), is(c, ch2, 'E', loc), T_BOOL, loc),
          expo, no, loc);
   lw_label(c, expo, loc);
-  add_to(c, i, ki(c, 1, loc), loc);
+  add_to(c, i, kint(c, 1, loc), loc);
   int sg = lw_new_label(c), nosg = lw_new_label(c), skip = lw_new_label(c);
-  branch(c, op2(c, "<", var(c, i, loc), var(c, n, loc), T_BOOL, loc), sg, nosg, loc);
+  branch(c, prim(c, "<", var(c, i, loc), var(c, n, loc), T_BOOL, loc), sg, nosg, loc);
   lw_label(c, sg, loc);
   int ch3 = char_var(c, o, i, loc);
   branch(c, sel(c, is(c, ch3, '+', loc), kconst(c, T_BOOL, 1, loc), is(c, ch3, '-', loc), T_BOOL, loc),
          skip, nosg, loc);
   lw_label(c, skip, loc);
-  add_to(c, i, ki(c, 1, loc), loc);
+  add_to(c, i, kint(c, 1, loc), loc);
   lw_label(c, nosg, loc);
-  int ex = assign_new(c, ki(c, 0, loc), loc);
+  int ex = assign_new(c, kint(c, 0, loc), loc);
   c->p->vars.v[ex].type = lw_type_of_kind(c, T_INT);
   scan_digits(c, o, i, n, ex, loc);
-  lw_assign(c, r, sel(c, op2(c, ">", var(c, ex, loc), ki(c, 0, loc), T_BOOL, loc),
-                      op2(c, "=", var(c, i, loc), var(c, n, loc), T_BOOL, loc), kconst(c, T_BOOL, 0, loc),
+  lw_assign(c, r, sel(c, prim(c, ">", var(c, ex, loc), kint(c, 0, loc), T_BOOL, loc),
+                      prim(c, "=", var(c, i, loc), var(c, n, loc), T_BOOL, loc), kconst(c, T_BOOL, 0, loc),
                       T_BOOL, loc), loc);
   jump(c, end, loc);
   lw_label(c, no, loc);
@@ -796,69 +747,69 @@ static void string_to_number_body(lw *c, int sv, int rv, srcloc loc) {
   int i = temp_of(c, T_INT, loc), w = temp_of(c, T_INT, loc), neg = temp_of(c, T_BOOL, loc);
   int d = temp_of(c, T_INT, loc);
   int fals = lw_new_label(c), end = lw_new_label(c);
-  lw_assign(c, i, ki(c, 0, loc), loc);
+  lw_assign(c, i, kint(c, 0, loc), loc);
   int l1 = lw_new_label(c), l2 = lw_new_label(c);
-  branch(c, op2(c, ">", var(c, n, loc), ki(c, 60, loc), T_BOOL, loc), fals, l1, loc);
+  branch(c, prim(c, ">", var(c, n, loc), kint(c, 60, loc), T_BOOL, loc), fals, l1, loc);
   lw_label(c, l1, loc);
   /* #x #b #o #d */
   int pre = lw_new_label(c), nopre = lw_new_label(c);
-  branch(c, op2(c, ">=", var(c, n, loc), ki(c, 2, loc), T_BOOL, loc), l2, nopre, loc);
+  branch(c, prim(c, ">=", var(c, n, loc), kint(c, 2, loc), T_BOOL, loc), l2, nopre, loc);
   lw_label(c, l2, loc);
-  int z = assign_new(c, ki(c, 0, loc), loc);
+  int z = assign_new(c, kint(c, 0, loc), loc);
   int c0 = char_var(c, o, z, loc);
   branch(c, is(c, c0, '#', loc), pre, nopre, loc);
   lw_label(c, pre, loc);
-  int one = assign_new(c, ki(c, 1, loc), loc);
+  int one = assign_new(c, kint(c, 1, loc), loc);
   int c1 = char_var(c, o, one, loc);
   ir_expr *low = lw_mk(c, X_PRIM, loc, 2);
   low->op = builtin_find("logior");
   low->a[0] = var(c, c1, loc);
-  low->a[1] = ki(c, 0x20, loc);
+  low->a[1] = kint(c, 0x20, loc);
   low->type = lw_new_type(c, T_INT);
   low->has_nat = true;
   low->nat = T_INT;
   int p = assign_new(c, low, loc);
   c->p->vars.v[p].type = lw_type_of_kind(c, T_INT);
-  lw_assign(c, radix, sel(c, is(c, p, 'x', loc), ki(c, 16, loc),
-                          sel(c, is(c, p, 'b', loc), ki(c, 2, loc),
-                              sel(c, is(c, p, 'o', loc), ki(c, 8, loc),
-                                  sel(c, is(c, p, 'd', loc), ki(c, 10, loc), ki(c, 0, loc), T_INT, loc),
+  lw_assign(c, radix, sel(c, is(c, p, 'x', loc), kint(c, 16, loc),
+                          sel(c, is(c, p, 'b', loc), kint(c, 2, loc),
+                              sel(c, is(c, p, 'o', loc), kint(c, 8, loc),
+                                  sel(c, is(c, p, 'd', loc), kint(c, 10, loc), kint(c, 0, loc), T_INT, loc),
                                   T_INT, loc), T_INT, loc), T_INT, loc), loc);
   int okp = lw_new_label(c);
-  branch(c, op2(c, "=", var(c, radix, loc), ki(c, 0, loc), T_BOOL, loc), fals, okp, loc);
+  branch(c, prim(c, "=", var(c, radix, loc), kint(c, 0, loc), T_BOOL, loc), fals, okp, loc);
   lw_label(c, okp, loc);
-  lw_assign(c, i, ki(c, 2, loc), loc);
+  lw_assign(c, i, kint(c, 2, loc), loc);
   lw_label(c, nopre, loc);
   /* the sign */
   lw_assign(c, neg, kconst(c, T_BOOL, 0, loc), loc);
   int s1 = lw_new_label(c), s2 = lw_new_label(c), s3 = lw_new_label(c), digits = lw_new_label(c);
-  branch(c, op2(c, "<", var(c, i, loc), var(c, n, loc), T_BOOL, loc), s1, digits, loc);
+  branch(c, prim(c, "<", var(c, i, loc), var(c, n, loc), T_BOOL, loc), s1, digits, loc);
   lw_label(c, s1, loc);
   int cs = char_var(c, o, i, loc);
   lw_assign(c, neg, is(c, cs, '-', loc), loc);
   branch(c, sel(c, is(c, cs, '+', loc), kconst(c, T_BOOL, 1, loc), is(c, cs, '-', loc), T_BOOL, loc), s2, digits, loc);
   lw_label(c, s2, loc);
-  add_to(c, i, ki(c, 1, loc), loc);
+  add_to(c, i, kint(c, 1, loc), loc);
   lw_label(c, digits, loc);
-  branch(c, op2(c, "=", var(c, i, loc), var(c, n, loc), T_BOOL, loc), fals, s3, loc);
+  branch(c, prim(c, "=", var(c, i, loc), var(c, n, loc), T_BOOL, loc), fals, s3, loc);
   lw_label(c, s3, loc);
-  lw_assign(c, w, ki(c, 0, loc), loc);
+  lw_assign(c, w, kint(c, 0, loc), loc);
   int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
   int good = lw_new_label(c), bad = lw_new_label(c);
   lw_label(c, head, loc);
-  branch(c, op2(c, "<", var(c, i, loc), var(c, n, loc), T_BOOL, loc), body, done, loc);
+  branch(c, prim(c, "<", var(c, i, loc), var(c, n, loc), T_BOOL, loc), body, done, loc);
   lw_label(c, body, loc);
   int ch = char_var(c, o, i, loc);
-  ir_expr *dv = sel(c, within(c, ch, '0', '9', loc), op2(c, "-", var(c, ch, loc), ki(c, '0', loc), T_INT, loc),
-                    sel(c, within(c, ch, 'a', 'z', loc), op2(c, "-", var(c, ch, loc), ki(c, 'a' - 10, loc), T_INT, loc),
-                        sel(c, within(c, ch, 'A', 'Z', loc), op2(c, "-", var(c, ch, loc), ki(c, 'A' - 10, loc), T_INT, loc),
-                            ki(c, 99, loc), T_INT, loc), T_INT, loc), T_INT, loc);
+  ir_expr *dv = sel(c, within(c, ch, '0', '9', loc), prim(c, "-", var(c, ch, loc), kint(c, '0', loc), T_INT, loc),
+                    sel(c, within(c, ch, 'a', 'z', loc), prim(c, "-", var(c, ch, loc), kint(c, 'a' - 10, loc), T_INT, loc),
+                        sel(c, within(c, ch, 'A', 'Z', loc), prim(c, "-", var(c, ch, loc), kint(c, 'A' - 10, loc), T_INT, loc),
+                            kint(c, 99, loc), T_INT, loc), T_INT, loc), T_INT, loc);
   lw_assign(c, d, dv, loc);
-  branch(c, op2(c, "<", var(c, d, loc), var(c, radix, loc), T_BOOL, loc), good, bad, loc);
+  branch(c, prim(c, "<", var(c, d, loc), var(c, radix, loc), T_BOOL, loc), good, bad, loc);
   lw_label(c, bad, loc);
   {
     int ten = lw_new_label(c), inx = lw_new_label(c);
-    branch(c, op2(c, "=", var(c, radix, loc), ki(c, 10, loc), T_BOOL, loc), ten, fals, loc);
+    branch(c, prim(c, "=", var(c, radix, loc), kint(c, 10, loc), T_BOOL, loc), ten, fals, loc);
     lw_label(c, ten, loc);
     int r = temp_of(c, T_BOOL, loc);
     inexact(c, o, n, r, loc);
@@ -871,29 +822,29 @@ static void string_to_number_body(lw *c, int sv, int rv, srcloc loc) {
   /* w*radix - d < -2^31 <=> w < quotient(d - 2^31, radix) */
   ir_expr *q = lw_mk(c, X_PRIM, loc, 2);
   q->op = builtin_find("quotient");
-  q->a[0] = op2(c, "-", op2(c, "-", var(c, d, loc), ki(c, 2147483647, loc), T_INT, loc), ki(c, 1, loc), T_INT, loc);
+  q->a[0] = prim(c, "-", prim(c, "-", var(c, d, loc), kint(c, 2147483647, loc), T_INT, loc), kint(c, 1, loc), T_INT, loc);
   q->a[1] = var(c, radix, loc);
   q->type = lw_new_type(c, T_INT);
   q->has_nat = true;
   q->nat = T_INT;
   int fits = lw_new_label(c), over = lw_new_label(c);
-  branch(c, op2(c, "<", var(c, w, loc), q, T_BOOL, loc), over, fits, loc);
+  branch(c, prim(c, "<", var(c, w, loc), q, T_BOOL, loc), over, fits, loc);
   lw_label(c, over, loc);
   lw_emit(c, S_RETURN, loc)->a[0] = kconst(c, T_CHAR, 'o', loc);
   lw_label(c, fits, loc);
-  lw_assign(c, w, op2(c, "-", op2(c, "*", var(c, w, loc), var(c, radix, loc), T_INT, loc), var(c, d, loc), T_INT, loc), loc);
-  add_to(c, i, ki(c, 1, loc), loc);
+  lw_assign(c, w, prim(c, "-", prim(c, "*", var(c, w, loc), var(c, radix, loc), T_INT, loc), var(c, d, loc), T_INT, loc), loc);
+  add_to(c, i, kint(c, 1, loc), loc);
   jump(c, head, loc);
   lw_label(c, done, loc);
   int fits2 = lw_new_label(c), over2 = lw_new_label(c);
   branch(c, sel(c, var(c, neg, loc), kconst(c, T_BOOL, 0, loc),
-                op2(c, "=", var(c, w, loc), ki(c, INT32_MIN, loc), T_BOOL, loc), T_BOOL, loc),
+                prim(c, "=", var(c, w, loc), kint(c, INT32_MIN, loc), T_BOOL, loc), T_BOOL, loc),
          over2, fits2, loc);
   lw_label(c, over2, loc);
   lw_emit(c, S_RETURN, loc)->a[0] = kconst(c, T_CHAR, 'o', loc);
   lw_label(c, fits2, loc);
   lw_assign(c, res, sel(c, var(c, neg, loc), var(c, w, loc),
-                        op2(c, "-", ki(c, 0, loc), var(c, w, loc), T_INT, loc), T_INT, loc), loc);
+                        prim(c, "-", kint(c, 0, loc), var(c, w, loc), T_INT, loc), T_INT, loc), loc);
   jump(c, end, loc);
   lw_label(c, fals, loc);
   lw_assign(c, res, kconst(c, T_BOOL, 0, loc), loc);
@@ -937,20 +888,20 @@ static ir_expr *string_to_number(lw *c, const ast *a, const int *v, int nargs) {
   int radix = temp_of(c, T_INT, loc);
   if (nargs > 1) {
     lw_assign(c, radix, var(c, v[1], loc), loc);
-    fail_if(c, sel(c, op2(c, "<", var(c, radix, loc), ki(c, 2, loc), T_BOOL, loc), kconst(c, T_BOOL, 1, loc),
-                   op2(c, ">", var(c, radix, loc), ki(c, 36, loc), T_BOOL, loc), T_BOOL, loc),
+    fail_if(c, sel(c, prim(c, "<", var(c, radix, loc), kint(c, 2, loc), T_BOOL, loc), kconst(c, T_BOOL, 1, loc),
+                   prim(c, ">", var(c, radix, loc), kint(c, 36, loc), T_BOOL, loc), T_BOOL, loc),
             arg_loc(a, 1), "bounds", "string->number: the radix must be from 2 to 36, not ",
             var(c, radix, loc), NULL, NULL, NULL, loc);
   } else {
-    lw_assign(c, radix, ki(c, 10, loc), loc);
+    lw_assign(c, radix, kint(c, 10, loc), loc);
   }
   int f = string_to_number_fn(c, loc);
   ir_expr *args[2] = {var(c, v[0], loc), var(c, radix, loc)};
   int r = assign_new(c, lw_call_stmt_at(c, f, args, 2, loc, 0), loc);
   int err = lw_new_label(c), ok = lw_new_label(c), over = lw_new_label(c), inx = lw_new_label(c);
-  branch(c, op2(c, "char?", var(c, r, loc), NULL, T_BOOL, loc), err, ok, loc);
+  branch(c, prim(c, "char?", var(c, r, loc), NULL, T_BOOL, loc), err, ok, loc);
   lw_label(c, err, loc);
-  branch(c, op2(c, "=", lw_retype(c, var(c, r, loc), T_CHAR), ki(c, 'o', loc), T_BOOL, loc), over, inx, loc);
+  branch(c, prim(c, "=", lw_retype(c, var(c, r, loc), T_CHAR), kint(c, 'o', loc), T_BOOL, loc), over, inx, loc);
   lw_label(c, over, loc);
   lw_ll_err_text(c, "string->number: the number in this string does not fit in 32 bits", loc);
   lw_ll_err_raise(c, loc, "overflow", "");
@@ -1028,7 +979,7 @@ ir_expr *lw_string_length(lw *c, ir_expr *s, bool null, srcloc loc) {
   len->has_nat = true;
   len->nat = T_INT;
   if (!null) return len;
-  return op2(c, "=", len, kconst(c, T_INT, 0, loc), T_BOOL, loc);
+  return prim(c, "=", len, kconst(c, T_INT, 0, loc), T_BOOL, loc);
 }
 
 /* equal? where both operands may be strings (their classes are not known
@@ -1050,15 +1001,15 @@ ir_expr *lw_string_equal(lw *c, const ast *a, const builtin *b, ir_expr **args, 
   int x = assign_new(c, args[0], loc), y = assign_new(c, args[1], loc);
   int res = temp(c, loc);
   int l1 = lw_new_label(c), l2 = lw_new_label(c), other = lw_new_label(c), end = lw_new_label(c);
-  branch(c, op2(c, "string?", var(c, x, loc), NULL, T_BOOL, loc), l1, other, loc);
+  branch(c, prim(c, "string?", var(c, x, loc), NULL, T_BOOL, loc), l1, other, loc);
   lw_label(c, l1, loc);
-  branch(c, op2(c, "string?", var(c, y, loc), NULL, T_BOOL, loc), l2, other, loc);
+  branch(c, prim(c, "string?", var(c, y, loc), NULL, T_BOOL, loc), l2, other, loc);
   lw_label(c, l2, loc);
   int ux = assign_new(c, lw_retype(c, var(c, x, loc), T_STR), loc);
   int uy = assign_new(c, lw_retype(c, var(c, y, loc), T_STR), loc);
   c->p->has_chars = true;
   int r = compare(c, ux, uy, loc);
-  lw_assign(c, res, op2(c, "=", var(c, r, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), loc);
+  lw_assign(c, res, prim(c, "=", var(c, r, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), loc);
   jump(c, end, loc);
   lw_label(c, other, loc);
   ir_expr *ops[2] = {var(c, x, loc), var(c, y, loc)};

@@ -20,6 +20,7 @@
 #include "config.h"
 
 #include "lower-strings3.h"
+#include "lower-build.h"
 
 #include <string.h>
 
@@ -37,58 +38,8 @@ bool ls3_name(const char *name) {
 
 /* ---- small builders ------------------------------------------------- */
 
-static ir_expr *kconst(lw *c, tkind k, int32_t v, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
-  e->ival = v;
-  e->type = lw_new_type(c, k);
-  e->has_nat = true;
-  e->nat = k;
-  return e;
-}
-
-static ir_expr *ki(lw *c, int32_t v, srcloc loc) { return kconst(c, T_INT, v, loc); }
-
-static ir_expr *op2(lw *c, const char *op, ir_expr *x, ir_expr *y, tkind r, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_PRIM, loc, y ? 2 : 1);
-  e->op = builtin_find(op);
-  e->a[0] = x;
-  if (y) e->a[1] = y;
-  e->type = lw_new_type(c, r);
-  e->has_nat = true;
-  e->nat = r;
-  return e;
-}
-
-static ir_expr *var(lw *c, int v, srcloc loc) { return lw_var_expr(c, v, loc); }
-static int temp(lw *c, srcloc loc) { return lw_new_var(c, -1, VAR_TEMP, loc); }
-
-static int temp_of(lw *c, tkind k, srcloc loc) {
-  int t = temp(c, loc);
-  c->p->vars.v[t].type = lw_type_of_kind(c, k);
-  return t;
-}
-
-static int assign_new(lw *c, ir_expr *e, srcloc loc) {
-  int t = temp(c, loc);
-  lw_assign(c, t, e, loc);
-  return t;
-}
-
-static void branch(lw *c, ir_expr *test, int yes, int no, srcloc loc) {
-  ir_stmt *s = lw_emit(c, S_BRANCH, loc);
-  s->a[0] = test;
-  s->l1 = yes;
-  s->l2 = no;
-}
-
-static void jump(lw *c, int l, srcloc loc) { lw_emit(c, S_JUMP, loc)->l1 = l; }
-
 static void add_to(lw *c, int v, int32_t d, srcloc loc) {
-  lw_assign(c, v, op2(c, "+", var(c, v, loc), ki(c, d, loc), T_INT, loc), loc);
-}
-
-static srcloc arg_loc(const ast *a, int i) {
-  return i < a->u.call.n ? a->u.call.args[i]->loc : a->loc;
+  lw_assign(c, v, prim(c, "+", var(c, v, loc), kint(c, d, loc), T_INT, loc), loc);
 }
 
 /* for i from `from` below variable `to`: the body follows */
@@ -100,7 +51,7 @@ static loop loop_open(lw *c, ir_expr *from, int to, srcloc loc) {
   loop l = {temp_of(c, T_INT, loc), lw_new_label(c), lw_new_label(c), lw_new_label(c)};
   lw_assign(c, l.i, from, loc);
   lw_label(c, l.head, loc);
-  branch(c, op2(c, "<", var(c, l.i, loc), var(c, to, loc), T_BOOL, loc), l.body, l.done, loc);
+  branch(c, prim(c, "<", var(c, l.i, loc), var(c, to, loc), T_BOOL, loc), l.body, l.done, loc);
   lw_label(c, l.body, loc);
   return l;
 }
@@ -125,8 +76,8 @@ static int char_in(lw *c, int o, ir_expr *i, srcloc loc) {
 
 /* a new string of the characters o[from..to) (variables) */
 static ir_expr *piece(lw *c, int o, int from, int to, srcloc loc) {
-  int out = ls_new_block(c, op2(c, "-", var(c, to, loc), var(c, from, loc), T_INT, loc), loc);
-  int k = assign_new(c, ki(c, 0, loc), loc);
+  int out = ls_new_block(c, prim(c, "-", var(c, to, loc), var(c, from, loc), T_INT, loc), loc);
+  int k = assign_new(c, kint(c, 0, loc), loc);
   c->p->vars.v[k].type = lw_type_of_kind(c, T_INT);
   ls_copy_chars(c, out, k, o, from, to, loc);
   return ls_as_string(c, out, loc);
@@ -138,8 +89,8 @@ static ir_expr *reverse(lw *c, const ast *a, const int *v) {
   srcloc loc = a->loc;
   int len, o = block(c, v[0], &len, loc);
   int out = ls_new_block(c, var(c, len, loc), loc);
-  loop l = loop_open(c, ki(c, 0, loc), len, loc);
-  ir_expr *from = op2(c, "-", op2(c, "-", var(c, len, loc), ki(c, 1, loc), T_INT, loc),
+  loop l = loop_open(c, kint(c, 0, loc), len, loc);
+  ir_expr *from = prim(c, "-", prim(c, "-", var(c, len, loc), kint(c, 1, loc), T_INT, loc),
                       var(c, l.i, loc), T_INT, loc);
   ls_store(c, out, var(c, l.i, loc), ls_char_at(c, o, from, loc), loc);
   loop_close(c, &l, loc);
@@ -151,15 +102,15 @@ static ir_expr *reverse(lw *c, const ast *a, const int *v) {
 static ir_expr *trim(lw *c, const ast *a, const int *v, bool left, bool right) {
   srcloc loc = a->loc;
   int len, o = block(c, v[0], &len, loc);
-  int from = assign_new(c, ki(c, 0, loc), loc), to = assign_new(c, var(c, len, loc), loc);
+  int from = assign_new(c, kint(c, 0, loc), loc), to = assign_new(c, var(c, len, loc), loc);
   c->p->vars.v[from].type = lw_type_of_kind(c, T_INT);
   c->p->vars.v[to].type = lw_type_of_kind(c, T_INT);
   if (left) {
     int head = lw_new_label(c), more = lw_new_label(c), on = lw_new_label(c), done = lw_new_label(c);
     lw_label(c, head, loc);
-    branch(c, op2(c, "<", var(c, from, loc), var(c, to, loc), T_BOOL, loc), more, done, loc);
+    branch(c, prim(c, "<", var(c, from, loc), var(c, to, loc), T_BOOL, loc), more, done, loc);
     lw_label(c, more, loc);
-    branch(c, op2(c, "char-whitespace?", ls_char_at(c, o, var(c, from, loc), loc), NULL, T_BOOL, loc),
+    branch(c, prim(c, "char-whitespace?", ls_char_at(c, o, var(c, from, loc), loc), NULL, T_BOOL, loc),
            on, done, loc);
     lw_label(c, on, loc);
     add_to(c, from, 1, loc);
@@ -169,10 +120,10 @@ static ir_expr *trim(lw *c, const ast *a, const int *v, bool left, bool right) {
   if (right) {
     int head = lw_new_label(c), more = lw_new_label(c), on = lw_new_label(c), done = lw_new_label(c);
     lw_label(c, head, loc);
-    branch(c, op2(c, ">", var(c, to, loc), var(c, from, loc), T_BOOL, loc), more, done, loc);
+    branch(c, prim(c, ">", var(c, to, loc), var(c, from, loc), T_BOOL, loc), more, done, loc);
     lw_label(c, more, loc);
-    ir_expr *last = op2(c, "-", var(c, to, loc), ki(c, 1, loc), T_INT, loc);
-    branch(c, op2(c, "char-whitespace?", ls_char_at(c, o, last, loc), NULL, T_BOOL, loc), on, done,
+    ir_expr *last = prim(c, "-", var(c, to, loc), kint(c, 1, loc), T_INT, loc);
+    branch(c, prim(c, "char-whitespace?", ls_char_at(c, o, last, loc), NULL, T_BOOL, loc), on, done,
            loc);
     lw_label(c, on, loc);
     add_to(c, to, -1, loc);
@@ -185,15 +136,15 @@ static ir_expr *trim(lw *c, const ast *a, const int *v, bool left, bool right) {
 /* Whether p's characters are s's from variable at (at + |p| <= |s|
  * known): jumps to yes or no. */
 static void match_at(lw *c, int s, int p, int plen, int at, int yes, int no, srcloc loc) {
-  int k = assign_new(c, ki(c, 0, loc), loc);
+  int k = assign_new(c, kint(c, 0, loc), loc);
   c->p->vars.v[k].type = lw_type_of_kind(c, T_INT);
   int head = lw_new_label(c), cmp = lw_new_label(c), next = lw_new_label(c);
   lw_label(c, head, loc);
-  branch(c, op2(c, "<", var(c, k, loc), var(c, plen, loc), T_BOOL, loc), cmp, yes, loc);
+  branch(c, prim(c, "<", var(c, k, loc), var(c, plen, loc), T_BOOL, loc), cmp, yes, loc);
   lw_label(c, cmp, loc);
-  ir_expr *x = ls_char_at(c, s, op2(c, "+", var(c, at, loc), var(c, k, loc), T_INT, loc), loc);
+  ir_expr *x = ls_char_at(c, s, prim(c, "+", var(c, at, loc), var(c, k, loc), T_INT, loc), loc);
   ir_expr *y = ls_char_at(c, p, var(c, k, loc), loc);
-  branch(c, op2(c, "=", x, y, T_BOOL, loc), next, no, loc);
+  branch(c, prim(c, "=", x, y, T_BOOL, loc), next, no, loc);
   lw_label(c, next, loc);
   add_to(c, k, 1, loc);
   jump(c, head, loc);
@@ -204,12 +155,12 @@ static ir_expr *contains(lw *c, const ast *a, const int *v) {
   srcloc loc = a->loc;
   int n, m, o = block(c, v[0], &n, loc), p = block(c, v[1], &m, loc);
   int res = temp(c, loc);
-  int i = assign_new(c, ki(c, 0, loc), loc);
+  int i = assign_new(c, kint(c, 0, loc), loc);
   c->p->vars.v[i].type = lw_type_of_kind(c, T_INT);
   int head = lw_new_label(c), body = lw_new_label(c), found = lw_new_label(c);
   int miss = lw_new_label(c), none = lw_new_label(c), end = lw_new_label(c);
   lw_label(c, head, loc);
-  branch(c, op2(c, "<=", op2(c, "+", var(c, i, loc), var(c, m, loc), T_INT, loc), var(c, n, loc),
+  branch(c, prim(c, "<=", prim(c, "+", var(c, i, loc), var(c, m, loc), T_INT, loc), var(c, n, loc),
                 T_BOOL, loc), body, none, loc);
   lw_label(c, body, loc);
   match_at(c, o, p, m, i, found, miss, loc);
@@ -230,11 +181,11 @@ static ir_expr *prefix(lw *c, const ast *a, const int *v, bool suffix) {
   srcloc loc = a->loc;
   int m, n, p = block(c, v[0], &m, loc), o = block(c, v[1], &n, loc);
   int res = temp_of(c, T_BOOL, loc);
-  int at = assign_new(c, suffix ? op2(c, "-", var(c, n, loc), var(c, m, loc), T_INT, loc)
-                                : ki(c, 0, loc), loc);
+  int at = assign_new(c, suffix ? prim(c, "-", var(c, n, loc), var(c, m, loc), T_INT, loc)
+                                : kint(c, 0, loc), loc);
   c->p->vars.v[at].type = lw_type_of_kind(c, T_INT);
   int fits = lw_new_label(c), yes = lw_new_label(c), no = lw_new_label(c), end = lw_new_label(c);
-  branch(c, op2(c, ">", var(c, m, loc), var(c, n, loc), T_BOOL, loc), no, fits, loc);
+  branch(c, prim(c, ">", var(c, m, loc), var(c, n, loc), T_BOOL, loc), no, fits, loc);
   lw_label(c, fits, loc);
   match_at(c, o, p, m, at, yes, no, loc);
   lw_label(c, yes, loc);
@@ -268,11 +219,11 @@ static ir_expr *index_of(lw *c, const ast *a, const int *v, int depth) {
   }
   int isch = temp_of(c, T_BOOL, loc);
   if (chars && procs) {
-    lw_assign(c, isch, op2(c, "char?", var(c, v[1], loc), NULL, T_BOOL, loc), loc);
+    lw_assign(c, isch, prim(c, "char?", var(c, v[1], loc), NULL, T_BOOL, loc), loc);
     int ok = lw_new_label(c), bad = lw_new_label(c), fine = lw_new_label(c);
     branch(c, var(c, isch, loc), ok, bad, loc);
     lw_label(c, bad, loc);
-    branch(c, op2(c, "procedure?", var(c, v[1], loc), NULL, T_BOOL, loc), ok, fine, loc);
+    branch(c, prim(c, "procedure?", var(c, v[1], loc), NULL, T_BOOL, loc), ok, fine, loc);
     lw_label(c, fine, loc);
     lw_emit(c, S_EVAL, loc)->a[0] =
         ls_check_with(c, var(c, v[1], loc), T_PROC, arg_loc(a, 1),
@@ -284,18 +235,18 @@ static ir_expr *index_of(lw *c, const ast *a, const int *v, int depth) {
   int len, o = block(c, v[0], &len, loc);
   int res = temp(c, loc);
   int found = lw_new_label(c), end = lw_new_label(c);
-  loop l = loop_open(c, ki(c, 0, loc), len, loc);
+  loop l = loop_open(c, kint(c, 0, loc), len, loc);
   int ch = char_in(c, o, var(c, l.i, loc), loc);
   int next = lw_new_label(c);
   if (chars && procs) {
     int byc = lw_new_label(c), byp = lw_new_label(c);
     branch(c, var(c, isch, loc), byc, byp, loc);
     lw_label(c, byc, loc);
-    branch(c, op2(c, "=", var(c, ch, loc), lw_retype(c, var(c, v[1], loc), T_CHAR), T_BOOL, loc),
+    branch(c, prim(c, "=", var(c, ch, loc), lw_retype(c, var(c, v[1], loc), T_CHAR), T_BOOL, loc),
            found, next, loc);
     lw_label(c, byp, loc);
   } else if (chars) {
-    branch(c, op2(c, "=", var(c, ch, loc), var(c, v[1], loc), T_BOOL, loc), found, next, loc);
+    branch(c, prim(c, "=", var(c, ch, loc), var(c, v[1], loc), T_BOOL, loc), found, next, loc);
   }
   if (procs) {
     ir_expr *arg = var(c, ch, loc);
@@ -320,7 +271,7 @@ static ir_expr *for_each(lw *c, const ast *a, const int *v, bool keep, int depth
   srcloc loc = a->loc;
   int len, o = block(c, v[1], &len, loc);
   int out = keep ? ls_new_block(c, var(c, len, loc), loc) : -1;
-  loop l = loop_open(c, ki(c, 0, loc), len, loc);
+  loop l = loop_open(c, kint(c, 0, loc), len, loc);
   ir_expr *arg = var(c, char_in(c, o, var(c, l.i, loc), loc), loc);
   ir_expr *r = lw_callv(c, a, var(c, v[0], arg_loc(a, 0)), &arg, 1, depth);
   if (keep) {
@@ -341,19 +292,19 @@ static ir_expr *split(lw *c, const ast *a, const int *v) {
   int end = assign_new(c, var(c, len, loc), loc);
   c->p->vars.v[end].type = lw_type_of_kind(c, T_INT);
   int l = assign_new(c, kconst(c, T_NIL, 0, loc), loc);
-  int i = assign_new(c, op2(c, "-", var(c, len, loc), ki(c, 1, loc), T_INT, loc), loc);
+  int i = assign_new(c, prim(c, "-", var(c, len, loc), kint(c, 1, loc), T_INT, loc), loc);
   c->p->vars.v[i].type = lw_type_of_kind(c, T_INT);
   int head = lw_new_label(c), body = lw_new_label(c), test = lw_new_label(c);
   int cut = lw_new_label(c), next = lw_new_label(c), done = lw_new_label(c);
   lw_label(c, head, loc);
-  branch(c, op2(c, ">=", var(c, i, loc), ki(c, -1, loc), T_BOOL, loc), body, done, loc);
+  branch(c, prim(c, ">=", var(c, i, loc), kint(c, -1, loc), T_BOOL, loc), body, done, loc);
   lw_label(c, body, loc);
-  branch(c, op2(c, "<", var(c, i, loc), ki(c, 0, loc), T_BOOL, loc), cut, test, loc);
+  branch(c, prim(c, "<", var(c, i, loc), kint(c, 0, loc), T_BOOL, loc), cut, test, loc);
   lw_label(c, test, loc);
-  branch(c, op2(c, "=", ls_char_at(c, o, var(c, i, loc), loc), var(c, v[1], loc), T_BOOL, loc), cut,
+  branch(c, prim(c, "=", ls_char_at(c, o, var(c, i, loc), loc), var(c, v[1], loc), T_BOOL, loc), cut,
          next, loc);
   lw_label(c, cut, loc);
-  int from = assign_new(c, op2(c, "+", var(c, i, loc), ki(c, 1, loc), T_INT, loc), loc);
+  int from = assign_new(c, prim(c, "+", var(c, i, loc), kint(c, 1, loc), T_INT, loc), loc);
   ir_expr *s = piece(c, o, from, end, loc);
   lw_assign(c, l, lw_cons(c, s, var(c, l, loc), loc), loc);
   lw_assign(c, end, var(c, i, loc), loc);
@@ -383,31 +334,31 @@ static ir_expr *join(lw *c, const ast *a, const int *v, int n) {
                                         "string-join: the argument must be a string"), loc);
     sep = block(c, s, &seplen, loc);
   } else {
-    seplen = assign_new(c, ki(c, 1, loc), loc);   /* a space */
+    seplen = assign_new(c, kint(c, 1, loc), loc);   /* a space */
   }
   int x = temp(c, loc), count = temp_of(c, T_INT, loc), total = temp_of(c, T_INT, loc);
   c->p->vars.v[x].type = c->p->vars.v[v[0]].type;
   lw_assign(c, x, var(c, v[0], loc), loc);
-  lw_assign(c, count, ki(c, 0, loc), loc);
-  lw_assign(c, total, ki(c, 0, loc), loc);
+  lw_assign(c, count, kint(c, 0, loc), loc);
+  lw_assign(c, total, kint(c, 0, loc), loc);
   int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
   lw_label(c, head, loc);
-  branch(c, op2(c, "pair?", var(c, x, loc), NULL, T_BOOL, loc), body, done, loc);
+  branch(c, prim(c, "pair?", var(c, x, loc), NULL, T_BOOL, loc), body, done, loc);
   lw_label(c, body, loc);
   int e = assign_new(c, ls_check_with(c, part(c, x, false, loc), T_STR, loc,
                                       "string-join: an element must be a string"), loc);
   int elen;
   block(c, e, &elen, loc);
-  lw_assign(c, total, op2(c, "+", var(c, total, loc), var(c, elen, loc), T_INT, loc), loc);
+  lw_assign(c, total, prim(c, "+", var(c, total, loc), var(c, elen, loc), T_INT, loc), loc);
   lw_assign(c, x, part(c, x, true, loc), loc);
   add_to(c, count, 1, loc);
   jump(c, head, loc);
   lw_label(c, done, loc);
   /* the end: the empty list, else the argument is not a proper list */
   int bad = lw_new_label(c), ok = lw_new_label(c), pairs = lw_new_label(c), other = lw_new_label(c);
-  branch(c, op2(c, "null?", var(c, x, loc), NULL, T_BOOL, loc), ok, bad, loc);
+  branch(c, prim(c, "null?", var(c, x, loc), NULL, T_BOOL, loc), ok, bad, loc);
   lw_label(c, bad, loc);
-  branch(c, op2(c, "pair?", var(c, v[0], loc), NULL, T_BOOL, loc), pairs, other, loc);
+  branch(c, prim(c, "pair?", var(c, v[0], loc), NULL, T_BOOL, loc), pairs, other, loc);
   lw_label(c, pairs, loc);
   lw_ll_err_text(c, "string-join: the argument must be a proper list, not a pair (", loc);
   lw_ll_err_write(c, var(c, v[0], loc), loc);
@@ -420,21 +371,21 @@ static ir_expr *join(lw *c, const ast *a, const int *v, int n) {
   lw_label(c, ok, loc);
   /* total + (count - 1) * |sep| when count > 1 */
   int many = lw_new_label(c), few = lw_new_label(c);
-  branch(c, op2(c, ">", var(c, count, loc), ki(c, 1, loc), T_BOOL, loc), many, few, loc);
+  branch(c, prim(c, ">", var(c, count, loc), kint(c, 1, loc), T_BOOL, loc), many, few, loc);
   lw_label(c, many, loc);
-  lw_assign(c, total, op2(c, "+", var(c, total, loc),
-                          op2(c, "*", op2(c, "-", var(c, count, loc), ki(c, 1, loc), T_INT, loc),
+  lw_assign(c, total, prim(c, "+", var(c, total, loc),
+                          prim(c, "*", prim(c, "-", var(c, count, loc), kint(c, 1, loc), T_INT, loc),
                               var(c, seplen, loc), T_INT, loc), T_INT, loc), loc);
   lw_label(c, few, loc);
   int out = ls_new_block(c, var(c, total, loc), loc);
-  int k = assign_new(c, ki(c, 0, loc), loc), zero = assign_new(c, ki(c, 0, loc), loc);
+  int k = assign_new(c, kint(c, 0, loc), loc), zero = assign_new(c, kint(c, 0, loc), loc);
   c->p->vars.v[k].type = lw_type_of_kind(c, T_INT);
   int first = assign_new(c, kconst(c, T_BOOL, 1, loc), loc);
   lw_assign(c, x, var(c, v[0], loc), loc);
   int h2 = lw_new_label(c), b2 = lw_new_label(c), d2 = lw_new_label(c);
   int between = lw_new_label(c), skip = lw_new_label(c);
   lw_label(c, h2, loc);
-  branch(c, op2(c, "pair?", var(c, x, loc), NULL, T_BOOL, loc), b2, d2, loc);
+  branch(c, prim(c, "pair?", var(c, x, loc), NULL, T_BOOL, loc), b2, d2, loc);
   lw_label(c, b2, loc);
   branch(c, var(c, first, loc), skip, between, loc);
   lw_label(c, between, loc);
@@ -458,7 +409,7 @@ static ir_expr *join(lw *c, const ast *a, const int *v, int n) {
 /* Guile's string-ci=? key of a character: its upper case's lower case
  * (lang/chars.c string_ci_key). */
 static ir_expr *ci_key(lw *c, ir_expr *ch, srcloc loc) {
-  return op2(c, "char-downcase", op2(c, "char-upcase", ch, NULL, T_CHAR, loc), NULL, T_CHAR, loc);
+  return prim(c, "char-downcase", prim(c, "char-upcase", ch, NULL, T_CHAR, loc), NULL, T_CHAR, loc);
 }
 
 static ir_expr *ci_equal(lw *c, const ast *a, const int *v, int n) {
@@ -468,13 +419,13 @@ static ir_expr *ci_equal(lw *c, const ast *a, const int *v, int n) {
   for (int i = 0; i + 1 < n; i++) {
     int lx, ly, ox = block(c, v[i], &lx, loc), oy = block(c, v[i + 1], &ly, loc);
     int same = lw_new_label(c);
-    branch(c, op2(c, "=", var(c, lx, loc), var(c, ly, loc), T_BOOL, loc), same, no, loc);
+    branch(c, prim(c, "=", var(c, lx, loc), var(c, ly, loc), T_BOOL, loc), same, no, loc);
     lw_label(c, same, loc);
-    loop l = loop_open(c, ki(c, 0, loc), lx, loc);
+    loop l = loop_open(c, kint(c, 0, loc), lx, loc);
     int on = lw_new_label(c);
     ir_expr *p = ci_key(c, ls_char_at(c, ox, var(c, l.i, loc), loc), loc);
     ir_expr *q = ci_key(c, ls_char_at(c, oy, var(c, l.i, loc), loc), loc);
-    branch(c, op2(c, "=", p, q, T_BOOL, loc), on, no, loc);
+    branch(c, prim(c, "=", p, q, T_BOOL, loc), on, no, loc);
     lw_label(c, on, loc);
     loop_close(c, &l, loc);
   }

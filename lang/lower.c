@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "lower.h"
+#include "lower-build.h"
 
 #include <string.h>
 
@@ -445,8 +446,6 @@ ir_stmt *lw_emit(lw *c, s_kind k, srcloc loc) {
 int lw_new_label(lw *c) { return cur_fn(c)->nlabels++; }
 
 void lw_label(lw *c, int l, srcloc loc) { lw_emit(c, S_LABEL, loc)->l1 = l; }
-
-static void jump(lw *c, int l, srcloc loc) { lw_emit(c, S_JUMP, loc)->l1 = l; }
 
 void lw_assign(lw *c, int var, ir_expr *e, srcloc loc) {
   if (!lw_unify(c, c->p->vars.v[var].type, e->type, loc,
