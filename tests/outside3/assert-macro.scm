@@ -1,0 +1,12 @@
+(define-syntax assert
+  (syntax-rules ()
+    ((_ e) (if e 'ok (begin (display "assertion failed: ") (write 'e) (newline) (exit 2))))))
+(define (fact n) (if (= n 0) 1 (* n (fact (- n 1)))))
+(assert (= (fact 5) 120))
+(display "fact 5 ok") (newline)
+(assert (= (fact 10) 3628800))
+(display "fact 10 ok") (newline)
+(assert (equal? (map fact '(0 1 2 3)) '(1 1 2 6)))
+(display "map ok") (newline)
+(assert (= (fact 3) 7))
+(display "unreachable") (newline)

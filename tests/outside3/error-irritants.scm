@@ -1,0 +1,7 @@
+(define (safe-div a b)
+  (if (= b 0) (error "division by zero:" a b) (quotient a b)))
+(display (safe-div 10 3)) (newline)
+(display (safe-div 100 7)) (newline)
+(display "about to fail") (newline)
+(safe-div 5 0)
+(display "never") (newline)

@@ -1,0 +1,6 @@
+(define (validate lst)
+  (cond ((null? lst) #t)
+        ((negative? (car lst)) #f)
+        (else (validate (cdr lst)))))
+(display (validate '(1 2 3))) (newline)
+(if (validate '(1 -2 3)) (exit 0) (begin (display "invalid") (newline) (exit #f)))

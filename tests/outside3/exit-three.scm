@@ -1,0 +1,5 @@
+(define (check x) (if (> x 10) (begin (display "too big: ") (display x) (newline) (exit 3)) x))
+(display (check 5)) (newline)
+(display (check 10)) (newline)
+(check 11)
+(display "not reached") (newline)

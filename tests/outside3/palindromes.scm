@@ -1,0 +1,11 @@
+(define (clean s)
+  (list->string (filter char-alphabetic? (map char-downcase (string->list s)))))
+(define (palindrome? s)
+  (let ((c (clean s)))
+    (string=? c (list->string (reverse (string->list c))))))
+(for-each
+ (lambda (s)
+   (write s) (display " -> ") (display (if (palindrome? s) "yes" "no")) (newline))
+ '("racecar" "A man, a plan, a canal: Panama" "hello" "" "Was it a car or a cat I saw?" "abca"))
+(define (count-pal lst) (length (filter palindrome? lst)))
+(display (count-pal '("aa" "ab" "aba" "abba" "x"))) (newline)
