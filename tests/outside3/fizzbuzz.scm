@@ -1,0 +1,5 @@
+(define (fizzbuzz n)
+  (cond ((= 0 (modulo n 15)) "FizzBuzz") ((= 0 (modulo n 3)) "Fizz")
+        ((= 0 (modulo n 5)) "Buzz") (else (number->string n))))
+(do ((i 1 (+ i 1))) ((> i 20)) (display (fizzbuzz i)) (newline))
+(display (length (filter (lambda (i) (string=? (fizzbuzz i) "Fizz")) (iota 100 1)))) (newline)

@@ -1,0 +1,11 @@
+(define (remove-one x lst)
+  (cond ((null? lst) '()) ((equal? x (car lst)) (cdr lst)) (else (cons (car lst) (remove-one x (cdr lst))))))
+(define (permutations lst)
+  (if (null? lst) '(())
+      (apply append
+             (map (lambda (x) (map (lambda (p) (cons x p)) (permutations (remove-one x lst)))) lst))))
+(display (permutations '(1 2 3))) (newline)
+(display (length (permutations '(a b c d e)))) (newline)
+(for-each (lambda (p) (display (list->string p)) (display " ")) (permutations (string->list "abc")))
+(newline)
+(display (list-ref (permutations '(1 2 3 4)) 17)) (newline)

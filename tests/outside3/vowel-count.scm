@@ -1,0 +1,10 @@
+(define (vowel? c) (memv (char-downcase c) '(#\a #\e #\i #\o #\u)))
+(define (count-vowels s)
+  (let loop ((i 0) (n 0))
+    (if (= i (string-length s)) n
+        (loop (+ i 1) (if (vowel? (string-ref s i)) (+ n 1) n)))))
+(for-each (lambda (s) (display s) (display ": ") (display (count-vowels s)) (newline))
+          '("Programming" "AEIOU" "rhythm" "Scheme is fun"))
+(define (remove-vowels s) (list->string (filter (lambda (c) (not (vowel? c))) (string->list s))))
+(display (remove-vowels "Structure and Interpretation")) (newline)
+(display (if (vowel? #\E) 'yes 'no)) (newline)
