@@ -1,0 +1,5 @@
+(define (ack m n)
+  (cond ((= m 0) (+ n 1)) ((= n 0) (ack (- m 1) 1)) (else (ack (- m 1) (ack m (- n 1))))))
+(display (ack 2 3)) (newline)
+(display (ack 3 3)) (newline)
+(do ((m 0 (+ m 1))) ((> m 3)) (display (map (lambda (n) (ack m n)) '(0 1 2 3))) (newline))

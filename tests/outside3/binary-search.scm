@@ -1,0 +1,11 @@
+(define v (list->vector (map (lambda (i) (* i 3)) (iota 100))))
+(define (bsearch v x)
+  (let loop ((lo 0) (hi (- (vector-length v) 1)))
+    (if (> lo hi) #f
+        (let ((mid (quotient (+ lo hi) 2)))
+          (cond ((= (vector-ref v mid) x) mid)
+                ((< (vector-ref v mid) x) (loop (+ mid 1) hi))
+                (else (loop lo (- mid 1))))))))
+(display (map (lambda (x) (bsearch v x)) '(0 3 150 297 298 1 -3))) (newline)
+(define found (filter (lambda (x) (bsearch v x)) (iota 30)))
+(display found) (newline)

@@ -1,0 +1,11 @@
+(define (find-first pred lst)
+  (call-with-current-continuation
+   (lambda (return)
+     (for-each (lambda (x) (when (pred x) (return x))) lst)
+     #f)))
+(display (find-first even? '(1 3 5 6 7 8))) (newline)
+(display (find-first even? '(1 3 5))) (newline)
+(define (product lst)
+  (call/cc (lambda (k) (let loop ((l lst)) (cond ((null? l) 1) ((= (car l) 0) (k 0)) (else (* (car l) (loop (cdr l)))))))))
+(display (product '(1 2 3 4 5))) (newline)
+(display (product '(1 2 0 4 5))) (newline)

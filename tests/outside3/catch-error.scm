@@ -1,0 +1,6 @@
+(define (try thunk)
+  (catch #t thunk (lambda (key . args) (list 'caught key))))
+(display (try (lambda () (+ 1 2)))) (newline)
+(display (try (lambda () (error "boom" 1 2)))) (newline)
+(display (try (lambda () (car '())))) (newline)
+(display (try (lambda () (throw 'my-tag 42)))) (newline)

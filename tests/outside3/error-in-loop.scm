@@ -1,0 +1,8 @@
+(define (process items)
+  (for-each (lambda (x)
+              (if (not (number? x)) (error "not a number:" x 'in items))
+              (display (* x 10)) (newline))
+            items))
+(process '(1 2 3))
+(process '(4 five 6))
+(display "done") (newline)

@@ -1,0 +1,5 @@
+(define (check-positive n)
+  (if (<= n 0) (error "expected a positive number") n))
+(display (check-positive 4)) (newline)
+(display (map check-positive '(1 2 3))) (newline)
+(check-positive -1)

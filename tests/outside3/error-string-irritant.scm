@@ -1,0 +1,7 @@
+(define (lookup key table)
+  (let ((p (assoc key table)))
+    (if p (cdr p) (error "key not found" key))))
+(define table '(("one" . 1) ("two" . 2)))
+(display (lookup "one" table)) (newline)
+(display (+ (lookup "one" table) (lookup "two" table))) (newline)
+(lookup "three" table)

@@ -1,0 +1,8 @@
+(define (divisors n) (filter (lambda (d) (= 0 (remainder n d))) (iota (- n 1) 1)))
+(define (perfect? n) (and (> n 1) (= n (apply + (divisors n)))))
+(display (filter perfect? (iota 500 1))) (newline)
+(display (divisors 28)) (newline)
+(define (classify n)
+  (let ((s (apply + (divisors n))))
+    (cond ((< s n) 'deficient) ((= s n) 'perfect) (else 'abundant))))
+(display (map classify '(6 8 12 28 945))) (newline)

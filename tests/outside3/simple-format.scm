@@ -1,0 +1,6 @@
+(display (format #f "~a + ~a = ~a" 2 3 5)) (newline)
+(display (format #f "~s and ~a" "quoted" "plain")) (newline)
+(format #t "list: ~a~%" '(1 2 3))
+(format #t "~a items~%" (length '(x y z)))
+(define (report name score) (format #t "~a scored ~a~%" name score))
+(for-each report '("ann" "bob") '(90 85))

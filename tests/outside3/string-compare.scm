@@ -1,0 +1,8 @@
+(define names '("delta" "Alpha" "charlie" "bravo" "Echo"))
+(display (sort names string<?)) (newline)
+(display (sort names string-ci<?)) (newline)
+(display (list (string<? "abc" "abd") (string>? "b" "a") (string=? "x" "x") (string<=? "a" "a"))) (newline)
+(display (list (string-ci=? "HeLLo" "hello") (string<? "Zebra" "apple"))) (newline)
+(define (longest ws) (let loop ((ws ws) (best "")) (cond ((null? ws) best) ((> (string-length (car ws)) (string-length best)) (loop (cdr ws) (car ws))) (else (loop (cdr ws) best)))))
+(display (longest names)) (newline)
+(display (sort (map string-length names) <)) (newline)
