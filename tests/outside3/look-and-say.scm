@@ -1,0 +1,11 @@
+(define (next s)
+  (let loop ((cs (string->list s)) (acc ""))
+    (if (null? cs) acc
+        (let count ((rest (cdr cs)) (n 1))
+          (if (and (pair? rest) (char=? (car rest) (car cs)))
+              (count (cdr rest) (+ n 1))
+              (loop rest (string-append acc (number->string n) (string (car cs)))))))))
+(let loop ((i 0) (s "1"))
+  (when (< i 10) (display s) (newline) (loop (+ i 1) (next s))))
+(define (nth n) (let loop ((i 0) (s "1")) (if (= i n) s (loop (+ i 1) (next s)))))
+(display (string-length (nth 20))) (newline)

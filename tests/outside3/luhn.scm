@@ -1,0 +1,8 @@
+(define (digits-of s) (map (lambda (c) (- (char->integer c) 48)) (filter char-numeric? (string->list s))))
+(define (luhn? s)
+  (let loop ((ds (reverse (digits-of s))) (i 0) (sum 0))
+    (if (null? ds) (= 0 (modulo sum 10))
+        (let* ((d (car ds)) (d2 (if (odd? i) (let ((x (* 2 d))) (if (> x 9) (- x 9) x)) d)))
+          (loop (cdr ds) (+ i 1) (+ sum d2))))))
+(for-each (lambda (s) (display s) (display " ") (display (if (luhn? s) "valid" "invalid")) (newline))
+          '("4539 3195 0343 6467" "8273 1232 7352 0569" "79927398713" "0" "1234"))

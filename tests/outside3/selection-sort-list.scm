@@ -1,0 +1,7 @@
+(define (minimum l) (let loop ((l (cdr l)) (m (car l))) (if (null? l) m (loop (cdr l) (if (< (car l) m) (car l) m)))))
+(define (remove-first x l) (cond ((null? l) '()) ((= x (car l)) (cdr l)) (else (cons (car l) (remove-first x (cdr l))))))
+(define (ssort l) (if (null? l) '() (let ((m (minimum l))) (cons m (ssort (remove-first m l))))))
+(display (ssort '(64 25 12 22 11))) (newline)
+(display (ssort (map (lambda (x) (modulo (* x 7) 11)) (iota 11)))) (newline)
+(display (ssort '(3 3 1 1 2 2))) (newline)
+(display (equal? (ssort '(9 8 7)) (sort '(9 8 7) <))) (newline)
