@@ -1,0 +1,6 @@
+(define (second l) (car (cdr l)))
+(display (second '(1 2 3))) (newline)
+(display (second '(a b))) (newline)
+(display "now the bad one") (newline)
+(display (second '(only)))
+(newline)

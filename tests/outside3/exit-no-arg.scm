@@ -1,0 +1,5 @@
+(display "exiting cleanly") (newline)
+(let loop ((i 0)) (when (< i 3) (display i) (loop (+ i 1))))
+(newline)
+(exit)
+(display "not here") (newline)

@@ -1,0 +1,5 @@
+(display "no trailing newline")
+(display " ")
+(write 'sym)
+(write "str")
+(write #\x)

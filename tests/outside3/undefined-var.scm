@@ -1,0 +1,5 @@
+(define (f x) (* x 2))
+(display (f 21)) (newline)
+(define (g x) (+ x undefined-thing))
+(display "before") (newline)
+(display (g 1)) (newline)

@@ -1,0 +1,5 @@
+(define v (vector 1 2 3))
+(display (vector-ref v 2)) (newline)
+(define (safe-ref v i) (if (and (>= i 0) (< i (vector-length v))) (vector-ref v i) 'out-of-range))
+(display (map (lambda (i) (safe-ref v i)) '(-1 0 1 2 3))) (newline)
+(display (vector-ref v 3)) (newline)
