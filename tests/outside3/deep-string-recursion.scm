@@ -1,0 +1,8 @@
+(define (build-string n) (if (= n 0) '() (cons (integer->char (+ 97 (modulo n 26))) (build-string (- n 1)))))
+(define s (list->string (build-string 3000)))
+(display (string-length s)) (newline)
+(display (substring s 0 30)) (newline)
+(define (count-vowels-rec cs) (cond ((null? cs) 0) ((memv (car cs) '(#\a #\e #\i #\o #\u)) (+ 1 (count-vowels-rec (cdr cs)))) (else (count-vowels-rec (cdr cs)))))
+(display (count-vowels-rec (string->list s))) (newline)
+(define (rev-rec l) (if (null? l) '() (append (rev-rec (cdr l)) (list (car l)))))
+(display (list->string (rev-rec (string->list "recursion")))) (newline)

@@ -1,0 +1,8 @@
+(define fruits (list "banana" "Apple" "cherry" "apple" "Banana" "date"))
+(display (sort fruits string<?)) (newline)
+(write (sort fruits string-ci<?)) (newline)
+(define (by-length a b) (or (< (string-length a) (string-length b)) (and (= (string-length a) (string-length b)) (string<? a b))))
+(display (sort fruits by-length)) (newline)
+(display (map string-upcase (sort fruits string>?))) (newline)
+(define (uniq-ci l) (let loop ((l (sort l string-ci<?)) (acc '())) (cond ((null? l) (reverse acc)) ((and (pair? acc) (string-ci=? (car acc) (car l))) (loop (cdr l) acc)) (else (loop (cdr l) (cons (car l) acc))))))
+(display (uniq-ci fruits)) (newline)

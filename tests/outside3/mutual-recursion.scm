@@ -1,0 +1,7 @@
+(define (is-even? n) (if (= n 0) #t (is-odd? (- n 1))))
+(define (is-odd? n) (if (= n 0) #f (is-even? (- n 1))))
+(display (map is-even? '(0 1 10 15 100000))) (newline)
+(define (hofstadter-f n) (if (= n 0) 1 (- n (hofstadter-m (hofstadter-f (- n 1))))))
+(define (hofstadter-m n) (if (= n 0) 0 (- n (hofstadter-f (hofstadter-m (- n 1))))))
+(display (map hofstadter-f (iota 15))) (newline)
+(display (map hofstadter-m (iota 15))) (newline)

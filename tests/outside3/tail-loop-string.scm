@@ -1,0 +1,8 @@
+(define (count-char s c)
+  (let loop ((i 0) (n 0)) (if (= i (string-length s)) n (loop (+ i 1) (if (char=? (string-ref s i) c) (+ n 1) n)))))
+(define big (make-string 100000 #\a))
+(string-set! big 500 #\b) (string-set! big 99999 #\b)
+(display (count-char big #\a)) (newline)
+(display (count-char big #\b)) (newline)
+(define (sum-codes s) (let loop ((i 0) (acc 0)) (if (= i (string-length s)) acc (loop (+ i 1) (+ acc (char->integer (string-ref s i)))))))
+(display (sum-codes big)) (newline)

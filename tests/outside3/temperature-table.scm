@@ -1,0 +1,5 @@
+(define (c->f c) (+ 32 (quotient (* c 9) 5)))
+(define (f->c f) (quotient (* (- f 32) 5) 9))
+(do ((c -40 (+ c 20))) ((> c 100))
+  (display (string-pad (number->string c) 5)) (display "C = ") (display (string-pad (number->string (c->f c)) 4)) (display "F") (newline))
+(display (map f->c '(32 212 -40 98))) (newline)
