@@ -1,0 +1,8 @@
+(define n 100000)
+(define v (make-vector n 0))
+(let loop ((i 0)) (when (< i n) (vector-set! v i (modulo (* i i) 1000)) (loop (+ i 1))))
+(define (vsum v) (do ((i 0 (+ i 1)) (s 0 (+ s (vector-ref v i)))) ((= i (vector-length v)) s)))
+(display (vsum v)) (newline)
+(define (vcount v x) (let loop ((i 0) (c 0)) (if (= i (vector-length v)) c (loop (+ i 1) (if (= (vector-ref v i) x) (+ c 1) c)))))
+(display (vcount v 0)) (newline)
+(display (vector-ref v 99999)) (newline)

@@ -1,0 +1,8 @@
+(define parts (list "abc" #\d "ef" #\g 42 'h))
+(define (to-str x)
+  (cond ((string? x) x) ((char? x) (string x)) ((number? x) (number->string x)) ((symbol? x) (symbol->string x)) (else "?")))
+(display (apply string-append (map to-str parts))) (newline)
+(display (map (lambda (x) (if (char? x) (char->integer x) x)) parts)) (newline)
+(write (filter (lambda (x) (or (char? x) (string? x))) parts)) (newline)
+(display (length (filter string? parts))) (newline)
+(write (map to-str parts)) (newline)

@@ -1,0 +1,5 @@
+(define (withdraw balance amount)
+  (if (> amount balance) (error 'withdraw "insufficient funds" amount) (- balance amount)))
+(display (withdraw 100 30)) (newline)
+(display (withdraw 50 50)) (newline)
+(display (withdraw 10 20)) (newline)

@@ -1,0 +1,7 @@
+(display "computing")
+(define (slow-sum l) (if (null? l) 0 (+ (car l) (slow-sum (cdr l)))))
+(display "...")
+(display (slow-sum '(1 2 3)))
+(display " then ")
+(slow-sum '(1 2 x))
+(display "never")

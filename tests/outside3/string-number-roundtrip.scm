@@ -1,0 +1,8 @@
+(define nums '(0 7 -13 100 65535 -2147483648))
+(define strs (map number->string nums))
+(write strs) (newline)
+(display (equal? nums (map string->number strs))) (newline)
+(display (map string->number '("12" "-0" "+5" "1e" "" "0x10" "007"))) (newline)
+(display (map (lambda (s) (string-length s)) strs)) (newline)
+(display (apply + (map string->number strs))) (newline)
+(display (string->number "#xff")) (newline)

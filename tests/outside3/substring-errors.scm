@@ -1,0 +1,6 @@
+(define s "hello world")
+(display (substring s 6 11)) (newline)
+(display (substring s 0 0)) (display "|") (newline)
+(display (string-copy s 3 7)) (newline)
+(display (string-ref s 10)) (newline)
+(display (substring s 5 20)) (newline)
