@@ -1,0 +1,8 @@
+(define-values (q r) (floor/ 17 5))
+(display (list q r)) (newline)
+(define-values (a b) (values "one" #\2))
+(write (list a b)) (newline)
+(define (min-max l) (values (apply min l) (apply max l)))
+(call-with-values (lambda () (min-max '(4 8 1 9 3))) (lambda (lo hi) (display (- hi lo)) (newline)))
+(define-values (x . rest) (values 1 2 3))
+(display (list x rest)) (newline)

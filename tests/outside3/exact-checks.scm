@@ -1,0 +1,8 @@
+(display (map exact-integer? (list 1 -5 0 "1" #\1))) (newline)
+(display (map integer? '(1 -2 0))) (newline)
+(display (map number? (list 1 'a "2"))) (newline)
+(display (map procedure? (list car (lambda (x) x) 'car 5))) (newline)
+(display (map boolean? (list #t #f '() 0))) (newline)
+(display (map list? (list '() '(1) (cons 1 2) 5))) (newline)
+(display (map vector? (list #() (vector 1) '(1)))) (newline)
+(display (map null? (list '() '(()) #f))) (newline)
