@@ -1,0 +1,10 @@
+;; sorting records with a comparator that fails on a bad record
+(define recs '((ann . 31) (bob . 25) (cy . 40)))
+(define (by-age a b) (< (cdr a) (cdr b)))
+(display (map car (sort recs by-age))) (newline)
+(define (strict-by-age a b)
+  (if (and (number? (cdr a)) (number? (cdr b))) (< (cdr a) (cdr b))
+      (error "bad record:" (if (number? (cdr a)) b a))))
+(display (map car (sort recs strict-by-age))) (newline)
+(display (map car (sort (cons '(dee . "old") recs) strict-by-age))) (newline)
+(display "unreachable") (newline)
