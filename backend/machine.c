@@ -798,8 +798,7 @@ void mb_display_inline(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
     m->konst = str_const(b, "#<unspecified>");
     return;
   default:
-    mb_fail(b, "cannot print a value whose kind is not known when "
-               "compiling");
+    mb_display_unknown(b, e, fn, loc);   /* mprint.c */
   }
 }
 

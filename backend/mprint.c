@@ -346,3 +346,62 @@ void mb_print_free(mb *b) {
   free(b->print);
   b->print = NULL;
 }
+
+/* Whether class t is (a part of) the class of a value that comes into
+ * the program from outside: a parameter of its main function (a
+ * procedure compiled alone) or a global variable. */
+static bool from_outside(mb *b, int t) {
+  const ir_prog *ir = b->ir;
+  VEC(int) todo = {0}, seen = {0};
+  const ir_fn *m = &ir->fns.v[ir->main_fn];
+  for (int i = 0; i < m->nparams; i++) VEC_PUSH(todo, ir->vars.v[m->params[i]].type);
+  for (int i = 0; i < ir->vars.n; i++)
+    if (ir->vars.v[i].cls == VAR_GLOBAL) VEC_PUSH(todo, ir->vars.v[i].type);
+  int want = root(b, t);
+  bool found = false;
+  while (todo.n && !found) {
+    int r = root(b, todo.v[--todo.n]);
+    if (r < 0) continue;
+    bool met = false;
+    for (int i = 0; i < seen.n && !met; i++) met = seen.v[i] == r;
+    if (met) continue;
+    VEC_PUSH(seen, r);
+    found = r == want;
+    const ir_type *ty = &ir->types.v[r];
+    VEC_PUSH(todo, ty->elem);
+    VEC_PUSH(todo, ty->car);
+    VEC_PUSH(todo, ty->cdr);
+  }
+  VEC_FREE(todo);
+  VEC_FREE(seen);
+  return found;
+}
+
+/* display/write of a value whose class no value of any kind ever enters
+ * (the car of a list that map made of the empty list, the result of a
+ * call that always fails): it is never printed, as reaching it means
+ * its computation failed first.  Its errors are kept; past them, a
+ * refusal where it is reached, never a wrong answer.  A value that comes
+ * from outside (a parameter of a procedure compiled alone) is of the
+ * kind its callers give it: such a program is incomplete. */
+void mb_display_unknown(mb *b, ir_expr *e, int fn, srcloc loc) {
+  if (from_outside(b, e->type)) {
+    mb_fail(b, "cannot print a value whose kind is not known when compiling");
+    return;
+  }
+  mstmt *m;
+  if (e->k != X_CONST && e->k != X_VAR) {
+    m = mb_step(b, M_EVAL, fn, loc);
+    m->val = e;
+    m->what = mb_describe(b, "evaluate for errors");
+  }
+  ir_failure f = {"compile", "cannot print a value whose kind is not known when compiling",
+                  false};
+  VEC_PUSH(b->ir->failures, f);
+  ir_expr *x = mb_mkx(b, X_FAIL, mb_kind_type(b, T_VOID), 0);
+  x->ival = b->ir->failures.n - 1;
+  x->loc = loc;
+  m = mb_step(b, M_EVAL, fn, loc);
+  m->val = x;
+  m->what = mb_describe(b, "display: a value of no kind (never reached)");
+}
