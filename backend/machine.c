@@ -1164,9 +1164,24 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     }
     m->what = mb_describe(b, "return");
     return;
-  case S_DISPLAY:
-    display_value(b, s->a[0], s->write, f, s->loc, 0);
+  case S_DISPLAY: {
+    ir_expr *x = s->a[0];
+    if (mb_print_needs_walk(b, x)) {   /* mprint.c: a tree that may be cyclic */
+      if (x->k != X_VAR && x->k != X_CONST) {
+        int t = new_temp(b, x->type, "display:x");
+        m = step(b, M_WRITE, f, s->loc);
+        set_target(b, m, t);
+        m->val = x;
+        m->what = mb_describe(b, "display: take the value");
+        x = var_ref(b, t);
+      }
+      int start = mb_print_silent(b, true);
+      display_value(b, x, s->write, f, s->loc, 0);
+      mb_print_silence(b, start);
+    }
+    display_value(b, x, s->write, f, s->loc, 0);
     return;
+  }
   case S_NEWLINE:
     m = step(b, M_MARK, f, s->loc);
     m->mark = R_NL;

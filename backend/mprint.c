@@ -53,6 +53,7 @@ typedef struct {
   int a, c;               /* class roots: car and cdr, element, or the
                              tagged class itself */
   bool write;
+  bool silent;            /* the walk before a print (below) */
 } pkey;
 
 typedef struct {
@@ -81,6 +82,7 @@ struct mprint {
                              1: the argument) */
   int maxf;               /* the largest frame */
   int errtext;            /* > 0: printing an error's text (below) */
+  int silent;             /* > 0: generating the silent walk */
 };
 
 static struct mprint *state(mb *b) {
@@ -101,6 +103,7 @@ static bool key_of(mb *b, const ir_expr *e, bool write, pkey *k) {
   memset(k, 0, sizeof *k);
   k->kind = ir_kind(b->ir, e->type);
   k->write = write;
+  k->silent = b->print && b->print->silent > 0;
   switch (k->kind) {
   case T_PAIR:
     k->a = root(b, ir_pair_type(b->ir, e->type, false));
@@ -120,7 +123,8 @@ static bool key_of(mb *b, const ir_expr *e, bool write, pkey *k) {
 }
 
 static bool same_key(const pkey *x, const pkey *y) {
-  return x->kind == y->kind && x->a == y->a && x->c == y->c && x->write == y->write;
+  return x->kind == y->kind && x->a == y->a && x->c == y->c && x->write == y->write &&
+         x->silent == y->silent;
 }
 
 /* Whether classes x and y (or -1) hold values of the same shape, which
@@ -167,6 +171,7 @@ static bool serves(mb *b, const routine *r, const pkey *k, bool errval) {
   if (r->errval != errval) return false;
   if (same_key(&r->key, k)) return true;
   return errval && r->key.kind == k->kind && r->key.write == k->write &&
+         r->key.silent == k->silent &&
          same_shape(b, r->key.a, k->a) && same_shape(b, r->key.c, k->c);
 }
 
@@ -196,7 +201,10 @@ int mb_print_enter(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth)
     VEC_PUSH(P->chain, k);
     return 0;
   }
-  if (again && program_mutates(b)) {
+  /* a value that may refer back to itself: printed after a silent walk
+   * (mb_print_needs_walk), except in an error's text */
+  bool errtext = P->errtext > 0 || (P->cur >= 0 && P->r.v[P->cur].errval);
+  if (again && program_mutates(b) && errtext) {
     mb_fail(b, "a value whose class holds itself (a tree) cannot be displayed "
                "in a program that calls set-car!, set-cdr! or vector-set! on "
                "lists (it could refer back to itself)");
@@ -225,6 +233,7 @@ int mb_print_enter(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth)
     m->tgt = TGT_STATIC;
     m->addr = REG_SP;
     m->sp = SP_PRINT_PUSH;
+    m->write = k.silent;
     m->what = mb_describe(b, "display: push the frame");
   }
   c.jump = b->ms.n;
@@ -277,7 +286,10 @@ static void gen_routine(mb *b, int ri) {
   b->home[id].off = 1;
   P->chain.n = 0;
   VEC_PUSH(P->chain, R.key);
+  int was = P->silent;
+  P->silent = R.key.silent;
   mb_display_inline(b, mb_var_ref(b, id), R.key.write, R.fn, R.loc, 1);
+  P->silent = was;
   P->chain.n = 0;
   mstmt *m = mb_step(b, M_JUMPDYN, R.fn, R.loc);
   ir_expr *ret = mb_mkx(b, X_VAR, mb_int_type(b), 0);
@@ -285,6 +297,7 @@ static void gen_routine(mb *b, int ri) {
   m->val = ret;
   m->what = mb_describe(b, "display: return");
   for (int i = start; i < b->ms.n; i++) b->ms.v[i].errval = R.errval;
+  if (R.key.silent) mb_print_silence(b, start);
   /* its calls: the callee's frame is past this one's */
   int size = P->ntemp;
   if (size > P->maxf) P->maxf = size;
@@ -328,9 +341,14 @@ int64_t mb_print_stack(mb *b) {
 cval mb_print_push(mb *b, const mstmt *m) {
   gate_graph *gg = b->gg;
   cval r = {gf_addk(gg, b->sp, m->konst), 0, ADDR_MAX, false};
-  int site = mb_site(b, "depth", m->loc,
-                     "display: compiled code prints values nested at most %d deep",
-                     PRINT_LEVELS);
+  bool silent = m->write;   /* a push of the silent walk */
+  int site = silent ? mb_site(b, "compile", m->loc,
+                              "display: compiled code prints no value nested more than "
+                              "%d deep or that refers back to itself (run it with "
+                              "--reference)", PRINT_LEVELS)
+                    : mb_site(b, "depth", m->loc,
+                              "display: compiled code prints values nested at most %d deep",
+                              PRINT_LEVELS);
   /* [SP + push + the largest frame > the stack's end] */
   gform over = gf_addk(gg, b->sp, (double)m->konst + b->print->maxf -
                                       (double)b->p->stack_end);
@@ -404,4 +422,91 @@ void mb_display_unknown(mb *b, ir_expr *e, int fn, srcloc loc) {
   m = mb_step(b, M_EVAL, fn, loc);
   m->val = x;
   m->what = mb_describe(b, "display: a value of no kind (never reached)");
+}
+
+/* ---- the silent walk ------------------------------------------------
+ *
+ * In a program that stores into pairs or vectors (or reads a global that
+ * refers back to itself), a value whose class holds itself through a car
+ * or an element may be cyclic: printing it by routines that call
+ * themselves would not end.  Such a value is first walked by the same
+ * steps with every output turned into an evaluation (its routines are
+ * the silent ones, of keys of their own): a cyclic value makes the walk
+ * nest deeper and deeper until the print stack is full, which is a
+ * refusal at run time before anything of the value is printed; an
+ * acyclic one, of any depth the stack holds, is then printed. */
+
+/* Whether class t reaches class u (through elements, cars and cdrs). */
+static bool reaches(mb *b, int t, int u) {
+  VEC(int) todo = {0}, seen = {0};
+  VEC_PUSH(todo, t);
+  bool found = false;
+  while (todo.n && !found) {
+    int r = root(b, todo.v[--todo.n]);
+    if (r < 0) continue;
+    if (r == u) found = true;
+    bool met = false;
+    for (int i = 0; i < seen.n && !met; i++) met = seen.v[i] == r;
+    if (met) continue;
+    VEC_PUSH(seen, r);
+    const ir_type *ty = &b->ir->types.v[r];
+    VEC_PUSH(todo, ty->elem);
+    VEC_PUSH(todo, ty->car);
+    VEC_PUSH(todo, ty->cdr);
+  }
+  VEC_FREE(todo);
+  VEC_FREE(seen);
+  return found;
+}
+
+bool mb_print_needs_walk(mb *b, const ir_expr *e) {
+  if (!program_mutates(b)) return false;
+  if (b->print && (b->print->errtext > 0 || b->print->cur >= 0)) return false;
+  tkind k = ir_kind(b->ir, e->type);
+  if (k != T_PAIR && k != T_VEC && k != T_DYN) return false;
+  /* a class reachable from e's whose car or element class reaches it
+   * back: a tree (a list's cdrs coming back are its spine's, mlists.c) */
+  VEC(int) todo = {0}, seen = {0};
+  VEC_PUSH(todo, e->type);
+  bool tree = false;
+  while (todo.n && !tree) {
+    int r = root(b, todo.v[--todo.n]);
+    if (r < 0) continue;
+    bool met = false;
+    for (int i = 0; i < seen.n && !met; i++) met = seen.v[i] == r;
+    if (met) continue;
+    VEC_PUSH(seen, r);
+    const ir_type *ty = &b->ir->types.v[r];
+    if ((ty->elem >= 0 && reaches(b, ty->elem, r)) || (ty->car >= 0 && reaches(b, ty->car, r)))
+      tree = true;
+    VEC_PUSH(todo, ty->elem);
+    VEC_PUSH(todo, ty->car);
+    VEC_PUSH(todo, ty->cdr);
+  }
+  VEC_FREE(todo);
+  VEC_FREE(seen);
+  return tree;
+}
+
+int mb_print_silent(mb *b, bool on) {
+  struct mprint *P = state(b);
+  P->silent += on ? 1 : -1;
+  return b->ms.n;
+}
+
+/* The steps from start on print nothing: every output evaluates its
+ * value instead (and the silent walk ends). */
+void mb_print_silence(mb *b, int start) {
+  struct mprint *P = state(b);
+  if (P->cur < 0 && P->silent > 0) P->silent--;
+  for (int i = start; i < b->ms.n; i++) {
+    mstmt *m = &b->ms.v[i];
+    if (m->k != M_OUTINT && m->k != M_OUTSYM && m->k != M_OUTSTR && m->k != M_MARK) continue;
+    m->k = M_EVAL;
+    if (!m->val) m->val = mb_int_const(b, 0);
+    m->konst = 0;
+    m->sp = 0;
+    m->write = false;
+    m->what = mb_describe(b, "display: the walk before printing");
+  }
 }
