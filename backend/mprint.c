@@ -233,7 +233,9 @@ int mb_print_enter(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth)
     m->tgt = TGT_STATIC;
     m->addr = REG_SP;
     m->sp = SP_PRINT_PUSH;
-    m->write = k.silent;
+    /* a cyclic value would fill the stack: in the silent walk, or in an
+     * error's text of a program that mutates, a refusal */
+    m->write = k.silent || (errtext && program_mutates(b));
     m->what = mb_describe(b, "display: push the frame");
   }
   c.jump = b->ms.n;
@@ -341,7 +343,7 @@ int64_t mb_print_stack(mb *b) {
 cval mb_print_push(mb *b, const mstmt *m) {
   gate_graph *gg = b->gg;
   cval r = {gf_addk(gg, b->sp, m->konst), 0, ADDR_MAX, false};
-  bool silent = m->write;   /* a push of the silent walk */
+  bool silent = m->write;   /* a push of the silent walk (mb_print_enter) */
   int site = silent ? mb_site(b, "compile", m->loc,
                               "display: compiled code prints no value nested more than "
                               "%d deep or that refers back to itself (run it with "
