@@ -426,7 +426,9 @@ static void layout_memory(mb *b) {
     b->p->depth_cap = (int)fit;
     stack = (depth + 1 + b->max_push) * b->frame_cells;
   }
-  stack += pstack;
+  /* the print routines' stack: what is left of the room, if more */
+  int64_t grown = mb_print_grow(b, ADDR_MAX / 4 - stack);
+  stack += grown > pstack ? grown : pstack;
   b->p->stack_base = next;
   b->p->stack_end = next + (int32_t)stack;
   b->depth_top = next + (int32_t)((depth + 1) * b->frame_cells);

@@ -307,6 +307,7 @@ void mb_display_unknown(mb *b, ir_expr *e, int fn, srcloc loc);
 bool mb_print_needs_walk(mb *b, const ir_expr *e);
 int mb_print_silent(mb *b, bool on);
 void mb_print_silence(mb *b, int start);
+int64_t mb_print_grow(mb *b, int64_t room);
 
 /* msrc.c: the source map (machine.h msrc_entry).  mx_expr brackets each
  * expression with enter/leave; a memo hit and a head read are noted. */

@@ -45,7 +45,8 @@ enum {
   ROUTINE_DEPTH = 4,     /* nested deeper than this: a routine */
   ROUTINE_DEPTH_IN = 2,  /* the same inside a routine */
   ROUTINE_DEPTH_ERR = 0, /* the same inside a routine of an error's text */
-  PRINT_LEVELS = 10000,  /* routines nested at most */
+  PRINT_LEVELS = 10000,  /* routines nested at least (the stack's room) */
+  PRINT_LEVELS_MAX = 100000,   /* and at most, where there is room */
 };
 
 typedef struct {
@@ -83,12 +84,14 @@ struct mprint {
   int maxf;               /* the largest frame */
   int errtext;            /* > 0: printing an error's text (below) */
   int silent;             /* > 0: generating the silent walk */
+  int levels;             /* routines nested at most (mb_print_grow) */
 };
 
 static struct mprint *state(mb *b) {
   if (!b->print) {
     b->print = xcalloc(1, sizeof *b->print);
     b->print->cur = -1;
+    b->print->levels = PRINT_LEVELS;
   }
   return b->print;
 }
@@ -337,7 +340,17 @@ void mb_print_routines(mb *b) {
 
 int64_t mb_print_stack(mb *b) {
   if (!b->print || !b->print->calls.n) return 0;
-  return (int64_t)(PRINT_LEVELS + 1) * b->print->maxf;
+  return (int64_t)(b->print->levels + 1) * b->print->maxf;
+}
+
+/* The print stack, grown to the room left above the procedures' frames
+ * (at most PRINT_LEVELS_MAX routines: Guile itself prints no deeper). */
+int64_t mb_print_grow(mb *b, int64_t room) {
+  if (!b->print || !b->print->calls.n || b->print->maxf <= 0) return 0;
+  int64_t fit = room / b->print->maxf - 1;
+  if (fit > PRINT_LEVELS_MAX) fit = PRINT_LEVELS_MAX;
+  if (fit > b->print->levels) b->print->levels = (int)fit;
+  return mb_print_stack(b);
 }
 
 cval mb_print_push(mb *b, const mstmt *m) {
@@ -350,10 +363,12 @@ cval mb_print_push(mb *b, const mstmt *m) {
                               "--reference)", PRINT_LEVELS)
                     : mb_site(b, "depth", m->loc,
                               "display: compiled code prints values nested at most %d deep",
-                              PRINT_LEVELS);
+                              b->print->levels);
   /* [SP + push + the largest frame > the stack's end] */
-  gform over = gf_addk(gg, b->sp, (double)m->konst + b->print->maxf -
-                                      (double)b->p->stack_end);
+  /* the silent walk stops at PRINT_LEVELS: a cycle is found sooner */
+  double end = (double)b->p->stack_end;
+  if (silent) end -= (double)(b->print->levels - PRINT_LEVELS) * b->print->maxf;
+  gform over = gf_addk(gg, b->sp, (double)m->konst + b->print->maxf - end);
   mx_flag(b, gf_gate(gg, gg_step(gg, "display too deep", over)), site);
   return r;
 }
