@@ -72,6 +72,8 @@ typedef struct {
   int argw, retw, push, jump, pop;   /* its steps (push, pop: -1 for
                                         a call from outside a routine) */
   int owner;              /* the routine that calls, or -1 */
+  int bw[4];              /* the silent walk's cycle check: writes of the
+                             callee's cells 2..5, or -1 */
 } pcall;
 
 struct mprint {
@@ -85,6 +87,8 @@ struct mprint {
   int errtext;            /* > 0: printing an error's text (below) */
   int silent;             /* > 0: generating the silent walk */
   int levels;             /* routines nested at most (mb_print_grow) */
+  int bv[4];              /* the silent routine being generated: its cycle
+                             check's variables (cells 2..5) */
 };
 
 static struct mprint *state(mb *b) {
@@ -216,7 +220,7 @@ int mb_print_enter(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth)
   /* the call: the callee's frame starts past the caller's (a routine's;
    * other code's frames end at SP) */
   bool nested = P->cur >= 0;
-  pcall c = {k, e->type, -1, -1, -1, -1, -1, nested ? P->cur : -1};
+  pcall c = {k, e->type, -1, -1, -1, -1, -1, nested ? P->cur : -1, {-1, -1, -1, -1}};
   c.argw = b->ms.n;
   mstmt *m = mb_step(b, M_WRITE, fn, loc);
   m->tgt = TGT_FRAME;
@@ -227,9 +231,22 @@ int mb_print_enter(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth)
   m = mb_step(b, M_WRITE, fn, loc);
   m->tgt = TGT_FRAME;
   m->off = 0;
-  m->l1 = b->ms.n + (nested ? 2 : 1);   /* after the jump */
+  m->l1 = b->ms.n + (nested ? 2 : 1) + (k.silent ? 4 : 0);   /* after the jump */
   m->l1_is_pc = true;
   m->what = mb_describe(b, "display: return address");
+  if (k.silent) {
+    /* the cycle check's state (gen_routine): the caller's, or none yet */
+    static const int32_t init[4] = {0, -1, 1, 0};
+    bool from = nested && P->r.v[P->cur].key.silent;
+    for (int i = 0; i < 4; i++) {
+      c.bw[i] = b->ms.n;
+      m = mb_step(b, M_WRITE, fn, loc);
+      m->tgt = TGT_FRAME;
+      m->off = 2 + i;
+      m->val = from ? mb_var_ref(b, P->bv[i]) : mb_int_const(b, init[i]);
+      m->what = mb_describe(b, "display: the walk's cycle check");
+    }
+  }
   if (nested) {
     c.push = b->ms.n;
     m = mb_step(b, M_WRITE, fn, loc);
@@ -275,6 +292,88 @@ bool mb_print_frame_temp(mb *b, int id) {
   return true;
 }
 
+/* A variable in frame cell off of the routine being generated. */
+static int frame_var(mb *b, int type, int off) {
+  ir_var v = {-1, VAR_TEMP, -1, NULL, type, true, {-1, 0, 0}, NULL};
+  VEC_PUSH(b->ir->vars, v);
+  int id = b->ir->vars.n - 1;
+  b->home = xrealloc(b->home, (size_t)(id + 1) * sizeof(var_home));
+  b->home[id].frame = true;
+  b->home[id].off = off;
+  return id;
+}
+
+static ir_expr *op2(mb *b, const char *op, tkind k, ir_expr *x, ir_expr *y) {
+  ir_expr *e = mb_mkx(b, X_PRIM, mb_kind_type(b, k), 2);
+  e->op = builtin_find(op);
+  e->a[0] = x;
+  e->a[1] = y;
+  return e;
+}
+
+static void set_var(mb *b, const routine *R, int var, ir_expr *x) {
+  mstmt *m = mb_step(b, M_WRITE, R->fn, R->loc);
+  mb_set_target(b, m, var);
+  m->val = x;
+  m->what = mb_describe(b, "display: the walk's cycle check");
+}
+
+static int branch_on(mb *b, const routine *R, ir_expr *test) {
+  mstmt *m = mb_step(b, M_BRANCH, R->fn, R->loc);
+  m->val = test;
+  m->what = mb_describe(b, "display: the walk's cycle check");
+  int br = b->ms.n - 1;
+  b->ms.v[br].l1 = b->ms.n;
+  b->ms.v[br].l1_is_pc = true;
+  return br;
+}
+
+static void else_at(mb *b, int br) {
+  b->ms.v[br].l2 = b->ms.n;
+  b->ms.v[br].l2_is_pc = true;
+}
+
+/* The silent walk's cycle check, at the entry of one of its routines
+ * (Brent's): the frame carries down the path of nested routines a saved
+ * argument and its routine (cells 2, 3), a window (4) and the calls made
+ * since it was saved (5).  An argument equal to the saved one of the
+ * same routine is an object inside itself: a cycle, refused.  When the
+ * calls fill the window, this argument is saved and the window doubles;
+ * a cyclic value repeats its arguments along the path, so the check
+ * finds it within a few times the cycle's length. */
+static void cycle_check(mb *b, int ri, int arg, int type) {
+  struct mprint *P = b->print;
+  const routine *R = &P->r.v[ri];
+  routine Rc = *R;
+  int it = mb_int_type(b);
+  int sv = frame_var(b, type, 2), sk = frame_var(b, it, 3), pw = frame_var(b, it, 4),
+      ct = frame_var(b, it, 5);
+  P->bv[0] = sv, P->bv[1] = sk, P->bv[2] = pw, P->bv[3] = ct;
+  P->ntemp = 6;
+  int br = branch_on(b, &Rc, op2(b, "=", T_BOOL, mb_var_ref(b, sk), mb_int_const(b, ri)));
+  int br2 = branch_on(b, &Rc, op2(b, "eqv?", T_BOOL, mb_var_ref(b, arg), mb_var_ref(b, sv)));
+  ir_failure f = {"compile",
+                  "display: compiled code prints no value that refers back to itself "
+                  "(run it with --reference)",
+                  false};
+  VEC_PUSH(b->ir->failures, f);
+  ir_expr *x = mb_mkx(b, X_FAIL, mb_kind_type(b, T_VOID), 0);
+  x->ival = b->ir->failures.n - 1;
+  x->loc = Rc.loc;
+  mstmt *m = mb_step(b, M_EVAL, Rc.fn, Rc.loc);
+  m->val = x;
+  m->what = mb_describe(b, "display: a value inside itself");
+  else_at(b, br);
+  else_at(b, br2);
+  set_var(b, &Rc, ct, op2(b, "+", T_INT, mb_var_ref(b, ct), mb_int_const(b, 1)));
+  int br3 = branch_on(b, &Rc, op2(b, ">=", T_BOOL, mb_var_ref(b, ct), mb_var_ref(b, pw)));
+  set_var(b, &Rc, sv, mb_var_ref(b, arg));
+  set_var(b, &Rc, sk, mb_int_const(b, ri));
+  set_var(b, &Rc, pw, op2(b, "+", T_INT, mb_var_ref(b, pw), mb_var_ref(b, pw)));
+  set_var(b, &Rc, ct, mb_int_const(b, 0));
+  else_at(b, br3);
+}
+
 static void gen_routine(mb *b, int ri) {
   struct mprint *P = b->print;
   routine R = P->r.v[ri];
@@ -289,6 +388,7 @@ static void gen_routine(mb *b, int ri) {
   b->home = xrealloc(b->home, (size_t)(id + 1) * sizeof(var_home));
   b->home[id].frame = true;
   b->home[id].off = 1;
+  if (R.key.silent) cycle_check(b, ri, id, R.type);
   P->chain.n = 0;
   VEC_PUSH(P->chain, R.key);
   int was = P->silent;
@@ -311,6 +411,8 @@ static void gen_routine(mb *b, int ri) {
     if (c->owner != ri) continue;
     b->ms.v[c->argw].off += size;
     b->ms.v[c->retw].off += size;
+    for (int j = 0; j < 4; j++)
+      if (c->bw[j] >= 0) b->ms.v[c->bw[j]].off += size;
     b->ms.v[c->push].konst = size;
     b->ms.v[c->pop].konst = -size;
   }
