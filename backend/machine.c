@@ -426,7 +426,9 @@ static void layout_memory(mb *b) {
     b->p->depth_cap = (int)fit;
     stack = (depth + 1 + b->max_push) * b->frame_cells;
   }
-  stack += pstack;
+  /* the print routines' stack: what is left of the room, if more */
+  int64_t grown = mb_print_grow(b, ADDR_MAX / 4 - stack);
+  stack += grown > pstack ? grown : pstack;
   b->p->stack_base = next;
   b->p->stack_end = next + (int32_t)stack;
   b->depth_top = next + (int32_t)((depth + 1) * b->frame_cells);
@@ -798,8 +800,7 @@ void mb_display_inline(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
     m->konst = str_const(b, "#<unspecified>");
     return;
   default:
-    mb_fail(b, "cannot print a value whose kind is not known when "
-               "compiling");
+    mb_display_unknown(b, e, fn, loc);   /* mprint.c */
   }
 }
 
@@ -1165,9 +1166,24 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     }
     m->what = mb_describe(b, "return");
     return;
-  case S_DISPLAY:
-    display_value(b, s->a[0], s->write, f, s->loc, 0);
+  case S_DISPLAY: {
+    ir_expr *x = s->a[0];
+    if (mb_print_needs_walk(b, x)) {   /* mprint.c: a tree that may be cyclic */
+      if (x->k != X_VAR && x->k != X_CONST) {
+        int t = new_temp(b, x->type, "display:x");
+        m = step(b, M_WRITE, f, s->loc);
+        set_target(b, m, t);
+        m->val = x;
+        m->what = mb_describe(b, "display: take the value");
+        x = var_ref(b, t);
+      }
+      int start = mb_print_silent(b, true);
+      display_value(b, x, s->write, f, s->loc, 0);
+      mb_print_silence(b, start);
+    }
+    display_value(b, x, s->write, f, s->loc, 0);
     return;
+  }
   case S_NEWLINE:
     m = step(b, M_MARK, f, s->loc);
     m->mark = R_NL;

@@ -303,6 +303,11 @@ void mb_print_free(mb *b);
 #define MB_PRINT_RET (-1999999)     /* variable: MEM[SP + 0], a return PC */
 /* machine.c: the steps of display without a routine around them */
 void mb_display_inline(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth);
+void mb_display_unknown(mb *b, ir_expr *e, int fn, srcloc loc);
+bool mb_print_needs_walk(mb *b, const ir_expr *e);
+int mb_print_silent(mb *b, bool on);
+void mb_print_silence(mb *b, int start);
+int64_t mb_print_grow(mb *b, int64_t room);
 
 /* msrc.c: the source map (machine.h msrc_entry).  mx_expr brackets each
  * expression with enter/leave; a memo hit and a head read are noted. */

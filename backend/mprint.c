@@ -45,7 +45,8 @@ enum {
   ROUTINE_DEPTH = 4,     /* nested deeper than this: a routine */
   ROUTINE_DEPTH_IN = 2,  /* the same inside a routine */
   ROUTINE_DEPTH_ERR = 0, /* the same inside a routine of an error's text */
-  PRINT_LEVELS = 10000,  /* routines nested at most */
+  PRINT_LEVELS = 10000,  /* routines nested at least (the stack's room) */
+  PRINT_LEVELS_MAX = 100000,   /* and at most, where there is room */
 };
 
 typedef struct {
@@ -53,6 +54,7 @@ typedef struct {
   int a, c;               /* class roots: car and cdr, element, or the
                              tagged class itself */
   bool write;
+  bool silent;            /* the walk before a print (below) */
 } pkey;
 
 typedef struct {
@@ -70,6 +72,8 @@ typedef struct {
   int argw, retw, push, jump, pop;   /* its steps (push, pop: -1 for
                                         a call from outside a routine) */
   int owner;              /* the routine that calls, or -1 */
+  int bw[4];              /* the silent walk's cycle check: writes of the
+                             callee's cells 2..5, or -1 */
 } pcall;
 
 struct mprint {
@@ -81,12 +85,17 @@ struct mprint {
                              1: the argument) */
   int maxf;               /* the largest frame */
   int errtext;            /* > 0: printing an error's text (below) */
+  int silent;             /* > 0: generating the silent walk */
+  int levels;             /* routines nested at most (mb_print_grow) */
+  int bv[4];              /* the silent routine being generated: its cycle
+                             check's variables (cells 2..5) */
 };
 
 static struct mprint *state(mb *b) {
   if (!b->print) {
     b->print = xcalloc(1, sizeof *b->print);
     b->print->cur = -1;
+    b->print->levels = PRINT_LEVELS;
   }
   return b->print;
 }
@@ -101,6 +110,7 @@ static bool key_of(mb *b, const ir_expr *e, bool write, pkey *k) {
   memset(k, 0, sizeof *k);
   k->kind = ir_kind(b->ir, e->type);
   k->write = write;
+  k->silent = b->print && b->print->silent > 0;
   switch (k->kind) {
   case T_PAIR:
     k->a = root(b, ir_pair_type(b->ir, e->type, false));
@@ -120,7 +130,8 @@ static bool key_of(mb *b, const ir_expr *e, bool write, pkey *k) {
 }
 
 static bool same_key(const pkey *x, const pkey *y) {
-  return x->kind == y->kind && x->a == y->a && x->c == y->c && x->write == y->write;
+  return x->kind == y->kind && x->a == y->a && x->c == y->c && x->write == y->write &&
+         x->silent == y->silent;
 }
 
 /* Whether classes x and y (or -1) hold values of the same shape, which
@@ -167,6 +178,7 @@ static bool serves(mb *b, const routine *r, const pkey *k, bool errval) {
   if (r->errval != errval) return false;
   if (same_key(&r->key, k)) return true;
   return errval && r->key.kind == k->kind && r->key.write == k->write &&
+         r->key.silent == k->silent &&
          same_shape(b, r->key.a, k->a) && same_shape(b, r->key.c, k->c);
 }
 
@@ -196,7 +208,10 @@ int mb_print_enter(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth)
     VEC_PUSH(P->chain, k);
     return 0;
   }
-  if (again && program_mutates(b)) {
+  /* a value that may refer back to itself: printed after a silent walk
+   * (mb_print_needs_walk), except in an error's text */
+  bool errtext = P->errtext > 0 || (P->cur >= 0 && P->r.v[P->cur].errval);
+  if (again && program_mutates(b) && errtext) {
     mb_fail(b, "a value whose class holds itself (a tree) cannot be displayed "
                "in a program that calls set-car!, set-cdr! or vector-set! on "
                "lists (it could refer back to itself)");
@@ -205,7 +220,7 @@ int mb_print_enter(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth)
   /* the call: the callee's frame starts past the caller's (a routine's;
    * other code's frames end at SP) */
   bool nested = P->cur >= 0;
-  pcall c = {k, e->type, -1, -1, -1, -1, -1, nested ? P->cur : -1};
+  pcall c = {k, e->type, -1, -1, -1, -1, -1, nested ? P->cur : -1, {-1, -1, -1, -1}};
   c.argw = b->ms.n;
   mstmt *m = mb_step(b, M_WRITE, fn, loc);
   m->tgt = TGT_FRAME;
@@ -216,15 +231,31 @@ int mb_print_enter(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth)
   m = mb_step(b, M_WRITE, fn, loc);
   m->tgt = TGT_FRAME;
   m->off = 0;
-  m->l1 = b->ms.n + (nested ? 2 : 1);   /* after the jump */
+  m->l1 = b->ms.n + (nested ? 2 : 1) + (k.silent ? 4 : 0);   /* after the jump */
   m->l1_is_pc = true;
   m->what = mb_describe(b, "display: return address");
+  if (k.silent) {
+    /* the cycle check's state (gen_routine): the caller's, or none yet */
+    static const int32_t init[4] = {0, -1, 1, 0};
+    bool from = nested && P->r.v[P->cur].key.silent;
+    for (int i = 0; i < 4; i++) {
+      c.bw[i] = b->ms.n;
+      m = mb_step(b, M_WRITE, fn, loc);
+      m->tgt = TGT_FRAME;
+      m->off = 2 + i;
+      m->val = from ? mb_var_ref(b, P->bv[i]) : mb_int_const(b, init[i]);
+      m->what = mb_describe(b, "display: the walk's cycle check");
+    }
+  }
   if (nested) {
     c.push = b->ms.n;
     m = mb_step(b, M_WRITE, fn, loc);
     m->tgt = TGT_STATIC;
     m->addr = REG_SP;
     m->sp = SP_PRINT_PUSH;
+    /* a cyclic value would fill the stack: in the silent walk, or in an
+     * error's text of a program that mutates, a refusal */
+    m->write = k.silent || (errtext && program_mutates(b));
     m->what = mb_describe(b, "display: push the frame");
   }
   c.jump = b->ms.n;
@@ -261,6 +292,88 @@ bool mb_print_frame_temp(mb *b, int id) {
   return true;
 }
 
+/* A variable in frame cell off of the routine being generated. */
+static int frame_var(mb *b, int type, int off) {
+  ir_var v = {-1, VAR_TEMP, -1, NULL, type, true, {-1, 0, 0}, NULL};
+  VEC_PUSH(b->ir->vars, v);
+  int id = b->ir->vars.n - 1;
+  b->home = xrealloc(b->home, (size_t)(id + 1) * sizeof(var_home));
+  b->home[id].frame = true;
+  b->home[id].off = off;
+  return id;
+}
+
+static ir_expr *op2(mb *b, const char *op, tkind k, ir_expr *x, ir_expr *y) {
+  ir_expr *e = mb_mkx(b, X_PRIM, mb_kind_type(b, k), 2);
+  e->op = builtin_find(op);
+  e->a[0] = x;
+  e->a[1] = y;
+  return e;
+}
+
+static void set_var(mb *b, const routine *R, int var, ir_expr *x) {
+  mstmt *m = mb_step(b, M_WRITE, R->fn, R->loc);
+  mb_set_target(b, m, var);
+  m->val = x;
+  m->what = mb_describe(b, "display: the walk's cycle check");
+}
+
+static int branch_on(mb *b, const routine *R, ir_expr *test) {
+  mstmt *m = mb_step(b, M_BRANCH, R->fn, R->loc);
+  m->val = test;
+  m->what = mb_describe(b, "display: the walk's cycle check");
+  int br = b->ms.n - 1;
+  b->ms.v[br].l1 = b->ms.n;
+  b->ms.v[br].l1_is_pc = true;
+  return br;
+}
+
+static void else_at(mb *b, int br) {
+  b->ms.v[br].l2 = b->ms.n;
+  b->ms.v[br].l2_is_pc = true;
+}
+
+/* The silent walk's cycle check, at the entry of one of its routines
+ * (Brent's): the frame carries down the path of nested routines a saved
+ * argument and its routine (cells 2, 3), a window (4) and the calls made
+ * since it was saved (5).  An argument equal to the saved one of the
+ * same routine is an object inside itself: a cycle, refused.  When the
+ * calls fill the window, this argument is saved and the window doubles;
+ * a cyclic value repeats its arguments along the path, so the check
+ * finds it within a few times the cycle's length. */
+static void cycle_check(mb *b, int ri, int arg, int type) {
+  struct mprint *P = b->print;
+  const routine *R = &P->r.v[ri];
+  routine Rc = *R;
+  int it = mb_int_type(b);
+  int sv = frame_var(b, type, 2), sk = frame_var(b, it, 3), pw = frame_var(b, it, 4),
+      ct = frame_var(b, it, 5);
+  P->bv[0] = sv, P->bv[1] = sk, P->bv[2] = pw, P->bv[3] = ct;
+  P->ntemp = 6;
+  int br = branch_on(b, &Rc, op2(b, "=", T_BOOL, mb_var_ref(b, sk), mb_int_const(b, ri)));
+  int br2 = branch_on(b, &Rc, op2(b, "eqv?", T_BOOL, mb_var_ref(b, arg), mb_var_ref(b, sv)));
+  ir_failure f = {"compile",
+                  "display: compiled code prints no value that refers back to itself "
+                  "(run it with --reference)",
+                  false};
+  VEC_PUSH(b->ir->failures, f);
+  ir_expr *x = mb_mkx(b, X_FAIL, mb_kind_type(b, T_VOID), 0);
+  x->ival = b->ir->failures.n - 1;
+  x->loc = Rc.loc;
+  mstmt *m = mb_step(b, M_EVAL, Rc.fn, Rc.loc);
+  m->val = x;
+  m->what = mb_describe(b, "display: a value inside itself");
+  else_at(b, br);
+  else_at(b, br2);
+  set_var(b, &Rc, ct, op2(b, "+", T_INT, mb_var_ref(b, ct), mb_int_const(b, 1)));
+  int br3 = branch_on(b, &Rc, op2(b, ">=", T_BOOL, mb_var_ref(b, ct), mb_var_ref(b, pw)));
+  set_var(b, &Rc, sv, mb_var_ref(b, arg));
+  set_var(b, &Rc, sk, mb_int_const(b, ri));
+  set_var(b, &Rc, pw, op2(b, "+", T_INT, mb_var_ref(b, pw), mb_var_ref(b, pw)));
+  set_var(b, &Rc, ct, mb_int_const(b, 0));
+  else_at(b, br3);
+}
+
 static void gen_routine(mb *b, int ri) {
   struct mprint *P = b->print;
   routine R = P->r.v[ri];
@@ -275,9 +388,13 @@ static void gen_routine(mb *b, int ri) {
   b->home = xrealloc(b->home, (size_t)(id + 1) * sizeof(var_home));
   b->home[id].frame = true;
   b->home[id].off = 1;
+  if (R.key.silent) cycle_check(b, ri, id, R.type);
   P->chain.n = 0;
   VEC_PUSH(P->chain, R.key);
+  int was = P->silent;
+  P->silent = R.key.silent;
   mb_display_inline(b, mb_var_ref(b, id), R.key.write, R.fn, R.loc, 1);
+  P->silent = was;
   P->chain.n = 0;
   mstmt *m = mb_step(b, M_JUMPDYN, R.fn, R.loc);
   ir_expr *ret = mb_mkx(b, X_VAR, mb_int_type(b), 0);
@@ -285,6 +402,7 @@ static void gen_routine(mb *b, int ri) {
   m->val = ret;
   m->what = mb_describe(b, "display: return");
   for (int i = start; i < b->ms.n; i++) b->ms.v[i].errval = R.errval;
+  if (R.key.silent) mb_print_silence(b, start);
   /* its calls: the callee's frame is past this one's */
   int size = P->ntemp;
   if (size > P->maxf) P->maxf = size;
@@ -293,6 +411,8 @@ static void gen_routine(mb *b, int ri) {
     if (c->owner != ri) continue;
     b->ms.v[c->argw].off += size;
     b->ms.v[c->retw].off += size;
+    for (int j = 0; j < 4; j++)
+      if (c->bw[j] >= 0) b->ms.v[c->bw[j]].off += size;
     b->ms.v[c->push].konst = size;
     b->ms.v[c->pop].konst = -size;
   }
@@ -322,18 +442,35 @@ void mb_print_routines(mb *b) {
 
 int64_t mb_print_stack(mb *b) {
   if (!b->print || !b->print->calls.n) return 0;
-  return (int64_t)(PRINT_LEVELS + 1) * b->print->maxf;
+  return (int64_t)(b->print->levels + 1) * b->print->maxf;
+}
+
+/* The print stack, grown to the room left above the procedures' frames
+ * (at most PRINT_LEVELS_MAX routines: Guile itself prints no deeper). */
+int64_t mb_print_grow(mb *b, int64_t room) {
+  if (!b->print || !b->print->calls.n || b->print->maxf <= 0) return 0;
+  int64_t fit = room / b->print->maxf - 1;
+  if (fit > PRINT_LEVELS_MAX) fit = PRINT_LEVELS_MAX;
+  if (fit > b->print->levels) b->print->levels = (int)fit;
+  return mb_print_stack(b);
 }
 
 cval mb_print_push(mb *b, const mstmt *m) {
   gate_graph *gg = b->gg;
   cval r = {gf_addk(gg, b->sp, m->konst), 0, ADDR_MAX, false};
-  int site = mb_site(b, "depth", m->loc,
-                     "display: compiled code prints values nested at most %d deep",
-                     PRINT_LEVELS);
+  bool silent = m->write;   /* a push of the silent walk (mb_print_enter) */
+  int site = silent ? mb_site(b, "compile", m->loc,
+                              "display: compiled code prints no value nested more than "
+                              "%d deep or that refers back to itself (run it with "
+                              "--reference)", PRINT_LEVELS)
+                    : mb_site(b, "depth", m->loc,
+                              "display: compiled code prints values nested at most %d deep",
+                              b->print->levels);
   /* [SP + push + the largest frame > the stack's end] */
-  gform over = gf_addk(gg, b->sp, (double)m->konst + b->print->maxf -
-                                      (double)b->p->stack_end);
+  /* the silent walk stops at PRINT_LEVELS: a cycle is found sooner */
+  double end = (double)b->p->stack_end;
+  if (silent) end -= (double)(b->print->levels - PRINT_LEVELS) * b->print->maxf;
+  gform over = gf_addk(gg, b->sp, (double)m->konst + b->print->maxf - end);
   mx_flag(b, gf_gate(gg, gg_step(gg, "display too deep", over)), site);
   return r;
 }
@@ -345,4 +482,150 @@ void mb_print_free(mb *b) {
   VEC_FREE(b->print->calls);
   free(b->print);
   b->print = NULL;
+}
+
+/* Whether class t is (a part of) the class of a value that comes into
+ * the program from outside: a parameter of its main function (a
+ * procedure compiled alone) or a global variable. */
+static bool from_outside(mb *b, int t) {
+  const ir_prog *ir = b->ir;
+  VEC(int) todo = {0}, seen = {0};
+  const ir_fn *m = &ir->fns.v[ir->main_fn];
+  for (int i = 0; i < m->nparams; i++) VEC_PUSH(todo, ir->vars.v[m->params[i]].type);
+  for (int i = 0; i < ir->vars.n; i++)
+    if (ir->vars.v[i].cls == VAR_GLOBAL) VEC_PUSH(todo, ir->vars.v[i].type);
+  int want = root(b, t);
+  bool found = false;
+  while (todo.n && !found) {
+    int r = root(b, todo.v[--todo.n]);
+    if (r < 0) continue;
+    bool met = false;
+    for (int i = 0; i < seen.n && !met; i++) met = seen.v[i] == r;
+    if (met) continue;
+    VEC_PUSH(seen, r);
+    found = r == want;
+    const ir_type *ty = &ir->types.v[r];
+    VEC_PUSH(todo, ty->elem);
+    VEC_PUSH(todo, ty->car);
+    VEC_PUSH(todo, ty->cdr);
+  }
+  VEC_FREE(todo);
+  VEC_FREE(seen);
+  return found;
+}
+
+/* display/write of a value whose class no value of any kind ever enters
+ * (the car of a list that map made of the empty list, the result of a
+ * call that always fails): it is never printed, as reaching it means
+ * its computation failed first.  Its errors are kept; past them, a
+ * refusal where it is reached, never a wrong answer.  A value that comes
+ * from outside (a parameter of a procedure compiled alone) is of the
+ * kind its callers give it: such a program is incomplete. */
+void mb_display_unknown(mb *b, ir_expr *e, int fn, srcloc loc) {
+  if (from_outside(b, e->type)) {
+    mb_fail(b, "cannot print a value whose kind is not known when compiling");
+    return;
+  }
+  mstmt *m;
+  if (e->k != X_CONST && e->k != X_VAR) {
+    m = mb_step(b, M_EVAL, fn, loc);
+    m->val = e;
+    m->what = mb_describe(b, "evaluate for errors");
+  }
+  ir_failure f = {"compile", "cannot print a value whose kind is not known when compiling",
+                  false};
+  VEC_PUSH(b->ir->failures, f);
+  ir_expr *x = mb_mkx(b, X_FAIL, mb_kind_type(b, T_VOID), 0);
+  x->ival = b->ir->failures.n - 1;
+  x->loc = loc;
+  m = mb_step(b, M_EVAL, fn, loc);
+  m->val = x;
+  m->what = mb_describe(b, "display: a value of no kind (never reached)");
+}
+
+/* ---- the silent walk ------------------------------------------------
+ *
+ * In a program that stores into pairs or vectors (or reads a global that
+ * refers back to itself), a value whose class holds itself through a car
+ * or an element may be cyclic: printing it by routines that call
+ * themselves would not end.  Such a value is first walked by the same
+ * steps with every output turned into an evaluation (its routines are
+ * the silent ones, of keys of their own): a cyclic value makes the walk
+ * nest deeper and deeper until the print stack is full, which is a
+ * refusal at run time before anything of the value is printed; an
+ * acyclic one, of any depth the stack holds, is then printed. */
+
+/* Whether class t reaches class u (through elements, cars and cdrs). */
+static bool reaches(mb *b, int t, int u) {
+  VEC(int) todo = {0}, seen = {0};
+  VEC_PUSH(todo, t);
+  bool found = false;
+  while (todo.n && !found) {
+    int r = root(b, todo.v[--todo.n]);
+    if (r < 0) continue;
+    if (r == u) found = true;
+    bool met = false;
+    for (int i = 0; i < seen.n && !met; i++) met = seen.v[i] == r;
+    if (met) continue;
+    VEC_PUSH(seen, r);
+    const ir_type *ty = &b->ir->types.v[r];
+    VEC_PUSH(todo, ty->elem);
+    VEC_PUSH(todo, ty->car);
+    VEC_PUSH(todo, ty->cdr);
+  }
+  VEC_FREE(todo);
+  VEC_FREE(seen);
+  return found;
+}
+
+bool mb_print_needs_walk(mb *b, const ir_expr *e) {
+  if (!program_mutates(b)) return false;
+  if (b->print && (b->print->errtext > 0 || b->print->cur >= 0)) return false;
+  tkind k = ir_kind(b->ir, e->type);
+  if (k != T_PAIR && k != T_VEC && k != T_DYN) return false;
+  /* a class reachable from e's whose car or element class reaches it
+   * back: a tree (a list's cdrs coming back are its spine's, mlists.c) */
+  VEC(int) todo = {0}, seen = {0};
+  VEC_PUSH(todo, e->type);
+  bool tree = false;
+  while (todo.n && !tree) {
+    int r = root(b, todo.v[--todo.n]);
+    if (r < 0) continue;
+    bool met = false;
+    for (int i = 0; i < seen.n && !met; i++) met = seen.v[i] == r;
+    if (met) continue;
+    VEC_PUSH(seen, r);
+    const ir_type *ty = &b->ir->types.v[r];
+    if ((ty->elem >= 0 && reaches(b, ty->elem, r)) || (ty->car >= 0 && reaches(b, ty->car, r)))
+      tree = true;
+    VEC_PUSH(todo, ty->elem);
+    VEC_PUSH(todo, ty->car);
+    VEC_PUSH(todo, ty->cdr);
+  }
+  VEC_FREE(todo);
+  VEC_FREE(seen);
+  return tree;
+}
+
+int mb_print_silent(mb *b, bool on) {
+  struct mprint *P = state(b);
+  P->silent += on ? 1 : -1;
+  return b->ms.n;
+}
+
+/* The steps from start on print nothing: every output evaluates its
+ * value instead (and the silent walk ends). */
+void mb_print_silence(mb *b, int start) {
+  struct mprint *P = state(b);
+  if (P->cur < 0 && P->silent > 0) P->silent--;
+  for (int i = start; i < b->ms.n; i++) {
+    mstmt *m = &b->ms.v[i];
+    if (m->k != M_OUTINT && m->k != M_OUTSYM && m->k != M_OUTSTR && m->k != M_MARK) continue;
+    m->k = M_EVAL;
+    if (!m->val) m->val = mb_int_const(b, 0);
+    m->konst = 0;
+    m->sp = 0;
+    m->write = false;
+    m->what = mb_describe(b, "display: the walk before printing");
+  }
 }

@@ -690,7 +690,10 @@ typedef struct {
   mload *load;
   char *err;
   size_t errlen;
-  int depth;
+  /* objects made or found but not filled yet: read back by a loop over
+   * this stack, not a recursion, so that values nested to any depth come
+   * back */
+  VEC(struct vtask { int kind; int type; int32_t addr; tvec *v; int64_t len, fill; }) todo;
   VEC(struct vdone { int32_t addr; tvec *v; }) done;
   imap done_ix;       /* address -> index + 1 in done */
   imap placed_ix;     /* address -> index + 1 in load->placed (pairs) */
@@ -703,12 +706,21 @@ static void note_done(backer *k, int32_t addr, tvec *v) {
 }
 
 static void backer_free(backer *k) {
+  VEC_FREE(k->todo);
   VEC_FREE(k->done);
   im_free(&k->done_ix);
   im_free(&k->placed_ix);
 }
 
 static bool to_world(backer *k, int type, int64_t v, value *out);
+
+enum { TASK_VEC, TASK_PAIR, TASK_CLOSURE };
+
+static void defer(backer *k, int kind, int type, int32_t addr, tvec *v, int64_t len,
+                  int64_t fill) {
+  struct vtask t = {kind, type, addr, v, len, fill};
+  VEC_PUSH(k->todo, t);
+}
 
 /* A string made at run time (or loaded by the prompt) at addr: [length,
  * 0, characters] (mstrings.c), as the world's heap string. */
@@ -773,6 +785,17 @@ static tvec *vector_at(backer *k, int type, int32_t addr) {
     world_save_vec(w, vec);
   }
   note_done(k, addr, vec);
+  defer(k, TASK_VEC, type, addr, vec, len, fill);
+  return vec;
+}
+
+/* The elements of vector vec at addr that the run wrote (or the fill of
+ * a new one). */
+static bool vector_fill(backer *k, const struct vtask *T) {
+  int type = T->type;
+  int32_t addr = T->addr;
+  tvec *vec = T->v;
+  int64_t len = T->len, fill = T->fill;
   int et = ir_elem_type(k->p->ir, type);
   for (int32_t i = 0; i < len; i++) {
     int64_t x;
@@ -787,10 +810,10 @@ static tvec *vector_at(backer *k, int type, int32_t addr) {
       x = fill;
     }
     value ev;
-    if (!to_world(k, et, x, &ev)) return NULL;
+    if (!to_world(k, et, x, &ev)) return false;
     vec->items[i] = ev;
   }
-  return vec;
+  return true;
 }
 
 static tvec *done_at(backer *k, int32_t addr) {
@@ -808,44 +831,53 @@ static tvec *loaded_pair(backer *k, int32_t addr) {
   return i ? k->load->placed.v[i - 1].v : NULL;
 }
 
-/* The world pair at addr, with the pairs after it along the cdrs (a
- * walk, however long the list; a recursion only into cars): a pair the
- * prompt loaded is updated where the run wrote its cells, one the run
- * made is new. */
-static tvec *pair_at(backer *k, int type, int32_t addr) {
+/* The world pair at addr, noted done: one the prompt loaded (saved for
+ * the transaction when the run wrote its cells), or a new one; NULL on
+ * an error. */
+static tvec *pair_obj(backer *k, int32_t a) {
   world *w = k->p->w;
-  const ir_prog *ir = k->p->ir;
-  tvec *head = NULL, *prev = NULL;
-  int32_t a = addr;
-  for (int cls = type;;) {
-    tvec *p = done_at(k, a);
-    if (p) {
-      if (prev) prev->items[1] = v_pair(p);
-      else head = p;
-      break;
-    }
-    p = loaded_pair(k, a);
-    int64_t car = 0, cdr = 0;
-    bool wcar = mem_read(k->t, a, &car), wcdr = mem_read(k->t, a + 1, &cdr);
-    if (!p && (!wcar || !wcdr)) {
-      snprintf(k->err, k->errlen, "a pair at %d has no cells in the trace", (int)a);
+  tvec *p = loaded_pair(k, a);
+  int64_t car = 0, cdr = 0;
+  bool wcar = mem_read(k->t, a, &car), wcdr = mem_read(k->t, a + 1, &cdr);
+  if (!p && (!wcar || !wcdr)) {
+    snprintf(k->err, k->errlen, "a pair at %d has no cells in the trace", (int)a);
+    return NULL;
+  }
+  if (!p) {
+    p = world_new_obj(w, TV_PAIR, 2, v_nil());
+    if (!p) {
+      snprintf(k->err, k->errlen, "out of memory for the pairs of the result");
       return NULL;
     }
-    if (!p) {
-      p = world_new_obj(w, TV_PAIR, 2, v_nil());
-      if (!p) {
-        snprintf(k->err, k->errlen, "out of memory for the pairs of the result");
-        return NULL;
-      }
-    } else if (wcar || wcdr) {
-      world_save_vec(w, p);
-    }
-    note_done(k, a, p);
-    if (prev) prev->items[1] = v_pair(p);
-    else head = p;
+  } else if (wcar || wcdr) {
+    world_save_vec(w, p);
+  }
+  note_done(k, a, p);
+  return p;
+}
+
+/* The world pair at addr; its cells are read later (pair_fill). */
+static tvec *pair_at(backer *k, int type, int32_t addr) {
+  tvec *p = done_at(k, addr);
+  if (p) return p;
+  p = pair_obj(k, addr);
+  if (p) defer(k, TASK_PAIR, type, addr, p, 0, 0);
+  return p;
+}
+
+/* The cells of pair T->v and of the pairs after it along the cdrs (a
+ * walk, however long the list): a pair the prompt loaded is updated
+ * where the run wrote its cells, one the run made is new. */
+static bool pair_fill(backer *k, const struct vtask *T) {
+  const ir_prog *ir = k->p->ir;
+  tvec *p = T->v;
+  int32_t a = T->addr;
+  for (int cls = T->type;;) {
+    int64_t car = 0, cdr = 0;
+    bool wcar = mem_read(k->t, a, &car), wcdr = mem_read(k->t, a + 1, &cdr);
     if (wcar) {
       value x;
-      if (!to_world(k, ir_pair_type(ir, cls, false), car, &x)) return NULL;
+      if (!to_world(k, ir_pair_type(ir, cls, false), car, &x)) return false;
       p->items[0] = x;
     }
     if (!wcdr) break;   /* loaded, and its cdr unchanged */
@@ -855,15 +887,23 @@ static tvec *pair_at(backer *k, int type, int32_t addr) {
     if (dk == T_DYN) dk = machine_untag(&dv);
     if (dk != T_PAIR) {
       value x;
-      if (!to_world(k, dcls, cdr, &x)) return NULL;
+      if (!to_world(k, dcls, cdr, &x)) return false;
       p->items[1] = x;
       break;
     }
-    prev = p;
+    tvec *np = done_at(k, (int32_t)dv);
+    if (np) {   /* read back already, or to be */
+      p->items[1] = v_pair(np);
+      break;
+    }
+    np = pair_obj(k, (int32_t)dv);
+    if (!np) return false;
+    p->items[1] = v_pair(np);
+    p = np;
     a = (int32_t)dv;
     cls = dcls;
   }
-  return head;
+  return true;
 }
 
 /* The closure at addr: one the prompt loaded (its captured values never
@@ -882,16 +922,22 @@ static bool closure_at(backer *k, int32_t addr, value *out) {
     snprintf(k->err, k->errlen, "a closure at %d is not in the trace", (int)addr);
     return false;
   }
-  if (++k->depth > 16) {
-    snprintf(k->err, k->errlen, "closures nested too deeply to read back");
-    return false;
-  }
   t = ir_closure_new(k->p->w, k->p->ir, (int)id, (int)n);
   if (!t) {
     snprintf(k->err, k->errlen, "a closure of the result cannot be kept");
     return false;
   }
   note_done(k, addr, t);
+  defer(k, TASK_CLOSURE, (int)id, addr, t, n, 0);
+  *out = v_proc(t);
+  return true;
+}
+
+/* The captured values of a closure the run made. */
+static bool closure_fill(backer *k, const struct vtask *T) {
+  tvec *t = T->v;
+  int64_t n = T->len, id = T->type;
+  int32_t addr = T->addr;
   for (int32_t j = 0; j < n; j++) {
     int64_t x = 0;
     mem_read(k->t, addr + 2 + j, &x);
@@ -904,9 +950,24 @@ static bool closure_at(backer *k, int32_t addr, value *out) {
       t->items[j].kind = VK_BOX;
     }
   }
-  k->depth--;
-  *out = v_proc(t);
   return true;
+}
+
+/* Fills what to_world made, until nothing is left to fill. */
+static bool drain(backer *k) {
+  while (k->todo.n) {
+    struct vtask T = k->todo.v[--k->todo.n];
+    bool ok = T.kind == TASK_VEC ? vector_fill(k, &T)
+              : T.kind == TASK_PAIR ? pair_fill(k, &T)
+                                    : closure_fill(k, &T);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/* v of class type as a world value, with everything it holds. */
+static bool to_world_all(backer *k, int type, int64_t v, value *out) {
+  return to_world(k, type, v, out) && drain(k);
 }
 
 tkind machine_untag(int64_t *v) {
@@ -942,12 +1003,7 @@ static bool to_world(backer *k, int type, int64_t v, value *out) {
     snprintf(k->err, k->errlen, "out of memory for a procedure of the result");
     return false;
   case T_PAIR: {
-    if (++k->depth > 16) {
-      snprintf(k->err, k->errlen, "lists nested too deeply to read back");
-      return false;
-    }
     tvec *p = pair_at(k, type, (int32_t)v);
-    k->depth--;
     if (!p) return false;
     *out = v_pair(p);
     return true;
@@ -965,12 +1021,7 @@ static bool to_world(backer *k, int type, int64_t v, value *out) {
     *out = v_str(k->p->strs.v[v]);
     return true;
   case T_VEC: {
-    if (++k->depth > 16) {
-      snprintf(k->err, k->errlen, "vectors nested too deeply to read back");
-      return false;
-    }
     tvec *vec = vector_at(k, type, (int32_t)v);
-    k->depth--;
     if (!vec) return false;
     *out = v_vec(vec);
     return true;
@@ -984,22 +1035,22 @@ static bool to_world(backer *k, int type, int64_t v, value *out) {
 bool machine_world_value(const mprog *p, const mtrace *t, mload *load,
                          int type, int64_t v, value *out, char *err,
                          size_t errlen) {
-  backer k = {p, t, load, err, errlen, 0, {0}, {0}, {0}};
-  bool ok = to_world(&k, type, v, out);
+  backer k = {p, t, load, err, errlen, {0}, {0}, {0}, {0}};
+  bool ok = to_world_all(&k, type, v, out);
   backer_free(&k);
   return ok;
 }
 
 bool machine_write_back(const mprog *p, const mtrace *t, mload *load,
                         char *err, size_t errlen) {
-  backer k = {p, t, load, err, errlen, 0, {0}, {0}, {0}};
+  backer k = {p, t, load, err, errlen, {0}, {0}, {0}, {0}};
   bool ok = true;
   /* vectors the prompt loaded: elements the run wrote */
   for (int i = 0; i < load->placed.n && ok; i++) {
     tvec *vec = load->placed.v[i].v;
     int32_t addr = load->placed.v[i].addr;
     if (vec->tag == TV_PAIR) {
-      ok = pair_at(&k, load->placed.v[i].type, addr) != NULL;
+      ok = pair_at(&k, load->placed.v[i].type, addr) != NULL && drain(&k);
       continue;
     }
     if (vec->tag == TV_CLOSURE) continue;   /* its values never change */
@@ -1012,7 +1063,7 @@ bool machine_write_back(const mprog *p, const mtrace *t, mload *load,
          * (a string, a pair, a vector, a procedure the run stored is read
          * back, not the element it replaced) */
         value nv;
-        if (!to_world(&k, et, x, &nv)) {
+        if (!to_world_all(&k, et, x, &nv)) {
           ok = false;
           break;
         }
@@ -1048,7 +1099,7 @@ bool machine_write_back(const mprog *p, const mtrace *t, mload *load,
     const static_cell *c = &p->cells.v[a];
     if (!c->global || !t->cell_written[a]) continue;
     value v;
-    if (!to_world(&k, c->type, t->cells[a], &v)) {
+    if (!to_world_all(&k, c->type, t->cells[a], &v)) {
       ok = false;
       break;
     }

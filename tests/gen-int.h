@@ -145,6 +145,7 @@ void gl_later(gen *g);
 bool gl_top(gen *g);
 /* ---- gen-nest.c ---- */
 bool gn_top(gen *g);
+bool gk_top(gen *g);   /* gen-kinds.c */
 /* ---- gen-chars.c ---- */
 /* gen-lists.c: the list library (filter, sort, iota...), a top-level form */
 bool glist_top(gen *g);
