@@ -26,6 +26,7 @@
 #include "config.h"
 
 #include "lower-strings3.h"
+#include "lower-build.h"
 
 #include <string.h>
 
@@ -39,47 +40,7 @@ bool lsym_name(const char *name) {
   return !strcmp(name, "string->symbol") || !strcmp(name, "symbol-append");
 }
 
-/* ---- small builders ------------------------------------------------- */
-
-static ir_expr *kconst(lw *c, tkind k, int32_t v, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_CONST, loc, 0);
-  e->ival = v;
-  e->type = lw_new_type(c, k);
-  e->has_nat = true;
-  e->nat = k;
-  return e;
-}
-
-static ir_expr *ki(lw *c, int32_t v, srcloc loc) { return kconst(c, T_INT, v, loc); }
-
-static ir_expr *op2(lw *c, const char *op, ir_expr *x, ir_expr *y, tkind r, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_PRIM, loc, y ? 2 : 1);
-  e->op = builtin_find(op);
-  e->a[0] = x;
-  if (y) e->a[1] = y;
-  e->type = lw_new_type(c, r);
-  e->has_nat = true;
-  e->nat = r;
-  return e;
-}
-
-static ir_expr *var(lw *c, int v, srcloc loc) { return lw_var_expr(c, v, loc); }
-static int temp(lw *c, srcloc loc) { return lw_new_var(c, -1, VAR_TEMP, loc); }
-
-static int temp_of(lw *c, tkind k, srcloc loc) {
-  int t = temp(c, loc);
-  c->p->vars.v[t].type = lw_type_of_kind(c, k);
-  return t;
-}
-
-static void branch(lw *c, ir_expr *test, int yes, int no, srcloc loc) {
-  ir_stmt *s = lw_emit(c, S_BRANCH, loc);
-  s->a[0] = test;
-  s->l1 = yes;
-  s->l2 = no;
-}
-
-static void jump(lw *c, int l, srcloc loc) { lw_emit(c, S_JUMP, loc)->l1 = l; }
+/* ---- small builders (the others: lower-build.h) ------------------------ */
 
 static int block_type(lw *c) {
   int t = lw_type_of_kind(c, T_VEC);
@@ -113,7 +74,8 @@ static ir_expr *prim0(lw *c, const builtin *op, int type, srcloc loc) {
   return e;
 }
 
-static int assign_new(lw *c, ir_expr *e, int type, srcloc loc) {
+/* a new temporary of class type holding e */
+static int assign_typed(lw *c, ir_expr *e, int type, srcloc loc) {
   int t = temp(c, loc);
   c->p->vars.v[t].type = type;
   lw_assign(c, t, e, loc);
@@ -121,7 +83,7 @@ static int assign_new(lw *c, ir_expr *e, int type, srcloc loc) {
 }
 
 static void add_to(lw *c, int v, ir_expr *d, srcloc loc) {
-  lw_assign(c, v, op2(c, "+", var(c, v, loc), d, T_INT, loc), loc);
+  lw_assign(c, v, prim(c, "+", var(c, v, loc), d, T_INT, loc), loc);
 }
 
 static ir_expr *vlen(lw *c, int o, srcloc loc) {
@@ -162,15 +124,15 @@ static int cell(lw *c, int *slot, srcloc loc) {
 
 /* Jumps to yes when block x's first len characters are block y's. */
 static void same_chars(lw *c, int x, int y, int len, int yes, int no, srcloc loc) {
-  int k = assign_new(c, ki(c, 0, loc), lw_type_of_kind(c, T_INT), loc);
+  int k = assign_typed(c, kint(c, 0, loc), lw_type_of_kind(c, T_INT), loc);
   int head = lw_new_label(c), cmp = lw_new_label(c), next = lw_new_label(c);
   lw_label(c, head, loc);
-  branch(c, op2(c, "<", var(c, k, loc), var(c, len, loc), T_BOOL, loc), cmp, yes, loc);
+  branch(c, prim(c, "<", var(c, k, loc), var(c, len, loc), T_BOOL, loc), cmp, yes, loc);
   lw_label(c, cmp, loc);
-  branch(c, op2(c, "=", elem(c, x, var(c, k, loc), loc), elem(c, y, var(c, k, loc), loc), T_BOOL, loc),
+  branch(c, prim(c, "=", elem(c, x, var(c, k, loc), loc), elem(c, y, var(c, k, loc), loc), T_BOOL, loc),
          next, no, loc);
   lw_label(c, next, loc);
-  add_to(c, k, ki(c, 1, loc), loc);
+  add_to(c, k, kint(c, 1, loc), loc);
   jump(c, head, loc);
 }
 
@@ -179,12 +141,12 @@ static void flag_if(lw *c, ir_expr *test, int flag, srcloc loc) {
   int yes = lw_new_label(c), no = lw_new_label(c);
   branch(c, test, yes, no, loc);
   lw_label(c, yes, loc);
-  lw_assign(c, flag, ki(c, 1, loc), loc);
+  lw_assign(c, flag, kint(c, 1, loc), loc);
   lw_label(c, no, loc);
 }
 
 static ir_expr *is(lw *c, int v, int32_t k, srcloc loc) {
-  return op2(c, "=", var(c, v, loc), ki(c, k, loc), T_BOOL, loc);
+  return prim(c, "=", var(c, v, loc), kint(c, k, loc), T_BOOL, loc);
 }
 
 /* Whether `write` shows the name (block o, length len) as #{...}#, as
@@ -193,29 +155,29 @@ static ir_expr *is(lw *c, int v, int32_t k, srcloc loc) {
  * brace, '#', '"' or ';', else 0. */
 static int needs_braces(lw *c, int o, int len, srcloc loc) {
   int ti = lw_type_of_kind(c, T_INT);
-  int flag = assign_new(c, ki(c, 0, loc), ti, loc);
+  int flag = assign_typed(c, kint(c, 0, loc), ti, loc);
   flag_if(c, is(c, len, 0, loc), flag, loc);
   int some = lw_new_label(c), done = lw_new_label(c);
-  branch(c, op2(c, ">", var(c, len, loc), ki(c, 0, loc), T_BOOL, loc), some, done, loc);
+  branch(c, prim(c, ">", var(c, len, loc), kint(c, 0, loc), T_BOOL, loc), some, done, loc);
   lw_label(c, some, loc);
   ir_expr *cl0 = lw_mk(c, X_PRIM, loc, 1);
   cl0->op = &class_op;
-  cl0->a[0] = elem(c, o, ki(c, 0, loc), loc);
+  cl0->a[0] = elem(c, o, kint(c, 0, loc), loc);
   cl0->type = lw_new_type(c, T_INT);
-  int c0 = assign_new(c, cl0, ti, loc);
-  int c1 = assign_new(c, ki(c, 0, loc), ti, loc);
+  int c0 = assign_typed(c, cl0, ti, loc);
+  int c1 = assign_typed(c, kint(c, 0, loc), ti, loc);
   int two = lw_new_label(c), on = lw_new_label(c);
-  branch(c, op2(c, ">", var(c, len, loc), ki(c, 1, loc), T_BOOL, loc), two, on, loc);
+  branch(c, prim(c, ">", var(c, len, loc), kint(c, 1, loc), T_BOOL, loc), two, on, loc);
   lw_label(c, two, loc);
   ir_expr *cl1 = lw_mk(c, X_PRIM, loc, 1);
   cl1->op = &class_op;
-  cl1->a[0] = elem(c, o, ki(c, 1, loc), loc);
+  cl1->a[0] = elem(c, o, kint(c, 1, loc), loc);
   cl1->type = lw_new_type(c, T_INT);
   lw_assign(c, c1, cl1, loc);
   lw_label(c, on, loc);
   /* a digit first, or + - . then a digit */
   flag_if(c, is(c, c0, 1, loc), flag, loc);
-  int sign = assign_new(c, ki(c, 0, loc), ti, loc);
+  int sign = assign_typed(c, kint(c, 0, loc), ti, loc);
   flag_if(c, is(c, c0, 2, loc), sign, loc);
   flag_if(c, is(c, c0, 3, loc), sign, loc);
   int sd = lw_new_label(c), sd2 = lw_new_label(c);
@@ -237,22 +199,22 @@ static int needs_braces(lw *c, int o, int len, srcloc loc) {
   flag_if(c, is(c, c1, 4, loc), flag, loc);
   lw_label(c, pm3, loc);
   /* any character that must not be read as part of a symbol */
-  int k = assign_new(c, ki(c, 0, loc), ti, loc);
+  int k = assign_typed(c, kint(c, 0, loc), ti, loc);
   int head = lw_new_label(c), body = lw_new_label(c);
   lw_label(c, head, loc);
-  branch(c, op2(c, "<", var(c, k, loc), var(c, len, loc), T_BOOL, loc), body, done, loc);
+  branch(c, prim(c, "<", var(c, k, loc), var(c, len, loc), T_BOOL, loc), body, done, loc);
   lw_label(c, body, loc);
   ir_expr *cl = lw_mk(c, X_PRIM, loc, 1);
   cl->op = &class_op;
   cl->a[0] = elem(c, o, var(c, k, loc), loc);
   cl->type = lw_new_type(c, T_INT);
   int found = lw_new_label(c), more = lw_new_label(c);
-  branch(c, op2(c, "=", cl, ki(c, 5, loc), T_BOOL, loc), found, more, loc);
+  branch(c, prim(c, "=", cl, kint(c, 5, loc), T_BOOL, loc), found, more, loc);
   lw_label(c, found, loc);
-  lw_assign(c, flag, ki(c, 1, loc), loc);
+  lw_assign(c, flag, kint(c, 1, loc), loc);
   jump(c, done, loc);
   lw_label(c, more, loc);
-  add_to(c, k, ki(c, 1, loc), loc);
+  add_to(c, k, kint(c, 1, loc), loc);
   jump(c, head, loc);
   lw_label(c, done, loc);
   return flag;
@@ -261,11 +223,11 @@ static int needs_braces(lw *c, int o, int len, srcloc loc) {
 /* The room check: `need` more cells of the region, else the error. */
 static void room(lw *c, int hp, ir_expr *need, srcloc loc) {
   int ok = lw_new_label(c), full = lw_new_label(c);
-  ir_expr *end = op2(c, "+", var(c, hp, loc), need, T_INT, loc);
+  ir_expr *end = prim(c, "+", var(c, hp, loc), need, T_INT, loc);
   ir_expr *size = lw_mk(c, X_VLEN, loc, 1);
   size->a[0] = prim0(c, &region_op, region_type(c), loc);
   size->type = lw_new_type(c, T_INT);
-  branch(c, op2(c, "<=", end, size, T_BOOL, loc), ok, full, loc);
+  branch(c, prim(c, "<=", end, size, T_BOOL, loc), ok, full, loc);
   lw_label(c, full, loc);
   lw_ll_err_text(c, "compiled code has no more room for the names of symbols made "
                     "at run time (run it with --reference)", loc);
@@ -284,39 +246,39 @@ static ir_expr *intern(lw *c, int o, int len, bool placed, srcloc loc) {
   int res = temp_of(c, T_SYM, loc);
   int done = lw_new_label(c), rt = lw_new_label(c), fresh = lw_new_label(c);
   /* the symbols known when compiling: their names' literals */
-  int k = assign_new(c, ki(c, 2, loc), ti, loc);
-  int n = assign_new(c, prim0(c, &count_op, lw_new_type(c, T_INT), loc), ti, loc);
+  int k = assign_typed(c, kint(c, 2, loc), ti, loc);
+  int n = assign_typed(c, prim0(c, &count_op, lw_new_type(c, T_INT), loc), ti, loc);
   int head = lw_new_label(c), body = lw_new_label(c), cmp = lw_new_label(c),
       hit = lw_new_label(c), next = lw_new_label(c);
   lw_label(c, head, loc);
-  branch(c, op2(c, "<", var(c, k, loc), var(c, n, loc), T_BOOL, loc), body, rt, loc);
+  branch(c, prim(c, "<", var(c, k, loc), var(c, n, loc), T_BOOL, loc), body, rt, loc);
   lw_label(c, body, loc);
   ir_expr *sym = cast(c, var(c, k, loc), lw_type_of_kind(c, T_SYM), T_SYM, loc);
   ir_expr *obj = lw_mk(c, X_PRIM, loc, 1);
   obj->op = &string_object_op;
   obj->a[0] = lw_symbol_name(c, sym, loc);
   obj->type = tb;
-  int nm = assign_new(c, obj, tb, loc);
-  branch(c, op2(c, "=", vlen(c, nm, loc), var(c, len, loc), T_BOOL, loc), cmp, next, loc);
+  int nm = assign_typed(c, obj, tb, loc);
+  branch(c, prim(c, "=", vlen(c, nm, loc), var(c, len, loc), T_BOOL, loc), cmp, next, loc);
   lw_label(c, cmp, loc);
   same_chars(c, o, nm, len, hit, next, loc);
   lw_label(c, hit, loc);
   lw_assign(c, res, cast(c, var(c, k, loc), lw_type_of_kind(c, T_SYM), T_SYM, loc), loc);
   jump(c, done, loc);
   lw_label(c, next, loc);
-  add_to(c, k, ki(c, 1, loc), loc);
+  add_to(c, k, kint(c, 1, loc), loc);
   jump(c, head, loc);
   /* those made as the program runs, the latest first */
   lw_label(c, rt, loc);
-  int r = assign_new(c, var(c, list, loc), ti, loc);
-  int region = assign_new(c, prim0(c, &region_op, tr, loc), tr, loc);
+  int r = assign_typed(c, var(c, list, loc), ti, loc);
+  int region = assign_typed(c, prim0(c, &region_op, tr, loc), tr, loc);
   int h2 = lw_new_label(c), b2 = lw_new_label(c), cmp2 = lw_new_label(c),
       hit2 = lw_new_label(c), next2 = lw_new_label(c);
   lw_label(c, h2, loc);
   branch(c, is(c, r, 0, loc), fresh, b2, loc);
   lw_label(c, b2, loc);
-  int rb = assign_new(c, cast(c, var(c, r, loc), tb, T_VEC, loc), tb, loc);
-  branch(c, op2(c, "=", vlen(c, rb, loc), var(c, len, loc), T_BOOL, loc), cmp2, next2, loc);
+  int rb = assign_typed(c, cast(c, var(c, r, loc), tb, T_VEC, loc), tb, loc);
+  branch(c, prim(c, "=", vlen(c, rb, loc), var(c, len, loc), T_BOOL, loc), cmp2, next2, loc);
   lw_label(c, cmp2, loc);
   same_chars(c, o, rb, len, hit2, next2, loc);
   lw_label(c, hit2, loc);
@@ -324,41 +286,41 @@ static ir_expr *intern(lw *c, int o, int len, bool placed, srcloc loc) {
   jump(c, done, loc);
   lw_label(c, next2, loc);
   /* the link: element (r - region) - 3 of the region */
-  ir_expr *off = op2(c, "-", op2(c, "-", var(c, r, loc), cast(c, var(c, region, loc), ti, T_INT, loc),
-                                 T_INT, loc), ki(c, 3, loc), T_INT, loc);
+  ir_expr *off = prim(c, "-", prim(c, "-", var(c, r, loc), cast(c, var(c, region, loc), ti, T_INT, loc),
+                                 T_INT, loc), kint(c, 3, loc), T_INT, loc);
   lw_assign(c, r, elem(c, region, off, loc), loc);
   jump(c, h2, loc);
   /* a new record */
   lw_label(c, fresh, loc);
-  int at = assign_new(c, var(c, hp, loc), ti, loc);
+  int at = assign_typed(c, var(c, hp, loc), ti, loc);
   if (!placed) {
-    room(c, hp, op2(c, "+", var(c, len, loc), ki(c, 4, loc), T_INT, loc), loc);
-    int i = assign_new(c, ki(c, 0, loc), ti, loc);
+    room(c, hp, prim(c, "+", var(c, len, loc), kint(c, 4, loc), T_INT, loc), loc);
+    int i = assign_typed(c, kint(c, 0, loc), ti, loc);
     int h3 = lw_new_label(c), b3 = lw_new_label(c), d3 = lw_new_label(c);
     lw_label(c, h3, loc);
-    branch(c, op2(c, "<", var(c, i, loc), var(c, len, loc), T_BOOL, loc), b3, d3, loc);
+    branch(c, prim(c, "<", var(c, i, loc), var(c, len, loc), T_BOOL, loc), b3, d3, loc);
     lw_label(c, b3, loc);
     store(c, region,
-          op2(c, "+", op2(c, "+", var(c, at, loc), var(c, i, loc), T_INT, loc), ki(c, 4, loc), T_INT, loc),
+          prim(c, "+", prim(c, "+", var(c, at, loc), var(c, i, loc), T_INT, loc), kint(c, 4, loc), T_INT, loc),
           elem(c, o, var(c, i, loc), loc), loc);
-    add_to(c, i, ki(c, 1, loc), loc);
+    add_to(c, i, kint(c, 1, loc), loc);
     jump(c, h3, loc);
     lw_label(c, d3, loc);
   }
-  ir_expr *at1 = op2(c, "+", var(c, at, loc), ki(c, 1, loc), T_INT, loc);
+  ir_expr *at1 = prim(c, "+", var(c, at, loc), kint(c, 1, loc), T_INT, loc);
   store(c, region, at1, var(c, list, loc), loc);
-  store(c, region, op2(c, "+", var(c, at, loc), ki(c, 2, loc), T_INT, loc), var(c, len, loc), loc);
-  store(c, region, op2(c, "+", var(c, at, loc), ki(c, 3, loc), T_INT, loc), ki(c, 0, loc), loc);
+  store(c, region, prim(c, "+", var(c, at, loc), kint(c, 2, loc), T_INT, loc), var(c, len, loc), loc);
+  store(c, region, prim(c, "+", var(c, at, loc), kint(c, 3, loc), T_INT, loc), kint(c, 0, loc), loc);
   /* the new symbol: the address of element at + 2 */
-  ir_expr *addr = op2(c, "+", op2(c, "+", cast(c, var(c, region, loc), ti, T_INT, loc), var(c, at, loc),
-                                  T_INT, loc), ki(c, 4, loc), T_INT, loc);
-  int v = assign_new(c, addr, ti, loc);
-  int nb = assign_new(c, cast(c, var(c, v, loc), tb, T_VEC, loc), tb, loc);
+  ir_expr *addr = prim(c, "+", prim(c, "+", cast(c, var(c, region, loc), ti, T_INT, loc), var(c, at, loc),
+                                  T_INT, loc), kint(c, 4, loc), T_INT, loc);
+  int v = assign_typed(c, addr, ti, loc);
+  int nb = assign_typed(c, cast(c, var(c, v, loc), tb, T_VEC, loc), tb, loc);
   int flag = needs_braces(c, nb, len, loc);
   store(c, region, var(c, at, loc), var(c, flag, loc), loc);
   lw_assign(c, list, var(c, v, loc), loc);
-  lw_assign(c, hp, op2(c, "+", op2(c, "+", var(c, at, loc), var(c, len, loc), T_INT, loc),
-                       ki(c, 4, loc), T_INT, loc), loc);
+  lw_assign(c, hp, prim(c, "+", prim(c, "+", var(c, at, loc), var(c, len, loc), T_INT, loc),
+                       kint(c, 4, loc), T_INT, loc), loc);
   lw_assign(c, res, cast(c, var(c, v, loc), lw_type_of_kind(c, T_SYM), T_SYM, loc), loc);
   lw_label(c, done, loc);
   return var(c, res, loc);
@@ -369,38 +331,38 @@ static ir_expr *intern(lw *c, int o, int len, bool placed, srcloc loc) {
 static ir_expr *append(lw *c, const int *v, int n, srcloc loc) {
   int ti = lw_type_of_kind(c, T_INT), tb = block_type(c), tr = region_type(c);
   int hp = cell(c, &c->p->sym_hp, loc);
-  int region = assign_new(c, prim0(c, &region_op, tr, loc), tr, loc);
+  int region = assign_typed(c, prim0(c, &region_op, tr, loc), tr, loc);
   int *blk = arena_alloc(&c->p->mem, (size_t)(n ? n : 1) * sizeof(int));
-  int len = assign_new(c, ki(c, 0, loc), ti, loc);
+  int len = assign_typed(c, kint(c, 0, loc), ti, loc);
   for (int j = 0; j < n; j++) {
     ir_expr *obj = lw_mk(c, X_PRIM, loc, 1);
     obj->op = &string_object_op;
     obj->a[0] = lw_symbol_name(c, var(c, v[j], loc), loc);
     obj->type = tb;
-    blk[j] = assign_new(c, obj, tb, loc);
+    blk[j] = assign_typed(c, obj, tb, loc);
     add_to(c, len, vlen(c, blk[j], loc), loc);
   }
-  room(c, hp, op2(c, "+", var(c, len, loc), ki(c, 4, loc), T_INT, loc), loc);
-  int to = assign_new(c, op2(c, "+", var(c, hp, loc), ki(c, 4, loc), T_INT, loc), ti, loc);
+  room(c, hp, prim(c, "+", var(c, len, loc), kint(c, 4, loc), T_INT, loc), loc);
+  int to = assign_typed(c, prim(c, "+", var(c, hp, loc), kint(c, 4, loc), T_INT, loc), ti, loc);
   for (int j = 0; j < n; j++) {
-    int i = assign_new(c, ki(c, 0, loc), ti, loc);
+    int i = assign_typed(c, kint(c, 0, loc), ti, loc);
     int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
     lw_label(c, head, loc);
-    branch(c, op2(c, "<", var(c, i, loc), vlen(c, blk[j], loc), T_BOOL, loc), body, done, loc);
+    branch(c, prim(c, "<", var(c, i, loc), vlen(c, blk[j], loc), T_BOOL, loc), body, done, loc);
     lw_label(c, body, loc);
     store(c, region, var(c, to, loc), elem(c, blk[j], var(c, i, loc), loc), loc);
-    add_to(c, i, ki(c, 1, loc), loc);
-    add_to(c, to, ki(c, 1, loc), loc);
+    add_to(c, i, kint(c, 1, loc), loc);
+    add_to(c, to, kint(c, 1, loc), loc);
     jump(c, head, loc);
     lw_label(c, done, loc);
   }
   /* the characters as a block: its length cell is written only if the
    * symbol is new, so compare them in place through a block of the
    * region's own cells: element hp + 4 onwards */
-  store(c, region, op2(c, "+", var(c, hp, loc), ki(c, 2, loc), T_INT, loc), var(c, len, loc), loc);
-  ir_expr *addr = op2(c, "+", op2(c, "+", cast(c, var(c, region, loc), ti, T_INT, loc), var(c, hp, loc),
-                                  T_INT, loc), ki(c, 4, loc), T_INT, loc);
-  int o = assign_new(c, cast(c, addr, tb, T_VEC, loc), tb, loc);
+  store(c, region, prim(c, "+", var(c, hp, loc), kint(c, 2, loc), T_INT, loc), var(c, len, loc), loc);
+  ir_expr *addr = prim(c, "+", prim(c, "+", cast(c, var(c, region, loc), ti, T_INT, loc), var(c, hp, loc),
+                                  T_INT, loc), kint(c, 4, loc), T_INT, loc);
+  int o = assign_typed(c, cast(c, addr, tb, T_VEC, loc), tb, loc);
   return intern(c, o, len, true, loc);
 }
 
@@ -419,6 +381,6 @@ ir_expr *lsym_effect(lw *c, const ast *a, frame_map *f) {
   c->p->has_chars = true;
   if (app) return append(c, v, n, a->loc);
   int o = ls_object(c, v[0], a->loc);
-  int len = assign_new(c, ls_length(c, o, a->loc), lw_type_of_kind(c, T_INT), a->loc);
+  int len = assign_typed(c, ls_length(c, o, a->loc), lw_type_of_kind(c, T_INT), a->loc);
   return intern(c, o, len, false, a->loc);
 }
