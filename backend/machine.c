@@ -401,6 +401,7 @@ static void layout_memory(mb *b) {
   }
   if (b->p->uc_used) next = mb_chars_layout(b, next);
   if (b->p->str_tables) next = mb_strings_layout(b, next);
+  if (b->ir->has_rtsym) next = mb_symbols_layout(b, next);   /* msymbols.c */
   /* room for max_depth frames: pushing one more raises the depth error.
    * A program whose frames are too large for that gets at least
    * DEPTH_CAP_MIN of them (mb_depth_site) */
@@ -710,10 +711,14 @@ static void display_tagged(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
   step(b, M_JUMP, fn, loc);
   b->ms.v[br].l2 = b->ms.n;
   b->ms.v[br].l2_is_pc = true;
-  m = step(b, M_OUTSYM, fn, loc);
-  m->val = untag(b, e, T_SYM);
-  m->out_kind = T_SYM;
-  m->what = mb_describe(b, "print a boolean or a symbol");
+  if (b->ir->has_rtsym) {   /* or a symbol made at run time (msymbols.c) */
+    mb_display_symbol(b, untag(b, e, T_SYM), fn, loc);
+  } else {
+    m = step(b, M_OUTSYM, fn, loc);
+    m->val = untag(b, e, T_SYM);
+    m->out_kind = T_SYM;
+    m->what = mb_describe(b, "print a boolean or a symbol");
+  }
   for (int i = 0; i < nend; i++) {
     b->ms.v[ends[i]].l1 = b->ms.n;
     b->ms.v[ends[i]].l1_is_pc = true;
@@ -753,6 +758,10 @@ void mb_display_inline(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
     return;
   case T_BOOL:
   case T_SYM:
+    if (k == T_SYM && b->ir->has_rtsym && e->k != X_CONST) {   /* msymbols.c */
+      mb_display_symbol(b, e, fn, loc);
+      return;
+    }
     m = step(b, M_OUTSYM, fn, loc);
     m->val = e;
     m->out_kind = k;

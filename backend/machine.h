@@ -154,6 +154,7 @@ typedef struct mprog {
   int32_t str_base, str_n;
   bool str_syms;        /* symbol->string: the table of symbol names */
   int32_t str_symbase;
+  int32_t sym_base;     /* the symbol region's address, or 0 (msymbols.c) */
   bool str_cuts;        /* the literals' texts as error messages cut them */
   int32_t str_cutbase, str_ncut;
   int32_t stack_base, stack_end, heap_base, heap_end;

@@ -360,6 +360,15 @@ void mb_strings_syms(mb *b, int (*prog_str)(mb *, int));
 bool mx_string_prim(mb *b, const ir_expr *e, const cval *a, cval *out);
 void machine_strings_prompt(const mprog *p, i64_vec *writes);
 void mb_display_string(mb *b, ir_expr *e, bool write, int fn, srcloc loc);
+/* msymbols.c: symbols made at run time (ir_prog.has_rtsym) */
+#define SYM_REGION 262144
+int32_t mb_symbols_layout(mb *b, int32_t next);
+void machine_symbols_prompt(const mprog *p, i64_vec *writes);
+gform mx_symbol_static(mb *b, cval v);
+bool mx_symbol_prim(mb *b, const ir_expr *e, const cval *a, cval *out);
+bool mx_symbol_print_prim(mb *b, const ir_expr *e, const cval *a, cval *out);
+void mb_display_symbol(mb *b, ir_expr *e, int fn, srcloc loc);
+bool mb_symbol_errtext(mb *b, const ir_stmt *s, int fn);
 /* the prompt's writes of those tables: pairs address, value */
 void machine_chars_prompt(const mprog *p, i64_vec *writes);
 /* Builds the shared heads once every step has asked for its reads. */

@@ -74,7 +74,7 @@ double mx_kind_hi(mb *b, int type) {
   switch (ir_kind(b->ir, type)) {
   case T_INT: return I32_MAX;
   case T_BOOL: return 1;
-  case T_SYM: return b->p->syms.n + 2;
+  case T_SYM: return b->ir->has_rtsym ? ADDR_MAX : b->p->syms.n + 2;
   case T_STR: return b->ir->has_rtstr ? ADDR_MAX : b->p->strs.n + 1;
   case T_VEC: case T_PAIR: return ADDR_MAX;
   case T_PROC: return b->ir->has_closures ? ADDR_MAX : b->ir->procs.n;
@@ -886,7 +886,7 @@ static cval unbox(mb *b, cval v, tkind k) {
   double hi = k == T_VEC || k == T_PAIR ? ADDR_MAX : k == T_STR ? (b->ir->has_rtstr ? ADDR_MAX : b->p->strs.n + 1)
             : k == T_CHAR ? 0x10FFFF
             : k == T_PROC ? (b->ir->has_closures ? ADDR_MAX : b->ir->procs.n)
-            : k == T_NIL || k == T_VOID ? 0 : b->p->syms.n + 2;
+            : k == T_NIL || k == T_VOID ? 0 : b->ir->has_rtsym ? ADDR_MAX : b->p->syms.n + 2;
   return clamp_to(b, p, 0, hi, "untag");
 }
 
@@ -1021,6 +1021,8 @@ static cval prim(mb *b, const ir_expr *e) {
   int64_t folded;
   if (fold_const(op, a, n, &folded)) return mx_const(b, (double)folded);
   cval ch;
+  if (b->ir->has_rtsym && (mx_symbol_prim(b, e, a, &ch) || mx_symbol_print_prim(b, e, a, &ch)))
+    return ch;   /* msymbols.c */
   if (b->ir->has_chars && mx_char_prim(b, e, a, &ch)) return ch;
   if (b->p->str_tables && mx_string_prim(b, e, a, &ch)) return ch;
   /* as in the evaluator, only the final sum must fit in 32 bits */

@@ -22,7 +22,8 @@
 
 void mb_expand_errtext(mb *b, const ir_stmt *s, int f) {
   int start = b->ms.n;
-  if (s->a[0]) {
+  if (s->a[0] && mb_symbol_errtext(b, s, f)) {   /* msymbols.c */
+  } else if (s->a[0]) {
     mb_print_errtext(b, true);
     mb_display(b, s->a[0], s->write, f, s->loc);
     mb_print_errtext(b, false);

@@ -186,10 +186,14 @@ bool mx_string_prim(mb *b, const ir_expr *e, const cval *a, cval *out) {
   }
   if (!strcmp(op, "%symbol-name")) {
     *out = read_at(b, a[0], p->str_symbase, 0, p->str_n > 0 ? p->str_n - 1 : 0, "symbol name");
+    if (b->ir->has_rtsym)   /* a symbol made at run time: its name's block (msymbols.c) */
+      *out = mx_select(b, mx_symbol_static(b, a[0]), *out, a[0]);
     return true;
   }
   if (!strcmp(op, "%literal?")) {   /* a literal: its number, below n */
     *out = (cval){gf_gate(gg, gg_step(gg, "a literal", gf_addk(gg, gf_scale(gg, a[0].f, -1), p->str_n))), 0, 1, true};
+    if (b->ir->has_rtsym && p->sym_base)   /* or the name of a symbol made at run time */
+      out->f = gf_add(gg, out->f, mx_in_range(b, a[0], p->sym_base, p->sym_base + SYM_REGION + 1));
     return true;
   }
   if (!strcmp(op, "%literal-text")) {   /* a literal: its text in a message */

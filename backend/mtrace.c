@@ -346,6 +346,7 @@ bool machine_prompt(mprog *p, const value *args, int nargs, int_vec *prompt,
   }
   if (p->uc_used) machine_chars_prompt(p, &L.heap_writes);
   if (p->str_tables) machine_strings_prompt(p, &L.heap_writes);
+  machine_symbols_prompt(p, &L.heap_writes);   /* msymbols.c */
   init[REG_HP] = L.hp;
   load->heap_top = L.hp;
   bool ok = !L.failed;
@@ -483,10 +484,13 @@ static void complete(mdecoder *d, int pc, int64_t v) {
     break;
   }
   case M_OUTINT: {
-    if (s->out_kind == T_CHAR || s->out_kind == T_STR) {
+    if (s->out_kind == T_CHAR || s->out_kind == T_STR || s->out_kind == T_SYM) {
       strbuf sb;
       sb_init(&sb);
-      if (s->write && s->out_kind == T_STR) str_char_write((int32_t)v, &sb);
+      if (s->out_kind == T_SYM && (v < ' ' || (v < 128 && strchr("()[]{}", (int)v))))
+        sb_printf(&sb, "\\x%x;", (unsigned)v);   /* inside #{...}#, as sym_write */
+      else if (s->out_kind == T_SYM) utf8_put(&sb, (int32_t)v);
+      else if (s->write && s->out_kind == T_STR) str_char_write((int32_t)v, &sb);
       else if (s->write) char_write((int32_t)v, &sb);
       else utf8_put(&sb, (int32_t)v);
       emit_text(d, sb.s, sb.n);
@@ -987,6 +991,30 @@ tkind machine_untag(int64_t *v) {
   }
 }
 
+/* A symbol made at run time (backend/msymbols.c): its name's block, read
+ * from the trace, interned in the world. */
+static bool made_symbol(backer *k, int32_t addr, value *out) {
+  int64_t len = 0;
+  if (!mem_read(k->t, addr, &len) || len < 0) {
+    snprintf(k->err, k->errlen, "a symbol at %d has no name in the trace", (int)addr);
+    return false;
+  }
+  strbuf sb;
+  sb_init(&sb);
+  for (int64_t i = 0; i < len; i++) {
+    int64_t x = 0;
+    if (!mem_read(k->t, addr + 2 + (int32_t)i, &x)) {
+      sb_free(&sb);
+      snprintf(k->err, k->errlen, "a symbol at %d has no name in the trace", (int)addr);
+      return false;
+    }
+    utf8_put(&sb, (int32_t)x);
+  }
+  *out = v_sym(sym_intern(&k->p->w->syms, sb.s ? sb.s : "", sb.n));
+  sb_free(&sb);
+  return true;
+}
+
 static bool to_world(backer *k, int type, int64_t v, value *out) {
   tkind kind = ir_kind(k->p->ir, type);
   if (kind == T_DYN) kind = machine_untag(&v);
@@ -1009,6 +1037,7 @@ static bool to_world(backer *k, int type, int64_t v, value *out) {
     return true;
   }
   case T_SYM:
+    if (k->p->sym_base && v > k->p->sym_base) return made_symbol(k, (int32_t)v, out);
     if (v < 2 || v - 2 >= k->p->syms.n) {
       snprintf(k->err, k->errlen, "symbol %d is not in the vocabulary", (int)v);
       return false;

@@ -595,7 +595,7 @@ const builtin text_builtins[] = {
   {"number->string", 1, 2, AK_INT, k_int_int, VK_STR, bi_number_to_string, "new string of the integer's digits (radix 2 to 36, default 10)", STRS_READ},
   {"string->number", 1, 2, AK_ANY, k_str_int2, -1, bi_string_to_number, "the integer a string spells (radix default 10), or #f", STRS_READ},
   {"symbol->string", 1, 1, AK_SYM, NULL, VK_STR, bi_symbol_to_string, "the symbol's name (an immutable string)", STRS_READ},
-  {"string->symbol", 1, 1, AK_STR, NULL, VK_SYM, bi_string_to_symbol, "the symbol of that name", STRS},
+  {"string->symbol", 1, 1, AK_STR, NULL, VK_SYM, bi_string_to_symbol, "the symbol of that name", NULL},
   {"string->list", 1, 3, AK_ANY, k_str_int, -1, bi_string_to_list, "new list of the characters (from start to end if given)", STRS_READ},
   {"list->string", 1, 1, AK_ANY, NULL, VK_STR, bi_list_to_string, "new string of a list of characters", STRS_READ},
   {"string-for-each", 2, 2, AK_ANY, k_proc_str, VK_VOID, bi_string_for_each, "call the procedure on each character, in order", STRS_READ},

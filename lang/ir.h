@@ -230,6 +230,8 @@ typedef struct ir_prog {
                            back to itself, or nested deeper than its class
                            is followed (lower.c lw_type_of_value) */
   bool has_rtstr;       /* strings made at run time (heap strings) */
+  bool has_rtsym;       /* symbols made at run time (lang/lower-symbols.c) */
+  int sym_hp, sym_list; /* their static cells' variables + 1 */
   bool str_eqv_early;   /* member/assoc lowered as eqv? on strings before
                            has_rtstr was known: lowered again (lower-proc.c) */
   int stn_fn;           /* string->number's shared function + 1, or 0

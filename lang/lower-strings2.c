@@ -43,7 +43,7 @@ static const char *const makers[] = {
 static bool listed(const char *name) {
   for (int i = 0; makers[i]; i++)
     if (!strcmp(makers[i], name)) return true;
-  return ls3_name(name);   /* lower-strings3.c */
+  return ls3_name(name) || lsym_name(name);   /* lower-strings3.c, lower-symbols.c */
 }
 
 bool lw_strings_allocates(const char *name) { return listed(name); }
@@ -919,6 +919,7 @@ ir_expr *lw_strings_effect(lw *c, const ast *a, frame_map *f) {
   const char *name = b->name;
   if (!listed(name)) return NULL;
   if (ls3_name(name)) return ls3_effect(c, a, f);
+  if (lsym_name(name)) return lsym_effect(c, a, f);
   int n = a->u.call.n;
   if (n > 64) {
     lw_fail(c, a->loc, "%s with more than 64 arguments in compiled code", name);

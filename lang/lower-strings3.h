@@ -18,4 +18,8 @@ void ls_copy_chars(lw *c, int dst, int k, int src, int from, int to, srcloc loc)
 bool ls3_name(const char *name);
 ir_expr *ls3_effect(lw *c, const ast *a, frame_map *f);
 
+/* lower-symbols.c: string->symbol and symbol-append */
+bool lsym_name(const char *name);
+ir_expr *lsym_effect(lw *c, const ast *a, frame_map *f);
+
 #endif

@@ -16,11 +16,13 @@
  * (console), outside the heap.  Changes are journaled like vectors',
  * so that a failed form leaves its ports as they were.
  *
- * None of these is compiled to the transformer: each entry's last field
- * is the refusal's text (display and the others with a port argument are
- * refused by the checker's gate, lang/checker.c), except string->symbol
- * of a literal string and symbol-append of quoted symbols, which compiled
- * code takes as constant symbols (port_symbol_literal, lang/lower.c).
+ * None of these is compiled to the transformer but symbol-append: each
+ * entry's last field is the refusal's text (display and the others with a
+ * port argument are refused by the checker's gate, lang/checker.c).
+ * symbol-append of quoted symbols (and string->symbol of a literal
+ * string) is a constant symbol in compiled code (port_symbol_literal,
+ * lang/lower.c); of other operands, a symbol made at run time
+ * (lang/lower-symbols.c).
  *
  * Ownership: ports live in the world's heap, as vectors. */
 #include "config.h"
@@ -314,7 +316,7 @@ const builtin port_builtins[] = {
   {"input-port?", 1, 1, AK_ANY, NULL, VK_BOOL, bi_is_input_port, "is an input port", PORTS},
   {"output-port?", 1, 1, AK_ANY, NULL, VK_BOOL, bi_is_output_port, "is an output port", PORTS},
   {"current-output-port", 0, 0, AK_ANY, NULL, VK_PORT, bi_current_output_port, "the port output goes to (a string port inside with-output-to-string)", PORTS},
-  {"symbol-append", 0, -1, AK_SYM, NULL, VK_SYM, bi_symbol_append, "the symbol whose name is the names joined", "calls of symbol-append"},
+  {"symbol-append", 0, -1, AK_SYM, NULL, VK_SYM, bi_symbol_append, "the symbol whose name is the names joined", NULL},
 };
 
 const int port_builtins_n = (int)(sizeof port_builtins / sizeof port_builtins[0]);

@@ -216,7 +216,60 @@ static void symbols(gen *g) {
   char f[16], s[16];
   fresh_name(g, "mk", f);
   fresh_name(g, "sy", s);
-  switch (rn(g, 4)) {
+  switch (rn(g, 9)) {
+  case 4:   /* a list of made symbols, built by recursion: memq, assq, equal?, case */
+    out(g, "(define (%s n) (if (= n 0) '() (cons (string->symbol (string-append \"%s\" "
+           "(number->string (modulo n %d)))) (%s (- n 1)))))\n",
+        f, sym_pool[rn(g, NSYM)], 1 + rn(g, 4), f);
+    out(g, "(define %s (%s %d))\n(write %s)\n", s, f, rn(g, 7), s);
+    out(g, "(write (memq '%s%d %s))\n(write (assq (string->symbol \"%s%d\") (map cons %s %s)))\n",
+        sym_pool[rn(g, NSYM)], rn(g, 3), s, sym_pool[rn(g, NSYM)], rn(g, 3), s, s);
+    out(g, "(write (equal? %s (reverse (reverse %s))))\n", s, s);
+    out(g, "(write (map (lambda (x) (case x ((%s0 %s1) 'low) (else x))) %s))\n",
+        sym_pool[rn(g, NSYM)], sym_pool[rn(g, NSYM)], s);
+    break;
+  case 5:   /* names that write shows as #{...}#, made at run time */
+    out(g, "(write (list (string->symbol (string #\\%s)) (string->symbol (make-string %d #\\%s)) "
+           "(string->symbol (list->string (list #\\%s #\\%s)))))\n",
+        (const char *[]){"a", "(", "space", "#", "1", ".", "tab", "x3bb"}[rn(g, 8)], rn(g, 3),
+        (const char *[]){"a", "{", "-", ";", "\\\""}[rn(g, 5)],
+        (const char *[]){"+", "-", ".", "a", "9"}[rn(g, 5)],
+        (const char *[]){"i", "1", "a", ".", "]"}[rn(g, 5)]);
+    out(g, "(display (string->symbol (string-append %s %s)))\n", strs[rn(g, N_OF(strs))],
+        strs[rn(g, N_OF(strs))]);
+    break;
+  case 6:   /* made symbols in vectors, tagged places, globals; symbol-append of them */
+    out(g, "(define (%s n) (if (> n %d) (string->symbol (number->string n %d)) #f))\n", f,
+        rn(g, 5), 2 + rn(g, 15));
+    out(g, "(define %s (vector (%s %d) (%s %d) '%s))\n(write %s)\n", s, f, rn(g, 12), f,
+        rn(g, 12), sym_pool[rn(g, NSYM)], s);
+    out(g, "(write (map symbol? (vector->list %s)))\n", s);
+    out(g, "(write (symbol-append '%s (string->symbol (symbol->string '%s)) (string->symbol "
+           "(string #\\%c))))\n",
+        sym_pool[rn(g, NSYM)], sym_pool[rn(g, NSYM)], 'a' + rn(g, 26));
+    break;
+  case 7:   /* errors */
+    if (!on(g, GEN_ERRORS)) {
+      out(g, "(write (symbol->string (string->symbol (string-upcase \"%s\"))))\n",
+          sym_pool[rn(g, NSYM)]);
+      break;
+    }
+    switch (rn(g, 4)) {
+    case 0: out(g, "(string->symbol %d)\n", rn(g, 9)); break;
+    case 1: out(g, "(symbol-append 'a (string->symbol \"b\") %d)\n", rn(g, 9)); break;
+    case 2:
+      out(g, "(string-set! (symbol->string (string->symbol (string-append \"%s\" \"q\"))) 0 #\\z)\n",
+          sym_pool[rn(g, NSYM)]);
+      break;
+    default: out(g, "(vector-ref (string->symbol (string #\\%c)) 0)\n", 'a' + rn(g, 26)); break;
+    }
+    break;
+  case 8:   /* the same name made many times: interned once */
+    out(g, "(define (%s k) (let loop ((i 0) (acc '())) (if (= i k) acc (loop (+ i 1) (cons "
+           "(string->symbol (string-append \"%s\" (number->string (modulo i 3)))) acc)))))\n",
+        f, sym_pool[rn(g, NSYM)]);
+    out(g, "(write (%s %d))\n(write (eq? (car (%s 2)) (cadr (%s 4))))\n", f, rn(g, 8), f, f);
+    break;
   case 0:
     out(g, "(define (%s n) (string->symbol (string-append \"%s\" (number->string n))))\n", f,
         sym_pool[rn(g, NSYM)]);
