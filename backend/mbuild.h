@@ -234,6 +234,8 @@ int mb_report_pc(mb *b, const ir_expr *check);   /* -1: none */
 void mb_build_value_reports(mb *b);
 void mx_vflag(mb *b, gform flag, int site, const ir_expr *node, const char *vkind);
 void mx_fail_at(mb *b, const ir_expr *site);   /* SP_FAILV */
+/* merrtext.c: the evaluator's text of an overflow of constants */
+bool mx_const_overflow_text(const char *op, bool one, const int64_t *k, int n, strbuf *m);
 /* mreport2.c: an index out of range reported by a routine shared by
  * the program (built after mb_build_value_reports), the failing step
  * handing it the index and the length in error registers; and, in
