@@ -1535,7 +1535,11 @@ static cval step_value(mb *b, const mstmt *m, int s) {
     mx_operands(b, (const ir_expr *const[]){m->val, m->x1}, 2);
     cval n = mx_expr(b, m->val);
     (void)mx_expr(b, m->x1);
-    int neg = mb_site(b, "bounds", m->val->loc, "make-vector: the length must not be negative");
+    double nk;
+    int neg = gf_is_const(n.f, &nk)
+                  ? mb_site(b, "bounds", m->val->loc,
+                            "make-vector: the length must not be negative (%.0f)", nk)
+                  : mb_site(b, "bounds", m->val->loc, "make-vector: the length must not be negative");
     mx_vflag(b, gf_gate(gg, gg_step(gg, "length < 0", gf_scale(gg, n.f, -1))), neg, m->val,
              "makevec");
     int mem = b->p->heap_capped

@@ -1017,6 +1017,14 @@ static bool const_overflow(mb *b, const ir_expr *e, const cval *a, int n) {
     if (!is_const(a[i], &d) || d != (double)(int64_t)d) return false;
     k[i] = (int64_t)d;
   }
+  if (!strcmp(e->op->name, "expt") && n == 2 && k[1] < 0 && k[0] != 0 && k[0] != 1 &&
+      k[0] != -1) {
+    /* a fraction, named at the power as the evaluator does */
+    mx_flag(b, gf_const(G(b), 1),
+            mb_site(b, "type", e->a[1]->loc, "expt: (expt %lld %lld) is a fraction, and tvl "
+                                             "has only integers", (long long)k[0], (long long)k[1]));
+    return true;
+  }
   strbuf m;
   sb_init(&m);
   bool over = mx_const_overflow_text(e->op->name, e->ival == 3, k, n, &m);
