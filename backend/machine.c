@@ -1882,6 +1882,7 @@ static void fill_step_info(mb *b) {
     i->tool_arg = m->tool_arg;
     i->tool_site = m->tool_site;
     i->errval = m->errval;
+    if (m->k == M_OUTINT && m->sp == SP_ERRREG && m->konst >> 4 == 2) i->digits = 9;
   }
 }
 

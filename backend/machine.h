@@ -97,6 +97,8 @@ typedef struct {
   int tool_site;        /* the result step: error site of a failed call */
   bool errval;          /* a step of a kind error's report: what it prints
                            is the operand's text for the error message */
+  int digits;           /* > 0: a printed integer is written with at least
+                           this many digits, zeros first (mreport3.c) */
 } mstep_info;
 
 /* A static cell and what it holds. */

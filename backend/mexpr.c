@@ -1058,7 +1058,7 @@ static cval prim(mb *b, const ir_expr *e) {
     for (int i = 1; i < n; i++)
       r = cv(gf_axpy(gg, r.f, s, a[i].f), s > 0 ? r.lo + a[i].lo : r.lo - a[i].hi,
              s > 0 ? r.hi + a[i].hi : r.hi - a[i].lo);
-    check_fit_at(b, r, e->loc, op, int_rule(b), e);
+    if (!mx_sum_flag(b, r, a, n, e)) check_fit_at(b, r, e->loc, op, int_rule(b), e);
     return r;
   }
   if (!strcmp(op, "-")) return sub(b, mx_const(b, 0), a[0], e->loc);

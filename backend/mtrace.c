@@ -493,7 +493,7 @@ static void complete(mdecoder *d, int pc, int64_t v) {
       sb_free(&sb);
       break;
     }
-    int n = snprintf(buf, sizeof buf, "%lld", (long long)v);
+    int n = snprintf(buf, sizeof buf, "%0*lld", s->digits, (long long)v);
     emit_text(d, buf, (size_t)n);
     break;
   }

@@ -481,7 +481,7 @@ class Program:
         if step["kind"] == "print-int" and step.get("out") == "char":
             sink.append(char_text(v, step.get("write", False)))
         elif step["kind"] == "print-int":
-            sink.append(str(v))
+            sink.append(str(v).zfill(step.get("digits", 0)))
 
     def text(self, role, v, pc):
         if role == "NL":
