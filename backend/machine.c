@@ -46,7 +46,7 @@ int mb_site(mb *b, const char *kind, srcloc loc, const char *fmt, ...) {
       return i;
     }
   }
-  err_site e = {kind, sb_detach(&s), loc, false, false};
+  err_site e = {kind, sb_detach(&s), loc, false, false, false};
   VEC_PUSH(b->p->sites, e);
   return b->p->sites.n - 1;
 }
@@ -1882,7 +1882,7 @@ static void fill_step_info(mb *b) {
     i->tool_arg = m->tool_arg;
     i->tool_site = m->tool_site;
     i->errval = m->errval;
-    if (m->k == M_OUTINT && m->sp == SP_ERRREG && m->konst >> 4 == 2) i->digits = 9;
+    if (m->k == M_OUTINT && m->sp == SP_ERRREG && m->konst >> 4 == 1) i->digits = 9;   /* mreport3.c */
   }
 }
 

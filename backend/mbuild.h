@@ -245,11 +245,11 @@ void mb_build_routines(mb *b);
 void mx_bounds_flag(mb *b, gform bad, const char *op, srcloc loc, cval idx, cval len,
                     const ir_expr *node, const char *vkind);
 void mb_build_eregs(mb *b);
-/* mreport3.c: an overflowing sum's routines (built by mb_build_routines),
- * its check, and the numbers its routine prints of the exact sum */
+/* mreport3.c: the routine of errors that name integers (built by
+ * mb_build_routines), a sum's check, and the rest its routine prints */
 void mb_build_sum_routines(mb *b);
 bool mx_sum_flag(mb *b, cval r, const cval *a, int n, const ir_expr *e);
-gform mb_ereg_digits(mb *b, gform v, int mode, double lo, double hi);
+gform mb_ereg_rest(mb *b, int reg);
 /* The same for a division by zero, the dividend named; false when the
  * program has no division routine (then mvreport.c's way). */
 bool mx_div_flag(mb *b, gform zero, const char *op, srcloc loc, cval dividend);

@@ -374,7 +374,7 @@ void mb_build_eregs(mb *b) {
     if (m->sp != SP_ERRREG) continue;
     int k = m->konst & 15, mode = m->konst >> 4;
     gform v = reg < 0 ? gf_const(gg, 0) : gf_gate(gg, gg_hout(gg, reg, m->k == M_EVAL ? 0 : k));
-    if (mode && reg >= 0) v = mb_ereg_digits(b, v, mode, lo[k], hi[k]);   /* mreport3.c */
+    if (mode && reg >= 0) v = mb_ereg_rest(b, reg);   /* mreport3.c */
     if (m->k == M_EVAL) {
       for (int i = 0; i < b->step_flags[s].n; i++)
         if (b->step_flags[s].v[i].has_sitef) b->step_flags[s].v[i].sitef = v;

@@ -895,6 +895,7 @@ static void meta_errors(const mprog *p, strbuf *b) {
      * report printed (docs/trace-format.md) */
     if (e->value_follows) sb_puts(b, ",\"value_follows\":true");
     if (e->value_bare) sb_puts(b, ",\"value_bare\":true");
+    if (e->value_slots) sb_puts(b, ",\"value_slots\":true");
     sb_putc(b, '}');
     sb_free(&d);
   }
