@@ -46,7 +46,7 @@ int mb_site(mb *b, const char *kind, srcloc loc, const char *fmt, ...) {
       return i;
     }
   }
-  err_site e = {kind, sb_detach(&s), loc, false, false};
+  err_site e = {kind, sb_detach(&s), loc, false, false, false};
   VEC_PUSH(b->p->sites, e);
   return b->p->sites.n - 1;
 }
@@ -1560,7 +1560,11 @@ static cval step_value(mb *b, const mstmt *m, int s) {
     mx_operands(b, (const ir_expr *const[]){m->val, m->x1}, 2);
     cval n = mx_expr(b, m->val);
     (void)mx_expr(b, m->x1);
-    int neg = mb_site(b, "bounds", m->val->loc, "make-vector: the length must not be negative");
+    double nk;
+    int neg = gf_is_const(n.f, &nk)
+                  ? mb_site(b, "bounds", m->val->loc,
+                            "make-vector: the length must not be negative (%.0f)", nk)
+                  : mb_site(b, "bounds", m->val->loc, "make-vector: the length must not be negative");
     mx_vflag(b, gf_gate(gg, gg_step(gg, "length < 0", gf_scale(gg, n.f, -1))), neg, m->val,
              "makevec");
     int mem = b->p->heap_capped
@@ -1903,6 +1907,7 @@ static void fill_step_info(mb *b) {
     i->tool_arg = m->tool_arg;
     i->tool_site = m->tool_site;
     i->errval = m->errval;
+    if (m->k == M_OUTINT && m->sp == SP_ERRREG && m->konst >> 4 == 1) i->digits = 9;   /* mreport3.c */
   }
 }
 

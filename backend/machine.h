@@ -73,6 +73,9 @@ typedef struct {
   bool value_bare;      /* with value_follows: " VALUE", not " (VALUE)" (a
                            list error: "cadr: argument 1 must be a list
                            long enough, not (1)") */
+  bool value_slots;     /* with value_follows: the message holds bytes 1 to
+                           4 where the integers the report printed go, the
+                           first, second... (mreport3.c) */
 } err_site;
 
 /* What one step (one PC) is, for decoding and for people. */
@@ -97,6 +100,8 @@ typedef struct {
   int tool_site;        /* the result step: error site of a failed call */
   bool errval;          /* a step of a kind error's report: what it prints
                            is the operand's text for the error message */
+  int digits;           /* > 0: a printed integer is written with at least
+                           this many digits, zeros first (mreport3.c) */
 } mstep_info;
 
 /* A static cell and what it holds. */
@@ -200,6 +205,8 @@ typedef struct {
   strbuf result;            /* the text of the value after RESULT */
   strbuf errval;            /* the text the steps of a kind error's report
                                printed: the failing operand, written */
+  int errval_at[8];         /* where its first 4 integers start and end */
+  int nerrval_at;
   bool has_result;
   int64_t steps;            /* statements executed */
   int64_t tokens;           /* tokens generated */

@@ -34,7 +34,7 @@ typedef enum {
 
 /* Error registers (mreport2.c): values a failing step hands to a shared
  * report routine. */
-#define EREG_MAX 3
+#define EREG_MAX 5
 #define GPATH_MAX 16
 
 /* One step while building. */
@@ -234,6 +234,8 @@ int mb_report_pc(mb *b, const ir_expr *check);   /* -1: none */
 void mb_build_value_reports(mb *b);
 void mx_vflag(mb *b, gform flag, int site, const ir_expr *node, const char *vkind);
 void mx_fail_at(mb *b, const ir_expr *site);   /* SP_FAILV */
+/* merrtext.c: the evaluator's text of an overflow of constants */
+bool mx_const_overflow_text(const char *op, bool one, const int64_t *k, int n, strbuf *m);
 /* mreport2.c: an index out of range reported by a routine shared by
  * the program (built after mb_build_value_reports), the failing step
  * handing it the index and the length in error registers; and, in
@@ -243,6 +245,11 @@ void mb_build_routines(mb *b);
 void mx_bounds_flag(mb *b, gform bad, const char *op, srcloc loc, cval idx, cval len,
                     const ir_expr *node, const char *vkind);
 void mb_build_eregs(mb *b);
+/* mreport3.c: the routine of errors that name integers (built by
+ * mb_build_routines), a sum's check, and the rest its routine prints */
+void mb_build_sum_routines(mb *b);
+bool mx_sum_flag(mb *b, cval r, const cval *a, int n, const ir_expr *e);
+gform mb_ereg_rest(mb *b, int reg);
 /* The same for a division by zero, the dividend named; false when the
  * program has no division routine (then mvreport.c's way). */
 bool mx_div_flag(mb *b, gform zero, const char *op, srcloc loc, cval dividend);

@@ -1007,6 +1007,32 @@ static cval kind_test(mb *b, const char *op, cval v) {
   return bool_val(mx_in_range(b, v, base + 2, base + DYN_SPAN - 1));
 }
 
+/* An overflow of constants: the evaluator's whole text in the site
+ * (merrtext.c), raised where the step runs. */
+static bool const_overflow(mb *b, const ir_expr *e, const cval *a, int n) {
+  int64_t k[16];
+  if (n > 16) return false;
+  for (int i = 0; i < n; i++) {
+    double d;
+    if (!is_const(a[i], &d) || d != (double)(int64_t)d) return false;
+    k[i] = (int64_t)d;
+  }
+  if (!strcmp(e->op->name, "expt") && n == 2 && k[1] < 0 && k[0] != 0 && k[0] != 1 &&
+      k[0] != -1) {
+    /* a fraction, named at the power as the evaluator does */
+    mx_flag(b, gf_const(G(b), 1),
+            mb_site(b, "type", e->a[1]->loc, "expt: (expt %lld %lld) is a fraction, and tvl "
+                                             "has only integers", (long long)k[0], (long long)k[1]));
+    return true;
+  }
+  strbuf m;
+  sb_init(&m);
+  bool over = mx_const_overflow_text(e->op->name, e->ival == 3, k, n, &m);
+  if (over) mx_flag(b, gf_const(G(b), 1), mb_site(b, "overflow", e->loc, "%s", m.s));
+  sb_free(&m);
+  return over;
+}
+
 static cval prim(mb *b, const ir_expr *e) {
   gate_graph *gg = G(b);
   const char *op = e->op->name;
@@ -1020,6 +1046,7 @@ static cval prim(mb *b, const ir_expr *e) {
   for (int i = 0; i < n; i++) a[i] = mx_expr(b, e->a[i]);
   int64_t folded;
   if (fold_const(op, a, n, &folded)) return mx_const(b, (double)folded);
+  if (const_overflow(b, e, a, n)) return mx_const(b, 0);
   cval ch;
   if (b->ir->has_rtsym && (mx_symbol_prim(b, e, a, &ch) || mx_symbol_print_prim(b, e, a, &ch)))
     return ch;   /* msymbols.c */
@@ -1033,7 +1060,7 @@ static cval prim(mb *b, const ir_expr *e) {
     for (int i = 1; i < n; i++)
       r = cv(gf_axpy(gg, r.f, s, a[i].f), s > 0 ? r.lo + a[i].lo : r.lo - a[i].hi,
              s > 0 ? r.hi + a[i].hi : r.hi - a[i].lo);
-    check_fit_at(b, r, e->loc, op, int_rule(b), e);
+    if (!mx_sum_flag(b, r, a, n, e)) check_fit_at(b, r, e->loc, op, int_rule(b), e);
     return r;
   }
   if (!strcmp(op, "-")) return sub(b, mx_const(b, 0), a[0], e->loc);

@@ -191,6 +191,7 @@ void mb_build_routines(mb *b) {
   free(seen.v);
   if (vref || vset) build_routine(b, vref ? vref->loc : vset->loc);
   if (div && !b->failed) build_div_routine(b, div->loc);
+  if (!b->failed) mb_build_sum_routines(b);   /* mreport3.c */
 }
 
 /* The flag of the routine's last step: an error at the site that
@@ -371,8 +372,9 @@ void mb_build_eregs(mb *b) {
   for (int s = 0; s < npc; s++) {
     const mstmt *m = &b->ms.v[s];
     if (m->sp != SP_ERRREG) continue;
-    int k = m->konst;
+    int k = m->konst & 15, mode = m->konst >> 4;
     gform v = reg < 0 ? gf_const(gg, 0) : gf_gate(gg, gg_hout(gg, reg, m->k == M_EVAL ? 0 : k));
+    if (mode && reg >= 0) v = mb_ereg_rest(b, reg);   /* mreport3.c */
     if (m->k == M_EVAL) {
       for (int i = 0; i < b->step_flags[s].n; i++)
         if (b->step_flags[s].v[i].has_sitef) b->step_flags[s].v[i].sitef = v;

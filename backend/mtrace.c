@@ -497,8 +497,15 @@ static void complete(mdecoder *d, int pc, int64_t v) {
       sb_free(&sb);
       break;
     }
-    int n = snprintf(buf, sizeof buf, "%lld", (long long)v);
+    /* digits: a part of a number, written whole (mreport3.c) */
+    int n = s->digits ? snprintf(buf, sizeof buf, "%0*lld", s->digits, (long long)llabs(v))
+                      : snprintf(buf, sizeof buf, "%lld", (long long)v);
+    size_t at = t->errval.n;
     emit_text(d, buf, (size_t)n);
+    if (s->errval && t->nerrval_at < 8) {
+      t->errval_at[t->nerrval_at++] = (int)at;
+      t->errval_at[t->nerrval_at++] = (int)t->errval.n;
+    }
     break;
   }
   default:
@@ -635,6 +642,18 @@ bool mdecoder_push(mdecoder *d, int token, char *err, size_t errlen) {
 void machine_error_text(const mprog *p, const mtrace *t, strbuf *out) {
   if (t->err_site < 0 || t->err_site >= p->sites.n) return;
   const err_site *e = &p->sites.v[t->err_site];
+  if (e->value_slots) {
+    for (const char *s = e->msg; *s; s++) {
+      int i = (unsigned char)*s - 1;
+      if (i < 0 || i >= 4) {
+        sb_putc(out, *s);
+      } else if (2 * i + 1 < t->nerrval_at) {
+        int a = t->errval_at[2 * i], z = t->errval_at[2 * i + 1];
+        sb_putn(out, t->errval.s + a, (size_t)(z - a));
+      }
+    }
+    return;
+  }
   sb_puts(out, e->msg);
   if (!e->value_follows) return;
   size_t n = t->errval.n;

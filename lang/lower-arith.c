@@ -30,8 +30,10 @@ ir_expr *lw_arith_prim(lw *c, const ast *a, const builtin *b, ir_expr **args) {
   if (dv) return dv;
   if (!strcmp(name, "1+") || !strcmp(name, "1-")) {
     ir_expr *x = lw_checked_arg(c, a, name, args, 0, T_INT);
-    return prim(c, name[1] == '+' ? "+" : "-", x, iconst(c, 1, a->loc), T_INT,
-                a->loc);
+    ir_expr *r = prim(c, name[1] == '+' ? "+" : "-", x, iconst(c, 1, a->loc), T_INT,
+                      a->loc);
+    r->ival = 3;   /* written (1+ x): its overflow names it so (backend/merrtext.c) */
+    return r;
   }
   if (!strcmp(name, "floor") || !strcmp(name, "ceiling") || !strcmp(name, "round") ||
       !strcmp(name, "truncate") || !strcmp(name, "inexact->exact"))

@@ -819,6 +819,7 @@ static void meta_steps(const mprog *p, strbuf *b) {
       sb_printf(b, ",\"out\":\"char\"%s", s->write ? ",\"write\":true" : "");
     /* a kind error's report: what it prints goes into the message */
     if (s->errval) sb_puts(b, ",\"errval\":true");
+    if (s->digits) sb_printf(b, ",\"digits\":%d", s->digits);
     /* the host supplies the tokens of the result step (tool_arg -1) */
     if (s->tool) sb_printf(b, ",\"tool\":%d,\"tool_arg\":%d", s->tool - 1, s->tool_arg);
     if (s->k == M_WRITE) {
@@ -894,6 +895,7 @@ static void meta_errors(const mprog *p, strbuf *b) {
      * report printed (docs/trace-format.md) */
     if (e->value_follows) sb_puts(b, ",\"value_follows\":true");
     if (e->value_bare) sb_puts(b, ",\"value_bare\":true");
+    if (e->value_slots) sb_puts(b, ",\"value_slots\":true");
     sb_putc(b, '}');
     sb_free(&d);
   }

@@ -421,7 +421,8 @@ class Program:
             elif role == "HALT":
                 return "".join(out), "".join(res) if self.has_result else None, None
             elif role == "ERR":
-                return "".join(out), None, self.diagnostic(v, "".join(errval))
+                return "".join(out), None, self.diagnostic(
+                    v, errval if self.errors[v].get("value_slots") else "".join(errval))
             elif role == "CALL":
                 # the host would call the C function now and append its
                 # result: that is not the weights' work, and not this
@@ -464,6 +465,10 @@ class Program:
         d = e["diagnostic"]
         if not e.get("value_follows"):
             return d
+        if e.get("value_slots"):   # the printed integers in their places
+            for i in range(4):
+                d = d.replace(chr(1 + i), value[i] if i < len(value) else "")
+            return d
         b = value.encode("utf-8")
         msg = e.get("message", "")
         # a value in a message is cut; a whole text the program printed
@@ -481,7 +486,9 @@ class Program:
         if step["kind"] == "print-int" and step.get("out") == "char":
             sink.append(char_text(v, step.get("write", False)))
         elif step["kind"] == "print-int":
-            sink.append(str(v))
+            # digits: a part of a number, written whole (mreport3.c)
+            sink.append(str(abs(v)).zfill(step["digits"]) if step.get("digits")
+                        else str(v))
 
     def text(self, role, v, pc):
         if role == "NL":

@@ -1,0 +1,239 @@
+# make-corpus.py - writes tests/errtext/corpus.scm: one-line programs that
+# raise every run-time error the evaluator raises, each with its operands
+# constant and computed at run time (a global, a procedure parameter, a
+# list element, an element of a mixed vector, whose kind is known only at
+# run time).  tests/errtext.sh runs each in both modes.
+#   python3 tests/errtext/make-corpus.py > tests/errtext/corpus.scm
+import sys
+# wrappers: how an operand X reaches the call. Each returns (prelude, expr)
+def w_const(x, i): return ("", x)
+def w_global(x, i): return (f"(define g{i} {x}) ", f"g{i}")
+def w_list(x, i): return ("", f"(car (list {x}))")
+def w_mixed(x, i): return (f"(define m{i} (vector {x} 'zz)) ", f"(vector-ref m{i} 0)")
+def w_param(x, i): return None  # handled specially
+W = [("const", w_const), ("global", w_global), ("list", w_list), ("mixed", w_mixed), ("param", w_param)]
+
+def inst(tmpl, args, wname, wf):
+    """tmpl uses {0},{1}...; args are operand texts"""
+    if wname == "param":
+        params = " ".join(f"p{i}" for i in range(len(args)))
+        body = tmpl.format(*[f"p{i}" for i in range(len(args))])
+        return f"(define (f {params}) {body}) (display (f {' '.join(args)}))"
+    pre = ""; ex = []
+    for i, a in enumerate(args):
+        p, e = wf(a, i); pre += p; ex.append(e)
+    return pre + "(display " + tmpl.format(*ex) + ")"
+
+T = [
+ # arithmetic overflow
+ ("(+ {0} {1})", ["2147483647", "1"]),
+ ("(+ {0} {1} {2})", ["2147483647", "1", "5"]),
+ ("(+ {0} {1} {2})", ["2147483647", "1", "-1"]),
+ ("(- {0} {1})", ["-2147483648", "1"]),
+ ("(- {0} {1} {2})", ["-2147483648", "1", "2"]),
+ ("(- {0})", ["-2147483648"]),
+ ("(* {0} {1})", ["100000", "100000"]),
+ ("(* {0} {1})", ["-65536", "65536"]),
+ ("(* {0} {1} {2})", ["100000", "100000", "3"]),
+ ("(* {0} {1} {2})", ["3", "100000", "100000"]),
+ ("(abs {0})", ["-2147483648"]),
+ ("(1+ {0})", ["2147483647"]),
+ ("(1- {0})", ["-2147483648"]),
+ ("(quotient {0} {1})", ["-2147483648", "-1"]),
+ ("(expt {0} {1})", ["2", "40"]),
+ ("(expt {0} {1})", ["-3", "33"]),
+ ("(expt {0} {1})", ["0", "-1"]),
+ ("(expt {0} {1})", ["2", "-1"]),
+ ("(ash {0} {1})", ["1", "40"]),
+ ("(ash {0} {1})", ["3", "31"]),
+ ("(ash {0} {1})", ["-5", "30"]),
+ ("(lcm {0} {1})", ["65536", "65537"]),
+ ("(gcd {0} {1})", ["-2147483648", "0"]),
+ # division
+ ("(quotient {0} {1})", ["7", "0"]),
+ ("(remainder {0} {1})", ["7", "0"]),
+ ("(modulo {0} {1})", ["-7", "0"]),
+ ("(floor-quotient {0} {1})", ["7", "0"]),
+ ("(floor-remainder {0} {1})", ["7", "0"]),
+ ("(truncate-quotient {0} {1})", ["7", "0"]),
+ ("(truncate-remainder {0} {1})", ["7", "0"]),
+ ("(call-with-values (lambda () (floor/ {0} {1})) list)", ["7", "0"]),
+ ("(call-with-values (lambda () (truncate/ {0} {1})) list)", ["7", "0"]),
+ # kinds in arithmetic
+ ("(+ {0} {1})", ["1", "'a"]),
+ ("(+ {0} {1})", ["\"s\"", "1"]),
+ ("(- {0} {1})", ["1", "#t"]),
+ ("(* {0} {1})", ["2", "(list 1)"]),
+ ("(quotient {0} {1})", ["'q", "2"]),
+ ("(< {0} {1})", ["1", "'a"]),
+ ("(= {0} {1})", ["#\\a", "1"]),
+ ("(zero? {0})", ["'a"]),
+ ("(even? {0})", ["\"s\""]),
+ ("(abs {0})", ["#f"]),
+ ("(max {0} {1})", ["1", "'b"]),
+ ("(logand {0} {1})", ["1", "'a"]),
+ ("(ash {0} {1})", ["'a", "1"]),
+ ("(expt {0} {1})", ["2", "'a"]),
+ ("(1+ {0})", ["(vector 1)"]),
+ # vectors
+ ("(vector-ref {0} {1})", ["(vector 1 2)", "5"]),
+ ("(vector-ref {0} {1})", ["(vector 1 2)", "-1"]),
+ ("(vector-ref {0} {1})", ["'a", "0"]),
+ ("(vector-ref {0} {1})", ["1", "0"]),
+ ("(vector-ref {0} {1})", ["(vector 1 2)", "'x"]),
+ ("(vector-set! {0} {1} 0)", ["(vector 1 2)", "2"]),
+ ("(vector-set! {0} {1} 0)", ["\"str\"", "0"]),
+ ("(make-vector {0} 0)", ["-3"]),
+ ("(make-vector {0} 0)", ["'n"]),
+ ("(vector-length {0})", ["5"]),
+ ("(vector-fill! {0} 0)", ["'v"]),
+ ("(vector->list {0})", ["(list 1)"]),
+ ("(list->vector {0})", ["5"]),
+ # lists
+ ("(car {0})", ["5"]),
+ ("(car {0})", ["'()"]),
+ ("(cdr {0})", ["\"s\""]),
+ ("(cadr {0})", ["(list 1)"]),
+ ("(caddr {0})", ["(list 1 2)"]),
+ ("(set-car! {0} 1)", ["'()"]),
+ ("(length {0})", ["(cons 1 2)"]),
+ ("(length {0})", ["5"]),
+ ("(list-tail {0} {1})", ["(list 1 2)", "5"]),
+ ("(list-ref {0} {1})", ["(list 1 2)", "5"]),
+ ("(list-ref {0} {1})", ["(list 1 2)", "-1"]),
+ ("(list-head {0} {1})", ["(list 1 2)", "5"]),
+ ("(append {0} {1})", ["(cons 1 2)", "(list 3)"]),
+ ("(append {0} {1})", ["5", "(list 3)"]),
+ ("(reverse {0})", ["5"]),
+ ("(reverse {0})", ["(cons 1 2)"]),
+ ("(memq {0} {1})", ["1", "5"]),
+ ("(assq {0} {1})", ["1", "(list 1 2)"]),
+ ("(assoc {0} {1})", ["1", "5"]),
+ ("(last-pair {0})", ["'()"]),
+ ("(list-copy {0})", ["(cons 1 2)"]),
+ ("(map car {0})", ["(list 1 2)"]),
+ ("(map + {0} {1})", ["(list 1 2)", "(list 1)"]),
+ ("(for-each car {0})", ["5"]),
+ ("(apply + {0})", ["5"]),
+ ("(apply + {0})", ["(cons 1 2)"]),
+ ("(apply car {0})", ["(list 1 2)"]),
+ ("(iota {0})", ["-1"]),
+ ("(make-list {0} 0)", ["-1"]),
+ ("(fold + 0 {0})", ["5"]),
+ ("(reduce + 0 {0})", ["(cons 1 2)"]),
+ ("(filter odd? {0})", ["(list 1 'a)"]),
+ ("(sort {0} <)", ["(list 3 'a 1)"]),
+ ("(list-set! {0} {1} 0)", ["(list 1 2)", "7"]),
+ ("(assq-ref {0} {1})", ["5", "1"]),
+ # calls
+ ("({0} 1)", ["5"]),
+ ("({0} 1)", ["'f"]),
+ ("({0})", ["(list 1)"]),
+ ("((lambda (x) x) {0} {1})", ["1", "2"]),
+ ("((lambda (x y) x) {0})", ["1"]),
+ ("((lambda (x . r) x))", []),
+ # chars and strings
+ ("(integer->char {0})", ["-1"]),
+ ("(integer->char {0})", ["55296"]),
+ ("(integer->char {0})", ["1114112"]),
+ ("(integer->char {0})", ["'a"]),
+ ("(char->integer {0})", ["5"]),
+ ("(char-upcase {0})", ["\"a\""]),
+ ("(char<? {0} {1})", ["#\\a", "1"]),
+ ("(char-alphabetic? {0})", ["'a"]),
+ ("(string-ref {0} {1})", ["\"abc\"", "5"]),
+ ("(string-ref {0} {1})", ["\"abc\"", "-1"]),
+ ("(string-ref {0} {1})", ["'abc", "0"]),
+ ("(string-ref {0} {1})", ["\"abc\"", "#\\a"]),
+ ("(string-length {0})", ["5"]),
+ ("(substring {0} {1} {2})", ["\"abc\"", "2", "1"]),
+ ("(substring {0} {1} {2})", ["\"abc\"", "0", "9"]),
+ ("(substring {0} {1})", ["\"abc\"", "4"]),
+ ("(string-set! {0} 0 #\\x)", ["\"abc\""]),
+ ("(string-set! {0} {1} #\\x)", ["(make-string 2 #\\a)", "5"]),
+ ("(string-set! {0} 0 {1})", ["(make-string 2 #\\a)", "5"]),
+ ("(string-fill! {0} #\\x)", ["\"abc\""]),
+ ("(make-string {0} #\\a)", ["-1"]),
+ ("(string-append {0} {1})", ["\"a\"", "5"]),
+ ("(string=? {0} {1})", ["\"a\"", "'a"]),
+ ("(string<? {0} {1})", ["1", "\"a\""]),
+ ("(string->number {0} {1})", ["\"12\"", "1"]),
+ ("(string->number {0})", ["\"99999999999\""]),
+ ("(string->number {0})", ["5"]),
+ ("(number->string {0} {1})", ["5", "37"]),
+ ("(number->string {0})", ["'a"]),
+ ("(string->symbol {0})", ["5"]),
+ ("(symbol->string {0})", ["\"a\""]),
+ ("(list->string {0})", ["(list 1 2)"]),
+ ("(string->list {0})", ["5"]),
+ ("(string-upcase {0})", ["'a"]),
+ ("(string {0})", ["1"]),
+ ("(string-split {0} #\\space)", ["5"]),
+ ("(string-join {0})", ["(list 1)"]),
+ ("(string-contains {0} {1})", ["\"abc\"", "5"]),
+ ("(string-index {0} {1})", ["\"abc\"", "5"]),
+ ("(symbol-append {0} 'b)", ["\"a\""]),
+ # error, exit
+ ("(error {0})", ["\"bad thing\""]),
+ ("(error {0} {1})", ["\"bad thing:\"", "42"]),
+ ("(error {0} {1} {2})", ["\"bad\"", "'sym", "\"str\""]),
+ ("(error {0} {1})", ["\"bad\"", "(list 1 \"a\" #\\b)"]),
+ ("(error {0} {1})", ["'my-proc", "\"went wrong\""]),
+ ("(error {0} {1} {2})", ["'my-proc", "\"went wrong:\"", "7"]),
+ ("(error {0} {1})", ["\"bad\"", "(vector 1 'a)"]),
+ ("(error {0})", ["5"]),
+ ("(exit {0})", ["3"]),
+ ("(exit {0})", ["#f"]),
+ ("(exit {0})", ["#t"]),
+ ("(exit {0})", ["256"]),
+ ("(exit {0})", ["-1"]),
+ ("(exit {0})", ["'a"]),
+]
+
+out = []
+rot = 0
+for tmpl, args in T:
+    out.append(inst(tmpl, args, "const", w_const))
+    if not args: continue
+    # one computed form per template, rotating through the others
+    wname, wf = W[1 + rot % (len(W) - 1)]
+    rot += 1
+    out.append(inst(tmpl, args, wname, wf))
+    if any(a.lstrip("-").isdigit() for a in args) and wname != "param":
+        out.append(inst(tmpl, args, "param", w_param))
+extra = [
+ "(deftable t (1 'a) (2 'b)) (display (t 3))",
+ "(deftable t (1 'a) (2 'b)) (define k 3) (display (t k))",
+ "(deftable t (1 'a) (2 'b)) (define (f k) (t k)) (display (f 3))",
+ "(deftable t (1 'a) (2 'b)) (display (t 'x))",
+ "(deftable t (1 'a) (2 'b)) (define k 'x) (display (t k))",
+ "(deftable t ('a 1) ('b 2)) (display (t 'c))",
+ "(deftable t ('a 1) ('b 2)) (define (f k) (t k)) (display (f 'c))",
+ "(deftable t ('a 1) ('b 2)) (display (t 3))",
+ "(deftable t ('a 1) ('b 2)) (define (f k) (t k)) (display (f (car (list 5))))",
+ "(deftable t (1 'a) (2 'b)) (define v (vector 4 'q)) (display (t (vector-ref v 0)))",
+ "(deftable t (1 'a) (2 'b)) (display (t 1 2))",
+ "(display 1) (newline) (exit 2)",
+ "(display 1) (car '())",
+ "(define (loop i) (if (= i 5) (car i) (loop (+ i 1)))) (loop 0)",
+ "(define (f n) (if (= n 0) (vector-ref (vector 1 2) n 5) (f (- n 1)))) (f 3)",
+ "(define (sum l) (if (null? l) 0 (+ (car l) (sum (cdr l))))) (display (sum (list 1 2 'x)))",
+ "(define (fact n) (if (= n 0) 1 (* n (fact (- n 1))))) (display (fact 20))",
+ "(define (fib n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2))))) (display (fib 'a))",
+ "(define x 0) (let loop ((i 0)) (set! x (+ x 1000000000)) (loop (+ i 1)))",
+ "(define v (make-vector 3 0)) (do ((i 0 (+ i 1))) ((= i 4)) (vector-set! v i i))",
+ "(define s (make-string 3 #\\a)) (do ((i 0 (+ i 1))) ((= i 4)) (string-set! s i #\\b))",
+ "(define l (list 1 2 3)) (display (list-ref l (length l)))",
+ "(define (g x) (x 1)) (display (g 5))",
+ "(define (g x) (x 1)) (display (g car))",
+ "(define (h . r) (car r)) (display (h))",
+ "(define (k a b) a) (display (apply k (list 1 2 3)))",
+ "(display (vector-ref (if #f 'f 1) 0))",
+ "(display (let ((v (vector 1 2 3))) (vector-ref v (vector-length v))))",
+ "(display (string-ref \"abc\" (string-length \"abc\")))",
+ "(define (f x) (integer->char x)) (display (f 1114112))",
+ "(display (char->integer (string-ref \"abc\" 3)))",
+ "(display (assert #f))",
+]
+out += extra
+sys.stdout.write("\n".join(out) + "\n")
