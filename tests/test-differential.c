@@ -61,6 +61,7 @@
 #include "config.h"
 
 #include "gen.h"
+#include "lib/runner.h"
 #include "lib/session.h"
 #include "tap.h"
 
@@ -76,7 +77,13 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { DEPTH_LIMIT = 1000, MAX_JOBS = 16, BRUTE_MAX_TOKENS = 50000 };
+#define BRUTE_POSITIONS_DEFAULT 50000
+enum { DEPTH_LIMIT = 1000, MAX_JOBS = 16 };
+/* The plain pass runs beside the transformer with the brute-force cache
+ * for the first brute_positions positions of each program (prompts
+ * included), then with the hull (--brute-positions N): the brute cache
+ * costs time quadratic in the trace. */
+static int64_t brute_positions = BRUTE_POSITIONS_DEFAULT;
 /* --timeout SECS limits a program's CPU time; its wall time is limited to
  * WALL_FACTOR times that */
 enum { WALL_FACTOR = 20 };
@@ -129,6 +136,7 @@ typedef struct {
   int accepted, matched;    /* forms the transformer ran; gave the answer */
   int refused, wrong;       /* forms it refused; gave another answer */
   int64_t tokens;
+  int64_t plain_brute, plain_hull;   /* positions of the plain pass by cache */
   counts kinds, reasons;
 } stats;
 
@@ -141,8 +149,11 @@ static session *open_session(run_mode m, bool brute, strbuf *out) {
   s->mode = m;
   s->milp_limit = job_milp;
   s->brute = brute;
-  s->dense = brute;   /* the plain pass (brute cache, every FFN unit) against
-                         the fast one (hull, routed) */
+  s->dense = brute;
+  /* the transformer's runs (hull, routed) with the plain pass beside them
+   * (every FFN unit; the brute cache for the first brute_positions
+   * positions of the program, then the hull), token by token */
+  if (m == MODE_TRANSFORMER && !brute) s->lockstep = brute_positions;
   s->w->out = capture;
   s->w->out_ctx = out;
   s->w->lim.max_depth = DEPTH_LIMIT;
@@ -476,29 +487,6 @@ static bool compare_runs(const prog_log *t, const prog_log *r, stats *st,
   return ok;
 }
 
-/* The plain pass (dense; brute cache or hull) and the fast one (hull,
- * routed): the same text, values, errors and tokens.  label names the
- * plain pass. */
-static bool compare_caches(const prog_log *b, const prog_log *h, const char *label,
-                           strbuf *why) {
-  if (b->v.n != h->v.n) {
-    sb_printf(why, "%s ran %d forms, hull %d\n", label, b->v.n, h->v.n);
-    return false;
-  }
-  for (int i = 0; i < b->v.n; i++) {
-    const form_log *x = &b->v.v[i], *y = &h->v.v[i];
-    if (x->ok == y->ok && x->tokens == y->tokens && same_sb(&x->out, &y->out) &&
-        same_sb(&x->text, &y->text) && same_str(x->kind, y->kind) &&
-        same_str(x->diag, y->diag))
-      continue;
-    sb_printf(why, "%s and hull, routed differ at form %d:\n", label, i + 1);
-    show_form(why, label, x);
-    show_form(why, "hull, routed", y);
-    return false;
-  }
-  return true;
-}
-
 /* --check, as a user runs it: a form is reported as a difference (an
  * error of kind "check") exactly when the transformer refused it or gave
  * another answer, and it otherwise gives the evaluator's output. */
@@ -548,18 +536,13 @@ static bool differential(const char *src, stats *st, strbuf *why) {
   }
   ok = compare_runs(&t.log, &r.log, st, why, src);
   st->tokens += t.log.tokens;
-  /* the brute-force cache costs time quadratic in the trace: a longer
-   * program runs dense with the hull, so that every program is run both
-   * routed and dense */
-  if (ok) {
-    bool brute = t.log.tokens <= BRUTE_MAX_TOKENS;
-    ok = rs_open(&b, src, MODE_TRANSFORMER, true, why);
-    b.s->brute = brute;   /* dense either way (open_session) */
-    for (int i = 0; ok && i < b.forms.n; i++) rs_step(&b, i);
-    ok = ok && compare_caches(&b.log, &t.log, brute ? "brute, dense" : "hull, dense",
-                              why);
-    rs_close(&b);
+  /* the plain pass, run in lockstep with every transformer run */
+  const lockstep *ls = t.s->run ? runner_lockstep(t.s->run) : NULL;
+  if (ok && lockstep_error(ls)) {
+    sb_printf(why, "%s\n", lockstep_error(ls));
+    ok = false;
   }
+  if (ls) lockstep_counts(ls, &st->plain_brute, &st->plain_hull);
   if (ok && with_check) {
     ok = rs_open(&b, src, MODE_CHECK, false, why);
     for (int i = 0; ok && i < b.forms.n; i++) rs_step(&b, i);
@@ -638,7 +621,8 @@ static void run_program(const job *j, const config *cf, strbuf *rep) {
   sb_printf(rep, "%c %d %d %d %d %d %d %lld\n", ok ? 'P' : 'F', st.forms,
             st.errors, st.accepted, st.matched, st.refused, st.wrong,
             (long long)st.tokens);
-  sb_printf(rep, "T %.6f %.6f\n", cpu_s() - cpu0, now_s() - wall0);
+  sb_printf(rep, "T %.6f %.6f %lld %lld\n", cpu_s() - cpu0, now_s() - wall0,
+            (long long)st.plain_brute, (long long)st.plain_hull);
   for (int i = 0; i < st.kinds.n; i++)
     sb_printf(rep, "K %d %s\n", st.kinds.v[i].n, st.kinds.v[i].name);
   for (int i = 0; i < st.reasons.n; i++)
@@ -879,9 +863,12 @@ static const char *add_stats(totals *t, const char *rep) {
     char name[NAME_LEN];
     int n = 0;
     double cpu, wall;
-    if (p[0] == 'T' && sscanf(p, "T %lf %lf", &cpu, &wall) == 2) {
+    long long pb = 0, ph = 0;
+    if (p[0] == 'T' && sscanf(p, "T %lf %lf %lld %lld", &cpu, &wall, &pb, &ph) >= 2) {
       VEC_PUSH(t->cpu, cpu);
       VEC_PUSH(t->wall, wall);
+      t->f.plain_brute += pb;
+      t->f.plain_hull += ph;
     } else if (sscanf(p, "%c %d %95[^\n]", &c, &n, name) == 3)
       count_name(c == 'K' ? &t->f.kinds : &t->f.reasons, name, n);
     p = strchr(p, '\n');
@@ -997,9 +984,12 @@ static void figures(const totals *t, const char *head) {
            now_s() - t->t0);
   tap_diag("%sforms: %d run; %d accepted by the transformer, %d of them "
            "matched the evaluator, %d wrong; %d refused; %d ended in errors "
-           "of the evaluator; %lld transformer tokens (hull run)",
+           "of the evaluator; %lld transformer tokens (hull run); the "
+           "plain pass beside it: %lld positions with the brute cache, %lld "
+           "with the hull",
            head, t->f.forms, t->f.accepted, t->f.matched, t->f.wrong,
-           t->f.refused, t->f.errors, (long long)t->f.tokens);
+           t->f.refused, t->f.errors, (long long)t->f.tokens,
+           (long long)t->f.plain_brute, (long long)t->f.plain_hull);
   fflush(stdout);
 }
 
@@ -1119,6 +1109,8 @@ static bool parse_args(int argc, char **argv, args *a, config *cf) {
     else if (!strcmp(o, "--structured") && parse_u64(v, &x)) a->structured = (int)x, i++;
     else if (!strcmp(o, "--soak") && parse_u64(v, &x)) a->soak = (int)x, i++;
     else if (!strcmp(o, "--start") && parse_u64(v, &x)) a->start = (int64_t)x, i++;
+    else if (!strcmp(o, "--brute-positions") && parse_u64(v, &x) && x >= 1)
+      brute_positions = (int64_t)x, i++;
     else if (!strcmp(o, "--progress") && parse_u64(v, &x)) a->progress = (int)x, i++;
     else if (!strcmp(o, "--seed") && parse_u64(v, &a->seed)) a->have_seed = true, i++;
     else if (!strcmp(o, "--jobs") && parse_u64(v, &x) && x >= 1 && x <= MAX_JOBS) cf->jobs = (int)x, i++;
@@ -1285,7 +1277,10 @@ int main(int argc, char **argv) {
   tap_diag("generator flags on: 0x%llx%s", (unsigned long long)cf.enable,
            cf.enable == GEN_ALL ? " (all)" : cf.enable == GEN_DEFAULT ?
            " (the default: all but GEN_KNOWN_BUGS)" : "");
-  tap_diag("%d jobs at a time; depth limit %d", cf.jobs, DEPTH_LIMIT);
+  tap_diag("%d jobs at a time; depth limit %d; the plain pass (dense) in "
+           "lockstep with every transformer run, with the brute-force cache "
+           "for the first %lld positions of each program, then the hull "
+           "(--brute-positions)", cf.jobs, DEPTH_LIMIT, (long long)brute_positions);
   tap_plan(js.n);
   totals t;
   memset(&t, 0, sizeof t);
