@@ -14,6 +14,7 @@ struct lockstep {
   bool brute;             /* ex has the brute cache */
   VEC(int) toks;          /* the run's tokens, while brute (for a rebuild) */
   int64_t n_brute, n_hull;
+  int64_t pos;            /* of the pass being compared */
   bool differs;
   char err[768];
 };
@@ -65,9 +66,9 @@ void lockstep_start(lockstep *ls, const model *m) {
 static void disagree(lockstep *ls, const char *fmt, ...) TVL_PRINTF(2, 3);
 static void disagree(lockstep *ls, const char *fmt, ...) {
   int n = snprintf(ls->err, sizeof ls->err, "the plain pass (dense, %s cache) "
-                   "and the fast one (routed, hull) differ at position %lld: ",
-                   ls->brute ? "brute" : "hull",
-                   (long long)exec_position(ls->ex));
+                   "and the fast one (routed, hull) differ at the forward pass of "
+                   "position %lld: ", ls->brute ? "brute" : "hull",
+                   (long long)ls->pos);
   va_list ap;
   va_start(ap, fmt);
   if (n > 0 && (size_t)n < sizeof ls->err)
@@ -103,6 +104,7 @@ void lockstep_push(lockstep *ls, int token, bool ok, int next, const char *err) 
   if (!ls || !ls->ex) return;
   if (ls->brute && ls->brute_left <= 0 && !to_hull(ls)) return;
   int mine = -1;
+  ls->pos = exec_position(ls->ex);
   bool my_ok = exec_push(ls->ex, token, &mine);
   if (ls->brute) {
     ls->brute_left--;
