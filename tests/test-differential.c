@@ -14,11 +14,14 @@
  *       error the transformer reports before running, worded as the
  *       evaluator's, counts by the kind it names).  Anything else is a
  *       wrong answer and fails the program;
- *  3. the transformer dense (every FFN unit at every position: the plain
- *     pass), with the brute-force KV cache when the hull run made at most
- *     BRUTE_MAX_TOKENS tokens and with the hull otherwise, which must
- *     agree with the routed hull exactly (text, values, errors, tokens),
- *     form by form;
+ *  3. beside every run of 2. (lib/lockstep.c), on the same weights, the
+ *     plain pass: dense (every FFN unit at every position), with the
+ *     brute-force KV cache for the first --brute-positions positions of
+ *     the program (50,000; prompts included) and the hull after them; it
+ *     takes each token the routed hull run takes and must give the same
+ *     argmax token, or fail with the same error, at every position (the
+ *     text, values, errors and token counts then agree too).  It used to
+ *     be a third session that compiled every form again;
  *  4. every CHECK_EVERY-th program, in check mode (--check), which must
  *     report a difference for exactly the forms found refused or wrong
  *     above, and otherwise print the evaluator's output.
@@ -78,12 +81,15 @@
 #include <unistd.h>
 
 #define BRUTE_POSITIONS_DEFAULT 50000
+#define BRUTE_POSITIONS_SOAK 5000
 enum { DEPTH_LIMIT = 1000, MAX_JOBS = 16 };
 /* The plain pass runs beside the transformer with the brute-force cache
  * for the first brute_positions positions of each program (prompts
  * included), then with the hull (--brute-positions N): the brute cache
  * costs time quadratic in the trace. */
 static int64_t brute_positions = BRUTE_POSITIONS_DEFAULT;
+static bool brute_positions_set;   /* by --brute-positions; else a soak's
+                                      is BRUTE_POSITIONS_SOAK */
 /* --timeout SECS limits a program's CPU time; its wall time is limited to
  * WALL_FACTOR times that */
 enum { WALL_FACTOR = 20 };
@@ -1110,7 +1116,7 @@ static bool parse_args(int argc, char **argv, args *a, config *cf) {
     else if (!strcmp(o, "--soak") && parse_u64(v, &x)) a->soak = (int)x, i++;
     else if (!strcmp(o, "--start") && parse_u64(v, &x)) a->start = (int64_t)x, i++;
     else if (!strcmp(o, "--brute-positions") && parse_u64(v, &x) && x >= 1)
-      brute_positions = (int64_t)x, i++;
+      brute_positions = (int64_t)x, brute_positions_set = true, i++;
     else if (!strcmp(o, "--progress") && parse_u64(v, &x)) a->progress = (int)x, i++;
     else if (!strcmp(o, "--seed") && parse_u64(v, &a->seed)) a->have_seed = true, i++;
     else if (!strcmp(o, "--jobs") && parse_u64(v, &x) && x >= 1 && x <= MAX_JOBS) cf->jobs = (int)x, i++;
@@ -1237,6 +1243,11 @@ int main(int argc, char **argv) {
   job_vec js = {0};
   uint64_t soak_seed = 0;
   if (a.soak) {
+    /* the brute cache's quadratic cost on long programs: a soak checks
+     * the first 5,000 positions of each program against it (the hull has
+     * exhaustive tests of its own against the brute cache: tests/test-hull,
+     * tests/test-caches) */
+    if (!brute_positions_set) brute_positions = BRUTE_POSITIONS_SOAK;
     /* the mix of make check: mostly loop-free programs, the cheaper */
     if (a.start && !a.have_seed && !have_env) {
       fprintf(stderr, "test-differential: --start needs the soak's seed "
