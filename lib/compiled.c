@@ -393,6 +393,7 @@ void session_eval_compiled(session *s, ast *a, int frame, rd_form *f,
   if (!s->run) s->run = runner_new(s->w);
   runner_set_kv(s->run, s->brute ? KV_BRUTE : s->plain_hull ? KV_HULL_PLAIN : KV_HULL);
   runner_set_dense(s->run, s->dense);
+  if (s->lockstep > 0) runner_set_lockstep(s->run, true, s->lockstep);
   runner_set_limits(s->run, s->w->lim.max_steps, s->w->interrupt);
   runner_set_progress(s->run, s->progress, s->progress_ctx, s->progress_after);
   runner_set_milp(s->run, s->milp_limit);

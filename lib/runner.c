@@ -40,6 +40,7 @@ struct runner {
   double milp;
   bool no_circuits;     /* procedures always become machines */
   const runner_hooks *hooks;   /* set during runner_trace* only */
+  lockstep *ls;         /* tests: the plain pass beside every run, or NULL */
 };
 
 static double now_ms(void) {
@@ -90,8 +91,19 @@ void runner_free(runner *r) {
   for (int i = 0; i < r->cache.n; i++) entry_free(&r->cache.v[i]);
   VEC_FREE(r->cache);
   mprog_free(r->scratch);
+  lockstep_free(r->ls);
   free(r);
 }
+
+void runner_set_lockstep(runner *r, bool on, int64_t brute_budget) {
+  if (on && !r->ls) r->ls = lockstep_new(brute_budget);
+  if (!on) {
+    lockstep_free(r->ls);
+    r->ls = NULL;
+  }
+}
+
+const lockstep *runner_lockstep(const runner *r) { return r->ls; }
 
 void runner_set_kv(runner *r, kv_kind kind) { r->kv = kind; }
 void runner_set_dense(runner *r, bool dense) { r->dense = dense; }
@@ -233,7 +245,9 @@ static void progress_line(runner *r, int64_t tokens, double t0, bool done) {
 /* exec_push, reporting the position to the trace hooks, if any. */
 static bool push(runner *r, exec *ex, int token, int *next) {
   int64_t pos = exec_position(ex);
-  if (!exec_push(ex, token, next)) return false;
+  bool ok = exec_push(ex, token, next);
+  lockstep_push(r->ls, token, ok, *next, ok ? NULL : exec_error(ex));
+  if (!ok) return false;
   if (r->hooks && r->hooks->on_token) r->hooks->on_token(r->hooks->ctx, pos, token, *next);
   return true;
 }
@@ -286,6 +300,7 @@ static bool execute_circuit(runner *r, mprog *p, const value *args, int nargs,
   double t0 = now_ms(), c0 = cpu_now_ms();
   ex = exec_new(p->m, r->kv);
   exec_set_dense(ex, r->dense);
+  lockstep_start(r->ls, p->m);
   if (r->hooks) {
     exec_set_observer(ex, &r->hooks->obs);
     if (r->hooks->on_start) r->hooks->on_start(r->hooks->ctx, p, prompt.v, prompt.n);
@@ -323,6 +338,7 @@ done:
   out->prog = p;
   out->ok = ok;
   exec_free(ex);
+  lockstep_end(r->ls);
   VEC_FREE(prompt);
   VEC_FREE(gen);
   return ok;
@@ -351,6 +367,7 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
   double c0 = cpu_now_ms();
   ex = exec_new(p->m, r->kv);
   exec_set_dense(ex, r->dense);
+  lockstep_start(r->ls, p->m);
   const char *dense_why = NULL;
   if (!exec_routed(ex, &dense_why)) out->dense_why = dense_why;
   mdecoder dec;
@@ -462,6 +479,7 @@ done:
   out->prog = p;
   out->ok = ok;
   exec_free(ex);
+  lockstep_end(r->ls);
   mtrace_free(&t);
   mload_free(&load);
   VEC_FREE(prompt);

@@ -15,6 +15,7 @@
 #define TVL_RUNNER_H
 
 #include "backend/machine.h"
+#include "lib/lockstep.h"
 
 typedef struct runner runner;
 
@@ -45,6 +46,10 @@ void runner_free(runner *r);
 void runner_set_kv(runner *r, kv_kind kind);
 /* Dense: every FFN unit at every position, even of a routed model. */
 void runner_set_dense(runner *r, bool dense);
+/* Tests: the plain pass in lockstep with every run (lib/lockstep.h), with
+ * the brute cache for the first brute_budget positions (of all runs). */
+void runner_set_lockstep(runner *r, bool on, int64_t brute_budget);
+const lockstep *runner_lockstep(const runner *r);   /* NULL when off */
 void runner_set_limits(runner *r, int64_t max_tokens, volatile int *interrupt);
 /* Long runs report their progress through fn (NULL: no progress): every
  * ~200 ms once `after_ms` have passed, and once with done set when the run

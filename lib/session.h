@@ -44,6 +44,9 @@ typedef struct session {
   bool brute;            /* use the brute-force KV cache instead of the hull */
   bool plain_hull;       /* the hull for every head, no O(1) caches (tests) */
   bool dense;            /* run every FFN unit, even of a routed model */
+  /* tests: > 0 runs the plain pass beside every transformer run, with
+   * the brute cache for this many positions (runner_set_lockstep) */
+  int64_t lockstep;
   /* told of the progress of transformer runs longer than progress_after
    * ms (runner_set_progress); NULL: not told */
   void (*progress)(void *ctx, int64_t tokens, double seconds, bool done);

@@ -20,7 +20,10 @@ EXTRA_DIST += tests/diff-regress.sh tests/diff-regress
 ## with every construct on (--all, GEN_KNOWN_BUGS included), from TVL_SEED
 ## (a time-based seed when it is unset; the seed is printed); figures
 ## every 1,000 programs and at the end (see BENCHMARKS.md).  SOAK_N and
-## SOAK_FLAGS change the count and add options.
+## SOAK_FLAGS change the count and add options: SOAK_FLAGS='--start K'
+## (with TVL_SEED set) runs programs K .. K+SOAK_N-1 of the same soak, so
+## that a long soak runs in resumable pieces; each piece ends with a
+## "# summary:" line (programs, wrong, failed, refusals, seconds).
 SOAK_N = 100000
 soak: tests/test-differential$(EXEEXT)
 	./tests/test-differential$(EXEEXT) --soak $(SOAK_N) --all --milp-every 100 $(SOAK_FLAGS)

@@ -14,11 +14,14 @@
  *       error the transformer reports before running, worded as the
  *       evaluator's, counts by the kind it names).  Anything else is a
  *       wrong answer and fails the program;
- *  3. the transformer dense (every FFN unit at every position: the plain
- *     pass), with the brute-force KV cache when the hull run made at most
- *     BRUTE_MAX_TOKENS tokens and with the hull otherwise, which must
- *     agree with the routed hull exactly (text, values, errors, tokens),
- *     form by form;
+ *  3. beside every run of 2. (lib/lockstep.c), on the same weights, the
+ *     plain pass: dense (every FFN unit at every position), with the
+ *     brute-force KV cache for the first --brute-positions positions of
+ *     the program (50,000; prompts included) and the hull after them; it
+ *     takes each token the routed hull run takes and must give the same
+ *     argmax token, or fail with the same error, at every position (the
+ *     text, values, errors and token counts then agree too).  It used to
+ *     be a third session that compiled every form again;
  *  4. every CHECK_EVERY-th program, in check mode (--check), which must
  *     report a difference for exactly the forms found refused or wrong
  *     above, and otherwise print the evaluator's output.
@@ -37,7 +40,13 @@
  *                     [--jobs J] [--enable FLAGS] [--disable FLAGS] [--all]
  *                     [--timeout SECS] [--milp MS] [--milp-every K]
  *                     [--progress K]
- *   test-differential --soak N            N programs (N/8 structured), TVL_SEED
+ *   test-differential --soak N [--start K] [--seed S]
+ *                     programs K .. K+N-1 (every eighth structured) of the
+ *                     soak of seed S (TVL_SEED; the time when neither is
+ *                     given).  Program k's seed, and whether it uses MILP
+ *                     or --check, depend on S and k alone, so a long soak
+ *                     runs in resumable pieces; its last line ("# summary:
+ *                     ...") gives the piece's figures on one line.
  *   test-differential --print SEED [--structured]   show one program
  *   test-differential --run-seed SEED [--structured] run one program
  *   test-differential --file FILE         run a program from a file
@@ -55,6 +64,7 @@
 #include "config.h"
 
 #include "gen.h"
+#include "lib/runner.h"
 #include "lib/session.h"
 #include "tap.h"
 
@@ -70,7 +80,16 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { DEPTH_LIMIT = 1000, MAX_JOBS = 16, BRUTE_MAX_TOKENS = 50000 };
+#define BRUTE_POSITIONS_DEFAULT 50000
+#define BRUTE_POSITIONS_SOAK 5000
+enum { DEPTH_LIMIT = 1000, MAX_JOBS = 16 };
+/* The plain pass runs beside the transformer with the brute-force cache
+ * for the first brute_positions positions of each program (prompts
+ * included), then with the hull (--brute-positions N): the brute cache
+ * costs time quadratic in the trace. */
+static int64_t brute_positions = BRUTE_POSITIONS_DEFAULT;
+static bool brute_positions_set;   /* by --brute-positions; else a soak's
+                                      is BRUTE_POSITIONS_SOAK */
 /* --timeout SECS limits a program's CPU time; its wall time is limited to
  * WALL_FACTOR times that */
 enum { WALL_FACTOR = 20 };
@@ -123,6 +142,7 @@ typedef struct {
   int accepted, matched;    /* forms the transformer ran; gave the answer */
   int refused, wrong;       /* forms it refused; gave another answer */
   int64_t tokens;
+  int64_t plain_brute, plain_hull;   /* positions of the plain pass by cache */
   counts kinds, reasons;
 } stats;
 
@@ -135,8 +155,11 @@ static session *open_session(run_mode m, bool brute, strbuf *out) {
   s->mode = m;
   s->milp_limit = job_milp;
   s->brute = brute;
-  s->dense = brute;   /* the plain pass (brute cache, every FFN unit) against
-                         the fast one (hull, routed) */
+  s->dense = brute;
+  /* the transformer's runs (hull, routed) with the plain pass beside them
+   * (every FFN unit; the brute cache for the first brute_positions
+   * positions of the program, then the hull), token by token */
+  if (m == MODE_TRANSFORMER && !brute) s->lockstep = brute_positions;
   s->w->out = capture;
   s->w->out_ctx = out;
   s->w->lim.max_depth = DEPTH_LIMIT;
@@ -470,29 +493,6 @@ static bool compare_runs(const prog_log *t, const prog_log *r, stats *st,
   return ok;
 }
 
-/* The plain pass (dense; brute cache or hull) and the fast one (hull,
- * routed): the same text, values, errors and tokens.  label names the
- * plain pass. */
-static bool compare_caches(const prog_log *b, const prog_log *h, const char *label,
-                           strbuf *why) {
-  if (b->v.n != h->v.n) {
-    sb_printf(why, "%s ran %d forms, hull %d\n", label, b->v.n, h->v.n);
-    return false;
-  }
-  for (int i = 0; i < b->v.n; i++) {
-    const form_log *x = &b->v.v[i], *y = &h->v.v[i];
-    if (x->ok == y->ok && x->tokens == y->tokens && same_sb(&x->out, &y->out) &&
-        same_sb(&x->text, &y->text) && same_str(x->kind, y->kind) &&
-        same_str(x->diag, y->diag))
-      continue;
-    sb_printf(why, "%s and hull, routed differ at form %d:\n", label, i + 1);
-    show_form(why, label, x);
-    show_form(why, "hull, routed", y);
-    return false;
-  }
-  return true;
-}
-
 /* --check, as a user runs it: a form is reported as a difference (an
  * error of kind "check") exactly when the transformer refused it or gave
  * another answer, and it otherwise gives the evaluator's output. */
@@ -542,18 +542,13 @@ static bool differential(const char *src, stats *st, strbuf *why) {
   }
   ok = compare_runs(&t.log, &r.log, st, why, src);
   st->tokens += t.log.tokens;
-  /* the brute-force cache costs time quadratic in the trace: a longer
-   * program runs dense with the hull, so that every program is run both
-   * routed and dense */
-  if (ok) {
-    bool brute = t.log.tokens <= BRUTE_MAX_TOKENS;
-    ok = rs_open(&b, src, MODE_TRANSFORMER, true, why);
-    b.s->brute = brute;   /* dense either way (open_session) */
-    for (int i = 0; ok && i < b.forms.n; i++) rs_step(&b, i);
-    ok = ok && compare_caches(&b.log, &t.log, brute ? "brute, dense" : "hull, dense",
-                              why);
-    rs_close(&b);
+  /* the plain pass, run in lockstep with every transformer run */
+  const lockstep *ls = t.s->run ? runner_lockstep(t.s->run) : NULL;
+  if (ok && lockstep_error(ls)) {
+    sb_printf(why, "%s\n", lockstep_error(ls));
+    ok = false;
   }
+  if (ls) lockstep_counts(ls, &st->plain_brute, &st->plain_hull);
   if (ok && with_check) {
     ok = rs_open(&b, src, MODE_CHECK, false, why);
     for (int i = 0; ok && i < b.forms.n; i++) rs_step(&b, i);
@@ -572,6 +567,8 @@ typedef struct {
   uint64_t seed;         /* the program's own seed */
   bool structured;
   const char *file_src;  /* --file: the program itself */
+  int64_t number;        /* its number in the run (a soak's: from 0, whatever
+                            --start): which programs use MILP and --check */
 } job;
 
 typedef struct {
@@ -598,8 +595,17 @@ static void write_all(int fd, const char *s, size_t n) {
   }
 }
 
-static bool uses_milp(int index) {
-  return milp_secs > 0 && milp_every > 0 && index % milp_every == 0;
+static double now_s(void);
+
+/* this process's CPU time, all threads */
+static double cpu_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static bool uses_milp(int64_t number) {
+  return milp_secs > 0 && milp_every > 0 && number % milp_every == 0;
 }
 
 /* One program, its report in rep:
@@ -608,9 +614,10 @@ static bool uses_milp(int index) {
  *   R n reason      (the transformer's refusals by reason)
  *   .
  * and, on a failure, what differed. */
-static void run_program(const job *j, const config *cf, int index, strbuf *rep) {
-  job_milp = uses_milp(index) ? milp_secs : 0;
-  with_check = index % CHECK_EVERY == CHECK_EVERY / 2 || j->file_src;
+static void run_program(const job *j, const config *cf, strbuf *rep) {
+  job_milp = uses_milp(j->number) ? milp_secs : 0;
+  with_check = j->number % CHECK_EVERY == CHECK_EVERY / 2 || j->file_src;
+  double cpu0 = cpu_s(), wall0 = now_s();
   char *src = job_program(j, cf);
   stats st;
   memset(&st, 0, sizeof st);
@@ -620,6 +627,8 @@ static void run_program(const job *j, const config *cf, int index, strbuf *rep) 
   sb_printf(rep, "%c %d %d %d %d %d %d %lld\n", ok ? 'P' : 'F', st.forms,
             st.errors, st.accepted, st.matched, st.refused, st.wrong,
             (long long)st.tokens);
+  sb_printf(rep, "T %.6f %.6f %lld %lld\n", cpu_s() - cpu0, now_s() - wall0,
+            (long long)st.plain_brute, (long long)st.plain_hull);
   for (int i = 0; i < st.kinds.n; i++)
     sb_printf(rep, "K %d %s\n", st.kinds.v[i].n, st.kinds.v[i].name);
   for (int i = 0; i < st.reasons.n; i++)
@@ -686,7 +695,7 @@ static void worker_loop(void *p) {
     alarm((unsigned)cf->timeout * WALL_FACTOR);
     strbuf rep;
     sb_init(&rep);
-    run_program(&js[index], cf, index, &rep);
+    run_program(&js[index], cf, &rep);
     setitimer(ITIMER_PROF, &off, NULL);
     alarm(0);
     char head[32];
@@ -822,6 +831,8 @@ typedef struct {
   stats f;                       /* forms */
   int progress;                  /* a figures line every this many programs */
   double t0;
+  VEC(double) cpu, wall;         /* each program's seconds (its worker's CPU
+                                    time; wall clock), but a crashed one's */
 } totals;
 
 static void diag_lines(const char *prefix, const char *text) {
@@ -857,7 +868,14 @@ static const char *add_stats(totals *t, const char *rep) {
     p++;
     char name[NAME_LEN];
     int n = 0;
-    if (sscanf(p, "%c %d %95[^\n]", &c, &n, name) == 3)
+    double cpu, wall;
+    long long pb = 0, ph = 0;
+    if (p[0] == 'T' && sscanf(p, "T %lf %lf %lld %lld", &cpu, &wall, &pb, &ph) >= 2) {
+      VEC_PUSH(t->cpu, cpu);
+      VEC_PUSH(t->wall, wall);
+      t->f.plain_brute += pb;
+      t->f.plain_hull += ph;
+    } else if (sscanf(p, "%c %d %95[^\n]", &c, &n, name) == 3)
       count_name(c == 'K' ? &t->f.kinds : &t->f.reasons, name, n);
     p = strchr(p, '\n');
   }
@@ -865,16 +883,14 @@ static const char *add_stats(totals *t, const char *rep) {
   return p ? p + 1 : "";
 }
 
-static double now_s(void);
 static void figures(const totals *t, const char *head);
 static void by_name(const char *title, const counts *c);
 
-static void report(const job *j, const config *cf, int index, outcome *o,
-                   totals *t) {
+static void report(const job *j, const config *cf, outcome *o, totals *t) {
   t->programs++;
   const char *rest = add_stats(t, o->report);
   tap_ok(o->ok, "%s program, seed 0x%016llx%s", j->label,
-         (unsigned long long)j->seed, uses_milp(index) ? " (MILP)" : "");
+         (unsigned long long)j->seed, uses_milp(j->number) ? " (MILP)" : "");
   if (!o->ok) {
     t->failed++;
     diag_lines("", rest);
@@ -916,7 +932,7 @@ static void run_jobs(const job *js, int n, const config *cf, totals *t) {
     }
     pump(ws, nw, os);
     while (shown < n && os[shown].done) {
-      report(&js[shown], cf, shown, &os[shown], t);
+      report(&js[shown], cf, &os[shown], t);
       shown++;
     }
   }
@@ -939,7 +955,7 @@ static void add_batch(job_vec *js, const char *label, bool structured,
                       uint64_t base, int n) {
   for (int k = 0; k < n; k++) {
     job j = {label, gen_seed_at(base + (structured ? 1 : 0), (uint64_t)k),
-             structured, NULL};
+             structured, NULL, js->n};
     VEC_PUSH(*js, j);
   }
 }
@@ -974,22 +990,79 @@ static void figures(const totals *t, const char *head) {
            now_s() - t->t0);
   tap_diag("%sforms: %d run; %d accepted by the transformer, %d of them "
            "matched the evaluator, %d wrong; %d refused; %d ended in errors "
-           "of the evaluator; %lld transformer tokens (hull run)",
+           "of the evaluator; %lld transformer tokens (hull run); the "
+           "plain pass beside it: %lld positions with the brute cache, %lld "
+           "with the hull",
            head, t->f.forms, t->f.accepted, t->f.matched, t->f.wrong,
-           t->f.refused, t->f.errors, (long long)t->f.tokens);
+           t->f.refused, t->f.errors, (long long)t->f.tokens,
+           (long long)t->f.plain_brute, (long long)t->f.plain_hull);
   fflush(stdout);
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static double median(const double *v, int n) {
+  if (!n) return 0;
+  double *c = xmalloc((size_t)n * sizeof *c);
+  memcpy(c, v, (size_t)n * sizeof *c);
+  qsort(c, (size_t)n, sizeof *c, cmp_double);
+  double m = n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
+  free(c);
+  return m;
+}
+
+static double sum(const double *v, int n) {
+  double s = 0;
+  for (int i = 0; i < n; i++) s += v[i];
+  return s;
 }
 
 static void summary(const totals *t) {
   figures(t, "");
   by_name("refusals by reason (forms)", &t->f.reasons);
   by_name("errors of the evaluator by kind (forms)", &t->f.kinds);
+  tap_diag("seconds per program (%d timed): median %.3f CPU, %.3f wall; "
+           "mean %.3f CPU, %.3f wall", t->cpu.n, median(t->cpu.v, t->cpu.n),
+           median(t->wall.v, t->wall.n), t->cpu.n ? sum(t->cpu.v, t->cpu.n) / t->cpu.n : 0,
+           t->wall.n ? sum(t->wall.v, t->wall.n) / t->wall.n : 0);
+}
+
+/* A soak's figures on one line, to add up the pieces of a soak run with
+ * --start: the refusals grouped as mixed kinds ("K here but K
+ * elsewhere") and the others by reason. */
+static void one_line(const totals *t, int64_t start, uint64_t seed) {
+  strbuf b;
+  sb_init(&b);
+  int mixed = 0;
+  for (int i = 0; i < t->f.reasons.n; i++)
+    if (strstr(t->f.reasons.v[i].name, "K here but K elsewhere"))
+      mixed += t->f.reasons.v[i].n;
+  sb_printf(&b, "refused %d (mixed kinds %d", t->f.refused, mixed);
+  for (int i = 0; i < t->f.reasons.n; i++)
+    if (!strstr(t->f.reasons.v[i].name, "K here but K elsewhere")) {
+      const char *r = t->f.reasons.v[i].name;
+      int n = (int)strcspn(r, "(");
+      while (n && r[n - 1] == ' ') n--;
+      sb_printf(&b, "; %.*s %d", n, r, t->f.reasons.v[i].n);
+    }
+  sb_puts(&b, ")");
+  tap_diag("summary: seed %llu programs %lld-%lld: %d programs, %d wrong, %d "
+           "failed otherwise, %d forms, %s, %.1f s, median %.3f s CPU per program",
+           (unsigned long long)seed, (long long)start,
+           (long long)start + t->programs - 1, t->programs, t->p_wrong,
+           t->failed - t->p_wrong, t->f.forms, b.s, now_s() - t->t0,
+           median(t->cpu.v, t->cpu.n));
+  sb_free(&b);
 }
 
 /* ---- the command line --------------------------------------------------- */
 
 typedef struct {
   int loop_free, structured, soak, progress;
+  int64_t start;   /* --start K: a soak's programs K .. K+N-1 */
   bool have_seed, print, run_seed, one_structured;
   uint64_t seed, one_seed;
   const char *file;
@@ -1009,7 +1082,7 @@ static int usage(void) {
           "         [--jobs J] [--enable FLAGS] [--timeout SECS]\n"
           "         [--milp MS] [--milp-every K]\n"
           "         [--all] [--disable FLAGS] [--progress K]\n"
-          "       test-differential --soak N [--all] [--progress K]\n"
+          "       test-differential --soak N [--start K] [--all] [--progress K]\n"
           "       test-differential --vocabulary N [--all]\n"
           "       test-differential --list-flags\n"
           "       test-differential --print SEED [--structured]\n"
@@ -1041,6 +1114,9 @@ static bool parse_args(int argc, char **argv, args *a, config *cf) {
     else if (!strcmp(o, "--loop-free") && parse_u64(v, &x)) a->loop_free = (int)x, i++;
     else if (!strcmp(o, "--structured") && parse_u64(v, &x)) a->structured = (int)x, i++;
     else if (!strcmp(o, "--soak") && parse_u64(v, &x)) a->soak = (int)x, i++;
+    else if (!strcmp(o, "--start") && parse_u64(v, &x)) a->start = (int64_t)x, i++;
+    else if (!strcmp(o, "--brute-positions") && parse_u64(v, &x) && x >= 1)
+      brute_positions = (int64_t)x, brute_positions_set = true, i++;
     else if (!strcmp(o, "--progress") && parse_u64(v, &x)) a->progress = (int)x, i++;
     else if (!strcmp(o, "--seed") && parse_u64(v, &a->seed)) a->have_seed = true, i++;
     else if (!strcmp(o, "--jobs") && parse_u64(v, &x) && x >= 1 && x <= MAX_JOBS) cf->jobs = (int)x, i++;
@@ -1074,7 +1150,7 @@ static uint64_t env_seed(bool *have) {
 /* One program (--print, --run-seed, --file). */
 static int one_program(const args *a, config *cf) {
   job j = {a->one_structured ? "structured" : "loop-free", a->one_seed,
-           a->one_structured, NULL};
+           a->one_structured, NULL, 0};
   char *text = NULL;
   if (a->file) {
     text = read_whole_file(a->file);
@@ -1120,7 +1196,7 @@ static int vocabulary(int n, const config *cf) {
   word_vec words = {0};
   for (int k = 0; k < 2 * n; k++) {
     job j = {"", gen_seed_at(FIXED_SEED + (uint64_t)(k & 1), (uint64_t)k / 2),
-             (k & 1) != 0, NULL};
+             (k & 1) != 0, NULL, k};
     char *src = job_program(&j, cf);
     bool in_str = false;
     for (const char *p = src; *p; p++) {
@@ -1165,21 +1241,36 @@ int main(int argc, char **argv) {
   bool have_env;
   uint64_t env = env_seed(&have_env);
   job_vec js = {0};
+  uint64_t soak_seed = 0;
   if (a.soak) {
+    /* the brute cache's quadratic cost on long programs: a soak checks
+     * the first 5,000 positions of each program against it (the hull has
+     * exhaustive tests of its own against the brute cache: tests/test-hull,
+     * tests/test-caches) */
+    if (!brute_positions_set) brute_positions = BRUTE_POSITIONS_SOAK;
     /* the mix of make check: mostly loop-free programs, the cheaper */
-    uint64_t seed = have_env ? env : (uint64_t)time(NULL);
-    int st = a.soak / 8;
+    if (a.start && !a.have_seed && !have_env) {
+      fprintf(stderr, "test-differential: --start needs the soak's seed "
+                      "(--seed S or TVL_SEED)\n");
+      return 2;
+    }
+    soak_seed = a.have_seed ? a.seed : have_env ? env : (uint64_t)time(NULL);
+    int st = 0;
     /* interleaved (every eighth structured), so that the figures part
-     * way are of the same mix */
-    for (int k = 0; k < a.soak; k++) {
+     * way are of the same mix; program k's seed depends on k alone, so
+     * that a soak run in pieces (--start) runs the same programs */
+    for (int64_t k = a.start; k < a.start + a.soak; k++) {
       bool is_st = k % 8 == 7;
       uint64_t idx = (uint64_t)(is_st ? k / 8 : k - k / 8);
       job j = {is_st ? "structured" : "loop-free",
-               gen_seed_at(seed + (is_st ? 1 : 0), idx), is_st, NULL};
+               gen_seed_at(soak_seed + (is_st ? 1 : 0), idx), is_st, NULL, k};
+      st += is_st;
       VEC_PUSH(js, j);
     }
-    tap_diag("soak: %d loop-free and %d structured programs, interleaved, "
-             "from seed %llu (TVL_SEED)", a.soak - st, st, (unsigned long long)seed);
+    tap_diag("soak: programs %lld to %lld (%d loop-free and %d structured, "
+             "interleaved) from seed %llu (TVL_SEED or --seed)",
+             (long long)a.start, (long long)(a.start + a.soak - 1), a.soak - st,
+             st, (unsigned long long)soak_seed);
     if (!a.progress) a.progress = 1000;
   } else {
     uint64_t seed = a.have_seed ? a.seed : FIXED_SEED;
@@ -1197,7 +1288,10 @@ int main(int argc, char **argv) {
   tap_diag("generator flags on: 0x%llx%s", (unsigned long long)cf.enable,
            cf.enable == GEN_ALL ? " (all)" : cf.enable == GEN_DEFAULT ?
            " (the default: all but GEN_KNOWN_BUGS)" : "");
-  tap_diag("%d jobs at a time; depth limit %d", cf.jobs, DEPTH_LIMIT);
+  tap_diag("%d jobs at a time; depth limit %d; the plain pass (dense) in "
+           "lockstep with every transformer run, with the brute-force cache "
+           "for the first %lld positions of each program, then the hull "
+           "(--brute-positions)", cf.jobs, DEPTH_LIMIT, (long long)brute_positions);
   tap_plan(js.n);
   totals t;
   memset(&t, 0, sizeof t);
@@ -1205,6 +1299,10 @@ int main(int argc, char **argv) {
   t.progress = a.progress;
   run_jobs(js.v, js.n, &cf, &t);
   summary(&t);
+  if (a.soak)
+    one_line(&t, a.start, soak_seed);
+  VEC_FREE(t.cpu);
+  VEC_FREE(t.wall);
   VEC_FREE(js);
   return tap_done();
 }

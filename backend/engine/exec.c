@@ -608,8 +608,13 @@ static int fam_shape(const exec *e, const model_layer *ml, int l, double *c) {
       if (i != o && (g[i] != w[i] || !integral(w[i]))) return -1;
     c[j] = g[o] - w[o];
     if (!integral(g[o]) || !integral(w[o]) || !integral(c[j])) return -1;
-    for (int i = 0; i < d; i++)
-      if (!integral(ml->w_down[(size_t)i * n + j])) return -1;
+  }
+  /* every family unit's column of W_down integral: row by row, in memory
+   * order (a column's stride is a row) */
+  for (int i = 0; one >= 0 && i < d; i++) {
+    const double *row = ml->w_down + (size_t)i * n;
+    for (int j = 0; j < n; j++)
+      if (ml->ffn_family[j] >= 0 && row[j] != 0.0 && !integral(row[j])) return -1;
   }
   if (one < 0 || !pure_slot(m, l, one, -1)) return -1;
   for (int h = 0; h < ml->n_heads; h++)
