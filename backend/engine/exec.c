@@ -144,6 +144,7 @@ struct exec {
   layer_exec *layers;
   csc out;          /* x -> the 3 output features of every range */
   double *x, *proj, *vcat, *attn, *gu, *h, *z, *val;
+  unsigned char *tame;  /* argmax: per range, range_tame of this position */
   int max_proj, max_vcat, max_ffn;
   /* the slots the embedding writes (the others start at +0) */
   int n_emb;
@@ -956,6 +957,7 @@ exec *exec_new(const model *m, kv_kind kind) {
   e->gu = xcalloc(2 * (size_t)e->max_ffn + 1, sizeof *e->gu);
   e->h = xcalloc((size_t)e->max_ffn + 1, sizeof *e->h);
   e->z = xcalloc(3 * (size_t)m->n_ranges, sizeof *e->z);
+  e->tame = xcalloc((size_t)m->n_ranges + 1, 1);
   e->ulist = xmalloc(((size_t)e->max_ffn + 1) * sizeof *e->ulist);
   e->touched = xmalloc(((size_t)d + 1) * sizeof *e->touched);
   e->mark = xcalloc((size_t)d + 1, 1);
@@ -1031,6 +1033,7 @@ void exec_free(exec *e) {
   free(e->gu);
   free(e->h);
   free(e->z);
+  free(e->tame);
   free(e->ulist);
   free(e->touched);
   free(e->mark);
@@ -1514,7 +1517,7 @@ static bool run_layer(exec *e, int l) {
     if (e->routed) csc_mv_sparse(&le->wo, e->vcat, e->attn, true);
     else csc_mv_used(&le->wo, e->vcat, e->attn);
     if (!add_rows(e, &le->wo, "after attention, residual", l)) return false;
-    for (int k = 0; k < mask_words(e->m->d_model); k++) e->written[k] |= le->wo_mask[k];
+    for (int k = 0, nw = mask_words(e->m->d_model); k < nw; k++) e->written[k] |= le->wo_mask[k];
   }
   observe_resid(e, 2 * l);
   if (e->routed && !(e->has_obs && e->obs.on_ffn)) {   /* see intervening() */
@@ -1718,7 +1721,7 @@ static bool argmax(exec *e, int *next) {
   for (int r = 0; r < m->n_ranges; r++) {
     const vocab_range *vr = &m->ranges[r];
     range_search s = {e->z + 3 * r, (double)vr->value0, vr->first, &best};
-    if (range_tame(s.abc, vr)) {
+    if ((e->tame[r] = range_tame(s.abc, vr))) {
       seed_range(&s, vr->count);
       continue;
     }
@@ -1733,7 +1736,7 @@ static bool argmax(exec *e, int *next) {
   for (int r = 0; r < m->n_ranges; r++) {
     const vocab_range *vr = &m->ranges[r];
     const double *abc = e->z + 3 * r;
-    if (!range_tame(abc, vr)) continue;
+    if (!e->tame[r]) continue;
     if (abc[1] == 0.0 && abc[2] == 0.0) continue; /* constant: seeded */
     if (range_exact(abc, vr)) continue;             /* seeds are exact */
     range_search s = {abc, (double)vr->value0, vr->first, &best};
