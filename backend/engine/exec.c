@@ -15,7 +15,10 @@
  *    and the down product runs over h as in the dense pass; a family of
  *    units that are functions of a router's value (thermometers, per-step
  *    tables) is evaluated in closed form, per row, exactly (see fam_run);
- *    and only the slots a push wrote are zeroed for the next;
+ *    and only the slots a push wrote are zeroed for the next; a push
+ *    without an observer visits only the layers that do something at
+ *    its position (layers_build), and the projections visit only the
+ *    residual slots the push has written so far (csc_mv_masked);
  *  - the output argmax is found per vocabulary range by branch and bound
  *    on the quadratic logit (see argmax below) instead of a scan over
  *    every token; tests/test-exec.c compares it with the full scan;
