@@ -68,3 +68,15 @@ bench-ir: tvl$(EXEEXT)
 	$(top_srcdir)/bench/ir-per-token.sh ./tvl$(EXEEXT)
 EXTRA_DIST += bench/ir-per-token.sh
 .PHONY: bench-scaling bench-soak soak-long bench-memory bench-ir
+
+## `make bench-speed`: outside-style programs (bench/speed) in the
+## transformer and the evaluator, three runs each; medians of CPU time,
+## compile and run time, tokens/s, the ratio (BENCHMARKS.md, "Speed").
+noinst_PROGRAMS += bench/bench-speed
+bench_bench_speed_SOURCES = bench/bench-speed.c
+bench_bench_speed_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
+bench_bench_speed_LDADD = libtvlcore.la $(FFI_LIBS) -lglpk -lm -lpthread
+EXTRA_DIST += bench/speed
+bench-speed: bench/bench-speed$(EXEEXT)
+	./bench/bench-speed$(EXEEXT) -d $(top_srcdir)/bench/speed
+.PHONY: bench-speed

@@ -15,7 +15,10 @@
  *    and the down product runs over h as in the dense pass; a family of
  *    units that are functions of a router's value (thermometers, per-step
  *    tables) is evaluated in closed form, per row, exactly (see fam_run);
- *    and only the slots a push wrote are zeroed for the next;
+ *    and only the slots a push wrote are zeroed for the next; a push
+ *    without an observer visits only the layers that do something at
+ *    its position (layers_build), and the projections visit only the
+ *    residual slots the push has written so far (csc_mv_masked);
  *  - the output argmax is found per vocabulary range by branch and bound
  *    on the quadratic logit (see argmax below) instead of a scan over
  *    every token; tests/test-exec.c compares it with the full scan;
@@ -54,7 +57,26 @@ typedef struct {
   int ncu;
   int *cu, *cstart, *crow;
   double *cw;
+  /* for a matrix whose columns are residual slots (csc_slots): a bit per
+   * column that has a weight, and each such column's place in cu (-1
+   * for the others) */
+  uint64_t *cmask;
+  int *cpos;
 } csc;
+
+/* v == floor(v), without the call to floor (a function call where the
+ * target lacks a rounding instruction): below 2^52 in magnitude a double
+ * is an integer exactly when the conversion to int64_t and back keeps
+ * it; at or above, every finite double is one, and so are the
+ * infinities (floor(inf) = inf); NaN is not (fabs(NaN) < x is false). */
+static inline bool whole(double v) {
+  if (fabs(v) < 0x1p52) return (double)(int64_t)v == v;
+  return v == v;
+}
+
+/* A set of residual slots as bits, for the slots a push has written. */
+static int mask_words(int d) { return d / 64 + 1; }
+static void mask_set(uint64_t *m, int i) { m[i / 64] |= (uint64_t)1 << (i % 64); }
 
 /* Heads that share a KV cache: same W_k, W_v, mask and tie rule. */
 enum { OFFSET_MAX = 4 };   /* the farthest look-back of an offset cache */
@@ -81,6 +103,7 @@ typedef struct {
   cache_slot *caches;
   csc proj;         /* x -> [queries; keys; values] */
   csc wo;           /* vcat -> attention output (d) */
+  uint64_t *wo_mask; /* the slots wo writes (its used rows) */
   csc ffn_in;       /* x -> [gate; up] */
   csc ffn_down;     /* h -> d */
   /* routed: the shared units, and each router's units by expert (CSR);
@@ -124,6 +147,7 @@ struct exec {
   layer_exec *layers;
   csc out;          /* x -> the 3 output features of every range */
   double *x, *proj, *vcat, *attn, *gu, *h, *z, *val;
+  unsigned char *tame;  /* argmax: per range, range_tame of this position */
   int max_proj, max_vcat, max_ffn;
   /* the slots the embedding writes (the others start at +0) */
   int n_emb;
@@ -138,6 +162,10 @@ struct exec {
    * write (perm), and those the FFNs wrote (dirty, with repeats) */
   int *perm, nperm, *dirty, ndirty;
   bool full_clear;  /* the next clear zeroes every slot */
+  /* routed, no observer writing the residual: the slots this push has
+   * written so far (every other slot is +0), and those the embedding
+   * writes */
+  uint64_t *written, *emb_mask;
   int64_t pos;
   bool embed_trusted;   /* the embedding's bounds are finite (bounds.c) */
   bool any_trusted;     /* some layer skips its checks: the final one runs */
@@ -150,6 +178,11 @@ struct exec {
   bool rexact[ROUTE_MAX]; /* its families may be evaluated in closed form */
   double fam_vmax[ROUTE_MAX], fam_cmax[ROUTE_MAX]; /* see fam_build */
   int64_t units_eval;
+  /* routed, no observer: the layers a push visits (see layers_build):
+   * those that always work, and per router and expert those where the
+   * expert has units (lw words per expert); act, this push's */
+  int lw;
+  uint64_t *lbase, *lexp[ROUTE_MAX], *lact;
   bool failed;
   exec_observer obs;
   bool has_obs;
@@ -254,7 +287,20 @@ static void csc_build(csc *m, triplets *t, int rows, int cols) {
   VEC_FREE(t->w);
 }
 
+/* The column index of a matrix whose columns are the d residual slots. */
+static void csc_slots(csc *m, int d) {
+  m->cmask = xcalloc((size_t)mask_words(d), sizeof *m->cmask);
+  m->cpos = xmalloc(((size_t)d + 1) * sizeof *m->cpos);
+  for (int i = 0; i < d; i++) m->cpos[i] = -1;
+  for (int q = 0; q < m->ncu; q++) {
+    mask_set(m->cmask, m->cu[q]);
+    m->cpos[m->cu[q]] = q;
+  }
+}
+
 static void csc_free(csc *m) {
+  free(m->cmask);
+  free(m->cpos);
   free(m->start);
   free(m->row);
   free(m->w);
@@ -301,6 +347,27 @@ static void csc_mv_sparse(const csc *m, const double *x, double *y, bool used) {
     double xj = x[m->cu[q]];
     if (xj == 0.0) continue;
     for (int k = m->cstart[q]; k < m->cstart[q + 1]; k++) y[m->crow[k]] += m->cw[k] * xj;
+  }
+}
+
+/* csc_mv_sparse(m, x, y, false) for an x that is +0 outside the slots of
+ * written (mask_words(d) words, d = m->cols, the matrix built with
+ * csc_slots): only the columns in written are visited, in increasing
+ * order; those left out hold +0, which csc_mv_sparse skips too. */
+static void csc_mv_masked(const csc *m, const double *x, double *y,
+                          const uint64_t *written) {
+  memset(y, 0, (size_t)m->rows * sizeof *y);
+  int nw = mask_words(m->cols);
+  for (int wd = 0; wd < nw; wd++) {
+    uint64_t b = written[wd] & m->cmask[wd];
+    while (b) {
+      int j = wd * 64 + __builtin_ctzll(b);
+      b &= b - 1;
+      double xj = x[j];
+      if (xj == 0.0) continue;
+      int q = m->cpos[j];
+      for (int k = m->cstart[q]; k < m->cstart[q + 1]; k++) y[m->crow[k]] += m->cw[k] * xj;
+    }
   }
 }
 
@@ -497,6 +564,7 @@ static void layer_build(exec *e, layer_exec *le, const model_layer *ml) {
     row += cs->dv;
   }
   csc_build(&le->proj, &t, row, d);
+  csc_slots(&le->proj, d);
   if (row > e->max_proj) e->max_proj = row;
   for (int h = 0; h < nh; h++) {
     le->vcol[h] = vc;
@@ -504,6 +572,8 @@ static void layer_build(exec *e, layer_exec *le, const model_layer *ml) {
     vc += ml->heads[h].dv;
   }
   csc_build(&le->wo, &t, d, vc);
+  le->wo_mask = xcalloc((size_t)mask_words(d), sizeof *le->wo_mask);
+  for (int k = 0; k < le->wo.nused; k++) mask_set(le->wo_mask, le->wo.used[k]);
   if (vc > e->max_vcat) e->max_vcat = vc;
   int n = ml->n_ffn;
   trip_add(&t, ml->w_gate, n, d, 0);
@@ -773,6 +843,37 @@ static void layer_route_build(exec *e, layer_exec *le, const model_layer *ml) {
   csc_build(&le->down_by_unit, &t, n, d);
 }
 
+/* The layers a routed push without an observer must visit: every layer
+ * with heads, a router read, shared units or family units, and those
+ * where a selected expert has units (LISTS_LIVE).  At any other layer
+ * run_layer would do nothing: no head, no router, and an FFN of no unit
+ * (units of a router only come at or after its layer, model_validate, so
+ * the experts of a router not read yet select none there). */
+static void layers_build(exec *e) {
+  const model *m = e->m;
+  const model_routing *rt = m->routing;
+  int L = m->n_layers;
+  e->lw = L / 64 + 1;
+  e->lbase = xcalloc((size_t)e->lw, sizeof *e->lbase);
+  e->lact = xcalloc((size_t)e->lw, sizeof *e->lact);
+  for (int l = 0; l < L; l++) {
+    const layer_exec *le = &e->layers[l];
+    bool work = le->n_heads > 0 || le->n_shared[LISTS_LIVE] > 0;
+    for (int r = 0; r < rt->n_routers; r++)
+      work = work || rt->routers[r].layer == l || le->n_funits[r] > 0;
+    if (work) mask_set(e->lbase, l);
+  }
+  for (int r = 0; r < rt->n_routers; r++) {
+    int ne = rt->routers[r].n_experts;
+    e->lexp[r] = xcalloc((size_t)ne * e->lw + 1, sizeof *e->lexp[r]);
+    for (int l = 0; l < L; l++) {
+      const int *st = e->layers[l].own_start[LISTS_LIVE][r];
+      for (int x = 0; st && x < ne; x++)
+        if (st[x + 1] > st[x]) mask_set(e->lexp[r] + (size_t)x * e->lw, l);
+    }
+  }
+}
+
 /* Routes when the model carries routing whose proof holds. */
 static void routing_build(exec *e) {
   const model *m = e->m;
@@ -796,6 +897,7 @@ static void routing_build(exec *e) {
   }
   for (int l = 0; l < m->n_layers; l++)
     layer_route_build(e, &e->layers[l], &m->layers[l]);
+  layers_build(e);
   e->routed = true;
   e->route_why = "routed";
 }
@@ -853,6 +955,7 @@ exec *exec_new(const model *m, kv_kind kind) {
   triplets t = {0};
   trip_add(&t, m->p_out, 3 * m->n_ranges, d, 0);
   csc_build(&e->out, &t, 3 * m->n_ranges, d);
+  csc_slots(&e->out, d);
   routing_build(e);
   trust_build(e);
   e->x = xcalloc((size_t)d, sizeof *e->x);
@@ -862,6 +965,7 @@ exec *exec_new(const model *m, kv_kind kind) {
   e->gu = xcalloc(2 * (size_t)e->max_ffn + 1, sizeof *e->gu);
   e->h = xcalloc((size_t)e->max_ffn + 1, sizeof *e->h);
   e->z = xcalloc(3 * (size_t)m->n_ranges, sizeof *e->z);
+  e->tame = xcalloc((size_t)m->n_ranges + 1, 1);
   e->ulist = xmalloc(((size_t)e->max_ffn + 1) * sizeof *e->ulist);
   e->touched = xmalloc(((size_t)d + 1) * sizeof *e->touched);
   e->mark = xcalloc((size_t)d + 1, 1);
@@ -881,6 +985,9 @@ exec *exec_new(const model *m, kv_kind kind) {
     }
     if (any) e->emb_rows[e->n_emb++] = i;
   }
+  e->written = xcalloc((size_t)mask_words(d), sizeof *e->written);
+  e->emb_mask = xcalloc((size_t)mask_words(d), sizeof *e->emb_mask);
+  for (int q = 0; q < e->n_emb; q++) mask_set(e->emb_mask, e->emb_rows[q]);
   resid_rows_build(e);
   return e;
 }
@@ -901,6 +1008,7 @@ void exec_free(exec *e) {
     free(le->vcol);
     csc_free(&le->proj);
     csc_free(&le->wo);
+    free(le->wo_mask);
     csc_free(&le->ffn_in);
     csc_free(&le->ffn_down);
     csc_free(&le->down_by_unit);
@@ -917,7 +1025,12 @@ void exec_free(exec *e) {
       }
     }
   }
-  for (int r = 0; r < ROUTE_MAX; r++) csc_free(&e->routers[r]);
+  for (int r = 0; r < ROUTE_MAX; r++) {
+    csc_free(&e->routers[r]);
+    free(e->lexp[r]);
+  }
+  free(e->lbase);
+  free(e->lact);
 
   free(e->layers);
   csc_free(&e->out);
@@ -928,11 +1041,14 @@ void exec_free(exec *e) {
   free(e->gu);
   free(e->h);
   free(e->z);
+  free(e->tame);
   free(e->ulist);
   free(e->touched);
   free(e->mark);
   free(e->acc);
   free(e->emb_rows);
+  free(e->written);
+  free(e->emb_mask);
   free(e->perm);
   free(e->dirty);
   free(e);
@@ -975,7 +1091,7 @@ static bool to_int(double v, int64_t lim, int64_t *out, const char **why) {
     *why = "is not finite";
     return false;
   }
-  if (v != floor(v)) {
+  if (!whole(v)) {
     *why = "is not integral";
     return false;
   }
@@ -1056,6 +1172,7 @@ static void embed(exec *e, int token) {
   double f[POS_NFEAT];
   model_pos_features(e->pos, f);
   resid_clear(e);
+  memcpy(e->written, e->emb_mask, (size_t)mask_words(m->d_model) * sizeof *e->written);
   for (int q = 0; q < e->n_emb; q++) {
     int i = e->emb_rows[q];
     const double *in = m->p_in + (size_t)i * nf;
@@ -1080,7 +1197,7 @@ static bool insert_keys(exec *e, int l, layer_exec *le) {
     for (int k = 0; k < cs->dv; k++) {
       bool ok = isfinite(v[k]) &&
                 (cs->tie == TIE_LATEST ||
-                 (v[k] == floor(v[k]) && fabs(v[k]) <= (double)AVG_VALUE_MAX));
+                 (whole(v[k]) && fabs(v[k]) <= (double)AVG_VALUE_MAX));
       if (!ok)
         return fail(e, "%s: value component %d (%.17g) is not %s at position "
                     "%" PRId64, head_label(e, l, cs->head, lab, sizeof lab), k,
@@ -1215,9 +1332,9 @@ static bool read_routers(exec *e, int l) {
       double x = e->x[w->row[k]], t = w->w[k] * x;
       v += t;
       mag += fabs(t);
-      integ = integ && x == floor(x);
+      integ = integ && whole(x);
     }
-    if (!isfinite(v) || v != floor(v))
+    if (!isfinite(v) || !whole(v))
       return fail(e, "router %s reads %.17g, not an integer, at position %"
                   PRId64, rt->routers[r].name, v, e->pos);
     e->sel[r] = v >= 0 && v < rt->routers[r].n_experts ? (int64_t)v : -1;
@@ -1286,6 +1403,7 @@ static void fam_row_apply(exec *e, const fam_row *w, double v, int *nt) {
   if (w->solo) {
     e->x[i] += val;
     e->dirty[e->ndirty++] = i;
+    mask_set(e->written, i);
     return;
   }
   if (!e->mark[i]) {
@@ -1382,6 +1500,7 @@ static bool run_ffn_routed(exec *e, int l, layer_exec *le) {
     }
     e->acc[i] = 0.0;
     e->mark[i] = 0;
+    mask_set(e->written, i);
   }
   memcpy(e->dirty + e->ndirty, e->touched, (size_t)nt * sizeof *e->touched);
   e->ndirty += nt;
@@ -1399,12 +1518,14 @@ static void observe_resid(exec *e, int half) {
 static bool run_layer(exec *e, int l) {
   layer_exec *le = &e->layers[l];
   if (le->n_heads) {
-    if (e->routed) csc_mv_sparse(&le->proj, e->x, e->proj, false);
+    if (e->routed && !intervening(e)) csc_mv_masked(&le->proj, e->x, e->proj, e->written);
+    else if (e->routed) csc_mv_sparse(&le->proj, e->x, e->proj, false);
     else csc_mv(&le->proj, e->x, e->proj);
     if (!insert_keys(e, l, le) || !run_heads(e, l, le)) return false;
     if (e->routed) csc_mv_sparse(&le->wo, e->vcat, e->attn, true);
     else csc_mv_used(&le->wo, e->vcat, e->attn);
     if (!add_rows(e, &le->wo, "after attention, residual", l)) return false;
+    for (int k = 0, nw = mask_words(e->m->d_model); k < nw; k++) e->written[k] |= le->wo_mask[k];
   }
   observe_resid(e, 2 * l);
   if (e->routed && !(e->has_obs && e->obs.on_ffn)) {   /* see intervening() */
@@ -1584,7 +1705,7 @@ static void seed_range(const range_search *s, int count) {
  * tie), and no search is needed. */
 static bool range_exact(const double *abc, const vocab_range *r) {
   for (int k = 0; k < 3; k++)
-    if (abc[k] != floor(abc[k])) return false;
+    if (!whole(abc[k])) return false;
   double vl = (double)r->value0, vh = (double)(r->value0 + r->count - 1);
   double V = fmax(fabs(vl), fabs(vh));
   return fabs(abc[0]) + V * fabs(abc[1]) + V * V * fabs(abc[2]) < 0x1p52;
@@ -1599,7 +1720,8 @@ static bool range_tame(const double *abc, const vocab_range *r) {
 
 static bool argmax(exec *e, int *next) {
   const model *m = e->m;
-  if (e->routed) csc_mv_sparse(&e->out, e->x, e->z, false);
+  if (e->routed && !intervening(e)) csc_mv_masked(&e->out, e->x, e->z, e->written);
+  else if (e->routed) csc_mv_sparse(&e->out, e->x, e->z, false);
   else csc_mv(&e->out, e->x, e->z);
   if (!check_finite(e, e->z, 3 * m->n_ranges, "output feature", m->n_layers))
     return false;
@@ -1607,7 +1729,7 @@ static bool argmax(exec *e, int *next) {
   for (int r = 0; r < m->n_ranges; r++) {
     const vocab_range *vr = &m->ranges[r];
     range_search s = {e->z + 3 * r, (double)vr->value0, vr->first, &best};
-    if (range_tame(s.abc, vr)) {
+    if ((e->tame[r] = range_tame(s.abc, vr))) {
       seed_range(&s, vr->count);
       continue;
     }
@@ -1622,7 +1744,7 @@ static bool argmax(exec *e, int *next) {
   for (int r = 0; r < m->n_ranges; r++) {
     const vocab_range *vr = &m->ranges[r];
     const double *abc = e->z + 3 * r;
-    if (!range_tame(abc, vr)) continue;
+    if (!e->tame[r]) continue;
     if (abc[1] == 0.0 && abc[2] == 0.0) continue; /* constant: seeded */
     if (range_exact(abc, vr)) continue;             /* seeds are exact */
     range_search s = {abc, (double)vr->value0, vr->first, &best};
@@ -1648,8 +1770,27 @@ bool exec_push(exec *e, int token, int *next) {
   if (!e->embed_trusted &&
       !check_finite(e, e->x, m->d_model, "embedding, residual", 0))
     return false;
-  for (int l = 0; l < m->n_layers; l++)
-    if (!run_layer(e, l)) return false;
+  if (e->routed && !e->has_obs) {
+    /* only the layers that do something (layers_build) */
+    const model_routing *rt = m->routing;
+    memcpy(e->lact, e->lbase, (size_t)e->lw * sizeof *e->lact);
+    for (int w = 0; w < e->lw; w++)
+      while (e->lact[w]) {
+        int l = w * 64 + __builtin_ctzll(e->lact[w]);
+        e->lact[w] &= e->lact[w] - 1;
+        if (!run_layer(e, l)) return false;
+        for (int r = 0; r < rt->n_routers; r++) {
+          if (rt->routers[r].layer != l || e->sel[r] < 0) continue;
+          const uint64_t *x = e->lexp[r] + (size_t)e->sel[r] * e->lw;
+          /* layers after l only: l is done */
+          for (int k = w; k < e->lw; k++)
+            e->lact[k] |= x[k] & (k == w ? ~(uint64_t)0 << (l % 64) << 1 : ~(uint64_t)0);
+        }
+      }
+  } else {
+    for (int l = 0; l < m->n_layers; l++)
+      if (!run_layer(e, l)) return false;
+  }
   if (e->any_trusted && !final_check(e)) return false;
   int nx = -1;
   if (!argmax(e, &nx)) return false;
