@@ -71,7 +71,7 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
      "  (and (pair? x) (eq? (car x) '%hash-table) (pair? (cdr x)) (vector? (car (cdr x)))))\n"},
     {"%ht-check", false,
      "(define (%ht-check who h)\n"
-     "  (if (not (hash-table? h)) (error (string-append who \": not a hash table:\") h)))\n"},
+     "  (if (not (hash-table? h)) (error (string-append who \": argument must be a hash table\"))))\n"},
     {"%ht-atom=?", false,
      "(define (%ht-atom=? a b)\n"
      "  (if (string? a) (and (string? b) (string=? a b)) (eqv? a b)))\n"},
@@ -92,7 +92,8 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
      "           (let loop ((a a) (b b))\n"
      "             (cond ((and (pair? a) (pair? b))\n"
      "                    (and (let ((x (car a)) (y (car b)))\n"
-     "                           (if (pair? x) (and (pair? y) (%ht-list=? x y)) (%ht-atom=? x y)))\n"
+     "                           (if (pair? x) (and (pair? y) (%ht-list=? x y))\n"
+     "                               (if (string? x) (and (string? y) (string=? x y)) (eqv? x y))))\n"
      "                         (loop (cdr a) (cdr b))))\n"
      "                   ((or (pair? a) (pair? b)) #f)\n"
      "                   (else (%ht-atom=? a b)))))\n"
@@ -245,28 +246,36 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
      "                (if (if (char? p) (char=? p (string-ref s i)) (p (string-ref s i))) (+ n 1) n))))))\n"},
     {"string-ci<?", false,
      "(define (string-ci<? a b . r)\n"
-     "  (and (string<? (string-downcase a) (string-downcase b)) (or (null? r) (apply string-ci<? b r))))\n"},
+     "  (let loop ((a (string-downcase a)) (b (string-downcase b)) (r r))\n"
+     "    (and (string<? a b) (or (null? r) (loop b (string-downcase (car r)) (cdr r))))))\n"},
     {"string-ci>?", false,
      "(define (string-ci>? a b . r)\n"
-     "  (and (string>? (string-downcase a) (string-downcase b)) (or (null? r) (apply string-ci>? b r))))\n"},
+     "  (let loop ((a (string-downcase a)) (b (string-downcase b)) (r r))\n"
+     "    (and (string>? a b) (or (null? r) (loop b (string-downcase (car r)) (cdr r))))))\n"},
     {"string-ci<=?", false,
      "(define (string-ci<=? a b . r)\n"
-     "  (and (string<=? (string-downcase a) (string-downcase b)) (or (null? r) (apply string-ci<=? b r))))\n"},
+     "  (let loop ((a (string-downcase a)) (b (string-downcase b)) (r r))\n"
+     "    (and (string<=? a b) (or (null? r) (loop b (string-downcase (car r)) (cdr r))))))\n"},
     {"string-ci>=?", false,
      "(define (string-ci>=? a b . r)\n"
-     "  (and (string>=? (string-downcase a) (string-downcase b)) (or (null? r) (apply string-ci>=? b r))))\n"},
+     "  (let loop ((a (string-downcase a)) (b (string-downcase b)) (r r))\n"
+     "    (and (string>=? a b) (or (null? r) (loop b (string-downcase (car r)) (cdr r))))))\n"},
     {"char-ci<?", false,
      "(define (char-ci<? a b . r)\n"
-     "  (and (char<? (char-upcase a) (char-upcase b)) (or (null? r) (apply char-ci<? b r))))\n"},
+     "  (let loop ((a (char-upcase a)) (b (char-upcase b)) (r r))\n"
+     "    (and (char<? a b) (or (null? r) (loop b (char-upcase (car r)) (cdr r))))))\n"},
     {"char-ci>?", false,
      "(define (char-ci>? a b . r)\n"
-     "  (and (char>? (char-upcase a) (char-upcase b)) (or (null? r) (apply char-ci>? b r))))\n"},
+     "  (let loop ((a (char-upcase a)) (b (char-upcase b)) (r r))\n"
+     "    (and (char>? a b) (or (null? r) (loop b (char-upcase (car r)) (cdr r))))))\n"},
     {"char-ci<=?", false,
      "(define (char-ci<=? a b . r)\n"
-     "  (and (char<=? (char-upcase a) (char-upcase b)) (or (null? r) (apply char-ci<=? b r))))\n"},
+     "  (let loop ((a (char-upcase a)) (b (char-upcase b)) (r r))\n"
+     "    (and (char<=? a b) (or (null? r) (loop b (char-upcase (car r)) (cdr r))))))\n"},
     {"char-ci>=?", false,
      "(define (char-ci>=? a b . r)\n"
-     "  (and (char>=? (char-upcase a) (char-upcase b)) (or (null? r) (apply char-ci>=? b r))))\n"},
+     "  (let loop ((a (char-upcase a)) (b (char-upcase b)) (r r))\n"
+     "    (and (char>=? a b) (or (null? r) (loop b (char-upcase (car r)) (cdr r))))))\n"},
     {"delq", false,
      "(define (delq x l)\n"
      "  (let loop ((l l) (acc '()))\n"
