@@ -164,8 +164,8 @@ ir_expr *lw_exact_div(lw *c, const ast *a, ir_expr **args) {
   int first = n == 1 ? 0 : 1;
   ir_expr *zero = NULL;
   for (int i = first; i < n; i++) {
-    ir_expr *z = prim(c, "=", var(c, x[i], loc), k(c, 0, loc), T_BOOL, loc);
-    zero = zero ? sel(c, zero, kb(c, 1, loc), z, loc) : z;
+    ir_expr *z = prim(c, "=", var(c, x[i], loc), kint(c, 0, loc), T_BOOL, loc);
+    zero = zero ? pick(c, zero, kbool(c, true, loc), z, loc) : z;
   }
   int fraction = lw_new_label(c), done = lw_new_label(c);
   int goes = when_fails(c, zero, loc);
@@ -178,28 +178,28 @@ ir_expr *lw_exact_div(lw *c, const ast *a, ir_expr **args) {
   lw_ll_err_raise(c, loc, "arith", "");
   lw_label(c, goes, loc);
   int r = tmp(c, loc);
-  lw_assign(c, r, n == 1 ? k(c, 1, loc) : var(c, x[0], loc), loc);
+  lw_assign(c, r, n == 1 ? kint(c, 1, loc) : var(c, x[0], loc), loc);
   for (int i = first; i < n; i++) {
-    ir_expr *m1 = prim(c, "=", var(c, x[i], loc), k(c, -1, loc), T_BOOL, loc);
-    ir_expr *safe = sel(c, m1, k(c, 1, loc), var(c, x[i], loc), loc);
+    ir_expr *m1 = prim(c, "=", var(c, x[i], loc), kint(c, -1, loc), T_BOOL, loc);
+    ir_expr *safe = pick(c, m1, kint(c, 1, loc), var(c, x[i], loc), loc);
     ir_stmt *br = lw_emit(c, S_BRANCH, loc);
     br->a[0] = prim(c, "=", prim(c, "remainder", var(c, r, loc), safe, T_INT, loc),
-                    k(c, 0, loc), T_BOOL, loc);
+                    kint(c, 0, loc), T_BOOL, loc);
     br->l1 = lw_new_label(c);
     br->l2 = fraction;
     lw_label(c, br->l1, loc);
-    ir_expr *both = sel(c, prim(c, "=", var(c, r, loc), k(c, -2147483647 - 1, loc), T_BOOL, loc),
-                        prim(c, "=", var(c, x[i], loc), k(c, -1, loc), T_BOOL, loc),
-                        kb(c, 0, loc), loc);
+    ir_expr *both = pick(c, prim(c, "=", var(c, r, loc), kint(c, -2147483647 - 1, loc), T_BOOL, loc),
+                        prim(c, "=", var(c, x[i], loc), kint(c, -1, loc), T_BOOL, loc),
+                        kbool(c, false, loc), loc);
     ir_stmt *s = lw_emit(c, S_EVAL, loc);
-    s->a[0] = sel(c, both, lw_fail_expr(c, loc, "overflow", "%s",
+    s->a[0] = pick(c, both, lw_fail_expr(c, loc, "overflow", "%s",
                                         "integer overflow: (/ -2147483648 -1) is 2147483648, "
                                         "which does not fit in 32 bits"),
-                  k(c, 0, loc), loc);
-    ir_expr *m1b = prim(c, "=", var(c, x[i], loc), k(c, -1, loc), T_BOOL, loc);
-    ir_expr *safe2 = sel(c, prim(c, "=", var(c, x[i], loc), k(c, -1, loc), T_BOOL, loc),
-                         k(c, 1, loc), var(c, x[i], loc), loc);
-    lw_assign(c, r, sel(c, m1b, prim(c, "-", k(c, 0, loc), var(c, r, loc), T_INT, loc),
+                  kint(c, 0, loc), loc);
+    ir_expr *m1b = prim(c, "=", var(c, x[i], loc), kint(c, -1, loc), T_BOOL, loc);
+    ir_expr *safe2 = pick(c, prim(c, "=", var(c, x[i], loc), kint(c, -1, loc), T_BOOL, loc),
+                         kint(c, 1, loc), var(c, x[i], loc), loc);
+    lw_assign(c, r, pick(c, m1b, prim(c, "-", kint(c, 0, loc), var(c, r, loc), T_INT, loc),
                         prim(c, "quotient", var(c, r, loc), safe2, T_INT, loc), loc), loc);
   }
   lw_emit(c, S_JUMP, loc)->l1 = done;
