@@ -394,6 +394,34 @@ static value bi_gcd(ev_ctx *c, const ast *call, value *a, int n) {
   return int_result(c, call, "gcd", a, n, r);
 }
 
+/* (/ x y ...), (/ x): Guile divides exactly into rationals; tvl has only
+ * integers, so the quotient is returned when every division is exact and
+ * anything else stops: a divisor 0 (looked for first: Guile's division by
+ * zero wins over a fraction, whatever comes first), then a fraction
+ * (a/b/c is an integer only where every partial quotient is), then the
+ * one quotient that does not fit (-2147483648 by -1).  The compiled code
+ * (lower-division.c) says the same words. */
+static value bi_div(ev_ctx *c, const ast *call, value *a, int n) {
+  char text[8192];
+  int len = snprintf(text, sizeof text, "(/");
+  for (int i = 0; i < n && len < (int)sizeof text - 16; i++)
+    len += snprintf(text + len, sizeof text - (size_t)len, " %d", (int)a[i].i);
+  snprintf(text + len, sizeof text - (size_t)len, ")");
+  int first = n == 1 ? 0 : 1;
+  for (int i = first; i < n; i++)
+    if (a[i].i == 0) ev_fail(c, call->loc, "division", "division by zero: %s", text);
+  int64_t r = n == 1 ? 1 : a[0].i;
+  for (int i = first; i < n; i++) {
+    if (r % a[i].i)
+      ev_fail(c, call->loc, "division", "/: %s is not an integer; tvl has no rationals", text);
+    r /= a[i].i;
+    if (r > TVL_INT_MAX)
+      ev_fail(c, call->loc, "overflow", "integer overflow: (/ -2147483648 -1) is 2147483648, "
+              "which does not fit in 32 bits");
+  }
+  return v_int((int32_t)r);
+}
+
 static value bi_lcm(ev_ctx *c, const ast *call, value *a, int n) {
   int64_t r = 1;
   for (int i = 0; i < n && r; i++) {
@@ -465,6 +493,7 @@ const builtin more_builtins[] = {
   {"inexact->exact", 1, 1, AK_INT, NULL, VK_INT, bi_identity_int, "the exact number: the integer itself", NULL},
   {"exact?", 1, 1, AK_INT, NULL, VK_BOOL, bi_exact, "#t for a number: every number of tvl is exact", NULL},
   {"exact-integer?", 1, 1, AK_ANY, NULL, VK_BOOL, bi_exact_integer, "is an integer", NULL},
+  {"/", 1, -1, AK_INT, NULL, VK_INT, bi_div, "exact quotient of the integers (of 1 by one); an error where it is a fraction", NULL},
 };
 
 const int more_builtins_n = (int)(sizeof more_builtins / sizeof more_builtins[0]);

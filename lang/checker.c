@@ -183,8 +183,6 @@ static ref_info resolve(ck *c, int name) {
 
 /* Why a name a Scheme programmer expects is missing, or "". */
 static const char *missing_hint(const char *name) {
-  if (!strcmp(name, "/"))
-    return " (tvl has only integers: quotient divides them)";
   if (!strcmp(name, "help")) return " (:help lists the commands, forms and builtins)";
   if (!strcmp(name, "quit") || !strcmp(name, "exit"))
     return " ((exit) as a form of its own, :quit or Ctrl-D leaves tvl)";

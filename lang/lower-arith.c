@@ -28,6 +28,7 @@ ir_expr *lw_arith_prim(lw *c, const ast *a, const builtin *b, ir_expr **args) {
   if (!strcmp(name, "expt")) return lw_expt_computed(c, a, args);   /* lower-expt.c */
   ir_expr *dv = lw_division_prim(c, a, b, args);   /* lower-division.c */
   if (dv) return dv;
+  if (!strcmp(name, "/")) return lw_exact_div(c, a, args);   /* lower-division.c */
   if (!strcmp(name, "1+") || !strcmp(name, "1-")) {
     ir_expr *x = lw_checked_arg(c, a, name, args, 0, T_INT);
     ir_expr *r = prim(c, name[1] == '+' ? "+" : "-", x, iconst(c, 1, a->loc), T_INT,

@@ -140,3 +140,77 @@ ir_expr *lw_division_prim(lw *c, const ast *a, const builtin *b, ir_expr **args)
   lw_division(c, a, args, &q, &r);
   return strstr(n, "remainder") ? r : q;
 }
+
+/* (/ x y ...) and (/ x), as bi_div (builtins-more.c) runs them: every
+ * operand evaluated, then checked to be an integer, in order; a divisor 0
+ * anywhere: "division by zero: (/ X Y ...)"; a partial quotient that is a
+ * fraction: "/: (/ X Y ...) is not an integer; tvl has no rationals";
+ * -2147483648 by -1: the overflow; else the quotient. */
+ir_expr *lw_exact_div(lw *c, const ast *a, ir_expr **args) {
+  srcloc loc = a->loc;
+  int n = a->u.call.n;
+  int *x = arena_alloc(&c->p->mem, (size_t)(n + 1) * sizeof *x);
+  for (int i = 0; i < n; i++) {
+    x[i] = tmp(c, loc);
+    lw_assign(c, x[i], args[i], loc);
+  }
+  ir_expr **vs = arena_alloc(&c->p->mem, (size_t)(n + 1) * sizeof *vs);
+  for (int i = 0; i < n; i++) vs[i] = var(c, x[i], loc);
+  for (int i = 0; i < n; i++) {
+    ir_expr *checked = lw_checked_arg(c, a, "/", vs, i, T_INT);
+    x[i] = tmp(c, loc);
+    lw_assign(c, x[i], checked, loc);
+  }
+  int first = n == 1 ? 0 : 1;
+  ir_expr *zero = NULL;
+  for (int i = first; i < n; i++) {
+    ir_expr *z = prim(c, "=", var(c, x[i], loc), kint(c, 0, loc), T_BOOL, loc);
+    zero = zero ? pick(c, zero, kbool(c, true, loc), z, loc) : z;
+  }
+  int fraction = lw_new_label(c), done = lw_new_label(c);
+  int goes = when_fails(c, zero, loc);
+  lw_ll_err_text(c, "division by zero: (/", loc);
+  for (int i = 0; i < n; i++) {
+    lw_ll_err_text(c, " ", loc);
+    lw_ll_err_write(c, var(c, x[i], loc), loc);
+  }
+  lw_ll_err_text(c, ")", loc);
+  lw_ll_err_raise(c, loc, "arith", "");
+  lw_label(c, goes, loc);
+  int r = tmp(c, loc);
+  lw_assign(c, r, n == 1 ? kint(c, 1, loc) : var(c, x[0], loc), loc);
+  for (int i = first; i < n; i++) {
+    ir_expr *m1 = prim(c, "=", var(c, x[i], loc), kint(c, -1, loc), T_BOOL, loc);
+    ir_expr *safe = pick(c, m1, kint(c, 1, loc), var(c, x[i], loc), loc);
+    ir_stmt *br = lw_emit(c, S_BRANCH, loc);
+    br->a[0] = prim(c, "=", prim(c, "remainder", var(c, r, loc), safe, T_INT, loc),
+                    kint(c, 0, loc), T_BOOL, loc);
+    br->l1 = lw_new_label(c);
+    br->l2 = fraction;
+    lw_label(c, br->l1, loc);
+    ir_expr *both = pick(c, prim(c, "=", var(c, r, loc), kint(c, -2147483647 - 1, loc), T_BOOL, loc),
+                        prim(c, "=", var(c, x[i], loc), kint(c, -1, loc), T_BOOL, loc),
+                        kbool(c, false, loc), loc);
+    ir_stmt *s = lw_emit(c, S_EVAL, loc);
+    s->a[0] = pick(c, both, lw_fail_expr(c, loc, "overflow", "%s",
+                                        "integer overflow: (/ -2147483648 -1) is 2147483648, "
+                                        "which does not fit in 32 bits"),
+                  kint(c, 0, loc), loc);
+    ir_expr *m1b = prim(c, "=", var(c, x[i], loc), kint(c, -1, loc), T_BOOL, loc);
+    ir_expr *safe2 = pick(c, prim(c, "=", var(c, x[i], loc), kint(c, -1, loc), T_BOOL, loc),
+                         kint(c, 1, loc), var(c, x[i], loc), loc);
+    lw_assign(c, r, pick(c, m1b, prim(c, "-", kint(c, 0, loc), var(c, r, loc), T_INT, loc),
+                        prim(c, "quotient", var(c, r, loc), safe2, T_INT, loc), loc), loc);
+  }
+  lw_emit(c, S_JUMP, loc)->l1 = done;
+  lw_label(c, fraction, loc);
+  lw_ll_err_text(c, "/: (/", loc);
+  for (int i = 0; i < n; i++) {
+    lw_ll_err_text(c, " ", loc);
+    lw_ll_err_write(c, var(c, x[i], loc), loc);
+  }
+  lw_ll_err_text(c, ") is not an integer; tvl has no rationals", loc);
+  lw_ll_err_raise(c, loc, "arith", "");
+  lw_label(c, done, loc);
+  return var(c, r, loc);
+}

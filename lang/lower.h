@@ -234,6 +234,7 @@ ir_expr *lw_expt_computed(lw *c, const ast *a, ir_expr **args);
 bool lw_division_name(const char *name);
 void lw_division(lw *c, const ast *a, ir_expr **args, ir_expr **q, ir_expr **r);
 ir_expr *lw_division_prim(lw *c, const ast *a, const builtin *b, ir_expr **args);
+ir_expr *lw_exact_div(lw *c, const ast *a, ir_expr **args);   /* (/ x y ...) */
 ir_expr *lw_inline_call(lw *c, const fn_def *fn, ir_expr **args, frame_map *up,
                         srcloc loc, int edepth, bool check);
 /* The depth of the activation a call in frame f starts (the evaluator

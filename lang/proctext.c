@@ -29,6 +29,7 @@ static const struct guile_proc {
     {"*", "* (#:optional _ _ . _)"},
     {"+", "+ (#:optional _ _ . _)"},
     {"-", "- (#:optional _ _ . _)"},
+    {"/", "/ (#:optional _ _ . _)"},
     {"1+", "#{1+}# (_)"},
     {"1-", "#{1-}# (_)"},
     {"<", "< (#:optional _ _ . _)"},

@@ -19,13 +19,7 @@
 
 #include <string.h>
 
-typedef struct {
-  const char *name;
-  bool srfi1;          /* needs (use-modules (srfi srfi-1)) */
-  const char *text;
-} prelude_def;
-
-static const prelude_def defs[] = {
+static const prelude_def core_defs[] = {
     {"assq-set!", false,
      "(define (assq-set! alist key val)\n"
      "  (let ((h (assq key alist))) (if h (begin (set-cdr! h val) alist) (acons key val alist))))\n"},
@@ -301,7 +295,14 @@ static const prelude_def defs[] = {
      "  (values (map car l) (map (lambda (x) (car (cdr x))) l) (map (lambda (x) (car (cdr (cdr x)))) l)))\n"},
 };
 
-enum { NDEFS = sizeof defs / sizeof defs[0] };
+enum { NCORE = sizeof core_defs / sizeof core_defs[0], NDEFS = NCORE + PRELUDE_LIB_MAX };
+
+/* the i-th definition: this file's, then prelude-lib.c's (whose table
+ * ends in entries without a name) */
+static const prelude_def *def_at(int i) {
+  return i < NCORE ? &core_defs[i] : &prelude_lib_defs[i - NCORE];
+}
+#define defs(i) (*def_at(i))
 
 typedef struct {
   session *s;
@@ -313,11 +314,12 @@ typedef struct {
 static bool wanted(loader *L, int i) {
   world *w = L->s->w;
   if (L->seen[i] || L->ids[i] < 0) return false;
-  if (defs[i].srfi1 && !w->srfi1) return false;
+  if (defs(i).srfi1 && !w->srfi1) return false;
   /* a builtin of the same name wins, but SRFI-1's list-index replaces
    * Guile's core one */
-  if (!defs[i].srfi1 && builtin_find(defs[i].name)) return false;
+  if (!defs(i).srfi1 && builtin_find(defs(i).name)) return false;
   const gcell *g = world_find(w, L->ids[i]);
+  if (mac_find(w, L->ids[i])) return false;   /* a macro (delay) already defined */
   return !g || g->kind == G_UNDEFINED;
 }
 
@@ -342,9 +344,9 @@ static void scan(loader *L, const sx *s) {
 static void load(loader *L, int i) {
   L->seen[i] = true;
   world *w = L->s->w;
-  int file = src_add(&w->src, defs[i].srfi1 ? "srfi/srfi-1.scm" : "ice-9/boot-9.scm");
+  int file = src_add(&w->src, defs(i).srfi1 ? "srfi/srfi-1.scm" : "ice-9/boot-9.scm");
   reader *rd = rd_new(&w->syms, &w->src, file);
-  rd_feed(rd, defs[i].text, strlen(defs[i].text));
+  rd_feed(rd, defs(i).text, strlen(defs(i).text));
   rd_eof(rd);
   if (!rd_has_form(rd)) {   /* cannot happen: the texts are fixed */
     rd_free(rd);
@@ -354,8 +356,8 @@ static void load(loader *L, int i) {
   rd_free(rd);
   /* the procedures it calls first (new names may be interned now) */
   for (int k = 0; k < NDEFS; k++)
-    if (L->ids[k] < 0)
-      L->ids[k] = sym_lookup(&w->syms, defs[k].name, strlen(defs[k].name));
+    if (L->ids[k] < 0 && defs(k).name)
+      L->ids[k] = sym_lookup(&w->syms, defs(k).name, strlen(defs(k).name));
   scan(L, f.form);
   L->eval(L->s, &f);
 }
@@ -365,15 +367,15 @@ void prelude_before(session *s, const sx *form,
   loader L = {.s = s, .eval = eval};
   bool any = false;
   for (int i = 0; i < NDEFS; i++) {
-    L.ids[i] = sym_lookup(&s->w->syms, defs[i].name, strlen(defs[i].name));
+    L.ids[i] = defs(i).name ? sym_lookup(&s->w->syms, defs(i).name, strlen(defs(i).name)) : -1;
     any |= L.ids[i] >= 0;
   }
   if (any) scan(&L, form);
 }
 
 bool prelude_names(int i, const char **name, bool *srfi1) {
-  if (i < 0 || i >= NDEFS) return false;
-  *name = defs[i].name;
-  *srfi1 = defs[i].srfi1;
+  if (i < 0 || i >= NDEFS || !defs(i).name) return false;
+  *name = defs(i).name;
+  *srfi1 = defs(i).srfi1;
   return true;
 }

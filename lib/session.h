@@ -67,6 +67,15 @@ bool session_eval(session *s, rd_form *f, const int *later, int nlater,
  * (and the SRFI-1 ones once the program used (srfi srfi-1)), each through
  * eval, before the form runs.  prelude_names: the i-th one, false past
  * the end. */
+/* A library procedure written in tvl (prelude.c, prelude-lib.c). */
+typedef struct {
+  const char *name;
+  bool srfi1;          /* needs (use-modules (srfi srfi-1)) */
+  const char *text;
+} prelude_def;
+enum { PRELUDE_LIB_MAX = 96 };   /* prelude-lib.c: room in its table */
+extern const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX];
+
 void prelude_before(session *s, const sx *form,
                     bool (*eval)(session *s, rd_form *f));
 bool prelude_names(int i, const char **name, bool *srfi1);

@@ -313,7 +313,8 @@ static void cmd_help(shell *sh, const char *args) {
   col = wrap_word(sh, -1, "Library:");
   const char *name;
   bool srfi1;
-  for (int i = 0; prelude_names(i, &name, &srfi1); i++) col = wrap_word(sh, col, name);
+  for (int i = 0; prelude_names(i, &name, &srfi1); i++)
+    if (name[0] != '%') col = wrap_word(sh, col, name);   /* not the helpers */
   shell_printf(sh, "\n:help NAME explains one of them, as %s does, with "
                    "examples.\n", man_command());
 }

@@ -1,0 +1,330 @@
+/* prelude-lib.c - more of Guile's core procedures written in tvl, loaded
+ * as prelude.c loads its own (before the first top-level form that names
+ * one, compiled like the program's own code, so that the evaluator and
+ * compiled code agree by construction; programs that never name one pay
+ * nothing):
+ *
+ * - hash tables (make-hash-table, hash-ref/hashq-ref/hashv-ref,
+ *   hash-set!..., hash-remove!..., hash-get-handle...,
+ *   hash-create-handle!..., hash-clear!, hash-fold, hash-for-each,
+ *   hash-map->list, hash-count, hash-table?).  A table is the vector
+ *   #(%hash-table BUCKETS COUNT); BUCKETS a vector of association lists
+ *   of handles (key . value), most recent first; a key's bucket is a
+ *   hash of its contents (integers, characters, strings, symbols by
+ *   their names, pairs four levels deep), the same for the three kinds
+ *   of keys: hash- compares with equal?, hashq- and hashv- with eqv?
+ *   (tvl's eq? is eqv?).  31 buckets, four times as many plus 3 once
+ *   there are more than twice as many entries.  The order of hash-fold,
+ *   hash-for-each and hash-map->list is tvl's own (buckets from the
+ *   last, each from its newest entry), not Guile's, which depends on
+ *   addresses and changes from run to run; a table prints as that
+ *   vector (Guile: #<hash-table ADDRESS COUNT/SIZE>);
+ * - strings: string-pad, string-pad-right, string-take, string-drop,
+ *   string-take-right, string-drop-right, string-count, string-ci<? (and
+ *   >?, <=?, >=?: Guile compares the downcased strings), char-ci<? (and
+ *   >?, <=?, >=?: Guile compares the upcased characters);
+ * - lists and procedures: delq, delv, delq!, delv!, delete!, identity,
+ *   const, negate;
+ * - promises: delay (a macro), make-promise (of a thunk, as Guile's),
+ *   force, promise?; a promise is the vector #(%promise DONE VALUE).
+ *
+ * Names that start with % are this file's helpers.  The table ends in
+ * entries without a name (room for PRELUDE_LIB_MAX). */
+#include "config.h"
+
+#include "session.h"
+
+const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
+    {"%ht-hash", false,
+     "(define (%ht-hash k n)\n"
+     "  (cond ((integer? k) (modulo k n))\n"
+     "        ((char? k) (modulo (char->integer k) n))\n"
+     "        ((symbol? k) (%ht-string-hash (symbol->string k) n))\n"
+     "        ((string? k) (%ht-string-hash k n))\n"
+     "        ((pair? k) (%ht-list-hash k n))\n"
+     "        ((null? k) 1)\n"
+     "        ((eq? k #t) 2)\n"
+     "        (else 0)))\n"},
+    {"%ht-list-hash", false,
+     "(define (%ht-list-hash l n)\n"
+     "  (let loop ((l l) (h 3) (i 0))\n"
+     "    (if (or (not (pair? l)) (= i 8)) h\n"
+     "        (loop (cdr l)\n"
+     "              (modulo (+ (* h 31)\n"
+     "                         (let ((x (car l)))\n"
+     "                           (cond ((integer? x) (modulo x n))\n"
+     "                                 ((char? x) (char->integer x))\n"
+     "                                 ((symbol? x) (%ht-string-hash (symbol->string x) n))\n"
+     "                                 ((string? x) (%ht-string-hash x n))\n"
+     "                                 (else 0))))\n"
+     "                      n)\n"
+     "              (+ i 1)))))\n"},
+    {"%ht-string-hash", false,
+     "(define (%ht-string-hash s n)\n"
+     "  (let loop ((i 0) (h 0))\n"
+     "    (if (= i (string-length s)) h\n"
+     "        (loop (+ i 1) (modulo (+ (* h 31) (char->integer (string-ref s i))) n)))))\n"},
+    {"make-hash-table", false,
+     "(define (make-hash-table . size) (cons '%hash-table (cons (make-vector 31 '()) 0)))\n"},
+    {"hash-table?", false,
+     "(define (hash-table? x)\n"
+     "  (and (pair? x) (eq? (car x) '%hash-table) (pair? (cdr x)) (vector? (car (cdr x)))))\n"},
+    {"%ht-check", false,
+     "(define (%ht-check who h)\n"
+     "  (if (not (hash-table? h)) (error (string-append who \": argument must be a hash table\"))))\n"},
+    {"%ht-atom=?", false,
+     "(define (%ht-atom=? a b)\n"
+     "  (if (string? a) (and (string? b) (string=? a b)) (eqv? a b)))\n"},
+    {"%ht-list=?", false,
+     "(define (%ht-list=? a b)\n"
+     "  (let loop ((a a) (b b))\n"
+     "    (cond ((and (pair? a) (pair? b))\n"
+     "           (and (let ((x (car a)) (y (car b)))\n"
+     "                  (if (string? x) (and (string? y) (string=? x y)) (eqv? x y)))\n"
+     "                (loop (cdr a) (cdr b))))\n"
+     "          ((or (pair? a) (pair? b)) #f)\n"
+     "          ((string? a) (and (string? b) (string=? a b)))\n"
+     "          (else (eqv? a b)))))\n"},
+    {"%ht-equal?", false,
+     "(define (%ht-equal? a b)\n"
+     "  (if (pair? a)\n"
+     "      (and (pair? b)\n"
+     "           (let loop ((a a) (b b))\n"
+     "             (cond ((and (pair? a) (pair? b))\n"
+     "                    (and (let ((x (car a)) (y (car b)))\n"
+     "                           (if (pair? x) (and (pair? y) (%ht-list=? x y))\n"
+     "                               (if (string? x) (and (string? y) (string=? x y)) (eqv? x y))))\n"
+     "                         (loop (cdr a) (cdr b))))\n"
+     "                   ((or (pair? a) (pair? b)) #f)\n"
+     "                   (else (%ht-atom=? a b)))))\n"
+     "      (%ht-atom=? a b)))\n"},
+    {"%ht-key", false,
+     "(define (%ht-key who k)\n"
+     "  (define (bad) (error (string-append who \": tvl's hash tables take keys nested at most two lists deep, without vectors, not\") k))\n"
+     "  (if (vector? k) (bad))\n"
+     "  (let loop ((l k))\n"
+     "    (if (pair? l)\n"
+     "        (begin\n"
+     "          (let ((x (car l)))\n"
+     "            (if (vector? x) (bad))\n"
+     "            (let inner ((m x))\n"
+     "              (if (pair? m)\n"
+     "                  (begin (if (or (pair? (car m)) (vector? (car m))) (bad)) (inner (cdr m)))\n"
+     "                  (if (vector? m) (bad)))))\n"
+     "          (loop (cdr l)))\n"
+     "        (if (vector? l) (bad))))\n"
+     "  k)\n"},
+    {"%ht-handle", false,
+     "(define (%ht-handle who deep h k)\n"
+     "  (%ht-check who h)\n"
+     "  (if deep (%ht-key who k))\n"
+     "  (let ((b (car (cdr h))))\n"
+     "    (let loop ((l (vector-ref b (%ht-hash k (vector-length b)))))\n"
+     "      (cond ((null? l) #f)\n"
+     "            ((if deep (%ht-equal? (car (car l)) k) (eqv? (car (car l)) k)) (car l))\n"
+     "            (else (loop (cdr l)))))))\n"},
+    {"%ht-grow", false,
+     "(define (%ht-grow h)\n"
+     "  (let* ((old (car (cdr h))) (n (+ (* 4 (vector-length old)) 3)) (b (make-vector n '())))\n"
+     "    (let loop ((i 0))\n"
+     "      (if (< i (vector-length old))\n"
+     "          (begin\n"
+     "            (let move ((l (vector-ref old i)))\n"
+     "              (if (pair? l)\n"
+     "                  (let ((j (%ht-hash (car (car l)) n)))\n"
+     "                    (vector-set! b j (cons (car l) (vector-ref b j)))\n"
+     "                    (move (cdr l)))))\n"
+     "            (loop (+ i 1)))))\n"
+     "    (set-car! (cdr h) b)))\n"},
+    {"%ht-create!", false,
+     "(define (%ht-create! who deep h k v)\n"
+     "  (let ((e (%ht-handle who deep h k)))\n"
+     "    (if e e\n"
+     "        (begin\n"
+     "          (if (and (> (cdr (cdr h)) (* 2 (vector-length (car (cdr h)))))\n"
+     "                   (< (vector-length (car (cdr h))) 500000))\n"
+     "              (%ht-grow h))\n"
+     "          (let* ((b (car (cdr h))) (i (%ht-hash k (vector-length b))) (e (cons k v)))\n"
+     "            (vector-set! b i (cons e (vector-ref b i)))\n"
+     "            (set-cdr! (cdr h) (+ (cdr (cdr h)) 1))\n"
+     "            e)))))\n"},
+    {"%ht-set!", false,
+     "(define (%ht-set! who deep h k v)\n"
+     "  (set-cdr! (%ht-create! who deep h k v) v)\n"
+     "  v)\n"},
+    {"%ht-ref", false,
+     "(define (%ht-ref who deep h k d)\n"
+     "  (let ((e (%ht-handle who deep h k))) (if e (cdr e) d)))\n"},
+    {"%ht-remove!", false,
+     "(define (%ht-remove! who deep h k)\n"
+     "  (%ht-check who h)\n"
+     "  (let* ((b (car (cdr h))) (i (%ht-hash k (vector-length b))))\n"
+     "    (let loop ((l (vector-ref b i)) (prev #f))\n"
+     "      (cond ((null? l) #f)\n"
+     "            ((if deep (%ht-equal? (car (car l)) k) (eqv? (car (car l)) k))\n"
+     "             (if prev (set-cdr! prev (cdr l)) (vector-set! b i (cdr l)))\n"
+     "             (set-cdr! (cdr h) (- (cdr (cdr h)) 1))\n"
+     "             (car l))\n"
+     "            (else (loop (cdr l) l))))))\n"},
+    {"hash-ref", false,
+     "(define (hash-ref h k . d) (%ht-ref \"hash-ref\" #t h k (if (null? d) #f (car d))))\n"},
+    {"hashq-ref", false,
+     "(define (hashq-ref h k . d) (%ht-ref \"hashq-ref\" #f h k (if (null? d) #f (car d))))\n"},
+    {"hashv-ref", false,
+     "(define (hashv-ref h k . d) (%ht-ref \"hashv-ref\" #f h k (if (null? d) #f (car d))))\n"},
+    {"hash-set!", false,
+     "(define (hash-set! h k v) (%ht-set! \"hash-set!\" #t h k v))\n"},
+    {"hashq-set!", false,
+     "(define (hashq-set! h k v) (%ht-set! \"hashq-set!\" #f h k v))\n"},
+    {"hashv-set!", false,
+     "(define (hashv-set! h k v) (%ht-set! \"hashv-set!\" #f h k v))\n"},
+    {"hash-remove!", false,
+     "(define (hash-remove! h k) (%ht-remove! \"hash-remove!\" #t h k))\n"},
+    {"hashq-remove!", false,
+     "(define (hashq-remove! h k) (%ht-remove! \"hashq-remove!\" #f h k))\n"},
+    {"hashv-remove!", false,
+     "(define (hashv-remove! h k) (%ht-remove! \"hashv-remove!\" #f h k))\n"},
+    {"hash-get-handle", false,
+     "(define (hash-get-handle h k) (%ht-handle \"hash-get-handle\" #t h k))\n"},
+    {"hashq-get-handle", false,
+     "(define (hashq-get-handle h k) (%ht-handle \"hashq-get-handle\" #f h k))\n"},
+    {"hashv-get-handle", false,
+     "(define (hashv-get-handle h k) (%ht-handle \"hashv-get-handle\" #f h k))\n"},
+    {"hash-create-handle!", false,
+     "(define (hash-create-handle! h k v) (%ht-create! \"hash-create-handle!\" #t h k v))\n"},
+    {"hashq-create-handle!", false,
+     "(define (hashq-create-handle! h k v) (%ht-create! \"hashq-create-handle!\" #f h k v))\n"},
+    {"hashv-create-handle!", false,
+     "(define (hashv-create-handle! h k v) (%ht-create! \"hashv-create-handle!\" #f h k v))\n"},
+    {"hash-clear!", false,
+     "(define (hash-clear! h)\n"
+     "  (%ht-check \"hash-clear!\" h)\n"
+     "  (set-car! (cdr h) (make-vector 31 '()))\n"
+     "  (set-cdr! (cdr h) 0)\n"
+     "  (if #f #f))\n"},
+    {"hash-fold", false,
+     "(define (hash-fold f init h)\n"
+     "  (%ht-check \"hash-fold\" h)\n"
+     "  (let ((b (car (cdr h))))\n"
+     "    (let loop ((i (- (vector-length b) 1)) (acc init))\n"
+     "      (if (< i 0) acc\n"
+     "          (loop (- i 1)\n"
+     "                (let inner ((l (vector-ref b i)) (acc acc))\n"
+     "                  (if (null? l) acc (inner (cdr l) (f (car (car l)) (cdr (car l)) acc)))))))))\n"},
+    {"hash-for-each", false,
+     "(define (hash-for-each f h)\n"
+     "  (hash-fold (lambda (k v acc) (f k v) acc) #f h)\n"
+     "  (if #f #f))\n"},
+    {"hash-map->list", false,
+     "(define (hash-map->list f h) (hash-fold (lambda (k v acc) (cons (f k v) acc)) '() h))\n"},
+    {"hash-count", false,
+     "(define (hash-count pred h) (hash-fold (lambda (k v n) (if (pred k v) (+ n 1) n)) 0 h))\n"},
+    {"string-pad", false,
+     "(define (string-pad s n . c)\n"
+     "  (let ((l (string-length s)))\n"
+     "    (if (>= l n) (substring s (- l n) l)\n"
+     "        (string-append (make-string (- n l) (if (null? c) #\\space (car c))) s))))\n"},
+    {"string-pad-right", false,
+     "(define (string-pad-right s n . c)\n"
+     "  (let ((l (string-length s)))\n"
+     "    (if (>= l n) (substring s 0 n)\n"
+     "        (string-append s (make-string (- n l) (if (null? c) #\\space (car c)))))))\n"},
+    {"string-take", false,
+     "(define (string-take s n) (substring s 0 n))\n"},
+    {"string-drop", false,
+     "(define (string-drop s n) (substring s n (string-length s)))\n"},
+    {"string-take-right", false,
+     "(define (string-take-right s n) (substring s (- (string-length s) n) (string-length s)))\n"},
+    {"string-drop-right", false,
+     "(define (string-drop-right s n) (substring s 0 (- (string-length s) n)))\n"},
+    {"string-count", false,
+     "(define (string-count s p . r)\n"
+     "  (let ((end (if (and (pair? r) (pair? (cdr r))) (car (cdr r)) (string-length s))))\n"
+     "    (let loop ((i (if (pair? r) (car r) 0)) (n 0))\n"
+     "      (if (>= i end) n\n"
+     "          (loop (+ i 1)\n"
+     "                (if (if (char? p) (char=? p (string-ref s i)) (p (string-ref s i))) (+ n 1) n))))))\n"},
+    {"string-ci<?", false,
+     "(define (string-ci<? a b . r)\n"
+     "  (let loop ((a (string-downcase a)) (b (string-downcase b)) (r r))\n"
+     "    (and (string<? a b) (or (null? r) (loop b (string-downcase (car r)) (cdr r))))))\n"},
+    {"string-ci>?", false,
+     "(define (string-ci>? a b . r)\n"
+     "  (let loop ((a (string-downcase a)) (b (string-downcase b)) (r r))\n"
+     "    (and (string>? a b) (or (null? r) (loop b (string-downcase (car r)) (cdr r))))))\n"},
+    {"string-ci<=?", false,
+     "(define (string-ci<=? a b . r)\n"
+     "  (let loop ((a (string-downcase a)) (b (string-downcase b)) (r r))\n"
+     "    (and (string<=? a b) (or (null? r) (loop b (string-downcase (car r)) (cdr r))))))\n"},
+    {"string-ci>=?", false,
+     "(define (string-ci>=? a b . r)\n"
+     "  (let loop ((a (string-downcase a)) (b (string-downcase b)) (r r))\n"
+     "    (and (string>=? a b) (or (null? r) (loop b (string-downcase (car r)) (cdr r))))))\n"},
+    {"char-ci<?", false,
+     "(define (char-ci<? a b . r)\n"
+     "  (let loop ((a (char-upcase a)) (b (char-upcase b)) (r r))\n"
+     "    (and (char<? a b) (or (null? r) (loop b (char-upcase (car r)) (cdr r))))))\n"},
+    {"char-ci>?", false,
+     "(define (char-ci>? a b . r)\n"
+     "  (let loop ((a (char-upcase a)) (b (char-upcase b)) (r r))\n"
+     "    (and (char>? a b) (or (null? r) (loop b (char-upcase (car r)) (cdr r))))))\n"},
+    {"char-ci<=?", false,
+     "(define (char-ci<=? a b . r)\n"
+     "  (let loop ((a (char-upcase a)) (b (char-upcase b)) (r r))\n"
+     "    (and (char<=? a b) (or (null? r) (loop b (char-upcase (car r)) (cdr r))))))\n"},
+    {"char-ci>=?", false,
+     "(define (char-ci>=? a b . r)\n"
+     "  (let loop ((a (char-upcase a)) (b (char-upcase b)) (r r))\n"
+     "    (and (char>=? a b) (or (null? r) (loop b (char-upcase (car r)) (cdr r))))))\n"},
+    {"delq", false,
+     "(define (delq x l)\n"
+     "  (let loop ((l l) (acc '()))\n"
+     "    (cond ((null? l) (reverse acc))\n"
+     "          ((eq? x (car l)) (loop (cdr l) acc))\n"
+     "          (else (loop (cdr l) (cons (car l) acc))))))\n"},
+    {"delv", false,
+     "(define (delv x l)\n"
+     "  (let loop ((l l) (acc '()))\n"
+     "    (cond ((null? l) (reverse acc))\n"
+     "          ((eqv? x (car l)) (loop (cdr l) acc))\n"
+     "          (else (loop (cdr l) (cons (car l) acc))))))\n"},
+    {"%del!", false,
+     "(define (%del! same? x l)\n"
+     "  (let skip ((l l))\n"
+     "    (cond ((null? l) l)\n"
+     "          ((same? x (car l)) (skip (cdr l)))\n"
+     "          (else (let loop ((p l))\n"
+     "                  (cond ((null? (cdr p)) l)\n"
+     "                        ((same? x (car (cdr p))) (set-cdr! p (cdr (cdr p))) (loop p))\n"
+     "                        (else (loop (cdr p)))))))))\n"},
+    {"delq!", false,
+     "(define (delq! x l) (%del! eq? x l))\n"},
+    {"delv!", false,
+     "(define (delv! x l) (%del! eqv? x l))\n"},
+    {"delete!", false,
+     "(define (delete! x l) (%del! equal? x l))\n"},
+    {"identity", false,
+     "(define (identity x) x)\n"},
+    {"const", false,
+     "(define (const value) (lambda args value))\n"},
+    {"negate", false,
+     "(define (negate proc) (lambda args (not (apply proc args))))\n"},
+    {"promise?", false,
+     "(define (promise? x)\n"
+     "  (and (vector? x) (= (vector-length x) 3) (eq? (vector-ref x 0) '%promise)))\n"},
+    {"make-promise", false,
+     "(define (make-promise thunk)\n"
+     "  (if (not (procedure? thunk)) (error \"make-promise: not a procedure:\" thunk))\n"
+     "  (vector '%promise #f thunk))\n"},
+    {"force", false,
+     "(define (force p)\n"
+     "  (if (not (promise? p)) (error \"force: not a promise:\" p))\n"
+     "  (if (vector-ref p 1) (vector-ref p 2)\n"
+     "      (let ((v ((vector-ref p 2))))\n"
+     "        (if (vector-ref p 1) (vector-ref p 2)\n"
+     "            (begin (vector-set! p 1 #t) (vector-set! p 2 v) v)))))\n"},
+    {"delay", false,
+     "(define-syntax delay\n"
+     "  (syntax-rules () ((_ e) (make-promise (lambda () e)))))\n"},
+};
+
