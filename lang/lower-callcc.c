@@ -33,8 +33,9 @@
  * restored SP), and the depth the evaluator counts follows SP.  Programs
  * without call/cc pay nothing: no region, no cells, no steps.
  *
- * Not compiled yet (refused when compiling): a continuation called with
- * other than one value, and apply of a continuation.
+ * A continuation called with other than one value writes the cells of
+ * multiple values (lower-values.c) in a program that has them; in one
+ * that has none it is refused, as is apply of a continuation.
  *
  * Ownership: as in lower.c; everything is allocated in the program.
  */
@@ -207,15 +208,18 @@ void lw_callcc_escape(lw *c, const ir_stmt *s, const struct ir_proc *pr, ir_expr
                     "(run with --reference to use the evaluator)");
     return;
   }
-  if (s->nargs != 1) {
+  if (s->nargs != 1 && !c->mv) {
     lw_fail(c, loc, "a continuation called with %d values is not compiled to the "
                     "transformer yet (run with --reference to use the evaluator)", s->nargs);
     return;
   }
   int val = pr->cc_var;
-  lw_unify(c, c->p->vars.v[val].type, s->args[0]->type, loc,
-           "the value passed to a continuation");
-  lw_assign(c, val, s->args[0], loc);
+  /* several values (or none) go as `values` in tail position sends them:
+   * MVX and the cells, the first to val (lower-values.c) */
+  ir_expr *first = s->nargs == 1 ? s->args[0] : lw_values_call(c, s->args, s->nargs, loc);
+  if (c->failed) return;
+  lw_unify(c, c->p->vars.v[val].type, first->type, loc, "the value passed to a continuation");
+  lw_assign(c, val, first, loc);
   int ka = temp_of(c, T_INT, loc), i = temp_of(c, T_INT, loc), r = temp_of(c, T_INT, loc);
   int n = ccn(c, loc);
   lw_assign(c, ka, cc_x(c, CC_ADDR, op, loc), loc);

@@ -228,6 +228,8 @@ static mvset call_counts(lw *c, const ast *a) {
       return all_counts(c);
     }
     if (two_values(r->bi)) return (mvset)1 << 2;   /* lower-division.c */
+    if (is_name(r->bi, "call/cc") || is_name(r->bi, "call-with-current-continuation"))
+      return all_counts(c);   /* lower-callcc.c: what its continuation is given */
     return is_name(r->bi, "apply") ? all_counts(c) : MV_ONE_SET;
   case REF_GLOBAL:
     if (r->cell->kind == G_FUNC) return fn_counts(c, r->cell->fn);
