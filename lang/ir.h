@@ -258,7 +258,11 @@ typedef struct ir_prog {
                            (fn NULL, irfn -1; lang/lower-callcc.c): its
                            values are [0, id] on the heap */
     int cc_fn, cc_label, cc_var;   /* where it resumes; the cell its
-                                      value goes through */
+                                      value goes through (cc_fn -1: the
+                                      world's continuation cc_obj, which a
+                                      global holds from an earlier form:
+                                      dead, its value an id) */
+    tvec *cc_obj;
   }) procs;
   bool has_callcc;      /* the program calls call/cc: the continuations'
                            region (2 cells per live one: its address, SP) */

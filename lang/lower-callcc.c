@@ -47,6 +47,10 @@
 
 #define MAX_PROCS 64   /* as lower-closure.c */
 
+/* the evaluator's error (eval.c cc_throw) */
+#define DEAD "continuations can only be used to escape: this one's call/cc has already " \
+             "returned (re-entry is not supported)"
+
 /* ---- small builders (as lower-listlib.c's) --------------------------- */
 
 static ir_expr *kconst(lw *c, tkind k, int32_t v, srcloc loc) {
@@ -192,10 +196,38 @@ ir_expr *lw_callcc_effect(lw *c, const ast *a, frame_map *f) {
   return var(c, res, loc);
 }
 
+/* A continuation a global holds from an earlier form: dead (its call/cc
+ * returned with that form), a procedure of its own whose value is its id. */
+int lw_callcc_held(lw *c, tvec *k) {
+  int id = 0;
+  for (int i = 0; i < c->p->procs.n && !id; i++)
+    if (c->p->procs.v[i].cc && c->p->procs.v[i].cc_obj == k) id = i + 1;
+  if (!id) {
+    if (c->p->procs.n >= MAX_PROCS) {
+      srcloc none = {-1, 0, 0};
+      lw_fail(c, none, "more than %d procedures used as values are not compiled to the "
+                       "transformer yet (run with --reference to use the evaluator)", MAX_PROCS);
+      return lw_new_type(c, T_ANY);
+    }
+    struct ir_proc pr;
+    memset(&pr, 0, sizeof pr);
+    pr.irfn = -1;
+    pr.cc = true;
+    pr.cc_fn = -1;
+    pr.cc_var = -1;
+    pr.cc_obj = k;
+    VEC_PUSH(c->p->procs, pr);
+    id = c->p->procs.n;
+  }
+  int t = lw_new_type(c, T_PROC);
+  c->p->types.v[t].procs = (uint64_t)1 << (id - 1);
+  return t;
+}
+
 /* ---- a call that reaches a continuation -------------------------------- */
 
 void lw_callcc_unify(lw *c, const ir_stmt *s, const struct ir_proc *pr) {
-  if (s->write || s->nargs != 1) return;
+  if (s->write || s->nargs != 1 || pr->cc_var < 0) return;
   lw_unify(c, c->p->vars.v[pr->cc_var].type, s->args[0]->type, s->loc,
            "the value passed to a continuation");
 }
@@ -206,6 +238,13 @@ void lw_callcc_escape(lw *c, const ir_stmt *s, const struct ir_proc *pr, ir_expr
   if (s->write) {
     lw_fail(c, loc, "apply of a continuation is not compiled to the transformer yet "
                     "(run with --reference to use the evaluator)");
+    return;
+  }
+  if (pr->cc_fn < 0) {   /* held from an earlier form: dead, after the arguments */
+    ir_stmt *e = lw_emit(c, S_EVAL, loc);
+    e->a[0] = lw_after_args(c, lw_fail_expr(c, loc, "continuation", DEAD), s->args, s->nargs);
+    if (ret) lw_emit(c, S_RETURN, loc)->a[0] = lw_var_expr(c, s->var, loc);
+    else jump(c, end, loc);
     return;
   }
   if (s->nargs != 1 && !c->mv) {
@@ -238,9 +277,7 @@ void lw_callcc_escape(lw *c, const ir_stmt *s, const struct ir_proc *pr, ir_expr
   jump(c, head, loc);
   lw_label(c, dead, loc);
   lw_emit(c, S_EVAL, loc)->a[0] =
-      lw_fail_expr(c, loc, "continuation",
-                   "continuations can only be used to escape: this one's call/cc has "
-                   "already returned (re-entry is not supported)");
+      lw_fail_expr(c, loc, "continuation", DEAD);
   if (ret) lw_emit(c, S_RETURN, loc)->a[0] = lw_var_expr(c, s->var, loc);
   else jump(c, end, loc);
   lw_label(c, live, loc);

@@ -319,6 +319,7 @@ ir_expr *lw_values_effect(lw *c, const ast *a, frame_map *f);
 /* lower-callcc.c: call/cc for escapes; a call through a value that
  * reaches a continuation (lower-closure.c expand_site, unify_sites) */
 ir_expr *lw_callcc_effect(lw *c, const ast *a, frame_map *f);
+int lw_callcc_held(lw *c, tvec *k);
 void lw_callcc_unify(lw *c, const ir_stmt *s, const struct ir_proc *pr);
 void lw_callcc_escape(lw *c, const ir_stmt *s, const struct ir_proc *pr, ir_expr *op,
                       bool ret, int end);
