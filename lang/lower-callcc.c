@@ -34,8 +34,9 @@
  * without call/cc pay nothing: no region, no cells, no steps.
  *
  * A continuation called with other than one value writes the cells of
- * multiple values (lower-values.c) in a program that has them; in one
- * that has none it is refused, as is apply of a continuation.
+ * multiple values (lower-values.c: a program that calls call/cc has
+ * them, up to 4 values or as many as its `values` calls give); more is
+ * refused, as is apply of a continuation.
  *
  * Ownership: as in lower.c; everything is allocated in the program.
  */
@@ -205,7 +206,7 @@ void lw_callcc_escape(lw *c, const ir_stmt *s, const struct ir_proc *pr, ir_expr
     else jump(c, end, loc);
     return;
   }
-  if (s->nargs != 1 && !c->mv) {
+  if (s->nargs != 1 && (!c->mv || s->nargs > lw_mv_kmax(c))) {
     lw_fail(c, loc, "a continuation called with %d values is not compiled to the "
                     "transformer yet (run with --reference to use the evaluator)", s->nargs);
     return;

@@ -120,6 +120,12 @@ static void scan_ref(lw *c, const ref_info *r, int nargs) {
     /* (apply values l): as many as apply spreads (lower-apply.c, 8) */
     if (is_name(r->bi, "values") && nargs < 0 && m->kmax < 8) m->kmax = 8;
     if (is_name(r->bi, "values") && nargs > m->kmax) m->kmax = nargs;
+  } else if (r->kind == REF_BUILTIN && (is_name(r->bi, "call/cc") ||
+                                        is_name(r->bi, "call-with-current-continuation"))) {
+    /* its continuation may be called with any number of values
+     * (lower-callcc.c: up to kmax, more is refused) */
+    m->used = true;
+    if (m->kmax < 4) m->kmax = 4;
   } else if (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC) {
     scan_fn(c, r->cell->fn);
   } else if (r->kind == REF_GLOBAL && r->cell->kind == G_VAR) {
@@ -259,6 +265,8 @@ static mvset tail_counts(lw *c, const ast *a) {
 }
 
 static bool call_mv(lw *c, const ast *a) { return call_counts(c, a) != MV_ONE_SET; }
+
+int lw_mv_kmax(lw *c) { return c->mv ? c->mv->kmax : 1; }
 
 bool lw_fn_mv(lw *c, const fn_def *fn) { return c->mv && fn_counts(c, fn) != MV_ONE_SET; }
 

@@ -320,6 +320,8 @@ ir_expr *lw_values_effect(lw *c, const ast *a, frame_map *f);
  * reaches a continuation (lower-closure.c expand_site, unify_sites) */
 ir_expr *lw_callcc_effect(lw *c, const ast *a, frame_map *f);
 int lw_callcc_held(lw *c, tvec *k);
+/* lower-values.c: the most values a call may return (1: none but one) */
+int lw_mv_kmax(lw *c);
 void lw_callcc_unify(lw *c, const ir_stmt *s, const struct ir_proc *pr);
 void lw_callcc_escape(lw *c, const ir_stmt *s, const struct ir_proc *pr, ir_expr *op,
                       bool ret, int end);
