@@ -295,7 +295,12 @@ static int mvx_var(lw *c, srcloc loc) {
 }
 
 static int mv_var(lw *c, int i, srcloc loc) {
-  if (c->mv->mv[i] < 0) c->mv->mv[i] = static_var(c, T_ANY, loc);
+  if (c->mv->mv[i] < 0) {
+    c->mv->mv[i] = static_var(c, T_ANY, loc);
+    /* a cell no run writes (a count no call gives: lower-callcc.c's
+     * continuations may give up to kmax) is read by no run: void */
+    VEC_PUSH(c->fail_types, c->p->vars.v[c->mv->mv[i]].type);
+  }
   return c->mv->mv[i];
 }
 
