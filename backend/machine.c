@@ -402,6 +402,7 @@ static void layout_memory(mb *b) {
   if (b->p->uc_used) next = mb_chars_layout(b, next);
   if (b->p->str_tables) next = mb_strings_layout(b, next);
   if (b->ir->has_rtsym) next = mb_symbols_layout(b, next);   /* msymbols.c */
+  next = mb_callcc_layout(b, next);   /* mcallcc.c */
   /* room for max_depth frames: pushing one more raises the depth error.
    * A program whose frames are too large for that gets at least
    * DEPTH_CAP_MIN of them (mb_depth_site) */
@@ -1245,6 +1246,9 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     return;
   case S_CLOSURE:
     mb_expand_closure(b, s, f);   /* mclosure.c */
+    return;
+  case S_CCSET: case S_ESCAPE:
+    mb_expand_callcc(b, s, f);   /* mcallcc.c */
     return;
   case S_CALLV:   /* expanded by the lowering (lang/lower-closure.c) */
     mb_fail(b, "internal error: a call through a value was not expanded");

@@ -163,6 +163,7 @@ typedef struct mprog {
   bool str_cuts;        /* the literals' texts as error messages cut them */
   int32_t str_cutbase, str_ncut;
   int32_t stack_base, stack_end, heap_base, heap_end;
+  int32_t cc_base, cc_cells;   /* call/cc's region (mcallcc.c), or 0 */
   int max_depth;        /* the depth limit the stack was sized for */
   int depth_cap;        /* 0, or the nested calls that fit when max_depth's
                            frames do not: deeper is a refusal at run time */

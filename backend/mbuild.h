@@ -331,6 +331,10 @@ void mb_optimize_steps(mb *b);
 
 /* mexpr.c */
 cval mx_expr(mb *b, const ir_expr *e);
+/* mcallcc.c: call/cc's region, its cells, its escapes */
+int32_t mb_callcc_layout(mb *b, int32_t next);
+cval mb_callcc_expr(mb *b, const ir_expr *e);
+void mb_expand_callcc(mb *b, const ir_stmt *s, int f);
 void mx_step_begin(mb *b);   /* forget the previous step's values */
 cval mx_const(mb *b, double k);
 cval mx_read_static(mb *b, int32_t addr, int type);

@@ -1327,7 +1327,7 @@ static void shape(mb *b, const ir_expr *e, strbuf *out) {
   case X_VAR: sb_printf(out, "v%d", e->var); return;
   case X_PRIM: sb_printf(out, "(%s%s", e->op->name, e->ival ? "#" : ""); break;
   case X_TABLE: sb_printf(out, "(T%p", (void *)e->table); break;
-  case X_FAIL: case X_DEPTH: case X_CHECK: case X_CXR: sb_printf(out, "(%d:%d", (int)e->k, (int)e->ival); break;
+  case X_FAIL: case X_DEPTH: case X_CHECK: case X_CXR: case X_CC: sb_printf(out, "(%d:%d", (int)e->k, (int)e->ival); break;
   default: sb_printf(out, "(%d", (int)e->k); break;
   }
   for (int i = 0; i < e->n; i++) {
@@ -1458,6 +1458,8 @@ static cval mx_expr_raw(mb *b, const ir_expr *e) {
     return cxr(b, e);
   case X_PROCID:
     return mb_proc_id(b, e);   /* mclosure.c */
+  case X_CC:
+    return mb_callcc_expr(b, e);   /* mcallcc.c */
   case X_VLEN: {
     cval v = mx_expr(b, e->a[0]);
     gform w;

@@ -718,6 +718,7 @@ static bool g_proc_ok(value v) {
     const builtin *b = builtin_at((int)v.i);
     return b && lw_builtin_value_ok(b);
   }
+  if (v.vec->tag == TV_CONT) return true;   /* a continuation: lower-callcc.c */
   if (!v.vec->fn) return false;
   if (v.vec->n == 0 && v.vec->fn->name >= 0 && v.vec->fn->parent == NULL) return true;
   return v.vec->fn->closure && v.vec->n == v.vec->fn->ncaps;

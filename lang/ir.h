@@ -98,7 +98,11 @@ typedef enum {
   X_CXR,     /* the car (ival 0) or the cdr (ival 1) of pair a[0] */
   X_PROCID,  /* of procedure value a[0]: its id (ival -1), or its captured
                 value ival (a closure's heap cell 2 + ival) */
+  X_CC,      /* call/cc's bookkeeping (lang/lower-callcc.c): ival CC_READ:
+                the cell a[0] of the continuations' region; CC_ADDR: the
+                address of continuation a[0] (untagged); CC_SP: SP now */
 } x_kind;
+enum { CC_READ, CC_ADDR, CC_SP, CC_CELL /* backend: a[0]'s address */ };
 
 typedef struct ir_expr ir_expr;
 struct ir_expr {
@@ -146,6 +150,9 @@ typedef enum {
                  jump on the procedure's id to one S_CALL per procedure */
   S_CLOSURE,  /* var := a new closure of procedure l1 (an id) capturing
                  args (heap: count, id, the captured values) */
+  S_CCSET,    /* cell a[0] of the continuations' region := a[1] */
+  S_ESCAPE,   /* SP := a[0], then goto label l1 of function fn (a
+                 continuation's escape: lang/lower-callcc.c) */
 } s_kind;
 
 typedef struct {
@@ -249,7 +256,18 @@ typedef struct ir_prog {
     int ncaps;          /* > 0: its values are closures on the heap */
     const builtin *bi;  /* a builtin used as a value (fn NULL, irfn -1) */
     uint64_t cap_boxed; /* bit j: captured value j is a box (lower-box.c) */
+    bool cc;            /* a continuation of call/cc site cc_fn:cc_label
+                           (fn NULL, irfn -1; lang/lower-callcc.c): its
+                           values are [0, id] on the heap */
+    int cc_fn, cc_label, cc_var;   /* where it resumes; the cell its
+                                      value goes through (cc_fn -1: the
+                                      world's continuation cc_obj, which a
+                                      global holds from an earlier form:
+                                      dead, its value an id) */
+    tvec *cc_obj;
   }) procs;
+  bool has_callcc;      /* the program calls call/cc: the continuations'
+                           region (2 cells per live one: its address, SP) */
   bool has_closures;    /* some procedure value is a closure: a value is
                            an id (at most procs.n) or a closure's address */
 } ir_prog;

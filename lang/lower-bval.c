@@ -42,7 +42,8 @@ bool lw_bval_ok(const builtin *b) {
 bool lw_bval_calls_procs(const builtin *b) {
   static const char *const hof[] = {"map", "for-each", "vector-map", "vector-for-each", "fold",
                                     "fold-right", "reduce", "apply", "filter", "string-map",
-                                    "string-for-each", NULL};
+                                    "string-for-each", "call/cc",
+                                    "call-with-current-continuation", NULL};
   for (int i = 0; hof[i]; i++)
     if (!strcmp(hof[i], b->name)) return true;
   return false;

@@ -49,7 +49,7 @@ static int proc_id(lw *c, gcell *g, srcloc loc) {
   lw_add_dep(c, g);
   if (too_many(c, loc)) return 1;
   int irfn = lw_lower_global_fn(c, g, loc);
-  struct ir_proc pr = {g->fn, g, irfn, 0, NULL, 0};
+  struct ir_proc pr = {g->fn, g, irfn, 0, NULL, 0, false, 0, 0, 0, NULL};
   VEC_PUSH(c->p->procs, pr);
   return c->p->procs.n;
 }
@@ -64,7 +64,7 @@ static int builtin_id(lw *c, const builtin *b, srcloc loc) {
   for (int i = 0; i < c->p->procs.n; i++)
     if (c->p->procs.v[i].bi == b) return i + 1;
   if (too_many(c, loc)) return 1;
-  struct ir_proc pr = {NULL, NULL, -1, 0, b, 0};
+  struct ir_proc pr = {NULL, NULL, -1, 0, b, 0, false, 0, 0, 0, NULL};
   VEC_PUSH(c->p->procs, pr);
   return c->p->procs.n;
 }
@@ -106,6 +106,7 @@ gcell *ir_proc_cell(world *w, value v) {
 static int lambda_id(lw *c, const fn_def *fn);
 
 int lw_type_of_proc(lw *c, value v) {
+  if (v.vec && v.vec->tag == TV_CONT) return lw_callcc_held(c, v.vec);   /* lower-callcc.c */
   if (!v.vec) {   /* a builtin */
     const builtin *b = builtin_at((int)v.i);
     srcloc none = {-1, 0, 0};
@@ -153,9 +154,15 @@ int lw_type_of_proc(lw *c, value v) {
 
 int ir_proc_id(const ir_prog *p, value v) {
   if (v.kind != VK_PROC) return 0;
+  if (v.vec && v.vec->tag == TV_CONT) {   /* lower-callcc.c */
+    for (int i = 0; i < p->procs.n; i++)
+      if (p->procs.v[i].cc && p->procs.v[i].cc_obj == v.vec) return i + 1;
+    return 0;
+  }
   for (int i = 0; i < p->procs.n; i++)
-    if (v.vec ? p->procs.v[i].fn == v.vec->fn
-              : p->procs.v[i].bi && builtin_index(p->procs.v[i].bi) == v.i)
+    if (!p->procs.v[i].cc &&
+        (v.vec ? p->procs.v[i].fn == v.vec->fn
+               : p->procs.v[i].bi && builtin_index(p->procs.v[i].bi) == v.i))
       return i + 1;
   return 0;
 }
@@ -175,6 +182,8 @@ static defblock *owner_blk(world *w, const fn_def *fn) {
  * lives). */
 value ir_proc_world_value(world *w, const ir_prog *p, int id) {
   if (id < 1 || id > p->procs.n) return v_void();
+  if (p->procs.v[id - 1].cc)   /* lower-callcc.c: a continuation held by a global */
+    return p->procs.v[id - 1].cc_obj ? v_proc(p->procs.v[id - 1].cc_obj) : v_void();
   if (p->procs.v[id - 1].bi) {   /* the evaluator's builtin value */
     value b = {VK_PROC, builtin_index(p->procs.v[id - 1].bi), NULL};
     return b;
@@ -197,6 +206,8 @@ value ir_proc_world_value(world *w, const ir_prog *p, int id) {
 }
 
 tvec *ir_closure_new(world *w, const ir_prog *p, int id, int n) {
+  if (id >= 1 && id <= p->procs.n && p->procs.v[id - 1].cc && n == 0)
+    return world_new_obj(w, TV_CONT, 0, v_void());   /* lower-callcc.c: dead now */
   if (id < 1 || id > p->procs.n || p->procs.v[id - 1].ncaps != n || !p->procs.v[id - 1].fn)
     return NULL;
   const fn_def *fn = p->procs.v[id - 1].fn;
@@ -219,6 +230,10 @@ int ir_closure_cap_type(const ir_prog *p, int id, int j) {
 
 const char *ir_proc_text(const ir_prog *p, int id, strbuf *out) {
   if (id < 1 || id > p->procs.n) return out->s;
+  if (p->procs.v[id - 1].cc) {   /* as world.c prints a continuation */
+    sb_puts(out, "#<continuation>");
+    return out->s;
+  }
   proc_text(&p->w->syms, p->procs.v[id - 1].bi, p->procs.v[id - 1].fn, out);   /* proctext.c */
   return out->s;
 }
@@ -252,7 +267,7 @@ static int lambda_id(lw *c, const fn_def *fn) {
     c->p->fns.v[irfn].params[i] = v;
   }
   c->fn = save;
-  struct ir_proc pr = {fn, NULL, irfn, fn->ncaps, NULL, 0};
+  struct ir_proc pr = {fn, NULL, irfn, fn->ncaps, NULL, 0, false, 0, 0, 0, NULL};
   VEC_PUSH(c->p->procs, pr);
   if (fn->ncaps) c->p->has_closures = true;
   VEC_PUSH(c->lam_pending, c->p->procs.n - 1);
@@ -496,6 +511,10 @@ static void expand_site(lw *c, const ir_stmt *s, bool ret) {
   for (int i = 0; i < nc; i++) {
     const struct ir_proc *pr = &c->p->procs.v[cand[i]];
     lw_label(c, lab[i], loc);
+    if (pr->cc) {   /* a continuation: an escape (lower-callcc.c) */
+      lw_callcc_escape(c, s, pr, op, ret, end);
+      continue;
+    }
     if (s->write) {   /* apply: the arguments' number is the list's (lower-apply.c) */
       lw_apply_expand(c, s, a, pr, op, ret, end);
       continue;
@@ -676,6 +695,10 @@ static void unify_sites(lw *c) {
           done[s->l1] |= (uint64_t)1 << kk;
           again = true;
           const struct ir_proc *pr = &c->p->procs.v[kk];
+          if (pr->cc) {   /* lower-callcc.c */
+            lw_callcc_unify(c, s, pr);
+            continue;
+          }
           if (s->write) {   /* apply (lower-apply.c) */
             if (!pr->bi) lw_apply_unify(c, s, pr);
             continue;
@@ -721,7 +744,7 @@ void lw_expand_callv(lw *c) {
    * of arguments are of no kind: never read, void (as fail_types) */
   for (int k = 0; k < c->p->procs.n; k++) {
     const struct ir_proc *pr = &c->p->procs.v[k];
-    if (pr->bi) continue;
+    if (pr->bi || pr->cc) continue;
     const ir_fn *G = &c->p->fns.v[pr->irfn];
     for (int j = 0; j < pr->fn->nparams && j < G->nparams; j++)
       VEC_PUSH(c->fail_types, c->p->vars.v[G->params[j]].type);

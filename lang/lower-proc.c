@@ -1000,6 +1000,13 @@ static void dump_expr(const ir_prog *p, const ir_expr *e, ir_share *sh, strbuf *
     else sb_printf(out, "(captured-%d", (int)e->ival);
     break;
   case X_TABLE: sb_printf(out, "(table %s", sym_name(&p->w->syms, e->table->name)); break;
+  case X_CC:
+    if (e->ival == CC_SP) {
+      sb_puts(out, "SP");
+      return;
+    }
+    sb_puts(out, e->ival == CC_ADDR ? "(continuation-address" : "(continuation-record");
+    break;
   }
   for (int i = 0; i < e->n; i++) {
     sb_putc(out, ' ');
@@ -1098,9 +1105,24 @@ void ir_dump(const ir_prog *p, strbuf *out) {
       case S_CALLV: sb_puts(out, "call through a value"); break;   /* expanded */
       case S_CLOSURE:
         dump_var(p, s->var, out);
+        if (p->procs.v[s->l1 - 1].cc) {
+          sb_puts(out, " := continuation");
+          break;
+        }
         sb_printf(out, " := closure %s", p->procs.v[s->l1 - 1].fn->name >= 0 ?
                   sym_name(&p->w->syms, p->procs.v[s->l1 - 1].fn->name) : "lambda");
         for (int k = 0; k < s->nargs; k++) { sb_putc(out, ' '); dump_root(p, s->args[k], out); }
+        break;
+      case S_CCSET:
+        sb_puts(out, "continuation record ");
+        dump_root(p, s->a[0], out);
+        sb_puts(out, " := ");
+        dump_root(p, s->a[1], out);
+        break;
+      case S_ESCAPE:
+        sb_printf(out, "escape to %s L%d, SP := ", sym_name(&p->w->syms, p->fns.v[s->fn].name),
+                  s->l1);
+        dump_root(p, s->a[0], out);
         break;
       case S_LABEL: sb_printf(out, "  L%d:", s->l1); break;
       }

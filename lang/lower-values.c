@@ -120,6 +120,12 @@ static void scan_ref(lw *c, const ref_info *r, int nargs) {
     /* (apply values l): as many as apply spreads (lower-apply.c, 8) */
     if (is_name(r->bi, "values") && nargs < 0 && m->kmax < 8) m->kmax = 8;
     if (is_name(r->bi, "values") && nargs > m->kmax) m->kmax = nargs;
+  } else if (r->kind == REF_BUILTIN && (is_name(r->bi, "call/cc") ||
+                                        is_name(r->bi, "call-with-current-continuation"))) {
+    /* its continuation may be called with any number of values
+     * (lower-callcc.c: up to kmax, more is refused) */
+    m->used = true;
+    if (m->kmax < 4) m->kmax = 4;
   } else if (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC) {
     scan_fn(c, r->cell->fn);
   } else if (r->kind == REF_GLOBAL && r->cell->kind == G_VAR) {
@@ -228,6 +234,8 @@ static mvset call_counts(lw *c, const ast *a) {
       return all_counts(c);
     }
     if (two_values(r->bi)) return (mvset)1 << 2;   /* lower-division.c */
+    if (is_name(r->bi, "call/cc") || is_name(r->bi, "call-with-current-continuation"))
+      return all_counts(c);   /* lower-callcc.c: what its continuation is given */
     return is_name(r->bi, "apply") ? all_counts(c) : MV_ONE_SET;
   case REF_GLOBAL:
     if (r->cell->kind == G_FUNC) return fn_counts(c, r->cell->fn);
@@ -258,6 +266,8 @@ static mvset tail_counts(lw *c, const ast *a) {
 
 static bool call_mv(lw *c, const ast *a) { return call_counts(c, a) != MV_ONE_SET; }
 
+int lw_mv_kmax(lw *c) { return c->mv ? c->mv->kmax : 1; }
+
 bool lw_fn_mv(lw *c, const fn_def *fn) { return c->mv && fn_counts(c, fn) != MV_ONE_SET; }
 
 /* The numbers of values the producer of a call-with-values may give. */
@@ -285,7 +295,12 @@ static int mvx_var(lw *c, srcloc loc) {
 }
 
 static int mv_var(lw *c, int i, srcloc loc) {
-  if (c->mv->mv[i] < 0) c->mv->mv[i] = static_var(c, T_ANY, loc);
+  if (c->mv->mv[i] < 0) {
+    c->mv->mv[i] = static_var(c, T_ANY, loc);
+    /* a cell no run writes (a count no call gives: lower-callcc.c's
+     * continuations may give up to kmax) is read by no run: void */
+    VEC_PUSH(c->fail_types, c->p->vars.v[c->mv->mv[i]].type);
+  }
   return c->mv->mv[i];
 }
 

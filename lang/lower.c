@@ -24,7 +24,7 @@ bool lw_prim_pure(const builtin *b) {
   static const char *const impure[] = {"display", "write", "newline",
     "vector-set!", "vector-fill!", "make-vector", "vector", "cons", "list",
     "set-car!", "set-cdr!", "gcd", "lcm", "values", "call-with-values", "floor/", "truncate/",
-    "exact-integer-sqrt", NULL};
+    "exact-integer-sqrt", "call/cc", "call-with-current-continuation", NULL};
   for (int i = 0; impure[i]; i++)
     if (!strcmp(b->name, impure[i])) return false;
   return !lw_listlib_allocates(b->name) && !lw_hof_name(b->name) &&
@@ -948,6 +948,7 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
   if (!ll) ll = lw_values_effect(c, a, f);   /* lower-values.c */
   if (!ll) ll = lw_stop_effect(c, a, f);   /* lower-error.c */
   if (!ll) ll = lw_hof_effect(c, a, f);   /* lower-hof.c */
+  if (!ll) ll = lw_callcc_effect(c, a, f);   /* lower-callcc.c */
   if (!ll) ll = lw_strings_effect(c, a, f);   /* lower-strings2.c */
   if (ll) return ll;
   if (!strcmp(name, "list")) return lw_list(c, a, f);

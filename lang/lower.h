@@ -317,6 +317,15 @@ void lw_mv_pass(lw *c, const ast *a, const ast *part);
 ir_expr *lw_mv_call(lw *c, const ast *a, frame_map *f);
 bool lw_mv_tail(lw *c, const ast *a, frame_map *f, bool ret);
 ir_expr *lw_values_effect(lw *c, const ast *a, frame_map *f);
+/* lower-callcc.c: call/cc for escapes; a call through a value that
+ * reaches a continuation (lower-closure.c expand_site, unify_sites) */
+ir_expr *lw_callcc_effect(lw *c, const ast *a, frame_map *f);
+int lw_callcc_held(lw *c, tvec *k);
+/* lower-values.c: the most values a call may return (1: none but one) */
+int lw_mv_kmax(lw *c);
+void lw_callcc_unify(lw *c, const ir_stmt *s, const struct ir_proc *pr);
+void lw_callcc_escape(lw *c, const ir_stmt *s, const struct ir_proc *pr, ir_expr *op,
+                      bool ret, int end);
 ir_expr *lw_values_call(lw *c, ir_expr **args, int n, srcloc loc);
 
 /* ---- the listing's shared values (lang/ir-share.c) ----------------- */

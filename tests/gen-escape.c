@@ -1,8 +1,10 @@
 /* gen-escape.c - escapes, string ports and symbols made at run time in
  * the random programs of tests/gen.c (flag `escapes`, GEN_ESCAPES):
  * call/cc and call-with-current-continuation whose continuation is
- * called while the call runs (from for-each and map, from a named let's
- * non-tail recursion, from a procedure the continuation is passed to,
+ * called while the call runs (from for-each and map, vector-for-each,
+ * sort's comparator, a loop with a call/cc per iteration, a recursive
+ * procedure, mutual recursion, a local variable holding it, from a named
+ * let's non-tail recursion, from a procedure the continuation is passed to,
  * with one value, none or two for call-with-values), or never, or after
  * the call returned (the run-time error of an escape-only call/cc);
  * escapes out of with-output-to-string; string ports: open-output-string
@@ -36,7 +38,54 @@ static void escapes(gen *g) {
   fresh_name(g, "esc", f);
   fresh_name(g, "k", k);
   int lim = rn(g, 10);
-  switch (rn(g, 9)) {
+  switch (rn(g, 15)) {
+  case 9:   /* out of vector-for-each, sort's comparator */
+    out(g, "(define (%s v) (%s (lambda (%s) (vector-for-each (lambda (x) (when (> x %d) "
+           "(%s (list 'big x)))) v) 'small)))\n",
+        f, cc_name(g), k, lim, k);
+    out(g, "(write (list (%s (vector %d %d %d)) (%s (make-vector %d %d))))\n", f, rn(g, 12),
+        rn(g, 12), rn(g, 12), f, rn(g, 4), rn(g, 12));
+    out(g, "(write (%s (lambda (%s) (sort ", cc_name(g), k);
+    out(g, chance(g, 50) ? "(list %d %d %d %d)" : "(reverse (iota %d %d))", rn(g, 6), rn(g, 6),
+        rn(g, 6), rn(g, 6));
+    out(g, " (lambda (a b) (if (= a b) (%s (list 'same a)) (< a b)))))))\n", k);
+    break;
+  case 10:   /* in a loop: a call/cc per iteration, some escaping */
+    out(g, "(define (%s n) (let loop ((i 0) (acc '())) (if (= i n) (reverse acc) (loop (+ i 1) "
+           "(cons (%s (lambda (%s) (if (= 0 (remainder i %d)) (%s (* i 10)) i))) acc)))))\n",
+        f, cc_name(g), k, 2 + rn(g, 3), k);
+    out(g, "(write (%s %d))\n", f, rn(g, 9));
+    break;
+  case 11:   /* in a recursive procedure: each level its own continuation */
+    out(g, "(define (%s n) (if (= n 0) 0 (+ 1 (%s (lambda (%s) (if (= n %d) (%s (* 100 "
+           "(%s (- n 1)))) (%s (- n 1))))))))\n",
+        f, cc_name(g), k, 1 + rn(g, 6), k, f, f);
+    out(g, "(display (list (%s %d) (%s %d)))\n", f, rn(g, 8), f, rn(g, 8));
+    break;
+  case 12:   /* kept in a local variable, called later while its call runs */
+    out(g, "(define (%s lst) (%s (lambda (%s) (let ((stop %s) (n 0)) (for-each (lambda (x) "
+           "(set! n (+ n x)) (when (> n %d) (stop n))) lst) (list 'sum n)))))\n",
+        f, cc_name(g), k, k, lim * 3);
+    out(g, "(write (list (%s ", f);
+    int_list(g, rn(g, 6));
+    out(g, ") (%s (map (lambda (x) (* x 2)) (iota %d)))))\n", f, rn(g, 7));
+    break;
+  case 13:   /* out of mutual recursion, with the value passed up */
+    out(g, "(define (%s-a n %s) (if (= n %d) (%s (list 'at n)) (if (> n 0) (+ 1 (%s-b (- n 1) "
+           "%s)) 0)))\n(define (%s-b n %s) (* 2 (%s-a n %s)))\n",
+        f, k, rn(g, 6), k, f, k, f, k, f, k);
+    out(g, "(write (%s (lambda (%s) (%s-a %d %s))))\n", cc_name(g), k, f, rn(g, 8), k);
+    break;
+  case 14:   /* written, or called after its call/cc returned (an error) */
+    if (on(g, GEN_ERRORS) && chance(g, 50)) {
+      out(g, "(define (%s) (let ((%s (%s (lambda (c) c)))) (if (procedure? %s) (%s %d) "
+             "%s)))\n(display (%s))\n",
+          f, k, cc_name(g), k, k, lim, k, f);
+    } else {
+      out(g, "(write (%s (lambda (%s) %s)))\n(display (procedure? (%s (lambda (%s) %s))))\n",
+          cc_name(g), k, k, cc_name(g), k, k);
+    }
+    break;
   case 0:   /* out of for-each */
     out(g, "(define (%s pred lst) (%s (lambda (%s) (for-each (lambda (x) (when (pred x) "
            "(%s x))) lst) #f)))\n",
