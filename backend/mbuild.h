@@ -266,6 +266,13 @@ void mb_display_tail(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int dept
 void mb_expand_cons(mb *b, const ir_stmt *s, int f);
 void mb_expand_pset(mb *b, const ir_stmt *s, int f);
 cval mb_pset_addr(mb *b, const mstmt *m);          /* SP_PSET_ADDR */
+/* A set of IR expressions by address (open addressing; zero-initialise,
+ * free v): the report modules walk shared expression graphs once. */
+typedef struct {
+  const ir_expr **v;
+  size_t cap, n;
+} mb_exprset;
+bool mb_exprset_add(mb_exprset *s, const ir_expr *e);   /* mreport.c: true if new */
 cval mb_cons_value(mb *b, const mstmt *m);          /* SP_CONS */
 bool mb_display_list(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth);
 /* mclosure.c: display/write of a procedure value (T_PROC); a new

@@ -74,36 +74,8 @@ static bool wants_report(mb *b, const ir_expr *x) {
 }
 
 /* Nodes seen, by address: expressions are DAGs. */
-typedef struct {
-  const ir_expr **v;
-  size_t cap, n;
-} pset;
-
-static size_t phash(const void *p, size_t cap) {
-  return (size_t)(((uintptr_t)p >> 4) * 0x9e3779b97f4a7c15ull) & (cap - 1);
-}
-
-static bool pset_add(pset *s, const ir_expr *e) {
-  if (2 * (s->n + 1) > s->cap) {
-    pset t = {NULL, s->cap ? 2 * s->cap : 256, 0};
-    t.v = xcalloc(t.cap, sizeof *t.v);
-    for (size_t i = 0; i < s->cap; i++)
-      if (s->v[i]) pset_add(&t, s->v[i]);
-    free(s->v);
-    *s = t;
-  }
-  size_t i = phash(e, s->cap);
-  while (s->v[i]) {
-    if (s->v[i] == e) return false;
-    i = (i + 1) & (s->cap - 1);
-  }
-  s->v[i] = e;
-  s->n++;
-  return true;
-}
-
-static void collect(mb *b, const ir_expr *e, int fn, pset *seen, int_vec *fns) {
-  if (!e || !pset_add(seen, e)) return;
+static void collect(mb *b, const ir_expr *e, int fn, mb_exprset *seen, int_vec *fns) {
+  if (!e || !mb_exprset_add(seen, e)) return;
   for (int i = 0; i < e->n; i++) collect(b, e->a[i], fn, seen, fns);
   if (wants_report(b, e)) {
     struct report r = {e, -1, NULL, NULL};
@@ -267,7 +239,7 @@ static void build_report(mb *b, const ir_expr *check, int fn) {
 }
 
 void mb_build_reports(mb *b) {
-  pset seen = {NULL, 0, 0};
+  mb_exprset seen = {NULL, 0, 0};
   int_vec fns = {0};
   int n = b->ms.n;
   for (int s = 0; s < n; s++) {
@@ -296,4 +268,29 @@ int mb_report_pc(mb *b, const ir_expr *check) {
   for (int i = 0; i < b->reports.n; i++)
     if (b->reports.v[i].check == check && !b->reports.v[i].vkind) return b->reports.v[i].pc;
   return -1;
+}
+
+/* ---- sets of expressions (by address) ------------------------------ */
+
+static size_t phash(const void *p, size_t cap) {
+  return (size_t)(((uintptr_t)p >> 4) * 0x9e3779b97f4a7c15ull) & (cap - 1);
+}
+
+bool mb_exprset_add(mb_exprset *s, const ir_expr *e) {
+  if (2 * (s->n + 1) > s->cap) {
+    mb_exprset t = {NULL, s->cap ? 2 * s->cap : 256, 0};
+    t.v = xcalloc(t.cap, sizeof *t.v);
+    for (size_t i = 0; i < s->cap; i++)
+      if (s->v[i]) mb_exprset_add(&t, s->v[i]);
+    free(s->v);
+    *s = t;
+  }
+  size_t i = phash(e, s->cap);
+  while (s->v[i]) {
+    if (s->v[i] == e) return false;
+    i = (i + 1) & (s->cap - 1);
+  }
+  s->v[i] = e;
+  s->n++;
+  return true;
 }

@@ -54,34 +54,6 @@ static bool same_place(srcloc a, srcloc c) {
 
 /* ---- which checks a program has ------------------------------------- */
 
-typedef struct {
-  const ir_expr **v;
-  size_t cap, n;
-} pset;
-
-static size_t phash(const void *p, size_t cap) {
-  return (size_t)(((uintptr_t)p >> 4) * 0x9e3779b97f4a7c15ull) & (cap - 1);
-}
-
-static bool pset_add(pset *s, const ir_expr *e) {
-  if (2 * (s->n + 1) > s->cap) {
-    pset t = {NULL, s->cap ? 2 * s->cap : 256, 0};
-    t.v = xcalloc(t.cap, sizeof *t.v);
-    for (size_t i = 0; i < s->cap; i++)
-      if (s->v[i]) pset_add(&t, s->v[i]);
-    free(s->v);
-    *s = t;
-  }
-  size_t i = phash(e, s->cap);
-  while (s->v[i]) {
-    if (s->v[i] == e) return false;
-    i = (i + 1) & (s->cap - 1);
-  }
-  s->v[i] = e;
-  s->n++;
-  return true;
-}
-
 /* A vector-ref the program wrote (not one of the lowering's loops, whose
  * indexes are in range by construction: placed at the call itself). */
 static bool user_vref(const ir_expr *e) {
@@ -97,9 +69,9 @@ static bool division(const ir_expr *e) {
   return !(d->k == X_CONST && d->has_nat && d->nat == T_INT && d->ival != 0);
 }
 
-static void find_checks(const ir_expr *e, pset *seen, const ir_expr **vref,
+static void find_checks(const ir_expr *e, mb_exprset *seen, const ir_expr **vref,
                         const ir_expr **div) {
-  if (!e || !pset_add(seen, e)) return;
+  if (!e || !mb_exprset_add(seen, e)) return;
   if (!*vref && user_vref(e)) *vref = e;
   if (!*div && division(e)) *div = e;
   for (int i = 0; i < e->n; i++) find_checks(e->a[i], seen, vref, div);
@@ -176,7 +148,7 @@ static void build_div_routine(mb *b, srcloc loc) {
 }
 
 void mb_build_routines(mb *b) {
-  pset seen = {NULL, 0, 0};
+  mb_exprset seen = {NULL, 0, 0};
   const ir_expr *vref = NULL, *div = NULL;
   const mstmt *vset = NULL;
   int n = b->ms.n;

@@ -83,36 +83,8 @@ static int routine_pc(mb *b, const char *name) {
 
 /* ---- which shapes a program has -------------------------------------- */
 
-typedef struct {
-  const ir_expr **v;
-  size_t cap, n;
-} pset;
-
-static size_t phash(const void *p, size_t cap) {
-  return (size_t)(((uintptr_t)p >> 4) * 0x9e3779b97f4a7c15ull) & (cap - 1);
-}
-
-static bool pset_add(pset *s, const ir_expr *e) {
-  if (2 * (s->n + 1) > s->cap) {
-    pset t = {NULL, s->cap ? 2 * s->cap : 256, 0};
-    t.v = xcalloc(t.cap, sizeof *t.v);
-    for (size_t i = 0; i < s->cap; i++)
-      if (s->v[i]) pset_add(&t, s->v[i]);
-    free(s->v);
-    *s = t;
-  }
-  size_t i = phash(e, s->cap);
-  while (s->v[i]) {
-    if (s->v[i] == e) return false;
-    i = (i + 1) & (s->cap - 1);
-  }
-  s->v[i] = e;
-  s->n++;
-  return true;
-}
-
-static void find_sums(mb *b, const ir_expr *e, pset *seen, srcloc *where) {
-  if (!e || !pset_add(seen, e)) return;
+static void find_sums(mb *b, const ir_expr *e, mb_exprset *seen, srcloc *where) {
+  if (!e || !mb_exprset_add(seen, e)) return;
   if (sum_shape(b, e) && where->line <= 0) *where = e->loc;
   for (int i = 0; i < e->n; i++) find_sums(b, e->a[i], seen, where);
 }
@@ -145,7 +117,7 @@ static void build_routine(mb *b, srcloc loc) {
 }
 
 void mb_build_sum_routines(mb *b) {
-  pset seen = {NULL, 0, 0};
+  mb_exprset seen = {NULL, 0, 0};
   srcloc where = {0};
   int n = b->ms.n;
   for (int s = 0; s < n; s++) {

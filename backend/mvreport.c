@@ -339,48 +339,20 @@ static void expr_reports(mb *b, const ir_expr *e, int fn) {
 /* Nodes seen, by address (expressions are DAGs): a sorted-free list is
  * enough for the few nodes that get a report. */
 typedef struct {
-  const ir_expr **v;
-  size_t cap, n;
-} pset;
-
-static size_t phash(const void *p, size_t cap) {
-  return (size_t)(((uintptr_t)p >> 4) * 0x9e3779b97f4a7c15ull) & (cap - 1);
-}
-
-static bool pset_add(pset *s, const ir_expr *e) {
-  if (2 * (s->n + 1) > s->cap) {
-    pset t = {NULL, s->cap ? 2 * s->cap : 256, 0};
-    t.v = xcalloc(t.cap, sizeof *t.v);
-    for (size_t i = 0; i < s->cap; i++)
-      if (s->v[i]) pset_add(&t, s->v[i]);
-    free(s->v);
-    *s = t;
-  }
-  size_t i = phash(e, s->cap);
-  while (s->v[i]) {
-    if (s->v[i] == e) return false;
-    i = (i + 1) & (s->cap - 1);
-  }
-  s->v[i] = e;
-  s->n++;
-  return true;
-}
-
-typedef struct {
   const ir_expr *e;
   int fn;
 } found;
 typedef VEC(found) found_vec;
 
-static void collect(mb *b, const ir_expr *e, int fn, pset *seen, found_vec *out) {
-  if (!e || !pset_add(seen, e)) return;
+static void collect(mb *b, const ir_expr *e, int fn, mb_exprset *seen, found_vec *out) {
+  if (!e || !mb_exprset_add(seen, e)) return;
   for (int i = 0; i < e->n; i++) collect(b, e->a[i], fn, seen, out);
   found f = {e, fn};
   VEC_PUSH(*out, f);
 }
 
 void mb_build_value_reports(mb *b) {
-  pset seen = {NULL, 0, 0};
+  mb_exprset seen = {NULL, 0, 0};
   found_vec nodes = {0};
   int n = b->ms.n;
   for (int s = 0; s < n; s++) {
