@@ -159,9 +159,17 @@ static ir_expr *extern_call(lw *c, const ast *a, frame_map *f, gcell *cell) {
   }
   lw_lower_args(c, a, f, args);
   if (c->failed) return lw_void_expr(c, a->loc);
-  for (int i = 0; i < n; i++)
+  for (int i = 0; i < n; i++) {
     args[i] = lw_checked_arg(c, a, lw_nm(c, a->u.call.name), args, i,
                              x->args[i] == XT_STRING ? T_STR : T_INT);
+    /* the evaluator names the C type: "must be an integer (int32), not ..." */
+    ir_failure *fl = &c->p->failures.v[args[i]->var];
+    strbuf m;
+    sb_init(&m);
+    sb_printf(&m, "%s (%s)", fl->msg, xtype_name(x->args[i]));
+    fl->msg = arena_strdup(&c->p->mem, m.s);
+    sb_free(&m);
+  }
   int tmp = lw_new_var(c, -1, VAR_TEMP, a->loc);
   c->p->vars.v[tmp].type = lw_type_of_kind(c, x->ret == XT_VOID ? T_VOID : T_INT);
   ir_stmt *s = lw_emit(c, S_EXTCALL, a->loc);
