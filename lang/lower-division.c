@@ -175,7 +175,7 @@ ir_expr *lw_exact_div(lw *c, const ast *a, ir_expr **args) {
     lw_ll_err_write(c, var(c, x[i], loc), loc);
   }
   lw_ll_err_text(c, ")", loc);
-  lw_ll_err_raise(c, loc, "arith", "");
+  lw_ll_err_raise(c, loc, "division", "");
   lw_label(c, goes, loc);
   int r = tmp(c, loc);
   lw_assign(c, r, n == 1 ? kint(c, 1, loc) : var(c, x[0], loc), loc);
@@ -210,7 +210,7 @@ ir_expr *lw_exact_div(lw *c, const ast *a, ir_expr **args) {
     lw_ll_err_write(c, var(c, x[i], loc), loc);
   }
   lw_ll_err_text(c, ") is not an integer; tvl has no rationals", loc);
-  lw_ll_err_raise(c, loc, "arith", "");
+  lw_ll_err_raise(c, loc, "division", "");
   lw_label(c, done, loc);
   return var(c, r, loc);
 }
