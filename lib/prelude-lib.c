@@ -25,6 +25,12 @@
  *   >?, <=?, >=?: Guile compares the upcased characters);
  * - lists and procedures: delq, delv, delq!, delv!, delete!, identity,
  *   const, negate;
+ * - sorting: sorted?, sort! and stable-sort! (a vector sorted in place
+ *   by sort or stable-sort and returned; a list relinked by Guile's own
+ *   merge sort, pairs of two swapping their cars, so that the original
+ *   variable shows what Guile's shows), string-any, string-every,
+ *   string-tokenize (one argument: runs of Guile's char-set:graphic,
+ *   here codes 33-126 and above 160 but whitespace);
  * - promises: delay (a macro), make-promise (of a thunk, as Guile's),
  *   force, promise?; a promise is the vector #(%promise DONE VALUE).
  *
@@ -323,6 +329,82 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
      "      (let ((v ((vector-ref p 2))))\n"
      "        (if (vector-ref p 1) (vector-ref p 2)\n"
      "            (begin (vector-set! p 1 #t) (vector-set! p 2 v) v)))))\n"},
+    {"sorted?", false,
+     "(define (sorted? seq less)\n"
+     "  (if (vector? seq)\n"
+     "      (let loop ((i 1))\n"
+     "        (cond ((>= i (vector-length seq)) #t)\n"
+     "              ((less (vector-ref seq i) (vector-ref seq (- i 1))) #f)\n"
+     "              (else (loop (+ i 1)))))\n"
+     "      (or (null? seq)\n"
+     "          (let loop ((prev (car seq)) (l (cdr seq)))\n"
+     "            (cond ((null? l) #t)\n"
+     "                  ((less (car l) prev) #f)\n"
+     "                  (else (loop (car l) (cdr l))))))))\n"},
+    {"%sort-merge!", false,
+     "(define (%sort-merge! a b less)\n"
+     "  (cond ((null? a) b)\n"
+     "        ((null? b) a)\n"
+     "        (else\n"
+     "         (let ((build (if (less (car b) (car a)) b a)))\n"
+     "           (let loop ((last build) (a (if (eq? build a) (cdr a) a)) (b (if (eq? build b) (cdr b) b)))\n"
+     "             (cond ((null? a) (set-cdr! last b))\n"
+     "                   ((null? b) (set-cdr! last a))\n"
+     "                   ((less (car b) (car a)) (set-cdr! last b) (loop b a (cdr b)))\n"
+     "                   (else (set-cdr! last a) (loop a (cdr a) b))))\n"
+     "           build))))\n"},
+    {"%sort-step!", false,
+     "(define (%sort-step! l n less)\n"
+     "  (cond ((> n 2)\n"
+     "         (let* ((mid (quotient n 2))\n"
+     "                (a (%sort-step! l mid less))\n"
+     "                (b (%sort-step! (cdr a) (- n mid) less)))\n"
+     "           (cons (%sort-merge! (car a) (car b) less) (cdr b))))\n"
+     "        ((= n 2)\n"
+     "         (let* ((r (cdr l)) (next (cdr r)) (x (car l)) (y (car r)))\n"
+     "           (set-cdr! r '())\n"
+     "           (if (less y x) (begin (set-car! l y) (set-car! r x)))\n"
+     "           (cons l next)))\n"
+     "        ((= n 1) (let ((next (cdr l))) (set-cdr! l '()) (cons l next)))\n"
+     "        (else (cons '() l))))\n"},
+    {"%sort-into!", false,
+     "(define (%sort-into! v s)\n"
+     "  (let loop ((i 0))\n"
+     "    (if (< i (vector-length v)) (begin (vector-set! v i (vector-ref s i)) (loop (+ i 1)))))\n"
+     "  v)\n"},
+    {"sort!", false,
+     "(define (sort! seq less)\n"
+     "  (if (vector? seq) (%sort-into! seq (sort seq less))\n"
+     "      (car (%sort-step! seq (length seq) less))))\n"},
+    {"stable-sort!", false,
+     "(define (stable-sort! seq less)\n"
+     "  (if (vector? seq) (%sort-into! seq (stable-sort seq less))\n"
+     "      (car (%sort-step! seq (length seq) less))))\n"},
+    {"string-any", false,
+     "(define (string-any p s . r)\n"
+     "  (let ((end (if (and (pair? r) (pair? (cdr r))) (car (cdr r)) (string-length s))))\n"
+     "    (let loop ((i (if (pair? r) (car r) 0)))\n"
+     "      (and (< i end)\n"
+     "           (or (if (char? p) (char=? p (string-ref s i)) (p (string-ref s i)))\n"
+     "               (loop (+ i 1)))))))\n"},
+    {"string-every", false,
+     "(define (string-every p s . r)\n"
+     "  (let ((end (if (and (pair? r) (pair? (cdr r))) (car (cdr r)) (string-length s))))\n"
+     "    (let loop ((i (if (pair? r) (car r) 0)) (v #t))\n"
+     "      (if (>= i end) v\n"
+     "          (let ((x (if (char? p) (char=? p (string-ref s i)) (p (string-ref s i)))))\n"
+     "            (and x (loop (+ i 1) x)))))))\n"},
+    {"%char-graphic?", false,
+     "(define (%char-graphic? c)\n"
+     "  (let ((n (char->integer c)))\n"
+     "    (if (< n 127) (> n 32) (and (> n 160) (not (char-whitespace? c))))))\n"},
+    {"string-tokenize", false,
+     "(define (string-tokenize s)\n"
+     "  (let loop ((i (string-length s)) (end #f) (acc '()))\n"
+     "    (cond ((= i 0) (if end (cons (substring s 0 end) acc) acc))\n"
+     "          ((%char-graphic? (string-ref s (- i 1))) (loop (- i 1) (or end i) acc))\n"
+     "          (end (loop (- i 1) #f (cons (substring s i end) acc)))\n"
+     "          (else (loop (- i 1) #f acc)))))\n"},
     {"delay", false,
      "(define-syntax delay\n"
      "  (syntax-rules () ((_ e) (make-promise (lambda () e)))))\n"},

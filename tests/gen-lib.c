@@ -1,6 +1,7 @@
 /* gen-lib.c - exact division (/) and the procedures of lib/prelude-lib.c
  * (Guile's hash tables, string-pad/take/drop/count, string-ci and char-ci
- * orders, delq/delv/delete!, identity/const/negate, delay/force) in the
+ * orders, delq/delv/delete!, identity/const/negate, delay/force,
+ * sorted?/sort!/stable-sort!, string-any/every/tokenize) in the
  * random programs of tests/gen.c (flag `lists`): on integers, lists and
  * strings made in the ways programs make them (literals, loops, map,
  * iota, string-append, substring), from globals and locals, across
@@ -191,13 +192,66 @@ static void promises(gen *g, bool err) {
   if (err) out(g, "(display (force %d))\n", small(g));
 }
 
+/* sorted?, sort! and stable-sort! (a list and its original variable, a
+ * vector through its original variable, pairs compared by their cars to
+ * see the order of equal keys), string-any, string-every,
+ * string-tokenize. */
+static void sorting(gen *g, bool err) {
+  /* <= (not a strict order) only on lists: Guile's vector quicksort may
+   * call it buggy */
+  static const char *const less[] = {"<", ">", "(lambda (a b) (< (abs a) (abs b)))", "<="};
+  const char *bang = chance(g, 50) ? "sort!" : "stable-sort!";
+  int shape = rn(g, 4);
+  const char *lt = less[rn(g, shape < 2 ? 4 : 3)];
+  char p[16];
+  fresh_name(g, "srt", p);
+  switch (shape) {
+  case 0:   /* a global list */
+    out(g, "(define %s ", p);
+    ints(g, rn(g, 9));
+    out(g, ")\n(define %s-r (%s %s %s))\n(display (list %s-r %s (sorted? %s-r %s)))\n", p, bang,
+        p, lt, p, p, p, lt);
+    break;
+  case 1:   /* a local list */
+    out(g, "(display (let* ((l ");
+    ints(g, rn(g, 9));
+    out(g, ") (r (%s l %s))) (list r l (sorted? l %s))))\n", bang, lt, lt);
+    break;
+  case 2:   /* a vector, through its variable */
+    out(g, "(define %s (list->vector ", p);
+    ints(g, rn(g, 9));
+    out(g, "))\n(display (sorted? %s %s))\n(%s %s %s)\n(display (list %s (sorted? %s %s)))\n", p,
+        lt, bang, p, lt, p, p, lt);
+    break;
+  default:   /* pairs: which of equal keys comes first */
+    out(g, "(define %s (%s (map (lambda (x i) (cons (modulo x 3) i)) ", p,
+        chance(g, 50) ? "list->vector" : "reverse");
+    ints(g, 6);
+    out(g, " (iota 6))))\n(display (%s %s (lambda (a b) (< (car a) (car b)))))\n(display %s)\n",
+        bang, p, p);
+    break;
+  }
+  char q[16];
+  fresh_name(g, "tok", q);
+  out(g, "(define %s ", q);
+  str(g, rn(g, 8));
+  out(g, ")\n(display (list (string-any char-upper-case? %s) (string-any #\\a %s)", q, q);
+  out(g, " (string-every (lambda (c) (and (char-lower-case? c) (char->integer c))) %s)", q);
+  out(g, " (string-every #\\b %s 0 (min %d (string-length %s)))", q, rn(g, 3), q);
+  out(g, " (string-any (lambda (c) (and (char=? c #\\c) c)) %s (min %d (string-length %s)))))\n",
+      q, rn(g, 4), q);
+  out(g, "(write (string-tokenize (string-append \" \" %s \"  x,y\\t\" %s)))\n", q, q);
+  if (err) out(g, "(display (sort! %d <))\n", small(g));
+}
+
 bool glib_top(gen *g) {
   bool err = on(g, GEN_ERRORS) && chance(g, 10);
-  switch (rn(g, 6)) {
+  switch (rn(g, 7)) {
   case 0: case 1: division(g, err); break;
   case 2: tables(g, err); break;
   case 3: strings(g, err); break;
   case 4: lists(g, err); break;
+  case 5: sorting(g, err); break;
   default: promises(g, err); break;
   }
   return true;
