@@ -311,6 +311,12 @@ void mb_print_errtext(mb *b, bool on);
 /* new_temp inside a routine: a cell of its frame (true) */
 bool mb_print_frame_temp(mb *b, int id);
 void mb_print_routines(mb *b);      /* after the reports */
+/* equal? of any depth (mequal.c): a call of a routine that compares x
+ * and y, leaving #t or #f in variable mb_equal_result(b); its body */
+void mb_equal_call(mb *b, ir_expr *x, ir_expr *y, int fn, srcloc loc);
+int mb_equal_result(mb *b);
+bool mb_in_routine(mb *b);
+void mb_equal_body(mb *b, ir_expr *x, ir_expr *y, int fn, srcloc loc);
 int64_t mb_print_stack(mb *b);      /* the stack cells they need */
 cval mb_print_push(mb *b, const mstmt *m);   /* SP_PRINT_PUSH */
 void mb_print_free(mb *b);

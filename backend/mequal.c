@@ -21,13 +21,14 @@
 
 #include <string.h>
 
-enum { EQ_MAX_DEPTH = 6, EQ_MAX_BLOCKS = 32, EQ_BUDGET = 256 };
+enum { EQ_MAX_DEPTH = 6, EQ_ROUTINE_DEPTH = 1, EQ_MAX_BLOCKS = 32, EQ_BUDGET = 256 };
 
 typedef struct {
   int fn;
   srcloc loc;
   int budget;        /* comparisons left to expand: bounds the code */
   int_vec to_false;  /* (step, arm): arm 1 = l1, 2 = l2, goes to "false" */
+  int chain[2 * (EQ_MAX_DEPTH + 1)];   /* the classes compared around */
 } eqc;
 
 static ir_expr *prim(mb *b, const char *op, int type, ir_expr *x, ir_expr *y) {
@@ -335,11 +336,20 @@ static void compare_strings(mb *b, eqc *E, ir_expr *x, ir_expr *y) {
 /* Goes on when x and y are equal?, else to "false". */
 static void compare(mb *b, eqc *E, ir_expr *x, ir_expr *y, int depth, bool no_pairs) {
   if (b->failed) return;
-  if (depth > EQ_MAX_DEPTH || --E->budget < 0) {
-    mb_fail(b, "equal? on values nested more than %d deep (or of that many "
-               "shapes) is not supported in compiled code", EQ_MAX_DEPTH);
+  /* deeper, or of more shapes: a call of the routine of x's and y's
+   * classes (mprint.c), which calls itself for a tree */
+  int limit = mb_in_routine(b) ? EQ_ROUTINE_DEPTH : EQ_MAX_DEPTH;
+  bool again = false;
+  int rx = root(b, x->type), ry = root(b, y->type);
+  for (int i = 0; i < depth && i <= EQ_MAX_DEPTH; i++)
+    again |= E->chain[2 * i] == rx && E->chain[2 * i + 1] == ry;
+  if (depth > 0 && (again || depth > limit || --E->budget < 0)) {
+    mb_equal_call(b, x, y, E->fn, E->loc);
+    or_false(b, E, mb_var_ref(b, mb_equal_result(b)), "equal values inside?");
     return;
   }
+  E->chain[2 * depth] = rx;
+  E->chain[2 * depth + 1] = ry;
   bool vecs = holds_vectors(b, x->type) && holds_vectors(b, y->type);
   bool pairs = !no_pairs && holds_pairs(b, x->type) && holds_pairs(b, y->type);
   if (vecs || pairs) {
@@ -388,7 +398,7 @@ void mb_expand_equal(mb *b, const ir_stmt *s, int f) {
     m->what = mb_describe(b, "equal? on values that are not vectors or lists");
     return;
   }
-  eqc E = {f, s->loc, EQ_BUDGET, {0}};
+  eqc E = {f, s->loc, EQ_BUDGET, {0}, {0}};
   /* both operands first, in order: their errors come before the walk */
   x = held(b, &E, x, "the first operand");
   y = held(b, &E, y, "the second operand");
@@ -399,6 +409,24 @@ void mb_expand_equal(mb *b, const ir_stmt *s, int f) {
     for (int i = 0; i + 1 < E.to_false.n; i += 2)
       set_pc(b, E.to_false.v[i], E.to_false.v[i + 1], b->ms.n);
     assign(b, &E, s->var, bool_const(b, rt, 0), "a difference: #f");
+    set_pc(b, out, 1, b->ms.n);
+  }
+  VEC_FREE(E.to_false);
+}
+
+/* The body of a routine of equal? (mprint.c's gen_routine): x and y in
+ * its frame, the result in mb_equal_result's cell. */
+void mb_equal_body(mb *b, ir_expr *x, ir_expr *y, int fn, srcloc loc) {
+  int res = mb_equal_result(b);
+  int rt = b->ir->vars.v[res].type;
+  eqc E = {fn, loc, EQ_BUDGET, {0}, {0}};
+  compare(b, &E, x, y, 0, false);
+  if (!b->failed) {
+    assign(b, &E, res, bool_const(b, rt, 1), "no difference: #t");
+    int out = jump(b, &E);
+    for (int i = 0; i + 1 < E.to_false.n; i += 2)
+      set_pc(b, E.to_false.v[i], E.to_false.v[i + 1], b->ms.n);
+    assign(b, &E, res, bool_const(b, rt, 0), "a difference: #f");
     set_pc(b, out, 1, b->ms.n);
   }
   VEC_FREE(E.to_false);

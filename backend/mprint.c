@@ -55,12 +55,15 @@ typedef struct {
                              tagged class itself */
   bool write;
   bool silent;            /* the walk before a print (below) */
+  bool eq;                /* a routine of equal? (mequal.c): a, c are
+                             the classes of its two operands */
 } pkey;
 
 typedef struct {
   pkey key;
   bool errval;
   int type;               /* its argument's type */
+  int type2;              /* equal?'s second operand's type, or -1 */
   int entry;              /* first step, -1 until generated */
   int fn;
   srcloc loc;
@@ -68,7 +71,7 @@ typedef struct {
 
 typedef struct {
   pkey key;
-  int type;
+  int type, type2;
   int argw, retw, push, jump, pop;   /* its steps (push, pop: -1 for
                                         a call from outside a routine) */
   int owner;              /* the routine that calls, or -1 */
@@ -89,6 +92,7 @@ struct mprint {
   int levels;             /* routines nested at most (mb_print_grow) */
   int bv[4];              /* the silent routine being generated: its cycle
                              check's variables (cells 2..5) */
+  int eqres;              /* equal?'s routines' result (a static cell), or -1 */
 };
 
 static struct mprint *state(mb *b) {
@@ -96,6 +100,7 @@ static struct mprint *state(mb *b) {
     b->print = xcalloc(1, sizeof *b->print);
     b->print->cur = -1;
     b->print->levels = PRINT_LEVELS;
+    b->print->eqres = -1;
   }
   return b->print;
 }
@@ -131,7 +136,7 @@ static bool key_of(mb *b, const ir_expr *e, bool write, pkey *k) {
 
 static bool same_key(const pkey *x, const pkey *y) {
   return x->kind == y->kind && x->a == y->a && x->c == y->c && x->write == y->write &&
-         x->silent == y->silent;
+         x->silent == y->silent && x->eq == y->eq;
 }
 
 /* Whether classes x and y (or -1) hold values of the same shape, which
@@ -177,7 +182,7 @@ static bool same_shape(mb *b, int x, int y) {
 static bool serves(mb *b, const routine *r, const pkey *k, bool errval) {
   if (r->errval != errval) return false;
   if (same_key(&r->key, k)) return true;
-  return errval && r->key.kind == k->kind && r->key.write == k->write &&
+  return errval && !k->eq && r->key.kind == k->kind && r->key.write == k->write &&
          r->key.silent == k->silent &&
          same_shape(b, r->key.a, k->a) && same_shape(b, r->key.c, k->c);
 }
@@ -220,7 +225,7 @@ int mb_print_enter(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth)
   /* the call: the callee's frame starts past the caller's (a routine's;
    * other code's frames end at SP) */
   bool nested = P->cur >= 0;
-  pcall c = {k, e->type, -1, -1, -1, -1, -1, nested ? P->cur : -1, {-1, -1, -1, -1}};
+  pcall c = {k, e->type, -1, -1, -1, -1, -1, -1, nested ? P->cur : -1, {-1, -1, -1, -1}};
   c.argw = b->ms.n;
   mstmt *m = mb_step(b, M_WRITE, fn, loc);
   m->tgt = TGT_FRAME;
@@ -274,6 +279,73 @@ int mb_print_enter(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth)
   VEC_PUSH(P->calls, c);
   return 1;
 }
+
+/* A call of the routine of equal? on x and y (mequal.c), whose
+ * result is then in variable mb_equal_result: as mb_print_enter's
+ * calls, with y in frame cell 2.  A cyclic value nested through cars or
+ * elements fills the stack: a refusal at run time. */
+void mb_equal_call(mb *b, ir_expr *x, ir_expr *y, int fn, srcloc loc) {
+  struct mprint *P = state(b);
+  if (P->eqres < 0) {
+    int cur = P->cur;
+    P->cur = -1;   /* a static cell, not one of a frame */
+    P->eqres = mb_temp(b, mb_kind_type(b, T_BOOL), "equal?:r");
+    P->cur = cur;
+  }
+  pkey k;
+  memset(&k, 0, sizeof k);
+  k.kind = T_PAIR;
+  k.a = root(b, x->type);
+  k.c = root(b, y->type);
+  k.eq = true;
+  bool nested = P->cur >= 0;
+  pcall c = {k, x->type, y->type, -1, -1, -1, -1, -1, nested ? P->cur : -1, {-1, -1, -1, -1}};
+  c.argw = b->ms.n;
+  mstmt *m = mb_step(b, M_WRITE, fn, loc);
+  m->tgt = TGT_FRAME;
+  m->off = 1;
+  m->val = x;
+  m->what = mb_describe(b, "equal?: the first value");
+  c.bw[0] = b->ms.n;
+  m = mb_step(b, M_WRITE, fn, loc);
+  m->tgt = TGT_FRAME;
+  m->off = 2;
+  m->val = y;
+  m->what = mb_describe(b, "equal?: the second value");
+  c.retw = b->ms.n;
+  m = mb_step(b, M_WRITE, fn, loc);
+  m->tgt = TGT_FRAME;
+  m->off = 0;
+  m->l1 = b->ms.n + (nested ? 2 : 1);   /* after the jump */
+  m->l1_is_pc = true;
+  m->what = mb_describe(b, "equal?: return address");
+  if (nested) {
+    c.push = b->ms.n;
+    m = mb_step(b, M_WRITE, fn, loc);
+    m->tgt = TGT_STATIC;
+    m->addr = REG_SP;
+    m->sp = SP_PRINT_PUSH;
+    m->what = mb_describe(b, "equal?: push the frame");
+  }
+  c.jump = b->ms.n;
+  m = mb_step(b, M_JUMP, fn, loc);
+  m->l1 = 0;
+  m->l1_is_pc = true;
+  m->what = mb_describe(b, "equal?: call the comparison");
+  if (nested) {
+    c.pop = b->ms.n;
+    m = mb_step(b, M_WRITE, fn, loc);
+    m->tgt = TGT_STATIC;
+    m->addr = REG_SP;
+    m->sp = SP_SP_ADD;
+    m->what = mb_describe(b, "equal?: pop the frame");
+  }
+  VEC_PUSH(P->calls, c);
+}
+
+int mb_equal_result(mb *b) { return b->print ? b->print->eqres : -1; }
+
+bool mb_in_routine(mb *b) { return b->print && b->print->cur >= 0; }
 
 void mb_print_errtext(mb *b, bool on) {
   struct mprint *P = state(b);
@@ -388,14 +460,22 @@ static void gen_routine(mb *b, int ri) {
   b->home = xrealloc(b->home, (size_t)(id + 1) * sizeof(var_home));
   b->home[id].frame = true;
   b->home[id].off = 1;
-  if (R.key.silent) cycle_check(b, ri, id, R.type);
-  P->chain.n = 0;
-  VEC_PUSH(P->chain, R.key);
-  int was = P->silent;
-  P->silent = R.key.silent;
-  mb_display_inline(b, mb_var_ref(b, id), R.key.write, R.fn, R.loc, 1);
-  P->silent = was;
-  P->chain.n = 0;
+  if (R.key.eq) {
+    /* equal?: the second operand in cell 2 */
+    int y = frame_var(b, R.type2, 2);
+    P->ntemp = 3;
+    P->chain.n = 0;
+    mb_equal_body(b, mb_var_ref(b, id), mb_var_ref(b, y), R.fn, R.loc);
+  } else {
+    if (R.key.silent) cycle_check(b, ri, id, R.type);
+    P->chain.n = 0;
+    VEC_PUSH(P->chain, R.key);
+    int was = P->silent;
+    P->silent = R.key.silent;
+    mb_display_inline(b, mb_var_ref(b, id), R.key.write, R.fn, R.loc, 1);
+    P->silent = was;
+    P->chain.n = 0;
+  }
   mstmt *m = mb_step(b, M_JUMPDYN, R.fn, R.loc);
   ir_expr *ret = mb_mkx(b, X_VAR, mb_int_type(b), 0);
   ret->var = MB_PRINT_RET;
@@ -429,7 +509,8 @@ void mb_print_routines(mb *b) {
     for (int i = 0; i < P->r.n && ri < 0; i++)
       if (serves(b, &P->r.v[i], &c->key, errval)) ri = i;
     if (ri < 0) {
-      routine R = {c->key, errval, c->type, -1, b->ms.v[c->jump].fn, b->ms.v[c->jump].loc};
+      routine R = {c->key, errval, c->type, c->type2, -1, b->ms.v[c->jump].fn,
+                   b->ms.v[c->jump].loc};
       VEC_PUSH(P->r, R);
       ri = P->r.n - 1;
       gen_routine(b, ri);   /* may add calls: this loop reaches them */
@@ -459,7 +540,11 @@ cval mb_print_push(mb *b, const mstmt *m) {
   gate_graph *gg = b->gg;
   cval r = {gf_addk(gg, b->sp, m->konst), 0, ADDR_MAX, false};
   bool silent = m->write;   /* a push of the silent walk (mb_print_enter) */
-  int site = silent ? mb_site(b, "compile", m->loc,
+  bool eq = m->what && !strncmp(m->what, "equal?", 6);   /* mb_equal_call */
+  int site = eq ? mb_site(b, "depth", m->loc,
+                          "equal?: compiled code compares values nested at most %d deep",
+                          b->print->levels)
+           : silent ? mb_site(b, "compile", m->loc,
                               "display: compiled code prints no value nested more than "
                               "%d deep or that refers back to itself (run it with "
                               "--reference)", PRINT_LEVELS)

@@ -418,8 +418,7 @@ static void walk_list(lw *c, const ast *a, const char *op, const int *v, int l,
 static ir_expr *same_as(lw *c, const char *op, ir_expr *x, ir_expr *y, srcloc loc) {
   ir_expr *ops[2] = {x, y};
   bool equal = !strcmp(op, "assoc") || !strcmp(op, "member");
-  if (equal && lw_may_be_structured(c, ops[0]) && lw_may_be_structured(c, ops[1]))
-    return lw_equal(c, ops, loc);
+  if (equal && lw_equal_walks(c, ops[0], ops[1])) return lw_equal(c, ops, loc);
   /* strings made at run time: a walk over their characters (mequal.c) */
   if (equal && lw_may_be_string(c, ops[0]) && lw_may_be_string(c, ops[1])) {
     if (c->p->has_rtstr) return lw_equal(c, ops, loc);

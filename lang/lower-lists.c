@@ -146,6 +146,18 @@ bool lw_may_be_structured(lw *c, const ir_expr *e) {
   return k == T_ANY || k == T_DYN || k == T_VEC || k == T_PAIR;
 }
 
+/* Whether equal? of x and y is the walk (lw_equal), not eqv?: both may
+ * be vectors or lists; or, in the second pass of a program with tagged
+ * values, neither is a constant: kinds are not settled while lowering
+ * (the element class of (list (f) 3) is of integers until f's is known,
+ * then tagged), and the backend makes the walk one eqv? step where the
+ * classes settle on no structure (mequal.c).  Without tagged values a
+ * class seen holding integers holds nothing else. */
+bool lw_equal_walks(lw *c, const ir_expr *x, const ir_expr *y) {
+  if (lw_may_be_structured(c, x) && lw_may_be_structured(c, y)) return true;
+  return c->conservative && x->k != X_CONST && y->k != X_CONST;
+}
+
 /* (equal? x y) on operands that may be vectors or lists: a statement,
  * which the backend expands into loops over both (backend/mequal.c);
  * both operands are computed first, in order, as in the evaluator. */

@@ -889,8 +889,7 @@ ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args,
     e->type = lw_new_type(c, T_BOOL);
     if (ir_kind(c->p, args[0]->type) == T_ANY || ir_kind(c->p, args[1]->type) == T_ANY)
       lw_unify(c, args[0]->type, args[1]->type, a->loc, "the second argument");
-    if (name[2] == 'u' && lw_may_be_structured(c, args[0]) &&
-        lw_may_be_structured(c, args[1]))
+    if (name[2] == 'u' && lw_equal_walks(c, args[0], args[1]))
       return lw_equal(c, args, a->loc);   /* a walk: a statement */
     return natural(e, T_BOOL);
   }

@@ -165,6 +165,7 @@ ir_expr *lw_cons(lw *c, ir_expr *car, ir_expr *cdr, srcloc loc);
 ir_expr *lw_list(lw *c, const ast *a, frame_map *f);
 ir_expr *lw_quoted(lw *c, value v, srcloc loc);
 bool lw_may_be_structured(lw *c, const ir_expr *e);
+bool lw_equal_walks(lw *c, const ir_expr *x, const ir_expr *y);
 ir_expr *lw_equal(lw *c, ir_expr **args, srcloc loc);
 ir_expr *lw_member(lw *c, const ast *a, const char *name, ir_expr **args);
 ir_expr *lw_cxr(lw *c, const ast *a, const char *name, ir_expr **args);

@@ -64,6 +64,16 @@ bool gn_top(gen *g) {
     out(g, "(%s '", show);
     datum(g, 2 + rn(g, 8));
     out(g, ")\n");
+    if (chance(g, 40)) {   /* equal? of two literals nested deep */
+      int d = 2 + rn(g, 8);
+      uint64_t at = g->s;
+      out(g, "(display (equal? '");
+      datum(g, d);
+      out(g, " '");
+      if (chance(g, 50)) g->s = at;   /* the same datum again */
+      datum(g, d);
+      out(g, "))\n");
+    }
     if (chance(g, 50)) {
       out(g, "(%s (list '", wr ? "write" : "display");
       datum(g, 1 + rn(g, 7));
@@ -75,6 +85,12 @@ bool gn_top(gen *g) {
     bst(g, b, a);
     out(g, "(%s %s)\n", show, a);
     if (chance(g, 50)) out(g, "(%s (cadr %s))\n", show, a);
+    if (chance(g, 40))   /* equal? of trees: a copy, a subtree, a member */
+      out(g, "(define (%s-copy t) (if (pair? t) (cons (%s-copy (car t)) (%s-copy (cdr t))) t))\n"
+             "(display (list (equal? (%s-copy %s) %s) (equal? (cadr %s) %s) "
+             "(equal? (%s %s %d) %s) (if (member (%s-copy (caddr %s)) (list 1 (cadr %s) "
+             "(caddr %s) 'x)) #t #f)))\n",
+          b, b, b, b, a, a, a, a, b, a, rn(g, 60), a, b, a, a, a);
     if (chance(g, 40))
       out(g, "(define (%s-depth t) (if (null? t) 0 (+ 1 (max (%s-depth (cadr t)) "
              "(%s-depth (caddr t))))))\n(display (list (%s-depth %s) %s))\n",
@@ -87,6 +103,10 @@ bool gn_top(gen *g) {
            "acc)))\n",
         a, rn(g, 14), chance(g, 50) ? "list" : "cons", chance(g, 50) ? "i" : "'(i)");
     out(g, "(%s %s)\n", show, a);
+    if (chance(g, 40))
+      out(g, "(display (equal? %s (let loop ((i 0) (acc '())) (if (< i %d) (loop (+ i 1) "
+             "(list acc i)) acc))))\n",
+          a, rn(g, 14));
     if (chance(g, 50))
       out(g, "(define (%s x) (cond ((null? x) '()) ((pair? x) (append (%s (car x)) (%s (cdr "
              "x)))) (else (list x))))\n(display (%s %s))\n",
@@ -95,11 +115,19 @@ bool gn_top(gen *g) {
     /* vectors of vectors */
     out(g, "(%s (let loop ((i 0) (v %s)) (if (< i %d) (loop (+ i 1) (vector i v)) v)))\n", show,
         chance(g, 50) ? "0" : "'()", rn(g, 12));
+    if (chance(g, 40))
+      out(g, "(define (%s n) (let loop ((i 0) (v '())) (if (< i n) (loop (+ i 1) (vector i v)) "
+             "v)))\n(display (list (equal? (%s %d) (%s %d)) (equal? (list (%s 9)) (list (%s "
+             "9)))))\n",
+          b, b, rn(g, 12), b, rn(g, 12), b, b);
   } else if (r < 80) {
     /* a tree with its elements of several kinds, and walked */
     out(g, "(define (%s n) (if (= n 0) '%s (list n (%s (- n 1)) %s)))\n", b,
         chance(g, 50) ? "leaf" : "()", b, chance(g, 50) ? "\"x\"" : "(vector n)");
     out(g, "(%s (%s %d))\n", show, b, rn(g, 9));
+    if (chance(g, 50))   /* equal? of trees of mixed kinds, and member */
+      out(g, "(display (list (equal? (%s %d) (%s %d)) (member (%s %d) (list 0 (%s %d) 'leaf))))\n",
+          b, rn(g, 9), b, rn(g, 9), b, rn(g, 4), b, rn(g, 4));
     if (on(g, GEN_ERRORS) && chance(g, 25)) out(g, "(display (+ 1 (%s 3)))\n", b);
   } else if (r < 90) {
     /* cycles: through a cdr, a car, a vector's element */
