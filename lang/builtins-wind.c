@@ -40,7 +40,7 @@ void wind_error_thrown(ev_ctx *c, const ast *call, value *a, int n) {
   ev_set_thrown(c, v_sym(sym_intern(&w->syms, "misc-error", 10)), l);
 }
 
-#define WIND "dynamic-wind, catch and throw (run with --reference)"
+#define WIND "dynamic-wind, catch and throw"
 
 static const arg_kind throw_args[] = {AK_SYM};
 
