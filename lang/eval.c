@@ -715,13 +715,15 @@ value ev_catch(ev_ctx *c, const ast *site, value key, value thunk,
   r->port = port_current();
   VEC_PUSH(c->catches, r);
   if (setjmp(c->jb)) {
+    /* Still the innermost catch: an after thunk run below that throws
+     * lands here again. */
     r = c->catches.v[c->catches.n - 1];
-    c->catches.n--;
-    memcpy(c->jb, r->saved, sizeof(jmp_buf));
     value k, args;
     bool ok = landed(c, here.loc, &k, &args);
     if (!ok || !((r->key.kind == VK_BOOL) ||
                  (k.kind == VK_SYM && k.i == r->key.i))) {
+      c->catches.n--;
+      memcpy(c->jb, r->saved, sizeof(jmp_buf));
       free(r);
       longjmp(c->jb, 1);
     }
@@ -736,9 +738,10 @@ value ev_catch(ev_ctx *c, const ast *site, value key, value thunk,
     port_set_current(r->port);
     for (int j = r->ccs_n; j < c->ccs.n; j++) free(c->ccs.v[j]);
     c->ccs.n = r->ccs_n;
-    int winds_n = r->winds_n;
+    unwind_to(c, here.loc, -1, r->winds_n);
+    c->catches.n--;
+    memcpy(c->jb, r->saved, sizeof(jmp_buf));
     free(r);
-    unwind_to(c, here.loc, -1, winds_n);
     VEC(value) hv = {0};
     VEC_PUSH(hv, k);
     for (value p = args; p.kind == VK_PAIR; p = V_CDR(p))
