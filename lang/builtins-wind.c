@@ -24,6 +24,7 @@ static value bi_throw(ev_ctx *c, const ast *call, value *a, int n) {
 /* What (error msg irritant...) gives a catch: Guile's misc-error with
  * (#f "~A ~S ..." (msg irritant...) #f). */
 void wind_error_thrown(ev_ctx *c, const ast *call, value *a, int n) {
+  if (!ev_catching(c)) return;   /* nothing allocated for no catch */
   strbuf f;
   sb_init(&f);
   sb_puts(&f, "~A");

@@ -636,6 +636,8 @@ value ev_dynamic_wind(ev_ctx *c, const ast *site, value before, value thunk,
   return v;
 }
 
+bool ev_catching(ev_ctx *c) { return c->catches.n > 0; }
+
 void ev_set_thrown(ev_ctx *c, value key, value args) {
   c->thrown = true;
   c->throw_key = key;

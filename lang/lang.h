@@ -669,6 +669,7 @@ value ev_catch(ev_ctx *c, const ast *site, value key, value thunk,
 TVL_NORETURN void ev_throw(ev_ctx *c, srcloc loc, value key, value args);
 /* The key and arguments a catch gets for the error raised next. */
 void ev_set_thrown(ev_ctx *c, value key, value args);
+bool ev_catching(ev_ctx *c);   /* a catch runs */
 void wind_error_thrown(ev_ctx *c, const ast *call, value *a, int n);
 
 /* ---- string ports (ports.c) ----------------------------------------- */
