@@ -528,6 +528,7 @@ static value bi_error(ev_ctx *c, const ast *call, value *a, int n) {
   char *text = sb_detach(&b);
   lang_error_set(ev_error(c), call->loc, "error", "%s", text ? text : "");
   free(text);
+  wind_error_thrown(c, call, a, n);   /* what a catch gets */
   ev_raise(c);
 }
 

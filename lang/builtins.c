@@ -822,6 +822,8 @@ extern const builtin guile_builtins[];
 extern const int guile_builtins_n;
 extern const builtin port_builtins[];   /* ports.c */
 extern const int port_builtins_n;
+extern const builtin wind_builtins[];   /* builtins-wind.c */
+extern const int wind_builtins_n;
 
 enum { N_CORE = (int)(sizeof table / sizeof table[0]) };
 
@@ -834,6 +836,8 @@ const builtin *builtin_at(int i) {
   if (i >= 0 && i < guile_builtins_n) return &guile_builtins[i];
   i -= guile_builtins_n;
   if (i >= 0 && i < port_builtins_n) return &port_builtins[i];
+  i -= port_builtins_n;
+  if (i >= 0 && i < wind_builtins_n) return &wind_builtins[i];
   return NULL;
 }
 
@@ -851,7 +855,8 @@ bool builtin_srfi1(const builtin *b) {
 bool builtin_library(const builtin *b) {
   return (b >= more_builtins && b < more_builtins + more_builtins_n) ||
          (b >= guile_builtins && b < guile_builtins + guile_builtins_n) ||
-         (b >= port_builtins && b < port_builtins + port_builtins_n);
+         (b >= port_builtins && b < port_builtins + port_builtins_n) ||
+         (b >= wind_builtins && b < wind_builtins + wind_builtins_n);
 }
 
 int builtin_index(const builtin *b) {
@@ -863,5 +868,8 @@ int builtin_index(const builtin *b) {
   if (b >= port_builtins && b < port_builtins + port_builtins_n)
     return N_CORE + text_builtins_n + more_builtins_n + guile_builtins_n +
            (int)(b - port_builtins);
+  if (b >= wind_builtins && b < wind_builtins + wind_builtins_n)
+    return N_CORE + text_builtins_n + more_builtins_n + guile_builtins_n +
+           port_builtins_n + (int)(b - wind_builtins);
   return N_CORE + (int)(b - text_builtins);
 }

@@ -43,7 +43,19 @@ struct ev_ctx {
   VEC(value) targs;       /* ... with these arguments */
   VEC(struct cc_rec *) ccs;   /* the calls of call/cc that run, innermost
                                  last (ev_call_cc) */
+  VEC(struct wind_rec) winds;        /* dynamic-wind: the after thunks to
+                                        run on an escape, innermost last */
+  VEC(struct catch_rec *) catches;   /* catch: innermost last */
+  bool thrown;            /* throw / error: the key and arguments below */
+  value throw_key, throw_args;
 };
+
+struct wind_rec {
+  value after;
+  int ccs_n;        /* c->ccs.n when it began */
+};
+
+static void unwind_to(ev_ctx *c, srcloc loc, int ccs_n, int winds_n);
 
 world *ev_world(ev_ctx *c) { return c->w; }
 lang_error *ev_error(ev_ctx *c) { return c->err; }
@@ -76,6 +88,7 @@ static TVL_NORETURN void cc_throw(ev_ctx *c, srcloc loc, tvec *k, value *args,
     ev_fail(c, loc, "continuation",
             "continuations can only be used to escape: this one's "
             "call/cc has already returned (re-entry is not supported)");
+  unwind_to(c, loc, i + 1, -1);
   for (int j = i + 1; j < c->ccs.n; j++) free(c->ccs.v[j]);
   c->ccs.n = i + 1;
   struct cc_rec *r = c->ccs.v[i];
@@ -567,6 +580,185 @@ value ev_call_cc(ev_ctx *c, const ast *site, value f) {
   return v;
 }
 
+/* ---- dynamic-wind, catch, throw ----------------------------------------
+ * dynamic-wind records its after thunk while the thunk runs; an escape
+ * (a continuation called, an error or throw caught) runs the after thunks
+ * it leaves, innermost first, each with its record gone, as Guile does.
+ * catch swaps the context's jmp_buf for its own: every error (ev_fail,
+ * ev_raise) and throw lands there; it matches the key or passes it on. */
+struct catch_rec {
+  jmp_buf saved;    /* c->jb outside it */
+  value key;
+  int ccs_n, winds_n, vs_n, frames_n, depth;
+  defblock *blk;
+  tvec *port;
+};
+
+/* Leaves the catches begun after ccs_n calls of call/cc ran, and runs
+ * the after thunks of the winds begun then (ccs_n >= 0) or past winds_n. */
+static void unwind_to(ev_ctx *c, srcloc loc, int ccs_n, int winds_n) {
+  while (c->catches.n > 0 && ccs_n >= 0 &&
+         c->catches.v[c->catches.n - 1]->ccs_n >= ccs_n) {
+    struct catch_rec *r = c->catches.v[--c->catches.n];
+    memcpy(c->jb, r->saved, sizeof(jmp_buf));
+    free(r);
+  }
+  while (c->winds.n > 0 &&
+         (ccs_n >= 0 ? c->winds.v[c->winds.n - 1].ccs_n >= ccs_n
+                     : c->winds.n > winds_n)) {
+    value after = c->winds.v[--c->winds.n].after;
+    ast here = c->site;
+    here.loc = loc;
+    ev_call_value(c, &here, after, NULL, 0);
+  }
+}
+
+value ev_dynamic_wind(ev_ctx *c, const ast *site, value before, value thunk,
+                      value after) {
+  const ast here = *site;
+  ev_call_value(c, &here, before, NULL, 0);
+  struct wind_rec w = {after, c->ccs.n};
+  VEC_PUSH(c->winds, w);
+  value v = ev_call_tail(c, &here, thunk, NULL, 0);
+  const value *items;
+  int n = ev_multiple(c, v, &items);
+  value *keep = NULL;
+  if (n > 0) {
+    keep = xmalloc((size_t)n * sizeof(value));
+    memcpy(keep, items, (size_t)n * sizeof(value));
+  }
+  c->winds.n--;
+  ev_call_value(c, &here, after, NULL, 0);
+  if (n >= 0) {
+    v = ev_values(c, keep, n);
+    free(keep);
+  }
+  return v;
+}
+
+bool ev_catching(ev_ctx *c) { return c->catches.n > 0; }
+
+void ev_set_thrown(ev_ctx *c, value key, value args) {
+  c->thrown = true;
+  c->throw_key = key;
+  c->throw_args = args;
+}
+
+TVL_NORETURN void ev_throw(ev_ctx *c, srcloc loc, value key, value args) {
+  strbuf b;
+  sb_init(&b);
+  sb_puts(&b, "Throw to key `");
+  value_print(c->w, key, &b, true);
+  sb_puts(&b, "' with args `");
+  value_print(c->w, args, &b, true);
+  sb_puts(&b, "'.");
+  lang_error_set(c->err, loc, "throw", "%s", b.s);
+  sb_free(&b);
+  ev_set_thrown(c, key, args);
+  longjmp(c->jb, 1);
+}
+
+/* Guile's key for an error of this kind; NULL for what tvl stops and
+ * Guile would not (limits, exit), which no catch catches. */
+static const char *error_key(const char *kind) {
+  static const char *const map[][2] = {
+      {"type", "wrong-type-arg"},       {"arity", "wrong-number-of-args"},
+      {"bounds", "out-of-range"},       {"division", "numerical-overflow"},
+      {"unbound", "unbound-variable"},  {"error", "misc-error"},
+      {"arith", "wrong-type-arg"},
+  };
+  if (!kind) return NULL;
+  for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+    if (!strcmp(kind, map[i][0])) return map[i][1];
+  return NULL;
+}
+
+static value key_sym(ev_ctx *c, const char *name) {
+  return v_sym(sym_intern(&c->w->syms, name, strlen(name)));
+}
+
+/* The key and arguments of the error or throw that landed; false when no
+ * catch may take it. */
+static bool landed(ev_ctx *c, srcloc loc, value *key, value *args) {
+  if (c->thrown) {
+    *key = c->throw_key;
+    *args = c->throw_args;
+    return true;
+  }
+  const char *k = error_key(c->err->kind);
+  if (!k) return false;
+  *key = key_sym(c, k);
+  /* Guile's (subr message format-arguments data); tvl has its own
+   * message, whole, and no subr or format arguments. */
+  const char *m = c->err->msg ? c->err->msg : "";
+  value msg = v_str(world_intern_string(c->w, m, strlen(m)));
+  value l = ev_cons(c, loc, v_bool(false), v_nil());
+  l = ev_cons(c, loc, v_nil(), l);
+  l = ev_cons(c, loc, msg, l);
+  *args = ev_cons(c, loc, v_bool(false), l);
+  return true;
+}
+
+value ev_catch(ev_ctx *c, const ast *site, value key, value thunk,
+               value handler) {
+  const ast here = *site;
+  if (!(key.kind == VK_BOOL && key.i) && key.kind != VK_SYM)
+    ev_fail(c, site->loc, "type",
+            "catch: the key must be a symbol or #t");
+  struct catch_rec *r = xcalloc(1, sizeof *r);
+  memcpy(r->saved, c->jb, sizeof(jmp_buf));
+  r->key = key;
+  r->ccs_n = c->ccs.n;
+  r->winds_n = c->winds.n;
+  r->vs_n = c->vs.n;
+  r->frames_n = c->frames.n;
+  r->depth = c->depth;
+  r->blk = c->cur_blk;
+  r->port = port_current();
+  VEC_PUSH(c->catches, r);
+  if (setjmp(c->jb)) {
+    /* Still the innermost catch: an after thunk run below that throws
+     * lands here again. */
+    r = c->catches.v[c->catches.n - 1];
+    value k, args;
+    bool ok = landed(c, here.loc, &k, &args);
+    if (!ok || !((r->key.kind == VK_BOOL) ||
+                 (k.kind == VK_SYM && k.i == r->key.i))) {
+      c->catches.n--;
+      memcpy(c->jb, r->saved, sizeof(jmp_buf));
+      free(r);
+      longjmp(c->jb, 1);
+    }
+    c->thrown = false;
+    lang_error_free(c->err);
+    c->err->kind = NULL;
+    c->vs.n = r->vs_n;
+    c->frames.n = r->frames_n;
+    c->depth = r->depth;
+    c->cur_blk = r->blk;
+    c->tail_pending = false;
+    port_set_current(r->port);
+    for (int j = r->ccs_n; j < c->ccs.n; j++) free(c->ccs.v[j]);
+    c->ccs.n = r->ccs_n;
+    unwind_to(c, here.loc, -1, r->winds_n);
+    c->catches.n--;
+    memcpy(c->jb, r->saved, sizeof(jmp_buf));
+    free(r);
+    VEC(value) hv = {0};
+    VEC_PUSH(hv, k);
+    for (value p = args; p.kind == VK_PAIR; p = V_CDR(p))
+      VEC_PUSH(hv, V_CAR(p));
+    value v = ev_call_tail(c, &here, handler, hv.v, hv.n);
+    VEC_FREE(hv);
+    return v;
+  }
+  value v = ev_call_tail(c, &here, thunk, NULL, 0);
+  r = c->catches.v[--c->catches.n];
+  memcpy(c->jb, r->saved, sizeof(jmp_buf));
+  free(r);
+  return v;
+}
+
 /* A lambda value: its captured variables copied (a box is shared). */
 static value make_closure(ev_ctx *c, const ast *a, int f) {
   fn_def *fn = a->u.lam.fn;
@@ -951,6 +1143,9 @@ ev_status ev_toplevel_in(world *w, ast *form, int frame_size, defblock *blk,
   out->steps = c.steps;
   for (int i = 0; i < c.ccs.n; i++) free(c.ccs.v[i]);
   VEC_FREE(c.ccs);
+  for (int i = 0; i < c.catches.n; i++) free(c.catches.v[i]);
+  VEC_FREE(c.catches);
+  VEC_FREE(c.winds);
   port_set_current(NULL);
   VEC_FREE(c.vs);
   VEC_FREE(c.frames);

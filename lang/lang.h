@@ -661,6 +661,16 @@ void ev_output(ev_ctx *c, const char *s, size_t n);
 /* (call/cc f) with escape-only continuations (eval.c): f called with a
  * continuation that, while the call lives, returns its arguments from it. */
 value ev_call_cc(ev_ctx *c, const ast *site, value f);
+/* dynamic-wind, catch, throw (eval.c; builtins in builtins-wind.c). */
+value ev_dynamic_wind(ev_ctx *c, const ast *site, value before, value thunk,
+                      value after);
+value ev_catch(ev_ctx *c, const ast *site, value key, value thunk,
+               value handler);
+TVL_NORETURN void ev_throw(ev_ctx *c, srcloc loc, value key, value args);
+/* The key and arguments a catch gets for the error raised next. */
+void ev_set_thrown(ev_ctx *c, value key, value args);
+bool ev_catching(ev_ctx *c);   /* a catch runs */
+void wind_error_thrown(ev_ctx *c, const ast *call, value *a, int n);
 
 /* ---- string ports (ports.c) ----------------------------------------- */
 
