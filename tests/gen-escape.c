@@ -281,7 +281,7 @@ static void symbols(gen *g) {
     out(g, "(write (list (string->symbol (string #\\%s)) (string->symbol (make-string %d #\\%s)) "
            "(string->symbol (list->string (list #\\%s #\\%s)))))\n",
         (const char *[]){"a", "(", "space", "#", "1", ".", "tab", "x3bb"}[rn(g, 8)], rn(g, 3),
-        (const char *[]){"a", "{", "-", ";", "\\\""}[rn(g, 5)],
+        (const char *[]){"a", "{", "-", ";", "\""}[rn(g, 5)],
         (const char *[]){"+", "-", ".", "a", "9"}[rn(g, 5)],
         (const char *[]){"i", "1", "a", ".", "]"}[rn(g, 5)]);
     out(g, "(display (string->symbol (string-append %s %s)))\n", strs[rn(g, N_OF(strs))],
