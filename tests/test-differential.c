@@ -52,6 +52,9 @@
  *   test-differential --file FILE         run a program from a file
  *   test-differential --vocabulary N      names heading forms (gen-coverage.sh)
  *   test-differential --list-flags
+ * --step-budget N (200000; 0: none) stops a program at the form that
+ * takes the evaluator past N steps in all: the rest is not compared, and
+ * the TAP line and the figures say so.
  * --verbose shows every form of both runs on stderr.  --timeout SECS
  * (120) limits each program's CPU time (a hang spends it; the wall clock,
  * which load stretches, only at WALL_FACTOR times that).
@@ -106,6 +109,15 @@ static int milp_every = 10;
  * must report exactly the refusals and wrong answers found here. */
 enum { CHECK_EVERY = 10 };
 static bool with_check;
+/* A program whose forms take the evaluator more than step_budget steps
+ * in all (--step-budget N; 0: no limit) stops at the form that crosses
+ * it: that form and the rest do not run in the transformer, and the
+ * figures count them.  The transformer's tokens are about five times
+ * the evaluator's steps and cost ~4 us each with the plain pass beside
+ * them: a few programs of the default set (calls nested in loops nested
+ * in recursions) took minutes, most take a fifth of a second. */
+enum { STEP_BUDGET_DEFAULT = 200000 };
+static int64_t step_budget = STEP_BUDGET_DEFAULT;
 /* TVL_SHOW_REFUSALS=TEXT: a refusal whose message contains TEXT is shown
  * on stderr with its program, to find one among thousands. */
 static const char *show_refusals;
@@ -128,6 +140,7 @@ typedef struct {
 typedef struct {
   VEC(form_log) v;
   int64_t tokens;
+  int64_t steps;    /* the evaluator's */
 } prog_log;
 
 /* Counts by name: error kinds of the evaluator, refusals by reason. */
@@ -143,6 +156,7 @@ typedef struct {
   int refused, wrong;       /* forms it refused; gave another answer */
   int64_t tokens;
   int64_t plain_brute, plain_hull;   /* positions of the plain pass by cache */
+  int cut;                  /* forms not run: over the step budget */
   counts kinds, reasons;
 } stats;
 
@@ -306,6 +320,7 @@ static void log_form(prog_log *pl, session *s, const form_result *r,
   }
   f.tokens = r->tokens;
   pl->tokens += r->tokens;
+  pl->steps += r->steps;
   VEC_PUSH(pl->v, f);
 }
 
@@ -394,7 +409,7 @@ static void rs_step(runner_s *r, int i) {
   rs_eval(r, &r->forms.v[i], &r->log);
   r->forms.v[i].mem = (arena){0};
   if (r->s->mode != MODE_TRANSFORMER || !r->log.v.v[r->log.v.n - 1].refused) return;
-  prog_log again = {{0}, 0};
+  prog_log again = {{0}, 0, 0};
   r->s->mode = MODE_REFERENCE;
   rs_eval(r, &r->again.v[i], &again);
   r->again.v[i].mem = (arena){0};
@@ -534,6 +549,11 @@ static bool differential(const char *src, stats *st, strbuf *why) {
   }
   for (int i = 0; i < r.forms.n; i++) {
     rs_step(&r, i);
+    /* over the budget: this form and the rest are not compared (counted) */
+    if (step_budget && r.log.steps > step_budget) {
+      st->cut = r.forms.n - i;
+      break;
+    }
     rs_step(&t, i);
   }
   if (verbose) {
@@ -629,6 +649,7 @@ static void run_program(const job *j, const config *cf, strbuf *rep) {
             (long long)st.tokens);
   sb_printf(rep, "T %.6f %.6f %lld %lld\n", cpu_s() - cpu0, now_s() - wall0,
             (long long)st.plain_brute, (long long)st.plain_hull);
+  if (st.cut) sb_printf(rep, "C %d\n", st.cut);
   for (int i = 0; i < st.kinds.n; i++)
     sb_printf(rep, "K %d %s\n", st.kinds.v[i].n, st.kinds.v[i].name);
   for (int i = 0; i < st.reasons.n; i++)
@@ -828,6 +849,9 @@ typedef struct {
   int programs, failed;          /* failed: a wrong answer, a crash, a hang */
   int p_accepted, p_refusing;    /* programs without / with refused forms */
   int p_wrong;                   /* programs with a wrong answer */
+  int p_cut;                     /* programs stopped at the step budget */
+  bool cut_now;                  /* the program being reported was */
+  double cpu_now;                /* and took this CPU time */
   stats f;                       /* forms */
   int progress;                  /* a figures line every this many programs */
   double t0;
@@ -870,9 +894,14 @@ static const char *add_stats(totals *t, const char *rep) {
     int n = 0;
     double cpu, wall;
     long long pb = 0, ph = 0;
-    if (p[0] == 'T' && sscanf(p, "T %lf %lf %lld %lld", &cpu, &wall, &pb, &ph) >= 2) {
+    if (p[0] == 'C' && sscanf(p, "C %d", &n) == 1) {
+      t->p_cut++;
+      t->f.cut += n;
+      t->cut_now = true;
+    } else if (p[0] == 'T' && sscanf(p, "T %lf %lf %lld %lld", &cpu, &wall, &pb, &ph) >= 2) {
       VEC_PUSH(t->cpu, cpu);
       VEC_PUSH(t->wall, wall);
+      t->cpu_now = cpu;
       t->f.plain_brute += pb;
       t->f.plain_hull += ph;
     } else if (sscanf(p, "%c %d %95[^\n]", &c, &n, name) == 3)
@@ -886,11 +915,27 @@ static const char *add_stats(totals *t, const char *rep) {
 static void figures(const totals *t, const char *head);
 static void by_name(const char *title, const counts *c);
 
+enum { SLOW_SECONDS = 3 };
+
+static long long tokens_of(const char *rep) {
+  long long tokens = 0;
+  char c;
+  int x;
+  sscanf(rep, "%c %d %d %d %d %d %d %lld", &c, &x, &x, &x, &x, &x, &x, &tokens);
+  return tokens;
+}
+
 static void report(const job *j, const config *cf, outcome *o, totals *t) {
   t->programs++;
+  t->cut_now = false;
+  t->cpu_now = 0;
   const char *rest = add_stats(t, o->report);
-  tap_ok(o->ok, "%s program, seed 0x%016llx%s", j->label,
-         (unsigned long long)j->seed, uses_milp(j->number) ? " (MILP)" : "");
+  tap_ok(o->ok, "%s program, seed 0x%016llx%s%s", j->label,
+         (unsigned long long)j->seed, uses_milp(j->number) ? " (MILP)" : "",
+         t->cut_now ? " (stopped at the step budget)" : "");
+  /* the slow ones, to keep make check's time in view */
+  if (t->cpu_now >= SLOW_SECONDS)
+    tap_diag("slow: %.1f s CPU, %lld tokens", t->cpu_now, tokens_of(o->report));
   if (!o->ok) {
     t->failed++;
     diag_lines("", rest);
@@ -996,6 +1041,9 @@ static void figures(const totals *t, const char *head) {
            head, t->f.forms, t->f.accepted, t->f.matched, t->f.wrong,
            t->f.refused, t->f.errors, (long long)t->f.tokens,
            (long long)t->f.plain_brute, (long long)t->f.plain_hull);
+  tap_diag("%s%d programs stopped at the step budget (%lld evaluator steps, "
+           "--step-budget): %d of their forms not compared", head, t->p_cut,
+           (long long)step_budget, t->f.cut);
   fflush(stdout);
 }
 
@@ -1050,10 +1098,11 @@ static void one_line(const totals *t, int64_t start, uint64_t seed) {
     }
   sb_puts(&b, ")");
   tap_diag("summary: seed %llu programs %lld-%lld: %d programs, %d wrong, %d "
-           "failed otherwise, %d forms, %s, %.1f s, median %.3f s CPU per program",
+           "failed otherwise, %d forms, %s, %d stopped at the step budget "
+           "(%d forms), %.1f s, median %.3f s CPU per program",
            (unsigned long long)seed, (long long)start,
            (long long)start + t->programs - 1, t->programs, t->p_wrong,
-           t->failed - t->p_wrong, t->f.forms, b.s, now_s() - t->t0,
+           t->failed - t->p_wrong, t->f.forms, b.s, t->p_cut, t->f.cut, now_s() - t->t0,
            median(t->cpu.v, t->cpu.n));
   sb_free(&b);
 }
@@ -1080,7 +1129,7 @@ static int usage(void) {
   fprintf(stderr,
           "usage: test-differential [--loop-free N] [--structured N] [--seed S]\n"
           "         [--jobs J] [--enable FLAGS] [--timeout SECS]\n"
-          "         [--milp MS] [--milp-every K]\n"
+          "         [--milp MS] [--milp-every K] [--step-budget N]\n"
           "         [--all] [--disable FLAGS] [--progress K]\n"
           "       test-differential --soak N [--start K] [--all] [--progress K]\n"
           "       test-differential --vocabulary N [--all]\n"
@@ -1118,6 +1167,7 @@ static bool parse_args(int argc, char **argv, args *a, config *cf) {
     else if (!strcmp(o, "--brute-positions") && parse_u64(v, &x) && x >= 1)
       brute_positions = (int64_t)x, brute_positions_set = true, i++;
     else if (!strcmp(o, "--progress") && parse_u64(v, &x)) a->progress = (int)x, i++;
+    else if (!strcmp(o, "--step-budget") && parse_u64(v, &x)) step_budget = (int64_t)x, i++;
     else if (!strcmp(o, "--seed") && parse_u64(v, &a->seed)) a->have_seed = true, i++;
     else if (!strcmp(o, "--jobs") && parse_u64(v, &x) && x >= 1 && x <= MAX_JOBS) cf->jobs = (int)x, i++;
     else if (!strcmp(o, "--timeout") && parse_u64(v, &x)) cf->timeout = (int)x, i++;
