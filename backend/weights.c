@@ -30,6 +30,23 @@ static void put_form(wb *w, double *row, gform f) {
   if (f.k != 0) row[w->pl->slot[w->gg->one]] += f.k;
 }
 
+/* put_form into unit j's row of an FFN matrix (engine.h model_ffn), as
+ * the same adds, in the same order. */
+static void put_form_unit(wb *w, model_layer *L, int mat, int j, gform f) {
+  for (int i = 0; i < f.n; i++) {
+    int s = w->pl->slot[f.t[i].g];
+    if (s < 0) {
+      if (!w->failed)
+        snprintf(w->err, w->errlen, "internal error: %s is read but has no slot",
+                 w->gg->g.v[f.t[i].g].name);
+      w->failed = true;
+      return;
+    }
+    model_ffn_add(L, mat, j, s, f.t[i].c);
+  }
+  if (f.k != 0) model_ffn_add(L, mat, j, w->pl->slot[w->gg->one], f.k);
+}
+
 static void put_inputs(wb *w, model *m) {
   int R = m->n_ranges;
   for (int i = 0; i < w->gg->g.n; i++) {
@@ -555,9 +572,9 @@ model *weights_build(gate_graph *gg, const placement *pl,
     unit0[i] = next_unit[pl->time[i] / 2];
     for (int u = 0; u < g->nunits; u++) {
       int j = next_unit[pl->time[i] / 2]++;
-      put_form(&w, L->w_gate + (size_t)j * d, g->units[u].b);
-      put_form(&w, L->w_up + (size_t)j * d, g->units[u].a);
-      L->w_down[(size_t)pl->slot[i] * L->n_ffn + j] += g->units[u].c;
+      put_form_unit(&w, L, FFN_GATE, j, g->units[u].b);
+      put_form_unit(&w, L, FFN_UP, j, g->units[u].a);
+      model_ffn_add(L, FFN_DOWN, j, pl->slot[i], g->units[u].c);
       if (L->ffn_route) {
         route_owner(gg, &rc, &g->units[u], &L->ffn_route[2 * j],
                     &L->ffn_route[2 * j + 1]);
@@ -571,11 +588,12 @@ model *weights_build(gate_graph *gg, const placement *pl,
     int j = next_unit[layer]++;
     clear_unit[c] = j;
     int s = pl->slot[old];
-    L->w_gate[(size_t)j * d + pl->slot[gg->one]] = 1;
-    L->w_up[(size_t)j * d + s] = -1;
-    L->w_down[(size_t)s * L->n_ffn + j] = 1;
+    model_ffn_put(L, FFN_GATE, j, pl->slot[gg->one], 1);
+    model_ffn_put(L, FFN_UP, j, s, -1);
+    model_ffn_put(L, FFN_DOWN, j, s, 1);
   }
   free(next_unit);
+  for (int l = 0; l < m->n_layers; l++) model_ffn_finish(&m->layers[l]);
   if (m->routing && !w.failed) {
     put_routing(&w, m, &rc);
     if (m->routing->holds) put_liveness(&w, m, unit0, clear_unit);

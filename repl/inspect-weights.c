@@ -38,7 +38,7 @@ bool unit_origins(const mprog *p, unit_origin ***out) {
       const model_layer *L = &m->layers[l];
       int j = next[l]++;
       ok = j < L->n_ffn &&
-           L->w_down[(size_t)pl->slot[i] * L->n_ffn + j] == g->units[k].c;
+           model_ffn_get(L, FFN_DOWN, j, pl->slot[i]) == g->units[k].c;
       if (ok) u[l][j] = (unit_origin){i, k, -1};
     }
   }
@@ -46,7 +46,7 @@ bool unit_origins(const mprog *p, unit_origin ***out) {
     int l = pl->clears.v[c].layer, old = pl->clears.v[c].gate;
     const model_layer *L = &m->layers[l];
     int j = next[l]++;
-    ok = j < L->n_ffn && L->w_down[(size_t)pl->slot[old] * L->n_ffn + j] == 1;
+    ok = j < L->n_ffn && model_ffn_get(L, FFN_DOWN, j, pl->slot[old]) == 1;
     if (ok) u[l][j] = (unit_origin){-1, 0, old};
   }
   free(next);
@@ -254,13 +254,19 @@ static void list_unit(isink *o, const mprog *p, int l, int j, const unit_origin 
   sb_printf(&b, "  unit %d  ", j);
   if (u) unit_title(&b, p, u);
   sb_puts(&b, "\n    relu(");
-  row_text(&b, p, L->w_gate + (size_t)j * d, t);
+  double *row = xmalloc(((size_t)d + 1) * sizeof *row);
+  model_ffn_unit(L, FFN_GATE, j, d, row);
+  row_text(&b, p, row, t);
   sb_puts(&b, ") * (");
-  row_text(&b, p, L->w_up + (size_t)j * d, t);
+  model_ffn_unit(L, FFN_UP, j, d, row);
+  row_text(&b, p, row, t);
+  free(row);
   sb_puts(&b, ")");
   bool wrote = false;
-  for (int s = 0; s < d; s++) {
-    double w = L->w_down[(size_t)s * L->n_ffn + j];
+  const model_ffn *dn = &L->ffn[FFN_DOWN];   /* unit j's column, by slot */
+  for (int64_t q = dn->start[j]; q < dn->start[j + 1]; q++) {
+    double w = dn->w[q];
+    int s = dn->slot[q];
     if (w == 0.0) continue;
     wrote = true;
     sb_puts(&b, "  -> ");
@@ -347,13 +353,16 @@ enum { LABW = 200, GAP = 14, BAND_GAP = 40, BAND_W = 1800, BAND_H = 940, CELLMAX
 #define BIGM 1048576.0   /* 2^20 */
 
 /* One matrix: d rows (the slots) by cols, element (s, j) at
- * a[s*rs + j*cs]. */
+ * a[s*rs + j*cs], or for an FFN matrix (ffn set) entry (j, s) of matrix
+ * mat of the layer (engine.h model_ffn). */
 typedef struct {
   char title[64], id[48];
   char brief[16];        /* the title when the panel is too narrow for it */
   int rows, cols;
   const double *a;
   size_t rs, cs;
+  const model_layer *ffn;
+  int mat;
   char **rlab, **clab;   /* names for the tooltips, owned */
 } panel;
 
@@ -404,6 +413,7 @@ static char *band_slot_label(const mprog *p, int s, int t0, int t1) {
 }
 
 static double panel_at(const panel *q, int i, int j) {
+  if (q->ffn) return model_ffn_get(q->ffn, q->mat, j, i);
   return q->a[(size_t)i * q->rs + (size_t)j * q->cs];
 }
 
@@ -674,8 +684,9 @@ static void ffn_panels(band *bd, const mprog *p, int l, unit_origin **uo) {
   for (int k = 0; k < 3; k++) {
     char id[48];
     snprintf(id, sizeof id, "layer%d-ffn-%s", l, ids[k]);
-    panel *q = k < 2 ? panel_add(bd, id, what[k], d, n, k ? L->w_up : L->w_gate, 1, (size_t)d)
-                     : panel_add(bd, id, what[k], d, n, L->w_down, (size_t)n, 1);
+    panel *q = panel_add(bd, id, what[k], d, n, NULL, 0, 0);
+    q->ffn = L;
+    q->mat = k == 0 ? FFN_GATE : k == 1 ? FFN_UP : FFN_DOWN;
     q->rlab = slot_labels(p, 2 * l + 1, k == 2);
     q->clab = unit_labels(p, l, uo);
   }

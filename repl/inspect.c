@@ -532,14 +532,17 @@ typedef struct {
   double *w;
 } srow;
 
-static void srow_make(srow *r, const double *dense, int cols) {
+/* Unit u's row of W_gate, its non-zero weights in slot order. */
+static void srow_make(srow *r, const model_layer *L, int u) {
+  const model_ffn *f = &L->ffn[FFN_GATE];
+  int64_t a = f->start[u], n = f->start[u + 1] - a;
   r->n = 0;
-  r->col = xmalloc((size_t)(cols ? cols : 1) * sizeof(int));
-  r->w = xmalloc((size_t)(cols ? cols : 1) * sizeof(double));
-  for (int j = 0; j < cols; j++)
-    if (dense[j] != 0.0) {
-      r->col[r->n] = j;
-      r->w[r->n++] = dense[j];
+  r->col = xmalloc((size_t)(n ? n : 1) * sizeof(int));
+  r->w = xmalloc((size_t)(n ? n : 1) * sizeof(double));
+  for (int64_t q = a; q < a + n; q++)
+    if (f->w[q] != 0.0) {
+      r->col[r->n] = f->slot[q];
+      r->w[r->n++] = f->w[q];
     }
 }
 
@@ -577,7 +580,7 @@ static void margins_start(void *ctx, const mprog *p, const int *prompt, int n) {
   for (int l = 0; l < m->n_layers; l++) {
     const model_layer *L = &m->layers[l];
     g->gate[l] = xcalloc((size_t)L->n_ffn + 1, sizeof(srow));
-    for (int u = 0; u < L->n_ffn; u++) srow_make(&g->gate[l][u], L->w_gate + (size_t)u * d, d);
+    for (int u = 0; u < L->n_ffn; u++) srow_make(&g->gate[l][u], L, u);
   }
 }
 

@@ -73,10 +73,10 @@ static model *lookup_model(void) {
   h->wv[LK_VAL] = 1;
   h->wo[LK_Y] = 1;
   model_layer *l = &m->layers[0];
-  l->w_gate[LK_ONE] = 1;
-  l->w_up[LK_Y] = 1;
-  l->w_up[LK_ONE] = 1;
-  l->w_down[LK_Z] = 1;
+  model_ffn_set(l, FFN_GATE, 0, LK_ONE, 1);
+  model_ffn_set(l, FFN_UP, 0, LK_Y, 1);
+  model_ffn_set(l, FFN_UP, 0, LK_ONE, 1);
+  model_ffn_set(l, FFN_DOWN, 0, LK_Z, 1);
   for (int k = 0; k < LK_RVAL; k++) m->p_out[(3 * k) * LK_D + LK_ONE] = -1000;
   m->p_out[(3 * LK_RVAL + 1) * LK_D + LK_Z] = 2;
   m->p_out[(3 * LK_RVAL + 2) * LK_D + LK_ONE] = -1;
@@ -169,22 +169,37 @@ static void mk_head(model_head *h, int variant) {
     h->wo[mk_int(lo, hi - 1) * h->dv + k] = mk_int(1, 2) * (mk_int(0, 1) ? 1 : -1);
 }
 
+/* A dense row of RM_D weights as unit j's row of W_gate or W_up (an
+ * edit to merge). */
+static void mk_put(model_layer *l, int mat, int j, const double *row) {
+  for (int s = 0; s < RM_D; s++)
+    if (row[s] != 0.0) model_ffn_put(l, mat, j, s, row[s]);
+}
+
 static void mk_ffn(model_layer *l) {
   /* units 0,1: a step relu(b+1) - relu(b) in {0, 1} into an integer slot */
-  mk_row(l->w_gate, RM_VAL, RM_NI, 2, 1);
-  memcpy(l->w_gate + RM_D, l->w_gate, RM_D * sizeof(double));
-  l->w_gate[RM_ONE] += 1;
-  l->w_up[RM_ONE] = 1;
-  l->w_up[RM_D + RM_ONE] = 1;
+  double g[RM_D] = {0}, u[RM_D];
+  mk_row(g, RM_VAL, RM_NI, 2, 1);
+  mk_put(l, FFN_GATE, 1, g);
+  g[RM_ONE] += 1;
+  mk_put(l, FFN_GATE, 0, g);
+  model_ffn_put(l, FFN_UP, 0, RM_ONE, 1);
+  model_ffn_put(l, FFN_UP, 1, RM_ONE, 1);
   int s = mk_int(RM_IS0 + RM_NR, RM_P2 - 1);
-  l->w_down[s * RM_FFN + 0] = 1;
-  l->w_down[s * RM_FFN + 1] = -1;
+  model_ffn_put(l, FFN_DOWN, 0, s, 1);
+  model_ffn_put(l, FFN_DOWN, 1, s, -1);
   /* the rest: products of anything, into fractional slots */
-  for (int u = 2; u < RM_FFN; u++) {
-    mk_row(l->w_gate + u * RM_D, 0, RM_D, 3, 2);
-    mk_row(l->w_up + u * RM_D, 0, RM_D, 3, 2);
-    l->w_down[mk_int(RM_NI, RM_D - 1) * RM_FFN + u] = mk_int(0, 1) ? 1 : -1;
+  for (int j = 2; j < RM_FFN; j++) {
+    memset(g, 0, sizeof g);
+    memset(u, 0, sizeof u);
+    mk_row(g, 0, RM_D, 3, 2);
+    mk_put(l, FFN_GATE, j, g);
+    mk_row(u, 0, RM_D, 3, 2);
+    mk_put(l, FFN_UP, j, u);
+    s = mk_int(RM_NI, RM_D - 1);
+    model_ffn_put(l, FFN_DOWN, j, s, mk_int(0, 1) ? 1 : -1);
   }
+  model_ffn_finish(l);
 }
 
 static model *random_model(uint64_t seed) {

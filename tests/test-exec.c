@@ -33,6 +33,22 @@ static void dense_mv(const double *w, int rows, int cols, const double *x,
   }
 }
 
+/* Matrix mat of a layer's FFN as the dense matrix of engine.h: n_ffn x d
+ * (W_gate, W_up) or d x n_ffn (W_down), row-major. */
+static double *ffn_dense(const model_layer *ly, int mat, int d) {
+  int n = ly->n_ffn;
+  double *w = xcalloc((size_t)n * d + 1, sizeof *w), *row = xmalloc(((size_t)d + 1) * sizeof *row);
+  for (int j = 0; j < n; j++) {
+    model_ffn_unit(ly, mat, j, d, row);
+    for (int s = 0; s < d; s++) {
+      if (mat == FFN_DOWN) w[(size_t)s * n + j] = row[s];
+      else w[(size_t)j * d + s] = row[s];
+    }
+  }
+  free(row);
+  return w;
+}
+
 typedef struct {
   double *k, *v;   /* 2 and dv per stored position */
   int n, cap;
@@ -156,10 +172,15 @@ static int dense_push(dense_run *d, int token) {
     dense_mv(wocat, dm, nv, vcat, attn);
     for (int i = 0; ly->n_heads && i < dm; i++) d->x[i] += attn[i];
     double g[64], u[64], hh[64];
-    dense_mv(ly->w_gate, ly->n_ffn, dm, d->x, g);
-    dense_mv(ly->w_up, ly->n_ffn, dm, d->x, u);
+    double *wg = ffn_dense(ly, FFN_GATE, dm), *wu = ffn_dense(ly, FFN_UP, dm),
+           *wd = ffn_dense(ly, FFN_DOWN, dm);
+    dense_mv(wg, ly->n_ffn, dm, d->x, g);
+    dense_mv(wu, ly->n_ffn, dm, d->x, u);
     for (int j = 0; j < ly->n_ffn; j++) hh[j] = (g[j] > 0 ? g[j] : 0.0) * u[j];
-    dense_mv(ly->w_down, dm, ly->n_ffn, hh, attn);
+    dense_mv(wd, dm, ly->n_ffn, hh, attn);
+    free(wg);
+    free(wu);
+    free(wd);
     for (int i = 0; ly->n_ffn && i < dm; i++) d->x[i] += attn[i];
   }
   d->pos++;
@@ -324,8 +345,8 @@ static void test_bounds(void) {
          "from its weights) and answers 10");
   exec_free(e);
   VEC_FREE(out);
-  m->layers[0].w_up[LK_Y] = 1e308;
-  m->layers[0].w_down[LK_Z] = 1e308;
+  model_ffn_set(&m->layers[0], FFN_UP, 0, LK_Y, 1e308);
+  model_ffn_set(&m->layers[0], FFN_DOWN, 0, LK_Z, 1e308);
   e = exec_new(m, KV_HULL);
   int next;
   ok = true;
@@ -535,8 +556,8 @@ static void test_errors(void) {
          "a fractional AVERAGE value is an error: %s", msg);
   h->tie = TIE_LATEST;
   h->wv[LK_VAL] = 1;
-  m->layers[0].w_up[LK_Y] = 1e308;
-  m->layers[0].w_down[LK_Z] = 1e308;
+  model_ffn_set(&m->layers[0], FFN_UP, 0, LK_Y, 1e308);
+  model_ffn_set(&m->layers[0], FFN_DOWN, 0, LK_Z, 1e308);
   tap_ok(decode_fails(m, "A:2", 'A', "not finite", msg, sizeof msg),
          "an overflow in the FFN is an error: %s", msg);
   model_free(m);
@@ -589,10 +610,17 @@ static void mut_name(model *m) {
   memset(m->layers[0].heads[0].name, 'x', sizeof m->layers[0].heads[0].name);
 }
 
+static void mut_ffn_nan(model *m) {
+  model_ffn_set(&m->layers[0], FFN_UP, 0, LK_ONE, NAN);
+}
+static void mut_ffn_inf(model *m) {
+  model_ffn_set(&m->layers[0], FFN_DOWN, 0, LK_Z, -INFINITY);
+}
+
 static void test_validate(void) {
   mutation muts[] = {mut_first, mut_count, mut_role, mut_vocab, mut_value,
                      mut_mask, mut_dv, mut_tie, mut_nan, mut_inf, mut_d,
-                     mut_wq, mut_slot, mut_name};
+                     mut_wq, mut_slot, mut_name, mut_ffn_nan, mut_ffn_inf};
   int n = (int)(sizeof muts / sizeof *muts), caught = 0;
   for (int i = 0; i < n; i++) {
     model *m = lookup_model();
@@ -618,6 +646,20 @@ static void test_validate(void) {
 
 /* ---- files ------------------------------------------------------------------------ */
 
+/* The layers' FFN matrices hold the same bits, unit by unit, dense. */
+static bool same_ffn(const model_layer *x, const model_layer *y, int d) {
+  double *a = xmalloc(2 * ((size_t)d + 1) * sizeof *a), *b = a + d + 1;
+  bool same = true;
+  for (int k = 0; k < FFN_MATS && same; k++)
+    for (int j = 0; j < x->n_ffn && same; j++) {
+      model_ffn_unit(x, k, j, d, a);
+      model_ffn_unit(y, k, j, d, b);
+      same = !memcmp(a, b, (size_t)d * sizeof *a);
+    }
+  free(a);
+  return same;
+}
+
 static bool same_model(const model *a, const model *b) {
   if (a->d_model != b->d_model || a->n_layers != b->n_layers ||
       a->n_ranges != b->n_ranges || a->vocab_size != b->vocab_size)
@@ -636,9 +678,7 @@ static bool same_model(const model *a, const model *b) {
   for (int l = 0; l < a->n_layers; l++) {
     const model_layer *x = &a->layers[l], *y = &b->layers[l];
     if (x->n_heads != y->n_heads || x->n_ffn != y->n_ffn ||
-        memcmp(x->w_gate, y->w_gate, (size_t)x->n_ffn * d * 8) ||
-        memcmp(x->w_up, y->w_up, (size_t)x->n_ffn * d * 8) ||
-        memcmp(x->w_down, y->w_down, (size_t)x->n_ffn * d * 8))
+        !same_ffn(x, y, (int)d))
       return false;
     for (int h = 0; h < x->n_heads; h++) {
       const model_head *p = &x->heads[h], *q = &y->heads[h];
@@ -853,29 +893,29 @@ static model *routed_model(bool holds, bool lie) {
   model_layer *l0 = &m->layers[0], *l1 = &m->layers[1];
   for (int k = 0; k < 5; k++) {
     /* relu(v - k + 1) - relu(v - k) into T_k */
-    l0->w_gate[(2 * k) * RT_D + RT_V] = 1;
-    l0->w_gate[(2 * k) * RT_D + RT_ONE] = 1 - k;
-    l0->w_up[(2 * k) * RT_D + RT_ONE] = 1;
-    l0->w_down[(RT_T0 + k) * 10 + 2 * k] = 1;
-    l0->w_gate[(2 * k + 1) * RT_D + RT_V] = 1;
-    l0->w_gate[(2 * k + 1) * RT_D + RT_ONE] = -k;
-    l0->w_up[(2 * k + 1) * RT_D + RT_ONE] = 1;
-    l0->w_down[(RT_T0 + k) * 10 + 2 * k + 1] = -1;
+    model_ffn_set(l0, FFN_GATE, 2 * k, RT_V, 1);
+    model_ffn_set(l0, FFN_GATE, 2 * k, RT_ONE, 1 - k);
+    model_ffn_set(l0, FFN_UP, 2 * k, RT_ONE, 1);
+    model_ffn_set(l0, FFN_DOWN, 2 * k, RT_T0 + k, 1);
+    model_ffn_set(l0, FFN_GATE, 2 * k + 1, RT_V, 1);
+    model_ffn_set(l0, FFN_GATE, 2 * k + 1, RT_ONE, -k);
+    model_ffn_set(l0, FFN_UP, 2 * k + 1, RT_ONE, 1);
+    model_ffn_set(l0, FFN_DOWN, 2 * k + 1, RT_T0 + k, -1);
   }
   for (int s = 0; s < 4; s++) {
-    l1->w_gate[s * RT_D + RT_T0 + s] = 1;
-    l1->w_gate[s * RT_D + RT_T0 + s + 1] = -1;
-    l1->w_up[s * RT_D + RT_ONE] = 10 * (s + 1);
-    l1->w_down[RT_OUT * 5 + s] = 1;
+    model_ffn_set(l1, FFN_GATE, s, RT_T0 + s, 1);
+    model_ffn_set(l1, FFN_GATE, s, RT_T0 + s + 1, -1);
+    model_ffn_set(l1, FFN_UP, s, RT_ONE, 10 * (s + 1));
+    model_ffn_set(l1, FFN_DOWN, s, RT_OUT, 1);
   }
   if (lie) {
-    l1->w_gate[0 * RT_D + RT_T0] = 0;
-    l1->w_gate[0 * RT_D + RT_T0 + 1] = 0;
-    l1->w_gate[0 * RT_D + RT_ONE] = 1;
+    model_ffn_set(l1, FFN_GATE, 0, RT_T0, 0);
+    model_ffn_set(l1, FFN_GATE, 0, RT_T0 + 1, 0);
+    model_ffn_set(l1, FFN_GATE, 0, RT_ONE, 1);
   }
-  l1->w_gate[4 * RT_D + RT_ONE] = 1;   /* shared */
-  l1->w_up[4 * RT_D + RT_ONE] = 1;
-  l1->w_down[RT_OUT * 5 + 4] = 1;
+  model_ffn_set(l1, FFN_GATE, 4, RT_ONE, 1);   /* shared */
+  model_ffn_set(l1, FFN_UP, 4, RT_ONE, 1);
+  model_ffn_set(l1, FFN_DOWN, 4, RT_OUT, 1);
   /* VAL v: logit 2 v OUT - v^2 */
   m->p_out[1 * RT_D + RT_OUT] = 2;
   m->p_out[2 * RT_D + RT_ONE] = -1;
@@ -984,20 +1024,20 @@ static model *family_model(bool half) {
   for (int j = 0; j < 13; j++) {
     int k = j / 2;
     double c = j < 10 ? (j % 2 ? -k : 1 - k) : -(j - 9);
-    l0->w_gate[j * FM_D + FM_V] = rw;
-    l0->w_gate[j * FM_D + FM_ONE] = c;
-    l0->w_up[j * FM_D + FM_ONE] = 1;
-    if (j < 10) l0->w_down[(FM_T0 + k) * 14 + j] = j % 2 ? -1 : 1;
-    else l0->w_down[FM_M * 14 + j] = j == 11 ? -200 : 100;
+    model_ffn_set(l0, FFN_GATE, j, FM_V, rw);
+    model_ffn_set(l0, FFN_GATE, j, FM_ONE, c);
+    model_ffn_set(l0, FFN_UP, j, FM_ONE, 1);
+    if (j < 10) model_ffn_set(l0, FFN_DOWN, j, FM_T0 + k, j % 2 ? -1 : 1);
+    else model_ffn_set(l0, FFN_DOWN, j, FM_M, j == 11 ? -200 : 100);
   }
-  l0->w_gate[13 * FM_D + FM_ONE] = 1;
-  l0->w_up[13 * FM_D + FM_ONE] = 1;
-  l0->w_down[FM_M * 14 + 13] = 1;
+  model_ffn_set(l0, FFN_GATE, 13, FM_ONE, 1);
+  model_ffn_set(l0, FFN_UP, 13, FM_ONE, 1);
+  model_ffn_set(l0, FFN_DOWN, 13, FM_M, 1);
   for (int s = 0; s < 4; s++) {
-    l1->w_gate[s * FM_D + FM_T0 + s] = 1;
-    l1->w_gate[s * FM_D + FM_T0 + s + 1] = -1;
-    l1->w_up[s * FM_D + FM_ONE] = 10 * (s + 1);
-    l1->w_down[FM_OUT * 4 + s] = 1;
+    model_ffn_set(l1, FFN_GATE, s, FM_T0 + s, 1);
+    model_ffn_set(l1, FFN_GATE, s, FM_T0 + s + 1, -1);
+    model_ffn_set(l1, FFN_UP, s, FM_ONE, 10 * (s + 1));
+    model_ffn_set(l1, FFN_DOWN, s, FM_OUT, 1);
   }
   m->p_out[1 * FM_D + FM_OUT] = 2;
   m->p_out[1 * FM_D + FM_M] = 2;
@@ -1052,7 +1092,7 @@ static void test_families(void) {
   /* a unit recorded in the family whose row is not the router's runs as
    * an ordinary unit: the tokens stay right */
   m->layers[1].ffn_family[0] = -1;
-  m->layers[0].w_gate[0 * FM_D + FM_OUT] = 1;   /* OUT is 0 there */
+  model_ffn_set(&m->layers[0], FFN_GATE, 0, FM_OUT, 1);   /* OUT is 0 there */
   int a[5], b[5];
   bool ra, rb;
   int64_t ua, ub;
@@ -1087,10 +1127,10 @@ static model *headlive_model(double w) {
   model_layer *l0 = &m->layers[0], *l1 = &m->layers[1];
   for (int j = 0; j < 10; j++) {
     int k = j / 2;
-    l0->w_gate[j * HL_D + HL_V] = 1;
-    l0->w_gate[j * HL_D + HL_ONE] = j % 2 ? -k : 1 - k;
-    l0->w_up[j * HL_D + HL_ONE] = 1;
-    l0->w_down[(HL_T0 + k) * 10 + j] = j % 2 ? -1 : 1;
+    model_ffn_set(l0, FFN_GATE, j, HL_V, 1);
+    model_ffn_set(l0, FFN_GATE, j, HL_ONE, j % 2 ? -k : 1 - k);
+    model_ffn_set(l0, FFN_UP, j, HL_ONE, 1);
+    model_ffn_set(l0, FFN_DOWN, j, HL_T0 + k, j % 2 ? -1 : 1);
   }
   model_head *hd = &l1->heads[0];
   snprintf(hd->name, sizeof hd->name, "v");
@@ -1098,13 +1138,13 @@ static model *headlive_model(double w) {
   hd->wq[HL_D + HL_ONE] = 1;
   hd->wv[HL_V] = 1;
   hd->wo[HL_H] = 1;
-  l1->w_gate[0 * HL_D + HL_T0 + 2] = 1;
-  l1->w_gate[0 * HL_D + HL_T0 + 3] = -1;
-  l1->w_up[0 * HL_D + HL_H] = 1;
-  l1->w_down[HL_OUT * 2 + 0] = 1;
-  l1->w_gate[1 * HL_D + HL_ONE] = 1;
-  l1->w_up[1 * HL_D + HL_ONE] = 1;
-  l1->w_down[HL_OUT * 2 + 1] = 1;
+  model_ffn_set(l1, FFN_GATE, 0, HL_T0 + 2, 1);
+  model_ffn_set(l1, FFN_GATE, 0, HL_T0 + 3, -1);
+  model_ffn_set(l1, FFN_UP, 0, HL_H, 1);
+  model_ffn_set(l1, FFN_DOWN, 0, HL_OUT, 1);
+  model_ffn_set(l1, FFN_GATE, 1, HL_ONE, 1);
+  model_ffn_set(l1, FFN_UP, 1, HL_ONE, 1);
+  model_ffn_set(l1, FFN_DOWN, 1, HL_OUT, 1);
   m->p_out[1 * HL_D + HL_OUT] = 2;
   m->p_out[2 * HL_D + HL_ONE] = -1;
   model_routing *rt = model_routing_new(m, 1);
@@ -1175,14 +1215,14 @@ static model *liveset_model(void) {
   model_layer *l0 = &m->layers[0], *l1 = &m->layers[1];
   for (int j = 0; j < 10; j++) {
     int k = j / 2;
-    l0->w_gate[j * LS_D + HL_V] = 1;
-    l0->w_gate[j * LS_D + HL_ONE] = j % 2 ? -k : 1 - k;
-    l0->w_up[j * LS_D + HL_ONE] = 1;
-    l0->w_down[(HL_T0 + k) * 11 + j] = j % 2 ? -1 : 1;
+    model_ffn_set(l0, FFN_GATE, j, HL_V, 1);
+    model_ffn_set(l0, FFN_GATE, j, HL_ONE, j % 2 ? -k : 1 - k);
+    model_ffn_set(l0, FFN_UP, j, HL_ONE, 1);
+    model_ffn_set(l0, FFN_DOWN, j, HL_T0 + k, j % 2 ? -1 : 1);
   }
-  l0->w_gate[10 * LS_D + HL_ONE] = 1;
-  l0->w_up[10 * LS_D + HL_V] = 1;
-  l0->w_down[LS_X * 11 + 10] = 1;
+  model_ffn_set(l0, FFN_GATE, 10, HL_ONE, 1);
+  model_ffn_set(l0, FFN_UP, 10, HL_V, 1);
+  model_ffn_set(l0, FFN_DOWN, 10, LS_X, 1);
   model_head *hd = &l1->heads[0];
   snprintf(hd->name, sizeof hd->name, "v");
   hd->wq[HL_V] = 1;
@@ -1193,13 +1233,13 @@ static model *liveset_model(void) {
   const int owner[4] = {2, -1, 1, 3}, input[4] = {HL_H, HL_ONE, LS_X, LS_X};
   for (int u = 0; u < 4; u++) {
     if (owner[u] < 0) {
-      l1->w_gate[u * LS_D + HL_ONE] = 1;
+      model_ffn_set(l1, FFN_GATE, u, HL_ONE, 1);
     } else {
-      l1->w_gate[u * LS_D + HL_T0 + owner[u]] = 1;
-      l1->w_gate[u * LS_D + HL_T0 + owner[u] + 1] = -1;
+      model_ffn_set(l1, FFN_GATE, u, HL_T0 + owner[u], 1);
+      model_ffn_set(l1, FFN_GATE, u, HL_T0 + owner[u] + 1, -1);
     }
-    l1->w_up[u * LS_D + input[u]] = 1;
-    l1->w_down[HL_OUT * 4 + u] = 1;
+    model_ffn_set(l1, FFN_UP, u, input[u], 1);
+    model_ffn_set(l1, FFN_DOWN, u, HL_OUT, 1);
   }
   m->p_out[1 * LS_D + HL_OUT] = 2;
   m->p_out[2 * LS_D + HL_ONE] = -1;
@@ -1362,18 +1402,17 @@ static model *address_model(bool bend) {
   int dv = 2;
   model_layer_alloc(m, 0, 0, NULL, bend ? 3 : 2);
   model_layer *l0 = &m->layers[0];
-  int n = l0->n_ffn;
-  l0->w_gate[0 * AD_D + AD_V] = 1;     /* relu(a) * a */
-  l0->w_up[0 * AD_D + AD_V] = 1;
-  l0->w_gate[1 * AD_D + AD_V] = -1;    /* relu(-a) * (-a) */
-  l0->w_up[1 * AD_D + AD_V] = -1;
-  l0->w_down[AD_SQ * n + 0] = -1;
-  l0->w_down[AD_SQ * n + 1] = -1;
+  model_ffn_set(l0, FFN_GATE, 0, AD_V, 1);     /* relu(a) * a */
+  model_ffn_set(l0, FFN_UP, 0, AD_V, 1);
+  model_ffn_set(l0, FFN_GATE, 1, AD_V, -1);    /* relu(-a) * (-a) */
+  model_ffn_set(l0, FFN_UP, 1, AD_V, -1);
+  model_ffn_set(l0, FFN_DOWN, 0, AD_SQ, -1);
+  model_ffn_set(l0, FFN_DOWN, 1, AD_SQ, -1);
   if (bend) {                          /* + relu(a - 40) * 1 */
-    l0->w_gate[2 * AD_D + AD_V] = 1;
-    l0->w_gate[2 * AD_D + AD_ONE] = -40;
-    l0->w_up[2 * AD_D + AD_ONE] = 1;
-    l0->w_down[AD_SQ * n + 2] = 1;
+    model_ffn_set(l0, FFN_GATE, 2, AD_V, 1);
+    model_ffn_set(l0, FFN_GATE, 2, AD_ONE, -40);
+    model_ffn_set(l0, FFN_UP, 2, AD_ONE, 1);
+    model_ffn_set(l0, FFN_DOWN, 2, AD_SQ, 1);
   }
   model_layer_alloc(m, 1, 1, &dv, 0);
   model_head *h = &m->layers[1].heads[0];
@@ -1473,7 +1512,123 @@ static void test_address(void) {
   }
 }
 
+/* ---- the FFN matrices held sparse ----------------------------------------
+ *
+ * Random edits (add, put, set; values that cancel, -0) against a dense
+ * mirror doing the same float64 operations: every entry equals the
+ * mirror's, bit for bit, before and after the merge, and no +0 is held.
+ * A model with edits not merged is invalid; a non-finite FFN weight is
+ * named by its index in the dense matrix; a -0 survives a file. */
+enum { SP_D = 7, SP_N = 5 };
+
+static bool same_bits(double a, double b) { return !memcmp(&a, &b, sizeof a); }
+
+static bool sp_matches(const model_layer *l, double (*mirror)[SP_N][SP_D],
+                       bool *held_zero) {
+  double row[SP_D];
+  bool ok = true;
+  *held_zero = false;
+  for (int k = 0; k < FFN_MATS; k++)
+    for (int j = 0; j < SP_N; j++) {
+      model_ffn_unit(l, k, j, SP_D, row);
+      for (int s = 0; s < SP_D; s++)
+        ok = ok && same_bits(row[s], mirror[k][j][s]) &&
+             same_bits(model_ffn_get(l, k, j, s), mirror[k][j][s]);
+      const model_ffn *f = &l->ffn[k];
+      for (int64_t q = f->start[j]; q < f->start[j + 1]; q++)
+        *held_zero = *held_zero || same_bits(f->w[q], 0.0);
+    }
+  return ok;
+}
+
+static void test_ffn_sparse(void) {
+  vocab_range r[1] = {{"VAL", 0, 4, 0, false}};
+  static const double vals[] = {1, -1, 0.5, 0.25, -0.0, 0.0, 3, 1e300, -1e300};
+  int nv = (int)(sizeof vals / sizeof *vals), bad = 0, zeros = 0, rounds = 200;
+  uint64_t rng = 99;
+  for (int round = 0; round < rounds; round++) {
+    model *m = model_new(SP_D, 1, r, 1);
+    model_layer_alloc(m, 0, 0, NULL, SP_N);
+    model_layer *l = &m->layers[0];
+    double mirror[FFN_MATS][SP_N][SP_D];
+    memset(mirror, 0, sizeof mirror);
+    for (int e = 0; e < 40; e++) {
+      rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+      int k = (int)(rng >> 60) % FFN_MATS, j = (int)(rng >> 50) % SP_N,
+          sl = (int)(rng >> 40) % SP_D, op = (int)(rng >> 33) % 3;
+      double w = vals[(rng >> 20) % (uint64_t)nv];
+      if (op == 0) {
+        model_ffn_add(l, k, j, sl, w);
+        mirror[k][j][sl] += w;
+      } else {
+        if (op == 1) model_ffn_put(l, k, j, sl, w);
+        else model_ffn_set(l, k, j, sl, w);
+        mirror[k][j][sl] = w;
+      }
+    }
+    bool held0;
+    bool ok = sp_matches(l, mirror, &held0);
+    model_ffn_finish(l);
+    ok = ok && sp_matches(l, mirror, &held0);
+    bad += !ok;
+    zeros += held0;
+    model_free(m);
+  }
+  tap_ok(bad == 0 && zeros == 0, "sparse FFN edits equal dense ones bit for "
+         "bit: %d of %d rounds differ, %d hold a +0", bad, rounds, zeros);
+
+  model *m = lookup_model();
+  char err[256] = "";
+  model_ffn_add(&m->layers[0], FFN_UP, 0, 2, 1);
+  bool refused = !model_validate(m, err, sizeof err) &&
+                 strstr(err, "layer 0 w_up has edits not merged");
+  tap_ok(refused, "a model with FFN edits not merged is invalid: %s", err);
+  model_free(m);
+
+  m = model_new(SP_D, 1, r, 1);
+  model_layer_alloc(m, 0, 0, NULL, SP_N);
+  model_ffn_set(&m->layers[0], FFN_DOWN, 3, 4, NAN);
+  model_ffn_set(&m->layers[0], FFN_DOWN, 4, 1, INFINITY);
+  model_ffn_set(&m->layers[0], FFN_DOWN, 0, 2, NAN);
+  bool named = !model_validate(m, err, sizeof err) &&
+               !strcmp(err, "layer 0 w_down has a non-finite entry at index 9");
+  model_ffn_set(&m->layers[0], FFN_DOWN, 3, 4, 0);
+  model_ffn_set(&m->layers[0], FFN_DOWN, 4, 1, 0);
+  model_ffn_set(&m->layers[0], FFN_DOWN, 0, 2, 0);
+  model_ffn_set(&m->layers[0], FFN_GATE, 2, 6, -INFINITY);
+  named = named && !model_validate(m, err, sizeof err) &&
+          !strcmp(err, "layer 0 w_gate has a non-finite entry at index 20");
+  tap_ok(named, "a non-finite FFN weight is named by its dense index: %s",
+         err);
+  model_free(m);
+
+  char path[256];
+  snprintf(path, sizeof path, "test-exec-%d-sparse.safetensors", (int)getpid());
+  err[0] = 0;
+  m = lookup_model();
+  model_ffn_set(&m->layers[0], FFN_DOWN, 0, 1, -0.0);
+  model_ffn_set(&m->layers[0], FFN_GATE, 0, 3, -0.0);
+  model *back = model_save(m, path, err, sizeof err)
+                    ? model_load(path, err, sizeof err) : NULL;
+  tap_ok(back && same_model(m, back) &&
+             signbit(model_ffn_get(&back->layers[0], FFN_DOWN, 0, 1)) &&
+             model_ffn_count(&back->layers[0], FFN_DOWN) == 2,
+         "an FFN weight of -0 survives save and load %s", err);
+  model_free(back);
+  model_free(m);
+  remove(path);
+  m = random_model(7);
+  back = model_save(m, path, err, sizeof err) ? model_load(path, err, sizeof err)
+                                              : NULL;
+  tap_ok(back && same_model(m, back), "a random model's FFN survives save "
+         "and load %s", err);
+  model_free(back);
+  model_free(m);
+  remove(path);
+}
+
 int main(void) {
+  test_ffn_sparse();
   test_lookup();
   test_offset();
   test_address();

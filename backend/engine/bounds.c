@@ -101,23 +101,40 @@ static double attn_bounds(const model_layer *ly, int d, double *b,
   return max_of(b, d, mx);
 }
 
-/* The FFN: gates, ups, units, then the residual. */
+/* abs_mv for an FFN matrix held by unit (engine.h model_ffn): y_j of
+ * unit j's row (W_gate, W_up), each sum in increasing slot order. */
+static void abs_mv_units(const model_ffn *f, int n, const double *b,
+                         double *y) {
+  for (int j = 0; j < n; j++) {
+    double s = 0;
+    for (int64_t q = f->start[j]; q < f->start[j + 1]; q++) {
+      double a = fabs(f->w[q]);
+      if (a != 0.0) s += a * b[f->slot[q]];
+    }
+    y[j] = s;
+  }
+}
+
+/* The FFN: gates, ups, units, then the residual: W_down by unit, each
+ * slot's sum taking the units in increasing order, as a row of the dense
+ * W_down would. */
 static double ffn_bounds(const model_layer *ly, int d, double *b) {
   int n = ly->n_ffn;
   if (!n) return 0;
-  double *g = xmalloc(3 * (size_t)n * sizeof *g), *u = g + n, *h = u + n;
-  abs_mv(ly->w_gate, n, d, b, g);
-  abs_mv(ly->w_up, n, d, b, u);
+  double *g = xmalloc((3 * (size_t)n + (size_t)d) * sizeof *g), *u = g + n,
+         *h = u + n, *s = h + n;
+  abs_mv_units(&ly->ffn[FFN_GATE], n, b, g);
+  abs_mv_units(&ly->ffn[FFN_UP], n, b, u);
   for (int j = 0; j < n; j++) h[j] = unit(g[j], u[j]);
   double mx = max_of(h, n, max_of(u, n, max_of(g, n, 0)));
-  for (int i = 0; i < d; i++) {
-    double s = 0;
-    for (int j = 0; j < n; j++) {
-      double a = fabs(ly->w_down[(size_t)i * n + j]);
-      if (a != 0.0) s += a * h[j];
+  memset(s, 0, (size_t)d * sizeof *s);
+  const model_ffn *dn = &ly->ffn[FFN_DOWN];
+  for (int j = 0; j < n; j++)
+    for (int64_t q = dn->start[j]; q < dn->start[j + 1]; q++) {
+      double a = fabs(dn->w[q]);
+      if (a != 0.0) s[dn->slot[q]] += a * h[j];
     }
-    b[i] += s;
-  }
+  for (int i = 0; i < d; i++) b[i] += s[i];
   free(g);
   return max_of(b, d, mx);
 }

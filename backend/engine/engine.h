@@ -105,13 +105,32 @@ typedef struct {
   int32_t *live;
 } model_head;
 
+/* The FFN matrices W_gate, W_up (n_ffn x d) and W_down (d x n_ffn) are
+ * mostly zeros, and are held sparse, by unit: entry (j, s) of matrix
+ * FFN_GATE, FFN_UP or FFN_DOWN is W_gate[j][s], W_up[j][s] or W_down[s][j]
+ * (unit j's row of W_gate and W_up, its column of W_down).  The dense
+ * matrices are those of the file format and of the forward pass above;
+ * model_ffn_unit materialises a unit's part for whoever needs it dense.
+ * Every entry absent is +0; every entry held has bits other than +0's (a
+ * -0 is kept, so that a file round trip keeps every bit).  Edits
+ * (model_ffn_add) wait in a list until model_ffn_finish merges them; a
+ * model with edits not merged fails model_validate. */
+enum { FFN_GATE, FFN_UP, FFN_DOWN, FFN_MATS };
+
+typedef struct {
+  int64_t *start;     /* n_ffn + 1: unit j's entries are [start[j],
+                         start[j + 1]) */
+  int32_t *slot;      /* their slots, increasing within a unit */
+  double *w;          /* their weights */
+  int64_t n_pend, cap_pend;
+  struct ffn_edit *pend; /* edits not merged yet, in order */
+} model_ffn;
+
 typedef struct {
   int n_heads;
   model_head *heads;
   int n_ffn;
-  double *w_gate;     /* n_ffn x d */
-  double *w_up;       /* n_ffn x d */
-  double *w_down;     /* d x n_ffn */
+  model_ffn ffn[FFN_MATS]; /* W_gate, W_up, W_down by unit (above) */
   int32_t *ffn_route; /* 2 n_ffn: (router, expert) of each unit, router -1
                          for a shared unit; NULL when the model has no
                          routing */
@@ -181,6 +200,24 @@ model *model_new(int d_model, int n_layers, const vocab_range *ranges,
 void model_layer_alloc(model *m, int layer, int n_heads, const int *dv,
                        int n_ffn);
 void model_free(model *m);
+/* The FFN matrices (model_ffn): entry (unit, slot) of matrix mat of layer
+ * l, edits not merged included.  add does W += w there, put and set
+ * W = w, as the dense matrix's entry would (from +0, in the order of the
+ * edits): add and put only list the edit (O(1), for building a model),
+ * set merges at once (O(entries), for tests and small changes).
+ * model_ffn_finish merges every edit of the layer's matrices, in
+ * O(entries + edits + n_ffn). */
+double model_ffn_get(const model_layer *l, int mat, int unit, int slot);
+void model_ffn_add(model_layer *l, int mat, int unit, int slot, double w);
+void model_ffn_put(model_layer *l, int mat, int unit, int slot, double w);
+void model_ffn_set(model_layer *l, int mat, int unit, int slot, double w);
+void model_ffn_finish(model_layer *l);
+/* Unit j's part of matrix mat as d doubles: its row of W_gate or W_up, or
+ * its column of W_down (edits not merged included). */
+void model_ffn_unit(const model_layer *l, int mat, int unit, int d,
+                    double *out);
+/* The entries held (merged ones only) of matrix mat of layer l. */
+int64_t model_ffn_count(const model_layer *l, int mat);
 /* Gives the model routing with n routers (w zeroed) and a ffn_route
  * table of shared units in every layer (call after model_layer_alloc). */
 model_routing *model_routing_new(model *m, int n_routers);

@@ -5,7 +5,8 @@
 noinst_LTLIBRARIES += libtvlbase.la libtvlengine.la
 libtvlbase_la_SOURCES = base/base.h base/base.c base/guard.c base/safefile.c
 libtvlengine_la_SOURCES = backend/engine/engine.h backend/engine/model.c \
-	backend/engine/kvcache.c backend/engine/hull.c backend/engine/addr.c \
+	backend/engine/ffn.c backend/engine/kvcache.c backend/engine/hull.c \
+	backend/engine/addr.c \
 	backend/engine/bounds.c \
 	backend/engine/exec.c \
 	backend/engine/safetensors.c

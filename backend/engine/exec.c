@@ -106,6 +106,7 @@ typedef struct {
   uint64_t *wo_mask; /* the slots wo writes (its used rows) */
   csc ffn_in;       /* x -> [gate; up] */
   csc ffn_down;     /* h -> d */
+  uint64_t *down_mask; /* the slots ffn_down writes (its used rows) */
   /* routed: the shared units, and each router's units by expert (CSR);
    * W_down by unit, for the scatter of the evaluated units */
   int n_shared[2];
@@ -212,6 +213,21 @@ static void trip_add(triplets *t, const double *dense, int rows, int cols,
       VEC_PUSH(t->r, row0 + i);
       VEC_PUSH(t->c, j);
       VEC_PUSH(t->w, w);
+    }
+}
+
+/* The same for an FFN matrix held by unit (engine.h model_ffn): unit j's
+ * entries as row row0 + j, or (by_slot, W_down as the dense d x n matrix)
+ * as column j of row slot.  Zeros (a -0 held) are left out, as trip_add
+ * leaves them. */
+static void trip_ffn(triplets *t, const model_ffn *f, int n, int row0,
+                     bool by_slot) {
+  for (int j = 0; j < n; j++)
+    for (int64_t q = f->start[j]; q < f->start[j + 1]; q++) {
+      if (f->w[q] == 0.0) continue;
+      VEC_PUSH(t->r, by_slot ? f->slot[q] : row0 + j);
+      VEC_PUSH(t->c, by_slot ? j : f->slot[q]);
+      VEC_PUSH(t->w, f->w[q]);
     }
 }
 
@@ -399,7 +415,8 @@ static bool shares_cache(const model_head *a, const model_head *b, int d) {
 
 /* The slot holds exactly position feature f (f = -1: the constant 1) at
  * layer l's input. */
-static bool pure_slot(const model *m, int l, int s, int f) {
+static bool pure_slot(const exec *e, int l, int s, int f) {
+  const model *m = e->m;
   int R = m->n_ranges, d = m->d_model;
   for (int r = 0; r < R; r++)
     if (m->p_in[(size_t)s * 2 * R + 2 * r] != (f < 0 ? 1.0 : 0.0) ||
@@ -412,8 +429,8 @@ static bool pure_slot(const model *m, int l, int s, int f) {
     for (int h = 0; h < ly->n_heads; h++)
       for (int c = 0; c < ly->heads[h].dv; c++)
         if (ly->heads[h].wo[(size_t)s * ly->heads[h].dv + c] != 0.0) return false;
-    for (int j = 0; j < ly->n_ffn; j++)
-      if (ly->w_down[(size_t)s * ly->n_ffn + j] != 0.0) return false;
+    /* layer k's W_down writes s (its csc, built before layer l's) */
+    if (e->layers[k].down_mask[s / 64] >> (s % 64) & 1) return false;
   }
   (void)d;
   return true;
@@ -431,24 +448,24 @@ static int single(const double *row, int d, double *coef) {
   return at;
 }
 
-static bool offset_key(const model *m, int l, const model_head *hd) {
-  int d = m->d_model;
+static bool offset_key(const exec *e, int l, const model_head *hd) {
+  int d = e->m->d_model;
   double c0 = 0, c1 = 0;
   int s0 = single(hd->wk, d, &c0), s1 = single(hd->wk + d, d, &c1);
   return hd->tie == TIE_LATEST && hd->mask_slot < 0 && s0 >= 0 && s1 >= 0 &&
-         c0 == 2.0 && c1 == -1.0 && pure_slot(m, l, s0, POS_RING) &&
-         pure_slot(m, l, s1, POS_RING2);
+         c0 == 2.0 && c1 == -1.0 && pure_slot(e, l, s0, POS_RING) &&
+         pure_slot(e, l, s1, POS_RING2);
 }
 
 /* d of a head's query (r_d, 1), or 0. */
-static int offset_query(const model *m, int l, const model_head *hd) {
-  int d = m->d_model;
+static int offset_query(const exec *e, int l, const model_head *hd) {
+  int d = e->m->d_model;
   double c0 = 0, c1 = 0;
   int s0 = single(hd->wq, d, &c0), s1 = single(hd->wq + d, d, &c1);
-  if (s0 < 0 || s1 < 0 || c0 != 1.0 || c1 != 1.0 || !pure_slot(m, l, s1, -1))
+  if (s0 < 0 || s1 < 0 || c0 != 1.0 || c1 != 1.0 || !pure_slot(e, l, s1, -1))
     return 0;
-  if (pure_slot(m, l, s0, POS_RING_M1)) return 1;
-  if (pure_slot(m, l, s0, POS_RING_M2)) return 2;
+  if (pure_slot(e, l, s0, POS_RING_M1)) return 1;
+  if (pure_slot(e, l, s0, POS_RING_M2)) return 2;
   return 0;
 }
 
@@ -479,10 +496,10 @@ static bool addr_key(const model_head *hd, int d) {
   return hd->tie == TIE_LATEST && int_row(hd->wk, d) && int_row(hd->wk + d, d);
 }
 
-static bool addr_query_shape(const model *m, int l, const model_head *hd) {
+static bool addr_query_shape(const exec *e, int l, const model_head *hd) {
   double c = 0;
-  int s = single(hd->wq + m->d_model, m->d_model, &c);
-  return s >= 0 && c == 1.0 && pure_slot(m, l, s, -1);
+  int s = single(hd->wq + e->m->d_model, e->m->d_model, &c);
+  return s >= 0 && c == 1.0 && pure_slot(e, l, s, -1);
 }
 
 /* Every head of cache c queries an offset (offset) or an address. */
@@ -491,9 +508,9 @@ static bool cache_queries(exec *e, layer_exec *le, const model_layer *ml,
   int l = (int)(ml - e->m->layers);
   for (int h = 0; h < le->n_heads; h++) {
     if (le->head_cache[h] != c) continue;
-    if (offset && (le->qoff[h] = offset_query(e->m, l, &ml->heads[h])) == 0)
+    if (offset && (le->qoff[h] = offset_query(e, l, &ml->heads[h])) == 0)
       return false;
-    if (!offset && !addr_query_shape(e->m, l, &ml->heads[h])) return false;
+    if (!offset && !addr_query_shape(e, l, &ml->heads[h])) return false;
   }
   return true;
 }
@@ -508,7 +525,7 @@ static void cache_choose(exec *e, layer_exec *le, const model_layer *ml,
   int l = (int)(ml - e->m->layers);
   kv_kind k = e->kind == KV_BRUTE ? KV_BRUTE : KV_HULL;
   if (e->kind == KV_HULL || e->kind == KV_ADDR) {
-    if (offset_key(e->m, l, hd) && cache_queries(e, le, ml, c, true)) {
+    if (offset_key(e, l, hd) && cache_queries(e, le, ml, c, true)) {
       cs->offset = true;
       cs->ring = xcalloc((size_t)(OFFSET_MAX + 1) * (size_t)cs->dv, sizeof *cs->ring);
       cs->first = xcalloc((size_t)cs->dv, sizeof *cs->first);
@@ -576,11 +593,14 @@ static void layer_build(exec *e, layer_exec *le, const model_layer *ml) {
   for (int k = 0; k < le->wo.nused; k++) mask_set(le->wo_mask, le->wo.used[k]);
   if (vc > e->max_vcat) e->max_vcat = vc;
   int n = ml->n_ffn;
-  trip_add(&t, ml->w_gate, n, d, 0);
-  trip_add(&t, ml->w_up, n, d, n);
+  trip_ffn(&t, &ml->ffn[FFN_GATE], n, 0, false);
+  trip_ffn(&t, &ml->ffn[FFN_UP], n, n, false);
   csc_build(&le->ffn_in, &t, 2 * n, d);
-  trip_add(&t, ml->w_down, d, n, 0);
+  trip_ffn(&t, &ml->ffn[FFN_DOWN], n, 0, true);
   csc_build(&le->ffn_down, &t, d, n);
+  le->down_mask = xcalloc((size_t)mask_words(d), sizeof *le->down_mask);
+  for (int k = 0; k < le->ffn_down.nused; k++)
+    mask_set(le->down_mask, le->ffn_down.used[k]);
   if (n > e->max_ffn) e->max_ffn = n;
 }
 
@@ -661,32 +681,71 @@ static void fam_split(layer_exec *le, int r) {
   le->n_frows[r] = nw;
 }
 
+/* single() of unit j's row of an FFN matrix. */
+static int unit_single(const model_ffn *f, int j, double *coef) {
+  int at = -1;
+  for (int64_t q = f->start[j]; q < f->start[j + 1]; q++) {
+    if (f->w[q] == 0.0) continue;
+    if (at >= 0) return -1;
+    at = f->slot[q];
+    *coef = f->w[q];
+  }
+  return at;
+}
+
+/* Whether unit j's gate row equals router row w at every slot but o: the
+ * row's non-zero entries (o aside) are w's there and as many as w's non-
+ * zero entries but o's (nz); *at_o gets the row's entry at o. */
+static bool gate_is_router(const model_ffn *g, int j, const double *w, int o,
+                           int nz, double *at_o) {
+  int cnt = 0;
+  *at_o = 0.0;
+  for (int64_t q = g->start[j]; q < g->start[j + 1]; q++) {
+    if (g->slot[q] == o) {
+      *at_o = g->w[q];
+      continue;
+    }
+    if (g->w[q] == 0.0) continue;
+    if (g->w[q] != w[g->slot[q]]) return false;
+    cnt++;
+  }
+  return cnt == nz;
+}
+
 /* The constant slot every family unit's up row reads with weight 1, and
- * the units' constants c; -1 when the weights do not show a family. */
+ * the units' constants c; -1 when the weights do not show a family: each
+ * unit's gate row is its router's row w (every weight integral) at every
+ * slot but that one. */
 static int fam_shape(const exec *e, const model_layer *ml, int l, double *c) {
   const model *m = e->m;
-  int d = m->d_model, n = ml->n_ffn, one = -1;
+  int d = m->d_model, n = ml->n_ffn, one = -1, nz[ROUTE_MAX];
+  for (int r = 0; r < ROUTE_MAX; r++) nz[r] = -1;   /* not counted yet */
   for (int j = 0; j < n; j++) {
     int r = ml->ffn_family[j];
     if (r < 0) continue;
-    const double *w = m->routing->routers[r].w, *g = ml->w_gate + (size_t)j * d;
-    double k = 0;
-    int o = single(ml->w_up + (size_t)j * d, d, &k);
+    const double *w = m->routing->routers[r].w;
+    double k = 0, go;
+    int o = unit_single(&ml->ffn[FFN_UP], j, &k);
     if (o < 0 || k != 1.0 || (one >= 0 && o != one)) return -1;
     one = o;
-    for (int i = 0; i < d; i++)
-      if (i != o && (g[i] != w[i] || !integral(w[i]))) return -1;
-    c[j] = g[o] - w[o];
-    if (!integral(g[o]) || !integral(w[o]) || !integral(c[j])) return -1;
+    if (nz[r] < 0) {
+      nz[r] = 0;
+      for (int i = 0; i < d; i++) {
+        if (i == o) continue;
+        if (!integral(w[i])) return -1;
+        nz[r] += w[i] != 0.0;
+      }
+    }
+    if (!gate_is_router(&ml->ffn[FFN_GATE], j, w, o, nz[r], &go)) return -1;
+    c[j] = go - w[o];
+    if (!integral(go) || !integral(w[o]) || !integral(c[j])) return -1;
   }
-  /* every family unit's column of W_down integral: row by row, in memory
-   * order (a column's stride is a row) */
-  for (int i = 0; one >= 0 && i < d; i++) {
-    const double *row = ml->w_down + (size_t)i * n;
-    for (int j = 0; j < n; j++)
-      if (ml->ffn_family[j] >= 0 && row[j] != 0.0 && !integral(row[j])) return -1;
-  }
-  if (one < 0 || !pure_slot(m, l, one, -1)) return -1;
+  /* every family unit's column of W_down integral */
+  const model_ffn *dn = &ml->ffn[FFN_DOWN];
+  for (int j = 0; one >= 0 && j < n; j++)
+    for (int64_t q = dn->start[j]; ml->ffn_family[j] >= 0 && q < dn->start[j + 1]; q++)
+      if (dn->w[q] != 0.0 && !integral(dn->w[q])) return -1;
+  if (one < 0 || !pure_slot(e, l, one, -1)) return -1;
   for (int h = 0; h < ml->n_heads; h++)
     for (int k = 0; k < ml->heads[h].dv; k++)
       if (ml->heads[h].wo[(size_t)one * ml->heads[h].dv + k] != 0.0) return -1;
@@ -697,12 +756,13 @@ static int fam_shape(const exec *e, const model_layer *ml, int l, double *c) {
  * all belong to one router (false otherwise). */
 static bool fam_row_build(exec *e, layer_exec *le, const model_layer *ml,
                           int i, const double *c, fam_term *tm) {
-  int n = ml->n_ffn, r = -1, nu = 0;
-  const double *row = ml->w_down + (size_t)i * n;
+  int r = -1, nu = 0;
+  const csc *dn = &le->ffn_down;    /* row i: its units in increasing order */
   bool other = false;
   double wabs = 0, cmax = 0;
-  for (int j = 0; j < n; j++) {
-    if (row[j] == 0.0) continue;
+  for (int q = dn->start[i]; q < dn->start[i + 1]; q++) {
+    int j = dn->row[q];
+    double wj = dn->w[q];
     int f = ml->ffn_family[j];
     if (f < 0) {
       other = true;
@@ -710,9 +770,9 @@ static bool fam_row_build(exec *e, layer_exec *le, const model_layer *ml,
     }
     if (other || (r >= 0 && f != r)) return false;   /* not first */
     r = f;
-    fam_term t = {-c[j], row[j]};
+    fam_term t = {-c[j], wj};
     tm[nu++] = t;
-    wabs += fabs(row[j]);
+    wabs += fabs(wj);
     cmax = fmax(cmax, fabs(c[j]));
   }
   if (!nu) return true;
@@ -832,14 +892,7 @@ static void layer_route_build(exec *e, layer_exec *le, const model_layer *ml) {
   layer_lists(e, le, ml, LISTS_WHOLE);
   /* W_down by unit: unit j's column as a row of (slot, weight) */
   triplets t = {0};
-  for (int i = 0; i < d; i++)
-    for (int j = 0; j < n; j++) {
-      double w = ml->w_down[(size_t)i * n + j];
-      if (w == 0.0) continue;
-      VEC_PUSH(t.r, j);
-      VEC_PUSH(t.c, i);
-      VEC_PUSH(t.w, w);
-    }
+  trip_ffn(&t, &ml->ffn[FFN_DOWN], n, 0, false);
   csc_build(&le->down_by_unit, &t, n, d);
 }
 
@@ -1009,6 +1062,7 @@ void exec_free(exec *e) {
     csc_free(&le->proj);
     csc_free(&le->wo);
     free(le->wo_mask);
+    free(le->down_mask);
     csc_free(&le->ffn_in);
     csc_free(&le->ffn_down);
     csc_free(&le->down_by_unit);

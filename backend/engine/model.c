@@ -4,7 +4,6 @@
  * meta_json; model_free releases all of them.  model_layer_alloc replaces
  * whatever the layer held before.
  */
-#define _DEFAULT_SOURCE 1 /* madvise */
 #include "config.h"
 
 #include "backend/engine/engine.h"
@@ -15,9 +14,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 /* Limits that keep every size computation far from overflow and every
  * token value exact in a double (and its square finite). */
@@ -32,72 +28,8 @@ enum {
 };
 #define MODEL_MAX_VALUE ((int64_t)1 << 53)
 
-/* A compiled model's FFN matrices are mostly zeros and large (up to 2 GB
- * in all): zeroing them page by page and touching every page cost more
- * than building and running the model.  A large one is therefore mapped
- * fresh from the kernel (zeros that cost nothing until written), 2 MB
- * aligned and advised into huge pages (MADV_HUGEPAGE), so that reading an
- * untouched part maps the shared zero page, one fault per 2 MB, and only
- * the parts written are ever cleared.  Such a matrix is released by
- * big_free with the same count; every other one is calloc'd. */
-enum { HUGE_PAGE = 2 << 20, BIG_BYTES = 4 << 20 };
-
-typedef struct {
-  void *base;
-  size_t len;
-} big_header;
-
-static bool is_big(size_t n) {
-#if defined(__linux__) && defined(MAP_ANONYMOUS)
-  return n >= BIG_BYTES / sizeof(double) && n <= SIZE_MAX / sizeof(double) / 2;
-#else
-  (void)n;
-  return false;
-#endif
-}
-
 static double *zeros(size_t n) {
   return n ? xcalloc(n, sizeof(double)) : NULL;
-}
-
-/* An FFN matrix of n zeros. */
-static double *big_zeros(size_t n) {
-  if (!n) return NULL;
-#if defined(__linux__) && defined(MAP_ANONYMOUS)
-  if (is_big(n)) {
-    size_t data = (n * sizeof(double) + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-    size_t len = data + HUGE_PAGE; /* room for the header and alignment */
-    char *base = mmap(NULL, len, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (base == MAP_FAILED) {
-      fprintf(stderr, "tvl: out of memory (asked for %zu bytes)\n", len);
-      abort();
-    }
-    uintptr_t at = ((uintptr_t)base + sizeof(big_header) + HUGE_PAGE - 1) /
-                   HUGE_PAGE * HUGE_PAGE;
-    big_header h = {base, len};
-    memcpy((char *)at - sizeof h, &h, sizeof h);
-#ifdef MADV_HUGEPAGE
-    (void)madvise((void *)at, data, MADV_HUGEPAGE); /* a hint only */
-#endif
-    return (double *)at;
-  }
-#endif
-  return xcalloc(n, sizeof(double));
-}
-
-/* Releases what big_zeros(n) returned. */
-static void big_free(double *p, size_t n) {
-  if (!p) return;
-#if defined(__linux__) && defined(MAP_ANONYMOUS)
-  if (is_big(n)) {
-    big_header h;
-    memcpy(&h, (char *)p - sizeof h, sizeof h);
-    munmap(h.base, h.len);
-    return;
-  }
-#endif
-  free(p);
 }
 
 model *model_new(int d_model, int n_layers, const vocab_range *ranges,
@@ -123,7 +55,7 @@ model *model_new(int d_model, int n_layers, const vocab_range *ranges,
   return m;
 }
 
-static void layer_clear(model_layer *l, size_t d) {
+static void layer_clear(model_layer *l) {
   for (int h = 0; h < l->n_heads; h++) {
     free(l->heads[h].wq);
     free(l->heads[h].wk);
@@ -132,10 +64,12 @@ static void layer_clear(model_layer *l, size_t d) {
     free(l->heads[h].live);
   }
   free(l->heads);
-  size_t nf = (size_t)l->n_ffn * d;
-  big_free(l->w_gate, nf);
-  big_free(l->w_up, nf);
-  big_free(l->w_down, nf);
+  for (int k = 0; k < FFN_MATS; k++) {
+    free(l->ffn[k].start);
+    free(l->ffn[k].slot);
+    free(l->ffn[k].w);
+    free(l->ffn[k].pend);
+  }
   free(l->ffn_route);
   free(l->ffn_live);
   free(l->ffn_live_set);
@@ -148,7 +82,7 @@ void model_layer_alloc(model *m, int layer, int n_heads, const int *dv,
   if (!m || layer < 0 || layer >= m->n_layers) return;
   model_layer *l = &m->layers[layer];
   size_t d = (size_t)m->d_model;
-  layer_clear(l, d);
+  layer_clear(l);
   if (n_heads < 0) n_heads = 0;
   if (n_ffn < 0) n_ffn = 0;
   l->n_heads = n_heads;
@@ -165,14 +99,16 @@ void model_layer_alloc(model *m, int layer, int n_heads, const int *dv,
     hd->wo = zeros(d * (size_t)hd->dv);
   }
   l->n_ffn = n_ffn;
-  l->w_gate = big_zeros((size_t)n_ffn * d);
-  l->w_up = big_zeros((size_t)n_ffn * d);
-  l->w_down = big_zeros(d * (size_t)n_ffn);
+  for (int k = 0; k < FFN_MATS; k++) {  /* no entries: every weight +0 */
+    l->ffn[k].start = xcalloc((size_t)n_ffn + 1, sizeof *l->ffn[k].start);
+    l->ffn[k].slot = xmalloc(sizeof *l->ffn[k].slot);
+    l->ffn[k].w = xmalloc(sizeof *l->ffn[k].w);
+  }
 }
 
 void model_free(model *m) {
   if (!m) return;
-  for (int i = 0; i < m->n_layers && m->layers; i++) layer_clear(&m->layers[i], (size_t)m->d_model);
+  for (int i = 0; i < m->n_layers && m->layers; i++) layer_clear(&m->layers[i]);
   free(m->layers);
   if (m->slot_names) {
     for (int i = 0; i < m->d_model; i++) free(m->slot_names[i]);
@@ -260,6 +196,45 @@ static bool matrix_ok(const double *a, size_t n, const char *what,
   return true;
 }
 
+/* An FFN matrix (engine.h model_ffn): its edits merged, its entries in
+ * order within the d slots, few enough that every count the executor
+ * keeps fits an int, and finite, as matrix_ok asks of a dense one: the
+ * index of a non-finite entry is its index in the dense matrix
+ * (row-major; for W_down, d x n_ffn), the first such. */
+enum { FFN_MAX_ENTRIES = 1 << 29 };
+static bool ffn_ok(const model_layer *ly, int k, size_t d, const char *what,
+                   char *err, size_t errlen) {
+  const model_ffn *f = &ly->ffn[k];
+  int n = ly->n_ffn;
+  if (!f->start || (f->start[n] && (!f->slot || !f->w)))
+    return fail(err, errlen, "%s is missing", what);
+  if (f->n_pend)
+    return fail(err, errlen, "%s has edits not merged (model_ffn_finish)",
+                what);
+  if (f->start[0] != 0 || f->start[n] > FFN_MAX_ENTRIES)
+    return fail(err, errlen, "%s has a bad entry count", what);
+  for (int j = 0; j < n; j++) {
+    if (f->start[j + 1] < f->start[j] || f->start[j + 1] > f->start[n])
+      return fail(err, errlen, "%s: unit %d has bad offsets", what, j);
+    for (int64_t q = f->start[j]; q < f->start[j + 1]; q++)
+      if (f->slot[q] < 0 || (size_t)f->slot[q] >= d ||
+          (q > f->start[j] && f->slot[q] <= f->slot[q - 1]))
+        return fail(err, errlen, "%s: unit %d has a slot out of order or "
+                    "out of range", what, j);
+  }
+  if (all_finite(f->w, (size_t)f->start[n])) return true;
+  size_t bad = SIZE_MAX;
+  for (int j = 0; j < n; j++)
+    for (int64_t q = f->start[j]; q < f->start[j + 1]; q++) {
+      if (isfinite(f->w[q])) continue;
+      size_t at = k == FFN_DOWN ? (size_t)f->slot[q] * (size_t)n + (size_t)j
+                                : (size_t)j * d + (size_t)f->slot[q];
+      if (at < bad) bad = at;
+    }
+  return fail(err, errlen, "%s has a non-finite entry at index %zu", what,
+              bad);
+}
+
 static bool name_ok(const char *s, size_t cap) {
   return memchr(s, '\0', cap) != NULL;
 }
@@ -340,13 +315,12 @@ static bool layer_ok(const model *m, int l, char *err, size_t errlen) {
   if (ly->n_ffn < 0 || ly->n_ffn > MODEL_MAX_FFN)
     return fail(err, errlen, "layer %d has a bad FFN width %d", l,
                 ly->n_ffn);
-  size_t n = (size_t)ly->n_ffn * d;
-  snprintf(what, sizeof what, "layer %d w_gate", l);
-  if (!matrix_ok(ly->w_gate, n, what, err, errlen)) return false;
-  snprintf(what, sizeof what, "layer %d w_up", l);
-  if (!matrix_ok(ly->w_up, n, what, err, errlen)) return false;
-  snprintf(what, sizeof what, "layer %d w_down", l);
-  return matrix_ok(ly->w_down, n, what, err, errlen);
+  static const char *const names[FFN_MATS] = {"w_gate", "w_up", "w_down"};
+  for (int k = 0; k < FFN_MATS; k++) {
+    snprintf(what, sizeof what, "layer %d %s", l, names[k]);
+    if (!ffn_ok(ly, k, d, what, err, errlen)) return false;
+  }
+  return true;
 }
 
 /* Layer l's liveness sets: offsets from 0 that never decrease, pairs of

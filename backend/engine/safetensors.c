@@ -390,14 +390,31 @@ typedef struct {
   const double *f64;   /* DT_F64 */
   const int32_t *i32;  /* DT_I32 */
   int64_t count;
+  /* DT_F64 from an FFN matrix held by unit (engine.h model_ffn), written
+   * dense: rows units (W_gate, W_up) or, by_slot, rows slots (W_down) */
+  const model_ffn *ffn;
+  int units, d;
+  bool by_slot;
 } out_tensor;
 
 typedef VEC(out_tensor) tensor_list;
 
 static void add_f64(tensor_list *ts, const char *name, const double *a,
                     int64_t rows, int64_t cols, int rank) {
-  out_tensor t = {{0}, DT_F64, {rows, cols}, rank, a, NULL,
-                  rank == 1 ? rows : rows * cols};
+  out_tensor t = {.dt = DT_F64, .shape = {rows, cols}, .rank = rank,
+                  .f64 = a, .count = rank == 1 ? rows : rows * cols};
+  snprintf(t.name, sizeof t.name, "%s", name);
+  VEC_PUSH(*ts, t);
+}
+
+static void add_ffn(tensor_list *ts, const char *name, const model_layer *ly,
+                    int mat, int d) {
+  bool down = mat == FFN_DOWN;
+  out_tensor t = {.dt = DT_F64,
+                  .shape = {down ? d : ly->n_ffn, down ? ly->n_ffn : d},
+                  .rank = 2, .count = (int64_t)ly->n_ffn * d,
+                  .ffn = &ly->ffn[mat], .units = ly->n_ffn, .d = d,
+                  .by_slot = down};
   snprintf(t.name, sizeof t.name, "%s", name);
   VEC_PUSH(*ts, t);
 }
@@ -515,7 +532,10 @@ static uint64_t get_le(const unsigned char *p, int n) {
   return v;
 }
 
+static bool write_ffn(FILE *f, const out_tensor *t);
+
 static bool write_tensor(FILE *f, const out_tensor *t) {
+  if (t->ffn) return write_ffn(f, t);
   unsigned char buf[8 * 512];
   int per = t->dt == DT_F64 ? 8 : 4, fill = 0;
   for (int64_t i = 0; i < t->count; i++) {
@@ -530,6 +550,55 @@ static bool write_tensor(FILE *f, const out_tensor *t) {
     }
   }
   return true;
+}
+
+/* An FFN matrix, dense, row by row: a row of zeros gets the row's
+ * entries, is written, and is zeroed again.  By slot (W_down, d x n), the
+ * entries are first grouped by slot, each slot's by increasing unit. */
+static bool write_ffn(FILE *f, const out_tensor *t) {
+  const model_ffn *m = t->ffn;
+  int n = t->units, d = t->d, rows = t->by_slot ? d : n, cols = t->by_slot ? n : d;
+  int64_t nnz = m->start[n];
+  int64_t *start = m->start;
+  int32_t *idx = m->slot;
+  double *w = m->w;
+  if (t->by_slot) {
+    start = xcalloc((size_t)d + 2, sizeof *start);
+    idx = xmalloc(((size_t)nnz + 1) * sizeof *idx);
+    w = xmalloc(((size_t)nnz + 1) * sizeof *w);
+    for (int64_t q = 0; q < nnz; q++) start[m->slot[q] + 1]++;
+    for (int i = 0; i < d; i++) start[i + 1] += start[i];
+    int64_t *fill = xmalloc(((size_t)d + 1) * sizeof *fill);
+    memcpy(fill, start, ((size_t)d + 1) * sizeof *fill);
+    for (int j = 0; j < n; j++)
+      for (int64_t q = m->start[j]; q < m->start[j + 1]; q++) {
+        int64_t at = fill[m->slot[q]]++;
+        idx[at] = j;
+        w[at] = m->w[q];
+      }
+    free(fill);
+  }
+  double *row = xcalloc((size_t)cols + 1, sizeof *row);
+  unsigned char *buf = xmalloc(8 * (size_t)cols + 8);
+  bool ok = true;
+  for (int i = 0; ok && i < rows; i++) {
+    for (int64_t q = start[i]; q < start[i + 1]; q++) row[idx[q]] = w[q];
+    for (int j = 0; j < cols; j++) {
+      uint64_t bits;
+      memcpy(&bits, &row[j], 8);
+      put_le(buf + 8 * (size_t)j, bits, 8);
+    }
+    ok = fwrite(buf, 1, 8 * (size_t)cols, f) == 8 * (size_t)cols;
+    for (int64_t q = start[i]; q < start[i + 1]; q++) row[idx[q]] = 0.0;
+  }
+  free(row);
+  free(buf);
+  if (t->by_slot) {
+    free(start);
+    free(idx);
+    free(w);
+  }
+  return ok;
 }
 
 static bool strings_ok(const model *m, char *err, size_t errlen) {
@@ -565,8 +634,9 @@ static void collect_tensors(const model *m, tensor_list *ts, int32_t *role,
     role[t] = model_token_range(m, t);
     value[t] = (double)model_token_value(m, t);
   }
-  out_tensor rt = {"tok_embed.role", DT_I32, {m->vocab_size, 0}, 1, NULL,
-                   role, m->vocab_size};
+  out_tensor rt = {.name = "tok_embed.role", .dt = DT_I32,
+                   .shape = {m->vocab_size, 0}, .rank = 1, .i32 = role,
+                   .count = m->vocab_size};
   VEC_PUSH(*ts, rt);
   add_f64(ts, "tok_embed.value", value, m->vocab_size, 0, 1);
   add_f64(ts, "pos_embed.proj", m->p_pos, d, POS_NFEAT, 2);
@@ -586,32 +656,32 @@ static void collect_tensors(const model *m, tensor_list *ts, int32_t *role,
       add_f64(ts, nm, hd->wo, d, hd->dv, 2);
     }
     snprintf(nm, sizeof nm, "layers.%d.ffn.w_gate", l);
-    add_f64(ts, nm, ly->w_gate, ly->n_ffn, d, 2);
+    add_ffn(ts, nm, ly, FFN_GATE, d);
     snprintf(nm, sizeof nm, "layers.%d.ffn.w_up", l);
-    add_f64(ts, nm, ly->w_up, ly->n_ffn, d, 2);
+    add_ffn(ts, nm, ly, FFN_UP, d);
     snprintf(nm, sizeof nm, "layers.%d.ffn.w_down", l);
-    add_f64(ts, nm, ly->w_down, d, ly->n_ffn, 2);
+    add_ffn(ts, nm, ly, FFN_DOWN, d);
     if (m->routing) {
-      out_tensor ro = {{0}, DT_I32, {ly->n_ffn, 2}, 2, NULL, ly->ffn_route,
-                       2 * (int64_t)ly->n_ffn};
+      out_tensor ro = {.dt = DT_I32, .shape = {ly->n_ffn, 2}, .rank = 2,
+                       .i32 = ly->ffn_route, .count = 2 * (int64_t)ly->n_ffn};
       snprintf(ro.name, sizeof ro.name, "layers.%d.ffn.route", l);
       VEC_PUSH(*ts, ro);
       int32_t np = ly->ffn_live ? ly->ffn_live[ly->n_ffn] : 0;
       if (np > 0) {
-        out_tensor li = {{0}, DT_I32, {ly->n_ffn + 1}, 1, NULL, ly->ffn_live,
-                         (int64_t)ly->n_ffn + 1};
+        out_tensor li = {.dt = DT_I32, .shape = {ly->n_ffn + 1}, .rank = 1,
+                         .i32 = ly->ffn_live, .count = (int64_t)ly->n_ffn + 1};
         snprintf(li.name, sizeof li.name, "layers.%d.ffn.live_index", l);
         VEC_PUSH(*ts, li);
-        out_tensor lp = {{0}, DT_I32, {np, 2}, 2, NULL, ly->ffn_live_set,
-                         2 * (int64_t)np};
+        out_tensor lp = {.dt = DT_I32, .shape = {np, 2}, .rank = 2,
+                         .i32 = ly->ffn_live_set, .count = 2 * (int64_t)np};
         snprintf(lp.name, sizeof lp.name, "layers.%d.ffn.live_pairs", l);
         VEC_PUSH(*ts, lp);
       }
       bool fam = false;
       for (int j = 0; ly->ffn_family && j < ly->n_ffn; j++) fam |= ly->ffn_family[j] >= 0;
       if (fam) {
-        out_tensor fa = {{0}, DT_I32, {ly->n_ffn}, 1, NULL, ly->ffn_family,
-                         (int64_t)ly->n_ffn};
+        out_tensor fa = {.dt = DT_I32, .shape = {ly->n_ffn}, .rank = 1,
+                         .i32 = ly->ffn_family, .count = (int64_t)ly->n_ffn};
         snprintf(fa.name, sizeof fa.name, "layers.%d.ffn.family", l);
         VEC_PUSH(*ts, fa);
       }
@@ -763,6 +833,29 @@ static bool read_f64(loader *L, const char *name, double *dst, int rank,
       return fail(L->err, L->errlen, "tensor %s: entry %" PRId64
                   " is not finite", name, i);
   }
+  return true;
+}
+
+/* An FFN matrix, dense in the file (rows units, or slots for W_down),
+ * into the layer's sparse one: every entry but +0, with read_f64's
+ * checks. */
+static bool read_ffn(loader *L, const char *name, model_layer *ly, int mat,
+                     int64_t d0, int64_t d1) {
+  const unsigned char *p = tensor(L, name, DT_F64, 2, d0, d1);
+  if (!p) return false;
+  for (int64_t i = 0; i < d0; i++)
+    for (int64_t j = 0; j < d1; j++) {
+      int64_t at = i * d1 + j;
+      uint64_t bits = get_le(p + 8 * at, 8);
+      if (!bits) continue;
+      double v;
+      memcpy(&v, &bits, 8);
+      if (!isfinite(v))
+        return fail(L->err, L->errlen, "tensor %s: entry %" PRId64
+                    " is not finite", name, at);
+      if (mat == FFN_DOWN) model_ffn_put(ly, mat, (int)j, (int)i, v);
+      else model_ffn_put(ly, mat, (int)i, (int)j, v);
+    }
   return true;
 }
 
@@ -936,16 +1029,17 @@ static bool load_layer(loader *L, model *m, int l, const jval *heads) {
   model_layer *ly = &m->layers[l];
   if (ok) {
     snprintf(nm, sizeof nm, "layers.%d.ffn.w_gate", l);
-    ok = read_f64(L, nm, ly->w_gate, 2, n_ffn, d);
+    ok = read_ffn(L, nm, ly, FFN_GATE, n_ffn, d);
   }
   if (ok) {
     snprintf(nm, sizeof nm, "layers.%d.ffn.w_up", l);
-    ok = read_f64(L, nm, ly->w_up, 2, n_ffn, d);
+    ok = read_ffn(L, nm, ly, FFN_UP, n_ffn, d);
   }
   if (ok) {
     snprintf(nm, sizeof nm, "layers.%d.ffn.w_down", l);
-    ok = read_f64(L, nm, ly->w_down, 2, d, n_ffn);
+    ok = read_ffn(L, nm, ly, FFN_DOWN, d, n_ffn);
   }
+  model_ffn_finish(ly);
   return ok;
 }
 
