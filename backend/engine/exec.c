@@ -107,6 +107,8 @@ typedef struct {
   csc ffn_in;       /* x -> [gate; up] */
   csc ffn_down;     /* h -> d */
   uint64_t *down_mask; /* the slots ffn_down writes (its used rows) */
+  int *gate_end;    /* per column q of ffn_in: where its gate rows end (they
+                       come first, see gates_by_column) */
   /* routed: the shared units, and each router's units by expert (CSR);
    * W_down by unit, for the scatter of the evaluated units */
   int n_shared[2];
@@ -598,6 +600,12 @@ static void layer_build(exec *e, layer_exec *le, const model_layer *ml) {
   csc_build(&le->ffn_in, &t, 2 * n, d);
   trip_ffn(&t, &ml->ffn[FFN_DOWN], n, 0, true);
   csc_build(&le->ffn_down, &t, d, n);
+  le->gate_end = xmalloc(((size_t)le->ffn_in.ncu + 1) * sizeof *le->gate_end);
+  for (int q = 0; q < le->ffn_in.ncu; q++) {
+    int k = le->ffn_in.cstart[q];
+    while (k < le->ffn_in.cstart[q + 1] && le->ffn_in.crow[k] < n) k++;
+    le->gate_end[q] = k;
+  }
   le->down_mask = xcalloc((size_t)mask_words(d), sizeof *le->down_mask);
   for (int k = 0; k < le->ffn_down.nused; k++)
     mask_set(le->down_mask, le->ffn_down.used[k]);
@@ -1063,6 +1071,7 @@ void exec_free(exec *e) {
     csc_free(&le->wo);
     free(le->wo_mask);
     free(le->down_mask);
+    free(le->gate_end);
     csc_free(&le->ffn_in);
     csc_free(&le->ffn_down);
     csc_free(&le->down_by_unit);
@@ -1564,6 +1573,22 @@ static bool run_ffn_routed(exec *e, int l, layer_exec *le) {
   return ok;
 }
 
+/* Every gate of the layer into e->gu[0, n), by the columns of ffn_in
+ * whose slot of x is not zero: within a column the gate rows come first
+ * (csc_build keeps the triplets' order, gates before ups), and each gate
+ * takes its terms in increasing slot order from +0, the terms left out
+ * exact zeros, as csc_mv_sparse does: each is csc_mv's row sum. */
+static void gates_by_column(exec *e, const layer_exec *le) {
+  const csc *fi = &le->ffn_in;
+  double *g = e->gu;
+  memset(g, 0, (size_t)le->n_ffn * sizeof *g);
+  for (int q = 0; q < fi->ncu; q++) {
+    double xj = e->x[fi->cu[q]];
+    if (xj == 0.0) continue;
+    for (int k = fi->cstart[q]; k < le->gate_end[q]; k++) g[fi->crow[k]] += fi->cw[k] * xj;
+  }
+}
+
 /* The observer's turn at a half-layer's residual (exec_observer). */
 static void observe_resid(exec *e, int half) {
   if (e->has_obs && e->obs.on_resid) e->obs.on_resid(e->obs.ctx, e->pos, half, e->x);
@@ -1591,9 +1616,9 @@ static bool run_layer(exec *e, int l) {
     /* h = relu(gate) * up: an up row is computed only where its gate is
      * positive, since h is exactly 0 elsewhere (every value is finite) */
     const csc *fi = &le->ffn_in;
+    gates_by_column(e, le);
     for (int j = 0; j < n; j++) {
-      double g = 0;
-      for (int k = fi->start[j]; k < fi->start[j + 1]; k++) g += fi->w[k] * e->x[fi->row[k]];
+      double g = e->gu[j];
       if (g > 0.0) {
         double u = 0;
         for (int k = fi->start[n + j]; k < fi->start[n + j + 1]; k++)
@@ -1605,7 +1630,7 @@ static bool run_layer(exec *e, int l) {
     }
     if (e->has_obs && e->obs.on_ffn) e->obs.on_ffn(e->obs.ctx, e->pos, l, e->h, n);
     if (!le->trusted && !check_finite(e, e->h, n, "FFN hidden", l)) return false;
-    csc_mv_used(&le->ffn_down, e->h, e->attn);
+    csc_mv_sparse(&le->ffn_down, e->h, e->attn, true);   /* mostly h = 0 */
     if (!add_rows(e, &le->ffn_down, "after the FFN, residual", l)) return false;
   }
   observe_resid(e, 2 * l + 1);

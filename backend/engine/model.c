@@ -1,4 +1,6 @@
 /* model.c - the model in memory: allocation, validation, token helpers.
+ * The FFN matrices are held sparse (engine.h model_ffn; edits and dense
+ * views in ffn.c): a layer's start with no entry, every weight +0.
  *
  * Ownership: a model owns its ranges, matrices, heads, slot names and
  * meta_json; model_free releases all of them.  model_layer_alloc replaces
