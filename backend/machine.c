@@ -46,7 +46,7 @@ int mb_site(mb *b, const char *kind, srcloc loc, const char *fmt, ...) {
       return i;
     }
   }
-  err_site e = {kind, sb_detach(&s), loc, false, false, false};
+  err_site e = {.kind = kind, .msg = sb_detach(&s), .loc = loc, .value_follows = false, .value_bare = false, .value_slots = false};
   VEC_PUSH(b->p->sites, e);
   return b->p->sites.n - 1;
 }
@@ -2063,7 +2063,10 @@ void mprog_free(mprog *p) {
   if (p->steps)
     for (int s = 0; s < p->npc; s++) free(p->steps[s].what);
   free(p->steps);
-  for (int i = 0; i < p->sites.n; i++) free(p->sites.v[i].msg);
+  for (int i = 0; i < p->sites.n; i++) {
+    free(p->sites.v[i].msg);
+    free(p->sites.v[i].hcode);
+  }
   VEC_FREE(p->sites);
   VEC_FREE(p->syms);
   VEC_FREE(p->strs);

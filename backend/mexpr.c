@@ -52,6 +52,7 @@ static bool is_const(cval c, double *k) { return gf_is_const(c.f, k); }
 void mx_flag(mb *b, gform flag, int site) {
   double k;
   if (gf_is_const(flag, &k) && k == 0) return;
+  if (b->host_node) site = mb_host_overflow_site(b, site);   /* mhostval.c */
   eflag e = {.flag = flag, .site = site, .guard = b->guard, .nguard = b->nguard};
   VEC_PUSH(b->flags, e);
 }
@@ -1033,8 +1034,9 @@ static bool const_overflow(mb *b, const ir_expr *e, const cval *a, int n) {
   return over;
 }
 
+static cval prim_ops(mb *b, const ir_expr *e, cval *a, int n);
+
 static cval prim(mb *b, const ir_expr *e) {
-  gate_graph *gg = G(b);
   const char *op = e->op->name;
   int n = e->n;
   cval a[64];
@@ -1047,6 +1049,16 @@ static cval prim(mb *b, const ir_expr *e) {
   int64_t folded;
   if (fold_const(op, a, n, &folded)) return mx_const(b, (double)folded);
   if (const_overflow(b, e, a, n)) return mx_const(b, 0);
+  const ir_expr *host_save = b->host_node;
+  b->host_node = e;   /* its overflow names its operands (mhostval.c) */
+  cval r = prim_ops(b, e, a, n);
+  b->host_node = host_save;
+  return r;
+}
+
+static cval prim_ops(mb *b, const ir_expr *e, cval *a, int n) {
+  gate_graph *gg = G(b);
+  const char *op = e->op->name;
   cval ch;
   if (b->ir->has_rtsym && (mx_symbol_prim(b, e, a, &ch) || mx_symbol_print_prim(b, e, a, &ch)))
     return ch;   /* msymbols.c */
