@@ -1568,7 +1568,10 @@ static cval step_value(mb *b, const mstmt *m, int s) {
     int neg = gf_is_const(n.f, &nk)
                   ? mb_site(b, "bounds", m->val->loc,
                             "make-vector: the length must not be negative (%.0f)", nk)
-                  : mb_site(b, "bounds", m->val->loc, "make-vector: the length must not be negative");
+                  : mb_host_site(b, mb_site(b, "bounds", m->val->loc,
+                                            "make-vector: the length must not be negative"),
+                                 NULL, "make-vector: the length must not be negative (\001)",
+                                 (const ir_expr *const[]){m->val}, 1);   /* mhostval.c */
     mx_vflag(b, gf_gate(gg, gg_step(gg, "length < 0", gf_scale(gg, n.f, -1))), neg, m->val,
              "makevec");
     int mem = b->p->heap_capped
@@ -2066,6 +2069,7 @@ void mprog_free(mprog *p) {
   for (int i = 0; i < p->sites.n; i++) {
     free(p->sites.v[i].msg);
     free(p->sites.v[i].hcode);
+    free(p->sites.v[i].hmsg);
   }
   VEC_FREE(p->sites);
   VEC_FREE(p->syms);

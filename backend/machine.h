@@ -88,8 +88,10 @@ typedef struct {
    * (static cells, frame and heap cells as the trace wrote them), valid
    * at the step hpc only.  hop names the overflowing operation whose
    * whole text the host writes ("+", "*", "ash", ...); with no hop the
-   * message's bytes 1 to 4 take the operands. */
+   * bytes 1 to 4 of hmsg take the operands.  msg stays the text without
+   * values, for a host that does not read them. */
   int32_t *hcode;
+  char *hmsg;
   int nhcode, hn, hpc;
   const char *hop;
 } err_site;

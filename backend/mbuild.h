@@ -291,10 +291,10 @@ void mb_expand_equal(mb *b, const ir_stmt *s, int f);
  * an error whose text those statements printed */
 void mb_expand_errtext(mb *b, const ir_stmt *s, int f);
 int mb_printed_site(mb *b, const char *kind, srcloc loc, const char *msg);
-/* mhostval.c: a site like `site` (message msg, or site's when NULL)
- * whose values the host reads from the trace at the running step: the
- * operands ops (hop: the overflow of that operation, else bytes 1 to n of
- * msg); `site` itself when an operand cannot be read that way. */
+/* mhostval.c: a site like `site` whose values the host reads from the
+ * trace at the running step: the operands ops (hop: the overflow of that
+ * operation, else bytes 1 to n of the message msg); `site` itself when an
+ * operand cannot be read that way. */
 int mb_host_site(mb *b, int site, const char *hop, const char *msg,
                  const ir_expr *const *ops, int n);
 /* The overflow site of b->host_node for `site`, or `site`. */

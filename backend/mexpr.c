@@ -1309,8 +1309,10 @@ static cval table(mb *b, const ir_expr *e) {
     if (tagged) dv += dyn_base(dyn_tag(machine_value_kind(d)));
     v = select_val(b, found, v, mx_const(b, dv));
   } else {
-    int site = mb_site(b, "table", e->loc, "table %s has no entry for this key",
-                       sym_name(&b->p->w->syms, e->table->name));
+    const char *tn = sym_name(&b->p->w->syms, e->table->name);
+    int site = mb_site(b, "table", e->loc, "table %s has no entry for this key", tn);
+    char *hm = mb_describe(b, "table %s has no entry for \001", tn);
+    site = mb_host_site(b, site, NULL, hm, (const ir_expr *const *)e->a, 1);   /* mhostval.c */
     mx_vflag(b, not1(b, found), site, e, "table");
   }
   return boxed != T_ANY ? box(b, v, boxed) : v;
@@ -1492,6 +1494,10 @@ static cval mx_expr_raw(mb *b, const ir_expr *e) {
     const ir_failure *x = &b->ir->failures.v[e->ival];
     int site = x->bare ? mb_printed_site(b, x->kind, e->loc, x->msg)
                        : mb_site(b, x->kind, e->loc, "%s", x->msg);
+    for (int i = 0; i < b->ir->failvals.n && !x->bare; i++)   /* mhostval.c */
+      if (b->ir->failvals.v[i].failure == e->ival)
+        site = mb_host_site(b, site, NULL, b->ir->failvals.v[i].hmsg,
+                            &b->ir->failvals.v[i].operand, 1);
     mx_flag(b, gf_const(G(b), 1), site);
     return mx_const(b, 0);
   }

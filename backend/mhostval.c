@@ -97,22 +97,23 @@ int mb_host_site(mb *b, int site, const char *hop, const char *msg,
     if (!read_of(b, o, &k, 0) || !put(&k, sym ? HV_ENDSYM : HV_END)) return site;
   }
   err_site base = b->p->sites.v[site];
-  if (!msg) msg = base.msg;
   for (int i = 0; i < b->p->sites.n; i++) {
     const err_site *e = &b->p->sites.v[i];
     if (e->hcode && e->hpc == b->cur_step && e->hn == n && e->nhcode == k.n &&
         (e->hop == hop || (e->hop && hop && !strcmp(e->hop, hop))) &&
-        !strcmp(e->kind, base.kind) && !strcmp(e->msg, msg) && same_loc(e->loc, base.loc) &&
+        (e->hmsg == msg || (e->hmsg && msg && !strcmp(e->hmsg, msg))) &&
+        !strcmp(e->kind, base.kind) && !strcmp(e->msg, base.msg) && same_loc(e->loc, base.loc) &&
         !memcmp(e->hcode, k.c, (size_t)k.n * sizeof *k.c))
       return i;
   }
-  err_site e = {.kind = base.kind, .msg = xstrdup(msg), .loc = base.loc, .value_follows = false, .value_bare = false, .value_slots = false};
+  err_site e = {.kind = base.kind, .msg = xstrdup(base.msg), .loc = base.loc, .value_follows = false, .value_bare = false, .value_slots = false};
   e.hcode = xmalloc((size_t)k.n * sizeof *k.c);
   memcpy(e.hcode, k.c, (size_t)k.n * sizeof *k.c);
   e.nhcode = k.n;
   e.hn = n;
   e.hpc = b->cur_step;
   e.hop = hop;
+  e.hmsg = msg ? xstrdup(msg) : NULL;
   VEC_PUSH(b->p->sites, e);
   return b->p->sites.n - 1;
 }
@@ -121,6 +122,11 @@ int mb_host_overflow_site(mb *b, int site) {
   const ir_expr *e = b->host_node;
   if (!e || site < 0 || strcmp(b->p->sites.v[site].kind, "overflow")) return site;
   if (!same_loc(b->p->sites.v[site].loc, e->loc)) return site;
+  for (int i = 0; i < b->ir->hostops.n; i++)
+    if (b->ir->hostops.v[i].node == e)
+      return mb_host_site(b, site, b->ir->hostops.v[i].op, NULL,
+                          (const ir_expr *const *)b->ir->hostops.v[i].ops,
+                          b->ir->hostops.v[i].n);
   const char *op = e->op->name;
   bool sum = !strcmp(op, "+") || !strcmp(op, "-");
   if (!sum && strcmp(op, "*") && !(!strcmp(op, "ash") && e->n == 2)) return site;

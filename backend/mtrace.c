@@ -702,6 +702,7 @@ static bool host_text(const mprog *p, const mtrace *t, const err_site *e, strbuf
   int64_t v[16];
   bool sym[16];
   if (!e->hcode || e->hpc != t->err_pc || !host_values(t, e, v, sym)) return false;
+  if (!e->hop && !e->hmsg) return false;
   if (e->hop) {
     bool one = e->hop[0] == '1';
     for (int i = 0; i < e->hn; i++)
@@ -715,7 +716,7 @@ static bool host_text(const mprog *p, const mtrace *t, const err_site *e, strbuf
   }
   strbuf m;
   sb_init(&m);
-  for (const char *s = e->msg; *s; s++) {
+  for (const char *s = e->hmsg; *s; s++) {
     int i = (unsigned char)*s - 1;
     if (i < 0 || i >= 4) {
       sb_putc(&m, *s);
@@ -725,9 +726,21 @@ static bool host_text(const mprog *p, const mtrace *t, const err_site *e, strbuf
     if (sym[i]) {
       if (v[i] < 2 || v[i] - 2 >= p->syms.n) goto bad;
       sym_write(sym_name(&p->w->syms, p->syms.v[v[i] - 2]), &m);
-    } else {
-      if (v[i] < INT32_MIN || v[i] > INT32_MAX) goto bad;   /* a tagged value */
+    } else if (v[i] >= INT32_MIN && v[i] <= INT32_MAX) {
       sb_printf(&m, "%lld", (long long)v[i]);
+    } else {
+      /* a tagged value: a boolean, a symbol or a character, written */
+      int64_t rel = v[i] - ((int64_t)1 << 31), plain = rel % (1 << 24);
+      int tag = (int)(rel / (1 << 24)) + 1;
+      if (rel < 0 || (tag != 1 && tag != 8)) goto bad;
+      if (tag == 8) {
+        char_write((int32_t)plain, &m);
+      } else if (plain < 2) {
+        sb_puts(&m, plain ? "#t" : "#f");
+      } else {
+        if (plain - 2 >= p->syms.n) goto bad;
+        sym_write(sym_name(&p->w->syms, p->syms.v[plain - 2]), &m);
+      }
     }
   }
   sb_putn(out, m.s ? m.s : "", m.n);
@@ -741,16 +754,7 @@ bad:
 void machine_error_text(const mprog *p, const mtrace *t, strbuf *out) {
   if (t->err_site < 0 || t->err_site >= p->sites.n) return;
   const err_site *e = &p->sites.v[t->err_site];
-  if (e->hcode) {
-    if (!host_text(p, t, e, out)) {
-      /* the text without values: bytes 1 to 4 are "the value" */
-      for (const char *s = e->msg; *s; s++) {
-        if ((unsigned char)*s >= 1 && (unsigned char)*s <= 4) sb_puts(out, "the value");
-        else sb_putc(out, *s);
-      }
-    }
-    return;
-  }
+  if (e->hcode && host_text(p, t, e, out)) return;   /* mhostval.c */
   if (e->value_slots) {
     for (const char *s = e->msg; *s; s++) {
       int i = (unsigned char)*s - 1;
