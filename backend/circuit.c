@@ -327,7 +327,7 @@ static int site(cb *b, srcloc loc, const char *name) {
   strbuf s;
   sb_init(&s);
   sb_printf(&s, "table %s has no entry for this key", name);
-  err_site e = {"table", sb_detach(&s), loc, false, false, false};
+  err_site e = {.kind = "table", .msg = sb_detach(&s), .loc = loc, .value_follows = false, .value_bare = false, .value_slots = false};
   VEC_PUSH(b->p->sites, e);
   return b->p->sites.n - 1;
 }

@@ -46,7 +46,7 @@ int mb_site(mb *b, const char *kind, srcloc loc, const char *fmt, ...) {
       return i;
     }
   }
-  err_site e = {kind, sb_detach(&s), loc, false, false, false};
+  err_site e = {.kind = kind, .msg = sb_detach(&s), .loc = loc, .value_follows = false, .value_bare = false, .value_slots = false};
   VEC_PUSH(b->p->sites, e);
   return b->p->sites.n - 1;
 }
@@ -1568,7 +1568,10 @@ static cval step_value(mb *b, const mstmt *m, int s) {
     int neg = gf_is_const(n.f, &nk)
                   ? mb_site(b, "bounds", m->val->loc,
                             "make-vector: the length must not be negative (%.0f)", nk)
-                  : mb_site(b, "bounds", m->val->loc, "make-vector: the length must not be negative");
+                  : mb_host_site(b, mb_site(b, "bounds", m->val->loc,
+                                            "make-vector: the length must not be negative"),
+                                 NULL, "make-vector: the length must not be negative (\001)",
+                                 (const ir_expr *const[]){m->val}, 1);   /* mhostval.c */
     mx_vflag(b, gf_gate(gg, gg_step(gg, "length < 0", gf_scale(gg, n.f, -1))), neg, m->val,
              "makevec");
     int mem = b->p->heap_capped
@@ -2063,7 +2066,11 @@ void mprog_free(mprog *p) {
   if (p->steps)
     for (int s = 0; s < p->npc; s++) free(p->steps[s].what);
   free(p->steps);
-  for (int i = 0; i < p->sites.n; i++) free(p->sites.v[i].msg);
+  for (int i = 0; i < p->sites.n; i++) {
+    free(p->sites.v[i].msg);
+    free(p->sites.v[i].hcode);
+    free(p->sites.v[i].hmsg);
+  }
   VEC_FREE(p->sites);
   VEC_FREE(p->syms);
   VEC_FREE(p->strs);

@@ -62,6 +62,13 @@ typedef enum {
   TGT_HP,       /* MEM[HP + off] */
 } target_kind;
 
+/* The read programs of err_site.hcode (mhostval.c): a stack of values;
+ * HV_K v pushes v, HV_CELL a static cell a, HV_FRAME o the frame cell SP
+ * + o, HV_MEM k replaces the top x by the memory cell x + k, HV_ADD and
+ * HV_SUB combine the top two; HV_END ends an operand, an integer,
+ * HV_ENDSYM one printed as a symbol (a program symbol id). */
+enum { HV_K = 1, HV_CELL, HV_FRAME, HV_MEM, HV_ADD, HV_SUB, HV_END, HV_ENDSYM };
+
 /* An error site: one place in the source that can fail at run time. */
 typedef struct {
   const char *kind;     /* "overflow", "division", "bounds", ... */
@@ -76,6 +83,17 @@ typedef struct {
   bool value_slots;     /* with value_follows: the message holds bytes 1 to
                            4 where the integers the report printed go, the
                            first, second... (mreport3.c) */
+  /* Values the host reads from the decoded trace to write the message
+   * (mhostval.c): hn operands, each a small read program in hcode
+   * (static cells, frame and heap cells as the trace wrote them), valid
+   * at the step hpc only.  hop names the overflowing operation whose
+   * whole text the host writes ("+", "*", "ash", ...); with no hop the
+   * bytes 1 to 4 of hmsg take the operands.  msg stays the text without
+   * values, for a host that does not read them. */
+  int32_t *hcode;
+  char *hmsg;
+  int nhcode, hn, hpc;
+  const char *hop;
 } err_site;
 
 /* What one step (one PC) is, for decoding and for people. */
@@ -202,6 +220,7 @@ void mprog_free(mprog *p);
 typedef struct {
   bool halted, failed;
   int err_site;             /* when failed */
+  int err_pc;               /* the step that emitted ERR */
   strbuf output;            /* everything displayed */
   strbuf result;            /* the text of the value after RESULT */
   strbuf errval;            /* the text the steps of a kind error's report

@@ -197,6 +197,8 @@ typedef struct {
   gform *step_val;          /* emitted value */
   gform *step_short;        /* [value fits one token] */
   VEC(eflag) *step_flags;
+  const ir_expr *host_node;   /* the overflow whose operands the host
+                                 reads for its message (mhostval.c) */
 } mb;
 
 /* machine.c */
@@ -289,6 +291,14 @@ void mb_expand_equal(mb *b, const ir_stmt *s, int f);
  * an error whose text those statements printed */
 void mb_expand_errtext(mb *b, const ir_stmt *s, int f);
 int mb_printed_site(mb *b, const char *kind, srcloc loc, const char *msg);
+/* mhostval.c: a site like `site` whose values the host reads from the
+ * trace at the running step: the operands ops (hop: the overflow of that
+ * operation, else bytes 1 to n of the message msg); `site` itself when an
+ * operand cannot be read that way. */
+int mb_host_site(mb *b, int site, const char *hop, const char *msg,
+                 const ir_expr *const *ops, int n);
+/* The overflow site of b->host_node for `site`, or `site`. */
+int mb_host_overflow_site(mb *b, int site);
 mstmt *mb_step(mb *b, mkind k, int fn, srcloc loc);
 int mb_temp(mb *b, int type, const char *name);
 ir_expr *mb_var_ref(mb *b, int var);

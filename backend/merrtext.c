@@ -16,6 +16,17 @@
 
 static bool fits(int64_t r) { return r >= INT32_MIN && r <= INT32_MAX; }
 
+static int64_t gcd2(int64_t x, int64_t y) {
+  if (x < 0) x = -x;
+  if (y < 0) y = -y;
+  while (y) {
+    int64_t t = x % y;
+    x = y;
+    y = t;
+  }
+  return x;
+}
+
 static void call_text(strbuf *m, const char *op, const int64_t *k, int n) {
   sb_printf(m, "integer overflow: (%s", op);
   for (int i = 0; i < n; i++) sb_printf(m, " %lld", (long long)k[i]);
@@ -66,6 +77,19 @@ bool mx_const_overflow_text(const char *op, bool one, const int64_t *k, int n, s
       if (!fits(r)) return say(m, op, k, n, i == e - 1, r);
     }
     return false;
+  }
+  if (!strcmp(op, "lcm") || !strcmp(op, "gcd")) {
+    /* lang/builtins-more.c bi_lcm, bi_gcd */
+    if (n > 16) return false;
+    bool lcm = op[0] == 'l';
+    int64_t r = lcm ? 1 : 0;
+    for (int i = 0; i < n && (!lcm || r); i++) {
+      int64_t x = k[i] < 0 ? -k[i] : k[i];
+      if (lcm && x == 0) return false;
+      r = lcm ? r / gcd2(r, x) * x : gcd2(r, x);
+      if (lcm && r > INT32_MAX) break;
+    }
+    return fits(r) ? false : say(m, op, k, n, true, r);
   }
   if (!strcmp(op, "ash") && n == 2) {
     int64_t x = k[0], s = k[1];

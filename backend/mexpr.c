@@ -52,6 +52,7 @@ static bool is_const(cval c, double *k) { return gf_is_const(c.f, k); }
 void mx_flag(mb *b, gform flag, int site) {
   double k;
   if (gf_is_const(flag, &k) && k == 0) return;
+  if (b->host_node) site = mb_host_overflow_site(b, site);   /* mhostval.c */
   eflag e = {.flag = flag, .site = site, .guard = b->guard, .nguard = b->nguard};
   VEC_PUSH(b->flags, e);
 }
@@ -1033,8 +1034,9 @@ static bool const_overflow(mb *b, const ir_expr *e, const cval *a, int n) {
   return over;
 }
 
+static cval prim_ops(mb *b, const ir_expr *e, cval *a, int n);
+
 static cval prim(mb *b, const ir_expr *e) {
-  gate_graph *gg = G(b);
   const char *op = e->op->name;
   int n = e->n;
   cval a[64];
@@ -1047,6 +1049,16 @@ static cval prim(mb *b, const ir_expr *e) {
   int64_t folded;
   if (fold_const(op, a, n, &folded)) return mx_const(b, (double)folded);
   if (const_overflow(b, e, a, n)) return mx_const(b, 0);
+  const ir_expr *host_save = b->host_node;
+  b->host_node = e;   /* its overflow names its operands (mhostval.c) */
+  cval r = prim_ops(b, e, a, n);
+  b->host_node = host_save;
+  return r;
+}
+
+static cval prim_ops(mb *b, const ir_expr *e, cval *a, int n) {
+  gate_graph *gg = G(b);
+  const char *op = e->op->name;
   cval ch;
   if (b->ir->has_rtsym && (mx_symbol_prim(b, e, a, &ch) || mx_symbol_print_prim(b, e, a, &ch)))
     return ch;   /* msymbols.c */
@@ -1297,8 +1309,10 @@ static cval table(mb *b, const ir_expr *e) {
     if (tagged) dv += dyn_base(dyn_tag(machine_value_kind(d)));
     v = select_val(b, found, v, mx_const(b, dv));
   } else {
-    int site = mb_site(b, "table", e->loc, "table %s has no entry for this key",
-                       sym_name(&b->p->w->syms, e->table->name));
+    const char *tn = sym_name(&b->p->w->syms, e->table->name);
+    int site = mb_site(b, "table", e->loc, "table %s has no entry for this key", tn);
+    char *hm = mb_describe(b, "table %s has no entry for \001", tn);
+    site = mb_host_site(b, site, NULL, hm, (const ir_expr *const *)e->a, 1);   /* mhostval.c */
     mx_vflag(b, not1(b, found), site, e, "table");
   }
   return boxed != T_ANY ? box(b, v, boxed) : v;
@@ -1480,6 +1494,10 @@ static cval mx_expr_raw(mb *b, const ir_expr *e) {
     const ir_failure *x = &b->ir->failures.v[e->ival];
     int site = x->bare ? mb_printed_site(b, x->kind, e->loc, x->msg)
                        : mb_site(b, x->kind, e->loc, "%s", x->msg);
+    for (int i = 0; i < b->ir->failvals.n && !x->bare; i++)   /* mhostval.c */
+      if (b->ir->failvals.v[i].failure == e->ival)
+        site = mb_host_site(b, site, NULL, b->ir->failvals.v[i].hmsg,
+                            &b->ir->failvals.v[i].operand, 1);
     mx_flag(b, gf_const(G(b), 1), site);
     return mx_const(b, 0);
   }

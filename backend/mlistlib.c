@@ -36,7 +36,7 @@ void mb_expand_errtext(mb *b, const ir_stmt *s, int f) {
 }
 
 int mb_printed_site(mb *b, const char *kind, srcloc loc, const char *msg) {
-  err_site e = {kind, xstrdup(msg), loc, true, true, false};
+  err_site e = {.kind = kind, .msg = xstrdup(msg), .loc = loc, .value_follows = true, .value_bare = true, .value_slots = false};
   VEC_PUSH(b->p->sites, e);
   return b->p->sites.n - 1;
 }

@@ -92,7 +92,7 @@ static int report_site(mb *b, const ir_expr *x, const char *kind_name) {
   sb_init(&m);
   sb_puts(&m, f->msg);
   if (kind_name) sb_printf(&m, ", not %s", kind_name);
-  err_site s = {f->kind, sb_detach(&m), x->loc, true, f->bare, false};
+  err_site s = {.kind = f->kind, .msg = sb_detach(&m), .loc = x->loc, .value_follows = true, .value_bare = f->bare, .value_slots = false};
   VEC_PUSH(b->p->sites, s);
   return b->p->sites.n - 1;
 }

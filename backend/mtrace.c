@@ -528,6 +528,12 @@ void mdecoder_init(mdecoder *d, const mprog *p, const int *prompt,
     int64_t h = model_token_value(p->m, prompt[i + 1]);
     int64_t l = model_token_value(p->m, prompt[i + 2]);
     if (a > 0 && a < ncells) t->cells[a] = 65536 * h + l + 32768;
+    /* the loader's heap writes (SETR WADDR v, SETM v): the host reads
+     * heap cells for some error messages (mhostval.c) */
+    if (a == REG_WADDR && i + 5 < nprompt && model_token_range(p->m, prompt[i + 3]) == R_SETM)
+      mem_write(t, (int32_t)t->cells[REG_WADDR],
+                65536 * model_token_value(p->m, prompt[i + 4]) +
+                    model_token_value(p->m, prompt[i + 5]) + 32768);
   }
   d->pc = p->entry_pc;
   d->tool = -1;
@@ -630,6 +636,7 @@ bool mdecoder_push(mdecoder *d, int token, char *err, size_t errlen) {
   case R_ERR:
     t->failed = true;
     t->err_site = (int)v;
+    t->err_pc = d->pc;
     return true;
   default:
     return bad(d, err, errlen, "a prompt token was generated");
@@ -639,9 +646,115 @@ bool mdecoder_push(mdecoder *d, int token, char *err, size_t errlen) {
   return true;
 }
 
+static bool mem_read(const mtrace *t, int32_t addr, int64_t *v);
+
+/* The operands of a site the host reads (mhostval.c), run on the decoded
+ * memory; false when a read finds no cell. */
+static bool host_values(const mtrace *t, const err_site *e, int64_t *v, bool *sym) {
+  int64_t st[16];
+  int sp = 0, nv = 0;
+  for (int i = 0; i < e->nhcode; i++) {
+    int32_t op = e->hcode[i];
+    int64_t x;
+    switch (op) {
+    case HV_K: case HV_CELL: case HV_FRAME: case HV_MEM:
+      if (i + 1 >= e->nhcode) return false;
+      break;
+    default: break;
+    }
+    switch (op) {
+    case HV_K:
+      if (sp >= 16) return false;
+      st[sp++] = e->hcode[++i];
+      break;
+    case HV_CELL:
+      if (sp >= 16) return false;
+      st[sp++] = t->cells[e->hcode[++i]];
+      break;
+    case HV_FRAME:
+      if (sp >= 16 || !mem_read(t, (int32_t)(t->cells[REG_SP] + e->hcode[++i]), &x)) return false;
+      st[sp++] = x;
+      break;
+    case HV_MEM:
+      if (sp < 1 || !mem_read(t, (int32_t)(st[sp - 1] + e->hcode[++i]), &x)) return false;
+      st[sp - 1] = x;
+      break;
+    case HV_ADD: case HV_SUB:
+      if (sp < 2) return false;
+      st[sp - 2] = op == HV_ADD ? st[sp - 2] + st[sp - 1] : st[sp - 2] - st[sp - 1];
+      sp--;
+      break;
+    case HV_END: case HV_ENDSYM:
+      if (sp != 1 || nv >= 16) return false;
+      sym[nv] = op == HV_ENDSYM;
+      v[nv++] = st[--sp];
+      break;
+    default:
+      return false;
+    }
+  }
+  return nv == e->hn;
+}
+
+/* The message of a site whose values the host reads; false to keep the
+ * message as it is. */
+static bool host_text(const mprog *p, const mtrace *t, const err_site *e, strbuf *out) {
+  int64_t v[16];
+  bool sym[16];
+  if (!e->hcode || e->hpc != t->err_pc || !host_values(t, e, v, sym)) return false;
+  if (!e->hop && !e->hmsg) return false;
+  if (e->hop) {
+    bool one = e->hop[0] == '1';
+    for (int i = 0; i < e->hn; i++)
+      if (sym[i] || v[i] < INT32_MIN || v[i] > INT32_MAX) return false;
+    strbuf m;
+    sb_init(&m);
+    bool ok = mx_const_overflow_text(one ? e->hop + 1 : e->hop, one, v, e->hn, &m);
+    if (ok) sb_putn(out, m.s, m.n);
+    sb_free(&m);
+    return ok;
+  }
+  strbuf m;
+  sb_init(&m);
+  for (const char *s = e->hmsg; *s; s++) {
+    int i = (unsigned char)*s - 1;
+    if (i < 0 || i >= 4) {
+      sb_putc(&m, *s);
+      continue;
+    }
+    if (i >= e->hn) goto bad;
+    if (sym[i]) {
+      if (v[i] < 2 || v[i] - 2 >= p->syms.n) goto bad;
+      sym_write(sym_name(&p->w->syms, p->syms.v[v[i] - 2]), &m);
+    } else if (v[i] >= INT32_MIN && v[i] <= INT32_MAX) {
+      sb_printf(&m, "%lld", (long long)v[i]);
+    } else {
+      /* a tagged value: a boolean, a symbol or a character, written */
+      int64_t rel = v[i] - ((int64_t)1 << 31), plain = rel % (1 << 24);
+      int tag = (int)(rel / (1 << 24)) + 1;
+      if (rel < 0 || (tag != 1 && tag != 8)) goto bad;
+      if (tag == 8) {
+        char_write((int32_t)plain, &m);
+      } else if (plain < 2) {
+        sb_puts(&m, plain ? "#t" : "#f");
+      } else {
+        if (plain - 2 >= p->syms.n) goto bad;
+        sym_write(sym_name(&p->w->syms, p->syms.v[plain - 2]), &m);
+      }
+    }
+  }
+  sb_putn(out, m.s ? m.s : "", m.n);
+  sb_free(&m);
+  return true;
+bad:
+  sb_free(&m);
+  return false;
+}
+
 void machine_error_text(const mprog *p, const mtrace *t, strbuf *out) {
   if (t->err_site < 0 || t->err_site >= p->sites.n) return;
   const err_site *e = &p->sites.v[t->err_site];
+  if (e->hcode && host_text(p, t, e, out)) return;   /* mhostval.c */
   if (e->value_slots) {
     for (const char *s = e->msg; *s; s++) {
       int i = (unsigned char)*s - 1;

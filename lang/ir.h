@@ -247,6 +247,12 @@ typedef struct ir_prog {
   VEC(gcell *) globals; /* global variables the program reads or sets */
   VEC(gcell *) deps;    /* every definition the program was built from */
   VEC(ir_failure) failures;  /* X_FAIL errors */
+  /* failures whose message names an integer the host reads from the trace
+   * (backend/mhostval.c): hmsg, its byte 1 the value of operand */
+  VEC(struct ir_failval { int failure; const ir_expr *operand; const char *hmsg; }) failvals;
+  /* computations whose overflow the evaluator names by other operands
+   * than the node's own (lcm's product, gcd's abs): op and its operands */
+  VEC(struct ir_hostops { const ir_expr *node; const char *op; ir_expr **ops; int n; }) hostops;
   /* procedures used as values (lang/lower-closure.c): a value of kind
    * T_PROC is 1 + its index here */
   VEC(struct ir_proc {

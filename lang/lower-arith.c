@@ -73,7 +73,7 @@ static void euclid(lw *c, int r, int x, srcloc loc) {
 
 /* lcm's step, where r >= 1: r := |r / gcd(r, x) * x|, or 0 when x is 0
  * (and lcm stops there, as the evaluator does). */
-static void lcm_step(lw *c, int r, int x, srcloc loc) {
+static void lcm_step(lw *c, int r, int x, srcloc loc, ir_expr **ops, int n) {
   int g = temp(c, loc);
   int step = lw_new_label(c), zero = lw_new_label(c), next = lw_new_label(c);
   ir_stmt *br = lw_emit(c, S_BRANCH, loc);
@@ -93,6 +93,10 @@ static void lcm_step(lw *c, int r, int x, srcloc loc) {
   ir_expr *m = prim(c, "*", q, lw_var_expr(c, x, loc), T_INT, loc);
   ir_expr *am = prim(c, "abs", m, NULL, T_INT, loc);
   am->ival = 2;   /* its overflow is lcm's, not abs's (backend/mexpr.c) */
+  /* whose text names lcm's operands (backend/mhostval.c) */
+  struct ir_hostops h1 = {m, "lcm", ops, n}, h2 = {am, "lcm", ops, n};
+  VEC_PUSH(c->p->hostops, h1);
+  VEC_PUSH(c->p->hostops, h2);
   lw_assign(c, r, am, loc);
   lw_emit(c, S_JUMP, loc)->l1 = next;
   lw_label(c, zero, loc);
@@ -119,14 +123,19 @@ ir_expr *lw_gcd_lcm(lw *c, const ast *a, frame_map *f) {
     x[i] = temp(c, a->loc);
     lw_assign(c, x[i], checked, a->loc);
   }
+  /* the operands, as an overflow's message names them */
+  ir_expr **ops = arena_alloc(&c->p->mem, (size_t)(n + 1) * sizeof *ops);
+  for (int i = 0; i < n; i++) ops[i] = lw_var_expr(c, x[i], a->loc);
   int r = temp(c, a->loc);
   lw_assign(c, r, iconst(c, gcd ? 0 : 1, a->loc), a->loc);
   for (int i = 0; i < n; i++) {
     if (gcd) euclid(c, r, x[i], a->loc);
-    else lcm_step(c, r, x[i], a->loc);
+    else lcm_step(c, r, x[i], a->loc, ops, n);
   }
   if (!gcd) return lw_var_expr(c, r, a->loc);
   ir_expr *ab = prim(c, "abs", lw_var_expr(c, r, a->loc), NULL, T_INT, a->loc);
   ab->ival = 2;   /* its overflow is gcd's, not abs's (backend/mexpr.c) */
+  struct ir_hostops h = {ab, "gcd", ops, n};
+  VEC_PUSH(c->p->hostops, h);
   return ab;
 }

@@ -88,9 +88,13 @@ static ir_expr *int_to_char(lw *c, const ast *a, ir_expr *x) {
   if (k->k == X_CONST && k->has_nat && k->nat == T_INT)
     fail = lw_fail_expr(c, at, "bounds", "integer->char: %d is not a Unicode code point "
                         "(0 to #x10FFFF, without #xD800 to #xDFFF)", (int)k->ival);
-  else
+  else {
     fail = lw_fail_expr(c, at, "bounds", "integer->char: the argument is not a Unicode "
                         "code point (0 to #x10FFFF, without #xD800 to #xDFFF)");
+    struct ir_failval fv = {fail->ival, x, "integer->char: \001 is not a Unicode code point "
+                            "(0 to #x10FFFF, without #xD800 to #xDFFF)"};
+    VEC_PUSH(c->p->failvals, fv);
+  }
   ops[0] = x;
   ir_expr *ch = prim(c, a->loc, "+", ops, 1, T_CHAR);   /* the same value */
   ir_expr *e = lw_mk(c, X_SELECT, a->loc, 3);

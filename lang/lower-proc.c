@@ -923,6 +923,8 @@ void ir_free(ir_prog *p) {
   VEC_FREE(p->globals);
   VEC_FREE(p->deps);
   VEC_FREE(p->failures);
+  VEC_FREE(p->failvals);
+  VEC_FREE(p->hostops);
   VEC_FREE(p->procs);
   arena_free(&p->mem);
   free(p);

@@ -286,6 +286,7 @@ static void refusal_reason(const char *msg, char *dst, size_t cap) {
  * the message (backend/mvreport.c).  Any other text must be the
  * evaluator's, word for word. */
 static bool generic_text(const char *m) {
+  if (getenv("TVL_NO_GENERIC")) return false;
   static const char *const known[] = {
       "integer overflow: the result of ", "has no entry for this key",
       "expt: the power is a fraction", "division by zero: (expt 0 x)",
