@@ -484,6 +484,9 @@ void sym_write(const char *name, strbuf *out);
 /* proctext.c: how a procedure prints (builtin b, else lambda fn), as in
  * Guile: #<procedure car (_)>, #<procedure f (a b)>. */
 void proc_text(const symtab *syms, const builtin *b, const fn_def *fn, strbuf *out);
+/* builtins-text.c: string-join's grammar of that name: 0 infix, 1
+ * strict-infix, 2 prefix, 3 suffix, -1 none */
+int string_join_grammar(const char *name);
 bool char_valid(int64_t cp);   /* a Unicode scalar value */
 bool char_alphabetic(int32_t cp);
 bool char_numeric(int32_t cp);
