@@ -483,7 +483,8 @@ void str_write(const world *w, value s, strbuf *out);
 void sym_write(const char *name, strbuf *out);
 /* proctext.c: how a procedure prints (builtin b, else lambda fn), as in
  * Guile: #<procedure car (_)>, #<procedure f (a b)>. */
-void proc_text(const symtab *syms, const builtin *b, const fn_def *fn, strbuf *out);
+void proc_text(const symtab *syms, const src_registry *src, const builtin *b, const fn_def *fn,
+               strbuf *out);
 /* builtins-text.c: string-join's grammar of that name: 0 infix, 1
  * strict-infix, 2 prefix, 3 suffix, -1 none */
 int string_join_grammar(const char *name);
