@@ -674,6 +674,9 @@ TVL_NORETURN void ev_throw(ev_ctx *c, srcloc loc, value key, value args);
 /* The key and arguments a catch gets for the error raised next. */
 void ev_set_thrown(ev_ctx *c, value key, value args);
 bool ev_catching(ev_ctx *c);   /* a catch runs */
+/* with-exception-handler (unwind: #:unwind? #t) and raise-exception */
+value ev_with_handler(ev_ctx *c, const ast *site, value proc, value thunk, bool unwind);
+value ev_raise_exception(ev_ctx *c, const ast *site, value obj, bool continuable);
 void wind_error_thrown(ev_ctx *c, const ast *call, value *a, int n);
 
 /* ---- string ports (ports.c) ----------------------------------------- */
