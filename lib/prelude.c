@@ -389,9 +389,20 @@ void prelude_before(session *s, const sx *form,
   if (any) scan(&L, form);
 }
 
+/* the i-th name of the tables (their empty entries skipped, a name
+ * given twice, as list-index is, counted once) */
 bool prelude_names(int i, const char **name, bool *srfi1) {
-  if (i < 0 || i >= NDEFS || !defs(i).name) return false;
-  *name = defs(i).name;
-  *srfi1 = defs(i).srfi1;
-  return true;
+  for (int k = 0; k < NDEFS && i >= 0; k++) {
+    if (!defs(k).name) continue;
+    bool again = false;
+    for (int j = 0; j < k && !again; j++)
+      again = defs(j).name && !strcmp(defs(j).name, defs(k).name);
+    if (again) continue;
+    if (i-- == 0) {
+      *name = defs(k).name;
+      *srfi1 = defs(k).srfi1;
+      return true;
+    }
+  }
+  return false;
 }
