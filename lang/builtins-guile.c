@@ -1,9 +1,10 @@
 /* builtins-guile.c - more procedures GNU Guile 3 has without a module,
  * which programs written for Guile use: simple-format (and format, which
  * is simple-format until (ice-9 format) is loaded), write-char, acons,
- * list-index, list-set!, append!, reverse!, the floor and truncate
+ * the floor and truncate
  * divisions of R7RS, and exact-integer-sqrt; as the reference evaluator
- * runs them, with Guile's results.
+ * runs them, with Guile's results.  (list-index, list-set!, append! and
+ * reverse! are written in tvl: lib/prelude-lists.c.)
  *
  * The table follows builtins-more.c's in the builtins' one index space
  * (builtins.c builtin_at).  None of these is compiled to the transformer
@@ -136,69 +137,6 @@ static value bi_acons(ev_ctx *c, const ast *call, value *a, int n) {
   return ev_cons(c, call->loc, ev_cons(c, call->loc, a[0], a[1]), a[2]);
 }
 
-/* (list-index list x): Guile's core list-index (not SRFI-1's): the index
- * of the first element eq? to x, or #f. */
-static value bi_list_index(ev_ctx *c, const ast *call, value *a, int n) {
-  (void)n;
-  int32_t k = 0;
-  value l = a[0];
-  for (; l.kind == VK_PAIR && k < TVL_INT_MAX; l = V_CDR(l), k++)
-    if (value_eqv(V_CAR(l), a[1])) return v_int(k);
-  if (l.kind != VK_NIL) bad_arg(c, call, 0, "list-index", "a proper list", a[0]);
-  return v_bool(false);
-}
-
-static value bi_list_set(ev_ctx *c, const ast *call, value *a, int n) {
-  (void)n;
-  value l = a[0];
-  if (a[1].i < 0) bad_arg(c, call, 1, "list-set!", "a non-negative integer", a[1]);
-  for (int32_t k = 0; k < a[1].i && l.kind == VK_PAIR; k++) l = V_CDR(l);
-  if (l.kind != VK_PAIR) bad_arg(c, call, 1, "list-set!", "an index of the list", a[1]);
-  V_CAR(l) = a[2];
-  return v_void();
-}
-
-/* Is l a proper list (no improper tail, no cycle)? */
-static bool proper_list(value l) {
-  value slow = l;
-  for (int64_t k = 1; l.kind == VK_PAIR; l = V_CDR(l), k++) {
-    if (k % 2 == 0) slow = V_CDR(slow);
-    if (V_CDR(l).kind == VK_PAIR && V_CDR(l).vec == slow.vec) return false;
-  }
-  return l.kind == VK_NIL;
-}
-
-/* (append! list ...): the lists joined by changing the last cdr of each
- * non-empty one but the last (which may be any value).  Every argument is
- * checked before any pair changes. */
-static value bi_append_bang(ev_ctx *c, const ast *call, value *a, int n) {
-  for (int i = 0; i + 1 < n; i++)
-    if (!proper_list(a[i])) bad_arg(c, call, i, "append!", "a proper list", a[i]);
-  value head = n ? a[n - 1] : v_nil(), last = v_nil();
-  for (int i = 0; i + 1 < n; i++) {
-    if (a[i].kind == VK_NIL) continue;
-    if (last.kind == VK_NIL) head = a[i];
-    else V_CDR(last) = a[i];
-    for (last = a[i]; V_CDR(last).kind == VK_PAIR;) last = V_CDR(last);
-  }
-  if (last.kind != VK_NIL) V_CDR(last) = a[n - 1];
-  return head;
-}
-
-/* (reverse! list): the list reversed in place (its pairs reused). */
-static value bi_reverse_bang(ev_ctx *c, const ast *call, value *a, int n) {
-  (void)n;
-  if (!proper_list(a[0])) bad_arg(c, call, 0, "reverse!", "a proper list", a[0]);
-  value prev = v_nil();
-  for (value l = a[0]; l.kind == VK_PAIR;) {
-    value next = V_CDR(l);
-    V_CDR(l) = prev;
-    prev = l;
-    l = next;
-  }
-  return prev;
-}
-
 /* ---- integers ----------------------------------------------------------- */
 
 static void nonzero(ev_ctx *c, const ast *call, const char *op, value *a) {
@@ -271,7 +209,6 @@ static value bi_exact_integer_sqrt(ev_ctx *c, const ast *call, value *a, int n) 
 }
 
 static const arg_kind k_bool_str[] = {AK_ANY, AK_ANY};
-static const arg_kind k_any_int_any[] = {AK_ANY, AK_INT, AK_ANY};
 static const arg_kind k_char[] = {AK_CHAR, AK_ANY};
 
 const builtin guile_builtins[] = {
@@ -279,10 +216,6 @@ const builtin guile_builtins[] = {
   {"format", 2, -1, AK_ANY, k_bool_str, -1, bi_format, "simple-format, as Guile's format is without (ice-9 format)", NULL},
   {"write-char", 1, 2, AK_ANY, k_char, VK_VOID, bi_write_char, "print a character, to a port if given", NULL},
   {"acons", 3, 3, AK_ANY, NULL, VK_PAIR, bi_acons, "(cons (cons key value) alist)", NULL},
-  {"list-index", 2, 2, AK_ANY, NULL, -1, bi_list_index, "index of the first element eq? to x (Guile's, not SRFI-1's), or #f", "calls of list-index"},
-  {"list-set!", 3, 3, AK_ANY, k_any_int_any, VK_VOID, bi_list_set, "replace the element at an index of a list", "calls of list-set!"},
-  {"append!", 0, -1, AK_ANY, NULL, -1, bi_append_bang, "the lists joined, changing the last pair of each", "calls of append!"},
-  {"reverse!", 1, 1, AK_ANY, NULL, -1, bi_reverse_bang, "the list reversed in place", "calls of reverse!"},
   {"floor/", 2, 2, AK_INT, NULL, -1, bi_floor_div, "two values: the floor quotient and its remainder (the sign of the divisor)", NULL},
   {"truncate/", 2, 2, AK_INT, NULL, -1, bi_truncate_div, "two values: quotient and remainder", NULL},
   {"floor-quotient", 2, 2, AK_INT, NULL, VK_INT, bi_floor_quotient, "the quotient rounded down", NULL},

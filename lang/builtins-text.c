@@ -473,11 +473,27 @@ static value bi_string_split(ev_ctx *c, const ast *call, value *a, int n) {
   return l;
 }
 
-/* (string-join list [delimiter]): the strings with the delimiter
- * (default a space) between them. */
+/* Guile's string-join grammar: 0 infix, 1 strict-infix, 2 prefix, 3
+ * suffix, -1 another value. */
+int string_join_grammar(const char *name) {
+  static const char *const g[] = {"infix", "strict-infix", "prefix", "suffix"};
+  for (int i = 0; i < 4; i++)
+    if (!strcmp(name, g[i])) return i;
+  return -1;
+}
+
+/* (string-join list [delimiter [grammar]]): the strings with the
+ * delimiter (default a space) between them ('infix, the default, and
+ * 'strict-infix, which refuses an empty list), before each ('prefix) or
+ * after each ('suffix). */
 static value bi_string_join(ev_ctx *c, const ast *call, value *a, int n) {
   value l = a[0], sep = n > 1 ? a[1] : v_str(world_intern_string(ev_world(c), " ", 1));
   if (n > 1 && sep.kind != VK_STR) wrong(c, call, 1, "string-join", "a string", sep);
+  int gr = 0;
+  if (n > 2) {
+    gr = a[2].kind == VK_SYM ? string_join_grammar(sym_name(&ev_world(c)->syms, (int)a[2].i)) : -1;
+    if (gr < 0) wrong(c, call, 2, "string-join", "a grammar ('infix, 'strict-infix, 'prefix or 'suffix)", a[2]);
+  }
   int64_t total = 0, count = 0;
   for (value x = l; x.kind == VK_PAIR; x = V_CDR(x), count++) {
     if (V_CAR(x).kind != VK_STR) wrong(c, call, -1, "string-join", "a string", V_CAR(x));
@@ -486,13 +502,18 @@ static value bi_string_join(ev_ctx *c, const ast *call, value *a, int n) {
   value end = l;
   while (end.kind == VK_PAIR) end = V_CDR(end);
   if (end.kind != VK_NIL) wrong(c, call, 0, "string-join", "a proper list", l);
-  if (count > 1) total += (count - 1) * slen(c, sep);
+  if (gr == 1 && count == 0)
+    ev_fail(c, call->loc, "type", "string-join: strict-infix grammar requires non-empty list");
+  if (gr >= 2) total += count * slen(c, sep);
+  else if (count > 1) total += (count - 1) * slen(c, sep);
   tvec *t = new_str(c, call, total);
   int32_t k = 0;
   for (value x = l; x.kind == VK_PAIR; x = V_CDR(x)) {
-    if (x.vec != l.vec)
+    if (gr == 2 || (gr < 2 && x.vec != l.vec))
       for (int32_t j = 0; j < slen(c, sep); j++) t->items[k++] = v_char(sref(c, sep, j));
     for (int32_t j = 0; j < slen(c, V_CAR(x)); j++) t->items[k++] = v_char(sref(c, V_CAR(x), j));
+    if (gr == 3)
+      for (int32_t j = 0; j < slen(c, sep); j++) t->items[k++] = v_char(sref(c, sep, j));
   }
   return v_heapstr(t);
 }
@@ -610,7 +631,7 @@ const builtin text_builtins[] = {
   {"string-trim-right", 1, 1, AK_STR, NULL, VK_STR, bi_string_trim_right, "new string without the white space at the right", STRS_READ},
   {"string-trim-both", 1, 1, AK_STR, NULL, VK_STR, bi_string_trim_both, "new string without the white space at both ends", STRS_READ},
   {"string-split", 2, 2, AK_ANY, k_str_char, -1, bi_string_split, "list of the pieces between the delimiter characters (empty ones too)", STRS_READ},
-  {"string-join", 1, 2, AK_ANY, NULL, VK_STR, bi_string_join, "new string of a list of strings with a delimiter (default a space) between them", STRS_READ},
+  {"string-join", 1, 3, AK_ANY, NULL, VK_STR, bi_string_join, "new string of a list of strings with a delimiter (default a space) between them, or before or after each (grammar 'prefix, 'suffix; 'strict-infix refuses an empty list)", STRS_READ},
   {"char-ci=?", 1, -1, AK_CHAR, NULL, VK_BOOL, bi_char_ci_eq, "characters equal, ignoring case", CHARS},
   {"string-ci=?", 1, -1, AK_STR, NULL, VK_BOOL, bi_string_ci_eq, "strings equal, ignoring case", STRS_READ},
   {"error", 1, -1, AK_ANY, NULL, VK_VOID, bi_error, "stop with an error: the message displayed, then the irritants written", NULL},

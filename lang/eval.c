@@ -589,6 +589,10 @@ value ev_call_cc(ev_ctx *c, const ast *site, value f) {
 struct catch_rec {
   jmp_buf saved;    /* c->jb outside it */
   value key;
+  bool handler;     /* a with-exception-handler (key unused) */
+  bool unwind;      /* ... with #:unwind? #t */
+  bool masked;      /* its handler, or one outside it, runs (ev_raise) */
+  value proc;       /* ... its handler */
   int ccs_n, winds_n, vs_n, frames_n, depth;
   defblock *blk;
   tvec *port;
@@ -722,8 +726,8 @@ value ev_catch(ev_ctx *c, const ast *site, value key, value thunk,
     r = c->catches.v[c->catches.n - 1];
     value k, args;
     bool ok = landed(c, here.loc, &k, &args);
-    if (!ok || !((r->key.kind == VK_BOOL) ||
-                 (k.kind == VK_SYM && k.i == r->key.i))) {
+    if (!ok || r->masked || !((r->key.kind == VK_BOOL) ||
+                              (k.kind == VK_SYM && k.i == r->key.i))) {
       c->catches.n--;
       memcpy(c->jb, r->saved, sizeof(jmp_buf));
       free(r);
@@ -756,6 +760,109 @@ value ev_catch(ev_ctx *c, const ast *site, value key, value thunk,
   r = c->catches.v[--c->catches.n];
   memcpy(c->jb, r->saved, sizeof(jmp_buf));
   free(r);
+  return v;
+}
+
+/* ---- with-exception-handler, raise-exception ------------------------
+ * A handler is a catch record (so that escapes and unwind_to leave it as
+ * they leave a catch).  raise-exception finds the innermost record not
+ * masked: a catch of #t or %exception is thrown to (key %exception,
+ * arguments (obj), as Guile's catch sees a raise); a handler with
+ * #:unwind? #t is thrown to and called where it was installed; any
+ * other handler is called where the raise is, with itself and the
+ * records inside it masked, and its value is raise-exception's when the
+ * raise is #:continuable? #t (else an error, as in Guile).  Guile also
+ * passes errors and throws to handlers, as condition objects, which tvl
+ * does not have: an error or throw that reaches a handler stops the
+ * program with a message that says so (no catch takes it). */
+static const struct catch_rec *exn_target;   /* the handler a raise unwinds to */
+
+value ev_with_handler(ev_ctx *c, const ast *site, value proc, value thunk, bool unwind) {
+  const ast here = *site;
+  struct catch_rec *r = xcalloc(1, sizeof *r);
+  memcpy(r->saved, c->jb, sizeof(jmp_buf));
+  r->handler = true;
+  r->unwind = unwind;
+  r->proc = proc;
+  r->ccs_n = c->ccs.n;
+  r->winds_n = c->winds.n;
+  r->vs_n = c->vs.n;
+  r->frames_n = c->frames.n;
+  r->depth = c->depth;
+  r->blk = c->cur_blk;
+  r->port = port_current();
+  VEC_PUSH(c->catches, r);
+  if (setjmp(c->jb)) {
+    r = c->catches.v[c->catches.n - 1];
+    bool mine = c->thrown && exn_target == r;
+    if (!mine && !r->masked && !(c->thrown && exn_target) && (c->thrown || error_key(c->err->kind))) {
+      /* an error or throw Guile would pass to this handler */
+      char *m = c->err->msg;
+      srcloc at = c->err->loc;
+      c->err->msg = NULL;
+      lang_error_free(c->err);
+      lang_error_set(c->err, at, "unsupported", "%s (with-exception-handler: tvl passes "
+                     "only raise-exception's objects to a handler, not errors or throws: "
+                     "catch takes those)", m ? m : "");
+      free(m);
+      c->thrown = false;
+    }
+    if (!mine) {
+      c->catches.n--;
+      memcpy(c->jb, r->saved, sizeof(jmp_buf));
+      free(r);
+      longjmp(c->jb, 1);
+    }
+    exn_target = NULL;
+    value obj = V_CAR(c->throw_args);
+    c->thrown = false;
+    lang_error_free(c->err);
+    c->err->kind = NULL;
+    c->vs.n = r->vs_n;
+    c->frames.n = r->frames_n;
+    c->depth = r->depth;
+    c->cur_blk = r->blk;
+    c->tail_pending = false;
+    port_set_current(r->port);
+    for (int j = r->ccs_n; j < c->ccs.n; j++) free(c->ccs.v[j]);
+    c->ccs.n = r->ccs_n;
+    unwind_to(c, here.loc, -1, r->winds_n);
+    c->catches.n--;
+    memcpy(c->jb, r->saved, sizeof(jmp_buf));
+    value h = r->proc;
+    free(r);
+    return ev_call_tail(c, &here, h, &obj, 1);
+  }
+  value v = ev_call_tail(c, &here, thunk, NULL, 0);
+  r = c->catches.v[--c->catches.n];
+  memcpy(c->jb, r->saved, sizeof(jmp_buf));
+  free(r);
+  return v;
+}
+
+value ev_raise_exception(ev_ctx *c, const ast *site, value obj, bool continuable) {
+  const ast here = *site;
+  int i = c->catches.n - 1;
+  while (i >= 0 && c->catches.v[i]->masked) i--;
+  for (; i >= 0; i--) {
+    struct catch_rec *r = c->catches.v[i];
+    if (r->handler || (r->key.kind == VK_BOOL) ||
+        (r->key.kind == VK_SYM && !strcmp(sym_name(&c->w->syms, (int)r->key.i), "%exception")))
+      break;
+  }
+  value args = ev_cons(c, site->loc, obj, v_nil());
+  if (i < 0 || !c->catches.v[i]->handler || c->catches.v[i]->unwind) {
+    exn_target = i >= 0 && c->catches.v[i]->handler ? c->catches.v[i] : NULL;
+    ev_throw(c, site->loc, key_sym(c, "%exception"), args);
+  }
+  struct catch_rec *r = c->catches.v[i];
+  int top = c->catches.n;
+  for (int j = i; j < top; j++) c->catches.v[j]->masked = true;
+  value v = ev_call_value(c, &here, r->proc, &obj, 1);
+  if (!continuable)   /* Guile raises a &non-continuable, which tvl has not: no catch takes it */
+    ev_fail(c, site->loc, "unsupported", "raise-exception: the handler returned from a "
+            "non-continuable exception (raise it with #:continuable? #t)");
+  for (int j = i; j < top && j < c->catches.n; j++) c->catches.v[j]->masked = false;
   return v;
 }
 

@@ -129,7 +129,13 @@ static bool datum_value(ex *e, const sx *d, value *out) {
   case SX_INT: *out = v_int((int32_t)d->u.i); return true;
   case SX_BOOL: *out = v_bool(d->u.b); return true;
   case SX_CHAR: *out = v_char((int32_t)d->u.i); return true;
-  case SX_SYM: *out = v_sym(d->u.sym); return true;
+  case SX_SYM:
+    if (sym_name(&e->w->syms, d->u.sym)[0] == '#') {   /* #:unwind? */
+      bad(e, d->loc, "keywords (%s) are not data in tvl", sym_name(&e->w->syms, d->u.sym));
+      return false;
+    }
+    *out = v_sym(d->u.sym);
+    return true;
   case SX_STR:
     *out = v_str(world_literal_string(e->w, d->u.str.s, d->u.str.n));
     return true;
@@ -162,6 +168,14 @@ full:
 }
 
 static ast *quoted(ex *e, const sx *d) {
+  switch (d->kind) {
+  case SX_SYM:
+    if (sym_name(&e->w->syms, d->u.sym)[0] == '#')   /* #:unwind? */
+      return bad(e, d->loc, "keywords (%s) are not data in tvl", sym_name(&e->w->syms, d->u.sym));
+    break;
+  default:
+    break;
+  }
   switch (d->kind) {
   case SX_INT: return constant(e, v_int((int32_t)d->u.i), d->loc);
   case SX_BOOL: return constant(e, v_bool(d->u.b), d->loc);
@@ -1425,8 +1439,12 @@ static ast *list_form(ex *e, const sx *s) {
   if (!strcmp(h, "else") || !strcmp(h, "=>"))
     return bad(e, s->loc, "'%s' is only meaningful inside cond or case", h);
   ast **args = alloc_asts(e, n - 1);
+  bool kw = !strcmp(h, "with-exception-handler") || !strcmp(h, "raise-exception");
   for (int i = 1; i < n; i++)
-    if (!(args[i - 1] = expand(e, v[i]))) return NULL;
+    if (kw && v[i]->kind == SX_SYM && sym_name(&e->w->syms, v[i]->u.sym)[0] == '#')
+      args[i - 1] = constant(e, v_sym(v[i]->u.sym), v[i]->loc);   /* #:unwind? */
+    else if (!(args[i - 1] = expand(e, v[i])))
+      return NULL;
   ast *c = make_call(e, v[0]->u.sym, s->loc, args, n - 1);
   c->u.call.name_loc = v[0]->loc;
   return c;
@@ -1444,6 +1462,9 @@ static ast *expand(ex *e, const sx *s) {
   case SX_VEC: return quoted(e, s);
   case SX_SYM: {
     const char *n = sym_name(&e->w->syms, s->u.sym);
+    if (n[0] == '#')
+      return bad(e, s->loc, "the keyword %s is only understood as an argument of "
+                 "with-exception-handler or raise-exception", n);
     if (is_special(n))
       return bad(e, s->loc, "'%s' is a special form, not a value", n);
     ast *a = node(e, E_REF, s->loc);

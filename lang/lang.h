@@ -483,7 +483,11 @@ void str_write(const world *w, value s, strbuf *out);
 void sym_write(const char *name, strbuf *out);
 /* proctext.c: how a procedure prints (builtin b, else lambda fn), as in
  * Guile: #<procedure car (_)>, #<procedure f (a b)>. */
-void proc_text(const symtab *syms, const builtin *b, const fn_def *fn, strbuf *out);
+void proc_text(const symtab *syms, const src_registry *src, const builtin *b, const fn_def *fn,
+               strbuf *out);
+/* builtins-text.c: string-join's grammar of that name: 0 infix, 1
+ * strict-infix, 2 prefix, 3 suffix, -1 none */
+int string_join_grammar(const char *name);
 bool char_valid(int64_t cp);   /* a Unicode scalar value */
 bool char_alphabetic(int32_t cp);
 bool char_numeric(int32_t cp);
@@ -670,6 +674,9 @@ TVL_NORETURN void ev_throw(ev_ctx *c, srcloc loc, value key, value args);
 /* The key and arguments a catch gets for the error raised next. */
 void ev_set_thrown(ev_ctx *c, value key, value args);
 bool ev_catching(ev_ctx *c);   /* a catch runs */
+/* with-exception-handler (unwind: #:unwind? #t) and raise-exception */
+value ev_with_handler(ev_ctx *c, const ast *site, value proc, value thunk, bool unwind);
+value ev_raise_exception(ev_ctx *c, const ast *site, value obj, bool continuable);
 void wind_error_thrown(ev_ctx *c, const ast *call, value *a, int n);
 
 /* ---- string ports (ports.c) ----------------------------------------- */

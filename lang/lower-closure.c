@@ -234,7 +234,7 @@ const char *ir_proc_text(const ir_prog *p, int id, strbuf *out) {
     sb_puts(out, "#<continuation>");
     return out->s;
   }
-  proc_text(&p->w->syms, p->procs.v[id - 1].bi, p->procs.v[id - 1].fn, out);   /* proctext.c */
+  proc_text(&p->w->syms, &p->w->src, p->procs.v[id - 1].bi, p->procs.v[id - 1].fn, out);   /* proctext.c */
   return out->s;
 }
 

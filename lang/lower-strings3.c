@@ -323,12 +323,35 @@ static ir_expr *part(lw *c, int l, bool cdr, srcloc loc) {
   return e;
 }
 
-/* string-join l [sep]: the separator's kind, then a walk that checks
+/* the separator (block sep of seplen characters, or a space when sep < 0)
+ * stored at k of block out */
+static void put_sep(lw *c, int out, int k, int sep, int zero, int seplen, srcloc loc) {
+  if (sep >= 0) {
+    ls_copy_chars(c, out, k, sep, zero, seplen, loc);
+  } else {
+    ls_store(c, out, var(c, k, loc), kconst(c, T_CHAR, ' ', loc), loc);
+    add_to(c, k, 1, loc);
+  }
+}
+
+/* string-join l [sep [grammar]]: the grammar (a quoted symbol, known when
+ * compiling), the separator's kind, then a walk that checks
  * each element is a string and adds up the lengths, then the list's end
  * (the evaluator's "a proper list"), then one block, filled. */
 static ir_expr *join(lw *c, const ast *a, const int *v, int n) {
   srcloc loc = a->loc;
-  int sep = -1, seplen = -1;
+  int sep = -1, seplen = -1, gr = 0;
+  if (n > 2) {   /* the grammar: a quoted symbol */
+    const ast *g = a->u.call.args[2];
+    gr = g->kind == E_CONST && g->u.k.kind == VK_SYM
+             ? string_join_grammar(sym_name(&c->p->w->syms, (int)g->u.k.i)) : -1;
+    if (gr < 0) {
+      lw_fail(c, g->loc, "string-join with a grammar that is not 'infix, 'strict-infix, 'prefix "
+              "or 'suffix written in the call is not compiled to the transformer yet (run with "
+              "--reference to use the evaluator)");
+      return lw_void_expr(c, loc);
+    }
+  }
   if (n > 1) {
     int s = assign_new(c, ls_check_with(c, var(c, v[1], loc), T_STR, arg_loc(a, 1),
                                         "string-join: the argument must be a string"), loc);
@@ -369,7 +392,15 @@ static ir_expr *join(lw *c, const ast *a, const int *v, int n) {
   lw_emit(c, S_EVAL, loc)->a[0] = ls_check_with(c, var(c, v[0], loc), T_PAIR, arg_loc(a, 0),
                                                 "string-join: the argument must be a proper list");
   lw_label(c, ok, loc);
-  /* total + (count - 1) * |sep| when count > 1 */
+  if (gr == 1) {   /* strict-infix: not the empty list */
+    int empty = lw_new_label(c), some = lw_new_label(c);
+    branch(c, prim(c, "=", var(c, count, loc), kint(c, 0, loc), T_BOOL, loc), empty, some, loc);
+    lw_label(c, empty, loc);
+    lw_ll_err_text(c, "string-join: strict-infix grammar requires non-empty list", loc);
+    lw_ll_err_raise(c, loc, "type", "");
+    lw_label(c, some, loc);
+  }
+  /* total + (count - 1) * |sep| when count > 1 (prefix, suffix: count * |sep|) */
   int many = lw_new_label(c), few = lw_new_label(c);
   branch(c, prim(c, ">", var(c, count, loc), kint(c, 1, loc), T_BOOL, loc), many, few, loc);
   lw_label(c, many, loc);
@@ -377,6 +408,13 @@ static ir_expr *join(lw *c, const ast *a, const int *v, int n) {
                           prim(c, "*", prim(c, "-", var(c, count, loc), kint(c, 1, loc), T_INT, loc),
                               var(c, seplen, loc), T_INT, loc), T_INT, loc), loc);
   lw_label(c, few, loc);
+  if (gr >= 2) {
+    int one = lw_new_label(c), none = lw_new_label(c);
+    branch(c, prim(c, ">", var(c, count, loc), kint(c, 0, loc), T_BOOL, loc), one, none, loc);
+    lw_label(c, one, loc);
+    lw_assign(c, total, prim(c, "+", var(c, total, loc), var(c, seplen, loc), T_INT, loc), loc);
+    lw_label(c, none, loc);
+  }
   int out = ls_new_block(c, var(c, total, loc), loc);
   int k = assign_new(c, kint(c, 0, loc), loc), zero = assign_new(c, kint(c, 0, loc), loc);
   c->p->vars.v[k].type = lw_type_of_kind(c, T_INT);
@@ -387,19 +425,15 @@ static ir_expr *join(lw *c, const ast *a, const int *v, int n) {
   lw_label(c, h2, loc);
   branch(c, prim(c, "pair?", var(c, x, loc), NULL, T_BOOL, loc), b2, d2, loc);
   lw_label(c, b2, loc);
-  branch(c, var(c, first, loc), skip, between, loc);
+  if (gr < 2) branch(c, var(c, first, loc), skip, between, loc);   /* prefix: before each */
   lw_label(c, between, loc);
-  if (sep >= 0) {
-    ls_copy_chars(c, out, k, sep, zero, seplen, loc);
-  } else {
-    ls_store(c, out, var(c, k, loc), kconst(c, T_CHAR, ' ', loc), loc);
-    add_to(c, k, 1, loc);
-  }
+  if (gr != 3) put_sep(c, out, k, sep, zero, seplen, loc);
   lw_label(c, skip, loc);
   lw_assign(c, first, kconst(c, T_BOOL, 0, loc), loc);
   int s = assign_new(c, lw_retype(c, part(c, x, false, loc), T_STR), loc);
   int slen, os = block(c, s, &slen, loc);
   ls_copy_chars(c, out, k, os, zero, slen, loc);
+  if (gr == 3) put_sep(c, out, k, sep, zero, seplen, loc);   /* suffix: after each */
   lw_assign(c, x, part(c, x, true, loc), loc);
   jump(c, h2, loc);
   lw_label(c, d2, loc);

@@ -7,6 +7,8 @@
  *    #<procedure + (#:optional _ _ . _)> (the table below, made by
  *    displaying each name in Guile 3.0.8); a name Guile lacks: just
  *    #<procedure NAME>;
+ *  - one of Guile's procedures tvl writes in tvl (lib/prelude*.c, the
+ *    file "ice-9/boot-9.scm"), named in the table: as the builtin;
  *  - a lambda: Guile's interpreter (ice-9/eval.scm) makes a closure of
  *    fixed parameters named a, b, c ... up to seven, (a b c d e f g .
  *    more) past that; with a rest parameter: rest, (a . rest), (a b .
@@ -245,7 +247,8 @@ static int by_name(const void *k, const void *e) {
   return strcmp((const char *)k, ((const struct guile_proc *)e)->name);
 }
 
-void proc_text(const symtab *syms, const builtin *b, const fn_def *fn, strbuf *out) {
+void proc_text(const symtab *syms, const src_registry *src, const builtin *b, const fn_def *fn,
+               strbuf *out) {
   sb_puts(out, "#<procedure ");
   if (b) {
     const struct guile_proc *g =
@@ -255,6 +258,17 @@ void proc_text(const symtab *syms, const builtin *b, const fn_def *fn, strbuf *o
     else sym_write(b->name, out);
     sb_puts(out, ">");
     return;
+  }
+  if (fn->name >= 0 && src && fn->loc.file >= 0 &&
+      !strcmp(src_name(src, fn->loc.file), "ice-9/boot-9.scm")) {
+    /* one of Guile's procedures written in tvl (lib/prelude*.c) */
+    const struct guile_proc *g =
+        bsearch(sym_name(syms, fn->name), guile_procs, sizeof guile_procs / sizeof guile_procs[0],
+                sizeof guile_procs[0], by_name);
+    if (g) {
+      sb_printf(out, "%s>", g->text);
+      return;
+    }
   }
   if (fn->name >= 0) {
     sym_write(sym_name(syms, fn->name), out);

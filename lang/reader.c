@@ -301,6 +301,14 @@ static void finish_hash_atom(reader *r, const char *s, size_t n, srcloc loc) {
       return;
     }
   }
+  if ((n == 9 && !memcmp(s, "#:unwind?", 9)) || (n == 14 && !memcmp(s, "#:continuable?", 14))) {
+    /* the keywords of with-exception-handler and raise-exception: symbols
+     * that only those calls take (expander.c) */
+    sx *d = new_node(r, SX_SYM, loc);
+    d->u.sym = sym_intern(r->syms, s, n);
+    emit(r, d);
+    return;
+  }
   if (n >= 2 && s[1] == '\\') {
     int32_t cp = char_from_name(s + 2, n - 2);
     if (cp >= 0) {

@@ -591,9 +591,9 @@ static void print_scalar(const world *w, value v, strbuf *out, bool write) {
     sb_puts(out, "()");
     return;
   case VK_PROC:
-    if (!v.vec) proc_text(&w->syms, builtin_at(v.i), NULL, out);
+    if (!v.vec) proc_text(&w->syms, &w->src, builtin_at(v.i), NULL, out);
     else if (v.vec->tag == TV_CONT) sb_puts(out, "#<continuation>");
-    else if (v.vec->fn) proc_text(&w->syms, NULL, v.vec->fn, out);
+    else if (v.vec->fn) proc_text(&w->syms, &w->src, NULL, v.vec->fn, out);
     else sb_puts(out, "#<procedure>");
     return;
   case VK_BOX:

@@ -295,14 +295,26 @@ static const prelude_def core_defs[] = {
      "  (values (map car l) (map (lambda (x) (car (cdr x))) l) (map (lambda (x) (car (cdr (cdr x)))) l)))\n"},
 };
 
-enum { NCORE = sizeof core_defs / sizeof core_defs[0], NDEFS = NCORE + PRELUDE_LIB_MAX };
+enum {
+  NCORE = sizeof core_defs / sizeof core_defs[0],
+  NDEFS = NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX
+};
 
-/* the i-th definition: this file's, then prelude-lib.c's (whose table
- * ends in entries without a name) */
+/* the i-th definition: this file's, then prelude-lib.c's, then
+ * prelude-lists.c's (whose tables end in entries without a name) */
 static const prelude_def *def_at(int i) {
-  return i < NCORE ? &core_defs[i] : &prelude_lib_defs[i - NCORE];
+  if (i < NCORE) return &core_defs[i];
+  if (i < NCORE + PRELUDE_LIB_MAX) return &prelude_lib_defs[i - NCORE];
+  return &prelude_lists_defs[i - NCORE - PRELUDE_LIB_MAX];
 }
 #define defs(i) (*def_at(i))
+
+/* the SRFI-1 definition of the name of core definition i, or -1 */
+static int srfi1_twin(int i) {
+  for (int k = 0; k < NDEFS; k++)
+    if (defs(k).name && defs(k).srfi1 && !strcmp(defs(k).name, defs(i).name)) return k;
+  return -1;
+}
 
 typedef struct {
   session *s;
@@ -315,11 +327,15 @@ static bool wanted(loader *L, int i) {
   world *w = L->s->w;
   if (L->seen[i] || L->ids[i] < 0) return false;
   if (defs(i).srfi1 && !w->srfi1) return false;
-  /* a builtin of the same name wins, but SRFI-1's list-index replaces
-   * Guile's core one */
+  /* a builtin of the same name wins */
   if (!defs(i).srfi1 && builtin_find(defs(i).name)) return false;
+  /* SRFI-1's list-index replaces Guile's core one (prelude-lists.c) */
+  if (!defs(i).srfi1 && w->srfi1 && srfi1_twin(i) >= 0) return false;
   const gcell *g = world_find(w, L->ids[i]);
   if (mac_find(w, L->ids[i])) return false;   /* a macro (delay) already defined */
+  if (defs(i).srfi1 && g && g->kind != G_UNDEFINED && g->loc.file >= 0 &&
+      !strcmp(src_name(&w->src, g->loc.file), "ice-9/boot-9.scm"))
+    return true;   /* the core one, loaded before (use-modules (srfi srfi-1)) */
   return !g || g->kind == G_UNDEFINED;
 }
 
@@ -373,9 +389,20 @@ void prelude_before(session *s, const sx *form,
   if (any) scan(&L, form);
 }
 
+/* the i-th name of the tables (their empty entries skipped, a name
+ * given twice, as list-index is, counted once) */
 bool prelude_names(int i, const char **name, bool *srfi1) {
-  if (i < 0 || i >= NDEFS || !defs(i).name) return false;
-  *name = defs(i).name;
-  *srfi1 = defs(i).srfi1;
-  return true;
+  for (int k = 0; k < NDEFS && i >= 0; k++) {
+    if (!defs(k).name) continue;
+    bool again = false;
+    for (int j = 0; j < k && !again; j++)
+      again = defs(j).name && !strcmp(defs(j).name, defs(k).name);
+    if (again) continue;
+    if (i-- == 0) {
+      *name = defs(k).name;
+      *srfi1 = defs(k).srfi1;
+      return true;
+    }
+  }
+  return false;
 }

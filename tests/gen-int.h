@@ -153,6 +153,7 @@ bool glist_top(gen *g);
 bool gsort_top(gen *g);
 bool gsrfi_top(gen *g);   /* gen-srfi.c */
 bool glib_top(gen *g);   /* gen-lib.c */
+bool gmut_top(gen *g);   /* gen-mutlist.c */
 bool gc_expr(gen *g, kind k, int d);
 void gc_stmt(gen *g, int d);
 /* gen-values.c */

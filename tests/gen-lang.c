@@ -1481,6 +1481,7 @@ bool gl_top(gen *g) {
   if (on(g, GEN_LISTS) && chance(g, 15)) return g_list_top(g);
   if (on(g, GEN_LISTS) && chance(g, 12)) return gsrfi_top(g);   /* gen-srfi.c */
   if (on(g, GEN_LISTS) && chance(g, 8)) return glib_top(g);   /* gen-lib.c */
+  if (on(g, GEN_LISTS) && chance(g, 5)) return gmut_top(g);   /* gen-mutlist.c */
   if (on(g, GEN_LISTS) && chance(g, 6)) return gn_top(g);   /* gen-nest.c */
   if (on(g, GEN_LISTS) && chance(g, 4)) return gk_top(g);   /* gen-kinds.c */
   if (on(g, GEN_LISTS) && on(g, GEN_PROC_VALUES) && chance(g, 5))

@@ -197,19 +197,35 @@ static void g_str_lib(gen *g, int d) {
     if (on(g, GEN_ERRORS) && chance(g, 12)) {
       static const char *const bad[] = {"(string-join (list \"a\" 1))", "(string-join 5)",
                                         "(string-join (cons \"a\" \"b\"))",
-                                        "(string-join (list \"a\" \"b\") #\\,)"};
+                                        "(string-join (list \"a\" \"b\") #\\,)",
+                                        "(string-join (list) \"-\" 'strict-infix)",
+                                        "(string-join (list \"a\") \"-\" 'postfix)"};
       out(g, "%s", bad[rn(g, N_OF(bad))]);
       return;
     }
-    out(g, "(string-join (list");
-    for (int i = rn(g, 4); i > 0; i--) {
+    static const char *const grammar[] = {"'infix", "'strict-infix", "'prefix", "'suffix"};
+    int shape = rn(g, 4);
+    if (shape == 3) {   /* the pieces of a split string */
+      out(g, "(string-join (string-split ");
+      g_str_or_lit(g, d);
       out(g, " ");
-      g_str_sub(g, d);
+      g_delim(g);
+      out(g, ")");
+    } else {
+      out(g, shape == 0 ? "(string-join (list" : shape == 1 ? "(string-join (reverse (list"
+                                                            : "(string-join (map string-upcase (list");
+      for (int i = rn(g, 4) + (shape == 0 ? 0 : 1); i > 0; i--) {
+        out(g, " ");
+        g_str_sub(g, d);
+      }
+      out(g, shape == 0 ? ")" : "))");
     }
-    out(g, ")");
     if (chance(g, 60)) {
       out(g, " ");
       g_str_or_lit(g, d);
+      /* not strict-infix on a list that may be empty */
+      static const int maybe_empty[] = {0, 2, 3};
+      if (chance(g, 50)) out(g, " %s", grammar[shape == 0 ? maybe_empty[rn(g, 3)] : rn(g, 4)]);
     }
     out(g, ")");
   } else if (r < 88 && on(g, GEN_LISTS)) {
