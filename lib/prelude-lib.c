@@ -41,35 +41,38 @@
 #include "session.h"
 
 const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
-    {"%ht-hash", false,
-     "(define (%ht-hash k n)\n"
-     "  (cond ((integer? k) (modulo k n))\n"
-     "        ((char? k) (modulo (char->integer k) n))\n"
-     "        ((symbol? k) (%ht-string-hash (symbol->string k) n))\n"
-     "        ((string? k) (%ht-string-hash k n))\n"
-     "        ((pair? k) (%ht-list-hash k n))\n"
+    {"%ht-mod", false,
+     "(define (%ht-mod h n)\n"
+     "  (if (< h n) h\n"
+     "      (let ((h (if (<= n (- h n)) (%ht-mod h (+ n n)) h)))\n"
+     "        (if (< h n) h (- h n)))))\n"},
+    {"%ht-mix", false,
+     "(define (%ht-mix h c)\n"
+     "  (let* ((c (if (< c 2048) c 2047)) (h (+ h h c)))\n"
+     "    (if (< h 1048573) h (if (< h 2097146) (- h 1048573) (- h 2097146)))))\n"},
+    {"%ht-string-hash", false,
+     "(define (%ht-string-hash s)\n"
+     "  (let ((n (string-length s)))\n"
+     "    (let loop ((i 0) (h n))\n"
+     "      (if (= i n) h (loop (+ i 1) (%ht-mix h (char->integer (string-ref s i))))))))\n"},
+    {"%ht-atom-hash", false,
+     "(define (%ht-atom-hash k)\n"
+     "  (cond ((integer? k) (let ((k (+ k 0))) (if (< k 0) (- -1 k) k)))\n"
+     "        ((char? k) (+ (char->integer k) 0))\n"
+     "        ((symbol? k) (%ht-string-hash (symbol->string k)))\n"
+     "        ((string? k) (%ht-string-hash k))\n"
      "        ((null? k) 1)\n"
      "        ((eq? k #t) 2)\n"
      "        (else 0)))\n"},
-    {"%ht-list-hash", false,
-     "(define (%ht-list-hash l n)\n"
-     "  (let loop ((l l) (h 3) (i 0))\n"
-     "    (if (or (not (pair? l)) (= i 8)) h\n"
-     "        (loop (cdr l)\n"
-     "              (modulo (+ (* h 31)\n"
-     "                         (let ((x (car l)))\n"
-     "                           (cond ((integer? x) (modulo x n))\n"
-     "                                 ((char? x) (char->integer x))\n"
-     "                                 ((symbol? x) (%ht-string-hash (symbol->string x) n))\n"
-     "                                 ((string? x) (%ht-string-hash x n))\n"
-     "                                 (else 0))))\n"
-     "                      n)\n"
-     "              (+ i 1)))))\n"},
-    {"%ht-string-hash", false,
-     "(define (%ht-string-hash s n)\n"
-     "  (let loop ((i 0) (h 0))\n"
-     "    (if (= i (string-length s)) h\n"
-     "        (loop (+ i 1) (modulo (+ (* h 31) (char->integer (string-ref s i))) n)))))\n"},
+    {"%ht-hash", false,
+     "(define (%ht-hash k n)\n"
+     "  (%ht-mod\n"
+     "   (if (pair? k)\n"
+     "       (let loop ((l k) (h 3) (i 0))\n"
+     "         (if (or (not (pair? l)) (= i 4)) h\n"
+     "             (loop (cdr l) (%ht-mix h (let ((x (car l))) (if (pair? x) 5 (%ht-atom-hash x)))) (+ i 1))))\n"
+     "       (%ht-atom-hash k))\n"
+     "   n))\n"},
     {"make-hash-table", false,
      "(define (make-hash-table . size) (cons '%hash-table (cons (make-vector 31 '()) 0)))\n"},
     {"hash-table?", false,
@@ -78,56 +81,13 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
     {"%ht-check", false,
      "(define (%ht-check who h)\n"
      "  (if (not (hash-table? h)) (error (string-append who \": argument must be a hash table\"))))\n"},
-    {"%ht-atom=?", false,
-     "(define (%ht-atom=? a b)\n"
-     "  (if (string? a) (and (string? b) (string=? a b)) (eqv? a b)))\n"},
-    {"%ht-list=?", false,
-     "(define (%ht-list=? a b)\n"
-     "  (let loop ((a a) (b b))\n"
-     "    (cond ((and (pair? a) (pair? b))\n"
-     "           (and (let ((x (car a)) (y (car b)))\n"
-     "                  (if (string? x) (and (string? y) (string=? x y)) (eqv? x y)))\n"
-     "                (loop (cdr a) (cdr b))))\n"
-     "          ((or (pair? a) (pair? b)) #f)\n"
-     "          ((string? a) (and (string? b) (string=? a b)))\n"
-     "          (else (eqv? a b)))))\n"},
-    {"%ht-equal?", false,
-     "(define (%ht-equal? a b)\n"
-     "  (if (pair? a)\n"
-     "      (and (pair? b)\n"
-     "           (let loop ((a a) (b b))\n"
-     "             (cond ((and (pair? a) (pair? b))\n"
-     "                    (and (let ((x (car a)) (y (car b)))\n"
-     "                           (if (pair? x) (and (pair? y) (%ht-list=? x y))\n"
-     "                               (if (string? x) (and (string? y) (string=? x y)) (eqv? x y))))\n"
-     "                         (loop (cdr a) (cdr b))))\n"
-     "                   ((or (pair? a) (pair? b)) #f)\n"
-     "                   (else (%ht-atom=? a b)))))\n"
-     "      (%ht-atom=? a b)))\n"},
-    {"%ht-key", false,
-     "(define (%ht-key who k)\n"
-     "  (define (bad) (error (string-append who \": tvl's hash tables take keys nested at most two lists deep, without vectors, not\") k))\n"
-     "  (if (vector? k) (bad))\n"
-     "  (let loop ((l k))\n"
-     "    (if (pair? l)\n"
-     "        (begin\n"
-     "          (let ((x (car l)))\n"
-     "            (if (vector? x) (bad))\n"
-     "            (let inner ((m x))\n"
-     "              (if (pair? m)\n"
-     "                  (begin (if (or (pair? (car m)) (vector? (car m))) (bad)) (inner (cdr m)))\n"
-     "                  (if (vector? m) (bad)))))\n"
-     "          (loop (cdr l)))\n"
-     "        (if (vector? l) (bad))))\n"
-     "  k)\n"},
     {"%ht-handle", false,
      "(define (%ht-handle who deep h k)\n"
      "  (%ht-check who h)\n"
-     "  (if deep (%ht-key who k))\n"
      "  (let ((b (car (cdr h))))\n"
      "    (let loop ((l (vector-ref b (%ht-hash k (vector-length b)))))\n"
      "      (cond ((null? l) #f)\n"
-     "            ((if deep (%ht-equal? (car (car l)) k) (eqv? (car (car l)) k)) (car l))\n"
+     "            ((if deep (equal? (car (car l)) k) (eqv? (car (car l)) k)) (car l))\n"
      "            (else (loop (cdr l)))))))\n"},
     {"%ht-grow", false,
      "(define (%ht-grow h)\n"
@@ -167,7 +127,7 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
      "  (let* ((b (car (cdr h))) (i (%ht-hash k (vector-length b))))\n"
      "    (let loop ((l (vector-ref b i)) (prev #f))\n"
      "      (cond ((null? l) #f)\n"
-     "            ((if deep (%ht-equal? (car (car l)) k) (eqv? (car (car l)) k))\n"
+     "            ((if deep (equal? (car (car l)) k) (eqv? (car (car l)) k))\n"
      "             (if prev (set-cdr! prev (cdr l)) (vector-set! b i (cdr l)))\n"
      "             (set-cdr! (cdr h) (- (cdr (cdr h)) 1))\n"
      "             (car l))\n"
