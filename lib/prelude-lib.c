@@ -74,64 +74,82 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
      "       (%ht-atom-hash k))\n"
      "   n))\n"},
     {"make-hash-table", false,
-     "(define (make-hash-table . size) (cons '%hash-table (cons (make-vector 31 '()) 0)))\n"},
+     "(define (make-hash-table . size) (cons (%ht-buckets 31) 0))\n"},
+    {"%ht-buckets", false,
+     "(define (%ht-buckets n)\n"
+     "  (let ((b (make-vector (+ n 1) '())))\n"
+     "    (vector-set! b 0 '%hash-table)\n"
+     "    b))\n"},
     {"hash-table?", false,
      "(define (hash-table? x)\n"
-     "  (and (pair? x) (eq? (car x) '%hash-table) (pair? (cdr x)) (vector? (car (cdr x)))))\n"},
+     "  (and (pair? x) (vector? (car x)) (integer? (cdr x)) (> (vector-length (car x)) 1)\n"
+     "       (eq? (vector-ref (car x) 0) '%hash-table)))\n"},
     {"%ht-check", false,
      "(define (%ht-check who h)\n"
      "  (if (not (hash-table? h)) (error (string-append who \": argument must be a hash table\"))))\n"},
+    {"%ht-index", false,
+     "(define (%ht-index h k)\n"
+     "  (let ((b (car h))) (+ 1 (%ht-hash k (- (vector-length b) 1)))))\n"},
     {"%ht-handle", false,
      "(define (%ht-handle who deep h k)\n"
      "  (%ht-check who h)\n"
-     "  (let ((b (car (cdr h))))\n"
-     "    (let loop ((l (vector-ref b (%ht-hash k (vector-length b)))))\n"
-     "      (cond ((null? l) #f)\n"
-     "            ((if deep (equal? (car (car l)) k) (eqv? (car (car l)) k)) (car l))\n"
-     "            (else (loop (cdr l)))))))\n"},
+     "  (let loop ((l (vector-ref (car h) (%ht-index h k))))\n"
+     "    (if (pair? l)\n"
+     "        (let ((e (car l)))\n"
+     "          (if (if deep (equal? (car e) k) (eqv? (car e) k)) e (loop (cdr l))))\n"
+     "        #f)))\n"},
+    {"%ht-ref", false,
+     "(define (%ht-ref who deep h k d)\n"
+     "  (%ht-check who h)\n"
+     "  (let loop ((l (vector-ref (car h) (%ht-index h k))))\n"
+     "    (if (pair? l)\n"
+     "        (let ((e (car l)))\n"
+     "          (if (if deep (equal? (car e) k) (eqv? (car e) k)) (cdr e) (loop (cdr l))))\n"
+     "        d)))\n"},
     {"%ht-grow", false,
      "(define (%ht-grow h)\n"
-     "  (let* ((old (car (cdr h))) (n (+ (* 4 (vector-length old)) 3)) (b (make-vector n '())))\n"
-     "    (let loop ((i 0))\n"
+     "  (let* ((old (car h)) (n (+ (* 4 (- (vector-length old) 1)) 3)) (b (%ht-buckets n)))\n"
+     "    (let loop ((i 1))\n"
      "      (if (< i (vector-length old))\n"
      "          (begin\n"
      "            (let move ((l (vector-ref old i)))\n"
      "              (if (pair? l)\n"
-     "                  (let ((j (%ht-hash (car (car l)) n)))\n"
-     "                    (vector-set! b j (cons (car l) (vector-ref b j)))\n"
+     "                  (let* ((e (car l)) (j (+ 1 (%ht-hash (car e) n))))\n"
+     "                    (vector-set! b j (cons e (vector-ref b j)))\n"
      "                    (move (cdr l)))))\n"
      "            (loop (+ i 1)))))\n"
-     "    (set-car! (cdr h) b)))\n"},
+     "    (set-car! h b)))\n"},
+    {"%ht-add!", false,
+     "(define (%ht-add! h k v)\n"
+     "  (if (and (> (cdr h) (* 2 (- (vector-length (car h)) 1))) (< (vector-length (car h)) 500000))\n"
+     "      (%ht-grow h))\n"
+     "  (let ((b (car h)) (i (%ht-index h k)) (e (cons k v)))\n"
+     "    (vector-set! b i (cons e (vector-ref b i)))\n"
+     "    (set-cdr! h (+ (cdr h) 1))\n"
+     "    e))\n"},
     {"%ht-create!", false,
      "(define (%ht-create! who deep h k v)\n"
      "  (let ((e (%ht-handle who deep h k)))\n"
-     "    (if e e\n"
-     "        (begin\n"
-     "          (if (and (> (cdr (cdr h)) (* 2 (vector-length (car (cdr h)))))\n"
-     "                   (< (vector-length (car (cdr h))) 500000))\n"
-     "              (%ht-grow h))\n"
-     "          (let* ((b (car (cdr h))) (i (%ht-hash k (vector-length b))) (e (cons k v)))\n"
-     "            (vector-set! b i (cons e (vector-ref b i)))\n"
-     "            (set-cdr! (cdr h) (+ (cdr (cdr h)) 1))\n"
-     "            e)))))\n"},
+     "    (if e e (%ht-add! h k v))))\n"},
     {"%ht-set!", false,
      "(define (%ht-set! who deep h k v)\n"
-     "  (set-cdr! (%ht-create! who deep h k v) v)\n"
-     "  v)\n"},
-    {"%ht-ref", false,
-     "(define (%ht-ref who deep h k d)\n"
-     "  (let ((e (%ht-handle who deep h k))) (if e (cdr e) d)))\n"},
+     "  (let ((e (%ht-handle who deep h k)))\n"
+     "    (if (pair? e) (set-cdr! e v) (%ht-add! h k v))\n"
+     "    v))\n"},
     {"%ht-remove!", false,
      "(define (%ht-remove! who deep h k)\n"
      "  (%ht-check who h)\n"
-     "  (let* ((b (car (cdr h))) (i (%ht-hash k (vector-length b))))\n"
+     "  (let ((b (car h)) (i (%ht-index h k)))\n"
      "    (let loop ((l (vector-ref b i)) (prev #f))\n"
-     "      (cond ((null? l) #f)\n"
-     "            ((if deep (equal? (car (car l)) k) (eqv? (car (car l)) k))\n"
-     "             (if prev (set-cdr! prev (cdr l)) (vector-set! b i (cdr l)))\n"
-     "             (set-cdr! (cdr h) (- (cdr (cdr h)) 1))\n"
-     "             (car l))\n"
-     "            (else (loop (cdr l) l))))))\n"},
+     "      (if (pair? l)\n"
+     "          (let ((e (car l)))\n"
+     "            (if (if deep (equal? (car e) k) (eqv? (car e) k))\n"
+     "                (begin\n"
+     "                  (if (pair? prev) (set-cdr! prev (cdr l)) (vector-set! b i (cdr l)))\n"
+     "                  (set-cdr! h (- (cdr h) 1))\n"
+     "                  e)\n"
+     "                (loop (cdr l) l)))\n"
+     "          #f))))\n"},
     {"hash-ref", false,
      "(define (hash-ref h k . d) (%ht-ref \"hash-ref\" #t h k (if (null? d) #f (car d))))\n"},
     {"hashq-ref", false,
@@ -165,18 +183,18 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
     {"hash-clear!", false,
      "(define (hash-clear! h)\n"
      "  (%ht-check \"hash-clear!\" h)\n"
-     "  (set-car! (cdr h) (make-vector 31 '()))\n"
-     "  (set-cdr! (cdr h) 0)\n"
+     "  (set-car! h (%ht-buckets 31))\n"
+     "  (set-cdr! h 0)\n"
      "  (if #f #f))\n"},
     {"hash-fold", false,
      "(define (hash-fold f init h)\n"
      "  (%ht-check \"hash-fold\" h)\n"
-     "  (let ((b (car (cdr h))))\n"
+     "  (let ((b (car h)))\n"
      "    (let loop ((i (- (vector-length b) 1)) (acc init))\n"
-     "      (if (< i 0) acc\n"
+     "      (if (< i 1) acc\n"
      "          (loop (- i 1)\n"
      "                (let inner ((l (vector-ref b i)) (acc acc))\n"
-     "                  (if (null? l) acc (inner (cdr l) (f (car (car l)) (cdr (car l)) acc)))))))))\n"},
+     "                  (if (pair? l) (let ((e (car l))) (inner (cdr l) (f (car e) (cdr e) acc))) acc)))))))\n"},
     {"hash-for-each", false,
      "(define (hash-for-each f h)\n"
      "  (hash-fold (lambda (k v acc) (f k v) acc) #f h)\n"
