@@ -7,18 +7,26 @@
  * - hash tables (make-hash-table, hash-ref/hashq-ref/hashv-ref,
  *   hash-set!..., hash-remove!..., hash-get-handle...,
  *   hash-create-handle!..., hash-clear!, hash-fold, hash-for-each,
- *   hash-map->list, hash-count, hash-table?).  A table is the vector
- *   #(%hash-table BUCKETS COUNT); BUCKETS a vector of association lists
- *   of handles (key . value), most recent first; a key's bucket is a
- *   hash of its contents (integers, characters, strings, symbols by
- *   their names, pairs four levels deep), the same for the three kinds
- *   of keys: hash- compares with equal?, hashq- and hashv- with eqv?
- *   (tvl's eq? is eqv?).  31 buckets, four times as many plus 3 once
+ *   hash-map->list, hash-count, hash-table?).  A table is the pair
+ *   (BUCKETS . COUNT), BUCKETS a vector whose slot 0 holds the mark
+ *   %hash-table and slots 1..n association lists of handles (key .
+ *   value), most recent first (a pair, not a list of three: the parts of
+ *   a list share one class, which would tag them all in compiled code).
+ *   A key's bucket is a hash of its contents (integers, characters,
+ *   strings, symbols by their names, the first four elements of a list),
+ *   the same for the three kinds of keys: hash- compares with equal?,
+ *   hashq- and hashv- with eqv? (tvl's eq? is eqv?).  The hash needs no
+ *   division (a long division is a layer per digit, which every step of
+ *   a compiled program pays): characters are mixed by doubling modulo a
+ *   prime below 2^20 with conditional subtractions, and the bucket is
+ *   that modulo n by %ht-mod, a loop of subtractions of n * 2^j.  The
+ *   lookups test pair? in branches (a tested variable needs no kind
+ *   check: lower-narrow.c).  31 buckets, four times as many plus 3 once
  *   there are more than twice as many entries.  The order of hash-fold,
  *   hash-for-each and hash-map->list is tvl's own (buckets from the
  *   last, each from its newest entry), not Guile's, which depends on
- *   addresses and changes from run to run; a table prints as that
- *   vector (Guile: #<hash-table ADDRESS COUNT/SIZE>);
+ *   addresses and changes from run to run; a table prints as that pair
+ *   (Guile: #<hash-table ADDRESS COUNT/SIZE>);
  * - strings: string-pad, string-pad-right, string-take, string-drop,
  *   string-take-right, string-drop-right, string-count, string-ci<? (and
  *   >?, <=?, >=?: Guile compares the downcased strings), char-ci<? (and
