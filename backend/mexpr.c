@@ -983,6 +983,9 @@ static bool structured(mb *b, int t) {
 /* equal? needs more than eqv? only where both operands may be vectors,
  * or both pairs. */
 static bool deep_equal(mb *b, const ir_expr *e) {
+  /* a constant is a number, boolean, symbol or string, whatever class
+   * it shares (lang/lower-lists.c lw_may_be_structured) */
+  if (e->a[0]->k == X_CONST || e->a[1]->k == X_CONST) return false;
   return structured(b, e->a[0]->type) && structured(b, e->a[1]->type);
 }
 

@@ -1508,10 +1508,15 @@ void lw_lower_tail(lw *c, const ast *a, frame_map *f, cont k) {
     s->a[0] = cond;
     s->l1 = lt;
     s->l2 = le;
+    lw_narrowed nw;
     lw_label(c, lt, a->loc);
+    lw_narrow_begin(c, a->u.iff.c, true, a->u.iff.t, f, &nw);
     lw_lower_tail(c, a->u.iff.t, f, k);
+    lw_narrow_end(&nw);
     lw_label(c, le, a->loc);
+    lw_narrow_begin(c, a->u.iff.c, false, a->u.iff.e, f, &nw);
     lw_lower_tail(c, a->u.iff.e, f, k);
+    lw_narrow_end(&nw);
     return;
   }
   case E_AND:

@@ -157,6 +157,16 @@ ir_expr *lw_checked_arg(lw *c, const ast *call, const char *fn, ir_expr **args,
 /* e (a value of kind k) where its own class may come to hold tagged
  * values: the variable a statement fills keeps kind k. */
 ir_expr *lw_retype(lw *c, ir_expr *e, tkind k);
+
+/* lower-narrow.c: in the arm of an if that its test proves, a variable
+ * tested by a kind predicate reads as a value of that kind. */
+typedef struct {
+  slot_binding *s;
+  ir_expr *old, *now;
+} lw_narrowed;
+bool lw_narrow_begin(lw *c, const ast *test, bool then_arm, const ast *arm,
+                     frame_map *f, lw_narrowed *sv);
+void lw_narrow_end(lw_narrowed *sv);
 /* When the lowering ends: checks whose operand has their kind removed,
  * messages of those that always fail completed, has_dyn set. */
 void lw_settle_kinds(lw *c);

@@ -7,18 +7,26 @@
  * - hash tables (make-hash-table, hash-ref/hashq-ref/hashv-ref,
  *   hash-set!..., hash-remove!..., hash-get-handle...,
  *   hash-create-handle!..., hash-clear!, hash-fold, hash-for-each,
- *   hash-map->list, hash-count, hash-table?).  A table is the vector
- *   #(%hash-table BUCKETS COUNT); BUCKETS a vector of association lists
- *   of handles (key . value), most recent first; a key's bucket is a
- *   hash of its contents (integers, characters, strings, symbols by
- *   their names, pairs four levels deep), the same for the three kinds
- *   of keys: hash- compares with equal?, hashq- and hashv- with eqv?
- *   (tvl's eq? is eqv?).  31 buckets, four times as many plus 3 once
+ *   hash-map->list, hash-count, hash-table?).  A table is the pair
+ *   (BUCKETS . COUNT), BUCKETS a vector whose slot 0 holds the mark
+ *   %hash-table and slots 1..n association lists of handles (key .
+ *   value), most recent first (a pair, not a list of three: the parts of
+ *   a list share one class, which would tag them all in compiled code).
+ *   A key's bucket is a hash of its contents (integers, characters,
+ *   strings, symbols by their names, the first four elements of a list),
+ *   the same for the three kinds of keys: hash- compares with equal?,
+ *   hashq- and hashv- with eqv? (tvl's eq? is eqv?).  The hash needs no
+ *   division (a long division is a layer per digit, which every step of
+ *   a compiled program pays): characters are mixed by doubling modulo a
+ *   prime below 2^20 with conditional subtractions, and the bucket is
+ *   that modulo n by %ht-mod, a loop of subtractions of n * 2^j.  The
+ *   lookups test pair? in branches (a tested variable needs no kind
+ *   check: lower-narrow.c).  31 buckets, four times as many plus 3 once
  *   there are more than twice as many entries.  The order of hash-fold,
  *   hash-for-each and hash-map->list is tvl's own (buckets from the
  *   last, each from its newest entry), not Guile's, which depends on
- *   addresses and changes from run to run; a table prints as that
- *   vector (Guile: #<hash-table ADDRESS COUNT/SIZE>);
+ *   addresses and changes from run to run; a table prints as that pair
+ *   (Guile: #<hash-table ADDRESS COUNT/SIZE>);
  * - strings: string-pad, string-pad-right, string-take, string-drop,
  *   string-take-right, string-drop-right, string-count, string-ci<? (and
  *   >?, <=?, >=?: Guile compares the downcased strings), char-ci<? (and
@@ -41,137 +49,115 @@
 #include "session.h"
 
 const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
-    {"%ht-hash", false,
-     "(define (%ht-hash k n)\n"
-     "  (cond ((integer? k) (modulo k n))\n"
-     "        ((char? k) (modulo (char->integer k) n))\n"
-     "        ((symbol? k) (%ht-string-hash (symbol->string k) n))\n"
-     "        ((string? k) (%ht-string-hash k n))\n"
-     "        ((pair? k) (%ht-list-hash k n))\n"
+    {"%ht-mod", false,
+     "(define (%ht-mod h n)\n"
+     "  (if (< h n) h\n"
+     "      (let ((h (if (<= n (- h n)) (%ht-mod h (+ n n)) h)))\n"
+     "        (if (< h n) h (- h n)))))\n"},
+    {"%ht-mix", false,
+     "(define (%ht-mix h c)\n"
+     "  (let* ((c (if (< c 2048) c 2047)) (h (+ h h c)))\n"
+     "    (if (< h 1048573) h (if (< h 2097146) (- h 1048573) (- h 2097146)))))\n"},
+    {"%ht-string-hash", false,
+     "(define (%ht-string-hash s)\n"
+     "  (let ((n (string-length s)))\n"
+     "    (let loop ((i 0) (h n))\n"
+     "      (if (= i n) h (loop (+ i 1) (%ht-mix h (char->integer (string-ref s i))))))))\n"},
+    {"%ht-atom-hash", false,
+     "(define (%ht-atom-hash k)\n"
+     "  (cond ((integer? k) (let ((k (+ k 0))) (if (< k 0) (- -1 k) k)))\n"
+     "        ((char? k) (+ (char->integer k) 0))\n"
+     "        ((symbol? k) (%ht-string-hash (symbol->string k)))\n"
+     "        ((string? k) (%ht-string-hash k))\n"
      "        ((null? k) 1)\n"
      "        ((eq? k #t) 2)\n"
      "        (else 0)))\n"},
-    {"%ht-list-hash", false,
-     "(define (%ht-list-hash l n)\n"
-     "  (let loop ((l l) (h 3) (i 0))\n"
-     "    (if (or (not (pair? l)) (= i 8)) h\n"
-     "        (loop (cdr l)\n"
-     "              (modulo (+ (* h 31)\n"
-     "                         (let ((x (car l)))\n"
-     "                           (cond ((integer? x) (modulo x n))\n"
-     "                                 ((char? x) (char->integer x))\n"
-     "                                 ((symbol? x) (%ht-string-hash (symbol->string x) n))\n"
-     "                                 ((string? x) (%ht-string-hash x n))\n"
-     "                                 (else 0))))\n"
-     "                      n)\n"
-     "              (+ i 1)))))\n"},
-    {"%ht-string-hash", false,
-     "(define (%ht-string-hash s n)\n"
-     "  (let loop ((i 0) (h 0))\n"
-     "    (if (= i (string-length s)) h\n"
-     "        (loop (+ i 1) (modulo (+ (* h 31) (char->integer (string-ref s i))) n)))))\n"},
+    {"%ht-hash", false,
+     "(define (%ht-hash k n)\n"
+     "  (%ht-mod\n"
+     "   (if (pair? k)\n"
+     "       (let loop ((l k) (h 3) (i 0))\n"
+     "         (if (or (not (pair? l)) (= i 4)) h\n"
+     "             (loop (cdr l) (%ht-mix h (let ((x (car l))) (if (pair? x) 5 (%ht-atom-hash x)))) (+ i 1))))\n"
+     "       (%ht-atom-hash k))\n"
+     "   n))\n"},
     {"make-hash-table", false,
-     "(define (make-hash-table . size) (cons '%hash-table (cons (make-vector 31 '()) 0)))\n"},
+     "(define (make-hash-table . size) (cons (%ht-buckets 31) 0))\n"},
+    {"%ht-buckets", false,
+     "(define (%ht-buckets n)\n"
+     "  (let ((b (make-vector (+ n 1) '())))\n"
+     "    (vector-set! b 0 '%hash-table)\n"
+     "    b))\n"},
     {"hash-table?", false,
      "(define (hash-table? x)\n"
-     "  (and (pair? x) (eq? (car x) '%hash-table) (pair? (cdr x)) (vector? (car (cdr x)))))\n"},
+     "  (and (pair? x) (vector? (car x)) (integer? (cdr x)) (> (vector-length (car x)) 1)\n"
+     "       (eq? (vector-ref (car x) 0) '%hash-table)))\n"},
     {"%ht-check", false,
      "(define (%ht-check who h)\n"
      "  (if (not (hash-table? h)) (error (string-append who \": argument must be a hash table\"))))\n"},
-    {"%ht-atom=?", false,
-     "(define (%ht-atom=? a b)\n"
-     "  (if (string? a) (and (string? b) (string=? a b)) (eqv? a b)))\n"},
-    {"%ht-list=?", false,
-     "(define (%ht-list=? a b)\n"
-     "  (let loop ((a a) (b b))\n"
-     "    (cond ((and (pair? a) (pair? b))\n"
-     "           (and (let ((x (car a)) (y (car b)))\n"
-     "                  (if (string? x) (and (string? y) (string=? x y)) (eqv? x y)))\n"
-     "                (loop (cdr a) (cdr b))))\n"
-     "          ((or (pair? a) (pair? b)) #f)\n"
-     "          ((string? a) (and (string? b) (string=? a b)))\n"
-     "          (else (eqv? a b)))))\n"},
-    {"%ht-equal?", false,
-     "(define (%ht-equal? a b)\n"
-     "  (if (pair? a)\n"
-     "      (and (pair? b)\n"
-     "           (let loop ((a a) (b b))\n"
-     "             (cond ((and (pair? a) (pair? b))\n"
-     "                    (and (let ((x (car a)) (y (car b)))\n"
-     "                           (if (pair? x) (and (pair? y) (%ht-list=? x y))\n"
-     "                               (if (string? x) (and (string? y) (string=? x y)) (eqv? x y))))\n"
-     "                         (loop (cdr a) (cdr b))))\n"
-     "                   ((or (pair? a) (pair? b)) #f)\n"
-     "                   (else (%ht-atom=? a b)))))\n"
-     "      (%ht-atom=? a b)))\n"},
-    {"%ht-key", false,
-     "(define (%ht-key who k)\n"
-     "  (define (bad) (error (string-append who \": tvl's hash tables take keys nested at most two lists deep, without vectors, not\") k))\n"
-     "  (if (vector? k) (bad))\n"
-     "  (let loop ((l k))\n"
-     "    (if (pair? l)\n"
-     "        (begin\n"
-     "          (let ((x (car l)))\n"
-     "            (if (vector? x) (bad))\n"
-     "            (let inner ((m x))\n"
-     "              (if (pair? m)\n"
-     "                  (begin (if (or (pair? (car m)) (vector? (car m))) (bad)) (inner (cdr m)))\n"
-     "                  (if (vector? m) (bad)))))\n"
-     "          (loop (cdr l)))\n"
-     "        (if (vector? l) (bad))))\n"
-     "  k)\n"},
+    {"%ht-index", false,
+     "(define (%ht-index h k)\n"
+     "  (let ((b (car h))) (+ 1 (%ht-hash k (- (vector-length b) 1)))))\n"},
     {"%ht-handle", false,
      "(define (%ht-handle who deep h k)\n"
      "  (%ht-check who h)\n"
-     "  (if deep (%ht-key who k))\n"
-     "  (let ((b (car (cdr h))))\n"
-     "    (let loop ((l (vector-ref b (%ht-hash k (vector-length b)))))\n"
-     "      (cond ((null? l) #f)\n"
-     "            ((if deep (%ht-equal? (car (car l)) k) (eqv? (car (car l)) k)) (car l))\n"
-     "            (else (loop (cdr l)))))))\n"},
+     "  (let loop ((l (vector-ref (car h) (%ht-index h k))))\n"
+     "    (if (pair? l)\n"
+     "        (let ((e (car l)))\n"
+     "          (if (if deep (equal? (car e) k) (eqv? (car e) k)) e (loop (cdr l))))\n"
+     "        #f)))\n"},
+    {"%ht-ref", false,
+     "(define (%ht-ref who deep h k d)\n"
+     "  (%ht-check who h)\n"
+     "  (let loop ((l (vector-ref (car h) (%ht-index h k))))\n"
+     "    (if (pair? l)\n"
+     "        (let ((e (car l)))\n"
+     "          (if (if deep (equal? (car e) k) (eqv? (car e) k)) (cdr e) (loop (cdr l))))\n"
+     "        d)))\n"},
     {"%ht-grow", false,
      "(define (%ht-grow h)\n"
-     "  (let* ((old (car (cdr h))) (n (+ (* 4 (vector-length old)) 3)) (b (make-vector n '())))\n"
-     "    (let loop ((i 0))\n"
+     "  (let* ((old (car h)) (n (+ (* 4 (- (vector-length old) 1)) 3)) (b (%ht-buckets n)))\n"
+     "    (let loop ((i 1))\n"
      "      (if (< i (vector-length old))\n"
      "          (begin\n"
      "            (let move ((l (vector-ref old i)))\n"
      "              (if (pair? l)\n"
-     "                  (let ((j (%ht-hash (car (car l)) n)))\n"
-     "                    (vector-set! b j (cons (car l) (vector-ref b j)))\n"
+     "                  (let* ((e (car l)) (j (+ 1 (%ht-hash (car e) n))))\n"
+     "                    (vector-set! b j (cons e (vector-ref b j)))\n"
      "                    (move (cdr l)))))\n"
      "            (loop (+ i 1)))))\n"
-     "    (set-car! (cdr h) b)))\n"},
+     "    (set-car! h b)))\n"},
+    {"%ht-add!", false,
+     "(define (%ht-add! h k v)\n"
+     "  (if (and (> (cdr h) (* 2 (- (vector-length (car h)) 1))) (< (vector-length (car h)) 500000))\n"
+     "      (%ht-grow h))\n"
+     "  (let ((b (car h)) (i (%ht-index h k)) (e (cons k v)))\n"
+     "    (vector-set! b i (cons e (vector-ref b i)))\n"
+     "    (set-cdr! h (+ (cdr h) 1))\n"
+     "    e))\n"},
     {"%ht-create!", false,
      "(define (%ht-create! who deep h k v)\n"
      "  (let ((e (%ht-handle who deep h k)))\n"
-     "    (if e e\n"
-     "        (begin\n"
-     "          (if (and (> (cdr (cdr h)) (* 2 (vector-length (car (cdr h)))))\n"
-     "                   (< (vector-length (car (cdr h))) 500000))\n"
-     "              (%ht-grow h))\n"
-     "          (let* ((b (car (cdr h))) (i (%ht-hash k (vector-length b))) (e (cons k v)))\n"
-     "            (vector-set! b i (cons e (vector-ref b i)))\n"
-     "            (set-cdr! (cdr h) (+ (cdr (cdr h)) 1))\n"
-     "            e)))))\n"},
+     "    (if e e (%ht-add! h k v))))\n"},
     {"%ht-set!", false,
      "(define (%ht-set! who deep h k v)\n"
-     "  (set-cdr! (%ht-create! who deep h k v) v)\n"
-     "  v)\n"},
-    {"%ht-ref", false,
-     "(define (%ht-ref who deep h k d)\n"
-     "  (let ((e (%ht-handle who deep h k))) (if e (cdr e) d)))\n"},
+     "  (let ((e (%ht-handle who deep h k)))\n"
+     "    (if (pair? e) (set-cdr! e v) (%ht-add! h k v))\n"
+     "    v))\n"},
     {"%ht-remove!", false,
      "(define (%ht-remove! who deep h k)\n"
      "  (%ht-check who h)\n"
-     "  (let* ((b (car (cdr h))) (i (%ht-hash k (vector-length b))))\n"
+     "  (let ((b (car h)) (i (%ht-index h k)))\n"
      "    (let loop ((l (vector-ref b i)) (prev #f))\n"
-     "      (cond ((null? l) #f)\n"
-     "            ((if deep (%ht-equal? (car (car l)) k) (eqv? (car (car l)) k))\n"
-     "             (if prev (set-cdr! prev (cdr l)) (vector-set! b i (cdr l)))\n"
-     "             (set-cdr! (cdr h) (- (cdr (cdr h)) 1))\n"
-     "             (car l))\n"
-     "            (else (loop (cdr l) l))))))\n"},
+     "      (if (pair? l)\n"
+     "          (let ((e (car l)))\n"
+     "            (if (if deep (equal? (car e) k) (eqv? (car e) k))\n"
+     "                (begin\n"
+     "                  (if (pair? prev) (set-cdr! prev (cdr l)) (vector-set! b i (cdr l)))\n"
+     "                  (set-cdr! h (- (cdr h) 1))\n"
+     "                  e)\n"
+     "                (loop (cdr l) l)))\n"
+     "          #f))))\n"},
     {"hash-ref", false,
      "(define (hash-ref h k . d) (%ht-ref \"hash-ref\" #t h k (if (null? d) #f (car d))))\n"},
     {"hashq-ref", false,
@@ -205,18 +191,18 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
     {"hash-clear!", false,
      "(define (hash-clear! h)\n"
      "  (%ht-check \"hash-clear!\" h)\n"
-     "  (set-car! (cdr h) (make-vector 31 '()))\n"
-     "  (set-cdr! (cdr h) 0)\n"
+     "  (set-car! h (%ht-buckets 31))\n"
+     "  (set-cdr! h 0)\n"
      "  (if #f #f))\n"},
     {"hash-fold", false,
      "(define (hash-fold f init h)\n"
      "  (%ht-check \"hash-fold\" h)\n"
-     "  (let ((b (car (cdr h))))\n"
+     "  (let ((b (car h)))\n"
      "    (let loop ((i (- (vector-length b) 1)) (acc init))\n"
-     "      (if (< i 0) acc\n"
+     "      (if (< i 1) acc\n"
      "          (loop (- i 1)\n"
      "                (let inner ((l (vector-ref b i)) (acc acc))\n"
-     "                  (if (null? l) acc (inner (cdr l) (f (car (car l)) (cdr (car l)) acc)))))))))\n"},
+     "                  (if (pair? l) (let ((e (car l))) (inner (cdr l) (f (car e) (cdr e) acc))) acc)))))))\n"},
     {"hash-for-each", false,
      "(define (hash-for-each f h)\n"
      "  (hash-fold (lambda (k v acc) (f k v) acc) #f h)\n"

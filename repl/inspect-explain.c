@@ -239,6 +239,7 @@ static bool expr_parts(const mprog *p, unit_origin **u, int i, int ind, strbuf *
     for (int r = 0; r < x->nreads; r++) {
       const struct msrc_read *rd = &x->reads[r];
       int h = rd->head, l = p->pl.time[h] / 2, ph = p->pl.phys_head[h];
+      if (p->pl.time[h] < 0 || ph < 0) continue;   /* a read merged into another */
       sb_printf(b, "\n%*sread by L%d.H%d (%s) into ", ind, "", l, ph,
                 p->m->layers[l].heads[ph].name);
       gate_slot(p, gg->g.v[h].outs[0], b);

@@ -93,6 +93,77 @@ static void division(gen *g, bool err) {
   }
 }
 
+/* A list of keys for a count, made as programs make them. */
+static void count_keys(gen *g) {
+  switch (rn(g, 6)) {
+  case 0:
+    out(g, "(list");
+    for (int i = 0, n = rn(g, 8) + 1; i < n; i++) {
+      out(g, " ");
+      str(g, rn(g, 3) + 1);
+    }
+    out(g, ")");
+    break;
+  case 1:
+    out(g, "'(");
+    for (int i = 0, n = rn(g, 8) + 1; i < n; i++) out(g, " %s", sym_pool[rn(g, 3)]);
+    out(g, ")");
+    break;
+  case 2: out(g, "(map (lambda (i) (modulo (* i %d) %d)) (iota %d))", rn(g, 7) + 1, rn(g, 5) + 1,
+              rn(g, 30)); break;
+  case 3: out(g, "(reverse (map symbol->string '(a b a c b a)))"); break;
+  case 4: out(g, "(append (list %d %d) (list -2147483648 2147483647 %d))", small(g), small(g),
+              small(g)); break;
+  default: ints(g, rn(g, 9)); break;
+  }
+}
+
+/* The shapes programs write with tables: a count (hash-set! of hash-ref
+ * plus 1) in a lambda or a procedure, a memo with list keys, keys of
+ * every kind and depth. */
+static void patterns(gen *g, const char *h) {
+  char f[16];
+  switch (rn(g, 3)) {
+  case 0:
+    if (chance(g, 50)) {
+      out(g, "(for-each (lambda (w) (hash-set! %s w (+ 1 (hash-ref %s w 0)))) ", h, h);
+      count_keys(g);
+      out(g, ")\n");
+    } else {
+      fresh_name(g, "cnt", f);
+      out(g, "(define (%s l) (if (pair? l) (begin (hash-set! %s (car l) (+ (hash-ref %s (car l) 0) "
+             "1)) (%s (cdr l)))))\n(%s ", f, h, h, f, f);
+      count_keys(g);
+      out(g, ")\n");
+    }
+    out(g, "(display (hash-fold (lambda (k v acc) (+ v acc)) 0 %s))\n", h);
+    out(g, "(display (hash-count (lambda (k v) (> v 1)) %s))\n", h);
+    out(g, "(display (list (hash-ref %s \"a\" 0) (hash-ref %s 'b 0) (hash-ref %s %d 0)))\n", h, h,
+        h, rn(g, 5));
+    if (chance(g, 50)) out(g, "(display (hash-remove! %s %d))\n", h, rn(g, 5));
+    out(g, "(display (sort (hash-map->list (lambda (k v) v) %s) <))\n", h);
+    break;
+  case 1:
+    fresh_name(g, "memo", f);
+    out(g, "(define (%s r c)\n  (cond ((or (= r 0) (= c 0)) 1)\n        ((hash-ref %s (list r c)) => "
+           "(lambda (v) v))\n        (else (let ((v (+ (%s (- r 1) c) (%s r (- c 1))))) (hash-set! "
+           "%s (list r c) v) v))))\n", f, h, f, f, h);
+    out(g, "(display (list (%s %d %d) (hash-count (lambda (k v) #t) %s)))\n", f, rn(g, 7),
+        rn(g, 7), h);
+    break;
+  default:
+    out(g, "(hash-set! %s (list %d (list %d \"x\")) 'deep)\n", h, small(g), small(g));
+    out(g, "(hash-set! %s (vector %d 2) 'vec)\n(hash-set! %s -2147483648 'min)\n", h, small(g), h);
+    out(g, "(hash-set! %s '() 'nil)\n(hash-set! %s #\\%c 'ch)\n(hash-set! %s #t 'yes)\n", h, h,
+        'a' + rn(g, 5), h);
+    out(g, "(display (list (hash-ref %s (list %d (list %d (string-append \"\" \"x\")))) (hash-ref "
+           "%s -2147483648) (hash-ref %s '()) (hash-ref %s #\\c) (hash-ref %s #t) (hash-ref %s "
+           "#f 'none)))\n", h, small(g), small(g), h, h, h, h, h);
+    out(g, "(display (hash-count (lambda (k v) #t) %s))\n", h);
+    break;
+  }
+}
+
 static void tables(gen *g, bool err) {
   char h[16];
   fresh_name(g, "ht", h);
@@ -125,6 +196,10 @@ static void tables(gen *g, bool err) {
         small(g), small(g));
     v = "hash";
     break;
+  }
+  if (chance(g, 50)) {
+    patterns(g, h);
+    return;
   }
   out(g, "(display (%s-ref %s %d))\n", v, h, rn(g, 10));
   out(g, "(display (%s-ref %s 'b1 -1))\n", v, h);
