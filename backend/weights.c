@@ -15,16 +15,22 @@ typedef struct {
   size_t errlen;
 } wb;
 
+/* The slot of term i of f; -1 (and the model fails) when it has none. */
+static int term_slot(wb *w, gform f, int i) {
+  int s = w->pl->slot[f.t[i].g];
+  if (s < 0) {
+    if (!w->failed)
+      snprintf(w->err, w->errlen, "internal error: %s is read but has no slot",
+               w->gg->g.v[f.t[i].g].name);
+    w->failed = true;
+  }
+  return s;
+}
+
 static void put_form(wb *w, double *row, gform f) {
   for (int i = 0; i < f.n; i++) {
-    int s = w->pl->slot[f.t[i].g];
-    if (s < 0) {
-      if (!w->failed)
-        snprintf(w->err, w->errlen, "internal error: %s is read but has no slot",
-                 w->gg->g.v[f.t[i].g].name);
-      w->failed = true;
-      return;
-    }
+    int s = term_slot(w, f, i);
+    if (s < 0) return;
     row[s] += f.t[i].c;
   }
   if (f.k != 0) row[w->pl->slot[w->gg->one]] += f.k;
@@ -34,14 +40,8 @@ static void put_form(wb *w, double *row, gform f) {
  * the same adds, in the same order. */
 static void put_form_unit(wb *w, model_layer *L, int mat, int j, gform f) {
   for (int i = 0; i < f.n; i++) {
-    int s = w->pl->slot[f.t[i].g];
-    if (s < 0) {
-      if (!w->failed)
-        snprintf(w->err, w->errlen, "internal error: %s is read but has no slot",
-                 w->gg->g.v[f.t[i].g].name);
-      w->failed = true;
-      return;
-    }
+    int s = term_slot(w, f, i);
+    if (s < 0) return;
     model_ffn_add(L, mat, j, s, f.t[i].c);
   }
   if (f.k != 0) model_ffn_add(L, mat, j, w->pl->slot[w->gg->one], f.k);
