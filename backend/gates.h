@@ -215,9 +215,11 @@ bool slots_assign(gate_graph *gg, placement *pl);
 /* ---- weights -------------------------------------------------------- */
 
 /* Builds the model; vocabulary ranges are the caller's. */
-/* The most weights a model may have (2 GiB as the dense float64 matrices
- * of backend/engine hold them).  A bigger one would take minutes to build
- * and check: weights_build refuses it, and the form is not compiled. */
+/* The most weights a model may have, counted dense (d_model x units per
+ * FFN matrix) although the engine keeps FFN matrices sparse: the model
+ * file (docs/model-format.md) and the numpy runner hold them dense, so
+ * this bounds an export at 2 GiB of float64.  weights_build refuses a
+ * bigger model, and the form is not compiled. */
 #define WEIGHTS_MAX ((int64_t)1 << 28)
 int64_t weights_count(const gate_graph *gg, const placement *pl);
 model *weights_build(gate_graph *gg, const placement *pl,
