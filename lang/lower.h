@@ -223,6 +223,13 @@ ir_expr *lw_char_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int
 ir_expr *lw_string_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
 ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f);
 /* lower-error.c: error and exit */
+/* lower-wind.c: dynamic-wind, catch and throw (NULL: not one of them);
+ * error's offer to the catches; an escape's unwinding where call/cc
+ * resumes (i: its record's index); lower-callcc.c: CCN's value */
+ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f);
+void lw_wind_error(lw *c, const ast *a, frame_map *f, const int *vars, int n);
+void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i);
+ir_expr *lw_callcc_n(lw *c, srcloc loc);
 bool lw_is_stop_name(const char *name);
 ir_expr *lw_stop_effect(lw *c, const ast *a, frame_map *f);
 /* lower-strings2.c: strings made at run time, and the procedures that

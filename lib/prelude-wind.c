@@ -1,0 +1,99 @@
+/* prelude-wind.c - what compiled code runs for dynamic-wind, catch and
+ * throw (lang/lower-wind.c calls these in place of the builtins; the
+ * evaluator runs its own, lang/eval.c, and only defines these).  They
+ * are loaded, as prelude.c loads its own, before the first top-level
+ * form that names dynamic-wind, catch or throw (the `also` field):
+ * programs that never name them pay nothing.
+ *
+ * The state is the evaluator's (eval.c: winds, catches, thrown):
+ * - %winds: the after thunks of the dynamic-winds that run, innermost
+ *   first, each (AFTER . CCN), CCN the number of live call/cc records
+ *   when it began (lower-callcc.c's CCN, passed by lower-wind.c);
+ * - %catches: the catches that run, innermost first, each
+ *   (KEY K WINDS CCN): K the escape continuation of its call/cc, WINDS
+ *   %winds when it began; %catch-n their number (the host reads it when
+ *   an error stops the program: lib/runner.c refuses an error a catch
+ *   would take, which compiled code cannot catch);
+ * - %thrown: (KEY . ARGS) from the throw to the catch's handler.
+ * An escape by a continuation runs (%unwind-cc N) where its call/cc
+ * resumes (lower-callcc.c): the catches begun since leave, the after
+ * thunks of the winds begun since run, innermost first, each popped
+ * before it is called, as eval.c's unwind_to does.  A throw leaves the
+ * catches inside the one that takes it, runs the after thunks begun
+ * inside that one, then escapes to it; the catch calls its handler
+ * with the key and the arguments.  %throw returns #f when no catch
+ * takes the key: the throw then stops the program with the evaluator's
+ * error (lower-wind.c).  The table ends in entries without a name. */
+#include "config.h"
+
+#include "session.h"
+
+/* loaded by each of the three builtins */
+#define UNWIND_CC \
+     "(define (%unwind-cc n)\n" \
+     "  (let drop ()\n" \
+     "    (if (and (pair? %catches) (>= (car (cdr (cdr (cdr (car %catches))))) n))\n" \
+     "        (begin (set! %catches (cdr %catches)) (set! %catch-n (- %catch-n 1)) (drop))))\n" \
+     "  (let loop ()\n" \
+     "    (if (and (pair? %winds) (>= (cdr (car %winds)) n))\n" \
+     "        (let ((after (car (car %winds))))\n" \
+     "          (set! %winds (cdr %winds))\n" \
+     "          (after)\n" \
+     "          (loop)))))\n"
+
+/* loaded by throw, and by catch for error (lower-wind.c) */
+#define THROW \
+     "(define (%throw key args)\n" \
+     "  (let loop ((cs %catches) (n %catch-n))\n" \
+     "    (cond ((null? cs) #f)\n" \
+     "          ((or (eq? (car (car cs)) #t) (eq? (car (car cs)) key))\n" \
+     "           (let ((e (car cs)))\n" \
+     "             (set! %catches cs)\n" \
+     "             (set! %catch-n n)\n" \
+     "             (let unwind ()\n" \
+     "               (if (not (eq? %winds (car (cdr (cdr e)))))\n" \
+     "                   (let ((after (car (car %winds))))\n" \
+     "                     (set! %winds (cdr %winds))\n" \
+     "                     (after)\n" \
+     "                     (unwind))))\n" \
+     "             (set! %catches (cdr cs))\n" \
+     "             (set! %catch-n (- n 1))\n" \
+     "             (set! %thrown (cons key args))\n" \
+     "             ((car (cdr e)) #f)))\n" \
+     "          (else (loop (cdr cs) (- n 1))))))\n"
+
+const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
+    {"%winds", false, "(define %winds '())\n"},
+    {"%catches", false, "(define %catches '())\n"},
+    {"%catch-n", false, "(define %catch-n 0)\n"},
+    {"%thrown", false, "(define %thrown #f)\n"},
+    {"%unwind-cc", false, UNWIND_CC},
+    {"%dynamic-wind", false,
+     "(define (%dynamic-wind before thunk after ccn)\n"
+     "  (before)\n"
+     "  (set! %winds (cons (cons after ccn) %winds))\n"
+     "  (let ((v (thunk)))\n"
+     "    (set! %winds (cdr %winds))\n"
+     "    (after)\n"
+     "    v))\n"},
+    {"%catch", false,
+     "(define (%catch key thunk handler ccn)\n"
+     "  (let ((v (call/cc\n"
+     "            (lambda (k)\n"
+     "              (set! %catches (cons (list key k %winds ccn) %catches))\n"
+     "              (set! %catch-n (+ %catch-n 1))\n"
+     "              (let ((v (thunk)))\n"
+     "                (set! %catches (cdr %catches))\n"
+     "                (set! %catch-n (- %catch-n 1))\n"
+     "                v)))))\n"
+     "    (if %thrown\n"
+     "        (let ((t %thrown)) (set! %thrown #f) (apply handler t))\n"
+     "        v)))\n"},
+    {"%throw", false, THROW},
+    {"%throw", false, THROW},
+    {"%unwind-cc", false, UNWIND_CC},
+    {"%unwind-cc", false, UNWIND_CC},
+};
+
+const char *const prelude_wind_also[PRELUDE_WIND_MAX] = {
+    NULL, NULL, NULL, NULL, "dynamic-wind", "dynamic-wind", "catch", "throw", "catch", "catch", "throw"};
