@@ -72,7 +72,8 @@ ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f) {
   if (!dw && !ca && !th) return NULL;
   srcloc loc = a->loc;
   char pname[32];
-  snprintf(pname, sizeof pname, "%%%s", name);
+  /* the thunk's values passed on where the program makes several */
+  snprintf(pname, sizeof pname, "%%%s%s", name, c->mv && !th ? "-mv" : "");
   gcell *g = prelude_proc(c, pname);
   int n = a->u.call.n;
   if (!g || n > 60) {

@@ -23,7 +23,10 @@
  * inside that one, then escapes to it; the catch calls its handler
  * with the key and the arguments.  %throw returns #f when no catch
  * takes the key: the throw then stops the program with the evaluator's
- * error (lower-wind.c).  The table ends in entries without a name. */
+ * error (lower-wind.c).  In a program that makes multiple values
+ * (lang/lower-values.c), %dynamic-wind-mv and %catch-mv pass the
+ * thunk's values on, as the evaluator does.  The table ends in entries
+ * without a name. */
 #include "config.h"
 
 #include "session.h"
@@ -93,7 +96,31 @@ const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
     {"%throw", false, THROW},
     {"%unwind-cc", false, UNWIND_CC},
     {"%unwind-cc", false, UNWIND_CC},
+    {"%dynamic-wind-mv", false,
+     "(define (%dynamic-wind-mv before thunk after ccn)\n"
+     "  (before)\n"
+     "  (set! %winds (cons (cons after ccn) %winds))\n"
+     "  (call-with-values thunk\n"
+     "    (lambda vals (set! %winds (cdr %winds)) (after) (apply values vals))))\n"},
+    {"%catch-mv", false,
+     "(define (%catch-mv key thunk handler ccn)\n"
+     "  (call-with-values\n"
+     "    (lambda ()\n"
+     "      (call/cc\n"
+     "        (lambda (k)\n"
+     "          (set! %catches (cons (list key k %winds ccn) %catches))\n"
+     "          (set! %catch-n (+ %catch-n 1))\n"
+     "          (call-with-values thunk\n"
+     "            (lambda vals\n"
+     "              (set! %catches (cdr %catches))\n"
+     "              (set! %catch-n (- %catch-n 1))\n"
+     "              (apply values vals))))))\n"
+     "    (lambda vals\n"
+     "      (if %thrown\n"
+     "          (let ((t %thrown)) (set! %thrown #f) (apply handler t))\n"
+     "          (apply values vals)))))\n"},
 };
 
 const char *const prelude_wind_also[PRELUDE_WIND_MAX] = {
-    NULL, NULL, NULL, NULL, "dynamic-wind", "dynamic-wind", "catch", "throw", "catch", "catch", "throw"};
+    NULL, NULL, NULL, NULL, "dynamic-wind", "dynamic-wind", "catch", "throw", "catch", "catch", "throw",
+    "dynamic-wind", "catch"};
