@@ -653,3 +653,13 @@ ir_expr *lw_values_call(lw *c, ir_expr **args, int n, srcloc loc) {
   lw_assign(c, mvx_var(c, loc), int_k(c, n - 1, loc), loc);
   return n ? args[0] : lw_void_expr(c, loc);
 }
+
+/* lower-wind.c: the thunk (a lambda or a global procedure) returns one
+ * value, whatever it calls (false when not known). */
+bool lw_mv_thunk_one(lw *c, const ast *x) {
+  if (!c->mv) return true;
+  if (x->kind == E_LAMBDA) return fn_counts(c, x->u.lam.fn) == MV_ONE_SET;
+  if (x->kind == E_REF && x->u.ref.r.kind == REF_GLOBAL && x->u.ref.r.cell->kind == G_FUNC)
+    return fn_counts(c, x->u.ref.r.cell->fn) == MV_ONE_SET;
+  return false;
+}

@@ -73,7 +73,10 @@ ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f) {
   srcloc loc = a->loc;
   char pname[32];
   /* the thunk's values passed on where the program makes several */
-  snprintf(pname, sizeof pname, "%%%s%s", name, c->mv && !th ? "-mv" : "");
+  snprintf(pname, sizeof pname, "%%%s%s", name, c->mv && dw ? "-mv" : "");
+  /* a thunk whose values may be several: %catch-mv passes them on */
+  bool cmv = ca && a->u.call.n == 3 && !lw_mv_thunk_one(c, a->u.call.args[1]);
+  if (cmv) snprintf(pname, sizeof pname, "%%catch-mv");
   gcell *g = prelude_proc(c, pname);
   int n = a->u.call.n;
   if (!g || n > 60) {
@@ -106,9 +109,21 @@ ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f) {
     eval_here(c, lw_fail_expr(c, loc, "type", "catch: the key must be a symbol or #t"), loc);
     jump(c, ok, loc);
     lw_label(c, ok, loc);
-    ir_expr *x[4] = {var(c, v[0], loc), var(c, v[1], loc), var(c, v[2], loc),
-                     lw_callcc_n(c, loc)};
-    return call_prelude(c, a, g, x, 4, depth, loc);
+    if (cmv) {
+      ir_expr *x[4] = {var(c, v[0], loc), var(c, v[1], loc), var(c, v[2], loc),
+                       lw_callcc_n(c, loc)};
+      return call_prelude(c, a, g, x, 4, depth, loc);
+    }
+    ir_expr *x[3] = {var(c, v[0], loc), var(c, v[1], loc), lw_callcc_n(c, loc)};
+    ir_expr *r = call_prelude(c, a, g, x, 3, depth, loc);
+    gcell *fin = prelude_proc(c, "%catch-finish");
+    if (!fin) {
+      lw_fail(c, loc, "internal error: catch without its prelude");
+      return lw_void_expr(c, loc);
+    }
+    int rv = assign_new(c, r, loc);
+    ir_expr *y[2] = {var(c, v[2], loc), var(c, rv, loc)};
+    return call_prelude(c, a, fin, y, 2, depth, loc);
   }
   /* throw */
   ir_expr *key = lw_checked_arg(c, a, name, ops, 0, T_SYM);

@@ -341,6 +341,7 @@ ir_expr *lw_callcc_effect(lw *c, const ast *a, frame_map *f);
 int lw_callcc_held(lw *c, tvec *k);
 /* lower-values.c: the most values a call may return (1: none but one) */
 int lw_mv_kmax(lw *c);
+bool lw_mv_thunk_one(lw *c, const ast *x);   /* lower-wind.c: returns one value */
 void lw_callcc_unify(lw *c, const ir_stmt *s, const struct ir_proc *pr);
 void lw_callcc_escape(lw *c, const ir_stmt *s, const struct ir_proc *pr, ir_expr *op,
                       bool ret, int end);

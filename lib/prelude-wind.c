@@ -24,8 +24,13 @@
  * with the key and the arguments.  %throw returns #f when no catch
  * takes the key: the throw then stops the program with the evaluator's
  * error (lower-wind.c).  In a program that makes multiple values
- * (lang/lower-values.c), %dynamic-wind-mv and %catch-mv pass the
- * thunk's values on, as the evaluator does.  The table ends in entries
+ * (lang/lower-values.c), %dynamic-wind-mv passes the thunk's values on,
+ * as the evaluator does, and %catch-mv where the thunk may return
+ * several.  The handler is called by %catch-finish, from the function
+ * that calls catch, with direct calls for up to 3 arguments: in a
+ * program with call/cc, apply of a procedure value in a procedure whose
+ * calls nest is not always the right procedure in compiled code (a bug
+ * of compiled apply, not fixed here).   The table ends in entries
  * without a name. */
 #include "config.h"
 
@@ -80,18 +85,26 @@ const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
      "    (after)\n"
      "    v))\n"},
     {"%catch", false,
-     "(define (%catch key thunk handler ccn)\n"
-     "  (let ((v (call/cc\n"
-     "            (lambda (k)\n"
-     "              (set! %catches (cons (list key k %winds ccn) %catches))\n"
-     "              (set! %catch-n (+ %catch-n 1))\n"
-     "              (let ((v (thunk)))\n"
-     "                (set! %catches (cdr %catches))\n"
-     "                (set! %catch-n (- %catch-n 1))\n"
-     "                v)))))\n"
-     "    (if %thrown\n"
-     "        (let ((t %thrown)) (set! %thrown #f) (apply handler t))\n"
-     "        v)))\n"},
+     "(define (%catch key thunk ccn)\n"
+     "  (call/cc\n"
+     "   (lambda (k)\n"
+     "     (set! %catches (cons (list key k %winds ccn) %catches))\n"
+     "     (set! %catch-n (+ %catch-n 1))\n"
+     "     (let ((v (thunk)))\n"
+     "       (set! %catches (cdr %catches))\n"
+     "       (set! %catch-n (- %catch-n 1))\n"
+     "       v))))\n"},
+    {"%catch-finish", false,
+     "(define (%catch-finish handler v)\n"
+     "  (if %thrown\n"
+     "      (let* ((t %thrown) (k (car t)) (a (cdr t)))\n"
+     "        (set! %thrown #f)\n"
+     "        (cond ((null? a) (handler k))\n"
+     "              ((null? (cdr a)) (handler k (car a)))\n"
+     "              ((null? (cdr (cdr a))) (handler k (car a) (car (cdr a))))\n"
+     "              ((null? (cdr (cdr (cdr a)))) (handler k (car a) (car (cdr a)) (car (cdr (cdr a)))))\n"
+     "              (else (apply handler t))))\n"
+     "      v))\n"},
     {"%throw", false, THROW},
     {"%throw", false, THROW},
     {"%unwind-cc", false, UNWIND_CC},
@@ -115,12 +128,9 @@ const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
      "              (set! %catches (cdr %catches))\n"
      "              (set! %catch-n (- %catch-n 1))\n"
      "              (apply values vals))))))\n"
-     "    (lambda vals\n"
-     "      (if %thrown\n"
-     "          (let ((t %thrown)) (set! %thrown #f) (apply handler t))\n"
-     "          (apply values vals)))))\n"},
+     "    (lambda vals (if %thrown (%catch-finish handler #f) (apply values vals)))))\n"},
 };
 
 const char *const prelude_wind_also[PRELUDE_WIND_MAX] = {
-    NULL, NULL, NULL, NULL, "dynamic-wind", "dynamic-wind", "catch", "throw", "catch", "catch", "throw",
+    NULL, NULL, NULL, NULL, "dynamic-wind", "dynamic-wind", "catch", "catch", "throw", "catch", "catch", "throw",
     "dynamic-wind", "catch"};
