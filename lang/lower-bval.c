@@ -30,7 +30,8 @@
 
 /* Builtins as values compiled code does not call (the checker refuses
  * the program, naming the builtin). */
-static const char *const refused[] = {"call-with-values", "values", NULL};
+static const char *const refused[] = {"call-with-values", "values", "dynamic-wind", "catch",
+                                      "throw", NULL};
 
 bool lw_bval_ok(const builtin *b) {
   if (b->evaluator_only) return false;

@@ -74,6 +74,8 @@ static int ccn(lw *c, srcloc loc) {
   return v;
 }
 
+ir_expr *lw_callcc_n(lw *c, srcloc loc) { return var(c, ccn(c, loc), loc); }
+
 static void rec_set(lw *c, ir_expr *cell, ir_expr *x, srcloc loc) {
   ir_stmt *s = lw_emit(c, S_CCSET, loc);
   s->a[0] = cell;
@@ -151,6 +153,7 @@ ir_expr *lw_callcc_effect(lw *c, const ast *a, frame_map *f) {
   jump(c, done, loc);
   lw_label(c, resume, loc);
   lw_assign(c, res, var(c, val, loc), loc);
+  lw_wind_resume(c, a, f, i);   /* lower-wind.c: winds and catches left */
   lw_label(c, done, loc);
   return var(c, res, loc);
 }

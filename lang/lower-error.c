@@ -73,6 +73,8 @@ static ir_expr *lower_error(lw *c, const ast *a, frame_map *f) {
     return lw_void_expr(c, a->loc);
   }
   if (!operands(c, a, f, vars)) return lw_void_expr(c, a->loc);
+  lw_wind_error(c, a, f, vars, n);   /* lower-wind.c: a catch may take it */
+  if (c->failed) return lw_void_expr(c, a->loc);
   for (int i = 0; i < n; i++) {
     if (i) err_text(c, " ", a->loc);
     err_print(c, var(c, vars[i], a->loc), i > 0, a->loc);

@@ -295,6 +295,8 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
   if (r->kind == REF_BUILTIN && a->u.call.bad_arg > 0)
     return doomed_builtin(c, a, f);
   if (r->kind == REF_BUILTIN) {
+    ir_expr *w = lw_wind_call(c, a, f);   /* lower-wind.c */
+    if (w) return w;
     if (!lw_prim_pure(r->bi)) return lw_effect_prim(c, a, f);
     ir_expr *args[64];
     if (n > 64) {

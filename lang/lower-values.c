@@ -126,6 +126,11 @@ static void scan_ref(lw *c, const ref_info *r, int nargs) {
      * (lower-callcc.c: up to kmax, more is refused) */
     m->used = true;
     if (m->kmax < 4) m->kmax = 4;
+  } else if (r->kind == REF_BUILTIN && (is_name(r->bi, "dynamic-wind") ||
+                                        is_name(r->bi, "catch"))) {
+    /* lower-wind.c: in a program that makes several values, the thunk's
+     * pass through (apply values l) */
+    if (m->kmax < 8) m->kmax = 8;
   } else if (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC) {
     scan_fn(c, r->cell->fn);
   } else if (r->kind == REF_GLOBAL && r->cell->kind == G_VAR) {
@@ -234,8 +239,10 @@ static mvset call_counts(lw *c, const ast *a) {
       return all_counts(c);
     }
     if (two_values(r->bi)) return (mvset)1 << 2;   /* lower-division.c */
-    if (is_name(r->bi, "call/cc") || is_name(r->bi, "call-with-current-continuation"))
-      return all_counts(c);   /* lower-callcc.c: what its continuation is given */
+    if (is_name(r->bi, "call/cc") || is_name(r->bi, "call-with-current-continuation") ||
+        is_name(r->bi, "dynamic-wind") || is_name(r->bi, "catch"))
+      return all_counts(c);   /* lower-callcc.c: what its continuation is given;
+                                 lower-wind.c: the thunk's or handler's values */
     return is_name(r->bi, "apply") ? all_counts(c) : MV_ONE_SET;
   case REF_GLOBAL:
     if (r->cell->kind == G_FUNC) return fn_counts(c, r->cell->fn);
@@ -645,4 +652,14 @@ ir_expr *lw_values_call(lw *c, ir_expr **args, int n, srcloc loc) {
               loc);
   lw_assign(c, mvx_var(c, loc), int_k(c, n - 1, loc), loc);
   return n ? args[0] : lw_void_expr(c, loc);
+}
+
+/* lower-wind.c: the thunk (a lambda or a global procedure) returns one
+ * value, whatever it calls (false when not known). */
+bool lw_mv_thunk_one(lw *c, const ast *x) {
+  if (!c->mv) return true;
+  if (x->kind == E_LAMBDA) return fn_counts(c, x->u.lam.fn) == MV_ONE_SET;
+  if (x->kind == E_REF && x->u.ref.r.kind == REF_GLOBAL && x->u.ref.r.cell->kind == G_FUNC)
+    return fn_counts(c, x->u.ref.r.cell->fn) == MV_ONE_SET;
+  return false;
 }

@@ -223,6 +223,13 @@ ir_expr *lw_char_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int
 ir_expr *lw_string_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
 ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f);
 /* lower-error.c: error and exit */
+/* lower-wind.c: dynamic-wind, catch and throw (NULL: not one of them);
+ * error's offer to the catches; an escape's unwinding where call/cc
+ * resumes (i: its record's index); lower-callcc.c: CCN's value */
+ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f);
+void lw_wind_error(lw *c, const ast *a, frame_map *f, const int *vars, int n);
+void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i);
+ir_expr *lw_callcc_n(lw *c, srcloc loc);
 bool lw_is_stop_name(const char *name);
 ir_expr *lw_stop_effect(lw *c, const ast *a, frame_map *f);
 /* lower-strings2.c: strings made at run time, and the procedures that
@@ -334,6 +341,7 @@ ir_expr *lw_callcc_effect(lw *c, const ast *a, frame_map *f);
 int lw_callcc_held(lw *c, tvec *k);
 /* lower-values.c: the most values a call may return (1: none but one) */
 int lw_mv_kmax(lw *c);
+bool lw_mv_thunk_one(lw *c, const ast *x);   /* lower-wind.c: returns one value */
 void lw_callcc_unify(lw *c, const ir_stmt *s, const struct ir_proc *pr);
 void lw_callcc_escape(lw *c, const ir_stmt *s, const struct ir_proc *pr, ir_expr *op,
                       bool ret, int end);

@@ -297,7 +297,7 @@ static const prelude_def core_defs[] = {
 
 enum {
   NCORE = sizeof core_defs / sizeof core_defs[0],
-  NDEFS = NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX
+  NDEFS = NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX + PRELUDE_WIND_MAX
 };
 
 /* the i-th definition: this file's, then prelude-lib.c's, then
@@ -305,9 +305,17 @@ enum {
 static const prelude_def *def_at(int i) {
   if (i < NCORE) return &core_defs[i];
   if (i < NCORE + PRELUDE_LIB_MAX) return &prelude_lib_defs[i - NCORE];
-  return &prelude_lists_defs[i - NCORE - PRELUDE_LIB_MAX];
+  if (i < NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX)
+    return &prelude_lists_defs[i - NCORE - PRELUDE_LIB_MAX];
+  return &prelude_wind_defs[i - NCORE - PRELUDE_LIB_MAX - PRELUDE_LISTS_MAX];
 }
 #define defs(i) (*def_at(i))
+
+/* the builtin that also loads definition i (prelude-wind.c), or NULL */
+static const char *also_at(int i) {
+  int w = i - (NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX);
+  return w >= 0 ? prelude_wind_also[w] : NULL;
+}
 
 /* the SRFI-1 definition of the name of core definition i, or -1 */
 static int srfi1_twin(int i) {
@@ -320,17 +328,19 @@ typedef struct {
   session *s;
   bool (*eval)(session *s, rd_form *f);
   int ids[NDEFS];      /* symbol ids, -1: not interned (not named yet) */
+  int also[NDEFS];     /* ... of the builtin that also loads it, or -1 */
   bool seen[NDEFS];
 } loader;
 
 static bool wanted(loader *L, int i) {
   world *w = L->s->w;
-  if (L->seen[i] || L->ids[i] < 0) return false;
+  if (L->seen[i] || (L->ids[i] < 0 && L->also[i] < 0)) return false;
   if (defs(i).srfi1 && !w->srfi1) return false;
   /* a builtin of the same name wins */
   if (!defs(i).srfi1 && builtin_find(defs(i).name)) return false;
   /* SRFI-1's list-index replaces Guile's core one (prelude-lists.c) */
   if (!defs(i).srfi1 && w->srfi1 && srfi1_twin(i) >= 0) return false;
+  if (L->ids[i] < 0) return true;   /* named by its builtin only: not defined yet */
   const gcell *g = world_find(w, L->ids[i]);
   if (mac_find(w, L->ids[i])) return false;   /* a macro (delay) already defined */
   if (defs(i).srfi1 && g && g->kind != G_UNDEFINED && g->loc.file >= 0 &&
@@ -345,7 +355,7 @@ static void scan(loader *L, const sx *s) {
   switch (s->kind) {
   case SX_SYM:
     for (int i = 0; i < NDEFS; i++)
-      if (L->ids[i] == s->u.sym && wanted(L, i)) load(L, i);
+      if ((L->ids[i] == s->u.sym || L->also[i] == s->u.sym) && wanted(L, i)) load(L, i);
     break;
   case SX_LIST:
   case SX_VEC:
@@ -384,7 +394,9 @@ void prelude_before(session *s, const sx *form,
   bool any = false;
   for (int i = 0; i < NDEFS; i++) {
     L.ids[i] = defs(i).name ? sym_lookup(&s->w->syms, defs(i).name, strlen(defs(i).name)) : -1;
-    any |= L.ids[i] >= 0;
+    const char *also = also_at(i);
+    L.also[i] = also ? sym_lookup(&s->w->syms, also, strlen(also)) : -1;
+    any |= L.ids[i] >= 0 || L.also[i] >= 0;
   }
   if (any) scan(&L, form);
 }

@@ -1,0 +1,136 @@
+/* prelude-wind.c - what compiled code runs for dynamic-wind, catch and
+ * throw (lang/lower-wind.c calls these in place of the builtins; the
+ * evaluator runs its own, lang/eval.c, and only defines these).  They
+ * are loaded, as prelude.c loads its own, before the first top-level
+ * form that names dynamic-wind, catch or throw (the `also` field):
+ * programs that never name them pay nothing.
+ *
+ * The state is the evaluator's (eval.c: winds, catches, thrown):
+ * - %winds: the after thunks of the dynamic-winds that run, innermost
+ *   first, each (AFTER . CCN), CCN the number of live call/cc records
+ *   when it began (lower-callcc.c's CCN, passed by lower-wind.c);
+ * - %catches: the catches that run, innermost first, each
+ *   (KEY K WINDS CCN): K the escape continuation of its call/cc, WINDS
+ *   %winds when it began; %catch-n their number (the host reads it when
+ *   an error stops the program: lib/runner.c refuses an error a catch
+ *   would take, which compiled code cannot catch);
+ * - %thrown: (KEY . ARGS) from the throw to the catch's handler.
+ * An escape by a continuation runs (%unwind-cc N) where its call/cc
+ * resumes (lower-callcc.c): the catches begun since leave, the after
+ * thunks of the winds begun since run, innermost first, each popped
+ * before it is called, as eval.c's unwind_to does.  A throw leaves the
+ * catches inside the one that takes it, runs the after thunks begun
+ * inside that one, then escapes to it; the catch calls its handler
+ * with the key and the arguments.  %throw returns #f when no catch
+ * takes the key: the throw then stops the program with the evaluator's
+ * error (lower-wind.c).  In a program that makes multiple values
+ * (lang/lower-values.c), %dynamic-wind-mv passes the thunk's values on,
+ * as the evaluator does, and %catch-mv where the thunk may return
+ * several.  The handler is called by %catch-finish, from the function
+ * that calls catch, with direct calls for up to 3 arguments: in a
+ * program with call/cc, apply of a procedure value in a procedure whose
+ * calls nest is not always the right procedure in compiled code (a bug
+ * of compiled apply, not fixed here).   The table ends in entries
+ * without a name. */
+#include "config.h"
+
+#include "session.h"
+
+/* loaded by each of the three builtins */
+#define UNWIND_CC \
+     "(define (%unwind-cc n)\n" \
+     "  (let drop ()\n" \
+     "    (if (and (pair? %catches) (>= (car (cdr (cdr (cdr (car %catches))))) n))\n" \
+     "        (begin (set! %catches (cdr %catches)) (set! %catch-n (- %catch-n 1)) (drop))))\n" \
+     "  (let loop ()\n" \
+     "    (if (and (pair? %winds) (>= (cdr (car %winds)) n))\n" \
+     "        (let ((after (car (car %winds))))\n" \
+     "          (set! %winds (cdr %winds))\n" \
+     "          (after)\n" \
+     "          (loop)))))\n"
+
+/* loaded by throw, and by catch for error (lower-wind.c) */
+#define THROW \
+     "(define (%throw key args)\n" \
+     "  (let loop ((cs %catches) (n %catch-n))\n" \
+     "    (cond ((null? cs) #f)\n" \
+     "          ((or (eq? (car (car cs)) #t) (eq? (car (car cs)) key))\n" \
+     "           (let ((e (car cs)))\n" \
+     "             (set! %catches cs)\n" \
+     "             (set! %catch-n n)\n" \
+     "             (let unwind ()\n" \
+     "               (if (not (eq? %winds (car (cdr (cdr e)))))\n" \
+     "                   (let ((after (car (car %winds))))\n" \
+     "                     (set! %winds (cdr %winds))\n" \
+     "                     (after)\n" \
+     "                     (unwind))))\n" \
+     "             (set! %catches (cdr cs))\n" \
+     "             (set! %catch-n (- n 1))\n" \
+     "             (set! %thrown (cons key args))\n" \
+     "             ((car (cdr e)) #f)))\n" \
+     "          (else (loop (cdr cs) (- n 1))))))\n"
+
+const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
+    {"%winds", false, "(define %winds '())\n"},
+    {"%catches", false, "(define %catches '())\n"},
+    {"%catch-n", false, "(define %catch-n 0)\n"},
+    {"%thrown", false, "(define %thrown #f)\n"},
+    {"%unwind-cc", false, UNWIND_CC},
+    {"%dynamic-wind", false,
+     "(define (%dynamic-wind before thunk after ccn)\n"
+     "  (before)\n"
+     "  (set! %winds (cons (cons after ccn) %winds))\n"
+     "  (let ((v (thunk)))\n"
+     "    (set! %winds (cdr %winds))\n"
+     "    (after)\n"
+     "    v))\n"},
+    {"%catch", false,
+     "(define (%catch key thunk ccn)\n"
+     "  (call/cc\n"
+     "   (lambda (k)\n"
+     "     (set! %catches (cons (list key k %winds ccn) %catches))\n"
+     "     (set! %catch-n (+ %catch-n 1))\n"
+     "     (let ((v (thunk)))\n"
+     "       (set! %catches (cdr %catches))\n"
+     "       (set! %catch-n (- %catch-n 1))\n"
+     "       v))))\n"},
+    {"%catch-finish", false,
+     "(define (%catch-finish handler v)\n"
+     "  (if %thrown\n"
+     "      (let* ((t %thrown) (k (car t)) (a (cdr t)))\n"
+     "        (set! %thrown #f)\n"
+     "        (cond ((null? a) (handler k))\n"
+     "              ((null? (cdr a)) (handler k (car a)))\n"
+     "              ((null? (cdr (cdr a))) (handler k (car a) (car (cdr a))))\n"
+     "              ((null? (cdr (cdr (cdr a)))) (handler k (car a) (car (cdr a)) (car (cdr (cdr a)))))\n"
+     "              (else (apply handler t))))\n"
+     "      v))\n"},
+    {"%throw", false, THROW},
+    {"%throw", false, THROW},
+    {"%unwind-cc", false, UNWIND_CC},
+    {"%unwind-cc", false, UNWIND_CC},
+    {"%dynamic-wind-mv", false,
+     "(define (%dynamic-wind-mv before thunk after ccn)\n"
+     "  (before)\n"
+     "  (set! %winds (cons (cons after ccn) %winds))\n"
+     "  (call-with-values thunk\n"
+     "    (lambda vals (set! %winds (cdr %winds)) (after) (apply values vals))))\n"},
+    {"%catch-mv", false,
+     "(define (%catch-mv key thunk handler ccn)\n"
+     "  (call-with-values\n"
+     "    (lambda ()\n"
+     "      (call/cc\n"
+     "        (lambda (k)\n"
+     "          (set! %catches (cons (list key k %winds ccn) %catches))\n"
+     "          (set! %catch-n (+ %catch-n 1))\n"
+     "          (call-with-values thunk\n"
+     "            (lambda vals\n"
+     "              (set! %catches (cdr %catches))\n"
+     "              (set! %catch-n (- %catch-n 1))\n"
+     "              (apply values vals))))))\n"
+     "    (lambda vals (if %thrown (%catch-finish handler #f) (apply values vals)))))\n"},
+};
+
+const char *const prelude_wind_also[PRELUDE_WIND_MAX] = {
+    NULL, NULL, NULL, NULL, "dynamic-wind", "dynamic-wind", "catch", "catch", "throw", "catch", "catch", "throw",
+    "dynamic-wind", "catch"};

@@ -1,0 +1,156 @@
+/* gen-wind.c - dynamic-wind, catch and throw in the random programs of
+ * tests/gen.c (with the escapes, flag `escapes`: tests/gen-escape.c
+ * calls gw_top for a share of its forms), in the shapes programs write
+ * them: nested dynamic-winds logging their before and after thunks,
+ * the value of dynamic-wind used, escapes out of them by call/cc from a
+ * loop, for-each, map or a recursion several calls deep; catch with a
+ * key or #t around a throw with arguments, a recursion over a list made
+ * by iota, map, reverse or append, an error (misc-error), in a loop;
+ * nested catches whose inner key does not match; a handler that throws
+ * again; throws through dynamic-winds (their after thunks run); the
+ * handler's value used in arithmetic and lists; and the errors: an
+ * uncaught throw, a key that is not a symbol, a builtin's error inside
+ * a catch (compiled code refuses that one at run time).  Each is a
+ * self-contained form or few. */
+#include "config.h"
+
+#include "gen-int.h"
+
+#include <stdio.h>
+
+static const char *keys[] = {"'oops", "'stop", "'found", "'my-tag"};
+
+static void a_list(gen *g) {
+  switch (rn(g, 5)) {
+  case 0: out(g, "(iota %d)", rn(g, 8)); break;
+  case 1: out(g, "(map (lambda (x) (* x %d)) (iota %d))", 1 + rn(g, 3), rn(g, 8)); break;
+  case 2: out(g, "(reverse (iota %d %d))", rn(g, 8), rn(g, 5)); break;
+  case 3: out(g, "(append (iota %d) (list %d %d))", rn(g, 5), rn(g, 12), rn(g, 12)); break;
+  default: out(g, "(list %d %d %d)", rn(g, 12), rn(g, 12), rn(g, 12)); break;
+  }
+}
+
+static void winds(gen *g, const char *lg, const char *note) {
+  char f[16], k[16];
+  fresh_name(g, "dw", f);
+  fresh_name(g, "k", k);
+  int lim = rn(g, 9);
+  switch (rn(g, 5)) {
+  case 0:   /* nested, the value used */
+    out(g, "(write (+ %d (dynamic-wind (lambda () (%s 'in1)) (lambda () (dynamic-wind "
+           "(lambda () (%s 'in2)) (lambda () (%s 'body) %d) (lambda () (%s 'out2)))) "
+           "(lambda () (%s 'out1)))))\n",
+        rn(g, 9), note, note, note, rn(g, 50), note, note);
+    break;
+  case 1:   /* escape from a loop */
+    out(g, "(define (%s n lst) (call/cc (lambda (%s) (dynamic-wind (lambda () (%s 'enter)) "
+           "(lambda () (let loop ((l lst)) (cond ((null? l) #f) ((> (car l) n) (%s (car l))) "
+           "(else (%s (car l)) (loop (cdr l)))))) (lambda () (%s 'leave))))))\n",
+        f, k, note, k, note, note);
+    out(g, "(write (list (%s %d ", f, lim);
+    a_list(g);
+    out(g, ") (%s %d ", f, lim);
+    a_list(g);
+    out(g, ")))\n");
+    break;
+  case 2:   /* escape from a recursion through winds */
+    out(g, "(define (%s %s n) (if (= n 0) (%s 'bottom) (dynamic-wind (lambda () (%s (list 'down "
+           "n))) (lambda () (%s %s (- n 1))) (lambda () (%s (list 'up n))))))\n",
+        f, k, k, note, f, k, note);
+    out(g, "(write (call/cc (lambda (%s) (%s %s %d))))\n", k, f, k, rn(g, 4));
+    break;
+  case 3:   /* out of for-each or map, the thunk's value otherwise */
+    out(g, "(write (call/cc (lambda (%s) (dynamic-wind (lambda () (%s 'a)) (lambda () "
+           "(%s (lambda (x) (if (= x %d) (%s (list 'esc x)) x)) ",
+        k, note, chance(g, 50) ? "map" : "for-each", lim, k);
+    a_list(g);
+    out(g, ")) (lambda () (%s 'b))))))\n", note);
+    break;
+  default:   /* in a loop: each iteration's winds */
+    out(g, "(do ((i 0 (+ i 1))) ((= i %d)) (dynamic-wind (lambda () (%s (list 'i i))) "
+           "(lambda () (when (= i %d) (%s 'mid))) (lambda () (%s 'o))))\n",
+        rn(g, 4), note, rn(g, 3), note, note);
+    break;
+  }
+  out(g, "(write (reverse %s))\n", lg);
+}
+
+static void catches(gen *g, const char *lg, const char *note) {
+  char f[16];
+  fresh_name(g, "ct", f);
+  const char *key = keys[rn(g, N_OF(keys))];
+  int lim = rn(g, 9);
+  switch (rn(g, 8)) {
+  case 0:   /* a throw with arguments, the handler's value used */
+    out(g, "(define (%s a b) (catch %s (lambda () (if (= b 0) (throw %s a b) (quotient a b))) "
+           "(lambda (k x y) (list 'cannot x y))))\n",
+        f, chance(g, 30) ? "#t" : key, key);
+    out(g, "(write (map (lambda (b) (%s %d b)) ", f, rn(g, 50));
+    a_list(g);
+    out(g, "))\n");
+    break;
+  case 1:   /* around a recursion over a list */
+    out(g, "(define (%s l) (cond ((null? l) 'none) ((> (car l) %d) (throw %s (car l))) (else "
+           "(%s (cdr l)))))\n",
+        f, lim, key, f);
+    out(g, "(write (catch %s (lambda () (%s ", key, f);
+    a_list(g);
+    out(g, ")) (lambda (k v) (+ v %d))))\n", rn(g, 9));
+    break;
+  case 2:   /* nested: the inner key does not match */
+    out(g, "(write (catch 'outer (lambda () (catch 'inner (lambda () (throw '%s %d)) "
+           "(lambda (k . a) (list 'inner a)))) (lambda (k . a) (list 'outer k a))))\n",
+        chance(g, 50) ? "outer" : "inner", rn(g, 9));
+    break;
+  case 3:   /* the handler throws again */
+    out(g, "(write (catch 'outer (lambda () (catch 'inner (lambda () (throw 'inner %d)) "
+           "(lambda (k v) (throw 'outer (* v 10))))) (lambda (k v) (+ v 1))))\n",
+        rn(g, 9));
+    break;
+  case 4:   /* through dynamic-winds */
+    out(g, "(write (catch %s (lambda () (dynamic-wind (lambda () (%s 'a-in)) (lambda () "
+           "(dynamic-wind (lambda () (%s 'b-in)) (lambda () (throw %s 'now) (%s 'never)) "
+           "(lambda () (%s 'b-out)))) (lambda () (%s 'a-out)))) (lambda (k v) (%s 'h) v)))\n",
+        key, note, note, key, note, note, note, note);
+    out(g, "(write (reverse %s))\n", lg);
+    break;
+  case 5:   /* an error, caught */
+    out(g, "(write (catch %s (lambda () (error \"bad\" %d '%s)) (lambda (k . args) (list k "
+           "args))))\n",
+        chance(g, 50) ? "#t" : "'misc-error", rn(g, 9), sym_pool[rn(g, NSYM)]);
+    out(g, "(write (catch #t (lambda () (+ 1 %d)) (lambda (k . a) 'no)))\n", rn(g, 9));
+    break;
+  case 6:   /* in a loop, counting */
+    out(g, "(define %s 0)\n(do ((i 0 (+ i 1))) ((= i %d)) (catch 'odd (lambda () (if (odd? i) "
+           "(throw 'odd i) (%s i))) (lambda (k v) (set! %s (+ %s v)))))\n(write (list %s "
+           "(reverse %s)))\n",
+        f, rn(g, 8), note, f, f, f, lg);
+    break;
+  default:   /* errors */
+    if (!on(g, GEN_ERRORS)) {
+      out(g, "(write (catch #t (lambda () (throw %s)) (lambda (k) k)))\n", key);
+      break;
+    }
+    switch (rn(g, 4)) {
+    case 0: out(g, "(write 'before)\n(throw %s %d \"s\")\n", key, rn(g, 9)); break;
+    case 1: out(g, "(catch %d (lambda () 1) (lambda (k) 2))\n", rn(g, 9)); break;
+    case 2:
+      out(g, "(write (catch #t (lambda () (car (list))) (lambda (k . a) k)))\n");
+      break;
+    default:
+      out(g, "(catch 'other (lambda () (throw %s 1)) (lambda (k v) v))\n", key);
+      break;
+    }
+    break;
+  }
+}
+
+bool gw_top(gen *g) {
+  char lg[16], note[16];
+  fresh_name(g, "log", lg);
+  fresh_name(g, "note", note);
+  out(g, "(define %s '())\n(define (%s x) (set! %s (cons x %s)))\n", lg, note, lg, lg);
+  if (chance(g, 45)) winds(g, lg, note);
+  else catches(g, lg, note);
+  return true;
+}
