@@ -571,14 +571,15 @@ void mb_print_free(mb *b) {
 
 /* Whether class t is (a part of) the class of a value that comes into
  * the program from outside: a parameter of its main function (a
- * procedure compiled alone) or a global variable. */
+ * procedure compiled alone).  A global variable's value is not: the
+ * lowering gave each of its parts then a class of its kind, and a value
+ * it holds since in a class of no kind makes the program compiled again
+ * before it runs (lib/runner.c globals_fit). */
 static bool from_outside(mb *b, int t) {
   const ir_prog *ir = b->ir;
   VEC(int) todo = {0}, seen = {0};
   const ir_fn *m = &ir->fns.v[ir->main_fn];
   for (int i = 0; i < m->nparams; i++) VEC_PUSH(todo, ir->vars.v[m->params[i]].type);
-  for (int i = 0; i < ir->vars.n; i++)
-    if (ir->vars.v[i].cls == VAR_GLOBAL) VEC_PUSH(todo, ir->vars.v[i].type);
   int want = root(b, t);
   bool found = false;
   while (todo.n && !found) {

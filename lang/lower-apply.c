@@ -143,7 +143,11 @@ static void builtin_case(lw *c, const ir_stmt *s, const ast *a, const builtin *b
   int hi = b->max_args >= 0 ? b->max_args : APPLY_MAX;
   if (hi > APPLY_MAX) hi = APPLY_MAX;
   if (lw_bval_calls_procs(b) && hi > APPLY_HOF_MAX) hi = APPLY_HOF_MAX;   /* lower-bval.c */
-  if (lw_apply_fold_ok(b)) hi = -1;   /* lower-apply2.c: any number, one loop */
+  /* lower-apply2.c: any number, one loop; but a list whose length the
+   * call shows ((list x ...), a quoted list) gets the one direct call of
+   * that many arguments, the same checks and errors as the evaluator's */
+  bool direct = lw_apply_fold_ok(b) && s->l2 > 0 && s->l2 - 1 >= k && s->l2 - 1 <= APPLY_MAX;
+  if (lw_apply_fold_ok(b)) hi = direct ? s->l2 - 1 : -1;
   for (int t = k; t <= hi && !c->failed; t++) {
     if (s->l2 > 0 && t != s->l2 - 1 && strcmp(b->name, "values")) continue;   /* its length */
     int yes = lw_new_label(c), no = lw_new_label(c);
@@ -169,6 +173,10 @@ static void builtin_case(lw *c, const ir_stmt *s, const ast *a, const builtin *b
              b->min_args != b->max_args && b->max_args < 0 ? "at least " : "", b->min_args,
              b->min_args == 1 ? "" : "s");
     arity_dyn(c, s, head, end);
+    return;
+  }
+  if (direct) {   /* never: the number of arguments is the one above */
+    jump(c, end, loc);
     return;
   }
   if (lw_apply_fold_ok(b)) {   /* lower-apply2.c: a loop */

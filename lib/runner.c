@@ -547,19 +547,19 @@ bool runner_compile_fn(runner *r, gcell *fn, run_out *out) {
   return p != NULL;
 }
 
-static bool fits_kind(const ir_prog *ir, value v, int type, int depth);
+static bool fits_kind(const ir_prog *ir, value v, int type, int depth, bool strict);
 
 /* The pairs of a list along its cdrs (a walk; the classes are those of
  * the cdrs), their cars, and what ends it. */
-static bool fits_list(const ir_prog *ir, value v, int type, int depth) {
+static bool fits_list(const ir_prog *ir, value v, int type, int depth, bool strict) {
   value x = v, slow = v;
   for (int64_t n = 0; depth < 16; n++) {
-    if (!fits_kind(ir, V_CAR(x), ir_pair_type(ir, type, false), depth + 1)) return false;
+    if (!fits_kind(ir, V_CAR(x), ir_pair_type(ir, type, false), depth + 1, strict)) return false;
     x = V_CDR(x);
     type = ir_pair_type(ir, type, true);
-    if (x.kind != VK_PAIR) return fits_kind(ir, x, type, depth + 1);
+    if (x.kind != VK_PAIR) return fits_kind(ir, x, type, depth + 1, strict);
     tkind k = ir_kind(ir, type);
-    if (k == T_ANY) return true;
+    if (k == T_ANY) return !strict;
     if (k != T_PAIR && !(k == T_DYN && ir_pair_type(ir, type, false) >= 0)) return false;
     if (n % 2) slow = V_CDR(slow);
     if (x.vec == slow.vec) return true;   /* circular: every pair was seen */
@@ -568,10 +568,16 @@ static bool fits_list(const ir_prog *ir, value v, int type, int depth) {
 }
 
 /* Whether value v has the kind `type` of program p (its elements too,
- * for a vector); a value of open kind fits. */
-static bool fits_kind(const ir_prog *ir, value v, int type, int depth) {
+ * for a vector); a value of open kind fits.  strict (a global's value):
+ * a class of no kind holds no value either.  The lowering gave every
+ * part of the global's value then a class of its kind (lower.c
+ * lw_type_of_value), so a class left without a kind is one no value of
+ * the program ever enters, and the code that would use such a value is
+ * left out (backend/mprint.c mb_display_unknown): a value the global
+ * holds since, there, needs the program compiled again. */
+static bool fits_kind(const ir_prog *ir, value v, int type, int depth, bool strict) {
   tkind k = ir_kind(ir, type);
-  if (k == T_ANY) return true;
+  if (k == T_ANY) return !strict || v.kind == VK_PORT || v.kind == VK_EOF;
   if (k == T_DYN) {
     /* a tagged class holds a value of every kind that has a tag */
     switch (v.kind) {
@@ -595,22 +601,24 @@ static bool fits_kind(const ir_prog *ir, value v, int type, int depth) {
   case VK_VEC:
     if (k != T_VEC) return false;
     for (int32_t i = 0; i < v.vec->n && depth < 16; i++)
-      if (!fits_kind(ir, v.vec->items[i], ir_elem_type(ir, type), depth + 1)) return false;
+      if (!fits_kind(ir, v.vec->items[i], ir_elem_type(ir, type), depth + 1, strict))
+        return false;
     return true;
   case VK_NIL: return k == T_NIL;
   case VK_CHAR: return k == T_CHAR;
   case VK_PAIR:
-    return k == T_PAIR && fits_list(ir, v, type, depth);
+    return k == T_PAIR && fits_list(ir, v, type, depth, strict);
   case VK_PROC: {   /* a closure: its captured values too */
     int id = k == T_PROC ? ir_proc_id(ir, v) : 0;
     if (id <= 0) return false;
     for (int32_t i = 0; v.vec && i < v.vec->n && depth < 16; i++)
-      if (!fits_kind(ir, v.vec->items[i], ir_closure_cap_type(ir, id, i), depth + 1)) return false;
+      if (!fits_kind(ir, v.vec->items[i], ir_closure_cap_type(ir, id, i), depth + 1, strict))
+        return false;
     return true;
   }
   case VK_BOX:   /* a captured box: a vector of one */
     return k == T_VEC && (!v.vec || v.vec->n < 1 || depth >= 16 ||
-                          fits_kind(ir, v.vec->items[0], ir_elem_type(ir, type), depth + 1));
+                          fits_kind(ir, v.vec->items[0], ir_elem_type(ir, type), depth + 1, strict));
   default: return k == T_VOID;
   }
 }
@@ -623,7 +631,7 @@ static bool args_fit(mprog *p, const value *args, int nargs, srcloc loc, run_out
   if (!ir) return true;
   const ir_fn *m = &ir->fns.v[ir->main_fn];
   for (int i = 0; i < nargs && i < m->nparams; i++)
-    if (!fits_kind(ir, args[i], ir->vars.v[m->params[i]].type, 0)) {
+    if (!fits_kind(ir, args[i], ir->vars.v[m->params[i]].type, 0, false)) {
       lang_error_set(&out->err, loc, "incomplete",
                      "argument %d is not of the kind the procedure was compiled for", i + 1);
       return false;
@@ -640,7 +648,7 @@ static bool globals_fit(const mprog *p) {
   for (int a = 1; a < p->cells.n; a++) {
     const static_cell *c = &p->cells.v[a];
     if (c->global && c->global->kind == G_VAR && c->type >= 0 &&
-        !fits_kind(p->ir, c->global->val, c->type, 0))
+        !fits_kind(p->ir, c->global->val, c->type, 0, true))
       return false;
   }
   return true;

@@ -127,6 +127,10 @@ bool glist_top(gen *g) {
     if (err) {
       if (chance(g, 50)) out(g, "(display (apply %s (append %s (list 'z))))\n", f, v);
       else out(g, "(display (apply + 2147483647 %s))\n", v);
+      /* a list whose length the call shows: the direct call of that
+       * many arguments (lower-apply.c), its kind and overflow errors */
+      if (chance(g, 50)) out(g, "(display (apply %s (list %d 'z %d)))\n", f, rn(g, 9), rn(g, 9));
+      else out(g, "(display (apply + %d (list 2147483647 %d)))\n", rn(g, 3) - 1, rn(g, 3));
     }
   }
   return true;

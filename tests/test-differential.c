@@ -1079,19 +1079,39 @@ static void summary(const totals *t) {
            t->wall.n ? sum(t->wall.v, t->wall.n) / t->wall.n : 0);
 }
 
+/* Whether a refusal's reason (as reason_key normalised it) is about the
+ * kinds of values: "K here but K elsewhere", "cannot print a value whose
+ * kind is not known", "... of several kinds ...", "the kind of parameter
+ * X is not fixed": every text of the compiler that speaks of kinds. */
+static bool kinds_reason(const char *r) {
+  static const char *const words[] = {"kind", "Kind", "K here but K elsewhere", NULL};
+  for (int i = 0; words[i]; i++)
+    if (strstr(r, words[i])) return true;
+  return false;
+}
+
 /* A soak's figures on one line, to add up the pieces of a soak run with
- * --start: the refusals grouped as mixed kinds ("K here but K
- * elsewhere") and the others by reason. */
+ * --start: the refusals grouped as mixed kinds (kinds_reason: those the
+ * issue of kinds must bring to 0) and the others by reason. */
 static void one_line(const totals *t, int64_t start, uint64_t seed) {
   strbuf b;
   sb_init(&b);
   int mixed = 0;
   for (int i = 0; i < t->f.reasons.n; i++)
-    if (strstr(t->f.reasons.v[i].name, "K here but K elsewhere"))
-      mixed += t->f.reasons.v[i].n;
+    if (kinds_reason(t->f.reasons.v[i].name)) mixed += t->f.reasons.v[i].n;
   sb_printf(&b, "refused %d (mixed kinds %d", t->f.refused, mixed);
+  const char *open = " [";   /* which, if any */
   for (int i = 0; i < t->f.reasons.n; i++)
-    if (!strstr(t->f.reasons.v[i].name, "K here but K elsewhere")) {
+    if (kinds_reason(t->f.reasons.v[i].name)) {
+      const char *r = t->f.reasons.v[i].name;
+      int n = (int)strcspn(r, "(");
+      while (n && r[n - 1] == ' ') n--;
+      sb_printf(&b, "%s%.*s %d", open, n, r, t->f.reasons.v[i].n);
+      open = ", ";
+    }
+  if (mixed) sb_puts(&b, "]");
+  for (int i = 0; i < t->f.reasons.n; i++)
+    if (!kinds_reason(t->f.reasons.v[i].name)) {
       const char *r = t->f.reasons.v[i].name;
       int n = (int)strcspn(r, "(");
       while (n && r[n - 1] == ' ') n--;
