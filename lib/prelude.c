@@ -297,7 +297,7 @@ static const prelude_def core_defs[] = {
 
 enum {
   NCORE = sizeof core_defs / sizeof core_defs[0],
-  NDEFS = NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX
+  NDEFS = NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX + PRELUDE_PORTS_MAX
 };
 
 /* the i-th definition: this file's, then prelude-lib.c's, then
@@ -305,7 +305,9 @@ enum {
 static const prelude_def *def_at(int i) {
   if (i < NCORE) return &core_defs[i];
   if (i < NCORE + PRELUDE_LIB_MAX) return &prelude_lib_defs[i - NCORE];
-  return &prelude_lists_defs[i - NCORE - PRELUDE_LIB_MAX];
+  if (i < NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX)
+    return &prelude_lists_defs[i - NCORE - PRELUDE_LIB_MAX];
+  return &prelude_ports_defs[i - NCORE - PRELUDE_LIB_MAX - PRELUDE_LISTS_MAX];
 }
 #define defs(i) (*def_at(i))
 
@@ -341,7 +343,25 @@ static bool wanted(loader *L, int i) {
 
 static void load(loader *L, int i);
 
+/* (format #f ...), (simple-format #f ...) and the string port procedures
+ * need the text of a value in compiled code: prelude-ports.c's
+ * %tvl-text (and what it calls), loaded as if the form named it. */
+static bool names_text(const world *w, const sx *s) {
+  if (s->kind != SX_LIST || s->u.list.n < 1 || s->u.list.v[0]->kind != SX_SYM) return false;
+  const char *h = sym_name(&w->syms, s->u.list.v[0]->u.sym);
+  if (!strcmp(h, "format") || !strcmp(h, "simple-format"))
+    return s->u.list.n > 1 && s->u.list.v[1]->kind == SX_BOOL && !s->u.list.v[1]->u.b;
+  return !strcmp(h, "call-with-output-string") || !strcmp(h, "with-output-to-string") ||
+         !strcmp(h, "open-output-string");
+}
+
 static void scan(loader *L, const sx *s) {
+  if (names_text(L->s->w, s))
+    for (int i = 0; i < NDEFS; i++)
+      if (defs(i).name && !strcmp(defs(i).name, "%tvl-text")) {
+        if (L->ids[i] < 0) L->ids[i] = sym_intern(&L->s->w->syms, "%tvl-text", 9);
+        if (wanted(L, i)) load(L, i);
+      }
   switch (s->kind) {
   case SX_SYM:
     for (int i = 0; i < NDEFS; i++)
@@ -386,14 +406,15 @@ void prelude_before(session *s, const sx *form,
     L.ids[i] = defs(i).name ? sym_lookup(&s->w->syms, defs(i).name, strlen(defs(i).name)) : -1;
     any |= L.ids[i] >= 0;
   }
-  if (any) scan(&L, form);
+  (void)any;   /* every form: names_text looks for calls as well as names */
+  scan(&L, form);
 }
 
 /* the i-th name of the tables (their empty entries skipped, a name
  * given twice, as list-index is, counted once) */
 bool prelude_names(int i, const char **name, bool *srfi1) {
   for (int k = 0; k < NDEFS && i >= 0; k++) {
-    if (!defs(k).name) continue;
+    if (!defs(k).name || defs(k).name[0] == '%') continue;   /* internal */
     bool again = false;
     for (int j = 0; j < k && !again; j++)
       again = defs(j).name && !strcmp(defs(j).name, defs(k).name);
