@@ -39,7 +39,7 @@ const prelude_def prelude_ports_defs[PRELUDE_PORTS_MAX] = {
      "(define (%tvl-list-text x w d)\n"
      "  (let loop ((p (cdr x)) (k 0) (acc (list (%tvl-text (car x) w d) \"(\")))\n"
      "    (cond ((null? p) (string-join (reverse (cons \")\" acc)) \"\"))\n"
-     "          ((> k 100000) (%tvl-cannot \"a list longer than 100000, or circular\"))\n"
+     "          ((> k 10000) (%tvl-cannot \"a list longer than 10000, or circular\"))\n"
      "          ((pair? p) (loop (cdr p) (+ k 1) (cons (%tvl-text (car p) w d) (cons \" \" acc))))\n"
      "          (else (string-join (reverse (cons \")\" (cons (%tvl-text p w d) (cons \" . \" acc)))) \"\")))))\n"},
     {"%tvl-vector-text", false,
