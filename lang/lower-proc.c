@@ -776,6 +776,7 @@ static ir_prog *finish(lw *c) {
   while (!c->failed && lw_lower_lambdas(c)) lower_pending(c);   /* lower-closure.c */
   if (!c->failed) lw_expand_callv(c);
   VEC_FREE(c->callv_sites);
+  VEC_FREE(c->port_calls);
   lw_vmemo_free(c);
   VEC_FREE(c->lam_pending);
   for (int i = 0; i < c->fail_types.n && !c->failed; i++)

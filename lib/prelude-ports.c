@@ -105,4 +105,7 @@ const prelude_def prelude_ports_defs[PRELUDE_PORTS_MAX] = {
      "                      (or (<= k 32) (memv k '(35 40 41 91 93 123 125 34 59))))\n"
      "                    #f)\n"
      "                   (else (loop (+ i 1)))))))))\n"},
+    {"%tvl-port-join", false,
+     "(define (%tvl-port-join l)\n"
+     "  (string-join (reverse l) \"\"))\n"},
 };

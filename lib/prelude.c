@@ -358,8 +358,10 @@ static bool names_text(const world *w, const sx *s) {
 static void scan(loader *L, const sx *s) {
   if (names_text(L->s->w, s))
     for (int i = 0; i < NDEFS; i++)
-      if (defs(i).name && !strcmp(defs(i).name, "%tvl-text")) {
-        if (L->ids[i] < 0) L->ids[i] = sym_intern(&L->s->w->syms, "%tvl-text", 9);
+      if (defs(i).name && (!strcmp(defs(i).name, "%tvl-text") ||
+                           !strcmp(defs(i).name, "%tvl-port-join"))) {
+        if (L->ids[i] < 0)
+          L->ids[i] = sym_intern(&L->s->w->syms, defs(i).name, strlen(defs(i).name));
         if (wanted(L, i)) load(L, i);
       }
   switch (s->kind) {

@@ -77,7 +77,7 @@ enum { PRELUDE_LIB_MAX = 96 };   /* prelude-lib.c: room in its table */
 extern const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX];
 enum { PRELUDE_LISTS_MAX = 16 };   /* prelude-lists.c: room in its table */
 extern const prelude_def prelude_lists_defs[PRELUDE_LISTS_MAX];
-enum { PRELUDE_PORTS_MAX = 10 };   /* prelude-ports.c: the text of a value */
+enum { PRELUDE_PORTS_MAX = 12 };   /* prelude-ports.c: the text of a value */
 extern const prelude_def prelude_ports_defs[PRELUDE_PORTS_MAX];
 
 void prelude_before(session *s, const sx *form,
