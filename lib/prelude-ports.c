@@ -25,7 +25,7 @@ const prelude_def prelude_ports_defs[PRELUDE_PORTS_MAX] = {
      "(define (%tvl-cannot what) (error \"compiled code cannot write this into a string:\" what))\n"},
     {"%tvl-text", false,
      "(define (%tvl-text x w d)\n"
-     "  (cond ((> d 100) (%tvl-cannot \"a value nested more than 100 deep, or inside itself\")) ((string? x) (if w (%tvl-write-string x) x))\n"
+     "  (cond ((> d 100) (%tvl-cannot \"a value nested more than 100 deep, or inside itself\")) ((string? x) (if w (%tvl-write-string x) (string-copy x)))\n"
      "        ((integer? x) (number->string x))\n"
      "        ((symbol? x) (%tvl-symbol-text (symbol->string x)))\n"
      "        ((char? x) (if w (%tvl-char-name x) (string x)))\n"
