@@ -66,7 +66,17 @@ bool lw_port_format_ok(lw *c, const ast *a) {
 
 /* A new temporary holding the text of variable v (write: as write
  * shows it), from %tvl-text. */
-static int text_of(lw *c, gcell *g, int v, bool write, srcloc loc, int depth) {
+static int text_of(lw *c, gcell *g, const ast *x, int v, bool write, srcloc loc,
+                   int depth) {
+  /* a constant's text is known: the evaluator's printer, now */
+  if (x->kind == E_CONST && x->u.k.kind != VK_PAIR && x->u.k.kind != VK_VEC) {
+    strbuf b;
+    sb_init(&b);
+    value_print(c->w, x->u.k, &b, write);
+    int id = world_intern_string(c->w, b.s ? b.s : "", b.n);
+    sb_free(&b);
+    return assign_new(c, kconst(c, T_STR, id, loc), loc);
+  }
   ir_expr *args[3] = {var(c, v, loc), kbool(c, write, loc), kint(c, 0, loc)};
   lw_add_dep(c, g);
   ir_expr *r = lw_call_stmt_at(c, lw_lower_global_fn(c, g, loc), args, 3, loc, depth);
@@ -121,7 +131,8 @@ static ir_expr *format_text(lw *c, const ast *a, const int *v, int depth) {
       sb_putc(&text, '~');
     } else {
       flush(c, &text, pieces, &np, loc);
-      pieces[np++] = text_of(c, g, v[next++], d == 's' || d == 'S', loc, depth);
+      pieces[np] = text_of(c, g, a->u.call.args[next], v[next], d == 's' || d == 'S', loc, depth);
+      np++, next++;
     }
   }
   flush(c, &text, pieces, &np, loc);
@@ -353,7 +364,8 @@ static ir_expr *port_output(lw *c, const ast *a, frame_map *f) {
   } else if (!strcmp(name, "newline")) {
     piece = assign_new(c, kconst(c, T_STR, world_intern_string(c->w, "\n", 1), loc), loc);
   } else {
-    piece = text_of(c, text_cell(c), v[0], name[0] == 'w' && name[5] != '-', loc, depth);
+    piece = text_of(c, text_cell(c), a->u.call.args[0], v[0], name[0] == 'w' && name[5] != '-',
+                    loc, depth);
   }
   if (c->failed) return lw_void_expr(c, loc);
   port_add(c, a, v[k], k, piece, loc);
