@@ -343,7 +343,7 @@ static bool wanted(loader *L, int i) {
 
 static void load(loader *L, int i);
 
-/* (format #f ...), (simple-format #f ...) and the string port procedures
+/* (format #f ...), (simple-format #f ...) and call-with-output-string
  * need the text of a value in compiled code: prelude-ports.c's
  * %tvl-text (and what it calls), loaded as if the form named it. */
 static bool names_text(const world *w, const sx *s) {
@@ -351,8 +351,7 @@ static bool names_text(const world *w, const sx *s) {
   const char *h = sym_name(&w->syms, s->u.list.v[0]->u.sym);
   if (!strcmp(h, "format") || !strcmp(h, "simple-format"))
     return s->u.list.n > 1 && s->u.list.v[1]->kind == SX_BOOL && !s->u.list.v[1]->u.b;
-  return !strcmp(h, "call-with-output-string") || !strcmp(h, "with-output-to-string") ||
-         !strcmp(h, "open-output-string");
+  return !strcmp(h, "call-with-output-string");
 }
 
 static void scan(loader *L, const sx *s) {
