@@ -847,7 +847,8 @@ static void gate_ast(gate *g, const ast *a) {
           !port_cwos_ok(a, NULL))   /* lower-ports.c */
         refuse(g, a->u.call.name_loc, r->bi->evaluator_only);
       else if (r->kind == REF_BUILTIN && port_argument(a) &&   /* ports.c */
-               a->u.call.args[port_arg_index(a)]->kind != E_REF)   /* lower-ports.c */
+               (port_arg_index(a) < 0 ||   /* lower-ports.c */
+                a->u.call.args[port_arg_index(a)]->kind != E_REF))
         refuse(g, a->u.call.name_loc, "output to ports");
       else if (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC)
         gate_global(g, a, r->cell->fn);
