@@ -9,13 +9,15 @@
  * Guile writes them so, strings and characters escaped under write,
  * lists (dotted too) and vectors walked, the unspecified value.  They
  * are loaded (lib/prelude.c) only before a form that names format with
- * #f or a string port procedure, and only compiled code calls them: the
+ * #f or call-with-output-string, and only compiled code calls them: the
  * evaluator keeps its own printer, and the differential tests compare
  * the two.  What they cannot show as the evaluator does (a procedure, a
- * character past ASCII under write) stops the compiled program with
+ * character past ASCII under write, a value nested more than 100 deep or
+ * inside itself, a list longer than 10000) stops the compiled program with
  * %tvl-cannot, which compiled code raises as a refusal ("compiled code
- * ...", lang/lower-ports.c), never a wrong text.  Values that refer back
- * to themselves are refused when the program is compiled. */
+ * ...", lang/lower-ports.c), never a wrong text.  %tvl-port-join makes
+ * the string of call-with-output-string's port (its pieces, newest
+ * first). */
 #include "config.h"
 
 #include "session.h"
