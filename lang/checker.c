@@ -843,9 +843,12 @@ static void gate_ast(gate *g, const ast *a) {
       /* a global variable that holds no procedure is an error of the
        * call, which compiled code reports itself */
       if (r->kind == REF_BUILTIN && r->bi->evaluator_only &&
-          !port_symbol_literal(g->w, a, NULL))   /* ports.c */
+          !port_symbol_literal(g->w, a, NULL) &&   /* ports.c */
+          !port_cwos_ok(a, NULL))   /* lower-ports.c */
         refuse(g, a->u.call.name_loc, r->bi->evaluator_only);
-      else if (r->kind == REF_BUILTIN && port_argument(a))   /* ports.c */
+      else if (r->kind == REF_BUILTIN && port_argument(a) &&   /* ports.c */
+               (port_arg_index(a) < 0 ||   /* lower-ports.c */
+                a->u.call.args[port_arg_index(a)]->kind != E_REF))
         refuse(g, a->u.call.name_loc, "output to ports");
       else if (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC)
         gate_global(g, a, r->cell->fn);

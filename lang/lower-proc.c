@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "lower.h"
+#include "lower-ports.h"
 
 #include <string.h>
 
@@ -379,6 +380,8 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
   }
   if (r->kind == REF_GLOBAL && r->cell->kind == G_EXTERN)
     return extern_call(c, a, f, r->cell);
+  if (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC && lw_port_cannot_call(c, a))
+    return lw_port_cannot(c, a);   /* lower-ports.c */
   if (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC) {
     const fn_def *fn = r->cell->fn;
     lw_add_dep(c, r->cell);
@@ -775,6 +778,7 @@ static ir_prog *finish(lw *c) {
   while (!c->failed && lw_lower_lambdas(c)) lower_pending(c);   /* lower-closure.c */
   if (!c->failed) lw_expand_callv(c);
   VEC_FREE(c->callv_sites);
+  VEC_FREE(c->port_calls);
   lw_vmemo_free(c);
   VEC_FREE(c->lam_pending);
   for (int i = 0; i < c->fail_types.n && !c->failed; i++)

@@ -21,6 +21,7 @@
 
 #include "lower-strings3.h"
 #include "lower-build.h"
+#include "lower-ports.h"
 
 #include <string.h>
 
@@ -582,6 +583,7 @@ ir_expr *ls3_effect(lw *c, const ast *a, frame_map *f) {
   }
   tkind kinds[64];
   bool fmt = !strcmp(name, "format") || !strcmp(name, "simple-format");
+  if (fmt && lw_port_format_ok(c, a)) return lw_port_format(c, a, f);   /* to #f */
   for (int i = 0; i < n; i++)
     kinds[i] = fmt ? T_ANY : kind_of(b->per_arg ? b->per_arg[i] : b->arg);
   int v[64];

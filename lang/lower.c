@@ -13,6 +13,7 @@
 
 #include "lower.h"
 #include "lower-build.h"
+#include "lower-ports.h"
 
 #include <string.h>
 
@@ -24,7 +25,8 @@ bool lw_prim_pure(const builtin *b) {
   static const char *const impure[] = {"display", "write", "newline",
     "vector-set!", "vector-fill!", "make-vector", "vector", "cons", "list",
     "set-car!", "set-cdr!", "gcd", "lcm", "values", "call-with-values", "floor/", "truncate/",
-    "exact-integer-sqrt", "call/cc", "call-with-current-continuation", NULL};
+    "exact-integer-sqrt", "call/cc", "call-with-current-continuation",
+    "call-with-output-string", NULL};
   for (int i = 0; impure[i]; i++)
     if (!strcmp(b->name, impure[i])) return false;
   return !lw_listlib_allocates(b->name) && !lw_hof_name(b->name) &&
@@ -943,7 +945,8 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
   const char *name = b->name;
   int n = a->u.call.n;
   ir_expr *args[3] = {0};
-  ir_expr *ll = lw_listlib_effect(c, a, f);
+  ir_expr *ll = lw_port_effect(c, a, f);   /* lower-ports.c */
+  if (!ll) ll = lw_listlib_effect(c, a, f);
   if (!ll) ll = lw_values_effect(c, a, f);   /* lower-values.c */
   if (!ll) ll = lw_stop_effect(c, a, f);   /* lower-error.c */
   if (!ll) ll = lw_hof_effect(c, a, f);   /* lower-hof.c */

@@ -103,6 +103,8 @@ typedef struct {
   struct lw_vmemo *vmemo;        /* world objects -> classes (lower-valtype.c) */
   struct lw_mv *mv;              /* multiple values (lower-values.c); NULL
                                     in programs that make none */
+  VEC(const ast *) port_calls;   /* output calls into call-with-output-string's
+                                    port (lower-ports.c) */
 } lw;
 /* lower-valtype.c: the class of a world object met before (-1: none;
  * *busy: its parts are being walked), and noting one */

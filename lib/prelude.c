@@ -297,24 +297,27 @@ static const prelude_def core_defs[] = {
 
 enum {
   NCORE = sizeof core_defs / sizeof core_defs[0],
-  NDEFS = NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX + PRELUDE_WIND_MAX
+  NDEFS = NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX + PRELUDE_WIND_MAX + PRELUDE_PORTS_MAX
 };
 
-/* the i-th definition: this file's, then prelude-lib.c's, then
- * prelude-lists.c's (whose tables end in entries without a name) */
+/* the i-th definition: this file's, then prelude-lib.c's,
+ * prelude-lists.c's, prelude-wind.c's and prelude-ports.c's (whose
+ * tables end in entries without a name) */
 static const prelude_def *def_at(int i) {
   if (i < NCORE) return &core_defs[i];
   if (i < NCORE + PRELUDE_LIB_MAX) return &prelude_lib_defs[i - NCORE];
   if (i < NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX)
     return &prelude_lists_defs[i - NCORE - PRELUDE_LIB_MAX];
-  return &prelude_wind_defs[i - NCORE - PRELUDE_LIB_MAX - PRELUDE_LISTS_MAX];
+  if (i < NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX + PRELUDE_WIND_MAX)
+    return &prelude_wind_defs[i - NCORE - PRELUDE_LIB_MAX - PRELUDE_LISTS_MAX];
+  return &prelude_ports_defs[i - NCORE - PRELUDE_LIB_MAX - PRELUDE_LISTS_MAX - PRELUDE_WIND_MAX];
 }
 #define defs(i) (*def_at(i))
 
 /* the builtin that also loads definition i (prelude-wind.c), or NULL */
 static const char *also_at(int i) {
   int w = i - (NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX);
-  return w >= 0 ? prelude_wind_also[w] : NULL;
+  return w >= 0 && w < PRELUDE_WIND_MAX ? prelude_wind_also[w] : NULL;
 }
 
 /* the SRFI-1 definition of the name of core definition i, or -1 */
@@ -351,7 +354,26 @@ static bool wanted(loader *L, int i) {
 
 static void load(loader *L, int i);
 
+/* (format #f ...), (simple-format #f ...) and call-with-output-string
+ * need the text of a value in compiled code: prelude-ports.c's
+ * %tvl-text (and what it calls), loaded as if the form named it. */
+static bool names_text(const world *w, const sx *s) {
+  if (s->kind != SX_LIST || s->u.list.n < 1 || s->u.list.v[0]->kind != SX_SYM) return false;
+  const char *h = sym_name(&w->syms, s->u.list.v[0]->u.sym);
+  if (!strcmp(h, "format") || !strcmp(h, "simple-format"))
+    return s->u.list.n > 1 && s->u.list.v[1]->kind == SX_BOOL && !s->u.list.v[1]->u.b;
+  return !strcmp(h, "call-with-output-string");
+}
+
 static void scan(loader *L, const sx *s) {
+  if (names_text(L->s->w, s))
+    for (int i = 0; i < NDEFS; i++)
+      if (defs(i).name && (!strcmp(defs(i).name, "%tvl-text") ||
+                           !strcmp(defs(i).name, "%tvl-port-join"))) {
+        if (L->ids[i] < 0)
+          L->ids[i] = sym_intern(&L->s->w->syms, defs(i).name, strlen(defs(i).name));
+        if (wanted(L, i)) load(L, i);
+      }
   switch (s->kind) {
   case SX_SYM:
     for (int i = 0; i < NDEFS; i++)
@@ -391,21 +413,19 @@ static void load(loader *L, int i) {
 void prelude_before(session *s, const sx *form,
                     bool (*eval)(session *s, rd_form *f)) {
   loader L = {.s = s, .eval = eval};
-  bool any = false;
   for (int i = 0; i < NDEFS; i++) {
     L.ids[i] = defs(i).name ? sym_lookup(&s->w->syms, defs(i).name, strlen(defs(i).name)) : -1;
     const char *also = also_at(i);
     L.also[i] = also ? sym_lookup(&s->w->syms, also, strlen(also)) : -1;
-    any |= L.ids[i] >= 0 || L.also[i] >= 0;
   }
-  if (any) scan(&L, form);
+  scan(&L, form);   /* every form: names_text looks for calls as well as names */
 }
 
 /* the i-th name of the tables (their empty entries skipped, a name
  * given twice, as list-index is, counted once) */
 bool prelude_names(int i, const char **name, bool *srfi1) {
   for (int k = 0; k < NDEFS && i >= 0; k++) {
-    if (!defs(k).name) continue;
+    if (!defs(k).name || defs(k).name[0] == '%') continue;   /* internal */
     bool again = false;
     for (int j = 0; j < k && !again; j++)
       again = defs(j).name && !strcmp(defs(j).name, defs(k).name);

@@ -159,11 +159,71 @@ static void some_value(gen *g) {
   out(g, "%s", vs[rn(g, N_OF(vs))]);
 }
 
+/* a list or vector made at run time, of values of every kind */
+static void made_value(gen *g) {
+  int n = rn(g, 5);
+  switch (rn(g, 8)) {
+  case 0: out(g, "(map (lambda (i) (* i i)) (iota %d))", n); break;
+  case 1: out(g, "(reverse (iota %d))", n); break;
+  case 2:
+    out(g, "(let loop ((i 0) (acc '())) (if (= i %d) acc (loop (+ i 1) (cons (list i \"s\") "
+           "acc))))", n);
+    break;
+  case 3: out(g, "(append '(a b) (list \"c\" #\\d) (iota %d))", n); break;
+  case 4: out(g, "(string->list \"a\\\"b c\")"); break;
+  case 5: out(g, "(vector %d (list 2 'x (vector)) \"y\" #\\z '(1 . 2))", n); break;
+  case 6: out(g, "(list (if #f #f) #t #f '() (cons 1 (cons 2 3)))"); break;
+  default: some_value(g); break;
+  }
+}
+
+/* format to #f and call-with-output-string as compiled code runs them:
+ * values of every kind, in procedures, across top-level forms */
+static void text_ports(gen *g) {
+  char v[16], f[16], p[16];
+  fresh_name(g, "tv", v);
+  fresh_name(g, "tf", f);
+  fresh_name(g, "tp", p);
+  out(g, "(define %s ", v);
+  made_value(g);
+  out(g, ")\n");
+  switch (rn(g, 4)) {
+  case 0:
+    out(g, "(define (%s x) (format #f \"[~a|~s]~%%\" x x))\n(write (%s %s))\n", f, f, v);
+    out(g, "(display (%s ", f);
+    made_value(g);
+    out(g, "))\n");
+    break;
+  case 1:
+    out(g, "(display (string-length (format #f \"~s ~a ~~\" %s ", v);
+    made_value(g);
+    out(g, ")))\n(write (simple-format #f \"~a\" (list %s %s)))\n", v, v);
+    break;
+  case 2:
+    out(g, "(write (call-with-output-string (lambda (%s) (write %s %s) (newline %s) "
+           "(display ", p, v, p, p);
+    made_value(g);
+    out(g, " %s) (write-char #\\%c %s) (format %s \"~a/~s\" %s 'k))))\n", p,
+        'a' + rn(g, 26), p, p, v);
+    break;
+  default:
+    out(g, "(define (%s l) (call-with-output-string (lambda (%s) (let loop ((l l)) "
+           "(when (pair? l) (display (car l) %s) (display \",\" %s) (loop (cdr l)))))))\n",
+        f, p, p, p);
+    out(g, "(write (%s (map (lambda (i) (+ i %d)) (iota %d))))\n", f, rn(g, 9), rn(g, 5));
+    break;
+  }
+}
+
 /* output string ports */
 static void out_ports(gen *g) {
   char p[16], f[16];
   fresh_name(g, "port", p);
   fresh_name(g, "pf", f);
+  if (chance(g, 40)) {
+    text_ports(g);
+    return;
+  }
   switch (rn(g, 6)) {
   case 0:
     out(g, "(write (call-with-output-string (lambda (%s) (let loop ((l ", p);
