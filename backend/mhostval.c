@@ -77,7 +77,9 @@ static bool prim_of(mb *b, const ir_expr *e, code *k, int depth) {
      * integers' (mchars.c, mstrings.c, msymbols.c) */
     for (int j = 0; j < e->n; j++) {
       const ir_expr *a = e->a[j];
-      bool intish = is_kind(b, a, T_INT) || (a->k == X_CHECK && a->ival == T_INT);
+      /* a character's code point is the integer (char->integer is (+ c)) */
+      bool intish = is_kind(b, a, T_INT) || is_kind(b, a, T_CHAR) ||
+                    (a->k == X_CHECK && (a->ival == T_INT || a->ival == T_CHAR));
       if (!intish) return false;
       if (!read_of(b, a, k, depth + 1)) return false;
     }
@@ -104,15 +106,29 @@ static bool table_of(mb *b, const ir_expr *e, code *k, int depth) {
     if (b->p->tables.v[t].table == e->table) tl = &b->p->tables.v[t];
   if (!tl) return false;
   const table_def *td = e->table->table;
-  /* plain integer keys and values, as mexpr.c's table() reads them */
-  if (machine_table_tagged(td) || !is_kind(b, e, T_INT) || !is_kind(b, e->a[0], T_INT))
+  /* plain keys and values, as mexpr.c's table() reads them: the cells
+   * hold the values as the lookup gives them, the layout is by the key's
+   * value (an integer, a program symbol) */
+  tkind rk = ir_kind(b->ir, e->type);
+  if (machine_table_tagged(td) || (rk != T_INT && rk != T_SYM && rk != T_BOOL) ||
+      is_kind(b, e->a[0], T_DYN) || td->n == 0)
     return false;
   for (int i = 0; i < td->n; i++)
-    if (td->keys[i].kind != VK_INT || td->vals[i].kind != VK_INT) return false;
-  if (td->has_default && td->dflt.kind != VK_INT) return false;
+    if (td->keys[i].kind != td->keys[0].kind) return false;
+  int32_t dv = 0;
+  if (td->has_default) {
+    value d = td->dflt;
+    if (d.kind != VK_INT && d.kind != VK_SYM && d.kind != VK_BOOL) return false;
+    dv = d.i;
+    if (d.kind == VK_SYM) {
+      dv = 0;
+      for (int s = 0; s < b->p->syms.n; s++)
+        if (b->p->syms.v[s] == d.i) dv = s + 2;
+    }
+  }
   return read_of(b, e->a[0], k, depth + 1) && put(k, HV_TABLE) && put(k, tl->base) &&
          put(k, tl->kmin) && put(k, tl->kmax) && put(k, td->has_default) &&
-         put(k, td->has_default ? (int32_t)td->dflt.i : 0);
+         put(k, dv);
 }
 
 static bool read_raw(mb *b, const ir_expr *e, code *k, int depth) {
@@ -129,20 +145,29 @@ static bool read_raw(mb *b, const ir_expr *e, code *k, int depth) {
     return h->frame ? put(k, HV_FRAME) && put(k, h->off) : put(k, HV_CELL) && put(k, h->addr);
   }
   case X_CHECK: {
-    /* an integer operand: the value itself, tagged or not */
-    tkind have = ir_kind(b->ir, e->a[0]->type);
-    if (e->ival != T_INT || (have != T_INT && have != T_DYN)) return false;
-    return read_of(b, e->a[0], k, depth + 1);
+    /* an operand of kind ival: the value itself, or untagged (mexpr.c's
+     * checked(); a tagged integer is the integer itself) */
+    tkind have = ir_kind(b->ir, e->a[0]->type), want = (tkind)e->ival;
+    if (have != want && have != T_DYN) return false;
+    if (!read_of(b, e->a[0], k, depth + 1)) return false;
+    double base = have == T_DYN ? dyn_base(dyn_tag(want)) : 0;
+    if (base == 0) return true;
+    return put(k, HV_K) && put(k, (int32_t)(base - DYN_BASE)) && put(k, HV_K) &&
+           put(k, INT32_MAX) && put(k, HV_ADD) && put(k, HV_K) && put(k, 1) && put(k, HV_ADD) &&
+           put(k, HV_SUB);
   }
   case X_VREF:
-    if (!is_kind(b, e->a[0], T_VEC)) return false;
+    if (!is_kind(b, e->a[0], T_VEC) && !(e->a[0]->k == X_CHECK && e->a[0]->ival == T_VEC))
+      return false;
     return read_of(b, e->a[0], k, depth + 1) && read_of(b, e->a[1], k, depth + 1) &&
            put(k, HV_ADD) && put(k, HV_MEM) && put(k, 2);
   case X_VLEN:
-    if (!is_kind(b, e->a[0], T_VEC)) return false;
+    if (!is_kind(b, e->a[0], T_VEC) && !(e->a[0]->k == X_CHECK && e->a[0]->ival == T_VEC))
+      return false;
     return read_of(b, e->a[0], k, depth + 1) && put(k, HV_MEM) && put(k, 0);
   case X_CXR:
-    if (!is_kind(b, e->a[0], T_PAIR)) return false;
+    if (!is_kind(b, e->a[0], T_PAIR) && !(e->a[0]->k == X_CHECK && e->a[0]->ival == T_PAIR))
+      return false;
     return read_of(b, e->a[0], k, depth + 1) && put(k, HV_MEM) && put(k, e->ival);
   case X_PRIM:
     return prim_of(b, e, k, depth);
@@ -179,6 +204,16 @@ static bool read_of(mb *b, const ir_expr *e, code *k, int depth) {
   return true;
 }
 
+#include <stdio.h>
+static void dbg(mb *b, const ir_expr *e) {
+  static const char *const kn[] = {"const","var","prim","select","vref","vlen","table","not","seq","fail","check","depth","cxr","procid","cc"};
+  fprintf(stderr, "(%s", kn[e->k]);
+  if (e->k == X_PRIM) fprintf(stderr, ":%s", e->op->name);
+  fprintf(stderr, "/k%d%s%d iv%d v%d", (int)ir_kind(b->ir, e->type), e->has_nat ? "n" : "", e->has_nat ? (int)e->nat : 0, (int)e->ival, e->var);
+  for (int i = 0; i < e->n; i++) { fprintf(stderr, " "); dbg(b, e->a[i]); }
+  fprintf(stderr, ")");
+}
+
 static bool same_loc(srcloc a, srcloc c) {
   return a.file == c.file && a.line == c.line && a.col == c.col;
 }
@@ -193,7 +228,10 @@ int mb_host_site(mb *b, int site, const char *hop, const char *msg,
     if (!sym && !is_kind(b, o, T_INT) && !is_kind(b, o, T_DYN) &&
         !(o->k == X_CHECK && o->ival == T_INT))
       return site;
-    if (!read_of(b, o, &k, 0) || !put(&k, sym ? HV_ENDSYM : HV_END)) return site;
+    if (!read_of(b, o, &k, 0) || !put(&k, sym ? HV_ENDSYM : HV_END)) {
+      if (getenv("TVL_HV_DEBUG")) { fprintf(stderr, "hv: operand %d: ", i); dbg(b, o); fprintf(stderr, "\n"); }
+      return site;
+    }
   }
   err_site base = b->p->sites.v[site];
   for (int i = 0; i < b->p->sites.n; i++) {
