@@ -70,9 +70,10 @@ typedef enum {
 enum { HV_K = 1, HV_CELL, HV_FRAME, HV_MEM, HV_ADD, HV_SUB, HV_END, HV_ENDSYM,
        HV_OP,       /* HV_OP f n: the operation f (HVF_*) of the top n values */
        HV_SEL,      /* c x y -> x where c is not 0, else y */
-       HV_TABLE };  /* HV_TABLE base kmin kmax has_default default: key -> its
+       HV_TABLE,    /* HV_TABLE base kmin kmax has_default default: key -> its
                        cell's value, or the default where the cell was never
                        written */
+       HV_NONE };   /* pushes no value (an arm that is no read) */
 /* The operations of HV_OP, as the evaluator computes them on integers that
  * each fit in 32 bits; a result that does not (or a division by 0) is no
  * value, which only a select's other arm may drop. */

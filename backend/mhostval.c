@@ -131,6 +131,13 @@ static bool table_of(mb *b, const ir_expr *e, code *k, int depth) {
          put(k, dv);
 }
 
+static bool arm_of(mb *b, const ir_expr *e, code *k, int depth) {
+  int n = k->n;
+  if (read_of(b, e, k, depth)) return true;
+  k->n = n;
+  return put(k, HV_NONE);
+}
+
 static bool read_raw(mb *b, const ir_expr *e, code *k, int depth) {
   switch (e->k) {
   case X_CONST:
@@ -172,9 +179,13 @@ static bool read_raw(mb *b, const ir_expr *e, code *k, int depth) {
   case X_PRIM:
     return prim_of(b, e, k, depth);
   case X_SELECT:
-    /* both arms are computed; the select keeps the one the condition takes */
-    return truth_of(b, e->a[0], k, depth) && read_of(b, e->a[1], k, depth + 1) &&
-           read_of(b, e->a[2], k, depth + 1) && put(k, HV_SEL);
+    /* both arms are computed; the select keeps the one the condition
+     * takes.  An arm that is no read (a failure, a string) is no value:
+     * the host keeps the text without values where it is taken */
+    if (!is_kind(b, e->a[0], T_BOOL) && !is_kind(b, e->a[0], T_DYN))
+      return read_of(b, e->a[1], k, depth + 1);   /* never #f */
+    return truth_of(b, e->a[0], k, depth) && arm_of(b, e->a[1], k, depth + 1) &&
+           arm_of(b, e->a[2], k, depth + 1) && put(k, HV_SEL);
   case X_NOT: {
     tkind ck = ir_kind(b->ir, e->a[0]->type);
     if (ck != T_BOOL && ck != T_DYN) return put(k, HV_K) && put(k, 0);

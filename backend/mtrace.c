@@ -756,6 +756,11 @@ static bool host_values(const mtrace *t, const err_site *e, int64_t *v, bool *sy
       else ok[sp] = mem_read(t, (int32_t)(t->cells[REG_SP] + arg[0]), &x);
       st[sp++] = x;
       break;
+    case HV_NONE:
+      if (sp >= DEPTH) return false;
+      ok[sp] = false;
+      st[sp++] = 0;
+      break;
     case HV_MEM:
       if (sp < 1) return false;
       if (ok[sp - 1] && fits32(st[sp - 1] + arg[0]) &&
