@@ -231,6 +231,7 @@ static bool same_loc(srcloc a, srcloc c) {
 
 int mb_host_site(mb *b, int site, const char *hop, const char *msg,
                  const ir_expr *const *ops, int n) {
+  if (getenv("TVL_HV_DEBUG")) fprintf(stderr, "hv: host_site %d n %d failed %d step %d\n", site, n, (int)b->failed, b->cur_step);
   if (site < 0 || b->failed || n < 1 || n > 16) return site;
   code k = {.n = 0};
   for (int i = 0; i < n; i++) {

@@ -829,6 +829,7 @@ static bool host_values(const mtrace *t, const err_site *e, int64_t *v, bool *sy
 static bool host_text(const mprog *p, const mtrace *t, const err_site *e, strbuf *out) {
   int64_t v[16];
   bool sym[16];
+  if (getenv("TVL_HV_DEBUG")) fprintf(stderr, "hv: site hpc %d err_pc %d values %d\n", e->hpc, t->err_pc, e->hcode ? (int)host_values(t, e, v, sym) : -1);
   if (!e->hcode || e->hpc != t->err_pc || !host_values(t, e, v, sym)) return false;
   if (!e->hop && !e->hmsg) return false;
   if (e->hop) {
