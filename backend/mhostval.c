@@ -64,12 +64,18 @@ static const struct {
     {">", HVF_GT, -1},         {"<=", HVF_LE, -1},         {">=", HVF_GE, -1},
     {"zero?", HVF_ZERO, 1},    {"positive?", HVF_POS, 1},  {"negative?", HVF_NEG, 1},
     {"even?", HVF_EVEN, 1},    {"odd?", HVF_ODD, 1},       {"ash", HVF_ASH, 2},
+    {"expt", HVF_EXPT, 2},
 };
 
 /* An operation of integers, each operand an integer as the model reads it
  * (a tagged integer is the integer itself). */
 static bool prim_of(mb *b, const ir_expr *e, code *k, int depth) {
   const char *name = e->op->name;
+  if (!strcmp(name, "%string-object") && e->n == 1 && b->p->str_tables) {
+    if (b->p->str_n <= 0) return read_of(b, e->a[0], k, depth + 1);
+    return read_of(b, e->a[0], k, depth + 1) && put(k, HV_STROBJ) && put(k, b->p->str_base) &&
+           put(k, b->p->str_n);
+  }
   for (size_t i = 0; i < sizeof hv_ops / sizeof hv_ops[0]; i++) {
     if (strcmp(hv_ops[i].name, name) || (hv_ops[i].n >= 0 && hv_ops[i].n != e->n)) continue;
     if (e->n < 1 || e->n > 16) return false;
@@ -145,7 +151,11 @@ static bool read_raw(mb *b, const ir_expr *e, code *k, int depth) {
       return put(k, HV_K) && put(k, e->ival);
     if (!e->has_nat && (is_kind(b, e, T_INT) || is_kind(b, e, T_BOOL)))
       return put(k, HV_K) && put(k, e->ival);
+    /* a literal string: its number (mstrings.c) */
+    if (e->has_nat && e->nat == T_STR && b->p->str_tables) return put(k, HV_K) && put(k, e->ival);
     return false;
+  case X_FAIL:
+    return put(k, HV_NONE);   /* a value never reached */
   case X_VAR: {
     if (e->var < 0) return false;
     const var_home *h = &b->home[e->var];
@@ -231,7 +241,6 @@ static bool same_loc(srcloc a, srcloc c) {
 
 int mb_host_site(mb *b, int site, const char *hop, const char *msg,
                  const ir_expr *const *ops, int n) {
-  if (getenv("TVL_HV_DEBUG")) fprintf(stderr, "hv: host_site %d n %d failed %d step %d\n", site, n, (int)b->failed, b->cur_step);
   if (site < 0 || b->failed || n < 1 || n > 16) return site;
   code k = {.n = 0};
   for (int i = 0; i < n; i++) {

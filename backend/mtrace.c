@@ -712,6 +712,22 @@ static bool host_op(int f, const int64_t *x, int n, int64_t *r) {
     if (c > 31) return false;
     *r = a * ((int64_t)1 << c);
     return fits32(*r);
+  case HVF_EXPT:
+    if (c < 0) {
+      if (a != 1 && a != -1) return false;
+      *r = a == -1 && c % 2 ? -1 : 1;
+      return true;
+    }
+    if (a == 0 || a == 1 || a == -1) {
+      *r = a == 0 ? c == 0 : a == -1 && c % 2 ? -1 : 1;
+      return true;
+    }
+    *r = 1;
+    for (int64_t i = 0; i < c; i++) {   /* |a| >= 2: 32 products at most */
+      *r *= a;
+      if (!fits32(*r)) return false;
+    }
+    return true;
   default: return false;
   }
 }
@@ -742,7 +758,8 @@ static bool host_values(const mtrace *t, const err_site *e, int64_t *v, bool *sy
     int32_t op = e->hcode[i];
     int64_t x = 0;
     static const int args[] = {[HV_K] = 1, [HV_CELL] = 1, [HV_FRAME] = 1, [HV_MEM] = 1,
-                               [HV_OP] = 2, [HV_TABLE] = 5};
+                               [HV_OP] = 2, [HV_TABLE] = 5,
+                               [HV_STROBJ] = 2};
     int na = op > 0 && op < (int)(sizeof args / sizeof args[0]) ? args[op] : 0;
     if (i + na >= e->nhcode) return false;
     const int32_t *arg = e->hcode + i + 1;
@@ -755,6 +772,13 @@ static bool host_values(const mtrace *t, const err_site *e, int64_t *v, bool *sy
       else if (op == HV_CELL) x = t->cells[arg[0]];
       else ok[sp] = mem_read(t, (int32_t)(t->cells[REG_SP] + arg[0]), &x);
       st[sp++] = x;
+      break;
+    case HV_STROBJ:
+      if (sp < 1) return false;
+      if (ok[sp - 1] && st[sp - 1] >= 0 && st[sp - 1] < arg[1]) {
+        if (mem_read(t, (int32_t)(arg[0] + st[sp - 1]), &x)) st[sp - 1] = x;
+        else ok[sp - 1] = false;
+      }
       break;
     case HV_NONE:
       if (sp >= DEPTH) return false;
@@ -829,7 +853,6 @@ static bool host_values(const mtrace *t, const err_site *e, int64_t *v, bool *sy
 static bool host_text(const mprog *p, const mtrace *t, const err_site *e, strbuf *out) {
   int64_t v[16];
   bool sym[16];
-  if (getenv("TVL_HV_DEBUG")) fprintf(stderr, "hv: site hpc %d err_pc %d values %d\n", e->hpc, t->err_pc, e->hcode ? (int)host_values(t, e, v, sym) : -1);
   if (!e->hcode || e->hpc != t->err_pc || !host_values(t, e, v, sym)) return false;
   if (!e->hop && !e->hmsg) return false;
   if (e->hop) {
