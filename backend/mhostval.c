@@ -225,16 +225,6 @@ static bool read_of(mb *b, const ir_expr *e, code *k, int depth) {
   return true;
 }
 
-#include <stdio.h>
-static void dbg(mb *b, const ir_expr *e) {
-  static const char *const kn[] = {"const","var","prim","select","vref","vlen","table","not","seq","fail","check","depth","cxr","procid","cc"};
-  fprintf(stderr, "(%s", kn[e->k]);
-  if (e->k == X_PRIM) fprintf(stderr, ":%s", e->op->name);
-  fprintf(stderr, "/k%d%s%d iv%d v%d", (int)ir_kind(b->ir, e->type), e->has_nat ? "n" : "", e->has_nat ? (int)e->nat : 0, (int)e->ival, e->var);
-  for (int i = 0; i < e->n; i++) { fprintf(stderr, " "); dbg(b, e->a[i]); }
-  fprintf(stderr, ")");
-}
-
 static bool same_loc(srcloc a, srcloc c) {
   return a.file == c.file && a.line == c.line && a.col == c.col;
 }
@@ -249,10 +239,7 @@ int mb_host_site(mb *b, int site, const char *hop, const char *msg,
     if (!sym && !is_kind(b, o, T_INT) && !is_kind(b, o, T_DYN) &&
         !(o->k == X_CHECK && o->ival == T_INT))
       return site;
-    if (!read_of(b, o, &k, 0) || !put(&k, sym ? HV_ENDSYM : HV_END)) {
-      if (getenv("TVL_HV_DEBUG")) { fprintf(stderr, "hv: operand %d: ", i); dbg(b, o); fprintf(stderr, "\n"); }
-      return site;
-    }
+    if (!read_of(b, o, &k, 0) || !put(&k, sym ? HV_ENDSYM : HV_END)) return site;
   }
   err_site base = b->p->sites.v[site];
   for (int i = 0; i < b->p->sites.n; i++) {
