@@ -147,9 +147,9 @@ static bool arm_of(mb *b, const ir_expr *e, code *k, int depth) {
 static bool read_raw(mb *b, const ir_expr *e, code *k, int depth) {
   switch (e->k) {
   case X_CONST:
-    if (e->has_nat && (e->nat == T_INT || e->nat == T_SYM || e->nat == T_BOOL))
+    if (e->has_nat && (e->nat == T_INT || e->nat == T_SYM || e->nat == T_BOOL || e->nat == T_CHAR))
       return put(k, HV_K) && put(k, e->ival);
-    if (!e->has_nat && (is_kind(b, e, T_INT) || is_kind(b, e, T_BOOL)))
+    if (!e->has_nat && (is_kind(b, e, T_INT) || is_kind(b, e, T_BOOL) || is_kind(b, e, T_CHAR)))
       return put(k, HV_K) && put(k, e->ival);
     /* a literal string: its number (mstrings.c) */
     if (e->has_nat && e->nat == T_STR && b->p->str_tables) return put(k, HV_K) && put(k, e->ival);
