@@ -323,10 +323,18 @@ static void layout_tables(cb *b, int *pos) {
 
 static cv compile(cb *b, const ir_expr *e);
 
-static int site(cb *b, srcloc loc, const char *name) {
+/* The site of a lookup with no entry; a constant key (kind k, value x as
+ * the circuit computes it) is named as the evaluator names it. */
+static int site(cb *b, srcloc loc, const char *name, int k, const cv *key) {
   strbuf s;
   sb_init(&s);
-  sb_printf(&s, "table %s has no entry for this key", name);
+  if (key && key->lo == key->hi && k == T_INT)
+    sb_printf(&s, "table %s has no entry for %lld", name, (long long)key->lo);
+  else if (key && key->lo == key->hi && k == T_SYM && key->lo >= 2) {
+    sb_printf(&s, "table %s has no entry for ", name);
+    sym_write(sym_name(&b->w->syms, (int)key->lo - 2), &s);
+  } else
+    sb_printf(&s, "table %s has no entry for this key", name);
   err_site e = {.kind = "table", .msg = sb_detach(&s), .loc = loc, .value_follows = false, .value_bare = false, .value_slots = false};
   VEC_PUSH(b->p->sites, e);
   return b->p->sites.n - 1;
@@ -419,7 +427,8 @@ static cv table_read(cb *b, const ir_expr *e) {
   gform d = gf_axpy(gg, gf_gate(gg, gp), -1, at);
   double dmax = fmax(fabs(key.lo + off), fabs(key.hi + off)) + b->c->nprompt;
   if (td->has_default) return with_default(b, e, d, mk(gf_gate(gg, gv), vlo, vhi));
-  struct csite s = {d, dmax, site(b, e->loc, sym_name(&b->w->syms, t->table->name)),
+  struct csite s = {d, dmax, site(b, e->loc, sym_name(&b->w->syms, t->table->name),
+                                      ir_kind(b->ir, e->a[0]->type), &key),
                     NULL, b->guards.n};
   s.guards = arena_alloc(&gg->mem, (size_t)(b->guards.n + 1) * sizeof(gform));
   memcpy(s.guards, b->guards.v, (size_t)b->guards.n * sizeof(gform));

@@ -67,7 +67,22 @@ typedef enum {
  * + o, HV_MEM k replaces the top x by the memory cell x + k, HV_ADD and
  * HV_SUB combine the top two; HV_END ends an operand, an integer,
  * HV_ENDSYM one printed as a symbol (a program symbol id). */
-enum { HV_K = 1, HV_CELL, HV_FRAME, HV_MEM, HV_ADD, HV_SUB, HV_END, HV_ENDSYM };
+enum { HV_K = 1, HV_CELL, HV_FRAME, HV_MEM, HV_ADD, HV_SUB, HV_END, HV_ENDSYM,
+       HV_OP,       /* HV_OP f n: the operation f (HVF_*) of the top n values */
+       HV_SEL,      /* c x y -> x where c is not 0, else y */
+       HV_TABLE,    /* HV_TABLE base kmin kmax has_default default: key -> its
+                       cell's value, or the default where the cell was never
+                       written */
+       HV_NONE,     /* pushes no value (an arm that is no read) */
+       HV_STROBJ }; /* HV_STROBJ base n: a string's block, x < n ? MEM[base + x]
+                       : x (mstrings.c, %string-object) */
+/* The operations of HV_OP, as the evaluator computes them on integers that
+ * each fit in 32 bits; a result that does not (or a division by 0) is no
+ * value, which only a select's other arm may drop. */
+enum { HVF_ADD = 1, HVF_SUB, HVF_MUL, HVF_QUO, HVF_REM, HVF_MOD, HVF_ABS, HVF_MIN,
+       HVF_MAX, HVF_AND, HVF_IOR, HVF_XOR, HVF_LOGNOT, HVF_EQ, HVF_LT, HVF_GT, HVF_LE,
+       HVF_GE, HVF_ZERO, HVF_POS, HVF_NEG, HVF_EVEN, HVF_ODD, HVF_TRUE, HVF_TRUED,
+       HVF_NOT, HVF_NOTD, HVF_ASH, HVF_EXPT };
 
 /* An error site: one place in the source that can fail at run time. */
 typedef struct {

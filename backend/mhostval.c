@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { HMAX = 96 };
+enum { HMAX = 480 };
 
 typedef struct {
   int32_t c[HMAX];
@@ -42,42 +42,187 @@ static bool put(code *k, int32_t x) {
   return true;
 }
 
+static bool op_n(code *k, int f, int n) { return put(k, HV_OP) && put(k, f) && put(k, n); }
+
 static bool is_kind(mb *b, const ir_expr *e, tkind k) {
   return ir_kind(b->ir, e->type) == k;
 }
 
-/* An integer operand (tagged integers are the integer itself). */
-static bool read_of(mb *b, const ir_expr *e, code *k, int depth) {
-  if (depth > 6) return false;
+static bool read_of(mb *b, const ir_expr *e, code *k, int depth);
+
+/* The operations on integers a read program computes (HV_OP): the name
+ * of the builtin, its HVF_ code, how many operands it takes (-1: any). */
+static const struct {
+  const char *name;
+  int f, n;
+} hv_ops[] = {
+    {"+", HVF_ADD, -1},        {"-", HVF_SUB, -1},         {"*", HVF_MUL, -1},
+    {"quotient", HVF_QUO, 2},  {"remainder", HVF_REM, 2},  {"modulo", HVF_MOD, 2},
+    {"abs", HVF_ABS, 1},       {"min", HVF_MIN, -1},       {"max", HVF_MAX, -1},
+    {"logand", HVF_AND, -1},   {"logior", HVF_IOR, -1},    {"logxor", HVF_XOR, -1},
+    {"lognot", HVF_LOGNOT, 1}, {"=", HVF_EQ, -1},          {"<", HVF_LT, -1},
+    {">", HVF_GT, -1},         {"<=", HVF_LE, -1},         {">=", HVF_GE, -1},
+    {"zero?", HVF_ZERO, 1},    {"positive?", HVF_POS, 1},  {"negative?", HVF_NEG, 1},
+    {"even?", HVF_EVEN, 1},    {"odd?", HVF_ODD, 1},       {"ash", HVF_ASH, 2},
+    {"expt", HVF_EXPT, 2},
+};
+
+/* An operation of integers, each operand an integer as the model reads it
+ * (a tagged integer is the integer itself). */
+static bool prim_of(mb *b, const ir_expr *e, code *k, int depth) {
+  const char *name = e->op->name;
+  if (!strcmp(name, "%string-object") && e->n == 1 && b->p->str_tables) {
+    if (b->p->str_n <= 0) return read_of(b, e->a[0], k, depth + 1);
+    return read_of(b, e->a[0], k, depth + 1) && put(k, HV_STROBJ) && put(k, b->p->str_base) &&
+           put(k, b->p->str_n);
+  }
+  for (size_t i = 0; i < sizeof hv_ops / sizeof hv_ops[0]; i++) {
+    if (strcmp(hv_ops[i].name, name) || (hv_ops[i].n >= 0 && hv_ops[i].n != e->n)) continue;
+    if (e->n < 1 || e->n > 16) return false;
+    /* the character, string and symbol forms of these names are not the
+     * integers' (mchars.c, mstrings.c, msymbols.c) */
+    for (int j = 0; j < e->n; j++) {
+      const ir_expr *a = e->a[j];
+      /* a character's code point is the integer (char->integer is (+ c)) */
+      bool intish = is_kind(b, a, T_INT) || is_kind(b, a, T_CHAR) ||
+                    (a->k == X_CHECK && (a->ival == T_INT || a->ival == T_CHAR));
+      if (!intish) return false;
+      if (!read_of(b, a, k, depth + 1)) return false;
+    }
+    return op_n(k, hv_ops[i].f, e->n);
+  }
+  /* eq? and eqv? of two integers */
+  if ((!strcmp(name, "eq?") || !strcmp(name, "eqv?") || !strcmp(name, "equal?")) && e->n == 2 &&
+      is_kind(b, e->a[0], T_INT) && is_kind(b, e->a[1], T_INT))
+    return read_of(b, e->a[0], k, depth + 1) && read_of(b, e->a[1], k, depth + 1) &&
+           op_n(k, HVF_EQ, 2);
+  return false;
+}
+
+/* [x is not #f] of a condition, 0 or 1, as mexpr.c's truth() */
+static bool truth_of(mb *b, const ir_expr *c, code *k, int depth) {
+  tkind ck = ir_kind(b->ir, c->type);
+  if (ck != T_BOOL && ck != T_DYN) return false;
+  return read_of(b, c, k, depth + 1) && op_n(k, ck == T_BOOL ? HVF_TRUE : HVF_TRUED, 1);
+}
+
+static bool table_of(mb *b, const ir_expr *e, code *k, int depth) {
+  const table_layout *tl = NULL;
+  for (int t = 0; t < b->p->tables.n; t++)
+    if (b->p->tables.v[t].table == e->table) tl = &b->p->tables.v[t];
+  if (!tl) return false;
+  const table_def *td = e->table->table;
+  /* plain keys and values, as mexpr.c's table() reads them: the cells
+   * hold the values as the lookup gives them, the layout is by the key's
+   * value (an integer, a program symbol) */
+  tkind rk = ir_kind(b->ir, e->type);
+  if (machine_table_tagged(td) || (rk != T_INT && rk != T_SYM && rk != T_BOOL) ||
+      is_kind(b, e->a[0], T_DYN) || td->n == 0)
+    return false;
+  for (int i = 0; i < td->n; i++)
+    if (td->keys[i].kind != td->keys[0].kind) return false;
+  int32_t dv = 0;
+  if (td->has_default) {
+    value d = td->dflt;
+    if (d.kind != VK_INT && d.kind != VK_SYM && d.kind != VK_BOOL) return false;
+    dv = d.i;
+    if (d.kind == VK_SYM) {
+      dv = 0;
+      for (int s = 0; s < b->p->syms.n; s++)
+        if (b->p->syms.v[s] == d.i) dv = s + 2;
+    }
+  }
+  return read_of(b, e->a[0], k, depth + 1) && put(k, HV_TABLE) && put(k, tl->base) &&
+         put(k, tl->kmin) && put(k, tl->kmax) && put(k, td->has_default) &&
+         put(k, dv);
+}
+
+static bool arm_of(mb *b, const ir_expr *e, code *k, int depth) {
+  int n = k->n;
+  if (read_of(b, e, k, depth)) return true;
+  k->n = n;
+  return put(k, HV_NONE);
+}
+
+static bool read_raw(mb *b, const ir_expr *e, code *k, int depth) {
   switch (e->k) {
   case X_CONST:
-    if (!(e->has_nat ? e->nat == T_INT || e->nat == T_SYM : is_kind(b, e, T_INT))) return false;
-    return put(k, HV_K) && put(k, e->ival);
+    if (e->has_nat && (e->nat == T_INT || e->nat == T_SYM || e->nat == T_BOOL || e->nat == T_CHAR))
+      return put(k, HV_K) && put(k, e->ival);
+    if (!e->has_nat && (is_kind(b, e, T_INT) || is_kind(b, e, T_BOOL) || is_kind(b, e, T_CHAR)))
+      return put(k, HV_K) && put(k, e->ival);
+    /* a literal string: its number (mstrings.c) */
+    if (e->has_nat && e->nat == T_STR && b->p->str_tables) return put(k, HV_K) && put(k, e->ival);
+    return false;
+  case X_FAIL:
+    return put(k, HV_NONE);   /* a value never reached */
   case X_VAR: {
     if (e->var < 0) return false;
     const var_home *h = &b->home[e->var];
     return h->frame ? put(k, HV_FRAME) && put(k, h->off) : put(k, HV_CELL) && put(k, h->addr);
   }
-  case X_CHECK:
-    if (e->ival != T_INT) return false;
-    return read_of(b, e->a[0], k, depth + 1);
+  case X_CHECK: {
+    /* an operand of kind ival: the value itself, or untagged (mexpr.c's
+     * checked(); a tagged integer is the integer itself) */
+    tkind have = ir_kind(b->ir, e->a[0]->type), want = (tkind)e->ival;
+    if (have != want && have != T_DYN) return false;
+    if (!read_of(b, e->a[0], k, depth + 1)) return false;
+    double base = have == T_DYN ? dyn_base(dyn_tag(want)) : 0;
+    if (base == 0) return true;
+    return put(k, HV_K) && put(k, (int32_t)(base - DYN_BASE)) && put(k, HV_K) &&
+           put(k, INT32_MAX) && put(k, HV_ADD) && put(k, HV_K) && put(k, 1) && put(k, HV_ADD) &&
+           put(k, HV_SUB);
+  }
   case X_VREF:
-    if (!is_kind(b, e->a[0], T_VEC)) return false;
+    if (!is_kind(b, e->a[0], T_VEC) && !(e->a[0]->k == X_CHECK && e->a[0]->ival == T_VEC))
+      return false;
     return read_of(b, e->a[0], k, depth + 1) && read_of(b, e->a[1], k, depth + 1) &&
            put(k, HV_ADD) && put(k, HV_MEM) && put(k, 2);
+  case X_VLEN:
+    if (!is_kind(b, e->a[0], T_VEC) && !(e->a[0]->k == X_CHECK && e->a[0]->ival == T_VEC))
+      return false;
+    return read_of(b, e->a[0], k, depth + 1) && put(k, HV_MEM) && put(k, 0);
   case X_CXR:
-    if (!is_kind(b, e->a[0], T_PAIR)) return false;
+    if (!is_kind(b, e->a[0], T_PAIR) && !(e->a[0]->k == X_CHECK && e->a[0]->ival == T_PAIR))
+      return false;
     return read_of(b, e->a[0], k, depth + 1) && put(k, HV_MEM) && put(k, e->ival);
   case X_PRIM:
-    /* an operand (- n 1) that did not overflow itself */
-    if (e->n == 2 && (!strcmp(e->op->name, "+") || !strcmp(e->op->name, "-")) &&
-        is_kind(b, e->a[0], T_INT) && is_kind(b, e->a[1], T_INT))
-      return read_of(b, e->a[0], k, depth + 1) && read_of(b, e->a[1], k, depth + 1) &&
-             put(k, e->op->name[0] == '+' ? HV_ADD : HV_SUB);
-    return false;
+    return prim_of(b, e, k, depth);
+  case X_SELECT:
+    /* both arms are computed; the select keeps the one the condition
+     * takes.  An arm that is no read (a failure, a string) is no value:
+     * the host keeps the text without values where it is taken */
+    if (!is_kind(b, e->a[0], T_BOOL) && !is_kind(b, e->a[0], T_DYN))
+      return read_of(b, e->a[1], k, depth + 1);   /* never #f */
+    return truth_of(b, e->a[0], k, depth) && arm_of(b, e->a[1], k, depth + 1) &&
+           arm_of(b, e->a[2], k, depth + 1) && put(k, HV_SEL);
+  case X_NOT: {
+    tkind ck = ir_kind(b->ir, e->a[0]->type);
+    if (ck != T_BOOL && ck != T_DYN) return put(k, HV_K) && put(k, 0);
+    return read_of(b, e->a[0], k, depth + 1) && op_n(k, ck == T_BOOL ? HVF_NOT : HVF_NOTD, 1);
+  }
+  case X_SEQ:
+    return e->n > 0 && read_of(b, e->a[e->n - 1], k, depth + 1);
+  case X_TABLE:
+    return table_of(b, e, k, depth);
   default:
     return false;
   }
+}
+
+/* A value as the model computes it, in the representation of its node's
+ * class (a node of static kind among tagged values gets its tag, as
+ * mx_expr() gives it). */
+static bool read_of(mb *b, const ir_expr *e, code *k, int depth) {
+  if (depth > 24) return false;
+  if (!read_raw(b, e, k, depth)) return false;
+  if (e->has_nat && e->nat != T_INT && is_kind(b, e, T_DYN)) {
+    double base = dyn_base(dyn_tag(e->nat));
+    if (base != 0) return put(k, HV_K) && put(k, (int32_t)(base - DYN_BASE)) && put(k, HV_K) &&
+                          put(k, INT32_MAX) && put(k, HV_ADD) && put(k, HV_K) && put(k, 1) &&
+                          put(k, HV_ADD) && put(k, HV_ADD);
+  }
+  return true;
 }
 
 static bool same_loc(srcloc a, srcloc c) {
@@ -129,7 +274,8 @@ int mb_host_overflow_site(mb *b, int site) {
                           b->ir->hostops.v[i].n);
   const char *op = e->op->name;
   bool sum = !strcmp(op, "+") || !strcmp(op, "-");
-  if (!sum && strcmp(op, "*") && !(!strcmp(op, "ash") && e->n == 2)) return site;
+  if (!sum && strcmp(op, "*") && !((!strcmp(op, "ash") || !strcmp(op, "expt")) && e->n == 2))
+    return site;
   if (sum && e->ival == 3) op = op[0] == '+' ? "1+" : "1-";   /* written (1+ x) */
   return mb_host_site(b, site, op, NULL, (const ir_expr *const *)e->a, e->n);
 }

@@ -648,44 +648,196 @@ bool mdecoder_push(mdecoder *d, int token, char *err, size_t errlen) {
 
 static bool mem_read(const mtrace *t, int32_t addr, int64_t *v);
 
+static bool fits32(int64_t x) { return x >= INT32_MIN && x <= INT32_MAX; }
+
+/* HV_OP f of the n values x (each of them fits in 32 bits); false when
+ * the evaluator would have no integer (a division by zero, a result that
+ * does not fit: never the value of an operand that did not fail). */
+static bool host_op(int f, const int64_t *x, int n, int64_t *r) {
+  int64_t a = x[0], c = n > 1 ? x[1] : 0;
+  switch (f) {
+  case HVF_ADD: case HVF_SUB:
+    /* as the evaluator: only the whole sum must fit */
+    *r = f == HVF_SUB && n == 1 ? -a : a;
+    for (int i = 1; i < n; i++) *r += f == HVF_ADD ? x[i] : -x[i];
+    return fits32(*r);
+  case HVF_MUL:
+    *r = 1;
+    for (int i = 0; i < n; i++)
+      if (x[i] == 0) return *r = 0, true;
+    for (int i = 0; i < n; i++) {
+      *r *= x[i];
+      if (!fits32(*r)) return false;
+    }
+    return true;
+  case HVF_QUO: case HVF_REM: case HVF_MOD:
+    if (c == 0) return false;
+    *r = f == HVF_QUO ? a / c : a % c;
+    if (f == HVF_MOD && *r != 0 && ((*r < 0) != (c < 0))) *r += c;
+    return fits32(*r);
+  case HVF_ABS: *r = a < 0 ? -a : a; return fits32(*r);
+  case HVF_MIN: case HVF_MAX:
+    *r = a;
+    for (int i = 1; i < n; i++)
+      if (f == HVF_MIN ? x[i] < *r : x[i] > *r) *r = x[i];
+    return true;
+  case HVF_AND: case HVF_IOR: case HVF_XOR:
+    *r = a;
+    for (int i = 1; i < n; i++) *r = f == HVF_AND ? *r & x[i] : f == HVF_IOR ? *r | x[i] : *r ^ x[i];
+    return true;
+  case HVF_LOGNOT: *r = ~a; return true;
+  case HVF_EQ: case HVF_LT: case HVF_GT: case HVF_LE: case HVF_GE:
+    *r = 1;
+    for (int i = 0; i + 1 < n; i++) {
+      int64_t u = x[i], v = x[i + 1];
+      bool t = f == HVF_EQ ? u == v : f == HVF_LT ? u < v : f == HVF_GT ? u > v
+             : f == HVF_LE ? u <= v : u >= v;
+      if (!t) *r = 0;
+    }
+    return true;
+  case HVF_ZERO: *r = a == 0; return true;
+  case HVF_POS: *r = a > 0; return true;
+  case HVF_NEG: *r = a < 0; return true;
+  case HVF_EVEN: *r = a % 2 == 0; return true;
+  case HVF_ODD: *r = a % 2 != 0; return true;
+  case HVF_ASH:
+    if (c <= -32) return *r = a < 0 ? -1 : 0, true;
+    if (c < 0) {
+      /* floor division by 2^-c */
+      int64_t d = (int64_t)1 << -c;
+      *r = a >= 0 ? a / d : -((-a + d - 1) / d);
+      return true;
+    }
+    if (a == 0) return *r = 0, true;
+    if (c > 31) return false;
+    *r = a * ((int64_t)1 << c);
+    return fits32(*r);
+  case HVF_EXPT:
+    if (c < 0) {
+      if (a != 1 && a != -1) return false;
+      *r = a == -1 && c % 2 ? -1 : 1;
+      return true;
+    }
+    if (a == 0 || a == 1 || a == -1) {
+      *r = a == 0 ? c == 0 : a == -1 && c % 2 ? -1 : 1;
+      return true;
+    }
+    *r = 1;
+    for (int64_t i = 0; i < c; i++) {   /* |a| >= 2: 32 products at most */
+      *r *= a;
+      if (!fits32(*r)) return false;
+    }
+    return true;
+  default: return false;
+  }
+}
+
+/* Whether a value of a condition is not #f: a boolean (0 or 1) or a
+ * tagged value (#f is the tag's base). */
+static bool host_cond(int f, int64_t x, int64_t *r) {
+  const int64_t f_dyn = (int64_t)1 << 31;
+  switch (f) {
+  case HVF_TRUE: *r = x != 0; return true;
+  case HVF_TRUED: *r = x != f_dyn; return true;
+  case HVF_NOT: *r = x == 0; return true;
+  case HVF_NOTD: *r = x == f_dyn; return true;
+  default: return false;
+  }
+}
+
 /* The operands of a site the host reads (mhostval.c), run on the decoded
- * memory; false when a read finds no cell. */
+ * memory; false when an operand has no value (a read that finds no cell,
+ * an operation with no integer result: only the arm a select drops may
+ * have none). */
 static bool host_values(const mtrace *t, const err_site *e, int64_t *v, bool *sym) {
-  int64_t st[16];
+  enum { DEPTH = 64 };
+  int64_t st[DEPTH];
+  bool ok[DEPTH];
   int sp = 0, nv = 0;
   for (int i = 0; i < e->nhcode; i++) {
     int32_t op = e->hcode[i];
-    int64_t x;
+    int64_t x = 0;
+    static const int args[] = {[HV_K] = 1, [HV_CELL] = 1, [HV_FRAME] = 1, [HV_MEM] = 1,
+                               [HV_OP] = 2, [HV_TABLE] = 5,
+                               [HV_STROBJ] = 2};
+    int na = op > 0 && op < (int)(sizeof args / sizeof args[0]) ? args[op] : 0;
+    if (i + na >= e->nhcode) return false;
+    const int32_t *arg = e->hcode + i + 1;
+    i += na;
     switch (op) {
-    case HV_K: case HV_CELL: case HV_FRAME: case HV_MEM:
-      if (i + 1 >= e->nhcode) return false;
-      break;
-    default: break;
-    }
-    switch (op) {
-    case HV_K:
-      if (sp >= 16) return false;
-      st[sp++] = e->hcode[++i];
-      break;
-    case HV_CELL:
-      if (sp >= 16) return false;
-      st[sp++] = t->cells[e->hcode[++i]];
-      break;
-    case HV_FRAME:
-      if (sp >= 16 || !mem_read(t, (int32_t)(t->cells[REG_SP] + e->hcode[++i]), &x)) return false;
+    case HV_K: case HV_CELL: case HV_FRAME:
+      if (sp >= DEPTH) return false;
+      ok[sp] = true;
+      if (op == HV_K) x = arg[0];
+      else if (op == HV_CELL) x = t->cells[arg[0]];
+      else ok[sp] = mem_read(t, (int32_t)(t->cells[REG_SP] + arg[0]), &x);
       st[sp++] = x;
       break;
+    case HV_STROBJ:
+      if (sp < 1) return false;
+      if (ok[sp - 1] && st[sp - 1] >= 0 && st[sp - 1] < arg[1]) {
+        if (mem_read(t, (int32_t)(arg[0] + st[sp - 1]), &x)) st[sp - 1] = x;
+        else ok[sp - 1] = false;
+      }
+      break;
+    case HV_NONE:
+      if (sp >= DEPTH) return false;
+      ok[sp] = false;
+      st[sp++] = 0;
+      break;
     case HV_MEM:
-      if (sp < 1 || !mem_read(t, (int32_t)(st[sp - 1] + e->hcode[++i]), &x)) return false;
-      st[sp - 1] = x;
+      if (sp < 1) return false;
+      if (ok[sp - 1] && fits32(st[sp - 1] + arg[0]) &&
+          mem_read(t, (int32_t)(st[sp - 1] + arg[0]), &x))
+        st[sp - 1] = x;
+      else
+        ok[sp - 1] = false;
       break;
     case HV_ADD: case HV_SUB:
       if (sp < 2) return false;
       st[sp - 2] = op == HV_ADD ? st[sp - 2] + st[sp - 1] : st[sp - 2] - st[sp - 1];
+      ok[sp - 2] = ok[sp - 2] && ok[sp - 1];
       sp--;
       break;
+    case HV_OP: {
+      int f = arg[0], n = arg[1];
+      if (n < 1 || n > sp) return false;
+      bool all = true;
+      for (int j = sp - n; j < sp; j++)
+        all = all && ok[j] && (f >= HVF_TRUE && f <= HVF_NOTD ? true : fits32(st[j]));
+      int64_t r = 0;
+      bool good = all && (f >= HVF_TRUE && f <= HVF_NOTD ? n == 1 && host_cond(f, st[sp - 1], &r)
+                                                         : host_op(f, st + sp - n, n, &r));
+      sp -= n;
+      st[sp] = r;
+      ok[sp++] = good;
+      break;
+    }
+    case HV_SEL:
+      if (sp < 3) return false;
+      if (!ok[sp - 3]) {
+        ok[sp - 3] = false;
+      } else {
+        int w = st[sp - 3] ? sp - 2 : sp - 1;
+        st[sp - 3] = st[w];
+        ok[sp - 3] = ok[w];
+      }
+      sp -= 2;
+      break;
+    case HV_TABLE: {
+      if (sp < 1) return false;
+      int64_t key = st[sp - 1];
+      if (!ok[sp - 1]) break;
+      if (key >= arg[1] && key <= arg[2] && mem_read(t, (int32_t)(arg[0] + key - arg[1]), &x))
+        st[sp - 1] = x;
+      else if (arg[3])
+        st[sp - 1] = arg[4];
+      else
+        ok[sp - 1] = false;
+      break;
+    }
     case HV_END: case HV_ENDSYM:
-      if (sp != 1 || nv >= 16) return false;
+      if (sp != 1 || nv >= 16 || !ok[0]) return false;
       sym[nv] = op == HV_ENDSYM;
       v[nv++] = st[--sp];
       break;

@@ -201,6 +201,44 @@ for tmpl, args in T:
     out.append(inst(tmpl, args, wname, wf))
     if any(a.lstrip("-").isdigit() for a in args) and wname != "param":
         out.append(inst(tmpl, args, "param", w_param))
+# operands that are no plain read: computed in the failing step itself (a
+# product, a quotient, an if, a min, a bitwise and, a table lookup, a car
+# of a global's list, a vector element, a loop's result), each worth the
+# operand exactly, so that a wrong value changes the text
+def w_mul(x, i): return (f"(define g{i} {x}) ", f"(* g{i} 1)")
+def w_quo(x, i): return (f"(define g{i} {x}) (define h{i} 1) ", f"(quotient g{i} h{i})")
+def w_if(x, i): return (f"(define g{i} {x}) (define z{i} 0) ", f"(if (= z{i} 0) g{i} 7)")
+def w_min(x, i): return (f"(define g{i} {x}) ", f"(min g{i} g{i})")
+def w_and(x, i): return (f"(define g{i} {x}) ", f"(logand g{i} -1)")
+def w_table(x, i): return (f"(deftable tt{i} (0 {x}) (1 5)) (define z{i} 0) ", f"(tt{i} z{i})")
+def w_car(x, i): return (f"(define l{i} (list {x} 1)) ", f"(car l{i})")
+def w_vref(x, i): return (f"(define v{i} (vector 1 {x})) (define j{i} 1) ", f"(vector-ref v{i} j{i})")
+def w_loop(x, i): return (f"(define (id{i} x n) (if (= n 0) x (id{i} x (- n 1)))) (define g{i} {x}) ", f"(id{i} g{i} 3)")
+def w_case(x, i): return (f"(define g{i} {x}) (define z{i} 2) ", f"(case z{i} ((1) 9) ((2) g{i}) (else 8))")
+C = [w_mul, w_quo, w_if, w_min, w_and, w_table, w_car, w_vref, w_loop, w_case]
+rot = 0
+for tmpl, args in T:
+    if not args or not all(a.lstrip("-").isdigit() for a in args): continue
+    if tmpl.startswith("(call-with-values") or "floor" in tmpl or "truncate" in tmpl: continue
+    for k in range(2):
+        wf = C[rot % len(C)]
+        rot += 1
+        out.append(inst(tmpl, args, wf.__name__, wf))
+out += [
+ # several computed operands at once, and a table missing a computed key
+ "(define a 1000) (define b 3) (display (* (* a b) (quotient 3000000 b)))",
+ "(define a 46341) (define v (vector a 2)) (display (* (vector-ref v 0) (car (list a))))",
+ "(define (f x) (* (if (> x 2) 2147483647 4) (- x 3))) (display (f 5))",
+ "(deftable t (1 'a) (2 'b)) (define k 2) (display (t (* k 2)))",
+ "(deftable t (1 'a) (2 'b)) (define k 7) (display (t (quotient k 2)))",
+ "(deftable t (a 1) (c 2)) (display (t (cadr (list 'd 'b))))",
+ "(define x 100000) (display (+ (* x x) 1))",
+ "(define x 3) (display (expt (* x 1000) 4))",
+ "(define x 3) (display (ash (max x 1000) 40))",
+ "(define x 65536) (display (lcm (* x 1) 65537))",
+ "(define x -5) (display (make-vector (- x 1) 0))",
+ "(define x 1114) (display (integer->char (* x 1000)))",
+]
 extra = [
  "(deftable t (1 'a) (2 'b)) (display (t 3))",
  "(deftable t (1 'a) (2 'b)) (define k 3) (display (t k))",
