@@ -39,10 +39,11 @@ static bool text_complete(mb *b, const ir_expr *x) {
          e->nat == T_CHAR || e->nat == T_PROC;
 }
 
-/* Whether the display steps can print a value of class `type` (they
- * stop at vectors nested 4 deep). */
-static bool printable(mb *b, int type, int depth) {
-  if (depth > 3) return false;
+/* Whether the display steps can print a value of class `type`: not
+ * when a vector it may be holds elements of no known kind.  A class
+ * that holds itself, or values nested deep, print by routines that call
+ * themselves (mprint.c). */
+static bool printable(mb *b, int type, int_vec *seen) {
   tkind k = ir_kind(b->ir, type);
   if (k == T_ANY) return false;
   /* lists: the display follows the classes (backend/mlists.c), and
@@ -51,7 +52,11 @@ static bool printable(mb *b, int type, int depth) {
   if (k != T_VEC && k != T_DYN) return true;
   int el = ir_elem_type(b->ir, type);
   if (el < 0) return k == T_DYN;
-  return printable(b, el, depth + 1);
+  while (b->ir->types.v[el].parent != el) el = b->ir->types.v[el].parent;
+  for (int i = 0; i < seen->n; i++)
+    if (seen->v[i] == el) return true;
+  VEC_PUSH(*seen, el);
+  return printable(b, el, seen);
 }
 
 static bool shape_known(mb *b, int t, int_vec *seen);
@@ -70,7 +75,10 @@ static bool wants_report(mb *b, const ir_expr *x) {
     VEC_FREE(seen);
     if (!whole) return true;
   }
-  return printable(b, v->type, 0);
+  int_vec seen = {0};
+  bool ok = printable(b, v->type, &seen);
+  VEC_FREE(seen);
+  return ok;
 }
 
 /* Nodes seen, by address: expressions are DAGs. */
