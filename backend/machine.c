@@ -51,399 +51,6 @@ int mb_site(mb *b, const char *kind, srcloc loc, const char *fmt, ...) {
   return b->p->sites.n - 1;
 }
 
-/* ---- layout --------------------------------------------------------- */
-
-static int prog_sym(mb *b, int world_sym) {
-  int n = b->p->w->syms.names.n;
-  if (world_sym < 0 || world_sym >= n) return 0;
-  if (n > b->sym_rev_n) {
-    b->sym_rev = xrealloc(b->sym_rev, (size_t)n * sizeof(int));
-    memset(b->sym_rev + b->sym_rev_n, 0, (size_t)(n - b->sym_rev_n) * sizeof(int));
-    b->sym_rev_n = n;
-  }
-  if (!b->sym_rev[world_sym]) {
-    VEC_PUSH(b->p->syms, world_sym);
-    b->sym_rev[world_sym] = b->p->syms.n + 1;
-  }
-  return b->sym_rev[world_sym];
-}
-
-static int prog_str(mb *b, int world_str) {
-  for (int i = 0; i < b->p->strs.n; i++)
-    if (b->p->strs.v[i] == world_str) return i;
-  VEC_PUSH(b->p->strs, world_str);
-  return b->p->strs.n - 1;
-}
-
-static int str_const(mb *b, const char *s) {
-  return prog_str(b, world_intern_string(b->p->w, s, strlen(s)));
-}
-
-/* Expressions are DAGs: a shared constant must be renumbered once, so
- * visited nodes are remembered in an open-addressing pointer set. */
-typedef struct {
-  const void **v;
-  size_t cap, n;
-} ptrset;
-
-static bool ptrset_add(ptrset *s, const void *p) {
-  if (2 * (s->n + 1) > s->cap) {
-    ptrset t = {xcalloc(s->cap ? 2 * s->cap : 256, sizeof(void *)), s->cap ? 2 * s->cap : 256, 0};
-    for (size_t i = 0; i < s->cap; i++)
-      if (s->v[i]) ptrset_add(&t, s->v[i]);
-    free(s->v);
-    *s = t;
-  }
-  size_t h = ((uintptr_t)p >> 4) * 0x9E3779B97F4A7C15ull % s->cap;
-  while (s->v[h]) {
-    if (s->v[h] == p) return false;
-    h = (h + 1) % s->cap;
-  }
-  s->v[h] = p;
-  s->n++;
-  return true;
-}
-
-/* The symbols and strings in a value: every vector and pair once (a
- * value may share structure or be circular), 16 deep. */
-static void collect_value_syms(mb *b, ptrset *seen, value v, int depth) {
-  while (depth < 16) {
-    if (v.kind == VK_SYM) prog_sym(b, v.i);
-    if (v.kind == VK_STR) prog_str(b, v.i);
-    /* a closure's captured values and boxes hold values of earlier forms too */
-    bool held = v.kind == VK_VEC || v.kind == VK_BOX || (v.kind == VK_PROC && v.vec && v.vec->n);
-    if ((!held && v.kind != VK_PAIR) || !v.vec || !ptrset_add(seen, v.vec)) return;
-    if (held) {
-      for (int32_t i = 0; i < v.vec->n; i++) collect_value_syms(b, seen, v.vec->items[i], depth + 1);
-      return;
-    }
-    collect_value_syms(b, seen, V_CAR(v), depth + 1);
-    v = V_CDR(v);   /* along the cdrs without recursion: lists may be long */
-  }
-}
-
-static void collect_expr(mb *b, ptrset *seen, ir_expr *e) {
-  if (!e || !ptrset_add(seen, e)) return;
-  tkind k = e->has_nat ? e->nat : ir_kind(b->ir, e->type);
-  if (e->k == X_CONST && k == T_SYM) e->ival = prog_sym(b, e->ival);
-  if (e->k == X_CONST && k == T_STR) e->ival = prog_str(b, e->ival);
-  if (b->ir->has_chars) mb_chars_note(b, e);
-  mb_strings_note(b, e);
-  for (int i = 0; i < e->n; i++) collect_expr(b, seen, e->a[i]);
-}
-
-/* Symbols and strings get small dense ids: the vocabulary holds them. */
-static void collect_constants(mb *b) {
-  ir_prog *ir = b->ir;
-  ptrset seen = {0};
-  for (int f = 0; f < ir->fns.n; f++)
-    for (int s = 0; s < ir->fns.v[f].body.n; s++) {
-      ir_stmt *st = &ir->fns.v[f].body.v[s];
-      for (int k = 0; k < 3; k++) collect_expr(b, &seen, st->a[k]);
-      for (int k = 0; k < st->nargs; k++) collect_expr(b, &seen, st->args[k]);
-    }
-  free(seen.v);
-  ptrset vseen = {0};
-  for (int t = 0; t < ir->tables.n; t++) {
-    const table_def *td = ir->tables.v[t]->table;
-    for (int i = 0; i < td->n; i++) {
-      collect_value_syms(b, &vseen, td->keys[i], 0);
-      collect_value_syms(b, &vseen, td->vals[i], 0);
-    }
-    if (td->has_default) collect_value_syms(b, &vseen, td->dflt, 0);
-  }
-  for (int g = 0; g < ir->globals.n; g++)
-    if (ir->globals.v[g]->kind == G_VAR) collect_value_syms(b, &vseen, ir->globals.v[g]->val, 0);
-  for (int v = 0; v < ir->vars.n; v++)   /* quoted lists */
-    if (ir->vars.v[v].konst) collect_value_syms(b, &vseen, *ir->vars.v[v].konst, 0);
-  free(vseen.v);
-  /* then every other symbol of the world: arguments and later values of
-   * globals may hold any of them (the program's own come first) */
-  for (int i = 0; i < b->p->w->syms.names.n; i++) prog_sym(b, i);
-  mb_strings_syms(b, prog_str);
-}
-
-static int32_t new_cell(mb *b, const char *name, int var, gcell *global,
-                        int type) {
-  static_cell c = {xstrdup(name), var, global, type};
-  if (b->p->cells.n == 0) {
-    static_cell zero = {xstrdup("(unused)"), -1, NULL, -1};
-    VEC_PUSH(b->p->cells, zero);
-  }
-  VEC_PUSH(b->p->cells, c);
-  return b->p->cells.n - 1;
-}
-
-static const char *var_name(mb *b, int v, char *buf, size_t n) {
-  const ir_var *x = &b->ir->vars.v[v];
-  if (x->name >= 0)
-    snprintf(buf, n, "%s", sym_name(&b->p->w->syms, x->name));
-  else
-    snprintf(buf, n, "t%d", v);
-  return buf;
-}
-
-/* ---- depth ---------------------------------------------------------- */
-
-/* `t := call G(...)` then `return t`, the call in tail position. */
-static bool tail_shape(const ir_prog *ir, const ir_stmt *s, const ir_stmt *ret, int f) {
-  return !ir->fns.v[f].is_main && s->var >= 0 && s->depth == 0 && ret->k == S_RETURN &&
-         ret->a[0]->k == X_VAR && ret->a[0]->var == s->var;
-}
-
-static void mark_shared(const ir_prog *ir, const ir_expr *e, int f, bool *shared) {
-  if (!e) return;
-  if (e->k == X_VAR && e->var >= 0) {
-    const ir_var *v = &ir->vars.v[e->var];
-    if (v->cls != VAR_GLOBAL && v->fn >= 0 && v->fn != f) shared[v->fn] = true;
-  }
-  for (int i = 0; i < e->n; i++) mark_shared(ir, e->a[i], f, shared);
-}
-
-/* Constant gaps of the functions without frames, from their callers;
- * false when some function is called at two different gaps. */
-static bool find_gaps(mb *b, bool *conflict) {
-  ir_prog *ir = b->ir;
-  int n = ir->fns.n;
-  bool *known = xcalloc((size_t)n + 1, 1);
-  for (int f = 0; f < n; f++) {
-    b->gap[f] = 0;
-    known[f] = b->framed[f] || f == ir->main_fn;
-    conflict[f] = false;
-  }
-  bool ok = true;
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (int f = 0; f < n; f++) {
-      if (!known[f]) continue;
-      for (int i = 0; i < ir->fns.v[f].body.n; i++) {
-        const ir_stmt *s = &ir->fns.v[f].body.v[i];
-        if (s->k != S_CALL || b->framed[s->fn]) continue;
-        int g = b->gap[f] + s->depth;
-        if (!known[s->fn]) {
-          known[s->fn] = true;
-          b->gap[s->fn] = g;
-          changed = true;
-        } else if (b->gap[s->fn] != g && !conflict[s->fn]) {
-          conflict[s->fn] = true;
-          ok = false;
-        }
-      }
-    }
-  }
-  free(known);
-  return ok;
-}
-
-/* Which functions get frames, and the gaps of the others.  A function
- * called at different depths relative to its caller's SP depth gets a
- * frame (its SP then tells its depth); so does one that calls a framed
- * function in tail position (it hands over its own frame).  A function
- * whose variables a lifted procedure reads keeps them static: at the
- * depth limit it may then differ from the evaluator. */
-static void analyse_depth(mb *b) {
-  ir_prog *ir = b->ir;
-  int n = ir->fns.n;
-  b->framed = xcalloc((size_t)n + 1, sizeof(bool));
-  b->gap = xcalloc((size_t)n + 1, sizeof(int));
-  bool *shared = xcalloc((size_t)n + 1, 1);
-  bool *conflict = xcalloc((size_t)n + 1, 1);
-  for (int f = 0; f < n; f++) {
-    b->framed[f] = ir->fns.v[f].recursive;
-    for (int i = 0; i < ir->fns.v[f].body.n; i++) {
-      const ir_stmt *s = &ir->fns.v[f].body.v[i];
-      for (int k = 0; k < 3; k++) mark_shared(ir, s->a[k], f, shared);
-      for (int k = 0; k < s->nargs; k++) mark_shared(ir, s->args[k], f, shared);
-      if (s->var >= 0 && ir->vars.v[s->var].cls != VAR_GLOBAL &&
-          ir->vars.v[s->var].fn >= 0 && ir->vars.v[s->var].fn != f)
-        shared[ir->vars.v[s->var].fn] = true;
-    }
-  }
-  for (int round = 0; round <= n; round++) {
-    bool more = false;
-    if (!find_gaps(b, conflict))
-      for (int f = 0; f < n; f++)
-        if (conflict[f] && !shared[f] && f != ir->main_fn && !b->framed[f])
-          b->framed[f] = more = true;
-    for (int f = 0; f < n; f++) {
-      const ir_fn *F = &ir->fns.v[f];
-      if (b->framed[f] || shared[f] || F->is_main) continue;
-      for (int i = 0; i + 1 < F->body.n; i++) {
-        const ir_stmt *s = &F->body.v[i];
-        if (s->k == S_CALL && b->framed[s->fn] && tail_shape(ir, s, s + 1, f)) {
-          b->framed[f] = more = true;
-          break;
-        }
-      }
-    }
-    if (!more) break;
-  }
-  find_gaps(b, conflict);
-  free(shared);
-  free(conflict);
-}
-
-/* The nested calls compiled code holds: the depth limit, or fewer when
- * the program's frames do not fit (depth_cap). */
-int mb_depth_fits(const mb *b) {
-  return b->p->depth_cap ? b->p->depth_cap : b->p->max_depth;
-}
-
-/* The error site of a push past the depth: the evaluator's error, or,
- * when the stack holds fewer frames than the limit, a refusal. */
-int mb_depth_site(mb *b, srcloc loc) {
-  if (b->p->depth_cap)
-    return mb_site(b, "compile", loc,
-                   "compiled code's stack holds %d nested calls of this "
-                   "program (frames of %d cells), fewer than the depth limit "
-                   "%d: run it with --reference for deeper recursion",
-                   b->p->depth_cap, b->frame_cells, b->p->max_depth);
-  return mb_site(b, "depth", loc,
-                 "recursion too deep: more than %d nested calls (raise "
-                 "the limit with --max-depth or :limit depth)",
-                 b->p->max_depth);
-}
-
-gform mb_depth_flag(mb *b, int fn, int k) {
-  gate_graph *gg = b->gg;
-  /* main runs at depth 0, and without frames SP never moves */
-  if (!b->frame_cells || fn == b->ir->main_fn)
-    return gf_const(gg, k > mb_depth_fits(b) ? 1 : 0);
-  gform x = gf_addk(gg, b->sp, (double)k * b->frame_cells - (double)b->depth_top + 1);
-  return gf_gate(gg, gg_step(gg, "too deep", x));
-}
-
-static void layout_vars(mb *b) {
-  ir_prog *ir = b->ir;
-  new_cell(b, "SP", -1, NULL, -1);
-  new_cell(b, "HP", -1, NULL, -1);
-  new_cell(b, "WADDR", -1, NULL, -1);
-  new_cell(b, "RV", -1, NULL, -1);
-  b->home = xcalloc((size_t)ir->vars.n + 64, sizeof(var_home));
-  b->fn_frame = xcalloc((size_t)ir->fns.n, sizeof(int));
-  b->fn_ret_cell = xcalloc((size_t)ir->fns.n, sizeof(int));
-  /* frames: return address at 0, parameters, then the other variables */
-  for (int f = 0; f < ir->fns.n; f++) {
-    ir_fn *F = &ir->fns.v[f];
-    if (!b->framed[f]) continue;
-    int size = 1 + F->nparams;
-    for (int v = 0; v < ir->vars.n; v++)
-      if (ir->vars.v[v].cls != VAR_GLOBAL && ir->vars.v[v].fn == f) {
-        bool param = false;
-        for (int i = 0; i < F->nparams; i++) param |= F->params[i] == v;
-        if (!param) size++;
-      }
-    b->fn_frame[f] = size;
-  }
-  /* every frame has the size of the largest, so that the stack's depth in
-   * frames is the depth of recursion the limit is about */
-  int largest = 0;
-  for (int f = 0; f < ir->fns.n; f++)
-    if (b->fn_frame[f] > largest) largest = b->fn_frame[f];
-  for (int f = 0; f < ir->fns.n; f++)
-    if (b->framed[f]) b->fn_frame[f] = largest;
-  b->frame_cells = largest;
-  char buf[96];
-  for (int v = 0; v < ir->vars.n; v++) {
-    ir_var *x = &ir->vars.v[v];
-    if (x->cls == VAR_GLOBAL) {
-      b->home[v].addr = new_cell(b, var_name(b, v, buf, sizeof buf), v, x->cell, x->type);
-      continue;
-    }
-    int f = x->fn;
-    if (f < 0 || !b->framed[f]) {
-      b->home[v].addr = new_cell(b, var_name(b, v, buf, sizeof buf), v, NULL, x->type);
-      continue;
-    }
-    ir_fn *F = &ir->fns.v[f];
-    int off = -1;
-    for (int i = 0; i < F->nparams; i++)
-      if (F->params[i] == v) off = 1 + i;
-    if (off < 0) {
-      /* count earlier non-parameter variables of f */
-      off = 1 + F->nparams;
-      for (int u = 0; u < v; u++) {
-        if (ir->vars.v[u].cls == VAR_GLOBAL || ir->vars.v[u].fn != f) continue;
-        bool param = false;
-        for (int i = 0; i < F->nparams; i++) param |= F->params[i] == u;
-        if (!param) off++;
-      }
-    }
-    b->home[v].frame = true;
-    b->home[v].off = off - b->fn_frame[f];
-  }
-  for (int f = 0; f < ir->fns.n; f++) {
-    if (f == ir->main_fn || b->framed[f]) continue;
-    snprintf(buf, sizeof buf, "ret:%s", sym_name(&b->p->w->syms, ir->fns.v[f].name));
-    b->fn_ret_cell[f] = new_cell(b, buf, -1, NULL, -1);
-  }
-}
-
-static void layout_memory(mb *b) {
-  int32_t next = b->p->cells.n + 1;
-  for (int t = 0; t < b->ir->tables.n && !b->failed; t++) {
-    gcell *g = b->ir->tables.v[t];
-    const table_def *td = g->table;
-    table_layout tl = {g, next, 0, 0};
-    for (int i = 0; i < td->n; i++) {
-      int32_t k = td->keys[i].kind == VK_SYM ? prog_sym(b, td->keys[i].i) : td->keys[i].i;
-      if (i == 0 || k < tl.kmin) tl.kmin = k;
-      if (i == 0 || k > tl.kmax) tl.kmax = k;
-    }
-    if ((int64_t)tl.kmax - tl.kmin > (1 << 20)) {
-      mb_fail(b, "the keys of table %s span more than 2^20: the compiled "
-                 "lookup needs them closer together",
-              sym_name(&b->p->w->syms, g->name));
-      return;
-    }
-    next += tl.kmax - tl.kmin + 1;
-    VEC_PUSH(b->p->tables, tl);
-  }
-  if (b->p->uc_used) next = mb_chars_layout(b, next);
-  if (b->p->str_tables) next = mb_strings_layout(b, next);
-  if (b->ir->has_rtsym) next = mb_symbols_layout(b, next);   /* msymbols.c */
-  next = mb_callcc_layout(b, next);   /* mcallcc.c */
-  /* room for max_depth frames: pushing one more raises the depth error.
-   * A program whose frames are too large for that gets at least
-   * DEPTH_CAP_MIN of them (mb_depth_site) */
-  enum { DEPTH_CAP_MIN = 1000 };
-  int64_t depth = b->p->w->lim.max_depth;
-  b->p->max_depth = (int)depth;
-  /* frames are written before the push that checks the depth: room for
-   * the largest push above the limit */
-  int64_t pstack = mb_print_stack(b);   /* print routines' frames, above */
-  int64_t stack = b->frame_cells ? (depth + 1 + b->max_push) * b->frame_cells : 0;
-  b->p->depth_cap = 0;
-  if (stack + pstack > ADDR_MAX / 4 && b->frame_cells) {
-    /* large frames: fewer fit than the limit allows.  The program still
-     * compiles; a recursion deeper than what fits stops at run time with a
-     * refusal (kind "compile"), never a wrong answer */
-    int64_t fit = (ADDR_MAX / 4 - pstack) / b->frame_cells - 1 - b->max_push;
-    if (fit < DEPTH_CAP_MIN) {
-      mb_fail(b, "the depth limit (%lld) needs more stack than compiled code "
-                 "has: lower it with --max-depth or :limit depth", (long long)depth);
-      return;
-    }
-    depth = fit;
-    b->p->depth_cap = (int)fit;
-    stack = (depth + 1 + b->max_push) * b->frame_cells;
-  }
-  /* the print routines' stack: what is left of the room, if more */
-  int64_t grown = mb_print_grow(b, ADDR_MAX / 4 - stack);
-  stack += grown > pstack ? grown : pstack;
-  b->p->stack_base = next;
-  b->p->stack_end = next + (int32_t)stack;
-  b->depth_top = next + (int32_t)((depth + 1) * b->frame_cells);
-  b->p->heap_base = b->p->stack_end;
-  /* the heap holds max_heap cells, as the evaluator's does, so that the
-   * same program runs out of memory at the same vector in both */
-  int64_t heap = b->p->w->lim.max_heap;
-  b->p->max_heap = heap;
-  b->p->heap_end = ADDR_MAX - 1;
-  b->p->heap_capped = (int64_t)b->p->heap_base + heap >= ADDR_MAX - 1;
-  if (!b->p->heap_capped) b->p->heap_end = b->p->heap_base + (int32_t)heap;
-  if (b->p->heap_base >= b->p->heap_end) mb_fail(b, "program too large");
-}
 
 /* ---- steps ---------------------------------------------------------- */
 
@@ -490,7 +97,7 @@ static int new_temp(mb *b, int type, const char *name) {
   b->home = xrealloc(b->home, (size_t)(id + 1) * sizeof(var_home));
   if (mb_print_frame_temp(b, id)) return id;   /* in a print routine */
   b->home[id].frame = false;
-  b->home[id].addr = new_cell(b, name, id, NULL, type);
+  b->home[id].addr = mb_new_cell(b, name, id, NULL, type);
   return id;
 }
 
@@ -548,7 +155,7 @@ static void display_vector(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
     m->val = e;
     m->what = mb_describe(b, "evaluate for errors");
     m = step(b, M_OUTSTR, fn, loc);
-    m->konst = str_const(b, "#()");
+    m->konst = mb_str_const(b, "#()");
     return;
   }
   int v = new_temp(b, vt, "display:v");
@@ -562,7 +169,7 @@ static void display_vector(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
   m->val = mb_int_const(b, 0);
   m->what = mb_describe(b, "display: i := 0");
   m = step(b, M_OUTSTR, fn, loc);
-  m->konst = str_const(b, "#(");
+  m->konst = mb_str_const(b, "#(");
   int head = b->ms.n;
   ir_expr *len = mb_mkx(b, X_VLEN, mb_int_type(b), 1);
   len->a[0] = var_ref(b, v);
@@ -579,7 +186,7 @@ static void display_vector(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
   b->ms.v[sp_branch].l1 = b->ms.n;
   b->ms.v[sp_branch].l1_is_pc = true;
   m = step(b, M_OUTSTR, fn, loc);
-  m->konst = str_const(b, " ");
+  m->konst = mb_str_const(b, " ");
   b->ms.v[sp_branch].l2 = b->ms.n;
   b->ms.v[sp_branch].l2_is_pc = true;
   ir_expr *elem = mb_mkx(b, X_VREF, ir_elem_type(b->ir, vt), 2);
@@ -596,7 +203,7 @@ static void display_vector(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
   b->ms.v[branch].l2 = b->ms.n;
   b->ms.v[branch].l2_is_pc = true;
   m = step(b, M_OUTSTR, fn, loc);
-  m->konst = str_const(b, ")");
+  m->konst = mb_str_const(b, ")");
 }
 
 static int kind_type(mb *b, tkind k) {
@@ -640,7 +247,6 @@ mstmt *mb_step(mb *b, mkind k, int fn, srcloc loc) { return step(b, k, fn, loc);
 int mb_temp(mb *b, int type, const char *name) { return new_temp(b, type, name); }
 ir_expr *mb_var_ref(mb *b, int var) { return var_ref(b, var); }
 void mb_set_target(mb *b, mstmt *m, int var) { set_target(b, m, var); }
-int mb_str_const(mb *b, const char *s) { return str_const(b, s); }
 int mb_kind_type(mb *b, tkind k) { return kind_type(b, k); }
 
 /* The empty list and pairs in the chain of display_tagged. */
@@ -648,7 +254,7 @@ static void display_tagged_lists(mb *b, ir_expr *e, bool write, int fn, srcloc l
                                  int depth, int *ends, int *nend) {
   int br = branch_here(b, kind_pred(b, "null?", e), fn, loc, "display: which kind?");
   mstmt *m = step(b, M_OUTSTR, fn, loc);
-  m->konst = str_const(b, "()");
+  m->konst = mb_str_const(b, "()");
   ends[(*nend)++] = b->ms.n;
   step(b, M_JUMP, fn, loc);
   b->ms.v[br].l2 = b->ms.n;
@@ -707,7 +313,7 @@ static void display_tagged(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
   eqv->a[1] = unspec;
   int br = branch_here(b, eqv, fn, loc, "display: unspecified?");
   mstmt *m = step(b, M_OUTSTR, fn, loc);
-  m->konst = str_const(b, "#<unspecified>");
+  m->konst = mb_str_const(b, "#<unspecified>");
   ends[nend++] = b->ms.n;
   step(b, M_JUMP, fn, loc);
   b->ms.v[br].l2 = b->ms.n;
@@ -798,7 +404,7 @@ void mb_display_inline(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
       m->what = mb_describe(b, "evaluate for errors");
     }
     m = step(b, M_OUTSTR, fn, loc);
-    m->konst = str_const(b, "()");
+    m->konst = mb_str_const(b, "()");
     return;
   case T_VOID:
     if (e->k != X_CONST && e->k != X_VAR) {   /* its errors still count */
@@ -807,7 +413,7 @@ void mb_display_inline(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
       m->what = mb_describe(b, "evaluate for errors");
     }
     m = step(b, M_OUTSTR, fn, loc);
-    m->konst = str_const(b, "#<unspecified>");
+    m->konst = mb_str_const(b, "#<unspecified>");
     return;
   default:
     mb_display_unknown(b, e, fn, loc);   /* mprint.c */
@@ -848,7 +454,7 @@ static void expand_call(mb *b, const ir_stmt *s, int f) {
       set_target(b, m, G->params[i]);
       m->val = s->args[i];
       m->what = mb_describe(b, "call %s: argument %s", gname,
-                         var_name(b, G->params[i], buf, sizeof buf));
+                         mb_var_name(b, G->params[i], buf, sizeof buf));
     }
     mstmt *m = step(b, M_WRITE, f, s->loc);
     m->tgt = TGT_STATIC;
@@ -869,7 +475,7 @@ static void expand_call(mb *b, const ir_stmt *s, int f) {
       m->off = push - b->frame_cells + 1 + i;
       m->val = s->args[i];
       m->what = mb_describe(b, "call %s: argument %s", gname,
-                         var_name(b, G->params[i], buf, sizeof buf));
+                         mb_var_name(b, G->params[i], buf, sizeof buf));
     }
     mstmt *m = step(b, M_WRITE, f, s->loc);
     m->tgt = TGT_FRAME;
@@ -902,7 +508,7 @@ static void expand_call(mb *b, const ir_stmt *s, int f) {
     rv->var = -REG_RV;   /* the RV register */
     m->val = rv;
     m->what = mb_describe(b, "%s := value of %s",
-                       var_name(b, s->var, buf, sizeof buf), gname);
+                       mb_var_name(b, s->var, buf, sizeof buf), gname);
   }
 }
 
@@ -963,7 +569,7 @@ static void expand_tail_call(mb *b, const ir_stmt *s, int f) {
       m->off = base + i;
       m->val = src[i];
       m->what = mb_describe(b, "tail call %s: argument %s", gname,
-                            var_name(b, G->params[i], buf, sizeof buf));
+                            mb_var_name(b, G->params[i], buf, sizeof buf));
     }
   } else {
     for (int i = 0; i < s->nargs; i++) {
@@ -971,7 +577,7 @@ static void expand_tail_call(mb *b, const ir_stmt *s, int f) {
       set_target(b, m, G->params[i]);
       m->val = s->args[i];
       m->what = mb_describe(b, "tail call %s: argument %s", gname,
-                            var_name(b, G->params[i], buf, sizeof buf));
+                            mb_var_name(b, G->params[i], buf, sizeof buf));
     }
     /* the callee returns where the caller would have */
     ir_expr *ret = mb_mkx(b, X_VAR, mb_int_type(b), 0);
@@ -1032,7 +638,7 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     m = step(b, M_WRITE, f, s->loc);
     set_target(b, m, s->var);
     m->val = s->a[0];
-    m->what = mb_describe(b, "%s := ...", var_name(b, s->var, buf, sizeof buf));
+    m->what = mb_describe(b, "%s := ...", mb_var_name(b, s->var, buf, sizeof buf));
     return;
   case S_EVAL:
     m = step(b, M_EVAL, f, s->loc);
@@ -1083,7 +689,7 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
       hp->var = -REG_HP;
       m->val = hp;
     }
-    m->what = mb_describe(b, "%s := new vector", var_name(b, s->var, buf, sizeof buf));
+    m->what = mb_describe(b, "%s := new vector", mb_var_name(b, s->var, buf, sizeof buf));
     m = step(b, M_WRITE, f, s->loc);
     m->tgt = TGT_STATIC;
     m->addr = REG_HP;
@@ -1289,7 +895,7 @@ static void expand_program(mb *b) {
     const ir_fn *F = &ir->fns.v[f];
     for (int i = 0; i < F->body.n && !b->failed; i++) {
       const ir_stmt *st = &F->body.v[i];
-      if (st->k == S_CALL && i + 1 < F->body.n && tail_shape(ir, st, st + 1, f) &&
+      if (st->k == S_CALL && i + 1 < F->body.n && mb_tail_shape(ir, st, st + 1, f) &&
           is_tail_call(b, st, st + 1, f)) {
         expand_tail_call(b, st, f);
         i++;   /* the return: the callee's own return does it */
@@ -1316,221 +922,6 @@ static void expand_program(mb *b) {
   mb_find_reports(b);
   b->p->npc = b->ms.n;
   b->p->entry_pc = 0;
-}
-
-/* ---- infrastructure gates ------------------------------------------- */
-
-static int token_input(mb *b, const char *name, role r, bool is_value, double lo,
-                       double hi) {
-  double ind[R_NROLES] = {0}, val[R_NROLES] = {0};
-  if (is_value) val[r] = 1;
-  else ind[r] = 1;
-  return gg_token_input(b->gg, name, ind, val, lo, hi);
-}
-
-gform mb_onehot(mb *b, int s) { return gf_gate(b->gg, b->cstep[s]); }
-
-static gform ostep_onehot(mb *b, int s) { return gf_gate(b->gg, b->ostep[s]); }
-
-/* The one-hot [x == k] for k = 0..npc-1, one gate each (three units of
- * x alone: a family the engine evaluates in closed form, where only the
- * gates next to x are not 0). */
-static int *onehot_family(mb *b, const char *prefix, gform x) {
-  int n = b->p->npc;
-  int *g = xcalloc((size_t)n + 1, sizeof(int));
-  char name[64];
-  for (int k = 0; k < n; k++) {
-    snprintf(name, sizeof name, "%s=%d", prefix, k);
-    g[k] = gg_eqk(b->gg, name, x, k);
-  }
-  return g;
-}
-
-/* Positional heads: the latest JUMP, and the tokens one and two back. */
-static void build_pc(mb *b) {
-  gate_graph *gg = b->gg;
-  int one = gg->one;
-  const double pmax = (double)POS_MAX, rmax = POS_RING_N - 1;
-  b->g_pos = gg_input(gg, IN_POS, "p", 0, pmax);
-  int ring = gg_input(gg, IN_RING, "p mod ring", 0, rmax);
-  int ring2 = gg_input(gg, IN_RING2, "(p mod ring)^2", 0, rmax * rmax);
-  int ring1 = gg_input(gg, IN_RING_M1, "p-1 mod ring", -1, rmax);
-  int ring_2 = gg_input(gg, IN_RING_M2, "p-2 mod ring", -2, rmax);
-  b->g_hi = token_input(b, "tok is HI", R_HI, false, 0, 1);
-  double himax = machine_hi_max(b->p);
-  b->g_hival = token_input(b, "HI value", R_HI, true, SHORT_MIN, himax);
-  b->g_valv = token_input(b, "VAL value", R_VAL, true, SHORT_MIN, SHORT_MAX);
-  b->g_val_ind = token_input(b, "tok is VAL", R_VAL, false, 0, 1);
-  int jval = token_input(b, "JUMP target", R_JUMP, true, 0, b->p->npc);
-  double notj[R_NROLES];
-  for (int r = 0; r < R_NROLES; r++) notj[r] = r == R_JUMP ? 0 : 1;
-  int notjump = gg_token_input(gg, "tok is not JUMP", notj, NULL, 0, 1);
-  int setr_ind = token_input(b, "tok is SETR", R_SETR, false, 0, 1);
-  int setr_val = token_input(b, "SETR cell", R_SETR, true, 0, ADDR_MAX);
-  int setm_ind = token_input(b, "tok is SETM", R_SETM, false, 0, 1);
-  b->g_jval = jval;   /* for mreport2.c */
-  b->g_ring = ring;
-  b->g_ring2 = ring2;
-  b->g_ring1 = ring1;
-
-  /* latest JUMP: all keys equal, the latest wins */
-  gform v3[3] = {gf_gate(gg, jval), gf_gate(gg, b->g_pos), gf_gate(gg, one)};
-  double lo3[3] = {0, 0, 0}, hi3[3] = {b->p->npc, pmax, 1};
-  int anchor = gg_head(gg, "last jump", gf_const(gg, 0), gf_const(gg, 0),
-                       gf_const(gg, 0), gf_const(gg, 0), notjump, TIE_LATEST,
-                       v3, 3, lo3, hi3);
-  /* previous tokens: key (2r, -r^2) with r the position's place on the
-   * ring, query (place of p - d, 1): the latest key on that place is
-   * p - d (docs/trace-format.md), and no score exceeds 3 POS_RING_N^2 */
-  gform kx = gf_scale(gg, gf_gate(gg, ring), 2);
-  gform ky = gf_scale(gg, gf_gate(gg, ring2), -1);
-  gform pv[2] = {gf_gate(gg, b->g_hi), gf_gate(gg, b->g_hival)};
-  double plo[2] = {0, SHORT_MIN}, phi[2] = {1, himax};
-  int prev = gg_head(gg, "prev token", gf_gate(gg, ring1),
-                     gf_const(gg, 1), kx, ky, -1, TIE_LATEST, pv, 2, plo, phi);
-  gform p2v[3] = {gf_gate(gg, setr_ind), gf_gate(gg, setr_val), gf_gate(gg, setm_ind)};
-  double p2lo[3] = {0, 0, 0}, p2hi[3] = {1, ADDR_MAX, 1};
-  int prev2 = gg_head(gg, "token 2 back", gf_gate(gg, ring_2),
-                      gf_const(gg, 1), kx, ky, -1, TIE_LATEST, p2v, 3, p2lo, p2hi);
-
-  gform jtarget = gf_gate(gg, gg_hout(gg, anchor, 0));
-  gform jpos = gf_gate(gg, gg_hout(gg, anchor, 1));
-  b->found = gf_gate(gg, gg_hout(gg, anchor, 2));
-  b->lo = gf_gate(gg, gg_hout(gg, prev, 0));
-  b->prev_hi_val = gf_gate(gg, gg_hout(gg, prev, 1));
-  gform hi = gf_gate(gg, b->g_hi);
-  /* cur = P + (t - a) - hi - lo ; own = cur - 1 + hi */
-  gform cur = gf_add(gg, jtarget, gf_axpy(gg, gf_gate(gg, b->g_pos), -1, jpos));
-  cur = gf_axpy(gg, gf_axpy(gg, cur, -1, hi), -1, b->lo);
-  b->cur = cur;
-  b->own = gf_addk(gg, gf_add(gg, cur, hi), -1);
-  b->nrm = gf_axpy(gg, gf_axpy(gg, gf_const(gg, 1), -1, hi), -1, b->lo);
-  /* the value a VAL token completes: short, or 65536 h + lo + 32768 */
-  b->value_in = gf_add(gg, gf_gate(gg, b->g_valv),
-                       gf_add(gg, gf_scale(gg, b->lo, 32768),
-                              gf_scale(gg, b->prev_hi_val, 65536)));
-  /* PCs pushed out of range where they mean nothing */
-  gform cur_all = gf_add(gg, cur, gf_scale(gg, gf_axpy(gg, gf_const(gg, 1), -1, b->found), BIG_SHIFT));
-  gform own_v = gf_add(gg, b->own,
-                       gf_scale(gg, gf_axpy(gg, gf_axpy(gg, gf_const(gg, 2), -1, b->found),
-                                            -1, gf_gate(gg, b->g_val_ind)),
-                                BIG_SHIFT));
-  b->cstep = onehot_family(b, "pc", cur_all);
-  b->ostep = onehot_family(b, "own", own_v);
-  /* the routers: a step's units are experts selected by these
-   * (weights.c proves which units each one owns) */
-  struct gate_route rc = {"cur", cur_all, b->cstep, b->p->npc};
-  struct gate_route ro = {"own", own_v, b->ostep, b->p->npc};
-  gg->route[0] = rc;
-  gg->route[1] = ro;
-  gg->n_route = 2;
-
-  /* register tier: static writes and prompt SETR cells */
-  gate_graph *G = gg;
-  gform addr = gf_gate(G, gg_hout(G, prev2, 1));
-  gform addr2 = gf_const(G, 0);
-  int sq_setr = gg_mul(G, "SETR cell^2", addr, addr);
-  addr2 = gf_gate(G, sq_setr);
-  gform wsum = gf_gate(G, gg_hout(G, prev2, 0));
-  /* mask: 1 - (static write here) - (SETR value here), as its own gate */
-  VEC(gunit) mu = {0};
-  for (int s = 0; s < b->p->npc; s++) {
-    const mstmt *m = &b->ms.v[s];
-    if (m->k != M_WRITE || m->tgt != TGT_STATIC) continue;
-    gform o = ostep_onehot(b, s);
-    addr = gf_axpy(G, addr, m->addr, o);
-    addr2 = gf_axpy(G, addr2, (double)m->addr * m->addr, o);
-    wsum = gf_add(G, wsum, o);
-    /* units of this PC's one-hot, for the mask gate */
-    gform x = gf_add(G, b->own, gf_scale(G, gf_axpy(G, gf_axpy(G, gf_const(G, 2), -1, b->found),
-                                                      -1, gf_gate(G, b->g_val_ind)), BIG_SHIFT));
-    gform d = gf_addk(G, x, -s);
-    gunit u1 = {-1, gf_addk(G, d, 1), gf_const(G, 1)};
-    gunit u2 = {2, d, gf_const(G, 1)};
-    gunit u3 = {-1, gf_addk(G, d, -1), gf_const(G, 1)};
-    VEC_PUSH(mu, u1);
-    VEC_PUSH(mu, u2);
-    VEC_PUSH(mu, u3);
-  }
-  gunit pass = {1, gf_const(G, 1), gf_axpy(G, gf_const(G, 1), -1, gf_gate(G, gg_hout(G, prev2, 0)))};
-  VEC_PUSH(mu, pass);
-  b->reg_mask = gg_ffn(G, "not a static write", mu.v, mu.n, 0, 1);
-  VEC_FREE(mu);
-  b->reg_addr = addr;
-  b->reg_key_x = gf_scale(G, addr, 2);
-  b->reg_key_y = gf_scale(G, addr2, -1);
-  b->reg_val = b->value_in;
-
-  /* SETM: the prompt's heap cells, addressed by WADDR */
-  b->mem_val = b->value_in;
-  b->mem_addr = gf_gate(G, gg_hout(G, prev2, 2));   /* placeholder use below */
-  (void)setm_ind;
-}
-
-/* Register reads every position needs: SP, HP, WADDR. */
-static gform reg_head(mb *b, int32_t addr, const char *name, double hi) {
-  gate_graph *gg = b->gg;
-  gform v[1] = {b->reg_val};
-  double lo[1] = {0}, hh[1] = {hi};
-  int h = gg_head(gg, name, gf_const(gg, addr), gf_const(gg, 1), b->reg_key_x,
-                  b->reg_key_y, b->reg_mask, TIE_LATEST, v, 1, lo, hh);
-  b->reg_time = gg->g.v[h].earliest;
-  return gf_gate(gg, gg_hout(gg, h, 0));
-}
-
-/* Memory tier keys: frame cells (SP + off), heap cells via WADDR or HP,
- * and the prompt's SETM cells (via WADDR). */
-static void build_memory_keys(mb *b, int setm_comp_gate) {
-  gate_graph *G = b->gg;
-  b->sp = reg_head(b, REG_SP, "read SP", ADDR_MAX);
-  b->hp = reg_head(b, REG_HP, "read HP", ADDR_MAX);
-  b->waddr = reg_head(b, REG_WADDR, "read WADDR", ADDR_MAX);
-  gform use[3] = {gf_const(G, 0), gf_const(G, 0), gf_const(G, 0)};
-  gform off[3] = {gf_const(G, 0), gf_const(G, 0), gf_const(G, 0)};
-  gform off2 = gf_const(G, 0);
-  use[1] = gf_gate(G, setm_comp_gate);   /* SETM is a WADDR write */
-  for (int s = 0; s < b->p->npc; s++) {
-    const mstmt *m = &b->ms.v[s];
-    if (m->k != M_WRITE) continue;
-    int k = m->tgt == TGT_FRAME ? 0 : m->tgt == TGT_WADDR ? 1 : m->tgt == TGT_HP ? 2 : -1;
-    if (k < 0) continue;
-    gform o = ostep_onehot(b, s);
-    use[k] = gf_add(G, use[k], o);
-    off[k] = gf_axpy(G, off[k], m->off, o);
-    off2 = gf_axpy(G, off2, (double)m->off * m->off, o);
-  }
-  gform regs[3] = {b->sp, b->waddr, b->hp};
-  const double K = 2.0 * ADDR_MAX;
-  VEC(gunit) au = {0}, su = {0}, mu = {0};
-  for (int k = 0; k < 3; k++) {
-    /* addr += use_k * reg_k ; addr^2 += use_k * reg_k^2 + 2 off_k reg_k */
-    gunit a = {1, use[k], regs[k]};
-    VEC_PUSH(au, a);
-    gunit sq = {1, gf_axpy(G, regs[k], K, gf_addk(G, use[k], -1)), regs[k]};
-    VEC_PUSH(su, sq);
-    gunit cross = {1, regs[k], gf_scale(G, off[k], 2)};
-    VEC_PUSH(su, cross);
-    gunit m = {-1, gf_const(G, 1), use[k]};
-    VEC_PUSH(mu, m);
-  }
-  gunit m1 = {1, gf_const(G, 1), gf_const(G, 1)};
-  VEC_PUSH(mu, m1);
-  /* use_k is a sum of one-hots of different PCs: 0 or 1, so each product
-   * is at most a register (< 2^24) squared */
-  int ga = gg_ffn_proven(G, "mem write address", au.v, au.n, -(double)ADDR_MAX, ADDR_MAX);
-  int gs = gg_ffn_proven(G, "mem write address^2", su.v, su.n, -4.0 * ADDR_MAX * ADDR_MAX,
-                         4.0 * ADDR_MAX * ADDR_MAX);
-  b->mem_mask = gg_ffn(G, "not a memory write", mu.v, mu.n, 0, 1);
-  VEC_FREE(au);
-  VEC_FREE(su);
-  VEC_FREE(mu);
-  gform addr = gf_add(G, gf_gate(G, ga), gf_add(G, off[0], gf_add(G, off[1], off[2])));
-  gform addr2 = gf_add(G, gf_gate(G, gs), off2);
-  b->mem_addr = addr;
-  b->mem_key_x = gf_scale(G, addr, 2);
-  b->mem_key_y = gf_scale(G, addr2, -1);
-  b->mem_ready = G->g.v[b->mem_mask].earliest + 1;
-  if (G->g.v[ga].earliest + 1 > b->mem_ready) b->mem_ready = G->g.v[ga].earliest + 1;
 }
 
 /* ---- per-step code -------------------------------------------------- */
@@ -1997,12 +1388,12 @@ mprog *machine_compile(ir_prog *ir, const sched_opts *opts, char *err,
   sb_init(&listing);
   ir_dump(ir, &listing);
   p->ir_text = sb_detach(&listing);
-  collect_constants(&b);
-  analyse_depth(&b);
-  layout_vars(&b);
+  mb_collect_constants(&b);
+  mb_analyse_depth(&b);
+  mb_layout_vars(&b);
   if (!b.failed) expand_program(&b);
   /* after the steps, which add temporaries */
-  if (!b.failed) layout_memory(&b);
+  if (!b.failed) mb_layout_memory(&b);
   tkind mk = ir_kind(ir, ir->main_type);
   p->main_type_kind = mk;
   p->main_elem_kind = mk == T_VEC ? ir_kind(ir, ir_elem_type(ir, ir->main_type)) : T_ANY;
@@ -2011,13 +1402,13 @@ mprog *machine_compile(ir_prog *ir, const sched_opts *opts, char *err,
   if (b.failed) goto fail;
   gg_init(b.gg, R_NROLES);
   gg_share_on(b.gg);   /* gshare.c */
-  build_pc(&b);
+  mb_build_pc(&b);
   /* the SETM indicator of the token two back, for memory keys */
   int setm_gate = -1;
   for (int g = 0; g < b.gg->g.n; g++)
     if (b.gg->g.v[g].type == GT_HOUT && !strcmp(b.gg->g.v[g].name, "token 2 back.2"))
       setm_gate = g;
-  build_memory_keys(&b, setm_gate);
+  mb_build_memory_keys(&b, setm_gate);
   b.step_val = xcalloc((size_t)p->npc + 1, sizeof(gform));
   b.step_short = xcalloc((size_t)p->npc + 1, sizeof(gform));
   b.step_flags = xcalloc((size_t)p->npc + 1, sizeof(*b.step_flags));

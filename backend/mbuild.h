@@ -218,6 +218,24 @@ gform mb_depth_flag(mb *b, int fn, int k);
 int mb_depth_fits(const mb *b);
 int mb_depth_site(mb *b, srcloc loc);
 
+/* mlayout.c: before the steps, in this order: the constants' symbols and
+ * strings, the depth analysis (tail calls, frame gaps), each variable's
+ * home, the memory map.  mb_str_const: a string constant's index in the
+ * program's table; mb_var_name: a variable's name for descriptions;
+ * mb_tail_shape: `t := call G(...)` followed by `return t`. */
+void mb_collect_constants(mb *b);
+void mb_analyse_depth(mb *b);
+void mb_layout_vars(mb *b);
+void mb_layout_memory(mb *b);
+const char *mb_var_name(mb *b, int v, char *buf, size_t n);
+bool mb_tail_shape(const ir_prog *ir, const ir_stmt *s, const ir_stmt *ret, int f);
+/* mgates.c: the program counter's gates; the memory keys (after the
+ * steps' writes are known) */
+void mb_build_pc(mb *b);
+void mb_build_memory_keys(mb *b, int setm_comp_gate);
+/* a new static cell (cell 0 is never used), for a variable or a register */
+int32_t mb_new_cell(mb *b, const char *name, int var, gcell *global, int type);
+
 /* mtrace.c: the kind of a world value (T_ANY: none compiled); whether a
  * table's values are of several kinds, its cells then holding tagged
  * values (docs/trace-format.md), read as such by its lookups */
