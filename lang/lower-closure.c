@@ -682,7 +682,7 @@ static void unify_sites(lw *c) {
   int ns = c->callv_sites.n;
   uint64_t *done = xcalloc((size_t)ns + 1, sizeof(uint64_t));
   for (bool again = true; again && !c->failed;) {
-    again = false;
+    again = lw_proc_flow(c);   /* checked operands' classes (lower-kinds.c) */
     for (int f = 0; f < c->p->fns.n; f++) {
       for (int i = 0; i < c->p->fns.v[f].body.n; i++) {
         const ir_stmt *s = &c->p->fns.v[f].body.v[i];

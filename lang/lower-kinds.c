@@ -44,7 +44,34 @@ static void share_parts(lw *c, int x, int e, tkind k) {
     c->p->types.v[x].cdr = d;
   } else if (k == T_PROC) {   /* the procedures it may be (lower-closure.c) */
     c->p->types.v[x].procs = ir_proc_set(c->p, e);
+    /* and those that reach e's class later (a lambda lowered after this
+     * function, whose value is passed to it): lw_proc_flow */
+    if (e >= 0) {
+      VEC_PUSH(c->proc_flow, x);
+      VEC_PUSH(c->proc_flow, e);
+    }
   }
+}
+
+/* The procedures of each operand's class join its check's class: until
+ * nothing changes.  Whether any set grew. */
+bool lw_proc_flow(lw *c) {
+  bool grew = false;
+  for (bool again = true; again;) {
+    again = false;
+    for (int i = 0; i + 1 < c->proc_flow.n; i += 2) {
+      int to = c->proc_flow.v[i];
+      uint64_t from = ir_proc_set(c->p, c->proc_flow.v[i + 1]);
+      if (from & ~ir_proc_set(c->p, to)) {
+        int t = lw_new_type(c, T_PROC);   /* those procedures: they join */
+        c->p->types.v[t].procs = from;
+        srcloc none = {-1, 0, 0};
+        lw_unify(c, to, t, none, "a procedure");
+        again = grew = true;
+      }
+    }
+  }
+  return grew;
 }
 
 ir_expr *lw_checked_arg(lw *c, const ast *call, const char *fn, ir_expr **args,

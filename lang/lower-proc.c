@@ -786,6 +786,7 @@ static ir_prog *finish(lw *c) {
       lw_unify(c, c->fail_types.v[i], lw_type_of_kind(c, T_VOID), c->p->fns.v[0].loc,
                "a call of a procedure not defined");
   VEC_FREE(c->fail_types);
+  VEC_FREE(c->proc_flow);
   if (!c->failed) lw_settle_kinds(c);
   VEC_FREE(c->pu.memo);
   VEC_FREE(c->lift);

@@ -99,6 +99,9 @@ typedef struct {
   bool conservative;       /* second pass of a program with tagged values:
                               every kind check may fail */
   VEC(const ast *) callv_sites;  /* calls through values (S_CALLV l1) */
+  VEC(int) proc_flow;            /* pairs (to, from): a checked procedure's
+                                    class gets every procedure its operand's
+                                    gets, later ones too (lower-kinds.c) */
   VEC(int) lam_pending;          /* lambdas whose bodies wait (proc index) */
   struct lw_vmemo *vmemo;        /* world objects -> classes (lower-valtype.c) */
   struct lw_mv *mv;              /* multiple values (lower-values.c); NULL
@@ -159,6 +162,7 @@ ir_expr *lw_checked_arg(lw *c, const ast *call, const char *fn, ir_expr **args,
 /* e (a value of kind k) where its own class may come to hold tagged
  * values: the variable a statement fills keeps kind k. */
 ir_expr *lw_retype(lw *c, ir_expr *e, tkind k);
+bool lw_proc_flow(lw *c);
 
 /* lower-narrow.c: in the arm of an if that its test proves, a variable
  * tested by a kind predicate reads as a value of that kind. */

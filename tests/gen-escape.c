@@ -410,7 +410,8 @@ static void symbols(gen *g) {
 
 bool gx_top(gen *g) {
   int r = rn(g, 100);
-  if (r < 30) escapes(g);
+  if (r < 12) gac_top(g);   /* gen-applycc.c */
+  else if (r < 30) escapes(g);
   else if (r < 45) gw_top(g);   /* gen-wind.c */
   else if (r < 70) out_ports(g);
   else if (r < 80) in_ports(g);

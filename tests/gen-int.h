@@ -163,6 +163,8 @@ bool gt_top(gen *g);
 /* gen-escape.c: call/cc, string ports, string->symbol; a top-level form */
 bool gx_top(gen *g);
 bool gw_top(gen *g);   /* gen-wind.c: dynamic-wind, catch, throw */
+/* gen-applycc.c: procedure parameters applied in procedures not inlined */
+bool gac_top(gen *g);
 /* gen-strings.c */
 bool gs_expr(gen *g, kind k, int d);
 void gs_stmt(gen *g, int d);

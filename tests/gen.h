@@ -137,7 +137,8 @@ enum {
   /* named-let and do variables captured by a closure, then assigned */
   GEN_CAPTURED_LOOPS_N = 47,
   /* call/cc escapes, string ports, string->symbol of run-time strings
-   * (tests/gen-escape.c) */
+   * (tests/gen-escape.c); procedure parameters applied in procedures not
+   * inlined (tests/gen-applycc.c) */
   GEN_ESCAPES_N = 48,
   GEN_NFLAGS = 49
 };

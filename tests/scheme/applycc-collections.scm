@@ -1,0 +1,13 @@
+; lists and vectors of procedures applied under call/cc in a recursion
+(define (run procs n)
+  (if (null? procs) '()
+      (cons (call/cc (lambda (k) (apply (car procs) (list n k))))
+            (run (cdr procs) (+ n 1)))))
+(define (mk tag) (lambda (x k) (if (> x 2) (k (list tag 'esc x)) (list tag x))))
+(display (run (list (mk 'a) (mk 'b) (lambda (x k) (run (list (lambda (y k2) (list 'deep y))) 10)) (mk 'c)) 1))
+(newline)
+(define v (vector (lambda (a) (list 'v0 a)) #f))
+(define (vr i x) (apply (vector-ref v i) (list x)))
+(vector-set! v 1 (lambda (a) (list 'v1 a (call/cc (lambda (k) (k (vr 0 a)))))))
+(display (list (vr 0 1) (vr 1 2)))
+(newline)
