@@ -280,7 +280,8 @@ static const builtin string_object_op = {"%string-object", 1, 1, AK_STR, NULL, V
  * temporary. */
 static int string_block(mb *b, eqc *E, ir_expr *x) {
   int vt = mb_kind_type(b, T_VEC);
-  b->ir->types.v[vt].elem = mb_kind_type(b, T_CHAR);
+  int ct = mb_kind_type(b, T_CHAR);   /* may grow the types: before indexing them */
+  b->ir->types.v[vt].elem = ct;
   int v = mb_temp(b, vt, "equal?:s");
   ir_expr *obj = mb_mkx(b, X_PRIM, vt, 1);
   obj->op = &string_object_op;

@@ -238,8 +238,8 @@ static const builtin string_object_op = {"%string-object", 1, 1, AK_STR, NULL, V
  * character, escaped as `write` escapes it in a string. */
 void mb_display_string(mb *b, ir_expr *e, bool write, int fn, srcloc loc) {
   int vt = mb_kind_type(b, T_VEC);
-  ir_type *t = &b->ir->types.v[vt];
-  t->elem = mb_kind_type(b, T_CHAR);
+  int ct = mb_kind_type(b, T_CHAR);   /* may grow the types: before taking vt's */
+  b->ir->types.v[vt].elem = ct;
   int v = mb_temp(b, vt, "display:s");
   int i = mb_temp(b, mb_int_type(b), "display:i");
   ir_expr *obj = mb_mkx(b, X_PRIM, vt, 1);

@@ -206,7 +206,8 @@ void mb_display_symbol(mb *b, ir_expr *e, int fn, srcloc loc) {
   patch_here(b, br, false);
   /* a symbol made at run time: its name's block */
   int vt = mb_kind_type(b, T_VEC);
-  b->ir->types.v[vt].elem = mb_kind_type(b, T_CHAR);
+  int ct = mb_kind_type(b, T_CHAR);   /* may grow the types: before indexing them */
+  b->ir->types.v[vt].elem = ct;
   int v = mb_temp(b, vt, "display:name");
   ir_expr *obj = mb_mkx(b, X_PRIM, vt, 1);
   obj->op = &string_object_op;
@@ -217,7 +218,8 @@ void mb_display_symbol(mb *b, ir_expr *e, int fn, srcloc loc) {
   m->what = mb_describe(b, "display: the symbol's name");
   /* its flag, element -4 of the block: 2 cells before it */
   int rt = mb_kind_type(b, T_VEC);
-  b->ir->types.v[rt].elem = mb_int_type(b);
+  int it = mb_int_type(b);   /* may grow the types: before indexing them */
+  b->ir->types.v[rt].elem = it;
   ir_expr *reg = mb_mkx(b, X_PRIM, rt, 0);
   reg->op = &region_op;
   ir_expr *flag = mb_mkx(b, X_VREF, mb_int_type(b), 2);

@@ -497,8 +497,9 @@ static void put_liveness(wb *w, model *m, const int *unit0, const int *clear_uni
     int32_t *set = xmalloc(((size_t)pairs[l].n + 1) * sizeof *set);
     for (int j = 0; j < L->n_ffn; j++) {
       L->ffn_live[j] = np;
-      memcpy(set + 2 * np, pairs[l].v + 2 * span[l][2 * j],
-             2 * (size_t)span[l][2 * j + 1] * sizeof *set);
+      if (span[l][2 * j + 1] > 0)   /* pairs[l].v is NULL when empty */
+        memcpy(set + 2 * np, pairs[l].v + 2 * span[l][2 * j],
+               2 * (size_t)span[l][2 * j + 1] * sizeof *set);
       np += span[l][2 * j + 1];
     }
     L->ffn_live[L->n_ffn] = np;

@@ -224,6 +224,9 @@ static void visit(ir_share *s, const ir_expr *e, strbuf *path) {
   } else {
     for (int i = 0; i < e->n; i++) visit(s, e->a[i], path);
   }
+  /* the arms' guards grew path (sb_printf may move its buffer) and were
+   * cut off again: the same text, perhaps at a new address */
+  here = path->s ? path->s : "";
   /* mexpr.c remembers a value once its subexpressions are built */
   shared_val v = {key, xstrdup(here), 0};
   VEC_PUSH(s->vals, v);

@@ -191,7 +191,7 @@ void slotmap_names(const mprog *p, const char *sep, strbuf *out) {
   use_vec u = {0};
   str_vec owned = {0};
   collect(p, &u, &owned);
-  qsort(u.v, (size_t)u.n, sizeof(use), by_pc);
+  if (u.n > 1) qsort(u.v, (size_t)u.n, sizeof(use), by_pc);   /* u.v is NULL when empty */
   for (int i = 0; i < u.n; i++) {
     bool seen = false;
     for (int k = 0; k < i && !seen; k++) seen = !strcmp(u.v[k].name, u.v[i].name);
