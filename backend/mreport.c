@@ -170,21 +170,120 @@ static bool shape_known(mb *b, int t, int_vec *seen) {
          shape_known(b, x->cdr, seen);
 }
 
+/* A shared tail: the steps that print a tagged operand (or one of a
+ * fixed wrong kind) from a temporary and stop at the site another
+ * temporary names, plus the kind's place in the chain.  Every report of
+ * the same function, class and chain writes the two temporaries and
+ * jumps there: three steps a check instead of the whole display.  The
+ * sites of one check are consecutive, one per kind of the chain. */
+typedef struct {
+  int fn, root, nk;
+  tkind want, kinds[16];
+  bool chain;        /* a tagged operand: a chain of kind tests */
+  int start;         /* its first step */
+  int x, site;       /* the temporaries */
+} kind_tail;
+
+static VEC(kind_tail) ktails;   /* during one mb_build_reports */
+
+static int class_root(mb *b, int t) {
+  while (b->ir->types.v[t].parent != t) t = b->ir->types.v[t].parent;
+  return t;
+}
+
+/* The tail's steps: print x, then the chain picks the site. */
+static void build_kind_tail(mb *b, kind_tail *T, srcloc loc) {
+  T->start = b->ms.n;
+  ir_expr *x = mb_var_ref(b, T->x);
+  mb_display(b, x, true, T->fn, loc);
+  int n = T->chain ? T->nk : 1;
+  for (int i = 0; i < n && !b->failed; i++) {
+    int br = -1;
+    if (i + 1 < n) {
+      mstmt *m = mb_step(b, M_BRANCH, T->fn, loc);
+      m->val = kind_test(b, x, T->kinds[i]);
+      m->what = mb_describe(b, "kind error: %s?", tkind_name(T->kinds[i]));
+      br = b->ms.n - 1;
+      b->ms.v[br].l1 = b->ms.n;
+      b->ms.v[br].l1_is_pc = true;
+    }
+    mstmt *m = mb_step(b, M_EVAL, T->fn, loc);
+    m->sp = SP_FAILV;
+    ir_expr *site = mb_var_ref(b, T->site);
+    if (i) {
+      ir_expr *sum = mb_mkx(b, X_PRIM, mb_int_type(b), 2);
+      sum->op = builtin_find("+");
+      sum->a[0] = site;
+      sum->a[1] = mb_int_const(b, i);
+      site = sum;
+    }
+    m->val = site;
+    m->what = mb_describe(b, "kind error: stop at the site it names");
+    if (br >= 0) {
+      b->ms.v[br].l2 = b->ms.n;
+      b->ms.v[br].l2_is_pc = true;
+    }
+  }
+}
+
+/* The report of a check whose operand prints whole: its sites, the two
+ * writes and the jump to the tail of its shape (built on first use). */
+static void shared_report(mb *b, const ir_expr *check, int fn, bool chain,
+                          const tkind *kinds, int nk) {
+  srcloc loc = check->loc;
+  ir_expr *e = check->a[0];
+  kind_tail key = {fn, class_root(b, e->type), chain ? nk : 0, (tkind)check->ival, {0},
+                   chain, -1, -1, -1};
+  for (int i = 0; chain && i < nk; i++) key.kinds[i] = kinds[i];
+  int ti = -1;
+  for (int i = 0; i < ktails.n && ti < 0; i++) {
+    kind_tail *t = &ktails.v[i];
+    if (t->fn == fn && t->root == key.root && t->chain == chain && t->nk == key.nk &&
+        !memcmp(t->kinds, key.kinds, sizeof key.kinds))
+      ti = i;
+  }
+  if (ti < 0) {
+    key.x = mb_temp(b, e->type, "error:x");
+    key.site = mb_temp(b, mb_int_type(b), "error:site");
+    VEC_PUSH(ktails, key);
+    ti = ktails.n - 1;
+  }
+  int first = -1;
+  for (int i = 0; i < (chain ? nk : 1); i++) {
+    int s = report_site(b, check, chain ? tkind_name(kinds[i]) : NULL);
+    if (first < 0) first = s;
+  }
+  mstmt *m = mb_step(b, M_WRITE, fn, loc);
+  mb_set_target(b, m, ktails.v[ti].x);
+  m->val = e;
+  m->report_of = check;
+  m->what = mb_describe(b, "kind error: the operand again");
+  m = mb_step(b, M_WRITE, fn, loc);
+  mb_set_target(b, m, ktails.v[ti].site);
+  m->val = mb_int_const(b, first);
+  m->what = mb_describe(b, "kind error: its site");
+  m = mb_step(b, M_JUMP, fn, loc);
+  m->what = mb_describe(b, "kind error: print it");
+  int jump = b->ms.n - 1;
+  if (ktails.v[ti].start < 0) build_kind_tail(b, &ktails.v[ti], loc);
+  b->ms.v[jump].l1 = ktails.v[ti].start;
+  b->ms.v[jump].l1_is_pc = true;
+}
+
 static void build_report(mb *b, const ir_expr *check, int fn) {
   int start = b->ms.n;
   srcloc loc = check->loc;
   ir_expr *e = check->a[0];
   tkind have = ir_kind(b->ir, e->type), want = (tkind)check->ival;
   mb_print_errtext(b, true);
-  int t = mb_temp(b, e->type, "error:x");
-  mstmt *m = mb_step(b, M_WRITE, fn, loc);
-  mb_set_target(b, m, t);
-  m->val = e;
-  m->report_of = check;
-  m->what = mb_describe(b, "kind error: the operand again");
-  ir_expr *x = mb_var_ref(b, t);
   if (check->n == 2 && b->ir->failures.v[check->var].bare) {
     /* a list error names the argument, not the operand checked */
+    int t = mb_temp(b, e->type, "error:x");
+    mstmt *m = mb_step(b, M_WRITE, fn, loc);
+    mb_set_target(b, m, t);
+    m->val = e;
+    m->report_of = check;
+    m->what = mb_describe(b, "kind error: the operand again");
     ir_expr *arg = check->a[1];
     int ta = mb_temp(b, arg->type, "error:arg");
     m = mb_step(b, M_WRITE, fn, loc);
@@ -195,8 +294,7 @@ static void build_report(mb *b, const ir_expr *check, int fn) {
     fail_step(b, report_site(b, check, NULL), fn, loc);
   } else if (have != T_DYN) {
     /* its message names the kind already (lower-kinds.c) */
-    mb_display(b, x, true, fn, loc);
-    fail_step(b, report_site(b, check, NULL), fn, loc);
+    shared_report(b, check, fn, false, NULL, 0);
   } else {
     /* a chain of tag tests; the last kind needs none */
     static const tkind order[] = {T_INT, T_VEC, T_STR, T_CHAR, T_NIL, T_PAIR, T_PROC, T_VOID,
@@ -213,32 +311,38 @@ static void build_report(mb *b, const ir_expr *check, int fn) {
       if (k == T_PAIR && ir_pair_type(b->ir, e->type, false) < 0) continue;
       kinds[nk++] = k;
     }
-    /* the value first, as `write` prints a tagged value (by a routine
-     * that every report of its shape shares), then the chain picks the
-     * site: the same text as printing it kind by kind; kind by kind when
-     * a kind the value cannot have here (the one checked for) holds
-     * classes of no known kind */
+    /* the value first, as `write` prints a tagged value, then the chain
+     * picks the site: the same text as printing it kind by kind (a
+     * shared tail); kind by kind when a kind the value cannot have here
+     * (the one checked for) holds classes of no known kind */
     int_vec seen = {0};
     bool whole = shape_known(b, e->type, &seen);
     VEC_FREE(seen);
-    if (whole) mb_display(b, x, true, fn, loc);
-    for (int i = 0; i < nk && !b->failed; i++) {
-      int br = -1;
-      if (i + 1 < nk) {
-        m = mb_step(b, M_BRANCH, fn, loc);
-        m->val = kind_test(b, x, kinds[i]);
-        m->what = mb_describe(b, "kind error: %s?", tkind_name(kinds[i]));
-        br = b->ms.n - 1;
-        b->ms.v[br].l1 = b->ms.n;
-        b->ms.v[br].l1_is_pc = true;
-      }
-      if (whole)
-        fail_step(b, report_site(b, check, tkind_name(kinds[i])), fn, loc);
-      else
+    if (whole) {
+      shared_report(b, check, fn, true, kinds, nk);
+    } else {
+      int t = mb_temp(b, e->type, "error:x");
+      mstmt *m = mb_step(b, M_WRITE, fn, loc);
+      mb_set_target(b, m, t);
+      m->val = e;
+      m->report_of = check;
+      m->what = mb_describe(b, "kind error: the operand again");
+      ir_expr *x = mb_var_ref(b, t);
+      for (int i = 0; i < nk && !b->failed; i++) {
+        int br = -1;
+        if (i + 1 < nk) {
+          m = mb_step(b, M_BRANCH, fn, loc);
+          m->val = kind_test(b, x, kinds[i]);
+          m->what = mb_describe(b, "kind error: %s?", tkind_name(kinds[i]));
+          br = b->ms.n - 1;
+          b->ms.v[br].l1 = b->ms.n;
+          b->ms.v[br].l1_is_pc = true;
+        }
         report_kind(b, check, as_kind(b, x, kinds[i]), kinds[i], fn, loc);
-      if (br >= 0) {
-        b->ms.v[br].l2 = b->ms.n;
-        b->ms.v[br].l2_is_pc = true;
+        if (br >= 0) {
+          b->ms.v[br].l2 = b->ms.n;
+          b->ms.v[br].l2_is_pc = true;
+        }
       }
     }
   }
@@ -257,9 +361,11 @@ void mb_build_reports(mb *b) {
     collect(b, m->x2, m->fn, &seen, &fns);
   }
   free(seen.v);
+  ktails.n = 0;
   for (int i = 0; i < b->reports.n && !b->failed; i++)
     build_report(b, b->reports.v[i].check, fns.v[i]);
   VEC_FREE(fns);
+  VEC_FREE(ktails);
   if (!b->failed) mb_build_value_reports(b);   /* mvreport.c */
 }
 
