@@ -26,7 +26,8 @@ bool lw_prim_pure(const builtin *b) {
     "vector-set!", "vector-fill!", "make-vector", "vector", "cons", "list",
     "set-car!", "set-cdr!", "gcd", "lcm", "values", "call-with-values", "floor/", "truncate/",
     "exact-integer-sqrt", "call/cc", "call-with-current-continuation",
-    "call-with-output-string", NULL};
+    "call-with-output-string", "with-output-to-string", "open-output-string",
+    "get-output-string", NULL};
   for (int i = 0; impure[i]; i++)
     if (!strcmp(b->name, impure[i])) return false;
   return !lw_listlib_allocates(b->name) && !lw_hof_name(b->name) &&
@@ -988,13 +989,11 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
   if (!strcmp(name, "set-car!") || !strcmp(name, "set-cdr!"))
     return lw_set_part(c, a, name, args);
   if (!strcmp(name, "display") || !strcmp(name, "write")) {
-    ir_stmt *s = lw_emit(c, S_DISPLAY, a->loc);
-    s->a[0] = args[0];
-    s->write = name[0] == 'w';
+    lw_out_display(c, args[0], name[0] == 'w', a->loc, lw_call_depth(f, a));   /* lower-ports.c */
     return lw_void_expr(c, a->loc);
   }
   if (!strcmp(name, "newline")) {
-    lw_emit(c, S_NEWLINE, a->loc);
+    lw_out_newline(c, a->loc, lw_call_depth(f, a));
     return lw_void_expr(c, a->loc);
   }
   if (!strcmp(name, "vector-set!")) {

@@ -107,6 +107,10 @@ const prelude_def prelude_ports_defs[PRELUDE_PORTS_MAX] = {
      "                      (or (<= k 32) (memv k '(35 40 41 91 93 123 125 34 59))))\n"
      "                    #f)\n"
      "                   (else (loop (+ i 1)))))))))\n"},
+    {"%tvl-int-text", false, "(define (%tvl-int-text n) (number->string n))\n"},
+    {"%tvl-symbol-display", false, "(define (%tvl-symbol-display s) (symbol->string s))\n"},
+    {"%tvl-symbol-write", false,
+     "(define (%tvl-symbol-write s) (%tvl-symbol-text (symbol->string s)))\n"},
     {"%tvl-port-join", false,
      "(define (%tvl-port-join l)\n"
      "  (string-join (reverse l) \"\"))\n"},
