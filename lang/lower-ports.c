@@ -26,6 +26,8 @@
 #include "lower-strings3.h"
 #include "lower-ports.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static gcell *text_cell(lw *c) {
@@ -173,6 +175,7 @@ void lw_port_found(lw *c) {
 }
 
 bool lw_port_again(const ir_prog *p, port_pass *pp) {
+  if (getenv("TVL_PORT_DEBUG")) { fprintf(stderr, "pass: redirect %d mode %d found %d failed %d:", pp->redirect, pp->mode, p->port_found.n, p->port_spec_failed); for (int i = 0; i < p->port_found.n; i++) fprintf(stderr, " %d", p->port_found.v[i]); fprintf(stderr, "\n"); }
   if (p->port_wotos && !pp->redirect) {
     pp->redirect = true;
     pp->mode = 0;
@@ -404,7 +407,9 @@ static int cur_port(lw *c, srcloc loc) { return port_cell(c, &c->port_cur, T_VEC
 
 /* Output of x (NULL: a newline) to the current output port. */
 static void out_current(lw *c, ir_expr *x, bool write, srcloc loc, int depth) {
-  if (!c->p->port.redirect) {
+  /* the form's own code runs before and after with-output-to-string's
+   * thunk (a procedure of its own), never inside it */
+  if (!c->p->port.redirect || (c->port_form && c->fn == c->p->main_fn)) {
     if (x) {
       ir_stmt *s = lw_emit(c, S_DISPLAY, loc);
       s->a[0] = x;

@@ -830,6 +830,7 @@ static ir_prog *lower_main(world *w, const ast *expr, int frame_size,
   c.conservative = conservative;
   c.p->has_rtstr = rtstr;
   c.p->port = *pp;
+  c.port_form = true;
   frame_map *f = lw_new_frame(&c, NULL, frame_size, NULL);
   lw_mv_scan(&c, expr);   /* lower-values.c */
   cont k = {c.next_cont++, true, -1, -1};

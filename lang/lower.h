@@ -111,6 +111,8 @@ typedef struct {
   VEC(int) port_types;
   VEC(const ir_expr *) port_nodes;
   int port_on, port_cur;
+  bool port_form;          /* lowering a top-level form (its main function
+                              never runs inside with-output-to-string) */
   VEC(int) port_sites;     /* each piece's class, in the order made */
   VEC(tkind) port_spec;    /* ... the kind it was made for (T_ANY: all) */
 } lw;
