@@ -26,8 +26,6 @@
 #include "lower-strings3.h"
 #include "lower-ports.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static gcell *text_cell(lw *c) {
@@ -175,7 +173,6 @@ void lw_port_found(lw *c) {
 }
 
 bool lw_port_again(const ir_prog *p, port_pass *pp) {
-  if (getenv("TVL_PORT_DEBUG")) { fprintf(stderr, "pass: redirect %d mode %d found %d failed %d:", pp->redirect, pp->mode, p->port_found.n, p->port_spec_failed); for (int i = 0; i < p->port_found.n; i++) fprintf(stderr, " %d", p->port_found.v[i]); fprintf(stderr, "\n"); }
   if (p->port_wotos && !pp->redirect) {
     pp->redirect = true;
     pp->mode = 0;
@@ -611,8 +608,9 @@ typedef struct {
   const ir_prog *p;
   bool *port;    /* per class root: a port's */
   char *seen;    /* per class root, for reach */
-  const char *why;
-  srcloc at;     /* where */
+  const char *why;   /* a format of what: the refusal's subject */
+  const char *what;
+  srcloc at;         /* where */
 } pcheck;
 
 static int root_of(const ir_prog *p, int t) {
@@ -665,18 +663,20 @@ static void expr_check(pcheck *k, const ir_expr *e, int depth) {
   case X_PRIM:
     for (int i = 0; i < e->n; i++)
       if (reach(k, e->a[i]->type, false)) {
-        k->why = e->op ? e->op->name : "an operation";
+        k->what = e->op ? e->op->name : "an operation";
+        k->why = "calls of %s on string ports";
         return;
       }
     break;
   case X_VLEN:
-    if (is_port(k, e->a[0]->type)) k->why = "vector-length";
+    if (is_port(k, e->a[0]->type)) k->why = "string ports used as vectors";
     break;
   case X_VREF:
-    if (is_port(k, e->a[0]->type) && !ours(k, e)) k->why = "vector-ref";
+    if (is_port(k, e->a[0]->type) && !ours(k, e)) k->why = "string ports used as vectors";
     break;
   case X_CHECK:
-    if (e->ival != T_VEC && reach(k, e->a[0]->type, false)) k->why = "a kind check";
+    if (e->ival != T_VEC && reach(k, e->a[0]->type, false))
+      k->why = "string ports where another kind is wanted";
     break;
   default:
     break;
@@ -688,22 +688,22 @@ static void stmt_check(pcheck *k, const ir_fn *F, const ir_stmt *s) {
   bool mine = s->text == port_mark;
   switch (s->k) {
   case S_MAKEVEC:
-    if (!mine && is_port(k, k->p->vars.v[s->var].type)) k->why = "a vector";
+    if (!mine && is_port(k, k->p->vars.v[s->var].type)) k->why = "vectors used as string ports";
     break;
   case S_VSET:
-    if (!mine && is_port(k, s->a[0]->type)) k->why = "vector-set!";
+    if (!mine && is_port(k, s->a[0]->type)) k->why = "string ports used as vectors";
     break;
   case S_DISPLAY:
-    if (reach(k, s->a[0]->type, false)) k->why = s->write ? "write" : "display";
+    if (reach(k, s->a[0]->type, false)) k->why = "display or write of a string port";
     break;
   case S_EQUAL:
-    if (reach(k, s->a[0]->type, false) || reach(k, s->a[1]->type, false)) k->why = "equal?";
+    if (reach(k, s->a[0]->type, false) || reach(k, s->a[1]->type, false)) k->why = "equal? of string ports";
     break;
   case S_ERRTEXT:
-    if (s->a[0] && reach(k, s->a[0]->type, false)) k->why = "an error's message";
+    if (s->a[0] && reach(k, s->a[0]->type, false)) k->why = "string ports in an error's message";
     break;
   case S_RETURN:
-    if (F->is_main && reach(k, s->a[0]->type, true)) k->why = "the value of a top-level form";
+    if (F->is_main && reach(k, s->a[0]->type, true)) k->why = "string ports as the value of a top-level form (a global variable defined by it)";
     break;
   default:
     break;
@@ -716,28 +716,31 @@ void lw_port_check(lw *c) {
   ir_prog *p = c->p;
   if (!c->port_types.n || c->failed) return;
   pcheck k = {c, p, xcalloc((size_t)p->types.n + 1, 1), xcalloc((size_t)p->types.n + 1, 1), NULL,
-              {-1, 0, 0}};
+              NULL, {-1, 0, 0}};
   for (int i = 0; i < c->port_types.n; i++) k.port[root_of(p, c->port_types.v[i])] = true;
   for (int t = 0; t < p->types.n && !k.why; t++)
-    if (k.port[t] && p->types.v[t].k != T_VEC) k.why = "values of other kinds";
+    if (k.port[t] && p->types.v[t].k != T_VEC) k.why = "string ports mixed with values of other kinds (or another value where a port is wanted)";
   for (int v = 0; v < p->vars.n && !k.why; v++) {
     const ir_var *x = &p->vars.v[v];
     if ((x->cls == VAR_GLOBAL || x->konst) && reach(&k, x->type, true))
-      k.why = "a global variable";
+      k.why = "string ports kept in global variables";
     if (k.why) k.at = x->loc;
   }
   const ir_fn *M = &p->fns.v[p->main_fn];
   for (int i = 0; i < M->nparams && !k.why; i++)
-    if (reach(&k, p->vars.v[M->params[i]].type, true)) k.why = "a procedure's own model";
+    if (reach(&k, p->vars.v[M->params[i]].type, true)) k.why = "string ports as arguments of a procedure's own model";
   for (int f = 0; f < p->fns.n && !k.why; f++)
     for (int i = 0; i < p->fns.v[f].body.n && !k.why; i++) {
       stmt_check(&k, &p->fns.v[f], &p->fns.v[f].body.v[i]);
       if (k.why) k.at = p->fns.v[f].body.v[i].loc;
     }
-  if (k.why)
-    lw_fail(c, k.at.line > 0 ? k.at : p->fns.v[0].loc, "string ports that meet %s (other than display, write, newline, "
-            "write-char, format and get-output-string) are not compiled to the transformer "
-            "yet (run with --reference to use the evaluator)", k.why);
+  if (k.why) {
+    char what[160];
+    snprintf(what, sizeof what, k.why, k.what ? k.what : "");
+    lw_fail(c, k.at.line > 0 ? k.at : p->fns.v[0].loc,
+            "%s are not compiled to the transformer yet (run with --reference to use the "
+            "evaluator)", what);
+  }
   free(k.port);
   free(k.seen);
 }
