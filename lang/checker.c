@@ -726,8 +726,10 @@ static bool g_proc_ok(value v) {
 
 /* Whether a value (a global's) holds something compiled code cannot. */
 static const char *value_needs(value v, int depth) {
-  if (v.kind == VK_PORT || v.kind == VK_EOF)   /* the evaluator's (ports.c) */
-    return "string ports and the end-of-file object kept in global variables";
+  /* an output string port compiled code holds (lower-ports.c); not an
+   * input port, the console's or the end-of-file object (ports.c) */
+  if ((v.kind == VK_PORT && (!v.vec || v.vec->n != 1)) || v.kind == VK_EOF)
+    return "input ports, the output port and the end-of-file object kept in global variables";
   if (v.kind == VK_PAIR) {
     /* along the cdrs, a walk (lists may be long, or circular: the walk
      * stops where a tortoise at half its speed meets it) */

@@ -36,6 +36,8 @@ typedef struct {
   uint64_t procs;   /* the procedures (bit id - 1) values of this class may
                        be: the candidates of a call through one (joined by
                        unification; lang/lower-closure.c) */
+  bool port;        /* a root class whose vectors are string ports, set
+                       when the lowering ends (lang/lower-ports.c) */
 } ir_type;
 
 /* A value of kind T_DYN carries its kind: an integer is itself, any
@@ -314,6 +316,9 @@ void ir_free(ir_prog *p);
 /* The kind after unification. */
 tkind ir_kind(const ir_prog *p, int type);
 int ir_elem_type(const ir_prog *p, int type);
+/* Whether the vectors of class `type` are string ports (a value the
+ * world holds as VK_PORT). */
+bool ir_is_port(const ir_prog *p, int type);
 /* The procedures (bit id - 1) values of class `type` may be. */
 uint64_t ir_proc_set(const ir_prog *p, int type);
 /* The car (cdr false) or cdr class of the pairs of class `type`; -1: none. */

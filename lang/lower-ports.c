@@ -362,6 +362,22 @@ static void port_add(lw *c, ir_expr *pv, int piece, srcloc loc) {
   lw_unify(c, lw_elem_of(c, pv->type), cell->type, loc, "a port's text");
 }
 
+int lw_port_type_of(lw *c, tvec *t, int depth) {
+  bool busy;
+  int m = lw_vmemo_get(c, t, &busy);   /* one class per object */
+  if (m >= 0) return m;
+  int ty = lw_type_of_kind(c, T_VEC);
+  lw_vmemo_put(c, t, ty, true);
+  lw_unify(c, lw_elem_of(c, ty), lw_type_of_value(c, t->items[0], depth + 1), (srcloc){-1, 0, 0},
+           "a port's text");
+  lw_vmemo_put(c, t, ty, false);
+  VEC_PUSH(c->port_types, ty);
+  c->p->has_lists = true;
+  c->p->has_chars = true;
+  c->p->has_rtstr = true;   /* its pieces */
+  return ty;
+}
+
 /* A new port, in a new temporary. */
 static int new_port(lw *c, srcloc loc) {
   int port = temp(c, loc);
@@ -662,7 +678,8 @@ static void expr_check(pcheck *k, const ir_expr *e, int depth) {
   switch (e->k) {
   case X_PRIM:
     for (int i = 0; i < e->n; i++)
-      if (reach(k, e->a[i]->type, false)) {
+      if (is_port(k, e->a[i]->type) ||
+          (e->op && !strcmp(e->op->name, "equal?") && reach(k, e->a[i]->type, false))) {
         k->what = e->op ? e->op->name : "an operation";
         k->why = "calls of %s on string ports";
         return;
@@ -675,7 +692,7 @@ static void expr_check(pcheck *k, const ir_expr *e, int depth) {
     if (is_port(k, e->a[0]->type) && !ours(k, e)) k->why = "string ports used as vectors";
     break;
   case X_CHECK:
-    if (e->ival != T_VEC && reach(k, e->a[0]->type, false))
+    if (e->ival != T_VEC && is_port(k, e->a[0]->type))
       k->why = "string ports where another kind is wanted";
     break;
   default:
@@ -684,7 +701,7 @@ static void expr_check(pcheck *k, const ir_expr *e, int depth) {
   for (int i = 0; i < e->n; i++) expr_check(k, e->a[i], depth + 1);
 }
 
-static void stmt_check(pcheck *k, const ir_fn *F, const ir_stmt *s) {
+static void stmt_check(pcheck *k, const ir_stmt *s) {
   bool mine = s->text == port_mark;
   switch (s->k) {
   case S_MAKEVEC:
@@ -702,9 +719,6 @@ static void stmt_check(pcheck *k, const ir_fn *F, const ir_stmt *s) {
   case S_ERRTEXT:
     if (s->a[0] && reach(k, s->a[0]->type, false)) k->why = "string ports in an error's message";
     break;
-  case S_RETURN:
-    if (F->is_main && reach(k, s->a[0]->type, true)) k->why = "string ports as the value of a top-level form (a global variable defined by it)";
-    break;
   default:
     break;
   }
@@ -718,20 +732,23 @@ void lw_port_check(lw *c) {
   pcheck k = {c, p, xcalloc((size_t)p->types.n + 1, 1), xcalloc((size_t)p->types.n + 1, 1), NULL,
               NULL, {-1, 0, 0}};
   for (int i = 0; i < c->port_types.n; i++) k.port[root_of(p, c->port_types.v[i])] = true;
-  for (int t = 0; t < p->types.n && !k.why; t++)
+  for (int t = 0; t < p->types.n && !k.why; t++) {
     if (k.port[t] && p->types.v[t].k != T_VEC) k.why = "string ports mixed with values of other kinds (or another value where a port is wanted)";
+    p->types.v[t].port = k.port[t];   /* the world's VK_PORT (backend/mtrace.c) */
+  }
   for (int v = 0; v < p->vars.n && !k.why; v++) {
+    /* a global holds a port of the world (loaded as such), or no port */
     const ir_var *x = &p->vars.v[v];
-    if ((x->cls == VAR_GLOBAL || x->konst) && reach(&k, x->type, true))
-      k.why = "string ports kept in global variables";
+    bool world_port = x->cls == VAR_GLOBAL && x->cell && x->cell->kind == G_VAR &&
+                      x->cell->val.kind == VK_PORT && is_port(&k, x->type);
+    if ((x->cls == VAR_GLOBAL || x->konst) && !world_port &&
+        (is_port(&k, x->type) || (x->konst && reach(&k, x->type, true))))
+      k.why = "vectors used as string ports";
     if (k.why) k.at = x->loc;
   }
-  const ir_fn *M = &p->fns.v[p->main_fn];
-  for (int i = 0; i < M->nparams && !k.why; i++)
-    if (reach(&k, p->vars.v[M->params[i]].type, true)) k.why = "string ports as arguments of a procedure's own model";
   for (int f = 0; f < p->fns.n && !k.why; f++)
     for (int i = 0; i < p->fns.v[f].body.n && !k.why; i++) {
-      stmt_check(&k, &p->fns.v[f], &p->fns.v[f].body.v[i]);
+      stmt_check(&k, &p->fns.v[f].body.v[i]);
       if (k.why) k.at = p->fns.v[f].body.v[i].loc;
     }
   if (k.why) {

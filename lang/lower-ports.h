@@ -28,5 +28,7 @@ void lw_port_check(lw *c);
  * again for its string ports, *pp then the next pass's way. */
 bool lw_port_again(const ir_prog *p, port_pass *pp);
 void lw_port_found(lw *c);
+/* The class of an output string port the world holds (a global's). */
+int lw_port_type_of(lw *c, tvec *port, int depth);
 
 #endif

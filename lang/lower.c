@@ -119,7 +119,7 @@ const char *lw_nm(lw *c, int sym) { return sym_name(&c->w->syms, sym); }
 
 int lw_new_type(lw *c, tkind k) {
   if (k == T_NIL || k == T_PAIR) c->p->has_lists = true;
-  ir_type t = {c->p->types.n, k, -1, -1, -1, {-1, 0, 0}, 0};
+  ir_type t = {c->p->types.n, k, -1, -1, -1, {-1, 0, 0}, 0, false};
   VEC_PUSH(c->p->types, t);
   return c->p->types.n - 1;
 }
@@ -135,6 +135,10 @@ static int find(ir_prog *p, int t) {
 tkind ir_kind(const ir_prog *p, int t) {
   if (t < 0) return T_ANY;
   return p->types.v[find((ir_prog *)p, t)].k;
+}
+
+bool ir_is_port(const ir_prog *p, int t) {
+  return t >= 0 && p->types.v[find((ir_prog *)p, t)].port;
 }
 
 int ir_elem_type(const ir_prog *p, int t) {
@@ -373,7 +377,10 @@ int lw_type_of_value(lw *c, value v, int depth) {
     lw_vmemo_put(c, v.vec, t, false);
     return t;
   }
-  case VK_PORT: case VK_EOF:   /* evaluator only (lang/ports.c) */
+  case VK_PORT:   /* an output string port: lower-ports.c */
+    if (v.vec && v.vec->n == 1 && depth < 100000) return lw_port_type_of(c, v.vec, depth);
+    break;
+  case VK_EOF:   /* evaluator only (lang/ports.c) */
     break;
   }
   return lw_new_type(c, T_ANY);
