@@ -288,7 +288,11 @@ static bool raw_value(loader *L, value v, int type, int64_t *out) {
     if (!v.vec) break;
     *out = place_vec(L, v.vec, type);
     return !L->failed;
-  case VK_PORT: case VK_EOF:   /* evaluator only (lang/ports.c) */
+  case VK_PORT:   /* an output string port: a vector of one (lang/lower-ports.c) */
+    if (!v.vec || v.vec->n != 1) break;
+    *out = place_vec(L, v.vec, type);
+    return !L->failed;
+  case VK_EOF:   /* evaluator only (lang/ports.c) */
     break;
   }
   snprintf(L->err, L->errlen, "compiled code cannot hold %s yet",
@@ -1337,6 +1341,10 @@ static bool to_world(backer *k, int type, int64_t v, value *out) {
     tvec *vec = vector_at(k, type, (int32_t)v);
     if (!vec) return false;
     *out = v_vec(vec);
+    if (ir_is_port(k->p->ir, type)) {   /* a string port (lang/lower-ports.c) */
+      vec->tag = TV_PORT;
+      out->kind = VK_PORT;
+    }
     return true;
   }
   default:

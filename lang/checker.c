@@ -726,6 +726,10 @@ static bool g_proc_ok(value v) {
 
 /* Whether a value (a global's) holds something compiled code cannot. */
 static const char *value_needs(value v, int depth) {
+  /* an output string port compiled code holds (lower-ports.c); not an
+   * input port, the console's or the end-of-file object (ports.c) */
+  if ((v.kind == VK_PORT && (!v.vec || v.vec->n != 1)) || v.kind == VK_EOF)
+    return "input ports, the output port and the end-of-file object kept in global variables";
   if (v.kind == VK_PAIR) {
     /* along the cdrs, a walk (lists may be long, or circular: the walk
      * stops where a tortoise at half its speed meets it) */
@@ -842,18 +846,18 @@ static void gate_ast(gate *g, const ast *a) {
       const ref_info *r = &a->u.call.r;
       /* a global variable that holds no procedure is an error of the
        * call, which compiled code reports itself */
+      int port = r->kind == REF_BUILTIN ? port_arg_index(a) : -1;   /* lower-ports.c */
       if (r->kind == REF_BUILTIN && r->bi->evaluator_only &&
           !port_symbol_literal(g->w, a, NULL) &&   /* ports.c */
-          !port_cwos_ok(a, NULL))   /* lower-ports.c */
+          !port_compiled(a))   /* lower-ports.c */
         refuse(g, a->u.call.name_loc, r->bi->evaluator_only);
-      else if (r->kind == REF_BUILTIN && port_argument(a) &&   /* ports.c */
-               (port_arg_index(a) < 0 ||   /* lower-ports.c */
-                a->u.call.args[port_arg_index(a)]->kind != E_REF))
+      else if (r->kind == REF_BUILTIN && port_argument(a) && port < 0)   /* ports.c */
         refuse(g, a->u.call.name_loc, "output to ports");
       else if (r->kind == REF_GLOBAL && r->cell->kind == G_FUNC)
         gate_global(g, a, r->cell->fn);
       for (int i = 0; i < a->u.call.n; i++)
-        if (!lw_values_producer(a, i))   /* (call-with-values values f): lower-values.c */
+        if (!lw_values_producer(a, i) &&   /* (call-with-values values f): lower-values.c */
+            !(i == port && port_is_current(a->u.call.args[i])))
           gate_ast(g, a->u.call.args[i]);
       return;
     }

@@ -36,6 +36,8 @@ typedef struct {
   uint64_t procs;   /* the procedures (bit id - 1) values of this class may
                        be: the candidates of a call through one (joined by
                        unification; lang/lower-closure.c) */
+  bool port;        /* a root class whose vectors are string ports, set
+                       when the lowering ends (lang/lower-ports.c) */
 } ir_type;
 
 /* A value of kind T_DYN carries its kind: an integer is itself, any
@@ -218,6 +220,22 @@ typedef struct {
                            it printed (the whole message when msg is "") */
 } ir_failure;
 
+/* How a pass of the lowering makes string ports (lang/lower-ports.c):
+ * whether output goes to with-output-to-string's port while one runs
+ * (a program is lowered again with it when a call is met); how the
+ * text of a value written to a port (a piece) is made: mode 0 only to
+ * find each piece's kind (the program is lowered again), 1 by the
+ * procedure for that kind (kinds[i] for the i-th piece), 2 by the
+ * procedure for every kind (%tvl-text) when a kind changed. */
+typedef struct {
+  bool redirect;
+  bool fixed;   /* the program changes no pair or vector (the pass
+                   before found): a quoted constant's text is known */
+  int mode;
+  const tkind *kinds;
+  int n;
+} port_pass;
+
 typedef struct ir_prog {
   world *w;
   arena mem;
@@ -238,6 +256,10 @@ typedef struct ir_prog {
                            is followed (lower.c lw_type_of_value) */
   bool has_rtstr;       /* strings made at run time (heap strings) */
   bool has_rtsym;       /* symbols made at run time (lang/lower-symbols.c) */
+  port_pass port;       /* how this pass lowered string ports */
+  bool port_wotos;      /* the program calls with-output-to-string */
+  VEC(tkind) port_found;   /* each piece's kind when the pass ended */
+  bool port_spec_failed;   /* a piece made for a kind its value lost */
   int sym_hp, sym_list; /* their static cells' variables + 1 */
   bool str_eqv_early;   /* member/assoc lowered as eqv? on strings before
                            has_rtstr was known: lowered again (lower-proc.c) */
@@ -294,6 +316,9 @@ void ir_free(ir_prog *p);
 /* The kind after unification. */
 tkind ir_kind(const ir_prog *p, int type);
 int ir_elem_type(const ir_prog *p, int type);
+/* Whether the vectors of class `type` are string ports (a value the
+ * world holds as VK_PORT). */
+bool ir_is_port(const ir_prog *p, int type);
 /* The procedures (bit id - 1) values of class `type` may be. */
 uint64_t ir_proc_set(const ir_prog *p, int type);
 /* The car (cdr false) or cdr class of the pairs of class `type`; -1: none. */

@@ -688,11 +688,12 @@ void wind_error_thrown(ev_ctx *c, const ast *call, value *a, int n);
 bool port_argument(const ast *call);
 /* lower-ports.c: which argument of an output call (display, write,
  * newline, write-char, format, simple-format) is its port, or -1; whether
- * (call-with-output-string (lambda (p) body)) uses p only as the port of
- * such calls in body (compiled code runs those); when `out` is given, those
- * calls are pushed on it (a VEC(const ast *)). */
+ * a is (current-output-port); whether it is a call of a port procedure
+ * compiled code runs (open-output-string, get-output-string,
+ * call-with-output-string, with-output-to-string). */
 int port_arg_index(const ast *call);
-bool port_cwos_ok(const ast *call, void *out);
+bool port_is_current(const ast *a);
+bool port_compiled(const ast *call);
 /* (string->symbol "literal") or (symbol-append 'a 'b ...): true, and
  * the symbol in *sym (if not NULL), which compiled code takes as a
  * constant. */

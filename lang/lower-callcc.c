@@ -43,6 +43,7 @@
 #include "config.h"
 
 #include "lower-build.h"
+#include "lower-ports.h"
 
 #include <string.h>
 
@@ -143,6 +144,8 @@ ir_expr *lw_callcc_effect(lw *c, const ast *a, frame_map *f) {
   rec_set(c, rec_cell(c, i, 0, loc), cc_x(c, CC_ADDR, var(c, k, loc), loc), loc);
   rec_set(c, rec_cell(c, i, 1, loc), cc_x(c, CC_SP, NULL, loc), loc);
   lw_assign(c, n, prim(c, "+", var(c, i, loc), kconst(c, T_INT, 1, loc), T_INT, loc), loc);
+  int port_saved[2];   /* with-output-to-string's port, set back on an escape */
+  bool port = lw_port_cc_save(c, port_saved, loc);   /* lower-ports.c */
   /* f's call, one level deeper than call/cc's */
   ir_expr *kv[1] = {lw_retype(c, var(c, k, loc), T_PROC)};
   ir_expr *r = lw_callv(c, a, var(c, fv, at), kv, 1, f->edepth + 1);
@@ -153,6 +156,7 @@ ir_expr *lw_callcc_effect(lw *c, const ast *a, frame_map *f) {
   jump(c, done, loc);
   lw_label(c, resume, loc);
   lw_assign(c, res, var(c, val, loc), loc);
+  if (port) lw_port_cc_restore(c, port_saved, loc);
   lw_wind_resume(c, a, f, i);   /* lower-wind.c: winds and catches left */
   lw_label(c, done, loc);
   return var(c, res, loc);

@@ -19,6 +19,7 @@
 
 #include "lower.h"
 #include "lower-build.h"
+#include "lower-ports.h"
 
 #include <string.h>
 
@@ -649,9 +650,7 @@ static void call_builtin(lw *c, const ir_stmt *s, const ast *a, const builtin *b
                        "transformer yet (run with --reference to use the evaluator)",
                        b->name);
     } else {
-      ir_stmt *d = lw_emit(c, S_DISPLAY, loc);
-      d->a[0] = args[0];
-      d->write = b->name[0] == 'w';
+      lw_out_display(c, args[0], b->name[0] == 'w', loc, s->depth);   /* lower-ports.c */
       r = lw_void_expr(c, loc);
     }
   } else if (!strcmp(b->name, "values")) {   /* lower-values.c */
@@ -661,7 +660,7 @@ static void call_builtin(lw *c, const ir_stmt *s, const ast *a, const builtin *b
       r = lw_fail_expr(c, loc, "compile", "newline to a port is not compiled to the "
                        "transformer yet (run with --reference to use the evaluator)");
     } else {
-      lw_emit(c, S_NEWLINE, loc);
+      lw_out_newline(c, loc, s->depth);
       r = lw_void_expr(c, loc);
     }
   } else if (!lw_prim_pure(b)) {   /* lower-bval.c: as its direct call */

@@ -778,7 +778,6 @@ static ir_prog *finish(lw *c) {
   while (!c->failed && lw_lower_lambdas(c)) lower_pending(c);   /* lower-closure.c */
   if (!c->failed) lw_expand_callv(c);
   VEC_FREE(c->callv_sites);
-  VEC_FREE(c->port_calls);
   lw_vmemo_free(c);
   VEC_FREE(c->lam_pending);
   for (int i = 0; i < c->fail_types.n && !c->failed; i++)
@@ -788,6 +787,10 @@ static ir_prog *finish(lw *c) {
   VEC_FREE(c->fail_types);
   VEC_FREE(c->proc_flow);
   if (!c->failed) lw_settle_kinds(c);
+  if (!c->failed) lw_port_check(c);   /* lower-ports.c */
+  lw_port_found(c);
+  VEC_FREE(c->port_types);
+  VEC_FREE(c->port_nodes);
   VEC_FREE(c->pu.memo);
   VEC_FREE(c->lift);
   VEC_FREE(c->gfns);
@@ -820,11 +823,14 @@ static void begin_main(lw *c, world *w, lang_error *err, int name, srcloc loc) {
 }
 
 static ir_prog *lower_main(world *w, const ast *expr, int frame_size,
-                           bool discard, lang_error *err, bool conservative, bool rtstr) {
+                           bool discard, lang_error *err, bool conservative, bool rtstr,
+                           const port_pass *pp) {
   lw c;
   begin_main(&c, w, err, sym_intern(&w->syms, "main", 4), expr->loc);
   c.conservative = conservative;
   c.p->has_rtstr = rtstr;
+  c.p->port = *pp;
+  c.port_form = true;
   frame_map *f = lw_new_frame(&c, NULL, frame_size, NULL);
   lw_mv_scan(&c, expr);   /* lower-values.c */
   cont k = {c.next_cont++, true, -1, -1};
@@ -850,37 +856,44 @@ ir_prog *ir_lower_main(world *w, const ast *expr, int frame_size, bool discard,
   /* (and one that makes strings at run time, from the start: member and
    * assoc lowered before it was known compare them by their text) */
   bool cons = false, rt = false;
-  ir_prog *p = lower_main(w, expr, frame_size, discard, err, cons, rt);
-  while (p && ((p->has_dyn && !cons) || (p->has_rtstr && p->str_eqv_early && !rt))) {
+  port_pass pp = {0};   /* (and string ports: lower-ports.c) */
+  ir_prog *p = lower_main(w, expr, frame_size, discard, err, cons, rt, &pp);
+  while (p && ((p->has_dyn && !cons) || (p->has_rtstr && p->str_eqv_early && !rt) ||
+               lw_port_again(p, &pp))) {
     cons = cons || p->has_dyn;
     rt = rt || (p->has_rtstr && p->str_eqv_early);
     ir_free(p);
-    p = lower_main(w, expr, frame_size, discard, err, cons, rt);
+    p = lower_main(w, expr, frame_size, discard, err, cons, rt, &pp);
   }
+  free((void *)pp.kinds);
   return p;
 }
 
 static ir_prog *lower_function(world *w, gcell *g, lang_error *err,
-                               bool conservative, bool rtstr);
+                               bool conservative, bool rtstr, const port_pass *pp);
 
 ir_prog *ir_lower_function(world *w, gcell *g, lang_error *err) {
   bool cons = false, rt = false;   /* as ir_lower_main */
-  ir_prog *p = lower_function(w, g, err, cons, rt);
-  while (p && ((p->has_dyn && !cons) || (p->has_rtstr && p->str_eqv_early && !rt))) {
+  port_pass pp = {0};
+  ir_prog *p = lower_function(w, g, err, cons, rt, &pp);
+  while (p && ((p->has_dyn && !cons) || (p->has_rtstr && p->str_eqv_early && !rt) ||
+               lw_port_again(p, &pp))) {
     cons = cons || p->has_dyn;
     rt = rt || (p->has_rtstr && p->str_eqv_early);
     ir_free(p);
-    p = lower_function(w, g, err, cons, rt);
+    p = lower_function(w, g, err, cons, rt, &pp);
   }
+  free((void *)pp.kinds);
   return p;
 }
 
 static ir_prog *lower_function(world *w, gcell *g, lang_error *err,
-                               bool conservative, bool rtstr) {
+                               bool conservative, bool rtstr, const port_pass *pp) {
   lw c;
   begin_main(&c, w, err, g->name, g->fn->loc);
   c.conservative = conservative;
   c.p->has_rtstr = rtstr;
+  c.p->port = *pp;
   const fn_def *fn = g->fn;
   lw_mv_scan(&c, fn->body);   /* lower-values.c */
   ir_fn *M = &c.p->fns.v[0];
@@ -933,6 +946,7 @@ void ir_free(ir_prog *p) {
   VEC_FREE(p->failvals);
   VEC_FREE(p->hostops);
   VEC_FREE(p->procs);
+  VEC_FREE(p->port_found);
   arena_free(&p->mem);
   free(p);
 }

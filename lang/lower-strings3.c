@@ -482,16 +482,14 @@ static ir_expr *ci_equal(lw *c, const ast *a, const int *v, int n) {
  * that worked, then the error, as the evaluator prints them.  A new
  * string (#f) or a format string computed as the program runs is
  * refused. */
-static void show_text(lw *c, strbuf *text, srcloc loc) {
+static void show_text(lw *c, strbuf *text, srcloc loc, int depth) {
   if (!text->n) return;
   int id = world_intern_string(c->w, text->s, text->n);
-  ir_stmt *s = lw_emit(c, S_DISPLAY, loc);
-  s->a[0] = kconst(c, T_STR, id, loc);
-  s->write = false;
+  lw_out_display(c, kconst(c, T_STR, id, loc), false, loc, depth);   /* lower-ports.c */
   text->n = 0;
 }
 
-static ir_expr *format(lw *c, const ast *a, const int *v, int n) {
+static ir_expr *format(lw *c, const ast *a, const int *v, int n, int depth) {
   srcloc loc = a->loc;
   const char *op = a->u.call.r.bi->name;
   const ast *dest = a->u.call.args[0], *fa = a->u.call.args[1];
@@ -520,10 +518,8 @@ static ir_expr *format(lw *c, const ast *a, const int *v, int n) {
         problem = 'm';
         break;
       }
-      show_text(c, &text, loc);
-      ir_stmt *s = lw_emit(c, S_DISPLAY, loc);
-      s->a[0] = var(c, v[next++], loc);
-      s->write = directive == 's' || directive == 'S';
+      show_text(c, &text, loc, depth);
+      lw_out_display(c, var(c, v[next++], loc), directive == 's' || directive == 'S', loc, depth);
       break;
     case '%': sb_putc(&text, '\n'); break;
     case '~': sb_putc(&text, '~'); break;
@@ -531,7 +527,7 @@ static ir_expr *format(lw *c, const ast *a, const int *v, int n) {
     }
   }
   if (!problem && next < n) problem = 's';
-  if (!problem || problem == 's') show_text(c, &text, loc);
+  if (!problem || problem == 's') show_text(c, &text, loc, depth);
   sb_free(&text);
   if (problem) {
     char msg[160];
@@ -555,10 +551,8 @@ static ir_expr *format(lw *c, const ast *a, const int *v, int n) {
 }
 
 /* (write-char ch): the character displayed. */
-static ir_expr *write_char(lw *c, const ast *a, const int *v) {
-  ir_stmt *s = lw_emit(c, S_DISPLAY, a->loc);
-  s->a[0] = var(c, v[0], a->loc);
-  s->write = false;
+static ir_expr *write_char(lw *c, const ast *a, const int *v, int depth) {
+  lw_out_display(c, var(c, v[0], a->loc), false, a->loc, depth);
   return lw_void_expr(c, a->loc);
 }
 
@@ -603,8 +597,8 @@ ir_expr *ls3_effect(lw *c, const ast *a, frame_map *f) {
   if (!strcmp(name, "string-split")) return split(c, a, v);
   if (!strcmp(name, "string-join")) return join(c, a, v, n);
   if (!strcmp(name, "string-ci=?")) return ci_equal(c, a, v, n);
-  if (fmt) return format(c, a, v, n);
-  if (!strcmp(name, "write-char")) return write_char(c, a, v);
+  if (fmt) return format(c, a, v, n, lw_call_depth(f, a));
+  if (!strcmp(name, "write-char")) return write_char(c, a, v, lw_call_depth(f, a));
   lw_fail(c, a->loc, "internal error: %s has no lowering", name);
   return lw_void_expr(c, a->loc);
 }

@@ -26,7 +26,8 @@ bool lw_prim_pure(const builtin *b) {
     "vector-set!", "vector-fill!", "make-vector", "vector", "cons", "list",
     "set-car!", "set-cdr!", "gcd", "lcm", "values", "call-with-values", "floor/", "truncate/",
     "exact-integer-sqrt", "call/cc", "call-with-current-continuation",
-    "call-with-output-string", NULL};
+    "call-with-output-string", "with-output-to-string", "open-output-string",
+    "get-output-string", NULL};
   for (int i = 0; impure[i]; i++)
     if (!strcmp(b->name, impure[i])) return false;
   return !lw_listlib_allocates(b->name) && !lw_hof_name(b->name) &&
@@ -118,7 +119,7 @@ const char *lw_nm(lw *c, int sym) { return sym_name(&c->w->syms, sym); }
 
 int lw_new_type(lw *c, tkind k) {
   if (k == T_NIL || k == T_PAIR) c->p->has_lists = true;
-  ir_type t = {c->p->types.n, k, -1, -1, -1, {-1, 0, 0}, 0};
+  ir_type t = {c->p->types.n, k, -1, -1, -1, {-1, 0, 0}, 0, false};
   VEC_PUSH(c->p->types, t);
   return c->p->types.n - 1;
 }
@@ -134,6 +135,10 @@ static int find(ir_prog *p, int t) {
 tkind ir_kind(const ir_prog *p, int t) {
   if (t < 0) return T_ANY;
   return p->types.v[find((ir_prog *)p, t)].k;
+}
+
+bool ir_is_port(const ir_prog *p, int t) {
+  return t >= 0 && p->types.v[find((ir_prog *)p, t)].port;
 }
 
 int ir_elem_type(const ir_prog *p, int t) {
@@ -372,7 +377,10 @@ int lw_type_of_value(lw *c, value v, int depth) {
     lw_vmemo_put(c, v.vec, t, false);
     return t;
   }
-  case VK_PORT: case VK_EOF:   /* evaluator only (lang/ports.c) */
+  case VK_PORT:   /* an output string port: lower-ports.c */
+    if (v.vec && v.vec->n == 1 && depth < 100000) return lw_port_type_of(c, v.vec, depth);
+    break;
+  case VK_EOF:   /* evaluator only (lang/ports.c) */
     break;
   }
   return lw_new_type(c, T_ANY);
@@ -988,13 +996,11 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
   if (!strcmp(name, "set-car!") || !strcmp(name, "set-cdr!"))
     return lw_set_part(c, a, name, args);
   if (!strcmp(name, "display") || !strcmp(name, "write")) {
-    ir_stmt *s = lw_emit(c, S_DISPLAY, a->loc);
-    s->a[0] = args[0];
-    s->write = name[0] == 'w';
+    lw_out_display(c, args[0], name[0] == 'w', a->loc, lw_call_depth(f, a));   /* lower-ports.c */
     return lw_void_expr(c, a->loc);
   }
   if (!strcmp(name, "newline")) {
-    lw_emit(c, S_NEWLINE, a->loc);
+    lw_out_newline(c, a->loc, lw_call_depth(f, a));
     return lw_void_expr(c, a->loc);
   }
   if (!strcmp(name, "vector-set!")) {

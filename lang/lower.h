@@ -106,8 +106,15 @@ typedef struct {
   struct lw_vmemo *vmemo;        /* world objects -> classes (lower-valtype.c) */
   struct lw_mv *mv;              /* multiple values (lower-values.c); NULL
                                     in programs that make none */
-  VEC(const ast *) port_calls;   /* output calls into call-with-output-string's
-                                    port (lower-ports.c) */
+  /* string ports (lower-ports.c): the classes of ports, the reads of
+   * their pieces, the static cells of with-output-to-string's port (+1) */
+  VEC(int) port_types;
+  VEC(const ir_expr *) port_nodes;
+  int port_on, port_cur;
+  bool port_form;          /* lowering a top-level form (its main function
+                              never runs inside with-output-to-string) */
+  VEC(int) port_sites;     /* each piece's class, in the order made */
+  VEC(tkind) port_spec;    /* ... the kind it was made for (T_ANY: all) */
 } lw;
 /* lower-valtype.c: the class of a world object met before (-1: none;
  * *busy: its parts are being walked), and noting one */

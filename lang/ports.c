@@ -8,17 +8,21 @@
  * call-with-current-continuation (call/cc), whose escapes eval.c makes,
  * and symbol-append.
  *
- * A port is a TV_PORT heap object of three items: an output string port
- * holds its text in a TV_STR buffer (item 0) of which item 1 counts the
- * characters written, doubled when full; an input port holds the string
- * (item 0) and the index of the next character (item 1).  Item 2 is #t
- * for an input port.  The program's own output is one port made once
- * (console), outside the heap.  Changes are journaled like vectors',
- * so that a failed form leaves its ports as they were.
+ * A port is a TV_PORT heap object.  An output string port has one item:
+ * the list of the pieces written to it, newest first (each a string),
+ * joined by get-output-string; compiled code holds the same object as a
+ * vector of one element, loads it and writes it back
+ * (lang/lower-ports.c).  An input port has three: the string, the index
+ * of the next character, #t.  The program's own output is one port made
+ * once (console), outside the heap, of three items (the third #f).
+ * Changes are journaled like vectors', so that a failed form leaves its
+ * ports as they were.
  *
- * None of these is compiled to the transformer but symbol-append: each
- * entry's last field is the refusal's text (display and the others with a
- * port argument are refused by the checker's gate, lang/checker.c).
+ * Compiled code runs open-output-string, get-output-string,
+ * call-with-output-string, with-output-to-string, output to ports and
+ * (current-output-port) as the port of an output call
+ * (lang/lower-ports.c); of the others, each entry's last field is the
+ * refusal's text.
  * symbol-append of quoted symbols (and string->symbol of a literal
  * string) is a constant symbol in compiled code (port_symbol_literal,
  * lang/lower.c); of other operands, a symbol made at run time
@@ -58,22 +62,20 @@ static TVL_NORETURN void bad(ev_ctx *c, const ast *call, int i, const char *op,
           want, text);
 }
 
-static bool is_input(const tvec *p) { return p->items[2].i != 0; }
+static bool is_input(const tvec *p) { return p->n == 3 && p->items[2].i != 0; }
 
 static tvec *new_port(ev_ctx *c, srcloc loc, value item0, bool input) {
-  tvec *t = world_new_obj(ev_world(c), TV_PORT, 3, v_void());
+  tvec *t = world_new_obj(ev_world(c), TV_PORT, input ? 3 : 1, v_void());
   if (!t) ev_heap_full(c, loc);
   t->items[0] = item0;
-  t->items[1] = v_int(0);
-  t->items[2] = v_bool(input);
+  if (input) {
+    t->items[1] = v_int(0);
+    t->items[2] = v_bool(true);
+  }
   return t;
 }
 
-static tvec *new_output(ev_ctx *c, srcloc loc) {
-  tvec *buf = world_new_obj(ev_world(c), TV_STR, 16, v_char(0));
-  if (!buf) ev_heap_full(c, loc);
-  return new_port(c, loc, v_heapstr(buf), false);
-}
+static tvec *new_output(ev_ctx *c, srcloc loc) { return new_port(c, loc, v_nil(), false); }
 
 void port_write(ev_ctx *c, srcloc loc, tvec *p, const char *s, size_t n) {
   world *w = ev_world(c);
@@ -84,23 +86,16 @@ void port_write(ev_ctx *c, srcloc loc, tvec *p, const char *s, size_t n) {
     current = save;
     return;
   }
+  if (!n) return;
+  int32_t len = 0;
+  for (size_t i = 0; i < n; len++) (void)utf8_get(s, n, &i);
+  tvec *piece = world_new_obj(w, TV_STR, len, v_char(0));
+  if (!piece) ev_heap_full(c, loc);
+  len = 0;
+  for (size_t i = 0; i < n;) piece->items[len++] = v_char(utf8_get(s, n, &i));
+  value l = ev_cons(c, loc, v_heapstr(piece), p->items[0]);
   world_save_vec(w, p);
-  for (size_t i = 0; i < n;) {
-    int32_t cp = utf8_get(s, n, &i);
-    tvec *buf = p->items[0].vec;
-    int32_t len = p->items[1].i;
-    if (len == buf->n) {
-      tvec *nb = len < TVL_INT_MAX / 2
-                     ? world_new_obj(w, TV_STR, len * 2, v_char(0)) : NULL;
-      if (!nb) ev_heap_full(c, loc);
-      memcpy(nb->items, buf->items, (size_t)len * sizeof(value));
-      p->items[0] = v_heapstr(nb);
-      buf = nb;
-    }
-    world_save_vec(w, buf);
-    buf->items[len] = v_char(cp);
-    p->items[1] = v_int(len + 1);
-  }
+  p->items[0] = l;
 }
 
 tvec *port_arg(ev_ctx *c, const ast *call, value *a, int n, int i,
@@ -111,12 +106,20 @@ tvec *port_arg(ev_ctx *c, const ast *call, value *a, int n, int i,
   return a[i].vec == &console ? NULL : a[i].vec;
 }
 
-/* The text of an output port as a new string. */
+/* The text of an output port as a new string: its pieces, oldest first. */
 static value port_text(ev_ctx *c, srcloc loc, tvec *p) {
-  int32_t len = p->items[1].i;
-  tvec *t = world_new_obj(ev_world(c), TV_STR, len, v_char(0));
+  world *w = ev_world(c);
+  int64_t len = 0;
+  for (value l = p->items[0]; l.kind == VK_PAIR; l = V_CDR(l)) len += str_length(w, V_CAR(l));
+  if (len > TVL_INT_MAX) ev_heap_full(c, loc);
+  tvec *t = world_new_obj(w, TV_STR, (int32_t)len, v_char(0));
   if (!t) ev_heap_full(c, loc);
-  if (len) memcpy(t->items, p->items[0].vec->items, (size_t)len * sizeof(value));
+  int64_t end = len;
+  for (value l = p->items[0]; l.kind == VK_PAIR; l = V_CDR(l)) {
+    int32_t n = str_length(w, V_CAR(l));
+    end -= n;
+    for (int32_t i = 0; i < n; i++) t->items[end + i] = v_char(str_ref(w, V_CAR(l), i));
+  }
   return v_heapstr(t);
 }
 

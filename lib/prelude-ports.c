@@ -7,17 +7,20 @@
  * write (w #t), as the evaluator's value_print shows it (lang/world.c,
  * lang/chars.c): integers by number->string, symbols as #{...}# where
  * Guile writes them so, strings and characters escaped under write,
- * lists (dotted too) and vectors walked, the unspecified value.  They
- * are loaded (lib/prelude.c) only before a form that names format with
- * #f or call-with-output-string, and only compiled code calls them: the
+ * lists (dotted too) and vectors walked, the unspecified value; and the
+ * text of one kind (%tvl-int-text, %tvl-symbol-display,
+ * %tvl-symbol-write), which compiled code calls where the lowering found
+ * the kind of the value written.  They are loaded (lib/prelude.c) only
+ * before a form that names format with other than #t, a string port
+ * procedure or an output call with a port, and only compiled code calls
+ * them: the
  * evaluator keeps its own printer, and the differential tests compare
  * the two.  What they cannot show as the evaluator does (a procedure, a
  * character past ASCII under write, a value nested more than 100 deep or
  * inside itself, a list longer than 10000) stops the compiled program with
  * %tvl-cannot, which compiled code raises as a refusal ("compiled code
  * ...", lang/lower-ports.c), never a wrong text.  %tvl-port-join makes
- * the string of call-with-output-string's port (its pieces, newest
- * first). */
+ * the string of a port's pieces (newest first). */
 #include "config.h"
 
 #include "session.h"
@@ -107,6 +110,10 @@ const prelude_def prelude_ports_defs[PRELUDE_PORTS_MAX] = {
      "                      (or (<= k 32) (memv k '(35 40 41 91 93 123 125 34 59))))\n"
      "                    #f)\n"
      "                   (else (loop (+ i 1)))))))))\n"},
+    {"%tvl-int-text", false, "(define (%tvl-int-text n) (number->string n))\n"},
+    {"%tvl-symbol-display", false, "(define (%tvl-symbol-display s) (symbol->string s))\n"},
+    {"%tvl-symbol-write", false,
+     "(define (%tvl-symbol-write s) (%tvl-symbol-text (symbol->string s)))\n"},
     {"%tvl-port-join", false,
      "(define (%tvl-port-join l)\n"
      "  (string-join (reverse l) \"\"))\n"},

@@ -354,21 +354,29 @@ static bool wanted(loader *L, int i) {
 
 static void load(loader *L, int i);
 
-/* (format #f ...), (simple-format #f ...) and call-with-output-string
- * need the text of a value in compiled code: prelude-ports.c's
+/* (format #f ...), (simple-format #f ...), string ports and output to a
+ * port need the text of a value in compiled code: prelude-ports.c's
  * %tvl-text (and what it calls), loaded as if the form named it. */
 static bool names_text(const world *w, const sx *s) {
   if (s->kind != SX_LIST || s->u.list.n < 1 || s->u.list.v[0]->kind != SX_SYM) return false;
   const char *h = sym_name(&w->syms, s->u.list.v[0]->u.sym);
+  int n = s->u.list.n;
   if (!strcmp(h, "format") || !strcmp(h, "simple-format"))
-    return s->u.list.n > 1 && s->u.list.v[1]->kind == SX_BOOL && !s->u.list.v[1]->u.b;
-  return !strcmp(h, "call-with-output-string");
+    return n > 1 && !(s->u.list.v[1]->kind == SX_BOOL && s->u.list.v[1]->u.b);
+  if (!strcmp(h, "display") || !strcmp(h, "write") || !strcmp(h, "write-char"))
+    return n == 3;
+  if (!strcmp(h, "newline")) return n == 2;
+  return !strcmp(h, "call-with-output-string") || !strcmp(h, "with-output-to-string") ||
+         !strcmp(h, "open-output-string") || !strcmp(h, "get-output-string");
 }
 
 static void scan(loader *L, const sx *s) {
   if (names_text(L->s->w, s))
     for (int i = 0; i < NDEFS; i++)
       if (defs(i).name && (!strcmp(defs(i).name, "%tvl-text") ||
+                           !strcmp(defs(i).name, "%tvl-int-text") ||
+                           !strcmp(defs(i).name, "%tvl-symbol-display") ||
+                           !strcmp(defs(i).name, "%tvl-symbol-write") ||
                            !strcmp(defs(i).name, "%tvl-port-join"))) {
         if (L->ids[i] < 0)
           L->ids[i] = sym_intern(&L->s->w->syms, defs(i).name, strlen(defs(i).name));

@@ -616,6 +616,9 @@ static bool fits_kind(const ir_prog *ir, value v, int type, int depth, bool stri
         return false;
     return true;
   }
+  case VK_PORT:   /* an output string port: a vector of one (lang/lower-ports.c) */
+    return k == T_VEC && ir_is_port(ir, type) && v.vec && v.vec->n == 1 &&
+           fits_kind(ir, v.vec->items[0], ir_elem_type(ir, type), depth + 1, strict);
   case VK_BOX:   /* a captured box: a vector of one */
     return k == T_VEC && (!v.vec || v.vec->n < 1 || depth >= 16 ||
                           fits_kind(ir, v.vec->items[0], ir_elem_type(ir, type), depth + 1, strict));
