@@ -82,7 +82,11 @@ enum { HV_K = 1, HV_CELL, HV_FRAME, HV_MEM, HV_ADD, HV_SUB, HV_END, HV_ENDSYM,
 enum { HVF_ADD = 1, HVF_SUB, HVF_MUL, HVF_QUO, HVF_REM, HVF_MOD, HVF_ABS, HVF_MIN,
        HVF_MAX, HVF_AND, HVF_IOR, HVF_XOR, HVF_LOGNOT, HVF_EQ, HVF_LT, HVF_GT, HVF_LE,
        HVF_GE, HVF_ZERO, HVF_POS, HVF_NEG, HVF_EVEN, HVF_ODD, HVF_TRUE, HVF_TRUED,
-       HVF_NOT, HVF_NOTD, HVF_ASH, HVF_EXPT };
+       HVF_NOT, HVF_NOTD, HVF_ASH, HVF_EXPT,
+       /* the character builtins on a code point (lang/chars.c's tables,
+        * as mchars.c's lookups give them) */
+       HVF_ALPHA, HVF_NUMERIC, HVF_WHITE, HVF_UPPER, HVF_LOWER, HVF_UPCASE,
+       HVF_DOWNCASE };
 
 /* An error site: one place in the source that can fail at run time. */
 typedef struct {

@@ -65,6 +65,10 @@ static const struct {
     {"zero?", HVF_ZERO, 1},    {"positive?", HVF_POS, 1},  {"negative?", HVF_NEG, 1},
     {"even?", HVF_EVEN, 1},    {"odd?", HVF_ODD, 1},       {"ash", HVF_ASH, 2},
     {"expt", HVF_EXPT, 2},
+    {"char-alphabetic?", HVF_ALPHA, 1}, {"char-numeric?", HVF_NUMERIC, 1},
+    {"char-whitespace?", HVF_WHITE, 1}, {"char-upper-case?", HVF_UPPER, 1},
+    {"char-lower-case?", HVF_LOWER, 1}, {"char-upcase", HVF_UPCASE, 1},
+    {"char-downcase", HVF_DOWNCASE, 1},
 };
 
 /* An operation of integers, each operand an integer as the model reads it

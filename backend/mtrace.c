@@ -728,6 +728,18 @@ static bool host_op(int f, const int64_t *x, int n, int64_t *r) {
       if (!fits32(*r)) return false;
     }
     return true;
+  /* a character's class or case: what the model's table lookup gives
+   * (mchars.c), for a code point */
+  case HVF_ALPHA: case HVF_NUMERIC: case HVF_WHITE: case HVF_UPPER: case HVF_LOWER:
+  case HVF_UPCASE: case HVF_DOWNCASE: {
+    if (a < 0 || a > 0x10FFFF) return false;
+    int32_t cp = (int32_t)a;
+    *r = f == HVF_ALPHA ? char_alphabetic(cp) : f == HVF_NUMERIC ? char_numeric(cp)
+       : f == HVF_WHITE ? char_whitespace(cp) : f == HVF_UPPER ? char_upper_case(cp)
+       : f == HVF_LOWER ? char_lower_case(cp) : f == HVF_UPCASE ? char_upcase(cp)
+       : char_downcase(cp);
+    return true;
+  }
   default: return false;
   }
 }
