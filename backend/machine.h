@@ -317,6 +317,12 @@ bool machine_world_value(const mprog *p, const mtrace *t, mload *load,
  * for a kind error the operand its report printed, " (a)", cut as the
  * evaluator cuts it. */
 void machine_error_text(const mprog *p, const mtrace *t, strbuf *out);
+/* The message of site whose values the host reads from a circuit's
+ * prompt (vals[i], where ok[i], the value of prompt position i: HV_CELL
+ * and HV_MEM read by position); false when the site has no read
+ * program or an operand no value. */
+bool machine_flat_error_text(const mprog *p, int site, const int64_t *vals, const bool *ok,
+                             int n, strbuf *out);
 /* A tagged value (docs/trace-format.md): its kind, and *v becomes the
  * plain value of that kind it holds (T_ANY for no known tag). */
 tkind machine_untag(int64_t *v);

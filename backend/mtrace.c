@@ -761,7 +761,32 @@ static bool host_cond(int f, int64_t x, int64_t *r) {
  * memory; false when an operand has no value (a read that finds no cell,
  * an operation with no integer result: only the arm a select drops may
  * have none). */
-static bool host_values(const mtrace *t, const err_site *e, int64_t *v, bool *sym) {
+/* Where a read program reads: the decoded trace of a machine, or the
+ * prompt of a circuit (flat: the value of each prompt position, HV_CELL
+ * and HV_MEM both by position; circuit.c). */
+typedef struct {
+  const mtrace *t;
+  const int64_t *flat;
+  const bool *flat_ok;
+  int nflat;
+} hv_view;
+
+static bool view_cell(const hv_view *w, int64_t a, int64_t *x) {
+  if (!w->t) {
+    if (a < 0 || a >= w->nflat || !w->flat_ok[a]) return false;
+    *x = w->flat[a];
+    return true;
+  }
+  *x = w->t->cells[a];
+  return true;
+}
+
+static bool view_mem(const hv_view *w, int64_t a, int64_t *x) {
+  if (!w->t) return view_cell(w, a, x);
+  return fits32(a) && mem_read(w->t, (int32_t)a, x);
+}
+
+static bool host_values(const hv_view *w, const err_site *e, int64_t *v, bool *sym) {
   enum { DEPTH = 64 };
   int64_t st[DEPTH];
   bool ok[DEPTH];
@@ -781,14 +806,14 @@ static bool host_values(const mtrace *t, const err_site *e, int64_t *v, bool *sy
       if (sp >= DEPTH) return false;
       ok[sp] = true;
       if (op == HV_K) x = arg[0];
-      else if (op == HV_CELL) x = t->cells[arg[0]];
-      else ok[sp] = mem_read(t, (int32_t)(t->cells[REG_SP] + arg[0]), &x);
+      else if (op == HV_CELL) ok[sp] = view_cell(w, arg[0], &x);
+      else ok[sp] = w->t && mem_read(w->t, (int32_t)(w->t->cells[REG_SP] + arg[0]), &x);
       st[sp++] = x;
       break;
     case HV_STROBJ:
       if (sp < 1) return false;
       if (ok[sp - 1] && st[sp - 1] >= 0 && st[sp - 1] < arg[1]) {
-        if (mem_read(t, (int32_t)(arg[0] + st[sp - 1]), &x)) st[sp - 1] = x;
+        if (view_mem(w, arg[0] + st[sp - 1], &x)) st[sp - 1] = x;
         else ok[sp - 1] = false;
       }
       break;
@@ -799,8 +824,7 @@ static bool host_values(const mtrace *t, const err_site *e, int64_t *v, bool *sy
       break;
     case HV_MEM:
       if (sp < 1) return false;
-      if (ok[sp - 1] && fits32(st[sp - 1] + arg[0]) &&
-          mem_read(t, (int32_t)(st[sp - 1] + arg[0]), &x))
+      if (ok[sp - 1] && view_mem(w, st[sp - 1] + arg[0], &x))
         st[sp - 1] = x;
       else
         ok[sp - 1] = false;
@@ -830,9 +854,9 @@ static bool host_values(const mtrace *t, const err_site *e, int64_t *v, bool *sy
       if (!ok[sp - 3]) {
         ok[sp - 3] = false;
       } else {
-        int w = st[sp - 3] ? sp - 2 : sp - 1;
-        st[sp - 3] = st[w];
-        ok[sp - 3] = ok[w];
+        int arm = st[sp - 3] ? sp - 2 : sp - 1;
+        st[sp - 3] = st[arm];
+        ok[sp - 3] = ok[arm];
       }
       sp -= 2;
       break;
@@ -840,7 +864,7 @@ static bool host_values(const mtrace *t, const err_site *e, int64_t *v, bool *sy
       if (sp < 1) return false;
       int64_t key = st[sp - 1];
       if (!ok[sp - 1]) break;
-      if (key >= arg[1] && key <= arg[2] && mem_read(t, (int32_t)(arg[0] + key - arg[1]), &x))
+      if (key >= arg[1] && key <= arg[2] && view_mem(w, arg[0] + key - arg[1], &x))
         st[sp - 1] = x;
       else if (arg[3])
         st[sp - 1] = arg[4];
@@ -862,10 +886,10 @@ static bool host_values(const mtrace *t, const err_site *e, int64_t *v, bool *sy
 
 /* The message of a site whose values the host reads; false to keep the
  * message as it is. */
-static bool host_text(const mprog *p, const mtrace *t, const err_site *e, strbuf *out) {
+static bool host_text(const mprog *p, const hv_view *w, const err_site *e, strbuf *out) {
   int64_t v[16];
   bool sym[16];
-  if (!e->hcode || e->hpc != t->err_pc || !host_values(t, e, v, sym)) return false;
+  if (!e->hcode || (w->t && e->hpc != w->t->err_pc) || !host_values(w, e, v, sym)) return false;
   if (!e->hop && !e->hmsg) return false;
   if (e->hop) {
     bool one = e->hop[0] == '1';
@@ -918,7 +942,8 @@ bad:
 void machine_error_text(const mprog *p, const mtrace *t, strbuf *out) {
   if (t->err_site < 0 || t->err_site >= p->sites.n) return;
   const err_site *e = &p->sites.v[t->err_site];
-  if (e->hcode && host_text(p, t, e, out)) return;   /* mhostval.c */
+  hv_view w = {t, NULL, NULL, 0};
+  if (e->hcode && host_text(p, &w, e, out)) return;   /* mhostval.c */
   if (e->value_slots) {
     for (const char *s = e->msg; *s; s++) {
       int i = (unsigned char)*s - 1;
@@ -944,6 +969,14 @@ void machine_error_text(const mprog *p, const mtrace *t, strbuf *out) {
     sb_putn(out, t->errval.s ? t->errval.s : "", n);
   }
   if (!e->value_bare) sb_putc(out, ')');
+}
+
+bool machine_flat_error_text(const mprog *p, int site, const int64_t *vals, const bool *ok,
+                             int n, strbuf *out) {
+  if (site < 0 || site >= p->sites.n) return false;
+  const err_site *e = &p->sites.v[site];
+  hv_view w = {NULL, vals, ok, n};
+  return e->hcode && host_text(p, &w, e, out);
 }
 
 bool machine_decode(const mprog *p, const int *prompt, int nprompt,
