@@ -81,6 +81,18 @@ static bool prim_of(mb *b, const ir_expr *e, code *k, int depth) {
     return read_of(b, e->a[0], k, depth + 1) && put(k, HV_STROBJ) && put(k, b->p->str_base) &&
            put(k, b->p->str_n);
   }
+  /* a string that is a vector's block: the same address (mstrings.c) */
+  if (!strcmp(name, "%string-of-vector") && e->n == 1) return read_of(b, e->a[0], k, depth + 1);
+  /* symbol->string: the literal of a known symbol's name, at symbase +
+   * the symbol; a symbol made at run time is its name's block already
+   * (mstrings.c, msymbols.c) */
+  if (!strcmp(name, "%symbol-name") && e->n == 1 && b->p->str_tables) {
+    if (!b->ir->has_rtsym)
+      return read_of(b, e->a[0], k, depth + 1) && put(k, HV_MEM) && put(k, b->p->str_symbase);
+    return read_of(b, e->a[0], k, depth + 1) && put(k, HV_K) && put(k, b->p->syms.n + 2) &&
+           op_n(k, HVF_LT, 2) && read_of(b, e->a[0], k, depth + 1) && put(k, HV_MEM) &&
+           put(k, b->p->str_symbase) && read_of(b, e->a[0], k, depth + 1) && put(k, HV_SEL);
+  }
   for (size_t i = 0; i < sizeof hv_ops / sizeof hv_ops[0]; i++) {
     if (strcmp(hv_ops[i].name, name) || (hv_ops[i].n >= 0 && hv_ops[i].n != e->n)) continue;
     if (e->n < 1 || e->n > 16) return false;
