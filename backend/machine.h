@@ -86,7 +86,12 @@ enum { HVF_ADD = 1, HVF_SUB, HVF_MUL, HVF_QUO, HVF_REM, HVF_MOD, HVF_ABS, HVF_MI
        /* the character builtins on a code point (lang/chars.c's tables,
         * as mchars.c's lookups give them) */
        HVF_ALPHA, HVF_NUMERIC, HVF_WHITE, HVF_UPPER, HVF_LOWER, HVF_UPCASE,
-       HVF_DOWNCASE };
+       HVF_DOWNCASE,
+       /* the kind tests of a tagged value (integer?, pair?, ..., char?),
+        * on the value with its tag, as mexpr.c's kind_test() */
+       HVF_ISINT, HVF_ISPAIR, HVF_ISNIL, HVF_ISPROC, HVF_ISVEC, HVF_ISSTR,
+       HVF_ISBOOL, HVF_ISSYM, HVF_ISCHAR,
+       HVF_SAME };  /* eq? of two values as they are (tagged or not) */
 
 /* An error site: one place in the source that can fail at run time. */
 typedef struct {

@@ -72,6 +72,35 @@ static const struct {
     {"char-downcase", HVF_DOWNCASE, 1},
 };
 
+/* The tag a value of static kind gets where it meets tagged values (as
+ * mexpr.c's box()): + its tag's base. */
+static bool tag_of(code *k, tkind kind) {
+  double base = dyn_base(dyn_tag(kind));
+  if (base == 0) return true;
+  return put(k, HV_K) && put(k, (int32_t)(base - DYN_BASE)) && put(k, HV_K) && put(k, INT32_MAX) &&
+         put(k, HV_ADD) && put(k, HV_K) && put(k, 1) && put(k, HV_ADD) && put(k, HV_ADD);
+}
+
+/* eq?, eqv? or equal? of two values of one kind, or of a tagged value
+ * and another (mexpr.c: the same number, the static one tagged; two
+ * kinds that differ are never the same).  Not where equal? may compare
+ * strings by text (mstrings.c's canonical literals): no read. */
+static bool same_of(mb *b, const ir_expr *e, code *k, int depth) {
+  tkind k0 = ir_kind(b->ir, e->a[0]->type), k1 = ir_kind(b->ir, e->a[1]->type);
+  if (k0 == T_ANY || k1 == T_ANY) return false;
+  bool text = e->ival == 1 || (e->ival != 2 && !strcmp(e->op->name, "equal?"));
+  if (text && (k0 == T_STR || k1 == T_STR ||
+               ((k0 == T_DYN || k1 == T_DYN) && world_has_literal_strings(b->p->w))))
+    return false;
+  if (k0 != k1 && k0 != T_DYN && k1 != T_DYN) return put(k, HV_K) && put(k, 0);
+  for (int j = 0; j < 2; j++) {
+    tkind kj = j ? k1 : k0, other = j ? k0 : k1;
+    if (!read_of(b, e->a[j], k, depth + 1)) return false;
+    if (kj != T_DYN && other == T_DYN && !tag_of(k, kj)) return false;
+  }
+  return op_n(k, HVF_SAME, 2);
+}
+
 /* An operation of integers, each operand an integer as the model reads it
  * (a tagged integer is the integer itself). */
 static bool prim_of(mb *b, const ir_expr *e, code *k, int depth) {
@@ -108,11 +137,29 @@ static bool prim_of(mb *b, const ir_expr *e, code *k, int depth) {
     }
     return op_n(k, hv_ops[i].f, e->n);
   }
+  /* a kind test: of a tagged value, by its tag (mexpr.c's kind_test,
+   * mchars.c's char?); of a value of one kind, a constant */
+  static const struct {
+    const char *name;
+    int f;
+    tkind k;
+  } kinds[] = {{"integer?", HVF_ISINT, T_INT},   {"number?", HVF_ISINT, T_INT},
+               {"pair?", HVF_ISPAIR, T_PAIR},    {"null?", HVF_ISNIL, T_NIL},
+               {"procedure?", HVF_ISPROC, T_PROC}, {"vector?", HVF_ISVEC, T_VEC},
+               {"string?", HVF_ISSTR, T_STR},    {"boolean?", HVF_ISBOOL, T_BOOL},
+               {"symbol?", HVF_ISSYM, T_SYM},    {"char?", HVF_ISCHAR, T_CHAR}};
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0] && e->n == 1; i++) {
+    if (strcmp(kinds[i].name, name)) continue;
+    tkind ak = ir_kind(b->ir, e->a[0]->type);
+    if (ak != T_DYN) return put(k, HV_K) && put(k, ak == kinds[i].k);
+    return read_of(b, e->a[0], k, depth + 1) && op_n(k, kinds[i].f, 1);
+  }
   /* eq? and eqv? of two integers */
-  if ((!strcmp(name, "eq?") || !strcmp(name, "eqv?") || !strcmp(name, "equal?")) && e->n == 2 &&
-      is_kind(b, e->a[0], T_INT) && is_kind(b, e->a[1], T_INT))
+  bool eq = !strcmp(name, "eq?") || !strcmp(name, "eqv?") || !strcmp(name, "equal?");
+  if (eq && e->n == 2 && is_kind(b, e->a[0], T_INT) && is_kind(b, e->a[1], T_INT))
     return read_of(b, e->a[0], k, depth + 1) && read_of(b, e->a[1], k, depth + 1) &&
            op_n(k, HVF_EQ, 2);
+  if (eq && e->n == 2) return same_of(b, e, k, depth);
   return false;
 }
 

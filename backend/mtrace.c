@@ -744,11 +744,31 @@ static bool host_op(int f, const int64_t *x, int n, int64_t *r) {
   }
 }
 
+/* The operations of HV_OP on a value as it is, tagged or not. */
+static bool raw_op(int f) {
+  return (f >= HVF_TRUE && f <= HVF_NOTD) || (f >= HVF_ISINT && f <= HVF_SAME);
+}
+
+/* Whether a tagged value is in [base(tag), base(tag) + width). */
+static bool in_tag(int64_t x, int tag, int64_t from, int64_t width) {
+  int64_t base = (int64_t)dyn_base(tag) + from;
+  return x >= base && x < base + width;
+}
+
 /* Whether a value of a condition is not #f: a boolean (0 or 1) or a
- * tagged value (#f is the tag's base). */
+ * tagged value (#f is the tag's base); a tagged value's kind. */
 static bool host_cond(int f, int64_t x, int64_t *r) {
-  const int64_t f_dyn = (int64_t)1 << 31;
+  const int64_t f_dyn = (int64_t)1 << 31, span = (int64_t)DYN_SPAN;
   switch (f) {
+  case HVF_ISINT: *r = x >= INT32_MIN && x <= INT32_MAX; return true;
+  case HVF_ISPAIR: *r = in_tag(x, TAG_PAIR, 0, span); return true;
+  case HVF_ISNIL: *r = in_tag(x, TAG_NIL, 0, span); return true;
+  case HVF_ISPROC: *r = in_tag(x, TAG_PROC, 0, span); return true;
+  case HVF_ISVEC: *r = in_tag(x, TAG_VEC, 0, span); return true;
+  case HVF_ISSTR: *r = in_tag(x, TAG_STR, 0, span); return true;
+  case HVF_ISBOOL: *r = in_tag(x, TAG_SYM, 0, 2); return true;
+  case HVF_ISSYM: *r = in_tag(x, TAG_SYM, 2, span - 2); return true;
+  case HVF_ISCHAR: *r = in_tag(x, TAG_CHAR, 0, span); return true;
   case HVF_TRUE: *r = x != 0; return true;
   case HVF_TRUED: *r = x != f_dyn; return true;
   case HVF_NOT: *r = x == 0; return true;
@@ -840,10 +860,11 @@ static bool host_values(const hv_view *w, const err_site *e, int64_t *v, bool *s
       if (n < 1 || n > sp) return false;
       bool all = true;
       for (int j = sp - n; j < sp; j++)
-        all = all && ok[j] && (f >= HVF_TRUE && f <= HVF_NOTD ? true : fits32(st[j]));
+        all = all && ok[j] && (raw_op(f) || fits32(st[j]));
       int64_t r = 0;
-      bool good = all && (f >= HVF_TRUE && f <= HVF_NOTD ? n == 1 && host_cond(f, st[sp - 1], &r)
-                                                         : host_op(f, st + sp - n, n, &r));
+      bool good = all && (f == HVF_SAME ? n == 2 && ((r = st[sp - 2] == st[sp - 1]), true)
+                          : raw_op(f)   ? n == 1 && host_cond(f, st[sp - 1], &r)
+                                        : host_op(f, st + sp - n, n, &r));
       sp -= n;
       st[sp] = r;
       ok[sp++] = good;

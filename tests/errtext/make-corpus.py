@@ -299,4 +299,20 @@ out += [
  "(deftable t (1 10) (2 20)) (define (h k) (t (if (> k 3) (- k) (t k)))) (h 2)",
  "(deftable s ('a 1) ('b 2)) (define (u x) (s (if (= x 1) 'c 'a))) (u 1)",
 ]
+# a select on a kind test or on eq? of values of several kinds: the host
+# reads the tag the model tests
+for test, x in [("string?", '"abc"'), ("char?", "#\\a"), ("symbol?", "'a"), ("boolean?", "#t"),
+                ("integer?", "5"), ("pair?", "(list 1)"), ("null?", "'()"),
+                ("vector?", "(vector 1)"), ("procedure?", "car")]:
+    out.append(f"(define x 10000) (define l (list {x} 'z)) (display (* x x (if ({test} (car l)) x 1)))")
+out += [
+ "(define x 10000) (define l (list 'a 1)) (display (* x x (if (eq? (car l) 'a) x 1)))",
+ "(define x 10000) (define l (list 'b 'a)) (display (* x x (if (eq? (car l) (cadr l)) 1 x)))",
+ "(define x 10000) (define b #t) (display (* x x (if (eq? b #t) x 1)))",
+ "(define x 10000) (define l (list #f 1)) (display (* x x (if (eq? (car l) #f) x 1)))",
+ "(define x 10000) (define l (list #\\a 1)) (display (* x x (if (eqv? (car l) #\\a) x 1)))",
+ "(define x 10000) (define l (list \"a\" 1)) (display (* x x (if (eq? (car l) 1) 1 x)))",
+ "(define x 10000) (define l (list 'q 1)) (display (* x x (case (car l) ((a b) 1) ((q) x) (else 2))))",
+ "(define x 10000) (define l (list #\\q 1)) (display (* x x (case (car l) ((#\\a) 1) ((#\\q) x) (else 2))))",
+]
 sys.stdout.write("\n".join(out) + "\n")
