@@ -324,18 +324,25 @@ static void layout_tables(cb *b, int *pos) {
 static cv compile(cb *b, const ir_expr *e);
 
 /* The site of a lookup with no entry; a constant key (kind k, value x as
- * the circuit computes it) is named as the evaluator names it. */
-static int site(cb *b, srcloc loc, const char *name, int k, const cv *key) {
+ * the circuit computes it) is named as the evaluator names it, a
+ * computed one by the host, which reads it from the prompt (mhostval.c).
+ * A key it could not read is left to the machine, which names it. */
+static int site(cb *b, srcloc loc, const char *name, int k, const cv *key, const ir_expr *kx) {
   strbuf s;
   sb_init(&s);
+  bool named = true;
   if (key && key->lo == key->hi && k == T_INT)
     sb_printf(&s, "table %s has no entry for %lld", name, (long long)key->lo);
   else if (key && key->lo == key->hi && k == T_SYM && key->lo >= 2) {
     sb_printf(&s, "table %s has no entry for ", name);
     sym_write(sym_name(&b->w->syms, (int)key->lo - 2), &s);
-  } else
+  } else {
     sb_printf(&s, "table %s has no entry for this key", name);
+    named = false;
+  }
   err_site e = {.kind = "table", .msg = sb_detach(&s), .loc = loc, .value_follows = false, .value_bare = false, .value_slots = false};
+  if (!named && !mb_circuit_key_site(b->ir, b->c, kx, name, &e))
+    cfail(b, "a missing key the host cannot name");
   VEC_PUSH(b->p->sites, e);
   return b->p->sites.n - 1;
 }
@@ -428,7 +435,7 @@ static cv table_read(cb *b, const ir_expr *e) {
   double dmax = fmax(fabs(key.lo + off), fabs(key.hi + off)) + b->c->nprompt;
   if (td->has_default) return with_default(b, e, d, mk(gf_gate(gg, gv), vlo, vhi));
   struct csite s = {d, dmax, site(b, e->loc, sym_name(&b->w->syms, t->table->name),
-                                      ir_kind(b->ir, e->a[0]->type), &key),
+                                      ir_kind(b->ir, e->a[0]->type), &key, e->a[0]),
                     NULL, b->guards.n};
   s.guards = arena_alloc(&gg->mem, (size_t)(b->guards.n + 1) * sizeof(gform));
   memcpy(s.guards, b->guards.v, (size_t)b->guards.n * sizeof(gform));
@@ -1113,6 +1120,23 @@ int circuit_decode(const mprog *p, const int *gen, int ngen, value *out,
   }
   value_print(p->w, *out, text, true);
   return 1;
+}
+
+void circuit_error_text(const mprog *p, int site, const int *prompt, int nprompt,
+                        strbuf *out) {
+  if (site < 0 || site >= p->sites.n) return;
+  /* the value each prompt token carries: a table entry (SETM), an
+   * argument (VAL, SYM); BOS, no entry, carries none */
+  int64_t *vals = xcalloc((size_t)nprompt + 1, sizeof *vals);
+  bool *ok = xcalloc((size_t)nprompt + 1, sizeof *ok);
+  for (int i = 0; i < nprompt; i++) {
+    int r = model_token_range(p->m, prompt[i]);
+    ok[i] = r == R_SETM || r == R_VAL || r == R_SYM;
+    if (ok[i]) vals[i] = model_token_value(p->m, prompt[i]);
+  }
+  if (!machine_flat_error_text(p, site, vals, ok, nprompt, out)) sb_puts(out, p->sites.v[site].msg);
+  free(vals);
+  free(ok);
 }
 
 /* ---- for people ------------------------------------------------------ */

@@ -69,6 +69,18 @@ bool circuit_args_fit(const mprog *p, const value *args, int nargs, char *err,
 bool circuit_prompt(const mprog *p, const value *args, int nargs, int_vec *prompt,
                     char *err, size_t errlen);
 
+/* The read program of a lookup's computed key (backend/mhostval.c): the
+ * site's hcode and hmsg, so that the host names the key from the prompt
+ * ("table t has no entry for 6"); false when the key is no tree of the
+ * prompt's values. */
+bool mb_circuit_key_site(const ir_prog *ir, const circuit *c, const ir_expr *key,
+                         const char *table, err_site *site);
+
+/* The message of the error site `site` of a circuit run on `prompt`:
+ * the values it names read from the prompt's tokens. */
+void circuit_error_text(const mprog *p, int site, const int *prompt, int nprompt,
+                        strbuf *out);
+
 /* Decodes the generated tokens so far: 1 when the value (or an error) is
  * complete, 0 when more are needed, -1 on a malformed trace (err).  On
  * completion *site is the error site (or -1) and *out the value, with its

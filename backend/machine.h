@@ -82,7 +82,16 @@ enum { HV_K = 1, HV_CELL, HV_FRAME, HV_MEM, HV_ADD, HV_SUB, HV_END, HV_ENDSYM,
 enum { HVF_ADD = 1, HVF_SUB, HVF_MUL, HVF_QUO, HVF_REM, HVF_MOD, HVF_ABS, HVF_MIN,
        HVF_MAX, HVF_AND, HVF_IOR, HVF_XOR, HVF_LOGNOT, HVF_EQ, HVF_LT, HVF_GT, HVF_LE,
        HVF_GE, HVF_ZERO, HVF_POS, HVF_NEG, HVF_EVEN, HVF_ODD, HVF_TRUE, HVF_TRUED,
-       HVF_NOT, HVF_NOTD, HVF_ASH, HVF_EXPT };
+       HVF_NOT, HVF_NOTD, HVF_ASH, HVF_EXPT,
+       /* the character builtins on a code point (lang/chars.c's tables,
+        * as mchars.c's lookups give them) */
+       HVF_ALPHA, HVF_NUMERIC, HVF_WHITE, HVF_UPPER, HVF_LOWER, HVF_UPCASE,
+       HVF_DOWNCASE,
+       /* the kind tests of a tagged value (integer?, pair?, ..., char?),
+        * on the value with its tag, as mexpr.c's kind_test() */
+       HVF_ISINT, HVF_ISPAIR, HVF_ISNIL, HVF_ISPROC, HVF_ISVEC, HVF_ISSTR,
+       HVF_ISBOOL, HVF_ISSYM, HVF_ISCHAR,
+       HVF_SAME };  /* eq? of two values as they are (tagged or not) */
 
 /* An error site: one place in the source that can fail at run time. */
 typedef struct {
@@ -313,6 +322,12 @@ bool machine_world_value(const mprog *p, const mtrace *t, mload *load,
  * for a kind error the operand its report printed, " (a)", cut as the
  * evaluator cuts it. */
 void machine_error_text(const mprog *p, const mtrace *t, strbuf *out);
+/* The message of site whose values the host reads from a circuit's
+ * prompt (vals[i], where ok[i], the value of prompt position i: HV_CELL
+ * and HV_MEM read by position); false when the site has no read
+ * program or an operand no value. */
+bool machine_flat_error_text(const mprog *p, int site, const int64_t *vals, const bool *ok,
+                             int n, strbuf *out);
 /* A tagged value (docs/trace-format.md): its kind, and *v becomes the
  * plain value of that kind it holds (T_ANY for no known tag). */
 tkind machine_untag(int64_t *v);

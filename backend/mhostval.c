@@ -24,6 +24,7 @@
  */
 #include "config.h"
 
+#include "circuit.h"
 #include "mbuild.h"
 
 #include <stdlib.h>
@@ -65,7 +66,40 @@ static const struct {
     {"zero?", HVF_ZERO, 1},    {"positive?", HVF_POS, 1},  {"negative?", HVF_NEG, 1},
     {"even?", HVF_EVEN, 1},    {"odd?", HVF_ODD, 1},       {"ash", HVF_ASH, 2},
     {"expt", HVF_EXPT, 2},
+    {"char-alphabetic?", HVF_ALPHA, 1}, {"char-numeric?", HVF_NUMERIC, 1},
+    {"char-whitespace?", HVF_WHITE, 1}, {"char-upper-case?", HVF_UPPER, 1},
+    {"char-lower-case?", HVF_LOWER, 1}, {"char-upcase", HVF_UPCASE, 1},
+    {"char-downcase", HVF_DOWNCASE, 1},
 };
+
+/* The tag a value of static kind gets where it meets tagged values (as
+ * mexpr.c's box()): + its tag's base. */
+static bool tag_of(code *k, tkind kind) {
+  double base = dyn_base(dyn_tag(kind));
+  if (base == 0) return true;
+  return put(k, HV_K) && put(k, (int32_t)(base - DYN_BASE)) && put(k, HV_K) && put(k, INT32_MAX) &&
+         put(k, HV_ADD) && put(k, HV_K) && put(k, 1) && put(k, HV_ADD) && put(k, HV_ADD);
+}
+
+/* eq?, eqv? or equal? of two values of one kind, or of a tagged value
+ * and another (mexpr.c: the same number, the static one tagged; two
+ * kinds that differ are never the same).  Not where equal? may compare
+ * strings by text (mstrings.c's canonical literals): no read. */
+static bool same_of(mb *b, const ir_expr *e, code *k, int depth) {
+  tkind k0 = ir_kind(b->ir, e->a[0]->type), k1 = ir_kind(b->ir, e->a[1]->type);
+  if (k0 == T_ANY || k1 == T_ANY) return false;
+  bool text = e->ival == 1 || (e->ival != 2 && !strcmp(e->op->name, "equal?"));
+  if (text && (k0 == T_STR || k1 == T_STR ||
+               ((k0 == T_DYN || k1 == T_DYN) && world_has_literal_strings(b->p->w))))
+    return false;
+  if (k0 != k1 && k0 != T_DYN && k1 != T_DYN) return put(k, HV_K) && put(k, 0);
+  for (int j = 0; j < 2; j++) {
+    tkind kj = j ? k1 : k0, other = j ? k0 : k1;
+    if (!read_of(b, e->a[j], k, depth + 1)) return false;
+    if (kj != T_DYN && other == T_DYN && !tag_of(k, kj)) return false;
+  }
+  return op_n(k, HVF_SAME, 2);
+}
 
 /* An operation of integers, each operand an integer as the model reads it
  * (a tagged integer is the integer itself). */
@@ -75,6 +109,18 @@ static bool prim_of(mb *b, const ir_expr *e, code *k, int depth) {
     if (b->p->str_n <= 0) return read_of(b, e->a[0], k, depth + 1);
     return read_of(b, e->a[0], k, depth + 1) && put(k, HV_STROBJ) && put(k, b->p->str_base) &&
            put(k, b->p->str_n);
+  }
+  /* a string that is a vector's block: the same address (mstrings.c) */
+  if (!strcmp(name, "%string-of-vector") && e->n == 1) return read_of(b, e->a[0], k, depth + 1);
+  /* symbol->string: the literal of a known symbol's name, at symbase +
+   * the symbol; a symbol made at run time is its name's block already
+   * (mstrings.c, msymbols.c) */
+  if (!strcmp(name, "%symbol-name") && e->n == 1 && b->p->str_tables) {
+    if (!b->ir->has_rtsym)
+      return read_of(b, e->a[0], k, depth + 1) && put(k, HV_MEM) && put(k, b->p->str_symbase);
+    return read_of(b, e->a[0], k, depth + 1) && put(k, HV_K) && put(k, b->p->syms.n + 2) &&
+           op_n(k, HVF_LT, 2) && read_of(b, e->a[0], k, depth + 1) && put(k, HV_MEM) &&
+           put(k, b->p->str_symbase) && read_of(b, e->a[0], k, depth + 1) && put(k, HV_SEL);
   }
   for (size_t i = 0; i < sizeof hv_ops / sizeof hv_ops[0]; i++) {
     if (strcmp(hv_ops[i].name, name) || (hv_ops[i].n >= 0 && hv_ops[i].n != e->n)) continue;
@@ -91,11 +137,29 @@ static bool prim_of(mb *b, const ir_expr *e, code *k, int depth) {
     }
     return op_n(k, hv_ops[i].f, e->n);
   }
+  /* a kind test: of a tagged value, by its tag (mexpr.c's kind_test,
+   * mchars.c's char?); of a value of one kind, a constant */
+  static const struct {
+    const char *name;
+    int f;
+    tkind k;
+  } kinds[] = {{"integer?", HVF_ISINT, T_INT},   {"number?", HVF_ISINT, T_INT},
+               {"pair?", HVF_ISPAIR, T_PAIR},    {"null?", HVF_ISNIL, T_NIL},
+               {"procedure?", HVF_ISPROC, T_PROC}, {"vector?", HVF_ISVEC, T_VEC},
+               {"string?", HVF_ISSTR, T_STR},    {"boolean?", HVF_ISBOOL, T_BOOL},
+               {"symbol?", HVF_ISSYM, T_SYM},    {"char?", HVF_ISCHAR, T_CHAR}};
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0] && e->n == 1; i++) {
+    if (strcmp(kinds[i].name, name)) continue;
+    tkind ak = ir_kind(b->ir, e->a[0]->type);
+    if (ak != T_DYN) return put(k, HV_K) && put(k, ak == kinds[i].k);
+    return read_of(b, e->a[0], k, depth + 1) && op_n(k, kinds[i].f, 1);
+  }
   /* eq? and eqv? of two integers */
-  if ((!strcmp(name, "eq?") || !strcmp(name, "eqv?") || !strcmp(name, "equal?")) && e->n == 2 &&
-      is_kind(b, e->a[0], T_INT) && is_kind(b, e->a[1], T_INT))
+  bool eq = !strcmp(name, "eq?") || !strcmp(name, "eqv?") || !strcmp(name, "equal?");
+  if (eq && e->n == 2 && is_kind(b, e->a[0], T_INT) && is_kind(b, e->a[1], T_INT))
     return read_of(b, e->a[0], k, depth + 1) && read_of(b, e->a[1], k, depth + 1) &&
            op_n(k, HVF_EQ, 2);
+  if (eq && e->n == 2) return same_of(b, e, k, depth);
   return false;
 }
 
@@ -278,4 +342,110 @@ int mb_host_overflow_site(mb *b, int site) {
     return site;
   if (sum && e->ival == 3) op = op[0] == '+' ? "1+" : "1-";   /* written (1+ x) */
   return mb_host_site(b, site, op, NULL, (const ir_expr *const *)e->a, e->n);
+}
+
+/* ---- circuits ------------------------------------------------------- */
+
+/* A circuit (circuit.c) reads its arguments and its table's entries from
+ * the prompt, and its key is a pure tree of them: the read program of a
+ * computed key reads prompt positions (HV_CELL a: the token at position
+ * a; the table's block by HV_TABLE, as a machine's), so the host names
+ * the key the circuit looked up from the prompt it ran on.  Values are
+ * as the circuit's tokens carry them: integers and booleans themselves,
+ * a symbol its number + 2. */
+static bool cread(const ir_prog *ir, const circuit *c, const ir_expr *e, code *k, int depth);
+
+static bool carm(const ir_prog *ir, const circuit *c, const ir_expr *e, code *k, int depth) {
+  int n = k->n;
+  if (cread(ir, c, e, k, depth)) return true;
+  k->n = n;
+  return put(k, HV_NONE);
+}
+
+static bool cprim(const ir_prog *ir, const circuit *c, const ir_expr *e, code *k, int depth) {
+  static const struct {
+    const char *name;
+    int f, n;
+  } ops[] = {{"+", HVF_ADD, -1},       {"-", HVF_SUB, -1},         {"*", HVF_MUL, -1},
+             {"<", HVF_LT, 2},         {">", HVF_GT, 2},           {"<=", HVF_LE, 2},
+             {">=", HVF_GE, 2},        {"=", HVF_EQ, 2},           {"eq?", HVF_EQ, 2},
+             {"eqv?", HVF_EQ, 2},      {"equal?", HVF_EQ, 2},      {"zero?", HVF_ZERO, 1},
+             {"positive?", HVF_POS, 1}, {"negative?", HVF_NEG, 1}};
+  for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+    if (strcmp(ops[i].name, e->op->name) || (ops[i].n >= 0 && ops[i].n != e->n)) continue;
+    if (e->n == 0) return put(k, HV_K) && put(k, ops[i].f == HVF_MUL ? 1 : 0);
+    if (e->n > 16) return false;
+    for (int j = 0; j < e->n; j++)
+      if (!cread(ir, c, e->a[j], k, depth + 1)) return false;
+    return op_n(k, ops[i].f, e->n);
+  }
+  return false;
+}
+
+static bool cread(const ir_prog *ir, const circuit *c, const ir_expr *e, code *k, int depth) {
+  if (depth > 24) return false;
+  tkind kind = ir_kind(ir, e->type);
+  switch (e->k) {
+  case X_CONST:
+    if (kind == T_SYM) return put(k, HV_K) && put(k, (int32_t)e->ival + 2);
+    if (kind == T_INT || kind == T_BOOL) return put(k, HV_K) && put(k, (int32_t)e->ival);
+    return false;
+  case X_VAR: {
+    const ir_fn *m = &ir->fns.v[ir->main_fn];
+    for (int i = 0; i < m->nparams && i < c->nparams; i++)
+      if (m->params[i] == e->var) return put(k, HV_CELL) && put(k, c->param_pos[i]);
+    return false;
+  }
+  case X_PRIM:
+    return cprim(ir, c, e, k, depth);
+  case X_SELECT: {
+    tkind ck = ir_kind(ir, e->a[0]->type);
+    if (ck == T_INT || ck == T_SYM) return cread(ir, c, e->a[1], k, depth + 1);
+    if (ck != T_BOOL) return false;
+    return cread(ir, c, e->a[0], k, depth + 1) && op_n(k, HVF_TRUE, 1) &&
+           carm(ir, c, e->a[1], k, depth + 1) && carm(ir, c, e->a[2], k, depth + 1) &&
+           put(k, HV_SEL);
+  }
+  case X_NOT:
+    if (ir_kind(ir, e->a[0]->type) != T_BOOL) return put(k, HV_K) && put(k, 0);
+    return cread(ir, c, e->a[0], k, depth + 1) && op_n(k, HVF_NOT, 1);
+  case X_SEQ:
+    return e->n > 0 && cread(ir, c, e->a[e->n - 1], k, depth + 1);
+  case X_TABLE: {
+    const struct ctable *t = NULL;
+    for (int i = 0; i < c->ntables; i++)
+      if (c->tables[i].table == e->table) t = &c->tables[i];
+    if (!t) return false;
+    const table_def *td = e->table->table;
+    int32_t dv = 0;
+    if (td->has_default) {
+      value d = td->dflt;
+      if (d.kind != VK_INT && d.kind != VK_SYM && d.kind != VK_BOOL) return false;
+      dv = d.kind == VK_SYM ? d.i + 2 : d.i;
+    }
+    return cread(ir, c, e->a[0], k, depth + 1) && put(k, HV_TABLE) && put(k, t->base) &&
+           put(k, (int32_t)t->kmin) && put(k, (int32_t)t->kmax) && put(k, td->has_default) &&
+           put(k, dv);
+  }
+  default:
+    return false;
+  }
+}
+
+bool mb_circuit_key_site(const ir_prog *ir, const circuit *c, const ir_expr *key,
+                         const char *table, err_site *site) {
+  code k = {.n = 0};
+  tkind kind = ir_kind(ir, key->type);
+  /* table keys are integers or symbols (lang: deftable) */
+  if (kind != T_INT && kind != T_SYM) return false;
+  if (!cread(ir, c, key, &k, 0)) return false;
+  if (!put(&k, kind == T_SYM ? HV_ENDSYM : HV_END)) return false;
+  site->hcode = xmalloc((size_t)k.n * sizeof *k.c);
+  memcpy(site->hcode, k.c, (size_t)k.n * sizeof *k.c);
+  site->nhcode = k.n;
+  site->hn = 1;
+  site->hpc = -1;
+  site->hop = NULL;
+  site->hmsg = mb_describe(NULL, "table %s has no entry for \001", table);
+  return true;
 }

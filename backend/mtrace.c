@@ -732,15 +732,47 @@ static bool host_op(int f, const int64_t *x, int n, int64_t *r) {
       if (!fits32(*r)) return false;
     }
     return true;
+  /* a character's class or case: what the model's table lookup gives
+   * (mchars.c), for a code point */
+  case HVF_ALPHA: case HVF_NUMERIC: case HVF_WHITE: case HVF_UPPER: case HVF_LOWER:
+  case HVF_UPCASE: case HVF_DOWNCASE: {
+    if (a < 0 || a > 0x10FFFF) return false;
+    int32_t cp = (int32_t)a;
+    *r = f == HVF_ALPHA ? char_alphabetic(cp) : f == HVF_NUMERIC ? char_numeric(cp)
+       : f == HVF_WHITE ? char_whitespace(cp) : f == HVF_UPPER ? char_upper_case(cp)
+       : f == HVF_LOWER ? char_lower_case(cp) : f == HVF_UPCASE ? char_upcase(cp)
+       : char_downcase(cp);
+    return true;
+  }
   default: return false;
   }
 }
 
+/* The operations of HV_OP on a value as it is, tagged or not. */
+static bool raw_op(int f) {
+  return (f >= HVF_TRUE && f <= HVF_NOTD) || (f >= HVF_ISINT && f <= HVF_SAME);
+}
+
+/* Whether a tagged value is in [base(tag), base(tag) + width). */
+static bool in_tag(int64_t x, int tag, int64_t from, int64_t width) {
+  int64_t base = (int64_t)dyn_base(tag) + from;
+  return x >= base && x < base + width;
+}
+
 /* Whether a value of a condition is not #f: a boolean (0 or 1) or a
- * tagged value (#f is the tag's base). */
+ * tagged value (#f is the tag's base); a tagged value's kind. */
 static bool host_cond(int f, int64_t x, int64_t *r) {
-  const int64_t f_dyn = (int64_t)1 << 31;
+  const int64_t f_dyn = (int64_t)1 << 31, span = (int64_t)DYN_SPAN;
   switch (f) {
+  case HVF_ISINT: *r = x >= INT32_MIN && x <= INT32_MAX; return true;
+  case HVF_ISPAIR: *r = in_tag(x, TAG_PAIR, 0, span); return true;
+  case HVF_ISNIL: *r = in_tag(x, TAG_NIL, 0, span); return true;
+  case HVF_ISPROC: *r = in_tag(x, TAG_PROC, 0, span); return true;
+  case HVF_ISVEC: *r = in_tag(x, TAG_VEC, 0, span); return true;
+  case HVF_ISSTR: *r = in_tag(x, TAG_STR, 0, span); return true;
+  case HVF_ISBOOL: *r = in_tag(x, TAG_SYM, 0, 2); return true;
+  case HVF_ISSYM: *r = in_tag(x, TAG_SYM, 2, span - 2); return true;
+  case HVF_ISCHAR: *r = in_tag(x, TAG_CHAR, 0, span); return true;
   case HVF_TRUE: *r = x != 0; return true;
   case HVF_TRUED: *r = x != f_dyn; return true;
   case HVF_NOT: *r = x == 0; return true;
@@ -753,7 +785,32 @@ static bool host_cond(int f, int64_t x, int64_t *r) {
  * memory; false when an operand has no value (a read that finds no cell,
  * an operation with no integer result: only the arm a select drops may
  * have none). */
-static bool host_values(const mtrace *t, const err_site *e, int64_t *v, bool *sym) {
+/* Where a read program reads: the decoded trace of a machine, or the
+ * prompt of a circuit (flat: the value of each prompt position, HV_CELL
+ * and HV_MEM both by position; circuit.c). */
+typedef struct {
+  const mtrace *t;
+  const int64_t *flat;
+  const bool *flat_ok;
+  int nflat;
+} hv_view;
+
+static bool view_cell(const hv_view *w, int64_t a, int64_t *x) {
+  if (!w->t) {
+    if (a < 0 || a >= w->nflat || !w->flat_ok[a]) return false;
+    *x = w->flat[a];
+    return true;
+  }
+  *x = w->t->cells[a];
+  return true;
+}
+
+static bool view_mem(const hv_view *w, int64_t a, int64_t *x) {
+  if (!w->t) return view_cell(w, a, x);
+  return fits32(a) && mem_read(w->t, (int32_t)a, x);
+}
+
+static bool host_values(const hv_view *w, const err_site *e, int64_t *v, bool *sym) {
   enum { DEPTH = 64 };
   int64_t st[DEPTH];
   bool ok[DEPTH];
@@ -773,14 +830,14 @@ static bool host_values(const mtrace *t, const err_site *e, int64_t *v, bool *sy
       if (sp >= DEPTH) return false;
       ok[sp] = true;
       if (op == HV_K) x = arg[0];
-      else if (op == HV_CELL) x = t->cells[arg[0]];
-      else ok[sp] = mem_read(t, (int32_t)(t->cells[REG_SP] + arg[0]), &x);
+      else if (op == HV_CELL) ok[sp] = view_cell(w, arg[0], &x);
+      else ok[sp] = w->t && mem_read(w->t, (int32_t)(w->t->cells[REG_SP] + arg[0]), &x);
       st[sp++] = x;
       break;
     case HV_STROBJ:
       if (sp < 1) return false;
       if (ok[sp - 1] && st[sp - 1] >= 0 && st[sp - 1] < arg[1]) {
-        if (mem_read(t, (int32_t)(arg[0] + st[sp - 1]), &x)) st[sp - 1] = x;
+        if (view_mem(w, arg[0] + st[sp - 1], &x)) st[sp - 1] = x;
         else ok[sp - 1] = false;
       }
       break;
@@ -791,8 +848,7 @@ static bool host_values(const mtrace *t, const err_site *e, int64_t *v, bool *sy
       break;
     case HV_MEM:
       if (sp < 1) return false;
-      if (ok[sp - 1] && fits32(st[sp - 1] + arg[0]) &&
-          mem_read(t, (int32_t)(st[sp - 1] + arg[0]), &x))
+      if (ok[sp - 1] && view_mem(w, st[sp - 1] + arg[0], &x))
         st[sp - 1] = x;
       else
         ok[sp - 1] = false;
@@ -808,10 +864,11 @@ static bool host_values(const mtrace *t, const err_site *e, int64_t *v, bool *sy
       if (n < 1 || n > sp) return false;
       bool all = true;
       for (int j = sp - n; j < sp; j++)
-        all = all && ok[j] && (f >= HVF_TRUE && f <= HVF_NOTD ? true : fits32(st[j]));
+        all = all && ok[j] && (raw_op(f) || fits32(st[j]));
       int64_t r = 0;
-      bool good = all && (f >= HVF_TRUE && f <= HVF_NOTD ? n == 1 && host_cond(f, st[sp - 1], &r)
-                                                         : host_op(f, st + sp - n, n, &r));
+      bool good = all && (f == HVF_SAME ? n == 2 && ((r = st[sp - 2] == st[sp - 1]), true)
+                          : raw_op(f)   ? n == 1 && host_cond(f, st[sp - 1], &r)
+                                        : host_op(f, st + sp - n, n, &r));
       sp -= n;
       st[sp] = r;
       ok[sp++] = good;
@@ -822,9 +879,9 @@ static bool host_values(const mtrace *t, const err_site *e, int64_t *v, bool *sy
       if (!ok[sp - 3]) {
         ok[sp - 3] = false;
       } else {
-        int w = st[sp - 3] ? sp - 2 : sp - 1;
-        st[sp - 3] = st[w];
-        ok[sp - 3] = ok[w];
+        int arm = st[sp - 3] ? sp - 2 : sp - 1;
+        st[sp - 3] = st[arm];
+        ok[sp - 3] = ok[arm];
       }
       sp -= 2;
       break;
@@ -832,7 +889,7 @@ static bool host_values(const mtrace *t, const err_site *e, int64_t *v, bool *sy
       if (sp < 1) return false;
       int64_t key = st[sp - 1];
       if (!ok[sp - 1]) break;
-      if (key >= arg[1] && key <= arg[2] && mem_read(t, (int32_t)(arg[0] + key - arg[1]), &x))
+      if (key >= arg[1] && key <= arg[2] && view_mem(w, arg[0] + key - arg[1], &x))
         st[sp - 1] = x;
       else if (arg[3])
         st[sp - 1] = arg[4];
@@ -854,10 +911,10 @@ static bool host_values(const mtrace *t, const err_site *e, int64_t *v, bool *sy
 
 /* The message of a site whose values the host reads; false to keep the
  * message as it is. */
-static bool host_text(const mprog *p, const mtrace *t, const err_site *e, strbuf *out) {
+static bool host_text(const mprog *p, const hv_view *w, const err_site *e, strbuf *out) {
   int64_t v[16];
   bool sym[16];
-  if (!e->hcode || e->hpc != t->err_pc || !host_values(t, e, v, sym)) return false;
+  if (!e->hcode || (w->t && e->hpc != w->t->err_pc) || !host_values(w, e, v, sym)) return false;
   if (!e->hop && !e->hmsg) return false;
   if (e->hop) {
     bool one = e->hop[0] == '1';
@@ -910,7 +967,8 @@ bad:
 void machine_error_text(const mprog *p, const mtrace *t, strbuf *out) {
   if (t->err_site < 0 || t->err_site >= p->sites.n) return;
   const err_site *e = &p->sites.v[t->err_site];
-  if (e->hcode && host_text(p, t, e, out)) return;   /* mhostval.c */
+  hv_view w = {t, NULL, NULL, 0};
+  if (e->hcode && host_text(p, &w, e, out)) return;   /* mhostval.c */
   if (e->value_slots) {
     for (const char *s = e->msg; *s; s++) {
       int i = (unsigned char)*s - 1;
@@ -936,6 +994,14 @@ void machine_error_text(const mprog *p, const mtrace *t, strbuf *out) {
     sb_putn(out, t->errval.s ? t->errval.s : "", n);
   }
   if (!e->value_bare) sb_putc(out, ')');
+}
+
+bool machine_flat_error_text(const mprog *p, int site, const int64_t *vals, const bool *ok,
+                             int n, strbuf *out) {
+  if (site < 0 || site >= p->sites.n) return false;
+  const err_site *e = &p->sites.v[site];
+  hv_view w = {NULL, vals, ok, n};
+  return e->hcode && host_text(p, &w, e, out);
 }
 
 bool machine_decode(const mprog *p, const int *prompt, int nprompt,

@@ -329,7 +329,11 @@ static bool execute_circuit(runner *r, mprog *p, const value *args, int nargs,
   out->tokens = gen.n;
   if (site >= 0) {
     const err_site *e = &p->sites.v[site];
-    lang_error_set(&out->err, e->loc, e->kind, "%s", e->msg);
+    strbuf m;   /* the key it names, read from the prompt (mhostval.c) */
+    sb_init(&m);
+    circuit_error_text(p, site, prompt.v, prompt.n, &m);
+    lang_error_set(&out->err, e->loc, e->kind, "%s", m.s ? m.s : "");
+    sb_free(&m);
     goto done;
   }
   out->has_result = true;

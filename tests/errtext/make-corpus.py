@@ -274,4 +274,45 @@ extra = [
  "(display (assert #f))",
 ]
 out += extra
+# operands the host computes with what the failing step computed: a
+# select on a character's class or case, a string procedure's value
+# (symbol->string, string-length, string-ref) and a table procedure run
+# as a circuit (a top-level call with constant arguments) whose computed
+# key has no entry
+out += [
+ "(define c #\\a) (define x 100000) (display (* x (if (char-alphabetic? c) x 1)))",
+ "(define c #\\a) (define x 100000) (display (+ 2147483647 (cond ((char-upper-case? c) 1) ((char-lower-case? c) x) (else 2))))",
+ "(define c #\\space) (define v (vector 1 2 3)) (display (vector-ref v (case (char-whitespace? c) ((#t) 7) (else 0))))",
+ "(define (f c x) (make-vector (if (char-numeric? c) (- x) x) 0)) (display (f #\\7 4))",
+ "(deftable t (1 'a) (2 'b)) (define c #\\Q) (display (t (if (char-upper-case? c) 9 1)))",
+ "(define c #\\a) (define x 100000000) (display (* x (char->integer (char-upcase c))))",
+ "(define l (list #\\a 'b)) (define x 100000) (display (* x (if (char-alphabetic? (car l)) x 1)))",
+ "(define x 1000000000) (display (* x (string-length (symbol->string 'abc))))",
+ "(define x 1000000000) (define y 'abc) (display (* x (string-length (symbol->string y))))",
+ "(define x 1000000000) (define y (string->symbol \"abcd\")) (display (* x (string-length (symbol->string y))))",
+ "(define x 10000) (display (* x x (char->integer (string-ref (symbol->string 'xyz) 2))))",
+ "(deftable t (1 'a)) (define y 'abcd) (display (t (string-length (symbol->string y))))",
+ "(define v (vector 1 2)) (define y 'abcd) (display (vector-ref v (string-length (symbol->string y))))",
+ "(deftable t (1 10) (2 20)) (define (f k) (t (* k 2))) (f 3)",
+ "(deftable t (1 10) (2 20)) (define (g k j) (t (+ k j))) (g 3 4)",
+ "(deftable t (1 10) (2 20)) (define (h k) (t (if (> k 3) (- k) (t k)))) (h 5)",
+ "(deftable t (1 10) (2 20)) (define (h k) (t (if (> k 3) (- k) (t k)))) (h 2)",
+ "(deftable s ('a 1) ('b 2)) (define (u x) (s (if (= x 1) 'c 'a))) (u 1)",
+]
+# a select on a kind test or on eq? of values of several kinds: the host
+# reads the tag the model tests
+for test, x in [("string?", '"abc"'), ("char?", "#\\a"), ("symbol?", "'a"), ("boolean?", "#t"),
+                ("integer?", "5"), ("pair?", "(list 1)"), ("null?", "'()"),
+                ("vector?", "(vector 1)"), ("procedure?", "car")]:
+    out.append(f"(define x 10000) (define l (list {x} 'z)) (display (* x x (if ({test} (car l)) x 1)))")
+out += [
+ "(define x 10000) (define l (list 'a 1)) (display (* x x (if (eq? (car l) 'a) x 1)))",
+ "(define x 10000) (define l (list 'b 'a)) (display (* x x (if (eq? (car l) (cadr l)) 1 x)))",
+ "(define x 10000) (define b #t) (display (* x x (if (eq? b #t) x 1)))",
+ "(define x 10000) (define l (list #f 1)) (display (* x x (if (eq? (car l) #f) x 1)))",
+ "(define x 10000) (define l (list #\\a 1)) (display (* x x (if (eqv? (car l) #\\a) x 1)))",
+ "(define x 10000) (define l (list \"a\" 1)) (display (* x x (if (eq? (car l) 1) 1 x)))",
+ "(define x 10000) (define l (list 'q 1)) (display (* x x (case (car l) ((a b) 1) ((q) x) (else 2))))",
+ "(define x 10000) (define l (list #\\q 1)) (display (* x x (case (car l) ((#\\a) 1) ((#\\q) x) (else 2))))",
+]
 sys.stdout.write("\n".join(out) + "\n")
