@@ -27,7 +27,7 @@ bool lw_prim_pure(const builtin *b) {
     "set-car!", "set-cdr!", "gcd", "lcm", "values", "call-with-values", "floor/", "truncate/",
     "exact-integer-sqrt", "call/cc", "call-with-current-continuation",
     "call-with-output-string", "with-output-to-string", "open-output-string",
-    "get-output-string", NULL};
+    "get-output-string", "open-input-string", "read-char", "peek-char", "char-ready?", "eof-object?", NULL};
   for (int i = 0; impure[i]; i++)
     if (!strcmp(b->name, impure[i])) return false;
   return !lw_listlib_allocates(b->name) && !lw_hof_name(b->name) &&
