@@ -371,7 +371,10 @@ int lw_port_type_of(lw *c, tvec *t, int depth) {
   lw_unify(c, lw_elem_of(c, ty), lw_type_of_value(c, t->items[0], depth + 1), (srcloc){-1, 0, 0},
            "a port's text");
   lw_vmemo_put(c, t, ty, false);
-  VEC_PUSH(c->port_types, ty);
+  /* an input port's item is (string . index) (lang/ports.c) */
+  bool input = t->items[0].kind == VK_PAIR && V_CDR(t->items[0]).kind == VK_INT;
+  if (input) VEC_PUSH(c->port_in_types, ty);
+  else VEC_PUSH(c->port_types, ty);
   c->p->has_lists = true;
   c->p->has_chars = true;
   c->p->has_rtstr = true;   /* its pieces */
@@ -537,7 +540,32 @@ bool port_compiled(const ast *a) {
          !strcmp(name, "open-output-string") || !strcmp(name, "get-output-string") ||
          !strcmp(name, "open-input-string") || !strcmp(name, "read-char") ||
          !strcmp(name, "peek-char") || !strcmp(name, "char-ready?") ||
-         !strcmp(name, "eof-object?");
+         !strcmp(name, "eof-object?") || port_predicate(a);
+}
+
+bool port_predicate(const ast *a) {
+  if (a->kind != E_CALL || a->u.call.r.kind != REF_BUILTIN || a->u.call.n != 1) return false;
+  const char *name = a->u.call.r.bi->name;
+  return !strcmp(name, "port?") || !strcmp(name, "input-port?") || !strcmp(name, "output-port?");
+}
+
+/* (port? x), (input-port? x), (output-port? x): known from x's class
+ * when the lowering ends (a class of ports holds nothing else); until
+ * then a node the lowering does not fold, made a constant then. */
+static ir_expr *predicate(lw *c, const ast *a, frame_map *f) {
+  srcloc loc = a->loc;
+  const char *name = a->u.call.r.bi->name;
+  const ast *x = a->u.call.args[0];
+  if (port_is_current(x)) return kbool(c, name[0] != 'i', loc);
+  if (x->kind == E_CONST) return kbool(c, false, loc);
+  ir_expr *args[1];
+  lw_lower_args(c, a, f, args);
+  if (c->failed) return lw_void_expr(c, loc);
+  int v = assign_new(c, args[0], loc);
+  ir_expr *e = prim(c, "not", var(c, v, loc), NULL, T_BOOL, loc);
+  VEC_PUSH(c->port_preds, e);
+  VEC_PUSH(c->port_pred_which, name[0] == 'p' ? 3 : name[0] == 'i' ? 2 : 1);
+  return e;
 }
 
 /* ---- input string ports ------------------------------------------------
@@ -565,6 +593,13 @@ static void eof_class(lw *c, int t, srcloc loc) {
   lw_unify(c, t, lw_new_type(c, T_CHAR), loc, "an end-of-file object");
   VEC_PUSH(c->port_eof_types, t);
   c->p->has_chars = true;
+}
+
+int lw_eof_type(lw *c) {
+  int t = lw_new_type(c, T_VOID);
+  eof_class(c, t, (srcloc){-1, 0, 0});
+  c->p->has_eof = true;
+  return t;
 }
 
 /* The pair of input port pv (element 0). */
@@ -721,6 +756,7 @@ ir_expr *lw_port_effect(lw *c, const ast *a, frame_map *f) {
   srcloc loc = a->loc;
   if (!strcmp(name, "call-with-output-string")) return cwos(c, a, f);
   if (!strcmp(name, "with-output-to-string")) return wots(c, a, f);
+  if (port_predicate(a)) return predicate(c, a, f);
   if (!strcmp(name, "open-input-string") || !strcmp(name, "read-char") ||
       !strcmp(name, "peek-char") || !strcmp(name, "char-ready?") || !strcmp(name, "eof-object?"))
     return input_call(c, a, f, name);
@@ -850,23 +886,43 @@ static void stmt_check(pcheck *k, const ir_stmt *s) {
   for (int i = 0; i < s->nargs && !k->why; i++) expr_check(k, s->args[i], 0);
 }
 
+/* The predicates' values (see predicate): ports of class roots out (1),
+ * in (2). */
+static void predicates(lw *c, const bool *out, const bool *in) {
+  for (int i = 0; i < c->port_preds.n; i++) {
+    ir_expr *e = c->port_preds.v[i];
+    int r = root_of(c->p, e->a[0]->type);
+    int has = (out && out[r] ? 1 : 0) | (in && in[r] ? 2 : 0);
+    e->k = X_CONST;
+    e->ival = (has & c->port_pred_which.v[i]) != 0;
+    e->n = 0;
+    e->op = NULL;
+  }
+  VEC_FREE(c->port_preds);
+  VEC_FREE(c->port_pred_which);
+}
+
 void lw_port_check(lw *c) {
   ir_prog *p = c->p;
-  if ((!c->port_types.n && !c->port_in_types.n && !c->port_eof_types.n) || c->failed) return;
+  if (c->failed) return;
+  if (!c->port_types.n && !c->port_in_types.n && !c->port_eof_types.n) {
+    predicates(c, NULL, NULL);
+    return;
+  }
   size_t nt = (size_t)p->types.n + 1;
   pcheck k = {c, p, xcalloc(nt, 1), xcalloc(nt, 1), NULL, NULL, {-1, 0, 0}};
-  /* what no global, form's value or %tvl-text may hold: input ports and
-   * the end-of-file object */
+  /* what %tvl-text cannot show: input ports and the end-of-file object */
   pcheck h = {c, p, xcalloc(nt, 1), k.seen, NULL, NULL, {-1, 0, 0}};
-  bool *out = xcalloc(nt, 1);
+  bool *out = xcalloc(nt, 1), *in = xcalloc(nt, 1);
   for (int i = 0; i < c->port_types.n; i++) out[root_of(p, c->port_types.v[i])] = true;
-  for (int i = 0; i < c->port_in_types.n; i++) h.port[root_of(p, c->port_in_types.v[i])] = true;
-  for (int t = 0; t < p->types.n; t++) k.port[t] = out[t] || h.port[t];
+  for (int i = 0; i < c->port_in_types.n; i++) in[root_of(p, c->port_in_types.v[i])] = true;
+  for (int t = 0; t < p->types.n; t++) k.port[t] = h.port[t] = out[t] || in[t];
   for (int i = 0; i < c->port_eof_types.n; i++) h.port[root_of(p, c->port_eof_types.v[i])] = true;
+  predicates(c, out, in);
   for (int t = 0; t < p->types.n && !k.why; t++) {
     if (k.port[t] && p->types.v[t].k != T_VEC) k.why = "string ports mixed with values of other kinds (or another value where a port is wanted)";
-    if (out[t] && h.port[t]) k.why = "input and output string ports in one variable";
-    p->types.v[t].port = out[t] && !h.port[t];   /* the world's VK_PORT (backend/mtrace.c) */
+    if (out[t] && in[t]) k.why = "input and output string ports in one variable";
+    p->types.v[t].port = k.port[t];   /* the world's VK_PORT (backend/mtrace.c) */
   }
   for (int v = 0; v < p->vars.n && !k.why; v++) {
     /* a global holds a port of the world (loaded as such), or no port */
@@ -876,20 +932,12 @@ void lw_port_check(lw *c) {
     if ((x->cls == VAR_GLOBAL || x->konst) && !world_port &&
         (is_port(&k, x->type) || (x->konst && reach(&k, x->type, true))))
       k.why = "vectors used as string ports";
-    if ((x->cls == VAR_GLOBAL || x->konst) && reach(&h, x->type, true))
-      k.why = "input ports and the end-of-file object kept in global variables";
     if (k.why) k.at = x->loc;
   }
-  const ir_fn *M = &p->fns.v[p->main_fn];
-  for (int i = 0; i < M->nparams && !k.why; i++)
-    if (reach(&h, p->vars.v[M->params[i]].type, true))
-      k.why = "input ports and the end-of-file object as arguments of a procedure's own model";
   for (int f = 0; f < p->fns.n && !k.why; f++)
     for (int i = 0; i < p->fns.v[f].body.n && !k.why; i++) {
       const ir_stmt *s = &p->fns.v[f].body.v[i];
       stmt_check(&k, s);
-      if (!k.why && s->k == S_RETURN && p->fns.v[f].is_main && reach(&h, s->a[0]->type, true))
-        k.why = "input ports and the end-of-file object as the value of a top-level form";
       if (k.why) k.at = s->loc;
     }
   /* %tvl-text shows no end-of-file object (a pass of mode 0 writes none) */
@@ -907,6 +955,7 @@ void lw_port_check(lw *c) {
     if (!c->port_form) c->err->kind = "incomplete";
   }
   free(out);
+  free(in);
   free(h.port);
   free(k.port);
   free(k.seen);

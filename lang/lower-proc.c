@@ -792,6 +792,8 @@ static ir_prog *finish(lw *c) {
   VEC_FREE(c->port_types);
   VEC_FREE(c->port_in_types);
   VEC_FREE(c->port_eof_types);
+  VEC_FREE(c->port_preds);
+  VEC_FREE(c->port_pred_which);
   VEC_FREE(c->port_nodes);
   VEC_FREE(c->pu.memo);
   VEC_FREE(c->lift);
