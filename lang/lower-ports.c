@@ -1,5 +1,6 @@
 /* lower-ports.c - (format #f ...) and (simple-format #f ...) with a
- * literal format string, in compiled code.
+ * literal format string, and string ports (output and input, below), in
+ * compiled code.
  *
  * The model's own output is tokens (display and write emit them, the host
  * only maps them to text: backend/machine.c); a new string of a value's

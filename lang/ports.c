@@ -18,10 +18,9 @@
  * Changes are journaled like vectors', so that a failed form leaves its
  * ports as they were.
  *
- * Compiled code runs open-output-string, get-output-string,
- * call-with-output-string, with-output-to-string, output to ports and
- * (current-output-port) as the port of an output call
- * (lang/lower-ports.c); of the others, each entry's last field is the
+ * Compiled code runs all of them (lang/lower-ports.c, port_compiled) but
+ * current-output-port other than as the port of an output call or the
+ * operand of a port predicate, for which the entries' last field is the
  * refusal's text.
  * symbol-append of quoted symbols (and string->symbol of a literal
  * string) is a constant symbol in compiled code (port_symbol_literal,
