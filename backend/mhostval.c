@@ -87,16 +87,18 @@ static bool tag_of(code *k, tkind kind) {
  * strings by text (mstrings.c's canonical literals): no read. */
 static bool same_of(mb *b, const ir_expr *e, code *k, int depth) {
   tkind k0 = ir_kind(b->ir, e->a[0]->type), k1 = ir_kind(b->ir, e->a[1]->type);
-  if (k0 == T_ANY || k1 == T_ANY) return false;
   bool text = e->ival == 1 || (e->ival != 2 && !strcmp(e->op->name, "equal?"));
   if (text && (k0 == T_STR || k1 == T_STR ||
                ((k0 == T_DYN || k1 == T_DYN) && world_has_literal_strings(b->p->w))))
     return false;
-  if (k0 != k1 && k0 != T_DYN && k1 != T_DYN) return put(k, HV_K) && put(k, 0);
+  /* a kind not known (an element of an empty vector): the numbers as
+   * they are, as mexpr.c compares them */
+  bool any = k0 == T_ANY || k1 == T_ANY;
+  if (!any && k0 != k1 && k0 != T_DYN && k1 != T_DYN) return put(k, HV_K) && put(k, 0);
   for (int j = 0; j < 2; j++) {
     tkind kj = j ? k1 : k0, other = j ? k0 : k1;
     if (!read_of(b, e->a[j], k, depth + 1)) return false;
-    if (kj != T_DYN && other == T_DYN && !tag_of(k, kj)) return false;
+    if (!any && kj != T_DYN && other == T_DYN && !tag_of(k, kj)) return false;
   }
   return op_n(k, HVF_SAME, 2);
 }
@@ -110,6 +112,11 @@ static bool prim_of(mb *b, const ir_expr *e, code *k, int depth) {
     return read_of(b, e->a[0], k, depth + 1) && put(k, HV_STROBJ) && put(k, b->p->str_base) &&
            put(k, b->p->str_n);
   }
+  /* a symbol's number as an integer, the symbol region, the number of
+   * known symbols (msymbols.c) */
+  if (!strcmp(name, "%symbol-cast") && e->n == 1) return read_of(b, e->a[0], k, depth + 1);
+  if (!strcmp(name, "%symbol-region") && e->n == 0) return put(k, HV_K) && put(k, b->p->sym_base);
+  if (!strcmp(name, "%symbol-count") && e->n == 0) return put(k, HV_K) && put(k, b->p->syms.n + 2);
   /* a string that is a vector's block: the same address (mstrings.c) */
   if (!strcmp(name, "%string-of-vector") && e->n == 1) return read_of(b, e->a[0], k, depth + 1);
   /* symbol->string: the literal of a known symbol's name, at symbase +
@@ -132,7 +139,18 @@ static bool prim_of(mb *b, const ir_expr *e, code *k, int depth) {
       /* a character's code point is the integer (char->integer is (+ c)) */
       bool intish = is_kind(b, a, T_INT) || is_kind(b, a, T_CHAR) ||
                     (a->k == X_CHECK && (a->ival == T_INT || a->ival == T_CHAR));
-      if (!intish) return false;
+      /* an address is a number to + and - (the lowered string and
+       * vector procedures' offsets) */
+      /* ... and so is a tagged value the lowering adds to unchecked (an
+       * integer there: a tagged integer is the integer itself) */
+      if ((hv_ops[i].f == HVF_ADD || hv_ops[i].f == HVF_SUB) &&
+          (is_kind(b, a, T_VEC) || is_kind(b, a, T_PAIR) || is_kind(b, a, T_DYN) ||
+           (a->k == X_CHECK && (a->ival == T_VEC || a->ival == T_PAIR))))
+        intish = true;
+      if (!intish) {
+        if (getenv("TVL_HV_WHY")) fprintf(stderr, "HVWHY arg of %s: k=%d kind=%d ival=%d\n", name, (int)a->k, (int)ir_kind(b->ir, a->type), (int)a->ival);
+        return false;
+      }
       if (!read_of(b, a, k, depth + 1)) return false;
     }
     return op_n(k, hv_ops[i].f, e->n);
@@ -279,7 +297,10 @@ static bool read_raw(mb *b, const ir_expr *e, code *k, int depth) {
  * mx_expr() gives it). */
 static bool read_of(mb *b, const ir_expr *e, code *k, int depth) {
   if (depth > 24) return false;
-  if (!read_raw(b, e, k, depth)) return false;
+  if (!read_raw(b, e, k, depth)) {
+    if (getenv("TVL_HV_WHY")) fprintf(stderr, "HVWHY node k=%d op=%s kind=%d nat=%d\n", (int)e->k, e->k == X_PRIM && e->op ? e->op->name : "-", (int)ir_kind(b->ir, e->type), e->has_nat ? (int)e->nat : -1);
+    return false;
+  }
   if (e->has_nat && e->nat != T_INT && is_kind(b, e, T_DYN)) {
     double base = dyn_base(dyn_tag(e->nat));
     if (base != 0) return put(k, HV_K) && put(k, (int32_t)(base - DYN_BASE)) && put(k, HV_K) &&
@@ -301,8 +322,10 @@ int mb_host_site(mb *b, int site, const char *hop, const char *msg,
     const ir_expr *o = ops[i];
     bool sym = o->k == X_CHECK ? false : is_kind(b, o, T_SYM);
     if (!sym && !is_kind(b, o, T_INT) && !is_kind(b, o, T_DYN) &&
-        !(o->k == X_CHECK && o->ival == T_INT))
+        !(o->k == X_CHECK && o->ival == T_INT)) {
+      if (getenv("TVL_HV_WHY")) fprintf(stderr, "HVWHY operand kind %d of %s\n", (int)ir_kind(b->ir, o->type), msg ? msg : hop);
       return site;
+    }
     if (!read_of(b, o, &k, 0) || !put(&k, sym ? HV_ENDSYM : HV_END)) return site;
   }
   err_site base = b->p->sites.v[site];
@@ -340,6 +363,7 @@ int mb_host_overflow_site(mb *b, int site) {
   bool sum = !strcmp(op, "+") || !strcmp(op, "-");
   if (!sum && strcmp(op, "*") && !((!strcmp(op, "ash") || !strcmp(op, "expt")) && e->n == 2))
     return site;
+  if (getenv("TVL_HV_WHY") && !sum && strcmp(op, "*") && !((!strcmp(op, "ash") || !strcmp(op, "expt")) && e->n == 2)) fprintf(stderr, "HVWHY overflow op %s\n", op);
   if (sum && e->ival == 3) op = op[0] == '+' ? "1+" : "1-";   /* written (1+ x) */
   return mb_host_site(b, site, op, NULL, (const ir_expr *const *)e->a, e->n);
 }
