@@ -188,22 +188,24 @@ static bool truth_of(mb *b, const ir_expr *c, code *k, int depth) {
   return read_of(b, c, k, depth + 1) && op_n(k, ck == T_BOOL ? HVF_TRUE : HVF_TRUED, 1);
 }
 
+/* A table lookup as mexpr.c's table() computes it: the key (a tagged
+ * one untagged to the table's keys' kind: one of another kind falls
+ * outside the keys), the cell at base + key - kmin, or the default where
+ * that cell was never written; a tagged table's cells and default hold
+ * tagged values, a plain table's value meeting other kinds gets its tag. */
 static bool table_of(mb *b, const ir_expr *e, code *k, int depth) {
   const table_layout *tl = NULL;
   for (int t = 0; t < b->p->tables.n; t++)
     if (b->p->tables.v[t].table == e->table) tl = &b->p->tables.v[t];
   if (!tl) return false;
   const table_def *td = e->table->table;
-  /* plain keys and values, as mexpr.c's table() reads them: the cells
-   * hold the values as the lookup gives them, the layout is by the key's
-   * value (an integer, a program symbol) */
-  tkind rk = ir_kind(b->ir, e->type);
-  if (machine_table_tagged(td) || (rk != T_INT && rk != T_SYM && rk != T_BOOL) ||
-      is_kind(b, e->a[0], T_DYN) || td->n == 0)
-    return false;
+  if (td->n == 0) return false;
   for (int i = 0; i < td->n; i++)
     if (td->keys[i].kind != td->keys[0].kind) return false;
-  int32_t dv = 0;
+  bool tagged = machine_table_tagged(td);
+  tkind rk = ir_kind(b->ir, e->type);
+  tkind boxed = rk == T_DYN && !tagged ? machine_value_kind(td->vals[0]) : T_ANY;
+  int32_t dv = 0, has = 0;
   if (td->has_default) {
     value d = td->dflt;
     if (d.kind != VK_INT && d.kind != VK_SYM && d.kind != VK_BOOL) return false;
@@ -213,10 +215,26 @@ static bool table_of(mb *b, const ir_expr *e, code *k, int depth) {
       for (int s = 0; s < b->p->syms.n; s++)
         if (b->p->syms.v[s] == d.i) dv = s + 2;
     }
+    has = 1;
+    double base = tagged ? dyn_base(dyn_tag(machine_value_kind(d))) : 0;
+    if (base != 0) {   /* a tagged default: 2^31 + dv (HV_TABLE) */
+      dv += (int32_t)(base - DYN_BASE);
+      has = 2;
+    }
   }
-  return read_of(b, e->a[0], k, depth + 1) && put(k, HV_TABLE) && put(k, tl->base) &&
-         put(k, tl->kmin) && put(k, tl->kmax) && put(k, td->has_default) &&
-         put(k, dv);
+  if (!read_of(b, e->a[0], k, depth + 1)) return false;
+  if (is_kind(b, e->a[0], T_DYN)) {
+    double base = dyn_base(dyn_tag(machine_value_kind(td->keys[0])));
+    if (base != 0 &&
+        !(put(k, HV_K) && put(k, (int32_t)(base - DYN_BASE)) && put(k, HV_K) &&
+          put(k, INT32_MAX) && put(k, HV_ADD) && put(k, HV_K) && put(k, 1) && put(k, HV_ADD) &&
+          put(k, HV_SUB)))
+      return false;
+  }
+  if (!(put(k, HV_TABLE) && put(k, tl->base) && put(k, tl->kmin) && put(k, tl->kmax) &&
+        put(k, has) && put(k, dv)))
+    return false;
+  return boxed == T_ANY || tag_of(k, boxed);
 }
 
 static bool arm_of(mb *b, const ir_expr *e, code *k, int depth) {
@@ -255,18 +273,16 @@ static bool read_raw(mb *b, const ir_expr *e, code *k, int depth) {
            put(k, INT32_MAX) && put(k, HV_ADD) && put(k, HV_K) && put(k, 1) && put(k, HV_ADD) &&
            put(k, HV_SUB);
   }
+  /* a vector's element or length, a car or cdr: the cell at the
+   * address the model computes (mexpr.c vref(), cxr()), whatever the
+   * operand's kind (a value the lowering knows to be a vector or a pair
+   * there) */
   case X_VREF:
-    if (!is_kind(b, e->a[0], T_VEC) && !(e->a[0]->k == X_CHECK && e->a[0]->ival == T_VEC))
-      return false;
     return read_of(b, e->a[0], k, depth + 1) && read_of(b, e->a[1], k, depth + 1) &&
            put(k, HV_ADD) && put(k, HV_MEM) && put(k, 2);
   case X_VLEN:
-    if (!is_kind(b, e->a[0], T_VEC) && !(e->a[0]->k == X_CHECK && e->a[0]->ival == T_VEC))
-      return false;
     return read_of(b, e->a[0], k, depth + 1) && put(k, HV_MEM) && put(k, 0);
   case X_CXR:
-    if (!is_kind(b, e->a[0], T_PAIR) && !(e->a[0]->k == X_CHECK && e->a[0]->ival == T_PAIR))
-      return false;
     return read_of(b, e->a[0], k, depth + 1) && put(k, HV_MEM) && put(k, e->ival);
   case X_PRIM:
     return prim_of(b, e, k, depth);

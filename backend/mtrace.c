@@ -887,8 +887,8 @@ static bool host_values(const hv_view *w, const err_site *e, int64_t *v, bool *s
       if (!ok[sp - 1]) break;
       if (key >= arg[1] && key <= arg[2] && view_mem(w, arg[0] + key - arg[1], &x))
         st[sp - 1] = x;
-      else if (arg[3])
-        st[sp - 1] = arg[4];
+      else if (arg[3])   /* 2: a tagged default, 2^31 + arg[4] */
+        st[sp - 1] = arg[4] + (arg[3] == 2 ? (int64_t)1 << 31 : 0);
       else
         ok[sp - 1] = false;
       break;

@@ -610,7 +610,9 @@ class Program:
                 key = st[-1]
                 if key is not None:
                     x = self.mem.get(arg[0] + key - arg[1]) if arg[1] <= key <= arg[2] else None
-                    st[-1] = x if x is not None else arg[4] if arg[3] else None
+                    # has_default 2: a tagged default, 2^31 + default
+                    st[-1] = x if x is not None else \
+                        arg[4] + (DYN_BASE if arg[3] == 2 else 0) if arg[3] else None
             elif op in (HV_END, HV_ENDSYM):
                 if len(st) != 1 or st[0] is None:
                     return None

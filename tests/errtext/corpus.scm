@@ -587,3 +587,8 @@
 (define x 10000) (define l (list "a" 1)) (display (* x x (if (eq? (car l) 1) 1 x)))
 (define x 10000) (define l (list 'q 1)) (display (* x x (case (car l) ((a b) 1) ((q) x) (else 2))))
 (define x 10000) (define l (list #\q 1)) (display (* x x (case (car l) ((#\a) 1) ((#\q) x) (else 2))))
+(deftable t (1 'a) (2 7) (else #f)) (define x 100000) (define k 2) (display (* x (t k) 10000))
+(deftable t (1 'a) (2 7) (else 5)) (define x 100000) (define k 3) (display (* x (t k) 10000))
+(deftable t (1 5) (2 7)) (define x 100000) (define l (list 2 'a)) (display (* x (t (car l)) 10000))
+(deftable t ('a 5) ('b 7)) (define x 100000) (define l (list 'b 1)) (display (* x x (t (car l))))
+(deftable t (1 5) (2 7)) (define x 100000) (define l (list 1 'b)) (display (* x (if (eq? (t (car l)) 5) x 1)))
