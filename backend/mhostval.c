@@ -81,23 +81,55 @@ static bool tag_of(code *k, tkind kind) {
          put(k, HV_ADD) && put(k, HV_K) && put(k, 1) && put(k, HV_ADD) && put(k, HV_ADD);
 }
 
+/* A number that may be past 32 bits (a tagged value): 2^31 + (x - 2^31). */
+static bool big_k(code *k, double x) {
+  if (x < DYN_BASE) return put(k, HV_K) && put(k, (int32_t)x);
+  return put(k, HV_K) && put(k, (int32_t)(x - DYN_BASE)) && put(k, HV_K) && put(k, INT32_MAX) &&
+         put(k, HV_ADD) && put(k, HV_K) && put(k, 1) && put(k, HV_ADD) && put(k, HV_ADD);
+}
+
+/* An operand of equal? that may be a string, as mstrings.c's
+ * mx_string_canon() compares it: a literal that repeats an earlier
+ * literal's text is that earlier one, v + sum over them of [v = i] (c -
+ * i) (each term reads v again: the programs have no copy). */
+static bool canon_of(mb *b, const ir_expr *x, code *k, int depth) {
+  if (!read_of(b, x, k, depth + 1)) return false;
+  tkind kx = ir_kind(b->ir, x->type);
+  if (kx != T_STR && kx != T_DYN) return true;
+  const mprog *p = b->p;
+  double base = kx == T_DYN ? dyn_base(TAG_STR) : 0;
+  for (int i = 1; i < p->strs.n; i++) {
+    const char *s = world_string(p->w, p->strs.v[i]);
+    int c = i;
+    for (int j = 0; j < i && c == i; j++)
+      if (!strcmp(s, world_string(p->w, p->strs.v[j]))) c = j;
+    if (c == i) continue;
+    if (!(read_of(b, x, k, depth + 1) && big_k(k, base + i) && op_n(k, HVF_SAME, 2) &&
+          put(k, HV_K) && put(k, c - i) && op_n(k, HVF_MUL, 2) && put(k, HV_ADD)))
+      return false;
+  }
+  return true;
+}
+
 /* eq?, eqv? or equal? of two values of one kind, or of a tagged value
  * and another (mexpr.c: the same number, the static one tagged; two
- * kinds that differ are never the same).  Not where equal? may compare
- * strings by text (mstrings.c's canonical literals): no read. */
+ * kinds that differ are never the same); where equal? may compare
+ * strings by text, each operand's canonical literal. */
 static bool same_of(mb *b, const ir_expr *e, code *k, int depth) {
   tkind k0 = ir_kind(b->ir, e->a[0]->type), k1 = ir_kind(b->ir, e->a[1]->type);
   bool text = e->ival == 1 || (e->ival != 2 && !strcmp(e->op->name, "equal?"));
-  if (text && (k0 == T_STR || k1 == T_STR ||
-               ((k0 == T_DYN || k1 == T_DYN) && world_has_literal_strings(b->p->w))))
-    return false;
+  text = text && (k0 == T_STR || k1 == T_STR ||
+                  ((k0 == T_DYN || k1 == T_DYN || k0 == T_ANY || k1 == T_ANY) &&
+                   world_has_literal_strings(b->p->w)));
+  if (text && b->ir->has_rtstr) return false;   /* not compiled (mstrings.c) */
   /* a kind not known (an element of an empty vector): the numbers as
    * they are, as mexpr.c compares them */
   bool any = k0 == T_ANY || k1 == T_ANY;
   if (!any && k0 != k1 && k0 != T_DYN && k1 != T_DYN) return put(k, HV_K) && put(k, 0);
   for (int j = 0; j < 2; j++) {
     tkind kj = j ? k1 : k0, other = j ? k0 : k1;
-    if (!read_of(b, e->a[j], k, depth + 1)) return false;
+    if (!(text ? canon_of(b, e->a[j], k, depth) : read_of(b, e->a[j], k, depth + 1)))
+      return false;
     if (!any && kj != T_DYN && other == T_DYN && !tag_of(k, kj)) return false;
   }
   return op_n(k, HVF_SAME, 2);
@@ -247,13 +279,10 @@ static bool arm_of(mb *b, const ir_expr *e, code *k, int depth) {
 static bool read_raw(mb *b, const ir_expr *e, code *k, int depth) {
   switch (e->k) {
   case X_CONST:
-    if (e->has_nat && (e->nat == T_INT || e->nat == T_SYM || e->nat == T_BOOL || e->nat == T_CHAR))
-      return put(k, HV_K) && put(k, e->ival);
-    if (!e->has_nat && (is_kind(b, e, T_INT) || is_kind(b, e, T_BOOL) || is_kind(b, e, T_CHAR)))
-      return put(k, HV_K) && put(k, e->ival);
-    /* a literal string: its number (mstrings.c) */
-    if (e->has_nat && e->nat == T_STR && b->p->str_tables) return put(k, HV_K) && put(k, e->ival);
-    return false;
+    /* the model's value is the constant's number, whatever its kind (an
+     * integer, a boolean, a symbol's or a literal string's number, a
+     * character's code point: mexpr.c mx_const(ival)) */
+    return put(k, HV_K) && put(k, e->ival);
   case X_FAIL:
     return put(k, HV_NONE);   /* a value never reached */
   case X_VAR: {

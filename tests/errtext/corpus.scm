@@ -592,3 +592,6 @@
 (deftable t (1 5) (2 7)) (define x 100000) (define l (list 2 'a)) (display (* x (t (car l)) 10000))
 (deftable t ('a 5) ('b 7)) (define x 100000) (define l (list 'b 1)) (display (* x x (t (car l))))
 (deftable t (1 5) (2 7)) (define x 100000) (define l (list 1 'b)) (display (* x (if (eq? (t (car l)) 5) x 1)))
+(define x 100000) (define l (list "ab" 1)) (display (* x (if (eq? (car l) "ab") 1 x)))
+(define x 100000) (define l (list "ab" "ab" 1)) (display (* x (if (equal? (car l) (cadr l)) x 1)))
+(define x 100000) (define l (list 'ab "ab" 1)) (display (* x (if (equal? (car l) (cadr l)) 1 x)))
