@@ -179,10 +179,7 @@ static bool prim_of(mb *b, const ir_expr *e, code *k, int depth) {
           (is_kind(b, a, T_VEC) || is_kind(b, a, T_PAIR) || is_kind(b, a, T_DYN) ||
            (a->k == X_CHECK && (a->ival == T_VEC || a->ival == T_PAIR))))
         intish = true;
-      if (!intish) {
-        if (getenv("TVL_HV_WHY")) fprintf(stderr, "HVWHY arg of %s: k=%d kind=%d ival=%d\n", name, (int)a->k, (int)ir_kind(b->ir, a->type), (int)a->ival);
-        return false;
-      }
+      if (!intish) return false;
       if (!read_of(b, a, k, depth + 1)) return false;
     }
     return op_n(k, hv_ops[i].f, e->n);
@@ -342,10 +339,7 @@ static bool read_raw(mb *b, const ir_expr *e, code *k, int depth) {
  * mx_expr() gives it). */
 static bool read_of(mb *b, const ir_expr *e, code *k, int depth) {
   if (depth > 24) return false;
-  if (!read_raw(b, e, k, depth)) {
-    if (getenv("TVL_HV_WHY")) fprintf(stderr, "HVWHY node k=%d op=%s kind=%d nat=%d\n", (int)e->k, e->k == X_PRIM && e->op ? e->op->name : "-", (int)ir_kind(b->ir, e->type), e->has_nat ? (int)e->nat : -1);
-    return false;
-  }
+  if (!read_raw(b, e, k, depth)) return false;
   if (e->has_nat && e->nat != T_INT && is_kind(b, e, T_DYN)) {
     double base = dyn_base(dyn_tag(e->nat));
     if (base != 0) return put(k, HV_K) && put(k, (int32_t)(base - DYN_BASE)) && put(k, HV_K) &&
@@ -367,10 +361,8 @@ int mb_host_site(mb *b, int site, const char *hop, const char *msg,
     const ir_expr *o = ops[i];
     bool sym = o->k == X_CHECK ? false : is_kind(b, o, T_SYM);
     if (!sym && !is_kind(b, o, T_INT) && !is_kind(b, o, T_DYN) &&
-        !(o->k == X_CHECK && o->ival == T_INT)) {
-      if (getenv("TVL_HV_WHY")) fprintf(stderr, "HVWHY operand kind %d of %s\n", (int)ir_kind(b->ir, o->type), msg ? msg : hop);
+        !(o->k == X_CHECK && o->ival == T_INT))
       return site;
-    }
     if (!read_of(b, o, &k, 0) || !put(&k, sym ? HV_ENDSYM : HV_END)) return site;
   }
   err_site base = b->p->sites.v[site];
@@ -408,7 +400,6 @@ int mb_host_overflow_site(mb *b, int site) {
   bool sum = !strcmp(op, "+") || !strcmp(op, "-");
   if (!sum && strcmp(op, "*") && !((!strcmp(op, "ash") || !strcmp(op, "expt")) && e->n == 2))
     return site;
-  if (getenv("TVL_HV_WHY") && !sum && strcmp(op, "*") && !((!strcmp(op, "ash") || !strcmp(op, "expt")) && e->n == 2)) fprintf(stderr, "HVWHY overflow op %s\n", op);
   if (sum && e->ival == 3) op = op[0] == '+' ? "1+" : "1-";   /* written (1+ x) */
   return mb_host_site(b, site, op, NULL, (const ir_expr *const *)e->a, e->n);
 }
