@@ -625,7 +625,8 @@ class Program:
         """The message the site's values go into (mtrace.c host_text), or
         None to keep the text without values."""
         read = e.get("read")
-        if read is None or (read["pc"] >= 0 and read["pc"] != pc):
+        # without the prompt the memory is not known: no values
+        if read is None or not self.prompt or (read["pc"] >= 0 and read["pc"] != pc):
             return None
         v = self.values(read)
         if v is None:
