@@ -282,7 +282,7 @@ static void display_tagged(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
   }
   static const char *const pred[] = {"integer?", "vector?", "string?", "char?", NULL};
   static const tkind kinds[] = {T_INT, T_VEC, T_STR, T_CHAR};
-  int ends[8], nend = 0;
+  int ends[16], nend = 0;
   for (int i = 0; pred[i]; i++) {
     if (kinds[i] == T_VEC && ir_elem_type(b->ir, e->type) < 0) continue;
     if (kinds[i] == T_STR && !b->p->strs.n && !b->ir->has_rtstr) continue;
@@ -302,6 +302,23 @@ static void display_tagged(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
     step(b, M_JUMP, fn, loc);
     b->ms.v[br].l2 = b->ms.n;
     b->ms.v[br].l2_is_pc = true;
+  }
+  if (b->ir->has_eof) {   /* the end-of-file object: the void tag's 1 (lang/lower-ports.c) */
+    ir_expr *eof = mb_mkx(b, X_CONST, kind_type(b, T_VOID), 0);
+    eof->has_nat = true;
+    eof->nat = T_VOID;
+    eof->ival = 1;
+    ir_expr *is = mb_mkx(b, X_PRIM, kind_type(b, T_BOOL), 2);
+    is->op = builtin_find("eqv?");
+    is->a[0] = e;
+    is->a[1] = eof;
+    int bre = branch_here(b, is, fn, loc, "display: end of file?");
+    mstmt *me = step(b, M_OUTSTR, fn, loc);
+    me->konst = mb_str_const(b, "#<eof>");
+    ends[nend++] = b->ms.n;
+    step(b, M_JUMP, fn, loc);
+    b->ms.v[bre].l2 = b->ms.n;
+    b->ms.v[bre].l2_is_pc = true;
   }
   /* the unspecified value, else a boolean or a symbol */
   ir_expr *unspec = mb_mkx(b, X_CONST, kind_type(b, T_VOID), 0);

@@ -72,7 +72,7 @@ enum { HV_K = 1, HV_CELL, HV_FRAME, HV_MEM, HV_ADD, HV_SUB, HV_END, HV_ENDSYM,
        HV_SEL,      /* c x y -> x where c is not 0, else y */
        HV_TABLE,    /* HV_TABLE base kmin kmax has_default default: key -> its
                        cell's value, or the default where the cell was never
-                       written */
+                       written (has_default 2: a tagged one, 2^31 + default) */
        HV_NONE,     /* pushes no value (an arm that is no read) */
        HV_STROBJ }; /* HV_STROBJ base n: a string's block, x < n ? MEM[base + x]
                        : x (mstrings.c, %string-object) */

@@ -81,22 +81,56 @@ static bool tag_of(code *k, tkind kind) {
          put(k, HV_ADD) && put(k, HV_K) && put(k, 1) && put(k, HV_ADD) && put(k, HV_ADD);
 }
 
+/* A number that may be past 32 bits (a tagged value): 2^31 + (x - 2^31). */
+static bool big_k(code *k, double x) {
+  if (x < DYN_BASE) return put(k, HV_K) && put(k, (int32_t)x);
+  return put(k, HV_K) && put(k, (int32_t)(x - DYN_BASE)) && put(k, HV_K) && put(k, INT32_MAX) &&
+         put(k, HV_ADD) && put(k, HV_K) && put(k, 1) && put(k, HV_ADD) && put(k, HV_ADD);
+}
+
+/* An operand of equal? that may be a string, as mstrings.c's
+ * mx_string_canon() compares it: a literal that repeats an earlier
+ * literal's text is that earlier one, v + sum over them of [v = i] (c -
+ * i) (each term reads v again: the programs have no copy). */
+static bool canon_of(mb *b, const ir_expr *x, code *k, int depth) {
+  if (!read_of(b, x, k, depth + 1)) return false;
+  tkind kx = ir_kind(b->ir, x->type);
+  if (kx != T_STR && kx != T_DYN) return true;
+  const mprog *p = b->p;
+  double base = kx == T_DYN ? dyn_base(TAG_STR) : 0;
+  for (int i = 1; i < p->strs.n; i++) {
+    const char *s = world_string(p->w, p->strs.v[i]);
+    int c = i;
+    for (int j = 0; j < i && c == i; j++)
+      if (!strcmp(s, world_string(p->w, p->strs.v[j]))) c = j;
+    if (c == i) continue;
+    if (!(read_of(b, x, k, depth + 1) && big_k(k, base + i) && op_n(k, HVF_SAME, 2) &&
+          put(k, HV_K) && put(k, c - i) && op_n(k, HVF_MUL, 2) && put(k, HV_ADD)))
+      return false;
+  }
+  return true;
+}
+
 /* eq?, eqv? or equal? of two values of one kind, or of a tagged value
  * and another (mexpr.c: the same number, the static one tagged; two
- * kinds that differ are never the same).  Not where equal? may compare
- * strings by text (mstrings.c's canonical literals): no read. */
+ * kinds that differ are never the same); where equal? may compare
+ * strings by text, each operand's canonical literal. */
 static bool same_of(mb *b, const ir_expr *e, code *k, int depth) {
   tkind k0 = ir_kind(b->ir, e->a[0]->type), k1 = ir_kind(b->ir, e->a[1]->type);
-  if (k0 == T_ANY || k1 == T_ANY) return false;
   bool text = e->ival == 1 || (e->ival != 2 && !strcmp(e->op->name, "equal?"));
-  if (text && (k0 == T_STR || k1 == T_STR ||
-               ((k0 == T_DYN || k1 == T_DYN) && world_has_literal_strings(b->p->w))))
-    return false;
-  if (k0 != k1 && k0 != T_DYN && k1 != T_DYN) return put(k, HV_K) && put(k, 0);
+  text = text && (k0 == T_STR || k1 == T_STR ||
+                  ((k0 == T_DYN || k1 == T_DYN || k0 == T_ANY || k1 == T_ANY) &&
+                   world_has_literal_strings(b->p->w)));
+  if (text && b->ir->has_rtstr) return false;   /* not compiled (mstrings.c) */
+  /* a kind not known (an element of an empty vector): the numbers as
+   * they are, as mexpr.c compares them */
+  bool any = k0 == T_ANY || k1 == T_ANY;
+  if (!any && k0 != k1 && k0 != T_DYN && k1 != T_DYN) return put(k, HV_K) && put(k, 0);
   for (int j = 0; j < 2; j++) {
     tkind kj = j ? k1 : k0, other = j ? k0 : k1;
-    if (!read_of(b, e->a[j], k, depth + 1)) return false;
-    if (kj != T_DYN && other == T_DYN && !tag_of(k, kj)) return false;
+    if (!(text ? canon_of(b, e->a[j], k, depth) : read_of(b, e->a[j], k, depth + 1)))
+      return false;
+    if (!any && kj != T_DYN && other == T_DYN && !tag_of(k, kj)) return false;
   }
   return op_n(k, HVF_SAME, 2);
 }
@@ -110,6 +144,11 @@ static bool prim_of(mb *b, const ir_expr *e, code *k, int depth) {
     return read_of(b, e->a[0], k, depth + 1) && put(k, HV_STROBJ) && put(k, b->p->str_base) &&
            put(k, b->p->str_n);
   }
+  /* a symbol's number as an integer, the symbol region, the number of
+   * known symbols (msymbols.c) */
+  if (!strcmp(name, "%symbol-cast") && e->n == 1) return read_of(b, e->a[0], k, depth + 1);
+  if (!strcmp(name, "%symbol-region") && e->n == 0) return put(k, HV_K) && put(k, b->p->sym_base);
+  if (!strcmp(name, "%symbol-count") && e->n == 0) return put(k, HV_K) && put(k, b->p->syms.n + 2);
   /* a string that is a vector's block: the same address (mstrings.c) */
   if (!strcmp(name, "%string-of-vector") && e->n == 1) return read_of(b, e->a[0], k, depth + 1);
   /* symbol->string: the literal of a known symbol's name, at symbase +
@@ -132,6 +171,14 @@ static bool prim_of(mb *b, const ir_expr *e, code *k, int depth) {
       /* a character's code point is the integer (char->integer is (+ c)) */
       bool intish = is_kind(b, a, T_INT) || is_kind(b, a, T_CHAR) ||
                     (a->k == X_CHECK && (a->ival == T_INT || a->ival == T_CHAR));
+      /* an address is a number to + and - (the lowered string and
+       * vector procedures' offsets) */
+      /* ... and so is a tagged value the lowering adds to unchecked (an
+       * integer there: a tagged integer is the integer itself) */
+      if ((hv_ops[i].f == HVF_ADD || hv_ops[i].f == HVF_SUB) &&
+          (is_kind(b, a, T_VEC) || is_kind(b, a, T_PAIR) || is_kind(b, a, T_DYN) ||
+           (a->k == X_CHECK && (a->ival == T_VEC || a->ival == T_PAIR))))
+        intish = true;
       if (!intish) return false;
       if (!read_of(b, a, k, depth + 1)) return false;
     }
@@ -170,22 +217,24 @@ static bool truth_of(mb *b, const ir_expr *c, code *k, int depth) {
   return read_of(b, c, k, depth + 1) && op_n(k, ck == T_BOOL ? HVF_TRUE : HVF_TRUED, 1);
 }
 
+/* A table lookup as mexpr.c's table() computes it: the key (a tagged
+ * one untagged to the table's keys' kind: one of another kind falls
+ * outside the keys), the cell at base + key - kmin, or the default where
+ * that cell was never written; a tagged table's cells and default hold
+ * tagged values, a plain table's value meeting other kinds gets its tag. */
 static bool table_of(mb *b, const ir_expr *e, code *k, int depth) {
   const table_layout *tl = NULL;
   for (int t = 0; t < b->p->tables.n; t++)
     if (b->p->tables.v[t].table == e->table) tl = &b->p->tables.v[t];
   if (!tl) return false;
   const table_def *td = e->table->table;
-  /* plain keys and values, as mexpr.c's table() reads them: the cells
-   * hold the values as the lookup gives them, the layout is by the key's
-   * value (an integer, a program symbol) */
-  tkind rk = ir_kind(b->ir, e->type);
-  if (machine_table_tagged(td) || (rk != T_INT && rk != T_SYM && rk != T_BOOL) ||
-      is_kind(b, e->a[0], T_DYN) || td->n == 0)
-    return false;
+  if (td->n == 0) return false;
   for (int i = 0; i < td->n; i++)
     if (td->keys[i].kind != td->keys[0].kind) return false;
-  int32_t dv = 0;
+  bool tagged = machine_table_tagged(td);
+  tkind rk = ir_kind(b->ir, e->type);
+  tkind boxed = rk == T_DYN && !tagged ? machine_value_kind(td->vals[0]) : T_ANY;
+  int32_t dv = 0, has = 0;
   if (td->has_default) {
     value d = td->dflt;
     if (d.kind != VK_INT && d.kind != VK_SYM && d.kind != VK_BOOL) return false;
@@ -195,10 +244,26 @@ static bool table_of(mb *b, const ir_expr *e, code *k, int depth) {
       for (int s = 0; s < b->p->syms.n; s++)
         if (b->p->syms.v[s] == d.i) dv = s + 2;
     }
+    has = 1;
+    double base = tagged ? dyn_base(dyn_tag(machine_value_kind(d))) : 0;
+    if (base != 0) {   /* a tagged default: 2^31 + dv (HV_TABLE) */
+      dv += (int32_t)(base - DYN_BASE);
+      has = 2;
+    }
   }
-  return read_of(b, e->a[0], k, depth + 1) && put(k, HV_TABLE) && put(k, tl->base) &&
-         put(k, tl->kmin) && put(k, tl->kmax) && put(k, td->has_default) &&
-         put(k, dv);
+  if (!read_of(b, e->a[0], k, depth + 1)) return false;
+  if (is_kind(b, e->a[0], T_DYN)) {
+    double base = dyn_base(dyn_tag(machine_value_kind(td->keys[0])));
+    if (base != 0 &&
+        !(put(k, HV_K) && put(k, (int32_t)(base - DYN_BASE)) && put(k, HV_K) &&
+          put(k, INT32_MAX) && put(k, HV_ADD) && put(k, HV_K) && put(k, 1) && put(k, HV_ADD) &&
+          put(k, HV_SUB)))
+      return false;
+  }
+  if (!(put(k, HV_TABLE) && put(k, tl->base) && put(k, tl->kmin) && put(k, tl->kmax) &&
+        put(k, has) && put(k, dv)))
+    return false;
+  return boxed == T_ANY || tag_of(k, boxed);
 }
 
 static bool arm_of(mb *b, const ir_expr *e, code *k, int depth) {
@@ -211,13 +276,10 @@ static bool arm_of(mb *b, const ir_expr *e, code *k, int depth) {
 static bool read_raw(mb *b, const ir_expr *e, code *k, int depth) {
   switch (e->k) {
   case X_CONST:
-    if (e->has_nat && (e->nat == T_INT || e->nat == T_SYM || e->nat == T_BOOL || e->nat == T_CHAR))
-      return put(k, HV_K) && put(k, e->ival);
-    if (!e->has_nat && (is_kind(b, e, T_INT) || is_kind(b, e, T_BOOL) || is_kind(b, e, T_CHAR)))
-      return put(k, HV_K) && put(k, e->ival);
-    /* a literal string: its number (mstrings.c) */
-    if (e->has_nat && e->nat == T_STR && b->p->str_tables) return put(k, HV_K) && put(k, e->ival);
-    return false;
+    /* the model's value is the constant's number, whatever its kind (an
+     * integer, a boolean, a symbol's or a literal string's number, a
+     * character's code point: mexpr.c mx_const(ival)) */
+    return put(k, HV_K) && put(k, e->ival);
   case X_FAIL:
     return put(k, HV_NONE);   /* a value never reached */
   case X_VAR: {
@@ -237,18 +299,16 @@ static bool read_raw(mb *b, const ir_expr *e, code *k, int depth) {
            put(k, INT32_MAX) && put(k, HV_ADD) && put(k, HV_K) && put(k, 1) && put(k, HV_ADD) &&
            put(k, HV_SUB);
   }
+  /* a vector's element or length, a car or cdr: the cell at the
+   * address the model computes (mexpr.c vref(), cxr()), whatever the
+   * operand's kind (a value the lowering knows to be a vector or a pair
+   * there) */
   case X_VREF:
-    if (!is_kind(b, e->a[0], T_VEC) && !(e->a[0]->k == X_CHECK && e->a[0]->ival == T_VEC))
-      return false;
     return read_of(b, e->a[0], k, depth + 1) && read_of(b, e->a[1], k, depth + 1) &&
            put(k, HV_ADD) && put(k, HV_MEM) && put(k, 2);
   case X_VLEN:
-    if (!is_kind(b, e->a[0], T_VEC) && !(e->a[0]->k == X_CHECK && e->a[0]->ival == T_VEC))
-      return false;
     return read_of(b, e->a[0], k, depth + 1) && put(k, HV_MEM) && put(k, 0);
   case X_CXR:
-    if (!is_kind(b, e->a[0], T_PAIR) && !(e->a[0]->k == X_CHECK && e->a[0]->ival == T_PAIR))
-      return false;
     return read_of(b, e->a[0], k, depth + 1) && put(k, HV_MEM) && put(k, e->ival);
   case X_PRIM:
     return prim_of(b, e, k, depth);

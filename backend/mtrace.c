@@ -222,6 +222,7 @@ tkind machine_value_kind(value v) {
   case VK_PAIR: return T_PAIR;
   case VK_CHAR: return T_CHAR;
   case VK_PROC: return T_PROC;
+  case VK_EOF: return T_VOID;   /* the void tag's 1 (lang/lower-ports.c) */
   default: return T_ANY;
   }
 }
@@ -292,8 +293,9 @@ static bool raw_value(loader *L, value v, int type, int64_t *out) {
     if (!v.vec || v.vec->n != 1) break;
     *out = place_vec(L, v.vec, type);
     return !L->failed;
-  case VK_EOF:   /* evaluator only (lang/ports.c) */
-    break;
+  case VK_EOF:   /* the void tag's 1 (lang/lower-ports.c) */
+    *out = 1;
+    return true;
   }
   snprintf(L->err, L->errlen, "compiled code cannot hold %s yet",
            vkind_name((vkind)v.kind));
@@ -891,8 +893,8 @@ static bool host_values(const hv_view *w, const err_site *e, int64_t *v, bool *s
       if (!ok[sp - 1]) break;
       if (key >= arg[1] && key <= arg[2] && view_mem(w, arg[0] + key - arg[1], &x))
         st[sp - 1] = x;
-      else if (arg[3])
-        st[sp - 1] = arg[4];
+      else if (arg[3])   /* 2: a tagged default, 2^31 + arg[4] */
+        st[sp - 1] = arg[4] + (arg[3] == 2 ? (int64_t)1 << 31 : 0);
       else
         ok[sp - 1] = false;
       break;
@@ -1375,7 +1377,10 @@ static bool to_world(backer *k, int type, int64_t v, value *out) {
   switch (kind) {
   case T_INT: *out = v_int((int32_t)v); return true;
   case T_BOOL: *out = v_bool(v != 0); return true;
-  case T_VOID: *out = v_void(); return true;
+  case T_VOID:   /* 1: the end-of-file object (lang/lower-ports.c) */
+    if (v == 1) out->kind = VK_EOF, out->i = 0, out->vec = NULL;
+    else *out = v_void();
+    return true;
   case T_NIL: *out = v_nil(); return true;
   case T_CHAR: *out = v_char((int32_t)v); return true;
   case T_PROC:

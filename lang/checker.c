@@ -726,10 +726,10 @@ static bool g_proc_ok(value v) {
 
 /* Whether a value (a global's) holds something compiled code cannot. */
 static const char *value_needs(value v, int depth) {
-  /* an output string port compiled code holds (lower-ports.c); not an
-   * input port, the console's or the end-of-file object (ports.c) */
-  if ((v.kind == VK_PORT && (!v.vec || v.vec->n != 1)) || v.kind == VK_EOF)
-    return "input ports, the output port and the end-of-file object kept in global variables";
+  /* a string port compiled code holds (lower-ports.c); not the
+   * program's own output port (ports.c) */
+  if (v.kind == VK_PORT && (!v.vec || v.vec->n != 1))
+    return "the output port kept in global variables";
   if (v.kind == VK_PAIR) {
     /* along the cdrs, a walk (lists may be long, or circular: the walk
      * stops where a tortoise at half its speed meets it) */
@@ -857,7 +857,7 @@ static void gate_ast(gate *g, const ast *a) {
         gate_global(g, a, r->cell->fn);
       for (int i = 0; i < a->u.call.n; i++)
         if (!lw_values_producer(a, i) &&   /* (call-with-values values f): lower-values.c */
-            !(i == port && port_is_current(a->u.call.args[i])))
+            !((i == port || port_predicate(a)) && port_is_current(a->u.call.args[i])))
           gate_ast(g, a->u.call.args[i]);
       return;
     }

@@ -260,6 +260,7 @@ typedef struct ir_prog {
   bool port_wotos;      /* the program calls with-output-to-string */
   VEC(tkind) port_found;   /* each piece's kind when the pass ended */
   bool port_spec_failed;   /* a piece made for a kind its value lost */
+  bool has_eof;         /* the end-of-file object (lang/lower-ports.c) */
   int sym_hp, sym_list; /* their static cells' variables + 1 */
   bool str_eqv_early;   /* member/assoc lowered as eqv? on strings before
                            has_rtstr was known: lowered again (lower-proc.c) */

@@ -694,6 +694,7 @@ bool port_argument(const ast *call);
 int port_arg_index(const ast *call);
 bool port_is_current(const ast *a);
 bool port_compiled(const ast *call);
+bool port_predicate(const ast *call);   /* port?, input-port?, output-port? */
 /* (string->symbol "literal") or (symbol-append 'a 'b ...): true, and
  * the symbol in *sym (if not NULL), which compiled code takes as a
  * constant. */

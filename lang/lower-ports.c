@@ -1,5 +1,6 @@
 /* lower-ports.c - (format #f ...) and (simple-format #f ...) with a
- * literal format string, in compiled code.
+ * literal format string, and string ports (output and input, below), in
+ * compiled code.
  *
  * The model's own output is tokens (display and write emit them, the host
  * only maps them to text: backend/machine.c); a new string of a value's
@@ -371,7 +372,10 @@ int lw_port_type_of(lw *c, tvec *t, int depth) {
   lw_unify(c, lw_elem_of(c, ty), lw_type_of_value(c, t->items[0], depth + 1), (srcloc){-1, 0, 0},
            "a port's text");
   lw_vmemo_put(c, t, ty, false);
-  VEC_PUSH(c->port_types, ty);
+  /* an input port's item is (string . index) (lang/ports.c) */
+  bool input = t->items[0].kind == VK_PAIR && V_CDR(t->items[0]).kind == VK_INT;
+  if (input) VEC_PUSH(c->port_in_types, ty);
+  else VEC_PUSH(c->port_types, ty);
   c->p->has_lists = true;
   c->p->has_chars = true;
   c->p->has_rtstr = true;   /* its pieces */
@@ -534,7 +538,160 @@ bool port_compiled(const ast *a) {
   if (a->kind != E_CALL || a->u.call.r.kind != REF_BUILTIN) return false;
   const char *name = a->u.call.r.bi->name;
   return !strcmp(name, "call-with-output-string") || !strcmp(name, "with-output-to-string") ||
-         !strcmp(name, "open-output-string") || !strcmp(name, "get-output-string");
+         !strcmp(name, "open-output-string") || !strcmp(name, "get-output-string") ||
+         !strcmp(name, "open-input-string") || !strcmp(name, "read-char") ||
+         !strcmp(name, "peek-char") || !strcmp(name, "char-ready?") ||
+         !strcmp(name, "eof-object?") || port_predicate(a);
+}
+
+bool port_predicate(const ast *a) {
+  if (a->kind != E_CALL || a->u.call.r.kind != REF_BUILTIN || a->u.call.n != 1) return false;
+  const char *name = a->u.call.r.bi->name;
+  return !strcmp(name, "port?") || !strcmp(name, "input-port?") || !strcmp(name, "output-port?");
+}
+
+/* (port? x), (input-port? x), (output-port? x): known from x's class
+ * when the lowering ends (a class of ports holds nothing else); until
+ * then a node the lowering does not fold, made a constant then. */
+static ir_expr *predicate(lw *c, const ast *a, frame_map *f) {
+  srcloc loc = a->loc;
+  const char *name = a->u.call.r.bi->name;
+  const ast *x = a->u.call.args[0];
+  if (port_is_current(x)) return kbool(c, name[0] != 'i', loc);
+  if (x->kind == E_CONST) return kbool(c, false, loc);
+  ir_expr *args[1];
+  lw_lower_args(c, a, f, args);
+  if (c->failed) return lw_void_expr(c, loc);
+  int v = assign_new(c, args[0], loc);
+  ir_expr *e = prim(c, "not", var(c, v, loc), NULL, T_BOOL, loc);
+  VEC_PUSH(c->port_preds, e);
+  VEC_PUSH(c->port_pred_which, name[0] == 'p' ? 3 : name[0] == 'i' ? 2 : 1);
+  return e;
+}
+
+/* ---- input string ports ------------------------------------------------
+ *
+ * An input port is a vector of one element, a pair of the string and the
+ * index of the next character; read-char replaces the pair by one with
+ * the next index.  The end-of-file object is the unspecified value's tag
+ * with 1 where the unspecified value has 0: read-char's and peek-char's
+ * value is tagged (a character or it), as is every value eof-object?
+ * tests, and eof-object? compares the tagged values.  The backend shows it
+ * as #<eof> (backend/machine.c).  A class of input ports, like one of
+ * output ports, must meet nothing else, and neither may be kept in a
+ * global variable or be a form's value; an end-of-file object may not be
+ * either, nor be written into a string by %tvl-text (lw_port_check). */
+
+static ir_expr *eof_const(lw *c, srcloc loc) {
+  c->p->has_eof = true;
+  return kconst(c, T_VOID, 1, loc);
+}
+
+/* The class every value eof-object? may see: tagged (a character's and
+ * the end-of-file object's kinds met). */
+static void eof_class(lw *c, int t, srcloc loc) {
+  lw_unify(c, t, lw_new_type(c, T_VOID), loc, "an end-of-file object");
+  lw_unify(c, t, lw_new_type(c, T_CHAR), loc, "an end-of-file object");
+  VEC_PUSH(c->port_eof_types, t);
+  c->p->has_chars = true;
+}
+
+int lw_eof_type(lw *c) {
+  int t = lw_new_type(c, T_VOID);
+  eof_class(c, t, (srcloc){-1, 0, 0});
+  c->p->has_eof = true;
+  return t;
+}
+
+/* The pair of input port pv (element 0). */
+static int in_pair(lw *c, ir_expr *pv, srcloc loc) {
+  lw_unify(c, pv->type, lw_type_of_kind(c, T_VEC), loc, "an input port");
+  VEC_PUSH(c->port_in_types, pv->type);
+  ir_expr *e = lw_mk(c, X_VREF, loc, 2);
+  e->a[0] = pv;
+  e->a[1] = kint(c, 0, loc);
+  e->type = lw_elem_of(c, pv->type);
+  VEC_PUSH(c->port_nodes, e);
+  return assign_new(c, e, loc);
+}
+
+static void in_set(lw *c, ir_expr *pv, ir_expr *s, ir_expr *i, srcloc loc) {
+  ir_expr *cell = lw_cons(c, s, i, loc);
+  ir_stmt *st = lw_emit(c, S_VSET, loc);
+  st->a[0] = pv;
+  st->a[1] = kint(c, 0, loc);
+  st->a[2] = cell;
+  st->text = port_mark;
+  lw_unify(c, lw_elem_of(c, pv->type), cell->type, loc, "an input port");
+}
+
+static ir_expr *open_input(lw *c, const ast *a, frame_map *f) {
+  srcloc loc = a->loc;
+  tkind kinds[1] = {T_STR};
+  int v[1];
+  if (!ls_operands(c, a, f, kinds, v)) return lw_void_expr(c, loc);
+  int port = temp(c, loc);
+  c->p->vars.v[port].type = lw_type_of_kind(c, T_VEC);
+  ir_expr *cell = lw_cons(c, var(c, v[0], loc), kint(c, 0, loc), loc);
+  ir_stmt *s = lw_emit(c, S_MAKEVEC, loc);
+  s->var = port;
+  s->a[0] = kint(c, 1, loc);
+  s->a[1] = cell;
+  s->text = port_mark;
+  lw_unify(c, lw_elem_of(c, c->p->vars.v[port].type), cell->type, loc, "an input port");
+  VEC_PUSH(c->port_in_types, c->p->vars.v[port].type);
+  c->p->has_lists = true;
+  c->p->has_chars = true;
+  return var(c, port, loc);
+}
+
+/* read-char (take) and peek-char */
+static ir_expr *read_in(lw *c, const ast *a, frame_map *f, bool take) {
+  srcloc loc = a->loc;
+  ir_expr *args[1];
+  lw_lower_args(c, a, f, args);
+  if (c->failed) return lw_void_expr(c, loc);
+  int pv = assign_new(c, args[0], loc);
+  int pr = in_pair(c, var(c, pv, loc), loc);
+  int s = assign_new(c, pair_part(c, pr, false, loc), loc);
+  int i = assign_new(c, pair_part(c, pr, true, loc), loc);
+  int obj = ls_object(c, s, loc);
+  int len = assign_new(c, ls_length(c, obj, loc), loc);
+  int res = temp(c, loc);
+  eof_class(c, c->p->vars.v[res].type, loc);
+  int yes = lw_new_label(c), no = lw_new_label(c), end = lw_new_label(c);
+  branch(c, prim(c, "<", var(c, i, loc), var(c, len, loc), T_BOOL, loc), yes, no, loc);
+  lw_label(c, yes, loc);
+  lw_assign(c, res, ls_char_at(c, obj, var(c, i, loc), loc), loc);
+  if (take)
+    in_set(c, var(c, pv, loc), var(c, s, loc),
+           prim(c, "+", var(c, i, loc), kint(c, 1, loc), T_INT, loc), loc);
+  jump(c, end, loc);
+  lw_label(c, no, loc);
+  lw_assign(c, res, eof_const(c, loc), loc);
+  lw_label(c, end, loc);
+  return var(c, res, loc);
+}
+
+static ir_expr *input_call(lw *c, const ast *a, frame_map *f, const char *name) {
+  srcloc loc = a->loc;
+  if (!strcmp(name, "open-input-string")) return open_input(c, a, f);
+  if (!strcmp(name, "read-char")) return read_in(c, a, f, true);
+  if (!strcmp(name, "peek-char")) return read_in(c, a, f, false);
+  ir_expr *args[1];
+  lw_lower_args(c, a, f, args);
+  if (c->failed) return lw_void_expr(c, loc);
+  if (!strcmp(name, "char-ready?")) {   /* #t for a string port */
+    int pv = assign_new(c, args[0], loc);
+    (void)in_pair(c, var(c, pv, loc), loc);
+    return kbool(c, true, loc);
+  }
+  /* eof-object? */
+  const ast *x = a->u.call.args[0];
+  if (x->kind == E_CONST) return kbool(c, false, loc);
+  int v = assign_new(c, args[0], loc);
+  eof_class(c, c->p->vars.v[v].type, loc);
+  return prim(c, "eqv?", var(c, v, loc), eof_const(c, loc), T_BOOL, loc);
 }
 
 /* An output call (display, write, newline, write-char, format) to the
@@ -600,6 +757,10 @@ ir_expr *lw_port_effect(lw *c, const ast *a, frame_map *f) {
   srcloc loc = a->loc;
   if (!strcmp(name, "call-with-output-string")) return cwos(c, a, f);
   if (!strcmp(name, "with-output-to-string")) return wots(c, a, f);
+  if (port_predicate(a)) return predicate(c, a, f);
+  if (!strcmp(name, "open-input-string") || !strcmp(name, "read-char") ||
+      !strcmp(name, "peek-char") || !strcmp(name, "char-ready?") || !strcmp(name, "eof-object?"))
+    return input_call(c, a, f, name);
   if (!strcmp(name, "open-output-string")) {
     if (!ports_ready(c, loc, "open-output-string")) return lw_void_expr(c, loc);
     return var(c, new_port(c, loc), loc);
@@ -726,14 +887,42 @@ static void stmt_check(pcheck *k, const ir_stmt *s) {
   for (int i = 0; i < s->nargs && !k->why; i++) expr_check(k, s->args[i], 0);
 }
 
+/* The predicates' values (see predicate): ports of class roots out (1),
+ * in (2). */
+static void predicates(lw *c, const bool *out, const bool *in) {
+  for (int i = 0; i < c->port_preds.n; i++) {
+    ir_expr *e = c->port_preds.v[i];
+    int r = root_of(c->p, e->a[0]->type);
+    int has = (out && out[r] ? 1 : 0) | (in && in[r] ? 2 : 0);
+    e->k = X_CONST;
+    e->ival = (has & c->port_pred_which.v[i]) != 0;
+    e->n = 0;
+    e->op = NULL;
+  }
+  VEC_FREE(c->port_preds);
+  VEC_FREE(c->port_pred_which);
+}
+
 void lw_port_check(lw *c) {
   ir_prog *p = c->p;
-  if (!c->port_types.n || c->failed) return;
-  pcheck k = {c, p, xcalloc((size_t)p->types.n + 1, 1), xcalloc((size_t)p->types.n + 1, 1), NULL,
-              NULL, {-1, 0, 0}};
-  for (int i = 0; i < c->port_types.n; i++) k.port[root_of(p, c->port_types.v[i])] = true;
+  if (c->failed) return;
+  if (!c->port_types.n && !c->port_in_types.n && !c->port_eof_types.n) {
+    predicates(c, NULL, NULL);
+    return;
+  }
+  size_t nt = (size_t)p->types.n + 1;
+  pcheck k = {c, p, xcalloc(nt, 1), xcalloc(nt, 1), NULL, NULL, {-1, 0, 0}};
+  /* what %tvl-text cannot show: input ports and the end-of-file object */
+  pcheck h = {c, p, xcalloc(nt, 1), k.seen, NULL, NULL, {-1, 0, 0}};
+  bool *out = xcalloc(nt, 1), *in = xcalloc(nt, 1);
+  for (int i = 0; i < c->port_types.n; i++) out[root_of(p, c->port_types.v[i])] = true;
+  for (int i = 0; i < c->port_in_types.n; i++) in[root_of(p, c->port_in_types.v[i])] = true;
+  for (int t = 0; t < p->types.n; t++) k.port[t] = h.port[t] = out[t] || in[t];
+  for (int i = 0; i < c->port_eof_types.n; i++) h.port[root_of(p, c->port_eof_types.v[i])] = true;
+  predicates(c, out, in);
   for (int t = 0; t < p->types.n && !k.why; t++) {
     if (k.port[t] && p->types.v[t].k != T_VEC) k.why = "string ports mixed with values of other kinds (or another value where a port is wanted)";
+    if (out[t] && in[t]) k.why = "input and output string ports in one variable";
     p->types.v[t].port = k.port[t];   /* the world's VK_PORT (backend/mtrace.c) */
   }
   for (int v = 0; v < p->vars.n && !k.why; v++) {
@@ -748,16 +937,27 @@ void lw_port_check(lw *c) {
   }
   for (int f = 0; f < p->fns.n && !k.why; f++)
     for (int i = 0; i < p->fns.v[f].body.n && !k.why; i++) {
-      stmt_check(&k, &p->fns.v[f].body.v[i]);
-      if (k.why) k.at = p->fns.v[f].body.v[i].loc;
+      const ir_stmt *s = &p->fns.v[f].body.v[i];
+      stmt_check(&k, s);
+      if (k.why) k.at = s->loc;
     }
+  /* %tvl-text shows no end-of-file object (a pass of mode 0 writes none) */
+  for (int i = 0; i < c->port_sites.n && !k.why && p->port.mode > 0; i++)
+    if (c->port_spec.v[i] == T_ANY && reach(&h, c->port_sites.v[i], false))
+      k.why = "the end-of-file object or input ports written into a string";
   if (k.why) {
     char what[160];
     snprintf(what, sizeof what, k.why, k.what ? k.what : "");
     lw_fail(c, k.at.line > 0 ? k.at : p->fns.v[0].loc,
             "%s are not compiled to the transformer yet (run with --reference to use the "
             "evaluator)", what);
+    /* a procedure's own model: it compiles with its callers, whose
+     * programs say what its ports meet (lib/compiled.c) */
+    if (!c->port_form) c->err->kind = "incomplete";
   }
+  free(out);
+  free(in);
+  free(h.port);
   free(k.port);
   free(k.seen);
 }

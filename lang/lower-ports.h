@@ -30,5 +30,7 @@ bool lw_port_again(const ir_prog *p, port_pass *pp);
 void lw_port_found(lw *c);
 /* The class of an output string port the world holds (a global's). */
 int lw_port_type_of(lw *c, tvec *port, int depth);
+/* ... of the end-of-file object a global holds */
+int lw_eof_type(lw *c);
 
 #endif

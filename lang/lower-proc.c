@@ -790,6 +790,10 @@ static ir_prog *finish(lw *c) {
   if (!c->failed) lw_port_check(c);   /* lower-ports.c */
   lw_port_found(c);
   VEC_FREE(c->port_types);
+  VEC_FREE(c->port_in_types);
+  VEC_FREE(c->port_eof_types);
+  VEC_FREE(c->port_preds);
+  VEC_FREE(c->port_pred_which);
   VEC_FREE(c->port_nodes);
   VEC_FREE(c->pu.memo);
   VEC_FREE(c->lift);

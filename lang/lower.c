@@ -27,7 +27,7 @@ bool lw_prim_pure(const builtin *b) {
     "set-car!", "set-cdr!", "gcd", "lcm", "values", "call-with-values", "floor/", "truncate/",
     "exact-integer-sqrt", "call/cc", "call-with-current-continuation",
     "call-with-output-string", "with-output-to-string", "open-output-string",
-    "get-output-string", NULL};
+    "get-output-string", "open-input-string", "read-char", "peek-char", "char-ready?", "eof-object?", "port?", "input-port?", "output-port?", NULL};
   for (int i = 0; impure[i]; i++)
     if (!strcmp(b->name, impure[i])) return false;
   return !lw_listlib_allocates(b->name) && !lw_hof_name(b->name) &&
@@ -380,8 +380,7 @@ int lw_type_of_value(lw *c, value v, int depth) {
   case VK_PORT:   /* an output string port: lower-ports.c */
     if (v.vec && v.vec->n == 1 && depth < 100000) return lw_port_type_of(c, v.vec, depth);
     break;
-  case VK_EOF:   /* evaluator only (lang/ports.c) */
-    break;
+  case VK_EOF: return lw_eof_type(c);   /* lower-ports.c */
   }
   return lw_new_type(c, T_ANY);
 }

@@ -109,6 +109,10 @@ typedef struct {
   /* string ports (lower-ports.c): the classes of ports, the reads of
    * their pieces, the static cells of with-output-to-string's port (+1) */
   VEC(int) port_types;
+  VEC(int) port_in_types;    /* ... of input ports */
+  VEC(int) port_eof_types;   /* classes that may hold the end-of-file object */
+  VEC(ir_expr *) port_preds; /* port?, input-port?, output-port? to settle */
+  VEC(int) port_pred_which;  /* ... the ports each is true of: 1 out, 2 in */
   VEC(const ir_expr *) port_nodes;
   int port_on, port_cur;
   bool port_form;          /* lowering a top-level form (its main function

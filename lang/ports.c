@@ -8,20 +8,19 @@
  * call-with-current-continuation (call/cc), whose escapes eval.c makes,
  * and symbol-append.
  *
- * A port is a TV_PORT heap object.  An output string port has one item:
- * the list of the pieces written to it, newest first (each a string),
- * joined by get-output-string; compiled code holds the same object as a
- * vector of one element, loads it and writes it back
- * (lang/lower-ports.c).  An input port has three: the string, the index
- * of the next character, #t.  The program's own output is one port made
- * once (console), outside the heap, of three items (the third #f).
+ * A port is a TV_PORT heap object of one item.  An output string port's
+ * is the list of the pieces written to it, newest first (each a string),
+ * joined by get-output-string; an input port's, a pair of its string and
+ * the index of the next character.  Compiled code holds the same object
+ * as a vector of one element, loads it and writes it back
+ * (lang/lower-ports.c).  The program's own output is one port made once
+ * (console), outside the heap, of three items.
  * Changes are journaled like vectors', so that a failed form leaves its
  * ports as they were.
  *
- * Compiled code runs open-output-string, get-output-string,
- * call-with-output-string, with-output-to-string, output to ports and
- * (current-output-port) as the port of an output call
- * (lang/lower-ports.c); of the others, each entry's last field is the
+ * Compiled code runs all of them (lang/lower-ports.c, port_compiled) but
+ * current-output-port other than as the port of an output call or the
+ * operand of a port predicate, for which the entries' last field is the
  * refusal's text.
  * symbol-append of quoted symbols (and string->symbol of a literal
  * string) is a constant symbol in compiled code (port_symbol_literal,
@@ -62,20 +61,20 @@ static TVL_NORETURN void bad(ev_ctx *c, const ast *call, int i, const char *op,
           want, text);
 }
 
-static bool is_input(const tvec *p) { return p->n == 3 && p->items[2].i != 0; }
+/* an input port's one item is a pair whose cdr is an index; an output
+ * port's, the list of its pieces */
+static bool is_input(const tvec *p) {
+  return p->n == 1 && p->items[0].kind == VK_PAIR && V_CDR(p->items[0]).kind == VK_INT;
+}
 
-static tvec *new_port(ev_ctx *c, srcloc loc, value item0, bool input) {
-  tvec *t = world_new_obj(ev_world(c), TV_PORT, input ? 3 : 1, v_void());
+static tvec *new_port(ev_ctx *c, srcloc loc, value item0) {
+  tvec *t = world_new_obj(ev_world(c), TV_PORT, 1, v_void());
   if (!t) ev_heap_full(c, loc);
   t->items[0] = item0;
-  if (input) {
-    t->items[1] = v_int(0);
-    t->items[2] = v_bool(true);
-  }
   return t;
 }
 
-static tvec *new_output(ev_ctx *c, srcloc loc) { return new_port(c, loc, v_nil(), false); }
+static tvec *new_output(ev_ctx *c, srcloc loc) { return new_port(c, loc, v_nil()); }
 
 void port_write(ev_ctx *c, srcloc loc, tvec *p, const char *s, size_t n) {
   world *w = ev_world(c);
@@ -167,7 +166,9 @@ bool port_redirect(ev_ctx *c, const char *s, size_t n) {
 
 static value bi_open_input_string(ev_ctx *c, const ast *call, value *a, int n) {
   (void)n;
-  value v = {VK_PORT, 0, new_port(c, call->loc, a[0], true)};
+  value v = {VK_PORT, 0, NULL};
+  value pr = ev_cons(c, call->loc, a[0], v_int(0));   /* (string . next index) */
+  v.vec = new_port(c, call->loc, pr);
   return v;
 }
 
@@ -182,12 +183,13 @@ static value read_or_peek(ev_ctx *c, const ast *call, value *a, bool take,
     bad(c, call, 0, op, "an input port", a[0]);
   tvec *p = a[0].vec;
   world *w = ev_world(c);
-  int32_t at = p->items[1].i;
-  if (at >= str_length(w, p->items[0])) return eof_value();
-  value ch = v_char(str_ref(w, p->items[0], at));
+  value pr = p->items[0], s = V_CAR(pr);
+  int32_t at = V_CDR(pr).i;
+  if (at >= str_length(w, s)) return eof_value();
+  value ch = v_char(str_ref(w, s, at));
   if (take) {
-    world_save_vec(w, p);
-    p->items[1] = v_int(at + 1);
+    world_save_vec(w, pr.vec);
+    V_CDR(pr) = v_int(at + 1);
   }
   return ch;
 }

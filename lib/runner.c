@@ -586,6 +586,7 @@ static bool fits_kind(const ir_prog *ir, value v, int type, int depth, bool stri
     /* a tagged class holds a value of every kind that has a tag */
     switch (v.kind) {
     case VK_INT: case VK_BOOL: case VK_SYM: case VK_STR: case VK_VOID: case VK_CHAR:
+    case VK_EOF:   /* the void tag's 1 (lang/lower-ports.c) */
       return true;
     case VK_NIL: return true;
     case VK_VEC: k = T_VEC; break;
@@ -620,7 +621,8 @@ static bool fits_kind(const ir_prog *ir, value v, int type, int depth, bool stri
         return false;
     return true;
   }
-  case VK_PORT:   /* an output string port: a vector of one (lang/lower-ports.c) */
+  case VK_EOF: return false;   /* only in a tagged class */
+  case VK_PORT:   /* a string port: a vector of one (lang/lower-ports.c) */
     return k == T_VEC && ir_is_port(ir, type) && v.vec && v.vec->n == 1 &&
            fits_kind(ir, v.vec->items[0], ir_elem_type(ir, type), depth + 1, strict);
   case VK_BOX:   /* a captured box: a vector of one */

@@ -899,6 +899,25 @@ static void meta_errors(const mprog *p, strbuf *b) {
     if (e->value_follows) sb_puts(b, ",\"value_follows\":true");
     if (e->value_bare) sb_puts(b, ",\"value_bare\":true");
     if (e->value_slots) sb_puts(b, ",\"value_slots\":true");
+    /* the values the host reads (backend/mhostval.c, docs/trace-format.md
+     * "Values the host reads"): the read programs, the step that raises
+     * the error (-1: a circuit, which reads its prompt), and the text
+     * they go into: an overflow's operation, or a message whose bytes 1
+     * to 4 take the operands */
+    if (e->hcode) {
+      sb_puts(b, ",\"read\":{\"code\":[");
+      for (int j = 0; j < e->nhcode; j++) sb_printf(b, "%s%d", j ? "," : "", (int)e->hcode[j]);
+      sb_printf(b, "],\"n\":%d,\"pc\":%d", e->hn, e->hpc);
+      if (e->hop) {
+        sb_puts(b, ",\"op\":");
+        json_str(b, e->hop);
+      }
+      if (e->hmsg) {
+        sb_puts(b, ",\"message\":");
+        json_str(b, e->hmsg);
+      }
+      sb_putc(b, '}');
+    }
     sb_putc(b, '}');
     sb_free(&d);
   }

@@ -265,7 +265,13 @@ def against_tvl_e():
              ("error", "(begin (display \"before\") (vector-ref (vector 1 2) (+ 1 4)))", True),
              # a kind error names a value known only at run time
              ("kind-error", "(let loop ((i 0) (x 1)) (if (= i 2) (+ x 1) "
-              "(loop (+ i 1) (if (= i 0) 'a x))))", True)]
+              "(loop (+ i 1) (if (= i 0) 'a x))))", True),
+             # values the host reads from the trace's memory (mhostval.c):
+             # operands computed at run time, in the failing step
+             ("overflow", "(let loop ((i 0) (x 1)) (if (= i 3) (* x (if (> i 2) 100000 1)) "
+              "(loop (+ i 1) (* x 40))))", True),
+             ("code-point", "(let loop ((i 0) (x 1)) (if (= i 3) (integer->char (* x 1000)) "
+              "(loop (+ i 1) (* x 40))))", True)]
     for what, expr, same_out in cases:
         f = os.path.join(tmp, "%s.safetensors" % what)
         want = subprocess.run([tvl, "-e", expr], capture_output=True, text=True)
@@ -279,6 +285,17 @@ def against_tvl_e():
         if not same:
             sys.stdout.write("# tvl:   %r %r\n# numpy: %r %r\n" % (
                 want.stdout, want.stderr, got.stdout, got.stderr))
+    # a circuit's computed key with no entry, named from its prompt
+    f = os.path.join(tmp, "circuit-key.safetensors")
+    defs = "(deftable t (1 10) (2 20))\n(define (f k) (t (* k 2)))\n"
+    want = subprocess.run([tvl, "-q"], input=defs + "(f 3)\n", capture_output=True, text=True)
+    subprocess.run([tvl, "-q"], input=defs + ":export f %s 3\n" % f, capture_output=True,
+                   text=True)
+    got = numpy_cli(f)
+    wl = [l for l in want.stderr.splitlines() if "error:" in l]
+    tap(got.returncode == 1 and got.stderr.splitlines()[:1] == wl[:1] and
+        "no entry for 6" in got.stderr,
+        "a circuit's computed missing key: tvl_run.py names it as tvl (%r)" % wl[:1])
     # a tool call is the host's work, not the weights': refused by name
     f = os.path.join(tmp, "tool.safetensors")
     src = ('(extern c-abs "libc" "abs" (int32) int32)\n'

@@ -375,6 +375,8 @@ class Program:
         self.externs = meta.get("externs", [])
         self.circuit = meta.get("circuit")
         self.vocab = vocab
+        self.ncells = len(meta.get("cells", [])) + 1
+        self.prompt = []   # set by show(): the host replays its loads
 
     def token(self, t):
         for r in self.vocab:
@@ -389,6 +391,7 @@ class Program:
         out, res, errval = [], [], []
         sink = out
         pc, hi, after_lo = self.entry, None, False
+        self.memory()
         for t in tokens:
             role, v = self.token(t)
             # a kind error's report prints the operand for the message
@@ -421,6 +424,9 @@ class Program:
             elif role == "HALT":
                 return "".join(out), "".join(res) if self.has_result else None, None
             elif role == "ERR":
+                read = self.host_text(self.errors[v], pc)
+                if read is not None:
+                    return "".join(out), None, self.retext(self.errors[v], read)
                 return "".join(out), None, self.diagnostic(
                     v, errval if self.errors[v].get("value_slots") else "".join(errval))
             elif role == "CALL":
@@ -444,7 +450,17 @@ class Program:
         role, v = self.token(tokens[0])
         kind = self.circuit["result"]
         if role == "ERR" and 1 <= abs(v) <= len(self.errors):
-            return "", None, self.errors[abs(v) - 1]["diagnostic"]
+            e = self.errors[abs(v) - 1]
+            # the key it names, read from the prompt's arguments and
+            # table entries (backend/mhostval.c)
+            self.cells = {}
+            for i, t in enumerate(self.prompt):
+                r, x = self.token(t)
+                if r in ("SETM", "VAL", "SYM"):
+                    self.cells[i] = x
+            self.mem = self.cells
+            read = self.host_text(e, -1)
+            return "", None, e["diagnostic"] if read is None else self.retext(e, read)
         if role == "VAL" and kind == "int":
             return "", str(v), None
         if role == "HI" and kind == "int":
@@ -483,7 +499,9 @@ class Program:
 
     def complete(self, pc, v, sink):
         step = self.steps[pc]
-        if step["kind"] == "print-int" and step.get("out") == "char":
+        if step["kind"] == "write":
+            self.write(step, v)
+        elif step["kind"] == "print-int" and step.get("out") == "char":
             sink.append(char_text(v, step.get("write", False)))
         elif step["kind"] == "print-int":
             # digits: a part of a number, written whole (mreport3.c)
@@ -505,6 +523,354 @@ class Program:
         if self.steps[pc].get("out") == "bool" or v < 2:
             return "#t" if v else "#f"
         return self.symbols[v]
+
+
+    # ---- values the host reads (docs/trace-format.md) ----------------
+    #
+    # A site whose message names values carries read programs over the
+    # cells the failing step read (backend/mhostval.c); the host replays
+    # every write of the trace (and the prompt's SETR/SETM loads) to run
+    # them, as backend/mtrace.c does.
+
+    def memory(self):
+        """The static cells (a list, by address) and the heap (a dict),
+        with the prompt's loads replayed."""
+        self.cells = [0] * max(self.ncells, REG_WADDR + 1)
+        self.mem = {}
+        p = self.prompt
+        for i in range(len(p) - 2):
+            if self.token(p[i])[0] != "SETR":
+                continue
+            a = self.token(p[i])[1]
+            h, lo = self.token(p[i + 1])[1], self.token(p[i + 2])[1]
+            if 0 < a < self.ncells:
+                self.cells[a] = 65536 * h + lo + 32768
+            # the loader's heap writes: SETR WADDR v, SETM v
+            if a == REG_WADDR and i + 5 < len(p) and self.token(p[i + 3])[0] == "SETM":
+                self.mem[self.cells[REG_WADDR]] = 65536 * self.token(p[i + 4])[1] + \
+                    self.token(p[i + 5])[1] + 32768
+
+    def write(self, step, v):
+        t = step.get("target")
+        a = {"static": lambda: step["addr"],
+             "frame": lambda: self.cells[REG_SP] + step["off"],
+             "waddr": lambda: self.cells[REG_WADDR] + step["off"],
+             "hp": lambda: self.cells[REG_HP] + step["off"]}.get(t, lambda: None)()
+        if a is None:
+            return
+        if t == "static" and 0 < a < self.ncells:
+            self.cells[a] = v
+        else:
+            self.mem[a] = v
+
+    def cell(self, a):
+        if isinstance(self.cells, dict):   # a circuit's prompt
+            return self.cells.get(a)
+        return self.cells[a] if 0 <= a < len(self.cells) else None
+
+    def values(self, read):
+        """The operands of a read program: [(value, is_symbol)], or None
+        when one has no value (mtrace.c host_values)."""
+        code, st, out, i = read["code"], [], [], 0
+        nargs = {HV_K: 1, HV_CELL: 1, HV_FRAME: 1, HV_MEM: 1, HV_OP: 2, HV_TABLE: 5,
+                 HV_STROBJ: 2}
+        while i < len(code):
+            op = code[i]
+            arg = code[i + 1:i + 1 + nargs.get(op, 0)]
+            i += 1 + nargs.get(op, 0)
+            if op == HV_K:
+                st.append(arg[0])
+            elif op == HV_CELL:
+                st.append(self.cell(arg[0]))
+            elif op == HV_FRAME:
+                st.append(None if isinstance(self.cells, dict)
+                          else self.mem.get(self.cells[REG_SP] + arg[0]))
+            elif op == HV_STROBJ:
+                x = st[-1]
+                if x is not None and 0 <= x < arg[1]:
+                    st[-1] = self.mem.get(arg[0] + x)
+            elif op == HV_NONE:
+                st.append(None)
+            elif op == HV_MEM:
+                x = st[-1]
+                st[-1] = None if x is None else self.mem.get(x + arg[0])
+            elif op in (HV_ADD, HV_SUB):
+                y = st.pop()
+                x = st[-1]
+                st[-1] = None if x is None or y is None else x + y if op == HV_ADD else x - y
+            elif op == HV_OP:
+                f, n = arg
+                xs = st[len(st) - n:]
+                del st[len(st) - n:]
+                st.append(host_op(f, xs))
+            elif op == HV_SEL:
+                y, x, c = st.pop(), st.pop(), st.pop()
+                st.append(None if c is None else x if c else y)
+            elif op == HV_TABLE:
+                key = st[-1]
+                if key is not None:
+                    x = self.mem.get(arg[0] + key - arg[1]) if arg[1] <= key <= arg[2] else None
+                    # has_default 2: a tagged default, 2^31 + default
+                    st[-1] = x if x is not None else \
+                        arg[4] + (DYN_BASE if arg[3] == 2 else 0) if arg[3] else None
+            elif op in (HV_END, HV_ENDSYM):
+                if len(st) != 1 or st[0] is None:
+                    return None
+                out.append((st.pop(), op == HV_ENDSYM))
+            else:
+                return None
+        return out if len(out) == read["n"] else None
+
+    def host_text(self, e, pc):
+        """The message the site's values go into (mtrace.c host_text), or
+        None to keep the text without values."""
+        read = e.get("read")
+        # without the prompt the memory is not known: no values
+        if read is None or not self.prompt or (read["pc"] >= 0 and read["pc"] != pc):
+            return None
+        v = self.values(read)
+        if v is None:
+            return None
+        if read.get("op"):
+            if any(sym or not fits32(x) for x, sym in v):
+                return None
+            op = read["op"]
+            return overflow_text(op[1:] if op[0] == "1" else op, op[0] == "1",
+                                 [x for x, _ in v])
+        if read.get("message") is None:
+            return None
+        m = []
+        for ch in read["message"]:
+            i = ord(ch) - 1
+            if not 0 <= i < 4:
+                m.append(ch)
+                continue
+            if i >= len(v):
+                return None
+            x, sym = v[i]
+            if sym:
+                if not 2 <= x < len(self.symbols):
+                    return None
+                m.append(self.symbols[x])
+            elif fits32(x):
+                m.append(str(x))
+            else:
+                # a tagged value: a boolean, a symbol or a character
+                rel = x - 2 ** 31
+                tag, plain = rel // 2 ** 24 + 1, rel % 2 ** 24
+                if rel < 0 or tag not in (1, 8):
+                    return None
+                if tag == 8:
+                    m.append(char_text(plain, True))
+                elif plain < 2:
+                    m.append("#t" if plain else "#f")
+                elif plain < len(self.symbols):
+                    m.append(self.symbols[plain])
+                else:
+                    return None
+        return "".join(m)
+
+    def retext(self, e, text):
+        """The site's diagnostic with its message replaced by text."""
+        first, nl, rest = e["diagnostic"].partition("\n")
+        msg = e.get("message", "")
+        if msg and first.endswith(msg):
+            first = first[:len(first) - len(msg)] + text
+        return first + nl + rest
+
+
+# The read programs' operations (backend/machine.h: HV_*, HVF_*).
+(HV_K, HV_CELL, HV_FRAME, HV_MEM, HV_ADD, HV_SUB, HV_END, HV_ENDSYM, HV_OP, HV_SEL,
+ HV_TABLE, HV_NONE, HV_STROBJ) = range(1, 14)
+(HVF_ADD, HVF_SUB, HVF_MUL, HVF_QUO, HVF_REM, HVF_MOD, HVF_ABS, HVF_MIN, HVF_MAX,
+ HVF_AND, HVF_IOR, HVF_XOR, HVF_LOGNOT, HVF_EQ, HVF_LT, HVF_GT, HVF_LE, HVF_GE,
+ HVF_ZERO, HVF_POS, HVF_NEG, HVF_EVEN, HVF_ODD, HVF_TRUE, HVF_TRUED, HVF_NOT,
+ HVF_NOTD, HVF_ASH, HVF_EXPT, HVF_ALPHA, HVF_NUMERIC, HVF_WHITE, HVF_UPPER,
+ HVF_LOWER, HVF_UPCASE, HVF_DOWNCASE, HVF_ISINT, HVF_ISPAIR, HVF_ISNIL, HVF_ISPROC,
+ HVF_ISVEC, HVF_ISSTR, HVF_ISBOOL, HVF_ISSYM, HVF_ISCHAR, HVF_SAME) = range(1, 47)
+REG_SP, REG_HP, REG_WADDR = 1, 2, 3
+DYN_BASE, DYN_SPAN = 2 ** 31, 2 ** 24
+# the tags of tagged values (lang/ir.h): symbols and booleans share 1
+TAG_SYM, TAG_STR, TAG_VEC, TAG_NIL, TAG_PAIR, TAG_PROC, TAG_CHAR = 1, 3, 4, 5, 6, 7, 8
+
+
+def fits32(x):
+    return -2 ** 31 <= x < 2 ** 31
+
+
+def trunc_div(a, c):
+    q = abs(a) // abs(c)
+    return q if (a < 0) == (c < 0) else -q
+
+
+def in_tag(x, tag, lo, width):
+    base = DYN_BASE + (tag - 1) * DYN_SPAN + lo
+    return base <= x < base + width
+
+
+def host_op(f, xs):
+    """HV_OP f of the values xs as the evaluator computes it on integers
+    (mtrace.c host_op, host_cond); None for no value."""
+    if any(x is None for x in xs):
+        return None
+    raw = HVF_TRUE <= f <= HVF_NOTD or HVF_ISINT <= f <= HVF_SAME
+    if not raw and not all(fits32(x) for x in xs):
+        return None
+    a, c = xs[0], xs[1] if len(xs) > 1 else 0
+    r = None
+    if f in (HVF_ADD, HVF_SUB):
+        r = -a if f == HVF_SUB and len(xs) == 1 else \
+            a + sum(xs[1:]) if f == HVF_ADD else a - sum(xs[1:])
+    elif f == HVF_MUL:
+        r = 1
+        if 0 in xs:
+            return 0
+        for x in xs:
+            r *= x
+            if not fits32(r):
+                return None
+    elif f in (HVF_QUO, HVF_REM, HVF_MOD):
+        if c == 0:
+            return None
+        q = trunc_div(a, c)
+        r = q if f == HVF_QUO else a - q * c
+        if f == HVF_MOD and r != 0 and (r < 0) != (c < 0):
+            r += c
+    elif f == HVF_ABS:
+        r = abs(a)
+    elif f == HVF_MIN:
+        r = min(xs)
+    elif f == HVF_MAX:
+        r = max(xs)
+    elif f in (HVF_AND, HVF_IOR, HVF_XOR):
+        r = a
+        for x in xs[1:]:
+            r = r & x if f == HVF_AND else r | x if f == HVF_IOR else r ^ x
+    elif f == HVF_LOGNOT:
+        r = ~a
+    elif HVF_EQ <= f <= HVF_GE:
+        test = {HVF_EQ: lambda u, v: u == v, HVF_LT: lambda u, v: u < v,
+                HVF_GT: lambda u, v: u > v, HVF_LE: lambda u, v: u <= v,
+                HVF_GE: lambda u, v: u >= v}[f]
+        r = int(all(test(xs[i], xs[i + 1]) for i in range(len(xs) - 1)))
+    elif f in (HVF_ZERO, HVF_POS, HVF_NEG, HVF_EVEN, HVF_ODD):
+        r = int({HVF_ZERO: a == 0, HVF_POS: a > 0, HVF_NEG: a < 0,
+                 HVF_EVEN: a % 2 == 0, HVF_ODD: a % 2 != 0}[f])
+    elif f == HVF_TRUE:
+        r = int(a != 0)
+    elif f == HVF_TRUED:
+        r = int(a != DYN_BASE)
+    elif f == HVF_NOT:
+        r = int(a == 0)
+    elif f == HVF_NOTD:
+        r = int(a == DYN_BASE)
+    elif f == HVF_ASH:
+        if c <= -32:
+            return -1 if a < 0 else 0
+        if c < 0:
+            return a >> -c
+        if a == 0:
+            return 0
+        if c > 31:
+            return None
+        r = a << c
+    elif f == HVF_EXPT:
+        if c < 0:
+            return (-1 if a == -1 and c % 2 else 1) if a in (1, -1) else None
+        if a in (0, 1, -1):
+            return int(c == 0) if a == 0 else -1 if a == -1 and c % 2 else 1
+        r = 1
+        for _ in range(c):
+            r *= a
+            if not fits32(r):
+                return None
+    elif HVF_ALPHA <= f <= HVF_DOWNCASE:
+        # Python's Unicode classes stand in for tvl's tables (Guile's):
+        # exact for ASCII and most letters, as char_text
+        if not 0 <= a <= 0x10FFFF:
+            return None
+        ch = chr(a)
+        if f == HVF_UPCASE or f == HVF_DOWNCASE:
+            m = ch.upper() if f == HVF_UPCASE else ch.lower()
+            return ord(m) if len(m) == 1 else a
+        return int({HVF_ALPHA: ch.isalpha(), HVF_NUMERIC: ch.isdigit(),
+                    HVF_WHITE: ch.isspace(), HVF_UPPER: ch.isupper(),
+                    HVF_LOWER: ch.islower()}[f])
+    elif f == HVF_ISINT:
+        r = int(fits32(a))
+    elif HVF_ISPAIR <= f <= HVF_ISCHAR:
+        tag, lo, width = {HVF_ISPAIR: (TAG_PAIR, 0, DYN_SPAN), HVF_ISNIL: (TAG_NIL, 0, DYN_SPAN),
+                          HVF_ISPROC: (TAG_PROC, 0, DYN_SPAN), HVF_ISVEC: (TAG_VEC, 0, DYN_SPAN),
+                          HVF_ISSTR: (TAG_STR, 0, DYN_SPAN), HVF_ISBOOL: (TAG_SYM, 0, 2),
+                          HVF_ISSYM: (TAG_SYM, 2, DYN_SPAN - 2),
+                          HVF_ISCHAR: (TAG_CHAR, 0, DYN_SPAN)}[f]
+        r = int(in_tag(a, tag, lo, width))
+    elif f == HVF_SAME:
+        r = int(len(xs) == 2 and a == c)
+    else:
+        return None
+    return r if r is None or raw or fits32(r) else None
+
+
+def overflow_text(op, one, k):
+    """The evaluator's words for an overflow of op on the integers k, or
+    None where they do not overflow (backend/merrtext.c)."""
+    def say(op, k, known, r):
+        t = "integer overflow: (%s%s)" % (op, "".join(" %d" % x for x in k))
+        return t + (" is %d, which does not fit in 32 bits" % r if known
+                    else " does not fit in 32 bits")
+    n = len(k)
+    if op in ("+", "-"):
+        if not 1 <= n <= 16:
+            return None
+        plus = op == "+"
+        r = sum(k) if plus else -k[0] if n == 1 else k[0] - sum(k[1:])
+        if fits32(r):
+            return None
+        if one and n == 2 and k[1] == 1:
+            return say("1+" if plus else "1-", k[:1], True, r)
+        return say(op, k, True, r)
+    if op == "*":
+        if 0 in k:
+            return None
+        r = 1
+        for i, x in enumerate(k):
+            r *= x
+            if r > 2 ** 31 or r < -2 ** 31:
+                return say(op, k, i == n - 1, r)
+        return None if fits32(r) else say(op, k, True, r)
+    if op == "expt" and n == 2:
+        b, e = k
+        if b in (0, 1, -1) or e <= 0:
+            return None
+        r = 1
+        for i in range(e):
+            r *= b
+            if not fits32(r):
+                return say(op, k, i == e - 1, r)
+        return None
+    if op in ("lcm", "gcd"):
+        lcm = op == "lcm"
+        r = 1 if lcm else 0
+        for x in k:
+            if lcm and r == 0:
+                break
+            x = abs(x)
+            if lcm and x == 0:
+                return None
+            r = r // math.gcd(r, x) * x if lcm else math.gcd(r, x)
+            if lcm and r > 2 ** 31 - 1:
+                break
+        return None if fits32(r) else say(op, k, True, r)
+    if op == "ash" and n == 2:
+        x, s = k
+        if s <= 0 or x == 0:
+            return None
+        if s > 31:
+            return say(op, k, False, 0)
+        r = x << s
+        return None if fits32(r) else say(op, k, True, r)
+    return None
 
 
 CHAR_NAMES = ["nul", "soh", "stx", "etx", "eot", "enq", "ack", "alarm", "backspace",
@@ -686,6 +1052,7 @@ def main(argv=None):
                   "evaluated: routed %d, dense %d)" % (len(tokens), ua, ub),
                   file=sys.stderr)
         if program and not args.tokens:
+            program.prompt = prompt
             return show(program, tokens, not args.no_result)
         for tok in tokens:
             print(tok)

@@ -757,8 +757,10 @@ def main(argv=None):
         return 1
     status = 0
     single = len(runs) == 1
-    for (label, _, program), (tokens, error) in zip(runs, results):
+    for (label, prompt, program), (tokens, error) in zip(runs, results):
         program = None if args.tokens else program
+        if program:   # the host replays its loads to name an error's values
+            program.prompt = prompt
         if single:
             text, etext, st = render(program, tokens, error, not args.no_result, where)
             sys.stdout.write(text)

@@ -314,5 +314,15 @@ out += [
  "(define x 10000) (define l (list \"a\" 1)) (display (* x x (if (eq? (car l) 1) 1 x)))",
  "(define x 10000) (define l (list 'q 1)) (display (* x x (case (car l) ((a b) 1) ((q) x) (else 2))))",
  "(define x 10000) (define l (list #\\q 1)) (display (* x x (case (car l) ((#\\a) 1) ((#\\q) x) (else 2))))",
+ # lookups in tables of values of several kinds, and of tagged keys
+ "(deftable t (1 'a) (2 7) (else #f)) (define x 100000) (define k 2) (display (* x (t k) 10000))",
+ "(deftable t (1 'a) (2 7) (else 5)) (define x 100000) (define k 3) (display (* x (t k) 10000))",
+ "(deftable t (1 5) (2 7)) (define x 100000) (define l (list 2 'a)) (display (* x (t (car l)) 10000))",
+ "(deftable t ('a 5) ('b 7)) (define x 100000) (define l (list 'b 1)) (display (* x x (t (car l))))",
+ "(deftable t (1 5) (2 7)) (define x 100000) (define l (list 1 'b)) (display (* x (if (eq? (t (car l)) 5) x 1)))",
+ # eq? and equal? of strings (a literal's number; equal?: by text)
+ "(define x 100000) (define l (list \"ab\" 1)) (display (* x (if (eq? (car l) \"ab\") 1 x)))",
+ "(define x 100000) (define l (list \"ab\" \"ab\" 1)) (display (* x (if (equal? (car l) (cadr l)) x 1)))",
+ "(define x 100000) (define l (list 'ab \"ab\" 1)) (display (* x (if (equal? (car l) (cadr l)) 1 x)))",
 ]
 sys.stdout.write("\n".join(out) + "\n")
