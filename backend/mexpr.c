@@ -918,7 +918,9 @@ static cval checked(mb *b, const ir_expr *e) {
   if (have == k || have == T_ANY) return v;
   const char *msg = e->var >= 0 ? b->ir->failures.v[e->var].msg : NULL;
   if (msg) {
-    int report = mb_report_pc(b, e);
+    /* a catch may take it: the landing decides (mcatch.c) */
+    int report = mb_landing_pc(b, e);
+    if (report < 0) report = mb_report_pc(b, e);
     /* booleans and symbols share a tag: a symbol is from 2 */
     gform bad = have != T_DYN ? gf_const(G(b), 1)
                 : k == T_SYM ? not1(b, mx_in_range(b, v, dyn_base(TAG_SYM) + 2,
@@ -1501,7 +1503,9 @@ static cval mx_expr_raw(mb *b, const ir_expr *e) {
       if (b->ir->failvals.v[i].failure == e->ival)
         site = mb_host_site(b, site, NULL, b->ir->failvals.v[i].hmsg,
                             &b->ir->failvals.v[i].operand, 1);
-    mx_flag(b, gf_const(G(b), 1), site);
+    int land = mb_landing_pc(b, e);   /* a catch may take it (mcatch.c) */
+    if (land >= 0) flag_report(b, gf_const(G(b), 1), land);
+    else mx_flag(b, gf_const(G(b), 1), site);
     return mx_const(b, 0);
   }
   }

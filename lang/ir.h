@@ -276,6 +276,12 @@ typedef struct ir_prog {
                            region (2 cells per live one: its address, SP) */
   bool has_closures;    /* some procedure value is a closure: a value is
                            an id (at most procs.n) or a closure's address */
+  /* a builtin's error that a catch takes (lang/lower-wind.c): the
+   * function %catch-raise + 1 (0: none), and the landing of each kind
+   * check that may fail: label `label` of function fn, where the failed
+   * check's step jumps (backend/mcatch.c) */
+  int catch_raise;
+  VEC(struct ir_landing { const ir_expr *check; int fn, label; }) landings;
 } ir_prog;
 
 /* Lowers a checked expression (the top-level form, or the body of a

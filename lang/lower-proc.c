@@ -788,6 +788,7 @@ static ir_prog *finish(lw *c) {
   VEC_FREE(c->fail_types);
   VEC_FREE(c->proc_flow);
   if (!c->failed) lw_settle_kinds(c);
+  if (!c->failed) lw_wind_landings(c);   /* lower-wind.c */
   VEC_FREE(c->pu.memo);
   VEC_FREE(c->lift);
   VEC_FREE(c->gfns);
@@ -930,6 +931,7 @@ void ir_free(ir_prog *p) {
   VEC_FREE(p->globals);
   VEC_FREE(p->deps);
   VEC_FREE(p->failures);
+  VEC_FREE(p->landings);
   VEC_FREE(p->failvals);
   VEC_FREE(p->hostops);
   VEC_FREE(p->procs);

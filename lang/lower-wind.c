@@ -65,6 +65,63 @@ static ir_expr *sym_const(lw *c, const char *name, srcloc loc) {
   return kconst(c, T_SYM, sym_intern(&c->w->syms, name, strlen(name)), loc);
 }
 
+/* Whether expression e may name one of the n symbols names (by name,
+ * whatever binds it: a name shadowed counts as used). */
+static bool names_any(const ast *e, const int *names, int n);
+
+static bool fn_names_any(const fn_def *fn, const int *names, int n) {
+  return names_any(fn->body, names, n);
+}
+
+static bool names_any(const ast *e, const int *names, int n) {
+  if (!e) return false;
+  switch (e->kind) {
+  case E_CONST:
+    return false;
+  case E_REF:
+  case E_SET:
+    for (int i = 0; i < n; i++)
+      if ((e->kind == E_REF ? e->u.ref.name : e->u.set.name) == names[i]) return true;
+    return e->kind == E_SET && names_any(e->u.set.val, names, n);
+  case E_IF:
+    return names_any(e->u.iff.c, names, n) || names_any(e->u.iff.t, names, n) ||
+           names_any(e->u.iff.e, names, n);
+  case E_BEGIN: case E_AND: case E_OR: case E_VECLIT:
+    for (int i = 0; i < e->u.seq.n; i++)
+      if (names_any(e->u.seq.v[i], names, n)) return true;
+    return false;
+  case E_LET: case E_LETREC:
+    for (int i = 0; i < e->u.let.n; i++) {
+      const let_binding *b = &e->u.let.v[i];
+      if (b->init && names_any(b->init, names, n)) return true;
+      if (b->fn && fn_names_any(b->fn, names, n)) return true;
+    }
+    return names_any(e->u.let.body, names, n);
+  case E_CALL: case E_APPLY:
+    for (int i = 0; i < n; i++)
+      if (e->kind == E_CALL && e->u.call.name == names[i]) return true;
+    if (e->kind == E_APPLY && names_any(e->u.call.op, names, n)) return true;
+    for (int i = 0; i < e->u.call.n; i++)
+      if (names_any(e->u.call.args[i], names, n)) return true;
+    return false;
+  case E_LAMBDA:
+    return fn_names_any(e->u.lam.fn, names, n);
+  default:
+    return true;
+  }
+}
+
+/* A catch's handler that never looks at the error's arguments: a lambda
+ * whose parameters after the key are not named in its body.  A builtin's
+ * error goes to such a catch in compiled code (lw_wind_landings), with
+ * placeholders for the arguments the evaluator gives. */
+static bool blind_handler(const ast *h) {
+  if (h->kind != E_LAMBDA) return false;
+  const fn_def *fn = h->u.lam.fn;
+  if (fn->nparams < 1 || fn->nparams > 64) return false;
+  return !fn_names_any(fn, fn->params + 1, fn->nparams - 1);
+}
+
 ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f) {
   const char *name = a->u.call.r.bi->name;
   bool dw = !strcmp(name, "dynamic-wind"), ca = !strcmp(name, "catch"),
@@ -109,13 +166,23 @@ ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f) {
     eval_here(c, lw_fail_expr(c, loc, "type", "catch: the key must be a symbol or #t"), loc);
     jump(c, ok, loc);
     lw_label(c, ok, loc);
-    if (cmv) {
-      ir_expr *x[4] = {var(c, v[0], loc), var(c, v[1], loc), var(c, v[2], loc),
-                       lw_callcc_n(c, loc)};
-      return call_prelude(c, a, g, x, 4, depth, loc);
+    /* where a builtin's error goes to a catch (lw_wind_landings) */
+    gcell *cr = prelude_proc(c, "%catch-raise");
+    if (cr && !c->p->catch_raise) {
+      lw_add_dep(c, cr);
+      int fn = lw_lower_global_fn(c, cr, loc);
+      if (c->failed) return lw_void_expr(c, loc);
+      c->p->catch_raise = fn + 1;
     }
-    ir_expr *x[3] = {var(c, v[0], loc), var(c, v[1], loc), lw_callcc_n(c, loc)};
-    ir_expr *r = call_prelude(c, a, g, x, 3, depth, loc);
+    bool blind = blind_handler(a->u.call.args[2]);
+    if (cmv) {
+      ir_expr *x[5] = {var(c, v[0], loc), var(c, v[1], loc), var(c, v[2], loc),
+                       lw_callcc_n(c, loc), kbool(c, blind, loc)};
+      return call_prelude(c, a, g, x, 5, depth, loc);
+    }
+    ir_expr *x[4] = {var(c, v[0], loc), var(c, v[1], loc), lw_callcc_n(c, loc),
+                     kbool(c, blind, loc)};
+    ir_expr *r = call_prelude(c, a, g, x, 4, depth, loc);
     gcell *fin = prelude_proc(c, "%catch-finish");
     if (!fin) {
       lw_fail(c, loc, "internal error: catch without its prelude");
@@ -174,4 +241,122 @@ void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i) {
   srcloc loc = a->loc;
   ir_expr *x[1] = {prim(c, "+", var(c, i, loc), kint(c, 1, loc), T_INT, loc)};
   eval_here(c, call_prelude(c, a, g, x, 1, f->edepth + 1, loc), loc);
+}
+
+/* ---- a builtin's error that a catch takes ------------------------------
+ *
+ * The evaluator gives a catch the error of a builtin with its key
+ * (wrong-type-arg for a kind error, eval.c error_key) and the arguments
+ * (#f MESSAGE () #f), MESSAGE the error's text.  In compiled code a kind
+ * check that fails stops the machine (backend/mexpr.c); in a program that
+ * lowered a catch, each check that may fail gets a landing at the end of
+ * its function, where the failed check's step jumps instead
+ * (backend/mcatch.c):
+ *
+ *   L:     if %catch-t + %catch-wta > 0 and %catch-seen = 0 goto go
+ *          else goto stop
+ *   go:    call %catch-raise ('wrong-type-arg)   (%throw to the catch)
+ *   stop:  the check again          (its report or error, as before)
+ *
+ * The counts are those of the catches that run (prelude-wind.c): the
+ * error goes to a catch where one takes its key and no catch that may
+ * take it has a handler that looks at the arguments (whose message
+ * compiled code does not write: `blind` handlers only, lw_wind_call);
+ * where none takes it, the program stops as before; where a handler
+ * would see the arguments, the host refuses it (lib/runner.c).  The
+ * errors of other kinds keep the host's refusal. */
+
+static int global_var(lw *c, const char *name) {
+  int sym = sym_lookup(&c->w->syms, name, strlen(name));
+  if (sym < 0) return -1;
+  for (int v = 0; v < c->p->vars.n; v++) {
+    const ir_var *x = &c->p->vars.v[v];
+    if (x->cls == VAR_GLOBAL && x->cell && x->cell->name == sym) return v;
+  }
+  return -1;
+}
+
+typedef VEC(ir_expr *) xvec;
+
+/* Every node reachable has `mark` set by the settling (lower-kinds.c),
+ * which is its last user: cleared here once a node is seen. */
+static void find_checks(lw *c, ir_expr *e, xvec *out) {
+  if (!e || !e->mark) return;
+  e->mark = false;
+  for (int i = 0; i < e->n; i++) find_checks(c, e->a[i], out);
+  if (e->k == X_FAIL) {
+    /* a kind error the lowering knows will happen there (not a list
+     * error, whose text statements before it print) */
+    const ir_failure *f = &c->p->failures.v[e->ival];
+    if (!f->bare && !strcmp(f->kind, "type")) VEC_PUSH(*out, e);
+    return;
+  }
+  if (e->k != X_CHECK || e->var < 0) return;
+  const ir_failure *f = &c->p->failures.v[e->var];
+  if (strcmp(f->kind, "type")) return;
+  tkind have = ir_kind(c->p, e->a[0]->type);
+  if (have == (tkind)e->ival || have == T_ANY) return;
+  VEC_PUSH(*out, e);
+}
+
+static void landing(lw *c, int fn, ir_expr *x, const int *g) {
+  enum { CT, CK, SEEN };
+  srcloc loc = x->loc;
+  const ir_fn *R = &c->p->fns.v[c->p->catch_raise - 1];
+  if (R->nparams != 1) return;
+  int pt = c->p->vars.v[R->params[0]].type;
+  tkind pk = ir_kind(c->p, pt);
+  if (pk != T_DYN && pk != T_SYM) return;
+  ir_expr *key = sym_const(c, "wrong-type-arg", loc);
+  key->type = pt;   /* boxed where the parameter's class is tagged */
+  int l = lw_new_label(c), l2 = lw_new_label(c), go = lw_new_label(c),
+      stop = lw_new_label(c);
+  struct ir_landing d = {x, fn, l};
+  VEC_PUSH(c->p->landings, d);
+  lw_label(c, l, loc);
+  ir_expr *n = prim(c, "+", var(c, g[CT], loc), var(c, g[CK], loc), T_INT, loc);
+  branch(c, prim(c, ">", n, kint(c, 0, loc), T_BOOL, loc), l2, stop, loc);
+  lw_label(c, l2, loc);
+  branch(c, prim(c, "=", var(c, g[SEEN], loc), kint(c, 0, loc), T_BOOL, loc), go, stop, loc);
+  lw_label(c, go, loc);
+  ir_stmt *s = lw_emit(c, S_CALL, loc);
+  s->fn = c->p->catch_raise - 1;
+  s->depth = 1;
+  s->nargs = 1;
+  s->args = arena_alloc(&c->p->mem, sizeof(ir_expr *));
+  s->args[0] = key;
+  lw_label(c, stop, loc);
+  /* the check again, a node of its own: its step stops as before */
+  ir_expr *again = lw_mk(c, x->k, loc, x->n);
+  ir_expr **args = again->a;
+  *again = *x;
+  again->a = args;
+  for (int i = 0; i < x->n; i++) again->a[i] = x->a[i];
+  lw_emit(c, S_EVAL, loc)->a[0] = again;
+  jump(c, stop, loc);
+}
+
+void lw_wind_landings(lw *c) {
+  if (!c->p->catch_raise) return;
+  static const char *const names[] = {"%catch-t", "%catch-wta", "%catch-seen"};
+  int g[3];
+  for (int i = 0; i < 3; i++)
+    if ((g[i] = global_var(c, names[i])) < 0) return;
+  int save = c->fn;
+  for (int fn = 0; fn < c->p->fns.n && !c->failed; fn++) {
+    const ir_fn *F = &c->p->fns.v[fn];
+    /* not in the prelude's own procedures (%throw, %catch...) */
+    if (sym_name(&c->w->syms, F->name)[0] == '%') continue;
+    xvec checks = {0};
+    int nbody = F->body.n;
+    for (int i = 0; i < nbody; i++) {
+      ir_stmt *st = &c->p->fns.v[fn].body.v[i];
+      for (int k = 0; k < 3; k++) find_checks(c, st->a[k], &checks);
+      for (int k = 0; k < st->nargs; k++) find_checks(c, st->args[k], &checks);
+    }
+    c->fn = fn;
+    for (int i = 0; i < checks.n && !c->failed; i++) landing(c, fn, checks.v[i], g);
+    VEC_FREE(checks);
+  }
+  c->fn = save;
 }

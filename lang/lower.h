@@ -235,6 +235,9 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f);
 ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f);
 void lw_wind_error(lw *c, const ast *a, frame_map *f, const int *vars, int n);
 void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i);
+/* After the kinds settle: a landing for each kind check that may fail
+ * (ir_prog.landings), where a catch takes its error. */
+void lw_wind_landings(lw *c);
 ir_expr *lw_callcc_n(lw *c, srcloc loc);
 bool lw_is_stop_name(const char *name);
 ir_expr *lw_stop_effect(lw *c, const ast *a, frame_map *f);

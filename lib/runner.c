@@ -350,15 +350,31 @@ done:
  * holds): compiled code stops at it and cannot catch it, so the run is
  * refused, not answered differently.  error and throw reach their stop
  * only when no catch takes them (lang/lower-wind.c). */
-static bool caught_error(const mprog *p, const mtrace *t, const err_site *e) {
-  static const char *const kinds[] = {"type", "arity", "bounds", "division", "unbound", "arith"};
-  bool k = false;
-  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) k |= !strcmp(e->kind, kinds[i]);
-  if (!k) return false;
+/* The value the model last wrote into the static cell of global `name`
+ * (0 when none). */
+static int64_t global_cell(const mprog *p, const mtrace *t, const char *name) {
   for (int a = 1; a < p->cells.n; a++) {
     const static_cell *c = &p->cells.v[a];
-    if (c->global && c->name && !strcmp(c->name, "%catch-n"))
-      return t->cell_written[a] && t->cells[a] != 0;
+    if (c->global && c->name && !strcmp(c->name, name))
+      return t->cell_written[a] ? t->cells[a] : 0;
+  }
+  return 0;
+}
+
+/* Whether a catch that runs would take error site e's error, which
+ * compiled code then did not send it (lang/lower-wind.c sends a kind
+ * error of a value it can write; prelude-wind.c counts the catches that
+ * run by key): the host refuses the program rather than stop it.  An
+ * error no catch takes is the program's error, as in the evaluator. */
+static bool caught_error(const mprog *p, const mtrace *t, const err_site *e) {
+  static const char *const kinds[][2] = {
+      {"type", "%catch-wta"}, {"arity", NULL},  {"bounds", "%catch-oor"},
+      {"division", "%catch-num"}, {"unbound", NULL}, {"arith", "%catch-wta"}};
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+    if (strcmp(e->kind, kinds[i][0])) continue;
+    /* a key no count follows: any catch that runs may take it */
+    if (!kinds[i][1]) return global_cell(p, t, "%catch-n") != 0;
+    return global_cell(p, t, "%catch-t") + global_cell(p, t, kinds[i][1]) > 0;
   }
   return false;
 }
