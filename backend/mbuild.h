@@ -379,6 +379,9 @@ void mb_optimize_steps(mb *b);
 void mb_mark_landings(mb *b);
 void mb_find_landings(mb *b);
 int mb_landing_pc(mb *b, const ir_expr *check);
+/* The error flag of node's error (an index out of range, a division by
+ * zero) jumps to its landing: false where it has none. */
+bool mx_catch_flag(mb *b, gform flag, const ir_expr *node);
 
 /* mexpr.c */
 cval mx_expr(mb *b, const ir_expr *e);

@@ -43,3 +43,13 @@ int mb_landing_pc(mb *b, const ir_expr *check) {
       return b->landing_pc[i];
   return -1;
 }
+
+bool mx_catch_flag(mb *b, gform flag, const ir_expr *node) {
+  int pc = node ? mb_landing_pc(b, node) : -1;
+  if (pc < 0) return false;
+  double k;
+  if (gf_is_const(flag, &k) && k == 0) return true;
+  eflag e = {.flag = flag, .site = -1, .guard = b->guard, .nguard = b->nguard, .jump = pc + 1};
+  VEC_PUSH(b->flags, e);
+  return true;
+}

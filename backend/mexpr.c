@@ -598,6 +598,7 @@ static cval divide(mb *b, cval a, cval d, div_kind kind, srcloc loc,
   d = clamp_int(b, d);
   double kd;
   if (is_const(d, &kd) && kd == 0) {
+    if (mx_catch_flag(b, gf_const(gg, 1), node)) return mx_const(b, 0);   /* mcatch.c */
     if (!node || !mx_div_flag(b, gf_const(gg, 1), op, loc, a)) {   /* mreport2.c */
       int site = mb_site(b, "division", loc, "division by zero: (%s x 0)", op);
       mx_vflag(b, gf_const(gg, 1), site, node, "division");
@@ -606,7 +607,8 @@ static cval divide(mb *b, cval a, cval d, div_kind kind, srcloc loc,
   }
   if (!is_const(d, &kd) && d.lo <= 0 && d.hi >= 0) {
     gform zero = gf_gate(gg, gg_eqk(gg, "divisor is 0", d.f, 0));
-    if (!node || !mx_div_flag(b, zero, op, loc, a)) {
+    if (mx_catch_flag(b, zero, node)) {   /* mcatch.c */
+    } else if (!node || !mx_div_flag(b, zero, op, loc, a)) {
       int site = mb_site(b, "division", loc, "division by zero in %s", op);
       mx_vflag(b, zero, site, node, "division");
     }

@@ -253,10 +253,14 @@ void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i) {
  * its function, where the failed check's step jumps instead
  * (backend/mcatch.c):
  *
- *   L:     if %catch-t + %catch-wta > 0 and %catch-seen = 0 goto go
+ *   L:     if %catch-t + %catch-KEY > 0 and %catch-seen = 0 goto go
  *          else goto stop
- *   go:    call %catch-raise ('wrong-type-arg)   (%throw to the catch)
+ *   go:    call %catch-raise ('KEY)   (%throw to the catch)
  *   stop:  the check again          (its report or error, as before)
+ *
+ * The same for a vector-ref whose index is out of range (out-of-range)
+ * and for quotient, remainder and modulo by zero (numerical-overflow):
+ * their nodes' error flags jump to the landing (backend/mcatch.c).
  *
  * The counts are those of the catches that run (prelude-wind.c): the
  * error goes to a catch where one takes its key and no catch that may
@@ -291,6 +295,16 @@ static void find_checks(lw *c, ir_expr *e, xvec *out) {
     if (!f->bare && !strcmp(f->kind, "type")) VEC_PUSH(*out, e);
     return;
   }
+  if (e->k == X_VREF) {   /* its index out of range */
+    VEC_PUSH(*out, e);
+    return;
+  }
+  if (e->k == X_PRIM && e->op &&
+      (!strcmp(e->op->name, "quotient") || !strcmp(e->op->name, "remainder") ||
+       !strcmp(e->op->name, "modulo"))) {   /* division by zero */
+    VEC_PUSH(*out, e);
+    return;
+  }
   if (e->k != X_CHECK || e->var < 0) return;
   const ir_failure *f = &c->p->failures.v[e->var];
   if (strcmp(f->kind, "type")) return;
@@ -300,21 +314,26 @@ static void find_checks(lw *c, ir_expr *e, xvec *out) {
 }
 
 static void landing(lw *c, int fn, ir_expr *x, const int *g) {
-  enum { CT, CK, SEEN };
+  enum { CT, CWTA, COOR, CNUM, SEEN };
   srcloc loc = x->loc;
+  /* the key of its error (eval.c error_key) and the count of its catches */
+  const char *kname = "wrong-type-arg";
+  int ck = g[CWTA];
+  if (x->k == X_VREF) kname = "out-of-range", ck = g[COOR];
+  if (x->k == X_PRIM) kname = "numerical-overflow", ck = g[CNUM];
   const ir_fn *R = &c->p->fns.v[c->p->catch_raise - 1];
   if (R->nparams != 1) return;
   int pt = c->p->vars.v[R->params[0]].type;
   tkind pk = ir_kind(c->p, pt);
   if (pk != T_DYN && pk != T_SYM) return;
-  ir_expr *key = sym_const(c, "wrong-type-arg", loc);
+  ir_expr *key = sym_const(c, kname, loc);
   key->type = pt;   /* boxed where the parameter's class is tagged */
   int l = lw_new_label(c), l2 = lw_new_label(c), go = lw_new_label(c),
       stop = lw_new_label(c);
   struct ir_landing d = {x, fn, l};
   VEC_PUSH(c->p->landings, d);
   lw_label(c, l, loc);
-  ir_expr *n = prim(c, "+", var(c, g[CT], loc), var(c, g[CK], loc), T_INT, loc);
+  ir_expr *n = prim(c, "+", var(c, g[CT], loc), var(c, ck, loc), T_INT, loc);
   branch(c, prim(c, ">", n, kint(c, 0, loc), T_BOOL, loc), l2, stop, loc);
   lw_label(c, l2, loc);
   branch(c, prim(c, "=", var(c, g[SEEN], loc), kint(c, 0, loc), T_BOOL, loc), go, stop, loc);
@@ -338,9 +357,10 @@ static void landing(lw *c, int fn, ir_expr *x, const int *g) {
 
 void lw_wind_landings(lw *c) {
   if (!c->p->catch_raise) return;
-  static const char *const names[] = {"%catch-t", "%catch-wta", "%catch-seen"};
-  int g[3];
-  for (int i = 0; i < 3; i++)
+  static const char *const names[] = {"%catch-t", "%catch-wta", "%catch-oor", "%catch-num",
+                                      "%catch-seen"};
+  int g[5];
+  for (int i = 0; i < 5; i++)
     if ((g[i] = global_var(c, names[i])) < 0) return;
   int save = c->fn;
   for (int fn = 0; fn < c->p->fns.n && !c->failed; fn++) {
