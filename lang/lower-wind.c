@@ -119,7 +119,9 @@ static bool blind_handler(const ast *h) {
   if (h->kind != E_LAMBDA) return false;
   const fn_def *fn = h->u.lam.fn;
   if (fn->nparams < 1 || fn->nparams > 64) return false;
-  return !fn_names_any(fn, fn->params + 1, fn->nparams - 1);
+  /* (lambda args ...): the key and the arguments in one list */
+  int from = fn->variadic && fn->nparams == 1 ? 0 : 1;
+  return !fn_names_any(fn, fn->params + from, fn->nparams - from);
 }
 
 ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f) {
@@ -167,14 +169,14 @@ ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f) {
     jump(c, ok, loc);
     lw_label(c, ok, loc);
     /* where a builtin's error goes to a catch (lw_wind_landings) */
-    gcell *cr = prelude_proc(c, "%catch-raise");
+    bool blind = blind_handler(a->u.call.args[2]);
+    gcell *cr = blind ? prelude_proc(c, "%catch-raise") : NULL;
     if (cr && !c->p->catch_raise) {
       lw_add_dep(c, cr);
       int fn = lw_lower_global_fn(c, cr, loc);
       if (c->failed) return lw_void_expr(c, loc);
       c->p->catch_raise = fn + 1;
     }
-    bool blind = blind_handler(a->u.call.args[2]);
     if (cmv) {
       ir_expr *x[5] = {var(c, v[0], loc), var(c, v[1], loc), var(c, v[2], loc),
                        lw_callcc_n(c, loc), kbool(c, blind, loc)};
@@ -366,7 +368,9 @@ void lw_wind_landings(lw *c) {
   for (int fn = 0; fn < c->p->fns.n && !c->failed; fn++) {
     const ir_fn *F = &c->p->fns.v[fn];
     /* not in the prelude's own procedures (%throw, %catch...) */
-    if (sym_name(&c->w->syms, F->name)[0] == '%') continue;
+    if (sym_name(&c->w->syms, F->name)[0] == '%' ||
+        (F->loc.file >= 0 && !strcmp(src_name(&c->w->src, F->loc.file), "ice-9/boot-9.scm")))
+      continue;
     xvec checks = {0};
     int nbody = F->body.n;
     for (int i = 0; i < nbody; i++) {
