@@ -281,6 +281,8 @@ typedef struct ir_prog {
    * check that may fail: label `label` of function fn, where the failed
    * check's step jumps (backend/mcatch.c) */
   int catch_raise;
+  bool wants_raise;     /* landings wanted but %catch-raise not lowered:
+                           lowered again (lower-proc.c) */
   VEC(struct ir_landing { const ir_expr *check; int fn, label; }) landings;
 } ir_prog;
 

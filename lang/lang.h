@@ -433,6 +433,9 @@ struct world {
                                   the closures it makes keep it */
   bool one_value;              /* compiling a define's value: one value is
                                   needed (lang/lower-values.c) */
+  bool no_landings;            /* lowering without the landings where a
+                                  catch takes a builtin's error (its model
+                                  was too big with them: lib/runner.c) */
   bool srfi1;                  /* the program said (use-modules (srfi
                                   srfi-1)): fold, take, ... are bound */
   VEC(struct macro *) macros;  /* define-syntax (macro.c), in macro_mem */

@@ -821,10 +821,12 @@ static void begin_main(lw *c, world *w, lang_error *err, int name, srcloc loc) {
 }
 
 static ir_prog *lower_main(world *w, const ast *expr, int frame_size,
-                           bool discard, lang_error *err, bool conservative, bool rtstr) {
+                           bool discard, lang_error *err, bool conservative, bool rtstr,
+                           bool raise) {
   lw c;
   begin_main(&c, w, err, sym_intern(&w->syms, "main", 4), expr->loc);
   c.conservative = conservative;
+  c.catch_raise = raise;
   c.p->has_rtstr = rtstr;
   frame_map *f = lw_new_frame(&c, NULL, frame_size, NULL);
   lw_mv_scan(&c, expr);   /* lower-values.c */
@@ -850,37 +852,44 @@ ir_prog *ir_lower_main(world *w, const ast *expr, int frame_size, bool discard,
                        lang_error *err) {
   /* (and one that makes strings at run time, from the start: member and
    * assoc lowered before it was known compare them by their text) */
-  bool cons = false, rt = false;
-  ir_prog *p = lower_main(w, expr, frame_size, discard, err, cons, rt);
-  while (p && ((p->has_dyn && !cons) || (p->has_rtstr && p->str_eqv_early && !rt))) {
+  /* (and one whose kind checks a catch may take, with %catch-raise:
+   * lower-wind.c lw_wind_landings) */
+  bool cons = false, rt = false, raise = false;
+  ir_prog *p = lower_main(w, expr, frame_size, discard, err, cons, rt, raise);
+  while (p && ((p->has_dyn && !cons) || (p->has_rtstr && p->str_eqv_early && !rt) ||
+               (p->wants_raise && !raise))) {
     cons = cons || p->has_dyn;
     rt = rt || (p->has_rtstr && p->str_eqv_early);
+    raise = raise || p->wants_raise;
     ir_free(p);
-    p = lower_main(w, expr, frame_size, discard, err, cons, rt);
+    p = lower_main(w, expr, frame_size, discard, err, cons, rt, raise);
   }
   return p;
 }
 
 static ir_prog *lower_function(world *w, gcell *g, lang_error *err,
-                               bool conservative, bool rtstr);
+                               bool conservative, bool rtstr, bool raise);
 
 ir_prog *ir_lower_function(world *w, gcell *g, lang_error *err) {
-  bool cons = false, rt = false;   /* as ir_lower_main */
-  ir_prog *p = lower_function(w, g, err, cons, rt);
-  while (p && ((p->has_dyn && !cons) || (p->has_rtstr && p->str_eqv_early && !rt))) {
+  bool cons = false, rt = false, raise = false;   /* as ir_lower_main */
+  ir_prog *p = lower_function(w, g, err, cons, rt, raise);
+  while (p && ((p->has_dyn && !cons) || (p->has_rtstr && p->str_eqv_early && !rt) ||
+               (p->wants_raise && !raise))) {
     cons = cons || p->has_dyn;
     rt = rt || (p->has_rtstr && p->str_eqv_early);
+    raise = raise || p->wants_raise;
     ir_free(p);
-    p = lower_function(w, g, err, cons, rt);
+    p = lower_function(w, g, err, cons, rt, raise);
   }
   return p;
 }
 
 static ir_prog *lower_function(world *w, gcell *g, lang_error *err,
-                               bool conservative, bool rtstr) {
+                               bool conservative, bool rtstr, bool raise) {
   lw c;
   begin_main(&c, w, err, g->name, g->fn->loc);
   c.conservative = conservative;
+  c.catch_raise = raise;
   c.p->has_rtstr = rtstr;
   const fn_def *fn = g->fn;
   lw_mv_scan(&c, fn->body);   /* lower-values.c */

@@ -111,17 +111,31 @@ static bool names_any(const ast *e, const int *names, int n) {
   }
 }
 
-/* A catch's handler that never looks at the error's arguments: a lambda
- * whose parameters after the key are not named in its body.  A builtin's
- * error goes to such a catch in compiled code (lw_wind_landings), with
- * placeholders for the arguments the evaluator gives. */
+/* The keys of the builtins' errors a compiled catch may take (eval.c
+ * error_key): bits of lw.catch_takes, catch_sees. */
+enum { CK_WTA = 1, CK_OOR = 2, CK_NUM = 4, CK_ALL = 7 };
+
+/* The keys of key expression e (catch's first argument) among them: a
+ * symbol its own, #t or an expression all. */
+static unsigned catch_keys(lw *c, const ast *e) {
+  if (e->kind != E_CONST) return CK_ALL;
+  if (e->u.k.kind == VK_BOOL) return e->u.k.i ? CK_ALL : 0;
+  if (e->u.k.kind != VK_SYM) return 0;
+  const char *n = sym_name(&c->w->syms, (int)e->u.k.i);
+  return !strcmp(n, "wrong-type-arg") ? CK_WTA : !strcmp(n, "out-of-range") ? CK_OOR
+         : !strcmp(n, "numerical-overflow") ? CK_NUM : 0;
+}
+
+/* A catch's handler that takes any number of arguments after the key and
+ * never looks at them: (lambda (key . rest) ...) or (lambda args ...),
+ * rest and args not named in its body.  A builtin's error goes to such
+ * a catch in compiled code (lw_wind_landings) with no arguments, which
+ * it cannot tell from the evaluator's. */
 static bool blind_handler(const ast *h) {
   if (h->kind != E_LAMBDA) return false;
   const fn_def *fn = h->u.lam.fn;
-  if (fn->nparams < 1 || fn->nparams > 64) return false;
-  /* (lambda args ...): the key and the arguments in one list */
-  int from = fn->variadic && fn->nparams == 1 ? 0 : 1;
-  return !fn_names_any(fn, fn->params + from, fn->nparams - from);
+  if (!fn->variadic || fn->nparams < 1 || fn->nparams > 2) return false;
+  return !fn_names_any(fn, fn->params + fn->nparams - 1, 1);
 }
 
 ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f) {
@@ -168,9 +182,11 @@ ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f) {
     eval_here(c, lw_fail_expr(c, loc, "type", "catch: the key must be a symbol or #t"), loc);
     jump(c, ok, loc);
     lw_label(c, ok, loc);
-    /* where a builtin's error goes to a catch (lw_wind_landings) */
-    bool blind = blind_handler(a->u.call.args[2]);
-    gcell *cr = blind ? prelude_proc(c, "%catch-raise") : NULL;
+    /* which builtins' errors it may take (lw_wind_landings) */
+    unsigned keys = catch_keys(c, a->u.call.args[0]);
+    c->catch_takes |= keys;
+    if (!blind_handler(a->u.call.args[2])) c->catch_sees |= keys;
+    gcell *cr = keys && c->catch_raise ? prelude_proc(c, "%catch-raise") : NULL;
     if (cr && !c->p->catch_raise) {
       lw_add_dep(c, cr);
       int fn = lw_lower_global_fn(c, cr, loc);
@@ -178,13 +194,12 @@ ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f) {
       c->p->catch_raise = fn + 1;
     }
     if (cmv) {
-      ir_expr *x[5] = {var(c, v[0], loc), var(c, v[1], loc), var(c, v[2], loc),
-                       lw_callcc_n(c, loc), kbool(c, blind, loc)};
-      return call_prelude(c, a, g, x, 5, depth, loc);
+      ir_expr *x[4] = {var(c, v[0], loc), var(c, v[1], loc), var(c, v[2], loc),
+                       lw_callcc_n(c, loc)};
+      return call_prelude(c, a, g, x, 4, depth, loc);
     }
-    ir_expr *x[4] = {var(c, v[0], loc), var(c, v[1], loc), lw_callcc_n(c, loc),
-                     kbool(c, blind, loc)};
-    ir_expr *r = call_prelude(c, a, g, x, 4, depth, loc);
+    ir_expr *x[3] = {var(c, v[0], loc), var(c, v[1], loc), lw_callcc_n(c, loc)};
+    ir_expr *r = call_prelude(c, a, g, x, 3, depth, loc);
     gcell *fin = prelude_proc(c, "%catch-finish");
     if (!fin) {
       lw_fail(c, loc, "internal error: catch without its prelude");
@@ -248,39 +263,29 @@ void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i) {
 /* ---- a builtin's error that a catch takes ------------------------------
  *
  * The evaluator gives a catch the error of a builtin with its key
- * (wrong-type-arg for a kind error, eval.c error_key) and the arguments
- * (#f MESSAGE () #f), MESSAGE the error's text.  In compiled code a kind
- * check that fails stops the machine (backend/mexpr.c); in a program that
- * lowered a catch, each check that may fail gets a landing at the end of
- * its function, where the failed check's step jumps instead
- * (backend/mcatch.c):
+ * (wrong-type-arg for a kind error, eval.c error_key) and Guile's
+ * arguments (lang/guile-args.c).  In compiled code a kind check that
+ * fails stops the machine (backend/mexpr.c); in a program whose catches
+ * may take its key, none of them with a handler that looks at the
+ * arguments (blind_handler: compiled code gives none), each check that
+ * may fail gets a landing at the end of its function, where the failed
+ * check's step jumps instead (backend/mcatch.c):
  *
- *   L:     if %catch-t + %catch-KEY > 0 and %catch-seen = 0 goto go
- *          else goto stop
- *   go:    call %catch-raise ('KEY)   (%throw to the catch)
- *   stop:  the check again          (its report or error, as before)
+ *   L:     call %catch-raise ('KEY)   (%throw to the catch that takes
+ *                                     it; returns where none does)
+ *          the check again            (its report or error, as before)
  *
  * The same for a vector-ref whose index is out of range (out-of-range)
  * and for quotient, remainder and modulo by zero (numerical-overflow):
  * their nodes' error flags jump to the landing (backend/mcatch.c).
- *
- * The counts are those of the catches that run (prelude-wind.c): the
- * error goes to a catch where one takes its key and no catch that may
- * take it has a handler that looks at the arguments (whose message
- * compiled code does not write: `blind` handlers only, lw_wind_call);
- * where none takes it, the program stops as before; where a handler
- * would see the arguments, the host refuses it (lib/runner.c).  The
- * errors of other kinds keep the host's refusal. */
-
-static int global_var(lw *c, const char *name) {
-  int sym = sym_lookup(&c->w->syms, name, strlen(name));
-  if (sym < 0) return -1;
-  for (int v = 0; v < c->p->vars.n; v++) {
-    const ir_var *x = &c->p->vars.v[v];
-    if (x->cls == VAR_GLOBAL && x->cell && x->cell->name == sym) return v;
-  }
-  return -1;
-}
+ * %catch-raise sets %catch-miss before it returns: the host then knows
+ * the error that stops the machine is the program's (lib/runner.c).
+ * Where a catch whose handler looks at the arguments may take the key,
+ * there are no landings: the host refuses the error when a catch runs,
+ * as for the errors of other kinds.  Landings are looked for after the
+ * kinds settle: a program that has some is lowered again with
+ * %catch-raise (lower-proc.c), so that programs whose checks cannot fail
+ * do not pay for it, nor for %throw. */
 
 typedef VEC(ir_expr *) xvec;
 
@@ -315,31 +320,23 @@ static void find_checks(lw *c, ir_expr *e, xvec *out) {
   VEC_PUSH(*out, e);
 }
 
-static void landing(lw *c, int fn, ir_expr *x, const int *g) {
-  enum { CT, CWTA, COOR, CNUM, SEEN };
+/* The key (CK_*) of check x's error. */
+static unsigned check_key(const ir_expr *x) {
+  return x->k == X_VREF ? CK_OOR : x->k == X_PRIM ? CK_NUM : CK_WTA;
+}
+
+static void landing(lw *c, int fn, ir_expr *x) {
   srcloc loc = x->loc;
-  /* the key of its error (eval.c error_key) and the count of its catches */
-  const char *kname = "wrong-type-arg";
-  int ck = g[CWTA];
-  if (x->k == X_VREF) kname = "out-of-range", ck = g[COOR];
-  if (x->k == X_PRIM) kname = "numerical-overflow", ck = g[CNUM];
+  unsigned k = check_key(x);
+  /* %catch-raise's code of the key (lib/prelude-wind.c) */
+  ir_expr *key = kint(c, k == CK_WTA ? 0 : k == CK_OOR ? 1 : 2, loc);
   const ir_fn *R = &c->p->fns.v[c->p->catch_raise - 1];
-  if (R->nparams != 1) return;
-  int pt = c->p->vars.v[R->params[0]].type;
-  tkind pk = ir_kind(c->p, pt);
-  if (pk != T_DYN && pk != T_SYM) return;
-  ir_expr *key = sym_const(c, kname, loc);
-  key->type = pt;   /* boxed where the parameter's class is tagged */
-  int l = lw_new_label(c), l2 = lw_new_label(c), go = lw_new_label(c),
-      stop = lw_new_label(c);
+  if (R->nparams != 1 || ir_kind(c->p, c->p->vars.v[R->params[0]].type) != T_INT) return;
+  int l = lw_new_label(c), stop = lw_new_label(c);
   struct ir_landing d = {x, fn, l};
   VEC_PUSH(c->p->landings, d);
   lw_label(c, l, loc);
-  ir_expr *n = prim(c, "+", var(c, g[CT], loc), var(c, ck, loc), T_INT, loc);
-  branch(c, prim(c, ">", n, kint(c, 0, loc), T_BOOL, loc), l2, stop, loc);
-  lw_label(c, l2, loc);
-  branch(c, prim(c, "=", var(c, g[SEEN], loc), kint(c, 0, loc), T_BOOL, loc), go, stop, loc);
-  lw_label(c, go, loc);
+  /* returns only where no catch takes the key */
   ir_stmt *s = lw_emit(c, S_CALL, loc);
   s->fn = c->p->catch_raise - 1;
   s->depth = 1;
@@ -358,12 +355,10 @@ static void landing(lw *c, int fn, ir_expr *x, const int *g) {
 }
 
 void lw_wind_landings(lw *c) {
-  if (!c->p->catch_raise) return;
-  static const char *const names[] = {"%catch-t", "%catch-wta", "%catch-oor", "%catch-num",
-                                      "%catch-seen"};
-  int g[5];
-  for (int i = 0; i < 5; i++)
-    if ((g[i] = global_var(c, names[i])) < 0) return;
+  /* the keys a catch may take, none of whose handlers looks at the
+   * arguments */
+  unsigned keys = c->catch_takes & ~c->catch_sees;
+  if (!keys || c->w->no_landings) return;
   int save = c->fn;
   for (int fn = 0; fn < c->p->fns.n && !c->failed; fn++) {
     const ir_fn *F = &c->p->fns.v[fn];
@@ -379,8 +374,17 @@ void lw_wind_landings(lw *c) {
       for (int k = 0; k < st->nargs; k++) find_checks(c, st->args[k], &checks);
     }
     c->fn = fn;
-    for (int i = 0; i < checks.n && !c->failed; i++) landing(c, fn, checks.v[i], g);
+    for (int i = 0; i < checks.n && !c->failed; i++) {
+      if (!(check_key(checks.v[i]) & keys)) continue;
+      if (!c->p->catch_raise) {
+        /* lowered again with %catch-raise (lower-proc.c) */
+        c->p->wants_raise = true;
+        break;
+      }
+      landing(c, fn, checks.v[i]);
+    }
     VEC_FREE(checks);
+    if (c->p->wants_raise) break;
   }
   c->fn = save;
 }

@@ -98,6 +98,12 @@ typedef struct {
                               fixes them (they never produce a value) */
   bool conservative;       /* second pass of a program with tagged values:
                               every kind check may fail */
+  bool catch_raise;        /* lower %catch-raise with the first catch that
+                              may take a builtin's error (a pass after one
+                              that found landings: lower-wind.c) */
+  unsigned catch_takes, catch_sees;  /* per builtin error key (lower-wind.c
+                              CK_*): a catch may take it; one whose handler
+                              may look at its arguments may take it */
   VEC(const ast *) callv_sites;  /* calls through values (S_CALLV l1) */
   VEC(int) proc_flow;            /* pairs (to, from): a checked procedure's
                                     class gets every procedure its operand's

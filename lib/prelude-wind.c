@@ -41,8 +41,7 @@
      "(define (%unwind-cc n)\n" \
      "  (let drop ()\n" \
      "    (if (and (pair? %catches) (>= (car (cdr (cdr (cdr (car %catches))))) n))\n" \
-     "        (begin (%catch-count (car %catches) -1)\n" \
-     "               (set! %catches (cdr %catches)) (set! %catch-n (- %catch-n 1)) (drop))))\n" \
+     "        (begin (set! %catches (cdr %catches)) (set! %catch-n (- %catch-n 1)) (drop))))\n" \
      "  (let loop ()\n" \
      "    (if (and (pair? %winds) (>= (cdr (car %winds)) n))\n" \
      "        (let ((after (car (car %winds))))\n" \
@@ -53,49 +52,23 @@
 /* loaded by throw, and by catch for error (lower-wind.c) */
 #define THROW \
      "(define (%throw key args)\n" \
-     "  (let loop ((cs %catches))\n" \
+     "  (let loop ((cs %catches) (n %catch-n))\n" \
      "    (cond ((null? cs) #f)\n" \
      "          ((or (eq? (car (car cs)) #t) (eq? (car (car cs)) key))\n" \
      "           (let ((e (car cs)))\n" \
-     "             (let drop ()\n" \
-     "               (if (not (eq? %catches cs))\n" \
-     "                   (begin (%catch-count (car %catches) -1)\n" \
-     "                          (set! %catches (cdr %catches))\n" \
-     "                          (set! %catch-n (- %catch-n 1))\n" \
-     "                          (drop))))\n" \
+     "             (set! %catches cs)\n" \
+     "             (set! %catch-n n)\n" \
      "             (let unwind ()\n" \
      "               (if (not (eq? %winds (car (cdr (cdr e)))))\n" \
      "                   (let ((after (car (car %winds))))\n" \
      "                     (set! %winds (cdr %winds))\n" \
      "                     (after)\n" \
      "                     (unwind))))\n" \
-     "             (%catch-count e -1)\n" \
      "             (set! %catches (cdr cs))\n" \
-     "             (set! %catch-n (- %catch-n 1))\n" \
+     "             (set! %catch-n (- n 1))\n" \
      "             (set! %thrown (cons key args))\n" \
      "             ((car (cdr e)) #f)))\n" \
-     "          (else (loop (cdr cs))))))\n"
-
-/* The catches that run, counted by the keys of the builtins' errors
- * they take (#t: all): a builtin's error that fails in compiled code goes
- * to a catch only where one takes its key (lower-wind.c lw_wind_landings) */
-/* The catches that run, counted by the keys of the builtins' errors
- * they take (#t: all), and those of them whose handler may use the
- * error's arguments (%catch-seen: not `blind`, lower-wind.c): a
- * builtin's error that fails in compiled code goes to a catch only where
- * one takes its key and none of them looks at the arguments
- * (lower-wind.c lw_wind_landings).  R is a catch's record. */
-#define CATCH_COUNT \
-     "(define (%catch-count r d)\n" \
-     "  (let ((key (car r)))\n" \
-     "    (cond ((eq? key #t) (set! %catch-t (+ %catch-t d)))\n" \
-     "          ((eq? key 'wrong-type-arg) (set! %catch-wta (+ %catch-wta d)))\n" \
-     "          ((eq? key 'out-of-range) (set! %catch-oor (+ %catch-oor d)))\n" \
-     "          ((eq? key 'numerical-overflow) (set! %catch-num (+ %catch-num d))))\n" \
-     "    (if (and (not (car (cdr (cdr (cdr (cdr r))))))\n" \
-     "             (or (eq? key #t) (eq? key 'wrong-type-arg) (eq? key 'out-of-range)\n" \
-     "                 (eq? key 'numerical-overflow)))\n" \
-     "        (set! %catch-seen (+ %catch-seen d)))))\n"
+     "          (else (loop (cdr cs) (- n 1))))))\n"
 
 const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
     {"%winds", false, "(define %winds '())\n"},
@@ -112,18 +85,15 @@ const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
      "    (after)\n"
      "    v))\n"},
     {"%catch", false,
-     "(define (%catch key thunk ccn blind)\n"
+     "(define (%catch key thunk ccn)\n"
      "  (call/cc\n"
      "   (lambda (k)\n"
-     "     (let ((r (list key k %winds ccn blind)))\n"
-     "       (set! %catches (cons r %catches))\n"
-     "       (set! %catch-n (+ %catch-n 1))\n"
-     "       (%catch-count r 1)\n"
-     "       (let ((v (thunk)))\n"
-     "         (%catch-count r -1)\n"
-     "         (set! %catches (cdr %catches))\n"
-     "         (set! %catch-n (- %catch-n 1))\n"
-     "         v)))))\n"},
+     "     (set! %catches (cons (list key k %winds ccn) %catches))\n"
+     "     (set! %catch-n (+ %catch-n 1))\n"
+     "     (let ((v (thunk)))\n"
+     "       (set! %catches (cdr %catches))\n"
+     "       (set! %catch-n (- %catch-n 1))\n"
+     "       v))))\n"},
     {"%catch-finish", false,
      "(define (%catch-finish handler v)\n"
      "  (if %thrown\n"
@@ -133,7 +103,6 @@ const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
      "              ((null? (cdr a)) (handler k (car a)))\n"
      "              ((null? (cdr (cdr a))) (handler k (car a) (car (cdr a))))\n"
      "              ((null? (cdr (cdr (cdr a)))) (handler k (car a) (car (cdr a)) (car (cdr (cdr a)))))\n"
-     "              ((null? (cdr (cdr (cdr (cdr a))))) (handler k (car a) (car (cdr a)) (car (cdr (cdr a))) (car (cdr (cdr (cdr a))))))\n"
      "              (else (apply handler t))))\n"
      "      v))\n"},
     {"%throw", false, THROW},
@@ -147,35 +116,34 @@ const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
      "  (call-with-values thunk\n"
      "    (lambda vals (set! %winds (cdr %winds)) (after) (apply values vals))))\n"},
     {"%catch-mv", false,
-     "(define (%catch-mv key thunk handler ccn blind)\n"
+     "(define (%catch-mv key thunk handler ccn)\n"
      "  (call-with-values\n"
      "    (lambda ()\n"
      "      (call/cc\n"
      "        (lambda (k)\n"
-     "          (set! %catches (cons (list key k %winds ccn blind) %catches))\n"
+     "          (set! %catches (cons (list key k %winds ccn) %catches))\n"
      "          (set! %catch-n (+ %catch-n 1))\n"
-     "          (%catch-count (car %catches) 1)\n"
      "          (call-with-values thunk\n"
      "            (lambda vals\n"
-     "              (%catch-count (car %catches) -1)\n"
      "              (set! %catches (cdr %catches))\n"
      "              (set! %catch-n (- %catch-n 1))\n"
      "              (apply values vals))))))\n"
      "    (lambda vals (if %thrown (%catch-finish handler #f) (apply values vals)))))\n"},
-    {"%catch-count", false, CATCH_COUNT},
-    {"%catch-t", false, "(define %catch-t 0)\n"},
-    {"%catch-wta", false, "(define %catch-wta 0)\n"},
-    {"%catch-oor", false, "(define %catch-oor 0)\n"},
-    {"%catch-num", false, "(define %catch-num 0)\n"},
-    {"%catch-seen", false, "(define %catch-seen 0)\n"},
-    /* a builtin's error that a catch takes (lower-wind.c lw_wind_landings):
-     * the evaluator gives the catch (#f MESSAGE () #f) (eval.c landed),
-     * which no handler that takes it here looks at: as many values */
+    /* a builtin's error that a catch takes (lang/lower-wind.c
+     * lw_wind_landings): only catches whose handlers never look at the
+     * arguments take it there, so none are passed; where no catch takes
+     * the key (K: 0 wrong-type-arg, 1 out-of-range, 2
+     * numerical-overflow), %catch-miss tells the host that the error which stops the
+     * machine next is the program's own (lib/runner.c) */
+    {"%catch-miss", false, "(define %catch-miss 0)\n"},
     {"%catch-raise", false,
-     "(define (%catch-raise key)\n"
-     "  (%throw key (list #f \"\" '() #f)))\n"},
+     "(define (%catch-raise k)\n"
+     "  (%throw (cond ((= k 0) 'wrong-type-arg) ((= k 1) 'out-of-range)\n"
+     "                (else 'numerical-overflow))\n"
+     "          '())\n"
+     "  (set! %catch-miss 1))\n"},
 };
 
 const char *const prelude_wind_also[PRELUDE_WIND_MAX] = {
     NULL, NULL, NULL, NULL, "dynamic-wind", "dynamic-wind", "catch", "catch", "throw", "catch", "catch", "throw",
-    "dynamic-wind", "catch", NULL, NULL, NULL, NULL, NULL, NULL, "catch"};
+    "dynamic-wind", "catch", NULL, "catch"};
