@@ -112,8 +112,8 @@ static bool names_any(const ast *e, const int *names, int n) {
 }
 
 /* The keys of the builtins' errors a compiled catch may take (eval.c
- * error_key): bits of lw.catch_takes, catch_sees. */
-enum { CK_WTA = 1, CK_OOR = 2, CK_NUM = 4, CK_ALL = 7 };
+ * error_key): bits of lw.catch_takes, catch_sees (lang/ir.h). */
+enum { CK_WTA = IR_CK_WTA, CK_OOR = IR_CK_OOR, CK_NUM = IR_CK_NUM, CK_ALL = 31 };
 
 /* The keys of key expression e (catch's first argument) among them: a
  * symbol its own, #t or an expression all. */
@@ -123,7 +123,9 @@ static unsigned catch_keys(lw *c, const ast *e) {
   if (e->u.k.kind != VK_SYM) return 0;
   const char *n = sym_name(&c->w->syms, (int)e->u.k.i);
   return !strcmp(n, "wrong-type-arg") ? CK_WTA : !strcmp(n, "out-of-range") ? CK_OOR
-         : !strcmp(n, "numerical-overflow") ? CK_NUM : 0;
+         : !strcmp(n, "numerical-overflow") ? CK_NUM
+         : !strcmp(n, "wrong-number-of-args") ? IR_CK_ARITY
+         : !strcmp(n, "unbound-variable") ? IR_CK_UNBOUND : 0;
 }
 
 /* A catch's handler that takes any number of arguments after the key and
@@ -357,7 +359,8 @@ static void landing(lw *c, int fn, ir_expr *x) {
 void lw_wind_landings(lw *c) {
   /* the keys a catch may take, none of whose handlers looks at the
    * arguments */
-  unsigned keys = c->catch_takes & ~c->catch_sees;
+  c->p->catch_keys = c->catch_takes;
+  unsigned keys = c->catch_takes & ~c->catch_sees & (CK_WTA | CK_OOR | CK_NUM);
   if (!keys || c->w->no_landings) return;
   int save = c->fn;
   for (int fn = 0; fn < c->p->fns.n && !c->failed; fn++) {

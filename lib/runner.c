@@ -396,10 +396,15 @@ static int64_t global_cell(const mprog *p, const mtrace *t, const char *name) {
  * an error finds no catch that takes its key, %catch-miss is set before
  * the machine stops: the error is the program's own. */
 static bool caught_error(const mprog *p, const mtrace *t, const err_site *e) {
-  static const char *const kinds[] = {"type", "arity", "bounds", "division", "unbound", "arith"};
-  bool k = false;
-  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) k |= !strcmp(e->kind, kinds[i]);
-  if (!k || global_cell(p, t, "%catch-miss")) return false;
+  static const struct { const char *kind; unsigned key; } kinds[] = {
+      {"type", IR_CK_WTA},      {"arity", IR_CK_ARITY},     {"bounds", IR_CK_OOR},
+      {"division", IR_CK_NUM},  {"unbound", IR_CK_UNBOUND}, {"arith", IR_CK_WTA}};
+  unsigned key = 0;
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+    if (!strcmp(e->kind, kinds[i].kind)) key = kinds[i].key;
+  /* no catch of the program takes its key (lang/lower-wind.c) */
+  if (!key || (p->ir && !(p->ir->catch_keys & key))) return false;
+  if (global_cell(p, t, "%catch-miss")) return false;
   return global_cell(p, t, "%catch-n") != 0;
 }
 
