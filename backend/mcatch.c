@@ -1,9 +1,10 @@
 /* mcatch.c - a builtin's error that a catch takes, in the machine
  * (lang/lower-wind.c lw_wind_landings makes the landings).
  *
- * A kind check that may fail has, in a program that lowered a catch, a
- * landing in its function: statements that send the error to the catch
- * that takes its key, or stop as the check did.  The check's failure
+ * A kind check that may fail has, in a program whose catches may take
+ * its error (their handlers ignoring the arguments), a landing in its
+ * function: statements that send the error to the catch that takes its
+ * key, or stop as the check did.  The check's failure
  * makes its step jump to the landing's first step (an eflag with a jump,
  * as a kind error's report: backend/machine.c build_output) instead of
  * emitting ERR or jumping to the report; the landing's own copy of the

@@ -19,9 +19,11 @@
  *   (%unwind-cc (+ i 1)), i its record: the catches begun inside it
  *   leave and the after thunks of the winds begun inside it run,
  *   lw_wind_resume.
- * Other errors inside a catch cannot be caught by compiled code: the
- * host refuses them at run time (lib/runner.c, %catch-n).  A program
- * that never names dynamic-wind, catch or throw has none of this.
+ * Some kind errors of builtins go to the catch too (lw_wind_landings,
+ * below); other errors inside a catch that may take them cannot be
+ * caught by compiled code: the host refuses them at run time
+ * (lib/runner.c, %catch-n).  A program that never names dynamic-wind,
+ * catch or throw has none of this.
  *
  * Ownership: as in lower.c; everything is allocated in the program.
  */

@@ -13,7 +13,8 @@
  *   (KEY K WINDS CCN): K the escape continuation of its call/cc, WINDS
  *   %winds when it began; %catch-n their number (the host reads it when
  *   an error stops the program: lib/runner.c refuses an error a catch
- *   would take, which compiled code cannot catch);
+ *   would take which compiled code did not send it; %catch-raise sends
+ *   some, lang/lower-wind.c lw_wind_landings);
  * - %thrown: (KEY . ARGS) from the throw to the catch's handler.
  * An escape by a continuation runs (%unwind-cc N) where its call/cc
  * resumes (lower-callcc.c): the catches begun since leave, the after
