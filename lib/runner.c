@@ -191,7 +191,8 @@ static mprog *compile_ir(ir_prog *ir, double milp, double patience,
  * program that compiled before they existed compiles still; its errors
  * inside a catch are then refused at run time (caught_error). */
 static bool too_big_landed(const ir_prog *ir, const lang_error *err) {
-  return ir->landings.n && err->msg && strstr(err->msg, " weights (d_model ");
+  return (ir->landings.n || ir->catch_raise) && err->msg &&
+         strstr(err->msg, " weights (d_model ");
 }
 
 static ir_prog *lower_fn_plain(world *w, gcell *fn, lang_error *err) {
