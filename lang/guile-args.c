@@ -115,10 +115,18 @@ static value four(ev_ctx *c, srcloc loc, const char *subr, const char *fmt, valu
   return list(c, loc, v, 4);
 }
 
+/* The kind of the error (ev_fail's) each sort of note is made for. */
+static bool kind_fits(char what, const char *kind) {
+  const char *k = what == 'r' ? "bounds" : what == 'z' ? "division" : what == 'u' ? "unbound"
+                                                                               : "type";
+  return kind && !strcmp(kind, k);
+}
+
 bool ev_guile_args(ev_ctx *c, srcloc loc, value *args) {
   ev_note *n = ev_note_of(c);
   if (n->armed != 1) return false;
   n->armed = 0;
+  if (!kind_fits(n->what, ev_error(c)->kind)) return false;
   const char *op = n->op ? n->op : "";
   value got = n->got, one = list(c, loc, &got, 1);
   char fmt[128];
