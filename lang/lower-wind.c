@@ -275,8 +275,9 @@ void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i) {
  * may fail gets a landing at the end of its function, where the failed
  * check's step jumps instead (backend/mcatch.c):
  *
- *   L:     call %catch-raise ('KEY)   (%throw to the catch that takes
- *                                     it; returns where none does)
+ *   L:     call %catch-raise (K)      (K the key's code: %throw to the
+ *                                     catch that takes it; returns where
+ *                                     none does)
  *          the check again            (its report or error, as before)
  *
  * The same for a vector-ref whose index is out of range (out-of-range)
