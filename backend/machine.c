@@ -935,8 +935,10 @@ static void expand_program(mb *b) {
       m->konst_pc = true;
     }
   }
+  mb_mark_landings(b);   /* mcatch.c */
   mb_optimize_steps(b);
   mb_find_reports(b);
+  mb_find_landings(b);
   b->p->npc = b->ms.n;
   b->p->entry_pc = 0;
 }
@@ -1362,6 +1364,7 @@ static void mb_free(mb *b) {
   free(b->framed);
   free(b->gap);
   free(b->fn_entry_label);
+  free(b->landing_pc);
   free(b->fn_ret_cell);
   free(b->var_reads);
   if (b->fn_labels)

@@ -61,6 +61,8 @@ typedef struct {
   const ir_expr *report_of;   /* the first step of the report of this
                                  kind check (mreport.c) */
   bool errval;        /* a step of such a report */
+  int landing;        /* + 1: the first step of landing ir.landings[i]
+                         (mcatch.c) */
   srcloc loc;
   char *what;
 } mstmt;
@@ -187,6 +189,7 @@ typedef struct {
     const char *vkind;     /* the kind of its error (NULL: a kind check) */
   }) reports;
 
+  int *landing_pc;          /* per landing (mcatch.c), or NULL */
   struct mprint *print;     /* print routines (mprint.c), or NULL */
   /* mreport2.c: the shared routines that print an error from the error
    * registers, and the position features their heads read */
@@ -369,6 +372,16 @@ void msrc_free(mprog *p);
 
 /* mopt.c: jump threading, branch chains to multiway jumps, dead steps */
 void mb_optimize_steps(mb *b);
+
+/* mcatch.c: the landings of kind checks whose errors a catch may take
+ * (lang/lower-wind.c): marked before the steps are optimised, found
+ * after; the PC a failed check of the running step jumps to (-1: none) */
+void mb_mark_landings(mb *b);
+void mb_find_landings(mb *b);
+int mb_landing_pc(mb *b, const ir_expr *check);
+/* The error flag of node's error (an index out of range, a division by
+ * zero) jumps to its landing: false where it has none. */
+bool mx_catch_flag(mb *b, gform flag, const ir_expr *node);
 
 /* mexpr.c */
 cval mx_expr(mb *b, const ir_expr *e);

@@ -598,6 +598,7 @@ static cval divide(mb *b, cval a, cval d, div_kind kind, srcloc loc,
   d = clamp_int(b, d);
   double kd;
   if (is_const(d, &kd) && kd == 0) {
+    if (mx_catch_flag(b, gf_const(gg, 1), node)) return mx_const(b, 0);   /* mcatch.c */
     if (!node || !mx_div_flag(b, gf_const(gg, 1), op, loc, a)) {   /* mreport2.c */
       int site = mb_site(b, "division", loc, "division by zero: (%s x 0)", op);
       mx_vflag(b, gf_const(gg, 1), site, node, "division");
@@ -606,7 +607,8 @@ static cval divide(mb *b, cval a, cval d, div_kind kind, srcloc loc,
   }
   if (!is_const(d, &kd) && d.lo <= 0 && d.hi >= 0) {
     gform zero = gf_gate(gg, gg_eqk(gg, "divisor is 0", d.f, 0));
-    if (!node || !mx_div_flag(b, zero, op, loc, a)) {
+    if (mx_catch_flag(b, zero, node)) {   /* mcatch.c */
+    } else if (!node || !mx_div_flag(b, zero, op, loc, a)) {
       int site = mb_site(b, "division", loc, "division by zero in %s", op);
       mx_vflag(b, zero, site, node, "division");
     }
@@ -918,7 +920,9 @@ static cval checked(mb *b, const ir_expr *e) {
   if (have == k || have == T_ANY) return v;
   const char *msg = e->var >= 0 ? b->ir->failures.v[e->var].msg : NULL;
   if (msg) {
-    int report = mb_report_pc(b, e);
+    /* a catch may take it: the landing decides (mcatch.c) */
+    int report = mb_landing_pc(b, e);
+    if (report < 0) report = mb_report_pc(b, e);
     /* booleans and symbols share a tag: a symbol is from 2 */
     gform bad = have != T_DYN ? gf_const(G(b), 1)
                 : k == T_SYM ? not1(b, mx_in_range(b, v, dyn_base(TAG_SYM) + 2,
@@ -1501,7 +1505,9 @@ static cval mx_expr_raw(mb *b, const ir_expr *e) {
       if (b->ir->failvals.v[i].failure == e->ival)
         site = mb_host_site(b, site, NULL, b->ir->failvals.v[i].hmsg,
                             &b->ir->failvals.v[i].operand, 1);
-    mx_flag(b, gf_const(G(b), 1), site);
+    int land = mb_landing_pc(b, e);   /* a catch may take it (mcatch.c) */
+    if (land >= 0) flag_report(b, gf_const(G(b), 1), land);
+    else mx_flag(b, gf_const(G(b), 1), site);
     return mx_const(b, 0);
   }
   }

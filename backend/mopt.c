@@ -90,6 +90,8 @@ static char *reachable(mb *b) {
     if (b->ms.v[i].k == M_WRITE && b->ms.v[i].konst_pc) reach(b, b->ms.v[i].konst, live, &work);
     /* a kind error's report: a failed check jumps there (mreport.c) */
     if (b->ms.v[i].report_of) reach(b, i, live, &work);
+    /* a landing: a failed check jumps there (mcatch.c) */
+    if (b->ms.v[i].landing) reach(b, i, live, &work);
   }
   while (work.n) {
     int s = work.v[--work.n];

@@ -207,6 +207,7 @@ void mx_bounds_flag(mb *b, gform bad, const char *op, srcloc loc, cval idx, cval
                     const ir_expr *node, const char *vk) {
   double k;
   if (gf_is_const(bad, &k) && k == 0) return;
+  if (node->k == X_VREF && mx_catch_flag(b, bad, node)) return;   /* mcatch.c */
   int pc = routine_pc(b, "index");
   bool own = node->k == X_VREF && !user_vref(node);
   if (pc < 0 || own) {

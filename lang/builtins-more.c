@@ -409,7 +409,10 @@ static value bi_div(ev_ctx *c, const ast *call, value *a, int n) {
   snprintf(text + len, sizeof text - (size_t)len, ")");
   int first = n == 1 ? 0 : 1;
   for (int i = first; i < n; i++)
-    if (a[i].i == 0) ev_fail(c, call->loc, "division", "division by zero: %s", text);
+    if (a[i].i == 0) {
+      ev_note_div(c, "/");
+      ev_fail(c, call->loc, "division", "division by zero: %s", text);
+    }
   int64_t r = n == 1 ? 1 : a[0].i;
   for (int i = first; i < n; i++) {
     if (r % a[i].i)

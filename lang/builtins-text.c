@@ -89,10 +89,12 @@ static value bi_string_length(ev_ctx *c, const ast *call, value *a, int n) { ret
 
 static void index_ok(ev_ctx *c, const ast *call, int i, const char *op,
                      int32_t k, int32_t len, bool end) {
-  if (k < 0 || k > len || (!end && k == len))
+  if (k < 0 || k > len || (!end && k == len)) {
+    if (!strcmp(op, "string-ref")) ev_note_range(c, op, i, v_int(k), len);
     ev_fail(c, arg_at(call, i)->loc, "bounds",
             "%s: index %d is out of range for a string of length %d", op,
             (int)k, (int)len);
+  }
 }
 
 static value bi_string_ref(ev_ctx *c, const ast *call, value *a, int n) {

@@ -66,9 +66,11 @@ static value bi_mul(ev_ctx *c, const ast *call, value *a, int n) {
 }
 
 static void nonzero(ev_ctx *c, const ast *call, const char *op, value *a) {
-  if (a[1].i == 0)
+  if (a[1].i == 0) {
+    ev_note_div(c, op);
     ev_fail(c, call->loc, "division", "division by zero: (%s %d 0)", op,
             (int)a[0].i);
+  }
 }
 
 static value bi_quotient(ev_ctx *c, const ast *call, value *a, int n) {
@@ -220,10 +222,12 @@ static value bi_vector(ev_ctx *c, const ast *call, value *a, int n) {
 }
 
 static void in_bounds(ev_ctx *c, const ast *call, const char *op, value *a) {
-  if (a[1].i < 0 || a[1].i >= a[0].vec->n)
+  if (a[1].i < 0 || a[1].i >= a[0].vec->n) {
+    ev_note_range(c, op, 1, a[1], a[0].vec->n);
     ev_fail(c, arg_at(call, 1)->loc, "bounds",
             "%s: index %d is out of range for a vector of length %d", op,
             (int)a[1].i, (int)a[0].vec->n);
+  }
 }
 
 static value bi_vector_ref(ev_ctx *c, const ast *call, value *a, int n) {
@@ -264,6 +268,8 @@ static TVL_NORETURN void list_error(ev_ctx *c, const ast *call, int i,
   char text[128];
   snprintf(text, sizeof text, "%s", b.s);
   sb_free(&b);
+  /* a c[ad]+r notes its own (cxr) */
+  if (ev_note_of(c)->armed != 2) ev_note_kind(c, op, i, got);
   ev_fail(c, arg_at(call, i)->loc, "type", "%s: argument %d must be %s, not %s",
           op, i + 1, want, text);
 }
@@ -327,6 +333,10 @@ static value cxr(ev_ctx *c, const ast *call, value v, const char *path) {
     if (x.kind != VK_PAIR) {
       char name[8];
       snprintf(name, sizeof name, "c%sr", path);
+      /* Guile names the part that is not a pair */
+      static char noted[8];
+      memcpy(noted, name, sizeof noted);
+      ev_note_kind(c, noted, 0, x);
       list_error(c, call, 0, name, "a list long enough", v);
     }
     x = path[i] == 'a' ? V_CAR(x) : V_CDR(x);
@@ -389,9 +399,15 @@ static value list_tail(ev_ctx *c, const ast *call, value l, int32_t k,
             "negative (%d)", op, (int)k);
   value x = l;
   for (int32_t i = 0; i < k; i++) {
-    if (x.kind != VK_PAIR)
-      ev_fail(c, arg_at(call, 1)->loc, "bounds", "%s: index %d is out of "
+    if (x.kind != VK_PAIR) {
+      /* Guile: list-tail wants a pair there (wrong-type-arg); list-ref's
+       * index is out of range where the list ends (in ()) */
+      bool tail = op[5] == 't';
+      if (tail) ev_note_tail(c, op, x);
+      else if (x.kind == VK_NIL) ev_note_range(c, op, 1, v_int(k), 0);
+      ev_fail(c, arg_at(call, 1)->loc, tail ? "type" : "bounds", "%s: index %d is out of "
               "range for this list", op, (int)k);
+    }
     x = V_CDR(x);
   }
   return x;
@@ -403,9 +419,11 @@ static value bi_list_tail(ev_ctx *c, const ast *call, value *a, int n) {
 
 static value bi_list_ref(ev_ctx *c, const ast *call, value *a, int n) {
   value x = list_tail(c, call, a[0], a[1].i, "list-ref");
-  if (x.kind != VK_PAIR)
+  if (x.kind != VK_PAIR) {
+    if (x.kind == VK_NIL) ev_note_range(c, "list-ref", 1, a[1], 0);
     ev_fail(c, arg_at(call, 1)->loc, "bounds", "list-ref: index %d is out "
             "of range for this list", (int)a[1].i);
+  }
   return V_CAR(x);
 }
 

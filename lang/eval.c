@@ -48,6 +48,7 @@ struct ev_ctx {
   VEC(struct catch_rec *) catches;   /* catch: innermost last */
   bool thrown;            /* throw / error: the key and arguments below */
   value throw_key, throw_args;
+  ev_note note;    /* Guile's arguments of the error raised (guile-args.c) */
 };
 
 struct wind_rec {
@@ -103,7 +104,11 @@ static TVL_NORETURN void cc_throw(ev_ctx *c, srcloc loc, tvec *k, value *args,
   longjmp(r->jb, 1);
 }
 
+ev_note *ev_note_of(ev_ctx *c) { return &c->note; }
+
 void ev_fail(ev_ctx *c, srcloc loc, const char *kind, const char *fmt, ...) {
+  /* a note made for this error is kept for it, any other forgotten */
+  c->note.armed = c->note.armed == 2;
   strbuf b;
   sb_init(&b);
   va_list ap;
@@ -234,8 +239,10 @@ static value load(ev_ctx *c, const ast *a, int f) {
   gcell *g = r->cell;
   if (g->kind == G_VAR) return g->val;
   if (g->kind == G_FUNC) return self_closure(c, a->loc, g->fn, g->blk);
-  if (g->kind == G_UNDEFINED)
+  if (g->kind == G_UNDEFINED) {
+    ev_note_unbound(c, v_sym(a->u.ref.name));
     ev_fail(c, a->loc, "unbound", "unbound variable %s", name_of(c, a->u.ref.name));
+  }
   ev_fail(c, a->loc, "type", "%s is a %s, not a value", name_of(c, a->u.ref.name),
           gkind_text(g->kind));
 }
@@ -277,6 +284,7 @@ static void kind_error(ev_ctx *c, const ast *where, const char *fn, int i,
   char text[128];
   snprintf(text, sizeof text, "%s", b.s);
   sb_free(&b);
+  ev_note_kind(c, fn, i, got);
   ev_fail(c, where->loc, "type", "%s: argument %d must be %s, not %s (%s)",
           fn, i + 1, want, vkind_name((vkind)got.kind), text);
 }
@@ -476,6 +484,7 @@ static TVL_NORETURN void not_procedure(ev_ctx *c, srcloc loc, value v) {
   char text[128];
   snprintf(text, sizeof text, "%s", b.s);
   sb_free(&b);
+  ev_note_apply(c, v);
   ev_fail(c, loc, "type", "attempt to call %s (%s), which is not a procedure",
           text, vkind_name((vkind)v.kind));
 }
@@ -692,8 +701,9 @@ static bool landed(ev_ctx *c, srcloc loc, value *key, value *args) {
   const char *k = error_key(c->err->kind);
   if (!k) return false;
   *key = key_sym(c, k);
-  /* Guile's (subr message format-arguments data); tvl has its own
-   * message, whole, and no subr or format arguments. */
+  /* Guile's (subr message format-arguments data), guile-args.c; else
+   * tvl's own message, whole, and no subr or format arguments. */
+  if (ev_guile_args(c, loc, args)) return true;
   const char *m = c->err->msg ? c->err->msg : "";
   value msg = v_str(world_intern_string(c->w, m, strlen(m)));
   value l = ev_cons(c, loc, v_bool(false), v_nil());
@@ -993,6 +1003,7 @@ static value eval_tail(ev_ctx *c, const ast *a, int f) {
           opv = g->val;
           dyn = true;
         } else {
+          ev_note_unbound(c, v_sym(a->u.call.name));
           ev_fail(c, a->u.call.name_loc, "unbound", "unbound variable %s",
                   name_of(c, a->u.call.name));
         }

@@ -299,7 +299,27 @@ typedef struct ir_prog {
                            region (2 cells per live one: its address, SP) */
   bool has_closures;    /* some procedure value is a closure: a value is
                            an id (at most procs.n) or a closure's address */
+  /* a builtin's error that a catch takes (lang/lower-wind.c): the
+   * function %catch-raise + 1 (0: none), and the landing of each kind
+   * check that may fail: label `label` of function fn, where the failed
+   * check's step jumps (backend/mcatch.c) */
+  int catch_raise;
+  unsigned catch_keys;  /* the keys of builtins' errors the program's
+                           catches may take (IR_CK_*): an error of
+                           another key is no catch's (lib/runner.c) */
+  bool wants_raise;     /* landings wanted but %catch-raise not lowered:
+                           lowered again (lower-proc.c) */
+  VEC(struct ir_landing { const ir_expr *check; int fn, label; }) landings;
 } ir_prog;
+
+/* The keys of the builtins' errors (lang/eval.c error_key), as bits. */
+enum {
+  IR_CK_WTA = 1,     /* wrong-type-arg */
+  IR_CK_OOR = 2,     /* out-of-range */
+  IR_CK_NUM = 4,     /* numerical-overflow */
+  IR_CK_ARITY = 8,   /* wrong-number-of-args */
+  IR_CK_UNBOUND = 16 /* unbound-variable */
+};
 
 /* Lowers a checked expression (the top-level form, or the body of a
  * definition's value) into a program whose main function computes its

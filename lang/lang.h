@@ -433,6 +433,9 @@ struct world {
                                   the closures it makes keep it */
   bool one_value;              /* compiling a define's value: one value is
                                   needed (lang/lower-values.c) */
+  bool no_landings;            /* lowering without the landings where a
+                                  catch takes a builtin's error (its model
+                                  was too big with them: lib/runner.c) */
   bool srfi1;                  /* the program said (use-modules (srfi
                                   srfi-1)): fold, take, ... are bound */
   VEC(struct macro *) macros;  /* define-syntax (macro.c), in macro_mem */
@@ -632,6 +635,30 @@ bool value_equal(value x, value y);
 /* equal? with the world, which string contents need: value_equal
  * compares an interned string and a heap string as different. */
 bool value_equal_in(const world *w, value x, value y);
+
+/* Guile's arguments for a builtin's error (lang/guile-args.c): its site
+ * notes what it knows just before ev_fail, which keeps the note for that
+ * one error (armed 2, then 1); a catch's handler gets them (eval.c). */
+typedef struct {
+  int armed;
+  char what;          /* 't' kind, 'r' index out of range, 'z' division
+                         by zero, 'l' list-tail past the end, 'a' a call
+                         of a value not a procedure, 'u' unbound */
+  const char *op;     /* the builtin */
+  int pos;            /* the argument, from 1 */
+  value got;          /* the value at fault (the index, the list's end) */
+  int32_t len;        /* 'r': the length of the string */
+} ev_note;
+ev_note *ev_note_of(ev_ctx *c);
+void ev_note_kind(ev_ctx *c, const char *op, int i, value got);   /* i from 0 */
+void ev_note_range(ev_ctx *c, const char *op, int i, value k, int32_t len);
+void ev_note_div(ev_ctx *c, const char *op);
+void ev_note_tail(ev_ctx *c, const char *op, value tail);
+void ev_note_apply(ev_ctx *c, value f);       /* f called, not a procedure */
+void ev_note_unbound(ev_ctx *c, value name);  /* a symbol */
+/* The arguments of the error just raised, when noted and listed; false
+ * for tvl's own (#f MESSAGE () #f). */
+bool ev_guile_args(ev_ctx *c, srcloc loc, value *args);
 
 /* Used by builtins. */
 TVL_NORETURN void ev_fail(ev_ctx *c, srcloc loc, const char *kind,

@@ -359,7 +359,8 @@ static ir_expr *do_list_index(lw *c, const ast *a, const char *op, const int *v)
   err_text(c, fmt(c, "%s: index ", op, 0), loc);
   err_write(c, var(c, k, loc), loc);
   err_text(c, " is out of range for this list", loc);
-  err_raise(c, at, "bounds", "");
+  /* list-tail wants a pair there: Guile's wrong-type-arg (builtins.c) */
+  err_raise(c, at, op[5] == 't' ? "type" : "bounds", "");
   lw_label(c, done, loc);
   if (op[5] == 't') return var(c, x, loc);   /* list-tail */
   int got = lw_new_label(c);

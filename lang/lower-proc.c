@@ -787,6 +787,7 @@ static ir_prog *finish(lw *c) {
   VEC_FREE(c->fail_types);
   VEC_FREE(c->proc_flow);
   if (!c->failed) lw_settle_kinds(c);
+  if (!c->failed) lw_wind_landings(c);   /* lower-wind.c */
   if (!c->failed) lw_port_check(c);   /* lower-ports.c */
   lw_port_found(c);
   VEC_FREE(c->port_types);
@@ -828,10 +829,11 @@ static void begin_main(lw *c, world *w, lang_error *err, int name, srcloc loc) {
 
 static ir_prog *lower_main(world *w, const ast *expr, int frame_size,
                            bool discard, lang_error *err, bool conservative, bool rtstr,
-                           const port_pass *pp) {
+                           bool raise, const port_pass *pp) {
   lw c;
   begin_main(&c, w, err, sym_intern(&w->syms, "main", 4), expr->loc);
   c.conservative = conservative;
+  c.catch_raise = raise;
   c.p->has_rtstr = rtstr;
   c.p->port = *pp;
   c.port_form = true;
@@ -859,43 +861,50 @@ ir_prog *ir_lower_main(world *w, const ast *expr, int frame_size, bool discard,
                        lang_error *err) {
   /* (and one that makes strings at run time, from the start: member and
    * assoc lowered before it was known compare them by their text) */
-  bool cons = false, rt = false;
+  /* (and one whose kind checks a catch may take, with %catch-raise:
+   * lower-wind.c lw_wind_landings) */
+  bool cons = false, rt = false, raise = false;
   port_pass pp = {0};   /* (and string ports: lower-ports.c) */
-  ir_prog *p = lower_main(w, expr, frame_size, discard, err, cons, rt, &pp);
+  ir_prog *p = lower_main(w, expr, frame_size, discard, err, cons, rt, raise, &pp);
   while (p && ((p->has_dyn && !cons) || (p->has_rtstr && p->str_eqv_early && !rt) ||
-               lw_port_again(p, &pp))) {
+               (p->wants_raise && !raise) || lw_port_again(p, &pp))) {
     cons = cons || p->has_dyn;
     rt = rt || (p->has_rtstr && p->str_eqv_early);
+    raise = raise || p->wants_raise;
     ir_free(p);
-    p = lower_main(w, expr, frame_size, discard, err, cons, rt, &pp);
+    p = lower_main(w, expr, frame_size, discard, err, cons, rt, raise, &pp);
   }
   free((void *)pp.kinds);
   return p;
 }
 
 static ir_prog *lower_function(world *w, gcell *g, lang_error *err,
-                               bool conservative, bool rtstr, const port_pass *pp);
+                               bool conservative, bool rtstr, bool raise,
+                               const port_pass *pp);
 
 ir_prog *ir_lower_function(world *w, gcell *g, lang_error *err) {
-  bool cons = false, rt = false;   /* as ir_lower_main */
+  bool cons = false, rt = false, raise = false;   /* as ir_lower_main */
   port_pass pp = {0};
-  ir_prog *p = lower_function(w, g, err, cons, rt, &pp);
+  ir_prog *p = lower_function(w, g, err, cons, rt, raise, &pp);
   while (p && ((p->has_dyn && !cons) || (p->has_rtstr && p->str_eqv_early && !rt) ||
-               lw_port_again(p, &pp))) {
+               (p->wants_raise && !raise) || lw_port_again(p, &pp))) {
     cons = cons || p->has_dyn;
     rt = rt || (p->has_rtstr && p->str_eqv_early);
+    raise = raise || p->wants_raise;
     ir_free(p);
-    p = lower_function(w, g, err, cons, rt, &pp);
+    p = lower_function(w, g, err, cons, rt, raise, &pp);
   }
   free((void *)pp.kinds);
   return p;
 }
 
 static ir_prog *lower_function(world *w, gcell *g, lang_error *err,
-                               bool conservative, bool rtstr, const port_pass *pp) {
+                               bool conservative, bool rtstr, bool raise,
+                               const port_pass *pp) {
   lw c;
   begin_main(&c, w, err, g->name, g->fn->loc);
   c.conservative = conservative;
+  c.catch_raise = raise;
   c.p->has_rtstr = rtstr;
   c.p->port = *pp;
   const fn_def *fn = g->fn;
@@ -947,6 +956,7 @@ void ir_free(ir_prog *p) {
   VEC_FREE(p->globals);
   VEC_FREE(p->deps);
   VEC_FREE(p->failures);
+  VEC_FREE(p->landings);
   VEC_FREE(p->failvals);
   VEC_FREE(p->hostops);
   VEC_FREE(p->procs);

@@ -19,9 +19,11 @@
  *   (%unwind-cc (+ i 1)), i its record: the catches begun inside it
  *   leave and the after thunks of the winds begun inside it run,
  *   lw_wind_resume.
- * Other errors inside a catch cannot be caught by compiled code: the
- * host refuses them at run time (lib/runner.c, %catch-n).  A program
- * that never names dynamic-wind, catch or throw has none of this.
+ * Some kind errors of builtins go to the catch too (lw_wind_landings,
+ * below); other errors inside a catch that may take them cannot be
+ * caught by compiled code: the host refuses them at run time
+ * (lib/runner.c, %catch-n).  A program that never names dynamic-wind,
+ * catch or throw has none of this.
  *
  * Ownership: as in lower.c; everything is allocated in the program.
  */
@@ -63,6 +65,81 @@ static ir_expr *list_of(lw *c, ir_expr **x, int n, srcloc loc) {
 
 static ir_expr *sym_const(lw *c, const char *name, srcloc loc) {
   return kconst(c, T_SYM, sym_intern(&c->w->syms, name, strlen(name)), loc);
+}
+
+/* Whether expression e may name one of the n symbols names (by name,
+ * whatever binds it: a name shadowed counts as used). */
+static bool names_any(const ast *e, const int *names, int n);
+
+static bool fn_names_any(const fn_def *fn, const int *names, int n) {
+  return names_any(fn->body, names, n);
+}
+
+static bool names_any(const ast *e, const int *names, int n) {
+  if (!e) return false;
+  switch (e->kind) {
+  case E_CONST:
+    return false;
+  case E_REF:
+  case E_SET:
+    for (int i = 0; i < n; i++)
+      if ((e->kind == E_REF ? e->u.ref.name : e->u.set.name) == names[i]) return true;
+    return e->kind == E_SET && names_any(e->u.set.val, names, n);
+  case E_IF:
+    return names_any(e->u.iff.c, names, n) || names_any(e->u.iff.t, names, n) ||
+           names_any(e->u.iff.e, names, n);
+  case E_BEGIN: case E_AND: case E_OR: case E_VECLIT:
+    for (int i = 0; i < e->u.seq.n; i++)
+      if (names_any(e->u.seq.v[i], names, n)) return true;
+    return false;
+  case E_LET: case E_LETREC:
+    for (int i = 0; i < e->u.let.n; i++) {
+      const let_binding *b = &e->u.let.v[i];
+      if (b->init && names_any(b->init, names, n)) return true;
+      if (b->fn && fn_names_any(b->fn, names, n)) return true;
+    }
+    return names_any(e->u.let.body, names, n);
+  case E_CALL: case E_APPLY:
+    for (int i = 0; i < n; i++)
+      if (e->kind == E_CALL && e->u.call.name == names[i]) return true;
+    if (e->kind == E_APPLY && names_any(e->u.call.op, names, n)) return true;
+    for (int i = 0; i < e->u.call.n; i++)
+      if (names_any(e->u.call.args[i], names, n)) return true;
+    return false;
+  case E_LAMBDA:
+    return fn_names_any(e->u.lam.fn, names, n);
+  default:
+    return true;
+  }
+}
+
+/* The keys of the builtins' errors a compiled catch may take (eval.c
+ * error_key): bits of lw.catch_takes, catch_sees (lang/ir.h). */
+enum { CK_WTA = IR_CK_WTA, CK_OOR = IR_CK_OOR, CK_NUM = IR_CK_NUM, CK_ALL = 31 };
+
+/* The keys of key expression e (catch's first argument) among them: a
+ * symbol its own, #t or an expression all. */
+static unsigned catch_keys(lw *c, const ast *e) {
+  if (e->kind != E_CONST) return CK_ALL;
+  if (e->u.k.kind == VK_BOOL) return e->u.k.i ? CK_ALL : 0;
+  if (e->u.k.kind != VK_SYM) return 0;
+  const char *n = sym_name(&c->w->syms, (int)e->u.k.i);
+  return !strcmp(n, "wrong-type-arg") ? CK_WTA : !strcmp(n, "out-of-range") ? CK_OOR
+         : !strcmp(n, "numerical-overflow") ? CK_NUM
+         : !strcmp(n, "wrong-number-of-args") ? IR_CK_ARITY
+         : !strcmp(n, "unbound-variable") ? IR_CK_UNBOUND : 0;
+}
+
+/* A catch's handler that takes any number of arguments after the key and
+ * never looks at them: (lambda (key . rest) ...) or (lambda args ...),
+ * rest and args not named in its body.  A builtin's error goes to such
+ * a catch in compiled code (lw_wind_landings) with no arguments, which
+ * it cannot tell from the evaluator's. */
+static bool blind_handler(const ast *h) {
+  if (h->kind != E_LAMBDA) return false;
+  const fn_def *fn = h->u.lam.fn;
+  if (!fn->variadic || fn->nparams < 1 || fn->nparams > 2) return false;
+  return !fn_names_any(fn, fn->params + fn->nparams - 1, 1);
 }
 
 ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f) {
@@ -109,6 +186,17 @@ ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f) {
     eval_here(c, lw_fail_expr(c, loc, "type", "catch: the key must be a symbol or #t"), loc);
     jump(c, ok, loc);
     lw_label(c, ok, loc);
+    /* which builtins' errors it may take (lw_wind_landings) */
+    unsigned keys = catch_keys(c, a->u.call.args[0]);
+    c->catch_takes |= keys;
+    if (!blind_handler(a->u.call.args[2])) c->catch_sees |= keys;
+    gcell *cr = keys && c->catch_raise ? prelude_proc(c, "%catch-raise") : NULL;
+    if (cr && !c->p->catch_raise) {
+      lw_add_dep(c, cr);
+      int fn = lw_lower_global_fn(c, cr, loc);
+      if (c->failed) return lw_void_expr(c, loc);
+      c->p->catch_raise = fn + 1;
+    }
     if (cmv) {
       ir_expr *x[4] = {var(c, v[0], loc), var(c, v[1], loc), var(c, v[2], loc),
                        lw_callcc_n(c, loc)};
@@ -174,4 +262,135 @@ void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i) {
   srcloc loc = a->loc;
   ir_expr *x[1] = {prim(c, "+", var(c, i, loc), kint(c, 1, loc), T_INT, loc)};
   eval_here(c, call_prelude(c, a, g, x, 1, f->edepth + 1, loc), loc);
+}
+
+/* ---- a builtin's error that a catch takes ------------------------------
+ *
+ * The evaluator gives a catch the error of a builtin with its key
+ * (wrong-type-arg for a kind error, eval.c error_key) and Guile's
+ * arguments (lang/guile-args.c).  In compiled code a kind check that
+ * fails stops the machine (backend/mexpr.c); in a program whose catches
+ * may take its key, none of them with a handler that looks at the
+ * arguments (blind_handler: compiled code gives none), each check that
+ * may fail gets a landing at the end of its function, where the failed
+ * check's step jumps instead (backend/mcatch.c):
+ *
+ *   L:     call %catch-raise (K)      (K the key's code: %throw to the
+ *                                     catch that takes it; returns where
+ *                                     none does)
+ *          the check again            (its report or error, as before)
+ *
+ * The same for a vector-ref whose index is out of range (out-of-range)
+ * and for quotient, remainder and modulo by zero (numerical-overflow):
+ * their nodes' error flags jump to the landing (backend/mcatch.c).
+ * %catch-raise sets %catch-miss before it returns: the host then knows
+ * the error that stops the machine is the program's (lib/runner.c).
+ * Where a catch whose handler looks at the arguments may take the key,
+ * there are no landings: the host refuses the error when a catch runs,
+ * as for the errors of other kinds.  Landings are looked for after the
+ * kinds settle: a program that has some is lowered again with
+ * %catch-raise (lower-proc.c), so that programs whose checks cannot fail
+ * do not pay for it, nor for %throw. */
+
+typedef VEC(ir_expr *) xvec;
+
+/* Every node reachable has `mark` set by the settling (lower-kinds.c),
+ * which is its last user: cleared here once a node is seen. */
+static void find_checks(lw *c, ir_expr *e, xvec *out) {
+  if (!e || !e->mark) return;
+  e->mark = false;
+  for (int i = 0; i < e->n; i++) find_checks(c, e->a[i], out);
+  if (e->k == X_FAIL) {
+    /* a kind error the lowering knows will happen there (not a list
+     * error, whose text statements before it print) */
+    const ir_failure *f = &c->p->failures.v[e->ival];
+    if (!f->bare && !strcmp(f->kind, "type")) VEC_PUSH(*out, e);
+    return;
+  }
+  if (e->k == X_VREF) {   /* its index out of range */
+    VEC_PUSH(*out, e);
+    return;
+  }
+  if (e->k == X_PRIM && e->op &&
+      (!strcmp(e->op->name, "quotient") || !strcmp(e->op->name, "remainder") ||
+       !strcmp(e->op->name, "modulo"))) {   /* division by zero */
+    VEC_PUSH(*out, e);
+    return;
+  }
+  if (e->k != X_CHECK || e->var < 0) return;
+  const ir_failure *f = &c->p->failures.v[e->var];
+  if (strcmp(f->kind, "type")) return;
+  tkind have = ir_kind(c->p, e->a[0]->type);
+  if (have == (tkind)e->ival || have == T_ANY) return;
+  VEC_PUSH(*out, e);
+}
+
+/* The key (CK_*) of check x's error. */
+static unsigned check_key(const ir_expr *x) {
+  return x->k == X_VREF ? CK_OOR : x->k == X_PRIM ? CK_NUM : CK_WTA;
+}
+
+static void landing(lw *c, int fn, ir_expr *x) {
+  srcloc loc = x->loc;
+  unsigned k = check_key(x);
+  /* %catch-raise's code of the key (lib/prelude-wind.c) */
+  ir_expr *key = kint(c, k == CK_WTA ? 0 : k == CK_OOR ? 1 : 2, loc);
+  const ir_fn *R = &c->p->fns.v[c->p->catch_raise - 1];
+  if (R->nparams != 1 || ir_kind(c->p, c->p->vars.v[R->params[0]].type) != T_INT) return;
+  int l = lw_new_label(c), stop = lw_new_label(c);
+  struct ir_landing d = {x, fn, l};
+  VEC_PUSH(c->p->landings, d);
+  lw_label(c, l, loc);
+  /* returns only where no catch takes the key */
+  ir_stmt *s = lw_emit(c, S_CALL, loc);
+  s->fn = c->p->catch_raise - 1;
+  s->depth = 1;
+  s->nargs = 1;
+  s->args = arena_alloc(&c->p->mem, sizeof(ir_expr *));
+  s->args[0] = key;
+  lw_label(c, stop, loc);
+  /* the check again, a node of its own: its step stops as before */
+  ir_expr *again = lw_mk(c, x->k, loc, x->n);
+  ir_expr **args = again->a;
+  *again = *x;
+  again->a = args;
+  for (int i = 0; i < x->n; i++) again->a[i] = x->a[i];
+  lw_emit(c, S_EVAL, loc)->a[0] = again;
+  jump(c, stop, loc);
+}
+
+void lw_wind_landings(lw *c) {
+  /* the keys a catch may take, none of whose handlers looks at the
+   * arguments */
+  c->p->catch_keys = c->catch_takes;
+  unsigned keys = c->catch_takes & ~c->catch_sees & (CK_WTA | CK_OOR | CK_NUM);
+  if (!keys || c->w->no_landings) return;
+  int save = c->fn;
+  for (int fn = 0; fn < c->p->fns.n && !c->failed; fn++) {
+    const ir_fn *F = &c->p->fns.v[fn];
+    /* not in the prelude's own procedures (%throw, %catch...) */
+    if (sym_name(&c->w->syms, F->name)[0] == '%' ||
+        (F->loc.file >= 0 && !strcmp(src_name(&c->w->src, F->loc.file), "ice-9/boot-9.scm")))
+      continue;
+    xvec checks = {0};
+    int nbody = F->body.n;
+    for (int i = 0; i < nbody; i++) {
+      ir_stmt *st = &c->p->fns.v[fn].body.v[i];
+      for (int k = 0; k < 3; k++) find_checks(c, st->a[k], &checks);
+      for (int k = 0; k < st->nargs; k++) find_checks(c, st->args[k], &checks);
+    }
+    c->fn = fn;
+    for (int i = 0; i < checks.n && !c->failed; i++) {
+      if (!(check_key(checks.v[i]) & keys)) continue;
+      if (!c->p->catch_raise) {
+        /* lowered again with %catch-raise (lower-proc.c) */
+        c->p->wants_raise = true;
+        break;
+      }
+      landing(c, fn, checks.v[i]);
+    }
+    VEC_FREE(checks);
+    if (c->p->wants_raise) break;
+  }
+  c->fn = save;
 }

@@ -98,6 +98,12 @@ typedef struct {
                               fixes them (they never produce a value) */
   bool conservative;       /* second pass of a program with tagged values:
                               every kind check may fail */
+  bool catch_raise;        /* lower %catch-raise with the first catch that
+                              may take a builtin's error (a pass after one
+                              that found landings: lower-wind.c) */
+  unsigned catch_takes, catch_sees;  /* per builtin error key (lower-wind.c
+                              CK_*): a catch may take it; one whose handler
+                              may look at its arguments may take it */
   VEC(const ast *) callv_sites;  /* calls through values (S_CALLV l1) */
   VEC(int) proc_flow;            /* pairs (to, from): a checked procedure's
                                     class gets every procedure its operand's
@@ -246,6 +252,9 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f);
 ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f);
 void lw_wind_error(lw *c, const ast *a, frame_map *f, const int *vars, int n);
 void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i);
+/* After the kinds settle: a landing for each kind check that may fail
+ * (ir_prog.landings), where a catch takes its error. */
+void lw_wind_landings(lw *c);
 ir_expr *lw_callcc_n(lw *c, srcloc loc);
 bool lw_is_stop_name(const char *name);
 ir_expr *lw_stop_effect(lw *c, const ast *a, frame_map *f);

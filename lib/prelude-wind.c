@@ -13,7 +13,8 @@
  *   (KEY K WINDS CCN): K the escape continuation of its call/cc, WINDS
  *   %winds when it began; %catch-n their number (the host reads it when
  *   an error stops the program: lib/runner.c refuses an error a catch
- *   would take, which compiled code cannot catch);
+ *   would take which compiled code did not send it; %catch-raise sends
+ *   some, lang/lower-wind.c lw_wind_landings);
  * - %thrown: (KEY . ARGS) from the throw to the catch's handler.
  * An escape by a continuation runs (%unwind-cc N) where its call/cc
  * resumes (lower-callcc.c): the catches begun since leave, the after
@@ -129,8 +130,21 @@ const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
      "              (set! %catch-n (- %catch-n 1))\n"
      "              (apply values vals))))))\n"
      "    (lambda vals (if %thrown (%catch-finish handler #f) (apply values vals)))))\n"},
+    /* a builtin's error that a catch takes (lang/lower-wind.c
+     * lw_wind_landings): only catches whose handlers never look at the
+     * arguments take it there, so none are passed; where no catch takes
+     * the key (K: 0 wrong-type-arg, 1 out-of-range, 2
+     * numerical-overflow), %catch-miss tells the host that the error which stops the
+     * machine next is the program's own (lib/runner.c) */
+    {"%catch-miss", false, "(define %catch-miss 0)\n"},
+    {"%catch-raise", false,
+     "(define (%catch-raise k)\n"
+     "  (%throw (cond ((= k 0) 'wrong-type-arg) ((= k 1) 'out-of-range)\n"
+     "                (else 'numerical-overflow))\n"
+     "          '())\n"
+     "  (set! %catch-miss 1))\n"},
 };
 
 const char *const prelude_wind_also[PRELUDE_WIND_MAX] = {
     NULL, NULL, NULL, NULL, "dynamic-wind", "dynamic-wind", "catch", "catch", "throw", "catch", "catch", "throw",
-    "dynamic-wind", "catch"};
+    "dynamic-wind", "catch", NULL, "catch"};

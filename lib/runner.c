@@ -185,6 +185,31 @@ static mprog *compile_ir(ir_prog *ir, double milp, double patience,
   return p;
 }
 
+/* Whether ir's model was too big (compile_ir's error err) and has the
+ * landings where a catch takes a builtin's error (lang/lower-wind.c):
+ * it is lowered again without them (world.no_landings), so that a
+ * program that compiled before they existed compiles still; its errors
+ * inside a catch are then refused at run time (caught_error). */
+static bool too_big_landed(const ir_prog *ir, const lang_error *err) {
+  return (ir->landings.n || ir->catch_raise) && err->msg &&
+         strstr(err->msg, " weights (d_model ");
+}
+
+static ir_prog *lower_fn_plain(world *w, gcell *fn, lang_error *err) {
+  w->no_landings = true;
+  ir_prog *ir = ir_lower_function(w, fn, err);
+  w->no_landings = false;
+  return ir;
+}
+
+static ir_prog *lower_main_plain(world *w, const ast *expr, int frame, bool discard,
+                                 lang_error *err) {
+  w->no_landings = true;
+  ir_prog *ir = ir_lower_main(w, expr, frame, discard, err);
+  w->no_landings = false;
+  return ir;
+}
+
 static entry *find_entry(runner *r, gcell *fn) {
   for (int i = 0; i < r->cache.n; i++)
     if (r->cache.v[i].fn == fn) return &r->cache.v[i];
@@ -221,6 +246,14 @@ static const mprog *build_program(runner *r, gcell *fn, double milp,
   char why[256] = "";
   ne.prog = r->no_circuits ? NULL : circuit_compile(ir, fn, why, sizeof why);
   if (!ne.prog) ne.prog = compile_ir(ir, milp, patience, err, fn->loc);
+  if (!ne.prog && too_big_landed(ir, err)) {
+    ir_free(ir);
+    if (!(ir = lower_fn_plain(r->w, fn, err))) {
+      VEC_FREE(ne.deps);
+      return NULL;
+    }
+    ne.prog = compile_ir(ir, milp, patience, err, fn->loc);
+  }
   if (!ne.prog) {
     ir_free(ir);
     VEC_FREE(ne.deps);
@@ -348,23 +381,36 @@ done:
   return ok;
 }
 
-/* Runs a program from its prompt; fills out, and decodes the trace. */
-/* An error the evaluator would give a catch (eval.c error_key) raised
- * while one runs (lib/prelude-wind.c's %catch-n, the count the trace
- * holds): compiled code stops at it and cannot catch it, so the run is
- * refused, not answered differently.  error and throw reach their stop
- * only when no catch takes them (lang/lower-wind.c). */
-static bool caught_error(const mprog *p, const mtrace *t, const err_site *e) {
-  static const char *const kinds[] = {"type", "arity", "bounds", "division", "unbound", "arith"};
-  bool k = false;
-  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) k |= !strcmp(e->kind, kinds[i]);
-  if (!k) return false;
+/* The value the model last wrote into the static cell of global `name`
+ * (0 when none). */
+static int64_t global_cell(const mprog *p, const mtrace *t, const char *name) {
   for (int a = 1; a < p->cells.n; a++) {
     const static_cell *c = &p->cells.v[a];
-    if (c->global && c->name && !strcmp(c->name, "%catch-n"))
-      return t->cell_written[a] && t->cells[a] != 0;
+    if (c->global && c->name && !strcmp(c->name, name))
+      return t->cell_written[a] ? t->cells[a] : 0;
   }
-  return false;
+  return 0;
+}
+
+/* An error the evaluator would give a catch (eval.c error_key) raised
+ * while one runs (lib/prelude-wind.c's %catch-n, the count the trace
+ * holds), which compiled code did not send to it: the run is refused,
+ * not answered differently.  Compiled code sends error and throw, and
+ * the kind errors of some builtins where the catches that may take them
+ * ignore the arguments (lang/lower-wind.c lw_wind_landings); when such
+ * an error finds no catch that takes its key, %catch-miss is set before
+ * the machine stops: the error is the program's own. */
+static bool caught_error(const mprog *p, const mtrace *t, const err_site *e) {
+  static const struct { const char *kind; unsigned key; } kinds[] = {
+      {"type", IR_CK_WTA},      {"arity", IR_CK_ARITY},     {"bounds", IR_CK_OOR},
+      {"division", IR_CK_NUM},  {"unbound", IR_CK_UNBOUND}, {"arith", IR_CK_WTA}};
+  unsigned key = 0;
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+    if (!strcmp(e->kind, kinds[i].kind)) key = kinds[i].key;
+  /* no catch of the program takes its key (lang/lower-wind.c) */
+  if (!key || (p->ir && !(p->ir->catch_keys & key))) return false;
+  if (global_cell(p, t, "%catch-miss")) return false;
+  return global_cell(p, t, "%catch-n") != 0;
 }
 
 static bool execute(runner *r, mprog *p, const value *args, int nargs,
@@ -466,7 +512,8 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
       sb_init(&m);
       machine_error_text(p, &t, &m);
       lang_error_set(&out->err, e->loc, "compile", "an error inside catch (%s): compiled code "
-                     "cannot catch the errors of builtins yet (run with --reference to use the "
+                     "cannot catch this error of a builtin yet, only some kind errors where the "
+                     "handler ignores the error's arguments (run with --reference to use the "
                      "evaluator)", m.s ? m.s : "");
       sb_free(&m);
     } else if (!strcmp(e->kind, "extern") && tool_err[0])
@@ -522,6 +569,11 @@ static bool eval_program(runner *r, const ast *expr, int frame, bool write_back,
   ir_prog *ir = ir_lower_main(r->w, expr, frame, discard, &out->err);
   if (!ir) return false;
   mprog *p = compile_ir(ir, 0, 0, &out->err, expr->loc);
+  if (!p && too_big_landed(ir, &out->err)) {
+    ir_free(ir);
+    if (!(ir = lower_main_plain(r->w, expr, frame, discard, &out->err))) return false;
+    p = compile_ir(ir, 0, 0, &out->err, expr->loc);
+  }
   if (!p) {
     ir_free(ir);
     return false;
@@ -672,6 +724,11 @@ static mprog *machine_of(runner *r, gcell *fn, lang_error *err) {
   ir_prog *ir = ir_lower_function(r->w, fn, err);
   if (!ir) return NULL;
   e->alt = compile_ir(ir, r->milp, DEFINE_PATIENCE, err, fn->loc);
+  if (!e->alt && too_big_landed(ir, err)) {
+    ir_free(ir);
+    if (!(ir = lower_fn_plain(r->w, fn, err))) return NULL;
+    e->alt = compile_ir(ir, r->milp, DEFINE_PATIENCE, err, fn->loc);
+  }
   if (!e->alt) ir_free(ir);
   return e->alt;
 }
@@ -807,6 +864,11 @@ const mprog *runner_compile_expr(runner *r, const ast *expr, int frame,
   ir_prog *ir = ir_lower_main(r->w, expr, frame, false, err);
   if (!ir) return NULL;
   mprog *p = compile_ir(ir, 0, 0, err, expr->loc);
+  if (!p && too_big_landed(ir, err)) {
+    ir_free(ir);
+    if (!(ir = lower_main_plain(r->w, expr, frame, false, err))) return NULL;
+    p = compile_ir(ir, 0, 0, err, expr->loc);
+  }
   if (!p) {
     ir_free(ir);
     return NULL;

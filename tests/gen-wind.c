@@ -10,8 +10,9 @@
  * again; throws through dynamic-winds (their after thunks run); the
  * handler's value used in arithmetic and lists; and the errors: an
  * uncaught throw, a key that is not a symbol, a builtin's error inside
- * a catch (compiled code refuses that one at run time).  Each is a
- * self-contained form or few. */
+ * a catch whose handler reads its arguments (compiled code refuses that
+ * one at run time); the errors of builtins caught (builtin_errors).
+ * Each is a self-contained form or few. */
 #include "config.h"
 
 #include "gen-int.h"
@@ -75,12 +76,53 @@ static void winds(gen *g, const char *lg, const char *note) {
   out(g, "(write (reverse %s))\n", lg);
 }
 
+/* The errors of builtins inside a catch: a kind error in a recursion over
+ * a list that may hold a symbol, an index out of range, a division by
+ * zero; by catches of #t or of the error's key, nested with one of
+ * another key, mostly with handlers that ignore the error's arguments
+ * (compiled code takes those: lang/lower-wind.c), sometimes one that
+ * reads them (compiled code refuses it at run time). */
+static void builtin_errors(gen *g, const char *f) {
+  static const char *const blind[] = {"(lambda (k . a) (list 'caught k))", "(lambda args 'failed)",
+                                      "(lambda (k . r) k)"};
+  const char *h = chance(g, 15) ? "(lambda (k . a) (list k (length a)))" : blind[rn(g, N_OF(blind))];
+  switch (rn(g, 4)) {
+  case 0:   /* a kind error deep in a recursion */
+    out(g, "(define (%s l) (if (null? l) 0 (+ (car l) (%s (cdr l)))))\n", f, f);
+    out(g, "(write (list (catch %s (lambda () (%s (list %d %s %d))) %s) ",
+        chance(g, 50) ? "#t" : "'wrong-type-arg", f, rn(g, 9), chance(g, 60) ? "'x" : "2",
+        rn(g, 9), h);
+    out(g, "(catch #t (lambda () (%s ", f);
+    a_list(g);
+    out(g, ")) %s)))\n", h);
+    break;
+  case 1:   /* an index out of range, from a list of indices */
+    out(g, "(define %s (vector %d %d %d))\n", f, rn(g, 9), rn(g, 9), rn(g, 9));
+    out(g, "(write (map (lambda (i) (catch %s (lambda () (* 2 (vector-ref %s i))) %s)) (list %d %d "
+           "%d)))\n",
+        chance(g, 50) ? "#t" : "'out-of-range", f, h, rn(g, 5), rn(g, 4), rn(g, 3));
+    break;
+  case 2:   /* a division by zero, in a loop */
+    out(g, "(write (let loop ((i 0) (acc '())) (if (= i %d) (reverse acc) (loop (+ i 1) (cons "
+           "(catch %s (lambda () (%s %d (- i %d))) %s) acc)))))\n",
+        1 + rn(g, 5), chance(g, 50) ? "#t" : "'numerical-overflow",
+        chance(g, 50) ? "quotient" : chance(g, 50) ? "remainder" : "modulo", rn(g, 50), rn(g, 4),
+        h);
+    break;
+  default:   /* nested: the inner catch's key does not take it */
+    out(g, "(write (catch %s (lambda () (catch '%s (lambda () (%s)) (lambda (k . a) 'inner))) %s))\n",
+        chance(g, 50) ? "#t" : "'wrong-type-arg", chance(g, 50) ? "out-of-range" : "other",
+        chance(g, 50) ? "cdr 5" : "car (list)", h);
+    break;
+  }
+}
+
 static void catches(gen *g, const char *lg, const char *note) {
   char f[16];
   fresh_name(g, "ct", f);
   const char *key = keys[rn(g, N_OF(keys))];
   int lim = rn(g, 9);
-  switch (rn(g, 8)) {
+  switch (rn(g, 9)) {
   case 0:   /* a throw with arguments, the handler's value used */
     out(g, "(define (%s a b) (catch %s (lambda () (if (= b 0) (throw %s a b) (quotient a b))) "
            "(lambda (k x y) (list 'cannot x y))))\n",
@@ -125,6 +167,9 @@ static void catches(gen *g, const char *lg, const char *note) {
            "(throw 'odd i) (%s i))) (lambda (k v) (set! %s (+ %s v)))))\n(write (list %s "
            "(reverse %s)))\n",
         f, rn(g, 8), note, f, f, f, lg);
+    break;
+  case 7:   /* a builtin's error, caught */
+    builtin_errors(g, f);
     break;
   default:   /* errors */
     if (!on(g, GEN_ERRORS)) {
