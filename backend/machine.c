@@ -964,7 +964,8 @@ static cval step_value(mb *b, const mstmt *m, int s) {
     gform bad = gf_add(gg, gf_gate(gg, gg_step(gg, "index < 0", gf_scale(gg, i.f, -1))),
                        gf_gate(gg, gg_step(gg, "index >= length",
                                            gf_addk(gg, gf_axpy(gg, i.f, -1, len.f), 1))));
-    mx_bounds_flag(b, bad, "vector-set!", m->x1->loc, i, len, m->x1, "vset");
+    if (!mx_catch_vset_flag(b, bad, m->x1))   /* a catch may take it: mcatch.c */
+      mx_bounds_flag(b, bad, "vector-set!", m->x1->loc, i, len, m->x1, "vset");
     cval a = {gf_addk(gg, gf_add(gg, v.f, i.f), 2), v.lo + i.lo + 2, v.hi + i.hi + 2, false};
     if (a.lo < 0) a.lo = 0;
     if (a.hi > ADDR_MAX) a.hi = ADDR_MAX;

@@ -382,6 +382,9 @@ int mb_landing_pc(mb *b, const ir_expr *check);
 /* The error flag of node's error (an index out of range, a division by
  * zero) jumps to its landing: false where it has none. */
 bool mx_catch_flag(mb *b, gform flag, const ir_expr *node);
+/* The same for the index out of range of a vector-set! whose index is
+ * `index`. */
+bool mx_catch_vset_flag(mb *b, gform flag, const ir_expr *index);
 
 /* mexpr.c */
 cval mx_expr(mb *b, const ir_expr *e);

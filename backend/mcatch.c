@@ -35,14 +35,27 @@ void mb_find_landings(mb *b) {
     if (b->ms.v[s].landing) b->landing_pc[b->ms.v[s].landing - 1] = s;
 }
 
-int mb_landing_pc(mb *b, const ir_expr *check) {
+static int landing_pc(mb *b, const ir_expr *check, bool vset) {
   if (!b->landing_pc) return -1;
   int fn = b->ms.v[b->cur_step].fn;
   const ir_prog *ir = b->ir;
   for (int i = 0; i < ir->landings.n; i++)
-    if (ir->landings.v[i].check == check && ir->landings.v[i].fn == fn)
+    if (ir->landings.v[i].check == check && ir->landings.v[i].fn == fn &&
+        ir->landings.v[i].vset == vset)
       return b->landing_pc[i];
   return -1;
+}
+
+int mb_landing_pc(mb *b, const ir_expr *check) { return landing_pc(b, check, false); }
+
+bool mx_catch_vset_flag(mb *b, gform flag, const ir_expr *index) {
+  int pc = landing_pc(b, index, true);
+  if (pc < 0) return false;
+  double k;
+  if (gf_is_const(flag, &k) && k == 0) return true;
+  eflag e = {.flag = flag, .site = -1, .guard = b->guard, .nguard = b->nguard, .jump = pc + 1};
+  VEC_PUSH(b->flags, e);
+  return true;
 }
 
 bool mx_catch_flag(mb *b, gform flag, const ir_expr *node) {

@@ -309,7 +309,11 @@ typedef struct ir_prog {
                            another key is no catch's (lib/runner.c) */
   bool wants_raise;     /* landings wanted but %catch-raise not lowered:
                            lowered again (lower-proc.c) */
-  VEC(struct ir_landing { const ir_expr *check; int fn, label; }) landings;
+  VEC(struct ir_landing {
+    const ir_expr *check;   /* the check, or a vector-set!'s index (vset) */
+    int fn, label;
+    bool vset;
+  }) landings;
 } ir_prog;
 
 /* The keys of the builtins' errors (lang/eval.c error_key), as bits. */

@@ -280,7 +280,8 @@ void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i) {
  *                                     none does)
  *          the check again            (its report or error, as before)
  *
- * The same for a vector-ref whose index is out of range (out-of-range)
+ * The same for a vector-ref or vector-set! whose index is out of range
+ * (out-of-range; a vector-set!'s landing stores again)
  * and for quotient, remainder and modulo by zero (numerical-overflow):
  * their nodes' error flags jump to the landing (backend/mcatch.c).
  * %catch-raise sets %catch-miss before it returns: the host then knows
@@ -293,6 +294,10 @@ void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i) {
  * do not pay for it, nor for %throw. */
 
 typedef VEC(ir_expr *) xvec;
+
+static bool same_place(srcloc a, srcloc b) {
+  return a.file == b.file && a.line == b.line && a.col == b.col;
+}
 
 /* Every node reachable has `mark` set by the settling (lower-kinds.c),
  * which is its last user: cleared here once a node is seen. */
@@ -307,14 +312,19 @@ static void find_checks(lw *c, ir_expr *e, xvec *out) {
     if (!f->bare && !strcmp(f->kind, "type")) VEC_PUSH(*out, e);
     return;
   }
-  if (e->k == X_VREF) {   /* its index out of range */
-    VEC_PUSH(*out, e);
+  if (e->k == X_VREF) {
+    /* its index out of range, in a vector-ref the program wrote (the
+     * lowering's own loops place theirs at the call: backend/mreport2.c
+     * user_vref) */
+    if (e->loc.line > 0 && !same_place(e->a[1]->loc, e->loc)) VEC_PUSH(*out, e);
     return;
   }
-  if (e->k == X_PRIM && e->op &&
+  if (e->k == X_PRIM && e->op && e->n == 2 &&
       (!strcmp(e->op->name, "quotient") || !strcmp(e->op->name, "remainder") ||
-       !strcmp(e->op->name, "modulo"))) {   /* division by zero */
-    VEC_PUSH(*out, e);
+       !strcmp(e->op->name, "modulo"))) {
+    /* division by zero, where the divisor may be 0 */
+    const ir_expr *d = e->a[1];
+    if (!(d->k == X_CONST && d->has_nat && d->nat == T_INT && d->ival != 0)) VEC_PUSH(*out, e);
     return;
   }
   if (e->k != X_CHECK || e->var < 0) return;
@@ -330,15 +340,17 @@ static unsigned check_key(const ir_expr *x) {
   return x->k == X_VREF ? CK_OOR : x->k == X_PRIM ? CK_NUM : CK_WTA;
 }
 
-static void landing(lw *c, int fn, ir_expr *x) {
-  srcloc loc = x->loc;
-  unsigned k = check_key(x);
+/* A landing for check x, or for vector-set! statement vset (x its
+ * index). */
+static void landing(lw *c, int fn, ir_expr *x, const ir_stmt *vset) {
+  srcloc loc = vset ? vset->loc : x->loc;
+  unsigned k = vset ? CK_OOR : check_key(x);
   /* %catch-raise's code of the key (lib/prelude-wind.c) */
   ir_expr *key = kint(c, k == CK_WTA ? 0 : k == CK_OOR ? 1 : 2, loc);
   const ir_fn *R = &c->p->fns.v[c->p->catch_raise - 1];
   if (R->nparams != 1 || ir_kind(c->p, c->p->vars.v[R->params[0]].type) != T_INT) return;
   int l = lw_new_label(c), stop = lw_new_label(c);
-  struct ir_landing d = {x, fn, l};
+  struct ir_landing d = {x, fn, l, vset != NULL};
   VEC_PUSH(c->p->landings, d);
   lw_label(c, l, loc);
   /* returns only where no catch takes the key */
@@ -349,13 +361,21 @@ static void landing(lw *c, int fn, ir_expr *x) {
   s->args = arena_alloc(&c->p->mem, sizeof(ir_expr *));
   s->args[0] = key;
   lw_label(c, stop, loc);
-  /* the check again, a node of its own: its step stops as before */
-  ir_expr *again = lw_mk(c, x->k, loc, x->n);
+  /* the check (or the store) again, with a node of its own, which has
+   * no landing: its step stops as before */
+  ir_expr *again = lw_mk(c, x->k, x->loc, x->n);
   ir_expr **args = again->a;
   *again = *x;
   again->a = args;
   for (int i = 0; i < x->n; i++) again->a[i] = x->a[i];
-  lw_emit(c, S_EVAL, loc)->a[0] = again;
+  if (vset) {
+    ir_stmt *v = lw_emit(c, S_VSET, loc);
+    v->a[0] = vset->a[0];
+    v->a[1] = again;
+    v->a[2] = vset->a[2];
+  } else {
+    lw_emit(c, S_EVAL, loc)->a[0] = again;
+  }
   jump(c, stop, loc);
 }
 
@@ -373,23 +393,35 @@ void lw_wind_landings(lw *c) {
         (F->loc.file >= 0 && !strcmp(src_name(&c->w->src, F->loc.file), "ice-9/boot-9.scm")))
       continue;
     xvec checks = {0};
+    VEC(int) vsets = {0};
     int nbody = F->body.n;
     for (int i = 0; i < nbody; i++) {
       ir_stmt *st = &c->p->fns.v[fn].body.v[i];
       for (int k = 0; k < 3; k++) find_checks(c, st->a[k], &checks);
       for (int k = 0; k < st->nargs; k++) find_checks(c, st->args[k], &checks);
+      /* a vector-set! the program wrote: its index placed apart from
+       * the call (lower.c) */
+      if (st->k == S_VSET && (keys & CK_OOR) && st->loc.line > 0 && st->a[1] &&
+          !same_place(st->a[1]->loc, st->loc))
+        VEC_PUSH(vsets, i);
     }
     c->fn = fn;
-    for (int i = 0; i < checks.n && !c->failed; i++) {
-      if (!(check_key(checks.v[i]) & keys)) continue;
-      if (!c->p->catch_raise) {
-        /* lowered again with %catch-raise (lower-proc.c) */
-        c->p->wants_raise = true;
-        break;
+    bool any = vsets.n > 0;
+    for (int i = 0; i < checks.n; i++) any |= (check_key(checks.v[i]) & keys) != 0;
+    if (any && !c->p->catch_raise) {
+      /* lowered again with %catch-raise (lower-proc.c) */
+      c->p->wants_raise = true;
+    } else {
+      for (int i = 0; i < checks.n && !c->failed; i++)
+        if (check_key(checks.v[i]) & keys) landing(c, fn, checks.v[i], NULL);
+      for (int i = 0; i < vsets.n && !c->failed; i++) {
+        /* the statement is copied: landing() emits into this body */
+        ir_stmt st = c->p->fns.v[fn].body.v[vsets.v[i]];
+        landing(c, fn, st.a[1], &st);
       }
-      landing(c, fn, checks.v[i]);
     }
     VEC_FREE(checks);
+    VEC_FREE(vsets);
     if (c->p->wants_raise) break;
   }
   c->fn = save;

@@ -96,11 +96,16 @@ static void builtin_errors(gen *g, const char *f) {
     a_list(g);
     out(g, ")) %s)))\n", h);
     break;
-  case 1:   /* an index out of range, from a list of indices */
+  case 1:   /* an index out of range (vector-ref, vector-set!), from a list */
     out(g, "(define %s (vector %d %d %d))\n", f, rn(g, 9), rn(g, 9), rn(g, 9));
-    out(g, "(write (map (lambda (i) (catch %s (lambda () (* 2 (vector-ref %s i))) %s)) (list %d %d "
-           "%d)))\n",
-        chance(g, 50) ? "#t" : "'out-of-range", f, h, rn(g, 5), rn(g, 4), rn(g, 3));
+    if (chance(g, 50))
+      out(g, "(write (map (lambda (i) (catch %s (lambda () (* 2 (vector-ref %s i))) %s)) (list %d "
+             "%d %d)))\n",
+          chance(g, 50) ? "#t" : "'out-of-range", f, h, rn(g, 5), rn(g, 4), rn(g, 3));
+    else
+      out(g, "(write (map (lambda (i) (catch %s (lambda () (vector-set! %s i i) (vector-ref %s 0)) "
+             "%s)) (list %d %d %d)))\n",
+          chance(g, 50) ? "#t" : "'out-of-range", f, f, h, rn(g, 5), rn(g, 4), rn(g, 3));
     break;
   case 2:   /* a division by zero, in a loop */
     out(g, "(write (let loop ((i 0) (acc '())) (if (= i %d) (reverse acc) (loop (+ i 1) (cons "
