@@ -712,6 +712,7 @@ void mb_print_silence(mb *b, int start) {
     m->konst = 0;
     m->sp = 0;
     m->write = false;
+    free(m->what);
     m->what = mb_describe(b, "display: the walk before printing");
   }
 }

@@ -106,6 +106,16 @@ typedef struct {
   int n;
 } pieces;
 
+/* Texts made for a report (call_text, a table's name): freed with the
+ * tails when mb_build_value_reports ends, since the steps copy them
+ * into string constants. */
+static VEC(char *) owned;
+
+static const char *own(char *s) {
+  VEC_PUSH(owned, s);
+  return s;
+}
+
 static void txt(pieces *ps, const char *t) {
   if (ps->n < MAXP) ps->p[ps->n++] = (piece){t, NULL};
 }
@@ -235,8 +245,7 @@ static bool same_place(srcloc a, srcloc c) {
 
 /* The call as the evaluator writes it, "(op a b)", into ps. */
 static void call_text(mb *b, pieces *ps, const char *op, ir_expr *const *a, int n) {
-  char *s = mb_describe(b, "(%s", op);
-  txt(ps, s);
+  txt(ps, own(mb_describe(b, "(%s", op)));
   for (int i = 0; i < n; i++) {
     txt(ps, " ");
     val(ps, (ir_expr *)a[i]);
@@ -329,8 +338,8 @@ static void expr_reports(mb *b, const ir_expr *e, int fn) {
     val(&ps, len);
     build(b, e, "bounds", fn, e->a[1]->loc, "bounds", &ps);
   } else if (e->k == X_TABLE && !e->table->table->has_default) {
-    txt(&ps, mb_describe(b, "table %s has no entry for ",
-                         sym_name(&b->p->w->syms, e->table->name)));
+    txt(&ps, own(mb_describe(b, "table %s has no entry for ",
+                             sym_name(&b->p->w->syms, e->table->name))));
     val(&ps, e->a[0]);
     build(b, e, "table", fn, e->loc, "table", &ps);
   }
@@ -391,6 +400,8 @@ void mb_build_value_reports(mb *b) {
   }
   for (int i = 0; i < tails.n; i++) free(tails.v[i].sig);
   VEC_FREE(tails);
+  for (int i = 0; i < owned.n; i++) free(owned.v[i]);
+  VEC_FREE(owned);
   if (!b->failed) mb_build_routines(b);   /* mreport2.c */
 }
 

@@ -1,10 +1,12 @@
 ## Executor tests (included by Makefile.am).
-check_PROGRAMS += tests/test-hull tests/test-exec tests/mkmodel
-TESTS += tests/test-hull tests/test-exec tests/numpy-check.sh
+check_PROGRAMS += tests/test-hull tests/test-exec tests/test-model tests/mkmodel
+TESTS += tests/test-hull tests/test-exec tests/test-model tests/numpy-check.sh
 tests_test_hull_SOURCES = tests/test-hull.c tests/tap.h
 tests_test_hull_LDADD = libtvlengine.la -lm
 tests_test_exec_SOURCES = tests/test-exec.c tests/tap.h
 tests_test_exec_LDADD = libtvlengine.la -lm
+tests_test_model_SOURCES = tests/test-model.c tests/tap.h
+tests_test_model_LDADD = libtvlengine.la -lm
 tests_mkmodel_SOURCES = tests/mkmodel.c
 tests_mkmodel_LDADD = libtvlengine.la -lm
 EXTRA_DIST += tests/numpy-check.sh tools/tvl_run.py \

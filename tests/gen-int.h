@@ -143,6 +143,12 @@ bool gl_stmt(gen *g, int d);
 void gl_prelude(gen *g);
 void gl_later(gen *g);
 bool gl_top(gen *g);
+/* One of the string literals the generator uses. */
+void gl_string(gen *g);
+/* ---- gen-state.c ---- */
+/* A top-level form that sets, shows or changes a global kept across
+ * forms; false when none is on. */
+bool gl_state_top(gen *g);
 /* ---- gen-nest.c ---- */
 bool gn_top(gen *g);
 bool gk_top(gen *g);   /* gen-kinds.c */

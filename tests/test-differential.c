@@ -21,7 +21,8 @@
  *     takes each token the routed hull run takes and must give the same
  *     argmax token, or fail with the same error, at every position (the
  *     text, values, errors and token counts then agree too).  It used to
- *     be a third session that compiled every form again;
+ *     be a third session that compiled every form again.  --plain-every K
+ *     runs it beside every K-th program only (a long soak's choice);
  *  4. every CHECK_EVERY-th program, in check mode (--check), which must
  *     report a difference for exactly the forms found refused or wrong
  *     above, and otherwise print the evaluator's output.
@@ -39,7 +40,7 @@
  *   test-differential [--loop-free N] [--structured N] [--seed S]
  *                     [--jobs J] [--enable FLAGS] [--disable FLAGS] [--all]
  *                     [--timeout SECS] [--milp MS] [--milp-every K]
- *                     [--progress K]
+ *                     [--progress K] [--plain-every K] [--brute-positions N]
  *   test-differential --soak N [--start K] [--seed S]
  *                     programs K .. K+N-1 (every eighth structured) of the
  *                     soak of seed S (TVL_SEED; the time when neither is
@@ -99,6 +100,14 @@ enum { DEPTH_LIMIT = 1000, MAX_JOBS = 16 };
 static int64_t brute_positions = BRUTE_POSITIONS_DEFAULT;
 static bool brute_positions_set;   /* by --brute-positions; else a soak's
                                       is BRUTE_POSITIONS_SOAK */
+/* --plain-every K: the plain pass runs beside the programs whose number
+ * is a multiple of K only (1, every program, by default).  The answers
+ * of every program are still compared with the evaluator's; what the
+ * others skip is the check that the routed hull run takes the tokens the
+ * dense one takes, ~90% of the time (BENCHMARKS.md), so a long soak can
+ * cover more programs. */
+static int plain_every = 1;
+static bool job_plain;   /* this program's */
 /* --timeout SECS limits a program's CPU time; its wall time is limited to
  * WALL_FACTOR times that */
 enum { WALL_FACTOR = 20 };
@@ -179,7 +188,7 @@ static session *open_session(run_mode m, bool brute, strbuf *out) {
   /* the transformer's runs (hull, routed) with the plain pass beside them
    * (every FFN unit; the brute cache for the first brute_positions
    * positions of the program, then the hull), token by token */
-  if (m == MODE_TRANSFORMER && !brute) s->lockstep = brute_positions;
+  if (m == MODE_TRANSFORMER && !brute && job_plain) s->lockstep = brute_positions;
   s->w->out = capture;
   s->w->out_ctx = out;
   s->w->lim.max_depth = DEPTH_LIMIT;
@@ -643,6 +652,7 @@ static bool uses_milp(int64_t number) {
  * and, on a failure, what differed. */
 static void run_program(const job *j, const config *cf, strbuf *rep) {
   job_milp = uses_milp(j->number) ? milp_secs : 0;
+  job_plain = plain_every <= 1 || j->number % plain_every == 0;
   with_check = j->number % CHECK_EVERY == CHECK_EVERY / 2 || j->file_src;
   double cpu0 = cpu_s(), wall0 = now_s();
   char *src = job_program(j, cf);
@@ -1157,6 +1167,7 @@ static int usage(void) {
           "usage: test-differential [--loop-free N] [--structured N] [--seed S]\n"
           "         [--jobs J] [--enable FLAGS] [--timeout SECS]\n"
           "         [--milp MS] [--milp-every K] [--step-budget N]\n"
+          "         [--plain-every K] [--brute-positions N]\n"
           "         [--all] [--disable FLAGS] [--progress K]\n"
           "       test-differential --soak N [--start K] [--all] [--progress K]\n"
           "       test-differential --vocabulary N [--all]\n"
@@ -1200,6 +1211,8 @@ static bool parse_args(int argc, char **argv, args *a, config *cf) {
     else if (!strcmp(o, "--timeout") && parse_u64(v, &x)) cf->timeout = (int)x, i++;
     else if (!strcmp(o, "--milp") && parse_u64(v, &x)) milp_secs = (double)x / 1000, i++;
     else if (!strcmp(o, "--milp-every") && parse_u64(v, &x)) milp_every = (int)x, i++;
+    else if (!strcmp(o, "--plain-every") && parse_u64(v, &x) && x >= 1 && x <= 1000000)
+      plain_every = (int)x, i++;
     else if (!strcmp(o, "--enable") && gen_parse_flags(v, &cf->enable)) i++;
     else if (!strcmp(o, "--disable") && gen_parse_flags(v, &off)) cf->enable &= ~off, i++;
     else if (!strcmp(o, "--print") && parse_u64(v, &a->one_seed)) a->print = true, i++;
@@ -1365,10 +1378,14 @@ int main(int argc, char **argv) {
   tap_diag("generator flags on: 0x%llx%s", (unsigned long long)cf.enable,
            cf.enable == GEN_ALL ? " (all)" : cf.enable == GEN_DEFAULT ?
            " (the default: all but GEN_KNOWN_BUGS)" : "");
+  char every[96] = "every transformer run";
+  if (plain_every > 1)
+    snprintf(every, sizeof every, "the transformer runs of every program numbered a multiple "
+             "of %d", plain_every);
   tap_diag("%d jobs at a time; depth limit %d; the plain pass (dense) in "
-           "lockstep with every transformer run, with the brute-force cache "
+           "lockstep with %s (--plain-every), with the brute-force cache "
            "for the first %lld positions of each program, then the hull "
-           "(--brute-positions)", cf.jobs, DEPTH_LIMIT, (long long)brute_positions);
+           "(--brute-positions)", cf.jobs, DEPTH_LIMIT, every, (long long)brute_positions);
   tap_plan(js.n);
   totals t;
   memset(&t, 0, sizeof t);

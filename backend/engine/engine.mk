@@ -8,6 +8,7 @@ libtvlengine_la_SOURCES = backend/engine/engine.h backend/engine/model.c \
 	backend/engine/ffn.c backend/engine/kvcache.c backend/engine/hull.c \
 	backend/engine/addr.c \
 	backend/engine/bounds.c \
-	backend/engine/exec.c \
+	backend/engine/exec.c backend/engine/exec-int.h \
+	backend/engine/csc.c backend/engine/family.c backend/engine/argmax.c \
 	backend/engine/safetensors.c
 libtvlengine_la_LIBADD = libtvlbase.la -lm
