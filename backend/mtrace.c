@@ -289,7 +289,7 @@ static bool raw_value(loader *L, value v, int type, int64_t *out) {
     if (!v.vec) break;
     *out = place_vec(L, v.vec, type);
     return !L->failed;
-  case VK_PORT:   /* an output string port: a vector of one (lang/lower-ports.c) */
+  case VK_PORT:   /* a string port: a vector of one (lang/lower-ports.c) */
     if (!v.vec || v.vec->n != 1) break;
     *out = place_vec(L, v.vec, type);
     return !L->failed;
