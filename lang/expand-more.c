@@ -304,8 +304,8 @@ static sx *cwv(ex *e, sx *producer, sx *formals, sx *const *body, int nbody,
  * unspecified), then set to its value. */
 ast *ex_define_values(ex *e, const sx *s) {
   if (e->depth > 0)
-    return ex_bad(e, s->loc, "define-values must be at top level or at the "
-                             "start of a body");
+    return ex_bad(e, s->loc, "define-values must be at top level or directly "
+                             "in a body");
   if (s->u.list.n != 3)
     return ex_bad(e, s->loc, "malformed define-values: expected "
                              "(define-values (name ...) expr)");
