@@ -841,6 +841,7 @@ static ast *while_form(ex *e, const sx *s) {
   int n = s->u.list.n;
   if (n < 2) return bad(e, s->loc, "malformed while: expected (while test "
                                    "body ...)");
+  if (ex_while_mentions(e, s)) return ex_while_escapes(e, s);
   int name = sym(e, HIDDEN_WHILE);
   fn_def *fn = bare_fn(e, name, s->loc, 0);
   e->depth++;
@@ -852,7 +853,8 @@ static ast *while_form(ex *e, const sx *s) {
   for (int i = 2; i < n; i++)
     if (!(body->u.seq.v[i - 2] = expand(e, v[i]))) return NULL;
   body->u.seq.v[n - 2] = make_call(e, name, s->loc, NULL, 0);
-  fn->body = make_if(e, s->loc, test, body, NULL);
+  /* a loop whose test turns false gives #f, as in Guile */
+  fn->body = make_if(e, s->loc, test, body, constant(e, v_bool(false), s->loc));
   e->depth--;
   return loop_form(e, name, s->loc, fn, NULL, 0);
 }

@@ -43,4 +43,9 @@ ast *ex_let_values(ex *e, const sx *s, bool star);
 ast *ex_receive(ex *e, const sx *s);
 ast *ex_case_lambda(ex *e, const sx *s);
 
+/* expand-while.c: does (while TEST BODY ...) s mention break or continue
+ * (outside quotes and nested whiles)?  If so, ex_while_escapes expands
+ * it with both bound as in Guile. */
+bool ex_while_mentions(ex *e, const sx *s);
+ast *ex_while_escapes(ex *e, const sx *s);
 #endif
