@@ -51,6 +51,7 @@
 #define HIDDEN_CONT_K "while continue"
 #define HIDDEN_ARG "while value"
 #define MAX_BREAK_ARGS 8
+#define MAX_COPIED 64        /* syntax nodes of the rest copied, in all */
 
 /* ---- building syntax -------------------------------------------------- */
 
@@ -160,9 +161,40 @@ bool ex_while_mentions(ex *e, const sx *s) {
 typedef struct {
   ex *e;
   const uses *u;
+  const sx *again;  /* (L): the next round, a rest that binds no name */
   int falls;        /* the tails of the statement that go on to the rest */
   bool fail;        /* a use that is not a tail call: escapes are needed */
 } tails;
+
+/* Does symbol sym occur in s (anywhere, quoted or not)? */
+static bool has_sym(const sx *s, int sym) {
+  if (s->kind == SX_SYM) return s->u.sym == sym;
+  if (s->kind != SX_LIST) return false;
+  for (int i = 0; i < s->u.list.n; i++)
+    if (has_sym(s->u.list.v[i], sym)) return true;
+  return s->u.list.tail && has_sym(s->u.list.tail, sym);
+}
+
+/* The syntax nodes of s: what a copy of it costs. */
+static int size_of(const sx *s) {
+  int n = 1;
+  if (s->kind == SX_LIST) {
+    for (int i = 0; i < s->u.list.n; i++) n += size_of(s->u.list.v[i]);
+    if (s->u.list.tail) n += size_of(s->u.list.tail);
+  }
+  return n;
+}
+
+/* Can the rest of the round move into the scope of a local named by
+ * name_sx (a let variable, an internal define)?  Not when it is break or
+ * continue (the program's own then) or the rest mentions it. */
+static bool movable(tails *t, const sx *name_sx, const sx *rest) {
+  if (name_sx->kind != SX_SYM || name_sx->u.sym == t->u->brk ||
+      name_sx->u.sym == t->u->cont ||
+      (rest != t->again && has_sym(rest, name_sx->u.sym)))
+    t->fail = true;
+  return !t->fail;
+}
 
 static bool is_head(ex *e, const sx *s, const char *name) {
   return s->kind == SX_LIST && !s->u.list.tail && s->u.list.n > 0 &&
@@ -244,6 +276,29 @@ static sx *tail(tails *t, const sx *s, sx *rest) {
   }
   if (is_head(e, s, "begin") && n >= 2)
     return tail_seq(t, v + 1, n - 1, rest, loc);
+  if ((is_head(e, s, "let") || is_head(e, s, "let*")) && n >= 3 &&
+      v[1]->kind == SX_LIST && !v[1]->u.list.tail) {
+    /* the rest moves into the let: it must not see the let's names */
+    for (int i = 0; i < v[1]->u.list.n; i++) {
+      const sx *b = v[1]->u.list.v[i];
+      if (b->kind != SX_LIST || b->u.list.tail || b->u.list.n != 2)
+        return t->fail = true, NULL;
+      if (!movable(t, b->u.list.v[0], rest) || !clean(t, b->u.list.v[1]))
+        return NULL;
+    }
+    for (int i = 2; i < n; i++) {
+      const sx *d = v[i];
+      if (is_head(e, d, "begin") || is_head(e, d, "define-values"))
+        if (rest != t->again) return t->fail = true, NULL;
+      if (is_head(e, d, "define") && d->u.list.n >= 2) {
+        const sx *name = d->u.list.v[1];
+        if (name->kind == SX_LIST && name->u.list.n > 0) name = name->u.list.v[0];
+        if (!movable(t, name, rest)) return NULL;
+      }
+    }
+    sx *body = tail_seq(t, v + 2, n - 2, rest, loc);
+    return body ? form(e, loc, 3, (sx *)v[0], (sx *)v[1], body) : NULL;
+  }
   if (is_head(e, s, "cond") && n >= 2) {
     sx *chain = NULL;
     int i = n - 1;
@@ -283,9 +338,12 @@ static sx *direct(ex *e, const sx *s, const uses *u) {
   sx *again = call0(e, HIDDEN_LOOP, loc);
   sx *rest = again;
   for (int i = n - 1; i >= 2; i--) {
-    tails t = {e, u, 0, false};
+    tails t = {e, u, again, 0, false};
     sx *r = tail(&t, v[i], rest);
-    if (!r || (t.falls > 1 && rest != again)) return NULL;
+    /* copies of the rest: a few small ones, not a blow-up */
+    if (!r || (t.falls > 1 && rest != again &&
+               (t.falls - 1) * size_of(rest) > MAX_COPIED))
+      return NULL;
     rest = r;
   }
   return named_let0(e, HIDDEN_LOOP,
