@@ -11,14 +11,16 @@
  * does is rewritten here into core syntax, one of two ways:
  *
  * - When every use is a call in a tail position of a statement of the
- *   body (through if, when, unless, cond and begin), as in
+ *   body (through if, when, unless, cond, begin, let and let*), as in
  *   (if (= i 5) (break)), the loop needs no escape: the rest of the body
  *   follows each other tail of the statement, a (break X) tail becomes
  *   the loop's value and a (continue) tail the next round:
  *     (let L () (if TEST (begin ... (if (= i 5) #t (begin REST ... (L))))
  *                   #f))
  *   The rest is copied after each tail that falls through, so this is
- *   done only when one tail does, or the rest is just (L).
+ *   done only when one tail does, the rest is just (L) or small
+ *   (MAX_COPIED); it moves into a let only when it does not mention the
+ *   let's names (which would capture them).
  * - Otherwise the names are bound to procedures that escape through
  *   continuations (call/cc, which compiles for escapes):
  *     (call/cc (lambda (BK)
