@@ -32,8 +32,8 @@
  *               (LP) #f)))))
  *   with only the parts for the names used: one call/cc per while run
  *   for break, one per round continued for continue.  `break` takes the
- *   numbers of arguments it is called with (a case-lambda when there are
- *   several, or when it is used as a value).
+ *   numbers of arguments it is called with (a rest parameter when there
+ *   are several, or when it is used as a value).
  *
  * As in Guile, (continue X) is a syntax error.  A while nested in the body
  * binds its own names, so its uses are not this loop's.  Names the
@@ -371,40 +371,63 @@ static sx *callcc(ex *e, const char *k, sx *body, srcloc loc) {
                    form(e, loc, 1, mk_sym(e, k, loc)), body));
 }
 
-/* ((PARAM ...) (K X ...)): break with n arguments */
-static sx *break_clause(ex *e, int n, srcloc loc) {
-  sx *params = mk_list(e, n, loc);
+/* (K #t) or (K X1 ... Xn), the Xs given by x(i) */
+static sx *break_to(ex *e, int n, sx *(*x)(ex *, int, srcloc), srcloc loc) {
   sx *c = mk_list(e, n ? n + 1 : 2, loc);
   c->u.list.v[0] = mk_sym(e, HIDDEN_BREAK_K, loc);
   if (!n) c->u.list.v[1] = mk_bool(e, true, loc);
-  for (int i = 0; i < n; i++) {
-    char name[32];
-    snprintf(name, sizeof name, HIDDEN_ARG " %d", i + 1);
-    params->u.list.v[i] = mk_sym(e, name, loc);
-    c->u.list.v[i + 1] = mk_sym(e, name, loc);
-  }
-  return form(e, loc, 2, params, c);
+  for (int i = 0; i < n; i++) c->u.list.v[i + 1] = x(e, i, loc);
+  return c;
 }
 
+static sx *param(ex *e, int i, srcloc loc) {
+  char name[32];
+  snprintf(name, sizeof name, HIDDEN_ARG " %d", i + 1);
+  return mk_sym(e, name, loc);
+}
+
+static sx *int_sx(ex *e, int i, srcloc loc) {
+  sx *k = mk(e, SX_INT, loc);
+  k->u.i = i;
+  return k;
+}
+
+/* (list-ref ARGS i) */
+static sx *nth_arg(ex *e, int i, srcloc loc) {
+  return form(e, loc, 3, mk_sym(e, EX_BUILTIN_HEAD "list-ref", loc),
+              mk_sym(e, HIDDEN_ARG "s", loc), int_sx(e, i, loc));
+}
+
+/* break: (lambda (X ...) (K X ...)) when every call gives it the same
+ * number of arguments; otherwise a procedure of any number, up to the
+ * most it is called with (at least one when it is used as a value), which
+ * picks its call of K by their count.  (A rest parameter rather than a
+ * case-lambda: the lowering refuses some uses of a case-lambda value.) */
 static sx *break_proc(ex *e, const uses *u, srcloc loc) {
   unsigned a = u->arities;
-  if (u->break_value) a |= 3u;   /* a value: take no argument or one */
-  int top = 0, count = 0;
+  int top = u->break_value ? 1 : 0, count = 0;
   for (int i = 0; i <= MAX_BREAK_ARGS; i++)
-    if (a & (1u << i)) top = i, count++;
-  if (u->break_value) a = (2u << top) - 1;   /* and all up to the most */
+    if (a & (1u << i)) top = top > i ? top : i, count++;
   if (count == 1 && !u->break_value) {
-    sx *c = break_clause(e, top, loc);
-    return form(e, loc, 3, mk_sym(e, "lambda", loc), c->u.list.v[0],
-                c->u.list.v[1]);
+    sx *params = mk_list(e, top, loc);
+    for (int i = 0; i < top; i++) params->u.list.v[i] = param(e, i, loc);
+    return form(e, loc, 3, mk_sym(e, "lambda", loc), params,
+                break_to(e, top, param, loc));
   }
-  int m = 0;
-  for (int i = 0; i <= top; i++) m += (a >> i) & 1;
-  sx *cl = mk_list(e, m + 1, loc);
-  cl->u.list.v[0] = mk_sym(e, "case-lambda", loc);
-  for (int i = 0, k = 1; i <= top; i++)
-    if (a & (1u << i)) cl->u.list.v[k++] = break_clause(e, i, loc);
-  return cl;
+  sx *n = mk_sym(e, HIDDEN_ARG " count", loc);
+  sx *msg = mk(e, SX_STR, loc);
+  msg->u.str.s = "break: too many arguments:";
+  msg->u.str.n = strlen(msg->u.str.s);
+  sx *chain = form(e, loc, 3, mk_sym(e, EX_BUILTIN_HEAD "error", loc), msg, n);
+  for (int i = top; i >= 0; i--)
+    chain = form(e, loc, 4, mk_sym(e, "if", loc),
+                 form(e, loc, 3, mk_sym(e, EX_BUILTIN_HEAD "=", loc), n,
+                      int_sx(e, i, loc)),
+                 break_to(e, i, nth_arg, loc), chain);
+  sx *len = form(e, loc, 2, mk_sym(e, EX_BUILTIN_HEAD "length", loc),
+                 mk_sym(e, HIDDEN_ARG "s", loc));
+  return form(e, loc, 3, mk_sym(e, "lambda", loc), mk_sym(e, HIDDEN_ARG "s", loc),
+              let1(e, n->u.sym, len, chain, loc));
 }
 
 static sx *escaping(ex *e, const sx *s, const uses *u) {
