@@ -314,46 +314,6 @@ static const sx *const *drop_empty_begins(ex *e, const sx *const *forms, int *n)
   return out;
 }
 
-/* Does (begin ...) s hold a definition, directly or in a begin inside? */
-static bool begin_defines(ex *e, const sx *s) {
-  const char *h = head_name(e, s);
-  if (!h || strcmp(h, "begin")) return false;
-  for (int i = 1; i < s->u.list.n; i++) {
-    const char *c = head_name(e, s->u.list.v[i]);
-    if (c && (!strcmp(c, "define") || !strcmp(c, "define-values") ||
-              begin_defines(e, s->u.list.v[i])))
-      return true;
-  }
-  return false;
-}
-
-static void splice_into(ex *e, const sx *s, const sx **out, int *k) {
-  if (!begin_defines(e, s)) {
-    if (out) out[*k] = s;
-    ++*k;
-    return;
-  }
-  for (int i = 1; i < s->u.list.n; i++) splice_into(e, s->u.list.v[i], out, k);
-}
-
-/* The forms of a body with each begin that holds a definition replaced by
- * its forms, as Guile splices them (the forms themselves when there is
- * none, so other bodies do not change). */
-static const sx *const *splice_begins(ex *e, const sx *const *forms, int *n) {
-  int k = 0;
-  bool any = false;
-  for (int i = 0; i < *n; i++) {
-    any |= begin_defines(e, forms[i]);
-    splice_into(e, forms[i], NULL, &k);
-  }
-  if (!any) return forms;
-  const sx **out = arena_alloc(e->mem, (size_t)(k + 1) * sizeof *out);
-  k = 0;
-  for (int i = 0; i < *n; i++) splice_into(e, forms[i], out, &k);
-  *n = k;
-  return out;
-}
-
 /* A body is its definitions, then its expressions, as a letrec* of the
  * definitions around the expressions.  As in Guile 3, an expression may
  * also come before a definition: everything up to the last definition
@@ -363,7 +323,7 @@ static const sx *const *splice_begins(ex *e, const sx *const *forms, int *n) {
  * body's expressions, and there must be at least one.  A body whose
  * definitions all come first is expanded as before, at no cost. */
 static ast *expand_body(ex *e, const sx *const *forms, int n, srcloc loc) {
-  forms = splice_begins(e, forms, &n);
+  forms = ex_body_splice_begins(e, forms, &n);
   forms = drop_empty_begins(e, forms, &n);
   forms = ex_body_define_values(e, forms, &n);
   if (!forms) return NULL;
