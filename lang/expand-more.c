@@ -1,6 +1,7 @@
 /* expand-more.c - the derived forms that are rewritten into core syntax
  * before being expanded: quasiquote, the multiple-value forms
- * (define-values, let-values, let*-values, receive) and case-lambda.
+ * (define-values, let-values, let*-values, receive) and case-lambda; and
+ * the begins holding definitions that a body splices.
  *
  * A rewriting builds new syntax objects in the form's arena, positioned at
  * the source they come from (so that errors point there), and calls
@@ -304,8 +305,8 @@ static sx *cwv(ex *e, sx *producer, sx *formals, sx *const *body, int nbody,
  * unspecified), then set to its value. */
 ast *ex_define_values(ex *e, const sx *s) {
   if (e->depth > 0)
-    return ex_bad(e, s->loc, "define-values must be at top level or at the "
-                             "start of a body");
+    return ex_bad(e, s->loc, "define-values must be at top level or directly "
+                             "in a body");
   if (s->u.list.n != 3)
     return ex_bad(e, s->loc, "malformed define-values: expected "
                              "(define-values (name ...) expr)");
@@ -333,6 +334,45 @@ ast *ex_define_values(ex *e, const sx *s) {
                                 mk(e, SX_BOOL, s->loc), s->loc);
   out->u.list.v[out->u.list.n - 1] = cwv(e, s->u.list.v[2], tf, sets, n, s->loc);
   return ex_expand(e, out);
+}
+
+/* Does (begin ...) s hold a definition, directly or in a begin inside? */
+static bool begin_defines(ex *e, const sx *s) {
+  if (!qq_form(e, s, "begin", -1)) return false;
+  for (int i = 1; i < s->u.list.n; i++) {
+    const sx *c = s->u.list.v[i];
+    if (qq_form(e, c, "define", -1) || qq_form(e, c, "define-values", -1) ||
+        begin_defines(e, c))
+      return true;
+  }
+  return false;
+}
+
+static void splice_into(ex *e, const sx *s, const sx **out, int *k) {
+  if (!begin_defines(e, s)) {
+    if (out) out[*k] = s;
+    ++*k;
+    return;
+  }
+  for (int i = 1; i < s->u.list.n; i++) splice_into(e, s->u.list.v[i], out, k);
+}
+
+/* The forms of a body with each begin that holds a definition replaced by
+ * its forms, as Guile splices them (the forms themselves when there is
+ * none, so other bodies do not change). */
+const sx *const *ex_body_splice_begins(ex *e, const sx *const *forms, int *n) {
+  int k = 0;
+  bool any = false;
+  for (int i = 0; i < *n; i++) {
+    any |= begin_defines(e, forms[i]);
+    splice_into(e, forms[i], NULL, &k);
+  }
+  if (!any) return forms;
+  const sx **out = arena_alloc(e->mem, (size_t)(k + 1) * sizeof *out);
+  k = 0;
+  for (int i = 0; i < *n; i++) splice_into(e, forms[i], out, &k);
+  *n = k;
+  return out;
 }
 
 /* In a body, (define-values (a b . c) EXPR) is

@@ -9,6 +9,7 @@
 
 #include "expander.h"
 
+#include <stdio.h>
 #include <string.h>
 
 enum { EX_MAX_MACRO_DEPTH = 1000 };
@@ -313,39 +314,56 @@ static const sx *const *drop_empty_begins(ex *e, const sx *const *forms, int *n)
   return out;
 }
 
+/* A body is its definitions, then its expressions, as a letrec* of the
+ * definitions around the expressions.  As in Guile 3, an expression may
+ * also come before a definition: everything up to the last definition
+ * becomes the bindings, in order, each such expression the init of a
+ * hidden variable of its own (so it runs where it stands, between the
+ * inits around it); only the forms after the last definition are the
+ * body's expressions, and there must be at least one.  A body whose
+ * definitions all come first is expanded as before, at no cost. */
 static ast *expand_body(ex *e, const sx *const *forms, int n, srcloc loc) {
+  forms = ex_body_splice_begins(e, forms, &n);
   forms = drop_empty_begins(e, forms, &n);
   forms = ex_body_define_values(e, forms, &n);
   if (!forms) return NULL;
-  int ndef = 0;
-  while (ndef < n && is_define(e, forms[ndef])) ndef++;
-  for (int i = ndef; i < n; i++)
-    if (is_define(e, forms[i]))
-      return bad(e, forms[i]->loc, "definitions must come before the "
-                                   "expressions of a body");
-  if (ndef == n)
+  int nb = 0;   /* the bindings: the forms up to the last definition */
+  for (int i = 0; i < n; i++)
+    if (is_define(e, forms[i])) nb = i + 1;
+  if (nb == n)
     return bad(e, n ? forms[n - 1]->loc : loc,
                "a body needs an expression after its definitions");
   ast *seq;
-  if (n - ndef == 1) {
-    seq = expand(e, forms[ndef]);
+  if (n - nb == 1) {
+    seq = expand(e, forms[nb]);
   } else {
-    seq = node(e, E_BEGIN, forms[ndef]->loc);
-    seq->u.seq.n = n - ndef;
-    seq->u.seq.v = alloc_asts(e, n - ndef);
-    for (int i = ndef; i < n; i++)
-      if (!(seq->u.seq.v[i - ndef] = expand(e, forms[i]))) return NULL;
+    seq = node(e, E_BEGIN, forms[nb]->loc);
+    seq->u.seq.n = n - nb;
+    seq->u.seq.v = alloc_asts(e, n - nb);
+    for (int i = nb; i < n; i++)
+      if (!(seq->u.seq.v[i - nb] = expand(e, forms[i]))) return NULL;
   }
-  if (!seq || ndef == 0) return seq;
+  if (!seq || nb == 0) return seq;
   ast *a = node(e, E_LETREC, forms[0]->loc);
-  a->u.let.n = ndef;
-  a->u.let.v = arena_alloc(e->mem, (size_t)ndef * sizeof(let_binding));
-  for (int i = 0; i < ndef; i++) {
-    if (!internal_define(e, forms[i], &a->u.let.v[i])) return NULL;
+  a->u.let.n = nb;
+  a->u.let.v = arena_alloc(e->mem, (size_t)nb * sizeof(let_binding));
+  int nexpr = 0;
+  for (int i = 0; i < nb; i++) {
+    let_binding *b = &a->u.let.v[i];
+    if (!is_define(e, forms[i])) {
+      /* a name per expression: no two bindings of a letrec share one */
+      char name[40];
+      snprintf(name, sizeof name, "body expression %d", ++nexpr);
+      b->name = sym(e, name);
+      b->loc = forms[i]->loc;
+      if (!(b->init = expand(e, forms[i]))) return NULL;
+      continue;
+    }
+    if (!internal_define(e, forms[i], b)) return NULL;
     for (int j = 0; j < i; j++)
-      if (a->u.let.v[j].name == a->u.let.v[i].name)
-        return bad(e, a->u.let.v[i].loc, "'%s' is defined twice in this body",
-                   sym_name(&e->w->syms, a->u.let.v[i].name));
+      if (a->u.let.v[j].name == b->name)
+        return bad(e, b->loc, "'%s' is defined twice in this body",
+                   sym_name(&e->w->syms, b->name));
   }
   a->u.let.body = seq;
   return a;
@@ -783,6 +801,7 @@ static ast *while_form(ex *e, const sx *s) {
   int n = s->u.list.n;
   if (n < 2) return bad(e, s->loc, "malformed while: expected (while test "
                                    "body ...)");
+  if (ex_while_mentions(e, s)) return ex_while_escapes(e, s);
   int name = sym(e, HIDDEN_WHILE);
   fn_def *fn = bare_fn(e, name, s->loc, 0);
   e->depth++;
@@ -794,7 +813,8 @@ static ast *while_form(ex *e, const sx *s) {
   for (int i = 2; i < n; i++)
     if (!(body->u.seq.v[i - 2] = expand(e, v[i]))) return NULL;
   body->u.seq.v[n - 2] = make_call(e, name, s->loc, NULL, 0);
-  fn->body = make_if(e, s->loc, test, body, NULL);
+  /* a loop whose test turns false gives #f, as in Guile */
+  fn->body = make_if(e, s->loc, test, body, constant(e, v_bool(false), s->loc));
   e->depth--;
   return loop_form(e, name, s->loc, fn, NULL, 0);
 }
@@ -803,8 +823,8 @@ static ast *while_form(ex *e, const sx *s) {
 
 static ast *define_form(ex *e, const sx *s) {
   if (e->depth > 0)
-    return bad(e, s->loc, "definitions must come before the expressions of "
-                          "a body");
+    return bad(e, s->loc, "definitions are only allowed at top level or "
+                          "directly in a body");
   let_binding b = {0};
   if (!internal_define(e, s, &b)) return NULL;
   mac_forget(e->w, b.name);   /* a global of that name replaces a macro */

@@ -39,8 +39,16 @@ ast *ex_define_values(ex *e, const sx *s);
  * into plain internal defines (the forms themselves when there is none);
  * NULL after an error. */
 const sx *const *ex_body_define_values(ex *e, const sx *const *forms, int *n);
+/* A body's forms with each begin holding a definition replaced by its
+ * forms, as Guile splices them (the forms themselves when there is none). */
+const sx *const *ex_body_splice_begins(ex *e, const sx *const *forms, int *n);
 ast *ex_let_values(ex *e, const sx *s, bool star);
 ast *ex_receive(ex *e, const sx *s);
 ast *ex_case_lambda(ex *e, const sx *s);
 
+/* expand-while.c: does (while TEST BODY ...) s mention break or continue
+ * (outside quotes and nested whiles)?  If so, ex_while_escapes expands
+ * it with both bound as in Guile. */
+bool ex_while_mentions(ex *e, const sx *s);
+ast *ex_while_escapes(ex *e, const sx *s);
 #endif

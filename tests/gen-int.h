@@ -169,6 +169,9 @@ bool gt_top(gen *g);
 /* gen-escape.c: call/cc, string ports, string->symbol; a top-level form */
 bool gx_top(gen *g);
 bool gw_top(gen *g);   /* gen-wind.c: dynamic-wind, catch, throw */
+/* gen-while.c: while with break and continue, bodies mixing definitions
+ * and expressions; a top-level form */
+bool gwh_top(gen *g);
 /* gen-applycc.c: procedure parameters applied in procedures not inlined */
 bool gac_top(gen *g);
 /* gen-strings.c */

@@ -1332,6 +1332,7 @@ static bool g_proc_top(gen *g) {
 
 bool gl_top(gen *g) {
   if (on(g, GEN_ESCAPES) && chance(g, 15)) return gx_top(g);   /* gen-escape.c */
+  if (on(g, GEN_ESCAPES) && chance(g, 5)) return gwh_top(g);   /* gen-while.c */
   if (on(g, GEN_LISTS) && chance(g, 15)) return g_list_top(g);
   if (on(g, GEN_LISTS) && chance(g, 12)) return gsrfi_top(g);   /* gen-srfi.c */
   if (on(g, GEN_LISTS) && chance(g, 8)) return glib_top(g);   /* gen-lib.c */

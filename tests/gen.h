@@ -138,7 +138,8 @@ enum {
   GEN_CAPTURED_LOOPS_N = 47,
   /* call/cc escapes, string ports, string->symbol of run-time strings
    * (tests/gen-escape.c); procedure parameters applied in procedures not
-   * inlined (tests/gen-applycc.c) */
+   * inlined (tests/gen-applycc.c); while with break and continue, bodies
+   * mixing definitions and expressions (tests/gen-while.c) */
   GEN_ESCAPES_N = 48,
   GEN_NFLAGS = 49
 };
