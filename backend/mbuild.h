@@ -243,6 +243,12 @@ int32_t mb_new_cell(mb *b, const char *name, int var, gcell *global, int type);
  * table's values are of several kinds, its cells then holding tagged
  * values (docs/trace-format.md), read as such by its lookups */
 tkind machine_value_kind(value v);
+/* The heap cell at addr as the trace last wrote it; false when never
+ * written (mtrace.c). */
+bool mtrace_mem_read(const mtrace *t, int32_t addr, int64_t *v);
+/* The message of a failed run's site e with the values its read
+ * programs name (mhostrun.c); false to keep the site's text. */
+bool mb_host_text(const mprog *p, const mtrace *t, const err_site *e, strbuf *out);
 bool machine_table_tagged(const table_def *td);
 
 /* mreport.c: after a failed kind check, the step jumps to a report that

@@ -16,8 +16,10 @@
  * "Values the host reads").  No step, unit or head is added: a program
  * that never fails pays nothing, and one that fails no token more.
  *
- * An operand that is no such read (a product, a call's value not kept in
- * a cell) keeps the text without values.
+ * The host runs them in backend/mhostrun.c (tools/tvl_run.py in Python,
+ * from the exported sites).  An operand that is no such read (an
+ * operation not followed here) keeps the site's text without values; a
+ * circuit's computed key that is none makes the procedure a machine.
  *
  * Ownership: the read programs belong to the site (freed with the
  * program, machine.c).

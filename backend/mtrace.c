@@ -652,325 +652,10 @@ bool mdecoder_push(mdecoder *d, int token, char *err, size_t errlen) {
   return true;
 }
 
-static bool mem_read(const mtrace *t, int32_t addr, int64_t *v);
-
-static bool fits32(int64_t x) { return x >= INT32_MIN && x <= INT32_MAX; }
-
-/* HV_OP f of the n values x (each of them fits in 32 bits); false when
- * the evaluator would have no integer (a division by zero, a result that
- * does not fit: never the value of an operand that did not fail). */
-static bool host_op(int f, const int64_t *x, int n, int64_t *r) {
-  int64_t a = x[0], c = n > 1 ? x[1] : 0;
-  switch (f) {
-  case HVF_ADD: case HVF_SUB:
-    /* as the evaluator: only the whole sum must fit */
-    *r = f == HVF_SUB && n == 1 ? -a : a;
-    for (int i = 1; i < n; i++) *r += f == HVF_ADD ? x[i] : -x[i];
-    return fits32(*r);
-  case HVF_MUL:
-    *r = 1;
-    for (int i = 0; i < n; i++)
-      if (x[i] == 0) return *r = 0, true;
-    for (int i = 0; i < n; i++) {
-      *r *= x[i];
-      if (!fits32(*r)) return false;
-    }
-    return true;
-  case HVF_QUO: case HVF_REM: case HVF_MOD:
-    if (c == 0) return false;
-    *r = f == HVF_QUO ? a / c : a % c;
-    if (f == HVF_MOD && *r != 0 && ((*r < 0) != (c < 0))) *r += c;
-    return fits32(*r);
-  case HVF_ABS: *r = a < 0 ? -a : a; return fits32(*r);
-  case HVF_MIN: case HVF_MAX:
-    *r = a;
-    for (int i = 1; i < n; i++)
-      if (f == HVF_MIN ? x[i] < *r : x[i] > *r) *r = x[i];
-    return true;
-  case HVF_AND: case HVF_IOR: case HVF_XOR:
-    *r = a;
-    for (int i = 1; i < n; i++) *r = f == HVF_AND ? *r & x[i] : f == HVF_IOR ? *r | x[i] : *r ^ x[i];
-    return true;
-  case HVF_LOGNOT: *r = ~a; return true;
-  case HVF_EQ: case HVF_LT: case HVF_GT: case HVF_LE: case HVF_GE:
-    *r = 1;
-    for (int i = 0; i + 1 < n; i++) {
-      int64_t u = x[i], v = x[i + 1];
-      bool t = f == HVF_EQ ? u == v : f == HVF_LT ? u < v : f == HVF_GT ? u > v
-             : f == HVF_LE ? u <= v : u >= v;
-      if (!t) *r = 0;
-    }
-    return true;
-  case HVF_ZERO: *r = a == 0; return true;
-  case HVF_POS: *r = a > 0; return true;
-  case HVF_NEG: *r = a < 0; return true;
-  case HVF_EVEN: *r = a % 2 == 0; return true;
-  case HVF_ODD: *r = a % 2 != 0; return true;
-  case HVF_ASH:
-    if (c <= -32) return *r = a < 0 ? -1 : 0, true;
-    if (c < 0) {
-      /* floor division by 2^-c */
-      int64_t d = (int64_t)1 << -c;
-      *r = a >= 0 ? a / d : -((-a + d - 1) / d);
-      return true;
-    }
-    if (a == 0) return *r = 0, true;
-    if (c > 31) return false;
-    *r = a * ((int64_t)1 << c);
-    return fits32(*r);
-  case HVF_EXPT:
-    if (c < 0) {
-      if (a != 1 && a != -1) return false;
-      *r = a == -1 && c % 2 ? -1 : 1;
-      return true;
-    }
-    if (a == 0 || a == 1 || a == -1) {
-      *r = a == 0 ? c == 0 : a == -1 && c % 2 ? -1 : 1;
-      return true;
-    }
-    *r = 1;
-    for (int64_t i = 0; i < c; i++) {   /* |a| >= 2: 32 products at most */
-      *r *= a;
-      if (!fits32(*r)) return false;
-    }
-    return true;
-  /* a character's class or case: what the model's table lookup gives
-   * (mchars.c), for a code point */
-  case HVF_ALPHA: case HVF_NUMERIC: case HVF_WHITE: case HVF_UPPER: case HVF_LOWER:
-  case HVF_UPCASE: case HVF_DOWNCASE: {
-    if (a < 0 || a > 0x10FFFF) return false;
-    int32_t cp = (int32_t)a;
-    *r = f == HVF_ALPHA ? char_alphabetic(cp) : f == HVF_NUMERIC ? char_numeric(cp)
-       : f == HVF_WHITE ? char_whitespace(cp) : f == HVF_UPPER ? char_upper_case(cp)
-       : f == HVF_LOWER ? char_lower_case(cp) : f == HVF_UPCASE ? char_upcase(cp)
-       : char_downcase(cp);
-    return true;
-  }
-  default: return false;
-  }
-}
-
-/* The operations of HV_OP on a value as it is, tagged or not. */
-static bool raw_op(int f) {
-  return (f >= HVF_TRUE && f <= HVF_NOTD) || (f >= HVF_ISINT && f <= HVF_SAME);
-}
-
-/* Whether a tagged value is in [base(tag), base(tag) + width). */
-static bool in_tag(int64_t x, int tag, int64_t from, int64_t width) {
-  int64_t base = (int64_t)dyn_base(tag) + from;
-  return x >= base && x < base + width;
-}
-
-/* Whether a value of a condition is not #f: a boolean (0 or 1) or a
- * tagged value (#f is the tag's base); a tagged value's kind. */
-static bool host_cond(int f, int64_t x, int64_t *r) {
-  const int64_t f_dyn = (int64_t)1 << 31, span = (int64_t)DYN_SPAN;
-  switch (f) {
-  case HVF_ISINT: *r = x >= INT32_MIN && x <= INT32_MAX; return true;
-  case HVF_ISPAIR: *r = in_tag(x, TAG_PAIR, 0, span); return true;
-  case HVF_ISNIL: *r = in_tag(x, TAG_NIL, 0, span); return true;
-  case HVF_ISPROC: *r = in_tag(x, TAG_PROC, 0, span); return true;
-  case HVF_ISVEC: *r = in_tag(x, TAG_VEC, 0, span); return true;
-  case HVF_ISSTR: *r = in_tag(x, TAG_STR, 0, span); return true;
-  case HVF_ISBOOL: *r = in_tag(x, TAG_SYM, 0, 2); return true;
-  case HVF_ISSYM: *r = in_tag(x, TAG_SYM, 2, span - 2); return true;
-  case HVF_ISCHAR: *r = in_tag(x, TAG_CHAR, 0, span); return true;
-  case HVF_TRUE: *r = x != 0; return true;
-  case HVF_TRUED: *r = x != f_dyn; return true;
-  case HVF_NOT: *r = x == 0; return true;
-  case HVF_NOTD: *r = x == f_dyn; return true;
-  default: return false;
-  }
-}
-
-/* The operands of a site the host reads (mhostval.c), run on the decoded
- * memory; false when an operand has no value (a read that finds no cell,
- * an operation with no integer result: only the arm a select drops may
- * have none). */
-/* Where a read program reads: the decoded trace of a machine, or the
- * prompt of a circuit (flat: the value of each prompt position, HV_CELL
- * and HV_MEM both by position; circuit.c). */
-typedef struct {
-  const mtrace *t;
-  const int64_t *flat;
-  const bool *flat_ok;
-  int nflat;
-} hv_view;
-
-static bool view_cell(const hv_view *w, int64_t a, int64_t *x) {
-  if (!w->t) {
-    if (a < 0 || a >= w->nflat || !w->flat_ok[a]) return false;
-    *x = w->flat[a];
-    return true;
-  }
-  *x = w->t->cells[a];
-  return true;
-}
-
-static bool view_mem(const hv_view *w, int64_t a, int64_t *x) {
-  if (!w->t) return view_cell(w, a, x);
-  return fits32(a) && mem_read(w->t, (int32_t)a, x);
-}
-
-static bool host_values(const hv_view *w, const err_site *e, int64_t *v, bool *sym) {
-  enum { DEPTH = 64 };
-  int64_t st[DEPTH];
-  bool ok[DEPTH];
-  int sp = 0, nv = 0;
-  for (int i = 0; i < e->nhcode; i++) {
-    int32_t op = e->hcode[i];
-    int64_t x = 0;
-    static const int args[] = {[HV_K] = 1, [HV_CELL] = 1, [HV_FRAME] = 1, [HV_MEM] = 1,
-                               [HV_OP] = 2, [HV_TABLE] = 5,
-                               [HV_STROBJ] = 2};
-    int na = op > 0 && op < (int)(sizeof args / sizeof args[0]) ? args[op] : 0;
-    if (i + na >= e->nhcode) return false;
-    const int32_t *arg = e->hcode + i + 1;
-    i += na;
-    switch (op) {
-    case HV_K: case HV_CELL: case HV_FRAME:
-      if (sp >= DEPTH) return false;
-      ok[sp] = true;
-      if (op == HV_K) x = arg[0];
-      else if (op == HV_CELL) ok[sp] = view_cell(w, arg[0], &x);
-      else ok[sp] = w->t && mem_read(w->t, (int32_t)(w->t->cells[REG_SP] + arg[0]), &x);
-      st[sp++] = x;
-      break;
-    case HV_STROBJ:
-      if (sp < 1) return false;
-      if (ok[sp - 1] && st[sp - 1] >= 0 && st[sp - 1] < arg[1]) {
-        if (view_mem(w, arg[0] + st[sp - 1], &x)) st[sp - 1] = x;
-        else ok[sp - 1] = false;
-      }
-      break;
-    case HV_NONE:
-      if (sp >= DEPTH) return false;
-      ok[sp] = false;
-      st[sp++] = 0;
-      break;
-    case HV_MEM:
-      if (sp < 1) return false;
-      if (ok[sp - 1] && view_mem(w, st[sp - 1] + arg[0], &x))
-        st[sp - 1] = x;
-      else
-        ok[sp - 1] = false;
-      break;
-    case HV_ADD: case HV_SUB:
-      if (sp < 2) return false;
-      st[sp - 2] = op == HV_ADD ? st[sp - 2] + st[sp - 1] : st[sp - 2] - st[sp - 1];
-      ok[sp - 2] = ok[sp - 2] && ok[sp - 1];
-      sp--;
-      break;
-    case HV_OP: {
-      int f = arg[0], n = arg[1];
-      if (n < 1 || n > sp) return false;
-      bool all = true;
-      for (int j = sp - n; j < sp; j++)
-        all = all && ok[j] && (raw_op(f) || fits32(st[j]));
-      int64_t r = 0;
-      bool good = all && (f == HVF_SAME ? n == 2 && ((r = st[sp - 2] == st[sp - 1]), true)
-                          : raw_op(f)   ? n == 1 && host_cond(f, st[sp - 1], &r)
-                                        : host_op(f, st + sp - n, n, &r));
-      sp -= n;
-      st[sp] = r;
-      ok[sp++] = good;
-      break;
-    }
-    case HV_SEL:
-      if (sp < 3) return false;
-      if (!ok[sp - 3]) {
-        ok[sp - 3] = false;
-      } else {
-        int arm = st[sp - 3] ? sp - 2 : sp - 1;
-        st[sp - 3] = st[arm];
-        ok[sp - 3] = ok[arm];
-      }
-      sp -= 2;
-      break;
-    case HV_TABLE: {
-      if (sp < 1) return false;
-      int64_t key = st[sp - 1];
-      if (!ok[sp - 1]) break;
-      if (key >= arg[1] && key <= arg[2] && view_mem(w, arg[0] + key - arg[1], &x))
-        st[sp - 1] = x;
-      else if (arg[3])   /* 2: a tagged default, 2^31 + arg[4] */
-        st[sp - 1] = arg[4] + (arg[3] == 2 ? (int64_t)1 << 31 : 0);
-      else
-        ok[sp - 1] = false;
-      break;
-    }
-    case HV_END: case HV_ENDSYM:
-      if (sp != 1 || nv >= 16 || !ok[0]) return false;
-      sym[nv] = op == HV_ENDSYM;
-      v[nv++] = st[--sp];
-      break;
-    default:
-      return false;
-    }
-  }
-  return nv == e->hn;
-}
-
-/* The message of a site whose values the host reads; false to keep the
- * message as it is. */
-static bool host_text(const mprog *p, const hv_view *w, const err_site *e, strbuf *out) {
-  int64_t v[16];
-  bool sym[16];
-  if (!e->hcode || (w->t && e->hpc != w->t->err_pc) || !host_values(w, e, v, sym)) return false;
-  if (!e->hop && !e->hmsg) return false;
-  if (e->hop) {
-    bool one = e->hop[0] == '1';
-    for (int i = 0; i < e->hn; i++)
-      if (sym[i] || v[i] < INT32_MIN || v[i] > INT32_MAX) return false;
-    strbuf m;
-    sb_init(&m);
-    bool ok = mx_const_overflow_text(one ? e->hop + 1 : e->hop, one, v, e->hn, &m);
-    if (ok) sb_putn(out, m.s, m.n);
-    sb_free(&m);
-    return ok;
-  }
-  strbuf m;
-  sb_init(&m);
-  for (const char *s = e->hmsg; *s; s++) {
-    int i = (unsigned char)*s - 1;
-    if (i < 0 || i >= 4) {
-      sb_putc(&m, *s);
-      continue;
-    }
-    if (i >= e->hn) goto bad;
-    if (sym[i]) {
-      if (v[i] < 2 || v[i] - 2 >= p->syms.n) goto bad;
-      sym_write(sym_name(&p->w->syms, p->syms.v[v[i] - 2]), &m);
-    } else if (v[i] >= INT32_MIN && v[i] <= INT32_MAX) {
-      sb_printf(&m, "%lld", (long long)v[i]);
-    } else {
-      /* a tagged value: a boolean, a symbol or a character, written */
-      int64_t rel = v[i] - ((int64_t)1 << 31), plain = rel % (1 << 24);
-      int tag = (int)(rel / (1 << 24)) + 1;
-      if (rel < 0 || (tag != 1 && tag != 8)) goto bad;
-      if (tag == 8) {
-        char_write((int32_t)plain, &m);
-      } else if (plain < 2) {
-        sb_puts(&m, plain ? "#t" : "#f");
-      } else {
-        if (plain - 2 >= p->syms.n) goto bad;
-        sym_write(sym_name(&p->w->syms, p->syms.v[plain - 2]), &m);
-      }
-    }
-  }
-  sb_putn(out, m.s ? m.s : "", m.n);
-  sb_free(&m);
-  return true;
-bad:
-  sb_free(&m);
-  return false;
-}
-
 void machine_error_text(const mprog *p, const mtrace *t, strbuf *out) {
   if (t->err_site < 0 || t->err_site >= p->sites.n) return;
   const err_site *e = &p->sites.v[t->err_site];
-  hv_view w = {t, NULL, NULL, 0};
-  if (e->hcode && host_text(p, &w, e, out)) return;   /* mhostval.c */
+  if (e->hcode && mb_host_text(p, t, e, out)) return;   /* mhostval.c, mhostrun.c */
   if (e->value_slots) {
     for (const char *s = e->msg; *s; s++) {
       int i = (unsigned char)*s - 1;
@@ -996,14 +681,6 @@ void machine_error_text(const mprog *p, const mtrace *t, strbuf *out) {
     sb_putn(out, t->errval.s ? t->errval.s : "", n);
   }
   if (!e->value_bare) sb_putc(out, ')');
-}
-
-bool machine_flat_error_text(const mprog *p, int site, const int64_t *vals, const bool *ok,
-                             int n, strbuf *out) {
-  if (site < 0 || site >= p->sites.n) return false;
-  const err_site *e = &p->sites.v[site];
-  hv_view w = {NULL, vals, ok, n};
-  return e->hcode && host_text(p, &w, e, out);
 }
 
 bool machine_decode(const mprog *p, const int *prompt, int nprompt,
@@ -1037,7 +714,7 @@ void machine_token_text(const mprog *p, int token, strbuf *out) {
 
 /* ---- writing back --------------------------------------------------- */
 
-static bool mem_read(const mtrace *t, int32_t addr, int64_t *v) {
+bool mtrace_mem_read(const mtrace *t, int32_t addr, int64_t *v) {
   int32_t *s = mem_slot(t, addr);
   if (!s || !*s) return false;
   *v = t->mem.v[*s - 1].val;
@@ -1094,7 +771,7 @@ static bool string_at(backer *k, int32_t addr, value *out) {
   for (int i = 0; i < k->load->placed.n; i++)
     if (k->load->placed.v[i].addr == addr) vec = k->load->placed.v[i].v;
   int64_t len = 0;
-  if (!mem_read(k->t, addr, &len)) {
+  if (!mtrace_mem_read(k->t, addr, &len)) {
     if (!vec) {
       snprintf(k->err, k->errlen, "a string at %d has no length in the trace", (int)addr);
       return false;
@@ -1113,7 +790,7 @@ static bool string_at(backer *k, int32_t addr, value *out) {
   note_done(k, addr, vec);
   for (int32_t i = 0; i < len && i < vec->n; i++) {
     int64_t x;
-    if (mem_read(k->t, addr + 2 + i, &x)) vec->items[i] = v_char((int32_t)x);
+    if (mtrace_mem_read(k->t, addr + 2 + i, &x)) vec->items[i] = v_char((int32_t)x);
   }
   *out = v_heapstr(vec);
   return true;
@@ -1127,14 +804,14 @@ static tvec *vector_at(backer *k, int type, int32_t addr) {
   for (int i = 0; i < k->load->placed.n; i++)
     if (k->load->placed.v[i].addr == addr) vec = k->load->placed.v[i].v;
   int64_t len = 0, fill = 0;
-  if (!mem_read(k->t, addr, &len)) {
+  if (!mtrace_mem_read(k->t, addr, &len)) {
     if (!vec) {
       snprintf(k->err, k->errlen, "a vector at %d has no length in the trace", (int)addr);
       return NULL;
     }
     len = vec->n;   /* loaded by the prompt, unchanged */
   }
-  mem_read(k->t, addr + 1, &fill);
+  mtrace_mem_read(k->t, addr + 1, &fill);
   if (!vec) {
     vec = world_new_vec(w, (int32_t)len, v_int(0));
     if (!vec) {
@@ -1159,7 +836,7 @@ static bool vector_fill(backer *k, const struct vtask *T) {
   int et = ir_elem_type(k->p->ir, type);
   for (int32_t i = 0; i < len; i++) {
     int64_t x;
-    bool written = mem_read(k->t, addr + 2 + i, &x);
+    bool written = mtrace_mem_read(k->t, addr + 2 + i, &x);
     if (!written) {
       if (vec->items && i < vec->n && k->load->placed.n) {
         /* a loaded vector keeps elements nobody wrote */
@@ -1198,7 +875,7 @@ static tvec *pair_obj(backer *k, int32_t a) {
   world *w = k->p->w;
   tvec *p = loaded_pair(k, a);
   int64_t car = 0, cdr = 0;
-  bool wcar = mem_read(k->t, a, &car), wcdr = mem_read(k->t, a + 1, &cdr);
+  bool wcar = mtrace_mem_read(k->t, a, &car), wcdr = mtrace_mem_read(k->t, a + 1, &cdr);
   if (!p && (!wcar || !wcdr)) {
     snprintf(k->err, k->errlen, "a pair at %d has no cells in the trace", (int)a);
     return NULL;
@@ -1234,7 +911,7 @@ static bool pair_fill(backer *k, const struct vtask *T) {
   int32_t a = T->addr;
   for (int cls = T->type;;) {
     int64_t car = 0, cdr = 0;
-    bool wcar = mem_read(k->t, a, &car), wcdr = mem_read(k->t, a + 1, &cdr);
+    bool wcar = mtrace_mem_read(k->t, a, &car), wcdr = mtrace_mem_read(k->t, a + 1, &cdr);
     if (wcar) {
       value x;
       if (!to_world(k, ir_pair_type(ir, cls, false), car, &x)) return false;
@@ -1278,7 +955,7 @@ static bool closure_at(backer *k, int32_t addr, value *out) {
     return true;
   }
   int64_t n = 0, id = 0;
-  if (!mem_read(k->t, addr, &n) || !mem_read(k->t, addr + 1, &id) || n < 0 || n > 64) {
+  if (!mtrace_mem_read(k->t, addr, &n) || !mtrace_mem_read(k->t, addr + 1, &id) || n < 0 || n > 64) {
     snprintf(k->err, k->errlen, "a closure at %d is not in the trace", (int)addr);
     return false;
   }
@@ -1300,7 +977,7 @@ static bool closure_fill(backer *k, const struct vtask *T) {
   int32_t addr = T->addr;
   for (int32_t j = 0; j < n; j++) {
     int64_t x = 0;
-    mem_read(k->t, addr + 2 + j, &x);
+    mtrace_mem_read(k->t, addr + 2 + j, &x);
     if (!to_world(k, ir_closure_cap_type(k->p->ir, (int)id, j), x, &t->items[j])) return false;
     if (j < 64 && id >= 1 && id <= k->p->ir->procs.n &&
         (k->p->ir->procs.v[id - 1].cap_boxed >> j & 1) && t->items[j].vec) {
@@ -1351,7 +1028,7 @@ tkind machine_untag(int64_t *v) {
  * from the trace, interned in the world. */
 static bool made_symbol(backer *k, int32_t addr, value *out) {
   int64_t len = 0;
-  if (!mem_read(k->t, addr, &len) || len < 0) {
+  if (!mtrace_mem_read(k->t, addr, &len) || len < 0) {
     snprintf(k->err, k->errlen, "a symbol at %d has no name in the trace", (int)addr);
     return false;
   }
@@ -1359,7 +1036,7 @@ static bool made_symbol(backer *k, int32_t addr, value *out) {
   sb_init(&sb);
   for (int64_t i = 0; i < len; i++) {
     int64_t x = 0;
-    if (!mem_read(k->t, addr + 2 + (int32_t)i, &x)) {
+    if (!mtrace_mem_read(k->t, addr + 2 + (int32_t)i, &x)) {
       sb_free(&sb);
       snprintf(k->err, k->errlen, "a symbol at %d has no name in the trace", (int)addr);
       return false;
@@ -1449,7 +1126,7 @@ bool machine_write_back(const mprog *p, const mtrace *t, mload *load,
     int et = load->placed.v[i].type >= 0 ? ir_elem_type(p->ir, load->placed.v[i].type) : -1;
     for (int32_t j = 0; j < vec->n && ok; j++) {
       int64_t x;
-      if (!mem_read(t, addr + 2 + j, &x)) continue;
+      if (!mtrace_mem_read(t, addr + 2 + j, &x)) continue;
       if (et >= 0) {
         /* the element's class says how to read it: tagged, or of one kind
          * (a string, a pair, a vector, a procedure the run stored is read
