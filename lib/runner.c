@@ -364,7 +364,11 @@ static bool execute_circuit(runner *r, mprog *p, const value *args, int nargs,
     const err_site *e = &p->sites.v[site];
     strbuf m;   /* the key it names, read from the prompt (mhostval.c) */
     sb_init(&m);
-    circuit_error_text(p, site, prompt.v, prompt.n, &m);
+    /* a run whose activations are changed (:ablate, :patch) need not
+     * have looked up the key the prompt gives: its site's own text */
+    bool changed = r->hooks && (r->hooks->obs.on_resid || r->hooks->obs.on_ffn);
+    if (changed) sb_puts(&m, e->msg);
+    else circuit_error_text(p, site, prompt.v, prompt.n, &m);
     lang_error_set(&out->err, e->loc, e->kind, "%s", m.s ? m.s : "");
     sb_free(&m);
     goto done;
