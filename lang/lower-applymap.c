@@ -1,0 +1,230 @@
+/* lower-applymap.c - (apply map f lists) and (apply for-each f lists)
+ * with more lists than lower-apply.c's unrolled cases: one loop inside
+ * the model, as lang/builtins.c map_each runs it (the matrix transpose
+ * (apply map list rows)).
+ *
+ * The evaluator's apply copies its arguments into a scratch vector on
+ * the heap (lower-apply.c makes that vector, of the same cells, and
+ * never read it); map then keeps its lists in a C array, outside the
+ * heap.  Here the scratch vector itself holds the lists, element i list
+ * i (from 1; f stays out of it): so the heap is used as the evaluator
+ * uses it, and the lists' cursors advance in the vector.  The order of
+ * the evaluator's checks is kept: the table's check that f is a
+ * procedure, at most 16 lists, then each list proper and all of one
+ * length, in order; the calls of f are one deeper than the call of
+ * apply, in order, with one jump on the number of lists to a call of that
+ * many arguments (a call through a value, expanded as any other).
+ *
+ * Ownership: as in lower.c; everything is allocated in the program.
+ */
+#include "config.h"
+
+#include "lower.h"
+#include "lower-build.h"
+
+#include <string.h>
+
+enum { MAX_LISTS = 16 };   /* builtins.c map_each */
+
+bool lw_apply_map_ok(const builtin *b) {
+  return !strcmp(b->name, "map") || !strcmp(b->name, "for-each");
+}
+
+/* Element i (a variable) of vector variable v. */
+static ir_expr *elem(lw *c, int v, int i, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_VREF, loc, 2);
+  e->a[0] = var(c, v, loc);
+  e->a[1] = var(c, i, loc);
+  e->type = lw_elem_of(c, c->p->vars.v[v].type);
+  VEC_PUSH(c->fail_types, e->type);
+  return e;
+}
+
+/* v[i] := x (i a variable). */
+static void vset(lw *c, int v, int i, ir_expr *x, srcloc loc) {
+  ir_stmt *s = lw_emit(c, S_VSET, loc);
+  s->a[0] = var(c, v, loc);
+  s->a[1] = var(c, i, loc);
+  s->a[2] = x;
+  lw_unify(c, ir_elem_type(c->p, c->p->vars.v[v].type), x->type, loc, "a vector element");
+}
+
+static void add_to(lw *c, int v, int k, srcloc loc) {
+  lw_assign(c, v, prim(c, "+", var(c, v, loc), kint(c, k, loc), T_INT, loc), loc);
+}
+
+/* The site the evaluator gives map's errors and calls: the call of
+ * apply, without arguments (eval.c ev_call_tail). */
+static ast *bare_site(lw *c, const builtin *b, int n, srcloc loc) {
+  ast *site = arena_alloc(&c->p->mem, sizeof *site);
+  memset(site, 0, sizeof *site);
+  site->kind = E_CALL;
+  site->loc = loc;
+  site->u.call.name = sym_intern(&c->w->syms, b->name, (int)strlen(b->name));
+  site->u.call.name_loc = loc;
+  site->u.call.r.kind = REF_BUILTIN;
+  site->u.call.r.bi = b;
+  site->u.call.n = n;
+  site->u.call.args = arena_alloc(&c->p->mem, (size_t)(n + 1) * sizeof(ast *));
+  for (int i = 0; i < n; i++) {
+    ast *x = arena_alloc(&c->p->mem, sizeof *x);
+    memset(x, 0, sizeof *x);
+    x->kind = E_CONST;
+    x->loc = loc;
+    x->u.k = v_void();
+    site->u.call.args[i] = x;
+  }
+  return site;
+}
+
+/* The loop for a number of arguments (s->a[1]) over hi (the unrolled
+ * cases take those up to hi). */
+void lw_apply_map(lw *c, const ir_stmt *s, const ast *a, const builtin *b, int hi, bool ret,
+                  int end) {
+  (void)a;
+  srcloc loc = s->loc;
+  const char *op = b->name;
+  bool keep = op[0] == 'm';
+  int k = s->nargs, total = temp_of(c, T_INT, loc);
+  lw_assign(c, total, s->a[1], loc);
+  if (s->scratch <= 0) {
+    lw_fail(c, loc, "internal error: apply of %s without its scratch vector", op);
+    return;
+  }
+  int vec = s->scratch - 1;
+  if (s->l2 > 0 && s->l2 - 1 <= hi) {   /* never: an unrolled case took it */
+    jump(c, end, loc);
+    return;
+  }
+  /* f: the first leading operand, or the list's first element */
+  int f = temp(c, loc), cur = temp(c, loc);
+  lw_assign(c, cur, s->a[2], loc);
+  if (k > 0) {
+    lw_assign(c, f, s->args[0], loc);
+  } else {
+    lw_assign(c, f, pair_part(c, cur, false, loc), loc);
+    lw_assign(c, cur, pair_part(c, cur, true, loc), loc);
+  }
+  /* the table's check: a procedure (the evaluator's kind error, at the
+   * call of apply) */
+  ast *site0 = bare_site(c, b, 0, loc);
+  ir_expr *ops[1] = {var(c, f, loc)};
+  int fp = temp(c, loc);
+  lw_assign(c, fp, lw_checked_arg(c, site0, op, ops, 0, T_PROC), loc);
+  /* at most 16 lists */
+  {
+    int ok = lw_new_label(c), bad = lw_new_label(c);
+    branch(c, prim(c, "<=", var(c, total, loc), kint(c, MAX_LISTS + 1, loc), T_BOOL, loc), ok,
+           bad, loc);
+    lw_label(c, bad, loc);
+    char text[64];
+    snprintf(text, sizeof text, "%s: at most %d lists", op, MAX_LISTS);
+    lw_ll_err_text(c, arena_strdup(&c->p->mem, text), loc);
+    lw_ll_err_raise(c, loc, "arity", "");
+    jump(c, end, loc);
+    lw_label(c, ok, loc);
+  }
+  /* the lists into the scratch vector, from element 1 */
+  int i = temp_of(c, T_INT, loc);
+  lw_assign(c, i, kint(c, 1, loc), loc);
+  for (int j = 1; j < k; j++) {
+    vset(c, vec, i, s->args[j], loc);
+    add_to(c, i, 1, loc);
+  }
+  {
+    int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+    lw_label(c, head, loc);
+    branch(c, prim(c, "pair?", var(c, cur, loc), NULL, T_BOOL, loc), body, done, loc);
+    lw_label(c, body, loc);
+    vset(c, vec, i, pair_part(c, cur, false, loc), loc);
+    lw_assign(c, cur, pair_part(c, cur, true, loc), loc);
+    add_to(c, i, 1, loc);
+    jump(c, head, loc);
+    lw_label(c, done, loc);
+  }
+  /* each proper (its number in the error: i + 1), all of one length */
+  int first = temp_of(c, T_INT, loc), num = temp_of(c, T_INT, loc), l = temp(c, loc);
+  lw_assign(c, i, kint(c, 1, loc), loc);
+  {
+    int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+    int same = lw_new_label(c), differ = lw_new_label(c), next = lw_new_label(c);
+    int firstl = lw_new_label(c), later = lw_new_label(c);
+    lw_label(c, head, loc);
+    branch(c, prim(c, "<", var(c, i, loc), var(c, total, loc), T_BOOL, loc), body, done, loc);
+    lw_label(c, body, loc);
+    lw_assign(c, l, elem(c, vec, i, loc), loc);
+    lw_assign(c, num, prim(c, "+", var(c, i, loc), kint(c, 1, loc), T_INT, loc), loc);
+    int len = lw_ll_length_dyn(c, l, op, num, loc, loc);
+    branch(c, prim(c, "=", var(c, i, loc), kint(c, 1, loc), T_BOOL, loc), firstl, later, loc);
+    lw_label(c, firstl, loc);
+    lw_assign(c, first, var(c, len, loc), loc);
+    jump(c, next, loc);
+    lw_label(c, later, loc);
+    branch(c, prim(c, "=", var(c, first, loc), var(c, len, loc), T_BOOL, loc), same, differ,
+           loc);
+    lw_label(c, differ, loc);
+    char text[64];
+    snprintf(text, sizeof text, "%s: the lists have different lengths (", op);
+    lw_ll_err_text(c, arena_strdup(&c->p->mem, text), loc);
+    lw_ll_err_write(c, var(c, first, loc), loc);
+    lw_ll_err_text(c, " and ", loc);
+    lw_ll_err_write(c, var(c, len, loc), loc);
+    lw_ll_err_text(c, ")", loc);
+    lw_ll_err_raise(c, loc, "type", "");
+    jump(c, end, loc);
+    lw_label(c, same, loc);
+    lw_label(c, next, loc);
+    add_to(c, i, 1, loc);
+    jump(c, head, loc);
+    lw_label(c, done, loc);
+  }
+  if (c->failed) return;
+  /* the calls: while list 1 has an element (all have: one length) */
+  int hl[2] = {-1, -1}, res = temp(c, loc);
+  if (keep) lw_ll_builder(c, hl, loc);
+  int depth = s->depth > 0 ? s->depth : 1;   /* one deeper than apply's call */
+  int lo = hi + 1 > 2 ? hi + 1 : 2, top = MAX_LISTS + 1;
+  if (s->l2 > 0) lo = top = s->l2 - 1;   /* its length is known */
+  int one = temp_of(c, T_INT, loc);
+  lw_assign(c, one, kint(c, 1, loc), loc);
+  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  int after = lw_new_label(c);
+  lw_label(c, head, loc);
+  lw_assign(c, l, elem(c, vec, one, loc), loc);
+  branch(c, prim(c, "pair?", var(c, l, loc), NULL, T_BOOL, loc), body, done, loc);
+  lw_label(c, body, loc);
+  /* the arguments, one list after the other into x[1], x[2]...: after
+   * list t - 1, the call of t - 1 arguments when there are t (a chain the
+   * cases share) */
+  int x[MAX_LISTS + 1], call_l[MAX_LISTS + 2];
+  for (int t = 0; t <= MAX_LISTS + 1; t++) call_l[t] = lw_new_label(c);
+  for (int j = 1; j < top && !c->failed; j++) {
+    x[j] = temp(c, loc);
+    lw_assign(c, i, kint(c, j, loc), loc);
+    lw_assign(c, l, elem(c, vec, i, loc), loc);
+    lw_assign(c, x[j], pair_part(c, l, false, loc), loc);
+    vset(c, vec, i, pair_part(c, l, true, loc), loc);
+    if (j + 1 >= lo) {
+      int more = lw_new_label(c);
+      branch(c, prim(c, "=", var(c, total, loc), kint(c, j + 1, loc), T_BOOL, loc),
+             call_l[j + 1], more, loc);
+      lw_label(c, more, loc);
+    }
+  }
+  jump(c, done, loc);   /* never: the number is one of those below */
+  for (int t = lo; t <= top && !c->failed; t++) {
+    lw_label(c, call_l[t], loc);
+    ir_expr *args[MAX_LISTS];
+    for (int j = 1; j < t; j++) args[j - 1] = var(c, x[j], loc);
+    ast *site = bare_site(c, b, t - 1, loc);
+    lw_assign(c, res, lw_callv(c, site, var(c, fp, loc), args, t - 1, depth), loc);
+    jump(c, after, loc);
+  }
+  lw_label(c, after, loc);
+  if (keep) lw_ll_push_back(c, hl, var(c, res, loc), loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
+  lw_assign(c, s->var, keep ? var(c, hl[0], loc) : lw_void_expr(c, loc), loc);
+  if (ret) lw_emit(c, S_RETURN, loc)->a[0] = lw_var_expr(c, s->var, loc);
+  else jump(c, end, loc);
+}
