@@ -184,7 +184,7 @@ static void builtin_case(lw *c, const ir_stmt *s, const ast *a, const builtin *b
     lw_apply_fold(c, s, b, ret, end);
     return;
   }
-  if (lw_apply_map_ok(b)) {   /* lower-applymap.c: a loop */
+  if (lw_apply_map_ok(b) && s->scratch > 0) {   /* lower-applymap.c: a loop */
     lw_apply_map(c, s, a, b, hi, ret, end);
     return;
   }

@@ -179,50 +179,81 @@ void lw_apply_map(lw *c, const ir_stmt *s, const ast *a, const builtin *b, int h
     lw_label(c, done, loc);
   }
   if (c->failed) return;
-  /* the calls: while list 1 has an element (all have: one length) */
-  int hl[2] = {-1, -1}, res = temp(c, loc);
+  /* the calls: while list 1 has an element (all have: one length), a
+   * spread call (as apply's) of f on a list of the lists' cars: that
+   * list is made once, before the first call, and its cars set before
+   * each (a call never sees its pairs: a rest parameter gets a copy, a
+   * builtin the elements) */
+  int hl[2] = {-1, -1}, res = temp(c, loc), al = temp(c, loc), p = temp(c, loc);
+  int nl = temp_of(c, T_INT, loc);
+  lw_assign(c, nl, prim(c, "-", var(c, total, loc), kint(c, 1, loc), T_INT, loc), loc);
   if (keep) lw_ll_builder(c, hl, loc);
   int depth = s->depth > 0 ? s->depth : 1;   /* one deeper than apply's call */
-  int lo = hi + 1 > 2 ? hi + 1 : 2, top = MAX_LISTS + 1;
-  if (s->l2 > 0) lo = top = s->l2 - 1;   /* its length is known */
   int one = temp_of(c, T_INT, loc);
   lw_assign(c, one, kint(c, 1, loc), loc);
   int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
-  int after = lw_new_label(c);
-  lw_label(c, head, loc);
   lw_assign(c, l, elem(c, vec, one, loc), loc);
   branch(c, prim(c, "pair?", var(c, l, loc), NULL, T_BOOL, loc), body, done, loc);
   lw_label(c, body, loc);
-  /* the arguments, one list after the other into x[1], x[2]...: after
-   * list t - 1, the call of t - 1 arguments when there are t (a chain the
-   * cases share) */
-  int x[MAX_LISTS + 1], call_l[MAX_LISTS + 2];
-  for (int t = 0; t <= MAX_LISTS + 1; t++) call_l[t] = lw_new_label(c);
-  for (int j = 1; j < top && !c->failed; j++) {
-    x[j] = temp(c, loc);
-    lw_assign(c, i, kint(c, j, loc), loc);
+  {
+    /* the list of nl pairs, from the last list's car back */
+    ir_expr *nil = lw_mk(c, X_CONST, loc, 0);
+    nil->type = lw_new_type(c, T_NIL);
+    nil->has_nat = true;
+    nil->nat = T_NIL;
+    lw_assign(c, al, nil, loc);
+    lw_assign(c, i, var(c, nl, loc), loc);
+    int bh = lw_new_label(c), bb = lw_new_label(c), bd = lw_new_label(c);
+    lw_label(c, bh, loc);
+    branch(c, prim(c, ">=", var(c, i, loc), kint(c, 1, loc), T_BOOL, loc), bb, bd, loc);
+    lw_label(c, bb, loc);
     lw_assign(c, l, elem(c, vec, i, loc), loc);
-    lw_assign(c, x[j], pair_part(c, l, false, loc), loc);
+    lw_assign(c, al, lw_cons(c, pair_part(c, l, false, loc), var(c, al, loc), loc), loc);
+    add_to(c, i, -1, loc);
+    jump(c, bh, loc);
+    lw_label(c, bd, loc);
+  }
+  lw_label(c, head, loc);
+  {
+    /* each list's car into the argument list, the list to its cdr (as
+     * the evaluator, before the call) */
+    int fh = lw_new_label(c), fb = lw_new_label(c), fd = lw_new_label(c);
+    lw_assign(c, i, kint(c, 1, loc), loc);
+    lw_assign(c, p, var(c, al, loc), loc);
+    lw_label(c, fh, loc);
+    branch(c, prim(c, "<=", var(c, i, loc), var(c, nl, loc), T_BOOL, loc), fb, fd, loc);
+    lw_label(c, fb, loc);
+    lw_assign(c, l, elem(c, vec, i, loc), loc);
+    ir_stmt *ps = lw_emit(c, S_PSET, loc);
+    ps->a[0] = lw_retype(c, var(c, p, loc), T_PAIR);
+    ps->a[1] = pair_part(c, l, false, loc);
+    ps->l1 = 0;
+    lw_unify(c, lw_pair_part(c, c->p->vars.v[p].type, false), ps->a[1]->type, loc,
+             "a pair's car");
     vset(c, vec, i, pair_part(c, l, true, loc), loc);
-    if (j + 1 >= lo) {
-      int more = lw_new_label(c);
-      branch(c, prim(c, "=", var(c, total, loc), kint(c, j + 1, loc), T_BOOL, loc),
-             call_l[j + 1], more, loc);
-      lw_label(c, more, loc);
+    lw_assign(c, p, pair_part(c, p, true, loc), loc);
+    add_to(c, i, 1, loc);
+    jump(c, fh, loc);
+    lw_label(c, fd, loc);
+  }
+  {
+    ast *site = bare_site(c, b, 0, loc);
+    ir_expr *r = lw_callv(c, site, var(c, fp, loc), NULL, 0, depth);
+    ir_fn *F = &c->p->fns.v[c->fn];
+    ir_stmt *cs = &F->body.v[F->body.n - 1];
+    if (cs->k != S_CALLV) {
+      lw_fail(c, loc, "internal error: apply of %s without its call", op);
+      return;
     }
+    cs->write = true;
+    cs->l2 = 0;
+    cs->a[1] = var(c, nl, loc);
+    cs->a[2] = var(c, al, loc);
+    lw_assign(c, res, r, loc);
   }
-  jump(c, done, loc);   /* never: the number is one of those below */
-  for (int t = lo; t <= top && !c->failed; t++) {
-    lw_label(c, call_l[t], loc);
-    ir_expr *args[MAX_LISTS];
-    for (int j = 1; j < t; j++) args[j - 1] = var(c, x[j], loc);
-    ast *site = bare_site(c, b, t - 1, loc);
-    lw_assign(c, res, lw_callv(c, site, var(c, fp, loc), args, t - 1, depth), loc);
-    jump(c, after, loc);
-  }
-  lw_label(c, after, loc);
   if (keep) lw_ll_push_back(c, hl, var(c, res, loc), loc);
-  jump(c, head, loc);
+  lw_assign(c, l, elem(c, vec, one, loc), loc);
+  branch(c, prim(c, "pair?", var(c, l, loc), NULL, T_BOOL, loc), head, done, loc);
   lw_label(c, done, loc);
   lw_assign(c, s->var, keep ? var(c, hl[0], loc) : lw_void_expr(c, loc), loc);
   if (ret) lw_emit(c, S_RETURN, loc)->a[0] = lw_var_expr(c, s->var, loc);
