@@ -5,15 +5,24 @@
  *
  * The evaluator's apply copies its arguments into a scratch vector on
  * the heap (lower-apply.c makes that vector, of the same cells, and
- * never read it); map then keeps its lists in a C array, outside the
- * heap.  Here the scratch vector itself holds the lists, element i list
- * i (from 1; f stays out of it): so the heap is used as the evaluator
- * uses it, and the lists' cursors advance in the vector.  The order of
- * the evaluator's checks is kept: the table's check that f is a
- * procedure, at most 16 lists, then each list proper and all of one
- * length, in order; the calls of f are one deeper than the call of
- * apply, in order, with one jump on the number of lists to a call of that
- * many arguments (a call through a value, expanded as any other).
+ * never reads it); map then keeps its lists in a C array, outside the
+ * heap.  Here the scratch vector holds the lists' cursors, element i
+ * list i (from 1; f stays out of it), so that the loop needs no cells of
+ * its own for them.  The order of the evaluator's checks is kept: the
+ * table's check that f is a procedure, at most 16 lists, then each list
+ * proper (its argument number written by the model) and all of one
+ * length, in order.  Each call of f is a spread call, as apply's (so a
+ * closure, a builtin of any number of arguments, a rest parameter are
+ * called as apply calls them), on a list of the lists' cars: that list,
+ * of as many new pairs as there are lists, is made once per call of map
+ * (cells the evaluator does not use: tvl(1) says so) and its cars set
+ * before each call; the callee never holds its pairs (a rest parameter
+ * gets a copy, a builtin the elements).  The calls are one deeper than
+ * apply's call, in order.
+ *
+ * Left out: a cheaper way to the exact heap would be a spread call that
+ * reads its arguments from the cursors in the vector (lower-apply.c,
+ * lower-apply2.c and lower-bval.c walk a list).
  *
  * Ownership: as in lower.c; everything is allocated in the program.
  */
