@@ -172,6 +172,9 @@ typedef struct {
   int depth;            /* S_CALL: the callee's depth (as the evaluator
                            counts nested calls) minus the caller's at its
                            entry: 0 for a call in tail position */
+  int scratch;          /* S_CALLV of apply: 1 + the variable of the
+                           evaluator's scratch vector (lower-apply.c),
+                           which lower-applymap.c fills; else 0 */
 } ir_stmt;
 
 /* ---- variables and functions ---------------------------------------- */

@@ -97,6 +97,7 @@ ir_expr *lw_apply(lw *c, const ast *a, frame_map *f) {
   s->l2 = lw_bval_static_total(a);   /* lower-bval.c: 1 + the number, or 0 */
   s->a[1] = lw_var_expr(c, total, loc);
   s->a[2] = lw_var_expr(c, v[n - 1], loc);
+  s->scratch = scratch + 1;
   return r;
 }
 
@@ -181,6 +182,10 @@ static void builtin_case(lw *c, const ir_stmt *s, const ast *a, const builtin *b
   }
   if (lw_apply_fold_ok(b)) {   /* lower-apply2.c: a loop */
     lw_apply_fold(c, s, b, ret, end);
+    return;
+  }
+  if (lw_apply_map_ok(b) && s->scratch > 0) {   /* lower-applymap.c: a loop */
+    lw_apply_map(c, s, a, b, hi, ret, end);
     return;
   }
   /* (the text of an error the model prints is cut at 60 characters) */

@@ -170,8 +170,8 @@ static void write_circular(lw *c, int l, int s, srcloc loc) {
 /* The length of the list in variable l, in a new variable; where it is
  * not a proper list, the evaluator's error "OP: argument I must be a
  * proper list, not L" at `at` (or, with bad >= 0, a jump there). */
-static int proper_length(lw *c, int l, const char *op, int argi, srcloc at,
-                         int bad, srcloc loc) {
+static int proper_length_at(lw *c, int l, const char *op, int argi, int argvar,
+                            srcloc at, int bad, srcloc loc) {
   int t = temp(c, loc), s = temp(c, loc), n = temp_of(c, T_INT, loc);
   lw_assign(c, t, var(c, l, loc), loc);
   lw_assign(c, s, var(c, l, loc), loc);
@@ -194,10 +194,23 @@ static int proper_length(lw *c, int l, const char *op, int argi, srcloc at,
   lw_label(c, end, loc);
   branch(c, prim(c, "null?", var(c, t, loc), NULL, T_BOOL, loc), ok, improper, loc);
   const char *msg = fmt(c, "%s: argument %d must be a proper list, not", op, argi + 1);
+  const char *lead = NULL, *tail = NULL;
+  if (argvar >= 0) {   /* the number written by the model: the whole text */
+    char buf[96];
+    snprintf(buf, sizeof buf, "%s: argument ", op);
+    lead = arena_strdup(&c->p->mem, buf);
+    tail = " must be a proper list, not ";
+    msg = "";
+  }
   lw_label(c, improper, loc);
   if (bad >= 0) {
     jump(c, bad, loc);
   } else {
+    if (tail) {
+      err_text(c, lead, loc);
+      err_write(c, var(c, argvar, loc), loc);
+      err_text(c, tail, loc);
+    }
     err_write(c, var(c, l, loc), loc);
     err_raise(c, at, "type", msg);
     jump(c, ok, loc);
@@ -206,11 +219,21 @@ static int proper_length(lw *c, int l, const char *op, int argi, srcloc at,
   if (bad >= 0) {
     jump(c, bad, loc);
   } else {
+    if (tail) {
+      err_text(c, lead, loc);
+      err_write(c, var(c, argvar, loc), loc);
+      err_text(c, tail, loc);
+    }
     write_circular(c, l, s, loc);
     err_raise(c, at, "type", msg);
   }
   lw_label(c, ok, loc);
   return n;
+}
+
+static int proper_length(lw *c, int l, const char *op, int argi, srcloc at, int bad,
+                         srcloc loc) {
+  return proper_length_at(c, l, op, argi, -1, at, bad, loc);
 }
 
 /* ---- the procedures -------------------------------------------------- */
@@ -657,6 +680,11 @@ ir_expr *lw_listlib_effect(lw *c, const ast *a, frame_map *f) {
 
 int lw_ll_length(lw *c, int l, const char *op, int argi, srcloc at, srcloc loc) {
   return proper_length(c, l, op, argi, at, -1, loc);
+}
+
+/* As lw_ll_length, the argument's number (from 1) in variable argvar. */
+int lw_ll_length_dyn(lw *c, int l, const char *op, int argvar, srcloc at, srcloc loc) {
+  return proper_length_at(c, l, op, 0, argvar, at, -1, loc);
 }
 
 void lw_ll_builder(lw *c, int hl[2], srcloc loc) {

@@ -214,6 +214,9 @@ ir_expr *lw_listlib_effect(lw *c, const ast *a, frame_map *f);
  * of arguments, as a loop */
 bool lw_apply_fold_ok(const builtin *b);
 void lw_apply_fold(lw *c, const ir_stmt *s, const builtin *b, bool ret, int end);
+bool lw_apply_map_ok(const builtin *b);
+void lw_apply_map(lw *c, const ir_stmt *s, const ast *a, const builtin *b, int hi, bool ret,
+                  int end);
 /* lower-listlib2.c: filter, delete, iota, cons*, acons, sort, vector-copy
  * (statements) */
 bool lw_listlib2_name(const char *name);
@@ -229,6 +232,7 @@ ir_expr *lw_ll_finish(lw *c, int hl[2], ir_expr *x, srcloc loc);
  * evaluator's error), a list built in order (hl: its first and last
  * pair variables), an error's text written as the program runs */
 int lw_ll_length(lw *c, int l, const char *op, int argi, srcloc at, srcloc loc);
+int lw_ll_length_dyn(lw *c, int l, const char *op, int argvar, srcloc at, srcloc loc);
 void lw_ll_builder(lw *c, int hl[2], srcloc loc);
 void lw_ll_push_back(lw *c, int hl[2], ir_expr *x, srcloc loc);
 void lw_ll_err_text(lw *c, const char *text, srcloc loc);

@@ -174,6 +174,8 @@ bool gw_top(gen *g);   /* gen-wind.c: dynamic-wind, catch, throw */
 bool gwh_top(gen *g);
 /* gen-applycc.c: procedure parameters applied in procedures not inlined */
 bool gac_top(gen *g);
+/* gen-applymap.c: apply of map and for-each over 1 to 8 lists */
+bool gam_top(gen *g);
 /* gen-strings.c */
 bool gs_expr(gen *g, kind k, int d);
 void gs_stmt(gen *g, int d);

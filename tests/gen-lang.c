@@ -1341,6 +1341,8 @@ bool gl_top(gen *g) {
   if (on(g, GEN_LISTS) && chance(g, 4)) return gk_top(g);   /* gen-kinds.c */
   if (on(g, GEN_LISTS) && on(g, GEN_PROC_VALUES) && chance(g, 5))
     return gsort_top(g);   /* gen-sort.c */
+  if (on(g, GEN_LISTS) && on(g, GEN_PROC_VALUES) && chance(g, 4))
+    return gam_top(g);   /* gen-applymap.c */
   if ((on(g, GEN_MVALUES) || on(g, GEN_CAPTURED_LOOPS)) && chance(g, 12) && gv_top(g))
     return true;   /* tests/gen-values.c */
   if (on(g, GEN_PROC_VALUES) && chance(g, 6)) return gt_top(g);   /* tests/gen-tail.c */

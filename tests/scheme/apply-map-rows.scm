@@ -1,0 +1,35 @@
+;; apply of map and for-each over a list of lists of any length (the
+;; matrix transpose idiom), compiled as one loop past a few lists.
+(define (rows n w)
+  (let loop ((i 0) (acc '()))
+    (if (= i n)
+        (reverse acc)
+        (loop (+ i 1) (cons (iota w (* i w)) acc)))))
+
+(define (transpose m) (apply map list m))
+
+(do ((n 1 (+ n 1))) ((> n 10))
+  (display n)
+  (display ": ")
+  (write (transpose (rows n 3)))
+  (newline))
+
+(define m '((1 2 3) (4 5 6) (7 8 9) (10 11 12)))
+(display (apply map list m)) (newline)
+(display (transpose (transpose m))) (newline)
+(display (apply map + (rows 7 4))) (newline)
+(display (apply map * '((1 2) (3 4) (5 6) (7 8) (9 10)))) (newline)
+(display (apply map max '(1 2) '(0 3) '((3 0) (0 5) (2 2) (1 9)))) (newline)
+(display (apply map (lambda (a b c d e f) (- (+ a b c) d e f)) (rows 6 2))) (newline)
+(display (apply map (lambda xs (length xs)) (rows 9 2))) (newline)
+(display (apply map vector (rows 5 2))) (newline)
+(display (apply map list '(() () () () ()))) (newline)
+(display (apply map cons '((1 2) (3 4)))) (newline)
+
+(apply for-each (lambda args (display args) (newline)) (rows 5 3))
+(apply for-each (lambda (a b c d e) (display (+ a b c d e)) (display " ")) (rows 5 4))
+(newline)
+(let ((total 0))
+  (apply for-each (lambda xs (set! total (+ total (apply + xs)))) (rows 8 3))
+  (display total) (newline))
+(display (map (lambda (r) (apply + r)) (transpose (rows 16 2)))) (newline)
