@@ -1,0 +1,65 @@
+;; Forward references inside a body that are not early: procedures
+;; defined before the variables they read, called after those are
+;; defined; mutual recursion of local procedures; a local procedure an
+;; early define calls that reads only earlier variables.
+(define (f n)
+  (define (sq x) (* x x))
+  (define a (sq n))
+  (define (g) (+ a b))
+  (define b 3)
+  (g))
+(display (f 4)) (newline)
+
+(define (parity n)
+  (define (ev? k) (if (= k 0) #t (od? (- k 1))))
+  (define (od? k) (if (= k 0) #f (ev? (- k 1))))
+  (define answer (if (ev? n) 'even 'odd))
+  answer)
+(display (parity 7)) (newline)
+(display (parity 10)) (newline)
+
+(define (later)
+  (define (get) (* base 2))
+  (define base 21)
+  (define result (get))
+  result)
+(display (later)) (newline)
+
+(define (counter)
+  (define count 0)
+  (define (bump!) (set! count (+ count step)) count)
+  (define step 5)
+  (bump!)
+  (bump!))
+(display (counter)) (newline)
+
+(define (chain n)
+  (define a (+ n 1))
+  (define b (* a 2))
+  (define c (- b a))
+  (list a b c))
+(display (chain 5)) (newline)
+
+(define (loop-sum n)
+  (define total (let loop ((i 0) (acc 0)) (if (> i n) acc (loop (+ i 1) (+ acc i)))))
+  (define doubled (* 2 total))
+  doubled)
+(display (loop-sum 10)) (newline)
+
+(display (letrec* ((x 2) (y (* x 10))) (+ x y))) (newline)
+(display (letrec ((fact (lambda (n) (if (= n 0) 1 (* n (fact (- n 1))))))) (fact 6)))
+(newline)
+
+(define (thunks)
+  (define later-value 0)
+  (define (show) later-value)
+  (set! later-value 42)
+  (show))
+(display (thunks)) (newline)
+
+(define (outer k)
+  (define (helper x) (+ x k))
+  (define m (helper 1))
+  (define (inner) (define p (+ m 1)) (define q (* p 2)) q)
+  (inner))
+(display (outer 3)) (newline)
