@@ -36,6 +36,9 @@ typedef struct {
   bool escaped;     /* a procedure that is a value: any unknown call may run it */
   int init_var;     /* an init unit: its variable; -1 for a procedure */
   int home;         /* an init unit: the procedure unit it runs in */
+  int parent;       /* the unit whose code holds it, -1: the top level */
+  int binding_var;  /* a letrec's procedure: its variable, else -1 */
+  int creator;      /* escaped: where it becomes a value */
 } ea_unit;
 
 typedef struct {
@@ -43,6 +46,7 @@ typedef struct {
   int k;             /* index in the letrec */
   bool assigned;     /* set! somewhere: a read in an init may follow it */
   bool nested_read;  /* read from a nested procedure */
+  int init_unit;     /* its init's unit; -1: a procedure binding */
 } ea_var;
 
 struct early_an {
@@ -76,7 +80,7 @@ void ea_free(early_an *ea) {
 }
 
 static int new_unit(early_an *ea, int init_var, int home) {
-  ea_unit u = {{0}, {0}, false, false, init_var, home};
+  ea_unit u = {{0}, {0}, false, false, init_var, home, -1, -1, -1};
   VEC_PUSH(ea->units, u);
   return ea->units.n - 1;
 }
@@ -89,11 +93,18 @@ int ea_fn_unit(early_an *ea, fn_def *fn) {
   return fn->early_unit;
 }
 
+int ea_enter_fn(early_an *ea, fn_def *fn, int parent, int var) {
+  int u = ea_fn_unit(ea, fn);
+  ea->units.v[u].parent = parent;
+  ea->units.v[u].binding_var = var;
+  return u;
+}
+
 int ea_letrec(early_an *ea, ast *letrec) {
   int first = ea->vars.n;
   letrec->u.let.early = false;
   for (int k = 0; k < letrec->u.let.n; k++) {
-    ea_var v = {letrec, k, false, false};
+    ea_var v = {letrec, k, false, false, -1};
     VEC_PUSH(ea->vars, v);
   }
   return first;
@@ -106,7 +117,9 @@ int ea_init_unit(early_an *ea, int var, int unit) {
   bool nested = unit >= 0 && ea->units.v[unit].init_var >= 0;
   if (nested) home = ea->units.v[unit].home;
   int u = new_unit(ea, var, home);
+  ea->units.v[u].parent = unit;
   if (nested) VEC_PUSH(ea->units.v[unit].calls, u);   /* it runs this init */
+  ea->vars.v[var].init_unit = u;
   return u;
 }
 
@@ -122,8 +135,10 @@ void ea_unknown(early_an *ea, int unit) {
   if (unit >= 0) ea->units.v[unit].unknown = true;
 }
 
-void ea_escape(early_an *ea, int unit) {
-  if (unit >= 0) ea->units.v[unit].escaped = true;
+void ea_escape(early_an *ea, int unit, int creator) {
+  if (unit < 0) return;
+  ea->units.v[unit].escaped = true;
+  ea->units.v[unit].creator = creator;
 }
 
 void ea_assigned(early_an *ea, int var) { ea->vars.v[var].assigned = true; }
@@ -148,34 +163,67 @@ static void refuse(const early_an *ea, int var, srcloc loc) {
   l->u.let.early_loc = loc;
 }
 
-/* Whether some letrec variable of init unit p's letrec, at or after p's
- * own, is read by code the init may run: the first such read, or -1. */
-static int early_read_from(early_an *ea, int p, int *stamp, int_vec *work) {
+/* Whether unit u's code is inside letrec l's bindings: an init of it, or
+ * a procedure of it, at any depth. */
+static bool inside(const early_an *ea, int u, const ast *l) {
+  while (u >= 0) {
+    const ea_unit *x = &ea->units.v[u];
+    int var = x->init_var >= 0 ? x->init_var : x->binding_var;
+    if (var >= 0 && ea->vars.v[var].letrec == l) return true;
+    u = x->parent;
+  }
+  return false;
+}
+
+typedef struct {
+  early_an *ea;
+  int *seen, *ran;   /* stamps: visited from this init; run by an init so far */
+  int stamp, ran_stamp;
+  int_vec work;
+} walk;
+
+static void visit(walk *w, int u) {
+  if (w->seen[u] == w->stamp) return;
+  w->seen[u] = w->stamp;
+  w->ran[u] = w->ran_stamp;
+  VEC_PUSH(w->work, u);
+}
+
+/* The code init unit p may run: what it calls by name, transitively, and
+ * where a call cannot be followed, every procedure value that exists by
+ * then: made by code an init of this letrec may have run so far, or
+ * outside the letrec (which cannot name its variables, but may call what
+ * it is given).  The first read of a variable of the letrec that has no
+ * value yet, or -1. */
+static int early_read_from(walk *w, int p) {
+  early_an *ea = w->ea;
   const ea_var *pv = &ea->vars.v[ea->units.v[p].init_var];
-  work->n = 0;
-  VEC_PUSH(*work, p);
-  stamp[p] = p + 1;
-  bool escapes_added = false;
-  for (int w = 0; w < work->n; w++) {
-    const ea_unit *u = &ea->units.v[work->v[w]];
-    for (int i = 0; i < u->reads.n; i++) {
-      const ea_readrec *rd = &ea->reads.v[u->reads.v[i]];
-      const ea_var *v = &ea->vars.v[rd->var];
-      if (v->letrec == pv->letrec && (v->k >= pv->k || v->letrec->u.let.parallel))
-        return u->reads.v[i];
+  const ast *l = pv->letrec;
+  w->stamp++;
+  w->work.n = 0;
+  visit(w, p);
+  bool unknown = false;
+  for (int done = 0;;) {
+    for (; done < w->work.n; done++) {
+      const ea_unit *u = &ea->units.v[w->work.v[done]];
+      unknown |= u->unknown;
+      for (int i = 0; i < u->calls.n; i++) visit(w, u->calls.v[i]);
     }
-    for (int i = 0; i < u->calls.n; i++)
-      if (stamp[u->calls.v[i]] != p + 1) {
-        stamp[u->calls.v[i]] = p + 1;
-        VEC_PUSH(*work, u->calls.v[i]);
-      }
-    if (u->unknown && !escapes_added) {
-      escapes_added = true;
-      for (int e = 0; e < ea->units.n; e++)
-        if (ea->units.v[e].escaped && stamp[e] != p + 1) {
-          stamp[e] = p + 1;
-          VEC_PUSH(*work, e);
-        }
+    if (!unknown) break;
+    int before = w->work.n;
+    for (int e = 0; e < ea->units.n; e++) {
+      const ea_unit *x = &ea->units.v[e];
+      if (x->escaped && w->seen[e] != w->stamp &&
+          (x->creator < 0 || w->ran[x->creator] == w->ran_stamp || !inside(ea, x->creator, l)))
+        visit(w, e);
+    }
+    if (w->work.n == before) break;
+  }
+  for (int j = 0; j < w->work.n; j++) {
+    const ea_unit *u = &ea->units.v[w->work.v[j]];
+    for (int i = 0; i < u->reads.n; i++) {
+      const ea_var *v = &ea->vars.v[ea->reads.v[u->reads.v[i]].var];
+      if (v->letrec == l && (v->k >= pv->k || l->u.let.parallel)) return u->reads.v[i];
     }
   }
   return -1;
@@ -202,21 +250,25 @@ void ea_finish(early_an *ea, const world *w) {
       ea->units.v[u->home].unknown = true;
   }
   if (!ea->reads.n) return;
-  int *stamp = calloc((size_t)ea->units.n + 1, sizeof *stamp);
-  if (!stamp) abort();
-  int_vec work = {0};
-  for (int p = 0; p < ea->units.n; p++) {
-    int var = ea->units.v[p].init_var;
-    if (var < 0) continue;
-    /* only letrecs whose variables nested procedures read */
-    const ea_var *pv = &ea->vars.v[var];
+  walk wk = {ea, calloc((size_t)ea->units.n + 1, sizeof(int)),
+             calloc((size_t)ea->units.n + 1, sizeof(int)), 0, 0, {0}};
+  if (!wk.seen || !wk.ran) abort();
+  /* each letrec whose variables nested procedures read, its inits in
+   * order */
+  for (int first = 0; first < ea->vars.n; first += ea->vars.v[first].letrec->u.let.n) {
+    ast *l = ea->vars.v[first].letrec;
     bool any = false;
-    for (int k = pv->letrec->u.let.parallel ? 0 : pv->k; k < pv->letrec->u.let.n && !any; k++)
-      any = ea->vars.v[var - pv->k + k].nested_read;
-    if (!any || pv->letrec->u.let.early) continue;
-    int rd = early_read_from(ea, p, stamp, &work);
-    if (rd >= 0) refuse(ea, ea->reads.v[rd].var, ea->reads.v[rd].loc);
+    for (int k = 0; k < l->u.let.n; k++) any |= ea->vars.v[first + k].nested_read;
+    if (!any) continue;
+    wk.ran_stamp++;
+    for (int k = 0; k < l->u.let.n && !l->u.let.early; k++) {
+      int p = ea->vars.v[first + k].init_unit;
+      if (p < 0) continue;
+      int rd = early_read_from(&wk, p);
+      if (rd >= 0) refuse(ea, ea->reads.v[rd].var, ea->reads.v[rd].loc);
+    }
   }
-  VEC_FREE(work);
-  free(stamp);
+  VEC_FREE(wk.work);
+  free(wk.seen);
+  free(wk.ran);
 }

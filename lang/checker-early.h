@@ -21,6 +21,9 @@ void ea_free(early_an *ea);
 
 /* The unit of a procedure's body (made on first use). */
 int ea_fn_unit(early_an *ea, fn_def *fn);
+/* The checker enters fn's body, written in unit `parent`; fn is letrec
+ * variable `var`'s procedure (-1: it is not a letrec's binding). */
+int ea_enter_fn(early_an *ea, fn_def *fn, int parent, int var);
 /* A letrec's variables: the id of the first (the others follow), made
  * when the checker enters it; `unit` is the unit its inits run in. */
 int ea_letrec(early_an *ea, ast *letrec);
@@ -29,7 +32,8 @@ int ea_init_unit(early_an *ea, int var, int unit);
 
 void ea_call(early_an *ea, int from, int to);   /* a call by name */
 void ea_unknown(early_an *ea, int unit);        /* a call it cannot follow */
-void ea_escape(early_an *ea, int unit);         /* a procedure as a value */
+/* A procedure (unit) becomes a value where unit `creator` runs. */
+void ea_escape(early_an *ea, int unit, int creator);
 void ea_assigned(early_an *ea, int var);        /* set! of the variable */
 /* A read of variable `var` from a nested procedure (unit). */
 void ea_read(early_an *ea, int unit, int var, ref_info *r, srcloc loc);

@@ -57,6 +57,7 @@ typedef struct {
   int unit;          /* the code being checked, for ea; -1: top level */
   VEC(open_init) inits;
   int inits_base;    /* the inits open in the current procedure */
+  int fn_var;        /* the letrec variable whose procedure is next checked, or -1 */
 } ck;
 
 static void check(ck *c, ast *a, bool tail);
@@ -424,7 +425,7 @@ static void check_lambda(ck *c, ast *a) {
   f->nest = c->nest + 1;
   f->parent = c->fn;
   f->ncaps = 0;
-  ea_escape(c->ea, ea_fn_unit(c->ea, f));   /* any call may run it */
+  ea_escape(c->ea, ea_fn_unit(c->ea, f), c->unit);   /* any call may run it */
   open_lambda l = {f, f->nest};
   VEC_PUSH(c->lams, l);
   check_fn_body(c, f);
@@ -518,7 +519,7 @@ static void check_ref(ck *c, ast *a) {
   if (c->failed) return;
   a->u.ref.r = r;
   note_read(c, a->u.ref.name, &a->u.ref.r, a->loc);
-  if (r.kind == REF_LOCALFN) ea_escape(c->ea, ea_fn_unit(c->ea, r.fn));
+  if (r.kind == REF_LOCALFN) ea_escape(c->ea, ea_fn_unit(c->ea, r.fn), c->unit);
   const char *what = ref_what(&r);
   if (what)
     fail(c, a->loc, "%s is a %s, not a value: call it, do not pass it",
@@ -604,6 +605,7 @@ static void check_letrec(ck *c, ast *a, bool tail) {
   for (int i = 0; i < a->u.let.n && !c->failed; i++) {
     let_binding *b = &a->u.let.v[i];
     if (b->fn) {
+      c->fn_var = first + i;   /* for check_fn_body */
       check_fn_body(c, b->fn);
       continue;
     }
@@ -625,7 +627,8 @@ static void check_fn_body(ck *c, fn_def *f) {
   int save_nest = c->nest, save_next = c->next_slot, save_max = c->max_slot;
   fn_def *save_fn = c->fn;
   int save_unit = c->unit, save_inits = c->inits_base;
-  c->unit = ea_fn_unit(c->ea, f);
+  c->unit = ea_enter_fn(c->ea, f, c->unit, c->fn_var);
+  c->fn_var = -1;
   c->inits_base = c->inits.n;
   c->nest = f->nest;
   c->fn = f;
@@ -756,6 +759,7 @@ bool ck_check_toplevel(world *w, ast *form, int *toplevel_frame,
   c.warn_ctx = warn_ctx;
   c.ea = ea_new();
   c.unit = -1;
+  c.fn_var = -1;
   /* Names defined by a top-level begin are known to the rest of it. */
   int_vec names = {0};
   for (int i = 0; i < nlater; i++) VEC_PUSH(names, later[i]);
