@@ -36,8 +36,6 @@ typedef struct {
   bool escaped;     /* a procedure that is a value: any unknown call may run it */
   int init_var;     /* an init unit: its variable; -1 for a procedure */
   int home;         /* an init unit: the procedure unit it runs in */
-  int parent;       /* the unit whose code holds it, -1: the top level */
-  int binding_var;  /* a letrec's procedure: its variable, else -1 */
   int creator;      /* escaped: where it becomes a value */
 } ea_unit;
 
@@ -80,7 +78,7 @@ void ea_free(early_an *ea) {
 }
 
 static int new_unit(early_an *ea, int init_var, int home) {
-  ea_unit u = {{0}, {0}, false, false, init_var, home, -1, -1, -1};
+  ea_unit u = {{0}, {0}, false, false, init_var, home, -1};
   VEC_PUSH(ea->units, u);
   return ea->units.n - 1;
 }
@@ -91,13 +89,6 @@ int ea_fn_unit(early_an *ea, fn_def *fn) {
     fn->early_unit = new_unit(ea, -1, -1);
   }
   return fn->early_unit;
-}
-
-int ea_enter_fn(early_an *ea, fn_def *fn, int parent, int var) {
-  int u = ea_fn_unit(ea, fn);
-  ea->units.v[u].parent = parent;
-  ea->units.v[u].binding_var = var;
-  return u;
 }
 
 int ea_letrec(early_an *ea, ast *letrec) {
@@ -117,7 +108,6 @@ int ea_init_unit(early_an *ea, int var, int unit) {
   bool nested = unit >= 0 && ea->units.v[unit].init_var >= 0;
   if (nested) home = ea->units.v[unit].home;
   int u = new_unit(ea, var, home);
-  ea->units.v[u].parent = unit;
   if (nested) VEC_PUSH(ea->units.v[unit].calls, u);   /* it runs this init */
   ea->vars.v[var].init_unit = u;
   return u;
@@ -163,18 +153,6 @@ static void refuse(const early_an *ea, int var, srcloc loc) {
   l->u.let.early_loc = loc;
 }
 
-/* Whether unit u's code is inside letrec l's bindings: an init of it, or
- * a procedure of it, at any depth. */
-static bool inside(const early_an *ea, int u, const ast *l) {
-  while (u >= 0) {
-    const ea_unit *x = &ea->units.v[u];
-    int var = x->init_var >= 0 ? x->init_var : x->binding_var;
-    if (var >= 0 && ea->vars.v[var].letrec == l) return true;
-    u = x->parent;
-  }
-  return false;
-}
-
 typedef struct {
   early_an *ea;
   int *seen, *ran;   /* stamps: visited from this init; run by an init so far */
@@ -190,11 +168,12 @@ static void visit(walk *w, int u) {
 }
 
 /* The code init unit p may run: what it calls by name, transitively, and
- * where a call cannot be followed, every procedure value that exists by
- * then: made by code an init of this letrec may have run so far, or
- * outside the letrec (which cannot name its variables, but may call what
- * it is given).  The first read of a variable of the letrec that has no
- * value yet, or -1. */
+ * where a call cannot be followed, every procedure value made by code the
+ * inits of this letrec may have run so far.  (One made elsewhere is made
+ * either outside the letrec's scope, and cannot name what it holds, or in
+ * its body, which runs after every init: for an earlier activation too.)
+ * The first read of a variable of the letrec that has no value yet, or
+ * -1. */
 static int early_read_from(walk *w, int p) {
   early_an *ea = w->ea;
   const ea_var *pv = &ea->vars.v[ea->units.v[p].init_var];
@@ -213,8 +192,8 @@ static int early_read_from(walk *w, int p) {
     int before = w->work.n;
     for (int e = 0; e < ea->units.n; e++) {
       const ea_unit *x = &ea->units.v[e];
-      if (x->escaped && w->seen[e] != w->stamp &&
-          (x->creator < 0 || w->ran[x->creator] == w->ran_stamp || !inside(ea, x->creator, l)))
+      if (x->escaped && w->seen[e] != w->stamp && x->creator >= 0 &&
+          w->ran[x->creator] == w->ran_stamp)
         visit(w, e);
     }
     if (w->work.n == before) break;

@@ -21,9 +21,6 @@ void ea_free(early_an *ea);
 
 /* The unit of a procedure's body (made on first use). */
 int ea_fn_unit(early_an *ea, fn_def *fn);
-/* The checker enters fn's body, written in unit `parent`; fn is letrec
- * variable `var`'s procedure (-1: it is not a letrec's binding). */
-int ea_enter_fn(early_an *ea, fn_def *fn, int parent, int var);
 /* A letrec's variables: the id of the first (the others follow), made
  * when the checker enters it; `unit` is the unit its inits run in. */
 int ea_letrec(early_an *ea, ast *letrec);

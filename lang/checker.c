@@ -57,7 +57,6 @@ typedef struct {
   int unit;          /* the code being checked, for ea; -1: top level */
   VEC(open_init) inits;
   int inits_base;    /* the inits open in the current procedure */
-  int fn_var;        /* the letrec variable whose procedure is next checked, or -1 */
 } ck;
 
 static void check(ck *c, ast *a, bool tail);
@@ -312,24 +311,33 @@ static bool may_be_proc(const ast *a) {
   return k < 0 || k == VK_PROC;
 }
 
-/* Whether a builtin call may call a procedure the program made (for
- * checker-early.c): one in a procedure position, or a value passed where
- * anything goes to a builtin that does more than keep or compare it. */
-static bool builtin_may_call(const builtin *b, const ast *call) {
+/* What a builtin call may call, for checker-early.c: its arguments in
+ * procedure positions (map's first, not its lists), or for a builtin
+ * without such positions, one passed where anything goes to a builtin
+ * that does more than keep or compare it (catch's thunk, a predicate of
+ * string-index).  A lambda or a local procedure is followed; any other
+ * value that may be a procedure is a call the checker cannot follow. */
+static void note_builtin_call(ck *c, const builtin *b, const ast *call) {
   static const char *const keeps[] = {
     "list", "cons", "cons*", "vector", "append", "eq?", "eqv?", "equal?",
     "not", "procedure?", "null?", "pair?", "list?", "vector?", "display",
     "write", "vector-set!", "set-car!", "set-cdr!", "vector-fill!",
     "values", "boolean?", "number?", "integer?", "string?", "symbol?", NULL};
-  bool keep = false;
+  bool keep = false, procs = false;
   for (int i = 0; keeps[i] && !keep; i++) keep = !strcmp(b->name, keeps[i]);
-  for (int i = 0; i < call->u.call.n; i++) {
-    if (b->max_args >= 0 && i >= b->max_args) break;
+  int n = b->max_args >= 0 && call->u.call.n > b->max_args ? b->max_args : call->u.call.n;
+  for (int i = 0; i < n; i++) procs |= builtin_arg_kind(b, i) == AK_PROC;
+  for (int i = 0; i < n; i++) {
     arg_kind k = builtin_arg_kind(b, i);
-    if (k == AK_PROC) return true;
-    if (k == AK_ANY && !keep && may_be_proc(call->u.call.args[i])) return true;
+    if (k != AK_PROC && (procs || keep || k != AK_ANY)) continue;
+    const ast *x = call->u.call.args[i];
+    if (x->kind == E_LAMBDA)
+      ea_call(c->ea, c->unit, ea_fn_unit(c->ea, x->u.lam.fn));
+    else if (x->kind == E_REF && x->u.ref.r.kind == REF_LOCALFN)
+      ea_call(c->ea, c->unit, ea_fn_unit(c->ea, x->u.ref.r.fn));
+    else if (may_be_proc(x))
+      ea_unknown(c->ea, c->unit);
   }
-  return false;
 }
 
 static bool kind_ok(arg_kind want, int have) {
@@ -454,7 +462,7 @@ static void check_call(ck *c, ast *a, bool tail) {
     ea_unknown(c->ea, c->unit);
     break;
   case REF_BUILTIN:
-    if (builtin_may_call(r.bi, a)) ea_unknown(c->ea, c->unit);
+    note_builtin_call(c, r.bi, a);
     break;
   case REF_GLOBAL:
     if (r.cell->kind != G_TABLE && r.cell->kind != G_EXTERN) ea_unknown(c->ea, c->unit);
@@ -605,7 +613,6 @@ static void check_letrec(ck *c, ast *a, bool tail) {
   for (int i = 0; i < a->u.let.n && !c->failed; i++) {
     let_binding *b = &a->u.let.v[i];
     if (b->fn) {
-      c->fn_var = first + i;   /* for check_fn_body */
       check_fn_body(c, b->fn);
       continue;
     }
@@ -627,8 +634,7 @@ static void check_fn_body(ck *c, fn_def *f) {
   int save_nest = c->nest, save_next = c->next_slot, save_max = c->max_slot;
   fn_def *save_fn = c->fn;
   int save_unit = c->unit, save_inits = c->inits_base;
-  c->unit = ea_enter_fn(c->ea, f, c->unit, c->fn_var);
-  c->fn_var = -1;
+  c->unit = ea_fn_unit(c->ea, f);
   c->inits_base = c->inits.n;
   c->nest = f->nest;
   c->fn = f;
@@ -759,7 +765,6 @@ bool ck_check_toplevel(world *w, ast *form, int *toplevel_frame,
   c.warn_ctx = warn_ctx;
   c.ea = ea_new();
   c.unit = -1;
-  c.fn_var = -1;
   /* Names defined by a top-level begin are known to the rest of it. */
   int_vec names = {0};
   for (int i = 0; i < nlater; i++) VEC_PUSH(names, later[i]);
@@ -941,7 +946,7 @@ static void gate_ast(gate *g, const ast *a) {
                        "before its definition has run; compiled code refuses "
                        "it (run with --reference to use the evaluator)",
                        sym_name(&g->w->syms, a->u.let.early_name));
-        g->what = "reads before a definition";
+        g->what = "variables read before their definitions";
         g->failed = true;
         return;
       }
