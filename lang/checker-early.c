@@ -208,8 +208,7 @@ static int early_read_from(walk *w, int p) {
   return -1;
 }
 
-void ea_finish(early_an *ea, const world *w) {
-  (void)w;
+void ea_finish(early_an *ea) {
   for (int i = 0; i < ea->direct.n; i++) {
     const ea_readrec *d = &ea->direct.v[i];
     if (ea->vars.v[d->var].assigned) {

@@ -21,10 +21,11 @@ void ea_free(early_an *ea);
 
 /* The unit of a procedure's body (made on first use). */
 int ea_fn_unit(early_an *ea, fn_def *fn);
-/* A letrec's variables: the id of the first (the others follow), made
- * when the checker enters it; `unit` is the unit its inits run in. */
+/* A letrec's bindings (procedures too): the id of the first (the others
+ * follow), made when the checker enters it. */
 int ea_letrec(early_an *ea, ast *letrec);
-/* The unit of init i of letrec `lr`'s variable `var`, run from `unit`. */
+/* The unit of variable var's init, which runs as part of `unit` (-1: the
+ * top level). */
 int ea_init_unit(early_an *ea, int var, int unit);
 
 void ea_call(early_an *ea, int from, int to);   /* a call by name */
@@ -34,14 +35,15 @@ void ea_escape(early_an *ea, int unit, int creator);
 void ea_assigned(early_an *ea, int var);        /* set! of the variable */
 /* A read of variable `var` from a nested procedure (unit). */
 void ea_read(early_an *ea, int unit, int var, ref_info *r, srcloc loc);
-/* A read in var's own letrec's init `init` (the same procedure), of a
- * variable whose init has not run (var's index >= init's). */
+/* A read in an init of var's own letrec, in the same procedure, before
+ * var's init has run (a later or the same init; any init of a letrec
+ * whose inits all run first). */
 void ea_direct(early_an *ea, int var, ref_info *r, srcloc loc);
 
 /* The variable's index in its letrec. */
 int ea_var_index(const early_an *ea, int var);
 
 /* Marks the reads and letrecs of the form just checked. */
-void ea_finish(early_an *ea, const world *w);
+void ea_finish(early_an *ea);
 
 #endif

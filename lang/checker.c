@@ -793,7 +793,7 @@ bool ck_check_toplevel(world *w, ast *form, int *toplevel_frame,
   } else if (form->kind != E_DEFTABLE) {
     check(&c, form, false);
   }
-  if (!c.failed) ea_finish(c.ea, w);
+  if (!c.failed) ea_finish(c.ea);
   ea_free(c.ea);
   VEC_FREE(c.inits);
   VEC_FREE(c.scope);
