@@ -170,6 +170,26 @@ static bool shape_known(mb *b, int t, int_vec *seen) {
          shape_known(b, x->cdr, seen);
 }
 
+/* The kinds a tagged operand of check may have but the one checked
+ * for, in the order of the chain of tag tests; their count. */
+static int chain_kinds(mb *b, const ir_expr *check, tkind *kinds) {
+  static const tkind order[] = {T_INT, T_VEC, T_STR, T_CHAR, T_NIL, T_PAIR, T_PROC, T_VOID,
+                                T_BOOL, T_SYM};
+  const ir_expr *e = check->a[0];
+  tkind want = (tkind)check->ival;
+  int nk = 0;
+  for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+    tkind k = order[i];
+    if (k == T_PROC && !b->ir->procs.n) continue;
+    if (k == want || (k == T_VEC && ir_elem_type(b->ir, e->type) < 0)) continue;
+    if (k == T_CHAR && !b->ir->has_chars) continue;
+    if (k == T_NIL && !b->ir->has_lists) continue;
+    if (k == T_PAIR && ir_pair_type(b->ir, e->type, false) < 0) continue;
+    kinds[nk++] = k;
+  }
+  return nk;
+}
+
 /* A shared tail: the steps that print a tagged operand (or one of a
  * fixed wrong kind) from a temporary and stop at the site another
  * temporary names, plus the kind's place in the chain.  Every report of
@@ -185,10 +205,41 @@ typedef struct {
 } kind_tail;
 
 static VEC(kind_tail) ktails;   /* during one mb_build_reports */
+/* per report: whether another report has its shape (only then does a
+ * tail pay: alone, the jump and the computed site cost more than they
+ * save) */
+static VEC(char) kshared;
 
 static int class_root(mb *b, int t) {
   while (b->ir->types.v[t].parent != t) t = b->ir->types.v[t].parent;
   return t;
+}
+
+/* The shape of check's report for a shared tail, into key; false when
+ * its report is of another form (a list error, or kind by kind). */
+static bool tail_key(mb *b, const ir_expr *check, int fn, kind_tail *key) {
+  const ir_expr *e = check->a[0];
+  if (check->n == 2 && b->ir->failures.v[check->var].bare) return false;
+  bool chain = ir_kind(b->ir, e->type) == T_DYN;
+  if (chain) {
+    int_vec seen = {0};
+    bool whole = shape_known(b, e->type, &seen);
+    VEC_FREE(seen);
+    if (!whole) return false;
+  }
+  memset(key, 0, sizeof *key);
+  key->fn = fn;
+  key->root = class_root(b, e->type);
+  key->chain = chain;
+  key->want = (tkind)check->ival;
+  if (chain) key->nk = chain_kinds(b, check, key->kinds);
+  key->start = key->x = key->site = -1;
+  return true;
+}
+
+static bool same_tail(const kind_tail *t, const kind_tail *k) {
+  return t->fn == k->fn && t->root == k->root && t->chain == k->chain && t->nk == k->nk &&
+         !memcmp(t->kinds, k->kinds, sizeof k->kinds);
 }
 
 /* The tail's steps: print x, then the chain picks the site. */
@@ -232,16 +283,13 @@ static void shared_report(mb *b, const ir_expr *check, int fn, bool chain,
                           const tkind *kinds, int nk) {
   srcloc loc = check->loc;
   ir_expr *e = check->a[0];
-  kind_tail key = {fn, class_root(b, e->type), chain ? nk : 0, (tkind)check->ival, {0},
-                   chain, -1, -1, -1};
-  for (int i = 0; chain && i < nk; i++) key.kinds[i] = kinds[i];
+  kind_tail key;
+  tail_key(b, check, fn, &key);
+  (void)kinds;
+  (void)nk;
   int ti = -1;
-  for (int i = 0; i < ktails.n && ti < 0; i++) {
-    kind_tail *t = &ktails.v[i];
-    if (t->fn == fn && t->root == key.root && t->chain == chain && t->nk == key.nk &&
-        !memcmp(t->kinds, key.kinds, sizeof key.kinds))
-      ti = i;
-  }
+  for (int i = 0; i < ktails.n && ti < 0; i++)
+    if (same_tail(&ktails.v[i], &key)) ti = i;
   if (ti < 0) {
     key.x = mb_temp(b, e->type, "error:x");
     key.site = mb_temp(b, mb_int_type(b), "error:site");
@@ -270,11 +318,11 @@ static void shared_report(mb *b, const ir_expr *check, int fn, bool chain,
   b->ms.v[jump].l1_is_pc = true;
 }
 
-static void build_report(mb *b, const ir_expr *check, int fn) {
+static void build_report(mb *b, const ir_expr *check, int fn, bool shared) {
   int start = b->ms.n;
   srcloc loc = check->loc;
   ir_expr *e = check->a[0];
-  tkind have = ir_kind(b->ir, e->type), want = (tkind)check->ival;
+  tkind have = ir_kind(b->ir, e->type);
   mb_print_errtext(b, true);
   if (check->n == 2 && b->ir->failures.v[check->var].bare) {
     /* a list error names the argument, not the operand checked */
@@ -292,25 +340,22 @@ static void build_report(mb *b, const ir_expr *check, int fn) {
     m->what = mb_describe(b, "list error: the argument again");
     mb_display(b, mb_var_ref(b, ta), true, fn, loc);
     fail_step(b, report_site(b, check, NULL), fn, loc);
-  } else if (have != T_DYN) {
+  } else if (have != T_DYN && shared) {
     /* its message names the kind already (lower-kinds.c) */
     shared_report(b, check, fn, false, NULL, 0);
+  } else if (have != T_DYN) {
+    int t = mb_temp(b, e->type, "error:x");
+    mstmt *m = mb_step(b, M_WRITE, fn, loc);
+    mb_set_target(b, m, t);
+    m->val = e;
+    m->report_of = check;
+    m->what = mb_describe(b, "kind error: the operand again");
+    mb_display(b, mb_var_ref(b, t), true, fn, loc);
+    fail_step(b, report_site(b, check, NULL), fn, loc);
   } else {
     /* a chain of tag tests; the last kind needs none */
-    static const tkind order[] = {T_INT, T_VEC, T_STR, T_CHAR, T_NIL, T_PAIR, T_PROC, T_VOID,
-                                  T_BOOL, T_SYM};
-    enum { NORDER = sizeof order / sizeof order[0] };
-    tkind kinds[NORDER];
-    int nk = 0;
-    for (int i = 0; i < NORDER; i++) {
-      tkind k = order[i];
-      if (k == T_PROC && !b->ir->procs.n) continue;
-      if (k == want || (k == T_VEC && ir_elem_type(b->ir, e->type) < 0)) continue;
-      if (k == T_CHAR && !b->ir->has_chars) continue;
-      if (k == T_NIL && !b->ir->has_lists) continue;
-      if (k == T_PAIR && ir_pair_type(b->ir, e->type, false) < 0) continue;
-      kinds[nk++] = k;
-    }
+    tkind kinds[16];
+    int nk = chain_kinds(b, check, kinds);
     /* the value first, as `write` prints a tagged value, then the chain
      * picks the site: the same text as printing it kind by kind (a
      * shared tail); kind by kind when a kind the value cannot have here
@@ -318,7 +363,7 @@ static void build_report(mb *b, const ir_expr *check, int fn) {
     int_vec seen = {0};
     bool whole = shape_known(b, e->type, &seen);
     VEC_FREE(seen);
-    if (whole) {
+    if (whole && shared) {
       shared_report(b, check, fn, true, kinds, nk);
     } else {
       int t = mb_temp(b, e->type, "error:x");
@@ -328,6 +373,7 @@ static void build_report(mb *b, const ir_expr *check, int fn) {
       m->report_of = check;
       m->what = mb_describe(b, "kind error: the operand again");
       ir_expr *x = mb_var_ref(b, t);
+      if (whole) mb_display(b, x, true, fn, loc);
       for (int i = 0; i < nk && !b->failed; i++) {
         int br = -1;
         if (i + 1 < nk) {
@@ -338,7 +384,10 @@ static void build_report(mb *b, const ir_expr *check, int fn) {
           b->ms.v[br].l1 = b->ms.n;
           b->ms.v[br].l1_is_pc = true;
         }
-        report_kind(b, check, as_kind(b, x, kinds[i]), kinds[i], fn, loc);
+        if (whole)
+          fail_step(b, report_site(b, check, tkind_name(kinds[i])), fn, loc);
+        else
+          report_kind(b, check, as_kind(b, x, kinds[i]), kinds[i], fn, loc);
         if (br >= 0) {
           b->ms.v[br].l2 = b->ms.n;
           b->ms.v[br].l2_is_pc = true;
@@ -362,10 +411,23 @@ void mb_build_reports(mb *b) {
   }
   free(seen.v);
   ktails.n = 0;
+  kshared.n = 0;
+  int nr = b->reports.n;
+  kind_tail *keys = xcalloc((size_t)nr + 1, sizeof *keys);
+  char *has = xcalloc((size_t)nr + 1, 1);
+  for (int i = 0; i < nr; i++) has[i] = tail_key(b, b->reports.v[i].check, fns.v[i], &keys[i]);
+  for (int i = 0; i < nr; i++) {
+    bool sh = false;
+    for (int j = 0; j < nr && has[i] && !sh; j++) sh = j != i && has[j] && same_tail(&keys[j], &keys[i]);
+    VEC_PUSH(kshared, sh);
+  }
+  free(keys);
+  free(has);
   for (int i = 0; i < b->reports.n && !b->failed; i++)
-    build_report(b, b->reports.v[i].check, fns.v[i]);
+    build_report(b, b->reports.v[i].check, fns.v[i], kshared.v[i]);
   VEC_FREE(fns);
   VEC_FREE(ktails);
+  VEC_FREE(kshared);
   if (!b->failed) mb_build_value_reports(b);   /* mvreport.c */
 }
 

@@ -14,7 +14,9 @@
  *   %symbol-cast     its operand, as a value of the node's class
  *   %symbol-class    of a code point: 1 digit, 2 + or -, 3 '.', 4 'i',
  *                    5 what `write` cannot leave bare in a symbol
- *                    (white space, brackets, braces, '#', '"', ';')
+ *                    (white space, brackets, braces, '#', '"', ';',
+ *                    controls and the common format characters), 6 a
+ *                    quote, quasiquote or comma (braces when first)
  *
  * and %symbol-name (mstrings.c) gives a made symbol's own address: its
  * name's block is a string.  display and write of a symbol that may be
@@ -82,8 +84,18 @@ bool mx_symbol_prim(mb *b, const ir_expr *e, const cval *a, cval *out) {
     f = gf_axpy(gg, f, 4, eqk(b, c, 'i'));
     gform bad = mx_in_range(b, c, 0, ' ');
     for (const char *s = "#()[]{}\";"; *s; s++) bad = gf_add(gg, bad, eqk(b, c, *s));
+    /* DEL, the C1 controls and no-break space, the soft hyphen, and the
+     * other spaces, separators and format characters in use (see
+     * lang/chars.c sym_char_escaped; tvl(1) says what is left out) */
+    static const int32_t hidden[][2] = {{0x7f, 0xa0}, {0xad, 0xad}, {0x1680, 0x1680},
+                                        {0x180e, 0x180e}, {0x2000, 0x200f}, {0x2028, 0x202f},
+                                        {0x205f, 0x2064}, {0x3000, 0x3000}, {0xfeff, 0xfeff}};
+    for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++)
+      bad = gf_add(gg, bad, mx_in_range(b, c, hidden[i][0], hidden[i][1]));
     f = gf_axpy(gg, f, 5, bad);
-    *out = (cval){f, 0, 5, false};
+    /* a quote, quasiquote or comma: braces when it comes first */
+    f = gf_axpy(gg, f, 6, gf_add(gg, eqk(b, c, '\''), gf_add(gg, eqk(b, c, '`'), eqk(b, c, ','))));
+    *out = (cval){f, 0, 6, false};
     return true;
   }
   return false;

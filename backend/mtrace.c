@@ -487,7 +487,7 @@ static void complete(mdecoder *d, int pc, int64_t v) {
     if (s->out_kind == T_CHAR || s->out_kind == T_STR || s->out_kind == T_SYM) {
       strbuf sb;
       sb_init(&sb);
-      if (s->out_kind == T_SYM && (v < ' ' || (v < 128 && strchr("()[]{}", (int)v))))
+      if (s->out_kind == T_SYM && sym_char_escaped((int32_t)v))
         sb_printf(&sb, "\\x%x;", (unsigned)v);   /* inside #{...}#, as sym_write */
       else if (s->out_kind == T_SYM) utf8_put(&sb, (int32_t)v);
       else if (s->write && s->out_kind == T_STR) str_char_write((int32_t)v, &sb);

@@ -168,18 +168,33 @@ void str_write(const world *w, value s, strbuf *out) {
   sb_putc(out, '"');
 }
 
+/* A character that `write` shows as \xHH; inside #{...}#, as Guile
+ * does: the controls, and what a string shows escaped but white space
+ * (format characters, the line and paragraph separators); and the
+ * brackets and braces, which would end the name when read back. */
+bool sym_char_escaped(int32_t cp) {
+  if (cp < 0x80) return cp < ' ' || cp == 0x7f || strchr("()[]{}", (int)cp);
+  if (cp <= 0x9f || cp == 0x2028 || cp == 0x2029) return true;   /* C1, Zl, Zp */
+  return !IN(uc_string_shown, cp) && !char_whitespace(cp);         /* not Zs */
+}
+
 /* Whether `write` must show a symbol as #{...}#, as Guile does: empty,
- * ".", one that starts like a number, or one holding '#', white space, a
- * bracket, a brace, '"' or ';'. */
+ * ".", one that starts like a number ([+-]?.?digit), or with a quote,
+ * quasiquote or comma, or one holding '#', white space, a bracket, a
+ * brace, '"', ';' or a character shown escaped. */
 static bool sym_needs_braces(const char *s) {
   size_t n = strlen(s);
   if (n == 0 || !strcmp(s, ".") || !strcmp(s, "+i") || !strcmp(s, "-i"))
     return true;
-  if ((s[0] >= '0' && s[0] <= '9') ||
-      ((s[0] == '+' || s[0] == '-' || s[0] == '.') && s[1] >= '0' && s[1] <= '9'))
-    return true;
-  for (size_t i = 0; i < n; i++)
-    if (strchr("#()[]{}\";", s[i]) || (unsigned char)s[i] <= ' ') return true;
+  const char *d = s + (s[0] == '+' || s[0] == '-');
+  if (d[0] == '.') d++;
+  if (d[0] >= '0' && d[0] <= '9') return true;
+  if (strchr("'`,", s[0])) return true;
+  for (size_t i = 0; i < n;) {
+    if (strchr("#()[]{}\";", s[i])) return true;
+    int32_t cp = utf8_get(s, n, &i);
+    if (cp <= ' ' || sym_char_escaped(cp) || char_whitespace(cp)) return true;
+  }
   return false;
 }
 
@@ -189,11 +204,11 @@ void sym_write(const char *s, strbuf *out) {
     return;
   }
   sb_puts(out, "#{");
-  for (; *s; s++) {
-    if (strchr("()[]{}", *s) || ((unsigned char)*s < ' '))
-      sb_printf(out, "\\x%x;", (unsigned char)*s);
-    else
-      sb_putc(out, *s);
+  size_t n = strlen(s);
+  for (size_t i = 0; i < n;) {
+    int32_t cp = utf8_get(s, n, &i);
+    if (sym_char_escaped(cp)) sb_printf(out, "\\x%x;", (unsigned)cp);
+    else utf8_put(out, cp);
   }
   sb_puts(out, "}#");
 }

@@ -503,6 +503,8 @@ void str_write(const world *w, value s, strbuf *out);
 /* A symbol as `write` shows it: #{hello world}# when it could not be
  * read back as written (as Guile does). */
 void sym_write(const char *name, strbuf *out);
+/* Whether a symbol's character is written \xHH; inside #{...}# (sym_write). */
+bool sym_char_escaped(int32_t cp);
 /* proctext.c: how a procedure prints (builtin b, else lambda fn), as in
  * Guile: #<procedure car (_)>, #<procedure f (a b)>. */
 void proc_text(const symtab *syms, const src_registry *src, const builtin *b, const fn_def *fn,

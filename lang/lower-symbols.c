@@ -152,7 +152,9 @@ static ir_expr *is(lw *c, int v, int32_t k, srcloc loc) {
 /* Whether `write` shows the name (block o, length len) as #{...}#, as
  * lang/chars.c sym_needs_braces says: %symbol-class is 1 for a digit, 2
  * for + and -, 3 for '.', 4 for 'i', 5 for white space, a bracket, a
- * brace, '#', '"' or ';', else 0. */
+ * brace, '#', '"', ';' or a control or format character, 6 for a quote,
+ * quasiquote or comma, else 0.  (Left out: the rarer format and the
+ * unassigned characters: tvl(1).) */
 static int needs_braces(lw *c, int o, int len, srcloc loc) {
   int ti = lw_type_of_kind(c, T_INT);
   int flag = assign_typed(c, kint(c, 0, loc), ti, loc);
@@ -175,8 +177,19 @@ static int needs_braces(lw *c, int o, int len, srcloc loc) {
   cl1->type = lw_new_type(c, T_INT);
   lw_assign(c, c1, cl1, loc);
   lw_label(c, on, loc);
-  /* a digit first, or + - . then a digit */
+  int c2 = assign_typed(c, kint(c, 0, loc), ti, loc);
+  int three = lw_new_label(c), on3 = lw_new_label(c);
+  branch(c, prim(c, ">", var(c, len, loc), kint(c, 2, loc), T_BOOL, loc), three, on3, loc);
+  lw_label(c, three, loc);
+  ir_expr *cl2 = lw_mk(c, X_PRIM, loc, 1);
+  cl2->op = &class_op;
+  cl2->a[0] = elem(c, o, kint(c, 2, loc), loc);
+  cl2->type = lw_new_type(c, T_INT);
+  lw_assign(c, c2, cl2, loc);
+  lw_label(c, on3, loc);
+  /* a digit first, or + - . then a digit; a quote first */
   flag_if(c, is(c, c0, 1, loc), flag, loc);
+  flag_if(c, is(c, c0, 6, loc), flag, loc);
   int sign = assign_typed(c, kint(c, 0, loc), ti, loc);
   flag_if(c, is(c, c0, 2, loc), sign, loc);
   flag_if(c, is(c, c0, 3, loc), sign, loc);
@@ -185,6 +198,14 @@ static int needs_braces(lw *c, int o, int len, srcloc loc) {
   lw_label(c, sd, loc);
   flag_if(c, is(c, c1, 1, loc), flag, loc);
   lw_label(c, sd2, loc);
+  /* + or - then '.' then a digit */
+  int sg = lw_new_label(c), sg2 = lw_new_label(c), sg3 = lw_new_label(c);
+  branch(c, is(c, c0, 2, loc), sg, sg3, loc);
+  lw_label(c, sg, loc);
+  branch(c, is(c, c1, 3, loc), sg2, sg3, loc);
+  lw_label(c, sg2, loc);
+  flag_if(c, is(c, c2, 1, loc), flag, loc);
+  lw_label(c, sg3, loc);
   /* ".", "+i", "-i" */
   int one = lw_new_label(c), one2 = lw_new_label(c);
   branch(c, is(c, len, 1, loc), one, one2, loc);

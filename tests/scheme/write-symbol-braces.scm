@@ -1,0 +1,8 @@
+(for-each (lambda (s) (write (string->symbol s)) (display " ") (display (string->symbol s)) (newline))
+  (list ",a" "'a" "`a" ",@a" "a\x7f;" "a'b" "a,b" "a`b" "|a" "a|b" "-.5" "+.5" ".5" "1+" "+" "-" "..." "-a" "+a" ".a" "a.b" "#t" "a\\b" "\x7f;" "\x80;" "é" "a\xa0;b" "\x2028;" "a:" ":a" "a\x85;"))
+(define (show . cps) (let ((s (string->symbol (list->string (map integer->char cps))))) (write s) (display " ") (display s) (newline)))
+(show 97 127) (show 97 128) (show 97 133) (show 97 160 98) (show 97 #x2028) (show 97 #x2029) (show 97 #x200b) (show 97 #xad) (show 97 #x3000)
+(show 45 46 53) (show 43 46 53) (show 46 46 53) (show 45 46 97) (show 39) (show 96 97) (show 44 64) (show 97 39) (show 124 97) (show 58 97)
+(show 97 40) (show 97 #xe9) (show 1 97)
+(define s (string->symbol (list->string (list #\a (integer->char #x2028)))))
+(write s)(newline)(write (string->symbol (list->string (list #\a (integer->char 127)))))(newline)
