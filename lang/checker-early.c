@@ -36,7 +36,7 @@ typedef struct {
   bool escaped;     /* a procedure that is a value: any unknown call may run it */
   int init_var;     /* an init unit: its variable; -1 for a procedure */
   int home;         /* an init unit: the procedure unit it runs in */
-  int creator;      /* escaped: where it becomes a value */
+  int_vec creators; /* escaped: the units where it becomes a value */
 } ea_unit;
 
 typedef struct {
@@ -69,6 +69,7 @@ void ea_free(early_an *ea) {
   for (int i = 0; i < ea->units.n; i++) {
     VEC_FREE(ea->units.v[i].calls);
     VEC_FREE(ea->units.v[i].reads);
+    VEC_FREE(ea->units.v[i].creators);
   }
   VEC_FREE(ea->units);
   VEC_FREE(ea->vars);
@@ -78,7 +79,7 @@ void ea_free(early_an *ea) {
 }
 
 static int new_unit(early_an *ea, int init_var, int home) {
-  ea_unit u = {{0}, {0}, false, false, init_var, home, -1};
+  ea_unit u = {{0}, {0}, false, false, init_var, home, {0}};
   VEC_PUSH(ea->units, u);
   return ea->units.n - 1;
 }
@@ -127,8 +128,12 @@ void ea_unknown(early_an *ea, int unit) {
 
 void ea_escape(early_an *ea, int unit, int creator) {
   if (unit < 0) return;
-  ea->units.v[unit].escaped = true;
-  ea->units.v[unit].creator = creator;
+  ea_unit *u = &ea->units.v[unit];
+  u->escaped = true;
+  if (creator < 0) return;   /* top-level code: never in an init */
+  for (int i = 0; i < u->creators.n; i++)
+    if (u->creators.v[i] == creator) return;
+  VEC_PUSH(u->creators, creator);
 }
 
 void ea_assigned(early_an *ea, int var) { ea->vars.v[var].assigned = true; }
@@ -192,9 +197,12 @@ static int early_read_from(walk *w, int p) {
     int before = w->work.n;
     for (int e = 0; e < ea->units.n; e++) {
       const ea_unit *x = &ea->units.v[e];
-      if (x->escaped && w->seen[e] != w->stamp && x->creator >= 0 &&
-          w->ran[x->creator] == w->ran_stamp)
-        visit(w, e);
+      if (!x->escaped || w->seen[e] == w->stamp) continue;
+      for (int k = 0; k < x->creators.n; k++)
+        if (w->ran[x->creators.v[k]] == w->ran_stamp) {
+          visit(w, e);
+          break;
+        }
     }
     if (w->work.n == before) break;
   }
