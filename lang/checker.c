@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "lang.h"
+#include "checker-early.h"
 
 #include <string.h>
 
@@ -21,7 +22,15 @@ typedef struct scope_entry {
   bool *boxed;     /* where to say that the variable needs a box */
   bool captured;   /* referenced from inside a lambda value */
   bool assigned;   /* set! somewhere, or a letrec variable */
+  int lvar;        /* a letrec variable: its id in checker-early.c, or -1 */
 } scope_entry;
+
+/* A letrec variable's init being checked (checker-early.c). */
+typedef struct {
+  int first;       /* the letrec's first variable id */
+  int i;           /* the init's index */
+  bool parallel;   /* of a letrec whose inits all run first */
+} open_init;
 
 typedef struct {
   fn_def *fn;      /* a lambda value being checked */
@@ -44,6 +53,10 @@ typedef struct {
   warn_fn warn;
   void *warn_ctx;
   VEC(open_lambda) lams;
+  early_an *ea;      /* reads of letrec variables before their init */
+  int unit;          /* the code being checked, for ea; -1: top level */
+  VEC(open_init) inits;
+  int inits_base;    /* the inits open in the current procedure */
 } ck;
 
 static void check(ck *c, ast *a, bool tail);
@@ -72,12 +85,12 @@ static bool later_defined(ck *c, int name) {
 }
 
 static void push_var(ck *c, int name, int slot, bool *boxed, bool assigned) {
-  scope_entry e = {name, false, slot, NULL, c->nest, boxed, false, assigned};
+  scope_entry e = {name, false, slot, NULL, c->nest, boxed, false, assigned, -1};
   VEC_PUSH(c->scope, e);
 }
 
 static void push_fn(ck *c, int name, fn_def *fn) {
-  scope_entry e = {name, true, 0, fn, c->nest, NULL, false, false};
+  scope_entry e = {name, true, 0, fn, c->nest, NULL, false, false, -1};
   VEC_PUSH(c->scope, e);
 }
 
@@ -181,6 +194,27 @@ static ref_info resolve(ck *c, int name) {
   return r;
 }
 
+/* A read of a local name: a letrec variable read where its init may not
+ * have run yet goes to checker-early.c, from a nested procedure (which
+ * an init may call) or from an init of the same letrec at or before the
+ * variable's own. */
+static void note_read(ck *c, int name, ref_info *r, srcloc loc) {
+  if (r->kind != REF_LOCAL && r->kind != REF_CAPTURED) return;
+  int ei = find_local_index(c, name);
+  if (ei < 0 || c->scope.v[ei].lvar < 0) return;
+  const scope_entry *e = &c->scope.v[ei];
+  if (e->nest < c->nest) {
+    ea_read(c->ea, c->unit, e->lvar, r, loc);
+    return;
+  }
+  int k = ea_var_index(c->ea, e->lvar);
+  for (int j = c->inits_base; j < c->inits.n; j++)
+    if (c->inits.v[j].first == e->lvar - k && (c->inits.v[j].i <= k || c->inits.v[j].parallel)) {
+      ea_direct(c->ea, e->lvar, r, loc);
+      return;
+    }
+}
+
 /* Why a name a Scheme programmer expects is missing, or "". */
 static const char *missing_hint(const char *name) {
   if (!strcmp(name, "help")) return " (:help lists the commands, forms and builtins)";
@@ -269,6 +303,43 @@ static int static_kind(const ast *a) {
   }
 }
 
+/* Whether an expression's value may be a procedure. */
+static bool may_be_proc(const ast *a) {
+  if (a->kind == E_REF) return a->u.ref.r.kind != REF_BUILTIN;
+  if (a->kind == E_CONST) return a->u.k.kind == VK_PROC;
+  int k = static_kind(a);
+  return k < 0 || k == VK_PROC;
+}
+
+/* What a builtin call may call, for checker-early.c: its arguments in
+ * procedure positions (map's first, not its lists), or for a builtin
+ * without such positions, one passed where anything goes to a builtin
+ * that does more than keep or compare it (catch's thunk, a predicate of
+ * string-index).  A lambda or a local procedure is followed; any other
+ * value that may be a procedure is a call the checker cannot follow. */
+static void note_builtin_call(ck *c, const builtin *b, const ast *call) {
+  static const char *const keeps[] = {
+    "list", "cons", "cons*", "vector", "append", "eq?", "eqv?", "equal?",
+    "not", "procedure?", "null?", "pair?", "list?", "vector?", "display",
+    "write", "vector-set!", "set-car!", "set-cdr!", "vector-fill!",
+    "values", "boolean?", "number?", "integer?", "string?", "symbol?", NULL};
+  bool keep = false, procs = false;
+  for (int i = 0; keeps[i] && !keep; i++) keep = !strcmp(b->name, keeps[i]);
+  int n = b->max_args >= 0 && call->u.call.n > b->max_args ? b->max_args : call->u.call.n;
+  for (int i = 0; i < n; i++) procs |= builtin_arg_kind(b, i) == AK_PROC;
+  for (int i = 0; i < n; i++) {
+    arg_kind k = builtin_arg_kind(b, i);
+    if (k != AK_PROC && (procs || keep || k != AK_ANY)) continue;
+    const ast *x = call->u.call.args[i];
+    if (x->kind == E_LAMBDA)
+      ea_call(c->ea, c->unit, ea_fn_unit(c->ea, x->u.lam.fn));
+    else if (x->kind == E_REF && x->u.ref.r.kind == REF_LOCALFN)
+      ea_call(c->ea, c->unit, ea_fn_unit(c->ea, x->u.ref.r.fn));
+    else if (may_be_proc(x))
+      ea_unknown(c->ea, c->unit);
+  }
+}
+
 static bool kind_ok(arg_kind want, int have) {
   if (have < 0 || want == AK_ANY) return true;
   switch (want) {
@@ -350,6 +421,7 @@ static void check_fn_arity(ck *c, const ast *call, const fn_def *f) {
 /* (op args ...) with op an expression. */
 static void check_apply(ck *c, ast *a, bool tail) {
   a->u.call.tail = tail;
+  ea_unknown(c->ea, c->unit);
   check(c, a->u.call.op, false);
   for (int i = 0; i < a->u.call.n; i++) check(c, a->u.call.args[i], false);
 }
@@ -361,6 +433,7 @@ static void check_lambda(ck *c, ast *a) {
   f->nest = c->nest + 1;
   f->parent = c->fn;
   f->ncaps = 0;
+  ea_escape(c->ea, ea_fn_unit(c->ea, f), c->unit);   /* any call may run it */
   open_lambda l = {f, f->nest};
   VEC_PUSH(c->lams, l);
   check_fn_body(c, f);
@@ -379,6 +452,24 @@ static void check_call(ck *c, ast *a, bool tail) {
   for (int i = 0; i < a->u.call.n; i++) check(c, a->u.call.args[i], false);
   if (c->failed) return;
   a->u.call.r = r;
+  switch (r.kind) {   /* what the call may run, for checker-early.c */
+  case REF_LOCALFN:
+    ea_call(c->ea, c->unit, ea_fn_unit(c->ea, r.fn));
+    break;
+  case REF_LOCAL:
+  case REF_CAPTURED:
+    note_read(c, a->u.call.name, &a->u.call.r, a->u.call.name_loc);
+    ea_unknown(c->ea, c->unit);
+    break;
+  case REF_BUILTIN:
+    note_builtin_call(c, r.bi, a);
+    break;
+  case REF_GLOBAL:
+    if (r.cell->kind != G_TABLE && r.cell->kind != G_EXTERN) ea_unknown(c->ea, c->unit);
+    break;
+  default:
+    break;
+  }
   switch (r.kind) {
   case REF_LOCAL:
   case REF_CAPTURED:
@@ -435,6 +526,8 @@ static void check_ref(ck *c, ast *a) {
   if (r.kind == REF_UNRESOLVED) r = unknown_global(c, a->u.ref.name, a->loc);
   if (c->failed) return;
   a->u.ref.r = r;
+  note_read(c, a->u.ref.name, &a->u.ref.r, a->loc);
+  if (r.kind == REF_LOCALFN) ea_escape(c->ea, ea_fn_unit(c->ea, r.fn), c->unit);
   const char *what = ref_what(&r);
   if (what)
     fail(c, a->loc, "%s is a %s, not a value: call it, do not pass it",
@@ -446,6 +539,7 @@ static void check_set(ck *c, ast *a) {
   if (c->failed) return;
   int ei = find_local_index(c, a->u.set.name);
   if (ei >= 0) c->scope.v[ei].assigned = true;
+  if (ei >= 0 && c->scope.v[ei].lvar >= 0) ea_assigned(c->ea, c->scope.v[ei].lvar);
   ref_info r = resolve(c, a->u.set.name);
   if (r.kind == REF_UNRESOLVED) {
     if (c->fn) {
@@ -503,6 +597,7 @@ static void check_let(ck *c, ast *a, bool tail) {
 /* letrec: every name is visible in every init and function body. */
 static void check_letrec(ck *c, ast *a, bool tail) {
   int save_slot = c->next_slot, save_scope = c->scope.n;
+  int first = ea_letrec(c->ea, a);
   for (int i = 0; i < a->u.let.n; i++) {
     let_binding *b = &a->u.let.v[i];
     if (b->fn) {
@@ -512,12 +607,22 @@ static void check_letrec(ck *c, ast *a, bool tail) {
     } else {
       b->slot = alloc_slot(c);
       push_var(c, b->name, b->slot, &b->boxed, true);
+      c->scope.v[c->scope.n - 1].lvar = first + i;
     }
   }
   for (int i = 0; i < a->u.let.n && !c->failed; i++) {
     let_binding *b = &a->u.let.v[i];
-    if (b->fn) check_fn_body(c, b->fn);
-    else check(c, b->init, false);
+    if (b->fn) {
+      check_fn_body(c, b->fn);
+      continue;
+    }
+    int save_unit = c->unit;
+    c->unit = ea_init_unit(c->ea, first + i, c->unit);
+    open_init oi = {first, i, a->u.let.parallel};
+    VEC_PUSH(c->inits, oi);
+    check(c, b->init, false);
+    c->inits.n--;
+    c->unit = save_unit;
   }
   check(c, a->u.let.body, tail);
   pop_scope(c, save_scope);
@@ -528,6 +633,9 @@ static void check_letrec(ck *c, ast *a, bool tail) {
 static void check_fn_body(ck *c, fn_def *f) {
   int save_nest = c->nest, save_next = c->next_slot, save_max = c->max_slot;
   fn_def *save_fn = c->fn;
+  int save_unit = c->unit, save_inits = c->inits_base;
+  c->unit = ea_fn_unit(c->ea, f);
+  c->inits_base = c->inits.n;
   c->nest = f->nest;
   c->fn = f;
   c->next_slot = 0;
@@ -541,6 +649,8 @@ static void check_fn_body(ck *c, fn_def *f) {
   pop_scope(c, save_scope);
   c->nest = save_nest;
   c->fn = save_fn;
+  c->unit = save_unit;
+  c->inits_base = save_inits;
   c->next_slot = save_next;
   c->max_slot = save_max;
 }
@@ -653,6 +763,8 @@ bool ck_check_toplevel(world *w, ast *form, int *toplevel_frame,
   c.defining = -1;
   c.warn = warn;
   c.warn_ctx = warn_ctx;
+  c.ea = ea_new();
+  c.unit = -1;
   /* Names defined by a top-level begin are known to the rest of it. */
   int_vec names = {0};
   for (int i = 0; i < nlater; i++) VEC_PUSH(names, later[i]);
@@ -681,6 +793,9 @@ bool ck_check_toplevel(world *w, ast *form, int *toplevel_frame,
   } else if (form->kind != E_DEFTABLE) {
     check(&c, form, false);
   }
+  if (!c.failed) ea_finish(c.ea);
+  ea_free(c.ea);
+  VEC_FREE(c.inits);
   VEC_FREE(c.scope);
   VEC_FREE(c.lams);
   VEC_FREE(names);
@@ -828,6 +943,17 @@ static void gate_ast(gate *g, const ast *a) {
       for (int i = 0; i < a->u.seq.n; i++) gate_ast(g, a->u.seq.v[i]);
       return;
     case E_LET: case E_LETREC:
+      if (a->kind == E_LETREC && a->u.let.early) {
+        /* checker-early.c: compiled code would read a slot that holds
+         * no value yet; the evaluator reports the read when it runs */
+        lang_error_set(g->err, a->u.let.early_loc, "compile", "%s may be read "
+                       "before its definition has run; compiled code refuses "
+                       "it (run with --reference to use the evaluator)",
+                       sym_name(&g->w->syms, a->u.let.early_name));
+        g->what = "variables read before their definitions";
+        g->failed = true;
+        return;
+      }
       for (int i = 0; i < a->u.let.n; i++) {
         const let_binding *b = &a->u.let.v[i];
         if (b->fn) gate_fn(g, b->fn);

@@ -228,10 +228,25 @@ static value builtin_value(const builtin *b) {
   return v;
 }
 
+/* A letrec variable read before its init has run (Guile: "Unbound
+ * variable"); compiled code raises the same (lang/lower.c). */
+static void undefined_read(ev_ctx *c, srcloc loc, int name) {
+  ev_fail(c, loc, "unbound", "%s is used before its definition", name_of(c, name));
+}
+
+/* A local variable's value; a read the checker marked (a letrec
+ * variable's, checker-early.c) is compared with the marker it holds
+ * until its init runs. */
+static value load_local(ev_ctx *c, const ref_info *r, int f, srcloc loc, int name) {
+  value v = unbox(load_raw(c, r, f));
+  if (r->early && v_is_undefined(v)) undefined_read(c, loc, name);
+  return v;
+}
+
 static value load(ev_ctx *c, const ast *a, int f) {
   const ref_info *r = &a->u.ref.r;
   if (r->kind == REF_LOCAL || r->kind == REF_CAPTURED)
-    return unbox(load_raw(c, r, f));
+    return load_local(c, r, f, a->loc, a->u.ref.name);
   if (r->kind == REF_BUILTIN || ref_is_builtin_now(r)) return builtin_value(r->bi);
   if (r->kind == REF_LOCALFN)
     ev_fail(c, a->loc, "check", "internal: local procedure %s used as a value",
@@ -952,11 +967,32 @@ static value eval_tail(ev_ctx *c, const ast *a, int f) {
       a = a->u.let.body;
       continue;
     case E_LETREC:
-      /* boxes first: the closures of the inits may capture any of them */
+      /* boxes first: the closures of the inits may capture any of them;
+       * each variable holds the not-yet-defined marker until its init
+       * has run */
       for (int i = 0; i < a->u.let.n; i++) {
         const let_binding *b = &a->u.let.v[i];
-        if (b->init && b->boxed)
-          *slot(c, f, 0, b->slot) = make_box(c, b->loc, v_void());
+        if (b->init)
+          *slot(c, f, 0, b->slot) = b->boxed ? make_box(c, b->loc, v_undefined())
+                                             : v_undefined();
+      }
+      if (a->u.let.parallel) {   /* letrec: every init, then the values */
+        int base = c->vs.n;
+        for (int i = 0; i < a->u.let.n; i++)
+          if (a->u.let.v[i].init) {
+            value v = eval(c, a->u.let.v[i].init, f);
+            VEC_PUSH(c->vs, v);
+          }
+        for (int i = 0, j = base; i < a->u.let.n; i++) {
+          const let_binding *b = &a->u.let.v[i];
+          if (!b->init) continue;
+          value *p = slot(c, f, 0, b->slot);
+          if (b->boxed) p->vec->items[0] = c->vs.v[j++];
+          else *p = c->vs.v[j++];
+        }
+        c->vs.n = base;
+        a = a->u.let.body;
+        continue;
       }
       for (int i = 0; i < a->u.let.n; i++) {
         const let_binding *b = &a->u.let.v[i];
@@ -990,7 +1026,7 @@ static value eval_tail(ev_ctx *c, const ast *a, int f) {
         k.fn = r->fn;
         k.parent = up(c, f, r->depth);
       } else if (r->kind == REF_LOCAL || r->kind == REF_CAPTURED) {
-        opv = unbox(load_raw(c, r, f));
+        opv = load_local(c, r, f, a->u.call.name_loc, a->u.call.name);
         dyn = true;
       } else {
         gcell *g = r->cell;

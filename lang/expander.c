@@ -490,6 +490,7 @@ static ast *let_form(ex *e, const sx *s, const char *form) {
   if (!body) return NULL;
   if (!star || nb <= 1) {
     ast *a = node(e, rec ? E_LETREC : E_LET, s->loc);
+    a->u.let.parallel = rec && !strcmp(form, "letrec");
     a->u.let.v = b;
     a->u.let.n = nb;
     a->u.let.body = body;

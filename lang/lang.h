@@ -201,7 +201,19 @@ typedef struct {
   fn_def *fn;         /* REF_LOCALFN */
   const builtin *bi;  /* REF_BUILTIN; with REF_GLOBAL: the builtin the name
                          means until the script defines it further down */
+  /* checker, a letrec (body define) variable read where it may not have
+   * its value yet: REF_EARLY_CHECK (the evaluator compares the value with
+   * the not-yet-defined marker), REF_EARLY_ALWAYS (read in its own
+   * letrec's init, before its definition: the error wherever reached) */
+  unsigned char early;
 } ref_info;
+
+enum { REF_EARLY_CHECK = 1, REF_EARLY_ALWAYS = 2 };
+
+/* The value a letrec variable holds until its init has run (never seen
+ * by a program: reading it is an error, lang/eval.c). */
+static inline value v_undefined(void) { value v = {VK_VOID, 1, NULL}; return v; }
+static inline bool v_is_undefined(value v) { return v.kind == VK_VOID && v.i == 1; }
 
 
 /* A function: global, local (internal define / named let) or a lambda
@@ -227,6 +239,7 @@ struct fn_def {
   tvec *self;        /* evaluator: the closure of a lambda without
                         captures, or of a global procedure, made once */
   int64_t self_id;
+  int early_gen, early_unit;   /* checker-early.c: its unit, for that pass */
 };
 
 typedef struct {
@@ -247,7 +260,16 @@ struct ast {
     struct { int name; ref_info r; ast *val; } set;   /* E_SET */
     struct { ast *c, *t, *e; } iff;                   /* E_IF */
     struct { ast **v; int n; } seq;                   /* BEGIN AND OR VECLIT */
-    struct { let_binding *v; int n; ast *body; } let; /* E_LET E_LETREC */
+    struct {
+      let_binding *v; int n; ast *body;
+      /* checker, E_LETREC: early, a variable (early_name) that calls in
+       * the inits may read before its definition, and where: compiled
+       * code refuses the form (checker-early.c) */
+      bool early; int early_name; srcloc early_loc;
+      /* E_LETREC of a letrec (not letrec* or a body): as in Guile, every
+       * init runs before any variable gets its value */
+      bool parallel;
+    } let;                                            /* E_LET E_LETREC */
     struct {
       int name; srcloc name_loc; ref_info r; ast **args; int n;
       bool tail;                                      /* checker */

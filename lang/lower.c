@@ -749,6 +749,9 @@ void lw_use_table(lw *c, gcell *g) {
 
 static ir_expr *load(lw *c, const ast *a, frame_map *f) {
   const ref_info *r = &a->u.ref.r;
+  if (r->early == REF_EARLY_ALWAYS)   /* checker-early.c; the evaluator's error */
+    return lw_fail_expr(c, a->loc, "unbound", "%s is used before its definition",
+                        lw_nm(c, a->u.ref.name));
   if (ref_is_builtin_now(r)) {
     lw_add_dep(c, r->cell);   /* defining the name recompiles this program */
     return lw_builtin_value(c, r->bi, a->loc);

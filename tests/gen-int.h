@@ -166,6 +166,9 @@ void gc_stmt(gen *g, int d);
 bool gv_top(gen *g);
 /* gen-tail.c */
 bool gt_top(gen *g);
+/* gen-early.c: body defines and letrec variables read before (and
+ * after) their definitions */
+bool ge_top(gen *g);
 /* gen-escape.c: call/cc, string ports, string->symbol; a top-level form */
 bool gx_top(gen *g);
 bool gw_top(gen *g);   /* gen-wind.c: dynamic-wind, catch, throw */

@@ -159,15 +159,26 @@ static bool g_letrec(gen *g, kind k, int d, int ctx) {
   fresh_name(g, "s", acc);
   bool values = on(g, GEN_LETREC_VALUES);
   if ((k != K_INT || chance(g, 35)) && values) {
-    /* (letrec* ((a e) (b (... a ...))) body) */
+    /* (letrec* ((a e) (b (... a ...))) body); letrec runs every init
+     * before a has its value (as Guile): b's init does not read a */
     int mark = g->nv;
-    out(g, "(%s ((%s ", chance(g, 50) ? "letrec*" : "letrec", a);
+    bool star = chance(g, 50);
+    out(g, "(%s ((%s ", star ? "letrec*" : "letrec", a);
     sub(g, K_INT, d, C_FIX);
-    out(g, ") (%s (+ %s ", b, a);
-    var *v = push_var(g, "", K_INT, false, true);
-    memcpy(v->name, a, 16);
-    sub(g, K_INT, d, C_FIX);
-    out(g, "))) ");
+    var *v;
+    if (star) {
+      out(g, ") (%s (+ %s ", b, a);
+      v = push_var(g, "", K_INT, false, true);
+      memcpy(v->name, a, 16);
+      sub(g, K_INT, d, C_FIX);
+      out(g, "))) ");
+    } else {
+      out(g, ") (%s ", b);
+      sub(g, K_INT, d, C_FIX);
+      out(g, ")) ");
+      v = push_var(g, "", K_INT, false, true);
+      memcpy(v->name, a, 16);
+    }
     v = push_var(g, "", K_INT, false, true);
     memcpy(v->name, b, 16);
     sub(g, k, d, ctx);
@@ -1346,6 +1357,7 @@ bool gl_top(gen *g) {
   if ((on(g, GEN_MVALUES) || on(g, GEN_CAPTURED_LOOPS)) && chance(g, 12) && gv_top(g))
     return true;   /* tests/gen-values.c */
   if (on(g, GEN_PROC_VALUES) && chance(g, 6)) return gt_top(g);   /* tests/gen-tail.c */
+  if (on(g, GEN_LOCAL_DEFINES) && chance(g, 10)) return ge_top(g);   /* tests/gen-early.c */
 
   int r = rn(g, 100);
   if (r < 12) {   /* deep only with GEN_MUTUAL_TAIL (out_count) */

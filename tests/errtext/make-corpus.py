@@ -272,6 +272,14 @@ extra = [
  "(define (f x) (integer->char x)) (display (f 1114112))",
  "(display (char->integer (string-ref \"abc\" 3)))",
  "(display (assert #f))",
+ # a body's variable read before its define has run (lang/checker-early.c)
+ "(define (f n) (define a (* n rate)) (define rate 3) a) (display (f 7))",
+ "(define (f) (define a b) (define b 2) a) (display 1) (write (f))",
+ "(define (f) (define s (string-append g \"!\")) (define g \"hi\") s) (display (f))",
+ "(define (f n) (define a (if (> n 0) (car v) 0)) (define v (list 1)) a) (display (f 1))",
+ "(display (letrec ((a b) (b 2)) a))",
+ "(display (letrec ((x 1) (y (+ x 1))) y))",
+ "(define (f) (define a (g 1)) (define g (car (list -))) a) (display (f))",
 ]
 out += extra
 # operands the host computes with what the failing step computed: a
