@@ -760,6 +760,16 @@ static bool fold_const(const char *op, const cval *a, int n, int64_t *out) {
   return true;
 }
 
+/* The site of expt's negative power: the evaluator's text names the
+ * operands, which the host reads where it can (mhostval.c). */
+static int fraction_site(mb *b, srcloc kloc, const ir_expr *node) {
+  int site = mb_site(b, "type", kloc, "expt: the power is a fraction, and tvl has only integers");
+  if (!node || node->n != 2) return site;
+  return mb_host_site(b, site, NULL,
+                      "expt: (expt \001 \002) is a fraction, and tvl has only integers",
+                      (const ir_expr *const *)node->a, 2);
+}
+
 /* expt with a constant exponent k < 0 or k > 64: only bases 0, 1 and -1
  * have an integer power that fits (0 to a negative power divides by 0). */
 static cval expt_far(mb *b, cval x, int64_t k, srcloc loc, srcloc kloc,
@@ -771,8 +781,7 @@ static cval expt_far(mb *b, cval x, int64_t k, srcloc loc, srcloc kloc,
   gform other = gf_axpy(gg, gf_axpy(gg, gf_axpy(gg, gf_const(gg, 1), -1, z), -1, one), -1, mone);
   if (k < 0) {
     mx_flag(b, z, mb_site(b, "division", loc, "division by zero: (expt 0 %lld)", (long long)k));
-    mx_vflag(b, other, mb_site(b, "type", kloc, "expt: the power is a fraction, and tvl "
-                                               "has only integers"), node, "fraction");
+    mx_vflag(b, other, fraction_site(b, kloc, node), node, "fraction");
   } else {
     mx_flag(b, other, mb_site(b, "overflow", loc, "integer overflow: the result of "
                                                   "expt does not fit in 32 bits"));
@@ -807,8 +816,7 @@ static cval expt_const_base(mb *b, int64_t c, cval e, srcloc loc, srcloc kloc,
              "division");
     return cv(gf_gate(gg, gg_eqk(gg, "exponent 0", e.f, 0)), 0, 1);
   }
-  mx_vflag(b, neg, mb_site(b, "type", kloc, "expt: the power is a fraction, and tvl "
-                                            "has only integers"), node, "fraction");
+  mx_vflag(b, neg, fraction_site(b, kloc, node), node, "fraction");
   int64_t p = 1;
   int kmax = 0;
   gform r = gf_const(gg, 0);
