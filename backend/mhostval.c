@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { HMAX = 480 };
+enum { HMAX = 8192 };
 
 typedef struct {
   int32_t c[HMAX];
