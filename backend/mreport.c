@@ -318,6 +318,19 @@ static void shared_report(mb *b, const ir_expr *check, int fn, bool chain,
   b->ms.v[jump].l1_is_pc = true;
 }
 
+/* The step that computes the failing operand again into a temporary of
+ * its class (nothing was written since the failing step); the temp. */
+static int operand_again(mb *b, const ir_expr *check, int fn, srcloc loc) {
+  ir_expr *e = check->a[0];
+  int t = mb_temp(b, e->type, "error:x");
+  mstmt *m = mb_step(b, M_WRITE, fn, loc);
+  mb_set_target(b, m, t);
+  m->val = e;
+  m->report_of = check;
+  m->what = mb_describe(b, "kind error: the operand again");
+  return t;
+}
+
 static void build_report(mb *b, const ir_expr *check, int fn, bool shared) {
   int start = b->ms.n;
   srcloc loc = check->loc;
@@ -326,15 +339,10 @@ static void build_report(mb *b, const ir_expr *check, int fn, bool shared) {
   mb_print_errtext(b, true);
   if (check->n == 2 && b->ir->failures.v[check->var].bare) {
     /* a list error names the argument, not the operand checked */
-    int t = mb_temp(b, e->type, "error:x");
-    mstmt *m = mb_step(b, M_WRITE, fn, loc);
-    mb_set_target(b, m, t);
-    m->val = e;
-    m->report_of = check;
-    m->what = mb_describe(b, "kind error: the operand again");
+    operand_again(b, check, fn, loc);
     ir_expr *arg = check->a[1];
     int ta = mb_temp(b, arg->type, "error:arg");
-    m = mb_step(b, M_WRITE, fn, loc);
+    mstmt *m = mb_step(b, M_WRITE, fn, loc);
     mb_set_target(b, m, ta);
     m->val = arg;
     m->what = mb_describe(b, "list error: the argument again");
@@ -344,12 +352,7 @@ static void build_report(mb *b, const ir_expr *check, int fn, bool shared) {
     /* its message names the kind already (lower-kinds.c) */
     shared_report(b, check, fn, false, NULL, 0);
   } else if (have != T_DYN) {
-    int t = mb_temp(b, e->type, "error:x");
-    mstmt *m = mb_step(b, M_WRITE, fn, loc);
-    mb_set_target(b, m, t);
-    m->val = e;
-    m->report_of = check;
-    m->what = mb_describe(b, "kind error: the operand again");
+    int t = operand_again(b, check, fn, loc);
     mb_display(b, mb_var_ref(b, t), true, fn, loc);
     fail_step(b, report_site(b, check, NULL), fn, loc);
   } else {
@@ -366,12 +369,8 @@ static void build_report(mb *b, const ir_expr *check, int fn, bool shared) {
     if (whole && shared) {
       shared_report(b, check, fn, true, kinds, nk);
     } else {
-      int t = mb_temp(b, e->type, "error:x");
-      mstmt *m = mb_step(b, M_WRITE, fn, loc);
-      mb_set_target(b, m, t);
-      m->val = e;
-      m->report_of = check;
-      m->what = mb_describe(b, "kind error: the operand again");
+      int t = operand_again(b, check, fn, loc);
+      mstmt *m;
       ir_expr *x = mb_var_ref(b, t);
       if (whole) mb_display(b, x, true, fn, loc);
       for (int i = 0; i < nk && !b->failed; i++) {

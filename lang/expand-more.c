@@ -18,21 +18,25 @@
 
 /* ---- building syntax -------------------------------------------------- */
 
-static sx *mk(ex *e, sx_kind k, srcloc loc) {
+#define mk ex_mk
+#define mk_sym ex_mk_sym
+#define mk_list ex_mk_list
+
+sx *ex_mk(ex *e, sx_kind k, srcloc loc) {
   sx *s = arena_alloc(e->mem, sizeof *s);
   s->kind = k;
   s->loc = loc;
   return s;
 }
 
-static sx *mk_sym(ex *e, const char *name, srcloc loc) {
+sx *ex_mk_sym(ex *e, const char *name, srcloc loc) {
   sx *s = mk(e, SX_SYM, loc);
   s->u.sym = ex_sym(e, name);
   return s;
 }
 
 /* A list of n items (filled in by the caller), with a dotted tail or NULL. */
-static sx *mk_list(ex *e, int n, srcloc loc) {
+sx *ex_mk_list(ex *e, int n, srcloc loc) {
   sx *s = mk(e, SX_LIST, loc);
   s->u.list.n = n;
   s->u.list.v = arena_alloc(e->mem, (size_t)(n ? n : 1) * sizeof(sx *));

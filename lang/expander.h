@@ -31,6 +31,12 @@ ast *ex_bad(ex *e, srcloc loc, const char *fmt, ...) TVL_PRINTF(3, 4);
  * `case` calls eqv?.  The rewritings of expand-more.c use it. */
 #define EX_BUILTIN_HEAD "builtin "
 
+/* expand-more.c: building syntax in the form's arena (for expand-more.c
+ * and expand-while.c); a list of n items is filled in by the caller. */
+sx *ex_mk(ex *e, sx_kind k, srcloc loc);
+sx *ex_mk_sym(ex *e, const char *name, srcloc loc);
+sx *ex_mk_list(ex *e, int n, srcloc loc);
+
 /* expand-more.c: each takes the whole form (HEAD ...), rewrites it into
  * core syntax and expands that. */
 ast *ex_quasiquote(ex *e, const sx *s);

@@ -340,16 +340,24 @@ static bool ports_ready(lw *c, srcloc loc, const char *what) {
   return false;
 }
 
-/* The pieces' list of the port that expression pv is (element 0). */
-static ir_expr *port_list(lw *c, ir_expr *pv, srcloc loc) {
-  lw_unify(c, pv->type, lw_type_of_kind(c, T_VEC), loc, "a string port");
-  VEC_PUSH(c->port_types, pv->type);
+/* Element 0 of the port that expression pv is: an output port's list of
+ * pieces, an input port's pair (string, index). */
+static ir_expr *port_elem0(lw *c, ir_expr *pv, bool input, srcloc loc) {
+  lw_unify(c, pv->type, lw_type_of_kind(c, T_VEC), loc,
+           input ? "an input port" : "a string port");
+  if (input) VEC_PUSH(c->port_in_types, pv->type);
+  else VEC_PUSH(c->port_types, pv->type);
   ir_expr *e = lw_mk(c, X_VREF, loc, 2);
   e->a[0] = pv;
   e->a[1] = kint(c, 0, loc);
   e->type = lw_elem_of(c, pv->type);
   VEC_PUSH(c->port_nodes, e);
   return e;
+}
+
+/* The pieces' list of the port that expression pv is (element 0). */
+static ir_expr *port_list(lw *c, ir_expr *pv, srcloc loc) {
+  return port_elem0(c, pv, false, loc);
 }
 
 /* piece (a variable holding a string) consed onto the port pv's list */
@@ -605,14 +613,7 @@ int lw_eof_type(lw *c) {
 
 /* The pair of input port pv (element 0). */
 static int in_pair(lw *c, ir_expr *pv, srcloc loc) {
-  lw_unify(c, pv->type, lw_type_of_kind(c, T_VEC), loc, "an input port");
-  VEC_PUSH(c->port_in_types, pv->type);
-  ir_expr *e = lw_mk(c, X_VREF, loc, 2);
-  e->a[0] = pv;
-  e->a[1] = kint(c, 0, loc);
-  e->type = lw_elem_of(c, pv->type);
-  VEC_PUSH(c->port_nodes, e);
-  return assign_new(c, e, loc);
+  return assign_new(c, port_elem0(c, pv, true, loc), loc);
 }
 
 static void in_set(lw *c, ir_expr *pv, ir_expr *s, ir_expr *i, srcloc loc) {

@@ -155,6 +155,22 @@ static ir_expr *is(lw *c, int v, int32_t k, srcloc loc) {
  * brace, '#', '"', ';' or a control or format character, 6 for a quote,
  * quasiquote or comma, else 0.  (Left out: the rarer format and the
  * unassigned characters: tvl(1).) */
+/* A variable holding the %symbol-class of character i of the name, or 0
+ * where the name is no longer than i. */
+static int class_at(lw *c, int o, int len, int i, int ti, srcloc loc) {
+  int ci = assign_typed(c, kint(c, 0, loc), ti, loc);
+  int has = lw_new_label(c), on = lw_new_label(c);
+  branch(c, prim(c, ">", var(c, len, loc), kint(c, i, loc), T_BOOL, loc), has, on, loc);
+  lw_label(c, has, loc);
+  ir_expr *cl = lw_mk(c, X_PRIM, loc, 1);
+  cl->op = &class_op;
+  cl->a[0] = elem(c, o, kint(c, i, loc), loc);
+  cl->type = lw_new_type(c, T_INT);
+  lw_assign(c, ci, cl, loc);
+  lw_label(c, on, loc);
+  return ci;
+}
+
 static int needs_braces(lw *c, int o, int len, srcloc loc) {
   int ti = lw_type_of_kind(c, T_INT);
   int flag = assign_typed(c, kint(c, 0, loc), ti, loc);
@@ -167,26 +183,8 @@ static int needs_braces(lw *c, int o, int len, srcloc loc) {
   cl0->a[0] = elem(c, o, kint(c, 0, loc), loc);
   cl0->type = lw_new_type(c, T_INT);
   int c0 = assign_typed(c, cl0, ti, loc);
-  int c1 = assign_typed(c, kint(c, 0, loc), ti, loc);
-  int two = lw_new_label(c), on = lw_new_label(c);
-  branch(c, prim(c, ">", var(c, len, loc), kint(c, 1, loc), T_BOOL, loc), two, on, loc);
-  lw_label(c, two, loc);
-  ir_expr *cl1 = lw_mk(c, X_PRIM, loc, 1);
-  cl1->op = &class_op;
-  cl1->a[0] = elem(c, o, kint(c, 1, loc), loc);
-  cl1->type = lw_new_type(c, T_INT);
-  lw_assign(c, c1, cl1, loc);
-  lw_label(c, on, loc);
-  int c2 = assign_typed(c, kint(c, 0, loc), ti, loc);
-  int three = lw_new_label(c), on3 = lw_new_label(c);
-  branch(c, prim(c, ">", var(c, len, loc), kint(c, 2, loc), T_BOOL, loc), three, on3, loc);
-  lw_label(c, three, loc);
-  ir_expr *cl2 = lw_mk(c, X_PRIM, loc, 1);
-  cl2->op = &class_op;
-  cl2->a[0] = elem(c, o, kint(c, 2, loc), loc);
-  cl2->type = lw_new_type(c, T_INT);
-  lw_assign(c, c2, cl2, loc);
-  lw_label(c, on3, loc);
+  int c1 = class_at(c, o, len, 1, ti, loc);
+  int c2 = class_at(c, o, len, 2, ti, loc);
   /* a digit first, or + - . then a digit; a quote first */
   flag_if(c, is(c, c0, 1, loc), flag, loc);
   flag_if(c, is(c, c0, 6, loc), flag, loc);
