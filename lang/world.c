@@ -101,7 +101,7 @@ world *world_new(void) {
   symtab_init(&w->syms);
   src_init(&w->src);
   w->lim.max_steps = 100000000;
-  w->lim.max_depth = 100000;
+  w->lim.max_depth = 1000000;
   w->lim.max_heap = (int64_t)1 << 22;
   w->lim.max_memory = mem_default_limit();
   w->calls = ffi_log_new();

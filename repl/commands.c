@@ -59,7 +59,7 @@ static const shell_option options[] = {
   {"-i", NULL, "enter the REPL after running the files and expressions"},
   {"-q", NULL, "no banner when the REPL starts"},
   {"--max-steps", "N", "stop a program after N steps: calls and loop iterations in the evaluator, tokens in the transformer (default 100000000)"},
-  {"--max-depth", "N", "stop a recursion nested deeper than N calls (default 100000)"},
+  {"--max-depth", "N", "stop a recursion nested deeper than N calls (default 1000000)"},
   {"--max-heap", "N", "limit all vectors together to N cells (default 4194304)"},
   {"--max-memory", "BYTES", "stop a form using more memory than BYTES (K, M or G suffix; default half the RAM)"},
   {"--max-time", "SECONDS", "stop a form running longer than SECONDS (default: no limit)"},

@@ -143,7 +143,7 @@ finish "division by zero"
 # ---- limits ------------------------------------------------------------------
 
 printf '%s\n(define (down n) (+ 1 (down n)))\n(down 1)\n%s\n' "$before" "$after" > "$tmp/in"
-run < "$tmp/in"
+run --max-depth 100000 < "$tmp/in"
 expect "<stdin>:2:23: error: recursion too deep: more than 100000 nested calls"
 expect_line "42"
 finish "deep recursion stops at the depth limit"
