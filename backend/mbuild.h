@@ -400,6 +400,7 @@ cval mb_callcc_expr(mb *b, const ir_expr *e);
 void mb_expand_callcc(mb *b, const ir_stmt *s, int f);
 void mx_step_begin(mb *b);   /* forget the previous step's values */
 cval mx_const(mb *b, double k);
+/* mreads.c: reads through shared heads */
 cval mx_read_static(mb *b, int32_t addr, int type);
 cval mx_read_var(mb *b, int var);
 /* Reads MEM[addr]; *waddr receives the winner's address (for checks). */
@@ -445,7 +446,8 @@ void mb_display_symbol(mb *b, ir_expr *e, int fn, srcloc loc);
 bool mb_symbol_errtext(mb *b, const ir_stmt *s, int fn);
 /* the prompt's writes of those tables: pairs address, value */
 void machine_chars_prompt(const mprog *p, i64_vec *writes);
-/* Builds the shared heads once every step has asked for its reads. */
+/* mreads.c: builds the shared heads once every step has asked for its
+ * reads. */
 void mx_finish_heads(mb *b);
 
 #endif

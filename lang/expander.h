@@ -1,6 +1,7 @@
 /* expander.h - the inside of the expander, shared by its two files:
- * expander.c (the core special forms) and expand-more.c (quasiquote,
- * multiple values, case-lambda: rewritten into core syntax).  Not an interface of the language layer:
+ * expander.c (the core special forms), expand-more.c (quasiquote,
+ * multiple values, case-lambda: rewritten into core syntax), expand-while.c
+ * and expand-closures.c.  Not an interface of the language layer:
  * only these files include it.
  *
  * Ownership: everything is allocated in the arena of the form being
@@ -25,6 +26,7 @@ ast *ex_expand(ex *e, const sx *s);
 int ex_sym(ex *e, const char *name);
 bool ex_is_sym(ex *e, const sx *s, const char *name);
 ast *ex_bad(ex *e, srcloc loc, const char *fmt, ...) TVL_PRINTF(3, 4);
+ast *ex_node(ex *e, ast_kind k, srcloc loc);   /* a fresh node in the arena */
 
 /* A head the user cannot type (it holds a space): ("builtin NAME" arg
  * ...) calls the builtin NAME whatever the program calls that name, as
@@ -36,6 +38,10 @@ ast *ex_bad(ex *e, srcloc loc, const char *fmt, ...) TVL_PRINTF(3, 4);
 sx *ex_mk(ex *e, sx_kind k, srcloc loc);
 sx *ex_mk_sym(ex *e, const char *name, srcloc loc);
 sx *ex_mk_list(ex *e, int n, srcloc loc);
+
+/* expand-closures.c: decide which local procedures of a top-level form
+ * become closures (a walk to a fixed point), and size captures. */
+void ex_convert_local_fns(ex *e, ast *a);
 
 /* expand-more.c: each takes the whole form (HEAD ...), rewrites it into
  * core syntax and expands that. */

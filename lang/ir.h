@@ -256,7 +256,7 @@ typedef struct ir_prog {
                            value may refer back to itself (mprint.c) */
   bool circular_global; /* a global it reads holds a value that refers
                            back to itself, or nested deeper than its class
-                           is followed (lower.c lw_type_of_value) */
+                           is followed (lower-types.c lw_type_of_value) */
   bool has_rtstr;       /* strings made at run time (heap strings) */
   bool has_rtsym;       /* symbols made at run time (lang/lower-symbols.c) */
   port_pass port;       /* how this pass lowered string ports */

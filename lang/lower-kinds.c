@@ -1,6 +1,6 @@
 /* lower-kinds.c - kinds the lowering cannot fix statically.
  *
- * Kinds are inferred by unification (lower.c); where two kinds meet in
+ * Kinds are inferred by unification (lower-types.c); where two kinds meet in
  * one class, the class becomes T_DYN: its values carry their kind as a
  * tag (ir.h, docs/trace-format.md).  An operand of a builtin that needs
  * one kind is wrapped in X_CHECK: when the lowering finishes, a check

@@ -1,5 +1,5 @@
 /* lower-valtype.c - the classes of the values the world holds (globals,
- * quoted constants, captured values: lower.c lw_type_of_value), one per
+ * quoted constants, captured values: lower-types.c lw_type_of_value), one per
  * object.
  *
  * The prompt places an object that two places share once
