@@ -1163,6 +1163,7 @@ static cval table(mb *b, const ir_expr *e) {
     int site = mb_site(b, "table", e->loc, "table %s has no entry for this key", tn);
     char *hm = mb_describe(b, "table %s has no entry for \001", tn);
     site = mb_host_site(b, site, NULL, hm, (const ir_expr *const *)e->a, 1);   /* mhostval.c */
+    free(hm);   /* the site keeps its own copy */
     mx_vflag(b, not1(b, found), site, e, "table");
   }
   return boxed != T_ANY ? box(b, v, boxed) : v;
