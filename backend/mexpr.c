@@ -12,6 +12,7 @@
 #include "mbuild.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #define I32_MIN (-2147483648.0)
@@ -426,6 +427,15 @@ static void udiv(mb *b, cval x, cval d, cval *q, cval *r) {
 
 typedef enum { DIV_QUOTIENT, DIV_REMAINDER, DIV_MODULO } div_kind;
 
+/* A division's site whose text names both operands as the host reads
+ * them (mhostval.c), where the report of mreport2.c is not made. */
+static int div_host_site(mb *b, int site, const char *op, const ir_expr *node) {
+  if (!node || node->n != 2 || node->k != X_PRIM) return site;
+  char msg[64];
+  snprintf(msg, sizeof msg, "division by zero: (%s \001 \002)", op);
+  return mb_host_site(b, site, NULL, msg, (const ir_expr *const *)node->a, 2);
+}
+
 static cval divide(mb *b, cval a, cval d, div_kind kind, srcloc loc,
                    const char *op, const char *key, const ir_expr *node) {
   gate_graph *gg = G(b);
@@ -436,6 +446,7 @@ static cval divide(mb *b, cval a, cval d, div_kind kind, srcloc loc,
     if (mx_catch_flag(b, gf_const(gg, 1), node)) return mx_const(b, 0);   /* mcatch.c */
     if (!node || !mx_div_flag(b, gf_const(gg, 1), op, loc, a)) {   /* mreport2.c */
       int site = mb_site(b, "division", loc, "division by zero: (%s x 0)", op);
+      site = div_host_site(b, site, op, node);
       mx_vflag(b, gf_const(gg, 1), site, node, "division");
     }
     return mx_const(b, 0);
@@ -445,6 +456,7 @@ static cval divide(mb *b, cval a, cval d, div_kind kind, srcloc loc,
     if (mx_catch_flag(b, zero, node)) {   /* mcatch.c */
     } else if (!node || !mx_div_flag(b, zero, op, loc, a)) {
       int site = mb_site(b, "division", loc, "division by zero in %s", op);
+      site = div_host_site(b, site, op, node);
       mx_vflag(b, zero, site, node, "division");
     }
   }
@@ -647,8 +659,11 @@ static cval expt_const_base(mb *b, int64_t c, cval e, srcloc loc, srcloc kloc,
   if (c == -1) return cv(gf_addk(gg, gf_scale(gg, odd_of(b, e, kloc), -2), 1), -1, 1);
   gform neg = step_of(b, "exponent < 0", gf_scale(gg, e.f, -1));
   if (c == 0) {
-    mx_vflag(b, neg, mb_site(b, "division", loc, "division by zero: (expt 0 x)"), node,
-             "division");
+    int site = mb_site(b, "division", loc, "division by zero: (expt 0 x)");
+    if (node && node->n == 2)   /* the exponent as the host reads it (mhostval.c) */
+      site = mb_host_site(b, site, NULL, "division by zero: (expt 0 \001)",
+                          (const ir_expr *const *)node->a + 1, 1);
+    mx_vflag(b, neg, site, node, "division");
     return cv(gf_gate(gg, gg_eqk(gg, "exponent 0", e.f, 0)), 0, 1);
   }
   mx_vflag(b, neg, fraction_site(b, kloc, node), node, "fraction");
