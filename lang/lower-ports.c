@@ -872,6 +872,13 @@ static void stmt_check(pcheck *k, const ir_stmt *s) {
   case S_VSET:
     if (!mine && is_port(k, s->a[0]->type)) k->why = "string ports used as vectors";
     break;
+  case S_ASSIGN:
+    /* a value of a class that is no port's flowing into a port's (an
+     * operand copied without unifying its class) */
+    if (!mine && s->var >= 0 && s->a[0] && is_port(k, k->p->vars.v[s->var].type) &&
+        !is_port(k, s->a[0]->type))
+      k->why = "vectors used as string ports";
+    break;
   case S_DISPLAY:
     if (reach(k, s->a[0]->type, false)) k->why = "display or write of a string port";
     break;
