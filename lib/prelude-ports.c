@@ -42,11 +42,13 @@ const prelude_def prelude_ports_defs[PRELUDE_PORTS_MAX] = {
     {"%tvl-cannot", false,
      "(define (%tvl-cannot what) (error \"compiled code cannot write this into a string:\" what))\n"},
     {"%tvl-text", false,
-     "(define (%tvl-text x w d) (%tvl-string-of (%tvl-put x w d '())))\n"},
+     "(define (%tvl-text x w d) (%tvl-string-of (%tvl-put x w d '()) #f))\n"},
     {"%tvl-string-of", false,
-     "(define (%tvl-string-of l)\n"
+     "(define (%tvl-string-of l fwd)\n"
      "  (let loop ((l l) (acc '()))\n"
-     "    (if (null? l) (list->string acc) (loop (cdr l) (cons (car l) acc)))))\n"},
+     "    (if (or fwd (null? l))\n"
+     "        (list->string (if fwd l acc))\n"
+     "        (loop (cdr l) (cons (car l) acc)))))\n"},
     {"%tvl-put", false,
      "(define (%tvl-put x w d acc)\n"
      "  (cond ((> d 100) (%tvl-cannot \"a value nested more than 100 deep, or inside itself\"))\n"
@@ -101,27 +103,27 @@ const prelude_def prelude_ports_defs[PRELUDE_PORTS_MAX] = {
      "          (else (cons c acc)))))\n"},
     {"%tvl-put-symbol", false,
      "(define (%tvl-put-symbol s acc)\n"
-     "  (if (%tvl-symbol-plain? (string->list s))\n"
+     "  (if (%tvl-symbol-plain? s)\n"
      "      (%tvl-put-chars s 0 acc)\n"
      "      (cons #\\# (cons #\\} (%tvl-put-chars s 2 (cons #\\{ (cons #\\# acc)))))))\n"},
     {"%tvl-symbol-plain?", false,
-     "(define (%tvl-symbol-plain? l)\n"
-     "  (and (pair? l)\n"
-     "       (let* ((k0 (char->integer (car l)))\n"
-     "              (r (if (or (= k0 43) (= k0 45)) (cdr l) l))\n"
-     "              (r (if (and (pair? r) (char=? (car r) #\\.)) (cdr r) r)))\n"
-     "         (not (or (and (pair? r) (char<=? #\\0 (car r)) (char<=? (car r) #\\9))\n"
-     "                  (and (= k0 46) (null? (cdr l)))\n"
-     "                  (and (not (eq? r l)) (pair? r) (char=? (car r) #\\i) (null? (cdr r)))\n"
-     "                  (= k0 39) (= k0 96) (= k0 44))))\n"
-     "       (let loop ((p l))\n"
-     "         (or (null? p)\n"
-     "             (let ((k (char->integer (car p))))\n"
-     "               (and (not (or (<= k 32) (= k 127) (= k 35) (= k 40) (= k 41) (= k 91) (= k 93)\n"
-     "                             (= k 123) (= k 125) (= k 34) (= k 59)))\n"
-     "                    (loop (cdr p))))))))\n"},
+     "(define (%tvl-symbol-plain? s)\n"
+     "  (let ((n (string-length s)))\n"
+     "    (let loop ((i 0) (p 0))\n"
+     "      (if (= i n)\n"
+     "          (not (or (= n 0) (= p 5) (and (= p 2) (= n 1))))\n"
+     "          (let ((k (char->integer (string-ref s i))))\n"
+     "            (and (not (or (<= k 32) (= k 127) (= k 35) (= k 40) (= k 41) (= k 91) (= k 93)\n"
+     "                          (= k 123) (= k 125) (= k 34) (= k 59)))\n"
+     "                 (not (and (< p 3) (<= 48 k) (<= k 57)))\n"
+     "                 (not (and (= p 0) (or (= k 39) (= k 96) (= k 44))))\n"
+     "                 (loop (+ i 1)\n"
+     "                       (cond ((and (= p 0) (or (= k 43) (= k 45))) 1)\n"
+     "                             ((and (< p 2) (= k 46)) 2)\n"
+     "                             ((and (= p 1) (= k 105)) 5)\n"
+     "                             (else 3)))))))))\n"},
     {"%tvl-write-string", false,
-     "(define (%tvl-write-string s) (%tvl-string-of (cons #\\\" (%tvl-put-chars s 1 (list #\\\")))))\n"},
+     "(define (%tvl-write-string s) (%tvl-string-of (cons #\\\" (%tvl-put-chars s 1 (list #\\\"))) #f))\n"},
     {"%tvl-char-name", false,
      "(define (%tvl-char-name c)\n"
      "  (let ((k (char->integer c)))\n"
@@ -138,13 +140,8 @@ const prelude_def prelude_ports_defs[PRELUDE_PORTS_MAX] = {
     {"%tvl-symbol-display", false,
      "(define (%tvl-symbol-display s) (%tvl-symbol-write s))\n"},
     {"%tvl-symbol-write", false,
-     "(define (%tvl-symbol-write s) (%tvl-string-of (%tvl-put-symbol (symbol->string s) '())))\n"},
+     "(define (%tvl-symbol-write s) (%tvl-string-of (%tvl-put-symbol (symbol->string s) '()) #f))\n"},
     {"%tvl-port-join", false,
      "(define (%tvl-port-join l)\n"
-     "  (let loop ((l l) (acc '()))\n"
-     "    (if (null? l)\n"
-     "        (list->string acc)\n"
-     "        (let ((s (car l)))\n"
-     "          (let copy ((i (- (string-length s) 1)) (acc acc))\n"
-     "            (if (< i 0) (loop (cdr l) acc) (copy (- i 1) (cons (string-ref s i) acc))))))))\n"},
+     "  (string-join (reverse l) \"\"))\n"},
 };
