@@ -377,6 +377,8 @@ static void scan(loader *L, const sx *s) {
                            !strcmp(defs(i).name, "%tvl-int-text") ||
                            !strcmp(defs(i).name, "%tvl-symbol-display") ||
                            !strcmp(defs(i).name, "%tvl-symbol-write") ||
+                           !strcmp(defs(i).name, "%tvl-write-string") ||
+                           !strcmp(defs(i).name, "%tvl-char-name") ||
                            !strcmp(defs(i).name, "%tvl-port-join"))) {
         if (L->ids[i] < 0)
           L->ids[i] = sym_intern(&L->s->w->syms, defs(i).name, strlen(defs(i).name));

@@ -81,7 +81,7 @@ enum { PRELUDE_WIND_MAX = 32 };   /* prelude-wind.c: room in its table */
 extern const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX];
 /* the builtin whose name also loads prelude_wind_defs[i] (or NULL) */
 extern const char *const prelude_wind_also[PRELUDE_WIND_MAX];
-enum { PRELUDE_PORTS_MAX = 16 };   /* prelude-ports.c: the text of a value */
+enum { PRELUDE_PORTS_MAX = 24 };   /* prelude-ports.c: the text of a value */
 extern const prelude_def prelude_ports_defs[PRELUDE_PORTS_MAX];
 
 void prelude_before(session *s, const sx *form,
