@@ -32,8 +32,7 @@
  *   >?, <=?, >=?: Guile compares the downcased strings), char-ci<? (and
  *   >?, <=?, >=?: Guile compares the upcased characters);
  * - lists and procedures: delq, delv, delq!, delv!, delete!, identity,
- *   const, negate; logcount; force-output (tvl writes its output as it
- *   goes: nothing to flush);
+ *   const, negate;
  * - sorting: sorted?, sort! and stable-sort! (a vector sorted in place
  *   by sort or stable-sort and returned; a list relinked by Guile's own
  *   merge sort, pairs of two swapping their cars, so that the original
@@ -298,12 +297,6 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
      "(define (delete! x l) (%del! equal? x l))\n"},
     {"identity", false,
      "(define (identity x) x)\n"},
-    {"logcount", false,
-     "(define (logcount n)\n"
-     "  (let loop ((n (if (< n 0) (lognot n) n)) (c 0))\n"
-     "    (if (= n 0) c (loop (ash n -1) (+ c (logand n 1))))))\n"},
-    {"force-output", false,
-     "(define (force-output . port) (if #f #f))\n"},
     {"const", false,
      "(define (const value) (lambda args value))\n"},
     {"negate", false,
