@@ -217,9 +217,12 @@ int mb_print_enter(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth)
    * (mb_print_needs_walk), except in an error's text */
   bool errtext = P->errtext > 0 || (P->cur >= 0 && P->r.v[P->cur].errval);
   if (again && program_mutates(b) && errtext) {
-    mb_fail(b, "a value whose class holds itself (a tree) cannot be displayed "
-               "in a program that calls set-car!, set-cdr! or vector-set! on "
-               "lists (it could refer back to itself)");
+    /* say it is an error's text: the program itself may display nothing
+     * (lib/runner.c looks for "cannot be displayed") */
+    mb_fail(b, "a value whose class holds itself (a tree) cannot be displayed in the "
+               "text of an error this code may report, in a program that calls "
+               "set-car!, set-cdr! or vector-set! on lists (it could refer back "
+               "to itself)");
     return 1;
   }
   /* the call: the callee's frame starts past the caller's (a routine's;

@@ -777,6 +777,21 @@ static ir_prog *finish(lw *c) {
   lower_pending(c);
   while (!c->failed && lw_lower_lambdas(c)) lower_pending(c);   /* lower-closure.c */
   if (!c->failed) lw_expand_callv(c);
+  /* an expanded call may name a global procedure nothing named before (a
+   * builtin display through a value into a string port: %tvl-int-text):
+   * it is lowered now, or its calls would run an empty body */
+  if (!c->failed && c->pending.n) {
+    lower_pending(c);
+    while (!c->failed && lw_lower_lambdas(c)) lower_pending(c);
+    for (int f = 0; f < c->p->fns.n && !c->failed; f++)
+      for (int i = 0; i < c->p->fns.v[f].body.n; i++)
+        if (c->p->fns.v[f].body.v[i].k == S_CALLV) {
+          lw_fail(c, c->p->fns.v[f].body.v[i].loc, "a call through a value inside a "
+                  "procedure the compiler adds late is not compiled to the transformer "
+                  "yet (run with --reference to use the evaluator)");
+          break;
+        }
+  }
   VEC_FREE(c->callv_sites);
   lw_vmemo_free(c);
   VEC_FREE(c->lam_pending);

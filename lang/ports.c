@@ -320,7 +320,8 @@ const builtin port_builtins[] = {
   {"port?", 1, 1, AK_ANY, NULL, VK_BOOL, bi_is_port, "is a port", PORTS},
   {"input-port?", 1, 1, AK_ANY, NULL, VK_BOOL, bi_is_input_port, "is an input port", PORTS},
   {"output-port?", 1, 1, AK_ANY, NULL, VK_BOOL, bi_is_output_port, "is an output port", PORTS},
-  {"current-output-port", 0, 0, AK_ANY, NULL, VK_PORT, bi_current_output_port, "the port output goes to (a string port inside with-output-to-string)", PORTS},
+  {"current-output-port", 0, 0, AK_ANY, NULL, VK_PORT, bi_current_output_port, "the port output goes to (a string port inside with-output-to-string)",
+   "values of (current-output-port) other than the port of an output call"},
   {"symbol-append", 0, -1, AK_SYM, NULL, VK_SYM, bi_symbol_append, "the symbol whose name is the names joined", NULL},
 };
 

@@ -1,0 +1,28 @@
+;; RPN calculator
+(define (tokenize str)
+  (let loop ((chars (string->list str)) (cur '()) (acc '()))
+    (cond ((null? chars)
+           (reverse (if (null? cur) acc (cons (list->string (reverse cur)) acc))))
+          ((char=? (car chars) #\space)
+           (loop (cdr chars) '() (if (null? cur) acc (cons (list->string (reverse cur)) acc))))
+          (else (loop (cdr chars) (cons (car chars) cur) acc)))))
+
+(define (rpn str)
+  (let loop ((toks (tokenize str)) (stack '()))
+    (if (null? toks)
+        (car stack)
+        (let ((t (car toks)))
+          (cond ((string->number t) => (lambda (n) (loop (cdr toks) (cons n stack))))
+                (else
+                 (let ((b (car stack)) (a (cadr stack)) (rest (cddr stack)))
+                   (loop (cdr toks)
+                         (cons (cond ((string=? t "+") (+ a b))
+                                     ((string=? t "-") (- a b))
+                                     ((string=? t "*") (* a b))
+                                     ((string=? t "/") (quotient a b))
+                                     (else (error "bad token" t)))
+                               rest)))))))))
+
+(for-each (lambda (e)
+            (display e) (display " => ") (display (rpn e)) (newline))
+          '("3 4 +" "5 1 2 + 4 * + 3 -" "2 3 4 * +" "100 7 /" "10 2 - 3 -"))

@@ -1,0 +1,16 @@
+(use-modules (srfi srfi-9))
+(define-record-type point
+  (make-point x y)
+  point?
+  (x point-x set-point-x!)
+  (y point-y))
+(define p (make-point 3 4))
+(display (point-x p)) (newline)
+(display (point? p)) (newline)
+(display (point? 5)) (newline)
+(set-point-x! p 10)
+(display (+ (point-x p) (point-y p))) (newline)
+(define (point-add a b) (make-point (+ (point-x a) (point-x b)) (+ (point-y a) (point-y b))))
+(define q (point-add p (make-point 1 1)))
+(display (list (point-x q) (point-y q))) (newline)
+(write p) (newline)

@@ -1,0 +1,7 @@
+(define (check-positive n)
+  (if (< n 0)
+      (begin (display "negative number: ") (display n) (newline) (exit 3))
+      n))
+(display (check-positive 5)) (newline)
+(display (check-positive -2)) (newline)
+(display "unreachable") (newline)

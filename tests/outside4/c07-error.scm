@@ -1,0 +1,6 @@
+(define (safe-sqrt n)
+  (if (< n 0) (error "safe-sqrt: negative argument" n) (let loop ((i 0)) (if (> (* i i) n) (- i 1) (loop (+ i 1))))))
+(display (safe-sqrt 50)) (newline)
+(display (safe-sqrt 144)) (newline)
+(display (safe-sqrt -1)) (newline)
+(display "never") (newline)

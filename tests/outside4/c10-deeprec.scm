@@ -1,0 +1,8 @@
+(define (count-up n) (if (= n 0) 0 (+ 1 (count-up (- n 1)))))
+(display (count-up 10000)) (newline)
+(define (build n) (if (= n 0) '() (cons n (build (- n 1)))))
+(display (length (build 50000))) (newline)
+(define (sum-list l) (if (null? l) 0 (+ (car l) (sum-list (cdr l)))))
+(display (sum-list (build 50000))) (newline)
+(define (my-map f l) (if (null? l) '() (cons (f (car l)) (my-map f (cdr l)))))
+(display (apply + (my-map (lambda (x) (* 2 x)) (build 30000)))) (newline)

@@ -1,0 +1,16 @@
+(define area
+  (case-lambda
+    ((r) (* 3 r r))
+    ((w h) (* w h))
+    ((a b c) (+ a b c))
+    ((a . rest) (length rest))))
+(display (list (area 2) (area 3 4) (area 1 2 3) (area 1 2 3 4 5))) (newline)
+(define (greet name . opts)
+  (string-append (if (null? opts) "Hello" (car opts)) ", " name))
+(display (greet "Bob")) (newline)
+(display (greet "Bob" "Hi")) (newline)
+(define (sum . xs) (apply + xs))
+(display (sum)) (display (sum 1 2 3)) (newline)
+(display (apply max 3 '(7 2 9 4))) (newline)
+(display (apply list 1 2 '(3 4))) (newline)
+(display (apply string-append (map symbol->string '(a b c)))) (newline)

@@ -1,0 +1,5 @@
+(display "start") (newline)
+(define (deep n) (if (= n 0) (throw 'my-error "deep" 42) (+ 1 (deep (- n 1)))))
+(display (catch 'other (lambda () (deep 5)) (lambda (k . a) 'no)))
+(newline)
+(display "end") (newline)

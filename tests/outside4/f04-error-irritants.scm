@@ -1,0 +1,8 @@
+(define (check-age age)
+  (cond ((not (integer? age)) (error "age must be an integer" age))
+        ((< age 0) (error "age cannot be negative:" age))
+        (else age)))
+(display (check-age 30)) (newline)
+(display "checking -5") (newline)
+(check-age -5)
+(display "not reached") (newline)

@@ -1,0 +1,8 @@
+(define (f x) (case x (("a") 'string-matched) ((a) 'symbol) ((1) 'one) (else 'no-match)))
+(write (list (f "a") (f 'a) (f 1) (f 2))) (newline)
+(write (eq? 100000000 100000000)) (newline)
+(write (memq 'c '(a b))) (newline)
+(write (list (string-take "hello" 2) (string-drop "hello" 2) (string-take-right "hello" 2) (string-drop-right "hello" 2))) (newline)
+(write (string-tokenize "  the quick   brown ")) (newline)
+(write (string-pad "abc" 6 #\*)) (newline)
+(write (string-pad "abcdef" 3)) (newline)

@@ -1,0 +1,6 @@
+(define (withdraw balance amount)
+  (if (> amount balance)
+      (error 'withdraw "insufficient funds" amount)
+      (- balance amount)))
+(display (withdraw 100 30)) (newline)
+(display (withdraw 100 300)) (newline)

@@ -1,0 +1,6 @@
+(let loop ((i 1))
+  (when (<= i 3000)
+    (display i)
+    (display (if (= 0 (modulo i 10)) "\n" " "))
+    (loop (+ i 1))))
+(newline)

@@ -1,0 +1,8 @@
+(define al '((a . 1) (b . 2)))
+(write (assq-ref al 'b)) (newline)
+(write (assoc-ref '(("x" . 10)) "x")) (newline)
+(define al2 (assq-set! (list (cons 'a 1)) 'b 5))
+(write al2) (newline)
+(define al3 (assoc-set! al2 'a 100))
+(write al3) (newline)
+(write (assq-remove! (list (cons 'a 1) (cons 'b 2)) 'a)) (newline)

@@ -1,0 +1,22 @@
+(define (make-account owner balance)
+  (lambda (op . args)
+    (case op
+      ((owner) owner)
+      ((balance) balance)
+      ((deposit)
+       (let ((amt (car args)))
+         (if (<= amt 0) (error "deposit must be positive" amt))
+         (set! balance (+ balance amt)) balance))
+      ((withdraw)
+       (let ((amt (car args)))
+         (if (> amt balance) (throw 'insufficient owner amt balance))
+         (set! balance (- balance amt)) balance))
+      (else (error "unknown op" op)))))
+(define accts (list (make-account "ann" 100) (make-account "bob" 20)))
+(for-each
+ (lambda (a)
+   (catch 'insufficient
+     (lambda () (a 'withdraw 50) (display (a 'owner)) (display " ok ") (display (a 'balance)) (newline))
+     (lambda (k who amt bal) (display who) (display " cannot withdraw ") (display amt) (display ", has ") (display bal) (newline))))
+ accts)
+((car accts) 'deposit -5)

@@ -1,0 +1,5 @@
+(define (safe thunk) (catch #t thunk (lambda (k . a) (list 'err k))))
+(display (* 46340 46340)) (newline)
+(display (+ 2147483646 1)) (newline)
+(display (- -2147483647 1)) (newline)
+(display (* 46341 46341)) (newline)

@@ -1,0 +1,6 @@
+(write (list (quotient 7 -2) (remainder 7 -2) (modulo 7 -2) (modulo -7 -2) (quotient -7 -2))) (newline)
+(write (list (expt -2 3) (expt 1 100) (expt -1 101) (expt 10 9))) (newline)
+(write (list (< 1 2 3 3) (<= 1 2 3 3) (= 1 1 1) (> 3 2 1) (>= 3 3 2))) (newline)
+(write (apply < '(1 2 3))) (newline)
+(write (list (- 5) (+) (*) (max -1 -5) (min 0 -0))) (newline)
+(write (list (abs -2147483647) (- 0 2147483647))) (newline)

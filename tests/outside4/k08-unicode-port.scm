@@ -1,0 +1,7 @@
+(define (shout s) (with-output-to-string (lambda () (display (string-upcase s)) (display "!"))))
+(display (shout "grüße")) (newline)
+(write (shout "café")) (newline)
+(define p (open-output-string))
+(write #\é p)
+(write "ñ" p)
+(display (get-output-string p)) (newline)

@@ -1,0 +1,17 @@
+(define (numbers->string nums)
+  (with-output-to-string
+    (lambda ()
+      (for-each (lambda (n) (display n) (display " ")) nums))))
+(write (numbers->string '(1 2 3))) (newline)
+(define (repeat-char c n) (with-output-to-string (lambda () (do ((i 0 (+ i 1))) ((= i n)) (write-char c)))))
+(write (repeat-char #\* 5)) (newline)
+(define (join-with sep items)
+  (call-with-output-string
+    (lambda (port)
+      (let loop ((l items) (first #t))
+        (unless (null? l)
+          (if (not first) (display sep port))
+          (display (car l) port)
+          (loop (cdr l) #f))))))
+(write (join-with ", " '("a" "b" "c"))) (newline)
+(write (join-with "-" '(1 2 3))) (newline)

@@ -1,0 +1,8 @@
+(define h (make-hash-table))
+(for-each (lambda (k) (hash-set! h k (* k k))) '(5 3 8 1 9 2))
+(write (hash-map->list cons h)) (newline)
+(define s (make-hash-table))
+(for-each (lambda (w) (hash-set! s w (string-length w))) '("pear" "apple" "fig"))
+(write (hash-map->list cons s)) (newline)
+(hash-for-each (lambda (k v) (display k) (display "=") (display v) (display " ")) s)
+(newline)

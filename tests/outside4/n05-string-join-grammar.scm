@@ -1,0 +1,7 @@
+(write (string-join '("a" "b" "c") ", " 'infix)) (newline)
+(write (string-join '("a" "b" "c") ";" 'suffix)) (newline)
+(write (string-join '("a" "b" "c") "/" 'prefix)) (newline)
+(write (string-join '("a" "b" "c"))) (newline)
+(write (string-join '() ",")) (newline)
+(write (string-trim "  x  ")) (newline)
+(write (string-trim-right "  x  ")) (newline)

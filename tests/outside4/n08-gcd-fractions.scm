@@ -1,0 +1,10 @@
+;; rational arithmetic with pairs of integers
+(define (make-rat n d) (let ((g (gcd n d)) (s (if (< d 0) -1 1))) (cons (* s (quotient n g)) (* s (quotient d g)))))
+(define (rat+ a b) (make-rat (+ (* (car a) (cdr b)) (* (car b) (cdr a))) (* (cdr a) (cdr b))))
+(define (rat* a b) (make-rat (* (car a) (car b)) (* (cdr a) (cdr b))))
+(define (rat->string r) (if (= (cdr r) 1) (number->string (car r)) (string-append (number->string (car r)) "/" (number->string (cdr r)))))
+(display (rat->string (rat+ (make-rat 1 2) (make-rat 1 3)))) (newline)
+(display (rat->string (rat* (make-rat 2 3) (make-rat 3 4)))) (newline)
+(display (rat->string (make-rat 10 -4))) (newline)
+(define (harmonic n) (let loop ((i 1) (acc (make-rat 0 1))) (if (> i n) acc (loop (+ i 1) (rat+ acc (make-rat 1 i))))))
+(display (map (lambda (n) (rat->string (harmonic n))) '(1 2 3 4 5 6))) (newline)

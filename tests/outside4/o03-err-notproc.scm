@@ -1,0 +1,3 @@
+(define x 5)
+(display "calling") (newline)
+(display (x 1)) (newline)

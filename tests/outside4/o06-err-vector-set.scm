@@ -1,0 +1,5 @@
+(define v (make-vector 3 0))
+(let loop ((i 0))
+  (vector-set! v i (* i i))
+  (display i) (newline)
+  (if (< i 5) (loop (+ i 1))))

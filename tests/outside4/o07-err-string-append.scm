@@ -1,0 +1,3 @@
+(define (greet name) (string-append "Hello, " name "!"))
+(display (greet "Ann")) (newline)
+(display (greet 42)) (newline)

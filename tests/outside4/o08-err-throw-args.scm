@@ -1,0 +1,7 @@
+(define (validate lst)
+  (for-each (lambda (x) (if (not (number? x)) (throw 'invalid-item x))) lst)
+  'ok)
+(display (validate '(1 2 3))) (newline)
+(display (catch 'invalid-item (lambda () (validate '(1 a 3))) (lambda (k x) (list 'bad x)))) (newline)
+(validate '(1 "s"))
+(display "never") (newline)

@@ -1,0 +1,2 @@
+(display (abs -2147483648))
+(newline)

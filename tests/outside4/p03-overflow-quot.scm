@@ -1,0 +1,2 @@
+(display (quotient -2147483648 -1))
+(newline)

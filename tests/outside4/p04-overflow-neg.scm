@@ -1,0 +1,3 @@
+(define (negate x) (- x))
+(display (negate -2147483648))
+(newline)

@@ -1,0 +1,3 @@
+(define (shift x k) (ash x k))
+(display (shift 1 31))
+(newline)

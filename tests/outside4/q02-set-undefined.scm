@@ -1,0 +1,3 @@
+(display "a") (newline)
+(set! undefined-thing 5)
+(display undefined-thing) (newline)

@@ -1,0 +1,5 @@
+(define (f) (+ later 1))
+(define later 10)
+(display (f)) (newline)
+(display early) (newline)
+(define early 1)

@@ -1,0 +1,7 @@
+(define (f list) (if (null? list) 'empty (car list)))
+(display (f '(9))) (newline)
+(define (g when) (+ when 1))
+(display (g 1)) (newline)
+(define (h do) (* do 2))
+(display (h 4)) (newline)
+(let ((case 3) (else 4)) (display (+ case else)) (newline))

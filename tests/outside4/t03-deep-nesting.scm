@@ -1,0 +1,8 @@
+(define (nest n) (if (= n 0) 'core (list n (nest (- n 1)))))
+(write (nest 12)) (newline)
+(define deep (nest 12))
+(define (depth x) (if (pair? x) (+ 1 (apply max (map depth x))) 0))
+(write (depth deep)) (newline)
+(write (equal? deep (nest 12))) (newline)
+(define (flatten x) (cond ((null? x) '()) ((pair? x) (append (flatten (car x)) (flatten (cdr x)))) (else (list x))))
+(write (flatten deep)) (newline)

@@ -1,0 +1,6 @@
+(define (warn msg) (display "warning: " (current-error-port)) (display msg (current-error-port)) (newline (current-error-port)))
+(display "normal output") (newline)
+(warn "something odd")
+(write-char #\x) (write-char #\newline)
+(display "after") (newline)
+(force-output)

@@ -1,0 +1,5 @@
+(define out (current-output-port))
+(display "to port" out) (newline out)
+(write "quoted" out) (newline out)
+(write-char #\c out) (newline out)
+(format out "fmt ~a~%" 1)

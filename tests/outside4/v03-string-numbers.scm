@@ -1,0 +1,6 @@
+(write (map string->number '("+" "-" "*" "/" "1+" "+1" "--1" "1_000" "0" "-0" "00" "12a" "a12" "#t" " " "1 2"))) (newline)
+(write (map (lambda (s) (string->number s 16)) '("ff" "FF" "-a" "g" "10"))) (newline)
+(write (map (lambda (n) (number->string n 16)) '(0 15 16 255 -255 4096))) (newline)
+(write (map (lambda (n) (number->string n 8)) '(0 7 8 64 -9))) (newline)
+(write (number->string 37 36)) (newline)
+(write (string->number "z" 36)) (newline)

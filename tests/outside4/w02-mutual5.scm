@@ -1,0 +1,8 @@
+(define (a n) (if (<= n 0) 'a (b (- n 1))))
+(define (b n) (if (<= n 0) 'b (c (- n 2))))
+(define (c n) (if (<= n 0) 'c (d (- n 3))))
+(define (d n) (if (<= n 0) 'd (e (- n 1))))
+(define (e n) (if (<= n 0) 'e (a (- n 1))))
+(display (map a '(0 1 2 5 10 100 1000 99999))) (newline)
+(define (collatz-steps n) (define (even-step n k) (step (quotient n 2) k)) (define (odd-step n k) (step (+ 1 (* 3 n)) k)) (define (step n k) (cond ((= n 1) k) ((even? n) (even-step n (+ k 1))) (else (odd-step n (+ k 1))))) (step n 0))
+(display (map collatz-steps '(1 7 27 97 871))) (newline)

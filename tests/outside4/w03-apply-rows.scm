@@ -1,0 +1,8 @@
+(define rows '((1 2 3) (4 5 6) (7 8 9) (10 11 12) (13 14 15)))
+(display (apply map + rows)) (newline)
+(display (apply map list rows)) (newline)
+(display (apply map max rows)) (newline)
+(define (column-sums m) (apply map + m))
+(display (column-sums '((1 1) (2 2) (3 3) (4 4) (5 5) (6 6)))) (newline)
+(display (apply max (apply append rows))) (newline)
+(display (apply string-append (map (lambda (r) (apply string-append (map number->string r))) rows))) (newline)

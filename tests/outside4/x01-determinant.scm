@@ -1,0 +1,11 @@
+(define (minor m i)
+  (map (lambda (row) (append (list-head row i) (list-tail row (+ i 1)))) (cdr m)))
+(define (det m)
+  (if (null? (cdr m)) (caar m)
+      (let loop ((i 0) (sign 1) (acc 0))
+        (if (= i (length m)) acc
+            (loop (+ i 1) (- sign) (+ acc (* sign (list-ref (car m) i) (det (minor m i)))))))))
+(display (det '((3)))) (newline)
+(display (det '((1 2) (3 4)))) (newline)
+(display (det '((6 1 1) (4 -2 5) (2 8 7)))) (newline)
+(display (det '((1 0 2 -1) (3 0 0 5) (2 1 4 -3) (1 0 5 0)))) (newline)

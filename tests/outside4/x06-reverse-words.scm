@@ -1,0 +1,8 @@
+(define (reverse-words s) (string-join (reverse (string-tokenize s)) " "))
+(write (reverse-words "  the sky   is blue ")) (newline)
+(define (reverse-each-word s) (string-join (map (lambda (w) (list->string (reverse (string->list w)))) (string-split s #\space)) " "))
+(write (reverse-each-word "Let's take LeetCode contest")) (newline)
+(define (acronym s) (list->string (map (lambda (w) (char-upcase (string-ref w 0))) (string-tokenize s))))
+(write (acronym "portable network graphics")) (newline)
+(define (count-words s) (length (string-tokenize s)))
+(write (map count-words '("" "one" "two words" "  spaced   out  words "))) (newline)

@@ -1,0 +1,18 @@
+;; probe3 (outside-style program, written without looking at tests/scheme)
+(define (classify x)
+  (case x
+    ((1 2 3) 'small)
+    ((4 5 6) 'medium)
+    ((a e i o u) 'vowel)
+    ((#\x) 'char-x)
+    (else 'other)))
+(display (map classify '(1 5 a z #\x 100))) (newline)
+(define (day-name n)
+  (case n
+    ((0) "Sunday") ((1) "Monday") ((2) "Tuesday") ((3) "Wednesday")
+    ((4) "Thursday") ((5) "Friday") ((6) "Saturday")
+    (else => (lambda (v) (string-append "bad day " (number->string v))))))
+(for-each (lambda (d) (display (day-name d)) (newline)) '(0 3 6 9))
+(display (case (* 2 3) ((2 3 5 7) 'prime) ((1 4 6 8 9) 'composite))) (newline)
+(display (cond ((assv 2 '((1 . a) (2 . b))) => cdr) (else 'none))) (newline)
+(write (case 'q ((a) 1))) (newline)

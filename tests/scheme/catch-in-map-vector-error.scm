@@ -1,0 +1,11 @@
+;; probe3 (outside-style program, written without looking at tests/scheme)
+(define (process items)
+  (map (lambda (x)
+         (catch 'bad
+           (lambda () (if (< x 0) (throw 'bad x) (* x 10)))
+           (lambda (k v) (string-append "bad:" (number->string v)))))
+       items))
+(write (process '(1 -2 3 -4))) (newline)
+(define result (catch #t (lambda () (vector-ref (vector 1 2) 2)) (lambda (key . args) key)))
+(write result) (newline)
+(write (catch #t (lambda () (error "custom" 'a 1)) (lambda (key . args) (car args)))) (newline)

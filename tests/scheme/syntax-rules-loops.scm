@@ -1,0 +1,32 @@
+;; probe3 (outside-style program, written without looking at tests/scheme)
+(define-syntax swap!
+  (syntax-rules ()
+    ((_ a b) (let ((tmp a)) (set! a b) (set! b tmp)))))
+(define-syntax my-while
+  (syntax-rules ()
+    ((_ cond body ...) (let lp () (when cond body ... (lp))))))
+(define-syntax my-or
+  (syntax-rules ()
+    ((_) #f)
+    ((_ e) e)
+    ((_ e r ...) (let ((t e)) (if t t (my-or r ...))))))
+(define-syntax for
+  (syntax-rules (in from to)
+    ((_ x in lst body ...) (for-each (lambda (x) body ...) lst))
+    ((_ x from a to b body ...) (do ((x a (+ x 1))) ((> x b)) body ...))))
+(define x 1) (define y 2)
+(swap! x y)
+(display (list x y)) (newline)
+(define i 0)
+(my-while (< i 5) (display i) (set! i (+ i 1)))
+(newline)
+(define t 5)
+(display (my-or #f t)) (newline)
+(display (my-or)) (newline)
+(for e in '(a b c) (display e) (display "-"))
+(newline)
+(for k from 1 to 5 (display (* k k)) (display " "))
+(newline)
+(define-syntax unless2
+  (syntax-rules () ((_ c e ...) (if c #f (begin e ...)))))
+(display (unless2 (> 1 2) 'ran)) (newline)
