@@ -297,12 +297,13 @@ static const prelude_def core_defs[] = {
 
 enum {
   NCORE = sizeof core_defs / sizeof core_defs[0],
-  NDEFS = NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX + PRELUDE_WIND_MAX + PRELUDE_PORTS_MAX
+  NDEFS = NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX + PRELUDE_WIND_MAX + PRELUDE_PORTS_MAX +
+          PRELUDE_GUILE_MAX
 };
 
 /* the i-th definition: this file's, then prelude-lib.c's,
- * prelude-lists.c's, prelude-wind.c's and prelude-ports.c's (whose
- * tables end in entries without a name) */
+ * prelude-lists.c's, prelude-wind.c's, prelude-ports.c's and
+ * prelude-guile.c's (whose tables end in entries without a name) */
 static const prelude_def *def_at(int i) {
   if (i < NCORE) return &core_defs[i];
   if (i < NCORE + PRELUDE_LIB_MAX) return &prelude_lib_defs[i - NCORE];
@@ -310,7 +311,10 @@ static const prelude_def *def_at(int i) {
     return &prelude_lists_defs[i - NCORE - PRELUDE_LIB_MAX];
   if (i < NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX + PRELUDE_WIND_MAX)
     return &prelude_wind_defs[i - NCORE - PRELUDE_LIB_MAX - PRELUDE_LISTS_MAX];
-  return &prelude_ports_defs[i - NCORE - PRELUDE_LIB_MAX - PRELUDE_LISTS_MAX - PRELUDE_WIND_MAX];
+  if (i < NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX + PRELUDE_WIND_MAX + PRELUDE_PORTS_MAX)
+    return &prelude_ports_defs[i - NCORE - PRELUDE_LIB_MAX - PRELUDE_LISTS_MAX - PRELUDE_WIND_MAX];
+  return &prelude_guile_defs[i - NCORE - PRELUDE_LIB_MAX - PRELUDE_LISTS_MAX - PRELUDE_WIND_MAX -
+                             PRELUDE_PORTS_MAX];
 }
 #define defs(i) (*def_at(i))
 
