@@ -85,6 +85,8 @@ enum { PRELUDE_PORTS_MAX = 16 };   /* prelude-ports.c: the text of a value */
 extern const prelude_def prelude_ports_defs[PRELUDE_PORTS_MAX];
 enum { PRELUDE_GUILE_MAX = 64 };   /* prelude-guile.c: room in its table */
 extern const prelude_def prelude_guile_defs[PRELUDE_GUILE_MAX];
+enum { PRELUDE_READ_MAX = 24 };   /* prelude-read.c: read, parameters */
+extern const prelude_def prelude_read_defs[PRELUDE_READ_MAX];
 
 void prelude_before(session *s, const sx *form,
                     bool (*eval)(session *s, rd_form *f));
