@@ -5,16 +5,19 @@
  * form that names one, compiled like the program's own code).
  *
  * read takes the port of open-input-string (tvl has no other input
- * port: without one it is an error that says so) and reads the
- * common part of Guile's syntax: integers, symbols, strings (escapes \n
- * \t \\ \"), characters (#\a, #\space, #\newline, #\tab: a name is told
- * by its first letter and length), #t #f #true #false, lists (dotted too, with () or []), vectors, ' ` , ,@ and
- * comments from ; to the end of the line; at the end of the text the
- * end-of-file object.  Anything else (other escapes and character names,
- * #| |# and #; comments, a number with a point) is an error that names
- * it: the whole reader is one machine in compiled code, and every case
- * costs every program that reads (a reader with all of Guile's cases
- * made models past the size limit).
+ * port: without one it is an error that says so) and reads the common
+ * part of Guile's syntax: integers, symbols, strings (escapes \n \t \\
+ * \"), characters (#\a, #\space, #\newline, #\tab: a name is told by its
+ * first letter and length), #t #f #true #false, lists (dotted too, with
+ * () or []), vectors, ' ` , ,@ and comments from ; to the end of the
+ * line; at the end of the text the end-of-file object.  Anything else
+ * (other escapes and character names, #| |# and #; comments, a number
+ * with a point) is an error that names it.  The whole reader is one
+ * machine in compiled code, and every step of it costs every program
+ * that reads: it calls the port builtins in few places, and has its own
+ * loops where a builtin would inline checks and error texts (reverse,
+ * length, list->vector); it still makes some 17,000 FFN units (about
+ * 150 million weights; the limit is 268 million).
  *
  * A parameter is a procedure of its value: no argument gives the value,
  * one sets it (as Guile 3.0.8's do), and two, a mark of this file's and
@@ -59,110 +62,106 @@ const prelude_def prelude_read_defs[PRELUDE_READ_MAX] = {
      "  (if (null? port)\n"
      "      (error \"read: tvl reads only from a string port (open-input-string), not from the standard input\"))\n"
      "  (%read-datum (car port) 0))\n"},
-    /* one place that peeks and one that reads: each call of a port
-       builtin is a few hundred FFN units of the model */
-    {"%read-peek", false,
-     "(define (%read-peek p) (peek-char p))\n"},
-    {"%read-next", false,
-     "(define (%read-next p) (read-char p))\n"},
-    {"%read-chars", false,
-     "(define (%read-chars acc) (list->string (reverse acc)))\n"},
-    /* the next character that is not white space or in a comment */
+    /* the next character that is not white space or in a comment (1 in
+       comment: inside one) */
     {"%read-skip", false,
-     "(define (%read-skip p)\n"
-     "  (let ((c (%read-peek p)))\n"
+     "(define (%read-skip p comment)\n"
+     "  (let ((c (peek-char p)))\n"
      "    (cond ((eof-object? c) c)\n"
-     "          ((char-whitespace? c) (%read-next p) (%read-skip p))\n"
-     "          ((char=? c #\\;)\n"
-     "           (let line ()\n"
-     "             (let ((c (%read-next p)))\n"
-     "               (if (or (eof-object? c) (char=? c #\\newline)) (%read-skip p) (line)))))\n"
+     "          ((or (= comment 1) (char-whitespace? c) (char=? c #\\;))\n"
+     "           (read-char p)\n"
+     "           (%read-skip p (cond ((char=? c #\\;) 1) ((char=? c #\\newline) 0) (else comment))))\n"
      "          (else c))))\n"},
+    /* the characters of a token, last first (first 1: the first is taken
+       even if it is a delimiter, as in #\( ) */
     {"%read-token", false,
-     "(define (%read-token p acc)\n"
-     "  (let ((c (%read-peek p)))\n"
-     "    (if (or (eof-object? c) (char-whitespace? c)\n"
-     "            (case c ((#\\( #\\) #\\[ #\\] #\\\" #\\;) #t) (else #f)))\n"
-     "        (%read-chars acc)\n"
-     "        (%read-token p (cons (%read-next p) acc)))))\n"},
+     "(define (%read-token p acc first)\n"
+     "  (let ((c (peek-char p)))\n"
+     "    (if (and (= first 0)\n"
+     "             (or (eof-object? c) (char-whitespace? c)\n"
+     "                 (case c ((#\\( #\\) #\\[ #\\] #\\\" #\\;) #t) (else #f))))\n"
+     "        acc\n"
+     "        (%read-token p (cons (read-char p) acc) 0))))\n"},
     /* a token's datum: an integer (its digits, with a sign) or a symbol;
        the dot of a dotted list is the symbol %tvl-read-dot */
     {"%read-atom", false,
-     "(define (%read-atom t)\n"
-     "  (let* ((n (string-length t)) (c (string-ref t 0))\n"
-     "         (i0 (if (and (> n 1) (or (char=? c #\\-) (char=? c #\\+))) 1 0)))\n"
-     "    (let loop ((i i0) (v 0))\n"
-     "      (cond ((= i n) (if (char=? c #\\-) (- 0 v) v))\n"
-     "            ((char-numeric? (string-ref t i))\n"
-     "             (loop (+ i 1) (+ (* v 10) (- (char->integer (string-ref t i)) 48))))\n"
-     "            ((string=? t \".\") '%tvl-read-dot)\n"
-     "            (else (string->symbol t))))))\n"},
+     "(define (%read-atom r)\n"
+     "  (let* ((l (%read-rev r '())) (c (car l))\n"
+     "         (digits (if (and (pair? (cdr l)) (or (char=? c #\\-) (char=? c #\\+))) (cdr l) l)))\n"
+     "    (let loop ((d digits) (v 0))\n"
+     "      (cond ((null? d) (if (char=? c #\\-) (- 0 v) v))\n"
+     "            ((char-numeric? (car d)) (loop (cdr d) (+ (* v 10) (- (char->integer (car d)) 48))))\n"
+     "            ((and (char=? c #\\.) (null? (cdr l))) '%tvl-read-dot)\n"
+     "            (else (string->symbol (list->string l)))))))\n"},
     /* the next datum; inside a list (in 1) a ")" is the symbol
-       %tvl-read-close and the end of the text an error (in is an
-       integer, so that the procedure is compiled once rather than into
-       each caller) */
+       %tvl-read-close and the end of the text an error.  in is an
+       integer, so that its kind is fixed and the procedure compiled once
+       rather than into each caller */
     {"%read-datum", false,
      "(define (%read-datum p in)\n"
-     "  (set! in (= in 1))\n"
-     "  (let ((c (%read-skip p)))\n"
-     "    (cond ((eof-object? c) (if in (error \"read: end of file inside a datum\") c))\n"
+     "  (let ((c (%read-skip p 0)))\n"
+     "    (cond ((eof-object? c) (if (= in 1) (error \"read: end of file inside a datum\") c))\n"
      "          ((case c ((#\\( #\\) #\\[ #\\] #\\\" #\\# #\\' #\\` #\\,) #f) (else #t))\n"
-     "           (%read-atom (%read-token p '())))\n"
+     "           (%read-atom (%read-token p '() 0)))\n"
      "          (else\n"
-     "           (%read-next p)\n"
+     "           (read-char p)\n"
      "           (case c\n"
-     "             ((#\\) #\\]) (if in '%tvl-read-close (error \"read: unexpected close parenthesis\")))\n"
+     "             ((#\\) #\\]) (if (= in 1) '%tvl-read-close (error \"read: unexpected close parenthesis\")))\n"
      "             ((#\\( #\\[) (%read-list p '()))\n"
-     "             ((#\\\") (%read-string p '()))\n"
+     "             ((#\\\") (%read-string p '() 0))\n"
      "             ((#\\#) (%read-hash p))\n"
      "             (else\n"
-     "              (let ((q (case c\n"
-     "                         ((#\\') 'quote)\n"
-     "                         ((#\\`) 'quasiquote)\n"
-     "                         (else (if (eqv? (%read-peek p) #\\@)\n"
-     "                                   (begin (%read-next p) 'unquote-splicing)\n"
-     "                                   'unquote)))))\n"
-     "                (list q (%read-datum p 1)))))))))\n"},
+     "              (list (case c\n"
+     "                      ((#\\') 'quote)\n"
+     "                      ((#\\`) 'quasiquote)\n"
+     "                      (else (if (eqv? (peek-char p) #\\@)\n"
+     "                                (begin (read-char p) 'unquote-splicing)\n"
+     "                                'unquote)))\n"
+     "                    (%read-datum p 1))))))))\n"},
     {"%read-list", false,
      "(define (%read-list p acc)\n"
      "  (let ((x (%read-datum p 1)))\n"
-     "    (cond ((eq? x '%tvl-read-close) (reverse acc))\n"
+     "    (cond ((eq? x '%tvl-read-close) (%read-rev acc '()))\n"
      "          ((and (eq? x '%tvl-read-dot) (pair? acc))\n"
      "           (let ((tail (%read-datum p 1)))\n"
      "             (if (eq? (%read-datum p 1) '%tvl-read-close)\n"
-     "                 (let onto ((r acc) (t tail)) (if (null? r) t (onto (cdr r) (cons (car r) t))))\n"
+     "                 (%read-rev acc tail)\n"
      "                 (error \"read: more than one datum after the dot of a list\"))))\n"
      "          (else (%read-list p (cons x acc))))))\n"},
     {"%read-string", false,
-     "(define (%read-string p acc)\n"
-     "  (let ((c (%read-next p)))\n"
+     "(define (%read-string p acc esc)\n"
+     "  (let ((c (read-char p)))\n"
      "    (cond ((eof-object? c) (error \"read: end of file inside a string\"))\n"
-     "          ((char=? c #\\\") (%read-chars acc))\n"
-     "          ((char=? c #\\\\)\n"
-     "           (let ((e (%read-next p)))\n"
-     "             (%read-string p (cons (case e\n"
-     "                                     ((#\\n) #\\newline)\n"
-     "                                     ((#\\t) #\\tab)\n"
-     "                                     ((#\\\\ #\\\") e)\n"
-     "                                     (else (error \"read: an escape tvl does not read in a string:\" e)))\n"
-     "                                   acc))))\n"
-     "          (else (%read-string p (cons c acc))))))\n"},
-    /* after #: a vector, a character (a name told by its first letter and
-       length), a boolean */
+     "          ((= esc 1)\n"
+     "           (%read-string p (cons (case c\n"
+     "                                   ((#\\n) #\\newline)\n"
+     "                                   ((#\\t) #\\tab)\n"
+     "                                   ((#\\\\ #\\\") c)\n"
+     "                                   (else (error \"read: an escape tvl does not read in a string:\" c)))\n"
+     "                                 acc) 0))\n"
+     "          ((char=? c #\\\\) (%read-string p acc 1))\n"
+     "          ((char=? c #\\\") (list->string (%read-rev acc '())))\n"
+     "          (else (%read-string p (cons c acc) 0)))))\n"},
     {"%read-hash", false,
      "(define (%read-hash p)\n"
-     "  (let ((c (%read-next p)))\n"
-     "    (cond ((eqv? c #\\() (list->vector (%read-list p '())))\n"
-     "          ((eqv? c #\\\\)\n"
-     "           (let* ((c (%read-next p)) (n (string-length (%read-token p '()))))\n"
-     "             (cond ((= n 0) c)\n"
-     "                   ((and (char=? c #\\s) (= n 4)) #\\space)\n"
-     "                   ((and (char=? c #\\n) (= n 6)) #\\newline)\n"
-     "                   ((and (char=? c #\\t) (= n 2)) #\\tab)\n"
-     "                   (else (error \"read: a character name tvl does not read, after #\\\\\" c)))))\n"
-     "          (else\n"
-     "           (let ((n (string-length (%read-token p '()))))\n"
-     "             (cond ((and (eqv? c #\\t) (or (= n 0) (= n 3))) #t)\n"
-     "                   ((and (eqv? c #\\f) (or (= n 0) (= n 4))) #f)\n"
-     "                   (else (error \"read: a # syntax tvl does not read:\" c))))))))\n"},
+     "  (let ((c (read-char p)))\n"
+     "    (if (eqv? c #\\()\n"
+     "        (let* ((l (%read-list p '())) (v (make-vector (%read-count l 0) #f)))\n"
+     "          (let fill ((l l) (i 0)) (if (pair? l) (begin (vector-set! v i (car l)) (fill (cdr l) (+ i 1))) v)))\n"
+     "        (let* ((t (%read-token p '() (if (eqv? c #\\\\) 1 0))) (n (%read-count t 0)))\n"
+     "          (cond ((eqv? c #\\\\)\n"
+     "                 (let ((c (car (%read-rev t '()))))\n"
+     "                   (cond ((= n 1) c)\n"
+     "                         ((and (char=? c #\\s) (= n 5)) #\\space)\n"
+     "                         ((and (char=? c #\\n) (= n 7)) #\\newline)\n"
+     "                         ((and (char=? c #\\t) (= n 3)) #\\tab)\n"
+     "                         (else (error \"read: a character name tvl does not read:\" (list->string (%read-rev t '())))))))\n"
+     "                ((and (eqv? c #\\t) (or (= n 0) (= n 3))) #t)\n"
+     "                ((and (eqv? c #\\f) (or (= n 0) (= n 4))) #f)\n"
+     "                (else (error \"read: a # syntax tvl does not read:\" c)))))))\n"},
+    {"%read-rev", false,
+     "(define (%read-rev l acc) (if (pair? l) (%read-rev (cdr l) (cons (car l) acc)) acc))\n"},
+    {"%read-count", false,
+     "(define (%read-count l n) (if (pair? l) (%read-count (cdr l) (+ n 1)) n))\n"},
+
 };
