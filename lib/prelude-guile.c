@@ -172,18 +172,28 @@ const prelude_def prelude_guile_defs[PRELUDE_GUILE_MAX] = {
     /* integers */
     {"integer-length", false,
      "(define (integer-length n)\n"
+     "  (if (not (integer? n)) (error \"integer-length: argument 1 must be an integer:\" n))\n"
      "  (let loop ((n (if (< n 0) (lognot n) n)) (k 0))\n"
      "    (if (= n 0) k (loop (ash n -1) (+ k 1)))))\n"},
     {"logcount", false,
      "(define (logcount n)\n"
+     "  (if (not (integer? n)) (error \"logcount: argument 1 must be an integer:\" n))\n"
      "  (let loop ((n (if (< n 0) (lognot n) n)) (k 0))\n"
      "    (if (= n 0) k (loop (ash n -1) (+ k (logand n 1))))))\n"},
     {"logbit?", false,
-     "(define (logbit? index n) (odd? (ash n (- 0 (min index 31)))))\n"},
+     "(define (logbit? index n)\n"
+     "  (if (not (and (integer? index) (>= index 0))) (error \"logbit?: argument 1 must be a non-negative integer:\" index))\n"
+     "  (if (not (integer? n)) (error \"logbit?: argument 2 must be an integer:\" n))\n"
+     "  (odd? (ash n (- 0 (min index 31)))))\n"},
     {"logtest", false,
-     "(define (logtest a b) (not (= (logand a b) 0)))\n"},
+     "(define (logtest a b)\n"
+     "  (if (not (integer? a)) (error \"logtest: argument 1 must be an integer:\" a))\n"
+     "  (if (not (integer? b)) (error \"logtest: argument 2 must be an integer:\" b))\n"
+     "  (not (= (logand a b) 0)))\n"},
     {"%division-check", false,
      "(define (%division-check op n d)\n"
+     "  (if (not (and (integer? n) (integer? d)))\n"
+     "      (error \"integer division: the arguments must be integers:\" (list op n d)))\n"
      "  (if (= d 0) (error \"division by zero:\" (list op n d))))\n"},
     /* the euclidean quotient: the remainder is never negative */
     {"%euclidean-q", false,
@@ -232,11 +242,14 @@ const prelude_def prelude_guile_defs[PRELUDE_GUILE_MAX] = {
      "                        \") is not an integer; tvl has only exact integers\")))\n"},
     {"sqrt", false,
      "(define (sqrt x)\n"
+     "  (if (not (integer? x)) (error \"sqrt: argument 1 must be an integer:\" x))\n"
      "  (if (< x 0) (%only-integers \"sqrt\" x)\n"
      "      (call-with-values (lambda () (exact-integer-sqrt x))\n"
      "        (lambda (s r) (if (= r 0) s (%only-integers \"sqrt\" x))))))\n"},
     {"exact->inexact", false,
-     "(define (exact->inexact x) (%only-integers \"exact->inexact\" (+ x 0)))\n"},
+     "(define (exact->inexact x)\n"
+     "  (if (not (integer? x)) (error \"exact->inexact: argument 1 must be an integer:\" x))\n"
+     "  (%only-integers \"exact->inexact\" x))\n"},
     {"%gensym-counter", false,
      "(define %gensym-counter 0)\n"},
     {"gensym", false,

@@ -46,7 +46,9 @@ const prelude_def prelude_read_defs[PRELUDE_READ_MAX] = {
      "      (cond ((null? args) v)\n"
      "            ((null? (cdr args)) (set! v (car args)))\n"
      "            ((eq? (car args) '%tvl-parameter-convert) (convert (car (cdr args))))\n"
-     "            (else (let ((old v)) (set! v (car (cdr args))) old))))))\n"},
+     "            ((and (eq? (car args) '%tvl-parameter-swap) (null? (cdr (cdr args))))\n"
+     "             (let ((old v)) (set! v (car (cdr args))) old))\n"
+     "            (else (error \"a parameter takes no argument or one, not\" (length args)))))))\n"},
     {"parameterize", false,
      "(define-syntax parameterize\n"
      "  (syntax-rules ()\n"
