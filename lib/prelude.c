@@ -298,13 +298,13 @@ static const prelude_def core_defs[] = {
 enum {
   NCORE = sizeof core_defs / sizeof core_defs[0],
   NDEFS = NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX + PRELUDE_WIND_MAX + PRELUDE_PORTS_MAX +
-          PRELUDE_GUILE_MAX + PRELUDE_READ_MAX
+          PRELUDE_GUILE_MAX + PRELUDE_READ_MAX + PRELUDE_RANGES_MAX
 };
 
 /* the i-th definition: this file's, then prelude-lib.c's,
  * prelude-lists.c's, prelude-wind.c's, prelude-ports.c's,
- * prelude-guile.c's and prelude-read.c's (whose tables end in entries
- * without a name) */
+ * prelude-guile.c's, prelude-read.c's and prelude-ranges.c's (whose
+ * tables end in entries without a name) */
 static const prelude_def *def_at(int i) {
   if (i < NCORE) return &core_defs[i];
   if (i < NCORE + PRELUDE_LIB_MAX) return &prelude_lib_defs[i - NCORE];
@@ -315,7 +315,9 @@ static const prelude_def *def_at(int i) {
   if (i < NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX + PRELUDE_WIND_MAX + PRELUDE_PORTS_MAX)
     return &prelude_ports_defs[i - NCORE - PRELUDE_LIB_MAX - PRELUDE_LISTS_MAX - PRELUDE_WIND_MAX];
   i -= NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX + PRELUDE_WIND_MAX + PRELUDE_PORTS_MAX;
-  return i < PRELUDE_GUILE_MAX ? &prelude_guile_defs[i] : &prelude_read_defs[i - PRELUDE_GUILE_MAX];
+  if (i < PRELUDE_GUILE_MAX) return &prelude_guile_defs[i];
+  i -= PRELUDE_GUILE_MAX;
+  return i < PRELUDE_READ_MAX ? &prelude_read_defs[i] : &prelude_ranges_defs[i - PRELUDE_READ_MAX];
 }
 #define defs(i) (*def_at(i))
 
