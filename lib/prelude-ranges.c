@@ -12,8 +12,8 @@
  * code, so that both modes agree by construction, and the common calls
  * keep the builtin's code.  Not renamed: quoted data, and a name the
  * program defined itself.  The builtin as a value keeps its own
- * arguments.  Errors: the builtins' these call, and "the end is past the
- * string" (Guile: out of range). */
+ * arguments.  Errors: the builtins' these call, and a start or end out of
+ * the string or vector, in words (Guile: "Value out of range"). */
 #include "config.h"
 
 #include "session.h"
@@ -57,23 +57,24 @@ void prelude_ranges(session *s, sx *form) {
 
 const prelude_def prelude_ranges_defs[PRELUDE_RANGES_MAX] = {
     {"%range-end", false,
-     "(define (%range-end who s r)\n"
+     "(define (%range-end who s start r)\n"
      "  (let ((end (if (pair? r) (car r) (string-length s))))\n"
      "    (if (> end (string-length s)) (error (string-append who \": the end is past the string:\") end))\n"
+     "    (if (not (<= 0 start end)) (error (string-append who \": the start is not between 0 and the end:\") start))\n"
      "    end))\n"},
     {"%string-index/range", false,
      "(define (%string-index/range s p start . r)\n"
-     "  (let ((end (%range-end \"string-index\" s r)))\n"
+     "  (let ((end (%range-end \"string-index\" s start r)))\n"
      "    (let loop ((i start))\n"
      "      (cond ((>= i end) #f)\n"
      "            ((%string-match? p (string-ref s i)) i)\n"
      "            (else (loop (+ i 1)))))))\n"},
     {"%string-contains/range", false,
      "(define (%string-contains/range s1 s2 start1 . r)\n"
-     "  (let* ((end1 (%range-end \"string-contains\" s1 r))\n"
+     "  (let* ((end1 (%range-end \"string-contains\" s1 start1 r))\n"
      "         (r (if (pair? r) (cdr r) r))\n"
      "         (start2 (if (pair? r) (car r) 0))\n"
-     "         (end2 (%range-end \"string-contains\" s2 (if (pair? r) (cdr r) r)))\n"
+     "         (end2 (%range-end \"string-contains\" s2 start2 (if (pair? r) (cdr r) r)))\n"
      "         (n (- end2 start2)))\n"
      "    (let loop ((i start1))\n"
      "      (cond ((> (+ i n) end1) #f)\n"
@@ -86,7 +87,7 @@ const prelude_def prelude_ranges_defs[PRELUDE_RANGES_MAX] = {
     {"%string-trim/range", false,
      "(define (%string-trim/range left right s p r)\n"
      "  (let* ((start (if (pair? r) (car r) 0))\n"
-     "         (end (%range-end \"string-trim\" s (if (pair? r) (cdr r) r)))\n"
+     "         (end (%range-end \"string-trim\" s start (if (pair? r) (cdr r) r)))\n"
      "         (p (if (procedure? p) p (lambda (c) (char=? c p))))\n"
      "         (from (if left\n"
      "                   (let loop ((i start)) (if (and (< i end) (p (string-ref s i))) (loop (+ i 1)) i))\n"
@@ -104,16 +105,18 @@ const prelude_def prelude_ranges_defs[PRELUDE_RANGES_MAX] = {
     {"%vector-fill!/range", false,
      "(define (%vector-fill!/range v x start . r)\n"
      "  (let ((end (if (pair? r) (car r) (vector-length v))))\n"
+     "    (if (> end (vector-length v)) (error \"vector-fill!: the end is past the vector:\" end))\n"
+     "    (if (not (<= 0 start end)) (error \"vector-fill!: the start is not between 0 and the end:\" start))\n"
      "    (let loop ((i start))\n"
      "      (if (< i end) (begin (vector-set! v i x) (loop (+ i 1)))))))\n"},
     {"%string-fill!/range", false,
      "(define (%string-fill!/range s c start . r)\n"
-     "  (let ((end (%range-end \"string-fill!\" s r)))\n"
+     "  (let ((end (%range-end \"string-fill!\" s start r)))\n"
      "    (let loop ((i start))\n"
      "      (if (< i end) (begin (string-set! s i c) (loop (+ i 1)))))))\n"},
     {"%string-case/range", false,
      "(define (%string-case/range up s start r)\n"
-     "  (let ((end (%range-end (if up \"string-upcase\" \"string-downcase\") s r))\n"
+     "  (let ((end (%range-end (if up \"string-upcase\" \"string-downcase\") s start r))\n"
      "        (out (string-copy s)))\n"
      "    (let loop ((i start))\n"
      "      (if (< i end)\n"
@@ -125,4 +128,5 @@ const prelude_def prelude_ranges_defs[PRELUDE_RANGES_MAX] = {
      "(define (%string-upcase/range s start . r) (%string-case/range #t s start r))\n"},
     {"%string-downcase/range", false,
      "(define (%string-downcase/range s start . r) (%string-case/range #f s start r))\n"},
+
 };

@@ -212,6 +212,14 @@ T = [
  ("(read {0})", ["(open-input-string \")\")"]),
  ("(read {0})", ["(open-input-string \"#\\\\bell\")"]),
  ("((make-parameter 1) {0} {1} 3)", ["1", "2"]),
+ # Guile's optional arguments of builtins (lib/prelude-ranges.c)
+ ("(string-index {0} #\\a 0 {1})", ["\"abc\"", "9"]),
+ ("(string-contains {0} \"b\" {1})", ["\"abc\"", "9"]),
+ ("(string-trim {0} #\\a {1})", ["\"abc\"", "-1"]),
+ ("(vector-fill! {0} 0 {1})", ["(vector 1 2)", "3"]),
+ ("(string-fill! {0} #\\a 0 {1})", ["(make-string 2 #\\b)", "3"]),
+ ("(string-upcase {0} {1} 1)", ["\"abc\"", "2"]),
+ ("(string-index {0} {1} 1)", ["\"abc\"", "5"]),
 ]
 
 out = []
