@@ -3,10 +3,11 @@
  * end1 start2 end2, string-trim's (-right's, -both's) character or
  * predicate with start and end, vector-fill!'s and string-fill!'s start
  * and end, string-upcase's and string-downcase's start and end (the
- * whole string, that range changed, as Guile gives it).
+ * whole string, that range changed, as Guile gives it); read-char and
+ * peek-char without a port, from with-input-from-string's string.
  *
  * A call of one of these builtins with more arguments than the builtin
- * takes is renamed, in the form as read and before prelude.c scans it,
+ * takes (or fewer: read-char, peek-char) is renamed, in the form as read and before prelude.c scans it,
  * into a call of a library procedure written in tvl (the table below),
  * which prelude.c then loads like its own: compiled like the program's
  * code, so that both modes agree by construction, and the common calls
@@ -22,16 +23,20 @@
 
 static const struct {
   const char *builtin, *lib;
+  bool fewer;   /* renamed when called with fewer arguments (else more) */
 } renamed[] = {
-    {"string-index", "%string-index/range"},
-    {"string-contains", "%string-contains/range"},
-    {"string-trim", "%string-trim/pred"},
-    {"string-trim-right", "%string-trim-right/pred"},
-    {"string-trim-both", "%string-trim-both/pred"},
-    {"vector-fill!", "%vector-fill!/range"},
-    {"string-fill!", "%string-fill!/range"},
-    {"string-upcase", "%string-upcase/range"},
-    {"string-downcase", "%string-downcase/range"},
+    {"string-index", "%string-index/range", false},
+    {"string-contains", "%string-contains/range", false},
+    {"string-trim", "%string-trim/pred", false},
+    {"string-trim-right", "%string-trim-right/pred", false},
+    {"string-trim-both", "%string-trim-both/pred", false},
+    {"vector-fill!", "%vector-fill!/range", false},
+    {"string-fill!", "%string-fill!/range", false},
+    {"string-upcase", "%string-upcase/range", false},
+    {"string-downcase", "%string-downcase/range", false},
+    /* the current input port: with-input-from-string's (prelude-read.c) */
+    {"read-char", "%read-char/current", true},
+    {"peek-char", "%peek-char/current", true},
 };
 
 void prelude_ranges(session *s, sx *form) {
@@ -42,11 +47,21 @@ void prelude_ranges(session *s, sx *form) {
   if (head && head->kind == SX_SYM) {
     const char *name = sym_name(&s->w->syms, head->u.sym);
     if (!strcmp(name, "quote") || !strcmp(name, "quasiquote")) return;
+    /* (with-input-from-string s read-char): the builtin as the thunk */
+    if (!strcmp(name, "with-input-from-string") && n == 3 && form->u.list.v[2]->kind == SX_SYM) {
+      sx *t = form->u.list.v[2];
+      const char *tn = sym_name(&s->w->syms, t->u.sym);
+      for (size_t i = 0; i < sizeof renamed / sizeof renamed[0]; i++)
+        if (renamed[i].fewer && !strcmp(tn, renamed[i].builtin) && !world_find(s->w, t->u.sym))
+          t->u.sym = sym_intern(&s->w->syms, renamed[i].lib, strlen(renamed[i].lib));
+    }
     for (size_t i = 0; i < sizeof renamed / sizeof renamed[0]; i++) {
       if (strcmp(name, renamed[i].builtin)) continue;
       const builtin *b = builtin_find(name);
       const gcell *g = world_find(s->w, head->u.sym);
-      if (b && b->max_args >= 0 && n - 1 > b->max_args && (!g || g->kind == G_UNDEFINED))
+      bool rename = b && (renamed[i].fewer ? n - 1 < b->min_args
+                                           : b->max_args >= 0 && n - 1 > b->max_args);
+      if (rename && (!g || g->kind == G_UNDEFINED))
         head->u.sym = sym_intern(&s->w->syms, renamed[i].lib, strlen(renamed[i].lib));
       break;
     }

@@ -1,11 +1,14 @@
 /* prelude-read.c - Guile's read (from a string port), object->string
- * (of one argument: as write writes it),
- * call-with-input-string, make-parameter and parameterize, written in
+ * (of one argument: as write writes it), call-with-input-string,
+ * with-input-from-string (whose thunk's read, read-char and peek-char
+ * without a port read the string: prelude-ranges.c renames those calls
+ * of the builtins), make-parameter and parameterize, written in
  * tvl and loaded as prelude.c loads its own (before the first top-level
  * form that names one, compiled like the program's own code).
  *
  * read takes the port of open-input-string (tvl has no other input
- * port: without one it is an error that says so) and reads the common
+ * port: without one, outside with-input-from-string, it is an error
+ * that says so) and reads the common
  * part of Guile's syntax: integers, symbols, strings (escapes \n \t \\
  * \"), characters (#\a, #\space, #\newline, #\tab: a name is told by its
  * first letter and length), #t #f #true #false, lists (dotted too, with
@@ -59,11 +62,35 @@ const prelude_def prelude_read_defs[PRELUDE_READ_MAX] = {
      "        (lambda () (set! v (param '%tvl-parameter-swap v)))\n"
      "        (lambda () (parameterize (more ...) body ...))\n"
      "        (lambda () (set! v (param '%tvl-parameter-swap v))))))))\n"},
+    /* the current input port: the port of with-input-from-string's
+       string while its thunk runs (%current-input-depth > 0); none
+       outside (tvl has no standard input).  Always a port, so that
+       compiled code keeps one kind in the variable */
+    {"%current-input", false,
+     "(define %current-input (open-input-string \"\"))\n"},
+    {"%current-input-depth", false,
+     "(define %current-input-depth 0)\n"},
+    {"%current-input-port", false,
+     "(define (%current-input-port who)\n"
+     "  (if (= %current-input-depth 0)\n"
+     "      (error (string-append who \": tvl reads only from a string port (open-input-string, with-input-from-string), not from the standard input\")))\n"
+     "  %current-input)\n"},
+    {"with-input-from-string", false,
+     "(define (with-input-from-string s thunk)\n"
+     "  (let ((old %current-input))\n"
+     "    (set! %current-input (open-input-string s))\n"
+     "    (set! %current-input-depth (+ %current-input-depth 1))\n"
+     "    (let ((v (thunk)))\n"
+     "      (set! %current-input old)\n"
+     "      (set! %current-input-depth (- %current-input-depth 1))\n"
+     "      v)))\n"},
+    {"%read-char/current", false,
+     "(define (%read-char/current) (read-char (%current-input-port \"read-char\")))\n"},
+    {"%peek-char/current", false,
+     "(define (%peek-char/current) (peek-char (%current-input-port \"peek-char\")))\n"},
     {"read", false,
      "(define (read . port)\n"
-     "  (if (null? port)\n"
-     "      (error \"read: tvl reads only from a string port (open-input-string), not from the standard input\"))\n"
-     "  (%read-datum (car port) 0))\n"},
+     "  (%read-datum (if (null? port) (%current-input-port \"read\") (car port)) 0))\n"},
     /* the next character that is not white space or in a comment (1 in
        comment: inside one) */
     {"%read-skip", false,

@@ -220,6 +220,10 @@ T = [
  ("(string-fill! {0} #\\a 0 {1})", ["(make-string 2 #\\b)", "3"]),
  ("(string-upcase {0} {1} 1)", ["\"abc\"", "2"]),
  ("(string-index {0} {1} 1)", ["\"abc\"", "5"]),
+ ("(read-char)", []),
+ ("(peek-char)", []),
+ ("(read)", []),
+ ("(with-input-from-string {0} read-char)", ["5"]),
 ]
 
 out = []
