@@ -297,11 +297,13 @@ static const prelude_def core_defs[] = {
 
 enum {
   NCORE = sizeof core_defs / sizeof core_defs[0],
-  NDEFS = NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX + PRELUDE_WIND_MAX + PRELUDE_PORTS_MAX
+  NDEFS = NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX + PRELUDE_WIND_MAX + PRELUDE_PORTS_MAX +
+          PRELUDE_GUILE_MAX + PRELUDE_READ_MAX + PRELUDE_RANGES_MAX
 };
 
 /* the i-th definition: this file's, then prelude-lib.c's,
- * prelude-lists.c's, prelude-wind.c's and prelude-ports.c's (whose
+ * prelude-lists.c's, prelude-wind.c's, prelude-ports.c's,
+ * prelude-guile.c's, prelude-read.c's and prelude-ranges.c's (whose
  * tables end in entries without a name) */
 static const prelude_def *def_at(int i) {
   if (i < NCORE) return &core_defs[i];
@@ -310,7 +312,12 @@ static const prelude_def *def_at(int i) {
     return &prelude_lists_defs[i - NCORE - PRELUDE_LIB_MAX];
   if (i < NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX + PRELUDE_WIND_MAX)
     return &prelude_wind_defs[i - NCORE - PRELUDE_LIB_MAX - PRELUDE_LISTS_MAX];
-  return &prelude_ports_defs[i - NCORE - PRELUDE_LIB_MAX - PRELUDE_LISTS_MAX - PRELUDE_WIND_MAX];
+  if (i < NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX + PRELUDE_WIND_MAX + PRELUDE_PORTS_MAX)
+    return &prelude_ports_defs[i - NCORE - PRELUDE_LIB_MAX - PRELUDE_LISTS_MAX - PRELUDE_WIND_MAX];
+  i -= NCORE + PRELUDE_LIB_MAX + PRELUDE_LISTS_MAX + PRELUDE_WIND_MAX + PRELUDE_PORTS_MAX;
+  if (i < PRELUDE_GUILE_MAX) return &prelude_guile_defs[i];
+  i -= PRELUDE_GUILE_MAX;
+  return i < PRELUDE_READ_MAX ? &prelude_read_defs[i] : &prelude_ranges_defs[i - PRELUDE_READ_MAX];
 }
 #define defs(i) (*def_at(i))
 
@@ -413,9 +420,14 @@ static void load(loader *L, int i) {
   rd_form f = rd_take(rd);
   rd_free(rd);
   /* the procedures it calls first (new names may be interned now) */
-  for (int k = 0; k < NDEFS; k++)
+  for (int k = 0; k < NDEFS; k++) {
     if (L->ids[k] < 0 && defs(k).name)
       L->ids[k] = sym_lookup(&w->syms, defs(k).name, strlen(defs(k).name));
+    /* a definition may name a builtin that also loads one
+       (parameterize's dynamic-wind) */
+    const char *also = also_at(k);
+    if (L->also[k] < 0 && also) L->also[k] = sym_lookup(&w->syms, also, strlen(also));
+  }
   scan(L, f.form);
   L->eval(L->s, &f);
 }

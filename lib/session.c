@@ -242,6 +242,7 @@ static bool eval_prelude(session *s, rd_form *f) {
 
 bool session_eval(session *s, rd_form *f, const int *later, int nlater,
                   form_result *r) {
+  prelude_ranges(s, f->form);
   prelude_before(s, f->form, eval_prelude);
   return eval_one(s, f, later, nlater, r);
 }

@@ -83,6 +83,15 @@ extern const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX];
 extern const char *const prelude_wind_also[PRELUDE_WIND_MAX];
 enum { PRELUDE_PORTS_MAX = 24 };   /* prelude-ports.c: the text of a value */
 extern const prelude_def prelude_ports_defs[PRELUDE_PORTS_MAX];
+enum { PRELUDE_GUILE_MAX = 64 };   /* prelude-guile.c: room in its table */
+extern const prelude_def prelude_guile_defs[PRELUDE_GUILE_MAX];
+enum { PRELUDE_READ_MAX = 24 };   /* prelude-read.c: read, parameters */
+extern const prelude_def prelude_read_defs[PRELUDE_READ_MAX];
+enum { PRELUDE_RANGES_MAX = 16 };   /* prelude-ranges.c: optional arguments */
+extern const prelude_def prelude_ranges_defs[PRELUDE_RANGES_MAX];
+/* prelude-ranges.c: renames the calls of builtins with Guile's optional
+ * arguments that tvl's builtins lack, in form, before prelude_before */
+void prelude_ranges(session *s, sx *form);
 
 void prelude_before(session *s, const sx *form,
                     bool (*eval)(session *s, rd_form *f));

@@ -1,0 +1,13 @@
+;; a tiny calculator over the lists Guile's read makes of a string
+(define (calc e)
+  (cond ((integer? e) e)
+        ((pair? e)
+         (let ((args (map calc (cdr e))))
+           (case (car e)
+             ((+) (apply + args))
+             ((*) (apply * args))
+             ((-) (apply - args))
+             (else (error "unknown operator" (car e))))))
+        (else (error "bad expression" e))))
+(display (calc (call-with-input-string "(+ 1 (* 2 3) (- 10 4))" read))) (newline)
+(display (calc (read (open-input-string "(* (+ 1 2) (+ 3 4)) ignored")))) (newline)
