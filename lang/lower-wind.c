@@ -143,6 +143,8 @@ static bool blind_handler(const ast *h) {
 }
 
 ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f) {
+  ir_expr *exn = lw_exn_call(c, a, f);   /* lower-exn.c */
+  if (exn) return exn;
   const char *name = a->u.call.r.bi->name;
   bool dw = !strcmp(name, "dynamic-wind"), ca = !strcmp(name, "catch"),
        th = !strcmp(name, "throw");

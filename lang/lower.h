@@ -254,6 +254,9 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f);
  * error's offer to the catches; an escape's unwinding where call/cc
  * resumes (i: its record's index); lower-callcc.c: CCN's value */
 ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f);
+/* lower-exn.c: with-exception-handler and raise-exception (NULL: not
+ * one of them) */
+ir_expr *lw_exn_call(lw *c, const ast *a, frame_map *f);
 void lw_wind_error(lw *c, const ast *a, frame_map *f, const int *vars, int n);
 void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i);
 /* After the kinds settle: a landing for each kind check that may fail
