@@ -312,14 +312,35 @@ static const struct { vkind k; const char *text; } arg_kinds[] = {
   [AK_CHAR] = {VK_CHAR, "a character"}, [AK_SYM] = {VK_SYM, "a symbol"},
 };
 
-static void check_arg_kinds(ev_ctx *c, const ast *call, const builtin *b,
-                            value *args, int n) {
+/* Checks the kinds of a builtin's arguments; true when that decides
+ * its value (*r): a comparison Guile applies two by two
+ * (builtin_pairwise) checks a pair only when it gets there, so the
+ * arguments before the first of a wrong kind may already make it #f. */
+static bool check_arg_kinds(ev_ctx *c, const ast *call, const builtin *b,
+                            value *args, int n, value *r) {
+  if (builtin_pairwise(b)) {
+    if (n < 2) {
+      *r = v_bool(true);
+      return true;
+    }
+    int bad = 0;
+    arg_kind k = builtin_arg_kind(b, 0);
+    while (bad < n && args[bad].kind == arg_kinds[k].k) bad++;
+    if (bad >= 2 && bad < n) {
+      value v = b->fn(c, call, args, bad);
+      if (!v_truthy(v)) {
+        *r = v;
+        return true;
+      }
+    }
+  }
   for (int i = 0; i < n; i++) {
     arg_kind k = builtin_arg_kind(b, i);
     const ast *where = i < call->u.call.n ? call->u.call.args[i] : call;
     if (k != AK_ANY && args[i].kind != arg_kinds[k].k)
       kind_error(c, where, b->name, i, arg_kinds[k].text, args[i]);
   }
+  return false;
 }
 
 /* Builtins get at most this many arguments in a copy of their own. */
@@ -338,9 +359,13 @@ static value call_builtin(ev_ctx *c, const ast *a, int f) {
      (for the few arguments such builtins take; the others never call back) */
   value *args = n ? c->vs.v + base : NULL, own[BUILTIN_OWN_ARGS];
   if (n && n <= BUILTIN_OWN_ARGS) args = memcpy(own, args, (size_t)n * sizeof(value));
-  check_arg_kinds(c, a, b, args, n);
+  value r;
+  if (check_arg_kinds(c, a, b, args, n, &r)) {
+    c->vs.n = base;
+    return r;
+  }
   c->tail_site = a->u.call.tail ? a : NULL;
-  value r = b->fn(c, a, args, n);
+  r = b->fn(c, a, args, n);
   c->tail_site = NULL;
   c->vs.n = base;
   return r;
@@ -518,7 +543,8 @@ static value dyn_builtin(ev_ctx *c, const ast *site, const builtin *b,
   }
   value own[BUILTIN_OWN_ARGS];   /* as in call_builtin: args may be on the stack */
   if (n && n <= BUILTIN_OWN_ARGS) args = memcpy(own, args, (size_t)n * sizeof(value));
-  check_arg_kinds(c, site, b, args, n);
+  value r;
+  if (check_arg_kinds(c, site, b, args, n, &r)) return r;
   return b->fn(c, site, args, n);
 }
 

@@ -322,6 +322,11 @@ int builtin_index(const builtin *b);
 /* A procedure of Guile's library (iota, filter, sort...) rather than a
  * primitive: programs often define their own, and hiding it is silent. */
 bool builtin_library(const builtin *b);
+/* The comparisons (= < char=? string<? ...) that Guile applies to
+ * their arguments two by two, left to right, checking the kinds of a
+ * pair only when it gets there: (= 1 2 'a) is #f, (= 'a) and (=) are #t
+ * (numbers.c scm_i_num_eq_p and the others). */
+bool builtin_pairwise(const builtin *b);
 /* fold, fold-right, reduce: SRFI-1's, unbound until the program says
  * (use-modules (srfi srfi-1)) (world.srfi1), as in Guile. */
 bool builtin_srfi1(const builtin *b);
