@@ -48,8 +48,10 @@ ir_expr *lw_pairwise(lw *c, const ast *a, const builtin *b, ir_expr **args, int 
   int r = temp_of(c, T_BOOL, loc), done = lw_new_label(c);
   for (int i = 0; i + 1 < n && !c->failed; i++) {
     /* the pair's checks, numbered as in the whole call */
-    ir_expr *x[2] = {lw_checked_arg(c, a, b->name, t, i, k),
-                     lw_checked_arg(c, a, b->name, t, i + 1, k)};
+    ir_expr *x[2] = {i < 2 ? lw_checked_arg(c, a, b->name, t, i, k)
+                           : lw_checked_arg_late(c, a, b->name, t, i, k),
+                     i + 1 < 2 ? lw_checked_arg(c, a, b->name, t, i + 1, k)
+                               : lw_checked_arg_late(c, a, b->name, t, i + 1, k)};
     /* a call of two arguments, where the two are written */
     ast *sub = arena_alloc(&c->p->mem, sizeof *sub);
     *sub = *a;
@@ -74,5 +76,5 @@ int lw_pairwise_operand(lw *c, const ast *a, int v, int i) {
   srcloc at = arg_loc(a, i);
   ir_expr *ops[64];
   for (int j = 0; j <= i && j < 64; j++) ops[j] = var(c, v, at);
-  return assign_new(c, lw_checked_arg(c, a, a->u.call.r.bi->name, ops, i, T_STR), at);
+  return assign_new(c, lw_checked_arg_late(c, a, a->u.call.r.bi->name, ops, i, T_STR), at);
 }

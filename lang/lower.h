@@ -262,6 +262,8 @@ ir_expr *lw_exn_call(lw *c, const ast *a, frame_map *f);
  * lw_prim as usual) */
 ir_expr *lw_pairwise(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
 int lw_pairwise_operand(lw *c, const ast *a, int v, int i);
+ir_expr *lw_checked_arg_late(lw *c, const ast *call, const char *fn, ir_expr **args,
+                             int i, tkind k);
 void lw_wind_error(lw *c, const ast *a, frame_map *f, const int *vars, int n);
 void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i);
 /* After the kinds settle: a landing for each kind check that may fail
