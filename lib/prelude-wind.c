@@ -135,13 +135,14 @@ const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
      * lw_wind_landings): only catches whose handlers never look at the
      * arguments take it there, so none are passed; where no catch takes
      * the key (K: 0 wrong-type-arg, 1 out-of-range, 2
-     * numerical-overflow), %catch-miss tells the host that the error which stops the
+     * numerical-overflow, 3 wrong-number-of-args, 4 unbound-variable), %catch-miss tells the host that the error which stops the
      * machine next is the program's own (lib/runner.c) */
     {"%catch-miss", false, "(define %catch-miss 0)\n"},
     {"%catch-raise", false,
      "(define (%catch-raise k)\n"
      "  (%throw (cond ((= k 0) 'wrong-type-arg) ((= k 1) 'out-of-range)\n"
-     "                (else 'numerical-overflow))\n"
+     "                ((= k 2) 'numerical-overflow) ((= k 3) 'wrong-number-of-args)\n"
+     "                (else 'unbound-variable))\n"
      "          '())\n"
      "  (set! %catch-miss 1))\n"},
     /* with-exception-handler and raise-exception (lang/lower-exn.c):
