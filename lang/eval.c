@@ -642,6 +642,7 @@ struct catch_rec {
   bool handler;     /* a with-exception-handler (key unused) */
   bool unwind;      /* ... with #:unwind? #t */
   bool masked;      /* its handler, or one outside it, runs (ev_raise) */
+  bool blind;       /* ... written as a lambda that ignores its argument */
   value proc;       /* ... its handler */
   int ccs_n, winds_n, vs_n, frames_n, depth;
   defblock *blk;
@@ -828,12 +829,15 @@ value ev_catch(ev_ctx *c, const ast *site, value key, value thunk,
  * program with a message that says so (no catch takes it). */
 static const struct catch_rec *exn_target;   /* the handler a raise unwinds to */
 
+
+
 value ev_with_handler(ev_ctx *c, const ast *site, value proc, value thunk, bool unwind) {
   const ast here = *site;
   struct catch_rec *r = xcalloc(1, sizeof *r);
   memcpy(r->saved, c->jb, sizeof(jmp_buf));
   r->handler = true;
   r->unwind = unwind;
+  r->blind = site->kind == E_CALL && site->u.call.n >= 2 && ast_blind_handler(site->u.call.args[0]);
   r->proc = proc;
   r->ccs_n = c->ccs.n;
   r->winds_n = c->winds.n;
@@ -846,7 +850,19 @@ value ev_with_handler(ev_ctx *c, const ast *site, value proc, value thunk, bool 
   if (setjmp(c->jb)) {
     r = c->catches.v[c->catches.n - 1];
     bool mine = c->thrown && exn_target == r;
-    if (!mine && !r->masked && !(c->thrown && exn_target) && (c->thrown || error_key(c->err->kind))) {
+    bool passed = !mine && !r->masked && !(c->thrown && exn_target) &&
+                  (c->thrown || error_key(c->err->kind));
+    value obj = v_bool(false);
+    if (passed && r->unwind && r->blind) {
+      /* an error or throw Guile passes to this handler as an exception
+       * object, which tvl does not have: a handler that never looks at
+       * it gets #f (compiled code the same: lower-exn.c) */
+      mine = true;
+      passed = false;
+    } else if (mine) {
+      obj = V_CAR(c->throw_args);
+    }
+    if (passed) {
       /* an error or throw Guile would pass to this handler */
       char *m = c->err->msg;
       srcloc at = c->err->loc;
@@ -865,7 +881,6 @@ value ev_with_handler(ev_ctx *c, const ast *site, value proc, value thunk, bool 
       longjmp(c->jb, 1);
     }
     exn_target = NULL;
-    value obj = V_CAR(c->throw_args);
     c->thrown = false;
     lang_error_free(c->err);
     c->err->kind = NULL;

@@ -7,8 +7,10 @@
  * the evaluator's checks of the arguments:
  *
  *   (with-exception-handler H T [#:unwind? U])
- *       -> (%with-handler-finish H (%with-handler H T U CCN))
- *          (%with-handler-mv H T U CCN where T may return several values)
+ *       -> (%with-handler-finish H (%with-handler H T U B CCN))
+ *          (%with-handler-mv H T U B CCN where T may return several values)
+ *          B: whether H is a lambda that never looks at its argument
+ *          (ast_blind_handler): with U, errors and throws reach it too
  *   (raise-exception OBJ [#:continuable? C])
  *       -> v = (%raise OBJ C); st = (%raise-status)
  *          st 1: no handler or catch takes it: the evaluator's error,
@@ -86,11 +88,26 @@ static ir_expr *with_handler(lw *c, const ast *a, frame_map *f, int *v, int dept
   jump(c, ok, loc);
   lw_label(c, ok, loc);
   ir_expr *unwind = n == 4 ? var(c, v[3], loc) : kbool(c, false, loc);
-  ir_expr *x[4] = {var(c, v[0], loc), var(c, v[1], loc), unwind, lw_callcc_n(c, loc)};
+  /* a handler that never looks at its argument: errors and throws reach
+   * it too (#:unwind? #t), and the errors of builtins land there as in a
+   * catch of #t (lower-wind.c lw_wind_landings) */
+  bool blind = ast_blind_handler(a->u.call.args[0]);
+  if (blind) {
+    c->catch_takes |= IR_CK_WTA | IR_CK_OOR | IR_CK_NUM | IR_CK_ARITY | IR_CK_UNBOUND;
+    gcell *cr = c->catch_raise ? prelude_proc(c, "%catch-raise") : NULL;
+    if (cr && !c->p->catch_raise) {
+      lw_add_dep(c, cr);
+      int fn = lw_lower_global_fn(c, cr, loc);
+      if (c->failed) return lw_void_expr(c, loc);
+      c->p->catch_raise = fn + 1;
+    }
+  }
+  ir_expr *x[5] = {var(c, v[0], loc), var(c, v[1], loc), unwind, kbool(c, blind, loc),
+                   lw_callcc_n(c, loc)};
   if (c->failed) return lw_void_expr(c, loc);
   if (!lw_mv_thunk_one(c, a->u.call.args[1]))
-    return call_named(c, "%with-handler-mv", x, 4, depth, loc);
-  ir_expr *r = call_named(c, "%with-handler", x, 4, depth, loc);
+    return call_named(c, "%with-handler-mv", x, 5, depth, loc);
+  ir_expr *r = call_named(c, "%with-handler", x, 5, depth, loc);
   if (c->failed) return lw_void_expr(c, loc);
   int rv = assign_new(c, r, loc);
   ir_expr *y[2] = {var(c, v[0], loc), var(c, rv, loc)};

@@ -67,52 +67,6 @@ static ir_expr *sym_const(lw *c, const char *name, srcloc loc) {
   return kconst(c, T_SYM, sym_intern(&c->w->syms, name, strlen(name)), loc);
 }
 
-/* Whether expression e may name one of the n symbols names (by name,
- * whatever binds it: a name shadowed counts as used). */
-static bool names_any(const ast *e, const int *names, int n);
-
-static bool fn_names_any(const fn_def *fn, const int *names, int n) {
-  return names_any(fn->body, names, n);
-}
-
-static bool names_any(const ast *e, const int *names, int n) {
-  if (!e) return false;
-  switch (e->kind) {
-  case E_CONST:
-    return false;
-  case E_REF:
-  case E_SET:
-    for (int i = 0; i < n; i++)
-      if ((e->kind == E_REF ? e->u.ref.name : e->u.set.name) == names[i]) return true;
-    return e->kind == E_SET && names_any(e->u.set.val, names, n);
-  case E_IF:
-    return names_any(e->u.iff.c, names, n) || names_any(e->u.iff.t, names, n) ||
-           names_any(e->u.iff.e, names, n);
-  case E_BEGIN: case E_AND: case E_OR: case E_VECLIT:
-    for (int i = 0; i < e->u.seq.n; i++)
-      if (names_any(e->u.seq.v[i], names, n)) return true;
-    return false;
-  case E_LET: case E_LETREC:
-    for (int i = 0; i < e->u.let.n; i++) {
-      const let_binding *b = &e->u.let.v[i];
-      if (b->init && names_any(b->init, names, n)) return true;
-      if (b->fn && fn_names_any(b->fn, names, n)) return true;
-    }
-    return names_any(e->u.let.body, names, n);
-  case E_CALL: case E_APPLY:
-    for (int i = 0; i < n; i++)
-      if (e->kind == E_CALL && e->u.call.name == names[i]) return true;
-    if (e->kind == E_APPLY && names_any(e->u.call.op, names, n)) return true;
-    for (int i = 0; i < e->u.call.n; i++)
-      if (names_any(e->u.call.args[i], names, n)) return true;
-    return false;
-  case E_LAMBDA:
-    return fn_names_any(e->u.lam.fn, names, n);
-  default:
-    return true;
-  }
-}
-
 /* The keys of the builtins' errors a compiled catch may take (eval.c
  * error_key): bits of lw.catch_takes, catch_sees (lang/ir.h). */
 enum { CK_WTA = IR_CK_WTA, CK_OOR = IR_CK_OOR, CK_NUM = IR_CK_NUM, CK_ALL = 31 };
@@ -139,7 +93,7 @@ static bool blind_handler(const ast *h) {
   if (h->kind != E_LAMBDA) return false;
   const fn_def *fn = h->u.lam.fn;
   if (!fn->variadic || fn->nparams < 1 || fn->nparams > 2) return false;
-  return !fn_names_any(fn, fn->params + fn->nparams - 1, 1);
+  return !ast_fn_names_any(fn, fn->params + fn->nparams - 1, 1);
 }
 
 ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f) {
