@@ -824,9 +824,11 @@ value ev_catch(ev_ctx *c, const ast *site, value key, value thunk,
  * other handler is called where the raise is, with itself and the
  * records inside it masked, and its value is raise-exception's when the
  * raise is #:continuable? #t (else an error, as in Guile).  Guile also
- * passes errors and throws to handlers, as condition objects, which tvl
- * does not have: an error or throw that reaches a handler stops the
- * program with a message that says so (no catch takes it). */
+ * passes errors and throws to handlers, as exception objects, which tvl
+ * does not have: an error or throw reaches a handler of #:unwind? #t
+ * written as a lambda that never names its parameter (ast_blind_handler:
+ * it gets #f), and any other handler it reaches stops the program with a
+ * message that says so (no catch takes it). */
 static const struct catch_rec *exn_target;   /* the handler a raise unwinds to */
 
 

@@ -202,14 +202,34 @@ static void catches(gen *g, const char *lg, const char *note) {
  * handlers where the inner one raises again, a raise from a recursion
  * several calls deep or through dynamic-winds, a catch of #t around a
  * raise (its key %exception), the handler's value where nothing is
- * raised; and the errors: a handler returning from a raise that is not
- * continuable, a raise no handler takes. */
+ * raised; errors, throws and builtins' errors to a handler of
+ * #:unwind? #t that ignores its argument; and the errors: a handler
+ * returning from a raise that is not continuable, a raise no handler
+ * takes. */
 static void handlers(gen *g, const char *lg, const char *note) {
   char f[16], k[16];
   fresh_name(g, "eh", f);
   fresh_name(g, "k", k);
   int v = rn(g, 20);
-  switch (rn(g, 10)) {
+  switch (rn(g, 12)) {
+  case 10:   /* an error, a throw or a builtin's error, to a handler that ignores it */
+    out(g, "(define (%s x) (with-exception-handler (lambda (_) 'failed) (lambda () ", f);
+    switch (rn(g, 4)) {
+    case 0: out(g, "(if (> x %d) (error \"too big\" x) x)", rn(g, 8)); break;
+    case 1: out(g, "(if (> x %d) (throw '%s x) (* x 3))", rn(g, 8), sym_pool[rn(g, NSYM)]); break;
+    case 2: out(g, "(quotient %d (- x %d))", 10 + rn(g, 30), rn(g, 8)); break;
+    default: out(g, "(vector-ref (vector 1 2 3) x)"); break;
+    }
+    out(g, ") #:unwind? #t))\n(write (map %s ", f);
+    a_list(g);
+    out(g, "))\n");
+    break;
+  case 11:   /* ... through dynamic-winds, the log written */
+    out(g, "(write (with-exception-handler (lambda (e) 'handled) (lambda () (dynamic-wind "
+           "(lambda () (%s 'in)) (lambda () (car (list-tail (list 1 2) %d))) (lambda () (%s "
+           "'out)))) #:unwind? #t))\n(write (reverse %s))\n",
+        note, rn(g, 4), note, lg);
+    break;
   case 0:   /* continuable, the handler's value used */
     out(g, "(write (with-exception-handler (lambda (e) (* e %d)) (lambda () (+ %d "
            "(raise-exception %d #:continuable? #t)))))\n",
