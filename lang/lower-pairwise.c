@@ -38,7 +38,11 @@ static tkind operand_kind(const builtin *b) {
 ir_expr *lw_pairwise(lw *c, const ast *a, const builtin *b, ir_expr **args, int n) {
   if (!builtin_pairwise(b)) return NULL;
   srcloc loc = a->loc;
-  if (n < 2) return kbool(c, true, loc);
+  if (n < 2) {
+    /* the operand is computed (its errors), then not looked at */
+    for (int i = 0; i < n; i++) lw_emit(c, S_EVAL, arg_loc(a, i))->a[0] = args[i];
+    return kbool(c, true, loc);
+  }
   tkind k = operand_kind(b);
   bool known = true;
   for (int i = 2; i < n; i++) known &= ir_kind(c->p, args[i]->type) == k;

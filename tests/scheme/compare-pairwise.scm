@@ -25,3 +25,4 @@
 (define (pick f) f)
 (show (list ((pick <) 2 1 'a) ((pick char=?) #\a #\b 5) ((pick string<?) "b" "a" 0)))
 (show (map (lambda (x) (< x 5 'never)) '(7 9)))
+(show (list (catch #t (lambda () (< (car '()))) (lambda a 'err)) (< (+ 1 2))))
