@@ -2,9 +2,9 @@
  * and raise-exception, as Guile 3.0.8 has them without modules; the
  * evaluator does the work (eval.c ev_dynamic_wind, ev_catch, ev_throw,
  * ev_with_handler, ev_raise_exception).  Compiled code runs dynamic-wind,
- * catch and throw as procedures written in tvl (lang/lower-wind.c,
- * lib/prelude-wind.c); with-exception-handler and raise-exception are
- * evaluator_only. */
+ * catch and throw, with-exception-handler and raise-exception as
+ * procedures written in tvl (lang/lower-wind.c, lang/lower-exn.c,
+ * lib/prelude-wind.c). */
 #include "lang.h"
 
 #include <string.h>
@@ -71,16 +71,14 @@ static value bi_raise_exception(ev_ctx *c, const ast *call, value *a, int n) {
   return ev_raise_exception(c, call, a[0], cont);
 }
 
-#define EXN "with-exception-handler and raise-exception"
-
 static const arg_kind throw_args[] = {AK_SYM};
 
 const builtin wind_builtins[] = {
   {"dynamic-wind", 3, 3, AK_PROC, NULL, -1, bi_dynamic_wind, "call before, thunk and after (procedures of no arguments); the thunk's values; after also runs when an escape leaves the thunk", NULL},
   {"catch", 3, 3, AK_ANY, NULL, -1, bi_catch, "call thunk; a throw or error in it whose key is key (#t: any) calls handler with the key and the arguments instead", NULL},
   {"throw", 1, -1, AK_ANY, throw_args, -1, bi_throw, "leave for the innermost catch of this key, whose handler gets the key and the arguments", NULL},
-  {"with-exception-handler", 2, 4, AK_ANY, NULL, -1, bi_with_exception_handler, "call thunk; raise-exception in it calls handler with the object (#:unwind? #t: where with-exception-handler was called, its value then with-exception-handler's)", EXN},
-  {"raise-exception", 1, 3, AK_ANY, NULL, -1, bi_raise_exception, "call the innermost exception handler with the object (#:continuable? #t: its value is raise-exception's)", EXN},
+  {"with-exception-handler", 2, 4, AK_ANY, NULL, -1, bi_with_exception_handler, "call thunk; raise-exception in it calls handler with the object (#:unwind? #t: where with-exception-handler was called, its value then with-exception-handler's)", NULL},
+  {"raise-exception", 1, 3, AK_ANY, NULL, -1, bi_raise_exception, "call the innermost exception handler with the object (#:continuable? #t: its value is raise-exception's)", NULL},
 };
 
 const int wind_builtins_n = (int)(sizeof wind_builtins / sizeof wind_builtins[0]);

@@ -733,11 +733,11 @@ static const builtin table[] = {
   {"min", 1, -1, AK_INT, NULL, R(VK_INT), bi_min, "smallest of the integers", NULL},
   {"max", 1, -1, AK_INT, NULL, R(VK_INT), bi_max, "largest of the integers", NULL},
   {"expt", 2, 2, AK_INT, NULL, R(VK_INT), bi_expt, "integer power (exponent >= 0)", NULL},
-  {"=", 1, -1, AK_INT, NULL, R(VK_BOOL), bi_eq, "integers equal", NULL},
-  {"<", 1, -1, AK_INT, NULL, R(VK_BOOL), bi_lt, "strictly increasing", NULL},
-  {">", 1, -1, AK_INT, NULL, R(VK_BOOL), bi_gt, "strictly decreasing", NULL},
-  {"<=", 1, -1, AK_INT, NULL, R(VK_BOOL), bi_le, "non-decreasing", NULL},
-  {">=", 1, -1, AK_INT, NULL, R(VK_BOOL), bi_ge, "non-increasing", NULL},
+  {"=", 0, -1, AK_INT, NULL, R(VK_BOOL), bi_eq, "integers equal", NULL},
+  {"<", 0, -1, AK_INT, NULL, R(VK_BOOL), bi_lt, "strictly increasing", NULL},
+  {">", 0, -1, AK_INT, NULL, R(VK_BOOL), bi_gt, "strictly decreasing", NULL},
+  {"<=", 0, -1, AK_INT, NULL, R(VK_BOOL), bi_le, "non-decreasing", NULL},
+  {">=", 0, -1, AK_INT, NULL, R(VK_BOOL), bi_ge, "non-increasing", NULL},
   {"zero?", 1, 1, AK_INT, NULL, R(VK_BOOL), bi_zero, "is zero", NULL},
   {"positive?", 1, 1, AK_INT, NULL, R(VK_BOOL), bi_positive, "is greater than zero", NULL},
   {"negative?", 1, 1, AK_INT, NULL, R(VK_BOOL), bi_negative, "is less than zero", NULL},
@@ -863,6 +863,16 @@ const builtin *builtin_find(const char *name) {
   for (int i = 0; builtin_at(i); i++)
     if (!strcmp(builtin_at(i)->name, name)) return builtin_at(i);
   return NULL;
+}
+
+bool builtin_pairwise(const builtin *b) {
+  static const char *const names[] = {
+      "=", "<", ">", "<=", ">=", "char=?", "char<?", "char>?", "char<=?", "char>=?",
+      "char-ci=?", "string=?", "string<?", "string>?", "string<=?", "string>=?",
+      "string-ci=?", NULL};
+  for (int i = 0; names[i]; i++)
+    if (!strcmp(b->name, names[i])) return true;
+  return false;
 }
 
 bool builtin_srfi1(const builtin *b) {

@@ -386,7 +386,10 @@ static void check_arity(ck *c, const ast *call, const char *what, int min,
 static void check_builtin_args(ck *c, ast *call, const builtin *b) {
   call->u.call.bad_arg = 0;
   if (!c->w->strict_kinds) return;   /* the evaluator finds them when run */
-  for (int i = 0; i < call->u.call.n && i < 127; i++) {
+  /* a comparison checks its third argument and those after it only when
+   * the ones before compare true (builtin_pairwise) */
+  int upto = builtin_pairwise(b) ? (call->u.call.n < 2 ? 0 : 2) : call->u.call.n;
+  for (int i = 0; i < upto && i < 127; i++) {
     int have = static_kind(call->u.call.args[i]);
     if (!kind_ok(builtin_arg_kind(b, i), have)) {
       call->u.call.bad_arg = (signed char)(i + 1);

@@ -312,14 +312,35 @@ static const struct { vkind k; const char *text; } arg_kinds[] = {
   [AK_CHAR] = {VK_CHAR, "a character"}, [AK_SYM] = {VK_SYM, "a symbol"},
 };
 
-static void check_arg_kinds(ev_ctx *c, const ast *call, const builtin *b,
-                            value *args, int n) {
+/* Checks the kinds of a builtin's arguments; true when that decides
+ * its value (*r): a comparison Guile applies two by two
+ * (builtin_pairwise) checks a pair only when it gets there, so the
+ * arguments before the first of a wrong kind may already make it #f. */
+static bool check_arg_kinds(ev_ctx *c, const ast *call, const builtin *b,
+                            value *args, int n, value *r) {
+  if (builtin_pairwise(b)) {
+    if (n < 2) {
+      *r = v_bool(true);
+      return true;
+    }
+    int bad = 0;
+    arg_kind k = builtin_arg_kind(b, 0);
+    while (bad < n && args[bad].kind == arg_kinds[k].k) bad++;
+    if (bad >= 2 && bad < n) {
+      value v = b->fn(c, call, args, bad);
+      if (!v_truthy(v)) {
+        *r = v;
+        return true;
+      }
+    }
+  }
   for (int i = 0; i < n; i++) {
     arg_kind k = builtin_arg_kind(b, i);
     const ast *where = i < call->u.call.n ? call->u.call.args[i] : call;
     if (k != AK_ANY && args[i].kind != arg_kinds[k].k)
       kind_error(c, where, b->name, i, arg_kinds[k].text, args[i]);
   }
+  return false;
 }
 
 /* Builtins get at most this many arguments in a copy of their own. */
@@ -338,9 +359,13 @@ static value call_builtin(ev_ctx *c, const ast *a, int f) {
      (for the few arguments such builtins take; the others never call back) */
   value *args = n ? c->vs.v + base : NULL, own[BUILTIN_OWN_ARGS];
   if (n && n <= BUILTIN_OWN_ARGS) args = memcpy(own, args, (size_t)n * sizeof(value));
-  check_arg_kinds(c, a, b, args, n);
+  value r;
+  if (check_arg_kinds(c, a, b, args, n, &r)) {
+    c->vs.n = base;
+    return r;
+  }
   c->tail_site = a->u.call.tail ? a : NULL;
-  value r = b->fn(c, a, args, n);
+  r = b->fn(c, a, args, n);
   c->tail_site = NULL;
   c->vs.n = base;
   return r;
@@ -518,7 +543,8 @@ static value dyn_builtin(ev_ctx *c, const ast *site, const builtin *b,
   }
   value own[BUILTIN_OWN_ARGS];   /* as in call_builtin: args may be on the stack */
   if (n && n <= BUILTIN_OWN_ARGS) args = memcpy(own, args, (size_t)n * sizeof(value));
-  check_arg_kinds(c, site, b, args, n);
+  value r;
+  if (check_arg_kinds(c, site, b, args, n, &r)) return r;
   return b->fn(c, site, args, n);
 }
 
@@ -616,6 +642,7 @@ struct catch_rec {
   bool handler;     /* a with-exception-handler (key unused) */
   bool unwind;      /* ... with #:unwind? #t */
   bool masked;      /* its handler, or one outside it, runs (ev_raise) */
+  bool blind;       /* ... written as a lambda that ignores its argument */
   value proc;       /* ... its handler */
   int ccs_n, winds_n, vs_n, frames_n, depth;
   defblock *blk;
@@ -797,10 +824,14 @@ value ev_catch(ev_ctx *c, const ast *site, value key, value thunk,
  * other handler is called where the raise is, with itself and the
  * records inside it masked, and its value is raise-exception's when the
  * raise is #:continuable? #t (else an error, as in Guile).  Guile also
- * passes errors and throws to handlers, as condition objects, which tvl
- * does not have: an error or throw that reaches a handler stops the
- * program with a message that says so (no catch takes it). */
+ * passes errors and throws to handlers, as exception objects, which tvl
+ * does not have: an error or throw reaches a handler of #:unwind? #t
+ * written as a lambda that never names its parameter (ast_blind_handler:
+ * it gets #f), and any other handler it reaches stops the program with a
+ * message that says so (no catch takes it). */
 static const struct catch_rec *exn_target;   /* the handler a raise unwinds to */
+
+
 
 value ev_with_handler(ev_ctx *c, const ast *site, value proc, value thunk, bool unwind) {
   const ast here = *site;
@@ -808,6 +839,7 @@ value ev_with_handler(ev_ctx *c, const ast *site, value proc, value thunk, bool 
   memcpy(r->saved, c->jb, sizeof(jmp_buf));
   r->handler = true;
   r->unwind = unwind;
+  r->blind = site->kind == E_CALL && site->u.call.n >= 2 && ast_blind_handler(site->u.call.args[0]);
   r->proc = proc;
   r->ccs_n = c->ccs.n;
   r->winds_n = c->winds.n;
@@ -820,7 +852,19 @@ value ev_with_handler(ev_ctx *c, const ast *site, value proc, value thunk, bool 
   if (setjmp(c->jb)) {
     r = c->catches.v[c->catches.n - 1];
     bool mine = c->thrown && exn_target == r;
-    if (!mine && !r->masked && !(c->thrown && exn_target) && (c->thrown || error_key(c->err->kind))) {
+    bool passed = !mine && !r->masked && !(c->thrown && exn_target) &&
+                  (c->thrown || error_key(c->err->kind));
+    value obj = v_bool(false);
+    if (passed && r->unwind && r->blind) {
+      /* an error or throw Guile passes to this handler as an exception
+       * object, which tvl does not have: a handler that never looks at
+       * it gets #f (compiled code the same: lower-exn.c) */
+      mine = true;
+      passed = false;
+    } else if (mine) {
+      obj = V_CAR(c->throw_args);
+    }
+    if (passed) {
       /* an error or throw Guile would pass to this handler */
       char *m = c->err->msg;
       srcloc at = c->err->loc;
@@ -839,7 +883,6 @@ value ev_with_handler(ev_ctx *c, const ast *site, value proc, value thunk, bool 
       longjmp(c->jb, 1);
     }
     exn_target = NULL;
-    value obj = V_CAR(c->throw_args);
     c->thrown = false;
     lang_error_free(c->err);
     c->err->kind = NULL;

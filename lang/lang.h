@@ -322,6 +322,20 @@ int builtin_index(const builtin *b);
 /* A procedure of Guile's library (iota, filter, sort...) rather than a
  * primitive: programs often define their own, and hiding it is silent. */
 bool builtin_library(const builtin *b);
+/* ast-names.c: whether e (fn's body) may name one of the n symbols
+ * names, by name; whether fn never names its parameters. */
+bool ast_names_any(const ast *e, const int *names, int n);
+bool ast_fn_names_any(const fn_def *fn, const int *names, int n);
+bool ast_fn_ignores_params(const fn_def *fn);
+/* An exception handler written as a lambda that never names its
+ * parameters: an error or throw reaches it (#:unwind? #t) in both modes,
+ * with #f for Guile's exception object (eval.c, lower-exn.c). */
+bool ast_blind_handler(const ast *h);
+/* The comparisons (= < char=? string<? ...) that Guile applies to
+ * their arguments two by two, left to right, checking the kinds of a
+ * pair only when it gets there: (= 1 2 'a) is #f, (= 'a) and (=) are #t
+ * (numbers.c scm_i_num_eq_p and the others). */
+bool builtin_pairwise(const builtin *b);
 /* fold, fold-right, reduce: SRFI-1's, unbound until the program says
  * (use-modules (srfi srfi-1)) (world.srfi1), as in Guile. */
 bool builtin_srfi1(const builtin *b);

@@ -31,7 +31,8 @@
 /* Builtins as values compiled code does not call (the checker refuses
  * the program, naming the builtin). */
 static const char *const refused[] = {"call-with-values", "values", "dynamic-wind", "catch",
-                                      "throw", NULL};
+                                      "throw", "with-exception-handler",
+                                      "raise-exception", NULL};
 
 bool lw_bval_ok(const builtin *b) {
   if (b->evaluator_only) return false;

@@ -668,7 +668,8 @@ static void call_builtin(lw *c, const ir_stmt *s, const ast *a, const builtin *b
   } else {
     if (n == 2 && (!strcmp(b->name, "vector-ref") || !strcmp(b->name, "expt")))
       args[1] = lw_at_place(c, args[1], site->u.call.args[1]->loc);
-    r = lw_prim(c, site, b, args, n);
+    r = lw_pairwise(c, site, b, args, n);   /* lower-pairwise.c */
+    if (!r) r = lw_prim(c, site, b, args, n);
   }
   if (c->failed) return;
   lw_assign(c, s->var, r, loc);

@@ -74,11 +74,27 @@ bool lw_proc_flow(lw *c) {
   return grew;
 }
 
+static ir_expr *checked_arg(lw *c, const ast *call, const char *fn, ir_expr **args, int i,
+                            tkind k, bool want);
+
 ir_expr *lw_checked_arg(lw *c, const ast *call, const char *fn, ir_expr **args,
                         int i, tkind k) {
+  return checked_arg(c, call, fn, args, i, k, true);
+}
+
+/* The same check, the argument's kind left as it is: for an argument that
+ * may be of another kind where the check is not reached (a comparison's
+ * later arguments, lower-pairwise.c). */
+ir_expr *lw_checked_arg_late(lw *c, const ast *call, const char *fn, ir_expr **args,
+                             int i, tkind k) {
+  return checked_arg(c, call, fn, args, i, k, false);
+}
+
+static ir_expr *checked_arg(lw *c, const ast *call, const char *fn, ir_expr **args, int i,
+                            tkind k, bool want) {
   ir_expr *e = args[i];
   tkind have = ir_kind(c->p, e->type);
-  if (have == T_ANY || have == k || have == T_DYN)
+  if (want && (have == T_ANY || have == k || have == T_DYN))
     lw_want(c, e, k, "an argument");
   /* the argument as written in the call (an inlined parameter's value
    * carries the caller's position) */

@@ -308,6 +308,8 @@ ir_expr *lw_lower_call(lw *c, const ast *a, frame_map *f, cont *tail) {
     if (c->failed) return lw_void_expr(c, a->loc);
     if (n == 2 && (!strcmp(r->bi->name, "vector-ref") || !strcmp(r->bi->name, "expt")))
       args[1] = lw_at_place(c, args[1], a->u.call.args[1]->loc);   /* the evaluator's place */
+    ir_expr *pw = lw_pairwise(c, a, r->bi, args, n);   /* lower-pairwise.c */
+    if (pw) return pw;
     return lw_prim(c, a, r->bi, args, n);
   }
   if (r->kind == REF_GLOBAL && r->cell->kind == G_TABLE && n != 1) {

@@ -498,8 +498,11 @@ static ir_expr *comparison(lw *c, const ast *a, const char *name, const int *v, 
   int end = lw_new_label(c);
   const char *test = name[6] == '=' ? "=" : name[6] == '<' ? (name[7] == '?' ? "<" : "<=")
                                                            : (name[7] == '?' ? ">" : ">=");
+  int w[64];
+  memcpy(w, v, (size_t)n * sizeof *w);
   for (int i = 0; i + 1 < n; i++) {
-    int r = compare(c, v[i], v[i + 1], loc);
+    if (i + 1 >= 2) w[i + 1] = lw_pairwise_operand(c, a, w[i + 1], i + 1);
+    int r = compare(c, w[i], w[i + 1], loc);
     int ok = lw_new_label(c), bad = lw_new_label(c);
     branch(c, prim(c, test, var(c, r, loc), kconst(c, T_INT, 0, loc), T_BOOL, loc), ok, bad, loc);
     lw_label(c, bad, loc);
@@ -945,8 +948,12 @@ ir_expr *lw_strings_effect(lw *c, const ast *a, frame_map *f) {
     if (!strcmp(name, "string-set!")) kinds[2] = T_CHAR;
     if (!strcmp(name, "string-fill!")) kinds[1] = T_CHAR;
   }
+  /* a comparison checks its operands pair by pair (lower-pairwise.c) */
+  for (int i = builtin_pairwise(b) ? 2 : n; i < n; i++) kinds[i] = T_ANY;
+  if (builtin_pairwise(b) && n < 2) kinds[0] = T_ANY;
   int v[64];
   if (!operands(c, a, f, kinds, v)) return lw_void_expr(c, a->loc);
+  if (builtin_pairwise(b) && n < 2) return kconst(c, T_BOOL, 1, a->loc);
   c->p->has_chars = true;
   if (!strcmp(name, "string-append")) return append(c, a, v, n);
   if (!strcmp(name, "list->string")) return list_to_string(c, a, v);

@@ -451,8 +451,11 @@ static ir_expr *ci_equal(lw *c, const ast *a, const int *v, int n) {
   srcloc loc = a->loc;
   int res = temp_of(c, T_BOOL, loc);
   int no = lw_new_label(c), end = lw_new_label(c);
+  int w[64];
+  memcpy(w, v, (size_t)n * sizeof *w);
   for (int i = 0; i + 1 < n; i++) {
-    int lx, ly, ox = block(c, v[i], &lx, loc), oy = block(c, v[i + 1], &ly, loc);
+    if (i + 1 >= 2) w[i + 1] = lw_pairwise_operand(c, a, w[i + 1], i + 1);
+    int lx, ly, ox = block(c, w[i], &lx, loc), oy = block(c, w[i + 1], &ly, loc);
     int same = lw_new_label(c);
     branch(c, prim(c, "=", var(c, lx, loc), var(c, ly, loc), T_BOOL, loc), same, no, loc);
     lw_label(c, same, loc);
@@ -580,8 +583,11 @@ ir_expr *ls3_effect(lw *c, const ast *a, frame_map *f) {
   if (fmt && lw_port_format_ok(c, a)) return lw_port_format(c, a, f);   /* to #f */
   for (int i = 0; i < n; i++)
     kinds[i] = fmt ? T_ANY : kind_of(b->per_arg ? b->per_arg[i] : b->arg);
+  /* string-ci=? checks its operands pair by pair (lower-pairwise.c) */
+  for (int i = builtin_pairwise(b) ? (n < 2 ? 0 : 2) : n; i < n; i++) kinds[i] = T_ANY;
   int v[64];
   if (!ls_operands(c, a, f, kinds, v)) return lw_void_expr(c, a->loc);
+  if (builtin_pairwise(b) && n < 2) return kconst(c, T_BOOL, 1, a->loc);
   c->p->has_chars = true;
   int depth = f->edepth + 1;   /* a procedure argument's activation */
   if (!strcmp(name, "string-for-each")) return for_each(c, a, v, false, depth);

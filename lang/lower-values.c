@@ -127,7 +127,8 @@ static void scan_ref(lw *c, const ref_info *r, int nargs) {
     m->used = true;
     if (m->kmax < 4) m->kmax = 4;
   } else if (r->kind == REF_BUILTIN && (is_name(r->bi, "dynamic-wind") ||
-                                        is_name(r->bi, "catch"))) {
+                                        is_name(r->bi, "catch") ||
+                                        is_name(r->bi, "with-exception-handler"))) {
     /* lower-wind.c: in a program that makes several values, the thunk's
      * pass through (apply values l) */
     if (m->kmax < 8) m->kmax = 8;
@@ -240,7 +241,8 @@ static mvset call_counts(lw *c, const ast *a) {
     }
     if (two_values(r->bi)) return (mvset)1 << 2;   /* lower-division.c */
     if (is_name(r->bi, "call/cc") || is_name(r->bi, "call-with-current-continuation") ||
-        is_name(r->bi, "dynamic-wind") || is_name(r->bi, "catch"))
+        is_name(r->bi, "dynamic-wind") || is_name(r->bi, "catch") ||
+        is_name(r->bi, "with-exception-handler"))
       return all_counts(c);   /* lower-callcc.c: what its continuation is given;
                                  lower-wind.c: the thunk's or handler's values */
     return is_name(r->bi, "apply") ? all_counts(c) : MV_ONE_SET;

@@ -67,52 +67,6 @@ static ir_expr *sym_const(lw *c, const char *name, srcloc loc) {
   return kconst(c, T_SYM, sym_intern(&c->w->syms, name, strlen(name)), loc);
 }
 
-/* Whether expression e may name one of the n symbols names (by name,
- * whatever binds it: a name shadowed counts as used). */
-static bool names_any(const ast *e, const int *names, int n);
-
-static bool fn_names_any(const fn_def *fn, const int *names, int n) {
-  return names_any(fn->body, names, n);
-}
-
-static bool names_any(const ast *e, const int *names, int n) {
-  if (!e) return false;
-  switch (e->kind) {
-  case E_CONST:
-    return false;
-  case E_REF:
-  case E_SET:
-    for (int i = 0; i < n; i++)
-      if ((e->kind == E_REF ? e->u.ref.name : e->u.set.name) == names[i]) return true;
-    return e->kind == E_SET && names_any(e->u.set.val, names, n);
-  case E_IF:
-    return names_any(e->u.iff.c, names, n) || names_any(e->u.iff.t, names, n) ||
-           names_any(e->u.iff.e, names, n);
-  case E_BEGIN: case E_AND: case E_OR: case E_VECLIT:
-    for (int i = 0; i < e->u.seq.n; i++)
-      if (names_any(e->u.seq.v[i], names, n)) return true;
-    return false;
-  case E_LET: case E_LETREC:
-    for (int i = 0; i < e->u.let.n; i++) {
-      const let_binding *b = &e->u.let.v[i];
-      if (b->init && names_any(b->init, names, n)) return true;
-      if (b->fn && fn_names_any(b->fn, names, n)) return true;
-    }
-    return names_any(e->u.let.body, names, n);
-  case E_CALL: case E_APPLY:
-    for (int i = 0; i < n; i++)
-      if (e->kind == E_CALL && e->u.call.name == names[i]) return true;
-    if (e->kind == E_APPLY && names_any(e->u.call.op, names, n)) return true;
-    for (int i = 0; i < e->u.call.n; i++)
-      if (names_any(e->u.call.args[i], names, n)) return true;
-    return false;
-  case E_LAMBDA:
-    return fn_names_any(e->u.lam.fn, names, n);
-  default:
-    return true;
-  }
-}
-
 /* The keys of the builtins' errors a compiled catch may take (eval.c
  * error_key): bits of lw.catch_takes, catch_sees (lang/ir.h). */
 enum { CK_WTA = IR_CK_WTA, CK_OOR = IR_CK_OOR, CK_NUM = IR_CK_NUM, CK_ALL = 31 };
@@ -139,10 +93,12 @@ static bool blind_handler(const ast *h) {
   if (h->kind != E_LAMBDA) return false;
   const fn_def *fn = h->u.lam.fn;
   if (!fn->variadic || fn->nparams < 1 || fn->nparams > 2) return false;
-  return !fn_names_any(fn, fn->params + fn->nparams - 1, 1);
+  return !ast_fn_names_any(fn, fn->params + fn->nparams - 1, 1);
 }
 
 ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f) {
+  ir_expr *exn = lw_exn_call(c, a, f);   /* lower-exn.c */
+  if (exn) return exn;
   const char *name = a->u.call.r.bi->name;
   bool dw = !strcmp(name, "dynamic-wind"), ca = !strcmp(name, "catch"),
        th = !strcmp(name, "throw");
@@ -299,6 +255,19 @@ static bool same_place(srcloc a, srcloc b) {
   return a.file == b.file && a.line == b.line && a.col == b.col;
 }
 
+/* The key (CK_*) of an error of this kind (eval.c error_key), 0 for none
+ * a landing sends. */
+static unsigned fail_key(const char *kind) {
+  return !strcmp(kind, "type") ? CK_WTA : !strcmp(kind, "bounds") ? CK_OOR
+         : !strcmp(kind, "division") ? CK_NUM : !strcmp(kind, "arity") ? IR_CK_ARITY
+         : !strcmp(kind, "unbound") ? IR_CK_UNBOUND : 0;
+}
+
+/* %catch-raise's code of key k (lib/prelude-wind.c). */
+static int key_code(unsigned k) {
+  return k == CK_WTA ? 0 : k == CK_OOR ? 1 : k == CK_NUM ? 2 : k == IR_CK_ARITY ? 3 : 4;
+}
+
 /* Every node reachable has `mark` set by the settling (lower-kinds.c),
  * which is its last user: cleared here once a node is seen. */
 static void find_checks(lw *c, ir_expr *e, xvec *out) {
@@ -306,10 +275,10 @@ static void find_checks(lw *c, ir_expr *e, xvec *out) {
   e->mark = false;
   for (int i = 0; i < e->n; i++) find_checks(c, e->a[i], out);
   if (e->k == X_FAIL) {
-    /* a kind error the lowering knows will happen there (not a list
-     * error, whose text statements before it print) */
+    /* an error the lowering knows will happen there (not a list error,
+     * whose text statements before it print: bare_run) */
     const ir_failure *f = &c->p->failures.v[e->ival];
-    if (!f->bare && !strcmp(f->kind, "type")) VEC_PUSH(*out, e);
+    if (!f->bare && fail_key(f->kind)) VEC_PUSH(*out, e);
     return;
   }
   if (e->k == X_VREF) {
@@ -336,7 +305,8 @@ static void find_checks(lw *c, ir_expr *e, xvec *out) {
 }
 
 /* The key (CK_*) of check x's error. */
-static unsigned check_key(const ir_expr *x) {
+static unsigned check_key(const lw *c, const ir_expr *x) {
+  if (x->k == X_FAIL) return fail_key(c->p->failures.v[x->ival].kind);
   return x->k == X_VREF ? CK_OOR : x->k == X_PRIM ? CK_NUM : CK_WTA;
 }
 
@@ -344,9 +314,8 @@ static unsigned check_key(const ir_expr *x) {
  * index). */
 static void landing(lw *c, int fn, ir_expr *x, const ir_stmt *vset) {
   srcloc loc = vset ? vset->loc : x->loc;
-  unsigned k = vset ? CK_OOR : check_key(x);
-  /* %catch-raise's code of the key (lib/prelude-wind.c) */
-  ir_expr *key = kint(c, k == CK_WTA ? 0 : k == CK_OOR ? 1 : 2, loc);
+  unsigned k = vset ? CK_OOR : check_key(c, x);
+  ir_expr *key = kint(c, key_code(k), loc);
   const ir_fn *R = &c->p->fns.v[c->p->catch_raise - 1];
   if (R->nparams != 1 || ir_kind(c->p, c->p->vars.v[R->params[0]].type) != T_INT) return;
   int l = lw_new_label(c), stop = lw_new_label(c);
@@ -379,11 +348,58 @@ static void landing(lw *c, int fn, ir_expr *x, const ir_stmt *vset) {
   jump(c, stop, loc);
 }
 
+/* An error whose text statements print before it stops (err_raise of
+ * lower-listlib.c: S_ERRTEXT statements, then S_EVAL of a bare X_FAIL):
+ * statements first..last of function fn's body.  The first becomes a
+ * jump to a landing at the end of the body, which calls %catch-raise
+ * then runs the statements again (their copies) and stops as before;
+ * where an escape leaves, no text has been printed. */
+static void bare_landing(lw *c, int fn, int first, int last, unsigned k) {
+  srcloc loc = c->p->fns.v[fn].body.v[last].loc;
+  const ir_fn *R = &c->p->fns.v[c->p->catch_raise - 1];
+  if (R->nparams != 1 || ir_kind(c->p, c->p->vars.v[R->params[0]].type) != T_INT) return;
+  int l = lw_new_label(c), stop = lw_new_label(c);
+  lw_label(c, l, loc);
+  ir_stmt *s = lw_emit(c, S_CALL, loc);
+  s->fn = c->p->catch_raise - 1;
+  s->depth = 1;
+  s->nargs = 1;
+  s->args = arena_alloc(&c->p->mem, sizeof(ir_expr *));
+  s->args[0] = kint(c, key_code(k), loc);
+  lw_label(c, stop, loc);
+  for (int i = first; i <= last; i++) {
+    ir_stmt copy = c->p->fns.v[fn].body.v[i];
+    if (i == last) {
+      /* the stop with a node of its own, as landing()'s check again */
+      ir_expr *again = lw_mk(c, X_FAIL, copy.a[0]->loc, 0);
+      *again = *copy.a[0];
+      copy.a[0] = again;
+    }
+    *lw_emit(c, copy.k, copy.loc) = copy;
+  }
+  jump(c, stop, loc);
+  ir_stmt *j = &c->p->fns.v[fn].body.v[first];
+  srcloc at = j->loc;
+  memset(j, 0, sizeof *j);
+  j->k = S_JUMP;
+  j->loc = at;
+  j->l1 = l;
+}
+
+/* Whether statement st stops with a bare error a landing sends (key *k). */
+static bool bare_stop(lw *c, const ir_stmt *st, unsigned keys, unsigned *k) {
+  if (st->k != S_EVAL || !st->a[0] || st->a[0]->k != X_FAIL || !st->a[0]->mark) return false;
+  const ir_failure *f = &c->p->failures.v[st->a[0]->ival];
+  *k = fail_key(f->kind);
+  return f->bare && (*k & keys);
+}
+
 void lw_wind_landings(lw *c) {
   /* the keys a catch may take, none of whose handlers looks at the
    * arguments */
   c->p->catch_keys = c->catch_takes;
-  unsigned keys = c->catch_takes & ~c->catch_sees & (CK_WTA | CK_OOR | CK_NUM);
+  unsigned keys = c->catch_takes & ~c->catch_sees &
+                  (CK_WTA | CK_OOR | CK_NUM | IR_CK_ARITY | IR_CK_UNBOUND);
   if (!keys || c->w->no_landings) return;
   int save = c->fn;
   for (int fn = 0; fn < c->p->fns.n && !c->failed; fn++) {
@@ -394,9 +410,18 @@ void lw_wind_landings(lw *c) {
       continue;
     xvec checks = {0};
     VEC(int) vsets = {0};
+    VEC(int) bares = {0};   /* first, last, key of each bare error */
     int nbody = F->body.n;
     for (int i = 0; i < nbody; i++) {
       ir_stmt *st = &c->p->fns.v[fn].body.v[i];
+      unsigned bk;
+      if (bare_stop(c, st, keys, &bk)) {
+        int first = i;
+        while (first > 0 && c->p->fns.v[fn].body.v[first - 1].k == S_ERRTEXT) first--;
+        VEC_PUSH(bares, first);
+        VEC_PUSH(bares, i);
+        VEC_PUSH(bares, (int)bk);
+      }
       for (int k = 0; k < 3; k++) find_checks(c, st->a[k], &checks);
       for (int k = 0; k < st->nargs; k++) find_checks(c, st->args[k], &checks);
       /* a vector-set! the program wrote: its index placed apart from
@@ -406,14 +431,16 @@ void lw_wind_landings(lw *c) {
         VEC_PUSH(vsets, i);
     }
     c->fn = fn;
-    bool any = vsets.n > 0;
-    for (int i = 0; i < checks.n; i++) any |= (check_key(checks.v[i]) & keys) != 0;
+    bool any = vsets.n > 0 || bares.n > 0;
+    for (int i = 0; i < checks.n; i++) any |= (check_key(c, checks.v[i]) & keys) != 0;
     if (any && !c->p->catch_raise) {
       /* lowered again with %catch-raise (lower-proc.c) */
       c->p->wants_raise = true;
     } else {
       for (int i = 0; i < checks.n && !c->failed; i++)
-        if (check_key(checks.v[i]) & keys) landing(c, fn, checks.v[i], NULL);
+        if (check_key(c, checks.v[i]) & keys) landing(c, fn, checks.v[i], NULL);
+      for (int i = 0; i + 2 < bares.n && !c->failed; i += 3)
+        bare_landing(c, fn, bares.v[i], bares.v[i + 1], (unsigned)bares.v[i + 2]);
       for (int i = 0; i < vsets.n && !c->failed; i++) {
         /* the statement is copied: landing() emits into this body */
         ir_stmt st = c->p->fns.v[fn].body.v[vsets.v[i]];
@@ -422,6 +449,7 @@ void lw_wind_landings(lw *c) {
     }
     VEC_FREE(checks);
     VEC_FREE(vsets);
+    VEC_FREE(bares);
     if (c->p->wants_raise) break;
   }
   c->fn = save;

@@ -254,6 +254,16 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f);
  * error's offer to the catches; an escape's unwinding where call/cc
  * resumes (i: its record's index); lower-callcc.c: CCN's value */
 ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f);
+/* lower-exn.c: with-exception-handler and raise-exception (NULL: not
+ * one of them) */
+ir_expr *lw_exn_call(lw *c, const ast *a, frame_map *f);
+/* lower-pairwise.c: a comparison Guile applies two by two whose later
+ * arguments may be of a wrong kind, or of fewer than 2 arguments (NULL:
+ * lw_prim as usual) */
+ir_expr *lw_pairwise(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
+int lw_pairwise_operand(lw *c, const ast *a, int v, int i);
+ir_expr *lw_checked_arg_late(lw *c, const ast *call, const char *fn, ir_expr **args,
+                             int i, tkind k);
 void lw_wind_error(lw *c, const ast *a, frame_map *f, const int *vars, int n);
 void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i);
 /* After the kinds settle: a landing for each kind check that may fail

@@ -55,7 +55,9 @@
      "(define (%throw key args)\n" \
      "  (let loop ((cs %catches) (n %catch-n))\n" \
      "    (cond ((null? cs) #f)\n" \
-     "          ((or (eq? (car (car cs)) #t) (eq? (car (car cs)) key))\n" \
+     "          ((eq? (car (car cs)) '%handler) #f)\n" \
+     "          ((or (eq? (car (car cs)) #t) (eq? (car (car cs)) key)\n" \
+     "               (and (eq? (car (car cs)) '%unwind) (eq? key '%exception)))\n" \
      "           (let ((e (car cs)))\n" \
      "             (set! %catches cs)\n" \
      "             (set! %catch-n n)\n" \
@@ -69,6 +71,7 @@
      "             (set! %catch-n (- n 1))\n" \
      "             (set! %thrown (cons key args))\n" \
      "             ((car (cdr e)) #f)))\n" \
+     "          ((eq? (car (car cs)) '%unwind) #f)\n" \
      "          (else (loop (cdr cs) (- n 1))))))\n"
 
 const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
@@ -134,17 +137,102 @@ const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
      * lw_wind_landings): only catches whose handlers never look at the
      * arguments take it there, so none are passed; where no catch takes
      * the key (K: 0 wrong-type-arg, 1 out-of-range, 2
-     * numerical-overflow), %catch-miss tells the host that the error which stops the
+     * numerical-overflow, 3 wrong-number-of-args, 4 unbound-variable), %catch-miss tells the host that the error which stops the
      * machine next is the program's own (lib/runner.c) */
     {"%catch-miss", false, "(define %catch-miss 0)\n"},
     {"%catch-raise", false,
      "(define (%catch-raise k)\n"
      "  (%throw (cond ((= k 0) 'wrong-type-arg) ((= k 1) 'out-of-range)\n"
-     "                (else 'numerical-overflow))\n"
+     "                ((= k 2) 'numerical-overflow) ((= k 3) 'wrong-number-of-args)\n"
+     "                (else 'unbound-variable))\n"
+     "          '())\n"
+     "  (set! %catch-miss 1))\n"},
+    /* with-exception-handler and raise-exception (lang/lower-exn.c):
+     * a handler is a record of %catches, (%handler K WINDS CCN HANDLER
+     * UNWIND), so that escapes leave it as they leave a catch; %throw
+     * stops at it: an error or throw is passed (#f for Guile's exception
+     * object) only to a handler of #:unwind? #t that never looks at its
+     * argument (BLIND), as the evaluator does (eval.c ev_with_handler):
+     * its record's key is then #t, and %throw escapes to it as to a
+     * catch of #t; %with-handler-finish calls the handler with #f (a
+     * raise knows a handler's record from a catch's by its length); at
+     * any other handler the error stops the program.  A raise finds the innermost handler or
+     * catch of #t or %exception: a catch is thrown to (key %exception,
+     * arguments (OBJ)); a handler with #:unwind? #t is escaped to and
+     * called by %with-handler-finish where with-exception-handler was
+     * called; any other is called where the raise is, with %catches
+     * then the records outside it (those inside are masked, as in the
+     * evaluator).  %raise-st tells the caller what happened: 0 the
+     * handler returned (raise-exception's value), 1 no handler or catch
+     * (the throw's error), 2 the handler returned from a raise that is
+     * not continuable (the evaluator's error). */
+    {"%raise-st", false, "(define %raise-st 0)\n"},
+    {"%with-handler", false,
+     "(define (%with-handler handler thunk unwind blind ccn)\n"
+     "  (call/cc\n"
+     "   (lambda (k)\n"
+     "     (set! %catches (cons (list (if unwind (if blind #t '%unwind) '%handler) k %winds ccn handler) %catches))\n"
+     "     (set! %catch-n (+ %catch-n 1))\n"
+     "     (let ((v (thunk)))\n"
+     "       (set! %catches (cdr %catches))\n"
+     "       (set! %catch-n (- %catch-n 1))\n"
+     "       v))))\n"},
+    {"%with-handler-finish", false,
+     "(define (%with-handler-finish handler v)\n"
+     "  (if %thrown\n"
+     "      (let ((t %thrown))\n"
+     "        (set! %thrown #f)\n"
+     "        (handler (if (eq? (car t) '%exception) (car (cdr t)) #f)))\n"
+     "      v))\n"},
+    {"%with-handler-mv", false,
+     "(define (%with-handler-mv handler thunk unwind blind ccn)\n"
+     "  (call-with-values\n"
+     "    (lambda ()\n"
+     "      (call/cc\n"
+     "        (lambda (k)\n"
+     "          (set! %catches (cons (list (if unwind (if blind #t '%unwind) '%handler) k %winds ccn handler) %catches))\n"
+     "          (set! %catch-n (+ %catch-n 1))\n"
+     "          (call-with-values thunk\n"
+     "            (lambda vals\n"
+     "              (set! %catches (cdr %catches))\n"
+     "              (set! %catch-n (- %catch-n 1))\n"
+     "              (apply values vals))))))\n"
+     "    (lambda vals (if %thrown (%with-handler-finish handler #f) (apply values vals)))))\n"},
+    {"%raise", false,
+     "(define (%raise obj cont)\n"
+     "  (set! %raise-st 0)\n"
+     "  (let loop ((cs %catches) (n %catch-n))\n"
+     "    (cond ((or (null? cs) (memq (car (car cs)) '(#t %exception %unwind)))\n"
+     "           (%throw '%exception (list obj))\n"
+     "           (set! %raise-st 1)\n"
+     "           #f)\n"
+     "          ((not (eq? (car (car cs)) '%handler)) (loop (cdr cs) (- n 1)))\n"
+     "          (else\n"
+     "           (let ((all %catches) (all-n %catch-n))\n"
+     "             (set! %catches (cdr cs))\n"
+     "             (set! %catch-n (- n 1))\n"
+     "             (let ((v ((car (cdr (cdr (cdr (cdr (car cs)))))) obj)))\n"
+     "               (set! %catches all)\n"
+     "               (set! %catch-n all-n)\n"
+     "               (if (not cont) (set! %raise-st 2))\n"
+     "               v))))))\n"},
+    {"%raise-status", false, "(define (%raise-status) %raise-st)\n"},
+    {"%unwind-cc", false, UNWIND_CC},
+    {"%throw", false, THROW},
+    {"%unwind-cc", false, UNWIND_CC},
+    {"%throw", false, THROW},
+    {"%catch-raise", false,
+     "(define (%catch-raise k)\n"
+     "  (%throw (cond ((= k 0) 'wrong-type-arg) ((= k 1) 'out-of-range)\n"
+     "                ((= k 2) 'numerical-overflow) ((= k 3) 'wrong-number-of-args)\n"
+     "                (else 'unbound-variable))\n"
      "          '())\n"
      "  (set! %catch-miss 1))\n"},
 };
 
 const char *const prelude_wind_also[PRELUDE_WIND_MAX] = {
     NULL, NULL, NULL, NULL, "dynamic-wind", "dynamic-wind", "catch", "catch", "throw", "catch", "catch", "throw",
-    "dynamic-wind", "catch", NULL, "catch"};
+    "dynamic-wind", "catch", NULL, "catch",
+    NULL, "with-exception-handler", "with-exception-handler", "with-exception-handler",
+    "raise-exception", "raise-exception", "with-exception-handler", "raise-exception",
+    "raise-exception", "with-exception-handler", "with-exception-handler"};

@@ -12,7 +12,8 @@
  * uncaught throw, a key that is not a symbol, a builtin's error inside
  * a catch whose handler reads its arguments (compiled code refuses that
  * one at run time); the errors of builtins caught (builtin_errors).
- * Each is a self-contained form or few. */
+ * with-exception-handler and raise-exception (handlers).  Each is a
+ * self-contained form or few. */
 #include "config.h"
 
 #include "gen-int.h"
@@ -195,12 +196,122 @@ static void catches(gen *g, const char *lg, const char *note) {
   }
 }
 
+/* with-exception-handler and raise-exception: a handler called where
+ * the raise is (its value used by raise-exception #:continuable? #t,
+ * once or in a loop), one escaped to (#:unwind? #t, or call/cc), nested
+ * handlers where the inner one raises again, a raise from a recursion
+ * several calls deep or through dynamic-winds, a catch of #t around a
+ * raise (its key %exception), the handler's value where nothing is
+ * raised; errors, throws and builtins' errors to a handler of
+ * #:unwind? #t that ignores its argument; and the errors: a handler
+ * returning from a raise that is not continuable, a raise no handler
+ * takes. */
+static void handlers(gen *g, const char *lg, const char *note) {
+  char f[16], k[16];
+  fresh_name(g, "eh", f);
+  fresh_name(g, "k", k);
+  int v = rn(g, 20);
+  switch (rn(g, 12)) {
+  case 10:   /* an error, a throw or a builtin's error, to a handler that ignores it */
+    out(g, "(define (%s x) (with-exception-handler (lambda (_) 'failed) (lambda () ", f);
+    switch (rn(g, 4)) {
+    case 0: out(g, "(if (> x %d) (error \"too big\" x) x)", rn(g, 8)); break;
+    case 1: out(g, "(if (> x %d) (throw '%s x) (* x 3))", rn(g, 8), sym_pool[rn(g, NSYM)]); break;
+    case 2: out(g, "(quotient %d (- x %d))", 10 + rn(g, 30), rn(g, 8)); break;
+    default: out(g, "(vector-ref (vector 1 2 3) x)"); break;
+    }
+    out(g, ") #:unwind? #t))\n(write (map %s ", f);
+    a_list(g);
+    out(g, "))\n");
+    break;
+  case 11:   /* ... through dynamic-winds, the log written */
+    out(g, "(write (with-exception-handler (lambda (e) 'handled) (lambda () (dynamic-wind "
+           "(lambda () (%s 'in)) (lambda () (car (list-tail (list 1 2) %d))) (lambda () (%s "
+           "'out)))) #:unwind? #t))\n(write (reverse %s))\n",
+        note, rn(g, 4), note, lg);
+    break;
+  case 0:   /* continuable, the handler's value used */
+    out(g, "(write (with-exception-handler (lambda (e) (* e %d)) (lambda () (+ %d "
+           "(raise-exception %d #:continuable? #t)))))\n",
+        1 + rn(g, 4), rn(g, 9), v);
+    break;
+  case 1:   /* continuable in a loop, the handler logging */
+    out(g, "(write (with-exception-handler (lambda (e) (%s e) (+ e %d)) (lambda () (let loop "
+           "((i 0) (acc '())) (if (= i %d) (reverse acc) (loop (+ i 1) (cons "
+           "(raise-exception i #:continuable? #t) acc)))))))\n(write (reverse %s))\n",
+        note, rn(g, 5), rn(g, 6), lg);
+    break;
+  case 2:   /* unwound to */
+    out(g, "(define (%s x) (with-exception-handler (lambda (e) (list 'bad e)) (lambda () (if "
+           "(> x %d) (raise-exception (list 'big x)) (* x 2))) #:unwind? #t))\n",
+        f, rn(g, 8));
+    out(g, "(write (map %s ", f);
+    a_list(g);
+    out(g, "))\n");
+    break;
+  case 3:   /* escaped from by call/cc */
+    out(g, "(write (call/cc (lambda (%s) (with-exception-handler (lambda (e) (%s (cons 'esc e))) "
+           "(lambda () (for-each (lambda (x) (if (> x %d) (raise-exception x) (%s x))) ",
+        k, k, rn(g, 6), note);
+    a_list(g);
+    out(g, ") 'done)))))\n(write (reverse %s))\n", lg);
+    break;
+  case 4:   /* nested: the inner handler raises again */
+    out(g, "(write (with-exception-handler (lambda (e) (list 'outer e)) (lambda () "
+           "(with-exception-handler (lambda (e) (raise-exception (list 'inner e))) (lambda () "
+           "(raise-exception '%s)))) #:unwind? #t))\n",
+        sym_pool[rn(g, NSYM)]);
+    break;
+  case 5:   /* from a recursion, through dynamic-winds */
+    out(g, "(define (%s n) (if (= n 0) (raise-exception 'bottom) (dynamic-wind (lambda () (%s "
+           "(list 'in n))) (lambda () (+ 1 (%s (- n 1)))) (lambda () (%s (list 'out n))))))\n",
+        f, note, f, note);
+    out(g, "(write (with-exception-handler (lambda (e) (list 'caught e)) (lambda () (%s %d)) "
+           "#:unwind? #t))\n(write (reverse %s))\n",
+        f, 1 + rn(g, 4), lg);
+    break;
+  case 6:   /* a catch of #t takes it */
+    out(g, "(write (catch #t (lambda () (raise-exception %d)) (lambda (key . args) (list key "
+           "args))))\n",
+        v);
+    break;
+  case 7:   /* nothing raised; the handler's value where one is */
+    out(g, "(write (list (with-exception-handler (lambda (e) 'h) (lambda () %d)) "
+           "(with-exception-handler (lambda (e) (+ e 1)) (lambda () (raise-exception %d)) "
+           "#:unwind? #t)))\n",
+        v, rn(g, 9));
+    break;
+  case 8:   /* continuable, nested: the outer handler's value to the inner one */
+    out(g, "(write (with-exception-handler (lambda (e) (* e 2)) (lambda () "
+           "(with-exception-handler (lambda (e) (+ 1 (raise-exception e #:continuable? #t))) "
+           "(lambda () (list (raise-exception %d #:continuable? #t)))))))\n",
+        v);
+    break;
+  default:   /* errors */
+    if (!on(g, GEN_ERRORS)) {
+      out(g, "(write (with-exception-handler (lambda (e) e) (lambda () (raise-exception %d)) "
+             "#:unwind? #t))\n",
+          v);
+      break;
+    }
+    if (chance(g, 50))
+      out(g, "(write 'before)\n(write (with-exception-handler (lambda (e) %d) (lambda () (+ 1 "
+             "(raise-exception %d)))))\n",
+          v, rn(g, 9));
+    else
+      out(g, "(write 'before)\n(raise-exception '%s)\n", sym_pool[rn(g, NSYM)]);
+    break;
+  }
+}
+
 bool gw_top(gen *g) {
   char lg[16], note[16];
   fresh_name(g, "log", lg);
   fresh_name(g, "note", note);
   out(g, "(define %s '())\n(define (%s x) (set! %s (cons x %s)))\n", lg, note, lg, lg);
-  if (chance(g, 45)) winds(g, lg, note);
-  else catches(g, lg, note);
+  int r = rn(g, 100);
+  if (r < 40) winds(g, lg, note);
+  else if (r < 75) catches(g, lg, note);
+  else handlers(g, lg, note);   /* with-exception-handler, raise-exception */
   return true;
 }

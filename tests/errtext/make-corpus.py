@@ -369,4 +369,28 @@ out += [
  "(define x 100000) (define l (list \"ab\" \"ab\" 1)) (display (* x (if (equal? (car l) (cadr l)) x 1)))",
  "(define x 100000) (define l (list 'ab \"ab\" 1)) (display (* x (if (equal? (car l) (cadr l)) 1 x)))",
 ]
+# with-exception-handler and raise-exception (their errors, and a raise
+# that no handler takes); comparisons that check their arguments two by
+# two (a later argument of a wrong kind reached)
+out += [
+ "(display (with-exception-handler (lambda (e) 5) (lambda () (+ 1 (raise-exception 'nc)))))",
+ "(define (h e) (* e 2)) (define (f x) (+ 1 (raise-exception x))) (display (with-exception-handler h (lambda () (f 4))))",
+ "(display 1) (raise-exception 'x)",
+ "(define (f x) (raise-exception x)) (display (f (list 1 \"a\")))",
+ "(display (with-exception-handler 5 (lambda () 1)))",
+ "(define (f h) (with-exception-handler h (lambda () 1))) (display (f 'h))",
+ "(display (with-exception-handler (lambda (e) e) (lambda () 1) #:unwind?))",
+ "(display (with-exception-handler (lambda (e) e) (lambda () 1) #:continuable? #t))",
+ "(display (raise-exception 1 #:continuable?))",
+ "(display (raise-exception 1 #:unwind? #t))",
+ "(display (catch 'foo (lambda () (raise-exception 3)) (lambda (k v) v)))",
+ "(display (< 1 2 'a))",
+ "(define x 'a) (display (< 1 2 x))",
+ "(display (= 1 'a 2))",
+ "(define (f x) (> 3 x 1)) (display (f 'b))",
+ "(define (f x) (string<? \"a\" \"b\" x)) (display (f 5))",
+ "(define (f x) (string=? \"a\" x \"b\")) (display (f 5))",
+ "(define (f x) (char<? #\\a #\\b x)) (display (f 5))",
+ "(define (f x) (string-ci=? \"a\" \"A\" x)) (display (f 5))",
+]
 sys.stdout.write("\n".join(out) + "\n")

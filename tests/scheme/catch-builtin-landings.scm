@@ -1,0 +1,40 @@
+;;; expect: error
+;; errors of builtins a catch takes in compiled code, its handler ignoring
+;; the error's arguments: string indexes, list procedures on improper or
+;; short lists, wrong numbers of arguments, unbound variables, kind errors
+(define (try thunk) (catch #t thunk (lambda args 'caught)))
+(define (show x) (write x) (newline))
+(show (try (lambda () (string-ref "abc" 5))))
+(show (try (lambda () (length '(1 . 2)))))
+(show (try (lambda () (list-ref '(1 2) 5))))
+(show (try (lambda () (list-tail '(1 2) 5))))
+(define (f x) (* x 2))
+(define g f)
+(show (try (lambda () (g 1 2))))
+(show (try (lambda () (vector-ref (vector 1 2) 9))))
+(show (try (lambda () (reverse '(1 . 2)))))
+(show (try (lambda () (substring "abc" 2 9))))
+(show (catch 'out-of-range (lambda () (string-ref "abc" 5)) (lambda (k . a) k)))
+(show (catch 'wrong-number-of-args (lambda () (g 1 2 3)) (lambda (k . a) k)))
+(show (catch 'wrong-type-arg (lambda () (length 5)) (lambda (k . a) k)))
+(show (try (lambda () (undefined-thing 1))))
+(define (nth-char s i) (string-ref s i))
+(show (map (lambda (i) (catch 'out-of-range (lambda () (nth-char "hey" i)) (lambda (k . a) #\?)))
+           '(0 1 2 3 4)))
+(define log '())
+(show (catch #t
+        (lambda ()
+          (dynamic-wind (lambda () (set! log (cons 'in log)))
+                        (lambda () (list-ref '(a b) 7))
+                        (lambda () (set! log (cons 'out log)))))
+        (lambda (k . rest) (list 'handled k))))
+(show (reverse log))
+(show (catch 'out-of-range
+        (lambda () (catch 'wrong-type-arg (lambda () (string-ref "ab" 9)) (lambda (k . a) 'inner)))
+        (lambda (k . a) 'outer)))
+(show (let loop ((i 0) (n 0))
+        (if (= i 5) n
+            (loop (+ i 1) (+ n (catch #t (lambda () (string-length (list-ref '("a" "bb" "ccc") i)))
+                                 (lambda (k . a) 100)))))))
+(show (catch #t (lambda () (string-ref "abc" 1)) (lambda (k . a) 'never)))
+(string-ref "x" 3)

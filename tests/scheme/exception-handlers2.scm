@@ -1,0 +1,16 @@
+;;; expect: error
+;; with-exception-handler and raise-exception with catch, throw, dynamic-wind, escapes and nesting
+(define (show x) (write x) (newline))
+(show (with-exception-handler (lambda (e) (* e 10)) (lambda () (+ 1 (raise-exception 4 #:continuable? #t)))))
+(show (with-exception-handler (lambda (e) (list 'h e)) (lambda () (catch 'foo (lambda () (raise-exception 'r)) (lambda a (list 'c a)))) #:unwind? #t))
+(show (catch #t (lambda () (with-exception-handler (lambda (e) (raise-exception (list 'again e))) (lambda () (raise-exception 1)))) (lambda a a)))
+(define k2 #f)
+(define (dw-raise) (dynamic-wind (lambda () (display "in ")) (lambda () (raise-exception 'dw)) (lambda () (display "out "))))
+(show (call/cc (lambda (k) (with-exception-handler (lambda (e) (k e)) dw-raise))))
+(show (with-exception-handler (lambda (e) 'x) (lambda () 5) #:unwind? #f))
+(show (with-exception-handler (lambda (e) (list 'u e)) (lambda () (raise-exception 7 #:continuable? #t)) #:unwind? #t))
+(define (f n) (if (= n 0) (raise-exception 'bottom) (+ 1 (f (- n 1)))))
+(show (with-exception-handler (lambda (e) (list 'got e)) (lambda () (f 5)) #:unwind? #t))
+(show (with-exception-handler (lambda (e) (+ e 1)) (lambda () (map (lambda (x) (raise-exception x #:continuable? #t)) '(1 2 3)))))
+(show (with-exception-handler (lambda (e) 0) (lambda () (with-exception-handler (lambda (e) (+ 100 (raise-exception e #:continuable? #t))) (lambda () (raise-exception 1 #:continuable? #t))))))
+(raise-exception 'final)
