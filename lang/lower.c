@@ -31,6 +31,7 @@ bool lw_prim_pure(const builtin *b) {
   for (int i = 0; impure[i]; i++)
     if (!strcmp(b->name, impure[i])) return false;
   return !lw_listlib_allocates(b->name) && !lw_hof_name(b->name) &&
+         !lw_record_effect_name(b->name) &&
          !lw_is_stop_name(b->name) && !lw_strings_allocates(b->name);
 }
 
@@ -119,7 +120,7 @@ const char *lw_nm(lw *c, int sym) { return sym_name(&c->w->syms, sym); }
 
 int lw_new_type(lw *c, tkind k) {
   if (k == T_NIL || k == T_PAIR) c->p->has_lists = true;
-  ir_type t = {c->p->types.n, k, -1, -1, -1, {-1, 0, 0}, 0, false};
+  ir_type t = {c->p->types.n, k, -1, -1, -1, {-1, 0, 0}, 0, false, false, false};
   VEC_PUSH(c->p->types, t);
   return c->p->types.n - 1;
 }
@@ -153,6 +154,15 @@ void ir_share_parts(ir_prog *p, int dst, int src) {
   d->elem = s->elem;
   d->car = s->car;
   d->cdr = s->cdr;
+  if (s->rec) d->rec = true;   /* a record's class (lower-records.c) */
+}
+
+bool ir_is_rec(const ir_prog *p, int t) {
+  if (t < 0) return false;
+  const ir_type *r = &p->types.v[find((ir_prog *)p, t)];
+  if (p->types.v[t].rec || r->rec) return true;
+  return (r->k == T_VEC || r->k == T_DYN) && r->elem >= 0 &&
+         p->types.v[find((ir_prog *)p, r->elem)].rec_elem;
 }
 
 uint64_t ir_proc_set(const ir_prog *p, int t) {
@@ -381,6 +391,7 @@ int lw_type_of_value(lw *c, value v, int depth) {
     if (v.vec && v.vec->n == 1 && depth < 100000) return lw_port_type_of(c, v.vec, depth);
     break;
   case VK_EOF: return lw_eof_type(c);   /* lower-ports.c */
+  case VK_REC: return lw_record_type_of(c, v, depth);   /* lower-records.c */
   }
   return lw_new_type(c, T_ANY);
 }
@@ -907,6 +918,7 @@ ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args,
   }
   ir_expr *ch = lw_char_prim(c, a, b, args, n);
   if (!ch) ch = lw_string_prim(c, a, b, args, n);
+  if (!ch) ch = lw_record_prim(c, a, b, args, n);   /* lower-records.c */
   if (ch) return ch;
   if (!strcmp(name, "integer?") || !strcmp(name, "number?") ||
       !strcmp(name, "boolean?") || !strcmp(name, "symbol?") ||
@@ -962,6 +974,7 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
   if (!ll) ll = lw_hof_effect(c, a, f);   /* lower-hof.c */
   if (!ll) ll = lw_callcc_effect(c, a, f);   /* lower-callcc.c */
   if (!ll) ll = lw_strings_effect(c, a, f);   /* lower-strings2.c */
+  if (!ll) ll = lw_record_effect(c, a, f);   /* lower-records.c */
   if (ll) return ll;
   if (!strcmp(name, "list")) return lw_list(c, a, f);
   if (!strcmp(name, "vector")) {
