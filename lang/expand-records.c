@@ -147,7 +147,7 @@ ast *ex_define_record_type(ex *e, const sx *s) {
     }
     out->u.list.v[k++] = list_at(e, 3, cl, sym_at(e, "define", cl), (sx *)ctor, call);
   }
-  sx *o = sym_at(e, "record o", at), *val = sym_at(e, "record v", at);
+  sx *o = sym_at(e, "obj", at), *val = sym_at(e, "value", at);
   if (pred && pred->kind == SX_SYM) {
     srcloc pl = pred->loc;
     out->u.list.v[k++] = list_at(
@@ -161,12 +161,13 @@ ast *ex_define_record_type(ex *e, const sx *s) {
       const sx *f = v[4 + i];
       const sx *name = f->u.list.v[1 + m];
       srcloc fl = name->loc;
-      sx *test = list_at(e, 3, fl, bi(e, "%record-is", fl), o, int_at(e, tid, fl));
-      sx *yes = m ? list_at(e, 4, fl, bi(e, "%record-set!", fl), o, int_at(e, i + 1, fl), val)
-                  : list_at(e, 3, fl, bi(e, "%record-slot", fl), o, int_at(e, i + 1, fl));
-      sx *no = list_at(e, 4, fl, bi(e, "%record-fail", fl), o, int_at(e, tid, fl),
+      sx *ao = sym_at(e, "obj", fl);   /* its errors point at the accessor's name */
+      sx *test = list_at(e, 3, fl, bi(e, "%record-is", fl), ao, int_at(e, tid, fl));
+      sx *yes = m ? list_at(e, 4, fl, bi(e, "%record-set!", fl), ao, int_at(e, i + 1, fl), val)
+                  : list_at(e, 3, fl, bi(e, "%record-slot", fl), ao, int_at(e, i + 1, fl));
+      sx *no = list_at(e, 4, fl, bi(e, "%record-fail", fl), ao, int_at(e, tid, fl),
                        int_at(e, m ? -(i + 1) : i + 1, fl));
-      sx *head = m ? list_at(e, 3, fl, (sx *)name, o, val) : list_at(e, 2, fl, (sx *)name, o);
+      sx *head = m ? list_at(e, 3, fl, (sx *)name, ao, val) : list_at(e, 2, fl, (sx *)name, ao);
       out->u.list.v[k++] = list_at(e, 3, fl, sym_at(e, "define", fl), head,
                                    list_at(e, 4, fl, sym_at(e, "if", fl), test, yes, no));
     }

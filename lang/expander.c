@@ -1258,7 +1258,8 @@ static ast *toplevel_begin(ex *e, const sx *s, bool form) {
     if (!x) break;
     const char *h = head_name(e, s->u.list.v[i]);
     if (x->kind == E_BEGIN && h &&
-        (!strcmp(h, "begin") || !strcmp(h, "define-values"))) {
+        (!strcmp(h, "begin") || !strcmp(h, "define-values") ||
+         !strcmp(h, "define-record-type"))) {
       for (int j = 0; j < x->u.seq.n; j++) VEC_PUSH(items, x->u.seq.v[j]);
     } else {
       VEC_PUSH(items, x);
