@@ -191,7 +191,12 @@ static ir_expr *record_fail(lw *c, const ast *a, frame_map *f) {
   msg[strlen(msg) - 1] = 0;   /* the space comes with the value's text */
   if (k == T_ANY || k == T_VEC || k == T_DYN) {
     int rec = lw_new_label(c), other = lw_new_label(c);
-    branch(c, is_vector(c, var(c, t, at), at), rec, other, at);
+    /* a record (a vector of a class of records); a vector of another
+     * class is no record: settled when the lowering ends */
+    ir_expr *test = is_vector(c, var(c, t, at), at);
+    VEC_PUSH(c->rec_preds, test);
+    VEC_PUSH(c->rec_pred_types, test->a[0]->type);
+    branch(c, test, rec, other, at);
     lw_label(c, rec, at);
     errtext(c, var(c, t, at), at);
     raise_here(c, at, msg);
