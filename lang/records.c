@@ -141,8 +141,10 @@ static value bi_record_fail(ev_ctx *c, const ast *call, value *a, int n) {
   char text[128];
   value_text(c, a[0], text, sizeof text);
   srcloc at = call->u.call.n > 0 ? call->u.call.args[0]->loc : call->loc;
-  if (a[0].kind != VK_REC)
+  if (a[0].kind != VK_REC) {
+    ev_note_kind(c, "struct-vtable", 0, a[0]);   /* a catch's arguments (guile-args.c) */
     ev_fail(c, at, "type", "%s", rec_fail_text(0, 0, text));
+  }
   ev_fail(c, at, "type", "%s", rec_fail_text(a[1].i, a[2].i, text));
 }
 

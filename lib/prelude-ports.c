@@ -37,6 +37,7 @@ const prelude_def prelude_ports_defs[PRELUDE_PORTS_MAX] = {
      "        ((boolean? x) (if x \"#t\" \"#f\"))\n"
      "        ((null? x) \"()\")\n"
      "        ((pair? x) (%tvl-list-text x w (+ d 1)))\n"
+     "        ((record? x) (%tvl-cannot \"a record\"))\n"
      "        ((vector? x) (%tvl-vector-text x w (+ d 1)))\n"
      "        ((procedure? x) (%tvl-cannot \"a procedure\"))\n"
      "        (else \"#<unspecified>\")))\n"},
