@@ -41,10 +41,6 @@ typedef struct {
   bool rec;         /* a class whose vectors are records (each class of
                        the root's set), set when the lowering ends
                        (lang/lower-records.c) */
-  bool rec_elem;    /* a root class of records' fields: a vector class
-                       whose elements are of it is a class of records
-                       (the views lw_retype makes share the element
-                       class only) */
 } ir_type;
 
 /* A value of kind T_DYN carries its kind: an integer is itself, any

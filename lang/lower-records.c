@@ -291,7 +291,6 @@ void lw_record_check(lw *c) {
     for (int i = 0; i < c->rec_types.n; i++) {
       int r = root_of(p, c->rec_types.v[i]);
       p->types.v[r].rec = true;
-      if (p->types.v[r].elem >= 0) p->types.v[root_of(p, p->types.v[r].elem)].rec_elem = true;
     }
     for (int t = 0; t < p->types.n; t++) rec[t] = ir_is_rec(p, t);
     for (int t = 0; t < p->types.n; t++) p->types.v[t].rec = rec[t];
@@ -322,8 +321,8 @@ void lw_record_check(lw *c) {
     for (int v = 0; v < p->vars.n && !k.why; v++) {
       /* a global that holds a vector of the world, in a class of records */
       const ir_var *x = &p->vars.v[v];
-      if (x->cls == VAR_GLOBAL && x->cell && x->cell->kind == G_VAR &&
-          x->cell->val.kind == VK_VEC && is_rec(&k, x->type)) {
+      if ((x->konst || (x->cls == VAR_GLOBAL && x->cell && x->cell->kind == G_VAR &&
+                        x->cell->val.kind == VK_VEC)) && is_rec(&k, x->type)) {
         k.why = "vectors mixed with records";
         k.at = x->loc;
       }

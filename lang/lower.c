@@ -120,7 +120,7 @@ const char *lw_nm(lw *c, int sym) { return sym_name(&c->w->syms, sym); }
 
 int lw_new_type(lw *c, tkind k) {
   if (k == T_NIL || k == T_PAIR) c->p->has_lists = true;
-  ir_type t = {c->p->types.n, k, -1, -1, -1, {-1, 0, 0}, 0, false, false, false};
+  ir_type t = {c->p->types.n, k, -1, -1, -1, {-1, 0, 0}, 0, false, false};
   VEC_PUSH(c->p->types, t);
   return c->p->types.n - 1;
 }
@@ -160,9 +160,7 @@ void ir_share_parts(ir_prog *p, int dst, int src) {
 bool ir_is_rec(const ir_prog *p, int t) {
   if (t < 0) return false;
   const ir_type *r = &p->types.v[find((ir_prog *)p, t)];
-  if (p->types.v[t].rec || r->rec) return true;
-  return (r->k == T_VEC || r->k == T_DYN) && r->elem >= 0 &&
-         p->types.v[find((ir_prog *)p, r->elem)].rec_elem;
+  return p->types.v[t].rec || r->rec;
 }
 
 uint64_t ir_proc_set(const ir_prog *p, int t) {
