@@ -85,7 +85,7 @@ ir_expr *mb_mkx(mb *b, x_kind k, int type, int n) {
 }
 
 int mb_int_type(mb *b) {
-  ir_type t = {b->ir->types.n, T_INT, -1, -1, -1, {-1, 0, 0}, 0, false};
+  ir_type t = {b->ir->types.n, T_INT, -1, -1, -1, {-1, 0, 0}, 0, false, false};
   VEC_PUSH(b->ir->types, t);
   return b->ir->types.n - 1;
 }
@@ -119,7 +119,7 @@ static ir_expr *binop(mb *b, const char *op, ir_expr *x, ir_expr *y) {
   e->a[0] = x;
   e->a[1] = y;
   if (e->op->result == VK_BOOL) {
-    ir_type t = {b->ir->types.n, T_BOOL, -1, -1, -1, {-1, 0, 0}, 0, false};
+    ir_type t = {b->ir->types.n, T_BOOL, -1, -1, -1, {-1, 0, 0}, 0, false, false};
     VEC_PUSH(b->ir->types, t);
     e->type = b->ir->types.n - 1;
   }
@@ -143,6 +143,10 @@ static void display_value(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
 
 static void display_vector(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
                            int depth) {
+  if (ir_is_rec(b->ir, e->type)) {   /* a record (mrecords.c) */
+    mb_display_record(b, e, write, fn, loc, depth);
+    return;
+  }
   if (depth > 4) {
     mb_fail(b, "vectors nested more than 4 deep cannot be displayed");
     return;
@@ -207,7 +211,7 @@ static void display_vector(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
 }
 
 static int kind_type(mb *b, tkind k) {
-  ir_type t = {b->ir->types.n, k, -1, -1, -1, {-1, 0, 0}, 0, false};
+  ir_type t = {b->ir->types.n, k, -1, -1, -1, {-1, 0, 0}, 0, false, false};
   VEC_PUSH(b->ir->types, t);
   return b->ir->types.n - 1;
 }

@@ -287,6 +287,8 @@ void mx_ereg_fail(mb *b);   /* an M_EVAL SP_ERRREG step */
 bool mb_display(mb *b, ir_expr *e, bool write, int fn, srcloc loc);
 /* The same, for a value nested `depth` deep in what is displayed. */
 bool mb_display_at(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth);
+/* mrecords.c: display/write of a record (a vector of a class of records) */
+void mb_display_record(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth);
 /* The same for the last cdr of a list, known to be neither a pair nor
  * the empty list. */
 void mb_display_tail(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth);

@@ -75,7 +75,7 @@ static void collect_value_syms(mb *b, ptrset *seen, value v, int depth) {
     if (v.kind == VK_SYM) prog_sym(b, v.i);
     if (v.kind == VK_STR) prog_str(b, v.i);
     /* a closure's captured values and boxes hold values of earlier forms too */
-    bool held = v.kind == VK_VEC || v.kind == VK_BOX || v.kind == VK_PORT ||
+    bool held = v.kind == VK_VEC || v.kind == VK_BOX || v.kind == VK_PORT || v.kind == VK_REC ||
                 (v.kind == VK_PROC && v.vec && v.vec->n);
     if ((!held && v.kind != VK_PAIR) || !v.vec || !ptrset_add(seen, v.vec)) return;
     if (held) {

@@ -223,6 +223,7 @@ tkind machine_value_kind(value v) {
   case VK_CHAR: return T_CHAR;
   case VK_PROC: return T_PROC;
   case VK_EOF: return T_VOID;   /* the void tag's 1 (lang/lower-ports.c) */
+  case VK_REC: return T_VEC;    /* a record: a vector block (lang/lower-records.c) */
   default: return T_ANY;
   }
 }
@@ -296,6 +297,10 @@ static bool raw_value(loader *L, value v, int type, int64_t *out) {
   case VK_EOF:   /* the void tag's 1 (lang/lower-ports.c) */
     *out = 1;
     return true;
+  case VK_REC:   /* a record: tid, then its fields (lang/lower-records.c) */
+    if (!v.vec) break;
+    *out = place_vec(L, v.vec, type);
+    return !L->failed;
   }
   snprintf(L->err, L->errlen, "compiled code cannot hold %s yet",
            vkind_name((vkind)v.kind));
@@ -1092,6 +1097,9 @@ static bool to_world(backer *k, int type, int64_t v, value *out) {
     if (ir_is_port(k->p->ir, type)) {   /* a string port (lang/lower-ports.c) */
       vec->tag = TV_PORT;
       out->kind = VK_PORT;
+    } else if (ir_is_rec(k->p->ir, type)) {   /* a record (lang/lower-records.c) */
+      vec->tag = TV_REC;
+      out->kind = VK_REC;
     }
     return true;
   }

@@ -842,6 +842,8 @@ extern const builtin port_builtins[];   /* ports.c */
 extern const int port_builtins_n;
 extern const builtin wind_builtins[];   /* builtins-wind.c */
 extern const int wind_builtins_n;
+extern const builtin record_builtins[];   /* records.c */
+extern const int record_builtins_n;
 
 enum { N_CORE = (int)(sizeof table / sizeof table[0]) };
 
@@ -856,6 +858,8 @@ const builtin *builtin_at(int i) {
   if (i >= 0 && i < port_builtins_n) return &port_builtins[i];
   i -= port_builtins_n;
   if (i >= 0 && i < wind_builtins_n) return &wind_builtins[i];
+  i -= wind_builtins_n;
+  if (i >= 0 && i < record_builtins_n) return &record_builtins[i];
   return NULL;
 }
 
@@ -884,7 +888,8 @@ bool builtin_library(const builtin *b) {
   return (b >= more_builtins && b < more_builtins + more_builtins_n) ||
          (b >= guile_builtins && b < guile_builtins + guile_builtins_n) ||
          (b >= port_builtins && b < port_builtins + port_builtins_n) ||
-         (b >= wind_builtins && b < wind_builtins + wind_builtins_n);
+         (b >= wind_builtins && b < wind_builtins + wind_builtins_n) ||
+         (b >= record_builtins && b < record_builtins + record_builtins_n);
 }
 
 int builtin_index(const builtin *b) {
@@ -899,5 +904,8 @@ int builtin_index(const builtin *b) {
   if (b >= wind_builtins && b < wind_builtins + wind_builtins_n)
     return N_CORE + text_builtins_n + more_builtins_n + guile_builtins_n +
            port_builtins_n + (int)(b - wind_builtins);
+  if (b >= record_builtins && b < record_builtins + record_builtins_n)
+    return N_CORE + text_builtins_n + more_builtins_n + guile_builtins_n +
+           port_builtins_n + wind_builtins_n + (int)(b - record_builtins);
   return N_CORE + (int)(b - text_builtins);
 }

@@ -346,6 +346,7 @@ static bool begin_defines(ex *e, const sx *s) {
   for (int i = 1; i < s->u.list.n; i++) {
     const sx *c = s->u.list.v[i];
     if (qq_form(e, c, "define", -1) || qq_form(e, c, "define-values", -1) ||
+        qq_form(e, c, "define-record-type", -1) ||
         begin_defines(e, c))
       return true;
   }

@@ -996,6 +996,7 @@ static bool known_module(ex *e, const sx *m) {
   static const char *const mods[][2] = {
     {"srfi", "srfi-1"}, {"srfi", "srfi-8"}, {"srfi", "srfi-11"},
     {"ice-9", "receive"}};
+  if (ex_records_module(e, m)) return true;   /* expand-records.c */
   if (m->kind != SX_LIST || m->u.list.n != 2 || m->u.list.tail) return false;
   for (size_t i = 0; i < sizeof mods / sizeof mods[0]; i++)
     if (is_sym(e, m->u.list.v[0], mods[i][0]) && is_sym(e, m->u.list.v[1], mods[i][1]))
@@ -1009,7 +1010,7 @@ static ast *use_modules(ex *e, const sx *s) {
     const sx *m = s->u.list.v[i];
     if (!known_module(e, m))
       return bad(e, m->loc, "tvl has no modules: only (srfi srfi-1), (srfi "
-                 "srfi-8), (srfi srfi-11) and (ice-9 receive) are accepted");
+                 "srfi-8), (srfi srfi-9), (srfi srfi-11) and (ice-9 receive) are accepted");
     if (is_sym(e, m->u.list.v[1], "srfi-1")) e->w->srfi1 = true;
   }
   return constant(e, v_void(), s->loc);
@@ -1031,7 +1032,8 @@ static ast *toplevel_begin(ex *e, const sx *s, bool form) {
     if (!x) break;
     const char *h = head_name(e, s->u.list.v[i]);
     if (x->kind == E_BEGIN && h &&
-        (!strcmp(h, "begin") || !strcmp(h, "define-values"))) {
+        (!strcmp(h, "begin") || !strcmp(h, "define-values") ||
+         !strcmp(h, "define-record-type"))) {
       for (int j = 0; j < x->u.seq.n; j++) VEC_PUSH(items, x->u.seq.v[j]);
     } else {
       VEC_PUSH(items, x);
@@ -1152,6 +1154,7 @@ static ast *list_form(ex *e, const sx *s) {
     return bad(e, s->loc, "%s ('%s') is only valid inside a quasiquote (`)",
                h, h[7] ? ",@" : ",");
   if (!strcmp(h, "define-values")) return ex_define_values(e, s);
+  if (!strcmp(h, "define-record-type")) return ex_define_record_type(e, s);
   if (!strcmp(h, "let-values") || !strcmp(h, "let*-values"))
     return ex_let_values(e, s, h[3] == '*');
   if (!strcmp(h, "receive")) return ex_receive(e, s);

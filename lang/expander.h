@@ -63,4 +63,8 @@ ast *ex_case_lambda(ex *e, const sx *s);
  * it with both bound as in Guile. */
 bool ex_while_mentions(ex *e, const sx *s);
 ast *ex_while_escapes(ex *e, const sx *s);
+/* expand-records.c: define-record-type (SRFI-9); the modules (srfi
+ * srfi-9) and (srfi srfi-9 gnu) */
+ast *ex_define_record_type(ex *e, const sx *s);
+bool ex_records_module(ex *e, const sx *m);
 #endif

@@ -26,6 +26,7 @@ static const struct { const char *op; int pos; const char *what; } literal_pos[]
     {"vector-ref", 1, "vector"}, {"vector-ref", 2, "small integer"},
     {"vector-set!", 1, "mutable vector"}, {"vector-set!", 2, "small integer"},
     {"vector-length", 1, "vector"}, {"string-length", 1, "string"},
+    {"struct-vtable", 1, "struct"},   /* a record accessor's (lang/records.c) */
 };
 
 /* "Wrong type argument in position ~A (expecting ~A): ~S" (N WHAT V). */

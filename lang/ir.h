@@ -38,6 +38,9 @@ typedef struct {
                        unification; lang/lower-closure.c) */
   bool port;        /* a root class whose vectors are string ports, set
                        when the lowering ends (lang/lower-ports.c) */
+  bool rec;         /* a class whose vectors are records (each class of
+                       the root's set), set when the lowering ends
+                       (lang/lower-records.c) */
 } ir_type;
 
 /* A value of kind T_DYN carries its kind: an integer is itself, any
@@ -347,6 +350,8 @@ int ir_elem_type(const ir_prog *p, int type);
 /* Whether the vectors of class `type` are string ports (a value the
  * world holds as VK_PORT). */
 bool ir_is_port(const ir_prog *p, int type);
+/* Whether the vectors of class `type` are records (lang/lower-records.c). */
+bool ir_is_rec(const ir_prog *p, int type);
 /* The procedures (bit id - 1) values of class `type` may be. */
 uint64_t ir_proc_set(const ir_prog *p, int type);
 /* The car (cdr false) or cdr class of the pairs of class `type`; -1: none. */

@@ -108,6 +108,7 @@ typedef enum {
   VK_CHAR,   /* i: a Unicode code point */
   VK_PORT,   /* vec: a TV_PORT object (lang/ports.c), evaluator only */
   VK_EOF,    /* the end-of-file object, evaluator only */
+  VK_REC,    /* vec: a TV_REC object, a SRFI-9 record (lang/records.c) */
 } vkind;
 
 /* Strings: a literal (or a symbol's name) is an interned string of the
@@ -117,7 +118,8 @@ typedef enum {
  * length, and string-set! changes it in place. */
 typedef enum { TV_VEC, TV_PAIR, TV_CLOSURE, TV_BOX, TV_STR,
                TV_CONT,   /* a continuation of call/cc (kind VK_PROC) */
-               TV_PORT    /* a string port (lang/ports.c) */ } tvec_tag;
+               TV_PORT,   /* a string port (lang/ports.c) */
+               TV_REC     /* a record: tid, then its fields (lang/records.c) */ } tvec_tag;
 
 typedef struct tvec tvec;
 typedef struct {

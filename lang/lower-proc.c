@@ -806,6 +806,7 @@ static ir_prog *finish(lw *c) {
   if (!c->failed) lw_settle_kinds(c);
   if (!c->failed) lw_wind_landings(c);   /* lower-wind.c */
   if (!c->failed) lw_port_check(c);   /* lower-ports.c */
+  lw_record_check(c);   /* lower-records.c */
   lw_port_found(c);
   VEC_FREE(c->port_types);
   VEC_FREE(c->port_in_types);

@@ -20,7 +20,7 @@
 
 int lw_new_type(lw *c, tkind k) {
   if (k == T_NIL || k == T_PAIR) c->p->has_lists = true;
-  ir_type t = {c->p->types.n, k, -1, -1, -1, {-1, 0, 0}, 0, false};
+  ir_type t = {c->p->types.n, k, -1, -1, -1, {-1, 0, 0}, 0, false, false};
   VEC_PUSH(c->p->types, t);
   return c->p->types.n - 1;
 }
@@ -54,6 +54,13 @@ void ir_share_parts(ir_prog *p, int dst, int src) {
   d->elem = s->elem;
   d->car = s->car;
   d->cdr = s->cdr;
+  if (s->rec) d->rec = true;   /* a record's class (lower-records.c) */
+}
+
+bool ir_is_rec(const ir_prog *p, int t) {
+  if (t < 0) return false;
+  const ir_type *r = &p->types.v[find((ir_prog *)p, t)];
+  return p->types.v[t].rec || r->rec;
 }
 
 uint64_t ir_proc_set(const ir_prog *p, int t) {
@@ -282,6 +289,7 @@ int lw_type_of_value(lw *c, value v, int depth) {
     if (v.vec && v.vec->n == 1 && depth < 100000) return lw_port_type_of(c, v.vec, depth);
     break;
   case VK_EOF: return lw_eof_type(c);   /* lower-ports.c */
+  case VK_REC: return lw_record_type_of(c, v, depth);   /* lower-records.c */
   }
   return lw_new_type(c, T_ANY);
 }

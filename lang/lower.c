@@ -31,6 +31,7 @@ bool lw_prim_pure(const builtin *b) {
   for (int i = 0; impure[i]; i++)
     if (!strcmp(b->name, impure[i])) return false;
   return !lw_listlib_allocates(b->name) && !lw_hof_name(b->name) &&
+         !lw_record_effect_name(b->name) &&
          !lw_is_stop_name(b->name) && !lw_strings_allocates(b->name);
 }
 
@@ -637,6 +638,7 @@ ir_expr *lw_prim(lw *c, const ast *a, const builtin *b, ir_expr **args,
   }
   ir_expr *ch = lw_char_prim(c, a, b, args, n);
   if (!ch) ch = lw_string_prim(c, a, b, args, n);
+  if (!ch) ch = lw_record_prim(c, a, b, args, n);   /* lower-records.c */
   if (ch) return ch;
   if (!strcmp(name, "integer?") || !strcmp(name, "number?") ||
       !strcmp(name, "boolean?") || !strcmp(name, "symbol?") ||
@@ -692,6 +694,7 @@ ir_expr *lw_effect_prim(lw *c, const ast *a, frame_map *f) {
   if (!ll) ll = lw_hof_effect(c, a, f);   /* lower-hof.c */
   if (!ll) ll = lw_callcc_effect(c, a, f);   /* lower-callcc.c */
   if (!ll) ll = lw_strings_effect(c, a, f);   /* lower-strings2.c */
+  if (!ll) ll = lw_record_effect(c, a, f);   /* lower-records.c */
   if (ll) return ll;
   if (!strcmp(name, "list")) return lw_list(c, a, f);
   if (!strcmp(name, "vector")) {

@@ -125,7 +125,19 @@ typedef struct {
                               never runs inside with-output-to-string) */
   VEC(int) port_sites;     /* each piece's class, in the order made */
   VEC(tkind) port_spec;    /* ... the kind it was made for (T_ANY: all) */
+  /* records (lower-records.c): the classes of the blocks made, the
+   * record tests to settle and their operands' classes, our reads */
+  VEC(int) rec_types;
+  VEC(ir_expr *) rec_preds;
+  VEC(int) rec_pred_types;
+  VEC(const ir_expr *) rec_nodes;
 } lw;
+/* lower-records.c: the record builtins (define-record-type) */
+bool lw_record_effect_name(const char *name);
+ir_expr *lw_record_prim(lw *c, const ast *a, const builtin *b, ir_expr **args, int n);
+ir_expr *lw_record_effect(lw *c, const ast *a, frame_map *f);
+int lw_record_type_of(lw *c, value v, int depth);
+void lw_record_check(lw *c);
 /* lower-valtype.c: the class of a world object met before (-1: none;
  * *busy: its parts are being walked), and noting one */
 int lw_vmemo_get(lw *c, const tvec *t, bool *busy);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "lang.h"
+#include "records.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,7 @@ const char *vkind_name(vkind k) {
   case VK_CHAR: return "a character";
   case VK_PORT: return "a port";
   case VK_EOF: return "the end-of-file object";
+  case VK_REC: return "a record";
   }
   return "a value";
 }
@@ -478,7 +480,7 @@ bool value_eqv(value x, value y) {
   if (x.kind != y.kind) return false;
   if (x.kind == VK_STR) return x.vec || y.vec ? x.vec == y.vec : x.i == y.i;
   if (x.kind == VK_VEC || x.kind == VK_PAIR || x.kind == VK_BOX ||
-      x.kind == VK_PORT)
+      x.kind == VK_PORT || x.kind == VK_REC)
     return x.vec == y.vec;
   if (x.kind == VK_PROC) return x.vec == y.vec && x.i == y.i;
   if (x.kind == VK_VOID || x.kind == VK_NIL) return true;
@@ -534,8 +536,11 @@ bool value_equal_in(const world *w, value x, value y) {
   VEC_PUSH(todo, first);
   while (same && todo.n > 0) {
     value_pair p = todo.v[--todo.n];
+    /* two records are equal when of one type with equal fields (as in
+     * Guile): item 0 is the type */
     bool both = (p.a.kind == VK_VEC && p.b.kind == VK_VEC) ||
-                (p.a.kind == VK_PAIR && p.b.kind == VK_PAIR);
+                (p.a.kind == VK_PAIR && p.b.kind == VK_PAIR) ||
+                (p.a.kind == VK_REC && p.b.kind == VK_REC);
     if (!both) {
       if (p.a.kind == VK_STR && p.b.kind == VK_STR) same = str_same(w, p.a, p.b);
       else same = value_eqv(p.a, p.b);
@@ -601,6 +606,9 @@ static void print_scalar(const world *w, value v, strbuf *out, bool write) {
     return;
   case VK_PORT: case VK_EOF:
     port_print(v, out);
+    return;
+  case VK_REC:
+    rec_print(w, v, out, 0);
     return;
   case VK_VEC:
   case VK_PAIR:

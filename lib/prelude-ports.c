@@ -59,6 +59,7 @@ const prelude_def prelude_ports_defs[PRELUDE_PORTS_MAX] = {
      "        ((boolean? x) (cons (if x #\\t #\\f) (cons #\\# acc)))\n"
      "        ((null? x) (cons #\\) (cons #\\( acc)))\n"
      "        ((pair? x) (%tvl-put-list x w (+ d 1) acc))\n"
+     "        ((record? x) (%tvl-cannot \"a record\"))\n"
      "        ((vector? x) (%tvl-put-vector x w (+ d 1) acc))\n"
      "        ((procedure? x) (%tvl-cannot \"a procedure\"))\n"
      "        (else (%tvl-put-chars \"#<unspecified>\" 0 acc))))\n"},

@@ -645,7 +645,7 @@ static bool fits_kind(const ir_prog *ir, value v, int type, int depth, bool stri
     case VK_EOF:   /* the void tag's 1 (lang/lower-ports.c) */
       return true;
     case VK_NIL: return true;
-    case VK_VEC: k = T_VEC; break;
+    case VK_VEC: case VK_REC: k = T_VEC; break;
     case VK_PAIR:
       if (ir_pair_type(ir, type, false) < 0) return false;
       k = T_PAIR;
@@ -660,7 +660,7 @@ static bool fits_kind(const ir_prog *ir, value v, int type, int depth, bool stri
   case VK_SYM: return k == T_SYM;
   case VK_STR: return k == T_STR;
   case VK_VEC:
-    if (k != T_VEC) return false;
+    if (k != T_VEC || ir_is_rec(ir, type)) return false;
     for (int32_t i = 0; i < v.vec->n && depth < 16; i++)
       if (!fits_kind(ir, v.vec->items[i], ir_elem_type(ir, type), depth + 1, strict))
         return false;
@@ -678,6 +678,12 @@ static bool fits_kind(const ir_prog *ir, value v, int type, int depth, bool stri
     return true;
   }
   case VK_EOF: return false;   /* only in a tagged class */
+  case VK_REC:   /* a record: a vector block of a records' class (lang/lower-records.c) */
+    if (k != T_VEC || !ir_is_rec(ir, type)) return false;
+    for (int32_t i = 0; i < v.vec->n && depth < 16; i++)
+      if (!fits_kind(ir, v.vec->items[i], ir_elem_type(ir, type), depth + 1, strict))
+        return false;
+    return true;
   case VK_PORT:   /* a string port: a vector of one (lang/lower-ports.c) */
     return k == T_VEC && ir_is_port(ir, type) && v.vec && v.vec->n == 1 &&
            fits_kind(ir, v.vec->items[0], ir_elem_type(ir, type), depth + 1, strict);

@@ -104,6 +104,7 @@ static const struct { const char *name, *syntax, *brief; } forms[] = {
   {"quote", "(quote DATUM) | 'DATUM", "a symbol, integer, boolean, string, vector or list as written"},
   {"quasiquote", "(quasiquote TEMPLATE) | `TEMPLATE", "TEMPLATE as written, with the values of its ,EXPR and ,@EXPR"},
   {"define-values", "(define-values (NAME ...) EXPR)", "define names as the values EXPR returns"},
+  {"define-record-type", "(define-record-type TYPE (CTOR FIELD ...) PRED (FIELD ACCESSOR [MODIFIER]) ...)", "define a record type (SRFI 9)"},
   {"let-values", "(let-values (((NAME ...) EXPR) ...) BODY ...)", "local variables bound to the values of expressions"},
   {"let*-values", "(let*-values (((NAME ...) EXPR) ...) BODY ...)", "like let-values, each binding seeing the previous ones"},
   {"receive", "(receive (NAME ...) EXPR BODY ...)", "local variables bound to the values of EXPR"},
@@ -307,7 +308,8 @@ static void cmd_help(shell *sh, const char *args) {
     col = wrap_word(sh, col, forms[i].name);
   col = wrap_word(sh, -1, "Builtins:");
   for (int i = 0; builtin_at(i); i++)
-    col = wrap_word(sh, col, builtin_at(i)->name);
+    if (builtin_at(i)->name[0] != '%')   /* not the hidden ones (lang/records.c) */
+      col = wrap_word(sh, col, builtin_at(i)->name);
   /* written in tvl (lib/prelude.c): SRFI-1's after (use-modules (srfi
    * srfi-1)), as in Guile */
   col = wrap_word(sh, -1, "Library:");

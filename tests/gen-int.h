@@ -179,6 +179,7 @@ bool gwh_top(gen *g);
 bool gac_top(gen *g);
 /* gen-applymap.c: apply of map and for-each over 1 to 8 lists */
 bool gam_top(gen *g);
+bool grec_top(gen *g);   /* gen-records.c */
 /* gen-strings.c */
 bool gs_expr(gen *g, kind k, int d);
 void gs_stmt(gen *g, int d);

@@ -392,5 +392,24 @@ out += [
  "(define (f x) (string=? \"a\" x \"b\")) (display (f 5))",
  "(define (f x) (char<? #\\a #\\b x)) (display (f 5))",
  "(define (f x) (string-ci=? \"a\" \"A\" x)) (display (f 5))",
+
+# SRFI-9 records: an accessor or modifier applied to a value that is no
+# record, or to a record of another type (Guile's texts, lang/records.c)
+R = ("(use-modules (srfi srfi-9)) (define-record-type point (make-point x y) point? "
+     "(x point-x set-point-x!) (y point-y)) (define-record-type line (make-line a) line? (a line-a)) ")
+out += [
+ R + "(display (point-x 5))",
+ R + "(display (point-y 'a))",
+ R + "(display (point-x \"abc\"))",
+ R + "(define l (list 1 2)) (display (point-x l))",
+ R + "(define v (vector 1 2)) (display (point-x v))",
+ R + "(display (point-x (make-line 7)))",
+ R + "(define r (make-line \"s\")) (display (point-y r))",
+ R + "(set-point-x! 5 1)",
+ R + "(set-point-x! (make-line 1) 2)",
+ R + "(define (f p) (point-x p)) (display (f (make-point 1 2))) (display (f 3))",
+ R + "(define l (list (make-point 1 2) 4)) (display (point-x (car l))) (display (point-x (cadr l)))",
+ R + "(define l (list (make-point 1 2) (make-line 4))) (display (map point-x l))",
+ R + "(display (line-a (make-point (list 1 2 3) \"a long string that is cut in the message\")))",
 ]
 sys.stdout.write("\n".join(out) + "\n")

@@ -1,0 +1,16 @@
+;;; expect: error
+;; a bank account; an overdraft is an error
+(use-modules (srfi srfi-9))
+(define-record-type account (make-account owner balance) account? (owner account-owner) (balance account-balance set-account-balance!))
+(define (deposit! a n) (set-account-balance! a (+ (account-balance a) n)) (account-balance a))
+(define (withdraw! a n)
+  (if (> n (account-balance a))
+      (error "insufficient funds:" (account-owner a))
+      (begin (set-account-balance! a (- (account-balance a) n)) (account-balance a))))
+(define acc (make-account "ann" 100))
+(display (deposit! acc 50)) (newline)
+(display (withdraw! acc 30)) (newline)
+(display acc) (newline)
+(write acc) (newline)
+(withdraw! acc 500)
+(display "not reached") (newline)
