@@ -392,6 +392,7 @@ out += [
  "(define (f x) (string=? \"a\" x \"b\")) (display (f 5))",
  "(define (f x) (char<? #\\a #\\b x)) (display (f 5))",
  "(define (f x) (string-ci=? \"a\" \"A\" x)) (display (f 5))",
+]
 
 # SRFI-9 records: an accessor or modifier applied to a value that is no
 # record, or to a record of another type (Guile's texts, lang/records.c)
