@@ -27,6 +27,7 @@
 #include "config.h"
 
 #include "lower.h"
+#include "lower-apply.h"
 #include "lower-build.h"
 
 #include <string.h>
@@ -147,8 +148,9 @@ static void builtin_case(lw *c, const ir_stmt *s, const ast *a, const builtin *b
   /* lower-apply2.c: any number, one loop; but a list whose length the
    * call shows ((list x ...), a quoted list) gets the one direct call of
    * that many arguments, the same checks and errors as the evaluator's */
-  bool direct = lw_apply_fold_ok(b) && s->l2 > 0 && s->l2 - 1 >= k && s->l2 - 1 <= APPLY_MAX;
-  if (lw_apply_fold_ok(b)) hi = direct ? s->l2 - 1 : -1;
+  bool loop = lw_apply_fold_ok(b) || lw_apply_loop_ok(b);   /* lower-apply3.c */
+  bool direct = loop && s->l2 > 0 && s->l2 - 1 >= k && s->l2 - 1 <= APPLY_MAX;
+  if (loop) hi = direct ? s->l2 - 1 : -1;
   for (int t = k; t <= hi && !c->failed; t++) {
     if (s->l2 > 0 && t != s->l2 - 1 && strcmp(b->name, "values")) continue;   /* its length */
     int yes = lw_new_label(c), no = lw_new_label(c);
@@ -182,6 +184,10 @@ static void builtin_case(lw *c, const ir_stmt *s, const ast *a, const builtin *b
   }
   if (lw_apply_fold_ok(b)) {   /* lower-apply2.c: a loop */
     lw_apply_fold(c, s, b, ret, end);
+    return;
+  }
+  if (lw_apply_loop_ok(b)) {   /* lower-apply3.c: a loop */
+    lw_apply_loop(c, s, a, b, ret, end);
     return;
   }
   if (lw_apply_map_ok(b) && s->scratch > 0) {   /* lower-applymap.c: a loop */

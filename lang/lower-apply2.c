@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "lower.h"
+#include "lower-apply.h"
 #include "lower-build.h"
 
 #include <string.h>
@@ -32,51 +33,6 @@ bool lw_apply_fold_ok(const builtin *b) {
 
 static void add_to(lw *c, int v, int k, srcloc loc) {
   lw_assign(c, v, prim(c, "+", var(c, v, loc), kint(c, k, loc), T_INT, loc), loc);
-}
-
-/* The evaluator's kind error of argument number idx (a variable, from
- * 1) of op unless x (a variable) is an integer.  Values whose text may
- * be long (pairs, vectors, strings, procedures) stop with an error saying
- * compiled code does not write them here. */
-static void check_int(lw *c, const char *op, int x, int idx, srcloc loc) {
-  int ok = lw_new_label(c), bad = lw_new_label(c);
-  branch(c, prim(c, "integer?", var(c, x, loc), NULL, T_BOOL, loc), ok, bad, loc);
-  lw_label(c, bad, loc);
-  static const struct {
-    const char *pred, *name;
-  } kinds[] = {{"boolean?", "a boolean"}, {"symbol?", "a symbol"},
-               {"null?", "the empty list"}, {"char?", "a character"},
-               {"pair?", NULL},            {"vector?", NULL},
-               {"string?", NULL},          {"procedure?", NULL},
-               {NULL, "the unspecified value"}};
-  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0] && !c->failed; i++) {
-    if (kinds[i].pred && !strcmp(kinds[i].pred, "char?") && !c->p->has_chars) continue;
-    int no = lw_new_label(c);
-    if (kinds[i].pred) {
-      int yes = lw_new_label(c);
-      branch(c, prim(c, kinds[i].pred, var(c, x, loc), NULL, T_BOOL, loc), yes, no, loc);
-      lw_label(c, yes, loc);
-    }
-    if (!kinds[i].name) {
-      lw_ll_err_text(c, "apply: a long argument of a builtin: not in compiled code", loc);
-      lw_ll_err_raise(c, loc, "compile", "");
-    } else {
-      char head[64];
-      snprintf(head, sizeof head, "%s: argument ", op);
-      lw_ll_err_text(c, arena_strdup(&c->p->mem, head), loc);
-      lw_ll_err_write(c, var(c, idx, loc), loc);
-      char mid[96];
-      snprintf(mid, sizeof mid, " must be an integer, not %s (", kinds[i].name);
-      lw_ll_err_text(c, arena_strdup(&c->p->mem, mid), loc);
-      lw_ll_err_write(c, var(c, x, loc), loc);
-      lw_ll_err_text(c, ")", loc);
-      lw_ll_err_raise(c, loc, "type", "");
-    }
-    jump(c, ok, loc);
-    lw_label(c, no, loc);
-  }
-  jump(c, ok, loc);
-  lw_label(c, ok, loc);
 }
 
 /* A walk over the arguments: the leading ones (s->args), then the
@@ -316,14 +272,14 @@ void lw_apply_fold(lw *c, const ir_stmt *s, const builtin *b, bool ret, int end)
     for (int j = 0; j < w.lead; j++) {
       lead_arg(c, &w, j, x, loc);
       lw_assign(c, idx, kint(c, j + 1, loc), loc);
-      check_int(c, op, x, idx, loc);
+      lw_ap_check_kind(c, op, "integer?", "an integer", x, idx, loc);
     }
     {
       int head = lw_new_label(c), done = lw_new_label(c);
       lw_label(c, head, loc);
       list_next(c, &w, x, done, loc);
       add_to(c, idx, 1, loc);
-      check_int(c, op, x, idx, loc);
+      lw_ap_check_kind(c, op, "integer?", "an integer", x, idx, loc);
       jump(c, head, loc);
       lw_label(c, done, loc);
     }
