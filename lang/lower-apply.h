@@ -22,11 +22,18 @@ void lw_ap_walk(lw *c, const ir_stmt *s, int x, int idx, lw_ap_each_fn *each, vo
 void lw_ap_check_kind(lw *c, const char *op, const char *pred, const char *want, int x,
                       int idx, srcloc loc);
 
-/* lower-apply3.c: apply of the other variadic builtins (logand, gcd,
- * lcm, /, vector, cons*, symbol-append, the character and string
- * comparisons) to any number of arguments, one loop. */
+/* lower-apply3.c: apply of the other variadic builtins (logand, logior,
+ * logxor, /, max, min, vector, cons*, symbol-append, the integer,
+ * character and string comparisons) to any number of arguments, one
+ * loop. */
 bool lw_apply_loop_ok(const builtin *b);
 void lw_apply_loop(lw *c, const ir_stmt *s, const ast *a, const builtin *b, bool ret, int end);
+
+/* lower-apply4.c: apply of + - * gcd lcm to any number of arguments, one
+ * loop whose overflow names the operands as the evaluator's does. */
+bool lw_apply_arith_ok(const builtin *b);
+void lw_apply_arith(lw *c, const ir_stmt *s, const ast *a, const builtin *b, bool ret,
+                    int end);
 
 /* lower-hof.c: map's and for-each's check that the lists are of one
  * length: len (a variable) against first's, the evaluator's error. */

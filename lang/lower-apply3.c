@@ -1,9 +1,10 @@
 /* lower-apply3.c - (apply f ... list) of the variadic builtins that
- * lower-apply2.c (+ - * max min, the integer comparisons, list, append)
- * and lower-bval.c (string-append, string) do not loop over: logand,
- * logior, logxor, gcd, lcm, /, vector, cons*, symbol-append and the
- * character and string comparisons, with a list of any length: one loop
- * inside the model, as lang/builtins.c computes them.
+ * lower-apply2.c (list, append) and lower-bval.c (string-append,
+ * string) do not loop over: logand,
+ * logior, logxor, /, max, min, the integer, character and string
+ * comparisons, vector, cons* and symbol-append, with a list of any
+ * length: one loop inside the model, as lang/builtins.c computes them
+ * (+ - * gcd lcm: lower-apply4.c).
  *
  * The evaluator first checks every argument's kind in order (the
  * table's check: "logand: argument 10 must be an integer, not a symbol
@@ -12,9 +13,9 @@
  * two arguments (its direct lowering, whose checks then pass): logand
  * and the others of an accumulator and the next argument, the
  * comparisons of each argument and the next, stopping at the first that
- * fails as the evaluator's loop does.  / and lcm, whose errors name all
- * the operands ("division by zero: (/ 8 2 0)"), have their own steps:
- * the model writes the operands into the error's text.
+ * fails as the evaluator's loop does.  /, whose errors name all the
+ * operands ("division by zero: (/ 8 2 0)"), has its own steps: the
+ * model writes the operands into the error's text.
  *
  * Also here, shared with lower-apply2.c and lower-bval.c: the walk over
  * apply's arguments and the kind error of one of them.
@@ -25,7 +26,6 @@
 
 #include "lower-apply.h"
 #include "lower-build.h"
-#include "lower-strings3.h"
 
 #include <string.h>
 
@@ -57,17 +57,8 @@ void lw_ap_walk(lw *c, const ir_stmt *s, int x, int idx, lw_ap_each_fn *each, vo
   lw_label(c, done, loc);
 }
 
-/* The longest name of a symbol the program knows. */
-static size_t longest_symbol(lw *c) {
-  size_t longest = 0;
-  for (int i = 0; i < c->w->syms.names.n; i++) {
-    size_t l = strlen(c->w->syms.names.v[i]);
-    if (l > longest) longest = l;
-  }
-  return longest;
-}
-
-/* The error's text: "op: argument IDX must be WANT, not KIND (X)". */
+/* "op: argument IDX must be WANT, not KIND (X)", X cut at 60 bytes as
+ * the evaluator cuts it (between two ERRTEXT_CUT bytes: lang/ir.h). */
 static void kind_text(lw *c, const char *op, const char *want, const char *kind, int x,
                       int idx, srcloc loc) {
   char head[64];
@@ -75,21 +66,12 @@ static void kind_text(lw *c, const char *op, const char *want, const char *kind,
   lw_ll_err_text(c, arena_strdup(&c->p->mem, head), loc);
   lw_ll_err_write(c, var(c, idx, loc), loc);
   char mid[96];
-  snprintf(mid, sizeof mid, " must be %s, not %s (", want, kind);
+  snprintf(mid, sizeof mid, " must be %s, not %s (%c", want, kind, ERRTEXT_CUT);
   lw_ll_err_text(c, arena_strdup(&c->p->mem, mid), loc);
   lw_ll_err_write(c, var(c, x, loc), loc);
-  lw_ll_err_text(c, ")", loc);
+  static const char tail[] = {ERRTEXT_CUT, ')', 0};
+  lw_ll_err_text(c, tail, loc);
   lw_ll_err_raise(c, loc, "type", "");
-}
-
-/* The evaluator writes the value cut at 60 characters; the model's text
- * is not cut: a value whose text may be longer (a pair, a vector, a
- * procedure, a string of more than 11 characters, a symbol where the
- * program has a long one) stops with an error saying compiled code does
- * not write it here. */
-static void long_value(lw *c, srcloc loc) {
-  lw_ll_err_text(c, "apply: a long argument of a builtin: not in compiled code", loc);
-  lw_ll_err_raise(c, loc, "compile", "");
 }
 
 void lw_ap_check_kind(lw *c, const char *op, const char *pred, const char *want, int x,
@@ -101,9 +83,8 @@ void lw_ap_check_kind(lw *c, const char *op, const char *pred, const char *want,
     const char *pred, *name;
   } kinds[] = {{"integer?", "an integer"}, {"boolean?", "a boolean"}, {"symbol?", "a symbol"},
                {"null?", "the empty list"}, {"char?", "a character"}, {"string?", "a string"},
-               {"pair?", NULL}, {"vector?", NULL}, {"procedure?", NULL},
+               {"pair?", "a pair"}, {"vector?", "a vector"}, {"procedure?", "a procedure"},
                {NULL, "the unspecified value"}};
-  bool long_syms = longest_symbol(c) > 50;
   for (size_t i = 0; i < sizeof kinds / sizeof kinds[0] && !c->failed; i++) {
     if (kinds[i].pred && !strcmp(kinds[i].pred, pred)) continue;
     /* no characters without a character in the program */
@@ -114,25 +95,7 @@ void lw_ap_check_kind(lw *c, const char *op, const char *pred, const char *want,
       branch(c, prim(c, kinds[i].pred, var(c, x, loc), NULL, T_BOOL, loc), yes, no, loc);
       lw_label(c, yes, loc);
     }
-    bool str = kinds[i].pred && !strcmp(kinds[i].pred, "string?");
-    bool sym = kinds[i].pred && !strcmp(kinds[i].pred, "symbol?");
-    if (!kinds[i].name || (sym && long_syms)) {
-      long_value(c, loc);
-    } else if (str) {
-      int xs = temp_of(c, T_STR, loc);
-      lw_assign(c, xs, lw_retype(c, var(c, x, loc), T_STR), loc);
-      int o = ls_object(c, xs, loc);
-      int fits = lw_new_label(c), over = lw_new_label(c);
-      branch(c, prim(c, "<=", ls_length(c, o, loc), kint(c, 11, loc), T_BOOL, loc), fits, over,
-             loc);
-      lw_label(c, fits, loc);
-      kind_text(c, op, want, kinds[i].name, x, idx, loc);
-      jump(c, ok, loc);
-      lw_label(c, over, loc);
-      long_value(c, loc);
-    } else {
-      kind_text(c, op, want, kinds[i].name, x, idx, loc);
-    }
+    kind_text(c, op, want, kinds[i].name, x, idx, loc);
     jump(c, ok, loc);
     lw_label(c, no, loc);
   }
@@ -142,7 +105,7 @@ void lw_ap_check_kind(lw *c, const char *op, const char *pred, const char *want,
 
 /* ---- the builtins -------------------------------------------------------- */
 
-typedef enum { L_FOLD, L_CMP, L_DIV, L_LCM, L_VECTOR, L_CONS_STAR } loop_kind;
+typedef enum { L_FOLD, L_FOLD1, L_CMP, L_DIV, L_VECTOR, L_CONS_STAR } loop_kind;
 
 static const struct {
   const char *name;
@@ -151,8 +114,11 @@ static const struct {
   int start;     /* a fold's value of no arguments */
 } loops[] = {
     {"logand", L_FOLD, T_INT, -1},      {"logior", L_FOLD, T_INT, 0},
-    {"logxor", L_FOLD, T_INT, 0},       {"gcd", L_FOLD, T_INT, 0},
-    {"lcm", L_LCM, T_INT, 1},           {"/", L_DIV, T_INT, 0},
+    {"logxor", L_FOLD, T_INT, 0},       {"/", L_DIV, T_INT, 0},
+    {"max", L_FOLD1, T_INT, 0},         {"min", L_FOLD1, T_INT, 0},
+    {"=", L_CMP, T_INT, 0},             {"<", L_CMP, T_INT, 0},
+    {">", L_CMP, T_INT, 0},             {"<=", L_CMP, T_INT, 0},
+    {">=", L_CMP, T_INT, 0},
     {"symbol-append", L_FOLD, T_SYM, 0}, {"vector", L_VECTOR, T_ANY, 0},
     {"cons*", L_CONS_STAR, T_ANY, 0},   {"char=?", L_CMP, T_CHAR, 0},
     {"char<?", L_CMP, T_CHAR, 0},       {"char>?", L_CMP, T_CHAR, 0},
@@ -217,7 +183,18 @@ static ir_expr *as_arg(loop_st *st, int x, srcloc loc) {
 
 static void fold_each(lw *c, void *p, int x, int idx, srcloc loc) {
   loop_st *st = p;
-  (void)idx;
+  if (loops[st->which].k == L_FOLD1) {   /* from the first argument */
+    int first = lw_new_label(c), later = lw_new_label(c), done = lw_new_label(c);
+    branch(c, prim(c, "=", var(c, idx, loc), kint(c, 1, loc), T_BOOL, loc), first, later, loc);
+    lw_label(c, first, loc);
+    lw_assign(c, st->acc, as_arg(st, x, loc), loc);
+    jump(c, done, loc);
+    lw_label(c, later, loc);
+    ir_expr *args[2] = {var(c, st->acc, loc), as_arg(st, x, loc)};
+    lw_assign(c, st->acc, call_n(st, args, 2, loc), loc);
+    lw_label(c, done, loc);
+    return;
+  }
   ir_expr *args[2] = {var(c, st->acc, loc), as_arg(st, x, loc)};
   lw_assign(c, st->acc, call_n(st, args, 2, loc), loc);
 }
@@ -383,9 +360,9 @@ void lw_apply_loop(lw *c, const ir_stmt *s, const ast *a, const builtin *b, bool
   ir_expr *r = NULL;
   switch (k) {
   case L_FOLD:
-  case L_LCM: {
+  case L_FOLD1: {
     st.acc = temp(c, loc);
-    lw_assign(c, st.acc, call_n(&st, NULL, 0, loc), loc);
+    if (k == L_FOLD) lw_assign(c, st.acc, call_n(&st, NULL, 0, loc), loc);
     lw_ap_walk(c, s, x, idx, fold_each, &st, loc);
     r = var(c, st.acc, loc);
     break;
