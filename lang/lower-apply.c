@@ -148,7 +148,7 @@ static void builtin_case(lw *c, const ir_stmt *s, const ast *a, const builtin *b
   /* lower-apply2.c: any number, one loop; but a list whose length the
    * call shows ((list x ...), a quoted list) gets the one direct call of
    * that many arguments, the same checks and errors as the evaluator's */
-  bool loop = lw_apply_fold_ok(b) || lw_apply_loop_ok(b) || lw_apply_arith_ok(b);
+  bool loop = lw_apply_fold_ok(b) || lw_apply_loop_ok(c, b) || lw_apply_arith_ok(b);
   bool direct = loop && s->l2 > 0 && s->l2 - 1 >= k && s->l2 - 1 <= APPLY_MAX;
   if (loop) hi = direct ? s->l2 - 1 : -1;
   for (int t = k; t <= hi && !c->failed; t++) {
@@ -190,7 +190,7 @@ static void builtin_case(lw *c, const ir_stmt *s, const ast *a, const builtin *b
     lw_apply_fold(c, s, b, ret, end);
     return;
   }
-  if (lw_apply_loop_ok(b)) {   /* lower-apply3.c: a loop */
+  if (lw_apply_loop_ok(c, b)) {   /* lower-apply3.c: a loop */
     lw_apply_loop(c, s, a, b, ret, end);
     return;
   }

@@ -24,9 +24,9 @@ void lw_ap_check_kind(lw *c, const char *op, const char *pred, const char *want,
 
 /* lower-apply3.c: apply of the other variadic builtins (logand, logior,
  * logxor, /, max, min, vector, cons*, symbol-append, the integer,
- * character and string comparisons) to any number of arguments, one
- * loop. */
-bool lw_apply_loop_ok(const builtin *b);
+ * character and string comparisons, error) to any number of arguments,
+ * one loop. */
+bool lw_apply_loop_ok(lw *c, const builtin *b);
 void lw_apply_loop(lw *c, const ir_stmt *s, const ast *a, const builtin *b, bool ret, int end);
 
 /* lower-apply4.c: apply of + - * gcd lcm to any number of arguments, one

@@ -105,7 +105,7 @@ void lw_ap_check_kind(lw *c, const char *op, const char *pred, const char *want,
 
 /* ---- the builtins -------------------------------------------------------- */
 
-typedef enum { L_FOLD, L_FOLD1, L_CMP, L_DIV, L_VECTOR, L_CONS_STAR } loop_kind;
+typedef enum { L_FOLD, L_FOLD1, L_CMP, L_DIV, L_VECTOR, L_CONS_STAR, L_ERROR } loop_kind;
 
 static const struct {
   const char *name;
@@ -126,7 +126,7 @@ static const struct {
     {"char-ci=?", L_CMP, T_CHAR, 0},    {"string=?", L_CMP, T_STR, 0},
     {"string<?", L_CMP, T_STR, 0},      {"string>?", L_CMP, T_STR, 0},
     {"string<=?", L_CMP, T_STR, 0},     {"string>=?", L_CMP, T_STR, 0},
-    {"string-ci=?", L_CMP, T_STR, 0},
+    {"string-ci=?", L_CMP, T_STR, 0},    {"error", L_ERROR, T_ANY, 0},
 };
 
 static int find(const builtin *b) {
@@ -135,7 +135,20 @@ static int find(const builtin *b) {
   return -1;
 }
 
-bool lw_apply_loop_ok(const builtin *b) { return find(b) >= 0; }
+/* Where the program has catch, dynamic-wind or throw (the prelude's
+ * %throw), error first offers the catches its arguments
+ * (lower-wind.c lw_wind_error): not from a list here. */
+static bool has_catches(lw *c) {
+  int sym = sym_lookup(&c->w->syms, "%throw", 6);
+  if (sym < 0) return false;
+  gcell *g = world_find(c->w, sym);
+  return g && g->kind == G_FUNC;
+}
+
+bool lw_apply_loop_ok(lw *c, const builtin *b) {
+  int i = find(b);
+  return i >= 0 && (loops[i].k != L_ERROR || !has_catches(c));
+}
 
 typedef struct {
   lw *c;
@@ -241,6 +254,23 @@ static void cons_star_each(lw *c, void *p, int x, int idx, srcloc loc) {
   lw_ll_push_back(c, st->hl, var(c, st->prev, loc), loc);
   lw_label(c, first, loc);
   lw_assign(c, st->prev, var(c, x, loc), loc);
+}
+
+/* error: the message displayed, then each irritant written after a
+ * space (builtins-text.c bi_error; lower-error.c) */
+static void error_each(lw *c, void *p, int x, int idx, srcloc loc) {
+  (void)p;
+  int first = lw_new_label(c), later = lw_new_label(c), done = lw_new_label(c);
+  branch(c, prim(c, "=", var(c, idx, loc), kint(c, 1, loc), T_BOOL, loc), first, later, loc);
+  lw_label(c, first, loc);
+  ir_stmt *m = lw_emit(c, S_ERRTEXT, loc);
+  m->a[0] = var(c, x, loc);
+  m->write = false;
+  jump(c, done, loc);
+  lw_label(c, later, loc);
+  lw_ll_err_text(c, " ", loc);
+  lw_ll_err_write(c, var(c, x, loc), loc);
+  lw_label(c, done, loc);
 }
 
 /* ---- / and lcm: errors that name every operand ------------------------- */
@@ -410,6 +440,11 @@ void lw_apply_loop(lw *c, const ir_stmt *s, const ast *a, const builtin *b, bool
     r = lw_retype(c, var(c, st.out, loc), T_VEC);
     break;
   }
+  case L_ERROR:
+    lw_ap_walk(c, s, x, idx, error_each, &st, loc);
+    lw_ll_err_raise(c, loc, "error", "");
+    r = lw_void_expr(c, loc);
+    break;
   case L_CONS_STAR:
     st.prev = temp(c, loc);
     lw_ll_builder(c, st.hl, loc);
