@@ -426,14 +426,7 @@ void lw_apply_loop(lw *c, const ir_stmt *s, const ast *a, const builtin *b, bool
   }
   case L_VECTOR: {
     st.out = temp_of(c, T_VEC, loc);
-    int unseen = temp(c, loc);
-    ir_stmt *mk = lw_emit(c, S_MAKEVEC, loc);
-    mk->var = st.out;
-    mk->a[0] = s->a[1];
-    /* the fill is never seen: every cell is stored before it is read */
-    mk->a[1] = var(c, unseen, loc);
-    lw_unify(c, ir_elem_type(c->p, c->p->vars.v[st.out].type), mk->a[1]->type, loc,
-             "a vector element");
+    new_vector_of(c, st.out, s->a[1], temp(c, loc), loc);
     st.k = temp_of(c, T_INT, loc);
     lw_assign(c, st.k, kint(c, 0, loc), loc);
     lw_ap_walk(c, s, x, idx, vector_each, &st, loc);

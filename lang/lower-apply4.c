@@ -467,6 +467,20 @@ static void mul_each(lw *c, void *p, int x, int idx, srcloc loc) {
   lw_label(c, done, loc);
 }
 
+/* r := (gcd x y), the builtin's call of two arguments (its direct
+ * lowering) */
+static void gcd2(ar_st *st, int r, int x, int y, srcloc loc) {
+  lw *c = st->c;
+  ir_stmt one = *st->s;
+  one.write = false;
+  one.nargs = 2;
+  one.args = arena_alloc(&c->p->mem, 3 * sizeof(ir_expr *));
+  one.args[0] = var(c, x, loc);
+  one.args[1] = var(c, y, loc);
+  one.var = r;
+  lw_callv_builtin(c, &one, st->a, builtin_find("gcd"));
+}
+
 /* gcd: magnitudes; 2^31 (of -2^31 and zeros so far) carried in big */
 static void gcd_each(lw *c, void *p, int x, int idx, srcloc loc) {
   ar_st *st = p;
@@ -496,14 +510,7 @@ static void gcd_each(lw *c, void *p, int x, int idx, srcloc loc) {
   lw_assign(c, st->big, kbool(c, false, loc), loc);
   lw_assign(c, st->acc, kint(c, TVL_INT_MIN, loc), loc);
   lw_label(c, plain, loc);
-  ir_stmt one = *st->s;
-  one.write = false;
-  one.nargs = 2;
-  one.args = arena_alloc(&c->p->mem, 3 * sizeof(ir_expr *));
-  one.args[0] = var(c, st->acc, loc);
-  one.args[1] = var(c, y, loc);
-  one.var = st->acc;
-  lw_callv_builtin(c, &one, st->a, st->b);   /* (gcd acc y): in 32 bits */
+  gcd2(st, st->acc, st->acc, y, loc);   /* in 32 bits */
   lw_label(c, done, loc);
 }
 
@@ -523,14 +530,7 @@ static void lcm_each(lw *c, void *p, int x, int idx, srcloc loc) {
   lw_label(c, nz, loc);
   /* g = gcd(r, |y|) (the 2-argument gcd of r and y: r > 0, so it fits) */
   int g = temp_of(c, T_INT, loc), q = temp_of(c, T_INT, loc);
-  ir_stmt one = *st->s;
-  one.write = false;
-  one.nargs = 2;
-  one.args = arena_alloc(&c->p->mem, 3 * sizeof(ir_expr *));
-  one.args[0] = var(c, st->acc, loc);
-  one.args[1] = var(c, y, loc);
-  one.var = g;
-  lw_callv_builtin(c, &one, st->a, builtin_find("gcd"));
+  gcd2(st, g, st->acc, y, loc);
   lw_assign(c, q, p2(c, "quotient", var(c, st->acc, loc), var(c, g, loc), loc), loc);
   /* |y| q past 2^31 - 1: y = -2^31 always (q >= 1), else q > MAX / |y| */
   int ym = lw_new_label(c), yo = lw_new_label(c), over = lw_new_label(c);
@@ -562,6 +562,20 @@ static void lcm_each(lw *c, void *p, int x, int idx, srcloc loc) {
   stop(c, loc);
   jump(c, done, loc);
   lw_label(c, done, loc);
+}
+
+/* A result of 2^31 (st->big) at the end: the overflow, then to fin. */
+static void big_result(ar_st *st, int fin, srcloc loc) {
+  lw *c = st->c;
+  int big = lw_new_label(c), small = lw_new_label(c);
+  branch(c, var(c, st->big, loc), big, small, loc);
+  lw_label(c, big, loc);
+  call_text(st, loc);
+  lw_ll_err_text(c, ") is 2147483648", loc);
+  lw_ll_err_text(c, fits_not, loc);
+  stop(c, loc);
+  jump(c, fin, loc);
+  lw_label(c, small, loc);
 }
 
 static void check_each(lw *c, void *p, int x, int idx, srcloc loc) {
@@ -619,15 +633,7 @@ void lw_apply_arith(lw *c, const ir_stmt *s, const ast *a, const builtin *b, boo
     st.big = temp_of(c, T_BOOL, loc);
     lw_assign(c, st.big, kbool(c, false, loc), loc);
     lw_ap_walk(c, s, x, idx, mul_each, &st, loc);
-    int big = lw_new_label(c), small = lw_new_label(c);
-    branch(c, var(c, st.big, loc), big, small, loc);
-    lw_label(c, big, loc);
-    call_text(&st, loc);
-    lw_ll_err_text(c, ") is 2147483648", loc);
-    lw_ll_err_text(c, fits_not, loc);
-    stop(c, loc);
-    jump(c, fin, loc);
-    lw_label(c, small, loc);
+    big_result(&st, fin, loc);
     lw_assign(c, res, var(c, st.acc, loc), loc);
     jump(c, fin, loc);
     lw_label(c, z, loc);
@@ -636,17 +642,7 @@ void lw_apply_arith(lw *c, const ir_stmt *s, const ast *a, const builtin *b, boo
     st.big = temp_of(c, T_BOOL, loc);
     lw_assign(c, st.big, kbool(c, false, loc), loc);
     lw_ap_walk(c, s, x, idx, st.gcd ? gcd_each : lcm_each, &st, loc);
-    if (st.gcd) {
-      int big = lw_new_label(c), small = lw_new_label(c);
-      branch(c, var(c, st.big, loc), big, small, loc);
-      lw_label(c, big, loc);
-      call_text(&st, loc);
-      lw_ll_err_text(c, ") is 2147483648", loc);
-      lw_ll_err_text(c, fits_not, loc);
-      stop(c, loc);
-      jump(c, fin, loc);
-      lw_label(c, small, loc);
-    }
+    if (st.gcd) big_result(&st, fin, loc);
     lw_assign(c, res, var(c, st.acc, loc), loc);
   }
   jump(c, fin, loc);

@@ -287,14 +287,7 @@ void lw_apply_map(lw *c, const ir_stmt *s, const ast *a, const builtin *b, int h
   if (keep && !vecs) lw_ll_builder(c, hl, loc);
   if (keep && vecs) {   /* the new vector before the calls, as the evaluator */
     out = temp_of(c, T_VEC, loc);
-    int unseen = temp(c, loc);
-    ir_stmt *mk = lw_emit(c, S_MAKEVEC, loc);
-    mk->var = out;
-    mk->a[0] = var(c, len, loc);
-    /* the fill is never seen: every cell is stored before it is read */
-    mk->a[1] = var(c, unseen, loc);
-    lw_unify(c, ir_elem_type(c->p, c->p->vars.v[out].type), mk->a[1]->type, loc,
-             "a vector element");
+    new_vector_of(c, out, var(c, len, loc), temp(c, loc), loc);
   }
   if (fold) {
     acc = temp(c, loc);

@@ -166,13 +166,7 @@ static ir_expr *do_vector_map(lw *c, const ast *a, const char *op, const int *v,
   int res = temp(c, loc);   /* the results' class: every call's value */
   if (keep) {
     out = temp_of(c, T_VEC, loc);
-    ir_stmt *s = lw_emit(c, S_MAKEVEC, loc);
-    s->var = out;
-    s->a[0] = var(c, len, loc);
-    /* the fill is never seen: every cell is stored before it is read */
-    s->a[1] = var(c, res, loc);
-    lw_unify(c, ir_elem_type(c->p, c->p->vars.v[out].type), s->a[1]->type, loc,
-             "a vector element");
+    new_vector_of(c, out, var(c, len, loc), res, loc);
   }
   lw_assign(c, j, kconst(c, T_INT, 0, loc), loc);
   int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
@@ -237,13 +231,7 @@ static ir_expr *do_fold_right(lw *c, const ast *a, const int *v, int depth) {
   srcloc loc = a->loc;
   int len = lw_ll_length(c, v[2], "fold-right", 2, arg_loc(a, 2), loc);
   int items = temp_of(c, T_VEC, loc), unseen = temp(c, loc);
-  ir_stmt *s = lw_emit(c, S_MAKEVEC, loc);
-  s->var = items;
-  s->a[0] = var(c, len, loc);
-  /* the fill is never seen: every cell is stored before it is read */
-  s->a[1] = var(c, unseen, loc);
-  lw_unify(c, ir_elem_type(c->p, c->p->vars.v[items].type), s->a[1]->type, loc,
-           "a vector element");
+  new_vector_of(c, items, var(c, len, loc), unseen, loc);
   int t = temp(c, loc), i = temp_of(c, T_INT, loc), acc = temp(c, loc);
   lw_assign(c, acc, var(c, v[1], loc), loc);
   lw_assign(c, t, var(c, v[2], loc), loc);
