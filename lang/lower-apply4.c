@@ -131,18 +131,19 @@ static void write_limbs(lw *c, int r[LIMBS], int neg, srcloc loc) {
   }
 }
 
-/* Writes u * v (u, v 32-bit variables; negated when flip). */
-static void write_product(lw *c, int u, int v, bool flip, srcloc loc) {
+/* Writes u * v (u, v 32-bit variables, neither 0; negated when the
+ * boolean variable flip is true). */
+static void write_product(lw *c, int u, int v, int flip, srcloc loc) {
   int r[LIMBS];
   product(c, u, v, r, loc);
   int neg = temp_of(c, T_BOOL, loc);
   ir_expr *un = p2(c, "<", var(c, u, loc), kint(c, 0, loc), loc);
   ir_expr *vn = p2(c, "<", var(c, v, loc), kint(c, 0, loc), loc);
-  ir_expr *vp = p2(c, ">", var(c, v, loc), kint(c, 0, loc), loc);   /* neither is 0 */
+  ir_expr *vp = p2(c, ">", var(c, v, loc), kint(c, 0, loc), loc);
   lw_assign(c, neg, pick(c, un, vp, vn, loc), loc);
-  if (flip)
-    lw_assign(c, neg, pick(c, var(c, neg, loc), kbool(c, false, loc), kbool(c, true, loc), loc),
-              loc);
+  lw_assign(c, neg, pick(c, var(c, flip, loc),
+                         pick(c, var(c, neg, loc), kbool(c, false, loc), kbool(c, true, loc), loc),
+                         var(c, neg, loc), loc), loc);
   write_limbs(c, r, neg, loc);
 }
 
@@ -195,6 +196,9 @@ typedef struct {
   bool sum, mul, gcd;
   int lo, hi, acc, big, total, zero;
   int len, limit;
+  /* the overflow of a product, its steps once per call of apply: u * v
+   * (negated when flip), named when known */
+  int ovf, ou, ov, oflip, oknown;
 } ar_st;
 
 /* the number of characters of " x" */
@@ -339,24 +343,42 @@ static ir_expr *sum_result(ar_st *st, srcloc loc) {
   return var(c, r, loc);
 }
 
-/* the overflow of a product: its value named (known) when the factor is
- * the last; u * v (negated when flip) */
+/* To the overflow of the product u * v (negated when flip), its value
+ * named when known (each an expression). */
+static void overflow(ar_st *st, ir_expr *u, ir_expr *v, ir_expr *flip, ir_expr *known,
+                     srcloc loc) {
+  lw *c = st->c;
+  lw_assign(c, st->ou, u, loc);
+  lw_assign(c, st->ov, v, loc);
+  lw_assign(c, st->oflip, flip, loc);
+  lw_assign(c, st->oknown, known, loc);
+  jump(c, st->ovf, loc);
+}
+
+/* ... as the factor number idx (the last: named) */
 static void mul_overflow(ar_st *st, int idx, int u, int v, bool flip, srcloc loc) {
   lw *c = st->c;
-  int known = lw_new_label(c), unknown = lw_new_label(c), out = lw_new_label(c);
+  overflow(st, var(c, u, loc), var(c, v, loc), kbool(c, flip, loc),
+           p2(c, "=", var(c, idx, loc), var(c, st->total, loc), loc), loc);
+}
+
+/* The overflow's steps (reached by jumps only), then to fin. */
+static void overflow_steps(ar_st *st, int fin, srcloc loc) {
+  lw *c = st->c;
+  int known = lw_new_label(c), unknown = lw_new_label(c);
+  lw_label(c, st->ovf, loc);
   call_text(st, loc);
-  branch(c, p2(c, "=", var(c, idx, loc), var(c, st->total, loc), loc), known, unknown, loc);
+  branch(c, var(c, st->oknown, loc), known, unknown, loc);
   lw_label(c, known, loc);
   lw_ll_err_text(c, ") is ", loc);
-  write_product(c, u, v, flip, loc);
+  write_product(c, st->ou, st->ov, st->oflip, loc);
   lw_ll_err_text(c, fits_not, loc);
   stop(c, loc);
-  jump(c, out, loc);
+  jump(c, fin, loc);
   lw_label(c, unknown, loc);
   lw_ll_err_text(c, ") does not fit in 32 bits", loc);
   stop(c, loc);
-  jump(c, out, loc);
-  lw_label(c, out, loc);
+  jump(c, fin, loc);
 }
 
 static void zero_each(lw *c, void *p, int x, int idx, srcloc loc) {
@@ -548,33 +570,20 @@ static void lcm_each(lw *c, void *p, int x, int idx, srcloc loc) {
   jump(c, done, loc);
   lw_label(c, over, loc);
   /* q |y|, and of y = -2^31, q 2^31 = -(q y) */
-  call_text(st, loc);
-  lw_ll_err_text(c, ") is ", loc);
-  int neg_y = lw_new_label(c), pos_y = lw_new_label(c), said = lw_new_label(c);
-  branch(c, p2(c, "<", var(c, y, loc), kint(c, 0, loc), loc), neg_y, pos_y, loc);
-  lw_label(c, neg_y, loc);
-  write_product(c, q, y, true, loc);
-  jump(c, said, loc);
-  lw_label(c, pos_y, loc);
-  write_product(c, q, y, false, loc);
-  lw_label(c, said, loc);
-  lw_ll_err_text(c, fits_not, loc);
-  stop(c, loc);
-  jump(c, done, loc);
+  overflow(st, var(c, q, loc), var(c, y, loc),
+           p2(c, "<", var(c, y, loc), kint(c, 0, loc), loc), kbool(c, true, loc), loc);
   lw_label(c, done, loc);
 }
 
-/* A result of 2^31 (st->big) at the end: the overflow, then to fin. */
-static void big_result(ar_st *st, int fin, srcloc loc) {
+/* A result of 2^31 (st->big) at the end: the overflow (2^31 = -2^31 *
+ * -1). */
+static void big_result(ar_st *st, srcloc loc) {
   lw *c = st->c;
   int big = lw_new_label(c), small = lw_new_label(c);
   branch(c, var(c, st->big, loc), big, small, loc);
   lw_label(c, big, loc);
-  call_text(st, loc);
-  lw_ll_err_text(c, ") is 2147483648", loc);
-  lw_ll_err_text(c, fits_not, loc);
-  stop(c, loc);
-  jump(c, fin, loc);
+  overflow(st, kint(c, TVL_INT_MIN, loc), kint(c, -1, loc), kbool(c, false, loc),
+           kbool(c, true, loc), loc);
   lw_label(c, small, loc);
 }
 
@@ -588,7 +597,7 @@ void lw_apply_arith(lw *c, const ir_stmt *s, const ast *a, const builtin *b, boo
   srcloc loc = s->loc;
   const char *op = b->name;
   ar_st st = {c, s, a, b, op[0] == '+' || op[0] == '-', op[0] == '*', op[0] == 'g', -1, -1,
-              -1, -1, -1, -1, -1, 0};
+              -1, -1, -1, -1, -1, 0, -1, -1, -1, -1, -1};
   if (b->min_args > s->nargs) {   /* -: one at least */
     int ok = lw_new_label(c), bad = lw_new_label(c);
     branch(c, p2(c, ">=", s->a[1], kint(c, b->min_args, loc), loc), ok, bad, loc);
@@ -602,6 +611,11 @@ void lw_apply_arith(lw *c, const ir_stmt *s, const ast *a, const builtin *b, boo
     lw_label(c, ok, loc);
   }
   int x = temp(c, loc), idx = temp_of(c, T_INT, loc);
+  st.ovf = lw_new_label(c);
+  st.ou = temp_of(c, T_INT, loc);
+  st.ov = temp_of(c, T_INT, loc);
+  st.oflip = temp_of(c, T_BOOL, loc);
+  st.oknown = temp_of(c, T_BOOL, loc);
   lw_ap_walk(c, s, x, idx, check_each, &st, loc);
   st.total = temp_of(c, T_INT, loc);
   lw_assign(c, st.total, s->a[1], loc);
@@ -633,7 +647,7 @@ void lw_apply_arith(lw *c, const ir_stmt *s, const ast *a, const builtin *b, boo
     st.big = temp_of(c, T_BOOL, loc);
     lw_assign(c, st.big, kbool(c, false, loc), loc);
     lw_ap_walk(c, s, x, idx, mul_each, &st, loc);
-    big_result(&st, fin, loc);
+    big_result(&st, loc);
     lw_assign(c, res, var(c, st.acc, loc), loc);
     jump(c, fin, loc);
     lw_label(c, z, loc);
@@ -642,10 +656,11 @@ void lw_apply_arith(lw *c, const ir_stmt *s, const ast *a, const builtin *b, boo
     st.big = temp_of(c, T_BOOL, loc);
     lw_assign(c, st.big, kbool(c, false, loc), loc);
     lw_ap_walk(c, s, x, idx, st.gcd ? gcd_each : lcm_each, &st, loc);
-    if (st.gcd) big_result(&st, fin, loc);
+    if (st.gcd) big_result(&st, loc);
     lw_assign(c, res, var(c, st.acc, loc), loc);
   }
   jump(c, fin, loc);
+  if (!st.sum) overflow_steps(&st, fin, loc);
   lw_label(c, fin, loc);
   if (c->failed) return;
   lw_assign(c, s->var, var(c, res, loc), loc);
