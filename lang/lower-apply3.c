@@ -38,10 +38,13 @@ static void add_to(lw *c, int v, int k, srcloc loc) {
 void lw_ap_walk(lw *c, const ir_stmt *s, int x, int idx, lw_ap_each_fn *each, void *st,
                 srcloc loc) {
   lw_assign(c, idx, kint(c, 0, loc), loc);
+  /* a leading operand in a variable of its own: its class stays its own
+   * (the list's elements' may be of mixed kinds) */
   for (int j = 0; j < s->nargs; j++) {
-    lw_assign(c, x, s->args[j], loc);
+    int xj = temp(c, loc);
+    lw_assign(c, xj, s->args[j], loc);
     add_to(c, idx, 1, loc);
-    each(c, st, x, idx, loc);
+    each(c, st, xj, idx, loc);
   }
   int cur = temp(c, loc);
   lw_assign(c, cur, s->a[2], loc);

@@ -92,12 +92,17 @@ static ast *bare_site(lw *c, const builtin *b, int n, srcloc loc) {
 }
 
 /* The table's and the evaluator's first checks: f a procedure (into
- * *fp), at most 16 sequences; the sequences (for fold, the start and
- * the lists) into the scratch vector from element 1; *total := s->a[1]. */
+ * *fp), at most 16 sequences; *total := s->a[1]; *seqs := the list past
+ * f.  The lists (of map, for-each, fold) into the scratch vector from
+ * element 1 (fold: its start, at 1, into *knil instead).  Vectors stay
+ * out of it: the scratch's cells are of its fill's class, and a vector
+ * there would make the vectors' class one of mixed kinds after their
+ * other uses were lowered as vectors (lower-hof.c reads them so). */
 static bool start(lw *c, const ir_stmt *s, const builtin *b, int vec, int *fp, int *total,
-                  int end) {
+                  int *seqs, int *knil, int end) {
   srcloc loc = s->loc;
   const char *op = b->name;
+  bool fold = !strcmp(op, "fold"), store = op[0] != 'v';
   int k = s->nargs;
   *total = temp_of(c, T_INT, loc);
   lw_assign(c, *total, s->a[1], loc);
@@ -110,6 +115,8 @@ static bool start(lw *c, const ir_stmt *s, const builtin *b, int vec, int *fp, i
     lw_assign(c, f, pair_part(c, cur, false, loc), loc);
     lw_assign(c, cur, pair_part(c, cur, true, loc), loc);
   }
+  *seqs = temp(c, loc);
+  lw_assign(c, *seqs, var(c, cur, loc), loc);
   /* the table's check: a procedure (the evaluator's kind error, at the
    * call of apply) */
   ast *site0 = bare_site(c, b, 0, loc);
@@ -118,7 +125,6 @@ static bool start(lw *c, const ir_stmt *s, const builtin *b, int vec, int *fp, i
   lw_assign(c, *fp, lw_checked_arg(c, site0, op, ops, 0, T_PROC), loc);
   /* at most 16 lists or vectors (fold: past its start) */
   {
-    bool fold = !strcmp(op, "fold");
     int ok = lw_new_label(c), bad = lw_new_label(c);
     branch(c, prim(c, "<=", var(c, *total, loc), kint(c, MAX_LISTS + 1 + fold, loc), T_BOOL,
                    loc), ok, bad, loc);
@@ -131,23 +137,69 @@ static bool start(lw *c, const ir_stmt *s, const builtin *b, int vec, int *fp, i
     jump(c, end, loc);
     lw_label(c, ok, loc);
   }
-  /* the sequences into the scratch vector, from element 1 */
+  if (!store) return !c->failed;
+  /* the lists into the scratch vector, from element 1 (fold: its start
+   * at 1, not stored) */
   int i = temp_of(c, T_INT, loc);
   lw_assign(c, i, kint(c, 1, loc), loc);
+  if (fold) *knil = temp(c, loc);
   for (int j = 1; j < k; j++) {
-    vset(c, vec, i, s->args[j], loc);
+    if (fold && j == 1) lw_assign(c, *knil, s->args[j], loc);
+    else vset(c, vec, i, s->args[j], loc);
     add_to(c, i, 1, loc);
   }
   int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
   lw_label(c, head, loc);
   branch(c, prim(c, "pair?", var(c, cur, loc), NULL, T_BOOL, loc), body, done, loc);
   lw_label(c, body, loc);
-  vset(c, vec, i, pair_part(c, cur, false, loc), loc);
+  if (fold && k <= 1) {
+    int take = lw_new_label(c), put = lw_new_label(c), next = lw_new_label(c);
+    branch(c, prim(c, "=", var(c, i, loc), kint(c, 1, loc), T_BOOL, loc), take, put, loc);
+    lw_label(c, take, loc);
+    lw_assign(c, *knil, pair_part(c, cur, false, loc), loc);
+    jump(c, next, loc);
+    lw_label(c, put, loc);
+    vset(c, vec, i, pair_part(c, cur, false, loc), loc);
+    lw_label(c, next, loc);
+  } else {
+    vset(c, vec, i, pair_part(c, cur, false, loc), loc);
+  }
   lw_assign(c, cur, pair_part(c, cur, true, loc), loc);
   add_to(c, i, 1, loc);
   jump(c, head, loc);
   lw_label(c, done, loc);
   return !c->failed;
+}
+
+/* The vectors (the sequences of vector-map, vector-for-each: the leading
+ * operands past f, then the list's elements past f), each into a
+ * variable of its own (a leading one) or of the list's elements, and
+ * its number among apply's arguments (from 1: f is 1) into num: each
+ * given to `each`. */
+typedef void vec_fn(lw *c, void *st, int v, int num, srcloc loc);
+
+static void each_vector(lw *c, const ir_stmt *s, int seqs, vec_fn *each, void *st,
+                        srcloc loc) {
+  int num = temp_of(c, T_INT, loc);
+  for (int j = 1; j < s->nargs; j++) {
+    int v = temp(c, loc);
+    lw_assign(c, v, s->args[j], loc);
+    lw_assign(c, num, kint(c, j + 1, loc), loc);
+    each(c, st, v, num, loc);
+  }
+  lw_assign(c, num, kint(c, s->nargs > 0 ? s->nargs : 1, loc), loc);
+  int cur = temp(c, loc), v = temp(c, loc);
+  lw_assign(c, cur, var(c, seqs, loc), loc);
+  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
+  lw_label(c, head, loc);
+  branch(c, prim(c, "pair?", var(c, cur, loc), NULL, T_BOOL, loc), body, done, loc);
+  lw_label(c, body, loc);
+  lw_assign(c, v, pair_part(c, cur, false, loc), loc);
+  lw_assign(c, cur, pair_part(c, cur, true, loc), loc);
+  add_to(c, num, 1, loc);
+  each(c, st, v, num, loc);
+  jump(c, head, loc);
+  lw_label(c, done, loc);
 }
 
 /* map, for-each: each list proper (its number in the error: i + 1), all
@@ -181,45 +233,53 @@ static void check_lists(lw *c, const char *op, int vec, int total, int from, int
 }
 
 /* vector-map, vector-for-each: each a vector, in order (builtins.c
- * list_error: the value written, cut); the shortest's length in *len. */
-static void check_vectors(lw *c, const char *op, int vec, int total, int *len, srcloc loc) {
-  int i = temp_of(c, T_INT, loc), l = temp(c, loc), lv = temp_of(c, T_VEC, loc);
-  *len = temp_of(c, T_INT, loc);
-  lw_assign(c, i, kint(c, 1, loc), loc);
-  int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
-  int ok = lw_new_label(c), bad = lw_new_label(c);
-  lw_label(c, head, loc);
-  branch(c, prim(c, "<", var(c, i, loc), var(c, total, loc), T_BOOL, loc), body, done, loc);
-  lw_label(c, body, loc);
-  lw_assign(c, l, vref_var(c, vec, i, loc), loc);
-  branch(c, prim(c, "vector?", var(c, l, loc), NULL, T_BOOL, loc), ok, bad, loc);
+ * list_error: the value written, cut); the shortest's length in len. */
+typedef struct {
+  const char *op;
+  int len, first, p, j;
+} vec_st;
+
+static void check_one(lw *c, void *p, int v, int num, srcloc loc) {
+  vec_st *st = p;
+  int ok = lw_new_label(c), bad = lw_new_label(c), lv = temp_of(c, T_VEC, loc);
+  branch(c, prim(c, "vector?", var(c, v, loc), NULL, T_BOOL, loc), ok, bad, loc);
   lw_label(c, bad, loc);
   char text[64];
-  snprintf(text, sizeof text, "%s: argument ", op);
+  snprintf(text, sizeof text, "%s: argument ", st->op);
   lw_ll_err_text(c, arena_strdup(&c->p->mem, text), loc);
-  lw_ll_err_write(c, prim(c, "+", var(c, i, loc), kint(c, 1, loc), T_INT, loc), loc);
+  lw_ll_err_write(c, var(c, num, loc), loc);
   static const char mid[] = {' ', 'm', 'u', 's', 't', ' ', 'b', 'e', ' ', 'a', ' ', 'v', 'e',
                              'c', 't', 'o', 'r', ',', ' ', 'n', 'o', 't', ' ', ERRTEXT_CUT, 0};
   lw_ll_err_text(c, mid, loc);
-  lw_ll_err_write(c, var(c, l, loc), loc);
+  lw_ll_err_write(c, var(c, v, loc), loc);
   static const char cut[] = {ERRTEXT_CUT, 0};
   lw_ll_err_text(c, cut, loc);
   lw_ll_err_raise(c, loc, "type", "");
   jump(c, ok, loc);
   lw_label(c, ok, loc);
-  lw_assign(c, lv, lw_retype(c, var(c, l, loc), T_VEC), loc);
+  lw_assign(c, lv, lw_retype(c, var(c, v, loc), T_VEC), loc);
   int first = lw_new_label(c), later = lw_new_label(c), shorter = lw_new_label(c);
   int next = lw_new_label(c);
-  branch(c, prim(c, "=", var(c, i, loc), kint(c, 1, loc), T_BOOL, loc), first, later, loc);
+  branch(c, var(c, st->first, loc), first, later, loc);
   lw_label(c, later, loc);
-  branch(c, prim(c, "<", vlen_var(c, lv, loc), var(c, *len, loc), T_BOOL, loc), shorter, next, loc);
+  branch(c, prim(c, "<", vlen_var(c, lv, loc), var(c, st->len, loc), T_BOOL, loc), shorter,
+         next, loc);
   lw_label(c, first, loc);
   lw_label(c, shorter, loc);
-  lw_assign(c, *len, vlen_var(c, lv, loc), loc);
+  lw_assign(c, st->len, vlen_var(c, lv, loc), loc);
+  lw_assign(c, st->first, kbool(c, false, loc), loc);
   lw_label(c, next, loc);
-  add_to(c, i, 1, loc);
-  jump(c, head, loc);
-  lw_label(c, done, loc);
+}
+
+/* the car of the argument list's pair p := element j of vector v, p to
+ * its cdr */
+static void put_elem(lw *c, void *p, int v, int num, srcloc loc) {
+  vec_st *st = p;
+  (void)num;
+  int lv = temp_of(c, T_VEC, loc);
+  lw_assign(c, lv, lw_retype(c, var(c, v, loc), T_VEC), loc);
+  pset_car(c, st->p, vref_var(c, lv, st->j, loc), loc);
+  lw_assign(c, st->p, pair_part(c, st->p, true, loc), loc);
 }
 
 /* To `yes` when another call is due, else to `no`: map's first list a
@@ -267,11 +327,18 @@ void lw_apply_map(lw *c, const ir_stmt *s, const ast *a, const builtin *b, int h
     jump(c, end, loc);
     return;
   }
-  int fp, total;
-  if (!start(c, s, b, vec, &fp, &total, end)) return;
+  int fp, total, seqs, knil = -1;
+  if (!start(c, s, b, vec, &fp, &total, &seqs, &knil, end)) return;
   int len = -1;
-  if (vecs) check_vectors(c, op, vec, total, &len, loc);
-  else check_lists(c, op, vec, total, fold ? 2 : 1, end, loc);
+  vec_st vs = {op, -1, -1, -1, -1};
+  if (vecs) {
+    vs.len = len = temp_of(c, T_INT, loc);
+    vs.first = temp_of(c, T_BOOL, loc);
+    lw_assign(c, vs.first, kbool(c, true, loc), loc);
+    each_vector(c, s, seqs, check_one, &vs, loc);
+  } else {
+    check_lists(c, op, vec, total, fold ? 2 : 1, end, loc);
+  }
   if (c->failed) return;
   /* the calls: a spread call (as apply's) of f on a list of the
    * sequences' elements (fold: then the value so far); that list is made
@@ -291,8 +358,7 @@ void lw_apply_map(lw *c, const ir_stmt *s, const ast *a, const builtin *b, int h
   }
   if (fold) {
     acc = temp(c, loc);
-    lw_assign(c, i, kint(c, 1, loc), loc);
-    lw_assign(c, acc, vref_var(c, vec, i, loc), loc);
+    lw_assign(c, acc, var(c, knil, loc), loc);
   }
   int depth = s->depth > 0 ? s->depth : 1;   /* one deeper than apply's call */
   int head = lw_new_label(c), build = lw_new_label(c), done = lw_new_label(c);
@@ -320,27 +386,25 @@ void lw_apply_map(lw *c, const ir_stmt *s, const ast *a, const builtin *b, int h
   {
     /* each sequence's element into the argument list (a list to its
      * cdr, as the evaluator, before the call) */
-    int fh = lw_new_label(c), fb = lw_new_label(c), fd = lw_new_label(c);
-    lw_assign(c, i, kint(c, from, loc), loc);
     lw_assign(c, p, var(c, al, loc), loc);
-    lw_label(c, fh, loc);
-    branch(c, prim(c, "<", var(c, i, loc), var(c, total, loc), T_BOOL, loc), fb, fd, loc);
-    lw_label(c, fb, loc);
-    lw_assign(c, l, vref_var(c, vec, i, loc), loc);
-    ir_expr *x;
     if (vecs) {
-      int lv = temp_of(c, T_VEC, loc);
-      lw_assign(c, lv, lw_retype(c, var(c, l, loc), T_VEC), loc);
-      x = vref_var(c, lv, j, loc);
+      vs.p = p;
+      vs.j = j;
+      each_vector(c, s, seqs, put_elem, &vs, loc);
     } else {
-      x = pair_part(c, l, false, loc);
+      int fh = lw_new_label(c), fb = lw_new_label(c), fd = lw_new_label(c);
+      lw_assign(c, i, kint(c, from, loc), loc);
+      lw_label(c, fh, loc);
+      branch(c, prim(c, "<", var(c, i, loc), var(c, total, loc), T_BOOL, loc), fb, fd, loc);
+      lw_label(c, fb, loc);
+      lw_assign(c, l, vref_var(c, vec, i, loc), loc);
+      pset_car(c, p, pair_part(c, l, false, loc), loc);
+      vset(c, vec, i, pair_part(c, l, true, loc), loc);
+      lw_assign(c, p, pair_part(c, p, true, loc), loc);
+      add_to(c, i, 1, loc);
+      jump(c, fh, loc);
+      lw_label(c, fd, loc);
     }
-    pset_car(c, p, x, loc);
-    if (!vecs) vset(c, vec, i, pair_part(c, l, true, loc), loc);
-    lw_assign(c, p, pair_part(c, p, true, loc), loc);
-    add_to(c, i, 1, loc);
-    jump(c, fh, loc);
-    lw_label(c, fd, loc);
     if (fold) pset_car(c, p, var(c, acc, loc), loc);   /* the last pair */
   }
   {
@@ -361,12 +425,7 @@ void lw_apply_map(lw *c, const ir_stmt *s, const ast *a, const builtin *b, int h
   if (fold) lw_assign(c, acc, var(c, res, loc), loc);
   if (keep && !vecs) lw_ll_push_back(c, hl, var(c, res, loc), loc);
   if (keep && vecs) {
-    ir_stmt *vs = lw_emit(c, S_VSET, loc);
-    vs->a[0] = var(c, out, loc);
-    vs->a[1] = var(c, j, loc);
-    vs->a[2] = var(c, res, loc);
-    lw_unify(c, ir_elem_type(c->p, c->p->vars.v[out].type), vs->a[2]->type, loc,
-             "a vector element");
+    vset(c, out, j, var(c, res, loc), loc);
   }
   add_to(c, j, 1, loc);
   more(c, op, vec, total, j, len, head, done, loc);
