@@ -19,8 +19,12 @@
  *    the fixed ones in front: the evaluator's fix_args makes new pairs);
  *  - a builtin: a jump on the number of arguments to its call with that
  *    many (lower-closure.c call_builtin, which gives its arity errors);
- *    a builtin that takes any number called with more than APPLY_MAX
- *    arguments stops with an error saying so (not compiled yet).
+ *    a builtin that takes any number is one loop over the arguments
+ *    instead, whatever their number (lower-apply2.c to lower-apply4.c,
+ *    lower-bval.c), and so are map, for-each, vector-map,
+ *    vector-for-each and fold past APPLY_HOF_MAX (lower-applymap.c);
+ *    the few others (values, format...) stop past APPLY_MAX with an
+ *    error saying so (not compiled yet).
  *
  * Ownership: as in lower.c; everything is allocated in the program.
  */
@@ -145,9 +149,10 @@ static void builtin_case(lw *c, const ir_stmt *s, const ast *a, const builtin *b
   int hi = b->max_args >= 0 ? b->max_args : APPLY_MAX;
   if (hi > APPLY_MAX) hi = APPLY_MAX;
   if (lw_bval_calls_procs(b) && hi > APPLY_HOF_MAX) hi = APPLY_HOF_MAX;   /* lower-bval.c */
-  /* lower-apply2.c: any number, one loop; but a list whose length the
-   * call shows ((list x ...), a quoted list) gets the one direct call of
-   * that many arguments, the same checks and errors as the evaluator's */
+  /* lower-apply2.c to lower-apply4.c: any number, one loop; but a list
+   * whose length the call shows ((list x ...), a quoted list) gets the
+   * one direct call of that many arguments, the same checks and errors
+   * as the evaluator's */
   bool loop = lw_apply_fold_ok(b) || lw_apply_loop_ok(c, b) || lw_apply_arith_ok(b);
   bool direct = loop && s->l2 > 0 && s->l2 - 1 >= k && s->l2 - 1 <= APPLY_MAX;
   if (loop) hi = direct ? s->l2 - 1 : -1;
@@ -283,20 +288,24 @@ void lw_apply_unify(lw *c, const ir_stmt *s, const struct ir_proc *pr) {
 
 /* The evaluator's error (eval.c not_procedure): after the arguments,
  * "attempt to call V (KIND), which is not a procedure" with V written by
- * the model, cut at 60 characters as the evaluator cuts it (between two
- * ERRTEXT_CUT bytes: lang/ir.h). */
+ * the model.  The evaluator cuts V's text at 60 characters: values
+ * whose text may be longer (pairs, vectors, strings, long symbols) stop
+ * with an error saying that compiled code does not print them yet. */
 void lw_not_procedure(lw *c, const ir_stmt *s, ir_expr *op, int end) {
   srcloc loc = s->loc;
   lw_emit(c, S_EVAL, loc)->a[0] = lw_after_args(c, lw_void_expr(c, loc), s->args, s->nargs);
+  size_t longest = 0;
+  for (int i = 0; i < c->w->syms.names.n; i++) {
+    size_t l = strlen(c->w->syms.names.v[i]);
+    if (l > longest) longest = l;
+  }
   static const struct {
     const char *pred, *name;
   } kinds[] = {{"integer?", "an integer"}, {"boolean?", "a boolean"},
                {"symbol?", "a symbol"},    {"null?", "the empty list"},
-               {"char?", "a character"},   {"pair?", "a pair"},
-               {"vector?", "a vector"},    {"string?", "a string"},
+               {"char?", "a character"},   {"pair?", NULL},
+               {"vector?", NULL},          {"string?", NULL},
                {NULL, "the unspecified value"}};
-  static const char open[] = {'a', 't', 't', 'e', 'm', 'p', 't', ' ', 't', 'o', ' ', 'c', 'a',
-                              'l', 'l', ' ', ERRTEXT_CUT, 0};
   for (size_t i = 0; i < sizeof kinds / sizeof kinds[0] && !c->failed; i++) {
     /* no characters without a character in the program */
     if (kinds[i].pred && !strcmp(kinds[i].pred, "char?") && !c->p->has_chars) continue;
@@ -306,13 +315,18 @@ void lw_not_procedure(lw *c, const ir_stmt *s, ir_expr *op, int end) {
       branch(c, prim(c, kinds[i].pred, op, NULL, T_BOOL, loc), yes, no, loc);
       lw_label(c, yes, loc);
     }
-    lw_ll_err_text(c, open, loc);
-    lw_ll_err_write(c, op, loc);
-    char tail[96];
-    snprintf(tail, sizeof tail, "%c (%s), which is not a procedure", ERRTEXT_CUT,
-             kinds[i].name);
-    lw_ll_err_text(c, arena_strdup(&c->p->mem, tail), loc);
-    lw_ll_err_raise(c, loc, "type", "");
+    bool sym = kinds[i].pred && !strcmp(kinds[i].pred, "symbol?");
+    if (!kinds[i].name || (sym && longest > 50)) {
+      lw_ll_err_text(c, "calling a list, vector or string: not in compiled code", loc);
+      lw_ll_err_raise(c, loc, "compile", "");
+    } else {
+      lw_ll_err_text(c, "attempt to call ", loc);
+      lw_ll_err_write(c, op, loc);
+      char tail[96];
+      snprintf(tail, sizeof tail, " (%s), which is not a procedure", kinds[i].name);
+      lw_ll_err_text(c, arena_strdup(&c->p->mem, tail), loc);
+      lw_ll_err_raise(c, loc, "type", "");
+    }
     jump(c, end, loc);
     lw_label(c, no, loc);
   }
