@@ -657,6 +657,29 @@ bool mdecoder_push(mdecoder *d, int token, char *err, size_t errlen) {
   return true;
 }
 
+/* A whole text the model printed, where a value it names sits between
+ * two ERRTEXT_CUT bytes (lang/lower-apply3.c): that value cut as the
+ * evaluator cuts a value in a message (60 bytes: 57 and "..."). */
+static void put_marked(strbuf *out, const char *s, size_t n) {
+  for (size_t i = 0; i < n;) {
+    const char *m = memchr(s + i, ERRTEXT_CUT, n - i);
+    const char *z = m ? memchr(m + 1, ERRTEXT_CUT, n - (size_t)(m + 1 - s)) : NULL;
+    if (!z) {
+      sb_putn(out, s + i, n - i);
+      return;
+    }
+    sb_putn(out, s + i, (size_t)(m - (s + i)));
+    size_t len = (size_t)(z - m - 1);
+    if (len > 60) {
+      sb_putn(out, m + 1, 57);
+      sb_puts(out, "...");
+    } else {
+      sb_putn(out, m + 1, len);
+    }
+    i = (size_t)(z + 1 - s);
+  }
+}
+
 void machine_error_text(const mprog *p, const mtrace *t, strbuf *out) {
   if (t->err_site < 0 || t->err_site >= p->sites.n) return;
   const err_site *e = &p->sites.v[t->err_site];
@@ -683,7 +706,7 @@ void machine_error_text(const mprog *p, const mtrace *t, strbuf *out) {
     sb_putn(out, t->errval.s, 57);
     sb_puts(out, "...");
   } else {
-    sb_putn(out, t->errval.s ? t->errval.s : "", n);
+    put_marked(out, t->errval.s ? t->errval.s : "", n);
   }
   if (!e->value_bare) sb_putc(out, ')');
 }

@@ -216,6 +216,12 @@ typedef struct {
 
 /* An error that compiled code raises where it is reached (X_FAIL), in
  * the evaluator's words. */
+/* In the text S_ERRTEXT statements print for a bare X_FAIL whose message
+ * is empty (the whole text), a value between two of these bytes is cut
+ * as the evaluator cuts a value in a message: past 60 bytes, its first
+ * 57 and "..." (backend/mtrace.c, tools/tvl_run.py). */
+#define ERRTEXT_CUT '\x1f'
+
 typedef struct {
   const char *kind;     /* static string: "unbound", "type", "arity" */
   const char *msg;      /* in the program's arena */

@@ -19,14 +19,19 @@
  *    the fixed ones in front: the evaluator's fix_args makes new pairs);
  *  - a builtin: a jump on the number of arguments to its call with that
  *    many (lower-closure.c call_builtin, which gives its arity errors);
- *    a builtin that takes any number called with more than APPLY_MAX
- *    arguments stops with an error saying so (not compiled yet).
+ *    a builtin that takes any number is one loop over the arguments
+ *    instead, whatever their number (lower-apply2.c to lower-apply4.c,
+ *    lower-bval.c), and so are map, for-each, vector-map,
+ *    vector-for-each and fold past APPLY_HOF_MAX (lower-applymap.c);
+ *    the few others (values, format...) stop past APPLY_MAX with an
+ *    error saying so (not compiled yet).
  *
  * Ownership: as in lower.c; everything is allocated in the program.
  */
 #include "config.h"
 
 #include "lower.h"
+#include "lower-apply.h"
 #include "lower-build.h"
 
 #include <string.h>
@@ -144,11 +149,13 @@ static void builtin_case(lw *c, const ir_stmt *s, const ast *a, const builtin *b
   int hi = b->max_args >= 0 ? b->max_args : APPLY_MAX;
   if (hi > APPLY_MAX) hi = APPLY_MAX;
   if (lw_bval_calls_procs(b) && hi > APPLY_HOF_MAX) hi = APPLY_HOF_MAX;   /* lower-bval.c */
-  /* lower-apply2.c: any number, one loop; but a list whose length the
-   * call shows ((list x ...), a quoted list) gets the one direct call of
-   * that many arguments, the same checks and errors as the evaluator's */
-  bool direct = lw_apply_fold_ok(b) && s->l2 > 0 && s->l2 - 1 >= k && s->l2 - 1 <= APPLY_MAX;
-  if (lw_apply_fold_ok(b)) hi = direct ? s->l2 - 1 : -1;
+  /* lower-apply2.c to lower-apply4.c: any number, one loop; but a list
+   * whose length the call shows ((list x ...), a quoted list) gets the
+   * one direct call of that many arguments, the same checks and errors
+   * as the evaluator's */
+  bool loop = lw_apply_fold_ok(b) || lw_apply_loop_ok(c, b) || lw_apply_arith_ok(b);
+  bool direct = loop && s->l2 > 0 && s->l2 - 1 >= k && s->l2 - 1 <= APPLY_MAX;
+  if (loop) hi = direct ? s->l2 - 1 : -1;
   for (int t = k; t <= hi && !c->failed; t++) {
     if (s->l2 > 0 && t != s->l2 - 1 && strcmp(b->name, "values")) continue;   /* its length */
     int yes = lw_new_label(c), no = lw_new_label(c);
@@ -180,8 +187,16 @@ static void builtin_case(lw *c, const ir_stmt *s, const ast *a, const builtin *b
     jump(c, end, loc);
     return;
   }
+  if (lw_apply_arith_ok(b)) {   /* lower-apply4.c: a loop */
+    lw_apply_arith(c, s, a, b, ret, end);
+    return;
+  }
   if (lw_apply_fold_ok(b)) {   /* lower-apply2.c: a loop */
     lw_apply_fold(c, s, b, ret, end);
+    return;
+  }
+  if (lw_apply_loop_ok(c, b)) {   /* lower-apply3.c: a loop */
+    lw_apply_loop(c, s, a, b, ret, end);
     return;
   }
   if (lw_apply_map_ok(b) && s->scratch > 0) {   /* lower-applymap.c: a loop */

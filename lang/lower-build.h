@@ -90,6 +90,39 @@ static inline ir_expr *pair_part(lw *c, int v, bool cdr, srcloc loc) {
   return e;
 }
 
+/* Element i (a variable) of vector variable v; of a value never a
+ * vector, no element: its type one the lowering may leave unspecified. */
+static inline ir_expr *vref_var(lw *c, int v, int i, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_VREF, loc, 2);
+  e->a[0] = var(c, v, loc);
+  e->a[1] = var(c, i, loc);
+  e->type = lw_elem_of(c, c->p->vars.v[v].type);
+  VEC_PUSH(c->fail_types, e->type);
+  return e;
+}
+
+/* The length of vector variable v. */
+static inline ir_expr *vlen_var(lw *c, int v, srcloc loc) {
+  ir_expr *e = lw_mk(c, X_VLEN, loc, 1);
+  e->a[0] = var(c, v, loc);
+  e->type = lw_new_type(c, T_INT);
+  e->has_nat = true;
+  e->nat = T_INT;
+  return e;
+}
+
+/* Vector variable out := a new vector of len elements, each stored
+ * before it is read: the fill (variable fill, of the elements' class)
+ * is never seen. */
+static inline void new_vector_of(lw *c, int out, ir_expr *len, int fill, srcloc loc) {
+  ir_stmt *mk = lw_emit(c, S_MAKEVEC, loc);
+  mk->var = out;
+  mk->a[0] = len;
+  mk->a[1] = var(c, fill, loc);
+  lw_unify(c, ir_elem_type(c->p, c->p->vars.v[out].type), mk->a[1]->type, loc,
+           "a vector element");
+}
+
 /* t ? x : y, x and y of one type (X_SELECT computes both). */
 static inline ir_expr *pick(lw *c, ir_expr *t, ir_expr *x, ir_expr *y, srcloc loc) {
   ir_expr *e = lw_mk(c, X_SELECT, loc, 3);

@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include "lower-strings3.h"
+#include "lower-apply.h"
 #include "lower-build.h"
 
 #include <string.h>
@@ -105,78 +106,6 @@ static void add_to(lw *c, int v, ir_expr *d, srcloc loc) {
   lw_assign(c, v, prim(c, "+", var(c, v, loc), d, T_INT, loc), loc);
 }
 
-/* The evaluator's kind error of argument number idx (a variable, from
- * 1) of op unless x (a variable) satisfies pred (a string, a character).
- * Values whose text may be long (pairs, vectors, strings, procedures)
- * stop with an error saying compiled code does not write them here (as
- * lower-apply2.c's integers). */
-static void check_kind(lw *c, const char *op, const char *pred, const char *want, int x,
-                       int idx, srcloc loc) {
-  int ok = lw_new_label(c), bad = lw_new_label(c);
-  branch(c, prim(c, pred, var(c, x, loc), NULL, T_BOOL, loc), ok, bad, loc);
-  lw_label(c, bad, loc);
-  static const struct {
-    const char *pred, *name;
-  } kinds[] = {{"integer?", "an integer"}, {"boolean?", "a boolean"}, {"symbol?", "a symbol"},
-               {"null?", "the empty list"}, {"char?", "a character"}, {"pair?", NULL},
-               {"vector?", NULL}, {"string?", NULL}, {"procedure?", NULL},
-               {NULL, "the unspecified value"}};
-  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0] && !c->failed; i++) {
-    if (kinds[i].pred && !strcmp(kinds[i].pred, pred)) continue;
-    int no = lw_new_label(c);
-    if (kinds[i].pred) {
-      int yes = lw_new_label(c);
-      branch(c, prim(c, kinds[i].pred, var(c, x, loc), NULL, T_BOOL, loc), yes, no, loc);
-      lw_label(c, yes, loc);
-    }
-    if (!kinds[i].name) {
-      lw_ll_err_text(c, "apply: a long argument of a builtin: not in compiled code", loc);
-      lw_ll_err_raise(c, loc, "compile", "");
-    } else {
-      char head[64];
-      snprintf(head, sizeof head, "%s: argument ", op);
-      lw_ll_err_text(c, arena_strdup(&c->p->mem, head), loc);
-      lw_ll_err_write(c, var(c, idx, loc), loc);
-      char mid[96];
-      snprintf(mid, sizeof mid, " must be %s, not %s (", want, kinds[i].name);
-      lw_ll_err_text(c, arena_strdup(&c->p->mem, mid), loc);
-      lw_ll_err_write(c, var(c, x, loc), loc);
-      lw_ll_err_text(c, ")", loc);
-      lw_ll_err_raise(c, loc, "type", "");
-    }
-    jump(c, ok, loc);
-    lw_label(c, no, loc);
-  }
-  jump(c, ok, loc);
-  lw_label(c, ok, loc);
-}
-
-/* The arguments of s in order (the leading ones, then the list's
- * elements), each into x (its number in idx), body emitted by `each`. */
-typedef void each_fn(lw *c, void *st, int x, int idx, srcloc loc);
-
-static void walk(lw *c, const ir_stmt *s, int x, int idx, each_fn *each, void *st,
-                 srcloc loc) {
-  lw_assign(c, idx, kint(c, 0, loc), loc);
-  for (int j = 0; j < s->nargs; j++) {
-    lw_assign(c, x, s->args[j], loc);
-    add_to(c, idx, kint(c, 1, loc), loc);
-    each(c, st, x, idx, loc);
-  }
-  int cur = temp(c, loc);
-  lw_assign(c, cur, s->a[2], loc);
-  int head = lw_new_label(c), more = lw_new_label(c), done = lw_new_label(c);
-  lw_label(c, head, loc);
-  branch(c, prim(c, "pair?", var(c, cur, loc), NULL, T_BOOL, loc), more, done, loc);
-  lw_label(c, more, loc);
-  lw_assign(c, x, pair_part(c, cur, false, loc), loc);
-  lw_assign(c, cur, pair_part(c, cur, true, loc), loc);
-  add_to(c, idx, kint(c, 1, loc), loc);
-  each(c, st, x, idx, loc);
-  jump(c, head, loc);
-  lw_label(c, done, loc);
-}
-
 typedef struct {
   const builtin *b;
   bool chars;
@@ -193,10 +122,10 @@ static int object_of(lw *c, int x, srcloc loc) {
 static void check_each(lw *c, void *st, int x, int idx, srcloc loc) {
   fold_st *f = st;
   if (f->chars) {
-    check_kind(c, f->b->name, "char?", "a character", x, idx, loc);
+    lw_ap_check_kind(c, f->b->name, "char?", "a character", x, idx, loc);
     return;
   }
-  check_kind(c, f->b->name, "string?", "a string", x, idx, loc);
+  lw_ap_check_kind(c, f->b->name, "string?", "a string", x, idx, loc);
   int o = object_of(c, x, loc);
   add_to(c, f->total, ls_length(c, o, loc), loc);
 }
@@ -227,11 +156,11 @@ void lw_bval_apply_fold(lw *c, const ir_stmt *s, const builtin *b, bool ret, int
   st.total = temp_of(c, T_INT, loc);
   if (st.chars) lw_assign(c, st.total, s->a[1], loc);
   else lw_assign(c, st.total, kint(c, 0, loc), loc);
-  walk(c, s, x, idx, check_each, &st, loc);
+  lw_ap_walk(c, s, x, idx, check_each, &st, loc);
   st.out = ls_new_block(c, var(c, st.total, loc), loc);
   st.k = temp_of(c, T_INT, loc);
   lw_assign(c, st.k, kint(c, 0, loc), loc);
-  walk(c, s, x, idx, copy_each, &st, loc);
+  lw_ap_walk(c, s, x, idx, copy_each, &st, loc);
   lw_assign(c, s->var, ls_as_string(c, st.out, loc), loc);
   if (ret) lw_emit(c, S_RETURN, loc)->a[0] = var(c, s->var, loc);
   else jump(c, end, loc);

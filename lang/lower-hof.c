@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "lower.h"
+#include "lower-apply.h"
 #include "lower-build.h"
 
 #include <string.h>
@@ -34,25 +35,7 @@ bool lw_hof_name(const char *name) {
 
 /* ---- small builders ------------------------------------------------- */
 
-/* Element i of vector variable v. */
-static ir_expr *elem(lw *c, int v, int i, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_VREF, loc, 2);
-  e->a[0] = var(c, v, loc);
-  e->a[1] = var(c, i, loc);
-  e->type = lw_elem_of(c, c->p->vars.v[v].type);
-  /* of a value never a vector, no element: the unspecified kind */
-  VEC_PUSH(c->fail_types, e->type);
-  return e;
-}
 
-static ir_expr *vlen(lw *c, int v, srcloc loc) {
-  ir_expr *e = lw_mk(c, X_VLEN, loc, 1);
-  e->a[0] = var(c, v, loc);
-  e->type = lw_new_type(c, T_INT);
-  e->has_nat = true;
-  e->nat = T_INT;
-  return e;
-}
 
 /* v := v + 1 */
 static void step(lw *c, int v, srcloc loc) {
@@ -72,21 +55,28 @@ static void check_lists(lw *c, const ast *a, const char *op, const int *v, int n
       first = len;
       continue;
     }
-    int same = lw_new_label(c), differ = lw_new_label(c);
-    branch(c, prim(c, "=", var(c, first, loc), var(c, len, loc), T_BOOL, loc), same, differ,
-           loc);
-    lw_label(c, differ, loc);
-    char text[64];
-    snprintf(text, sizeof text, "%s: the lists have different lengths (", op);
-    lw_ll_err_text(c, arena_strdup(&c->p->mem, text), loc);
-    lw_ll_err_write(c, var(c, first, loc), loc);
-    lw_ll_err_text(c, " and ", loc);
-    lw_ll_err_write(c, var(c, len, loc), loc);
-    lw_ll_err_text(c, ")", loc);
-    lw_ll_err_raise(c, loc, "type", "");
+    int same = lw_new_label(c);
+    lw_hof_same_length(c, op, first, len, same, loc);
     jump(c, same, loc);
     lw_label(c, same, loc);
   }
+}
+
+void lw_hof_same_length(lw *c, const char *op, int first, int len, int end, srcloc loc) {
+  int same = lw_new_label(c), differ = lw_new_label(c);
+  branch(c, prim(c, "=", var(c, first, loc), var(c, len, loc), T_BOOL, loc), same, differ,
+         loc);
+  lw_label(c, differ, loc);
+  char text[64];
+  snprintf(text, sizeof text, "%s: the lists have different lengths (", op);
+  lw_ll_err_text(c, arena_strdup(&c->p->mem, text), loc);
+  lw_ll_err_write(c, var(c, first, loc), loc);
+  lw_ll_err_text(c, " and ", loc);
+  lw_ll_err_write(c, var(c, len, loc), loc);
+  lw_ll_err_text(c, ")", loc);
+  lw_ll_err_raise(c, loc, "type", "");
+  jump(c, end, loc);
+  lw_label(c, same, loc);
 }
 
 /* vector-map, vector-for-each: operand i a vector (builtins.c
@@ -162,13 +152,13 @@ static ir_expr *do_vector_map(lw *c, const ast *a, const char *op, const int *v,
   if (c->failed) return lw_void_expr(c, loc);
   /* over the shortest */
   int len = temp_of(c, T_INT, loc);
-  lw_assign(c, len, vlen(c, vec[1], loc), loc);
+  lw_assign(c, len, vlen_var(c, vec[1], loc), loc);
   for (int i = 2; i < n; i++) {
     int shorter = lw_new_label(c), no = lw_new_label(c);
-    branch(c, prim(c, "<", vlen(c, vec[i], loc), var(c, len, loc), T_BOOL, loc), shorter, no,
+    branch(c, prim(c, "<", vlen_var(c, vec[i], loc), var(c, len, loc), T_BOOL, loc), shorter, no,
            loc);
     lw_label(c, shorter, loc);
-    lw_assign(c, len, vlen(c, vec[i], loc), loc);
+    lw_assign(c, len, vlen_var(c, vec[i], loc), loc);
     lw_label(c, no, loc);
   }
   int out = -1, j = temp_of(c, T_INT, loc);
@@ -176,13 +166,7 @@ static ir_expr *do_vector_map(lw *c, const ast *a, const char *op, const int *v,
   int res = temp(c, loc);   /* the results' class: every call's value */
   if (keep) {
     out = temp_of(c, T_VEC, loc);
-    ir_stmt *s = lw_emit(c, S_MAKEVEC, loc);
-    s->var = out;
-    s->a[0] = var(c, len, loc);
-    /* the fill is never seen: every cell is stored before it is read */
-    s->a[1] = var(c, res, loc);
-    lw_unify(c, ir_elem_type(c->p, c->p->vars.v[out].type), s->a[1]->type, loc,
-             "a vector element");
+    new_vector_of(c, out, var(c, len, loc), res, loc);
   }
   lw_assign(c, j, kconst(c, T_INT, 0, loc), loc);
   int head = lw_new_label(c), body = lw_new_label(c), done = lw_new_label(c);
@@ -192,7 +176,7 @@ static ir_expr *do_vector_map(lw *c, const ast *a, const char *op, const int *v,
   ir_expr *args[MAX_SEQS];
   for (int i = 1; i < n; i++) {
     int x = temp(c, loc);
-    lw_assign(c, x, elem(c, vec[i], j, loc), loc);
+    lw_assign(c, x, vref_var(c, vec[i], j, loc), loc);
     args[i - 1] = var(c, x, loc);
   }
   r = call(c, a, v, args, n - 1, depth);
@@ -247,13 +231,7 @@ static ir_expr *do_fold_right(lw *c, const ast *a, const int *v, int depth) {
   srcloc loc = a->loc;
   int len = lw_ll_length(c, v[2], "fold-right", 2, arg_loc(a, 2), loc);
   int items = temp_of(c, T_VEC, loc), unseen = temp(c, loc);
-  ir_stmt *s = lw_emit(c, S_MAKEVEC, loc);
-  s->var = items;
-  s->a[0] = var(c, len, loc);
-  /* the fill is never seen: every cell is stored before it is read */
-  s->a[1] = var(c, unseen, loc);
-  lw_unify(c, ir_elem_type(c->p, c->p->vars.v[items].type), s->a[1]->type, loc,
-           "a vector element");
+  new_vector_of(c, items, var(c, len, loc), unseen, loc);
   int t = temp(c, loc), i = temp_of(c, T_INT, loc), acc = temp(c, loc);
   lw_assign(c, acc, var(c, v[1], loc), loc);
   lw_assign(c, t, var(c, v[2], loc), loc);
@@ -279,7 +257,7 @@ static ir_expr *do_fold_right(lw *c, const ast *a, const int *v, int depth) {
   lw_label(c, call_l, loc);
   lw_assign(c, i, prim(c, "-", var(c, i, loc), kconst(c, T_INT, 1, loc), T_INT, loc), loc);
   int x = temp(c, loc);
-  lw_assign(c, x, elem(c, items, i, loc), loc);
+  lw_assign(c, x, vref_var(c, items, i, loc), loc);
   ir_expr *args[2] = {var(c, x, loc), var(c, acc, loc)};
   lw_assign(c, acc, call(c, a, v, args, 2, depth), loc);
   jump(c, back, loc);

@@ -222,8 +222,8 @@ ir_expr *lw_set_part(lw *c, const ast *a, const char *name, ir_expr **args);
 bool lw_listlib_allocates(const char *name);
 ir_expr *lw_listlib_prim(lw *c, const ast *a, const char *name, ir_expr **args, int n);
 ir_expr *lw_listlib_effect(lw *c, const ast *a, frame_map *f);
-/* lower-apply2.c: apply of + - * max min = < > <= >= list to any number
- * of arguments, as a loop */
+/* lower-apply2.c: apply of list and append to any number of arguments,
+ * as a loop */
 bool lw_apply_fold_ok(const builtin *b);
 void lw_apply_fold(lw *c, const ir_stmt *s, const builtin *b, bool ret, int end);
 bool lw_apply_map_ok(const builtin *b);

@@ -180,6 +180,8 @@ bool gac_top(gen *g);
 /* gen-applymap.c: apply of map and for-each over 1 to 8 lists */
 bool gam_top(gen *g);
 bool grec_top(gen *g);   /* gen-records.c */
+/* gen-applylong.c: apply of every variadic builtin to long lists */
+bool gal_top(gen *g);
 /* gen-strings.c */
 bool gs_expr(gen *g, kind k, int d);
 void gs_stmt(gen *g, int d);

@@ -494,6 +494,8 @@ class Program:
         first, nl, rest = d.partition("\n")
         if e.get("value_bare"):   # a list error: " VALUE"; or the whole text
             sep = " " if msg else ""
+            if not msg:
+                b = cut_marked(b)
             return first + sep + b.decode("utf-8", "replace") + nl + rest
         return first + " (" + b.decode("utf-8", "replace") + ")" + nl + rest
 
@@ -696,6 +698,20 @@ TAG_SYM, TAG_STR, TAG_VEC, TAG_NIL, TAG_PAIR, TAG_PROC, TAG_CHAR = 1, 3, 4, 5, 6
 
 def fits32(x):
     return -2 ** 31 <= x < 2 ** 31
+
+
+def cut_marked(b):
+    """A whole error text the model printed: each value between two 0x1f
+    bytes cut as tvl cuts a value in a message (lang/ir.h ERRTEXT_CUT)."""
+    out = b""
+    while True:
+        m = b.find(b"\x1f")
+        z = b.find(b"\x1f", m + 1) if m >= 0 else -1
+        if z < 0:
+            return out + b
+        seg = b[m + 1:z]
+        out += b[:m] + (seg[:57] + b"..." if len(seg) > 60 else seg)
+        b = b[z + 1:]
 
 
 def trunc_div(a, c):
