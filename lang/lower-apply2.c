@@ -102,59 +102,6 @@ static void append_one(lw *c, int x, int idx, int hl[2], srcloc loc) {
   lw_label(c, d2, loc);
 }
 
-/* A comparison, as Guile applies it (builtin_pairwise): each argument
- * checked when its pair is reached, the first pair that compares false
- * ends it (#f), fewer than two arguments are #t. */
-static ir_expr *compare_pairwise(lw *c, walk *w, const char *op, srcloc loc) {
-  int res = temp_of(c, T_BOOL, loc), fin = lw_new_label(c);
-  int prev = temp(c, loc), x = temp(c, loc), idx = temp_of(c, T_INT, loc);
-  lw_assign(c, res, kbool(c, true, loc), loc);
-  if (w->lead > 0) lead_arg(c, w, 0, prev, loc);
-  else list_next(c, w, prev, fin, loc);
-  lw_assign(c, idx, kint(c, 1, loc), loc);
-  int head = lw_new_label(c);
-  for (int j = 1; j <= w->lead && !c->failed; j++) {
-    /* the leading arguments, then the list's (from head on) */
-    if (j < w->lead) {
-      lead_arg(c, w, j, x, loc);
-    } else {
-      lw_label(c, head, loc);
-      list_next(c, w, x, fin, loc);
-    }
-    /* prev checked again: argument 1 when this is the first pair */
-    check_int(c, op, prev, idx, loc);
-    add_to(c, idx, 1, loc);
-    check_int(c, op, x, idx, loc);
-    int t = lw_new_label(c), f = lw_new_label(c);
-    branch(c, prim(c, op, lw_retype(c, var(c, prev, loc), T_INT),
-                   lw_retype(c, var(c, x, loc), T_INT), T_BOOL, loc), t, f, loc);
-    lw_label(c, f, loc);
-    lw_assign(c, res, kbool(c, false, loc), loc);
-    jump(c, fin, loc);
-    lw_label(c, t, loc);
-    lw_assign(c, prev, var(c, x, loc), loc);
-    if (j == w->lead) jump(c, head, loc);
-  }
-  if (w->lead == 0) {
-    lw_label(c, head, loc);
-    list_next(c, w, x, fin, loc);
-    check_int(c, op, prev, idx, loc);
-    add_to(c, idx, 1, loc);
-    check_int(c, op, x, idx, loc);
-    int t = lw_new_label(c), f = lw_new_label(c);
-    branch(c, prim(c, op, lw_retype(c, var(c, prev, loc), T_INT),
-                   lw_retype(c, var(c, x, loc), T_INT), T_BOOL, loc), t, f, loc);
-    lw_label(c, f, loc);
-    lw_assign(c, res, kbool(c, false, loc), loc);
-    jump(c, fin, loc);
-    lw_label(c, t, loc);
-    lw_assign(c, prev, var(c, x, loc), loc);
-    jump(c, head, loc);
-  }
-  lw_label(c, fin, loc);
-  return var(c, res, loc);
-}
-
 /* Emits the fold of builtin b over s's arguments (more than lower-apply's
  * unrolled cases); its value into s->var, then return or jump to end. */
 void lw_apply_fold(lw *c, const ir_stmt *s, const builtin *b, bool ret, int end) {
@@ -205,8 +152,6 @@ void lw_apply_fold(lw *c, const ir_stmt *s, const builtin *b, bool ret, int end)
     jump(c, fin, loc);
     lw_label(c, fin, loc);
     r = var(c, res, loc);
-  } else if (builtin_pairwise(b)) {
-    r = compare_pairwise(c, &w, op, loc);
   } else if (!strcmp(op, "list")) {
     int hl[2];
     lw_ll_builder(c, hl, loc);

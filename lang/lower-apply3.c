@@ -8,7 +8,8 @@
  *
  * The evaluator first checks every argument's kind in order (the
  * table's check: "logand: argument 10 must be an integer, not a symbol
- * (a)"), then computes.  Here the same: a first walk over the arguments
+ * (a)"), then computes; the comparisons check each argument when its
+ * pair is reached, as Guile (builtin_pairwise).  Here the same: a first walk over the arguments
  * checks them, a second computes, each step the builtin's own call of
  * two arguments (its direct lowering, whose checks then pass): logand
  * and the others of an accumulator and the next argument, the
@@ -222,6 +223,20 @@ static void cmp_each(lw *c, void *p, int x, int idx, srcloc loc) {
   int first = lw_new_label(c), later = lw_new_label(c), next = lw_new_label(c);
   branch(c, prim(c, "=", var(c, idx, loc), kint(c, 1, loc), T_BOOL, loc), first, later, loc);
   lw_label(c, later, loc);
+  /* each argument's kind checked when its pair is reached, as Guile
+   * (lang/builtins.c builtin_pairwise): a lone argument is never checked,
+   * an argument after the first pair that fails never */
+  tkind k = loops[st->which].arg;
+  if (k != T_ANY) {
+    int pair1 = lw_new_label(c), on = lw_new_label(c);
+    branch(c, prim(c, "=", var(c, idx, loc), kint(c, 2, loc), T_BOOL, loc), pair1, on, loc);
+    lw_label(c, pair1, loc);
+    int one = temp_of(c, T_INT, loc);
+    lw_assign(c, one, kint(c, 1, loc), loc);
+    lw_ap_check_kind(c, st->b->name, pred_of(k), want_of(k), st->prev, one, loc);
+    lw_label(c, on, loc);
+    lw_ap_check_kind(c, st->b->name, pred_of(k), want_of(k), x, idx, loc);
+  }
   ir_expr *args[2] = {as_arg(st, st->prev, loc), as_arg(st, x, loc)};
   int holds = lw_new_label(c), fails = lw_new_label(c);
   branch(c, call_n(st, args, 2, loc), holds, fails, loc);
@@ -388,7 +403,8 @@ void lw_apply_loop(lw *c, const ir_stmt *s, const ast *a, const builtin *b, bool
     lw_label(c, ok, loc);
   }
   int x = temp(c, loc), idx = temp_of(c, T_INT, loc);
-  if (loops[which].arg != T_ANY) lw_ap_walk(c, s, x, idx, check_each, &st, loc);
+  if (loops[which].arg != T_ANY && k != L_CMP)   /* comparisons: cmp_each */
+    lw_ap_walk(c, s, x, idx, check_each, &st, loc);
   if (c->failed) return;
   ir_expr *r = NULL;
   switch (k) {
