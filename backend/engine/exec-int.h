@@ -127,6 +127,9 @@ struct exec {
   /* the slots the embedding writes (the others start at +0) */
   int n_emb;
   int *emb_rows;
+  /* per embedded slot: its position weights are all zeros (of either
+   * sign), so its position term is a zero and only the token's counts */
+  unsigned char *emb_nopos;
   /* the routed FFN: the units to evaluate, in unit order, and the rows
    * their scatter touched (marked) */
   int *ulist, *touched;

@@ -481,6 +481,13 @@ exec *exec_new(const model *m, kv_kind kind) {
     }
     if (any) e->emb_rows[e->n_emb++] = i;
   }
+  e->emb_nopos = xcalloc((size_t)e->n_emb + 1, 1);
+  for (int q = 0; q < e->n_emb; q++) {
+    const double *ps = m->p_pos + (size_t)e->emb_rows[q] * POS_NFEAT;
+    bool zero = true;
+    for (int k = 0; k < POS_NFEAT; k++) zero = zero && ps[k] == 0.0;
+    e->emb_nopos[q] = zero;
+  }
   e->written = xcalloc((size_t)mask_words(d), sizeof *e->written);
   e->emb_mask = xcalloc((size_t)mask_words(d), sizeof *e->emb_mask);
   for (int q = 0; q < e->n_emb; q++) mask_set(e->emb_mask, e->emb_rows[q]);
@@ -545,6 +552,7 @@ void exec_free(exec *e) {
   free(e->mark);
   free(e->acc);
   free(e->emb_rows);
+  free(e->emb_nopos);
   free(e->written);
   free(e->emb_mask);
   free(e->perm);
@@ -666,7 +674,8 @@ static void resid_clear(exec *e) {
 static void embed(exec *e, int token) {
   const model *m = e->m;
   int r = model_token_range(m, token), nf = 2 * m->n_ranges;
-  double v = (double)model_token_value(m, token);
+  /* model_token_value without a second search */
+  double v = r < 0 ? 0.0 : (double)((int64_t)m->ranges[r].value0 + (token - m->ranges[r].first));
   double f[POS_NFEAT];
   model_pos_features(e->pos, f);
   resid_clear(e);
@@ -676,6 +685,12 @@ static void embed(exec *e, int token) {
     const double *in = m->p_in + (size_t)i * nf;
     const double *ps = m->p_pos + (size_t)i * POS_NFEAT;
     double tok = in[2 * r] + v * in[2 * r + 1];
+    /* zero weights times finite features: pos is a zero, and tok + pos
+     * is tok unless tok is a zero too (then the signs decide) */
+    if (e->emb_nopos[q] && tok != 0.0) {
+      e->x[i] = tok;
+      continue;
+    }
     double pos = ps[0] * f[0];
     for (int k = 1; k < POS_NFEAT; k++) pos += ps[k] * f[k];
     e->x[i] = tok + pos;
@@ -985,10 +1000,11 @@ static bool run_ffn_routed(exec *e, int l, layer_exec *le) {
   int nS = le->n_shared[v], nE = expert_units(e, le, v), a = 0, b = 0, nt = 0;
   e->units_eval += nS + nE;
   bool ok = fam_run(e, le, l, &nt);
-  while (ok && (a < nS || b < nE)) {
-    int j = b >= nE || (a < nS && S[a] < E[b]) ? S[a++] : E[b++];
-    ok = unit_scatter(e, le, j, l, &nt);
-  }
+  /* the merge in unit order: both lists while both last, then the rest */
+  while (ok && a < nS && b < nE)
+    ok = unit_scatter(e, le, S[a] < E[b] ? S[a++] : E[b++], l, &nt);
+  while (ok && a < nS) ok = unit_scatter(e, le, S[a++], l, &nt);
+  while (ok && b < nE) ok = unit_scatter(e, le, E[b++], l, &nt);
   int bad = -1;
   for (int q = 0; q < nt; q++) {
     int i = e->touched[q];
