@@ -29,6 +29,15 @@ typedef struct {
   int id;
 } best_t;
 
+/* floor(v) without the library call: below 2^52 in magnitude the
+ * truncation, one less when it rounded up; floor itself elsewhere (NaN,
+ * infinities and larger doubles, all of which it returns unchanged). */
+static inline double floor2(double v) {
+  if (!(fabs(v) < 0x1p52)) return floor(v);
+  double t = (double)(int64_t)v;
+  return t > v ? t - 1 : t;
+}
+
 /* fmax without the library call (fmax is one on baseline x86-64): the
  * larger of a and b, the other one when either is NaN.  Which zero it
  * returns for -0 and +0 may differ from fmax's; every use below adds a
@@ -96,7 +105,7 @@ static void seed_range(const range_search *s, int count) {
   if (count == 1) return; /* the other seeds are the same token or none */
   consider(s->best, logit(abc, s->v0 + (count - 1)), s->first + count - 1);
   if (abc[2] < 0 && count > 2) { /* a vertex seed lies strictly inside */
-    double at = floor(-abc[1] / (2 * abc[2]) - s->v0) - 1;
+    double at = floor2(-abc[1] / (2 * abc[2]) - s->v0) - 1;
     for (int k = 0; k < 3; k++) {
       double i = at + k;
       if (i > 0 && i < count - 1)

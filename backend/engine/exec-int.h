@@ -133,6 +133,7 @@ struct exec {
   /* the routed FFN: the units to evaluate, in unit order, and the rows
    * their scatter touched (marked) */
   int *ulist, *touched;
+  int *umerge;      /* the shared and the experts' units merged */
   unsigned char *mark;
   double *acc;      /* the scatter's row sums, +0 between uses */
   /* routed: the slots a push may have made non-zero, zeroed by the next

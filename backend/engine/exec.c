@@ -463,6 +463,7 @@ exec *exec_new(const model *m, kv_kind kind) {
   e->z = xcalloc(3 * (size_t)m->n_ranges, sizeof *e->z);
   e->tame = xcalloc((size_t)m->n_ranges + 1, 1);
   e->ulist = xmalloc(((size_t)e->max_ffn + 1) * sizeof *e->ulist);
+  e->umerge = xmalloc((2 * (size_t)e->max_ffn + 1) * sizeof *e->umerge);
   e->touched = xmalloc(((size_t)d + 1) * sizeof *e->touched);
   e->mark = xcalloc((size_t)d + 1, 1);
   e->acc = xcalloc((size_t)d + 1, sizeof *e->acc);
@@ -548,6 +549,7 @@ void exec_free(exec *e) {
   free(e->z);
   free(e->tame);
   free(e->ulist);
+  free(e->umerge);
   free(e->touched);
   free(e->mark);
   free(e->acc);
@@ -860,39 +862,47 @@ static bool read_routers(exec *e, int l) {
   return true;
 }
 
-/* One unit: h = relu(gate) * up, 0 when the gate is not positive. */
-static bool routed_unit(exec *e, const layer_exec *le, int j, int l,
-                        double *hout) {
-  const csc *fi = &le->ffn_in;
-  int n = le->n_ffn;
-  double g = 0;
-  *hout = 0.0;
-  for (int k = fi->start[j]; k < fi->start[j + 1]; k++) g += fi->w[k] * e->x[fi->row[k]];
-  if (!(g > 0.0)) return true;
-  double u = 0;
-  for (int k = fi->start[n + j]; k < fi->start[n + j + 1]; k++) u += fi->w[k] * e->x[fi->row[k]];
-  double h = g * u;
-  if (!le->trusted && !isfinite(h))
-    return fail(e, "layer %d: FFN hidden slot %d is not finite (%g) at position "
-                "%" PRId64, l, j, h, e->pos);
-  *hout = h;
-  return true;
+/* The per-unit loops below run for every evaluated unit of every token:
+ * inlined into their callers, with the error report out of line. */
+#if defined(__GNUC__)
+#define HOT_INLINE inline __attribute__((always_inline))
+#define COLD __attribute__((noinline, cold))
+#else
+#define HOT_INLINE inline
+#define COLD
+#endif
+
+static COLD bool unit_not_finite(exec *e, int l, int j, double h) {
+  return fail(e, "layer %d: FFN hidden slot %d is not finite (%g) at position "
+              "%" PRId64, l, j, h, e->pos);
 }
 
-/* Evaluates unit j and scatters its column of W_down into e->acc
- * (rows touched are marked and listed). */
-static bool unit_scatter(exec *e, const layer_exec *le, int j, int l, int *nt) {
-  double h;
-  if (!routed_unit(e, le, j, l, &h)) return false;
+/* Evaluates unit j, h = relu(gate) * up (0 when the gate is not
+ * positive), and scatters its column of W_down into e->acc (rows touched
+ * are marked and listed). */
+static HOT_INLINE bool unit_scatter(exec *e, const layer_exec *le, int j, int l, int *nt) {
+  const csc *fi = &le->ffn_in;
+  const int *row = fi->row;
+  const double *w = fi->w, *x = e->x;
+  double g = 0;
+  for (int k = fi->start[j], end = fi->start[j + 1]; k < end; k++) g += w[k] * x[row[k]];
+  if (!(g > 0.0)) return true;
+  int n = le->n_ffn;
+  double u = 0;
+  for (int k = fi->start[n + j], end = fi->start[n + j + 1]; k < end; k++) u += w[k] * x[row[k]];
+  double h = g * u;
+  if (!le->trusted && !isfinite(h)) return unit_not_finite(e, l, j, h);
   if (h == 0.0) return true;
   const csc *dn = &le->down_by_unit;
-  for (int k = dn->start[j]; k < dn->start[j + 1]; k++) {
+  double *acc = e->acc;
+  unsigned char *mark = e->mark;
+  for (int k = dn->start[j], end = dn->start[j + 1]; k < end; k++) {
     int i = dn->row[k];
-    if (!e->mark[i]) {
-      e->mark[i] = 1;
+    if (!mark[i]) {
+      mark[i] = 1;
       e->touched[(*nt)++] = i;
     }
-    e->acc[i] += dn->w[k] * h;
+    acc[i] += dn->w[k] * h;
   }
   return true;
 }
@@ -1000,11 +1010,22 @@ static bool run_ffn_routed(exec *e, int l, layer_exec *le) {
   int nS = le->n_shared[v], nE = expert_units(e, le, v), a = 0, b = 0, nt = 0;
   e->units_eval += nS + nE;
   bool ok = fam_run(e, le, l, &nt);
-  /* the merge in unit order: both lists while both last, then the rest */
-  while (ok && a < nS && b < nE)
-    ok = unit_scatter(e, le, S[a] < E[b] ? S[a++] : E[b++], l, &nt);
-  while (ok && a < nS) ok = unit_scatter(e, le, S[a++], l, &nt);
-  while (ok && b < nE) ok = unit_scatter(e, le, E[b++], l, &nt);
+  /* the units in unit order: S, E, or their merge (a unit in both comes
+   * twice, E's first) */
+  const int *U = S;
+  int nU = nS;
+  if (nE && !nS) {
+    U = E;
+    nU = nE;
+  } else if (nE) {
+    int *M = e->umerge;
+    nU = 0;
+    while (a < nS && b < nE) M[nU++] = S[a] < E[b] ? S[a++] : E[b++];
+    while (a < nS) M[nU++] = S[a++];
+    while (b < nE) M[nU++] = E[b++];
+    U = M;
+  }
+  for (int q = 0; ok && q < nU; q++) ok = unit_scatter(e, le, U[q], l, &nt);
   int bad = -1;
   for (int q = 0; q < nt; q++) {
     int i = e->touched[q];
