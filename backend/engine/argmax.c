@@ -68,7 +68,7 @@ typedef struct {
   best_t *best;
 } range_search;
 
-static double slack(const double *abc, double vl, double vh) {
+static inline double slack(const double *abc, double vl, double vh) {
   double V = max2(fabs(vl), fabs(vh));
   double M = fabs(abc[0]) + V * fabs(abc[1]) + V * V * fabs(abc[2]);
   return M * 0x1p-49 + DBL_MIN; /* 16u M, plus room for underflow */

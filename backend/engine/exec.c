@@ -43,6 +43,16 @@
 #include <stdarg.h>
 #include <string.h>
 
+/* For the code that runs per unit or per head of every token: inlined,
+ * with the error reports out of line. */
+#if defined(__GNUC__)
+#define HOT_INLINE inline __attribute__((always_inline))
+#define COLD __attribute__((noinline, cold))
+#else
+#define HOT_INLINE inline
+#define COLD
+#endif
+
 static void trust_build(exec *e);
 static void head_live_build(exec *e, layer_exec *le, const model_layer *ml);
 static void resid_rows_build(exec *e);
@@ -611,9 +621,9 @@ static bool to_int(double v, int64_t lim, int64_t *out, const char **why) {
   return true;
 }
 
-static bool check_pair(exec *e, int l, int h, const char *what,
-                       const double *v, int64_t limx, int64_t limy,
-                       int64_t *ox, int64_t *oy) {
+static COLD bool check_pair_slow(exec *e, int l, int h, const char *what,
+                                 const double *v, int64_t limx, int64_t limy,
+                                 int64_t *ox, int64_t *oy) {
   const char *why = NULL;
   if (to_int(v[0], limx, ox, &why) && to_int(v[1], limy, oy, &why))
     return true;
@@ -621,6 +631,23 @@ static bool check_pair(exec *e, int l, int h, const char *what,
   return fail(e, "%s: %s (%.17g, %.17g) %s at position %" PRId64,
               head_label(e, l, h, lab, sizeof lab), what, v[0], v[1], why,
               e->pos);
+}
+
+/* to_int of both components, the common case first: within a limit
+ * (at most 2^62, so the conversion is defined) and kept by the
+ * conversion is to_int's success (NaN fails the first test). */
+static HOT_INLINE bool check_pair(exec *e, int l, int h, const char *what,
+                                  const double *v, int64_t limx, int64_t limy,
+                                  int64_t *ox, int64_t *oy) {
+  if (fabs(v[0]) <= (double)limx && fabs(v[1]) <= (double)limy) {
+    int64_t x = (int64_t)v[0], y = (int64_t)v[1];
+    if ((double)x == v[0] && (double)y == v[1]) {
+      *ox = x;
+      *oy = y;
+      return true;
+    }
+  }
+  return check_pair_slow(e, l, h, what, v, limx, limy, ox, oy);
 }
 
 static bool check_finite(exec *e, const double *v, int n, const char *what,
@@ -862,15 +889,6 @@ static bool read_routers(exec *e, int l) {
   return true;
 }
 
-/* The per-unit loops below run for every evaluated unit of every token:
- * inlined into their callers, with the error report out of line. */
-#if defined(__GNUC__)
-#define HOT_INLINE inline __attribute__((always_inline))
-#define COLD __attribute__((noinline, cold))
-#else
-#define HOT_INLINE inline
-#define COLD
-#endif
 
 static COLD bool unit_not_finite(exec *e, int l, int j, double h) {
   return fail(e, "layer %d: FFN hidden slot %d is not finite (%g) at position "
