@@ -906,7 +906,6 @@ static bool read_routers(exec *e, int l) {
   return true;
 }
 
-
 static COLD bool unit_not_finite(exec *e, int l, int j, double h) {
   return fail(e, "layer %d: FFN hidden slot %d is not finite (%g) at position "
               "%" PRId64, l, j, h, e->pos);
