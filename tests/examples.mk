@@ -79,4 +79,10 @@ bench_bench_speed_LDADD = libtvlcore.la $(FFI_LIBS) -lglpk -lm -lpthread
 EXTRA_DIST += bench/speed
 bench-speed: bench/bench-speed$(EXEEXT)
 	./bench/bench-speed$(EXEEXT) -d $(top_srcdir)/bench/speed
-.PHONY: bench-speed
+## `make bench-tail`: tests/outside/tail_loop.scm (a named-let loop and a
+## loop through a closure in tail position, 10^6 iterations each, about
+## 23M tokens) the same way: the engine's per-token cost on a long run.
+EXTRA_DIST += bench/tail
+bench-tail: bench/bench-speed$(EXEEXT)
+	./bench/bench-speed$(EXEEXT) -d $(top_srcdir)/bench/tail
+.PHONY: bench-speed bench-tail

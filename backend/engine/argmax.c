@@ -29,6 +29,26 @@ typedef struct {
   int id;
 } best_t;
 
+/* floor(v) without the library call: below 2^52 in magnitude the
+ * truncation, one less when it rounded up; floor itself elsewhere (NaN,
+ * infinities and larger doubles, all of which it returns unchanged). */
+static inline double floor2(double v) {
+  if (!(fabs(v) < 0x1p52)) return floor(v);
+  double t = (double)(int64_t)v;
+  return t > v ? t - 1 : t;
+}
+
+/* fmax without the library call (fmax is one on baseline x86-64): the
+ * larger of a and b, the other one when either is NaN.  Which zero it
+ * returns for -0 and +0 may differ from fmax's; every use below adds a
+ * positive slack to it or compares it, where the sign of a zero changes
+ * nothing. */
+static inline double max2(double a, double b) {
+  if (a != a) return b;
+  if (b != b) return a;
+  return a > b ? a : b;
+}
+
 static double logit(const double *abc, double v) {
   double s = abc[0] + v * abc[1];
   return s + (v * v) * abc[2];
@@ -48,8 +68,8 @@ typedef struct {
   best_t *best;
 } range_search;
 
-static double slack(const double *abc, double vl, double vh) {
-  double V = fmax(fabs(vl), fabs(vh));
+static inline double slack(const double *abc, double vl, double vh) {
+  double V = max2(fabs(vl), fabs(vh));
   double M = fabs(abc[0]) + V * fabs(abc[1]) + V * V * fabs(abc[2]);
   return M * 0x1p-49 + DBL_MIN; /* 16u M, plus room for underflow */
 }
@@ -58,10 +78,10 @@ static double slack(const double *abc, double vl, double vh) {
 static double upper_bound(const range_search *s, int lo, int hi) {
   const double *abc = s->abc;
   double vl = s->v0 + lo, vh = s->v0 + hi;
-  double m = fmax(logit(abc, vl), logit(abc, vh));
+  double m = max2(logit(abc, vl), logit(abc, vh));
   if (abc[2] < 0) {
     double vs = -abc[1] / (2 * abc[2]);
-    if (vs > vl && vs < vh) m = fmax(m, abc[0] + abc[1] * vs + abc[2] * vs * vs);
+    if (vs > vl && vs < vh) m = max2(m, abc[0] + abc[1] * vs + abc[2] * vs * vs);
   }
   return m + slack(abc, vl, vh);
 }
@@ -82,9 +102,10 @@ static void search(const range_search *s, int lo, int hi) {
 static void seed_range(const range_search *s, int count) {
   const double *abc = s->abc;
   consider(s->best, logit(abc, s->v0), s->first);
+  if (count == 1) return; /* the other seeds are the same token or none */
   consider(s->best, logit(abc, s->v0 + (count - 1)), s->first + count - 1);
-  if (abc[2] < 0) {
-    double at = floor(-abc[1] / (2 * abc[2]) - s->v0) - 1;
+  if (abc[2] < 0 && count > 2) { /* a vertex seed lies strictly inside */
+    double at = floor2(-abc[1] / (2 * abc[2]) - s->v0) - 1;
     for (int k = 0; k < 3; k++) {
       double i = at + k;
       if (i > 0 && i < count - 1)
@@ -101,7 +122,7 @@ static bool range_exact(const double *abc, const vocab_range *r) {
   for (int k = 0; k < 3; k++)
     if (!whole(abc[k])) return false;
   double vl = (double)r->value0, vh = (double)(r->value0 + r->count - 1);
-  double V = fmax(fabs(vl), fabs(vh));
+  double V = max2(fabs(vl), fabs(vh));
   return fabs(abc[0]) + V * fabs(abc[1]) + V * V * fabs(abc[2]) < 0x1p52;
 }
 
@@ -134,6 +155,7 @@ bool argmax_ranges(const model *m, const double *z, unsigned char *tame, int *ne
     const vocab_range *vr = &m->ranges[r];
     const double *abc = z + 3 * r;
     if (!tame[r]) continue;
+    if (vr->count == 1) continue;                   /* its one token: seeded */
     if (abc[1] == 0.0 && abc[2] == 0.0) continue; /* constant: seeded */
     if (range_exact(abc, vr)) continue;             /* seeds are exact */
     range_search s = {abc, (double)vr->value0, vr->first, &best};

@@ -127,9 +127,13 @@ struct exec {
   /* the slots the embedding writes (the others start at +0) */
   int n_emb;
   int *emb_rows;
+  /* per embedded slot: its position weights are all zeros (of either
+   * sign), so its position term is a zero and only the token's counts */
+  unsigned char *emb_nopos;
   /* the routed FFN: the units to evaluate, in unit order, and the rows
    * their scatter touched (marked) */
   int *ulist, *touched;
+  int *umerge;      /* the shared and the experts' units merged */
   unsigned char *mark;
   double *acc;      /* the scatter's row sums, +0 between uses */
   /* routed: the slots a push may have made non-zero, zeroed by the next

@@ -43,6 +43,16 @@
 #include <stdarg.h>
 #include <string.h>
 
+/* For the code that runs per unit or per head of every token: inlined,
+ * with the error reports out of line. */
+#if defined(__GNUC__)
+#define HOT_INLINE inline __attribute__((always_inline))
+#define COLD __attribute__((noinline, cold))
+#else
+#define HOT_INLINE inline
+#define COLD
+#endif
+
 static void trust_build(exec *e);
 static void head_live_build(exec *e, layer_exec *le, const model_layer *ml);
 static void resid_rows_build(exec *e);
@@ -463,6 +473,7 @@ exec *exec_new(const model *m, kv_kind kind) {
   e->z = xcalloc(3 * (size_t)m->n_ranges, sizeof *e->z);
   e->tame = xcalloc((size_t)m->n_ranges + 1, 1);
   e->ulist = xmalloc(((size_t)e->max_ffn + 1) * sizeof *e->ulist);
+  e->umerge = xmalloc((2 * (size_t)e->max_ffn + 1) * sizeof *e->umerge);
   e->touched = xmalloc(((size_t)d + 1) * sizeof *e->touched);
   e->mark = xcalloc((size_t)d + 1, 1);
   e->acc = xcalloc((size_t)d + 1, sizeof *e->acc);
@@ -480,6 +491,13 @@ exec *exec_new(const model *m, kv_kind kind) {
       any = w != 0.0 || signbit(w);
     }
     if (any) e->emb_rows[e->n_emb++] = i;
+  }
+  e->emb_nopos = xcalloc((size_t)e->n_emb + 1, 1);
+  for (int q = 0; q < e->n_emb; q++) {
+    const double *ps = m->p_pos + (size_t)e->emb_rows[q] * POS_NFEAT;
+    bool zero = true;
+    for (int k = 0; k < POS_NFEAT; k++) zero = zero && ps[k] == 0.0;
+    e->emb_nopos[q] = zero;
   }
   e->written = xcalloc((size_t)mask_words(d), sizeof *e->written);
   e->emb_mask = xcalloc((size_t)mask_words(d), sizeof *e->emb_mask);
@@ -541,10 +559,12 @@ void exec_free(exec *e) {
   free(e->z);
   free(e->tame);
   free(e->ulist);
+  free(e->umerge);
   free(e->touched);
   free(e->mark);
   free(e->acc);
   free(e->emb_rows);
+  free(e->emb_nopos);
   free(e->written);
   free(e->emb_mask);
   free(e->perm);
@@ -601,9 +621,9 @@ static bool to_int(double v, int64_t lim, int64_t *out, const char **why) {
   return true;
 }
 
-static bool check_pair(exec *e, int l, int h, const char *what,
-                       const double *v, int64_t limx, int64_t limy,
-                       int64_t *ox, int64_t *oy) {
+static COLD bool check_pair_slow(exec *e, int l, int h, const char *what,
+                                 const double *v, int64_t limx, int64_t limy,
+                                 int64_t *ox, int64_t *oy) {
   const char *why = NULL;
   if (to_int(v[0], limx, ox, &why) && to_int(v[1], limy, oy, &why))
     return true;
@@ -613,8 +633,42 @@ static bool check_pair(exec *e, int l, int h, const char *what,
               e->pos);
 }
 
+/* to_int of both components, the common case first: within a limit
+ * (at most 2^62, so the conversion is defined) and kept by the
+ * conversion is to_int's success (NaN fails the first test). */
+static HOT_INLINE bool check_pair(exec *e, int l, int h, const char *what,
+                                  const double *v, int64_t limx, int64_t limy,
+                                  int64_t *ox, int64_t *oy) {
+  if (fabs(v[0]) <= (double)limx && fabs(v[1]) <= (double)limy) {
+    int64_t x = (int64_t)v[0], y = (int64_t)v[1];
+    if ((double)x == v[0] && (double)y == v[1]) {
+      *ox = x;
+      *oy = y;
+      return true;
+    }
+  }
+  return check_pair_slow(e, l, h, what, v, limx, limy, ox, oy);
+}
+
+/* v * 0 is a zero for finite v and NaN otherwise, and a sum of zeros
+ * stays a zero in any order: four independent sums instead of a branch
+ * per component; the loop below finds the first bad one. */
+static bool all_finite(const double *v, int n) {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += v[i] * 0.0;
+    s1 += v[i + 1] * 0.0;
+    s2 += v[i + 2] * 0.0;
+    s3 += v[i + 3] * 0.0;
+  }
+  for (; i < n; i++) s0 += v[i] * 0.0;
+  return (s0 + s1) + (s2 + s3) == 0.0;
+}
+
 static bool check_finite(exec *e, const double *v, int n, const char *what,
                          int l) {
+  if (all_finite(v, n)) return true;
   for (int i = 0; i < n; i++)
     if (!isfinite(v[i]))
       return fail(e, "layer %d: %s slot %d is not finite (%g) at position "
@@ -666,7 +720,8 @@ static void resid_clear(exec *e) {
 static void embed(exec *e, int token) {
   const model *m = e->m;
   int r = model_token_range(m, token), nf = 2 * m->n_ranges;
-  double v = (double)model_token_value(m, token);
+  /* model_token_value without a second search */
+  double v = r < 0 ? 0.0 : (double)((int64_t)m->ranges[r].value0 + (token - m->ranges[r].first));
   double f[POS_NFEAT];
   model_pos_features(e->pos, f);
   resid_clear(e);
@@ -676,6 +731,12 @@ static void embed(exec *e, int token) {
     const double *in = m->p_in + (size_t)i * nf;
     const double *ps = m->p_pos + (size_t)i * POS_NFEAT;
     double tok = in[2 * r] + v * in[2 * r + 1];
+    /* zero weights times finite features: pos is a zero, and tok + pos
+     * is tok unless tok is a zero too (then the signs decide) */
+    if (e->emb_nopos[q] && tok != 0.0) {
+      e->x[i] = tok;
+      continue;
+    }
     double pos = ps[0] * f[0];
     for (int k = 1; k < POS_NFEAT; k++) pos += ps[k] * f[k];
     e->x[i] = tok + pos;
@@ -845,39 +906,37 @@ static bool read_routers(exec *e, int l) {
   return true;
 }
 
-/* One unit: h = relu(gate) * up, 0 when the gate is not positive. */
-static bool routed_unit(exec *e, const layer_exec *le, int j, int l,
-                        double *hout) {
-  const csc *fi = &le->ffn_in;
-  int n = le->n_ffn;
-  double g = 0;
-  *hout = 0.0;
-  for (int k = fi->start[j]; k < fi->start[j + 1]; k++) g += fi->w[k] * e->x[fi->row[k]];
-  if (!(g > 0.0)) return true;
-  double u = 0;
-  for (int k = fi->start[n + j]; k < fi->start[n + j + 1]; k++) u += fi->w[k] * e->x[fi->row[k]];
-  double h = g * u;
-  if (!le->trusted && !isfinite(h))
-    return fail(e, "layer %d: FFN hidden slot %d is not finite (%g) at position "
-                "%" PRId64, l, j, h, e->pos);
-  *hout = h;
-  return true;
+static COLD bool unit_not_finite(exec *e, int l, int j, double h) {
+  return fail(e, "layer %d: FFN hidden slot %d is not finite (%g) at position "
+              "%" PRId64, l, j, h, e->pos);
 }
 
-/* Evaluates unit j and scatters its column of W_down into e->acc
- * (rows touched are marked and listed). */
-static bool unit_scatter(exec *e, const layer_exec *le, int j, int l, int *nt) {
-  double h;
-  if (!routed_unit(e, le, j, l, &h)) return false;
+/* Evaluates unit j, h = relu(gate) * up (0 when the gate is not
+ * positive), and scatters its column of W_down into e->acc (rows touched
+ * are marked and listed). */
+static HOT_INLINE bool unit_scatter(exec *e, const layer_exec *le, int j, int l, int *nt) {
+  const csc *fi = &le->ffn_in;
+  const int *row = fi->row;
+  const double *w = fi->w, *x = e->x;
+  double g = 0;
+  for (int k = fi->start[j], end = fi->start[j + 1]; k < end; k++) g += w[k] * x[row[k]];
+  if (!(g > 0.0)) return true;
+  int n = le->n_ffn;
+  double u = 0;
+  for (int k = fi->start[n + j], end = fi->start[n + j + 1]; k < end; k++) u += w[k] * x[row[k]];
+  double h = g * u;
+  if (!le->trusted && !isfinite(h)) return unit_not_finite(e, l, j, h);
   if (h == 0.0) return true;
   const csc *dn = &le->down_by_unit;
-  for (int k = dn->start[j]; k < dn->start[j + 1]; k++) {
+  double *acc = e->acc;
+  unsigned char *mark = e->mark;
+  for (int k = dn->start[j], end = dn->start[j + 1]; k < end; k++) {
     int i = dn->row[k];
-    if (!e->mark[i]) {
-      e->mark[i] = 1;
+    if (!mark[i]) {
+      mark[i] = 1;
       e->touched[(*nt)++] = i;
     }
-    e->acc[i] += dn->w[k] * h;
+    acc[i] += dn->w[k] * h;
   }
   return true;
 }
@@ -985,10 +1044,22 @@ static bool run_ffn_routed(exec *e, int l, layer_exec *le) {
   int nS = le->n_shared[v], nE = expert_units(e, le, v), a = 0, b = 0, nt = 0;
   e->units_eval += nS + nE;
   bool ok = fam_run(e, le, l, &nt);
-  while (ok && (a < nS || b < nE)) {
-    int j = b >= nE || (a < nS && S[a] < E[b]) ? S[a++] : E[b++];
-    ok = unit_scatter(e, le, j, l, &nt);
+  /* the units in unit order: S, E, or their merge (a unit in both comes
+   * twice, E's first) */
+  const int *U = S;
+  int nU = nS;
+  if (nE && !nS) {
+    U = E;
+    nU = nE;
+  } else if (nE) {
+    int *M = e->umerge;
+    nU = 0;
+    while (a < nS && b < nE) M[nU++] = S[a] < E[b] ? S[a++] : E[b++];
+    while (a < nS) M[nU++] = S[a++];
+    while (b < nE) M[nU++] = E[b++];
+    U = M;
   }
+  for (int q = 0; ok && q < nU; q++) ok = unit_scatter(e, le, U[q], l, &nt);
   int bad = -1;
   for (int q = 0; q < nt; q++) {
     int i = e->touched[q];
@@ -1081,15 +1152,17 @@ static bool run_layer(exec *e, int l) {
  * only if a bound of bounds.c is wrong. */
 static bool final_check(exec *e) {
   int d = e->m->d_model;
-  double s = 0;
+  /* two sums, each of a subset of the slots, so as bounded as the whole
+   * sum: finite exactly when their slots are */
+  double s = 0, t = 0;
   if (e->routed && !e->full_clear) {
     /* the other slots are +0 (resid_clear) */
     for (int q = 0; q < e->nperm; q++) s += e->x[e->perm[q]];
-    for (int q = 0; q < e->ndirty; q++) s += e->x[e->dirty[q]];
+    for (int q = 0; q < e->ndirty; q++) t += e->x[e->dirty[q]];
   } else {
     for (int i = 0; i < d; i++) s += e->x[i];
   }
-  if (isfinite(s)) return true;
+  if (isfinite(s) && isfinite(t)) return true;
   int bad = 0;
   while (bad < d - 1 && isfinite(e->x[bad])) bad++;
   return fail(e, "the residual is not finite after the last layer (slot %d: "
