@@ -1,8 +1,0 @@
-(define x 1)
-(write `(a `(b ,(c ,x)))) (newline)
-(write `(1 ,@(list 2 3) ,@'() 4)) (newline)
-(define (make-let var val body) `(let ((,var ,val)) ,body))
-(write (make-let 'z 5 '(* z z))) (newline)
-(write `((,x . ,(+ x 1)) ,(list x) . ,x)) (newline)
-(write (quasiquote (1 (unquote (+ 1 1))))) (newline)
-(write `#(,@(list 1 2) 3)) (newline)
