@@ -24,6 +24,7 @@
 
 sx *ex_mk(ex *e, sx_kind k, srcloc loc) {
   sx *s = arena_alloc(e->mem, sizeof *s);
+  memset(s, 0, sizeof *s);   /* the arena does not clear: no tail, no flags */
   s->kind = k;
   s->loc = loc;
   return s;

@@ -25,19 +25,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static sx *mk(ex *e, sx_kind k, srcloc loc) {
-  sx *s = arena_alloc(e->mem, sizeof *s);
-  memset(s, 0, sizeof *s);
-  s->kind = k;
-  s->loc = loc;
-  return s;
-}
-
-static sx *sym_at(ex *e, const char *name, srcloc loc) {
-  sx *s = mk(e, SX_SYM, loc);
-  s->u.sym = ex_sym(e, name);
-  return s;
-}
+#define mk ex_mk
+#define sym_at ex_mk_sym
 
 static sx *int_at(ex *e, int64_t i, srcloc loc) {
   sx *s = mk(e, SX_INT, loc);
@@ -46,9 +35,7 @@ static sx *int_at(ex *e, int64_t i, srcloc loc) {
 }
 
 static sx *list_at(ex *e, int n, srcloc loc, ...) {
-  sx *s = mk(e, SX_LIST, loc);
-  s->u.list.n = n;
-  s->u.list.v = arena_alloc(e->mem, (size_t)(n ? n : 1) * sizeof(sx *));
+  sx *s = ex_mk_list(e, n, loc);
   va_list ap;
   va_start(ap, loc);
   for (int i = 0; i < n; i++) s->u.list.v[i] = va_arg(ap, sx *);
