@@ -165,7 +165,14 @@ static bool prim_of(mb *b, const ir_expr *e, code *k, int depth) {
   }
   for (size_t i = 0; i < sizeof hv_ops / sizeof hv_ops[0]; i++) {
     if (strcmp(hv_ops[i].name, name) || (hv_ops[i].n >= 0 && hv_ops[i].n != e->n)) continue;
-    if (e->n < 1 || e->n > 16) return false;
+    if (e->n == 0) {   /* (+), (*), (logior), (logxor), (logand): the identity */
+      int f = hv_ops[i].f;
+      if (f == HVF_ADD || f == HVF_IOR || f == HVF_XOR) return put(k, HV_K) && put(k, 0);
+      if (f == HVF_MUL) return put(k, HV_K) && put(k, 1);
+      if (f == HVF_AND) return put(k, HV_K) && put(k, -1);
+      return false;
+    }
+    if (e->n > 16) return false;
     /* the character, string and symbol forms of these names are not the
      * integers' (mchars.c, mstrings.c, msymbols.c) */
     for (int j = 0; j < e->n; j++) {

@@ -9,9 +9,9 @@
  *   product tested before it is made against bounds computed once
  *   (floor((2^31 - 1) / |B|) and floor(2^31 / |B|)), so no product
  *   leaves 32 bits: "integer overflow: (expt B E) does not fit in 32 bits",
- *   or, at the last product (where the evaluator names the exact result,
- *   which compiled code does not print), "integer overflow: the result of
- *   expt does not fit in 32 bits".
+ *   or, at the last product, the evaluator's "integer overflow: (expt B E)
+ *   is P, which does not fit in 32 bits": the product is made, and the
+ *   host writes its text from B and E read from the trace (hostops).
  *
  * Texts with values are written as the program runs (S_ERRTEXT, as
  * lower-listlib.c does).  A constant base or exponent keeps the backend's
@@ -120,6 +120,15 @@ ir_expr *lw_expt_computed(lw *c, const ast *a, ir_expr **args) {
   lw_ll_err_raise(c, loc, "overflow", "");
   go(c, done, loc);
   lw_label(c, last, loc);
+  /* the last product, made: its overflow's text names B and E and the
+   * exact power as the host reads them (backend/mhostval.c, hostops) */
+  ir_expr *m = prim(c, "*", var(c, r, loc), var(c, xb, loc), T_INT, loc);
+  ir_expr **ops = arena_alloc(&c->p->mem, 2 * sizeof *ops);
+  ops[0] = var(c, xb, loc);
+  ops[1] = var(c, ke, loc);
+  struct ir_hostops h = {m, "expt", ops, 2};
+  VEC_PUSH(c->p->hostops, h);
+  lw_emit(c, S_EVAL, loc)->a[0] = m;
   lw_emit(c, S_EVAL, loc)->a[0] = lw_fail_expr(c, loc, "overflow", "integer overflow: the "
                                                "result of expt does not fit in 32 bits");
   go(c, done, loc);
