@@ -206,10 +206,11 @@ static ir_expr *width(lw *c, int x, srcloc loc) {
   int w = temp_of(c, T_INT, loc);
   lw_assign(c, w, pick(c, p2(c, "<", iv(c, x, loc), kint(c, 0, loc), loc), kint(c, 3, loc),
                        kint(c, 2, loc), loc), loc);
-  int32_t p = 10;
+  int64_t p = 10;   /* 10^k; 10^10 after the last is past int32_t */
   for (int k = 1; k <= 9; k++, p *= 10) {
-    ir_expr *big = pick(c, p2(c, ">=", iv(c, x, loc), kint(c, p, loc), loc), kbool(c, true, loc),
-                        p2(c, "<=", iv(c, x, loc), kint(c, -p, loc), loc), loc);
+    ir_expr *big = pick(c, p2(c, ">=", iv(c, x, loc), kint(c, (int32_t)p, loc), loc),
+                        kbool(c, true, loc),
+                        p2(c, "<=", iv(c, x, loc), kint(c, (int32_t)-p, loc), loc), loc);
     lw_assign(c, w, p2(c, "+", var(c, w, loc),
                        pick(c, big, kint(c, 1, loc), kint(c, 0, loc), loc), loc), loc);
   }
