@@ -31,7 +31,11 @@ static void out_text(mb *b, const char *s, int fn, srcloc loc) {
 
 void mb_display_record(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth) {
   (void)write;
-  int ntypes = rec_type_count();
+  /* the types of this program's world only: the registry is
+   * process-wide, and a process may hold many worlds, one after another
+   * (the differential tests) or at once (the library's sessions) */
+  const world *w = b->p->w;
+  int ntypes = w->rec_tids.n;
   if (ntypes > MAX_TYPES) {
     mb_fail(b, "records of more than %d record types cannot be displayed", MAX_TYPES);
     return;
@@ -43,7 +47,8 @@ void mb_display_record(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int de
   m->val = e;
   m->what = mb_describe(b, "display: take the record");
   int ends[MAX_TYPES + 1], nend = 0;
-  for (int tid = 1; tid <= ntypes && !b->failed; tid++) {
+  for (int k = 0; k < ntypes && !b->failed; k++) {
+    int tid = w->rec_tids.v[k];
     const rec_type *t = rec_type_at(tid);
     ir_expr *is = mb_mkx(b, X_PRIM, mb_kind_type(b, T_BOOL), 2);
     is->op = builtin_find("eqv?");

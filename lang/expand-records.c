@@ -111,6 +111,7 @@ ast *ex_define_record_type(ex *e, const sx *s) {
                       name_of(e, p));
   }
   int tid = rec_type_new(name_of(e, v[1]), nf, fields, getters, setters);
+  VEC_PUSH(e->w->rec_tids, tid);   /* compiled display tests this world's types */
   srcloc at = s->loc;
   int ndefs = (has_ctor ? 1 : 0) + (pred && pred->kind == SX_SYM ? 1 : 0);
   for (int i = 0; i < nf; i++) ndefs += (getters[i] != NULL) + (setters[i] != NULL);

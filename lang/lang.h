@@ -476,6 +476,9 @@ struct world {
                                   was too big with them: lib/runner.c) */
   bool srfi1;                  /* the program said (use-modules (srfi
                                   srfi-1)): fold, take, ... are bound */
+  VEC(int) rec_tids;           /* the record types this world defined
+                                  (lang/records.c's process-wide numbers):
+                                  the types compiled display tests */
   VEC(struct macro *) macros;  /* define-syntax (macro.c), in macro_mem */
   arena macro_mem;
   int64_t macro_uses;          /* for the fresh names of expansions */

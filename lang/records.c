@@ -14,7 +14,9 @@
  *
  * The registry of types is process-wide (types are only ever added): the
  * printer of the evaluator and the backend's display of a record both
- * read the type's name and field names from it.
+ * read the type's name and field names from it.  Each world lists the
+ * types it defined (world.rec_tids): compiled display tests only those,
+ * whatever other worlds of the process defined.
  *
  * Ownership: the registry's strings are owned by it and live until exit.
  */
@@ -23,19 +25,20 @@
 #include "lang.h"
 #include "records.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-static rec_type *types;
+/* Sessions run their forms on threads of their own (several sessions of
+ * the library at once): the registry is locked, and each type is a block
+ * of its own, so a pointer rec_type_at gave stays valid while it grows. */
+static pthread_mutex_t types_lock = PTHREAD_MUTEX_INITIALIZER;
+static rec_type **types;
 static int ntypes, captypes;
 
 int rec_type_new(const char *name, int nfields, const char *const *fields,
                  const char *const *getters, const char *const *setters) {
-  if (ntypes == captypes) {
-    captypes = captypes ? captypes * 2 : 16;
-    types = xrealloc(types, (size_t)captypes * sizeof *types);
-  }
-  rec_type *t = &types[ntypes];
+  rec_type *t = xcalloc(1, sizeof *t);
   t->name = xstrdup(name);
   t->nfields = nfields;
   t->fields = xcalloc((size_t)nfields + 1, sizeof *t->fields);
@@ -46,14 +49,30 @@ int rec_type_new(const char *name, int nfields, const char *const *fields,
     t->getters[i] = getters[i] ? xstrdup(getters[i]) : NULL;
     t->setters[i] = setters[i] ? xstrdup(setters[i]) : NULL;
   }
-  return ++ntypes;   /* tids from 1 */
+  pthread_mutex_lock(&types_lock);
+  if (ntypes == captypes) {
+    captypes = captypes ? captypes * 2 : 16;
+    types = xrealloc(types, (size_t)captypes * sizeof *types);
+  }
+  types[ntypes] = t;
+  int tid = ++ntypes;   /* tids from 1 */
+  pthread_mutex_unlock(&types_lock);
+  return tid;
 }
 
 const rec_type *rec_type_at(int tid) {
-  return tid >= 1 && tid <= ntypes ? &types[tid - 1] : NULL;
+  pthread_mutex_lock(&types_lock);
+  const rec_type *t = tid >= 1 && tid <= ntypes ? types[tid - 1] : NULL;
+  pthread_mutex_unlock(&types_lock);
+  return t;
 }
 
-int rec_type_count(void) { return ntypes; }
+int rec_type_count(void) {
+  pthread_mutex_lock(&types_lock);
+  int n = ntypes;
+  pthread_mutex_unlock(&types_lock);
+  return n;
+}
 
 /* "#<point x: 1 y: 5>": fields as write shows them, under display too (as
  * Guile prints a record). */

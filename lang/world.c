@@ -147,6 +147,7 @@ void world_free(world *w) {
   for (int i = 0; i < w->string_chars.n; i++) free(w->string_chars.v[i].cp);
   VEC_FREE(w->string_chars);
   VEC_FREE(w->gjournal);
+  VEC_FREE(w->rec_tids);
   VEC_FREE(w->vjournal);
   symtab_free(&w->syms);
   src_free(&w->src);
@@ -158,6 +159,7 @@ void world_reset(world *w) {
   free_definitions(w);
   ffi_log_clear(w->calls);
   w->srfi1 = false;
+  w->rec_tids.n = 0;
   w->gjournal.n = 0;
   w->vjournal.n = 0;
 }
