@@ -11,7 +11,7 @@ EXTRA_DIST += tests/inspect.sh
 ## Every example in stdlib/examples exported, then run by tools/tvl_run.py:
 ## the same output as tvl.
 TESTS += tests/inspect-export.sh
-EXTRA_DIST += tests/inspect-export.sh
+EXTRA_DIST += tests/inspect-export.sh tests/tvl_forms.py
 
 ## A slot's name at each half-layer (:trace --resid, :trace --json,
 ## :export's metadata, :weights) against :slots' live ranges and the

@@ -1,36 +1,7 @@
 #!/bin/sh
-# run.sh [TVL [NAME...]] - the probe3 outside-style corpus (see README):
-# each NAME.scm against NAME.expected (GNU Guile 3.0.8's stdout,
-# GUILE_AUTO_COMPILE=0, LC_ALL=C.UTF-8) and NAME.expected-status (its exit
-# status).  One line per program: the evaluator's verdict (same / DIFF)
-# and the default mode's (same / REFUSED when stderr says the compiler
-# refuses / WRONG; "WRONG=ref" when the transformer only repeats the
-# evaluator's difference).  A WRONG without =ref would be a compiler bug;
-# a WRONG whose status is 0 is a silent wrong answer.  Not part of make
-# check.  From the top directory: tests/outside4/run.sh ./tvl [NAME...]
-tvl=${1:-./tvl}
-[ $# -gt 0 ] && shift
-here=$(dirname "$0")
-work=$(mktemp -d "${TMPDIR:-/tmp}/tvl-outside4.XXXXXX") || exit 1
-trap 'rm -rf "$work"' EXIT
-trap 'exit 1' INT TERM
-[ $# -eq 0 ] && set -- "$here"/*.scm
-for prog in "$@"; do
-  name=$(basename "$prog" .scm)
-  prog=$here/$name.scm
-  want=$(cat "$here/$name.expected-status")
-  timeout 300 "$tvl" --reference "$prog" > "$work/ref" 2> /dev/null
-  rstat=$?
-  timeout 300 "$tvl" "$prog" > "$work/tx" 2> "$work/tx.err"
-  tstat=$?
-  ev=same
-  cmp -s "$here/$name.expected" "$work/ref" && [ "$rstat" = "$want" ] || ev=DIFF
-  tx=same
-  if grep -q -i -E "not compiled|cannot compile|compiled code cannot" "$work/tx.err"; then
-    tx=REFUSED
-  elif ! cmp -s "$here/$name.expected" "$work/tx" || [ "$tstat" != "$want" ]; then
-    tx=WRONG
-    cmp -s "$work/ref" "$work/tx" && [ "$rstat" = "$tstat" ] && tx=WRONG=ref
-  fi
-  printf '%-28s evaluator %-5s transformer %s\n' "$name" "$ev" "$tx"
-done
+# run.sh [TVL [NAME...]] - the probe3 outside-style corpus (see README).
+# NAME.expected is GNU Guile 3.0.8's stdout, NAME.expected-status its exit
+# status.  The shared runner tests/outside-run.sh prints one line per
+# program (see there).  Not part of make check.  From the top directory:
+# tests/outside4/run.sh ./tvl [NAME...]
+exec sh "$(dirname "$0")/../outside-run.sh" "$(dirname "$0")" "$@"

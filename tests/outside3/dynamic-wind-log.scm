@@ -1,7 +1,0 @@
-(define log '())
-(define (note x) (set! log (cons x log)))
-(dynamic-wind (lambda () (note 'in)) (lambda () (note 'body)) (lambda () (note 'out)))
-(display (reverse log)) (newline)
-(set! log '())
-(call/cc (lambda (k) (dynamic-wind (lambda () (note 'in)) (lambda () (k 'x) (note 'never)) (lambda () (note 'out)))))
-(display (reverse log)) (newline)

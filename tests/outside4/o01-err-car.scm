@@ -1,4 +1,0 @@
-(define (second lst) (car (cdr lst)))
-(display (second '(1 2 3))) (newline)
-(display (second '(1))) (newline)
-(display "unreachable") (newline)

@@ -1,4 +1,0 @@
-(define s "hello")
-(define (char-at i) (string-ref s i))
-(display (char-at 4)) (newline)
-(display (char-at 5)) (newline)
