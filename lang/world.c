@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "lang.h"
+#include "bigint.h"
 #include "records.h"
 
 #include <stdlib.h>
@@ -92,6 +93,7 @@ const char *vkind_name(vkind k) {
   case VK_PORT: return "a port";
   case VK_EOF: return "the end-of-file object";
   case VK_REC: return "a record";
+  case VK_BIG: return "an integer";
   }
   return "a value";
 }
@@ -486,6 +488,7 @@ bool value_eqv(value x, value y) {
     return x.vec == y.vec;
   if (x.kind == VK_PROC) return x.vec == y.vec && x.i == y.i;
   if (x.kind == VK_VOID || x.kind == VK_NIL) return true;
+  if (x.kind == VK_BIG) return bn_eqv(x, y);
   return x.i == y.i;
 }
 
@@ -611,6 +614,9 @@ static void print_scalar(const world *w, value v, strbuf *out, bool write) {
     return;
   case VK_REC:
     rec_print(w, v, out, 0);
+    return;
+  case VK_BIG:
+    bn_print(v, out);
     return;
   case VK_VEC:
   case VK_PAIR:
