@@ -93,8 +93,10 @@ static bn copy(const bn *x) {
 
 static bool is_zero(const bn *x) { return x->n == 0; }
 
-/* Turns r into a value (and frees it): a fixnum when it fits. */
-static value to_value(ev_ctx *c, srcloc loc, bn *r) {
+/* r as a value, a fixnum when it fits (*ok false: the heap is full);
+ * r is freed. */
+static value make_value(world *w, bn *r, bool *ok) {
+  *ok = true;
   trim(r);
   if (r->n <= 3) {
     uint64_t m = 0;
@@ -109,14 +111,23 @@ static value to_value(ev_ctx *c, srcloc loc, bn *r) {
     }
   }
   int n = r->n, sign = r->sign;
-  tvec *t = world_new_obj(ev_world(c), TV_BIG, n, v_int(0));
+  tvec *t = world_new_obj(w, TV_BIG, n, v_int(0));
   if (!t) {
     bn_free(r);
-    ev_heap_full(c, loc);
+    *ok = false;
+    return v_void();
   }
   for (int k = 0; k < n; k++) t->items[k] = v_int((int32_t)r->d[k]);
   bn_free(r);
   value v = {VK_BIG, sign, t};
+  return v;
+}
+
+/* The same in a builtin: a full heap is the evaluator's error at loc. */
+static value to_value(ev_ctx *c, srcloc loc, bn *r) {
+  bool ok;
+  value v = make_value(ev_world(c), r, &ok);
+  if (!ok) ev_heap_full(c, loc);
   return v;
 }
 
@@ -337,6 +348,43 @@ static void put_digits(const bn *x, int radix, strbuf *out) {
 }
 
 /* ---- values ---------------------------------------------------------- */
+
+/* |r|·radix + digit, in place (r has room for one more limb). */
+static void mul_add(bn *r, uint32_t radix, uint32_t digit) {
+  uint32_t carry = digit;   /* radix·limb + carry < 2^21 */
+  for (int k = 0; k < r->n; k++) {
+    uint32_t t = r->d[k] * radix + carry;
+    r->d[k] = t & LIMB_MASK;
+    carry = t >> LIMB_BITS;
+  }
+  if (carry) r->d[r->n++] = carry;
+}
+
+static int digit_of(int32_t ch, int radix) {
+  int d = ch >= '0' && ch <= '9' ? ch - '0'
+        : ch >= 'a' && ch <= 'z' ? ch - 'a' + 10
+        : ch >= 'A' && ch <= 'Z' ? ch - 'A' + 10 : 99;
+  return d < radix ? d : -1;
+}
+
+bool bn_literal(world *w, const char *s, size_t n, value *out) {
+  size_t i = 0;
+  int radix = 10;
+  if (n >= 2 && s[0] == '#') {
+    int p = s[1] | 0x20;
+    radix = p == 'x' ? 16 : p == 'b' ? 2 : p == 'o' ? 8 : 10;
+    i = 2;
+  }
+  int sign = 1;
+  if (i < n && (s[i] == '+' || s[i] == '-')) sign = s[i++] == '-' ? -1 : 1;
+  /* the reader checked the digits */
+  bn r = bn_new((int)((n - i) * 6 / LIMB_BITS) + 2);
+  for (; i < n; i++) mul_add(&r, (uint32_t)radix, (uint32_t)digit_of((unsigned char)s[i], radix));
+  r.sign = sign;
+  bool ok;
+  *out = make_value(w, &r, &ok);
+  return ok;
+}
 
 void bn_print(value v, strbuf *out) {
   bn x = from_value(v);
@@ -695,13 +743,6 @@ static value bn_number_to_string(ev_ctx *c, const ast *call, value *a, int n) {
   return v_heapstr(t);
 }
 
-static int digit_of(int32_t ch, int radix) {
-  int d = ch >= '0' && ch <= '9' ? ch - '0'
-        : ch >= 'a' && ch <= 'z' ? ch - 'a' + 10
-        : ch >= 'A' && ch <= 'Z' ? ch - 'A' + 10 : 99;
-  return d < radix ? d : -1;
-}
-
 /* An integer's text whose value leaves 32 bits is read here; any other
  * text (a fixnum, not a number, a radix error) as the evaluator reads it. */
 static value bn_string_to_number(ev_ctx *c, const ast *call, value *a, int n) {
@@ -724,16 +765,8 @@ static value bn_string_to_number(ev_ctx *c, const ast *call, value *a, int n) {
   for (int32_t k = i; k < len; k++)
     if (digit_of(str_ref(w, a[0], k), radix) < 0) return plain(c, call, a, n);
   bn r = bn_new((int)((len - i) * 6 / LIMB_BITS) + 2);
-  for (; i < len; i++) {
-    /* r = r·radix + digit, in place: radix·limb + carry < 2^21 */
-    uint32_t carry = (uint32_t)digit_of(str_ref(w, a[0], i), radix);
-    for (int k = 0; k < r.n; k++) {
-      uint32_t t = r.d[k] * (uint32_t)radix + carry;
-      r.d[k] = t & LIMB_MASK;
-      carry = t >> LIMB_BITS;
-    }
-    if (carry) r.d[r.n++] = carry;
-  }
+  for (; i < len; i++)
+    mul_add(&r, (uint32_t)radix, (uint32_t)digit_of(str_ref(w, a[0], i), radix));
   r.sign = sign;
   return to_value(c, call->loc, &r);
 }

@@ -26,6 +26,10 @@ builtin_fn bn_builtin(const builtin *b);
 
 /* The value of a big integer, written in radix 10 (display, write). */
 void bn_print(value v, strbuf *out);
+/* The value of an integer literal's text (a sign, digits, a #x #b #o #d
+ * prefix), made on w's heap when past 32 bits; false when the heap is
+ * full. */
+bool bn_literal(world *w, const char *s, size_t n, value *out);
 /* eqv? of two VK_BIG values. */
 bool bn_eqv(value x, value y);
 /* The error of a builtin without a big version given a big integer:

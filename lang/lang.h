@@ -43,7 +43,10 @@ const char *sym_name(const symtab *t, int id);
 /* ---- syntax objects (reader output) --------------------------------- */
 
 typedef enum { SX_INT, SX_SYM, SX_STR, SX_BOOL, SX_LIST, SX_VEC,
-               SX_CHAR /* u.i: the code point */ } sx_kind;
+               SX_CHAR /* u.i: the code point */,
+               SX_BIG  /* --bignum: an integer past 32 bits, u.str its text
+                          as written (sign, digits, a #x #b #o #d prefix) */
+} sx_kind;
 
 typedef struct sx sx;
 struct sx {

@@ -5,10 +5,10 @@
 # each print one result (sums, differences, products, the divisions,
 # gcd, lcm, expt, abs, min, max, the comparisons and predicates,
 # number->string in radix 2 to 36, string->number) over operands from a
-# few digits to about 60, of both signs, often past 32 bits.  Guile and
-# `tvl --bignum --reference` must print the same text.  Operands past 32
-# bits are written (string->number "DIGITS"): tvl reads no such literal
-# yet.  Divisors are kept non-zero so that every form prints.
+# few digits to about 60, of both signs, often past 32 bits (literals,
+# quoted literals and (string->number "DIGITS")).  Guile and `tvl
+# --bignum --reference` must print the same text.  Divisors are kept
+# non-zero so that every form prints.
 #
 # BIGNUM_SEEDS (default "1 2 3 4 5 6"), BIGNUM_FORMS (default 400) change
 # the run; a failure names its seed, and the first differing line.
@@ -44,6 +44,8 @@ gen() {
     # limbs, where long division must correct its estimated digits
     if (k == 5) return "(" (r(2) ? "-" : "+") " (expt 2 " (15 * (2 + r(8)) + r(3) - 1) ") " r(40) ")"
     s = (r(2) ? "-" : "") digits(10 + r(50))
+    if (k == 6) return s
+    if (k == 7) return "(quote " s ")"
     return "(string->number \"" s "\")"
   }
   function nonzero(e) { return "(let ((d " e ")) (if (zero? d) 7 d))" }
