@@ -576,6 +576,16 @@ static value divide(ev_ctx *c, const ast *call, value *a, const char *op,
     free(t);
     ev_fail(c, call->loc, err_kind, "division by zero: (%s %s 0)", op, text);
   }
+  if (a[0].kind == VK_INT && a[1].kind == VK_INT) {
+    /* 64-bit: (quotient -2^31 -1) is 2^31, past 32 bits */
+    int64_t x = a[0].i, y = a[1].i, q = x / y, r = x % y;
+    if (r != 0 && (r < 0) != (y < 0)) {
+      if (k == D_FLOOR_Q) q--;
+      if (k == D_FLOOR_R) r += y;
+    }
+    int64_t v = k == D_TRUNC_Q || k == D_FLOOR_Q ? q : r;
+    if (v >= TVL_INT_MIN && v <= TVL_INT_MAX) return v_int((int32_t)v);
+  }
   bn x = from_value(a[0]), y = from_value(a[1]), q, r;
   divmod(&x, &y, &q, &r);
   bool adjust = !is_zero(&r) && r.sign != y.sign;   /* floor differs */
@@ -720,8 +730,15 @@ static value bn_expt(ev_ctx *c, const ast *call, value *a, int n) {
 
 /* ---- text ---------------------------------------------------------------- */
 
+/* The kind check lets a big integer through as any integer argument of
+ * these two; as a radix it is out of range, said here. */
+static srcloc radix_loc(const ast *call) {
+  return call->u.call.n > 1 ? call->u.call.args[1]->loc : call->loc;
+}
+
 static value bn_number_to_string(ev_ctx *c, const ast *call, value *a, int n) {
   builtin_fn plain = orig("number->string");
+  if (n > 1 && a[1].kind == VK_BIG) bn_too_big(c, radix_loc(call), "number->string", 1, a[1]);
   if (a[0].kind == VK_INT) return plain(c, call, a, n);
   int radix = n > 1 ? a[1].i : 10;
   if (radix < 2 || radix > 36) {
@@ -747,6 +764,7 @@ static value bn_number_to_string(ev_ctx *c, const ast *call, value *a, int n) {
  * text (a fixnum, not a number, a radix error) as the evaluator reads it. */
 static value bn_string_to_number(ev_ctx *c, const ast *call, value *a, int n) {
   builtin_fn plain = orig("string->number");
+  if (n > 1 && a[1].kind == VK_BIG) bn_too_big(c, radix_loc(call), "string->number", 1, a[1]);
   if (a[0].kind != VK_STR || (n > 1 && (a[1].kind != VK_INT || a[1].i < 2 || a[1].i > 36)))
     return plain(c, call, a, n);
   world *w = ev_world(c);
