@@ -562,6 +562,13 @@ static value bn_abs(ev_ctx *c, const ast *call, value *a, int n) {
   return to_value(c, call->loc, &x);
 }
 
+/* Where the second argument is: the kind check lets a big integer
+ * through as any integer argument of a builtin with a big version, and
+ * where one is out of range (a radix, a shift) it is said here. */
+static srcloc radix_loc(const ast *call) {
+  return call->u.call.n > 1 ? call->u.call.args[1]->loc : call->loc;
+}
+
 /* ---- division ---------------------------------------------------------- */
 
 typedef enum { D_TRUNC_Q, D_TRUNC_R, D_FLOOR_Q, D_FLOOR_R } div_kind;
@@ -626,6 +633,86 @@ DIVISION(bn_floor_quotient, "floor-quotient", "arith", D_FLOOR_Q)
 DIVISION(bn_floor_remainder, "floor-remainder", "arith", D_FLOOR_R)
 DIVISION(bn_truncate_quotient, "truncate-quotient", "arith", D_TRUNC_Q)
 DIVISION(bn_truncate_remainder, "truncate-remainder", "arith", D_TRUNC_R)
+
+/* (/ x y ...): exact when every division is; the errors as bi_div
+ * words them, with the big operands written out. */
+static value bn_div(ev_ctx *c, const ast *call, value *a, int n) {
+  int first = n == 1 ? 0 : 1;
+  bool zero = false;
+  for (int i = first; i < n; i++) zero |= a[i].kind == VK_INT && a[i].i == 0;
+  if (both_int(a, n)) {
+    int64_t r = n == 1 ? 1 : a[0].i;
+    int i = first;
+    for (; i < n && a[i].i != 0 && r % a[i].i == 0; i++) r /= a[i].i;
+    if (i == n && r >= TVL_INT_MIN && r <= TVL_INT_MAX) return v_int((int32_t)r);
+    if (zero || i < n) return orig("/")(c, call, a, n);   /* its errors */
+  }
+  bn acc = n == 1 ? from_i64(1) : from_value(a[0]);
+  int i = first;
+  for (; !zero && i < n; i++) {
+    bn y = from_value(a[i]), q, r;
+    divmod(&acc, &y, &q, &r);
+    bool exact = is_zero(&r);
+    bn_free(&y), bn_free(&r), bn_free(&acc);
+    acc = q;
+    if (!exact) break;
+  }
+  if (!zero && i == n) return to_value(c, call->loc, &acc);
+  bn_free(&acc);
+  strbuf t;
+  sb_init(&t);
+  sb_puts(&t, "(/");
+  for (int k = 0; k < n && t.n < 8000; k++) {
+    char *v = value_text(a[k]);
+    sb_printf(&t, " %s", v);
+    free(v);
+  }
+  sb_putc(&t, ')');
+  char text[8192];
+  snprintf(text, sizeof text, "%s", t.s);
+  sb_free(&t);
+  if (zero) {
+    ev_note_div(c, "/");
+    ev_fail(c, call->loc, "division", "division by zero: %s", text);
+  }
+  ev_fail(c, call->loc, "division", "/: %s is not an integer; tvl has no rationals", text);
+}
+
+/* (ash x s): x·2^s, or x/2^-s rounded down. */
+static value bn_ash(ev_ctx *c, const ast *call, value *a, int n) {
+  value x = a[0], s = a[1];
+  if (x.kind == VK_INT && x.i == 0) return v_int(0);
+  if (s.kind == VK_BIG) {
+    if (s.i < 0) return v_int(x.i < 0 ? -1 : 0);   /* x.i: its sign when big */
+    bn_too_big(c, radix_loc(call), "ash", 1, s);
+  }
+  if (x.kind == VK_INT && (s.i <= 0 || (s.i <= 31 && x.i >= -(1 << (31 - s.i)) &&
+                                        x.i < (1 << (31 - s.i)))))
+    return orig("ash")(c, call, a, n);   /* fits */
+  int32_t k = s.i < 0 ? -s.i : s.i;
+  if (s.i > 0 && (double)k / LIMB_BITS > (double)ev_world(c)->lim.max_heap)
+    ev_heap_full(c, call->loc);
+  bn p = bn_new(k / LIMB_BITS + 1);
+  p.n = k / LIMB_BITS + 1;
+  p.d[k / LIMB_BITS] = 1u << (k % LIMB_BITS);
+  bn v = from_value(x), out;
+  if (s.i > 0) {
+    out = mul(&v, &p);
+  } else {
+    bn q, r;
+    divmod(&v, &p, &q, &r);
+    if (!is_zero(&r) && v.sign < 0) {   /* toward minus infinity */
+      bn one = from_i64(1);
+      out = add_signed(&q, &one, -1);
+      bn_free(&one), bn_free(&q);
+    } else {
+      out = q;
+    }
+    bn_free(&r);
+  }
+  bn_free(&v), bn_free(&p);
+  return to_value(c, call->loc, &out);
+}
 
 static bn gcd_mag(const bn *a, const bn *b) {
   bn x = copy(a), y = copy(b);
@@ -730,11 +817,6 @@ static value bn_expt(ev_ctx *c, const ast *call, value *a, int n) {
 
 /* ---- text ---------------------------------------------------------------- */
 
-/* The kind check lets a big integer through as any integer argument of
- * these two; as a radix it is out of range, said here. */
-static srcloc radix_loc(const ast *call) {
-  return call->u.call.n > 1 ? call->u.call.args[1]->loc : call->loc;
-}
 
 static value bn_number_to_string(ev_ctx *c, const ast *call, value *a, int n) {
   builtin_fn plain = orig("number->string");
@@ -805,7 +887,7 @@ static const struct { const char *name; builtin_fn fn; } versions[] = {
   {"floor-quotient", bn_floor_quotient}, {"floor-remainder", bn_floor_remainder},
   {"truncate-quotient", bn_truncate_quotient},
   {"truncate-remainder", bn_truncate_remainder},
-  {"gcd", bn_gcd}, {"lcm", bn_lcm}, {"expt", bn_expt},
+  {"gcd", bn_gcd}, {"lcm", bn_lcm}, {"expt", bn_expt}, {"/", bn_div}, {"ash", bn_ash},
   {"number->string", bn_number_to_string}, {"string->number", bn_string_to_number},
 };
 

@@ -3,7 +3,7 @@
 # experimental: docs/bignum.md) against GNU Guile, on random
 # expressions: an awk generator writes, per seed, a program of forms that
 # each print one result (sums, differences, products, the divisions,
-# gcd, lcm, expt, abs, min, max, the comparisons and predicates,
+# gcd, lcm, expt, ash, exact /, abs, min, max, the comparisons and predicates,
 # number->string in radix 2 to 36, string->number) over operands from a
 # few digits to about 60, of both signs, often past 32 bits (literals,
 # quoted literals and (string->number "DIGITS")).  Guile and `tvl
@@ -51,7 +51,7 @@ gen() {
   function nonzero(e) { return "(let ((d " e ")) (if (zero? d) 7 d))" }
   function num(d,   k, op) {
     if (d <= 0 || r(10) < 3) return leaf()
-    k = r(18)
+    k = r(20)
     if (k < 3) return "(+ " num(d-1) " " num(d-1) (r(3) ? "" : " " num(d-1)) ")"
     if (k < 5) return "(- " num(d-1) (r(4) ? " " num(d-1) : "") ")"
     if (k < 7) return "(* " num(d-1) " " num(d-1) ")"
@@ -67,7 +67,10 @@ gen() {
     if (k == 14) return "(expt " leaf() " " r(6) ")"
     if (k == 15) return "(" (r(2) ? "1+" : "1-") " " num(d-1) ")"
     if (k == 16) return "(string->number (number->string " num(d-1) "))"
-    return "(truncate-quotient " num(d-1) " " nonzero(num(d-1)) ")"
+    if (k == 17) return "(truncate-quotient " num(d-1) " " nonzero(num(d-1)) ")"
+    if (k == 18) return "(ash " num(d-1) " " (r(140) - 70) ")"
+    # an exact division: a product by one of its factors
+    return "(let ((y " nonzero(num(d-1)) ")) (/ (* " num(d-1) " y) y))"
   }
   function form(   k, cmp) {
     k = r(10)
