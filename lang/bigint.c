@@ -541,6 +541,14 @@ PREDICATE(bn_negative, x < 0, x.i < 0)
 PREDICATE(bn_even, x % 2 == 0, x.vec->items[0].i % 2 == 0)
 PREDICATE(bn_odd, x % 2 != 0, x.vec->items[0].i % 2 != 0)
 
+/* eq? of big integers is the same object, as in Guile (a big integer is
+ * a heap object there too); of anything else what eqv? says. */
+static value bn_eq_p(ev_ctx *c, const ast *call, value *a, int n) {
+  (void)c, (void)call, (void)n;
+  if (a[0].kind == VK_BIG && a[1].kind == VK_BIG) return v_bool(a[0].vec == a[1].vec);
+  return v_bool(value_eqv(a[0], a[1]));
+}
+
 static value bn_is_int(ev_ctx *c, const ast *call, value *a, int n) {
   (void)c, (void)call, (void)n;
   return v_bool(a[0].kind == VK_INT || a[0].kind == VK_BIG);
@@ -714,6 +722,55 @@ static value bn_ash(ev_ctx *c, const ast *call, value *a, int n) {
   return to_value(c, call->loc, &out);
 }
 
+/* floor/ and truncate/: both results as two values. */
+static value two_values(ev_ctx *c, const ast *call, value *a, const char *op,
+                        div_kind qk, div_kind rk) {
+  value r[2] = {divide(c, call, a, op, "arith", qk), divide(c, call, a, op, "arith", rk)};
+  return ev_values(c, r, 2);
+}
+static value bn_floor_div(ev_ctx *c, const ast *call, value *a, int n) {
+  (void)n;
+  return two_values(c, call, a, "floor/", D_FLOOR_Q, D_FLOOR_R);
+}
+static value bn_truncate_div(ev_ctx *c, const ast *call, value *a, int n) {
+  (void)n;
+  return two_values(c, call, a, "truncate/", D_TRUNC_Q, D_TRUNC_R);
+}
+
+/* (exact-integer-sqrt k) of a big k: Newton's iteration from above,
+ * s' = (s + k/s) / 2, which decreases to floor(sqrt k). */
+static value bn_exact_integer_sqrt(ev_ctx *c, const ast *call, value *a, int n) {
+  if (a[0].kind == VK_INT || a[0].i < 0)
+    return orig("exact-integer-sqrt")(c, call, a, n);   /* its error for < 0 */
+  bn k = from_value(a[0]);
+  /* a start above the root: 2^ceil(bits/2) */
+  int bits = (k.n - 1) * LIMB_BITS;
+  for (uint32_t top = k.d[k.n - 1]; top; top >>= 1) bits++;
+  int half = (bits + 1) / 2;
+  bn s = bn_new(half / LIMB_BITS + 1);
+  s.n = half / LIMB_BITS + 1;
+  s.d[half / LIMB_BITS] = 1u << (half % LIMB_BITS);
+  for (;;) {
+    bn q, r;
+    divmod_mag(&k, &s, &q, &r);
+    bn sum = add_mag(&s, &q), two;
+    uint32_t rem;
+    two = divmod_small(&sum, 2, &rem);
+    bn_free(&q), bn_free(&r), bn_free(&sum);
+    if (cmp_mag(&two, &s) >= 0) {
+      bn_free(&two);
+      break;
+    }
+    bn_free(&s);
+    s = two;
+  }
+  bn sq = mul(&s, &s);
+  bn rest = add_signed(&k, &sq, -1);
+  bn_free(&sq), bn_free(&k);
+  value r[2] = {to_value(c, call->loc, &s), to_value(c, call->loc, &rest)};
+  return ev_values(c, r, 2);
+}
+
 static bn gcd_mag(const bn *a, const bn *b) {
   bn x = copy(a), y = copy(b);
   x.sign = y.sign = 1;
@@ -880,7 +937,7 @@ static const struct { const char *name; builtin_fn fn; } versions[] = {
   {"zero?", bn_zero}, {"positive?", bn_positive}, {"negative?", bn_negative},
   {"even?", bn_even}, {"odd?", bn_odd},
   {"integer?", bn_is_int}, {"number?", bn_is_int}, {"exact-integer?", bn_is_int},
-  {"exact?", bn_true},
+  {"exact?", bn_true}, {"eq?", bn_eq_p},
   {"floor", bn_identity}, {"ceiling", bn_identity}, {"round", bn_identity},
   {"truncate", bn_identity}, {"inexact->exact", bn_identity},
   {"quotient", bn_quotient}, {"remainder", bn_remainder}, {"modulo", bn_modulo},
@@ -888,6 +945,8 @@ static const struct { const char *name; builtin_fn fn; } versions[] = {
   {"truncate-quotient", bn_truncate_quotient},
   {"truncate-remainder", bn_truncate_remainder},
   {"gcd", bn_gcd}, {"lcm", bn_lcm}, {"expt", bn_expt}, {"/", bn_div}, {"ash", bn_ash},
+  {"floor/", bn_floor_div}, {"truncate/", bn_truncate_div},
+  {"exact-integer-sqrt", bn_exact_integer_sqrt},
   {"number->string", bn_number_to_string}, {"string->number", bn_string_to_number},
 };
 

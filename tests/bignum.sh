@@ -3,7 +3,8 @@
 # experimental: docs/bignum.md) against GNU Guile, on random
 # expressions: an awk generator writes, per seed, a program of forms that
 # each print one result (sums, differences, products, the divisions,
-# gcd, lcm, expt, ash, exact /, abs, min, max, the comparisons and predicates,
+# gcd, lcm, expt, ash, exact /, floor/, truncate/, exact-integer-sqrt,
+# abs, min, max, the comparisons and predicates,
 # number->string in radix 2 to 36, string->number) over operands from a
 # few digits to about 60, of both signs, often past 32 bits (literals,
 # quoted literals and (string->number "DIGITS")).  Guile and `tvl
@@ -79,7 +80,10 @@ gen() {
                  return "(" cmp[1 + r(5)] " " num(2) " " num(2) (r(3) ? "" : " " num(2)) ")" }
     if (k == 7) { split("zero? positive? negative? even? odd? integer?", cmp, " ")
                   return "(" cmp[1 + r(6)] " " num(2) ")" }
-    if (k == 8) return "(number->string " num(2) " " (2 + r(35)) ")"
+    if (k == 8) { k = r(3)
+                  if (k == 0) return "(number->string " num(2) " " (2 + r(35)) ")"
+                  if (k == 1) return "(call-with-values (lambda () (exact-integer-sqrt (abs " num(2) "))) list)"
+                  return "(call-with-values (lambda () (" (r(2) ? "floor/" : "truncate/") " " num(2) " " nonzero(num(2)) ")) list)" }
     return "(let ((x " num(2) ")) (list (eqv? x " num(1) ") (equal? (list x) (list (+ x 0))) (eqv? x (- (+ x 1) 1))))"
   }
   BEGIN {
