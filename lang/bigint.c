@@ -686,6 +686,84 @@ static value bn_div(ev_ctx *c, const ast *call, value *a, int n) {
   ev_fail(c, call->loc, "division", "/: %s is not an integer; tvl has no rationals", text);
 }
 
+/* ---- bitwise: two's complement of infinite width, as Guile's ---------- */
+
+/* x as len limbs of two's complement (len above x's own limbs, so that
+ * the top limb is all sign). */
+static void to_twos(const bn *x, int len, uint32_t *out) {
+  for (int k = 0; k < len; k++) out[k] = k < x->n ? x->d[k] : 0;
+  if (x->sign > 0) return;
+  uint32_t carry = 1;   /* -m = ~m + 1 */
+  for (int k = 0; k < len; k++) {
+    uint32_t t = (~out[k] & LIMB_MASK) + carry;
+    out[k] = t & LIMB_MASK;
+    carry = t >> LIMB_BITS;
+  }
+}
+
+static bn from_twos(const uint32_t *in, int len) {
+  bn r = bn_new(len);
+  r.n = len;
+  bool neg = in[len - 1] >> (LIMB_BITS - 1);
+  uint32_t carry = 1;
+  for (int k = 0; k < len; k++) {
+    if (!neg) {
+      r.d[k] = in[k];
+      continue;
+    }
+    uint32_t t = (~in[k] & LIMB_MASK) + carry;
+    r.d[k] = t & LIMB_MASK;
+    carry = t >> LIMB_BITS;
+  }
+  r.sign = neg ? -1 : 1;
+  trim(&r);
+  return r;
+}
+
+typedef enum { B_AND, B_IOR, B_XOR } bit_op;
+
+static value bitwise(ev_ctx *c, const ast *call, value *a, int n, bit_op op,
+                     const char *name) {
+  if (both_int(a, n)) return orig(name)(c, call, a, n);
+  int len = 1;
+  for (int i = 0; i < n; i++)
+    if (a[i].kind == VK_BIG && a[i].vec->n + 1 > len) len = a[i].vec->n + 1;
+  len = len < 4 ? 4 : len;   /* a fixnum takes up to 3 limbs */
+  uint32_t *acc = xmalloc((size_t)len * sizeof *acc), *x = xmalloc((size_t)len * sizeof *x);
+  for (int k = 0; k < len; k++) acc[k] = op == B_AND ? LIMB_MASK : 0;
+  for (int i = 0; i < n; i++) {
+    bn v = from_value(a[i]);
+    to_twos(&v, len, x);
+    bn_free(&v);
+    for (int k = 0; k < len; k++)
+      acc[k] = op == B_AND ? acc[k] & x[k] : op == B_IOR ? acc[k] | x[k] : acc[k] ^ x[k];
+  }
+  bn r = from_twos(acc, len);
+  free(acc);
+  free(x);
+  return to_value(c, call->loc, &r);
+}
+
+static value bn_logand(ev_ctx *c, const ast *call, value *a, int n) {
+  return bitwise(c, call, a, n, B_AND, "logand");
+}
+static value bn_logior(ev_ctx *c, const ast *call, value *a, int n) {
+  return bitwise(c, call, a, n, B_IOR, "logior");
+}
+static value bn_logxor(ev_ctx *c, const ast *call, value *a, int n) {
+  return bitwise(c, call, a, n, B_XOR, "logxor");
+}
+
+/* (lognot x) is -x - 1. */
+static value bn_lognot(ev_ctx *c, const ast *call, value *a, int n) {
+  if (a[0].kind == VK_INT) return orig("lognot")(c, call, a, n);
+  bn x = from_value(a[0]), one = from_i64(1);
+  x.sign = -x.sign;
+  bn r = add_signed(&x, &one, -1);
+  bn_free(&x), bn_free(&one);
+  return to_value(c, call->loc, &r);
+}
+
 /* (ash x s): x·2^s, or x/2^-s rounded down. */
 static value bn_ash(ev_ctx *c, const ast *call, value *a, int n) {
   value x = a[0], s = a[1];
@@ -947,6 +1025,7 @@ static const struct { const char *name; builtin_fn fn; } versions[] = {
   {"gcd", bn_gcd}, {"lcm", bn_lcm}, {"expt", bn_expt}, {"/", bn_div}, {"ash", bn_ash},
   {"floor/", bn_floor_div}, {"truncate/", bn_truncate_div},
   {"exact-integer-sqrt", bn_exact_integer_sqrt},
+  {"logand", bn_logand}, {"logior", bn_logior}, {"logxor", bn_logxor}, {"lognot", bn_lognot},
   {"number->string", bn_number_to_string}, {"string->number", bn_string_to_number},
 };
 

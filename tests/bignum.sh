@@ -3,7 +3,7 @@
 # experimental: docs/bignum.md) against GNU Guile, on random
 # expressions: an awk generator writes, per seed, a program of forms that
 # each print one result (sums, differences, products, the divisions,
-# gcd, lcm, expt, ash, exact /, floor/, truncate/, exact-integer-sqrt,
+# gcd, lcm, expt, ash, logand, logior, logxor, lognot, exact /, floor/, truncate/, exact-integer-sqrt,
 # abs, min, max, the comparisons and predicates,
 # number->string in radix 2 to 36, string->number) over operands from a
 # few digits to about 60, of both signs, often past 32 bits (literals,
@@ -50,9 +50,9 @@ gen() {
     return "(string->number \"" s "\")"
   }
   function nonzero(e) { return "(let ((d " e ")) (if (zero? d) 7 d))" }
-  function num(d,   k, op) {
+  function num(d,   k, op, cmp) {
     if (d <= 0 || r(10) < 3) return leaf()
-    k = r(20)
+    k = r(22)
     if (k < 3) return "(+ " num(d-1) " " num(d-1) (r(3) ? "" : " " num(d-1)) ")"
     if (k < 5) return "(- " num(d-1) (r(4) ? " " num(d-1) : "") ")"
     if (k < 7) return "(* " num(d-1) " " num(d-1) ")"
@@ -70,6 +70,9 @@ gen() {
     if (k == 16) return "(string->number (number->string " num(d-1) "))"
     if (k == 17) return "(truncate-quotient " num(d-1) " " nonzero(num(d-1)) ")"
     if (k == 18) return "(ash " num(d-1) " " (r(140) - 70) ")"
+    if (k == 19) { split("logand logior logxor", cmp, " ")
+                   return "(" cmp[1 + r(3)] " " num(d-1) " " num(d-1) (r(3) ? "" : " " num(d-1)) ")" }
+    if (k == 20) return "(lognot " num(d-1) ")"
     # an exact division: a product by one of its factors
     return "(let ((y " nonzero(num(d-1)) ")) (/ (* " num(d-1) " y) y))"
   }
