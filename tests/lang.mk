@@ -11,4 +11,4 @@ EXTRA_DIST += tests/golden tests/scheme tests/exact tests/exact.sh \
 	tests/unicode-tables.sh tools/unicode-tables.scm
 # integers past 32 bits in the evaluator (--bignum), against Guile
 TESTS += tests/bignum.sh
-EXTRA_DIST += tests/bignum.sh
+EXTRA_DIST += tests/bignum.sh tests/bignum
