@@ -5,8 +5,9 @@
  * uint32_t, least significant first, no high zero limb) and turns each
  * result back into a value: a VK_INT when it fits in 32 bits (the
  * canonical form), else a TV_BIG heap object.  Schoolbook multiplication,
- * long division after Knuth (TAOCP 2, 4.3.1, algorithm D), printing by
- * divisions by the largest power of the radix below 2^15.
+ * long division after Knuth (TAOCP 2, 4.3.1, algorithm D), printing in
+ * radix 10 through base 10^9 digits, in other radixes by divisions by
+ * the largest power of the radix below 2^15.
  *
  * Errors leave by longjmp (ev_fail), so every check that can fail is made
  * before scratch memory is taken, and scratch is freed before a value is
@@ -318,6 +319,30 @@ static void divmod(const bn *a, const bn *b, bn *q, bn *r) {
 static void put_digits(const bn *x, int radix, strbuf *out) {
   if (is_zero(x)) {
     sb_putc(out, '0');
+    return;
+  }
+  if (radix == 10) {
+    /* display's case, made fast: the limbs are carried into base 10^9
+     * digits from the top, with no division by a variable (a number of
+     * 10^5 digits prints in a fraction of a second) */
+    size_t cap = (size_t)x->n * 51 / 100 + 2, m = 0;
+    uint32_t *dec = xcalloc(cap, sizeof *dec);
+    for (int k = x->n - 1; k >= 0; k--) {
+      uint64_t carry = x->d[k];
+      for (size_t j = 0; j < m; j++) {
+        uint64_t t = ((uint64_t)dec[j] << LIMB_BITS) + carry;
+        dec[j] = (uint32_t)(t % 1000000000u);
+        carry = t / 1000000000u;
+      }
+      while (carry) {
+        dec[m++] = (uint32_t)(carry % 1000000000u);
+        carry /= 1000000000u;
+      }
+    }
+    if (x->sign < 0) sb_putc(out, '-');
+    sb_printf(out, "%u", (unsigned)dec[m - 1]);
+    for (size_t j = m - 1; j > 0; j--) sb_printf(out, "%09u", (unsigned)dec[j - 1]);
+    free(dec);
     return;
   }
   static const char digit[] = "0123456789abcdefghijklmnopqrstuvwxyz";

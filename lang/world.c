@@ -280,7 +280,12 @@ tvec *world_new_vec(world *w, int32_t n, value fill) {
 }
 
 tvec *world_new_obj(world *w, tvec_tag tag, int32_t n, value fill) {
-  if (n < 0 || w->heap_cells + n + 2 > w->lim.max_heap) return NULL;
+  /* a big integer (--bignum) is not counted in cells: Guile's integers
+   * have no such limit, and no cell is ever collected, so a loop over
+   * big sums would run out where Guile does not; the --max-memory guard
+   * still sees its bytes */
+  bool counted = tag != TV_BIG;
+  if (n < 0 || (counted && w->heap_cells + n + 2 > w->lim.max_heap)) return NULL;
   tvec *t = xcalloc(1, sizeof *t);
   t->tag = (uint8_t)tag;
   t->n = n;
@@ -289,7 +294,7 @@ tvec *world_new_obj(world *w, tvec_tag tag, int32_t n, value fill) {
   t->items = xmalloc((size_t)(n ? n : 1) * sizeof(value));
   for (int32_t i = 0; i < n; i++) t->items[i] = fill;
   VEC_PUSH(w->heap, t);
-  w->heap_cells += n + 2;
+  if (counted) w->heap_cells += n + 2;
   return t;
 }
 
@@ -394,7 +399,7 @@ void world_txn_rollback(world *w) {
     free(s->items);
   }
   for (int i = (int)w->heap_mark; i < w->heap.n; i++) {
-    w->heap_cells -= w->heap.v[i]->n + 2;
+    if (w->heap.v[i]->tag != TV_BIG) w->heap_cells -= w->heap.v[i]->n + 2;
     free(w->heap.v[i]->items);
     free(w->heap.v[i]);
   }
