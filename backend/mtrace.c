@@ -301,6 +301,10 @@ static bool raw_value(loader *L, value v, int type, int64_t *out) {
     if (!v.vec) break;
     *out = place_vec(L, v.vec, type);
     return !L->failed;
+  case VK_BIG:   /* --bignum: the evaluator's only (docs/bignum.md) */
+    snprintf(L->err, L->errlen, "compiled code cannot hold an integer past 32 bits yet");
+    L->failed = true;
+    return false;
   }
   snprintf(L->err, L->errlen, "compiled code cannot hold %s yet",
            vkind_name((vkind)v.kind));

@@ -434,6 +434,13 @@ static bool eqv_in(const world *w, value x, value y) {
   return value_eqv(x, y);
 }
 
+/* eq?: as eqv? but for big integers (--bignum), which are the same only
+ * when they are one object, as in Guile. */
+static bool eq_in(const world *w, value x, value y) {
+  if (x.kind == VK_BIG && y.kind == VK_BIG) return x.vec == y.vec;
+  return eqv_in(w, x, y);
+}
+
 /* memq and memv as Guile's: the first pair whose car is x, found before
  * the list is known to be improper or circular; else #f for a proper
  * list and an error for another. */
@@ -470,7 +477,7 @@ static value ass(ev_ctx *c, const ast *call, const char *op, value x,
 }
 
 static value bi_memq(ev_ctx *c, const ast *call, value *a, int n) {
-  return mem(c, call, "memq", a[0], a[1], eqv_in);
+  return mem(c, call, "memq", a[0], a[1], eq_in);
 }
 static value bi_memv(ev_ctx *c, const ast *call, value *a, int n) {
   return mem(c, call, "memv", a[0], a[1], eqv_in);
@@ -480,7 +487,7 @@ static value bi_member(ev_ctx *c, const ast *call, value *a, int n) {
   proper(c, call, 1, "member", a[1]);
   return mem(c, call, "member", a[0], a[1], value_equal_in);
 }
-static value bi_assq(ev_ctx *c, const ast *call, value *a, int n) { return ass(c, call, "assq", a[0], a[1], eqv_in); }
+static value bi_assq(ev_ctx *c, const ast *call, value *a, int n) { return ass(c, call, "assq", a[0], a[1], eq_in); }
 static value bi_assv(ev_ctx *c, const ast *call, value *a, int n) { return ass(c, call, "assv", a[0], a[1], eqv_in); }
 static value bi_assoc(ev_ctx *c, const ast *call, value *a, int n) { return ass(c, call, "assoc", a[0], a[1], value_equal_in); }
 

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "lang.h"
+#include "bigint.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -312,6 +313,19 @@ static const struct { vkind k; const char *text; } arg_kinds[] = {
   [AK_CHAR] = {VK_CHAR, "a character"}, [AK_SYM] = {VK_SYM, "a symbol"},
 };
 
+/* Whether v has the kind k wants: a big integer (--bignum) is an integer
+ * for the builtins that have a big version (lang/bigint.c). */
+static bool kind_ok(const builtin *b, arg_kind k, value v) {
+  if (v.kind == arg_kinds[k].k) return true;
+  return v.kind == VK_BIG && k == AK_INT && bn_builtin(b);
+}
+
+/* The builtin's own function, or its big version when the switch is on. */
+static builtin_fn builtin_code(const builtin *b) {
+  builtin_fn big = bn_builtin(b);
+  return big ? big : b->fn;
+}
+
 /* Checks the kinds of a builtin's arguments; true when that decides
  * its value (*r): a comparison Guile applies two by two
  * (builtin_pairwise) checks a pair only when it gets there, so the
@@ -325,9 +339,9 @@ static bool check_arg_kinds(ev_ctx *c, const ast *call, const builtin *b,
     }
     int bad = 0;
     arg_kind k = builtin_arg_kind(b, 0);
-    while (bad < n && args[bad].kind == arg_kinds[k].k) bad++;
+    while (bad < n && kind_ok(b, k, args[bad])) bad++;
     if (bad >= 2 && bad < n) {
-      value v = b->fn(c, call, args, bad);
+      value v = builtin_code(b)(c, call, args, bad);
       if (!v_truthy(v)) {
         *r = v;
         return true;
@@ -337,8 +351,10 @@ static bool check_arg_kinds(ev_ctx *c, const ast *call, const builtin *b,
   for (int i = 0; i < n; i++) {
     arg_kind k = builtin_arg_kind(b, i);
     const ast *where = i < call->u.call.n ? call->u.call.args[i] : call;
-    if (k != AK_ANY && args[i].kind != arg_kinds[k].k)
+    if (k != AK_ANY && !kind_ok(b, k, args[i])) {
+      if (args[i].kind == VK_BIG && k == AK_INT) bn_too_big(c, where->loc, b->name, i, args[i]);
       kind_error(c, where, b->name, i, arg_kinds[k].text, args[i]);
+    }
   }
   return false;
 }
@@ -365,7 +381,7 @@ static value call_builtin(ev_ctx *c, const ast *a, int f) {
     return r;
   }
   c->tail_site = a->u.call.tail ? a : NULL;
-  r = b->fn(c, a, args, n);
+  r = builtin_code(b)(c, a, args, n);
   c->tail_site = NULL;
   c->vs.n = base;
   return r;
@@ -545,7 +561,7 @@ static value dyn_builtin(ev_ctx *c, const ast *site, const builtin *b,
   if (n && n <= BUILTIN_OWN_ARGS) args = memcpy(own, args, (size_t)n * sizeof(value));
   value r;
   if (check_arg_kinds(c, site, b, args, n, &r)) return r;
-  return b->fn(c, site, args, n);
+  return builtin_code(b)(c, site, args, n);
 }
 
 static void enter_depth(ev_ctx *c, srcloc loc) {

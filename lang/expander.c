@@ -5,6 +5,7 @@
  * local loop function called in tail position.  Every error names the
  * offending piece of syntax and says what shape was expected.
  */
+#include "bigint.h"
 #include "config.h"
 
 #include "expander.h"
@@ -78,6 +79,20 @@ static ast *constant(ex *e, value v, srcloc loc) {
   return a;
 }
 
+/* A literal past 32 bits (--bignum): one big integer on the world's heap,
+ * made once, as a quoted list is. */
+static bool big_value(ex *e, const sx *d, value *out) {
+  if (bn_literal(e->w, d->u.str.s, d->u.str.n, out)) return true;
+  bad(e, d->loc, "out of memory: this integer does not fit in the heap "
+                 "(raise the limit with --max-heap or :limit heap)");
+  return false;
+}
+
+static ast *big_constant(ex *e, const sx *d) {
+  value v;
+  return big_value(e, d, &v) ? constant(e, v, d->loc) : NULL;
+}
+
 static ast **alloc_asts(ex *e, int n) {
   return arena_alloc(e->mem, (size_t)(n ? n : 1) * sizeof(ast *));
 }
@@ -96,7 +111,7 @@ static bool is_special(const char *n) {
 
 static const char *sx_kind_text(const sx *s) {
   switch (s->kind) {
-  case SX_INT: return "an integer";
+  case SX_INT: case SX_BIG: return "an integer";
   case SX_SYM: return "a symbol";
   case SX_STR: return "a string";
   case SX_BOOL: return "a boolean";
@@ -129,6 +144,7 @@ static bool check_name(ex *e, const sx *s, const char *what) {
 static bool datum_value(ex *e, const sx *d, value *out) {
   switch (d->kind) {
   case SX_INT: *out = v_int((int32_t)d->u.i); return true;
+  case SX_BIG: return big_value(e, d, out);
   case SX_BOOL: *out = v_bool(d->u.b); return true;
   case SX_CHAR: *out = v_char((int32_t)d->u.i); return true;
   case SX_SYM:
@@ -180,6 +196,7 @@ static ast *quoted(ex *e, const sx *d) {
   }
   switch (d->kind) {
   case SX_INT: return constant(e, v_int((int32_t)d->u.i), d->loc);
+  case SX_BIG: return big_constant(e, d);
   case SX_BOOL: return constant(e, v_bool(d->u.b), d->loc);
   case SX_CHAR: return constant(e, v_char((int32_t)d->u.i), d->loc);
   case SX_SYM: return constant(e, v_sym(d->u.sym), d->loc);
@@ -1252,6 +1269,7 @@ static ast *expand(ex *e, const sx *s) {
   if (e->failed) return NULL;
   switch (s->kind) {
   case SX_INT: return constant(e, v_int((int32_t)s->u.i), s->loc);
+  case SX_BIG: return big_constant(e, s);
   case SX_BOOL: return constant(e, v_bool(s->u.b), s->loc);
   case SX_CHAR: return constant(e, v_char((int32_t)s->u.i), s->loc);
   case SX_STR:

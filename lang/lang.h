@@ -43,7 +43,10 @@ const char *sym_name(const symtab *t, int id);
 /* ---- syntax objects (reader output) --------------------------------- */
 
 typedef enum { SX_INT, SX_SYM, SX_STR, SX_BOOL, SX_LIST, SX_VEC,
-               SX_CHAR /* u.i: the code point */ } sx_kind;
+               SX_CHAR /* u.i: the code point */,
+               SX_BIG  /* --bignum: an integer past 32 bits, u.str its text
+                          as written (sign, digits, a #x #b #o #d prefix) */
+} sx_kind;
 
 typedef struct sx sx;
 struct sx {
@@ -109,6 +112,8 @@ typedef enum {
   VK_PORT,   /* vec: a TV_PORT object (lang/ports.c), evaluator only */
   VK_EOF,    /* the end-of-file object, evaluator only */
   VK_REC,    /* vec: a TV_REC object, a SRFI-9 record (lang/records.c) */
+  VK_BIG,    /* vec: a TV_BIG object, i the sign: an integer past 32 bits
+                (lang/bigint.h; only made with --bignum) */
 } vkind;
 
 /* Strings: a literal (or a symbol's name) is an interned string of the
@@ -119,7 +124,8 @@ typedef enum {
 typedef enum { TV_VEC, TV_PAIR, TV_CLOSURE, TV_BOX, TV_STR,
                TV_CONT,   /* a continuation of call/cc (kind VK_PROC) */
                TV_PORT,   /* a string port (lang/ports.c) */
-               TV_REC     /* a record: tid, then its fields (lang/records.c) */ } tvec_tag;
+               TV_REC,    /* a record: tid, then its fields (lang/records.c) */
+               TV_BIG     /* a big integer's limbs (lang/bigint.h) */ } tvec_tag;
 
 typedef struct tvec tvec;
 typedef struct {

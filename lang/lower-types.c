@@ -290,6 +290,7 @@ int lw_type_of_value(lw *c, value v, int depth) {
     break;
   case VK_EOF: return lw_eof_type(c);   /* lower-ports.c */
   case VK_REC: return lw_record_type_of(c, v, depth);   /* lower-records.c */
+  case VK_BIG: break;   /* --bignum: the evaluator's only (docs/bignum.md) */
   }
   return lw_new_type(c, T_ANY);
 }

@@ -1069,6 +1069,10 @@ ir_expr *lw_lower_value(lw *c, const ast *a, frame_map *f) {
       return konst(c, T_CHAR, a->u.k.i, a->loc);
     case VK_NIL: return konst(c, T_NIL, 0, a->loc);
     case VK_PAIR: return lw_quoted(c, a->u.k, a->loc);
+    case VK_BIG:   /* --bignum (docs/bignum.md) */
+      lw_fail(c, a->loc, "integers past 32 bits are not compiled yet "
+                         "(--bignum gives them to the reference evaluator only)");
+      return lw_void_expr(c, a->loc);
     default: return lw_void_expr(c, a->loc);
     }
   case E_REF:

@@ -33,7 +33,7 @@ struct macro {
 static sx *copy_sx(arena *m, const sx *s) {
   sx *d = arena_alloc(m, sizeof *d);
   *d = *s;
-  if (s->kind == SX_STR) {
+  if (s->kind == SX_STR || s->kind == SX_BIG) {
     d->u.str.s = arena_strndup(m, s->u.str.s, s->u.str.n);
   } else if (s->kind == SX_LIST || s->kind == SX_VEC) {
     d->u.list.v = arena_alloc(m, (size_t)(s->u.list.n ? s->u.list.n : 1) * sizeof(sx *));
@@ -243,7 +243,8 @@ static bool same_datum(const sx *p, const sx *f) {
   switch (p->kind) {
   case SX_INT: case SX_CHAR: return p->u.i == f->u.i;
   case SX_BOOL: return p->u.b == f->u.b;
-  case SX_STR: return p->u.str.n == f->u.str.n && !memcmp(p->u.str.s, f->u.str.s, p->u.str.n);
+  case SX_STR: case SX_BIG:
+    return p->u.str.n == f->u.str.n && !memcmp(p->u.str.s, f->u.str.s, p->u.str.n);
   default: return false;
   }
 }

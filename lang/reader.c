@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "lang.h"
+#include "bigint.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -268,6 +269,15 @@ static bool looks_numeric(const char *s, size_t n) {
                     s[i + 1] <= '9'));
 }
 
+/* An integer past 32 bits (--bignum): its text, made a value by the
+ * expander (lang/bigint.c bn_literal). */
+static void big_literal(reader *r, const char *s, size_t n, srcloc loc) {
+  sx *d = new_node(r, SX_BIG, loc);
+  d->u.str.s = arena_strndup(&r->mem, s, n);
+  d->u.str.n = n;
+  emit(r, d);
+}
+
 static void finish_hash_atom(reader *r, const char *s, size_t n, srcloc loc) {
   if ((n == 2 && s[1] == 't') || (n == 5 && !memcmp(s, "#true", 5)) ||
       (n == 2 && s[1] == 'f') || (n == 6 && !memcmp(s, "#false", 6))) {
@@ -290,6 +300,10 @@ static void finish_hash_atom(reader *r, const char *s, size_t n, srcloc loc) {
     int64_t v;
     bool ovf;
     if (parse_int(s + 2, n - 2, base, &v, &ovf)) {
+      if (ovf && bn_enabled()) {
+        big_literal(r, s, n, loc);
+        return;
+      }
       if (ovf) {
         fail(r, loc, "integer %.*s is outside the 32-bit range of tvl",
              (int)n, s);
@@ -346,6 +360,8 @@ static void finish_atom(reader *r) {
       sx *d = new_node(r, SX_INT, loc);
       d->u.i = v;
       emit(r, d);
+    } else if (parse_int(s, n, 10, &v, &ovf) && bn_enabled()) {
+      big_literal(r, s, n, loc);
     } else if (parse_int(s, n, 10, &v, &ovf)) {
       fail(r, loc, "integer %.*s is outside the 32-bit range of tvl",
            (int)(n > 40 ? 40 : n), s);

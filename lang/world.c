@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "lang.h"
+#include "bigint.h"
 #include "records.h"
 
 #include <stdlib.h>
@@ -92,6 +93,7 @@ const char *vkind_name(vkind k) {
   case VK_PORT: return "a port";
   case VK_EOF: return "the end-of-file object";
   case VK_REC: return "a record";
+  case VK_BIG: return "an integer";
   }
   return "a value";
 }
@@ -278,7 +280,12 @@ tvec *world_new_vec(world *w, int32_t n, value fill) {
 }
 
 tvec *world_new_obj(world *w, tvec_tag tag, int32_t n, value fill) {
-  if (n < 0 || w->heap_cells + n + 2 > w->lim.max_heap) return NULL;
+  /* a big integer (--bignum) is not counted in cells: Guile's integers
+   * have no such limit, and no cell is ever collected, so a loop over
+   * big sums would run out where Guile does not; the --max-memory guard
+   * still sees its bytes */
+  bool counted = tag != TV_BIG;
+  if (n < 0 || (counted && w->heap_cells + n + 2 > w->lim.max_heap)) return NULL;
   tvec *t = xcalloc(1, sizeof *t);
   t->tag = (uint8_t)tag;
   t->n = n;
@@ -287,7 +294,7 @@ tvec *world_new_obj(world *w, tvec_tag tag, int32_t n, value fill) {
   t->items = xmalloc((size_t)(n ? n : 1) * sizeof(value));
   for (int32_t i = 0; i < n; i++) t->items[i] = fill;
   VEC_PUSH(w->heap, t);
-  w->heap_cells += n + 2;
+  if (counted) w->heap_cells += n + 2;
   return t;
 }
 
@@ -392,7 +399,7 @@ void world_txn_rollback(world *w) {
     free(s->items);
   }
   for (int i = (int)w->heap_mark; i < w->heap.n; i++) {
-    w->heap_cells -= w->heap.v[i]->n + 2;
+    if (w->heap.v[i]->tag != TV_BIG) w->heap_cells -= w->heap.v[i]->n + 2;
     free(w->heap.v[i]->items);
     free(w->heap.v[i]);
   }
@@ -486,6 +493,7 @@ bool value_eqv(value x, value y) {
     return x.vec == y.vec;
   if (x.kind == VK_PROC) return x.vec == y.vec && x.i == y.i;
   if (x.kind == VK_VOID || x.kind == VK_NIL) return true;
+  if (x.kind == VK_BIG) return bn_eqv(x, y);
   return x.i == y.i;
 }
 
@@ -611,6 +619,9 @@ static void print_scalar(const world *w, value v, strbuf *out, bool write) {
     return;
   case VK_REC:
     rec_print(w, v, out, 0);
+    return;
+  case VK_BIG:
+    bn_print(v, out);
     return;
   case VK_VEC:
   case VK_PAIR:

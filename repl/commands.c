@@ -64,6 +64,7 @@ static const shell_option options[] = {
   {"--max-memory", "BYTES", "stop a form using more memory than BYTES (K, M or G suffix; default half the RAM)"},
   {"--max-time", "SECONDS", "stop a form running longer than SECONDS (default: no limit)"},
   {"--no-extern", NULL, "refuse extern: scripts call no C functions (also TVL_NO_EXTERN=1)"},
+  {"--bignum", NULL, "experimental: the reference evaluator's integers past 32 bits (also TVL_BIGNUM=1)"},
   {"--reference", NULL, "run everything with the reference evaluator instead of the transformer"},
   {"--transformer", NULL, "compile every form and run it in the transformer (the default)"},
   {"--check", NULL, "run every form in both and report the first difference"},

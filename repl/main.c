@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "shell.h"
+#include "lang/bigint.h"
 
 #include <errno.h>
 #include <math.h>
@@ -91,6 +92,8 @@ int main(int argc, char **argv) {
       if (!limit_arg(&sh, a, i + 1 < argc ? argv[++i] : NULL)) { status = 2; goto done; }
     } else if (!strcmp(a, "--no-extern")) {
       sh.s->w->no_extern = true;
+    } else if (!strcmp(a, "--bignum")) {
+      bn_enable(true);
     } else if (!strcmp(a, "--reference")) {
       sh.s->mode = MODE_REFERENCE;
     } else if (!strcmp(a, "--transformer")) {

@@ -9,3 +9,6 @@ EXTRA_DIST += tests/golden tests/scheme tests/exact tests/exact.sh \
 	tests/golden.sh tests/scheme.sh \
 	tests/man-sync.sh tests/bad-input.sh tests/repl-pty.sh tests/exit-status.sh \
 	tests/unicode-tables.sh tools/unicode-tables.scm
+# integers past 32 bits in the evaluator (--bignum), against Guile
+TESTS += tests/bignum.sh
+EXTRA_DIST += tests/bignum.sh tests/bignum
