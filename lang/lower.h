@@ -70,7 +70,8 @@ typedef struct {
   const fn_def *fn;
   int irfn;
   int ncap;                    /* captured variables passed as arguments */
-  int *cap_depth, *cap_slot;   /* relative to the defining frame */
+  int *cap_depth, *cap_slot;   /* relative to the defining frame; a slot
+                                  -1 - j: item j of that lambda frame's closure */
   bool shared;                 /* reads the enclosing frames directly */
   bool lowered;
   frame_map *def;              /* the frame it was defined in */
