@@ -644,10 +644,17 @@ struct catch_rec {
   bool masked;      /* its handler, or one outside it, runs (ev_raise) */
   bool blind;       /* ... written as a lambda that ignores its argument */
   value proc;       /* ... its handler */
+  char *held;       /* ... the message of the error it is called for
+                       where the error is (blind, not unwind), owned */
   int ccs_n, winds_n, vs_n, frames_n, depth;
   defblock *blk;
   tvec *port;
 };
+
+static void catch_free(struct catch_rec *r) {
+  free(r->held);
+  free(r);
+}
 
 /* Leaves the catches begun after ccs_n calls of call/cc ran, and runs
  * the after thunks of the winds begun then (ccs_n >= 0) or past winds_n. */
@@ -656,7 +663,7 @@ static void unwind_to(ev_ctx *c, srcloc loc, int ccs_n, int winds_n) {
          c->catches.v[c->catches.n - 1]->ccs_n >= ccs_n) {
     struct catch_rec *r = c->catches.v[--c->catches.n];
     memcpy(c->jb, r->saved, sizeof(jmp_buf));
-    free(r);
+    catch_free(r);
   }
   while (c->winds.n > 0 &&
          (ccs_n >= 0 ? c->winds.v[c->winds.n - 1].ccs_n >= ccs_n
@@ -825,10 +832,11 @@ value ev_catch(ev_ctx *c, const ast *site, value key, value thunk,
  * records inside it masked, and its value is raise-exception's when the
  * raise is #:continuable? #t (else an error, as in Guile).  Guile also
  * passes errors and throws to handlers, as exception objects, which tvl
- * does not have: an error or throw reaches a handler of #:unwind? #t
- * written as a lambda that never names its parameter (ast_blind_handler:
- * it gets #f), and any other handler it reaches stops the program with a
- * message that says so (no catch takes it). */
+ * does not have: an error or throw reaches a handler written as a lambda
+ * that never names its parameter (ast_blind_handler: it gets #f; without
+ * #:unwind? it is called where the error is), and any other handler it
+ * reaches stops the program with a message that says so (no catch takes
+ * it). */
 static const struct catch_rec *exn_target;   /* the handler a raise unwinds to */
 
 
@@ -855,7 +863,39 @@ value ev_with_handler(ev_ctx *c, const ast *site, value proc, value thunk, bool 
     bool passed = !mine && !r->masked && !(c->thrown && exn_target) &&
                   (c->thrown || error_key(c->err->kind));
     value obj = v_bool(false);
-    if (passed && r->unwind && r->blind) {
+    if (passed && !r->unwind && r->blind) {
+      /* Guile calls the handler where the error is, before any after
+       * thunk runs (the winds inside are still there), with the records
+       * inside it and itself masked; it gets #f for the exception object
+       * it never looks at (compiled code the same: prelude-wind.c
+       * %throw).  It may escape; when it returns, Guile raises a
+       * &non-continuable, which tvl has not: the error stops the program,
+       * no catch taking it. */
+      r->held = c->err->msg;
+      const char *kind = c->err->kind;
+      srcloc at = c->err->loc;
+      int status = c->err->status;
+      bool th = c->thrown;
+      value tk = c->throw_key, ta = c->throw_args;
+      ev_note note = c->note;
+      c->err->msg = NULL;
+      c->err->kind = NULL;
+      c->thrown = false;
+      r->masked = true;
+      ev_call_value(c, &here, r->proc, &obj, 1);
+      lang_error_free(c->err);
+      c->err->msg = r->held;
+      r->held = NULL;
+      c->err->kind = kind;
+      c->err->loc = at;
+      c->err->status = status;
+      c->thrown = th;
+      c->throw_key = tk;
+      c->throw_args = ta;
+      c->note = note;
+      for (int j = 0; j < c->catches.n; j++) c->catches.v[j]->masked = true;
+      passed = false;
+    } else if (passed && r->unwind && r->blind) {
       /* an error or throw Guile passes to this handler as an exception
        * object, which tvl does not have: a handler that never looks at
        * it gets #f (compiled code the same: lower-exn.c) */
@@ -879,7 +919,7 @@ value ev_with_handler(ev_ctx *c, const ast *site, value proc, value thunk, bool 
     if (!mine) {
       c->catches.n--;
       memcpy(c->jb, r->saved, sizeof(jmp_buf));
-      free(r);
+      catch_free(r);
       longjmp(c->jb, 1);
     }
     exn_target = NULL;

@@ -50,12 +50,26 @@
      "          (after)\n" \
      "          (loop)))))\n"
 
-/* loaded by throw, and by catch for error (lower-wind.c) */
+/* loaded by throw, and by catch for error (lower-wind.c).  An error or
+ * throw that reaches a handler of with-exception-handler without
+ * #:unwind? stops there; a handler that never looks at its argument
+ * (the record's last item) is first called with #f where the error is,
+ * the records inside it masked, as Guile calls it before any after thunk
+ * runs: it may escape (a continuation, a throw); when it returns, the
+ * error stops the program (Guile's &non-continuable; eval.c the same). */
 #define THROW \
      "(define (%throw key args)\n" \
      "  (let loop ((cs %catches) (n %catch-n))\n" \
      "    (cond ((null? cs) #f)\n" \
-     "          ((eq? (car (car cs)) '%handler) #f)\n" \
+     "          ((eq? (car (car cs)) '%handler)\n" \
+     "           (if (car (cdr (cdr (cdr (cdr (cdr (car cs)))))))\n" \
+     "               (let ((all %catches) (all-n %catch-n))\n" \
+     "                 (set! %catches (cdr cs))\n" \
+     "                 (set! %catch-n (- n 1))\n" \
+     "                 ((car (cdr (cdr (cdr (cdr (car cs)))))) #f)\n" \
+     "                 (set! %catches all)\n" \
+     "                 (set! %catch-n all-n)))\n" \
+     "           #f)\n" \
      "          ((or (eq? (car (car cs)) #t) (eq? (car (car cs)) key)\n" \
      "               (and (eq? (car (car cs)) '%unwind) (eq? key '%exception)))\n" \
      "           (let ((e (car cs)))\n" \
@@ -149,10 +163,11 @@ const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
      "  (set! %catch-miss 1))\n"},
     /* with-exception-handler and raise-exception (lang/lower-exn.c):
      * a handler is a record of %catches, (%handler K WINDS CCN HANDLER
-     * UNWIND), so that escapes leave it as they leave a catch; %throw
+     * BLIND-HERE), so that escapes leave it as they leave a catch; %throw
      * stops at it: an error or throw is passed (#f for Guile's exception
-     * object) only to a handler of #:unwind? #t that never looks at its
-     * argument (BLIND), as the evaluator does (eval.c ev_with_handler):
+     * object) only to a handler that never looks at its argument (BLIND),
+     * as the evaluator does (eval.c ev_with_handler); without #:unwind?
+     * (BLIND-HERE) %throw calls it where the error is (THROW above);
      * its record's key is then #t, and %throw escapes to it as to a
      * catch of #t; %with-handler-finish calls the handler with #f (a
      * raise knows a handler's record from a catch's by its length); at
@@ -171,7 +186,7 @@ const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
      "(define (%with-handler handler thunk unwind blind ccn)\n"
      "  (call/cc\n"
      "   (lambda (k)\n"
-     "     (set! %catches (cons (list (if unwind (if blind #t '%unwind) '%handler) k %winds ccn handler) %catches))\n"
+     "     (set! %catches (cons (list (if unwind (if blind #t '%unwind) '%handler) k %winds ccn handler (and blind (not unwind))) %catches))\n"
      "     (set! %catch-n (+ %catch-n 1))\n"
      "     (let ((v (thunk)))\n"
      "       (set! %catches (cdr %catches))\n"
@@ -190,7 +205,7 @@ const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
      "    (lambda ()\n"
      "      (call/cc\n"
      "        (lambda (k)\n"
-     "          (set! %catches (cons (list (if unwind (if blind #t '%unwind) '%handler) k %winds ccn handler) %catches))\n"
+     "          (set! %catches (cons (list (if unwind (if blind #t '%unwind) '%handler) k %winds ccn handler (and blind (not unwind))) %catches))\n"
      "          (set! %catch-n (+ %catch-n 1))\n"
      "          (call-with-values thunk\n"
      "            (lambda vals\n"
