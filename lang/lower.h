@@ -94,6 +94,8 @@ typedef struct {
                               lowered as branches */
   gcell *self_cell;        /* global procedure being lowered */
   bool in_lifted;          /* lowering the body of a lifted procedure */
+  int deep_pair, deep_vec; /* 1 + the class of the world's pairs, vectors
+                              nested deep (lower-types.c), 0: none yet */
   loop_info *self_loop;    /* its body as a loop, for tail calls to itself */
   VEC(int) fail_types;     /* kinds of X_FAIL values: void if nothing else
                               fixes them (they never produce a value) */
