@@ -455,6 +455,11 @@ static void check_call(ck *c, ast *a, bool tail) {
   for (int i = 0; i < a->u.call.n; i++) check(c, a->u.call.args[i], false);
   if (c->failed) return;
   a->u.call.r = r;
+  if (r.kind == REF_BUILTIN && !strcmp(r.bi->name, "with-exception-handler") &&
+      a->u.call.n >= 2 && ast_blind_handler(a->u.call.args[0]) &&
+      !(a->u.call.n == 4 && a->u.call.args[3]->kind == E_CONST &&
+        a->u.call.args[3]->u.k.kind == VK_BOOL && a->u.call.args[3]->u.k.i))
+    c->w->here_handlers = true;   /* lower-exn.c: errors may reach it where they are */
   switch (r.kind) {   /* what the call may run, for checker-early.c */
   case REF_LOCALFN:
     ea_call(c->ea, c->unit, ea_fn_unit(c->ea, r.fn));

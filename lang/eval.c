@@ -867,34 +867,33 @@ value ev_with_handler(ev_ctx *c, const ast *site, value proc, value thunk, bool 
       /* Guile calls the handler where the error is, before any after
        * thunk runs (the winds inside are still there), with the records
        * inside it and itself masked; it gets #f for the exception object
-       * it never looks at (compiled code the same: prelude-wind.c
-       * %throw).  It may escape; when it returns, Guile raises a
-       * &non-continuable, which tvl has not: the error stops the program,
-       * no catch taking it. */
-      r->held = c->err->msg;
-      const char *kind = c->err->kind;
-      srcloc at = c->err->loc;
-      int status = c->err->status;
-      bool th = c->thrown;
-      value tk = c->throw_key, ta = c->throw_args;
-      ev_note note = c->note;
+       * it never looks at (compiled code the same: prelude-wind.c, key
+       * %here).  It may escape; when it returns, Guile raises a
+       * &non-continuable, which tvl has not: an error here, which no
+       * catch takes (lower-exn.c HANDLER_RETURNED). */
+      r->held = c->err->msg;   /* freed if the handler escapes */
       c->err->msg = NULL;
       c->err->kind = NULL;
       c->thrown = false;
       r->masked = true;
+      /* called from here, as compiled code calls it where
+       * with-exception-handler was called (its depth, port, call/cc
+       * records), but with the winds inside still there */
+      c->vs.n = r->vs_n;
+      c->frames.n = r->frames_n;
+      c->depth = r->depth;
+      c->cur_blk = r->blk;
+      c->tail_pending = false;
+      port_set_current(r->port);
+      for (int j = r->ccs_n; j < c->ccs.n; j++) free(c->ccs.v[j]);
+      c->ccs.n = r->ccs_n;
       ev_call_value(c, &here, r->proc, &obj, 1);
-      lang_error_free(c->err);
-      c->err->msg = r->held;
-      r->held = NULL;
-      c->err->kind = kind;
-      c->err->loc = at;
-      c->err->status = status;
-      c->thrown = th;
-      c->throw_key = tk;
-      c->throw_args = ta;
-      c->note = note;
-      for (int j = 0; j < c->catches.n; j++) c->catches.v[j]->masked = true;
-      passed = false;
+      c->catches.n--;
+      memcpy(c->jb, r->saved, sizeof(jmp_buf));
+      catch_free(r);
+      ev_fail(c, here.loc, "unsupported", "with-exception-handler: the handler returned "
+              "from an error or throw, which is not continuable (Guile raises a "
+              "&non-continuable there)");
     } else if (passed && r->unwind && r->blind) {
       /* an error or throw Guile passes to this handler as an exception
        * object, which tvl does not have: a handler that never looks at

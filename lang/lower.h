@@ -284,6 +284,8 @@ void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i);
 /* After the kinds settle: a landing for each kind check that may fail
  * (ir_prog.landings), where a catch takes its error. */
 void lw_wind_landings(lw *c);
+/* lower-exn.c: the prelude procedure the landings call */
+const char *lw_catch_raise_name(lw *c);
 ir_expr *lw_callcc_n(lw *c, srcloc loc);
 bool lw_is_stop_name(const char *name);
 ir_expr *lw_stop_effect(lw *c, const ast *a, frame_map *f);

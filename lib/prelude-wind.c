@@ -50,26 +50,12 @@
      "          (after)\n" \
      "          (loop)))))\n"
 
-/* loaded by throw, and by catch for error (lower-wind.c).  An error or
- * throw that reaches a handler of with-exception-handler without
- * #:unwind? stops there; a handler that never looks at its argument
- * (the record's last item) is first called with #f where the error is,
- * the records inside it masked, as Guile calls it before any after thunk
- * runs: it may escape (a continuation, a throw); when it returns, the
- * error stops the program (Guile's &non-continuable; eval.c the same). */
+/* loaded by throw, and by catch for error (lower-wind.c) */
 #define THROW \
      "(define (%throw key args)\n" \
      "  (let loop ((cs %catches) (n %catch-n))\n" \
      "    (cond ((null? cs) #f)\n" \
-     "          ((eq? (car (car cs)) '%handler)\n" \
-     "           (if (car (cdr (cdr (cdr (cdr (cdr (car cs)))))))\n" \
-     "               (let ((all %catches) (all-n %catch-n))\n" \
-     "                 (set! %catches (cdr cs))\n" \
-     "                 (set! %catch-n (- n 1))\n" \
-     "                 ((car (cdr (cdr (cdr (cdr (car cs)))))) #f)\n" \
-     "                 (set! %catches all)\n" \
-     "                 (set! %catch-n all-n)))\n" \
-     "           #f)\n" \
+     "          ((eq? (car (car cs)) '%handler) #f)\n" \
      "          ((or (eq? (car (car cs)) #t) (eq? (car (car cs)) key)\n" \
      "               (and (eq? (car (car cs)) '%unwind) (eq? key '%exception)))\n" \
      "           (let ((e (car cs)))\n" \
@@ -87,6 +73,50 @@
      "             ((car (cdr e)) #f)))\n" \
      "          ((eq? (car (car cs)) '%unwind) #f)\n" \
      "          (else (loop (cdr cs) (- n 1))))))\n"
+
+/* %throw where a handler of with-exception-handler without #:unwind?
+ * that never looks at its argument may run (world.here_handlers:
+ * lang/lower-exn.c, lower-wind.c call this one then, so that other
+ * programs pay nothing for it).  Its record is one item longer, (%handler
+ * K WINDS CCN HANDLER #t): an error or throw escapes to it as to a catch
+ * of #t, but the winds inside stay (in %here-winds, which
+ * %with-here-finish puts back while the handler runs: Guile calls it
+ * where the error is, before any after thunk runs, and an escape from it
+ * runs them); when it returns, the error stops the program (%raise-st 3:
+ * lower-exn.c, as eval.c ev_with_handler). */
+#define THROW_HERE \
+     "(define (%throw-here key args)\n" \
+     "  (let loop ((cs %catches) (n %catch-n))\n" \
+     "    (cond ((null? cs) #f)\n" \
+     "          ((and (eq? (car (car cs)) '%handler) (null? (cdr (cdr (cdr (cdr (cdr (car cs))))))))\n" \
+     "           #f)\n" \
+     "          ((or (eq? (car (car cs)) #t) (eq? (car (car cs)) key)\n" \
+     "               (and (eq? (car (car cs)) '%unwind) (eq? key '%exception))\n" \
+     "               (eq? (car (car cs)) '%handler))\n" \
+     "           (let ((e (car cs)) (here (eq? (car (car cs)) '%handler)))\n" \
+     "             (set! %catches cs)\n" \
+     "             (set! %catch-n n)\n" \
+     "             (if here (begin (set! %here-winds %winds) (set! %winds (car (cdr (cdr e))))))\n" \
+     "             (let unwind ()\n" \
+     "               (if (not (eq? %winds (car (cdr (cdr e)))))\n" \
+     "                   (let ((after (car (car %winds))))\n" \
+     "                     (set! %winds (cdr %winds))\n" \
+     "                     (after)\n" \
+     "                     (unwind))))\n" \
+     "             (set! %catches (cdr cs))\n" \
+     "             (set! %catch-n (- n 1))\n" \
+     "             (set! %thrown (cons (if here '%here key) args))\n" \
+     "             ((car (cdr e)) #f)))\n" \
+     "          ((eq? (car (car cs)) '%unwind) #f)\n" \
+     "          (else (loop (cdr cs) (- n 1))))))\n"
+
+#define CATCH_RAISE_HERE \
+     "(define (%catch-raise-here k)\n" \
+     "  (%throw-here (cond ((= k 0) 'wrong-type-arg) ((= k 1) 'out-of-range)\n" \
+     "                     ((= k 2) 'numerical-overflow) ((= k 3) 'wrong-number-of-args)\n" \
+     "                     (else 'unbound-variable))\n" \
+     "               '())\n" \
+     "  (set! %catch-miss 1))\n"
 
 const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
     {"%winds", false, "(define %winds '())\n"},
@@ -163,11 +193,10 @@ const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
      "  (set! %catch-miss 1))\n"},
     /* with-exception-handler and raise-exception (lang/lower-exn.c):
      * a handler is a record of %catches, (%handler K WINDS CCN HANDLER
-     * BLIND-HERE), so that escapes leave it as they leave a catch; %throw
+     * UNWIND), so that escapes leave it as they leave a catch; %throw
      * stops at it: an error or throw is passed (#f for Guile's exception
-     * object) only to a handler that never looks at its argument (BLIND),
-     * as the evaluator does (eval.c ev_with_handler); without #:unwind?
-     * (BLIND-HERE) %throw calls it where the error is (THROW above);
+     * object) only to a handler of #:unwind? #t that never looks at its
+     * argument (BLIND), as the evaluator does (eval.c ev_with_handler):
      * its record's key is then #t, and %throw escapes to it as to a
      * catch of #t; %with-handler-finish calls the handler with #f (a
      * raise knows a handler's record from a catch's by its length); at
@@ -186,7 +215,7 @@ const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
      "(define (%with-handler handler thunk unwind blind ccn)\n"
      "  (call/cc\n"
      "   (lambda (k)\n"
-     "     (set! %catches (cons (list (if unwind (if blind #t '%unwind) '%handler) k %winds ccn handler (and blind (not unwind))) %catches))\n"
+     "     (set! %catches (cons (list (if unwind (if blind #t '%unwind) '%handler) k %winds ccn handler) %catches))\n"
      "     (set! %catch-n (+ %catch-n 1))\n"
      "     (let ((v (thunk)))\n"
      "       (set! %catches (cdr %catches))\n"
@@ -205,7 +234,7 @@ const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
      "    (lambda ()\n"
      "      (call/cc\n"
      "        (lambda (k)\n"
-     "          (set! %catches (cons (list (if unwind (if blind #t '%unwind) '%handler) k %winds ccn handler (and blind (not unwind))) %catches))\n"
+     "          (set! %catches (cons (list (if unwind (if blind #t '%unwind) '%handler) k %winds ccn handler) %catches))\n"
      "          (set! %catch-n (+ %catch-n 1))\n"
      "          (call-with-values thunk\n"
      "            (lambda vals\n"
@@ -243,6 +272,46 @@ const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
      "                (else 'unbound-variable))\n"
      "          '())\n"
      "  (set! %catch-miss 1))\n"},
+    /* with-exception-handler without #:unwind? #t, the handler blind
+     * (lang/lower-exn.c; THROW_HERE above) */
+    {"%here-winds", false, "(define %here-winds '())\n"},
+    {"%throw-here", false, THROW_HERE},
+    {"%catch-raise-here", false, CATCH_RAISE_HERE},
+    {"%with-here", false,
+     "(define (%with-here handler thunk unwind ccn)\n"
+     "  (call/cc\n"
+     "   (lambda (k)\n"
+     "     (set! %catches (cons (list (if unwind #t '%handler) k %winds ccn handler #t) %catches))\n"
+     "     (set! %catch-n (+ %catch-n 1))\n"
+     "     (let ((v (thunk)))\n"
+     "       (set! %catches (cdr %catches))\n"
+     "       (set! %catch-n (- %catch-n 1))\n"
+     "       v))))\n"},
+    {"%with-here-finish", false,
+     "(define (%with-here-finish handler v)\n"
+     "  (if %thrown\n"
+     "      (let ((t %thrown))\n"
+     "        (set! %thrown #f)\n"
+     "        (if (eq? (car t) '%here) (set! %winds %here-winds))\n"
+     "        (let ((r (handler (if (eq? (car t) '%exception) (car (cdr t)) #f))))\n"
+     "          (if (eq? (car t) '%here) (set! %raise-st 3))\n"
+     "          r))\n"
+     "      v))\n"},
+    {"%with-here-mv", false,
+     "(define (%with-here-mv handler thunk unwind ccn)\n"
+     "  (call-with-values\n"
+     "    (lambda ()\n"
+     "      (call/cc\n"
+     "        (lambda (k)\n"
+     "          (set! %catches (cons (list (if unwind #t '%handler) k %winds ccn handler #t) %catches))\n"
+     "          (set! %catch-n (+ %catch-n 1))\n"
+     "          (call-with-values thunk\n"
+     "            (lambda vals\n"
+     "              (set! %catches (cdr %catches))\n"
+     "              (set! %catch-n (- %catch-n 1))\n"
+     "              (apply values vals))))))\n"
+     "    (lambda vals (if %thrown (%with-here-finish handler #f) (apply values vals)))))\n"},
+    {"%raise-status", false, "(define (%raise-status) %raise-st)\n"},
 };
 
 const char *const prelude_wind_also[PRELUDE_WIND_MAX] = {
@@ -250,4 +319,7 @@ const char *const prelude_wind_also[PRELUDE_WIND_MAX] = {
     "dynamic-wind", "catch", NULL, "catch",
     NULL, "with-exception-handler", "with-exception-handler", "with-exception-handler",
     "raise-exception", "raise-exception", "with-exception-handler", "raise-exception",
-    "raise-exception", "with-exception-handler", "with-exception-handler"};
+    "raise-exception", "with-exception-handler", "with-exception-handler",
+    "with-exception-handler", "with-exception-handler", "with-exception-handler",
+    "with-exception-handler", "with-exception-handler", "with-exception-handler",
+    "with-exception-handler"};
