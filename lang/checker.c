@@ -20,7 +20,8 @@ typedef struct scope_entry {
   fn_def *fn;      /* function */
   int nest;        /* nesting level of the function whose frame holds it */
   bool *boxed;     /* where to say that the variable needs a box */
-  bool captured;   /* referenced from inside a lambda value */
+  bool captured;   /* referenced from inside a lambda value, or a local
+                      procedure that is not a loop */
   bool assigned;   /* set! somewhere, or a letrec variable */
   int lvar;        /* a letrec variable: its id in checker-early.c, or -1 */
 } scope_entry;
@@ -163,6 +164,13 @@ static ref_info resolve(ck *c, int name) {
   int ei = find_local_index(c, name);
   if (ei >= 0) {
     r = local_ref(c, ei, c->lams.n - 1, c->nest);
+    /* from inside a local procedure (not a loop) of the variable's own:
+     * assigned, it lives in a box too, which compiled code passes to the
+     * procedure where that cannot reach the frame (a procedure that may
+     * run several times at once: lang/lower-proc.c lw_lift_local) */
+    if (r.kind == REF_LOCAL && r.depth > 0)
+      for (const fn_def *f = c->fn; f && f->nest > c->scope.v[ei].nest; f = f->parent)
+        if (!f->is_loop && !f->closure) c->scope.v[ei].captured = true;
     if (r.kind == REF_UNRESOLVED)
       fail(c, c->scope.v[ei].fn ? c->scope.v[ei].fn->loc : (srcloc){-1, 0, 0},
            "internal: %s cannot be reached from this lambda", nm(c, name));

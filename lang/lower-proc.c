@@ -494,7 +494,7 @@ bool lw_contifiable(const ast *letrec, const let_binding *b) {
 typedef struct {
   lw *c;
   int_vec dep, slot;
-  bool assigned;   /* one of the frame's variables is set! inside */
+  int_vec set_dep, set_slot;   /* the frames' variables set! inside */
   fn_set seen;     /* outer local procedures it calls, already followed */
 } free_vars;
 
@@ -531,7 +531,11 @@ static void collect_free(const ast *a, int depth, int base, free_vars *fv) {
     for (int i = 0; i < a->u.call.n; i++) collect_free(a->u.call.args[i], depth, base, fv);
     return;
   case E_SET:
-    if (a->u.set.r.kind == REF_LOCAL && a->u.set.r.depth >= depth) fv->assigned = true;
+    if (a->u.set.r.kind == REF_LOCAL && a->u.set.r.depth >= depth) {
+      note_free(fv, &a->u.set.r, depth, base);   /* a box is passed */
+      VEC_PUSH(fv->set_dep, a->u.set.r.depth - depth + base);
+      VEC_PUSH(fv->set_slot, a->u.set.r.slot);
+    }
     /* a closure's item that is assigned is a box: passing it shares it */
     if (a->u.set.r.kind == REF_CAPTURED) note_free(fv, &a->u.set.r, depth, base);
     collect_free(a->u.set.val, depth, base, fv);
@@ -573,9 +577,9 @@ static void collect_free(const ast *a, int depth, int base, free_vars *fv) {
       for (int i = 0; i < fv->seen.n; i++)
         if (fv->seen.v[i] == r->fn) return;
       VEC_PUSH(fv->seen, r->fn);
-      bool assigned = fv->assigned;   /* its own set!s are its own refusal */
+      int nsets = fv->set_dep.n;   /* its own set!s are its own refusal */
       collect_free(r->fn->body, 1, up, fv);
-      fv->assigned = assigned;
+      fv->set_dep.n = fv->set_slot.n = nsets;
     }
     return;
   }
@@ -626,15 +630,24 @@ bool lw_lift_local(lw *c, const let_binding *b, frame_map *f, bool prepare) {
     VEC_FREE(fv.seen);
   }
   int_vec dep = fv.dep, slot = fv.slot;
-  bool assigned = fv.assigned;
+  bool assigned = false;
   if (!shared) {
+    /* a variable assigned (here or in the frame) is shared only in its
+     * box (checker.c boxes those a local procedure uses) */
+    for (int i = 0; i < fv.set_dep.n && !assigned; i++) {
+      frame_map *t = lw_frame_up(f, fv.set_dep.v[i]);
+      int s = fv.set_slot.v[i];
+      if (!t || s >= t->nslots || !t->slots[s].boxed) assigned = true;
+    }
     for (int i = 0; i < dep.n && !assigned; i++) {
       frame_map *t = lw_frame_up(f, dep.v[i]);
       if (t && t->fn && slot.v[i] >= 0 && t->slots[slot.v[i]].var >= 0 &&
-          c->p->vars.v[t->slots[slot.v[i]].var].assigned)
+          !t->slots[slot.v[i]].boxed && c->p->vars.v[t->slots[slot.v[i]].var].assigned)
         assigned = true;
     }
   }
+  VEC_FREE(fv.set_dep);
+  VEC_FREE(fv.set_slot);
   if (dep.n > 31) {   /* the arguments of a call: 64 and these (lw_lower_call) */
     lw_fail(c, fn->loc, "local procedure %s uses more than 31 variables of its "
                         "enclosing procedures: not compiled to the transformer yet "
