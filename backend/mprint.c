@@ -214,17 +214,10 @@ int mb_print_enter(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int depth)
     return 0;
   }
   /* a value that may refer back to itself: printed after a silent walk
-   * (mb_print_needs_walk), except in an error's text */
+   * (mb_print_needs_walk), except in an error's text, where a cyclic
+   * value fills the print stack instead: the push below is then a
+   * refusal at run time (the error's text is not shown yet) */
   bool errtext = P->errtext > 0 || (P->cur >= 0 && P->r.v[P->cur].errval);
-  if (again && program_mutates(b) && errtext) {
-    /* say it is an error's text: the program itself may display nothing
-     * (lib/runner.c looks for "cannot be displayed") */
-    mb_fail(b, "a value whose class holds itself (a tree) cannot be displayed in the "
-               "text of an error this code may report, in a program that calls "
-               "set-car!, set-cdr! or vector-set! on lists (it could refer back "
-               "to itself)");
-    return 1;
-  }
   /* the call: the callee's frame starts past the caller's (a routine's;
    * other code's frames end at SP) */
   bool nested = P->cur >= 0;

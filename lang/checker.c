@@ -20,7 +20,8 @@ typedef struct scope_entry {
   fn_def *fn;      /* function */
   int nest;        /* nesting level of the function whose frame holds it */
   bool *boxed;     /* where to say that the variable needs a box */
-  bool captured;   /* referenced from inside a lambda value */
+  bool captured;   /* referenced from inside a lambda value, or a local
+                      procedure that is not a loop */
   bool assigned;   /* set! somewhere, or a letrec variable */
   int lvar;        /* a letrec variable: its id in checker-early.c, or -1 */
 } scope_entry;
@@ -163,6 +164,13 @@ static ref_info resolve(ck *c, int name) {
   int ei = find_local_index(c, name);
   if (ei >= 0) {
     r = local_ref(c, ei, c->lams.n - 1, c->nest);
+    /* from inside a local procedure (not a loop) of the variable's own:
+     * assigned, it lives in a box too, which compiled code passes to the
+     * procedure where that cannot reach the frame (a procedure that may
+     * run several times at once: lang/lower-proc.c lw_lift_local) */
+    if (r.kind == REF_LOCAL && r.depth > 0)
+      for (const fn_def *f = c->fn; f && f->nest > c->scope.v[ei].nest; f = f->parent)
+        if (!f->is_loop && !f->closure) c->scope.v[ei].captured = true;
     if (r.kind == REF_UNRESOLVED)
       fail(c, c->scope.v[ei].fn ? c->scope.v[ei].fn->loc : (srcloc){-1, 0, 0},
            "internal: %s cannot be reached from this lambda", nm(c, name));
@@ -455,6 +463,11 @@ static void check_call(ck *c, ast *a, bool tail) {
   for (int i = 0; i < a->u.call.n; i++) check(c, a->u.call.args[i], false);
   if (c->failed) return;
   a->u.call.r = r;
+  if (r.kind == REF_BUILTIN && !strcmp(r.bi->name, "with-exception-handler") &&
+      a->u.call.n >= 2 && ast_blind_handler(a->u.call.args[0]) &&
+      !(a->u.call.n == 4 && a->u.call.args[3]->kind == E_CONST &&
+        a->u.call.args[3]->u.k.kind == VK_BOOL && a->u.call.args[3]->u.k.i))
+    c->w->here_handlers = true;   /* lower-exn.c: errors may reach it where they are */
   switch (r.kind) {   /* what the call may run, for checker-early.c */
   case REF_LOCALFN:
     ea_call(c->ea, c->unit, ea_fn_unit(c->ea, r.fn));

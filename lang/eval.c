@@ -660,10 +660,17 @@ struct catch_rec {
   bool masked;      /* its handler, or one outside it, runs (ev_raise) */
   bool blind;       /* ... written as a lambda that ignores its argument */
   value proc;       /* ... its handler */
+  char *held;       /* ... the message of the error it is called for
+                       where the error is (blind, not unwind), owned */
   int ccs_n, winds_n, vs_n, frames_n, depth;
   defblock *blk;
   tvec *port;
 };
+
+static void catch_free(struct catch_rec *r) {
+  free(r->held);
+  free(r);
+}
 
 /* Leaves the catches begun after ccs_n calls of call/cc ran, and runs
  * the after thunks of the winds begun then (ccs_n >= 0) or past winds_n. */
@@ -672,7 +679,7 @@ static void unwind_to(ev_ctx *c, srcloc loc, int ccs_n, int winds_n) {
          c->catches.v[c->catches.n - 1]->ccs_n >= ccs_n) {
     struct catch_rec *r = c->catches.v[--c->catches.n];
     memcpy(c->jb, r->saved, sizeof(jmp_buf));
-    free(r);
+    catch_free(r);
   }
   while (c->winds.n > 0 &&
          (ccs_n >= 0 ? c->winds.v[c->winds.n - 1].ccs_n >= ccs_n
@@ -841,10 +848,11 @@ value ev_catch(ev_ctx *c, const ast *site, value key, value thunk,
  * records inside it masked, and its value is raise-exception's when the
  * raise is #:continuable? #t (else an error, as in Guile).  Guile also
  * passes errors and throws to handlers, as exception objects, which tvl
- * does not have: an error or throw reaches a handler of #:unwind? #t
- * written as a lambda that never names its parameter (ast_blind_handler:
- * it gets #f), and any other handler it reaches stops the program with a
- * message that says so (no catch takes it). */
+ * does not have: an error or throw reaches a handler written as a lambda
+ * that never names its parameter (ast_blind_handler: it gets #f; without
+ * #:unwind? it is called where the error is), and any other handler it
+ * reaches stops the program with a message that says so (no catch takes
+ * it). */
 static const struct catch_rec *exn_target;   /* the handler a raise unwinds to */
 
 
@@ -871,7 +879,38 @@ value ev_with_handler(ev_ctx *c, const ast *site, value proc, value thunk, bool 
     bool passed = !mine && !r->masked && !(c->thrown && exn_target) &&
                   (c->thrown || error_key(c->err->kind));
     value obj = v_bool(false);
-    if (passed && r->unwind && r->blind) {
+    if (passed && !r->unwind && r->blind) {
+      /* Guile calls the handler where the error is, before any after
+       * thunk runs (the winds inside are still there), with the records
+       * inside it and itself masked; it gets #f for the exception object
+       * it never looks at (compiled code the same: prelude-wind.c, key
+       * %here).  It may escape; when it returns, Guile raises a
+       * &non-continuable, which tvl has not: an error here, which no
+       * catch takes (lower-exn.c HANDLER_RETURNED). */
+      r->held = c->err->msg;   /* freed if the handler escapes */
+      c->err->msg = NULL;
+      c->err->kind = NULL;
+      c->thrown = false;
+      r->masked = true;
+      /* called from here, as compiled code calls it where
+       * with-exception-handler was called (its depth, port, call/cc
+       * records), but with the winds inside still there */
+      c->vs.n = r->vs_n;
+      c->frames.n = r->frames_n;
+      c->depth = r->depth;
+      c->cur_blk = r->blk;
+      c->tail_pending = false;
+      port_set_current(r->port);
+      for (int j = r->ccs_n; j < c->ccs.n; j++) free(c->ccs.v[j]);
+      c->ccs.n = r->ccs_n;
+      ev_call_value(c, &here, r->proc, &obj, 1);
+      c->catches.n--;
+      memcpy(c->jb, r->saved, sizeof(jmp_buf));
+      catch_free(r);
+      ev_fail(c, here.loc, "unsupported", "with-exception-handler: the handler returned "
+              "from an error or throw, which is not continuable (Guile raises a "
+              "&non-continuable there)");
+    } else if (passed && r->unwind && r->blind) {
       /* an error or throw Guile passes to this handler as an exception
        * object, which tvl does not have: a handler that never looks at
        * it gets #f (compiled code the same: lower-exn.c) */
@@ -895,7 +934,7 @@ value ev_with_handler(ev_ctx *c, const ast *site, value proc, value thunk, bool 
     if (!mine) {
       c->catches.n--;
       memcpy(c->jb, r->saved, sizeof(jmp_buf));
-      free(r);
+      catch_free(r);
       longjmp(c->jb, 1);
     }
     exn_target = NULL;

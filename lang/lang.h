@@ -477,6 +477,11 @@ struct world {
                                   the closures it makes keep it */
   bool one_value;              /* compiling a define's value: one value is
                                   needed (lang/lower-values.c) */
+  bool here_handlers;          /* a with-exception-handler without
+                                  #:unwind? #t whose handler ignores its
+                                  argument was checked: compiled code calls
+                                  prelude-wind.c's %throw-here (lang/
+                                  lower-exn.c), never unset */
   bool no_landings;            /* lowering without the landings where a
                                   catch takes a builtin's error (its model
                                   was too big with them: lib/runner.c) */

@@ -317,7 +317,7 @@ ir_expr *lw_lambda_value(lw *c, const ast *a, frame_map *f) {
 ir_expr *lw_captured_load(lw *c, const ast *a, frame_map *f) {
   const ref_info *r = &a->u.ref.r;
   frame_map *t = lw_frame_up(f, r->depth);
-  if (!t || !t->cap_vars || !t->fn || r->slot >= t->fn->ncaps) {
+  if (!t || !t->cap_vars || !t->fn || r->slot >= t->fn->ncaps || t->cap_vars[r->slot] < 0) {
     lw_fail(c, a->loc, "a local procedure inside a lambda uses a variable the "
                        "lambda captured: not compiled to the transformer yet "
                        "(run with --reference to use the evaluator)");

@@ -10,7 +10,9 @@
  *       -> (%with-handler-finish H (%with-handler H T U B CCN))
  *          (%with-handler-mv H T U B CCN where T may return several values)
  *          B: whether H is a lambda that never looks at its argument
- *          (ast_blind_handler): with U, errors and throws reach it too
+ *          (ast_blind_handler): with U, errors and throws reach it too;
+ *          without U (not the constant #t) they reach it where they are:
+ *          (%with-here-finish H (%with-here H T U CCN)) (with_here)
  *   (raise-exception OBJ [#:continuable? C])
  *       -> v = (%raise OBJ C); st = (%raise-status)
  *          st 1: no handler or catch takes it: the evaluator's error,
@@ -34,6 +36,10 @@
 #include "lower-build.h"
 
 #include <string.h>
+
+/* eval.c ev_with_handler's error, where with-exception-handler is */
+#define HANDLER_RETURNED "with-exception-handler: the handler returned from an error or " \
+  "throw, which is not continuable (Guile raises a &non-continuable there)"
 
 /* The global procedure NAME of the prelude, or NULL when not loaded. */
 static gcell *prelude_proc(lw *c, const char *name) {
@@ -71,6 +77,56 @@ static ir_expr *keyword_error(lw *c, const ast *a, const char *op, const char *k
                       after);
 }
 
+/* Whether argument i of call a is the boolean constant b. */
+static bool is_bool(const ast *a, int i, bool b) {
+  const ast *x = a->u.call.args[i];
+  return x->kind == E_CONST && x->u.k.kind == VK_BOOL && (x->u.k.i != 0) == b;
+}
+
+/* The %catch-raise landings call: %catch-raise-here in a world with
+ * handlers that errors reach where they are (world.here_handlers). */
+const char *lw_catch_raise_name(lw *c) {
+  return c->w->here_handlers ? "%catch-raise-here" : "%catch-raise";
+}
+
+/* with-exception-handler H T [#:unwind? U], H blind, U not the constant
+ * #t: (%with-here-finish H (%with-here H T U CCN)), then the evaluator's
+ * error when the handler returned from an error or throw (%raise-status
+ * 3: eval.c ev_with_handler). */
+static ir_expr *with_here(lw *c, const ast *a, const int *v, ir_expr *unwind, int depth) {
+  srcloc loc = a->loc;
+  if (!c->w->here_handlers) {   /* checker.c sets it for this call */
+    lw_fail(c, loc, "internal error: with-exception-handler unseen by the checker");
+    return lw_void_expr(c, loc);
+  }
+  ir_expr *x[4] = {var(c, v[0], loc), var(c, v[1], loc), unwind, lw_callcc_n(c, loc)};
+  if (c->failed) return lw_void_expr(c, loc);
+  ir_expr *fin;
+  if (!lw_mv_thunk_one(c, a->u.call.args[1])) {
+    /* the thunk's values pass through %with-here-mv; the status read
+     * below returns one value, which leaves them (lower-values.c) */
+    fin = call_named(c, "%with-here-mv", x, 4, depth, loc);
+  } else {
+    ir_expr *r = call_named(c, "%with-here", x, 4, depth, loc);
+    if (c->failed) return lw_void_expr(c, loc);
+    int rv = assign_new(c, r, loc);
+    ir_expr *y[2] = {var(c, v[0], loc), var(c, rv, loc)};
+    fin = call_named(c, "%with-here-finish", y, 2, depth, loc);
+  }
+  if (c->failed) return lw_void_expr(c, loc);
+  int fv = assign_new(c, fin, loc);
+  ir_expr *st = call_named(c, "%raise-status", NULL, 0, depth, loc);
+  if (c->failed) return lw_void_expr(c, loc);
+  int sv = assign_new(c, st, loc);
+  int done = lw_new_label(c), back = lw_new_label(c);
+  branch(c, prim(c, "=", var(c, sv, loc), kint(c, 3, loc), T_BOOL, loc), back, done, loc);
+  lw_label(c, back, loc);
+  lw_emit(c, S_EVAL, loc)->a[0] = lw_fail_expr(c, loc, "unsupported", HANDLER_RETURNED);
+  jump(c, done, loc);
+  lw_label(c, done, loc);
+  return var(c, fv, loc);
+}
+
 static ir_expr *with_handler(lw *c, const ast *a, frame_map *f, int *v, int depth) {
   srcloc loc = a->loc;
   int n = a->u.call.n;
@@ -94,7 +150,7 @@ static ir_expr *with_handler(lw *c, const ast *a, frame_map *f, int *v, int dept
   bool blind = ast_blind_handler(a->u.call.args[0]);
   if (blind) {
     c->catch_takes |= IR_CK_WTA | IR_CK_OOR | IR_CK_NUM | IR_CK_ARITY | IR_CK_UNBOUND;
-    gcell *cr = c->catch_raise ? prelude_proc(c, "%catch-raise") : NULL;
+    gcell *cr = c->catch_raise ? prelude_proc(c, lw_catch_raise_name(c)) : NULL;
     if (cr && !c->p->catch_raise) {
       lw_add_dep(c, cr);
       int fn = lw_lower_global_fn(c, cr, loc);
@@ -102,6 +158,9 @@ static ir_expr *with_handler(lw *c, const ast *a, frame_map *f, int *v, int dept
       c->p->catch_raise = fn + 1;
     }
   }
+  /* a blind handler without #:unwind? #t: errors and throws may reach
+   * it where they are (prelude-wind.c THROW_HERE) */
+  if (blind && !(n == 4 && is_bool(a, 3, true))) return with_here(c, a, v, unwind, depth);
   ir_expr *x[5] = {var(c, v[0], loc), var(c, v[1], loc), unwind, kbool(c, blind, loc),
                    lw_callcc_n(c, loc)};
   if (c->failed) return lw_void_expr(c, loc);

@@ -488,50 +488,101 @@ bool lw_contifiable(const ast *letrec, const let_binding *b) {
   return tail_calls_only(b->fn->body, b->fn, 1, true);
 }
 
-/* Free variables of a local procedure: references that climb out of it. */
-static void collect_free(const ast *a, int depth, int_vec *dep, int_vec *slot,
-                         bool *assigned_free) {
+/* The free variables of a local procedure being collected: (dep, slot)
+ * pairs relative to the frame that defines it; a slot -1 - j is item j of
+ * that frame's closure (a lambda's captured variable). */
+typedef struct {
+  lw *c;
+  int_vec dep, slot;
+  int_vec set_dep, set_slot;   /* the frames' variables set! inside */
+  fn_set seen;     /* outer local procedures it calls, already followed */
+} free_vars;
+
+/* A reference at `depth` frames inside the procedure (base: how many
+ * frames above the defining frame depth 0 of this part is): a free
+ * variable when it climbs out, recorded once. */
+static void note_free(free_vars *fv, const ref_info *r, int depth, int base) {
+  if ((r->kind != REF_LOCAL && r->kind != REF_CAPTURED) || r->depth < depth) return;
+  int d = r->depth - depth + base, s = r->kind == REF_LOCAL ? r->slot : -1 - r->slot;
+  for (int i = 0; i < fv->dep.n; i++)
+    if (fv->dep.v[i] == d && fv->slot.v[i] == s) return;
+  VEC_PUSH(fv->dep, d);
+  VEC_PUSH(fv->slot, s);
+}
+
+/* Free variables of a local procedure: references that climb out of it,
+ * including the operator of a call through a variable ((k v) where k is
+ * a continuation or a procedure argument), an operator expression, the
+ * variables a lambda inside it captures where it is evaluated, and those
+ * of the outer local procedures it calls (their captures, or their
+ * bodies when inlined, are computed from its own view of the frames). */
+static void collect_free(const ast *a, int depth, int base, free_vars *fv) {
   if (!a) return;
   switch (a->kind) {
   case E_REF:
-    if (a->u.ref.r.kind == REF_LOCAL && a->u.ref.r.depth >= depth) {
-      int d = a->u.ref.r.depth - depth, s = a->u.ref.r.slot;
-      for (int i = 0; i < dep->n; i++)
-        if (dep->v[i] == d && slot->v[i] == s) return;
-      VEC_PUSH(*dep, d);
-      VEC_PUSH(*slot, s);
-    }
+    note_free(fv, &a->u.ref.r, depth, base);
+    return;
+  case E_LAMBDA:
+    for (int i = 0; i < a->u.lam.fn->ncaps; i++)
+      note_free(fv, &a->u.lam.fn->cap_src[i], depth, base);
+    return;
+  case E_APPLY:
+    collect_free(a->u.call.op, depth, base, fv);
+    for (int i = 0; i < a->u.call.n; i++) collect_free(a->u.call.args[i], depth, base, fv);
     return;
   case E_SET:
-    if (a->u.set.r.kind == REF_LOCAL && a->u.set.r.depth >= depth)
-      *assigned_free = true;
-    collect_free(a->u.set.val, depth, dep, slot, assigned_free);
+    if (a->u.set.r.kind == REF_LOCAL && a->u.set.r.depth >= depth) {
+      note_free(fv, &a->u.set.r, depth, base);   /* a box is passed */
+      VEC_PUSH(fv->set_dep, a->u.set.r.depth - depth + base);
+      VEC_PUSH(fv->set_slot, a->u.set.r.slot);
+    }
+    /* a closure's item that is assigned is a box: passing it shares it */
+    if (a->u.set.r.kind == REF_CAPTURED) note_free(fv, &a->u.set.r, depth, base);
+    collect_free(a->u.set.val, depth, base, fv);
     return;
   case E_IF:
-    collect_free(a->u.iff.c, depth, dep, slot, assigned_free);
-    collect_free(a->u.iff.t, depth, dep, slot, assigned_free);
-    collect_free(a->u.iff.e, depth, dep, slot, assigned_free);
+    collect_free(a->u.iff.c, depth, base, fv);
+    collect_free(a->u.iff.t, depth, base, fv);
+    collect_free(a->u.iff.e, depth, base, fv);
     return;
   case E_BEGIN: case E_AND: case E_OR: case E_VECLIT:
-    for (int i = 0; i < a->u.seq.n; i++)
-      collect_free(a->u.seq.v[i], depth, dep, slot, assigned_free);
+    for (int i = 0; i < a->u.seq.n; i++) collect_free(a->u.seq.v[i], depth, base, fv);
     return;
   case E_LET: case E_LETREC:
     for (int i = 0; i < a->u.let.n; i++) {
-      collect_free(a->u.let.v[i].init, depth, dep, slot, assigned_free);
-      if (a->u.let.v[i].fn)
-        collect_free(a->u.let.v[i].fn->body, depth + 1, dep, slot, assigned_free);
+      collect_free(a->u.let.v[i].init, depth, base, fv);
+      if (a->u.let.v[i].fn) collect_free(a->u.let.v[i].fn->body, depth + 1, base, fv);
     }
-    collect_free(a->u.let.body, depth, dep, slot, assigned_free);
+    collect_free(a->u.let.body, depth, base, fv);
     return;
-  case E_CALL:
-    for (int i = 0; i < a->u.call.n; i++)
-      collect_free(a->u.call.args[i], depth, dep, slot, assigned_free);
-    if (a->u.call.r.kind == REF_LOCALFN && a->u.call.r.depth >= depth) {
-      /* calling a procedure of an outer scope: it must be lifted too and
-       * its captures become ours; handled by lifting it first */
+  case E_CALL: {
+    const ref_info *r = &a->u.call.r;
+    note_free(fv, r, depth, base);
+    for (int i = 0; i < a->u.call.n; i++) collect_free(a->u.call.args[i], depth, base, fv);
+    if (r->kind == REF_LOCALFN && r->depth >= depth) {
+      /* a procedure of an outer scope: its body's frame is one below the
+       * frame defining it, r->depth - depth + base above ours */
+      int up = base + r->depth - depth;
+      lifted *lf = lw_find_lifted(fv->c, r->fn);
+      if (lf && !lw_fn_pure(&fv->c->pu, r->fn)) {   /* called with its captures */
+        for (int i = 0; !lf->shared && i < lf->ncap; i++) {
+          ref_info cr = {0};
+          cr.kind = lf->cap_slot[i] >= 0 ? REF_LOCAL : REF_CAPTURED;
+          cr.depth = lf->cap_depth[i] + 1;
+          cr.slot = lf->cap_slot[i] >= 0 ? lf->cap_slot[i] : -1 - lf->cap_slot[i];
+          note_free(fv, &cr, 1, up);
+        }
+        return;
+      }
+      for (int i = 0; i < fv->seen.n; i++)
+        if (fv->seen.v[i] == r->fn) return;
+      VEC_PUSH(fv->seen, r->fn);
+      int nsets = fv->set_dep.n;   /* its own set!s are its own refusal */
+      collect_free(r->fn->body, 1, up, fv);
+      fv->set_dep.n = fv->set_slot.n = nsets;
     }
     return;
+  }
   default:
     return;
   }
@@ -571,16 +622,39 @@ bool lw_lift_local(lw *c, const let_binding *b, frame_map *f, bool prepare) {
   }
   if (have) return true;
   bool shared = !parent_recursive(c);
-  int_vec dep = {0}, slot = {0};
+  free_vars fv;
+  memset(&fv, 0, sizeof fv);
+  fv.c = c;
+  if (!shared) {
+    collect_free(fn->body, 1, 0, &fv);
+    VEC_FREE(fv.seen);
+  }
+  int_vec dep = fv.dep, slot = fv.slot;
   bool assigned = false;
   if (!shared) {
-    collect_free(fn->body, 1, &dep, &slot, &assigned);
+    /* a variable assigned (here or in the frame) is shared only in its
+     * box (checker.c boxes those a local procedure uses) */
+    for (int i = 0; i < fv.set_dep.n && !assigned; i++) {
+      frame_map *t = lw_frame_up(f, fv.set_dep.v[i]);
+      int s = fv.set_slot.v[i];
+      if (!t || s >= t->nslots || !t->slots[s].boxed) assigned = true;
+    }
     for (int i = 0; i < dep.n && !assigned; i++) {
       frame_map *t = lw_frame_up(f, dep.v[i]);
-      if (t && t->fn && t->slots[slot.v[i]].var >= 0 &&
-          c->p->vars.v[t->slots[slot.v[i]].var].assigned)
+      if (t && t->fn && slot.v[i] >= 0 && t->slots[slot.v[i]].var >= 0 &&
+          !t->slots[slot.v[i]].boxed && c->p->vars.v[t->slots[slot.v[i]].var].assigned)
         assigned = true;
     }
+  }
+  VEC_FREE(fv.set_dep);
+  VEC_FREE(fv.set_slot);
+  if (dep.n > 31) {   /* the arguments of a call: 64 and these (lw_lower_call) */
+    lw_fail(c, fn->loc, "local procedure %s uses more than 31 variables of its "
+                        "enclosing procedures: not compiled to the transformer yet "
+                        "(run with --reference to use the evaluator)", lw_nm(c, fn->name));
+    VEC_FREE(dep);
+    VEC_FREE(slot);
+    return false;
   }
   if (assigned) {
     lw_fail(c, fn->loc, "local procedure %s uses a variable of its enclosing "
@@ -666,7 +740,21 @@ static void lower_fn_body(lw *c, int irfn, const fn_def *fn, frame_map *up,
         copies[d] = lw_new_frame(c, orig->fn, orig->nslots, NULL);
         for (int s = 0; s < orig->nslots; s++) copies[d]->slots[s].var = -1;
       }
-      if (copies[d]) {
+      if (copies[d] && l->cap_slot[i] < 0) {
+        /* an item of the closure of a lambda enclosing it: passed as it
+         * is held (a box stays a box: lw_captured_load reads through it) */
+        int item = -1 - l->cap_slot[i];
+        if (!orig->fn || item >= orig->fn->ncaps) {
+          lw_fail(c, fn->loc, "internal error: a captured variable of no closure");
+          break;
+        }
+        if (!copies[d]->cap_vars) {
+          copies[d]->cap_vars = arena_alloc(&c->p->mem,
+                                            (size_t)(orig->fn->ncaps + 1) * sizeof(int));
+          for (int j = 0; j < orig->fn->ncaps; j++) copies[d]->cap_vars[j] = -1;
+        }
+        copies[d]->cap_vars[item] = params[fn->nparams + i];
+      } else if (copies[d]) {
         copies[d]->slots[l->cap_slot[i]].var = params[fn->nparams + i];
         /* a boxed variable is passed as its box (lower-box.c) */
         if (orig && l->cap_slot[i] < orig->nslots)

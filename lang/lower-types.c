@@ -188,6 +188,20 @@ bool lw_want(lw *c, const ir_expr *e, tkind k, const char *what) {
  * (lower-valtype.c): a pair met again, or a list that comes back, unifies
  * with its class, and one met while its own parts are walked makes the
  * program's values possibly circular. */
+/* Data nested deeper than DEEP_DATA (a list in a list ... through cars
+ * or elements) gets one class per kind below that depth, a class that
+ * holds itself, as a procedure that walks it makes: a class per level
+ * would cost the model a width per level (a 500-deep literal, equal? of
+ * two 7-deep globals were refused as too large). */
+#define DEEP_DATA 4
+
+static int deep_class(lw *c, tkind k, int depth) {
+  int *have = k == T_PAIR ? &c->deep_pair : &c->deep_vec;
+  if (depth <= DEEP_DATA) return lw_type_of_kind(c, k);
+  if (!*have) *have = lw_type_of_kind(c, k) + 1;
+  return *have - 1;
+}
+
 static int type_of_list(lw *c, value v, int depth) {
   bool busy;
   int m = lw_vmemo_get(c, v.vec, &busy);
@@ -195,7 +209,7 @@ static int type_of_list(lw *c, value v, int depth) {
     if (busy) c->p->circular_global = true;
     return m;
   }
-  int t = lw_type_of_kind(c, T_PAIR);
+  int t = deep_class(c, T_PAIR, depth);
   int car = lw_pair_part(c, t, false), cdr = lw_pair_part(c, t, true);
   srcloc none = {-1, 0, 0};
   lw_vmemo_put(c, v.vec, t, true);
@@ -254,8 +268,8 @@ int lw_type_of_value(lw *c, value v, int depth) {
       if (busy) c->p->circular_global = true;
       return m;
     }
-    int t = lw_type_of_kind(c, T_VEC);
-    int elem = c->p->types.v[t].elem;
+    int t = deep_class(c, T_VEC, depth);
+    int elem = lw_elem_of(c, t);
     lw_vmemo_put(c, v.vec, t, true);
     if (depth >= 100000 && v.vec->n) c->p->circular_global = true;   /* not followed */
     for (int32_t i = 0; i < v.vec->n && depth < 100000 && !c->failed; i++)

@@ -106,7 +106,8 @@ ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f) {
   srcloc loc = a->loc;
   char pname[32];
   /* the thunk's values passed on where the program makes several */
-  snprintf(pname, sizeof pname, "%%%s%s", name, c->mv && dw ? "-mv" : "");
+  snprintf(pname, sizeof pname, "%%%s%s", name,
+           c->mv && dw ? "-mv" : th && c->w->here_handlers ? "-here" : "");
   /* a thunk whose values may be several: %catch-mv passes them on */
   bool cmv = ca && a->u.call.n == 3 && !lw_mv_thunk_one(c, a->u.call.args[1]);
   if (cmv) snprintf(pname, sizeof pname, "%%catch-mv");
@@ -146,7 +147,7 @@ ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f) {
     unsigned keys = catch_keys(c, a->u.call.args[0]);
     c->catch_takes |= keys;
     if (!blind_handler(a->u.call.args[2])) c->catch_sees |= keys;
-    gcell *cr = keys && c->catch_raise ? prelude_proc(c, "%catch-raise") : NULL;
+    gcell *cr = keys && c->catch_raise ? prelude_proc(c, lw_catch_raise_name(c)) : NULL;
     if (cr && !c->p->catch_raise) {
       lw_add_dep(c, cr);
       int fn = lw_lower_global_fn(c, cr, loc);
@@ -189,7 +190,8 @@ ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f) {
 }
 
 void lw_wind_error(lw *c, const ast *a, frame_map *f, const int *vars, int n) {
-  gcell *g = prelude_proc(c, "%throw");
+  /* %throw-here where errors may reach handlers where they are (lower-exn.c) */
+  gcell *g = prelude_proc(c, c->w->here_handlers ? "%throw-here" : "%throw");
   if (!g) return;
   srcloc loc = a->loc;
   char fmt[64 * 3 + 4];

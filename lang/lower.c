@@ -537,7 +537,7 @@ static void store(lw *c, const ast *a, frame_map *f, ir_expr *v) {
     var = s->var;
   } else if (r->kind == REF_CAPTURED) {
     frame_map *t = lw_frame_up(f, r->depth);
-    if (!t || !t->cap_vars || !t->fn || r->slot >= t->fn->ncaps ||
+    if (!t || !t->cap_vars || !t->fn || r->slot >= t->fn->ncaps || t->cap_vars[r->slot] < 0 ||
         !lw_cap_boxed(c, t->fn, r->slot)) {
       lw_fail(c, a->loc, "cannot set! %s here in compiled code", lw_nm(c, a->u.set.name));
       return;
@@ -862,8 +862,26 @@ void lw_lower_args(lw *c, const ast *a, frame_map *f, ir_expr **out) {
 void lw_captured_args(lw *c, const lifted *l, frame_map *def_frame,
                           ir_expr **out, srcloc loc) {
   for (int i = 0; i < l->ncap; i++) {
+    if (l->cap_slot[i] < 0) {   /* an item of a lambda's closure: as held */
+      frame_map *t = lw_frame_up(def_frame, l->cap_depth[i]);
+      int item = -1 - l->cap_slot[i];
+      if (!t || !t->cap_vars || !t->fn || item >= t->fn->ncaps || t->cap_vars[item] < 0) {
+        lw_fail(c, loc, "a local procedure inside a lambda uses a variable the "
+                        "lambda captured: not compiled to the transformer yet "
+                        "(run with --reference to use the evaluator)");
+        return;
+      }
+      out[i] = lw_var_expr(c, t->cap_vars[item], loc);
+      continue;
+    }
     slot_binding *s = slot_of(c, def_frame, l->cap_depth[i], l->cap_slot[i], loc);
     if (!s) return;
+    if (!s->expr && s->var < 0) {   /* not in this view of the frames */
+      lw_fail(c, loc, "a call of local procedure %s from here is not compiled to the "
+                      "transformer yet (run with --reference to use the evaluator)",
+              lw_nm(c, l->fn->name));
+      return;
+    }
     out[i] = s->expr ? s->expr : lw_var_expr(c, s->var, loc);
   }
 }

@@ -70,7 +70,8 @@ typedef struct {
   const fn_def *fn;
   int irfn;
   int ncap;                    /* captured variables passed as arguments */
-  int *cap_depth, *cap_slot;   /* relative to the defining frame */
+  int *cap_depth, *cap_slot;   /* relative to the defining frame; a slot
+                                  -1 - j: item j of that lambda frame's closure */
   bool shared;                 /* reads the enclosing frames directly */
   bool lowered;
   frame_map *def;              /* the frame it was defined in */
@@ -93,6 +94,8 @@ typedef struct {
                               lowered as branches */
   gcell *self_cell;        /* global procedure being lowered */
   bool in_lifted;          /* lowering the body of a lifted procedure */
+  int deep_pair, deep_vec; /* 1 + the class of the world's pairs, vectors
+                              nested deep (lower-types.c), 0: none yet */
   loop_info *self_loop;    /* its body as a loop, for tail calls to itself */
   VEC(int) fail_types;     /* kinds of X_FAIL values: void if nothing else
                               fixes them (they never produce a value) */
@@ -281,6 +284,8 @@ void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i);
 /* After the kinds settle: a landing for each kind check that may fail
  * (ir_prog.landings), where a catch takes its error. */
 void lw_wind_landings(lw *c);
+/* lower-exn.c: the prelude procedure the landings call */
+const char *lw_catch_raise_name(lw *c);
 ir_expr *lw_callcc_n(lw *c, srcloc loc);
 bool lw_is_stop_name(const char *name);
 ir_expr *lw_stop_effect(lw *c, const ast *a, frame_map *f);

@@ -74,6 +74,50 @@
      "          ((eq? (car (car cs)) '%unwind) #f)\n" \
      "          (else (loop (cdr cs) (- n 1))))))\n"
 
+/* %throw where a handler of with-exception-handler without #:unwind?
+ * that never looks at its argument may run (world.here_handlers:
+ * lang/lower-exn.c, lower-wind.c call this one then, so that other
+ * programs pay nothing for it).  Its record is one item longer, (%handler
+ * K WINDS CCN HANDLER #t): an error or throw escapes to it as to a catch
+ * of #t, but the winds inside stay (in %here-winds, which
+ * %with-here-finish puts back while the handler runs: Guile calls it
+ * where the error is, before any after thunk runs, and an escape from it
+ * runs them); when it returns, the error stops the program (%raise-st 3:
+ * lower-exn.c, as eval.c ev_with_handler). */
+#define THROW_HERE \
+     "(define (%throw-here key args)\n" \
+     "  (let loop ((cs %catches) (n %catch-n))\n" \
+     "    (cond ((null? cs) #f)\n" \
+     "          ((and (eq? (car (car cs)) '%handler) (null? (cdr (cdr (cdr (cdr (cdr (car cs))))))))\n" \
+     "           #f)\n" \
+     "          ((or (eq? (car (car cs)) #t) (eq? (car (car cs)) key)\n" \
+     "               (and (eq? (car (car cs)) '%unwind) (eq? key '%exception))\n" \
+     "               (eq? (car (car cs)) '%handler))\n" \
+     "           (let ((e (car cs)) (here (eq? (car (car cs)) '%handler)))\n" \
+     "             (set! %catches cs)\n" \
+     "             (set! %catch-n n)\n" \
+     "             (if here (begin (set! %here-winds %winds) (set! %winds (car (cdr (cdr e))))))\n" \
+     "             (let unwind ()\n" \
+     "               (if (not (eq? %winds (car (cdr (cdr e)))))\n" \
+     "                   (let ((after (car (car %winds))))\n" \
+     "                     (set! %winds (cdr %winds))\n" \
+     "                     (after)\n" \
+     "                     (unwind))))\n" \
+     "             (set! %catches (cdr cs))\n" \
+     "             (set! %catch-n (- n 1))\n" \
+     "             (set! %thrown (cons (if here '%here key) args))\n" \
+     "             ((car (cdr e)) #f)))\n" \
+     "          ((eq? (car (car cs)) '%unwind) #f)\n" \
+     "          (else (loop (cdr cs) (- n 1))))))\n"
+
+#define CATCH_RAISE_HERE \
+     "(define (%catch-raise-here k)\n" \
+     "  (%throw-here (cond ((= k 0) 'wrong-type-arg) ((= k 1) 'out-of-range)\n" \
+     "                     ((= k 2) 'numerical-overflow) ((= k 3) 'wrong-number-of-args)\n" \
+     "                     (else 'unbound-variable))\n" \
+     "               '())\n" \
+     "  (set! %catch-miss 1))\n"
+
 const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
     {"%winds", false, "(define %winds '())\n"},
     {"%catches", false, "(define %catches '())\n"},
@@ -228,6 +272,46 @@ const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX] = {
      "                (else 'unbound-variable))\n"
      "          '())\n"
      "  (set! %catch-miss 1))\n"},
+    /* with-exception-handler without #:unwind? #t, the handler blind
+     * (lang/lower-exn.c; THROW_HERE above) */
+    {"%here-winds", false, "(define %here-winds '())\n"},
+    {"%throw-here", false, THROW_HERE},
+    {"%catch-raise-here", false, CATCH_RAISE_HERE},
+    {"%with-here", false,
+     "(define (%with-here handler thunk unwind ccn)\n"
+     "  (call/cc\n"
+     "   (lambda (k)\n"
+     "     (set! %catches (cons (list (if unwind #t '%handler) k %winds ccn handler #t) %catches))\n"
+     "     (set! %catch-n (+ %catch-n 1))\n"
+     "     (let ((v (thunk)))\n"
+     "       (set! %catches (cdr %catches))\n"
+     "       (set! %catch-n (- %catch-n 1))\n"
+     "       v))))\n"},
+    {"%with-here-finish", false,
+     "(define (%with-here-finish handler v)\n"
+     "  (if %thrown\n"
+     "      (let ((t %thrown))\n"
+     "        (set! %thrown #f)\n"
+     "        (if (eq? (car t) '%here) (set! %winds %here-winds))\n"
+     "        (let ((r (handler (if (eq? (car t) '%exception) (car (cdr t)) #f))))\n"
+     "          (if (eq? (car t) '%here) (set! %raise-st 3))\n"
+     "          r))\n"
+     "      v))\n"},
+    {"%with-here-mv", false,
+     "(define (%with-here-mv handler thunk unwind ccn)\n"
+     "  (call-with-values\n"
+     "    (lambda ()\n"
+     "      (call/cc\n"
+     "        (lambda (k)\n"
+     "          (set! %catches (cons (list (if unwind #t '%handler) k %winds ccn handler #t) %catches))\n"
+     "          (set! %catch-n (+ %catch-n 1))\n"
+     "          (call-with-values thunk\n"
+     "            (lambda vals\n"
+     "              (set! %catches (cdr %catches))\n"
+     "              (set! %catch-n (- %catch-n 1))\n"
+     "              (apply values vals))))))\n"
+     "    (lambda vals (if %thrown (%with-here-finish handler #f) (apply values vals)))))\n"},
+    {"%raise-status", false, "(define (%raise-status) %raise-st)\n"},
 };
 
 const char *const prelude_wind_also[PRELUDE_WIND_MAX] = {
@@ -235,4 +319,7 @@ const char *const prelude_wind_also[PRELUDE_WIND_MAX] = {
     "dynamic-wind", "catch", NULL, "catch",
     NULL, "with-exception-handler", "with-exception-handler", "with-exception-handler",
     "raise-exception", "raise-exception", "with-exception-handler", "raise-exception",
-    "raise-exception", "with-exception-handler", "with-exception-handler"};
+    "raise-exception", "with-exception-handler", "with-exception-handler",
+    "with-exception-handler", "with-exception-handler", "with-exception-handler",
+    "with-exception-handler", "with-exception-handler", "with-exception-handler",
+    "with-exception-handler"};

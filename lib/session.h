@@ -77,7 +77,7 @@ enum { PRELUDE_LIB_MAX = 96 };   /* prelude-lib.c: room in its table */
 extern const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX];
 enum { PRELUDE_LISTS_MAX = 16 };   /* prelude-lists.c: room in its table */
 extern const prelude_def prelude_lists_defs[PRELUDE_LISTS_MAX];
-enum { PRELUDE_WIND_MAX = 32 };   /* prelude-wind.c: room in its table */
+enum { PRELUDE_WIND_MAX = 40 };   /* prelude-wind.c: room in its table */
 extern const prelude_def prelude_wind_defs[PRELUDE_WIND_MAX];
 /* the builtin whose name also loads prelude_wind_defs[i] (or NULL) */
 extern const char *const prelude_wind_also[PRELUDE_WIND_MAX];

@@ -212,19 +212,32 @@ static void handlers(gen *g, const char *lg, const char *note) {
   fresh_name(g, "k", k);
   int v = rn(g, 20);
   switch (rn(g, 12)) {
-  case 10:   /* an error, a throw or a builtin's error, to a handler that ignores it */
-    out(g, "(define (%s x) (with-exception-handler (lambda (_) 'failed) (lambda () ", f);
+  case 10:   /* an error, a throw or a builtin's error, to a handler that ignores it:
+              * unwound to, or (v odd) called where the error is, escaping */
+    if (v & 1)
+      out(g, "(define (%s x) (call/cc (lambda (%s) (with-exception-handler (lambda (_) (%s "
+             "'failed)) (lambda () ", f, k, k);
+    else
+      out(g, "(define (%s x) (with-exception-handler (lambda (_) 'failed) (lambda () ", f);
     switch (rn(g, 4)) {
     case 0: out(g, "(if (> x %d) (error \"too big\" x) x)", rn(g, 8)); break;
     case 1: out(g, "(if (> x %d) (throw '%s x) (* x 3))", rn(g, 8), sym_pool[rn(g, NSYM)]); break;
     case 2: out(g, "(quotient %d (- x %d))", 10 + rn(g, 30), rn(g, 8)); break;
     default: out(g, "(vector-ref (vector 1 2 3) x)"); break;
     }
-    out(g, ") #:unwind? #t))\n(write (map %s ", f);
+    out(g, v & 1 ? ")))))\n(write (map %s " : ") #:unwind? #t))\n(write (map %s ", f);
     a_list(g);
     out(g, "))\n");
     break;
-  case 11:   /* ... through dynamic-winds, the log written */
+  case 11:   /* ... through dynamic-winds, the log written; (v odd) the handler
+              * logs where the error is, before the after thunk, and escapes */
+    if (v & 1) {
+      out(g, "(write (call/cc (lambda (%s) (with-exception-handler (lambda (e) (%s 'handled) "
+             "(%s 'handled)) (lambda () (dynamic-wind (lambda () (%s 'in)) (lambda () (car "
+             "(list-tail (list 1 2) %d))) (lambda () (%s 'out))))))))\n(write (reverse %s))\n",
+          k, note, k, note, rn(g, 4), note, lg);
+      break;
+    }
     out(g, "(write (with-exception-handler (lambda (e) 'handled) (lambda () (dynamic-wind "
            "(lambda () (%s 'in)) (lambda () (car (list-tail (list 1 2) %d))) (lambda () (%s "
            "'out)))) #:unwind? #t))\n(write (reverse %s))\n",

@@ -1,6 +1,6 @@
 ;; break from a local procedure inside a let that shadows the loop's
-;; counter, reading a variable of the enclosing procedure (the evaluator
-;; runs it; compiled code refuses that local procedure, see NOT-COMPILED).
+;; counter, reading a variable of the enclosing procedure (one the
+;; while's lambda captures: compiled, the local procedure is passed it).
 (define (shadowed n)
   (let ((i 0))
     (while #t

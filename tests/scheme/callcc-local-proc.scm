@@ -1,0 +1,78 @@
+;; Local procedures that call an escape continuation and read variables of
+;; the loop around them (compiled code lifts them, passing what they use:
+;; the continuation, a lambda's captured variables, what the outer local
+;; procedures they call need).
+(define (f)
+  (call/cc (lambda (bk)
+    (let loop ((k 0))
+      (let ((stop (lambda () (if (> k 5) (bk 'd)) 0)))
+        (stop))
+      (loop (+ k 1))))))
+(display (f)) (newline)
+
+(define (g lst)
+  (call/cc (lambda (ret)
+    (let loop ((l lst) (acc 0))
+      (define (check v) (if (negative? v) (ret (list 'neg v acc))) v)
+      (if (null? l) acc (loop (cdr l) (+ acc (check (car l)))))))))
+(display (g '(1 2 3))) (newline)
+(display (g '(1 -2 3))) (newline)
+
+(define (h n)
+  (let loop ((i 0) (acc '()))
+    (define (mk) (lambda () (* i n)))
+    (if (= i n) (map (lambda (t) (t)) acc) (loop (+ i 1) (cons (mk) acc)))))
+(display (h 4)) (newline)
+
+(define (q fs)
+  (let loop ((i 0) (acc '()))
+    (define (ap) ((car fs) i))
+    (if (= i 3) (reverse acc) (loop (+ i 1) (cons (ap) acc)))))
+(display (q (list (lambda (x) (* x x))))) (newline)
+(define (walk tree limit)
+  (call/cc
+   (lambda (return)
+     (let loop ((t tree) (depth 0))
+       (define (visit x)
+         (if (> depth limit) (return (list 'too-deep depth)))
+         (if (pair? x) (loop x (+ depth 1)) (list 'leaf x)))
+       (if (pair? t) (begin (visit (car t)) (visit (cdr t))) t)))))
+(display (walk '(1 (2 (3 (4 5)))) 10)) (newline)
+(display (walk '(1 (2 (3 (4 5)))) 2)) (newline)
+
+(define (counter-maker start)
+  (let ((n start))
+    (lambda (step)
+      (define (bump!) (set! n (+ n step)) n)
+      (define (twice) (bump!) (bump!))
+      (twice))))
+(define c1 (counter-maker 10))
+(display (list (c1 1) (c1 5) (c1 0))) (newline)
+
+(define (find-first pred lst)
+  (call-with-current-continuation
+   (lambda (k)
+     (for-each (lambda (x)
+                 (let ((check (lambda () (if (pred x) (k x)) #f)))
+                   (check)))
+               lst)
+     'none)))
+(display (find-first even? '(1 3 5 6 7))) (newline)
+(display (find-first even? '(1 3 5))) (newline)
+
+(define (scale-all factor lst)
+  (map (lambda (x)
+         (let loop ((i 0) (acc 0))
+           (define (add) (+ acc (* x factor)))
+           (define (more) (if (< i 3) (loop (+ i 1) (add)) acc))
+           (more)))
+       lst))
+(display (scale-all 2 '(1 2 3))) (newline)
+
+(define (product lst)
+  (call/cc
+    (lambda (break)
+      (let loop ((l lst) (acc 1))
+        (let ((zero (lambda (v) (if (= v 0) (break 0) v))))
+          (if (null? l) acc (loop (cdr l) (* acc (zero (car l))))))))))
+(display (list (product '(1 2 3 4)) (product '(1 0 3)))) (newline)

@@ -1,0 +1,37 @@
+;; with-exception-handler without #:unwind? around error, throw and the
+;; errors of builtins, with a handler that never looks at the exception
+;; and escapes through a continuation: it runs where the error is, before
+;; the after thunks of the winds inside.
+(display (call/cc (lambda (k) (with-exception-handler (lambda (e) (k 'caught)) (lambda () (error "boom" 1)))))) (newline)
+(display (call/cc (lambda (k) (with-exception-handler (lambda (e) (k 'caught)) (lambda () (car 5)))))) (newline)
+(display (call/cc (lambda (k) (with-exception-handler (lambda (e) (k 'caught2)) (lambda () (throw 'foo 1 2)))))) (newline)
+(display (call/cc (lambda (k) (with-exception-handler (lambda (e) (display "in handler ") (k 'caught3)) (lambda () (dynamic-wind (lambda () (display "before ")) (lambda () (error "x")) (lambda () (display "after ")))))))) (newline)
+(define (safe-div a b)
+  (call/cc (lambda (k)
+    (with-exception-handler
+      (lambda (e) (k 'div-error))
+      (lambda () (quotient a b))))))
+(display (list (safe-div 10 2) (safe-div 1 0))) (newline)
+(define (try thunk default)
+  (call-with-current-continuation
+    (lambda (k)
+      (with-exception-handler (lambda (c) (k default)) thunk))))
+(display (try (lambda () (vector-ref (vector 1 2) 5)) 'oops)) (newline)
+(display (try (lambda () (+ 1 2)) 'oops)) (newline)
+(define (first-failure thunks)
+  (let loop ((ts thunks) (i 0))
+    (cond ((null? ts) 'none)
+          ((call/cc (lambda (k) (with-exception-handler (lambda (e) (k #t))
+                                  (lambda () ((car ts)) #f))))
+           i)
+          (else (loop (cdr ts) (+ i 1))))))
+(display (first-failure (list (lambda () 1) (lambda () (string-ref "ab" 1))
+                              (lambda () (string-ref "ab" 2)) (lambda () 4))))
+(newline)
+(display (call/cc (lambda (outer)
+  (with-exception-handler (lambda (e) (outer 'outer))
+    (lambda ()
+      (+ 1 (call/cc (lambda (inner)
+             (with-exception-handler (lambda (e) (error "again"))
+               (lambda () (error "first")))))))))))
+(newline)
