@@ -864,7 +864,10 @@ value ev_with_handler(ev_ctx *c, const ast *site, value proc, value thunk, bool 
     } else if (mine) {
       obj = V_CAR(c->throw_args);
     }
-    if (passed) {
+    if (passed && c->err->kind && !strcmp(c->err->kind, "exit")) {
+      /* an exit (Guile's &quit-exception) goes on past this handler,
+       * as in compiled code (lib/prelude-wind.c %throw) */
+    } else if (passed) {
       /* an error or throw Guile would pass to this handler */
       char *m = c->err->msg;
       srcloc at = c->err->loc;
@@ -1227,11 +1230,33 @@ static value toplevel_value(ev_ctx *c, value v) {
   return n == 0 ? v_void() : items[0];
 }
 
+/* An exit that no catch took: Guile's exit throws 'quit to the top
+ * level, leaving every dynamic-wind on the way, so their after thunks
+ * run (innermost first) before the program stops; an error in one of
+ * them stops it instead. */
+static void exit_winds(ev_ctx *c) {
+  if (!c->err->kind || strcmp(c->err->kind, "exit") || c->winds.n == 0) return;
+  lang_error keep = *c->err;
+  c->err->msg = NULL;
+  c->err->kind = NULL;
+  c->thrown = false;
+  c->tail_pending = false;
+  if (setjmp(c->jb)) {
+    free(keep.msg);
+    c->winds.n = 0;
+    return;
+  }
+  unwind_to(c, keep.loc, -1, 0);
+  lang_error_free(c->err);
+  *c->err = keep;
+}
+
 static void run(void *p) {
   run_args *r = p;
   ev_ctx *c = r->c;
   if (setjmp(c->jb)) {
     r->ok = false;
+    exit_winds(c);
     return;
   }
   int f = push_frame(c, -1, r->frame_size);

@@ -278,6 +278,9 @@ ir_expr *lw_checked_arg_late(lw *c, const ast *call, const char *fn, ir_expr **a
                              int i, tkind k);
 void lw_wind_error(lw *c, const ast *a, frame_map *f, const int *vars, int n);
 void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i);
+/* (exit [ARG]): offered to the catches as Guile's throw of quit, then
+ * the after thunks of the winds that run are called (lower-wind.c). */
+void lw_wind_exit(lw *c, const ast *a, frame_map *f, const int *vars, int n);
 /* After the kinds settle: a landing for each kind check that may fail
  * (ir_prog.landings), where a catch takes its error. */
 void lw_wind_landings(lw *c);
