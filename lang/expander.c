@@ -362,7 +362,25 @@ static const sx *const *drop_empty_begins(ex *e, const sx *const *forms, int *n)
  * inits around it); only the forms after the last definition are the
  * body's expressions, and there must be at least one.  A body whose
  * definitions all come first is expanded as before, at no cost. */
+/* The forms of a body with each define-record-type replaced by the
+ * begin of its definitions (spliced next, as Guile splices them). */
+static const sx *const *body_records(ex *e, const sx *const *forms, int n) {
+  const sx **out = NULL;
+  for (int i = 0; i < n; i++) {
+    const char *h = head_name(e, forms[i]);
+    if (!h || strcmp(h, "define-record-type")) continue;
+    if (!out) {
+      out = arena_alloc(e->mem, (size_t)n * sizeof *out);
+      memcpy(out, forms, (size_t)n * sizeof *out);
+    }
+    if (!(out[i] = ex_record_defs(e, forms[i]))) return NULL;
+  }
+  return out ? out : forms;
+}
+
 static ast *expand_body(ex *e, const sx *const *forms, int n, srcloc loc) {
+  forms = body_records(e, forms, n);
+  if (!forms) return NULL;
   forms = ex_body_splice_begins(e, forms, &n);
   forms = drop_empty_begins(e, forms, &n);
   forms = ex_body_define_values(e, forms, &n);

@@ -72,5 +72,8 @@ ast *ex_while_escapes(ex *e, const sx *s);
 /* expand-records.c: define-record-type (SRFI-9); the modules (srfi
  * srfi-9) and (srfi srfi-9 gnu) */
 ast *ex_define_record_type(ex *e, const sx *s);
+/* ... its definitions as (begin (define ...) ...), for a body; NULL
+ * after an error */
+sx *ex_record_defs(ex *e, const sx *s);
 bool ex_records_module(ex *e, const sx *m);
 #endif
