@@ -1182,6 +1182,12 @@ static bool is_syntax_form(const char *h) {
 
 static ast *named_call(ex *e, const sx *s);
 
+/* Is s the call (NAME) of no arguments? */
+static bool is_call_of(ex *e, const sx *s, const char *name) {
+  return s->kind == SX_LIST && s->u.list.n == 1 && !s->u.list.tail &&
+         is_sym(e, s->u.list.v[0], name) && !ex_shadowed(e, s->u.list.v[0]->u.sym);
+}
+
 static ast *list_form(ex *e, const sx *s) {
   const sx *const *v = (const sx *const *)s->u.list.v;
   int n = s->u.list.n;
@@ -1347,6 +1353,9 @@ static ast *named_call(ex *e, const sx *s) {
   const sx *const *v = (const sx *const *)s->u.list.v;
   int n = s->u.list.n;
   const char *h = sym_name(&e->w->syms, v[0]->u.sym);
+  if (!strcmp(h, "force-output") && n == 2 && !ex_shadowed(e, v[0]->u.sym) &&
+      (is_call_of(e, v[1], "current-output-port") || is_call_of(e, v[1], "current-error-port")))
+    n = 1;   /* the port of tvl's force-output, which has nothing to do */
   ast **args = alloc_asts(e, n - 1);
   bool kw = !strcmp(h, "with-exception-handler") || !strcmp(h, "raise-exception");
   for (int i = 1; i < n; i++)

@@ -763,6 +763,7 @@ bool port_argument(const ast *call);
  * call-with-output-string, with-output-to-string). */
 int port_arg_index(const ast *call);
 bool port_is_current(const ast *a);
+bool port_is_error(const ast *a);   /* (current-error-port) */
 bool port_compiled(const ast *call);
 bool port_predicate(const ast *call);   /* port?, input-port?, output-port? */
 /* (string->symbol "literal") or (symbol-append 'a 'b ...): true, and
