@@ -131,6 +131,11 @@ typedef struct {
   VEC(ir_expr *) rec_preds;
   VEC(int) rec_pred_types;
   VEC(const ir_expr *) rec_nodes;
+  /* a library procedure (the prelude's) inlined at a call of the
+   * program's own: its code is placed at that call, so that its errors
+   * show there, as the evaluator shows them (eval.c user_loc) */
+  bool lib_site_on;
+  srcloc lib_site;
 } lw;
 /* lower-records.c: the record builtins (define-record-type) */
 bool lw_record_effect_name(const char *name);
