@@ -1092,6 +1092,7 @@ static bool known_module(ex *e, const sx *m) {
     {"srfi", "srfi-1"}, {"srfi", "srfi-8"}, {"srfi", "srfi-11"},
     {"ice-9", "receive"}};
   if (ex_records_module(e, m)) return true;   /* expand-records.c */
+  if (ex_format_module(e, m)) return true;    /* expand-format.c */
   if (m->kind != SX_LIST || m->u.list.n != 2 || m->u.list.tail) return false;
   for (size_t i = 0; i < sizeof mods / sizeof mods[0]; i++)
     if (is_sym(e, m->u.list.v[0], mods[i][0]) && is_sym(e, m->u.list.v[1], mods[i][1]))
@@ -1105,8 +1106,10 @@ static ast *use_modules(ex *e, const sx *s) {
     const sx *m = s->u.list.v[i];
     if (!known_module(e, m))
       return bad(e, m->loc, "tvl has no modules: only (srfi srfi-1), (srfi "
-                 "srfi-8), (srfi srfi-9), (srfi srfi-11) and (ice-9 receive) are accepted");
+                 "srfi-8), (srfi srfi-9), (srfi srfi-11), (ice-9 receive) and (ice-9 "
+                 "format) are accepted");
     if (is_sym(e, m->u.list.v[1], "srfi-1")) e->w->srfi1 = true;
+    if (ex_format_module(e, m)) e->w->ice9_format = true;
   }
   return constant(e, v_void(), s->loc);
 }
@@ -1353,6 +1356,10 @@ static ast *named_call(ex *e, const sx *s) {
   const sx *const *v = (const sx *const *)s->u.list.v;
   int n = s->u.list.n;
   const char *h = sym_name(&e->w->syms, v[0]->u.sym);
+  if (!strcmp(h, "format") && !ex_shadowed(e, v[0]->u.sym)) {
+    sx *r = ex_format_call(e, s);   /* expand-format.c: (ice-9 format) */
+    if (r) return expand(e, r);
+  }
   if (!strcmp(h, "force-output") && n == 2 && !ex_shadowed(e, v[0]->u.sym) &&
       (is_call_of(e, v[1], "current-output-port") || is_call_of(e, v[1], "current-error-port")))
     n = 1;   /* the port of tvl's force-output, which has nothing to do */

@@ -76,4 +76,9 @@ ast *ex_define_record_type(ex *e, const sx *s);
  * after an error */
 sx *ex_record_defs(ex *e, const sx *s);
 bool ex_records_module(ex *e, const sx *m);
+/* expand-format.c: the module (ice-9 format); a call of format after it
+ * with a literal format string that needs more than simple-format,
+ * rewritten into core syntax (NULL: leave the call as it is) */
+bool ex_format_module(ex *e, const sx *m);
+sx *ex_format_call(ex *e, const sx *s);
 #endif
