@@ -1360,6 +1360,16 @@ static ast *named_call(ex *e, const sx *s) {
     sx *r = ex_format_call(e, s);   /* expand-format.c: (ice-9 format) */
     if (r) return expand(e, r);
   }
+  if (!strcmp(h, "throw") && (n == 2 || n == 3) && !ex_shadowed(e, v[0]->u.sym) &&
+      v[1]->kind == SX_LIST && v[1]->u.list.n == 2 && is_sym(e, v[1]->u.list.v[0], "quote") &&
+      is_sym(e, v[1]->u.list.v[1], "quit")) {
+    /* Guile's exit is this throw, and the top level exits for it: the
+     * same call (a catch takes both alike) */
+    sx *x = ex_mk_list(e, n - 1, s->loc);
+    x->u.list.v[0] = ex_mk_sym(e, EX_BUILTIN_HEAD "exit", v[0]->loc);
+    if (n == 3) x->u.list.v[1] = (sx *)v[2];
+    return expand(e, x);
+  }
   if (!strcmp(h, "force-output") && n == 2 && !ex_shadowed(e, v[0]->u.sym) &&
       (is_call_of(e, v[1], "current-output-port") || is_call_of(e, v[1], "current-error-port")))
     n = 1;   /* the port of tvl's force-output, which has nothing to do */

@@ -21,6 +21,7 @@
 (newline)
 (display (with-exception-handler (lambda (e) 5) (lambda () (exit 2)) #:unwind? #t))
 (newline)
+(write (catch 'quit (lambda () (throw 'quit 4)) (lambda a a))) (newline)
 (dynamic-wind (lambda () (display "before "))
               (lambda () (display "body ") (exit 0) (display "not reached"))
               (lambda () (display "after") (newline)))
