@@ -471,7 +471,24 @@ static const arg_kind k_any_int[] = {AK_ANY, AK_INT};
 static const arg_kind k_vec_int_int[] = {AK_VEC, AK_INT, AK_INT};
 
 
+/* Guile's procedure-name: a procedure's name as a symbol, #f for one
+ * that has none (a lambda not bound by a definition or a let, a
+ * continuation). */
+static value bi_procedure_name(ev_ctx *c, const ast *call, value *a, int n) {
+  (void)call, (void)n;
+  world *w = ev_world(c);
+  if (!a[0].vec) {
+    const builtin *b = builtin_at((int)a[0].i);
+    return b ? v_sym(sym_intern(&w->syms, b->name, strlen(b->name))) : v_bool(false);
+  }
+  const fn_def *fn = a[0].vec->tag == TV_CONT ? NULL : a[0].vec->fn;
+  if (!fn || fn->name < 0 || strchr(sym_name(&w->syms, fn->name), ' '))
+    return v_bool(false);   /* a name with a space is the expander's own */
+  return v_sym(fn->name);
+}
+
 const builtin more_builtins[] = {
+  {"procedure-name", 1, 1, AK_PROC, NULL, -1, bi_procedure_name, "the procedure's name, a symbol, or #f for an anonymous one", "calls of procedure-name"},
   {"values", 0, -1, AK_ANY, NULL, -1, bi_values, "return its arguments as several values (one: that value itself)", NULL},
   {"call-with-values", 2, 2, AK_ANY, k_proc_proc, -1, bi_call_with_values, "call the consumer with every value the producer (a procedure of no arguments) returns", NULL},
   {"iota", 1, 3, AK_INT, NULL, -1, bi_iota, "new list of count integers: start (default 0), start+step (default 1), ...", NULL},

@@ -565,6 +565,13 @@ static value bi_exit(ev_ctx *c, const ast *call, value *a, int n) {
   }
   lang_error_set(ev_error(c), call->loc, "exit", "exit with status %d", status);
   ev_error(c)->status = status;
+  if (ev_catching(c)) {
+    /* Guile's exit throws 'quit with its arguments: a catch of #t or
+     * quit takes it (the top level, none taking it, exits) */
+    world *w = ev_world(c);
+    value args = n == 1 ? ev_cons(c, call->loc, a[0], v_nil()) : v_nil();
+    ev_set_thrown(c, v_sym(sym_intern(&w->syms, "quit", 4)), args);
+  }
   ev_raise(c);
 }
 

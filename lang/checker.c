@@ -999,7 +999,8 @@ static void gate_ast(gate *g, const ast *a) {
         gate_global(g, a, r->cell->fn);
       for (int i = 0; i < a->u.call.n; i++)
         if (!lw_values_producer(a, i) &&   /* (call-with-values values f): lower-values.c */
-            !((i == port || port_predicate(a)) && port_is_current(a->u.call.args[i])))
+            !((i == port || port_predicate(a)) && port_is_current(a->u.call.args[i])) &&
+            !(i == port && port_is_error(a->u.call.args[i])))
           gate_ast(g, a->u.call.args[i]);
       return;
     }

@@ -50,7 +50,21 @@ struct ev_ctx {
   bool thrown;            /* throw / error: the key and arguments below */
   value throw_key, throw_args;
   ev_note note;    /* Guile's arguments of the error raised (guile-args.c) */
+  /* the latest call from the program's code into library code (the
+   * prelude's procedures): where an error raised inside the library is
+   * shown (as compiled code: lib/runner.c); lib_files caches
+   * world_lib_file by file, 0 unknown, 1 library, 2 not */
+  srcloc user_loc;
+  bool has_user_loc;
+  VEC(unsigned char) lib_files;
 };
+
+static bool lib_file(ev_ctx *c, int file) {
+  if (file < 0) return false;
+  while (c->lib_files.n <= file) VEC_PUSH(c->lib_files, 0);
+  if (!c->lib_files.v[file]) c->lib_files.v[file] = world_lib_file(c->w, file) ? 1 : 2;
+  return c->lib_files.v[file] == 1;
+}
 
 struct wind_rec {
   value after;
@@ -919,7 +933,10 @@ value ev_with_handler(ev_ctx *c, const ast *site, value proc, value thunk, bool 
     } else if (mine) {
       obj = V_CAR(c->throw_args);
     }
-    if (passed) {
+    if (passed && c->err->kind && !strcmp(c->err->kind, "exit")) {
+      /* an exit (Guile's &quit-exception) goes on past this handler,
+       * as in compiled code (lib/prelude-wind.c %throw) */
+    } else if (passed) {
       /* an error or throw Guile would pass to this handler */
       char *m = c->err->msg;
       srcloc at = c->err->loc;
@@ -1166,6 +1183,11 @@ static value eval_tail(ev_ctx *c, const ast *a, int f) {
         k.blk = opv.vec->blk;
       }
       tick(c, a);
+      if (k.fn && k.fn->loc.file != a->loc.file && lib_file(c, k.fn->loc.file) &&
+          a->loc.line > 0 && !lib_file(c, a->loc.file)) {
+        c->user_loc = a->loc;
+        c->has_user_loc = true;
+      }
       int base = c->vs.n, nargs = a->u.call.n;
       if (deferred) {
         nargs = c->targs.n;
@@ -1282,11 +1304,35 @@ static value toplevel_value(ev_ctx *c, value v) {
   return n == 0 ? v_void() : items[0];
 }
 
+/* An exit that no catch took: Guile's exit throws 'quit to the top
+ * level, leaving every dynamic-wind on the way, so their after thunks
+ * run (innermost first) before the program stops; an error in one of
+ * them stops it instead. */
+static void exit_winds(ev_ctx *c) {
+  if (!c->err->kind || strcmp(c->err->kind, "exit") || c->winds.n == 0) return;
+  lang_error keep = *c->err;
+  c->err->msg = NULL;
+  c->err->kind = NULL;
+  c->thrown = false;
+  c->tail_pending = false;
+  if (setjmp(c->jb)) {
+    free(keep.msg);
+    c->winds.n = 0;
+    return;
+  }
+  unwind_to(c, keep.loc, -1, 0);
+  lang_error_free(c->err);
+  *c->err = keep;
+}
+
 static void run(void *p) {
   run_args *r = p;
   ev_ctx *c = r->c;
   if (setjmp(c->jb)) {
     r->ok = false;
+    if (c->err->kind && c->has_user_loc && lib_file(c, c->err->loc.file))
+      c->err->loc = c->user_loc;   /* the program's call, not the library's line */
+    exit_winds(c);
     return;
   }
   int f = push_frame(c, -1, r->frame_size);
@@ -1398,6 +1444,7 @@ ev_status ev_toplevel_in(world *w, ast *form, int frame_size, defblock *blk,
   for (int i = 0; i < c.catches.n; i++) free(c.catches.v[i]);
   VEC_FREE(c.catches);
   VEC_FREE(c.winds);
+  VEC_FREE(c.lib_files);
   port_set_current(NULL);
   VEC_FREE(c.vs);
   VEC_FREE(c.frames);

@@ -60,21 +60,32 @@ bool ex_records_module(ex *e, const sx *m) {
 
 ast *ex_define_record_type(ex *e, const sx *s) {
   if (e->depth > 0)
-    return ex_bad(e, s->loc, "define-record-type is only allowed at top level in tvl");
+    return ex_bad(e, s->loc, "define-record-type is only allowed at top level or "
+                             "among the definitions of a body");
+  sx *out = ex_record_defs(e, s);
+  return out ? ex_expand(e, out) : NULL;
+}
+
+/* The definitions as one (begin (define ...) ...), NULL after an error.
+ * In a body they are the body's internal definitions (expander.c splices
+ * the begin); the type is made once, when the body is expanded, where
+ * Guile makes a new one each time the body runs (no program tells them
+ * apart but by mixing records of two runs). */
+sx *ex_record_defs(ex *e, const sx *s) {
   int n = s->u.list.n;
   const char *usage = "malformed define-record-type: expected (define-record-type "
                       "type (constructor field ...) predicate (field accessor [modifier]) ...)";
-  if (n < 3) return ex_bad(e, s->loc, "%s", usage);
+  if (n < 3) return ex_bad(e, s->loc, "%s", usage), NULL;
   sx *const *v = s->u.list.v;
-  if (v[1]->kind != SX_SYM) return ex_bad(e, v[1]->loc, "%s", usage);
+  if (v[1]->kind != SX_SYM) return ex_bad(e, v[1]->loc, "%s", usage), NULL;
   const sx *ctor = v[2];
   bool has_ctor = !(ctor->kind == SX_BOOL && !ctor->u.b);
   if (has_ctor && (ctor->kind != SX_LIST || ctor->u.list.tail || ctor->u.list.n < 1 ||
                    ctor->u.list.v[0]->kind != SX_SYM))
-    return ex_bad(e, ctor->loc, "%s", usage);
+    return ex_bad(e, ctor->loc, "%s", usage), NULL;
   const sx *pred = n > 3 ? v[3] : NULL;
   if (pred && pred->kind != SX_SYM && !(pred->kind == SX_BOOL && !pred->u.b))
-    return ex_bad(e, pred->loc, "%s", usage);
+    return ex_bad(e, pred->loc, "%s", usage), NULL;
   int nf = n > 4 ? n - 4 : 0;
   const char **fields = arena_alloc(e->mem, (size_t)(nf + 1) * sizeof *fields);
   const char **getters = arena_alloc(e->mem, (size_t)(nf + 1) * sizeof *getters);
@@ -83,13 +94,13 @@ ast *ex_define_record_type(ex *e, const sx *s) {
     const sx *f = v[4 + i];
     if (f->kind == SX_SYM) f = list_at(e, 1, f->loc, (sx *)f);   /* a bare field name */
     if (f->kind != SX_LIST || f->u.list.tail || f->u.list.n < 1 || f->u.list.n > 3)
-      return ex_bad(e, f->loc, "%s", usage);
+      return ex_bad(e, f->loc, "%s", usage), NULL;
     for (int j = 0; j < f->u.list.n; j++)
-      if (f->u.list.v[j]->kind != SX_SYM) return ex_bad(e, f->u.list.v[j]->loc, "%s", usage);
+      if (f->u.list.v[j]->kind != SX_SYM) return ex_bad(e, f->u.list.v[j]->loc, "%s", usage), NULL;
     fields[i] = name_of(e, f->u.list.v[0]);
     for (int j = 0; j < i; j++)
       if (!strcmp(fields[j], fields[i]))
-        return ex_bad(e, f->loc, "define-record-type: field '%s' appears twice", fields[i]);
+        return ex_bad(e, f->loc, "define-record-type: field '%s' appears twice", fields[i]), NULL;
     getters[i] = f->u.list.n > 1 ? name_of(e, f->u.list.v[1]) : NULL;
     setters[i] = f->u.list.n > 2 ? name_of(e, f->u.list.v[2]) : NULL;
   }
@@ -98,17 +109,17 @@ ast *ex_define_record_type(ex *e, const sx *s) {
   int *param_field = arena_alloc(e->mem, (size_t)(np + 1) * sizeof *param_field);
   for (int j = 0; j < np; j++) {
     const sx *p = ctor->u.list.v[1 + j];
-    if (p->kind != SX_SYM) return ex_bad(e, p->loc, "%s", usage);
+    if (p->kind != SX_SYM) return ex_bad(e, p->loc, "%s", usage), NULL;
     param_field[j] = -1;
     for (int i = 0; i < nf; i++)
       if (!strcmp(fields[i], name_of(e, p))) param_field[j] = i;
     if (param_field[j] < 0)
       return ex_bad(e, p->loc, "define-record-type: the constructor's '%s' is not a field",
-                    name_of(e, p));
+                    name_of(e, p)), NULL;
     for (int k = 0; k < j; k++)
       if (param_field[k] == param_field[j])
         return ex_bad(e, p->loc, "define-record-type: the constructor takes '%s' twice",
-                      name_of(e, p));
+                      name_of(e, p)), NULL;
   }
   int tid = rec_type_new(name_of(e, v[1]), nf, fields, getters, setters);
   VEC_PUSH(e->w->rec_tids, tid);   /* compiled display tests this world's types */
@@ -163,5 +174,5 @@ ast *ex_define_record_type(ex *e, const sx *s) {
     out->u.list.v[k++] = list_at(e, 3, at, sym_at(e, "if", at), mk(e, SX_BOOL, at),
                                  mk(e, SX_BOOL, at));
   out->u.list.n = k;
-  return ex_expand(e, out);
+  return out;
 }

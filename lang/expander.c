@@ -23,6 +23,7 @@ enum { EX_MAX_MACRO_DEPTH = 1000 };
 
 static ast *expand(ex *e, const sx *s);
 static ast *expand_body(ex *e, const sx *const *forms, int n, srcloc loc);
+static ast *expand_body_defs(ex *e, const sx *const *forms, int n, int nb);
 
 static int sym(ex *e, const char *name) {
   return sym_intern(&e->w->syms, name, strlen(name));
@@ -32,8 +33,29 @@ static bool is_sym(ex *e, const sx *s, const char *name) {
   return s->kind == SX_SYM && !strcmp(sym_name(&e->w->syms, s->u.sym), name);
 }
 
+static bool is_special(const char *n);
+
+/* ---- local names that shadow syntax --------------------------------- */
+
+bool ex_shadowed(ex *e, int symbol) {
+  for (int i = e->shadow.n - 1; i >= 0; i--)
+    if (e->shadow.v[i] == symbol) return true;
+  return false;
+}
+
+/* `symbol` is bound locally from here on (until the scope's mark is
+ * restored): only names that are syntax need remembering. */
+static void bind_local(ex *e, int symbol) {
+  if (is_special(sym_name(&e->w->syms, symbol)) || mac_find(e->w, symbol))
+    VEC_PUSH(e->shadow, symbol);
+}
+
+/* The head's name when the form is syntax or a call by name; a head
+ * that is a local variable shadowing syntax gives NULL here (list_form
+ * makes such a form a call). */
 static const char *head_name(ex *e, const sx *s) {
-  if (s->kind == SX_LIST && s->u.list.n > 0 && s->u.list.v[0]->kind == SX_SYM)
+  if (s->kind == SX_LIST && s->u.list.n > 0 && s->u.list.v[0]->kind == SX_SYM &&
+      !(e->shadow.n && ex_shadowed(e, s->u.list.v[0]->u.sym)))
     return sym_name(&e->w->syms, s->u.list.v[0]->u.sym);
   return NULL;
 }
@@ -122,17 +144,30 @@ static const char *sx_kind_text(const sx *s) {
   return "something else";
 }
 
-static bool check_name(ex *e, const sx *s, const char *what) {
+/* A name being bound or assigned; `local` when the binding is lexical
+ * (a parameter, a let, a body's definition), where Guile lets any name,
+ * even `if`, be a variable; elsewhere a special form's name is refused
+ * unless a local binding already shadows it. */
+static bool check_name_in(ex *e, const sx *s, const char *what, bool local) {
   if (s->kind != SX_SYM) {
     bad(e, s->loc, "%s must be a symbol, not %s", what, sx_kind_text(s));
     return false;
   }
-  if (is_special(sym_name(&e->w->syms, s->u.sym))) {
+  if (!local && is_special(sym_name(&e->w->syms, s->u.sym)) &&
+      !ex_shadowed(e, s->u.sym)) {
     bad(e, s->loc, "'%s' is a special form and cannot be used as %s",
         sym_name(&e->w->syms, s->u.sym), what);
     return false;
   }
   return true;
+}
+
+static bool check_name(ex *e, const sx *s, const char *what) {
+  return check_name_in(e, s, what, false);
+}
+
+static bool check_local(ex *e, const sx *s, const char *what) {
+  return check_name_in(e, s, what, true);
 }
 
 /* ---- quote ---------------------------------------------------------- */
@@ -244,7 +279,7 @@ static fn_def *make_fn(ex *e, int name, srcloc loc, const sx *params,
   f->param_boxed = arena_alloc(e->mem, (size_t)(f->nparams + 1) * sizeof(bool));
   for (int i = 0; i < f->nparams; i++) {
     const sx *p = i < nfixed ? params->u.list.v[i] : rest;
-    if (!check_name(e, p, "a parameter")) return NULL;
+    if (!check_local(e, p, "a parameter")) return NULL;
     for (int j = 0; j < i; j++)
       if (f->params[j] == p->u.sym)
         return bad(e, p->loc, "parameter '%s' appears twice",
@@ -257,9 +292,12 @@ static fn_def *make_fn(ex *e, int name, srcloc loc, const sx *params,
     return bad(e, body_loc, "the body of '%s' is empty",
                name >= 0 ? sym_name(&e->w->syms, name) : "lambda"),
            NULL;
+  int mark = e->shadow.n;
+  for (int i = 0; i < f->nparams; i++) bind_local(e, f->params[i]);
   e->depth++;
   f->body = expand_body(e, body, nbody, body_loc);
   e->depth--;
+  e->shadow.n = mark;
   return f->body ? f : NULL;
 }
 
@@ -286,7 +324,7 @@ static bool is_define(ex *e, const sx *s) {
 }
 
 /* (define name e) or (define (name params) body...) inside a body. */
-static bool internal_define(ex *e, const sx *s, let_binding *b) {
+static bool internal_define(ex *e, const sx *s, let_binding *b, bool local) {
   const sx *const *v = (const sx *const *)s->u.list.v;
   int n = s->u.list.n;
   if (n < 2)
@@ -295,7 +333,8 @@ static bool internal_define(ex *e, const sx *s, let_binding *b) {
            false;
   b->loc = v[1]->loc;
   if (v[1]->kind == SX_LIST) {
-    if (v[1]->u.list.n == 0 || !check_name(e, v[1]->u.list.v[0], "the procedure name"))
+    if (v[1]->u.list.n == 0 ||
+        !check_name_in(e, v[1]->u.list.v[0], "the procedure name", local))
       return bad(e, v[1]->loc, "malformed define: expected (define (name "
                                "param ...) body ...)"),
              false;
@@ -306,7 +345,7 @@ static bool internal_define(ex *e, const sx *s, let_binding *b) {
     b->fn = make_fn(e, b->name, s->loc, &params, v + 2, n - 2, s->loc);
     return b->fn != NULL;
   }
-  if (!check_name(e, v[1], "the defined name")) return false;
+  if (!check_name_in(e, v[1], "the defined name", local)) return false;
   b->name = v[1]->u.sym;
   if (n != 3)
     return bad(e, s->loc, "malformed define: expected (define name value)"),
@@ -340,7 +379,25 @@ static const sx *const *drop_empty_begins(ex *e, const sx *const *forms, int *n)
  * inits around it); only the forms after the last definition are the
  * body's expressions, and there must be at least one.  A body whose
  * definitions all come first is expanded as before, at no cost. */
+/* The forms of a body with each define-record-type replaced by the
+ * begin of its definitions (spliced next, as Guile splices them). */
+static const sx *const *body_records(ex *e, const sx *const *forms, int n) {
+  const sx **out = NULL;
+  for (int i = 0; i < n; i++) {
+    const char *h = head_name(e, forms[i]);
+    if (!h || strcmp(h, "define-record-type")) continue;
+    if (!out) {
+      out = arena_alloc(e->mem, (size_t)n * sizeof *out);
+      memcpy(out, forms, (size_t)n * sizeof *out);
+    }
+    if (!(out[i] = ex_record_defs(e, forms[i]))) return NULL;
+  }
+  return out ? out : forms;
+}
+
 static ast *expand_body(ex *e, const sx *const *forms, int n, srcloc loc) {
+  forms = body_records(e, forms, n);
+  if (!forms) return NULL;
   forms = ex_body_splice_begins(e, forms, &n);
   forms = drop_empty_begins(e, forms, &n);
   forms = ex_body_define_values(e, forms, &n);
@@ -351,6 +408,19 @@ static ast *expand_body(ex *e, const sx *const *forms, int n, srcloc loc) {
   if (nb == n)
     return bad(e, n ? forms[n - 1]->loc : loc,
                "a body needs an expression after its definitions");
+  int mark = e->shadow.n;   /* letrec*: the defined names cover the body */
+  for (int i = 0; i < nb; i++) {
+    if (!is_define(e, forms[i]) || forms[i]->u.list.n < 2) continue;
+    const sx *t = forms[i]->u.list.v[1];
+    if (t->kind == SX_LIST && t->u.list.n > 0) t = t->u.list.v[0];
+    if (t->kind == SX_SYM) bind_local(e, t->u.sym);
+  }
+  ast *a = expand_body_defs(e, forms, n, nb);
+  e->shadow.n = mark;
+  return a;
+}
+
+static ast *expand_body_defs(ex *e, const sx *const *forms, int n, int nb) {
   ast *seq;
   if (n - nb == 1) {
     seq = expand(e, forms[nb]);
@@ -377,7 +447,7 @@ static ast *expand_body(ex *e, const sx *const *forms, int n, srcloc loc) {
       if (!(b->init = expand(e, forms[i]))) return NULL;
       continue;
     }
-    if (!internal_define(e, forms[i], b)) return NULL;
+    if (!internal_define(e, forms[i], b, true)) return NULL;
     for (int j = 0; j < i; j++)
       if (a->u.let.v[j].name == b->name)
         return bad(e, b->loc, "'%s' is defined twice in this body",
@@ -403,7 +473,7 @@ static bool parse_bindings(ex *e, const sx *list, const char *form,
       return bad(e, p->loc, "malformed %s binding: expected (name value)",
                  form),
              false;
-    if (!check_name(e, p->u.list.v[0], "a bound name")) return false;
+    if (!check_local(e, p->u.list.v[0], "a bound name")) return false;
     b[i].name = p->u.list.v[0]->u.sym;
     b[i].loc = p->u.list.v[0]->loc;
     for (int j = 0; j < i && !allow_dups; j++)
@@ -411,12 +481,24 @@ static bool parse_bindings(ex *e, const sx *list, const char *form,
         return bad(e, b[i].loc, "'%s' is bound twice in this %s",
                    sym_name(&e->w->syms, b[i].name), form),
                false;
+  }
+  /* the names cover the inits of a letrec, each later init of a let*,
+   * and the body (the caller restores the scope after it) */
+  bool rec = !strncmp(form, "letrec", 6), star = !strcmp(form, "let*");
+  int mark = e->shadow.n;
+  if (rec)
+    for (int i = 0; i < n; i++) bind_local(e, b[i].name);
+  for (int i = 0; i < n; i++) {
+    const sx *p = list->u.list.v[i];
     if (is_lambda(e, p->u.list.v[1])) {
       if (!(b[i].fn = lambda_fn(e, b[i].name, p->u.list.v[1]))) return false;
     } else if (!(b[i].init = expand(e, p->u.list.v[1]))) {
       return false;
     }
+    if (star) bind_local(e, b[i].name);
   }
+  e->shadow.n = mark;
+  for (int i = 0; i < n; i++) bind_local(e, b[i].name);
   *out = b;
   *nout = n;
   return true;
@@ -462,7 +544,7 @@ static ast *named_let(ex *e, const sx *s) {
   if (n < 4)
     return bad(e, s->loc, "malformed named let: expected (let name ((var "
                           "init) ...) body ...)");
-  if (!check_name(e, v[1], "a loop name")) return NULL;
+  if (!check_local(e, v[1], "a loop name")) return NULL;
   const sx *bl = v[2];
   if (bl->kind != SX_LIST)
     return bad(e, bl->loc, "malformed named let: expected a list of (var "
@@ -473,7 +555,7 @@ static ast *named_let(ex *e, const sx *s) {
   for (int i = 0; i < nb; i++) {
     const sx *p = bl->u.list.v[i];
     if (p->kind != SX_LIST || p->u.list.n != 2 ||
-        !check_name(e, p->u.list.v[0], "a loop variable"))
+        !check_local(e, p->u.list.v[0], "a loop variable"))
       return bad(e, p->loc, "malformed named let binding: expected (name "
                             "value)");
     fn->params[i] = p->u.list.v[0]->u.sym;
@@ -484,9 +566,13 @@ static ast *named_let(ex *e, const sx *s) {
                    sym_name(&e->w->syms, fn->params[i]));
     if (!(inits[i] = expand(e, p->u.list.v[1]))) return NULL;
   }
+  int mark = e->shadow.n;
+  bind_local(e, v[1]->u.sym);
+  for (int i = 0; i < nb; i++) bind_local(e, fn->params[i]);
   e->depth++;
   fn->body = expand_body(e, v + 3, n - 3, s->loc);
   e->depth--;
+  e->shadow.n = mark;
   if (!fn->body) return NULL;
   return loop_form(e, v[1]->u.sym, s->loc, fn, inits, nb);
 }
@@ -503,8 +589,10 @@ static ast *let_form(ex *e, const sx *s, const char *form) {
   bool rec = !strncmp(form, "letrec", 6);
   let_binding *b;
   int nb;
+  int mark = e->shadow.n;
   if (!parse_bindings(e, v[1], form, &b, &nb, star)) return NULL;
   ast *body = expand_body(e, v + 2, n - 2, s->loc);
+  e->shadow.n = mark;
   if (!body) return NULL;
   if (!star || nb <= 1) {
     ast *a = node(e, rec ? E_LETREC : E_LET, s->loc);
@@ -560,7 +648,7 @@ typedef struct {
  * values). */
 static ast *receiver_let(ex *e, const sx *lam, int name) {
   const sx *p = lam->u.list.v[1]->u.list.v[0];
-  if (!check_name(e, p, "a parameter")) return NULL;
+  if (!check_local(e, p, "a parameter")) return NULL;
   ast *a = node(e, E_LET, lam->loc);
   a->u.let.n = 1;
   a->u.let.v = arena_alloc(e->mem, sizeof(let_binding));
@@ -569,8 +657,11 @@ static ast *receiver_let(ex *e, const sx *lam, int name) {
   ast *ref = node(e, E_REF, lam->loc);
   ref->u.ref.name = name;
   a->u.let.v[0].init = ref;
+  int mark = e->shadow.n;
+  bind_local(e, p->u.sym);
   a->u.let.body = expand_body(e, (const sx *const *)lam->u.list.v + 2,
                               lam->u.list.n - 2, lam->loc);
+  e->shadow.n = mark;
   return a->u.let.body ? a : NULL;
 }
 
@@ -578,7 +669,8 @@ static ast *call_receiver(ex *e, const sx *recv, int name, srcloc loc) {
   ast **args = alloc_asts(e, 1);
   args[0] = node(e, E_REF, loc);
   args[0]->u.ref.name = name;
-  if (recv->kind == SX_SYM && !is_special(sym_name(&e->w->syms, recv->u.sym))) {
+  if (recv->kind == SX_SYM && (!is_special(sym_name(&e->w->syms, recv->u.sym)) ||
+                               ex_shadowed(e, recv->u.sym))) {
     ast *c = make_call(e, recv->u.sym, recv->loc, args, 1);
     c->loc = loc;
     return c;
@@ -774,7 +866,7 @@ static ast *do_form(ex *e, const sx *s) {
   for (int i = 0; i < nv; i++) {
     const sx *b = v[1]->u.list.v[i];
     if (b->kind != SX_LIST || b->u.list.n < 2 || b->u.list.n > 3 ||
-        !check_name(e, b->u.list.v[0], "a do variable"))
+        !check_local(e, b->u.list.v[0], "a do variable"))
       return bad(e, b->loc, "malformed do binding: expected (var init step) "
                             "or (var init)");
     fn->params[i] = b->u.list.v[0]->u.sym;
@@ -785,6 +877,8 @@ static ast *do_form(ex *e, const sx *s) {
                    sym_name(&e->w->syms, fn->params[i]));
     if (!(inits[i] = expand(e, b->u.list.v[1]))) return NULL;
   }
+  int mark = e->shadow.n;
+  for (int i = 0; i < nv; i++) bind_local(e, fn->params[i]);
   e->depth++;
   for (int i = 0; i < nv; i++) {
     const sx *b = v[1]->u.list.v[i];
@@ -812,6 +906,7 @@ static ast *do_form(ex *e, const sx *s) {
   loop_body->u.seq.v[nbody] = again;
   fn->body = make_if(e, s->loc, test, result, loop_body);
   e->depth--;
+  e->shadow.n = mark;
   return loop_form(e, name, s->loc, fn, inits, nv);
 }
 
@@ -845,7 +940,7 @@ static ast *define_form(ex *e, const sx *s) {
     return bad(e, s->loc, "definitions are only allowed at top level or "
                           "directly in a body");
   let_binding b = {0};
-  if (!internal_define(e, s, &b)) return NULL;
+  if (!internal_define(e, s, &b, false)) return NULL;
   mac_forget(e->w, b.name);   /* a global of that name replaces a macro */
   ast *a = node(e, E_DEFINE, s->loc);
   a->u.def.name = b.name;
@@ -1014,6 +1109,7 @@ static bool known_module(ex *e, const sx *m) {
     {"srfi", "srfi-1"}, {"srfi", "srfi-8"}, {"srfi", "srfi-11"},
     {"ice-9", "receive"}};
   if (ex_records_module(e, m)) return true;   /* expand-records.c */
+  if (ex_format_module(e, m)) return true;    /* expand-format.c */
   if (m->kind != SX_LIST || m->u.list.n != 2 || m->u.list.tail) return false;
   for (size_t i = 0; i < sizeof mods / sizeof mods[0]; i++)
     if (is_sym(e, m->u.list.v[0], mods[i][0]) && is_sym(e, m->u.list.v[1], mods[i][1]))
@@ -1027,8 +1123,10 @@ static ast *use_modules(ex *e, const sx *s) {
     const sx *m = s->u.list.v[i];
     if (!known_module(e, m))
       return bad(e, m->loc, "tvl has no modules: only (srfi srfi-1), (srfi "
-                 "srfi-8), (srfi srfi-9), (srfi srfi-11) and (ice-9 receive) are accepted");
+                 "srfi-8), (srfi srfi-9), (srfi srfi-11), (ice-9 receive) and (ice-9 "
+                 "format) are accepted");
     if (is_sym(e, m->u.list.v[1], "srfi-1")) e->w->srfi1 = true;
+    if (ex_format_module(e, m)) e->w->ice9_format = true;
   }
   return constant(e, v_void(), s->loc);
 }
@@ -1102,6 +1200,14 @@ static bool is_syntax_form(const char *h) {
          !strcmp(h, "syntax-case") || !strcmp(h, "define-macro");
 }
 
+static ast *named_call(ex *e, const sx *s);
+
+/* Is s the call (NAME) of no arguments? */
+static bool is_call_of(ex *e, const sx *s, const char *name) {
+  return s->kind == SX_LIST && s->u.list.n == 1 && !s->u.list.tail &&
+         is_sym(e, s->u.list.v[0], name) && !ex_shadowed(e, s->u.list.v[0]->u.sym);
+}
+
 static ast *list_form(ex *e, const sx *s) {
   const sx *const *v = (const sx *const *)s->u.list.v;
   int n = s->u.list.n;
@@ -1111,6 +1217,8 @@ static ast *list_form(ex *e, const sx *s) {
   if (s->u.list.tail)
     return bad(e, s->loc, "a dotted list is not an expression (quote it "
                           "for a constant: '(1 . 2))");
+  if (v[0]->kind == SX_SYM && e->shadow.n && ex_shadowed(e, v[0]->u.sym))
+    return named_call(e, s);
   const char *h = head_name(e, s);
   if (h && !is_special(h)) {
     const struct macro *m = mac_find(e->w, v[0]->u.sym);
@@ -1137,7 +1245,7 @@ static ast *list_form(ex *e, const sx *s) {
       a->u.let.n = n - 1;
       a->u.let.v = arena_alloc(e->mem, (size_t)n * sizeof(let_binding));
       for (int i = 0; i < n - 1; i++) {
-        if (!check_name(e, ps->u.list.v[i], "a parameter")) return NULL;
+        if (!check_local(e, ps->u.list.v[i], "a parameter")) return NULL;
         for (int j = 0; j < i; j++)
           if (a->u.let.v[j].name == ps->u.list.v[i]->u.sym)
             return bad(e, ps->u.list.v[i]->loc, "parameter '%s' appears twice",
@@ -1146,8 +1254,11 @@ static ast *list_form(ex *e, const sx *s) {
         a->u.let.v[i].loc = ps->u.list.v[i]->loc;
         if (!(a->u.let.v[i].init = expand(e, v[i + 1]))) return NULL;
       }
+      int mark = e->shadow.n;
+      for (int i = 0; i < n - 1; i++) bind_local(e, a->u.let.v[i].name);
       a->u.let.body = expand_body(e, (const sx *const *)lam->u.list.v + 2,
                                   lam->u.list.n - 2, lam->loc);
+      e->shadow.n = mark;
       return a->u.let.body ? a : NULL;
     }
     /* any other operator is an expression whose value is called */
@@ -1253,6 +1364,32 @@ static ast *list_form(ex *e, const sx *s) {
   if (!strcmp(h, "while")) return while_form(e, s);
   if (!strcmp(h, "else") || !strcmp(h, "=>"))
     return bad(e, s->loc, "'%s' is only meaningful inside cond or case", h);
+  return named_call(e, s);
+}
+
+/* (NAME arg ...): a call of whatever NAME names (a local, a global, a
+ * builtin). */
+static ast *named_call(ex *e, const sx *s) {
+  const sx *const *v = (const sx *const *)s->u.list.v;
+  int n = s->u.list.n;
+  const char *h = sym_name(&e->w->syms, v[0]->u.sym);
+  if (!strcmp(h, "format") && !ex_shadowed(e, v[0]->u.sym)) {
+    sx *r = ex_format_call(e, s);   /* expand-format.c: (ice-9 format) */
+    if (r) return expand(e, r);
+  }
+  if (!strcmp(h, "throw") && (n == 2 || n == 3) && !ex_shadowed(e, v[0]->u.sym) &&
+      v[1]->kind == SX_LIST && v[1]->u.list.n == 2 && is_sym(e, v[1]->u.list.v[0], "quote") &&
+      is_sym(e, v[1]->u.list.v[1], "quit")) {
+    /* Guile's exit is this throw, and the top level exits for it: the
+     * same call (a catch takes both alike) */
+    sx *x = ex_mk_list(e, n - 1, s->loc);
+    x->u.list.v[0] = ex_mk_sym(e, EX_BUILTIN_HEAD "exit", v[0]->loc);
+    if (n == 3) x->u.list.v[1] = (sx *)v[2];
+    return expand(e, x);
+  }
+  if (!strcmp(h, "force-output") && n == 2 && !ex_shadowed(e, v[0]->u.sym) &&
+      (is_call_of(e, v[1], "current-output-port") || is_call_of(e, v[1], "current-error-port")))
+    n = 1;   /* the port of tvl's force-output, which has nothing to do */
   ast **args = alloc_asts(e, n - 1);
   bool kw = !strcmp(h, "with-exception-handler") || !strcmp(h, "raise-exception");
   for (int i = 1; i < n; i++)
@@ -1281,7 +1418,7 @@ static ast *expand(ex *e, const sx *s) {
     if (n[0] == '#')
       return bad(e, s->loc, "the keyword %s is only understood as an argument of "
                  "with-exception-handler or raise-exception", n);
-    if (is_special(n))
+    if (is_special(n) && !ex_shadowed(e, s->u.sym))
       return bad(e, s->loc, "'%s' is a special form, not a value", n);
     ast *a = node(e, E_REF, s->loc);
     a->u.ref.name = s->u.sym;
@@ -1293,12 +1430,13 @@ static ast *expand(ex *e, const sx *s) {
 }
 
 ast *ex_expand_toplevel(world *w, const sx *form, arena *mem, lang_error *err) {
-  ex e = {w, mem, err, false, 0, 0};
+  ex e = {w, mem, err, false, 0, 0, {NULL, 0, 0}};
   const char *h = head_name(&e, form);
   ast *a = h && !strcmp(h, "begin")
                ? (form->u.list.n == 1 ? constant(&e, v_void(), form->loc)
                                       : toplevel_begin(&e, form, true))
                : expand(&e, form);
+  VEC_FREE(e.shadow);
   if (e.failed) return NULL;
   ex_convert_local_fns(&e, a);
   return a;

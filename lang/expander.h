@@ -19,6 +19,10 @@ typedef struct ex {
   bool failed;
   int depth;          /* function nesting while expanding */
   int macro_depth;    /* macro uses being expanded, one inside another */
+  /* The local names in scope that would otherwise be syntax (a special
+   * form or a macro), innermost last: inside their scope they are
+   * variables, as in Guile ((lambda (when) (+ when 1)) is a procedure). */
+  struct { int *v; int n, cap; } shadow;
 } ex;
 
 /* expander.c */
@@ -27,6 +31,8 @@ int ex_sym(ex *e, const char *name);
 bool ex_is_sym(ex *e, const sx *s, const char *name);
 ast *ex_bad(ex *e, srcloc loc, const char *fmt, ...) TVL_PRINTF(3, 4);
 ast *ex_node(ex *e, ast_kind k, srcloc loc);   /* a fresh node in the arena */
+/* Is the symbol a local variable here that shadows syntax? */
+bool ex_shadowed(ex *e, int sym);
 
 /* A head the user cannot type (it holds a space): ("builtin NAME" arg
  * ...) calls the builtin NAME whatever the program calls that name, as
@@ -66,5 +72,13 @@ ast *ex_while_escapes(ex *e, const sx *s);
 /* expand-records.c: define-record-type (SRFI-9); the modules (srfi
  * srfi-9) and (srfi srfi-9 gnu) */
 ast *ex_define_record_type(ex *e, const sx *s);
+/* ... its definitions as (begin (define ...) ...), for a body; NULL
+ * after an error */
+sx *ex_record_defs(ex *e, const sx *s);
 bool ex_records_module(ex *e, const sx *m);
+/* expand-format.c: the module (ice-9 format); a call of format after it
+ * with a literal format string that needs more than simple-format,
+ * rewritten into core syntax (NULL: leave the call as it is) */
+bool ex_format_module(ex *e, const sx *m);
+sx *ex_format_call(ex *e, const sx *s);
 #endif

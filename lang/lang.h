@@ -487,6 +487,8 @@ struct world {
                                   was too big with them: lib/runner.c) */
   bool srfi1;                  /* the program said (use-modules (srfi
                                   srfi-1)): fold, take, ... are bound */
+  bool ice9_format;            /* ... (use-modules (ice-9 format)): format
+                                  has more directives (expand-format.c) */
   VEC(int) rec_tids;           /* the record types this world defined
                                   (lang/records.c's process-wide numbers):
                                   the types compiled display tests */
@@ -563,6 +565,10 @@ enum { UC_ALPHA, UC_NUMERIC, UC_WHITE, UC_UPPER, UC_LOWER, UC_UPCASE, UC_DOWNCAS
 int char_table(int which, const int32_t (**rows)[2]);
 gcell *world_cell(world *w, int sym);          /* created on demand */
 gcell *world_find(const world *w, int sym);    /* NULL if never seen */
+/* Is source file `file` library code written in tvl (the prelude's
+ * "ice-9/boot-9.scm" and "srfi/srfi-1.scm")?  An error raised inside it
+ * is shown at the program's own call into it (eval.c, lib/runner.c). */
+bool world_lib_file(const world *w, int file);
 
 /* A transaction around each top-level form. */
 void world_txn_begin(world *w);
@@ -774,6 +780,7 @@ bool port_argument(const ast *call);
  * call-with-output-string, with-output-to-string). */
 int port_arg_index(const ast *call);
 bool port_is_current(const ast *a);
+bool port_is_error(const ast *a);   /* (current-error-port) */
 bool port_compiled(const ast *call);
 bool port_predicate(const ast *call);   /* port?, input-port?, output-port? */
 /* (string->symbol "literal") or (symbol-append 'a 'b ...): true, and

@@ -106,9 +106,15 @@ static ir_expr *is_int(lw *c, int t, srcloc loc) {
 
 static ir_expr *lower_exit(lw *c, const ast *a, frame_map *f) {
   srcloc loc = a->loc;
-  if (a->u.call.n == 0) return raise(c, loc, "exit", "exit with status 0", false);
+  if (a->u.call.n == 0) {
+    lw_wind_exit(c, a, f, NULL, 0);   /* lower-wind.c: a catch may take it */
+    if (c->failed) return lw_void_expr(c, loc);
+    return raise(c, loc, "exit", "exit with status 0", false);
+  }
   int t;
   if (!operands(c, a, f, &t)) return lw_void_expr(c, loc);
+  lw_wind_exit(c, a, f, &t, 1);
+  if (c->failed) return lw_void_expr(c, loc);
   tkind k = ir_kind(c->p, c->p->vars.v[t].type);
   bool may_int = k == T_INT || k == T_ANY || k == T_DYN;
   if (k != T_INT) {

@@ -214,6 +214,28 @@ void lw_wind_error(lw *c, const ast *a, frame_map *f, const int *vars, int n) {
   eval_here(c, call_prelude(c, a, g, x, 2, lw_call_depth(f, a), loc), loc);
 }
 
+/* (exit [ARG]) as Guile's: a throw of quit with (ARG) or () as its
+ * arguments, which a catch of #t or quit takes (the evaluator: bi_exit);
+ * when none does, the after thunks of the winds that run are called,
+ * innermost first, before the program stops (eval.c exit_winds). */
+void lw_wind_exit(lw *c, const ast *a, frame_map *f, const int *vars, int n) {
+  gcell *g = prelude_proc(c, "%throw");
+  gcell *u = prelude_proc(c, "%unwind-cc");
+  srcloc loc = a->loc;
+  int depth = lw_call_depth(f, a);
+  if (g) {
+    ir_expr *items[1];
+    if (n == 1) items[0] = var(c, vars[0], loc);
+    ir_expr *x[2] = {sym_const(c, "quit", loc), list_of(c, items, n, loc)};
+    if (c->failed) return;
+    eval_here(c, call_prelude(c, a, g, x, 2, depth, loc), loc);
+  }
+  if (u && !c->failed) {
+    ir_expr *x[1] = {kint(c, 0, loc)};
+    eval_here(c, call_prelude(c, a, u, x, 1, depth, loc), loc);
+  }
+}
+
 void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i) {
   gcell *g = prelude_proc(c, "%unwind-cc");
   if (!g) return;

@@ -134,6 +134,11 @@ typedef struct {
   VEC(ir_expr *) rec_preds;
   VEC(int) rec_pred_types;
   VEC(const ir_expr *) rec_nodes;
+  /* a library procedure (the prelude's) inlined at a call of the
+   * program's own: its code is placed at that call, so that its errors
+   * show there, as the evaluator shows them (eval.c user_loc) */
+  bool lib_site_on;
+  srcloc lib_site;
 } lw;
 /* lower-records.c: the record builtins (define-record-type) */
 bool lw_record_effect_name(const char *name);
@@ -281,6 +286,9 @@ ir_expr *lw_checked_arg_late(lw *c, const ast *call, const char *fn, ir_expr **a
                              int i, tkind k);
 void lw_wind_error(lw *c, const ast *a, frame_map *f, const int *vars, int n);
 void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i);
+/* (exit [ARG]): offered to the catches as Guile's throw of quit, then
+ * the after thunks of the winds that run are called (lower-wind.c). */
+void lw_wind_exit(lw *c, const ast *a, frame_map *f, const int *vars, int n);
 /* After the kinds settle: a landing for each kind check that may fail
  * (ir_prog.landings), where a catch takes its error. */
 void lw_wind_landings(lw *c);

@@ -36,6 +36,9 @@
 
 static value console_items[3];
 static tvec console = {3, 0, -1, console_items, TV_PORT, NULL, NULL};
+/* (current-error-port): the process's standard error, written at once */
+static value errport_items[3];
+static tvec errport = {3, 0, -1, errport_items, TV_PORT, NULL, NULL};
 
 /* with-output-to-string's port while its thunk runs */
 static _Thread_local tvec *current;
@@ -78,6 +81,10 @@ static tvec *new_output(ev_ctx *c, srcloc loc) { return new_port(c, loc, v_nil()
 
 void port_write(ev_ctx *c, srcloc loc, tvec *p, const char *s, size_t n) {
   world *w = ev_world(c);
+  if (p == &errport) {
+    fwrite(s, 1, n, stderr);
+    return;
+  }
   if (p == &console) {
     tvec *save = current;
     current = NULL;
@@ -130,7 +137,8 @@ static value bi_open_output_string(ev_ctx *c, const ast *call, value *a, int n) 
 
 static value bi_get_output_string(ev_ctx *c, const ast *call, value *a, int n) {
   (void)n;
-  if (a[0].kind != VK_PORT || is_input(a[0].vec) || a[0].vec == &console)
+  if (a[0].kind != VK_PORT || is_input(a[0].vec) || a[0].vec == &console ||
+      a[0].vec == &errport)
     bad(c, call, 0, "get-output-string", "an output string port", a[0]);
   return port_text(c, call->loc, a[0].vec);
 }
@@ -237,6 +245,12 @@ static value bi_current_output_port(ev_ctx *c, const ast *call, value *a, int n)
   return v;
 }
 
+static value bi_current_error_port(ev_ctx *c, const ast *call, value *a, int n) {
+  (void)c, (void)call, (void)a, (void)n;
+  value v = {VK_PORT, 0, &errport};
+  return v;
+}
+
 static value bi_call_cc(ev_ctx *c, const ast *call, value *a, int n) {
   (void)n;
   return ev_call_cc(c, call, a[0]);
@@ -296,6 +310,8 @@ void port_print(value v, strbuf *out) {
     sb_puts(out, "#<eof>");
   } else if (v.vec == &console) {
     sb_puts(out, "#<output: file 1>");
+  } else if (v.vec == &errport) {
+    sb_puts(out, "#<output: file 2>");
   } else {
     sb_printf(out, "#<%s: string %lld>", is_input(v.vec) ? "input" : "output",
               (long long)v.vec->id);
@@ -322,6 +338,8 @@ const builtin port_builtins[] = {
   {"output-port?", 1, 1, AK_ANY, NULL, VK_BOOL, bi_is_output_port, "is an output port", PORTS},
   {"current-output-port", 0, 0, AK_ANY, NULL, VK_PORT, bi_current_output_port, "the port output goes to (a string port inside with-output-to-string)",
    "values of (current-output-port) other than the port of an output call"},
+  {"current-error-port", 0, 0, AK_ANY, NULL, VK_PORT, bi_current_error_port, "the port of the standard error: output to it is written at once",
+   "values of (current-error-port) other than the port of an output call"},
   {"symbol-append", 0, -1, AK_SYM, NULL, VK_SYM, bi_symbol_append, "the symbol whose name is the names joined", NULL},
 };
 

@@ -130,6 +130,7 @@ static const struct guile_proc {
     {"floor-remainder", "floor-remainder (_ _)"},
     {"floor/", "floor/ (_ _)"},
     {"for-each", "for-each (f l) | (f l1 l2) | (f l1 . rest)"},
+    {"force-output", "force-output (#:optional _)"},
     {"format", "format (destination format-string . format-args)"},
     {"gcd", "gcd (#:optional _ _ . _)"},
     {"get-output-string", "get-output-string (_)"},

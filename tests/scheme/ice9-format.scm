@@ -1,0 +1,12 @@
+;; (use-modules (ice-9 format)): format's directives ~a ~s ~d ~b ~o ~x with columns and padding, ~% ~~ and ~{~} iteration.
+(use-modules (ice-9 format))
+(display (format #f "~8,'0d ~b ~o ~x ~5a|~{~a-~}|~5d|~s~%" 42 5 8 255 "ab" (list 1 2 3) -7 "q"))
+(format #t "~a has ~d item~a~%" 'cart 3 "s")
+(format #t "[~10a][~10s][~3d][~5,'*d]~%" "left" "str" 12345 7)
+(format #t "~{~a=~a ~}~%" '(a 1 b 2))
+(display (format #f "~x ~X ~b" 255 4095 -6)) (newline)
+(format #t "plain ~a ~s~%" 1 "two")
+(define (row name n) (format #f "~12a~6d~%" name n))
+(display (row "apples" 12)) (display (row "kiwis" 1234))
+(format #t "~{<~a,~s>~}~%" '(1 "x" 2 "y"))
+(format #t "~3d|~3d|~1d~%" 5 -5 123)
