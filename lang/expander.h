@@ -19,6 +19,7 @@ typedef struct ex {
   bool failed;
   int depth;          /* function nesting while expanding */
   int macro_depth;    /* macro uses being expanded, one inside another */
+  int gensym;         /* hidden names made in this form (expand-match.c) */
 } ex;
 
 /* expander.c */
@@ -67,4 +68,14 @@ ast *ex_while_escapes(ex *e, const sx *s);
  * srfi-9) and (srfi srfi-9 gnu) */
 ast *ex_define_record_type(ex *e, const sx *s);
 bool ex_records_module(ex *e, const sx *m);
+/* expand-match.c: (ice-9 match)'s match, match-lambda, match-lambda*,
+ * match-let and match-let*, once the program used the module. */
+bool ex_is_match_form(ex *e, const char *h);
+ast *ex_match(ex *e, const sx *s);
+/* expand-keywords.c: define* and lambda* (#:optional, #:key, #:rest) */
+ast *ex_lambda_star(ex *e, const sx *s);
+ast *ex_define_star(ex *e, const sx *s);
+/* A body's forms with each define* turned into a define (NULL after an
+ * error). */
+const sx *const *ex_body_define_star(ex *e, const sx *const *forms, int n);
 #endif

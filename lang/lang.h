@@ -476,6 +476,7 @@ struct world {
                                   was too big with them: lib/runner.c) */
   bool srfi1;                  /* the program said (use-modules (srfi
                                   srfi-1)): fold, take, ... are bound */
+  bool ice9_match;             /* ... and (ice-9 match): match is syntax */
   VEC(int) rec_tids;           /* the record types this world defined
                                   (lang/records.c's process-wide numbers):
                                   the types compiled display tests */

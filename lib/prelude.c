@@ -20,6 +20,23 @@
 #include <string.h>
 
 static const prelude_def core_defs[] = {
+    /* keywords are the symbols whose names start with "#:" (the reader
+     * reads #:name so; lang/expand-keywords.c) */
+    {"keyword?", false,
+     "(define (keyword? x)\n"
+     "  (and (symbol? x)\n"
+     "       (let ((s (symbol->string x)))\n"
+     "         (and (> (string-length s) 2) (char=? (string-ref s 0) #\\#) (char=? (string-ref s 1) #\\:)))))\n"},
+    {"keyword->symbol", false,
+     "(define (keyword->symbol k)\n"
+     "  (if (keyword? k)\n"
+     "      (let ((s (symbol->string k))) (string->symbol (substring s 2 (string-length s))))\n"
+     "      (error \"In procedure keyword->symbol: Wrong type argument in position 1 (expecting keyword):\" k)))\n"},
+    {"symbol->keyword", false,
+     "(define (symbol->keyword s)\n"
+     "  (if (and (symbol? s) (not (keyword? s)))\n"
+     "      (string->symbol (string-append \"#:\" (symbol->string s)))\n"
+     "      (error \"In procedure symbol->keyword: Wrong type argument in position 1 (expecting symbol):\" s)))\n"},
     {"assq-set!", false,
      "(define (assq-set! alist key val)\n"
      "  (let ((h (assq key alist))) (if h (begin (set-cdr! h val) alist) (acons key val alist))))\n"},
