@@ -133,7 +133,31 @@ typedef struct {
   sx *var;
 } task;
 
-static sx *gen(ex *e, const task *t, int n, sx *ok, sx *fail);
+/* The pattern variables bound so far on the way to a test: a name met
+ * again must be equal? to the first value, as in Guile. */
+typedef struct bnd {
+  int sym;
+  const struct bnd *next;
+} bnd;
+
+static bool bound(const bnd *b, int sym) {
+  for (; b; b = b->next)
+    if (b->sym == sym) return true;
+  return false;
+}
+
+/* b with the names vars[0..n) */
+static const bnd *bind_all(ex *e, const bnd *b, const sx_list *vars) {
+  for (int i = 0; i < vars->n; i++) {
+    bnd *x = arena_alloc(e->mem, sizeof *x);
+    x->sym = vars->v[i]->u.sym;
+    x->next = b;
+    b = x;
+  }
+  return b;
+}
+
+static sx *gen(ex *e, const bnd *b, const task *t, int n, sx *ok, sx *fail);
 
 /* The tasks t[0..n) after `first` ones pushed in front. */
 static task *push(ex *e, const task *first, int k, const task *t, int n) {
@@ -150,8 +174,8 @@ static sx *bad_pat(ex *e, const sx *p, const char *why) {
 
 /* A list pattern (items..., maybe one `p ...`, maybe a dotted tail) on
  * var, then the tasks t[0..n). */
-static sx *gen_list(ex *e, const sx *p, sx *var, const task *t, int n, sx *ok,
-                    sx *fail) {
+static sx *gen_list(ex *e, const bnd *b, const sx *p, sx *var, const task *t, int n,
+                    sx *ok, sx *fail) {
   srcloc at = p->loc;
   int np = p->u.list.n, ell = -1;
   for (int i = 0; i < np; i++)
@@ -162,15 +186,15 @@ static sx *gen_list(ex *e, const sx *p, sx *var, const task *t, int n, sx *ok,
   if (ell < 0) {
     /* (p1 p2 ... . tail): pair by pair */
     if (np == 0) {
-      if (p->u.list.tail) return gen(e, push(e, &(task){p->u.list.tail, var}, 1, t, n), n + 1, ok, fail);
-      return if3(e, L(e, at, 2, B(e, "null?", at), var), gen(e, t, n, ok, fail), fail, at);
+      if (p->u.list.tail) return gen(e, b, push(e, &(task){p->u.list.tail, var}, 1, t, n), n + 1, ok, fail);
+      return if3(e, L(e, at, 2, B(e, "null?", at), var), gen(e, b, t, n, ok, fail), fail, at);
     }
     sx *a = fresh(e, "car", at), *d = fresh(e, "cdr", at);
     sx *rest = ex_mk_list(e, np - 1, at);
     for (int i = 1; i < np; i++) rest->u.list.v[i - 1] = p->u.list.v[i];
     rest->u.list.tail = p->u.list.tail;
     task two[2] = {{p->u.list.v[0], a}, {rest, d}};
-    sx *inner = gen(e, push(e, two, 2, t, n), n + 2, ok, fail);
+    sx *inner = gen(e, b, push(e, two, 2, t, n), n + 2, ok, fail);
     if (!inner) return NULL;
     sx *binds = L(e, at, 2, L(e, at, 2, a, L(e, at, 2, B(e, "car", at), var)),
                   L(e, at, 2, d, L(e, at, 2, B(e, "cdr", at), var)));
@@ -185,7 +209,7 @@ static sx *gen_list(ex *e, const sx *p, sx *var, const task *t, int n, sx *ok,
     sx *rest = ex_mk_list(e, np - 1, at);
     for (int i = 1; i < np; i++) rest->u.list.v[i - 1] = p->u.list.v[i];
     task two[2] = {{p->u.list.v[0], a}, {rest, d}};
-    sx *inner = gen(e, push(e, two, 2, t, n), n + 2, ok, fail);
+    sx *inner = gen(e, b, push(e, two, 2, t, n), n + 2, ok, fail);
     if (!inner) return NULL;
     sx *binds = L(e, at, 2, L(e, at, 2, a, L(e, at, 2, B(e, "car", at), var)),
                   L(e, at, 2, d, L(e, at, 2, B(e, "cdr", at), var)));
@@ -218,12 +242,12 @@ static sx *gen_list(ex *e, const sx *p, sx *var, const task *t, int n, sx *ok,
   again->u.list.v[2] = L(e, at, 3, B(e, "-", at), i, I(e, 1, at));
   for (int j = 0; j < nv; j++)
     again->u.list.v[3 + j] = L(e, at, 3, B(e, "cons", at), (sx *)vars.v[j], acc[j]);
-  sx *each = gen(e, &(task){q, el}, 1, again, fail);
+  sx *each = gen(e, b, &(task){q, el}, 1, again, fail);
   sx *done_binds = ex_mk_list(e, nv, at);
   for (int j = 0; j < nv; j++)
     done_binds->u.list.v[j] =
         L(e, at, 2, (sx *)vars.v[j], L(e, at, 2, B(e, "reverse", at), acc[j]));
-  sx *done = gen(e, push(e, &(task){after, l}, 1, t, n), n + 1, ok, fail);
+  sx *done = gen(e, bind_all(e, b, &vars), push(e, &(task){after, l}, 1, t, n), n + 1, ok, fail);
   free(vars.v);
   if (!each || !done) return NULL;
   sx *body = if3(e, L(e, at, 3, B(e, "=", at), i, I(e, 0, at)),
@@ -238,7 +262,7 @@ static sx *gen_list(ex *e, const sx *p, sx *var, const task *t, int n, sx *ok,
 /* The code that tests t[0..n) in order and then is ok; fail where one
  * does not match.  ok and fail may be copied: they are small (a call of
  * a thunk, or a body written once under the last test). */
-static sx *gen(ex *e, const task *t, int n, sx *ok, sx *fail) {
+static sx *gen(ex *e, const bnd *b, const task *t, int n, sx *ok, sx *fail) {
   if (e->failed) return NULL;
   if (n == 0) return ok;
   const sx *p = t[0].pat;
@@ -248,19 +272,27 @@ static sx *gen(ex *e, const task *t, int n, sx *ok, sx *fail) {
   int nr = n - 1;
   switch (p->kind) {
   case SX_INT: case SX_STR: case SX_CHAR: case SX_BOOL: {
-    sx *next = gen(e, rest, nr, ok, fail);
+    sx *next = gen(e, b, rest, nr, ok, fail);
     if (!next) return NULL;
     return if3(e, L(e, at, 3, B(e, "equal?", at), var, (sx *)p), next, fail, at);
   }
   case SX_SYM: {
-    if (ex_is_sym(e, p, "_")) return gen(e, rest, nr, ok, fail);
+    if (ex_is_sym(e, p, "_")) return gen(e, b, rest, nr, ok, fail);
     if (is_ellipsis(e, p)) return bad_pat(e, p, "'...' must follow a pattern in a list");
     if (is_kw(e, p)) {
-      sx *next = gen(e, rest, nr, ok, fail);
+      sx *next = gen(e, b, rest, nr, ok, fail);
       if (!next) return NULL;
       return if3(e, L(e, at, 3, B(e, "equal?", at), var, Q(e, p, at)), next, fail, at);
     }
-    sx *next = gen(e, rest, nr, ok, fail);
+    if (bound(b, p->u.sym)) {   /* a name met again: the same value */
+      sx *next = gen(e, b, rest, nr, ok, fail);
+      if (!next) return NULL;
+      return if3(e, L(e, at, 3, B(e, "equal?", at), (sx *)p, var), next, fail, at);
+    }
+    bnd *x = arena_alloc(e->mem, sizeof *x);
+    x->sym = p->u.sym;
+    x->next = b;
+    sx *next = gen(e, x, rest, nr, ok, fail);
     if (!next) return NULL;
     return let1(e, (sx *)p, var, next, at);
   }
@@ -269,7 +301,7 @@ static sx *gen(ex *e, const task *t, int n, sx *ok, sx *fail) {
     sx *lp = ex_mk_list(e, p->u.list.n, at);
     for (int i = 0; i < p->u.list.n; i++) lp->u.list.v[i] = p->u.list.v[i];
     sx *l = fresh(e, "vector", at);
-    sx *inner = gen(e, push(e, &(task){lp, l}, 1, rest, nr), n, ok, fail);
+    sx *inner = gen(e, b, push(e, &(task){lp, l}, 1, rest, nr), n, ok, fail);
     if (!inner) return NULL;
     return if3(e, L(e, at, 2, B(e, "vector?", at), var),
                let1(e, l, L(e, at, 2, B(e, "vector->list", at), var), inner, at),
@@ -282,7 +314,7 @@ static sx *gen(ex *e, const task *t, int n, sx *ok, sx *fail) {
   if (np >= 1 && !p->u.list.tail && p->u.list.v[0]->kind == SX_SYM) {
     if (head_is(e, p, "quote")) {
       if (np != 2) return bad_pat(e, p, "expected (quote datum)");
-      sx *next = gen(e, rest, nr, ok, fail);
+      sx *next = gen(e, b, rest, nr, ok, fail);
       if (!next) return NULL;
       return if3(e, L(e, at, 3, B(e, "equal?", at), var, (sx *)p), next, fail, at);
     }
@@ -290,34 +322,34 @@ static sx *gen(ex *e, const task *t, int n, sx *ok, sx *fail) {
       if (np < 2) return bad_pat(e, p, "expected (? predicate pattern ...)");
       task *more = arena_alloc(e->mem, (size_t)(np - 2 + 1) * sizeof *more);
       for (int i = 2; i < np; i++) more[i - 2] = (task){p->u.list.v[i], var};
-      sx *next = gen(e, push(e, more, np - 2, rest, nr), np - 2 + nr, ok, fail);
+      sx *next = gen(e, b, push(e, more, np - 2, rest, nr), np - 2 + nr, ok, fail);
       if (!next) return NULL;
       return if3(e, L(e, at, 2, p->u.list.v[1], var), next, fail, at);
     }
     if (head_is(e, p, "and")) {
       task *more = arena_alloc(e->mem, (size_t)np * sizeof *more);
       for (int i = 1; i < np; i++) more[i - 1] = (task){p->u.list.v[i], var};
-      return gen(e, push(e, more, np - 1, rest, nr), np - 1 + nr, ok, fail);
+      return gen(e, b, push(e, more, np - 1, rest, nr), np - 1 + nr, ok, fail);
     }
     if (head_is(e, p, "=")) {
       if (np != 3) return bad_pat(e, p, "expected (= procedure pattern)");
       sx *r = fresh(e, "result", at);
-      sx *next = gen(e, push(e, &(task){p->u.list.v[2], r}, 1, rest, nr), n, ok, fail);
+      sx *next = gen(e, b, push(e, &(task){p->u.list.v[2], r}, 1, rest, nr), n, ok, fail);
       if (!next) return NULL;
       return let1(e, r, L(e, at, 2, p->u.list.v[1], var), next, at);
     }
     if (head_is(e, p, "not")) {
       if (np != 2) return bad_pat(e, p, "expected (not pattern)");
       sx *k = fresh(e, "not", at);
-      sx *next = gen(e, rest, nr, ok, fail);
+      sx *next = gen(e, b, rest, nr, ok, fail);
       if (!next) return NULL;
-      sx *test = gen(e, &(task){p->u.list.v[1], var}, 1, fail, L(e, at, 1, k));
+      sx *test = gen(e, b, &(task){p->u.list.v[1], var}, 1, fail, L(e, at, 1, k));
       if (!test) return NULL;
       return let1(e, k, thunk(e, next, at), test, at);
     }
     if (head_is(e, p, "or")) {
       if (np == 1) return fail;
-      if (np == 2) return gen(e, push(e, &(task){p->u.list.v[1], var}, 1, rest, nr), n, ok, fail);
+      if (np == 2) return gen(e, b, push(e, &(task){p->u.list.v[1], var}, 1, rest, nr), n, ok, fail);
       /* the rest once, in a procedure of the or's variables; each
        * alternative, when it matches, calls it; else tries the next */
       sx_list vars = {0};
@@ -327,7 +359,7 @@ static sx *gen(ex *e, const task *t, int n, sx *ok, sx *fail) {
       sx *params = ex_mk_list(e, nv, at), *call = ex_mk_list(e, nv + 1, at);
       call->u.list.v[0] = k;
       for (int j = 0; j < nv; j++) params->u.list.v[j] = call->u.list.v[j + 1] = (sx *)vars.v[j];
-      sx *next = gen(e, rest, nr, ok, fail);
+      sx *next = gen(e, bind_all(e, b, &vars), rest, nr, ok, fail);
       /* from the last alternative to the first: each fails into a thunk
        * that tries the one after it */
       sx **names = arena_alloc(e->mem, (size_t)np * sizeof *names);
@@ -347,7 +379,7 @@ static sx *gen(ex *e, const task *t, int n, sx *ok, sx *fail) {
           c->u.list.v[j + 1] = has ? (sx *)vars.v[j] : f;
         }
         free(own.v);
-        sx *try = gen(e, &(task){p->u.list.v[i], var}, 1, c, failnext);
+        sx *try = gen(e, b, &(task){p->u.list.v[i], var}, 1, c, failnext);
         if (!try) break;
         if (i == 1) {
           chain = try;
@@ -365,7 +397,7 @@ static sx *gen(ex *e, const task *t, int n, sx *ok, sx *fail) {
     if (head_is(e, p, "set!") || head_is(e, p, "get!"))
       return bad_pat(e, p, "tvl's match has no set! or get! patterns");
   }
-  return gen_list(e, p, var, rest, nr, ok, fail);
+  return gen_list(e, b, p, var, rest, nr, ok, fail);
 }
 
 /* ---- the forms -------------------------------------------------------- */
@@ -376,8 +408,10 @@ static sx *match_on(ex *e, sx *v, const sx *const *cl, int nc, srcloc at) {
     const sx *c = cl[i];
     if (c->kind != SX_LIST || c->u.list.tail || c->u.list.n < 2)
       return ex_bad(e, c->loc, "malformed match clause: expected (pattern body ...)"), NULL;
-    if (c->u.list.v[1]->kind == SX_LIST && head_is(e, c->u.list.v[1], "=>"))
-      return ex_bad(e, c->u.list.v[1]->loc, "tvl's match has no (=> failure) clauses"), NULL;
+    const sx *f = c->u.list.v[1];
+    if (f->kind == SX_LIST && head_is(e, f, "=>") &&
+        (f->u.list.n != 2 || f->u.list.v[1]->kind != SX_SYM || c->u.list.n < 3))
+      return ex_bad(e, f->loc, "malformed match clause: expected (pattern (=> name) body ...)"), NULL;
   }
   /* the last failure: Guile's error */
   sx *k = fresh(e, "clause", at);
@@ -387,11 +421,16 @@ static sx *match_on(ex *e, sx *v, const sx *const *cl, int nc, srcloc at) {
   binds->u.list.v[0] = L(e, at, 2, k, thunk(e, err, at));
   for (int i = nc - 1; i >= 0; i--) {
     const sx *c = cl[i];
-    sx *body = ex_mk_list(e, c->u.list.n + 1, c->loc);
+    /* (pattern (=> name) body ...): name is the thunk of the clauses after */
+    const sx *f = c->u.list.v[1];
+    bool esc = f->kind == SX_LIST && head_is(e, f, "=>");
+    int from = esc ? 2 : 1;
+    sx *body = ex_mk_list(e, c->u.list.n - from + 2, c->loc);
     body->u.list.v[0] = S(e, "let", c->loc);
     body->u.list.v[1] = ex_mk_list(e, 0, c->loc);
-    for (int j = 1; j < c->u.list.n; j++) body->u.list.v[j + 1] = c->u.list.v[j];
-    sx *test = gen(e, &(task){c->u.list.v[0], v}, 1, body, L(e, at, 1, k));
+    for (int j = from; j < c->u.list.n; j++) body->u.list.v[j - from + 2] = c->u.list.v[j];
+    if (esc) body = let1(e, f->u.list.v[1], k, body, c->loc);
+    sx *test = gen(e, NULL, &(task){c->u.list.v[0], v}, 1, body, L(e, at, 1, k));
     if (!test) return NULL;
     k = fresh(e, "clause", c->loc);
     binds->u.list.v[nc - i] = L(e, c->loc, 2, k, thunk(e, test, c->loc));

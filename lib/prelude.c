@@ -394,6 +394,14 @@ static bool names_text(const world *w, const sx *s) {
          !strcmp(h, "open-output-string") || !strcmp(h, "get-output-string");
 }
 
+/* A name of (ice-9 match)'s forms, once the program used the module. */
+static bool names_match(const world *w, const sx *s) {
+  if (!w->ice9_match || s->kind != SX_SYM) return false;
+  const char *n = sym_name(&w->syms, s->u.sym);
+  return !strcmp(n, "match") || !strcmp(n, "match-lambda") || !strcmp(n, "match-lambda*") ||
+         !strcmp(n, "match-let") || !strcmp(n, "match-let*");
+}
+
 static void scan(loader *L, const sx *s) {
   if (names_text(L->s->w, s))
     for (int i = 0; i < NDEFS; i++)
@@ -412,6 +420,16 @@ static void scan(loader *L, const sx *s) {
   case SX_SYM:
     for (int i = 0; i < NDEFS; i++)
       if ((L->ids[i] == s->u.sym || L->also[i] == s->u.sym) && wanted(L, i)) load(L, i);
+    if (names_match(L->s->w, s)) {
+      /* (ice-9 match) fails with a throw (lang/expand-match.c): the
+       * form names throw, in effect */
+      int t = sym_intern(&L->s->w->syms, "throw", 5);
+      for (int i = 0; i < NDEFS; i++) {
+        const char *also = also_at(i);
+        if (also && !strcmp(also, "throw")) L->also[i] = t;
+        if (L->also[i] == t && wanted(L, i)) load(L, i);
+      }
+    }
     break;
   case SX_LIST:
   case SX_VEC:
