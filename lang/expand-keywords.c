@@ -326,10 +326,14 @@ static sx *lambda_star(ex *e, const sx *f, sx *const *body, int nbody, const sx 
   return L(e, at, 3, S(e, "lambda", at), args, whole);
 }
 
-ast *ex_lambda_star(ex *e, const sx *s) {
+sx *ex_lambda_star_sx(ex *e, const sx *s) {
   if (s->u.list.n < 3)
-    return ex_bad(e, s->loc, "malformed lambda*: expected (lambda* (parameter ...) body ...)");
-  sx *l = lambda_star(e, s->u.list.v[1], s->u.list.v + 2, s->u.list.n - 2, NULL, s->loc);
+    return ex_bad(e, s->loc, "malformed lambda*: expected (lambda* (parameter ...) body ...)"), NULL;
+  return lambda_star(e, s->u.list.v[1], s->u.list.v + 2, s->u.list.n - 2, NULL, s->loc);
+}
+
+ast *ex_lambda_star(ex *e, const sx *s) {
+  sx *l = ex_lambda_star_sx(e, s);
   return l ? ex_expand(e, l) : NULL;
 }
 

@@ -286,6 +286,14 @@ static bool internal_define(ex *e, const sx *s, let_binding *b) {
     b->fn = lambda_fn(e, b->name, v[2]);
     return b->fn != NULL;
   }
+  const char *h = head_name(e, v[2]);
+  if (h && (!strcmp(h, "lambda*") ||
+            (!strcmp(h, "case-lambda") && ex_case_lambda_single(e, v[2])))) {
+    /* named by the define, as a lambda is */
+    const sx *lam = h[0] == 'l' ? ex_lambda_star_sx(e, v[2]) : ex_case_lambda_single(e, v[2]);
+    b->fn = lam ? lambda_fn(e, b->name, lam) : NULL;
+    return b->fn != NULL;
+  }
   b->init = expand(e, v[2]);
   return b->init != NULL;
 }

@@ -58,6 +58,7 @@ const sx *const *ex_body_splice_begins(ex *e, const sx *const *forms, int *n);
 ast *ex_let_values(ex *e, const sx *s, bool star);
 ast *ex_receive(ex *e, const sx *s);
 ast *ex_case_lambda(ex *e, const sx *s);
+sx *ex_case_lambda_single(ex *e, const sx *s);
 
 /* expand-while.c: does (while TEST BODY ...) s mention break or continue
  * (outside quotes and nested whiles)?  If so, ex_while_escapes expands
@@ -74,6 +75,8 @@ bool ex_is_match_form(ex *e, const char *h);
 ast *ex_match(ex *e, const sx *s);
 /* expand-keywords.c: define* and lambda* (#:optional, #:key, #:rest) */
 ast *ex_lambda_star(ex *e, const sx *s);
+/* (lambda* ...) as the (lambda ARGS ...) it is; NULL after an error */
+sx *ex_lambda_star_sx(ex *e, const sx *s);
 ast *ex_define_star(ex *e, const sx *s);
 /* A body's forms with each define* turned into a define (NULL after an
  * error). */
