@@ -260,6 +260,17 @@ static sx *lambda_star(ex *e, const sx *f, sx *const *body, int nbody, const sx 
                        srcloc at) {
   formals o;
   if (!parse_formals(e, f, &o, name ? "define*" : "lambda*")) return NULL;
+  if (!o.nopt && !o.has_key && f->kind == SX_LIST) {
+    /* only required parameters (and a rest): a plain lambda, as in Guile */
+    sx *ps = ex_mk_list(e, o.nreq, f->loc);
+    for (int i = 0; i < o.nreq; i++) ps->u.list.v[i] = (sx *)o.req[i];
+    ps->u.list.tail = (sx *)o.rest;
+    sx *l = ex_mk_list(e, nbody + 2, at);
+    l->u.list.v[0] = S(e, "lambda", at);
+    l->u.list.v[1] = ps;
+    for (int i = 0; i < nbody; i++) l->u.list.v[2 + i] = body[i];
+    return l;
+  }
   sx *args = S(e, "lambda* args", at);
   char msgbuf[160];
   const char *msg = "Wrong number of arguments";
@@ -356,11 +367,19 @@ static sx *define_star(ex *e, const sx *s) {
   f->u.list.tail = h->u.list.tail;
   sx *l = lambda_star(e, f, s->u.list.v + 2, s->u.list.n - 2, h->u.list.v[0], at);
   if (!l) return NULL;
-  /* (define (NAME . ARGS) BODY) from (lambda ARGS BODY) */
-  sx *head = ex_mk_list(e, 1, h->loc);
+  /* (define (NAME . ARGS) BODY) from (lambda ARGS BODY), or (define
+   * (NAME a b) BODY) from a plain (lambda (a b) BODY) */
+  sx *ps = l->u.list.v[1];
+  int np = ps->kind == SX_LIST ? ps->u.list.n : 0;
+  sx *head = ex_mk_list(e, 1 + np, h->loc);
   head->u.list.v[0] = h->u.list.v[0];
-  head->u.list.tail = l->u.list.v[1];
-  return L(e, at, 3, S(e, "define", at), head, l->u.list.v[2]);
+  for (int i = 0; i < np; i++) head->u.list.v[1 + i] = ps->u.list.v[i];
+  head->u.list.tail = ps->kind == SX_LIST ? ps->u.list.tail : ps;
+  sx *d = ex_mk_list(e, l->u.list.n, at);
+  d->u.list.v[0] = S(e, "define", at);
+  d->u.list.v[1] = head;
+  for (int i = 2; i < l->u.list.n; i++) d->u.list.v[i] = l->u.list.v[i];
+  return d;
 }
 
 ast *ex_define_star(ex *e, const sx *s) {
