@@ -36,7 +36,7 @@ static const prelude_def core_defs[] = {
      "(define (symbol->keyword s)\n"
      "  (if (and (symbol? s) (not (keyword? s)))\n"
      "      (string->symbol (string-append \"#:\" (symbol->string s)))\n"
-     "      (error \"In procedure symbol->keyword: Wrong type argument in position 1 (expecting symbol):\" s)))\n"},
+     "      (error \"In procedure symbol->keyword: Wrong type (expecting symbol):\" s)))\n"},
     {"assq-set!", false,
      "(define (assq-set! alist key val)\n"
      "  (let ((h (assq key alist))) (if h (begin (set-cdr! h val) alist) (acons key val alist))))\n"},
