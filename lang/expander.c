@@ -1093,6 +1093,7 @@ static ast *list_form(ex *e, const sx *s) {
     return bad(e, s->loc, "a dotted list is not an expression (quote it "
                           "for a constant: '(1 . 2))");
   const char *h = head_name(e, s);
+  if (h && h[0] == '#' && h[1] == ':') h = NULL;   /* (#:key ...): a keyword called */
   if (h && !is_special(h)) {
     const struct macro *m = mac_find(e->w, v[0]->u.sym);
     if (m) return macro_use(e, s, m);
