@@ -488,53 +488,82 @@ bool lw_contifiable(const ast *letrec, const let_binding *b) {
   return tail_calls_only(b->fn->body, b->fn, 1, true);
 }
 
-/* Free variables of a local procedure: references that climb out of it. */
-static void collect_free(const ast *a, int depth, int_vec *dep, int_vec *slot,
-                         bool *assigned_free) {
+/* Free variables of a local procedure: references that climb out of it,
+ * as (frames above the procedure's defining frame, slot).  A call of a
+ * local procedure defined outside it passes that procedure's captures
+ * (lw_call of a lifted procedure), so those are free here too: taken
+ * from its lifting when it is lifted already (and not shared), else from
+ * its body, each moved by the frames between the two definitions
+ * (`off`); `seen` keeps a recursive procedure from being walked twice. */
+typedef struct {
+  lw *c;
+  int_vec *dep, *slot;
+  bool *assigned_free;
+  fn_set seen;
+} free_walk;
+
+static void add_free(free_walk *w, int d, int s) {
+  for (int i = 0; i < w->dep->n; i++)
+    if (w->dep->v[i] == d && w->slot->v[i] == s) return;
+  VEC_PUSH(*w->dep, d);
+  VEC_PUSH(*w->slot, s);
+}
+
+static void collect_free_at(free_walk *w, const ast *a, int depth, int off) {
   if (!a) return;
   switch (a->kind) {
   case E_REF:
-    if (a->u.ref.r.kind == REF_LOCAL && a->u.ref.r.depth >= depth) {
-      int d = a->u.ref.r.depth - depth, s = a->u.ref.r.slot;
-      for (int i = 0; i < dep->n; i++)
-        if (dep->v[i] == d && slot->v[i] == s) return;
-      VEC_PUSH(*dep, d);
-      VEC_PUSH(*slot, s);
-    }
+    if (a->u.ref.r.kind == REF_LOCAL && a->u.ref.r.depth >= depth)
+      add_free(w, off + a->u.ref.r.depth - depth, a->u.ref.r.slot);
     return;
   case E_SET:
     if (a->u.set.r.kind == REF_LOCAL && a->u.set.r.depth >= depth)
-      *assigned_free = true;
-    collect_free(a->u.set.val, depth, dep, slot, assigned_free);
+      *w->assigned_free = true;
+    collect_free_at(w, a->u.set.val, depth, off);
     return;
   case E_IF:
-    collect_free(a->u.iff.c, depth, dep, slot, assigned_free);
-    collect_free(a->u.iff.t, depth, dep, slot, assigned_free);
-    collect_free(a->u.iff.e, depth, dep, slot, assigned_free);
+    collect_free_at(w, a->u.iff.c, depth, off);
+    collect_free_at(w, a->u.iff.t, depth, off);
+    collect_free_at(w, a->u.iff.e, depth, off);
     return;
   case E_BEGIN: case E_AND: case E_OR: case E_VECLIT:
-    for (int i = 0; i < a->u.seq.n; i++)
-      collect_free(a->u.seq.v[i], depth, dep, slot, assigned_free);
+    for (int i = 0; i < a->u.seq.n; i++) collect_free_at(w, a->u.seq.v[i], depth, off);
     return;
   case E_LET: case E_LETREC:
     for (int i = 0; i < a->u.let.n; i++) {
-      collect_free(a->u.let.v[i].init, depth, dep, slot, assigned_free);
-      if (a->u.let.v[i].fn)
-        collect_free(a->u.let.v[i].fn->body, depth + 1, dep, slot, assigned_free);
+      collect_free_at(w, a->u.let.v[i].init, depth, off);
+      if (a->u.let.v[i].fn) collect_free_at(w, a->u.let.v[i].fn->body, depth + 1, off);
     }
-    collect_free(a->u.let.body, depth, dep, slot, assigned_free);
+    collect_free_at(w, a->u.let.body, depth, off);
     return;
-  case E_CALL:
-    for (int i = 0; i < a->u.call.n; i++)
-      collect_free(a->u.call.args[i], depth, dep, slot, assigned_free);
-    if (a->u.call.r.kind == REF_LOCALFN && a->u.call.r.depth >= depth) {
-      /* calling a procedure of an outer scope: it must be lifted too and
-       * its captures become ours; handled by lifting it first */
+  case E_CALL: {
+    for (int i = 0; i < a->u.call.n; i++) collect_free_at(w, a->u.call.args[i], depth, off);
+    const fn_def *callee = a->u.call.r.fn;
+    if (a->u.call.r.kind != REF_LOCALFN || a->u.call.r.depth < depth || !callee) return;
+    /* a procedure of an outer scope: its captures become ours */
+    int coff = off + a->u.call.r.depth - depth;   /* its defining frame, from ours */
+    for (int i = 0; i < w->seen.n; i++)
+      if (w->seen.v[i] == callee) return;
+    VEC_PUSH(w->seen, callee);
+    const lifted *l = lw_find_lifted(w->c, callee);
+    if (l && l->shared) return;   /* it reads the frames itself */
+    if (l) {
+      for (int i = 0; i < l->ncap; i++) add_free(w, coff + l->cap_depth[i], l->cap_slot[i]);
+      return;
     }
+    collect_free_at(w, callee->body, 1, coff);
     return;
+  }
   default:
     return;
   }
+}
+
+static void collect_free(lw *c, const ast *a, int depth, int_vec *dep, int_vec *slot,
+                         bool *assigned_free) {
+  free_walk w = {c, dep, slot, assigned_free, {0}};
+  collect_free_at(&w, a, depth, 0);
+  VEC_FREE(w.seen);
 }
 
 static void lower_fn_body(lw *c, int irfn, const fn_def *fn, frame_map *up,
@@ -574,7 +603,7 @@ bool lw_lift_local(lw *c, const let_binding *b, frame_map *f, bool prepare) {
   int_vec dep = {0}, slot = {0};
   bool assigned = false;
   if (!shared) {
-    collect_free(fn->body, 1, &dep, &slot, &assigned);
+    collect_free(c, fn->body, 1, &dep, &slot, &assigned);
     for (int i = 0; i < dep.n && !assigned; i++) {
       frame_map *t = lw_frame_up(f, dep.v[i]);
       if (t && t->fn && t->slots[slot.v[i]].var >= 0 &&
