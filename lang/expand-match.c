@@ -172,6 +172,33 @@ static sx *bad_pat(ex *e, const sx *p, const char *why) {
   return NULL;
 }
 
+/* A quasi-pattern `QP as the plain pattern it stands for: a symbol is
+ * 'SYMBOL, ,P is P, lists and vectors are walked, anything else is
+ * itself. */
+static sx *unquasi(ex *e, const sx *q) {
+  if (e->failed) return NULL;
+  if (q->kind == SX_SYM) {
+    /* Guile 3.0.8's match never matches a quasi-pattern with ... in it */
+    if (is_ellipsis(e, q)) return bad_pat(e, q, "tvl's match has no ... inside `");
+    return L(e, q->loc, 2, S(e, "quote", q->loc), (sx *)q);
+  }
+  if (q->kind != SX_LIST && q->kind != SX_VEC) return (sx *)q;
+  if (head_is(e, q, "unquote")) {
+    if (q->u.list.n != 2) return bad_pat(e, q, "expected (unquote pattern)");
+    return q->u.list.v[1];
+  }
+  if (head_is(e, q, "unquote-splicing") || head_is(e, q, "quasiquote"))
+    return bad_pat(e, q, "tvl's match has no ,@ or nested ` in quasi-patterns");
+  sx *r = ex_mk(e, q->kind, q->loc);
+  r->u.list.n = q->u.list.n;
+  r->u.list.v = arena_alloc(e->mem, (size_t)(q->u.list.n + 1) * sizeof(sx *));
+  for (int i = 0; i < q->u.list.n; i++)
+    if (!(r->u.list.v[i] = unquasi(e, q->u.list.v[i]))) return NULL;
+  if (q->kind == SX_LIST && q->u.list.tail && !(r->u.list.tail = unquasi(e, q->u.list.tail)))
+    return NULL;
+  return r;
+}
+
 /* A list pattern (items..., maybe one `p ...`, maybe a dotted tail) on
  * var, then the tasks t[0..n). */
 static sx *gen_list(ex *e, const bnd *b, const sx *p, sx *var, const task *t, int n,
@@ -279,6 +306,9 @@ static sx *gen(ex *e, const bnd *b, const task *t, int n, sx *ok, sx *fail) {
   case SX_SYM: {
     if (ex_is_sym(e, p, "_")) return gen(e, b, rest, nr, ok, fail);
     if (is_ellipsis(e, p)) return bad_pat(e, p, "'...' must follow a pattern in a list");
+    const char *nm = sym_name(&e->w->syms, p->u.sym);
+    if ((!strncmp(nm, "..", 2) || !strncmp(nm, "__", 2)) && nm[2] >= '0' && nm[2] <= '9')
+      return bad_pat(e, p, "tvl's match has no ..k (at least k) repetitions");
     if (is_kw(e, p)) {
       sx *next = gen(e, b, rest, nr, ok, fail);
       if (!next) return NULL;
@@ -394,8 +424,17 @@ static sx *gen(ex *e, const bnd *b, const task *t, int n, sx *ok, sx *fail) {
       if (!next || !chain) return NULL;
       return let1(e, k, L(e, at, 3, S(e, "lambda", at), params, next), chain, at);
     }
+    if (head_is(e, p, "quasiquote")) {
+      if (np != 2) return bad_pat(e, p, "expected (quasiquote pattern)");
+      sx *plain = unquasi(e, p->u.list.v[1]);
+      if (!plain) return NULL;
+      return gen(e, b, push(e, &(task){plain, var}, 1, rest, nr), n, ok, fail);
+    }
     if (head_is(e, p, "set!") || head_is(e, p, "get!"))
       return bad_pat(e, p, "tvl's match has no set! or get! patterns");
+    if (head_is(e, p, "$") || head_is(e, p, "struct") || head_is(e, p, "object") ||
+        head_is(e, p, "unquote") || head_is(e, p, "unquote-splicing"))
+      return bad_pat(e, p, "tvl's match has no record or object patterns, and , only inside `");
   }
   return gen_list(e, b, p, var, rest, nr, ok, fail);
 }
