@@ -238,14 +238,13 @@ static sx *kw_check(ex *e, const formals *o, sx *p, srcloc at) {
 
 /* The tail of list p from the last value of keyword kw (#f if none),
  * walking p as kw_check did. */
-static sx *kw_find(ex *e, const formals *o, sx *kw, sx *p, srcloc at) {
+static sx *kw_find(ex *e, sx *kw, sx *p, srcloc at) {
   sx *lp = fresh(e, "find", at), *l = fresh(e, "list", at), *v = fresh(e, "found", at);
   sx *k = fresh(e, "key", at);
   sx *after = cdr_of(e, l, at);
   sx *skip = if3(e, pair_p(e, after, at), cdr_of(e, after, at), after, at);
   sx *on_kw = if3(e, L(e, at, 3, B(e, "eq?", at), k, Q(e, kw, at)),
                   L(e, at, 3, lp, cdr_of(e, after, at), after), L(e, at, 3, lp, skip, v), at);
-  (void)o;
   sx *each = L(e, at, 3, S(e, "let", at), L(e, at, 1, L(e, at, 2, k, car_of(e, l, at))),
                if3(e, kw_p(e, k, at), on_kw, L(e, at, 3, lp, after, v), at));
   return L(e, at, 4, S(e, "let", at), lp,
@@ -312,7 +311,7 @@ static sx *lambda_star(ex *e, const sx *f, sx *const *body, int nbody, const sx 
       sx *fd = fresh(e, "found", at);
       sx *init = o.key[i].init ? (sx *)o.key[i].init : F(e, at);
       sx *val = L(e, at, 3, S(e, "let", at),
-                  L(e, at, 1, L(e, at, 2, fd, kw_find(e, &o, key_of(e, o.key[i].name, at), p, at))),
+                  L(e, at, 1, L(e, at, 2, fd, kw_find(e, key_of(e, o.key[i].name, at), p, at))),
                   if3(e, fd, car_of(e, fd, at), init, at));
       binds->u.list.v[k++] = L(e, at, 2, (sx *)o.key[i].name, val);
     }

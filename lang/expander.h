@@ -1,7 +1,8 @@
 /* expander.h - the inside of the expander, shared by its two files:
  * expander.c (the core special forms), expand-more.c (quasiquote,
- * multiple values, case-lambda: rewritten into core syntax), expand-while.c
- * and expand-closures.c.  Not an interface of the language layer:
+ * multiple values, case-lambda: rewritten into core syntax), expand-while.c,
+ * expand-closures.c, expand-records.c, expand-match.c ((ice-9 match)) and
+ * expand-keywords.c (define*, lambda*).  Not an interface of the language layer:
  * only these files include it.
  *
  * Ownership: everything is allocated in the arena of the form being
