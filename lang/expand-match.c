@@ -545,9 +545,13 @@ static sx *match_let(ex *e, const sx *s, bool star) {
 }
 
 bool ex_is_match_form(ex *e, const char *h) {
-  return e->w->ice9_match &&
-         (!strcmp(h, "match") || !strcmp(h, "match-lambda") || !strcmp(h, "match-lambda*") ||
-          !strcmp(h, "match-let") || !strcmp(h, "match-let*"));
+  if (!e->w->ice9_match ||
+      (strcmp(h, "match") && strcmp(h, "match-lambda") && strcmp(h, "match-lambda*") &&
+       strcmp(h, "match-let") && strcmp(h, "match-let*")))
+    return false;
+  /* a global the program defined with that name replaces the form */
+  const gcell *g = world_find(e->w, ex_sym(e, h));
+  return !g || g->kind == G_UNDEFINED;
 }
 
 ast *ex_match(ex *e, const sx *s) {
