@@ -182,6 +182,17 @@ bool sym_char_escaped(int32_t cp) {
  * ".", one that starts like a number ([+-]?.?digit), or with a quote,
  * quasiquote or comma, or one holding '#', white space, a bracket, a
  * brace, '"', ';' or a character shown escaped. */
+/* Does s hold, from byte `from` on, a character that cannot stand bare in
+ * a symbol? */
+static bool sym_has_unreadable(const char *s, size_t n, size_t from) {
+  for (size_t i = from; i < n;) {
+    if (strchr("#()[]{}\";", s[i])) return true;
+    int32_t cp = utf8_get(s, n, &i);
+    if (cp <= ' ' || sym_char_escaped(cp) || char_whitespace(cp)) return true;
+  }
+  return false;
+}
+
 static bool sym_needs_braces(const char *s) {
   size_t n = strlen(s);
   if (n == 0 || !strcmp(s, ".") || !strcmp(s, "+i") || !strcmp(s, "-i"))
@@ -190,16 +201,14 @@ static bool sym_needs_braces(const char *s) {
   if (d[0] == '.') d++;
   if (d[0] >= '0' && d[0] <= '9') return true;
   if (strchr("'`,", s[0])) return true;
-  for (size_t i = 0; i < n;) {
-    if (strchr("#()[]{}\";", s[i])) return true;
-    int32_t cp = utf8_get(s, n, &i);
-    if (cp <= ' ' || sym_char_escaped(cp) || char_whitespace(cp)) return true;
-  }
-  return false;
+  return sym_has_unreadable(s, n, 0);
 }
 
 void sym_write(const char *s, strbuf *out) {
-  if (!sym_needs_braces(s)) {
+  /* a keyword (#:name, lang/expand-keywords.c) is written #:name, as
+   * Guile writes it */
+  if (!sym_needs_braces(s) ||
+      (s[0] == '#' && s[1] == ':' && s[2] && !sym_has_unreadable(s, strlen(s), 2))) {
     sb_puts(out, s);
     return;
   }

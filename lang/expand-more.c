@@ -498,7 +498,17 @@ ast *ex_receive(ex *e, const sx *s) {
  *       (let ((n (length args)))
  *         (cond ((= n 2) (apply c0 args)) ((>= n 1) (apply c1 args)) ...
  *               (else (error "...")))))) */
+/* A case-lambda of one clause is that lambda, as in Guile (written
+ * #<procedure (a b)>, named by a define): the lambda, or NULL. */
+sx *ex_case_lambda_single(ex *e, const sx *s) {
+  const sx *c = s->u.list.n == 2 ? s->u.list.v[1] : NULL;
+  if (!c || c->kind != SX_LIST || c->u.list.n < 2 || c->u.list.tail) return NULL;
+  return lambda_of(e, c->u.list.v[0], c->u.list.v + 1, c->u.list.n - 1, c->loc);
+}
+
 ast *ex_case_lambda(ex *e, const sx *s) {
+  sx *one = ex_case_lambda_single(e, s);
+  if (one) return ex_expand(e, one);
   int nc = s->u.list.n - 1;
   srcloc at = s->loc;
   sx *args = mk_sym(e, "case-lambda args", at), *n = mk_sym(e, "case-lambda n", at);

@@ -125,7 +125,7 @@ static bool is_special(const char *n) {
     "letrec*", "if", "cond", "case", "when", "unless", "and", "or", "begin",
     "set!", "do", "while", "else", "=>", "extern", "use-modules",
     "quasiquote", "unquote", "unquote-splicing", "define-values",
-    "let-values", "let*-values", "receive", "case-lambda", NULL};
+    "let-values", "let*-values", "receive", "case-lambda", "define*", "lambda*", NULL};
   for (int i = 0; names[i]; i++)
     if (!strcmp(n, names[i])) return true;
   return false;
@@ -182,11 +182,7 @@ static bool datum_value(ex *e, const sx *d, value *out) {
   case SX_BIG: return big_value(e, d, out);
   case SX_BOOL: *out = v_bool(d->u.b); return true;
   case SX_CHAR: *out = v_char((int32_t)d->u.i); return true;
-  case SX_SYM:
-    if (sym_name(&e->w->syms, d->u.sym)[0] == '#') {   /* #:unwind? */
-      bad(e, d->loc, "keywords (%s) are not data in tvl", sym_name(&e->w->syms, d->u.sym));
-      return false;
-    }
+  case SX_SYM:   /* a keyword (#:name) too: a symbol of that name */
     *out = v_sym(d->u.sym);
     return true;
   case SX_STR:
@@ -221,14 +217,6 @@ full:
 }
 
 static ast *quoted(ex *e, const sx *d) {
-  switch (d->kind) {
-  case SX_SYM:
-    if (sym_name(&e->w->syms, d->u.sym)[0] == '#')   /* #:unwind? */
-      return bad(e, d->loc, "keywords (%s) are not data in tvl", sym_name(&e->w->syms, d->u.sym));
-    break;
-  default:
-    break;
-  }
   switch (d->kind) {
   case SX_INT: return constant(e, v_int((int32_t)d->u.i), d->loc);
   case SX_BIG: return big_constant(e, d);
@@ -354,6 +342,14 @@ static bool internal_define(ex *e, const sx *s, let_binding *b, bool local) {
     b->fn = lambda_fn(e, b->name, v[2]);
     return b->fn != NULL;
   }
+  const char *h = head_name(e, v[2]);
+  if (h && (!strcmp(h, "lambda*") ||
+            (!strcmp(h, "case-lambda") && ex_case_lambda_single(e, v[2])))) {
+    /* named by the define, as a lambda is */
+    const sx *lam = h[0] == 'l' ? ex_lambda_star_sx(e, v[2]) : ex_case_lambda_single(e, v[2]);
+    b->fn = lam ? lambda_fn(e, b->name, lam) : NULL;
+    return b->fn != NULL;
+  }
   b->init = expand(e, v[2]);
   return b->init != NULL;
 }
@@ -401,6 +397,7 @@ static ast *expand_body(ex *e, const sx *const *forms, int n, srcloc loc) {
   forms = ex_body_splice_begins(e, forms, &n);
   forms = drop_empty_begins(e, forms, &n);
   forms = ex_body_define_values(e, forms, &n);
+  if (forms) forms = ex_body_define_star(e, forms, n);   /* expand-keywords.c */
   if (!forms) return NULL;
   int nb = 0;   /* the bindings: the forms up to the last definition */
   for (int i = 0; i < n; i++)
@@ -1107,7 +1104,7 @@ static ast *extern_form(ex *e, const sx *s) {
 static bool known_module(ex *e, const sx *m) {
   static const char *const mods[][2] = {
     {"srfi", "srfi-1"}, {"srfi", "srfi-8"}, {"srfi", "srfi-11"},
-    {"ice-9", "receive"}};
+    {"ice-9", "receive"}, {"ice-9", "match"}};
   if (ex_records_module(e, m)) return true;   /* expand-records.c */
   if (ex_format_module(e, m)) return true;    /* expand-format.c */
   if (m->kind != SX_LIST || m->u.list.n != 2 || m->u.list.tail) return false;
@@ -1123,10 +1120,11 @@ static ast *use_modules(ex *e, const sx *s) {
     const sx *m = s->u.list.v[i];
     if (!known_module(e, m))
       return bad(e, m->loc, "tvl has no modules: only (srfi srfi-1), (srfi "
-                 "srfi-8), (srfi srfi-9), (srfi srfi-11), (ice-9 receive) and (ice-9 "
-                 "format) are accepted");
+                 "srfi-8), (srfi srfi-9), (srfi srfi-11), (ice-9 receive), (ice-9 "
+                 "format) and (ice-9 match) are accepted");
     if (is_sym(e, m->u.list.v[1], "srfi-1")) e->w->srfi1 = true;
     if (ex_format_module(e, m)) e->w->ice9_format = true;
+    if (is_sym(e, m->u.list.v[1], "match")) e->w->ice9_match = true;
   }
   return constant(e, v_void(), s->loc);
 }
@@ -1220,10 +1218,12 @@ static ast *list_form(ex *e, const sx *s) {
   if (v[0]->kind == SX_SYM && e->shadow.n && ex_shadowed(e, v[0]->u.sym))
     return named_call(e, s);
   const char *h = head_name(e, s);
+  if (h && h[0] == '#' && h[1] == ':') h = NULL;   /* (#:key ...): a keyword called */
   if (h && !is_special(h)) {
     const struct macro *m = mac_find(e->w, v[0]->u.sym);
     if (m) return macro_use(e, s, m);
     if (is_syntax_form(h)) return syntax_form(e, s, h);
+    if (ex_is_match_form(e, h)) return ex_match(e, s);   /* expand-match.c */
   }
   if (!h) {
     if (is_lambda(e, v[0]) && v[0]->u.list.n >= 3 &&
@@ -1287,6 +1287,8 @@ static ast *list_form(ex *e, const sx *s) {
     return ex_let_values(e, s, h[3] == '*');
   if (!strcmp(h, "receive")) return ex_receive(e, s);
   if (!strcmp(h, "case-lambda")) return ex_case_lambda(e, s);
+  if (!strcmp(h, "define*")) return ex_define_star(e, s);    /* expand-keywords.c */
+  if (!strcmp(h, "lambda*")) return ex_lambda_star(e, s);
   if (!strncmp(h, EX_BUILTIN_HEAD, strlen(EX_BUILTIN_HEAD))) {
     ast **args = alloc_asts(e, n - 1);
     for (int i = 1; i < n; i++)
@@ -1415,9 +1417,8 @@ static ast *expand(ex *e, const sx *s) {
   case SX_VEC: return quoted(e, s);
   case SX_SYM: {
     const char *n = sym_name(&e->w->syms, s->u.sym);
-    if (n[0] == '#')
-      return bad(e, s->loc, "the keyword %s is only understood as an argument of "
-                 "with-exception-handler or raise-exception", n);
+    if (n[0] == '#')   /* a keyword (#:name) evaluates to itself */
+      return constant(e, v_sym(s->u.sym), s->loc);
     if (is_special(n) && !ex_shadowed(e, s->u.sym))
       return bad(e, s->loc, "'%s' is a special form, not a value", n);
     ast *a = node(e, E_REF, s->loc);
@@ -1430,7 +1431,7 @@ static ast *expand(ex *e, const sx *s) {
 }
 
 ast *ex_expand_toplevel(world *w, const sx *form, arena *mem, lang_error *err) {
-  ex e = {w, mem, err, false, 0, 0, {NULL, 0, 0}};
+  ex e = {w, mem, err, false, 0, 0, {NULL, 0, 0}, 0};
   const char *h = head_name(&e, form);
   ast *a = h && !strcmp(h, "begin")
                ? (form->u.list.n == 1 ? constant(&e, v_void(), form->loc)

@@ -1,7 +1,8 @@
 /* expander.h - the inside of the expander, shared by its two files:
  * expander.c (the core special forms), expand-more.c (quasiquote,
- * multiple values, case-lambda: rewritten into core syntax), expand-while.c
- * and expand-closures.c.  Not an interface of the language layer:
+ * multiple values, case-lambda: rewritten into core syntax), expand-while.c,
+ * expand-closures.c, expand-records.c, expand-match.c ((ice-9 match)) and
+ * expand-keywords.c (define*, lambda*).  Not an interface of the language layer:
  * only these files include it.
  *
  * Ownership: everything is allocated in the arena of the form being
@@ -23,6 +24,7 @@ typedef struct ex {
    * form or a macro), innermost last: inside their scope they are
    * variables, as in Guile ((lambda (when) (+ when 1)) is a procedure). */
   struct { int *v; int n, cap; } shadow;
+  int gensym;         /* hidden names made in this form (expand-match.c) */
 } ex;
 
 /* expander.c */
@@ -63,6 +65,7 @@ const sx *const *ex_body_splice_begins(ex *e, const sx *const *forms, int *n);
 ast *ex_let_values(ex *e, const sx *s, bool star);
 ast *ex_receive(ex *e, const sx *s);
 ast *ex_case_lambda(ex *e, const sx *s);
+sx *ex_case_lambda_single(ex *e, const sx *s);
 
 /* expand-while.c: does (while TEST BODY ...) s mention break or continue
  * (outside quotes and nested whiles)?  If so, ex_while_escapes expands
@@ -81,4 +84,16 @@ bool ex_records_module(ex *e, const sx *m);
  * rewritten into core syntax (NULL: leave the call as it is) */
 bool ex_format_module(ex *e, const sx *m);
 sx *ex_format_call(ex *e, const sx *s);
+/* expand-match.c: (ice-9 match)'s match, match-lambda, match-lambda*,
+ * match-let and match-let*, once the program used the module. */
+bool ex_is_match_form(ex *e, const char *h);
+ast *ex_match(ex *e, const sx *s);
+/* expand-keywords.c: define* and lambda* (#:optional, #:key, #:rest) */
+ast *ex_lambda_star(ex *e, const sx *s);
+/* (lambda* ...) as the (lambda ARGS ...) it is; NULL after an error */
+sx *ex_lambda_star_sx(ex *e, const sx *s);
+ast *ex_define_star(ex *e, const sx *s);
+/* A body's forms with each define* turned into a define (NULL after an
+ * error). */
+const sx *const *ex_body_define_star(ex *e, const sx *const *forms, int n);
 #endif

@@ -489,6 +489,7 @@ struct world {
                                   srfi-1)): fold, take, ... are bound */
   bool ice9_format;            /* ... (use-modules (ice-9 format)): format
                                   has more directives (expand-format.c) */
+  bool ice9_match;             /* ... and (ice-9 match): match is syntax */
   VEC(int) rec_tids;           /* the record types this world defined
                                   (lang/records.c's process-wide numbers):
                                   the types compiled display tests */

@@ -217,8 +217,20 @@ static int needs_braces(lw *c, int o, int len, srcloc loc) {
   lw_label(c, pm2, loc);
   flag_if(c, is(c, c1, 4, loc), flag, loc);
   lw_label(c, pm3, loc);
-  /* any character that must not be read as part of a symbol */
+  /* any character that must not be read as part of a symbol; in a
+   * keyword (#:name, longer than 2: lang/expand-keywords.c, as
+   * lang/chars.c sym_write) from its third on.  (No rule above holds
+   * for a name starting with '#' and longer than 2.) */
   int k = assign_typed(c, kint(c, 0, loc), ti, loc);
+  int kw1 = lw_new_label(c), kw2 = lw_new_label(c), kw3 = lw_new_label(c), kwno = lw_new_label(c);
+  branch(c, prim(c, ">", var(c, len, loc), kint(c, 2, loc), T_BOOL, loc), kw1, kwno, loc);
+  lw_label(c, kw1, loc);
+  branch(c, prim(c, "=", elem(c, o, kint(c, 0, loc), loc), kint(c, '#', loc), T_BOOL, loc), kw2, kwno, loc);
+  lw_label(c, kw2, loc);
+  branch(c, prim(c, "=", elem(c, o, kint(c, 1, loc), loc), kint(c, ':', loc), T_BOOL, loc), kw3, kwno, loc);
+  lw_label(c, kw3, loc);
+  lw_assign(c, k, kint(c, 2, loc), loc);
+  lw_label(c, kwno, loc);
   int head = lw_new_label(c), body = lw_new_label(c);
   lw_label(c, head, loc);
   branch(c, prim(c, "<", var(c, k, loc), var(c, len, loc), T_BOOL, loc), body, done, loc);

@@ -138,6 +138,8 @@ static const struct guile_proc {
     {"integer->char", "integer->char (_)"},
     {"integer?", "integer? (_)"},
     {"iota", "iota (count #:optional start step)"},
+    {"keyword->symbol", "keyword->symbol (_)"},
+    {"keyword?", "keyword? (_)"},
     {"last-pair", "last-pair (_)"},
     {"lcm", "lcm (#:optional _ _ . _)"},
     {"length", "length (_)"},
@@ -223,6 +225,7 @@ static const struct guile_proc {
     {"string>?", "string>? (#:optional _ _ . _)"},
     {"string?", "string? (_)"},
     {"substring", "substring (_ _ #:optional _)"},
+    {"symbol->keyword", "symbol->keyword (_)"},
     {"symbol->string", "symbol->string (_)"},
     {"symbol?", "symbol? (_)"},
     {"truncate", "truncate (_)"},
@@ -278,7 +281,8 @@ void proc_text(const symtab *syms, const src_registry *src, const builtin *b, co
   static const char names[] = "abcdefg";
   int fixed = fn->variadic ? fn->nparams - 1 : fn->nparams;
   if (fn->variadic && fn->nparams == 1 &&
-      !strcmp(sym_name(syms, fn->params[0]), "case-lambda args")) {
+      (!strcmp(sym_name(syms, fn->params[0]), "case-lambda args") ||
+       !strcmp(sym_name(syms, fn->params[0]), "lambda* args"))) {
     sb_puts(out, "args>");
   } else if (fn->variadic && fixed == 0) {
     sb_puts(out, "rest>");

@@ -315,9 +315,9 @@ static void finish_hash_atom(reader *r, const char *s, size_t n, srcloc loc) {
       return;
     }
   }
-  if ((n == 9 && !memcmp(s, "#:unwind?", 9)) || (n == 14 && !memcmp(s, "#:continuable?", 14))) {
-    /* the keywords of with-exception-handler and raise-exception: symbols
-     * that only those calls take (expander.c) */
+  if (n >= 3 && s[1] == ':') {
+    /* a keyword: the symbol of that name, "#:" included (keyword? tests
+     * the name); with-exception-handler's #:unwind?, define*'s #:key */
     sx *d = new_node(r, SX_SYM, loc);
     d->u.sym = sym_intern(r->syms, s, n);
     emit(r, d);

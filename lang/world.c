@@ -161,6 +161,7 @@ void world_reset(world *w) {
   free_definitions(w);
   ffi_log_clear(w->calls);
   w->srfi1 = false;
+  w->ice9_match = false;
   w->rec_tids.n = 0;
   w->gjournal.n = 0;
   w->vjournal.n = 0;

@@ -102,9 +102,13 @@ const prelude_def prelude_ports_defs[PRELUDE_PORTS_MAX] = {
      "                  (acc (cons (integer->char (+ lo (if (< lo 10) 48 87))) acc)))\n"
      "             (if (= m 2) (cons #\\; acc) acc)))\n"
      "          (else (cons c acc)))))\n"},
+    /* a keyword (#:name) is bare when its name holds nothing write must
+     * escape: "a" put before the name leaves only that test */
     {"%tvl-put-symbol", false,
      "(define (%tvl-put-symbol s acc)\n"
-     "  (if (%tvl-symbol-plain? s)\n"
+     "  (if (or (%tvl-symbol-plain? s)\n"
+     "          (and (> (string-length s) 2) (char=? (string-ref s 0) #\\#) (char=? (string-ref s 1) #\\:)\n"
+     "               (%tvl-symbol-plain? (string-append \"a\" (substring s 2 (string-length s))))))\n"
      "      (%tvl-put-chars s 0 acc)\n"
      "      (cons #\\# (cons #\\} (%tvl-put-chars s 2 (cons #\\{ (cons #\\# acc)))))))\n"},
     {"%tvl-symbol-plain?", false,

@@ -20,6 +20,23 @@
 #include <string.h>
 
 static const prelude_def core_defs[] = {
+    /* keywords are the symbols whose names start with "#:" (the reader
+     * reads #:name so; lang/expand-keywords.c) */
+    {"keyword?", false,
+     "(define (keyword? x)\n"
+     "  (and (symbol? x)\n"
+     "       (let ((s (symbol->string x)))\n"
+     "         (and (> (string-length s) 2) (char=? (string-ref s 0) #\\#) (char=? (string-ref s 1) #\\:)))))\n"},
+    {"keyword->symbol", false,
+     "(define (keyword->symbol k)\n"
+     "  (if (keyword? k)\n"
+     "      (let ((s (symbol->string k))) (string->symbol (substring s 2 (string-length s))))\n"
+     "      (error \"In procedure keyword->symbol: Wrong type argument in position 1 (expecting keyword):\" k)))\n"},
+    {"symbol->keyword", false,
+     "(define (symbol->keyword s)\n"
+     "  (if (and (symbol? s) (not (keyword? s)))\n"
+     "      (string->symbol (string-append \"#:\" (symbol->string s)))\n"
+     "      (error \"In procedure symbol->keyword: Wrong type (expecting symbol):\" s)))\n"},
     {"assq-set!", false,
      "(define (assq-set! alist key val)\n"
      "  (let ((h (assq key alist))) (if h (begin (set-cdr! h val) alist) (acons key val alist))))\n"},
@@ -377,6 +394,14 @@ static bool names_text(const world *w, const sx *s) {
          !strcmp(h, "open-output-string") || !strcmp(h, "get-output-string");
 }
 
+/* A name of (ice-9 match)'s forms, once the program used the module. */
+static bool names_match(const world *w, const sx *s) {
+  if (!w->ice9_match || s->kind != SX_SYM) return false;
+  const char *n = sym_name(&w->syms, s->u.sym);
+  return !strcmp(n, "match") || !strcmp(n, "match-lambda") || !strcmp(n, "match-lambda*") ||
+         !strcmp(n, "match-let") || !strcmp(n, "match-let*");
+}
+
 static void scan(loader *L, const sx *s) {
   if (names_text(L->s->w, s))
     for (int i = 0; i < NDEFS; i++)
@@ -395,6 +420,16 @@ static void scan(loader *L, const sx *s) {
   case SX_SYM:
     for (int i = 0; i < NDEFS; i++)
       if ((L->ids[i] == s->u.sym || L->also[i] == s->u.sym) && wanted(L, i)) load(L, i);
+    if (names_match(L->s->w, s)) {
+      /* (ice-9 match) fails with a throw (lang/expand-match.c): the
+       * form names throw, in effect */
+      int t = sym_intern(&L->s->w->syms, "throw", 5);
+      for (int i = 0; i < NDEFS; i++) {
+        const char *also = also_at(i);
+        if (also && !strcmp(also, "throw")) L->also[i] = t;
+        if (L->also[i] == t && wanted(L, i)) load(L, i);
+      }
+    }
     break;
   case SX_LIST:
   case SX_VEC:

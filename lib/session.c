@@ -61,9 +61,13 @@ void session_diag(session *s, srcloc loc, const char *severity,
 static void describe_fn(session *s, const fn_def *f, strbuf *out) {
   sb_printf(out, "%s: procedure (%s", sym_name(&s->w->syms, f->name),
             sym_name(&s->w->syms, f->name));
-  for (int i = 0; i < f->nparams; i++)
-    sb_printf(out, "%s%s", f->variadic && i == f->nparams - 1 ? " . " : " ",
-              sym_name(&s->w->syms, f->params[i]));
+  for (int i = 0; i < f->nparams; i++) {
+    /* define* binds all its arguments to a hidden "lambda* args"
+     * (lang/expand-keywords.c): shown as args */
+    const char *p = sym_name(&s->w->syms, f->params[i]);
+    if (!strcmp(p, "lambda* args")) p = "args";
+    sb_printf(out, "%s%s", f->variadic && i == f->nparams - 1 ? " . " : " ", p);
+  }
   sb_putc(out, ')');
 }
 

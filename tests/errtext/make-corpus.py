@@ -413,4 +413,26 @@ out += [
  R + "(define l (list (make-point 1 2) (make-line 4))) (display (map point-x l))",
  R + "(display (line-a (make-point (list 1 2 3) \"a long string that is cut in the message\")))",
 ]
+# define* and lambda* called with bad keyword arguments, keyword->symbol
+# and symbol->keyword on the wrong kind (Guile's texts); (ice-9 match)
+# with no matching clause (Guile's throw)
+K = "(define* (g a #:key b) (list a b)) "
+M = "(use-modules (ice-9 match)) "
+KM = [
+ K + "(display (g 1 #:c 2))",
+ K + "(display (g 1 #:b))",
+ K + "(display (g 1 2))",
+ K + "(display (g))",
+ K + "(define k (car (list #:c))) (display (g 1 k 2))",
+ "(define* (h a #:optional b) (list a b)) (display (h 1 2 3))",
+ "(display ((lambda* (#:key a) a) #:a))",
+ "(display (keyword->symbol 'a))",
+ "(display (symbol->keyword #:a))",
+ "(define (f x) (keyword->symbol x)) (display (f 5))",
+ M + "(display (match 5 (1 'one)))",
+ M + "(define (f x) (match x ((a b) a))) (display (f '(1 2))) (display (f '(1 2 3)))",
+ M + "(display ((match-lambda ((? string? s) s)) 7))",
+ M + "(display (match-let (((a b) (list 1))) a))",
+]
+out += KM
 sys.stdout.write("\n".join(out) + "\n")
