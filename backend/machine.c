@@ -667,6 +667,14 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     m->what = mb_describe(b, "evaluate for errors");
     return;
   case S_VSET:
+    if (s->chain > 0) {   /* WADDR still holds the element s->chain back */
+      m = step(b, M_WRITE, f, s->loc);
+      m->tgt = TGT_WADDR;
+      m->off = s->chain;
+      m->val = s->a[2];
+      m->what = mb_describe(b, "vector-set!: store at +%d", s->chain);
+      return;
+    }
     m = step(b, M_WRITE, f, s->loc);
     m->tgt = TGT_STATIC;
     m->addr = REG_WADDR;
@@ -685,8 +693,8 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     /* header (length, fill), then every element written, so that a read
      * never meets an unwritten cell: reads then need no fill value */
     int vt = ir->vars.v[s->var].type;
-    int ft = new_temp(b, s->a[1]->type, "make-vector:fill");
-    int it = new_temp(b, mb_int_type(b), "make-vector:i");
+    int ft = s->nofill ? -1 : new_temp(b, s->a[1]->type, "make-vector:fill");
+    int it = s->nofill ? -1 : new_temp(b, mb_int_type(b), "make-vector:i");
     m = step(b, M_WRITE, f, s->loc);
     m->tgt = TGT_HP;
     m->off = 0;
@@ -694,14 +702,16 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     m->val = s->a[0];
     m->x1 = s->a[1];
     m->what = mb_describe(b, "make-vector: length");
-    m = step(b, M_WRITE, f, s->loc);
-    set_target(b, m, ft);
-    m->val = s->a[1];
-    m->what = mb_describe(b, "make-vector: fill value");
+    if (!s->nofill) {
+      m = step(b, M_WRITE, f, s->loc);
+      set_target(b, m, ft);
+      m->val = s->a[1];
+      m->what = mb_describe(b, "make-vector: fill value");
+    }
     m = step(b, M_WRITE, f, s->loc);
     m->tgt = TGT_HP;
     m->off = 1;
-    m->val = var_ref(b, ft);
+    m->val = s->nofill ? s->a[1] : var_ref(b, ft);
     m->what = mb_describe(b, "make-vector: fill");
     m = step(b, M_WRITE, f, s->loc);
     set_target(b, m, s->var);
@@ -717,6 +727,7 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     m->sp = SP_HP_BUMP;
     m->val = s->a[0];
     m->what = mb_describe(b, "make-vector: allocate");
+    if (s->nofill) return;   /* the lowering writes every element */
     m = step(b, M_WRITE, f, s->loc);
     set_target(b, m, it);
     m->val = mb_int_const(b, 0);

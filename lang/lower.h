@@ -131,6 +131,8 @@ typedef struct {
   VEC(ir_expr *) rec_preds;
   VEC(int) rec_pred_types;
   VEC(const ir_expr *) rec_nodes;
+  bool block_nofill;   /* lower-strings2.c: the next string block is one
+                          the code after it writes whole (no fill loop) */
 } lw;
 /* lower-records.c: the record builtins (define-record-type) */
 bool lw_record_effect_name(const char *name);
