@@ -1113,7 +1113,7 @@ void ir_dump(const ir_prog *p, strbuf *out) {
       case S_VSET:
         sb_puts(out, "vset ");
         for (int k = 0; k < 3; k++) { dump_root(p, s->a[k], out); sb_putc(out, ' '); }
-        if (s->chain) sb_printf(out, "(at the address before +%d)", s->chain);
+        if (s->chain) sb_printf(out, "(the store alone, at WADDR + %d)", s->chain);
         break;
       case S_MAKEVEC:
         dump_var(p, s->var, out);
