@@ -667,6 +667,14 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     m->what = mb_describe(b, "evaluate for errors");
     return;
   case S_VSET:
+    if (s->chain > 0) {   /* WADDR still holds the element s->chain back */
+      m = step(b, M_WRITE, f, s->loc);
+      m->tgt = TGT_WADDR;
+      m->off = s->chain;
+      m->val = s->a[2];
+      m->what = mb_describe(b, "vector-set!: store at +%d", s->chain);
+      return;
+    }
     m = step(b, M_WRITE, f, s->loc);
     m->tgt = TGT_STATIC;
     m->addr = REG_WADDR;
@@ -685,8 +693,8 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     /* header (length, fill), then every element written, so that a read
      * never meets an unwritten cell: reads then need no fill value */
     int vt = ir->vars.v[s->var].type;
-    int ft = new_temp(b, s->a[1]->type, "make-vector:fill");
-    int it = new_temp(b, mb_int_type(b), "make-vector:i");
+    int ft = s->nofill ? -1 : new_temp(b, s->a[1]->type, "make-vector:fill");
+    int it = s->nofill ? -1 : new_temp(b, mb_int_type(b), "make-vector:i");
     m = step(b, M_WRITE, f, s->loc);
     m->tgt = TGT_HP;
     m->off = 0;
@@ -694,14 +702,16 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     m->val = s->a[0];
     m->x1 = s->a[1];
     m->what = mb_describe(b, "make-vector: length");
-    m = step(b, M_WRITE, f, s->loc);
-    set_target(b, m, ft);
-    m->val = s->a[1];
-    m->what = mb_describe(b, "make-vector: fill value");
+    if (!s->nofill) {
+      m = step(b, M_WRITE, f, s->loc);
+      set_target(b, m, ft);
+      m->val = s->a[1];
+      m->what = mb_describe(b, "make-vector: fill value");
+    }
     m = step(b, M_WRITE, f, s->loc);
     m->tgt = TGT_HP;
     m->off = 1;
-    m->val = var_ref(b, ft);
+    m->val = s->nofill ? s->a[1] : var_ref(b, ft);
     m->what = mb_describe(b, "make-vector: fill");
     m = step(b, M_WRITE, f, s->loc);
     set_target(b, m, s->var);
@@ -717,6 +727,7 @@ static void expand_stmt(mb *b, const ir_stmt *s, int f) {
     m->sp = SP_HP_BUMP;
     m->val = s->a[0];
     m->what = mb_describe(b, "make-vector: allocate");
+    if (s->nofill) return;   /* the lowering writes every element */
     m = step(b, M_WRITE, f, s->loc);
     set_target(b, m, it);
     m->val = mb_int_const(b, 0);
@@ -1122,6 +1133,9 @@ static void build_output(mb *b) {
   memset(sel, 0, sizeof sel);
   gform hi = gf_gate(gg, b->g_hi);
   mb_build_eregs(b);   /* mreport2.c */
+  /* the one-hots of the steps that run at a LO position (after_long) */
+  gform merged = gf_const(gg, 0);
+  b->after_long = xcalloc((size_t)npc + 1, sizeof *b->after_long);
   for (int s = 0; s < npc && !gg->failed; s++) {
     const mstmt *m = &b->ms.v[s];
     gform C = mb_onehot(b, s);
@@ -1166,11 +1180,22 @@ static void build_output(mb *b) {
       prior = gf_add(gg, prior, gflag[i]);
     }
     free(gflag);
-    /* the emitted value, when this step runs, is not a LO and no error */
+    /* A jump that can raise no error also runs at a LO position (the
+     * last token of the long value the step before it wrote, where the
+     * PC is already its own): its JUMP re-anchors the PC as the resync
+     * would, one token fewer.  The LO position chooses the JUMP role
+     * (its bonus); the value is this step's target instead of cur. */
+    bool after_long = nf == 0 && (m->k == M_JUMP || m->k == M_BRANCH || m->k == M_JUMPDYN ||
+                                  m->k == M_EVAL);
+    b->after_long[s] = after_long;
+    if (after_long) merged = gf_add(gg, merged, C);
+    /* the emitted value, when this step runs, is not a LO (unless it
+     * runs there) and no error */
     double vlo, vhi;
     gf_range(gg, b->step_val[s], &vlo, &vhi);
     if (vlo != 0 || vhi != 0) {
-      gunit u = {1, gf_axpy(gg, gf_axpy(gg, C, -1, b->lo), -1, any), b->step_val[s]};
+      gform g = after_long ? C : gf_axpy(gg, C, -1, b->lo);
+      gunit u = {1, gf_axpy(gg, g, -1, any), b->step_val[s]};
       VEC_PUSH(rv, u);
     }
     gform base = gf_addk(gg, gf_axpy(gg, gf_add(gg, C, b->nrm), -1, any), -1);
@@ -1213,8 +1238,9 @@ static void build_output(mb *b) {
     }
     }
   }
-  /* LO positions emit the resync JUMP(cur); HI positions the low chunk */
-  gunit lo_cur = {1, b->lo, b->cur};
+  /* LO positions emit the resync JUMP(cur), unless the step at cur runs
+   * there; HI positions the low chunk */
+  gunit lo_cur = {1, gf_axpy(gg, b->lo, -1, merged), b->cur};
   VEC_PUSH(rv, lo_cur);
   int rgate = gg_ffn(gg, "emitted value", rv.v, rv.n, -4294967296.0, 4294967296.0);
   gform r = gf_add(gg, gf_gate(gg, rgate),
@@ -1329,6 +1355,7 @@ static void fill_step_info(mb *b) {
     i->tool_arg = m->tool_arg;
     i->tool_site = m->tool_site;
     i->errval = m->errval;
+    i->after_long = b->after_long && b->after_long[s];
     if (m->k == M_OUTINT && m->sp == SP_ERRREG && m->konst >> 4 == 1) i->digits = 9;   /* mreport3.c */
   }
 }
@@ -1391,6 +1418,7 @@ static void mb_free(mb *b) {
   free(b->step_flags);
   free(b->step_val);
   free(b->step_short);
+  free(b->after_long);
 }
 
 mprog *machine_compile(ir_prog *ir, const sched_opts *opts, char *err,

@@ -144,6 +144,9 @@ typedef struct {
                            is the operand's text for the error message */
   int digits;           /* > 0: a printed integer is written with at least
                            this many digits, zeros first (mreport3.c) */
+  bool after_long;      /* a jump that raises no error: after a long value
+                           written by the step before it, its JUMP takes
+                           the resync's place (docs/trace-format.md) */
 } mstep_info;
 
 /* A static cell and what it holds. */

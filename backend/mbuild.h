@@ -200,6 +200,9 @@ typedef struct {
   gform *step_val;          /* emitted value */
   gform *step_short;        /* [value fits one token] */
   VEC(eflag) *step_flags;
+  bool *after_long;         /* the step may run at the last token of the
+                               long value the step before it wrote, its
+                               jump standing for the resync (build_output) */
   const ir_expr *host_node;   /* the overflow whose operands the host
                                  reads for its message (mhostval.c) */
 } mb;

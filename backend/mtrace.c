@@ -591,6 +591,8 @@ bool mdecoder_push(mdecoder *d, int token, char *err, size_t errlen) {
   }
   if (d->after_lo) {
     if (r != R_JUMP) return bad(d, err, errlen, "no resync after a long value");
+    /* the next step's own jump in the resync's place */
+    if (d->pc + 1 < p->npc && p->steps[d->pc + 1].after_long) t->steps++;
     d->pc = (int)v;
     d->after_lo = false;
     return true;

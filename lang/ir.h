@@ -178,6 +178,15 @@ typedef struct {
   int scratch;          /* S_CALLV of apply: 1 + the variable of the
                            evaluator's scratch vector (lower-apply.c),
                            which lower-applymap.c fills; else 0 */
+  int chain;            /* S_VSET: 0, or c > 0: the store alone, at the
+                           address the S_VSET just before it (of the same
+                           vector, index a[1] - c, nothing between) wrote
+                           to WADDR, plus c: no address step and no bounds
+                           check, which the lowering proved (a block's
+                           copy, lower-strings2.c) */
+  bool nofill;          /* S_MAKEVEC: the elements are not written; the
+                           lowering writes every one before any read (a
+                           string's block that a copy fills) */
 } ir_stmt;
 
 /* ---- variables and functions ---------------------------------------- */

@@ -82,14 +82,14 @@ static int call_named(lw *c, gcell *g, ir_expr **args, int n, srcloc loc, int de
 /* A new string of the characters of string (or character) x. */
 static int copy_of(lw *c, ir_expr *x, bool ch, srcloc loc) {
   if (ch) {
-    int o = ls_new_block(c, kint(c, 1, loc), loc);
+    int o = ls_new_full_block(c, kint(c, 1, loc), loc);
     ls_store(c, o, kint(c, 0, loc), x, loc);
     return assign_new(c, ls_as_string(c, o, loc), loc);
   }
   int v = assign_new(c, x, loc);
   int obj = ls_object(c, v, loc);
   int len = assign_new(c, ls_length(c, obj, loc), loc);
-  int out = ls_new_block(c, var(c, len, loc), loc);
+  int out = ls_new_full_block(c, var(c, len, loc), loc);
   int k = temp_of(c, T_INT, loc), zero = temp_of(c, T_INT, loc);
   lw_assign(c, k, kint(c, 0, loc), loc);
   lw_assign(c, zero, kint(c, 0, loc), loc);
@@ -224,7 +224,7 @@ static ir_expr *join(lw *c, const int *v, int n, srcloc loc) {
     lw_assign(c, total, prim(c, "+", var(c, total, loc), var(c, len[i], loc), T_INT, loc),
               loc);
   }
-  int out = ls_new_block(c, var(c, total, loc), loc);
+  int out = ls_new_full_block(c, var(c, total, loc), loc);
   int k = temp_of(c, T_INT, loc), zero = temp_of(c, T_INT, loc);
   lw_assign(c, k, kint(c, 0, loc), loc);
   lw_assign(c, zero, kint(c, 0, loc), loc);

@@ -1209,6 +1209,7 @@ void ir_dump(const ir_prog *p, strbuf *out) {
       case S_VSET:
         sb_puts(out, "vset ");
         for (int k = 0; k < 3; k++) { dump_root(p, s->a[k], out); sb_putc(out, ' '); }
+        if (s->chain) sb_printf(out, "(the store alone, at WADDR + %d)", s->chain);
         break;
       case S_MAKEVEC:
         dump_var(p, s->var, out);
@@ -1216,6 +1217,7 @@ void ir_dump(const ir_prog *p, strbuf *out) {
         dump_root(p, s->a[0], out);
         sb_putc(out, ' ');
         dump_root(p, s->a[1], out);
+        if (s->nofill) sb_puts(out, " (elements written after)");
         break;
       case S_CONS:
         dump_var(p, s->var, out);

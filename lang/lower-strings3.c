@@ -77,7 +77,7 @@ static int char_in(lw *c, int o, ir_expr *i, srcloc loc) {
 
 /* a new string of the characters o[from..to) (variables) */
 static ir_expr *piece(lw *c, int o, int from, int to, srcloc loc) {
-  int out = ls_new_block(c, prim(c, "-", var(c, to, loc), var(c, from, loc), T_INT, loc), loc);
+  int out = ls_new_full_block(c, prim(c, "-", var(c, to, loc), var(c, from, loc), T_INT, loc), loc);
   int k = assign_new(c, kint(c, 0, loc), loc);
   c->p->vars.v[k].type = lw_type_of_kind(c, T_INT);
   ls_copy_chars(c, out, k, o, from, to, loc);
@@ -89,7 +89,7 @@ static ir_expr *piece(lw *c, int o, int from, int to, srcloc loc) {
 static ir_expr *reverse(lw *c, const ast *a, const int *v) {
   srcloc loc = a->loc;
   int len, o = block(c, v[0], &len, loc);
-  int out = ls_new_block(c, var(c, len, loc), loc);
+  int out = ls_new_full_block(c, var(c, len, loc), loc);
   loop l = loop_open(c, kint(c, 0, loc), len, loc);
   ir_expr *from = prim(c, "-", prim(c, "-", var(c, len, loc), kint(c, 1, loc), T_INT, loc),
                       var(c, l.i, loc), T_INT, loc);
@@ -416,7 +416,7 @@ static ir_expr *join(lw *c, const ast *a, const int *v, int n) {
     lw_assign(c, total, prim(c, "+", var(c, total, loc), var(c, seplen, loc), T_INT, loc), loc);
     lw_label(c, none, loc);
   }
-  int out = ls_new_block(c, var(c, total, loc), loc);
+  int out = ls_new_full_block(c, var(c, total, loc), loc);
   int k = assign_new(c, kint(c, 0, loc), loc), zero = assign_new(c, kint(c, 0, loc), loc);
   c->p->vars.v[k].type = lw_type_of_kind(c, T_INT);
   int first = assign_new(c, kconst(c, T_BOOL, 1, loc), loc);

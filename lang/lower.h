@@ -139,6 +139,8 @@ typedef struct {
    * show there, as the evaluator shows them (eval.c user_loc) */
   bool lib_site_on;
   srcloc lib_site;
+  bool block_nofill;   /* lower-strings2.c: the next string block is one
+                          the code after it writes whole (no fill loop) */
 } lw;
 /* lower-records.c: the record builtins (define-record-type) */
 bool lw_record_effect_name(const char *name);

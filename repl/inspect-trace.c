@@ -284,12 +284,17 @@ static void hdec_token(hdec *d, int token, bool host, hmean *m) {
     d->have_hi = false;
     /* a machine resyncs after a long value; a circuit's value ends here */
     d->after_lo = !p->circ;
-    m->ends = p->circ != NULL;
+    /* the next step's jump in the resync's place is a statement of its own */
+    m->ends = p->circ != NULL || (d->pc + 1 < p->npc && p->steps[d->pc + 1].after_long);
     sb_puts(&m->what, "low chunk; ");
     hdec_complete(d, d->pc, 65536 * d->hi + v + 32768, m);
   } else if (d->after_lo) {
     d->after_lo = false;
-    sb_printf(&m->what, "resync: the next step is pc %lld", (long long)v);
+    if (d->pc + 1 < p->npc && p->steps[d->pc + 1].after_long) {
+      m->pc = d->pc + 1;
+      sb_printf(&m->what, "jump to pc %lld (in the resync's place)", (long long)v);
+    } else
+      sb_printf(&m->what, "resync: the next step is pc %lld", (long long)v);
     d->pc = (int)v;
   } else if (r == R_HI) {
     d->hi = v;

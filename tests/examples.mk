@@ -85,4 +85,11 @@ bench-speed: bench/bench-speed$(EXEEXT)
 EXTRA_DIST += bench/tail
 bench-tail: bench/bench-speed$(EXEEXT)
 	./bench/bench-speed$(EXEEXT) -d $(top_srcdir)/bench/tail
-.PHONY: bench-speed bench-tail
+## `make bench-strings`: strings built in loops (bench/strbuild: 500
+## string-appends of one character; number->string, string ports,
+## string->list and list->string), the same way (BENCHMARKS.md, "Strings
+## built in loops").
+EXTRA_DIST += bench/strbuild
+bench-strings: bench/bench-speed$(EXEEXT)
+	./bench/bench-speed$(EXEEXT) -d $(top_srcdir)/bench/strbuild
+.PHONY: bench-speed bench-tail bench-strings
