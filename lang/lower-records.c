@@ -34,6 +34,7 @@
 #include "lower-build.h"
 #include "records.h"
 
+#include <limits.h>
 #include <string.h>
 
 static const char rec_mark[] = "(record)";   /* ir_stmt.text of ours */
@@ -79,7 +80,14 @@ static ir_expr *record_is(lw *c, const ast *a, ir_expr **args, bool any) {
   ir_expr *test = is_vector(c, x, a->loc);
   ir_expr *e;
   if (any) {
-    e = test;
+    /* record?: define-record-type's (tid from 1), not a built-in type's */
+    e = lw_mk(c, X_SELECT, a->loc, 3);
+    e->a[0] = test;
+    e->a[1] = prim(c, "<", kint(c, 0, a->loc), slot(c, a, args, x, 0), T_BOOL, a->loc);
+    e->a[2] = kbool(c, false, a->loc);
+    e->type = lw_new_type(c, T_BOOL);
+    e->has_nat = true;
+    e->nat = T_BOOL;
   } else {
     ir_expr *eq = prim(c, "eqv?", slot(c, a, args, x, 0), kint(c, const_arg(a, 1), a->loc),
                        T_BOOL, a->loc);
@@ -118,6 +126,12 @@ static ir_expr *record_make(lw *c, const ast *a, frame_map *f) {
     elems[i] = var(c, assign_new(c, x, a->u.call.args[i]->loc), a->u.call.args[i]->loc);
   }
   if (c->failed) return lw_void_expr(c, a->loc);
+  /* a built-in type (a hash table, a promise): compiled display tests
+   * the types of the world's list, which define-record-type fills */
+  int tid = const_arg(a, 0);
+  bool listed = tid > 0;
+  for (int i = 0; i < c->w->rec_tids.n && !listed; i++) listed = c->w->rec_tids.v[i] == tid;
+  if (!listed) VEC_PUSH(c->w->rec_tids, tid);
   int tmp = temp(c, a->loc);
   int vt = lw_type_of_kind(c, T_VEC);
   c->p->vars.v[tmp].type = vt;
@@ -137,8 +151,10 @@ static ir_expr *record_make(lw *c, const ast *a, frame_map *f) {
              "a record's field");
   }
   VEC_PUSH(c->rec_types, vt);
+  VEC_PUSH(c->rec_type_tids, tid);
   ir_expr *r = lw_retype(c, var(c, tmp, a->loc), T_VEC);
   VEC_PUSH(c->rec_types, r->type);
+  VEC_PUSH(c->rec_type_tids, tid);
   return r;
 }
 
@@ -289,8 +305,10 @@ void lw_record_check(lw *c) {
     size_t nt = (size_t)p->types.n + 1;
     bool *rec = xcalloc(nt, 1);
     for (int i = 0; i < c->rec_types.n; i++) {
-      int r = root_of(p, c->rec_types.v[i]);
+      int r = root_of(p, c->rec_types.v[i]), tid = c->rec_type_tids.v[i];
       p->types.v[r].rec = true;
+      int *have = &p->types.v[r].rec_tid;
+      *have = !*have || *have == tid ? tid : INT_MIN;
     }
     for (int t = 0; t < p->types.n; t++) rec[t] = ir_is_rec(p, t);
     for (int t = 0; t < p->types.n; t++) p->types.v[t].rec = rec[t];
@@ -336,6 +354,7 @@ void lw_record_check(lw *c) {
     free(rec);
   }
   VEC_FREE(c->rec_types);
+  VEC_FREE(c->rec_type_tids);
   VEC_FREE(c->rec_preds);
   VEC_FREE(c->rec_pred_types);
   VEC_FREE(c->rec_nodes);
@@ -348,5 +367,6 @@ int lw_record_type_of(lw *c, value v, int depth) {
   w.kind = VK_VEC;
   int t = lw_type_of_value(c, w, depth);
   VEC_PUSH(c->rec_types, t);
+  VEC_PUSH(c->rec_type_tids, (int)v.vec->items[0].i);
   return t;
 }

@@ -81,27 +81,32 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
      "             (loop (cdr l) (%ht-mix h (let ((x (car l))) (if (pair? x) 5 (%ht-atom-hash x)))) (+ i 1))))\n"
      "       (%ht-atom-hash k))\n"
      "   n))\n"},
+    /* a new table's number: display shows it where Guile shows an
+       address, and it keeps two tables apart under equal? */
+    {"%tvl-serial", false,
+     "(define %tvl-serial 0)\n"},
+    {"%tvl-next-serial", false,
+     "(define (%tvl-next-serial) (set! %tvl-serial (+ %tvl-serial 1)) %tvl-serial)\n"},
+    /* Guile's sizes: the first not below k (the last one tvl grows to) */
+    {"%ht-size", false,
+     "(define (%ht-size k)\n"
+     "  (let loop ((l '(31 61 113 223 443 883 1759 3517 7027 14051 28099 56197 112363 224717 449419)))\n"
+     "    (if (or (null? (cdr l)) (>= (car l) k)) (car l) (loop (cdr l)))))\n"},
     {"make-hash-table", false,
-     "(define (make-hash-table . size) (cons (%ht-buckets 31) 0))\n"},
-    {"%ht-buckets", false,
-     "(define (%ht-buckets n)\n"
-     "  (let ((b (make-vector (+ n 1) '())))\n"
-     "    (vector-set! b 0 '%hash-table)\n"
-     "    b))\n"},
+     "(define (make-hash-table . size)\n"
+     "  (let ((n (%ht-size (if (pair? size) (car size) 31))))\n"
+     "    (%record-make -1 (%tvl-next-serial) 0 n (make-vector n '()))))\n"},
     {"hash-table?", false,
-     "(define (hash-table? x)\n"
-     "  (and (pair? x) (vector? (car x)) (integer? (cdr x)) (> (vector-length (car x)) 1)\n"
-     "       (eq? (vector-ref (car x) 0) '%hash-table)))\n"},
+     "(define (hash-table? x) (%record-is x -1))\n"},
     {"%ht-check", false,
      "(define (%ht-check who h)\n"
-     "  (if (not (hash-table? h)) (error (string-append who \": argument must be a hash table\"))))\n"},
+     "  (if (not (%record-is h -1)) (error (string-append who \": argument must be a hash table\"))))\n"},
     {"%ht-index", false,
-     "(define (%ht-index h k)\n"
-     "  (let ((b (car h))) (+ 1 (%ht-hash k (- (vector-length b) 1)))))\n"},
+     "(define (%ht-index h k) (%ht-hash k (%record-slot h 3)))\n"},
     {"%ht-handle", false,
      "(define (%ht-handle who deep h k)\n"
      "  (%ht-check who h)\n"
-     "  (let loop ((l (vector-ref (car h) (%ht-index h k))))\n"
+     "  (let loop ((l (vector-ref (%record-slot h 4) (%ht-index h k))))\n"
      "    (if (pair? l)\n"
      "        (let ((e (car l)))\n"
      "          (if (if deep (equal? (car e) k) (eqv? (car e) k)) e (loop (cdr l))))\n"
@@ -109,31 +114,34 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
     {"%ht-ref", false,
      "(define (%ht-ref who deep h k d)\n"
      "  (%ht-check who h)\n"
-     "  (let loop ((l (vector-ref (car h) (%ht-index h k))))\n"
+     "  (let loop ((l (vector-ref (%record-slot h 4) (%ht-index h k))))\n"
      "    (if (pair? l)\n"
      "        (let ((e (car l)))\n"
      "          (if (if deep (equal? (car e) k) (eqv? (car e) k)) (cdr e) (loop (cdr l))))\n"
      "        d)))\n"},
+    /* to Guile's next size once there are more entries than 9/10 of it */
     {"%ht-grow", false,
      "(define (%ht-grow h)\n"
-     "  (let* ((old (car h)) (n (+ (* 4 (- (vector-length old) 1)) 3)) (b (%ht-buckets n)))\n"
-     "    (let loop ((i 1))\n"
-     "      (if (< i (vector-length old))\n"
-     "          (begin\n"
-     "            (let move ((l (vector-ref old i)))\n"
-     "              (if (pair? l)\n"
-     "                  (let* ((e (car l)) (j (+ 1 (%ht-hash (car e) n))))\n"
-     "                    (vector-set! b j (cons e (vector-ref b j)))\n"
-     "                    (move (cdr l)))))\n"
-     "            (loop (+ i 1)))))\n"
-     "    (set-car! h b)))\n"},
+     "  (let* ((old (%record-slot h 4)) (size (%record-slot h 3)) (n (%ht-size (+ size 1))))\n"
+     "    (if (> n size)\n"
+     "        (let ((b (make-vector n '())))\n"
+     "          (let loop ((i 0))\n"
+     "            (if (< i size)\n"
+     "                (begin\n"
+     "                  (let move ((l (vector-ref old i)))\n"
+     "                    (if (pair? l)\n"
+     "                        (let* ((e (car l)) (j (%ht-hash (car e) n)))\n"
+     "                          (vector-set! b j (cons e (vector-ref b j)))\n"
+     "                          (move (cdr l)))))\n"
+     "                  (loop (+ i 1)))))\n"
+     "          (%record-set! h 4 b)\n"
+     "          (%record-set! h 3 n)))))\n"},
     {"%ht-add!", false,
      "(define (%ht-add! h k v)\n"
-     "  (if (and (> (cdr h) (* 2 (- (vector-length (car h)) 1))) (< (vector-length (car h)) 500000))\n"
-     "      (%ht-grow h))\n"
-     "  (let ((b (car h)) (i (%ht-index h k)) (e (cons k v)))\n"
+     "  (let ((b (%record-slot h 4)) (i (%ht-index h k)) (e (cons k v)) (n (+ (%record-slot h 2) 1)))\n"
      "    (vector-set! b i (cons e (vector-ref b i)))\n"
-     "    (set-cdr! h (+ (cdr h) 1))\n"
+     "    (%record-set! h 2 n)\n"
+     "    (if (> (* 10 n) (* 9 (%record-slot h 3))) (%ht-grow h))\n"
      "    e))\n"},
     {"%ht-create!", false,
      "(define (%ht-create! who deep h k v)\n"
@@ -147,14 +155,14 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
     {"%ht-remove!", false,
      "(define (%ht-remove! who deep h k)\n"
      "  (%ht-check who h)\n"
-     "  (let ((b (car h)) (i (%ht-index h k)))\n"
+     "  (let ((b (%record-slot h 4)) (i (%ht-index h k)))\n"
      "    (let loop ((l (vector-ref b i)) (prev #f))\n"
      "      (if (pair? l)\n"
      "          (let ((e (car l)))\n"
      "            (if (if deep (equal? (car e) k) (eqv? (car e) k))\n"
      "                (begin\n"
      "                  (if (pair? prev) (set-cdr! prev (cdr l)) (vector-set! b i (cdr l)))\n"
-     "                  (set-cdr! h (- (cdr h) 1))\n"
+     "                  (%record-set! h 2 (- (%record-slot h 2) 1))\n"
      "                  e)\n"
      "                (loop (cdr l) l)))\n"
      "          #f))))\n"},
@@ -191,15 +199,14 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
     {"hash-clear!", false,
      "(define (hash-clear! h)\n"
      "  (%ht-check \"hash-clear!\" h)\n"
-     "  (set-car! h (%ht-buckets 31))\n"
-     "  (set-cdr! h 0)\n"
-     "  (if #f #f))\n"},
+     "  (vector-fill! (%record-slot h 4) '())\n"
+     "  (%record-set! h 2 0))\n"},
     {"hash-fold", false,
      "(define (hash-fold f init h)\n"
      "  (%ht-check \"hash-fold\" h)\n"
-     "  (let ((b (car h)))\n"
+     "  (let ((b (%record-slot h 4)))\n"
      "    (let loop ((i (- (vector-length b) 1)) (acc init))\n"
-     "      (if (< i 1) acc\n"
+     "      (if (< i 0) acc\n"
      "          (loop (- i 1)\n"
      "                (let inner ((l (vector-ref b i)) (acc acc))\n"
      "                  (if (pair? l) (let ((e (car l))) (inner (cdr l) (f (car e) (cdr e) acc))) acc)))))))\n"},
@@ -302,19 +309,18 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
     {"negate", false,
      "(define (negate proc) (lambda args (not (apply proc args))))\n"},
     {"promise?", false,
-     "(define (promise? x)\n"
-     "  (and (vector? x) (= (vector-length x) 3) (eq? (vector-ref x 0) '%promise)))\n"},
+     "(define (promise? x) (%record-is x -2))\n"},
     {"make-promise", false,
      "(define (make-promise thunk)\n"
      "  (if (not (procedure? thunk)) (error \"make-promise: not a procedure:\" thunk))\n"
-     "  (vector '%promise #f thunk))\n"},
+     "  (%record-make -2 (%tvl-next-serial) #f thunk))\n"},
     {"force", false,
      "(define (force p)\n"
-     "  (if (not (promise? p)) (error \"force: not a promise:\" p))\n"
-     "  (if (vector-ref p 1) (vector-ref p 2)\n"
-     "      (let ((v ((vector-ref p 2))))\n"
-     "        (if (vector-ref p 1) (vector-ref p 2)\n"
-     "            (begin (vector-set! p 1 #t) (vector-set! p 2 v) v)))))\n"},
+     "  (if (not (%record-is p -2)) (error \"force: not a promise:\" p))\n"
+     "  (if (%record-slot p 2) (%record-slot p 3)\n"
+     "      (let ((v ((%record-slot p 3))))\n"
+     "        (if (%record-slot p 2) (%record-slot p 3)\n"
+     "            (begin (%record-set! p 2 #t) (%record-set! p 3 v) v)))))\n"},
     {"sorted?", false,
      "(define (sorted? seq less)\n"
      "  (if (vector? seq)\n"
