@@ -38,6 +38,10 @@ static void share_parts(lw *c, int x, int e, tkind k) {
   if (k == T_VEC) {
     int el = lw_elem_of(c, e);
     c->p->types.v[x].elem = el;
+    if (e >= 0) {   /* a view of a class of records is one (lower-records.c) */
+      VEC_PUSH(c->vec_views, x);
+      VEC_PUSH(c->vec_views, e);
+    }
   } else if (k == T_PAIR) {
     int a = lw_pair_part(c, e, false), d = lw_pair_part(c, e, true);
     c->p->types.v[x].car = a;

@@ -59,6 +59,7 @@ static ir_expr *slot(lw *c, const ast *a, ir_expr **args, ir_expr *x, int32_t i)
   ir_expr *e = lw_mk(c, X_VREF, a->loc, 2);
   ir_expr *ops[1] = {x};
   e->a[0] = lw_checked_arg(c, a, "vector-ref", ops, 0, T_VEC);
+  ours(c, e->a[0]);
   e->a[1] = kint(c, i, a->loc);
   e->type = lw_elem_of(c, x->type);
   (void)args;
@@ -168,6 +169,7 @@ static ir_expr *record_set(lw *c, const ast *a, frame_map *f) {
   if (c->failed) return lw_void_expr(c, a->loc);
   ir_expr *ops[1] = {args[0]};
   ir_expr *v = lw_checked_arg(c, a, "vector-set!", ops, 0, T_VEC);
+  ours(c, v);
   lw_unify(c, lw_elem_of(c, args[0]->type), args[2]->type, a->loc, "a record's field");
   c->p->sets_parts = true;
   ir_stmt *s = lw_emit(c, S_VSET, a->loc);
@@ -277,6 +279,12 @@ static void expr_walk(rcheck *k, ir_expr *e, int depth) {
   case X_VREF:
     if (is_rec(k, e->a[0]->type) && !mine(k, e)) k->why = "records used as vectors";
     break;
+  case X_CHECK:
+    /* a check for a vector (vector->list's, ...): its vector is a view
+     * of the class, not marked itself */
+    if (e->ival == T_VEC && is_rec(k, e->a[0]->type) && !mine(k, e))
+      k->why = "records used as vectors";
+    break;
   default:
     break;
   }
@@ -309,6 +317,25 @@ void lw_record_check(lw *c) {
       p->types.v[r].rec = true;
       int *have = &p->types.v[r].rec_tid;
       *have = !*have || *have == tid ? tid : INT_MIN;
+    }
+    /* the vector views of a class of records hold records too (a
+     * check's class, vector->list's operand): until nothing changes */
+    for (bool more = true; more;) {
+      more = false;
+      for (int i = 0; i + 1 < c->vec_views.n; i += 2) {
+        int x = root_of(p, c->vec_views.v[i]), e = root_of(p, c->vec_views.v[i + 1]);
+        if (!p->types.v[e].rec || (p->types.v[x].rec && p->types.v[x].rec_tid == p->types.v[e].rec_tid))
+          continue;
+        int *have = &p->types.v[x].rec_tid, tid = p->types.v[e].rec_tid;
+        if (p->types.v[x].rec && *have != tid) {
+          if (*have == INT_MIN) continue;
+          *have = INT_MIN;
+        } else {
+          *have = tid;
+        }
+        p->types.v[x].rec = true;
+        more = true;
+      }
     }
     for (int t = 0; t < p->types.n; t++) rec[t] = ir_is_rec(p, t);
     for (int t = 0; t < p->types.n; t++) p->types.v[t].rec = rec[t];
@@ -355,6 +382,7 @@ void lw_record_check(lw *c) {
   }
   VEC_FREE(c->rec_types);
   VEC_FREE(c->rec_type_tids);
+  VEC_FREE(c->vec_views);
   VEC_FREE(c->rec_preds);
   VEC_FREE(c->rec_pred_types);
   VEC_FREE(c->rec_nodes);

@@ -128,6 +128,7 @@ typedef struct {
   /* records (lower-records.c): the classes of the blocks made, the
    * record tests to settle and their operands' classes, our reads */
   VEC(int) rec_types;
+  VEC(int) vec_views;          /* pairs (view, class) of vector checks */
   VEC(int) rec_type_tids;      /* the tid of the records of each of rec_types */
   /* kind errors whose message says "not a vector" before the classes of
    * records and ports are known: the failure, the operand's class and
