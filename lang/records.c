@@ -62,7 +62,7 @@ int rec_type_new(const char *name, int nfields, const char *const *fields,
 
 /* The built-in types: Guile's own kinds, which tvl's prelude makes as
  * records so that no other kind's predicate is true of them. */
-static char *ht_fields[] = {"serial", "count", "size", "buckets", NULL};
+static char *ht_fields[] = {"serial", "count", "size", NULL};
 static char *pr_fields[] = {"serial", "done", "value", NULL};
 static char *no_procs[] = {NULL, NULL, NULL, NULL, NULL};
 static const char *const ht_pieces[] = {"#<hash-table ", " ", "/", ">"};
@@ -71,7 +71,7 @@ static const char *const pr_pieces[] = {"#<promise ", ">"};
 static const int pr_show[] = {3};
 static const rec_type builtin_types[] = {
   /* REC_TID_HASH_TABLE: the serial stands for Guile's address */
-  {"hash-table", 4, ht_fields, no_procs, no_procs, "a hash table", 3, ht_pieces, ht_show},
+  {"hash-table", 3, ht_fields, no_procs, no_procs, "a hash table", 3, ht_pieces, ht_show},
   /* REC_TID_PROMISE: the thunk until forced, then the value */
   {"promise", 3, pr_fields, no_procs, no_procs, "a promise", 1, pr_pieces, pr_show},
 };

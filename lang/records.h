@@ -24,8 +24,8 @@ typedef struct {
 } rec_type;
 
 /* The tids of the built-in types, negative so that define-record-type's
- * (from 1) never change: a hash table is [-1, serial, count, size,
- * buckets], a promise [-2, serial, done, value] (lib/prelude-lib.c). */
+ * (from 1) never change: a hash table is [-1, serial, count, size]
+ * (its buckets are element serial - 1 of %ht-store), a promise [-2, serial, done, value] (lib/prelude-lib.c). */
 enum { REC_TID_HASH_TABLE = -1, REC_TID_PROMISE = -2, REC_TID_BUILTIN_MIN = -2 };
 
 /* A new type; its tid (from 1). */

@@ -87,15 +87,24 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
      "(define %tvl-serial 0)\n"},
     {"%tvl-next-serial", false,
      "(define (%tvl-next-serial) (set! %tvl-serial (+ %tvl-serial 1)) %tvl-serial)\n"},
-    /* Guile's sizes: the first not below k (the last one tvl grows to) */
-    {"%ht-size", false,
-     "(define (%ht-size k)\n"
-     "  (let loop ((l '(31 61 113 223 443 883 1759 3517 7027 14051 28099 56197 112363 224717 449419)))\n"
-     "    (if (or (null? (cdr l)) (>= (car l) k)) (car l) (loop (cdr l)))))\n"},
+    /* the buckets of every table, by its number: a table's record holds
+       integers only, whose class compiled code reads with no kind test */
+    {"%ht-store", false,
+     "(define %ht-store (make-vector 8 (make-vector 0 '())))\n"},
+    {"%ht-tables", false,
+     "(define %ht-tables 0)\n"},
     {"make-hash-table", false,
      "(define (make-hash-table . size)\n"
-     "  (let ((n (%ht-size (if (pair? size) (car size) 31))))\n"
-     "    (%record-make -1 (%tvl-next-serial) 0 n (make-vector n '()))))\n"},
+     "  (let ((n 31) (i %ht-tables))\n"
+     "    (if (= i (vector-length %ht-store))\n"
+     "        (let ((new (make-vector (* 2 i) (vector-ref %ht-store 0))))\n"
+     "          (let loop ((j 0)) (if (< j i) (begin (vector-set! new j (vector-ref %ht-store j)) (loop (+ j 1)))))\n"
+     "          (set! %ht-store new)))\n"
+     "    (vector-set! %ht-store i (make-vector n '()))\n"
+     "    (set! %ht-tables (+ i 1))\n"
+     "    (%record-make -1 (+ i 1) 0 n)))\n"},
+    {"%ht-buckets", false,
+     "(define (%ht-buckets h) (vector-ref %ht-store (- (%record-slot h 1) 1)))\n"},
     {"hash-table?", false,
      "(define (hash-table? x) (%record-is x -1))\n"},
     {"%ht-check", false,
@@ -106,7 +115,7 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
     {"%ht-handle", false,
      "(define (%ht-handle who deep h k)\n"
      "  (%ht-check who h)\n"
-     "  (let loop ((l (vector-ref (%record-slot h 4) (%ht-index h k))))\n"
+     "  (let loop ((l (vector-ref (%ht-buckets h) (%ht-index h k))))\n"
      "    (if (pair? l)\n"
      "        (let ((e (car l)))\n"
      "          (if (if deep (equal? (car e) k) (eqv? (car e) k)) e (loop (cdr l))))\n"
@@ -114,16 +123,16 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
     {"%ht-ref", false,
      "(define (%ht-ref who deep h k d)\n"
      "  (%ht-check who h)\n"
-     "  (let loop ((l (vector-ref (%record-slot h 4) (%ht-index h k))))\n"
+     "  (let loop ((l (vector-ref (%ht-buckets h) (%ht-index h k))))\n"
      "    (if (pair? l)\n"
      "        (let ((e (car l)))\n"
      "          (if (if deep (equal? (car e) k) (eqv? (car e) k)) (cdr e) (loop (cdr l))))\n"
      "        d)))\n"},
-    /* to Guile's next size once there are more entries than 9/10 of it */
+    /* to four times as many buckets plus 3 */
     {"%ht-grow", false,
      "(define (%ht-grow h)\n"
-     "  (let* ((old (%record-slot h 4)) (size (%record-slot h 3)) (n (%ht-size (+ size 1))))\n"
-     "    (if (> n size)\n"
+     "  (let* ((old (%ht-buckets h)) (size (%record-slot h 3)) (n (+ (* 4 size) 3)))\n"
+     "    (if (< size 100000)\n"
      "        (let ((b (make-vector n '())))\n"
      "          (let loop ((i 0))\n"
      "            (if (< i size)\n"
@@ -134,14 +143,14 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
      "                          (vector-set! b j (cons e (vector-ref b j)))\n"
      "                          (move (cdr l)))))\n"
      "                  (loop (+ i 1)))))\n"
-     "          (%record-set! h 4 b)\n"
+     "          (vector-set! %ht-store (- (%record-slot h 1) 1) b)\n"
      "          (%record-set! h 3 n)))))\n"},
     {"%ht-add!", false,
      "(define (%ht-add! h k v)\n"
-     "  (let ((b (%record-slot h 4)) (i (%ht-index h k)) (e (cons k v)) (n (+ (%record-slot h 2) 1)))\n"
+     "  (let ((b (%ht-buckets h)) (i (%ht-index h k)) (e (cons k v)) (n (+ (%record-slot h 2) 1)))\n"
      "    (vector-set! b i (cons e (vector-ref b i)))\n"
      "    (%record-set! h 2 n)\n"
-     "    (if (> (* 10 n) (* 9 (%record-slot h 3))) (%ht-grow h))\n"
+     "    (if (> n (* 2 (%record-slot h 3))) (%ht-grow h))\n"
      "    e))\n"},
     {"%ht-create!", false,
      "(define (%ht-create! who deep h k v)\n"
@@ -155,7 +164,7 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
     {"%ht-remove!", false,
      "(define (%ht-remove! who deep h k)\n"
      "  (%ht-check who h)\n"
-     "  (let ((b (%record-slot h 4)) (i (%ht-index h k)))\n"
+     "  (let ((b (%ht-buckets h)) (i (%ht-index h k)))\n"
      "    (let loop ((l (vector-ref b i)) (prev #f))\n"
      "      (if (pair? l)\n"
      "          (let ((e (car l)))\n"
@@ -199,12 +208,12 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
     {"hash-clear!", false,
      "(define (hash-clear! h)\n"
      "  (%ht-check \"hash-clear!\" h)\n"
-     "  (vector-fill! (%record-slot h 4) '())\n"
+     "  (vector-fill! (%ht-buckets h) '())\n"
      "  (%record-set! h 2 0))\n"},
     {"hash-fold", false,
      "(define (hash-fold f init h)\n"
      "  (%ht-check \"hash-fold\" h)\n"
-     "  (let ((b (%record-slot h 4)))\n"
+     "  (let ((b (%ht-buckets h)))\n"
      "    (let loop ((i (- (vector-length b) 1)) (acc init))\n"
      "      (if (< i 0) acc\n"
      "          (loop (- i 1)\n"
