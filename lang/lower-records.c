@@ -154,6 +154,7 @@ static ir_expr *record_make(lw *c, const ast *a, frame_map *f) {
   VEC_PUSH(c->rec_types, vt);
   VEC_PUSH(c->rec_type_tids, tid);
   ir_expr *r = lw_retype(c, var(c, tmp, a->loc), T_VEC);
+  ours(c, r);
   VEC_PUSH(c->rec_types, r->type);
   VEC_PUSH(c->rec_type_tids, tid);
   return r;
