@@ -323,8 +323,13 @@ void lw_record_check(lw *c) {
      * check's class, vector->list's operand): until nothing changes */
     for (bool more = true; more;) {
       more = false;
-      for (int i = 0; i + 1 < c->vec_views.n; i += 2) {
-        int x = root_of(p, c->vec_views.v[i]), e = root_of(p, c->vec_views.v[i + 1]);
+      for (int i = 0; i + 1 < 2 * c->vec_views.n; i += 2) {
+        /* both ways: a check passes its operand's value through, so a
+         * vector that reaches records through a check's class (a vector
+         * in a list of records) is one of them */
+        bool back = i >= c->vec_views.n;
+        int j = back ? i - c->vec_views.n : i;
+        int x = root_of(p, c->vec_views.v[j + back]), e = root_of(p, c->vec_views.v[j + !back]);
         if (!p->types.v[e].rec || (p->types.v[x].rec && p->types.v[x].rec_tid == p->types.v[e].rec_tid))
           continue;
         int *have = &p->types.v[x].rec_tid, tid = p->types.v[e].rec_tid;
