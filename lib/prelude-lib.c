@@ -7,11 +7,17 @@
  * - hash tables (make-hash-table, hash-ref/hashq-ref/hashv-ref,
  *   hash-set!..., hash-remove!..., hash-get-handle...,
  *   hash-create-handle!..., hash-clear!, hash-fold, hash-for-each,
- *   hash-map->list, hash-count, hash-table?).  A table is the pair
- *   (BUCKETS . COUNT), BUCKETS a vector whose slot 0 holds the mark
- *   %hash-table and slots 1..n association lists of handles (key .
- *   value), most recent first (a pair, not a list of three: the parts of
- *   a list share one class, which would tag them all in compiled code).
+ *   hash-map->list, hash-count, hash-table?).  A table is a record of
+ *   the built-in type of tid -1 (lang/records.h), [-1 NUMBER COUNT
+ *   SIZE], so that it is a kind of its own as in Guile (no other kind's
+ *   predicate is true of it, equal? is eq? as their numbers differ,
+ *   display shows #<hash-table NUMBER COUNT/SIZE>); its buckets are
+ *   element NUMBER - 1 of %ht-store, a vector of SIZE association lists
+ *   of handles (key . value), most recent first (a pair, not a list of
+ *   three: the parts of a list share one class, which would tag them
+ *   all in compiled code).  The buckets are not a field: a record of
+ *   integers only is read with no kind test in compiled code, where a
+ *   vector among its fields made models two to three times as wide.
  *   A key's bucket is a hash of its contents (integers, characters,
  *   strings, symbols by their names, the first four elements of a list),
  *   the same for the three kinds of keys: hash- compares with equal?,
@@ -25,8 +31,7 @@
  *   there are more than twice as many entries.  The order of hash-fold,
  *   hash-for-each and hash-map->list is tvl's own (buckets from the
  *   last, each from its newest entry), not Guile's, which depends on
- *   addresses and changes from run to run; a table prints as that pair
- *   (Guile: #<hash-table ADDRESS COUNT/SIZE>);
+ *   addresses and changes from run to run);
  * - strings: string-pad, string-pad-right, string-take, string-drop,
  *   string-take-right, string-drop-right, string-count, string-ci<? (and
  *   >?, <=?, >=?: Guile compares the downcased strings), char-ci<? (and
@@ -40,7 +45,9 @@
  *   string-tokenize (one argument: runs of Guile's char-set:graphic,
  *   here codes 33-126 and above 160 but whitespace);
  * - promises: delay (a macro), make-promise (of a thunk, as Guile's),
- *   force, promise?; a promise is the vector #(%promise DONE VALUE).
+ *   force, promise?; a promise is a record of the built-in type of tid
+ *   -2, [-2 NUMBER DONE VALUE] (the thunk until forced), printed
+ *   #<promise VALUE>.
  *
  * Names that start with % are this file's helpers.  The table ends in
  * entries without a name (room for PRELUDE_LIB_MAX). */
@@ -81,8 +88,10 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
      "             (loop (cdr l) (%ht-mix h (let ((x (car l))) (if (pair? x) 5 (%ht-atom-hash x)))) (+ i 1))))\n"
      "       (%ht-atom-hash k))\n"
      "   n))\n"},
-    /* a new table's number: display shows it where Guile shows an
-       address, and it keeps two tables apart under equal? */
+    /* a new promise's number: it keeps two promises apart under equal?,
+       which compares records field by field (a table's number, from
+       %ht-tables, does the same and is shown where Guile shows an
+       address) */
     {"%tvl-serial", false,
      "(define %tvl-serial 0)\n"},
     {"%tvl-next-serial", false,
