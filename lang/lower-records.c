@@ -21,6 +21,17 @@
  * the transformer yet"): a vector made by the program, or any vector
  * operation, on a class that holds records.
  *
+ * Hash tables and promises are records of built-in types of negative
+ * tids (lib/prelude-lib.c, lang/records.h): `record?` is the vector test
+ * and element 0 above 0, and a %record-make of such a type adds its tid
+ * to the world's list of types, which compiled display tests.  Each
+ * class of records keeps the tid of its records (ir_type.rec_tid, INT_MIN
+ * for several), so that a kind error names "a hash table" as the
+ * evaluator does (lw_vec_kind_names).  The classes of vector checks of
+ * a class of records (its views: vector->list's operand, a retyped
+ * value) hold records too, and a class that reaches records through one
+ * holds them: marked both ways when the lowering ends.
+ *
  * %record-fail raises the evaluator's text: "struct-vtable: Wrong type
  * argument in position 1 (expecting struct): V" for a value that is no
  * record (a branch on vector?), else "ACCESSOR: Wrong type argument: V",
