@@ -85,7 +85,7 @@ ir_expr *mb_mkx(mb *b, x_kind k, int type, int n) {
 }
 
 int mb_int_type(mb *b) {
-  ir_type t = {b->ir->types.n, T_INT, -1, -1, -1, {-1, 0, 0}, 0, false, false};
+  ir_type t = {b->ir->types.n, T_INT, -1, -1, -1, {-1, 0, 0}, 0, false, false, 0};
   VEC_PUSH(b->ir->types, t);
   return b->ir->types.n - 1;
 }
@@ -119,7 +119,7 @@ static ir_expr *binop(mb *b, const char *op, ir_expr *x, ir_expr *y) {
   e->a[0] = x;
   e->a[1] = y;
   if (e->op->result == VK_BOOL) {
-    ir_type t = {b->ir->types.n, T_BOOL, -1, -1, -1, {-1, 0, 0}, 0, false, false};
+    ir_type t = {b->ir->types.n, T_BOOL, -1, -1, -1, {-1, 0, 0}, 0, false, false, 0};
     VEC_PUSH(b->ir->types, t);
     e->type = b->ir->types.n - 1;
   }
@@ -211,7 +211,7 @@ static void display_vector(mb *b, ir_expr *e, bool write, int fn, srcloc loc,
 }
 
 static int kind_type(mb *b, tkind k) {
-  ir_type t = {b->ir->types.n, k, -1, -1, -1, {-1, 0, 0}, 0, false, false};
+  ir_type t = {b->ir->types.n, k, -1, -1, -1, {-1, 0, 0}, 0, false, false, 0};
   VEC_PUSH(b->ir->types, t);
   return b->ir->types.n - 1;
 }

@@ -61,6 +61,18 @@ void mb_display_record(mb *b, ir_expr *e, bool write, int fn, srcloc loc, int de
     b->ms.v[br].l1 = b->ms.n;
     b->ms.v[br].l1_is_pc = true;
     char head[300];
+    if (t->pieces) {   /* a built-in type: its pieces and fields */
+      for (int i = 0; i < t->nshow && !b->failed; i++) {
+        out_text(b, t->pieces[i], fn, loc);
+        mb_display_at(b, elem(b, v, vt, t->show[i]), true, fn, loc, depth + 1);
+      }
+      out_text(b, t->pieces[t->nshow], fn, loc);
+      ends[nend++] = b->ms.n;
+      mb_step(b, M_JUMP, fn, loc);
+      b->ms.v[br].l2 = b->ms.n;
+      b->ms.v[br].l2_is_pc = true;
+      continue;
+    }
     snprintf(head, sizeof head, "#<%s", t->name);
     out_text(b, head, fn, loc);
     for (int i = 0; i < t->nfields && !b->failed; i++) {

@@ -143,6 +143,13 @@ static ir_expr *kind_test(mb *b, ir_expr *x, tkind k) {
   return e;
 }
 
+/* The name of kind k in the message of check: a vector of a class of
+ * records or of string ports is named as that. */
+static const char *kname(mb *b, const ir_expr *check, tkind k) {
+  const char *n = k == T_VEC ? ir_vec_kind_name(b->ir, check->a[0]->type) : NULL;
+  return n ? n : tkind_name(k);
+}
+
 /* Print x (of kind k), then stop at a site that names k. */
 static void report_kind(mb *b, const ir_expr *check, ir_expr *x, tkind k, int fn,
                         srcloc loc) {
@@ -152,7 +159,7 @@ static void report_kind(mb *b, const ir_expr *check, ir_expr *x, tkind k, int fn
   } else {
     mb_display(b, x, true, fn, loc);
   }
-  fail_step(b, report_site(b, check, tkind_name(k)), fn, loc);
+  fail_step(b, report_site(b, check, kname(b, check, k)), fn, loc);
 }
 
 /* Whether every class a value of class t can hold (its parts, theirs,
@@ -298,7 +305,7 @@ static void shared_report(mb *b, const ir_expr *check, int fn, bool chain,
   }
   int first = -1;
   for (int i = 0; i < (chain ? nk : 1); i++) {
-    int s = report_site(b, check, chain ? tkind_name(kinds[i]) : NULL);
+    int s = report_site(b, check, chain ? kname(b, check, kinds[i]) : NULL);
     if (first < 0) first = s;
   }
   mstmt *m = mb_step(b, M_WRITE, fn, loc);
@@ -384,7 +391,7 @@ static void build_report(mb *b, const ir_expr *check, int fn, bool shared) {
           b->ms.v[br].l1_is_pc = true;
         }
         if (whole)
-          fail_step(b, report_site(b, check, tkind_name(kinds[i])), fn, loc);
+          fail_step(b, report_site(b, check, kname(b, check, kinds[i])), fn, loc);
         else
           report_kind(b, check, as_kind(b, x, kinds[i]), kinds[i], fn, loc);
         if (br >= 0) {

@@ -31,7 +31,7 @@ static TVL_NORETURN void wrong(ev_ctx *c, const ast *call, int i,
   ev_fail(c, i < 0 ? call->loc : arg_at(call, i)->loc, "type",
           "%s: %s must be %s, not %s (%s)",
           op, i < 0 ? "an element" : "the argument", want,
-          vkind_name((vkind)got.kind), text);
+          value_kind_name(got), text);
 }
 
 /* A new heap string of n characters (NUL until filled). */

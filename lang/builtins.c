@@ -514,7 +514,7 @@ static value bi_last_pair(ev_ctx *c, const ast *call, value *a, int n) {
       b.n = 57;
       sb_puts(&b, "...");
     }
-    snprintf(want, sizeof want, "a pair, not %s (%s)", vkind_name((vkind)l.kind), b.s);
+    snprintf(want, sizeof want, "a pair, not %s (%s)", value_kind_name(l), b.s);
     sb_free(&b);
     ev_fail(c, arg_at(call, 0)->loc, "type", "last-pair: argument 1 must be %s", want);
   }

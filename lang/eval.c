@@ -316,7 +316,7 @@ static void kind_error(ev_ctx *c, const ast *where, const char *fn, int i,
   sb_free(&b);
   ev_note_kind(c, fn, i, got);
   ev_fail(c, where->loc, "type", "%s: argument %d must be %s, not %s (%s)",
-          fn, i + 1, want, vkind_name((vkind)got.kind), text);
+          fn, i + 1, want, value_kind_name(got), text);
 }
 
 /* What each arg_kind accepts, and how a message names it. */
@@ -556,7 +556,7 @@ static TVL_NORETURN void not_procedure(ev_ctx *c, srcloc loc, value v) {
   sb_free(&b);
   ev_note_apply(c, v);
   ev_fail(c, loc, "type", "attempt to call %s (%s), which is not a procedure",
-          text, vkind_name((vkind)v.kind));
+          text, value_kind_name(v));
 }
 
 /* A builtin reached through a value: its arity and kinds checked here. */

@@ -41,6 +41,9 @@ typedef struct {
   bool rec;         /* a class whose vectors are records (each class of
                        the root's set), set when the lowering ends
                        (lang/lower-records.c) */
+  int rec_tid;      /* ... the type of all its records (0: none yet,
+                       INT_MIN: several), for the kind's name in kind
+                       errors ("a hash table") */
 } ir_type;
 
 /* A value of kind T_DYN carries its kind: an integer is itself, any
@@ -367,6 +370,9 @@ int ir_elem_type(const ir_prog *p, int type);
 bool ir_is_port(const ir_prog *p, int type);
 /* Whether the vectors of class `type` are records (lang/lower-records.c). */
 bool ir_is_rec(const ir_prog *p, int type);
+/* "a record", "a hash table" (a class of one built-in record type's),
+ * "a port" (a class of string ports), or NULL: a class of vectors */
+const char *ir_vec_kind_name(const ir_prog *p, int type);
 /* The procedures (bit id - 1) values of class `type` may be. */
 uint64_t ir_proc_set(const ir_prog *p, int type);
 /* The car (cdr false) or cdr class of the pairs of class `type`; -1: none. */

@@ -162,6 +162,7 @@ static inline bool v_truthy(value v) { return !(v.kind == VK_BOOL && v.i == 0); 
 #define V_CDR(v) ((v).vec->items[1])
 
 const char *vkind_name(vkind k);   /* "an integer", "a boolean", ... */
+const char *value_kind_name(value v);   /* ... "a hash table" of a built-in record */
 
 /* ---- core AST (expander output, checker annotates) ------------------- */
 

@@ -38,6 +38,10 @@ static void share_parts(lw *c, int x, int e, tkind k) {
   if (k == T_VEC) {
     int el = lw_elem_of(c, e);
     c->p->types.v[x].elem = el;
+    if (e >= 0) {   /* a view of a class of records is one (lower-records.c) */
+      VEC_PUSH(c->vec_views, x);
+      VEC_PUSH(c->vec_views, e);
+    }
   } else if (k == T_PAIR) {
     int a = lw_pair_part(c, e, false), d = lw_pair_part(c, e, true);
     c->p->types.v[x].car = a;
@@ -174,6 +178,10 @@ static void complete_message(lw *c, ir_expr *x, tkind have) {
     return;
   }
   sb_printf(&m, "%s, not %s", f->msg, tkind_name(have));
+  if (have == T_VEC) {   /* perhaps a record, or a port: lw_vec_kind_names */
+    struct vec_msg vm = {x->var, x->a[0]->type, (int)(m.n - strlen(tkind_name(have)))};
+    VEC_PUSH(c->vec_msgs, vm);
+  }
   const_text(c, x->a[0], &m);
   f->msg = arena_strdup(&c->p->mem, m.s);
   sb_free(&m);
@@ -224,6 +232,26 @@ static ir_expr *settle(lw *c, ir_expr *e, int depth) {
   e->mark = true;
   for (int i = 0; i < e->n; i++) e->a[i] = settle(c, e->a[i], depth + 1);
   return e;
+}
+
+/* When the classes of records and string ports are known (at the end of
+ * the lowering): "not a vector" of a failure whose operand is a record
+ * or a port says so, as the evaluator's message. */
+void lw_vec_kind_names(lw *c) {
+  for (int i = 0; i < c->vec_msgs.n; i++) {
+    const struct vec_msg *vm = &c->vec_msgs.v[i];
+    const char *name = ir_vec_kind_name(c->p, vm->type);
+    ir_failure *f = &c->p->failures.v[vm->fail];
+    const char *old = tkind_name(T_VEC);
+    size_t n = strlen(old);
+    if (!name || strlen(f->msg) < (size_t)vm->at + n || strncmp(f->msg + vm->at, old, n)) continue;
+    strbuf m;
+    sb_init(&m);
+    sb_printf(&m, "%.*s%s%s", vm->at, f->msg, name, f->msg + vm->at + n);
+    f->msg = arena_strdup(&c->p->mem, m.s);
+    sb_free(&m);
+  }
+  VEC_FREE(c->vec_msgs);
 }
 
 void lw_settle_kinds(lw *c) {

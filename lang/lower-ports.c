@@ -962,6 +962,12 @@ void lw_port_check(lw *c) {
     for (int i = 0; i < p->fns.v[f].body.n && !k.why; i++) {
       const ir_stmt *s = &p->fns.v[f].body.v[i];
       stmt_check(&k, s);
+      /* a value returned into a class it is not copied into (a form's
+       * value read back as a port, a port's as a vector) */
+      if (!k.why && s->k == S_RETURN && s->a[0] &&
+          is_port(&k, p->fns.v[f].ret_type) != is_port(&k, s->a[0]->type))
+        k.why = is_port(&k, s->a[0]->type) ? "string ports used as vectors"
+                                           : "vectors used as string ports";
       if (k.why) k.at = s->loc;
     }
   /* %tvl-text shows no end-of-file object (a pass of mode 0 writes none) */

@@ -904,6 +904,7 @@ static ir_prog *finish(lw *c) {
   if (!c->failed) lw_port_check(c);   /* lower-ports.c */
   lw_record_check(c);   /* lower-records.c */
   lw_port_found(c);
+  lw_vec_kind_names(c);   /* lower-kinds.c */
   VEC_FREE(c->port_types);
   VEC_FREE(c->port_in_types);
   VEC_FREE(c->port_eof_types);

@@ -21,6 +21,17 @@
  * the transformer yet"): a vector made by the program, or any vector
  * operation, on a class that holds records.
  *
+ * Hash tables and promises are records of built-in types of negative
+ * tids (lib/prelude-lib.c, lang/records.h): `record?` is the vector test
+ * and element 0 above 0, and a %record-make of such a type adds its tid
+ * to the world's list of types, which compiled display tests.  Each
+ * class of records keeps the tid of its records (ir_type.rec_tid, INT_MIN
+ * for several), so that a kind error names "a hash table" as the
+ * evaluator does (lw_vec_kind_names).  The classes of vector checks of
+ * a class of records (its views: vector->list's operand, a retyped
+ * value) hold records too, and a class that reaches records through one
+ * holds them: marked both ways when the lowering ends.
+ *
  * %record-fail raises the evaluator's text: "struct-vtable: Wrong type
  * argument in position 1 (expecting struct): V" for a value that is no
  * record (a branch on vector?), else "ACCESSOR: Wrong type argument: V",
@@ -34,6 +45,7 @@
 #include "lower-build.h"
 #include "records.h"
 
+#include <limits.h>
 #include <string.h>
 
 static const char rec_mark[] = "(record)";   /* ir_stmt.text of ours */
@@ -58,6 +70,7 @@ static ir_expr *slot(lw *c, const ast *a, ir_expr **args, ir_expr *x, int32_t i)
   ir_expr *e = lw_mk(c, X_VREF, a->loc, 2);
   ir_expr *ops[1] = {x};
   e->a[0] = lw_checked_arg(c, a, "vector-ref", ops, 0, T_VEC);
+  ours(c, e->a[0]);
   e->a[1] = kint(c, i, a->loc);
   e->type = lw_elem_of(c, x->type);
   (void)args;
@@ -79,7 +92,14 @@ static ir_expr *record_is(lw *c, const ast *a, ir_expr **args, bool any) {
   ir_expr *test = is_vector(c, x, a->loc);
   ir_expr *e;
   if (any) {
-    e = test;
+    /* record?: define-record-type's (tid from 1), not a built-in type's */
+    e = lw_mk(c, X_SELECT, a->loc, 3);
+    e->a[0] = test;
+    e->a[1] = prim(c, "<", kint(c, 0, a->loc), slot(c, a, args, x, 0), T_BOOL, a->loc);
+    e->a[2] = kbool(c, false, a->loc);
+    e->type = lw_new_type(c, T_BOOL);
+    e->has_nat = true;
+    e->nat = T_BOOL;
   } else {
     ir_expr *eq = prim(c, "eqv?", slot(c, a, args, x, 0), kint(c, const_arg(a, 1), a->loc),
                        T_BOOL, a->loc);
@@ -118,6 +138,12 @@ static ir_expr *record_make(lw *c, const ast *a, frame_map *f) {
     elems[i] = var(c, assign_new(c, x, a->u.call.args[i]->loc), a->u.call.args[i]->loc);
   }
   if (c->failed) return lw_void_expr(c, a->loc);
+  /* a built-in type (a hash table, a promise): compiled display tests
+   * the types of the world's list, which define-record-type fills */
+  int tid = const_arg(a, 0);
+  bool listed = tid > 0;
+  for (int i = 0; i < c->w->rec_tids.n && !listed; i++) listed = c->w->rec_tids.v[i] == tid;
+  if (!listed) VEC_PUSH(c->w->rec_tids, tid);
   int tmp = temp(c, a->loc);
   int vt = lw_type_of_kind(c, T_VEC);
   c->p->vars.v[tmp].type = vt;
@@ -137,8 +163,11 @@ static ir_expr *record_make(lw *c, const ast *a, frame_map *f) {
              "a record's field");
   }
   VEC_PUSH(c->rec_types, vt);
+  VEC_PUSH(c->rec_type_tids, tid);
   ir_expr *r = lw_retype(c, var(c, tmp, a->loc), T_VEC);
+  ours(c, r);
   VEC_PUSH(c->rec_types, r->type);
+  VEC_PUSH(c->rec_type_tids, tid);
   return r;
 }
 
@@ -152,6 +181,7 @@ static ir_expr *record_set(lw *c, const ast *a, frame_map *f) {
   if (c->failed) return lw_void_expr(c, a->loc);
   ir_expr *ops[1] = {args[0]};
   ir_expr *v = lw_checked_arg(c, a, "vector-set!", ops, 0, T_VEC);
+  ours(c, v);
   lw_unify(c, lw_elem_of(c, args[0]->type), args[2]->type, a->loc, "a record's field");
   c->p->sets_parts = true;
   ir_stmt *s = lw_emit(c, S_VSET, a->loc);
@@ -261,6 +291,12 @@ static void expr_walk(rcheck *k, ir_expr *e, int depth) {
   case X_VREF:
     if (is_rec(k, e->a[0]->type) && !mine(k, e)) k->why = "records used as vectors";
     break;
+  case X_CHECK:
+    /* a check for a vector (vector->list's, ...): its vector is a view
+     * of the class, not marked itself */
+    if (e->ival == T_VEC && is_rec(k, e->a[0]->type) && !mine(k, e))
+      k->why = "records used as vectors";
+    break;
   default:
     break;
   }
@@ -289,8 +325,34 @@ void lw_record_check(lw *c) {
     size_t nt = (size_t)p->types.n + 1;
     bool *rec = xcalloc(nt, 1);
     for (int i = 0; i < c->rec_types.n; i++) {
-      int r = root_of(p, c->rec_types.v[i]);
+      int r = root_of(p, c->rec_types.v[i]), tid = c->rec_type_tids.v[i];
       p->types.v[r].rec = true;
+      int *have = &p->types.v[r].rec_tid;
+      *have = !*have || *have == tid ? tid : INT_MIN;
+    }
+    /* the vector views of a class of records hold records too (a
+     * check's class, vector->list's operand): until nothing changes */
+    for (bool more = true; more;) {
+      more = false;
+      for (int i = 0; i + 1 < 2 * c->vec_views.n; i += 2) {
+        /* both ways: a check passes its operand's value through, so a
+         * vector that reaches records through a check's class (a vector
+         * in a list of records) is one of them */
+        bool back = i >= c->vec_views.n;
+        int j = back ? i - c->vec_views.n : i;
+        int x = root_of(p, c->vec_views.v[j + back]), e = root_of(p, c->vec_views.v[j + !back]);
+        if (!p->types.v[e].rec || (p->types.v[x].rec && p->types.v[x].rec_tid == p->types.v[e].rec_tid))
+          continue;
+        int *have = &p->types.v[x].rec_tid, tid = p->types.v[e].rec_tid;
+        if (p->types.v[x].rec && *have != tid) {
+          if (*have == INT_MIN) continue;
+          *have = INT_MIN;
+        } else {
+          *have = tid;
+        }
+        p->types.v[x].rec = true;
+        more = true;
+      }
     }
     for (int t = 0; t < p->types.n; t++) rec[t] = ir_is_rec(p, t);
     for (int t = 0; t < p->types.n; t++) p->types.v[t].rec = rec[t];
@@ -336,6 +398,8 @@ void lw_record_check(lw *c) {
     free(rec);
   }
   VEC_FREE(c->rec_types);
+  VEC_FREE(c->rec_type_tids);
+  VEC_FREE(c->vec_views);
   VEC_FREE(c->rec_preds);
   VEC_FREE(c->rec_pred_types);
   VEC_FREE(c->rec_nodes);
@@ -348,5 +412,6 @@ int lw_record_type_of(lw *c, value v, int depth) {
   w.kind = VK_VEC;
   int t = lw_type_of_value(c, w, depth);
   VEC_PUSH(c->rec_types, t);
+  VEC_PUSH(c->rec_type_tids, (int)v.vec->items[0].i);
   return t;
 }

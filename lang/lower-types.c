@@ -16,11 +16,14 @@
 #include "lower.h"
 #include "lower-ports.h"
 
+#include "records.h"
+
+#include <limits.h>
 #include <string.h>
 
 int lw_new_type(lw *c, tkind k) {
   if (k == T_NIL || k == T_PAIR) c->p->has_lists = true;
-  ir_type t = {c->p->types.n, k, -1, -1, -1, {-1, 0, 0}, 0, false, false};
+  ir_type t = {c->p->types.n, k, -1, -1, -1, {-1, 0, 0}, 0, false, false, 0};
   VEC_PUSH(c->p->types, t);
   return c->p->types.n - 1;
 }
@@ -55,12 +58,21 @@ void ir_share_parts(ir_prog *p, int dst, int src) {
   d->car = s->car;
   d->cdr = s->cdr;
   if (s->rec) d->rec = true;   /* a record's class (lower-records.c) */
+  if (s->rec && !d->rec_tid) d->rec_tid = s->rec_tid;
 }
 
 bool ir_is_rec(const ir_prog *p, int t) {
   if (t < 0) return false;
   const ir_type *r = &p->types.v[find((ir_prog *)p, t)];
   return p->types.v[t].rec || r->rec;
+}
+
+const char *ir_vec_kind_name(const ir_prog *p, int t) {
+  if (ir_is_port(p, t)) return "a port";
+  if (!ir_is_rec(p, t)) return NULL;
+  int tid = p->types.v[t].rec_tid;
+  if (!tid) tid = p->types.v[find((ir_prog *)p, t)].rec_tid;
+  return tid == INT_MIN ? "a record" : rec_kind_name(tid);
 }
 
 uint64_t ir_proc_set(const ir_prog *p, int t) {

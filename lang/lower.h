@@ -131,6 +131,12 @@ typedef struct {
   /* records (lower-records.c): the classes of the blocks made, the
    * record tests to settle and their operands' classes, our reads */
   VEC(int) rec_types;
+  VEC(int) vec_views;          /* pairs (view, class) of vector checks */
+  VEC(int) rec_type_tids;      /* the tid of the records of each of rec_types */
+  /* kind errors whose message says "not a vector" before the classes of
+   * records and ports are known: the failure, the operand's class and
+   * where the kind's name starts (lower-kinds.c, lw_vec_kind_names) */
+  VEC(struct vec_msg { int fail, type, at; }) vec_msgs;
   VEC(ir_expr *) rec_preds;
   VEC(int) rec_pred_types;
   VEC(const ir_expr *) rec_nodes;
@@ -215,6 +221,7 @@ void lw_narrow_end(lw_narrowed *sv);
 /* When the lowering ends: checks whose operand has their kind removed,
  * messages of those that always fail completed, has_dyn set. */
 void lw_settle_kinds(lw *c);
+void lw_vec_kind_names(lw *c);   /* "not a record" of a class of records */
 /* lower-lists.c: a new pair (a statement), its value. */
 ir_expr *lw_cons(lw *c, ir_expr *car, ir_expr *cdr, srcloc loc);
 ir_expr *lw_list(lw *c, const ast *a, frame_map *f);

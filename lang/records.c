@@ -60,7 +60,29 @@ int rec_type_new(const char *name, int nfields, const char *const *fields,
   return tid;
 }
 
+/* The built-in types: Guile's own kinds, which tvl's prelude makes as
+ * records so that no other kind's predicate is true of them. */
+static char *ht_fields[] = {"serial", "count", "size", NULL};
+static char *pr_fields[] = {"serial", "done", "value", NULL};
+static char *no_procs[] = {NULL, NULL, NULL, NULL, NULL};
+static const char *const ht_pieces[] = {"#<hash-table ", " ", "/", ">"};
+static const int ht_show[] = {1, 2, 3};
+static const char *const pr_pieces[] = {"#<promise ", ">"};
+static const int pr_show[] = {3};
+static const rec_type builtin_types[] = {
+  /* REC_TID_HASH_TABLE: the serial stands for Guile's address */
+  {"hash-table", 3, ht_fields, no_procs, no_procs, "a hash table", 3, ht_pieces, ht_show},
+  /* REC_TID_PROMISE: the thunk until forced, then the value */
+  {"promise", 3, pr_fields, no_procs, no_procs, "a promise", 1, pr_pieces, pr_show},
+};
+
+const char *rec_kind_name(int tid) {
+  const rec_type *t = tid < 0 ? rec_type_at(tid) : NULL;
+  return t && t->kind ? t->kind : "a record";
+}
+
 const rec_type *rec_type_at(int tid) {
+  if (tid < 0) return tid >= REC_TID_BUILTIN_MIN ? &builtin_types[-tid - 1] : NULL;
   pthread_mutex_lock(&types_lock);
   const rec_type *t = tid >= 1 && tid <= ntypes ? types[tid - 1] : NULL;
   pthread_mutex_unlock(&types_lock);
@@ -90,6 +112,15 @@ void rec_print(const world *w, value v, strbuf *out, int depth) {
     return;
   }
   print_depth++;
+  if (t->pieces) {   /* a built-in type */
+    for (int i = 0; i < t->nshow; i++) {
+      sb_puts(out, t->pieces[i]);
+      if (t->show[i] < v.vec->n) value_print(w, v.vec->items[t->show[i]], out, true);
+    }
+    sb_puts(out, t->pieces[t->nshow]);
+    print_depth--;
+    return;
+  }
   sb_printf(out, "#<%s", t->name);
   for (int i = 0; i < t->nfields && i + 1 < v.vec->n; i++) {
     sb_printf(out, " %s: ", t->fields[i]);
@@ -134,7 +165,8 @@ static value bi_record_is(ev_ctx *c, const ast *call, value *a, int n) {
 
 static value bi_is_record(ev_ctx *c, const ast *call, value *a, int n) {
   (void)c, (void)call, (void)n;
-  return v_bool(a[0].kind == VK_REC);
+  /* a built-in type's record (a hash table) is no record to Guile */
+  return v_bool(a[0].kind == VK_REC && a[0].vec->items[0].i > 0);
 }
 
 /* (%record-slot x i): x is a record the caller tested */

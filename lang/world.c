@@ -98,6 +98,13 @@ const char *vkind_name(vkind k) {
   return "a value";
 }
 
+/* A value's kind in an error's message: a record of a built-in type
+ * (a hash table, a promise) is named as that kind. */
+const char *value_kind_name(value v) {
+  if (v.kind == VK_REC && v.vec && v.vec->n > 0) return rec_kind_name((int)v.vec->items[0].i);
+  return vkind_name((vkind)v.kind);
+}
+
 /* ---- the world ------------------------------------------------------ */
 
 world *world_new(void) {

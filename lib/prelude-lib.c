@@ -7,11 +7,17 @@
  * - hash tables (make-hash-table, hash-ref/hashq-ref/hashv-ref,
  *   hash-set!..., hash-remove!..., hash-get-handle...,
  *   hash-create-handle!..., hash-clear!, hash-fold, hash-for-each,
- *   hash-map->list, hash-count, hash-table?).  A table is the pair
- *   (BUCKETS . COUNT), BUCKETS a vector whose slot 0 holds the mark
- *   %hash-table and slots 1..n association lists of handles (key .
- *   value), most recent first (a pair, not a list of three: the parts of
- *   a list share one class, which would tag them all in compiled code).
+ *   hash-map->list, hash-count, hash-table?).  A table is a record of
+ *   the built-in type of tid -1 (lang/records.h), [-1 NUMBER COUNT
+ *   SIZE], so that it is a kind of its own as in Guile (no other kind's
+ *   predicate is true of it, equal? is eq? as their numbers differ,
+ *   display shows #<hash-table NUMBER COUNT/SIZE>); its buckets are
+ *   element NUMBER - 1 of %ht-store, a vector of SIZE association lists
+ *   of handles (key . value), most recent first (a pair, not a list of
+ *   three: the parts of a list share one class, which would tag them
+ *   all in compiled code).  The buckets are not a field: a record of
+ *   integers only is read with no kind test in compiled code, where a
+ *   vector among its fields made models two to three times as wide.
  *   A key's bucket is a hash of its contents (integers, characters,
  *   strings, symbols by their names, the first four elements of a list),
  *   the same for the three kinds of keys: hash- compares with equal?,
@@ -25,8 +31,7 @@
  *   there are more than twice as many entries.  The order of hash-fold,
  *   hash-for-each and hash-map->list is tvl's own (buckets from the
  *   last, each from its newest entry), not Guile's, which depends on
- *   addresses and changes from run to run; a table prints as that pair
- *   (Guile: #<hash-table ADDRESS COUNT/SIZE>);
+ *   addresses and changes from run to run);
  * - strings: string-pad, string-pad-right, string-take, string-drop,
  *   string-take-right, string-drop-right, string-count, string-ci<? (and
  *   >?, <=?, >=?: Guile compares the downcased strings), char-ci<? (and
@@ -40,7 +45,9 @@
  *   string-tokenize (one argument: runs of Guile's char-set:graphic,
  *   here codes 33-126 and above 160 but whitespace);
  * - promises: delay (a macro), make-promise (of a thunk, as Guile's),
- *   force, promise?; a promise is the vector #(%promise DONE VALUE).
+ *   force, promise?; a promise is a record of the built-in type of tid
+ *   -2, [-2 NUMBER DONE VALUE] (the thunk until forced), printed
+ *   #<promise VALUE>.
  *
  * Names that start with % are this file's helpers.  The table ends in
  * entries without a name (room for PRELUDE_LIB_MAX). */
@@ -81,27 +88,43 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
      "             (loop (cdr l) (%ht-mix h (let ((x (car l))) (if (pair? x) 5 (%ht-atom-hash x)))) (+ i 1))))\n"
      "       (%ht-atom-hash k))\n"
      "   n))\n"},
+    /* a new promise's number: it keeps two promises apart under equal?,
+       which compares records field by field (a table's number, from
+       %ht-tables, does the same and is shown where Guile shows an
+       address) */
+    {"%tvl-serial", false,
+     "(define %tvl-serial 0)\n"},
+    {"%tvl-next-serial", false,
+     "(define (%tvl-next-serial) (set! %tvl-serial (+ %tvl-serial 1)) %tvl-serial)\n"},
+    /* the buckets of every table, by its number: a table's record holds
+       integers only, whose class compiled code reads with no kind test */
+    {"%ht-store", false,
+     "(define %ht-store (make-vector 8 (make-vector 0 '())))\n"},
+    {"%ht-tables", false,
+     "(define %ht-tables 0)\n"},
     {"make-hash-table", false,
-     "(define (make-hash-table . size) (cons (%ht-buckets 31) 0))\n"},
+     "(define (make-hash-table . size)\n"
+     "  (let ((n 31) (i %ht-tables))\n"
+     "    (if (= i (vector-length %ht-store))\n"
+     "        (let ((new (make-vector (* 2 i) (vector-ref %ht-store 0))))\n"
+     "          (let loop ((j 0)) (if (< j i) (begin (vector-set! new j (vector-ref %ht-store j)) (loop (+ j 1)))))\n"
+     "          (set! %ht-store new)))\n"
+     "    (vector-set! %ht-store i (make-vector n '()))\n"
+     "    (set! %ht-tables (+ i 1))\n"
+     "    (%record-make -1 (+ i 1) 0 n)))\n"},
     {"%ht-buckets", false,
-     "(define (%ht-buckets n)\n"
-     "  (let ((b (make-vector (+ n 1) '())))\n"
-     "    (vector-set! b 0 '%hash-table)\n"
-     "    b))\n"},
+     "(define (%ht-buckets h) (vector-ref %ht-store (- (%record-slot h 1) 1)))\n"},
     {"hash-table?", false,
-     "(define (hash-table? x)\n"
-     "  (and (pair? x) (vector? (car x)) (integer? (cdr x)) (> (vector-length (car x)) 1)\n"
-     "       (eq? (vector-ref (car x) 0) '%hash-table)))\n"},
+     "(define (hash-table? x) (%record-is x -1))\n"},
     {"%ht-check", false,
      "(define (%ht-check who h)\n"
-     "  (if (not (hash-table? h)) (error (string-append who \": argument must be a hash table\"))))\n"},
+     "  (if (not (%record-is h -1)) (error (string-append who \": argument must be a hash table\"))))\n"},
     {"%ht-index", false,
-     "(define (%ht-index h k)\n"
-     "  (let ((b (car h))) (+ 1 (%ht-hash k (- (vector-length b) 1)))))\n"},
+     "(define (%ht-index h k) (%ht-hash k (%record-slot h 3)))\n"},
     {"%ht-handle", false,
      "(define (%ht-handle who deep h k)\n"
      "  (%ht-check who h)\n"
-     "  (let loop ((l (vector-ref (car h) (%ht-index h k))))\n"
+     "  (let loop ((l (vector-ref (%ht-buckets h) (%ht-index h k))))\n"
      "    (if (pair? l)\n"
      "        (let ((e (car l)))\n"
      "          (if (if deep (equal? (car e) k) (eqv? (car e) k)) e (loop (cdr l))))\n"
@@ -109,31 +132,34 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
     {"%ht-ref", false,
      "(define (%ht-ref who deep h k d)\n"
      "  (%ht-check who h)\n"
-     "  (let loop ((l (vector-ref (car h) (%ht-index h k))))\n"
+     "  (let loop ((l (vector-ref (%ht-buckets h) (%ht-index h k))))\n"
      "    (if (pair? l)\n"
      "        (let ((e (car l)))\n"
      "          (if (if deep (equal? (car e) k) (eqv? (car e) k)) (cdr e) (loop (cdr l))))\n"
      "        d)))\n"},
+    /* to four times as many buckets plus 3 */
     {"%ht-grow", false,
      "(define (%ht-grow h)\n"
-     "  (let* ((old (car h)) (n (+ (* 4 (- (vector-length old) 1)) 3)) (b (%ht-buckets n)))\n"
-     "    (let loop ((i 1))\n"
-     "      (if (< i (vector-length old))\n"
-     "          (begin\n"
-     "            (let move ((l (vector-ref old i)))\n"
-     "              (if (pair? l)\n"
-     "                  (let* ((e (car l)) (j (+ 1 (%ht-hash (car e) n))))\n"
-     "                    (vector-set! b j (cons e (vector-ref b j)))\n"
-     "                    (move (cdr l)))))\n"
-     "            (loop (+ i 1)))))\n"
-     "    (set-car! h b)))\n"},
+     "  (let* ((old (%ht-buckets h)) (size (%record-slot h 3)) (n (+ (* 4 size) 3)))\n"
+     "    (if (< size 100000)\n"
+     "        (let ((b (make-vector n '())))\n"
+     "          (let loop ((i 0))\n"
+     "            (if (< i size)\n"
+     "                (begin\n"
+     "                  (let move ((l (vector-ref old i)))\n"
+     "                    (if (pair? l)\n"
+     "                        (let* ((e (car l)) (j (%ht-hash (car e) n)))\n"
+     "                          (vector-set! b j (cons e (vector-ref b j)))\n"
+     "                          (move (cdr l)))))\n"
+     "                  (loop (+ i 1)))))\n"
+     "          (vector-set! %ht-store (- (%record-slot h 1) 1) b)\n"
+     "          (%record-set! h 3 n)))))\n"},
     {"%ht-add!", false,
      "(define (%ht-add! h k v)\n"
-     "  (if (and (> (cdr h) (* 2 (- (vector-length (car h)) 1))) (< (vector-length (car h)) 500000))\n"
-     "      (%ht-grow h))\n"
-     "  (let ((b (car h)) (i (%ht-index h k)) (e (cons k v)))\n"
+     "  (let ((b (%ht-buckets h)) (i (%ht-index h k)) (e (cons k v)) (n (+ (%record-slot h 2) 1)))\n"
      "    (vector-set! b i (cons e (vector-ref b i)))\n"
-     "    (set-cdr! h (+ (cdr h) 1))\n"
+     "    (%record-set! h 2 n)\n"
+     "    (if (> n (* 2 (%record-slot h 3))) (%ht-grow h))\n"
      "    e))\n"},
     {"%ht-create!", false,
      "(define (%ht-create! who deep h k v)\n"
@@ -147,14 +173,14 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
     {"%ht-remove!", false,
      "(define (%ht-remove! who deep h k)\n"
      "  (%ht-check who h)\n"
-     "  (let ((b (car h)) (i (%ht-index h k)))\n"
+     "  (let ((b (%ht-buckets h)) (i (%ht-index h k)))\n"
      "    (let loop ((l (vector-ref b i)) (prev #f))\n"
      "      (if (pair? l)\n"
      "          (let ((e (car l)))\n"
      "            (if (if deep (equal? (car e) k) (eqv? (car e) k))\n"
      "                (begin\n"
      "                  (if (pair? prev) (set-cdr! prev (cdr l)) (vector-set! b i (cdr l)))\n"
-     "                  (set-cdr! h (- (cdr h) 1))\n"
+     "                  (%record-set! h 2 (- (%record-slot h 2) 1))\n"
      "                  e)\n"
      "                (loop (cdr l) l)))\n"
      "          #f))))\n"},
@@ -191,15 +217,14 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
     {"hash-clear!", false,
      "(define (hash-clear! h)\n"
      "  (%ht-check \"hash-clear!\" h)\n"
-     "  (set-car! h (%ht-buckets 31))\n"
-     "  (set-cdr! h 0)\n"
-     "  (if #f #f))\n"},
+     "  (vector-fill! (%ht-buckets h) '())\n"
+     "  (%record-set! h 2 0))\n"},
     {"hash-fold", false,
      "(define (hash-fold f init h)\n"
      "  (%ht-check \"hash-fold\" h)\n"
-     "  (let ((b (car h)))\n"
+     "  (let ((b (%ht-buckets h)))\n"
      "    (let loop ((i (- (vector-length b) 1)) (acc init))\n"
-     "      (if (< i 1) acc\n"
+     "      (if (< i 0) acc\n"
      "          (loop (- i 1)\n"
      "                (let inner ((l (vector-ref b i)) (acc acc))\n"
      "                  (if (pair? l) (let ((e (car l))) (inner (cdr l) (f (car e) (cdr e) acc))) acc)))))))\n"},
@@ -302,19 +327,18 @@ const prelude_def prelude_lib_defs[PRELUDE_LIB_MAX] = {
     {"negate", false,
      "(define (negate proc) (lambda args (not (apply proc args))))\n"},
     {"promise?", false,
-     "(define (promise? x)\n"
-     "  (and (vector? x) (= (vector-length x) 3) (eq? (vector-ref x 0) '%promise)))\n"},
+     "(define (promise? x) (%record-is x -2))\n"},
     {"make-promise", false,
      "(define (make-promise thunk)\n"
      "  (if (not (procedure? thunk)) (error \"make-promise: not a procedure:\" thunk))\n"
-     "  (vector '%promise #f thunk))\n"},
+     "  (%record-make -2 (%tvl-next-serial) #f thunk))\n"},
     {"force", false,
      "(define (force p)\n"
-     "  (if (not (promise? p)) (error \"force: not a promise:\" p))\n"
-     "  (if (vector-ref p 1) (vector-ref p 2)\n"
-     "      (let ((v ((vector-ref p 2))))\n"
-     "        (if (vector-ref p 1) (vector-ref p 2)\n"
-     "            (begin (vector-set! p 1 #t) (vector-set! p 2 v) v)))))\n"},
+     "  (if (not (%record-is p -2)) (error \"force: not a promise:\" p))\n"
+     "  (if (%record-slot p 2) (%record-slot p 3)\n"
+     "      (let ((v ((%record-slot p 3))))\n"
+     "        (if (%record-slot p 2) (%record-slot p 3)\n"
+     "            (begin (%record-set! p 2 #t) (%record-set! p 3 v) v)))))\n"},
     {"sorted?", false,
      "(define (sorted? seq less)\n"
      "  (if (vector? seq)\n"

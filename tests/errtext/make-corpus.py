@@ -435,4 +435,17 @@ KM = [
  M + "(display (match-let (((a b) (list 1))) a))",
 ]
 out += KM
+# hash tables and promises: records of built-in types (lib/prelude-lib.c),
+# which kind errors name as such; a record in a kind error too
+out += [
+ "(define h (make-hash-table)) (hash-set! h 'a 1) (display (car h))",
+ "(define (f x) (cdr x)) (display (f (make-hash-table)))",
+ "(define p (delay 1)) (display (cdr p))",
+ "(display (+ 1 (make-hash-table)))",
+ "(define p (make-promise (lambda () 2))) (force p) (display (string-length p))",
+ "(define l (list (make-hash-table) 1)) (display (symbol->string (car l)))",
+ "(define h (make-hash-table)) (display (length h))",
+ "(define (f x) (car x)) (display (f (delay 1)))",
+ R + "(display (car (make-point 1 2)))",
+]
 sys.stdout.write("\n".join(out) + "\n")
