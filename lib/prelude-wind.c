@@ -55,9 +55,7 @@
      "(define (%throw key args)\n" \
      "  (let loop ((cs %catches) (n %catch-n))\n" \
      "    (cond ((null? cs) #f)\n" \
-     "          ((and (eq? key 'quit) (memq (car (car cs)) '(%handler %unwind)))\n" \
-     "           (loop (cdr cs) (- n 1)))\n" \
-     "          ((eq? (car (car cs)) '%handler) #f)\n" \
+     "          ((eq? (car (car cs)) '%handler) (and (eq? key 'quit) (loop (cdr cs) (- n 1))))\n" \
      "          ((or (eq? (car (car cs)) #t) (eq? (car (car cs)) key)\n" \
      "               (and (eq? (car (car cs)) '%unwind) (eq? key '%exception)))\n" \
      "           (let ((e (car cs)))\n" \
