@@ -55,7 +55,7 @@
      "(define (%throw key args)\n" \
      "  (let loop ((cs %catches) (n %catch-n))\n" \
      "    (cond ((null? cs) #f)\n" \
-     "          ((eq? (car (car cs)) '%handler) (and (eq? key 'quit) (loop (cdr cs) (- n 1))))\n" \
+     "          ((and (eq? (car (car cs)) '%handler) (not (eq? key 'quit))) #f)\n" \
      "          ((or (eq? (car (car cs)) #t) (eq? (car (car cs)) key)\n" \
      "               (and (eq? (car (car cs)) '%unwind) (eq? key '%exception)))\n" \
      "           (let ((e (car cs)))\n" \
@@ -71,7 +71,7 @@
      "             (set! %catch-n (- n 1))\n" \
      "             (set! %thrown (cons key args))\n" \
      "             ((car (cdr e)) #f)))\n" \
-     "          ((eq? (car (car cs)) '%unwind) #f)\n" \
+     "          ((and (eq? (car (car cs)) '%unwind) (not (eq? key 'quit))) #f)\n" \
      "          (else (loop (cdr cs) (- n 1))))))\n"
 
 /* %throw where a handler of with-exception-handler without #:unwind?
@@ -107,7 +107,7 @@
      "             (set! %catch-n (- n 1))\n" \
      "             (set! %thrown (cons (if here '%here key) args))\n" \
      "             ((car (cdr e)) #f)))\n" \
-     "          ((eq? (car (car cs)) '%unwind) #f)\n" \
+     "          ((and (eq? (car (car cs)) '%unwind) (not (eq? key 'quit))) #f)\n" \
      "          (else (loop (cdr cs) (- n 1))))))\n"
 
 #define CATCH_RAISE_HERE \
