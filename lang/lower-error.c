@@ -74,6 +74,7 @@ static ir_expr *lower_error(lw *c, const ast *a, frame_map *f) {
   }
   if (!operands(c, a, f, vars)) return lw_void_expr(c, a->loc);
   lw_wind_error(c, a, f, vars, n);   /* lower-wind.c: a catch may take it */
+  lw_wind_stop(c, a->loc, lw_call_depth(f, a));
   if (c->failed) return lw_void_expr(c, a->loc);
   for (int i = 0; i < n; i++) {
     if (i) err_text(c, " ", a->loc);
@@ -106,9 +107,13 @@ static ir_expr *is_int(lw *c, int t, srcloc loc) {
 
 static ir_expr *lower_exit(lw *c, const ast *a, frame_map *f) {
   srcloc loc = a->loc;
-  if (a->u.call.n == 0) return raise(c, loc, "exit", "exit with status 0", false);
+  if (a->u.call.n == 0) {
+    lw_wind_stop(c, loc, lw_call_depth(f, a));
+    return raise(c, loc, "exit", "exit with status 0", false);
+  }
   int t;
   if (!operands(c, a, f, &t)) return lw_void_expr(c, loc);
+  lw_wind_stop(c, loc, lw_call_depth(f, a));
   tkind k = ir_kind(c->p, c->p->vars.v[t].type);
   bool may_int = k == T_INT || k == T_ANY || k == T_DYN;
   if (k != T_INT) {

@@ -178,6 +178,7 @@ ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f) {
   int l = assign_new(c, list_of(c, rest, n - 1, loc), loc);
   ir_expr *x[2] = {var(c, k, loc), var(c, l, loc)};
   eval_here(c, call_prelude(c, a, g, x, 2, depth, loc), loc);
+  lw_wind_stop(c, loc, depth);
   if (c->failed) return lw_void_expr(c, loc);
   lw_ll_err_text(c, "Throw to key `", loc);
   lw_ll_err_write(c, var(c, k, loc), loc);
@@ -210,6 +211,20 @@ void lw_wind_error(lw *c, const ast *a, frame_map *f, const int *vars, int n) {
   ir_expr *x[2] = {sym_const(c, "misc-error", loc), list_of(c, el, 4, loc)};
   if (c->failed) return;
   eval_here(c, call_prelude(c, a, g, x, 2, lw_call_depth(f, a), loc), loc);
+}
+
+/* Guile runs the after thunks of the winds that are open when an error
+ * or exit stops the program ((%unwind-cc 0): all of them, innermost
+ * first, and no catch is left).  Only where dynamic-wind's prelude is
+ * loaded: other programs are as before.  An after thunk that stops
+ * stops the program there (the evaluator runs the others: eval.c
+ * unwind_at_stop). */
+void lw_wind_stop(lw *c, srcloc loc, int depth) {
+  if (c->failed || !prelude_proc(c, "%dynamic-wind")) return;
+  gcell *g = prelude_proc(c, "%unwind-cc");
+  if (!g) return;
+  ir_expr *x[1] = {kint(c, 0, loc)};
+  eval_here(c, call_prelude(c, NULL, g, x, 1, depth, loc), loc);
 }
 
 void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i) {
