@@ -19,6 +19,9 @@
  *   (%unwind-cc (+ i 1)), i its record: the catches begun inside it
  *   leave and the after thunks of the winds begun inside it run,
  *   lw_wind_resume.
+ * - in a program that has dynamic-wind, an error or exit that stops it
+ *   runs (%unwind-cc 0) first: the after thunks of the open winds run,
+ *   as in Guile (lw_wind_stop; a builtin's error through a landing).
  * Some kind errors of builtins go to the catch too (lw_wind_landings,
  * below); other errors inside a catch that may take them cannot be
  * caught by compiled code: the host refuses them at run time
@@ -268,6 +271,11 @@ void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i) {
  * their nodes' error flags jump to the landing (backend/mcatch.c).
  * %catch-raise sets %catch-miss before it returns: the host then knows
  * the error that stops the machine is the program's (lib/runner.c).
+ * In a program with dynamic-wind every key gets landings (but those a
+ * catch whose handler looks at the arguments may take), which then call
+ * (%unwind-cc 0): the error that stops the program runs the after
+ * thunks first; %unwind-cc is lowered in the same pass as %catch-raise
+ * (ir_prog.wind_stop).
  * Where a catch whose handler looks at the arguments may take the key,
  * there are no landings: the host refuses the error when a catch runs,
  * as for the errors of other kinds.  Landings are looked for after the
