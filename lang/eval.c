@@ -1293,6 +1293,7 @@ typedef struct {
   int frame_size;
   ev_outcome *out;
   bool ok;
+  int vs_n, frames_n, depth;   /* the stacks once the form's frame is made */
 } run_args;
 
 /* The value a top-level form shows: none for (values), the first of
@@ -1304,38 +1305,76 @@ static value toplevel_value(ev_ctx *c, value v) {
   return n == 0 ? v_void() : items[0];
 }
 
-/* An exit that no catch took: Guile's exit throws 'quit to the top
- * level, leaving every dynamic-wind on the way, so their after thunks
- * run (innermost first) before the program stops; an error in one of
- * them stops it instead. */
-static void exit_winds(ev_ctx *c) {
-  if (!c->err->kind || strcmp(c->err->kind, "exit") || c->winds.n == 0) return;
-  lang_error keep = *c->err;
-  c->err->msg = NULL;
-  c->err->kind = NULL;
-  c->thrown = false;
-  c->tail_pending = false;
-  if (setjmp(c->jb)) {
-    free(keep.msg);
-    c->winds.n = 0;
+/* The form stopped with an error or an exit while winds were open: as
+ * Guile does, their after thunks run, innermost first, each popped before
+ * it is called, outside every catch.  An after thunk that stops too does
+ * not stop the others; the status is the last stop's (an exit's N, 1 for
+ * an error).  The error reported is the first one, unless that was an
+ * exit: then it is the after thunk's error.  An error reported with
+ * another status (an after thunk called exit) keeps it in err->status
+ * (repl/shell.c quits with it).  The host's stops (interrupt, time,
+ * memory) run nothing. */
+static void unwind_at_stop(ev_ctx *c, int vs_n, int frames_n, int depth) {
+  const char *k = c->err->kind;
+  if (!c->winds.n || !k || !strcmp(k, "interrupt") || !strcmp(k, "time") ||
+      !strcmp(k, "memory"))
     return;
+  while (c->catches.n > 0) free(c->catches.v[--c->catches.n]);
+  for (int i = 0; i < c->ccs.n; i++) free(c->ccs.v[i]);
+  c->ccs.n = 0;
+  lang_error first = *c->err;   /* owns the message from here */
+  c->err->msg = NULL;
+  volatile int status = !strcmp(k, "exit") ? first.status : 1;
+  volatile bool replaced = false;
+  while (c->winds.n > 0) {
+    value after = c->winds.v[--c->winds.n].after;
+    c->thrown = false;
+    c->vs.n = vs_n;
+    c->frames.n = frames_n;
+    c->depth = depth;
+    c->tail_pending = false;
+    port_set_current(NULL);
+    if (setjmp(c->jb)) {
+      bool ex = c->err->kind && !strcmp(c->err->kind, "exit");
+      status = ex ? c->err->status : 1;
+      if (!ex && !replaced && !strcmp(first.kind, "exit")) {
+        /* the exit gives way to the after thunk's error */
+        free(first.msg);
+        first = *c->err;
+        c->err->msg = NULL;
+        replaced = true;
+      }
+      lang_error_free(c->err);
+      for (int i = 0; i < c->ccs.n; i++) free(c->ccs.v[i]);
+      c->ccs.n = 0;
+      continue;
+    }
+    ast here = c->site;
+    ev_call_value(c, &here, after, NULL, 0);
   }
-  unwind_to(c, keep.loc, -1, 0);
   lang_error_free(c->err);
-  *c->err = keep;
+  *c->err = first;
+  if (strcmp(first.kind, "exit") || status != first.status) {
+    /* an error: its status when not 1; an exit: the last one's */
+    c->err->status = !strcmp(first.kind, "exit") ? status : status == 1 ? 0 : status;
+  }
+  port_set_current(NULL);
 }
 
 static void run(void *p) {
   run_args *r = p;
   ev_ctx *c = r->c;
   if (setjmp(c->jb)) {
-    r->ok = false;
     if (c->err->kind && c->has_user_loc && lib_file(c, c->err->loc.file))
       c->err->loc = c->user_loc;   /* the program's call, not the library's line */
-    exit_winds(c);
+    unwind_at_stop(c, r->vs_n, r->frames_n, r->depth);
+    r->ok = false;
     return;
   }
   int f = push_frame(c, -1, r->frame_size);
+  r->vs_n = c->vs.n;
+  r->frames_n = c->frames.n;
+  r->depth = c->depth;
   c->cur_blk = c->blk;
   ast *a = r->form;
   r->out->result = v_void();
@@ -1436,7 +1475,7 @@ ev_status ev_toplevel_in(world *w, ast *form, int frame_size, defblock *blk,
   memset(out, 0, sizeof *out);
   world_txn_begin(w);
   port_set_current(NULL);
-  run_args r = {&c, form, frame_size, out, false};
+  run_args r = {&c, form, frame_size, out, false, 0, 0, 0};
   lang_run_deep(run, &r);
   out->steps = c.steps;
   for (int i = 0; i < c.ccs.n; i++) free(c.ccs.v[i]);

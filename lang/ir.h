@@ -328,6 +328,9 @@ typedef struct ir_prog {
    * check that may fail: label `label` of function fn, where the failed
    * check's step jumps (backend/mcatch.c) */
   int catch_raise;
+  int wind_stop;        /* %unwind-cc + 1 (0: none), which a landing calls
+                           with 0 to run the after thunks of the winds
+                           before a builtin's error stops the program */
   unsigned catch_keys;  /* the keys of builtins' errors the program's
                            catches may take (IR_CK_*): an error of
                            another key is no catch's (lib/runner.c) */

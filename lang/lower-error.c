@@ -74,6 +74,7 @@ static ir_expr *lower_error(lw *c, const ast *a, frame_map *f) {
   }
   if (!operands(c, a, f, vars)) return lw_void_expr(c, a->loc);
   lw_wind_error(c, a, f, vars, n);   /* lower-wind.c: a catch may take it */
+  lw_wind_stop(c, a->loc, lw_call_depth(f, a));
   if (c->failed) return lw_void_expr(c, a->loc);
   for (int i = 0; i < n; i++) {
     if (i) err_text(c, " ", a->loc);

@@ -194,6 +194,7 @@ static ir_expr *raise_exception(lw *c, const ast *a, int *v, int depth) {
   branch(c, prim(c, "=", var(c, sv, loc), kint(c, 1, loc), T_BOOL, loc), thrown, nc, loc);
   lw_label(c, thrown, loc);
   /* no handler nor catch: the throw's error (eval.c ev_throw) */
+  lw_wind_stop(c, loc, depth);
   ir_expr *l = lw_cons(c, var(c, v[0], loc), kconst(c, T_NIL, 0, loc), loc);
   lw_ll_err_text(c, "Throw to key `%exception' with args `", loc);
   lw_ll_err_write(c, l, loc);

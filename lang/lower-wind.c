@@ -19,6 +19,9 @@
  *   (%unwind-cc (+ i 1)), i its record: the catches begun inside it
  *   leave and the after thunks of the winds begun inside it run,
  *   lw_wind_resume.
+ * - in a program that has dynamic-wind, an error or exit that stops it
+ *   runs (%unwind-cc 0) first: the after thunks of the open winds run,
+ *   as in Guile (lw_wind_stop; a builtin's error through a landing).
  * Some kind errors of builtins go to the catch too (lw_wind_landings,
  * below); other errors inside a catch that may take them cannot be
  * caught by compiled code: the host refuses them at run time
@@ -126,6 +129,17 @@ ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f) {
   for (int i = 0; i < n; i++) ops[i] = var(c, v[i], arg_loc(a, i));
   int depth = lw_call_depth(f, a);
   if (dw) {
+    /* a builtin's error that stops the program runs the after thunks
+     * first: lw_wind_landings, with %unwind-cc lowered in the pass that
+     * makes the landings */
+    c->winds = true;
+    gcell *uc = c->catch_raise && !c->p->wind_stop ? prelude_proc(c, "%unwind-cc") : NULL;
+    if (uc) {
+      lw_add_dep(c, uc);
+      int fn = lw_lower_global_fn(c, uc, loc);
+      if (c->failed) return lw_void_expr(c, loc);
+      c->p->wind_stop = fn + 1;
+    }
     ir_expr *x[4];
     for (int i = 0; i < 3; i++) x[i] = lw_checked_arg(c, a, name, ops, i, T_PROC);
     x[3] = lw_callcc_n(c, loc);
@@ -179,6 +193,7 @@ ir_expr *lw_wind_call(lw *c, const ast *a, frame_map *f) {
   int l = assign_new(c, list_of(c, rest, n - 1, loc), loc);
   ir_expr *x[2] = {var(c, k, loc), var(c, l, loc)};
   eval_here(c, call_prelude(c, a, g, x, 2, depth, loc), loc);
+  lw_wind_stop(c, loc, depth);
   if (c->failed) return lw_void_expr(c, loc);
   lw_ll_err_text(c, "Throw to key `", loc);
   lw_ll_err_write(c, var(c, k, loc), loc);
@@ -217,7 +232,7 @@ void lw_wind_error(lw *c, const ast *a, frame_map *f, const int *vars, int n) {
 /* (exit [ARG]) as Guile's: a throw of quit with (ARG) or () as its
  * arguments, which a catch of #t or quit takes (the evaluator: bi_exit);
  * when none does, the after thunks of the winds that run are called,
- * innermost first, before the program stops (eval.c exit_winds). */
+ * innermost first, before the program stops (eval.c unwind_at_stop). */
 void lw_wind_exit(lw *c, const ast *a, frame_map *f, const int *vars, int n) {
   gcell *g = prelude_proc(c, "%throw");
   gcell *u = prelude_proc(c, "%unwind-cc");
@@ -234,6 +249,20 @@ void lw_wind_exit(lw *c, const ast *a, frame_map *f, const int *vars, int n) {
     ir_expr *x[1] = {kint(c, 0, loc)};
     eval_here(c, call_prelude(c, a, u, x, 1, depth, loc), loc);
   }
+}
+
+/* Guile runs the after thunks of the winds that are open when an error
+ * or exit stops the program ((%unwind-cc 0): all of them, innermost
+ * first, and no catch is left).  Only where dynamic-wind's prelude is
+ * loaded: other programs are as before.  An after thunk that stops
+ * stops the program there (the evaluator runs the others: eval.c
+ * unwind_at_stop). */
+void lw_wind_stop(lw *c, srcloc loc, int depth) {
+  if (c->failed || !prelude_proc(c, "%dynamic-wind")) return;
+  gcell *g = prelude_proc(c, "%unwind-cc");
+  if (!g) return;
+  ir_expr *x[1] = {kint(c, 0, loc)};
+  eval_here(c, call_prelude(c, NULL, g, x, 1, depth, loc), loc);
 }
 
 void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i) {
@@ -266,6 +295,11 @@ void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i) {
  * their nodes' error flags jump to the landing (backend/mcatch.c).
  * %catch-raise sets %catch-miss before it returns: the host then knows
  * the error that stops the machine is the program's (lib/runner.c).
+ * In a program with dynamic-wind every key gets landings (but those a
+ * catch whose handler looks at the arguments may take), which then call
+ * (%unwind-cc 0): the error that stops the program runs the after
+ * thunks first; %unwind-cc is lowered in the same pass as %catch-raise
+ * (ir_prog.wind_stop).
  * Where a catch whose handler looks at the arguments may take the key,
  * there are no landings: the host refuses the error when a catch runs,
  * as for the errors of other kinds.  Landings are looked for after the
@@ -336,23 +370,40 @@ static unsigned check_key(const lw *c, const ir_expr *x) {
 
 /* A landing for check x, or for vector-set! statement vset (x its
  * index). */
-static void landing(lw *c, int fn, ir_expr *x, const ir_stmt *vset) {
+/* Function fn+1 (0: none) takes one integer. */
+static bool int_fn(const lw *c, int fn1) {
+  if (!fn1) return true;
+  const ir_fn *R = &c->p->fns.v[fn1 - 1];
+  return R->nparams == 1 && ir_kind(c->p, c->p->vars.v[R->params[0]].type) == T_INT;
+}
+
+/* A call of function fn1 - 1 with the integer arg. */
+static void call_int(lw *c, int fn1, int arg, srcloc loc) {
+  ir_stmt *s = lw_emit(c, S_CALL, loc);
+  s->fn = fn1 - 1;
+  s->depth = 1;
+  s->nargs = 1;
+  s->args = arena_alloc(&c->p->mem, sizeof(ir_expr *));
+  s->args[0] = kint(c, arg, loc);
+}
+
+/* What a landing calls for an error of key k: %catch-raise where a
+ * catch may take it (ck), which returns only where none does; then
+ * (%unwind-cc 0) in a program with winds: the error stops the program. */
+static void landing_calls(lw *c, unsigned k, unsigned ck, srcloc loc) {
+  if ((k & ck) && c->p->catch_raise) call_int(c, c->p->catch_raise, key_code(k), loc);
+  if (c->p->wind_stop) call_int(c, c->p->wind_stop, 0, loc);
+}
+
+static void landing(lw *c, int fn, ir_expr *x, const ir_stmt *vset, unsigned ck) {
   srcloc loc = vset ? vset->loc : x->loc;
   unsigned k = vset ? CK_OOR : check_key(c, x);
-  ir_expr *key = kint(c, key_code(k), loc);
-  const ir_fn *R = &c->p->fns.v[c->p->catch_raise - 1];
-  if (R->nparams != 1 || ir_kind(c->p, c->p->vars.v[R->params[0]].type) != T_INT) return;
+  if (!int_fn(c, c->p->catch_raise) || !int_fn(c, c->p->wind_stop)) return;
   int l = lw_new_label(c), stop = lw_new_label(c);
   struct ir_landing d = {x, fn, l, vset != NULL};
   VEC_PUSH(c->p->landings, d);
   lw_label(c, l, loc);
-  /* returns only where no catch takes the key */
-  ir_stmt *s = lw_emit(c, S_CALL, loc);
-  s->fn = c->p->catch_raise - 1;
-  s->depth = 1;
-  s->nargs = 1;
-  s->args = arena_alloc(&c->p->mem, sizeof(ir_expr *));
-  s->args[0] = key;
+  landing_calls(c, k, ck, loc);
   lw_label(c, stop, loc);
   /* the check (or the store) again, with a node of its own, which has
    * no landing: its step stops as before */
@@ -378,18 +429,12 @@ static void landing(lw *c, int fn, ir_expr *x, const ir_stmt *vset) {
  * jump to a landing at the end of the body, which calls %catch-raise
  * then runs the statements again (their copies) and stops as before;
  * where an escape leaves, no text has been printed. */
-static void bare_landing(lw *c, int fn, int first, int last, unsigned k) {
+static void bare_landing(lw *c, int fn, int first, int last, unsigned k, unsigned ck) {
   srcloc loc = c->p->fns.v[fn].body.v[last].loc;
-  const ir_fn *R = &c->p->fns.v[c->p->catch_raise - 1];
-  if (R->nparams != 1 || ir_kind(c->p, c->p->vars.v[R->params[0]].type) != T_INT) return;
+  if (!int_fn(c, c->p->catch_raise) || !int_fn(c, c->p->wind_stop)) return;
   int l = lw_new_label(c), stop = lw_new_label(c);
   lw_label(c, l, loc);
-  ir_stmt *s = lw_emit(c, S_CALL, loc);
-  s->fn = c->p->catch_raise - 1;
-  s->depth = 1;
-  s->nargs = 1;
-  s->args = arena_alloc(&c->p->mem, sizeof(ir_expr *));
-  s->args[0] = kint(c, key_code(k), loc);
+  landing_calls(c, k, ck, loc);
   lw_label(c, stop, loc);
   for (int i = first; i <= last; i++) {
     ir_stmt copy = c->p->fns.v[fn].body.v[i];
@@ -422,9 +467,14 @@ void lw_wind_landings(lw *c) {
   /* the keys a catch may take, none of whose handlers looks at the
    * arguments */
   c->p->catch_keys = c->catch_takes;
-  unsigned keys = c->catch_takes & ~c->catch_sees &
-                  (CK_WTA | CK_OOR | CK_NUM | IR_CK_ARITY | IR_CK_UNBOUND);
+  const unsigned all = CK_WTA | CK_OOR | CK_NUM | IR_CK_ARITY | IR_CK_UNBOUND;
+  unsigned ck = c->catch_takes & ~c->catch_sees & all;
+  /* with winds, every key no catch sees the arguments of: the error
+   * that stops the program runs the after thunks first */
+  unsigned wk = c->winds ? all & ~c->catch_sees : 0;
+  unsigned keys = ck | wk;
   if (!keys || c->w->no_landings) return;
+  bool ready = (!ck || c->p->catch_raise) && (!wk || c->p->wind_stop);
   int save = c->fn;
   for (int fn = 0; fn < c->p->fns.n && !c->failed; fn++) {
     const ir_fn *F = &c->p->fns.v[fn];
@@ -457,18 +507,18 @@ void lw_wind_landings(lw *c) {
     c->fn = fn;
     bool any = vsets.n > 0 || bares.n > 0;
     for (int i = 0; i < checks.n; i++) any |= (check_key(c, checks.v[i]) & keys) != 0;
-    if (any && !c->p->catch_raise) {
+    if (any && !ready) {
       /* lowered again with %catch-raise (lower-proc.c) */
       c->p->wants_raise = true;
     } else {
       for (int i = 0; i < checks.n && !c->failed; i++)
-        if (check_key(c, checks.v[i]) & keys) landing(c, fn, checks.v[i], NULL);
+        if (check_key(c, checks.v[i]) & keys) landing(c, fn, checks.v[i], NULL, ck);
       for (int i = 0; i + 2 < bares.n && !c->failed; i += 3)
-        bare_landing(c, fn, bares.v[i], bares.v[i + 1], (unsigned)bares.v[i + 2]);
+        bare_landing(c, fn, bares.v[i], bares.v[i + 1], (unsigned)bares.v[i + 2], ck);
       for (int i = 0; i < vsets.n && !c->failed; i++) {
         /* the statement is copied: landing() emits into this body */
         ir_stmt st = c->p->fns.v[fn].body.v[vsets.v[i]];
-        landing(c, fn, st.a[1], &st);
+        landing(c, fn, st.a[1], &st, ck);
       }
     }
     VEC_FREE(checks);

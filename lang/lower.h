@@ -104,6 +104,9 @@ typedef struct {
   bool catch_raise;        /* lower %catch-raise with the first catch that
                               may take a builtin's error (a pass after one
                               that found landings: lower-wind.c) */
+  bool winds;              /* a dynamic-wind is lowered: a builtin's error
+                              that stops the program gets a landing that
+                              runs the after thunks (lower-wind.c) */
   unsigned catch_takes, catch_sees;  /* per builtin error key (lower-wind.c
                               CK_*): a catch may take it; one whose handler
                               may look at its arguments may take it */
@@ -298,6 +301,9 @@ void lw_wind_resume(lw *c, const ast *a, frame_map *f, int i);
 /* (exit [ARG]): offered to the catches as Guile's throw of quit, then
  * the after thunks of the winds that run are called (lower-wind.c). */
 void lw_wind_exit(lw *c, const ast *a, frame_map *f, const int *vars, int n);
+/* An error or exit about to stop the program: in a program that has
+ * dynamic-wind, the after thunks of the open winds run first. */
+void lw_wind_stop(lw *c, srcloc loc, int depth);
 /* After the kinds settle: a landing for each kind check that may fail
  * (ir_prog.landings), where a catch takes its error. */
 void lw_wind_landings(lw *c);

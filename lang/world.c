@@ -435,6 +435,7 @@ void lang_error_set(lang_error *e, srcloc loc, const char *kind,
   e->msg = sb_detach(&b);
   e->loc = loc;
   e->kind = kind;
+  e->status = 0;   /* exit sets its own after this */
 }
 
 /* ---- maps keyed by vector ------------------------------------------- */

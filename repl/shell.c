@@ -276,6 +276,12 @@ static bool run_form(shell *sh, rd_form *f, const int *later, int nlater,
     if (sh->interactive && r.err.kind && !strcmp(r.err.kind, "interrupt"))
       shell_out(sh, "\n", 1);
     shell_error(sh, r.err.loc, r.err.msg ? r.err.msg : "error");
+    if (r.err.status && r.err.kind && strcmp(r.err.kind, "exit")) {
+      /* an after thunk of dynamic-wind called exit as the error unwound
+       * (lang/eval.c unwind_at_stop): the program stops with its status */
+      sh->quit = true;
+      sh->quit_status = r.err.status;
+    }
   } else if (print) {
     if (r.is_definition && r.summary.n) {
       fresh_line(sh);

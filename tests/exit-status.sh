@@ -124,6 +124,31 @@ for f in error-irritants error-irritants-tx; do
   fi
 done
 
+# Stopping inside dynamic-wind: Guile runs the after thunks of the open
+# winds, innermost first, before the program stops; an after thunk's own
+# exit or error sets the status and the outer ones still run.
+both wind-exit 2 "in out" <<'EOF'
+(dynamic-wind (lambda () (display "in ")) (lambda () (exit 2)) (lambda () (display "out")))
+EOF
+both wind-exit-nested 5 "a b c b-out a-out" <<'EOF'
+(define (stop) (display "c ") (exit 5))
+(dynamic-wind (lambda () (display "a "))
+              (lambda () (dynamic-wind (lambda () (display "b ")) stop (lambda () (display "b-out "))))
+              (lambda () (display "a-out")))
+EOF
+both wind-error-then-exit 3 "a b b-out a-out" <<'EOF'
+(dynamic-wind (lambda () (display "a "))
+              (lambda () (dynamic-wind (lambda () (display "b ")) (lambda () (car 1))
+                                       (lambda () (display "b-out ") (exit 3))))
+              (lambda () (display "a-out")))
+EOF
+both wind-exit-then-error 1 "a b b-out a-out" <<'EOF'
+(dynamic-wind (lambda () (display "a "))
+              (lambda () (dynamic-wind (lambda () (display "b ")) (lambda () (exit 4))
+                                       (lambda () (display "b-out ") (vector-ref (vector) 0))))
+              (lambda () (display "a-out")))
+EOF
+
 # -e and the REPL: (exit N) inside a form stops everything after it.
 "$TVL" --reference -e '(begin (display "e") (exit 5))' -e '(display "no")' > "$tmp/e.out" 2>&1
 status=$?
