@@ -35,30 +35,11 @@
 #define mk ex_mk
 #define sym_at ex_mk_sym
 
-static sx *list_at(ex *e, srcloc loc, int n, ...) {
-  sx *s = ex_mk_list(e, n, loc);
-  va_list ap;
-  va_start(ap, n);
-  for (int i = 0; i < n; i++) s->u.list.v[i] = va_arg(ap, sx *);
-  va_end(ap);
-  return s;
-}
+#define list_at ex_mk_items
 
-static sx *str_at(ex *e, const char *s, size_t n, srcloc loc) {
-  sx *x = mk(e, SX_STR, loc);
-  char *t = arena_alloc(e->mem, n + 1);
-  memcpy(t, s, n);
-  t[n] = 0;
-  x->u.str.s = t;
-  x->u.str.n = n;
-  return x;
-}
+#define str_at ex_mk_str
 
-static sx *int_at(ex *e, long v, srcloc loc) {
-  sx *x = mk(e, SX_INT, loc);
-  x->u.i = v;
-  return x;
-}
+#define int_at ex_mk_int
 
 static sx *char_at(ex *e, int ch, srcloc loc) {
   sx *x = mk(e, SX_CHAR, loc);

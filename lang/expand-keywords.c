@@ -36,30 +36,15 @@
 #include <stdio.h>
 #include <string.h>
 
-static sx *L(ex *e, srcloc at, int n, ...) {
-  sx *s = ex_mk_list(e, n, at);
-  va_list ap;
-  va_start(ap, n);
-  for (int i = 0; i < n; i++) s->u.list.v[i] = va_arg(ap, sx *);
-  va_end(ap);
-  return s;
-}
+#define L ex_mk_items
 
 static sx *S(ex *e, const char *name, srcloc at) { return ex_mk_sym(e, name, at); }
 
-static sx *B(ex *e, const char *name, srcloc at) {
-  char buf[64];
-  snprintf(buf, sizeof buf, "%s%s", EX_BUILTIN_HEAD, name);
-  return ex_mk_sym(e, buf, at);
-}
+#define B ex_mk_builtin
 
 static sx *Q(ex *e, sx *d, srcloc at) { return L(e, at, 2, S(e, "quote", at), d); }
 
-static sx *I(ex *e, int64_t i, srcloc at) {
-  sx *s = ex_mk(e, SX_INT, at);
-  s->u.i = i;
-  return s;
-}
+#define I ex_mk_int
 
 static sx *F(ex *e, srcloc at) { return ex_mk(e, SX_BOOL, at); }   /* #f */
 
@@ -69,18 +54,9 @@ static sx *CH(ex *e, int c, srcloc at) {
   return s;
 }
 
-static sx *STR(ex *e, const char *text, srcloc at) {
-  sx *s = ex_mk(e, SX_STR, at);
-  s->u.str.s = text;
-  s->u.str.n = strlen(text);
-  return s;
-}
+static sx *STR(ex *e, const char *text, srcloc at) { return ex_mk_str(e, text, strlen(text), at); }
 
-static sx *fresh(ex *e, const char *what, srcloc at) {
-  char buf[64];
-  snprintf(buf, sizeof buf, "lambda* %s %d", what, e->gensym++);
-  return S(e, buf, at);
-}
+static sx *fresh(ex *e, const char *what, srcloc at) { return ex_mk_fresh(e, "lambda*", what, at); }
 
 static sx *if3(ex *e, sx *test, sx *yes, sx *no, srcloc at) {
   return L(e, at, 4, S(e, "if", at), test, yes, no);

@@ -30,44 +30,19 @@
 
 /* ---- building syntax -------------------------------------------------- */
 
-static sx *L(ex *e, srcloc at, int n, ...) {
-  sx *s = ex_mk_list(e, n, at);
-  va_list ap;
-  va_start(ap, n);
-  for (int i = 0; i < n; i++) s->u.list.v[i] = va_arg(ap, sx *);
-  va_end(ap);
-  return s;
-}
+#define L ex_mk_items
 
 static sx *S(ex *e, const char *name, srcloc at) { return ex_mk_sym(e, name, at); }
 
-static sx *B(ex *e, const char *name, srcloc at) {
-  char buf[64];
-  snprintf(buf, sizeof buf, "%s%s", EX_BUILTIN_HEAD, name);
-  return ex_mk_sym(e, buf, at);
-}
+#define B ex_mk_builtin
 
 static sx *Q(ex *e, const sx *d, srcloc at) { return L(e, at, 2, S(e, "quote", at), (sx *)d); }
 
-static sx *I(ex *e, int64_t i, srcloc at) {
-  sx *s = ex_mk(e, SX_INT, at);
-  s->u.i = i;
-  return s;
-}
+#define I ex_mk_int
 
-static sx *STR(ex *e, const char *text, srcloc at) {
-  sx *s = ex_mk(e, SX_STR, at);
-  s->u.str.s = text;
-  s->u.str.n = strlen(text);
-  return s;
-}
+static sx *STR(ex *e, const char *text, srcloc at) { return ex_mk_str(e, text, strlen(text), at); }
 
-/* A hidden name, fresh in this top-level form. */
-static sx *fresh(ex *e, const char *what, srcloc at) {
-  char buf[64];
-  snprintf(buf, sizeof buf, "match %s %d", what, e->gensym++);
-  return S(e, buf, at);
-}
+static sx *fresh(ex *e, const char *what, srcloc at) { return ex_mk_fresh(e, "match", what, at); }
 
 /* (let ((name init)) body) */
 static sx *let1(ex *e, sx *name, sx *init, sx *body, srcloc at) {

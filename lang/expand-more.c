@@ -13,6 +13,7 @@
 
 #include "expander.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -63,10 +64,42 @@ static sx *quote_of(ex *e, const sx *d) {
   return list2(e, mk_sym(e, "quote", d->loc), (sx *)d, d->loc);
 }
 
-static sx *builtin_head(ex *e, const char *name, srcloc loc) {
+sx *ex_mk_builtin(ex *e, const char *name, srcloc loc) {
   char buf[64];
   snprintf(buf, sizeof buf, "%s%s", EX_BUILTIN_HEAD, name);
   return mk_sym(e, buf, loc);
+}
+#define builtin_head ex_mk_builtin
+
+sx *ex_mk_items(ex *e, srcloc loc, int n, ...) {
+  sx *s = ex_mk_list(e, n, loc);
+  va_list ap;
+  va_start(ap, n);
+  for (int i = 0; i < n; i++) s->u.list.v[i] = va_arg(ap, sx *);
+  va_end(ap);
+  return s;
+}
+
+sx *ex_mk_int(ex *e, int64_t i, srcloc loc) {
+  sx *s = ex_mk(e, SX_INT, loc);
+  s->u.i = i;
+  return s;
+}
+
+sx *ex_mk_str(ex *e, const char *text, size_t n, srcloc loc) {
+  sx *s = ex_mk(e, SX_STR, loc);
+  char *t = arena_alloc(e->mem, n + 1);
+  memcpy(t, text, n);
+  t[n] = 0;
+  s->u.str.s = t;
+  s->u.str.n = n;
+  return s;
+}
+
+sx *ex_mk_fresh(ex *e, const char *prefix, const char *what, srcloc loc) {
+  char buf[96];
+  snprintf(buf, sizeof buf, "%s %s %d", prefix, what, e->gensym++);
+  return ex_mk_sym(e, buf, loc);
 }
 
 /* (lambda PARAMS BODY ...) */

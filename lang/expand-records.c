@@ -28,11 +28,7 @@
 #define mk ex_mk
 #define sym_at ex_mk_sym
 
-static sx *int_at(ex *e, int64_t i, srcloc loc) {
-  sx *s = mk(e, SX_INT, loc);
-  s->u.i = i;
-  return s;
-}
+#define int_at ex_mk_int
 
 static sx *list_at(ex *e, int n, srcloc loc, ...) {
   sx *s = ex_mk_list(e, n, loc);

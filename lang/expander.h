@@ -46,6 +46,15 @@ bool ex_shadowed(ex *e, int sym);
 sx *ex_mk(ex *e, sx_kind k, srcloc loc);
 sx *ex_mk_sym(ex *e, const char *name, srcloc loc);
 sx *ex_mk_list(ex *e, int n, srcloc loc);
+/* (ITEM ...) of n items given as arguments */
+sx *ex_mk_items(ex *e, srcloc loc, int n, ...);
+/* a name that calls the builtin whatever the program binds to it */
+sx *ex_mk_builtin(ex *e, const char *name, srcloc loc);
+sx *ex_mk_int(ex *e, int64_t i, srcloc loc);
+/* a string constant: a copy of text[0..n) */
+sx *ex_mk_str(ex *e, const char *text, size_t n, srcloc loc);
+/* a hidden name, fresh in this top-level form ("PREFIX WHAT N") */
+sx *ex_mk_fresh(ex *e, const char *prefix, const char *what, srcloc loc);
 
 /* expand-closures.c: decide which local procedures of a top-level form
  * become closures (a walk to a fixed point), and size captures. */
