@@ -5,7 +5,7 @@
 check_PROGRAMS += tests/test-differential
 TESTS += tests/test-differential
 tests_test_differential_SOURCES = tests/test-differential.c tests/gen.c \
-	tests/gen-lang.c tests/gen-state.c tests/gen-nest.c tests/gen-kinds.c tests/gen-lists.c tests/gen-srfi.c tests/gen-lib.c tests/gen-mutlist.c tests/gen-sort.c tests/gen-chars.c tests/gen-strings.c tests/gen-values.c tests/gen-escape.c tests/gen-wind.c tests/gen-applycc.c tests/gen-bval.c tests/gen-tail.c tests/gen-while.c tests/gen-applymap.c tests/gen-records.c tests/gen-applylong.c tests/gen-early.c tests/gen.h tests/gen-int.h tests/tap.h
+	tests/gen-lang.c tests/gen-state.c tests/gen-nest.c tests/gen-kinds.c tests/gen-lists.c tests/gen-srfi.c tests/gen-lib.c tests/gen-mutlist.c tests/gen-sort.c tests/gen-chars.c tests/gen-strings.c tests/gen-values.c tests/gen-escape.c tests/gen-wind.c tests/gen-applycc.c tests/gen-bval.c tests/gen-tail.c tests/gen-while.c tests/gen-applymap.c tests/gen-records.c tests/gen-match.c tests/gen-applylong.c tests/gen-early.c tests/gen.h tests/gen-int.h tests/tap.h
 tests_test_differential_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
 tests_test_differential_LDADD = libtvlcore.la $(FFI_LIBS) -lglpk -lm -lpthread
 ## Every special form and builtin of :help is generated (tests/gen-lang.c).

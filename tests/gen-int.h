@@ -180,6 +180,7 @@ bool gac_top(gen *g);
 /* gen-applymap.c: apply of map and for-each over 1 to 8 lists */
 bool gam_top(gen *g);
 bool grec_top(gen *g);   /* gen-records.c */
+bool gmatch_top(gen *g);   /* gen-match.c */
 /* gen-applylong.c: apply of every variadic builtin to long lists */
 bool gal_top(gen *g);
 /* gen-strings.c */

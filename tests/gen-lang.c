@@ -1356,6 +1356,8 @@ bool gl_top(gen *g) {
     return gam_top(g);   /* gen-applymap.c */
   if (on(g, GEN_LISTS) && on(g, GEN_PROC_VALUES) && chance(g, 4))
     return grec_top(g);   /* gen-records.c */
+  if (on(g, GEN_LISTS) && on(g, GEN_PROC_VALUES) && chance(g, 4))
+    return gmatch_top(g);   /* gen-match.c */
   if (on(g, GEN_LISTS) && on(g, GEN_PROC_VALUES) && chance(g, 12))
     return gal_top(g);   /* gen-applylong.c */
   if ((on(g, GEN_MVALUES) || on(g, GEN_CAPTURED_LOOPS)) && chance(g, 12) && gv_top(g))
