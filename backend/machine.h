@@ -267,10 +267,6 @@ typedef struct {
                                empty; mem_index_cap slots (a power of 2) */
   int mem_index_cap;
   int64_t result_value;     /* the result as a machine value */
-  /* the step of the latest jump from the program's code into library
-   * code (mdecoder.lib_pc), -1 for none: where the host shows an error
-   * raised inside the library (lib/runner.c) */
-  int user_call_pc;
 } mtrace;
 
 void mtrace_init(mtrace *t);
@@ -287,9 +283,6 @@ typedef struct {
   int32_t tool_args[16];
   void (*stream)(void *ctx, const char *s, size_t n);
   void *stream_ctx;
-  /* by step: 1 for a step of library code, 2 for one of the program's
-   * own (with a source line), 0 other; NULL: not looked at */
-  const unsigned char *lib_pc;
 } mdecoder;
 
 void mdecoder_init(mdecoder *d, const mprog *p, const int *prompt,

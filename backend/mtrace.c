@@ -394,7 +394,6 @@ void mtrace_init(mtrace *t) {
   sb_init(&t->result);
   sb_init(&t->errval);
   t->err_site = -1;
-  t->user_call_pc = -1;
 }
 
 void mtrace_free(mtrace *t) {
@@ -608,9 +607,6 @@ bool mdecoder_push(mdecoder *d, int token, char *err, size_t errlen) {
     return true;
   case R_JUMP:
     t->steps++;
-    if (d->lib_pc && v >= 0 && v < p->npc && d->pc < p->npc && d->lib_pc[d->pc] == 2 &&
-        d->lib_pc[v] == 1)
-      t->user_call_pc = d->pc;   /* a call into the library */
     d->pc = (int)v;
     return true;
   case R_SYM: {

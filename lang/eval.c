@@ -50,21 +50,7 @@ struct ev_ctx {
   bool thrown;            /* throw / error: the key and arguments below */
   value throw_key, throw_args;
   ev_note note;    /* Guile's arguments of the error raised (guile-args.c) */
-  /* the latest call from the program's code into library code (the
-   * prelude's procedures): where an error raised inside the library is
-   * shown (as compiled code: lib/runner.c); lib_files caches
-   * world_lib_file by file, 0 unknown, 1 library, 2 not */
-  srcloc user_loc;
-  bool has_user_loc;
-  VEC(unsigned char) lib_files;
 };
-
-static bool lib_file(ev_ctx *c, int file) {
-  if (file < 0) return false;
-  while (c->lib_files.n <= file) VEC_PUSH(c->lib_files, 0);
-  if (!c->lib_files.v[file]) c->lib_files.v[file] = world_lib_file(c->w, file) ? 1 : 2;
-  return c->lib_files.v[file] == 1;
-}
 
 struct wind_rec {
   value after;
@@ -1183,11 +1169,6 @@ static value eval_tail(ev_ctx *c, const ast *a, int f) {
         k.blk = opv.vec->blk;
       }
       tick(c, a);
-      if (k.fn && k.fn->loc.file != a->loc.file && lib_file(c, k.fn->loc.file) &&
-          a->loc.line > 0 && !lib_file(c, a->loc.file)) {
-        c->user_loc = a->loc;
-        c->has_user_loc = true;
-      }
       int base = c->vs.n, nargs = a->u.call.n;
       if (deferred) {
         nargs = c->targs.n;
@@ -1365,8 +1346,6 @@ static void run(void *p) {
   run_args *r = p;
   ev_ctx *c = r->c;
   if (setjmp(c->jb)) {
-    if (c->err->kind && c->has_user_loc && lib_file(c, c->err->loc.file))
-      c->err->loc = c->user_loc;   /* the program's call, not the library's line */
     unwind_at_stop(c, r->vs_n, r->frames_n, r->depth);
     r->ok = false;
     return;
@@ -1483,7 +1462,6 @@ ev_status ev_toplevel_in(world *w, ast *form, int frame_size, defblock *blk,
   for (int i = 0; i < c.catches.n; i++) free(c.catches.v[i]);
   VEC_FREE(c.catches);
   VEC_FREE(c.winds);
-  VEC_FREE(c.lib_files);
   port_set_current(NULL);
   VEC_FREE(c.vs);
   VEC_FREE(c.frames);

@@ -567,10 +567,6 @@ enum { UC_ALPHA, UC_NUMERIC, UC_WHITE, UC_UPPER, UC_LOWER, UC_UPCASE, UC_DOWNCAS
 int char_table(int which, const int32_t (**rows)[2]);
 gcell *world_cell(world *w, int sym);          /* created on demand */
 gcell *world_find(const world *w, int sym);    /* NULL if never seen */
-/* Is source file `file` library code written in tvl (the prelude's
- * "ice-9/boot-9.scm" and "srfi/srfi-1.scm")?  An error raised inside it
- * is shown at the program's own call into it (eval.c, lib/runner.c). */
-bool world_lib_file(const world *w, int file);
 
 /* A transaction around each top-level form. */
 void world_txn_begin(world *w);

@@ -127,15 +127,7 @@ static ir_expr *inline_effects(lw *c, const fn_def *g, ir_expr **args,
   gcell *save_cell = c->self_cell;
   loop_info *save_loop = c->self_loop;
   c->self_loop = NULL;   /* g does not call itself: checked */
-  /* a library procedure placed at the program's call (lower.c placed) */
-  bool was_on = c->lib_site_on;
-  if (!was_on && loc.line > 0 && world_lib_file(c->w, g->loc.file) &&
-      !world_lib_file(c->w, loc.file)) {
-    c->lib_site_on = true;
-    c->lib_site = loc;
-  }
   lw_lower_tail(c, g->body, f, k);
-  c->lib_site_on = was_on;
   c->self_cell = save_cell;
   c->self_loop = save_loop;
   lw_label(c, done, loc);

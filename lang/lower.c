@@ -118,13 +118,7 @@ const char *lw_nm(lw *c, int sym) { return sym_name(&c->w->syms, sym); }
 
 /* ---- building IR ---------------------------------------------------- */
 
-/* loc, or the program's call a library procedure is inlined at */
-static srcloc placed(lw *c, srcloc loc) {
-  return c->lib_site_on && world_lib_file(c->w, loc.file) ? c->lib_site : loc;
-}
-
 ir_expr *lw_mk(lw *c, x_kind k, srcloc loc, int n) {
-  loc = placed(c, loc);
   ir_expr *e = arena_alloc(&c->p->mem, sizeof *e);
   e->k = k;
   e->loc = loc;
@@ -182,7 +176,7 @@ ir_stmt *lw_emit(lw *c, s_kind k, srcloc loc) {
   ir_stmt s;
   memset(&s, 0, sizeof s);
   s.k = k;
-  s.loc = placed(c, loc);
+  s.loc = loc;
   s.var = -1;
   s.fn = -1;
   VEC_PUSH(cur_fn(c)->body, s);
@@ -832,15 +826,8 @@ ir_expr *lw_inline_call(lw *c, const fn_def *fn, ir_expr **args,
   f->edepth = edepth;
   for (int i = 0; i < fn->nparams; i++) f->slots[i].expr = args[i];
   int mark = cur_fn(c)->body.n;
-  bool was_on = c->lib_site_on;
-  if (!was_on && loc.line > 0 && world_lib_file(c->w, fn->loc.file) &&
-      !world_lib_file(c->w, loc.file)) {
-    c->lib_site_on = true;
-    c->lib_site = loc;
-  }
   lw_box_params(c, fn, f, loc);   /* lower-box.c */
   ir_expr *v = lw_lower_value(c, fn->body, f);
-  c->lib_site_on = was_on;
   c->inline_depth--;
   /* the main program runs at depth 0 and the limit is at least 1 */
   if (c->fn == c->p->main_fn && edepth <= 1) check = false;

@@ -143,11 +143,6 @@ typedef struct {
   VEC(ir_expr *) rec_preds;
   VEC(int) rec_pred_types;
   VEC(const ir_expr *) rec_nodes;
-  /* a library procedure (the prelude's) inlined at a call of the
-   * program's own: its code is placed at that call, so that its errors
-   * show there, as the evaluator shows them (eval.c user_loc) */
-  bool lib_site_on;
-  srcloc lib_site;
   bool block_nofill;   /* lower-strings2.c: the next string block is one
                           the code after it writes whole (no fill loop) */
 } lw;

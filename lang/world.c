@@ -778,9 +778,3 @@ void value_print(const world *w, value v, strbuf *out, bool write) {
   VEC_FREE(p.objs);
   vmap_free(&p.where);
 }
-
-bool world_lib_file(const world *w, int file) {
-  if (file < 0 || file >= w->src.files.n) return false;
-  const char *n = w->src.files.v[file]->name;
-  return !strcmp(n, "ice-9/boot-9.scm") || !strcmp(n, "srfi/srfi-1.scm");
-}

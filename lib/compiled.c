@@ -189,9 +189,6 @@ static bool run_expr(session *s, const ast *a, int frame, bool discard,
     r->has_value = o.has_result && !discard;
     if (o.has_result) sb_putn(&r->text, o.result.s ? o.result.s : "", o.result.n);
   } else {
-    /* an error inside a library procedure the form calls directly: shown
-     * at the form (the evaluator shows the program's call into it) */
-    if (direct && o.err.kind && world_lib_file(s->w, o.err.loc.file)) o.err.loc = a->loc;
     take_error(r, &o);
   }
   run_out_free(&o);

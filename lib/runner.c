@@ -369,10 +369,7 @@ static bool execute_circuit(runner *r, mprog *p, const value *args, int nargs,
     bool changed = r->hooks && (r->hooks->obs.on_resid || r->hooks->obs.on_ffn);
     if (changed) sb_puts(&m, e->msg);
     else circuit_error_text(p, site, prompt.v, prompt.n, &m);
-    srcloc at = e->loc;   /* inside the library: the call the run is */
-    if (world_lib_file(p->w, at.file) && loc.line > 0 && !world_lib_file(p->w, loc.file))
-      at = loc;
-    lang_error_set(&out->err, at, e->kind, "%s", m.s ? m.s : "");
+    lang_error_set(&out->err, e->loc, e->kind, "%s", m.s ? m.s : "");
     sb_free(&m);
     goto done;
   }
@@ -420,35 +417,6 @@ static bool caught_error(const mprog *p, const mtrace *t, const err_site *e) {
   return global_cell(p, t, "%catch-n") != 0;
 }
 
-/* Which steps are library code (1) and which the program's own (2), for
- * the decoder to see the program's calls into the library; NULL when
- * the program has no library code. */
-static unsigned char *lib_steps(const mprog *p) {
-  unsigned char *m = xcalloc((size_t)(p->npc > 0 ? p->npc : 1), 1);
-  bool any = false;
-  for (int i = 0; i < p->npc; i++) {
-    srcloc l = p->steps[i].loc;
-    if (l.line <= 0) continue;
-    m[i] = world_lib_file(p->w, l.file) ? 1 : 2;
-    any |= m[i] == 1;
-  }
-  if (!any) {
-    free(m);
-    return NULL;
-  }
-  return m;
-}
-
-/* Where an error at `at` is shown: when `at` is inside the library, the
- * program's latest call into it, or the call `form` the run is (a call
- * of a library procedure with its arguments), as the evaluator shows it. */
-static srcloc user_site(const mprog *p, const mtrace *t, srcloc at, srcloc form) {
-  if (!world_lib_file(p->w, at.file)) return at;
-  if (t->user_call_pc >= 0) return p->steps[t->user_call_pc].loc;
-  if (form.line > 0 && !world_lib_file(p->w, form.file)) return form;
-  return at;
-}
-
 static bool execute(runner *r, mprog *p, const value *args, int nargs,
                     bool write_back, srcloc loc, run_out *out) {
   if (p->circ) return execute_circuit(r, p, args, nargs, loc, out);
@@ -462,7 +430,6 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
   exec *ex = NULL;
   mtrace t;
   mtrace_init(&t);
-  unsigned char *lib_pc = NULL;
   if (!machine_prompt(p, args, nargs, &prompt, &load, msg, sizeof msg)) {
     lang_error_set(&out->err, loc, "compile", "cannot build the prompt: %s", msg);
     goto done;
@@ -477,8 +444,6 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
   if (!exec_routed(ex, &dense_why)) out->dense_why = dense_why;
   mdecoder dec;
   mdecoder_init(&dec, p, prompt.v, prompt.n, &t);
-  lib_pc = lib_steps(p);
-  dec.lib_pc = lib_pc;
   /* displayed text appears as its tokens are generated */
   dec.stream = r->w->out;
   dec.stream_ctx = r->w->out_ctx;
@@ -556,12 +521,12 @@ static bool execute(runner *r, mprog *p, const value *args, int nargs,
                      "evaluator)", m.s ? m.s : "");
       sb_free(&m);
     } else if (!strcmp(e->kind, "extern") && tool_err[0])
-      lang_error_set(&out->err, user_site(p, &t, e->loc, loc), "ffi", "%s", tool_err);
+      lang_error_set(&out->err, e->loc, "ffi", "%s", tool_err);
     else {
       strbuf m;
       sb_init(&m);
       machine_error_text(p, &t, &m);
-      lang_error_set(&out->err, user_site(p, &t, e->loc, loc), e->kind, "%s", m.s ? m.s : "");
+      lang_error_set(&out->err, e->loc, e->kind, "%s", m.s ? m.s : "");
       /* (exit N): the status is the number the model wrote at the end of
        * "exit with status N" (lang/lower-error.c) */
       if (!strcmp(e->kind, "exit") && m.s) {
@@ -597,7 +562,6 @@ done:
   exec_free(ex);
   lockstep_end(r->ls);
   mtrace_free(&t);
-  free(lib_pc);
   mload_free(&load);
   VEC_FREE(prompt);
   return ok;
