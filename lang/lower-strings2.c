@@ -158,11 +158,13 @@ static int new_full_block(lw *c, ir_expr *len, srcloc loc) {
 
 /* Characters copied per round of copy_chars: one address step, then a
  * store per character at WADDR + j (S_VSET's chain), then the index and
- * the test: 7 tokens for 4 characters instead of 20.  Rounds of 8 take
- * fewer tokens (11 for 8) but every copy site's stores widen the model,
- * and with 8 tests/scheme/ice9-format's largest format call went past
- * the weight limit (BENCHMARKS.md "Strings built in loops"). */
-enum { COPY_UNROLL = 4 };
+ * the test.  Rounds of 8 (11 tokens for 8 characters) or 4 (7 for 4)
+ * take fewer tokens, but every copy site's stores widen the model: with
+ * 4, tests/outside3/json-printer (d_model 4301) and nested-quasi (3773)
+ * went past the weight limit, and with 8 tests/scheme/ice9-format too;
+ * with 2, json-printer still did (4001).  Programs that compiled must
+ * not be refused (BENCHMARKS.md "Strings built in loops"). */
+enum { COPY_UNROLL = 1 };
 
 /* dst[k + j] := src[from + j] for from + j below to (variables; k
  * advances).  Rounds of COPY_UNROLL characters while that many remain,
